@@ -1,0 +1,102 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+
+	"github.com/troupe-ai/troupe/server"
+)
+
+// config is read from the environment. The names are the original plan's (FAL_KEY,
+// API_KEYS, HOST, PORT, DEBUG, the model names and temperatures, JOB_TTL_HOURS) plus
+// DATABASE_URL, REDIS_URL and DATA_DIR.
+type config struct {
+	Env   string `env:"ENV" envDefault:"development"`
+	Host  string `env:"HOST" envDefault:"0.0.0.0"`
+	Port  int    `env:"PORT" envDefault:"9000"`
+	Debug bool   `env:"DEBUG" envDefault:"false"`
+
+	// APIKeys is "key:tenant,key:tenant". Empty means the demo keys.
+	APIKeys string `env:"API_KEYS,unset"`
+	// FalKey enables fal.ai engines. It is removed from the environment once read.
+	FalKey string `env:"FAL_KEY,unset"`
+
+	GenerationModel       string  `env:"GENERATION_MODEL" envDefault:"google/gemini-2.5-flash"`
+	DialogueModel         string  `env:"DIALOGUE_MODEL" envDefault:"google/gemini-2.5-flash"`
+	ValidationModel       string  `env:"VALIDATION_MODEL" envDefault:"google/gemini-2.5-flash-lite"`
+	GenerationTemperature float64 `env:"GENERATION_TEMPERATURE" envDefault:"0.9"`
+	DialogueTemperature   float64 `env:"DIALOGUE_TEMPERATURE" envDefault:"0.8"`
+	ValidationTemperature float64 `env:"VALIDATION_TEMPERATURE" envDefault:"0.0"`
+
+	JobTTLHours int `env:"JOB_TTL_HOURS" envDefault:"24"`
+
+	DatabaseURL string `env:"DATABASE_URL,unset"`
+	RedisURL    string `env:"REDIS_URL,unset"`
+	DataDir     string `env:"DATA_DIR" envDefault:"./var"`
+
+	CORSAllowOrigins []string      `env:"CORS_ALLOW_ORIGINS" envSeparator:","`
+	MaxBodyBytes     int64         `env:"MAX_BODY_BYTES" envDefault:"1048576"`
+	ShutdownTimeout  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s"`
+}
+
+// loadConfig reads and checks the configuration.
+func loadConfig() (config, error) {
+	cfg, err := env.ParseAs[config]()
+	if err != nil {
+		return cfg, err
+	}
+	return cfg, cfg.check()
+}
+
+func (c config) check() error {
+	var errs []error
+	if c.Port < 1 || c.Port > 65535 {
+		errs = append(errs, fmt.Errorf("PORT must be 1–65535, got %d", c.Port))
+	}
+	if c.JobTTLHours < 1 {
+		errs = append(errs, fmt.Errorf("JOB_TTL_HOURS must be at least 1, got %d", c.JobTTLHours))
+	}
+	if c.MaxBodyBytes < 1024 {
+		errs = append(errs, fmt.Errorf("MAX_BODY_BYTES must be at least 1024, got %d", c.MaxBodyBytes))
+	}
+	for _, t := range []float64{c.GenerationTemperature, c.DialogueTemperature, c.ValidationTemperature} {
+		if t < 0 || t > 2 {
+			errs = append(errs, fmt.Errorf("temperatures must be 0–2, got %g", t))
+			break
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (c config) production() bool { return strings.EqualFold(c.Env, "production") }
+
+func (c config) addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
+
+func (c config) sqlitePath() string { return filepath.Join(c.DataDir, "troupe.db") }
+
+// keys returns the key → tenant map: API_KEYS, or the demo keys when it is empty. It
+// refuses the demo keys in production, whether defaulted or listed.
+func (c config) keys() (keys map[string]string, demo bool, err error) {
+	keys, err = server.ParseKeys(c.APIKeys)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(keys) == 0 {
+		keys, demo = maps.Clone(server.DemoKeys), true
+	}
+	for k := range server.DemoKeys {
+		if _, ok := keys[k]; ok {
+			demo = true
+		}
+	}
+	if demo && c.production() {
+		return nil, true, errors.New("ENV=production refuses the demo API keys: set API_KEYS to your own keys")
+	}
+	return keys, demo, nil
+}

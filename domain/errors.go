@@ -1,0 +1,100 @@
+package domain
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code is a stable, transport-neutral error code. Clients switch on it; the HTTP adapter maps
+// each code to a status in one table.
+type Code string
+
+// The error codes Troupe answers with. New codes may be added; existing ones never change
+// meaning.
+const (
+	CodeBadRequest           Code = "BAD_REQUEST"
+	CodeInvalidAPIKey        Code = "INVALID_API_KEY"
+	CodeTenantForbidden      Code = "TENANT_FORBIDDEN"
+	CodeRouteNotFound        Code = "ROUTE_NOT_FOUND"
+	CodeWorldNotFound        Code = "WORLD_NOT_FOUND"
+	CodeCharNotFound         Code = "CHAR_NOT_FOUND"
+	CodeJobNotFound          Code = "JOB_NOT_FOUND"
+	CodeFileNotFound         Code = "FILE_NOT_FOUND"
+	CodeMethodNotAllowed     Code = "METHOD_NOT_ALLOWED"
+	CodePayloadTooLarge      Code = "PAYLOAD_TOO_LARGE"
+	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
+	CodeConflict             Code = "CONFLICT"
+	CodeJobNotCancelable     Code = "JOB_NOT_CANCELABLE"
+	CodeValidation           Code = "VALIDATION_ERROR"
+	CodeInvalidRole          Code = "INVALID_ROLE"
+	CodeInvalidArchetype     Code = "INVALID_ARCHETYPE"
+	CodeRateLimited          Code = "RATE_LIMITED"
+	CodeInternal             Code = "INTERNAL_ERROR"
+	CodeNotImplemented       Code = "NOT_IMPLEMENTED"
+	CodeFalServiceError      Code = "FAL_SERVICE_ERROR"
+	CodeEngineUnavailable    Code = "ENGINE_UNAVAILABLE"
+	CodeProviderTimeout      Code = "PROVIDER_TIMEOUT"
+)
+
+// Error is a failure the caller can act on: a code, a human-readable message and optional
+// details. Anything that is not an *Error reaches clients as CodeInternal with no internals.
+type Error struct {
+	Code    Code
+	Message string
+	// Details is code-specific information safe to show the caller (allowed values, ids,
+	// upstream status). Validation errors put FieldErrors under "fields".
+	Details map[string]any
+	// Err is the underlying cause, kept for logs; it is never shown to clients.
+	Err error
+}
+
+// Error implements error.
+func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %s: %v", e.Code, e.Message, e.Err)
+	}
+	return fmt.Sprintf("%s: %s", e.Code, e.Message)
+}
+
+// Unwrap returns the underlying cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the code and a formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// WithDetails returns a copy of e with the details set.
+func (e *Error) WithDetails(details map[string]any) *Error {
+	c := *e
+	c.Details = details
+	return &c
+}
+
+// ErrorCode returns the code of the first *Error in err's chain, or CodeInternal.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return CodeInternal
+}
+
+// FieldError names one invalid field and says what is wrong with it.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// ValidationError returns a CodeValidation error listing the invalid fields.
+func ValidationError(fields ...FieldError) *Error {
+	return &Error{
+		Code:    CodeValidation,
+		Message: "The request body is invalid.",
+		Details: map[string]any{"fields": fields},
+	}
+}
+
+// ErrNotFound is what store ports return when no row matches (for the tenant). Services turn
+// it into a resource-specific code such as CodeWorldNotFound.
+var ErrNotFound = errors.New("not found")

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	echomiddleware "github.com/oapi-codegen/echo-middleware"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/gen"
+)
+
+// Config is what the HTTP layer needs besides the services.
+type Config struct {
+	Version string
+	Keys    *Keyring
+	Logger  *slog.Logger
+	// MaxBodyBytes caps request bodies; MaxUploadBytes caps the audio upload operation.
+	MaxBodyBytes   int64
+	MaxUploadBytes int64
+	// CORSOrigins lists the origins browsers may call from; empty allows any (keys are
+	// bearer tokens, never cookies, so no ambient credential rides along).
+	CORSOrigins []string
+}
+
+// Services are the domain services the handlers call.
+type Services struct {
+	Worlds *domain.WorldService
+	System *domain.SystemService
+}
+
+// uploadPath is the one operation that takes audio uploads and gets the larger body limit.
+const uploadPath = "/v1/voice/stt"
+
+// New returns the HTTP handler: Echo with the middleware chain of DESIGN.md §3 and every
+// operation of the spec registered.
+func New(cfg Config, svc Services) (*echo.Echo, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.MaxUploadBytes <= 0 {
+		cfg.MaxUploadBytes = 24 << 20
+	}
+	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, err
+	}
+	limitFor := func(c echo.Context) int64 {
+		if c.Request().URL.Path == uploadPath {
+			return cfg.MaxUploadBytes
+		}
+		return cfg.MaxBodyBytes
+	}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(cfg.Logger, limitFor)
+
+	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
+	e.Use(requestID())
+	e.Use(accessLog(cfg.Logger))
+	e.Use(serverTiming())
+	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
+		AllowOrigins:  cfg.CORSOrigins,
+		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, headerRequestID},
+		ExposeHeaders: []string{headerRequestID, "Server-Timing", echo.HeaderLocation},
+	}))
+	// The body limit runs before validation because kin-openapi reads whole bodies into
+	// memory, before it even checks the key.
+	e.Use(bodyLimit(limitFor))
+	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
+		Options: openapi3filter.Options{
+			AuthenticationFunc: bearerAuth(cfg.Keys),
+			MultiError:         true,
+		},
+		MultiErrorHandler:    multiError,
+		DoNotValidateServers: true,
+		Skipper:              isDocsPath,
+	}))
+	e.Use(tenantToContext)
+
+	if err := registerDocs(e); err != nil {
+		return nil, err
+	}
+	h := &handlers{cfg: cfg, svc: svc}
+	gen.RegisterHandlers(e, gen.NewStrictHandler(h, nil))
+	return e, nil
+}
+
+// bodyLimit refuses bodies over the route's limit: at once from Content-Length, or when the
+// reader passes the limit for chunked bodies.
+func bodyLimit(limitFor func(echo.Context) int64) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			limit := limitFor(c)
+			req := c.Request()
+			if req.ContentLength > limit {
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+			}
+			if req.Body != nil && req.Body != http.NoBody {
+				req.Body = http.MaxBytesReader(c.Response(), req.Body, limit)
+			}
+			return next(c)
+		}
+	}
+}
+
+// handlers implements gen.StrictServerInterface.
+type handlers struct {
+	cfg Config
+	svc Services
+}
+
+var _ gen.StrictServerInterface = (*handlers)(nil)

@@ -1,0 +1,106 @@
+package server_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/troupe-ai/troupe/gen"
+)
+
+func TestRootAndHealthArePublic(t *testing.T) {
+	b := setup(t)
+	info, err := b.anon.GetApiInfoWithResponse(t.Context())
+	if err != nil || info.JSON200 == nil {
+		t.Fatalf("GET /: %v", err)
+	}
+	if info.JSON200.DocsUrl != "/docs" || info.JSON200.OpenapiUrl != "/openapi.yaml" || info.JSON200.Version != "test" {
+		t.Fatalf("GET / = %+v", *info.JSON200)
+	}
+
+	health, err := b.anon.GetHealthWithResponse(t.Context())
+	if err != nil || health.JSON200 == nil {
+		t.Fatalf("GET /health: %v %d", err, health.StatusCode())
+	}
+	deps := health.JSON200.Dependencies
+	if deps.Database.Status != gen.DependencyHealthStatusOk || deps.Database.Engine != "sqlite" {
+		t.Fatalf("database health = %+v", deps.Database)
+	}
+	// Engines not built yet must say so, and the service is then degraded, not ok.
+	if deps.Queue.Status == gen.DependencyHealthStatusOk && health.JSON200.Status != gen.HealthStatusOk {
+		t.Fatalf("health status %q with every dependency ok", health.JSON200.Status)
+	}
+	if deps.Queue.Status != gen.DependencyHealthStatusOk && health.JSON200.Status != gen.HealthStatusDegraded {
+		t.Fatalf("health status %q with the queue %q", health.JSON200.Status, deps.Queue.Status)
+	}
+}
+
+func TestHealthIsUnavailableWithoutTheDatabase(t *testing.T) {
+	b := setup(t)
+	b.db.Close()
+	res, err := b.anon.GetHealthWithResponse(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.JSON503 == nil || res.JSON503.Status != gen.HealthStatusUnavailable || res.JSON503.Dependencies.Database.Status != gen.DependencyHealthStatusUnavailable {
+		t.Fatalf("health with a closed database: %d %s", res.StatusCode(), res.Body)
+	}
+}
+
+func TestSpecAndDocsAreServed(t *testing.T) {
+	b := setup(t)
+	want, err := os.ReadFile("../openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, body := do(t, "GET", b.url+"/openapi.yaml", nil, map[string]string{"Authorization": ""})
+	if res.StatusCode != 200 || !bytes.Equal(body, want) {
+		t.Fatalf("/openapi.yaml: %d, identical to the file: %v", res.StatusCode, bytes.Equal(body, want))
+	}
+
+	res, body = do(t, "GET", b.url+"/openapi.json", nil, map[string]string{"Authorization": ""})
+	var doc struct {
+		OpenAPI string         `json:"openapi"`
+		Paths   map[string]any `json:"paths"`
+	}
+	if res.StatusCode != 200 || json.Unmarshal(body, &doc) != nil || doc.OpenAPI != "3.0.3" || doc.Paths["/v1/worlds"] == nil {
+		t.Fatalf("/openapi.json: %d, openapi %q", res.StatusCode, doc.OpenAPI)
+	}
+
+	res, body = do(t, "GET", b.url+"/docs/", nil, map[string]string{"Authorization": ""})
+	if res.StatusCode != 200 || !strings.Contains(string(body), "swagger") || !strings.Contains(string(body), "/openapi.json") {
+		t.Fatalf("/docs/: %d %.200s", res.StatusCode, body)
+	}
+	// The UI's assets come from the binary, not a CDN.
+	if strings.Contains(string(body), "cdn") || strings.Contains(string(body), "unpkg") {
+		t.Fatal("/docs/ loads assets from a CDN")
+	}
+	res, _ = do(t, "GET", b.url+"/docs/swagger-ui-bundle.js", nil, map[string]string{"Authorization": ""})
+	if res.StatusCode != 200 {
+		t.Fatalf("/docs/swagger-ui-bundle.js: %d", res.StatusCode)
+	}
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	r, err := noRedirect.Get(b.url + "/docs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Body.Close()
+	if r.StatusCode != http.StatusMovedPermanently || r.Header.Get("Location") != "/docs/" {
+		t.Fatalf("/docs: %d → %q", r.StatusCode, r.Header.Get("Location"))
+	}
+}
+
+func TestTimingAndCORSHeaders(t *testing.T) {
+	b := setup(t)
+	res, _ := do(t, "GET", b.url+"/v1/worlds", nil, map[string]string{"Origin": "https://game.example"})
+	if !strings.HasPrefix(res.Header.Get("Server-Timing"), "app;dur=") {
+		t.Fatalf("Server-Timing = %q", res.Header.Get("Server-Timing"))
+	}
+	if res.Header.Get("Access-Control-Allow-Origin") == "" {
+		t.Fatal("no CORS header for a cross-origin request")
+	}
+}

@@ -1,0 +1,113 @@
+package server
+
+import (
+	"context"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/gen"
+)
+
+// The operations below are part of the contract but not built yet. They authenticate and
+// validate like every other operation, then answer 501 NOT_IMPLEMENTED in the standard
+// shape, so studios can generate clients and code against the final contract today.
+
+// notImplemented is the error an operation that is not built yet answers with.
+func notImplemented(operation string) error {
+	return domain.Errorf(domain.CodeNotImplemented, "%s is not implemented yet.", operation).
+		WithDetails(map[string]any{"operation": operation})
+}
+
+// ListCharacters answers GET /v1/characters; not implemented yet.
+func (h *handlers) ListCharacters(ctx context.Context, _ gen.ListCharactersRequestObject) (gen.ListCharactersResponseObject, error) {
+	return nil, notImplemented("listCharacters")
+}
+
+// CreateCharacter answers POST /v1/characters; not implemented yet.
+func (h *handlers) CreateCharacter(ctx context.Context, _ gen.CreateCharacterRequestObject) (gen.CreateCharacterResponseObject, error) {
+	return nil, notImplemented("createCharacter")
+}
+
+// CreateCharacterBatch answers POST /v1/characters/batch; not implemented yet.
+func (h *handlers) CreateCharacterBatch(ctx context.Context, _ gen.CreateCharacterBatchRequestObject) (gen.CreateCharacterBatchResponseObject, error) {
+	return nil, notImplemented("createCharacterBatch")
+}
+
+// DeleteCharacter answers DELETE /v1/characters/{character_id}; not implemented yet.
+func (h *handlers) DeleteCharacter(ctx context.Context, _ gen.DeleteCharacterRequestObject) (gen.DeleteCharacterResponseObject, error) {
+	return nil, notImplemented("deleteCharacter")
+}
+
+// GetCharacter answers GET /v1/characters/{character_id}; not implemented yet.
+func (h *handlers) GetCharacter(ctx context.Context, _ gen.GetCharacterRequestObject) (gen.GetCharacterResponseObject, error) {
+	return nil, notImplemented("getCharacter")
+}
+
+// UpdateCharacter answers PATCH /v1/characters/{character_id}; not implemented yet.
+func (h *handlers) UpdateCharacter(ctx context.Context, _ gen.UpdateCharacterRequestObject) (gen.UpdateCharacterResponseObject, error) {
+	return nil, notImplemented("updateCharacter")
+}
+
+// GetCharacterMemory answers GET /v1/characters/{character_id}/memory; not implemented yet.
+func (h *handlers) GetCharacterMemory(ctx context.Context, _ gen.GetCharacterMemoryRequestObject) (gen.GetCharacterMemoryResponseObject, error) {
+	return nil, notImplemented("getCharacterMemory")
+}
+
+// ReactCharacter answers POST /v1/characters/{character_id}/react; not implemented yet.
+func (h *handlers) ReactCharacter(ctx context.Context, _ gen.ReactCharacterRequestObject) (gen.ReactCharacterResponseObject, error) {
+	return nil, notImplemented("reactCharacter")
+}
+
+// SpeakCharacter answers POST /v1/characters/{character_id}/speak; not implemented yet.
+func (h *handlers) SpeakCharacter(ctx context.Context, _ gen.SpeakCharacterRequestObject) (gen.SpeakCharacterResponseObject, error) {
+	return nil, notImplemented("speakCharacter")
+}
+
+// GetDefaults answers GET /v1/defaults; not implemented yet.
+func (h *handlers) GetDefaults(ctx context.Context, _ gen.GetDefaultsRequestObject) (gen.GetDefaultsResponseObject, error) {
+	return nil, notImplemented("getDefaults")
+}
+
+// CreateModeration answers POST /v1/moderations; not implemented yet.
+func (h *handlers) CreateModeration(ctx context.Context, _ gen.CreateModerationRequestObject) (gen.CreateModerationResponseObject, error) {
+	return nil, notImplemented("createModeration")
+}
+
+// CreateAvatar answers POST /v1/images/avatar; not implemented yet.
+func (h *handlers) CreateAvatar(ctx context.Context, _ gen.CreateAvatarRequestObject) (gen.CreateAvatarResponseObject, error) {
+	return nil, notImplemented("createAvatar")
+}
+
+// CreateBackground answers POST /v1/images/background; not implemented yet.
+func (h *handlers) CreateBackground(ctx context.Context, _ gen.CreateBackgroundRequestObject) (gen.CreateBackgroundResponseObject, error) {
+	return nil, notImplemented("createBackground")
+}
+
+// ListJobs answers GET /v1/jobs; not implemented yet.
+func (h *handlers) ListJobs(ctx context.Context, _ gen.ListJobsRequestObject) (gen.ListJobsResponseObject, error) {
+	return nil, notImplemented("listJobs")
+}
+
+// GetJob answers GET /v1/jobs/{job_id}; not implemented yet.
+func (h *handlers) GetJob(ctx context.Context, _ gen.GetJobRequestObject) (gen.GetJobResponseObject, error) {
+	return nil, notImplemented("getJob")
+}
+
+// CancelJob answers POST /v1/jobs/{job_id}/cancel; not implemented yet.
+func (h *handlers) CancelJob(ctx context.Context, _ gen.CancelJobRequestObject) (gen.CancelJobResponseObject, error) {
+	return nil, notImplemented("cancelJob")
+}
+
+// CreateTranscription answers POST /v1/voice/stt; not implemented yet.
+func (h *handlers) CreateTranscription(ctx context.Context, _ gen.CreateTranscriptionRequestObject) (gen.CreateTranscriptionResponseObject, error) {
+	return nil, notImplemented("createTranscription")
+}
+
+// CreateSpeech answers POST /v1/voice/tts; not implemented yet.
+func (h *handlers) CreateSpeech(ctx context.Context, _ gen.CreateSpeechRequestObject) (gen.CreateSpeechResponseObject, error) {
+	return nil, notImplemented("createSpeech")
+}
+
+// ListVoices answers GET /v1/voice/voices; not implemented yet.
+func (h *handlers) ListVoices(ctx context.Context, _ gen.ListVoicesRequestObject) (gen.ListVoicesResponseObject, error) {
+	return nil, notImplemented("listVoices")
+}
