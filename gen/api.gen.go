@@ -674,6 +674,9 @@ type Defaults struct {
 	// Archetypes The archetypes.
 	Archetypes []DefaultItem `json:"archetypes"`
 
+	// Moods The moods the local engine knows; any other mood is accepted and treated as calm by it.
+	Moods []DefaultItem `json:"moods"`
+
 	// Roles The roles.
 	Roles []DefaultItem `json:"roles"`
 
@@ -2033,7 +2036,7 @@ type ClientInterface interface {
 
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	//
-	// The roles, archetypes and skill tiers characters can take, each with a description.
+	// The roles, archetypes, skill tiers and moods characters can take, each with a description.
 	//
 	// Corresponds with GET /v1/defaults (the `GetDefaults` operationId).
 	GetDefaults(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -2553,7 +2556,7 @@ func (c *Client) SpeakCharacter(ctx context.Context, characterId CharacterId, bo
 
 // GetDefaults Allowed roles, archetypes and skill tiers
 //
-// The roles, archetypes and skill tiers characters can take, each with a description.
+// The roles, archetypes, skill tiers and moods characters can take, each with a description.
 //
 // Corresponds with GET /v1/defaults (the `GetDefaults` operationId).
 func (c *Client) GetDefaults(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -4236,7 +4239,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
 	//
-	// The roles, archetypes and skill tiers characters can take, each with a description.
+	// The roles, archetypes, skill tiers and moods characters can take, each with a description.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -4566,8 +4569,6 @@ type ListCharactersResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCharactersResponse401Headers
 }
@@ -4590,11 +4591,6 @@ func (r ListCharactersResponse) GetJSON401() *Unauthorized {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r ListCharactersResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r ListCharactersResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -4650,10 +4646,10 @@ type CreateCharacterResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *ProviderError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -4700,14 +4696,14 @@ func (r CreateCharacterResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CreateCharacterResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
-}
-
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
 func (r CreateCharacterResponse) GetJSON502() *ProviderError {
 	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateCharacterResponse) GetJSON503() *EngineUnavailable {
+	return r.JSON503
 }
 
 // GetJSON504 returns the response for an HTTP 504 `application/json` response
@@ -4768,10 +4764,10 @@ type CreateCharacterBatchResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *ProviderError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -4818,14 +4814,14 @@ func (r CreateCharacterBatchResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CreateCharacterBatchResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
-}
-
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
 func (r CreateCharacterBatchResponse) GetJSON502() *ProviderError {
 	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r CreateCharacterBatchResponse) GetJSON503() *EngineUnavailable {
+	return r.JSON503
 }
 
 // GetJSON504 returns the response for an HTTP 504 `application/json` response
@@ -4876,8 +4872,6 @@ type DeleteCharacterResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteCharacterResponse401Headers
 }
@@ -4895,11 +4889,6 @@ func (r DeleteCharacterResponse) GetJSON404() *NotFound {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r DeleteCharacterResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r DeleteCharacterResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -4947,8 +4936,6 @@ type GetCharacterResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCharacterResponse401Headers
 }
@@ -4971,11 +4958,6 @@ func (r GetCharacterResponse) GetJSON404() *NotFound {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r GetCharacterResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r GetCharacterResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5031,8 +5013,6 @@ type UpdateCharacterResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *UpdateCharacterResponse401Headers
 }
@@ -5075,11 +5055,6 @@ func (r UpdateCharacterResponse) GetJSON422() *ValidationError {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r UpdateCharacterResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r UpdateCharacterResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5129,8 +5104,6 @@ type GetCharacterMemoryResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCharacterMemoryResponse401Headers
 }
@@ -5158,11 +5131,6 @@ func (r GetCharacterMemoryResponse) GetJSON404() *NotFound {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r GetCharacterMemoryResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r GetCharacterMemoryResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5218,10 +5186,10 @@ type ReactCharacterResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *ProviderError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -5268,14 +5236,14 @@ func (r ReactCharacterResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r ReactCharacterResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
-}
-
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
 func (r ReactCharacterResponse) GetJSON502() *ProviderError {
 	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r ReactCharacterResponse) GetJSON503() *EngineUnavailable {
+	return r.JSON503
 }
 
 // GetJSON504 returns the response for an HTTP 504 `application/json` response
@@ -5312,6 +5280,11 @@ func (r ReactCharacterResponse) ContentType() string {
 	return ""
 }
 
+// SpeakCharacterResponse200Headers the declared response headers of an HTTP 200 response for SpeakCharacter
+type SpeakCharacterResponse200Headers struct {
+	CacheControl *string
+}
+
 // SpeakCharacterResponse401Headers the declared response headers of an HTTP 401 response for SpeakCharacter
 type SpeakCharacterResponse401Headers struct {
 	WWWAuthenticate *string
@@ -5336,12 +5309,14 @@ type SpeakCharacterResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *ProviderError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SpeakCharacterResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SpeakCharacterResponse401Headers
 }
@@ -5386,14 +5361,14 @@ func (r SpeakCharacterResponse) GetJSON500() *InternalError {
 	return r.JSON500
 }
 
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r SpeakCharacterResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
-}
-
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
 func (r SpeakCharacterResponse) GetJSON502() *ProviderError {
 	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r SpeakCharacterResponse) GetJSON503() *EngineUnavailable {
+	return r.JSON503
 }
 
 // GetJSON504 returns the response for an HTTP 504 `application/json` response
@@ -5444,8 +5419,6 @@ type GetDefaultsResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetDefaultsResponse401Headers
 }
@@ -5463,11 +5436,6 @@ func (r GetDefaultsResponse) GetJSON401() *Unauthorized {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r GetDefaultsResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r GetDefaultsResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5971,8 +5939,6 @@ type CreateModerationResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateModerationResponse401Headers
 }
@@ -6010,11 +5976,6 @@ func (r CreateModerationResponse) GetJSON422() *ValidationError {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r CreateModerationResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CreateModerationResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -6914,7 +6875,7 @@ func (c *ClientWithResponses) SpeakCharacterWithResponse(ctx context.Context, ch
 
 // GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
 //
-// The roles, archetypes and skill tiers characters can take, each with a description.
+// The roles, archetypes, skill tiers and moods characters can take, each with a description.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -7359,13 +7320,6 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	}
 
 	switch {
@@ -7454,19 +7408,19 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest ProviderError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EngineUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
 		var dest ProviderTimeout
@@ -7563,19 +7517,19 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest ProviderError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EngineUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
 		var dest ProviderTimeout
@@ -7640,13 +7594,6 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	}
 
 	switch {
@@ -7706,13 +7653,6 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -7802,13 +7742,6 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	}
 
 	switch {
@@ -7875,13 +7808,6 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -7971,19 +7897,19 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest ProviderError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EngineUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
 		var dest ProviderTimeout
@@ -8080,19 +8006,19 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest ProviderError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
 		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EngineUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
 		var dest ProviderTimeout
@@ -8107,6 +8033,16 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers SpeakCharacterResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers SpeakCharacterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8156,13 +8092,6 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -8655,13 +8584,6 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -9942,20 +9864,6 @@ func (response ListCharacters500JSONResponse) VisitListCharactersResponse(w http
 	return err
 }
 
-type ListCharacters501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response ListCharacters501JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type CreateCharacterRequestObject struct {
 	Body *CreateCharacterJSONRequestBody
 }
@@ -10081,20 +9989,6 @@ func (response CreateCharacter500JSONResponse) VisitCreateCharacterResponse(w ht
 	return err
 }
 
-type CreateCharacter501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CreateCharacter501JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type CreateCharacter502JSONResponse struct{ ProviderErrorJSONResponse }
 
 func (response CreateCharacter502JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
@@ -10105,6 +9999,20 @@ func (response CreateCharacter502JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacter503JSONResponse struct{ EngineUnavailableJSONResponse }
+
+func (response CreateCharacter503JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10248,20 +10156,6 @@ func (response CreateCharacterBatch500JSONResponse) VisitCreateCharacterBatchRes
 	return err
 }
 
-type CreateCharacterBatch501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CreateCharacterBatch501JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type CreateCharacterBatch502JSONResponse struct{ ProviderErrorJSONResponse }
 
 func (response CreateCharacterBatch502JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
@@ -10272,6 +10166,20 @@ func (response CreateCharacterBatch502JSONResponse) VisitCreateCharacterBatchRes
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacterBatch503JSONResponse struct{ EngineUnavailableJSONResponse }
+
+func (response CreateCharacterBatch503JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10351,20 +10259,6 @@ func (response DeleteCharacter500JSONResponse) VisitDeleteCharacterResponse(w ht
 	return err
 }
 
-type DeleteCharacter501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response DeleteCharacter501JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type GetCharacterRequestObject struct {
 	CharacterId CharacterId `json:"character_id"`
 }
@@ -10428,20 +10322,6 @@ func (response GetCharacter500JSONResponse) VisitGetCharacterResponse(w http.Res
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetCharacter501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response GetCharacter501JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10572,20 +10452,6 @@ func (response UpdateCharacter500JSONResponse) VisitUpdateCharacterResponse(w ht
 	return err
 }
 
-type UpdateCharacter501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response UpdateCharacter501JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type GetCharacterMemoryRequestObject struct {
 	CharacterId CharacterId `json:"character_id"`
 	Params      GetCharacterMemoryParams
@@ -10664,20 +10530,6 @@ func (response GetCharacterMemory500JSONResponse) VisitGetCharacterMemoryRespons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetCharacterMemory501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response GetCharacterMemory501JSONResponse) VisitGetCharacterMemoryResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10808,20 +10660,6 @@ func (response ReactCharacter500JSONResponse) VisitReactCharacterResponse(w http
 	return err
 }
 
-type ReactCharacter501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response ReactCharacter501JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type ReactCharacter502JSONResponse struct{ ProviderErrorJSONResponse }
 
 func (response ReactCharacter502JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
@@ -10832,6 +10670,20 @@ func (response ReactCharacter502JSONResponse) VisitReactCharacterResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReactCharacter503JSONResponse struct{ EngineUnavailableJSONResponse }
+
+func (response ReactCharacter503JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10859,15 +10711,25 @@ type SpeakCharacterResponseObject interface {
 	VisitSpeakCharacterResponse(w http.ResponseWriter) error
 }
 
-type SpeakCharacter200JSONResponse SpeakResponse
+type SpeakCharacter200ResponseHeaders struct {
+	CacheControl *string
+}
+
+type SpeakCharacter200JSONResponse struct {
+	Body    SpeakResponse
+	Headers SpeakCharacter200ResponseHeaders
+}
 
 func (response SpeakCharacter200JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10875,6 +10737,7 @@ func (response SpeakCharacter200JSONResponse) VisitSpeakCharacterResponse(w http
 
 type SpeakCharacter200TexteventStreamResponse struct {
 	Body          io.Reader
+	Headers       SpeakCharacter200ResponseHeaders
 	ContentLength int64
 }
 
@@ -10883,6 +10746,9 @@ func (response SpeakCharacter200TexteventStreamResponse) VisitSpeakCharacterResp
 	w.Header().Set("Content-Type", "text/event-stream")
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
 	}
 	w.WriteHeader(200)
 
@@ -11019,20 +10885,6 @@ func (response SpeakCharacter500JSONResponse) VisitSpeakCharacterResponse(w http
 	return err
 }
 
-type SpeakCharacter501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response SpeakCharacter501JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type SpeakCharacter502JSONResponse struct{ ProviderErrorJSONResponse }
 
 func (response SpeakCharacter502JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
@@ -11043,6 +10895,20 @@ func (response SpeakCharacter502JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter503JSONResponse struct{ EngineUnavailableJSONResponse }
+
+func (response SpeakCharacter503JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11109,20 +10975,6 @@ func (response GetDefaults500JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetDefaults501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response GetDefaults501JSONResponse) VisitGetDefaultsResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11761,20 +11613,6 @@ func (response CreateModeration500JSONResponse) VisitCreateModerationResponse(w 
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type CreateModeration501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CreateModeration501JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13436,237 +13274,239 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7H3bchs5k+arYGs2oqWIkkQdfJIvJmhb3S2PLHkkur0zzV4WWAWSsKqAMoAizd+jiLna2OvZd5gH+59k",
-	"AwmgDiSKB8ltu2c8MfG3xarCIZFIZCYyv/wcxDzLOSNMyeD0c5BjgTOiiIC/Xk6wwLEi4jzRfyZExoLm",
-	"inIWnAa9CUGxe+EniWiCdqJ4IgZ///f/jHb3gzAgn3CWpyQ4DfTPncMPycfj20+zI/JIPFHP5ofFMX3E",
-	"n+TPgjCgusUcq0kQBgxn5hvb9oAmQRgI8rGggiTBqRIFCQMZT0iG9bAy/OmCsLGaBKePT8JAzXP9uVSC",
-	"snFwdxcGr/mwbQIf+NAN/QMf+oaufzZDzx7FJ5+ezJ/+7RnuDA/jo+SYnPiHrr956KAvaEbV8qB/5TOU",
-	"YTZHVJFMIsWRIKoQbN+N5GNBxLwaSgrN1HtOyAgXqQpOH3VCPQyaFVlwetjRf1Fm/ypHRJkiYyJgSFej",
-	"kSQbjUne0rxtRNy04h3Swoj0/9VG1fGO6j0XadK2vjP90K3wLE18K6x/tsz58Th7Ojqangwfsyf5M9GR",
-	"h8q/wtDuA9f4Tn8rc84kgd32AifX5GNBJJA45kwRBv/EeZ7SGOtpHXyQem6fq+F/DogQXJhPEt3Bi+6r",
-	"wfXZP787u+kFYZAQhWkKHYwoSRMZnP5u/1ljj4xIicf6a1ZkQyJQVkiFhgRhhTIuFTrsdIK7P+7qb14x",
-	"grhAGRcEVXIDYUEQZVOc0mTfkodIpWl1qv+wpGad5f+D5azI9z8FGQWnwT8cVCLqwDyVB2d6zteWeoaW",
-	"y4tvu0ZUogynIy4ykqCdguVYSDxMCXp9c3UZoiFOEPCono1e5tpsdveDuzB4ydkopfED1+X11YvB5VVv",
-	"8LJ7+fLsovvi4qy5PFJhVUgt+bhuQpEkaNDbyis0wRLhVBCczBFhCUnQjKoJMp+jfvV5P/hOFiC29JNm",
-	"pAoeSV6ImPwkUVwIQZiCCRCg9xkbU0beMTzFNNUr9TDCn13+cn55Nnh32f2te+4hfI7jW0NiInOCb/f0",
-	"9lykvMwJiSeIwNBQ+aJmLsYVokwqnKbkW/J8F6U8xqkbo5pQiXhOBBAKMUISuTRctBMtkycybH/OFBEM",
-	"p2cVPe+7BOeXvbPry+7F4Oz6+uq6Qf4GpW94RtSEsjGaaZaYCc7GiDPEC4EkTcg++ueCK2JZyG7vBNER",
-	"mvNC85nCsUKF/JarwFDByKecxIokCAixjy45opaaRkImVMYplyR5jj56ZgT0f82H3TgmuZYEW1Hf6h8b",
-	"KC+lzMkJS6jh+83o8JoPb4phRtU6IaBF1kyLLDuV5yjnaYqiX8566GB6ePCBD+XBZzPku0gv3ITgxGqg",
-	"F9zMcpX29u76Yr+hTiwdtHdhcMnVz7xgycPY+P3V9cUrEOI/X727fNUUI0DxNcpEg9kvudFPjFSkCeqv",
-	"+fw7EOhGaqOEEyNIyCcqVahPziFJORuD+ocZVxMikCIMMwW8fMnVuaZqRtjW7Ly4Cpr+52/eXpy9Obvs",
-	"nS2sQinw9EEqCFbkBiR3k/T1J6VMrMaH5kR9Y1JXgptKrZAoxEcgJDTdtGGEhoVaGvdwbsS+JGJKhJnG",
-	"XRi8xfOU46TH+QUW4wcep2+7/3Jx1X016F1dDS66178snKagUg6Gc6W12sPOydNHTx4vnaZO0g15MtcT",
-	"TPWwBFITzJD9BkET34kG4xunXgyYrCGx4FOaEPEFDsufuxeDm7Pr385fnnnOy6DIpRIEZwMnvB91OksE",
-	"znhCUpTbQaERpt9WN2kdE9qJluYb7T4H6rqZIjN7vQCUocjSImrQvUczwosHquhvr69+O391dj3onb85",
-	"u3q3YD8p08Ugk8HpsSbQOqonNIEdipmcEQFinjJ03JHf10IsDJMypGeKdqJFcli98B3DhZpwQf/2UEl+",
-	"fvlb9+L81aD79nzwT2f/0q4XvqFSaq2QC2dbou7bc3RL5vvohjB9dHbtmKDzU/SCYEEE6hedznF8S+bw",
-	"D/LNT1A7arBJzZzCmnHKBSrYLeMzhnY4I4gmhCmqdXoQQCMuEMHxZHdBS3r//v2enr55WRG/tgTjJHA+",
-	"194FrlyvP71jsshzLhRJ3pCE4h6885C1f3d58+7t26vr3tmrwZuzV+fdQe9f3p61s8BL09Oe7hn1A0U+",
-	"qYM8xZT1A3eCl0N8jqRhisUxfTcmsV7PnyRqTMrOgjNjDVQagFGdJWy+3zTzw89f4KSB3dftnV9d+g4a",
-	"j79I0r+RhrtoitOiMXKrpeA05TOSIHgu0e/9QGY4TftB2A8yktAig3/CedoP/gjuwlonhCRrfFIpwVKh",
-	"JZeU78j+PnxRbjQzkqZ7drdrBc6O7jnQjjAl5ignAvHRyBhkCIiyXxsOLE03p+dsxJc3+g0RUxoTRJnu",
-	"BBhBzzwXmpsUNZ7GhMdyUIh0+XMw+XGs6NSIqoTHhVYty4YWZAOIoVRN/K3piZvnKJ6Q+NbbgPGoegWW",
-	"mctPEul3vB/znDCc07buqURXOWH1maAdnEpuFOQEYYmiA9vIvt4wxjm81M+UCNlqhhpl+yeJ7FueFu7q",
-	"fuLfzZyrVsNqRZpTapD3j7JVPvxAYjAmu1OssKi5jXGSUD00nL6tLfkIp5Isu4vKKxaEoR19NowJ02KH",
-	"LHNN40JmiRD11mYTLgmKTKN67BEakphnRDrfX5GCfbXaQx4GcSEV14ruPCWDXPAsV76eR4IQ2FQI3kTm",
-	"Ta2lK8SnRAia2K5zQSRZ7PoQrhmWOm/0su72K5/MJRzUtdcWujlytxllv55OxwVNMIvJQMY4JY3LkSf7",
-	"j0LPzQu4kdK5XrsR11LXTlSTQI/AyIHgNEh4MUxJULtiOfLf+RhxazY3HU9U89bo8GhpFPCW1htz+omk",
-	"cj9oXOMcndR6OXr0ePkWJwxAIwX+TdOrERw5q0TueYbH5A18c/dHWA0uSMgUZAoZYy3DWnnmvWYNOeFF",
-	"alXfPCdYbMYXrMgGlI2IILBOiuSyQaGjp4sEekUYp6C/wtsN+jxqrEHHRxw4D9ccQjfEXBfABtiSkDfw",
-	"TZOQsJIDLEDKzMhwwvmtk7KrGnxvXn13fQEf0kQTcjX7vNcvPYh7zG2c4qy5YYIEi1s0wkxhOUda6yBT",
-	"nAbhintCrDIu8wkRZHnzrhPq9VZ9svoFjm/Hghcsua+8ljFhBA3LdtbI628pPL97Ofbk8dOt5NhR5+Rp",
-	"rRfg4x9ybCs51jYJY5wSpjW9Bx6f/5VE5eHxyck2snIzDv0+ZKVlBZ+YLIOOVuqYy+JOWy1sPFjFZHXR",
-	"luFbIhF2vrAUzxFVXt0fi3hClPV3LJhLSqLycTOqRNsaXHjbK9XilgbheYg4iwmYhTMsSzGfgBOoZaTm",
-	"ViMZYK+kIAxRBY3Z95pSFSuypyjYJW16eMpFCxH0mSQVF3PvuMyFtH9NystqrGqTpArtRHCbHYUoGpn/",
-	"gGVEWyw0ulGI2pZhaUu9ZEThBKu1PoE37r36mdDmiF2au3eCGeeJn/j6CWJ8tjA5nGbb2dt1UjmLu2rv",
-	"DRaEoV95qnyt5kRIrcVQNfcPsvYCUgJTJb2zFDxtYTH9pDmiYaq5LqMQmPWwo+CWpulAUSN0Vn6h3+xR",
-	"I0sVHnI+mHGRyHXf9fSr7+HNuzAo8mTtRk2xVHpJ2HibnTrlNCZeA13TEJ566V4GtLWH0cGg6JRIRFmI",
-	"6AhhNl/v6oAYOevvgMWtC9QG5S2LN3mpKXvCBSlfm29zNWo7NXT+RCuF3IZsiMvGkqw8lV5gFU/W7B99",
-	"rgz1e3VJ2zytIFTS3wwjs1pTEEbpXl7FYdW5eVeOHwuB58tLAs2tnOUFlV5jIcdjcPE2x7fx1GoU4szc",
-	"VOsWv8QcQxvL6D/49bAl/RtBWN6aM7TGuTXtiK8LcZ0RQSC8NTerutyE4gqnK1qo0UBp5ckGTCKcpr4G",
-	"vWvnegnLAE47cO+iAg82Gfh+FuibhfFrC5HFHtOz3OEePuiWzyBSOBcEJyawocYcUyKea4ogq6BWWpZE",
-	"My0g8VASphqMs+BMXGMpZPjTufnyUWeZl2JeMLXhInK7y1eYQz4+0cLQQ55r/fM2lIF2vgpRtjlR28+T",
-	"rj1N7EWRiRH6CTbDHCamzxhE2Xr/8MLWMGu2wQ64r/ulIZhXMP167ap8NXR3ZmU4nF1WGdVYvsWy2G5t",
-	"V+rwL5z+rjlvRjCsgOJN7ltYkRO/W+E+KvLmOunzmqK8wPO1oT1d7ylYqbC+XVJWN+v3yE8Sv1K7OD39",
-	"1ip+gI2+QgPejh3urx5v5i6pKcoNbwm0ZZq9t/rcruR2jYqLRoJnFQ3hN/O/MnqO4gmXhKHhHEiKMEuq",
-	"vbZicb03VNvLOXM5NhSUjBq3YnVWgBv9T2prEbikYLdLQ0ibuZ8kNHeeJAHK1TI/+AhhEJIw8WUBOSZM",
-	"bOFw+wVeb3KPdVCtlhnOQbVKXqC3tZDKag4hklzbOcbuMgtTzqbad10i1ITLrYXOVpuO/m0LYsFy3uhP",
-	"mgQzsRZGL2VbtNfTbzebmhDBaQw8t8RTr8xbWnnw7ATWDAcBvplNsNKUzghmHiNi5eXr+8VvN/YGmf61",
-	"dkVYskU4QhclVIKTsCUUYYXVu+5eyNJOtsyzpvzFmKHhluq2nnVTk9jI0qovqMfWalFeIf7GHVNfop/q",
-	"5GnpDV5A8MKX6dMjUWVdpMqgOSr/iuaEJYTF818hfGN56FeMoKR86ydpw2R8+0BhmvpYY653gA28ivht",
-	"tJXn1dwbEQHeHIV2IvkxpYpEIYpyLtVYEKn/LeiUCP2PFldsiCLGGWlxya5wfDrjBV4JtWQWxJrDVGod",
-	"yNugC3j2t1ijpnkRZDbTBtjvAb+FnTgWOAFnUFFLLvtj3W62/Zbk9K15GY3nIXSVy+S5pYVIvKUwLqVH",
-	"FqIMxxPKyJ42BSFlUb9+iqJajqdehIU42ijss6h3dtm97A1+vrp+cf7q1dmlfu/66l3vrMpf0T8tpLTo",
-	"n17+2r2u/9JnkctdLN/5+fxioaE3Z71fr0xL3YuLq/dn8OtSsgA054/9hL6vLn++OH8Js1pOmNS/LsYs",
-	"QoOOANdX5qWSINcvfz1zbV93e2eDi/M35z0ztmZSGrSzkFoCM12KTg+RL2dOT3YxXnq/zy610cgTIlGG",
-	"5xC9mCQkeY6U1sLKaF/zBmRvECrQr73eW8fEfdZQPTwhm57IpTKGc23g4iv7bj2Ocvn0mxQZZhUXkk95",
-	"ipkJCkTnSmodCaIV9RyN7tRUmNYEZi5bTLVIzc/tYbRwp/MckY8FTo2yFv2vPavU7p0nEXIJ1shESzcH",
-	"tSYCdL2/IanHwlZkbwy/VVa8qhbJr3ubdPLm3M8+KYFDYJc9mZOYjmjciPVEVXywyT3UWoMQcxSZaN7o",
-	"OTK5WSVP9pl5wfx8S+YS7URWX9NMTeF/a1k9UbiYmCF3DZc2JZsLH/adfa2RriYH26rjG5/oP+tPjQT2",
-	"Hej+BShDdr0cpu1wOcE5WONkSsTc5nIuzbMMql6715ZYyHzqY5GfcezXfbsMcTHGjEqSoLHgRW7SBzEa",
-	"c5xuqUh3tR6sCFw0C6RmHOEhL1TbFaTuoV0bn2HWcqk34RkZCDJujaTUmrIzxsx7VrkZYj1N6g89vqWs",
-	"5Z6LYVUIgnaicUFT4N+4SJX+74QXEtScmIucm/j6KER///f/3N0yOnlkVsjamSEqGP1YgCefGoGYtom2",
-	"FHqV/qFLhfVyKD7DIpGQ7mG3pu1w801h3r+2/a1Vda25AlRtyh278s2FrM9kBQeX3XvlQEXEhXnbFNJl",
-	"fh61bQzYtHVCrYobN735HfxwLWXb0NwI4zE7wmmTOE0pqJEjQQlLUoA3IYUSQCVBp5ZaUtFN9Es3p3Jc",
-	"XnpWMs5LyqWUAa88buFl/egnCegXIUq42pNES2EF+XnWGzWwJ53c7+zrv6NdyPttOFC8kQP2/tXjKW7R",
-	"N4xEkTb932RHq2ab7Skha4kNZKh699H6F+ep8iRyCI4TJIlSlI2fazGV0/jWKB/W1cQ1GUCBb5ggzncV",
-	"QqzVoPpTxnQwonq9uFQDnGtba54rGns4JwzaTMpmxoRNu8AsMSKkbh75Dgn71HdoBGeLDbRbq1hhLbLX",
-	"W+ALBvJdGNDM8sK2H34sSHGvDw2kx32+1Oy//XeL8cKOWG4Ktt1yYI4mPg5tM4UjfhsZR6fRWaplQ1Q+",
-	"R5Ezge1LmCGeG9UTNB7rT9iRPCN9VmagSUjW3X2OoprdbJtQFd+hGDPIwyNiWurozoK5lyH+xTNvSlO+",
-	"lntTZ34frX+lcDV2NiW+O2FQZ/Ujp8A49/OElhFxzV0iiyzDYt4i9yY4zwkjfuVBUZV6DTQ54UIheOz9",
-	"cE6wkAM85isuteEdNCQjbpwxJuCbgXLnGVVbiELVlRtvWE7ZR14IrH3Nh9eQFtRm7+lncMPAXGJRpE+f",
-	"qIqGj9AHPvSo5xsGHyaCzNoU33r8+LqI8eWbftjF/njP98bxxVHCZyzl9r4fPvD7tct4bUUzMvDF2ejl",
-	"TPW5qaoAQ85vQ7Nbwd3gD6dnRWrBlozluRRFv1kg4yo6ak1gUMh7xGh79j5kK0CXMyyR0HtYtGybWnD1",
-	"mmjqdeE35VLWJ+M6KBnFE2xmZtLK/2/8tI1kPGEkTSMEOqlUcKILXownIYpywSMkUz6DX0eUkVBL+Gmk",
-	"5zQkakYIq2sgCZmaRG/dpNkoXplbC3VfQfoqHcS1X0XCa6rhlEqtxIQBZiZaMccAgpTOvb2+5sN1YWcf",
-	"+HC7gDP9wf1CzV7z4Q2cFVVm71825AyokEFA4p8ZaLZGhhu0Jl6ovFDPy7MFpFJUYtbBNQZnZNOEjKrP",
-	"u3CNSAGlqvb+H2bINy2a1Ht3JwEIVqA8VaOEmxCaaj1Kb70o1mab+VN/RERGmfHGlHvDAmwB88YEoB+C",
-	"sIb1FwamRf2jba1tmywwpvfCVc5Z7D8QsVIky5VcwTD6cJGoGqgB8DLftTFhOZOVUc0AWLhF4sGGGQ0O",
-	"XGzzlrfx2oUlotoqDNkWb4/bEGuETcnFWkUVK+dcWxf77ubTruyGjYRfJfTWfgCIIItSpETCdeHeTv1u",
-	"xF6XHNkiVRaA5rz8bhnAz/KbLN96XLotQIEfTvc2QtqGWijV84Yfgl3hJBkkPjWcWaBNB2FQqdJ6Bo3l",
-	"qCZygVmSYXHrO6YZB68HylPsiwr+kq5ov+/XuaKpRDuRKCjTglpOBGXg81V8BtfZ9/D2pnba93D3buv2",
-	"lgqzRPqd3n6XbemR9fhufYzyhmTcZ392G0FoGby1LQ7EewhvM9+apfAbMn6drVL1CFOCEhkiRmZEKjSi",
-	"QqqNtTczwzOmxPw71ttaHQFg8haMgYg3L2ma8DQhwlHG7x9Yownab++TebCAx+7GHt5HU6wvj9ehYjBg",
-	"cQ1TRJCMaEPUo/9vqiTMBFWKsM0Py7YjA24vPfmEGcnssZB3Ph6KI3msTopH08ezJ5+ezr35hDTLuVhx",
-	"F5EVWmdXWnmHCLCdzt///f8d7q7Jhz/0gqZXhvwK4akfaVZb3MDusJgQLGD58QIXjHCsvAcGICUTb2gM",
-	"R7oZRFUIWa0RNG41av3EH9PknK/+OwPHJ15PgC9Kz8pM63qtLUhDSfFzcXl/sUX0rGbvlJoob4xizqZE",
-	"yBagpk1oh3aiPMVzONjwUrx8ddhVbGpe3zp4dQXd9e7Sw2n28wvnCcq40GLsf6BXHDCaJUlTJCHo+x+3",
-	"TvBfdOZa8tix+deoykbYPMziZ0EMOjzwJXi4VZFQru3XGUOFJCGSigsbA21KMBg4Ka16lKD5j9E/0RdN",
-	"6n8OWB4PZMpVcHp45AtOeMMT63Z/48811Bwkc0AgxQoNBb8lCCNRpD4QEKzImLefMSlBOxEE4oOqhEdE",
-	"zVvC+YhfaDgrGUZEtOayQz7FaSHplOy2nHvaalnbFrwFiJ8mfv6TQjuUoXeMxjwxkXAo55Qp2dKNNsNb",
-	"I8QTK1bjSZur3cvuPTe65nmyJlLILYIdk6OAoekq7i1Z4apQMc/adPusfA/APBVHGGSMHyWhNaRab+OE",
-	"M9JQvZ3kZ5xZXdMF1MNfiZY2fk+FnTZtjRQuUhN+ali4hQ9LfW95hRa0ulGKx2PiZ1KDRw1X3UIqlAg8",
-	"Wt46tsEh5ynBbPnm2LYfBuV9fW2Kq9fvvjlnwPaKuxX2rOi9s2jaGdyTe/J0a+G8AVOv8hZOiUhorFol",
-	"2hqugqVlX5h/tAYNIlNvlKqHRbbRhNNyRbaLD1mX3WpCss0tm4XTYV1UT8W0NcJVI/Qt0DXBsbovw9qw",
-	"imZKE8SFCt0sUtwXA81WK3VjTk0dCGxwr6iyAbTmzNUHvDYUp3qNJBS3EAVsUblZzmKKZRnest60NK8t",
-	"ErrRRitZDde3+LHqcqqGpoiZspWe9IfJPSxylJCYJi0HnX4mWw4FMx4X3GfSkgm+rZ8L77uXvSAM3nZv",
-	"brynwMb3ryuGuOHN44oWckG58OZ6ajOrEGPCVDr/QvaVIFj66bkBYMaCnV2uTtlsbTJL94x+vhu3RZJi",
-	"QXAjbGGZt4aUt/nEjNvpJ60zZJRhpsBLJmOckxZG+3L+v3ZPXTmq7fx0kihlyii03gXlhOcpcfnpdmQb",
-	"Ce2bsvFNozAN2RfDMOuD9C31Ta93T7mtrRu9vZXATD8YkhAN5+jd9YXBXG/RJvVngyGW5PFJS+qZfiNE",
-	"5pU9wrTWnixmTR8dP372+MiXXms6WB06MSIqNkWl4G20kxfDlMYIJ4kgUhKJOEvnu0up2idPvScBGxfe",
-	"oERzdOszH7mX0E5ELGJwXVVq6ElHPmE0EVh6I+1c2SD7hvGLYIONmKApj/GwSLHxyvowHo42wMirQB7q",
-	"QG2lFtQKNaj1Rs0M9rQ2MndC0hwJEvMxox7QPi/04J2fc9/lKceJX07BwhbwQgsXrmA/NKLazH3f/c0l",
-	"PxjZLm3emfPC6MOWyqo2VvMYGFJmPF3fPc9oCy4nAizAlRy0XjH6KsxQF39mLb2yLSaMvMQiaQ9/q/2K",
-	"MBrjDCISUSJ4jrBFT6XMp4GuTzdWDqQSpZzfShNxQ0gqUUpvSUvaA79tzeoFyE4TVYeYtbc2N1XSlXWx",
-	"qmMiLC+u9GLZOybD9eaazEbwbIg2V0fq1G98oRsvKttSPFriHevjaIt5XDRHbSRiSbnatZnFHWuetWb1",
-	"vJxIiJ8JiYVnTIiJAIH4JxcVrue609EH1tH/fnT89//7H4chIp+0SURdsC54HOOUEqaaTsOTo5ogokw9",
-	"Pqmro886nSeHz54dPTp5ctJ59uxwdclUPf5SG/FdwKU4JpZHahrPt7jOhXyYGKemjXmuheeUpikeu+tc",
-	"uOCNqZpDUnKhci7V/S54qz2zteqY87xoS3K55sV4ks7RxN3AgfaoHGrqmju3ZkpOrZ/1d7wV/orX4hlz",
-	"voAtpXch3J7XoBZL19+UxiVanwHT+6Q5AbhQKiK8lt+NNhXvp4+WIrcankU5NkWKWn0IZZJKC95O7boF",
-	"SY5GWJhSU4C26HwX1KRzuEIstTIJ0Lnc4hra+goWobUyyuxfh8vCXR9cg819ItZBPga0ky/qFbGPPy/j",
-	"iYSrgo7hdssu17DBSHBMQ+6NbUV/4+Wd9vOnEaKgudhc0VAJ/T4HBrZ3M/C4HdDnZAPAFkhzbZDAy683",
-	"Jh0WjBBTRQu7Inx7EOYIGQIS7WCJIlPU8xTcrAfwYM/0E0FdxV2/T/Geft6lpOWFbeKVHWbjrkqPra+C",
-	"3zZc75QCzdh/1ZTxdu3GPqxYLcaiNSBiU+9TLnhSxO3ouynWh9l8m4h7vxNpOaoebtoHNjKjxcllbuOr",
-	"6A0qEflkEu3RTHBFvlRkzGaetnXUqu6jNndnuxuu7TY/HsHZoBmWGniNbe6tF04YPPczUbGJX/id1yu8",
-	"4M2zUQZW4XRs7kkXKCymQI3vGmRd4puWfdwIeV6XWoMipWRLGs0mnphGEgt84PcDFmYSg7aofWzv2s0B",
-	"tOE+2nSnt0sd18kKRwK88QAXdXvnElT9gfCW77uBhwCijSSJOWsJKGsHxoMrNYDGK2Rbkow7WpZNfaRo",
-	"RtlYwlmb0hzJOYs3Fjm6hR40sNb7WXFZuRxN0jS5x7NxaoDQZkK+jdHr3dwT+s5ex5a3IA8rkWVWhEpY",
-	"FHApKI5mE9rwZxrN5nbJberFI6zzsNPZZnjqLeSwyNNOSzPvZ/lxEAZ8PG6L6nJGsCtXsaQTWaEMpfMT",
-	"ZNACpiAomO4zXVfVpW7H7j/ybPlVkp1rce51QK1R+R4ILrkI5Wg+sVFEDvZqW5DJ+xUV2fRCvqYutjj6",
-	"Fi5zC6msXSHx/LmLorFnsVlbWoW0/SlYxD3CZIvjAWKCAKScs1HqjSGwgAuy3UklnZfKvYoom/J0anbh",
-	"5o66LZ1hpWsuT/EckqX8h8XKDGJbJRzm7o+/Xoyja0RxAmHKkXsZhrcdtJlzKxjsU227SIfp0QwjBSzJ",
-	"MBgLqu3A2YRmUD9P74a5VERQXvgTEHr2hipXN2Tc5sTS9pSKJ5q61h+tBazJq/f6DkY0Ia1RuLKwcWll",
-	"W+AtWXlZ7NFPEq/CU8uMkhs2BdFjKxszsXMbNrdhYOfaxHozpnKmK+LaqjVcHYzmul5wPH5T/TGlUrXm",
-	"56++CnJPH6BAruxdmg0hfWVhzRMDpgLpfRurb8sbziPn2oPJZhOekvJeOVfb6p73GvMWKqc1ycqVW9Qw",
-	"S6K6UW4UdPEOyok8EHK+hOYxVQbA3H9u9Qb3QCo8R9jB59taXJTV2z5sqQzoh4K/JLNmOac/B/J9Cxvf",
-	"ljbaznPXhuPLyKyEKPqCiPGaav4SR+vh4f8UHHQ9z7Lcz1oQ8WX+9SMz9fgtYRJhE5dq5JIzKBfPVEgH",
-	"1ttIwUetjVn/dfWB37Y1V9EbNlaVjWzJlm9vZ0KQLDKtOQy5OTzWXNI0BxZ6Zr7Qp09e/KaXqtXk8Lhj",
-	"StCcVVF7BjDaWJcCoErsXlp2L28EuC15wZIVN96b+2AIvpWtMIMA5eEBwxiRDKdw9Qf/BfwXC7sWbQcD",
-	"zg1KFt32FD9XshbJ8eLlW3TyZPcr4YiXp07tqLKkWry79kEqLfCaH2qjchPFWOGUjwuyFd6GMYM3PqYN",
-	"1/vUiTV5jKafKo1xa0ALH11qtrMvCGmiVC4hIg54WJCYQDU0m1gdIknHjCQWaKem0VcZUdDE6cHBWC++",
-	"/Xk/5tkBBBscKMGLnGwUp1ZTcPxGALZJLtIGIH1pq8cEFqm6Ii//8paQJll7xtD67Qrfhx5byMtu2kT2",
-	"iYhaxYqWmFxB9Z5aqlojuCQ2CGpI7X0UNBG6XCWtRw4JItmQJAkgqyK8fFhugb9R2fq1wqJo5/rnl+j4",
-	"+PhZiN71Xu5unnG72jHjkNXcW9tCofokjUVpaw8qsy+EkH29dSJ6AzvO0/3KioueFONZmriSpR+Ps6ej",
-	"o+nJ8DF7kj8THXmoWg4zCADz0PSyjtewOTVLCAjPfDarytKc028kRV2mJv5yuVVxlg2MvjR5W71eut/W",
-	"sJN9aeP524B6X7mKmDAyiLHXmL0BdjIxhLUncm2o4mYh5mV45N3DKrcp41n1TOAtJFvWPasQaEGJqUwy",
-	"FnwGvvHNPQvWibu2YGVSVfGssUPYxL+QTf9lxffVJq/NrrlYoZWpa3O+gcfWwZQBY20HVGY+uR9UmTlI",
-	"/rrwZHbuX6ca5qKQaKFOWdQK1463WhFuwbPnxjEVacaMjP8lw7fgvcdjTNmKAlgblL1aJUrh4qBEPiwX",
-	"sHQNlbis8GJj5H6/oS01tWGBqaqW1PoKUgsLZihgG7Adt67SjR1WCyxGpXpMeJrIUyQznKbo2MnzEJkw",
-	"M/QoRCkWY4KeNmLR9NuNWDT9jh+sW5K4EFTNb/TcrA5GsCCiW/hwJbsMdd+eo1syP0WRfoUL+jdwKZ6i",
-	"F/Ad6hedznF8S+bwDxLtI72wt2Rus9hkrWjcvgFtJBmY7PB9tYrapAju7gw2KHeRkDiGLWtYKOg5uwIu",
-	"EEsrxJgb+wmZLjkA7CdoDBaO3qRwRHXPa+WoTjWnO8aStQehLa6vJiQzpr5FScCx6jPKqlfDCtbFFASD",
-	"XZTSKUmQmliYy2FBtXhoBlUbmRFCwzDIPqsVyrLm4U6vdxOim15v14TrY/jR4F3JEFV4V1DAos/+4R+Q",
-	"Xi3CFDVB4n12BoHZ0cH0MEIlHDJSMD9cLjPCUPLZLC14eU777Aus/HPwtEFqnSQ2kQkCHPmM9ZkJ8ITy",
-	"hQYtvyoySF2grEQnnRMI/xzp5UpoAgDP5BOVys0ZUO6km+sI01RbfhMsqyIYejqf+wY0rx+cfu5D9ZN+",
-	"cNoP9vf3+0HYd3jqjd9seRD9xf7+/l3Yr1VGqV68u4v2+yzSLQLOqTRaqZ7YYv2j5yiy/RhEVC5MaRpp",
-	"33bVZ573WVR1FW1RIaZeQMWSQvbZzsnRka/0EDrpdJrVmGBM1fmxCzc2QEhPzZM+M0VPKEORpdW+rdPi",
-	"FkfrGrLPLqCVCo9bc6CtyhKhnUNtknc6YRlg8KhjWD4yJ2GEdtwT+8Bwh15VOENDBEdoiKDFEJnP7qIF",
-	"+C23SRy4pOyzm1TLY5JQOChv0Q5A5MrQXrbulnwYHXWOkMXTC21xo1PUd8CY/eAuMhB8fdaCwYcKpmhq",
-	"4Vj055oF/KCcXNQwOd2wX5USJOuzbqn+Q0gsg5hqjHLN+qOCmeoPfAS7zR7xzXKXZt9CYTTr29R8Aq5W",
-	"OH8Z14b1lCamqo5uHjwu40KQZBeEFqKJkTWphUUF5ql+pCwvlIFPT2lMbDCuFepvBc8FJcpc3LdJ9gM9",
-	"ZVlLpXGSvfv2vIaCfhoc7nf2O6Dw5YThnAanwfF+Z/8YVG41gTPvwCgxamXxAZs8oelmWwfCpZTdwjUW",
-	"xMHwWLMcZMeR2AQ+TYgrWhBPSAzBVSW/nyfBafALUd2cnutTDnA1YdvCuI46nTIFwMQD4DxPrQw/+GBz",
-	"sWsQPLp/E00THOh/A3Kz7tv9aP5yFsYC0SyF3Lv2z/05zlI/SY1KtE5hcpODw3zx+taQtl7pSTf8yEzc",
-	"12pJoINzpohgOK1KEDl1Jjj9/Y9aMEmgT7NaF1rJwGOplaWbuVQkC/7QXzvibMILdp96y1CcGlawVRDC",
-	"EqASiiGUPKHIJxX2mZEm8CsIGLflQns7vHDBoPdyrOiU7KOulT9HnQ6aTShghpM+q5UsWKhXgHagiIIW",
-	"IWW1BCM0H3WOS+euKXVgNucSn/7q2OeBbLpYlqNWXsNdtQSmcmOFDHoa8NtGPY3yTZBV5a31qYHr3sNC",
-	"7U0Pl78vy2qU30M1yOUXqzIarT0R0AL3APF44WsXOND6LeC5eEZ41/z7ARuvrM9xF65g5WVGufcW1F8d",
-	"fzlWcDVCdXOMuLpFIwtNXxLWFfasE7JefWMlz2zPHAtNr+CSTTmidfnrXf0pfNCt11HxFDwRBQM5BBmO",
-	"EuLg91dK2l9rJ12bmJ0eHlQmzUppW6r9dRtsETe1KaS0Pvmyar3pZm0BXq9eObgAR0sb5HrtxSvjibn7",
-	"416ycLN1K+cBfjnv8jnPXEUg2Lwnm2zeF7iskw6fHK7/5B3D1vYzPtX7CokNurrk6lwLiYwwpTurR4fC",
-	"KtfmXOO02tr/cWcqTy3zlqkULxs4rBD8jGuV81mteP6OJKSKjLYmh4RCYbbKUDoHD0DpVfMUw9eaoyuA",
-	"D8VF9UnOxvaaClIfSz+cqZjaNxgEVgHQo4KNVT5H08qmg2NFawVl7VWYChe1aViTpc/A6mvUlkUHvuKy",
-	"lRLSKHQuG4adq6np0xkMpctFqUqIvuDJfLuToir+fxpopoBblUbEV3DBpUITItBQGL+BjZqRlIzLiGTG",
-	"hX7GUI6lCWSqRXktYFhqEganwTDF8a3MKKg+VZFsrQC4dOFGrNPvQSLwmDNgwQ33epNQ5cZsOhqVKMjd",
-	"ksQ5/PISp01pqKN3ldeiX1XknHRONhIePwPeu/7g8Hj9B2/xPOU46XF+Ad5S+O7RJqOTRZ5zoUjyhiQU",
-	"m2IBYXBydLT+48ojUxONX02g6s82GORba+vXOjvZ/KsezQgv1IL4NsxeF79tEnxJXzgYOuzY1aI9innB",
-	"VFQ7JIwsS6hUlMXKJkOApEcyFwQnTkCM6ZQY6QnP+6yqkY92cJo6Z5Q0NhPPqFIksYEjDssAUL7Bt4xt",
-	"rMY+6qYp4qKvNasJZeNTREfgQKsdQlqghojZknUm3XsDufoCiPIA4QrUCk4PO0bmwUI0pB5l7JaQHFZq",
-	"XGAByKhw1kGc5rr7+/vKQZjYtxaGhroeiWgcyz9k4g+Z+MVkIlwc14QWVogb0PYN5ePneq7mnRGQKfEl",
-	"376C3+USFEgCmmpVJaMpecxXTY2usQFP1kS/GzRmaMXtkq/B8t/KVDH02uSsC/2G8FXjhLBnlLOMvd7k",
-	"FYvT+Qaq4n+DRf6FqM1WeDtvRPnxeQKehtyPm/8SrgZlTXmxOTRwP0GwC+YFm0g2kmrQNcHJHly/2m92",
-	"IppEYZ9FhsUG1JSZL6OHLAoVxLNYZ5zRrE6OjnyaykLC0IOUlIaxd8lnUPXTzM3UftAaU2oTmS0eook3",
-	"Mlk5AWZjMd9cGWlJdtpID/mKO62AYSZLO+6H8vGXUj4aEsWw3v1MpKYKcJCVVbFaHa2emkyzZRyZRvzK",
-	"gqJQ1rXqs7qD9tS0QxWCGjjwkcRwUQ5dUWuDjXDsCmq3H2e2vNdf2qdr59B2J2Ppb8zShZJh3/eu/lYb",
-	"RR9gC/WBMscnf8IhvHa3QTQY+CcedtR7vRu/wOmOS0A/twetWzlc2LAu8GrWhnffZzvR++5lL9pFXJiU",
-	"W0lTwhTaid52b26iXXsPjZEBaXecaYHa6yHehQQIlJzGt302m3CkcHorDQasZ2ND1YAvoxY4RMHgZzol",
-	"yAJpCokkVa6wAtAFZ/mImpyqxcIIZUGq4IXAmUvxN3BuEL47Adw7G36aUVOlNMYCTzH7R8OSG+3/Rg2K",
-	"r6xILBVqWKe5/ySRg+n/oVL88Gds5c94BbKnFD14ReGPe2s2sGv/LFnb8yGkVpiqfISiRdDJKETNKOAC",
-	"xESlJfUZBC/WgVCjfVTCgjR1JERlPb2t5pTpsz57DzH6KyA3uUBR3wJ99oNTpKVLVEfyNI+0PWiihpqQ",
-	"nqcoSqjNlE1IqnBUYn1Gn6Xe4CwmA5NiGCJ4404fF2pCmMF/Tud9cGS7quHm+7DWbhXiiHYAk6hIUxQ1",
-	"UDrNyRRBgG7UZzs2SJIlmlLwKzLR9bv76CXPNOMDGdWQYCXRLSE5okkKwEE2hkQinhPmO5Og5y95JtVQ",
-	"e3+vHzJlpUJ7zKyvKKj5tImfaxI6jNmrT6fDIzTmaWJP6FhguCiWE23W10zgeEKIGBXp5lZwA+74Kx9Z",
-	"TcTWOxtF0+D0BuUDeHKKmqxrQspP0ed+sMC5/eD0EOK59VvBaT944xahH9zpbbbYXsmyK9s8gohwM2oT",
-	"Vq6H3ezgZ8q0mTRMcWIu1BWfMYgaB86s6LMcMrlup9pd6N1o1W7ypf2u1QdM7QWuBSK6uTmzQsQEFP/Q",
-	"EX7oCFvpCG/wbcPFYYySNeqAu31d7dDgKZEhqt3cwql6S9MUKaoP8todi7ZeFL4loYnltQZPrVGvl/2V",
-	"G8efKP7KPlp2pqPF/l8ugqtr44nWLtQabjBZGQe21n9rWMA/F6RYCPgyn9SSRiQ66hy51f/AhzaIy+II",
-	"Uz2yPovOdYcl9LDW3kARqyumkS3IyaicEBfX7aLAFnA0+ywyAxkUIl0RQtU1E3yASrKEAhBjIUiCkhkW",
-	"I1Rd9jsKDAWmCeCbJpABVuYqnx4eHZ+EgVRzU3WZfiLpwJR9NQEBJosySLC4RSPMFJZzyKQhU7yF2mFm",
-	"vJXesYEYe82HRmd2p8iP0+qv6yT/xcZLQrCm2c47WM5ZvFuTGrBhlyVGlSS5gdQwuAXVJ9tJDbQkNFo2",
-	"+YtqTA/Y6K62VdBFGZVqjjJeMIWpiXhEWKEEz1jp1ysoIwmaYRVPFJ+ZWHfY5s+e1TY5pnr50i0uz6rJ",
-	"/FfZwz+25DZbcnnTrN+bH/hww4wA/WYzF6Aei41GNFVE2EBpE/qc2KQtf87Aa93zn36zFC4Hd6RzmIsJ",
-	"7KASRgsIGfrxx4LARYbN1gNrbdP995oPDROt6pVaXI6KNL5+bULKFj3fmC/u/tS7tNd8uD4zQk/zv09O",
-	"xAfDxm5/AVc3dleZdbxym33gw59kLckxhCA0uMbFEhGWkMRkwtpjbqeWrQwOO5NQz3Zc4vLuPjIs4ZL9",
-	"Mz4laMTFDIvkFNlcafT3//MfKBc8JuZ+Rf9ZNoz+DZnG0L/1mcuBNkAC1r9ox2sQ3E2+fNud8ms+fHAW",
-	"I1aKZLkyQLTlMAFSTJ9jj/cOD/eOHvUOO6cd/f/7h0f/2sTh8b6m3zFLFJzCP0xUbfYoPvn0ZP70b89w",
-	"Z3gYHyXH5MTMwBZAWcoqmxA6nqjg9NHhkU2AG1TJ1KcHB/DehEt1+qzT6Wj+GNGUSPhf1+kTfDg8io+T",
-	"E/Jo9Hj8ZPL0wzMQESMiwOGlaEYApe7J/qP2/EtCkgEk7a2yHGiiJjBYh363ipSdR/9az5sriV95tKxB",
-	"eLe1zFp3OQZFZP6bBLTVxcCyVNn2tHzNh/Ur9IY0OjAbevu7HNdoa6oXtAsICFbGcFEXMR/48LnDZqxD",
-	"K6AuKPOm/CuWCKeC4GTeZyD8aiAkz1D0+urF4PKqN3jZvXx5dtF9cXHmN+Sh8XtLni/Mx26qX5mhTzrP",
-	"1n/w0sKwfcsdYFbLbILWE7UqXCVXpKRMSHxbYksDhJZUtWBNSB0DIE5ZogMMC5qqPcqQxCOi5gC2EppC",
-	"JH3mKpGYEARJQpQSosB3GqIJz/g4necTacGJcgNdmRIF6aGtHqY39SJc9zY+W/Lgypuunt5QiTgZc2aA",
-	"SdJDbOIVN4yfKkf5jW6k6gOAs7dlf02JSKBGyw8L9fuyUO0CErsha3u7tgPKHW6qIEml2ve3qyMxJNKW",
-	"nqp7h2wCxz66IXAxmxWpojkWypZ9RzsGKimCT432/Prm6rLPDApfWTnMXN2ZP4dYkscn+pRylbRinOf6",
-	"XFLo8DF6Q1/AGA6POrasmtxHXdZnzkJGkS2qHhkYJzmjKp4QCMrw1FSHzLYxNu5rrBCB0uwQfc36LOZZ",
-	"hnUXraKlWRblITnAVbG+EhMoTlgDcjpOaS4BvGZPTcjeGCuybyp/VfDnAdHDKEvP/w7QN7baLGCOAAmq",
-	"HzbP473p9SrBFAblah+MuMj2XJrxxm29Ax752jKuuV4tAq4Bkf1DzP2lb3I3oOcZ2JfvmuAnX+AOuJKe",
-	"FlkN7Sx6CQ2a/oJIVkquddxr+b6n+F4NZMnvtDeYZ8bcMSZ1n+1EC2VGo12wBFStENO76wvjBzHYUtCD",
-	"q7JjEAxntSqTfdYoM9kqLk2/D5GTJSi5EXy2qOFhFdZK0phnJNSbeErSlAhDAciX0cfJhCukeGIqDVbl",
-	"WIxzYY+wvULujY43V9tqhSl/3OT9kFZOWt1P7jTkx82cqQmRVFbyA28kQAyWaqsb1OR2m5ohOBZcygqa",
-	"DTZ2FVOv7Rg3umY5muV7ht9Mr3/i4V1VQWmzTBbroPwlPd1TR8iWRTZAuptdJjnQ3fXQUu9Nq3/pFKQK",
-	"6n3lxYkDe//Or06WOWPm1shxhl20djyoX0qwZ4ffBB5CfZLDZSLUxa2wUlUDSf3U4XIbfWJIeeaAQyRR",
-	"yvCwDKuCq/DamOPUeWhS40EKUQntHyK8WKUjd0UK+sxi/Yf2hhWQ/svEnAp3yhVAgfg2qIyyjy65LW4G",
-	"JmOaArpIn0HuGc4I0pNcwINFOJ3huTTArsq9aMuvDOcKtAbzjx0AlaWGTH1WzxpGWNKE7JpwKV4ohEuK",
-	"IoFZwjNkQU/iCZeEPXeC1XQuiCoEI0nYZ5KjElzfFQLLcEIsOH2rVmWqCdxTqZIOoBaiRWphbIAjkzjU",
-	"LxtSYeZjCzsAYlYNJT+wIVHV9WqXCDXh0sHHn7oqsne2wsVyp+bXEI0FzUKLD+8irWZ2nkv9JljcDqrO",
-	"TZDHyZGDyS+B4+0goILt3d2WyC1A5W8E2GLrRfhPPV+1AxMUABg7P+zXL6gRtkWEONZcEsyNM/vgs8MV",
-	"2hi+xNSTQi9rMb22YhMFUFtIA1ETQgXiM4Zins8dBnaJyNfV8jrm2oIzkB0WagPEXRN33idkzHAqIbMJ",
-	"JkrFk38NPBQ/sEnrqq4ANDEzXwAzcbmmaeoWp9qqVkB4I7FbiN75ioLlr7Rw5m53xaptp9vCh+ZitwkM",
-	"26wl8vsfWqk1eWam3SYpLwBw3jxHNgAADecogtozomBRAw1+KYABdGY7mc/rYcZB9hvA7/3qJLY4tcsR",
-	"U6/qRTrCpnq4UNbO+shr+QUpQOKzWj+W2Mv91CRYVVA0NCVGrLZo6orUGquFxS832HP1bG2FDwPouXDj",
-	"iOvXjLWWaxciLS2bRPLK6oYApF1XJAFg8fVr4NKbCM54IXdLHdpTkNN27OpnLkWtmxIn5uBeCC+UYf1k",
-	"l6gaT61hG3Domc2kAepu45r4yDYz4+K21gzcAt/9cff/AwAA//8=",
+	"7L3rctu4kzd8K3i5b9XYVbQtH3KyP2wpiWfGWcfO2srk3R3NK0IkJCEmAQ4AStFkXbWfnno+73MPe2H/",
+	"K3kKDYAHCdTBzkwyW9na+k8skjg0Go3uRvevPwcxz3LOCFMyOP0c5FjgjCgi4K9XEyxwrIi4SPSfCZGx",
+	"oLminAWnQW9CUOxe+EEimqCdKJ6IwT/+87+j3f0gDMgnnOUpCU4D/XPn8GPy+/Hdp9kReSKeqRfzw+KY",
+	"PuHP8hdBGFDdYo7VJAgDhjPzjW17QJMgDAT5vaCCJMGpEgUJAxlPSIb1sDL86ZKwsZoEp09PwkDNc/25",
+	"VIKycXB/HwZv+LBtAh/50A39Ix/6hq5/NkPPnsQnn57Nn//xAneGh/FRckxO/EPX3zx20Jc0o2p50D/z",
+	"GcowmyOqSCaR4kgQVQi270bye0HEvBpKCs3Ue07ICBepCk6fdEI9DJoVWXB62NF/UWb/KkdEmSJjImBI",
+	"16ORJBuNSd7RvG1E3LTiHdLCiPT/1UbV8Y7qAxdp0ra+M/3QrfAsTXwrrH+2zPn7cfZ8dDQ9GT5lz/IX",
+	"oiMPlX+Fod1HrvG9/lbmnEkCu+0lTm7I7wWRQOKYM0UY/BPneUpjrKd18FHquX2uhv85IEJwYT5JdAcv",
+	"u68HN+f/+v78theEQUIUpil0MKIkTWRw+qv9Z409MiIlHuuvWZENiUBZIRUaEoQVyrhU6LDTCe5/u6+/",
+	"ec0I4gJlXBBUyQ2EBUGUTXFKk31LHiKVptWp/sOSmnWW/w+WsyLf/yvIKDgN/umgElEH5qk8ONdzvrHU",
+	"M7RcXnzbNaISZTgdcZGRBO0ULMdC4mFK0Jvb66sQDXGCgEf1bPQy12azux/ch8ErzkYpjR+5Lm+uXw6u",
+	"rnuDV92rV+eX3ZeX583lkQqrQmrJx3UTiiRBg95WXqEJlginguBkjghLSIJmVE2Q+Rz1q8/7wTeyALGl",
+	"nzQjVfBI8kLE5AeJ4kIIwhRMgAC9z9mYMvKe4SmmqV6pxxH+/Oqni6vzwfur7i/dCw/hcxzfGRITmRN8",
+	"t6e35yLlZU5IPEEEhobKFzVzMa4QZVLhNCVfk+e7KOUxTt0Y1YRKxHMigFCIEZLIpeGinWiZPJFh+wum",
+	"iGA4Pa/o+dAluLjqnd9cdS8H5zc31zcN8jcofcszoiaUjdFMs8RMcDZGnCFeCCRpQvbRvxZcEctCdnsn",
+	"iI7QnBeazxSOFSrk11wFhgpGPuUkViRBQIh9dMURtdQ0EjKhMk65JMkZ+t0zI6D/Gz7sxjHJtSTYivpW",
+	"/9hAeSllTk5YQg3fb0aHN3x4WwwzqtYJAS2yZlpk2amcoZynKYp+Ou+hg+nhwUc+lAefzZDvI71wE4IT",
+	"q4FecjPLVdrb+5vL/YY6sXTQ3ofBFVc/8oIlj2PjD9c3l69BiP94/f7qdVOMAMXXKBMNZr/iRj8xUpEm",
+	"qL/m829AoBupjRJOjCAhn6hUoT45hyTlbAzqH2ZcTYhAijDMFPDyFVcXmqoZYVuz8+IqaPpfvH13ef72",
+	"/Kp3vrAKpcDTB6kgWJFbkNxN0teflDKxGh+aE/WVSV0Jbiq1QqIQH4GQ0HTThhEaFmpp3MO5EfuSiCkR",
+	"Zhr3YfAOz1OOkx7nl1iMH3mcvuv+2+V19/Wgd309uOze/LRwmoJKORjOldZqDzsnz588e7p0mjpJN+TJ",
+	"XE8w1cMSSE0wQ/YbBE18IxqMb5x6MWCyhsSCT2lCxBc4LH/sXg5uz29+uXh17jkvgyKXShCcDZzwftLp",
+	"LBE44wlJUW4HhUaYfl3dpHVMaCdamm+0ewbUdTNFZvZ6AShDkaVF1KB7j2aEF49U0d/dXP9y8fr8ZtC7",
+	"eHt+/X7BflKmi0Emg9NjTaB1VE9oAjsUMzkjAsQ8Zei4I7+thVgYJmVIzxTtRIvksHrhe4YLNeGC/vFY",
+	"SX5x9Uv38uL1oPvuYvAv5//Wrhe+pVJqrZALZ1ui7rsLdEfm++iWMH10du2YoPNT9JJgQQTqF53OcXxH",
+	"5vAP8tVPUDtqsEnNnMKaccoFKtgd4zOGdjgjiCaEKap1ehBAIy4QwfFkd0FL+vDhw56evnlZEb+2BOMk",
+	"cD7X3gWuXK8/vWeyyHMuFEnekoTiHrzzmLV/f3X7/t2765ve+evB2/PXF91B79/enbezwCvT057uGfUD",
+	"RT6pgzzFlPUDd4KXQzxD0jDF4pi+GZNYr+cPEjUmZWfBmbEGKg3AqM4SNt8vmvnh5y9w0sDu6/Yurq98",
+	"B43HXyTpH6ThLpritGiM3GopOE35jCQInkv0az+QGU7TfhD2g4wktMjgn3Ce9oPfgvuw1gkhyRqfVEqw",
+	"VGjJJeU7sr8NX5QbzYyk6Z7d7VqBs6M7A9oRpsQc5UQgPhoZgwwBUfZrw4Gl6eb0go348ka/JWJKY4Io",
+	"050AI+iZ50Jzk6LG05jwWA4KkS5/DiY/jhWdGlGV8LjQqmXZ0IJsADGUqom/NT1x8xzFExLfeRswHlWv",
+	"wDJz+UEi/Y73Y54ThnPa1j2V6DonrD4TtINTyY2CnCAsUXRgG9nXG8Y4h5f6mRIhW81Qo2z/IJF9y9PC",
+	"fd1P/KuZc9VqWK1Ic0oN8v5WtsqHH0kMxmR3ihUWNbcxThKqh4bTd7UlH+FUkmV3UXnFgjC0o8+GMWFa",
+	"7JBlrmlcyCwRot7abMIlQZFpVI89QkMS84xI5/srUrCvVnvIwyAupOJa0Z2nZJALnuXK1/NIEAKbCsGb",
+	"yLyptXSF+JQIQRPbdS6IJItdH8I1w1LnjV7W3X7lk7mEg7r22kI3R+42o+zX0+m4oAlmMRnIGKekcTny",
+	"bP9J6Ll5ATdSOtdrN+Ja6tqJahLoERg5EJwGCS+GKQlqVyxH/jsfI27N5qbjiWreGh0eLY0C3tJ6Y04/",
+	"kVTuB41rnKOTWi9HT54u3+KEAWikwL9pej2CI2eVyL3I8Ji8hW/ufwurwQUJmYJMIWOsZVgrz3zQrCEn",
+	"vEit6pvnBIvN+IIV2YCyEREE1kmRXDYodPR8kUCvCeMU9Fd4u0GfJ4016PiIA+fhmkPolpjrAtgAWxLy",
+	"Fr5pEhJWcoAFSJkZGU44v3NSdlWDH8yr728u4UOaaEKuZp8P+qVHcY+5jVOcNTdMkGBxh0aYKSznSGsd",
+	"ZIrTIFxxT4hVxmU+IYIsb951Qr3eqk9Wv8Tx3VjwgiUPldcyJoygYdnOGnn9NYXnNy/Hnj19vpUcO+qc",
+	"PK/1Anz8XY5tJcfaJmGMU8K0pvfI4/N/kqg8PD452UZWbsah34astKzgE5Nl0NFKHXNZ3GmrhY0Hq5is",
+	"LtoyfEckws4XluI5osqr+2MRT4iy/o4Fc0lJVD5uRpVoW4MLb3ulWtzSIDwPEWcxAbNwhmUp5hNwArWM",
+	"1NxqJAPslRSEIaqgMfteU6piRfYUBbukTQ9PuWghgj6TpOJi7h2XuZD2r0l5WY1VbZJUoZ0IbrOjEEUj",
+	"8x+wjGiLhUY3ClHbMixtqZeMKJxgtdYn8Na9Vz8T2hyxS3P3TjDjPPETXz9BjM8WJofTbDt7u04qZ3FX",
+	"7b3FgjD0M0+Vr9WcCKm1GKrm/kHWXkBKYKqkd5aCpy0spp80RzRMNddlFAKzHncU3NE0HShqhM7KL/Sb",
+	"PWpkqcJDzgczLhK57ruefvUDvHkfBkWerN2oKZZKLwkbb7NTp5zGxGugaxrCUy/dy4C29jA6GBSdEoko",
+	"CxEdIczm610dECNn/R2wuHWB2qC8ZfEmLzVlT7gg5Wvzba5GbaeGzp9opZDbkA1x2ViSlafSS6ziyZr9",
+	"o8+VoX6vLmmbpxWESvqbYWRWawrCKN3LqzisOjfvy/FjIfB8eUmguZWzvKTSayzkeAwu3ub4Np5ajUKc",
+	"mZtq3eKXmGNoYxn9B78etqR/EITlnTlDa5xb0474uhDXGREEwltzs6rLTSiucLqihRoNlFaebMAkwmnq",
+	"a9C7dq6XsAzgtAP3LirwYJOBH2aBvl0Yv7YQWewxPcsd7uGDbvkMIoVzQXBiAhtqzDEl4kxTBFkFtdKy",
+	"JJppAYmHkjDVYJwFZ+IaSyHDny7Ml086y7wU84KpDReR212+whzy8YkWhh7y3Oift6EMtPOXEGWbE7X9",
+	"POna08ReFJkYoR9gM8xhYvqMQZSt9w8vbA2zZhvsgIe6XxqCeQXTr9euyldDd2dWhsPZZZVRjeVbLIvt",
+	"1nalDv/S6e+a82YEwwoo3uS+hRU58bsVHqIib66TntUU5QWerw3t+XpPwUqF9d2SsrpZv0d+kviV2sXp",
+	"6bdW8QNs9BUa8Hbs8HD1eDN3SU1RbnhLoC3T7IPV53Ylt2tUXDQSPKtoCL+Z/5XRGYonXBKGhnMgKcIs",
+	"qfbaisX13lBtL+fM5dhQUDJq3IrVWQFu9D+prUXgkoLdLg0hbeZhktDceZIEKFfL/OAjhEFIwsSXBeSY",
+	"MLGFw+0neL3JPdZBtVpmOAfVKnmB3tVCKqs5hEhybecYu8ssTDmbat91iVATLrcWOlttOvrHFsSC5bzV",
+	"nzQJZmItjF7Ktmivp99uNjUhgtMYeG6Jp16bt7Ty4NkJrBkOAnwzm2ClKZ0RzDxGxMrL1w+L327sDTL9",
+	"a+2KsGSLcIQuSqgEJ2FLKMIKq3fdvZClnWyZZ035izFDwy3VbT3rpiaxkaVVX1CPraUtddnm0+KJ2TiN",
+	"bJQ7xmfyDGnl2QSHg9eKVnkBwBXK2MsI68mmmZbRVH2pQbdo3BA05M7WL9FPdVy29AYvIHjhy/TpOQZk",
+	"/RyQQXNUbgH97JgTlhAWz3+G2JPlKVwzgpLyrR+kjfHxbWKFaerja72sLmos4nfRVm5jc+lFBLiiFNqJ",
+	"5O8pVSQKUZRzqcaCSP1vQadE6H+0+JFDFDHOSIs/eYXX1lle8EqojxVBrC1PpVbgvA26aG1/izVqmhfh",
+	"wGHaevw14HcgRsYCJ+DJKmqZcb+tE0W235KcvjUvQwk9hK4SsTxXzBBGuBSDpvTIQpTheEIZ2dN2LORb",
+	"6tdPUVRLUNWLsBAEHIV9FvXOr7pXvcGP1zcvL16/Pr/S791cv++dV8k3+qeFfBz906ufuzf1X/oscomX",
+	"5Ts/XlwuNPT2vPfztWmpe3l5/eEcfl3KdIDm/IGr0Pf11Y+XF69gVsvZnvrXxYBLaNAR4ObavFQS5ObV",
+	"z+eu7Ztu73xwefH2omfG1syog3YW8mJgpkuh9SHyJfzpyS4Ge+/32ZW2eHlCJMrwHEIvk4QkZ0ZMl6HK",
+	"5g1IPSFUoJ97vXeOifusoTd54k09YVdlAOraqMvX9t16EOjy0T0pMswqLiSf8hQzE9GILpTUCh6EWuo5",
+	"GsWvqe2tiSpdNvdqYaaf22OA4ULqDJHfC5yaAzP6//asRr53kUTIZYcjE+rdHNSa8NX1zpKkHshbkb0x",
+	"/FZZ8bpaJL/hYHLhm3M//6QEDoFd9mROYjqicSNQFVXBzSZxUmsBQsxRZEKRozOrO5Q82WfmBfPzHZlL",
+	"tBNZZVMzNYX/raUkReFiVoncNVzalGwu9tl39rWG6ZoEcmtLbHyy/6g/NRLYd7D7F6CMN/ZyGGcEyQnO",
+	"wZVApkTMbSLq0jzLiPC1e22JhcynPhb5Ecd+xb3LEBdjzKgkCRoLXuQm9xGjMcfpllZAVyvxisAtuUBq",
+	"xhEe8kK13Z/qHtpNiRlmLTeSE56RgSDj1jBQreY7S9K8Z5WbIdbTpP646TvKWi7pGFaFIGgnGhc0Bf6N",
+	"i1Tp/054IUHNibnIuUkOiEL0j//8790tQ6tHZoWskRyigtHfC7iGoEYgpm2iLYVepX/oUmG9HIrPsEgk",
+	"5KrYrWk73HxTmPdvbH9rVV5rawFVm3LHrnxzIeszWcHBZfdeOVARcWHeNv91mZ9HbRsDNm2dUKuC3k1v",
+	"/tsJuFOzbWhuhPGYHeG0SZymFNTIkaCEJSlgs5BCCaCSoFNLLanoJvqlm1M5Li89KxnnJeVSvoNXHrfw",
+	"sn70gwTojhAlXO1JoqWwguRC60ob2JNO7nf29d/RLiQtN7w/3rAHe3nscXO36BtGokiLXWBSu1WzzfZ8",
+	"lrXEBjJUvfto/ZNzs3myUATHCZJEKcrGZ1pM5TS+M8qH9ZNxTQZQ4BsmiHO8hRAoNqj+lDEdjKheLy7V",
+	"AOfa1prnisYezgmDNpOyme5hc0YwS4wIqZtHvkPCPvUdGsH5YgPt1ipWWIvs9Zb4goF8HwY0s7yw7Ye/",
+	"F6R40IcGj+QhX2r23/67xWBnRyw3BdtuOTBHEx+HtpnCEb+LjJfW6CzVsiEqz1DkTGD7EmaI50b1BI3H",
+	"+hN2JM9In5XpcxIyjXfPUFSzm20TquI7FGMGSYRETEsd3VkwDzLEv3jaUGnK1xKH6szvo/XPFO71zqfE",
+	"d6EN6qx+5BQY5zuf0DKcr7lLZJFlWMxb5N4E5zlhxK88KKpSr4EmJ1woBI+9H84JFnKAx3zFjTy8g4Zk",
+	"xI0zxkSrM1DuPKNqi6+ounLjDcsp+8gLUcFv+PAGcpra7D39DK5HmMuKivTpE1Wh/BH6yIce9XzDyMlE",
+	"kFmb4lsPfl8X7r4cpgC72B+s+sE4vjhK+Iyl3AYrwAd+p3wZbK5oRga+ICG9nKk+N1UVHcn5XWh2K7gb",
+	"/LkArEgtUpSxPJdSADaLwlxFR60JDAr5gABzz96HVAvocoYlEnoPi5ZtU4sMXxMKvi52qFzK+mRcByWj",
+	"eCLlzExa+f+tn7aRjCeMpGmEQCeVCk50wYvxJERRLniEZMpn8OuIMhJqCT+N9JyGRM0IYXUNJCFTk6Wu",
+	"mzQbxStza3H6K0hf5bK49qswfk01nFKplZgwwMyEWuYYEJzSubfXN3y4LmbuIx9uFy2nP3hYnNwbPryF",
+	"s6JKS/7bxssBFTKIpvwzo+TWyHADNcULlRfqrDxbQCpFJeAeXGNwRjbNJqn6vA/XiBRQqmrv/2aGfNui",
+	"SX1wdxIAvwXKUzVKuAmhqdaj9NaLYm22mT/1R0RklBlvTLk3LDoYMG9MALciCGtAhWFgWtQ/2tbatskC",
+	"Y3pvi+Wcxf4DEStFslzJFQyjDxeJqoEa9DHzXRsTljNZGZINaItbZE1smI7hbkA3b3kbr11YwsGtAsBt",
+	"8fa4DbFG2JRcrFVUsXLOtXWx724+7cpu2Ej4VUJv7QcAZ7IoRUoYXxer7tTvRuB4yZEtUmUBJc/L7+4K",
+	"3MvymyzfelC9LRCNH0/3NkLahloo1fPGToJd4SQZZG01nFmgTQdhUKnSegaN5agmcolZkmFx5zumGQev",
+	"B8pT7Atp/pKuaL/v17miqUQ7kSgo04JaTgRl4PNVfAbX2Q/w9qZ22g9w927r9pYKs0T6nd5+l23pkfX4",
+	"bn2M8pZk3Gd/dhsRdBm8tS2IxQeIzTPfmqXwGzJ+na1S9QhTghIZIkZmRCo0okJuHsZiZnjOlJh/w3pb",
+	"qyMATN6CMRDx5iVNE54mRDjK+P0DazRB++1D0iYWwOTd2MOHaIr15fE6VAyALa4BogiSEW2IevT/TZWE",
+	"maBKEbb5Ydl2ZMDtpScZMiOZPRbyzu+H4kgeq5PiyfTp7Nmn53NvMiTNci5W3EVkhdbZlVbeIXxtp/OP",
+	"//w/h7trkvkPvYjvlSG/QnjqR5rVFjewOywmBAtYfrzABSMcK++BATDPxBsaw5FuBlEVQkpuBI1bjVo/",
+	"8cc0Oeer/87A8YnXE+ALMbQy07peawvSUFL8XFzeX2wR+qvZO6UmRB2jmLMpEbIFZWoT2qGdKE/xHA42",
+	"vBTsXx12FZua17eOvF1Bd7279HCa/fzEeYIyLrQY+3/Qaw4A05KkKZIQsf7PW6MTLDpzLXns2PxrVKVS",
+	"bB5m8aMgBtoe+BI83KpIKNf264yhQpIQScWFDbk09SNMzKVWPUrE/6foX+jLJvU/ByyPBzLlKjg9PPIF",
+	"J7zliXW7v/UnSmoOkjnAp2KFhoLfEYSRKFIfgglWZMzbz5iUoJ0IsghAVcIjouYt4XzELzSclQwjIlpz",
+	"2SGf4rSQdEp2W849bbWsbQveArhSE/z/SaEdytB7RmOemEg4lHPKlGzpRpvhreHtiRWr8aTN1e5l954b",
+	"XfM8WRMp5BbBjslRwNB0FfeWrHBdqJhnbbp9Vr4HSKSKIwwyxg/x0BoPrrdxwhlpqN5O8jPOrK7psgHg",
+	"r0RLG7+nwk6btkYMF6kJPzUs3MKHpb63vEILWt0oxeMx8TOpAdOGq24hFUoEHi1vHdvgkPOUYLZ8c2zb",
+	"D4Pyvr42xdXr99CEOWB7xd0Ke1b0wSlA7QzuSZx5vrVw3oCpV3kLp0QkNFatEm0NV8HSsi/MP1qDBpGp",
+	"N0rVwyLbaMJpuSLbxYesy241Idnmls3C6bAuqqdi2hrhqhH6FuiG4Fg9lGFtWEUzHwviQoVuFinui4Fm",
+	"q5W6MaemiAU2oF1UndXzHPQBrw3FqV4jCZU5RAFbVG6WcJliWYa3rDctzWuLhG600UpWw/Utfqy6nKpB",
+	"QWKmbJkq/WHyAIscJSSmSctBp5/JlkPBjMcF95mcaoLv6ufCh+5VLwiDd93bW+8psPH964ohbnjzuKKF",
+	"XFAuvImq2swqxJgwlc6/kH0lCJZ+em6A9rFgZ5erUzZbm8zSPaOf78ZtkaRYENwIW1jmrSHlbT4x43b6",
+	"QesMGWWYKfCSyRjnpIXRvpz/r91TV45qOz+dJEqZGhCtd0E54XlKXHL9NllVt2Xjm0ZhGrIvhmHWB+lb",
+	"6tte74FyW1s3ensrgZl+MCQhGs7R+5tLAxjfok3qzwZDLMnTk5a8Of1GiMwre4RprT1ZTPk+On764umR",
+	"LzfYdLA6dGJEVGwqYsHbaCcvhimNEU4SQaQkEnGWzneX8sxPnntPAjYuvEGJ5ujWZz5yL6GdiFi447qq",
+	"1NCTjnzCaCKw9EbauZpH9g3jF8EG2DFBUx7jYZFi45X1AVQcbQDwVyFU1FHmSi2oFSdR642aGexpbWTu",
+	"hKQ5EiTmY0Y9iINe3MR7P+e+z1OOE7+cgoUt4IUWLlzBfmhEtZn7ofuLS34wsl3avDPnhdGHLZVVYa/m",
+	"MTCkzHi6vnme0RZcTgRYgCs5aL1i9JcwQ138mbX0yraYMPIKi6Q9/K32K8JojDOISESJ4DnCFvqVMp8G",
+	"uj5XWjmETZRyfidNxA0hqUQpvSMtaQ/8rjUlGfBGTVQdYtbe2txUSVcW9aqOibC8uNKLZe+YDNebazIb",
+	"wbMhVF4dZlS/8YVuvKhsS/FoiXesj6Mt5nHRHLWRiCXlatdmFjStedaa1fNyIiF+JiQWWzIhJgIE4p9c",
+	"VLie605HH1hH//+T43/87/86DBH5pE0i6oJ1weMYp5Qw1XQanhzVBBFl6ulJXR190ek8O3zx4ujJybOT",
+	"zosXh6vrverxl9qI7wIuxTGxPFLTeL7GdS7kw8Q4NW3Mcy08pzRN8dhd58IFb0zVHJKSC5VzqR52wVvt",
+	"ma1Vx5znRVuSyw0vxpN0jibuBg60R+UgX9fcuTVTcmr9rL/jrcBjvBbPmPMFYCwAElAw1RInsnT9TWlc",
+	"Qg0aJMBPmhOAC6Uiwmv53WpT8WH6aClyq+FZiGZTYanVh1AmqbSABdWuW5DkaISFqZMFUJHOd0FNOoer",
+	"IlOr8QCdyy2uoa2vYBEXLKPM/nW4LNz1wTXY3CdiHeRjgGr5ol4R+/jzMhhKuCroGG637HING4wExzTk",
+	"3thW9Dde3mk/fxohCpqLzRUNldDvGTCwvZuBx+1oRCcboM1AmmuDBF5+vTXpsGCEmBJg2FUQ3IMwR8gQ",
+	"kGgHSxSZiqSn4GY9gAd7pp8IikLu+n2KD/TzLiUtL2wTr+wwG3dVemx9Ffy24XqnFGjG/qumjLdrN/Zh",
+	"xWoxFq0BEZt6n3LBkyJuhw5OsT7M5ttE3PudSMtR9XDTPrCRGS1OLnMbX0VvUInIJ5Noj2aCK/KlImM2",
+	"87Sto1Z1H7W5O9vdcG23+fEIzgbNsNTAa2xzb71wwuC5n4mKTfzC771e4QVvno0ysAqnY3NPukBhMQVq",
+	"fNcg6xLftOzjRsjzutQaFCklW9JoNvHENJJY4AO/H7Awkxi0Re1je9duDqAN99GmO71d6rhOVjgS4I1H",
+	"uKjbO5eg6g+Et/bgLTwEBHAkScxZS0BZO6ofXKkBrl8h25Jk3NGybOojRTPKxhLO2pTmSM5ZvLHI0S30",
+	"oIG13s+Ky8rlaJKmyT2ejVNDszYT8m2MXu/2gbh99jq2vAV5XH0vsyJUwqIY9C6OZhPa8GcazeZuyW3q",
+	"BVOs87DT2WZ46q1CscjTTksz72f5cRAGfDxui+pyRrCrtbGkE1mhDHX/E2TQAqYgKJjuM11XkqZux+4/",
+	"8Wz5VZKda3HudUCtUfkeiYy5iENpPrFRRA72aluEzIdVRNn0Qr6mLrY4+hYucwuprF0h8fzMRdHYs9is",
+	"La1C2v4UIOUeYbLF8QAxQYCwztko9cYQWMAF2e6kks5L5V5FlE15OjW7cHNH3ZbOsNI1l6d4DslS/sNi",
+	"ZQaxLXEOc/fHXy/G0TWiOIEw5ci9DMPbDtrMuRUMcKu2XaTD9GiGkQIQZhiMBdV24GxCMyj+p3fDXCoi",
+	"KC/8CQg9e0OVq1sybnNiaXtKxRNNXeuP1gLW5NV7fQcjmpDWKFxZ2Li0si3wlqy8LPboJ4lX4allRskN",
+	"m4LosZWNmdi5DZvbMLBzbWK9GVM50xVxbdUarg5Gc10vOB6/qv6YUqla8/NXXwW5p49QIFf2Ls2GkL6a",
+	"tuaJAVOB9L6N1bflDeeRc+3BZLMJT0l5r5yrbXXPB415C5XTmmTlyi1qmCVR3Sg3Crp4D7VQHomXX0Lz",
+	"mBIJYO6fWb3BPZAKzxF22P+2kBhl9bYPW8oa+nHsr8isWYvqz8Gr38LGt3WZtvPctYEQMzIrIYq+INy9",
+	"ppq/PtN6bPs/BcRdz7OsVbQWAX2Zf/3ITD1+R5hE2MSlGrnkDMrFMxXSgfU2UvBRa2PWf1194LdtzVX0",
+	"ho1VNS9bsuXb25kQJItMaw5Dbg6PNZc0zYGFnpkv9OmTF7/opWo1OTzumBI0Z1XUnkG7NtalAKgSu5eW",
+	"3csboYVLXrBkxY335j4Ygu9kK8wgQHl4wDBGJMMpXP3BfwH/xcKuRdthmHODkkW3PcUvlKxFcrx89Q6d",
+	"PNv9i0DQy1OndlRZUi3eXfsglRZ4zQ+1UbmJYqxwyscF2Qpvw5jBGx/Thut96sSaPEbTT5XGuDWghY8u",
+	"NdvZF4Q0USqXEBEHPCxITKCUm02sDpGkY0YSC7RT0+irjCho4vTgYKwX3/68H/PsAIINDpTgRU42ilOr",
+	"KTh+IwDbJBdpA5C+tNVjAotUXZGXf3tLSJOsPWNo/XaF70OPLeRlN20i+0RErdxGS0yuoHpPLZXcEVwS",
+	"GwQ1pPY+CpoIXa6S1iOHBJFsSJIEkFURXj4st8DfqGz9WlVUtHPz4yt0fHz8IkTve692N8+4Xe2Ycchq",
+	"7q1toVB9ksaitLUHldkXQsi+3joRvYEd5+l+ZblIT4rxLE1cvdXfj7Pno6PpyfApe5a/EB15qFoOMwgA",
+	"89D0qo7XsDk1SwgIz3w2KynTnNMvJEVdpib+Wr9VZZkNjL40eVe9Xrrf1rCTfWnj+duAel/ZipgwMoix",
+	"15i9BXYyMYS1J3JtqOJmIeZleOT948rOKeNZ9UzgHSRb1j2rEGhBiSmrMhZ8Br7xzT0L1om7ttpmUpUg",
+	"rbFD2MS/kE3/ZcX31Savza65WKGVqWtzvoHH1sGUAWNtB1RmPnkYVJk5SP6+8GR27n9NKc9FIdFCnbIi",
+	"F64db7UK4oJnZ8YxFWnGjIz/JcN34L3HY0zZiupdG9TsWiVK4eKgRD4sF7B0DZW4rPBiY+R+v6Gtk7Vh",
+	"dayqENb68lcLC2YoYBuwHbeu0q0dVgssRqV6THiayFMkM5ym6NjJ8xCZMDP0JEQpFmOCnjdi0fTbjVg0",
+	"/Y4frFuSuBBUzW/13KwORrAgolv4cCW7DHXfXaA7Mj9FkX6FC/oHuBRP0Uv4DvWLTuc4viNz+AeJ9pFe",
+	"2Dsyt1lsslbxbt+ANpIMTHb4vlpFbVIE9/cGG5S7SEgcw5Y1LBT0nF0BF4ilFWLMjf2ETJccAPYTNAYL",
+	"R29SOKK6F7VaWqea0x1jydqD0GBMQV6rMfUtSgKOVZ9RVr0aVrAuppoZ7KKUTkmC1MTCXA4LqsVDM6ja",
+	"yIwQGoZB9lmtypc1D3d6vdsQ3fZ6uyZcH8OPBu9KhqjCu4ICFn32T/+E9GoRpqgJEu+zcwjMjg6mhxEq",
+	"4ZCRgvnhcpkRhnrVZmnBy3PaZ19g5c/A0wapdZLYRCYIcOQz1mcmwBNqLxq0/KpCInWBshKddE4g/HOk",
+	"lyuhCQA8k09UKjdnQLmTbq4jTFNt+U2wrIpg6Ol87hvQvH5w+rkP1U/6wWk/2N/f7wdh3+GpN36z5UH0",
+	"F/v7+/dhv1YZpXrx/j7a77NItwg4p9JopXpii/WPzlBk+zGIqFyY0jTSvu2qz5z1WVR1FW1RIaZeQMWS",
+	"QvbZzsnRka/0EDrpdJrVmGBM1fmxCzc2QEhPzZM+M0VPKEORpdW+rdPiFkfrGrLPLqGVCo9bc6CtyhKh",
+	"nUNtknc6YRlg8KRjWD4yJ2GEdtwT+8Bwh15VOENDBEdoiKDFEJnP7qMF+C23SRy4pOyz21TLY5JQOCjv",
+	"0A5A5MrQXrbulnwYHXWOkMXTC21xo1PUd8CY/eA+MhB8fdaCwYcKpmhq4Vj055oF/KCcXNQwOd2wX5cS",
+	"JOuzbqn+Q0gsg5hqjHLN+qOCmeoPfAS7zR7xzVqdZt/WC/RpPgFXK5y/jGvDekoTU1VHNw8el3EhSLIL",
+	"QgvRxMia1MKiAvNUP1KWF8rAp6c0JjYY1wr1d4LnghJlLu7bJPuBnrKspdI4yd59d1FDQT8NDvc7+x1Q",
+	"+HLCcE6D0+B4v7N/DCq3msCZd2CUGLWy+IBNntB0s60D4VLK7uAaC+JgeKxZDrLjSGwCnybEFS2IJySG",
+	"4KqS3y+S4DT4iahuTi/0KQe4mrBtYVxHnU6ZAmDiAXCep1aGH3y0udg1CB7dv4mmCQ70vwG5WfftfjR/",
+	"OQtjgWiWQu5d++f+HGepn6RGJVqnMLnJwWG+eH1rSFuv9KQbfmIm7mu1JNDBBVNEMJxWJYicOhOc/vpb",
+	"LZgk0KdZrQutZOCx1MrS7VwqkgW/6a8dcTbhBbtPvWUoTg0r2CoIYQlQCcUQSp5Q5JMK+8xIE/gVBIzb",
+	"cqG9HV64YICimIpOyT7qWvlz1Omg2YQCZjjps1rJgoV6BWgHiihoEVJWSzBC80nnuHTumlIHZnMu8enP",
+	"jn0eyaaLZTlq5TXcVUtgKjdWyKCnAb9r1NMo3wRZVd5anxq47j0s1N70cPn7sqxG+T1Ug1x+sSqj0doT",
+	"AS1wDxCPF752gQOt3wKei2eE982/H7Hxyvoc9+EKVl5mlAdvQf3V8ZdjBVcjVDfHiKtbNLLQ9CVhXWHP",
+	"OiHr1TdW8sz2zLHQ9Aou2ZQjWpe/3tWfwgfdeh0VT8ETUTCQQ5DhKCEOfn+lpP25dtK1idnp4UFl0qyU",
+	"tqXaX7fBFnFTm0JK65OvqtabbtYW4PXqlYNLcLS0Qa7XXrw2npj73x4kCzdbt3Ie4JfzLp/zzFUEgs17",
+	"ssnmfYnLIu/wyeH6T94zbG0/41N96Dld8guo/3F9vRzL1Bbxt3tTQmqZSUy9etkAVIUoZlyr389qJfx3",
+	"JCFViLO1HSRU/LLlgtI5mPKle8xTkl+rgK4MP1QJ1UcyG9v7JshhLB1qpvRp34AJ2JNcjwp2SPkcTSvj",
+	"DM4HfbyXRVRhKlzUpmFtjz4D861RJBYd+KrEVtpEo9y6bFhorjim7/A3lC4XpaoF+pIn8+1EfjkNSLtk",
+	"Cq5HGqFbwSWXCmnDfyiMA8CGv0hKxmVoMeNCP2Mox9JEJNXCtRbAKDUJg9NgmOL4TmYUdJiq6rU+yV3e",
+	"byNo6dcgEXjMGbDghpu2SahyhzU9hkoU5H5JdBx+edHRdvrXYbjK+82/VHacdE7Wf3TF1Y8A3K4/ODxe",
+	"/8E7PE85TnqcX4LbE757ssnoZJHnXCiSvNVGv0H9D4OTo6P1H1eulZoi9DD1aYPe3lnre1HpWv3VOcie",
+	"903l5ckma+D669GM8EItSHDD73UJ3CbEl87+g6HDgV0t3aOYF0xFtXPCiLOESkVZrGxiAwh7JHNBcOJk",
+	"xJhOiRGg8LzPqrr3aAenqXMsSWP/8IwqRRIbBOJwCQCxG/zE2MZd7KNumiIu+lpLmlA2PkV0BM6w2jmk",
+	"ZWqImC0/Z1K3NxCtL4Eoj5CvQK3g9LAT2mr/p782BR9l7I6QHFZqXGABKKdw3EHM5bq7+IeKQpjY15aH",
+	"hroeoWicxN/F4nex+CXFItwD1+QWVogbDPYNReTneurlvZGRKfHl0r6G3+USskcC+mpV9KIpfMxXTb2u",
+	"sQdP1gSzG3BlaMVtlL+C6x9teZiJb3JuhX4D9boh7e154yxWr5d3BZU7X0Hz+zut1k9EbbZU25n75ccX",
+	"CZjyuR+Y/hXcvcmaRmGTVOACgGAXLQu2imxkraAbgpM9uN+03+xENInCPosMrwyoqeNehudYmCcIGLHe",
+	"LqPunBwd+dSHhYycR2kODSPsis+grKaZmymuoNWY1GYKW8BBE9Bj0l4CzMZivrmG0JJNtJFy8BdumQKG",
+	"mSxtne8awdfRCBqiwfDQwwyQ5ul6kJX1o1pdkp7qRbNlxJVGpMfCGVxWgOqzuivz1LRDFYJqMfCRxHCl",
+	"DF1Ra+GMcOxKT7cfMLYQ1t/a+2nn0HZ7YelvjL6F4lrf9vZ8NMfrI2WhJE7mFvxPOBbXbhsIgAIz/nGH",
+	"r9cJ8BOct7jEsHObyTpgw4Wd52KNZm0Q7322E33oXvWiXcSFyTKVNCVMoZ3oXff2Ntq1V68YGVxyx2IW",
+	"m7we1VxIQP3IaXzXZ7MJRwqnd9LAnnp2KADlf5mD2oHoBT/SKUEWO1JIJKlytQSALjjLR9SkES3WAihr",
+	"MAUvBc5cVrtBMIOI1QlAvdmIy4yawpwxFniK2T8bltxoIzfKLvzFR/tSbYJ1SvEPEjlk+u+H/Hezf1uz",
+	"/zWIn1L64BXlLh6spcDG/bPEbc+HC1ohifIRihahFqMQNWNfC5AUlcbTZxCyV4f/jPZRCYbR1HcQlfWk",
+	"rprvos/67ANEpq8AmuQCRX0Lb9kPTpEWMFEdv9I80kaaiZVpAlmeoiihNj80IanCUYlwGX2Weo+zmAxM",
+	"Yl2I4I17fWKoCWEG9Tid98Hl62plm+/DWrtVYB/aASSeIk1R1MCmNIdTBGGpUZ/t2NBAlmhKwa/IxJTv",
+	"7qNXPMv0BDQZ1ZBgJdEdITmiSQpwOTZyQiKeE+Y7lqDnL3ks1bBqf62fM2V9PnvSrK+jp/m0iRpr0hiM",
+	"LaoPqMMjNOZpYg/pWGC4VZUTbWvX7NJ4QogYFenmpmkD5PcvPrWaOKX3NnakwekNygfw5BQ1WdcEUp+i",
+	"z/1ggXP7wekhRDHrt4LTfvDWLUI/uNfbbLG9kmVXtnkEcdBm1CaYWg+72cGPlGmTZ5jixNw+Kz5jECsN",
+	"nFnRZzlQcN1OtbvQu9Gq3eRLdl2rEpiKA1wLRHR7e26FiAmj3TdBlokNZnmF4wnZe8WZEtyTHBQxvhfr",
+	"VyLEmZmKE0khkhBa+0mbejmW0ome0o40zuP9Bp2W5vJdafmutGyntLzFdw3/iTGU1ugn7uJ0tbeEp0SG",
+	"VeCK5vE7mqZIUXCUMoNlXQ/wAsNK4TsSmshaa4vV2vb61l+74fyJYrnso0ViOJLsf714qq6N7lkivNGv",
+	"KtqvWV2T7HBgS+i33tD/a0GKhfAr80ktF0Oio86RW8aPfGhDqiw8L9Uj67PoQndYIvpq9RA0vbrmG9k6",
+	"l4zKCXHh0i4mawGess8iM5BBIdIVAU1dM8FH6DxLyfUxFoIkKJlhMULVvbujwFBgmgBsaAKJVWUK8Onh",
+	"0fFJGEg1N8WM6SeSDkw1VXM3b5ITgwSLOzTCTGE5hwQVMsVb6DVmxlspNhsItDd8aJRydzB8P4C+3gF0",
+	"uBFNLjQHa8tBk3Lhss1EL0LopNnOO1jOWbxbkxqwYZclRpV7uIHUMHAA1SfbSQ20JDRaNvnLakyP2Oiu",
+	"ZFTQRRmVao4yXjCFqYk/1MpZgmes9B0WlJEEzbCKJ4rPTAg5bPMXL2qbHFO9fOkWV2bVZP6n7OHvW3Kb",
+	"Lbm8adbvzY98uGGgvX6zGWJfj4xGI5oqImzYsglETmwulD8U/43u+U+/hgqXYzPSOczFxGVQCaMF4An9",
+	"+PeCwGWJTYIDE2rT/feGDw0TreqVWriLijS+fm2exxY935ov7v/Ui7c3fLg+4UBP85tPNfgSOw8yFD4a",
+	"Nnb7C7i6sbvKZN6V2+wjH/4ga7mDIdjzcOeLJSIsIYlJMLXH3E4tCRg8giZPne24fODdfWRYwuXQZ3xK",
+	"0IiLGRbJKbIpyOgf/+u/UC54TMwdjv6zbBj9BzKNof/oM5dabPLzrQPTjtcAo5s09LYL6Dd8+OjkQKwU",
+	"yXJl8F3LYQJSlz7Hnu4dHu4dPekddk47+v/3D4/+vQlv431Nv2OWKDiFf5gA1+xJfPLp2fz5Hy9wZ3gY",
+	"HyXH5MTMwNYVWUrWmhA6nqjg9Mnhkc0rG1Q5yqcHB/DehEt1+qLT6Wj+GNGUSPhf1+kzfDg8io+TE/Jk",
+	"9HT8bPL84wsQESMiwKOmaEYA/O3Z/pP2tEZCkgHkwq2yHGiiJjBYByq3ipSdJ/9eT0criV+5zKxBeL+1",
+	"zFp3AQe1Wb7pK/gvc4wro86WYmBZqmx7Wr7hw/o1fUMaHZgNvf1lkWu0NfEK2gVgAStjuKiLmI98eOYg",
+	"D+uIBagLyrypqoolwqkgOJn3GQi/GrbHCxS9uX45uLruDV51r16dX3ZfXp77DXlo/MGS5wvzsZvqX8zQ",
+	"J50X6z94ZdHNvuYOMKtlNkHriVrVg5IrskMmJL4rIZsBmUqqWogmJHIBvqUsk+6HBU3VHmVI4hFRc8Aw",
+	"CU19jz5zBT5MmIMkIUoJUeALDdGEZ3yczvOJtJg/uUGETImCrMtWD9Pbem2rBxufLVlp5VVaT2+oRJyM",
+	"OTN4H+khNlGKGwZblaP8Slde9QHA2duyv6ZEJFD65LuF+ifFU9qVIHZn1TZpjZXLrWqqBEml2jdqryy9",
+	"L21pprqbx11qoVsCV7hZkSqaY6FsWXS0Y6CEIvjUqMFvbq+v+syg1JWVtcwlX71yvz5uXKWpGOe5PmAU",
+	"OnyK3tKXMIbDo44tOyb3UZf1mTN1UWSLjkcG5kjOqIonBMI3PDXHIVtsjI0fGitEoHQ5BE+zPot5lmHd",
+	"RauMaJYNeUxqbVXMrsTMiRPWgGSOU5pLAHfZUxOyN8aK7JvKWBU8eED0MMrS7L8CNIytxgqYHECC6ofN",
+	"02Nve71KwoRBudoHIy6yPZe9u3Fbtrb+XyysmuvVIqkaENLf5dU34FH7W17OVtLTIo+hnUV3n0GbXxDJ",
+	"Ssm1Hngt3/cU36uBEPm97wYTzNgtxjbus51ooQxntAsqvaoVKnp/c2kcGgZ7CXpwVWgMwt+sVoWxzxpl",
+	"GFvFpen3MXKyBO02gs8W/TusYmBJGvOMhHoTT0maEmEoAOku+jiZcIUUT0wlvqpcifES7BG2V8i90fHm",
+	"+letcOP3K7nv0spJq4fJnYb8uJ0zNSGSykp+4I0EiMEabfVnmnxpU1MDx4JLWUGXwcauAvC1QeJG1yzX",
+	"snxh8Ivp9U88vKsqIW0mxmKdkL+ly3rqCNmyyAZodrNbIQdKux566YNp9W+deFRBoa+8AXFg6H87uKWZ",
+	"WyPHGXbR2mGWfirBkB0sErj69EkOt4JQN7bCElUNpPFTh1tt9Ikh5ZkD45BEKcPDMqwKksJrY45T52pJ",
+	"jSsoRCX0fYjwYhWL3IH495nFwg/tVSkg4ZdZPBWckysQAhFnUDlkH11xW/wLTMY0BcSOPoOMM5wRpCe5",
+	"gJeKcDrDc2mAT5V70ZYnGc4VaA3mHzsAukoNmfqsnvSLsKQJ2TVxT7xQCJcURQKzhGfIAonEEy4JO3OC",
+	"1XQuiCoEI0nYZ5KjEnzeFcrKcEIseHurVmXQ9h+oVEkH4AphH7V4NMBmSRyYlo2NMPOxhQ8AiKqGIh/Y",
+	"2KbqnrRLhJpw6eDVT12V1XtbAWK5U/NriMaCZqHFT3chUzM7z6V+EyzuBlXnJlrj5MjByJfA6nYQUOH1",
+	"/n5LNBSg8lcCQbH1FPynnq8agLndB9ya7/brn+Vvq4V2ONZcEsyNM/vgs8Pq2RgPxNRbQq9qUba2ohEF",
+	"0FdIGFETQgXiM4Zins8dRnQJdNfV8jrm2oIz0BkW8gLEXROX3SdkzHAqIbMJyEjFk39ngJHWVV0BLGJm",
+	"vgAq4hJT09QtTrVVrYDwxka3EL3zFwqWvx/WyIpV2063hQ/NDW0TOLVZa+PX37RSazLSTLtNUl4CILt5",
+	"juxNPhrOUQS1WUTBogZa+lIkAujMdjKf18Nwg+w3gNj71UlscVyXQ59e14tYhE31cKHsm/WR1yL+U4CM",
+	"Z7V+LLGX+6lJsKrgZmhKcFht0dTdqDVWi29fbrDn6r3aChgGJ3Ph6hDX7wtrLdcuRFpaNlnnldUNkUS7",
+	"rogAwMbr18ClNxGc8ULuljq0p2Cl7djVl1wKPzclQMzBvRAnKMP6yS5RNZ5awzZy0DObSQP03AYo8ZFt",
+	"ZsbFXa0ZuM69/+3+/wYAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

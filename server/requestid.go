@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -21,6 +22,8 @@ func requestID() echo.MiddlewareFunc {
 				id = domain.NewID(domain.PrefixRequest, time.Now())
 			}
 			c.Response().Header().Set(headerRequestID, id)
+			r := c.Request()
+			c.SetRequest(r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
 			return next(c)
 		}
 	}
@@ -42,3 +45,12 @@ func plainID(s string) bool {
 }
 
 func requestIDOf(c echo.Context) string { return c.Response().Header().Get(headerRequestID) }
+
+type requestIDKey struct{}
+
+// requestIDFrom returns the request id from a request context, for code that has no
+// echo.Context (strict handlers and the streams they start).
+func requestIDFrom(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}

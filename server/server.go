@@ -28,8 +28,10 @@ type Config struct {
 
 // Services are the domain services the handlers call.
 type Services struct {
-	Worlds *domain.WorldService
-	System *domain.SystemService
+	Worlds     *domain.WorldService
+	Characters *domain.CharacterService
+	Defaults   *domain.Defaults
+	System     *domain.SystemService
 }
 
 // uploadPath is the one operation that takes audio uploads and gets the larger body limit.
@@ -89,7 +91,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 		return nil, err
 	}
 	h := &handlers{cfg: cfg, svc: svc}
-	gen.RegisterHandlers(e, gen.NewStrictHandler(h, nil))
+	gen.RegisterHandlers(e, gen.NewStrictHandler(h, []gen.StrictMiddlewareFunc{acceptToContext}))
 	return e, nil
 }
 

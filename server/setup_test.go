@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/troupe-ai/troupe/data"
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/domain/worldgen"
 	"github.com/troupe-ai/troupe/gen"
+	"github.com/troupe-ai/troupe/local/dialogue"
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/server/servertest"
 	"github.com/troupe-ai/troupe/store"
@@ -27,6 +29,7 @@ type bundle struct {
 
 type setupOptions struct {
 	generator    domain.WorldGenerator
+	text         domain.TextModel
 	maxBodyBytes int64
 }
 
@@ -65,6 +68,17 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 		}
 		o.generator = g
 	}
+	if o.text == nil {
+		e, err := dialogue.New()
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.text = e
+	}
+	defaults, err := domain.ParseDefaults(data.Defaults)
+	if err != nil {
+		t.Fatal(err)
+	}
 	h, err := server.New(server.Config{
 		Version:      "test",
 		Keys:         server.NewKeyring(server.DemoKeys),
@@ -72,7 +86,12 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 		MaxBodyBytes: o.maxBodyBytes,
 	}, server.Services{
 		Worlds: &domain.WorldService{Store: db, Generator: o.generator},
-		System: &domain.SystemService{Version: "test", Database: db, DatabaseEngine: string(db.Dialect())},
+		Characters: &domain.CharacterService{
+			Store: db, Worlds: db, Text: o.text, Defaults: defaults,
+			Models: domain.TextModels{Generation: "gen-model", Dialogue: "dialogue-model", Validation: "validation-model"},
+		},
+		Defaults: defaults,
+		System:   &domain.SystemService{Version: "test", Database: db, DatabaseEngine: string(db.Dialect()), Text: o.text.Status},
 	})
 	if err != nil {
 		t.Fatal(err)

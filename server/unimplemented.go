@@ -17,61 +17,6 @@ func notImplemented(operation string) error {
 		WithDetails(map[string]any{"operation": operation})
 }
 
-// ListCharacters answers GET /v1/characters; not implemented yet.
-func (h *handlers) ListCharacters(ctx context.Context, _ gen.ListCharactersRequestObject) (gen.ListCharactersResponseObject, error) {
-	return nil, notImplemented("listCharacters")
-}
-
-// CreateCharacter answers POST /v1/characters; not implemented yet.
-func (h *handlers) CreateCharacter(ctx context.Context, _ gen.CreateCharacterRequestObject) (gen.CreateCharacterResponseObject, error) {
-	return nil, notImplemented("createCharacter")
-}
-
-// CreateCharacterBatch answers POST /v1/characters/batch; not implemented yet.
-func (h *handlers) CreateCharacterBatch(ctx context.Context, _ gen.CreateCharacterBatchRequestObject) (gen.CreateCharacterBatchResponseObject, error) {
-	return nil, notImplemented("createCharacterBatch")
-}
-
-// DeleteCharacter answers DELETE /v1/characters/{character_id}; not implemented yet.
-func (h *handlers) DeleteCharacter(ctx context.Context, _ gen.DeleteCharacterRequestObject) (gen.DeleteCharacterResponseObject, error) {
-	return nil, notImplemented("deleteCharacter")
-}
-
-// GetCharacter answers GET /v1/characters/{character_id}; not implemented yet.
-func (h *handlers) GetCharacter(ctx context.Context, _ gen.GetCharacterRequestObject) (gen.GetCharacterResponseObject, error) {
-	return nil, notImplemented("getCharacter")
-}
-
-// UpdateCharacter answers PATCH /v1/characters/{character_id}; not implemented yet.
-func (h *handlers) UpdateCharacter(ctx context.Context, _ gen.UpdateCharacterRequestObject) (gen.UpdateCharacterResponseObject, error) {
-	return nil, notImplemented("updateCharacter")
-}
-
-// GetCharacterMemory answers GET /v1/characters/{character_id}/memory; not implemented yet.
-func (h *handlers) GetCharacterMemory(ctx context.Context, _ gen.GetCharacterMemoryRequestObject) (gen.GetCharacterMemoryResponseObject, error) {
-	return nil, notImplemented("getCharacterMemory")
-}
-
-// ReactCharacter answers POST /v1/characters/{character_id}/react; not implemented yet.
-func (h *handlers) ReactCharacter(ctx context.Context, _ gen.ReactCharacterRequestObject) (gen.ReactCharacterResponseObject, error) {
-	return nil, notImplemented("reactCharacter")
-}
-
-// SpeakCharacter answers POST /v1/characters/{character_id}/speak; not implemented yet.
-func (h *handlers) SpeakCharacter(ctx context.Context, _ gen.SpeakCharacterRequestObject) (gen.SpeakCharacterResponseObject, error) {
-	return nil, notImplemented("speakCharacter")
-}
-
-// GetDefaults answers GET /v1/defaults; not implemented yet.
-func (h *handlers) GetDefaults(ctx context.Context, _ gen.GetDefaultsRequestObject) (gen.GetDefaultsResponseObject, error) {
-	return nil, notImplemented("getDefaults")
-}
-
-// CreateModeration answers POST /v1/moderations; not implemented yet.
-func (h *handlers) CreateModeration(ctx context.Context, _ gen.CreateModerationRequestObject) (gen.CreateModerationResponseObject, error) {
-	return nil, notImplemented("createModeration")
-}
-
 // CreateAvatar answers POST /v1/images/avatar; not implemented yet.
 func (h *handlers) CreateAvatar(ctx context.Context, _ gen.CreateAvatarRequestObject) (gen.CreateAvatarResponseObject, error) {
 	return nil, notImplemented("createAvatar")

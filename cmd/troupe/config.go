@@ -34,6 +34,15 @@ type config struct {
 	DialogueTemperature   float64 `env:"DIALOGUE_TEMPERATURE" envDefault:"0.8"`
 	ValidationTemperature float64 `env:"VALIDATION_TEMPERATURE" envDefault:"0.0"`
 
+	// TextEngine picks the text engine: local, fal or openai. Empty chooses fal when
+	// FAL_KEY is set, else openai when LLM_BASE_URL is set, else local.
+	TextEngine  string `env:"TEXT_ENGINE"`
+	FalRunURL   string `env:"FAL_RUN_URL" envDefault:"https://fal.run"`
+	FalQueueURL string `env:"FAL_QUEUE_URL" envDefault:"https://queue.fal.run"`
+	LLMBaseURL  string `env:"LLM_BASE_URL"`
+	LLMAPIKey   string `env:"LLM_API_KEY,unset"`
+	LLMModel    string `env:"LLM_MODEL"`
+
 	JobTTLHours int `env:"JOB_TTL_HOURS" envDefault:"24"`
 
 	DatabaseURL string `env:"DATABASE_URL,unset"`
@@ -71,7 +80,33 @@ func (c config) check() error {
 			break
 		}
 	}
+	switch c.textEngine() {
+	case "local", "fal", "openai":
+	default:
+		errs = append(errs, fmt.Errorf("TEXT_ENGINE must be local, fal or openai, got %q", c.TextEngine))
+	}
+	if c.textEngine() == "fal" && c.FalKey == "" {
+		errs = append(errs, errors.New("TEXT_ENGINE=fal needs FAL_KEY"))
+	}
+	if c.textEngine() == "openai" && c.LLMBaseURL == "" {
+		errs = append(errs, errors.New("TEXT_ENGINE=openai needs LLM_BASE_URL"))
+	}
 	return errors.Join(errs...)
+}
+
+// textEngine is the text engine to use: the explicit choice, else fal with a key, else an
+// OpenAI-compatible server when one is configured, else the offline local engine.
+func (c config) textEngine() string {
+	switch {
+	case c.TextEngine != "":
+		return strings.ToLower(c.TextEngine)
+	case c.FalKey != "":
+		return "fal"
+	case c.LLMBaseURL != "":
+		return "openai"
+	default:
+		return "local"
+	}
 }
 
 func (c config) production() bool { return strings.EqualFold(c.Env, "production") }

@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/troupe-ai/troupe/data"
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/domain/worldgen"
 	"github.com/troupe-ai/troupe/server"
@@ -76,6 +77,14 @@ func serve(ctx context.Context, out *os.File) error {
 	if err != nil {
 		return fmt.Errorf("world generator: %w", err)
 	}
+	defaults, err := domain.ParseDefaults(data.Defaults)
+	if err != nil {
+		return err
+	}
+	text, models, err := textModel(cfg)
+	if err != nil {
+		return fmt.Errorf("text engine: %w", err)
+	}
 	handler, err := server.New(server.Config{
 		Version:      version,
 		Keys:         server.NewKeyring(keys),
@@ -83,8 +92,12 @@ func serve(ctx context.Context, out *os.File) error {
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		CORSOrigins:  cfg.CORSAllowOrigins,
 	}, server.Services{
-		Worlds: &domain.WorldService{Store: db, Generator: gen},
-		System: &domain.SystemService{Version: version, Database: db, DatabaseEngine: string(db.Dialect())},
+		Worlds:     &domain.WorldService{Store: db, Generator: gen},
+		Characters: &domain.CharacterService{Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models},
+		Defaults:   defaults,
+		System: &domain.SystemService{
+			Version: version, Database: db, DatabaseEngine: string(db.Dialect()), Text: text.Status,
+		},
 	})
 	if err != nil {
 		return err
@@ -104,7 +117,7 @@ func serve(ctx context.Context, out *os.File) error {
 
 	base := "http://" + displayAddr(ln.Addr())
 	log.Info("troupe listening", "addr", ln.Addr().String(), "version", version,
-		"database", string(db.Dialect()), "docs", base+"/docs")
+		"database", string(db.Dialect()), "text_engine", cfg.textEngine(), "docs", base+"/docs")
 	if demo {
 		log.Warn("no API_KEYS set: serving with the demo keys (refused when ENV=production)",
 			"demo_key", "demo-key-123", "tenant", "tenant_demo")

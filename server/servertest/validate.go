@@ -153,3 +153,13 @@ func truncate(b []byte) string {
 	}
 	return string(b)
 }
+
+// ValidateSchema checks a JSON document against one of the spec's component schemas, for
+// payloads that travel inside other documents (events of a stream).
+func ValidateSchema(name string, doc []byte) error {
+	sw, _, err := loadSpec()
+	if err != nil {
+		return err
+	}
+	return validateSchema(sw, name, doc)
+}

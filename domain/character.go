@@ -1,0 +1,69 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// Character is a stored character.
+type Character struct {
+	ID          string
+	TenantID    string
+	Name        string
+	Role        string
+	Archetype   string
+	SkillTier   string
+	WorldID     string
+	Mood        string
+	Personality string
+	CustomLore  string
+	// ActingPrompt is the second-person prompt that makes a model play the character.
+	ActingPrompt string
+	VoiceID      string
+	AvatarURL    string
+	TabooWords   []string
+	// Metadata is the studio's own JSON object, stored and returned as is.
+	Metadata map[string]any
+	Seed     int64
+	// Engine and Model produced the acting prompt.
+	Engine string
+	Model  string
+	// Home, WorldName, WorldBrief and Places are the character's copy of its world's
+	// context, taken at creation so the character outlives a deleted world.
+	Home       string
+	WorldName  string
+	WorldBrief string
+	Places     []string
+	// MemorySummary is the running summary of the memory entries folded so far.
+	MemorySummary string
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// CharacterStore persists characters and their memory. Every method is scoped by tenant.
+type CharacterStore interface {
+	// CreateCharacters stores all the characters or none of them.
+	CreateCharacters(ctx context.Context, cs []*Character) error
+	// GetCharacter returns the tenant's character, or ErrNotFound.
+	GetCharacter(ctx context.Context, tenantID, id string) (*Character, error)
+	// ListCharacters returns a page of the tenant's characters, newest first, and the total.
+	ListCharacters(ctx context.Context, tenantID string, page Page) ([]Character, int, error)
+	// UpdateCharacter replaces the stored character's mutable fields, or returns ErrNotFound.
+	UpdateCharacter(ctx context.Context, c *Character) error
+	// DeleteCharacter deletes the character and its memory, or returns ErrNotFound.
+	DeleteCharacter(ctx context.Context, tenantID, id string) error
+
+	// AddMemory appends entries to characters' memory.
+	AddMemory(ctx context.Context, entries []MemoryEntry) error
+	// ListMemory returns a page of a character's entries, newest first, and the total.
+	ListMemory(ctx context.Context, tenantID, characterID string, page Page) ([]MemoryEntry, int, error)
+	// RecentMemory returns up to n of the character's newest entries of the kinds, newest
+	// first; no kinds means every kind.
+	RecentMemory(ctx context.Context, tenantID, characterID string, n int, kinds ...MemoryKind) ([]MemoryEntry, error)
+	// UnsummarizedMemory returns the heard and said entries not yet folded into the
+	// summary, oldest first.
+	UnsummarizedMemory(ctx context.Context, tenantID, characterID string) ([]MemoryEntry, error)
+	// FoldMemory sets the character's running summary, marks the folded entries as
+	// summarized and records the summary as an entry, all in one transaction.
+	FoldMemory(ctx context.Context, tenantID, characterID, summary string, folded []string, entry MemoryEntry) error
+}

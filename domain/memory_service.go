@@ -1,0 +1,64 @@
+package domain
+
+import (
+	"context"
+	"strings"
+)
+
+// MemoryView is a page of a character's memory and its running summary.
+type MemoryView struct {
+	Summary string
+	Entries []MemoryEntry
+	Total   int
+}
+
+// Memory returns the character's running summary and a page of its entries, newest first.
+func (s *CharacterService) Memory(ctx context.Context, tenantID, id string, page Page) (*MemoryView, error) {
+	c, err := s.Get(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	entries, total, err := s.Store.ListMemory(ctx, tenantID, id, page)
+	if err != nil {
+		return nil, err
+	}
+	return &MemoryView{Summary: c.MemorySummary, Entries: entries, Total: total}, nil
+}
+
+// maybeFold folds the unsummarized entries into the running summary once there are
+// SummarizeThreshold of them, so prompts carry a summary of bounded size instead of an
+// ever-growing history.
+func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
+	pending, err := s.Store.UnsummarizedMemory(ctx, c.TenantID, c.ID)
+	if err != nil || len(pending) < SummarizeThreshold {
+		return err
+	}
+	sheet := s.sheet(c)
+	scene := &Scene{Character: sheet, Summary: c.MemorySummary, Entries: pending, Seed: c.Seed}
+	system, user, err := renderSummarizePrompt(c.Name, c.MemorySummary, pending)
+	if err != nil {
+		return err
+	}
+	res, err := s.Text.Complete(ctx, TextRequest{
+		Task: TaskSummarize, System: system, Messages: []ChatMessage{{Role: RoleUser, Content: user}},
+		Model: s.Models.Validation, Temperature: s.Models.ValidationTemperature, MaxTokens: 300, Scene: scene,
+	})
+	if err != nil {
+		return err
+	}
+	summary := strings.TrimSpace(res.Text)
+	folded := make([]string, len(pending))
+	for i, e := range pending {
+		folded[i] = e.ID
+	}
+	now := s.now()
+	entry := MemoryEntry{
+		ID: NewID(PrefixMemory, now), TenantID: c.TenantID, CharacterID: c.ID, Kind: MemorySummary,
+		Text: summary, Speaker: c.Name, Importance: 0.9, Summarized: true, CreatedAt: now,
+	}
+	if err := s.Store.FoldMemory(ctx, c.TenantID, c.ID, summary, folded, entry); err != nil {
+		return err
+	}
+	c.MemorySummary = summary
+	return nil
+}

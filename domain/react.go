@@ -1,0 +1,82 @@
+package domain
+
+import (
+	"context"
+	"math"
+	"strings"
+)
+
+// ReactInput is a message the character may respond to.
+type ReactInput struct {
+	Message Line
+	Context string
+}
+
+// Reaction is whether the character wants to speak.
+type Reaction struct {
+	CharacterID string
+	Decision    string // "WANT" or "PASS"
+	Reason      string
+	Priority    float64
+	Engine      string
+	Model       string
+}
+
+// reactionAnswer is the model's JSON answer.
+type reactionAnswer struct {
+	Decision string  `json:"decision"`
+	Reason   string  `json:"reason"`
+	Priority float64 `json:"priority"`
+}
+
+// React decides whether the character wants to respond to a message, and remembers
+// hearing it.
+func (s *CharacterService) React(ctx context.Context, tenantID, id string, in ReactInput) (*Reaction, error) {
+	c, err := s.Get(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	facts, err := s.Store.RecentMemory(ctx, tenantID, id, promptFacts, MemoryFact)
+	if err != nil {
+		return nil, err
+	}
+	scene := &Scene{
+		Character: s.sheet(c), Speaker: in.Message.Speaker, Line: in.Message.Text,
+		Summary: c.MemorySummary, Facts: texts(facts), GameContext: in.Context,
+	}
+	scene.Seed = sceneSeed(c.Seed, scene)
+	system, user, err := renderReactionPrompt(c, scene)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.Text.Complete(ctx, TextRequest{
+		Task: TaskReaction, System: system, Messages: []ChatMessage{{Role: RoleUser, Content: user}},
+		Model: s.Models.Validation, Temperature: s.Models.ValidationTemperature, MaxTokens: 120, JSON: true, Scene: scene,
+	})
+	if err != nil {
+		return nil, err
+	}
+	var a reactionAnswer
+	if err := decodeModelJSON(res.Text, &a); err != nil {
+		return nil, badModelOutput("reaction", res)
+	}
+	decision := strings.ToUpper(strings.TrimSpace(a.Decision))
+	if decision != "WANT" && decision != "PASS" {
+		return nil, badModelOutput("reaction", res)
+	}
+	if math.IsNaN(a.Priority) {
+		a.Priority = 0
+	}
+	now := s.now()
+	heard := MemoryEntry{
+		ID: NewID(PrefixMemory, now), TenantID: tenantID, CharacterID: id, Kind: MemoryHeard,
+		Text: in.Message.Text, Speaker: in.Message.Speaker, Importance: importanceOf(in.Message.Text) / 2, CreatedAt: now,
+	}
+	if err := s.Store.AddMemory(ctx, []MemoryEntry{heard}); err != nil {
+		return nil, err
+	}
+	return &Reaction{
+		CharacterID: id, Decision: decision, Reason: strings.TrimSpace(a.Reason),
+		Priority: math.Round(min(max(a.Priority, 0), 1)*100) / 100, Engine: res.Engine, Model: res.Model,
+	}, nil
+}

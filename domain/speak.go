@@ -1,0 +1,294 @@
+package domain
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/troupe-ai/troupe/domain/moderation"
+)
+
+// Bounds that keep a speak prompt the same size however long a character's history is.
+const (
+	// promptHistory is how many of the request's context messages reach the prompt.
+	promptHistory = 12
+	// promptFacts is how many remembered facts reach the prompt.
+	promptFacts = 8
+	// saidWindow is how many of the character's own recent lines are checked for repeats.
+	saidWindow = 20
+	// SummarizeThreshold is how many unsummarized entries trigger a fold into the summary.
+	SummarizeThreshold = 24
+)
+
+// SpeakInput is what a character should answer.
+type SpeakInput struct {
+	// Messages is the conversation so far; the last one is what the character answers.
+	Messages    []Line
+	GameContext string
+	// Mood overrides the character's mood for this line.
+	Mood string
+	// Length is "short", "medium" (default) or "long".
+	Length     string
+	TabooWords []string
+}
+
+// ModerationOutcome says what moderation did to a line.
+type ModerationOutcome struct {
+	Flagged    bool
+	Action     string // "none", "regenerated" or "redacted"
+	Categories []string
+}
+
+// SpeakResult is a character's line.
+type SpeakResult struct {
+	CharacterID string
+	Text        string
+	Mood        string
+	Emotion     string
+	Engine      string
+	Model       string
+	Usage       Usage
+	Latency     time.Duration
+	Moderation  ModerationOutcome
+	Memory      []MemoryEntry
+}
+
+// Speak makes the character answer the last message, in character, then writes what it
+// heard and said to its memory. With onDelta set the line streams: onDelta gets pieces of
+// it as they are produced (already moderated), and the result holds the whole line.
+func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in SpeakInput, onDelta func(string) error) (*SpeakResult, error) {
+	if len(in.Messages) == 0 {
+		return nil, ValidationError(FieldError{Field: "context_messages", Message: "must hold at least one message"})
+	}
+	c, err := s.Get(ctx, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	mood := c.Mood
+	if in.Mood != "" {
+		mood = in.Mood
+	}
+	length := in.Length
+	if length == "" {
+		length = "medium"
+	}
+	taboo := cleanWords(append(append([]string{}, c.TabooWords...), in.TabooWords...))
+	last := in.Messages[len(in.Messages)-1]
+
+	req, err := s.dialogueRequest(ctx, c, in, mood, length, taboo)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	var res TextResult
+	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
+	if onDelta != nil {
+		res, outcome, err = s.streamModerated(ctx, req, taboo, onDelta)
+	} else {
+		res, outcome, err = s.completeModerated(ctx, req, taboo)
+	}
+	if err != nil {
+		return nil, err
+	}
+
+	entries := s.exchangeEntries(c, last, res.Text)
+	if err := s.Store.AddMemory(ctx, entries); err != nil {
+		return nil, err
+	}
+	if err := s.maybeFold(ctx, c); err != nil {
+		return nil, err
+	}
+	return &SpeakResult{
+		CharacterID: c.ID,
+		Text:        res.Text,
+		Mood:        mood,
+		Emotion:     emotionOf(mood),
+		Engine:      res.Engine,
+		Model:       res.Model,
+		Usage:       res.Usage,
+		Latency:     time.Since(start),
+		Moderation:  outcome,
+		Memory:      entries,
+	}, nil
+}
+
+// dialogueRequest builds the dialogue call from the character, its memory and the
+// request. Its size is bounded: the summary, a few facts, the last few messages.
+func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in SpeakInput, mood, length string, taboo []string) (TextRequest, error) {
+	last := in.Messages[len(in.Messages)-1]
+	history := in.Messages[:len(in.Messages)-1]
+	if len(history) > promptHistory {
+		history = history[len(history)-promptHistory:]
+	}
+	facts, err := s.Store.RecentMemory(ctx, c.TenantID, c.ID, promptFacts, MemoryFact)
+	if err != nil {
+		return TextRequest{}, err
+	}
+	said, err := s.Store.RecentMemory(ctx, c.TenantID, c.ID, saidWindow, MemorySaid)
+	if err != nil {
+		return TextRequest{}, err
+	}
+	sheet := s.sheet(c)
+	sheet.Mood, sheet.TabooWords = mood, taboo
+	scene := &Scene{
+		Character: sheet, Speaker: last.Speaker, Line: last.Text, History: history,
+		Summary: c.MemorySummary, Facts: texts(facts), Said: texts(said),
+		GameContext: in.GameContext, Length: length,
+	}
+	scene.Seed = sceneSeed(c.Seed, scene)
+	system, user, err := renderDialoguePrompt(c.ActingPrompt, scene)
+	if err != nil {
+		return TextRequest{}, err
+	}
+	return TextRequest{
+		Task: TaskDialogue, System: system, Messages: []ChatMessage{{Role: RoleUser, Content: user}},
+		Model: s.Models.Dialogue, Temperature: s.Models.DialogueTemperature, MaxTokens: maxTokensFor(length),
+		Scene: scene,
+	}, nil
+}
+
+// completeModerated asks for the line, checks it against the taboo words and the safety
+// list, regenerates once when it breaks a rule, and redacts when the second draft does too.
+func (s *CharacterService) completeModerated(ctx context.Context, req TextRequest, taboo []string) (TextResult, ModerationOutcome, error) {
+	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
+	res, err := s.Text.Complete(ctx, req)
+	if err != nil {
+		return res, outcome, err
+	}
+	verdict := moderation.Check(res.Text, taboo)
+	if !verdict.Flagged {
+		return res, outcome, nil
+	}
+	outcome.Flagged, outcome.Categories = true, verdict.Categories
+	retry := req
+	retry.System += fmt.Sprintf("\n\nYour previous draft broke a rule (%s). Write a different line that avoids it.", strings.Join(verdict.Categories, ", "))
+	if retry.Scene != nil {
+		sc := *retry.Scene
+		sc.Seed = int64(mix(uint64(sc.Seed), 1))
+		sc.Said = append(append([]string{}, sc.Said...), res.Text)
+		retry.Scene = &sc
+	}
+	second, err := s.Text.Complete(ctx, retry)
+	if err != nil {
+		return res, outcome, err
+	}
+	second.Usage.PromptTokens += res.Usage.PromptTokens
+	second.Usage.CompletionTokens += res.Usage.CompletionTokens
+	if v := moderation.Check(second.Text, taboo); v.Flagged {
+		second.Text = moderation.Redact(second.Text, v)
+		outcome.Action = "redacted"
+		return second, outcome, nil
+	}
+	outcome.Action = "regenerated"
+	return second, outcome, nil
+}
+
+// emotionOf maps a mood to the emotion a line in that mood carries.
+func emotionOf(mood string) string {
+	switch strings.ToLower(mood) {
+	case "cheerful":
+		return "joy"
+	case "angry":
+		return "anger"
+	case "sad":
+		return "sadness"
+	case "fearful":
+		return "fear"
+	case "suspicious":
+		return "distrust"
+	case "excited":
+		return "excitement"
+	case "tired":
+		return "weariness"
+	default:
+		return "neutral"
+	}
+}
+
+func maxTokensFor(length string) int {
+	switch length {
+	case "short":
+		return 80
+	case "long":
+		return 400
+	default:
+		return 200
+	}
+}
+
+// exchangeEntries are the memory entries one exchange writes: what was heard, any fact
+// it revealed, and what was said. Times rise by a microsecond so the order survives
+// sorting by time.
+func (s *CharacterService) exchangeEntries(c *Character, heard Line, said string) []MemoryEntry {
+	now := s.now()
+	var out []MemoryEntry
+	add := func(kind MemoryKind, text, speaker string, importance float64) {
+		at := now.Add(time.Duration(len(out)) * time.Microsecond)
+		out = append(out, MemoryEntry{
+			ID: NewID(PrefixMemory, at), TenantID: c.TenantID, CharacterID: c.ID, Kind: kind,
+			Text: text, Speaker: speaker, Importance: importance, CreatedAt: at,
+		})
+	}
+	add(MemoryHeard, heard.Text, heard.Speaker, importanceOf(heard.Text))
+	for _, f := range factsIn(heard) {
+		add(MemoryFact, f, heard.Speaker, 0.8)
+	}
+	add(MemorySaid, said, c.Name, 0.3)
+	return out
+}
+
+var (
+	introduction = regexp.MustCompile(`(?i)\b(?:my name is|call me|i am|i'm)\s+([A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+)?)`)
+	promise      = regexp.MustCompile(`(?i)\b(i promise|i swear|i will|i'll|i owe|you owe|deal)\b`)
+	weighty      = regexp.MustCompile(`(?i)\b(kill|dead|death|gold|coin|debt|owe|quest|secret|stole|betray|promise|swear|war|help)\b`)
+)
+
+// factsIn extracts facts worth remembering on their own from a line: introductions and
+// promises.
+func factsIn(l Line) []string {
+	var facts []string
+	if m := introduction.FindStringSubmatch(l.Text); m != nil {
+		if !strings.EqualFold(m[1], l.Speaker) {
+			facts = append(facts, fmt.Sprintf("%s is called %s.", l.Speaker, m[1]))
+		}
+	}
+	if promise.MatchString(l.Text) {
+		facts = append(facts, fmt.Sprintf("%s said: %q", l.Speaker, clip(l.Text, 160)))
+	}
+	return facts
+}
+
+func importanceOf(text string) float64 {
+	if weighty.MatchString(text) {
+		return 0.7
+	}
+	return 0.4
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+func texts(entries []MemoryEntry) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Text
+	}
+	return out
+}
+
+// sceneSeed derives the local engine's seed from the character's seed and everything that
+// makes this request what it is, so the same request gives the same line.
+func sceneSeed(seed int64, sc *Scene) int64 {
+	h := uint64(seed)
+	for _, part := range []string{sc.Speaker, sc.Line, sc.Character.Mood, sc.Length, sc.GameContext, fmt.Sprint(len(sc.History), len(sc.Said))} {
+		h = mix(h, fnv64(part))
+	}
+	return int64(h & uint64(MaxWorldSeed))
+}

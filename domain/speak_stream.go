@@ -1,0 +1,99 @@
+package domain
+
+import (
+	"context"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/troupe-ai/troupe/domain/moderation"
+)
+
+// streamModerated streams the line through a moderation window. Text is released only up
+// to the last word boundary that no taboo word or phrase can still extend, and released
+// text has its matches redacted, so nothing unmoderated reaches the client. A streamed
+// line cannot be regenerated, only redacted.
+func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest, taboo []string, onDelta func(string) error) (TextResult, ModerationOutcome, error) {
+	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
+	hold := maxPhraseWords(taboo)
+	var raw strings.Builder
+	sent := 0 // runes of raw already released
+
+	release := func(final bool) error {
+		text := raw.String()
+		cut := utf8.RuneCountInString(text)
+		if !final {
+			cut = safeCut(text, hold)
+		}
+		if cut <= sent {
+			return nil
+		}
+		verdict := moderation.Check(text, taboo)
+		clean := []rune(text)
+		if verdict.Flagged {
+			clean = []rune(moderation.Redact(text, verdict))
+			outcome.Flagged = true
+			outcome.Action = "redacted"
+			outcome.Categories = verdict.Categories
+		}
+		if cut > len(clean) {
+			cut = len(clean)
+		}
+		piece := string(clean[sent:cut])
+		sent = cut
+		return onDelta(piece)
+	}
+
+	res, err := s.Text.Stream(ctx, req, func(delta string) error {
+		raw.WriteString(delta)
+		return release(false)
+	})
+	if err != nil {
+		return res, outcome, err
+	}
+	// The engine's final text is authoritative; stream what it adds beyond the deltas.
+	if res.Text != raw.String() && strings.HasPrefix(res.Text, raw.String()) {
+		raw.WriteString(strings.TrimPrefix(res.Text, raw.String()))
+	}
+	if err := release(true); err != nil {
+		return res, outcome, err
+	}
+	res.Text = raw.String()
+	if v := moderation.Check(res.Text, taboo); v.Flagged {
+		res.Text = moderation.Redact(res.Text, v)
+	}
+	return res, outcome, nil
+}
+
+// safeCut returns how many runes of text can be released: everything before the last
+// `hold` complete words and any word still being written.
+func safeCut(text string, hold int) int {
+	runes := []rune(text)
+	i := len(runes)
+	// Drop a word in progress.
+	for i > 0 && !unicode.IsSpace(runes[i-1]) {
+		i--
+	}
+	// Keep back the words a multi-word phrase could still complete.
+	for w := 0; w < hold-1 && i > 0; w++ {
+		for i > 0 && unicode.IsSpace(runes[i-1]) {
+			i--
+		}
+		for i > 0 && !unicode.IsSpace(runes[i-1]) {
+			i--
+		}
+	}
+	return i
+}
+
+// maxPhraseWords bounds how many released words a later delta could still turn into a
+// match: the words of the longest taboo phrase, or its letters, since moderation also
+// catches words spelt out with spaces ("d r a g o n"). The built-in safety list holds
+// phrases of up to four words.
+func maxPhraseWords(taboo []string) int {
+	n := 4
+	for _, t := range taboo {
+		n = max(n, len(strings.Fields(t)), utf8.RuneCountInString(strings.ReplaceAll(t, " ", "")))
+	}
+	return n
+}

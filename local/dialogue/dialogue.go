@@ -1,0 +1,185 @@
+package dialogue
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/troupe-ai/troupe/domain"
+)
+
+// Lengths are how many sentences an answer has: the main line alone (short), the main
+// line and one more sentence (medium), or three or four sentences, sometimes opening with
+// a mood interjection (long).
+const (
+	lengthShort  = "short"
+	lengthMedium = "medium"
+	lengthLong   = "long"
+)
+
+// silence is the answer when every line a character could say is ruled out by its taboo
+// words: it has no letters, so it cannot contain one.
+const silence = "..."
+
+// avoidSet holds lines not to repeat: what the character already said to the speaker, and
+// what it has said so far in this answer.
+type avoidSet struct{ said []string }
+
+func newAvoidSet(said []string) *avoidSet {
+	a := &avoidSet{}
+	for _, s := range said {
+		if n := normalize(s); n != "" {
+			a.said = append(a.said, n)
+		}
+	}
+	return a
+}
+
+// has reports whether line was already said, on its own or within a longer answer.
+func (a *avoidSet) has(line string) bool {
+	n := normalize(line)
+	for _, s := range a.said {
+		if strings.Contains(s, n) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *avoidSet) add(line string) { a.said = append(a.said, normalize(line)) }
+
+// part is one sentence of an answer and the symbol it came from.
+type part struct {
+	text, from string
+}
+
+// dialogue composes a character's answer to sc.Line as its sentences.
+func (e *Engine) dialogue(sc *domain.Scene, seed uint64) []part {
+	s := newScene(sc, seed)
+	avoid := newAvoidSet(sc.Said)
+	var parts []part
+	keep := func(p part) {
+		if p.text != "" {
+			parts = append(parts, p)
+			avoid.add(p.text)
+		}
+	}
+
+	length := strings.ToLower(strings.TrimSpace(sc.Length))
+	if length != lengthShort && length != lengthLong {
+		length = lengthMedium
+	}
+	r := derive(seed, "extra")
+	total, opener := 1, part{}
+	switch length {
+	case lengthMedium:
+		total = 2
+	case lengthLong:
+		total = 3 + r.intn(2)
+		if r.intn(2) == 0 {
+			opener = e.pick(s, r, []string{s.mood + ":opener"}, avoid)
+		}
+	}
+	keep(opener)
+	main := e.mainLine(s, derive(seed, "main"), avoid)
+	keep(main)
+
+	// The other sentences come, at most one each, from the flavour of the character's
+	// archetype, mood and role and a follow-up to the intent, in a seeded order. A farewell
+	// skips the role's flavour: shop talk after "goodbye" reads oddly.
+	sources := []string{s.archetype + ":flavour", s.mood + ":flavour"}
+	if s.topic.kind != topicSelf {
+		// "That's all I know" after introducing oneself would be odd.
+		sources = append(sources, "after:"+string(s.intent))
+	}
+	if s.intent != IntentFarewell {
+		sources = append(sources, s.role+":flavour")
+	}
+	order := r.perm(len(sources))
+	if s.mood != defaultMood && opener.text == "" && !strings.HasPrefix(main.from, s.mood+":") {
+		// A strong mood shows in every answer longer than a line: when neither the opener
+		// nor the main line came from it, its flavour goes first.
+		order = append([]int{1}, slices.DeleteFunc(order, func(i int) bool { return i == 1 })...)
+	}
+	x := s.expander(e.g, r)
+	// Fresh sentences from any source first; repeats only when every source is spent.
+	for _, fresh := range []bool{true, false} {
+		for k, i := range order {
+			if len(parts) >= total || i < 0 {
+				continue
+			}
+			if out, ok := say(x, sources[i], avoid, fresh); ok {
+				keep(part{out, sources[i]})
+				order[k] = -1
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return []part{{silence, ""}}
+	}
+	return parts
+}
+
+// mainLine answers the line itself: the most specific matching rule's response group, a
+// line from it not said before. When every line of the most specific rules has been said,
+// it widens to less specific rules before it repeats itself.
+func (e *Engine) mainLine(s *scene, r *rng, avoid *avoidSet) part {
+	x := s.expander(e.g, r)
+	tiers := matchTiers(e.rules, &s.q)
+	for _, fresh := range []bool{true, false} {
+		for _, tier := range tiers {
+			for _, k := range r.perm(len(tier)) {
+				name := x.resolve(&e.rules[tier[k]].say)
+				if out, ok := say(x, name, avoid, fresh); ok {
+					return part{out, name}
+				}
+			}
+		}
+	}
+	return part{}
+}
+
+// pick returns a line from the first of symbols that has one: fresh lines first, then
+// repeats; "" when taboo words or missing values rule out every line.
+func (e *Engine) pick(s *scene, r *rng, symbols []string, avoid *avoidSet) part {
+	x := s.expander(e.g, r)
+	for _, fresh := range []bool{true, false} {
+		for _, name := range symbols {
+			if out, ok := say(x, name, avoid, fresh); ok {
+				return part{out, name}
+			}
+		}
+	}
+	return part{}
+}
+
+// say expands one line of the named symbol, trying its lines in a seeded order. With
+// fresh set it skips lines already said; a line built from other symbols gets a few
+// expansions to find an unsaid variant.
+func say(x *expander, name string, avoid *avoidSet, fresh bool) (string, bool) {
+	sym := x.g[name]
+	if sym == nil {
+		return "", false
+	}
+	for _, i := range x.r.perm(len(sym.alts)) {
+		a := &sym.alts[i]
+		if !x.usable(a) {
+			continue
+		}
+		tries := 1
+		if a.composite {
+			tries = 3
+		}
+		for range tries {
+			out, ok := x.expandAlt(a)
+			if !ok {
+				continue
+			}
+			out = tidy(out)
+			if fresh && avoid.has(out) {
+				continue
+			}
+			return out, true
+		}
+	}
+	return "", false
+}

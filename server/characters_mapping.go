@@ -1,0 +1,43 @@
+package server
+
+import (
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/gen"
+)
+
+func toCharacter(c *domain.Character) gen.Character {
+	meta := c.Metadata
+	if meta == nil {
+		meta = map[string]any{}
+	}
+	return gen.Character{
+		Id: c.ID, Name: c.Name, Role: c.Role, Archetype: c.Archetype, SkillTier: gen.SkillTier(c.SkillTier),
+		WorldId: optional(c.WorldID), Mood: c.Mood, Personality: c.Personality, CustomLore: c.CustomLore,
+		ActingPrompt: c.ActingPrompt, VoiceId: c.VoiceID, AvatarUrl: optional(c.AvatarURL),
+		TabooWords: mapSlice(c.TabooWords, identity), Metadata: meta, Seed: c.Seed,
+		Engine: c.Engine, Model: c.Model, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+	}
+}
+
+func toMemoryEntry(e domain.MemoryEntry) gen.MemoryEntry {
+	return gen.MemoryEntry{
+		Id: e.ID, Kind: gen.MemoryEntryKind(e.Kind), Text: e.Text, Speaker: optional(e.Speaker),
+		Importance: e.Importance, CreatedAt: e.CreatedAt,
+	}
+}
+
+func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
+	return gen.SpeakResponse{
+		CharacterId: r.CharacterID, Text: r.Text, Mood: r.Mood, Emotion: r.Emotion,
+		Engine: r.Engine, Model: r.Model,
+		Usage: gen.Usage{
+			PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens, TotalTokens: r.Usage.Total(),
+		},
+		LatencyMs: float64(r.Latency.Microseconds()) / 1000,
+		Moderation: gen.ModerationOutcome{
+			Flagged: r.Moderation.Flagged, Action: gen.ModerationOutcomeAction(r.Moderation.Action),
+			Categories: mapSlice(r.Moderation.Categories, identity),
+		},
+		MemoryEntries: mapSlice(r.Memory, toMemoryEntry),
+	}
+}

@@ -1,0 +1,171 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/troupe-ai/troupe/domain"
+)
+
+var _ domain.CharacterStore = (*DB)(nil)
+
+const characterColumns = `id, tenant_id, name, role, archetype, skill_tier, world_id, mood, personality,
+	custom_lore, acting_prompt, voice_id, avatar_url, taboo_words, metadata, seed, engine, model,
+	home, world_name, world_brief, places, memory_summary, created_at, updated_at`
+
+// CreateCharacters stores all the characters in one transaction, or none of them.
+func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, c := range cs {
+			taboo, meta, places, err := characterJSON(c)
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO characters (`+characterColumns+`)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				c.ID, c.TenantID, c.Name, c.Role, c.Archetype, c.SkillTier, c.WorldID, c.Mood, c.Personality,
+				c.CustomLore, c.ActingPrompt, c.VoiceID, c.AvatarURL, taboo, meta, c.Seed, c.Engine, c.Model,
+				c.Home, c.WorldName, c.WorldBrief, places, c.MemorySummary, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro()); err != nil {
+				return fmt.Errorf("store: insert character: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
+// GetCharacter returns the tenant's character, or domain.ErrNotFound.
+func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Character, error) {
+	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+characterColumns+` FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
+	c, err := scanCharacter(row)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.ErrNotFound
+	}
+	return c, err
+}
+
+// ListCharacters returns a page of the tenant's characters, newest first, and the total.
+func (db *DB) ListCharacters(ctx context.Context, tenantID string, page domain.Page) ([]domain.Character, int, error) {
+	var total int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM characters WHERE tenant_id = ?`), tenantID).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count characters: %w", err)
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+characterColumns+` FROM characters WHERE tenant_id = ?
+		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), tenantID, page.Limit, page.Offset)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list characters: %w", err)
+	}
+	defer rows.Close()
+	out := []domain.Character{}
+	for rows.Next() {
+		c, err := scanCharacter(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, *c)
+	}
+	return out, total, rows.Err()
+}
+
+// UpdateCharacter writes the character's mutable fields, or returns domain.ErrNotFound.
+func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
+	taboo, meta, _, err := characterJSON(c)
+	if err != nil {
+		return err
+	}
+	res, err := db.write.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
+		custom_lore = ?, voice_id = ?, avatar_url = ?, taboo_words = ?, metadata = ?, updated_at = ?
+		WHERE tenant_id = ? AND id = ?`),
+		c.Name, c.Mood, c.Personality, c.CustomLore, c.VoiceID, c.AvatarURL, taboo, meta, c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
+	if err != nil {
+		return fmt.Errorf("store: update character: %w", err)
+	}
+	return oneRow(res)
+}
+
+// DeleteCharacter deletes the character and its memory in one transaction.
+func (db *DB) DeleteCharacter(ctx context.Context, tenantID, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
+		if err != nil {
+			return fmt.Errorf("store: delete character: %w", err)
+		}
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM memory_entries WHERE tenant_id = ? AND character_id = ?`), tenantID, id); err != nil {
+			return fmt.Errorf("store: delete memory: %w", err)
+		}
+		return nil
+	})
+}
+
+func characterJSON(c *domain.Character) (taboo, meta, places string, err error) {
+	tb, err1 := json.Marshal(nonNil(c.TabooWords))
+	mb, err2 := json.Marshal(c.Metadata)
+	pb, err3 := json.Marshal(nonNil(c.Places))
+	if err := errors.Join(err1, err2, err3); err != nil {
+		return "", "", "", fmt.Errorf("store: encode character: %w", err)
+	}
+	if c.Metadata == nil {
+		mb = []byte("{}")
+	}
+	return string(tb), string(mb), string(pb), nil
+}
+
+func scanCharacter(s scanner) (*domain.Character, error) {
+	var (
+		c                    domain.Character
+		taboo, meta, places  string
+		createdAt, updatedAt int64
+	)
+	if err := s.Scan(&c.ID, &c.TenantID, &c.Name, &c.Role, &c.Archetype, &c.SkillTier, &c.WorldID, &c.Mood,
+		&c.Personality, &c.CustomLore, &c.ActingPrompt, &c.VoiceID, &c.AvatarURL, &taboo, &meta, &c.Seed,
+		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt); err != nil {
+		return nil, err
+	}
+	if err := errors.Join(json.Unmarshal([]byte(taboo), &c.TabooWords), json.Unmarshal([]byte(meta), &c.Metadata),
+		json.Unmarshal([]byte(places), &c.Places)); err != nil {
+		return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
+	}
+	c.CreatedAt, c.UpdatedAt = time.UnixMicro(createdAt).UTC(), time.UnixMicro(updatedAt).UTC()
+	return &c, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// oneRow turns "no row changed" into domain.ErrNotFound.
+func oneRow(res sql.Result) error {
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return domain.ErrNotFound
+	}
+	return nil
+}
+
+// inTx runs f in a transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, f func(*sql.Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := f(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
