@@ -20,7 +20,8 @@ type Character struct {
 	// ActingPrompt is the second-person prompt that makes a model play the character.
 	ActingPrompt string
 	VoiceID      string
-	AvatarURL    string
+	// AvatarFileID is the media file of the character's avatar, once one was generated.
+	AvatarFileID string
 	TabooWords   []string
 	// Metadata is the studio's own JSON object, stored and returned as is.
 	Metadata map[string]any
@@ -52,6 +53,8 @@ type CharacterStore interface {
 	UpdateCharacter(ctx context.Context, c *Character) error
 	// DeleteCharacter deletes the character and its memory, or returns ErrNotFound.
 	DeleteCharacter(ctx context.Context, tenantID, id string) error
+	// SetAvatar links a generated avatar file to the character, or returns ErrNotFound.
+	SetAvatar(ctx context.Context, tenantID, id, fileID string) error
 
 	// AddMemory appends entries to characters' memory.
 	AddMemory(ctx context.Context, entries []MemoryEntry) error
@@ -63,7 +66,9 @@ type CharacterStore interface {
 	// UnsummarizedMemory returns the heard and said entries not yet folded into the
 	// summary, oldest first.
 	UnsummarizedMemory(ctx context.Context, tenantID, characterID string) ([]MemoryEntry, error)
-	// FoldMemory sets the character's running summary, marks the folded entries as
-	// summarized and records the summary as an entry, all in one transaction.
-	FoldMemory(ctx context.Context, tenantID, characterID, summary string, folded []string, entry MemoryEntry) error
+	// FoldMemory replaces the character's running summary, when it still is previous, marks
+	// the folded entries as summarized and records the summary as an entry, all in one
+	// transaction. It returns ErrConflict, changing nothing, when another fold got there
+	// first.
+	FoldMemory(ctx context.Context, tenantID, characterID, previous, summary string, folded []string, entry MemoryEntry) error
 }

@@ -33,6 +33,9 @@ func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
 	if err != nil || len(pending) < SummarizeThreshold {
 		return err
 	}
+	// Fold at most a bounded batch, oldest first, so one fold's prompt stays small even if
+	// earlier folds failed and entries piled up.
+	pending = pending[:min(len(pending), 2*SummarizeThreshold)]
 	sheet := s.sheet(c)
 	scene := &Scene{Character: sheet, Summary: c.MemorySummary, Entries: pending, Seed: c.Seed}
 	system, user, err := renderSummarizePrompt(c.Name, c.MemorySummary, pending)
@@ -47,6 +50,9 @@ func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
 		return err
 	}
 	summary := strings.TrimSpace(res.Text)
+	if summary == "" {
+		return badModelOutput("summary", res)
+	}
 	folded := make([]string, len(pending))
 	for i, e := range pending {
 		folded[i] = e.ID
@@ -56,7 +62,9 @@ func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
 		ID: NewID(PrefixMemory, now), TenantID: c.TenantID, CharacterID: c.ID, Kind: MemorySummary,
 		Text: summary, Speaker: c.Name, Importance: 0.9, Summarized: true, CreatedAt: now,
 	}
-	if err := s.Store.FoldMemory(ctx, c.TenantID, c.ID, summary, folded, entry); err != nil {
+	// FoldMemory only applies when the summary is still the one this fold started from;
+	// a concurrent fold that got there first makes this one a no-op (ErrConflict).
+	if err := s.Store.FoldMemory(ctx, c.TenantID, c.ID, c.MemorySummary, summary, folded, entry); err != nil {
 		return err
 	}
 	c.MemorySummary = summary

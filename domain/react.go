@@ -32,6 +32,12 @@ type reactionAnswer struct {
 // React decides whether the character wants to respond to a message, and remembers
 // hearing it.
 func (s *CharacterService) React(ctx context.Context, tenantID, id string, in ReactInput) (*Reaction, error) {
+	if bad := checkLine("last_message", in.Message); len(bad) > 0 || badControl(in.Context) {
+		if badControl(in.Context) {
+			bad = append(bad, FieldError{Field: "context", Message: "must not contain control characters"})
+		}
+		return nil, ValidationError(bad...)
+	}
 	c, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return nil, err

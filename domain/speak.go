@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/troupe-ai/troupe/domain/moderation"
 )
@@ -59,8 +60,8 @@ type SpeakResult struct {
 // heard and said to its memory. With onDelta set the line streams: onDelta gets pieces of
 // it as they are produced (already moderated), and the result holds the whole line.
 func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in SpeakInput, onDelta func(string) error) (*SpeakResult, error) {
-	if len(in.Messages) == 0 {
-		return nil, ValidationError(FieldError{Field: "context_messages", Message: "must hold at least one message"})
+	if err := ValidateSpeak(in); err != nil {
+		return nil, err
 	}
 	c, err := s.Get(ctx, tenantID, id)
 	if err != nil {
@@ -97,9 +98,9 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 	if err := s.Store.AddMemory(ctx, entries); err != nil {
 		return nil, err
 	}
-	if err := s.maybeFold(ctx, c); err != nil {
-		return nil, err
-	}
+	// The line is said and remembered; a failed fold is retried on the next exchange and
+	// must not turn a delivered line into an error.
+	_ = s.maybeFold(ctx, c)
 	return &SpeakResult{
 		CharacterID: c.ID,
 		Text:        res.Text,
@@ -240,7 +241,9 @@ func (s *CharacterService) exchangeEntries(c *Character, heard Line, said string
 }
 
 var (
-	introduction = regexp.MustCompile(`(?i)\b(?:my name is|call me|i am|i'm)\s+([A-Z][\p{L}'-]+(?:\s+[A-Z][\p{L}'-]+)?)`)
+	// Only the phrase is case-insensitive: the name must be capitalised, so "I'm tired"
+	// is not an introduction.
+	introduction = regexp.MustCompile(`\b(?i:my name is|call me|i am|i'm)\s+(\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)`)
 	promise      = regexp.MustCompile(`(?i)\b(i promise|i swear|i will|i'll|i owe|you owe|deal)\b`)
 	weighty      = regexp.MustCompile(`(?i)\b(kill|dead|death|gold|coin|debt|owe|quest|secret|stole|betray|promise|swear|war|help)\b`)
 )
@@ -291,4 +294,44 @@ func sceneSeed(seed int64, sc *Scene) int64 {
 		h = mix(h, fnv64(part))
 	}
 	return int64(h & uint64(MaxWorldSeed))
+}
+
+// ValidateSpeak refuses what the schema lets through but no prompt can carry: no message,
+// blank lines, and control characters (NUL above all, which PostgreSQL cannot store). A
+// stream calls it before it starts, so bad input is a plain 422, not an error event.
+func ValidateSpeak(in SpeakInput) error {
+	if len(in.Messages) == 0 {
+		return ValidationError(FieldError{Field: "context_messages", Message: "must hold at least one message"})
+	}
+	var bad []FieldError
+	for i, m := range in.Messages {
+		bad = append(bad, checkLine(fmt.Sprintf("context_messages.%d", i), m)...)
+	}
+	if badControl(in.GameContext) {
+		bad = append(bad, FieldError{Field: "game_context", Message: "must not contain control characters"})
+	}
+	if len(bad) > 0 {
+		return ValidationError(bad...)
+	}
+	return nil
+}
+
+func checkLine(field string, l Line) []FieldError {
+	var bad []FieldError
+	for _, f := range []struct{ name, value string }{{"speaker", l.Speaker}, {"text", l.Text}} {
+		switch {
+		case badControl(f.value):
+			bad = append(bad, FieldError{Field: field + "." + f.name, Message: "must not contain control characters"})
+		case strings.TrimFunc(f.value, unicode.IsSpace) == "":
+			bad = append(bad, FieldError{Field: field + "." + f.name, Message: "must not be blank"})
+		}
+	}
+	return bad
+}
+
+// badControl reports control and bidi-override characters other than newline and tab.
+func badControl(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool {
+		return r != '\n' && r != '\t' && unicode.IsControl(r) || r >= 0x202a && r <= 0x202e || r >= 0x2066 && r <= 0x2069
+	})
 }

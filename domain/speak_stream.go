@@ -15,7 +15,7 @@ import (
 // line cannot be regenerated, only redacted.
 func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest, taboo []string, onDelta func(string) error) (TextResult, ModerationOutcome, error) {
 	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
-	hold := maxPhraseWords(taboo)
+	hold := moderation.MaxPhraseWords(taboo)
 	var raw strings.Builder
 	sent := 0 // runes of raw already released
 
@@ -66,7 +66,8 @@ func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest,
 }
 
 // safeCut returns how many runes of text can be released: everything before the last
-// `hold` complete words and any word still being written.
+// `hold` complete words, any word still being written, and any run of one-letter words
+// just before them, which could be a term being spelt out.
 func safeCut(text string, hold int) int {
 	runes := []rune(text)
 	i := len(runes)
@@ -74,26 +75,30 @@ func safeCut(text string, hold int) int {
 	for i > 0 && !unicode.IsSpace(runes[i-1]) {
 		i--
 	}
-	// Keep back the words a multi-word phrase could still complete.
-	for w := 0; w < hold-1 && i > 0; w++ {
+	// backWord moves i to the start of the previous word and returns its length in letters.
+	backWord := func() int {
 		for i > 0 && unicode.IsSpace(runes[i-1]) {
 			i--
 		}
+		letters := 0
 		for i > 0 && !unicode.IsSpace(runes[i-1]) {
+			if unicode.IsLetter(runes[i-1]) || unicode.IsDigit(runes[i-1]) {
+				letters++
+			}
 			i--
+		}
+		return letters
+	}
+	// Keep back the words a multi-word phrase could still complete.
+	for w := 0; w < hold-1 && i > 0; w++ {
+		backWord()
+	}
+	for i > 0 {
+		save := i
+		if backWord() > 1 {
+			i = save
+			break
 		}
 	}
 	return i
-}
-
-// maxPhraseWords bounds how many released words a later delta could still turn into a
-// match: the words of the longest taboo phrase, or its letters, since moderation also
-// catches words spelt out with spaces ("d r a g o n"). The built-in safety list holds
-// phrases of up to four words.
-func maxPhraseWords(taboo []string) int {
-	n := 4
-	for _, t := range taboo {
-		n = max(n, len(strings.Fields(t)), utf8.RuneCountInString(strings.ReplaceAll(t, " ", "")))
-	}
-	return n
 }

@@ -432,7 +432,10 @@ type AvatarRequest struct {
 	Seed  *Seed       `json:"seed,omitempty"`
 	Style *ImageStyle `json:"style,omitempty"`
 
-	// WebhookUrl An https URL that receives the job, signed, when it ends.
+	// WebhookUrl An https URL that receives the job resource, signed per Standard Webhooks, when the
+	// job ends. It must resolve to public addresses; retried with backoff for more than a
+	// day until it answers 2xx.
+	//
 	//
 	// Example: https://game.example.com/hooks/troupe
 	WebhookUrl *WebhookURL `json:"webhook_url,omitempty"`
@@ -471,7 +474,10 @@ type BackgroundRequest struct {
 	Seed  *Seed       `json:"seed,omitempty"`
 	Style *ImageStyle `json:"style,omitempty"`
 
-	// WebhookUrl An https URL that receives the job, signed, when it ends.
+	// WebhookUrl An https URL that receives the job resource, signed per Standard Webhooks, when the
+	// job ends. It must resolve to public addresses; retried with backoff for more than a
+	// day until it answers 2xx.
+	//
 	//
 	// Example: https://game.example.com/hooks/troupe
 	WebhookUrl *WebhookURL `json:"webhook_url,omitempty"`
@@ -924,6 +930,9 @@ type JobStatusResponse struct {
 
 	// Type What the job makes.
 	Type JobType `json:"type"`
+
+	// Webhook The job's webhook and its delivery attempts.
+	Webhook *JobWebhook `json:"webhook,omitempty"`
 }
 
 // JobSubmitResponse An accepted job.
@@ -939,6 +948,18 @@ type JobSubmitResponse struct {
 
 // JobType What the job makes.
 type JobType string
+
+// JobWebhook The job's webhook and its delivery attempts.
+type JobWebhook struct {
+	// Delivered Whether a delivery got a 2xx answer.
+	Delivered bool `json:"delivered"`
+
+	// Deliveries Every attempt so far, oldest first.
+	Deliveries []WebhookDelivery `json:"deliveries"`
+
+	// Url Where the job is POSTed when it ends.
+	Url string `json:"url"`
+}
 
 // Landmark A notable place.
 type Landmark struct {
@@ -1300,7 +1321,10 @@ type TTSRequest struct {
 	// VoiceId A voice from `GET /v1/voice/voices`; the character's voice or the default when absent.
 	VoiceId *string `json:"voice_id,omitempty"`
 
-	// WebhookUrl An https URL that receives the job, signed, when it ends.
+	// WebhookUrl An https URL that receives the job resource, signed per Standard Webhooks, when the
+	// job ends. It must resolve to public addresses; retried with backoff for more than a
+	// day until it answers 2xx.
+	//
 	//
 	// Example: https://game.example.com/hooks/troupe
 	WebhookUrl *WebhookURL `json:"webhook_url,omitempty"`
@@ -1437,7 +1461,35 @@ type VoiceList struct {
 	Total int `json:"total"`
 }
 
-// WebhookURL An https URL that receives the job, signed, when it ends.
+// WebhookDelivery One delivery attempt.
+type WebhookDelivery struct {
+	// At When it was made.
+	At time.Time `json:"at"`
+
+	// Attempt The attempt's number, from 1.
+	Attempt int `json:"attempt"`
+
+	// DurationMs How long it took.
+	DurationMs float64 `json:"duration_ms"`
+
+	// Error Why the attempt failed.
+	Error *string `json:"error,omitempty"`
+
+	// StatusCode The receiver's HTTP status; 0 when no answer came.
+	StatusCode int `json:"status_code"`
+}
+
+// WebhookSecret A tenant's webhook signing secret.
+type WebhookSecret struct {
+	// Secret The Standard Webhooks secret, `whsec_` and base64.
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret string `json:"secret"`
+}
+
+// WebhookURL An https URL that receives the job resource, signed per Standard Webhooks, when the
+// job ends. It must resolve to public addresses; retried with backoff for more than a
+// day until it answers 2xx.
 //
 // Example: https://game.example.com/hooks/troupe
 type WebhookURL = string
@@ -1605,6 +1657,15 @@ type GetCharacterMemoryParams struct {
 
 	// Offset How many items to skip.
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// GetFileParams defines parameters for GetFile.
+type GetFileParams struct {
+	// Expires When a signed URL stops working (Unix seconds).
+	Expires *int64 `form:"expires,omitempty" json:"expires,omitempty"`
+
+	// Signature The URL's signature.
+	Signature *string `form:"signature,omitempty" json:"signature,omitempty"`
 }
 
 // ListJobsParams defines parameters for ListJobs.
@@ -2041,6 +2102,16 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/defaults (the `GetDefaults` operationId).
 	GetDefaults(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetFile Download a generated file
+	//
+	// The bytes of an image or audio file a job made. The owning tenant downloads it with
+	// its API key; anyone holding the signed URL a job result hands out (`expires` and
+	// `signature` in the query) may download it without a key until the URL expires, so a
+	// game client can fetch what its backend asked for.
+	//
+	// Corresponds with GET /v1/files/{file_id} (the `GetFile` operationId).
+	GetFile(ctx context.Context, fileId string, params *GetFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateAvatarWithBody Generate an avatar (async)
 	//
 	// Queues a character avatar and answers 202 with a job whose result is an
@@ -2177,6 +2248,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/voice/voices (the `ListVoices` operationId).
 	ListVoices(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetWebhookSecret Get the webhook signing secret
+	//
+	// The tenant's Standard Webhooks secret (`whsec_…`). Every job webhook is signed with
+	// it: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`)
+	// with any Standard Webhooks library.
+	//
+	// Corresponds with GET /v1/webhooks/secret (the `GetWebhookSecret` operationId).
+	GetWebhookSecret(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListWorlds List worlds
 	//
@@ -2571,6 +2651,26 @@ func (c *Client) GetDefaults(ctx context.Context, reqEditors ...RequestEditorFn)
 	return c.Client.Do(req)
 }
 
+// GetFile Download a generated file
+//
+// The bytes of an image or audio file a job made. The owning tenant downloads it with
+// its API key; anyone holding the signed URL a job result hands out (`expires` and
+// `signature` in the query) may download it without a key until the URL expires, so a
+// game client can fetch what its backend asked for.
+//
+// Corresponds with GET /v1/files/{file_id} (the `GetFile` operationId).
+func (c *Client) GetFile(ctx context.Context, fileId string, params *GetFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFileRequest(c.Server, fileId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateAvatarWithBody Generate an avatar (async)
 //
 // Queues a character avatar and answers 202 with a job whose result is an
@@ -2838,6 +2938,25 @@ func (c *Client) CreateSpeech(ctx context.Context, body CreateSpeechJSONRequestB
 // Corresponds with GET /v1/voice/voices (the `ListVoices` operationId).
 func (c *Client) ListVoices(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListVoicesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetWebhookSecret Get the webhook signing secret
+//
+// The tenant's Standard Webhooks secret (`whsec_…`). Every job webhook is signed with
+// it: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`)
+// with any Standard Webhooks library.
+//
+// Corresponds with GET /v1/webhooks/secret (the `GetWebhookSecret` operationId).
+func (c *Client) GetWebhookSecret(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWebhookSecretRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -3459,6 +3578,79 @@ func NewGetDefaultsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetFileRequest constructs an http.Request for the GetFile method
+func NewGetFileRequest(server string, fileId string, params *GetFileParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "file_id", fileId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/files/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Expires != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "expires", *params.Expires, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Signature != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "signature", *params.Signature, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateAvatarRequest calls the generic CreateAvatar builder with application/json body
 func NewCreateAvatarRequest(server string, body CreateAvatarJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -3827,6 +4019,33 @@ func NewListVoicesRequest(server string) (*http.Request, error) {
 	}
 
 	operationPath := fmt.Sprintf("/v1/voice/voices")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetWebhookSecretRequest constructs an http.Request for the GetWebhookSecret method
+func NewGetWebhookSecretRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/webhooks/secret")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -4246,6 +4465,18 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/defaults (the `GetDefaults` operationId).
 	GetDefaultsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDefaultsResponse, error)
 
+	// GetFileWithResponse Download a generated file
+	//
+	// The bytes of an image or audio file a job made. The owning tenant downloads it with
+	// its API key; anyone holding the signed URL a job result hands out (`expires` and
+	// `signature` in the query) may download it without a key until the URL expires, so a
+	// game client can fetch what its backend asked for.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/files/{file_id} (the `GetFile` operationId).
+	GetFileWithResponse(ctx context.Context, fileId string, params *GetFileParams, reqEditors ...RequestEditorFn) (*GetFileResponse, error)
+
 	// CreateAvatarWithBodyWithResponse Generate an avatar (async)
 	//
 	// Queues a character avatar and answers 202 with a job whose result is an
@@ -4390,6 +4621,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/voice/voices (the `ListVoices` operationId).
 	ListVoicesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListVoicesResponse, error)
+
+	// GetWebhookSecretWithResponse Get the webhook signing secret
+	//
+	// The tenant's Standard Webhooks secret (`whsec_…`). Every job webhook is signed with
+	// it: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`)
+	// with any Standard Webhooks library.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/webhooks/secret (the `GetWebhookSecret` operationId).
+	GetWebhookSecretWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetWebhookSecretResponse, error)
 
 	// ListWorldsWithResponse List worlds
 	//
@@ -5467,6 +5709,75 @@ func (r GetDefaultsResponse) ContentType() string {
 	return ""
 }
 
+// GetFileResponse200Headers the declared response headers of an HTTP 200 response for GetFile
+type GetFileResponse200Headers struct {
+	CacheControl *string
+}
+
+// GetFileResponse401Headers the declared response headers of an HTTP 401 response for GetFile
+type GetFileResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetFileResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFileResponse401Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetFileResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetFileResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetFileResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFileResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateAvatarResponse202Headers the declared response headers of an HTTP 202 response for CreateAvatar
 type CreateAvatarResponse202Headers struct {
 	Location *string
@@ -5496,8 +5807,6 @@ type CreateAvatarResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *CreateAvatarResponse202Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -5542,11 +5851,6 @@ func (r CreateAvatarResponse) GetJSON422() *ValidationError {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r CreateAvatarResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CreateAvatarResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5605,8 +5909,6 @@ type CreateBackgroundResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *CreateBackgroundResponse202Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -5646,11 +5948,6 @@ func (r CreateBackgroundResponse) GetJSON422() *ValidationError {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r CreateBackgroundResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CreateBackgroundResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5698,8 +5995,6 @@ type ListJobsResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListJobsResponse401Headers
 }
@@ -5722,11 +6017,6 @@ func (r ListJobsResponse) GetJSON401() *Unauthorized {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r ListJobsResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r ListJobsResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5774,8 +6064,6 @@ type GetJobResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetJobResponse401Headers
 }
@@ -5798,11 +6086,6 @@ func (r GetJobResponse) GetJSON404() *NotFound {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r GetJobResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r GetJobResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -5852,8 +6135,6 @@ type CancelJobResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CancelJobResponse401Headers
 }
@@ -5881,11 +6162,6 @@ func (r CancelJobResponse) GetJSON409() *Conflict {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r CancelJobResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CancelJobResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -6306,6 +6582,68 @@ func (r ListVoicesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListVoicesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetWebhookSecretResponse401Headers the declared response headers of an HTTP 401 response for GetWebhookSecret
+type GetWebhookSecretResponse401Headers struct {
+	WWWAuthenticate *string
+}
+
+type GetWebhookSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookSecret
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetWebhookSecretResponse401Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetWebhookSecretResponse) GetJSON200() *WebhookSecret {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetWebhookSecretResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetWebhookSecretResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetWebhookSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetWebhookSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetWebhookSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetWebhookSecretResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -6888,6 +7226,24 @@ func (c *ClientWithResponses) GetDefaultsWithResponse(ctx context.Context, reqEd
 	return ParseGetDefaultsResponse(rsp)
 }
 
+// GetFileWithResponse Download a generated file
+//
+// The bytes of an image or audio file a job made. The owning tenant downloads it with
+// its API key; anyone holding the signed URL a job result hands out (`expires` and
+// `signature` in the query) may download it without a key until the URL expires, so a
+// game client can fetch what its backend asked for.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/files/{file_id} (the `GetFile` operationId).
+func (c *ClientWithResponses) GetFileWithResponse(ctx context.Context, fileId string, params *GetFileParams, reqEditors ...RequestEditorFn) (*GetFileResponse, error) {
+	rsp, err := c.GetFile(ctx, fileId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFileResponse(rsp)
+}
+
 // CreateAvatarWithBodyWithResponse Generate an avatar (async)
 //
 // Queues a character avatar and answers 202 with a job whose result is an
@@ -7115,6 +7471,23 @@ func (c *ClientWithResponses) ListVoicesWithResponse(ctx context.Context, reqEdi
 		return nil, err
 	}
 	return ParseListVoicesResponse(rsp)
+}
+
+// GetWebhookSecretWithResponse Get the webhook signing secret
+//
+// The tenant's Standard Webhooks secret (`whsec_…`). Every job webhook is signed with
+// it: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of "id.timestamp.body">`)
+// with any Standard Webhooks library.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/webhooks/secret (the `GetWebhookSecret` operationId).
+func (c *ClientWithResponses) GetWebhookSecretWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetWebhookSecretResponse, error) {
+	rsp, err := c.GetWebhookSecret(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetWebhookSecretResponse(rsp)
 }
 
 // ListWorldsWithResponse List worlds
@@ -8111,6 +8484,69 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 	return response, nil
 }
 
+// ParseGetFileResponse parses an HTTP response from a GetFileWithResponse call
+func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetFileResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetFileResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCreateAvatarResponse parses an HTTP response from a CreateAvatarWithResponse call
 func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -8180,13 +8616,6 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -8279,13 +8708,6 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	}
 
 	switch {
@@ -8356,13 +8778,6 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	}
 
 	switch {
@@ -8422,13 +8837,6 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -8496,13 +8904,6 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -8884,6 +9285,59 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 	return response, nil
 }
 
+// ParseGetWebhookSecretResponse parses an HTTP response from a GetWebhookSecretWithResponse call
+func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetWebhookSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookSecret
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetWebhookSecretResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		response.Headers401 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListWorldsResponse parses an HTTP response from a ListWorldsWithResponse call
 func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -9179,6 +9633,9 @@ type ServerInterface interface {
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx echo.Context) error
+	// GetFile Download a generated file
+	// (GET /v1/files/{file_id})
+	GetFile(ctx echo.Context, fileId string, params GetFileParams) error
 	// CreateAvatar Generate an avatar (async)
 	// (POST /v1/images/avatar)
 	CreateAvatar(ctx echo.Context) error
@@ -9206,6 +9663,9 @@ type ServerInterface interface {
 	// ListVoices List voices
 	// (GET /v1/voice/voices)
 	ListVoices(ctx echo.Context) error
+	// GetWebhookSecret Get the webhook signing secret
+	// (GET /v1/webhooks/secret)
+	GetWebhookSecret(ctx echo.Context) error
 	// ListWorlds List worlds
 	// (GET /v1/worlds)
 	ListWorlds(ctx echo.Context, params ListWorldsParams) error
@@ -9407,6 +9867,38 @@ func (w *ServerInterfaceWrapper) GetDefaults(ctx echo.Context) error {
 	return err
 }
 
+// GetFile converts echo context to params.
+func (w *ServerInterfaceWrapper) GetFile(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "file_id" -------------
+	var fileId string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "file_id", ctx.Param("file_id"), &fileId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter file_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFileParams
+	// ------------- Optional query parameter "expires" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "expires", ctx.QueryParams(), &params.Expires, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter expires: %s", err))
+	}
+
+	// ------------- Optional query parameter "signature" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "signature", ctx.QueryParams(), &params.Signature, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter signature: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetFile(ctx, fileId, params)
+	return err
+}
+
 // CreateAvatar converts echo context to params.
 func (w *ServerInterfaceWrapper) CreateAvatar(ctx echo.Context) error {
 	var err error
@@ -9529,6 +10021,15 @@ func (w *ServerInterfaceWrapper) ListVoices(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListVoices(ctx)
+	return err
+}
+
+// GetWebhookSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhookSecret(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhookSecret(ctx)
 	return err
 }
 
@@ -9670,6 +10171,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/jobs", wrapper.ListJobs, options.OperationMiddlewares["listJobs"]...)
 	router.GET(options.BaseURL+"/v1/jobs/:job_id", wrapper.GetJob, options.OperationMiddlewares["getJob"]...)
 	router.POST(options.BaseURL+"/v1/jobs/:job_id/cancel", wrapper.CancelJob, options.OperationMiddlewares["cancelJob"]...)
+	router.GET(options.BaseURL+"/v1/files/:file_id", wrapper.GetFile, options.OperationMiddlewares["getFile"]...)
+	router.GET(options.BaseURL+"/v1/webhooks/secret", wrapper.GetWebhookSecret, options.OperationMiddlewares["getWebhookSecret"]...)
 
 }
 
@@ -10979,6 +11482,184 @@ func (response GetDefaults500JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	return err
 }
 
+type GetFileRequestObject struct {
+	FileId string `json:"file_id"`
+	Params GetFileParams
+}
+
+type GetFileResponseObject interface {
+	VisitGetFileResponse(w http.ResponseWriter) error
+}
+
+type GetFile200ResponseHeaders struct {
+	CacheControl *string
+}
+
+type GetFile200AudiompegResponse struct {
+	Body          io.Reader
+	Headers       GetFile200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFile200AudiompegResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "audio/mpeg")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetFile200AudiooggResponse struct {
+	Body          io.Reader
+	Headers       GetFile200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFile200AudiooggResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "audio/ogg")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetFile200AudiowavResponse struct {
+	Body          io.Reader
+	Headers       GetFile200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFile200AudiowavResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "audio/wav")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetFile200ImagejpegResponse struct {
+	Body          io.Reader
+	Headers       GetFile200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFile200ImagejpegResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/jpeg")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetFile200ImagepngResponse struct {
+	Body          io.Reader
+	Headers       GetFile200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetFile200ImagepngResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/png")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetFile401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetFile401JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetFile404JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFile500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetFile500JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateAvatarRequestObject struct {
 	Body *CreateAvatarJSONRequestBody
 }
@@ -11107,20 +11788,6 @@ func (response CreateAvatar500JSONResponse) VisitCreateAvatarResponse(w http.Res
 	return err
 }
 
-type CreateAvatar501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CreateAvatar501JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type CreateBackgroundRequestObject struct {
 	Body *CreateBackgroundJSONRequestBody
 }
@@ -11235,20 +11902,6 @@ func (response CreateBackground500JSONResponse) VisitCreateBackgroundResponse(w 
 	return err
 }
 
-type CreateBackground501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CreateBackground501JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type ListJobsRequestObject struct {
 	Params ListJobsParams
 }
@@ -11316,20 +11969,6 @@ func (response ListJobs500JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	return err
 }
 
-type ListJobs501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response ListJobs501JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type GetJobRequestObject struct {
 	JobId JobId `json:"job_id"`
 }
@@ -11393,20 +12032,6 @@ func (response GetJob500JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type GetJob501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response GetJob501JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11488,20 +12113,6 @@ func (response CancelJob500JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type CancelJob501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CancelJob501JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -12007,6 +12618,58 @@ func (response ListVoices501JSONResponse) VisitListVoicesResponse(w http.Respons
 	return err
 }
 
+type GetWebhookSecretRequestObject struct {
+}
+
+type GetWebhookSecretResponseObject interface {
+	VisitGetWebhookSecretResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookSecret200JSONResponse WebhookSecret
+
+func (response GetWebhookSecret200JSONResponse) VisitGetWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhookSecret401JSONResponse) VisitGetWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhookSecret500JSONResponse) VisitGetWebhookSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListWorldsRequestObject struct {
 	Params ListWorldsParams
 }
@@ -12351,6 +13014,9 @@ type StrictServerInterface interface {
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx context.Context, request GetDefaultsRequestObject) (GetDefaultsResponseObject, error)
+	// GetFile Download a generated file
+	// (GET /v1/files/{file_id})
+	GetFile(ctx context.Context, request GetFileRequestObject) (GetFileResponseObject, error)
 	// CreateAvatar Generate an avatar (async)
 	// (POST /v1/images/avatar)
 	CreateAvatar(ctx context.Context, request CreateAvatarRequestObject) (CreateAvatarResponseObject, error)
@@ -12378,6 +13044,9 @@ type StrictServerInterface interface {
 	// ListVoices List voices
 	// (GET /v1/voice/voices)
 	ListVoices(ctx context.Context, request ListVoicesRequestObject) (ListVoicesResponseObject, error)
+	// GetWebhookSecret Get the webhook signing secret
+	// (GET /v1/webhooks/secret)
+	GetWebhookSecret(ctx context.Context, request GetWebhookSecretRequestObject) (GetWebhookSecretResponseObject, error)
 	// ListWorlds List worlds
 	// (GET /v1/worlds)
 	ListWorlds(ctx context.Context, request ListWorldsRequestObject) (ListWorldsResponseObject, error)
@@ -12810,6 +13479,32 @@ func (sh *strictHandler) GetDefaults(ctx echo.Context) error {
 	return nil
 }
 
+// GetFile operation middleware
+func (sh *strictHandler) GetFile(ctx echo.Context, fileId string, params GetFileParams) error {
+	var request GetFileRequestObject
+
+	request.FileId = fileId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFile(ctx.Request().Context(), request.(GetFileRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFile")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetFileResponseObject); ok {
+		return validResponse.VisitGetFileResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CreateAvatar operation middleware
 func (sh *strictHandler) CreateAvatar(ctx echo.Context) error {
 	var request CreateAvatarRequestObject
@@ -13148,6 +13843,29 @@ func (sh *strictHandler) ListVoices(ctx echo.Context) error {
 	return nil
 }
 
+// GetWebhookSecret operation middleware
+func (sh *strictHandler) GetWebhookSecret(ctx echo.Context) error {
+	var request GetWebhookSecretRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookSecret(ctx.Request().Context(), request.(GetWebhookSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookSecretResponseObject); ok {
+		return validResponse.VisitGetWebhookSecretResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListWorlds operation middleware
 func (sh *strictHandler) ListWorlds(ctx echo.Context, params ListWorldsParams) error {
 	var request ListWorldsRequestObject
@@ -13274,239 +13992,254 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rctu4kzd8K3i5b9XYVbQtH3KyP2wpiWfGWcfO2srk3R3NK0IkJCEmAQ4AStFkXbWfnno+73MPe2H/",
-	"K3kKDYAHCdTBzkwyW9na+k8skjg0Go3uRvevPwcxz3LOCFMyOP0c5FjgjCgi4K9XEyxwrIi4SPSfCZGx",
-	"oLminAWnQW9CUOxe+EEimqCdKJ6IwT/+87+j3f0gDMgnnOUpCU4D/XPn8GPy+/Hdp9kReSKeqRfzw+KY",
-	"PuHP8hdBGFDdYo7VJAgDhjPzjW17QJMgDAT5vaCCJMGpEgUJAxlPSIb1sDL86ZKwsZoEp09PwkDNc/25",
-	"VIKycXB/HwZv+LBtAh/50A39Ix/6hq5/NkPPnsQnn57Nn//xAneGh/FRckxO/EPX3zx20Jc0o2p50D/z",
-	"GcowmyOqSCaR4kgQVQi270bye0HEvBpKCs3Ue07ICBepCk6fdEI9DJoVWXB62NF/UWb/KkdEmSJjImBI",
-	"16ORJBuNSd7RvG1E3LTiHdLCiPT/1UbV8Y7qAxdp0ra+M/3QrfAsTXwrrH+2zPn7cfZ8dDQ9GT5lz/IX",
-	"oiMPlX+Fod1HrvG9/lbmnEkCu+0lTm7I7wWRQOKYM0UY/BPneUpjrKd18FHquX2uhv85IEJwYT5JdAcv",
-	"u68HN+f/+v78theEQUIUpil0MKIkTWRw+qv9Z409MiIlHuuvWZENiUBZIRUaEoQVyrhU6LDTCe5/u6+/",
-	"ec0I4gJlXBBUyQ2EBUGUTXFKk31LHiKVptWp/sOSmnWW/w+WsyLf/yvIKDgN/umgElEH5qk8ONdzvrHU",
-	"M7RcXnzbNaISZTgdcZGRBO0ULMdC4mFK0Jvb66sQDXGCgEf1bPQy12azux/ch8ErzkYpjR+5Lm+uXw6u",
-	"rnuDV92rV+eX3ZeX583lkQqrQmrJx3UTiiRBg95WXqEJlginguBkjghLSIJmVE2Q+Rz1q8/7wTeyALGl",
-	"nzQjVfBI8kLE5AeJ4kIIwhRMgAC9z9mYMvKe4SmmqV6pxxH+/Oqni6vzwfur7i/dCw/hcxzfGRITmRN8",
-	"t6e35yLlZU5IPEEEhobKFzVzMa4QZVLhNCVfk+e7KOUxTt0Y1YRKxHMigFCIEZLIpeGinWiZPJFh+wum",
-	"iGA4Pa/o+dAluLjqnd9cdS8H5zc31zcN8jcofcszoiaUjdFMs8RMcDZGnCFeCCRpQvbRvxZcEctCdnsn",
-	"iI7QnBeazxSOFSrk11wFhgpGPuUkViRBQIh9dMURtdQ0EjKhMk65JMkZ+t0zI6D/Gz7sxjHJtSTYivpW",
-	"/9hAeSllTk5YQg3fb0aHN3x4WwwzqtYJAS2yZlpk2amcoZynKYp+Ou+hg+nhwUc+lAefzZDvI71wE4IT",
-	"q4FecjPLVdrb+5vL/YY6sXTQ3ofBFVc/8oIlj2PjD9c3l69BiP94/f7qdVOMAMXXKBMNZr/iRj8xUpEm",
-	"qL/m829AoBupjRJOjCAhn6hUoT45hyTlbAzqH2ZcTYhAijDMFPDyFVcXmqoZYVuz8+IqaPpfvH13ef72",
-	"/Kp3vrAKpcDTB6kgWJFbkNxN0teflDKxGh+aE/WVSV0Jbiq1QqIQH4GQ0HTThhEaFmpp3MO5EfuSiCkR",
-	"Zhr3YfAOz1OOkx7nl1iMH3mcvuv+2+V19/Wgd309uOze/LRwmoJKORjOldZqDzsnz588e7p0mjpJN+TJ",
-	"XE8w1cMSSE0wQ/YbBE18IxqMb5x6MWCyhsSCT2lCxBc4LH/sXg5uz29+uXh17jkvgyKXShCcDZzwftLp",
-	"LBE44wlJUW4HhUaYfl3dpHVMaCdamm+0ewbUdTNFZvZ6AShDkaVF1KB7j2aEF49U0d/dXP9y8fr8ZtC7",
-	"eHt+/X7BflKmi0Emg9NjTaB1VE9oAjsUMzkjAsQ8Zei4I7+thVgYJmVIzxTtRIvksHrhe4YLNeGC/vFY",
-	"SX5x9Uv38uL1oPvuYvAv5//Wrhe+pVJqrZALZ1ui7rsLdEfm++iWMH10du2YoPNT9JJgQQTqF53OcXxH",
-	"5vAP8tVPUDtqsEnNnMKaccoFKtgd4zOGdjgjiCaEKap1ehBAIy4QwfFkd0FL+vDhw56evnlZEb+2BOMk",
-	"cD7X3gWuXK8/vWeyyHMuFEnekoTiHrzzmLV/f3X7/t2765ve+evB2/PXF91B79/enbezwCvT057uGfUD",
-	"RT6pgzzFlPUDd4KXQzxD0jDF4pi+GZNYr+cPEjUmZWfBmbEGKg3AqM4SNt8vmvnh5y9w0sDu6/Yurq98",
-	"B43HXyTpH6ThLpritGiM3GopOE35jCQInkv0az+QGU7TfhD2g4wktMjgn3Ce9oPfgvuw1gkhyRqfVEqw",
-	"VGjJJeU7sr8NX5QbzYyk6Z7d7VqBs6M7A9oRpsQc5UQgPhoZgwwBUfZrw4Gl6eb0go348ka/JWJKY4Io",
-	"050AI+iZ50Jzk6LG05jwWA4KkS5/DiY/jhWdGlGV8LjQqmXZ0IJsADGUqom/NT1x8xzFExLfeRswHlWv",
-	"wDJz+UEi/Y73Y54ThnPa1j2V6DonrD4TtINTyY2CnCAsUXRgG9nXG8Y4h5f6mRIhW81Qo2z/IJF9y9PC",
-	"fd1P/KuZc9VqWK1Ic0oN8v5WtsqHH0kMxmR3ihUWNbcxThKqh4bTd7UlH+FUkmV3UXnFgjC0o8+GMWFa",
-	"7JBlrmlcyCwRot7abMIlQZFpVI89QkMS84xI5/srUrCvVnvIwyAupOJa0Z2nZJALnuXK1/NIEAKbCsGb",
-	"yLyptXSF+JQIQRPbdS6IJItdH8I1w1LnjV7W3X7lk7mEg7r22kI3R+42o+zX0+m4oAlmMRnIGKekcTny",
-	"bP9J6Ll5ATdSOtdrN+Ja6tqJahLoERg5EJwGCS+GKQlqVyxH/jsfI27N5qbjiWreGh0eLY0C3tJ6Y04/",
-	"kVTuB41rnKOTWi9HT54u3+KEAWikwL9pej2CI2eVyL3I8Ji8hW/ufwurwQUJmYJMIWOsZVgrz3zQrCEn",
-	"vEit6pvnBIvN+IIV2YCyEREE1kmRXDYodPR8kUCvCeMU9Fd4u0GfJ4016PiIA+fhmkPolpjrAtgAWxLy",
-	"Fr5pEhJWcoAFSJkZGU44v3NSdlWDH8yr728u4UOaaEKuZp8P+qVHcY+5jVOcNTdMkGBxh0aYKSznSGsd",
-	"ZIrTIFxxT4hVxmU+IYIsb951Qr3eqk9Wv8Tx3VjwgiUPldcyJoygYdnOGnn9NYXnNy/Hnj19vpUcO+qc",
-	"PK/1Anz8XY5tJcfaJmGMU8K0pvfI4/N/kqg8PD452UZWbsah34astKzgE5Nl0NFKHXNZ3GmrhY0Hq5is",
-	"LtoyfEckws4XluI5osqr+2MRT4iy/o4Fc0lJVD5uRpVoW4MLb3ulWtzSIDwPEWcxAbNwhmUp5hNwArWM",
-	"1NxqJAPslRSEIaqgMfteU6piRfYUBbukTQ9PuWghgj6TpOJi7h2XuZD2r0l5WY1VbZJUoZ0IbrOjEEUj",
-	"8x+wjGiLhUY3ClHbMixtqZeMKJxgtdYn8Na9Vz8T2hyxS3P3TjDjPPETXz9BjM8WJofTbDt7u04qZ3FX",
-	"7b3FgjD0M0+Vr9WcCKm1GKrm/kHWXkBKYKqkd5aCpy0spp80RzRMNddlFAKzHncU3NE0HShqhM7KL/Sb",
-	"PWpkqcJDzgczLhK57ruefvUDvHkfBkWerN2oKZZKLwkbb7NTp5zGxGugaxrCUy/dy4C29jA6GBSdEoko",
-	"CxEdIczm610dECNn/R2wuHWB2qC8ZfEmLzVlT7gg5Wvzba5GbaeGzp9opZDbkA1x2ViSlafSS6ziyZr9",
-	"o8+VoX6vLmmbpxWESvqbYWRWawrCKN3LqzisOjfvy/FjIfB8eUmguZWzvKTSayzkeAwu3ub4Np5ajUKc",
-	"mZtq3eKXmGNoYxn9B78etqR/EITlnTlDa5xb0474uhDXGREEwltzs6rLTSiucLqihRoNlFaebMAkwmnq",
-	"a9C7dq6XsAzgtAP3LirwYJOBH2aBvl0Yv7YQWewxPcsd7uGDbvkMIoVzQXBiAhtqzDEl4kxTBFkFtdKy",
-	"JJppAYmHkjDVYJwFZ+IaSyHDny7Ml086y7wU84KpDReR212+whzy8YkWhh7y3Oift6EMtPOXEGWbE7X9",
-	"POna08ReFJkYoR9gM8xhYvqMQZSt9w8vbA2zZhvsgIe6XxqCeQXTr9euyldDd2dWhsPZZZVRjeVbLIvt",
-	"1nalDv/S6e+a82YEwwoo3uS+hRU58bsVHqIib66TntUU5QWerw3t+XpPwUqF9d2SsrpZv0d+kviV2sXp",
-	"6bdW8QNs9BUa8Hbs8HD1eDN3SU1RbnhLoC3T7IPV53Ylt2tUXDQSPKtoCL+Z/5XRGYonXBKGhnMgKcIs",
-	"qfbaisX13lBtL+fM5dhQUDJq3IrVWQFu9D+prUXgkoLdLg0hbeZhktDceZIEKFfL/OAjhEFIwsSXBeSY",
-	"MLGFw+0neL3JPdZBtVpmOAfVKnmB3tVCKqs5hEhybecYu8ssTDmbat91iVATLrcWOlttOvrHFsSC5bzV",
-	"nzQJZmItjF7Ktmivp99uNjUhgtMYeG6Jp16bt7Ty4NkJrBkOAnwzm2ClKZ0RzDxGxMrL1w+L327sDTL9",
-	"a+2KsGSLcIQuSqgEJ2FLKMIKq3fdvZClnWyZZ035izFDwy3VbT3rpiaxkaVVX1CPraUtddnm0+KJ2TiN",
-	"bJQ7xmfyDGnl2QSHg9eKVnkBwBXK2MsI68mmmZbRVH2pQbdo3BA05M7WL9FPdVy29AYvIHjhy/TpOQZk",
-	"/RyQQXNUbgH97JgTlhAWz3+G2JPlKVwzgpLyrR+kjfHxbWKFaerja72sLmos4nfRVm5jc+lFBLiiFNqJ",
-	"5O8pVSQKUZRzqcaCSP1vQadE6H+0+JFDFDHOSIs/eYXX1lle8EqojxVBrC1PpVbgvA26aG1/izVqmhfh",
-	"wGHaevw14HcgRsYCJ+DJKmqZcb+tE0W235KcvjUvQwk9hK4SsTxXzBBGuBSDpvTIQpTheEIZ2dN2LORb",
-	"6tdPUVRLUNWLsBAEHIV9FvXOr7pXvcGP1zcvL16/Pr/S791cv++dV8k3+qeFfBz906ufuzf1X/oscomX",
-	"5Ts/XlwuNPT2vPfztWmpe3l5/eEcfl3KdIDm/IGr0Pf11Y+XF69gVsvZnvrXxYBLaNAR4ObavFQS5ObV",
-	"z+eu7Ztu73xwefH2omfG1syog3YW8mJgpkuh9SHyJfzpyS4Ge+/32ZW2eHlCJMrwHEIvk4QkZ0ZMl6HK",
-	"5g1IPSFUoJ97vXeOifusoTd54k09YVdlAOraqMvX9t16EOjy0T0pMswqLiSf8hQzE9GILpTUCh6EWuo5",
-	"GsWvqe2tiSpdNvdqYaaf22OA4ULqDJHfC5yaAzP6//asRr53kUTIZYcjE+rdHNSa8NX1zpKkHshbkb0x",
-	"/FZZ8bpaJL/hYHLhm3M//6QEDoFd9mROYjqicSNQFVXBzSZxUmsBQsxRZEKRozOrO5Q82WfmBfPzHZlL",
-	"tBNZZVMzNYX/raUkReFiVoncNVzalGwu9tl39rWG6ZoEcmtLbHyy/6g/NRLYd7D7F6CMN/ZyGGcEyQnO",
-	"wZVApkTMbSLq0jzLiPC1e22JhcynPhb5Ecd+xb3LEBdjzKgkCRoLXuQm9xGjMcfpllZAVyvxisAtuUBq",
-	"xhEe8kK13Z/qHtpNiRlmLTeSE56RgSDj1jBQreY7S9K8Z5WbIdbTpP646TvKWi7pGFaFIGgnGhc0Bf6N",
-	"i1Tp/054IUHNibnIuUkOiEL0j//8790tQ6tHZoWskRyigtHfC7iGoEYgpm2iLYVepX/oUmG9HIrPsEgk",
-	"5KrYrWk73HxTmPdvbH9rVV5rawFVm3LHrnxzIeszWcHBZfdeOVARcWHeNv91mZ9HbRsDNm2dUKuC3k1v",
-	"/tsJuFOzbWhuhPGYHeG0SZymFNTIkaCEJSlgs5BCCaCSoFNLLanoJvqlm1M5Li89KxnnJeVSvoNXHrfw",
-	"sn70gwTojhAlXO1JoqWwguRC60ob2JNO7nf29d/RLiQtN7w/3rAHe3nscXO36BtGokiLXWBSu1WzzfZ8",
-	"lrXEBjJUvfto/ZNzs3myUATHCZJEKcrGZ1pM5TS+M8qH9ZNxTQZQ4BsmiHO8hRAoNqj+lDEdjKheLy7V",
-	"AOfa1prnisYezgmDNpOyme5hc0YwS4wIqZtHvkPCPvUdGsH5YgPt1ipWWIvs9Zb4goF8HwY0s7yw7Ye/",
-	"F6R40IcGj+QhX2r23/67xWBnRyw3BdtuOTBHEx+HtpnCEb+LjJfW6CzVsiEqz1DkTGD7EmaI50b1BI3H",
-	"+hN2JM9In5XpcxIyjXfPUFSzm20TquI7FGMGSYRETEsd3VkwDzLEv3jaUGnK1xKH6szvo/XPFO71zqfE",
-	"d6EN6qx+5BQY5zuf0DKcr7lLZJFlWMxb5N4E5zlhxK88KKpSr4EmJ1woBI+9H84JFnKAx3zFjTy8g4Zk",
-	"xI0zxkSrM1DuPKNqi6+ounLjDcsp+8gLUcFv+PAGcpra7D39DK5HmMuKivTpE1Wh/BH6yIce9XzDyMlE",
-	"kFmb4lsPfl8X7r4cpgC72B+s+sE4vjhK+Iyl3AYrwAd+p3wZbK5oRga+ICG9nKk+N1UVHcn5XWh2K7gb",
-	"/LkArEgtUpSxPJdSADaLwlxFR60JDAr5gABzz96HVAvocoYlEnoPi5ZtU4sMXxMKvi52qFzK+mRcByWj",
-	"eCLlzExa+f+tn7aRjCeMpGmEQCeVCk50wYvxJERRLniEZMpn8OuIMhJqCT+N9JyGRM0IYXUNJCFTk6Wu",
-	"mzQbxStza3H6K0hf5bK49qswfk01nFKplZgwwMyEWuYYEJzSubfXN3y4LmbuIx9uFy2nP3hYnNwbPryF",
-	"s6JKS/7bxssBFTKIpvwzo+TWyHADNcULlRfqrDxbQCpFJeAeXGNwRjbNJqn6vA/XiBRQqmrv/2aGfNui",
-	"SX1wdxIAvwXKUzVKuAmhqdaj9NaLYm22mT/1R0RklBlvTLk3LDoYMG9MALciCGtAhWFgWtQ/2tbatskC",
-	"Y3pvi+Wcxf4DEStFslzJFQyjDxeJqoEa9DHzXRsTljNZGZINaItbZE1smI7hbkA3b3kbr11YwsGtAsBt",
-	"8fa4DbFG2JRcrFVUsXLOtXWx724+7cpu2Ej4VUJv7QcAZ7IoRUoYXxer7tTvRuB4yZEtUmUBJc/L7+4K",
-	"3MvymyzfelC9LRCNH0/3NkLahloo1fPGToJd4SQZZG01nFmgTQdhUKnSegaN5agmcolZkmFx5zumGQev",
-	"B8pT7Atp/pKuaL/v17miqUQ7kSgo04JaTgRl4PNVfAbX2Q/w9qZ22g9w927r9pYKs0T6nd5+l23pkfX4",
-	"bn2M8pZk3Gd/dhsRdBm8tS2IxQeIzTPfmqXwGzJ+na1S9QhTghIZIkZmRCo0okJuHsZiZnjOlJh/w3pb",
-	"qyMATN6CMRDx5iVNE54mRDjK+P0DazRB++1D0iYWwOTd2MOHaIr15fE6VAyALa4BogiSEW2IevT/TZWE",
-	"maBKEbb5Ydl2ZMDtpScZMiOZPRbyzu+H4kgeq5PiyfTp7Nmn53NvMiTNci5W3EVkhdbZlVbeIXxtp/OP",
-	"//w/h7trkvkPvYjvlSG/QnjqR5rVFjewOywmBAtYfrzABSMcK++BATDPxBsaw5FuBlEVQkpuBI1bjVo/",
-	"8cc0Oeer/87A8YnXE+ALMbQy07peawvSUFL8XFzeX2wR+qvZO6UmRB2jmLMpEbIFZWoT2qGdKE/xHA42",
-	"vBTsXx12FZua17eOvF1Bd7279HCa/fzEeYIyLrQY+3/Qaw4A05KkKZIQsf7PW6MTLDpzLXns2PxrVKVS",
-	"bB5m8aMgBtoe+BI83KpIKNf264yhQpIQScWFDbk09SNMzKVWPUrE/6foX+jLJvU/ByyPBzLlKjg9PPIF",
-	"J7zliXW7v/UnSmoOkjnAp2KFhoLfEYSRKFIfgglWZMzbz5iUoJ0IsghAVcIjouYt4XzELzSclQwjIlpz",
-	"2SGf4rSQdEp2W849bbWsbQveArhSE/z/SaEdytB7RmOemEg4lHPKlGzpRpvhreHtiRWr8aTN1e5l954b",
-	"XfM8WRMp5BbBjslRwNB0FfeWrHBdqJhnbbp9Vr4HSKSKIwwyxg/x0BoPrrdxwhlpqN5O8jPOrK7psgHg",
-	"r0RLG7+nwk6btkYMF6kJPzUs3MKHpb63vEILWt0oxeMx8TOpAdOGq24hFUoEHi1vHdvgkPOUYLZ8c2zb",
-	"D4Pyvr42xdXr99CEOWB7xd0Ke1b0wSlA7QzuSZx5vrVw3oCpV3kLp0QkNFatEm0NV8HSsi/MP1qDBpGp",
-	"N0rVwyLbaMJpuSLbxYesy241Idnmls3C6bAuqqdi2hrhqhH6FuiG4Fg9lGFtWEUzHwviQoVuFinui4Fm",
-	"q5W6MaemiAU2oF1UndXzHPQBrw3FqV4jCZU5RAFbVG6WcJliWYa3rDctzWuLhG600UpWw/Utfqy6nKpB",
-	"QWKmbJkq/WHyAIscJSSmSctBp5/JlkPBjMcF95mcaoLv6ufCh+5VLwiDd93bW+8psPH964ohbnjzuKKF",
-	"XFAuvImq2swqxJgwlc6/kH0lCJZ+em6A9rFgZ5erUzZbm8zSPaOf78ZtkaRYENwIW1jmrSHlbT4x43b6",
-	"QesMGWWYKfCSyRjnpIXRvpz/r91TV45qOz+dJEqZGhCtd0E54XlKXHL9NllVt2Xjm0ZhGrIvhmHWB+lb",
-	"6tte74FyW1s3ensrgZl+MCQhGs7R+5tLAxjfok3qzwZDLMnTk5a8Of1GiMwre4RprT1ZTPk+On764umR",
-	"LzfYdLA6dGJEVGwqYsHbaCcvhimNEU4SQaQkEnGWzneX8sxPnntPAjYuvEGJ5ujWZz5yL6GdiFi447qq",
-	"1NCTjnzCaCKw9EbauZpH9g3jF8EG2DFBUx7jYZFi45X1AVQcbQDwVyFU1FHmSi2oFSdR642aGexpbWTu",
-	"hKQ5EiTmY0Y9iINe3MR7P+e+z1OOE7+cgoUt4IUWLlzBfmhEtZn7ofuLS34wsl3avDPnhdGHLZVVYa/m",
-	"MTCkzHi6vnme0RZcTgRYgCs5aL1i9JcwQ138mbX0yraYMPIKi6Q9/K32K8JojDOISESJ4DnCFvqVMp8G",
-	"uj5XWjmETZRyfidNxA0hqUQpvSMtaQ/8rjUlGfBGTVQdYtbe2txUSVcW9aqOibC8uNKLZe+YDNebazIb",
-	"wbMhVF4dZlS/8YVuvKhsS/FoiXesj6Mt5nHRHLWRiCXlatdmFjStedaa1fNyIiF+JiQWWzIhJgIE4p9c",
-	"VLie605HH1hH//+T43/87/86DBH5pE0i6oJ1weMYp5Qw1XQanhzVBBFl6ulJXR190ek8O3zx4ujJybOT",
-	"zosXh6vrverxl9qI7wIuxTGxPFLTeL7GdS7kw8Q4NW3Mcy08pzRN8dhd58IFb0zVHJKSC5VzqR52wVvt",
-	"ma1Vx5znRVuSyw0vxpN0jibuBg60R+UgX9fcuTVTcmr9rL/jrcBjvBbPmPMFYCwAElAw1RInsnT9TWlc",
-	"Qg0aJMBPmhOAC6Uiwmv53WpT8WH6aClyq+FZiGZTYanVh1AmqbSABdWuW5DkaISFqZMFUJHOd0FNOoer",
-	"IlOr8QCdyy2uoa2vYBEXLKPM/nW4LNz1wTXY3CdiHeRjgGr5ol4R+/jzMhhKuCroGG637HING4wExzTk",
-	"3thW9Dde3mk/fxohCpqLzRUNldDvGTCwvZuBx+1oRCcboM1AmmuDBF5+vTXpsGCEmBJg2FUQ3IMwR8gQ",
-	"kGgHSxSZiqSn4GY9gAd7pp8IikLu+n2KD/TzLiUtL2wTr+wwG3dVemx9Ffy24XqnFGjG/qumjLdrN/Zh",
-	"xWoxFq0BEZt6n3LBkyJuhw5OsT7M5ttE3PudSMtR9XDTPrCRGS1OLnMbX0VvUInIJ5Noj2aCK/KlImM2",
-	"87Sto1Z1H7W5O9vdcG23+fEIzgbNsNTAa2xzb71wwuC5n4mKTfzC771e4QVvno0ysAqnY3NPukBhMQVq",
-	"fNcg6xLftOzjRsjzutQaFCklW9JoNvHENJJY4AO/H7Awkxi0Re1je9duDqAN99GmO71d6rhOVjgS4I1H",
-	"uKjbO5eg6g+Et/bgLTwEBHAkScxZS0BZO6ofXKkBrl8h25Jk3NGybOojRTPKxhLO2pTmSM5ZvLHI0S30",
-	"oIG13s+Ky8rlaJKmyT2ejVNDszYT8m2MXu/2gbh99jq2vAV5XH0vsyJUwqIY9C6OZhPa8GcazeZuyW3q",
-	"BVOs87DT2WZ46q1CscjTTksz72f5cRAGfDxui+pyRrCrtbGkE1mhDHX/E2TQAqYgKJjuM11XkqZux+4/",
-	"8Wz5VZKda3HudUCtUfkeiYy5iENpPrFRRA72aluEzIdVRNn0Qr6mLrY4+hYucwuprF0h8fzMRdHYs9is",
-	"La1C2v4UIOUeYbLF8QAxQYCwztko9cYQWMAF2e6kks5L5V5FlE15OjW7cHNH3ZbOsNI1l6d4DslS/sNi",
-	"ZQaxLXEOc/fHXy/G0TWiOIEw5ci9DMPbDtrMuRUMcKu2XaTD9GiGkQIQZhiMBdV24GxCMyj+p3fDXCoi",
-	"KC/8CQg9e0OVq1sybnNiaXtKxRNNXeuP1gLW5NV7fQcjmpDWKFxZ2Li0si3wlqy8LPboJ4lX4allRskN",
-	"m4LosZWNmdi5DZvbMLBzbWK9GVM50xVxbdUarg5Gc10vOB6/qv6YUqla8/NXXwW5p49QIFf2Ls2GkL6a",
-	"tuaJAVOB9L6N1bflDeeRc+3BZLMJT0l5r5yrbXXPB415C5XTmmTlyi1qmCVR3Sg3Crp4D7VQHomXX0Lz",
-	"mBIJYO6fWb3BPZAKzxF22P+2kBhl9bYPW8oa+nHsr8isWYvqz8Gr38LGt3WZtvPctYEQMzIrIYq+INy9",
-	"ppq/PtN6bPs/BcRdz7OsVbQWAX2Zf/3ITD1+R5hE2MSlGrnkDMrFMxXSgfU2UvBRa2PWf1194LdtzVX0",
-	"ho1VNS9bsuXb25kQJItMaw5Dbg6PNZc0zYGFnpkv9OmTF7/opWo1OTzumBI0Z1XUnkG7NtalAKgSu5eW",
-	"3csboYVLXrBkxY335j4Ygu9kK8wgQHl4wDBGJMMpXP3BfwH/xcKuRdthmHODkkW3PcUvlKxFcrx89Q6d",
-	"PNv9i0DQy1OndlRZUi3eXfsglRZ4zQ+1UbmJYqxwyscF2Qpvw5jBGx/Thut96sSaPEbTT5XGuDWghY8u",
-	"NdvZF4Q0USqXEBEHPCxITKCUm02sDpGkY0YSC7RT0+irjCho4vTgYKwX3/68H/PsAIINDpTgRU42ilOr",
-	"KTh+IwDbJBdpA5C+tNVjAotUXZGXf3tLSJOsPWNo/XaF70OPLeRlN20i+0RErdxGS0yuoHpPLZXcEVwS",
-	"GwQ1pPY+CpoIXa6S1iOHBJFsSJIEkFURXj4st8DfqGz9WlVUtHPz4yt0fHz8IkTve692N8+4Xe2Ycchq",
-	"7q1toVB9ksaitLUHldkXQsi+3joRvYEd5+l+ZblIT4rxLE1cvdXfj7Pno6PpyfApe5a/EB15qFoOMwgA",
-	"89D0qo7XsDk1SwgIz3w2KynTnNMvJEVdpib+Wr9VZZkNjL40eVe9Xrrf1rCTfWnj+duAel/ZipgwMoix",
-	"15i9BXYyMYS1J3JtqOJmIeZleOT948rOKeNZ9UzgHSRb1j2rEGhBiSmrMhZ8Br7xzT0L1om7ttpmUpUg",
-	"rbFD2MS/kE3/ZcX31Savza65WKGVqWtzvoHH1sGUAWNtB1RmPnkYVJk5SP6+8GR27n9NKc9FIdFCnbIi",
-	"F64db7UK4oJnZ8YxFWnGjIz/JcN34L3HY0zZiupdG9TsWiVK4eKgRD4sF7B0DZW4rPBiY+R+v6Gtk7Vh",
-	"dayqENb68lcLC2YoYBuwHbeu0q0dVgssRqV6THiayFMkM5ym6NjJ8xCZMDP0JEQpFmOCnjdi0fTbjVg0",
-	"/Y4frFuSuBBUzW/13KwORrAgolv4cCW7DHXfXaA7Mj9FkX6FC/oHuBRP0Uv4DvWLTuc4viNz+AeJ9pFe",
-	"2Dsyt1lsslbxbt+ANpIMTHb4vlpFbVIE9/cGG5S7SEgcw5Y1LBT0nF0BF4ilFWLMjf2ETJccAPYTNAYL",
-	"R29SOKK6F7VaWqea0x1jydqD0GBMQV6rMfUtSgKOVZ9RVr0aVrAuppoZ7KKUTkmC1MTCXA4LqsVDM6ja",
-	"yIwQGoZB9lmtypc1D3d6vdsQ3fZ6uyZcH8OPBu9KhqjCu4ICFn32T/+E9GoRpqgJEu+zcwjMjg6mhxEq",
-	"4ZCRgvnhcpkRhnrVZmnBy3PaZ19g5c/A0wapdZLYRCYIcOQz1mcmwBNqLxq0/KpCInWBshKddE4g/HOk",
-	"lyuhCQA8k09UKjdnQLmTbq4jTFNt+U2wrIpg6Ol87hvQvH5w+rkP1U/6wWk/2N/f7wdh3+GpN36z5UH0",
-	"F/v7+/dhv1YZpXrx/j7a77NItwg4p9JopXpii/WPzlBk+zGIqFyY0jTSvu2qz5z1WVR1FW1RIaZeQMWS",
-	"QvbZzsnRka/0EDrpdJrVmGBM1fmxCzc2QEhPzZM+M0VPKEORpdW+rdPiFkfrGrLPLqGVCo9bc6CtyhKh",
-	"nUNtknc6YRlg8KRjWD4yJ2GEdtwT+8Bwh15VOENDBEdoiKDFEJnP7qMF+C23SRy4pOyz21TLY5JQOCjv",
-	"0A5A5MrQXrbulnwYHXWOkMXTC21xo1PUd8CY/eA+MhB8fdaCwYcKpmhq4Vj055oF/KCcXNQwOd2wX5cS",
-	"JOuzbqn+Q0gsg5hqjHLN+qOCmeoPfAS7zR7xzVqdZt/WC/RpPgFXK5y/jGvDekoTU1VHNw8el3EhSLIL",
-	"QgvRxMia1MKiAvNUP1KWF8rAp6c0JjYY1wr1d4LnghJlLu7bJPuBnrKspdI4yd59d1FDQT8NDvc7+x1Q",
-	"+HLCcE6D0+B4v7N/DCq3msCZd2CUGLWy+IBNntB0s60D4VLK7uAaC+JgeKxZDrLjSGwCnybEFS2IJySG",
-	"4KqS3y+S4DT4iahuTi/0KQe4mrBtYVxHnU6ZAmDiAXCep1aGH3y0udg1CB7dv4mmCQ70vwG5WfftfjR/",
-	"OQtjgWiWQu5d++f+HGepn6RGJVqnMLnJwWG+eH1rSFuv9KQbfmIm7mu1JNDBBVNEMJxWJYicOhOc/vpb",
-	"LZgk0KdZrQutZOCx1MrS7VwqkgW/6a8dcTbhBbtPvWUoTg0r2CoIYQlQCcUQSp5Q5JMK+8xIE/gVBIzb",
-	"cqG9HV64YICimIpOyT7qWvlz1Omg2YQCZjjps1rJgoV6BWgHiihoEVJWSzBC80nnuHTumlIHZnMu8enP",
-	"jn0eyaaLZTlq5TXcVUtgKjdWyKCnAb9r1NMo3wRZVd5anxq47j0s1N70cPn7sqxG+T1Ug1x+sSqj0doT",
-	"AS1wDxCPF752gQOt3wKei2eE982/H7Hxyvoc9+EKVl5mlAdvQf3V8ZdjBVcjVDfHiKtbNLLQ9CVhXWHP",
-	"OiHr1TdW8sz2zLHQ9Aou2ZQjWpe/3tWfwgfdeh0VT8ETUTCQQ5DhKCEOfn+lpP25dtK1idnp4UFl0qyU",
-	"tqXaX7fBFnFTm0JK65OvqtabbtYW4PXqlYNLcLS0Qa7XXrw2npj73x4kCzdbt3Ie4JfzLp/zzFUEgs17",
-	"ssnmfYnLIu/wyeH6T94zbG0/41N96Dld8guo/3F9vRzL1Bbxt3tTQmqZSUy9etkAVIUoZlyr389qJfx3",
-	"JCFViLO1HSRU/LLlgtI5mPKle8xTkl+rgK4MP1QJ1UcyG9v7JshhLB1qpvRp34AJ2JNcjwp2SPkcTSvj",
-	"DM4HfbyXRVRhKlzUpmFtjz4D861RJBYd+KrEVtpEo9y6bFhorjim7/A3lC4XpaoF+pIn8+1EfjkNSLtk",
-	"Cq5HGqFbwSWXCmnDfyiMA8CGv0hKxmVoMeNCP2Mox9JEJNXCtRbAKDUJg9NgmOL4TmYUdJiq6rU+yV3e",
-	"byNo6dcgEXjMGbDghpu2SahyhzU9hkoU5H5JdBx+edHRdvrXYbjK+82/VHacdE7Wf3TF1Y8A3K4/ODxe",
-	"/8E7PE85TnqcX4LbE757ssnoZJHnXCiSvNVGv0H9D4OTo6P1H1eulZoi9DD1aYPe3lnre1HpWv3VOcie",
-	"903l5ckma+D669GM8EItSHDD73UJ3CbEl87+g6HDgV0t3aOYF0xFtXPCiLOESkVZrGxiAwh7JHNBcOJk",
-	"xJhOiRGg8LzPqrr3aAenqXMsSWP/8IwqRRIbBOJwCQCxG/zE2MZd7KNumiIu+lpLmlA2PkV0BM6w2jmk",
-	"ZWqImC0/Z1K3NxCtL4Eoj5CvQK3g9LAT2mr/p782BR9l7I6QHFZqXGABKKdw3EHM5bq7+IeKQpjY15aH",
-	"hroeoWicxN/F4nex+CXFItwD1+QWVogbDPYNReTneurlvZGRKfHl0r6G3+USskcC+mpV9KIpfMxXTb2u",
-	"sQdP1gSzG3BlaMVtlL+C6x9teZiJb3JuhX4D9boh7e154yxWr5d3BZU7X0Hz+zut1k9EbbZU25n75ccX",
-	"CZjyuR+Y/hXcvcmaRmGTVOACgGAXLQu2imxkraAbgpM9uN+03+xENInCPosMrwyoqeNehudYmCcIGLHe",
-	"LqPunBwd+dSHhYycR2kODSPsis+grKaZmymuoNWY1GYKW8BBE9Bj0l4CzMZivrmG0JJNtJFy8BdumQKG",
-	"mSxtne8awdfRCBqiwfDQwwyQ5ul6kJX1o1pdkp7qRbNlxJVGpMfCGVxWgOqzuivz1LRDFYJqMfCRxHCl",
-	"DF1Ra+GMcOxKT7cfMLYQ1t/a+2nn0HZ7YelvjL6F4lrf9vZ8NMfrI2WhJE7mFvxPOBbXbhsIgAIz/nGH",
-	"r9cJ8BOct7jEsHObyTpgw4Wd52KNZm0Q7322E33oXvWiXcSFyTKVNCVMoZ3oXff2Ntq1V68YGVxyx2IW",
-	"m7we1VxIQP3IaXzXZ7MJRwqnd9LAnnp2KADlf5mD2oHoBT/SKUEWO1JIJKlytQSALjjLR9SkES3WAihr",
-	"MAUvBc5cVrtBMIOI1QlAvdmIy4yawpwxFniK2T8bltxoIzfKLvzFR/tSbYJ1SvEPEjlk+u+H/Hezf1uz",
-	"/zWIn1L64BXlLh6spcDG/bPEbc+HC1ohifIRihahFqMQNWNfC5AUlcbTZxCyV4f/jPZRCYbR1HcQlfWk",
-	"rprvos/67ANEpq8AmuQCRX0Lb9kPTpEWMFEdv9I80kaaiZVpAlmeoiihNj80IanCUYlwGX2Weo+zmAxM",
-	"Yl2I4I17fWKoCWEG9Tid98Hl62plm+/DWrtVYB/aASSeIk1R1MCmNIdTBGGpUZ/t2NBAlmhKwa/IxJTv",
-	"7qNXPMv0BDQZ1ZBgJdEdITmiSQpwOTZyQiKeE+Y7lqDnL3ks1bBqf62fM2V9PnvSrK+jp/m0iRpr0hiM",
-	"LaoPqMMjNOZpYg/pWGC4VZUTbWvX7NJ4QogYFenmpmkD5PcvPrWaOKX3NnakwekNygfw5BQ1WdcEUp+i",
-	"z/1ggXP7wekhRDHrt4LTfvDWLUI/uNfbbLG9kmVXtnkEcdBm1CaYWg+72cGPlGmTZ5jixNw+Kz5jECsN",
-	"nFnRZzlQcN1OtbvQu9Gq3eRLdl2rEpiKA1wLRHR7e26FiAmj3TdBlokNZnmF4wnZe8WZEtyTHBQxvhfr",
-	"VyLEmZmKE0khkhBa+0mbejmW0ome0o40zuP9Bp2W5vJdafmutGyntLzFdw3/iTGU1ugn7uJ0tbeEp0SG",
-	"VeCK5vE7mqZIUXCUMoNlXQ/wAsNK4TsSmshaa4vV2vb61l+74fyJYrnso0ViOJLsf714qq6N7lkivNGv",
-	"KtqvWV2T7HBgS+i33tD/a0GKhfAr80ktF0Oio86RW8aPfGhDqiw8L9Uj67PoQndYIvpq9RA0vbrmG9k6",
-	"l4zKCXHh0i4mawGess8iM5BBIdIVAU1dM8FH6DxLyfUxFoIkKJlhMULVvbujwFBgmgBsaAKJVWUK8Onh",
-	"0fFJGEg1N8WM6SeSDkw1VXM3b5ITgwSLOzTCTGE5hwQVMsVb6DVmxlspNhsItDd8aJRydzB8P4C+3gF0",
-	"uBFNLjQHa8tBk3Lhss1EL0LopNnOO1jOWbxbkxqwYZclRpV7uIHUMHAA1SfbSQ20JDRaNvnLakyP2Oiu",
-	"ZFTQRRmVao4yXjCFqYk/1MpZgmes9B0WlJEEzbCKJ4rPTAg5bPMXL2qbHFO9fOkWV2bVZP6n7OHvW3Kb",
-	"Lbm8adbvzY98uGGgvX6zGWJfj4xGI5oqImzYsglETmwulD8U/43u+U+/hgqXYzPSOczFxGVQCaMF4An9",
-	"+PeCwGWJTYIDE2rT/feGDw0TreqVWriLijS+fm2exxY935ov7v/Ui7c3fLg+4UBP85tPNfgSOw8yFD4a",
-	"Nnb7C7i6sbvKZN6V2+wjH/4ga7mDIdjzcOeLJSIsIYlJMLXH3E4tCRg8giZPne24fODdfWRYwuXQZ3xK",
-	"0IiLGRbJKbIpyOgf/+u/UC54TMwdjv6zbBj9BzKNof/oM5dabPLzrQPTjtcAo5s09LYL6Dd8+OjkQKwU",
-	"yXJl8F3LYQJSlz7Hnu4dHu4dPekddk47+v/3D4/+vQlv431Nv2OWKDiFf5gA1+xJfPLp2fz5Hy9wZ3gY",
-	"HyXH5MTMwNYVWUrWmhA6nqjg9Mnhkc0rG1Q5yqcHB/DehEt1+qLT6Wj+GNGUSPhf1+kzfDg8io+TE/Jk",
-	"9HT8bPL84wsQESMiwKOmaEYA/O3Z/pP2tEZCkgHkwq2yHGiiJjBYByq3ipSdJ/9eT0criV+5zKxBeL+1",
-	"zFp3AQe1Wb7pK/gvc4wro86WYmBZqmx7Wr7hw/o1fUMaHZgNvf1lkWu0NfEK2gVgAStjuKiLmI98eOYg",
-	"D+uIBagLyrypqoolwqkgOJn3GQi/GrbHCxS9uX45uLruDV51r16dX3ZfXp77DXlo/MGS5wvzsZvqX8zQ",
-	"J50X6z94ZdHNvuYOMKtlNkHriVrVg5IrskMmJL4rIZsBmUqqWogmJHIBvqUsk+6HBU3VHmVI4hFRc8Aw",
-	"CU19jz5zBT5MmIMkIUoJUeALDdGEZ3yczvOJtJg/uUGETImCrMtWD9Pbem2rBxufLVlp5VVaT2+oRJyM",
-	"OTN4H+khNlGKGwZblaP8Slde9QHA2duyv6ZEJFD65LuF+ifFU9qVIHZn1TZpjZXLrWqqBEml2jdqryy9",
-	"L21pprqbx11qoVsCV7hZkSqaY6FsWXS0Y6CEIvjUqMFvbq+v+syg1JWVtcwlX71yvz5uXKWpGOe5PmAU",
-	"OnyK3tKXMIbDo44tOyb3UZf1mTN1UWSLjkcG5kjOqIonBMI3PDXHIVtsjI0fGitEoHQ5BE+zPot5lmHd",
-	"RauMaJYNeUxqbVXMrsTMiRPWgGSOU5pLAHfZUxOyN8aK7JvKWBU8eED0MMrS7L8CNIytxgqYHECC6ofN",
-	"02Nve71KwoRBudoHIy6yPZe9u3Fbtrb+XyysmuvVIqkaENLf5dU34FH7W17OVtLTIo+hnUV3n0GbXxDJ",
-	"Ssm1Hngt3/cU36uBEPm97wYTzNgtxjbus51ooQxntAsqvaoVKnp/c2kcGgZ7CXpwVWgMwt+sVoWxzxpl",
-	"GFvFpen3MXKyBO02gs8W/TusYmBJGvOMhHoTT0maEmEoAOku+jiZcIUUT0wlvqpcifES7BG2V8i90fHm",
-	"+letcOP3K7nv0spJq4fJnYb8uJ0zNSGSykp+4I0EiMEabfVnmnxpU1MDx4JLWUGXwcauAvC1QeJG1yzX",
-	"snxh8Ivp9U88vKsqIW0mxmKdkL+ly3rqCNmyyAZodrNbIQdKux566YNp9W+deFRBoa+8AXFg6H87uKWZ",
-	"WyPHGXbR2mGWfirBkB0sErj69EkOt4JQN7bCElUNpPFTh1tt9Ikh5ZkD45BEKcPDMqwKksJrY45T52pJ",
-	"jSsoRCX0fYjwYhWL3IH495nFwg/tVSkg4ZdZPBWckysQAhFnUDlkH11xW/wLTMY0BcSOPoOMM5wRpCe5",
-	"gJeKcDrDc2mAT5V70ZYnGc4VaA3mHzsAukoNmfqsnvSLsKQJ2TVxT7xQCJcURQKzhGfIAonEEy4JO3OC",
-	"1XQuiCoEI0nYZ5KjEnzeFcrKcEIseHurVmXQ9h+oVEkH4AphH7V4NMBmSRyYlo2NMPOxhQ8AiKqGIh/Y",
-	"2KbqnrRLhJpw6eDVT12V1XtbAWK5U/NriMaCZqHFT3chUzM7z6V+EyzuBlXnJlrj5MjByJfA6nYQUOH1",
-	"/n5LNBSg8lcCQbH1FPynnq8agLndB9ya7/brn+Vvq4V2ONZcEsyNM/vgs8Pq2RgPxNRbQq9qUba2ohEF",
-	"0FdIGFETQgXiM4Zins8dRnQJdNfV8jrm2oIz0BkW8gLEXROX3SdkzHAqIbMJyEjFk39ngJHWVV0BLGJm",
-	"vgAq4hJT09QtTrVVrYDwxka3EL3zFwqWvx/WyIpV2063hQ/NDW0TOLVZa+PX37RSazLSTLtNUl4CILt5",
-	"juxNPhrOUQS1WUTBogZa+lIkAujMdjKf18Nwg+w3gNj71UlscVyXQ59e14tYhE31cKHsm/WR1yL+U4CM",
-	"Z7V+LLGX+6lJsKrgZmhKcFht0dTdqDVWi29fbrDn6r3aChgGJ3Ph6hDX7wtrLdcuRFpaNlnnldUNkUS7",
-	"rogAwMbr18ClNxGc8ULuljq0p2Cl7djVl1wKPzclQMzBvRAnKMP6yS5RNZ5awzZy0DObSQP03AYo8ZFt",
-	"ZsbFXa0ZuM69/+3+/wYAAP//",
+	"7L3rchw3sjD4Ktg+G2EqongVdaN+fNGSaJsaitSQlLVz3F4WugrdDbEKKAMotnr0MWJ+bezvb9/hPNg8",
+	"yQYygbp0o/pCypZ9Pp84MRa7cE0kEnnPL71E5oUUTBjdO/rSK6iiOTNMwV+vJ1TRxDB1kto/U6YTxQvD",
+	"pegd9a4mjCS+wXea8JRsxclEXf/7X/8VP9rpRT32meZFxnpHPfvz3v6n9NfHN5+nB+yJemZezPbLx/yJ",
+	"fFa86EU9bkcsqJn0op6gOfZxY1/ztBf1FPu15IqlvSOjShb1dDJhObXLyunnUybGZtI7enoY9cyssN21",
+	"UVyMe3d3Ue+tHHZt4JMc+qV/ksPQ0u3PuPT8SXL4+dns+T9f0L3hfnKQPmaH4aXbPg9d9CnPuVlc9I9y",
+	"SnIqZoQblmtiJFHMlErs+JX8WjI1q5eSwTDNmVM2omVmekdP9iK7DJ6Xee9of8/+xYX7q1oRF4aNmYIl",
+	"nY9Gmq21Jn3Di64VSRwluKS5Fdn/a6xqL7iqj1Jladf5Tu1Hf8LTLA2dsP3ZIeevj/Pno4Pbw+FT8ax4",
+	"ofb0vgmfMIz7wDO+s311IYVmcNte0fSC/VoyDSBOpDBMwD9pUWQ8oXZbu5+03duXevlfekwpqbBLaid4",
+	"1X9zfXH89w/Hl1e9qJcyQ3kGE4w4y1LdO/rZ/bOBHjnTmo5tb1HmQ6ZIXmpDhoxQQ3KpDdnf2+vd/XLX",
+	"bHkuGJGK5FIxUtMNQhUjXNzSjKc7DjxMGwurI/uHA7XYW/w/OM4afP+nYqPeUe8/dmsStYtf9e6x3fOF",
+	"gx7CcvHw3dSEa5LTbCRVzlKyVYqCKk2HGSNvL8/PIjKkKQEctbuxx9zYzaOd3l3Uey3FKOPJA8/l7fmr",
+	"67Pzq+vX/bPXx6f9V6fH7ePRhppSW8on7RCGpb0WvB29IhOqCc0Uo+mMMJGylEy5mRDsTgZ190HvD3IA",
+	"iYOfxpUa+KRlqRL2nSZJqRQTBjbAAN7HYswF+yDoLeWZPamHAf747IeTs+PrD2f9n/onAcAXNLlBEDNd",
+	"MHqzba/nPOR1wVgyIQyWRqqGFrmENIQLbWiWsW+J832SyYRmfo1mwjWRBVMAKCIYS/XCcslWvAieGNH+",
+	"RBimBM2Oa3je9whOzq6OL876p9fHFxfnFy3wtyB9KXNmJlyMydSixFRJMSZSEFkqonnKdsjfS2mYQyF3",
+	"vVPCR2QmS4tnhiaGlPpbnoIgpWCfC5YYlhIAxA45k4Q7aCKFTLlOMqlZ+pL8GtgRwP+tHPaThBWWEmwE",
+	"fcd/rMG8VDSnYCLliPfrweGtHF6Ww5ybVUTAkqypJVluKy9JIbOMxD8cX5Hd2/3dT3Kod7/gku9ie3AT",
+	"RlPHgZ5K3OUy7u3DxelOi51YeGjvot6ZNN/LUqQPQ+OP5xenb4CIf3/+4exNm4wAxFcwEy1kP5PInyBV",
+	"5CkZrOj+ByDoSLVJKhkSEvaZaxPZl3PIMinGwP5RIc2EKWKYoMIALp9Jc2KhmjOxMTrPn4KF/8m796fH",
+	"747Pro7nTqEiePYhVYwadgmUuw365peKJtbrIzNmvjGoa8LNtWVIDJEjIBIWblYwIsPSLKx7OEOyr5m6",
+	"ZQq3cRf13tNZJml6JeUpVeMHPqfv+/84Pe+/ub46P78+7V/8MPeaAkt5PZwZy9Xu7x0+f/Ls6cJr6ind",
+	"UKYzu8HMLksRM6GCuD4EhviDcDChddrDgM0iiJW85SlTX+Gx/L5/en15fPHTyevjwHvZKwttFKP5tSfe",
+	"T/b2FgCcy5RlpHCLIiPKvy1v0rkmshUv7Dd+9BKg63dKcPf2ALggsYNF3IL7Fc+ZLB/Ior+/OP/p5M3x",
+	"xfXVybvj8w9z8pPBKa5z3Tt6bAG0CuopT+GGUqGnTAGZ54I83tN/rIOYWyYXxO6UbMXz4HB84QdBSzOR",
+	"iv/zoZT85Oyn/unJm+v++5Prvx3/o5svfMe1tlyhVF62JP33J+SGzXbIJRP26ey7NcHkR+QVo4opMij3",
+	"9h4nN2wG/2Df/AV1qwaZFPcUNYRTqUgpboScCrIlBSM8ZcJwy9MDARpJRRhNJo/muKSPHz9u2+1jY8PC",
+	"3BKsk8H73GgLWLmaf/ogdFkUUhmWvmMpp1fQ5iFn/+Hs8sP79+cXV8dvrt8dvznpX1/94/1xNwq8xpm2",
+	"7cxk0DPss9ktMsrFoOdf8GqJL4lGpJhf0x9GJLbn+Z0mrU25XUiB0kDNASDrrOHy/WSRH37+Ci8N3L7+",
+	"1cn5WeihCeiLNP8na6mLbmlWtlbuuBSaZXLKUgLfNfl50NM5zbJBLxr0cpbyMod/wns66P3Su4sakzCW",
+	"rtBJZYxqQxZUUqEn+4+hi/KrmbIs23a33TJwbnUvAXZMGDUjBVNEjkYokBEAyk5jOXA0/YKfiJFcvOiX",
+	"TN3yhBEu7CSACHbnhbLYZDhqGlOZ6OtSZYvdQeSnieG3SKpSmZSWtawGmqMNQIYyMwmPZjeO30kyYclN",
+	"cADUqAYJFu7lO01sm2BnWTBBC941PdfkvGCiuROyRTMtkUFOCdUk3nWD7NgLg8rhhXlumdKdYigy299p",
+	"4loFRrhr6ol/xj3Xo0b1ibS31ALvL9WocviJJSBM9m+poaqhNqZpyu3SaPa+ceQjmmm2qC6qTCyEwjj2",
+	"bRgzYckOW8SalkFmARDN0aYTqRmJcVC79pgMWSJzpr3ur8xAvlquIY96SamNtIzuLGPXhZJ5YUIzjxRj",
+	"cKkItCTY0nLphshbphRP3dSFYprNT70PZoaFyVuzrLJ+FZOZhoe60WxumgNvzajmDUw6LnlKRcKudUIz",
+	"1jKOPNt5EgUsL6BGymb27EbSUl23UQsCuwKkA72jXirLYcZ6DRPLQdjmg+QWLzcfT0zbarR/sLAKaGX5",
+	"xoJ/Zpne6bXMOAeHjVkOnjxdtOJEPeBIAX+z7HwET84yknuS0zF7B33ufonqxfVSdgs0hY2ppWGdOPPR",
+	"ooaeyDJzrG9RMKrWwwtR5tdcjJhicE6GFboFoYPn8wB6w4TkwL9C6xZ8nrTOYC8EHHgPVzxClwzNBXAB",
+	"NgTkJfRpAxJO8poqoDJTNpxIeeOp7LIBP2LTDxen0JGnFpDL0eejbfQg7EFrnJGifWF6KVU3ZESFoXpG",
+	"LNfBbmnWi5bYCanJpS4mTLHFy7uKqDdHDdHqVzS5GStZivS+9FonTDAyrMZZQa+/JfH8w9OxZ0+fb0TH",
+	"DvYOnzdmATz+i45tRMe6NoHCKROW03vg8/nfiVTuPz483IRWroehfwxa6VAhRCYrp6OlPOYiubNSixhf",
+	"L0OyJmnL6Q3ThHpdWEZnhJsg709VMmHG6TvmxCWjSfW57VViZQ2pguNVbHHHgPA9IlIkDMTCKdUVmU9B",
+	"CdSxUrRqpNc0SCmYINzAYK5dm6pSw7YNB7mkiw/PpOoAgn2TtJFqFlwXGqTDZ1IZq6lpbJIbshWDNTuO",
+	"SDzC/4BkxDskNL6Wi9qGbmkLs+TM0JSalTqBd75d803oUsQu7D24wVzKNAx8+4UIOZ3bHM3yzeTtJqi8",
+	"xF2P944qJsiPMjOhUQumtOViuJmFF9loQIyi3OjgLpXMOlDMfmmvaJhZrMs5OGY97Cm44Vl2bTgSnaU9",
+	"bMsrjrTU0KGU11OpUr2q35Vt+hFa3kW9skhXXtSMamOPRIw3uam3kicsKKBbGMLXINwrh7ZuNzpYFL9l",
+	"mnARET4iVMxWqzrAR87pO+BwmwS1BXmH4m1catOeaI7KN/bbPo3GTY28PtFRIX8hW+SydSRLX6VX1CST",
+	"FffHvitD265JaduvFbhKhocRbNoYCtwofeNlGFa/m3fV+qlSdLZ4JDDc0l2ech0UFgo6BhVve31rb60B",
+	"ISnQUm1H/Bp7jJwvY/jht8vW/J+MUH2Db2gDcxvckVzl4jplioF7a4GnujiEkYZmS0ZowMBY5sk5TBKa",
+	"ZaEBg2fnZ4kqB0638OChAg62Efh+Eui7ufVbCVEkAdGzuuEBPOhX38BTuFCMpujY0ECOW6ZeWogQx6DW",
+	"XJYmU0sg6VAzYVqIM6dMXCEp5PTzCfZ8sreIS4kshVnzEKW75UvEoRCeWGIYAM+F/XkTyMA4vwtQNnlR",
+	"u9+TvntNnKEIfYS+g8swg43ZN4ZwsVo/PHc18MzWuAH3Vb+0CPMSpF/NXVVNI28zq9zh3LHquIHyHZLF",
+	"Zme7lId/5fl3i3lTRuEEjGxj39yJHIbVCvdhkdfnSV82GOU5nG8s7flqTcFShvX9ArO63rwHYZCEmdr5",
+	"7dlWy/ABLvoSDngzdLg/e7yeuqTBKLe0JTAWDntv9rmbye0ji0tGSuY1DOE3/F8dvyTJRGomyHAGICVU",
+	"pPVdW3K4QQvV5nQOjWNDxdmoZRVrogJY9D+bjUngAoPdTQ0hbOZ+lBBtniwFyDUiP+SIUCCSsPFFAjlm",
+	"Qm2gcPsBmrexxymoltMMr6BaRi/I+4ZLZb2HiGhp5RyUu/Bgqt3U967PlJlIvTHR2ejS8X9uACw4zkvb",
+	"pQ0w9LVAvlRsMN6Vbd0easKU5Ang3AJOvcFWlnkI3ATRdgcBvJlOqLGQzhkVASFiqfH143zftbVBOL/l",
+	"rphIN3BH6JOUa1ASdrgiLJF6V9mFHOx0xz4bzF9CBRluyG7bXbc5ibUkreaBBmQtK6nrLp2WTPHitKJR",
+	"boSc6pfEMs/oHA5aK17HBQBWGJSXCbWbzXJLo7n5Wovu4LjBaci/rV9jnvq57JgNGhBo8HXmDDwDuvkO",
+	"6F57Vf4Aw+hYMJEykcx+BN+TxS2cC0bSqtV32vn4hC6xoTwL4bU9Vu81FsubeCO1MRq9mAJVlCFbsf41",
+	"44bFEYkLqc1YMW3/rfgtU/YfHXrkiMRCCtahT16itfWSFzSJ7LOimJPlubYMXHBA760dHrEBTWwID46w",
+	"0uPPPXkDZGSsaAqarLIRGffLKlLk5q3AGTrzypUwAOg6ECtgYgY3wgUfNGNXFpGcJhMu2LaVYyHe0jY/",
+	"InEjQNUewpwTcBwNRHx1fNY/u7r+/vzi1cmbN8dntt3F+Yer4zr4xv40F49jf3r9Y/+i+ctAxD7wsmrz",
+	"/cnp3EDvjq9+PMeR+qen5x+P4deFSAcYLuy4CnOfn31/evIadrUY7Wl/nXe4hAE9AC7OsVEFkIvXPx77",
+	"sS/6V8fXpyfvTq5wbe2IOhhnLi4GdrrgWh+RUMCf3ey8s/fOQJxZiVemTJOczsD1Mk1Z+hLJdOWqjC0g",
+	"9IRxRX68unrvkXggWnxTwN804HZVOaCu9Lp849o2nUAXn+5JmVNRYyH7XGRUoEcjOTHaMnjgamn3iIxf",
+	"m9tb4VW6KO413Ey/dPsAg0HqJWG/ljTDBzP+v7YdR759ksbER4cTdPVuL2qF++pqZUnadOStwd5afiet",
+	"eFMfUlhwwFj49t6PPxtFI0CXbV2whI940nJUJbVzMwZOWi5AqRmJ0RU5ful4hwonBwIb4M83bKbJVuyY",
+	"TYvUHP63EZIUR/NRJfoRYmmbsnnf59Db1+mmiwHkTpZY+2X/3nZFChx62MMHUPkbBzFMCkb0hBagSmC3",
+	"TM1cIOrCPiuP8JV3bQGFsGsIRb6nSZhx7wsi1ZgKrllKxkqWBcY+UjKWNNtQCuhbJt4wsJIrYqaS0KEs",
+	"TZf91M7QLUpMqeiwSE5kzq4VG3e6gVo230uS2M4xN0Nqt8nDftM3XHQY6QQ1pWJkKx6XPAP8TcrM2P9O",
+	"ZKmBzUmkKiQGB8QR+fe//uvRhq7VIzwhJyRHpBT81xLMEBwJYtZF2jKYVYeXrg21x2HklKpUQ6yKu5pu",
+	"wvUvBba/cPOtZHmdrAVQbdMdd/Ltg2zuZAkGV9MH6UANxLl9u/jXRXwedV0MuLRNQC1zesfZwtYJsKm5",
+	"MSw2wnrwRnhukmYZBzZypDgTaQa5WVhpFEBJ8VsHLW34Ovyl31O1riA8axoXBOVCvEOQHnfgsv30nYbU",
+	"HRFJpdnWzFJhA8GFTpV27V46vbO3Y/+OH0HQckv7E3R7cMbjgJq7g99AiqJd7gIM7TbtMbvjWVYCG8BQ",
+	"zx6C9Q9ezRaIQlGSpkQzY7gYv7RkquDJDTIfTk8mLRiAgW+JIF7xFoGj2HX9p0749Yjb85LaXNPCylqz",
+	"wvAkgDlRr0ukbId7uJgRKlIkIU3xKPRIuK+hR6N3PD9At7RKDbUke7UkPicg30U9njtc2LTjryUr79UR",
+	"85Hcp6dF/837zTs7e2D5Lbhxq4V5mIQwtEsUjuVNjFpa5FnqYyNcvySxF4FdIyqILJD1BI7H6RO2tMzZ",
+	"QFThcxoijR+9JHFDbnZDmBrvSEIFBBEydVvx6F6CuZcg/tXDhipRvhE41ET+EKx/5GDXO75lIYM2sLP2",
+	"k2dgvO58wit3vvYt0WWeUzXroHsTWhRMsDDzYLjJggKankhlCHwOdpwxqvQ1HcslFnloQ4ZsJFEZg97q",
+	"Api7wKq6/Cvqqfx6o2rLIfCCV/BbObyAmKYuec9+A/OI8FFRsX194tqVPyaf5DDAnq/pOZkqNu1ifJvO",
+	"76vc3RfdFOAWh51VP6LiS5JUTkUmnbMCdAgr5Stnc8Nzdh1yErLHmdl309TekVLeRHhbQd0QjgUQZeYy",
+	"RaHkuRACsJ4X5jI4Wk7gutT3cDAP3H0ItYApp1QTZe+w6rg2Dc/wFa7gq3yHqqNsbsZPUCFKwFMOd9KJ",
+	"/+/CsI11MhEsy2ICPKk28KIrWY4nEYkLJWOiMzmFX0dcsMhS+NvY7mnIzJQx0eRAUnaLUep2SLwoQZrb",
+	"8NNfAvo6lsWPX7vxW6jRjGvLxEQ9KtDVsqCQwSmbBWd9K4erfOY+yeFm3nK2w/385N7K4SW8FXVY8p/W",
+	"Xw6gkIM35W/pJbeChmOqKVmaojQvq7cFqFJcJdwDM4YUbN1oknrOu2gFSQGmqtH+F1zyZQcn9dHbJCD9",
+	"FjBP9SrBEsIzy0fZqxcnVmzDP20npnIuUBtT3Q2XHQyQN2GQt6IXNRIVRj0c0f7oRuu6JnOIGbQW65lI",
+	"wg8iNYblhdFLEMY+LprUC8XsY9ivCwmrnSx1yYZsixtETawZjuEtoOuPvInWLqrSwS1LgNuh7fEXYgWx",
+	"qbDYsqhq6Z4b5+Larr/tWm5Yi/jVRG9lB0hnUodvrdHDRW8tkJ4q9693cPc8e8vbvELjDlI0l1oveEm8",
+	"3Tx4T9Y589WZ+DZIg/zww+oCpBuoA1JXQYdLEEY8+YNQr5YGDFjwXtSr+W+7g9ZxtGjWxxotusDpMAco",
+	"KjeapCzjIMT6ow4pLqAJS4NXBbSBtB5nLA2h5ODzZ5enqXFjh1JmjAq0nkHzsCqkuR6iJRlBmFmWMm3I",
+	"iCu9vqeFA8gbt7gQe7FMZKjeJfL+/PLKu2YhhdWr5WBkYWvwtbYdwpNTKtKcqpsQeyYkaLtIkdGQK/vX",
+	"NEGEdf7eBME12YpVyYV9oPVEcQG6fiOn4MZwDy1/5rZ9DzX/puYObahIddjYEVbVV5r4gM4+dIbvWC5D",
+	"eod+y3Myh1abJi/5CD6Z2BePIizAhnn1msVnwlgcjIhg080vFe7wWJjwhfqD8OudCiBQdZRCwNOOjSxM",
+	"LH1RHjJhvdAKCcD1vU+4zFwRAb/26D4SQvN4goo0TFxMG4lwFMtZPgxGSa3LHE4VN4aJ9ZmkrlcfrNaB",
+	"INic5e5lL/Z+3VcH+rE5LJ/cPp0++/x8FgyC5Xkh1RIbVF5aWc1YoQ3cFrf2/v2v/2//0YokDvvBTP+1",
+	"AmcJ8bSfLKrNX2D/3k8YVXD8dA4LRjQxwTcf0nuzoEuUJHYYwk0EodgxDO4kKfsl7Mvmle5hW5HHk6AG",
+	"KORa6mimU7k3DqTFZ4axuLJbbeDybdE74xiaQEkixS1TuiO72DqwI1txkdEZPGx0IcijfuxqNMXmG3tc",
+	"L4G7vV12Oe15fpAyJblUloz9H+SNhMTimmUZ0RCp8D82zkoxr8R34HFrC59RHUKzvnvN94phSQPAS7Bs",
+	"mDLl8jtN5FSQUrOIaCOVc7XFuiHoa2tZj6rSw1PyN/6qDf0vPVEk1zqTpne0fxBySnknU2dueRcOkLUY",
+	"pAtIm0sNGSp5wwglqsxCmWuoYWPZ/cZkjGzFED0CrBIdMTPrcONkYaLhuVBYkWU6yRb7nGSl5rfsUce7",
+	"Z6XVlWNBK0hTi0Efnw3Z4oJ8EDyRKXpAkkJyYXTHNIapvDOsIXVkNZl0mViC6H7lV9d+T1Z4iPlDcGvy",
+	"EECYLsPeChXOS5PIvEs8y6t2kIHWSEKBxoRTe3TGAdhrnErBWqy3p/xCCsdr+igQ+Cu11CasoXLb5p2e",
+	"4mWGbseIwh14WPF7iyc0x9WNMjoeLxMBDbg4KG1Iquho8erMy4DzHgNu/KhX+Wk0trj8/O4bKAlob6Q/",
+	"4cCJ3jv0qxvBAwFTzzcmzmsg9TIt8S1TKU9MJ0VbgVVwtOIr44/loIFk2otSz7CoOkC6orvJh27SbjNh",
+	"+fqSzdzrsMqbq0baBuDqFYYO6ILRxNwXYZ07TTsOD/yBlR2WGBnyfRfLmbqx5Fi8hGKyNm5eNuNb7ANv",
+	"BcVbe0YaKrKoEq6oXi/QNqO6cmtaLVpis3lAt8boBCtifYcqskmnGilAqTCuPJntmN5DIicpS3ja8dDZ",
+	"b7rjUcD1eKdOjKVn9Kb5Lnzsn131ot77/uVl8BVY2+6+ZIlrWpyXjFAoLlUwQNmKWaUaM2Gy2VeSrxSj",
+	"OgzPNbK8zMnZ1elUwzY2s2BfDuPduMuDmCpGW+4qi7g15LJLJ4Zqp+8sz5BzQYUBLZlOaME6EO3r6f+6",
+	"NXXVqjbT02lmDNb+6LQBFkwWGfNJFTaJprusBl/X+xbBPu9+21xk6Kgvr67uSbetdGOvt1FU2A9DFpHh",
+	"jHy4OMVCAR3cpO12PaSaPT3siJe0LSKCTbaZsFx7Oh/qf/D46YunB6GYcJxgucvMiJkEK6FBa7JVlMOM",
+	"J4SmqWJaM02kyGaPFvILHD4PvgRiXAadUfHptm8+8Y3IVsxcmusmq9Tikw5CxGiiqA6aFXytK9cC9SIU",
+	"E3qm5FYmdFhmFLWyocQkB2skdqwzkzSzC1ZcUGd+TMs3WmRwrzXS3AnLCqJYIseCBzJNBvNl3oUx90OR",
+	"SZqG6RQcbAkNOrBwCfqREbdi7sf+Tz7oBWm7dvGGXgtjH1uu64Ju7WdgyAVquv7wOGMluIIpkACXYtBq",
+	"xuh3QYYm+cOzDNK2hAn2mqq02+2x8SuhZExz8EQlqZIFoS7lLxchDnR1jLzxmVVJJuWNRk8rxjJNMn7D",
+	"OsJd5E1nKDrkmUVvSiKcvLW+qJItLeZWPxNRZbiyh+VsTIj1aCZznltrpkhsppe1Lb6SxYvrrtCeDj/X",
+	"5jq6fF3nxVHngVpBrmE2c8ny2m8tnl4QExkLIyFzOUVThp4/4PfmowHsXrf27IN18H8/efzv//d/7UeE",
+	"fbYiEfdO2qBxTDLOhGkrDQ8PGoSIC/P0sMmOvtjbe7b/4sXBk8Nnh3svXuwvr/Nr119xIyEDXEYT5nCk",
+	"wfF8C3MuxEElNMMxZoUlnrc8y+jYm3PBwJtwM4Ng9NIUUpv7GXjrO7Mx61jIouwKbrqQ5XiSzcjEW+CA",
+	"ezQ+1e8Km1s7FKsxz2obb500KCjxjKWcS4gGCSQMbLXKD1qp/m55UqWYxAyQny0mABZqw1RQ8ru0ouL9",
+	"+NGK5NbLc6m5a4+NoA6hCk7qSBLVMLc4tw2sjwYpQr3ugmMYj68e1KjtAZPrDczQTlcwnw8u58L9tb9I",
+	"3O3Ddb2+TsQpyMeQouerakXc5y+LSXCiZc7mYN1yxzVsIRI80xBz5UaxfYK40/3+tFwULBajiYZrmPcl",
+	"ILCzzcDn7ixUh2tkGYLw5hYIgvh6iWHQIIRg6TfqK0dug3srRIZoskU1ibES7RGoWXfhwzbOE0Mx0Edh",
+	"neI99bwLwepz1yRIO/DiLguLbp5CWDZcrZQCzjhsasplN3fjPtaollDV6RCxrvapUDItk+6U0Rm1j9ls",
+	"k0iLsBJpMZoCLO3XzjOjQ8mF1vjae4Nrwj5jggUyVdKwr+UZs56mbRW0anvU+upsb+Ha7PLTEbwNFmE5",
+	"plXZxG4998LQWRiJynX0wh+CWuE5bZ7zMnAMp0fzQJhI6XJJNPCuBdYFvOm4xy1X91UhVSQ2RneET62j",
+	"iWkFL0GHsB6wxE1cd0VrUGdrxwdozXu07k3vpjp+kiWKBGjxABV19+QaWP1rFaw5eQkfIfM70SyRosOh",
+	"rDubI5jUIJ9jqbuCo/zTsijqE8NzLsYa3tqMF0TPRLK+h6tU6RUMsFL7WWNZdRxt0LSxJ3BxGlnMcUOh",
+	"i3F1dXnPfI3OHFtZQR5W1w1PhGs4FMzaJsl0wlv6TORsbhbUpsEkmk0c9jzblN4Gq4/M47Tn0rB9Xjzu",
+	"RT05Hnd5dXkh2NdYWeCJHFEm0JZglohbIBTCzpmtKkXUlGN3ngSu/DLKLi05DyqgVrB8D8yIOp9/FLs4",
+	"LyKf7mzTzKj3q4SzrkG+wS52KPrmjLmlNk6u0HT20nvRuLcYz5bXLm2/SQLtKyZ0h+IBfIIgs74Uoyzo",
+	"Q+ASbehuJZX2WirflHBxK7NbvIXrK+o2VIZVqrkiozMIkgs/Fksjx11pe9h72P963o+u5cUJgKlWHkQY",
+	"2fXQ5l6tgAl7reyifS6XthspJECNemPFrRw4nfAcij7a2zDThikuy3AMyZWzUBXmko27lFhWnjLJxELX",
+	"6aMtgcV8CkHdwYinrNMLV5fOL60aC7QlS43FAf4kDTI8H+fiNdYYCrzHlg6GvnNrDremY+fKhAq4pmqn",
+	"S/za6jNc7ozmp55TPH5T/jHj2nTmZVhuCvJfH8BALp1d44XQoVrG+AWT6EBY59rs2+KFC9C5bmey6URm",
+	"rLIrF2ZT3vNea96A5XQiWXVy8xxmBVS/yrWcLj5ADZwH1kmoUjJhaQwQ9186vsF/0IbOCPU1H1wBOS6a",
+	"Y+93lLMM1y84Y9N2DbLfpk7BBjK+q8e1meauK/m0YNMqNdVXLHNgoRauy7W6psFvkrzf7rOqUbUy8/0i",
+	"/oYzcl3JGyY0oeiXinTJC5TzbyqEgdtrZKBT52BOf113CMu2aIpec7C61mlHloTucSaM6DK3nMNQ4uOx",
+	"wkjTXlgU2PncnCF68ZM9qk6RI6COqZIlLfPawyznKF0qSFHj7lIo2nWNLPFaliJdYvFeXwfD6I3uTC8J",
+	"KVwCSVBGLKcZmP7gv5D3x6XbizfLXS8xOxrf9BU/MbrhyfHq9Xty+OzR75T8vnp1Gk+VA9W87TqUSmsO",
+	"18IpVmo1UUINzeS4ZBvlWUExeO1nGrE+xE6siGPEeeowxo0TmYTgMh+J3ZGtvR2MHsqrsTwMMacpWz8G",
+	"0U3Twejix+80QT42Qt3EfpjwLeWbKyMGN5tYL1hXuvMZarBchDymNFmSzP06nP8cFdQJ45jerZEP+yXZ",
+	"QzWKkN7klrSvVBcieIi2p7aQnuP9luDIJUsUC0qedXEal8VA8zHG8UKXQIxfx1B265eGipSqlLhptRsl",
+	"IvF0ollyjcGS6F3ZDr7D7+9Gf/v7C/X8h7/941d1Nf304f2b5yen7//zRB6c0lN6OV0t1uHqloDiw8Vp",
+	"0GdvYkyhwYEUSL47RV1lLFBMy1IlLAIIsRSU2wsbjqrkggNhe4GUTE4MKqHsGBmqFOedPl8SxYziLEXx",
+	"wXK0cjQCBXaOee2oIHQgUjojpTA8s4jv7Pvk4PPn+XzrsJ2j3d2xRTL3804i811Y5q5RsizYWi6mDdkk",
+	"TCeoi0/Tznfwayss0CfQNGVw/adXYliQdQf7rX5poX8UUGMEUV+qLMh1NyokdbjTK26fw4UqaUpq5vwX",
+	"h9yZkmGIyIcZWiQfMsLyIUtTSIZN6CKfu0HKpFpN1yhkTbYuvn9NHj9+/CIiH65eP1r/oVquU/XJMH2r",
+	"TbNXh5gEl1iz2x/UNbhnYpZWus/A9Esr/AayA0yz1JfI/vVx/nx0cHs4fCqeFS/Unt43HXwo+G4GYHrW",
+	"TLWyPjSr7C2B/axXBay9p59YRvrCTMLl2etiYGvoa7L0fd280pyvQCfXaO39u1iYUKWhhAl2ndCgHuoS",
+	"0Andfxtf9Eov4/WiQyrP5ruHVQo1aBQJbOA9xEk3jSLgI8UZVsIaKzkF1nF9paCzv6wskJzWVaMb6BC1",
+	"U9fotumhxvv6kjd21z6syNHUlekaAMdWZZYExNostyR2uV92SXxI/rwZJd3ef5/qy/NEogM6VRFF2nje",
+	"6ofZovlLZApji5gxqk5zegOGNzqmXCwpuLhGmcVlpBRsflWy2uoAK61ulUobGrZWHpaeXGnDNQsa1rUL",
+	"V1csnDswhIAbwE3ceUqXblkdGW1q1mMis1QfEZ3TLCOPPT2PCHqIkicRyagaM/K85UZqW7fcSG2bcH0F",
+	"zZJScTO7tHtzPBijiql+GUoF3Bek//6E3LDZEYltE6n4P0EiPCKvoB8ZlHt7j5MbNoN/sHiH2IO9YTMX",
+	"gKobRUp3MM8uy0HbBv3rU7QiRe/uDtM5S+/ETBO4sohCvSsvV4Dtv5JCUNzYSdntgu7OdSFjkLbsJYUn",
+	"qn/SKH94ZDHdI5ZufIgwwx+EpKOWziU4oYkZCC7qplGdkQkLUMItyvgtS4mZuMzEw5Jb8tCOh0CaEcHA",
+	"sMiBaBRmdJqdraury4hcXl09wkgbCj9itkEdkTrbINQcGoj/+A9iT4sJwzG+YyAwR1+8e7sfkyqDPTGw",
+	"P1odM7HXkODREFDQHg3EVzj5l6Akh6hYzVwMIvgmy6mwUqehCAFX4KTWG/C0EkMP9w7Bc3tkjyvlKeTk",
+	"Z5+5Nn7PkJhU+72OKM+s5Dehuq5bZLfzZYCKmkHv6MsAClYNekeD3s7OzqAXDXwJjNZvrqKT7bGzs3MX",
+	"DRrFrOqGd3fxzkDEdkRITa2RK7Ubmy9Z95LEbh5MYi0VVhPTrrUvGPZyIOJ6qniDol7NmlcOFHogtg4P",
+	"DkLV4sjh3l67gB6sqX4/HoGxFQAZKFM1EFinigsSO1jtuNJa/nAsr6EH4hRGqUsoWAx0hbRisrVvRfK9",
+	"vajyDXqyhygf40sYky3/xX1A7LCnCm9oROAJjQiMGBHsdhfPZc7zl8TnA9YDcZlZesxSDg/lDdmCrOY6",
+	"cn4Sjyo8jA/2DojLZho5/dsRGfhcxoPeXYwJUAeiIwOqU7FgJiXb3aJAOI+yVI00yn7ZbyoKkg9Ev2L/",
+	"wZtdQDgEJYVF/VEpsGCPHMFtc098u7wy3ttmTVWLJ2Al8SrFQslbnmIhNDs8aFzGpWLpIyBahKdIazKX",
+	"yRqQp/6Ri6I0qEPKeMKcH70j6u+VLBRnBn1uuij7rt2ybkTBecref3/SKFxx1Nvf2dvZA4avYIIWvHfU",
+	"e7yzt/MYWG4zgTdvF5kYs7RejIt7snBzowPgMi5uwAINLmwysSgHga0sQZ/FCfN1ZpIJS0B1XOH7Sdo7",
+	"6v3ATL/gJ/aVg1TIcG1hXQd7e1X0Drry0KLIHA3f/eTSKDSyZ9n50RGut2v/Dcn27dz+R/zLSxhzQHMQ",
+	"8m3dnzszmmdhkCJLtIph8puDx3ze8wJB2yzOZwd+ghsPjVoBaPdEGKYEzeqqcZ6d6R39/EvDD6xnX7PG",
+	"FJbJoGNtmaXLmTYs7/1ie3vgrIML7p4GKwcdISq4wjVRpdOF+jUVThj22UQDgdQEs/laAuOvXOQcO+Zs",
+	"g1DH2PBbtkP6Xh27t0emEw5lHthANKrMzJWYIVtQ98aSkKrADRLNJ3uPq8y4WJ0GL+cCnv7o0eeBaDpf",
+	"SalREclbSXtYbLfOy3zUkzetEkhVS6BVlcPJEVZY2KbKbN/uL/avKiFV/aGA72LDuvJR50wMuMBtSFI/",
+	"19v7/HT2hVRMgRXetf9+wMWrSirdRUtQeRFR7n0Fba/HXw8VfFlnO5xgvtTcyFUTqQDrazE3AdksmLQU",
+	"ZzZHjrmhl2DJuhjRefzNqX4TPOg3S18FalSpUgAdguBkDSEsO0sp7Y+Nl66LzN7u79YizVJqW7H9TRls",
+	"PuVxm0hZfvJ1PXpbzdpRK6NusnsKipauKhmNhueoibn75V60cL1zq/YBerng8XnNXA0guLyH61zeVzT1",
+	"nnfQZX91lw+COtkPdar3facrfAH2P2mel0eZxiH+codV/xaR5DUoNXUrFzIY+SmEaTuJgFT16cmWZqyO",
+	"TnCyg4Yija7CWzYDUb5Sj0EoCihRyZAlMoekjNqn9sDCzvZJFmNnb4Lw40qhhtWqB5gHxL3kdlVwQ6rv",
+	"5LYWzuB9sM97VfcatiJVYxtO9hgIEN9adb3Jbqiwd81NuKLFdsaS6ZaE5usZhx5/hHR1KHX55lcynW1G",
+	"8qttQMS0MGAeaXld9k6lNsQK/kOFCgDnuaY5G1dRAUIq+02Qgmp0Jmx4Ws7lkbUg7B31hhlNbnTOgYeB",
+	"eP1rA1kA6pD9lr/hz71U0bEUgIJrXto2oKob1tYYGlWyuwXSsf/1SUfX69/MoFfZN39X2nG4d7i605k0",
+	"30PZDNth//HqDu/pLJM0vZLyFNSe0O/JOqvTZVFIZVj6zgr9vlDL4cHB6s61aqXBCN2PfVpjtvdO+p5n",
+	"upb3Ogba86HNvDxZ5wz8fFc8Z7I0cxQc8b1JgbuI+MLbvzv0KZyXU/c4kaUwceOdQHKWcm24SIyLSQJi",
+	"T3ShGE09jRjzW4YEFL4PREV8NNmiWeYVSxrlH5lzY1jqnEB8ShFItg96Yur8LnZIP8uIVAPLJU24GB8R",
+	"PgJlWOMdsjQ1IsJVDMWsC2uQ1lcAlAfQV4BW72h/D8keHESL8HEhbhgr4KTGJVWQoBieO3CXXmWLvy8p",
+	"hI19a3qI0A0QRVQS/0UW/yKLX5Msgh24QbeoIRLLJ6xJIr80o6bvXDUnFgqDfwO/64WkPFgmqq5X0yY+",
+	"2KvN17Xu4OGKOBTMiw6j+Ivye2D9gyUP3Pg671YUFlDPW9TevTdeYg1qeZdAee8bcH5/ptP6gZn1jmoz",
+	"cb/qfJKCKF+Ea0q8BtubbnAULr4MDACMes9dkFV0K+CMXDCaboN90/XZinkaRwMRI65cczDw1O45LkMb",
+	"OIw4bReyO4cHByH2YS6Y7kGcQ0sIO5NTqISMe8O6KJaNyVyQv8sVig49GLHWo2KsZutzCB2BgGsxB7/j",
+	"lSlhmenC1fmLI/g2HEGLNCAO3U8Aab+uu3lV+q1TJRkoPDZdTJbU8vSYe4Or4m0D0VRlHuE43BAo9ASd",
+	"NAWTMkzFnYQzoonRHeaZareuht2fWvvp9tBlvXDwR6Fvri7eH/t6Phjj7ZMyV80q9wf+GzyLK68NOECB",
+	"GP+wxzeoBPgB3ltapZ/0l8kpYKO5m+d9jaZd1RkGYiv+2D+7ih8RqTBAXPOMCUO24vf9y8v4kTO9UoIl",
+	"BTyKubICTa/mUmN0DU9uBmI6kcTQ7EZjxuLADYUaF1/nofb5L3vf81tGXNpXpYnmxpcBAbjQvBhxjACc",
+	"L+NRlU/rvVI09wkpMPkgeKxOIEuj87jMOdZSTqiit1T8D0TJtS5yq2LK7/y0L5QVWcUUf6eJLyrx1yP/",
+	"l9i/qdj/BshPRX3okko19+ZS4OL+VuT2KpTSt04CLEckns+SGkek7ftaAqWoOZ6BAJe9ZubeeIdUeWza",
+	"/A7huhnU1dBdDMRAfATP9CU5YqUi8cBlph30joglMHEz9Sx+skIa+sq0c9AekTjlLrQ7ZZmhcZWcNv6i",
+	"7R0XCbv28cTQ4s6+GGbCBCYsz2YDUPmiSx7NsH/UGLd27CNbkESrzDISt9LK4uMUg1tqPBBbzjUQoz/h",
+	"V4I+5Y92yGuZ53YDFoxmyKjR5IaxgvA0g0xXznNCE1kwEXqWYOav+Sw10kz/3HxnqtKa7qVZXQLT4mk7",
+	"4TOGMaAsah+o/QMyllnqHulEUbCq6omVtRtyaTJhTI3KbH3RtJWf+3d+tdophu+c70gL01uQ78GXI9JG",
+	"XXSkPiJfBr05zB30jvbBi9m26h0Neu/8IQx6d/aazY9XoezSMQ/ADxpXjc7UdtntCb7nwoo8w4ymaH02",
+	"cirAVxows4bPoqPgqpvqbmHwotW3KRTsupIlwGIh0hJEcnl57IgIutHuoJNl6pxZXtNkwrZfS2GUDAQH",
+	"xUJuJ7ZJTKTArXiSFBENrrWfrahXUK096ankSFQe77TgtLCXv5iWv5iWzZiWd/SmpT9BQWkFf+INp8u1",
+	"JTJjOqodVyyO3/AsI4aDolRgGvqmgxcIVobesAg9a50s1hg7qFt/45fzG5Llao4OiuFBsvPt/Kn6zrtn",
+	"AfDIX9WwX3G6I54xvfvF/sfbnToPeTgzmBGUCufDbAllXVuKgvczJHaB0AI5BQ2ai//xabGh1q097IGw",
+	"PJ8LQHpJqJhZdmois9SH/ruUGB8uTt3YLkv3hIoU0oKSrZh9LrhiOkarf2y7UFMqFntXol9LpmaPILSm",
+	"ysztVmBHoBDbUAdm2MncmECn6UCgGgAK0gDSYqk1p8XTEIXFLFdSxaGGlXbfc/DunGPmg5kvGhvXRhZQ",
+	"dgWSCG99EPyzS36NJRK47QZ7rJ393fpbz8dC4ZzFyNTQmX+4OP1OkwqqXTNWDVpzNpMOHywmAVlHq2ix",
+	"azcv2Lh9e1fWI/NV83bl+N5dp/R2865wMXY/3WvF2LcQG3e9C+dMxPo16/MsFkO1y2mMYWhwBVxk8IwM",
+	"GQGWBquNUI2pkrwVzNdHWsWy/JFVr7W3cztA9udf7qIvdy0P6DeemNBmWDXecU9xAaAhvWz4tDDucSsG",
+	"avzvf/1XXN/wgjajeRy57s3LKh2XL5Tt0Gt7MdptF2NKu120/l6ycs7/Frs0gvE0Odg78O+4JdfoU+uI",
+	"NrdP00DEJ3bCqhpDvENQ1G+qPmJXo1xwbZEN3xrvlDuXWnwgYlzIdamyJR6tfdzgA4TehewqCVWKpSSd",
+	"UjUiteOVh8BQUZ5CyvcUImurHBBH+wePD6OeNjOQ6SCK5Ror4aNzFkan91KqbsiICkP1DCIU2S3dQLDF",
+	"HW8k2a7B0b6VQ9TK+Jv5lwTyB7CN/uAoEDjB473conomkkcNagQ3r8H7uatfR5Gvcf0xsUvdZbPrTxZu",
+	"f8dtfVWv6QE31tft7PVJzrWZkVyWwlCOnuRWzE7pVFRWoJJbpmtKTTIxcorBQHBfX7xo3FZqOSaVbeD8",
+	"UG/mv8tl/N/0bi1i/+pL9kkO14x9si3bUU/NYBXLIBimXCQJxoakLjw1HB311s78m3sGRIvuctkM9oKu",
+	"clzDarsEB2BL1r1Ib+UQsWHZrNxlIKpBExRYMPRug5kvscfdb+oL8VYOV8eA2W3+CaO/PiE++osC6Nm6",
+	"JlWihKX35ZMcfqcbcdkR6ErBn4ZqwkTKUgzedw/PViPBAlhbMAeI2PK5Fh7tEDxbn58kl7fMSjhTqtIj",
+	"4tI7kH//P/+LFEomDO3j9s9qYPI/XW5X8j8HwqdtwNwnzjjk1tuUrbqce97K4YMDr112V0x7Xy0TsiDa",
+	"l+Xp9v7+9sGTq/29oz37/zv7B//ZTh0WbGbb4BH1juAfGDyQP0kOPz+bPf/nC7o33E8O0sfsEHfgyq0t",
+	"BMJOGB9PTO/oyf6Bk3qv6/wPR7u70G4itTl6sbe3V+upQO5xkz6j+8OD5HF6yJ6Mno6fTZ5/egF3fcQU",
+	"WCsMzxkk1ny286Q7ZJyx9BrijJcx5Ty1UtQTCDCDsJBloNx78p/NUN8K+LXY7mStu42JzyrnBihZ92fz",
+	"9W3e50XysOn79VYOm75MLbKyizdzc4u6H7QzOhXGhewrjlhI1aQVn+Twpc8L20zrQvrAJ2PVeKoJzRSj",
+	"6WwggIo1EiC9IPHb81fXZ+dX16/7Z6+PT/uvTo/Dwi4Mfm8S8pUR0m/1d8bMw70Xqzu8dikgvwoqI9gR",
+	"mzvfuLpwpV4SCzdhyU1VWwLy8GnTcEiHsFXI5qurFCPDkmdmmwui6YiZGWRsirAQ2UD4SmTo1KVZRDLG",
+	"DFh+IjKRuRxns2KiXYazAvPfZsxAjHmnOuVdswjnvQW0jhjcynHgyt6MVB2OpcDsRtk+RZ/sNV1Lq1V+",
+	"IwN/cwHwGnZclFumUqjR9pcU9xtJce4kmLtZjUvaQOXqqmI5Q21M90X1BaGGTDsjWFMV4k345BJMQyQv",
+	"M8MLqgwpC9Aab2HitBi6ImP69vL8bCAwJ2dVAhRdGvBPzHBv3w1fEjOhRWFfCkP2n5J3/BWsYf9gz5uI",
+	"dkhfDISXIklcTBTVTMeY1E1PuUkmDJzVKEkyqVlKbmVCh2VG1Qy0/GOKSldqCPtcsMRAqIgYiETmObVT",
+	"dNKIdn2zhyQSqKvuVhnCklS0EtAnGS80pLLaNhO2PaaG7WAJz7qOSY/ZZTgY2KO3zV3ZeMhABCCof1g/",
+	"GcDl1VVNYaJeddq7I6nybZ+rYO2xPgCO/N7Eqn1eHZSqlTD/L3r1tX1K9tfidE4s2udMGC+f/+lcUWrq",
+	"6fIskq15TRqWxZkjycbolVpqS9+3jdxupFwLa6jRTQEFEJRWB2IrnqsXHj8C3tw0Kip+uDhFFQNaZmEG",
+	"XzIF85lOG+WiB6JVL7qTXOK8D6GTlaEYCZ+rTrxfe/yzLJE5i+wlvmVZxhRCAIL77HMykYYYmWLJ4Lqu",
+	"Gsrt20xsl3p79Hh9/qtRYfov+9Nf1MpTq/vRnRb9uJwJM2Ga65p+0LUICGZW7tQwYnYILP5FEyW1rhM1",
+	"wsWuw42sQOJX164rt6iL/wln/Q0f77qcWZeIMV/Q7PfUBt8TWRaVyLcekB2H7OpN6d26oNRqy0tXgSmy",
+	"5QpMoS8GQeQA06Yra8W199XyHm1HVpbjoxmJXZvthkvaVny7H2H+bOTlyY/v+q+3L3/sHzx5SuSIDHo8",
+	"3YEir4bmxc5QprNBz+XZfuRkAypmgRVnfKgoBE+EdMrtgl2/IRq2J+rMSIlFwL6ZPeIHhiqVcHWyTgUO",
+	"5mxfD6d8fvfVWQw/4qh/6hjeuqrIUsuVryvyp7NdTf0ZecRwh9adsfCHqq6AzzAICmHLJoI1V8m8mZbb",
+	"tIp2HPkSEK5sG5e5z2ulmTFIIHVUl+WHZmNJM6/Hy1DPGJGqikxE6HxBqMLXwxkIV1YmciZuKCpTBcTW",
+	"mRF9rS3wg4UiXDvkTLoSuKCPyDJIfjUQcNFpbm87S+dSjxOaTelMYw5x4xu6Sl/DmQGWFP+xBfnLeeod",
+	"fBv5MwjVPGWP0IMMfXk9RImiIpU5cTm5konUTLz0rzZOrpgplWBpNBBakqqOiy8Xm9OUuToonSw7Fq65",
+	"J8eufS508LtpuHZDmrPU56V0zim4H1dDCHI6Ngqy9JyXWG3f7jNlJlL7SiVHvQlTkifOy5Gli5PirxEZ",
+	"K55HrhSJdz6bun0uzJtSdXNdT47uMocHviJLVaPELcKOjRRik8RiAOVvlE/MlSYKv2OhwjrolQEp4P5S",
+	"jvwOLjkeNRcIc+vN3v3i096tnVoLSxeS142AFVcckEP+dIi9NBPGFZFTQRJZzHy5hSpnbN/S60SK1CXO",
+	"8tmjgNy1S5yEiAwupyYy6+TrqnHyz5yrq/NUl+Towp3P5efyOR6yzB9OfVUdgQiGGXUAfe93JCx/PlP+",
+	"klPbjLeFjmjHX+GV/4v9rG7DfvWnUNsEvxPnuEGGMxJDmTNVirhVeGTB8QR4ZreZL6srWgDtx9oSO/VL",
+	"7FKiL7qsvWnWg4ra7OFcBVVngGkEz2VQfUU05nHAXpynQcHqsvMRVrNy3CKWsGoM1ggVC8QFsc+G1MZs",
+	"l3J6zi5Nm8boxsgNa1vHyJjApVbpgOPYI1+PByqw2GagL54oKWSpH1U8dKBsu5vYV1lfcOTHalr4cM/5",
+	"d+qo+bJrUq+nMbDz+AzHTzXqhzh/NDlyw0yluomqhXvFBZ4RFUKW6NbWmAmk0cV5fqiWiB7dCP8y5bLR",
+	"F0NR7n65+/8DAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

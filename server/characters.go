@@ -31,7 +31,7 @@ func (h *handlers) CreateCharacter(ctx context.Context, req gen.CreateCharacterR
 	if err != nil {
 		return nil, err
 	}
-	return gen.CreateCharacter201JSONResponse(toCharacter(c)), nil
+	return gen.CreateCharacter201JSONResponse(h.toCharacter(c)), nil
 }
 
 // CreateCharacterBatch answers POST /v1/characters/batch.
@@ -52,7 +52,7 @@ func (h *handlers) CreateCharacterBatch(ctx context.Context, req gen.CreateChara
 	if err != nil {
 		return nil, err
 	}
-	return gen.CreateCharacterBatch201JSONResponse{Items: mapSlice(cs, toCharacter)}, nil
+	return gen.CreateCharacterBatch201JSONResponse{Items: mapSlice(cs, h.toCharacter)}, nil
 }
 
 // GetCharacter answers GET /v1/characters/{character_id}.
@@ -65,7 +65,7 @@ func (h *handlers) GetCharacter(ctx context.Context, req gen.GetCharacterRequest
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetCharacter200JSONResponse(toCharacter(c)), nil
+	return gen.GetCharacter200JSONResponse(h.toCharacter(c)), nil
 }
 
 // ListCharacters answers GET /v1/characters.
@@ -81,7 +81,7 @@ func (h *handlers) ListCharacters(ctx context.Context, req gen.ListCharactersReq
 	}
 	items := make([]gen.Character, len(cs))
 	for i := range cs {
-		items[i] = toCharacter(&cs[i])
+		items[i] = h.toCharacter(&cs[i])
 	}
 	return gen.ListCharacters200JSONResponse{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}, nil
 }
@@ -106,7 +106,7 @@ func (h *handlers) UpdateCharacter(ctx context.Context, req gen.UpdateCharacterR
 	if err != nil {
 		return nil, err
 	}
-	return gen.UpdateCharacter200JSONResponse(toCharacter(c)), nil
+	return gen.UpdateCharacter200JSONResponse(h.toCharacter(c)), nil
 }
 
 // DeleteCharacter answers DELETE /v1/characters/{character_id}.

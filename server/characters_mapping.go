@@ -5,7 +5,7 @@ import (
 	"github.com/troupe-ai/troupe/gen"
 )
 
-func toCharacter(c *domain.Character) gen.Character {
+func (h *handlers) toCharacter(c *domain.Character) gen.Character {
 	meta := c.Metadata
 	if meta == nil {
 		meta = map[string]any{}
@@ -13,7 +13,7 @@ func toCharacter(c *domain.Character) gen.Character {
 	return gen.Character{
 		Id: c.ID, Name: c.Name, Role: c.Role, Archetype: c.Archetype, SkillTier: gen.SkillTier(c.SkillTier),
 		WorldId: optional(c.WorldID), Mood: c.Mood, Personality: c.Personality, CustomLore: c.CustomLore,
-		ActingPrompt: c.ActingPrompt, VoiceId: c.VoiceID, AvatarUrl: optional(c.AvatarURL),
+		ActingPrompt: c.ActingPrompt, VoiceId: c.VoiceID, AvatarUrl: h.avatarURL(c.AvatarFileID),
 		TabooWords: mapSlice(c.TabooWords, identity), Metadata: meta, Seed: c.Seed,
 		Engine: c.Engine, Model: c.Model, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
@@ -40,4 +40,11 @@ func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
 		},
 		MemoryEntries: mapSlice(r.Memory, toMemoryEntry),
 	}
+}
+
+func (h *handlers) avatarURL(fileID string) *string {
+	if fileID == "" || h.cfg.Files == nil {
+		return nil
+	}
+	return ptr(h.cfg.Files.URL(fileID))
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -64,7 +65,8 @@ func errorHandler(log *slog.Logger, bodyLimit func(c echo.Context) int64) echo.H
 		if !ok {
 			status = http.StatusInternalServerError
 		}
-		if status >= 500 && derr.Code != domain.CodeNotImplemented {
+		// A client that went away is not a server failure.
+		if status >= 500 && derr.Code != domain.CodeNotImplemented && !errors.Is(err, context.Canceled) {
 			log.LogAttrs(c.Request().Context(), slog.LevelError, "request failed",
 				slog.String("request_id", requestIDOf(c)), slog.String("code", string(derr.Code)), slog.Any("error", err))
 		}

@@ -134,6 +134,26 @@ func TestStreamedLinesAreModeratedBeforeTheyLeave(t *testing.T) {
 	}
 }
 
+func TestStreamedSafetyWordsNeverLeave(t *testing.T) {
+	engine := newScripted(t, "You m a s t u r b a t e loudly at the moon tonight, friend.")
+	b := setup(t, func(o *setupOptions) { o.text = engine })
+	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester"})
+	var deltas strings.Builder
+	events := streamSpeak(t, b.url, ch.Id)
+	for _, ev := range events {
+		if ev.name == "dialogue.delta" {
+			var d string
+			json.Unmarshal(ev.data["delta"], &d)
+			deltas.WriteString(d)
+		}
+	}
+	var r gen.SpeakResponse
+	json.Unmarshal(events[len(events)-1].data["response"], &r)
+	if strings.Contains(deltas.String(), "m a s") || deltas.String() != r.Text {
+		t.Fatalf("streamed %q, final %q", deltas.String(), r.Text)
+	}
+}
+
 func TestStreamFailureEndsWithAnErrorEvent(t *testing.T) {
 	engine := newScripted(t, "One two three four five six seven.")
 	engine.streamFail = true
@@ -214,7 +234,11 @@ func TestSpeakAndReactRefuseBadInput(t *testing.T) {
 		{"speak", `{"context_messages":[{"speaker":"p"}]}`, []string{"context_messages.0.text"}},
 		{"speak", `{"context_messages":[{"speaker":"","text":"hi"}],"length":"huge","mood":""}`, []string{"context_messages.0.speaker", "length", "mood"}},
 		{"speak", `{"context_messages":[{"speaker":"p","text":"hi"}],"game_context":"` + strings.Repeat("x", 4001) + `"}`, []string{"game_context"}},
+		{"speak", `{"context_messages":[{"speaker":"p","text":" \u0007 "}]}`, []string{"context_messages.0.text"}},
+		{"speak", `{"context_messages":[{"speaker":"p\u0000","text":"hi\u0000there"}],"game_context":"\u202e"}`, []string{"context_messages.0.speaker", "context_messages.0.text", "game_context"}},
 		{"react", `{}`, []string{"last_message"}},
+		{"react", `{"last_message":{"speaker":"p","text":"\u202e"}}`, []string{"last_message.text"}},
+		{"react", `{"last_message":{"speaker":"p","text":"   "}}`, []string{"last_message.text"}},
 		{"react", `{"last_message":{"speaker":"p","text":""},"context":1}`, []string{"context", "last_message.text"}},
 	}
 	for _, c := range cases {

@@ -24,6 +24,8 @@ type Config struct {
 	// CORSOrigins lists the origins browsers may call from; empty allows any (keys are
 	// bearer tokens, never cookies, so no ambient credential rides along).
 	CORSOrigins []string
+	// Files signs the file URLs job results hand out.
+	Files *URLSigner
 }
 
 // Services are the domain services the handlers call.
@@ -31,6 +33,8 @@ type Services struct {
 	Worlds     *domain.WorldService
 	Characters *domain.CharacterService
 	Defaults   *domain.Defaults
+	Jobs       *domain.JobService
+	Secrets    domain.SecretStore
 	System     *domain.SystemService
 }
 

@@ -1,18 +1,24 @@
 package server_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/troupe-ai/troupe/data"
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/domain/worldgen"
 	"github.com/troupe-ai/troupe/gen"
+	"github.com/troupe-ai/troupe/jobs"
 	"github.com/troupe-ai/troupe/local/dialogue"
+	"github.com/troupe-ai/troupe/local/pixelart"
+	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/server/servertest"
 	"github.com/troupe-ai/troupe/store"
@@ -30,7 +36,17 @@ type bundle struct {
 type setupOptions struct {
 	generator    domain.WorldGenerator
 	text         domain.TextModel
+	images       domain.ImageModel
 	maxBodyBytes int64
+	// strictWebhooks keeps the production SSRF policy; by default tests allow loopback
+	// receivers, which is where their httptest servers live.
+	strictWebhooks bool
+	// noWorkers leaves the queue stopped, so jobs stay pending.
+	noWorkers bool
+	// signer, when set, receives the URL signer, so tests can fix its clock.
+	signer **server.URLSigner
+	// jobTTL and cleanupEvery drive the expiry of jobs.
+	jobTTL, cleanupEvery time.Duration
 }
 
 // setup starts the real HTTP stack (middleware, validator, error handler) on an
@@ -79,11 +95,43 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 	if err != nil {
 		t.Fatal(err)
 	}
+	if o.images == nil {
+		o.images = pixelart.New()
+	}
+	files := &server.URLSigner{Key: []byte("test-signing-key"), BaseURL: "http://troupe.test", TTL: time.Hour}
+	if o.signer != nil {
+		*o.signer = files
+	}
+	jobSvc := &domain.JobService{
+		Store: db, Images: o.images, Media: &media.FS{Dir: filepath.Join(t.TempDir(), "media")},
+		Characters: db, Webhooks: jobs.NewWebhooks(!o.strictWebhooks), Secrets: db,
+		WebhookBody: server.JobPayload(files),
+	}
+	queue, err := jobs.New(t.Context(), db, jobSvc, jobs.Options{
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), JobTTL: o.jobTTL, CleanupEvery: o.cleanupEvery,
+		// Webhook retries come at once here; the real schedule spans a day.
+		WebhookBackoff: func(int) time.Duration { return 10 * time.Millisecond },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobSvc.Queue = queue
+	if !o.noWorkers {
+		if err := queue.Start(context.WithoutCancel(t.Context())); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			queue.Stop(ctx)
+		})
+	}
 	h, err := server.New(server.Config{
 		Version:      "test",
 		Keys:         server.NewKeyring(server.DemoKeys),
-		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:       testLogger(t),
 		MaxBodyBytes: o.maxBodyBytes,
+		Files:        files,
 	}, server.Services{
 		Worlds: &domain.WorldService{Store: db, Generator: o.generator},
 		Characters: &domain.CharacterService{
@@ -91,10 +139,21 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 			Models: domain.TextModels{Generation: "gen-model", Dialogue: "dialogue-model", Validation: "validation-model"},
 		},
 		Defaults: defaults,
-		System:   &domain.SystemService{Version: "test", Database: db, DatabaseEngine: string(db.Dialect()), Text: o.text.Status},
+		Jobs:     jobSvc,
+		Secrets:  db,
+		System: &domain.SystemService{Version: "test", Database: db, DatabaseEngine: string(db.Dialect()),
+			Queue: queue.Status, Text: o.text.Status, Image: o.images.Status},
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return h, db
+}
+
+// testLogger discards logs unless TROUPE_TEST_LOG is set.
+func testLogger(t testing.TB) *slog.Logger {
+	if os.Getenv("TROUPE_TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -50,7 +51,11 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 		}
 		return gen.SpeakCharacter200JSONResponse{Body: toSpeakResponse(res)}, nil
 	}
-	// Fail before the stream starts when we can, so a missing character is a plain 404.
+	// Fail before the stream starts when we can, so bad input is a plain 422 and a missing
+	// character a plain 404.
+	if err := domain.ValidateSpeak(in); err != nil {
+		return nil, err
+	}
 	if _, err := h.svc.Characters.Get(ctx, tenant, req.CharacterId); err != nil {
 		return nil, err
 	}
@@ -64,17 +69,27 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 		defer pw.Close()
 		stopBeat := stream.heartbeat(heartbeatInterval)
 		defer stopBeat()
-		res, err := h.svc.Characters.Speak(ctx, tenant, req.CharacterId, in, func(delta string) error {
-			return stream.event("dialogue.delta", map[string]any{"delta": delta})
-		})
-		if err != nil {
+		fail := func(err error) {
 			de := toDomainError(err, h.cfg.MaxBodyBytes)
 			stream.event("error", map[string]any{"error": gen.Error{
 				Code: string(de.Code), Message: de.Message, Details: toDetails(de.Details), RequestId: requestID,
 			}})
-			if de.Code == domain.CodeInternal {
+			if de.Code == domain.CodeInternal && ctx.Err() == nil {
 				h.cfg.Logger.Error("dialogue stream failed", "request_id", requestID, "error", err)
 			}
+		}
+		// Echo's recover covers only the handler's goroutine; a panic here would kill the
+		// server.
+		defer func() {
+			if p := recover(); p != nil {
+				fail(fmt.Errorf("panic: %v", p))
+			}
+		}()
+		res, err := h.svc.Characters.Speak(ctx, tenant, req.CharacterId, in, func(delta string) error {
+			return stream.event("dialogue.delta", map[string]any{"delta": delta})
+		})
+		if err != nil {
+			fail(err)
 			return
 		}
 		stream.event("dialogue.completed", map[string]any{"response": toSpeakResponse(res)})

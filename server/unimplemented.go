@@ -17,31 +17,6 @@ func notImplemented(operation string) error {
 		WithDetails(map[string]any{"operation": operation})
 }
 
-// CreateAvatar answers POST /v1/images/avatar; not implemented yet.
-func (h *handlers) CreateAvatar(ctx context.Context, _ gen.CreateAvatarRequestObject) (gen.CreateAvatarResponseObject, error) {
-	return nil, notImplemented("createAvatar")
-}
-
-// CreateBackground answers POST /v1/images/background; not implemented yet.
-func (h *handlers) CreateBackground(ctx context.Context, _ gen.CreateBackgroundRequestObject) (gen.CreateBackgroundResponseObject, error) {
-	return nil, notImplemented("createBackground")
-}
-
-// ListJobs answers GET /v1/jobs; not implemented yet.
-func (h *handlers) ListJobs(ctx context.Context, _ gen.ListJobsRequestObject) (gen.ListJobsResponseObject, error) {
-	return nil, notImplemented("listJobs")
-}
-
-// GetJob answers GET /v1/jobs/{job_id}; not implemented yet.
-func (h *handlers) GetJob(ctx context.Context, _ gen.GetJobRequestObject) (gen.GetJobResponseObject, error) {
-	return nil, notImplemented("getJob")
-}
-
-// CancelJob answers POST /v1/jobs/{job_id}/cancel; not implemented yet.
-func (h *handlers) CancelJob(ctx context.Context, _ gen.CancelJobRequestObject) (gen.CancelJobResponseObject, error) {
-	return nil, notImplemented("cancelJob")
-}
-
 // CreateTranscription answers POST /v1/voice/stt; not implemented yet.
 func (h *handlers) CreateTranscription(ctx context.Context, _ gen.CreateTranscriptionRequestObject) (gen.CreateTranscriptionResponseObject, error) {
 	return nil, notImplemented("createTranscription")

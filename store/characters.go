@@ -28,7 +28,7 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO characters (`+characterColumns+`)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 				c.ID, c.TenantID, c.Name, c.Role, c.Archetype, c.SkillTier, c.WorldID, c.Mood, c.Personality,
-				c.CustomLore, c.ActingPrompt, c.VoiceID, c.AvatarURL, taboo, meta, c.Seed, c.Engine, c.Model,
+				c.CustomLore, c.ActingPrompt, c.VoiceID, c.AvatarFileID, taboo, meta, c.Seed, c.Engine, c.Model,
 				c.Home, c.WorldName, c.WorldBrief, places, c.MemorySummary, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro()); err != nil {
 				return fmt.Errorf("store: insert character: %w", err)
 			}
@@ -79,7 +79,7 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	res, err := db.write.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
 		custom_lore = ?, voice_id = ?, avatar_url = ?, taboo_words = ?, metadata = ?, updated_at = ?
 		WHERE tenant_id = ? AND id = ?`),
-		c.Name, c.Mood, c.Personality, c.CustomLore, c.VoiceID, c.AvatarURL, taboo, meta, c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
+		c.Name, c.Mood, c.Personality, c.CustomLore, c.VoiceID, c.AvatarFileID, taboo, meta, c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
 	if err != nil {
 		return fmt.Errorf("store: update character: %w", err)
 	}
@@ -123,7 +123,7 @@ func scanCharacter(s scanner) (*domain.Character, error) {
 		createdAt, updatedAt int64
 	)
 	if err := s.Scan(&c.ID, &c.TenantID, &c.Name, &c.Role, &c.Archetype, &c.SkillTier, &c.WorldID, &c.Mood,
-		&c.Personality, &c.CustomLore, &c.ActingPrompt, &c.VoiceID, &c.AvatarURL, &taboo, &meta, &c.Seed,
+		&c.Personality, &c.CustomLore, &c.ActingPrompt, &c.VoiceID, &c.AvatarFileID, &taboo, &meta, &c.Seed,
 		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt); err != nil {
 		return nil, err
 	}
@@ -168,4 +168,14 @@ func (db *DB) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// SetAvatar links an avatar file to the character (the avatar_url column holds the file
+// id; the HTTP layer turns it into a signed URL).
+func (db *DB) SetAvatar(ctx context.Context, tenantID, id, fileID string) error {
+	res, err := db.write.ExecContext(ctx, db.q(`UPDATE characters SET avatar_url = ? WHERE tenant_id = ? AND id = ?`), fileID, tenantID, id)
+	if err != nil {
+		return fmt.Errorf("store: set avatar: %w", err)
+	}
+	return oneRow(res)
 }

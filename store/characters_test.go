@@ -104,8 +104,12 @@ func TestCharactersAndMemory(t *testing.T) {
 				}
 				sum := memoryAt(c, domain.MemorySummary, "summary", base.Add(2*time.Second))
 				sum.Summarized = true
-				if err := db.FoldMemory(ctx, "t4", c.ID, "summary", []string{pending[0].ID, pending[1].ID}, sum); err != nil {
+				if err := db.FoldMemory(ctx, "t4", c.ID, "", "summary", []string{pending[0].ID, pending[1].ID}, sum); err != nil {
 					t.Fatal(err)
+				}
+				sum.ID = domain.NewID(domain.PrefixMemory, base.Add(3*time.Second))
+				if err := db.FoldMemory(ctx, "t4", c.ID, "", "stale", []string{pending[2].ID}, sum); !errors.Is(err, domain.ErrConflict) {
+					t.Fatalf("a fold from a stale summary: %v, want ErrConflict", err)
 				}
 				pending, _ = db.UnsummarizedMemory(ctx, "t4", c.ID)
 				got, _ := db.GetCharacter(ctx, "t4", c.ID)

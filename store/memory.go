@@ -68,20 +68,24 @@ func (db *DB) UnsummarizedMemory(ctx context.Context, tenantID, characterID stri
 
 // FoldMemory sets the running summary, marks the folded entries and stores the summary
 // entry in one transaction.
-func (db *DB) FoldMemory(ctx context.Context, tenantID, characterID, summary string, folded []string, entry domain.MemoryEntry) error {
+func (db *DB) FoldMemory(ctx context.Context, tenantID, characterID, previous, summary string, folded []string, entry domain.MemoryEntry) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET memory_summary = ? WHERE tenant_id = ? AND id = ?`),
-			summary, tenantID, characterID)
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET memory_summary = ? WHERE tenant_id = ? AND id = ? AND memory_summary = ?`),
+			summary, tenantID, characterID, previous)
 		if err != nil {
 			return fmt.Errorf("store: set summary: %w", err)
 		}
 		if err := oneRow(res); err != nil {
-			return err
+			return domain.ErrConflict
 		}
 		for _, id := range folded {
-			if _, err := tx.ExecContext(ctx, db.q(`UPDATE memory_entries SET summarized = 1 WHERE tenant_id = ? AND id = ?`),
-				tenantID, id); err != nil {
+			res, err := tx.ExecContext(ctx, db.q(`UPDATE memory_entries SET summarized = 1 WHERE tenant_id = ? AND id = ? AND summarized = 0`),
+				tenantID, id)
+			if err != nil {
 				return fmt.Errorf("store: mark summarized: %w", err)
+			}
+			if err := oneRow(res); err != nil {
+				return domain.ErrConflict
 			}
 		}
 		return db.insertMemory(ctx, tx, entry)

@@ -43,7 +43,21 @@ type config struct {
 	LLMAPIKey   string `env:"LLM_API_KEY,unset"`
 	LLMModel    string `env:"LLM_MODEL"`
 
+	// ImageEngine picks the image engine: local or fal. Empty chooses fal when FAL_KEY is
+	// set, else local.
+	ImageEngine string `env:"IMAGE_ENGINE"`
+
 	JobTTLHours int `env:"JOB_TTL_HOURS" envDefault:"24"`
+	JobWorkers  int `env:"JOB_WORKERS" envDefault:"4"`
+	// JobTimeout bounds one attempt of a job; JobRescueAfter is when a job whose process
+	// died is run again (0: JobTimeout plus 5 minutes).
+	JobTimeout     time.Duration `env:"JOB_TIMEOUT" envDefault:"5m"`
+	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"0s"`
+	// PublicURL is the address clients reach this server at; file URLs in job results
+	// start with it. Empty means http://localhost:PORT.
+	PublicURL            string        `env:"PUBLIC_URL"`
+	FileURLTTL           time.Duration `env:"FILE_URL_TTL" envDefault:"1h"`
+	AllowPrivateWebhooks bool          `env:"ALLOW_PRIVATE_WEBHOOKS" envDefault:"false"`
 
 	DatabaseURL string `env:"DATABASE_URL,unset"`
 	RedisURL    string `env:"REDIS_URL,unset"`
@@ -85,6 +99,20 @@ func (c config) check() error {
 	default:
 		errs = append(errs, fmt.Errorf("TEXT_ENGINE must be local, fal or openai, got %q", c.TextEngine))
 	}
+	switch c.imageEngine() {
+	case "local", "fal":
+	default:
+		errs = append(errs, fmt.Errorf("IMAGE_ENGINE must be local or fal, got %q", c.ImageEngine))
+	}
+	if c.imageEngine() == "fal" && c.FalKey == "" {
+		errs = append(errs, errors.New("IMAGE_ENGINE=fal needs FAL_KEY"))
+	}
+	if c.JobWorkers < 1 {
+		errs = append(errs, fmt.Errorf("JOB_WORKERS must be at least 1, got %d", c.JobWorkers))
+	}
+	if c.FileURLTTL < time.Minute {
+		errs = append(errs, fmt.Errorf("FILE_URL_TTL must be at least 1m, got %s", c.FileURLTTL))
+	}
 	if c.textEngine() == "fal" && c.FalKey == "" {
 		errs = append(errs, errors.New("TEXT_ENGINE=fal needs FAL_KEY"))
 	}
@@ -92,6 +120,26 @@ func (c config) check() error {
 		errs = append(errs, errors.New("TEXT_ENGINE=openai needs LLM_BASE_URL"))
 	}
 	return errors.Join(errs...)
+}
+
+// imageEngine is the image engine to use: the explicit choice, else fal with a key, else
+// the local pixel-art renderer.
+func (c config) imageEngine() string {
+	switch {
+	case c.ImageEngine != "":
+		return strings.ToLower(c.ImageEngine)
+	case c.FalKey != "":
+		return "fal"
+	default:
+		return "local"
+	}
+}
+
+func (c config) publicURL() string {
+	if c.PublicURL != "" {
+		return strings.TrimSuffix(c.PublicURL, "/")
+	}
+	return fmt.Sprintf("http://localhost:%d", c.Port)
 }
 
 // textEngine is the text engine to use: the explicit choice, else fal with a key, else an

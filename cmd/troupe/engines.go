@@ -4,8 +4,17 @@ import (
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/falclient"
 	"github.com/troupe-ai/troupe/local/dialogue"
+	"github.com/troupe-ai/troupe/local/pixelart"
 	"github.com/troupe-ai/troupe/openaiclient"
 )
+
+// imageModel builds the configured image engine.
+func imageModel(cfg config) domain.ImageModel {
+	if cfg.imageEngine() == "fal" {
+		return falclient.NewImageModel(falclient.New(falclient.Config{Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL}))
+	}
+	return pixelart.New()
+}
 
 // textModel builds the configured text engine and the model names its calls use.
 func textModel(cfg config) (domain.TextModel, domain.TextModels, error) {

@@ -15,12 +15,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 	"time"
 
 	"github.com/troupe-ai/troupe/data"
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/domain/worldgen"
+	"github.com/troupe-ai/troupe/jobs"
+	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/store"
 )
@@ -85,18 +88,41 @@ func serve(ctx context.Context, out *os.File) error {
 	if err != nil {
 		return fmt.Errorf("text engine: %w", err)
 	}
+	images := imageModel(cfg)
+	signingKey, err := db.ServerSecret(ctx, "file_url_signing")
+	if err != nil {
+		return err
+	}
+	files := &server.URLSigner{Key: []byte(signingKey), BaseURL: cfg.publicURL(), TTL: cfg.FileURLTTL}
+	jobSvc := &domain.JobService{
+		Store: db, Images: images, Media: &media.FS{Dir: filepath.Join(cfg.DataDir, "media")},
+		Characters: db, Webhooks: jobs.NewWebhooks(cfg.AllowPrivateWebhooks), Secrets: db,
+		WebhookBody: server.JobPayload(files),
+	}
+	queue, err := jobs.New(ctx, db, jobSvc, jobs.Options{
+		JobTTL: time.Duration(cfg.JobTTLHours) * time.Hour, Workers: cfg.JobWorkers, Logger: log,
+		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.JobRescueAfter, PostgresURL: cfg.DatabaseURL,
+	})
+	if err != nil {
+		return err
+	}
+	jobSvc.Queue = queue
 	handler, err := server.New(server.Config{
 		Version:      version,
 		Keys:         server.NewKeyring(keys),
 		Logger:       log,
 		MaxBodyBytes: cfg.MaxBodyBytes,
 		CORSOrigins:  cfg.CORSAllowOrigins,
+		Files:        files,
 	}, server.Services{
 		Worlds:     &domain.WorldService{Store: db, Generator: gen},
 		Characters: &domain.CharacterService{Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models},
 		Defaults:   defaults,
+		Jobs:       jobSvc,
+		Secrets:    db,
 		System: &domain.SystemService{
-			Version: version, Database: db, DatabaseEngine: string(db.Dialect()), Text: text.Status,
+			Version: version, Database: db, DatabaseEngine: string(db.Dialect()),
+			Queue: queue.Status, Text: text.Status, Image: images.Status,
 		},
 	})
 	if err != nil {
@@ -124,6 +150,11 @@ func serve(ctx context.Context, out *os.File) error {
 		fmt.Fprintf(out, "\n  Troupe is up.  Docs: %s/docs\n  Demo key: demo-key-123   try: curl -H 'Authorization: Bearer demo-key-123' %s/v1/worlds\n\n", base, base)
 	}
 
+	// The queue runs on its own context: it must outlive ctx long enough to let running
+	// jobs finish during shutdown.
+	if err := queue.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("job queue: %w", err)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -134,8 +165,12 @@ func serve(ctx context.Context, out *os.File) error {
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.Shutdown(sctx)
+	if err := queue.Stop(sctx); err != nil {
+		log.Warn("job queue stopped with running jobs canceled; they will be retried", "error", err)
+	}
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err

@@ -2,8 +2,10 @@
 // (reference/fal.md): "Authorization: Key …" on every request, synchronous runs, the queue
 // (submit, then status, result and cancel through the URLs it returns, laid out like
 // fal's: /{owner}/{app}/requests/{id}/status), and SSE streams. Endpoints answer through
-// pluggable handlers; openrouter/router has a deterministic default. Tests inject
-// failures, latency, stalls and broken streams, and read back every request it received.
+// pluggable handlers; openrouter/router and the FLUX endpoints (flux.go) have
+// deterministic defaults, and generated images are served by the fake itself, without a
+// key, like fal's CDN (files.go). Tests inject failures, latency, stalls and broken
+// streams, and read back every request it received.
 //
 // One base URL serves both roles of fal's two hosts: a POST to /{endpoint} is a queue
 // submit when it carries the X-Fal-Queue-Priority header (fal's JS client and falclient
@@ -109,6 +111,9 @@ type Server struct {
 	requests     []Recorded
 	jobs         map[string]*job
 	seq          int
+
+	// media holds the served files and the FLUX knobs (files.go, flux.go).
+	media media
 }
 
 // fault is one injected misbehaviour for the next request to an endpoint.
@@ -137,6 +142,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		streamFaults: map[string][]streamFault{},
 		jobs:         map[string]*job{},
 	}
+	s.registerFlux()
 	for _, opt := range opts {
 		opt(s)
 	}
@@ -238,7 +244,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if !s.wait(r, s.latency) {
 		return
 	}
-	if r.Header.Get("Authorization") != "Key "+s.key {
+	// Files are public, like fal's CDN: no key needed.
+	if rt.kind != KindFile && r.Header.Get("Authorization") != "Key "+s.key {
 		writeJSON(w, http.StatusUnauthorized, map[string]any{"detail": "Unauthorized"}, nil)
 		return
 	}
@@ -269,6 +276,8 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.result(w, rt)
 	case KindCancel:
 		s.cancel(w, rt)
+	case KindFile:
+		s.file(w, r, rt)
 	default:
 		writeJSON(w, http.StatusNotFound, map[string]any{"detail": "Not Found"}, nil)
 	}
@@ -278,6 +287,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 // submits (…/stream for streams), /{owner}/{app}/requests/{id}[/status|/cancel] for the
 // rest. The workflows and comfy namespaces take one more leading segment.
 func (s *Server) route(r *http.Request) route {
+	if rt, ok := fileRoute(r); ok {
+		return rt
+	}
 	segs := strings.Split(strings.Trim(r.URL.Path, "/"), "/")
 	n := 2
 	if segs[0] == "workflows" || segs[0] == "comfy" {

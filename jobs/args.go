@@ -1,0 +1,23 @@
+package jobs
+
+// ImageArgs runs an image job (avatar or background).
+type ImageArgs struct {
+	JobID string `json:"job_id"`
+}
+
+// Kind implements river.JobArgs.
+func (ImageArgs) Kind() string { return "troupe.image" }
+
+// WebhookArgs delivers a job's webhook after it ended.
+type WebhookArgs struct {
+	JobID string `json:"job_id"`
+}
+
+// Kind implements river.JobArgs.
+func (WebhookArgs) Kind() string { return "troupe.webhook" }
+
+// CleanupArgs deletes expired jobs and their media.
+type CleanupArgs struct{}
+
+// Kind implements river.JobArgs.
+func (CleanupArgs) Kind() string { return "troupe.cleanup" }

@@ -1,0 +1,169 @@
+package jobs_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/jobs"
+	"github.com/troupe-ai/troupe/media"
+	"github.com/troupe-ai/troupe/store"
+)
+
+// instantImages is an image engine that answers at once, so the benchmark measures the
+// queue and the store, not rendering.
+type instantImages struct{}
+
+func (instantImages) Generate(_ context.Context, r domain.ImageRequest) (domain.ImageResult, error) {
+	return domain.ImageResult{Data: []byte("\x89PNG fake"), ContentType: "image/png", Width: r.Width, Height: r.Height, Seed: r.Seed, Engine: "bench", Model: "instant", Style: r.Style}, nil
+}
+
+func (instantImages) Status(context.Context) domain.DependencyHealth {
+	return domain.DependencyHealth{Status: domain.StatusOK, Engine: "bench"}
+}
+
+type noWebhooks struct{}
+
+func (noWebhooks) CheckURL(context.Context, string) error { return nil }
+func (noWebhooks) Deliver(context.Context, string, string, string, []byte) domain.DeliveryOutcome {
+	return domain.DeliveryOutcome{}
+}
+
+// BenchmarkJobThroughput submits 200 image jobs as fast as it can and waits until all have
+// completed, on SQLite and (when reachable) PostgreSQL. It reports jobs/s from the first
+// submit to the last completion, and the queue latency (created → started) p50 and p99.
+func BenchmarkJobThroughput(b *testing.B) {
+	backends := map[string]store.Options{"sqlite": {SQLitePath: filepath.Join(b.TempDir(), "bench.db")}}
+	if url := postgresSchema(b); url != "" {
+		backends["postgres"] = store.Options{URL: url}
+	}
+	for name, opt := range backends {
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			db, err := store.Open(ctx, opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			svc := &domain.JobService{Store: db, Images: instantImages{}, Media: &media.FS{Dir: b.TempDir()}, Characters: db, Webhooks: noWebhooks{}, Secrets: db}
+			q, err := jobs.New(ctx, db, svc, jobs.Options{Workers: 8, PostgresURL: opt.URL})
+			if err != nil {
+				b.Fatal(err)
+			}
+			svc.Queue = q
+			if err := q.Start(ctx); err != nil {
+				b.Fatal(err)
+			}
+			defer q.Stop(ctx)
+			const n = 200
+			var rates []float64
+			var lat []time.Duration
+			for b.Loop() {
+				start := time.Now()
+				ids := make([]string, n)
+				for i := range ids {
+					j, err := svc.SubmitImage(ctx, "tenant_bench", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: int64(i)}, "", "")
+					if err != nil {
+						b.Fatal(err)
+					}
+					ids[i] = j.ID
+				}
+				for _, id := range ids {
+					for {
+						j, err := db.GetJob(ctx, "tenant_bench", id)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if j.Status == domain.JobCompleted {
+							lat = append(lat, j.StartedAt.Sub(j.CreatedAt))
+							break
+						}
+						time.Sleep(2 * time.Millisecond)
+					}
+				}
+				rates = append(rates, n/time.Since(start).Seconds())
+			}
+			slices.Sort(rates)
+			slices.Sort(lat)
+			b.ReportMetric(rates[len(rates)/2], "jobs/s")
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-queue-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-queue-ms")
+		})
+	}
+}
+
+// BenchmarkJobLatencyIdle submits one job at a time to an idle queue and reports how long
+// it waited to start (created → started), p50 and p99, on SQLite and PostgreSQL.
+func BenchmarkJobLatencyIdle(b *testing.B) {
+	backends := map[string]store.Options{"sqlite": {SQLitePath: filepath.Join(b.TempDir(), "bench.db")}}
+	if url := postgresSchema(b); url != "" {
+		backends["postgres"] = store.Options{URL: url}
+	}
+	for name, opt := range backends {
+		b.Run(name, func(b *testing.B) {
+			ctx := context.Background()
+			db, err := store.Open(ctx, opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			svc := &domain.JobService{Store: db, Images: instantImages{}, Media: &media.FS{Dir: b.TempDir()}, Characters: db, Webhooks: noWebhooks{}, Secrets: db}
+			q, err := jobs.New(ctx, db, svc, jobs.Options{Workers: 8, PostgresURL: opt.URL})
+			if err != nil {
+				b.Fatal(err)
+			}
+			svc.Queue = q
+			if err := q.Start(ctx); err != nil {
+				b.Fatal(err)
+			}
+			defer q.Stop(ctx)
+			var lat []time.Duration
+			for b.Loop() {
+				j, err := svc.SubmitImage(ctx, "tenant_bench", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: 1}, "", "")
+				if err != nil {
+					b.Fatal(err)
+				}
+				for {
+					got, err := db.GetJob(ctx, "tenant_bench", j.ID)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if got.Status == domain.JobCompleted {
+						lat = append(lat, got.StartedAt.Sub(got.CreatedAt))
+						break
+					}
+					time.Sleep(time.Millisecond)
+				}
+			}
+			slices.Sort(lat)
+			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-queue-ms")
+			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-queue-ms")
+		})
+	}
+}
+
+func postgresSchema(b *testing.B) string {
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	admin, err := sql.Open("pgx", base)
+	if err != nil || admin.Ping() != nil {
+		b.Log("PostgreSQL not reachable: its case is skipped")
+		return ""
+	}
+	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
+	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); admin.Close() })
+	return base + "&search_path=" + schema
+}

@@ -1,0 +1,110 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/gen"
+)
+
+// GetJob answers GET /v1/jobs/{job_id}.
+func (h *handlers) GetJob(ctx context.Context, req gen.GetJobRequestObject) (gen.GetJobResponseObject, error) {
+	tenant, err := domain.TenantFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	j, err := h.svc.Jobs.Get(ctx, tenant, req.JobId)
+	if err != nil {
+		return nil, err
+	}
+	return gen.GetJob200JSONResponse(h.toJob(j)), nil
+}
+
+// ListJobs answers GET /v1/jobs.
+func (h *handlers) ListJobs(ctx context.Context, req gen.ListJobsRequestObject) (gen.ListJobsResponseObject, error) {
+	tenant, err := domain.TenantFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	page := domain.PageOf(req.Params.Limit, req.Params.Offset)
+	var f domain.JobFilter
+	if req.Params.Type != nil {
+		f.Type = domain.JobType(*req.Params.Type)
+	}
+	if req.Params.Status != nil {
+		f.Status = domain.JobStatus(*req.Params.Status)
+	}
+	jobs, total, err := h.svc.Jobs.List(ctx, tenant, f, page)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]gen.JobStatusResponse, len(jobs))
+	for i := range jobs {
+		items[i] = h.toJob(&jobs[i])
+	}
+	return gen.ListJobs200JSONResponse{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}, nil
+}
+
+// CancelJob answers POST /v1/jobs/{job_id}/cancel.
+func (h *handlers) CancelJob(ctx context.Context, req gen.CancelJobRequestObject) (gen.CancelJobResponseObject, error) {
+	tenant, err := domain.TenantFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	j, err := h.svc.Jobs.Cancel(ctx, tenant, req.JobId)
+	if err != nil {
+		return nil, err
+	}
+	return gen.CancelJob200JSONResponse(h.toJob(j)), nil
+}
+
+// GetWebhookSecret answers GET /v1/webhooks/secret.
+func (h *handlers) GetWebhookSecret(ctx context.Context, _ gen.GetWebhookSecretRequestObject) (gen.GetWebhookSecretResponseObject, error) {
+	tenant, err := domain.TenantFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	secret, err := h.svc.Secrets.WebhookSecret(ctx, tenant)
+	if err != nil {
+		return nil, err
+	}
+	return gen.GetWebhookSecret200JSONResponse{Secret: secret}, nil
+}
+
+// toJob maps a job to its API shape; result files become signed URLs, fresh on every read.
+func (h *handlers) toJob(j *domain.Job) gen.JobStatusResponse {
+	out := gen.JobStatusResponse{
+		JobId: j.ID, Type: gen.JobType(j.Type), Status: gen.JobStatus(j.Status), Attempts: j.Attempts,
+		CreatedAt: j.CreatedAt, StartedAt: j.StartedAt, CompletedAt: j.CompletedAt,
+	}
+	if r := j.Result; r != nil {
+		var res gen.JobResult
+		_ = res.FromImageJobResult(gen.ImageJobResult{
+			ImageUrl: h.cfg.Files.URL(r.FileID), SeedUsed: r.SeedUsed, Width: r.Width, Height: r.Height,
+			InferenceTimeMs: r.InferenceMs, Engine: r.Engine, Model: r.Model, Style: r.Style,
+		})
+		out.Result = &res
+	}
+	if e := j.Error; e != nil {
+		out.Error = &gen.Error{Code: string(e.Code), Message: e.Message, Details: toDetails(e.Details), RequestId: j.ID}
+	}
+	if j.WebhookURL != "" {
+		wh := gen.JobWebhook{Url: j.WebhookURL, Deliveries: []gen.WebhookDelivery{}}
+		for _, d := range j.Deliveries {
+			delivery := gen.WebhookDelivery{Attempt: d.Attempt, StatusCode: d.StatusCode, At: d.At,
+				DurationMs: float64(d.Duration.Microseconds()) / 1000, Error: optional(d.Error)}
+			wh.Deliveries = append(wh.Deliveries, delivery)
+			wh.Delivered = wh.Delivered || d.Error == "" && d.StatusCode >= 200 && d.StatusCode < 300
+		}
+		out.Webhook = &wh
+	}
+	return out
+}
+
+// JobPayload renders a job as its webhook body: the same resource GET /v1/jobs/{id}
+// answers with.
+func JobPayload(files *URLSigner) func(*domain.Job) ([]byte, error) {
+	h := &handlers{cfg: Config{Files: files}}
+	return func(j *domain.Job) ([]byte, error) { return json.Marshal(h.toJob(j)) }
+}
