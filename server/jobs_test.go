@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image/png"
 	"io"
@@ -15,9 +16,11 @@ import (
 
 	standardwebhooks "github.com/standard-webhooks/standard-webhooks/libraries/go"
 
+	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/falclient"
 	"github.com/troupe-ai/troupe/falclient/faltest"
 	"github.com/troupe-ai/troupe/gen"
+	"github.com/troupe-ai/troupe/local/pixelart"
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/server/servertest"
 )
@@ -440,4 +443,47 @@ func TestAvatarJobOnFal(t *testing.T) {
 			t.Fatalf("job %+v", j)
 		}
 	})
+}
+
+// blockingImages holds every Generate until release is closed, so a test can act while a
+// job is processing.
+type blockingImages struct {
+	started chan struct{}
+	release chan struct{}
+}
+
+func (b *blockingImages) Generate(ctx context.Context, r domain.ImageRequest) (domain.ImageResult, error) {
+	b.started <- struct{}{}
+	select {
+	case <-b.release:
+	case <-ctx.Done():
+		return domain.ImageResult{}, ctx.Err()
+	}
+	return pixelart.New().Generate(ctx, r)
+}
+
+func (b *blockingImages) Status(context.Context) domain.DependencyHealth {
+	return domain.DependencyHealth{Status: domain.StatusOK, Engine: "blocking"}
+}
+
+func TestCancelWhileProcessing(t *testing.T) {
+	engine := &blockingImages{started: make(chan struct{}, 1), release: make(chan struct{})}
+	b := setup(t, func(o *setupOptions) { o.images = engine })
+	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a ranger"})
+	<-engine.started
+	got, _ := b.demo.GetJobWithResponse(t.Context(), av.JSON202.JobId)
+	if got.JSON200.Status != gen.Processing || got.JSON200.Attempts != 1 || got.JSON200.StartedAt == nil {
+		t.Fatalf("running job %+v", *got.JSON200)
+	}
+	res, err := b.demo.CancelJobWithResponse(t.Context(), av.JSON202.JobId)
+	if err != nil || res.JSON200 == nil || res.JSON200.Status != gen.Canceled {
+		t.Fatalf("cancel: %v %s", err, res.Body)
+	}
+	close(engine.release)
+	// The work that was running ends without touching the canceled job.
+	time.Sleep(200 * time.Millisecond)
+	after, _ := b.demo.GetJobWithResponse(t.Context(), av.JSON202.JobId)
+	if after.JSON200.Status != gen.Canceled || after.JSON200.Result != nil {
+		t.Fatalf("a canceled job changed: %+v", *after.JSON200)
+	}
 }

@@ -125,9 +125,6 @@ func chooseTraits(req domain.ImageRequest, seed uint64, tn tone) traits {
 				weights = []int{30, 30, 14, 12, 8, 6}
 			}
 			t.skin = skinHuman[r.pick(weights...)].c
-			if kind == "human" && r.chance(5) {
-				t.skin = []rgb{skinOrc, skinBlue, skinDrow}[r.intn(3)]
-			}
 		}
 	} else if kind == "metal" {
 		t.metalSkin = true
@@ -307,7 +304,7 @@ func chooseTraits(req domain.ImageRequest, seed uint64, tn tone) traits {
 	case t.robot:
 		t.head = wearNone
 	default:
-		t.head = []headwear{wearNone, wearHood, wearCap, wearHelmet, wearWizard}[r.pick(66, 12, 11, 6, 5)]
+		t.head = []headwear{wearNone, wearHood, wearCap, wearHelmet, wearWizard}[r.pick(70, 12, 12, 3, 3)]
 	}
 	t.plume = t.head == wearHelmet && (w.any(kwPlume...) || w.any("knight", "paladin", "templar", "crusader", "centurion") && r.chance(60))
 

@@ -306,6 +306,12 @@ func (s *scene) disc() {
 	if s.tod == night {
 		lit, dark := s.grade(hex(0xf2eed8)), s.grade(hex(0xc8c4b0))
 		crescent := r.chance(50)
+		// A full moon gets a few craters: small darker discs at seeded spots.
+		type crater struct{ x, y, r int }
+		var craters []crater
+		for range 3 {
+			craters = append(craters, crater{r.between(-rr/2, rr/2), r.between(-rr/2, rr/2), max(1, rr/4)})
+		}
 		for y := -rr; y <= rr; y++ {
 			for x := -rr; x <= rr; x++ {
 				if x*x+y*y > rr*rr {
@@ -316,8 +322,10 @@ func (s *scene) disc() {
 					continue
 				}
 				c := lit
-				if !crescent && hash2(s.seed^0x5eed, x/max(1, rr/3), y/max(1, rr/3))%5 == 0 {
-					c = dark
+				for _, k := range craters {
+					if dx, dy := x-k.x, y-k.y; !crescent && dx*dx+dy*dy <= k.r*k.r {
+						c = dark
+					}
 				}
 				s.put(s.sunX+x, s.sunY+y, c, 0)
 			}

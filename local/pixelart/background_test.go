@@ -43,6 +43,17 @@ func TestSceneFor(t *testing.T) {
 			t.Errorf("sceneFor(%q) = %q, want %q", tt.prompt, got, tt.want)
 		}
 	}
+	// Every keyword in the table selects its own scene, alone and inside a sentence.
+	for _, s := range sceneKeywords {
+		for _, w := range s.words {
+			if got := sceneFor(w); got != s.scene {
+				t.Errorf("sceneFor(%q) = %q, want %q", w, got, s.scene)
+			}
+			if got := sceneFor("A painting of the " + w + ", very detailed."); got != s.scene {
+				t.Errorf("sceneFor(… %q …) = %q, want %q", w, got, s.scene)
+			}
+		}
+	}
 }
 
 // skyLuma is the mean brightness of the top quarter of a background.

@@ -47,3 +47,45 @@ func TestDebugOne(t *testing.T) {
 	t.Logf("%s %d bytes %v", res.Style, len(res.Data), res.InferenceTime)
 	os.WriteFile(os.Getenv("PA_OUT"), data, 0o644)
 }
+
+func TestDebugSheet(t *testing.T) {
+	p := os.Getenv("PA_SHEET")
+	if p == "" {
+		t.Skip()
+	}
+	var imgs []image.Image
+	for i, pr := range splitBar(p) {
+		req := domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: pr, WorldTone: os.Getenv("PA_TONE"), Style: os.Getenv("PA_STYLE"), Width: 256, Height: 256, Seed: int64(i)}
+		imgs = append(imgs, writeSample(t, New(), req, ""))
+	}
+	writeSheet(t, os.Getenv("PA_OUT"), imgs, 4)
+}
+
+func splitBar(s string) []string {
+	var out []string
+	start := 0
+	for i := range len(s) {
+		if s[i] == '|' {
+			out = append(out, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(out, s[start:])
+}
+
+func TestDebugSizes(t *testing.T) {
+	if os.Getenv("PA_SIZES") == "" {
+		t.Skip()
+	}
+	for _, st := range []string{"pixel_art", "anime", "painterly", "realistic"} {
+		a := avatar("a grizzled dwarf", 7)
+		a.Style = st
+		b := background("a village at dusk", 3)
+		b.Style = st
+		ra, rb := generate(t, a), generate(t, b)
+		t.Logf("%-10s avatar %6d B %T %v | bg %7d B %T %v", st, len(ra.Data), decode(t, ra.Data), ra.InferenceTime, len(rb.Data), decode(t, rb.Data), rb.InferenceTime)
+		b.Width, b.Height = 2048, 2048
+		rb = generate(t, b)
+		t.Logf("%-10s bg 2048² %7d B %v", st, len(rb.Data), rb.InferenceTime)
+	}
+}

@@ -166,8 +166,15 @@ func drawMask(t *traits, grid int, bigEyes bool, seed uint64) *sprite {
 	// Face.
 	drawFace(sp, t, l, bigEyes)
 
-	// Hair on the head, then whatever is worn over it.
+	// Hair on the head, then whatever is worn over it. Pointed ears poke out through
+	// the hair, so they are laid again on top of it.
 	drawHair(sp, t, l, r)
+	switch t.ears {
+	case earPointed:
+		sp.paint(mEar, minus(tri(centre-hrx+U, earY-2*U, centre-hrx+U, earY+3*U, centre-hrx-4*U, earY-6*U), head))
+	case earLong:
+		sp.paint(mEar, minus(tri(centre-hrx+U, earY-2*U, centre-hrx+U, earY+3*U, centre-hrx-8*U, earY-3*U), head))
+	}
 	drawHeadwear(sp, t, l, r)
 	if t.horns {
 		for i := range 6 {
@@ -302,13 +309,11 @@ func drawFacialHair(sp *sprite, t *traits, l layout, head shape, r *rng) {
 func drawFace(sp *sprite, t *traits, l layout, bigEyes bool) {
 	ec, er, ew := l.eyeCol, l.eyeRow, l.eyeW
 	if t.metalSkin && t.robot {
+		// Robots: a visor of glowing eyes, a speaker grille for a mouth, a panel seam.
+		sp.paint(mGrille, cell(ec-1, er-1, ew+2, 4))
 		sp.paint(mGlow, cell(ec, er, ew, 2))
-		for i := range 3 {
-			sp.paint(mGrille, cell(32-3, l.mouthRow-1+i*1, 3, 1))
-			if i%2 == 1 {
-				sp.paint(mArmor, cell(32-3, l.mouthRow-1+i, 3, 1))
-			}
-		}
+		sp.paint(mGrille, cell(29, l.mouthRow-1, 3, 3))
+		sp.paint(mEyeWhite, cell(30, l.mouthRow-1, 1, 3))
 		sp.paint(mGrille, box((32-9)*U, (er-6)*U, centre, (er-5)*U))
 		return
 	}
@@ -432,19 +437,22 @@ func drawHair(sp *sprite, t *traits, l layout, r *rng) {
 		if !in || y >= hairline(abs(x-centre)) {
 			return false, 0, 0
 		}
-		return true, nx + strand[clamp(x/U, 0, design-1)] - 25, ny
+		// Streaks run diagonally out from the parting, as combed hair does.
+		return true, nx + strand[clamp(x/U+y/(2*U), 0, design-1)] - 25, ny
 	})
 	switch t.hair {
 	case hairSpiky:
 		if t.head != wearNone && t.head != wearCrown {
 			break
 		}
-		// Spikes across the crown, tallest in the middle, leaning outwards.
+		// Spikes across the crown, tallest in the middle, leaning outwards, each rooted
+		// on the cap's own outline.
 		for i := range 4 {
-			x := centre - U - i*3*U - i*U/2
-			base := hy - hry + 2*U + i*i*U/2
+			x := centre - U/2 - i*3*U
+			dx := x - centre
+			root := hy - U - capRY*isqrt(max(0, 1000000-(dx*1000/capRX)*(dx*1000/capRX)))/1000 + 2*U
 			h := r.between(4, 6)*U - i*U/2
-			sp.paint(mHair, tri(x-2*U-U/2, base+2*U, x+2*U, base+2*U, x-i*U-U/2, base-h))
+			sp.paint(mHair, tri(x-2*U, root, x+2*U, root, x-i*U-U/2, root-h-2*U))
 		}
 	case hairBraids:
 		if t.head == wearHood {
@@ -522,10 +530,12 @@ func drawHeadwear(sp *sprite, t *traits, l layout, r *rng) {
 		}
 		sp.paint(mGem, box(centre-U, band+U, centre+U, band+2*U))
 	case wearCap:
+		// A flat cap: a crown wider than the head, a band, and a short peak catching the
+		// light over the brow.
 		brim := top + 5*U
-		sp.paint(mHat, clip(ellipse(centre, hy-U, hrx+U+U/2, hry+U+U/2), 0, brim))
-		sp.paint(mTrim, clip(ellipse(centre, hy-U, hrx+U+U/2, hry+U+U/2), brim-U-U/2, brim))
-		sp.paint(mHat, tilt(clip(ellipse(centre, brim, hrx, 2*U), brim, brim+2*U), 0, 70))
+		sp.paint(mHat, clip(ellipse(centre, brim-U, hrx+2*U+U/2, 7*U), 0, brim))
+		sp.paint(mTrim, clip(ellipse(centre, brim-U, hrx+2*U+U/2, 7*U), brim-U-U/2, brim))
+		sp.paint(mHat, tilt(clip(ellipse(centre, brim, hrx+U/2, 2*U), brim, brim+2*U), 0, -70))
 	}
 }
 

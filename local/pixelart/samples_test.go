@@ -79,6 +79,16 @@ func TestWriteSamples(t *testing.T) {
 		scenes = append(scenes, writeSample(t, e, req, ""))
 	}
 	writeSheet(t, filepath.Join(dir, "sheet_backgrounds_variety.png"), scenes, 2)
+	// Every scene at every time of day, in the default tone.
+	var times []image.Image
+	for i, scene := range []string{"mountains", "forest", "town", "dungeon", "coast", "desert", "meadow"} {
+		for j, tm := range []string{"dawn", "noon", "dusk", "night"} {
+			req := domain.ImageRequest{Kind: domain.ImageBackground, Prompt: scene + " at " + tm, WorldTone: "dark fantasy medieval",
+				Style: domain.StylePixelArt, Width: 448, Height: 256, Seed: int64(i*4 + j)}
+			times = append(times, writeSample(t, e, req, ""))
+		}
+	}
+	writeSheet(t, filepath.Join(dir, "sheet_backgrounds_times.png"), times, 4)
 }
 
 func writeSample(t *testing.T, e *Engine, req domain.ImageRequest, path string) image.Image {

@@ -93,18 +93,20 @@ func upscale(c *canvas, w, h, k int, f filter) image.Image {
 }
 
 // ditherPick maps an output pixel to the native pixel the dithered filter shows there.
-// The dither pattern is laid out in blocks of about k/4 output pixels, so brush marks
-// grow with the enlargement instead of turning into fine noise.
+// Its thresholds are hashed per brush stroke, a short slanted dash about k/3 output
+// pixels thick, rather than an ordered pattern: neighbouring colours interleave in
+// strokes, which reads as paint rather than as a screen.
 func ditherPick(x, y, ox, oy, k, w, h int) (int, int) {
 	fx := ((x+ox)*256+128)/k - 128
 	fy := ((y+oy)*256+128)/k - 128
-	b := max(1, k/4)
-	t := dither4(x/b, y/b)
+	b := max(1, k/3)
+	row := y / b
+	stroke := hash2(0x9a17e5, (x+row*b/2)/(3*b), row)
 	nx, ny := fx>>8, fy>>8
-	if fx&255 > t {
+	if fx&255 > int(stroke&255) {
 		nx++
 	}
-	if fy&255 > dither4(y/b+1, x/b+2) {
+	if fy&255 > int(stroke>>8&255) {
 		ny++
 	}
 	return clamp(nx, 0, w-1), clamp(ny, 0, h-1)

@@ -14,14 +14,43 @@ func (s *scene) fill(tops []int, id uint8, fn func(x, y, top int) rgb) {
 
 // rock is a lit/shadowed pair of colours with a fog colour the layer fades into lower
 // down, all finished for the picture.
-type rock struct{ lit, shade, fog rgb }
+type rock struct{ lit, mid, shade, fog rgb }
 
 func (s *scene) rockOf(c rgb, haze int) rock {
 	return rock{
 		lit:   s.land(mix(c, hex(0xfff0d0), 40), haze),
+		mid:   s.land(mix(scale(c, 220), hex(0x2a2050), 20), haze),
 		shade: s.land(mix(scale(c, 170), hex(0x2a2050), 50), haze),
 		fog:   s.land(c, min(256, haze+110)),
 	}
+}
+
+// hill fills a rolling silhouette: a lit rim, lit and shaded slopes just under the
+// outline, and the body below in its middle colour, darkening with depth. Slope shading
+// all the way down suits crags, not soft hills and dunes.
+func (s *scene) hill(tops []int, id uint8, rk rock, capRows int, ripple bool) {
+	lit := shading(tops, s.h/30+1)
+	deep := mix(rk.mid, rk.shade, 128)
+	if !ripple {
+		// Grassy hills shade softly: their far slopes are only a step darker.
+		rk.shade = mix(rk.mid, rk.shade, 100)
+	}
+	s.fill(tops, id, func(x, y, top int) rgb {
+		d := y - top
+		switch {
+		case d == 0:
+			return rk.lit
+		case d < capRows+int(hash2(s.seed, x, int(id))%2):
+			if litAt(lit, x, d) {
+				if ripple && d%4 == 3 && (x+y)%5 != 0 {
+					return rk.mid
+				}
+				return rk.lit
+			}
+			return rk.shade
+		}
+		return s.ramp(rk.mid, deep, d-capRows, s.h/4, x, y)
+	})
 }
 
 // layer fills a silhouette with slope-lit colours, fading into fog towards the bottom
@@ -132,7 +161,7 @@ func (s *scene) mountains() {
 	}
 	// Wooded foothills, then a grassy foreground.
 	hills := s.heights("hills", h*86/100, h*12/100, h*45/100, 4, false)
-	s.layer(hills, 4, s.rockOf(hex(0x3e6a44), 30), 0)
+	s.hill(hills, 4, s.rockOf(hex(0x3e6a44), 30), h/24, false)
 	dark, lit, trunk := s.land(hex(0x1e3e2c), 30), s.land(hex(0x3a6a44), 30), s.land(hex(0x3a2a20), 30)
 	for x := -4; x < s.w+4; x += max(2, h/40) + r.intn(max(1, h/30)) {
 		if r.chance(55) {
@@ -167,7 +196,7 @@ func (s *scene) forest() {
 	h := s.h
 	r := derive(s.seed, "forest")
 	far := s.heights("far", h*60/100, h*16/100, h*50/100, 4, false)
-	s.layer(far, 2, s.rockOf(hex(0x4a6a78), 140), 0)
+	s.hill(far, 2, s.rockOf(hex(0x4a6a78), 140), h/30, false)
 	trunk := hex(0x3a2a22)
 	for row := range 3 {
 		haze := []int{120, 60, 0}[row]
@@ -212,7 +241,7 @@ func (s *scene) plains() {
 	trunk := hex(0x4a3224)
 	for i, l := range hills {
 		tops := s.heights("hill"+string(rune('0'+i)), l.base, l.amp, h*70/100, 3, false)
-		s.layer(tops, uint8(3+i), s.rockOf(l.c, l.haze), 0)
+		s.hill(tops, uint8(3+i), s.rockOf(l.c, l.haze), h/30, false)
 		leaf := []rgb{hex(0x2e6a34), hex(0x3a7e3a)}[i]
 		dark, mid, lit := s.land(scale(leaf, 180), l.haze), s.land(leaf, l.haze), s.land(mix(leaf, hex(0xd0f090), 80), l.haze)
 		tr := s.land(trunk, l.haze)
@@ -262,18 +291,9 @@ func (s *scene) desert() {
 		{h * 98 / 100, h * 14 / 100, 0, hex(0xeab87c)},
 	} {
 		tops := s.heights("dune"+string(rune('0'+i)), l.base, l.amp, h*60/100, 2, true)
-		rk := rock{lit: s.land(mix(l.c, hex(0xfff0c0), 50), l.haze), shade: s.land(mix(scale(l.c, 190), hex(0x8a4a5a), 60), l.haze)}
-		ripple := s.land(scale(l.c, 220), l.haze)
-		sh := shading(tops, h/30+1)
-		s.fill(tops, uint8(4+i), func(x, y, top int) rgb {
-			if litAt(sh, x, y-top) {
-				if i == 2 && (y-top)%5 == 4 && (x+y)%7 != 0 {
-					return ripple
-				}
-				return rk.lit
-			}
-			return rk.shade
-		})
+		rk := rock{lit: s.land(mix(l.c, hex(0xfff0c0), 50), l.haze), mid: s.land(l.c, l.haze),
+			shade: s.land(mix(scale(l.c, 190), hex(0x8a4a5a), 60), l.haze)}
+		s.hill(tops, uint8(4+i), rk, h*(3+2*i)/100, i == 2)
 		if i == 1 {
 			// Saguaros on the middle dunes.
 			dark, lit := s.land(hex(0x3a6a3a), 20), s.land(hex(0x6a9a50), 20)
@@ -467,7 +487,7 @@ func (s *scene) town() {
 	h := s.h
 	r := derive(s.seed, "town")
 	far := s.heights("far", h*58/100, h*16/100, h*45/100, 4, false)
-	s.layer(far, 2, s.rockOf(hex(0x5a7a80), 140), 0)
+	s.hill(far, 2, s.rockOf(hex(0x5a7a80), 140), h/30, false)
 	if s.tn.neon || s.kw.any("skyline", "skyscraper", "skyscrapers", "cyberpunk", "futuristic", "megacity", "metropolis", "neon") {
 		s.skyline(r)
 		return
@@ -723,7 +743,7 @@ func (s *scene) dungeon() {
 		stone = hex(0x6a5a4a)
 	}
 	glow := s.tn.glow
-	dark := s.grade(mix(scale(stone, 70), hex(0x0a0814), 120))
+	dark := s.grade(mix(scale(stone, 110), hex(0x0a0814), 100))
 	// Torches flank the archway in pairs out to the edges; everything is lit by its
 	// distance from them.
 	torchY := h * 40 / 100
@@ -745,7 +765,7 @@ func (s *scene) dungeon() {
 		return best
 	}
 	litStone := s.grade(mix(stone, glow, 70))
-	mortar := s.grade(scale(stone, 110))
+	mortar := s.grade(hex(0x06040a))
 	bh := max(3, h/14)
 	bw := bh * 2
 	floorY := h * 76 / 100
@@ -759,7 +779,7 @@ func (s *scene) dungeon() {
 			c := mix(dark, litStone, s.step(lightAt(x, y), 256, x, y))
 			switch {
 			case y%bh == 0 || (x+off)%bw == 0:
-				c = mix(c, mortar, 160)
+				c = mix(c, mortar, 110)
 			case hv%11 == 0:
 				c = mix(c, s.grade(hex(0x3a5a3a)), 70) // moss
 			default:
@@ -779,7 +799,7 @@ func (s *scene) dungeon() {
 			rowLine := (y - floorY) * (y - floorY) * 16 / max(1, (h-floorY)*(h-floorY))
 			prevLine := (y - 1 - floorY) * (y - 1 - floorY) * 16 / max(1, (h-floorY)*(h-floorY))
 			if (u+10000*bw)%(bw*2) < max(1, bw*2*2/max(1, depth)) || rowLine != prevLine {
-				c = mix(c, mortar, 150)
+				c = mix(c, mortar, 110)
 			}
 			s.put(x, y, c, 3)
 		}

@@ -113,7 +113,7 @@ func onSkin(m material) bool {
 func shadeSprite(c *canvas, sp *sprite, t *traits, lk look, tn tone, ox, oy int) {
 	p := paletteFor(t, lk, tn)
 	eye := lk.finish(scale(t.eyeCol, 210))
-	n, s := sp.n, sp.s
+	n := sp.n
 	for py := range n {
 		for px := range n {
 			i := py*n + px
@@ -137,7 +137,6 @@ func shadeSprite(c *canvas, sp *sprite, t *traits, lk look, tn tone, ox, oy int)
 			default:
 				col = sp.featureColour(&p, lk, m, px, py, eye)
 			}
-			_ = s
 			c.set(ox+px, oy+py, col)
 		}
 	}
@@ -280,11 +279,12 @@ func (sp *sprite) featureColour(p *avatarPalette, lk look, m material, x, y int,
 	case mScar:
 		return lk.finish(mix(p.skin[1], hex(0xa04850), 110))
 	case mStubble:
+		// A shadow of beard: a faint tint with a sparse speckle of darker hair.
 		skin := sp.bodyColour(p, lk, mSkin, x, y)
-		if (x+y)&1 == 0 {
-			return mix(skin, p.hair[1], 120)
+		if x&1 == 0 && y&1 == 0 {
+			return mix(skin, p.hair[1], 110)
 		}
-		return mix(skin, p.hair[1], 40)
+		return mix(skin, p.hair[1], 45)
 	case mGrille:
 		return p.metal[0]
 	case mGem:

@@ -50,7 +50,7 @@ func lookFor(style string) look {
 	case domain.StylePainterly:
 		// Soft palette, no outline, heavy dithering and big dithered brush blocks.
 		return look{style: style, reported: approximated(style), avatarGrid: 64, bgPixel: 6,
-			filter: dithered, levels: 5, dither: 200, bands: 10, soften: 56}
+			filter: dithered, levels: 5, dither: 110, bands: 10, soften: 44}
 	case domain.StyleRealistic:
 		// Twice the native resolution, continuous shading and a smooth enlargement.
 		return look{style: style, reported: approximated(style), avatarGrid: 128, bgPixel: 2,

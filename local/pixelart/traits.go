@@ -253,9 +253,9 @@ var (
 	kwDemon   = []string{"demon", "devil", "tiefling", "fiend", "imp", "infernal", "demonic", "horned", "horns", "satyr", "minotaur"}
 	kwUndead  = []string{"undead", "zombie", "ghoul", "lich", "vampire", "ghost", "wraith", "revenant", "corpse", "necromancer"}
 	kwMetal   = []string{"robot", "android", "cyborg", "automaton", "mech", "droid", "synthetic", "machine", "golem", "construct", "mechanical", "clockwork", "bot"}
-	kwKnight  = []string{"knight", "paladin", "soldier", "guard", "warrior", "templar", "crusader", "legionnaire", "sentinel", "centurion", "gladiator", "viking", "warlord", "champion", "sergeant", "captain", "mercenary", "fighter", "berserker", "helmet", "helm", "helmeted"}
+	kwKnight  = []string{"knight", "paladin", "soldier", "guard", "warrior", "templar", "crusader", "legionnaire", "sentinel", "centurion", "gladiator", "viking", "warlord", "champion", "sergeant", "mercenary", "fighter", "berserker", "helmet", "helm", "helmeted"}
 	kwArmor   = []string{"armor", "armour", "armored", "armoured", "plate", "chainmail", "mail", "knight", "paladin", "templar", "crusader", "warrior", "soldier", "guard", "gladiator", "sentinel"}
-	kwWizard  = []string{"wizard", "mage", "sorcerer", "sorceress", "warlock", "witch", "magician", "enchanter", "enchantress", "archmage", "magus", "conjurer", "wizard hat", "pointed hat", "necromancer", "druid", "shaman", "astrologer", "alchemist"}
+	kwWizard  = []string{"wizard", "mage", "sorcerer", "sorceress", "warlock", "witch", "magician", "enchanter", "enchantress", "archmage", "magus", "conjurer", "wizard hat", "pointed hat", "necromancer", "druid", "shaman", "astrologer", "alchemist", "lich"}
 	kwRoyal   = []string{"king", "queen", "prince", "princess", "royal", "emperor", "empress", "monarch", "crown", "crowned", "tiara", "circlet", "regent", "sultan", "pharaoh", "duke", "duchess"}
 	kwHood    = []string{"hood", "hooded", "thief", "rogue", "assassin", "ranger", "cloaked", "cowl", "cowled", "bandit", "outlaw", "spy", "poacher", "hunter", "huntress", "cultist", "monk", "nun", "pilgrim", "hermit"}
 	kwCap     = []string{"cap", "hat", "beret", "merchant", "sailor", "pilot", "mechanic", "farmer", "worker", "engineer", "officer", "courier", "baker", "cook", "chef", "captain"}
