@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 	"unicode/utf8"
+
+	"github.com/troupe-ai/troupe/detrand"
 )
 
 // TextModels names the models and temperatures of each kind of text call.
@@ -169,8 +171,13 @@ func (s *CharacterService) CreateBatch(ctx context.Context, tenantID string, in 
 	var once sync.Once
 	var firstErr error
 	for _, c := range chars {
-		wg.Add(1)
 		sem <- struct{}{}
+		if gctx.Err() != nil {
+			// One failed: the batch is lost anyway, so start no more generations.
+			<-sem
+			break
+		}
+		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
 			if err := s.generate(gctx, c); err != nil {
@@ -437,9 +444,9 @@ func (s *CharacterService) sheet(c *Character) CharacterSheet {
 	}
 }
 
-func (s *CharacterService) pickName(rng *splitmix, used map[string]bool) string {
+func (s *CharacterService) pickName(rng *detrand.Rand, used map[string]bool) string {
 	names := s.Defaults.Names
-	start := rng.intn(len(names))
+	start := rng.Intn(len(names))
 	for i := range names {
 		n := names[(start+i)%len(names)].Name
 		if !used[n] {
@@ -529,7 +536,7 @@ func deref[T any](p *T) T {
 }
 
 // worldPlaces lists a world's place names and picks a home settlement for a character.
-func worldPlaces(w *World, rng *splitmix) (places []string, home string) {
+func worldPlaces(w *World, rng *detrand.Rand) (places []string, home string) {
 	var settlements []string
 	for _, r := range w.Content.Regions {
 		places = append(places, r.Name)
@@ -542,7 +549,7 @@ func worldPlaces(w *World, rng *splitmix) (places []string, home string) {
 		places = append(places, l.Name)
 	}
 	if len(settlements) > 0 {
-		home = settlements[rng.intn(len(settlements))]
+		home = settlements[rng.Intn(len(settlements))]
 	}
 	return places, home
 }

@@ -28,6 +28,10 @@ func acceptToContext(f gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
 	}
 }
 
+// wantsStream says whether to answer with events: "stream": true or an Accept header
+// naming text/event-stream. The validator writes the schema's default ("stream": false)
+// into every body, so an explicit false cannot be told apart and does not override the
+// header.
 func wantsStream(ctx context.Context, body *gen.SpeakRequest) bool {
 	if body.Stream != nil && *body.Stream {
 		return true

@@ -49,25 +49,7 @@ func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Ch
 
 // ListCharacters returns a page of the tenant's characters, newest first, and the total.
 func (db *DB) ListCharacters(ctx context.Context, tenantID string, page domain.Page) ([]domain.Character, int, error) {
-	var total int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM characters WHERE tenant_id = ?`), tenantID).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count characters: %w", err)
-	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+characterColumns+` FROM characters WHERE tenant_id = ?
-		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), tenantID, page.Limit, page.Offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list characters: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.Character{}
-	for rows.Next() {
-		c, err := scanCharacter(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, *c)
-	}
-	return out, total, rows.Err()
+	return listPage(ctx, db, "characters", characterColumns, `tenant_id = ?`, []any{tenantID}, page, scanCharacter)
 }
 
 // UpdateCharacter writes the character's mutable fields, or returns domain.ErrNotFound.

@@ -65,7 +65,7 @@ func (db *DB) oneJob(ctx context.Context, q querier, where string, args ...any) 
 
 // ListJobs returns a page of the tenant's jobs, newest first, filtered by type and status.
 func (db *DB) ListJobs(ctx context.Context, tenantID string, f domain.JobFilter, page domain.Page) ([]domain.Job, int, error) {
-	where := ` WHERE tenant_id = ?`
+	where := `tenant_id = ?`
 	args := []any{tenantID}
 	if f.Type != "" {
 		where += ` AND type = ?`
@@ -75,33 +75,16 @@ func (db *DB) ListJobs(ctx context.Context, tenantID string, f domain.JobFilter,
 		where += ` AND status = ?`
 		args = append(args, string(f.Status))
 	}
-	var total int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM jobs`+where), args...).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count jobs: %w", err)
-	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+jobColumns+` FROM jobs`+where+` ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`),
-		append(args, page.Limit, page.Offset)...)
+	jobs, total, err := listPage(ctx, db, "jobs", jobColumns, where, args, page, scanJob)
 	if err != nil {
-		return nil, 0, fmt.Errorf("store: list jobs: %w", err)
-	}
-	defer rows.Close()
-	out := []domain.Job{}
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, *j)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	for i := range out {
-		if out[i].Deliveries, err = db.deliveries(ctx, db.read, out[i].ID); err != nil {
+	for i := range jobs {
+		if jobs[i].Deliveries, err = db.deliveries(ctx, db.read, jobs[i].ID); err != nil {
 			return nil, 0, err
 		}
 	}
-	return out, total, nil
+	return jobs, total, nil
 }
 
 // StartJob moves a pending or processing job to processing and counts the attempt.

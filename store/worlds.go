@@ -48,28 +48,7 @@ func (db *DB) GetWorld(ctx context.Context, tenantID, id string) (*domain.World,
 
 // ListWorlds returns a page of the tenant's worlds, newest first, and how many it has.
 func (db *DB) ListWorlds(ctx context.Context, tenantID string, page domain.Page) ([]domain.World, int, error) {
-	var total int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM worlds WHERE tenant_id = ?`), tenantID).Scan(&total); err != nil {
-		return nil, 0, fmt.Errorf("store: count worlds: %w", err)
-	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+worldColumns+` FROM worlds WHERE tenant_id = ?
-		ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?`), tenantID, page.Limit, page.Offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: list worlds: %w", err)
-	}
-	defer rows.Close()
-	worlds := []domain.World{}
-	for rows.Next() {
-		w, err := scanWorld(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		worlds = append(worlds, *w)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: list worlds: %w", err)
-	}
-	return worlds, total, nil
+	return listPage(ctx, db, "worlds", worldColumns, `tenant_id = ?`, []any{tenantID}, page, scanWorld)
 }
 
 // DeleteWorld deletes the tenant's world with the id, or returns domain.ErrNotFound.

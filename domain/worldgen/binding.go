@@ -50,7 +50,7 @@ func (b *binding) lookup(key string) value {
 
 func (b *binding) regionIdx() int {
 	if b.region < 0 {
-		b.region = b.r.intn(len(b.w.c.Regions))
+		b.region = b.r.Intn(len(b.w.c.Regions))
 	}
 	return b.region
 }
@@ -67,7 +67,7 @@ func (b *binding) settlementIdx() int {
 		if b.region >= 0 {
 			b.settlement = pick(b.r, b.w.settlementsIn[b.region])
 		} else {
-			b.settlement = b.r.intn(len(b.w.settlements))
+			b.settlement = b.r.Intn(len(b.w.settlements))
 			b.region = b.w.settlements[b.settlement].region
 		}
 	}
@@ -81,9 +81,9 @@ func (b *binding) landmarkIdx() int {
 			b.landmark = pick(b.r, b.w.landmarksIn[b.region])
 		case b.region >= 0:
 			// No landmark in this region: name a distant one and leave the region be.
-			b.landmark = b.r.intn(len(b.w.c.Landmarks))
+			b.landmark = b.r.Intn(len(b.w.c.Landmarks))
 		default:
-			b.landmark = b.r.intn(len(b.w.c.Landmarks))
+			b.landmark = b.r.Intn(len(b.w.c.Landmarks))
 			b.region = b.w.landmarkRegion[b.landmark]
 		}
 	}
@@ -92,7 +92,7 @@ func (b *binding) landmarkIdx() int {
 
 func (b *binding) factionIdx() int {
 	if b.faction < 0 {
-		b.faction = b.r.intn(len(b.w.c.Factions))
+		b.faction = b.r.Intn(len(b.w.c.Factions))
 	}
 	return b.faction
 }
@@ -106,7 +106,7 @@ func (b *binding) otherFactionIdx() int {
 
 // other returns a uniform index in [0, n) other than not; n must be at least 2.
 func other(r *rng, n, not int) int {
-	i := r.intn(n - 1)
+	i := r.Intn(n - 1)
 	if i >= not {
 		i++
 	}

@@ -64,7 +64,7 @@ func (w *world) makeRelations() {
 	}
 	// Tensions need at least one pair at odds.
 	if !conflict {
-		i := r.intn(n)
+		i := r.Intn(n)
 		set(i, other(r, n, i), domain.StanceRival)
 	}
 	for i := range n {

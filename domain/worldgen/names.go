@@ -72,7 +72,7 @@ func (w *world) name(r *rng, pattern string, terms []string) string {
 func (w *world) properName(r *rng, long bool) string {
 	s := w.g.Names.Syllables
 	name := pick(r, s.Start)
-	if long || r.intn(3) == 0 {
+	if long || r.Intn(3) == 0 {
 		name += pick(r, s.Middle)
 	}
 	name += pick(r, s.End)

@@ -27,7 +27,7 @@ func (w *world) makeSettlements() {
 	w.settlementsIn = make([][]int, len(w.c.Regions))
 	for i := range w.c.Regions {
 		rr := w.stream("settlement", i)
-		n := minSettlements + rr.intn(maxSettlements-minSettlements+1)
+		n := minSettlements + rr.Intn(maxSettlements-minSettlements+1)
 		for j := range n {
 			kind := pick(rr, w.g.SettlementKinds)
 			w.c.Regions[i].Settlements = append(w.c.Regions[i].Settlements, domain.Settlement{
@@ -50,7 +50,7 @@ func (w *world) makeSettlements() {
 // population draws from [lo, hi] and rounds large values the way people quote them.
 func population(r *rng, bounds [2]int) int {
 	lo, hi := bounds[0], bounds[1]
-	p := lo + r.intn(hi-lo+1)
+	p := lo + r.Intn(hi-lo+1)
 	switch {
 	case p >= 10000:
 		p -= p % 100

@@ -1,6 +1,7 @@
 package worldgen
 
 import (
+	"github.com/troupe-ai/troupe/detrand"
 	"slices"
 	"strings"
 
@@ -22,7 +23,7 @@ func (w *world) makeHistory() {
 				idx = append(idx, i)
 			}
 		}
-		shuffle(r, idx)
+		detrand.Shuffle(r, idx)
 		take := idx[:min(eventsInEra(n, e), len(idx))]
 		slices.Sort(take)
 		chosen = append(chosen, take...)
@@ -36,7 +37,7 @@ func (w *world) makeHistory() {
 		er := w.stream("event", i)
 		bind := w.bind(er)
 		summary := bind.render(t.Summary)
-		if er.intn(2) == 0 {
+		if er.Intn(2) == 0 {
 			summary += " " + bind.render(w.t.Epilogues[epilogues[i%len(epilogues)]])
 		}
 		w.c.History[i] = domain.HistoryEvent{
@@ -53,7 +54,7 @@ func yearsAgo(r *rng, span, n int) []int {
 	for i := range years {
 		hi := span * (n - i) / n
 		lo := span*(n-i-1)/n + 1
-		years[i] = lo + r.intn(hi-lo+1)
+		years[i] = lo + r.Intn(hi-lo+1)
 	}
 	return years
 }
@@ -70,7 +71,7 @@ func (w *world) makeTensions() {
 			}
 		}
 	}
-	shuffle(r, pairs)
+	detrand.Shuffle(r, pairs)
 	solo := perm(r, len(w.c.Factions))
 
 	n := w.size.tensions
@@ -82,7 +83,7 @@ func (w *world) makeTensions() {
 		bind := w.bind(tr)
 		if strings.Contains(tmpl, "{other_faction}") {
 			p := pairs[k%len(pairs)]
-			if tr.intn(2) == 0 {
+			if tr.Intn(2) == 0 {
 				p[0], p[1] = p[1], p[0]
 			}
 			bind.faction, bind.otherFaction = p[0], p[1]
@@ -100,7 +101,7 @@ func (w *world) makeTensions() {
 				near = append(near, w.landmarksIn[h]...)
 			}
 			if len(near) == 0 {
-				bind.landmark = tr.intn(len(w.c.Landmarks))
+				bind.landmark = tr.Intn(len(w.c.Landmarks))
 			} else {
 				bind.landmark = pick(tr, near)
 			}
@@ -111,7 +112,7 @@ func (w *world) makeTensions() {
 
 		main := bind.render(tmpl)
 		summary := main
-		if tr.intn(2) == 0 {
+		if tr.Intn(2) == 0 {
 			summary += " " + bind.render(w.t.Stakes[stakes[k%len(stakes)]])
 		}
 		t := domain.Tension{Summary: summary, Region: w.c.Regions[bind.region].Name}
@@ -136,7 +137,7 @@ func (w *world) makeScenes() {
 			pool = append(pool, entry{mood, &w.g.Scenes[mood][i]})
 		}
 	}
-	shuffle(r, pool)
+	detrand.Shuffle(r, pool)
 	hooks := perm(r, len(w.t.Hooks))
 	usedSettlement := make([]bool, len(w.settlements))
 	usedLandmark := make([]bool, len(w.c.Landmarks))
@@ -193,7 +194,7 @@ func pickUnused(r *rng, used []bool) int {
 	if len(free) > 0 {
 		i = pick(r, free)
 	} else {
-		i = r.intn(len(used))
+		i = r.Intn(len(used))
 	}
 	used[i] = true
 	return i

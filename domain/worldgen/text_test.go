@@ -1,5 +1,7 @@
 package worldgen
 
+import "github.com/troupe-ai/troupe/detrand"
+
 import "testing"
 
 func TestRender(t *testing.T) {
@@ -120,7 +122,7 @@ func TestNameHelpers(t *testing.T) {
 
 func TestUniqueNameFallsBackToNumerals(t *testing.T) {
 	w := &world{used: map[string]bool{}}
-	r := &rng{}
+	r := detrand.New(0)
 	for i, want := range []string{"Oakford", "Oakford II", "Oakford III"} {
 		if got := w.uniqueName(r, []string{"Oakford"}, nil); got != want {
 			t.Errorf("name %d = %q, want %q", i, got, want)

@@ -48,7 +48,7 @@ func (e *Engine) personality(s *scene, r *rng) string {
 	if s.role == commonRole {
 		sources[1] = sources[0]
 	}
-	if r.intn(2) == 0 {
+	if r.Intn(2) == 0 {
 		sources = append(sources, s.mood+":traits")
 	}
 	x := s.expander(e.g, r)
@@ -58,7 +58,7 @@ func (e *Engine) personality(s *scene, r *rng) string {
 		if sym == nil {
 			continue
 		}
-		for _, i := range r.perm(len(sym.alts)) {
+		for _, i := range r.Perm(len(sym.alts)) {
 			t, ok := x.expandAlt(&sym.alts[i])
 			if ok && !containsFold(traits, t) {
 				traits = append(traits, t)

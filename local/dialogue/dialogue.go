@@ -74,8 +74,8 @@ func (e *Engine) dialogue(sc *domain.Scene, seed uint64) []part {
 	case lengthMedium:
 		total = 2
 	case lengthLong:
-		total = 3 + r.intn(2)
-		if r.intn(2) == 0 {
+		total = 3 + r.Intn(2)
+		if r.Intn(2) == 0 {
 			opener = e.pick(s, r, []string{s.mood + ":opener"}, avoid)
 		}
 	}
@@ -94,7 +94,7 @@ func (e *Engine) dialogue(sc *domain.Scene, seed uint64) []part {
 	if s.intent != IntentFarewell {
 		sources = append(sources, s.role+":flavour")
 	}
-	order := r.perm(len(sources))
+	order := r.Perm(len(sources))
 	if s.mood != defaultMood && opener.text == "" && !strings.HasPrefix(main.from, s.mood+":") {
 		// A strong mood shows in every answer longer than a line: when neither the opener
 		// nor the main line came from it, its flavour goes first.
@@ -127,7 +127,7 @@ func (e *Engine) mainLine(s *scene, r *rng, avoid *avoidSet) part {
 	tiers := matchTiers(e.rules, &s.q)
 	for _, fresh := range []bool{true, false} {
 		for _, tier := range tiers {
-			for _, k := range r.perm(len(tier)) {
+			for _, k := range r.Perm(len(tier)) {
 				name := x.resolve(&e.rules[tier[k]].say)
 				if out, ok := say(x, name, avoid, fresh); ok {
 					return part{out, name}
@@ -160,7 +160,7 @@ func say(x *expander, name string, avoid *avoidSet, fresh bool) (string, bool) {
 	if sym == nil {
 		return "", false
 	}
-	for _, i := range x.r.perm(len(sym.alts)) {
+	for _, i := range x.r.Perm(len(sym.alts)) {
 		a := &sym.alts[i]
 		if !x.usable(a) {
 			continue

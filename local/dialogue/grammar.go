@@ -261,7 +261,7 @@ func (x *expander) expandSymbol(name string, mods []string) (string, bool) {
 	if s == nil {
 		return "", false
 	}
-	for _, i := range x.r.perm(len(s.alts)) {
+	for _, i := range x.r.Perm(len(s.alts)) {
 		a := &s.alts[i]
 		if !x.usable(a) {
 			continue

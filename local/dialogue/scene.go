@@ -312,7 +312,7 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 		}
 	}
 	if len(places) > 0 {
-		v.set(phPlace, places[r.intn(len(places))])
+		v.set(phPlace, places[r.Intn(len(places))])
 	}
 	var remembered []string
 	for _, n := range s.factNames {
@@ -321,7 +321,7 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 		}
 	}
 	if len(remembered) > 0 {
-		v.set(phRemembered, remembered[r.intn(len(remembered))])
+		v.set(phRemembered, remembered[r.Intn(len(remembered))])
 	}
 	// A value holding a taboo word is dropped, so lines needing it are skipped up front
 	// rather than expanded and rejected.
