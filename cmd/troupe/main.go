@@ -166,6 +166,10 @@ func serve(ctx context.Context, out *os.File) error {
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	shutdownErr := srv.Shutdown(sctx)
+	if shutdownErr != nil {
+		// Event streams never go idle; past the timeout they are cut.
+		srv.Close()
+	}
 	if err := queue.Stop(sctx); err != nil {
 		log.Warn("job queue stopped with running jobs canceled; they will be retried", "error", err)
 	}

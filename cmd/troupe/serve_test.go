@@ -8,9 +8,11 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/troupe-ai/troupe/falclient/faltest"
 	"github.com/troupe-ai/troupe/gen"
 	"github.com/troupe-ai/troupe/server/servertest"
 )
@@ -152,4 +154,57 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// slowLLM answers Troupe's text tasks on the fake fal, taking its time over dialogue lines.
+func slowLLM(input json.RawMessage) (any, *faltest.Failure) {
+	in, fail := faltest.ParseRouterInput(input)
+	if fail != nil {
+		return nil, fail
+	}
+	switch {
+	case strings.Contains(in.SystemPrompt, `"approved"`):
+		return faltest.RouterAnswer(in, `{"approved": true, "reason": "ok"}`), nil
+	case strings.Contains(in.SystemPrompt, `"acting_prompt"`):
+		return faltest.RouterAnswer(in, `{"personality": "Stern.", "acting_prompt": "You are a guard."}`), nil
+	}
+	time.Sleep(700 * time.Millisecond)
+	return faltest.RouterAnswer(in, "Halt! Who goes there?"), nil
+}
+
+// TestShutdownLetsInFlightRequestsFinish stops the server while a speak request is waiting
+// on a slow model: the request still gets its answer, and new connections are refused.
+func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
+	fake := faltest.New(t)
+	fake.Handle(faltest.RouterEndpoint, slowLLM)
+	t.Setenv("DATA_DIR", t.TempDir())
+	t.Setenv("API_KEYS", "")
+	t.Setenv("FAL_KEY", fake.Key())
+	t.Setenv("FAL_RUN_URL", fake.URL())
+	t.Setenv("FAL_QUEUE_URL", fake.URL())
+	url, stop := start(t)
+	c := servertest.Client(t, url, servertest.DemoKey)
+	ch, err := c.CreateCharacterWithResponse(t.Context(), gen.CreateCharacterRequest{Role: "guard", Archetype: "hero"})
+	if err != nil || ch.JSON201 == nil {
+		t.Fatalf("create: %v %s", err, ch.Body)
+	}
+	done := make(chan *gen.SpeakCharacterResponse, 1)
+	go func() {
+		res, _ := c.SpeakCharacterWithResponse(context.Background(), ch.JSON201.Id, gen.SpeakRequest{
+			ContextMessages: []gen.Message{{Speaker: "p", Text: "Let me pass."}},
+		})
+		done <- res
+	}()
+	// Stop once the request is waiting on the model.
+	for fake.Count(faltest.RouterEndpoint, faltest.KindRun) < 3 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	stop()
+	res := <-done
+	if res == nil || res.JSON200 == nil || res.JSON200.Text != "Halt! Who goes there?" {
+		t.Fatalf("the in-flight request did not finish: %+v", res)
+	}
+	if _, err := http.Get(url + "/health"); err == nil {
+		t.Fatal("the server still accepts connections after shutdown")
+	}
 }
