@@ -54,6 +54,8 @@ func TestAvatarKeywords(t *testing.T) {
 		{"a scarred veteran", func(t traits) bool { return t.scar }},
 		{"a scholar with spectacles", func(t traits) bool { return t.glasses }},
 		{"a smiling baker", func(t traits) bool { return t.smile }},
+		{"a man with no beard", func(t traits) bool { return t.face != faceBeard }},
+		{"a knight without a helmet", func(t traits) bool { return t.head != wearHelmet && t.outfit == outfitArmor }},
 	}
 	for _, tt := range tests {
 		// Keywords must win over every seed.

@@ -139,6 +139,10 @@ type scene struct {
 // grade finishes a colour for the picture: the tone, then the look.
 func (s *scene) grade(c rgb) rgb { return s.lk.finish(s.tn.grade(c)) }
 
+// shine finishes the colour of a light source (a flame, a lit window, neon): it takes
+// only a little of the tone's grading, because light glows whatever the world's mood.
+func (s *scene) shine(c rgb) rgb { return s.lk.finish(mix(c, s.tn.grade(c), 70)) }
+
 // land finishes a landscape colour: lit by the time of day, faded haze/256 of the way
 // into the horizon's colour with distance, then graded.
 func (s *scene) land(c rgb, haze int) rgb {
@@ -370,7 +374,7 @@ func (s *scene) clouds(r *rng) {
 			if i == 0 || i == puffs-1 {
 				pr = pr * 2 / 3
 			}
-			ps[i] = puff{cx - cw/2 + cw*i/max(puffs-1, 1), base - pr/2 - r.intn(max(1, pr/2)), pr}
+			ps[i] = puff{cx - cw/2 + cw*i/max(puffs-1, 1), base - pr/2 - r.Intn(max(1, pr/2)), pr}
 		}
 		for y := base - cw/2; y < base; y++ {
 			for x := cx - cw/2 - cw/3; x < cx+cw/2+cw/3; x++ {
@@ -398,7 +402,7 @@ func (s *scene) clouds(r *rng) {
 // its contrast stretched, amp rows above base at most. ridged folds the noise into sharp
 // peaks for mountains.
 func (s *scene) heights(label string, base, amp, period, octaves int, ridged bool) []int {
-	sd := derive(s.seed, label).next()
+	sd := derive(s.seed, label).Uint64()
 	out := make([]int, s.w)
 	for x := range out {
 		v := fbm(sd, x*one/max(period, 1), octaves)

@@ -34,6 +34,8 @@ func TestSceneFor(t *testing.T) {
 		{"a forest by the sea", sceneCoast},
 		{"mountains beyond the desert", sceneDesert},
 		{"pine trees on a mountainside", sceneForest},
+		// Negated keywords do not count.
+		{"a meadow with no trees, not a forest", scenePlains},
 		// Whole words only.
 		{"a seasoned warrior's homestead", scenePlains},
 		{"woodsmoke over the meadow", scenePlains},

@@ -13,7 +13,8 @@
 // natural and fantasy hair; cloth, trim, metal and gold), with contours drawn where a
 // nearer part overlaps a further one and shadows cast by hair and hats.
 //
-// What is drawn comes from the seed and from keywords in the prompt (see traits.go):
+// What is drawn comes from the seed and from keywords in the prompt (the lists are in
+// traits.go):
 // "orc"/"goblin" give green skin (and tusks or long ears), "elf" pointed ears, "dwarf" a
 // broad head and a long beard, "robot"/"android"/"cyborg" metal skin, "knight"/"armor" a
 // helmet and armour, "wizard"/"mage" a pointed hat and robe, "king"/"queen" a crown,
@@ -25,13 +26,36 @@
 //
 // # Backgrounds
 //
-// A scene is chosen from the prompt's keywords (sceneFor: mountains, forest, town,
-// dungeon, coast, desert, else rolling plains), its time of day from "night", "dawn",
-// "dusk", "noon" and their synonyms, and its palette from the world tone. It is a
-// posterised sky gradient with ordered (Bayer) dithering, a sun or a moon and stars,
-// clouds, parallax silhouettes from 1-D fractal value noise fading into the haze with
-// distance, and the scene's own elements: pines, houses with lit windows, brick walls and
-// torches, a rippling sea with reflections, dunes.
+// The scene comes from keywords in the prompt (sceneFor; the full table is
+// sceneKeywords), tried in this order so that a cave in the mountains is a cave and a
+// harbour town is a town:
+//
+//	dungeon    dungeon, crypt, cave, cavern, tomb, catacombs, cellar, prison, vault,
+//	           sewer, mine, underground, labyrinth, corridor, throne room, great hall…
+//	town       town, village, city, street, market, square, tavern, inn, castle,
+//	           fortress, rooftops, skyline, metropolis, bazaar…
+//	coast      coast, sea, ocean, beach, shore, harbour, port, bay, island, cove, pier,
+//	           lighthouse, lake, waves…
+//	desert     desert, dune, sand, oasis, wasteland, badlands, canyon, mesa, pyramid…
+//	forest     forest, woods, woodland, jungle, grove, trees, pine, glade, swamp…
+//	mountains  mountain, peak, summit, alps, range, glacier, highlands, pass, cliff,
+//	           volcano, snow…
+//	plains     anything else: rolling hills, meadows and a few trees
+//
+// The time of day comes from "night"/"moonlit"/"starry", "dusk"/"sunset"/"evening",
+// "dawn"/"sunrise"/"morning" or "noon"/"day"/"sunny" (the first of those groups that
+// matches), else from the tone (dark fantasy leans to dusk and night, neon to night,
+// cheerful to day), else from the seed. A scene is a posterised sky gradient with
+// ordered (Bayer) dithering, a sun with its halo or a crescent or full moon with stars,
+// clouds of stacked puffs, parallax silhouettes from 1-D fractal value noise that fade
+// into the horizon's haze with distance (atmospheric perspective), and the scene's own
+// elements: snow-capped ridges and wooded foothills; rows of pines with fireflies after
+// dark; gabled houses with lit windows, chimneys, cobbles, street lamps and a castle (or,
+// in a neon tone, a skyline of towers with window grids and signs); a torchlit brick wall
+// with banners round an archway over a receding flagstone floor; a sea mirroring the sky
+// with ripples, glitter and foam under a headland with a lighthouse; mesas, shaded dunes
+// and saguaros (pyramids on request). Pixel-art backgrounds are drawn at a quarter of the
+// output size.
 //
 // # Tones
 //
@@ -44,10 +68,13 @@
 //
 // Pixel art is the native style. The others are the closest honest local renderings, and
 // ImageResult.Style says so: "pixel_art", or e.g. "painterly (local approximation)" (see
-// lookFor). Anime is cel-shaded with flat colours, ink outlines and bigger eyes; painterly
-// has a softened palette, no outline, heavy dithering and big dithered brush blocks;
-// realistic renders avatars at twice the resolution with continuous shading and enlarges
-// smoothly. Any other style renders as pixel art.
+// lookFor). Anime is cel-shaded: flat base and shadow colours, a hard highlight, ink
+// outlines on every part and layer, bigger eyes, flat sky bands. Painterly has a
+// softened palette leaning to a warm ground, no outline, five dithered shades, bigger
+// background pixels, and is enlarged with hashed brush-stroke dithering between
+// neighbouring colours instead of hard blocks. Realistic renders avatars at twice the
+// resolution and backgrounds at half the pixel size, with continuous shading, unbanded
+// gradients and a smooth (bilinear) enlargement. Any other style renders as pixel art.
 //
 // The picture is rendered at a small native size (avatars: the bust's 64 or 128 pixels
 // fill the short side; backgrounds: a quarter of the output size for pixel art) and
@@ -59,9 +86,10 @@
 //
 // Only Seed, Prompt, WorldTone, Style, Width and Height affect the picture.
 // CustomStylePrompt, NegativePrompt, GuidanceScale, Steps and Model are accepted and
-// ignored: a renderer without a model has nothing for them to steer. The character or
-// scene itself comes from Seed, Prompt and WorldTone alone, so asking again at another
-// size or in another style draws the same character, framed or rendered differently.
+// ignored: a renderer without a model has nothing for them to steer. What is drawn comes
+// from Seed, Prompt and WorldTone alone, so asking again at another size or in another
+// style gives the same character, framed or rendered differently; a background keeps its
+// scene, time of day and palette, its silhouettes re-laid for the new proportions.
 //
 // # Determinism
 //
@@ -74,8 +102,9 @@
 // wave is a table, because the Go specification lets compilers fuse x*y+z into one FMA
 // instruction (and does on arm64, ppc64 and s390x), which would make float results differ
 // between platforms. Integer arithmetic is exact everywhere, int64 is used wherever a
-// product could pass 2³¹, and the stdlib PNG encoder is deterministic for a given Go
-// release. Only ImageResult.InferenceTime varies.
+// product could pass 2³¹ (so 32-bit platforms agree too), and the standard library's
+// PNG encoder is deterministic for a given Go release (a future compress/flate could
+// change the bytes, never the pixels). Only ImageResult.InferenceTime varies.
 package pixelart
 
 import (

@@ -1,5 +1,7 @@
 package pixelart
 
+import "github.com/troupe-ai/troupe/detrand"
+
 // Noise, dithering and the little integer maths the renderers share. Everything here is
 // integer arithmetic on purpose: see the package documentation on determinism.
 
@@ -9,7 +11,7 @@ const one = 1 << 16
 // lattice returns the value-noise lattice value at integer point i: a hash of the seed and
 // i, in [0, one).
 func lattice(seed uint64, i int) int {
-	return int(mix64(seed^uint64(int64(i))*0xd6e8feb86659fd93) >> 48)
+	return int(detrand.Mix(seed^uint64(int64(i))*0xd6e8feb86659fd93) >> 48)
 }
 
 // smooth is the smoothstep curve 3t²−2t³ on a 16.16 t in [0, one].

@@ -42,7 +42,6 @@ const (
 	mLip
 	mTusk
 	mGlow
-	mLens
 	mFrame
 	mNoseShade
 	mNoseLight

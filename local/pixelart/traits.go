@@ -67,7 +67,7 @@ type traits struct {
 	headY, headRX, headRY, jaw int
 	square                     bool
 	neckHW, shoulderRX         int
-	eyeSep, eyeY               int // design units: each eye's inner column from the centre, and its lid row
+	eyeSep                     int // design pixels between the centre line and each eye
 	mouthW                     int
 	smile                      bool
 	brows                      brows
@@ -232,7 +232,7 @@ func lookUp(list []named, w string) (rgb, bool) {
 	return rgb{}, false
 }
 
-// colourWords are the words that may colour something.
+// isColourWord reports whether w may colour hair, cloth or eyes.
 func isColourWord(w string) bool {
 	_, h := lookUp(hairColours, w)
 	_, c := lookUp(clothColours, w)
