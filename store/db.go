@@ -33,6 +33,7 @@ type DB struct {
 	dialect Dialect
 	write   *sql.DB
 	read    *sql.DB
+	worlds  *worldCache
 }
 
 // Options configure Open.
@@ -78,7 +79,7 @@ func openPostgres(dsn string) (*DB, error) {
 	}
 	pool.SetMaxOpenConns(16)
 	pool.SetMaxIdleConns(16)
-	return &DB{dialect: Postgres, write: pool, read: pool}, nil
+	return &DB{dialect: Postgres, write: pool, read: pool, worlds: newWorldCache(256)}, nil
 }
 
 func openSQLite(path string, maxReaders int) (*DB, error) {
@@ -115,7 +116,7 @@ func openSQLite(path string, maxReaders int) (*DB, error) {
 	}
 	read.SetMaxOpenConns(maxReaders)
 	read.SetMaxIdleConns(maxReaders)
-	return &DB{dialect: SQLite, write: write, read: read}, nil
+	return &DB{dialect: SQLite, write: write, read: read, worlds: newWorldCache(256)}, nil
 }
 
 // Dialect reports which database this is.

@@ -39,7 +39,7 @@ const worldColumns = `id, tenant_id, seed, param_name, genre, tone, size, conten
 // GetWorld returns the tenant's world with the id, or domain.ErrNotFound.
 func (db *DB) GetWorld(ctx context.Context, tenantID, id string) (*domain.World, error) {
 	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+worldColumns+` FROM worlds WHERE tenant_id = ? AND id = ?`), tenantID, id)
-	w, err := scanWorld(row)
+	w, err := db.scanWorldCached(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
@@ -48,7 +48,7 @@ func (db *DB) GetWorld(ctx context.Context, tenantID, id string) (*domain.World,
 
 // ListWorlds returns a page of the tenant's worlds, newest first, and how many it has.
 func (db *DB) ListWorlds(ctx context.Context, tenantID string, page domain.Page) ([]domain.World, int, error) {
-	return listPage(ctx, db, "worlds", worldColumns, `tenant_id = ?`, []any{tenantID}, page, scanWorld)
+	return listPage(ctx, db, "worlds", worldColumns, `tenant_id = ?`, []any{tenantID}, page, db.scanWorldCached)
 }
 
 // DeleteWorld deletes the tenant's world with the id, or returns domain.ErrNotFound.
@@ -67,7 +67,12 @@ func (db *DB) DeleteWorld(ctx context.Context, tenantID, id string) error {
 
 type scanner interface{ Scan(dest ...any) error }
 
-func scanWorld(s scanner) (*domain.World, error) {
+// scanWorldCached scans a world row, decoding its content only when it is not cached.
+func (db *DB) scanWorldCached(s scanner) (*domain.World, error) {
+	return scanWorldWith(s, db.worlds)
+}
+
+func scanWorldWith(s scanner, cache *worldCache) (*domain.World, error) {
 	var (
 		w                 domain.World
 		paramName         sql.NullString
@@ -78,8 +83,13 @@ func scanWorld(s scanner) (*domain.World, error) {
 	if err := s.Scan(&w.ID, &w.TenantID, &w.Seed, &paramName, &genre, &tone, &size, &content, &createdAt); err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(content), &w.Content); err != nil {
-		return nil, fmt.Errorf("store: decode world %s: %w", w.ID, err)
+	if c, ok := cache.get(w.ID); ok {
+		w.Content = c
+	} else {
+		if err := json.Unmarshal([]byte(content), &w.Content); err != nil {
+			return nil, fmt.Errorf("store: decode world %s: %w", w.ID, err)
+		}
+		cache.put(w.ID, w.Content)
 	}
 	w.Params = domain.WorldParams{Name: paramName.String, Genre: domain.Genre(genre), Tone: domain.Tone(tone), Size: domain.WorldSize(size)}
 	w.CreatedAt = time.UnixMicro(createdAt).UTC()
