@@ -44,8 +44,9 @@ type Job struct {
 	Status   JobStatus
 	// Request is the job's input as accepted (defaults applied), as JSON.
 	Request json.RawMessage
-	// Result is the output of a completed job: an ImageJobResult for image jobs.
+	// Result is the output of a completed image job; Speech that of a completed tts job.
 	Result *ImageJobResult
+	Speech *SpeechJobResult
 	// Error is why a failed job failed.
 	Error       *Error
 	WebhookURL  string
@@ -68,6 +69,20 @@ type ImageJobResult struct {
 	Engine      string   `json:"engine"`
 	Model       string   `json:"model"`
 	Style       string   `json:"style"`
+}
+
+// SpeechJobResult is what a tts job made.
+type SpeechJobResult struct {
+	FileID      string          `json:"file_id"`
+	Format      string          `json:"format"`
+	SampleRate  int             `json:"sample_rate"`
+	DurationMs  float64         `json:"duration_ms"`
+	Engine      string          `json:"engine"`
+	Model       string          `json:"model"`
+	VoiceID     string          `json:"voice_id"`
+	CharacterID string          `json:"character_id,omitempty"`
+	Words       []WordTiming    `json:"words"`
+	Phonemes    []PhonemeTiming `json:"phonemes,omitempty"`
 }
 
 // WebhookDelivery is one attempt to deliver a job's webhook.
@@ -108,7 +123,7 @@ type JobStore interface {
 	// FinishJob moves a processing job to a terminal status with its result or error, and
 	// stores the file it made, all at once. It returns ErrConflict when the job has already
 	// ended (canceled meanwhile), in which case nothing is stored.
-	FinishJob(ctx context.Context, id string, status JobStatus, result *ImageJobResult, jobErr *Error, file *File, at time.Time) error
+	FinishJob(ctx context.Context, id string, status JobStatus, result any, jobErr *Error, file *File, at time.Time) error
 	// CancelJob moves the tenant's pending or processing job to canceled; it returns
 	// ErrConflict with the job when it has already ended.
 	CancelJob(ctx context.Context, tenantID, id string, at time.Time) (*Job, error)

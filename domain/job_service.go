@@ -13,6 +13,7 @@ type JobService struct {
 	Store      JobStore
 	Queue      JobQueue
 	Images     ImageModel
+	Speech     SpeechSynth
 	Media      MediaStore
 	Characters CharacterStore
 	Webhooks   Webhooks
@@ -103,10 +104,23 @@ func (s *JobService) Cancel(ctx context.Context, tenantID, id string) (*Job, err
 	return j, nil
 }
 
-// RunImage does an image job's work. It returns nil when the job has reached a terminal
-// status (or had already), and an error when the queue should try again later: only
-// failures that retrying can help, and never on the last attempt.
-func (s *JobService) RunImage(ctx context.Context, jobID string, lastAttempt bool) error {
+// output is what one run of a job made: the media bytes and the result that points at
+// them (its file id is filled in by run).
+type output struct {
+	data        []byte
+	contentType string
+	// result builds the job's result for the stored file.
+	result func(fileID string) any
+	// after runs once the job is completed (linking an avatar to its character).
+	after func(ctx context.Context, fileID string) error
+}
+
+// run is the one shape of every job's work: start it (a job already ended is left alone),
+// do the work, store the media and finish the job with its result, all or nothing. It
+// returns nil when the job reached a terminal status (or had already), and an error when
+// the queue should try again later: only failures that retrying can help, and never on
+// the last attempt.
+func (s *JobService) run(ctx context.Context, jobID string, lastAttempt bool, work func(*Job) (output, error)) error {
 	job, err := s.Store.StartJob(ctx, jobID, s.now())
 	if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
 		return nil // canceled or cleaned up meanwhile
@@ -114,11 +128,7 @@ func (s *JobService) RunImage(ctx context.Context, jobID string, lastAttempt boo
 	if err != nil {
 		return err
 	}
-	var req imageJobRequest
-	if err := json.Unmarshal(job.Request, &req); err != nil {
-		return s.fail(ctx, job, Errorf(CodeInternal, "The job's request could not be read."))
-	}
-	res, err := s.Images.Generate(ctx, req.ImageRequest)
+	out, err := work(job)
 	if err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err() // shutting down or canceled: the queue decides
@@ -130,33 +140,64 @@ func (s *JobService) RunImage(ctx context.Context, jobID string, lastAttempt boo
 	}
 	file := &File{
 		ID: NewID(PrefixFile, s.now()), TenantID: job.TenantID, JobID: job.ID,
-		ContentType: res.ContentType, Size: int64(len(res.Data)), CreatedAt: s.now(),
+		ContentType: out.contentType, Size: int64(len(out.data)), CreatedAt: s.now(),
 	}
-	if err := s.Media.Put(ctx, file, res.Data); err != nil {
+	if err := s.Media.Put(ctx, file, out.data); err != nil {
 		return err
 	}
-	result := &ImageJobResult{
-		FileID: file.ID, SeedUsed: res.Seed, Width: res.Width, Height: res.Height,
-		Engine: res.Engine, Model: res.Model, Style: res.Style,
-	}
-	if res.InferenceTime > 0 {
-		ms := float64(res.InferenceTime.Microseconds()) / 1000
-		result.InferenceMs = &ms
-	}
-	if err := s.Store.FinishJob(ctx, job.ID, JobCompleted, result, nil, file, s.now()); err != nil {
+	if err := s.Store.FinishJob(ctx, job.ID, JobCompleted, out.result(file.ID), nil, file, s.now()); err != nil {
 		_ = s.Media.Delete(ctx, file)
 		if errors.Is(err, ErrConflict) {
 			return nil
 		}
 		return err
 	}
-	if req.CharacterID != "" && job.Type == JobAvatar {
-		if err := s.Characters.SetAvatar(ctx, job.TenantID, req.CharacterID, file.ID); err != nil && !errors.Is(err, ErrNotFound) {
+	if out.after != nil {
+		if err := out.after(ctx, file.ID); err != nil {
 			return err
 		}
 	}
 	job.Status = JobCompleted
 	return s.notify(ctx, job)
+}
+
+// errUnreadableRequest fails a job whose stored request cannot be decoded; retrying
+// cannot help.
+var errUnreadableRequest = Errorf(CodeValidation, "The job's request could not be read.")
+
+// RunImage does an image job's work.
+func (s *JobService) RunImage(ctx context.Context, jobID string, lastAttempt bool) error {
+	return s.run(ctx, jobID, lastAttempt, func(job *Job) (output, error) {
+		var req imageJobRequest
+		if err := json.Unmarshal(job.Request, &req); err != nil {
+			return output{}, errUnreadableRequest
+		}
+		res, err := s.Images.Generate(ctx, req.ImageRequest)
+		if err != nil {
+			return output{}, err
+		}
+		out := output{data: res.Data, contentType: res.ContentType, result: func(fileID string) any {
+			r := &ImageJobResult{
+				FileID: fileID, SeedUsed: res.Seed, Width: res.Width, Height: res.Height,
+				Engine: res.Engine, Model: res.Model, Style: res.Style,
+			}
+			if res.InferenceTime > 0 {
+				ms := float64(res.InferenceTime.Microseconds()) / 1000
+				r.InferenceMs = &ms
+			}
+			return r
+		}}
+		if req.CharacterID != "" && job.Type == JobAvatar {
+			out.after = func(ctx context.Context, fileID string) error {
+				err := s.Characters.SetAvatar(ctx, job.TenantID, req.CharacterID, fileID)
+				if errors.Is(err, ErrNotFound) {
+					return nil // the character was deleted meanwhile
+				}
+				return err
+			}
+		}
+		return out, nil
+	})
 }
 
 func (s *JobService) fail(ctx context.Context, job *Job, e *Error) error {

@@ -21,3 +21,11 @@ type CleanupArgs struct{}
 
 // Kind implements river.JobArgs.
 func (CleanupArgs) Kind() string { return "troupe.cleanup" }
+
+// SpeechArgs runs a text-to-speech job.
+type SpeechArgs struct {
+	JobID string `json:"job_id"`
+}
+
+// Kind implements river.JobArgs.
+func (SpeechArgs) Kind() string { return "troupe.tts" }

@@ -100,6 +100,7 @@ func New(ctx context.Context, db *store.DB, svc *domain.JobService, opt Options)
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &imageWorker{svc: svc, timeout: opt.JobTimeout})
+	river.AddWorker(workers, &speechWorker{svc: svc, timeout: opt.JobTimeout})
 	river.AddWorker(workers, &webhookWorker{svc: svc, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &cleanupWorker{svc: svc, ttl: opt.JobTTL})
 	cfg := &river.Config{
@@ -148,6 +149,8 @@ func (q *Queue) Enqueue(ctx context.Context, job *domain.Job) error {
 	switch job.Type {
 	case domain.JobAvatar, domain.JobBackground:
 		args, opts.MaxAttempts = ImageArgs{JobID: job.ID}, imageAttempts
+	case domain.JobTTS:
+		args, opts.MaxAttempts = SpeechArgs{JobID: job.ID}, imageAttempts
 	default:
 		return fmt.Errorf("jobs: no worker for job type %q", job.Type)
 	}

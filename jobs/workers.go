@@ -32,6 +32,26 @@ func (w *imageWorker) NextRetry(job *river.Job[ImageArgs]) time.Time {
 	return time.Now().Add(time.Duration(1<<min(job.Attempt, 6)) * time.Second)
 }
 
+// speechWorker runs text-to-speech jobs.
+type speechWorker struct {
+	river.WorkerDefaults[SpeechArgs]
+	svc     *domain.JobService
+	timeout time.Duration
+}
+
+// Work asks the domain to run the job; an error means "try again later".
+func (w *speechWorker) Work(ctx context.Context, job *river.Job[SpeechArgs]) error {
+	return w.svc.RunSpeech(ctx, job.Args.JobID, job.Attempt >= job.MaxAttempts)
+}
+
+// Timeout bounds one attempt.
+func (w *speechWorker) Timeout(*river.Job[SpeechArgs]) time.Duration { return w.timeout }
+
+// NextRetry backs off quickly, as for images.
+func (w *speechWorker) NextRetry(job *river.Job[SpeechArgs]) time.Time {
+	return time.Now().Add(time.Duration(1<<min(job.Attempt, 6)) * time.Second)
+}
+
 // webhookWorker delivers webhooks, retried on the Standard Webhooks schedule for more than
 // a day with the same message id.
 type webhookWorker struct {

@@ -111,14 +111,16 @@ func (db *DB) StartJob(ctx context.Context, id string, at time.Time) (*domain.Jo
 
 // FinishJob moves a processing job to a terminal status, storing its result or error and
 // the file it made in the same transaction.
-func (db *DB) FinishJob(ctx context.Context, id string, status domain.JobStatus, result *domain.ImageJobResult, jobErr *domain.Error, file *domain.File, at time.Time) error {
+func (db *DB) FinishJob(ctx context.Context, id string, status domain.JobStatus, result any, jobErr *domain.Error, file *domain.File, at time.Time) error {
 	var resultJSON, errJSON sql.NullString
 	if result != nil {
 		b, err := json.Marshal(result)
 		if err != nil {
 			return err
 		}
-		resultJSON = sql.NullString{String: string(b), Valid: true}
+		if string(b) != "null" {
+			resultJSON = sql.NullString{String: string(b), Valid: true}
+		}
 	}
 	if jobErr != nil {
 		b, err := json.Marshal(storedError{Code: string(jobErr.Code), Message: jobErr.Message, Details: jobErr.Details})
@@ -344,8 +346,15 @@ func scanJob(s scanner) (*domain.Job, error) {
 		j.CompletedAt = &t
 	}
 	if result.Valid {
-		j.Result = &domain.ImageJobResult{}
-		if err := json.Unmarshal([]byte(result.String), j.Result); err != nil {
+		var err error
+		if j.Type == domain.JobTTS {
+			j.Speech = &domain.SpeechJobResult{}
+			err = json.Unmarshal([]byte(result.String), j.Speech)
+		} else {
+			j.Result = &domain.ImageJobResult{}
+			err = json.Unmarshal([]byte(result.String), j.Result)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("store: decode job result: %w", err)
 		}
 	}

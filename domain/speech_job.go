@@ -1,0 +1,184 @@
+package domain
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"unicode/utf8"
+)
+
+// MaxSpeechText is the longest text a tts job speaks, in characters.
+const MaxSpeechText = 1000
+
+// speechJobRequest is a tts job's stored input.
+type speechJobRequest struct {
+	SpeechRequest
+	CharacterID string `json:"character_id,omitempty"`
+}
+
+// SubmitSpeech validates a text-to-speech request and queues it as a job. With a
+// character, its voice is used unless the request names one, and the audio is linked to it.
+func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req SpeechRequest, characterID, webhookURL string) (*Job, error) {
+	var bad []FieldError
+	if strings.TrimSpace(req.Text) == "" || utf8.RuneCountInString(req.Text) > MaxSpeechText || badControl(req.Text) {
+		bad = append(bad, FieldError{Field: "text", Message: "must be 1–1000 characters of speakable text"})
+	}
+	if req.Speed == 0 {
+		req.Speed = 1
+	}
+	if req.Speed < 0.5 || req.Speed > 2 {
+		bad = append(bad, FieldError{Field: "speed", Message: "must be between 0.5 and 2"})
+	}
+	if req.Format == "" {
+		req.Format = AudioWAV
+	}
+	if len(bad) > 0 {
+		return nil, ValidationError(bad...)
+	}
+	if err := s.checkWebhook(ctx, webhookURL); err != nil {
+		return nil, err
+	}
+	if characterID != "" {
+		c, err := s.Characters.GetCharacter(ctx, tenantID, characterID)
+		if errors.Is(err, ErrNotFound) {
+			return nil, charNotFound(characterID)
+		} else if err != nil {
+			return nil, err
+		}
+		if req.VoiceID == "" {
+			req.VoiceID = c.VoiceID
+		}
+	}
+	if err := s.checkVoice(ctx, req.VoiceID); err != nil {
+		return nil, err
+	}
+	body, err := json.Marshal(speechJobRequest{SpeechRequest: req, CharacterID: characterID})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	job := &Job{
+		ID: NewID(PrefixJob, now), TenantID: tenantID, Type: JobTTS, Status: JobPending,
+		Request: body, WebhookURL: webhookURL, CreatedAt: now,
+	}
+	if err := s.Queue.Enqueue(ctx, job); err != nil {
+		return nil, err
+	}
+	return job, nil
+}
+
+// checkVoice refuses an unknown voice at submit time, and a known one whose engine is not
+// installed, so the caller learns at once instead of from a failed job.
+func (s *JobService) checkVoice(ctx context.Context, id string) error {
+	if id == "" {
+		return nil
+	}
+	for _, v := range s.Speech.Voices(ctx) {
+		if v.ID == id {
+			if !v.Available {
+				st := s.Speech.Status(ctx)
+				return Errorf(CodeEngineUnavailable, "The voice %q is not available: %s.", id, st.Detail).
+					WithDetails(map[string]any{"voice_id": id, "engine": v.Engine})
+			}
+			return nil
+		}
+	}
+	return ValidationError(FieldError{Field: "voice_id", Message: "is not a voice of GET /v1/voice/voices"})
+}
+
+// RunSpeech does a tts job's work.
+func (s *JobService) RunSpeech(ctx context.Context, jobID string, lastAttempt bool) error {
+	return s.run(ctx, jobID, lastAttempt, func(job *Job) (output, error) {
+		var req speechJobRequest
+		if err := json.Unmarshal(job.Request, &req); err != nil {
+			return output{}, errUnreadableRequest
+		}
+		res, err := s.Speech.Synthesize(ctx, req.SpeechRequest)
+		if err != nil {
+			return output{}, err
+		}
+		return output{data: res.Data, contentType: res.ContentType, result: func(fileID string) any {
+			r := &SpeechJobResult{
+				FileID: fileID, Format: res.Format, SampleRate: res.SampleRate,
+				DurationMs: float64(res.Duration.Microseconds()) / 1000, Engine: res.Engine, Model: res.Model,
+				VoiceID: res.VoiceID, CharacterID: req.CharacterID, Words: res.Words, Phonemes: res.Phonemes,
+			}
+			if r.Words == nil {
+				r.Words = []WordTiming{}
+			}
+			return r
+		}}, nil
+	})
+}
+
+// VoiceService transcribes speech and lists voices.
+type VoiceService struct {
+	Synth      SpeechSynth
+	Recognizer SpeechRecognizer
+	// Fetch downloads audio from a URL under the same SSRF rules as webhooks.
+	Fetch func(ctx context.Context, url string, max int64) ([]byte, string, error)
+}
+
+// TranscribeInput is audio given inline or by URL.
+type TranscribeInput struct {
+	Audio       []byte
+	ContentType string
+	URL         string
+	Language    string
+	Prompt      string
+	Phrases     []string
+}
+
+// Transcribe fetches the audio when given by URL, checks its size and transcribes it.
+func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Transcript, error) {
+	if in.URL != "" {
+		data, ct, err := v.Fetch(ctx, in.URL, MaxAudioBytes)
+		if err != nil {
+			var de *Error
+			if errors.As(err, &de) {
+				return nil, err
+			}
+			return nil, ValidationError(FieldError{Field: "audio_url", Message: err.Error()})
+		}
+		in.Audio, in.ContentType = data, ct
+	}
+	if len(in.Audio) == 0 {
+		return nil, Errorf(CodeInvalidAudio, "The audio is empty.")
+	}
+	if len(in.Audio) > MaxAudioBytes {
+		return nil, Errorf(CodeAudioTooLarge, "The audio is larger than %d bytes.", MaxAudioBytes).
+			WithDetails(map[string]any{"max_bytes": MaxAudioBytes})
+	}
+	var phrases []string
+	for _, p := range in.Phrases {
+		if p = strings.TrimSpace(p); p != "" {
+			phrases = append(phrases, p)
+		}
+	}
+	t, err := v.Recognizer.Transcribe(ctx, TranscribeRequest{
+		Audio: in.Audio, ContentType: in.ContentType, Language: in.Language, Prompt: in.Prompt, Phrases: phrases,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Voices lists every voice of the speech engine, with its availability now.
+func (v *VoiceService) Voices(ctx context.Context) []Voice { return v.Synth.Voices(ctx) }
+
+// SpeechStatus is the health of speech: synthesis and recognition, the worse of the two.
+func (v *VoiceService) SpeechStatus(ctx context.Context) DependencyHealth {
+	synth, rec := v.Synth.Status(ctx), v.Recognizer.Status(ctx)
+	h := synth
+	if rec.Status != StatusOK {
+		h.Status = StatusDegraded
+		if synth.Status != StatusOK {
+			h.Status = StatusUnavailable
+		}
+		h.Detail = strings.TrimPrefix(strings.Join([]string{synth.Detail, "recognition: " + rec.Detail}, "; "), "; ")
+	}
+	h.Model = strings.Trim(synth.Model+" + "+rec.Model, " +")
+	return h
+}
