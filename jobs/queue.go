@@ -99,8 +99,8 @@ func New(ctx context.Context, db *store.DB, svc *domain.JobService, opt Options)
 		opt.WebhookBackoff = func(attempt int) time.Duration { return webhook.Backoff(attempt, nil) }
 	}
 	workers := river.NewWorkers()
-	river.AddWorker(workers, &imageWorker{svc: svc, timeout: opt.JobTimeout})
-	river.AddWorker(workers, &speechWorker{svc: svc, timeout: opt.JobTimeout})
+	river.AddWorker(workers, &mediaWorker[ImageArgs]{run: svc.RunImage, timeout: opt.JobTimeout})
+	river.AddWorker(workers, &mediaWorker[SpeechArgs]{run: svc.RunSpeech, timeout: opt.JobTimeout})
 	river.AddWorker(workers, &webhookWorker{svc: svc, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &cleanupWorker{svc: svc, ttl: opt.JobTTL})
 	cfg := &river.Config{
@@ -148,9 +148,9 @@ func (q *Queue) Enqueue(ctx context.Context, job *domain.Job) error {
 	opts := &river.InsertOpts{}
 	switch job.Type {
 	case domain.JobAvatar, domain.JobBackground:
-		args, opts.MaxAttempts = ImageArgs{JobID: job.ID}, imageAttempts
+		args, opts.MaxAttempts = ImageArgs{JobID: job.ID}, mediaAttempts
 	case domain.JobTTS:
-		args, opts.MaxAttempts = SpeechArgs{JobID: job.ID}, imageAttempts
+		args, opts.MaxAttempts = SpeechArgs{JobID: job.ID}, mediaAttempts
 	default:
 		return fmt.Errorf("jobs: no worker for job type %q", job.Type)
 	}

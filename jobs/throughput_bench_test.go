@@ -48,21 +48,7 @@ func BenchmarkJobThroughput(b *testing.B) {
 	for name, opt := range backends {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			db, err := store.Open(ctx, opt)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			svc := &domain.JobService{Store: db, Images: instantImages{}, Media: &media.FS{Dir: b.TempDir()}, Characters: db, Webhooks: noWebhooks{}, Secrets: db}
-			q, err := jobs.New(ctx, db, svc, jobs.Options{Workers: 8, PostgresURL: opt.URL})
-			if err != nil {
-				b.Fatal(err)
-			}
-			svc.Queue = q
-			if err := q.Start(ctx); err != nil {
-				b.Fatal(err)
-			}
-			defer q.Stop(ctx)
+			db, svc := startQueue(b, opt)
 			const n = 200
 			var rates []float64
 			var lat []time.Duration
@@ -110,21 +96,7 @@ func BenchmarkJobLatencyIdle(b *testing.B) {
 	for name, opt := range backends {
 		b.Run(name, func(b *testing.B) {
 			ctx := context.Background()
-			db, err := store.Open(ctx, opt)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer db.Close()
-			svc := &domain.JobService{Store: db, Images: instantImages{}, Media: &media.FS{Dir: b.TempDir()}, Characters: db, Webhooks: noWebhooks{}, Secrets: db}
-			q, err := jobs.New(ctx, db, svc, jobs.Options{Workers: 8, PostgresURL: opt.URL})
-			if err != nil {
-				b.Fatal(err)
-			}
-			svc.Queue = q
-			if err := q.Start(ctx); err != nil {
-				b.Fatal(err)
-			}
-			defer q.Stop(ctx)
+			db, svc := startQueue(b, opt)
 			var lat []time.Duration
 			for b.Loop() {
 				j, err := svc.SubmitImage(ctx, "tenant_bench", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: 1}, "", "")
@@ -148,6 +120,28 @@ func BenchmarkJobLatencyIdle(b *testing.B) {
 			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-queue-ms")
 		})
 	}
+}
+
+// startQueue opens the store and starts a queue of 8 workers on it, with an image engine
+// that answers at once; both stop when the benchmark ends.
+func startQueue(b *testing.B, opt store.Options) (*store.DB, *domain.JobService) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, opt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	svc := &domain.JobService{Store: db, Images: instantImages{}, Media: &media.FS{Dir: b.TempDir()}, Characters: db, Webhooks: noWebhooks{}, Secrets: db}
+	q, err := jobs.New(ctx, db, svc, jobs.Options{Workers: 8, PostgresURL: opt.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	svc.Queue = q
+	if err := q.Start(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { q.Stop(ctx) })
+	return db, svc
 }
 
 func postgresSchema(b *testing.B) string {

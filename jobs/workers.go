@@ -9,46 +9,35 @@ import (
 	"github.com/troupe-ai/troupe/domain"
 )
 
-// imageAttempts is how many times an image job's provider call is tried.
-const imageAttempts = 4
+// mediaAttempts is how many times a media job's provider call is tried.
+const mediaAttempts = 4
 
-// imageWorker runs image jobs.
-type imageWorker struct {
-	river.WorkerDefaults[ImageArgs]
-	svc     *domain.JobService
+// mediaArgs are the args of a job that makes media: all they carry is the job's id.
+type mediaArgs interface {
+	river.JobArgs
+	jobID() string
+}
+
+func (a ImageArgs) jobID() string  { return a.JobID }
+func (a SpeechArgs) jobID() string { return a.JobID }
+
+// mediaWorker runs a media job (image or speech) through the domain.
+type mediaWorker[T mediaArgs] struct {
+	river.WorkerDefaults[T]
+	run     func(ctx context.Context, jobID string, lastAttempt bool) error
 	timeout time.Duration
 }
 
 // Work asks the domain to run the job; an error means "try again later".
-func (w *imageWorker) Work(ctx context.Context, job *river.Job[ImageArgs]) error {
-	return w.svc.RunImage(ctx, job.Args.JobID, job.Attempt >= job.MaxAttempts)
+func (w *mediaWorker[T]) Work(ctx context.Context, job *river.Job[T]) error {
+	return w.run(ctx, job.Args.jobID(), job.Attempt >= job.MaxAttempts)
 }
 
 // Timeout bounds one attempt; providers have their own, shorter timeouts.
-func (w *imageWorker) Timeout(*river.Job[ImageArgs]) time.Duration { return w.timeout }
+func (w *mediaWorker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
 
 // NextRetry backs off quickly: a provider hiccup is usually over in seconds.
-func (w *imageWorker) NextRetry(job *river.Job[ImageArgs]) time.Time {
-	return time.Now().Add(time.Duration(1<<min(job.Attempt, 6)) * time.Second)
-}
-
-// speechWorker runs text-to-speech jobs.
-type speechWorker struct {
-	river.WorkerDefaults[SpeechArgs]
-	svc     *domain.JobService
-	timeout time.Duration
-}
-
-// Work asks the domain to run the job; an error means "try again later".
-func (w *speechWorker) Work(ctx context.Context, job *river.Job[SpeechArgs]) error {
-	return w.svc.RunSpeech(ctx, job.Args.JobID, job.Attempt >= job.MaxAttempts)
-}
-
-// Timeout bounds one attempt.
-func (w *speechWorker) Timeout(*river.Job[SpeechArgs]) time.Duration { return w.timeout }
-
-// NextRetry backs off quickly, as for images.
-func (w *speechWorker) NextRetry(job *river.Job[SpeechArgs]) time.Time {
+func (w *mediaWorker[T]) NextRetry(job *river.Job[T]) time.Time {
 	return time.Now().Add(time.Duration(1<<min(job.Attempt, 6)) * time.Second)
 }
 
