@@ -5,18 +5,22 @@ GO      ?= go
 BIN     := bin/troupe
 REDOCLY := tools/lint/node_modules/.bin/redocly
 
-.PHONY: run build test lint check-generated generate vet unit fuzz bench tools-lint
+.PHONY: run build test lint check-generated generate vet unit fuzz bench tools-lint engines
 
 ## run: build and start the server on :9000 with embedded defaults (demo keys, SQLite under ./var)
-run: build
+run: engines build
 	./$(BIN) serve
+
+## engines: install the local speech engines (espeak-ng, pocketsphinx, converters) when missing
+engines:
+	@bash tools/install-voice-engines.sh
 
 ## build: a static binary at bin/troupe
 build:
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/troupe
 
 ## test: spec lint, generated-code check, vet, and every Go test (SQLite and PostgreSQL)
-test: lint check-generated vet unit
+test: engines lint check-generated vet unit
 
 unit:
 	$(GO) test -race -count=1 ./...
@@ -53,6 +57,8 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzGenerate -fuzztime=$(FUZZTIME) ./domain/worldgen
 	$(GO) test -run='^$$' -fuzz=FuzzCreateWorld -fuzztime=$(FUZZTIME) ./server
 	$(GO) test -run='^$$' -fuzz=FuzzRequestValidation -fuzztime=$(FUZZTIME) ./server
+	$(GO) test -run='^$$' -fuzz=FuzzSSEWriter -fuzztime=$(FUZZTIME) ./server
+	$(GO) test -run='^$$' -fuzz=FuzzParseWAV -fuzztime=$(FUZZTIME) ./local/recognition
 
 ## bench: Go benchmarks, then the HTTP load comparison (see BENCHMARKS.md)
 bench:

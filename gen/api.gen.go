@@ -714,7 +714,8 @@ type Error struct {
 	// `TENANT_FORBIDDEN`, `ROUTE_NOT_FOUND`, `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`,
 	// `JOB_NOT_FOUND`, `FILE_NOT_FOUND`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`,
 	// `UNSUPPORTED_MEDIA_TYPE`, `CONFLICT`, `JOB_NOT_CANCELABLE`, `VALIDATION_ERROR`,
-	// `INVALID_ROLE`, `INVALID_ARCHETYPE`, `RATE_LIMITED`, `INTERNAL_ERROR`,
+	// `INVALID_ROLE`, `INVALID_ARCHETYPE`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`,
+	// `AUDIO_TOO_LARGE`, `RATE_LIMITED`, `INTERNAL_ERROR`,
 	// `NOT_IMPLEMENTED`, `FAL_SERVICE_ERROR`, `ENGINE_UNAVAILABLE`, `PROVIDER_TIMEOUT`.
 	// New codes may be added; treat unknown codes by their HTTP status.
 	//
@@ -1095,6 +1096,21 @@ type ModerationResult struct {
 	Matches []ModerationMatch `json:"matches"`
 }
 
+// PhonemeTiming When a phoneme is spoken, and the mouth shape (viseme) that goes with it.
+type PhonemeTiming struct {
+	// EndMs When it ends.
+	EndMs float64 `json:"end_ms"`
+
+	// Phoneme The phoneme, in the engine's notation.
+	Phoneme string `json:"phoneme"`
+
+	// StartMs When it starts.
+	StartMs float64 `json:"start_ms"`
+
+	// Viseme The viseme (mouth shape) to show.
+	Viseme string `json:"viseme"`
+}
+
 // ReactRequest A message the character may react to.
 type ReactRequest struct {
 	// Context What is going on around it; treated as data, never as instructions.
@@ -1282,6 +1298,9 @@ type SpeechJobResult struct {
 	// AudioUrl Where to download the audio.
 	AudioUrl string `json:"audio_url"`
 
+	// CharacterId The character whose voice spoke, when the request named one.
+	CharacterId *string `json:"character_id,omitempty"`
+
 	// DurationMs The audio's length.
 	DurationMs float64 `json:"duration_ms"`
 
@@ -1294,13 +1313,16 @@ type SpeechJobResult struct {
 	// Model The model that spoke.
 	Model string `json:"model"`
 
+	// Phonemes Phoneme timings with visemes, where the engine can give them.
+	Phonemes *[]PhonemeTiming `json:"phonemes,omitempty"`
+
 	// SampleRate Samples per second.
 	SampleRate int `json:"sample_rate"`
 
 	// VoiceId The voice used.
 	VoiceId string `json:"voice_id"`
 
-	// Words Word timings for lip sync.
+	// Words Word timings for lip sync (estimated from the text where the engine gives none).
 	Words []WordTiming `json:"words"`
 }
 
@@ -1619,9 +1641,6 @@ type JobAccepted = JobSubmitResponse
 
 // NotFound The one shape of every error.
 type NotFound = ErrorResponse
-
-// NotImplemented The one shape of every error.
-type NotImplemented = ErrorResponse
 
 // PayloadTooLarge The one shape of every error.
 type PayloadTooLarge = ErrorResponse
@@ -2201,7 +2220,9 @@ type ClientInterface interface {
 	// Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 	// with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 	// optional `phrases` list switches to a closed vocabulary for games that expect known
-	// commands.
+	// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+	// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+	// must resolve to public addresses, as webhook URLs must.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2213,7 +2234,9 @@ type ClientInterface interface {
 	// Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 	// with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 	// optional `phrases` list switches to a closed vocabulary for games that expect known
-	// commands.
+	// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+	// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+	// must resolve to public addresses, as webhook URLs must.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -2850,7 +2873,9 @@ func (c *Client) CreateModeration(ctx context.Context, body CreateModerationJSON
 // Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 // with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 // optional `phrases` list switches to a closed vocabulary for games that expect known
-// commands.
+// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+// must resolve to public addresses, as webhook URLs must.
 //
 // Takes any type of body and a specified content type.
 //
@@ -2872,7 +2897,9 @@ func (c *Client) CreateTranscriptionWithBody(ctx context.Context, contentType st
 // Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 // with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 // optional `phrases` list switches to a closed vocabulary for games that expect known
-// commands.
+// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+// must resolve to public addresses, as webhook URLs must.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -4572,7 +4599,9 @@ type ClientWithResponsesInterface interface {
 	// Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 	// with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 	// optional `phrases` list switches to a closed vocabulary for games that expect known
-	// commands.
+	// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+	// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+	// must resolve to public addresses, as webhook URLs must.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4584,7 +4613,9 @@ type ClientWithResponsesInterface interface {
 	// Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 	// with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 	// optional `phrases` list switches to a closed vocabulary for games that expect known
-	// commands.
+	// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+	// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+	// must resolve to public addresses, as webhook URLs must.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -6305,8 +6336,6 @@ type CreateTranscriptionResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// JSON502 the response for an HTTP 502 `application/json` response
 	JSON502 *ProviderError
 	// JSON503 the response for an HTTP 503 `application/json` response
@@ -6350,11 +6379,6 @@ func (r CreateTranscriptionResponse) GetJSON422() *ValidationError {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r CreateTranscriptionResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CreateTranscriptionResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetJSON502 returns the response for an HTTP 502 `application/json` response
@@ -6430,8 +6454,6 @@ type CreateSpeechResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *EngineUnavailable
 	// Headers202 the parsed response headers for an HTTP 202 response
@@ -6478,11 +6500,6 @@ func (r CreateSpeechResponse) GetJSON422() *ValidationError {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r CreateSpeechResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r CreateSpeechResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetJSON503 returns the response for an HTTP 503 `application/json` response
@@ -6533,8 +6550,6 @@ type ListVoicesResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
-	// JSON501 the response for an HTTP 501 `application/json` response
-	JSON501 *NotImplemented
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListVoicesResponse401Headers
 }
@@ -6552,11 +6567,6 @@ func (r ListVoicesResponse) GetJSON401() *Unauthorized {
 // GetJSON500 returns the response for an HTTP 500 `application/json` response
 func (r ListVoicesResponse) GetJSON500() *InternalError {
 	return r.JSON500
-}
-
-// GetJSON501 returns the response for an HTTP 501 `application/json` response
-func (r ListVoicesResponse) GetJSON501() *NotImplemented {
-	return r.JSON501
 }
 
 // GetBody returns the raw response body bytes
@@ -7393,7 +7403,9 @@ func (c *ClientWithResponses) CreateModerationWithResponse(ctx context.Context, 
 // Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 // with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 // optional `phrases` list switches to a closed vocabulary for games that expect known
-// commands.
+// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+// must resolve to public addresses, as webhook URLs must.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7411,7 +7423,9 @@ func (c *ClientWithResponses) CreateTranscriptionWithBodyWithResponse(ctx contex
 // Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
 // with `audio_url` or `audio_base64`. Audio is capped at 16 MiB and 120 seconds. An
 // optional `phrases` list switches to a closed vocabulary for games that expect known
-// commands.
+// commands. Audio that cannot be used answers 422: `INVALID_AUDIO` (empty, not audio,
+// truncated, sample rate too low), `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE`. An `audio_url`
+// must resolve to public addresses, as webhook URLs must.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -9067,13 +9081,6 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
 		var dest ProviderError
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9183,13 +9190,6 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 		}
 		response.JSON500 = &dest
 
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
-
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EngineUnavailable
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -9259,13 +9259,6 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 			return nil, err
 		}
 		response.JSON500 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 501:
-		var dest NotImplemented
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON501 = &dest
 
 	}
 
@@ -10194,8 +10187,6 @@ type JobAcceptedJSONResponse struct {
 }
 
 type NotFoundJSONResponse ErrorResponse
-
-type NotImplementedJSONResponse ErrorResponse
 
 type PayloadTooLargeJSONResponse ErrorResponse
 
@@ -12340,20 +12331,6 @@ func (response CreateTranscription500JSONResponse) VisitCreateTranscriptionRespo
 	return err
 }
 
-type CreateTranscription501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CreateTranscription501JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type CreateTranscription502JSONResponse struct{ ProviderErrorJSONResponse }
 
 func (response CreateTranscription502JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
@@ -12524,20 +12501,6 @@ func (response CreateSpeech500JSONResponse) VisitCreateSpeechResponse(w http.Res
 	return err
 }
 
-type CreateSpeech501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response CreateSpeech501JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
 type CreateSpeech503JSONResponse struct{ EngineUnavailableJSONResponse }
 
 func (response CreateSpeech503JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
@@ -12600,20 +12563,6 @@ func (response ListVoices500JSONResponse) VisitListVoicesResponse(w http.Respons
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type ListVoices501JSONResponse struct{ NotImplementedJSONResponse }
-
-func (response ListVoices501JSONResponse) VisitListVoicesResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(501)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13992,254 +13941,257 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rchw3sjD4Ktg+G2EqongVdaN+fNGSaJsaitSQlLVz3F4WugrdDbEKKAMotnr0MWJ+bezvb9/hPNg8",
-	"yQYygbp0o/pCypZ9Pp84MRa7cE0kEnnPL71E5oUUTBjdO/rSK6iiOTNMwV+vJ1TRxDB1kto/U6YTxQvD",
-	"pegd9a4mjCS+wXea8JRsxclEXf/7X/8VP9rpRT32meZFxnpHPfvz3v6n9NfHN5+nB+yJemZezPbLx/yJ",
-	"fFa86EU9bkcsqJn0op6gOfZxY1/ztBf1FPu15IqlvSOjShb1dDJhObXLyunnUybGZtI7enoY9cyssN21",
-	"UVyMe3d3Ue+tHHZt4JMc+qV/ksPQ0u3PuPT8SXL4+dns+T9f0L3hfnKQPmaH4aXbPg9d9CnPuVlc9I9y",
-	"SnIqZoQblmtiJFHMlErs+JX8WjI1q5eSwTDNmVM2omVmekdP9iK7DJ6Xee9of8/+xYX7q1oRF4aNmYIl",
-	"nY9Gmq21Jn3Di64VSRwluKS5Fdn/a6xqL7iqj1Jladf5Tu1Hf8LTLA2dsP3ZIeevj/Pno4Pbw+FT8ax4",
-	"ofb0vgmfMIz7wDO+s311IYVmcNte0fSC/VoyDSBOpDBMwD9pUWQ8oXZbu5+03duXevlfekwpqbBLaid4",
-	"1X9zfXH89w/Hl1e9qJcyQ3kGE4w4y1LdO/rZ/bOBHjnTmo5tb1HmQ6ZIXmpDhoxQQ3KpDdnf2+vd/XLX",
-	"bHkuGJGK5FIxUtMNQhUjXNzSjKc7DjxMGwurI/uHA7XYW/w/OM4afP+nYqPeUe8/dmsStYtf9e6x3fOF",
-	"gx7CcvHw3dSEa5LTbCRVzlKyVYqCKk2HGSNvL8/PIjKkKQEctbuxx9zYzaOd3l3Uey3FKOPJA8/l7fmr",
-	"67Pzq+vX/bPXx6f9V6fH7ePRhppSW8on7RCGpb0WvB29IhOqCc0Uo+mMMJGylEy5mRDsTgZ190HvD3IA",
-	"iYOfxpUa+KRlqRL2nSZJqRQTBjbAAN7HYswF+yDoLeWZPamHAf747IeTs+PrD2f9n/onAcAXNLlBEDNd",
-	"MHqzba/nPOR1wVgyIQyWRqqGFrmENIQLbWiWsW+J832SyYRmfo1mwjWRBVMAKCIYS/XCcslWvAieGNH+",
-	"RBimBM2Oa3je9whOzq6OL876p9fHFxfnFy3wtyB9KXNmJlyMydSixFRJMSZSEFkqonnKdsjfS2mYQyF3",
-	"vVPCR2QmS4tnhiaGlPpbnoIgpWCfC5YYlhIAxA45k4Q7aCKFTLlOMqlZ+pL8GtgRwP+tHPaThBWWEmwE",
-	"fcd/rMG8VDSnYCLliPfrweGtHF6Ww5ybVUTAkqypJVluKy9JIbOMxD8cX5Hd2/3dT3Kod7/gku9ie3AT",
-	"RlPHgZ5K3OUy7u3DxelOi51YeGjvot6ZNN/LUqQPQ+OP5xenb4CIf3/+4exNm4wAxFcwEy1kP5PInyBV",
-	"5CkZrOj+ByDoSLVJKhkSEvaZaxPZl3PIMinGwP5RIc2EKWKYoMIALp9Jc2KhmjOxMTrPn4KF/8m796fH",
-	"747Pro7nTqEiePYhVYwadgmUuw365peKJtbrIzNmvjGoa8LNtWVIDJEjIBIWblYwIsPSLKx7OEOyr5m6",
-	"ZQq3cRf13tNZJml6JeUpVeMHPqfv+/84Pe+/ub46P78+7V/8MPeaAkt5PZwZy9Xu7x0+f/Ls6cJr6ind",
-	"UKYzu8HMLksRM6GCuD4EhviDcDChddrDgM0iiJW85SlTX+Gx/L5/en15fPHTyevjwHvZKwttFKP5tSfe",
-	"T/b2FgCcy5RlpHCLIiPKvy1v0rkmshUv7Dd+9BKg63dKcPf2ALggsYNF3IL7Fc+ZLB/Ior+/OP/p5M3x",
-	"xfXVybvj8w9z8pPBKa5z3Tt6bAG0CuopT+GGUqGnTAGZ54I83tN/rIOYWyYXxO6UbMXz4HB84QdBSzOR",
-	"iv/zoZT85Oyn/unJm+v++5Prvx3/o5svfMe1tlyhVF62JP33J+SGzXbIJRP26ey7NcHkR+QVo4opMij3",
-	"9h4nN2wG/2Df/AV1qwaZFPcUNYRTqUgpboScCrIlBSM8ZcJwy9MDARpJRRhNJo/muKSPHz9u2+1jY8PC",
-	"3BKsk8H73GgLWLmaf/ogdFkUUhmWvmMpp1fQ5iFn/+Hs8sP79+cXV8dvrt8dvznpX1/94/1xNwq8xpm2",
-	"7cxk0DPss9ktMsrFoOdf8GqJL4lGpJhf0x9GJLbn+Z0mrU25XUiB0kDNASDrrOHy/WSRH37+Ci8N3L7+",
-	"1cn5WeihCeiLNP8na6mLbmlWtlbuuBSaZXLKUgLfNfl50NM5zbJBLxr0cpbyMod/wns66P3Su4sakzCW",
-	"rtBJZYxqQxZUUqEn+4+hi/KrmbIs23a33TJwbnUvAXZMGDUjBVNEjkYokBEAyk5jOXA0/YKfiJFcvOiX",
-	"TN3yhBEu7CSACHbnhbLYZDhqGlOZ6OtSZYvdQeSnieG3SKpSmZSWtawGmqMNQIYyMwmPZjeO30kyYclN",
-	"cADUqAYJFu7lO01sm2BnWTBBC941PdfkvGCiuROyRTMtkUFOCdUk3nWD7NgLg8rhhXlumdKdYigy299p",
-	"4loFRrhr6ol/xj3Xo0b1ibS31ALvL9WocviJJSBM9m+poaqhNqZpyu3SaPa+ceQjmmm2qC6qTCyEwjj2",
-	"bRgzYckOW8SalkFmARDN0aYTqRmJcVC79pgMWSJzpr3ur8xAvlquIY96SamNtIzuLGPXhZJ5YUIzjxRj",
-	"cKkItCTY0nLphshbphRP3dSFYprNT70PZoaFyVuzrLJ+FZOZhoe60WxumgNvzajmDUw6LnlKRcKudUIz",
-	"1jKOPNt5EgUsL6BGymb27EbSUl23UQsCuwKkA72jXirLYcZ6DRPLQdjmg+QWLzcfT0zbarR/sLAKaGX5",
-	"xoJ/Zpne6bXMOAeHjVkOnjxdtOJEPeBIAX+z7HwET84yknuS0zF7B33ufonqxfVSdgs0hY2ppWGdOPPR",
-	"ooaeyDJzrG9RMKrWwwtR5tdcjJhicE6GFboFoYPn8wB6w4TkwL9C6xZ8nrTOYC8EHHgPVzxClwzNBXAB",
-	"NgTkJfRpAxJO8poqoDJTNpxIeeOp7LIBP2LTDxen0JGnFpDL0eejbfQg7EFrnJGifWF6KVU3ZESFoXpG",
-	"LNfBbmnWi5bYCanJpS4mTLHFy7uKqDdHDdHqVzS5GStZivS+9FonTDAyrMZZQa+/JfH8w9OxZ0+fb0TH",
-	"DvYOnzdmATz+i45tRMe6NoHCKROW03vg8/nfiVTuPz483IRWroehfwxa6VAhRCYrp6OlPOYiubNSixhf",
-	"L0OyJmnL6Q3ThHpdWEZnhJsg709VMmHG6TvmxCWjSfW57VViZQ2pguNVbHHHgPA9IlIkDMTCKdUVmU9B",
-	"CdSxUrRqpNc0SCmYINzAYK5dm6pSw7YNB7mkiw/PpOoAgn2TtJFqFlwXGqTDZ1IZq6lpbJIbshWDNTuO",
-	"SDzC/4BkxDskNL6Wi9qGbmkLs+TM0JSalTqBd75d803oUsQu7D24wVzKNAx8+4UIOZ3bHM3yzeTtJqi8",
-	"xF2P944qJsiPMjOhUQumtOViuJmFF9loQIyi3OjgLpXMOlDMfmmvaJhZrMs5OGY97Cm44Vl2bTgSnaU9",
-	"bMsrjrTU0KGU11OpUr2q35Vt+hFa3kW9skhXXtSMamOPRIw3uam3kicsKKBbGMLXINwrh7ZuNzpYFL9l",
-	"mnARET4iVMxWqzrAR87pO+BwmwS1BXmH4m1catOeaI7KN/bbPo3GTY28PtFRIX8hW+SydSRLX6VX1CST",
-	"FffHvitD265JaduvFbhKhocRbNoYCtwofeNlGFa/m3fV+qlSdLZ4JDDc0l2ech0UFgo6BhVve31rb60B",
-	"ISnQUm1H/Bp7jJwvY/jht8vW/J+MUH2Db2gDcxvckVzl4jplioF7a4GnujiEkYZmS0ZowMBY5sk5TBKa",
-	"ZaEBg2fnZ4kqB0638OChAg62Efh+Eui7ufVbCVEkAdGzuuEBPOhX38BTuFCMpujY0ECOW6ZeWogQx6DW",
-	"XJYmU0sg6VAzYVqIM6dMXCEp5PTzCfZ8sreIS4kshVnzEKW75UvEoRCeWGIYAM+F/XkTyMA4vwtQNnlR",
-	"u9+TvntNnKEIfYS+g8swg43ZN4ZwsVo/PHc18MzWuAH3Vb+0CPMSpF/NXVVNI28zq9zh3LHquIHyHZLF",
-	"Zme7lId/5fl3i3lTRuEEjGxj39yJHIbVCvdhkdfnSV82GOU5nG8s7flqTcFShvX9ArO63rwHYZCEmdr5",
-	"7dlWy/ABLvoSDngzdLg/e7yeuqTBKLe0JTAWDntv9rmbye0ji0tGSuY1DOE3/F8dvyTJRGomyHAGICVU",
-	"pPVdW3K4QQvV5nQOjWNDxdmoZRVrogJY9D+bjUngAoPdTQ0hbOZ+lBBtniwFyDUiP+SIUCCSsPFFAjlm",
-	"Qm2gcPsBmrexxymoltMMr6BaRi/I+4ZLZb2HiGhp5RyUu/Bgqt3U967PlJlIvTHR2ejS8X9uACw4zkvb",
-	"pQ0w9LVAvlRsMN6Vbd0easKU5Ang3AJOvcFWlnkI3ATRdgcBvJlOqLGQzhkVASFiqfH143zftbVBOL/l",
-	"rphIN3BH6JOUa1ASdrgiLJF6V9mFHOx0xz4bzF9CBRluyG7bXbc5ibUkreaBBmQtK6nrLp2WTPHitKJR",
-	"boSc6pfEMs/oHA5aK17HBQBWGJSXCbWbzXJLo7n5Wovu4LjBaci/rV9jnvq57JgNGhBo8HXmDDwDuvkO",
-	"6F57Vf4Aw+hYMJEykcx+BN+TxS2cC0bSqtV32vn4hC6xoTwL4bU9Vu81FsubeCO1MRq9mAJVlCFbsf41",
-	"44bFEYkLqc1YMW3/rfgtU/YfHXrkiMRCCtahT16itfWSFzSJ7LOimJPlubYMXHBA760dHrEBTWwID46w",
-	"0uPPPXkDZGSsaAqarLIRGffLKlLk5q3AGTrzypUwAOg6ECtgYgY3wgUfNGNXFpGcJhMu2LaVYyHe0jY/",
-	"InEjQNUewpwTcBwNRHx1fNY/u7r+/vzi1cmbN8dntt3F+Yer4zr4xv40F49jf3r9Y/+i+ctAxD7wsmrz",
-	"/cnp3EDvjq9+PMeR+qen5x+P4deFSAcYLuy4CnOfn31/evIadrUY7Wl/nXe4hAE9AC7OsVEFkIvXPx77",
-	"sS/6V8fXpyfvTq5wbe2IOhhnLi4GdrrgWh+RUMCf3ey8s/fOQJxZiVemTJOczsD1Mk1Z+hLJdOWqjC0g",
-	"9IRxRX68unrvkXggWnxTwN804HZVOaCu9Lp849o2nUAXn+5JmVNRYyH7XGRUoEcjOTHaMnjgamn3iIxf",
-	"m9tb4VW6KO413Ey/dPsAg0HqJWG/ljTDBzP+v7YdR759ksbER4cTdPVuL2qF++pqZUnadOStwd5afiet",
-	"eFMfUlhwwFj49t6PPxtFI0CXbV2whI940nJUJbVzMwZOWi5AqRmJ0RU5ful4hwonBwIb4M83bKbJVuyY",
-	"TYvUHP63EZIUR/NRJfoRYmmbsnnf59Db1+mmiwHkTpZY+2X/3nZFChx62MMHUPkbBzFMCkb0hBagSmC3",
-	"TM1cIOrCPiuP8JV3bQGFsGsIRb6nSZhx7wsi1ZgKrllKxkqWBcY+UjKWNNtQCuhbJt4wsJIrYqaS0KEs",
-	"TZf91M7QLUpMqeiwSE5kzq4VG3e6gVo230uS2M4xN0Nqt8nDftM3XHQY6QQ1pWJkKx6XPAP8TcrM2P9O",
-	"ZKmBzUmkKiQGB8QR+fe//uvRhq7VIzwhJyRHpBT81xLMEBwJYtZF2jKYVYeXrg21x2HklKpUQ6yKu5pu",
-	"wvUvBba/cPOtZHmdrAVQbdMdd/Ltg2zuZAkGV9MH6UANxLl9u/jXRXwedV0MuLRNQC1zesfZwtYJsKm5",
-	"MSw2wnrwRnhukmYZBzZypDgTaQa5WVhpFEBJ8VsHLW34Ovyl31O1riA8axoXBOVCvEOQHnfgsv30nYbU",
-	"HRFJpdnWzFJhA8GFTpV27V46vbO3Y/+OH0HQckv7E3R7cMbjgJq7g99AiqJd7gIM7TbtMbvjWVYCG8BQ",
-	"zx6C9Q9ezRaIQlGSpkQzY7gYv7RkquDJDTIfTk8mLRiAgW+JIF7xFoGj2HX9p0749Yjb85LaXNPCylqz",
-	"wvAkgDlRr0ukbId7uJgRKlIkIU3xKPRIuK+hR6N3PD9At7RKDbUke7UkPicg30U9njtc2LTjryUr79UR",
-	"85Hcp6dF/837zTs7e2D5Lbhxq4V5mIQwtEsUjuVNjFpa5FnqYyNcvySxF4FdIyqILJD1BI7H6RO2tMzZ",
-	"QFThcxoijR+9JHFDbnZDmBrvSEIFBBEydVvx6F6CuZcg/tXDhipRvhE41ET+EKx/5GDXO75lIYM2sLP2",
-	"k2dgvO58wit3vvYt0WWeUzXroHsTWhRMsDDzYLjJggKankhlCHwOdpwxqvQ1HcslFnloQ4ZsJFEZg97q",
-	"Api7wKq6/Cvqqfx6o2rLIfCCV/BbObyAmKYuec9+A/OI8FFRsX194tqVPyaf5DDAnq/pOZkqNu1ifJvO",
-	"76vc3RfdFOAWh51VP6LiS5JUTkUmnbMCdAgr5Stnc8Nzdh1yErLHmdl309TekVLeRHhbQd0QjgUQZeYy",
-	"RaHkuRACsJ4X5jI4Wk7gutT3cDAP3H0ItYApp1QTZe+w6rg2Dc/wFa7gq3yHqqNsbsZPUCFKwFMOd9KJ",
-	"/+/CsI11MhEsy2ICPKk28KIrWY4nEYkLJWOiMzmFX0dcsMhS+NvY7mnIzJQx0eRAUnaLUep2SLwoQZrb",
-	"8NNfAvo6lsWPX7vxW6jRjGvLxEQ9KtDVsqCQwSmbBWd9K4erfOY+yeFm3nK2w/385N7K4SW8FXVY8p/W",
-	"Xw6gkIM35W/pJbeChmOqKVmaojQvq7cFqFJcJdwDM4YUbN1oknrOu2gFSQGmqtH+F1zyZQcn9dHbJCD9",
-	"FjBP9SrBEsIzy0fZqxcnVmzDP20npnIuUBtT3Q2XHQyQN2GQt6IXNRIVRj0c0f7oRuu6JnOIGbQW65lI",
-	"wg8iNYblhdFLEMY+LprUC8XsY9ivCwmrnSx1yYZsixtETawZjuEtoOuPvInWLqrSwS1LgNuh7fEXYgWx",
-	"qbDYsqhq6Z4b5+Larr/tWm5Yi/jVRG9lB0hnUodvrdHDRW8tkJ4q9693cPc8e8vbvELjDlI0l1oveEm8",
-	"3Tx4T9Y589WZ+DZIg/zww+oCpBuoA1JXQYdLEEY8+YNQr5YGDFjwXtSr+W+7g9ZxtGjWxxotusDpMAco",
-	"KjeapCzjIMT6ow4pLqAJS4NXBbSBtB5nLA2h5ODzZ5enqXFjh1JmjAq0nkHzsCqkuR6iJRlBmFmWMm3I",
-	"iCu9vqeFA8gbt7gQe7FMZKjeJfL+/PLKu2YhhdWr5WBkYWvwtbYdwpNTKtKcqpsQeyYkaLtIkdGQK/vX",
-	"NEGEdf7eBME12YpVyYV9oPVEcQG6fiOn4MZwDy1/5rZ9DzX/puYObahIddjYEVbVV5r4gM4+dIbvWC5D",
-	"eod+y3Myh1abJi/5CD6Z2BePIizAhnn1msVnwlgcjIhg080vFe7wWJjwhfqD8OudCiBQdZRCwNOOjSxM",
-	"LH1RHjJhvdAKCcD1vU+4zFwRAb/26D4SQvN4goo0TFxMG4lwFMtZPgxGSa3LHE4VN4aJ9ZmkrlcfrNaB",
-	"INic5e5lL/Z+3VcH+rE5LJ/cPp0++/x8FgyC5Xkh1RIbVF5aWc1YoQ3cFrf2/v2v/2//0YokDvvBTP+1",
-	"AmcJ8bSfLKrNX2D/3k8YVXD8dA4LRjQxwTcf0nuzoEuUJHYYwk0EodgxDO4kKfsl7Mvmle5hW5HHk6AG",
-	"KORa6mimU7k3DqTFZ4axuLJbbeDybdE74xiaQEkixS1TuiO72DqwI1txkdEZPGx0IcijfuxqNMXmG3tc",
-	"L4G7vV12Oe15fpAyJblUloz9H+SNhMTimmUZ0RCp8D82zkoxr8R34HFrC59RHUKzvnvN94phSQPAS7Bs",
-	"mDLl8jtN5FSQUrOIaCOVc7XFuiHoa2tZj6rSw1PyN/6qDf0vPVEk1zqTpne0fxBySnknU2dueRcOkLUY",
-	"pAtIm0sNGSp5wwglqsxCmWuoYWPZ/cZkjGzFED0CrBIdMTPrcONkYaLhuVBYkWU6yRb7nGSl5rfsUce7",
-	"Z6XVlWNBK0hTi0Efnw3Z4oJ8EDyRKXpAkkJyYXTHNIapvDOsIXVkNZl0mViC6H7lV9d+T1Z4iPlDcGvy",
-	"EECYLsPeChXOS5PIvEs8y6t2kIHWSEKBxoRTe3TGAdhrnErBWqy3p/xCCsdr+igQ+Cu11CasoXLb5p2e",
-	"4mWGbseIwh14WPF7iyc0x9WNMjoeLxMBDbg4KG1Iquho8erMy4DzHgNu/KhX+Wk0trj8/O4bKAlob6Q/",
-	"4cCJ3jv0qxvBAwFTzzcmzmsg9TIt8S1TKU9MJ0VbgVVwtOIr44/loIFk2otSz7CoOkC6orvJh27SbjNh",
-	"+fqSzdzrsMqbq0baBuDqFYYO6ILRxNwXYZ07TTsOD/yBlR2WGBnyfRfLmbqx5Fi8hGKyNm5eNuNb7ANv",
-	"BcVbe0YaKrKoEq6oXi/QNqO6cmtaLVpis3lAt8boBCtifYcqskmnGilAqTCuPJntmN5DIicpS3ja8dDZ",
-	"b7rjUcD1eKdOjKVn9Kb5Lnzsn131ot77/uVl8BVY2+6+ZIlrWpyXjFAoLlUwQNmKWaUaM2Gy2VeSrxSj",
-	"OgzPNbK8zMnZ1elUwzY2s2BfDuPduMuDmCpGW+4qi7g15LJLJ4Zqp+8sz5BzQYUBLZlOaME6EO3r6f+6",
-	"NXXVqjbT02lmDNb+6LQBFkwWGfNJFTaJprusBl/X+xbBPu9+21xk6Kgvr67uSbetdGOvt1FU2A9DFpHh",
-	"jHy4OMVCAR3cpO12PaSaPT3siJe0LSKCTbaZsFx7Oh/qf/D46YunB6GYcJxgucvMiJkEK6FBa7JVlMOM",
-	"J4SmqWJaM02kyGaPFvILHD4PvgRiXAadUfHptm8+8Y3IVsxcmusmq9Tikw5CxGiiqA6aFXytK9cC9SIU",
-	"E3qm5FYmdFhmFLWyocQkB2skdqwzkzSzC1ZcUGd+TMs3WmRwrzXS3AnLCqJYIseCBzJNBvNl3oUx90OR",
-	"SZqG6RQcbAkNOrBwCfqREbdi7sf+Tz7oBWm7dvGGXgtjH1uu64Ju7WdgyAVquv7wOGMluIIpkACXYtBq",
-	"xuh3QYYm+cOzDNK2hAn2mqq02+2x8SuhZExz8EQlqZIFoS7lLxchDnR1jLzxmVVJJuWNRk8rxjJNMn7D",
-	"OsJd5E1nKDrkmUVvSiKcvLW+qJItLeZWPxNRZbiyh+VsTIj1aCZznltrpkhsppe1Lb6SxYvrrtCeDj/X",
-	"5jq6fF3nxVHngVpBrmE2c8ny2m8tnl4QExkLIyFzOUVThp4/4PfmowHsXrf27IN18H8/efzv//d/7UeE",
-	"fbYiEfdO2qBxTDLOhGkrDQ8PGoSIC/P0sMmOvtjbe7b/4sXBk8Nnh3svXuwvr/Nr119xIyEDXEYT5nCk",
-	"wfF8C3MuxEElNMMxZoUlnrc8y+jYm3PBwJtwM4Ng9NIUUpv7GXjrO7Mx61jIouwKbrqQ5XiSzcjEW+CA",
-	"ezQ+1e8Km1s7FKsxz2obb500KCjxjKWcS4gGCSQMbLXKD1qp/m55UqWYxAyQny0mABZqw1RQ8ru0ouL9",
-	"+NGK5NbLc6m5a4+NoA6hCk7qSBLVMLc4tw2sjwYpQr3ugmMYj68e1KjtAZPrDczQTlcwnw8u58L9tb9I",
-	"3O3Ddb2+TsQpyMeQouerakXc5y+LSXCiZc7mYN1yxzVsIRI80xBz5UaxfYK40/3+tFwULBajiYZrmPcl",
-	"ILCzzcDn7ixUh2tkGYLw5hYIgvh6iWHQIIRg6TfqK0dug3srRIZoskU1ibES7RGoWXfhwzbOE0Mx0Edh",
-	"neI99bwLwepz1yRIO/DiLguLbp5CWDZcrZQCzjhsasplN3fjPtaollDV6RCxrvapUDItk+6U0Rm1j9ls",
-	"k0iLsBJpMZoCLO3XzjOjQ8mF1vjae4Nrwj5jggUyVdKwr+UZs56mbRW0anvU+upsb+Ha7PLTEbwNFmE5",
-	"plXZxG4998LQWRiJynX0wh+CWuE5bZ7zMnAMp0fzQJhI6XJJNPCuBdYFvOm4xy1X91UhVSQ2RneET62j",
-	"iWkFL0GHsB6wxE1cd0VrUGdrxwdozXu07k3vpjp+kiWKBGjxABV19+QaWP1rFaw5eQkfIfM70SyRosOh",
-	"rDubI5jUIJ9jqbuCo/zTsijqE8NzLsYa3tqMF0TPRLK+h6tU6RUMsFL7WWNZdRxt0LSxJ3BxGlnMcUOh",
-	"i3F1dXnPfI3OHFtZQR5W1w1PhGs4FMzaJsl0wlv6TORsbhbUpsEkmk0c9jzblN4Gq4/M47Tn0rB9Xjzu",
-	"RT05Hnd5dXkh2NdYWeCJHFEm0JZglohbIBTCzpmtKkXUlGN3ngSu/DLKLi05DyqgVrB8D8yIOp9/FLs4",
-	"LyKf7mzTzKj3q4SzrkG+wS52KPrmjLmlNk6u0HT20nvRuLcYz5bXLm2/SQLtKyZ0h+IBfIIgs74Uoyzo",
-	"Q+ASbehuJZX2WirflHBxK7NbvIXrK+o2VIZVqrkiozMIkgs/Fksjx11pe9h72P963o+u5cUJgKlWHkQY",
-	"2fXQ5l6tgAl7reyifS6XthspJECNemPFrRw4nfAcij7a2zDThikuy3AMyZWzUBXmko27lFhWnjLJxELX",
-	"6aMtgcV8CkHdwYinrNMLV5fOL60aC7QlS43FAf4kDTI8H+fiNdYYCrzHlg6GvnNrDremY+fKhAq4pmqn",
-	"S/za6jNc7ozmp55TPH5T/jHj2nTmZVhuCvJfH8BALp1d44XQoVrG+AWT6EBY59rs2+KFC9C5bmey6URm",
-	"rLIrF2ZT3vNea96A5XQiWXVy8xxmBVS/yrWcLj5ADZwH1kmoUjJhaQwQ9186vsF/0IbOCPU1H1wBOS6a",
-	"Y+93lLMM1y84Y9N2DbLfpk7BBjK+q8e1meauK/m0YNMqNdVXLHNgoRauy7W6psFvkrzf7rOqUbUy8/0i",
-	"/oYzcl3JGyY0oeiXinTJC5TzbyqEgdtrZKBT52BOf113CMu2aIpec7C61mlHloTucSaM6DK3nMNQ4uOx",
-	"wkjTXlgU2PncnCF68ZM9qk6RI6COqZIlLfPawyznKF0qSFHj7lIo2nWNLPFaliJdYvFeXwfD6I3uTC8J",
-	"KVwCSVBGLKcZmP7gv5D3x6XbizfLXS8xOxrf9BU/MbrhyfHq9Xty+OzR75T8vnp1Gk+VA9W87TqUSmsO",
-	"18IpVmo1UUINzeS4ZBvlWUExeO1nGrE+xE6siGPEeeowxo0TmYTgMh+J3ZGtvR2MHsqrsTwMMacpWz8G",
-	"0U3Twejix+80QT42Qt3EfpjwLeWbKyMGN5tYL1hXuvMZarBchDymNFmSzP06nP8cFdQJ45jerZEP+yXZ",
-	"QzWKkN7klrSvVBcieIi2p7aQnuP9luDIJUsUC0qedXEal8VA8zHG8UKXQIxfx1B265eGipSqlLhptRsl",
-	"IvF0ollyjcGS6F3ZDr7D7+9Gf/v7C/X8h7/941d1Nf304f2b5yen7//zRB6c0lN6OV0t1uHqloDiw8Vp",
-	"0GdvYkyhwYEUSL47RV1lLFBMy1IlLAIIsRSU2wsbjqrkggNhe4GUTE4MKqHsGBmqFOedPl8SxYziLEXx",
-	"wXK0cjQCBXaOee2oIHQgUjojpTA8s4jv7Pvk4PPn+XzrsJ2j3d2xRTL3804i811Y5q5RsizYWi6mDdkk",
-	"TCeoi0/Tznfwayss0CfQNGVw/adXYliQdQf7rX5poX8UUGMEUV+qLMh1NyokdbjTK26fw4UqaUpq5vwX",
-	"h9yZkmGIyIcZWiQfMsLyIUtTSIZN6CKfu0HKpFpN1yhkTbYuvn9NHj9+/CIiH65eP1r/oVquU/XJMH2r",
-	"TbNXh5gEl1iz2x/UNbhnYpZWus/A9Esr/AayA0yz1JfI/vVx/nx0cHs4fCqeFS/Unt43HXwo+G4GYHrW",
-	"TLWyPjSr7C2B/axXBay9p59YRvrCTMLl2etiYGvoa7L0fd280pyvQCfXaO39u1iYUKWhhAl2ndCgHuoS",
-	"0Andfxtf9Eov4/WiQyrP5ruHVQo1aBQJbOA9xEk3jSLgI8UZVsIaKzkF1nF9paCzv6wskJzWVaMb6BC1",
-	"U9fotumhxvv6kjd21z6syNHUlekaAMdWZZYExNostyR2uV92SXxI/rwZJd3ef5/qy/NEogM6VRFF2nje",
-	"6ofZovlLZApji5gxqk5zegOGNzqmXCwpuLhGmcVlpBRsflWy2uoAK61ulUobGrZWHpaeXGnDNQsa1rUL",
-	"V1csnDswhIAbwE3ceUqXblkdGW1q1mMis1QfEZ3TLCOPPT2PCHqIkicRyagaM/K85UZqW7fcSG2bcH0F",
-	"zZJScTO7tHtzPBijiql+GUoF3Bek//6E3LDZEYltE6n4P0EiPCKvoB8ZlHt7j5MbNoN/sHiH2IO9YTMX",
-	"gKobRUp3MM8uy0HbBv3rU7QiRe/uDtM5S+/ETBO4sohCvSsvV4Dtv5JCUNzYSdntgu7OdSFjkLbsJYUn",
-	"qn/SKH94ZDHdI5ZufIgwwx+EpKOWziU4oYkZCC7qplGdkQkLUMItyvgtS4mZuMzEw5Jb8tCOh0CaEcHA",
-	"sMiBaBRmdJqdraury4hcXl09wkgbCj9itkEdkTrbINQcGoj/+A9iT4sJwzG+YyAwR1+8e7sfkyqDPTGw",
-	"P1odM7HXkODREFDQHg3EVzj5l6Akh6hYzVwMIvgmy6mwUqehCAFX4KTWG/C0EkMP9w7Bc3tkjyvlKeTk",
-	"Z5+5Nn7PkJhU+72OKM+s5Dehuq5bZLfzZYCKmkHv6MsAClYNekeD3s7OzqAXDXwJjNZvrqKT7bGzs3MX",
-	"DRrFrOqGd3fxzkDEdkRITa2RK7Ubmy9Z95LEbh5MYi0VVhPTrrUvGPZyIOJ6qniDol7NmlcOFHogtg4P",
-	"DkLV4sjh3l67gB6sqX4/HoGxFQAZKFM1EFinigsSO1jtuNJa/nAsr6EH4hRGqUsoWAx0hbRisrVvRfK9",
-	"vajyDXqyhygf40sYky3/xX1A7LCnCm9oROAJjQiMGBHsdhfPZc7zl8TnA9YDcZlZesxSDg/lDdmCrOY6",
-	"cn4Sjyo8jA/2DojLZho5/dsRGfhcxoPeXYwJUAeiIwOqU7FgJiXb3aJAOI+yVI00yn7ZbyoKkg9Ev2L/",
-	"wZtdQDgEJYVF/VEpsGCPHMFtc098u7wy3ttmTVWLJ2Al8SrFQslbnmIhNDs8aFzGpWLpIyBahKdIazKX",
-	"yRqQp/6Ri6I0qEPKeMKcH70j6u+VLBRnBn1uuij7rt2ybkTBecref3/SKFxx1Nvf2dvZA4avYIIWvHfU",
-	"e7yzt/MYWG4zgTdvF5kYs7RejIt7snBzowPgMi5uwAINLmwysSgHga0sQZ/FCfN1ZpIJS0B1XOH7Sdo7",
-	"6v3ATL/gJ/aVg1TIcG1hXQd7e1X0Drry0KLIHA3f/eTSKDSyZ9n50RGut2v/Dcn27dz+R/zLSxhzQHMQ",
-	"8m3dnzszmmdhkCJLtIph8puDx3ze8wJB2yzOZwd+ghsPjVoBaPdEGKYEzeqqcZ6d6R39/EvDD6xnX7PG",
-	"FJbJoGNtmaXLmTYs7/1ie3vgrIML7p4GKwcdISq4wjVRpdOF+jUVThj22UQDgdQEs/laAuOvXOQcO+Zs",
-	"g1DH2PBbtkP6Xh27t0emEw5lHthANKrMzJWYIVtQ98aSkKrADRLNJ3uPq8y4WJ0GL+cCnv7o0eeBaDpf",
-	"SalREclbSXtYbLfOy3zUkzetEkhVS6BVlcPJEVZY2KbKbN/uL/avKiFV/aGA72LDuvJR50wMuMBtSFI/",
-	"19v7/HT2hVRMgRXetf9+wMWrSirdRUtQeRFR7n0Fba/HXw8VfFlnO5xgvtTcyFUTqQDrazE3AdksmLQU",
-	"ZzZHjrmhl2DJuhjRefzNqX4TPOg3S18FalSpUgAdguBkDSEsO0sp7Y+Nl66LzN7u79YizVJqW7H9TRls",
-	"PuVxm0hZfvJ1PXpbzdpRK6NusnsKipauKhmNhueoibn75V60cL1zq/YBerng8XnNXA0guLyH61zeVzT1",
-	"nnfQZX91lw+COtkPdar3facrfAH2P2mel0eZxiH+codV/xaR5DUoNXUrFzIY+SmEaTuJgFT16cmWZqyO",
-	"TnCyg4Yija7CWzYDUb5Sj0EoCihRyZAlMoekjNqn9sDCzvZJFmNnb4Lw40qhhtWqB5gHxL3kdlVwQ6rv",
-	"5LYWzuB9sM97VfcatiJVYxtO9hgIEN9adb3Jbqiwd81NuKLFdsaS6ZaE5usZhx5/hHR1KHX55lcynW1G",
-	"8qttQMS0MGAeaXld9k6lNsQK/kOFCgDnuaY5G1dRAUIq+02Qgmp0Jmx4Ws7lkbUg7B31hhlNbnTOgYeB",
-	"eP1rA1kA6pD9lr/hz71U0bEUgIJrXto2oKob1tYYGlWyuwXSsf/1SUfX69/MoFfZN39X2nG4d7i605k0",
-	"30PZDNth//HqDu/pLJM0vZLyFNSe0O/JOqvTZVFIZVj6zgr9vlDL4cHB6s61aqXBCN2PfVpjtvdO+p5n",
-	"upb3Ogba86HNvDxZ5wz8fFc8Z7I0cxQc8b1JgbuI+MLbvzv0KZyXU/c4kaUwceOdQHKWcm24SIyLSQJi",
-	"T3ShGE09jRjzW4YEFL4PREV8NNmiWeYVSxrlH5lzY1jqnEB8ShFItg96Yur8LnZIP8uIVAPLJU24GB8R",
-	"PgJlWOMdsjQ1IsJVDMWsC2uQ1lcAlAfQV4BW72h/D8keHESL8HEhbhgr4KTGJVWQoBieO3CXXmWLvy8p",
-	"hI19a3qI0A0QRVQS/0UW/yKLX5Msgh24QbeoIRLLJ6xJIr80o6bvXDUnFgqDfwO/64WkPFgmqq5X0yY+",
-	"2KvN17Xu4OGKOBTMiw6j+Ivye2D9gyUP3Pg671YUFlDPW9TevTdeYg1qeZdAee8bcH5/ptP6gZn1jmoz",
-	"cb/qfJKCKF+Ea0q8BtubbnAULr4MDACMes9dkFV0K+CMXDCaboN90/XZinkaRwMRI65cczDw1O45LkMb",
-	"OIw4bReyO4cHByH2YS6Y7kGcQ0sIO5NTqISMe8O6KJaNyVyQv8sVig49GLHWo2KsZutzCB2BgGsxB7/j",
-	"lSlhmenC1fmLI/g2HEGLNCAO3U8Aab+uu3lV+q1TJRkoPDZdTJbU8vSYe4Or4m0D0VRlHuE43BAo9ASd",
-	"NAWTMkzFnYQzoonRHeaZareuht2fWvvp9tBlvXDwR6Fvri7eH/t6Phjj7ZMyV80q9wf+GzyLK68NOECB",
-	"GP+wxzeoBPgB3ltapZ/0l8kpYKO5m+d9jaZd1RkGYiv+2D+7ih8RqTBAXPOMCUO24vf9y8v4kTO9UoIl",
-	"BTyKubICTa/mUmN0DU9uBmI6kcTQ7EZjxuLADYUaF1/nofb5L3vf81tGXNpXpYnmxpcBAbjQvBhxjACc",
-	"L+NRlU/rvVI09wkpMPkgeKxOIEuj87jMOdZSTqiit1T8D0TJtS5yq2LK7/y0L5QVWcUUf6eJLyrx1yP/",
-	"l9i/qdj/BshPRX3okko19+ZS4OL+VuT2KpTSt04CLEckns+SGkek7ftaAqWoOZ6BAJe9ZubeeIdUeWza",
-	"/A7huhnU1dBdDMRAfATP9CU5YqUi8cBlph30joglMHEz9Sx+skIa+sq0c9AekTjlLrQ7ZZmhcZWcNv6i",
-	"7R0XCbv28cTQ4s6+GGbCBCYsz2YDUPmiSx7NsH/UGLd27CNbkESrzDISt9LK4uMUg1tqPBBbzjUQoz/h",
-	"V4I+5Y92yGuZ53YDFoxmyKjR5IaxgvA0g0xXznNCE1kwEXqWYOav+Sw10kz/3HxnqtKa7qVZXQLT4mk7",
-	"4TOGMaAsah+o/QMyllnqHulEUbCq6omVtRtyaTJhTI3KbH3RtJWf+3d+tdophu+c70gL01uQ78GXI9JG",
-	"XXSkPiJfBr05zB30jvbBi9m26h0Neu/8IQx6d/aazY9XoezSMQ/ADxpXjc7UdtntCb7nwoo8w4ymaH02",
-	"cirAVxows4bPoqPgqpvqbmHwotW3KRTsupIlwGIh0hJEcnl57IgIutHuoJNl6pxZXtNkwrZfS2GUDAQH",
-	"xUJuJ7ZJTKTArXiSFBENrrWfrahXUK096ankSFQe77TgtLCXv5iWv5iWzZiWd/SmpT9BQWkFf+INp8u1",
-	"JTJjOqodVyyO3/AsI4aDolRgGvqmgxcIVobesAg9a50s1hg7qFt/45fzG5Llao4OiuFBsvPt/Kn6zrtn",
-	"AfDIX9WwX3G6I54xvfvF/sfbnToPeTgzmBGUCufDbAllXVuKgvczJHaB0AI5BQ2ai//xabGh1q097IGw",
-	"PJ8LQHpJqJhZdmois9SH/ruUGB8uTt3YLkv3hIoU0oKSrZh9LrhiOkarf2y7UFMqFntXol9LpmaPILSm",
-	"ysztVmBHoBDbUAdm2MncmECn6UCgGgAK0gDSYqk1p8XTEIXFLFdSxaGGlXbfc/DunGPmg5kvGhvXRhZQ",
-	"dgWSCG99EPyzS36NJRK47QZ7rJ393fpbz8dC4ZzFyNTQmX+4OP1OkwqqXTNWDVpzNpMOHywmAVlHq2ix",
-	"azcv2Lh9e1fWI/NV83bl+N5dp/R2865wMXY/3WvF2LcQG3e9C+dMxPo16/MsFkO1y2mMYWhwBVxk8IwM",
-	"GQGWBquNUI2pkrwVzNdHWsWy/JFVr7W3cztA9udf7qIvdy0P6DeemNBmWDXecU9xAaAhvWz4tDDucSsG",
-	"avzvf/1XXN/wgjajeRy57s3LKh2XL5Tt0Gt7MdptF2NKu120/l6ycs7/Frs0gvE0Odg78O+4JdfoU+uI",
-	"NrdP00DEJ3bCqhpDvENQ1G+qPmJXo1xwbZEN3xrvlDuXWnwgYlzIdamyJR6tfdzgA4TehewqCVWKpSSd",
-	"UjUiteOVh8BQUZ5CyvcUImurHBBH+wePD6OeNjOQ6SCK5Ror4aNzFkan91KqbsiICkP1DCIU2S3dQLDF",
-	"HW8k2a7B0b6VQ9TK+Jv5lwTyB7CN/uAoEDjB473conomkkcNagQ3r8H7uatfR5Gvcf0xsUvdZbPrTxZu",
-	"f8dtfVWv6QE31tft7PVJzrWZkVyWwlCOnuRWzE7pVFRWoJJbpmtKTTIxcorBQHBfX7xo3FZqOSaVbeD8",
-	"UG/mv8tl/N/0bi1i/+pL9kkO14x9si3bUU/NYBXLIBimXCQJxoakLjw1HB311s78m3sGRIvuctkM9oKu",
-	"clzDarsEB2BL1r1Ib+UQsWHZrNxlIKpBExRYMPRug5kvscfdb+oL8VYOV8eA2W3+CaO/PiE++osC6Nm6",
-	"JlWihKX35ZMcfqcbcdkR6ErBn4ZqwkTKUgzedw/PViPBAlhbMAeI2PK5Fh7tEDxbn58kl7fMSjhTqtIj",
-	"4tI7kH//P/+LFEomDO3j9s9qYPI/XW5X8j8HwqdtwNwnzjjk1tuUrbqce97K4YMDr112V0x7Xy0TsiDa",
-	"l+Xp9v7+9sGTq/29oz37/zv7B//ZTh0WbGbb4BH1juAfGDyQP0kOPz+bPf/nC7o33E8O0sfsEHfgyq0t",
-	"BMJOGB9PTO/oyf6Bk3qv6/wPR7u70G4itTl6sbe3V+upQO5xkz6j+8OD5HF6yJ6Mno6fTZ5/egF3fcQU",
-	"WCsMzxkk1ny286Q7ZJyx9BrijJcx5Ty1UtQTCDCDsJBloNx78p/NUN8K+LXY7mStu42JzyrnBihZ92fz",
-	"9W3e50XysOn79VYOm75MLbKyizdzc4u6H7QzOhXGhewrjlhI1aQVn+Twpc8L20zrQvrAJ2PVeKoJzRSj",
-	"6WwggIo1EiC9IPHb81fXZ+dX16/7Z6+PT/uvTo/Dwi4Mfm8S8pUR0m/1d8bMw70Xqzu8dikgvwoqI9gR",
-	"mzvfuLpwpV4SCzdhyU1VWwLy8GnTcEiHsFXI5qurFCPDkmdmmwui6YiZGWRsirAQ2UD4SmTo1KVZRDLG",
-	"DFh+IjKRuRxns2KiXYazAvPfZsxAjHmnOuVdswjnvQW0jhjcynHgyt6MVB2OpcDsRtk+RZ/sNV1Lq1V+",
-	"IwN/cwHwGnZclFumUqjR9pcU9xtJce4kmLtZjUvaQOXqqmI5Q21M90X1BaGGTDsjWFMV4k345BJMQyQv",
-	"M8MLqgwpC9Aab2HitBi6ImP69vL8bCAwJ2dVAhRdGvBPzHBv3w1fEjOhRWFfCkP2n5J3/BWsYf9gz5uI",
-	"dkhfDISXIklcTBTVTMeY1E1PuUkmDJzVKEkyqVlKbmVCh2VG1Qy0/GOKSldqCPtcsMRAqIgYiETmObVT",
-	"dNKIdn2zhyQSqKvuVhnCklS0EtAnGS80pLLaNhO2PaaG7WAJz7qOSY/ZZTgY2KO3zV3ZeMhABCCof1g/",
-	"GcDl1VVNYaJeddq7I6nybZ+rYO2xPgCO/N7Eqn1eHZSqlTD/L3r1tX1K9tfidE4s2udMGC+f/+lcUWrq",
-	"6fIskq15TRqWxZkjycbolVpqS9+3jdxupFwLa6jRTQEFEJRWB2IrnqsXHj8C3tw0Kip+uDhFFQNaZmEG",
-	"XzIF85lOG+WiB6JVL7qTXOK8D6GTlaEYCZ+rTrxfe/yzLJE5i+wlvmVZxhRCAIL77HMykYYYmWLJ4Lqu",
-	"Gsrt20xsl3p79Hh9/qtRYfov+9Nf1MpTq/vRnRb9uJwJM2Ga65p+0LUICGZW7tQwYnYILP5FEyW1rhM1",
-	"wsWuw42sQOJX164rt6iL/wln/Q0f77qcWZeIMV/Q7PfUBt8TWRaVyLcekB2H7OpN6d26oNRqy0tXgSmy",
-	"5QpMoS8GQeQA06Yra8W199XyHm1HVpbjoxmJXZvthkvaVny7H2H+bOTlyY/v+q+3L3/sHzx5SuSIDHo8",
-	"3YEir4bmxc5QprNBz+XZfuRkAypmgRVnfKgoBE+EdMrtgl2/IRq2J+rMSIlFwL6ZPeIHhiqVcHWyTgUO",
-	"5mxfD6d8fvfVWQw/4qh/6hjeuqrIUsuVryvyp7NdTf0ZecRwh9adsfCHqq6AzzAICmHLJoI1V8m8mZbb",
-	"tIp2HPkSEK5sG5e5z2ulmTFIIHVUl+WHZmNJM6/Hy1DPGJGqikxE6HxBqMLXwxkIV1YmciZuKCpTBcTW",
-	"mRF9rS3wg4UiXDvkTLoSuKCPyDJIfjUQcNFpbm87S+dSjxOaTelMYw5x4xu6Sl/DmQGWFP+xBfnLeeod",
-	"fBv5MwjVPGWP0IMMfXk9RImiIpU5cTm5konUTLz0rzZOrpgplWBpNBBakqqOiy8Xm9OUuToonSw7Fq65",
-	"J8eufS508LtpuHZDmrPU56V0zim4H1dDCHI6Ngqy9JyXWG3f7jNlJlL7SiVHvQlTkifOy5Gli5PirxEZ",
-	"K55HrhSJdz6bun0uzJtSdXNdT47uMocHviJLVaPELcKOjRRik8RiAOVvlE/MlSYKv2OhwjrolQEp4P5S",
-	"jvwOLjkeNRcIc+vN3v3i096tnVoLSxeS142AFVcckEP+dIi9NBPGFZFTQRJZzHy5hSpnbN/S60SK1CXO",
-	"8tmjgNy1S5yEiAwupyYy6+TrqnHyz5yrq/NUl+Towp3P5efyOR6yzB9OfVUdgQiGGXUAfe93JCx/PlP+",
-	"klPbjLeFjmjHX+GV/4v9rG7DfvWnUNsEvxPnuEGGMxJDmTNVirhVeGTB8QR4ZreZL6srWgDtx9oSO/VL",
-	"7FKiL7qsvWnWg4ra7OFcBVVngGkEz2VQfUU05nHAXpynQcHqsvMRVrNy3CKWsGoM1ggVC8QFsc+G1MZs",
-	"l3J6zi5Nm8boxsgNa1vHyJjApVbpgOPYI1+PByqw2GagL54oKWSpH1U8dKBsu5vYV1lfcOTHalr4cM/5",
-	"d+qo+bJrUq+nMbDz+AzHTzXqhzh/NDlyw0yluomqhXvFBZ4RFUKW6NbWmAmk0cV5fqiWiB7dCP8y5bLR",
-	"F0NR7n65+/8DAAD//w==",
+	"7H1rcxw3kuBfwfVehMmI4lPUi/qwQUm0TA1FakjKulm3j4WuQndDrALKAIqtHi0j5tPFfd77D/vD5pdc",
+	"IBOoRzeqH6Rs2bve2BiLXXgmEol855deIvNCCiaM7h1+6RVU0ZwZpuCvV2OqaGKYOkntnynTieKF4VL0",
+	"DntXY0YS3+A7TXhKNuJkrK7/+Y//jDe3e1GPfaZ5kbHeYc/+vLv3Kf3l0c3nyT57rJ6a59O98hF/LJ8W",
+	"z3tRj9sRC2rGvagnaI593NjXPO1FPcV+Kbliae/QqJJFPZ2MWU7tsnL6+ZSJkRn3Dp8cRD0zLWx3bRQX",
+	"o97dXdR7KwddG/gkB37pn+QgtHT7My49f5wcfH46ffb353R3sJfsp4/YQXjpts9DF33Kc27mF/2DnJCc",
+	"iinhhuWaGEkUM6US234lv5RMTeulZDBMc+aUDWmZmd7h493ILoPnZd473Nu1f3Hh/qpWxIVhI6ZgSefD",
+	"oWYrrUnf8KJrRRJHCS5pZkX2/xqr2g2u6qNUWdp1vhP70Z/wJEtDJ2x/dsj5y6P82XD/9mDwRDwtnqtd",
+	"vWfCJwzjPvCM72xfXUihGdy2lzS9YL+UTAOIEykME/BPWhQZT6jd1s4nbff2pV7+lx5TSirsktoJXh69",
+	"vr44/uuH48urXtRLmaE8gwmGnGWp7h3+5P7ZQI+caU1Htrco8wFTJC+1IQNGqCG51Ibs7e727n6+a7Y8",
+	"F4xIRXKpGKnpBqGKES5uacbTbQcepo2F1aH9w4Fa7M7/HxxnDb7/qdiwd9j7l52aRO3gV71zbPd84aCH",
+	"sJw/fDc14ZrkNBtKlbOUbJSioErTQcbI28vzs4gMaEoAR+1u7DE3drO53buLeq+kGGY8eeC5vD1/eX12",
+	"fnX96ujs1fHp0cvT4/bxaENNqS3lk3YIw9JeC96OXpEx1YRmitF0SphIWUom3IwJdif9unu/9zs5gMTB",
+	"T+NKDXzSslQJ+06TpFSKCQMbYADvYzHign0Q9JbyzJ7UwwB/fPbm5Oz4+sPZ0Y9HJwHAFzS5QRAzXTB6",
+	"s2Wv5yzkdcFYMiYMlkaqhha5hDSEC21olrFvifNHJJMJzfwazZhrIgumAFBEMJbqueWSjXgePDGi/Ykw",
+	"TAmaHdfwvO8RnJxdHV+cHZ1eH19cnF+0wN+C9KXMmRlzMSITixITJcWISEFkqYjmKdsmfy2lYQ6F3PVO",
+	"CR+SqSwtnhmaGFLqb3kKgpSCfS5YYlhKABDb5EwS7qCJFDLlOsmkZukL8ktgRwD/t3JwlCSssJRgLeg7",
+	"/mMF5qWiOQUTKUe8Xw0Ob+Xgshzk3CwjApZkTSzJclt5QQqZZSR+c3xFdm73dj7Jgd75gku+i+3BjRlN",
+	"HQd6KnGXi7i3Dxen2y12Yu6hvYt6Z9J8L0uRPgyNP55fnL4GIv79+Yez120yAhBfwky0kP1MIn+CVJGn",
+	"pL+k+++AoCPVJqlkSEjYZ65NZF/OAcukGAH7R4U0Y6aIYYIKA7j8nk4zSdMrKU+pGj2QoL8/+tvp+dHr",
+	"66vz8+vTo4s3M/QcmJrrwdRYvmpv9+DZ46dP5ui5v2sDmU4tVczsshQxYyqI60NgiN/JGxpap6UZsFkE",
+	"sZK3PGXqK5Dr749Ory+PL348eXUcoNi9stBGMZpfe/LxeHd3DsC5TFlGCrcoMqT8276OnWsiG/HcfuPN",
+	"FwBdv1OCu7cHwAWJHSziFtyveM5k+UAm8f3F+Y8nr48vrq9O3h2ff5jh4A1OcZ3r3uEjC6BlUE95CteU",
+	"Cj1hCggNF+TRrv59HcTMMrkgdqdkI54Fh+NMPghamrFU/O8sfShj8uPR6cnr66P3J9d/Of5bN2fyjmtt",
+	"+RKpvHRDjt6fkBs23SaXTFjifeTWBJMfkpeMKqZIv9zdfZTcsCn8g31zGu5WDVIR7ilqiEdSkVLcCDkR",
+	"ZEMKRnjKhOGWqwQCNJSKMJqMN2fe6Y8fP27Z7WNjw8LvNayTwQvRaAtYufwF/yB0WRRSGZa+YymnV9Dm",
+	"IWf/4ezyw/v35xdXx6+v3x2/Pjm6vvrb++NuFHiFM23ZmUm/Z9hns1NklIt+z/PV1RJfEI1IMbum341Q",
+	"Zs/zO01am3K7kAL50Vp4QOZNw+X70SI//PwVXhq4fUdXJ+dnoYcmoLHQ/O+spbC4pVnZWrkcwuJplskJ",
+	"Swl81+Snfk/nNMv6vajfy1nKyxz+Ce9pv/dz7y5qTMJYukQrkjGqDZlTioSe7N+HNsSvZsKybMvd9kFp",
+	"/OpeAOyYMGpKCqaIHA5RJCAAlO3GcuBojgp+IoZy/qJfMnXLE0a4sJMAItidF8pik+Go60ploq9Llc13",
+	"B6GTJobfIqlKZVLmTJhqoBnaAGQoM+PwaHbj+J0kY5bcBAdAnV6QYOFevtPEtgl2lgUTtOBd03NNzgsm",
+	"mjshGzTTEsZmKaGaxDtukG17YVA9OTfPLVO6UxCCsdR3mrhWgRHumprKn3DP9ahRfSLtLbXA+3M1qhx8",
+	"YgmIM0e31FDVUFzSNOV2aTR73zjyIc00m1dYVEp+QmEc+zaMmLBkh81jTcskMAeI5miTsdSMxDioXXtM",
+	"BiyROdNe+1Rmxk6wWEcb9ZJSG2kZ3WnGrgsl88KEZh4qxuBSEWhJsKXl0g2Rt0wpnrqpC8U0m516DxTd",
+	"c5O3ZllmfynGUw0PdaPZzDT7Xp9ezRuYdFTylIqEXeuEZqylnn+6/TgK6P5BkZFN7dkNpaW6bqMWBHYF",
+	"SAd6h71UloOM9RpK/v2w1QHJLV5uPhqbtt1ib39uFdDK8o0F/8wyvd1rGRL2Dxqz7D9+Mm9HiHrAkQL+",
+	"Ztn5EJ6cRST3JKcj9g763P0c1YvrpewWaAobUUvDOnHmo0UNPZZl5ljfomBUrYYXosyvuRgyxeCcDCt0",
+	"C0L7z2YB9JoJyYF/hdYt+DxuncFuCDjwHi55hC4ZKqzhAqwJyEvo0wYknOQ1VUBlJmwwlvLGU9lFA37E",
+	"ph8uTqEjTy0gF6PPR9voQdiD9iAjRfvC9FKqbsiQCkP1lFiug93SrBctsFRRk0tdjJli85d3GVFvjhqi",
+	"1S9pcjNSshTpfem1TphgZFCNs4Ref0vi+bunY0+fPFuLju3vHjxrzAJ4/CcdW4uOdW0ChVMmLKf3wOfz",
+	"vxKp3Ht0cLAOrVwNQ38ftNKhQohMVm4vC3nMeXJnpRYxul6EZE3SltMbpgn1urCMTgk3Qd6fqmTMjNN3",
+	"zIhLRpPqc9uvwcoaUgXHq9jijgHhe0SkSBiIhROqKzKfghKoY6WJYrbJNQ1SCiYINzCYa9emqtSwLcNB",
+	"LuniwzOpOoBg3yRtpJoG14Um0fCZVOZSahqb5IZsxGBPjSMSD/E/IBnxDgmNr+QktaZj1NwsOTM0pWap",
+	"TuCdb9d8E7oUsXN7D24wlzINA99+IUJOZjZHs3w9ebsJKi9x1+O9o4oJ8oPMTGjUgiltuRhupuFFNhoQ",
+	"oyg3OrhLJbMOFLNf2isaZBbrcg6uQQ97Cm54ll0bjkRnYQ/b8oojLTV0IOX1RKpUL+t3ZZt+hJZ3Ua8s",
+	"0qUXNaPa2CMRo3Vu6q3kCQsK6BaG8DUI98qlqtuRCxbFb5kmXESEDwkV0+WqDvDScvoOONwmQW1B3qF4",
+	"G5fatCeaofKN/bZPo3FTI69PdFTIX8gWuWwdycJX6SU1yXjJ/bHvysC2a1La9msFznrhYQSbNIYCRz7f",
+	"eBGG1e/mXbV+qhSdzh8JDLdwl6dcB4WFgo5Axdte38pba0BICnSRsSN+jT1Gzpsu/PDbZWv+d0aovsE3",
+	"tIG5De5ILnOynDDFwMGywFOdH8JIQ7MFIzRgYCzz5Fz2CM2y0IDBs/OzRJULoVt48FABB9sIfD8J9N3M",
+	"+q2EKJKA6Fnd8AAeHFXfwFe1UIymIOo1keOWqRcWIsQxqDWXpcnEEkg60EyYFuLMKBOXSAo5/XyCPR/v",
+	"zuNSIkthVjxE6W75AnEohCeWGAbAc2F/XgcyMM5vApR1XtTu9+TIvSbOUIReKt/BZZjCxuwbQ7hYrh+e",
+	"uRp4ZivcgPuqX1qEeQHSL+euqqaRt5lVDlnuWHXcQPkOyWK9s13Iw7/0/LvFvAmjcAJGtrFv5kQOwmqF",
+	"+7DIq/OkLxqM8gzON5b2bLmmYCHD+n6OWV1t3v0wSMJM7ez2bKtF+AAXfQEHvB463J89Xk1d0mCUW9oS",
+	"GAuHvTf73M3kHiGLS4ZK5jUM4Tf8Xx2/IMlYaibIYAogJVSk9V1bcLhBC9X6dA6NYwPF2bBlFWuiAlj0",
+	"P5u1SeAcg91NDSFw436UEG2eLAXINWIP5JBQIJKw8XkCOWJCraFwewPN29jjFFSLaYZXUC2iF+Q9Vcaf",
+	"Tb2HiGhp5RyUu/Bgqt3U9+6IKTOWem2is9al439fA1hwnJe2Sxtg6GuBfKlYY7wr27o91JgpyRPAuTmc",
+	"eo2tLPMQuAmi7Q4CeDMZU2MhnTMqAkLEQuPrx9m+K2uDcH7LXTGRruGOcERSrkFJ2OGKsEDqXWYXcrDT",
+	"HftsMH8JFWSwJrttd93mJFaStJoHGpC1rKSuu3RaMsWL04qHuBFyol8QyzyjezJorXjtmQ5YYVBeJtRu",
+	"Nsstjebmay26g+MGpyH/tn6NeernsmM2aECgwdeZM/AM6OY7oHvtVfkDDKNjwUTKRDL9AXxP5rdwLhhJ",
+	"q1bfaefjE7rEhvIshNf2WL3XWCxv4rXUxmj0YgpUUYZsxPqXjBsWRyQupDYjxbT9t+K3TNl/dOiRIxIL",
+	"KViHPnmB1tZLXtAkss+KYk6W59oycMEBvbd2eMQGNLEhPDjCSo8/9eQNkJGRoilosspGbNbPy0iRm7cC",
+	"Z+jMK1fCAKDrUKCAiRncCOd80IxdWURymoy5YFtWjoWIP9v8kMSNEEl7CDNOwHHUF/HV8dnR2dX19+cX",
+	"L09evz4+s+0uzj9cHdfhH/anmYgQ+9OrH44umr/0RexD/6o235+czgz07vjqh3Mc6ej09PzjMfw6F+kA",
+	"w4UdV2Hu87PvT09ewa7m4w3tr7MOlzCgB8DFOTaqAHLx6odjP3b144fXJ+f2B/gHLu387A0M1PgJV0vi",
+	"i6Or4+vTk3cnV7ildigY9LKrPHn3/vT43fGZazXvkR+RUKSahdGsj/h2X5xZQVmmTJOcTsFjM01Z+gKp",
+	"e+XhjC0GU3t1uCI/XF2997jfFy12K+CmGvDWqvxWlzprvnZtm76j8y/+uMypqJGXfS4yKtARkpwYbflC",
+	"8NC0e0R+sc0kLnFGnZcSG96pX7pdh8GO9YKwX0qa4Tsb/68tx8hvnaQx8WHNBD3E24ta4vW6XMeSNv1/",
+	"a7C3lt9JYl7XhxSWNzCIu733489G0QjQZUsXLOFDnrT8W0ntE40Rf5Z5UGpKYvRgjl84lqPCyb7ABvjz",
+	"DZtqshE7HtUiNYf/bUQyxdFsMIreRCxtE0TvMh16Mju9ezHy2YkgKzME39uuSLhD/ED4ACo35SCGScGI",
+	"HtMCNBDslqmpi6Cc22flSL70rs2hEHYNocj3NAnz+0eCSDWigmuWkpGSZYFBe5SMJM3WFB6OLO9vGBjX",
+	"FTETSehAlqbL7Gpn6JZAJlR0GDLHMmfXio06vUetdOAFUGzneKIBtdvkYXfrGy46bHuCmlIxshGPSp4B",
+	"/iZlZux/x7LUwB0lUhUSYwriiPzzH/+5uaZH9hBPyMnWESkF/6UE6wVHgph1kbYMZtXhpWtD7XEYOaEq",
+	"1RDi4q6mm3D1S4HtL9x8SzllJ6IBVNt0x518+yCbO1mAwdX0QTpQA3Fm3y5wcx6fh10XAy5tE1CLfOVx",
+	"trBRA0xxbgyLjbAevBGeCaVZxoH7HCrORJpBUhFWGgVQUvzWQUsbvgpb6vdUrSsIz5rGBUE5FyYRpMcd",
+	"uGw/fach50REUmm2NLNU2EBMotPAXbuXTm/vbtu/402Itm0pjYLeEs7mHNCOd/AbSFG0C7rHmGTTHrM7",
+	"DGYpsAEM9ewhWL/x2rlA8IqSNCWaGcPF6IUlUwVPbpD5cOo1acEAfH9LcvH6ugj8y67rP3XCr4fcnpfU",
+	"5poWVkSbFoYnAcyJel2SaDtKxIWaUJEiCWlKVaFHwn0NPRq949kBuoVcaqgl2csF+Bm5+i7q8dzhwrod",
+	"fylZea+OmEjjPj0t+q/fb9ZH2gPLb8GNWy3MwySEoV0SdCxvYlTuIs9SHxvh+gWJveTsGlFBZIGsJ3A8",
+	"Tg2xoWXO+qKKutMQoLz5gsQNcdsNYWq8IwkVEHvI1G3Fo3sJ5l7y+1ePNqo0AI14oybyh2D9Awdz4PEt",
+	"C9nBgZ21nzwD41XuY155AbZviS7znKppB90b06JggoWZB8NNFhTQ9FgqQ+BzsOOUUaWv6UguMORDGzJg",
+	"Q4k6HHRyF8DcBVbV5ZZRT+XXG1VbDoEXnInfysEFhEJ1yXv2G1hVhA+miu3rE9cRADH5JAcB9nxFh8tU",
+	"sUkX49v0mV/mJT/v3QC3OOzj+hH1ZZKkciIy6XwcoENYl1/5qBues+uQb5E9zsy+m6Z2qpTyJsLbCuqG",
+	"cAiBKDOX4gglz7nIgdWcNxfB0XIC16W+h1964O5DhAZMOaGaKHuHVce1aTiUL/EgX+ZyVB1lczN+ggpR",
+	"Ag52uJNO/H8Xhm2sk7FgWRYT4Em1gRddyXI0jkhcKBkTnckJ/DrkgkWWwt/Gdk8DZiaMiSYHkrJbDG63",
+	"Q+JFCdLchnv/AtDXITB+/Nr730KNZlxbJibqUYEemgWF1EPZNDjrWzlY5mr3SQ7Wc7KzHe7nXvdWDi7h",
+	"raijmf+wbnYAhRycMH9N57olNBxzJMnSFKV5Ub0tQJXiKlMcWD+kYKsGodRz3kVLSAowVY32P+OSLzs4",
+	"qY/elAF5o4B5qlcJBhSeWT7KXr04sWIb/mk7MZVzgdqY6m64tFaAvAmDdBe9qJFhL+rhiPZHN1rXNZlB",
+	"zKCRWU9FEn4QqTEsL4xegDD2cdGkXiimzcJ+XUhY7WShJzekCVwj2GLFKA5vOF195HW0dlGVx2xR5tYO",
+	"bY+/EEuITYXFlkVVC/fcOBfXdvVt13LDSsSvJnpLO0AWlDrqa4UeLuhrjvRUSWu9X7zn2VtO6hUad5Ci",
+	"mZxwwUvize3Be7LKmS9PIbdG/t6HH1YXIN1AHZC6CvppgjDiyR9EiLU0YMCC96JezX/bHbSOo0WzPtZo",
+	"0QVOhzlAUbnRJGUZByHWH3VIcQFNWBq8KqANpPU4I2kIJfufP7v0To0bO5AyY1Sg9Qyah1UhzfUQLckQ",
+	"otOylGlDhlzp1R00HEBeu8WF2ItFIkP1LpH355dX3qMLKaxeLgcjC1uDr7XtEJ6cUpHmVN2E2DMhQdtF",
+	"ioyGPOC/pgkirPP3JgiuyUasSi7sA63HigvQ9Rs5Ae+He2j5M7fte6j51zV3aENFqsPGjrCqvtLEB3T2",
+	"oTN8x3IZ0jsctRwuc2i1bs6Tj+DKiX3xKMICbJhXr1l8JozFwYgINln/UuEOj4UJX6jfCb/eqQACVUcp",
+	"BDzt2MjCxNIX5SET1gstkQBc3/tE2cxkv/drj+4jITSPJ6hIw4y7tJE/R7Gc5YNgcNWqzOFEcWOYWJ1J",
+	"6nr1wWodiJ3NWe5e9mL3lz21rx+Zg/Lx7ZPJ08/PpsHYWZ4XUi2wQeWlldWMFdrA23Fj95//+H97m0ty",
+	"P+wFU9TXCpwFxNN+sqg2e4H9ez9mVMHx0xksGNLEBN98yEvNgp5UkthhCDcRRHDHMLiTpOyXsAucV7qH",
+	"bUUeT4IaoJBHqqOZTuXeOJAWnxnG4sputYanuEXvjGNEAyWJFLdM6Y6kZKvAjmzERUan8LDRudiQ+rGr",
+	"0RSbr+2ovQDu9nbZ5bTneSNlSnKpLBn7H+S1hIzYmmUZ0RDg8K9rJ7OYVeI78Li1hc+ojrxZ3b3me8Uw",
+	"Fz/gJVg2TJly+Z0mciJIqVlEtJHKeehiwQt00bWsR1Wi4An5C3/Zhv6XniiSa51J0zvc2w85pbyTqTO3",
+	"vAvH1VoM0gVk26WGDJS8YYQSVWahhDfUsJHsfmMyRjZiCDoBVokOmZl2eH+yMNHwXCisyDKdZIN9TrJS",
+	"81u22fHuWWl16VjQCrLbYqzIZ0M2uCAfBE9kio6TpJBcGN0xjWEq74yGSB1ZTcZdJpYgul/51bXfkyUe",
+	"Yv4Q3Jo8BBCmi7C3QoXz0iQy7xLP8qodJK41klCgMeGMIJ3hA/Yap1KwFuvtKb+QwvGaPngE/kottQlr",
+	"qNy2eaeDeZmhtzKicAceVvze/AnNcHXDjI5Gi0RAAy4OShuSKjqcvzqzMuCsx4AbP+pVfhqNLS4+v/vG",
+	"VwLaG+lPOHCi944Y60bwQJzVs7WJ8wpIvUhLfMtUyhPTSdGWYBUcrfjK+GM5aCCZ9qLUM8yrDpCu6G7y",
+	"oZu024xZvrpkM/M6LPPmqpG2Abh6haEDej+WguXsiucWUGGWmpICW9kHTxcWFBFGq4AVsDRj5zW5ccs1",
+	"y9mmy+gimW468syaaNOgKfPjjEpjnvWdY3Hd6jpkPPwY+bcFjXTfgc9Dd1ZXoNkL14cv1oorRLh0ID98",
+	"IxsNQG5ChNYYM9osSSTl9l7N0Vh75IEcOvgLRhNzX0rl/KjacZvgCK7ssMTIUKyEWMzNjyTHcisUk/tx",
+	"86IZD2U5u4gIdmsvp4YaMqoE2qxXC8zOqK782ZbrFLDZLLhbY3SCFcldhw66+UA1UsZSYVxBNdsxvYcq",
+	"hqQs4WkHh2O/6Q5uANfjvXkx9wKjN02G4OPR2VUv6r0/urwMPv8rO1wsWOKKrgYLRigUlyoY0G7l61KN",
+	"mDDZ9CsJ1opRHYbnClmBZhQs1elUwzY2M+dYEMa7UZfrOFWMtvyU5nFrwGUXeUJ943eWWcy5oMKAelQn",
+	"tGAdiPb1FL/dKtpqVespaDUzJmO5rzcZEkkKJouM+SQc60RfXlaDr+p2jWCf9btuLjJ01JdXV/ek21as",
+	"tdfbKCrshwGLyGBKPlycYmGJDjHCdrseUM2eHHTE19oWEcEmW0xYcS2dTQ2x/+jJ8yf7oRwCOMFiX6kh",
+	"MwnWboPWZKMoBxlPCE1TxbRmmkiRTTfn8lEcPAu+BGJUBr2QkWezHA7xjchGzFxa9CaP3GKQ90PEaKyo",
+	"DtqTfHUu1wIVYhQTwKbkViZ0UGYU1fGhRDb7KyQCrTPZNLNRVuxvZz5VKzBYZHCvNdLcMcsKolgiR4IH",
+	"MpMG86vehTH3Q5FJmobpFBxsCQ06sHAB+pEhzxjZ+Hj0o492QtquXXyqV7/Zx5brugRd+xkYcIEqzt89",
+	"zljRvWAKRP+FGLScMfpNkKFJ/vAsg7QtYYK9oirt9ndt/EooGdEcXJBJqmRBqEsRzUWIA12eU8H4TLwk",
+	"k/JGo4sdY5kmGb9hHXFO8qYzdQHkJUY3WiKcoL26jJotLD9XPxNRZbG0h+WMi4j1aB91LnsrptRspiO2",
+	"Lb6SqZPrrpiuDgfn5jq6nJxn9RDO9biCXMNe6pIrtt9aPL0gJjIWRkLmctCmDF2+wOHRh4HYvW7s2gdr",
+	"/38/fvTP//sfexFhn61IxL13Pqiak4wzYdra4oP9BiHiwjw5aLKjz3d3n+49f77/+ODpwe7z53uLKxPb",
+	"9VfcSMjymtGEORxpcDzfwo4PAXAJzXCMaWGJ5y3PMjrydnyw7CfcTCF5QWkKqc39LPv1nVmbdSxkUXZF",
+	"tV3IcjTOpmTsTa/APRqfGnqJsbUdg9eYZ7lxv04yFZR4RlLOJNCDhCMGtlrlk610vrc8qVKSYsbQzxYT",
+	"AAu1YSoo+V1aUfF+/GhFcuvluVTutatOUIdQRaV1JBVr2Nmcvw7W04OUsl53wTF+y1ebatSCgcn1Gv4H",
+	"Tlcwmz8w58L9tTdP3O3Ddb26TsRpr0aQ0umrakXc5y/zSZOiRVEGYNZ0xzVoIRI80xBs50axfYK40/3+",
+	"tHxTLBajbY5rmPcFILAzysHn7qxlBytkpYK49hYIgvh6ifHvIIRgqUCqXTjSFvg1Q0iQJhtUkxhr5x6C",
+	"fn0HPmzhPDGUL90MK5PvqeCfy1Iwc02CtAMv7qJ4+OYphGXD5Uop4IzDNsZcdnM37mONaglVnZ4wq2qf",
+	"CiXTMulOMZ5R+5hN1wmxWVEBjC4W184lp0PJhW4YtdsO14R9xswaZKKkYV/LJWo1TdsyaNWGyNXtGN60",
+	"ud7lp0N4GyzCckzDs47DwswLQ6dhJCpX0Qt/CGqFZ7R5zr3EMZwezQPxQaVLItLAuxZY5/Cm4x63YhyW",
+	"xdKR2BjdETe3iiamFbUGHcK1GBZShqu28hv8CDFzJdCLqA4z9RlkLJeUdiaXSksE2XVXUBB1Lh343K14",
+	"a1elK900zk+yQG0BLR6gEO+e3NmGAhBxVj9iwOznrHRoQNKNhF5+k1a+HjmWdnXrZdu0GMoTB4LPtQpW",
+	"bL2Ej1A3gWiWSNHhV9mdCxWMa4BTpe6KEfQP7bzio4KN5TwyXhAIrtlg2vAc65AomdfeKnMwG0GlACEF",
+	"21zdPVyqtAtcIRWKC0p0SNYGaPtOBIhPo3IAgiFEXK6uLu+ZI9X5MlSWpIfVUsRz5BqOEm3PkkzGvKUT",
+	"Ru7wZk71HExc27yZnu+d0NtgxZ/Zm+o5XWyfF496UU+ORl0ukV6R4OsazfGV7mEj0JZgipVbILbCzpkt",
+	"K//V1AVsPw4QskWvo7RPYlCJt4RtfmAW4tmcv9jFueD5FIPrZiO+X/WpVb1ZGix3h7J0xiBe2ocLZDNN",
+	"py+8C5rjZ/Bsee0P+qskrb9iQncob8ChDqpZSDHMgg44LkuN7lb0aa/p800JF7cyu8VbuLqyc02FYqXe",
+	"LDI6hQjTsMFvYdoFg8oC2Hs4eGHWCbXlAg2AqVYeRBjZxT7kXjWDSbKt/Kd9IqS2DzYkHY56I8WtLD0Z",
+	"8xwKrdrbMNWGKS7LcADWlbPyFeaSjboUgVYmNcnYQtfp9C2BxWQkQf3LkKes04Vdl+4RrMYCjdNCg3uA",
+	"6/pqnkFf2Y1nRa/opdlIZtxzFjiF1me42JPTTz2jvP2mXHHGtelMarLYnOa/PoAtXji7xguhQ/XD8Quy",
+	"xBATvTL7Nn/hAnSu2xNzMpYZq2zzhVmXY73XmtdgOZ1YW53cLIdZAdWvciXHlQ9Qd+qBtUmqfGZYjgZU",
+	"Ji8c3+A/aEOnhPo6K65oIxfNsfc6SsiGa4acsUm77t+vUxtkDT2Jq4G3nvazK+G7YJMqr9tXLC1ioRau",
+	"hbe8jsivUjDD7rOqC7e02sQ8/obT2V3JGyY0oSgdIl3yYujsmwo5FOw1MtCpczBnA6g7hCViNOevOFhd",
+	"X7gjxUj3OGNGdJlbzmEg8fFYYuhqLywK7HxmzhC9+NEeVafIEVBpVZnGFnk+YmUBlC4V5HcSLe/bVqj4",
+	"CpUZtCxFusBrYHXNEqM3ujM3K+Q/CmQQGrKcZmA+hf9C0iyXqzJer16ExNSCfN1X/MTohjfMy1fvycHT",
+	"zd+o4ET16jSeKgeqWft/KA/dDK6F8xPVyqWEGprJUcnWSlKEYvDKzzRifYidWBIEjPPUMcBrZwEKwWU2",
+	"jUFHhYR2JodQUprFMbw5TdnqAbxumg5GFz9+pwnysRHqJvbChG8h31wZgrhZxwLEukoMTFGD5dJLYD6g",
+	"BQUUrsM1B1DJnzCOuREbyeRfkF1UowjpzZZJ+0p1IYKHaHtqC+kZ3m8BjlyyRLGg5FkXhHIpQDQfYRA8",
+	"dAkEyHYMZbd+aahIqUqJm1a7USIST8aaJdcYaYwequ3IVfz+bviXvz5Xz9785W+/qKvJpw/vXz87OX3/",
+	"bydy/5Se0svJcrEOV7cAFB8uToN+j2NjCg1OuEDy3SnqKt2HYlqWKmERQIiloBKf23BtMukL2wukZHJi",
+	"UAllx8hQpTjrOPuCKGYUZymKD5ajlcMhqL1zTApJBaF9kdIpKYXhmUV85yNB9j9/ni1WANs53NkZWSRz",
+	"P28nMt+BZe4YJcuCreSm25BNugKTMLjTRyV9bYUF+lWapgyu//BKDAuy7kjZ5S8t9F81ygjKcoVuf6Mq",
+	"WUdIguL2OZyzXCmpmfMBHXBnjochIh+ja5F8wAjLByxNIZM8ofN87hr5xmo1XaN4PNm4+P4VefTo0fOI",
+	"fLh6tbn6Q7VYp+ozyfpW66Z+DzEJLittt0+ta3DPrEatXLmB6RdW1Q6k1phkqS9L/8uj/Nlw//Zg8EQ8",
+	"LZ6rXb1nOvhQ8H8NwPSsmadodWhWqY8C+1mt8l57Tz+yjBwJM4bCpfMSc1WAbwV9TZa+r5tXmvMl6OQa",
+	"rbx/F08UstomTLDrhAb1UJeATuhC3fiil3pqrxZhU3mH3z2sOq9Bo0jIMg5JBppGEfAz4wyrz42UnADr",
+	"uLpS0NlflhYlT+tK7Q10iNp5n3Tb9FDjfX3JG7trH1bkaOrSXCeAY8vSsgJirZeYFbvcLzUrPiR/3HSs",
+	"bu+/TcXzWSLRAZ2qcCltPG/1w2zR/AUyhbFFzBhVpzm9AcMbHVEuFhQ5XaG06SJSCja/KtNzdYCVVrdy",
+	"EIKGrZWHpSdXTnTFIqJ1vdDlVUJnDgwh4AZwE3ee0qVbVkc6qJr1GMss1YdE5zTLyCNPzyOCXrbkcUQy",
+	"qkaMPGu54trWLVdc2yZcnESzpFTcTC/t3hwPxqhi6qgM5dE+EuTo/Qm5YdNDEtsmUvG/g0R4SF5CP9Iv",
+	"d3cfJTdsCv9g8TaxB3vDpi6IVzcKA29jkmqIknfz1qdoRYre3R3mQpfeEZwmcGURhXpXXq4A238lhaC4",
+	"sZ2y2zndneviPHXsJYUn6uikUXL00GK6Ryzd+BBhekzwiEItncsORBPTF1zUTaM6nRkWfYVblPFblhIz",
+	"dmm9ByW35KEdU4I0A1MtwCL7olEM1Wl2Nq6uLiNyeXW1idFKFH7EVJ06InWqTijY1Rf/8i/EnhYThmOM",
+	"TF9ggst453YvJlX5B2Jgf7Q6ZmKvIcGjIaCgPeyLr3DyL0BJDpHFmrk4TvDvlhNhpU5DEQKuOlCtN+Bp",
+	"JYYe7B6A9/vQHlfKUyhowT5zbfyeIauv9nsdUp5ZyW9MdV30y27nSx8VNf3e4Zc+VHvr9w77ve3t7X4v",
+	"6vv6Ma3fXDk022N7e/su6jcqwdUN7+7i7b6I7YiQ110jV2o3Nlsm8gWJ3TyYAV4qLMWnXWtfbe9FX8T1",
+	"VPEaFfGaBeMcKHRfbBzs74cqNJKD3d120UpYU/1+bIKxFQAZqPHWF1jkjQsSO1htu7p0/nAsr6H74hRG",
+	"qeuPWAx0VehisrFnRfLd3ajyDXq8iygf40sYkw3/xX1A7LCnCm9oROAJjQiMGBHsdhfPpJ30l8Qn09Z9",
+	"cZlZesxSDg/lDdmAkgA6cn4SmxUexvu7+8SlAo6c/u2Q9H0i8H7vLsbswX3RkT7YqVgwDZntblEgnIRc",
+	"qkYOcr/s1xUFyfviqGL/ISJAQEgJJYVF/WEpsNqVHMJtc098u6Q53ttmHWOLJ2Al8SrFQslbnmIVQTs8",
+	"aFxGpWLpJvqM8hRpTebSwAPy1D9yUZQGdUgZT5iLRXBE/b2SheLMoM9NF2XfsVvWjUhCT9mP3p80qr4c",
+	"9va2d7d3geErmKAF7x32Hm3vbj8CltuM4c3bQSbGLCy25GLHLNzc6AC4jIsbsECDC5tMLMpBcDBLqnw5",
+	"rkhTMmYJqI4rfD9Je4e9N8wcFfzEvnKQRxyuLaxrf3e3ioBCVx5aFJmj4TufXCqKRuo5Oz86wvV27L+h",
+	"UoWd2/+If3kJYwZoDkK+rftze0rzLAxSZImWMUx+c/CYz3peIGiblS3twI9x46FRKwDtnAjDlKBZXXLR",
+	"szO9w59+bviB9exr1pjCMhl0pC2zdDnVhuW9n21vD5xVcMHd02DZrUNEBVf1Kap0ulD8qcIJwz6bqC+Q",
+	"mmAqbEtg/JWLnGPHjG0Qaocbfsu2yZFXx+7uksmYQ40U1heNEk0z9ZnIBhSNsiSkqg6FRPPx7qMqrTSW",
+	"dsLLOYenP3j0eSCazpYha5QT81bSHha4rpOaH/bkTat+WNUSaFXlcHKI5Um2qDJbt3vz/asyYlV/KJo9",
+	"37AuG9Y5EwMucAsqPMz09j4/nX0hj1lghXftvx9w8ap6ZHfRAlSeR5R7X0Hb69HXQwVfSt0OJ5iv0zh0",
+	"pXgqwPr6501ANquNLcSZ9ZFjZugFWLIqRnQef3OqXwUPjpp14wIF3lQpgA5BgLeGMKDthZT2h8ZL10Vm",
+	"b/d2apFmIbWt2P6mDDabL7xNpCw/+aoeva1m7Sg0UzfZOQVFS1eJmUbDc9TE3P18L1q42rlV+wC9XPD4",
+	"vGauBhBc3oNVLu9LmnrPO+iyt7zLB0Gd7Ic61fu+0xW+APufNM/Lo0zjEH++w5KZ80jyCpSaupVIHIz8",
+	"FELdnURAqErGDNMMaMbq6AQnO2iocOrKI2ZTEOUr9RiEooASlQxYInPIaKp9ehSsim6fZDFy9iYI4a4U",
+	"aljqvY+5VNxLblcFN6T6Tm5r4QzeB/u8V0XjYStSNbbhZI++APGtVUuf7ISK6dfchKv4bWcsmW5JaL4Y",
+	"eOjxR0hXh1LXPn8p0+l6JL/aBkSdCwPmkZbXZe9UakOs4D9QqABwnmuas1EVFSCkst8EKahGZ8KGp+VM",
+	"EmYLwt5hb5DR5EbnHHgYyHlwbSCTQp32oOVv+FMvVXQkBaDgipe2DajqhrU1hkaV7G6OdOx9fdLR9fo3",
+	"sxBW9s3flHYc7B4s73QmzfdQc8Z22Hu0vMN7Os0kTa+kPAW1J/R7vMrqdFkUUhmWvrNCv69ydLC/v7xz",
+	"rVppMEL3Y59WmO29k75nma7FvY6B9nxoMy+PVzkDP98Vz5kszQwFR3xvUuAuIj739u8MfP7zxdQ9TmQp",
+	"TNx4J5CcpVwbLhLjYpKA2BNdKEZTTyNG/JYhAYXvfVERH002aJZ5xZJG+Ufm3BiWOicQn5YFKlWAnpg6",
+	"v4ttcpRlRKq+5ZLGXIwOCR+CMqzxDlmaGkE0KCr/pGLpCqT1JQDlAfQVoNU73NtFsgcH0SJ8XIgbxgo4",
+	"qVFJFWT3hucO3KWX2eLvSwphY9+aHiJ0A0QRlcR/ksU/yeLXJItgB27QLWqIxNojK5LIL82o6TtXCo2F",
+	"gudfw+96LrER1liriz21iQ/2avN1rTt4sDSRA4UKbqy+KL8F1j9Y8sCNr/JuRWEB9bxF7d174yXWoJZ3",
+	"AZR3vwHn90c6rTfMrHZU64n7VeeTFET5IlyQ5RXY3nSDo3DxZWAAYNR77oKsolsBZ+SC0XQL7Juuz0bM",
+	"0zjqixhx5ZqDgad2z3FZ7sBhxGm7kN052N8PsQ8zwXQP4hxaQtiZnEAZcdwbFhWybEzmgvxdvlV06MGI",
+	"tR4VIzVdnUPoCARciTn4Da9MCctM567OnxzBt+EIWqQBceh+Akj7dd3Jq7qJnSrJQNW+yXzCqZanx8wb",
+	"XFU+7IumKvMQx+GGQJU06KQpmJRhKu4knCFNjO4wz1S7dQUg/9DaT7eHLuuFgz8KfTNFJX/f1/PBGG+f",
+	"lJlScLk/8F/hWVx6bcABCsT4hz2+QSXAG3hvaZXC018mp4CNZm6e9zWadFW46IuN+OPR2VW8SaTCAHHN",
+	"MyYM2YjfH11expvO9EoJlmXwKOZKMzS9mkuN0TU8uemLyVgSQ7MbjVmfAzcU6oR8nYfa5xDtfc9vGXGp",
+	"c5UmmhtfSgXgQvNiyDECcLYUSlV7sPdS0dwnpMAEjuCxOoZMl87jMudYiDyhit5S8a+Ikitd5FbVmd/4",
+	"aZ8rzbKMKf5OE1+Y489H/k+xf12x/zWQn4r60AXVfu7NpcDF/bXI7VUoLXKdSFkOSTybaTaGOlsN39cS",
+	"KEXN8fQFuOw1sx/H26TKY9PmdwjXzaCuhu6iL/riI3imL8izKxWJ+y67b793SCyBiZvpe/GTFdLQV6ad",
+	"x/eQxCl3od0pywyNqwS/8Rdt77hI2LWPJ4YWd/bFMGMmMOl7Nu2Dyhdd8miG/aPGuLVjH9mAJFpllpG4",
+	"lZoXH6cY3FLjvthwroEY/Qm/EvQp39wmr2Se2w1YMJoBo0aTG8YKwtMMMl05zwlNZMFE6FmCmb/ms9RI",
+	"1f1T852p6tK6l2Z5/ViLp+2k2RjGgLKofaD29slIZql7pBNFwaqqx1bWbsilyZgxNSyz1UXTVo7z3/jV",
+	"aqdpvnO+Iy1Mb0G+B18OSRt10ZH6kHzp92Ywt9873AMvZtuqd9jvvfOH0O/d2Ws2O16FsgvH3Ac/aFw1",
+	"OlPbZbcn+J4LK/IMMpqi9dnIiQBfacDMGj7zjoLLbqq7hcGLVt+mULDrUpYAC65ISxDJ5eWxIyLoRruN",
+	"Tpapc2Z5RZMx23olhVEyEBwUC7mV2CYxkQK34klSRDS41n62ol5Btfakp5IjUXm83YLT3F7+ZFr+ZFrW",
+	"Y1re0ZuW/gQFpSX8iTecLtaWyIzpqHZcsTh+w7OMGA6KUoGp/JsOXiBYGXrDIvSsdbJYY+ygbv21X86v",
+	"SJarOToohgfJ9rfzpzpy3j1zgEf+qob9ktMd8ozpnS/2P97u1HnIg6nBjKBUOB9mSyjr+lwUvJ8hsQuE",
+	"FsgJaNBc/I9PLQ6Fou1h94Xl+VwA0gtCxdSyU2OZpT7036XE+HBx6sZ2mc7HVKSQFpRsxOxzwRXTMVr9",
+	"Y9uFmlKx2LsS/VIyNd2E0Joqu7lbgR2BQmxDHZhhJ3NjAp2mfYFqACjqA0iL5eqcFk9DFBazXEkVhxpW",
+	"2n3PwbtzhpkPZr5obFwbWUDpGkgivPFB8M8uZTaWmeC2G+yxdvZ36289H3PFh+YjU0Nn/uHi9DtNKqh2",
+	"zVg1aM3ZTDq8P58EZBWtosWunbxgo/btXVrTzVce3JGje3ed0Nv1u8LF2Pl0rxVj30Ks3fUunDMRawCt",
+	"zrNYDNUupzGGocEVcJHBUzJgBFgarNhCNaZK8lYwX2NqGcvye1a91t7O7QDZn36+i77ctTygX3tiQpth",
+	"1XjHPcUFgIb0suHTwrjHjRio8T//8Z9xfcML2ozmceS6NyurdFy+ULZDr+3FaLcdjCntdtH6a8nKGf9b",
+	"7NIIxtNkf3ffv+OWXKNPrSPa3D5NfRGf2AmrihbxNkFRv6n6iF2Bf8G1RTZ8a7xT7kxq8b6IcSHXpcoW",
+	"eLQe4QYfIPTOZVdJqFIsJemEqiGpHa88BAaK8hRSvqcQWVvlgDjc2390EPW0mYJMB1Es1xScUtE5C6PT",
+	"eylVN2RIhaF6ChGK7JauIdjijteSbFfgaN/KAWpl/M38UwL5HdhG3zgKBE7weC83qJ6KZLNBjeDmNXg/",
+	"d/XrKPIVrj8mdqm7rHf9ydzt77itL+s1PeDG+tqnvSOSc22mJJelMJSjJ7kVs1M6EZUVqOSW6ZpQk4yN",
+	"nGAwENzX588bt5Vajkllazg/1Jv5r3IZ/5verXnsX37JPsnBirFPtmU76qkZrGIZBMOUiyTB2JDUhaeG",
+	"o6Pe2pl/dc+AaN5dLpvCXtBVjmtYbZfgAGzJqhfprRwgNiyalbsMRDVoggILht6tMfMl9rj7VX0h3srB",
+	"8hgwu80/YPTXJ8RHf1EAPVvXpEqUsPC+fJKD73QjLjsCXSn401BNmEhZisH77uHZaCRYAGsL5gARGz7X",
+	"wuY2wbP1+UlyecushDOhKj0kLr0D+ef/+Q9SKJkwtI/bP6uByb+73K7k3/vCp23A3CfOOOTW25Stupx7",
+	"3srBgwOvXXZXTHtfLROyINqX5cnW3t7W/uOrvd3DXfv/23v7/9ZOHRZsZtvgEfUO4R8YPJA/Tg4+P50+",
+	"+/tzujvYS/bTR+wAd+BK1s0Fwo4ZH41N7/Dx3r6Teq/r/A+HOzvQbiy1OXy+u7tb66lA7nGTPqV7g/3k",
+	"UXrAHg+fjJ6On316Dnd9yBRYKwzPGSTWfLr9uDtknLH0GuKMFzHlPLVS1GMIMIOwkEWg3H38b81Q3wr4",
+	"tdjuZK27tYnPMucGKPv3R/P1bd7nefKw7vv1Vg6avkwtsrKDN3N9i7oftDM6FcaF7CuOWEjVpBWf5OCF",
+	"zwvbTOtCjoBPxsr7VBOaKUbTaV8AFWskQHpO4rfnL6/Pzq+uXx2dvTo+PXp5ehwWdmHwe5OQr4yQfqu/",
+	"MWYe7D5f3uGVSwH5VVAZwY7Y3PnG1cU/9YJYuDFLbqraEpCHT5uGQzqErUI2X12lGBmUPDNbXBBNh8xM",
+	"IWNThIXI+sJXIkOnLs0ikjFmwPITkbHM5SibFmPtMpwVmP82YwZizDvVKe+ahUzvLaB1xOBWjgNX9mak",
+	"6mAkBWY3yvYo+mSv6FparfIbGfibC4DXsOOi3DKVQo22P6W4X0mKcyfB3M1qXNIGKldXFcsZamO6L6ov",
+	"CDVg2hnBmqoQb8Inl2AaInmZGV5QZUhZgNZ4AxOnxdAVGdO3l+dnfYE5OasSoOjSgH9ihnv7bviSmAkt",
+	"CvtSGLL3hLzjL2ENe/u73kS0TY5EX3gpksTFWFHNdIxJ3fSEm2TMwFmNkiSTmqXkViZ0UGZUTUHLP6Ko",
+	"dKWGsM8FSwyEioi+SGSeU5wCVgNNXDoRX22lesH29w8b2Qo+vD45j8mG5VCnEaTzg/1FfWFUKRJLgSKC",
+	"9U4JnJmRkmRyshmRGDpfX52fX5+en72J278cXbw5jiGlQgOAfbEsS35EaF2p4MPFqYa8+t3Er1247SEZ",
+	"EuqSzFXqsyQVrcz6ScYLDTm6tsyYbY2oYdtYm7Qu0NJjdhnucC1O2+b4aGC5WDjb+ofVsxxcXl3VpDPq",
+	"VWi8M5Qq3/JJGFYe6wMg/29Nhdvn1UGCW5UA/iTE/+2dZWr67jJBko1ZXR8W7pl5NIzRS/Xo9gXaMnKr",
+	"kRQurENHRwoUkVCe7ouNeKYqfLwJ0oNp1Hz8cHGKShC0HcMMvqgLZlydNMpg90WzDnY33cN5H0LwKlM2",
+	"UjBXP3mvjklgWSJzFtnbeMuyjCmEAIQf2gdvLA0xMsWixnXlN9QsbDGxVeqt4aPVOcRGDew/LWT/BcnO",
+	"/QhIixBcToUZM811TQjoSpQAkzh3KjMxEQXWGaOJklrXOSHhhtaRTVb28atrl7CbV/v/iLP+is9pXTmt",
+	"S5qZrZ32bRXPtx4iHaflOD+9UxehWm6t6SpKRTZcUSr03yB4ymAOdQwm196/y3vBHVr5jw+nJHZtthpu",
+	"bBvx7V6EObeR/yc/vDt6tXX5w9H+4ydEDkm/x9NtKAxraF5sD2Q67fdcbu5NJ09QMQ2sOOMDRSHgIqSH",
+	"bhf5+hXxqT1RZxZLLBz2zVDpDUM1TLiiWafSB/O8r4ZTPif88syHH3HUP3Tcb12JZKG1y9ci+cPZuyb+",
+	"jDxiuEPrznL4pqpF4LMSghLZMm5gAVYyb6byNq1CH4e+bIQr9cZl7nNhaWZMxqB+c1SX8odmI0kzr/vL",
+	"UDcZkaryTETobBGpwtfQ6QtXiiZyZnEoRFMF0dbZFH19LvCdhcJd2+RMurK5oMPIMkiY1Rdw0WlubztL",
+	"Z9KVE5pN6FRj3nHjG7rqYIOpASYR/7EBOc956p2CGzk3CNU8ZZvodYb+vx6iRFGRypy4PF7JWGomXvjn",
+	"FydXzJRKsDTqCy1JVfvFl5jNacpc7ZROJhqL3dyTh9Y+fzr46jTcwSE1WupzWTqHFtyPqzsEeSAbRVx6",
+	"zrOstokfMWXGUvvqJoe9MVOSJ84zkqXzk+KvERkpnkeufIl3WJu4fc7Nm1J1c11Pji42B/u+iktV18Qt",
+	"wo6NFGKdZGQA5W+Ug8yVMwq/Y6FiPOjJAWnj/tQ7/AZuPB415whz683e+eJT5a2cjgvLHZJXjSAXV1CQ",
+	"Q851iNc0Y8YVkRNBEllMfYmGKs/skaXXibQCO2auchmngNy1y6KEiAwupyYyq+T4qnHyj5zfq/NUF+T1",
+	"wp3P5PTyeSGyzB9OfVUdgQiGJnUAffc3JCx/PPP/glNbj7eFjmj7X+LJ/7P9rG7DvvinUA8FvxPn7EEG",
+	"UxJDaTRVirhVrGTOWQV4ZreZL8urYADtx3oU2/VL7NKoz7u5vW7WkIra7OFM1VVntGkE3GVQsUU05nHA",
+	"np+nQcHqUvURVsBy3CKWvWoM1ggvC8QSsc+G1AZwl6Z6xpZNmwbsxsgNC13HyJj0pdbNgLPZpq/hA1Vb",
+	"bDPQ4I6VFLLUmxUPHSj17ib2ldnnnP+xAhc+3DM+oTpqvuya1OtpDOy8RMMxV42aI86HTQ7dMBOpbqJq",
+	"4V5xgWdEhZAlusI1ZgJpdH6eN9US0Qsc4V+mXDb6YvjK3c93/z8AAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

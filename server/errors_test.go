@@ -99,7 +99,6 @@ func TestErrorClasses(t *testing.T) {
 		{"body over the limit", "POST", worlds, big, nil, 413, "PAYLOAD_TOO_LARGE", nil},
 		{"wrong content type", "POST", worlds, `seed=1`, map[string]string{"Content-Type": "application/x-www-form-urlencoded"}, 415, "UNSUPPORTED_MEDIA_TYPE", nil},
 		{"text content type", "POST", worlds, `{}`, map[string]string{"Content-Type": "text/plain"}, 415, "UNSUPPORTED_MEDIA_TYPE", nil},
-		{"operation not built yet", "GET", b.url + "/v1/voice/voices", ``, nil, 501, "NOT_IMPLEMENTED", nil},
 		{"operation not built yet still validates", "POST", b.url + "/v1/images/avatar", `{"width":5}`, nil, 422, "VALIDATION_ERROR", []string{"description", "width"}},
 	}
 	for _, c := range cases {

@@ -86,6 +86,18 @@ func (h *handlers) toJob(j *domain.Job) gen.JobStatusResponse {
 		})
 		out.Result = &res
 	}
+	if r := j.Speech; r != nil {
+		var res gen.JobResult
+		_ = res.FromSpeechJobResult(gen.SpeechJobResult{
+			AudioUrl: h.cfg.Files.URL(r.FileID), Format: r.Format, SampleRate: r.SampleRate, DurationMs: r.DurationMs,
+			Engine: r.Engine, Model: r.Model, VoiceId: r.VoiceID, CharacterId: optional(r.CharacterID),
+			Words: mapSlice(r.Words, toWordTiming),
+			Phonemes: optionalSlice(mapSlice(r.Phonemes, func(p domain.PhonemeTiming) gen.PhonemeTiming {
+				return gen.PhonemeTiming{Phoneme: p.Phoneme, Viseme: p.Viseme, StartMs: ms(p.Start), EndMs: ms(p.End)}
+			})),
+		})
+		out.Result = &res
+	}
 	if e := j.Error; e != nil {
 		out.Error = &gen.Error{Code: string(e.Code), Message: e.Message, Details: toDetails(e.Details), RequestId: j.ID}
 	}
@@ -107,4 +119,12 @@ func (h *handlers) toJob(j *domain.Job) gen.JobStatusResponse {
 func JobPayload(files *URLSigner) func(*domain.Job) ([]byte, error) {
 	h := &handlers{cfg: Config{Files: files}}
 	return func(j *domain.Job) ([]byte, error) { return json.Marshal(h.toJob(j)) }
+}
+
+// optionalSlice maps an empty slice to an absent JSON field.
+func optionalSlice[T any](s []T) *[]T {
+	if len(s) == 0 {
+		return nil
+	}
+	return &s
 }

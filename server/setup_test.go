@@ -18,6 +18,8 @@ import (
 	"github.com/troupe-ai/troupe/jobs"
 	"github.com/troupe-ai/troupe/local/dialogue"
 	"github.com/troupe-ai/troupe/local/pixelart"
+	"github.com/troupe-ai/troupe/local/recognition"
+	"github.com/troupe-ai/troupe/local/speech"
 	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/server/servertest"
@@ -37,6 +39,8 @@ type setupOptions struct {
 	generator    domain.WorldGenerator
 	text         domain.TextModel
 	images       domain.ImageModel
+	synth        domain.SpeechSynth
+	recognizer   domain.SpeechRecognizer
 	maxBodyBytes int64
 	// strictWebhooks keeps the production SSRF policy; by default tests allow loopback
 	// receivers, which is where their httptest servers live.
@@ -98,13 +102,21 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 	if o.images == nil {
 		o.images = pixelart.New()
 	}
+	if o.synth == nil {
+		o.synth = speech.New()
+	}
+	if o.recognizer == nil {
+		o.recognizer = recognition.New()
+	}
+	webhooks := jobs.NewWebhooks(!o.strictWebhooks)
+	voice := &domain.VoiceService{Synth: o.synth, Recognizer: o.recognizer, Fetch: webhooks.Fetch}
 	files := &server.URLSigner{Key: []byte("test-signing-key"), BaseURL: "http://troupe.test", TTL: time.Hour}
 	if o.signer != nil {
 		*o.signer = files
 	}
 	jobSvc := &domain.JobService{
-		Store: db, Images: o.images, Media: &media.FS{Dir: filepath.Join(t.TempDir(), "media")},
-		Characters: db, Webhooks: jobs.NewWebhooks(!o.strictWebhooks), Secrets: db,
+		Store: db, Images: o.images, Speech: o.synth, Media: &media.FS{Dir: filepath.Join(t.TempDir(), "media")},
+		Characters: db, Webhooks: webhooks, Secrets: db,
 		WebhookBody: server.JobPayload(files),
 	}
 	queue, err := jobs.New(t.Context(), db, jobSvc, jobs.Options{
@@ -140,9 +152,10 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 		},
 		Defaults: defaults,
 		Jobs:     jobSvc,
+		Voice:    voice,
 		Secrets:  db,
 		System: &domain.SystemService{Version: "test", Database: db, DatabaseEngine: string(db.Dialect()),
-			Queue: queue.Status, Text: o.text.Status, Image: o.images.Status},
+			Queue: queue.Status, Text: o.text.Status, Image: o.images.Status, Speech: voice.SpeechStatus},
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -46,6 +46,9 @@ type config struct {
 	// ImageEngine picks the image engine: local or fal. Empty chooses fal when FAL_KEY is
 	// set, else local.
 	ImageEngine string `env:"IMAGE_ENGINE"`
+	// SpeechEngine picks the TTS and STT engines: local or fal. Empty chooses fal when
+	// FAL_KEY is set, else local (espeak-ng and pocketsphinx).
+	SpeechEngine string `env:"SPEECH_ENGINE"`
 
 	JobTTLHours int `env:"JOB_TTL_HOURS" envDefault:"24"`
 	JobWorkers  int `env:"JOB_WORKERS" envDefault:"4"`
@@ -107,6 +110,14 @@ func (c config) check() error {
 	if c.imageEngine() == "fal" && c.FalKey == "" {
 		errs = append(errs, errors.New("IMAGE_ENGINE=fal needs FAL_KEY"))
 	}
+	switch c.speechEngine() {
+	case "local", "fal":
+	default:
+		errs = append(errs, fmt.Errorf("SPEECH_ENGINE must be local or fal, got %q", c.SpeechEngine))
+	}
+	if c.speechEngine() == "fal" && c.FalKey == "" {
+		errs = append(errs, errors.New("SPEECH_ENGINE=fal needs FAL_KEY"))
+	}
 	if c.JobWorkers < 1 {
 		errs = append(errs, fmt.Errorf("JOB_WORKERS must be at least 1, got %d", c.JobWorkers))
 	}
@@ -128,6 +139,18 @@ func (c config) imageEngine() string {
 	switch {
 	case c.ImageEngine != "":
 		return strings.ToLower(c.ImageEngine)
+	case c.FalKey != "":
+		return "fal"
+	default:
+		return "local"
+	}
+}
+
+// speechEngine is the speech engine to use, chosen like the image engine.
+func (c config) speechEngine() string {
+	switch {
+	case c.SpeechEngine != "":
+		return strings.ToLower(c.SpeechEngine)
 	case c.FalKey != "":
 		return "fal"
 	default:

@@ -5,8 +5,19 @@ import (
 	"github.com/troupe-ai/troupe/falclient"
 	"github.com/troupe-ai/troupe/local/dialogue"
 	"github.com/troupe-ai/troupe/local/pixelart"
+	"github.com/troupe-ai/troupe/local/recognition"
+	"github.com/troupe-ai/troupe/local/speech"
 	"github.com/troupe-ai/troupe/openaiclient"
 )
+
+// speechEngines builds the configured text-to-speech and speech-to-text engines.
+func speechEngines(cfg config) (domain.SpeechSynth, domain.SpeechRecognizer) {
+	if cfg.speechEngine() == "fal" {
+		c := falclient.New(falclient.Config{Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL})
+		return falclient.NewSpeechSynth(c), falclient.NewSpeechRecognizer(c)
+	}
+	return speech.New(), recognition.New()
+}
 
 // imageModel builds the configured image engine.
 func imageModel(cfg config) domain.ImageModel {

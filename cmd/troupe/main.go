@@ -89,14 +89,17 @@ func serve(ctx context.Context, out *os.File) error {
 		return fmt.Errorf("text engine: %w", err)
 	}
 	images := imageModel(cfg)
+	synth, recognizer := speechEngines(cfg)
+	webhooks := jobs.NewWebhooks(cfg.AllowPrivateWebhooks)
+	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Fetch: webhooks.Fetch}
 	signingKey, err := db.ServerSecret(ctx, "file_url_signing")
 	if err != nil {
 		return err
 	}
 	files := &server.URLSigner{Key: []byte(signingKey), BaseURL: cfg.publicURL(), TTL: cfg.FileURLTTL}
 	jobSvc := &domain.JobService{
-		Store: db, Images: images, Media: &media.FS{Dir: filepath.Join(cfg.DataDir, "media")},
-		Characters: db, Webhooks: jobs.NewWebhooks(cfg.AllowPrivateWebhooks), Secrets: db,
+		Store: db, Images: images, Speech: synth, Media: &media.FS{Dir: filepath.Join(cfg.DataDir, "media")},
+		Characters: db, Webhooks: webhooks, Secrets: db,
 		WebhookBody: server.JobPayload(files),
 	}
 	queue, err := jobs.New(ctx, db, jobSvc, jobs.Options{
@@ -119,10 +122,11 @@ func serve(ctx context.Context, out *os.File) error {
 		Characters: &domain.CharacterService{Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models},
 		Defaults:   defaults,
 		Jobs:       jobSvc,
+		Voice:      voice,
 		Secrets:    db,
 		System: &domain.SystemService{
 			Version: version, Database: db, DatabaseEngine: string(db.Dialect()),
-			Queue: queue.Status, Text: text.Status, Image: images.Status,
+			Queue: queue.Status, Text: text.Status, Image: images.Status, Speech: voice.SpeechStatus,
 		},
 	})
 	if err != nil {
@@ -142,8 +146,8 @@ func serve(ctx context.Context, out *os.File) error {
 	}
 
 	base := "http://" + displayAddr(ln.Addr())
-	log.Info("troupe listening", "addr", ln.Addr().String(), "version", version,
-		"database", string(db.Dialect()), "text_engine", cfg.textEngine(), "docs", base+"/docs")
+	log.Info("troupe listening", "addr", ln.Addr().String(), "version", version, "database", string(db.Dialect()),
+		"text_engine", cfg.textEngine(), "image_engine", cfg.imageEngine(), "speech_engine", cfg.speechEngine(), "docs", base+"/docs")
 	if demo {
 		log.Warn("no API_KEYS set: serving with the demo keys (refused when ENV=production)",
 			"demo_key", "demo-key-123", "tenant", "tenant_demo")

@@ -2,10 +2,11 @@
 // (reference/fal.md): "Authorization: Key …" on every request, synchronous runs, the queue
 // (submit, then status, result and cancel through the URLs it returns, laid out like
 // fal's: /{owner}/{app}/requests/{id}/status), and SSE streams. Endpoints answer through
-// pluggable handlers; openrouter/router and the FLUX endpoints (flux.go) have
-// deterministic defaults, and generated images are served by the fake itself, without a
-// key, like fal's CDN (files.go). Tests inject failures, latency, stalls and broken
-// streams, and read back every request it received.
+// pluggable handlers; openrouter/router, the FLUX endpoints (flux.go), Kokoro TTS and
+// Wizper/Whisper STT (speech.go) have deterministic defaults, and generated images and
+// audio are served by the fake itself, without a key, like fal's CDN (files.go). Tests
+// inject failures, latency, stalls and broken streams, and read back every request it
+// received.
 //
 // One base URL serves both roles of fal's two hosts: a POST to /{endpoint} is a queue
 // submit when it carries the X-Fal-Queue-Priority header (fal's JS client and falclient
@@ -143,6 +144,7 @@ func New(t testing.TB, opts ...Option) *Server {
 		jobs:         map[string]*job{},
 	}
 	s.registerFlux()
+	s.registerSpeech()
 	for _, opt := range opts {
 		opt(s)
 	}

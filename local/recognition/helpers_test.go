@@ -1,0 +1,127 @@
+package recognition
+
+import (
+	"encoding/binary"
+	"errors"
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/local/speech"
+)
+
+// inCI says whether the tests run in CI, where a missing program is a failure, not a
+// reason to skip.
+func inCI() bool {
+	v := strings.ToLower(os.Getenv("CI"))
+	return v != "" && v != "0" && v != "false"
+}
+
+// requireTools skips the test when a program is not installed, or fails it in CI.
+func requireTools(t testing.TB, programs ...string) {
+	t.Helper()
+	var missing []string
+	for _, p := range programs {
+		if _, err := exec.LookPath(p); err != nil {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == 0 {
+		return
+	}
+	msg := strings.Join(missing, ", ") + " not installed: run tools/install-voice-engines.sh"
+	if inCI() {
+		t.Fatal("CI: " + msg)
+	}
+	t.Skip(msg + " (set CI=true to fail instead of skipping)")
+}
+
+// asDomainError returns err's *domain.Error, failing the test if there is none.
+func asDomainError(t testing.TB, err error) *domain.Error {
+	t.Helper()
+	var de *domain.Error
+	if !errors.As(err, &de) {
+		t.Fatalf("error %v (%T) is not a *domain.Error", err, err)
+	}
+	return de
+}
+
+// testdata is where pocketsphinx-testdata installs real recordings with transcripts.
+const testdata = "/usr/share/pocketsphinx/test/data"
+
+// requireTestdata skips the test (or fails it in CI) without pocketsphinx-testdata.
+func requireTestdata(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(testdata); err == nil {
+		return
+	}
+	msg := "pocketsphinx-testdata is not installed: run tools/install-voice-engines.sh"
+	if inCI() {
+		t.Fatal("CI: " + msg)
+	}
+	t.Skip(msg + " (set CI=true to fail instead of skipping)")
+}
+
+// requireEngine needs the decoder and its model.
+func requireEngine(t testing.TB) {
+	t.Helper()
+	requireTools(t, "pocketsphinx_continuous")
+	if err := New().engine(); err != nil {
+		if inCI() {
+			t.Fatal("CI: " + err.Message)
+		}
+		t.Skip(err.Message)
+	}
+}
+
+// makeWAV builds a WAV file: a fmt chunk of the given tag, channels, rate and bits (and,
+// for WAVE_FORMAT_EXTENSIBLE, the sub-format), then data.
+func makeWAV(tag, sub, channels, rate, bits int, data []byte) []byte {
+	fmtBody := make([]byte, 16, 40)
+	binary.LittleEndian.PutUint16(fmtBody[0:], uint16(tag))
+	binary.LittleEndian.PutUint16(fmtBody[2:], uint16(channels))
+	binary.LittleEndian.PutUint32(fmtBody[4:], uint32(rate))
+	binary.LittleEndian.PutUint32(fmtBody[8:], uint32(rate*channels*bits/8))
+	binary.LittleEndian.PutUint16(fmtBody[12:], uint16(channels*bits/8))
+	binary.LittleEndian.PutUint16(fmtBody[14:], uint16(bits))
+	if tag == wavExtensible {
+		ext := make([]byte, 24)
+		binary.LittleEndian.PutUint16(ext[0:], 22)
+		binary.LittleEndian.PutUint16(ext[2:], uint16(bits))
+		binary.LittleEndian.PutUint16(ext[8:], uint16(sub))
+		copy(ext[10:], "\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71")
+		fmtBody = append(fmtBody, ext...)
+	}
+	var b []byte
+	b = append(b, "RIFF\x00\x00\x00\x00WAVE"...)
+	b = append(b, "fmt "...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(fmtBody)))
+	b = append(b, fmtBody...)
+	b = append(b, "data"...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(data)))
+	b = append(b, data...)
+	binary.LittleEndian.PutUint32(b[4:], uint32(len(b)-8))
+	return b
+}
+
+// pcm16 is 16-bit little-endian PCM of the samples.
+func pcm16(samples ...int16) []byte {
+	var b []byte
+	for _, s := range samples {
+		b = binary.LittleEndian.AppendUint16(b, uint16(s))
+	}
+	return b
+}
+
+// speak synthesises text with the local TTS engine, as WAV unless format says otherwise.
+func speak(t testing.TB, text, voice, format string) []byte {
+	t.Helper()
+	requireTools(t, "espeak-ng")
+	res, err := speech.New().Synthesize(t.Context(), domain.SpeechRequest{Text: text, VoiceID: voice, Format: format})
+	if err != nil {
+		t.Fatalf("speak %q: %v", text, err)
+	}
+	return res.Data
+}
