@@ -68,23 +68,43 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 	return job, nil
 }
 
+// VoiceResolver is implemented by engines that accept more voice ids than they list,
+// such as fal's, which maps Troupe's local ids to its own voices so characters keep
+// their voices when the engine changes.
+type VoiceResolver interface {
+	Resolve(id string) (Voice, error)
+}
+
 // checkVoice refuses an unknown voice at submit time, and a known one whose engine is not
 // installed, so the caller learns at once instead of from a failed job.
 func (s *JobService) checkVoice(ctx context.Context, id string) error {
 	if id == "" {
 		return nil
 	}
-	for _, v := range s.Speech.Voices(ctx) {
-		if v.ID == id {
-			if !v.Available {
-				st := s.Speech.Status(ctx)
-				return Errorf(CodeEngineUnavailable, "The voice %q is not available: %s.", id, st.Detail).
-					WithDetails(map[string]any{"voice_id": id, "engine": v.Engine})
+	var voice *Voice
+	if r, ok := s.Speech.(VoiceResolver); ok {
+		v, err := r.Resolve(id)
+		if err != nil {
+			return err
+		}
+		voice = &v
+	} else {
+		for _, v := range s.Speech.Voices(ctx) {
+			if v.ID == id {
+				voice = &v
+				break
 			}
-			return nil
 		}
 	}
-	return ValidationError(FieldError{Field: "voice_id", Message: "is not a voice of GET /v1/voice/voices"})
+	if voice == nil {
+		return ValidationError(FieldError{Field: "voice_id", Message: "is not a voice of GET /v1/voice/voices"})
+	}
+	if !voice.Available {
+		st := s.Speech.Status(ctx)
+		return Errorf(CodeEngineUnavailable, "The voice %q is not available: %s.", id, st.Detail).
+			WithDetails(map[string]any{"voice_id": id, "engine": voice.Engine})
+	}
+	return nil
 }
 
 // RunSpeech does a tts job's work.

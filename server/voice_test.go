@@ -296,6 +296,15 @@ func TestVoiceOnFal(t *testing.T) {
 	if r.Engine != "fal" || !strings.HasPrefix(r.Model, "fal-ai/kokoro") || r.DurationMs <= 0 || len(r.Words) != 4 {
 		t.Fatalf("fal tts %+v", r)
 	}
+	// A character keeps its local voice id when the engine is fal: it maps to a Kokoro voice.
+	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "guard", Archetype: "hero", VoiceId: ptr("local-en-gb-m2")})
+	byChar, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: "Move along.", CharacterId: &ch.Id})
+	if byChar.JSON202 == nil {
+		t.Fatalf("tts with a local voice on fal: %s", byChar.Body)
+	}
+	if rc := speechResult(t, waitJob(t, b.demo, byChar.JSON202.JobId)); !strings.HasPrefix(rc.VoiceId, "fal-kokoro-b") {
+		t.Fatalf("local-en-gb-m2 spoke as %q on fal", rc.VoiceId)
+	}
 	_, wav := download(t, b.url, r.AudioUrl, nil)
 	up, body := upload(t, b.url, wav)
 	var tr gen.Transcription
