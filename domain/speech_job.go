@@ -136,6 +136,9 @@ func (s *JobService) RunSpeech(ctx context.Context, jobID string, lastAttempt bo
 type VoiceService struct {
 	Synth      SpeechSynth
 	Recognizer SpeechRecognizer
+	// Others are the engines not in use, listed in the catalogue so studios see every
+	// voice; theirs are available only when the active engine accepts their ids.
+	Others []SpeechSynth
 	// Fetch downloads audio from a URL under the same SSRF rules as webhooks.
 	Fetch func(ctx context.Context, url string, max int64) ([]byte, string, error)
 }
@@ -185,8 +188,32 @@ func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Tra
 	return &t, nil
 }
 
-// Voices lists every voice of the speech engine, with its availability now.
-func (v *VoiceService) Voices(ctx context.Context) []Voice { return v.Synth.Voices(ctx) }
+// Voices lists every voice of every engine, with whether it can be used right now: the
+// active engine's as it says, the others' when the active engine resolves their ids.
+func (v *VoiceService) Voices(ctx context.Context) []Voice {
+	out := v.Synth.Voices(ctx)
+	seen := map[string]bool{}
+	for _, voice := range out {
+		seen[voice.ID] = true
+	}
+	resolver, _ := v.Synth.(VoiceResolver)
+	for _, other := range v.Others {
+		for _, voice := range other.Voices(ctx) {
+			if seen[voice.ID] {
+				continue
+			}
+			seen[voice.ID] = true
+			voice.Available = false
+			if resolver != nil {
+				if r, err := resolver.Resolve(voice.ID); err == nil {
+					voice.Available = r.Available
+				}
+			}
+			out = append(out, voice)
+		}
+	}
+	return out
+}
 
 // SpeechStatus is the health of speech: synthesis and recognition, the worse of the two.
 func (v *VoiceService) SpeechStatus(ctx context.Context) DependencyHealth {

@@ -41,6 +41,7 @@ type setupOptions struct {
 	images       domain.ImageModel
 	synth        domain.SpeechSynth
 	recognizer   domain.SpeechRecognizer
+	otherSynths  []domain.SpeechSynth
 	maxBodyBytes int64
 	// strictWebhooks keeps the production SSRF policy; by default tests allow loopback
 	// receivers, which is where their httptest servers live.
@@ -109,7 +110,7 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 		o.recognizer = recognition.New()
 	}
 	webhooks := jobs.NewWebhooks(!o.strictWebhooks)
-	voice := &domain.VoiceService{Synth: o.synth, Recognizer: o.recognizer, Fetch: webhooks.Fetch}
+	voice := &domain.VoiceService{Synth: o.synth, Recognizer: o.recognizer, Others: o.otherSynths, Fetch: webhooks.Fetch}
 	files := &server.URLSigner{Key: []byte("test-signing-key"), BaseURL: "http://troupe.test", TTL: time.Hour}
 	if o.signer != nil {
 		*o.signer = files

@@ -12,9 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/falclient"
 	"github.com/troupe-ai/troupe/falclient/faltest"
 	"github.com/troupe-ai/troupe/gen"
+	"github.com/troupe-ai/troupe/local/speech"
 	"github.com/troupe-ai/troupe/server/servertest"
 )
 
@@ -287,6 +289,7 @@ func TestVoiceOnFal(t *testing.T) {
 	})
 	b := setup(t, func(o *setupOptions) {
 		o.synth, o.recognizer = falclient.NewSpeechSynth(client), falclient.NewSpeechRecognizer(client)
+		o.otherSynths = []domain.SpeechSynth{speech.New()}
 	})
 	res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: "Halt, who goes there?", VoiceId: ptr("fal-kokoro-bm_george")})
 	if err != nil || res.JSON202 == nil {
@@ -296,6 +299,18 @@ func TestVoiceOnFal(t *testing.T) {
 	if r.Engine != "fal" || !strings.HasPrefix(r.Model, "fal-ai/kokoro") || r.DurationMs <= 0 || len(r.Words) != 4 {
 		t.Fatalf("fal tts %+v", r)
 	}
+	// The catalogue lists the fal voices and the local ones, usable on fal through mapping.
+	voices, _ := b.demo.ListVoicesWithResponse(t.Context())
+	engines := map[string]int{}
+	for _, v := range voices.JSON200.Items {
+		if v.Available {
+			engines[v.Engine]++
+		}
+	}
+	if engines["fal"] == 0 || engines["local"] < 8 {
+		t.Fatalf("available voices by engine: %v", engines)
+	}
+
 	// A character keeps its local voice id when the engine is fal: it maps to a Kokoro voice.
 	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "guard", Archetype: "hero", VoiceId: ptr("local-en-gb-m2")})
 	byChar, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: "Move along.", CharacterId: &ch.Id})

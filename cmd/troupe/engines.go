@@ -10,13 +10,14 @@ import (
 	"github.com/troupe-ai/troupe/openaiclient"
 )
 
-// speechEngines builds the configured text-to-speech and speech-to-text engines.
-func speechEngines(cfg config) (domain.SpeechSynth, domain.SpeechRecognizer) {
+// speechEngines builds the configured text-to-speech and speech-to-text engines, and the
+// engine not in use, whose voices the catalogue lists too.
+func speechEngines(cfg config) (domain.SpeechSynth, domain.SpeechRecognizer, domain.SpeechSynth) {
+	fal := falclient.New(falclient.Config{Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL})
 	if cfg.speechEngine() == "fal" {
-		c := falclient.New(falclient.Config{Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL})
-		return falclient.NewSpeechSynth(c), falclient.NewSpeechRecognizer(c)
+		return falclient.NewSpeechSynth(fal), falclient.NewSpeechRecognizer(fal), speech.New()
 	}
-	return speech.New(), recognition.New()
+	return speech.New(), recognition.New(), falclient.NewSpeechSynth(fal)
 }
 
 // imageModel builds the configured image engine.

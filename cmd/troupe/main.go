@@ -89,9 +89,9 @@ func serve(ctx context.Context, out *os.File) error {
 		return fmt.Errorf("text engine: %w", err)
 	}
 	images := imageModel(cfg)
-	synth, recognizer := speechEngines(cfg)
+	synth, recognizer, otherSynth := speechEngines(cfg)
 	webhooks := jobs.NewWebhooks(cfg.AllowPrivateWebhooks)
-	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Fetch: webhooks.Fetch}
+	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Others: []domain.SpeechSynth{otherSynth}, Fetch: webhooks.Fetch}
 	signingKey, err := db.ServerSecret(ctx, "file_url_signing")
 	if err != nil {
 		return err
