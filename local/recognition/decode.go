@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/troupe-ai/troupe/local/command"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -71,8 +72,8 @@ func (r *Recognizer) decodeWithSox(ctx context.Context, audio []byte, format, di
 	}
 	limit := strconv.FormatFloat(domain.MaxAudioDuration.Seconds()+1, 'f', -1, 64)
 	args := []string{"-q", "-R", "-D", "-t", format, in, "-t", "wav", "-e", "signed-integer", "-b", "16", out, "trim", "0", limit}
-	if _, err := run(ctx, sox, args, nil); err != nil {
-		if cerr := contextError(ctx); cerr != nil {
+	if _, err := command.Run(ctx, sox, args, nil); err != nil {
+		if cerr := command.ContextError(ctx); cerr != nil {
 			return wav{}, cerr
 		}
 		e := invalid("The audio could not be decoded as %s: it may be damaged or truncated.", upper(format))

@@ -3,6 +3,7 @@ package recognition
 import (
 	"context"
 	"errors"
+	"github.com/troupe-ai/troupe/local/command"
 	"math"
 	"os"
 	"os/exec"
@@ -221,7 +222,7 @@ func (r *Recognizer) soxReads(ctx context.Context, sox, format string) bool {
 	if !ok {
 		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 		defer cancel()
-		out, err := run(ctx, sox, []string{"-h"}, nil)
+		out, err := command.Run(ctx, sox, []string{"-h"}, nil)
 		m := soxFormatsRe.FindSubmatch(out)
 		if err != nil || m == nil {
 			return true
@@ -258,11 +259,11 @@ func (r *Recognizer) decodeSpeech(ctx context.Context, samples []int16, g gramma
 	case r.slots <- struct{}{}:
 		defer func() { <-r.slots }()
 	case <-ctx.Done():
-		return nil, contextError(ctx)
+		return nil, command.ContextError(ctx)
 	}
-	out, err := run(ctx, bin, sphinxArgs(in, logPath, gram), nil)
+	out, err := command.Run(ctx, bin, sphinxArgs(in, logPath, gram), nil)
 	if err != nil {
-		if cerr := contextError(ctx); cerr != nil {
+		if cerr := command.ContextError(ctx); cerr != nil {
 			return nil, cerr
 		}
 		// The decoder's own log says why; keep its tail for our logs.

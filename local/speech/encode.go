@@ -3,6 +3,7 @@ package speech
 import (
 	"context"
 	"fmt"
+	"github.com/troupe-ai/troupe/local/command"
 	"os"
 	"path/filepath"
 
@@ -73,7 +74,7 @@ func encode(ctx context.Context, e encoder, path, dir string, wav []byte) ([]byt
 	if err := os.WriteFile(in, wav, 0o600); err != nil {
 		return nil, err
 	}
-	if _, err := run(ctx, path, e.args(in, out), nil); err != nil {
+	if _, err := command.Run(ctx, path, e.args(in, out), nil); err != nil {
 		return nil, err
 	}
 	b, err := os.ReadFile(out)

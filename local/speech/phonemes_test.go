@@ -1,6 +1,7 @@
 package speech
 
 import (
+	"github.com/troupe-ai/troupe/local/command"
 	"reflect"
 	"strings"
 	"testing"
@@ -77,7 +78,7 @@ which, whale, year, young. It's 42 degrees; I paid $5.50 in 1999. Don't stop. Wo
 		languages[lang] = true
 	}
 	for lang := range languages {
-		out, err := run(t.Context(), "espeak-ng", []string{"-q", "-x", "--sep=z", "-v", lang, "--stdin"}, strings.NewReader(text))
+		out, err := command.Run(t.Context(), "espeak-ng", []string{"-q", "-x", "--sep=z", "-v", lang, "--stdin"}, strings.NewReader(text))
 		if err != nil {
 			t.Fatal(err)
 		}

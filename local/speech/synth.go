@@ -3,6 +3,7 @@ package speech
 import (
 	"context"
 	"fmt"
+	"github.com/troupe-ai/troupe/local/command"
 	"math"
 	"os"
 	"os/exec"
@@ -85,7 +86,7 @@ func (s *Synth) version(ctx context.Context, bin string) string {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	out, err := run(ctx, bin, []string{"--version"}, nil)
+	out, err := command.Run(ctx, bin, []string{"--version"}, nil)
 	if err != nil {
 		return Model // not cached: try again next time
 	}
@@ -141,7 +142,7 @@ func (s *Synth) Synthesize(ctx context.Context, req domain.SpeechRequest) (domai
 		ta      timingAudio
 	)
 	wg.Go(func() {
-		realOut, realErr = run(ctx, bin, slices.Concat(args, []string{"--stdout", "--stdin"}), strings.NewReader(text))
+		realOut, realErr = command.Run(ctx, bin, slices.Concat(args, []string{"--stdout", "--stdin"}), strings.NewReader(text))
 	})
 	wg.Go(func() { lone = loneWords(ctx, bin, v, textWords) })
 	wg.Go(func() { ta = probe(ctx, bin, v, rate, text, dir) })
@@ -196,7 +197,7 @@ func probe(ctx context.Context, bin string, v voice, rate int, text, dir string)
 	var wg sync.WaitGroup
 	if v.timingVoice != "" {
 		wg.Go(func() {
-			out, err := run(ctx, bin, slices.Concat(args, []string{"--stdout", "--stdin"}), strings.NewReader(text))
+			out, err := command.Run(ctx, bin, slices.Concat(args, []string{"--stdout", "--stdin"}), strings.NewReader(text))
 			if err == nil {
 				var twin pcm
 				if twin, err = parseEspeakWAV(out); err == nil {
@@ -208,7 +209,7 @@ func probe(ctx context.Context, bin string, v voice, rate int, text, dir string)
 	}
 	phonout := filepath.Join(dir, "probe.pho")
 	probeArgs := slices.Concat(args, []string{"-g", strconv.Itoa(probeGap(rate)), "-x", "--sep=z", "--phonout=" + phonout, "--stdout", "--stdin"})
-	out, err := run(ctx, bin, probeArgs, strings.NewReader(text))
+	out, err := command.Run(ctx, bin, probeArgs, strings.NewReader(text))
 	wg.Wait()
 	if err != nil || twinErr != nil {
 		return timingAudio{}
@@ -236,7 +237,7 @@ func loneWords(ctx context.Context, bin string, v voice, textWords []string) [][
 		longest = max(longest, len(w))
 	}
 	args := []string{"-q", "-x", "--sep=z", "-v", v.espeak, "-l", strconv.Itoa(longest + 2), "--stdin"}
-	out, err := run(ctx, bin, args, strings.NewReader(strings.Join(textWords, "\n")+"\n"))
+	out, err := command.Run(ctx, bin, args, strings.NewReader(strings.Join(textWords, "\n")+"\n"))
 	if err != nil {
 		return nil
 	}

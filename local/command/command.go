@@ -1,4 +1,7 @@
-package recognition
+// Package command runs the command-line programs the local engines are built on (espeak-ng,
+// pocketsphinx, lame, sox): with the caller's context, a bounded stderr for logs, and a
+// deadline reported as a provider timeout.
+package command
 
 import (
 	"bytes"
@@ -13,9 +16,9 @@ import (
 	"github.com/troupe-ai/troupe/domain"
 )
 
-// run starts a command with stdin as its input and returns what it wrote to stdout. The
+// Run starts a command with stdin as its input and returns what it wrote to stdout. The
 // command dies with ctx; its stderr (trimmed) is kept in the error for logs only.
-func run(ctx context.Context, bin string, args []string, stdin io.Reader) ([]byte, error) {
+func Run(ctx context.Context, bin string, args []string, stdin io.Reader) ([]byte, error) {
 	cmd := exec.CommandContext(ctx, bin, args...)
 	cmd.Stdin = stdin
 	var stdout bytes.Buffer
@@ -25,7 +28,7 @@ func run(ctx context.Context, bin string, args []string, stdin io.Reader) ([]byt
 	// case a grandchild keeps them open.
 	cmd.WaitDelay = 2 * time.Second
 	if err := cmd.Run(); err != nil {
-		if cerr := contextError(ctx); cerr != nil {
+		if cerr := ContextError(ctx); cerr != nil {
 			return nil, cerr
 		}
 		return nil, fmt.Errorf("%s %s: %w: %s", bin, strings.Join(args, " "), err, strings.TrimSpace(stderr.String()))
@@ -33,14 +36,14 @@ func run(ctx context.Context, bin string, args []string, stdin io.Reader) ([]byt
 	return stdout.Bytes(), nil
 }
 
-// contextError turns a finished or cancelled ctx into the error to return: a deadline is
+// ContextError turns a finished or cancelled ctx into the error to return: a deadline is
 // a provider timeout the job runner may retry; a cancellation is passed on as it is.
-func contextError(ctx context.Context) error {
+func ContextError(ctx context.Context) error {
 	switch err := ctx.Err(); {
 	case err == nil:
 		return nil
 	case errors.Is(err, context.DeadlineExceeded):
-		return &domain.Error{Code: domain.CodeProviderTimeout, Message: "The local speech recognizer took too long.", Err: err}
+		return &domain.Error{Code: domain.CodeProviderTimeout, Message: "The local engine took too long.", Err: err}
 	default:
 		return err
 	}
