@@ -58,10 +58,13 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	if err != nil {
 		return err
 	}
+	// avatar_url is left alone: only a finished avatar job sets it (SetAvatar), and a PATCH
+	// racing that job must not undo it.
 	res, err := db.write.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
-		custom_lore = ?, voice_id = ?, avatar_url = ?, taboo_words = ?, metadata = ?, updated_at = ?
+		custom_lore = ?, acting_prompt = ?, engine = ?, model = ?, voice_id = ?, taboo_words = ?, metadata = ?, updated_at = ?
 		WHERE tenant_id = ? AND id = ?`),
-		c.Name, c.Mood, c.Personality, c.CustomLore, c.VoiceID, c.AvatarFileID, taboo, meta, c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
+		c.Name, c.Mood, c.Personality, c.CustomLore, c.ActingPrompt, c.Engine, c.Model, c.VoiceID, taboo, meta,
+		c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
 	if err != nil {
 		return fmt.Errorf("store: update character: %w", err)
 	}
