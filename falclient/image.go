@@ -345,49 +345,13 @@ func or0(n, def int) int {
 	return n
 }
 
-// download fetches a generated file from fal's media URL (or decodes a data URI) and
-// returns its bytes and image content type: the response's, else the file object's
-// (declared), else sniffed. It sends no Authorization header: fal's media URLs are public
-// and the key must reach fal's API hosts only. Like every call it is bounded by Timeout
-// and retried after a 429, a transient 5xx or a broken connection.
+// download fetches a generated image with fetchFile and returns its bytes and image
+// content type: the response's (or the data URI's), else the file object's (declared),
+// else sniffed.
 func (c *Client) download(ctx context.Context, endpoint, rawURL, declared string) ([]byte, string, error) {
-	o, err := c.begin(ctx, endpoint, c.cfg.Timeout)
-	if err != nil {
-		return nil, "", err
-	}
-	defer o.end()
-	if strings.HasPrefix(rawURL, "data:") {
-		data, ct, err := decodeDataURI(rawURL)
-		if err != nil {
-			return nil, "", downloadErr(o.badAnswer(http.StatusOK, nil, err))
-		}
-		return imageData(o, data, "", or(ct, declared))
-	}
-	// Media URLs follow the queue's rule: https, or http only against a local fake.
-	if err := c.checkQueueURL(rawURL); err != nil {
-		return nil, "", downloadErr(o.badAnswer(http.StatusOK, nil, fmt.Errorf("image URL: %w", err)))
-	}
-	for attempt := 0; ; attempt++ {
-		resp, body, failure, retry, wait := c.fetch(o, rawURL, attempt)
-		if failure == nil {
-			return imageData(o, body, resp.Header.Get("Content-Type"), declared)
-		}
-		if err := o.doneErr(); err != nil {
-			return nil, "", err
-		}
-		if !retry || attempt >= c.cfg.MaxRetries {
-			return nil, "", downloadErr(failure)
-		}
-		if dl, ok := o.ctx.Deadline(); ok && time.Until(dl) <= wait {
-			return nil, "", downloadErr(failure)
-		}
-		if err := c.sleep(o.ctx, wait); err != nil {
-			if err := o.doneErr(); err != nil {
-				return nil, "", err
-			}
-			return nil, "", downloadErr(failure)
-		}
-	}
+	return c.fetchFile(ctx, endpoint, rawURL, func(o *op, data []byte, contentType string) ([]byte, string, error) {
+		return imageData(o, data, contentType, declared)
+	})
 }
 
 // fetch GETs a media URL once, without the key. On failure it says whether to retry and

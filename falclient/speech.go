@@ -235,7 +235,7 @@ func (s *SpeechSynth) Synthesize(ctx context.Context, req domain.SpeechRequest) 
 	if out.Audio.URL == "" {
 		return domain.SpeechResult{}, o.badAnswer(http.StatusOK, nil, errors.New("output without an audio URL"))
 	}
-	data, header, err := s.c.fetchFile(ctx, v.endpoint, out.Audio.URL)
+	data, header, err := s.c.fetchFile(ctx, v.endpoint, out.Audio.URL, nil)
 	if err != nil {
 		return domain.SpeechResult{}, err
 	}
@@ -851,9 +851,9 @@ func parseWAV(b []byte) (wavInfo, error) {
 // fetchFile fetches a file fal produced: it decodes a data URI, or downloads a media URL
 // without the key (fal's media URLs are public and the key must reach fal's API hosts
 // only), bounded by Timeout and retried like every call, and returns the bytes and the
-// response's Content-Type. Failures carry details {"stage": "download"}. It is
-// ImageModel's download without the image check, sharing its fetch.
-func (c *Client) fetchFile(ctx context.Context, endpoint, rawURL string) ([]byte, string, error) {
+// response's (or the data URI's) content type, after accept when it is not nil. Failures
+// carry details {"stage": "download"}.
+func (c *Client) fetchFile(ctx context.Context, endpoint, rawURL string, accept func(o *op, data []byte, contentType string) ([]byte, string, error)) ([]byte, string, error) {
 	o, err := c.begin(ctx, endpoint, c.cfg.Timeout)
 	if err != nil {
 		return nil, "", err
@@ -864,7 +864,7 @@ func (c *Client) fetchFile(ctx context.Context, endpoint, rawURL string) ([]byte
 		if err != nil {
 			return nil, "", downloadErr(o.badAnswer(http.StatusOK, nil, err))
 		}
-		return data, ct, nil
+		return acceptWith(accept, o, data, ct)
 	}
 	// Media URLs follow the queue's rule: https, or http only against a local fake.
 	if err := c.checkQueueURL(rawURL); err != nil {
@@ -873,7 +873,7 @@ func (c *Client) fetchFile(ctx context.Context, endpoint, rawURL string) ([]byte
 	for attempt := 0; ; attempt++ {
 		resp, body, failure, retry, wait := c.fetch(o, rawURL, attempt)
 		if failure == nil {
-			return body, resp.Header.Get("Content-Type"), nil
+			return acceptWith(accept, o, body, resp.Header.Get("Content-Type"))
 		}
 		if err := o.doneErr(); err != nil {
 			return nil, "", err
@@ -891,4 +891,11 @@ func (c *Client) fetchFile(ctx context.Context, endpoint, rawURL string) ([]byte
 			return nil, "", downloadErr(failure)
 		}
 	}
+}
+
+func acceptWith(accept func(*op, []byte, string) ([]byte, string, error), o *op, data []byte, contentType string) ([]byte, string, error) {
+	if accept == nil {
+		return data, contentType, nil
+	}
+	return accept(o, data, contentType)
 }
