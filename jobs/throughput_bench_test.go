@@ -2,20 +2,16 @@ package jobs_test
 
 import (
 	"context"
-	"database/sql"
-	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/jobs"
 	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/store"
+	"github.com/troupe-ai/troupe/store/storetest"
 )
 
 // instantImages is an image engine that answers at once, so the benchmark measures the
@@ -42,7 +38,7 @@ func (noWebhooks) Deliver(context.Context, string, string, string, []byte) domai
 // submit to the last completion, and the queue latency (created → started) p50 and p99.
 func BenchmarkJobThroughput(b *testing.B) {
 	backends := map[string]store.Options{"sqlite": {SQLitePath: filepath.Join(b.TempDir(), "bench.db")}}
-	if url := postgresSchema(b); url != "" {
+	if url := storetest.PostgresSchemaURL(b); url != "" {
 		backends["postgres"] = store.Options{URL: url}
 	}
 	for name, opt := range backends {
@@ -90,7 +86,7 @@ func BenchmarkJobThroughput(b *testing.B) {
 // it waited to start (created → started), p50 and p99, on SQLite and PostgreSQL.
 func BenchmarkJobLatencyIdle(b *testing.B) {
 	backends := map[string]store.Options{"sqlite": {SQLitePath: filepath.Join(b.TempDir(), "bench.db")}}
-	if url := postgresSchema(b); url != "" {
+	if url := storetest.PostgresSchemaURL(b); url != "" {
 		backends["postgres"] = store.Options{URL: url}
 	}
 	for name, opt := range backends {
@@ -142,22 +138,4 @@ func startQueue(b *testing.B, opt store.Options) (*store.DB, *domain.JobService)
 	}
 	b.Cleanup(func() { q.Stop(ctx) })
 	return db, svc
-}
-
-func postgresSchema(b *testing.B) string {
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil || admin.Ping() != nil {
-		b.Log("PostgreSQL not reachable: its case is skipped")
-		return ""
-	}
-	schema := fmt.Sprintf("bench_%d", time.Now().UnixNano())
-	if _, err := admin.Exec(`CREATE SCHEMA ` + schema); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { admin.Exec(`DROP SCHEMA ` + schema + ` CASCADE`); admin.Close() })
-	return base + "&search_path=" + schema
 }

@@ -1,21 +1,17 @@
 package store_test
 
 import (
-	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	_ "github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/store"
+	"github.com/troupe-ai/troupe/store/storetest"
 )
 
 // backends returns one freshly migrated, empty database per dialect: a SQLite file in a
@@ -33,7 +29,7 @@ func backends(t *testing.T) map[store.Dialect]*store.DB {
 	t.Cleanup(func() { lite.Close() })
 	dbs[store.SQLite] = lite
 
-	if url := PostgresSchemaURL(t); url != "" {
+	if url := storetest.PostgresSchemaURL(t); url != "" {
 		pg, err := store.Open(ctx, store.Options{URL: url})
 		if err != nil {
 			t.Fatalf("open postgres: %v", err)
@@ -42,39 +38,6 @@ func backends(t *testing.T) map[store.Dialect]*store.DB {
 		dbs[store.Postgres] = pg
 	}
 	return dbs
-}
-
-// PostgresSchemaURL creates a throwaway schema on the test PostgreSQL server and returns a
-// URL whose connections use it, or "" (after logging why) when no server answers.
-func PostgresSchemaURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatalf("postgres url: %v", err)
-	}
-	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Second)
-	defer cancel()
-	if err := admin.PingContext(ctx); err != nil {
-		admin.Close()
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL at %s does not answer in CI: %v", base, err)
-		}
-		t.Logf("PostgreSQL not reachable at %s (%v): PostgreSQL cases skipped", base, err)
-		return ""
-	}
-	schema := fmt.Sprintf("t_%d_%d", time.Now().UnixNano(), os.Getpid())
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`)
-		admin.Close()
-	})
-	return base + "&search_path=" + schema
 }
 
 func sampleWorld(tenant string, at time.Time, seed int64) *domain.World {
