@@ -31,6 +31,8 @@ type CharacterService struct {
 	Text     TextModel
 	Defaults *Defaults
 	Models   TextModels
+	// Voices, when set, refuses a voice id that no engine knows at create and update.
+	Voices VoiceCatalog
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
 	// BatchConcurrency bounds how many characters of a batch are generated at once; 0

@@ -28,12 +28,19 @@ const (
 	CodeValidation           Code = "VALIDATION_ERROR"
 	CodeInvalidRole          Code = "INVALID_ROLE"
 	CodeInvalidArchetype     Code = "INVALID_ARCHETYPE"
-	CodeRateLimited          Code = "RATE_LIMITED"
-	CodeInternal             Code = "INTERNAL_ERROR"
-	CodeNotImplemented       Code = "NOT_IMPLEMENTED"
-	CodeFalServiceError      Code = "FAL_SERVICE_ERROR"
-	CodeEngineUnavailable    Code = "ENGINE_UNAVAILABLE"
-	CodeProviderTimeout      Code = "PROVIDER_TIMEOUT"
+	// CodeTabooConflict: a taboo word the character cannot avoid (its own name or role);
+	// details.word names it.
+	CodeTabooConflict  Code = "TABOO_CONFLICT"
+	CodeRateLimited    Code = "RATE_LIMITED"
+	CodeInternal       Code = "INTERNAL_ERROR"
+	CodeNotImplemented Code = "NOT_IMPLEMENTED"
+	// CodeFalServiceError is fal.ai's failure, and only fal's.
+	CodeFalServiceError Code = "FAL_SERVICE_ERROR"
+	// CodeProviderError is the failure of any other engine (an OpenAI-compatible server,
+	// a local engine); details.engine names it.
+	CodeProviderError     Code = "PROVIDER_ERROR"
+	CodeEngineUnavailable Code = "ENGINE_UNAVAILABLE"
+	CodeProviderTimeout   Code = "PROVIDER_TIMEOUT"
 )
 
 // Error is a failure the caller can act on: a code, a human-readable message and optional

@@ -36,6 +36,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodeValidation:           http.StatusUnprocessableEntity,
 	domain.CodeInvalidRole:          http.StatusUnprocessableEntity,
 	domain.CodeInvalidArchetype:     http.StatusUnprocessableEntity,
+	domain.CodeTabooConflict:        http.StatusUnprocessableEntity,
 	domain.CodeInvalidAudio:         http.StatusUnprocessableEntity,
 	domain.CodeAudioTooLong:         http.StatusUnprocessableEntity,
 	domain.CodeAudioTooLarge:        http.StatusUnprocessableEntity,
@@ -43,6 +44,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodeInternal:             http.StatusInternalServerError,
 	domain.CodeNotImplemented:       http.StatusNotImplemented,
 	domain.CodeFalServiceError:      http.StatusBadGateway,
+	domain.CodeProviderError:        http.StatusBadGateway,
 	domain.CodeEngineUnavailable:    http.StatusServiceUnavailable,
 	domain.CodeProviderTimeout:      http.StatusGatewayTimeout,
 }

@@ -24,6 +24,7 @@ import (
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/server/servertest"
 	"github.com/troupe-ai/troupe/store"
+	"github.com/troupe-ai/troupe/store/storetest"
 )
 
 // bundle is what a test gets from setup: the running server and clients for each tenant.
@@ -52,6 +53,28 @@ type setupOptions struct {
 	signer **server.URLSigner
 	// jobTTL and cleanupEvery drive the expiry of jobs.
 	jobTTL, cleanupEvery time.Duration
+	// postgresURL, when set, stores everything on PostgreSQL instead of SQLite.
+	postgresURL string
+}
+
+// onPostgres runs the server on a throwaway schema of the test PostgreSQL; the test is
+// skipped when no server answers (outside CI).
+func onPostgres(t testing.TB) func(*setupOptions) {
+	url := storetest.PostgresSchemaURL(t)
+	if url == "" {
+		t.Skip("PostgreSQL not reachable")
+	}
+	return func(o *setupOptions) { o.postgresURL = url }
+}
+
+// backends lists the databases every storage-facing test runs on: SQLite always,
+// PostgreSQL when reachable (always in CI).
+func backends(t *testing.T) map[string]func(*setupOptions) {
+	b := map[string]func(*setupOptions){"sqlite": func(*setupOptions) {}}
+	if url := storetest.PostgresSchemaURL(t); url != "" {
+		b["postgres"] = func(o *setupOptions) { o.postgresURL = url }
+	}
+	return b
 }
 
 // setup starts the real HTTP stack (middleware, validator, error handler) on an
@@ -77,7 +100,7 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 	for _, f := range opts {
 		f(&o)
 	}
-	db, err := store.Open(t.Context(), store.Options{SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
+	db, err := store.Open(t.Context(), store.Options{URL: o.postgresURL, SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,7 +171,7 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 	}, server.Services{
 		Worlds: &domain.WorldService{Store: db, Generator: o.generator},
 		Characters: &domain.CharacterService{
-			Store: db, Worlds: db, Text: o.text, Defaults: defaults,
+			Store: db, Worlds: db, Text: o.text, Defaults: defaults, Voices: voice,
 			Models: domain.TextModels{Generation: "gen-model", Dialogue: "dialogue-model", Validation: "validation-model"},
 		},
 		Defaults: defaults,

@@ -119,7 +119,7 @@ func serve(ctx context.Context, out *os.File) error {
 		Files:        files,
 	}, server.Services{
 		Worlds:     &domain.WorldService{Store: db, Generator: gen},
-		Characters: &domain.CharacterService{Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models},
+		Characters: &domain.CharacterService{Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models, Voices: voice},
 		Defaults:   defaults,
 		Jobs:       jobSvc,
 		Voice:      voice,

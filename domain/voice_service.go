@@ -1,0 +1,129 @@
+package domain
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// VoiceService transcribes speech and lists voices.
+type VoiceService struct {
+	Synth      SpeechSynth
+	Recognizer SpeechRecognizer
+	// Others are the engines not in use, listed in the catalogue so studios see every
+	// voice; theirs are available only when the active engine accepts their ids.
+	Others []SpeechSynth
+	// Fetch downloads audio from a URL under the same SSRF rules as webhooks.
+	Fetch func(ctx context.Context, url string, max int64) ([]byte, string, error)
+}
+
+// TranscribeInput is audio given inline or by URL.
+type TranscribeInput struct {
+	Audio       []byte
+	ContentType string
+	URL         string
+	Language    string
+	Prompt      string
+	Phrases     []string
+}
+
+// Transcribe fetches the audio when given by URL, checks its size and transcribes it.
+func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Transcript, error) {
+	if in.URL != "" {
+		data, ct, err := v.Fetch(ctx, in.URL, MaxAudioBytes)
+		if err != nil {
+			var de *Error
+			if errors.As(err, &de) {
+				return nil, err
+			}
+			return nil, ValidationError(FieldError{Field: "audio_url", Message: err.Error()})
+		}
+		in.Audio, in.ContentType = data, ct
+	}
+	if len(in.Audio) == 0 {
+		return nil, Errorf(CodeInvalidAudio, "The audio is empty.")
+	}
+	if len(in.Audio) > MaxAudioBytes {
+		return nil, Errorf(CodeAudioTooLarge, "The audio is larger than %d bytes.", MaxAudioBytes).
+			WithDetails(map[string]any{"max_bytes": MaxAudioBytes})
+	}
+	var phrases []string
+	for _, p := range in.Phrases {
+		if p = strings.TrimSpace(p); p != "" {
+			phrases = append(phrases, p)
+		}
+	}
+	t, err := v.Recognizer.Transcribe(ctx, TranscribeRequest{
+		Audio: in.Audio, ContentType: in.ContentType, Language: in.Language, Prompt: in.Prompt, Phrases: phrases,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &t, nil
+}
+
+// Voices lists every voice of every engine, with whether it can be used right now: the
+// active engine's as it says, the others' when the active engine resolves their ids.
+func (v *VoiceService) Voices(ctx context.Context) []Voice {
+	out := v.Synth.Voices(ctx)
+	seen := map[string]bool{}
+	for _, voice := range out {
+		seen[voice.ID] = true
+	}
+	resolver, _ := v.Synth.(VoiceResolver)
+	for _, other := range v.Others {
+		for _, voice := range other.Voices(ctx) {
+			if seen[voice.ID] {
+				continue
+			}
+			seen[voice.ID] = true
+			voice.Available = false
+			if resolver != nil {
+				if r, err := resolver.Resolve(voice.ID); err == nil {
+					voice.Available = r.Available
+				}
+			}
+			out = append(out, voice)
+		}
+	}
+	return out
+}
+
+// SpeechStatus is the health of speech: synthesis and recognition, the worse of the two.
+func (v *VoiceService) SpeechStatus(ctx context.Context) DependencyHealth {
+	synth, rec := v.Synth.Status(ctx), v.Recognizer.Status(ctx)
+	h := synth
+	if rec.Status != StatusOK {
+		h.Status = StatusDegraded
+		if synth.Status != StatusOK {
+			h.Status = StatusUnavailable
+		}
+		h.Detail = strings.TrimPrefix(strings.Join([]string{synth.Detail, "recognition: " + rec.Detail}, "; "), "; ")
+	}
+	h.Model = strings.Trim(synth.Model+" + "+rec.Model, " +")
+	return h
+}
+
+// VoiceCatalog knows which voice ids exist.
+type VoiceCatalog interface {
+	KnowsVoice(ctx context.Context, id string) bool
+}
+
+var _ VoiceCatalog = (*VoiceService)(nil)
+
+// KnowsVoice reports whether id is a voice some engine's catalogue lists (available now or
+// not): a voice a character may be given. Ids the active engine resolves count too (fal
+// maps the local voice ids to its own).
+func (v *VoiceService) KnowsVoice(ctx context.Context, id string) bool {
+	if r, ok := v.Synth.(VoiceResolver); ok {
+		if _, err := r.Resolve(id); err == nil {
+			return true
+		}
+	}
+	for _, voice := range v.Voices(ctx) {
+		if voice.ID == id {
+			return true
+		}
+	}
+	return false
+}
