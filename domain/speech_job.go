@@ -131,4 +131,3 @@ func (s *JobService) RunSpeech(ctx context.Context, jobID string, lastAttempt bo
 		}}, nil
 	})
 }
-
