@@ -110,47 +110,108 @@ type File struct {
 	CreatedAt   time.Time
 }
 
-// JobStore persists jobs and files. Every read is scoped by tenant; the transitions are
-// called by workers, which know only the job id.
+// JobStore persists jobs and files. Every read is scoped by tenant; the worker-side calls
+// know only the job id.
 type JobStore interface {
 	GetJob(ctx context.Context, tenantID, id string) (*Job, error)
 	ListJobs(ctx context.Context, tenantID string, f JobFilter, page Page) ([]Job, int, error)
 	// JobByID returns a job for its worker, whatever the tenant.
 	JobByID(ctx context.Context, id string) (*Job, error)
-	// StartJob moves a pending or processing job to processing and counts the attempt. It
-	// returns ErrConflict when the job has already ended.
-	StartJob(ctx context.Context, id string, at time.Time) (*Job, error)
-	// FinishJob moves a processing job to a terminal status with its result or error, and
-	// stores the file it made, all at once. It returns ErrConflict when the job has already
-	// ended (canceled meanwhile), in which case nothing is stored.
-	FinishJob(ctx context.Context, id string, status JobStatus, result any, jobErr *Error, file *File, at time.Time) error
-	// CancelJob moves the tenant's pending or processing job to canceled; it returns
-	// ErrConflict with the job when it has already ended.
-	CancelJob(ctx context.Context, tenantID, id string, at time.Time) (*Job, error)
+	// ClaimJob moves a job to processing for the claim's runner and counts the attempt:
+	// from pending, or from processing when nobody holds it (released, lease run out, or
+	// its runner stopped heartbeating). It returns ErrConflict when the job has already
+	// ended and ErrJobBusy when a live runner holds it.
+	ClaimJob(ctx context.Context, id string, c Claim) (*Job, error)
+	// ReleaseJob gives up the runner's hold on a processing job, so the queue's next
+	// attempt may claim it at once; the lease stays until then as a safety net.
+	ReleaseJob(ctx context.Context, id, runner string, leaseUntil time.Time) error
+	// StaleJobs lists up to limit processing jobs that nobody is running any more: their
+	// lease ran out at now, or their runner's last heartbeat is older than aliveSince.
+	StaleJobs(ctx context.Context, now, aliveSince time.Time, limit int) ([]StaleJob, error)
+	// Heartbeat records that the replica is alive at the time.
+	Heartbeat(ctx context.Context, replicaID string, at time.Time) error
 	// RecordDelivery appends a webhook delivery attempt to the job.
 	RecordDelivery(ctx context.Context, jobID string, d WebhookDelivery) error
 	// ExpiredJobs lists jobs created before the time, with the files they made.
 	ExpiredJobs(ctx context.Context, before time.Time, limit int) ([]Job, []File, error)
 	// DeleteJobs deletes the jobs and their files' rows.
 	DeleteJobs(ctx context.Context, ids []string) error
+	// ForgetReplicas deletes the heartbeat rows of replicas silent since the time.
+	ForgetReplicas(ctx context.Context, before time.Time) error
 	// GetFile returns the tenant's file.
 	GetFile(ctx context.Context, tenantID, id string) (*File, error)
 	// FileByID returns a file whatever the tenant, for signed URLs.
 	FileByID(ctx context.Context, id string) (*File, error)
+	// KnownFiles returns which of the ids have a file row.
+	KnownFiles(ctx context.Context, ids []string) (map[string]bool, error)
+}
+
+// Claim is a runner's hold on a job while it works on it.
+type Claim struct {
+	Runner string
+	At     time.Time
+	// LeaseUntil is when the hold lapses even if the runner still heartbeats: past one
+	// attempt's timeout, nothing can still be working on it.
+	LeaseUntil time.Time
+	// AliveSince: a runner whose last heartbeat is older is dead, and its hold void.
+	AliveSince time.Time
+}
+
+// StaleJob is a processing job nobody is running, as seen when it was found; Requeue
+// hands it back only if it is still so.
+type StaleJob struct {
+	ID         string
+	Type       JobType
+	Runner     string
+	LeaseUntil time.Time
 }
 
 // ErrConflict is what stores return when a transition is not allowed from the current
 // state.
 var ErrConflict = errors.New("conflict")
 
-// JobQueue runs jobs durably: Enqueue writes the job's row and queues its work in one
-// transaction, so an accepted job is never lost.
+// ErrJobBusy is what ClaimJob returns when a live runner holds the job: another attempt is
+// already at work, and this one should wait.
+var ErrJobBusy = errors.New("job is being run elsewhere")
+
+// JobOutcome is how a job ends, written in one transaction: the job row, the file row,
+// the link to its character, and the webhook delivery.
+type JobOutcome struct {
+	JobID string
+	// Runner must still hold the job: an attempt whose hold was taken over (it was
+	// thought dead) finishes nothing.
+	Runner string
+	Status JobStatus
+	// Result is the completed job's result (marshalled to JSON); Error the failed job's.
+	Result any
+	Error  *Error
+	// File is the media the completed job made; its bytes are already in the media store.
+	File *File
+	// AvatarOf, when set, is the character whose avatar becomes File (a character
+	// deleted meanwhile is no error).
+	AvatarOf string
+	// WebhookURL, when set, queues the job's webhook with the outcome.
+	WebhookURL string
+	At         time.Time
+}
+
+// JobQueue runs jobs durably. Each transition writes the job's row together with the
+// queue's own records in one transaction, so none is ever half done: an accepted job
+// always has its work queued, and an ended one its webhook.
 type JobQueue interface {
+	// Enqueue writes the job's row and queues its work.
 	Enqueue(ctx context.Context, job *Job) error
-	// Cancel asks the queue to stop the job's work if it is running; best effort.
-	Cancel(ctx context.Context, jobID string) error
-	// NotifyWebhook queues the delivery of the job's webhook.
-	NotifyWebhook(ctx context.Context, jobID string) error
+	// Finish moves a processing job held by out.Runner to its terminal status. It returns
+	// ErrConflict, and writes nothing, when the job is no longer the runner's (ended,
+	// canceled, or taken over).
+	Finish(ctx context.Context, out JobOutcome) error
+	// Cancel moves the tenant's pending or processing job to canceled and queues its
+	// webhook, then stops its work if it is running (best effort). It returns ErrNotFound,
+	// or ErrConflict with the job when it has already ended.
+	Cancel(ctx context.Context, tenantID, id string, at time.Time) (*Job, error)
+	// Requeue hands a stale job back to the queue as new work, if it is still as seen.
+	// It reports whether it did.
+	Requeue(ctx context.Context, job StaleJob, leaseUntil time.Time) (bool, error)
 }
 
 // Webhooks checks and delivers webhook URLs.
@@ -184,6 +245,8 @@ type MediaStore interface {
 	// Open returns the file's bytes.
 	Open(ctx context.Context, f *File) (ReadSeekCloser, error)
 	Delete(ctx context.Context, f *File) error
+	// Written calls fn with the ids of the files written before the time, in batches.
+	Written(ctx context.Context, before time.Time, fn func(ids []string) error) error
 }
 
 // ReadSeekCloser is an io.ReadSeekCloser, named here so the domain needs no io import in

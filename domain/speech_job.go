@@ -57,15 +57,7 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
-	job := &Job{
-		ID: NewID(PrefixJob, now), TenantID: tenantID, Type: JobTTS, Status: JobPending,
-		Request: body, WebhookURL: webhookURL, CreatedAt: now,
-	}
-	if err := s.Queue.Enqueue(ctx, job); err != nil {
-		return nil, err
-	}
-	return job, nil
+	return s.enqueue(ctx, tenantID, JobTTS, body, webhookURL)
 }
 
 // VoiceResolver is implemented by engines that accept more voice ids than they list,
@@ -108,13 +100,13 @@ func (s *JobService) checkVoice(ctx context.Context, id string) error {
 }
 
 // RunSpeech does a tts job's work.
-func (s *JobService) RunSpeech(ctx context.Context, jobID string, lastAttempt bool) error {
-	return s.run(ctx, jobID, lastAttempt, func(job *Job) (output, error) {
+func (r *JobRunner) RunSpeech(ctx context.Context, jobID string, lastAttempt bool) error {
+	return r.run(ctx, jobID, lastAttempt, func(ctx context.Context, job *Job) (output, error) {
 		var req speechJobRequest
 		if err := json.Unmarshal(job.Request, &req); err != nil {
 			return output{}, errUnreadableRequest
 		}
-		res, err := s.Speech.Synthesize(ctx, req.SpeechRequest)
+		res, err := r.Speech.Synthesize(ctx, req.SpeechRequest)
 		if err != nil {
 			return output{}, err
 		}

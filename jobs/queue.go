@@ -3,9 +3,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
-	"log/slog"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -20,59 +18,22 @@ import (
 	"github.com/troupe-ai/troupe/webhook"
 )
 
-// Options configure the queue.
-type Options struct {
-	// JobTTL is how long jobs and their media are kept (JOB_TTL_HOURS).
-	JobTTL time.Duration
-	// Workers is how many jobs run at once in this process; 0 means 4.
-	Workers int
-	// CleanupEvery is how often expired jobs are deleted; 0 means 15 minutes.
-	CleanupEvery time.Duration
-	// JobTimeout bounds one attempt of an image job; 0 means 5 minutes.
-	JobTimeout time.Duration
-	// RescueAfter is how long a job may stay running before River assumes its process
-	// died and runs it again elsewhere; 0 means JobTimeout plus 5 minutes. It must exceed
-	// JobTimeout, or live jobs would run twice.
-	RescueAfter time.Duration
-	// WebhookBackoff overrides the webhook retry schedule (tests); nil means the Standard
-	// Webhooks schedule.
-	WebhookBackoff func(attempt int) time.Duration
-	Logger         *slog.Logger
-	// PostgresURL, on PostgreSQL, opens a small pgx pool that LISTENs for new jobs, so an
-	// idle replica starts a job at once instead of at its next poll.
-	PostgresURL string
-}
-
-// Queue is the domain's JobQueue on River.
+// Queue is the domain's JobQueue on River: every transition writes the app's rows and
+// River's together, in one transaction on the store's writer. It only inserts and
+// cancels River jobs; Workers runs them.
 type Queue struct {
-	db       *store.DB
-	client   *river.Client[*sql.Tx]
-	listener *pgxpool.Pool
+	db     *store.DB
+	client *river.Client[*sql.Tx]
+	// maxAttempts is how many attempts River gives a media job.
+	maxAttempts int
 }
 
 var _ domain.JobQueue = (*Queue)(nil)
 
-// New migrates River's tables and builds the client with the workers, which call svc.
-// Start begins working; a Queue that is never started still accepts jobs (another replica
-// may run them).
-func New(ctx context.Context, db *store.DB, svc *domain.JobService, opt Options) (*Queue, error) {
-	var driver riverdriver.Driver[*sql.Tx]
-	var listener *pgxpool.Pool
-	if db.Dialect() == store.Postgres && opt.PostgresURL != "" {
-		cfg, err := pgxpool.ParseConfig(opt.PostgresURL)
-		if err != nil {
-			return nil, fmt.Errorf("jobs: listener: %w", err)
-		}
-		cfg.MaxConns = 2
-		if listener, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
-			return nil, fmt.Errorf("jobs: listener: %w", err)
-		}
-		driver = riverdatabasesql.NewWithPgxListener(db.SQL(), listener)
-	} else if db.Dialect() == store.Postgres {
-		driver = riverdatabasesql.New(db.SQL())
-	} else {
-		driver = riversqlite.New(db.SQL())
-	}
+// NewQueue migrates River's tables and returns the queue. maxAttempts is River's cap on a
+// media job's attempts (the domain's RunSettings.MaxAttempts).
+func NewQueue(ctx context.Context, db *store.DB, maxAttempts int) (*Queue, error) {
+	driver := driverFor(db, nil)
 	migrator, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -80,115 +41,132 @@ func New(ctx context.Context, db *store.DB, svc *domain.JobService, opt Options)
 	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return nil, fmt.Errorf("jobs: migrate: %w", err)
 	}
-	if opt.Workers <= 0 {
-		opt.Workers = 4
-	}
-	if opt.CleanupEvery <= 0 {
-		opt.CleanupEvery = 15 * time.Minute
-	}
-	if opt.JobTTL <= 0 {
-		opt.JobTTL = 24 * time.Hour
-	}
-	if opt.JobTimeout <= 0 {
-		opt.JobTimeout = 5 * time.Minute
-	}
-	if opt.RescueAfter <= opt.JobTimeout {
-		opt.RescueAfter = opt.JobTimeout + 5*time.Minute
-	}
-	if opt.WebhookBackoff == nil {
-		opt.WebhookBackoff = func(attempt int) time.Duration { return webhook.Backoff(attempt, nil) }
-	}
-	workers := river.NewWorkers()
-	river.AddWorker(workers, &mediaWorker[ImageArgs]{run: svc.RunImage, timeout: opt.JobTimeout})
-	river.AddWorker(workers, &mediaWorker[SpeechArgs]{run: svc.RunSpeech, timeout: opt.JobTimeout})
-	river.AddWorker(workers, &webhookWorker{svc: svc, backoff: opt.WebhookBackoff})
-	river.AddWorker(workers, &cleanupWorker{svc: svc, ttl: opt.JobTTL})
-	cfg := &river.Config{
-		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
-		Workers: workers,
-		Logger:  opt.Logger,
-		PeriodicJobs: []*river.PeriodicJob{
-			river.NewPeriodicJob(river.PeriodicInterval(opt.CleanupEvery),
-				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
-				&river.PeriodicJobOpts{RunOnStart: true}),
-		},
-		// Without LISTEN on PostgreSQL (database/sql driver), new work is found by polling.
-		FetchPollInterval: 200 * time.Millisecond,
-		FetchCooldown:     20 * time.Millisecond,
-		// Webhooks retry for more than a day; River must not delete them in between.
-		CompletedJobRetentionPeriod: 24 * time.Hour,
-		JobTimeout:                  opt.JobTimeout,
-		RescueStuckJobsAfter:        opt.RescueAfter,
-	}
-	client, err := river.NewClient(driver, cfg)
+	// A client without workers only inserts and cancels.
+	client, err := river.NewClient(driver, &river.Config{})
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Queue{db: db, client: client, listener: listener}, nil
+	return &Queue{db: db, client: client, maxAttempts: max(maxAttempts, 1)}, nil
 }
 
-// Start runs workers until Stop.
-func (q *Queue) Start(ctx context.Context) error { return q.client.Start(ctx) }
-
-// Stop lets running jobs finish until ctx is done, then cancels them; they are retried
-// later, by this process after a restart or by another replica.
-func (q *Queue) Stop(ctx context.Context) error {
-	if q.listener != nil {
-		defer q.listener.Close()
+// driverFor is River's driver on the store's writer: SQLite's, or PostgreSQL's through
+// database/sql, with a pgx pool that LISTENs for new jobs when one is given.
+func driverFor(db *store.DB, listener *pgxpool.Pool) riverdriver.Driver[*sql.Tx] {
+	switch {
+	case db.Dialect() == store.Postgres && listener != nil:
+		return riverdatabasesql.NewWithPgxListener(db.SQL(), listener)
+	case db.Dialect() == store.Postgres:
+		return riverdatabasesql.New(db.SQL())
+	default:
+		return riversqlite.New(db.SQL())
 	}
-	if err := q.client.Stop(ctx); err != nil {
-		return q.client.StopAndCancel(context.WithoutCancel(ctx))
-	}
-	return nil
 }
 
 // Enqueue writes the job's row and queues its work in one transaction.
 func (q *Queue) Enqueue(ctx context.Context, job *domain.Job) error {
+	return q.inTx(ctx, func(tx *sql.Tx) error {
+		if err := q.db.InsertJobTx(ctx, tx, job); err != nil {
+			return err
+		}
+		return q.insertWorkTx(ctx, tx, job.ID, job.Type)
+	})
+}
+
+// insertWorkTx queues the River job that runs the API job, and records its id so a cancel
+// can find it.
+func (q *Queue) insertWorkTx(ctx context.Context, tx *sql.Tx, jobID string, typ domain.JobType) error {
 	var args river.JobArgs
-	opts := &river.InsertOpts{}
-	switch job.Type {
+	switch typ {
 	case domain.JobAvatar, domain.JobBackground:
-		args, opts.MaxAttempts = ImageArgs{JobID: job.ID}, mediaAttempts
+		args = ImageArgs{JobID: jobID}
 	case domain.JobTTS:
-		args, opts.MaxAttempts = SpeechArgs{JobID: job.ID}, mediaAttempts
+		args = SpeechArgs{JobID: jobID}
 	default:
-		return fmt.Errorf("jobs: no worker for job type %q", job.Type)
+		return fmt.Errorf("jobs: no worker for job type %q", typ)
 	}
+	res, err := q.client.InsertTx(ctx, tx, args, &river.InsertOpts{MaxAttempts: q.maxAttempts})
+	if err != nil {
+		return fmt.Errorf("jobs: enqueue: %w", err)
+	}
+	return q.db.SetQueueIDTx(ctx, tx, jobID, res.Job.ID)
+}
+
+// Finish ends a processing job: its row, file row and avatar link, its webhook job and,
+// inside a worker, River's own job, all in one transaction.
+func (q *Queue) Finish(ctx context.Context, out domain.JobOutcome) error {
+	return q.inTx(ctx, func(tx *sql.Tx) error {
+		if err := q.db.FinishJobTx(ctx, tx, out); err != nil {
+			return err
+		}
+		if out.WebhookURL != "" {
+			if err := q.notifyTx(ctx, tx, out.JobID); err != nil {
+				return err
+			}
+		}
+		if complete := completerFrom(ctx); complete != nil {
+			return complete(ctx, tx)
+		}
+		return nil
+	})
+}
+
+// Cancel cancels the job and queues its webhook in one transaction, then stops its work.
+func (q *Queue) Cancel(ctx context.Context, tenantID, id string, at time.Time) (*domain.Job, error) {
+	var job *domain.Job
+	err := q.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		if job, err = q.db.CancelJobTx(ctx, tx, tenantID, id, at); err != nil {
+			return err
+		}
+		if job.WebhookURL != "" {
+			return q.notifyTx(ctx, tx, job.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return job, err
+	}
+	// The row is canceled already, whatever happens next: stopping the running work only
+	// saves effort, and work that goes on finishes nothing.
+	if queueID, err := q.db.QueueID(ctx, id); err == nil {
+		_, _ = q.client.JobCancel(ctx, queueID)
+	}
+	return job, nil
+}
+
+// Requeue hands a stale job back as new River work, if it is still as seen.
+func (q *Queue) Requeue(ctx context.Context, j domain.StaleJob, leaseUntil time.Time) (bool, error) {
+	requeued := false
+	err := q.inTx(ctx, func(tx *sql.Tx) error {
+		ok, err := q.db.RequeueJobTx(ctx, tx, j, leaseUntil)
+		if err != nil || !ok {
+			return err
+		}
+		requeued = true
+		return q.insertWorkTx(ctx, tx, j.ID, j.Type)
+	})
+	return requeued && err == nil, err
+}
+
+// notifyTx queues the delivery of the job's webhook.
+func (q *Queue) notifyTx(ctx context.Context, tx *sql.Tx, jobID string) error {
+	_, err := q.client.InsertTx(ctx, tx, WebhookArgs{JobID: jobID}, &river.InsertOpts{MaxAttempts: webhook.MaxAttempts})
+	if err != nil {
+		return fmt.Errorf("jobs: queue webhook: %w", err)
+	}
+	return nil
+}
+
+func (q *Queue) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	tx, err := q.db.BeginTx(ctx)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if err := q.db.InsertJobTx(ctx, tx, job); err != nil {
-		return err
-	}
-	res, err := q.client.InsertTx(ctx, tx, args, opts)
-	if err != nil {
-		return fmt.Errorf("jobs: enqueue: %w", err)
-	}
-	if err := q.db.SetQueueIDTx(ctx, tx, job.ID, res.Job.ID); err != nil {
+	if err := f(tx); err != nil {
 		return err
 	}
 	return tx.Commit()
-}
-
-// Cancel stops the job's work if it is running here or on another replica.
-func (q *Queue) Cancel(ctx context.Context, jobID string) error {
-	id, err := q.db.QueueID(ctx, jobID)
-	if err != nil {
-		return err
-	}
-	_, err = q.client.JobCancel(ctx, id)
-	if err != nil && !errors.Is(err, river.ErrNotFound) {
-		return err
-	}
-	return nil
-}
-
-// NotifyWebhook queues the delivery of the job's webhook.
-func (q *Queue) NotifyWebhook(ctx context.Context, jobID string) error {
-	_, err := q.client.Insert(ctx, WebhookArgs{JobID: jobID}, &river.InsertOpts{MaxAttempts: webhook.MaxAttempts})
-	return err
 }
 
 // Status reports the queue's health.

@@ -2,14 +2,15 @@ package jobs_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
+	"github.com/troupe-ai/troupe/app"
 	"github.com/troupe-ai/troupe/domain"
-	"github.com/troupe-ai/troupe/jobs"
-	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/store"
 	"github.com/troupe-ai/troupe/store/storetest"
 )
@@ -24,13 +25,6 @@ func (instantImages) Generate(_ context.Context, r domain.ImageRequest) (domain.
 
 func (instantImages) Status(context.Context) domain.DependencyHealth {
 	return domain.DependencyHealth{Status: domain.StatusOK, Engine: "bench"}
-}
-
-type noWebhooks struct{}
-
-func (noWebhooks) CheckURL(context.Context, string) error { return nil }
-func (noWebhooks) Deliver(context.Context, string, string, string, []byte) domain.DeliveryOutcome {
-	return domain.DeliveryOutcome{}
 }
 
 // BenchmarkJobThroughput submits 200 image jobs as fast as it can and waits until all have
@@ -118,24 +112,23 @@ func BenchmarkJobLatencyIdle(b *testing.B) {
 	}
 }
 
-// startQueue opens the store and starts a queue of 8 workers on it, with an image engine
-// that answers at once; both stop when the benchmark ends.
+// startQueue builds the application (as `troupe serve` does) on the store with 8
+// workers and an image engine that answers at once, and starts its workers; all stop when
+// the benchmark ends.
 func startQueue(b *testing.B, opt store.Options) (*store.DB, *domain.JobService) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, opt)
+	cfg := app.Defaults()
+	cfg.DataDir, cfg.DatabaseURL, cfg.JobWorkers = b.TempDir(), opt.URL, 8
+	a, err := app.New(ctx, cfg, app.Overrides{
+		Images: instantImages{}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Cleanup(func() { db.Close() })
-	svc := &domain.JobService{Store: db, Images: instantImages{}, Media: &media.FS{Dir: b.TempDir()}, Characters: db, Webhooks: noWebhooks{}, Secrets: db}
-	q, err := jobs.New(ctx, db, svc, jobs.Options{Workers: 8, PostgresURL: opt.URL})
-	if err != nil {
+	b.Cleanup(func() { a.Close() })
+	if err := a.Start(ctx); err != nil {
 		b.Fatal(err)
 	}
-	svc.Queue = q
-	if err := q.Start(ctx); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { q.Stop(ctx) })
-	return db, svc
+	b.Cleanup(func() { a.Stop(ctx) })
+	return a.DB, a.Services.Jobs
 }

@@ -2,15 +2,15 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"time"
 
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
 
 	"github.com/troupe-ai/troupe/domain"
 )
-
-// mediaAttempts is how many times a media job's provider call is tried.
-const mediaAttempts = 4
 
 // mediaArgs are the args of a job that makes media: all they carry is the job's id.
 type mediaArgs interface {
@@ -21,37 +21,55 @@ type mediaArgs interface {
 func (a ImageArgs) jobID() string  { return a.JobID }
 func (a SpeechArgs) jobID() string { return a.JobID }
 
-// mediaWorker runs a media job (image or speech) through the domain.
+// mediaWorker runs a media job (image or speech) through the domain's runner.
 type mediaWorker[T mediaArgs] struct {
 	river.WorkerDefaults[T]
-	run     func(ctx context.Context, jobID string, lastAttempt bool) error
-	timeout time.Duration
+	run      func(ctx context.Context, jobID string, lastAttempt bool) error
+	settings domain.RunSettings
 }
 
-// Work asks the domain to run the job; an error means "try again later".
+// Work asks the domain to run the job; an error means "try again later". The job's
+// outcome commits with River's own record of it (JobCompleteTx), so a crash cannot leave
+// River running a job that has ended.
 func (w *mediaWorker[T]) Work(ctx context.Context, job *river.Job[T]) error {
-	return w.run(ctx, job.Args.jobID(), job.Attempt >= job.MaxAttempts)
+	ctx = withCompleter(ctx, func(ctx context.Context, tx *sql.Tx) error {
+		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job)
+		if errors.Is(err, river.ErrNotFound) {
+			return nil // River's row is gone (canceled and cleaned): the app's row decides
+		}
+		return err
+	})
+	err := w.run(ctx, job.Args.jobID(), job.Attempt >= job.MaxAttempts)
+	if errors.Is(err, domain.ErrJobBusy) {
+		// Another attempt holds the job (this is a duplicate after a hand-back); look
+		// again once that one must have ended or been found dead. Snoozing spends no
+		// attempt.
+		return river.JobSnooze(w.settings.WithDefaults().StaleAfter)
+	}
+	return err
 }
 
-// Timeout bounds one attempt; providers have their own, shorter timeouts.
-func (w *mediaWorker[T]) Timeout(*river.Job[T]) time.Duration { return w.timeout }
+// Timeout bounds one attempt.
+func (w *mediaWorker[T]) Timeout(*river.Job[T]) time.Duration {
+	return w.settings.WithDefaults().AttemptTimeout
+}
 
-// NextRetry backs off quickly: a provider hiccup is usually over in seconds.
+// NextRetry follows the runner's backoff: a provider hiccup is usually over in seconds.
 func (w *mediaWorker[T]) NextRetry(job *river.Job[T]) time.Time {
-	return time.Now().Add(time.Duration(1<<min(job.Attempt, 6)) * time.Second)
+	return time.Now().Add(w.settings.RetryDelay(job.Attempt))
 }
 
 // webhookWorker delivers webhooks, retried on the Standard Webhooks schedule for more than
 // a day with the same message id.
 type webhookWorker struct {
 	river.WorkerDefaults[WebhookArgs]
-	svc     *domain.JobService
+	svc     *domain.WebhookService
 	backoff func(attempt int) time.Duration
 }
 
 // Work makes one delivery attempt.
 func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) error {
-	done, retryAfter, err := w.svc.DeliverWebhook(ctx, job.Args.JobID, job.Attempt)
+	done, retryAfter, err := w.svc.Deliver(ctx, job.Args.JobID, job.Attempt)
 	if done || err == nil {
 		return nil
 	}
@@ -70,15 +88,27 @@ func (w *webhookWorker) NextRetry(job *river.Job[WebhookArgs]) time.Time {
 // Timeout bounds one delivery attempt.
 func (w *webhookWorker) Timeout(*river.Job[WebhookArgs]) time.Duration { return time.Minute }
 
-// cleanupWorker deletes expired jobs.
+// cleanupWorker deletes expired jobs and orphaned media.
 type cleanupWorker struct {
 	river.WorkerDefaults[CleanupArgs]
-	svc *domain.JobService
-	ttl time.Duration
+	svc *domain.CleanupService
 }
 
-// Work deletes every job older than the TTL, with its media.
+// Work runs one cleanup pass.
 func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) error {
-	_, err := w.svc.Cleanup(ctx, time.Now().Add(-w.ttl))
+	_, err := w.svc.Run(ctx)
 	return err
+}
+
+// completerKey carries, in a worker's context, the function that completes River's job
+// inside the app's transaction.
+type completerKey struct{}
+
+func withCompleter(ctx context.Context, f func(context.Context, *sql.Tx) error) context.Context {
+	return context.WithValue(ctx, completerKey{}, f)
+}
+
+func completerFrom(ctx context.Context) func(context.Context, *sql.Tx) error {
+	f, _ := ctx.Value(completerKey{}).(func(context.Context, *sql.Tx) error)
+	return f
 }

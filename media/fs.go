@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/troupe-ai/troupe/domain"
 )
@@ -77,6 +79,49 @@ func (s *FS) Delete(_ context.Context, f *domain.File) error {
 	}
 	if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("media: %w", err)
+	}
+	return nil
+}
+
+// writtenBatch is how many ids Written hands over at a time.
+const writtenBatch = 500
+
+// Written calls fn with the ids of the files last written before the time, in batches.
+// Temporary files of writes that never finished count too (as their own names), so a
+// crash mid-write leaves nothing behind for ever.
+func (s *FS) Written(_ context.Context, before time.Time, fn func(ids []string) error) error {
+	var batch []string
+	err := filepath.WalkDir(s.Dir, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil
+		}
+		if err != nil || d.IsDir() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			if errors.Is(err, os.ErrNotExist) {
+				return nil // deleted meanwhile
+			}
+			return err
+		}
+		if !info.ModTime().Before(before) {
+			return nil
+		}
+		if strings.HasPrefix(d.Name(), ".tmp-") {
+			// Never renamed into place: no row can own it.
+			return os.Remove(p)
+		}
+		if batch = append(batch, d.Name()); len(batch) == writtenBatch {
+			err, batch = fn(batch), nil
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("media: %w", err)
+	}
+	if len(batch) > 0 {
+		return fn(batch)
 	}
 	return nil
 }

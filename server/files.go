@@ -18,7 +18,7 @@ func (h *handlers) GetFile(ctx context.Context, req gen.GetFileRequestObject) (g
 			return nil, domain.Errorf(domain.CodeInvalidAPIKey, msgUnauthorized)
 		}
 	}
-	f, body, err := h.svc.Jobs.OpenFile(ctx, tenant, req.FileId)
+	f, body, err := h.svc.Files.Open(ctx, tenant, req.FileId)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,7 @@ func (h *handlers) GetJob(ctx context.Context, req gen.GetJobRequestObject) (gen
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetJob200JSONResponse(h.toJob(j)), nil
+	return gen.GetJob200JSONResponse(jobResource(h.cfg.Files, j)), nil
 }
 
 // ListJobs answers GET /v1/jobs.
@@ -41,7 +41,7 @@ func (h *handlers) ListJobs(ctx context.Context, req gen.ListJobsRequestObject) 
 	}
 	items := make([]gen.JobStatusResponse, len(jobs))
 	for i := range jobs {
-		items[i] = h.toJob(&jobs[i])
+		items[i] = jobResource(h.cfg.Files, &jobs[i])
 	}
 	return gen.ListJobs200JSONResponse{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}, nil
 }
@@ -56,7 +56,7 @@ func (h *handlers) CancelJob(ctx context.Context, req gen.CancelJobRequestObject
 	if err != nil {
 		return nil, err
 	}
-	return gen.CancelJob200JSONResponse(h.toJob(j)), nil
+	return gen.CancelJob200JSONResponse(jobResource(h.cfg.Files, j)), nil
 }
 
 // GetWebhookSecret answers GET /v1/webhooks/secret.
@@ -72,8 +72,9 @@ func (h *handlers) GetWebhookSecret(ctx context.Context, _ gen.GetWebhookSecretR
 	return gen.GetWebhookSecret200JSONResponse{Secret: secret}, nil
 }
 
-// toJob maps a job to its API shape; result files become signed URLs, fresh on every read.
-func (h *handlers) toJob(j *domain.Job) gen.JobStatusResponse {
+// jobResource maps a job to its API shape; result files become signed URLs, fresh on
+// every read.
+func jobResource(files *URLSigner, j *domain.Job) gen.JobStatusResponse {
 	out := gen.JobStatusResponse{
 		JobId: j.ID, Type: gen.JobType(j.Type), Status: gen.JobStatus(j.Status), Attempts: j.Attempts,
 		CreatedAt: j.CreatedAt, StartedAt: j.StartedAt, CompletedAt: j.CompletedAt,
@@ -81,7 +82,7 @@ func (h *handlers) toJob(j *domain.Job) gen.JobStatusResponse {
 	if r := j.Result; r != nil {
 		var res gen.JobResult
 		_ = res.FromImageJobResult(gen.ImageJobResult{
-			ImageUrl: h.cfg.Files.URL(r.FileID), SeedUsed: r.SeedUsed, Width: r.Width, Height: r.Height,
+			ImageUrl: files.URL(r.FileID), SeedUsed: r.SeedUsed, Width: r.Width, Height: r.Height,
 			InferenceTimeMs: r.InferenceMs, Engine: r.Engine, Model: r.Model, Style: r.Style,
 		})
 		out.Result = &res
@@ -89,7 +90,7 @@ func (h *handlers) toJob(j *domain.Job) gen.JobStatusResponse {
 	if r := j.Speech; r != nil {
 		var res gen.JobResult
 		_ = res.FromSpeechJobResult(gen.SpeechJobResult{
-			AudioUrl: h.cfg.Files.URL(r.FileID), Format: r.Format, SampleRate: r.SampleRate, DurationMs: r.DurationMs,
+			AudioUrl: files.URL(r.FileID), Format: r.Format, SampleRate: r.SampleRate, DurationMs: r.DurationMs,
 			Engine: r.Engine, Model: r.Model, VoiceId: r.VoiceID, CharacterId: optional(r.CharacterID),
 			Words: mapSlice(r.Words, toWordTiming),
 			Phonemes: optionalSlice(mapSlice(r.Phonemes, func(p domain.PhonemeTiming) gen.PhonemeTiming {
@@ -117,8 +118,7 @@ func (h *handlers) toJob(j *domain.Job) gen.JobStatusResponse {
 // JobPayload renders a job as its webhook body: the same resource GET /v1/jobs/{id}
 // answers with.
 func JobPayload(files *URLSigner) func(*domain.Job) ([]byte, error) {
-	h := &handlers{cfg: Config{Files: files}}
-	return func(j *domain.Job) ([]byte, error) { return json.Marshal(h.toJob(j)) }
+	return func(j *domain.Job) ([]byte, error) { return json.Marshal(jobResource(files, j)) }
 }
 
 // optionalSlice maps an empty slice to an absent JSON field.

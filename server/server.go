@@ -34,6 +34,7 @@ type Services struct {
 	Characters *domain.CharacterService
 	Defaults   *domain.Defaults
 	Jobs       *domain.JobService
+	Files      *domain.FileService
 	Voice      *domain.VoiceService
 	Secrets    domain.SecretStore
 	System     *domain.SystemService

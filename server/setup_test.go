@@ -7,20 +7,16 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/troupe-ai/troupe/data"
+	"github.com/troupe-ai/troupe/app"
 	"github.com/troupe-ai/troupe/domain"
-	"github.com/troupe-ai/troupe/domain/worldgen"
 	"github.com/troupe-ai/troupe/gen"
-	"github.com/troupe-ai/troupe/jobs"
 	"github.com/troupe-ai/troupe/local/dialogue"
 	"github.com/troupe-ai/troupe/local/pixelart"
 	"github.com/troupe-ai/troupe/local/recognition"
 	"github.com/troupe-ai/troupe/local/speech"
-	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/server/servertest"
 	"github.com/troupe-ai/troupe/store"
@@ -55,6 +51,11 @@ type setupOptions struct {
 	jobTTL, cleanupEvery time.Duration
 	// postgresURL, when set, stores everything on PostgreSQL instead of SQLite.
 	postgresURL string
+	// config adjusts the configuration the app is built from (engines, timeouts).
+	config func(*app.Config)
+	// falImages uses the configuration's image engine (fal, when config sets it up)
+	// instead of the local one.
+	falImages bool
 }
 
 // onPostgres runs the server on a throwaway schema of the test PostgreSQL; the test is
@@ -93,24 +94,28 @@ func setup(t *testing.T, opts ...func(*setupOptions)) *bundle {
 	}
 }
 
-// newHandler builds the handler setup serves, for tests that call it in-process.
+// newHandler builds the handler setup serves, for tests that call it in-process: the
+// application as `troupe serve` builds it (app.New), with the test's engines and fast
+// schedules.
 func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store.DB) {
 	t.Helper()
 	var o setupOptions
 	for _, f := range opts {
 		f(&o)
 	}
-	db, err := store.Open(t.Context(), store.Options{URL: o.postgresURL, SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
-	if err != nil {
-		t.Fatal(err)
+	cfg := app.Defaults()
+	cfg.DataDir, cfg.DatabaseURL = t.TempDir(), o.postgresURL
+	cfg.PublicURL = "http://troupe.test"
+	// Tests' webhook receivers are httptest servers on loopback.
+	cfg.AllowPrivateWebhooks = !o.strictWebhooks
+	if o.cleanupEvery > 0 {
+		cfg.CleanupEvery = o.cleanupEvery
 	}
-	t.Cleanup(func() { db.Close() })
-	if o.generator == nil {
-		g, err := worldgen.New()
-		if err != nil {
-			t.Fatal(err)
-		}
-		o.generator = g
+	if o.maxBodyBytes > 0 {
+		cfg.MaxBodyBytes = o.maxBodyBytes
+	}
+	if o.config != nil {
+		o.config(&cfg)
 	}
 	if o.text == nil {
 		e, err := dialogue.New()
@@ -118,10 +123,6 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 			t.Fatal(err)
 		}
 		o.text = e
-	}
-	defaults, err := domain.ParseDefaults(data.Defaults)
-	if err != nil {
-		t.Fatal(err)
 	}
 	if o.images == nil {
 		o.images = pixelart.New()
@@ -132,59 +133,37 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 	if o.recognizer == nil {
 		o.recognizer = recognition.New()
 	}
-	webhooks := jobs.NewWebhooks(!o.strictWebhooks)
-	voice := &domain.VoiceService{Synth: o.synth, Recognizer: o.recognizer, Others: o.otherSynths, Fetch: webhooks.Fetch}
-	files := &server.URLSigner{Key: []byte("test-signing-key"), BaseURL: "http://troupe.test", TTL: time.Hour}
-	if o.signer != nil {
-		*o.signer = files
+	if o.otherSynths == nil {
+		o.otherSynths = []domain.SpeechSynth{}
 	}
-	jobSvc := &domain.JobService{
-		Store: db, Images: o.images, Speech: o.synth, Media: &media.FS{Dir: filepath.Join(t.TempDir(), "media")},
-		Characters: db, Webhooks: webhooks, Secrets: db,
-		WebhookBody: server.JobPayload(files),
+	if o.falImages {
+		o.images = nil // the configuration's fal engine, built by the app
 	}
-	queue, err := jobs.New(t.Context(), db, jobSvc, jobs.Options{
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), JobTTL: o.jobTTL, CleanupEvery: o.cleanupEvery,
+	a, err := app.New(t.Context(), cfg, app.Overrides{
+		Logger: testLogger(t), Generator: o.generator, Text: o.text, Images: o.images,
+		Synth: o.synth, Recognizer: o.recognizer, OtherSynths: o.otherSynths, JobTTL: o.jobTTL,
 		// Webhook retries come at once here; the real schedule spans a day.
 		WebhookBackoff: func(int) time.Duration { return 10 * time.Millisecond },
+		Version:        "test",
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobSvc.Queue = queue
+	t.Cleanup(func() { a.Close() })
+	if o.signer != nil {
+		*o.signer = a.Signer
+	}
 	if !o.noWorkers {
-		if err := queue.Start(context.WithoutCancel(t.Context())); err != nil {
+		if err := a.Start(t.Context()); err != nil {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			queue.Stop(ctx)
+			a.Stop(ctx)
 		})
 	}
-	h, err := server.New(server.Config{
-		Version:      "test",
-		Keys:         server.NewKeyring(server.DemoKeys),
-		Logger:       testLogger(t),
-		MaxBodyBytes: o.maxBodyBytes,
-		Files:        files,
-	}, server.Services{
-		Worlds: &domain.WorldService{Store: db, Generator: o.generator},
-		Characters: &domain.CharacterService{
-			Store: db, Worlds: db, Text: o.text, Defaults: defaults, Voices: voice,
-			Models: domain.TextModels{Generation: "gen-model", Dialogue: "dialogue-model", Validation: "validation-model"},
-		},
-		Defaults: defaults,
-		Jobs:     jobSvc,
-		Voice:    voice,
-		Secrets:  db,
-		System: &domain.SystemService{Version: "test", Database: db, DatabaseEngine: string(db.Dialect()),
-			Queue: queue.Status, Text: o.text.Status, Image: o.images.Status, Speech: voice.SpeechStatus},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h, db
+	return a.Handler, a.DB
 }
 
 // testLogger discards logs unless TROUPE_TEST_LOG is set.

@@ -1,6 +1,8 @@
-package main
+package app
 
 import (
+	"time"
+
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/falclient"
 	"github.com/troupe-ai/troupe/local/dialogue"
@@ -12,33 +14,32 @@ import (
 
 // speechEngines builds the configured text-to-speech and speech-to-text engines, and the
 // engine not in use, whose voices the catalogue lists too.
-func speechEngines(cfg config) (domain.SpeechSynth, domain.SpeechRecognizer, domain.SpeechSynth) {
-	fal := falclient.New(falclient.Config{Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL})
-	if cfg.speechEngine() == "fal" {
+func speechEngines(cfg Config) (domain.SpeechSynth, domain.SpeechRecognizer, domain.SpeechSynth) {
+	fal := cfg.falClient()
+	if cfg.ActiveSpeechEngine() == "fal" {
 		return falclient.NewSpeechSynth(fal), falclient.NewSpeechRecognizer(fal), speech.New()
 	}
 	return speech.New(), recognition.New(), falclient.NewSpeechSynth(fal)
 }
 
 // imageModel builds the configured image engine.
-func imageModel(cfg config) domain.ImageModel {
-	if cfg.imageEngine() == "fal" {
-		return falclient.NewImageModel(falclient.New(falclient.Config{Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL}))
+func imageModel(cfg Config) domain.ImageModel {
+	if cfg.ActiveImageEngine() == "fal" {
+		return falclient.NewImageModel(cfg.falClient())
 	}
 	return pixelart.New()
 }
 
 // textModel builds the configured text engine and the model names its calls use.
-func textModel(cfg config) (domain.TextModel, domain.TextModels, error) {
+func textModel(cfg Config) (domain.TextModel, domain.TextModels, error) {
 	models := domain.TextModels{
 		Generation: cfg.GenerationModel, Dialogue: cfg.DialogueModel, Validation: cfg.ValidationModel,
 		GenerationTemperature: cfg.GenerationTemperature, DialogueTemperature: cfg.DialogueTemperature,
 		ValidationTemperature: cfg.ValidationTemperature,
 	}
-	switch cfg.textEngine() {
+	switch cfg.ActiveTextEngine() {
 	case "fal":
-		c := falclient.New(falclient.Config{Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL})
-		return falclient.NewTextModel(c, falclient.TextDefaults{Model: cfg.DialogueModel}), models, nil
+		return falclient.NewTextModel(cfg.falClient(), falclient.TextDefaults{Model: cfg.DialogueModel}), models, nil
 	case "openai":
 		if cfg.LLMModel != "" {
 			// One server, one model: the plan's per-task model names are fal/OpenRouter ids.
@@ -49,4 +50,14 @@ func textModel(cfg config) (domain.TextModel, domain.TextModels, error) {
 		e, err := dialogue.New()
 		return e, models, err
 	}
+}
+
+// falClient is a fal client on the configured endpoints. Its wait for a queued request is
+// the job's timeout less a margin, so fal's side gives up (and is told to cancel) while
+// the job can still record why.
+func (cfg Config) falClient() *falclient.Client {
+	return falclient.New(falclient.Config{
+		Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL,
+		QueueTimeout: cfg.JobTimeout - min(cfg.JobTimeout/10, 30*time.Second),
+	})
 }

@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"errors"
@@ -13,10 +13,11 @@ import (
 	"github.com/troupe-ai/troupe/server"
 )
 
-// config is read from the environment. The names are the original plan's (FAL_KEY,
+// Config is read from the environment. The names are the original plan's (FAL_KEY,
 // API_KEYS, HOST, PORT, DEBUG, the model names and temperatures, JOB_TTL_HOURS) plus
-// DATABASE_URL, REDIS_URL and DATA_DIR.
-type config struct {
+// DATABASE_URL, REDIS_URL and DATA_DIR. Tests build one in code; Defaults gives the
+// values the environment would.
+type Config struct {
 	Env   string `env:"ENV" envDefault:"development"`
 	Host  string `env:"HOST" envDefault:"0.0.0.0"`
 	Port  int    `env:"PORT" envDefault:"9000"`
@@ -52,10 +53,23 @@ type config struct {
 
 	JobTTLHours int `env:"JOB_TTL_HOURS" envDefault:"24"`
 	JobWorkers  int `env:"JOB_WORKERS" envDefault:"4"`
-	// JobTimeout bounds one attempt of a job; JobRescueAfter is when a job whose process
-	// died is run again (0: JobTimeout plus 5 minutes).
-	JobTimeout     time.Duration `env:"JOB_TIMEOUT" envDefault:"5m"`
-	JobRescueAfter time.Duration `env:"JOB_RESCUE_AFTER" envDefault:"0s"`
+	// JobTimeout bounds one attempt of a job. The fal client's wait for a queued request
+	// is derived from it (a little shorter), so fal gives up first and the job records
+	// why, instead of being cut off with nothing said.
+	JobTimeout time.Duration `env:"JOB_TIMEOUT" envDefault:"5m"`
+	// JobMaxAttempts is how many attempts a job gets (crash-interrupted ones included);
+	// JobRetryBase the first retry's delay, doubling after each further attempt.
+	JobMaxAttempts int           `env:"JOB_MAX_ATTEMPTS" envDefault:"4"`
+	JobRetryBase   time.Duration `env:"JOB_RETRY_BASE" envDefault:"1s"`
+	// HeartbeatEvery is how often a replica records that it is alive; after
+	// ReplicaStaleAfter without a heartbeat its processing jobs are run again elsewhere
+	// (or by itself, restarted).
+	HeartbeatEvery    time.Duration `env:"HEARTBEAT_EVERY" envDefault:"2s"`
+	ReplicaStaleAfter time.Duration `env:"REPLICA_STALE_AFTER" envDefault:"10s"`
+	// CleanupEvery is how often expired jobs and media no row owns are deleted;
+	// OrphanMediaGrace is how old unowned media must be to go.
+	CleanupEvery     time.Duration `env:"CLEANUP_EVERY" envDefault:"15m"`
+	OrphanMediaGrace time.Duration `env:"ORPHAN_MEDIA_GRACE" envDefault:"1h"`
 	// PublicURL is the address clients reach this server at; file URLs in job results
 	// start with it. Empty means http://localhost:PORT.
 	PublicURL            string        `env:"PUBLIC_URL"`
@@ -71,16 +85,26 @@ type config struct {
 	ShutdownTimeout  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s"`
 }
 
-// loadConfig reads and checks the configuration.
-func loadConfig() (config, error) {
-	cfg, err := env.ParseAs[config]()
+// LoadConfig reads the configuration from the environment and checks it.
+func LoadConfig() (Config, error) {
+	cfg, err := env.ParseAs[Config]()
 	if err != nil {
 		return cfg, err
 	}
-	return cfg, cfg.check()
+	return cfg, cfg.Check()
 }
 
-func (c config) check() error {
+// Defaults is the configuration of an empty environment, for tests to start from.
+func Defaults() Config {
+	var cfg Config
+	if err := env.ParseWithOptions(&cfg, env.Options{Environment: map[string]string{}}); err != nil {
+		panic(err) // the defaults are constants of this file
+	}
+	return cfg
+}
+
+// Check refuses values the server cannot run with, naming every one.
+func (c Config) Check() error {
 	var errs []error
 	if c.Port < 1 || c.Port > 65535 {
 		errs = append(errs, fmt.Errorf("PORT must be 1–65535, got %d", c.Port))
@@ -97,26 +121,36 @@ func (c config) check() error {
 			break
 		}
 	}
-	switch c.textEngine() {
+	switch c.ActiveTextEngine() {
 	case "local", "fal", "openai":
 	default:
 		errs = append(errs, fmt.Errorf("TEXT_ENGINE must be local, fal or openai, got %q", c.TextEngine))
 	}
-	switch c.imageEngine() {
+	switch c.ActiveImageEngine() {
 	case "local", "fal":
 	default:
 		errs = append(errs, fmt.Errorf("IMAGE_ENGINE must be local or fal, got %q", c.ImageEngine))
 	}
-	if c.imageEngine() == "fal" && c.FalKey == "" {
+	if c.ActiveImageEngine() == "fal" && c.FalKey == "" {
 		errs = append(errs, errors.New("IMAGE_ENGINE=fal needs FAL_KEY"))
 	}
-	switch c.speechEngine() {
+	switch c.ActiveSpeechEngine() {
 	case "local", "fal":
 	default:
 		errs = append(errs, fmt.Errorf("SPEECH_ENGINE must be local or fal, got %q", c.SpeechEngine))
 	}
-	if c.speechEngine() == "fal" && c.FalKey == "" {
+	if c.ActiveSpeechEngine() == "fal" && c.FalKey == "" {
 		errs = append(errs, errors.New("SPEECH_ENGINE=fal needs FAL_KEY"))
+	}
+	if c.JobMaxAttempts < 1 {
+		errs = append(errs, fmt.Errorf("JOB_MAX_ATTEMPTS must be at least 1, got %d", c.JobMaxAttempts))
+	}
+	if c.JobTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("JOB_TIMEOUT must be at least 1s, got %s", c.JobTimeout))
+	}
+	if c.HeartbeatEvery <= 0 || c.ReplicaStaleAfter < 2*c.HeartbeatEvery {
+		errs = append(errs, fmt.Errorf("REPLICA_STALE_AFTER (%s) must be at least twice HEARTBEAT_EVERY (%s), or a busy replica is taken for dead",
+			c.ReplicaStaleAfter, c.HeartbeatEvery))
 	}
 	if c.JobWorkers < 1 {
 		errs = append(errs, fmt.Errorf("JOB_WORKERS must be at least 1, got %d", c.JobWorkers))
@@ -124,18 +158,18 @@ func (c config) check() error {
 	if c.FileURLTTL < time.Minute {
 		errs = append(errs, fmt.Errorf("FILE_URL_TTL must be at least 1m, got %s", c.FileURLTTL))
 	}
-	if c.textEngine() == "fal" && c.FalKey == "" {
+	if c.ActiveTextEngine() == "fal" && c.FalKey == "" {
 		errs = append(errs, errors.New("TEXT_ENGINE=fal needs FAL_KEY"))
 	}
-	if c.textEngine() == "openai" && c.LLMBaseURL == "" {
+	if c.ActiveTextEngine() == "openai" && c.LLMBaseURL == "" {
 		errs = append(errs, errors.New("TEXT_ENGINE=openai needs LLM_BASE_URL"))
 	}
 	return errors.Join(errs...)
 }
 
-// imageEngine is the image engine to use: the explicit choice, else fal with a key, else
+// ActiveImageEngine is the image engine to use: the explicit choice, else fal with a key, else
 // the local pixel-art renderer.
-func (c config) imageEngine() string {
+func (c Config) ActiveImageEngine() string {
 	switch {
 	case c.ImageEngine != "":
 		return strings.ToLower(c.ImageEngine)
@@ -146,8 +180,8 @@ func (c config) imageEngine() string {
 	}
 }
 
-// speechEngine is the speech engine to use, chosen like the image engine.
-func (c config) speechEngine() string {
+// ActiveSpeechEngine is the speech engine to use, chosen like the image engine.
+func (c Config) ActiveSpeechEngine() string {
 	switch {
 	case c.SpeechEngine != "":
 		return strings.ToLower(c.SpeechEngine)
@@ -158,16 +192,16 @@ func (c config) speechEngine() string {
 	}
 }
 
-func (c config) publicURL() string {
+func (c Config) publicURL() string {
 	if c.PublicURL != "" {
 		return strings.TrimSuffix(c.PublicURL, "/")
 	}
 	return fmt.Sprintf("http://localhost:%d", c.Port)
 }
 
-// textEngine is the text engine to use: the explicit choice, else fal with a key, else an
+// ActiveTextEngine is the text engine to use: the explicit choice, else fal with a key, else an
 // OpenAI-compatible server when one is configured, else the offline local engine.
-func (c config) textEngine() string {
+func (c Config) ActiveTextEngine() string {
 	switch {
 	case c.TextEngine != "":
 		return strings.ToLower(c.TextEngine)
@@ -180,15 +214,15 @@ func (c config) textEngine() string {
 	}
 }
 
-func (c config) production() bool { return strings.EqualFold(c.Env, "production") }
+func (c Config) production() bool { return strings.EqualFold(c.Env, "production") }
 
-func (c config) addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
+func (c Config) Addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
 
-func (c config) sqlitePath() string { return filepath.Join(c.DataDir, "troupe.db") }
+func (c Config) sqlitePath() string { return filepath.Join(c.DataDir, "troupe.db") }
 
 // keys returns the key → tenant map: API_KEYS, or the demo keys when it is empty. It
 // refuses the demo keys in production, whether defaulted or listed.
-func (c config) keys() (keys map[string]string, demo bool, err error) {
+func (c Config) keys() (keys map[string]string, demo bool, err error) {
 	keys, err = server.ParseKeys(c.APIKeys)
 	if err != nil {
 		return nil, false, err

@@ -1,0 +1,211 @@
+// Package app is Troupe's one composition root: configuration and overrides in, the
+// running application out. `troupe serve`, the end-to-end tests and the benchmarks all
+// build the application here, so what they exercise is what production runs.
+package app
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/troupe-ai/troupe/data"
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/domain/worldgen"
+	"github.com/troupe-ai/troupe/jobs"
+	"github.com/troupe-ai/troupe/media"
+	"github.com/troupe-ai/troupe/server"
+	"github.com/troupe-ai/troupe/store"
+)
+
+// Overrides replace parts the configuration would build. Nil and zero fields are built
+// from the configuration; tests set the engines, the log and the fast schedules.
+type Overrides struct {
+	Logger     *slog.Logger
+	Generator  domain.WorldGenerator
+	Text       domain.TextModel
+	Images     domain.ImageModel
+	Synth      domain.SpeechSynth
+	Recognizer domain.SpeechRecognizer
+	// OtherSynths are the engines not in use whose voices the catalogue lists; nil means
+	// the configured other engine, an empty non-nil slice none.
+	OtherSynths []domain.SpeechSynth
+	// JobTTL replaces JOB_TTL_HOURS, for expiries shorter than an hour.
+	JobTTL time.Duration
+	// WebhookBackoff replaces the webhook retry schedule (a day long).
+	WebhookBackoff func(attempt int) time.Duration
+	// Version is what the server reports; empty means "dev".
+	Version string
+}
+
+// App is the running application: the HTTP handler and the job workers over one store.
+type App struct {
+	Config Config
+	DB     *store.DB
+	// Handler serves the API.
+	Handler *echo.Echo
+	// Services are the domain services behind the handler, for in-process callers
+	// (benchmarks).
+	Services server.Services
+	// Signer signs the file URLs handed out in results.
+	Signer  *server.URLSigner
+	Queue   *jobs.Queue
+	Workers *jobs.Workers
+	Runner  *domain.JobRunner
+	// DemoKeys is true when the server accepts the built-in demo keys.
+	DemoKeys bool
+	Logger   *slog.Logger
+}
+
+// New opens the store and builds every service, engine and adapter the configuration
+// asks for. Nothing runs in the background until Start.
+func New(ctx context.Context, cfg Config, o Overrides) (*App, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	keys, demo, err := cfg.keys()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, SQLitePath: cfg.sqlitePath()})
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Config: cfg, DB: db, DemoKeys: demo, Logger: log}
+	if err := a.build(ctx, keys, o); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) error {
+	cfg, db := a.Config, a.DB
+	version := o.Version
+	if version == "" {
+		version = "dev"
+	}
+	gen := o.Generator
+	if gen == nil {
+		g, err := worldgen.New()
+		if err != nil {
+			return fmt.Errorf("world generator: %w", err)
+		}
+		gen = g
+	}
+	defaults, err := domain.ParseDefaults(data.Defaults)
+	if err != nil {
+		return err
+	}
+	text, models, err := textModel(cfg)
+	if err != nil {
+		return fmt.Errorf("text engine: %w", err)
+	}
+	if o.Text != nil {
+		text = o.Text
+	}
+	images := imageModel(cfg)
+	if o.Images != nil {
+		images = o.Images
+	}
+	synth, recognizer, other := speechEngines(cfg)
+	others := []domain.SpeechSynth{other}
+	if o.Synth != nil {
+		synth = o.Synth
+	}
+	if o.Recognizer != nil {
+		recognizer = o.Recognizer
+	}
+	if o.OtherSynths != nil {
+		others = o.OtherSynths
+	}
+
+	webhooks := jobs.NewWebhooks(cfg.AllowPrivateWebhooks)
+	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Others: others, Fetch: webhooks.Fetch}
+	signingKey, err := db.ServerSecret(ctx, "file_url_signing")
+	if err != nil {
+		return err
+	}
+	a.Signer = &server.URLSigner{Key: []byte(signingKey), BaseURL: cfg.publicURL(), TTL: cfg.FileURLTTL}
+	mediaStore := &media.FS{Dir: filepath.Join(cfg.DataDir, "media")}
+
+	settings := domain.RunSettings{
+		Runner: newRunnerID(), MaxAttempts: cfg.JobMaxAttempts, AttemptTimeout: cfg.JobTimeout,
+		RetryBase: cfg.JobRetryBase, HeartbeatEvery: cfg.HeartbeatEvery, StaleAfter: cfg.ReplicaStaleAfter,
+	}.WithDefaults()
+	if a.Queue, err = jobs.NewQueue(ctx, db, settings.MaxAttempts); err != nil {
+		return err
+	}
+	a.Runner = &domain.JobRunner{Store: db, Queue: a.Queue, Images: images, Speech: synth, Media: mediaStore, Settings: settings}
+	ttl := time.Duration(cfg.JobTTLHours) * time.Hour
+	if o.JobTTL > 0 {
+		ttl = o.JobTTL
+	}
+	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
+	hooks := &domain.WebhookService{Store: db, Webhooks: webhooks, Secrets: db, Payload: server.JobPayload(a.Signer)}
+	a.Workers, err = jobs.NewWorkers(ctx, db, a.Runner, hooks, cleanup, jobs.WorkerOptions{
+		Workers: cfg.JobWorkers, CleanupEvery: cfg.CleanupEvery, WebhookBackoff: o.WebhookBackoff,
+		Logger: a.Logger, PostgresURL: cfg.DatabaseURL,
+	})
+	if err != nil {
+		return err
+	}
+
+	a.Services = server.Services{
+		Worlds: &domain.WorldService{Store: db, Generator: gen},
+		Characters: &domain.CharacterService{
+			Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models, Voices: voice,
+		},
+		Defaults: defaults,
+		Jobs:     &domain.JobService{Store: db, Queue: a.Queue, Characters: db, Webhooks: webhooks, Speech: synth},
+		Files:    &domain.FileService{Store: db, Media: mediaStore},
+		Voice:    voice,
+		Secrets:  db,
+		System: &domain.SystemService{
+			Version: version, Database: db, DatabaseEngine: string(db.Dialect()),
+			Queue: a.Queue.Status, Text: text.Status, Image: images.Status, Speech: voice.SpeechStatus,
+		},
+	}
+	a.Handler, err = server.New(server.Config{
+		Version:      version,
+		Keys:         server.NewKeyring(keys),
+		Logger:       a.Logger,
+		MaxBodyBytes: cfg.MaxBodyBytes,
+		CORSOrigins:  cfg.CORSAllowOrigins,
+		Files:        a.Signer,
+	}, a.Services)
+	return err
+}
+
+// Start runs the job workers and the replica's heartbeat. They run on a context of their
+// own: they must outlive a canceled serve long enough to finish running jobs (Stop).
+func (a *App) Start(ctx context.Context) error {
+	if err := a.Workers.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("job workers: %w", err)
+	}
+	return nil
+}
+
+// Stop lets running jobs finish until ctx is done, then cancels them (they are run again
+// later); the HTTP server is the caller's to shut down first.
+func (a *App) Stop(ctx context.Context) error { return a.Workers.Stop(ctx) }
+
+// Close closes the store.
+func (a *App) Close() error { return a.DB.Close() }
+
+// newRunnerID names this process in job claims and heartbeats: unique per start, so a
+// restarted replica never mistakes its dead predecessor's claims for its own.
+func newRunnerID() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:])
+	return "rep_" + hex.EncodeToString(b[:])
+}

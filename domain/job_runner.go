@@ -1,0 +1,269 @@
+package domain
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// JobRunner does the work of queued jobs. Every job's work has one shape (run): claim the
+// job, do the work, store the media, and end the job in one transaction. It also keeps the
+// replica's heartbeat and hands back the jobs of replicas that stopped (Beat), so work a
+// crash interrupted resumes within seconds.
+type JobRunner struct {
+	Store    JobStore
+	Queue    JobQueue
+	Images   ImageModel
+	Speech   SpeechSynth
+	Media    MediaStore
+	Settings RunSettings
+	Now      func() time.Time
+}
+
+// RunSettings tune how jobs are run and recovered. The zero value of each field takes
+// its default.
+type RunSettings struct {
+	// Runner names this replica in claims and heartbeats; it must be unique per process
+	// (a restarted process is a new runner). Default "local".
+	Runner string
+	// MaxAttempts is how many attempts a job gets before it fails, counting those a crash
+	// interrupted. Default 4.
+	MaxAttempts int
+	// AttemptTimeout bounds one attempt; the queue cancels the attempt's context then.
+	// Default 5 minutes.
+	AttemptTimeout time.Duration
+	// RetryBase is the first retry's delay; each further one doubles, up to 64 times the
+	// base. Default 1 second.
+	RetryBase time.Duration
+	// HeartbeatEvery is how often Beat should run. Default 2 seconds.
+	HeartbeatEvery time.Duration
+	// StaleAfter is how long a replica may miss heartbeats before its jobs are handed to
+	// another (or to itself, restarted). It must be several HeartbeatEvery, so a busy
+	// replica is not taken for dead. Default 5 heartbeats.
+	StaleAfter time.Duration
+}
+
+// WithDefaults returns the settings with every zero field set to its default.
+func (s RunSettings) WithDefaults() RunSettings {
+	if s.Runner == "" {
+		s.Runner = "local"
+	}
+	if s.MaxAttempts <= 0 {
+		s.MaxAttempts = 4
+	}
+	if s.AttemptTimeout <= 0 {
+		s.AttemptTimeout = 5 * time.Minute
+	}
+	if s.RetryBase <= 0 {
+		s.RetryBase = time.Second
+	}
+	if s.HeartbeatEvery <= 0 {
+		s.HeartbeatEvery = 2 * time.Second
+	}
+	if s.StaleAfter <= 0 {
+		s.StaleAfter = 5 * s.HeartbeatEvery
+	}
+	return s
+}
+
+// RetryDelay is how long to wait before the attempt after the given one (1-based).
+func (s RunSettings) RetryDelay(attempt int) time.Duration {
+	s = s.WithDefaults()
+	return s.RetryBase << min(max(attempt-1, 0), 6)
+}
+
+// lease is how long a claim holds: one attempt, then the longest retry delay, so a job
+// released for a retry is not taken for abandoned before the retry comes.
+func (s RunSettings) lease() time.Duration {
+	s = s.WithDefaults()
+	return s.AttemptTimeout + s.RetryDelay(7) + s.StaleAfter
+}
+
+// finishTimeout bounds the writes that record an attempt's outcome. They run on a context
+// of their own: the attempt's may have timed out, and its outcome must still be written.
+const finishTimeout = 30 * time.Second
+
+// output is what one run of a job made: the media bytes and the result that points at
+// them.
+type output struct {
+	data        []byte
+	contentType string
+	// result builds the job's result for the stored file.
+	result func(fileID string) any
+	// avatarOf is the character whose avatar the file becomes.
+	avatarOf string
+}
+
+// run is the one shape of every job's work. It returns nil when the job reached a terminal
+// status (or had already, or is no longer this runner's), ErrJobBusy when another attempt
+// holds it, and another error when the queue should try again later: only for failures
+// that retrying can help, and never on the last attempt, which always ends the job.
+func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, work func(context.Context, *Job) (output, error)) error {
+	set := r.Settings.WithDefaults()
+	now := r.now()
+	job, err := r.Store.ClaimJob(ctx, jobID, Claim{
+		Runner: set.Runner, At: now, LeaseUntil: now.Add(set.lease()), AliveSince: now.Add(-set.StaleAfter),
+	})
+	switch {
+	case errors.Is(err, ErrConflict), errors.Is(err, ErrNotFound):
+		return nil // ended, canceled or cleaned up meanwhile
+	case err != nil:
+		return err
+	}
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
+	defer cancel()
+	if job.Attempts > set.MaxAttempts {
+		// Every attempt so far was cut short without a word: the process running it died.
+		return r.fail(wctx, job, Errorf(CodeInternal, "The job was interrupted %d times (the server running it stopped) and was given up.", job.Attempts-1))
+	}
+	last := lastAttempt || job.Attempts >= set.MaxAttempts
+
+	out, err := work(ctx, job)
+	if err == nil {
+		err = r.complete(wctx, job, out)
+		if err == nil || errors.Is(err, ErrConflict) {
+			return nil
+		}
+	}
+	switch {
+	case errors.Is(ctx.Err(), context.Canceled):
+		// Shutting down, or canceled: the queue decides what comes next; meanwhile nobody
+		// holds the job, so a restarted replica may take it at once.
+		_ = r.Store.ReleaseJob(wctx, job.ID, set.Runner, r.now().Add(set.lease()))
+		return ctx.Err()
+	case errors.Is(ctx.Err(), context.DeadlineExceeded):
+		err = Errorf(CodeProviderTimeout, "The job's work did not finish within %s.", set.AttemptTimeout).
+			WithDetails(map[string]any{"timeout_ms": set.AttemptTimeout.Milliseconds()})
+	}
+	if retryable(err) && !last {
+		_ = r.Store.ReleaseJob(wctx, job.ID, set.Runner, r.now().Add(set.lease()))
+		return err
+	}
+	return r.fail(wctx, job, publicError(err))
+}
+
+// complete stores the media, then ends the job completed with its file, its character's
+// avatar and its webhook in one transaction. The bytes go first: a crash in between leaves
+// bytes no row owns, which Cleanup sweeps, never a row without its bytes.
+func (r *JobRunner) complete(ctx context.Context, job *Job, out output) error {
+	now := r.now()
+	file := &File{
+		ID: NewID(PrefixFile, now), TenantID: job.TenantID, JobID: job.ID,
+		ContentType: out.contentType, Size: int64(len(out.data)), CreatedAt: now,
+	}
+	if err := r.Media.Put(ctx, file, out.data); err != nil {
+		return fmt.Errorf("store media: %w", err)
+	}
+	err := r.Queue.Finish(ctx, JobOutcome{
+		JobID: job.ID, Runner: r.Settings.WithDefaults().Runner, Status: JobCompleted,
+		Result: out.result(file.ID), File: file, AvatarOf: out.avatarOf, WebhookURL: job.WebhookURL, At: now,
+	})
+	if errors.Is(err, ErrConflict) {
+		// The job ended or passed to another runner meanwhile: these bytes are nobody's.
+		_ = r.Media.Delete(ctx, file)
+	}
+	return err
+}
+
+// fail ends the job failed with its webhook. A job no longer this runner's is left alone.
+func (r *JobRunner) fail(ctx context.Context, job *Job, e *Error) error {
+	err := r.Queue.Finish(ctx, JobOutcome{
+		JobID: job.ID, Runner: r.Settings.WithDefaults().Runner, Status: JobFailed, Error: e,
+		WebhookURL: job.WebhookURL, At: r.now(),
+	})
+	if errors.Is(err, ErrConflict) {
+		return nil
+	}
+	return err
+}
+
+// Beat records this replica's heartbeat, then hands every job nobody is running any more
+// (its replica stopped heartbeating, or its lease ran out) back to the queue. Every
+// replica beats; a job is handed back once, whichever replica sees it first. It returns
+// how many jobs it handed back.
+func (r *JobRunner) Beat(ctx context.Context) (int, error) {
+	set := r.Settings.WithDefaults()
+	now := r.now()
+	if err := r.Store.Heartbeat(ctx, set.Runner, now); err != nil {
+		return 0, err
+	}
+	stale, err := r.Store.StaleJobs(ctx, now, now.Add(-set.StaleAfter), 100)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, j := range stale {
+		ok, err := r.Queue.Requeue(ctx, j, now.Add(set.lease()))
+		if err != nil {
+			return n, err
+		}
+		if ok {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// errUnreadableRequest fails a job whose stored request cannot be decoded; retrying
+// cannot help.
+var errUnreadableRequest = Errorf(CodeValidation, "The job's request could not be read.")
+
+// RunImage does an image job's work.
+func (r *JobRunner) RunImage(ctx context.Context, jobID string, lastAttempt bool) error {
+	return r.run(ctx, jobID, lastAttempt, func(ctx context.Context, job *Job) (output, error) {
+		var req imageJobRequest
+		if err := json.Unmarshal(job.Request, &req); err != nil {
+			return output{}, errUnreadableRequest
+		}
+		res, err := r.Images.Generate(ctx, req.ImageRequest)
+		if err != nil {
+			return output{}, err
+		}
+		out := output{data: res.Data, contentType: res.ContentType, result: func(fileID string) any {
+			r := &ImageJobResult{
+				FileID: fileID, SeedUsed: res.Seed, Width: res.Width, Height: res.Height,
+				Engine: res.Engine, Model: res.Model, Style: res.Style,
+			}
+			if res.InferenceTime > 0 {
+				ms := float64(res.InferenceTime.Microseconds()) / 1000
+				r.InferenceMs = &ms
+			}
+			return r
+		}}
+		if job.Type == JobAvatar {
+			out.avatarOf = req.CharacterID
+		}
+		return out, nil
+	})
+}
+
+// retryable reports whether trying a failed call again could succeed: provider timeouts,
+// and provider failures that are not the request's fault.
+func retryable(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return true // unexpected (a database hiccup): worth another go
+	}
+	switch e.Code {
+	case CodeProviderTimeout:
+		return true
+	case CodeFalServiceError, CodeProviderError:
+		status, ok := e.Details["upstream_status"].(int)
+		return !ok || status == 429 || status >= 500
+	}
+	return false
+}
+
+// publicError is what a failed job shows: domain errors as they are, anything else as an
+// opaque internal error.
+func publicError(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) && e.Code != CodeInternal {
+		return &Error{Code: e.Code, Message: e.Message, Details: e.Details}
+	}
+	return Errorf(CodeInternal, "The job failed on our side.")
+}
+
+func (r *JobRunner) now() time.Time { return nowFrom(r.Now) }

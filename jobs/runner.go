@@ -1,0 +1,158 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/riverqueue/river"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/store"
+	"github.com/troupe-ai/troupe/webhook"
+)
+
+// WorkerOptions configure Workers.
+type WorkerOptions struct {
+	// Workers is how many jobs run at once in this process; 0 means 4.
+	Workers int
+	// CleanupEvery is how often expired jobs and orphaned media are deleted; 0 means 15
+	// minutes. The cleanup runs on one replica at a time (River's leader).
+	CleanupEvery time.Duration
+	// WebhookBackoff overrides the webhook retry schedule (tests); nil means the Standard
+	// Webhooks schedule.
+	WebhookBackoff func(attempt int) time.Duration
+	Logger         *slog.Logger
+	// PostgresURL, on PostgreSQL, opens a small pgx pool that LISTENs for new jobs, so an
+	// idle replica starts a job at once instead of at its next poll.
+	PostgresURL string
+}
+
+// Workers runs this replica's share of the jobs: River's workers calling the domain, and
+// the heartbeat that hands back the jobs of replicas that died.
+type Workers struct {
+	client   *river.Client[*sql.Tx]
+	listener *pgxpool.Pool
+	runner   *domain.JobRunner
+	logger   *slog.Logger
+	stop     context.CancelFunc
+	beating  chan struct{}
+}
+
+// NewWorkers builds the workers; nothing runs before Start.
+func NewWorkers(ctx context.Context, db *store.DB, runner *domain.JobRunner, hooks *domain.WebhookService, cleanup *domain.CleanupService, opt WorkerOptions) (*Workers, error) {
+	var listener *pgxpool.Pool
+	if db.Dialect() == store.Postgres && opt.PostgresURL != "" {
+		cfg, err := pgxpool.ParseConfig(opt.PostgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: listener: %w", err)
+		}
+		cfg.MaxConns = 2
+		if listener, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+			return nil, fmt.Errorf("jobs: listener: %w", err)
+		}
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = 4
+	}
+	if opt.CleanupEvery <= 0 {
+		opt.CleanupEvery = 15 * time.Minute
+	}
+	if opt.WebhookBackoff == nil {
+		opt.WebhookBackoff = func(attempt int) time.Duration { return webhook.Backoff(attempt, nil) }
+	}
+	if opt.Logger == nil {
+		opt.Logger = slog.Default()
+	}
+	set := runner.Settings.WithDefaults()
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &mediaWorker[ImageArgs]{run: runner.RunImage, settings: set})
+	river.AddWorker(workers, &mediaWorker[SpeechArgs]{run: runner.RunSpeech, settings: set})
+	river.AddWorker(workers, &webhookWorker{svc: hooks, backoff: opt.WebhookBackoff})
+	river.AddWorker(workers, &cleanupWorker{svc: cleanup})
+	client, err := river.NewClient(driverFor(db, listener), &river.Config{
+		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
+		Workers: workers,
+		Logger:  opt.Logger,
+		PeriodicJobs: []*river.PeriodicJob{
+			river.NewPeriodicJob(river.PeriodicInterval(opt.CleanupEvery),
+				func() (river.JobArgs, *river.InsertOpts) { return CleanupArgs{}, nil },
+				&river.PeriodicJobOpts{RunOnStart: true}),
+		},
+		// Without LISTEN on PostgreSQL (database/sql driver), new work is found by polling.
+		FetchPollInterval: 200 * time.Millisecond,
+		FetchCooldown:     20 * time.Millisecond,
+		// Webhooks retry for more than a day; River must not delete them in between.
+		CompletedJobRetentionPeriod: 24 * time.Hour,
+		JobTimeout:                  set.AttemptTimeout,
+		// The heartbeat hands back a dead replica's jobs within seconds; River's own rescue
+		// of its rows is only the backstop, and what it re-runs finds the job ended.
+		RescueStuckJobsAfter: set.AttemptTimeout + time.Minute,
+	})
+	if err != nil {
+		if listener != nil {
+			listener.Close()
+		}
+		return nil, fmt.Errorf("jobs: %w", err)
+	}
+	return &Workers{client: client, listener: listener, runner: runner, logger: opt.Logger}, nil
+}
+
+// Start beats once (so a restarted replica takes back its own dead predecessor's jobs at
+// once), then runs the workers and the heartbeat until Stop.
+func (w *Workers) Start(ctx context.Context) error {
+	bctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+	w.stop, w.beating = stop, make(chan struct{})
+	w.beat(bctx)
+	if err := w.client.Start(ctx); err != nil {
+		stop()
+		close(w.beating)
+		return err
+	}
+	go func() {
+		defer close(w.beating)
+		t := time.NewTicker(w.runner.Settings.WithDefaults().HeartbeatEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-bctx.Done():
+				return
+			case <-t.C:
+				w.beat(bctx)
+			}
+		}
+	}()
+	return nil
+}
+
+func (w *Workers) beat(ctx context.Context) {
+	n, err := w.runner.Beat(ctx)
+	if err != nil && ctx.Err() == nil {
+		w.logger.Warn("job heartbeat failed", "error", err)
+	}
+	if n > 0 {
+		w.logger.Info("handed back jobs of stopped replicas", "jobs", n)
+	}
+}
+
+// Stop lets running jobs finish until ctx is done, then cancels them; they are retried
+// later, by this process after a restart or by another replica. The heartbeat stops last,
+// so no other replica takes a job this one is still finishing.
+func (w *Workers) Stop(ctx context.Context) error {
+	defer func() {
+		if w.stop != nil {
+			w.stop()
+			<-w.beating
+		}
+		if w.listener != nil {
+			w.listener.Close()
+		}
+	}()
+	if err := w.client.Stop(ctx); err != nil {
+		return w.client.StopAndCancel(context.WithoutCancel(ctx))
+	}
+	return nil
+}

@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/troupe-ai/troupe/domain"
+)
+
+// The job transitions. The ones that must commit with the queue's own records (finish,
+// cancel, requeue) take the caller's transaction; the queue adapter opens it, so the job
+// row, its file row, its character's avatar and its webhook job commit together.
+
+// aliveRunners is the set of replicas that heartbeat at or after the bound parameter.
+const aliveRunners = `(SELECT id FROM replicas WHERE heartbeat_at >= ?)`
+
+// ClaimJob moves a job to processing for the claim's runner and counts the attempt: from
+// pending, or from processing when nobody holds it (released, lease run out, or its runner
+// stopped heartbeating).
+func (db *DB) ClaimJob(ctx context.Context, id string, c domain.Claim) (*domain.Job, error) {
+	var job *domain.Job
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		// COALESCE keeps the first start time across attempts.
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = 'processing', attempts = attempts + 1,
+			started_at = COALESCE(started_at, ?), runner_id = ?, lease_until = ?
+			WHERE id = ? AND (status = 'pending' OR status = 'processing' AND (runner_id IS NULL OR lease_until < ?
+				OR runner_id NOT IN `+aliveRunners+`))`),
+			c.At.UnixMicro(), c.Runner, c.LeaseUntil.UnixMicro(), id, c.At.UnixMicro(), c.AliveSince.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("store: claim job: %w", err)
+		}
+		claimed := oneRow(res) == nil
+		if job, err = db.oneJob(ctx, tx, `WHERE id = ?`, id); err != nil {
+			return err
+		}
+		switch {
+		case claimed:
+			return nil
+		case job.Status.Terminal():
+			return domain.ErrConflict
+		default:
+			return domain.ErrJobBusy
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return job, nil
+}
+
+// ReleaseJob gives up the runner's hold on a processing job.
+func (db *DB) ReleaseJob(ctx context.Context, id, runner string, leaseUntil time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE jobs SET runner_id = NULL, lease_until = ?
+		WHERE id = ? AND runner_id = ? AND status = 'processing'`), leaseUntil.UnixMicro(), id, runner)
+	if err != nil {
+		return fmt.Errorf("store: release job: %w", err)
+	}
+	return nil
+}
+
+// StaleJobs lists processing jobs whose lease ran out at now, or whose runner's last
+// heartbeat is older than aliveSince.
+func (db *DB) StaleJobs(ctx context.Context, now, aliveSince time.Time, limit int) ([]domain.StaleJob, error) {
+	rows, err := db.write.QueryContext(ctx, db.q(`SELECT id, type, COALESCE(runner_id, ''), COALESCE(lease_until, 0) FROM jobs
+		WHERE status = 'processing' AND (COALESCE(lease_until, 0) < ? OR runner_id NOT IN `+aliveRunners+`)
+		ORDER BY created_at LIMIT ?`), now.UnixMicro(), aliveSince.UnixMicro(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: stale jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []domain.StaleJob
+	for rows.Next() {
+		var j domain.StaleJob
+		var lease int64
+		var typ string
+		if err := rows.Scan(&j.ID, &typ, &j.Runner, &lease); err != nil {
+			return nil, err
+		}
+		j.Type, j.LeaseUntil = domain.JobType(typ), time.UnixMicro(lease).UTC()
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// RequeueJobTx releases a stale job as it was seen, inside the transaction that queues
+// its new work. It reports false, changing nothing, when the job has moved on since.
+func (db *DB) RequeueJobTx(ctx context.Context, tx *sql.Tx, j domain.StaleJob, leaseUntil time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET runner_id = NULL, lease_until = ?
+		WHERE id = ? AND status = 'processing' AND COALESCE(runner_id, '') = ? AND COALESCE(lease_until, 0) = ?`),
+		leaseUntil.UnixMicro(), j.ID, j.Runner, j.LeaseUntil.UnixMicro())
+	if err != nil {
+		return false, fmt.Errorf("store: requeue job: %w", err)
+	}
+	return oneRow(res) == nil, nil
+}
+
+// Heartbeat records that the replica is alive.
+func (db *DB) Heartbeat(ctx context.Context, replicaID string, at time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO replicas (id, started_at, heartbeat_at) VALUES (?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at`), replicaID, at.UnixMicro(), at.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("store: heartbeat: %w", err)
+	}
+	return nil
+}
+
+// ForgetReplicas deletes the rows of replicas silent since the time.
+func (db *DB) ForgetReplicas(ctx context.Context, before time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`DELETE FROM replicas WHERE heartbeat_at < ?`), before.UnixMicro())
+	if err != nil {
+		return fmt.Errorf("store: forget replicas: %w", err)
+	}
+	return nil
+}
+
+// FinishJobTx moves a processing job held by the outcome's runner to its terminal status
+// with its result or error, stores the file it made and links an avatar to its character.
+// It returns ErrConflict, having written nothing, when the job is not the runner's.
+func (db *DB) FinishJobTx(ctx context.Context, tx *sql.Tx, out domain.JobOutcome) error {
+	var resultJSON, errJSON sql.NullString
+	if out.Result != nil {
+		b, err := json.Marshal(out.Result)
+		if err != nil {
+			return err
+		}
+		if string(b) != "null" {
+			resultJSON = sql.NullString{String: string(b), Valid: true}
+		}
+	}
+	if out.Error != nil {
+		b, err := json.Marshal(storedError{Code: string(out.Error.Code), Message: out.Error.Message, Details: out.Error.Details})
+		if err != nil {
+			return err
+		}
+		errJSON = sql.NullString{String: string(b), Valid: true}
+	}
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = ?, result = ?, error = ?, completed_at = ?, runner_id = NULL, lease_until = NULL
+		WHERE id = ? AND status = 'processing' AND runner_id = ?`),
+		string(out.Status), resultJSON, errJSON, out.At.UnixMicro(), out.JobID, out.Runner)
+	if err != nil {
+		return fmt.Errorf("store: finish job: %w", err)
+	}
+	if err := oneRow(res); err != nil {
+		return domain.ErrConflict
+	}
+	if f := out.File; f != nil {
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO files (id, tenant_id, job_id, content_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+			f.ID, f.TenantID, f.JobID, f.ContentType, f.Size, f.CreatedAt.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("store: insert file: %w", err)
+		}
+		if out.AvatarOf != "" {
+			// A character deleted meanwhile matches no row, which is fine.
+			_, err = tx.ExecContext(ctx, db.q(`UPDATE characters SET avatar_url = ? WHERE tenant_id = ? AND id = ?`), f.ID, f.TenantID, out.AvatarOf)
+			if err != nil {
+				return fmt.Errorf("store: set avatar: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+// CancelJobTx moves the tenant's pending or processing job to canceled. On ErrConflict the
+// returned job shows the status it had already reached.
+func (db *DB) CancelJobTx(ctx context.Context, tx *sql.Tx, tenantID, id string, at time.Time) (*domain.Job, error) {
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = 'canceled', completed_at = ?, runner_id = NULL, lease_until = NULL
+		WHERE tenant_id = ? AND id = ? AND status IN ('pending', 'processing')`), at.UnixMicro(), tenantID, id)
+	if err != nil {
+		return nil, fmt.Errorf("store: cancel job: %w", err)
+	}
+	changed := oneRow(res) == nil
+	job, err := db.oneJob(ctx, tx, `WHERE tenant_id = ? AND id = ?`, tenantID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !changed {
+		return job, domain.ErrConflict
+	}
+	return job, nil
+}
+
+// KnownFiles returns which of the ids have a file row.
+func (db *DB) KnownFiles(ctx context.Context, ids []string) (map[string]bool, error) {
+	known := make(map[string]bool, len(ids))
+	if len(ids) == 0 {
+		return known, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id FROM files WHERE id IN (`+placeholders(len(ids))+`)`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: known files: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		known[id] = true
+	}
+	return known, rows.Err()
+}
