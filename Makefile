@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/troupe
 REDOCLY := tools/lint/node_modules/.bin/redocly
 
-.PHONY: run build test lint check-generated generate vet unit fuzz bench tools-lint engines
+.PHONY: run build test lint check-generated generate vet unit fuzz bench chaos tools-lint engines
 
 ## run: build and start the server on :9000 with embedded defaults (demo keys, SQLite under ./var)
 run: engines build
@@ -59,6 +59,12 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzRequestValidation -fuzztime=$(FUZZTIME) ./server
 	$(GO) test -run='^$$' -fuzz=FuzzSSEWriter -fuzztime=$(FUZZTIME) ./server
 	$(GO) test -run='^$$' -fuzz=FuzzParseWAV -fuzztime=$(FUZZTIME) ./local/recognition
+
+## chaos: server processes on one database killed with SIGKILL every 2 s under 1,000 image
+## jobs (PostgreSQL with two replicas, then SQLite with one), drained and checked; figures
+## in BENCHMARKS.md
+chaos:
+	set -o pipefail; TROUPE_CHAOS=1 $(GO) test -count=1 -timeout=30m -run='^TestChaos' -v ./cmd/troupe/ 2>&1 | grep -E '^(=== RUN|--- |\s+chaos_test.go|ok|FAIL|PASS)'
 
 ## bench: Go benchmarks, then the HTTP load comparison (see BENCHMARKS.md)
 bench:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"strconv"
+	"syscall"
 	"testing"
 	"time"
 
@@ -51,5 +52,46 @@ func TestTwoReplicasShareTheQueue(t *testing.T) {
 	}
 	if got := fake.Count(falclient.FluxDevEndpoint, faltest.KindSubmit); got != n {
 		t.Fatalf("fal saw %d submits for %d jobs", got, n)
+	}
+}
+
+// TestASurvivingReplicaTakesOverADeadOnesJobs kills a replica (SIGKILL) while it runs a
+// job and does not restart it: the other replica, on the same PostgreSQL, completes the
+// job within 30 seconds, once.
+func TestASurvivingReplicaTakesOverADeadOnesJobs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	dbURL := storetest.PostgresSchemaURL(t)
+	if dbURL == "" {
+		t.Skip("no PostgreSQL")
+	}
+	// Image jobs stay in progress for a few polls, so the kill lands mid-job.
+	fake := faltest.New(t, faltest.WithQueueSteps(0, 6))
+	env := []string{
+		"DATA_DIR=" + t.TempDir(), "DATABASE_URL=" + dbURL, "API_KEYS=", "FAL_KEY=" + fake.Key(),
+		"FAL_RUN_URL=" + fake.URL(), "FAL_QUEUE_URL=" + fake.URL(), "TEXT_ENGINE=local", "IMAGE_ENGINE=fal",
+	}
+	// The doomed replica starts alone, so the job is its.
+	doomedPort := freePort(t)
+	doomed := startProcess(t, doomedPort, env...)
+	c := servertest.Client(t, "http://127.0.0.1:"+strconv.Itoa(doomedPort), servertest.DemoKey)
+	av, err := c.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a sentry", Seed: ptr(int64(9))})
+	if err != nil || av.JSON202 == nil {
+		t.Fatalf("submit: %v", err)
+	}
+	id := av.JSON202.JobId
+	waitStatus(t, c, id, gen.Processing, 20*time.Second)
+	survivorPort := freePort(t)
+	startProcess(t, survivorPort, env...)
+	if err := doomed.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	doomed.Wait()
+
+	survivor := servertest.Client(t, "http://127.0.0.1:"+strconv.Itoa(survivorPort), servertest.DemoKey)
+	j := waitStatus(t, survivor, id, gen.Completed, 30*time.Second)
+	if j.Attempts != 2 || j.Result == nil {
+		t.Fatalf("after the takeover: %+v", j)
 	}
 }
