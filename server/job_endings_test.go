@@ -136,7 +136,9 @@ func TestOrphanedMediaIsSwept(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
 			b := setup(t, onDB, func(o *setupOptions) {
-				o.config = func(c *app.Config) { c.DataDir, c.OrphanMediaGrace, c.CleanupEvery = dir, time.Minute, 100*time.Millisecond }
+				o.config = func(c *app.Config) {
+					c.DataDir, c.OrphanMediaGrace, c.CleanupEvery = dir, time.Minute, 100*time.Millisecond
+				}
 			})
 			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a monk"})
 			owned := imageResult(t, waitJob(t, b.demo, av.JSON202.JobId))

@@ -246,4 +246,3 @@ func missingMedia(t *testing.T, db *sql.DB, dataDir string) []string {
 	}
 	return out
 }
-
