@@ -53,11 +53,18 @@ func textModel(cfg Config) (domain.TextModel, domain.TextModels, error) {
 }
 
 // falClient is a fal client on the configured endpoints. Its wait for a queued request is
-// the job's timeout less a margin, so fal's side gives up (and is told to cancel) while
-// the job can still record why.
+// the job's timeout less a margin (FalQueueTimeout), so fal's side gives up (and is told
+// to cancel) while the job can still record why.
 func (cfg Config) falClient() *falclient.Client {
 	return falclient.New(falclient.Config{
 		Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL,
-		QueueTimeout: cfg.JobTimeout - min(cfg.JobTimeout/10, 30*time.Second),
+		QueueTimeout: cfg.FalQueueTimeout(),
 	})
+}
+
+// FalQueueTimeout is how long fal may take over one queued request (an image, a voice
+// line): JOB_TIMEOUT less a tenth, at most 30 s less, the margin in which the job still
+// stores the result or records the timeout.
+func (cfg Config) FalQueueTimeout() time.Duration {
+	return cfg.JobTimeout - min(cfg.JobTimeout/10, 30*time.Second)
 }

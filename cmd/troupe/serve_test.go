@@ -132,6 +132,10 @@ func TestBadConfigIsRefused(t *testing.T) {
 		"mysql DATABASE_URL":  {"DATABASE_URL", "mysql://localhost/db"},
 		"zero JOB_TTL_HOURS":  {"JOB_TTL_HOURS", "0"},
 		"temperature above 2": {"DIALOGUE_TEMPERATURE", "3"},
+		"no job attempts":     {"JOB_MAX_ATTEMPTS", "0"},
+		"sub-second timeout":  {"JOB_TIMEOUT", "100ms"},
+		// A replica taken for dead between two of its own heartbeats would lose its jobs.
+		"staleness within one heartbeat": {"REPLICA_STALE_AFTER", "3s"},
 	}
 	for name, kv := range cases {
 		t.Run(name, func(t *testing.T) {
