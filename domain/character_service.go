@@ -9,9 +9,11 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/troupe-ai/troupe/detrand"
+	"github.com/troupe-ai/troupe/domain/moderation"
 )
 
 // TextModels names the models and temperatures of each kind of text call.
@@ -96,7 +98,7 @@ func (s *CharacterService) Create(ctx context.Context, tenantID string, in Creat
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.draft(tenantID, in, seed, world, nil)
+	c, err := s.draft(ctx, tenantID, in, seed, world, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -152,7 +154,7 @@ func (s *CharacterService) CreateBatch(ctx context.Context, tenantID string, in 
 	chars := make([]*Character, in.Count)
 	for i := range chars {
 		charSeed := int64(mix(uint64(seed), uint64(i)) & uint64(MaxWorldSeed))
-		c, err := s.draft(tenantID, CreateCharacterInput{
+		c, err := s.draft(ctx, tenantID, CreateCharacterInput{
 			Role: roles[i%len(roles)], Archetype: archetypes[i%len(archetypes)], WorldID: in.WorldID, Seed: &charSeed,
 		}, charSeed, world, used)
 		if err != nil {
@@ -211,7 +213,11 @@ func (s *CharacterService) List(ctx context.Context, tenantID string, page Page)
 	return s.Store.ListCharacters(ctx, tenantID, page)
 }
 
-// Update changes the given fields of the tenant's character.
+// Update changes the given fields of the tenant's character. A voice no engine knows is
+// refused, and so is a name or list of taboo words that makes a taboo word part of the
+// character's name or role (CodeTabooConflict). New taboo words are redacted from the
+// stored acting prompt, which is the service's own text; the personality and lore are the
+// studio's and stay as they are.
 func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in UpdateCharacterInput) (*Character, error) {
 	c, err := s.Get(ctx, tenantID, id)
 	if err != nil {
@@ -239,7 +245,11 @@ func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in U
 		c.Personality = *in.Personality
 	}
 	if in.VoiceID != nil {
-		c.VoiceID = *in.VoiceID
+		if s.knowsVoice(ctx, *in.VoiceID) {
+			c.VoiceID = *in.VoiceID
+		} else {
+			bad = append(bad, unknownVoice)
+		}
 	}
 	if in.TabooWords != nil {
 		c.TabooWords = cleanWords(*in.TabooWords)
@@ -253,6 +263,14 @@ func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in U
 	}
 	if len(bad) > 0 {
 		return nil, ValidationError(bad...)
+	}
+	if in.Name != nil || in.TabooWords != nil {
+		if err := s.tabooConflict(c.Name, true, c.Role, c.TabooWords); err != nil {
+			return nil, err
+		}
+	}
+	if in.TabooWords != nil {
+		c.ActingPrompt = redactTaboo(c.ActingPrompt, c.TabooWords)
 	}
 	c.UpdatedAt = s.now()
 	if err := s.Store.UpdateCharacter(ctx, c); err != nil {
@@ -286,8 +304,10 @@ func (s *CharacterService) world(ctx context.Context, tenantID string, id *strin
 }
 
 // draft checks the input and fills a character without calling a model. used holds the
-// names already taken in a batch.
-func (s *CharacterService) draft(tenantID string, in CreateCharacterInput, seed int64, world *World, used map[string]bool) (*Character, error) {
+// names already taken in a batch. A taboo word the character cannot avoid, because it is
+// part of the given name or of the role, fails here with CodeTabooConflict; a name picked
+// from the pool and the home picked from the world avoid the taboo words instead.
+func (s *CharacterService) draft(ctx context.Context, tenantID string, in CreateCharacterInput, seed int64, world *World, used map[string]bool) (*Character, error) {
 	if _, ok := find(s.Defaults.Roles, in.Role); !ok {
 		return nil, s.invalidRole("role", in.Role)
 	}
@@ -315,12 +335,19 @@ func (s *CharacterService) draft(tenantID string, in CreateCharacterInput, seed 
 			bad = append(bad, FieldError{Field: "name", Message: "must be 1–80 printable characters"})
 		}
 	}
+	if in.VoiceID != nil && *in.VoiceID != "" && !s.knowsVoice(ctx, *in.VoiceID) {
+		bad = append(bad, unknownVoice)
+	}
 	if len(bad) > 0 {
 		return nil, ValidationError(bad...)
 	}
+	taboo := cleanWords(in.TabooWords)
+	if err := s.tabooConflict(name, name != "", in.Role, taboo); err != nil {
+		return nil, err
+	}
 	rng := newRand(uint64(seed))
 	if name == "" {
-		name = s.pickName(rng, used)
+		name = s.pickName(rng, used, taboo)
 	}
 	now := s.now()
 	c := &Character{
@@ -332,7 +359,7 @@ func (s *CharacterService) draft(tenantID string, in CreateCharacterInput, seed 
 		SkillTier:   tier,
 		Mood:        defaultMood,
 		CustomLore:  deref(in.CustomLore),
-		TabooWords:  cleanWords(in.TabooWords),
+		TabooWords:  taboo,
 		Metadata:    in.Metadata,
 		Seed:        seed,
 		CreatedAt:   now,
@@ -348,21 +375,41 @@ func (s *CharacterService) draft(tenantID string, in CreateCharacterInput, seed 
 	}
 	if world != nil {
 		c.WorldID, c.WorldName, c.WorldBrief = world.ID, world.Content.Name, world.Content.Brief
-		c.Places, c.Home = worldPlaces(world, rng)
+		c.Places, c.Home = worldPlaces(world, rng, taboo)
 	}
 	return c, nil
 }
 
 // generate writes the character's personality and acting prompt with the generation
-// model and has the validation model judge it; a rejected draft is regenerated once.
+// model and has the validation model judge it.
+//
+// The character's taboo words are the service's to keep out, not the validator's to
+// catch: a draft that uses one is written again once, told so, and a draft that still
+// uses one has the words redacted (moderation.Redact), so the validator never sees them
+// and a taboo word never fails creation. Only the text the model generated is judged:
+// a personality the studio gave is kept as given. A draft the validator rejects is
+// written again once, with its reason; a second rejection fails.
 func (s *CharacterService) generate(ctx context.Context, c *Character) error {
 	var reason string
-	for attempt := range 2 {
+	rejections := 0
+	for attempt := 0; ; attempt++ {
 		draft, res, err := s.compose(ctx, c, attempt, reason)
 		if err != nil {
 			return err
 		}
-		ok, why, err := s.validate(ctx, c, draft)
+		if c.Personality != "" {
+			draft.Personality = c.Personality
+		}
+		if draft.usesTaboo(c) {
+			if attempt == 0 {
+				// The words are in the sheet already; the note does not repeat the studio's text.
+				reason = "it used some of the forbidden words listed in the sheet. Write none of them, " +
+					"not even where the world brief, lore or descriptions use them"
+				continue
+			}
+			draft.redactTaboo(c)
+		}
+		ok, why, vres, err := s.validate(ctx, c, draft)
 		if err != nil {
 			return err
 		}
@@ -373,16 +420,33 @@ func (s *CharacterService) generate(ctx context.Context, c *Character) error {
 			c.ActingPrompt, c.Engine, c.Model = draft.ActingPrompt, res.Engine, res.Model
 			return nil
 		}
+		if rejections++; rejections == 2 {
+			e := providerFailure(vres, "The validation model rejected the generated character twice.")
+			e.Details["reason"] = why
+			return e
+		}
 		reason = why
 	}
-	return Errorf(CodeFalServiceError, "The validation model rejected the generated character twice.").
-		WithDetails(map[string]any{"reason": reason})
 }
 
 // characterDraft is the generation model's JSON answer.
 type characterDraft struct {
 	Personality  string `json:"personality"`
 	ActingPrompt string `json:"acting_prompt"`
+}
+
+// usesTaboo reports whether the text the model wrote for c holds one of c's taboo words:
+// the acting prompt, and the personality unless the studio gave it.
+func (d *characterDraft) usesTaboo(c *Character) bool {
+	return hasTaboo(d.ActingPrompt, c.TabooWords) || (c.Personality == "" && hasTaboo(d.Personality, c.TabooWords))
+}
+
+// redactTaboo redacts c's taboo words from the text the model wrote.
+func (d *characterDraft) redactTaboo(c *Character) {
+	d.ActingPrompt = redactTaboo(d.ActingPrompt, c.TabooWords)
+	if c.Personality == "" {
+		d.Personality = redactTaboo(d.Personality, c.TabooWords)
+	}
 }
 
 func (s *CharacterService) compose(ctx context.Context, c *Character, attempt int, rejection string) (characterDraft, TextResult, error) {
@@ -412,12 +476,12 @@ type validation struct {
 	Reason   string `json:"reason"`
 }
 
-func (s *CharacterService) validate(ctx context.Context, c *Character, d characterDraft) (bool, string, error) {
+func (s *CharacterService) validate(ctx context.Context, c *Character, d characterDraft) (bool, string, TextResult, error) {
 	draft, _ := json.Marshal(d)
 	sheet := s.sheet(c)
 	system, user, err := renderValidatePrompt(sheet, string(draft))
 	if err != nil {
-		return false, "", err
+		return false, "", TextResult{}, err
 	}
 	res, err := s.Text.Complete(ctx, TextRequest{
 		Task: TaskValidate, System: system, Messages: []ChatMessage{{Role: RoleUser, Content: user}},
@@ -425,13 +489,13 @@ func (s *CharacterService) validate(ctx context.Context, c *Character, d charact
 		Scene: &Scene{Character: sheet, Draft: string(draft), Seed: c.Seed},
 	})
 	if err != nil {
-		return false, "", err
+		return false, "", res, err
 	}
 	var v validation
 	if err := decodeModelJSON(res.Text, &v); err != nil {
-		return false, "", badModelOutput("validation", res)
+		return false, "", res, badModelOutput("validation", res)
 	}
-	return v.Approved, v.Reason, nil
+	return v.Approved, v.Reason, res, nil
 }
 
 // sheet is the character as engines see it.
@@ -446,13 +510,25 @@ func (s *CharacterService) sheet(c *Character) CharacterSheet {
 	}
 }
 
-func (s *CharacterService) pickName(rng *detrand.Rand, used map[string]bool) string {
+// pickName picks a name from the pool that is not in used, preferring one that holds no
+// taboo word at all, then one that does not conflict with one (see tabooPart); only when
+// every name does is the taboo list ignored.
+func (s *CharacterService) pickName(rng *detrand.Rand, used map[string]bool, taboo []string) string {
 	names := s.Defaults.Names
 	start := rng.Intn(len(names))
-	for i := range names {
-		n := names[(start+i)%len(names)].Name
-		if !used[n] {
-			return n
+	prefs := []func(string) bool{
+		func(n string) bool { return !spellsTaboo(n, taboo) },
+		func(n string) bool { return tabooPart(n, taboo) == "" },
+		func(string) bool { return true },
+	}
+	if len(taboo) == 0 {
+		prefs = prefs[2:]
+	}
+	for _, ok := range prefs {
+		for i := range names {
+			if n := names[(start+i)%len(names)].Name; !used[n] && ok(n) {
+				return n
+			}
 		}
 	}
 	// More characters than names: number the repeats so names stay distinct.
@@ -462,6 +538,32 @@ func (s *CharacterService) pickName(rng *detrand.Rand, used map[string]bool) str
 			return n
 		}
 	}
+}
+
+// tabooConflict returns the CodeTabooConflict error for the first taboo word the
+// character cannot avoid: one that is part of its name (when checkName is set) or of its
+// role, as tabooPart defines it. nil means there is none.
+func (s *CharacterService) tabooConflict(name string, checkName bool, role string, taboo []string) *Error {
+	if len(taboo) == 0 {
+		return nil
+	}
+	roleNames := []string{role}
+	if r, ok := find(s.Defaults.Roles, role); ok && r.Name != "" {
+		roleNames = append(roleNames, r.Name)
+	}
+	for _, w := range taboo {
+		if checkName && tabooPart(name, []string{w}) != "" {
+			return Errorf(CodeTabooConflict, "The taboo word %q is part of the character's name %q, which it cannot avoid saying. Change the name or the taboo words.", w, name).
+				WithDetails(map[string]any{"word": w, "field": "name"})
+		}
+		for _, r := range roleNames {
+			if tabooPart(r, []string{w}) != "" {
+				return Errorf(CodeTabooConflict, "The taboo word %q is part of the character's role %q, which it cannot avoid saying. Change the role or the taboo words.", w, role).
+					WithDetails(map[string]any{"word": w, "field": "role"})
+			}
+		}
+	}
+	return nil
 }
 
 func (s *CharacterService) invalidRole(field, got string) *Error {
@@ -488,8 +590,21 @@ func charNotFound(id string) *Error {
 
 // badModelOutput is the error for a model answer that is not the JSON its task asks for.
 func badModelOutput(task string, res TextResult) *Error {
-	return Errorf(CodeFalServiceError, "The text model returned an unusable %s answer.", task).
-		WithDetails(map[string]any{"engine": res.Engine, "model": res.Model})
+	return providerFailure(res, fmt.Sprintf("The text model returned an unusable %s answer.", task))
+}
+
+// falEngine is the engine name fal.ai's text adapter reports.
+const falEngine = "fal"
+
+// providerFailure is the error for an answer of the engine that produced res that cannot
+// be used: CodeFalServiceError when the engine is fal.ai, CodeProviderError for any other
+// (an OpenAI-compatible server, the local engine), with details.engine and details.model.
+func providerFailure(res TextResult, message string) *Error {
+	code := CodeProviderError
+	if res.Engine == falEngine {
+		code = CodeFalServiceError
+	}
+	return &Error{Code: code, Message: message, Details: map[string]any{"engine": res.Engine, "model": res.Model}}
 }
 
 // decodeModelJSON reads the first JSON object in a model's answer, tolerating prose or
@@ -500,6 +615,14 @@ func decodeModelJSON(text string, v any) error {
 		return errors.New("no JSON object")
 	}
 	return json.Unmarshal([]byte(text[start:end+1]), v)
+}
+
+// unknownVoice is the field error for a voice id no engine's catalogue knows.
+var unknownVoice = FieldError{Field: "voice_id", Message: "is not a voice any speech engine knows; see GET /v1/voice/voices"}
+
+// knowsVoice reports whether a character may be given the voice; with no catalogue, any.
+func (s *CharacterService) knowsVoice(ctx context.Context, id string) bool {
+	return s.Voices == nil || s.Voices.KnowsVoice(ctx, id)
 }
 
 func checkMetadata(m map[string]any) (FieldError, bool) {
@@ -537,8 +660,9 @@ func deref[T any](p *T) T {
 	return *p
 }
 
-// worldPlaces lists a world's place names and picks a home settlement for a character.
-func worldPlaces(w *World, rng *detrand.Rand) (places []string, home string) {
+// worldPlaces lists a world's place names and picks a home settlement for a character,
+// among those that hold none of its taboo words when there are any.
+func worldPlaces(w *World, rng *detrand.Rand, taboo []string) (places []string, home string) {
 	var settlements []string
 	for _, r := range w.Content.Regions {
 		places = append(places, r.Name)
@@ -549,6 +673,9 @@ func worldPlaces(w *World, rng *detrand.Rand) (places []string, home string) {
 	}
 	for _, l := range w.Content.Landmarks {
 		places = append(places, l.Name)
+	}
+	if clean := slices.DeleteFunc(slices.Clone(settlements), func(n string) bool { return spellsTaboo(n, taboo) }); len(clean) > 0 {
+		settlements = clean
 	}
 	if len(settlements) > 0 {
 		home = settlements[rng.Intn(len(settlements))]
@@ -566,4 +693,122 @@ func DefaultVoice(role, archetype string, seed int64) string {
 var defaultVoices = []string{
 	"local-en-us-m1", "local-en-us-m3", "local-en-us-m7", "local-en-gb-m2",
 	"local-en-us-f1", "local-en-us-f3", "local-en-gb-f2", "local-en-us-f5",
+}
+
+// minTabooPart is the fewest letters a taboo word needs to conflict with a name or role
+// it is only a part of ("dragon" in "Dragonheart"). Shorter words turn up inside names by
+// accident of spelling ("the" in "Theodora", "ice" in "Beatrice") and are left to the
+// filter, which matches whole words.
+const minTabooPart = 4
+
+// tabooMatches returns what the moderation filter finds of the taboo words in text; the
+// safety terms it also looks for are the validator's and the moderator's business.
+func tabooMatches(text string, taboo []string) moderation.Result {
+	var r moderation.Result
+	if len(taboo) == 0 || text == "" {
+		return r
+	}
+	for _, m := range moderation.Check(text, taboo).Matches {
+		if m.Category == moderation.CategoryTaboo {
+			r.Matches = append(r.Matches, m)
+		}
+	}
+	r.Flagged = len(r.Matches) > 0
+	return r
+}
+
+// tabooWords returns what of the taboo words the service keeps out of the text it
+// generates: the filter's matches, and every word that begins with a taboo word of at
+// least minTabooPart letters, read through the filter's normalisation, since the filter
+// leaves inflections and compounds to be listed ("dragon" also rules out "Dragons" and
+// "dragonslayer" here). Shorter taboo words match only as whole words, so "the" does not
+// rule out "them".
+func tabooWords(text string, taboo []string) moderation.Result {
+	r := tabooMatches(text, taboo)
+	var stems, terms []string
+	for _, w := range taboo {
+		if n := moderation.Normalize(strings.TrimSpace(w)); !strings.Contains(n, " ") && utf8.RuneCountInString(n) >= minTabooPart {
+			stems, terms = append(stems, n), append(terms, w)
+		}
+	}
+	if len(stems) == 0 || text == "" {
+		return r
+	}
+	runes := []rune(text)
+	for i := 0; i < len(runes); {
+		if !inWord(runes[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(runes) && inWord(runes[j]) {
+			j++
+		}
+		word := string(runes[i:j])
+		n := moderation.Normalize(word)
+		for k, st := range stems {
+			if strings.HasPrefix(n, st) {
+				r.Matches = append(r.Matches, moderation.Match{Category: moderation.CategoryTaboo, Term: terms[k], Start: i, End: j, Text: word})
+				break
+			}
+		}
+		i = j
+	}
+	r.Flagged = len(r.Matches) > 0
+	return r
+}
+
+// inWord reports whether r continues a word: letters, digits and combining marks.
+func inWord(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r)
+}
+
+// hasTaboo reports whether text holds a taboo word, as tabooWords finds them.
+func hasTaboo(text string, taboo []string) bool { return tabooWords(text, taboo).Flagged }
+
+// redactTaboo replaces the taboo words tabooWords finds in text, rune for rune.
+func redactTaboo(text string, taboo []string) string {
+	return moderation.Redact(text, tabooWords(text, taboo))
+}
+
+// tabooPart returns the first taboo word that is part of text (a name or a role), or "":
+// one the filter finds there as a word or phrase ("Old Dragon"), or one of at least
+// minTabooPart letters that begins or ends a word of it, read through the filter's
+// normalisation ("Dragonheart", "Wolfsbane", "Innkeeper" for "keeper").
+func tabooPart(text string, taboo []string) string {
+	if r := tabooMatches(text, taboo); r.Flagged {
+		return r.Matches[0].Term
+	}
+	var words []string
+	for _, w := range taboo {
+		n := moderation.Normalize(strings.TrimSpace(w))
+		if strings.Contains(n, " ") || utf8.RuneCountInString(n) < minTabooPart {
+			continue
+		}
+		if words == nil {
+			words = strings.Fields(moderation.Normalize(text))
+		}
+		for _, f := range words {
+			if strings.HasPrefix(f, n) || strings.HasSuffix(f, n) {
+				return w
+			}
+		}
+	}
+	return ""
+}
+
+// spellsTaboo reports whether text holds a taboo word anywhere, even inside a longer word,
+// after the filter's normalisation. The service prefers names and homes it picks itself
+// to be free of them altogether, so that the engines need not talk around them.
+func spellsTaboo(text string, taboo []string) bool {
+	if len(taboo) == 0 {
+		return false
+	}
+	n := moderation.Normalize(text)
+	for _, w := range taboo {
+		if t := moderation.Normalize(strings.TrimSpace(w)); strings.TrimSpace(t) != "" && strings.Contains(n, t) {
+			return true
+		}
+	}
+	return tabooPart(text, taboo) != ""
 }

@@ -130,7 +130,8 @@ type TextResult struct {
 
 // TextModel is a text engine: fal.ai, an OpenAI-compatible server, or the local engine.
 //
-// Failures are *Error values: CodeFalServiceError (502) when the provider failed,
+// Failures are *Error values: CodeFalServiceError (502) when fal.ai failed and
+// CodeProviderError (502, details.engine naming it) when any other engine did,
 // CodeProviderTimeout (504) when it did not answer in time, CodeEngineUnavailable (503)
 // when the engine is not configured or installed. A canceled ctx stops the call.
 type TextModel interface {

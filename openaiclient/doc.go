@@ -3,9 +3,10 @@
 // with POST {BaseURL}/chat/completions, plain for Complete and as server-sent events for
 // Stream.
 //
-// Failures are *domain.Error values in the API's provider code family: FAL_SERVICE_ERROR
-// (502) when the server failed or answered something unreadable, with provider "openai",
-// upstream_status and a truncated upstream_body in Details; PROVIDER_TIMEOUT (504) when it
+// Failures are *domain.Error values in the API's provider code family: PROVIDER_ERROR
+// (502) when the server failed or answered something unreadable, with engine "openai",
+// upstream_status and a truncated upstream_body in Details (FAL_SERVICE_ERROR is fal.ai's
+// alone); PROVIDER_TIMEOUT (504) when it
 // did not answer in time; ENGINE_UNAVAILABLE (503) when no BaseURL is configured. A caller
 // whose ctx ends gets ctx.Err(), wrapped, instead. The API key never appears in an error.
 //

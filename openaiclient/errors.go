@@ -53,26 +53,27 @@ func truncate(s string, n int) string {
 	return s[:n]
 }
 
-// upstreamError is a FAL_SERVICE_ERROR for a server that answered with a failure: a non-2xx
+// upstreamError is a PROVIDER_ERROR for a server that answered with a failure: a non-2xx
 // status, an error object in a 200 body or stream, or a body that cannot be read.
+// FAL_SERVICE_ERROR is fal.ai's alone; details.engine says which engine failed.
 func (c *Client) upstreamError(status int, body string, cause error) *domain.Error {
 	key := redactor(c.apiKey)
 	body = truncate(key.string(body), maxUpstreamBody)
 	return &domain.Error{
-		Code:    domain.CodeFalServiceError,
+		Code:    domain.CodeProviderError,
 		Message: msgProviderFailed,
-		Details: map[string]any{"provider": Engine, "upstream_status": status, "upstream_body": body},
+		Details: map[string]any{"engine": Engine, "upstream_status": status, "upstream_body": body},
 		Err:     key.err(cause),
 	}
 }
 
-// connError is a FAL_SERVICE_ERROR for a server that could not be reached or dropped the
+// connError is a PROVIDER_ERROR for a server that could not be reached or dropped the
 // connection. It has no upstream_status: none was received, or the failure came after it.
 func (c *Client) connError(cause error) *domain.Error {
 	return &domain.Error{
-		Code:    domain.CodeFalServiceError,
+		Code:    domain.CodeProviderError,
 		Message: "The model provider could not be reached or dropped the connection.",
-		Details: map[string]any{"provider": Engine},
+		Details: map[string]any{"engine": Engine},
 		Err:     redactor(c.apiKey).err(cause),
 	}
 }
@@ -82,7 +83,7 @@ func (c *Client) timeoutError() *domain.Error {
 	return &domain.Error{
 		Code:    domain.CodeProviderTimeout,
 		Message: fmt.Sprintf("The model provider did not answer within %s.", humanDuration(c.timeout)),
-		Details: map[string]any{"provider": Engine, "timeout_ms": c.timeout.Milliseconds()},
+		Details: map[string]any{"engine": Engine, "timeout_ms": c.timeout.Milliseconds()},
 		Err:     errWatchdog,
 	}
 }
@@ -92,7 +93,7 @@ func (c *Client) unavailableError() *domain.Error {
 	return &domain.Error{
 		Code:    domain.CodeEngineUnavailable,
 		Message: "The OpenAI-compatible text engine is not configured: " + c.unusable + ".",
-		Details: map[string]any{"provider": Engine},
+		Details: map[string]any{"engine": Engine},
 	}
 }
 

@@ -42,7 +42,7 @@ func TestFailures(t *testing.T) {
 		edit  func(*Config)
 		// wantCode is "" for success.
 		wantCode     domain.Code
-		wantStatus   int // upstream_status, when wantCode is FAL_SERVICE_ERROR from a status
+		wantStatus   int // upstream_status, when wantCode is PROVIDER_ERROR from a status
 		wantAttempts int
 		wantDeltas   int // for streams
 	}{
@@ -50,12 +50,12 @@ func TestFailures(t *testing.T) {
 			name:     "401 is not retried",
 			opts:     []openaitest.Option{openaitest.WithAPIKey("sk-the-right-one")},
 			edit:     func(c *Config) { c.APIKey = testKey },
-			wantCode: domain.CodeFalServiceError, wantStatus: 401, wantAttempts: 1,
+			wantCode: domain.CodeProviderError, wantStatus: 401, wantAttempts: 1,
 		},
 		{
 			name:     "400 is not retried",
 			setup:    func(s *openaitest.Server) { s.FailNext(1, 400, "") },
-			wantCode: domain.CodeFalServiceError, wantStatus: 400, wantAttempts: 1,
+			wantCode: domain.CodeProviderError, wantStatus: 400, wantAttempts: 1,
 		},
 		{
 			name:         "503 then success",
@@ -70,24 +70,24 @@ func TestFailures(t *testing.T) {
 		{
 			name:     "429 with a Retry-After beyond RetryMax is not waited for",
 			setup:    func(s *openaitest.Server) { s.FailNext(1, 429, ""); s.SetRetryAfter("120") },
-			wantCode: domain.CodeFalServiceError, wantStatus: 429, wantAttempts: 1,
+			wantCode: domain.CodeProviderError, wantStatus: 429, wantAttempts: 1,
 		},
 		{
 			name:     "persistent 500 tries MaxRetries+1 times",
 			setup:    func(s *openaitest.Server) { s.FailNext(10, 500, "") },
-			wantCode: domain.CodeFalServiceError, wantStatus: 500, wantAttempts: DefaultMaxRetries + 1,
+			wantCode: domain.CodeProviderError, wantStatus: 500, wantAttempts: DefaultMaxRetries + 1,
 		},
 		{
 			name:     "MaxRetries 4",
 			setup:    func(s *openaitest.Server) { s.FailNext(10, 502, "") },
 			edit:     func(c *Config) { c.MaxRetries = 4 },
-			wantCode: domain.CodeFalServiceError, wantStatus: 502, wantAttempts: 5,
+			wantCode: domain.CodeProviderError, wantStatus: 502, wantAttempts: 5,
 		},
 		{
 			name:     "negative MaxRetries never retries",
 			setup:    func(s *openaitest.Server) { s.FailNext(10, 500, "") },
 			edit:     func(c *Config) { c.MaxRetries = -1 },
-			wantCode: domain.CodeFalServiceError, wantStatus: 500, wantAttempts: 1,
+			wantCode: domain.CodeProviderError, wantStatus: 500, wantAttempts: 1,
 		},
 		{
 			name:         "dropped connection then success",
@@ -97,7 +97,7 @@ func TestFailures(t *testing.T) {
 		{
 			name:     "persistent dropped connections",
 			setup:    func(s *openaitest.Server) { s.DropNext(10) },
-			wantCode: domain.CodeFalServiceError, wantAttempts: DefaultMaxRetries + 1,
+			wantCode: domain.CodeProviderError, wantAttempts: DefaultMaxRetries + 1,
 		},
 		{
 			name:     "stall before the answer is a timeout, not retried",
@@ -108,12 +108,12 @@ func TestFailures(t *testing.T) {
 		{
 			name:     "in-band error",
 			setup:    func(s *openaitest.Server) { s.StreamErrorNext(1, 2, "model crashed") },
-			wantCode: domain.CodeFalServiceError, wantStatus: 200, wantAttempts: 1, wantDeltas: 2,
+			wantCode: domain.CodeProviderError, wantStatus: 200, wantAttempts: 1, wantDeltas: 2,
 		},
 		{
 			name:     "model missing is the server's 400",
 			edit:     func(c *Config) { c.Model = "" },
-			wantCode: domain.CodeFalServiceError, wantStatus: 400, wantAttempts: 1,
+			wantCode: domain.CodeProviderError, wantStatus: 400, wantAttempts: 1,
 		},
 	}
 	for _, tt := range tests {

@@ -49,8 +49,8 @@ func wantDomainError(t *testing.T, err error, code domain.Code) *domain.Error {
 	if de.Code != code {
 		t.Fatalf("code = %s, want %s (error: %v)", de.Code, code, err)
 	}
-	if de.Details["provider"] != Engine {
-		t.Errorf("details provider = %v, want %q", de.Details["provider"], Engine)
+	if de.Details["engine"] != Engine {
+		t.Errorf("details engine = %v, want %q", de.Details["engine"], Engine)
 	}
 	return de
 }

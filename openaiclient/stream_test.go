@@ -138,7 +138,7 @@ func TestStreamNotRetriedAfterContent(t *testing.T) {
 			c := New(Config{BaseURL: hs.URL, Model: "m", RetryBase: time.Millisecond, RetryMax: time.Millisecond})
 			deltas := 0
 			_, err := c.Stream(t.Context(), hello(), func(string) error { deltas++; return nil })
-			wantDomainError(t, err, domain.CodeFalServiceError)
+			wantDomainError(t, err, domain.CodeProviderError)
 			if int(attempts.Load()) != tt.wantAttempts || deltas != tt.wantDeltas {
 				t.Errorf("attempts = %d, deltas = %d; want %d, %d", attempts.Load(), deltas, tt.wantAttempts, tt.wantDeltas)
 			}
@@ -156,7 +156,7 @@ func TestStreamUnstreamedAnswers(t *testing.T) {
 		{"plain JSON answer", "application/json",
 			`{"model":"m2","choices":[{"message":{"content":"whole answer"}}],"usage":{"prompt_tokens":3,"completion_tokens":2}}`,
 			"whole answer", ""},
-		{"HTML page", "text/html", "<html>proxy login</html>", "", domain.CodeFalServiceError},
+		{"HTML page", "text/html", "<html>proxy login</html>", "", domain.CodeProviderError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,7 +203,7 @@ func TestStreamEndings(t *testing.T) {
 		{"finish then close, no [DONE]", delta + finish, false, ""},
 		{"finish then silence", delta + finish, true, ""},
 		{"no finish then silence", delta, true, domain.CodeProviderTimeout},
-		{"garbage event", delta + "data: {not json\n\n", false, domain.CodeFalServiceError},
+		{"garbage event", delta + "data: {not json\n\n", false, domain.CodeProviderError},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -78,7 +78,7 @@ func (c *Client) transportFailure(ctx, actx context.Context, err error, retry bo
 	}
 }
 
-// statusFailure turns an error status into a FAL_SERVICE_ERROR, retryable for 429 and 5xx.
+// statusFailure turns an error status into a PROVIDER_ERROR, retryable for 429 and 5xx.
 func (c *Client) statusFailure(ctx context.Context, resp *http.Response) *failure {
 	data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
 	if ctx.Err() != nil {

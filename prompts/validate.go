@@ -20,7 +20,9 @@ type validateView struct {
 // Validate renders VALIDATOR_SYSTEM: the validation model judges a draft character for
 // consistency with its role, archetype and world, for safety, and for prompt-injection
 // content, and answers the JSON object {"approved": true|false, "reason": "..."}
-// (domain.TaskValidate).
+// (domain.TaskValidate). Forbidden words are not its to judge: the caller filters them out
+// of the draft first (redacted words show as █), and the sheet's own text may use them, so
+// the model is told that neither is a reason to reject.
 func Validate(in ValidateInput) (system, user string, err error) {
 	v := validateView{characterView: in.Character.clean(), Draft: block(in.Draft)}
 	if v.Name == "" || v.Role == "" {

@@ -106,6 +106,8 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 	cfg := app.Defaults()
 	cfg.DataDir, cfg.DatabaseURL = t.TempDir(), o.postgresURL
 	cfg.PublicURL = "http://troupe.test"
+	// Model names the fal golden prompts record.
+	cfg.GenerationModel, cfg.DialogueModel, cfg.ValidationModel = "gen-model", "dialogue-model", "validation-model"
 	// Tests' webhook receivers are httptest servers on loopback.
 	cfg.AllowPrivateWebhooks = !o.strictWebhooks
 	if o.cleanupEvery > 0 {

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/domain/moderation"
 )
 
 func TestCharacter(t *testing.T) {
@@ -24,10 +25,14 @@ func TestCharacter(t *testing.T) {
 		}
 		p := got.ActingPrompt
 		for _, want := range []string{"You are " + c.Name, r, "Oakvale", "Eldoria", "siege of the northern pass",
-			"Stay in character", "Never say these words: dragon, king", c.Archetype} {
+			"Stay in character", "Never say any of your forbidden words", c.Archetype} {
 			if !strings.Contains(p, want) {
 				t.Errorf("%s: acting prompt lacks %q: %s", r, want, p)
 			}
+		}
+		// The taboo words are not listed: the dialogue prompt names them when it speaks.
+		if low := strings.ToLower(text); strings.Contains(low, "dragon") || strings.Contains(low, "king") {
+			t.Errorf("%s: the draft names a taboo word: %s", r, text)
 		}
 		if again := complete(t, e, domain.TaskCharacter, sc); again != text {
 			t.Errorf("%s: character answers differ", r)
@@ -81,25 +86,94 @@ func TestValidate(t *testing.T) {
 	e := newEngine(t)
 	c := sheet("guard", "hero", "calm")
 	c.TabooWords = []string{"Dragon"}
+	given := c
+	given.Personality = "Dreams of slaying a dragon."
 	tests := []struct {
+		name     string
+		sheet    domain.CharacterSheet
 		draft    string
 		approved bool
 		reason   string
 	}{
-		{`{"personality":"brave","acting_prompt":"You are a guard."}`, true, "vetted packs"},
-		{"", false, "empty"},
-		{"   \n", false, "empty"},
-		{"A DRAGONSLAYER of renown.", false, `"dragon"`},
-		{"You are a guard. " + tabooStart + "dragon" + tabooEnd + " Stay in character.", true, "vetted packs"},
-		{"Never say these words: dragon but then a dragon appears.", false, `"dragon"`},
-		{"Dragons circle the gate.", false, `"dragon"`},
-		{"A snapdragon grows by the gate.", true, "vetted packs"},
+		{"clean", c, `{"personality":"brave","acting_prompt":"You are a guard."}`, true, "vetted packs"},
+		{"empty", c, "", false, "empty"},
+		{"blank", c, "   \n", false, "empty"},
+		{"empty acting prompt", c, `{"personality":"brave","acting_prompt":" "}`, false, "acting prompt is empty"},
+		{"in the acting prompt", c, `{"personality":"brave","acting_prompt":"You fear the dragon."}`, false, `"dragon"`},
+		{"in a generated personality", c, `{"personality":"hates every dragon","acting_prompt":"You are a guard."}`, false, `"dragon"`},
+		{"in the sheet's own personality", given, `{"personality":"Dreams of slaying a dragon.","acting_prompt":"You are a guard."}`, true, "vetted packs"},
+		{"disguised", c, "A DR4G0N of renown.", false, `"dragon"`},
+		{"compound with a hyphen", c, "A dragon-slayer of renown.", false, `"dragon"`},
+		// The filter matches whole words, as dialogue moderation does.
+		{"inside a longer word", c, "A snapdragon grows by the gate.", true, "vetted packs"},
 	}
 	for _, tt := range tests {
-		var v validateJSON
-		decode(t, complete(t, e, domain.TaskValidate, &domain.Scene{Character: c, Draft: tt.draft}), &v)
-		if v.Approved != tt.approved || !strings.Contains(v.Reason, tt.reason) {
-			t.Errorf("validate %q = %+v, want approved %v with %q", tt.draft, v, tt.approved, tt.reason)
-		}
+		t.Run(tt.name, func(t *testing.T) {
+			var v validateJSON
+			decode(t, complete(t, e, domain.TaskValidate, &domain.Scene{Character: tt.sheet, Draft: tt.draft}), &v)
+			if v.Approved != tt.approved || !strings.Contains(v.Reason, tt.reason) {
+				t.Errorf("validate %q = %+v, want approved %v with %q", tt.draft, v, tt.approved, tt.reason)
+			}
+		})
+	}
+}
+
+// TestCharacterAvoidsTabooWords: the engine phrases its own sentences around the taboo
+// words and leaves out the sheet's sentences that use them, so its draft always passes
+// validation, whatever the words.
+func TestCharacterAvoidsTabooWords(t *testing.T) {
+	e := newEngine(t)
+	base := sheet("blacksmith", "mentor", "calm")
+	base.RoleDescription = "Shapes metal into tools and weapons at a forge. Knows what every blade is worth."
+	base.ArchetypeDescription = "Guides others with hard-won experience. Patient, but expects effort in return."
+	base.WorldBrief = "Eldoria is a realm where dragons are remembered. The roads are watched and the harvest failed."
+	base.Lore = "Lost her brother in the siege. Keeps the old forge running."
+	cases := []struct {
+		name  string
+		taboo []string
+		// strict: no word of the draft starts with a taboo word; otherwise only the
+		// moderation filter's reading is promised (a list that rules out every phrasing).
+		strict bool
+	}{
+		{"a common word", []string{"the"}, true},
+		{"a word of the world brief", []string{"dragon"}, true},
+		{"words of the descriptions and lore", []string{"forge", "blade", "siege"}, true},
+		{"the archetype and mood", []string{"mentor", "calm"}, true},
+		{"the home and world", []string{"Oakvale", "Eldoria"}, true},
+		{"the rules' own words", []string{"stay", "character", "forbidden"}, true},
+		{"more of the rules' own words", []string{"archetype", "role", "never", "forbidden", "first"}, true},
+		{"in disguise", []string{"DRÁGON"}, true},
+		{"every common word", []string{"you", "are", "a", "the", "never", "stay", "in", "and", "of"}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c := base
+			c.TabooWords = tc.taboo
+			for seed := range int64(4) {
+				text := complete(t, e, domain.TaskCharacter, &domain.Scene{Character: c, Seed: seed})
+				var got characterJSON
+				decode(t, text, &got)
+				tb := newTaboos(tc.taboo)
+				for _, field := range []string{got.ActingPrompt, got.Personality} {
+					if m, bad := tb.match(field); bad {
+						t.Errorf("seed %d: %q in %q", seed, m.Term, field)
+					}
+					if w, bad := tb.findWord(field); tc.strict && bad {
+						t.Errorf("seed %d: a word starts with %q: %q", seed, w, field)
+					}
+				}
+				if tc.strict && strings.ContainsRune(got.ActingPrompt, moderation.RedactRune) {
+					t.Errorf("seed %d: redacted rather than rephrased: %q", seed, got.ActingPrompt)
+				}
+				if !strings.Contains(got.ActingPrompt, c.Name) || got.Personality == "" {
+					t.Errorf("seed %d: not a usable draft: %+v", seed, got)
+				}
+				var v validateJSON
+				decode(t, complete(t, e, domain.TaskValidate, &domain.Scene{Character: c, Draft: text}), &v)
+				if !v.Approved {
+					t.Errorf("seed %d: own draft rejected: %s", seed, v.Reason)
+				}
+			}
+		})
 	}
 }

@@ -14,8 +14,11 @@
 //     character's own name, home, places and remembered names. Scene.Length adds
 //     sentences of role, archetype and mood flavour and a follow-up to the intent; lines
 //     already in Scene.Said are avoided while others remain; taboo words are never said.
-//   - TaskCharacter composes a personality and a second-person acting prompt.
-//   - TaskValidate approves drafts that are not empty and hold no taboo word.
+//   - TaskCharacter composes a personality and a second-person acting prompt, phrased
+//     around the character's taboo words: its own sentences switch phrasing, and the
+//     sheet's sentences that use one are left out.
+//   - TaskValidate approves drafts that are not empty and in whose generated text the
+//     moderation filter finds no taboo word.
 //   - TaskReaction decides whether the character wants to speak, from who and what the
 //     line is about.
 //   - TaskSummarize keeps the sentences of the memory that carry names, numbers,

@@ -4,6 +4,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/troupe-ai/troupe/domain/moderation"
 )
 
 // isWordRune reports whether r belongs inside a word: letters, digits and the apostrophe
@@ -72,8 +74,8 @@ func (t taboos) find(s string) (string, bool) {
 
 // findWord returns the first taboo word that starts a word of s ("dragon" in "Dragons"
 // or "dragonslayer", not in "snapdragon"; "king" in "kingdom", not in "speaking"). It
-// judges text the engine did not write, such as a draft holding the studio's own lore
-// and descriptions, where matching inside words would reject innocent prose.
+// judges text the engine did not write but quotes, such as the studio's lore and
+// descriptions, where matching inside words would drop innocent prose.
 func (t taboos) findWord(s string) (string, bool) {
 	if len(t) == 0 {
 		return "", false
@@ -94,6 +96,45 @@ func (t taboos) findWord(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// match returns the first taboo word of s as the moderation filter finds them: whole words
+// and phrases, through case, accents, leetspeak and other disguises. It is the filter
+// dialogue moderation uses and the character service checks drafts with (the service also
+// rules out longer words that start with a taboo word); find and findWord are the engine's
+// stricter tests for what it writes or quotes.
+func (t taboos) match(s string) (moderation.Match, bool) {
+	if len(t) == 0 {
+		return moderation.Match{}, false
+	}
+	for _, m := range moderation.Check(s, t).Matches {
+		if m.Category == moderation.CategoryTaboo {
+			return m, true
+		}
+	}
+	return moderation.Match{}, false
+}
+
+// flagged reports whether the moderation filter finds a taboo word in s.
+func (t taboos) flagged(s string) bool {
+	_, bad := t.match(s)
+	return bad
+}
+
+// redact replaces every taboo word the moderation filter finds in s, leaving the safety
+// terms it may also find to whoever judges those.
+func (t taboos) redact(s string) string {
+	if len(t) == 0 {
+		return s
+	}
+	r := moderation.Check(s, t)
+	var taboo moderation.Result
+	for _, m := range r.Matches {
+		if m.Category == moderation.CategoryTaboo {
+			taboo.Matches = append(taboo.Matches, m)
+		}
+	}
+	return moderation.Redact(s, taboo)
 }
 
 // normalize lower-cases s and collapses its whitespace, for comparing lines.
