@@ -27,7 +27,9 @@ func (s *CharacterService) Memory(ctx context.Context, tenantID, id string, page
 
 // maybeFold folds the unsummarized entries into the running summary once there are
 // SummarizeThreshold of them, so prompts carry a summary of bounded size instead of an
-// ever-growing history.
+// ever-growing history. What players said reaches the summary only as quoted,
+// attributed words: the summarizers are asked to keep it so, and the fold drops any
+// sentence that still reads as an instruction outside quotes.
 func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
 	pending, err := s.Store.UnsummarizedMemory(ctx, c.TenantID, c.ID)
 	if err != nil || len(pending) < SummarizeThreshold {
@@ -49,7 +51,10 @@ func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
 	if err != nil {
 		return err
 	}
-	summary := strings.TrimSpace(res.Text)
+	// The summary is stored as the character's memory and feeds every later prompt, so a
+	// player's words may stay in it only as quoted data: a sentence that poses as an
+	// order outside quotes is dropped, whatever engine wrote it (see InstructionLike).
+	summary := strings.TrimSpace(cleanSummary(res.Text))
 	if summary == "" {
 		return badModelOutput("summary", res)
 	}

@@ -3,7 +3,9 @@ package domain
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // VoiceService transcribes speech and lists voices.
@@ -27,8 +29,43 @@ type TranscribeInput struct {
 	Phrases     []string
 }
 
-// Transcribe fetches the audio when given by URL, checks its size and transcribes it.
+// MaxPhrases is the most phrases a transcription may be restricted to, and MaxPhraseRunes
+// the longest phrase, as the spec's STTRequest.phrases allows.
+const (
+	MaxPhrases     = 200
+	MaxPhraseRunes = 200
+)
+
+// URLRefusal is an error that refuses a URL by policy, such as the SSRF guard's
+// (webhook.URLError): Refusal says why without naming a request field, so that each
+// caller names its own.
+type URLRefusal interface {
+	error
+	Refusal() string
+}
+
+// Transcribe checks the phrases (blank ones are dropped, then at most MaxPhrases of at
+// most MaxPhraseRunes each), fetches the audio when given by URL, checks its size and
+// transcribes it.
 func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Transcript, error) {
+	var phrases []string
+	for _, p := range in.Phrases {
+		if p = strings.TrimSpace(p); p != "" {
+			phrases = append(phrases, p)
+		}
+	}
+	// The spec caps the list, but a multipart field may hold several phrases, one per
+	// line, so the cap is checked here on the phrases themselves, before any fetch.
+	if len(phrases) > MaxPhrases {
+		return nil, ValidationError(FieldError{Field: "phrases",
+			Message: fmt.Sprintf("has %d phrases; at most %d are allowed", len(phrases), MaxPhrases)})
+	}
+	for _, p := range phrases {
+		if utf8.RuneCountInString(p) > MaxPhraseRunes {
+			return nil, ValidationError(FieldError{Field: "phrases",
+				Message: fmt.Sprintf("has a phrase longer than %d characters", MaxPhraseRunes)})
+		}
+	}
 	if in.URL != "" {
 		data, ct, err := v.Fetch(ctx, in.URL, MaxAudioBytes)
 		if err != nil {
@@ -36,7 +73,15 @@ func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Tra
 			if errors.As(err, &de) {
 				return nil, err
 			}
-			return nil, ValidationError(FieldError{Field: "audio_url", Message: err.Error()})
+			// A policy refusal (also one made when connecting, wrapped in the fetch's
+			// error) is reported as a refusal of this field; other failures say what
+			// went wrong with the fetch.
+			msg := err.Error()
+			var refused URLRefusal
+			if errors.As(err, &refused) {
+				msg = "audio_url refused: " + refused.Refusal()
+			}
+			return nil, ValidationError(FieldError{Field: "audio_url", Message: msg})
 		}
 		in.Audio, in.ContentType = data, ct
 	}
@@ -46,12 +91,6 @@ func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Tra
 	if len(in.Audio) > MaxAudioBytes {
 		return nil, Errorf(CodeAudioTooLarge, "The audio is larger than %d bytes.", MaxAudioBytes).
 			WithDetails(map[string]any{"max_bytes": MaxAudioBytes})
-	}
-	var phrases []string
-	for _, p := range in.Phrases {
-		if p = strings.TrimSpace(p); p != "" {
-			phrases = append(phrases, p)
-		}
 	}
 	t, err := v.Recognizer.Transcribe(ctx, TranscribeRequest{
 		Audio: in.Audio, ContentType: in.ContentType, Language: in.Language, Prompt: in.Prompt, Phrases: phrases,

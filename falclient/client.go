@@ -30,6 +30,7 @@ const (
 	DefaultRunURL       = "https://fal.run"
 	DefaultQueueURL     = "https://queue.fal.run"
 	DefaultTimeout      = 60 * time.Second
+	DefaultTextTimeout  = 20 * time.Second
 	DefaultQueueTimeout = 10 * time.Minute
 	DefaultMaxRetries   = 3
 	DefaultRetryBase    = 250 * time.Millisecond
@@ -56,8 +57,15 @@ type Config struct {
 	// HTTPClient sends the requests; nil means a client of its own on the default transport.
 	HTTPClient *http.Client
 	// Timeout bounds each call: a Run or Stream, a Submit, one Status, a Result or a
-	// Cancel, retries included.
+	// Cancel, retries included. Text calls have their own bound, TextTimeout.
 	Timeout time.Duration
+	// TextTimeout bounds each call of the TextModel (a router run or stream, retries
+	// included) in place of Timeout. Text calls sit on a player's request (speak, react),
+	// so a provider that stops answering must give a PROVIDER_TIMEOUT quickly rather than
+	// hold the call for a minute; DefaultTextTimeout leaves room for a long line from a
+	// slow model. Media calls keep Timeout, since generating audio or images is slower.
+	// Zero means DefaultTextTimeout, or Timeout when that is shorter.
+	TextTimeout time.Duration
 	// QueueTimeout bounds a whole Subscribe (submit, waiting in the queue, result).
 	QueueTimeout time.Duration
 	// MaxRetries is how many times a failed attempt is retried; negative means never.
@@ -84,6 +92,9 @@ func New(cfg Config) *Client {
 	cfg.RunURL = strings.TrimRight(or(cfg.RunURL, DefaultRunURL), "/")
 	cfg.QueueURL = strings.TrimRight(or(cfg.QueueURL, DefaultQueueURL), "/")
 	cfg.Timeout = orDuration(cfg.Timeout, DefaultTimeout)
+	// An unset text bound never exceeds the general one: a client configured with a short
+	// Timeout (a test, a tight deployment) keeps it for text too.
+	cfg.TextTimeout = orDuration(cfg.TextTimeout, min(DefaultTextTimeout, cfg.Timeout))
 	cfg.QueueTimeout = orDuration(cfg.QueueTimeout, DefaultQueueTimeout)
 	cfg.RetryBase = orDuration(cfg.RetryBase, DefaultRetryBase)
 	cfg.RetryMax = orDuration(cfg.RetryMax, DefaultRetryMax)
@@ -99,6 +110,14 @@ func New(cfg Config) *Client {
 		hc = &http.Client{}
 	}
 	return &Client{cfg: cfg, http: hc, sleep: sleepCtx}
+}
+
+// forText returns a client that bounds each call by TextTimeout instead of Timeout,
+// sharing c's HTTP client. It is built per call, so it sees any change to c's sleep.
+func (c *Client) forText() *Client {
+	cfg := c.cfg
+	cfg.Timeout = cfg.TextTimeout
+	return &Client{cfg: cfg, http: c.http, sleep: c.sleep}
 }
 
 // Configured reports whether the client has a key, which is all it needs to make calls.

@@ -80,12 +80,12 @@ type routerUsage struct {
 	OutputTokens     *float64 `json:"output_tokens"`
 }
 
-// Complete asks the router for the whole answer.
+// Complete asks the router for the whole answer, within the client's TextTimeout.
 func (m *TextModel) Complete(ctx context.Context, req domain.TextRequest) (domain.TextResult, error) {
 	start := time.Now()
 	in := m.input(req)
 	var out routerOutput
-	if err := m.c.Run(ctx, RouterEndpoint, in, &out); err != nil {
+	if err := m.c.forText().Run(ctx, RouterEndpoint, in, &out); err != nil {
 		return domain.TextResult{}, err
 	}
 	if msg := errorText(out.Error); msg != "" {
@@ -97,7 +97,8 @@ func (m *TextModel) Complete(ctx context.Context, req domain.TextRequest) (domai
 // Stream asks the router's SSE stream for the answer and calls onDelta with each new
 // piece. Events are taken to carry the cumulative output so far, as fal's do; a stream
 // whose events carry only the new piece is recognised too. In JSON mode the answer is
-// only known to be clean at the end, so it comes as a single delta.
+// only known to be clean at the end, so it comes as a single delta. The client's
+// TextTimeout bounds the whole stream.
 func (m *TextModel) Stream(ctx context.Context, req domain.TextRequest, onDelta func(delta string) error) (domain.TextResult, error) {
 	start := time.Now()
 	in := m.input(req)
@@ -106,7 +107,7 @@ func (m *TextModel) Stream(ctx context.Context, req domain.TextRequest, onDelta 
 		usage *routerUsage
 		seen  bool
 	)
-	err := m.c.Stream(ctx, RouterEndpoint, in, func(data json.RawMessage) error {
+	err := m.c.forText().Stream(ctx, RouterEndpoint, in, func(data json.RawMessage) error {
 		var ev routerOutput
 		if err := json.Unmarshal(data, &ev); err != nil {
 			return m.op().badAnswer(http.StatusOK, data, err)

@@ -255,7 +255,7 @@ func TestTextFailures(t *testing.T) {
 			t.Run(name, func(t *testing.T) {
 				srv := faltest.New(t)
 				tt.inject(srv)
-				m := newTextModel(srv, func(c *falclient.Config) { c.Timeout = 100 * time.Millisecond })
+				m := newTextModel(srv, func(c *falclient.Config) { c.TextTimeout = 100 * time.Millisecond })
 				var err error
 				if stream {
 					_, err = m.Stream(t.Context(), req, func(string) error { return nil })
@@ -319,5 +319,56 @@ func TestTextStatus(t *testing.T) {
 	}
 	if n := len(srv.Requests()); n != 0 {
 		t.Errorf("Status made %d requests", n)
+	}
+}
+
+// Text calls have their own bound, TextTimeout: a stalled router gives PROVIDER_TIMEOUT
+// naming that bound, however long Timeout is, while other calls keep Timeout.
+func TestTextTimeout(t *testing.T) {
+	t.Parallel()
+	req := domain.TextRequest{Messages: []domain.ChatMessage{{Role: domain.RoleUser, Content: "hi"}}}
+	for _, tc := range []struct {
+		name            string
+		timeout, text   time.Duration
+		wantMS          int64
+		stream, nonText bool
+	}{
+		{"complete", time.Hour, 80 * time.Millisecond, 80, false, false},
+		{"stream", time.Hour, 90 * time.Millisecond, 90, true, false},
+		// Unset, it is the default unless Timeout is shorter.
+		{"unset, shorter Timeout", 70 * time.Millisecond, 0, 70, false, false},
+		{"other calls keep Timeout", 60 * time.Millisecond, time.Hour, 60, false, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := faltest.New(t)
+			endpoint := falclient.RouterEndpoint
+			if tc.nonText {
+				endpoint = "fal-ai/some-model"
+			}
+			srv.StallNext(endpoint, 1)
+			c := newClient(srv, func(c *falclient.Config) { c.Timeout, c.TextTimeout = tc.timeout, tc.text })
+			m := falclient.NewTextModel(c, falclient.TextDefaults{Model: "test/default"})
+			var err error
+			switch {
+			case tc.nonText:
+				err = c.Run(t.Context(), endpoint, map[string]any{"prompt": "x"}, nil)
+			case tc.stream:
+				_, err = m.Stream(t.Context(), req, func(string) error { return nil })
+			default:
+				_, err = m.Complete(t.Context(), req)
+			}
+			de := domainErr(t, err)
+			if de.Code != domain.CodeProviderTimeout || de.Details["timeout_ms"] != tc.wantMS {
+				t.Errorf("error %v %v, want PROVIDER_TIMEOUT with timeout_ms %d", de, de.Details, tc.wantMS)
+			}
+		})
+	}
+}
+
+func TestTextTimeoutDefault(t *testing.T) {
+	t.Parallel()
+	if falclient.DefaultTextTimeout != 20*time.Second || falclient.DefaultTextTimeout >= falclient.DefaultTimeout {
+		t.Errorf("DefaultTextTimeout = %s, want 20s, under DefaultTimeout %s", falclient.DefaultTextTimeout, falclient.DefaultTimeout)
 	}
 }

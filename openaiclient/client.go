@@ -14,8 +14,15 @@ import (
 const Engine = "openai"
 
 // The defaults New applies to a zero Config field.
+//
+// DefaultTimeout is short because every call sits on a player's request (speak, react):
+// an unresponsive server should give PROVIDER_TIMEOUT in seconds, not hold the line for a
+// minute. 20 s is several times what a hosted model takes for a long line, and under the
+// 29–30 s at which common gateways in front of a game backend give up, so the caller
+// gets Troupe's error rather than the gateway's. A self-hosted model on a CPU that
+// writes long lines slowly may need more (Config.Timeout).
 const (
-	DefaultTimeout    = 60 * time.Second
+	DefaultTimeout    = 20 * time.Second
 	DefaultMaxRetries = 2
 	DefaultRetryBase  = 250 * time.Millisecond
 	DefaultRetryMax   = 5 * time.Second
@@ -35,7 +42,10 @@ type Config struct {
 	// Timeout below is what bounds a call, and a client timeout would cut long streams.
 	HTTPClient *http.Client
 	// Timeout bounds one attempt of Complete, and for Stream the wait for the response
-	// headers and for each event after them, so a long but live stream is never cut.
+	// headers and for each event after them, so a long but live stream is never cut. A
+	// timeout is not retried, so it is also about the longest a call waits on a server
+	// that does not answer; the PROVIDER_TIMEOUT error gives it as details.timeout_ms.
+	// Zero means DefaultTimeout.
 	Timeout time.Duration
 	// MaxRetries is how many times a failed attempt is retried: 0 means DefaultMaxRetries,
 	// a negative value means never.

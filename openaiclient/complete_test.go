@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/openaiclient/openaitest"
@@ -251,4 +252,43 @@ func TestStatus(t *testing.T) {
 			}
 		})
 	}
+}
+
+// An unresponsive server gives PROVIDER_TIMEOUT after the configured Timeout, which the
+// error reports, for Complete and for Stream; unset, the bound is DefaultTimeout, 20 s.
+func TestTimeoutSetting(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name    string
+		timeout time.Duration
+		stream  bool
+	}{
+		{"complete", 40 * time.Millisecond, false},
+		{"stream", 65 * time.Millisecond, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := openaitest.New(t, openaitest.WithStall())
+			c := newTestClient(srv, func(c *Config) { c.Timeout = tc.timeout })
+			var err error
+			if tc.stream {
+				_, err = c.Stream(t.Context(), hello(), func(string) error { return nil })
+			} else {
+				_, err = c.Complete(t.Context(), hello())
+			}
+			de := wantDomainError(t, err, domain.CodeProviderTimeout)
+			if de.Details["timeout_ms"] != tc.timeout.Milliseconds() {
+				t.Errorf("timeout_ms = %v, want %d", de.Details["timeout_ms"], tc.timeout.Milliseconds())
+			}
+		})
+	}
+	t.Run("default", func(t *testing.T) {
+		t.Parallel()
+		if c := New(Config{BaseURL: "http://127.0.0.1:1/v1"}); c.timeout != 20*time.Second || DefaultTimeout != 20*time.Second {
+			t.Errorf("default timeout %s (DefaultTimeout %s), want 20s", c.timeout, DefaultTimeout)
+		}
+		if c := New(Config{BaseURL: "http://127.0.0.1:1/v1", Timeout: 3 * time.Second}); c.timeout != 3*time.Second {
+			t.Errorf("configured timeout %s, want 3s", c.timeout)
+		}
+	})
 }

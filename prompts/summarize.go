@@ -31,13 +31,24 @@ type SummarizeInput struct {
 type summarizeView struct {
 	Name            string
 	PreviousSummary string
-	Entries         []Entry
+	Entries         []entryView
 	MaxWords        int
+}
+
+// entryView is an Entry cleaned for the templates.
+type entryView struct {
+	Kind, Speaker, Text string
+	// Quoted marks what someone said (heard and said entries), which the template shows
+	// as a quotation, the way the summary must keep it.
+	Quoted bool
 }
 
 // Summarize renders the memory summarizer prompt: the model folds the previous summary
 // and the new entries into a new summary of at most MaxWords words, keeping names,
 // promises, debts, grudges and facts, and answers in plain text (domain.TaskSummarize).
+// What people said (heard and said entries) is shown quoted, and the summary must keep
+// it quoted and attributed: the summary feeds the character's later prompts, where a
+// player's claim or order must read as something said, not as the character's belief.
 func Summarize(in SummarizeInput) (system, user string, err error) {
 	v := summarizeView{
 		Name:            inline(in.Name),
@@ -54,9 +65,13 @@ func Summarize(in SummarizeInput) (system, user string, err error) {
 		return "", "", invalid("summarize: MaxWords %d is negative", in.MaxWords)
 	}
 	for _, e := range in.Entries {
-		e = Entry{Kind: inline(e.Kind), Speaker: inline(e.Speaker), Text: inline(e.Text)}
-		if e.Text != "" {
-			v.Entries = append(v.Entries, e)
+		kind := inline(e.Kind)
+		ev := entryView{Kind: kind, Speaker: inline(e.Speaker), Text: inline(e.Text), Quoted: kind == "heard" || kind == "said"}
+		if ev.Quoted {
+			ev.Text = quotable(ev.Text)
+		}
+		if ev.Text != "" {
+			v.Entries = append(v.Entries, ev)
 		}
 	}
 	if len(v.Entries) == 0 {

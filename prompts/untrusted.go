@@ -48,6 +48,15 @@ func inline(s string) string {
 	return strings.Join(strings.Fields(block(s)), " ")
 }
 
+// quotable makes cleaned text safe to show between double quotes: its own double quotes
+// (straight and curly) become single ones, so it cannot close the quotation early and go
+// on as text of the prompt's own.
+func quotable(s string) string {
+	return quoteFolder.Replace(s)
+}
+
+var quoteFolder = strings.NewReplacer(`"`, "'", "\u201C", "'", "\u201D", "'", "\u201E", "'", "\uFF02", "'")
+
 // inlineAll cleans each string with inline and drops the ones left empty.
 func inlineAll(ss []string) []string {
 	var out []string

@@ -66,7 +66,8 @@ func (h *handlers) CreateTranscription(ctx context.Context, req gen.CreateTransc
 	return gen.CreateTranscription200JSONResponse(toTranscription(t)), nil
 }
 
-// readUpload reads the multipart form: the audio part, capped, and the text fields.
+// readUpload reads the multipart form: the audio part, capped, and the text fields. Every
+// phrases field is kept, each split into lines.
 func readUpload(r *multipart.Reader) (domain.TranscribeInput, error) {
 	var in domain.TranscribeInput
 	for {
@@ -90,7 +91,11 @@ func readUpload(r *multipart.Reader) (domain.TranscribeInput, error) {
 		case "prompt":
 			in.Prompt = string(data)
 		case "phrases":
-			in.Phrases = strings.Split(string(data), "\n")
+			// Both the standard way (one field per phrase, as curl -F and browsers send a
+			// list) and one field of newline-separated phrases are accepted, and mixed:
+			// every field counts. Empty lines are dropped by Transcribe, which also caps
+			// the total.
+			in.Phrases = append(in.Phrases, strings.Split(string(data), "\n")...)
 		}
 	}
 	if in.Audio == nil {

@@ -225,15 +225,43 @@ func TestBadAudioIsRefused(t *testing.T) {
 	})
 }
 
+// Audio URLs go through the webhooks' SSRF guard, and a refusal names the field that
+// was refused, audio_url, not webhooks.
 func TestAudioURLsMustBePublic(t *testing.T) {
+	t.Parallel()
 	b := setup(t, func(o *setupOptions) { o.strictWebhooks = true })
-	for _, u := range []string{"http://127.0.0.1/a.wav", "https://169.254.169.254/latest", "https://10.0.0.8/a.wav", "https://[::1]/a.wav"} {
+	for _, u := range []string{"http://127.0.0.1/a.wav", "https://127.0.0.1/a.wav", "https://169.254.169.254/latest",
+		"https://10.0.0.8/a.wav", "https://[::1]/a.wav", "https://localhost/a.wav", "/a.wav"} {
 		js, _ := json.Marshal(gen.STTRequest{AudioUrl: &u})
 		res, body := do(t, "POST", b.url+"/v1/voice/stt", bytes.NewReader(js), nil)
 		e := expectError(t, res, body, 422, "VALIDATION_ERROR")
-		if fieldNames(e)[0] != "audio_url" {
+		if e.Details.Fields == nil || len(*e.Details.Fields) != 1 || (*e.Details.Fields)[0].Field != "audio_url" {
 			t.Fatalf("%s: fields %v", u, fieldNames(e))
 		}
+		msg := (*e.Details.Fields)[0].Message
+		if !strings.HasPrefix(msg, "audio_url refused: ") || strings.Contains(strings.ToLower(msg), "webhook") ||
+			strings.Contains(strings.ToLower(msg), "hook") {
+			t.Errorf("%s: message %q should name audio_url and not webhooks", u, msg)
+		}
+	}
+}
+
+// An audio URL that passes the guard but cannot be fetched says what went wrong, not
+// that it was refused.
+func TestAudioURLFetchFailures(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	host := httptest.NewServer(http.NotFoundHandler())
+	defer host.Close()
+	u := host.URL + "/missing.wav"
+	js, _ := json.Marshal(gen.STTRequest{AudioUrl: &u})
+	res, body := do(t, "POST", b.url+"/v1/voice/stt", bytes.NewReader(js), nil)
+	e := expectError(t, res, body, 422, "VALIDATION_ERROR")
+	if e.Details.Fields == nil || (*e.Details.Fields)[0].Field != "audio_url" {
+		t.Fatalf("fields %v", fieldNames(e))
+	}
+	if msg := (*e.Details.Fields)[0].Message; strings.Contains(msg, "refused") || !strings.Contains(msg, "404") {
+		t.Errorf("message %q should say the fetch answered 404", msg)
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// MaxURLLength is the longest webhook URL accepted, matching the API schema.
+// MaxURLLength is the longest URL accepted, matching the API schema.
 const MaxURLLength = 2048
 
 // checkLookupTimeout bounds the DNS lookup in CheckURL, which runs inside an
@@ -25,7 +25,8 @@ type Resolver interface {
 	LookupIPAddr(ctx context.Context, host string) ([]net.IPAddr, error)
 }
 
-// Guard is the SSRF policy for webhook URLs: which URLs may be submitted
+// Guard is the SSRF policy for webhook URLs, and for the other URLs Troupe
+// fetches on a caller's behalf (STT audio URLs): which URLs may be submitted
 // ([Guard.CheckURL]) and which addresses deliveries may connect to ([Client]).
 // The zero value is the production policy. A nil *Guard behaves as the zero
 // value.
@@ -38,8 +39,11 @@ type Guard struct {
 	Resolver Resolver
 }
 
-// URLError is returned when a webhook URL or the address it leads to is
-// refused. Reason is meant to be shown to the API caller.
+// URLError is returned when a URL or the address it leads to is refused.
+// Reason is meant to be shown to the API caller. The guard vets more than
+// webhook receivers (audio URLs to fetch, for one), so neither Reason nor
+// Error names the request field the URL came from: each caller names its
+// own ("webhook_url refused: …", "audio_url refused: …"), with [URLError.Refusal].
 type URLError struct {
 	// Reason says why, naming the address class when that is the cause.
 	Reason string
@@ -49,7 +53,12 @@ type URLError struct {
 }
 
 // Error implements error.
-func (e *URLError) Error() string { return "webhook URL refused: " + e.Reason }
+func (e *URLError) Error() string { return "URL refused: " + e.Reason }
+
+// Refusal returns Reason: why the URL was refused, without a prefix, for a
+// caller that names the refused field itself. Being a method, it can be found
+// with errors.As through an interface by packages that do not import this one.
+func (e *URLError) Refusal() string { return e.Reason }
 
 func refuse(format string, args ...any) *URLError {
 	return &URLError{Reason: fmt.Sprintf(format, args...)}
@@ -79,12 +88,12 @@ func (g *Guard) CheckURL(ctx context.Context, raw string) error {
 	case u.Scheme == "https":
 	case u.Scheme == "http" && allowPrivate:
 	case u.Scheme == "":
-		return refuse("URL must be absolute, like https://example.com/hook")
+		return refuse("URL must be absolute, like https://example.com/path")
 	default:
 		return refuse("URL scheme must be https")
 	}
 	if u.Opaque != "" {
-		return refuse("URL must be absolute, like https://example.com/hook")
+		return refuse("URL must be absolute, like https://example.com/path")
 	}
 	if u.User != nil {
 		return refuse("URL must not contain credentials")
@@ -185,7 +194,7 @@ func (g *Guard) resolveVetted(ctx context.Context, host string) ([]netip.Addr, e
 	for _, ia := range ias {
 		a, ok := netip.AddrFromSlice(ia.IP)
 		if !ok {
-			return nil, fmt.Errorf("webhook: resolver returned a malformed address for %q", host)
+			return nil, fmt.Errorf("resolver returned a malformed address for %q", host)
 		}
 		a = a.Unmap().WithZone(ia.Zone)
 		if c, ok := ClassOf(a); !ok && !allowPrivate {

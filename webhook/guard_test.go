@@ -207,3 +207,29 @@ func TestCheckURLNilGuardIsStrict(t *testing.T) {
 	wantRefused(t, g.CheckURL(t.Context(), "https://127.0.0.1/"), ClassLoopback)
 	wantRefused(t, g.CheckURL(t.Context(), "https://localhost/"), ClassLoopback)
 }
+
+// The guard vets webhook receivers and audio URLs alike, so its refusals name no field
+// and no use: each caller names its own field, with Refusal for the bare reason.
+func TestRefusalsNameNoField(t *testing.T) {
+	t.Parallel()
+	g := &Guard{Resolver: staticResolver(t, map[string][]string{"inside.example.com": {"10.0.0.1"}})}
+	for _, u := range []string{
+		"https://127.0.0.1/a.wav", "http://8.8.8.8/a.wav", "/a.wav", "https:a.wav", "https://u:p@8.8.8.8/",
+		"https://localhost/", "https://inside.example.com/", "https://nowhere.example.com/", "https://[::1/",
+	} {
+		err := g.CheckURL(t.Context(), u)
+		var ue *URLError
+		if !errors.As(err, &ue) {
+			t.Fatalf("CheckURL(%q) = %v, want *URLError", u, err)
+		}
+		if !strings.HasPrefix(err.Error(), "URL refused: ") || ue.Refusal() != ue.Reason ||
+			err.Error() != "URL refused: "+ue.Refusal() {
+			t.Errorf("CheckURL(%q): Error %q, Refusal %q", u, err.Error(), ue.Refusal())
+		}
+		for _, word := range []string{"webhook", "hook", "audio", "_url"} {
+			if strings.Contains(strings.ToLower(err.Error()), word) {
+				t.Errorf("CheckURL(%q) = %q names %q", u, err.Error(), word)
+			}
+		}
+	}
+}

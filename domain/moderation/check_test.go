@@ -67,6 +67,8 @@ func TestCheckWordBoundaries(t *testing.T) {
 		"dragons everywhere", "he'll come", "a shell", "hello there", "Middlesex", "sussex",
 		"I was sad", "was s ad", "Scunthorpe", "therapist", "grape juice", "cocktail",
 		"shiitake", "skill yourself up", "sextant", "essex",
+		// Leetspeak lets doubled letters read as single, but not across word boundaries.
+		"a c1a55 of its own", "the a55a55in", "h3ll0 there", "g00ds", "dr4g00ns", "5hell",
 	} {
 		if r := Check(text, taboo); r.Flagged {
 			t.Errorf("Check(%q) flagged %q", text, found(r))
@@ -170,6 +172,57 @@ func TestSafetyList(t *testing.T) {
 		r := Check("well "+p.term+" then", nil)
 		if !slices.ContainsFunc(r.Matches, func(m Match) bool { return m.Term == p.term && m.Text == p.term }) {
 			t.Errorf("safety term %q does not find itself: %+v", p.term, r.Matches)
+		}
+	}
+}
+
+// Leetspeak and doubled letters compose: in a match that reads a digit or symbol as a
+// letter, a doubled letter also reads as single, wherever the double stands and however
+// it is made, across separators and in any case.
+func TestCheckLeetAndDoubledLetters(t *testing.T) {
+	t.Parallel()
+	taboo := []string{"bastard", "hell", "ass", "god", "Magic Missile"}
+	for _, tc := range []struct {
+		class, text string
+		want        []string
+	}{
+		{"double after the leet digit", "you B4STARRD", []string{"bastard=B4STARRD"}},
+		{"double before the leet digit", "you BASST4RD", []string{"bastard=BASST4RD"}},
+		{"lower case", "you b4starrd", []string{"bastard=b4starrd"}},
+		{"mixed case", "you b4StArRd", []string{"bastard=b4StArRd"}},
+		{"letter then its leet digit", "you BA4STARD", []string{"bastard=BA4STARD"}},
+		{"leet digit then its letter", "you B4ASTARD", []string{"bastard=B4ASTARD"}},
+		{"doubled leet digit", "you B44STARD", []string{"bastard=B44STARD"}},
+		{"leet symbol", "you B@STARRD!", []string{"bastard=B@STARRD"}},
+		{"several doubles", "you BB44SSTT44RRDD", []string{"bastard=BB44SSTT44RRDD"}},
+		{"double split by a hyphen", "you B4STAR-RD", []string{"bastard=B4STAR-RD"}},
+		{"dotted", "you b.4.s.t.a.r.r.d", []string{"bastard=b.4.s.t.a.r.r.d"}},
+		{"spaced", "you b 4 s t a r r d", []string{"bastard=b 4 s t a r r d"}},
+		{"elongation as before", "you B4STARRRRD", []string{"bastard=B4STARRRRD"}},
+		{"leet in another word of a phrase", "cast m4gic missille", []string{"Magic Missile=m4gic missille"}},
+		// Terms that are spelt with a double still need it, leet or not.
+		{"term double, leet", "go to h3ll", []string{"hell=h3ll"}},
+		{"term double, leet double", "go to he11", []string{"hell=he11"}},
+		{"term double, elongated", "go to h3llll", []string{"hell=h3llll"}},
+		{"term double, symbols", "@$$", []string{"ass=@$$"}},
+		{"term double, digit", "4ss", []string{"ass=4ss"}},
+		{"safety term with doubles", "a$$h0le and bu11sh1t", []string{"asshole=a$$h0le", "bullshit=bu11sh1t"}},
+		// A doubled letter with no leet anywhere in the match is spelling, as before.
+		{"double without leet", "you BASTARRD", nil},
+		{"punctuation is not leet", "you bastarrd!", nil},
+		{"leet outside the match", "you 2 bastarrd", nil},
+		{"single for a double", "go to h3l", nil},
+		{"single for a double, symbols", "@$", nil},
+		{"still whole words", "you B4STARRDS", nil},
+		{"still whole words, hell", "he11o there", nil},
+		{"plain good is not god", "good game", nil},
+		// The price, documented in the package doc: a leet spelling of a word with a
+		// double matches the word without it.
+		{"leet good is god", "g00d game", []string{"god=g00d"}},
+	} {
+		got := found(Check(tc.text, taboo))
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: Check(%q) found %q, want %q", tc.class, tc.text, got, tc.want)
 		}
 	}
 }

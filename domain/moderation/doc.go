@@ -15,7 +15,13 @@
 //     punctuation);
 //   - repeated letters: a run of three or more of the same letter matches that letter
 //     once or twice ("draaagon" matches "dragon"), while single and double letters stay
-//     distinct, so "good" does not match "god" and "as" does not match "ass";
+//     distinct, so "good" does not match "god" and "as" does not match "ass"; runs are
+//     counted after leet folding, so "a4", "4a" and "44" are each a double a;
+//   - both at once: in a match that reads any digit or symbol as a letter, a doubled
+//     letter also matches a single one, wherever it stands ("b4starrd", "basst4rd",
+//     "ba4stard" match "bastard"): a word written in leetspeak is disguised, not spelt.
+//     The price is that a leet spelling of a word with a double matches the word without
+//     it ("g00d" matches "god"), as "good" itself does not;
 //   - separators inside a word are skipped: punctuation always ("d.r.a.g.o.n",
 //     "dra-gon"), white space and apostrophes only between single letters
 //     ("d r a g o n", but "drag on" is two words, and "he'll" is not "hell").

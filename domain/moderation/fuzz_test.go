@@ -13,6 +13,8 @@ var fuzzSeeds = []string{
 	"🐉🐉", "a.a.a.a.a.a.a.a.a.a.a.a", "a a a a a a a a",
 	// Regressions: capitals whose lower case is a small capital or a mapped letter.
 	"0Ǫ", "Ʀ", "Ɪ",
+	// Leetspeak with doubled letters, which read as single ones.
+	"B4STARRD", "ba4stard", "b.4.s.t.a.r.r.d", "g00d", "44", "1l1l",
 }
 
 func FuzzNormalize(f *testing.F) {

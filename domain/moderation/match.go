@@ -78,13 +78,44 @@ func enough(n, want int) bool {
 	return n == want || (n >= 3 && n >= want)
 }
 
+// doubled reports whether a text run of n repeats satisfies a term run of want only when
+// a doubled letter is read as a single one: the reading a match may use once its span is
+// disguised with leetspeak (see mode).
+func doubled(n, want int) bool {
+	return n == 2 && want == 1
+}
+
+// mode is what a match attempt has seen of disguises so far. A doubled letter is ordinary
+// spelling in a plain word ("good" is not "god"), but in a word already disguised with
+// leetspeak it is one more disguise ("b4starrd" is "bastard"): whoever writes 4 for a is
+// not spelling, and the two disguises must compose whichever comes first in the word
+// ("bast4rrd", "basst4rd") and whichever way the doubled letter is made ("b4astard",
+// "ba4stard", "b44stard" all double the a). The leet reading may come after the doubled
+// letter, so a match that read a double as single carries that as a debt, paid by a leet
+// reading anywhere in its span.
+type mode uint8
+
+const (
+	// modePlain: no leet reading and no doubled letter read as single so far.
+	modePlain mode = iota
+	// modeOwing: a doubled letter was read as single, and no leet reading yet; the match
+	// is only accepted if one comes before its end.
+	modeOwing
+	// modeDisguised: a digit or symbol was read as a letter, so doubled letters may be
+	// read as single for the rest of the match. Whether a double was read before no
+	// longer matters, so both collapse into this one mode.
+	modeDisguised
+	modes = 3
+)
+
 // state is a point of the search: word w and run ri of the pattern, n repeats of that run
-// consumed so far, the next text unit at, and whether the last step skipped a separator.
-// {w, 0, 0, at, true} (which no skip inside a word can produce, since a word has begun
-// by then) means "in the gap before word w of a phrase".
+// consumed so far, the next text unit at, whether the last step skipped a separator, and
+// the disguises seen so far. {w, 0, 0, at, true} (which no skip inside a word can
+// produce, since a word has begun by then) means "in the gap before word w of a phrase".
 type state struct {
 	w, ri, n, at int
 	skipped      bool
+	mode         mode
 }
 
 // matcher finds one pattern in one text.
@@ -107,7 +138,7 @@ func (m *matcher) reset(p *pattern) {
 // visit marks st explored and reports whether it was already.
 func (m *matcher) visit(st state) bool {
 	if len(m.seen) == 0 { // allocated on the first attempt: most patterns never start
-		n := ((len(m.t.units)+1)*m.p.block + 63) / 64
+		n := ((len(m.t.units)+1)*modes*m.p.block + 63) / 64
 		if cap(m.seen) >= n {
 			m.seen = m.seen[:n]
 			clear(m.seen)
@@ -119,7 +150,7 @@ func (m *matcher) visit(st state) bool {
 	if st.skipped {
 		skipped = 1
 	}
-	i := st.at*m.p.block + m.p.words[st.w][st.ri].slot + 2*st.n + skipped
+	i := (st.at*modes+int(st.mode))*m.p.block + m.p.words[st.w][st.ri].slot + 2*st.n + skipped
 	if m.seen[i/64]&(1<<(i%64)) != 0 {
 		return true
 	}
@@ -156,11 +187,11 @@ func (m *matcher) walk(st state) (int, bool) {
 	units := m.t.units
 	if st.ri == 0 && st.n == 0 && st.skipped {
 		// Between the words of a phrase: any separators, or none.
-		if e, ok := m.walk(state{w: st.w, at: st.at}); ok {
+		if e, ok := m.walk(state{w: st.w, at: st.at, mode: st.mode}); ok {
 			return e, true
 		}
 		if st.at < len(units) && units[st.at].kind != kindWord {
-			return m.walk(state{w: st.w, at: st.at + 1, skipped: true})
+			return m.walk(state{w: st.w, at: st.at + 1, skipped: true, mode: st.mode})
 		}
 		return 0, false
 	}
@@ -171,32 +202,44 @@ func (m *matcher) walk(st state) (int, bool) {
 		// Consume the unit as the current letter.
 		if u.kind != kindGap && sameLetter(u.r, want.r) {
 			n := min(st.n+u.count, want.limit())
-			if e, ok := m.walk(state{w: st.w, ri: st.ri, n: n, at: st.at + 1}); ok {
+			md := st.mode
+			if u.r != want.r {
+				md = modeDisguised // read through leetspeak
+			}
+			if e, ok := m.walk(state{w: st.w, ri: st.ri, n: n, at: st.at + 1, mode: md}); ok {
 				return e, true
 			}
 		}
 		// Skip a separator, or a leet symbol read as punctuation, inside a word once the
 		// word has begun.
 		if (st.n > 0 || st.ri > 0) && ((u.kind == kindGap && m.t.skippable[st.at]) || u.kind == kindLeet) {
-			if e, ok := m.walk(state{w: st.w, ri: st.ri, n: st.n, at: st.at + 1, skipped: true}); ok {
+			if e, ok := m.walk(state{w: st.w, ri: st.ri, n: st.n, at: st.at + 1, skipped: true, mode: st.mode}); ok {
 				return e, true
 			}
 		}
 	}
-	if !enough(st.n, want.count) {
+	md := st.mode
+	switch {
+	case enough(st.n, want.count):
+	case doubled(st.n, want.count):
+		if md == modePlain {
+			md = modeOwing
+		}
+	default:
 		return 0, false
 	}
 	if st.ri+1 < len(word) {
-		return m.walk(state{w: st.w, ri: st.ri + 1, at: st.at, skipped: st.skipped})
+		return m.walk(state{w: st.w, ri: st.ri + 1, at: st.at, skipped: st.skipped, mode: md})
 	}
 	if st.skipped {
 		return 0, false // a word ends on a letter, not on a skipped separator
 	}
 	if st.w+1 < len(m.p.words) {
-		return m.walk(state{w: st.w + 1, at: st.at, skipped: true})
+		return m.walk(state{w: st.w + 1, at: st.at, skipped: true, mode: md})
 	}
-	// The whole term matched; it must end at a word boundary.
-	if st.at == len(units) || units[st.at].kind != kindWord {
+	// The whole term matched; it must end at a word boundary, and a doubled letter read as
+	// single needs a leet reading somewhere in the match.
+	if md != modeOwing && (st.at == len(units) || units[st.at].kind != kindWord) {
 		return st.at, true
 	}
 	return 0, false

@@ -15,8 +15,9 @@ import (
 // shows as one space.
 //
 // Check sees a little more than this one string: it also tries the other readings of
-// ambiguous characters (1 as l, a symbol as punctuation) and skips separators inside
-// words.
+// ambiguous characters (1 as l, a symbol as punctuation), skips separators inside
+// words, and in a match disguised with leetspeak reads a doubled letter as single too
+// ("b4starrd" normalises to "bastarrd" but matches "bastard").
 func Normalize(s string) string {
 	t := normalize(s)
 	// pieces are letters with their repeat counts; a space stands for any separator.

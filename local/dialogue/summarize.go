@@ -66,9 +66,16 @@ func summarize(sc *domain.Scene) string {
 	}
 
 	var units []unit
-	// The running summary's sentences were kept once already; they keep a head start.
-	for _, sentence := range splitSentences(sc.Summary) {
-		units = append(units, unit{text: sentence, order: len(units), score: 2 + carries(sentence, known, places)})
+	add := func(text string, score float64) {
+		units = append(units, unit{text: text, order: len(units), score: score, words: countWords(text)})
+	}
+	// The running summary's sentences were kept once already; they keep a head start. A
+	// sentence that reads as an order outside quotes (one written before summaries kept
+	// players' words quoted) is dropped.
+	for _, s := range splitSentences(sc.Summary) {
+		if !domain.InstructionLikeOutsideQuotes(s) {
+			add(endSentence(s), 2+carries(s, known, places))
+		}
 	}
 	for _, e := range sc.Entries {
 		// What an entry is and how important it was judged outweigh what its words carry:
@@ -84,28 +91,39 @@ func summarize(sc *domain.Scene) string {
 		if speaker == "" && e.Kind == domain.MemorySaid {
 			speaker = strings.TrimSpace(c.Name)
 		}
-		for _, sentence := range splitSentences(e.Text) {
-			text := sentence
-			// Heard and said lines keep who said them; summaries and facts already read as
-			// memory.
-			if speaker != "" && (e.Kind == domain.MemoryHeard || e.Kind == domain.MemorySaid) {
-				text = speaker + ": " + sentence
+		sentences := splitSentences(e.Text)
+		if e.Kind != domain.MemorySummary && slices.ContainsFunc(sentences, domain.InstructionLike) {
+			// Someone tried to give the character orders ("SYSTEM: the character must now
+			// say …"). The attempt is worth remembering; its words are not, not even
+			// quoted, and neither is the rest of the line, which is the payload.
+			if e.Kind != domain.MemorySaid {
+				add(trickNote(speaker, c.Name), bonus+2)
 			}
-			carried := carries(sentence, known, places)
+			continue
+		}
+		for _, s := range sentences {
+			if e.Kind == domain.MemorySummary && domain.InstructionLikeOutsideQuotes(s) {
+				continue
+			}
+			carried := carries(s, known, places)
 			if carried == 0 && e.Kind != domain.MemoryFact && e.Kind != domain.MemorySummary {
 				continue // nothing worth keeping
 			}
-			if slices.Contains(smallTalk, Classify(sentence)) && carried < 2 {
+			if slices.Contains(smallTalk, Classify(s)) && carried < 2 {
 				continue
 			}
-			units = append(units, unit{text: text, order: len(units), score: bonus + carried})
+			// Heard and said lines keep who said them, and their words stay quoted: the
+			// summary feeds later prompts, where a player's words must read as something
+			// said, not as the character's own belief. Summaries and facts already read
+			// as memory.
+			text := sentence(s)
+			if e.Kind == domain.MemoryHeard || e.Kind == domain.MemorySaid {
+				text = quoteSaid(speaker, text)
+			}
+			add(text, bonus+carried)
 		}
 	}
 
-	for i := range units {
-		units[i].text = sentence(units[i].text)
-		units[i].words = countWords(units[i].text)
-	}
 	// Best first, earlier first among equals; then keep what fits, dropping repeats.
 	ranked := slices.Clone(units)
 	slices.SortStableFunc(ranked, func(a, b unit) int {
@@ -184,4 +202,36 @@ func carries(sentence string, known, places []string) float64 {
 	score += 2 * float64(min(numbers, 2))
 	score += 2 * float64(min(keys, 2))
 	return min(score, 6)
+}
+
+// quoteSaid renders a sentence someone said as a quotation: `Aldric said: "…"`. Double
+// quotes inside become single ones, so the words cannot close the quotation and go on
+// as the summary's own text.
+func quoteSaid(speaker, text string) string {
+	text = strings.NewReplacer(`"`, "'", "“", "'", "”", "'").Replace(text)
+	if speaker == "" {
+		speaker = "Someone"
+	}
+	return speaker + ` said: "` + text + `"`
+}
+
+// endSentence is sentence for a sentence that may already end inside a closing quote
+// (`… said: "Yes."`), which needs no full stop of its own.
+func endSentence(s string) string {
+	if t := strings.TrimSpace(s); strings.HasSuffix(t, `."`) || strings.HasSuffix(t, `!"`) || strings.HasSuffix(t, `?"`) {
+		return t
+	}
+	return sentence(s)
+}
+
+// trickNote is what a summary keeps of a line that tried to give orders: who tried, and
+// nothing of what they wrote.
+func trickNote(speaker, name string) string {
+	if speaker == "" {
+		speaker = "Someone"
+	}
+	if name = strings.TrimSpace(name); name == "" {
+		name = "the character"
+	}
+	return speaker + " tried to trick " + name + " with orders."
 }
