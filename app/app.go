@@ -82,7 +82,7 @@ func New(ctx context.Context, cfg Config, o Overrides) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db, DemoKeys: demo, Logger: log}
 	if err := a.build(ctx, keys, o); err != nil {
-		db.Close()
+		a.Close()
 		return nil, err
 	}
 	return a, nil
@@ -142,7 +142,7 @@ func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) er
 		Runner: newRunnerID(), MaxAttempts: cfg.JobMaxAttempts, AttemptTimeout: cfg.JobTimeout,
 		RetryBase: cfg.JobRetryBase, HeartbeatEvery: cfg.HeartbeatEvery, StaleAfter: cfg.ReplicaStaleAfter,
 	}.WithDefaults()
-	if a.Queue, err = jobs.NewQueue(ctx, db, settings.MaxAttempts); err != nil {
+	if a.Queue, err = jobs.NewQueue(ctx, db, settings.MaxAttempts, cfg.DatabaseURL); err != nil {
 		return err
 	}
 	a.Runner = &domain.JobRunner{Store: db, Queue: a.Queue, Images: images, Speech: synth, Media: mediaStore, Settings: settings}
@@ -152,9 +152,8 @@ func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) er
 	}
 	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
 	hooks := &domain.WebhookService{Store: db, Webhooks: webhooks, Secrets: db, Payload: server.JobPayload(a.Signer)}
-	a.Workers, err = jobs.NewWorkers(ctx, db, a.Runner, hooks, cleanup, jobs.WorkerOptions{
-		Workers: cfg.JobWorkers, CleanupEvery: cfg.CleanupEvery, WebhookBackoff: o.WebhookBackoff,
-		Logger: a.Logger, PostgresURL: cfg.DatabaseURL,
+	a.Workers, err = jobs.NewWorkers(a.Queue, a.Runner, hooks, cleanup, jobs.WorkerOptions{
+		Workers: cfg.JobWorkers, CleanupEvery: cfg.CleanupEvery, WebhookBackoff: o.WebhookBackoff, Logger: a.Logger,
 	})
 	if err != nil {
 		return err
@@ -199,8 +198,13 @@ func (a *App) Start(ctx context.Context) error {
 // later); the HTTP server is the caller's to shut down first.
 func (a *App) Stop(ctx context.Context) error { return a.Workers.Stop(ctx) }
 
-// Close closes the store.
-func (a *App) Close() error { return a.DB.Close() }
+// Close releases the queue's connections and closes the store, after Stop.
+func (a *App) Close() error {
+	if a.Queue != nil {
+		a.Queue.Close()
+	}
+	return a.DB.Close()
+}
 
 // newRunnerID names this process in job claims and heartbeats: unique per start, so a
 // restarted replica never mistakes its dead predecessor's claims for its own.

@@ -43,6 +43,10 @@ type Config struct {
 	LLMBaseURL  string `env:"LLM_BASE_URL"`
 	LLMAPIKey   string `env:"LLM_API_KEY,unset"`
 	LLMModel    string `env:"LLM_MODEL"`
+	// TextTimeout bounds one call of the text engine (a line, a reaction, a character's
+	// generation), retries included: a hung provider answers PROVIDER_TIMEOUT after this,
+	// not after a minute. A self-hosted model on a CPU writing long lines may need more.
+	TextTimeout time.Duration `env:"TEXT_TIMEOUT" envDefault:"20s"`
 
 	// ImageEngine picks the image engine: local or fal. Empty chooses fal when FAL_KEY is
 	// set, else local.
@@ -151,6 +155,9 @@ func (c Config) Check() error {
 	if c.HeartbeatEvery <= 0 || c.ReplicaStaleAfter < 2*c.HeartbeatEvery {
 		errs = append(errs, fmt.Errorf("REPLICA_STALE_AFTER (%s) must be at least twice HEARTBEAT_EVERY (%s), or a busy replica is taken for dead",
 			c.ReplicaStaleAfter, c.HeartbeatEvery))
+	}
+	if c.TextTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("TEXT_TIMEOUT must be at least 1s, got %s", c.TextTimeout))
 	}
 	if c.JobWorkers < 1 {
 		errs = append(errs, fmt.Errorf("JOB_WORKERS must be at least 1, got %d", c.JobWorkers))

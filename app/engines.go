@@ -45,7 +45,9 @@ func textModel(cfg Config) (domain.TextModel, domain.TextModels, error) {
 			// One server, one model: the plan's per-task model names are fal/OpenRouter ids.
 			models.Generation, models.Dialogue, models.Validation = cfg.LLMModel, cfg.LLMModel, cfg.LLMModel
 		}
-		return openaiclient.New(openaiclient.Config{BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel}), models, nil
+		return openaiclient.New(openaiclient.Config{
+			BaseURL: cfg.LLMBaseURL, APIKey: cfg.LLMAPIKey, Model: cfg.LLMModel, Timeout: cfg.TextTimeout,
+		}), models, nil
 	default:
 		e, err := dialogue.New()
 		return e, models, err
@@ -58,7 +60,7 @@ func textModel(cfg Config) (domain.TextModel, domain.TextModels, error) {
 func (cfg Config) falClient() *falclient.Client {
 	return falclient.New(falclient.Config{
 		Key: cfg.FalKey, RunURL: cfg.FalRunURL, QueueURL: cfg.FalQueueURL,
-		QueueTimeout: cfg.FalQueueTimeout(),
+		QueueTimeout: cfg.FalQueueTimeout(), TextTimeout: cfg.TextTimeout,
 	})
 }
 

@@ -24,6 +24,9 @@ import (
 type Queue struct {
 	db     *store.DB
 	client *river.Client[*sql.Tx]
+	// listener, on PostgreSQL, is the pgx pool River LISTENs (and this client NOTIFYs)
+	// on, so an idle replica starts new work at once instead of at its next poll.
+	listener *pgxpool.Pool
 	// maxAttempts is how many attempts River gives a media job.
 	maxAttempts int
 }
@@ -31,9 +34,29 @@ type Queue struct {
 var _ domain.JobQueue = (*Queue)(nil)
 
 // NewQueue migrates River's tables and returns the queue. maxAttempts is River's cap on a
-// media job's attempts (the domain's RunSettings.MaxAttempts).
-func NewQueue(ctx context.Context, db *store.DB, maxAttempts int) (*Queue, error) {
-	driver := driverFor(db, nil)
+// media job's attempts (the domain's RunSettings.MaxAttempts). On PostgreSQL, postgresURL
+// opens a small pgx pool for LISTEN/NOTIFY; empty means workers poll. Close releases it.
+func NewQueue(ctx context.Context, db *store.DB, maxAttempts int, postgresURL string) (*Queue, error) {
+	var listener *pgxpool.Pool
+	if db.Dialect() == store.Postgres && postgresURL != "" {
+		cfg, err := pgxpool.ParseConfig(postgresURL)
+		if err != nil {
+			return nil, fmt.Errorf("jobs: listener: %w", err)
+		}
+		cfg.MaxConns = 2
+		if listener, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+			return nil, fmt.Errorf("jobs: listener: %w", err)
+		}
+	}
+	q, err := newQueue(ctx, db, maxAttempts, listener)
+	if err != nil && listener != nil {
+		listener.Close()
+	}
+	return q, err
+}
+
+func newQueue(ctx context.Context, db *store.DB, maxAttempts int, listener *pgxpool.Pool) (*Queue, error) {
+	driver := driverFor(db, listener)
 	migrator, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -46,7 +69,14 @@ func NewQueue(ctx context.Context, db *store.DB, maxAttempts int) (*Queue, error
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Queue{db: db, client: client, maxAttempts: max(maxAttempts, 1)}, nil
+	return &Queue{db: db, client: client, listener: listener, maxAttempts: max(maxAttempts, 1)}, nil
+}
+
+// Close releases the listener pool, after the workers stopped.
+func (q *Queue) Close() {
+	if q.listener != nil {
+		q.listener.Close()
+	}
 }
 
 // driverFor is River's driver on the store's writer: SQLite's, or PostgreSQL's through

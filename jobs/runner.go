@@ -7,11 +7,9 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/riverqueue/river"
 
 	"github.com/troupe-ai/troupe/domain"
-	"github.com/troupe-ai/troupe/store"
 	"github.com/troupe-ai/troupe/webhook"
 )
 
@@ -26,35 +24,21 @@ type WorkerOptions struct {
 	// Webhooks schedule.
 	WebhookBackoff func(attempt int) time.Duration
 	Logger         *slog.Logger
-	// PostgresURL, on PostgreSQL, opens a small pgx pool that LISTENs for new jobs, so an
-	// idle replica starts a job at once instead of at its next poll.
-	PostgresURL string
 }
 
 // Workers runs this replica's share of the jobs: River's workers calling the domain, and
 // the heartbeat that hands back the jobs of replicas that died.
 type Workers struct {
 	client   *river.Client[*sql.Tx]
-	listener *pgxpool.Pool
 	runner   *domain.JobRunner
 	logger   *slog.Logger
 	stop     context.CancelFunc
 	beating  chan struct{}
 }
 
-// NewWorkers builds the workers; nothing runs before Start.
-func NewWorkers(ctx context.Context, db *store.DB, runner *domain.JobRunner, hooks *domain.WebhookService, cleanup *domain.CleanupService, opt WorkerOptions) (*Workers, error) {
-	var listener *pgxpool.Pool
-	if db.Dialect() == store.Postgres && opt.PostgresURL != "" {
-		cfg, err := pgxpool.ParseConfig(opt.PostgresURL)
-		if err != nil {
-			return nil, fmt.Errorf("jobs: listener: %w", err)
-		}
-		cfg.MaxConns = 2
-		if listener, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
-			return nil, fmt.Errorf("jobs: listener: %w", err)
-		}
-	}
+// NewWorkers builds the workers on the queue's database (and its listener); nothing runs
+// before Start.
+func NewWorkers(q *Queue, runner *domain.JobRunner, hooks *domain.WebhookService, cleanup *domain.CleanupService, opt WorkerOptions) (*Workers, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = 4
 	}
@@ -73,7 +57,7 @@ func NewWorkers(ctx context.Context, db *store.DB, runner *domain.JobRunner, hoo
 	river.AddWorker(workers, &mediaWorker[SpeechArgs]{run: runner.RunSpeech, settings: set})
 	river.AddWorker(workers, &webhookWorker{svc: hooks, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &cleanupWorker{svc: cleanup})
-	client, err := river.NewClient(driverFor(db, listener), &river.Config{
+	client, err := river.NewClient(driverFor(q.db, q.listener), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
 		Workers: workers,
 		Logger:  opt.Logger,
@@ -93,12 +77,9 @@ func NewWorkers(ctx context.Context, db *store.DB, runner *domain.JobRunner, hoo
 		RescueStuckJobsAfter: set.AttemptTimeout + time.Minute,
 	})
 	if err != nil {
-		if listener != nil {
-			listener.Close()
-		}
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Workers{client: client, listener: listener, runner: runner, logger: opt.Logger}, nil
+	return &Workers{client: client, runner: runner, logger: opt.Logger}, nil
 }
 
 // Start beats once (so a restarted replica takes back its own dead predecessor's jobs at
@@ -146,9 +127,6 @@ func (w *Workers) Stop(ctx context.Context) error {
 		if w.stop != nil {
 			w.stop()
 			<-w.beating
-		}
-		if w.listener != nil {
-			w.listener.Close()
 		}
 	}()
 	if err := w.client.Stop(ctx); err != nil {
