@@ -65,7 +65,7 @@ func (s *JobService) checkWebhook(ctx context.Context, url string) error {
 		return nil
 	}
 	if err := s.Webhooks.CheckURL(ctx, url); err != nil {
-		return ValidationError(FieldError{Field: "webhook_url", Message: err.Error()})
+		return ValidationError(urlFieldError("webhook_url", err))
 	}
 	return nil
 }

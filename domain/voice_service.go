@@ -36,14 +36,6 @@ const (
 	MaxPhraseRunes = 200
 )
 
-// URLRefusal is an error that refuses a URL by policy, such as the SSRF guard's
-// (webhook.URLError): Refusal says why without naming a request field, so that each
-// caller names its own.
-type URLRefusal interface {
-	error
-	Refusal() string
-}
-
 // Transcribe checks the phrases (blank ones are dropped, then at most MaxPhrases of at
 // most MaxPhraseRunes each), fetches the audio when given by URL, checks its size and
 // transcribes it.
@@ -73,15 +65,7 @@ func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Tra
 			if errors.As(err, &de) {
 				return nil, err
 			}
-			// A policy refusal (also one made when connecting, wrapped in the fetch's
-			// error) is reported as a refusal of this field; other failures say what
-			// went wrong with the fetch.
-			msg := err.Error()
-			var refused URLRefusal
-			if errors.As(err, &refused) {
-				msg = "audio_url refused: " + refused.Refusal()
-			}
-			return nil, ValidationError(FieldError{Field: "audio_url", Message: msg})
+			return nil, ValidationError(urlFieldError("audio_url", err))
 		}
 		in.Audio, in.ContentType = data, ct
 	}

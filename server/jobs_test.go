@@ -293,8 +293,8 @@ func TestWebhookURLsMustBePublic(t *testing.T) {
 			body, _ := json.Marshal(gen.AvatarRequest{Description: "x", WebhookUrl: &u})
 			res, raw := do(t, "POST", b.url+"/v1/images/avatar", bytes.NewReader(body), nil)
 			e := expectError(t, res, raw, 422, "VALIDATION_ERROR")
-			if fieldNames(e)[0] != "webhook_url" {
-				t.Fatalf("fields %v", fieldNames(e))
+			if fieldNames(e)[0] != "webhook_url" || !strings.HasPrefix((*e.Details.Fields)[0].Message, "webhook_url refused: ") {
+				t.Fatalf("fields %+v", *e.Details.Fields)
 			}
 		})
 	}
