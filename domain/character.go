@@ -53,8 +53,6 @@ type CharacterStore interface {
 	UpdateCharacter(ctx context.Context, c *Character) error
 	// DeleteCharacter deletes the character and its memory, or returns ErrNotFound.
 	DeleteCharacter(ctx context.Context, tenantID, id string) error
-	// SetAvatar links a generated avatar file to the character, or returns ErrNotFound.
-	SetAvatar(ctx context.Context, tenantID, id, fileID string) error
 
 	// AddMemory appends entries to characters' memory.
 	AddMemory(ctx context.Context, entries []MemoryEntry) error

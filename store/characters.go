@@ -58,7 +58,7 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	if err != nil {
 		return err
 	}
-	// avatar_url is left alone: only a finished avatar job sets it (SetAvatar), and a PATCH
+	// avatar_url is left alone: only a finished avatar job sets it (FinishJobTx), and a PATCH
 	// racing that job must not undo it.
 	res, err := db.write.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
 		custom_lore = ?, acting_prompt = ?, engine = ?, model = ?, voice_id = ?, taboo_words = ?, metadata = ?, updated_at = ?
@@ -153,14 +153,4 @@ func (db *DB) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
-}
-
-// SetAvatar links an avatar file to the character (the avatar_url column holds the file
-// id; the HTTP layer turns it into a signed URL).
-func (db *DB) SetAvatar(ctx context.Context, tenantID, id, fileID string) error {
-	res, err := db.write.ExecContext(ctx, db.q(`UPDATE characters SET avatar_url = ? WHERE tenant_id = ? AND id = ?`), fileID, tenantID, id)
-	if err != nil {
-		return fmt.Errorf("store: set avatar: %w", err)
-	}
-	return oneRow(res)
 }
