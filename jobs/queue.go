@@ -121,20 +121,15 @@ func (q *Queue) insertWorkTx(ctx context.Context, tx *sql.Tx, jobID string, typ 
 	return q.db.SetQueueIDTx(ctx, tx, jobID, res.Job.ID)
 }
 
-// Finish ends a processing job: its row, file row and avatar link, its webhook job and,
-// inside a worker, River's own job, all in one transaction.
+// Finish ends a processing job: its row, file row and avatar link, and its webhook job, in
+// one transaction.
 func (q *Queue) Finish(ctx context.Context, out domain.JobOutcome) error {
 	return q.inTx(ctx, func(tx *sql.Tx) error {
 		if err := q.db.FinishJobTx(ctx, tx, out); err != nil {
 			return err
 		}
 		if out.WebhookURL != "" {
-			if err := q.notifyTx(ctx, tx, out.JobID); err != nil {
-				return err
-			}
-		}
-		if complete := completerFrom(ctx); complete != nil {
-			return complete(ctx, tx)
+			return q.notifyTx(ctx, tx, out.JobID)
 		}
 		return nil
 	})

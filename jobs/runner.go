@@ -29,11 +29,11 @@ type WorkerOptions struct {
 // Workers runs this replica's share of the jobs: River's workers calling the domain, and
 // the heartbeat that hands back the jobs of replicas that died.
 type Workers struct {
-	client   *river.Client[*sql.Tx]
-	runner   *domain.JobRunner
-	logger   *slog.Logger
-	stop     context.CancelFunc
-	beating  chan struct{}
+	client  *river.Client[*sql.Tx]
+	runner  *domain.JobRunner
+	logger  *slog.Logger
+	stop    context.CancelFunc
+	beating chan struct{}
 }
 
 // NewWorkers builds the workers on the queue's database (and its listener); nothing runs
