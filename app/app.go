@@ -175,12 +175,14 @@ func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) er
 		},
 	}
 	a.Handler, err = server.New(server.Config{
-		Version:      version,
-		Keys:         server.NewKeyring(keys),
-		Logger:       a.Logger,
-		MaxBodyBytes: cfg.MaxBodyBytes,
-		CORSOrigins:  cfg.CORSAllowOrigins,
-		Files:        a.Signer,
+		Version:           version,
+		Keys:              server.NewKeyring(keys),
+		Logger:            a.Logger,
+		MaxBodyBytes:      cfg.MaxBodyBytes,
+		BodyReadTimeout:   cfg.BodyReadTimeout,
+		UploadReadTimeout: cfg.UploadReadTimeout,
+		CORSOrigins:       cfg.CORSAllowOrigins,
+		Files:             a.Signer,
 	}, a.Services)
 	return err
 }

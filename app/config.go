@@ -84,9 +84,15 @@ type Config struct {
 	RedisURL    string `env:"REDIS_URL,unset"`
 	DataDir     string `env:"DATA_DIR" envDefault:"./var"`
 
-	CORSAllowOrigins []string      `env:"CORS_ALLOW_ORIGINS" envSeparator:","`
-	MaxBodyBytes     int64         `env:"MAX_BODY_BYTES" envDefault:"1048576"`
-	ShutdownTimeout  time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s"`
+	CORSAllowOrigins []string `env:"CORS_ALLOW_ORIGINS" envSeparator:","`
+	MaxBodyBytes     int64    `env:"MAX_BODY_BYTES" envDefault:"1048576"`
+	// BodyReadTimeout bounds how long a client may take to send a request body;
+	// UploadReadTimeout does for audio uploads (STT). A body still arriving then is
+	// refused, so a slow client cannot hold a connection for minutes. Streams are not
+	// affected: the deadline ends once the body is read.
+	BodyReadTimeout   time.Duration `env:"BODY_READ_TIMEOUT" envDefault:"30s"`
+	UploadReadTimeout time.Duration `env:"UPLOAD_READ_TIMEOUT" envDefault:"120s"`
+	ShutdownTimeout   time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"30s"`
 }
 
 // LoadConfig reads the configuration from the environment and checks it.
@@ -155,6 +161,9 @@ func (c Config) Check() error {
 	if c.HeartbeatEvery <= 0 || c.ReplicaStaleAfter < 2*c.HeartbeatEvery {
 		errs = append(errs, fmt.Errorf("REPLICA_STALE_AFTER (%s) must be at least twice HEARTBEAT_EVERY (%s), or a busy replica is taken for dead",
 			c.ReplicaStaleAfter, c.HeartbeatEvery))
+	}
+	if c.BodyReadTimeout < time.Second || c.UploadReadTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("BODY_READ_TIMEOUT and UPLOAD_READ_TIMEOUT must be at least 1s, got %s and %s", c.BodyReadTimeout, c.UploadReadTimeout))
 	}
 	if c.TextTimeout < time.Second {
 		errs = append(errs, fmt.Errorf("TEXT_TIMEOUT must be at least 1s, got %s", c.TextTimeout))

@@ -29,12 +29,7 @@ func bearerAuth(keys *Keyring) openapi3filter.AuthenticationFunc {
 		if in.SecuritySchemeName != "bearerAuth" {
 			return fmt.Errorf("security scheme %q not implemented", in.SecuritySchemeName)
 		}
-		auth := in.RequestValidationInput.Request.Header.Get(echo.HeaderAuthorization)
-		scheme, key, ok := strings.Cut(auth, " ")
-		if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" {
-			return errUnauthorized
-		}
-		tenant, ok := keys.Tenant(strings.TrimSpace(key))
+		tenant, ok := tenantFor(keys, in.RequestValidationInput.Request.Header.Get(echo.HeaderAuthorization))
 		if !ok {
 			return errUnauthorized
 		}
@@ -45,6 +40,27 @@ func bearerAuth(keys *Keyring) openapi3filter.AuthenticationFunc {
 		}
 		return nil
 	}
+}
+
+// tenantFor resolves an Authorization header value ("Bearer <key>") to the key's tenant.
+func tenantFor(keys *Keyring, authorization string) (string, bool) {
+	scheme, key, ok := strings.Cut(authorization, " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" {
+		return "", false
+	}
+	return keys.Tenant(strings.TrimSpace(key))
+}
+
+// keyAccepted reports whether the request may go on as far as the key is concerned: the
+// operation admits anonymous callers, or the request carries a valid key. The checks that
+// refuse a request before the validator (which checks keys) ask it first, so a bad key is
+// always a 401, whatever else is wrong with the request.
+func keyAccepted(c echo.Context, op *operation, keys *Keyring) bool {
+	if !op.keyRequired {
+		return true
+	}
+	_, ok := tenantFor(keys, c.Request().Header.Get(echo.HeaderAuthorization))
+	return ok
 }
 
 // tenantToContext runs after validation and puts the tenant into the request context,
@@ -59,13 +75,17 @@ func tenantToContext(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// multiError picks the one error a client should see from kin-openapi's list: a failed
-// key check wins (401, not a 400 about the body of an unauthenticated request); otherwise
-// the whole list goes to the error handler, which reports every field.
+// multiError picks the one error a client should see from kin-openapi's list: a body that
+// could not be read wins (the key check reads the body too, so a body over the limit or
+// past its read deadline surfaces inside it), then a failed key check (401, not a 400
+// about the body of an unauthenticated request); otherwise the whole list goes to the
+// error handler, which reports every field.
 func multiError(me openapi3.MultiError) *echo.HTTPError {
-	if bodyTooLarge(me) {
-		// The key check reads the body too, so an oversized body surfaces inside it.
+	switch cause := unreadBody(me).(type) {
+	case *http.MaxBytesError:
 		return &echo.HTTPError{Code: http.StatusRequestEntityTooLarge, Internal: me}
+	case *bodyTimeoutError:
+		return &echo.HTTPError{Code: http.StatusBadRequest, Message: cause.Error(), Internal: cause}
 	}
 	for _, err := range me {
 		var se *openapi3filter.SecurityRequirementsError
@@ -76,28 +96,33 @@ func multiError(me openapi3.MultiError) *echo.HTTPError {
 	return &echo.HTTPError{Code: http.StatusBadRequest, Message: "invalid request", Internal: me}
 }
 
-// bodyTooLarge reports whether the body limit stopped a read anywhere in kin-openapi's
-// error tree; its security errors do not unwrap, so the tree is walked by hand.
-func bodyTooLarge(err error) bool {
+// unreadBody returns what stopped a read of the body anywhere in kin-openapi's error tree,
+// the body limit (*http.MaxBytesError) or the read deadline (*bodyTimeoutError); nil when
+// neither did. Its security errors do not unwrap, so the tree is walked by hand.
+func unreadBody(err error) error {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return true
+		return mbe
+	}
+	var bte *bodyTimeoutError
+	if errors.As(err, &bte) {
+		return bte
 	}
 	var me openapi3.MultiError
 	var se *openapi3filter.SecurityRequirementsError
 	switch {
 	case errors.As(err, &se):
 		for _, e := range se.Errors {
-			if bodyTooLarge(e) {
-				return true
+			if cause := unreadBody(e); cause != nil {
+				return cause
 			}
 		}
 	case errors.As(err, &me):
 		for _, e := range me {
-			if bodyTooLarge(e) {
-				return true
+			if cause := unreadBody(e); cause != nil {
+				return cause
 			}
 		}
 	}
-	return false
+	return nil
 }

@@ -66,6 +66,9 @@ func errorHandler(log *slog.Logger, bodyLimit func(c echo.Context) int64) echo.H
 			return
 		}
 		derr := toDomainError(err, bodyLimit(c))
+		if be, ok := c.Get(ctxUnstorable).(*bodyError); ok && derr.Code == domain.CodeValidation && !errors.Is(err, be) {
+			derr = withUnstorable(derr, be)
+		}
 		status, ok := statusOf[derr.Code]
 		if !ok {
 			status = http.StatusInternalServerError
@@ -119,6 +122,9 @@ func toDomainError(err error, limit int64) *domain.Error {
 	if errors.As(err, &mbe) {
 		return tooLarge(limit)
 	}
+	if de := fromBodyError(err); de != nil {
+		return de
+	}
 	var de *domain.Error
 	if errors.As(err, &de) {
 		if _, known := statusOf[de.Code]; known && de.Code != domain.CodeInternal {
@@ -155,6 +161,20 @@ func fromHTTPError(he *echo.HTTPError, limit int64) *domain.Error {
 		return domain.Errorf(domain.CodeBadRequest, "The request could not be read: %s", firstLine(fmt.Sprint(he.Message)))
 	}
 	return domain.Errorf(domain.CodeInternal, msgInternal)
+}
+
+// fromBodyError returns the answer to a body refused before validation or too slow to
+// arrive, wherever it sits in err's tree; nil for any other error.
+func fromBodyError(err error) *domain.Error {
+	var bte *bodyTimeoutError
+	if errors.As(err, &bte) {
+		return bte.domainError()
+	}
+	var be *bodyError
+	if errors.As(err, &be) {
+		return be.domainError()
+	}
+	return nil
 }
 
 func tooLarge(limit int64) *domain.Error {
@@ -269,6 +289,10 @@ func schemaFields(err error, param string) []domain.FieldError {
 			} else {
 				reason = "is required"
 			}
+		}
+		if se.SchemaField == "nullable" {
+			// The words the JSON scanner uses for a null it refuses itself.
+			reason = "must not be null"
 		}
 		field := strings.Join(path, ".")
 		if param != "" {

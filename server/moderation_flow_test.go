@@ -235,7 +235,7 @@ func TestSpeakAndReactRefuseBadInput(t *testing.T) {
 		{"speak", `{"context_messages":[{"speaker":"","text":"hi"}],"length":"huge","mood":""}`, []string{"context_messages.0.speaker", "length", "mood"}},
 		{"speak", `{"context_messages":[{"speaker":"p","text":"hi"}],"game_context":"` + strings.Repeat("x", 4001) + `"}`, []string{"game_context"}},
 		{"speak", `{"context_messages":[{"speaker":"p","text":" \u0007 "}]}`, []string{"context_messages.0.text"}},
-		{"speak", `{"context_messages":[{"speaker":"p\u0000","text":"hi\u0000there"}],"game_context":"\u202e"}`, []string{"context_messages.0.speaker", "context_messages.0.text", "game_context"}},
+		{"speak", `{"context_messages":[{"speaker":"p\u0007","text":"hi\u0007there"}],"game_context":"\u202e"}`, []string{"context_messages.0.speaker", "context_messages.0.text", "game_context"}},
 		{"react", `{}`, []string{"last_message"}},
 		{"react", `{"last_message":{"speaker":"p","text":"\u202e"}}`, []string{"last_message.text"}},
 		{"react", `{"last_message":{"speaker":"p","text":"   "}}`, []string{"last_message.text"}},

@@ -3,6 +3,7 @@ package server
 import (
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
@@ -21,6 +22,12 @@ type Config struct {
 	// MaxBodyBytes caps request bodies; MaxUploadBytes caps the audio upload operation.
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
+	// BodyReadTimeout bounds how long a client may take to send a request body (default
+	// 30s); UploadReadTimeout does for the audio upload operation (default 120s). A body
+	// still arriving then is refused with 400. Responses, streams among them, are not
+	// bounded by either.
+	BodyReadTimeout   time.Duration
+	UploadReadTimeout time.Duration
 	// CORSOrigins lists the origins browsers may call from; empty allows any (keys are
 	// bearer tokens, never cookies, so no ambient credential rides along).
 	CORSOrigins []string
@@ -55,7 +62,17 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 24 << 20
 	}
+	if cfg.BodyReadTimeout <= 0 {
+		cfg.BodyReadTimeout = defaultBodyReadTimeout
+	}
+	if cfg.UploadReadTimeout <= 0 {
+		cfg.UploadReadTimeout = defaultUploadReadTimeout
+	}
 	spec, err := gen.GetSwagger()
+	if err != nil {
+		return nil, err
+	}
+	ops, err := operationsOf(spec)
 	if err != nil {
 		return nil, err
 	}
@@ -64,6 +81,12 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 			return cfg.MaxUploadBytes
 		}
 		return cfg.MaxBodyBytes
+	}
+	readTimeoutFor := func(c echo.Context) time.Duration {
+		if c.Request().URL.Path == uploadPath {
+			return cfg.UploadReadTimeout
+		}
+		return cfg.BodyReadTimeout
 	}
 
 	e := echo.New()
@@ -79,9 +102,17 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, headerRequestID},
 		ExposeHeaders: []string{headerRequestID, "Server-Timing", echo.HeaderLocation},
 	}))
+	e.Use(canonicalContentType)
+	// Ids that cannot exist are answered before anything reads the body.
+	e.Use(pathIDs(ops, cfg.Keys))
+	// The read deadline wraps the body before the limit does, so both hold for every read.
+	e.Use(bodyReadDeadline(readTimeoutFor))
 	// The body limit runs before validation because kin-openapi reads whole bodies into
 	// memory, before it even checks the key.
 	e.Use(bodyLimit(limitFor))
+	// encoding/json, which the validator and the handlers decode with, is lenient; JSON
+	// bodies are checked strictly first.
+	e.Use(strictJSON(ops, cfg.Keys))
 	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
 		Options: openapi3filter.Options{
 			AuthenticationFunc: bearerAuth(cfg.Keys),
@@ -91,6 +122,9 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 		DoNotValidateServers: true,
 		Skipper:              isDocsPath,
 	}))
+	// A body strictJSON found unstorable text in stops here, after the validator has added
+	// its own field errors to the answer.
+	e.Use(refuseUnstorable)
 	e.Use(tenantToContext)
 
 	if err := registerDocs(e); err != nil {

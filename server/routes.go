@@ -1,0 +1,71 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// routeKey names an operation the way Echo routes it: method and route path
+// ("/v1/characters/:character_id").
+type routeKey struct{ method, path string }
+
+// operation is what the checks that run before the validator need to know about one
+// operation of the spec.
+type operation struct {
+	// idParams are the path parameters, all of them ids.
+	idParams []string
+	// keyRequired is true when the operation accepts no anonymous caller, so a request
+	// with a bad key answers 401 before anything about its path or body.
+	keyRequired bool
+	// jsonBody is the schema of an application/json request body; nil when the operation
+	// takes none.
+	jsonBody *openapi3.Schema
+}
+
+// operationsOf indexes the spec's operations by their Echo route. A path parameter
+// without an entry in notFoundOf is an error, so a new one cannot slip past pathIDs.
+func operationsOf(spec *openapi3.T) (map[routeKey]*operation, error) {
+	ops := map[routeKey]*operation{}
+	for path, item := range spec.Paths.Map() {
+		var params []string
+		segments := strings.Split(path, "/")
+		for i, seg := range segments {
+			if name, ok := strings.CutPrefix(seg, "{"); ok {
+				name = strings.TrimSuffix(name, "}")
+				if _, known := notFoundOf[name]; !known {
+					return nil, fmt.Errorf("path %s: parameter %q has no not-found code", path, name)
+				}
+				params = append(params, name)
+				segments[i] = ":" + name
+			}
+		}
+		echoPath := strings.Join(segments, "/")
+		for method, op := range item.Operations() {
+			o := &operation{idParams: params, keyRequired: keyRequired(spec, op)}
+			if rb := op.RequestBody; rb != nil && rb.Value != nil {
+				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
+					o.jsonBody = mt.Schema.Value
+				}
+			}
+			ops[routeKey{method, echoPath}] = o
+		}
+	}
+	return ops, nil
+}
+
+// keyRequired reports whether every security requirement of op needs a key; an empty
+// requirement ({}) admits anonymous callers.
+func keyRequired(spec *openapi3.T, op *openapi3.Operation) bool {
+	security := spec.Security
+	if op.Security != nil {
+		security = *op.Security
+	}
+	for _, req := range security {
+		if len(req) == 0 {
+			return false
+		}
+	}
+	return len(security) > 0
+}
