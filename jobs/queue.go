@@ -20,7 +20,7 @@ import (
 
 // Queue is the domain's JobQueue on River: every transition writes the app's rows and
 // River's together, in one transaction on the store's writer. It only inserts and
-// cancels River jobs; Workers runs them.
+// cancels River jobs; Workers runs them (and, once built, lends the queue its client).
 type Queue struct {
 	db     *store.DB
 	client *river.Client[*sql.Tx]

@@ -36,7 +36,8 @@ type Workers struct {
 	beating chan struct{}
 }
 
-// NewWorkers builds the workers on the queue's database (and its listener); nothing runs
+// NewWorkers builds the workers on the queue's database (and its listener), and makes the
+// queue insert through them; build it before the queue takes any work. Nothing runs
 // before Start.
 func NewWorkers(q *Queue, runner *domain.JobRunner, hooks *domain.WebhookService, cleanup *domain.CleanupService, opt WorkerOptions) (*Workers, error) {
 	if opt.Workers <= 0 {
@@ -79,6 +80,10 @@ func NewWorkers(q *Queue, runner *domain.JobRunner, hooks *domain.WebhookService
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
+	// From now on the queue inserts through this client: River starts work a client
+	// inserted itself at once, where another client's insert waits for the next poll
+	// (measured: an idle SQLite queue's pickup p50 doubled).
+	q.client = client
 	return &Workers{client: client, runner: runner, logger: opt.Logger}, nil
 }
 
