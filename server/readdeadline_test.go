@@ -155,20 +155,7 @@ func TestStreamsOutliveTheBodyDeadline(t *testing.T) {
 	base := deadlineServer(t, deadline, deadline, holdingText{TextModel: engine, hold: 8 * deadline})
 	c := createCharacter(t, servertest.Client(t, base, servertest.DemoKey), gen.CreateCharacterRequest{Role: "bard", Archetype: "jester"})
 
-	req, _ := http.NewRequestWithContext(t.Context(), "POST", base+"/v1/characters/"+c.Id+"/speak",
-		strings.NewReader(`{"context_messages":[{"speaker":"player","text":"Sing me something!"}]}`))
-	req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "text/event-stream")
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode != 200 {
-		t.Fatalf("status %d", res.StatusCode)
-	}
-	events := readSSE(t, res)
+	events := streamSpeak(t, base, c.Id)
 	if len(events) == 0 || events[len(events)-1].name != "dialogue.completed" {
 		var names []string
 		for _, ev := range events {
