@@ -165,6 +165,14 @@ func (c Config) Check() error {
 	if c.BodyReadTimeout < time.Second || c.UploadReadTimeout < time.Second {
 		errs = append(errs, fmt.Errorf("BODY_READ_TIMEOUT and UPLOAD_READ_TIMEOUT must be at least 1s, got %s and %s", c.BodyReadTimeout, c.UploadReadTimeout))
 	}
+	// Bytes are written moments before their row (at most the 30 s an outcome may take to
+	// record): a shorter grace could sweep bytes about to be owned.
+	if c.OrphanMediaGrace < time.Minute {
+		errs = append(errs, fmt.Errorf("ORPHAN_MEDIA_GRACE must be at least 1m, got %s", c.OrphanMediaGrace))
+	}
+	if c.CleanupEvery <= 0 {
+		errs = append(errs, fmt.Errorf("CLEANUP_EVERY must be positive, got %s", c.CleanupEvery))
+	}
 	if c.TextTimeout < time.Second {
 		errs = append(errs, fmt.Errorf("TEXT_TIMEOUT must be at least 1s, got %s", c.TextTimeout))
 	}

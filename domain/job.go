@@ -122,9 +122,9 @@ type JobStore interface {
 	// its runner stopped heartbeating). It returns ErrConflict when the job has already
 	// ended and ErrJobBusy when a live runner holds it.
 	ClaimJob(ctx context.Context, id string, c Claim) (*Job, error)
-	// ReleaseJob gives up the runner's hold on a processing job, so the queue's next
-	// attempt may claim it at once; the lease stays until then as a safety net.
-	ReleaseJob(ctx context.Context, id, runner string, leaseUntil time.Time) error
+	// ReleaseJob gives up a claim (by its token) on a processing job, so the queue's next
+	// attempt may take it at once; the lease stays until then as a safety net.
+	ReleaseJob(ctx context.Context, id, token string, leaseUntil time.Time) error
 	// StaleJobs lists up to limit processing jobs that nobody is running any more: their
 	// lease ran out at now, or their runner's last heartbeat is older than aliveSince.
 	StaleJobs(ctx context.Context, now, aliveSince time.Time, limit int) ([]StaleJob, error)
@@ -148,7 +148,10 @@ type JobStore interface {
 
 // Claim is a runner's hold on a job while it works on it.
 type Claim struct {
+	// Runner is the replica, whose heartbeat keeps the claim alive; Token names this one
+	// claim, and only it can finish or release the job.
 	Runner string
+	Token  string
 	At     time.Time
 	// LeaseUntil is when the hold lapses even if the runner still heartbeats: past one
 	// attempt's timeout, nothing can still be working on it.
@@ -174,13 +177,18 @@ var ErrConflict = errors.New("conflict")
 // already at work, and this one should wait.
 var ErrJobBusy = errors.New("job is being run elsewhere")
 
+// ErrNotStarted wraps the failure of an attempt that could not even claim its job (the
+// database did not answer): the queue should try again later without counting it, or a
+// job could run out of attempts while never having run.
+var ErrNotStarted = errors.New("the job's attempt could not start")
+
 // JobOutcome is how a job ends, written in one transaction: the job row, the file row,
 // the link to its character, and the webhook delivery.
 type JobOutcome struct {
 	JobID string
-	// Runner must still hold the job: an attempt whose hold was taken over (it was
-	// thought dead) finishes nothing.
-	Runner string
+	// Claim is the token of the claim that must still hold the job: an attempt whose
+	// claim was handed to another (it was thought dead) finishes nothing.
+	Claim  string
 	Status JobStatus
 	// Result is the completed job's result (marshalled to JSON); Error the failed job's.
 	Result any
@@ -201,7 +209,7 @@ type JobOutcome struct {
 type JobQueue interface {
 	// Enqueue writes the job's row and queues its work.
 	Enqueue(ctx context.Context, job *Job) error
-	// Finish moves a processing job held by out.Runner to its terminal status. It returns
+	// Finish moves a processing job held by out.Claim to its terminal status. It returns
 	// ErrConflict, and writes nothing, when the job is no longer the runner's (ended,
 	// canceled, or taken over).
 	Finish(ctx context.Context, out JobOutcome) error

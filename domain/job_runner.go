@@ -43,6 +43,9 @@ type RunSettings struct {
 	// another (or to itself, restarted). It must be several HeartbeatEvery, so a busy
 	// replica is not taken for dead. Default 5 heartbeats.
 	StaleAfter time.Duration
+	// FinishTimeout bounds the writes that record an attempt's outcome, counted from the
+	// moment its work ended (retries of a failed write included). Default 30 seconds.
+	FinishTimeout time.Duration
 }
 
 // WithDefaults returns the settings with every zero field set to its default.
@@ -65,6 +68,9 @@ func (s RunSettings) WithDefaults() RunSettings {
 	if s.StaleAfter <= 0 {
 		s.StaleAfter = 5 * s.HeartbeatEvery
 	}
+	if s.FinishTimeout <= 0 {
+		s.FinishTimeout = 30 * time.Second
+	}
 	return s
 }
 
@@ -78,12 +84,8 @@ func (s RunSettings) RetryDelay(attempt int) time.Duration {
 // released for a retry is not taken for abandoned before the retry comes.
 func (s RunSettings) lease() time.Duration {
 	s = s.WithDefaults()
-	return s.AttemptTimeout + s.RetryDelay(7) + s.StaleAfter
+	return s.AttemptTimeout + s.FinishTimeout + s.RetryDelay(7) + s.StaleAfter
 }
-
-// finishTimeout bounds the writes that record an attempt's outcome. They run on a context
-// of their own: the attempt's may have timed out, and its outcome must still be written.
-const finishTimeout = 30 * time.Second
 
 // output is what one run of a job made: the media bytes and the result that points at
 // them.
@@ -97,32 +99,38 @@ type output struct {
 }
 
 // run is the one shape of every job's work. It returns nil when the job reached a terminal
-// status (or had already, or is no longer this runner's), ErrJobBusy when another attempt
-// holds it, and another error when the queue should try again later: only for failures
-// that retrying can help, and never on the last attempt, which always ends the job.
+// status (or had already, or is no longer this attempt's), ErrJobBusy when another attempt
+// holds it, ErrNotStarted when the attempt could not begin, and another error when the
+// queue should try again later: only for failures that retrying can help, and never on
+// the last attempt, which always ends the job.
 func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, work func(context.Context, *Job) (output, error)) error {
 	set := r.Settings.WithDefaults()
 	now := r.now()
+	// The token, new for every claim, is what finishes or releases the job: an attempt
+	// whose claim was handed to another (even one in this same process) touches nothing.
+	token := NewID(prefixClaim, now)
 	job, err := r.Store.ClaimJob(ctx, jobID, Claim{
-		Runner: set.Runner, At: now, LeaseUntil: now.Add(set.lease()), AliveSince: now.Add(-set.StaleAfter),
+		Runner: set.Runner, Token: token, At: now, LeaseUntil: now.Add(set.lease()), AliveSince: now.Add(-set.StaleAfter),
 	})
 	switch {
 	case errors.Is(err, ErrConflict), errors.Is(err, ErrNotFound):
 		return nil // ended, canceled or cleaned up meanwhile
-	case err != nil:
+	case errors.Is(err, ErrJobBusy):
 		return err
+	case err != nil:
+		// Nothing was claimed: the queue must try again, but this was no attempt.
+		return fmt.Errorf("%w: %w", ErrNotStarted, err)
 	}
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), finishTimeout)
-	defer cancel()
+	a := &attempt{r: r, job: job, token: token}
 	if job.Attempts > set.MaxAttempts {
-		// Every attempt so far was cut short without a word: the process running it died.
-		return r.fail(wctx, job, Errorf(CodeInternal, "The job was interrupted %d times (the server running it stopped) and was given up.", job.Attempts-1))
+		// Every start so far ended without an outcome: the process running it died.
+		return a.fail(ctx, Errorf(CodeInternal, "The job was interrupted %d times (the server running it stopped) and was given up.", job.Attempts-1))
 	}
 	last := lastAttempt || job.Attempts >= set.MaxAttempts
 
 	out, err := work(ctx, job)
 	if err == nil {
-		err = r.complete(wctx, job, out)
+		err = a.complete(ctx, out)
 		if err == nil || errors.Is(err, ErrConflict) {
 			return nil
 		}
@@ -131,52 +139,105 @@ func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, wor
 	case errors.Is(ctx.Err(), context.Canceled):
 		// Shutting down, or canceled: the queue decides what comes next; meanwhile nobody
 		// holds the job, so a restarted replica may take it at once.
-		_ = r.Store.ReleaseJob(wctx, job.ID, set.Runner, r.now().Add(set.lease()))
+		a.release(ctx, r.now().Add(set.lease()))
 		return ctx.Err()
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		err = Errorf(CodeProviderTimeout, "The job's work did not finish within %s.", set.AttemptTimeout).
 			WithDetails(map[string]any{"timeout_ms": set.AttemptTimeout.Milliseconds()})
 	}
 	if retryable(err) && !last {
-		_ = r.Store.ReleaseJob(wctx, job.ID, set.Runner, r.now().Add(set.lease()))
+		a.release(ctx, r.now().Add(set.lease()))
 		return err
 	}
-	return r.fail(wctx, job, publicError(err))
+	return a.fail(ctx, publicError(err))
+}
+
+// prefixClaim starts the token of one claim (never shown to clients).
+const prefixClaim = "clm_"
+
+// attempt is one claimed run of a job; its token is what ends or releases it.
+type attempt struct {
+	r     *JobRunner
+	job   *Job
+	token string
+}
+
+// outcomeContext is the context an attempt's outcome is written on, from now on: the
+// attempt's own may have timed out or been canceled, and the outcome must still be
+// recorded.
+func (a *attempt) outcomeContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), a.r.Settings.WithDefaults().FinishTimeout)
 }
 
 // complete stores the media, then ends the job completed with its file, its character's
 // avatar and its webhook in one transaction. The bytes go first: a crash in between leaves
 // bytes no row owns, which Cleanup sweeps, never a row without its bytes.
-func (r *JobRunner) complete(ctx context.Context, job *Job, out output) error {
-	now := r.now()
+func (a *attempt) complete(ctx context.Context, out output) error {
+	ctx, cancel := a.outcomeContext(ctx)
+	defer cancel()
+	now := a.r.now()
 	file := &File{
-		ID: NewID(PrefixFile, now), TenantID: job.TenantID, JobID: job.ID,
+		ID: NewID(PrefixFile, now), TenantID: a.job.TenantID, JobID: a.job.ID,
 		ContentType: out.contentType, Size: int64(len(out.data)), CreatedAt: now,
 	}
-	if err := r.Media.Put(ctx, file, out.data); err != nil {
+	if err := a.r.Media.Put(ctx, file, out.data); err != nil {
 		return fmt.Errorf("store media: %w", err)
 	}
-	err := r.Queue.Finish(ctx, JobOutcome{
-		JobID: job.ID, Runner: r.Settings.WithDefaults().Runner, Status: JobCompleted,
-		Result: out.result(file.ID), File: file, AvatarOf: out.avatarOf, WebhookURL: job.WebhookURL, At: now,
+	err := a.finish(ctx, JobOutcome{
+		JobID: a.job.ID, Claim: a.token, Status: JobCompleted,
+		Result: out.result(file.ID), File: file, AvatarOf: out.avatarOf, WebhookURL: a.job.WebhookURL, At: now,
 	})
 	if errors.Is(err, ErrConflict) {
-		// The job ended or passed to another runner meanwhile: these bytes are nobody's.
-		_ = r.Media.Delete(ctx, file)
+		// The job ended or passed to another attempt meanwhile: these bytes are nobody's.
+		_ = a.r.Media.Delete(ctx, file)
 	}
 	return err
 }
 
-// fail ends the job failed with its webhook. A job no longer this runner's is left alone.
-func (r *JobRunner) fail(ctx context.Context, job *Job, e *Error) error {
-	err := r.Queue.Finish(ctx, JobOutcome{
-		JobID: job.ID, Runner: r.Settings.WithDefaults().Runner, Status: JobFailed, Error: e,
-		WebhookURL: job.WebhookURL, At: r.now(),
+// fail ends the job failed with its webhook. A job no longer this attempt's is left alone.
+// When even that cannot be written, the claim's lease is cut short, so the heartbeat hands
+// the job on at once instead of after the lease.
+func (a *attempt) fail(ctx context.Context, e *Error) error {
+	ctx, cancel := a.outcomeContext(ctx)
+	defer cancel()
+	err := a.finish(ctx, JobOutcome{
+		JobID: a.job.ID, Claim: a.token, Status: JobFailed, Error: e, WebhookURL: a.job.WebhookURL, At: a.r.now(),
 	})
-	if errors.Is(err, ErrConflict) {
+	switch {
+	case errors.Is(err, ErrConflict):
 		return nil
+	case err != nil:
+		a.release(ctx, a.r.now())
 	}
 	return err
+}
+
+// finishTries is how many times an outcome's write is tried before the attempt gives up.
+const finishTries = 3
+
+// finish writes the outcome, trying again over a brief database hiccup (50, then 100 ms
+// later): the work is done, and redoing it costs far more than the wait.
+func (a *attempt) finish(ctx context.Context, out JobOutcome) error {
+	var err error
+	wait := 50 * time.Millisecond
+	for try := 1; ; try++ {
+		if err = a.r.Queue.Finish(ctx, out); err == nil || errors.Is(err, ErrConflict) || try == finishTries {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+// release gives up the claim, best effort: if it fails, the lease still runs out.
+func (a *attempt) release(ctx context.Context, leaseUntil time.Time) {
+	ctx, cancel := a.outcomeContext(ctx)
+	defer cancel()
+	_ = a.r.Store.ReleaseJob(ctx, a.job.ID, a.token, leaseUntil)
 }
 
 // Beat records this replica's heartbeat, then hands every job nobody is running any more
@@ -193,17 +254,19 @@ func (r *JobRunner) Beat(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	// One job that cannot be handed back (a type this replica does not know, in a rolling
+	// deploy) must not hold up the others: go on, and report the first error.
+	n, first := 0, error(nil)
 	for _, j := range stale {
 		ok, err := r.Queue.Requeue(ctx, j, now.Add(set.lease()))
-		if err != nil {
-			return n, err
+		if err != nil && first == nil {
+			first = fmt.Errorf("hand back job %s: %w", j.ID, err)
 		}
 		if ok {
 			n++
 		}
 	}
-	return n, nil
+	return n, first
 }
 
 // errUnreadableRequest fails a job whose stored request cannot be decoded; retrying

@@ -3,6 +3,7 @@ package domain_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -21,14 +22,21 @@ type memJobs struct {
 	busy     bool
 	released int
 	outcomes []domain.JobOutcome
-	// finishErr, when set, is what Finish answers.
-	finishErr error
+	// finishErr, when set, is what Finish answers, the first finishFailures times (every
+	// time when 0).
+	finishErr      error
+	finishFailures int
+	finishCalls    int
+	// claimErr, when set, is what ClaimJob answers.
+	claimErr error
 }
 
 func (m *memJobs) ClaimJob(_ context.Context, id string, c domain.Claim) (*domain.Job, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	switch {
+	case m.claimErr != nil:
+		return nil, m.claimErr
 	case m.job.Status.Terminal():
 		return nil, domain.ErrConflict
 	case m.busy:
@@ -46,10 +54,14 @@ func (m *memJobs) ReleaseJob(context.Context, string, string, time.Time) error {
 	return nil
 }
 
-func (m *memJobs) Finish(_ context.Context, out domain.JobOutcome) error {
+func (m *memJobs) Finish(ctx context.Context, out domain.JobOutcome) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.finishErr != nil {
+	m.finishCalls++
+	if err := ctx.Err(); err != nil {
+		return err // as a database call would
+	}
+	if m.finishErr != nil && (m.finishFailures == 0 || m.finishCalls <= m.finishFailures) {
 		return m.finishErr
 	}
 	m.job.Status = out.Status
@@ -94,7 +106,19 @@ func png(context.Context) (domain.ImageResult, error) {
 func newRunner(jobs *memJobs, media *memMedia, images imagesFunc) *domain.JobRunner {
 	jobs.job = domain.Job{ID: "job_1", TenantID: "t", Type: domain.JobAvatar, Status: domain.JobPending, Request: []byte(`{}`)}
 	return &domain.JobRunner{Store: jobs, Queue: jobs, Images: images, Media: media,
-		Settings: domain.RunSettings{Runner: "me", MaxAttempts: 3}}
+		Settings: domain.RunSettings{Runner: "me", MaxAttempts: 3, FinishTimeout: finishTimeout}}
+}
+
+// finishTimeout is the runner's limit on writing an outcome here; slowImages outlasts it.
+const finishTimeout = 250 * time.Millisecond
+
+func slowImages(ctx context.Context) (domain.ImageResult, error) {
+	select {
+	case <-time.After(4 * finishTimeout):
+	case <-ctx.Done():
+		return domain.ImageResult{}, ctx.Err()
+	}
+	return png(ctx)
 }
 
 func TestJobRunnerEndings(t *testing.T) {
@@ -105,6 +129,8 @@ func TestJobRunnerEndings(t *testing.T) {
 		prior       int // attempts made before this one
 		lastAttempt bool
 		finishErr   error
+		finishFails int
+		claimErr    error
 		busy        bool
 		cancel      bool
 		// what the run returns, and how the job ends (empty: not ended by this run)
@@ -113,22 +139,26 @@ func TestJobRunnerEndings(t *testing.T) {
 		wantCode   domain.Code
 		wantFiles  int
 	}{
-		"work done":                 {images: png, wantStatus: domain.JobCompleted, wantFiles: 1},
-		"retryable failure, early":  {images: failWith(providerDown), wantErr: providerDown},
-		"retryable failure, last":   {images: failWith(providerDown), prior: 2, wantStatus: domain.JobFailed, wantCode: domain.CodeFalServiceError},
-		"queue says last attempt":   {images: failWith(providerDown), lastAttempt: true, wantStatus: domain.JobFailed, wantCode: domain.CodeFalServiceError},
-		"the request's fault":       {images: failWith(domain.ValidationError()), wantStatus: domain.JobFailed, wantCode: domain.CodeValidation},
-		"interrupted too often":     {images: png, prior: 3, wantStatus: domain.JobFailed, wantCode: domain.CodeInternal},
-		"another attempt holds it":  {images: png, busy: true, wantErr: domain.ErrJobBusy},
-		"taken over meanwhile":      {images: png, finishErr: domain.ErrConflict},
-		"canceled or shutting down": {images: failWithContext, cancel: true, wantErr: context.Canceled},
+		"work done":                   {images: png, wantStatus: domain.JobCompleted, wantFiles: 1},
+		"retryable failure, early":    {images: failWith(providerDown), wantErr: providerDown},
+		"retryable failure, last":     {images: failWith(providerDown), prior: 2, wantStatus: domain.JobFailed, wantCode: domain.CodeFalServiceError},
+		"queue says last attempt":     {images: failWith(providerDown), lastAttempt: true, wantStatus: domain.JobFailed, wantCode: domain.CodeFalServiceError},
+		"the request's fault":         {images: failWith(domain.ValidationError()), wantStatus: domain.JobFailed, wantCode: domain.CodeValidation},
+		"interrupted too often":       {images: png, prior: 3, wantStatus: domain.JobFailed, wantCode: domain.CodeInternal},
+		"another attempt holds it":    {images: png, busy: true, wantErr: domain.ErrJobBusy},
+		"taken over meanwhile":        {images: png, finishErr: domain.ErrConflict},
+		"the claim cannot be written": {images: png, claimErr: errors.New("database gone"), wantErr: domain.ErrNotStarted},
+		// The outcome's time limit counts from the end of the work, not its start.
+		"work longer than the outcome limit": {images: slowImages, wantStatus: domain.JobCompleted, wantFiles: 1},
+		"a hiccup writing the outcome":       {images: png, finishErr: errors.New("hiccup"), finishFails: 2, wantStatus: domain.JobCompleted, wantFiles: 1},
+		"canceled or shutting down":          {images: failWithContext, cancel: true, wantErr: context.Canceled},
 	}
 	for name, c := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			jobs, media := &memJobs{}, &memMedia{files: map[string]bool{}}
 			r := newRunner(jobs, media, c.images)
-			jobs.job.Attempts, jobs.finishErr, jobs.busy = c.prior, c.finishErr, c.busy
+			jobs.job.Attempts, jobs.finishErr, jobs.finishFailures, jobs.claimErr, jobs.busy = c.prior, c.finishErr, c.finishFails, c.claimErr, c.busy
 			ctx, cancel := context.WithCancel(t.Context())
 			defer cancel()
 			if c.cancel {
@@ -143,7 +173,7 @@ func TestJobRunnerEndings(t *testing.T) {
 					t.Fatalf("the job ended: %+v", jobs.outcomes)
 				}
 			} else {
-				if len(jobs.outcomes) != 1 || jobs.outcomes[0].Status != c.wantStatus || jobs.outcomes[0].Runner != "me" {
+				if len(jobs.outcomes) != 1 || jobs.outcomes[0].Status != c.wantStatus || !strings.HasPrefix(jobs.outcomes[0].Claim, "clm_") {
 					t.Fatalf("outcomes %+v, want one %s", jobs.outcomes, c.wantStatus)
 				}
 				if e := jobs.outcomes[0].Error; c.wantCode != "" && (e == nil || e.Code != c.wantCode) {
@@ -153,7 +183,7 @@ func TestJobRunnerEndings(t *testing.T) {
 			if len(media.files) != c.wantFiles {
 				t.Fatalf("%d media files kept, want %d", len(media.files), c.wantFiles)
 			}
-			if retried := c.wantErr != nil && !c.busy; retried && jobs.released != 1 {
+			if retried := c.wantErr != nil && !c.busy && c.claimErr == nil; retried && jobs.released != 1 {
 				t.Fatalf("a job handed back to the queue was released %d times", jobs.released)
 			}
 		})

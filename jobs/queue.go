@@ -19,8 +19,9 @@ import (
 )
 
 // Queue is the domain's JobQueue on River: every transition writes the app's rows and
-// River's together, in one transaction on the store's writer. It only inserts and
-// cancels River jobs; Workers runs them (and, once built, lends the queue its client).
+// River's together, in one transaction on the store's writer. It inserts and cancels
+// River jobs; Workers runs them. Until NewWorkers lends it the working client, it inserts
+// through a client of its own that runs nothing.
 type Queue struct {
 	db     *store.DB
 	client *river.Client[*sql.Tx]
@@ -182,17 +183,7 @@ func (q *Queue) notifyTx(ctx context.Context, tx *sql.Tx, jobID string) error {
 	return nil
 }
 
-func (q *Queue) inTx(ctx context.Context, f func(*sql.Tx) error) error {
-	tx, err := q.db.BeginTx(ctx)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	if err := f(tx); err != nil {
-		return err
-	}
-	return tx.Commit()
-}
+func (q *Queue) inTx(ctx context.Context, f func(*sql.Tx) error) error { return q.db.InTx(ctx, f) }
 
 // Status reports the queue's health.
 func (q *Queue) Status(ctx context.Context) domain.DependencyHealth {

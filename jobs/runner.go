@@ -124,6 +124,9 @@ func (w *Workers) beat(ctx context.Context) {
 	}
 }
 
+// stopAndCancelWait is how long Stop waits for canceled jobs to return.
+const stopAndCancelWait = 5 * time.Second
+
 // Stop lets running jobs finish until ctx is done, then cancels them; they are retried
 // later, by this process after a restart or by another replica. The heartbeat stops last,
 // so no other replica takes a job this one is still finishing.
@@ -135,7 +138,12 @@ func (w *Workers) Stop(ctx context.Context) error {
 		}
 	}()
 	if err := w.client.Stop(ctx); err != nil {
-		return w.client.StopAndCancel(context.WithoutCancel(ctx))
+		// Past the grace period: cancel what still runs, and wait a little for it to
+		// notice, but never for ever (a worker that ignores cancellation must not hang
+		// the shutdown; its job is handed back by the heartbeat of whoever runs next).
+		cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), stopAndCancelWait)
+		defer cancel()
+		return w.client.StopAndCancel(cctx)
 	}
 	return nil
 }

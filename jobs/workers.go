@@ -35,11 +35,16 @@ type mediaWorker[T mediaArgs] struct {
 // CPU (River's statement is parsed anew each time), for no difference a client can see.
 func (w *mediaWorker[T]) Work(ctx context.Context, job *river.Job[T]) error {
 	err := w.run(ctx, job.Args.jobID(), job.Attempt >= job.MaxAttempts)
-	if errors.Is(err, domain.ErrJobBusy) {
+	switch {
+	case errors.Is(err, domain.ErrJobBusy):
 		// Another attempt holds the job (this is a duplicate after a hand-back); look
 		// again once that one must have ended or been found dead. Snoozing spends no
 		// attempt.
 		return river.JobSnooze(w.settings.WithDefaults().StaleAfter)
+	case errors.Is(err, domain.ErrNotStarted):
+		// The claim could not be written: try again soon, without spending an attempt
+		// (on River's last one, an error would drop the job while its row stays pending).
+		return river.JobSnooze(w.settings.WithDefaults().HeartbeatEvery)
 	}
 	return err
 }

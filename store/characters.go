@@ -139,6 +139,10 @@ func oneRow(res sql.Result) error {
 	return nil
 }
 
+// InTx runs f in a transaction on the writer, committing when it returns nil; adapters
+// that write alongside the store (the job queue) use it to commit with it.
+func (db *DB) InTx(ctx context.Context, f func(*sql.Tx) error) error { return db.inTx(ctx, f) }
+
 // inTx runs f in a transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,15 +26,20 @@ func (db *DB) ClaimJob(ctx context.Context, id string, c domain.Claim) (*domain.
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		// COALESCE keeps the first start time across attempts.
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = 'processing', attempts = attempts + 1,
-			started_at = COALESCE(started_at, ?), runner_id = ?, lease_until = ?
+			started_at = COALESCE(started_at, ?), runner_id = ?, claim_token = ?, lease_until = ?
 			WHERE id = ? AND (status = 'pending' OR status = 'processing' AND (runner_id IS NULL OR lease_until < ?
 				OR runner_id NOT IN `+aliveRunners+`))`),
-			c.At.UnixMicro(), c.Runner, c.LeaseUntil.UnixMicro(), id, c.At.UnixMicro(), c.AliveSince.UnixMicro())
+			c.At.UnixMicro(), c.Runner, c.Token, c.LeaseUntil.UnixMicro(), id, c.At.UnixMicro(), c.AliveSince.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("store: claim job: %w", err)
 		}
 		claimed := oneRow(res) == nil
-		if job, err = db.oneJob(ctx, tx, `WHERE id = ?`, id); err != nil {
+		// The worker needs the row, not its webhook deliveries.
+		job, err = scanJob(tx.QueryRowContext(ctx, db.q(`SELECT `+jobColumns+` FROM jobs WHERE id = ?`), id))
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.ErrNotFound
+		}
+		if err != nil {
 			return err
 		}
 		switch {
@@ -51,10 +57,10 @@ func (db *DB) ClaimJob(ctx context.Context, id string, c domain.Claim) (*domain.
 	return job, nil
 }
 
-// ReleaseJob gives up the runner's hold on a processing job.
-func (db *DB) ReleaseJob(ctx context.Context, id, runner string, leaseUntil time.Time) error {
-	_, err := db.write.ExecContext(ctx, db.q(`UPDATE jobs SET runner_id = NULL, lease_until = ?
-		WHERE id = ? AND runner_id = ? AND status = 'processing'`), leaseUntil.UnixMicro(), id, runner)
+// ReleaseJob gives up the claim with the token on a processing job.
+func (db *DB) ReleaseJob(ctx context.Context, id, token string, leaseUntil time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE jobs SET runner_id = NULL, claim_token = NULL, lease_until = ?
+		WHERE id = ? AND claim_token = ? AND status = 'processing'`), leaseUntil.UnixMicro(), id, token)
 	if err != nil {
 		return fmt.Errorf("store: release job: %w", err)
 	}
@@ -64,7 +70,9 @@ func (db *DB) ReleaseJob(ctx context.Context, id, runner string, leaseUntil time
 // StaleJobs lists processing jobs whose lease ran out at now, or whose runner's last
 // heartbeat is older than aliveSince.
 func (db *DB) StaleJobs(ctx context.Context, now, aliveSince time.Time, limit int) ([]domain.StaleJob, error) {
-	rows, err := db.write.QueryContext(ctx, db.q(`SELECT id, type, COALESCE(runner_id, ''), COALESCE(lease_until, 0) FROM jobs
+	// A slightly old read is fine (RequeueJobTx checks the job is still as seen), so this
+	// scan, every few seconds on every replica, keeps off SQLite's single writer.
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, type, COALESCE(runner_id, ''), COALESCE(lease_until, 0) FROM jobs
 		WHERE status = 'processing' AND (COALESCE(lease_until, 0) < ? OR runner_id NOT IN `+aliveRunners+`)
 		ORDER BY created_at LIMIT ?`), now.UnixMicro(), aliveSince.UnixMicro(), limit)
 	if err != nil {
@@ -88,7 +96,7 @@ func (db *DB) StaleJobs(ctx context.Context, now, aliveSince time.Time, limit in
 // RequeueJobTx releases a stale job as it was seen, inside the transaction that queues
 // its new work. It reports false, changing nothing, when the job has moved on since.
 func (db *DB) RequeueJobTx(ctx context.Context, tx *sql.Tx, j domain.StaleJob, leaseUntil time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET runner_id = NULL, lease_until = ?
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET runner_id = NULL, claim_token = NULL, lease_until = ?
 		WHERE id = ? AND status = 'processing' AND COALESCE(runner_id, '') = ? AND COALESCE(lease_until, 0) = ?`),
 		leaseUntil.UnixMicro(), j.ID, j.Runner, j.LeaseUntil.UnixMicro())
 	if err != nil {
@@ -116,9 +124,9 @@ func (db *DB) ForgetReplicas(ctx context.Context, before time.Time) error {
 	return nil
 }
 
-// FinishJobTx moves a processing job held by the outcome's runner to its terminal status
+// FinishJobTx moves a processing job held by the outcome's claim to its terminal status
 // with its result or error, stores the file it made and links an avatar to its character.
-// It returns ErrConflict, having written nothing, when the job is not the runner's.
+// It returns ErrConflict, having written nothing, when the job is not the claim's.
 func (db *DB) FinishJobTx(ctx context.Context, tx *sql.Tx, out domain.JobOutcome) error {
 	var resultJSON, errJSON sql.NullString
 	if out.Result != nil {
@@ -137,9 +145,10 @@ func (db *DB) FinishJobTx(ctx context.Context, tx *sql.Tx, out domain.JobOutcome
 		}
 		errJSON = sql.NullString{String: string(b), Valid: true}
 	}
-	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = ?, result = ?, error = ?, completed_at = ?, runner_id = NULL, lease_until = NULL
-		WHERE id = ? AND status = 'processing' AND runner_id = ?`),
-		string(out.Status), resultJSON, errJSON, out.At.UnixMicro(), out.JobID, out.Runner)
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = ?, result = ?, error = ?, completed_at = ?,
+		runner_id = NULL, claim_token = NULL, lease_until = NULL
+		WHERE id = ? AND status = 'processing' AND claim_token = ?`),
+		string(out.Status), resultJSON, errJSON, out.At.UnixMicro(), out.JobID, out.Claim)
 	if err != nil {
 		return fmt.Errorf("store: finish job: %w", err)
 	}
@@ -166,7 +175,7 @@ func (db *DB) FinishJobTx(ctx context.Context, tx *sql.Tx, out domain.JobOutcome
 // CancelJobTx moves the tenant's pending or processing job to canceled. On ErrConflict the
 // returned job shows the status it had already reached.
 func (db *DB) CancelJobTx(ctx context.Context, tx *sql.Tx, tenantID, id string, at time.Time) (*domain.Job, error) {
-	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = 'canceled', completed_at = ?, runner_id = NULL, lease_until = NULL
+	res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = 'canceled', completed_at = ?, runner_id = NULL, claim_token = NULL, lease_until = NULL
 		WHERE tenant_id = ? AND id = ? AND status IN ('pending', 'processing')`), at.UnixMicro(), tenantID, id)
 	if err != nil {
 		return nil, fmt.Errorf("store: cancel job: %w", err)

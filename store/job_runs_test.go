@@ -31,8 +31,9 @@ func insertJob(t *testing.T, db *store.DB, at time.Time) *domain.Job {
 	return j
 }
 
+// claim is a claim by the runner, its token the runner's name plus a suffix.
 func claim(runner string, at time.Time) domain.Claim {
-	return domain.Claim{Runner: runner, At: at, LeaseUntil: at.Add(time.Minute), AliveSince: at.Add(-10 * time.Second)}
+	return domain.Claim{Runner: runner, Token: runner + "-claim", At: at, LeaseUntil: at.Add(time.Minute), AliveSince: at.Add(-10 * time.Second)}
 }
 
 func TestJobClaims(t *testing.T) {
@@ -97,16 +98,22 @@ func TestJobClaims(t *testing.T) {
 				}
 			})
 
-			t.Run("only the holder finishes, and a finished job is claimed by nobody", func(t *testing.T) {
+			t.Run("only the holding claim finishes, and a finished job is claimed by nobody", func(t *testing.T) {
 				j := insertJob(t, db, now.Add(3*time.Millisecond))
 				if _, err := db.ClaimJob(ctx, j.ID, claim("alive", now)); err != nil {
 					t.Fatal(err)
 				}
-				out := domain.JobOutcome{JobID: j.ID, Runner: "other", Status: domain.JobFailed, Error: domain.Errorf(domain.CodeInternal, "x"), At: now}
+				out := domain.JobOutcome{JobID: j.ID, Claim: "an-older-claim", Status: domain.JobFailed, Error: domain.Errorf(domain.CodeInternal, "x"), At: now}
 				if err := finish(t, db, out); !errors.Is(err, domain.ErrConflict) {
-					t.Fatalf("a runner that does not hold the job finished it: %v", err)
+					t.Fatalf("a claim that does not hold the job finished it: %v", err)
 				}
-				out.Runner = "alive"
+				if err := db.ReleaseJob(ctx, j.ID, "an-older-claim", now); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := db.ClaimJob(ctx, j.ID, claim("alive2", now)); !errors.Is(err, domain.ErrJobBusy) {
+					t.Fatalf("a release by an older claim freed the job: %v", err)
+				}
+				out.Claim = "alive-claim"
 				if err := finish(t, db, out); err != nil {
 					t.Fatal(err)
 				}

@@ -65,7 +65,7 @@ func runChaos(t *testing.T, replicas int, dbEnv string, openDB func() (*sql.DB, 
 	dataDir := t.TempDir()
 	env := []string{
 		"DATA_DIR=" + dataDir, "API_KEYS=", "FAL_KEY=" + fake.Key(), "FAL_RUN_URL=" + fake.URL(), "FAL_QUEUE_URL=" + fake.URL(),
-		"TEXT_ENGINE=local", "IMAGE_ENGINE=fal", "JOB_WORKERS=8", "ORPHAN_MEDIA_GRACE=5s", "CLEANUP_EVERY=2s",
+		"TEXT_ENGINE=local", "IMAGE_ENGINE=fal", "JOB_WORKERS=8", "ORPHAN_MEDIA_GRACE=1m", "CLEANUP_EVERY=5s",
 		// A process that lives 2 seconds interrupts many of the jobs it claims, and each
 		// interrupted start counts as an attempt; the default 4 would fail jobs this run
 		// interrupts again and again, which is right for a job that keeps killing its
@@ -162,7 +162,7 @@ func runChaos(t *testing.T, replicas int, dbEnv string, openDB func() (*sql.DB, 
 	// Media no row owns (left by kills between writing bytes and row) is swept once past
 	// its grace period; every row keeps its bytes.
 	orphansAtDrain := len(orphanMedia(t, db, dataDir))
-	deadline := time.Now().Add(60 * time.Second)
+	deadline := time.Now().Add(3 * time.Minute)
 	for len(orphanMedia(t, db, dataDir)) > 0 {
 		if time.Now().After(deadline) {
 			t.Fatalf("orphaned media not swept: %v", orphanMedia(t, db, dataDir))

@@ -98,12 +98,16 @@ func serve(ctx context.Context, out *os.File) error {
 	log.Info("shutting down: finishing in-flight requests", "timeout", cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
+	// Requests and jobs finish side by side, each with the whole grace period: a long
+	// event stream must not eat the time running jobs have to end.
+	stopped := make(chan error, 1)
+	go func() { stopped <- a.Stop(sctx) }()
 	shutdownErr := srv.Shutdown(sctx)
 	if shutdownErr != nil {
 		// Event streams never go idle; past the timeout they are cut.
 		srv.Close()
 	}
-	if err := a.Stop(sctx); err != nil {
+	if err := <-stopped; err != nil {
 		log.Warn("job workers stopped with running jobs canceled; they will be retried", "error", err)
 	}
 	if shutdownErr != nil {

@@ -136,6 +136,8 @@ func TestBadConfigIsRefused(t *testing.T) {
 		"sub-second timeout":  {"JOB_TIMEOUT", "100ms"},
 		// A replica taken for dead between two of its own heartbeats would lose its jobs.
 		"staleness within one heartbeat": {"REPLICA_STALE_AFTER", "3s"},
+		// Bytes are written just before their row: a short grace sweeps owned files.
+		"orphan grace under a minute": {"ORPHAN_MEDIA_GRACE", "5s"},
 	}
 	for name, kv := range cases {
 		t.Run(name, func(t *testing.T) {

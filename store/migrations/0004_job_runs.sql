@@ -1,6 +1,8 @@
--- Who is running a job, until when, and which replicas are alive: a processing job whose
--- replica stopped heartbeating, or whose lease ran out, is handed back to the queue.
+-- Who is running a job (the replica, and the token of its one claim), until when, and
+-- which replicas are alive: a processing job whose replica stopped heartbeating, or whose
+-- lease ran out, is handed back to the queue.
 ALTER TABLE jobs ADD COLUMN runner_id TEXT;
+ALTER TABLE jobs ADD COLUMN claim_token TEXT;
 ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
 
 CREATE INDEX jobs_by_status ON jobs (status, lease_until);
