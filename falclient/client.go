@@ -1,7 +1,7 @@
 // Package falclient is Troupe's HTTP client for fal.ai and the adapters that implement the
 // domain's model ports on top of it.
 //
-// The Client speaks fal's protocol (see reference/fal.md): synchronous runs on fal.run,
+// The Client speaks fal's protocol (as fal documents it): synchronous runs on fal.run,
 // the queue on queue.fal.run (submit, then status, result and cancel through the URLs fal
 // returns), and SSE streams. Every call is bounded by a timeout, retried on 429, 500, 502,
 // 503, 504 and connection errors with capped, jittered exponential backoff, and fails with a

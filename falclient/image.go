@@ -16,7 +16,7 @@ import (
 	"github.com/troupe-ai/troupe/domain"
 )
 
-// The FLUX endpoints ImageModel calls (reference/fal.md §10.1).
+// The FLUX endpoints ImageModel calls (fal's published FLUX schemas).
 const (
 	FluxDevEndpoint     = "fal-ai/flux/dev"
 	FluxSchnellEndpoint = "fal-ai/flux/schnell"
@@ -55,7 +55,7 @@ var imageDefaults = map[domain.ImageKind][2]int{
 }
 
 // fluxSpec is what one FLUX endpoint takes besides prompt, image_size, seed and
-// num_images (reference/fal.md §10.1). A field an endpoint does not list is never sent.
+// num_images (fal's published FLUX schemas). A field an endpoint does not list is never sent.
 type fluxSpec struct {
 	endpoint string
 	// maxSteps bounds num_inference_steps (from 1); 0 means the endpoint takes none.

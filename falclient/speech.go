@@ -20,7 +20,7 @@ import (
 	"github.com/troupe-ai/troupe/domain"
 )
 
-// The speech endpoints (reference/fal.md §10.3, §10.4).
+// The speech endpoints (fal's Kokoro and Whisper/Wizper schemas).
 const (
 	// KokoroEndpointPrefix starts every Kokoro endpoint: fal-ai/kokoro/<language>.
 	KokoroEndpointPrefix = "fal-ai/kokoro/"
@@ -29,7 +29,7 @@ const (
 	// WizperEndpoint is Whisper v3 large, fal's faster variant; SpeechRecognizer's default.
 	WizperEndpoint = "fal-ai/wizper"
 	// WhisperEndpoint is fal's plain Whisper. Unlike Wizper it takes a prompt; whether fal
-	// still serves it is unconfirmed (reference/fal.md §10.4).
+	// still serves it is unconfirmed (fal's Whisper/Wizper schemas).
 	WhisperEndpoint = "fal-ai/whisper"
 )
 
@@ -41,7 +41,7 @@ const KokoroVoicePrefix = "fal-kokoro-"
 const DefaultVoiceID = KokoroVoicePrefix + "af_heart"
 
 // kokoroLanguage is one Kokoro endpoint: its path under KokoroEndpointPrefix, the
-// language's name and BCP 47 tag, and its voices (reference/fal.md §10.3).
+// language's name and BCP 47 tag, and its voices (fal's Kokoro schema).
 type kokoroLanguage struct {
 	path, name, tag string
 	voices          []string
@@ -93,7 +93,7 @@ var localVoices = func() map[string]string {
 	return m
 }()
 
-// kokoroCatalogue is every Kokoro voice, in the order of reference/fal.md, and the same
+// kokoroCatalogue is every Kokoro voice, in the order of fal's Kokoro schema, and the same
 // voices by id.
 var kokoroCatalogue, kokoroByID = func() ([]kokoroVoice, map[string]kokoroVoice) {
 	var list []kokoroVoice
@@ -165,7 +165,7 @@ type kokoroInput struct {
 }
 
 // kokoroOutput is a Kokoro endpoint's output. Duration and SampleRate are newer
-// AudioFile fields (reference/fal.md §9.3), read when present.
+// AudioFile fields (fal's File schema), read when present.
 type kokoroOutput struct {
 	Audio struct {
 		URL         string   `json:"url"`

@@ -70,7 +70,7 @@ func TestSpeechVoices(t *testing.T) {
 	srv := faltest.New(t)
 	voices := newSynth(srv).Voices(t.Context())
 	if len(voices) != 54 {
-		t.Errorf("%d voices, want 54 (reference/fal.md §10.3)", len(voices))
+		t.Errorf("%d voices, want 54 (fal's Kokoro schema)", len(voices))
 	}
 	ids := map[string]domain.Voice{}
 	for _, v := range voices {

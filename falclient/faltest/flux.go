@@ -17,7 +17,7 @@ import (
 	"net/http"
 )
 
-// The FLUX endpoints New registers built-in handlers for (reference/fal.md §10.1).
+// The FLUX endpoints New registers built-in handlers for (fal's published FLUX schemas).
 const (
 	FluxDev     = "fal-ai/flux/dev"
 	FluxSchnell = "fal-ai/flux/schnell"
@@ -46,7 +46,7 @@ type FluxImage struct {
 const FluxInference = 0.01
 
 // MaxImageSide is the largest custom image_size width or height the FLUX handlers take.
-// fal's own bound is unconfirmed (reference/fal.md §10.1); 14142 is the one its toolkit
+// fal's own bound is unconfirmed (fal's published FLUX schemas); 14142 is the one its toolkit
 // is believed to use.
 const MaxImageSide = 14142
 
@@ -61,7 +61,7 @@ type fluxSpec struct {
 	negative  bool // negative_prompt
 }
 
-// fluxSpecs follows reference/fal.md §10.1: pro takes no steps or guidance and, in fal's
+// fluxSpecs follows fal's published FLUX schemas: pro takes no steps or guidance and, in fal's
 // current schema, safety_tolerance instead of enable_safety_checker; flux-general takes
 // negative_prompt but, in the schema seen, no output_format (its images are JPEG).
 var fluxSpecs = map[string]fluxSpec{
@@ -90,7 +90,7 @@ func (s *Server) registerFlux() {
 
 // NSFWNext flags the next n FLUX results as NSFW, as fal's safety checker does: their
 // has_nsfw_concepts are true and, unless the input disabled the checker, the images are
-// black (fal's behaviour here is unconfirmed; reference/fal.md §10.1).
+// black (fal's behaviour here is unconfirmed; see fal's published FLUX schemas).
 func (s *Server) NSFWNext(n int) {
 	s.media.mu.Lock()
 	defer s.media.mu.Unlock()

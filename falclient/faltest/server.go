@@ -1,5 +1,5 @@
 // Package faltest is a fake fal.ai server for tests. It speaks fal's real HTTP protocol
-// (reference/fal.md): "Authorization: Key …" on every request, synchronous runs, the queue
+// (as fal documents it): "Authorization: Key …" on every request, synchronous runs, the queue
 // (submit, then status, result and cancel through the URLs it returns, laid out like
 // fal's: /{owner}/{app}/requests/{id}/status), and SSE streams. Endpoints answer through
 // pluggable handlers; openrouter/router, the FLUX endpoints (flux.go), Kokoro TTS and

@@ -15,8 +15,8 @@ import (
 	"unicode/utf8"
 )
 
-// The speech endpoints New registers built-in handlers for (reference/fal.md §10.3,
-// §10.4). Every Kokoro language has one; these are the two Troupe uses most.
+// The speech endpoints New registers built-in handlers for (fal's Kokoro and
+// Whisper/Wizper schemas). Every Kokoro language has one; these are the two Troupe uses most.
 const (
 	KokoroAmericanEnglish = "fal-ai/kokoro/american-english"
 	KokoroBritishEnglish  = "fal-ai/kokoro/british-english"
@@ -70,7 +70,7 @@ type TranscriptChunk struct {
 }
 
 // TranscriptOutput is fal-ai/wizper's and fal-ai/whisper's output. Wizper reports
-// Languages, Whisper InferredLanguages (reference/fal.md §10.4).
+// Languages, Whisper InferredLanguages (fal's Whisper/Wizper schemas).
 type TranscriptOutput struct {
 	Text              string            `json:"text"`
 	Chunks            []TranscriptChunk `json:"chunks"`
