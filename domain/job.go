@@ -123,7 +123,8 @@ type JobStore interface {
 	// ended and ErrJobBusy when a live runner holds it.
 	ClaimJob(ctx context.Context, id string, c Claim) (*Job, error)
 	// ReleaseJob gives up a claim (by its token) on a processing job, so the queue's next
-	// attempt may take it at once; the lease stays until then as a safety net.
+	// attempt may take it at once. Until then the lease, and the releasing runner's
+	// heartbeat, still watch over it: if that runner dies first, the job is handed on.
 	ReleaseJob(ctx context.Context, id, token string, leaseUntil time.Time) error
 	// StaleJobs lists up to limit processing jobs that nobody is running any more: their
 	// lease ran out at now, or their runner's last heartbeat is older than aliveSince.

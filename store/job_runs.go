@@ -27,7 +27,7 @@ func (db *DB) ClaimJob(ctx context.Context, id string, c domain.Claim) (*domain.
 		// COALESCE keeps the first start time across attempts.
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE jobs SET status = 'processing', attempts = attempts + 1,
 			started_at = COALESCE(started_at, ?), runner_id = ?, claim_token = ?, lease_until = ?
-			WHERE id = ? AND (status = 'pending' OR status = 'processing' AND (runner_id IS NULL OR lease_until < ?
+			WHERE id = ? AND (status = 'pending' OR status = 'processing' AND (claim_token IS NULL OR lease_until < ?
 				OR runner_id NOT IN `+aliveRunners+`))`),
 			c.At.UnixMicro(), c.Runner, c.Token, c.LeaseUntil.UnixMicro(), id, c.At.UnixMicro(), c.AliveSince.UnixMicro())
 		if err != nil {
@@ -57,9 +57,11 @@ func (db *DB) ClaimJob(ctx context.Context, id string, c domain.Claim) (*domain.
 	return job, nil
 }
 
-// ReleaseJob gives up the claim with the token on a processing job.
+// ReleaseJob gives up the claim with the token on a processing job. The runner stays
+// recorded: should it die before the queue's next attempt comes, its missed heartbeats
+// hand the job on, instead of the job waiting out the lease.
 func (db *DB) ReleaseJob(ctx context.Context, id, token string, leaseUntil time.Time) error {
-	_, err := db.write.ExecContext(ctx, db.q(`UPDATE jobs SET runner_id = NULL, claim_token = NULL, lease_until = ?
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE jobs SET claim_token = NULL, lease_until = ?
 		WHERE id = ? AND claim_token = ? AND status = 'processing'`), leaseUntil.UnixMicro(), id, token)
 	if err != nil {
 		return fmt.Errorf("store: release job: %w", err)

@@ -85,6 +85,26 @@ func TestJobClaims(t *testing.T) {
 				}
 			})
 
+			t.Run("a released job is claimable, and stale once its releasing runner is dead", func(t *testing.T) {
+				j := insertJob(t, db, now.Add(5*time.Millisecond))
+				if _, err := db.ClaimJob(ctx, j.ID, claim("alive", now)); err != nil {
+					t.Fatal(err)
+				}
+				if err := db.ReleaseJob(ctx, j.ID, "alive-claim", now.Add(time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+				if s := staleByID(t, db, now, j.ID); s != nil {
+					t.Fatalf("a job released by a live runner is stale: %+v", s)
+				}
+				// The runner dies before the queue's next attempt came.
+				if s := staleByID(t, db, now.Add(time.Minute), j.ID); s == nil || s.Runner != "alive" {
+					t.Fatalf("a job released by a runner that then died is not stale: %+v", s)
+				}
+				if got, err := db.ClaimJob(ctx, j.ID, claim("alive2", now)); err != nil || got.Attempts != 2 {
+					t.Fatalf("claim of a released job: %v %+v", err, got)
+				}
+			})
+
 			t.Run("a live runner's job is not stale until its lease runs out", func(t *testing.T) {
 				j := insertJob(t, db, now.Add(2*time.Millisecond))
 				if _, err := db.ClaimJob(ctx, j.ID, claim("alive", now)); err != nil {

@@ -138,17 +138,16 @@ func runChaos(t *testing.T, replicas int, dbEnv string, openDB func() (*sql.DB, 
 	drainStart := time.Now()
 	c := servertest.Client(t, "http://127.0.0.1:"+strconv.Itoa(reps[0].port), servertest.DemoKey)
 	attempts := map[int]int{}
-	for _, id := range accepted {
-		j := waitStatus(t, c, id, gen.Completed, time.Until(drainStart.Add(chaosDrain)))
-		attempts[j.Attempts]++
-	}
-	drain := time.Since(drainStart)
-
 	db, err := openDB()
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	for _, id := range accepted {
+		attempts[drainJob(t, c, db, id, drainStart.Add(chaosDrain))]++
+	}
+	drain := time.Since(drainStart)
+
 	var jobs, notCompleted, files int
 	mustScan(t, db, `SELECT count(*) FROM jobs`, &jobs)
 	mustScan(t, db, `SELECT count(*) FROM jobs WHERE status <> 'completed'`, &notCompleted)
@@ -184,6 +183,45 @@ func runChaos(t *testing.T, replicas int, dbEnv string, openDB func() (*sql.DB, 
 	}
 	t.Logf("CHAOS %s: %d jobs accepted (%d submits refused while a replica was down), %d kills, all completed once; %s; drain %.1fs; orphaned media at drain %d, swept to 0",
 		t.Name(), len(accepted), refused, kills, strings.Join(dist, ", "), drain.Seconds(), orphansAtDrain)
+}
+
+// drainJob waits until the job has completed and returns its attempts; past the deadline
+// it fails the test with the job's row and its River jobs, to show where it stuck.
+func drainJob(t *testing.T, c *gen.ClientWithResponses, db *sql.DB, id string, deadline time.Time) int {
+	t.Helper()
+	for {
+		res, err := c.GetJobWithResponse(t.Context(), id)
+		if err == nil && res.JSON200 != nil {
+			switch res.JSON200.Status {
+			case gen.Completed:
+				return res.JSON200.Attempts
+			case gen.Failed, gen.Canceled:
+				t.Fatalf("job %s ended %s: %s", id, res.JSON200.Status, res.Body)
+			}
+		}
+		if time.Now().After(deadline) {
+			var row string
+			db.QueryRowContext(t.Context(), `SELECT status || ' attempts=' || attempts || ' runner=' || COALESCE(runner_id, '-') ||
+				' claim=' || COALESCE(claim_token, '-') || ' lease=' || COALESCE(lease_until, 0) FROM jobs WHERE id = '`+id+`'`).Scan(&row)
+			rows, _ := db.QueryContext(t.Context(), `SELECT id, state, attempt, max_attempts FROM river_job WHERE kind = 'troupe.image' AND args LIKE '%`+id+`%'`)
+			var river []string
+			for rows != nil && rows.Next() {
+				var rid, attempt, maxAttempts int64
+				var state string
+				rows.Scan(&rid, &state, &attempt, &maxAttempts)
+				river = append(river, fmt.Sprintf("%d:%s %d/%d", rid, state, attempt, maxAttempts))
+			}
+			var beats []string
+			brows, _ := db.QueryContext(t.Context(), `SELECT id || '@' || heartbeat_at FROM replicas`)
+			for brows != nil && brows.Next() {
+				var b string
+				brows.Scan(&b)
+				beats = append(beats, b)
+			}
+			t.Fatalf("job %s never completed: row %s; river %v; replicas %v; now %d", id, row, river, beats, time.Now().UnixMicro())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 func mustScan(t *testing.T, db *sql.DB, q string, dst *int) {
