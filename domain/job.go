@@ -221,6 +221,10 @@ type JobQueue interface {
 	// Requeue hands a stale job back to the queue as new work, if it is still as seen.
 	// It reports whether it did.
 	Requeue(ctx context.Context, job StaleJob, leaseUntil time.Time) (bool, error)
+	// RequeueLost queues new work for pending jobs created before the time whose queued
+	// work was lost: taken by a worker that died before it could claim the job, or gone.
+	// It reports how many it handed back.
+	RequeueLost(ctx context.Context, createdBefore time.Time) (int, error)
 }
 
 // Webhooks checks and delivers webhook URLs.

@@ -241,7 +241,8 @@ func (a *attempt) release(ctx context.Context, leaseUntil time.Time) {
 }
 
 // Beat records this replica's heartbeat, then hands every job nobody is running any more
-// (its replica stopped heartbeating, or its lease ran out) back to the queue. Every
+// (its replica stopped heartbeating, or its lease ran out, or its queued work was lost
+// before it started) back to the queue. Every
 // replica beats; a job is handed back once, whichever replica sees it first. It returns
 // how many jobs it handed back.
 func (r *JobRunner) Beat(ctx context.Context) (int, error) {
@@ -266,7 +267,13 @@ func (r *JobRunner) Beat(ctx context.Context) (int, error) {
 			n++
 		}
 	}
-	return n, first
+	// A worker can also die between taking a job from the queue and claiming it: the job
+	// is still pending, but its queued work is held by a dead worker.
+	lost, err := r.Queue.RequeueLost(ctx, now.Add(-set.StaleAfter))
+	if err != nil && first == nil {
+		first = fmt.Errorf("hand back lost pending jobs: %w", err)
+	}
+	return n + lost, first
 }
 
 // errUnreadableRequest fails a job whose stored request cannot be decoded; retrying

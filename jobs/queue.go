@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/store"
@@ -172,6 +174,48 @@ func (q *Queue) Requeue(ctx context.Context, j domain.StaleJob, leaseUntil time.
 		return q.insertWorkTx(ctx, tx, j.ID, j.Type)
 	})
 	return requeued && err == nil, err
+}
+
+// lostBatch is how many of the oldest pending jobs one RequeueLost looks at.
+const lostBatch = 20
+
+// RequeueLost queues new work for old pending jobs whose River job was taken by a worker
+// that died before claiming it (running since before the cutoff, while a live worker
+// claims within milliseconds), or has ended or vanished without the job starting.
+func (q *Queue) RequeueLost(ctx context.Context, createdBefore time.Time) (int, error) {
+	pending, err := q.db.OldPendingJobs(ctx, createdBefore, lostBatch)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, j := range pending {
+		row, err := q.client.JobGet(ctx, j.QueueID)
+		switch {
+		case errors.Is(err, river.ErrNotFound):
+		case err != nil:
+			return n, err
+		case row.State == rivertype.JobStateRunning && row.AttemptedAt != nil && row.AttemptedAt.Before(createdBefore):
+		case row.State == rivertype.JobStateCompleted, row.State == rivertype.JobStateDiscarded, row.State == rivertype.JobStateCancelled:
+		default:
+			continue // waiting its turn, or just taken
+		}
+		requeued := false
+		err = q.inTx(ctx, func(tx *sql.Tx) error {
+			ok, err := q.db.StillPendingTx(ctx, tx, j)
+			if err != nil || !ok {
+				return err
+			}
+			requeued = true
+			return q.insertWorkTx(ctx, tx, j.ID, j.Type)
+		})
+		if err != nil {
+			return n, err
+		}
+		if requeued {
+			n++
+		}
+	}
+	return n, nil
 }
 
 // notifyTx queues the delivery of the job's webhook.

@@ -217,3 +217,44 @@ func (db *DB) KnownFiles(ctx context.Context, ids []string) (map[string]bool, er
 	}
 	return known, rows.Err()
 }
+
+// PendingJob is a pending job and the id of the queue's work for it.
+type PendingJob struct {
+	ID      string
+	Type    domain.JobType
+	QueueID int64
+}
+
+// OldPendingJobs lists up to limit pending jobs created before the time, oldest first: the
+// ones whose queued work the queue should have started by now.
+func (db *DB) OldPendingJobs(ctx context.Context, createdBefore time.Time, limit int) ([]PendingJob, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, type, COALESCE(queue_id, 0) FROM jobs
+		WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?`), createdBefore.UnixMicro(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: pending jobs: %w", err)
+	}
+	defer rows.Close()
+	var out []PendingJob
+	for rows.Next() {
+		var j PendingJob
+		var typ string
+		if err := rows.Scan(&j.ID, &typ, &j.QueueID); err != nil {
+			return nil, err
+		}
+		j.Type = domain.JobType(typ)
+		out = append(out, j)
+	}
+	return out, rows.Err()
+}
+
+// StillPendingTx reports, inside the transaction that would queue new work for it,
+// whether the job is still pending with the same queued work as seen.
+func (db *DB) StillPendingTx(ctx context.Context, tx *sql.Tx, j PendingJob) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, db.q(`SELECT count(*) FROM jobs WHERE id = ? AND status = 'pending' AND COALESCE(queue_id, 0) = ?`),
+		j.ID, j.QueueID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("store: pending job: %w", err)
+	}
+	return n == 1, nil
+}
