@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"errors"
 	"sync"
 	"testing"
@@ -17,15 +18,7 @@ func insertJob(t *testing.T, db *store.DB, at time.Time) *domain.Job {
 		ID: domain.NewID(domain.PrefixJob, at), TenantID: "tenant_a", Type: domain.JobAvatar,
 		Status: domain.JobPending, Request: []byte(`{}`), CreatedAt: at,
 	}
-	tx, err := db.BeginTx(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if err := db.InsertJobTx(t.Context(), tx, j); err != nil {
-		t.Fatal(err)
-	}
-	if err := tx.Commit(); err != nil {
+	if err := db.InTx(t.Context(), func(tx *sql.Tx) error { return db.InsertJobTx(t.Context(), tx, j) }); err != nil {
 		t.Fatal(err)
 	}
 	return j
@@ -72,12 +65,14 @@ func TestJobClaims(t *testing.T) {
 					t.Fatalf("the dead runner's job is not stale: %+v", stale)
 				}
 				for i, want := range []bool{true, false} {
-					tx, _ := db.BeginTx(ctx)
-					ok, err := db.RequeueJobTx(ctx, tx, *stale, now.Add(time.Minute))
+					var ok bool
+					err := db.InTx(ctx, func(tx *sql.Tx) (err error) {
+						ok, err = db.RequeueJobTx(ctx, tx, *stale, now.Add(time.Minute))
+						return err
+					})
 					if err != nil || ok != want {
 						t.Fatalf("requeue %d: %v %v, want %v", i, ok, err, want)
 					}
-					tx.Commit()
 				}
 				got, err := db.ClaimJob(ctx, j.ID, claim("alive", now))
 				if err != nil || got.Attempts != 2 {
@@ -190,13 +185,5 @@ func staleByID(t *testing.T, db *store.DB, now time.Time, id string) *domain.Sta
 
 func finish(t *testing.T, db *store.DB, out domain.JobOutcome) error {
 	t.Helper()
-	tx, err := db.BeginTx(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Rollback()
-	if err := db.FinishJobTx(t.Context(), tx, out); err != nil {
-		return err
-	}
-	return tx.Commit()
+	return db.InTx(t.Context(), func(tx *sql.Tx) error { return db.FinishJobTx(t.Context(), tx, out) })
 }

@@ -30,10 +30,6 @@ func (db *DB) InsertJobTx(ctx context.Context, tx *sql.Tx, j *domain.Job) error 
 	return nil
 }
 
-// BeginTx starts a transaction on the writer, for adapters that must write alongside the
-// store (the job queue).
-func (db *DB) BeginTx(ctx context.Context) (*sql.Tx, error) { return db.write.BeginTx(ctx, nil) }
-
 // GetJob returns the tenant's job with its webhook deliveries.
 func (db *DB) GetJob(ctx context.Context, tenantID, id string) (*domain.Job, error) {
 	return db.oneJob(ctx, db.read, `WHERE tenant_id = ? AND id = ?`, tenantID, id)
