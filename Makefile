@@ -58,6 +58,7 @@ fuzz:
 	$(GO) test -run='^$$' -fuzz=FuzzCreateWorld -fuzztime=$(FUZZTIME) ./server
 	$(GO) test -run='^$$' -fuzz=FuzzRequestValidation -fuzztime=$(FUZZTIME) ./server
 	$(GO) test -run='^$$' -fuzz=FuzzSSEWriter -fuzztime=$(FUZZTIME) ./server
+	$(GO) test -run='^$$' -fuzz=FuzzStrictJSON -fuzztime=$(FUZZTIME) ./server
 	$(GO) test -run='^$$' -fuzz=FuzzParseWAV -fuzztime=$(FUZZTIME) ./local/recognition
 
 ## chaos: server processes on one database killed with SIGKILL every 2 s under 1,000 image

@@ -192,16 +192,9 @@ func (s *jsonScanner) object(sch *openapi3.Schema) error {
 		if err != nil {
 			return err
 		}
-		s.skipSpace()
-		if s.pos < len(s.data) && s.data[s.pos] == ',' {
-			s.pos++
-			continue
+		if done, err := s.afterMember('}', "an object member"); done || err != nil {
+			return err
 		}
-		if s.pos < len(s.data) && s.data[s.pos] == '}' {
-			s.pos++
-			return nil
-		}
-		return s.unexpected("',' or '}' after an object member")
 	}
 }
 
@@ -243,17 +236,27 @@ func (s *jsonScanner) array(sch *openapi3.Schema) error {
 		if err != nil {
 			return err
 		}
-		s.skipSpace()
-		if s.pos < len(s.data) && s.data[s.pos] == ',' {
-			s.pos++
-			continue
+		if done, err := s.afterMember(']', "an array element"); done || err != nil {
+			return err
 		}
-		if s.pos < len(s.data) && s.data[s.pos] == ']' {
-			s.pos++
-			return nil
-		}
-		return s.unexpected("',' or ']' after an array element")
 	}
+}
+
+// afterMember reads what follows a member of an object or array: a ',' (another member
+// comes) or the closing byte (done).
+func (s *jsonScanner) afterMember(closing byte, member string) (done bool, err error) {
+	s.skipSpace()
+	if s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ',':
+			s.pos++
+			return false, nil
+		case closing:
+			s.pos++
+			return true, nil
+		}
+	}
+	return false, s.unexpected("',' or '" + string(closing) + "' after " + member)
 }
 
 // str reads a string, from its opening quote to past its closing one, and reports whether
