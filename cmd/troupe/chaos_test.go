@@ -63,15 +63,14 @@ func runChaos(t *testing.T, replicas int, dbEnv string, openDB func() (*sql.DB, 
 	// Image jobs take a few fal polls (about a second), so kills land mid-job.
 	fake := faltest.New(t, faltest.WithQueueSteps(0, 2))
 	dataDir := t.TempDir()
-	env := []string{
-		"DATA_DIR=" + dataDir, "API_KEYS=", "FAL_KEY=" + fake.Key(), "FAL_RUN_URL=" + fake.URL(), "FAL_QUEUE_URL=" + fake.URL(),
-		"TEXT_ENGINE=local", "IMAGE_ENGINE=fal", "JOB_WORKERS=8", "ORPHAN_MEDIA_GRACE=1m", "CLEANUP_EVERY=5s",
+	env := falImagesEnv(fake, dataDir,
+		"JOB_WORKERS=8", "ORPHAN_MEDIA_GRACE=1m", "CLEANUP_EVERY=5s",
 		// A process that lives 2 seconds interrupts many of the jobs it claims, and each
 		// interrupted start counts as an attempt; the default 4 would fail jobs this run
 		// interrupts again and again, which is right for a job that keeps killing its
 		// server but not what this run measures.
 		"JOB_MAX_ATTEMPTS=50",
-	}
+	)
 	if dbEnv != "" {
 		env = append(env, dbEnv)
 	}

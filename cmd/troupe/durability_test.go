@@ -68,10 +68,7 @@ func TestJobSurvivesAKilledServer(t *testing.T) {
 	fake := faltest.New(t, faltest.WithQueueSteps(0, 6))
 	dataDir := t.TempDir()
 	port := freePort(t)
-	env := []string{
-		"DATA_DIR=" + dataDir, "API_KEYS=", "FAL_KEY=" + fake.Key(), "FAL_RUN_URL=" + fake.URL(), "FAL_QUEUE_URL=" + fake.URL(),
-		"TEXT_ENGINE=local", "IMAGE_ENGINE=fal",
-	}
+	env := falImagesEnv(fake, dataDir)
 	proc := startProcess(t, port, env...)
 	url := "http://127.0.0.1:" + strconv.Itoa(port)
 	c := servertest.Client(t, url, servertest.DemoKey)
@@ -100,6 +97,16 @@ func TestJobSurvivesAKilledServer(t *testing.T) {
 	if list.JSON200.Total != 1 {
 		t.Fatalf("%d jobs, want 1", list.JSON200.Total)
 	}
+}
+
+// falImagesEnv is the environment of a server process whose images come from the fake
+// fal (text stays local), with the demo keys and its data under dataDir; extra settings
+// follow.
+func falImagesEnv(fake *faltest.Server, dataDir string, extra ...string) []string {
+	return append([]string{
+		"DATA_DIR=" + dataDir, "API_KEYS=", "FAL_KEY=" + fake.Key(), "FAL_RUN_URL=" + fake.URL(), "FAL_QUEUE_URL=" + fake.URL(),
+		"TEXT_ENGINE=local", "IMAGE_ENGINE=fal",
+	}, extra...)
 }
 
 func waitStatus(t *testing.T, c *gen.ClientWithResponses, id string, want gen.JobStatus, within time.Duration) gen.JobStatusResponse {

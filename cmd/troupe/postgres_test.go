@@ -24,10 +24,7 @@ func TestTwoReplicasShareTheQueue(t *testing.T) {
 		t.Skip("no PostgreSQL")
 	}
 	fake := faltest.New(t, faltest.WithQueueSteps(0, 1))
-	env := []string{
-		"DATA_DIR=" + t.TempDir(), "DATABASE_URL=" + dbURL, "API_KEYS=", "FAL_KEY=" + fake.Key(),
-		"FAL_RUN_URL=" + fake.URL(), "FAL_QUEUE_URL=" + fake.URL(), "TEXT_ENGINE=local", "IMAGE_ENGINE=fal",
-	}
+	env := falImagesEnv(fake, t.TempDir(), "DATABASE_URL="+dbURL)
 	ports := []int{freePort(t), freePort(t)}
 	var clients []*gen.ClientWithResponses
 	for _, p := range ports {
@@ -68,10 +65,7 @@ func TestASurvivingReplicaTakesOverADeadOnesJobs(t *testing.T) {
 	}
 	// Image jobs stay in progress for a few polls, so the kill lands mid-job.
 	fake := faltest.New(t, faltest.WithQueueSteps(0, 6))
-	env := []string{
-		"DATA_DIR=" + t.TempDir(), "DATABASE_URL=" + dbURL, "API_KEYS=", "FAL_KEY=" + fake.Key(),
-		"FAL_RUN_URL=" + fake.URL(), "FAL_QUEUE_URL=" + fake.URL(), "TEXT_ENGINE=local", "IMAGE_ENGINE=fal",
-	}
+	env := falImagesEnv(fake, t.TempDir(), "DATABASE_URL="+dbURL)
 	// The doomed replica starts alone, so the job is its.
 	doomedPort := freePort(t)
 	doomed := startProcess(t, doomedPort, env...)
