@@ -14,6 +14,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/troupe-ai/troupe"
 	"github.com/troupe-ai/troupe/data"
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/domain/worldgen"
@@ -39,8 +40,6 @@ type Overrides struct {
 	JobTTL time.Duration
 	// WebhookBackoff replaces the webhook retry schedule (a day long).
 	WebhookBackoff func(attempt int) time.Duration
-	// Version is what the server reports; empty means "dev".
-	Version string
 }
 
 // App is the running application: the HTTP handler and the job workers over one store.
@@ -90,10 +89,7 @@ func New(ctx context.Context, cfg Config, o Overrides) (*App, error) {
 
 func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) error {
 	cfg, db := a.Config, a.DB
-	version := o.Version
-	if version == "" {
-		version = "dev"
-	}
+	version := troupe.Version
 	gen := o.Generator
 	if gen == nil {
 		g, err := worldgen.New()

@@ -14,7 +14,6 @@ type Code string
 const (
 	CodeBadRequest           Code = "BAD_REQUEST"
 	CodeInvalidAPIKey        Code = "INVALID_API_KEY"
-	CodeTenantForbidden      Code = "TENANT_FORBIDDEN"
 	CodeRouteNotFound        Code = "ROUTE_NOT_FOUND"
 	CodeWorldNotFound        Code = "WORLD_NOT_FOUND"
 	CodeCharNotFound         Code = "CHAR_NOT_FOUND"
@@ -23,7 +22,6 @@ const (
 	CodeMethodNotAllowed     Code = "METHOD_NOT_ALLOWED"
 	CodePayloadTooLarge      Code = "PAYLOAD_TOO_LARGE"
 	CodeUnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
-	CodeConflict             Code = "CONFLICT"
 	CodeJobNotCancelable     Code = "JOB_NOT_CANCELABLE"
 	CodeValidation           Code = "VALIDATION_ERROR"
 	CodeInvalidRole          Code = "INVALID_ROLE"
@@ -31,9 +29,7 @@ const (
 	// CodeTabooConflict: a taboo word the character cannot avoid (its own name or role);
 	// details.word names it.
 	CodeTabooConflict  Code = "TABOO_CONFLICT"
-	CodeRateLimited    Code = "RATE_LIMITED"
 	CodeInternal       Code = "INTERNAL_ERROR"
-	CodeNotImplemented Code = "NOT_IMPLEMENTED"
 	// CodeFalServiceError is fal.ai's failure, and only fal's.
 	CodeFalServiceError Code = "FAL_SERVICE_ERROR"
 	// CodeProviderError is the failure of any other engine (an OpenAI-compatible server,
@@ -42,6 +38,19 @@ const (
 	CodeEngineUnavailable Code = "ENGINE_UNAVAILABLE"
 	CodeProviderTimeout   Code = "PROVIDER_TIMEOUT"
 )
+
+// Codes lists every code Troupe answers with, in the order the contract documents them.
+// openapi.yaml's ErrorCode enum must hold exactly these (a test checks it), so a code is
+// added here, in the HTTP status table and in the spec together. A code no handler can
+// return does not belong here: clients generate exhaustive enums from the list.
+var Codes = []Code{
+	CodeBadRequest, CodeInvalidAPIKey,
+	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound,
+	CodeMethodNotAllowed, CodeJobNotCancelable, CodePayloadTooLarge, CodeUnsupportedMediaType,
+	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict,
+	CodeInvalidAudio, CodeAudioTooLong, CodeAudioTooLarge,
+	CodeInternal, CodeFalServiceError, CodeProviderError, CodeEngineUnavailable, CodeProviderTimeout,
+}
 
 // Error is a failure the caller can act on: a code, a human-readable message and optional
 // details. Anything that is not an *Error reaches clients as CodeInternal with no internals.

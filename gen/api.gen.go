@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -45,27 +46,153 @@ func (e DependencyHealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for DialogueCompletedEventType.
+const (
+	DialogueCompletedEventTypeDialogueCompleted DialogueCompletedEventType = "dialogue.completed"
+)
+
+// Valid indicates whether the value is a known member of the DialogueCompletedEventType enum.
+func (e DialogueCompletedEventType) Valid() bool {
+	switch e {
+	case DialogueCompletedEventTypeDialogueCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueDeltaEventType.
+const (
+	DialogueDeltaEventTypeDialogueDelta DialogueDeltaEventType = "dialogue.delta"
+)
+
+// Valid indicates whether the value is a known member of the DialogueDeltaEventType enum.
+func (e DialogueDeltaEventType) Valid() bool {
+	switch e {
+	case DialogueDeltaEventTypeDialogueDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueErrorEventType.
+const (
+	DialogueErrorEventTypeError DialogueErrorEventType = "error"
+)
+
+// Valid indicates whether the value is a known member of the DialogueErrorEventType enum.
+func (e DialogueErrorEventType) Valid() bool {
+	switch e {
+	case DialogueErrorEventTypeError:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ErrorCode.
+const (
+	ErrorCodeAudioTooLarge        ErrorCode = "AUDIO_TOO_LARGE"
+	ErrorCodeAudioTooLong         ErrorCode = "AUDIO_TOO_LONG"
+	ErrorCodeBadRequest           ErrorCode = "BAD_REQUEST"
+	ErrorCodeCharNotFound         ErrorCode = "CHAR_NOT_FOUND"
+	ErrorCodeEngineUnavailable    ErrorCode = "ENGINE_UNAVAILABLE"
+	ErrorCodeFalServiceError      ErrorCode = "FAL_SERVICE_ERROR"
+	ErrorCodeFileNotFound         ErrorCode = "FILE_NOT_FOUND"
+	ErrorCodeInternalError        ErrorCode = "INTERNAL_ERROR"
+	ErrorCodeInvalidApiKey        ErrorCode = "INVALID_API_KEY"
+	ErrorCodeInvalidArchetype     ErrorCode = "INVALID_ARCHETYPE"
+	ErrorCodeInvalidAudio         ErrorCode = "INVALID_AUDIO"
+	ErrorCodeInvalidRole          ErrorCode = "INVALID_ROLE"
+	ErrorCodeJobNotCancelable     ErrorCode = "JOB_NOT_CANCELABLE"
+	ErrorCodeJobNotFound          ErrorCode = "JOB_NOT_FOUND"
+	ErrorCodeMethodNotAllowed     ErrorCode = "METHOD_NOT_ALLOWED"
+	ErrorCodePayloadTooLarge      ErrorCode = "PAYLOAD_TOO_LARGE"
+	ErrorCodeProviderError        ErrorCode = "PROVIDER_ERROR"
+	ErrorCodeProviderTimeout      ErrorCode = "PROVIDER_TIMEOUT"
+	ErrorCodeRouteNotFound        ErrorCode = "ROUTE_NOT_FOUND"
+	ErrorCodeTabooConflict        ErrorCode = "TABOO_CONFLICT"
+	ErrorCodeUnsupportedMediaType ErrorCode = "UNSUPPORTED_MEDIA_TYPE"
+	ErrorCodeValidationError      ErrorCode = "VALIDATION_ERROR"
+	ErrorCodeWorldNotFound        ErrorCode = "WORLD_NOT_FOUND"
+)
+
+// Valid indicates whether the value is a known member of the ErrorCode enum.
+func (e ErrorCode) Valid() bool {
+	switch e {
+	case ErrorCodeAudioTooLarge:
+		return true
+	case ErrorCodeAudioTooLong:
+		return true
+	case ErrorCodeBadRequest:
+		return true
+	case ErrorCodeCharNotFound:
+		return true
+	case ErrorCodeEngineUnavailable:
+		return true
+	case ErrorCodeFalServiceError:
+		return true
+	case ErrorCodeFileNotFound:
+		return true
+	case ErrorCodeInternalError:
+		return true
+	case ErrorCodeInvalidApiKey:
+		return true
+	case ErrorCodeInvalidArchetype:
+		return true
+	case ErrorCodeInvalidAudio:
+		return true
+	case ErrorCodeInvalidRole:
+		return true
+	case ErrorCodeJobNotCancelable:
+		return true
+	case ErrorCodeJobNotFound:
+		return true
+	case ErrorCodeMethodNotAllowed:
+		return true
+	case ErrorCodePayloadTooLarge:
+		return true
+	case ErrorCodeProviderError:
+		return true
+	case ErrorCodeProviderTimeout:
+		return true
+	case ErrorCodeRouteNotFound:
+		return true
+	case ErrorCodeTabooConflict:
+		return true
+	case ErrorCodeUnsupportedMediaType:
+		return true
+	case ErrorCodeValidationError:
+		return true
+	case ErrorCodeWorldNotFound:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for FactionRelationStance.
 const (
-	Allied   FactionRelationStance = "allied"
-	Friendly FactionRelationStance = "friendly"
-	Hostile  FactionRelationStance = "hostile"
-	Neutral  FactionRelationStance = "neutral"
-	Rival    FactionRelationStance = "rival"
+	FactionRelationStanceAllied   FactionRelationStance = "allied"
+	FactionRelationStanceFriendly FactionRelationStance = "friendly"
+	FactionRelationStanceHostile  FactionRelationStance = "hostile"
+	FactionRelationStanceNeutral  FactionRelationStance = "neutral"
+	FactionRelationStanceRival    FactionRelationStance = "rival"
 )
 
 // Valid indicates whether the value is a known member of the FactionRelationStance enum.
 func (e FactionRelationStance) Valid() bool {
 	switch e {
-	case Allied:
+	case FactionRelationStanceAllied:
 		return true
-	case Friendly:
+	case FactionRelationStanceFriendly:
 		return true
-	case Hostile:
+	case FactionRelationStanceHostile:
 		return true
-	case Neutral:
+	case FactionRelationStanceNeutral:
 		return true
-	case Rival:
+	case FactionRelationStanceRival:
 		return true
 	default:
 		return false
@@ -74,22 +201,22 @@ func (e FactionRelationStance) Valid() bool {
 
 // Defines values for Genre.
 const (
-	DarkFantasy     Genre = "dark_fantasy"
-	Fantasy         Genre = "fantasy"
-	PostApocalyptic Genre = "post_apocalyptic"
-	SciFi           Genre = "sci_fi"
+	GenreDarkFantasy     Genre = "dark_fantasy"
+	GenreFantasy         Genre = "fantasy"
+	GenrePostApocalyptic Genre = "post_apocalyptic"
+	GenreSciFi           Genre = "sci_fi"
 )
 
 // Valid indicates whether the value is a known member of the Genre enum.
 func (e Genre) Valid() bool {
 	switch e {
-	case DarkFantasy:
+	case GenreDarkFantasy:
 		return true
-	case Fantasy:
+	case GenreFantasy:
 		return true
-	case PostApocalyptic:
+	case GenrePostApocalyptic:
 		return true
-	case SciFi:
+	case GenreSciFi:
 		return true
 	default:
 		return false
@@ -119,19 +246,19 @@ func (e HealthStatus) Valid() bool {
 
 // Defines values for ImageModel.
 const (
-	Dev     ImageModel = "dev"
-	Pro     ImageModel = "pro"
-	Schnell ImageModel = "schnell"
+	ImageModelDev     ImageModel = "dev"
+	ImageModelPro     ImageModel = "pro"
+	ImageModelSchnell ImageModel = "schnell"
 )
 
 // Valid indicates whether the value is a known member of the ImageModel enum.
 func (e ImageModel) Valid() bool {
 	switch e {
-	case Dev:
+	case ImageModelDev:
 		return true
-	case Pro:
+	case ImageModelPro:
 		return true
-	case Schnell:
+	case ImageModelSchnell:
 		return true
 	default:
 		return false
@@ -140,22 +267,22 @@ func (e ImageModel) Valid() bool {
 
 // Defines values for ImageStyle.
 const (
-	Anime     ImageStyle = "anime"
-	Painterly ImageStyle = "painterly"
-	PixelArt  ImageStyle = "pixel_art"
-	Realistic ImageStyle = "realistic"
+	ImageStyleAnime     ImageStyle = "anime"
+	ImageStylePainterly ImageStyle = "painterly"
+	ImageStylePixelArt  ImageStyle = "pixel_art"
+	ImageStyleRealistic ImageStyle = "realistic"
 )
 
 // Valid indicates whether the value is a known member of the ImageStyle enum.
 func (e ImageStyle) Valid() bool {
 	switch e {
-	case Anime:
+	case ImageStyleAnime:
 		return true
-	case Painterly:
+	case ImageStylePainterly:
 		return true
-	case PixelArt:
+	case ImageStylePixelArt:
 		return true
-	case Realistic:
+	case ImageStyleRealistic:
 		return true
 	default:
 		return false
@@ -164,25 +291,25 @@ func (e ImageStyle) Valid() bool {
 
 // Defines values for JobStatus.
 const (
-	Canceled   JobStatus = "canceled"
-	Completed  JobStatus = "completed"
-	Failed     JobStatus = "failed"
-	Pending    JobStatus = "pending"
-	Processing JobStatus = "processing"
+	JobStatusCanceled   JobStatus = "canceled"
+	JobStatusCompleted  JobStatus = "completed"
+	JobStatusFailed     JobStatus = "failed"
+	JobStatusPending    JobStatus = "pending"
+	JobStatusProcessing JobStatus = "processing"
 )
 
 // Valid indicates whether the value is a known member of the JobStatus enum.
 func (e JobStatus) Valid() bool {
 	switch e {
-	case Canceled:
+	case JobStatusCanceled:
 		return true
-	case Completed:
+	case JobStatusCompleted:
 		return true
-	case Failed:
+	case JobStatusFailed:
 		return true
-	case Pending:
+	case JobStatusPending:
 		return true
-	case Processing:
+	case JobStatusProcessing:
 		return true
 	default:
 		return false
@@ -191,19 +318,19 @@ func (e JobStatus) Valid() bool {
 
 // Defines values for JobType.
 const (
-	Avatar     JobType = "avatar"
-	Background JobType = "background"
-	Tts        JobType = "tts"
+	JobTypeAvatar     JobType = "avatar"
+	JobTypeBackground JobType = "background"
+	JobTypeTts        JobType = "tts"
 )
 
 // Valid indicates whether the value is a known member of the JobType enum.
 func (e JobType) Valid() bool {
 	switch e {
-	case Avatar:
+	case JobTypeAvatar:
 		return true
-	case Background:
+	case JobTypeBackground:
 		return true
-	case Tts:
+	case JobTypeTts:
 		return true
 	default:
 		return false
@@ -212,22 +339,22 @@ func (e JobType) Valid() bool {
 
 // Defines values for MemoryEntryKind.
 const (
-	Fact    MemoryEntryKind = "fact"
-	Heard   MemoryEntryKind = "heard"
-	Said    MemoryEntryKind = "said"
-	Summary MemoryEntryKind = "summary"
+	MemoryEntryKindFact    MemoryEntryKind = "fact"
+	MemoryEntryKindHeard   MemoryEntryKind = "heard"
+	MemoryEntryKindSaid    MemoryEntryKind = "said"
+	MemoryEntryKindSummary MemoryEntryKind = "summary"
 )
 
 // Valid indicates whether the value is a known member of the MemoryEntryKind enum.
 func (e MemoryEntryKind) Valid() bool {
 	switch e {
-	case Fact:
+	case MemoryEntryKindFact:
 		return true
-	case Heard:
+	case MemoryEntryKindHeard:
 		return true
-	case Said:
+	case MemoryEntryKindSaid:
 		return true
-	case Summary:
+	case MemoryEntryKindSummary:
 		return true
 	default:
 		return false
@@ -236,19 +363,19 @@ func (e MemoryEntryKind) Valid() bool {
 
 // Defines values for ModerationOutcomeAction.
 const (
-	None        ModerationOutcomeAction = "none"
-	Redacted    ModerationOutcomeAction = "redacted"
-	Regenerated ModerationOutcomeAction = "regenerated"
+	ModerationOutcomeActionNone        ModerationOutcomeAction = "none"
+	ModerationOutcomeActionRedacted    ModerationOutcomeAction = "redacted"
+	ModerationOutcomeActionRegenerated ModerationOutcomeAction = "regenerated"
 )
 
 // Valid indicates whether the value is a known member of the ModerationOutcomeAction enum.
 func (e ModerationOutcomeAction) Valid() bool {
 	switch e {
-	case None:
+	case ModerationOutcomeActionNone:
 		return true
-	case Redacted:
+	case ModerationOutcomeActionRedacted:
 		return true
-	case Regenerated:
+	case ModerationOutcomeActionRegenerated:
 		return true
 	default:
 		return false
@@ -257,16 +384,16 @@ func (e ModerationOutcomeAction) Valid() bool {
 
 // Defines values for ReactionResponseDecision.
 const (
-	PASS ReactionResponseDecision = "PASS"
-	WANT ReactionResponseDecision = "WANT"
+	ReactionResponseDecisionPass ReactionResponseDecision = "PASS"
+	ReactionResponseDecisionWant ReactionResponseDecision = "WANT"
 )
 
 // Valid indicates whether the value is a known member of the ReactionResponseDecision enum.
 func (e ReactionResponseDecision) Valid() bool {
 	switch e {
-	case PASS:
+	case ReactionResponseDecisionPass:
 		return true
-	case WANT:
+	case ReactionResponseDecisionWant:
 		return true
 	default:
 		return false
@@ -275,22 +402,22 @@ func (e ReactionResponseDecision) Valid() bool {
 
 // Defines values for SkillTier.
 const (
-	Expert  SkillTier = "expert"
-	Master  SkillTier = "master"
-	Novice  SkillTier = "novice"
-	Skilled SkillTier = "skilled"
+	SkillTierExpert  SkillTier = "expert"
+	SkillTierMaster  SkillTier = "master"
+	SkillTierNovice  SkillTier = "novice"
+	SkillTierSkilled SkillTier = "skilled"
 )
 
 // Valid indicates whether the value is a known member of the SkillTier enum.
 func (e SkillTier) Valid() bool {
 	switch e {
-	case Expert:
+	case SkillTierExpert:
 		return true
-	case Master:
+	case SkillTierMaster:
 		return true
-	case Novice:
+	case SkillTierNovice:
 		return true
-	case Skilled:
+	case SkillTierSkilled:
 		return true
 	default:
 		return false
@@ -318,21 +445,21 @@ func (e SpeakRequestLength) Valid() bool {
 	}
 }
 
-// Defines values for TTSRequestFormat.
+// Defines values for SpeechRequestFormat.
 const (
-	Mp3 TTSRequestFormat = "mp3"
-	Ogg TTSRequestFormat = "ogg"
-	Wav TTSRequestFormat = "wav"
+	SpeechRequestFormatMp3 SpeechRequestFormat = "mp3"
+	SpeechRequestFormatOgg SpeechRequestFormat = "ogg"
+	SpeechRequestFormatWav SpeechRequestFormat = "wav"
 )
 
-// Valid indicates whether the value is a known member of the TTSRequestFormat enum.
-func (e TTSRequestFormat) Valid() bool {
+// Valid indicates whether the value is a known member of the SpeechRequestFormat enum.
+func (e SpeechRequestFormat) Valid() bool {
 	switch e {
-	case Mp3:
+	case SpeechRequestFormatMp3:
 		return true
-	case Ogg:
+	case SpeechRequestFormatOgg:
 		return true
-	case Wav:
+	case SpeechRequestFormatWav:
 		return true
 	default:
 		return false
@@ -341,22 +468,22 @@ func (e TTSRequestFormat) Valid() bool {
 
 // Defines values for Tone.
 const (
-	Grim       Tone = "grim"
-	Heroic     Tone = "heroic"
-	Mysterious Tone = "mysterious"
-	Whimsical  Tone = "whimsical"
+	ToneGrim       Tone = "grim"
+	ToneHeroic     Tone = "heroic"
+	ToneMysterious Tone = "mysterious"
+	ToneWhimsical  Tone = "whimsical"
 )
 
 // Valid indicates whether the value is a known member of the Tone enum.
 func (e Tone) Valid() bool {
 	switch e {
-	case Grim:
+	case ToneGrim:
 		return true
-	case Heroic:
+	case ToneHeroic:
 		return true
-	case Mysterious:
+	case ToneMysterious:
 		return true
-	case Whimsical:
+	case ToneWhimsical:
 		return true
 	default:
 		return false
@@ -382,6 +509,39 @@ func (e WorldSize) Valid() bool {
 	default:
 		return false
 	}
+}
+
+// ApiError What went wrong.
+type ApiError struct {
+	// Code Stable, machine-readable code; each always comes with the same HTTP status.
+	// `BAD_REQUEST` 400 (parameters, unparsable JSON); `INVALID_API_KEY` 401;
+	// `ROUTE_NOT_FOUND`, `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`,
+	// `FILE_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE` 409;
+	// `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415; `VALIDATION_ERROR`,
+	// `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`, `INVALID_AUDIO`,
+	// `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR`
+	// (fal.ai failed), `PROVIDER_ERROR` (another engine failed; `details.engine` names it)
+	// 502; `ENGINE_UNAVAILABLE` 503; `PROVIDER_TIMEOUT` 504.
+	// Codes are added in minor versions and never change meaning: a client should treat a
+	// code it does not know by its HTTP status.
+	//
+	//
+	// Example: VALIDATION_ERROR
+	Code ErrorCode `json:"code"`
+
+	// Details Extra, code-specific information. Validation errors carry `fields`; other codes may
+	// carry other keys (`allowed`, `id`, `limit_bytes`, upstream details).
+	Details ErrorDetails `json:"details"`
+
+	// Message A human-readable explanation. Its wording may change.
+	//
+	// Example: The request body is invalid.
+	Message string `json:"message"`
+
+	// RequestId The request's id; equals the `X-Request-Id` response header.
+	//
+	// Example: req_01jdq3n0000000000000000000
+	RequestId string `json:"request_id"`
 }
 
 // ApiInfo Service information.
@@ -708,36 +868,65 @@ type DependencyHealth struct {
 // DependencyHealthStatus The dependency's status.
 type DependencyHealthStatus string
 
-// Error What went wrong.
-type Error struct {
-	// Code Stable, machine-readable code: `BAD_REQUEST`, `INVALID_API_KEY`,
-	// `TENANT_FORBIDDEN`, `ROUTE_NOT_FOUND`, `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`,
-	// `JOB_NOT_FOUND`, `FILE_NOT_FOUND`, `METHOD_NOT_ALLOWED`, `PAYLOAD_TOO_LARGE`,
-	// `UNSUPPORTED_MEDIA_TYPE`, `CONFLICT`, `JOB_NOT_CANCELABLE`, `VALIDATION_ERROR`,
-	// `INVALID_ROLE`, `INVALID_ARCHETYPE`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`,
-	// `AUDIO_TOO_LARGE`, `TABOO_CONFLICT`, `RATE_LIMITED`, `INTERNAL_ERROR`,
-	// `NOT_IMPLEMENTED`, `FAL_SERVICE_ERROR` (fal.ai failed), `PROVIDER_ERROR` (another
-	// engine failed; `details.engine` names it), `ENGINE_UNAVAILABLE`, `PROVIDER_TIMEOUT`.
-	// New codes may be added; treat unknown codes by their HTTP status.
-	//
-	//
-	// Example: VALIDATION_ERROR
-	Code string `json:"code"`
+// DialogueCompletedEvent The line is finished and written to memory; the last event of the stream.
+type DialogueCompletedEvent struct {
+	// Response The character's line.
+	Response SpeakResponse `json:"response"`
 
-	// Details Extra, code-specific information. Validation errors carry `fields`; other codes may
-	// carry other keys (`allowed`, `id`, `limit_bytes`, upstream details).
-	Details ErrorDetails `json:"details"`
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
 
-	// Message A human-readable explanation. Its wording may change.
-	//
-	// Example: The request body is invalid.
-	Message string `json:"message"`
-
-	// RequestId The request's id; equals the `X-Request-Id` response header.
-	//
-	// Example: req_01jdq3n0000000000000000000
-	RequestId string `json:"request_id"`
+	// Type Always `dialogue.completed`.
+	Type DialogueCompletedEventType `json:"type"`
 }
+
+// DialogueCompletedEventType Always `dialogue.completed`.
+type DialogueCompletedEventType string
+
+// DialogueDeltaEvent The next piece of the line. Concatenated in order, the deltas are the line's text.
+type DialogueDeltaEvent struct {
+	// Delta The text that follows what was sent so far.
+	Delta string `json:"delta"`
+
+	// SequenceNumber The event's position in the stream, from 1.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `dialogue.delta`.
+	Type DialogueDeltaEventType `json:"type"`
+}
+
+// DialogueDeltaEventType Always `dialogue.delta`.
+type DialogueDeltaEventType string
+
+// DialogueErrorEvent The line failed after the stream started; the last event of the stream.
+type DialogueErrorEvent struct {
+	// Error What went wrong.
+	Error ApiError `json:"error"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `error`.
+	Type DialogueErrorEventType `json:"type"`
+}
+
+// DialogueErrorEventType Always `error`.
+type DialogueErrorEventType string
+
+// ErrorCode Stable, machine-readable code; each always comes with the same HTTP status.
+// `BAD_REQUEST` 400 (parameters, unparsable JSON); `INVALID_API_KEY` 401;
+// `ROUTE_NOT_FOUND`, `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`,
+// `FILE_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE` 409;
+// `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415; `VALIDATION_ERROR`,
+// `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`, `INVALID_AUDIO`,
+// `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR`
+// (fal.ai failed), `PROVIDER_ERROR` (another engine failed; `details.engine` names it)
+// 502; `ENGINE_UNAVAILABLE` 503; `PROVIDER_TIMEOUT` 504.
+// Codes are added in minor versions and never change meaning: a client should treat a
+// code it does not know by its HTTP status.
+//
+// Example: VALIDATION_ERROR
+type ErrorCode string
 
 // ErrorDetails Extra, code-specific information. Validation errors carry `fields`; other codes may
 // carry other keys (`allowed`, `id`, `limit_bytes`, upstream details).
@@ -750,7 +939,7 @@ type ErrorDetails struct {
 // ErrorResponse The one shape of every error.
 type ErrorResponse struct {
 	// Error What went wrong.
-	Error Error `json:"error"`
+	Error ApiError `json:"error"`
 }
 
 // Faction An organised group with a goal.
@@ -851,10 +1040,18 @@ type ImageJobResult struct {
 	// Engine The engine that drew it.
 	Engine string `json:"engine"`
 
+	// ExpiresAt When `image_url` stops working; fetch the job again for a fresh one.
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// FileId The image's id; `GET /v1/files/{file_id}` with the API key downloads it for as long as it lives.
+	//
+	// Example: file_01jdq3m7a1b2c3d4e5f6g7h8j9
+	FileId string `json:"file_id"`
+
 	// Height Height in pixels.
 	Height int `json:"height"`
 
-	// ImageUrl Where to download the image.
+	// ImageUrl A signed URL that downloads the image without an API key until `expires_at`, so a game client can fetch it.
 	ImageUrl string `json:"image_url"`
 
 	// InferenceTimeMs How long the model took, when known.
@@ -881,31 +1078,8 @@ type ImageModel string
 // ImageStyle The style preset.
 type ImageStyle string
 
-// JobList A page of jobs.
-type JobList struct {
-	// Items The jobs on this page.
-	Items []JobStatusResponse `json:"items"`
-
-	// Limit The page size asked for.
-	Limit int `json:"limit"`
-
-	// Offset How many were skipped.
-	Offset int `json:"offset"`
-
-	// Total How many jobs match in all.
-	Total int `json:"total"`
-}
-
-// JobResult The job's output; present when `completed`.
-type JobResult struct {
-	union json.RawMessage
-}
-
-// JobStatus Where the job is; `completed`, `failed` and `canceled` are terminal.
-type JobStatus string
-
-// JobStatusResponse An async job.
-type JobStatusResponse struct {
+// Job An async job.
+type Job struct {
 	// Attempts How many times processing was attempted.
 	Attempts int `json:"attempts"`
 
@@ -916,12 +1090,14 @@ type JobStatusResponse struct {
 	CreatedAt time.Time `json:"created_at"`
 
 	// Error What went wrong.
-	Error *Error `json:"error,omitempty"`
+	Error *ApiError `json:"error,omitempty"`
 
 	// JobId The job's id.
 	JobId string `json:"job_id"`
 
-	// Result The job's output; present when `completed`.
+	// Result The job's output, present when the job is `completed`: exactly one member is set, the
+	// one named by the job's `type` (`result[type]`), so every client reads a typed result
+	// without a union.
 	Result *JobResult `json:"result,omitempty"`
 
 	// StartedAt When processing started.
@@ -936,6 +1112,38 @@ type JobStatusResponse struct {
 	// Webhook The job's webhook and its delivery attempts.
 	Webhook *JobWebhook `json:"webhook,omitempty"`
 }
+
+// JobList A page of jobs.
+type JobList struct {
+	// Items The jobs on this page.
+	Items []Job `json:"items"`
+
+	// Limit The page size asked for.
+	Limit int `json:"limit"`
+
+	// Offset How many were skipped.
+	Offset int `json:"offset"`
+
+	// Total How many jobs match in all.
+	Total int `json:"total"`
+}
+
+// JobResult The job's output, present when the job is `completed`: exactly one member is set, the
+// one named by the job's `type` (`result[type]`), so every client reads a typed result
+// without a union.
+type JobResult struct {
+	// Avatar The result of an `avatar` or `background` job.
+	Avatar *ImageJobResult `json:"avatar,omitempty"`
+
+	// Background The result of an `avatar` or `background` job.
+	Background *ImageJobResult `json:"background,omitempty"`
+
+	// Tts The result of a `tts` job.
+	Tts *SpeechJobResult `json:"tts,omitempty"`
+}
+
+// JobStatus Where the job is; `completed`, `failed` and `canceled` are terminal.
+type JobStatus string
 
 // JobSubmitResponse An accepted job.
 type JobSubmitResponse struct {
@@ -1160,41 +1368,6 @@ type Region struct {
 	Settlements []Settlement `json:"settlements"`
 }
 
-// STTRequest Audio to transcribe, by URL or inline.
-type STTRequest struct {
-	// AudioBase64 The audio, base64-encoded.
-	AudioBase64 *string `json:"audio_base64,omitempty"`
-
-	// AudioUrl Where to fetch the audio (public addresses only).
-	AudioUrl *string `json:"audio_url,omitempty"`
-
-	// Language The spoken language (`en`).
-	Language *string `json:"language,omitempty"`
-
-	// Phrases Expected phrases, for a closed vocabulary.
-	Phrases *[]string `json:"phrases,omitempty"`
-
-	// Prompt Words or context that help recognition.
-	Prompt *string `json:"prompt,omitempty"`
-}
-
-// STTUpload An audio upload.
-type STTUpload struct {
-	// Audio The audio file (WAV; other formats where a converter is installed).
-	Audio openapi_types.File `json:"audio"`
-
-	// Language The spoken language (`en`).
-	Language *string `json:"language,omitempty"`
-
-	// Phrases Expected phrases, for a closed vocabulary: one form field per phrase
-	// (`-F phrases=open the gate -F phrases=close the gate`); a field may also hold
-	// several phrases, one per line.
-	Phrases *[]string `json:"phrases,omitempty"`
-
-	// Prompt Words or context that help recognition.
-	Prompt *string `json:"prompt,omitempty"`
-}
-
 // SceneCard A short description a game can drop a scene into.
 type SceneCard struct {
 	// Description What the scene looks and feels like.
@@ -1253,7 +1426,10 @@ type SpeakRequest struct {
 	// Mood The character's mood for this line; its stored mood when absent.
 	Mood *string `json:"mood,omitempty"`
 
-	// Stream Stream the answer as server-sent events (as `Accept: text/event-stream` does).
+	// Stream Kept for older clients: `true` streams the answer from `speak` unless the request's
+	// `Accept` header asks for `application/json` only. Call `speak/stream` instead;
+	// it ignores this field.
+	// Deprecated: this property has been marked as deprecated upstream, but no `x-deprecated-reason` was set
 	Stream *bool `json:"stream,omitempty"`
 
 	// TabooWords Words the character must never say; matched after normalisation.
@@ -1296,9 +1472,15 @@ type SpeakResponse struct {
 	Usage Usage `json:"usage"`
 }
 
+// SpeakStreamEvent One event of a streamed line; `type` says which. Every event carries
+// `sequence_number`, rising from 1, which is also the event's SSE `id`.
+type SpeakStreamEvent struct {
+	union json.RawMessage
+}
+
 // SpeechJobResult The result of a `tts` job.
 type SpeechJobResult struct {
-	// AudioUrl Where to download the audio.
+	// AudioUrl A signed URL that downloads the audio without an API key until `expires_at`, so a game client can fetch it.
 	AudioUrl string `json:"audio_url"`
 
 	// CharacterId The character whose voice spoke, when the request named one.
@@ -1309,6 +1491,14 @@ type SpeechJobResult struct {
 
 	// Engine The engine that spoke.
 	Engine string `json:"engine"`
+
+	// ExpiresAt When `audio_url` stops working; fetch the job again for a fresh one.
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// FileId The audio's id; `GET /v1/files/{file_id}` with the API key downloads it for as long as it lives.
+	//
+	// Example: file_01jdq3m7a1b2c3d4e5f6g7h8j9
+	FileId string `json:"file_id"`
 
 	// Format The audio format.
 	Format string `json:"format"`
@@ -1329,13 +1519,13 @@ type SpeechJobResult struct {
 	Words []WordTiming `json:"words"`
 }
 
-// TTSRequest Text to speak.
-type TTSRequest struct {
+// SpeechRequest Text to speak.
+type SpeechRequest struct {
 	// CharacterId A character whose voice is used and to which the audio is linked.
 	CharacterId *string `json:"character_id,omitempty"`
 
 	// Format The audio format.
-	Format *TTSRequestFormat `json:"format,omitempty"`
+	Format *SpeechRequestFormat `json:"format,omitempty"`
 
 	// Speed Speaking speed relative to normal.
 	Speed *float64 `json:"speed,omitempty"`
@@ -1355,8 +1545,8 @@ type TTSRequest struct {
 	WebhookUrl *WebhookURL `json:"webhook_url,omitempty"`
 }
 
-// TTSRequestFormat The audio format.
-type TTSRequestFormat string
+// SpeechRequestFormat The audio format.
+type SpeechRequestFormat string
 
 // TabooWords Words the character must never say; matched after normalisation.
 type TabooWords = []string
@@ -1413,6 +1603,41 @@ type Transcription struct {
 
 	// Words Words with times.
 	Words []WordTiming `json:"words"`
+}
+
+// TranscriptionRequest Audio to transcribe, by URL or inline.
+type TranscriptionRequest struct {
+	// AudioBase64 The audio, base64-encoded.
+	AudioBase64 *string `json:"audio_base64,omitempty"`
+
+	// AudioUrl Where to fetch the audio (public addresses only).
+	AudioUrl *string `json:"audio_url,omitempty"`
+
+	// Language The spoken language (`en`).
+	Language *string `json:"language,omitempty"`
+
+	// Phrases Expected phrases, for a closed vocabulary.
+	Phrases *[]string `json:"phrases,omitempty"`
+
+	// Prompt Words or context that help recognition.
+	Prompt *string `json:"prompt,omitempty"`
+}
+
+// TranscriptionUpload An audio upload.
+type TranscriptionUpload struct {
+	// Audio The audio file (WAV; other formats where a converter is installed).
+	Audio openapi_types.File `json:"audio"`
+
+	// Language The spoken language (`en`).
+	Language *string `json:"language,omitempty"`
+
+	// Phrases Expected phrases, for a closed vocabulary: one form field per phrase
+	// (`-F phrases=open the gate -F phrases=close the gate`); a field may also hold
+	// several phrases, one per line.
+	Phrases *[]string `json:"phrases,omitempty"`
+
+	// Prompt Words or context that help recognition.
+	Prompt *string `json:"prompt,omitempty"`
 }
 
 // UpdateCharacterRequest The fields to change; absent fields stay as they are.
@@ -1729,6 +1954,9 @@ type ReactCharacterJSONRequestBody = ReactRequest
 // SpeakCharacterJSONRequestBody defines body for SpeakCharacter for application/json ContentType.
 type SpeakCharacterJSONRequestBody = SpeakRequest
 
+// StreamSpeakCharacterJSONRequestBody defines body for StreamSpeakCharacter for application/json ContentType.
+type StreamSpeakCharacterJSONRequestBody = SpeakRequest
+
 // CreateAvatarJSONRequestBody defines body for CreateAvatar for application/json ContentType.
 type CreateAvatarJSONRequestBody = AvatarRequest
 
@@ -1739,13 +1967,13 @@ type CreateBackgroundJSONRequestBody = BackgroundRequest
 type CreateModerationJSONRequestBody = ModerationRequest
 
 // CreateTranscriptionJSONRequestBody defines body for CreateTranscription for application/json ContentType.
-type CreateTranscriptionJSONRequestBody = STTRequest
+type CreateTranscriptionJSONRequestBody = TranscriptionRequest
 
 // CreateTranscriptionMultipartRequestBody defines body for CreateTranscription for multipart/form-data ContentType.
-type CreateTranscriptionMultipartRequestBody = STTUpload
+type CreateTranscriptionMultipartRequestBody = TranscriptionUpload
 
 // CreateSpeechJSONRequestBody defines body for CreateSpeech for application/json ContentType.
-type CreateSpeechJSONRequestBody = TTSRequest
+type CreateSpeechJSONRequestBody = SpeechRequest
 
 // CreateWorldJSONRequestBody defines body for CreateWorld for application/json ContentType.
 type CreateWorldJSONRequestBody = CreateWorldRequest
@@ -1818,23 +2046,31 @@ func (a ErrorDetails) MarshalJSON() ([]byte, error) {
 	return json.Marshal(object)
 }
 
-// AsImageJobResult returns the union data inside the JobResult as a ImageJobResult
-func (t JobResult) AsImageJobResult() (ImageJobResult, error) {
-	var body ImageJobResult
+// AsDialogueDeltaEvent returns the union data inside the SpeakStreamEvent as a DialogueDeltaEvent
+func (t SpeakStreamEvent) AsDialogueDeltaEvent() (DialogueDeltaEvent, error) {
+	var body DialogueDeltaEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromImageJobResult overwrites any union data inside the JobResult as the provided ImageJobResult
-func (t *JobResult) FromImageJobResult(v ImageJobResult) error {
+// FromDialogueDeltaEvent overwrites any union data inside the SpeakStreamEvent as the provided DialogueDeltaEvent
+func (t *SpeakStreamEvent) FromDialogueDeltaEvent(v DialogueDeltaEvent) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"dialogue.delta"}`))
 	t.union = b
 	return err
 }
 
-// MergeImageJobResult performs a merge with any union data inside the JobResult, using the provided ImageJobResult
-func (t *JobResult) MergeImageJobResult(v ImageJobResult) error {
+// MergeDialogueDeltaEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided DialogueDeltaEvent
+func (t *SpeakStreamEvent) MergeDialogueDeltaEvent(v DialogueDeltaEvent) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"dialogue.delta"}`))
 	if err != nil {
 		return err
 	}
@@ -1844,23 +2080,31 @@ func (t *JobResult) MergeImageJobResult(v ImageJobResult) error {
 	return err
 }
 
-// AsSpeechJobResult returns the union data inside the JobResult as a SpeechJobResult
-func (t JobResult) AsSpeechJobResult() (SpeechJobResult, error) {
-	var body SpeechJobResult
+// AsDialogueCompletedEvent returns the union data inside the SpeakStreamEvent as a DialogueCompletedEvent
+func (t SpeakStreamEvent) AsDialogueCompletedEvent() (DialogueCompletedEvent, error) {
+	var body DialogueCompletedEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromSpeechJobResult overwrites any union data inside the JobResult as the provided SpeechJobResult
-func (t *JobResult) FromSpeechJobResult(v SpeechJobResult) error {
+// FromDialogueCompletedEvent overwrites any union data inside the SpeakStreamEvent as the provided DialogueCompletedEvent
+func (t *SpeakStreamEvent) FromDialogueCompletedEvent(v DialogueCompletedEvent) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"dialogue.completed"}`))
 	t.union = b
 	return err
 }
 
-// MergeSpeechJobResult performs a merge with any union data inside the JobResult, using the provided SpeechJobResult
-func (t *JobResult) MergeSpeechJobResult(v SpeechJobResult) error {
+// MergeDialogueCompletedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided DialogueCompletedEvent
+func (t *SpeakStreamEvent) MergeDialogueCompletedEvent(v DialogueCompletedEvent) error {
 	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"dialogue.completed"}`))
 	if err != nil {
 		return err
 	}
@@ -1870,12 +2114,71 @@ func (t *JobResult) MergeSpeechJobResult(v SpeechJobResult) error {
 	return err
 }
 
-func (t JobResult) MarshalJSON() ([]byte, error) {
+// AsDialogueErrorEvent returns the union data inside the SpeakStreamEvent as a DialogueErrorEvent
+func (t SpeakStreamEvent) AsDialogueErrorEvent() (DialogueErrorEvent, error) {
+	var body DialogueErrorEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDialogueErrorEvent overwrites any union data inside the SpeakStreamEvent as the provided DialogueErrorEvent
+func (t *SpeakStreamEvent) FromDialogueErrorEvent(v DialogueErrorEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	t.union = b
+	return err
+}
+
+// MergeDialogueErrorEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided DialogueErrorEvent
+func (t *SpeakStreamEvent) MergeDialogueErrorEvent(v DialogueErrorEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SpeakStreamEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t SpeakStreamEvent) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "dialogue.completed":
+		return t.AsDialogueCompletedEvent()
+	case "dialogue.delta":
+		return t.AsDialogueDeltaEvent()
+	case "error":
+		return t.AsDialogueErrorEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t SpeakStreamEvent) MarshalJSON() ([]byte, error) {
 	b, err := t.union.MarshalJSON()
 	return b, err
 }
 
-func (t *JobResult) UnmarshalJSON(b []byte) error {
+func (t *SpeakStreamEvent) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -2102,10 +2405,10 @@ type ClientInterface interface {
 	// The character answers the last of `context_messages`, in character, using its memory
 	// and `game_context`. What was heard and said is written to its memory.
 	//
-	// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-	// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-	// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-	// (the standard error object). Comment heartbeats keep idle connections open.
+	// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+	// (Older clients may still stream here with `Accept: text/event-stream`, or with
+	// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+	// operation is declared as JSON so generated clients get one response type.)
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -2117,15 +2420,65 @@ type ClientInterface interface {
 	// The character answers the last of `context_messages`, in character, using its memory
 	// and `game_context`. What was heard and said is written to its memory.
 	//
-	// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-	// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-	// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-	// (the standard error object). Comment heartbeats keep idle connections open.
+	// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+	// (Older clients may still stream here with `Accept: text/event-stream`, or with
+	// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+	// operation is declared as JSON so generated clients get one response type.)
 	//
 	// Takes a body of the `application/json` content type.
 	//
 	// Corresponds with POST /v1/characters/{character_id}/speak (the `SpeakCharacter` operationId).
 	SpeakCharacter(ctx context.Context, characterId CharacterId, body SpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StreamSpeakCharacterWithBody Make a character speak, streamed
+	//
+	// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+	// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+	// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+	// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+	// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+	// open; ignore them.
+	//
+	// Bad input and unknown characters are answered before the stream starts, as plain
+	// JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream.** This is a POST that changes the character's
+	// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+	// character speak a second time. If the connection drops before the terminal event,
+	// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+	// (the newest `said` entry is the last line the character said) and only then decide
+	// whether to ask again, knowing the character will say a new line.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+	StreamSpeakCharacterWithBody(ctx context.Context, characterId CharacterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StreamSpeakCharacter Make a character speak, streamed
+	//
+	// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+	// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+	// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+	// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+	// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+	// open; ignore them.
+	//
+	// Bad input and unknown characters are answered before the stream starts, as plain
+	// JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream.** This is a POST that changes the character's
+	// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+	// character speak a second time. If the connection drops before the terminal event,
+	// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+	// (the newest `said` entry is the last line the character said) and only then decide
+	// whether to ask again, knowing the character will say a new line.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+	StreamSpeakCharacter(ctx context.Context, characterId CharacterId, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	//
@@ -2635,10 +2988,10 @@ func (c *Client) ReactCharacter(ctx context.Context, characterId CharacterId, bo
 // The character answers the last of `context_messages`, in character, using its memory
 // and `game_context`. What was heard and said is written to its memory.
 //
-// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-// (the standard error object). Comment heartbeats keep idle connections open.
+// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+// (Older clients may still stream here with `Accept: text/event-stream`, or with
+// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+// operation is declared as JSON so generated clients get one response type.)
 //
 // Takes any type of body and a specified content type.
 //
@@ -2660,16 +3013,86 @@ func (c *Client) SpeakCharacterWithBody(ctx context.Context, characterId Charact
 // The character answers the last of `context_messages`, in character, using its memory
 // and `game_context`. What was heard and said is written to its memory.
 //
-// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-// (the standard error object). Comment heartbeats keep idle connections open.
+// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+// (Older clients may still stream here with `Accept: text/event-stream`, or with
+// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+// operation is declared as JSON so generated clients get one response type.)
 //
 // Takes a body of the `application/json` content type.
 //
 // Corresponds with POST /v1/characters/{character_id}/speak (the `SpeakCharacter` operationId).
 func (c *Client) SpeakCharacter(ctx context.Context, characterId CharacterId, body SpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewSpeakCharacterRequest(c.Server, characterId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StreamSpeakCharacterWithBody Make a character speak, streamed
+//
+// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+// open; ignore them.
+//
+// Bad input and unknown characters are answered before the stream starts, as plain
+// JSON errors with their status.
+//
+// **Do not re-send a dropped stream.** This is a POST that changes the character's
+// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+// character speak a second time. If the connection drops before the terminal event,
+// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+// (the newest `said` entry is the last line the character said) and only then decide
+// whether to ask again, knowing the character will say a new line.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+func (c *Client) StreamSpeakCharacterWithBody(ctx context.Context, characterId CharacterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStreamSpeakCharacterRequestWithBody(c.Server, characterId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StreamSpeakCharacter Make a character speak, streamed
+//
+// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+// open; ignore them.
+//
+// Bad input and unknown characters are answered before the stream starts, as plain
+// JSON errors with their status.
+//
+// **Do not re-send a dropped stream.** This is a POST that changes the character's
+// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+// character speak a second time. If the connection drops before the terminal event,
+// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+// (the newest `said` entry is the last line the character said) and only then decide
+// whether to ask again, knowing the character will say a new line.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+func (c *Client) StreamSpeakCharacter(ctx context.Context, characterId CharacterId, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStreamSpeakCharacterRequest(c.Server, characterId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3601,6 +4024,53 @@ func NewSpeakCharacterRequestWithBody(server string, characterId CharacterId, co
 	return req, nil
 }
 
+// NewStreamSpeakCharacterRequest calls the generic StreamSpeakCharacter builder with application/json body
+func NewStreamSpeakCharacterRequest(server string, characterId CharacterId, body StreamSpeakCharacterJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewStreamSpeakCharacterRequestWithBody(server, characterId, "application/json", bodyReader)
+}
+
+// NewStreamSpeakCharacterRequestWithBody constructs an http.Request for the StreamSpeakCharacter method, with any body, and a specified content type
+func NewStreamSpeakCharacterRequestWithBody(server string, characterId CharacterId, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/speak/stream", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetDefaultsRequest constructs an http.Request for the GetDefaults method
 func NewGetDefaultsRequest(server string) (*http.Request, error) {
 	var err error
@@ -4491,10 +4961,10 @@ type ClientWithResponsesInterface interface {
 	// The character answers the last of `context_messages`, in character, using its memory
 	// and `game_context`. What was heard and said is written to its memory.
 	//
-	// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-	// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-	// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-	// (the standard error object). Comment heartbeats keep idle connections open.
+	// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+	// (Older clients may still stream here with `Accept: text/event-stream`, or with
+	// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+	// operation is declared as JSON so generated clients get one response type.)
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -4506,15 +4976,65 @@ type ClientWithResponsesInterface interface {
 	// The character answers the last of `context_messages`, in character, using its memory
 	// and `game_context`. What was heard and said is written to its memory.
 	//
-	// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-	// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-	// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-	// (the standard error object). Comment heartbeats keep idle connections open.
+	// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+	// (Older clients may still stream here with `Accept: text/event-stream`, or with
+	// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+	// operation is declared as JSON so generated clients get one response type.)
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /v1/characters/{character_id}/speak (the `SpeakCharacter` operationId).
 	SpeakCharacterWithResponse(ctx context.Context, characterId CharacterId, body SpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*SpeakCharacterResponse, error)
+
+	// StreamSpeakCharacterWithBodyWithResponse Make a character speak, streamed
+	//
+	// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+	// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+	// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+	// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+	// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+	// open; ignore them.
+	//
+	// Bad input and unknown characters are answered before the stream starts, as plain
+	// JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream.** This is a POST that changes the character's
+	// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+	// character speak a second time. If the connection drops before the terminal event,
+	// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+	// (the newest `said` entry is the last line the character said) and only then decide
+	// whether to ask again, knowing the character will say a new line.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+	StreamSpeakCharacterWithBodyWithResponse(ctx context.Context, characterId CharacterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StreamSpeakCharacterResponse, error)
+
+	// StreamSpeakCharacterWithResponse Make a character speak, streamed
+	//
+	// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+	// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+	// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+	// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+	// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+	// open; ignore them.
+	//
+	// Bad input and unknown characters are answered before the stream starts, as plain
+	// JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream.** This is a POST that changes the character's
+	// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+	// character speak a second time. If the connection drops before the terminal event,
+	// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+	// (the newest `said` entry is the last line the character said) and only then decide
+	// whether to ask again, knowing the character will say a new line.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+	StreamSpeakCharacterWithResponse(ctx context.Context, characterId CharacterId, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamSpeakCharacterResponse, error)
 
 	// GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
 	//
@@ -4756,6 +5276,16 @@ type ClientWithResponsesInterface interface {
 	GetWorldWithResponse(ctx context.Context, worldId WorldId, reqEditors ...RequestEditorFn) (*GetWorldResponse, error)
 }
 
+// GetApiInfoResponse200Headers the declared response headers of an HTTP 200 response for GetApiInfo
+type GetApiInfoResponse200Headers struct {
+	XRequestId *string
+}
+
+// GetApiInfoResponse500Headers the declared response headers of an HTTP 500 response for GetApiInfo
+type GetApiInfoResponse500Headers struct {
+	XRequestId *string
+}
+
 type GetApiInfoResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4763,6 +5293,10 @@ type GetApiInfoResponse struct {
 	JSON200 *ApiInfo
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetApiInfoResponse200Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetApiInfoResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4804,6 +5338,21 @@ func (r GetApiInfoResponse) ContentType() string {
 	return ""
 }
 
+// GetHealthResponse200Headers the declared response headers of an HTTP 200 response for GetHealth
+type GetHealthResponse200Headers struct {
+	XRequestId *string
+}
+
+// GetHealthResponse500Headers the declared response headers of an HTTP 500 response for GetHealth
+type GetHealthResponse500Headers struct {
+	XRequestId *string
+}
+
+// GetHealthResponse503Headers the declared response headers of an HTTP 503 response for GetHealth
+type GetHealthResponse503Headers struct {
+	XRequestId *string
+}
+
 type GetHealthResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -4813,6 +5362,12 @@ type GetHealthResponse struct {
 	JSON500 *InternalError
 	// JSON503 the response for an HTTP 503 `application/json` response
 	JSON503 *Health
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetHealthResponse200Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetHealthResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetHealthResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4859,9 +5414,25 @@ func (r GetHealthResponse) ContentType() string {
 	return ""
 }
 
+// ListCharactersResponse200Headers the declared response headers of an HTTP 200 response for ListCharacters
+type ListCharactersResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListCharactersResponse400Headers the declared response headers of an HTTP 400 response for ListCharacters
+type ListCharactersResponse400Headers struct {
+	XRequestId *string
+}
+
 // ListCharactersResponse401Headers the declared response headers of an HTTP 401 response for ListCharacters
 type ListCharactersResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListCharactersResponse500Headers the declared response headers of an HTTP 500 response for ListCharacters
+type ListCharactersResponse500Headers struct {
+	XRequestId *string
 }
 
 type ListCharactersResponse struct {
@@ -4875,8 +5446,14 @@ type ListCharactersResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCharactersResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCharactersResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListCharactersResponse401Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListCharactersResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -4928,9 +5505,60 @@ func (r ListCharactersResponse) ContentType() string {
 	return ""
 }
 
+// CreateCharacterResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacter
+type CreateCharacterResponse201Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse400Headers the declared response headers of an HTTP 400 response for CreateCharacter
+type CreateCharacterResponse400Headers struct {
+	XRequestId *string
+}
+
 // CreateCharacterResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacter
 type CreateCharacterResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateCharacterResponse404Headers the declared response headers of an HTTP 404 response for CreateCharacter
+type CreateCharacterResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse413Headers the declared response headers of an HTTP 413 response for CreateCharacter
+type CreateCharacterResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse415Headers the declared response headers of an HTTP 415 response for CreateCharacter
+type CreateCharacterResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse422Headers the declared response headers of an HTTP 422 response for CreateCharacter
+type CreateCharacterResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse500Headers the declared response headers of an HTTP 500 response for CreateCharacter
+type CreateCharacterResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse502Headers the declared response headers of an HTTP 502 response for CreateCharacter
+type CreateCharacterResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse503Headers the declared response headers of an HTTP 503 response for CreateCharacter
+type CreateCharacterResponse503Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterResponse504Headers the declared response headers of an HTTP 504 response for CreateCharacter
+type CreateCharacterResponse504Headers struct {
+	XRequestId *string
 }
 
 type CreateCharacterResponse struct {
@@ -4958,8 +5586,28 @@ type CreateCharacterResponse struct {
 	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateCharacterResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateCharacterResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateCharacterResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateCharacterResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateCharacterResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateCharacterResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateCharacterResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateCharacterResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateCharacterResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateCharacterResponse504Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -5046,9 +5694,60 @@ func (r CreateCharacterResponse) ContentType() string {
 	return ""
 }
 
+// CreateCharacterBatchResponse201Headers the declared response headers of an HTTP 201 response for CreateCharacterBatch
+type CreateCharacterBatchResponse201Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse400Headers the declared response headers of an HTTP 400 response for CreateCharacterBatch
+type CreateCharacterBatchResponse400Headers struct {
+	XRequestId *string
+}
+
 // CreateCharacterBatchResponse401Headers the declared response headers of an HTTP 401 response for CreateCharacterBatch
 type CreateCharacterBatchResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateCharacterBatchResponse404Headers the declared response headers of an HTTP 404 response for CreateCharacterBatch
+type CreateCharacterBatchResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse413Headers the declared response headers of an HTTP 413 response for CreateCharacterBatch
+type CreateCharacterBatchResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse415Headers the declared response headers of an HTTP 415 response for CreateCharacterBatch
+type CreateCharacterBatchResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse422Headers the declared response headers of an HTTP 422 response for CreateCharacterBatch
+type CreateCharacterBatchResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse500Headers the declared response headers of an HTTP 500 response for CreateCharacterBatch
+type CreateCharacterBatchResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse502Headers the declared response headers of an HTTP 502 response for CreateCharacterBatch
+type CreateCharacterBatchResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse503Headers the declared response headers of an HTTP 503 response for CreateCharacterBatch
+type CreateCharacterBatchResponse503Headers struct {
+	XRequestId *string
+}
+
+// CreateCharacterBatchResponse504Headers the declared response headers of an HTTP 504 response for CreateCharacterBatch
+type CreateCharacterBatchResponse504Headers struct {
+	XRequestId *string
 }
 
 type CreateCharacterBatchResponse struct {
@@ -5076,8 +5775,28 @@ type CreateCharacterBatchResponse struct {
 	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateCharacterBatchResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateCharacterBatchResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateCharacterBatchResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateCharacterBatchResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateCharacterBatchResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateCharacterBatchResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateCharacterBatchResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateCharacterBatchResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateCharacterBatchResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateCharacterBatchResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateCharacterBatchResponse504Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -5164,9 +5883,25 @@ func (r CreateCharacterBatchResponse) ContentType() string {
 	return ""
 }
 
+// DeleteCharacterResponse204Headers the declared response headers of an HTTP 204 response for DeleteCharacter
+type DeleteCharacterResponse204Headers struct {
+	XRequestId *string
+}
+
 // DeleteCharacterResponse401Headers the declared response headers of an HTTP 401 response for DeleteCharacter
 type DeleteCharacterResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteCharacterResponse404Headers the declared response headers of an HTTP 404 response for DeleteCharacter
+type DeleteCharacterResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteCharacterResponse500Headers the declared response headers of an HTTP 500 response for DeleteCharacter
+type DeleteCharacterResponse500Headers struct {
+	XRequestId *string
 }
 
 type DeleteCharacterResponse struct {
@@ -5178,8 +5913,14 @@ type DeleteCharacterResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteCharacterResponse204Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteCharacterResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteCharacterResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteCharacterResponse500Headers
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -5226,9 +5967,25 @@ func (r DeleteCharacterResponse) ContentType() string {
 	return ""
 }
 
+// GetCharacterResponse200Headers the declared response headers of an HTTP 200 response for GetCharacter
+type GetCharacterResponse200Headers struct {
+	XRequestId *string
+}
+
 // GetCharacterResponse401Headers the declared response headers of an HTTP 401 response for GetCharacter
 type GetCharacterResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetCharacterResponse404Headers the declared response headers of an HTTP 404 response for GetCharacter
+type GetCharacterResponse404Headers struct {
+	XRequestId *string
+}
+
+// GetCharacterResponse500Headers the declared response headers of an HTTP 500 response for GetCharacter
+type GetCharacterResponse500Headers struct {
+	XRequestId *string
 }
 
 type GetCharacterResponse struct {
@@ -5242,8 +5999,14 @@ type GetCharacterResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCharacterResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCharacterResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetCharacterResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetCharacterResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5295,9 +6058,45 @@ func (r GetCharacterResponse) ContentType() string {
 	return ""
 }
 
+// UpdateCharacterResponse200Headers the declared response headers of an HTTP 200 response for UpdateCharacter
+type UpdateCharacterResponse200Headers struct {
+	XRequestId *string
+}
+
+// UpdateCharacterResponse400Headers the declared response headers of an HTTP 400 response for UpdateCharacter
+type UpdateCharacterResponse400Headers struct {
+	XRequestId *string
+}
+
 // UpdateCharacterResponse401Headers the declared response headers of an HTTP 401 response for UpdateCharacter
 type UpdateCharacterResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// UpdateCharacterResponse404Headers the declared response headers of an HTTP 404 response for UpdateCharacter
+type UpdateCharacterResponse404Headers struct {
+	XRequestId *string
+}
+
+// UpdateCharacterResponse413Headers the declared response headers of an HTTP 413 response for UpdateCharacter
+type UpdateCharacterResponse413Headers struct {
+	XRequestId *string
+}
+
+// UpdateCharacterResponse415Headers the declared response headers of an HTTP 415 response for UpdateCharacter
+type UpdateCharacterResponse415Headers struct {
+	XRequestId *string
+}
+
+// UpdateCharacterResponse422Headers the declared response headers of an HTTP 422 response for UpdateCharacter
+type UpdateCharacterResponse422Headers struct {
+	XRequestId *string
+}
+
+// UpdateCharacterResponse500Headers the declared response headers of an HTTP 500 response for UpdateCharacter
+type UpdateCharacterResponse500Headers struct {
+	XRequestId *string
 }
 
 type UpdateCharacterResponse struct {
@@ -5319,8 +6118,22 @@ type UpdateCharacterResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateCharacterResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *UpdateCharacterResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateCharacterResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateCharacterResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateCharacterResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateCharacterResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateCharacterResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5392,9 +6205,30 @@ func (r UpdateCharacterResponse) ContentType() string {
 	return ""
 }
 
+// GetCharacterMemoryResponse200Headers the declared response headers of an HTTP 200 response for GetCharacterMemory
+type GetCharacterMemoryResponse200Headers struct {
+	XRequestId *string
+}
+
+// GetCharacterMemoryResponse400Headers the declared response headers of an HTTP 400 response for GetCharacterMemory
+type GetCharacterMemoryResponse400Headers struct {
+	XRequestId *string
+}
+
 // GetCharacterMemoryResponse401Headers the declared response headers of an HTTP 401 response for GetCharacterMemory
 type GetCharacterMemoryResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetCharacterMemoryResponse404Headers the declared response headers of an HTTP 404 response for GetCharacterMemory
+type GetCharacterMemoryResponse404Headers struct {
+	XRequestId *string
+}
+
+// GetCharacterMemoryResponse500Headers the declared response headers of an HTTP 500 response for GetCharacterMemory
+type GetCharacterMemoryResponse500Headers struct {
+	XRequestId *string
 }
 
 type GetCharacterMemoryResponse struct {
@@ -5410,8 +6244,16 @@ type GetCharacterMemoryResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCharacterMemoryResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetCharacterMemoryResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetCharacterMemoryResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetCharacterMemoryResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetCharacterMemoryResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5468,9 +6310,60 @@ func (r GetCharacterMemoryResponse) ContentType() string {
 	return ""
 }
 
+// ReactCharacterResponse200Headers the declared response headers of an HTTP 200 response for ReactCharacter
+type ReactCharacterResponse200Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse400Headers the declared response headers of an HTTP 400 response for ReactCharacter
+type ReactCharacterResponse400Headers struct {
+	XRequestId *string
+}
+
 // ReactCharacterResponse401Headers the declared response headers of an HTTP 401 response for ReactCharacter
 type ReactCharacterResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ReactCharacterResponse404Headers the declared response headers of an HTTP 404 response for ReactCharacter
+type ReactCharacterResponse404Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse413Headers the declared response headers of an HTTP 413 response for ReactCharacter
+type ReactCharacterResponse413Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse415Headers the declared response headers of an HTTP 415 response for ReactCharacter
+type ReactCharacterResponse415Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse422Headers the declared response headers of an HTTP 422 response for ReactCharacter
+type ReactCharacterResponse422Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse500Headers the declared response headers of an HTTP 500 response for ReactCharacter
+type ReactCharacterResponse500Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse502Headers the declared response headers of an HTTP 502 response for ReactCharacter
+type ReactCharacterResponse502Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse503Headers the declared response headers of an HTTP 503 response for ReactCharacter
+type ReactCharacterResponse503Headers struct {
+	XRequestId *string
+}
+
+// ReactCharacterResponse504Headers the declared response headers of an HTTP 504 response for ReactCharacter
+type ReactCharacterResponse504Headers struct {
+	XRequestId *string
 }
 
 type ReactCharacterResponse struct {
@@ -5498,8 +6391,28 @@ type ReactCharacterResponse struct {
 	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ReactCharacterResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ReactCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ReactCharacterResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ReactCharacterResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *ReactCharacterResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *ReactCharacterResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ReactCharacterResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ReactCharacterResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *ReactCharacterResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *ReactCharacterResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *ReactCharacterResponse504Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5588,12 +6501,58 @@ func (r ReactCharacterResponse) ContentType() string {
 
 // SpeakCharacterResponse200Headers the declared response headers of an HTTP 200 response for SpeakCharacter
 type SpeakCharacterResponse200Headers struct {
-	CacheControl *string
+	XRequestId *string
+}
+
+// SpeakCharacterResponse400Headers the declared response headers of an HTTP 400 response for SpeakCharacter
+type SpeakCharacterResponse400Headers struct {
+	XRequestId *string
 }
 
 // SpeakCharacterResponse401Headers the declared response headers of an HTTP 401 response for SpeakCharacter
 type SpeakCharacterResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// SpeakCharacterResponse404Headers the declared response headers of an HTTP 404 response for SpeakCharacter
+type SpeakCharacterResponse404Headers struct {
+	XRequestId *string
+}
+
+// SpeakCharacterResponse413Headers the declared response headers of an HTTP 413 response for SpeakCharacter
+type SpeakCharacterResponse413Headers struct {
+	XRequestId *string
+}
+
+// SpeakCharacterResponse415Headers the declared response headers of an HTTP 415 response for SpeakCharacter
+type SpeakCharacterResponse415Headers struct {
+	XRequestId *string
+}
+
+// SpeakCharacterResponse422Headers the declared response headers of an HTTP 422 response for SpeakCharacter
+type SpeakCharacterResponse422Headers struct {
+	XRequestId *string
+}
+
+// SpeakCharacterResponse500Headers the declared response headers of an HTTP 500 response for SpeakCharacter
+type SpeakCharacterResponse500Headers struct {
+	XRequestId *string
+}
+
+// SpeakCharacterResponse502Headers the declared response headers of an HTTP 502 response for SpeakCharacter
+type SpeakCharacterResponse502Headers struct {
+	XRequestId *string
+}
+
+// SpeakCharacterResponse503Headers the declared response headers of an HTTP 503 response for SpeakCharacter
+type SpeakCharacterResponse503Headers struct {
+	XRequestId *string
+}
+
+// SpeakCharacterResponse504Headers the declared response headers of an HTTP 504 response for SpeakCharacter
+type SpeakCharacterResponse504Headers struct {
+	XRequestId *string
 }
 
 type SpeakCharacterResponse struct {
@@ -5623,8 +6582,26 @@ type SpeakCharacterResponse struct {
 	JSON504 *ProviderTimeout
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *SpeakCharacterResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *SpeakCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SpeakCharacterResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *SpeakCharacterResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *SpeakCharacterResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *SpeakCharacterResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *SpeakCharacterResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *SpeakCharacterResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *SpeakCharacterResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *SpeakCharacterResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *SpeakCharacterResponse504Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5711,9 +6688,161 @@ func (r SpeakCharacterResponse) ContentType() string {
 	return ""
 }
 
+// StreamSpeakCharacterResponse200Headers the declared response headers of an HTTP 200 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse200Headers struct {
+	CacheControl *string
+	XRequestId   *string
+}
+
+// StreamSpeakCharacterResponse400Headers the declared response headers of an HTTP 400 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse400Headers struct {
+	XRequestId *string
+}
+
+// StreamSpeakCharacterResponse401Headers the declared response headers of an HTTP 401 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse401Headers struct {
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// StreamSpeakCharacterResponse404Headers the declared response headers of an HTTP 404 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse404Headers struct {
+	XRequestId *string
+}
+
+// StreamSpeakCharacterResponse413Headers the declared response headers of an HTTP 413 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse413Headers struct {
+	XRequestId *string
+}
+
+// StreamSpeakCharacterResponse415Headers the declared response headers of an HTTP 415 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse415Headers struct {
+	XRequestId *string
+}
+
+// StreamSpeakCharacterResponse422Headers the declared response headers of an HTTP 422 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse422Headers struct {
+	XRequestId *string
+}
+
+// StreamSpeakCharacterResponse500Headers the declared response headers of an HTTP 500 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse500Headers struct {
+	XRequestId *string
+}
+
+type StreamSpeakCharacterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StreamSpeakCharacterResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *StreamSpeakCharacterResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *StreamSpeakCharacterResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *StreamSpeakCharacterResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *StreamSpeakCharacterResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *StreamSpeakCharacterResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *StreamSpeakCharacterResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *StreamSpeakCharacterResponse500Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r StreamSpeakCharacterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StreamSpeakCharacterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StreamSpeakCharacterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StreamSpeakCharacterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDefaultsResponse200Headers the declared response headers of an HTTP 200 response for GetDefaults
+type GetDefaultsResponse200Headers struct {
+	XRequestId *string
+}
+
 // GetDefaultsResponse401Headers the declared response headers of an HTTP 401 response for GetDefaults
 type GetDefaultsResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetDefaultsResponse500Headers the declared response headers of an HTTP 500 response for GetDefaults
+type GetDefaultsResponse500Headers struct {
+	XRequestId *string
 }
 
 type GetDefaultsResponse struct {
@@ -5725,8 +6854,12 @@ type GetDefaultsResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDefaultsResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetDefaultsResponse401Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetDefaultsResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -5776,11 +6909,23 @@ func (r GetDefaultsResponse) ContentType() string {
 // GetFileResponse200Headers the declared response headers of an HTTP 200 response for GetFile
 type GetFileResponse200Headers struct {
 	CacheControl *string
+	XRequestId   *string
 }
 
 // GetFileResponse401Headers the declared response headers of an HTTP 401 response for GetFile
 type GetFileResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetFileResponse404Headers the declared response headers of an HTTP 404 response for GetFile
+type GetFileResponse404Headers struct {
+	XRequestId *string
+}
+
+// GetFileResponse500Headers the declared response headers of an HTTP 500 response for GetFile
+type GetFileResponse500Headers struct {
+	XRequestId *string
 }
 
 type GetFileResponse struct {
@@ -5796,6 +6941,10 @@ type GetFileResponse struct {
 	Headers200 *GetFileResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetFileResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFileResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFileResponse500Headers
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -5844,12 +6993,44 @@ func (r GetFileResponse) ContentType() string {
 
 // CreateAvatarResponse202Headers the declared response headers of an HTTP 202 response for CreateAvatar
 type CreateAvatarResponse202Headers struct {
-	Location *string
+	Location   *string
+	XRequestId *string
+}
+
+// CreateAvatarResponse400Headers the declared response headers of an HTTP 400 response for CreateAvatar
+type CreateAvatarResponse400Headers struct {
+	XRequestId *string
 }
 
 // CreateAvatarResponse401Headers the declared response headers of an HTTP 401 response for CreateAvatar
 type CreateAvatarResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateAvatarResponse404Headers the declared response headers of an HTTP 404 response for CreateAvatar
+type CreateAvatarResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateAvatarResponse413Headers the declared response headers of an HTTP 413 response for CreateAvatar
+type CreateAvatarResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateAvatarResponse415Headers the declared response headers of an HTTP 415 response for CreateAvatar
+type CreateAvatarResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateAvatarResponse422Headers the declared response headers of an HTTP 422 response for CreateAvatar
+type CreateAvatarResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateAvatarResponse500Headers the declared response headers of an HTTP 500 response for CreateAvatar
+type CreateAvatarResponse500Headers struct {
+	XRequestId *string
 }
 
 type CreateAvatarResponse struct {
@@ -5873,8 +7054,20 @@ type CreateAvatarResponse struct {
 	JSON500 *InternalError
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *CreateAvatarResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateAvatarResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateAvatarResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateAvatarResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateAvatarResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateAvatarResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateAvatarResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateAvatarResponse500Headers
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -5948,12 +7141,39 @@ func (r CreateAvatarResponse) ContentType() string {
 
 // CreateBackgroundResponse202Headers the declared response headers of an HTTP 202 response for CreateBackground
 type CreateBackgroundResponse202Headers struct {
-	Location *string
+	Location   *string
+	XRequestId *string
+}
+
+// CreateBackgroundResponse400Headers the declared response headers of an HTTP 400 response for CreateBackground
+type CreateBackgroundResponse400Headers struct {
+	XRequestId *string
 }
 
 // CreateBackgroundResponse401Headers the declared response headers of an HTTP 401 response for CreateBackground
 type CreateBackgroundResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateBackgroundResponse413Headers the declared response headers of an HTTP 413 response for CreateBackground
+type CreateBackgroundResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateBackgroundResponse415Headers the declared response headers of an HTTP 415 response for CreateBackground
+type CreateBackgroundResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateBackgroundResponse422Headers the declared response headers of an HTTP 422 response for CreateBackground
+type CreateBackgroundResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateBackgroundResponse500Headers the declared response headers of an HTTP 500 response for CreateBackground
+type CreateBackgroundResponse500Headers struct {
+	XRequestId *string
 }
 
 type CreateBackgroundResponse struct {
@@ -5975,8 +7195,18 @@ type CreateBackgroundResponse struct {
 	JSON500 *InternalError
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *CreateBackgroundResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateBackgroundResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateBackgroundResponse401Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateBackgroundResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateBackgroundResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateBackgroundResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateBackgroundResponse500Headers
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -6043,9 +7273,25 @@ func (r CreateBackgroundResponse) ContentType() string {
 	return ""
 }
 
+// ListJobsResponse200Headers the declared response headers of an HTTP 200 response for ListJobs
+type ListJobsResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListJobsResponse400Headers the declared response headers of an HTTP 400 response for ListJobs
+type ListJobsResponse400Headers struct {
+	XRequestId *string
+}
+
 // ListJobsResponse401Headers the declared response headers of an HTTP 401 response for ListJobs
 type ListJobsResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListJobsResponse500Headers the declared response headers of an HTTP 500 response for ListJobs
+type ListJobsResponse500Headers struct {
+	XRequestId *string
 }
 
 type ListJobsResponse struct {
@@ -6059,8 +7305,14 @@ type ListJobsResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListJobsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListJobsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListJobsResponse401Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListJobsResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6112,28 +7364,50 @@ func (r ListJobsResponse) ContentType() string {
 	return ""
 }
 
+// GetJobResponse200Headers the declared response headers of an HTTP 200 response for GetJob
+type GetJobResponse200Headers struct {
+	XRequestId *string
+}
+
 // GetJobResponse401Headers the declared response headers of an HTTP 401 response for GetJob
 type GetJobResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetJobResponse404Headers the declared response headers of an HTTP 404 response for GetJob
+type GetJobResponse404Headers struct {
+	XRequestId *string
+}
+
+// GetJobResponse500Headers the declared response headers of an HTTP 500 response for GetJob
+type GetJobResponse500Headers struct {
+	XRequestId *string
 }
 
 type GetJobResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *JobStatusResponse
+	JSON200 *Job
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetJobResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetJobResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetJobResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetJobResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetJobResponse) GetJSON200() *JobStatusResponse {
+func (r GetJobResponse) GetJSON200() *Job {
 	return r.JSON200
 }
 
@@ -6181,16 +7455,37 @@ func (r GetJobResponse) ContentType() string {
 	return ""
 }
 
+// CancelJobResponse200Headers the declared response headers of an HTTP 200 response for CancelJob
+type CancelJobResponse200Headers struct {
+	XRequestId *string
+}
+
 // CancelJobResponse401Headers the declared response headers of an HTTP 401 response for CancelJob
 type CancelJobResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CancelJobResponse404Headers the declared response headers of an HTTP 404 response for CancelJob
+type CancelJobResponse404Headers struct {
+	XRequestId *string
+}
+
+// CancelJobResponse409Headers the declared response headers of an HTTP 409 response for CancelJob
+type CancelJobResponse409Headers struct {
+	XRequestId *string
+}
+
+// CancelJobResponse500Headers the declared response headers of an HTTP 500 response for CancelJob
+type CancelJobResponse500Headers struct {
+	XRequestId *string
 }
 
 type CancelJobResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *JobStatusResponse
+	JSON200 *Job
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6199,12 +7494,20 @@ type CancelJobResponse struct {
 	JSON409 *Conflict
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CancelJobResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CancelJobResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CancelJobResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CancelJobResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CancelJobResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r CancelJobResponse) GetJSON200() *JobStatusResponse {
+func (r CancelJobResponse) GetJSON200() *Job {
 	return r.JSON200
 }
 
@@ -6257,9 +7560,40 @@ func (r CancelJobResponse) ContentType() string {
 	return ""
 }
 
+// CreateModerationResponse200Headers the declared response headers of an HTTP 200 response for CreateModeration
+type CreateModerationResponse200Headers struct {
+	XRequestId *string
+}
+
+// CreateModerationResponse400Headers the declared response headers of an HTTP 400 response for CreateModeration
+type CreateModerationResponse400Headers struct {
+	XRequestId *string
+}
+
 // CreateModerationResponse401Headers the declared response headers of an HTTP 401 response for CreateModeration
 type CreateModerationResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateModerationResponse413Headers the declared response headers of an HTTP 413 response for CreateModeration
+type CreateModerationResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateModerationResponse415Headers the declared response headers of an HTTP 415 response for CreateModeration
+type CreateModerationResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateModerationResponse422Headers the declared response headers of an HTTP 422 response for CreateModeration
+type CreateModerationResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateModerationResponse500Headers the declared response headers of an HTTP 500 response for CreateModeration
+type CreateModerationResponse500Headers struct {
+	XRequestId *string
 }
 
 type CreateModerationResponse struct {
@@ -6279,8 +7613,20 @@ type CreateModerationResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateModerationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateModerationResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateModerationResponse401Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateModerationResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateModerationResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateModerationResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateModerationResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6347,9 +7693,55 @@ func (r CreateModerationResponse) ContentType() string {
 	return ""
 }
 
+// CreateTranscriptionResponse200Headers the declared response headers of an HTTP 200 response for CreateTranscription
+type CreateTranscriptionResponse200Headers struct {
+	XRequestId *string
+}
+
+// CreateTranscriptionResponse400Headers the declared response headers of an HTTP 400 response for CreateTranscription
+type CreateTranscriptionResponse400Headers struct {
+	XRequestId *string
+}
+
 // CreateTranscriptionResponse401Headers the declared response headers of an HTTP 401 response for CreateTranscription
 type CreateTranscriptionResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateTranscriptionResponse413Headers the declared response headers of an HTTP 413 response for CreateTranscription
+type CreateTranscriptionResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateTranscriptionResponse415Headers the declared response headers of an HTTP 415 response for CreateTranscription
+type CreateTranscriptionResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateTranscriptionResponse422Headers the declared response headers of an HTTP 422 response for CreateTranscription
+type CreateTranscriptionResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateTranscriptionResponse500Headers the declared response headers of an HTTP 500 response for CreateTranscription
+type CreateTranscriptionResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateTranscriptionResponse502Headers the declared response headers of an HTTP 502 response for CreateTranscription
+type CreateTranscriptionResponse502Headers struct {
+	XRequestId *string
+}
+
+// CreateTranscriptionResponse503Headers the declared response headers of an HTTP 503 response for CreateTranscription
+type CreateTranscriptionResponse503Headers struct {
+	XRequestId *string
+}
+
+// CreateTranscriptionResponse504Headers the declared response headers of an HTTP 504 response for CreateTranscription
+type CreateTranscriptionResponse504Headers struct {
+	XRequestId *string
 }
 
 type CreateTranscriptionResponse struct {
@@ -6375,8 +7767,26 @@ type CreateTranscriptionResponse struct {
 	JSON503 *EngineUnavailable
 	// JSON504 the response for an HTTP 504 `application/json` response
 	JSON504 *ProviderTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *CreateTranscriptionResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateTranscriptionResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateTranscriptionResponse401Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateTranscriptionResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateTranscriptionResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateTranscriptionResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateTranscriptionResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *CreateTranscriptionResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateTranscriptionResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *CreateTranscriptionResponse504Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6460,12 +7870,49 @@ func (r CreateTranscriptionResponse) ContentType() string {
 
 // CreateSpeechResponse202Headers the declared response headers of an HTTP 202 response for CreateSpeech
 type CreateSpeechResponse202Headers struct {
-	Location *string
+	Location   *string
+	XRequestId *string
+}
+
+// CreateSpeechResponse400Headers the declared response headers of an HTTP 400 response for CreateSpeech
+type CreateSpeechResponse400Headers struct {
+	XRequestId *string
 }
 
 // CreateSpeechResponse401Headers the declared response headers of an HTTP 401 response for CreateSpeech
 type CreateSpeechResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateSpeechResponse404Headers the declared response headers of an HTTP 404 response for CreateSpeech
+type CreateSpeechResponse404Headers struct {
+	XRequestId *string
+}
+
+// CreateSpeechResponse413Headers the declared response headers of an HTTP 413 response for CreateSpeech
+type CreateSpeechResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateSpeechResponse415Headers the declared response headers of an HTTP 415 response for CreateSpeech
+type CreateSpeechResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateSpeechResponse422Headers the declared response headers of an HTTP 422 response for CreateSpeech
+type CreateSpeechResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateSpeechResponse500Headers the declared response headers of an HTTP 500 response for CreateSpeech
+type CreateSpeechResponse500Headers struct {
+	XRequestId *string
+}
+
+// CreateSpeechResponse503Headers the declared response headers of an HTTP 503 response for CreateSpeech
+type CreateSpeechResponse503Headers struct {
+	XRequestId *string
 }
 
 type CreateSpeechResponse struct {
@@ -6491,8 +7938,22 @@ type CreateSpeechResponse struct {
 	JSON503 *EngineUnavailable
 	// Headers202 the parsed response headers for an HTTP 202 response
 	Headers202 *CreateSpeechResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateSpeechResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateSpeechResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateSpeechResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateSpeechResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateSpeechResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateSpeechResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateSpeechResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *CreateSpeechResponse503Headers
 }
 
 // GetJSON202 returns the response for an HTTP 202 `application/json` response
@@ -6569,9 +8030,20 @@ func (r CreateSpeechResponse) ContentType() string {
 	return ""
 }
 
+// ListVoicesResponse200Headers the declared response headers of an HTTP 200 response for ListVoices
+type ListVoicesResponse200Headers struct {
+	XRequestId *string
+}
+
 // ListVoicesResponse401Headers the declared response headers of an HTTP 401 response for ListVoices
 type ListVoicesResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListVoicesResponse500Headers the declared response headers of an HTTP 500 response for ListVoices
+type ListVoicesResponse500Headers struct {
+	XRequestId *string
 }
 
 type ListVoicesResponse struct {
@@ -6583,8 +8055,12 @@ type ListVoicesResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListVoicesResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListVoicesResponse401Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListVoicesResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6631,9 +8107,20 @@ func (r ListVoicesResponse) ContentType() string {
 	return ""
 }
 
+// GetWebhookSecretResponse200Headers the declared response headers of an HTTP 200 response for GetWebhookSecret
+type GetWebhookSecretResponse200Headers struct {
+	XRequestId *string
+}
+
 // GetWebhookSecretResponse401Headers the declared response headers of an HTTP 401 response for GetWebhookSecret
 type GetWebhookSecretResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetWebhookSecretResponse500Headers the declared response headers of an HTTP 500 response for GetWebhookSecret
+type GetWebhookSecretResponse500Headers struct {
+	XRequestId *string
 }
 
 type GetWebhookSecretResponse struct {
@@ -6645,8 +8132,12 @@ type GetWebhookSecretResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetWebhookSecretResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetWebhookSecretResponse401Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetWebhookSecretResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6693,9 +8184,25 @@ func (r GetWebhookSecretResponse) ContentType() string {
 	return ""
 }
 
+// ListWorldsResponse200Headers the declared response headers of an HTTP 200 response for ListWorlds
+type ListWorldsResponse200Headers struct {
+	XRequestId *string
+}
+
+// ListWorldsResponse400Headers the declared response headers of an HTTP 400 response for ListWorlds
+type ListWorldsResponse400Headers struct {
+	XRequestId *string
+}
+
 // ListWorldsResponse401Headers the declared response headers of an HTTP 401 response for ListWorlds
 type ListWorldsResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListWorldsResponse500Headers the declared response headers of an HTTP 500 response for ListWorlds
+type ListWorldsResponse500Headers struct {
+	XRequestId *string
 }
 
 type ListWorldsResponse struct {
@@ -6709,8 +8216,14 @@ type ListWorldsResponse struct {
 	JSON401 *Unauthorized
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListWorldsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListWorldsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ListWorldsResponse401Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListWorldsResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -6762,9 +8275,40 @@ func (r ListWorldsResponse) ContentType() string {
 	return ""
 }
 
+// CreateWorldResponse201Headers the declared response headers of an HTTP 201 response for CreateWorld
+type CreateWorldResponse201Headers struct {
+	XRequestId *string
+}
+
+// CreateWorldResponse400Headers the declared response headers of an HTTP 400 response for CreateWorld
+type CreateWorldResponse400Headers struct {
+	XRequestId *string
+}
+
 // CreateWorldResponse401Headers the declared response headers of an HTTP 401 response for CreateWorld
 type CreateWorldResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateWorldResponse413Headers the declared response headers of an HTTP 413 response for CreateWorld
+type CreateWorldResponse413Headers struct {
+	XRequestId *string
+}
+
+// CreateWorldResponse415Headers the declared response headers of an HTTP 415 response for CreateWorld
+type CreateWorldResponse415Headers struct {
+	XRequestId *string
+}
+
+// CreateWorldResponse422Headers the declared response headers of an HTTP 422 response for CreateWorld
+type CreateWorldResponse422Headers struct {
+	XRequestId *string
+}
+
+// CreateWorldResponse500Headers the declared response headers of an HTTP 500 response for CreateWorld
+type CreateWorldResponse500Headers struct {
+	XRequestId *string
 }
 
 type CreateWorldResponse struct {
@@ -6784,8 +8328,20 @@ type CreateWorldResponse struct {
 	JSON422 *ValidationError
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateWorldResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateWorldResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateWorldResponse401Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateWorldResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateWorldResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateWorldResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateWorldResponse500Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -6852,9 +8408,25 @@ func (r CreateWorldResponse) ContentType() string {
 	return ""
 }
 
+// DeleteWorldResponse204Headers the declared response headers of an HTTP 204 response for DeleteWorld
+type DeleteWorldResponse204Headers struct {
+	XRequestId *string
+}
+
 // DeleteWorldResponse401Headers the declared response headers of an HTTP 401 response for DeleteWorld
 type DeleteWorldResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteWorldResponse404Headers the declared response headers of an HTTP 404 response for DeleteWorld
+type DeleteWorldResponse404Headers struct {
+	XRequestId *string
+}
+
+// DeleteWorldResponse500Headers the declared response headers of an HTTP 500 response for DeleteWorld
+type DeleteWorldResponse500Headers struct {
+	XRequestId *string
 }
 
 type DeleteWorldResponse struct {
@@ -6866,8 +8438,14 @@ type DeleteWorldResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteWorldResponse204Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteWorldResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteWorldResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteWorldResponse500Headers
 }
 
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
@@ -6914,9 +8492,25 @@ func (r DeleteWorldResponse) ContentType() string {
 	return ""
 }
 
+// GetWorldResponse200Headers the declared response headers of an HTTP 200 response for GetWorld
+type GetWorldResponse200Headers struct {
+	XRequestId *string
+}
+
 // GetWorldResponse401Headers the declared response headers of an HTTP 401 response for GetWorld
 type GetWorldResponse401Headers struct {
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetWorldResponse404Headers the declared response headers of an HTTP 404 response for GetWorld
+type GetWorldResponse404Headers struct {
+	XRequestId *string
+}
+
+// GetWorldResponse500Headers the declared response headers of an HTTP 500 response for GetWorld
+type GetWorldResponse500Headers struct {
+	XRequestId *string
 }
 
 type GetWorldResponse struct {
@@ -6930,8 +8524,14 @@ type GetWorldResponse struct {
 	JSON404 *NotFound
 	// JSON500 the response for an HTTP 500 `application/json` response
 	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetWorldResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetWorldResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetWorldResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetWorldResponse500Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -7227,10 +8827,10 @@ func (c *ClientWithResponses) ReactCharacterWithResponse(ctx context.Context, ch
 // The character answers the last of `context_messages`, in character, using its memory
 // and `game_context`. What was heard and said is written to its memory.
 //
-// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-// (the standard error object). Comment heartbeats keep idle connections open.
+// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+// (Older clients may still stream here with `Accept: text/event-stream`, or with
+// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+// operation is declared as JSON so generated clients get one response type.)
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7248,10 +8848,10 @@ func (c *ClientWithResponses) SpeakCharacterWithBodyWithResponse(ctx context.Con
 // The character answers the last of `context_messages`, in character, using its memory
 // and `game_context`. What was heard and said is written to its memory.
 //
-// With `Accept: text/event-stream` or `"stream": true` the answer streams as
-// server-sent events: `dialogue.delta` events (`{sequence_number, delta}`), then exactly
-// one terminal event, `dialogue.completed` (the full `SpeakResponse`) or `error`
-// (the standard error object). Comment heartbeats keep idle connections open.
+// To receive the line as it is written, call `POST /v1/characters/{character_id}/speak/stream`.
+// (Older clients may still stream here with `Accept: text/event-stream`, or with
+// `"stream": true` unless their `Accept` header asks for `application/json` only; this
+// operation is declared as JSON so generated clients get one response type.)
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -7262,6 +8862,68 @@ func (c *ClientWithResponses) SpeakCharacterWithResponse(ctx context.Context, ch
 		return nil, err
 	}
 	return ParseSpeakCharacterResponse(rsp)
+}
+
+// StreamSpeakCharacterWithBodyWithResponse Make a character speak, streamed
+//
+// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+// open; ignore them.
+//
+// Bad input and unknown characters are answered before the stream starts, as plain
+// JSON errors with their status.
+//
+// **Do not re-send a dropped stream.** This is a POST that changes the character's
+// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+// character speak a second time. If the connection drops before the terminal event,
+// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+// (the newest `said` entry is the last line the character said) and only then decide
+// whether to ask again, knowing the character will say a new line.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+func (c *ClientWithResponses) StreamSpeakCharacterWithBodyWithResponse(ctx context.Context, characterId CharacterId, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StreamSpeakCharacterResponse, error) {
+	rsp, err := c.StreamSpeakCharacterWithBody(ctx, characterId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStreamSpeakCharacterResponse(rsp)
+}
+
+// StreamSpeakCharacterWithResponse Make a character speak, streamed
+//
+// The same as `speak`, with the line sent as it is written, as server-sent events. Each
+// event has an `id:` line (its `sequence_number`), an `event:` line naming its `type`,
+// and one JSON `data:` line, a `SpeakStreamEvent`: `dialogue.delta` events
+// (`{type, sequence_number, delta}`) and then exactly one terminal event,
+// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
+// the standard error object). Comment lines (`: heartbeat`) keep idle connections
+// open; ignore them.
+//
+// Bad input and unknown characters are answered before the stream starts, as plain
+// JSON errors with their status.
+//
+// **Do not re-send a dropped stream.** This is a POST that changes the character's
+// memory; an SSE client's automatic reconnect (or `Last-Event-ID`) would make the
+// character speak a second time. If the connection drops before the terminal event,
+// the line may or may not have been said: read `GET /v1/characters/{character_id}/memory`
+// (the newest `said` entry is the last line the character said) and only then decide
+// whether to ask again, knowing the character will say a new line.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
+func (c *ClientWithResponses) StreamSpeakCharacterWithResponse(ctx context.Context, characterId CharacterId, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamSpeakCharacterResponse, error) {
+	rsp, err := c.StreamSpeakCharacter(ctx, characterId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStreamSpeakCharacterResponse(rsp)
 }
 
 // GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
@@ -7665,6 +9327,29 @@ func ParseGetApiInfoResponse(rsp *http.Response) (*GetApiInfoResponse, error) {
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetApiInfoResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetApiInfoResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
 	return response, nil
 }
 
@@ -7703,6 +9388,39 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		}
 		response.JSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetHealthResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetHealthResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetHealthResponse503Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -7753,6 +9471,26 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCharactersResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCharactersResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers ListCharactersResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -7762,7 +9500,24 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListCharactersResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -7862,6 +9617,26 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateCharacterResponse201Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateCharacterResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateCharacterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -7871,7 +9646,94 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateCharacterResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateCharacterResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateCharacterResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateCharacterResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateCharacterResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateCharacterResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateCharacterResponse503Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateCharacterResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
 	}
 
 	return response, nil
@@ -7971,6 +9833,26 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateCharacterBatchResponse201Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateCharacterBatchResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateCharacterBatchResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -7980,7 +9862,94 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateCharacterBatchResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateCharacterBatchResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateCharacterBatchResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateCharacterBatchResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateCharacterBatchResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateCharacterBatchResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateCharacterBatchResponse503Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateCharacterBatchResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
 	}
 
 	return response, nil
@@ -8027,6 +9996,16 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteCharacterResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteCharacterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8036,7 +10015,34 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteCharacterResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteCharacterResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8087,6 +10093,16 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCharacterResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetCharacterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8096,7 +10112,34 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetCharacterResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetCharacterResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8175,6 +10218,26 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateCharacterResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateCharacterResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers UpdateCharacterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8184,7 +10247,64 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateCharacterResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateCharacterResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateCharacterResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateCharacterResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateCharacterResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8242,6 +10362,26 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCharacterMemoryResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetCharacterMemoryResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetCharacterMemoryResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8251,7 +10391,34 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetCharacterMemoryResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetCharacterMemoryResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8351,6 +10518,26 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ReactCharacterResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ReactCharacterResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers ReactCharacterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8360,7 +10547,94 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers ReactCharacterResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers ReactCharacterResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers ReactCharacterResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers ReactCharacterResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers ReactCharacterResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers ReactCharacterResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers ReactCharacterResponse503Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers ReactCharacterResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
 	}
 
 	return response, nil
@@ -8457,22 +10731,29 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 		}
 		response.JSON504 = &dest
 
-	case rsp.StatusCode == 200:
-		// Content-type (text/event-stream) unsupported
-
 	}
 
 	switch {
 	case rsp.StatusCode == 200:
 		var headers SpeakCharacterResponse200Headers
-		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.CacheControl = &value
+			headers.XRequestId = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers SpeakCharacterResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers SpeakCharacterResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8482,7 +10763,259 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers SpeakCharacterResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers SpeakCharacterResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers SpeakCharacterResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers SpeakCharacterResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers SpeakCharacterResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers SpeakCharacterResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers SpeakCharacterResponse503Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers SpeakCharacterResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStreamSpeakCharacterResponse parses an HTTP response from a StreamSpeakCharacterWithResponse call
+func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StreamSpeakCharacterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StreamSpeakCharacterResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers StreamSpeakCharacterResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers StreamSpeakCharacterResponse401Headers
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers StreamSpeakCharacterResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers StreamSpeakCharacterResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers StreamSpeakCharacterResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers StreamSpeakCharacterResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers StreamSpeakCharacterResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8526,6 +11059,16 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDefaultsResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetDefaultsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8535,7 +11078,24 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetDefaultsResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8588,6 +11148,13 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 			}
 			headers.CacheControl = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetFileResponse401Headers
@@ -8598,7 +11165,34 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFileResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFileResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8686,7 +11280,24 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.Location = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateAvatarResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateAvatarResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8696,7 +11307,64 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateAvatarResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateAvatarResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateAvatarResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateAvatarResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateAvatarResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8777,7 +11445,24 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.Location = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateBackgroundResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateBackgroundResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8787,7 +11472,54 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateBackgroundResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateBackgroundResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateBackgroundResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateBackgroundResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8838,6 +11570,26 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListJobsResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListJobsResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers ListJobsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8847,7 +11599,24 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListJobsResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8868,7 +11637,7 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest JobStatusResponse
+		var dest Job
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -8898,6 +11667,16 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetJobResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetJobResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8907,7 +11686,34 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetJobResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetJobResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -8928,7 +11734,7 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest JobStatusResponse
+		var dest Job
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}
@@ -8965,6 +11771,16 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers CancelJobResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers CancelJobResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -8974,7 +11790,44 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CancelJobResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers CancelJobResponse409Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers CancelJobResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9046,6 +11899,26 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateModerationResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateModerationResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateModerationResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9055,7 +11928,54 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateModerationResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateModerationResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateModerationResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateModerationResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9148,6 +12068,26 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers CreateTranscriptionResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateTranscriptionResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateTranscriptionResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9157,7 +12097,84 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateTranscriptionResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateTranscriptionResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateTranscriptionResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateTranscriptionResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers CreateTranscriptionResponse502Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateTranscriptionResponse503Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers CreateTranscriptionResponse504Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
 	}
 
 	return response, nil
@@ -9252,7 +12269,24 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.Location = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateSpeechResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateSpeechResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9262,7 +12296,74 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateSpeechResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateSpeechResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateSpeechResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateSpeechResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateSpeechResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers CreateSpeechResponse503Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -9306,6 +12407,16 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListVoicesResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers ListVoicesResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9315,7 +12426,24 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListVoicesResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9359,6 +12487,16 @@ func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetWebhookSecretResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetWebhookSecretResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9368,7 +12506,24 @@ func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretRespons
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetWebhookSecretResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9419,6 +12574,26 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListWorldsResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListWorldsResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers ListWorldsResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9428,7 +12603,24 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListWorldsResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9500,6 +12692,26 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateWorldResponse201Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateWorldResponse400Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers CreateWorldResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9509,7 +12721,54 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateWorldResponse413Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateWorldResponse415Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateWorldResponse422Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateWorldResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9556,6 +12815,16 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteWorldResponse204Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteWorldResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9565,7 +12834,34 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteWorldResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteWorldResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9616,6 +12912,16 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetWorldResponse200Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetWorldResponse401Headers
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
@@ -9625,7 +12931,34 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 			}
 			headers.WWWAuthenticate = &value
 		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetWorldResponse404Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetWorldResponse500Headers
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -9666,6 +12999,9 @@ type ServerInterface interface {
 	// SpeakCharacter Make a character speak
 	// (POST /v1/characters/{character_id}/speak)
 	SpeakCharacter(ctx echo.Context, characterId CharacterId) error
+	// StreamSpeakCharacter Make a character speak, streamed
+	// (POST /v1/characters/{character_id}/speak/stream)
+	StreamSpeakCharacter(ctx echo.Context, characterId CharacterId) error
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx echo.Context) error
@@ -9891,6 +13227,22 @@ func (w *ServerInterfaceWrapper) SpeakCharacter(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.SpeakCharacter(ctx, characterId)
+	return err
+}
+
+// StreamSpeakCharacter converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamSpeakCharacter(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamSpeakCharacter(ctx, characterId)
 	return err
 }
 
@@ -10195,6 +13547,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/characters/:character_id", wrapper.GetCharacter, options.OperationMiddlewares["getCharacter"]...)
 	router.PATCH(options.BaseURL+"/v1/characters/:character_id", wrapper.UpdateCharacter, options.OperationMiddlewares["updateCharacter"]...)
 	router.POST(options.BaseURL+"/v1/characters/:character_id/speak", wrapper.SpeakCharacter, options.OperationMiddlewares["speakCharacter"]...)
+	router.POST(options.BaseURL+"/v1/characters/:character_id/speak/stream", wrapper.StreamSpeakCharacter, options.OperationMiddlewares["streamSpeakCharacter"]...)
 	router.POST(options.BaseURL+"/v1/characters/:character_id/react", wrapper.ReactCharacter, options.OperationMiddlewares["reactCharacter"]...)
 	router.GET(options.BaseURL+"/v1/characters/:character_id/memory", wrapper.GetCharacterMemory, options.OperationMiddlewares["getCharacterMemory"]...)
 	router.GET(options.BaseURL+"/v1/defaults", wrapper.GetDefaults, options.OperationMiddlewares["getDefaults"]...)
@@ -10212,16 +13565,45 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 
 }
 
-type BadRequestJSONResponse ErrorResponse
+type BadRequestResponseHeaders struct {
+	XRequestId *string
+}
+type BadRequestJSONResponse struct {
+	Body ErrorResponse
 
-type ConflictJSONResponse ErrorResponse
+	Headers BadRequestResponseHeaders
+}
 
-type EngineUnavailableJSONResponse ErrorResponse
+type ConflictResponseHeaders struct {
+	XRequestId *string
+}
+type ConflictJSONResponse struct {
+	Body ErrorResponse
 
-type InternalErrorJSONResponse ErrorResponse
+	Headers ConflictResponseHeaders
+}
+
+type EngineUnavailableResponseHeaders struct {
+	XRequestId *string
+}
+type EngineUnavailableJSONResponse struct {
+	Body ErrorResponse
+
+	Headers EngineUnavailableResponseHeaders
+}
+
+type InternalErrorResponseHeaders struct {
+	XRequestId *string
+}
+type InternalErrorJSONResponse struct {
+	Body ErrorResponse
+
+	Headers InternalErrorResponseHeaders
+}
 
 type JobAcceptedResponseHeaders struct {
-	Location *string
+	Location   *string
+	XRequestId *string
 }
 type JobAcceptedJSONResponse struct {
 	Body JobSubmitResponse
@@ -10229,16 +13611,45 @@ type JobAcceptedJSONResponse struct {
 	Headers JobAcceptedResponseHeaders
 }
 
-type NotFoundJSONResponse ErrorResponse
+type NotFoundResponseHeaders struct {
+	XRequestId *string
+}
+type NotFoundJSONResponse struct {
+	Body ErrorResponse
 
-type PayloadTooLargeJSONResponse ErrorResponse
+	Headers NotFoundResponseHeaders
+}
 
-type ProviderErrorJSONResponse ErrorResponse
+type PayloadTooLargeResponseHeaders struct {
+	XRequestId *string
+}
+type PayloadTooLargeJSONResponse struct {
+	Body ErrorResponse
 
-type ProviderTimeoutJSONResponse ErrorResponse
+	Headers PayloadTooLargeResponseHeaders
+}
+
+type ProviderErrorResponseHeaders struct {
+	XRequestId *string
+}
+type ProviderErrorJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ProviderErrorResponseHeaders
+}
+
+type ProviderTimeoutResponseHeaders struct {
+	XRequestId *string
+}
+type ProviderTimeoutJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ProviderTimeoutResponseHeaders
+}
 
 type UnauthorizedResponseHeaders struct {
 	WWWAuthenticate *string
+	XRequestId      *string
 }
 type UnauthorizedJSONResponse struct {
 	Body ErrorResponse
@@ -10246,9 +13657,23 @@ type UnauthorizedJSONResponse struct {
 	Headers UnauthorizedResponseHeaders
 }
 
-type UnsupportedMediaTypeJSONResponse ErrorResponse
+type UnsupportedMediaTypeResponseHeaders struct {
+	XRequestId *string
+}
+type UnsupportedMediaTypeJSONResponse struct {
+	Body ErrorResponse
 
-type ValidationErrorJSONResponse ErrorResponse
+	Headers UnsupportedMediaTypeResponseHeaders
+}
+
+type ValidationErrorResponseHeaders struct {
+	XRequestId *string
+}
+type ValidationErrorJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ValidationErrorResponseHeaders
+}
 
 type GetApiInfoRequestObject struct {
 }
@@ -10257,15 +13682,25 @@ type GetApiInfoResponseObject interface {
 	VisitGetApiInfoResponse(w http.ResponseWriter) error
 }
 
-type GetApiInfo200JSONResponse ApiInfo
+type GetApiInfo200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetApiInfo200JSONResponse struct {
+	Body    ApiInfo
+	Headers GetApiInfo200ResponseHeaders
+}
 
 func (response GetApiInfo200JSONResponse) VisitGetApiInfoResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10276,10 +13711,13 @@ type GetApiInfo500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetApiInfo500JSONResponse) VisitGetApiInfoResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10292,15 +13730,25 @@ type GetHealthResponseObject interface {
 	VisitGetHealthResponse(w http.ResponseWriter) error
 }
 
-type GetHealth200JSONResponse Health
+type GetHealth200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetHealth200JSONResponse struct {
+	Body    Health
+	Headers GetHealth200ResponseHeaders
+}
 
 func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10311,24 +13759,37 @@ type GetHealth500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type GetHealth503JSONResponse Health
+type GetHealth503ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetHealth503JSONResponse struct {
+	Body    Health
+	Headers GetHealth503ResponseHeaders
+}
 
 func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10342,15 +13803,25 @@ type ListCharactersResponseObject interface {
 	VisitListCharactersResponse(w http.ResponseWriter) error
 }
 
-type ListCharacters200JSONResponse CharacterList
+type ListCharacters200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListCharacters200JSONResponse struct {
+	Body    CharacterList
+	Headers ListCharacters200ResponseHeaders
+}
 
 func (response ListCharacters200JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10361,10 +13832,13 @@ type ListCharacters400JSONResponse struct{ BadRequestJSONResponse }
 func (response ListCharacters400JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10382,6 +13856,9 @@ func (response ListCharacters401JSONResponse) VisitListCharactersResponse(w http
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10392,10 +13869,13 @@ type ListCharacters500JSONResponse struct{ InternalErrorJSONResponse }
 func (response ListCharacters500JSONResponse) VisitListCharactersResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10409,15 +13889,25 @@ type CreateCharacterResponseObject interface {
 	VisitCreateCharacterResponse(w http.ResponseWriter) error
 }
 
-type CreateCharacter201JSONResponse Character
+type CreateCharacter201ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateCharacter201JSONResponse struct {
+	Body    Character
+	Headers CreateCharacter201ResponseHeaders
+}
 
 func (response CreateCharacter201JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10428,10 +13918,13 @@ type CreateCharacter400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateCharacter400JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10449,6 +13942,9 @@ func (response CreateCharacter401JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10459,10 +13955,13 @@ type CreateCharacter404JSONResponse struct{ NotFoundJSONResponse }
 func (response CreateCharacter404JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10473,10 +13972,13 @@ type CreateCharacter413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateCharacter413JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10489,10 +13991,13 @@ type CreateCharacter415JSONResponse struct {
 func (response CreateCharacter415JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10503,10 +14008,13 @@ type CreateCharacter422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateCharacter422JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10517,10 +14025,13 @@ type CreateCharacter500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateCharacter500JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10531,10 +14042,13 @@ type CreateCharacter502JSONResponse struct{ ProviderErrorJSONResponse }
 func (response CreateCharacter502JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(502)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10545,10 +14059,13 @@ type CreateCharacter503JSONResponse struct{ EngineUnavailableJSONResponse }
 func (response CreateCharacter503JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10559,10 +14076,13 @@ type CreateCharacter504JSONResponse struct{ ProviderTimeoutJSONResponse }
 func (response CreateCharacter504JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(504)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10576,15 +14096,25 @@ type CreateCharacterBatchResponseObject interface {
 	VisitCreateCharacterBatchResponse(w http.ResponseWriter) error
 }
 
-type CreateCharacterBatch201JSONResponse CharacterBatch
+type CreateCharacterBatch201ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateCharacterBatch201JSONResponse struct {
+	Body    CharacterBatch
+	Headers CreateCharacterBatch201ResponseHeaders
+}
 
 func (response CreateCharacterBatch201JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10595,10 +14125,13 @@ type CreateCharacterBatch400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateCharacterBatch400JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10616,6 +14149,9 @@ func (response CreateCharacterBatch401JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10626,10 +14162,13 @@ type CreateCharacterBatch404JSONResponse struct{ NotFoundJSONResponse }
 func (response CreateCharacterBatch404JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10640,10 +14179,13 @@ type CreateCharacterBatch413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateCharacterBatch413JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10656,10 +14198,13 @@ type CreateCharacterBatch415JSONResponse struct {
 func (response CreateCharacterBatch415JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10670,10 +14215,13 @@ type CreateCharacterBatch422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateCharacterBatch422JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10684,10 +14232,13 @@ type CreateCharacterBatch500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateCharacterBatch500JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10698,10 +14249,13 @@ type CreateCharacterBatch502JSONResponse struct{ ProviderErrorJSONResponse }
 func (response CreateCharacterBatch502JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(502)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10712,10 +14266,13 @@ type CreateCharacterBatch503JSONResponse struct{ EngineUnavailableJSONResponse }
 func (response CreateCharacterBatch503JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10726,10 +14283,13 @@ type CreateCharacterBatch504JSONResponse struct{ ProviderTimeoutJSONResponse }
 func (response CreateCharacterBatch504JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(504)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10743,10 +14303,18 @@ type DeleteCharacterResponseObject interface {
 	VisitDeleteCharacterResponse(w http.ResponseWriter) error
 }
 
+type DeleteCharacter204ResponseHeaders struct {
+	XRequestId *string
+}
+
 type DeleteCharacter204Response struct {
+	Headers DeleteCharacter204ResponseHeaders
 }
 
 func (response DeleteCharacter204Response) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(204)
 	return nil
 }
@@ -10763,6 +14331,9 @@ func (response DeleteCharacter401JSONResponse) VisitDeleteCharacterResponse(w ht
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10773,10 +14344,13 @@ type DeleteCharacter404JSONResponse struct{ NotFoundJSONResponse }
 func (response DeleteCharacter404JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10787,10 +14361,13 @@ type DeleteCharacter500JSONResponse struct{ InternalErrorJSONResponse }
 func (response DeleteCharacter500JSONResponse) VisitDeleteCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10804,15 +14381,25 @@ type GetCharacterResponseObject interface {
 	VisitGetCharacterResponse(w http.ResponseWriter) error
 }
 
-type GetCharacter200JSONResponse Character
+type GetCharacter200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetCharacter200JSONResponse struct {
+	Body    Character
+	Headers GetCharacter200ResponseHeaders
+}
 
 func (response GetCharacter200JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10830,6 +14417,9 @@ func (response GetCharacter401JSONResponse) VisitGetCharacterResponse(w http.Res
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10840,10 +14430,13 @@ type GetCharacter404JSONResponse struct{ NotFoundJSONResponse }
 func (response GetCharacter404JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10854,10 +14447,13 @@ type GetCharacter500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetCharacter500JSONResponse) VisitGetCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10872,15 +14468,25 @@ type UpdateCharacterResponseObject interface {
 	VisitUpdateCharacterResponse(w http.ResponseWriter) error
 }
 
-type UpdateCharacter200JSONResponse Character
+type UpdateCharacter200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type UpdateCharacter200JSONResponse struct {
+	Body    Character
+	Headers UpdateCharacter200ResponseHeaders
+}
 
 func (response UpdateCharacter200JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10891,10 +14497,13 @@ type UpdateCharacter400JSONResponse struct{ BadRequestJSONResponse }
 func (response UpdateCharacter400JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10912,6 +14521,9 @@ func (response UpdateCharacter401JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10922,10 +14534,13 @@ type UpdateCharacter404JSONResponse struct{ NotFoundJSONResponse }
 func (response UpdateCharacter404JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10936,10 +14551,13 @@ type UpdateCharacter413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response UpdateCharacter413JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10952,10 +14570,13 @@ type UpdateCharacter415JSONResponse struct {
 func (response UpdateCharacter415JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10966,10 +14587,13 @@ type UpdateCharacter422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response UpdateCharacter422JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10980,10 +14604,13 @@ type UpdateCharacter500JSONResponse struct{ InternalErrorJSONResponse }
 func (response UpdateCharacter500JSONResponse) VisitUpdateCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10998,15 +14625,25 @@ type GetCharacterMemoryResponseObject interface {
 	VisitGetCharacterMemoryResponse(w http.ResponseWriter) error
 }
 
-type GetCharacterMemory200JSONResponse Memory
+type GetCharacterMemory200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetCharacterMemory200JSONResponse struct {
+	Body    Memory
+	Headers GetCharacterMemory200ResponseHeaders
+}
 
 func (response GetCharacterMemory200JSONResponse) VisitGetCharacterMemoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11017,10 +14654,13 @@ type GetCharacterMemory400JSONResponse struct{ BadRequestJSONResponse }
 func (response GetCharacterMemory400JSONResponse) VisitGetCharacterMemoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11038,6 +14678,9 @@ func (response GetCharacterMemory401JSONResponse) VisitGetCharacterMemoryRespons
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11048,10 +14691,13 @@ type GetCharacterMemory404JSONResponse struct{ NotFoundJSONResponse }
 func (response GetCharacterMemory404JSONResponse) VisitGetCharacterMemoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11062,10 +14708,13 @@ type GetCharacterMemory500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetCharacterMemory500JSONResponse) VisitGetCharacterMemoryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11080,15 +14729,25 @@ type ReactCharacterResponseObject interface {
 	VisitReactCharacterResponse(w http.ResponseWriter) error
 }
 
-type ReactCharacter200JSONResponse ReactionResponse
+type ReactCharacter200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ReactCharacter200JSONResponse struct {
+	Body    ReactionResponse
+	Headers ReactCharacter200ResponseHeaders
+}
 
 func (response ReactCharacter200JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11099,10 +14758,13 @@ type ReactCharacter400JSONResponse struct{ BadRequestJSONResponse }
 func (response ReactCharacter400JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11120,6 +14782,9 @@ func (response ReactCharacter401JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11130,10 +14795,13 @@ type ReactCharacter404JSONResponse struct{ NotFoundJSONResponse }
 func (response ReactCharacter404JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11144,10 +14812,13 @@ type ReactCharacter413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response ReactCharacter413JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11160,10 +14831,13 @@ type ReactCharacter415JSONResponse struct {
 func (response ReactCharacter415JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11174,10 +14848,13 @@ type ReactCharacter422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response ReactCharacter422JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11188,10 +14865,13 @@ type ReactCharacter500JSONResponse struct{ InternalErrorJSONResponse }
 func (response ReactCharacter500JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11202,10 +14882,13 @@ type ReactCharacter502JSONResponse struct{ ProviderErrorJSONResponse }
 func (response ReactCharacter502JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(502)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11216,10 +14899,13 @@ type ReactCharacter503JSONResponse struct{ EngineUnavailableJSONResponse }
 func (response ReactCharacter503JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11230,10 +14916,13 @@ type ReactCharacter504JSONResponse struct{ ProviderTimeoutJSONResponse }
 func (response ReactCharacter504JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(504)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11249,7 +14938,7 @@ type SpeakCharacterResponseObject interface {
 }
 
 type SpeakCharacter200ResponseHeaders struct {
-	CacheControl *string
+	XRequestId *string
 }
 
 type SpeakCharacter200JSONResponse struct {
@@ -11264,21 +14953,210 @@ func (response SpeakCharacter200JSONResponse) VisitSpeakCharacterResponse(w http
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if response.Headers.CacheControl != nil {
-		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type SpeakCharacter200TexteventStreamResponse struct {
+type SpeakCharacter400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SpeakCharacter400JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SpeakCharacter401JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response SpeakCharacter404JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SpeakCharacter413JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SpeakCharacter415JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response SpeakCharacter422JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SpeakCharacter500JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter502JSONResponse struct{ ProviderErrorJSONResponse }
+
+func (response SpeakCharacter502JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter503JSONResponse struct{ EngineUnavailableJSONResponse }
+
+func (response SpeakCharacter503JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter504JSONResponse struct{ ProviderTimeoutJSONResponse }
+
+func (response SpeakCharacter504JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeakCharacterRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	Body        *StreamSpeakCharacterJSONRequestBody
+}
+
+type StreamSpeakCharacterResponseObject interface {
+	VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error
+}
+
+type StreamSpeakCharacter200ResponseHeaders struct {
+	CacheControl *string
+	XRequestId   *string
+}
+
+type StreamSpeakCharacter200TexteventStreamResponse struct {
 	Body          io.Reader
-	Headers       SpeakCharacter200ResponseHeaders
+	Headers       StreamSpeakCharacter200ResponseHeaders
 	ContentLength int64
 }
 
-func (response SpeakCharacter200TexteventStreamResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter200TexteventStreamResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/event-stream")
 	if response.ContentLength != 0 {
@@ -11286,6 +15164,9 @@ func (response SpeakCharacter200TexteventStreamResponse) VisitSpeakCharacterResp
 	}
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(200)
 
@@ -11319,23 +15200,26 @@ func (response SpeakCharacter200TexteventStreamResponse) VisitSpeakCharacterResp
 	}
 }
 
-type SpeakCharacter400JSONResponse struct{ BadRequestJSONResponse }
+type StreamSpeakCharacter400JSONResponse struct{ BadRequestJSONResponse }
 
-func (response SpeakCharacter400JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter400JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type SpeakCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+type StreamSpeakCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
 
-func (response SpeakCharacter401JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter401JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11345,121 +15229,97 @@ func (response SpeakCharacter401JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type SpeakCharacter404JSONResponse struct{ NotFoundJSONResponse }
+type StreamSpeakCharacter404JSONResponse struct{ NotFoundJSONResponse }
 
-func (response SpeakCharacter404JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter404JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type SpeakCharacter413JSONResponse struct{ PayloadTooLargeJSONResponse }
+type StreamSpeakCharacter413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
-func (response SpeakCharacter413JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter413JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type SpeakCharacter415JSONResponse struct {
+type StreamSpeakCharacter415JSONResponse struct {
 	UnsupportedMediaTypeJSONResponse
 }
 
-func (response SpeakCharacter415JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter415JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type SpeakCharacter422JSONResponse struct{ ValidationErrorJSONResponse }
+type StreamSpeakCharacter422JSONResponse struct{ ValidationErrorJSONResponse }
 
-func (response SpeakCharacter422JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter422JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
 
-type SpeakCharacter500JSONResponse struct{ InternalErrorJSONResponse }
+type StreamSpeakCharacter500JSONResponse struct{ InternalErrorJSONResponse }
 
-func (response SpeakCharacter500JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+func (response StreamSpeakCharacter500JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type SpeakCharacter502JSONResponse struct{ ProviderErrorJSONResponse }
-
-func (response SpeakCharacter502JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(502)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type SpeakCharacter503JSONResponse struct{ EngineUnavailableJSONResponse }
-
-func (response SpeakCharacter503JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(503)
-	_, err := buf.WriteTo(w)
-	return err
-}
-
-type SpeakCharacter504JSONResponse struct{ ProviderTimeoutJSONResponse }
-
-func (response SpeakCharacter504JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
-
-	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(504)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -11471,15 +15331,25 @@ type GetDefaultsResponseObject interface {
 	VisitGetDefaultsResponse(w http.ResponseWriter) error
 }
 
-type GetDefaults200JSONResponse Defaults
+type GetDefaults200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetDefaults200JSONResponse struct {
+	Body    Defaults
+	Headers GetDefaults200ResponseHeaders
+}
 
 func (response GetDefaults200JSONResponse) VisitGetDefaultsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11497,6 +15367,9 @@ func (response GetDefaults401JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11507,10 +15380,13 @@ type GetDefaults500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetDefaults500JSONResponse) VisitGetDefaultsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11527,6 +15403,7 @@ type GetFileResponseObject interface {
 
 type GetFile200ResponseHeaders struct {
 	CacheControl *string
+	XRequestId   *string
 }
 
 type GetFile200AudiompegResponse struct {
@@ -11543,6 +15420,9 @@ func (response GetFile200AudiompegResponse) VisitGetFileResponse(w http.Response
 	}
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(200)
 
@@ -11568,6 +15448,9 @@ func (response GetFile200AudiooggResponse) VisitGetFileResponse(w http.ResponseW
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
@@ -11591,6 +15474,9 @@ func (response GetFile200AudiowavResponse) VisitGetFileResponse(w http.ResponseW
 	}
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(200)
 
@@ -11616,6 +15502,9 @@ func (response GetFile200ImagejpegResponse) VisitGetFileResponse(w http.Response
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
@@ -11640,6 +15529,9 @@ func (response GetFile200ImagepngResponse) VisitGetFileResponse(w http.ResponseW
 	if response.Headers.CacheControl != nil {
 		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 
 	if closer, ok := response.Body.(io.ReadCloser); ok {
@@ -11661,6 +15553,9 @@ func (response GetFile401JSONResponse) VisitGetFileResponse(w http.ResponseWrite
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11671,10 +15566,13 @@ type GetFile404JSONResponse struct{ NotFoundJSONResponse }
 func (response GetFile404JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11685,10 +15583,13 @@ type GetFile500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetFile500JSONResponse) VisitGetFileResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11714,6 +15615,9 @@ func (response CreateAvatar202JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.Location != nil {
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(202)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11724,10 +15628,13 @@ type CreateAvatar400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateAvatar400JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11745,6 +15652,9 @@ func (response CreateAvatar401JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11755,10 +15665,13 @@ type CreateAvatar404JSONResponse struct{ NotFoundJSONResponse }
 func (response CreateAvatar404JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11769,10 +15682,13 @@ type CreateAvatar413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateAvatar413JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11785,10 +15701,13 @@ type CreateAvatar415JSONResponse struct {
 func (response CreateAvatar415JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11799,10 +15718,13 @@ type CreateAvatar422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateAvatar422JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11813,10 +15735,13 @@ type CreateAvatar500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateAvatar500JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11842,6 +15767,9 @@ func (response CreateBackground202JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.Location != nil {
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(202)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11852,10 +15780,13 @@ type CreateBackground400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateBackground400JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11873,6 +15804,9 @@ func (response CreateBackground401JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11883,10 +15817,13 @@ type CreateBackground413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateBackground413JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11899,10 +15836,13 @@ type CreateBackground415JSONResponse struct {
 func (response CreateBackground415JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11913,10 +15853,13 @@ type CreateBackground422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateBackground422JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11927,10 +15870,13 @@ type CreateBackground500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateBackground500JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11944,15 +15890,25 @@ type ListJobsResponseObject interface {
 	VisitListJobsResponse(w http.ResponseWriter) error
 }
 
-type ListJobs200JSONResponse JobList
+type ListJobs200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListJobs200JSONResponse struct {
+	Body    JobList
+	Headers ListJobs200ResponseHeaders
+}
 
 func (response ListJobs200JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11963,10 +15919,13 @@ type ListJobs400JSONResponse struct{ BadRequestJSONResponse }
 func (response ListJobs400JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11984,6 +15943,9 @@ func (response ListJobs401JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11994,10 +15956,13 @@ type ListJobs500JSONResponse struct{ InternalErrorJSONResponse }
 func (response ListJobs500JSONResponse) VisitListJobsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12011,15 +15976,25 @@ type GetJobResponseObject interface {
 	VisitGetJobResponse(w http.ResponseWriter) error
 }
 
-type GetJob200JSONResponse JobStatusResponse
+type GetJob200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetJob200JSONResponse struct {
+	Body    Job
+	Headers GetJob200ResponseHeaders
+}
 
 func (response GetJob200JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12037,6 +16012,9 @@ func (response GetJob401JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12047,10 +16025,13 @@ type GetJob404JSONResponse struct{ NotFoundJSONResponse }
 func (response GetJob404JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12061,10 +16042,13 @@ type GetJob500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetJob500JSONResponse) VisitGetJobResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12078,15 +16062,25 @@ type CancelJobResponseObject interface {
 	VisitCancelJobResponse(w http.ResponseWriter) error
 }
 
-type CancelJob200JSONResponse JobStatusResponse
+type CancelJob200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CancelJob200JSONResponse struct {
+	Body    Job
+	Headers CancelJob200ResponseHeaders
+}
 
 func (response CancelJob200JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12104,6 +16098,9 @@ func (response CancelJob401JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12114,10 +16111,13 @@ type CancelJob404JSONResponse struct{ NotFoundJSONResponse }
 func (response CancelJob404JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12128,10 +16128,13 @@ type CancelJob409JSONResponse struct{ ConflictJSONResponse }
 func (response CancelJob409JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12142,10 +16145,13 @@ type CancelJob500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CancelJob500JSONResponse) VisitCancelJobResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12159,15 +16165,25 @@ type CreateModerationResponseObject interface {
 	VisitCreateModerationResponse(w http.ResponseWriter) error
 }
 
-type CreateModeration200JSONResponse ModerationResult
+type CreateModeration200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateModeration200JSONResponse struct {
+	Body    ModerationResult
+	Headers CreateModeration200ResponseHeaders
+}
 
 func (response CreateModeration200JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12178,10 +16194,13 @@ type CreateModeration400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateModeration400JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12199,6 +16218,9 @@ func (response CreateModeration401JSONResponse) VisitCreateModerationResponse(w 
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12209,10 +16231,13 @@ type CreateModeration413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateModeration413JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12225,10 +16250,13 @@ type CreateModeration415JSONResponse struct {
 func (response CreateModeration415JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12239,10 +16267,13 @@ type CreateModeration422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateModeration422JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12253,10 +16284,13 @@ type CreateModeration500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateModeration500JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12271,15 +16305,25 @@ type CreateTranscriptionResponseObject interface {
 	VisitCreateTranscriptionResponse(w http.ResponseWriter) error
 }
 
-type CreateTranscription200JSONResponse Transcription
+type CreateTranscription200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateTranscription200JSONResponse struct {
+	Body    Transcription
+	Headers CreateTranscription200ResponseHeaders
+}
 
 func (response CreateTranscription200JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12290,10 +16334,13 @@ type CreateTranscription400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateTranscription400JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12311,6 +16358,9 @@ func (response CreateTranscription401JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12321,10 +16371,13 @@ type CreateTranscription413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateTranscription413JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12337,10 +16390,13 @@ type CreateTranscription415JSONResponse struct {
 func (response CreateTranscription415JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12351,10 +16407,13 @@ type CreateTranscription422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateTranscription422JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12365,10 +16424,13 @@ type CreateTranscription500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateTranscription500JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12379,10 +16441,13 @@ type CreateTranscription502JSONResponse struct{ ProviderErrorJSONResponse }
 func (response CreateTranscription502JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(502)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12393,10 +16458,13 @@ type CreateTranscription503JSONResponse struct{ EngineUnavailableJSONResponse }
 func (response CreateTranscription503JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12407,10 +16475,13 @@ type CreateTranscription504JSONResponse struct{ ProviderTimeoutJSONResponse }
 func (response CreateTranscription504JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(504)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12436,6 +16507,9 @@ func (response CreateSpeech202JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.Location != nil {
 		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(202)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12446,10 +16520,13 @@ type CreateSpeech400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateSpeech400JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12467,6 +16544,9 @@ func (response CreateSpeech401JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12477,10 +16557,13 @@ type CreateSpeech404JSONResponse struct{ NotFoundJSONResponse }
 func (response CreateSpeech404JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12491,10 +16574,13 @@ type CreateSpeech413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateSpeech413JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12507,10 +16593,13 @@ type CreateSpeech415JSONResponse struct {
 func (response CreateSpeech415JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12521,10 +16610,13 @@ type CreateSpeech422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateSpeech422JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12535,10 +16627,13 @@ type CreateSpeech500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateSpeech500JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12549,10 +16644,13 @@ type CreateSpeech503JSONResponse struct{ EngineUnavailableJSONResponse }
 func (response CreateSpeech503JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(503)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12565,15 +16663,25 @@ type ListVoicesResponseObject interface {
 	VisitListVoicesResponse(w http.ResponseWriter) error
 }
 
-type ListVoices200JSONResponse VoiceList
+type ListVoices200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListVoices200JSONResponse struct {
+	Body    VoiceList
+	Headers ListVoices200ResponseHeaders
+}
 
 func (response ListVoices200JSONResponse) VisitListVoicesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12591,6 +16699,9 @@ func (response ListVoices401JSONResponse) VisitListVoicesResponse(w http.Respons
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12601,10 +16712,13 @@ type ListVoices500JSONResponse struct{ InternalErrorJSONResponse }
 func (response ListVoices500JSONResponse) VisitListVoicesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12617,15 +16731,25 @@ type GetWebhookSecretResponseObject interface {
 	VisitGetWebhookSecretResponse(w http.ResponseWriter) error
 }
 
-type GetWebhookSecret200JSONResponse WebhookSecret
+type GetWebhookSecret200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetWebhookSecret200JSONResponse struct {
+	Body    WebhookSecret
+	Headers GetWebhookSecret200ResponseHeaders
+}
 
 func (response GetWebhookSecret200JSONResponse) VisitGetWebhookSecretResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12643,6 +16767,9 @@ func (response GetWebhookSecret401JSONResponse) VisitGetWebhookSecretResponse(w 
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12653,10 +16780,13 @@ type GetWebhookSecret500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetWebhookSecret500JSONResponse) VisitGetWebhookSecretResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12670,15 +16800,25 @@ type ListWorldsResponseObject interface {
 	VisitListWorldsResponse(w http.ResponseWriter) error
 }
 
-type ListWorlds200JSONResponse WorldList
+type ListWorlds200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type ListWorlds200JSONResponse struct {
+	Body    WorldList
+	Headers ListWorlds200ResponseHeaders
+}
 
 func (response ListWorlds200JSONResponse) VisitListWorldsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12689,10 +16829,13 @@ type ListWorlds400JSONResponse struct{ BadRequestJSONResponse }
 func (response ListWorlds400JSONResponse) VisitListWorldsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12710,6 +16853,9 @@ func (response ListWorlds401JSONResponse) VisitListWorldsResponse(w http.Respons
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12720,10 +16866,13 @@ type ListWorlds500JSONResponse struct{ InternalErrorJSONResponse }
 func (response ListWorlds500JSONResponse) VisitListWorldsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12737,15 +16886,25 @@ type CreateWorldResponseObject interface {
 	VisitCreateWorldResponse(w http.ResponseWriter) error
 }
 
-type CreateWorld201JSONResponse World
+type CreateWorld201ResponseHeaders struct {
+	XRequestId *string
+}
+
+type CreateWorld201JSONResponse struct {
+	Body    World
+	Headers CreateWorld201ResponseHeaders
+}
 
 func (response CreateWorld201JSONResponse) VisitCreateWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(201)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12756,10 +16915,13 @@ type CreateWorld400JSONResponse struct{ BadRequestJSONResponse }
 func (response CreateWorld400JSONResponse) VisitCreateWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(400)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12777,6 +16939,9 @@ func (response CreateWorld401JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12787,10 +16952,13 @@ type CreateWorld413JSONResponse struct{ PayloadTooLargeJSONResponse }
 func (response CreateWorld413JSONResponse) VisitCreateWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(413)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12803,10 +16971,13 @@ type CreateWorld415JSONResponse struct {
 func (response CreateWorld415JSONResponse) VisitCreateWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(415)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12817,10 +16988,13 @@ type CreateWorld422JSONResponse struct{ ValidationErrorJSONResponse }
 func (response CreateWorld422JSONResponse) VisitCreateWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12831,10 +17005,13 @@ type CreateWorld500JSONResponse struct{ InternalErrorJSONResponse }
 func (response CreateWorld500JSONResponse) VisitCreateWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12848,10 +17025,18 @@ type DeleteWorldResponseObject interface {
 	VisitDeleteWorldResponse(w http.ResponseWriter) error
 }
 
+type DeleteWorld204ResponseHeaders struct {
+	XRequestId *string
+}
+
 type DeleteWorld204Response struct {
+	Headers DeleteWorld204ResponseHeaders
 }
 
 func (response DeleteWorld204Response) VisitDeleteWorldResponse(w http.ResponseWriter) error {
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(204)
 	return nil
 }
@@ -12868,6 +17053,9 @@ func (response DeleteWorld401JSONResponse) VisitDeleteWorldResponse(w http.Respo
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12878,10 +17066,13 @@ type DeleteWorld404JSONResponse struct{ NotFoundJSONResponse }
 func (response DeleteWorld404JSONResponse) VisitDeleteWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12892,10 +17083,13 @@ type DeleteWorld500JSONResponse struct{ InternalErrorJSONResponse }
 func (response DeleteWorld500JSONResponse) VisitDeleteWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12909,15 +17103,25 @@ type GetWorldResponseObject interface {
 	VisitGetWorldResponse(w http.ResponseWriter) error
 }
 
-type GetWorld200JSONResponse World
+type GetWorld200ResponseHeaders struct {
+	XRequestId *string
+}
+
+type GetWorld200JSONResponse struct {
+	Body    World
+	Headers GetWorld200ResponseHeaders
+}
 
 func (response GetWorld200JSONResponse) VisitGetWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12935,6 +17139,9 @@ func (response GetWorld401JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(401)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12945,10 +17152,13 @@ type GetWorld404JSONResponse struct{ NotFoundJSONResponse }
 func (response GetWorld404JSONResponse) VisitGetWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(404)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12959,10 +17169,13 @@ type GetWorld500JSONResponse struct{ InternalErrorJSONResponse }
 func (response GetWorld500JSONResponse) VisitGetWorldResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
 	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
@@ -13003,6 +17216,9 @@ type StrictServerInterface interface {
 	// SpeakCharacter Make a character speak
 	// (POST /v1/characters/{character_id}/speak)
 	SpeakCharacter(ctx context.Context, request SpeakCharacterRequestObject) (SpeakCharacterResponseObject, error)
+	// StreamSpeakCharacter Make a character speak, streamed
+	// (POST /v1/characters/{character_id}/speak/stream)
+	StreamSpeakCharacter(ctx context.Context, request StreamSpeakCharacterRequestObject) (StreamSpeakCharacterResponseObject, error)
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx context.Context, request GetDefaultsRequestObject) (GetDefaultsResponseObject, error)
@@ -13442,6 +17658,54 @@ func (sh *strictHandler) SpeakCharacter(ctx echo.Context, characterId CharacterI
 		return err
 	} else if validResponse, ok := response.(SpeakCharacterResponseObject); ok {
 		return validResponse.VisitSpeakCharacterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// StreamSpeakCharacter operation middleware
+func (sh *strictHandler) StreamSpeakCharacter(ctx echo.Context, characterId CharacterId) error {
+	var request StreamSpeakCharacterRequestObject
+
+	request.CharacterId = characterId
+
+	var body StreamSpeakCharacterJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StreamSpeakCharacter(ctx.Request().Context(), request.(StreamSpeakCharacterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StreamSpeakCharacter")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StreamSpeakCharacterResponseObject); ok {
+		return validResponse.VisitStreamSpeakCharacterResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -13984,262 +18248,350 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L37chu5kjf4KljORrQUUbpavsmx8QVty255ZMkjye09c9irAqtAElYVUA2gRPP4U8T8tbF/f/sO82Dn",
-	"Sb5AJlAXEsWL7L7N9MTEaYuFOxKJzMQvM7/2EpkXUjBhdO/4a6+giubMMAV/vZpQRRPD1Glq/0yZThQv",
-	"DJeid9y7njCS+AI/aMJTshUnE3Xzz//4z3h7txf12BeaFxnrHffsz/sHn9NfHt1+mR6yx+qpeT47KB/x",
-	"x/Jp8bwX9bhtsaBm0ot6guZYx7V9w9Ne1FPsl5IrlvaOjSpZ1NPJhOXUDiunX86YGJtJ7/jJUdQzs8JW",
-	"10ZxMe7d30e9d3LYNYHPcuiH/lkOQ0O3P+PQ88fJ0Zens2f/eE73hwfJYfqIHYWHbut866DPeM7N4qB/",
-	"lFOSUzEj3LBcEyOJYqZUYteP5JeSqVk9lAyaafacshEtM9M7frwf2WHwvMx7xwf79i8u3F/ViLgwbMwU",
-	"DOliNNJsrTHpW150jUhiK8EhzY3I/l9jVPvBUX2SKku79ndqP/odnmZpaIftz444f3mUPxsd3h0Nn4in",
-	"xXO1rw9MeIeh3W/c43tbVxdSaAan7SVNL9kvJdOwxIkUhgn4Jy2KjCfUTmvvs7Zz+1oP/2uPKSUVVklt",
-	"By/7r28uT/7t48nVdS/qpcxQnkEHI86yVPeO/+7+2SCPnGlNx7a2KPMhUyQvtSFDRqghudSGHOzv9+5/",
-	"vm+WvBCMSEVyqRip+QahihEu7mjG0123PEwbu1bH9g+31GJ/8f9gO+vl+z8VG/WOe/+yV7OoPfyq907s",
-	"nC/d6uFaLm6+65pwTXKajaTKWUq2SlFQpekwY+Td1cV5RIY0JUCjdjZ2mxuz2d7t3Ue9V1KMMp584768",
-	"u3h5c35xffOqf/7q5Kz/8uykvT3aUFNqy/mkbcKwtNdab8evyIRqQjPFaDojTKQsJVNuJgSrk0FdfdD7",
-	"g2xA4tZP40gNfNKyVAn7QZOkVIoJAxNgsN4nYswF+yjoHeWZ3alvW/iT87en5yc3H8/7P/VPAwtf0OQW",
-	"l5jpgtHbHXs851deF4wlE8JgaKQqaIlLSEO40IZmGfs9ab5PMpnQzI/RTLgmsmAKFooIxlK9MFyyFS8u",
-	"T4xkfyoMU4JmJ/V6PnQLTs+vTy7P+2c3J5eXF5et5W+t9JXMmZlwMSZTSxJTJcWYSEFkqYjmKdsl/1ZK",
-	"wxwJueOdEj4iM1laOjM0MaTUv+cuCFIK9qVgiWEpgYXYJeeScLeayCFTrpNMapa+IL8EZgTr/04O+0nC",
-	"CssJNlp9J3+sIbxUPKdgIuVI9+utwzs5vCqHOTermIBlWVPLstxUXpBCZhmJ355ck727g73Pcqj3vuKQ",
-	"72O7cRNGUyeBnkmc5TLp7ePl2W5LnFi4aO+j3rk0b2Qp0m8j408Xl2evgYm/ufh4/rrNRmDFVwgTLWI/",
-	"lyifIFfkKRmsqP4HYOjItUkqGTIS9oVrE9mbc8gyKcYg/lEhzYQpYpigwgAtf6CzTNL0WsozqsbfyNA/",
-	"9P92dtF/fXN9cXFz1r98O8fPQai5Gc6MlasO9o+ePX76ZIGf+7M2lOnMcsXMDksRM6GCuDoEmviD3KGh",
-	"cVqeAZPFJVbyjqdMfQd2/aZ/dnN1cvnT6auTAMfulYU2itH8xrOPx/v7Cwucy5RlpHCDIiPKf9/bsXNM",
-	"xyRemG9MphMmyIhmu5S7chGJP1xe/HT6+uTSFRoIKOXJ3d27KSgbbrl28ceYWMVBE26OSSwLJiiPIxLD",
-	"fR1vv4Cd9Ks6EFjX7jYXxLcU7w5Ec5uvec5k+Y0yaTWh69P3Jxcf5xQGg13c5Lp3/Mjux6pNtlO3XIEK",
-	"PWUK+BoX5NG+/mPt+9wwuSB2pmQrnl8OJwh9FLQ0E6n4P1j6rXLQT/2z09c3/Q+nN/968rduQeg919qK",
-	"QVJ5ZYr0P5ySWzbbJVdM2Lui78YEnR+Tl4wqpsig3N9/lNyyGfyD/e5Xhhs1KGE4p6ihjUlFSnEr5FSQ",
-	"LSkY4SkThlshFvjdSCrCaDLZnhMLPn36tGOnj4UNC4sHME4GF1KjLFDlaoHho9BlUUhlWPqepZxeQ5lv",
-	"2fuP51cfP3y4uLw+eX3z/uT1af/m+m8fTrpJ4BX2tGN7JoOeYV/MXpFRLgY9L8ZXQ3xBNBLF/Jj+MDqg",
-	"3c8fNGlNys1CChR/a10FZUUNh+8nS/zw83e42OD09a9PL85D91rAQKL5P1jLPnJHs7I1cjmCwdMsk1OW",
-	"Eviuyd8HPZ3TLBv0okEvZykvc/gnXN+D3s+9+6jRCWPpCiNMxqg2ZMEGE5IQ/hjGFz+aKcuyHXfah6Xx",
-	"o3sBa8eEUTNSMEXkaIQaCIFF2W0MB7amX/BTMZKLB/2KqTueMMKF7QQIwc68UJaaDEfTWioTfVOqbLE6",
-	"6Lg0MfwOWVUqkzJnwlQNzfEGYEOZmYRbsxPH7ySZsOQ22ACaEIMMC+fygwZpIVgZZIeCd3XPNbkomGjO",
-	"hGzRTEtom6WEahLvuUZ27YFBa+hCP3dM6U69C9pSP2jiSgVauG8aRv+Oc65bjeodaU+ptbw/V63K4WeW",
-	"gPbUv6OGqoadlKYpt0Oj2YfGlo9optmifaR6UyAU2rF3w5gJy3bYItW0XiAWFqLZ2nQiNSMxNmrHHpMh",
-	"S6SV+Jyxq8yM7WC5STjqJaU20srVs4zdFErmhQn1PFKMwaEiUJJgSasUGCLvmFI8dV0Ximk23/UB2NUX",
-	"Om/1suq5p5jMNFzUjWJz3Rx6833Vb6DTcclTKhJ2oxOasdZrwNPdx1HgqQHsJtnM7t1IWq7rJmqXwI4A",
-	"+UDvuJfKcpixXuNN4TD8yIHsFg83H09M+5nk4HBhFFDKyo0F/8IyvdtrvVscHjV6OXz8ZPHZIuqBRAr0",
-	"m2UXI7hylrHc05yO2Xuoc/9zVA+ul7I74ClsTC0P66SZT5Y09ESWmRN9i4JRtR5diDK/4WLEFIN9MqzQ",
-	"rRU6fDa/QK+ZkBzkVyjdWp/HrT3YDy0O3IcrLqErhvZxOAAbLuQV1GkvJOzkDVXAZaZsOJHy1nPZZQ1+",
-	"wqIfL8+gIk/tQi4nn0+20DdRDz4/GSnaB6aXUnVLRlQYqmfESh3sjma9aMnDGDW51MWEKbZ4eFcx9War",
-	"IV79kia3YyVLkT6UX+uECUaGVTsr+PXvyTz/8Hzs6ZNnG/Gxw/2jZ41egI7/4mMb8bGuSaByyoSV9L7x",
-	"+vyvxCoPHh0dbcIr16PQPwavdKQQYpMVymapjLnI7qzWIsY3y4isydpyess0od4WltEZ4SYo+1OVTJhx",
-	"9o45dcloUn1uwyisriFVsL1KLO5oEL5HRIqEgVo4pbpi8ykYgTpGmihmi9zQIKdggnADjblyba5KDdsx",
-	"HPSSLjk8k6pjEeydpI1Us+C40Ogb3pPqdZaaxiS5IVvOHByReIT/cYbisIbG18JkbYjDWuglZ4am1Ky0",
-	"Cbz35Zp3QpchdmHuwQnmUqbhxbdfiJDTucnRLN9M324ulde46/beU8UE+VFmJtRqwZS2Ugw3s/AgGwWI",
-	"UZQbHZylklkHidkv7RENM0t1OQck0rddBbc8y24MR6aztIYtec2Rlxo6lPJmKlWqV9W7tkU/Qcn7qFcW",
-	"6cqDmlFt7JaI8SYn9U7yhAUVdLuG8DW47hWCqxs3BoPid0wTLiLCR4SK2WpTB4DCnL0DNrfJUFsr70i8",
-	"TUtt3hPNcfnGfNu70TipkbcnOi7kD2SLXba2ZOmt9JKaZLLi/Nh7ZWjLNTlt+7YCbGC4GcGmjaYAN+gL",
-	"L6Ow+t68r8ZPlaKzxS2B5pbO8ozroLJQ0DGYeNvjW3tqjRWSAhE5tsXvMcfIgffCF78dtub/YITqW7xD",
-	"G5TbkI7kKkznlCkGeM4Cd3WxCSMNzZa00FgDY4UnhxAkNMtCDQb3zvcSVYhFN/DgpgINtgn4YRro+7nx",
-	"Ww1RJAHVszrhATroV98AGlsoRlNQ9ZrEccfUC7sixAmotZSl8SmaDjUTpkU4c8bEFZpCTr+cYs3H+4u0",
-	"lMhSmDU3UbpTvkQdCtGJZYaB5bm0P2+yMtDOb7Iom9yo3fdJ390m7qEIQTE/wGGYwcTsHUO4WG0fnjsa",
-	"uGdrnICHml9ajHkJ0a+WrqqikX8zq/Bfblt13CD5Ds1is71dKsO/9PK7pbwpo7ADRrapb25HjsJmhYeI",
-	"yOvLpC8agvIczTeG9my1pWCpwPphQVhdr9/D8JKEhdr56dlSy+gBDvoSCXgzcni4eLyeuaQhKLesJdAW",
-	"Nvtg8blbyO2jiEtGSub1GsJv+L86fkGSidRMkOEMlpRQkdZnbcnmBl+oNudz+Dg2VJyNWq9iTVKAF/0v",
-	"ZmMWuCBgd3ND8BN5GCfEN0+Wwso1XB3kiFBgkjDxRQY5ZkJtYHB7C8Xb1OMMVMt5hjdQLeMX5ANVxu9N",
-	"PYeIaGn1HNS7cGOq2dTnrs+UmUi9MdPZ6NDxf2ywWLCdV7ZKe8EQa4FyqdigvWtbut3UhCnJE6C5BZp6",
-	"jaWs8BA4CaINBwG6mU6osSudMyoCSsTSx9dP83XXtgZh/1a6YiLdAI7QJynXYCTsgCIs0XpXvQu5tdMd",
-	"82wIfwkVZLihuG1n3ZYk1tK0mhsa0LWspq67bFoyxYPTcr+4FXKqXxArPCM8FKxWvAbCA1UY1JcJtZPN",
-	"csujufleg+6QuAE05O/W79FPfV129AYFCBT4Pn0GrgHdvAd0rz0qv4FhciyYSJlIZj8C9mRxCheCkbQq",
-	"9YN2GJ/QITaUZyG6ttvqUWOxvI03MhvjoxdTYIoyZCvWv2TcsDgicSG1GSum7b8Vv2OqhhUv2JEjEgsp",
-	"WIc9eYnV1mteUCSy14piTpfn2gpwwQY9ODzcYmM1sSBcOMJqj3/vyVtgI2NFU7BklQ1XsJ9XsSLXb7Wc",
-	"oT2voISBha49jwJPzAAjXMCgGTuyiOQ0mXDBdqweCw6GtvgxiRsemXYT5kDAcTQQ8fXJef/8+ubNxeXL",
-	"09evT85tucuLj9cntbeJ/WnOAcX+9OrH/mXzl4GIvadhVebN6dlcQ+9Prn+8wJb6Z2cXn07g1wXHCmgu",
-	"DFyFvi/O35ydvoJZLbo32l/nAZfQoF+AywssVC3I5asfT3zb1Y8fX59e2B/gHzi0i/O30FDjJxwtia/7",
-	"Ly8ubpoDu+xfn9ycnb4/vcZJtn3RoB077tP3H85O3p+cu1IBl4CtljvA9qI/ANlyrgAD4S4BLPqCdLoD",
-	"2FYCDnjNtj0WfXcgzq1CLlOmSU5ngAxNU9s83CIVkhpLDGf2iHJFfry+/uDP2EC0xLoAHDaACqvwsStB",
-	"oa9d2SZGdVGymJQ5FfUhYV+KjAoEXJJTo638CUhQO0eUS9vC6ArQ66I22kDBfu2GKMN72QvCfilphvd5",
-	"/H/vOIVh5zSNiffWJohEbw9qBbp2tS0nbeKM62VvDb+Tlb2uNyms16BvenvuJ1+MohGQy44uWMJHPGnh",
-	"aEmNvUZHRiukKDUjMSKl4xdOtKlociCwAP58y2aabMVOFrZEzeF/Gw5acVT5vRA35W2k0jbj9dDs0NXc",
-	"iSJGh26n6qwteLyxVfGCCMkd4Q2o4NBBCpOCET2hBVg62B1TM+cYujDPCrC+8qwtkBBWDZHIG5qE9Yq+",
-	"IFKNqeCapWSsZFmgLyIlY0mzDZWUvtUxDINHfEXMVBI6lKXpet61PXRrOlMqOh5MJzJnN4qNO1GqlrV6",
-	"RRfLOdlrSO00eRjWfctFxxuioKZUjGzF45JnQL9JmRn734ksNUhhiVSFRN+FOCL//I//3N4Q+T3CHXI6",
-	"fERKwX8p4ZWEI0PMulhbBr3q8NC1oXY7jJxSlWpwpXFH03W4/qHA8peuv5USuVMFYVXbfMftfHsjmzNZ",
-	"QsFV90E+UC/i3LzdrbxIz6OugwGHtrlQyzD52Fv48QSe/FwblhphPHgivLBLs4yDlDtSnIk0g1gprDQK",
-	"VknxO7da2vB1xF8/p2pcwfWseVxwKRfcMYL8uIOW7acfNITSiEgqzY5mlgsbiDbgLH037qbTu/u79u94",
-	"G5yIW8apICrDvW0HrPAd8gZyFO1iCaCrtWm32e1us3KxYRnq3kNr/dZbAQNOMkrSlGhmDBfjF5ZNFTy5",
-	"ReHDmfGkXQbQL1oakrcLRoBju6n/1Am/GXG7X1KbG1pYVXBWGJ4EKCfqdWm8bW8U59JCRYospKm9hS4J",
-	"9zV0afRO5hvoVqapoZZlrzYUzOnv91GP544WNq34S8nKB1XE+CAPqWnJf/N681hsv1h+Cq7damB+TUIU",
-	"2qWpx/LWOUKjzFJvG+EalBrU0F0hKogsUPQEiceZO7a0zNlAVN59GrSi7Rckbqj1rglT0x1JqAAfR6bu",
-	"KhndazAPshN8d6+mytLQ8GtqEn9orX/k8Ox4csdC7+0gztpPXoDxpv0Jr9CG7VOiyzynatbB9ya0KJhg",
-	"YeHBcJMFFTQ9kcoQ+BysOGNU6Rs6lksAA1CGDNlIoq0IwfQChLvAqLrgH3VXfrxRNeXQ8gJo+Z0cXoLL",
-	"VZe+Z7/B643wTluxvX3i2tMgJp/lMCCerwnsTBWbdgm+TWz+KjT+IooCTnEYS/sJ7XKSpHIqMumwFFAh",
-	"/GZQYeENz9lNCMNktzOz96apwZtS3kZ4WsHcEHZVEGXmIjeh5rngobAeSHTZOlpJ4KbUD8C/B84+eIJA",
-	"l1OqibJnWHUcmwZwfQVSfRW0qdrK5mR8BxWhBIB8OJNO+n8fXttYJxPBsiwmIJNqAze6kuV4EpG4UDIm",
-	"OpNT+HXEBYssh7+L7ZyGzEwZE00JJGV36ERvm8SDEuS5DTeCJUtfu9r49msvA7tqNOPaCjFRjwpEghYU",
-	"Iipls2Cv7+RwFaTvsxxuBuazFR4G43snh1dwV9Re039aOB+sQg5gz18TxLeCh2PoJ1maojQvqrsFuFJc",
-	"BcCDVxYp2LrOLnWf99EKlgJCVaP8zzjkqw5J6pN/MoFwWCA81aOEhxqeWTnKHr04sWob/mkrMZVzgdaY",
-	"6my4aF1AvAmDsBq9qBE4MOphi/ZH11rXMZkjzOBjtp6JJHwhUmNYXhi9hGDs5aJJPVCMBob1uoiwmslS",
-	"xDhEP9zAqWNNbxH/QLt+y5tY7aIqPNuygLQd1h5/IFYwm4qKrYiqls65sS+u7PrTrvWGtZhfzfRWVoBo",
-	"K7V32Ro1nHPZAuupYvF6/L2X2Vtg+IqMO1jRXKi74CHxz/rBc7LOnq+OjLdBWOJv36yuhXQNdazUdRAP",
-	"CsqIZ3/gidaygIEI3ot6tfxtZ9DajhbP+lSTRddyOsoBjsqNJinLOCixfqtDhgsowtLgUQFrIK3bGUtD",
-	"KDn88sWFkWqc2KGUGaMCX8+geNgU0hwP0ZKMwAsuS5k2ZMSVXh8I4hbktRtcSLxYpjJU9xL5cHF17ZFj",
-	"yGH1aj0YRdh6+VrTDtHJGRVpTtVtSDwTEqxdpMhoCGn/PZ8gwjZ//wTBNdmKVcmFvaD1RHEBtn4jp4Cy",
-	"eICVP3PTfoCZf9PnDm2oSHX4sSNsqq8s8QGbfWgP37NchuwO/RawM4dSm8ZW+QSQUayLWxFWYMOyei3i",
-	"M2EsDUZEsOnmhwpneCJM+ED9QeT1TgMQmDpKIeBqx0J2TSx/UX5lwnahFRqAq/sQb565oP5+7NFDNITm",
-	"9gQNaRhImDbi9CiWs3wYdOJaVzicKm4ME+sLSV23PrxaB3x0c5a7m73Y/+VAHepH5qh8fPdk+vTLs1nQ",
-	"R5fnhVRL3qDy0upqxiptgKrc2v/nf/z/B9srYkwcBCPv1wacJczTfrKkNn+A/X0/YVTB9tM5KhjRxATv",
-	"fAi3zYKILUlsM4SbCDzFY2jcaVL2Sxhq543u4bciTydBC1AI+ep4pjO5NzakJWeGqbh6t9oAkW7JO+Po",
-	"OUFJIsUdU7oj+Nk6a0e24iKjM7jY6IIPSn3Z1WSKxTcGhC9Zd3u67HDa/byVMiW5VJaN/R/ktYRA35pl",
-	"GdHgSPE/Ng6aMW/Ed8vjxhbeo9rDZ314zRvFMMUA0CW8bJgy5fIHTeRUkFKziGgjlUMCYx4PhAJb0aPK",
-	"vPCE/Ct/2V79rz1RJDc6k6Z3fHAYAqW8l6l7bnkf9t+1FKQLCCJMDRkqecsIJarMQoF1qGFj2X3HZIxs",
-	"xeDcAqISHTEz60CZsjDT8FIojMgKnWSLfUmyUvM7tt1x71ltdWVbUAri6KJPyhdDtrggHwVPZIoATVJI",
-	"Lozu6MYwlXd6XaSOrSaTrieWILlf+9G175MVCDG/CW5MfgVwTZdRb0UKF6VJZN6lnuVVOQiQayShwGPC",
-	"kUc63RTsMU6lYC3R23N+IYWTNb2TCvyVWm4TtlC5afNOIHuZISoaSbiDDit5b3GH5qS6UUbH42UqoAGI",
-	"g9KGpIqOFo/OvA44jxhw7Ue9CqfRmOLy/XuoHyeQvZF+hwM7+mDPtG4CD/hzPduYOa9B1MusxHdMpTwx",
-	"nRxtBVXB1orvTD9WggaWaQ9K3cOi6QD5iu5mH7rJu82E5etrNnO3wyo0V020jYWrRxjaoA8TKVjOrnlu",
-	"FyosUlNSYCl74enCLkWEXjHwCliaiUNNbt1xzXK27SLHSKabQJ75J9o0+JT5ac6ksSj6Loi4bnQdOh5+",
-	"jPzdgo90PwDmoTt6LPDspePDG2vNEeK6dBA/fCNbjYXcBk+wCUbOWRGwys296qMx9sgvcmjjLxlNzEM5",
-	"lcNRtf1DAQiubLPEyJBPhlguzY8lxywyFIMIcvOi6XdlJbuICHZnD6eG1DiqBN6s13MAz6iu8GyrbQpY",
-	"bH65W210Liuyuw4bdPOCaoSmpcK4PHG2YvoAUwxJWcLTDgnHftMd0gCOx6N5McYDo7dNgeBT//y6F/U+",
-	"9K+ugtf/2oCLJUNcE2qwpIVCcamCjvNWvy7VmAmTzb6TYq0Y1eH1XCP60JyBpdqdqtnGZBaABWG6G3dB",
-	"x6litIVTWqStIZdd7AntjT9YYTHnggoD5lGd0IJ1ENr3M/x2m2irUW1moNXMmIzlPo1mSCUpmCwy5oN9",
-	"bOLleVU1vi7sGpd9HnfdHGRoq6+urx/It61aa4+3UVTYD0MWkeGMfLw8wwQWHWqErXYzpJo9Oerw47Ul",
-	"IoJFdpiw6lo6H4Li8NGT508OQ7EKsIPlWKkRMwmmpIPSZKsohxlPCE1TxbRmmkiRzbYX4l4cPQveBGJc",
-	"BlHIKLNZCYf4QmQrZi78elNGbgnIhyFmNFFUB9+TfNIxVwINYhQDzabkTiZ0WGYUzfGhgDmHawQcrSPm",
-	"NKNeVuJvZ9xWqzBYYnC3NfLcCcsKolgix4IHIqAG47jehyn3Y5FJmob5FGxsCQU6qHAJ+ZERzxjZ+tT/",
-	"yXs7IW/Xzg/Wm9/sZct1nVmvfQ0MuUAT55+VZo4B0gthk9G3qmDKVRqIrXjnjW/h/5KFA/KOqWGk8QHa",
-	"rL7E2y8IdW1ZAQ+yFExklg6EtrIYzeox2a5tf8BHAAEcIt+u+Dx/AIpt8mgkuCADTphgr6hKu0G5jV8J",
-	"JWOaA06apEoWhLp42VyExOTVASaMD0tMMilvNeIAGcs0yfgt63DGkredcRwgSDNifYlw1oD1Felsaeq/",
-	"+i6LqmdVu1nuBRSPJj7iOlzhmvFFm7GZbYnv9B7LdZfjWQcKuzmOLiT2vLHE4aOrlWs86rpIk22BAHcv",
-	"SImMhYmQuYC8KUNcGqAyva+KnevWvr1VD/+fx4/++f/9r4OIsC9Wb+PehQDs4UnGmTBtk/bRYYNbcmGe",
-	"HDVl5uf7+08Pnj8/fHz09Gj/+fOD5Vmh7fgrkSn0PJzRhDkaaYhlvwfYALz0EpphG7PCcvg7nmV07MEG",
-	"AD9IuJlBJIfSFFKbh8EP6jOzsXxbyKLscr27lOV4ks3IxL8Pg4hrfJzsFS/CbUfBRj+rEQh1xK2gWjaW",
-	"ci6aIERfMTDVKrhuZZi+40kVnxXDp36xlABUqA1TQfX0yuqzDxOaK5ZbD8/Fta/xREFDR+U61xFhrfEY",
-	"6EBFmF8Q4ut6AwtHJzOfequRGAc61xuAJJxBYz6YYs6F++tgkbnbi+tmfcMN9wJFzr6z6cZ9/roYQSpa",
-	"5goBb69uu4YtQoJrGjwCXSu2TpB2uu+fFoDGUjE+IHIN/b4AAnYvh/C5O4Tb0RohusD5vrUEQXq9Qid9",
-	"0JQwbyLVzmdqB8DX4LekyRbVJMa8xcfwCLAHH3awnxhSx26HLd4PfIVYCKUwd0yCvAMP7jKn/eYuhBXY",
-	"1ZYzEN/DD6G57JZu3Mea1BKqOuE665rICiXTMumOt55Re5nNNvEDWtNKjTiQG4cb6rDEIVakxhZxTdgX",
-	"DP9Bpkoa9r1wW+uZA1etVv1auv5ji39/3ezw0xHcDZZgOcYk2gRVMXfD0FmYiMp1jNcfg6brOZOjw8A4",
-	"gdOTecCJqXSRThp011rWBbrpOMctR4xVDn8kNkZ3OPetYy5qudZBhXBiiqWc4bptoQewI4bxBH4R1b6w",
-	"PsyNlZLSzkhbaYlLdtPluUQd7gSvuzVP7bp8pZvH+U6W2FagxDdY7bs7dw9YgRVxT5PEwNuke0rEVy7d",
-	"iG7mJ2n167ETadd/Ym2/f4aC5oHic6OC6Wuv4CMkkSCaJVJ0gD+7A8PCCyDQVKm7HBn9Rbto+KjWxkoe",
-	"GS8IeABtMW14jklZlMxrSM3Cmo0hbYKQgm2vj2GXKu1arpAJxXlOOiJrL2j7TASYTyONAi5DiLlcX189",
-	"MGCsA1xUz13fllgS95Fr2Ep8IJdkOuEtwzVKh7cL9vFgFN/myfRy75TeBdMfzZ9UL+li+bx41It6cjzu",
-	"wm16Q4JP8rQgV7qLjUBZgnFg7oDZCttntioXWtMWsPs4wMiW3Y7SXolBI94KsfkbQzLPB0DGKg4n6OMt",
-	"bhqa+WGpuNaF3DRE7g5j6dyrfWkvLtDNNJ298Dg5J8/g3vIatPqrRPC/ZkJ3GG8A9QepPaQYZUGUkAul",
-	"o7sNfdpb+nxRwsWdzO7wFK5v7NzQoFiZN4uMzsANNvwquTQ2hEFjAcw97GExj5Rt4bRhYaqRBwlGdokP",
-	"uTfNYMRwq/9pH62pDRSHCMxRb6y41aWnE55D1ll7GmbaMMVlGfYSu3ZPkYW5YuMuQ6DVSU0ysavrbPqW",
-	"wWLElKD9ZcRT1omz16W7BKu2wOK0FBUQkLq+G3zpO2ON1oRurwyZMochWoJcrfdwOdzUdz1nvP1dpeKM",
-	"a9MZeWX5m5//+g1i8dLeNR4IHUqmjl9QJAbH7bXFt8UDF+Bz3XDR6URmrAIQFGZTifVBY95A5HRqbbVz",
-	"8xJmtah+lGuhaz5CEq5vTNRSBV3D3DxgMnnh5Ab/QRs6I9QnnXEZLLlotn3QkU83nEDlnE3bSRB/nUQp",
-	"G9hJXELAzayfXdHvBZtWwee+Y54Vu2rhxICrk6r8KtlD7DyrJHkrU28s0m845t61vGVCE4raIfIlr4bO",
-	"36kQ6MEeIwOVOhtzbwB1hbBGjM/5azZWJ1vuiIPS3c6EEV3mVnIYSrw8Vjx0tQcWBWY+12eIX/xkt6pT",
-	"5QiYtKpwaMvgmZhmAbVLBUGoRAsi3PJnXyNNhZalSJegBta3LDF6qzsDyEKQpkCYoxHLaQbPp/BfiOzl",
-	"AmrGmyXPkBj/kG96i58a3YDsvHz1gRw93f6Nsm9Ut07jqnJLNf/+HwqWN0dr4SBKtXEpoYZmclyyjSIp",
-	"oRq89jWNVB8SJ1Z4KmM/taPyxqGKQusyH2uhI11EO9xEKHLOckfjnKZsfS9j102HoIsff9AE5dgIbRMH",
-	"Yca3VG6uHoK42eQFiHXlW5ihBcvFwMCgRUuySdyEEzCgkT9hHAM4NiLevyD7aEYR0j9bJu0j1UUIfkXb",
-	"XduVnpP9ltDIFUsUC2qedXYsF6dE8zF66kOVgBdvR1N26leGipSqlLhutWslIvF0ollyg+7QCKNtu9fi",
-	"9/ejf/235+rZ23/92y/qevr544fXz07PPvz7qTw8o2f0arparcPRLVmKj5dnQXDmxJhCA1IYWL7bRV3F",
-	"JFFMy1IlLIIVYog7XJhw/WQyELYWaMnk1KARyraRoUlxHt37gihmFGcpqg9WopWjEZi9c4xcSQWhA5HS",
-	"GSmF4ZklfIeRIIdfvsxnVIDpHO/tjS2RuZ93E5nvwTD3jJJlwdbCEjd0ky7vKfRA9a5T39tggVBQ09TB",
-	"9Z/eiGGXrNudd/VNC/XXdYWCHGWh099I0dbhN6G4vQ4XXq6U1MxhQIfcPcdDE5F3JLZEPmSE5UOWphDu",
-	"ntBFOXeDoGi1ma6RSZ9sXb55RR49evQ8Ih+vX22vf1Ett6n6cLe+1Kbx6UNCggud242pdQUeGHqpFdA3",
-	"0P3SFOOB+B/TLPU5+n95lD8bHd4dDZ+Ip8Vzta8PTIccCvjXwJqeN4Mprb+aVXymwHzWS0PYntNPLCN9",
-	"YSaQxXVRY66yEa5hr8nSD3XxynK+gpxcobXn75yeQq+2CRPsJqFBO9QVkBNCqBtf9Eqk9npuQBU6/P7b",
-	"UhUbfBQJvYxDJITmowjgzDjDVHxjJacgOq5vFHTvLysztKd12voGOUTt4FS6/fRQ0319yBuza29W5Hjq",
-	"yoAsQGOrYscCYW0WPRarPCx+LF4kf96YsW7uv03693km0bE6VRZX2rje6ovZkvkLFApjS5gxmk5zegsP",
-	"b3RMuViS8XWNPK/LWCm8+VXhqKsNrKy6FUAICrZGHtaeXG7VNTOq1slTV6dMndswXAHXgOu4c5eu3LA6",
-	"YlbVosdEZqk+JjqnWUYeeX4eEUTZkscRyagaM/KsBcW1pVtQXFsmnEFFs6RU3Myu7NycDMaoYqpfhoJ9",
-	"9wXpfzglt2x2TGJbRCr+D9AIj8lLqEcG5f7+o+SWzeAfLN4ldmNv2cx5GutGluRdjKQNrvyu33oXrUrR",
-	"u7/HgO3SA8FpAkcWSah37fUKePuvtBBUN3ZTdrdgu3NVHFLHHlK4ovqnjfyrx5bSPWHpxocIY3gCIgqt",
-	"dC6EEU3MQHBRF43qmGuYARdOUcbvWErMxMUeH5bcsoe2TwnyDIwHAYMciEZmWGfZ2bq+vorI1fX1Nnor",
-	"UfgR44nqiNTxRCGr2ED8y78Qu1tMGI4+MgOBUTjjvbuDmFQ5KoiB+dFqm4k9hgS3hoCB9nggvsPOvwAj",
-	"Obg/a+acTQHfLafCap2G4gq4FEa13YCnlRp6tH8E6PeR3a6Up5B1g33h2vg5Q+hh7ec6ojyzmt+E6joz",
-	"mZ3O1wEaaga9468DSEk36B0Peru7u4NeNPBJblq/uZxttsbu7u59NGikq6sL3t/HuwMR2xYh+LxGqdRO",
-	"bD5n5gsSu34wTL1UmC9Qu9I+JeCLgYjrruIN0vY1s9q5pdADsXV0eBhKV0mO9vfbGTxhTPX9sQ2PrbCQ",
-	"gUR0A4EejlzUOSBd8jy/OVbW0ANxBq3USVIsBbpUeTHZOrAq+f5+VGGDHu8jycd4E8Zky39xH5A67K7C",
-	"HRoRuEIjAi1GBKvdx3OxMf0h8RG/9UBcZZYfs5TDRXlLtiBvgY4cTmK7osP4cP+QuHjFkbO/HZOBj1Y+",
-	"6N3HGOJ4IDpiHDsTC8ZKs9UtCYQjpUvVCJTuh/264iD5QPQr8R88AgS4lFBSWNIflQJTcskRnDZ3xbfz",
-	"u+O5bSZ1tnQCryTepFgoecdTTHVomweLy7hULN1GzChPkddkLlY9EE/9IxdFadCGlPGEOV8Ex9Q/KFko",
-	"zgxibro4+56dsm54EnrO3v9w2khNc9w72N3f3QeBr2CCFrx33Hu0u7/7CERuM4E7bw+FGLM0I5TzHbPr",
-	"5lqHhcu4uIUXaICwycSSHHgws6QK6uMySSUTloDpuKL307R33HvLTL/gp/aWg2DncGxhXIf7+5UHFEJ5",
-	"aFFkjofvfXbxMhrx8Wz/CITr7dl/QzoN27f/Ef/yGsbcorkV8mXdn7szmmfhJUWRaJXA5CcHl/k88gKX",
-	"tpl+0zb8GCcearVaoL1TYZgSNKvzQnpxpnf8958bOLCevc0aXVghg461FZauZtqwvPezre0XZx1acOc0",
-	"mBvsGEnBpaaKKpsuZKiqaMKwLyYaCOQmGK/bMhh/5CIH7Jh7G4RE6obfsV3S9+bY/X0ynXBI5MIGopFH",
-	"ai6JFNmCzFaWhVQprJBpPt5/VMW+xvxTeDgX6PRHTz7fSKbzudIaOc/8K2kPs33XkdePe/K2leSsKgm8",
-	"qgKcHGMOlR2qzM7dwWL9KtdZVR8yiC8WrHObdfbEQArcgTQUc7U95qezLgRbC4zwvv33Nxy8KmnafbSE",
-	"lBcJ5cFH0NZ69P1IweeVt80J5pNJjly+oGphfTL45kI2U6ItpZnNiWOu6SVUsi5FdG5/s6tfhQ76zeR2",
-	"gSx0qhTAh8DBW4Mb0O5STvtj46brYrN3B3u1SrOU21Zif1MHmw9q3mZSVp58VbfeNrN2ZMOpi+ydgaGl",
-	"Kw9Oo+AFWmLuf34QL1xv36p5gF0uuH3eMlcvEBzeo3UO70uaeuQdVDlYXeWjoE73Q5vqQ+/pil5A/E+a",
-	"++VJprGJP99jXs9FInkFRk3dinYOj/wUXN2dRkCoSiYMwwxoxmrvBKc7aEjD6nI4ZjNQ5SvzGLiigBGV",
-	"DFkiMX+99uFRMHW7vZLF2L03gQt3ZVDDfPQDjKXibnI7Kjgh1XdyVytncD/Y673KbA9TkaoxDad7DASo",
-	"b6fnoMDdXF6cncRkr/6hf/nqx5Prv304iWtpwqUltz2WTLc0NJ+xfHcgrutUrCxt+snfSZ7iCsQNZF4M",
-	"Cr39u4oP7DgIVCBb3Op6di4I61cwp1qHgmlc919eXNy8ujh/c3b66roxZGyyMVD7Qxy5NIsDQcXMoe2s",
-	"LgJhiHZJn8QeARij7CSk0938PtjV1c0xhKQeJLGKGuvM9C9lOtvsrqv2D9zthYF3oRbctHcmtSETpshQ",
-	"oeXDQfY0Z+PKHUJIZb8JUlCNKMoGxHQuRLZd595xb5jR5FbnHIQ3CPZwYyCERB3voQW0/HsvVXQsBZy9",
-	"NblVe6Eq1tI2lRpVsvsFnnnw/Xlml9jTjBFZPez+pkzzaP9odaVzad5ARiBb4eDR6gof6CyTNL2W8gzs",
-	"vVDv8Tqj02VRSGVY+p6lnPocVEeHh6sr1zalhgT4MLlxjd4+OLPDvLS5vNYJHPaPbant8Tp74Pu75jmT",
-	"pZm7upDem1dP1+21IPTsDX10+uXXWpzIUpi4cUEiU0y5NlwkxjljwS1HdKEYTT2PGPM7hjcHfB+Iivlo",
-	"skWzzFvUNCp+MufGsNShX3w8GsgjAgZy6gAnu6SfZUSqgWXuEy7Gx4SPwArYuIAtj47ADRatnlKxdA3W",
-	"+hIW5Rv4K6xW7/hgH9kebESL8XEhbhkrYKfGJVUQex3uecCJrwIhPJQVwsR+b36Iqxtgimgd/4st/sUW",
-	"vydbhAfwBt+ihkjMDLMmi/zadBe/d4nqWChqwGv4XS9EdMIMeHUqrjbzwVptua51Bo9WRrCgkF+P1Qfl",
-	"t6D6b1a5cOLr3FtRWDO/aHF7d994VT1o3l6yyvu/g+T3Z9qtt8yst1Wb2Tmqyqcp2DCKcLqcV/DoqBsS",
-	"hXOsg5cPRj1kGXQV3fK0I5eMpjvwsOvqbMU8jaOBiJFWrGIWkbjGJbnwfoCUcWY+FHeODg8jeImGuLOd",
-	"at1AzOl1aUMldVkjKoBXpVzOZ33yyulAbM1rpNshIWbOl/Gb5JeWKngup24m4LMFiaesMJW5GAsuJi/i",
-	"qdBhsEfFWM3Wl1M6/DDXElF+w4NbwjDThQP8l1zy+8glLQaFNPQwNah9x+/lVW7NTotwILPjdDHeVwto",
-	"MycJVNkxB6JpST7GdrghkEkPKmkKL/rQFXd61ogmRne8jlWzdUlC/9TGZzeHrscjt/6oes4lHv1jH89v",
-	"pnh7sc2lC8z9hv8Kl/PKYwP4MzAmfJsIEDRFvIVbn1YRVP1hcvbvaO7keajXtCsLir1WP/XPr+Nte9GC",
-	"f77mGROGbMUf+ldX8bZ7+aYEU3d4EnPpO5qg8lKjcxNPbgdiOpHE0OxWY9DtwAmFXDLf56L2IVx7b/gd",
-	"Iy5ysdJEc+PT7cC60LwYcXTAnE+XU+Wn7L1UNPfxQDB+JgCGJxBo1AFec47J6hOq6B0V/wNJcq2D3MpM",
-	"9Btf7Qvpe1aJ5j9o4pO3/HXJ/2V82NT48BrYT8V96JKMUA+WUuDg/lrs9joUlbqOYy1HJJ4P9BtDLrYG",
-	"9LgETlFLPAMBiMlm8Ol4l1RhhNryDuG66VPXsKAMxEB8AseAJWGOpSLxwAVXHvSOiWUwcTN6Mn6yqiJC",
-	"ldphlI9JnHLnWZ+yzNC4iq8cf9X2jIuE3Xh3bihxb28MM2ECY+5nswEYnhERSTOsHzXarXGVZAtimJVZ",
-	"RuJWZGS8nGJABccDseWQmeh8C78ShPRv75JXMs/tBOwymiGjRpNbxgrC0wwCjTngiiayYCJ0LUHP3/Na",
-	"akRK/3vznqlyF7ubZnWOYUun7Zjl6EWCuqi9oA4OyVhmqbukE0XhUVtPrMbf0EuTCWNqVGbrq6atEPO/",
-	"8a3VjpJ976A7LUpvrXwPvhyTNukijv2YfB305ih30Ds+ABC5LdU7HvTe+00Y9O7tMZtvryLZpW0eAgwd",
-	"R41YdjvsdgdvuLAqzzCjKT7+GzkVAFUHyqzXZxGnueqkulMYPGj1aQr5Gq8UCTIuWAQICEGurk4cE0EU",
-	"8y5iXFOHJXpFkwnbeSWFUTLgmxULuZPYIjGRAqfiWVJENCCbv1hVr6Bae9ZT6ZFowt5trdPCXP4SWv4S",
-	"WjYTWt7T25b9BBWlFfKJf75dbi2RGdNRjRuyNH7Ls4wYDuZagZkUmvg6UKwMvWURApudLtZoO2jhf+2H",
-	"8yuy5aqPDo7hl2T394Oz9R24amHhUb6q137F7o54xvTeV/sf//rVucnDmcGArFQ4CLlllHUONwrgc4ir",
-	"A54dcgoWNOd+5SO7QzJxu9kDYWU+5//1glAxs+LURGapj7zgIpJ8vDxzbbtA8xMqUojKSrZi9qXgiukY",
-	"sQexrUJNqVjsAU2/lEzNtsGzqQou70ZgW6DgWlL7xdjOXJvAp+lAoBkAcioB0WJKQ2fF0+AEx6xUUrkB",
-	"h412bziAa+eE+WDgkcbEtZEFZA6CGM5bHwX/4iKWY5YPbqvBHGtfCzf+1vWxkPtp0TE4tOcfL89+0KRa",
-	"1a4eqwKtPpsxnw8XY7CsY1W01LWXF2zcPr0r8/757JR7cvzgqlN6t3lVOBh7nx80YqxbiI2r3odDVmIK",
-	"pvVlFkuh2oWURi9AOALOMXtGhoyASIMJc6jGSFX+Lc6n+FolsvyRTa812Lztn/z3n++jr/ctAPprz0xo",
-	"06sdz7jnuLCgIbtseLfQ7XQrBm78z//4z7g+4QVtOlM5dt2b11U6Dl8o2KS39qKz4R669HYDxf6tZOUc",
-	"/BmrNHwhNTncP/T3uGXXCGl2TJvbq2kg4lPbYZVQJN4lqOo3TR+ox4+44NoSG941HhM995Q6EDEO5KZU",
-	"WdwN/urjBL9B6V0IbpNQpVhK0ilVI1LDv/wKDBXlKUTcT8GxuQrBcXxw+Ogo6mkzA50OnIhuKEBjESKG",
-	"wQF6KVW3ZESFoXoGDqLsjm6g2OKMN9Js15Bo38khWmX8yfxLA/kDvI2+dRwIfBDwXG5RPRPJdoMbwclr",
-	"yH7u6NdO/Gscf4yrU1fZ7PiThdPfcVpf1mP6hhPrU8/2+iTn2sxILkthKEc8u1WzUzoV1StQya3QNaUm",
-	"mRg5RV8sOK/PnzdOK7USk8o2AD/Uk/mvchj/m56tRepffcg+y+Garme2ZNvprOkrZAUEw5Rz5EHXnNR5",
-	"B4ed097Znn91ZEC0CNrLZjAXBOxxDaPtUhxALFn3IL2TQ6SGZb1yFwCqXpqgwoKejxv0fIU17n9VLMQ7",
-	"OVztgmen+Sd0vvuM9OgPCpBn65hUcSqWnpfPcviDbrjFR2ArBTwN1YSJlKUYO8FdPFuN+Bbw2oIhWMSW",
-	"D3WxvUtwb314mFzeQSb2KVXpMXHRNcg//9//RQolE4bv4/bPqmHyP11oXfI/B8JHzcDQM+5xyI23qVt1",
-	"gXveyeE3+7274LqYdaAaJgShtDfLk52Dg53Dx9cH+8f79v93Dw7/vR25LVjMlsEt6h3DP9CFIX+cHH15",
-	"Onv2j+d0f3iQHKaP2BHOwGUMXPBDnjA+npje8eODQ6f13tThN4739qDcRGpz/Hx/f7+2U4He4zp9Sg+G",
-	"h8mj9Ig9Hj0ZP508+/wczvqIKXitMDxnENf06e7jbo99xtIbcPNeJpTz1GpRj8HNDZxTli3l/uN/b3pa",
-	"V4tfq+1O17rfmPmsAjdA1sU/G+K4eZ4X2cOm99c7OWximVpsZQ9P5uYv6r7RTudgaBeC3zhmIVWTV3yW",
-	"wxc+LG8zqg7pg5wMeGHLvGimGE1nAwFcrBF/6jmJ3128vDm/uL551T9/dXLWf3l2ElZ2ofEHs5DvTJB+",
-	"qr8xZR7tP19d4ZUDaH8XUsZlR2ruvOPq3Kt6iUfehCW3VWoPCIOoTQMW3wSa+wgvw5JnZocLoumImRkE",
-	"zIowD9xA+ERwCOrSLCIZYwZefiIykbkcZ7Niol2AuQLDD2fMgIt/pznlfTOP7IMVtA5P4Ao4cG1PRqqO",
-	"xlJgcKnsgCIme01oaTXK3+mBvzkAuA07DsodUymkyPtLi/uVtDi3E8ydrMYhbZBydVQxm6Q2pvug+nxc",
-	"Q6bdI1jTFOKf8MkVPA2RvMwML6gypCzAaryFcetiqIqC6buri/OBwJCoVQZWhDTgn5hgwN4bPiNpQovC",
-	"3hSGHDwh7/lLGMPB4b5/ItolfTEQXoskcTFRVDMdY0w9PeUmmTAAq1GSZFKzlNzJhA7LjKoZWPnHFI2u",
-	"1BD2pWCJAVcRMRCJzHOKXcBo0OsFYzH4ZDeNiAfHjWARH1+fXsRky0qoswiiKcL8ooEwqhSJ5UARwXSz",
-	"BPbMSEkyOd2OSAyVb64vLm7OLs7fxu1f+pdvT2KIaNFYwIFYlaQAfH58ooiPl2ca0hp0M7923rxvidNQ",
-	"Z8SuIs8lqWglNkgyXmgIkbZjJmxnTA3bxdSwdX6cHrPDcJtradoWx0sDs/XC3tY/rB9r4er6umadUa8i",
-	"472RVPmODwWxdlsfgfh/ay7c3q8OFtxKxPAXI/5vD5ap+bsP5rI1b+vDvElzl4YxeqUd3d5AO0buNGLy",
-	"hW3oCKRAFQn16YHYiueS8sfboD2YRsrNj5dnaATBt2PowefUwYC300YW8oFopiHv5nvY77cwvOopGzmY",
-	"S199UPsksCyROYvsabxjWcYUrgC4H9oLbyINMTLFnNJ14j20LOwwsVPqndGj9SXERgryv17I/guynYcx",
-	"kBYjuJoJM2Ga65oR0LU4AcbQ7jRmYjgMTPNGEyW1rkNywgmtPZus7uNH184guGj2/wl7/RWv0zpxXZc2",
-	"M5+67vc1PN/5FenYLSf56b06B9jq15qunGBky+UEQ/wGwV2G51AnYHLt8V0eBXds9T8+mpHYldlpwNi2",
-	"4ruDCEOeo/xPfnzff7Vz9WP/8PETIkdk0OPpLuTlNTQvdocynQ16LjT6ttMnqJgFRpzxoaLgcBGyQ7dz",
-	"rP2K9NTuqDOIKOZt+91I6S1DM0w4oVyn0QfD7K9HUz4k/+rAk5+w1T+132+dCGbpa5dPBfOne++a+j3y",
-	"hOE2rTvI5NsqFYQPCglGZCu4wQuwknkzkrpp5Vk59lk7XKY9LnMfkUszYzIG6bOjKvUXFhtLmnnbX4a2",
-	"yYhUiX8iQudzeBU+hdFAuExAkXsWhzxAlRNtHczSp0cD7CzkTdsl53IhjuJAYDBITXN72lk6Fy2e0GxK",
-	"ZxrDvhtf0CVnG84MCIn4jy2IGslTDwpuRP4gVPOUbSPqDPG/fkWJoiKVOXHRxJKJ1Ey88Ncvdq6YKZVg",
-	"aTQQWpIq9Y7P8JvTlLnUNZ1CNOYaeqAMrX34esDqNODgEFEk9aFEHaAF5+PSPkEYzkYOnZ5DltVv4n2m",
-	"zERqn1zmuDdhSvLEISNZutgp/hqRseJ55LLHeMDa1M1zod+UqtubunOE2Bwd+iQ6VVoZNwjbNnKITUKi",
-	"wSr/TpHQXDap8D0WyoWESA4IXveX3eE3gPF40lxgzK07e++rD9i3dlAwzDZJXjWcXFw+Rw4h78Ff00wY",
-	"V0ROBUlkMfMZMqowv33LrxNpFXaMn+XiXgG7a2elCTEZHE7NZNaJNFbT5J85yljnri6JLoYzn4ss5uNC",
-	"ZJnfnEaAYmQQQdekjkXf/w0Zy5/v+X/Jrm0m20JFfPtfgeT/2X5Wd2Es/hmko8HvxIE9yHBGYshMp0oR",
-	"t3LFLIBVQGZ2k/m6OgkJ8H5MB7Jb38Quiv0izO11M4VX1BYP55Le+jhkNS/KIGGOaPTjFnuxnwYHg1bc",
-	"czEEgHHSImYdazTWcC8L+BKxL4bUD+AuKtrcWzZtPmA3Wm680HW0bGTbNgNgs22fQgmS5thiYMGdKClk",
-	"qbcrGTqQad917BPjL4D/MQEaXtxzmFAdNW92TerxNBp2KNGwz1Uj5YvDsMmRa2Yq1W1UDdwbLnCPqBCy",
-	"RChcoyfQRhf7eVsNEVHguP5lymWjLrqv3P98/78DAAD//w==",
+	"7L3rUhtJtjD6KvlpnwjDjkJIAmwDsWMHxthNNzYewO1vpuVDpapSUpqqzHJmFkLdHxHz68T5vc877Aeb",
+	"JzmRa2XdpCpdAE937/HERBtJec+V6375rRXIOJGCCaNbB7+1xoyGTMGfF+xryrQ5De2HkOlA8cRwKVoH",
+	"rasxIwp/fqYJD8mGr9jX63/8/b/9TY9IQdgtU1OimE6k0OyQUEGYUlI908R3Ha956BP2NaWRJty0++KS",
+	"iZBMZaqInAjCBTGVWfz/veVWtHUa+mQjTYiRpNt7SYIxVTQwTGkih33h/3K09Te69Wtna799vfXZ37Tt",
+	"AqkUi6hhJJIjfUikGTM14ZrBLJqpW6ZITG+YJlKwNjmKJnSqiWbC9MVGyIKIKhYSCSdAIyJFNCVakhET",
+	"TFHDQjeGJoKxkAhpiGaGcGM3gqcxpiKMmNps90XLa+lgzGJqj5bd0TiJWOugZc+w0/0Sft0Rnfn/tbyW",
+	"mSa2nTaKi1Hr/v7eayVU0ZgZd2fH2VE03Vp+Vtm9BWOF99ZueaWl2K9xKTd3kx7bUy/M/rSb7vA9+SLZ",
+	"b3ktbkdMqBm3vJagMfZxY1/zsOXZ3aRcsbB1YFTKyjuO6d0ZEyMzbh08353fldf6UQ6aNvBFDrKlf5GD",
+	"uqXbr3Hp8V6we/di+vLXfdoZdINeuMN265du+zx20Wc85mZ+0T/ICYmpmBJuWKwtLCpmUiXa2Uq+pkxN",
+	"i6VEMEx55pANaRqZ1sFex7PL4HEatw66HfuJC/cpXxEXho2YgiWdD4earbQmfcOTphVJHKV2STMrsv8r",
+	"rapTu6pPUkVh0/1O7I/ZDU+isO6G7dcOOL/uxC+HvdvdwXPxItlXHd019TcM4z7yju9tX0Rp8Npe0dCh",
+	"JPspkMIwAX/SJIl4QO22tr9ou7fSM/+tBagQu4R2gldHr68vTv7y8eTyquW1QmYoj2CCIWdRqFsHv7g/",
+	"S+ARM63pyPYWaTywyCvVhgwYoYbEUhvS7XRa95/vyy3PBSNSkVgqRgq8QahihItbGvGw7Y4H8fNylGSP",
+	"pDi+/0uxYeug9W/bBU3Zxl/19ond84U7PTzLRppCuCYxjYZSxSwkG6lIqNJ0EDHy4+X5e48MaEgARu1u",
+	"7DWXdgOgUqJiZarRtEbXfLugeLC+YymGEQ8eebk/nr+6fn9+dX189P745Ozo1dlJ9Y61oSbVFn1KO4Rh",
+	"YatyaQ7pkTHVhEaK0XBKmAhZSCbcjAl2J/2ie7/1B7nFwJ2fxpUiOdcyVQF7pkmQKsWEgQ2wp7u0EzHi",
+	"gn0U9JbyyMLM427v5P3b0/cn1x/fH/18dFpzewkNbvCemE4YvdmyiGL2+nTCWDAmDJZG8oYWzC2jwIU2",
+	"NIrY7/n6jkgkAxplazRjrolMLGvDpQCeRs8tl2z488fjP+EDPBWGKUGjk+JSHnqPp++vTi7eH51dn1xc",
+	"nF9U7rByXZcyZmbMxYhMLHBOlBQjy9BatlTzkLXJX1JpWJk3taSKDy3naiHe0MCQVP+eVylIKthdwgLL",
+	"lsJBtMl7Sbg7TUT4IddBJDULD8nXmh093SX+KAdHQcASi9jWukLHk63A0OUoNGEi5PgCVzvMH+XgMh3E",
+	"3CzDaRYDTywGdls5JImMIuK/Pbki27fd7S9yoLd/wyXf+zOndyZxl4s42o8XZ+0KizXPYD7iEt5L80am",
+	"InzcI/p0fnH2GojZm/OP719XMSFc1RLOrPLU3ktk9pA68JD0l3T/AxA2pF4klAxxIbvj2niWDRmwSIoR",
+	"8NJUgHRJDBNUmKd7SR/oNJI0vJLyjKrRIwnbh6O/np0fvb6+Oj+/Pju6eDtD14DNvB5MjeV0u53dl3sv",
+	"ns/RtQxdDGQ4tdQhsstSxIypIK4PgSH+IAxJ3Tot2oPNPuE9KXnLQ6aegGy9OTq7vjy5+Pn0+KSGcrXS",
+	"RBvFaHydYcC9TmfulmIZsogkblFkSPnvy2o0rumA+HP79clkzAQZ0qhNuWvnEf/DxfnPp69PLlyjvoBW",
+	"2cNzTEwIMqQ7rjZ+6RMrD2rCzQHxZcIE5b5HfGB+/M1DAIfsVPsC+1qQ4YJkI/mowHlaWLniMZPpI0WN",
+	"/FSuTt+dnH+cESYNTnEd69bBjr3UZZBiz88iOSr0hClA01yQnY7+YwHPzDK5IHanZMOfPY6nZE0/Cpqa",
+	"sVT8VxY+ljP9+ejs9PX10YfT659O/trMmr7jWlvGVKpMWidHH07JDZu2CehO+60jtyaY/IC8YlQxRfpp",
+	"p7MT3LAp/MF+dzLqVg1SPu7JK4n7UpFU3Ag5EWRDCkZ4yIThVjYB9D2UijAajGfv8tOnT1t2+9jYsHpe",
+	"C9bJgEiX2gJof0Pu66PQaZJIZVj4joWcXsHgjwGaj+8vP374cH5xdfL6+t3J69Oj66u/fjhphp1jnGnL",
+	"zkz6LcPuzHYSUS76rUysy5d4SDRC0+ya/jCKBQsIzzSpbMrtQgqUZArZFTl2/XRP/2f79GDsJyDw8PaP",
+	"rk7P39fR9xr9n+a/sor675ZGaWX7cggnQKNITlhI4HdNfum3dEyjqN/y+q2YhTyN4U/ghfqtz617rzQJ",
+	"Y+ESHWPEqDZkTsVYx279MXSL2WomLIq2HK4ZpCZb3SGcHRNGTUnCFJHDIQqTBA7lqcAn3xMMc5TwHIaq",
+	"K/40pqakgrDTJ8oCteGoe0b4WeFcjm3D+wpYLe3z2rUtX+1vcxqjcRpTsaUYDUE3y+6SiAqA/DY5NdpK",
+	"d3CAMZ2SYEzFiFXV+EtgZQYFV4FnmUXyMDMt2qcwYzrMdPgEb6i6qLVtcGV7wi94LcWpFcdeWf7nfBg5",
+	"+MICEIyPEn4qhnJ+a5dM3fKAES4s1OL5zoFDKAN9napovjso0Whg+C1S3lAGacyEyQeaO+cxo5EZ149m",
+	"zxl/J8GYBTe1A6DJpZb+4l6eaWDDazsDU57wpum5JucJE+WdkA0aaYkG2JBQTfxtN0jbYmBk++bmuWVK",
+	"N+pk0Jj7TBPXqr304mHPxahecSPVLVWOtxYObqmhqmRXomHI0er8oXTlQxppNq/FzW2whMI4ltXJbNQ1",
+	"SKRssa154cVok7HUjPg4qF27TwYskFaUcnr9NAIRerEJzWsFqTbSCqzTiF0nSsaJqZt5qBgDLE2gJcGW",
+	"VmQ3RN4ypXjopk4U02x26i7YIecmr8yyzDyejKca+M5Ss5lpepm5M5+3ZtJRykMqAnatAxqxivX0RXvP",
+	"qzHNgmI2mtq7G0pLxt1G7RHYFSAeaB20QpkOItYq2WB79UZhpN/4uPlobKpm5W5vbhXQyspSCb9jkW63",
+	"Knbe3m5plt7e83kzr9cCKQ3gN4rOh8DDLKI7pzEdsXfQ5/6zVyyuFbJbwClsRC0Oa4QZoJh6LNPIiYNJ",
+	"wqhaDS5EGl9zMWSKwT0ZlujKCfVezh7QayYkB3EMWlfOZ69yB526wwEGawklvmRoCoQHsOZBXkKf6kHC",
+	"TV5TBVhmwgZjKW8yLLtowE/Y9OPFGXTkoT3IxeDzyTZ6FPSgud5IUX0wrZCqGzKkwlA9JZaNZbc0ankL",
+	"HAmoiaVOxkyx+ce7DKmXR63D1a9ocDNSMhXhQ/G1DphgZJCPswRf/57I8w+Px148f7kWHut1dl+WZgE4",
+	"/o7H1sJjTZtAXQsTltN7JPn8n4Qquzu7u+vgytUg9I+BKx0o1KHJ3CtxIY85j+6s1CJG14uArIza0H2T",
+	"ZvrhiE4JmnXmYIqqYMyM08LNiEtGk/znqmhoZQ2pasfL2eKGAeF3j0gRMNAzTKguuY4OpWpaaaCYbXJN",
+	"azEFE4QbGMy1q2JVatiW4SCXNPHhkVQNh2BpkjZSTWvXhdaU+jvJfUioKW2SG7Lh7Cwe8Yf4j7PA1Eto",
+	"fCUf1jX9VudmiZmhITVLlUzvsnZlmtBknJjbe+0GYynD+sO3vxAhJzObo1G8nrxdPqpM4i7Ge0cVE+QH",
+	"GZm6UROmtOViuJnWL7LUgBhFOSpZ59U2MmoAMftLdUWDyEJdzMFz83Gk4IZH0bXhiHQW9rAtrzjiUkMH",
+	"Ul5PpAqXasqubNNP0PLea6VJuPShRlQbpwlb46XeSh6wWgHdniH8Wnvuucdrs58tLIrfMk248AgfEiqm",
+	"y1Ud4ETr9B1wuWWEWjl5B+JVWKriHm8Gy5f2W72N0kv1MgW1w0LZg6ygy8qVLKRKr6gJxkvej6UrA9uu",
+	"jGmr1Ap8qeuHEWxSGgr8rLPGiyCsoJv3+fqpUnQ6fyUw3MJdnnFdKywkdAQ2g+r6Vt5aOfhCoN+gHfEp",
+	"9ug5Z+d6wm+XrfmvjFB9gzS0BLkl7kgu84GfMMXA/z1hYf0QRhoaLRihdAbGMk/Oo5rQKKobsPbuslm8",
+	"3MPbLbz2UgEGqwD8MAn03cz6rYQoghrRM3/hNXBwlP8GoQSJYjQEUa8MHLdMHdoTIY5BLbgsjT4edKAZ",
+	"ukvlgDOjTFwiKcT07hR77nXmYSmQqTArXqJ0r3yBOFQHJxYZ1hzPhf16nZOBcf4ph7IORW2mJ0eOmjjL",
+	"I/q9PYPHMIWNWRpDuFiuH56zptg7W+EFPFT9UkHMC4B+OXeVN/UyI2zuG+quVfslkG+QLNa724U8/KuM",
+	"f7eQN2EUbsDIKvTN3MhuvVrhISzy6jzpYYlRnoH50tJeLtcULGRYP8wxq6vN26s/knqmdnZ7ttUieICH",
+	"voADXg8cHs4er6YuKTHKFW0JjIXDPph9bmZyj5DFJUMl4+IM4Tv8r/YPSTCWmgkymMKREirC4q0tuNxa",
+	"C9X6eA6NYwPF2bBiFSuDAriI3Jm1UeAcg92MDSGu7mGYEG2eLISTK4WGySGhgCRh4/MIcsSEWkPh9haa",
+	"V6HHKagW44xMQbUIX5APVJnsboo9eERLK+eg3IUXk++meHdHTJmx1GsjnbUeHf91jcOC67y0XaoHhs47",
+	"yJeKNca7sq2rQ42ZkjwAmJuDqdfYyjIPNS9BVP2LAG4mYwoRzzGjokaIWGh8/TTbd2VtEM5vuSsmwjXc",
+	"EY5IyDUoCRtcERZIvcvsQu7sdMM+S8xfQAUZrMlu211XOYmVJK3yhdbIWlZS1006LRniw6kEid0IOdGH",
+	"xDLP6HcNWiteBMkAVBiUlwm1m41ii6O5eapFN3Dc4A2U0danmKcglw2zQQMCDZ5mzhoyoMt0QLeqq8ou",
+	"sB4cEyZCJoLpD+B7Mr+Fc8FImLd6pp2PT90jNpRHdXA9hWQH6Iboyxt/LbUxGr2YAlWUIRu+/hpxw3yP",
+	"+InUZqSYtn8rfstU4a8/p0f2iC+kYA365AVa20zygiaeJSuKOVmeY0aIWn2ki7qoH7F0mtgQCI6w0uMv",
+	"LXkDaGSkaAiarLQUsPp5diqvdbdlO76nsb2FX1rntvfronc53PXzLOi4VeaHXwshnEZylLLjLIj45JaJ",
+	"Bs1LZN8+12TIBddj98onihvDhMXDMYulmmIoBWg8mR0rI8wYWjEPWJlT3lJamjB6U/h6WgL8NQVzp7MN",
+	"15sk7BKeaZJIDSxRll6kWM1iyb5eBnRJQvzQnV47j8H2y3c9//MKVzx3I/MXm+lbZw6gSFKw8Kpfs8jQ",
+	"Bdcs2J0hCWdB7lFsL75NjqUIqGV9wbAhiFQhUx40CO2QGF6atX+mScb2ziKSyND6mW0HtKCg14BGzmJC",
+	"MR+L5eeGVNW/yMcDg4eSRvfJgAJ2Wg8QeAirA8NrbL8yIMyOPw8F4O677LFj2BWhQwNRc9lJWbSGAQPr",
+	"PfXcB37RO89do/8YTxzWXLlE3MXyu8NdrH5ns+MWd1a4c8/7CBuL+z0S02DMBSucsgMZskMImCEUt4Li",
+	"aZ6RQdOYkR+urj5kRKov/FI+Ep/sdjpkoyxOzaTj2Dwk/kwMk+3UPewL/+L849VJETBs6fNMDLH96viH",
+	"o4vqN1nODPdFX/hvTs/KA5Hdzu4h8d+dXP1wjqMdnZ2dfzqBX/YOixGKrBv2l327qLnIV5/sdncOiV8f",
+	"VGN/tSPORmrAsrKNX5yfndiF5wdxcfzDCfT2iH919Or8/Pr4/P2bs9Pjq0qzj69Pz2Eg+AuXdP7+rW1T",
+	"+sYtsteDoy4nMvDJXqdzWBc32RcblaDJzfmoSbIxEzCJLQ9JY8zkZl/sdewqavI+kL2OPcS5oDuy19lt",
+	"94WFWyQNNAyRcsRcSJV5WGtgIwS7ZcqJ6iALcjE6IJQEEQfMj25RIFIQ2hcWui2/mMdjW5EEJQw9A9Sl",
+	"l1tNtzMffzcDtS2vJvC9CrMtr1UB2ZbXqgJsy2vNw2qpVyU5TF1odmPAV00AURkoyxvMYLLltaogWW5k",
+	"oa7ltarwWP3CLWkupUZdsHIV5FpefUKVucDVz2XVTM0Wl+DcUmImr3WKISVHCf+JTe31ytSwPCGCS0dV",
+	"+nw8pqr08Uc5KH16w6Ny33fMjKXtfITakLz9MRUBQ4Z8PnC/ISJwPrQsX/wFagGzrZSs7aBGzTMVFU3S",
+	"kEt7bfZfO7GEc8o/unVUM6x4rTc0cuEm2TfVYPa6/DrzQcyfM2L1uog5qldGYgKuKi07uTOKekC5tnTC",
+	"Aj7kQSX4hRTHhOlNNAmoUlPiY7yc79L7wRCaxHTaF9gAv75hU002fKfAsriWw39LOQ98L48CJw4Zurx9",
+	"VVYmC9Crk6cbY8kwa5UjqCtrC97YrjlLNKcsqOcWLkpS1TzLJAUjekwT4PAxSSGmi3ksyzbD6zSzNG9o",
+	"UK8PPLKCxYgKrllIRkqmCbIslIwkjdZULh6B3MDA+U4RM5GEDmRqmtyy7AzNGsoJFQ2OTmMZs2vFRo3R",
+	"JZaMZswxtnM6kwHVQBJrh73hosH3R1CTKkY2/FHKIwDhII2M/XcsUw3ak0CqRGIkrO+Rf/z9vzfXjNga",
+	"4g053bvl/vjXFLwbOIb4RU3BehHMquuXro1FkMTICVWhRgYVX6ebcPV3ge0v3HxLNWlOhQunWkU97uar",
+	"F1neyQIIzqevRQXFIc7s2zFg8/A8bHoY8G7LB7Uolg5nq3d6AFcdN4aFRlgPvoiMUaJRxIGmDRVnIowg",
+	"JyRLjYJTUvzWnZY2fCW11VE23ptivPf5eBduvB+y8WZvLjuTfF+191GgydqrqInrrUHpDW/B/mRFTGrG",
+	"Hgml2dLMInIDudCche/axX7qdqdtP0NGXFU1StV6Yzqfthrre0MELmIk7ZKUYRYlUx2zOW57mbkDj6GY",
+	"ve6s32bWv5poayVpSDQzhovRoUVzCQ9u0IjgzHeQDRjk1opmNLMHeuC/fl181AG/HnJ7X1Kba5rIgEbT",
+	"xPBgBch7k4/ymqqb4tNlwN/YIT9IbY7KI957rSZdeTWO1QXDWuEFkFhZ71tHptyvdWSrdTI7QLManhpq",
+	"icZyE8OM5v/ea/HYQdO6Hb+mLH1QR8x/+JCe9gGt3282iis7rGwLbtx8YdmZ1MF4k47flzcuNxEyTsW1",
+	"Ea5BhEbtvGtERTl3dJ6vYUPLmPVFnq1Cgwy+eUj8kkHADWEKuCMBFZhiWt3mce8zUu63tDA8efR0bqMo",
+	"xU+Xn0rdzfzAwb2pQXkJHHhZG5m5EIx5HtVQfVM6jWOqpg14dkyThAlWz+wYbqJaE7MeS2UI/Fzbccqo",
+	"0td0JBc4JkIbMmBD6fTqELQngBmtWVWTm2kxVbZeL99y3fFCcNSPcnABod1NGRfsb+AlIrLgcN9SO7+I",
+	"aPTJFzmokShWDCAJFZs0MersLuGK6Wafex/eNYarayMTYFhvgCINmQlQA/pFDggdUS4gDoeSoWJ6nNn8",
+	"VnPRH/KINXrawxpcUorcf8n20Nu/uY73fqGQzbIjhXIiIkmBKcOVaRJZQk917rZfJfYwmEuU+YJ2B71g",
+	"J9xle8Pnoxfjl1/261M9FFGUy+Im51Xm+enWgj4fCRaSjxdn7iLz/ZjsUGDTVhCjIt92KgyPiF9crQ8O",
+	"PJSMrPDk9IABFe4CGyCjCIK0V3Zd57xu3xecpymidqS88RDZQgKq+hhVkUYusTBqL+ZCU1eLDloE2JYV",
+	"vE71AwIfa5AxhACbzIKmLFJVDXisFLG4JERxCbLJHkQZRirvtbzHbN4cHGsCO3CDjXjqXf2R+zoYCxZF",
+	"PtirLeNr+TQl09HYI36ipE90JCfw7ZAL5lm6fevbrQ6YmTAmKmY7dos5wuyQiNBWsd1Br8u81wfbK1v3",
+	"5bJ7KwK0s1UUsan2yGnEtWVYvRYViJwSCol+o+kKa/tgxzqCoS5KQx25oT4UQ2Ei33pHMD0VQT2Sp8aw",
+	"ODF6AXWz71OTRMmAYXo7yLKL/ZriMXI7+sJoK0iSvkZA5IqRlplz0+ojr23vzDIfL6p/0aB0yWj1kqTH",
+	"jqgjf6sWbrt0Na7t6jsvmOdlSZixYckMu6QDKMyL4OwVerjY7DlUlZf+yCyyGStaiSXLIbkOBf0oB8ui",
+	"q77IwXpxVbbDwyKq7Dv988ZSwb5jiLT7lhFUSxhbfGUyNUlqvJzhzsUwyzJyTfzC3+eAsDsamGgK0l3M",
+	"QO3CNdHMgG9MX9jvBYWsc9NskGea+HZpPhRQssv5xX787G8C04OSpeN5FLO8EyW2Qeg4777IOSiSCitp",
+	"1dgokC1fBjUz7P691ypY+PX7GqNXcORiwbjU677+mi4bBPBPmY+eu43D8nWAZyCPrPhtabsfgDkOPtpO",
+	"TMVcoBkhJ6sudTycnkN4rRKpsTgPRrRfutFWobD5sB/Kwx6Xhn2TDXucD+t2Xs1MX0t7M0/bWvK7Ch1Z",
+	"nsh+jcpKjycATcjZDdTwlK9qfXdAbs8ABJJDVJTb+CwqcI6Au4IiO+v7qtz3yvbFBX0qyFLT0TvKBfDJ",
+	"jSYhsyKdmmbMT632EJqwsPY1gFGAFuOMpEULvbs7lxm5hEgHUkaMCkyJBs3r9ZHl9Ti3O4/IKGTakCFX",
+	"enU/bncgr93i6ghUrRw5+8rJh/PLqyzwA5k8vVy9hOJHcXyVbdfB1BkVYUzVTR1JFxKU1iSJaF2g7FNa",
+	"IutNf5klkmtLNlIuLLrTY8UFmPyMnICT9AOMfZHb9gOsfetaPbWhItT1Ns96i11ukKsx3dXd4TvwQ16Y",
+	"cuaZdt7K66ZG/AQRX9gXr6JeDVHP3xVsIRPGwqBHBJus/6hwhyfC1D+oPwjH16hXBQ1iKgSIFtjInonF",
+	"Lyo7mXp16xIe0vV9SDD+TA3DbO3eQ3jM8vXU6qex0BAtpdlUDFnHGuS/qnzqPPFXF9KaOATwX6lJsROz",
+	"2HEBSedrV/X0jtlN926fT17cvZzWahl5nEi1wBQdp6DJs2w/BEVtdP7x9/+vu7kkRVy3ttBgoYZbgDzt",
+	"TxbUZh9wxhuMGVVw/XQGCoY0MCvwBz+4/pfY/zLv/wb6o0mM3rDaxM+S2GkJNx6ofX1YjONj7S/1kTWZ",
+	"pazeRJzBVa3ery7QzeFYZycrXWBFLq6H+txcvUYAqn0O4GsOEaeBFLdM6YZcx6ucHdnwk4hOgRDSuZDz",
+	"gjgWYI3N147/XHDuELBAZ5/PWylDEktl0d7/Iq8lFA7TLIqIhrjp/1w7R96sLc0dj1tb/R0VAf2rO+a9",
+	"UQxdvgEu0bc+Dbm0kvJEkFQzj2gjlQsJwjKnGPlnWZW8MOVz8hN/VT3931oiCa51JE3roNurkwTfydDZ",
+	"SN/Vp+uxEKQTqOhDDRkoecMIJSqN6vJoUsNGspkmRYxs+BDLDqwVHTIzbQgqY/VIJuNaYUWWSSUb7C6I",
+	"Us1v2WYDnTRUmaVjQSudBTdAqMwGF+Sj4OAMDf9JJBdGN0xjhd/GIOvQoeFg3GTprAX3q2x1VfqzJLlH",
+	"dgluTdkJ4Jkugt4cFM5TE8i4SfSL83ZQI8ZIQjGGqTbRYGNUsn3GoRSswqpnlEJI4XjTLCYdPoUW26yi",
+	"H3iP/S8q/S/y/vdedky8Mc41jTBoEkG+AW5zfnL+Rme4xmFER6NFIqYBTyilDQkVHc4/tVkZc9Y05Mb3",
+	"Wrk7V2mLi+/7oWleMKJMZhBRAwEPTlzR/CBq0j28XBuZr/AIFukxb5kKeWAaMeASqIKrFU8MP5ZDBxRr",
+	"H1Yxw7xqAvGQbkY3uozrzZjFq0tOM9RkmdNoAbSlgytWWHdBH8ZSsJhd8dgeVD3LTkmCrUBVnNij8DBo",
+	"HmzFqRk7/+yNW65ZzDZdYkmZRXBxU+dZEdYavD/NqEzmWes5FtqtrkGGxB+9jBahzfYZODY1F5cAHL9w",
+	"fUjhVlwhnksD8MNvZKN0kJuQKGKMiTWX5LN1e8/nKK3dyw657uIvGA3MQzGVc7espo+BCirKDkuMrCsF",
+	"IxZz/yPJsYotxRzj3ByW0zJYTtBzoVeWVxPaqBRws14tP1REde72ulxngc1mj7syRuOxIrpr0IeXCVSp",
+	"cgUVxpXdtx3DB6h6SMgCHjZwRPY33cA94HqyoAFMAcfoTZmB+HT0/gpivi4vV2AXPlFhwDCvUdW8shfV",
+	"gg2s6K6yYIREcalqs25Z6T5VIyZMNH0isV4xqutPe4XUpTPqnfzu8mFLm5nzQqmHylFT/ApVjFacD+ch",
+	"b8BlE/JCbeczy3rGXFBhQDmrA5qwBjB8OrVzs4I4X9V66mHNjIlYbBFBk4CTMJlELMsUuE6KmMt88FVj",
+	"P/DYZ4M/yousu+rLgAl2TFXY7OhZ+jb3WKOChEomhLpaD1zU4fDlyZFMllKfRFLeYLjskLFIk4jfsIaA",
+	"JHnTmIMIImnRfxRyPazH5UULS1oXR+nlNgULeU79j+lV0ILhvJtWzI1dritgWzyRMYLrpuCrBs/e8jqa",
+	"vHtnOXnnc5ufXMmi4bIkV+ERb68WEhmrB0LmksmHDE3c4NCVxVvYvW50LBHq/d97O//4f/+r66HTgn1v",
+	"6GoAyh30N6jqZ3Z7JZzNhXm+W0bZ+53Oi+7+fm9v98VuZ3+/HoOXVBClF1tnG4lowByMlLDC72Fpg0i1",
+	"gEY4xtQy4v4tjyI6yixtYHsLuJlCFqLUJFKbh9neijezNnpNZJI2hZ9dyHQ0jqZknBlHAMOarMbDEnNI",
+	"NViuNM9y81uRLbKWKxhJOZMJFzKHGdhqnhg+17Lc8iDPLY6pv+8sJAAUasPUSqoWN8hlPshJNsg7N4hd",
+	"NyYYegj7nuPpYk8uY0Fhga9l3fOYsYaUoiV1uDPDl3KuZCIDR8/qrAJqqRIcTK7XMCs6Fn02e3DMhfvU",
+	"nacIltpdry6KOKFxBAkdn1QYcT//Np8y0VvkAg7WB3ddgwr0AW2HUDg3iu2zAsBdun7vsn4QhP95IXGr",
+	"mKbtE0FVO9ewvkN4HU7HDj835zbdXSF3JQS4u7g0xQJQP9aq/n9iCQYhoHEWSYQ+IL5t7LscOwh/rgw3",
+	"pmsFcccnqYiYzioFuiKdfeEfgfeS7+pwEqpvNJq8Zovo+kSKaNomxzSK3KDbOKcPEMJoeNgXlpCPhFRg",
+	"+YUEZSwK0SNuXrn0QIXfXILqmfdbiwkrKcuWXnu9inq5kAr6o3obRSybeTX3Y/EGAqoaLe+rypuJkmEa",
+	"NFc+iaglzdN1AjNWVAihSffauQA0iLVo9i3cBLgm7M5lnZkoadhTuWCsJlsvO63CkLG6XjMzjayHbTDF",
+	"FzwwjlWH1zF4zpA+Oq0HonQVPdHHWi3RjPzuzNOOfc7AvCZ8JHXVeEtwVznWObhpfMeXgHZWCTqkDi2y",
+	"0OFu5+prz4VMxjwYtwl62GEX9+76wp9JCuZ7RGGNNsxM52Fv4JcijRnds+xnl5cnkM4E0V7I7epiLqjB",
+	"CISYJkmmjp7PStgUYFufHNKbzWO3pHsp4WAeE7G4Ryk53X2OD6fvgYXG67n3WlKwFZIf1yzi3luty8y2",
+	"V+1WXrzjKyv+zssCKolvjG4InqRpyOXDAu+g67cLvFtMpq6qmllwosPs7kC8vMLDPqsLjh7zTQlYwxTf",
+	"73VTFAV1/gnIFK5IQlYlcgsI7tLA1PwGf8fA1Oxw/oiBqdn2GtdNsMUjNNrN1+dMPzUw5Yx6xIBVzxnh",
+	"0D6kS2mDMzCxz2Xk5O3VjZNVy2FdNmo42GtFTV0qSPgRqrMRzQIpGtwymysugO0MXmWqmwJFM755Bral",
+	"CvOzsaAR8YRAeOAG04bHWO3QErHceWXuzEZQj0xIwTZX9y6XKmw6rsbI1AKJzkSmOtirnnMV2dSwGKWy",
+	"ZXg6DSwEe2ippivnxJCbkB5Xyx1vmGu4ZDQ6S8dYFHQC5c4bhIJlhTPKbzaTvCf0trbi6OwbzmRtbB8n",
+	"Oy2vJUejlUxitsc76HE+GmXelZmGNKu8OruIS8fjEmhLMMnTLRQSEHZV0bICxWUlZ3uvhowsYpSl5QJr",
+	"a/ouEdkfWSdltioJdnHefFkS9HXrpTysPu6qji4l6bsW3+hZW3lq2QbQH2k6Pcy82Zxog3fLC9fSb1JW",
+	"64oJ3aCVBt88qLfncjY25v7SzRYMnZkwsqaEi1sZ3eI7Xd2Ks6alJLfbJJGVYWTakL1gYSIVgwpN2Ht9",
+	"3MSsP2vF+xoOJl95LcDIJuYtznTOWMYnYuBChKnYqu7fUBbFa40Ujy0+H/NY8wD8/uOpNkxxmeqV/MDd",
+	"QG9xoE+lgd6VBrKrVlTgei/ZqMk0YgVKyx3KIVEskCNMj4hZjGqVy0Meska3e506ypuPBTr4hWb6Gmb5",
+	"ybyNntg1aEXP7KWJiWZcfhY4phZ3uNibNJt6xpz1uwozEdemMb9RRMUorc1B56LG4NdH8OILZ9f4IGpO",
+	"xT2VLJ05j9eo+DL/4GoQZLN352QsI0ZMPsi6bPKD1rwGn+tUY/nNzfKv+aFmq1zJ3aUC4Q/0cQPOz8j8",
+	"7AbMI4Mp6CukIlw0uGgDtz6gmj3fXfA8PIJNthgkB5/lW3u9nef7z3t1bMwCnYpzwZcl2Rz5140kHUQ8",
+	"IDQMFdPa0mURTTfnSgjuvlz7UaE3aP62yIbPhD878ssKn9KrFWUV1bWxvXcJC6w45lp4TskQRNLSlFsZ",
+	"0EEaUQyNrGOSeitwqwWX1OvUsElNhf3xfUiVFc1DHDFmUZKRqox7m2Of57H5Yhj+mESShvX+W3DFKTRo",
+	"gMeF+gkeMbLx6ejnLBs1ImvtuKgsyMkZvrnQhkYRC6t0d8AFsj5/Vug5AHu03Y/LfZ0w5Tr1xYa/9SYb",
+	"4T9kwjKTsGGk9AOMmf/ibx4S6saK6RQ14GMZhX2hLdNPo2JNdmo7H2AUUIjXAXJT0dM/AOyWEToCXB1S",
+	"/gh1zh9ZCzfPb4vlj8EWduikwOwHbeyBZ3V90YEk5qI8dneOCV1Uo/Y9m5BBVqf229WiXcMAJtA1fD07",
+	"elOBQcEmeZ7fJyxla08tmStnu1rd2m9SoNXuE35fqbrpPPzWpze+sigMMt7YZ4TMYqaQnBV0wEJjeRsD",
+	"nRoHc14nRYd63Sg+7hUHw8YLsh01j2MxdRpbcW4gkaNf4o9VXZhXs/OZOevwxc/2qhoVSO26BEIu8+si",
+	"F3esZInaRAXZI0UlzKKSc2SFSqBapiJc4Ny6upWG0RvdmOsf0iHWZA4csphG4OUH/0JSU5f73F+vPqnE",
+	"RNF8XdHq1OgSAX91/IHsvtj8JxU4zUWBkvzgjmrWTbUuq/AMrNUnRyvMDAE1zpC8ToY0VGquLDsh1NfJ",
+	"eEuySeA8RTKJtROS1Z3LbD6choqc1ZRAdQkWFyeDiGm4hrXQTdPA1eKPzzRB5UK5Tt484luozMg9fLhZ",
+	"x7WH1Wf1/zTGfGpZniJM07WgYOd1UFtDDe3vAeOYu7pUPuqQdFApLmTm3hZUn1QTIGQnWp3anvSMQL4A",
+	"Ri5ZoFitOrAoQO5ySWk+wmwq0KUmc0LDUHbrl4aKkKqQuGm1G8Uj/mSsWXCNKShQvK7ad/H3d8Of/rKv",
+	"Xr796a9f1dXky8cPr1+enn3426nsndEzejlZrmvD1S04io8XZ7Wi2tiYRBceD+4WdW5FV0zLVAXMy5wj",
+	"rFQwt+HC/aAvbC9QXZJTgyYFO0aEBqJZqf+QKGYUZyHqdCxHK4dDEIliTNpNBaF9EdLMzYKbzCuX9O7u",
+	"XOL2/DxhOwfb2yMLZO7rdiDjbVjmtlEyTdhKOoaSwqgpAhWj/rPw06fWIqNgaMoit/7Ta5btkTWnUFhO",
+	"aaH/quGkUJ6s7vWXquA3RJcpbsnhnA+DsvI0fjfgzs8ShvDKZXwHjLB4wLJifXSez10jd25hdLFUyTUn",
+	"GxdvjsnOzs6+Rz5eHW+u4day0EKWZfrPWq1bSqiOSXBVA5pDv1yDB6bHq9QyqJmeh4u3OptkZhKFzuHm",
+	"5utO/HLYu90dPBcvkn3V0V3TwIdCmFbNmb4vJ7xb/TTzHHo1+2kOg8l2NF8f52cWkSNhxlCGbl5iziuU",
+	"rqBEj8IPRfPcDroEnFyjlffvQkPr/HcCJth1QGuNAxA14CL9Sr/opQGFqwVL5kGMdetiq2ecN2jirvOR",
+	"guwzZRM3RCxwptEfSskJsI6rW2qcNX2ZyQNzdWEVpRI4eNUEgrpqSC7gvnjkpd1VL8tzOHVpEiyAsWU5",
+	"oQGw1ssKjV0elhcaCcmfNzO02/sDkvo9IHffLJJoOJ3sd+SjHHkrCLMF80NkCn0LmD6qTmN6A24U4Nw5",
+	"f/+jrKzWotvE2lsLUSl4cOSFH/ILzLW6ubMtNKysvF564r+ylYDs0jaEGxVLO4C3xuyF4Qm4AdzEjbd0",
+	"6ZbVkFewYD3GMgr1AdExjSKyk+Fzj2BcF9nzSETViJGXleAv27oS/AWlU1eI/nIdi+gv7HgPiDZIFTfT",
+	"S3sIjlljVDF1lNbV3zjKvbQPiG+bSMV/BdHxgLyCfqSfdjo7wQ2bwh/MbxMLAeCuC4kbtPO4tAJjG6tY",
+	"QN4UN29x3Vb2aN3fYw0VmcUo0gDeNsJa6yoTQMBamosrKJe0Q3Y7p+RzXZxzp33NQMuOTgsNvD6wTyKD",
+	"QF36wcPkzeBEi+o8l1+OBqYvuCiaekUCTTJxzkYY8RoSM3Z1PwYpt3ikGiONyAWT78Ai+6JYQKYC2ri6",
+	"uvTI5dXVJkbfU/gSE0lrjxSJpKFYbF/8278Re1tMGBfM1hcY8OFv33Z9klf9Igb2V3LGt++V4NUQ0OQe",
+	"9MUT3PwhaNMhm4RmzloNIYVyIqx4aiieQFYXPFcw8DCXV3c7u+DpPYTC2zyEOmbsjmuT7RkiH3S21yHl",
+	"kRURx1QXBWftdn7ro0an3zr4rd8KZMj6rYN+q91u91tePys8WPnOleK1Pdrt9r3Xb7k4gWseFg3v7/12",
+	"X/h2RCj8opF9tRubrY9/SHw3D5aIkYqM05i6auQxnWaWsL7wi6l8wr6mNMKT9f/3lrO4bZ2Gvssyo5kL",
+	"aqwUK3ZHoftiY7fXqyspD9X2q/X3h+VqwXoTXGXgIGvqC/cFGka5KGq4u5rI2eVYpkT3xRmMUpSdsxDo",
+	"KiD7ZKNrZfdOx8tdQvc6CPI+kkyfbGS/uB8QOuytArH1CNBaj8CIHsFu9/5MouPskWQVZHRfXEYWcbOQ",
+	"A0W9IRtQQEh7zsttM4dDv9fpEZeo3nOKugPSzxL591v3Pua274uG5PZOF4OJLG33mZoOpSICUpVqCGTL",
+	"fp1jkLgvjnI5AQy/AqKdKUks6A9TgWVW5RBem+MF7LkVN4vvNpIBjZz9wsIJmFMy3WPi6mzD6+Yw05CP",
+	"UsXCTQwz4CHimsiVrgDgKb7kIkkNKpsiHjAXjeqQ+gclE8WZQX+DJsy+bbesS5kxMsx+9OG0VL7voNVt",
+	"d9od4AwTJmjCWwetnXanvQO8uRkDzdtGbscsrLHpciHYc3Ojw8FFXNyAqRo8l2WgPZcjkwV5BjVXmzMY",
+	"swB0zDm8n4atg9ZbZo4SfmqpHFTOgWcL6+p1OnlwPjpizgYkQ561InmpnR9dh1rb9m8oZWXnzr7ET5ko",
+	"MnNo7oSytu5je0rjqP5IkXdaoaIQbA6I+azfHB5tuao6rjl0zG4ZqTVN5Jpvu5anIU61h6dX1yM/5e1q",
+	"4fkyT9Q6+OVzyYe4ZUliaZ2WU6Ej5LCm2rAYOarshFcBKPfYa0u2HiA8uYqhXq5BhsKhOWAZdme8vkCU",
+	"hBUcoJ6de7deETRVtkRahBAYfsva5ChT/nY6ZDLmUKCN9UWpvOdMbU+yAQVHLR7KK4si5t3r7OTVELAs",
+	"KL7wOWD/IYPBR8L6bAnbUinazCbb0l8jbkrVlA5a8qZSezZvCQgv9zk8wPJmW1SZrdvufP+8BG3eX/Fb",
+	"YF9nGhYlZxtnYsBKbgHvPtM7c/ts7AvpMWtWeF/9/IjXm9eyvfcWgPI8oPy+79j22nk6eEIepnVghxMs",
+	"K1U+dFUD89tJpDYjBRk589Mvl7tdCHjrQ9jM0AtAbVWwaoSh8lTfBJiOyoWLayoMq1TkwcJcQ+znU0HY",
+	"Apz/Q4lwNyH82+52IaEtxPu5FFMWKWcLblTRpWWPj4vRq+rlhlDzosn2GSiYmiLFSw3PUQN1//mxWNlp",
+	"AH/BXNZidJ35J7b+KlPQlr1SNPYIJS6FEhlENLjRsSVUckjeKsYEeF5yQU6sBD2kUdQmf5WpgnRMB+TS",
+	"Cm6axMwAK2lZLykjS+wYTUCRQlVsm1uqpBM7Z0KVsd8bQi0rOmJ2AUM6UHYnUhHwGdWBogkZpkrQgLXJ",
+	"T0JOnPSOSckGEQ2R9A5khAXvpXIl1ydjSQRjoXZl1/7x9/9ueS2qgjFz+oyYCQMWg7KNqtXr9J5vdXtb",
+	"nd5Vt3PQ6x30XrR3Xu70ei/+ZpuWfRZbZUyTPVhugSQYq+tON355uxvedr/u0hHbm9zufZns630zwdr5",
+	"ua/ifS3tQMfEVkCjuOAN7UW1ZlwAWyGLKcg1KDUomUIBi7EUFoqtpGQJuwSOvLjZTB9+8Lzz8sXO8729",
+	"Fzu9Xq/T2XGZtK4N5OcqpdWq+AfaR5mCc+lKx1a4COI5bTGxNRpsxT2MMYhC/A1tU3Bs41936fO953rv",
+	"xUDsa/1l98UevAWnke4WeuVOrh/eWRnr5Q8YFPG1yC9TxReY4eno5+4q9PMVDTN/XejSXd7lo6BOEYSW",
+	"mIfy2zm2BV1AUMZ2GcItocDPkGeuzqBxDA9LV+rYgGsQBcTh1AMkf5RkQzNWRKg6RYL2N728RH40Bb1e",
+	"rlSHgGUwvZABC2QMCe915mLdJqcGWWsxclZqSDWWq+Gx4GIf/bEdR25XBfSlKMh4W2hq4K1aNp2kAkpB",
+	"41Ysvsq34RQRfQG6nNP3oM25vjg/O/HJdvHF0cXxDydXf/1wUkqlQKNITlhoZ0yZrqhr3E9+uy8s7So2",
+	"Ucrndit5iCfgl96rD9o9+zmv5OCIOHQgG9zoPuwFQzsRrxcKFdjG1dGr8/Pr4/P3b85Oj69KS8YhSwu1",
+	"X/ieq0vfF1RMnY8u1ySAUIY2OSJ+hhR8lIGEdIqc7B5uAN2X1lAnvSCI5dDY8jK93ysZTtcjlPW0oYLw",
+	"z6Q2ZMwUGShUgzpHX83ZKA+JFZYGMSVIQjX6Xpcc02eKmdTi5TL+zZMZVtFvK1R0JAWGtK+G8qoHlaOW",
+	"qoHFqJTdz3Ec3TUP8juf8Z3P+DPzGWuzEU3CeDnXfO7c9OfjI3Y7u8s7vZfmDZQ7tR26O8s7fKDTSNLw",
+	"Skq0f0K/vVVWp9Mkkcqw8B0LOc0Kfu/2ess7FzaXkl7iYdqMFWb74NTyszqQxb1O4K1/rOoS9la5g2y+",
+	"Kx4zmZoZbg5JQJkba2Lo5qTo7UFWWmsxp+cHMhXGL/GMyCeEXBsuAuNyVADjR3SiGA0zsjnitwyZKfi9",
+	"L3IcqskGjaLM4qRRpyljbgwLnRtpln8YiiaCAZk6z802OYoiIlXf8jtjLkYHhA8BV5d4Usu2eJBZCK2C",
+	"UrFwBW7jFRzKI1gOOK3WQbeDmBMuooI7uRA3jCVwU6OUKigcNYfJGr35HsodwMa+JYuwXCnxE5OCl7mF",
+	"MaMRWDTJa8YSi56SBazCld2QpdMQKgT8AA9uBNMOIC11h0wwhROIHA5B/zNxkUtjpgbOBySA+oOKaBrd",
+	"0hEL7ZdbN9zoNrlkkFELkpGjWwFXlh+5sVQRnREKvwMJ4Z6W/4Wl0nlmARiOmIql7EL3Zbv7stt9+fJh",
+	"7MKX3l6yKxIWhr8Ovv76q1Z74sHsAlzVHL8wVJyJMJp6JLFABWZGMKzcMrFlWJy4esuOZcDrzdmFXm93",
+	"93nv5X73xf6Lvc7ui6diFyrHVscupHorfrGmWmJ9hgExRw3XgJ4R3/mG73zDH45vAFfLEmGnhkis+7oi",
+	"D/FbORHdvStbz+oyFb6G7/Vctnqsh18U5q5SZ+xV1QVUiNTu0ryjFKrtsyd+bf+Mp/NoXR+e3ircoVdv",
+	"UDmv8FSOq8ssLLVOFguuqvNd5fBd5fBd5fAIlcO/HAJ7y8xq2Gs9i23e2R7HZ/BRqysyfQzeoLokyrrU",
+	"KOCSxmgWdAp6Y13JlUIuGA23wOPW9dnweeh7feEj+rzm4HJYPGZXRwhQnPN6QLFmt9fzwEUY8gg1qtj7",
+	"YkbHHpbMA652ah6ikyv6Z2ulZ4aCvtiYtQ5s1knPM9loHiU4V5DVezlxO4GsG1Cu3Urxkct56nIsYUSM",
+	"Qz9UjNR09XfXkElnJdn4Oy37n07LJuga++ekZbs7L17svvwj0jK39G9D076LwL+PCFyh2YhWH6aSroqT",
+	"2ygVLnT3UqnAJBg4P0RazlenqQQFzQidWWUgry/KbmIHOA43ZMyowpzpmkL0AUzFnc57SAOjG5xw891i",
+	"4aA/gWdZNa/8cmxaKH2XovLdl3vd7s7fMkQdszgfeveuezuOaZCYl+GLHT3cs4iTxxaqKaSi6LR3sqqN",
+	"LXsJLXDEpDeAKB1uRn/L1pmUN5YEPdMQotUmb1IhsCKiNsoydJZViyZ0qqE2OEkTl8EKnRuIUZAKog3n",
+	"vtqueg27UnGiB3f09qb7pTf4uvtlble7+a4AyCrbQp6n2NhbKUMSS2XB/X+tuLjn+7vPd+sXF96Zkd6n",
+	"iYiVVqPudPzwI7fcTEKnrnodc9xIHpchU+Vi7aYyJSNmiJYxA8MNsqUyNVBHxP7eJu/lQIbTZ8BPO1Ka",
+	"cdYRpA8q+YztdSpOYwUSyuN/D56vTLvcI21ywnYIBu1cmSuZwx3/AkTs0XTBSkRlqvAsQ8DfRqpbSlwg",
+	"ohTMn4+THWuNp29BXKR5uc6M5DgnNm+GPmXBm5OmIvJWHvt09P7K3wSblaFTonnEhCEb/oejy0t/04Wh",
+	"UIK1zTM4dfXNy/kkUo15jXhw0xeWWTc0utFYFrqGjkEp/qeR8LJ6oa03/JYRV1tXaaK5IRRiafFcaJwM",
+	"OeZei6jOCy5CUqsGHPQJDHEu8lQzF+secw2l1AKq6C0V/4kguRI2gG1/S5lwXVKbl68/aNkbr5OAaqSZ",
+	"olp/p93dKwrqt96j6RzrDVu4DJgSGiTSdmu9U4Ls4K7g5TIV1jNNso185/y/G79+F+PXa8C2ObKlFWuR",
+	"w7o4Vvhg0QXw1LeiLld1FZ+LGtFySPzZWrW+R6q5E1JAjIUY1BcQ8l0u7Oy3SV7FoioEgcKnyB5WsuD1",
+	"RV9cySwpX1FnFsvFFd08cBsm/ofzS/QMX3KUWQXgdl9snJfLEkPcvjY8ilwFTiQDmIYFaw4fQAjnNlTN",
+	"3HLjeJaO2kZ94fddbeR+64BgieOihDFXZN3KxYeQrqcviowPHJBeRBVWvYbC+1qW3b3dXixzLAUr8gqY",
+	"acLamzVUGSpaPSVVLlUl/+W3VcUQ8loCU6+ZPX7QUP0nwG21Pjjmz0EdrqXP3R4ZySh0PEqgKDjm6zGU",
+	"cC6Zk8aMqWEarU6OKuXc/2lEG3y17iY9tqdemP1pN93he/JFsl+qUnvQ+iKndSS7XBsZ5MHZksb1onV3",
+	"q7dn5byO/f+MgAeVFzu1lRebBLw1pc/6a/eeaKU3nYeLou+yFb7hIDmCnhqTd8uJ8Agf2oU/c5gpkFyg",
+	"PFmrBy7XYXbJAg9aArMUBdSwkXRX9NlrDSM6Glkwg3z79/Mw/Kgllsoo16Q/73bnkpj3ur3ZfOS93s79",
+	"ug9pdaYuq+PynaH7ztD90xm6d/SmonBGmflxvJtjOL4lC6fBqVkTHyb0S4kkgGWCtG3zfBPIt+qWqS1o",
+	"AFyNbpMTCjZgKC5uaSwVxOfhgY9jbbhMNNVS45seNINOWUtB44wxxBLmHnKGli0BxsUPqaGutUco8Wcr",
+	"pfsHxK8WC/fdKvtiw//NDuqRmaV4BBreuzQXZswEYXc0MNEUZsbcOzTCgby+8Ocrmvtkw88gBhI8Qc3E",
+	"1HKZFXSGOhQf0lHZPu4Py7K57ECYKRq+J5h/brNNjmUc28O1+9Zkwz8AntgMGDX+JrlhLCE8jKDcocte",
+	"gDygOCR8JDAzNIuBQX5FQ0zPA5vNgg7LfngqizhkYa6XhrUBh4v5iwEUkohy0RdwM7BgnUMRVy75Ccz5",
+	"7//+WkL2LsUs4FjGK1QySSzjBaO2//3fydWYa0xlBHw5Og2UvCBKGL8vkFM5tCB0eXnieNhnmtDUyJga",
+	"HkCSaDgMsmFP/IxqswUgsnX62t8kE5lCXZ8blxBl5v0S6koaQ920NjkdZuUks+wQdgO6fD5zYJI/Jisl",
+	"SAX/2EMY01tGBowJEGcOCEQt5FGqyyxSfl9sQFgg2ot8O4bvUnTxkiAWYTaYsrBmmyKMg3MIADpq//oi",
+	"E0iNtDIGJoz0wAsiS9xcElRB4KFTQqEgS1H0aEZMgKv9gwsLvyO7PycYVvbbsqDRdVj1gFSRGqbQOyC/",
+	"9SGbImSkm2nR8vqtGUTXbx10Ibcd/H7QL9jBfuvevlM7ZW9+yhzLLZy2aFU/dQ+S6OGJuEx8JfCGsRaL",
+	"NDCuPbTq2mtZWUjOBzC5xm2W6Eh9EL9DgXJYQ3j0POXx8InVkouCCsxwrsc0GLOtYymMkjVJan0htwLb",
+	"xPesGJ8oeceZhthgR+gKUzM6VLcrhzCfL/47q/xn93qoZ0E9B65smSIxC4Rb7OsgIwYeXVkQnYeOY8Rw",
+	"YBpECGXNyqlvwOBj6A3zMPuZsxGVxq714n6dLefRjm/5WoFSzBjJUjB6OfdJWNqYqnBrIi3zlzDFLfby",
+	"iGGQyHOE9TUGU+ImwFIbgykJZBxTEbbJB2osE+KRQWpgiMBowoZDqYzFSoqZVGEh8LDshuacvN7h53tv",
+	"dqGvmAg1Ad0AsqcqNWPUAdI41Qz4QvshvKXC0JHlb5FoB2MqnfMlGL15zDRR7JbRyPnTud2POdbugYUZ",
+	"xYMbjaQ6zyGYfZVRzLoTPbZgm1X4r0RlHWalsbRhNOTR1OVV1Ia5LPfzDtzH9tP8aZwKMrJ0XSdccaMP",
+	"SREWNqEqhoG/pjy4sYzMF3lT7KukDMmmyGn+5yJecj5J/h/fyVG48rOwz4qzX+ZBWHw3f6QXKaT8h5oL",
+	"rmSoUfSWRZGFDUaNR0LFBaZC1hFjiVdkXaGh5iEjXIAungLTb7njgArDBcW9DlJxA5WMhGFMtMkPjCrt",
+	"9qlSOD1we4IZrDDjHG+ZXVEqQgyr5IooKYf5RsuxrG6fp/lX9koLj8a6i33PJllSz0DRoTkgjI7AOCGg",
+	"0IxzqxRgr465hszJHpFDA1zzkCkFnLF0ryhfl5C3HMKY3KLe4+f5g7cPhkECV4zrjDhmD0YHMjiekE4x",
+	"OW0W/qJo6akWXppuqkv3xRohhDm2bdCzZcThd3b/fzSNPHKJcOboGIJ1QcqWEMshj5je/s3+k0WdNdLM",
+	"wdQwKE9BhUvbaZ9DUbOXQsJPqJwGKXnlBNwJXd7sUE6E5U9ACYPWIm50lrjbir5TC51jGYWZiOZqTn28",
+	"OHNjK6bTyEqclobI1JANn90lXDHtY1C8b7tQkyrmZ8lnvqZMTTdBWs2WkK3AjkAhJ3CR0NhO5sYEjpT2",
+	"BXp7gEgOPAAWs3YujegaB0qAvNBDvQfjGw65CGc0YLWlpUob18bK5fbR2FPZ+Cj4nRPlNdT94bYb7LF4",
+	"N279FUY5rw/EhXm+W1v6oe7OP16cPdMkP9WmGfMGlTnLhXp781W2VnGxtNC1HScMynDV7KapznNWl3xb",
+	"jh7cdUJv1+8KD2P7y4NWjH0TsXbX+/qixBFbTxizEKqJgMB/VFXBE3ClN6ZkwAjIaiGyaxprEeYehfz2",
+	"2wpnf2TXvCIfZ7UixS+f773f7is5Ol9nWIiWC54gcshQNdxEnd9e/TVjoYENH9D4P/7+336BGhJa5pwc",
+	"nm/NancaXm1dHeLMGxDTy29jEYfm1Cd/SVk6k+MOu5Sy32vS6/Qyecriecxb57A9tzStL/xTO+GPcnAB",
+	"X/tt8gn8EspaFx/11FxwbaEUiVSW+G5O6erjQq5TFfnN6UyOcIOPUPTNqV0CqhQLSTihaliOU3InMFCU",
+	"h5a2g8LaWZMhzKXb29n1WtpMQaMGGZ+vKeQ/w/gTrBvTCqm6IUMrPukpJOhgt3QNVSDueC1d4Aqagh/l",
+	"AJ0/spf5XdfyB9C1vHUYCBJN4rvcoHoqgs0SNoKXV2Ia3dMvyras8Pyx5FrRZb3nT+Zef8NrfVWs6REv",
+	"Ng8uPAJRaUpimQpDOSYttCJNSCci9xJOueXWJtQEYyMnpTQt+/ul10otq6WiNaIqi838T3mM/6Jvax76",
+	"lz+yL3KwYnZu27Kal7ucENYyCAaNn1Pi8q+GmTWzNn/3j3bmbx5f5c0nyIimsBfUDnCNHnsNEgewJas+",
+	"pB/lAKFh0azc1QYsjqZW0sEM82vMfIk97p80VzmWx9aQ6jk3wzRHL+0933+x3/3bKmHCe73Oiy4EOmG5",
+	"H/C3G+T+9M87o465ff58h315Mdj/2p1MULGdRriDnB2cc89zUun8zF2Yed9OmfGnjlPNJn0x7v06uusN",
+	"k31jgn3z68vnINfw0di0Dva6PSc6XRfFdw62t2HesdTmYL/T6RTKjiUj/6db5390X+w/73U7e7v7/bTT",
+	"6T3PZdz/uDJ3PDp+9wP/Vbx8e6f3Pr346Vy9PRY38uP1hzenQ31y+fWH4M3P0zcSoGjIFNgODY8ZeCc+",
+	"b/d2nzeX7mAsvIZSDYsYPh5aDn2v27vP6jQvBoDei1044rxEQg42hUDpbq8UFdZ7XCbxH+VgeQ5x+/r+",
+	"VbOHf0FcmxEBQL0VEpBX3VpIC77IwTNdqs/jgakUIm6pJqBRx0pQjqnaKFXrAhceLCgnNrLCXZttgngr",
+	"K3YXy1tmxf4JVeEBcbXCyD/+n/8iiZIBw9gg+zEfmPwfgoOR/9MXWQ0wLKTnPEvcessKh6bw3x/l4PEG",
+	"tKVIs+Jg28ZY1FX8cGcwJfji7gW7dy+mL3/dp51BN+iFO2z3EZgSp+wWU85hSpj0Ra2r8iMxZdPIJUz5",
+	"fLfz/OVupzOLKX+Md752or3gp+5g/6736S/16PBFe+8bI8PqxXb2VkWEa+C5JjXcFzn4F801VEZK8zhu",
+	"XQbzRzkoB6NWcOM2opf1HUyzQRtLNMC4YE90GE+qMsL7IgeHFsuCUbtU6JAcgSALxmrwII0Uo+G0LwAV",
+	"l0qC7hP/x/NX1+/Pr66Pj94fn5wdvTo7qddGweBPiwc7K+DBbvsboMHi7bkjK55eSavwFM8vm+DP+A53",
+	"O/vLOxy7RFRP8nARyPDtNrIlRTSHXpDyesyCGw3U/s4V7NamlP6rnFArS28wSHlktrggmg6ZmYJLhUfo",
+	"0DDIT61iGnEXg6yZRyLGjHMNGstYjqJpMtbO+JwAtJKIGahN06jdfVdEpjxCX9RQfSL33byyeCBUuyMM",
+	"YKMk6lK1RmhwscpvGpBVjsPBPbXK4ThoKIipCcZZNBX2sJCDzb0WE5ZSv3RUuHXQ3bGnoGLwAOXSFA6t",
+	"+HEN2375FICLanjyt0yFPDB/whCafy03P7xO5nBECd2UHmWOdCD51rY2phnlXCkq7OcB084toaxjztxH",
+	"ySV67MdpZHhClSFpAua4DSwB7UNXlIp+vDx/3xcY/wpfg60InF3x44Bq9nzX0nuYDyr4QBwANaT7nLzj",
+	"r2AN3V4nM9q3yZHoi0w9R/xkrKhm2sfy1HrC4XWh91EQgQParQzoII2owrQwI4rWLJq55YFbu+gL57qn",
+	"s9VgyAFWMhowkuoy59HrHZRKLX18fXrukw3LFkw98OqH/Xl9YVQq7DMPPaLRUxDuzEhJIjnZ9IgPna+v",
+	"zs+vz87fv/Wr3xxdvD3xoR5U6QD7Ik61sbKojG4xgUY6iHhAaBgqpjXDeIwJG4ylvCEfL840sT2a0Xh2",
+	"9cljMXm+yFIR5yAUbdekHch4O4h4oqHa8JYZs60RNaw9obcQgSpGKQQXtphdhrtcC9O2OZI/CvVd4W6L",
+	"L1bHgpWtFuTAa+UAvT2UKt7KSio9YNSP8CC+CY0JU7w7kPu6vV6v3dmtDeWtHmQuHMrgxhL9MRd3BNLR",
+	"g4g4iu1mkCRJMeQhg2DXLpAjmOrlTseRJAwPzqlQ9V7uPzf8ABbWcOEUvf3ZKWwXNxKG9NZ33N2rdNzp",
+	"FF3NmC3qObOrvW7R023nYWDVRFlNudF3+vo94vQpIk4Lsp1VuNuYtY39bIn/LC9gjF5qd7ZvecvIrVLB",
+	"8XqbM3ososYCdXR9seFfQrfC6rwJwjwUIrR04pm2tAkVq+ikBTNkOA4TtUH9P8NjLka6LywBj3hC7A6b",
+	"yRnO+xg6lvuMIWGy+w8BdWQ5nlgUyJh5hW80ngA4eFs+ZiwNMTKkUEigoRLIcGet+DK2ZtGc704lfy7M",
+	"8zAcUsEFl1NhxkxzXeACuhIygP8228uxbgw0IjRQUmtXRtNlUywli7PyebY6l81SyEm9pfxnnPUJ7br5",
+	"uThpez5kj9Fw6mGs8pZO5A0T5ChmigdUkJiKA0BPzs2dCKoUNRIyA88xWSMmQgg1jSk4H85X+unOsmJb",
+	"Hy8LU/gnGkEQjbfCukOIY/CIjuSEqcqKPQyBAdEmpZk+CDzi9APXvbNw3T9QcYOcHpozX3RXxmJw4U0W",
+	"TdA9SKwBb1yI5J88zABslLcZlDe8QCen6W3NAoWvb7nTymWWGuCT602wN9nwJ2PNAufGSvDlgleYEwe5",
+	"zvzjsyiCA3LLFB9Oie/abJXCADb8267XTzudnQCldfLDu6Pjrcsfjnp7z4kckn6Lh22IJjM0TtoDGU77",
+	"LejA/E0n/VMxrVlxxAeKQqKuOpOla3aJh/JYHJGdbQtP593wp7/sq5dvf/rrV3U1+fLxw+uXp2cf/nYq",
+	"e2f0jF5OVifM1WU2ZWyFX//s0PyWoQY6gyQLJZDwOruien03+Nau6IuFbaveWPW04xOO+sfPY11QJygk",
+	"bqlpVj8BldlQ8iML68LU/TdcjEIZa48MFWMk4CbL8T3hUUgGUoVMRVTYo9IGdF4hMXKEVHgwxcgwDMjD",
+	"DA9RSIzljTnTbfKaKixWmKC6KA8yC0eWog9SQwZUCMiHCunshi5IE4P0XLZUtMxBPUtIdq5lzKRgEI+o",
+	"jaVJZsw4llxYWm2w83J3pwvVFYaY36rJX/8TY4kFujcsiuREj3mCp2hv0aIZOXQhmCwkN8LyHxoyPEBE",
+	"YqKkYQFuFg9HDsk7GkkpQnKZcAExvZAQAoMtp0RSM7YQOJKW1rVeqyyXIHiZK43Bj/aLT2NuGPkkoxDj",
+	"cS1ZhicvY3at2Aj3UJmtlScTw6VGUwJXWwq2rd0yoMOIFuc0zJOC2Q7HXAVRXjH8QmqGNkPQf7TG0l4q",
+	"aDc+e60xhwvE7BmFUAlxAEobAEVNUsENC13QIWiI3eC46R8YNWMXm0mJ5mIUMRIoOcHkv4py7XpPaBRB",
+	"5yP7CAZTF/7CFdGMuor6Y6Ykw8wzCH5ZkUt0woTiMFxkI9gjNtxE2WkdS8ga5Nb3Bjbxk91Ey2tNGVX6",
+	"mo5k66Db231p979KzQnghsKYqpva0FHIEg6hbVBx1aXHkaI4pQu3oleKCsgiMwFOWoSQZtFkCZgwOUa7",
+	"gApIAAQoFoargsXMoAATo9JDKW4GsJjrmSOfGdRpsbOAgiYu8qFV20XzX8GNM8aPLmLC3hgPWvfZEhy+",
+	"4xL6p4k9vpY3F0vNWLIVuMw/Y24BQ0mLFYVDNCFXLr2OEzpmnplH4GsEi2BMoxuL+MBuKkISSmOyykUD",
+	"qpScaIsHIXyYCuBJHJ5FsLMvG9IUKDW1HUbu/rjdvtNFyAiiIF3mDyOJ4oFFuYCL2zPPtlgoaFmNiVih",
+	"aJ0tSZgXnR0pBpUAXBZqSmIpqDZMTb3c0ksHA+nIJSRAjegE9gkZlDU+MlRIGAZGB2ijRtneXSGjgGHg",
+	"uIemY3uKlER2TKfZGdmvpySQQgeQAaEEm3QwYCUgKXZgAcsVTLZ76+7sIKYBJ+7rgKrafAFHhoSphkxL",
+	"cmggKScTJAIBUnFLpHJEezWWyvKvlwkVpTPhigwBiPLcZXZGyEE7iKTWMs4C1XUCwdoQfpdQ5DCAJbXM",
+	"yxEZopBlAYGzEAJl3TvG5YQWOwlpLDE27dZnD6SnEv4tL7BUxkeKUMlUlx/qLDUoI7IzmOwVE4BcZzeO",
+	"Me2gltrteS3DhJ6lBrCdBnrwuRZb5MBaIQTz3fNDr6HGFm0HMlUmD0O2qC2xRzpMIwAvvDTBOLArkD+K",
+	"ghoqy7IFsNkmn8YSfBsBDWr7KJAmQY8BK9MFILgYMGB33nbUzbnhduvccFcXW4HXXO6Ii8zrv6or7iRj",
+	"yDMpwHHo4KpWX5nABXhY9g2LZINrWJgqDLywj9W3IO7n8FZQrAPiSI1D8FzGWWn3Eqr1SPYWsJnl4jIf",
+	"F8c/eSQn7lD/bCyVIY4r8kgiuTCWDvSFe2Kei0YJcl0LtevWjAB/j5/iBGPdLXiGbfJeEjDBoYU7iqD+",
+	"e1/kmRftJjHFRL6/rDDMKOM3oSEckwepBADk4Q/MqMjDLIi/VMmPUM1DtonBnhivn50oUVSEMiauLH0w",
+	"lhoSBKIKDyfHLDUs9PpCS6CYeE92awMGuQrQN6lZFw9Q8FBVPLwgAUmLDsrs6REwgaFbTRZHhvsBnOi1",
+	"bmmUsoVszRFTZiz1PBdzj4h1flL81iMjxWOPAA+Ux4lO3D7n5g2purkuJi9Qdj0rZcfG579ObX045W9Z",
+	"Uv+77Ppddv0uu36XXb/Lrt9l1++y63fZ9bvs+m1l17VE0yazk2OPqS5lysHodakwR+B3B7Q/Rf6DTLiY",
+	"E60rJrbt37IyyvcobEfM1GTQeQ3fI0GCDm1yXMrSityuK8YGueSRx4G88DIBLrVUP7BNjqzEDaCPM2aP",
+	"Dd4OL0dr7daJibicQkysSCm79fbCArBxyvBfLkQQT20RaHj15tZzkR1flkTS2V6zqo1RlN1wqSgUyom1",
+	"CXobbq7zXb78Ll9+ly+/y5ff5cvv8uV3+fK7fPldvvyfKV/+i2bnWMB3r+eRCB0xNceSTLgA1Oq2OZct",
+	"/upqPNi/NaZkC2WQQmGIDeSMbjExcb91paZWypOp6bcgSbYmErG/ZYTQnGhF4s02eTtXIda4allckQHV",
+	"mPqbItPuNucR1h61iV+bJ8dl6cBY0W10KMeznCu6wNSt5Qm4wLAc7mrKjxmNkAHNEt5PtWF1dSJeM0ya",
+	"xLXhgVc1MxdSDkrReamxTCKOLFeLpS8zz32865oc/kUvvARMrwD1/Z3VGV9lu1x3Ik8rX5NDnN0ZUiSM",
+	"cOh7JvcDLSd8KI1cigNvGBlr+hdxIpBPa9PLvjQS009AQNlYSSFTnVfFq/PVdxOjg/v8nJgZ1wUozKR0",
+	"1F5ZSaVJsZ7SwC7JY32u9SJ9V5amy8o7MIwF7YIaZg73eEdUCJlitq/STODCPD9P8QowiSuefxpyWeqL",
+	"2afvP9///wEAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -31,7 +31,7 @@ func (h *handlers) CreateCharacter(ctx context.Context, req gen.CreateCharacterR
 	if err != nil {
 		return nil, err
 	}
-	return gen.CreateCharacter201JSONResponse(h.toCharacter(c)), nil
+	return gen.CreateCharacter201JSONResponse{Body: h.toCharacter(c)}, nil
 }
 
 // CreateCharacterBatch answers POST /v1/characters/batch.
@@ -52,7 +52,7 @@ func (h *handlers) CreateCharacterBatch(ctx context.Context, req gen.CreateChara
 	if err != nil {
 		return nil, err
 	}
-	return gen.CreateCharacterBatch201JSONResponse{Items: mapSlice(cs, h.toCharacter)}, nil
+	return gen.CreateCharacterBatch201JSONResponse{Body: gen.CharacterBatch{Items: mapSlice(cs, h.toCharacter)}}, nil
 }
 
 // GetCharacter answers GET /v1/characters/{character_id}.
@@ -65,7 +65,7 @@ func (h *handlers) GetCharacter(ctx context.Context, req gen.GetCharacterRequest
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetCharacter200JSONResponse(h.toCharacter(c)), nil
+	return gen.GetCharacter200JSONResponse{Body: h.toCharacter(c)}, nil
 }
 
 // ListCharacters answers GET /v1/characters.
@@ -83,7 +83,7 @@ func (h *handlers) ListCharacters(ctx context.Context, req gen.ListCharactersReq
 	for i := range cs {
 		items[i] = h.toCharacter(&cs[i])
 	}
-	return gen.ListCharacters200JSONResponse{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}, nil
+	return gen.ListCharacters200JSONResponse{Body: gen.CharacterList{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}}, nil
 }
 
 // UpdateCharacter answers PATCH /v1/characters/{character_id}.
@@ -106,7 +106,7 @@ func (h *handlers) UpdateCharacter(ctx context.Context, req gen.UpdateCharacterR
 	if err != nil {
 		return nil, err
 	}
-	return gen.UpdateCharacter200JSONResponse(h.toCharacter(c)), nil
+	return gen.UpdateCharacter200JSONResponse{Body: h.toCharacter(c)}, nil
 }
 
 // DeleteCharacter answers DELETE /v1/characters/{character_id}.
@@ -135,10 +135,10 @@ func (h *handlers) ReactCharacter(ctx context.Context, req gen.ReactCharacterReq
 	if err != nil {
 		return nil, err
 	}
-	return gen.ReactCharacter200JSONResponse{
+	return gen.ReactCharacter200JSONResponse{Body: gen.ReactionResponse{
 		CharacterId: r.CharacterID, Decision: gen.ReactionResponseDecision(r.Decision), Reason: r.Reason,
 		Priority: r.Priority, Engine: r.Engine, Model: r.Model,
-	}, nil
+	}}, nil
 }
 
 // GetCharacterMemory answers GET /v1/characters/{character_id}/memory.
@@ -152,10 +152,10 @@ func (h *handlers) GetCharacterMemory(ctx context.Context, req gen.GetCharacterM
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetCharacterMemory200JSONResponse{
+	return gen.GetCharacterMemory200JSONResponse{Body: gen.Memory{
 		CharacterId: req.CharacterId, Summary: m.Summary, Items: mapSlice(m.Entries, toMemoryEntry),
 		Total: m.Total, Limit: page.Limit, Offset: page.Offset,
-	}, nil
+	}}, nil
 }
 
 func deref[T any](p *T) T {

@@ -39,12 +39,12 @@ func TestCreateCharacter(t *testing.T) {
 	b := setup(t)
 	w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(int64(3)), Size: ptr(gen.WorldSizeSmall)})
 	c := createCharacter(t, b.demo, gen.CreateCharacterRequest{
-		Role: "blacksmith", Archetype: "mentor", WorldId: &w.Id, SkillTier: ptr(gen.Expert),
+		Role: "blacksmith", Archetype: "mentor", WorldId: &w.Id, SkillTier: ptr(gen.SkillTierExpert),
 		CustomLore: ptr("Lost her brother in the siege."), TabooWords: &gen.TabooWords{"dragon"},
 		Metadata: &gen.Metadata{"npc_slot": float64(12)}, Seed: ptr(int64(11)),
 	})
 	if !strings.HasPrefix(c.Id, "chr_") || c.Name == "" || c.Role != "blacksmith" || c.Archetype != "mentor" ||
-		c.SkillTier != gen.Expert || c.WorldId == nil || *c.WorldId != w.Id || c.Seed != 11 {
+		c.SkillTier != gen.SkillTierExpert || c.WorldId == nil || *c.WorldId != w.Id || c.Seed != 11 {
 		t.Fatalf("character = %+v", c)
 	}
 	if c.ActingPrompt == "" || !strings.Contains(c.ActingPrompt, c.Name) || c.Personality == "" || c.VoiceId == "" {

@@ -14,10 +14,10 @@ func (h *handlers) GetDefaults(ctx context.Context, _ gen.GetDefaultsRequestObje
 	item := func(it domain.DefaultItem) gen.DefaultItem {
 		return gen.DefaultItem{Id: it.ID, Name: it.Name, Description: it.Description}
 	}
-	return gen.GetDefaults200JSONResponse{
+	return gen.GetDefaults200JSONResponse{Body: gen.Defaults{
 		Roles: mapSlice(d.Roles, item), Archetypes: mapSlice(d.Archetypes, item),
 		SkillTiers: mapSlice(d.SkillTiers, item), Moods: mapSlice(d.Moods, item),
-	}, nil
+	}}, nil
 }
 
 // CreateModeration answers POST /v1/moderations.
@@ -27,10 +27,10 @@ func (h *handlers) CreateModeration(ctx context.Context, req gen.CreateModeratio
 		taboo = *req.Body.TabooWords
 	}
 	r := moderation.Check(req.Body.Text, taboo)
-	return gen.CreateModeration200JSONResponse{
+	return gen.CreateModeration200JSONResponse{Body: gen.ModerationResult{
 		Flagged: r.Flagged, Categories: mapSlice(r.Categories, identity),
 		Matches: mapSlice(r.Matches, func(m moderation.Match) gen.ModerationMatch {
 			return gen.ModerationMatch{Category: m.Category, Term: m.Term, Start: m.Start, End: m.End, Text: m.Text}
 		}),
-	}, nil
+	}}, nil
 }

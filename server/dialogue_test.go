@@ -20,7 +20,7 @@ func domainPage() domain.Page { return domain.Page{Limit: 50} }
 func TestOfflineTown(t *testing.T) {
 	b := setup(t)
 	ctx := t.Context()
-	w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(int64(99)), Genre: ptr(gen.Fantasy)})
+	w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(int64(99)), Genre: ptr(gen.GenreFantasy)})
 	batch, err := b.demo.CreateCharacterBatchWithResponse(ctx, gen.CreateCharacterBatchRequest{Count: 10, WorldId: &w.Id, Seed: ptr(int64(5))})
 	if err != nil || batch.JSON201 == nil {
 		t.Fatalf("batch: %v %d %s", err, batch.StatusCode(), batch.Body)
@@ -68,7 +68,7 @@ func TestOfflineTown(t *testing.T) {
 		for _, e := range mem.JSON200.Items {
 			kinds[e.Kind]++
 		}
-		if kinds[gen.Heard] == 0 || kinds[gen.Said] == 0 || kinds[gen.Fact] == 0 || kinds[gen.Summary] == 0 {
+		if kinds[gen.MemoryEntryKindHeard] == 0 || kinds[gen.MemoryEntryKindSaid] == 0 || kinds[gen.MemoryEntryKindFact] == 0 || kinds[gen.MemoryEntryKindSummary] == 0 {
 			t.Fatalf("%s remembers %v after 20 turns; want heard, said, facts and a summary", c.Name, kinds)
 		}
 		if mem.JSON200.Summary == "" || !strings.Contains(mem.JSON200.Summary+strings.Join(texts(mem.JSON200.Items), " "), "Arin") {
@@ -218,11 +218,11 @@ func TestReact(t *testing.T) {
 		t.Fatalf("react: %v %d %s", err, res.StatusCode(), res.Body)
 	}
 	r := res.JSON200
-	if r.Decision != gen.WANT || r.Priority <= 0 || r.Priority > 1 || r.Reason == "" || r.Engine != "local" {
+	if r.Decision != gen.ReactionResponseDecisionWant || r.Priority <= 0 || r.Priority > 1 || r.Reason == "" || r.Engine != "local" {
 		t.Fatalf("named and asked about trade, the merchant answered %+v", *r)
 	}
 	mem, _ := b.demo.GetCharacterMemoryWithResponse(t.Context(), c.Id, nil)
-	if mem.JSON200.Total != 1 || mem.JSON200.Items[0].Kind != gen.Heard {
+	if mem.JSON200.Total != 1 || mem.JSON200.Items[0].Kind != gen.MemoryEntryKindHeard {
 		t.Fatalf("react did not remember the message: %s", mem.Body)
 	}
 }

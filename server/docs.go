@@ -1,7 +1,6 @@
 package server
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -9,16 +8,11 @@ import (
 	"github.com/swaggest/swgui/v5emb"
 
 	"github.com/troupe-ai/troupe"
-	"github.com/troupe-ai/troupe/gen"
 )
 
-// specDocuments returns the spec as written (YAML) and as JSON.
+// specDocuments returns the spec as written (YAML) and the same document as JSON.
 func specDocuments() (yamlDoc, jsonDoc []byte, err error) {
-	sw, err := gen.GetSwagger()
-	if err != nil {
-		return nil, nil, err
-	}
-	jsonDoc, err = json.Marshal(sw)
+	jsonDoc, err = troupe.OpenAPIJSON()
 	return troupe.OpenAPIYAML, jsonDoc, err
 }
 
@@ -36,7 +30,14 @@ func registerDocs(e *echo.Echo) error {
 		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, jsonDoc)
 	})
 	ui := v5emb.NewWithConfig(swgui.Config{ShowTopBar: false})("Troupe API", "/openapi.json", "/docs/")
-	e.GET("/docs", func(c echo.Context) error { return c.Redirect(http.StatusMovedPermanently, "/docs/") })
+	// /docs itself serves the page (its assets have absolute paths), so a bare curl or a
+	// link checker gets 200 rather than a redirect with an empty body.
+	e.GET("/docs", func(c echo.Context) error {
+		r := c.Request().Clone(c.Request().Context())
+		r.URL.Path = "/docs/"
+		ui.ServeHTTP(c.Response(), r)
+		return nil
+	})
 	e.GET("/docs/*", echo.WrapHandler(ui))
 	return nil
 }

@@ -22,7 +22,6 @@ import (
 var statusOf = map[domain.Code]int{
 	domain.CodeBadRequest:           http.StatusBadRequest,
 	domain.CodeInvalidAPIKey:        http.StatusUnauthorized,
-	domain.CodeTenantForbidden:      http.StatusForbidden,
 	domain.CodeRouteNotFound:        http.StatusNotFound,
 	domain.CodeWorldNotFound:        http.StatusNotFound,
 	domain.CodeCharNotFound:         http.StatusNotFound,
@@ -31,7 +30,6 @@ var statusOf = map[domain.Code]int{
 	domain.CodeMethodNotAllowed:     http.StatusMethodNotAllowed,
 	domain.CodePayloadTooLarge:      http.StatusRequestEntityTooLarge,
 	domain.CodeUnsupportedMediaType: http.StatusUnsupportedMediaType,
-	domain.CodeConflict:             http.StatusConflict,
 	domain.CodeJobNotCancelable:     http.StatusConflict,
 	domain.CodeValidation:           http.StatusUnprocessableEntity,
 	domain.CodeInvalidRole:          http.StatusUnprocessableEntity,
@@ -40,9 +38,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodeInvalidAudio:         http.StatusUnprocessableEntity,
 	domain.CodeAudioTooLong:         http.StatusUnprocessableEntity,
 	domain.CodeAudioTooLarge:        http.StatusUnprocessableEntity,
-	domain.CodeRateLimited:          http.StatusTooManyRequests,
 	domain.CodeInternal:             http.StatusInternalServerError,
-	domain.CodeNotImplemented:       http.StatusNotImplemented,
 	domain.CodeFalServiceError:      http.StatusBadGateway,
 	domain.CodeProviderError:        http.StatusBadGateway,
 	domain.CodeEngineUnavailable:    http.StatusServiceUnavailable,
@@ -74,15 +70,15 @@ func errorHandler(log *slog.Logger, bodyLimit func(c echo.Context) int64) echo.H
 			status = http.StatusInternalServerError
 		}
 		// A client that went away is not a server failure.
-		if status >= 500 && derr.Code != domain.CodeNotImplemented && !errors.Is(err, context.Canceled) {
+		if status >= 500 && !errors.Is(err, context.Canceled) {
 			log.LogAttrs(c.Request().Context(), slog.LevelError, "request failed",
 				slog.String("request_id", requestIDOf(c)), slog.String("code", string(derr.Code)), slog.Any("error", err))
 		}
 		if status == http.StatusUnauthorized {
 			c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Bearer realm="troupe"`)
 		}
-		body := gen.ErrorResponse{Error: gen.Error{
-			Code:      string(derr.Code),
+		body := gen.ErrorResponse{Error: gen.ApiError{
+			Code:      gen.ErrorCode(derr.Code),
 			Message:   derr.Message,
 			Details:   toDetails(derr.Details),
 			RequestId: requestIDOf(c),

@@ -16,7 +16,7 @@ import (
 
 // expectError checks status, code and the standard shape (the transport has already
 // checked it against the spec and request_id against the header).
-func expectError(t *testing.T, res *http.Response, body []byte, status int, code string) gen.Error {
+func expectError(t *testing.T, res *http.Response, body []byte, status int, code string) gen.ApiError {
 	t.Helper()
 	if res.StatusCode != status {
 		t.Fatalf("status %d, want %d; body %s", res.StatusCode, status, body)
@@ -25,7 +25,7 @@ func expectError(t *testing.T, res *http.Response, body []byte, status int, code
 	if err := json.Unmarshal(body, &e); err != nil {
 		t.Fatalf("body is not an ErrorResponse: %v: %s", err, body)
 	}
-	if e.Error.Code != code {
+	if string(e.Error.Code) != code {
 		t.Fatalf("code %q, want %q; body %s", e.Error.Code, code, body)
 	}
 	return e.Error
@@ -56,7 +56,7 @@ func do(t *testing.T, method, url string, body io.Reader, headers map[string]str
 	return res, b
 }
 
-func fieldNames(e gen.Error) []string {
+func fieldNames(e gen.ApiError) []string {
 	var names []string
 	if e.Details.Fields != nil {
 		for _, f := range *e.Details.Fields {
@@ -138,7 +138,7 @@ func TestUnauthorizedIsOneIdenticalBody(t *testing.T) {
 		"key without type": servertest.DemoKey,
 		"other key prefix": "Bearer demo-key-12",
 	}
-	var first *gen.Error
+	var first *gen.ApiError
 	for name, auth := range cases {
 		t.Run(name, func(t *testing.T) {
 			// A valid body, and an invalid one: the key is checked first either way.

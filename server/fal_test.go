@@ -75,7 +75,7 @@ func TestFalFlow(t *testing.T) {
 		t.Fatalf("speak via fal: %+v", res)
 	}
 	react, err := b.demo.ReactCharacterWithResponse(ctx, c.Id, gen.ReactRequest{LastMessage: said("Bram", "Who sells swords?")})
-	if err != nil || react.JSON200 == nil || react.JSON200.Decision != gen.WANT || react.JSON200.Priority != 0.8 {
+	if err != nil || react.JSON200 == nil || react.JSON200.Decision != gen.ReactionResponseDecisionWant || react.JSON200.Priority != 0.8 {
 		t.Fatalf("react via fal: %v %s", err, react.Body)
 	}
 

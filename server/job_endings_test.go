@@ -34,7 +34,7 @@ func fastJobs(c *app.Config) {
 }
 
 // waitDelivered polls the job until its webhook was delivered, and returns the payload.
-func waitDelivered(t *testing.T, c *gen.ClientWithResponses, recv *receiver, id string) gen.JobStatusResponse {
+func waitDelivered(t *testing.T, c *gen.ClientWithResponses, recv *receiver, id string) gen.Job {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -52,7 +52,7 @@ func waitDelivered(t *testing.T, c *gen.ClientWithResponses, recv *receiver, id 
 	}
 	recv.mu.Lock()
 	defer recv.mu.Unlock()
-	var payload gen.JobStatusResponse
+	var payload gen.Job
 	if err := json.Unmarshal(recv.bodies[len(recv.bodies)-1], &payload); err != nil {
 		t.Fatal(err)
 	}
@@ -91,10 +91,10 @@ func TestEveryAttemptTimingOutEndsTheJobFailed(t *testing.T) {
 					t.Fatalf("submit: %v", err)
 				}
 				j := waitJob(t, b.demo, av.JSON202.JobId)
-				if j.Status != gen.Failed || j.Error == nil || j.Error.Code != "PROVIDER_TIMEOUT" || j.Attempts != 2 {
+				if j.Status != gen.JobStatusFailed || j.Error == nil || j.Error.Code != "PROVIDER_TIMEOUT" || j.Attempts != 2 {
 					t.Fatalf("job %+v", j)
 				}
-				if got := waitDelivered(t, b.demo, recv, j.JobId); got.Status != gen.Failed || got.Error == nil || got.Error.Code != "PROVIDER_TIMEOUT" {
+				if got := waitDelivered(t, b.demo, recv, j.JobId); got.Status != gen.JobStatusFailed || got.Error == nil || got.Error.Code != "PROVIDER_TIMEOUT" {
 					t.Fatalf("webhook payload %+v", got)
 				}
 			})
@@ -119,7 +119,7 @@ func TestAnErrorOnTheLastAttemptEndsTheJobFailed(t *testing.T) {
 			})
 			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a golem"})
 			j := waitJob(t, b.demo, av.JSON202.JobId)
-			if j.Status != gen.Failed || j.Error == nil || j.Error.Code != "INTERNAL_ERROR" || j.Attempts != 2 || j.Result != nil {
+			if j.Status != gen.JobStatusFailed || j.Error == nil || j.Error.Code != "INTERNAL_ERROR" || j.Attempts != 2 || j.Result != nil {
 				t.Fatalf("job %+v", j)
 			}
 		})

@@ -100,7 +100,7 @@ func TestAJobEndsWholeOrNotAtAll(t *testing.T) {
 				for {
 					res, _ := b.demo.GetJobWithResponse(t.Context(), id)
 					j := res.JSON200
-					if j.Status != gen.Processing && j.Status != gen.Pending {
+					if j.Status != gen.JobStatusProcessing && j.Status != gen.JobStatusPending {
 						t.Fatalf("the job ended %s while its completion could not be written", j.Status)
 					}
 					if j.Attempts >= 3 {
@@ -120,10 +120,10 @@ func TestAJobEndsWholeOrNotAtAll(t *testing.T) {
 
 				lift()
 				j := waitJob(t, b.demo, id)
-				if j.Status != gen.Completed {
+				if j.Status != gen.JobStatusCompleted {
 					t.Fatalf("after the fault: %+v", j)
 				}
-				if payload := waitDelivered(t, b.demo, recv, id); payload.Status != gen.Completed {
+				if payload := waitDelivered(t, b.demo, recv, id); payload.Status != gen.JobStatusCompleted {
 					t.Fatalf("webhook payload %+v", payload)
 				}
 				if n := count(t, b.db, `SELECT count(*) FROM files WHERE job_id = ?`, id); n != 1 {
@@ -153,12 +153,12 @@ func TestACancelIsWholeOrNotAtAll(t *testing.T) {
 			if err != nil || res.StatusCode() != 500 {
 				t.Fatalf("cancel with a broken webhook write: %v %d %s", err, res.StatusCode(), res.Body)
 			}
-			if got, _ := b.demo.GetJobWithResponse(t.Context(), id); got.JSON200.Status != gen.Pending {
+			if got, _ := b.demo.GetJobWithResponse(t.Context(), id); got.JSON200.Status != gen.JobStatusPending {
 				t.Fatalf("a cancel that answered 500 left the job %s", got.JSON200.Status)
 			}
 			lift()
 			res, err = b.demo.CancelJobWithResponse(t.Context(), id)
-			if err != nil || res.JSON200 == nil || res.JSON200.Status != gen.Canceled {
+			if err != nil || res.JSON200 == nil || res.JSON200.Status != gen.JobStatusCanceled {
 				t.Fatalf("cancel: %v %s", err, res.Body)
 			}
 			// The one webhook job carries the job's id in its args.

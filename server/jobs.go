@@ -18,7 +18,7 @@ func (h *handlers) GetJob(ctx context.Context, req gen.GetJobRequestObject) (gen
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetJob200JSONResponse(jobResource(h.cfg.Files, j)), nil
+	return gen.GetJob200JSONResponse{Body: jobResource(h.cfg.Files, j)}, nil
 }
 
 // ListJobs answers GET /v1/jobs.
@@ -39,11 +39,11 @@ func (h *handlers) ListJobs(ctx context.Context, req gen.ListJobsRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	items := make([]gen.JobStatusResponse, len(jobs))
+	items := make([]gen.Job, len(jobs))
 	for i := range jobs {
 		items[i] = jobResource(h.cfg.Files, &jobs[i])
 	}
-	return gen.ListJobs200JSONResponse{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}, nil
+	return gen.ListJobs200JSONResponse{Body: gen.JobList{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}}, nil
 }
 
 // CancelJob answers POST /v1/jobs/{job_id}/cancel.
@@ -56,7 +56,7 @@ func (h *handlers) CancelJob(ctx context.Context, req gen.CancelJobRequestObject
 	if err != nil {
 		return nil, err
 	}
-	return gen.CancelJob200JSONResponse(jobResource(h.cfg.Files, j)), nil
+	return gen.CancelJob200JSONResponse{Body: jobResource(h.cfg.Files, j)}, nil
 }
 
 // GetWebhookSecret answers GET /v1/webhooks/secret.
@@ -69,38 +69,43 @@ func (h *handlers) GetWebhookSecret(ctx context.Context, _ gen.GetWebhookSecretR
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetWebhookSecret200JSONResponse{Secret: secret}, nil
+	return gen.GetWebhookSecret200JSONResponse{Body: gen.WebhookSecret{Secret: secret}}, nil
 }
 
 // jobResource maps a job to its API shape; result files become signed URLs, fresh on
 // every read.
-func jobResource(files *URLSigner, j *domain.Job) gen.JobStatusResponse {
-	out := gen.JobStatusResponse{
+func jobResource(files *URLSigner, j *domain.Job) gen.Job {
+	out := gen.Job{
 		JobId: j.ID, Type: gen.JobType(j.Type), Status: gen.JobStatus(j.Status), Attempts: j.Attempts,
 		CreatedAt: j.CreatedAt, StartedAt: j.StartedAt, CompletedAt: j.CompletedAt,
 	}
 	if r := j.Result; r != nil {
-		var res gen.JobResult
-		_ = res.FromImageJobResult(gen.ImageJobResult{
-			ImageUrl: files.URL(r.FileID), SeedUsed: r.SeedUsed, Width: r.Width, Height: r.Height,
+		url, expires := files.Sign(r.FileID)
+		image := &gen.ImageJobResult{
+			FileId: r.FileID, ImageUrl: url, ExpiresAt: expires,
+			SeedUsed: r.SeedUsed, Width: r.Width, Height: r.Height,
 			InferenceTimeMs: r.InferenceMs, Engine: r.Engine, Model: r.Model, Style: r.Style,
-		})
-		out.Result = &res
+		}
+		if j.Type == domain.JobBackground {
+			out.Result = &gen.JobResult{Background: image}
+		} else {
+			out.Result = &gen.JobResult{Avatar: image}
+		}
 	}
 	if r := j.Speech; r != nil {
-		var res gen.JobResult
-		_ = res.FromSpeechJobResult(gen.SpeechJobResult{
-			AudioUrl: files.URL(r.FileID), Format: r.Format, SampleRate: r.SampleRate, DurationMs: r.DurationMs,
+		url, expires := files.Sign(r.FileID)
+		out.Result = &gen.JobResult{Tts: &gen.SpeechJobResult{
+			FileId: r.FileID, AudioUrl: url, ExpiresAt: expires,
+			Format: r.Format, SampleRate: r.SampleRate, DurationMs: r.DurationMs,
 			Engine: r.Engine, Model: r.Model, VoiceId: r.VoiceID, CharacterId: optional(r.CharacterID),
 			Words: mapSlice(r.Words, toWordTiming),
 			Phonemes: optionalSlice(mapSlice(r.Phonemes, func(p domain.PhonemeTiming) gen.PhonemeTiming {
 				return gen.PhonemeTiming{Phoneme: p.Phoneme, Viseme: p.Viseme, StartMs: ms(p.Start), EndMs: ms(p.End)}
 			})),
-		})
-		out.Result = &res
+		}}
 	}
 	if e := j.Error; e != nil {
-		out.Error = &gen.Error{Code: string(e.Code), Message: e.Message, Details: toDetails(e.Details), RequestId: j.ID}
+		out.Error = &gen.ApiError{Code: gen.ErrorCode(e.Code), Message: e.Message, Details: toDetails(e.Details), RequestId: j.ID}
 	}
 	if j.WebhookURL != "" {
 		wh := gen.JobWebhook{Url: j.WebhookURL, Deliveries: []gen.WebhookDelivery{}}

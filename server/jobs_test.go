@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,7 +27,7 @@ import (
 )
 
 // waitJob polls a job until it reaches a terminal status (or the test's deadline).
-func waitJob(t *testing.T, c *gen.ClientWithResponses, id string) gen.JobStatusResponse {
+func waitJob(t *testing.T, c *gen.ClientWithResponses, id string) gen.Job {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -35,7 +36,7 @@ func waitJob(t *testing.T, c *gen.ClientWithResponses, id string) gen.JobStatusR
 			t.Fatalf("get job: %v %d %s", err, res.StatusCode(), res.Body)
 		}
 		switch res.JSON200.Status {
-		case gen.Completed, gen.Failed, gen.Canceled:
+		case gen.JobStatusCompleted, gen.JobStatusFailed, gen.JobStatusCanceled:
 			return *res.JSON200
 		}
 		if time.Now().After(deadline) {
@@ -45,16 +46,42 @@ func waitJob(t *testing.T, c *gen.ClientWithResponses, id string) gen.JobStatusR
 	}
 }
 
-func imageResult(t *testing.T, j gen.JobStatusResponse) gen.ImageJobResult {
+func imageResult(t *testing.T, j gen.Job) gen.ImageJobResult {
 	t.Helper()
 	if j.Result == nil {
 		t.Fatalf("job %s has no result: %+v", j.JobId, j)
 	}
-	r, err := j.Result.AsImageJobResult()
+	var r *gen.ImageJobResult
+	switch j.Type {
+	case gen.JobTypeAvatar:
+		r = j.Result.Avatar
+	case gen.JobTypeBackground:
+		r = j.Result.Background
+	}
+	if r == nil || j.Result.Avatar != nil && j.Result.Background != nil || j.Result.Tts != nil {
+		t.Fatalf("job %s of type %s: result %+v, want only result.%s", j.JobId, j.Type, j.Result, j.Type)
+	}
+	checkSignedFile(t, r.FileId, r.ImageUrl, r.ExpiresAt)
+	return *r
+}
+
+// checkSignedFile checks that a result's file_id and expires_at describe its signed URL, so
+// clients never parse the URL.
+func checkSignedFile(t *testing.T, fileID, signed string, expiresAt time.Time) {
+	t.Helper()
+	u, err := url.Parse(signed)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return r
+	if !strings.HasPrefix(fileID, "file_") || u.Path != "/v1/files/"+fileID {
+		t.Fatalf("file_id %q does not name the signed URL %s", fileID, signed)
+	}
+	if got := u.Query().Get("expires"); got != strconv.FormatInt(expiresAt.Unix(), 10) {
+		t.Fatalf("expires_at %s, but the URL expires at %s", expiresAt, got)
+	}
+	if !expiresAt.After(time.Now()) {
+		t.Fatalf("expires_at %s is already past", expiresAt)
+	}
 }
 
 // download fetches a URL the way a game client would: no key, only the signed URL.
@@ -83,7 +110,7 @@ func TestAvatarAndBackgroundJobs(t *testing.T) {
 	if err != nil || av.JSON202 == nil {
 		t.Fatalf("avatar: %v %d %s", err, av.StatusCode(), av.Body)
 	}
-	if av.JSON202.Status != gen.Pending || !strings.HasPrefix(av.JSON202.JobId, "job_") || av.HTTPResponse.Header.Get("Location") != "/v1/jobs/"+av.JSON202.JobId {
+	if av.JSON202.Status != gen.JobStatusPending || !strings.HasPrefix(av.JSON202.JobId, "job_") || av.HTTPResponse.Header.Get("Location") != "/v1/jobs/"+av.JSON202.JobId {
 		t.Fatalf("202 = %+v, Location %q", *av.JSON202, av.HTTPResponse.Header.Get("Location"))
 	}
 	bg, err := b.demo.CreateBackgroundWithResponse(ctx, gen.BackgroundRequest{Prompt: "A misty mountain pass at dawn", Seed: ptr(int64(99))})
@@ -95,9 +122,9 @@ func TestAvatarAndBackgroundJobs(t *testing.T) {
 		id            string
 		typ           gen.JobType
 		width, height int
-	}{{av.JSON202.JobId, gen.Avatar, 320, 256}, {bg.JSON202.JobId, gen.Background, 1344, 768}} {
+	}{{av.JSON202.JobId, gen.JobTypeAvatar, 320, 256}, {bg.JSON202.JobId, gen.JobTypeBackground, 1344, 768}} {
 		j := waitJob(t, b.demo, c.id)
-		if j.Status != gen.Completed || j.Type != c.typ || j.StartedAt == nil || j.CompletedAt == nil || j.Attempts != 1 ||
+		if j.Status != gen.JobStatusCompleted || j.Type != c.typ || j.StartedAt == nil || j.CompletedAt == nil || j.Attempts != 1 ||
 			j.StartedAt.Before(j.CreatedAt) || j.CompletedAt.Before(*j.StartedAt) {
 			t.Fatalf("job %+v", j)
 		}
@@ -185,7 +212,7 @@ func TestJobLifecycleAndCancel(t *testing.T) {
 	av, _ := b.demo.CreateAvatarWithResponse(ctx, gen.AvatarRequest{Description: "a knight"})
 	id := av.JSON202.JobId
 	got, _ := b.demo.GetJobWithResponse(ctx, id)
-	if got.JSON200.Status != gen.Pending || got.JSON200.Attempts != 0 || got.JSON200.Result != nil || got.JSON200.StartedAt != nil {
+	if got.JSON200.Status != gen.JobStatusPending || got.JSON200.Attempts != 0 || got.JSON200.Result != nil || got.JSON200.StartedAt != nil {
 		t.Fatalf("new job %+v", *got.JSON200)
 	}
 
@@ -199,7 +226,7 @@ func TestJobLifecycleAndCancel(t *testing.T) {
 	}
 
 	canceled, err := b.demo.CancelJobWithResponse(ctx, id)
-	if err != nil || canceled.JSON200 == nil || canceled.JSON200.Status != gen.Canceled || canceled.JSON200.CompletedAt == nil {
+	if err != nil || canceled.JSON200 == nil || canceled.JSON200.Status != gen.JobStatusCanceled || canceled.JSON200.CompletedAt == nil {
 		t.Fatalf("cancel: %v %s", err, canceled.Body)
 	}
 	again, _ := b.demo.CancelJobWithResponse(ctx, id)
@@ -216,9 +243,9 @@ func TestJobLifecycleAndCancel(t *testing.T) {
 		want   []string
 	}{
 		{gen.ListJobsParams{}, []string{bg.JSON202.JobId, id}},
-		{gen.ListJobsParams{Type: ptr(gen.Avatar)}, []string{id}},
-		{gen.ListJobsParams{Status: ptr(gen.Pending)}, []string{bg.JSON202.JobId}},
-		{gen.ListJobsParams{Status: ptr(gen.Completed)}, nil},
+		{gen.ListJobsParams{Type: ptr(gen.JobTypeAvatar)}, []string{id}},
+		{gen.ListJobsParams{Status: ptr(gen.JobStatusPending)}, []string{bg.JSON202.JobId}},
+		{gen.ListJobsParams{Status: ptr(gen.JobStatusCompleted)}, nil},
 	}
 	for _, c := range cases {
 		list, err := b.demo.ListJobsWithResponse(ctx, &c.params)
@@ -240,7 +267,7 @@ func TestCompletedJobIsNotCancelable(t *testing.T) {
 	res, _ := b.demo.CancelJobWithResponse(t.Context(), j.JobId)
 	expectError(t, res.HTTPResponse, res.Body, 409, "JOB_NOT_CANCELABLE")
 	after, _ := b.demo.GetJobWithResponse(t.Context(), j.JobId)
-	if after.JSON200.Status != gen.Completed {
+	if after.JSON200.Status != gen.JobStatusCompleted {
 		t.Fatalf("a refused cancel changed the job to %s", after.JSON200.Status)
 	}
 }
@@ -342,7 +369,7 @@ func TestWebhooksAreSignedAndRetried(t *testing.T) {
 	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a bard", WebhookUrl: ptr(hook.URL + "/troupe")})
 	waitJob(t, b.demo, av.JSON202.JobId)
 	deadline := time.Now().Add(60 * time.Second)
-	var j gen.JobStatusResponse
+	var j gen.Job
 	for {
 		res, _ := b.demo.GetJobWithResponse(t.Context(), av.JSON202.JobId)
 		j = *res.JSON200
@@ -372,8 +399,8 @@ func TestWebhooksAreSignedAndRetried(t *testing.T) {
 			t.Fatalf("attempt %d does not verify: %v", i+1, err)
 		}
 		ids[h.Get("webhook-id")] = true
-		var payload gen.JobStatusResponse
-		if err := json.Unmarshal(recv.bodies[i], &payload); err != nil || payload.JobId != av.JSON202.JobId || payload.Status != gen.Completed {
+		var payload gen.Job
+		if err := json.Unmarshal(recv.bodies[i], &payload); err != nil || payload.JobId != av.JSON202.JobId || payload.Status != gen.JobStatusCompleted {
 			t.Fatalf("payload %s", recv.bodies[i])
 		}
 	}
@@ -417,7 +444,7 @@ func TestAvatarJobOnFal(t *testing.T) {
 	})
 	b := setup(t, func(o *setupOptions) { o.images = falclient.NewImageModel(client) })
 	av, err := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{
-		Description: "an orc chieftain", Model: ptr(gen.Schnell), Seed: ptr(int64(5)), Width: ptr(512), Height: ptr(384),
+		Description: "an orc chieftain", Model: ptr(gen.ImageModelSchnell), Seed: ptr(int64(5)), Width: ptr(512), Height: ptr(384),
 	})
 	if err != nil || av.JSON202 == nil {
 		t.Fatalf("avatar: %v %s", err, av.Body)
@@ -439,7 +466,7 @@ func TestAvatarJobOnFal(t *testing.T) {
 		fake.FailNext(falclient.FluxDevEndpoint, 100, 401, `{"detail":"Unauthorized"}`)
 		av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "x"})
 		j := waitJob(t, b.demo, av.JSON202.JobId)
-		if j.Status != gen.Failed || j.Error == nil || j.Error.Code != "FAL_SERVICE_ERROR" || j.Result != nil {
+		if j.Status != gen.JobStatusFailed || j.Error == nil || j.Error.Code != "FAL_SERVICE_ERROR" || j.Result != nil {
 			t.Fatalf("job %+v", j)
 		}
 	})
@@ -472,18 +499,18 @@ func TestCancelWhileProcessing(t *testing.T) {
 	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a ranger"})
 	<-engine.started
 	got, _ := b.demo.GetJobWithResponse(t.Context(), av.JSON202.JobId)
-	if got.JSON200.Status != gen.Processing || got.JSON200.Attempts != 1 || got.JSON200.StartedAt == nil {
+	if got.JSON200.Status != gen.JobStatusProcessing || got.JSON200.Attempts != 1 || got.JSON200.StartedAt == nil {
 		t.Fatalf("running job %+v", *got.JSON200)
 	}
 	res, err := b.demo.CancelJobWithResponse(t.Context(), av.JSON202.JobId)
-	if err != nil || res.JSON200 == nil || res.JSON200.Status != gen.Canceled {
+	if err != nil || res.JSON200 == nil || res.JSON200.Status != gen.JobStatusCanceled {
 		t.Fatalf("cancel: %v %s", err, res.Body)
 	}
 	close(engine.release)
 	// The work that was running ends without touching the canceled job.
 	time.Sleep(200 * time.Millisecond)
 	after, _ := b.demo.GetJobWithResponse(t.Context(), av.JSON202.JobId)
-	if after.JSON200.Status != gen.Canceled || after.JSON200.Result != nil {
+	if after.JSON200.Status != gen.JobStatusCanceled || after.JSON200.Result != nil {
 		t.Fatalf("a canceled job changed: %+v", *after.JSON200)
 	}
 }

@@ -39,7 +39,7 @@ func TestMemorySummaryKeepsPlayerWordsQuoted(t *testing.T) {
 	summary := mem.JSON200.Summary
 	var stored []gen.MemoryEntry
 	for _, e := range mem.JSON200.Items {
-		if e.Kind == gen.Summary {
+		if e.Kind == gen.MemoryEntryKindSummary {
 			stored = append(stored, e)
 		}
 	}

@@ -85,10 +85,10 @@ func TestSpeakModeration(t *testing.T) {
 		wantAction gen.ModerationOutcomeAction
 		wantText   string
 	}{
-		{"a clean line is left alone", []string{"A fine day for it."}, []string{"dragon"}, gen.None, "A fine day for it."},
-		{"a taboo line is regenerated once", []string{"Beware the dr4gon!", "Beware the hills!"}, []string{"dragon"}, gen.Regenerated, "Beware the hills!"},
-		{"a second taboo line is redacted", []string{"The dragon!", "The DRAGON again!"}, []string{"dragon"}, gen.Redacted, "The ██████ again!"},
-		{"the request's own taboo words count too", []string{"Sell me the goblet.", "No goblet here."}, nil, gen.Redacted, "No ██████ here."},
+		{"a clean line is left alone", []string{"A fine day for it."}, []string{"dragon"}, gen.ModerationOutcomeActionNone, "A fine day for it."},
+		{"a taboo line is regenerated once", []string{"Beware the dr4gon!", "Beware the hills!"}, []string{"dragon"}, gen.ModerationOutcomeActionRegenerated, "Beware the hills!"},
+		{"a second taboo line is redacted", []string{"The dragon!", "The DRAGON again!"}, []string{"dragon"}, gen.ModerationOutcomeActionRedacted, "The ██████ again!"},
+		{"the request's own taboo words count too", []string{"Sell me the goblet.", "No goblet here."}, nil, gen.ModerationOutcomeActionRedacted, "No ██████ here."},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -100,12 +100,12 @@ func TestSpeakModeration(t *testing.T) {
 				req.TabooWords = &gen.TabooWords{"goblet"}
 			}
 			res := speak(t, b.demo, ch.Id, req)
-			if res.Text != c.wantText || res.Moderation.Action != c.wantAction || res.Moderation.Flagged != (c.wantAction != gen.None) {
+			if res.Text != c.wantText || res.Moderation.Action != c.wantAction || res.Moderation.Flagged != (c.wantAction != gen.ModerationOutcomeActionNone) {
 				t.Fatalf("text %q, moderation %+v; want %q, %s", res.Text, res.Moderation, c.wantText, c.wantAction)
 			}
 			mem, _ := b.demo.GetCharacterMemoryWithResponse(t.Context(), ch.Id, nil)
 			for _, e := range mem.JSON200.Items {
-				if e.Kind == gen.Said && e.Text != c.wantText {
+				if e.Kind == gen.MemoryEntryKindSaid && e.Text != c.wantText {
 					t.Fatalf("memory kept the unmoderated line %q", e.Text)
 				}
 			}
@@ -129,7 +129,7 @@ func TestStreamedLinesAreModeratedBeforeTheyLeave(t *testing.T) {
 	last := events[len(events)-1]
 	var r gen.SpeakResponse
 	json.Unmarshal(last.data["response"], &r)
-	if strings.Contains(deltas.String(), "d r a") || deltas.String() != r.Text || r.Moderation.Action != gen.Redacted {
+	if strings.Contains(deltas.String(), "d r a") || deltas.String() != r.Text || r.Moderation.Action != gen.ModerationOutcomeActionRedacted {
 		t.Fatalf("streamed %q, final %q, moderation %+v", deltas.String(), r.Text, r.Moderation)
 	}
 }
@@ -161,7 +161,7 @@ func TestStreamFailureEndsWithAnErrorEvent(t *testing.T) {
 	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester"})
 	events := streamSpeak(t, b.url, ch.Id)
 	last := events[len(events)-1]
-	var e gen.Error
+	var e gen.ApiError
 	json.Unmarshal(last.data["error"], &e)
 	if last.name != "error" || e.Code != "FAL_SERVICE_ERROR" || e.RequestId == "" {
 		t.Fatalf("last event %q %s", last.name, last.data["error"])

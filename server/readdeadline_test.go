@@ -51,7 +51,7 @@ func deadlineServer(t *testing.T, body, upload time.Duration, text domain.TextMo
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(servertest.RecordStatuses(h))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

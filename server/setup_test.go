@@ -83,7 +83,7 @@ func backends(t *testing.T) map[string]func(*setupOptions) {
 func setup(t *testing.T, opts ...func(*setupOptions)) *bundle {
 	t.Helper()
 	h, db := newHandler(t, opts...)
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(servertest.RecordStatuses(h))
 	t.Cleanup(srv.Close)
 	return &bundle{
 		url:   srv.URL,
@@ -146,7 +146,6 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 		Synth: o.synth, Recognizer: o.recognizer, OtherSynths: o.otherSynths, JobTTL: o.jobTTL,
 		// Webhook retries come at once here; the real schedule spans a day.
 		WebhookBackoff: func(int) time.Duration { return 10 * time.Millisecond },
-		Version:        "test",
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -37,9 +37,17 @@ func (s *URLSigner) mac(fileID string, expires int64) string {
 
 // URL returns the absolute, signed URL of a file.
 func (s *URLSigner) URL(fileID string) string {
+	url, _ := s.Sign(fileID)
+	return url
+}
+
+// Sign returns the absolute, signed URL of a file and the moment it stops working, which
+// clients are told so they refresh the URL instead of parsing it.
+func (s *URLSigner) Sign(fileID string) (url string, expiresAt time.Time) {
 	expires := s.now().Add(s.TTL).Unix()
-	return strings.TrimSuffix(s.BaseURL, "/") + "/v1/files/" + fileID +
+	url = strings.TrimSuffix(s.BaseURL, "/") + "/v1/files/" + fileID +
 		"?expires=" + strconv.FormatInt(expires, 10) + "&signature=" + s.mac(fileID, expires)
+	return url, time.Unix(expires, 0).UTC()
 }
 
 // Valid reports whether a signature is the file's and has not expired. The comparison is

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"net/http"
 	"strings"
 	"time"
 
@@ -28,40 +29,87 @@ func acceptToContext(f gen.StrictHandlerFunc, _ string) gen.StrictHandlerFunc {
 	}
 }
 
-// wantsStream says whether to answer with events: "stream": true or an Accept header
-// naming text/event-stream. The validator writes the schema's default ("stream": false)
-// into every body, so an explicit false cannot be told apart and does not override the
-// header.
+// wantsStream says whether speak (not speak/stream) answers with events, as it did before
+// streaming had its own operation: when the Accept header names text/event-stream, or the
+// deprecated "stream": true is set and Accept does not ask for JSON alone. A generated
+// JSON client, which sends Accept: application/json, always gets the JSON it was typed for.
 func wantsStream(ctx context.Context, body *gen.SpeakRequest) bool {
-	if body.Stream != nil && *body.Stream {
+	accept, _ := ctx.Value(acceptKey{}).(string)
+	if strings.Contains(accept, "text/event-stream") {
 		return true
 	}
-	accept, _ := ctx.Value(acceptKey{}).(string)
-	return strings.Contains(accept, "text/event-stream")
+	if body.Stream == nil || !*body.Stream {
+		return false
+	}
+	return !acceptsOnlyJSON(accept)
 }
 
-// SpeakCharacter answers POST /v1/characters/{character_id}/speak, as JSON or, when asked,
-// as server-sent events: dialogue.delta events, then one dialogue.completed or error.
+// acceptsOnlyJSON reports whether an Accept header lists JSON and nothing that an event
+// stream would satisfy (no */* or text/*).
+func acceptsOnlyJSON(accept string) bool {
+	json := false
+	for _, part := range strings.Split(accept, ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		switch strings.ToLower(strings.TrimSpace(mt)) {
+		case "application/json":
+			json = true
+		case "*/*", "text/*":
+			return false
+		}
+	}
+	return json
+}
+
+// SpeakCharacter answers POST /v1/characters/{character_id}/speak with the line as JSON,
+// or, for older clients that ask (see wantsStream), as the events speak/stream sends.
 func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterRequestObject) (gen.SpeakCharacterResponseObject, error) {
 	tenant, err := domain.TenantFrom(ctx)
 	if err != nil {
 		return nil, err
 	}
 	in := toSpeakInput(req.Body)
-	if !wantsStream(ctx, req.Body) {
-		res, err := h.svc.Characters.Speak(ctx, tenant, req.CharacterId, in, nil)
+	if wantsStream(ctx, req.Body) {
+		stream, err := h.speakStream(ctx, tenant, req.CharacterId, in)
 		if err != nil {
 			return nil, err
 		}
-		return gen.SpeakCharacter200JSONResponse{Body: toSpeakResponse(res)}, nil
+		return legacySpeakStream{stream}, nil
 	}
-	// Fail before the stream starts when we can, so bad input is a plain 422 and a missing
-	// character a plain 404.
+	res, err := h.svc.Characters.Speak(ctx, tenant, req.CharacterId, in, nil)
+	if err != nil {
+		return nil, err
+	}
+	return gen.SpeakCharacter200JSONResponse{Body: toSpeakResponse(res)}, nil
+}
+
+// StreamSpeakCharacter answers POST /v1/characters/{character_id}/speak/stream with
+// server-sent events: dialogue.delta events, then one dialogue.completed or error.
+func (h *handlers) StreamSpeakCharacter(ctx context.Context, req gen.StreamSpeakCharacterRequestObject) (gen.StreamSpeakCharacterResponseObject, error) {
+	tenant, err := domain.TenantFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return h.speakStream(ctx, tenant, req.CharacterId, toSpeakInput(req.Body))
+}
+
+// legacySpeakStream lets speak answer with the stream speak/stream sends.
+type legacySpeakStream struct {
+	gen.StreamSpeakCharacter200TexteventStreamResponse
+}
+
+// VisitSpeakCharacterResponse implements gen.SpeakCharacterResponseObject.
+func (s legacySpeakStream) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+	return s.VisitStreamSpeakCharacterResponse(w)
+}
+
+// speakStream starts the character's line as an event stream. It fails before the stream
+// starts when it can, so bad input is a plain 422 and a missing character a plain 404.
+func (h *handlers) speakStream(ctx context.Context, tenant string, characterID string, in domain.SpeakInput) (gen.StreamSpeakCharacter200TexteventStreamResponse, error) {
 	if err := domain.ValidateSpeak(in); err != nil {
-		return nil, err
+		return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
 	}
-	if _, err := h.svc.Characters.Get(ctx, tenant, req.CharacterId); err != nil {
-		return nil, err
+	if _, err := h.svc.Characters.Get(ctx, tenant, characterID); err != nil {
+		return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
 	}
 	pr, pw := io.Pipe()
 	// The client going away cancels ctx; closing the reader then fails any pending write.
@@ -75,8 +123,8 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 		defer stopBeat()
 		fail := func(err error) {
 			de := toDomainError(err, h.cfg.MaxBodyBytes)
-			stream.event("error", map[string]any{"error": gen.Error{
-				Code: string(de.Code), Message: de.Message, Details: toDetails(de.Details), RequestId: requestID,
+			stream.event("error", map[string]any{"error": gen.ApiError{
+				Code: gen.ErrorCode(de.Code), Message: de.Message, Details: toDetails(de.Details), RequestId: requestID,
 			}})
 			if de.Code == domain.CodeInternal && ctx.Err() == nil {
 				h.cfg.Logger.Error("dialogue stream failed", "request_id", requestID, "error", err)
@@ -89,7 +137,7 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 				fail(fmt.Errorf("panic: %v", p))
 			}
 		}()
-		res, err := h.svc.Characters.Speak(ctx, tenant, req.CharacterId, in, func(delta string) error {
+		res, err := h.svc.Characters.Speak(ctx, tenant, characterID, in, func(delta string) error {
 			return stream.event("dialogue.delta", map[string]any{"delta": delta})
 		})
 		if err != nil {
@@ -98,8 +146,8 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 		}
 		stream.event("dialogue.completed", map[string]any{"response": toSpeakResponse(res)})
 	}()
-	return gen.SpeakCharacter200TexteventStreamResponse{
-		Body: pr, Headers: gen.SpeakCharacter200ResponseHeaders{CacheControl: ptr("no-cache")},
+	return gen.StreamSpeakCharacter200TexteventStreamResponse{
+		Body: pr, Headers: gen.StreamSpeakCharacter200ResponseHeaders{CacheControl: ptr("no-cache")},
 	}, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -17,11 +18,16 @@ type sseStream struct {
 	seq int
 }
 
-// writeSSE writes one event. Data is split on newlines into several data: lines, as the
-// SSE format requires, so any payload round-trips; the event name is stripped of line
-// breaks so it cannot inject fields.
-func writeSSE(w io.Writer, event string, data []byte) error {
+// writeSSE writes one event, with an id: line when id > 0. Data is split on newlines into
+// several data: lines, as the SSE format requires, so any payload round-trips; the event
+// name is stripped of line breaks so it cannot inject fields.
+func writeSSE(w io.Writer, id int, event string, data []byte) error {
 	var b bytes.Buffer
+	if id > 0 {
+		b.WriteString("id: ")
+		b.WriteString(strconv.Itoa(id))
+		b.WriteByte('\n')
+	}
 	if event != "" {
 		b.WriteString("event: ")
 		b.WriteString(strings.NewReplacer("\r", "", "\n", "").Replace(event))
@@ -38,17 +44,20 @@ func writeSSE(w io.Writer, event string, data []byte) error {
 	return err
 }
 
-// event sends a JSON event with the next sequence number merged into payload's fields.
+// event sends a JSON event whose data carries its type and the next sequence number
+// (merged into payload's fields) and whose SSE id is that number, so a typed client can
+// decode every event from its data alone.
 func (s *sseStream) event(name string, payload map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
+	payload["type"] = name
 	payload["sequence_number"] = s.seq
 	data, err := json.Marshal(payload)
 	if err != nil {
 		return err
 	}
-	return writeSSE(s.w, name, data)
+	return writeSSE(s.w, s.seq, name, data)
 }
 
 // heartbeat writes a comment every interval so proxies keep an idle stream open; the

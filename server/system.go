@@ -9,13 +9,13 @@ import (
 
 // GetApiInfo answers GET /.
 func (h *handlers) GetApiInfo(ctx context.Context, _ gen.GetApiInfoRequestObject) (gen.GetApiInfoResponseObject, error) {
-	return gen.GetApiInfo200JSONResponse{
+	return gen.GetApiInfo200JSONResponse{Body: gen.ApiInfo{
 		Name:       "Troupe API",
 		Version:    h.cfg.Version,
 		DocsUrl:    "/docs",
 		OpenapiUrl: "/openapi.yaml",
 		HealthUrl:  "/health",
-	}, nil
+	}}, nil
 }
 
 // GetHealth answers GET /health: 200 while the service can serve, 503 when it cannot.
@@ -31,9 +31,9 @@ func (h *handlers) GetHealth(ctx context.Context, _ gen.GetHealthRequestObject) 
 	body.Dependencies.Speech = toDependency(health.Speech)
 	body.Dependencies.Image = toDependency(health.Image)
 	if health.Status == domain.StatusUnavailable {
-		return gen.GetHealth503JSONResponse(body), nil
+		return gen.GetHealth503JSONResponse{Body: body}, nil
 	}
-	return gen.GetHealth200JSONResponse(body), nil
+	return gen.GetHealth200JSONResponse{Body: body}, nil
 }
 
 func toDependency(d domain.DependencyHealth) gen.DependencyHealth {

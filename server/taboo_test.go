@@ -42,7 +42,7 @@ func wantNoTaboo(t *testing.T, c gen.Character) {
 func dragonWorld(t *testing.T, b *bundle) gen.World {
 	t.Helper()
 	for seed := range int64(60) {
-		w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(seed), Genre: ptr(gen.Fantasy), Size: ptr(gen.WorldSizeSmall)})
+		w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(seed), Genre: ptr(gen.GenreFantasy), Size: ptr(gen.WorldSizeSmall)})
 		if strings.Contains(strings.ToLower(w.Brief), "dragon") {
 			return w
 		}

@@ -63,7 +63,7 @@ func (h *handlers) CreateTranscription(ctx context.Context, req gen.CreateTransc
 	if err != nil {
 		return nil, err
 	}
-	return gen.CreateTranscription200JSONResponse(toTranscription(t)), nil
+	return gen.CreateTranscription200JSONResponse{Body: toTranscription(t)}, nil
 }
 
 // readUpload reads the multipart form: the audio part, capped, and the text fields. Every
@@ -111,7 +111,7 @@ func (h *handlers) ListVoices(ctx context.Context, _ gen.ListVoicesRequestObject
 		return gen.Voice{Id: v.ID, Name: v.Name, Engine: v.Engine, Language: v.Language, Gender: v.Gender,
 			Description: v.Description, Available: v.Available}
 	})
-	return gen.ListVoices200JSONResponse{Items: items, Total: len(items)}, nil
+	return gen.ListVoices200JSONResponse{Body: gen.VoiceList{Items: items, Total: len(items)}}, nil
 }
 
 func ms(d interface{ Microseconds() int64 }) float64 { return float64(d.Microseconds()) / 1000 }

@@ -20,22 +20,23 @@ import (
 	"github.com/troupe-ai/troupe/server/servertest"
 )
 
-func speechResult(t *testing.T, j gen.JobStatusResponse) gen.SpeechJobResult {
+func speechResult(t *testing.T, j gen.Job) gen.SpeechJobResult {
 	t.Helper()
-	if j.Status != gen.Completed || j.Result == nil {
+	if j.Status != gen.JobStatusCompleted || j.Result == nil {
 		t.Fatalf("tts job %+v (error %+v)", j, j.Error)
 	}
-	r, err := j.Result.AsSpeechJobResult()
-	if err != nil {
-		t.Fatal(err)
+	r := j.Result.Tts
+	if r == nil || j.Result.Avatar != nil || j.Result.Background != nil {
+		t.Fatalf("tts job %s: result %+v, want only result.tts", j.JobId, j.Result)
 	}
-	return r
+	checkSignedFile(t, r.FileId, r.AudioUrl, r.ExpiresAt)
+	return *r
 }
 
 // speakToWAV runs a tts job and downloads its audio.
 func speakToWAV(t *testing.T, b *bundle, text string) (gen.SpeechJobResult, []byte) {
 	t.Helper()
-	res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: text, VoiceId: ptr("local-en-us-m3")})
+	res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: text, VoiceId: ptr("local-en-us-m3")})
 	if err != nil || res.JSON202 == nil {
 		t.Fatalf("tts: %v %d %s", err, res.StatusCode(), res.Body)
 	}
@@ -50,12 +51,12 @@ func speakToWAV(t *testing.T, b *bundle, text string) (gen.SpeechJobResult, []by
 func TestTextToSpeechJobs(t *testing.T) {
 	b := setup(t)
 	for _, c := range []struct {
-		format      gen.TTSRequestFormat
+		format      gen.SpeechRequestFormat
 		contentType string
 		magic       string
-	}{{gen.Wav, "audio/wav", "RIFF"}, {gen.Mp3, "audio/mpeg", ""}, {gen.Ogg, "audio/ogg", "OggS"}} {
+	}{{gen.SpeechRequestFormatWav, "audio/wav", "RIFF"}, {gen.SpeechRequestFormatMp3, "audio/mpeg", ""}, {gen.SpeechRequestFormatOgg, "audio/ogg", "OggS"}} {
 		t.Run(string(c.format), func(t *testing.T) {
-			res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{
+			res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{
 				Text: "Welcome, traveller. The forge is hot today.", VoiceId: ptr("local-en-us-f3"), Format: &c.format,
 			})
 			if err != nil || res.JSON202 == nil {
@@ -82,7 +83,7 @@ func TestTextToSpeechJobs(t *testing.T) {
 
 	t.Run("a character's voice", func(t *testing.T) {
 		ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester", VoiceId: ptr("local-en-gb-f2")})
-		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: "A song for you.", CharacterId: &ch.Id})
+		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "A song for you.", CharacterId: &ch.Id})
 		r := speechResult(t, waitJob(t, b.demo, res.JSON202.JobId))
 		if r.VoiceId != "local-en-gb-f2" || r.CharacterId == nil || *r.CharacterId != ch.Id {
 			t.Fatalf("result %+v", r)
@@ -90,7 +91,7 @@ func TestTextToSpeechJobs(t *testing.T) {
 	})
 
 	t.Run("another tenant sees neither the job nor the audio", func(t *testing.T) {
-		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: "Secret words."})
+		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "Secret words."})
 		r := speechResult(t, waitJob(t, b.demo, res.JSON202.JobId))
 		other, _ := b.other.GetJobWithResponse(t.Context(), res.JSON202.JobId)
 		expectError(t, other.HTTPResponse, other.Body, 404, "JOB_NOT_FOUND")
@@ -157,7 +158,7 @@ func TestSpeechRoundTrip(t *testing.T) {
 				t.Fatalf("multipart: %d %s", res.StatusCode, body)
 			}
 
-			js, _ := json.Marshal(gen.STTRequest{AudioBase64: ptr(base64.StdEncoding.EncodeToString(wav)), Phrases: &commands})
+			js, _ := json.Marshal(gen.TranscriptionRequest{AudioBase64: ptr(base64.StdEncoding.EncodeToString(wav)), Phrases: &commands})
 			res, body = do(t, "POST", b.url+"/v1/voice/stt", bytes.NewReader(js), nil)
 			if res.StatusCode != 200 || json.Unmarshal(body, &tr) != nil || tr.Text != said {
 				t.Fatalf("base64: %d %s", res.StatusCode, body)
@@ -168,7 +169,7 @@ func TestSpeechRoundTrip(t *testing.T) {
 				w.Write(wav)
 			}))
 			defer host.Close()
-			js, _ = json.Marshal(gen.STTRequest{AudioUrl: ptr(host.URL + "/clip.wav"), Phrases: &commands})
+			js, _ = json.Marshal(gen.TranscriptionRequest{AudioUrl: ptr(host.URL + "/clip.wav"), Phrases: &commands})
 			res, body = do(t, "POST", b.url+"/v1/voice/stt", bytes.NewReader(js), nil)
 			if res.StatusCode != 200 || json.Unmarshal(body, &tr) != nil || tr.Text != said || len(tr.Words) == 0 {
 				t.Fatalf("url: %d %s", res.StatusCode, body)
@@ -232,7 +233,7 @@ func TestAudioURLsMustBePublic(t *testing.T) {
 	b := setup(t, func(o *setupOptions) { o.strictWebhooks = true })
 	for _, u := range []string{"http://127.0.0.1/a.wav", "https://127.0.0.1/a.wav", "https://169.254.169.254/latest",
 		"https://10.0.0.8/a.wav", "https://[::1]/a.wav", "https://localhost/a.wav", "/a.wav"} {
-		js, _ := json.Marshal(gen.STTRequest{AudioUrl: &u})
+		js, _ := json.Marshal(gen.TranscriptionRequest{AudioUrl: &u})
 		res, body := do(t, "POST", b.url+"/v1/voice/stt", bytes.NewReader(js), nil)
 		e := expectError(t, res, body, 422, "VALIDATION_ERROR")
 		if e.Details.Fields == nil || len(*e.Details.Fields) != 1 || (*e.Details.Fields)[0].Field != "audio_url" {
@@ -254,7 +255,7 @@ func TestAudioURLFetchFailures(t *testing.T) {
 	host := httptest.NewServer(http.NotFoundHandler())
 	defer host.Close()
 	u := host.URL + "/missing.wav"
-	js, _ := json.Marshal(gen.STTRequest{AudioUrl: &u})
+	js, _ := json.Marshal(gen.TranscriptionRequest{AudioUrl: &u})
 	res, body := do(t, "POST", b.url+"/v1/voice/stt", bytes.NewReader(js), nil)
 	e := expectError(t, res, body, 422, "VALIDATION_ERROR")
 	if e.Details.Fields == nil || (*e.Details.Fields)[0].Field != "audio_url" {
@@ -319,7 +320,7 @@ func TestVoiceOnFal(t *testing.T) {
 		o.synth, o.recognizer = falclient.NewSpeechSynth(client), falclient.NewSpeechRecognizer(client)
 		o.otherSynths = []domain.SpeechSynth{speech.New()}
 	})
-	res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: "Halt, who goes there?", VoiceId: ptr("fal-kokoro-bm_george")})
+	res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "Halt, who goes there?", VoiceId: ptr("fal-kokoro-bm_george")})
 	if err != nil || res.JSON202 == nil {
 		t.Fatalf("tts: %v %s", err, res.Body)
 	}
@@ -341,7 +342,7 @@ func TestVoiceOnFal(t *testing.T) {
 
 	// A character keeps its local voice id when the engine is fal: it maps to a Kokoro voice.
 	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "guard", Archetype: "hero", VoiceId: ptr("local-en-gb-m2")})
-	byChar, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.TTSRequest{Text: "Move along.", CharacterId: &ch.Id})
+	byChar, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "Move along.", CharacterId: &ch.Id})
 	if byChar.JSON202 == nil {
 		t.Fatalf("tts with a local voice on fal: %s", byChar.Body)
 	}

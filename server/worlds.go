@@ -27,7 +27,7 @@ func (h *handlers) CreateWorld(ctx context.Context, req gen.CreateWorldRequestOb
 	if err != nil {
 		return nil, err
 	}
-	return gen.CreateWorld201JSONResponse(toWorld(w)), nil
+	return gen.CreateWorld201JSONResponse{Body: toWorld(w)}, nil
 }
 
 // GetWorld answers GET /v1/worlds/{world_id}.
@@ -40,7 +40,7 @@ func (h *handlers) GetWorld(ctx context.Context, req gen.GetWorldRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetWorld200JSONResponse(toWorld(w)), nil
+	return gen.GetWorld200JSONResponse{Body: toWorld(w)}, nil
 }
 
 // ListWorlds answers GET /v1/worlds.
@@ -58,7 +58,7 @@ func (h *handlers) ListWorlds(ctx context.Context, req gen.ListWorldsRequestObje
 	for i := range worlds {
 		items[i] = toWorld(&worlds[i])
 	}
-	return gen.ListWorlds200JSONResponse{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}, nil
+	return gen.ListWorlds200JSONResponse{Body: gen.WorldList{Items: items, Total: total, Limit: page.Limit, Offset: page.Offset}}, nil
 }
 
 // DeleteWorld answers DELETE /v1/worlds/{world_id}.

@@ -36,8 +36,8 @@ func TestWorldLifecycle(t *testing.T) {
 	b := setup(t)
 	ctx := t.Context()
 
-	w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(int64(42)), Genre: ptr(gen.DarkFantasy), Tone: ptr(gen.Grim), Size: ptr(gen.WorldSizeSmall)})
-	if w.Seed != 42 || w.Parameters.Genre != gen.DarkFantasy || w.Parameters.Tone != gen.Grim || w.Parameters.Size != gen.WorldSizeSmall {
+	w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(int64(42)), Genre: ptr(gen.GenreDarkFantasy), Tone: ptr(gen.ToneGrim), Size: ptr(gen.WorldSizeSmall)})
+	if w.Seed != 42 || w.Parameters.Genre != gen.GenreDarkFantasy || w.Parameters.Tone != gen.ToneGrim || w.Parameters.Size != gen.WorldSizeSmall {
 		t.Fatalf("world does not echo its seed and parameters: %+v", w.Parameters)
 	}
 	if w.Parameters.Name != nil {
@@ -80,7 +80,7 @@ func TestWorldNameIsUsedVerbatim(t *testing.T) {
 	if w.Name != "Aerthos" || w.Parameters.Name == nil || *w.Parameters.Name != "Aerthos" {
 		t.Fatalf("name %q, parameters.name %v; want Aerthos", w.Name, w.Parameters.Name)
 	}
-	if w.Parameters.Genre != gen.Fantasy || w.Parameters.Tone != gen.Heroic || w.Parameters.Size != gen.WorldSizeMedium {
+	if w.Parameters.Genre != gen.GenreFantasy || w.Parameters.Tone != gen.ToneHeroic || w.Parameters.Size != gen.WorldSizeMedium {
 		t.Fatalf("defaults not applied: %+v", w.Parameters)
 	}
 }
@@ -89,7 +89,7 @@ func TestWorldDeterminism(t *testing.T) {
 	b := setup(t)
 
 	t.Run("same seed and parameters give the same world", func(t *testing.T) {
-		req := gen.CreateWorldRequest{Seed: ptr(int64(7)), Genre: ptr(gen.SciFi), Tone: ptr(gen.Mysterious), Size: ptr(gen.WorldSizeLarge)}
+		req := gen.CreateWorldRequest{Seed: ptr(int64(7)), Genre: ptr(gen.GenreSciFi), Tone: ptr(gen.ToneMysterious), Size: ptr(gen.WorldSizeLarge)}
 		first, second := createWorld(t, b.demo, req), createWorld(t, b.other, req)
 		if first.Id == second.Id {
 			t.Fatal("two creates returned the same id")
@@ -100,7 +100,7 @@ func TestWorldDeterminism(t *testing.T) {
 	})
 
 	t.Run("a random seed is returned and reproduces the world", func(t *testing.T) {
-		req := gen.CreateWorldRequest{Genre: ptr(gen.PostApocalyptic)}
+		req := gen.CreateWorldRequest{Genre: ptr(gen.GenrePostApocalyptic)}
 		first := createWorld(t, b.demo, req)
 		req.Seed = ptr(first.Seed)
 		if content(t, createWorld(t, b.demo, req)) != content(t, first) {

@@ -192,9 +192,9 @@ func drainJob(t *testing.T, c *gen.ClientWithResponses, db *sql.DB, id string, d
 		res, err := c.GetJobWithResponse(t.Context(), id)
 		if err == nil && res.JSON200 != nil {
 			switch res.JSON200.Status {
-			case gen.Completed:
+			case gen.JobStatusCompleted:
 				return res.JSON200.Attempts
-			case gen.Failed, gen.Canceled:
+			case gen.JobStatusFailed, gen.JobStatusCanceled:
 				t.Fatalf("job %s ended %s: %s", id, res.JSON200.Status, res.Body)
 			}
 		}

@@ -77,7 +77,7 @@ func TestJobSurvivesAKilledServer(t *testing.T) {
 		t.Fatalf("avatar: %v", err)
 	}
 	id := av.JSON202.JobId
-	waitStatus(t, c, id, gen.Processing, 20*time.Second)
+	waitStatus(t, c, id, gen.JobStatusProcessing, 20*time.Second)
 	if err := proc.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestJobSurvivesAKilledServer(t *testing.T) {
 
 	startProcess(t, port, env...)
 	c = servertest.Client(t, url, servertest.DemoKey)
-	j := waitStatus(t, c, id, gen.Completed, 30*time.Second)
+	j := waitStatus(t, c, id, gen.JobStatusCompleted, 30*time.Second)
 	if j.Attempts != 2 || j.Result == nil {
 		t.Fatalf("after the restart: %+v", j)
 	}
@@ -109,7 +109,7 @@ func falImagesEnv(fake *faltest.Server, dataDir string, extra ...string) []strin
 	}, extra...)
 }
 
-func waitStatus(t *testing.T, c *gen.ClientWithResponses, id string, want gen.JobStatus, within time.Duration) gen.JobStatusResponse {
+func waitStatus(t *testing.T, c *gen.ClientWithResponses, id string, want gen.JobStatus, within time.Duration) gen.Job {
 	t.Helper()
 	deadline := time.Now().Add(within)
 	for {
@@ -118,7 +118,7 @@ func waitStatus(t *testing.T, c *gen.ClientWithResponses, id string, want gen.Jo
 			if res.JSON200.Status == want {
 				return *res.JSON200
 			}
-			if res.JSON200.Status != gen.Pending && res.JSON200.Status != gen.Processing {
+			if res.JSON200.Status != gen.JobStatusPending && res.JSON200.Status != gen.JobStatusProcessing {
 				t.Fatalf("job ended %s, want %s: %s", res.JSON200.Status, want, res.Body)
 			}
 		}

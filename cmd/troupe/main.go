@@ -18,11 +18,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/troupe-ai/troupe"
 	"github.com/troupe-ai/troupe/app"
 )
 
-// version is the server's version; release builds set it with -ldflags "-X main.version=…".
-var version = "0.1.0"
+// version is the API's version, as openapi.yaml declares it.
+var version = troupe.Version
 
 func main() {
 	cmd := "serve"
@@ -57,7 +58,7 @@ func serve(ctx context.Context, out *os.File) error {
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewJSONHandler(out, &slog.HandlerOptions{Level: level}))
-	a, err := app.New(ctx, cfg, app.Overrides{Logger: log, Version: version})
+	a, err := app.New(ctx, cfg, app.Overrides{Logger: log})
 	if err != nil {
 		return err
 	}

@@ -42,7 +42,7 @@ func TestTwoReplicasShareTheQueue(t *testing.T) {
 	}
 	for i, id := range ids {
 		// Either replica answers for any job: they share the database.
-		j := waitStatus(t, clients[(i+1)%2], id, gen.Completed, 60*time.Second)
+		j := waitStatus(t, clients[(i+1)%2], id, gen.JobStatusCompleted, 60*time.Second)
 		if j.Attempts != 1 {
 			t.Fatalf("job %s ran %d times", id, j.Attempts)
 		}
@@ -75,7 +75,7 @@ func TestASurvivingReplicaTakesOverADeadOnesJobs(t *testing.T) {
 		t.Fatalf("submit: %v", err)
 	}
 	id := av.JSON202.JobId
-	waitStatus(t, c, id, gen.Processing, 20*time.Second)
+	waitStatus(t, c, id, gen.JobStatusProcessing, 20*time.Second)
 	survivorPort := freePort(t)
 	startProcess(t, survivorPort, env...)
 	if err := doomed.Process.Signal(syscall.SIGKILL); err != nil {
@@ -84,7 +84,7 @@ func TestASurvivingReplicaTakesOverADeadOnesJobs(t *testing.T) {
 	doomed.Wait()
 
 	survivor := servertest.Client(t, "http://127.0.0.1:"+strconv.Itoa(survivorPort), servertest.DemoKey)
-	j := waitStatus(t, survivor, id, gen.Completed, 30*time.Second)
+	j := waitStatus(t, survivor, id, gen.JobStatusCompleted, 30*time.Second)
 	if j.Attempts != 2 || j.Result == nil {
 		t.Fatalf("after the takeover: %+v", j)
 	}
