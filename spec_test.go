@@ -123,6 +123,10 @@ func TestEveryOperationHasAValidSuccessExample(t *testing.T) {
 					if strings.HasPrefix(code, "2") {
 						found = true
 					}
+					if ct == "text/event-stream" && media.Schema != nil {
+						checkEventStreamExample(t, where, media)
+						continue
+					}
 					if ct != "application/json" || media.Schema == nil {
 						continue
 					}
@@ -147,6 +151,36 @@ func TestEveryOperationHasAValidSuccessExample(t *testing.T) {
 				t.Errorf("%s %s (%s) has no 2xx example", method, path, op.OperationID)
 			}
 		}
+	}
+}
+
+// checkEventStreamExample checks each event of an event-stream example: its data is valid
+// against the stream's event schema.
+func checkEventStreamExample(t *testing.T, where string, media *openapi3.MediaType) {
+	t.Helper()
+	text, ok := media.Example.(string)
+	if !ok {
+		t.Errorf("%s: an event-stream example must be the stream's text", where)
+		return
+	}
+	events := 0
+	for _, line := range strings.Split(text, "\n") {
+		data, ok := strings.CutPrefix(line, "data: ")
+		if !ok {
+			continue
+		}
+		events++
+		var v any
+		if err := json.Unmarshal([]byte(data), &v); err != nil {
+			t.Errorf("%s: event data is not JSON: %v", where, err)
+			continue
+		}
+		if err := media.Schema.Value.VisitJSON(v); err != nil {
+			t.Errorf("%s: event %d does not match its schema: %v", where, events, err)
+		}
+	}
+	if events == 0 {
+		t.Errorf("%s: the example has no events", where)
 	}
 }
 

@@ -13,9 +13,8 @@ import (
 	"github.com/troupe-ai/troupe/server"
 )
 
-// Config is read from the environment. The names are the original plan's (FAL_KEY,
-// API_KEYS, HOST, PORT, DEBUG, the model names and temperatures, JOB_TTL_HOURS) plus
-// DATABASE_URL, REDIS_URL and DATA_DIR. Tests build one in code; Defaults gives the
+// Config is read from the environment (README's Configuration table lists every name:
+// FAL_KEY, API_KEYS, HOST, PORT, DATABASE_URL, DATA_DIR, the engines, timeouts…). Tests build one in code; Defaults gives the
 // values the environment would.
 type Config struct {
 	Env   string `env:"ENV" envDefault:"development"`

@@ -42,7 +42,8 @@ func textModel(cfg Config) (domain.TextModel, domain.TextModels, error) {
 		return falclient.NewTextModel(cfg.falClient(), falclient.TextDefaults{Model: cfg.DialogueModel}), models, nil
 	case "openai":
 		if cfg.LLMModel != "" {
-			// One server, one model: the plan's per-task model names are fal/OpenRouter ids.
+			// One server, one model: the per-task model names (GENERATION_MODEL…) are
+			// fal/OpenRouter ids that an OpenAI-compatible server would not know.
 			models.Generation, models.Dialogue, models.Validation = cfg.LLMModel, cfg.LLMModel, cfg.LLMModel
 		}
 		return openaiclient.New(openaiclient.Config{

@@ -3,8 +3,10 @@ package server_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -109,15 +111,19 @@ func TestSameRequestGivesTheSameLine(t *testing.T) {
 
 // sseEvent is one parsed server-sent event.
 type sseEvent struct {
+	id   string
 	name string
 	data map[string]json.RawMessage
 }
 
+// readSSE reads a speak stream to its end. Every event must be a SpeakStreamEvent of the
+// spec whose type is its SSE event name and whose sequence_number is its SSE id, which is
+// what typed clients rely on.
 func readSSE(t *testing.T, res *http.Response) []sseEvent {
 	t.Helper()
 	var events []sseEvent
 	sc := bufio.NewScanner(res.Body)
-	var name string
+	var id, name string
 	var data bytes.Buffer
 	for sc.Scan() {
 		line := sc.Text()
@@ -128,11 +134,21 @@ func readSSE(t *testing.T, res *http.Response) []sseEvent {
 				if err := json.Unmarshal(data.Bytes(), &m); err != nil {
 					t.Fatalf("event %q data is not JSON: %q", name, data.String())
 				}
-				events = append(events, sseEvent{name, m})
+				if err := servertest.ValidateSchema("SpeakStreamEvent", data.Bytes()); err != nil {
+					t.Fatalf("event %q is not a SpeakStreamEvent: %v: %s", name, err, data.Bytes())
+				}
+				var typ string
+				json.Unmarshal(m["type"], &typ)
+				if typ != name || string(m["sequence_number"]) != id {
+					t.Fatalf("event %q (id %q) carries type %q, sequence_number %s", name, id, typ, m["sequence_number"])
+				}
+				events = append(events, sseEvent{id, name, m})
 			}
-			name = ""
+			id, name = "", ""
 			data.Reset()
 		case strings.HasPrefix(line, ":"):
+		case strings.HasPrefix(line, "id: "):
+			id = strings.TrimPrefix(line, "id: ")
 		case strings.HasPrefix(line, "event: "):
 			name = strings.TrimPrefix(line, "event: ")
 		case strings.HasPrefix(line, "data: "):
@@ -145,38 +161,46 @@ func readSSE(t *testing.T, res *http.Response) []sseEvent {
 	return events
 }
 
+// postSpeak sends a speak request as a client would, with the Accept header it names.
+func postSpeak(t *testing.T, url, accept, body string) *http.Response {
+	t.Helper()
+	req, _ := http.NewRequestWithContext(t.Context(), "POST", url, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
+	req.Header.Set("Content-Type", "application/json")
+	if accept != "" {
+		req.Header.Set("Accept", accept)
+	}
+	res, err := servertest.HTTPClient(t).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { res.Body.Close() })
+	return res
+}
+
 func TestSpeakStreams(t *testing.T) {
 	b := setup(t)
 	c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester"})
+	speak := b.url + "/v1/characters/" + c.Id + "/speak"
 	for name, mode := range map[string]struct {
-		accept string
-		body   string
+		url, accept, body string
 	}{
-		"by Accept header": {"text/event-stream", `{"context_messages":[{"speaker":"player","text":"Sing me something!"}],"length":"long"}`},
-		"by stream flag":   {"", `{"stream":true,"context_messages":[{"speaker":"player","text":"Any news?"}]}`},
+		"speak/stream":                        {speak + "/stream", "", `{"context_messages":[{"speaker":"player","text":"Sing me something!"}],"length":"long"}`},
+		"speak/stream ignores stream: false":  {speak + "/stream", "application/json", `{"stream":false,"context_messages":[{"speaker":"player","text":"Sing!"}]}`},
+		"speak by Accept header (older form)": {speak, "text/event-stream", `{"context_messages":[{"speaker":"player","text":"Sing me something!"}],"length":"long"}`},
+		"speak by stream flag (older form)":   {speak, "", `{"stream":true,"context_messages":[{"speaker":"player","text":"Any news?"}]}`},
+		"speak by stream flag, Accept */*":    {speak, "*/*", `{"stream":true,"context_messages":[{"speaker":"player","text":"Any news?"}]}`},
 	} {
 		t.Run(name, func(t *testing.T) {
-			req, _ := http.NewRequestWithContext(t.Context(), "POST", b.url+"/v1/characters/"+c.Id+"/speak", strings.NewReader(mode.body))
-			req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
-			req.Header.Set("Content-Type", "application/json")
-			if mode.accept != "" {
-				req.Header.Set("Accept", mode.accept)
-			}
-			res, err := http.DefaultClient.Do(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
+			res := postSpeak(t, mode.url, mode.accept, mode.body)
 			if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/event-stream") || res.Header.Get("Cache-Control") != "no-cache" {
 				t.Fatalf("status %d, content type %q, cache %q", res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Cache-Control"))
 			}
 			events := readSSE(t, res)
 			var text strings.Builder
 			for i, ev := range events {
-				var seq int
-				json.Unmarshal(ev.data["sequence_number"], &seq)
-				if seq != i+1 {
-					t.Fatalf("event %d has sequence_number %d", i, seq)
+				if ev.id != strconv.Itoa(i+1) {
+					t.Fatalf("event %d has id %q", i+1, ev.id)
 				}
 				last := i == len(events)-1
 				switch {
@@ -189,9 +213,6 @@ func TestSpeakStreams(t *testing.T) {
 					if err := json.Unmarshal(ev.data["response"], &r); err != nil || r.Text != text.String() || r.Text == "" {
 						t.Fatalf("completed %q, deltas %q (%v)", r.Text, text.String(), err)
 					}
-					if err := servertest.ValidateSchema("SpeakResponse", ev.data["response"]); err != nil {
-						t.Fatalf("completed response does not match SpeakResponse: %v", err)
-					}
 				default:
 					t.Fatalf("event %d/%d is %q", i+1, len(events), ev.name)
 				}
@@ -202,9 +223,35 @@ func TestSpeakStreams(t *testing.T) {
 		})
 	}
 
-	t.Run("a missing character is a plain 404", func(t *testing.T) {
-		res, body := do(t, "POST", b.url+"/v1/characters/chr_missing/speak", strings.NewReader(`{"stream":true,"context_messages":[{"speaker":"p","text":"hi"}]}`), nil)
-		expectError(t, res, body, 404, "CHAR_NOT_FOUND")
+	// A generated JSON client must get the type it was generated for, whatever the body says.
+	t.Run("stream flag with Accept: application/json answers JSON", func(t *testing.T) {
+		res := postSpeak(t, speak, "application/json", `{"stream":true,"context_messages":[{"speaker":"player","text":"Any news?"}]}`)
+		var r gen.SpeakResponse
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || json.NewDecoder(res.Body).Decode(&r) != nil || r.Text == "" {
+			t.Fatalf("status %d, content type %q", res.StatusCode, res.Header.Get("Content-Type"))
+		}
+	})
+	t.Run("the typed client's speak is JSON", func(t *testing.T) {
+		res, err := b.demo.SpeakCharacterWithResponse(t.Context(), c.Id, gen.SpeakRequest{Stream: ptr(true), ContextMessages: []gen.Message{said("player", "Any news?")}},
+			func(_ context.Context, req *http.Request) error {
+				req.Header.Set("Accept", "application/json")
+				return nil
+			})
+		if err != nil || res.JSON200 == nil || res.JSON200.Text == "" {
+			t.Fatalf("speak: %v %d %s", err, res.StatusCode(), res.Body)
+		}
+	})
+
+	t.Run("failures known before the stream are plain JSON errors", func(t *testing.T) {
+		for _, url := range []string{speak + "/stream", b.url + "/v1/characters/chr_missing/speak/stream", b.url + "/v1/characters/chr_missing/speak"} {
+			body := `{"stream":true,"context_messages":[{"speaker":"p","text":"hi"}]}`
+			status, code := 404, "CHAR_NOT_FOUND"
+			if url == speak+"/stream" {
+				body, status, code = `{"context_messages":[]}`, 422, "VALIDATION_ERROR"
+			}
+			res, raw := do(t, "POST", url, strings.NewReader(body), nil)
+			expectError(t, res, raw, status, code)
+		}
 	})
 }
 

@@ -39,7 +39,7 @@ func (h *handlers) CreateBackground(ctx context.Context, req gen.CreateBackgroun
 	return gen.CreateBackground202JSONResponse{JobAcceptedJSONResponse: accepted(job)}, nil
 }
 
-// imageRequest applies the plan's defaults; the validator has already applied them to
+// imageRequest applies the spec's defaults; the validator has already applied them to
 // the body, and this keeps the handler right for callers that bypass it.
 func imageRequest(kind domain.ImageKind, prompt string, style *gen.ImageStyle, custom, tone *string, w, h *int,
 	guidance *float64, steps *int, seed *int64, negative *string, model *gen.ImageModel, defW, defH int) domain.ImageRequest {

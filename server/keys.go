@@ -17,7 +17,8 @@ type keyEntry struct {
 	tenant string
 }
 
-// DemoKeys are the plan's demo keys, used when no API_KEYS are configured.
+// DemoKeys are the built-in demo keys (demo-key-123, test-key-456), used when no API_KEYS
+// are configured and refused in production.
 var DemoKeys = map[string]string{
 	"demo-key-123": "tenant_demo",
 	"test-key-456": "tenant_test",

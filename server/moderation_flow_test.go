@@ -171,7 +171,7 @@ func TestStreamFailureEndsWithAnErrorEvent(t *testing.T) {
 			t.Fatalf("unexpected %q before the error", ev.name)
 		}
 	}
-	if err := servertest.ValidateSchema("Error", last.data["error"]); err != nil {
+	if err := servertest.ValidateSchema("ApiError", last.data["error"]); err != nil {
 		t.Fatalf("error event is not the standard error object: %v", err)
 	}
 }

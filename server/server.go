@@ -50,8 +50,8 @@ type Services struct {
 // uploadPath is the one operation that takes audio uploads and gets the larger body limit.
 const uploadPath = "/v1/voice/stt"
 
-// New returns the HTTP handler: Echo with the middleware chain of DESIGN.md §3 and every
-// operation of the spec registered.
+// New returns the HTTP handler: Echo with the middleware chain (docs/ARCHITECTURE.md lists
+// it in order) and every operation of the spec registered.
 func New(cfg Config, svc Services) (*echo.Echo, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()

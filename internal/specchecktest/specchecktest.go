@@ -53,8 +53,19 @@ if d:
 // JSON file hold the same document. PyYAML comes with `make test` (python3-yaml).
 func SameDocument(t testing.TB, yamlPath, jsonPath string) {
 	t.Helper()
-	out, err := exec.Command("python3", "-c", sameDocument, yamlPath, jsonPath).CombinedOutput()
+	out, err := exec.Command(python(), "-c", sameDocument, yamlPath, jsonPath).CombinedOutput()
 	if err != nil {
 		t.Fatalf("%v: %s\n(PyYAML missing? `make tools-python` installs python3-yaml)", err, out)
 	}
+}
+
+// python returns the first interpreter that has PyYAML: the python3 on PATH, else Debian's,
+// which is where `make tools-python` installs it when PATH leads to a pyenv or venv python.
+func python() string {
+	for _, p := range []string{"python3", "/usr/bin/python3"} {
+		if exec.Command(p, "-c", "import yaml").Run() == nil {
+			return p
+		}
+	}
+	return "python3"
 }

@@ -9,7 +9,7 @@ import (
 	"github.com/troupe-ai/troupe/gen"
 )
 
-// The plan's demo keys and their tenants.
+// The built-in demo keys (tenants tenant_demo and tenant_test).
 const (
 	DemoKey = "demo-key-123"
 	TestKey = "test-key-456"

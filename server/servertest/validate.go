@@ -132,7 +132,11 @@ func validateSchema(sw *openapi3.T, name string, body []byte) error {
 	if err := json.Unmarshal(body, &v); err != nil {
 		return err
 	}
-	return sw.Components.Schemas[name].Value.VisitJSON(v)
+	schema := sw.Components.Schemas[name]
+	if schema == nil {
+		return errorf("openapi.yaml has no schema %q", name)
+	}
+	return schema.Value.VisitJSON(v)
 }
 
 func isDocs(p string) bool {
