@@ -1,11 +1,11 @@
-# Troupe: `make run` serves the API on :9000; `make test` runs every check CI runs.
+# Troupe: `make run` serves the API on :9000; CI runs `make test` (every check) and then `make sdk`.
 SHELL := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin
 GO      ?= go
 BIN     := bin/troupe
 REDOCLY := tools/lint/node_modules/.bin/redocly
 
-.PHONY: run build test lint check-generated generate vet unit fuzz bench chaos tools-lint engines
+.PHONY: run build test lint check-generated generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk
 
 ## run: build and start the server on :9000 with embedded defaults (demo keys, SQLite under ./var)
 run: engines build
@@ -19,8 +19,8 @@ engines:
 build:
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/troupe
 
-## test: spec lint, generated-code check, vet, and every Go test (SQLite and PostgreSQL)
-test: engines lint check-generated vet unit
+## test: spec lint, generated-code check, workflow lint, vet, and every Go test (SQLite and PostgreSQL)
+test: engines tools-python lint check-generated actionlint vet unit
 
 unit:
 	$(GO) test -race -count=1 ./...
@@ -50,6 +50,28 @@ lint: tools-lint
 tools-lint:
 	@command -v npm >/dev/null || (apt-get update && apt-get install -y --no-install-recommends nodejs npm)
 	@[ -x $(REDOCLY) ] || (cd tools/lint && npm ci --no-audit --no-fund)
+
+## tools-python: PyYAML for the spec checks (Debian's python3-yaml when python3 lacks it)
+# PYTHON is the interpreter the spec checks should run: python3 when it imports yaml, else
+# Debian's /usr/bin/python3, which tools-python equips (a python3 from pyenv or a venv earlier
+# on PATH does not see Debian's packages). Not root (a GitHub runner): apt-get runs via sudo -n.
+PYTHON = $(shell python3 -c 'import yaml' >/dev/null 2>&1 && echo python3 || echo /usr/bin/python3)
+APT    = $(if $(filter 0,$(shell id -u)),,sudo -n) env DEBIAN_FRONTEND=noninteractive apt-get
+tools-python:
+	@python3 -c 'import yaml' 2>/dev/null || /usr/bin/python3 -c 'import yaml' 2>/dev/null || \
+		$(APT) install -y -qq --no-install-recommends python3 python3-yaml >/dev/null 2>&1 || \
+		{ $(APT) update -qq && $(APT) install -y -qq --no-install-recommends python3 python3-yaml; }
+	@$(PYTHON) -c 'import yaml' || { echo "tools-python: no python3 with PyYAML (apt-get install python3-yaml)"; exit 1; }
+
+## actionlint: check .github/workflows (and, through the workflow that uses it, action.yml);
+## actionlint has a module of its own (tools/actionlint/go.mod), see there why
+actionlint:
+	$(GO) tool -modfile=tools/actionlint/go.mod actionlint
+
+## sdk: start bin/troupe in test mode and run each SDK's first-hour example against it
+## (SDK_SKIP="go typescript csharp" skips the named ones)
+sdk:
+	bash sdk/run.sh
 
 ## fuzz: run each fuzz target for FUZZTIME (default 30s)
 FUZZTIME ?= 30s
