@@ -28,8 +28,8 @@ const (
 	CodeInvalidArchetype     Code = "INVALID_ARCHETYPE"
 	// CodeTabooConflict: a taboo word the character cannot avoid (its own name or role);
 	// details.word names it.
-	CodeTabooConflict  Code = "TABOO_CONFLICT"
-	CodeInternal       Code = "INTERNAL_ERROR"
+	CodeTabooConflict Code = "TABOO_CONFLICT"
+	CodeInternal      Code = "INTERNAL_ERROR"
 	// CodeFalServiceError is fal.ai's failure, and only fal's.
 	CodeFalServiceError Code = "FAL_SERVICE_ERROR"
 	// CodeProviderError is the failure of any other engine (an OpenAI-compatible server,
