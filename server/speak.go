@@ -47,17 +47,17 @@ func wantsStream(ctx context.Context, body *gen.SpeakRequest) bool {
 // acceptsOnlyJSON reports whether an Accept header lists JSON and nothing that an event
 // stream would satisfy (no */* or text/*).
 func acceptsOnlyJSON(accept string) bool {
-	json := false
+	listsJSON := false
 	for _, part := range strings.Split(accept, ",") {
-		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
-		switch strings.ToLower(strings.TrimSpace(mt)) {
+		mt, _, _ := strings.Cut(canonicalMediaType(strings.TrimSpace(part)), ";")
+		switch mt {
 		case "application/json":
-			json = true
+			listsJSON = true
 		case "*/*", "text/*":
 			return false
 		}
 	}
-	return json
+	return listsJSON
 }
 
 // SpeakCharacter answers POST /v1/characters/{character_id}/speak with the line as JSON,

@@ -10,9 +10,12 @@ import (
 
 var (
 	seenMu sync.Mutex
-	// seen maps "METHOD /path/template" to the statuses the server answered it with.
-	seen = map[string]map[int]bool{}
+	// seen holds the statuses the server answered each operation with.
+	seen = map[operation]map[int]bool{}
 )
+
+// operation is one operation of the spec: a method on a path template.
+type operation struct{ method, path string }
 
 // RecordStatuses wraps the server under test so every status it answers an operation of
 // the spec with is noted, whoever sent the request (typed client, raw request, stream).
@@ -33,7 +36,7 @@ func RecordStatuses(h http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		key := r.Method + " " + route.Path
+		key := operation{r.Method, route.Path}
 		seenMu.Lock()
 		defer seenMu.Unlock()
 		if seen[key] == nil {
@@ -54,12 +57,10 @@ func UndeclaredStatuses() ([]string, error) {
 	defer seenMu.Unlock()
 	var out []string
 	for key, statuses := range seen {
-		var method, path string
-		fmt.Sscanf(key, "%s %s", &method, &path)
-		op := sw.Paths.Find(path).GetOperation(method)
+		op := sw.Paths.Find(key.path).GetOperation(key.method)
 		for status := range statuses {
 			if op.Responses.Value(strconv.Itoa(status)) == nil {
-				out = append(out, fmt.Sprintf("%s → %d", key, status))
+				out = append(out, fmt.Sprintf("%s %s → %d", key.method, key.path, status))
 			}
 		}
 	}
