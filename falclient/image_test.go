@@ -209,9 +209,14 @@ func TestImageQueue(t *testing.T) {
 }
 
 func TestImageCancel(t *testing.T) {
-	srv := faltest.New(t, faltest.WithQueueSteps(1<<30, 0))
+	// The caller gives up once the request is queued upstream (fal knows its id), so the
+	// client owes fal a cancel.
 	ctx, cancel := context.WithCancel(t.Context())
-	time.AfterFunc(30*time.Millisecond, cancel)
+	srv := faltest.New(t, faltest.WithQueueSteps(1<<30, 0), faltest.WithObserver(func(r faltest.Recorded) {
+		if r.Kind == faltest.KindStatus {
+			cancel()
+		}
+	}))
 	_, err := newImageModel(srv).Generate(ctx, avatarReq())
 	var de *domain.Error
 	if !errors.Is(err, context.Canceled) || errors.As(err, &de) {

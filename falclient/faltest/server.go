@@ -93,6 +93,12 @@ func WithQueueSteps(queued, running int) Option {
 // instead of the cumulative text so far (fal's documented form).
 func WithDeltaStream() Option { return func(s *Server) { s.deltaStream = true } }
 
+// WithObserver calls f with each request as soon as it is recorded, before it is
+// answered, so a test can act at a precise point of a flow (cancel once the first status
+// poll arrives, say) instead of guessing with a timer. f runs on the handler's goroutine
+// and must not block.
+func WithObserver(f func(Recorded)) Option { return func(s *Server) { s.observe = f } }
+
 // Server is a fake fal.ai. It is safe for concurrent use.
 type Server struct {
 	srv  *httptest.Server
@@ -104,6 +110,7 @@ type Server struct {
 	queued      int
 	running     int
 	deltaStream bool
+	observe     func(Recorded)
 
 	mu           sync.Mutex
 	handlers     map[string]HandlerFunc
@@ -237,11 +244,15 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 64<<20))
 	rt := s.route(r)
 	s.mu.Lock()
-	s.requests = append(s.requests, Recorded{
+	rec := Recorded{
 		Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery,
 		Endpoint: rt.endpoint, Kind: rt.kind, Header: r.Header.Clone(), Body: body,
-	})
+	}
+	s.requests = append(s.requests, rec)
 	s.mu.Unlock()
+	if s.observe != nil {
+		s.observe(rec)
+	}
 
 	if !s.wait(r, s.latency) {
 		return
