@@ -9,10 +9,12 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/redis/go-redis/v9"
 
 	"github.com/troupe-ai/troupe"
 	"github.com/troupe-ai/troupe/data"
@@ -20,8 +22,10 @@ import (
 	"github.com/troupe-ai/troupe/domain/worldgen"
 	"github.com/troupe-ai/troupe/jobs"
 	"github.com/troupe-ai/troupe/media"
+	"github.com/troupe-ai/troupe/ratelimit"
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/store"
+	"github.com/troupe-ai/troupe/telemetry"
 )
 
 // Overrides replace parts the configuration would build. Nil and zero fields are built
@@ -56,6 +60,14 @@ type App struct {
 	Queue   *jobs.Queue
 	Workers *jobs.Workers
 	Runner  *domain.JobRunner
+	// Telemetry holds the metrics (GET /metrics, or METRICS_ADDR) and the tracer.
+	Telemetry *telemetry.Telemetry
+	// Limiter keeps the rate-limit budgets: Redis-backed (falling back to memory while
+	// Redis is down) when REDIS_URL is set, else in memory.
+	Limiter ratelimit.Limiter
+	redis   *redis.Client
+	// Keys authenticates requests and manages tenants and keys.
+	Keys *domain.KeyService
 	// DemoKeys is true when the server accepts the built-in demo keys.
 	DemoKeys bool
 	Logger   *slog.Logger
@@ -75,11 +87,24 @@ func New(ctx context.Context, cfg Config, o Overrides) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := store.Open(ctx, store.Options{URL: cfg.DatabaseURL, SQLitePath: cfg.sqlitePath()})
+	tel, err := telemetry.New(telemetry.Config{
+		ServiceName: "troupe", Version: troupe.Version, OTLPEndpoint: cfg.OTLPEndpoint,
+		SampleRatio: cfg.TraceSampleRatio, Logger: log, UntracedRoutes: []string{"/health", "/metrics"},
+	})
 	if err != nil {
+		return nil, fmt.Errorf("telemetry: %w", err)
+	}
+	opts := store.Options{URL: cfg.DatabaseURL, SQLitePath: cfg.sqlitePath()}
+	if tel.Tracing() {
+		// Only when traced: the wrapped driver is one more layer under every statement.
+		opts.OpenDB = tel.OpenDB
+	}
+	db, err := store.Open(ctx, opts)
+	if err != nil {
+		_ = tel.Shutdown(ctx)
 		return nil, err
 	}
-	a := &App{Config: cfg, DB: db, DemoKeys: demo, Logger: log}
+	a := &App{Config: cfg, DB: db, DemoKeys: demo, Logger: log, Telemetry: tel}
 	if err := a.build(ctx, keys, o); err != nil {
 		a.Close()
 		return nil, err
@@ -87,7 +112,7 @@ func New(ctx context.Context, cfg Config, o Overrides) (*App, error) {
 	return a, nil
 }
 
-func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) error {
+func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) error {
 	cfg, db := a.Config, a.DB
 	version := troupe.Version
 	gen := o.Generator
@@ -124,6 +149,25 @@ func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) er
 	if o.OtherSynths != nil {
 		others = o.OtherSynths
 	}
+	tel := a.Telemetry
+	text = tel.InstrumentText(text, cfg.ActiveTextEngine())
+	images = tel.InstrumentImage(images, cfg.ActiveImageEngine())
+	synth = tel.InstrumentSynth(synth, cfg.ActiveSpeechEngine())
+	recognizer = tel.InstrumentRecognizer(recognizer, cfg.ActiveSpeechEngine())
+	if text, images, synth, recognizer, err = withTestMode(tel, text, images, synth, recognizer); err != nil {
+		return fmt.Errorf("test-mode engines: %w", err)
+	}
+	tiers, err := cfg.RateLimitTiers()
+	if err != nil {
+		return err
+	}
+	if a.Limiter, err = a.rateLimiter(cfg); err != nil {
+		return err
+	}
+	a.Keys = &domain.KeyService{Store: db, CacheTTL: cfg.KeyCacheTTL, KnownTier: func(name string) bool { _, ok := tiers[name]; return ok }}
+	if err := a.Keys.SeedConfigKeys(ctx, keys, cfg.APIKeysTier); err != nil {
+		return fmt.Errorf("API_KEYS: %w", err)
+	}
 
 	webhooks := jobs.NewWebhooks(cfg.AllowPrivateWebhooks)
 	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Others: others, Fetch: webhooks.Fetch}
@@ -141,12 +185,16 @@ func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) er
 	if a.Queue, err = jobs.NewQueue(ctx, db, settings.MaxAttempts, cfg.DatabaseURL); err != nil {
 		return err
 	}
-	a.Runner = &domain.JobRunner{Store: db, Queue: a.Queue, Images: images, Speech: synth, Media: mediaStore, Settings: settings}
+	a.Runner = &domain.JobRunner{Store: db, Queue: a.Queue, Images: images, Speech: synth, Media: mediaStore, Settings: settings,
+		Observe: func(typ domain.JobType, outcome string, wait, run time.Duration) {
+			tel.ObserveJob(typ, outcome, wait, run)
+		}}
+	tel.RegisterQueue(db.JobCounts)
 	ttl := time.Duration(cfg.JobTTLHours) * time.Hour
 	if o.JobTTL > 0 {
 		ttl = o.JobTTL
 	}
-	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
+	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, Idempotency: db, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
 	hooks := &domain.WebhookService{Store: db, Webhooks: webhooks, Secrets: db, Payload: server.JobPayload(a.Signer)}
 	a.Workers, err = jobs.NewWorkers(a.Queue, a.Runner, hooks, cleanup, jobs.WorkerOptions{
 		Workers: cfg.JobWorkers, CleanupEvery: cfg.CleanupEvery, WebhookBackoff: o.WebhookBackoff, Logger: a.Logger,
@@ -160,27 +208,46 @@ func (a *App) build(ctx context.Context, keys map[string]string, o Overrides) er
 		Characters: &domain.CharacterService{
 			Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models, Voices: voice,
 		},
-		Defaults: defaults,
-		Jobs:     &domain.JobService{Store: db, Queue: a.Queue, Characters: db, Webhooks: webhooks, Speech: synth},
-		Files:    &domain.FileService{Store: db, Media: mediaStore},
-		Voice:    voice,
-		Secrets:  db,
+		Defaults:    defaults,
+		Jobs:        &domain.JobService{Store: db, Queue: a.Queue, Characters: db, Webhooks: webhooks, Speech: synth},
+		Files:       &domain.FileService{Store: db, Media: mediaStore},
+		Voice:       voice,
+		Secrets:     db,
+		Keys:        a.Keys,
+		Idempotency: db,
 		System: &domain.SystemService{
 			Version: version, Database: db, DatabaseEngine: string(db.Dialect()),
 			Queue: a.Queue.Status, Text: text.Status, Image: images.Status, Speech: voice.SpeechStatus,
+			RateLimiter: limiterStatus(a.Limiter),
 		},
 	}
 	a.Handler, err = server.New(server.Config{
-		Version:           version,
-		Keys:              server.NewKeyring(keys),
-		Logger:            a.Logger,
-		MaxBodyBytes:      cfg.MaxBodyBytes,
-		BodyReadTimeout:   cfg.BodyReadTimeout,
-		UploadReadTimeout: cfg.UploadReadTimeout,
-		CORSOrigins:       cfg.CORSAllowOrigins,
-		Files:             a.Signer,
+		Version:                version,
+		Auth:                   a.Keys,
+		RateLimiter:            a.Limiter,
+		Tiers:                  tiers,
+		IdempotencyLockTimeout: cfg.IdempotencyLockTimeout,
+		OnRateLimited:          tel.RateLimited,
+		TrackStream:            tel.TrackStream,
+		Middleware:             []echo.MiddlewareFunc{tel.Middleware()},
+		Metrics:                metricsOnAPI(cfg, tel),
+		Logger:                 a.Logger,
+		MaxBodyBytes:           cfg.MaxBodyBytes,
+		BodyReadTimeout:        cfg.BodyReadTimeout,
+		UploadReadTimeout:      cfg.UploadReadTimeout,
+		CORSOrigins:            cfg.CORSAllowOrigins,
+		Files:                  a.Signer,
 	}, a.Services)
 	return err
+}
+
+// metricsOnAPI is what serves GET /metrics on the API's listener: the metrics, unless
+// METRICS_ADDR gives them a listener of their own.
+func metricsOnAPI(cfg Config, tel *telemetry.Telemetry) http.Handler {
+	if cfg.MetricsAddr != "" {
+		return nil
+	}
+	return tel.Handler()
 }
 
 // Start runs the job workers and the replica's heartbeat. They run on a context of their
@@ -201,6 +268,13 @@ func (a *App) Close() error {
 	if a.Queue != nil {
 		a.Queue.Close()
 	}
+	if a.redis != nil {
+		a.redis.Close()
+	}
+	// Flush the last spans, briefly: closing must not hang on a collector that is gone.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = a.Telemetry.Shutdown(ctx)
 	return a.DB.Close()
 }
 

@@ -5,11 +5,14 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/caarlos0/env/v11"
 
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/ratelimit"
 	"github.com/troupe-ai/troupe/server"
 )
 
@@ -22,8 +25,30 @@ type Config struct {
 	Port  int    `env:"PORT" envDefault:"9000"`
 	Debug bool   `env:"DEBUG" envDefault:"false"`
 
-	// APIKeys is "key:tenant,key:tenant". Empty means the demo keys.
+	// APIKeys is "key:tenant,key:tenant". Empty means the demo keys. They are seeded into
+	// the key store at start-up (and config keys no longer listed are revoked), with every
+	// scope but operator and the tier APIKeysTier.
 	APIKeys string `env:"API_KEYS,unset"`
+	// APIKeysTier is the rate-limit tier of the API_KEYS and demo keys: unlimited by
+	// default, so local development, SDK examples and benchmarks are never throttled.
+	APIKeysTier string `env:"API_KEYS_TIER" envDefault:"unlimited"`
+	// RateLimitTierSpec adds tiers to the built-in free, pro and unlimited ones, or replaces
+	// them: "free=requests:100/h+10/s,generations:20/h;enterprise=unlimited".
+	RateLimitTierSpec string `env:"RATE_LIMIT_TIERS"`
+	// MetricsAddr moves GET /metrics from the API's listener to one of its own
+	// (":9090"), to keep it off the public network.
+	MetricsAddr string `env:"METRICS_ADDR"`
+	// OTLPEndpoint turns tracing on: spans go to this OTLP/HTTP collector
+	// ("http://collector:4318"). TraceSampleRatio is the share of new traces kept.
+	OTLPEndpoint     string  `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`
+	TraceSampleRatio float64 `env:"OTEL_TRACES_SAMPLER_ARG" envDefault:"1"`
+	// IdempotencyLockTimeout is how long an Idempotency-Key stays claimed by a request
+	// that never answered (its replica died) before a retry may run it again; it must
+	// exceed the slowest request (a long stream).
+	IdempotencyLockTimeout time.Duration `env:"IDEMPOTENCY_LOCK_TIMEOUT" envDefault:"5m"`
+	// KeyCacheTTL is how long a replica reuses a key lookup: a revoked key stops working
+	// on every replica within it.
+	KeyCacheTTL time.Duration `env:"KEY_CACHE_TTL" envDefault:"5s"`
 	// FalKey enables fal.ai engines. It is removed from the environment once read.
 	FalKey string `env:"FAL_KEY,unset"`
 
@@ -80,8 +105,10 @@ type Config struct {
 	AllowPrivateWebhooks bool          `env:"ALLOW_PRIVATE_WEBHOOKS" envDefault:"false"`
 
 	DatabaseURL string `env:"DATABASE_URL,unset"`
-	RedisURL    string `env:"REDIS_URL,unset"`
-	DataDir     string `env:"DATA_DIR" envDefault:"./var"`
+	// RedisURL makes rate limits exact across replicas (redis://host:6379/0). Without it
+	// each replica limits on its own, in memory; while Redis is down, too.
+	RedisURL string `env:"REDIS_URL,unset"`
+	DataDir  string `env:"DATA_DIR" envDefault:"./var"`
 
 	CORSAllowOrigins []string `env:"CORS_ALLOW_ORIGINS" envSeparator:","`
 	MaxBodyBytes     int64    `env:"MAX_BODY_BYTES" envDefault:"1048576"`
@@ -129,6 +156,11 @@ func (c Config) Check() error {
 			errs = append(errs, fmt.Errorf("temperatures must be 0–2, got %g", t))
 			break
 		}
+	}
+	if tiers, err := c.RateLimitTiers(); err != nil {
+		errs = append(errs, fmt.Errorf("RATE_LIMIT_TIERS: %w", err))
+	} else if _, ok := tiers[c.APIKeysTier]; !ok {
+		errs = append(errs, fmt.Errorf("API_KEYS_TIER names no tier: %q", c.APIKeysTier))
 	}
 	switch c.ActiveTextEngine() {
 	case "local", "fal", "openai":
@@ -237,16 +269,22 @@ func (c Config) ActiveTextEngine() string {
 	}
 }
 
+// RateLimitTiers returns the configured tiers: the built-in ones with RATE_LIMIT_TIERS
+// applied.
+func (c Config) RateLimitTiers() (map[string]ratelimit.Tier, error) {
+	return ratelimit.ParseTiers(c.RateLimitTierSpec)
+}
+
 func (c Config) production() bool { return strings.EqualFold(c.Env, "production") }
 
 func (c Config) Addr() string { return fmt.Sprintf("%s:%d", c.Host, c.Port) }
 
 func (c Config) sqlitePath() string { return filepath.Join(c.DataDir, "troupe.db") }
 
-// keys returns the key → tenant map: API_KEYS, or the demo keys when it is empty. It
+// keys returns the configured keys: API_KEYS, or the demo keys when it is empty. It
 // refuses the demo keys in production, whether defaulted or listed.
-func (c Config) keys() (keys map[string]string, demo bool, err error) {
-	keys, err = server.ParseKeys(c.APIKeys)
+func (c Config) keys() (out []domain.ConfigKey, demo bool, err error) {
+	keys, err := server.ParseKeys(c.APIKeys)
 	if err != nil {
 		return nil, false, err
 	}
@@ -261,5 +299,8 @@ func (c Config) keys() (keys map[string]string, demo bool, err error) {
 	if demo && c.production() {
 		return nil, true, errors.New("ENV=production refuses the demo API keys: set API_KEYS to your own keys")
 	}
-	return keys, demo, nil
+	for _, secret := range slices.Sorted(maps.Keys(keys)) {
+		out = append(out, domain.ConfigKey{Secret: secret, TenantID: keys[secret]})
+	}
+	return out, demo, nil
 }

@@ -7,10 +7,12 @@ import (
 
 // CleanupService deletes what has expired: jobs past their time to live with their media,
 // media bytes no row owns (left by a crash between writing the bytes and the row), and the
-// heartbeat rows of replicas long gone.
+// heartbeat rows of replicas long gone, and idempotency keys past their retention.
 type CleanupService struct {
 	Store JobStore
 	Media MediaStore
+	// Idempotency, when set, has its expired keys deleted too.
+	Idempotency IdempotencyStore
 	// JobTTL is how long jobs and their media are kept. Default 24 hours.
 	JobTTL time.Duration
 	// OrphanGrace is how old unowned media bytes must be before they are deleted: bytes
@@ -22,7 +24,7 @@ type CleanupService struct {
 
 // CleanupReport counts what one Run deleted.
 type CleanupReport struct {
-	Jobs, OrphanFiles int
+	Jobs, OrphanFiles, IdempotencyKeys int
 }
 
 // Run deletes expired jobs with their media, then orphaned media, then forgotten replicas.
@@ -43,6 +45,11 @@ func (s *CleanupService) Run(ctx context.Context) (CleanupReport, error) {
 	}
 	if rep.OrphanFiles, err = s.deleteOrphans(ctx, now.Add(-grace)); err != nil {
 		return rep, err
+	}
+	if s.Idempotency != nil {
+		if rep.IdempotencyKeys, err = s.Idempotency.DeleteExpiredIdempotencyKeys(ctx, now); err != nil {
+			return rep, err
+		}
 	}
 	return rep, s.Store.ForgetReplicas(ctx, now.Add(-ttl))
 }

@@ -37,6 +37,19 @@ const (
 	CodeProviderError     Code = "PROVIDER_ERROR"
 	CodeEngineUnavailable Code = "ENGINE_UNAVAILABLE"
 	CodeProviderTimeout   Code = "PROVIDER_TIMEOUT"
+	// CodeInsufficientScope: the key is valid but lacks the scope the operation needs;
+	// details.required names it.
+	CodeInsufficientScope Code = "INSUFFICIENT_SCOPE"
+	// CodeRateLimited: a rate-limit policy of the key's tier is exhausted; Retry-After says
+	// when to try again and details.policy names the policy.
+	CodeRateLimited Code = "RATE_LIMITED"
+	// CodeIdempotencyKeyReused: the Idempotency-Key was first used with another request
+	// (a different body or operation).
+	CodeIdempotencyKeyReused Code = "IDEMPOTENCY_KEY_REUSED"
+	// CodeIdempotencyKeyInUse: the request that first used the Idempotency-Key is still
+	// running; retry once it has answered.
+	CodeIdempotencyKeyInUse Code = "IDEMPOTENCY_KEY_IN_USE"
+	CodeKeyNotFound         Code = "KEY_NOT_FOUND"
 )
 
 // Codes lists every code Troupe answers with, in the order the contract documents them.
@@ -44,11 +57,11 @@ const (
 // added here, in the HTTP status table and in the spec together. A code no handler can
 // return does not belong here: clients generate exhaustive enums from the list.
 var Codes = []Code{
-	CodeBadRequest, CodeInvalidAPIKey,
-	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound,
-	CodeMethodNotAllowed, CodeJobNotCancelable, CodePayloadTooLarge, CodeUnsupportedMediaType,
-	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict,
-	CodeInvalidAudio, CodeAudioTooLong, CodeAudioTooLarge,
+	CodeBadRequest, CodeInvalidAPIKey, CodeInsufficientScope,
+	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound, CodeKeyNotFound,
+	CodeMethodNotAllowed, CodeJobNotCancelable, CodeIdempotencyKeyInUse, CodePayloadTooLarge, CodeUnsupportedMediaType,
+	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict, CodeIdempotencyKeyReused,
+	CodeInvalidAudio, CodeAudioTooLong, CodeAudioTooLarge, CodeRateLimited,
 	CodeInternal, CodeFalServiceError, CodeProviderError, CodeEngineUnavailable, CodeProviderTimeout,
 }
 

@@ -20,6 +20,10 @@ type JobRunner struct {
 	Media    MediaStore
 	Settings RunSettings
 	Now      func() time.Time
+	// Observe, when set, hears of every attempt that ran: the job's type, how it ended
+	// ("completed", "failed", "canceled" or "retried"), how long the job waited before
+	// this attempt and how long the attempt ran (the job metrics).
+	Observe func(typ JobType, outcome string, queueWait, run time.Duration)
 }
 
 // RunSettings tune how jobs are run and recovered. The zero value of each field takes
@@ -128,10 +132,17 @@ func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, wor
 	}
 	last := lastAttempt || job.Attempts >= set.MaxAttempts
 
-	out, err := work(ctx, job)
+	observe := func(outcome string) {
+		if r.Observe != nil {
+			r.Observe(job.Type, outcome, now.Sub(job.CreatedAt), r.now().Sub(now))
+		}
+	}
+	// The engines tell a test-mode job's work from live work by the tenant of ctx.
+	out, err := work(WithTenant(ctx, job.TenantID), job)
 	if err == nil {
 		err = a.complete(ctx, out)
 		if err == nil || errors.Is(err, ErrConflict) {
+			observe(string(JobCompleted))
 			return nil
 		}
 	}
@@ -140,6 +151,7 @@ func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, wor
 		// Shutting down, or canceled: the queue decides what comes next; meanwhile nobody
 		// holds the job, so a restarted replica may take it at once.
 		a.release(ctx, r.now().Add(set.lease()))
+		observe(string(JobCanceled))
 		return ctx.Err()
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		err = Errorf(CodeProviderTimeout, "The job's work did not finish within %s.", set.AttemptTimeout).
@@ -147,8 +159,10 @@ func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, wor
 	}
 	if retryable(err) && !last {
 		a.release(ctx, r.now().Add(set.lease()))
+		observe("retried")
 		return err
 	}
+	observe(string(JobFailed))
 	return a.fail(ctx, publicError(err))
 }
 

@@ -29,6 +29,9 @@ type Health struct {
 	Text     DependencyHealth
 	Speech   DependencyHealth
 	Image    DependencyHealth
+	// RateLimiter is degraded while its shared store (Redis) is down and limits fall back
+	// to each replica's memory.
+	RateLimiter DependencyHealth
 }
 
 // Pinger reports whether a dependency answers.
@@ -50,26 +53,28 @@ type SystemService struct {
 	Text           EngineStatus
 	Speech         EngineStatus
 	Image          EngineStatus
+	RateLimiter    EngineStatus
 }
 
 // Health checks every dependency. The service is unavailable without its database and
 // degraded when any other dependency is not ok.
 func (s *SystemService) Health(ctx context.Context) Health {
 	h := Health{
-		Status:   StatusOK,
-		Version:  s.Version,
-		Database: DependencyHealth{Status: StatusOK, Engine: s.DatabaseEngine},
-		Queue:    ask(ctx, s.Queue),
-		Text:     ask(ctx, s.Text),
-		Speech:   ask(ctx, s.Speech),
-		Image:    ask(ctx, s.Image),
+		Status:      StatusOK,
+		Version:     s.Version,
+		Database:    DependencyHealth{Status: StatusOK, Engine: s.DatabaseEngine},
+		Queue:       ask(ctx, s.Queue),
+		Text:        ask(ctx, s.Text),
+		Speech:      ask(ctx, s.Speech),
+		Image:       ask(ctx, s.Image),
+		RateLimiter: ask(ctx, s.RateLimiter),
 	}
 	if err := s.Database.Ping(ctx); err != nil {
 		h.Database.Status, h.Database.Detail = StatusUnavailable, "the database does not answer"
 		h.Status = StatusUnavailable
 		return h
 	}
-	for _, d := range []DependencyHealth{h.Queue, h.Text, h.Speech, h.Image} {
+	for _, d := range []DependencyHealth{h.Queue, h.Text, h.Speech, h.Image, h.RateLimiter} {
 		if d.Status != StatusOK {
 			h.Status = StatusDegraded
 		}

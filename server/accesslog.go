@@ -6,6 +6,9 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/telemetry"
 )
 
 // accessLog writes one structured line per request. It hands errors to the error handler
@@ -31,8 +34,12 @@ func accessLog(log *slog.Logger) echo.MiddlewareFunc {
 				slog.Float64("ms", float64(time.Since(start).Microseconds())/1000),
 				slog.String("remote", c.RealIP()),
 			}
-			if t, ok := c.Get(ctxTenant).(string); ok {
-				attrs = append(attrs, slog.String("tenant", t))
+			// authenticate replaced the request with one whose context holds the principal.
+			if p, ok := domain.PrincipalFrom(c.Request().Context()); ok {
+				attrs = append(attrs, slog.String("tenant", p.TenantID), slog.String("mode", string(p.Mode)), slog.String("key_id", p.KeyID))
+			}
+			if id := telemetry.TraceID(c.Request().Context()); id != "" {
+				attrs = append(attrs, slog.String("trace_id", id))
 			}
 			log.LogAttrs(req.Context(), level, "request", attrs...)
 			return nil

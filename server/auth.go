@@ -10,69 +10,78 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/labstack/echo/v4"
-	echomiddleware "github.com/oapi-codegen/echo-middleware"
 
 	"github.com/troupe-ai/troupe/domain"
 )
 
-// ctxTenant is the echo.Context key the authenticated tenant is kept under until
-// tenantToContext moves it into the request context.
-const ctxTenant = "troupe.tenant"
-
 var errUnauthorized = echo.NewHTTPError(http.StatusUnauthorized, msgUnauthorized)
 
-// bearerAuth is the validator's AuthenticationFunc: it resolves the bearer key to a tenant.
-// kin-openapi calls it only for operations whose security names bearerAuth, so / and
-// /health stay public.
-func bearerAuth(keys *Keyring) openapi3filter.AuthenticationFunc {
-	return func(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
-		if in.SecuritySchemeName != "bearerAuth" {
-			return fmt.Errorf("security scheme %q not implemented", in.SecuritySchemeName)
+// Authenticator resolves an API key to who the request acts as. It answers a
+// domain.CodeInvalidAPIKey error for any key it refuses.
+type Authenticator interface {
+	Authenticate(ctx context.Context, secret string) (domain.Principal, error)
+}
+
+// authenticate resolves the bearer key once per request, before anything reads the path
+// or the body, and puts the principal into the request context. An operation that needs a
+// key answers 401 without a valid one (one identical body for every kind of bad key) and
+// 403 INSUFFICIENT_SCOPE when the key lacks the operation's scope; so a bad key is always
+// a 401, whatever else is wrong with the request. An operation that also admits anonymous
+// callers (a signed file URL) treats a bad key as none.
+func authenticate(ops map[routeKey]*operation, auth Authenticator) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			op := ops[routeKey{c.Request().Method, c.Path()}]
+			if op == nil || (!op.keyRequired && !op.keyAccepted) {
+				return next(c)
+			}
+			secret, ok := bearer(c.Request().Header.Get(echo.HeaderAuthorization))
+			var p domain.Principal
+			var err error
+			if ok {
+				p, err = auth.Authenticate(c.Request().Context(), secret)
+			}
+			switch {
+			case ok && err == nil:
+			case ok && domain.ErrorCode(err) != domain.CodeInvalidAPIKey:
+				return err
+			case op.keyRequired:
+				return errUnauthorized
+			default:
+				return next(c)
+			}
+			if op.scope != "" && !p.Has(op.scope) {
+				return domain.Errorf(domain.CodeInsufficientScope, "This key lacks the %q scope this operation needs.", op.scope).
+					WithDetails(map[string]any{"required": string(op.scope)})
+			}
+			r := c.Request()
+			c.SetRequest(r.WithContext(domain.WithPrincipal(r.Context(), p)))
+			return next(c)
 		}
-		tenant, ok := tenantFor(keys, in.RequestValidationInput.Request.Header.Get(echo.HeaderAuthorization))
-		if !ok {
-			return errUnauthorized
-		}
-		// Only the echo.Context is safe to touch here: replacing the request now would hand
-		// the handler a copy whose body the validator is about to drain.
-		if c := echomiddleware.GetEchoContext(ctx); c != nil {
-			c.Set(ctxTenant, tenant)
-		}
-		return nil
 	}
 }
 
-// tenantFor resolves an Authorization header value ("Bearer <key>") to the key's tenant.
-func tenantFor(keys *Keyring, authorization string) (string, bool) {
+// bearerAuth is the validator's AuthenticationFunc. Keys were checked by authenticate
+// already; the validator only needs to hear whether this request carries a principal.
+// kin-openapi calls it only for operations whose security names bearerAuth.
+func bearerAuth(ctx context.Context, in *openapi3filter.AuthenticationInput) error {
+	if in.SecuritySchemeName != "bearerAuth" {
+		return fmt.Errorf("security scheme %q not implemented", in.SecuritySchemeName)
+	}
+	if _, ok := domain.PrincipalFrom(in.RequestValidationInput.Request.Context()); ok {
+		return nil
+	}
+	return errUnauthorized
+}
+
+// bearer returns the key of an Authorization header value ("Bearer <key>").
+func bearer(authorization string) (string, bool) {
 	scheme, key, ok := strings.Cut(authorization, " ")
+	key = strings.TrimSpace(key)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || key == "" {
 		return "", false
 	}
-	return keys.Tenant(strings.TrimSpace(key))
-}
-
-// keyAccepted reports whether the request may go on as far as the key is concerned: the
-// operation admits anonymous callers, or the request carries a valid key. The checks that
-// refuse a request before the validator (which checks keys) ask it first, so a bad key is
-// always a 401, whatever else is wrong with the request.
-func keyAccepted(c echo.Context, op *operation, keys *Keyring) bool {
-	if !op.keyRequired {
-		return true
-	}
-	_, ok := tenantFor(keys, c.Request().Header.Get(echo.HeaderAuthorization))
-	return ok
-}
-
-// tenantToContext runs after validation and puts the tenant into the request context,
-// which is all a strict handler sees.
-func tenantToContext(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		if t, ok := c.Get(ctxTenant).(string); ok {
-			r := c.Request()
-			c.SetRequest(r.WithContext(domain.WithTenant(r.Context(), t)))
-		}
-		return next(c)
-	}
+	return key, true
 }
 
 // multiError picks the one error a client should see from kin-openapi's list: a body that

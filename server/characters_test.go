@@ -11,7 +11,7 @@ import (
 
 func createCharacter(t *testing.T, c *gen.ClientWithResponses, body gen.CreateCharacterRequest) gen.Character {
 	t.Helper()
-	res, err := c.CreateCharacterWithResponse(t.Context(), body)
+	res, err := c.CreateCharacterWithResponse(t.Context(), nil, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func createCharacter(t *testing.T, c *gen.ClientWithResponses, body gen.CreateCh
 
 func speak(t *testing.T, c *gen.ClientWithResponses, id string, body gen.SpeakRequest) gen.SpeakResponse {
 	t.Helper()
-	res, err := c.SpeakCharacterWithResponse(t.Context(), id, body)
+	res, err := c.SpeakCharacterWithResponse(t.Context(), id, nil, body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func TestUpdateAndDeleteCharacter(t *testing.T) {
 	ctx := t.Context()
 	c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "innkeeper", Archetype: "caregiver"})
 
-	up, err := b.demo.UpdateCharacterWithResponse(ctx, c.Id, gen.UpdateCharacterRequest{
+	up, err := b.demo.UpdateCharacterWithResponse(ctx, c.Id, nil, gen.UpdateCharacterRequest{
 		Mood: ptr("angry"), CustomLore: ptr("Knows the player stole a ham."), TabooWords: &gen.TabooWords{"ham"},
 	})
 	if err != nil || up.JSON200 == nil {

@@ -23,7 +23,7 @@ func TestOfflineTown(t *testing.T) {
 	b := setup(t)
 	ctx := t.Context()
 	w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(int64(99)), Genre: ptr(gen.GenreFantasy)})
-	batch, err := b.demo.CreateCharacterBatchWithResponse(ctx, gen.CreateCharacterBatchRequest{Count: 10, WorldId: &w.Id, Seed: ptr(int64(5))})
+	batch, err := b.demo.CreateCharacterBatchWithResponse(ctx, nil, gen.CreateCharacterBatchRequest{Count: 10, WorldId: &w.Id, Seed: ptr(int64(5))})
 	if err != nil || batch.JSON201 == nil {
 		t.Fatalf("batch: %v %d %s", err, batch.StatusCode(), batch.Body)
 	}
@@ -232,7 +232,7 @@ func TestSpeakStreams(t *testing.T) {
 		}
 	})
 	t.Run("the typed client's speak is JSON", func(t *testing.T) {
-		res, err := b.demo.SpeakCharacterWithResponse(t.Context(), c.Id, gen.SpeakRequest{Stream: ptr(true), ContextMessages: []gen.Message{said("player", "Any news?")}},
+		res, err := b.demo.SpeakCharacterWithResponse(t.Context(), c.Id, nil, gen.SpeakRequest{Stream: ptr(true), ContextMessages: []gen.Message{said("player", "Any news?")}},
 			func(_ context.Context, req *http.Request) error {
 				req.Header.Set("Accept", "application/json")
 				return nil
@@ -258,7 +258,7 @@ func TestSpeakStreams(t *testing.T) {
 func TestReact(t *testing.T) {
 	b := setup(t)
 	c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "merchant", Archetype: "hero", Name: ptr("Oda")})
-	res, err := b.demo.ReactCharacterWithResponse(t.Context(), c.Id, gen.ReactRequest{
+	res, err := b.demo.ReactCharacterWithResponse(t.Context(), c.Id, nil, gen.ReactRequest{
 		LastMessage: said("Bram", "Oda, what do you sell today?"), Context: ptr("Five villagers sit around the campfire."),
 	})
 	if err != nil || res.JSON200 == nil {
@@ -282,11 +282,11 @@ func TestCharacterTenantIsolation(t *testing.T) {
 
 	get, _ := b.other.GetCharacterWithResponse(ctx, c.Id)
 	expectError(t, get.HTTPResponse, get.Body, 404, "CHAR_NOT_FOUND")
-	patch, _ := b.other.UpdateCharacterWithResponse(ctx, c.Id, gen.UpdateCharacterRequest{Mood: ptr("sad")})
+	patch, _ := b.other.UpdateCharacterWithResponse(ctx, c.Id, nil, gen.UpdateCharacterRequest{Mood: ptr("sad")})
 	expectError(t, patch.HTTPResponse, patch.Body, 404, "CHAR_NOT_FOUND")
-	sp, _ := b.other.SpeakCharacterWithResponse(ctx, c.Id, gen.SpeakRequest{ContextMessages: []gen.Message{said("p", "hi")}})
+	sp, _ := b.other.SpeakCharacterWithResponse(ctx, c.Id, nil, gen.SpeakRequest{ContextMessages: []gen.Message{said("p", "hi")}})
 	expectError(t, sp.HTTPResponse, sp.Body, 404, "CHAR_NOT_FOUND")
-	re, _ := b.other.ReactCharacterWithResponse(ctx, c.Id, gen.ReactRequest{LastMessage: said("p", "hi")})
+	re, _ := b.other.ReactCharacterWithResponse(ctx, c.Id, nil, gen.ReactRequest{LastMessage: said("p", "hi")})
 	expectError(t, re.HTTPResponse, re.Body, 404, "CHAR_NOT_FOUND")
 	mem, _ := b.other.GetCharacterMemoryWithResponse(ctx, c.Id, nil)
 	expectError(t, mem.HTTPResponse, mem.Body, 404, "CHAR_NOT_FOUND")
@@ -296,7 +296,7 @@ func TestCharacterTenantIsolation(t *testing.T) {
 	if list.JSON200.Total != 0 {
 		t.Fatal("tenant_test lists tenant_demo's characters")
 	}
-	batch, _ := b.other.CreateCharacterBatchWithResponse(ctx, gen.CreateCharacterBatchRequest{Count: 2, WorldId: ptr("wld_of_demo")})
+	batch, _ := b.other.CreateCharacterBatchWithResponse(ctx, nil, gen.CreateCharacterBatchRequest{Count: 2, WorldId: ptr("wld_of_demo")})
 	expectError(t, batch.HTTPResponse, batch.Body, 404, "WORLD_NOT_FOUND")
 
 	mine, _ := b.demo.GetCharacterWithResponse(ctx, c.Id)
@@ -308,7 +308,7 @@ func TestCharacterTenantIsolation(t *testing.T) {
 
 func TestModerationEndpoint(t *testing.T) {
 	b := setup(t)
-	res, err := b.demo.CreateModerationWithResponse(t.Context(), gen.ModerationRequest{
+	res, err := b.demo.CreateModerationWithResponse(t.Context(), nil, gen.ModerationRequest{
 		Text: "That dr4gon is a l1ar.", TabooWords: &gen.TabooWords{"dragon"},
 	})
 	if err != nil || res.JSON200 == nil {
@@ -318,7 +318,7 @@ func TestModerationEndpoint(t *testing.T) {
 	if !m.Flagged || len(m.Matches) != 1 || m.Matches[0].Term != "dragon" || m.Matches[0].Text != "dr4gon" {
 		t.Fatalf("moderation = %+v", *m)
 	}
-	clean, _ := b.demo.CreateModerationWithResponse(t.Context(), gen.ModerationRequest{Text: "A fine day for a walk.", TabooWords: &gen.TabooWords{"dragon"}})
+	clean, _ := b.demo.CreateModerationWithResponse(t.Context(), nil, gen.ModerationRequest{Text: "A fine day for a walk.", TabooWords: &gen.TabooWords{"dragon"}})
 	if clean.JSON200.Flagged || len(clean.JSON200.Matches) != 0 {
 		t.Fatalf("clean text flagged: %s", clean.Body)
 	}

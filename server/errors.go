@@ -43,6 +43,11 @@ var statusOf = map[domain.Code]int{
 	domain.CodeProviderError:        http.StatusBadGateway,
 	domain.CodeEngineUnavailable:    http.StatusServiceUnavailable,
 	domain.CodeProviderTimeout:      http.StatusGatewayTimeout,
+	domain.CodeInsufficientScope:    http.StatusForbidden,
+	domain.CodeRateLimited:          http.StatusTooManyRequests,
+	domain.CodeIdempotencyKeyReused: http.StatusUnprocessableEntity,
+	domain.CodeIdempotencyKeyInUse:  http.StatusConflict,
+	domain.CodeKeyNotFound:          http.StatusNotFound,
 }
 
 // Messages fixed for a whole class of failure. The 401 message is the same for a missing,

@@ -74,7 +74,7 @@ func TestFalFlow(t *testing.T) {
 	if res.Text != "Steel is dear this winter, but for you, a fair price." || res.Engine != "fal" || res.Model != "dialogue-model" || res.Usage.PromptTokens == 0 {
 		t.Fatalf("speak via fal: %+v", res)
 	}
-	react, err := b.demo.ReactCharacterWithResponse(ctx, c.Id, gen.ReactRequest{LastMessage: said("Bram", "Who sells swords?")})
+	react, err := b.demo.ReactCharacterWithResponse(ctx, c.Id, nil, gen.ReactRequest{LastMessage: said("Bram", "Who sells swords?")})
 	if err != nil || react.JSON200 == nil || react.JSON200.Decision != gen.ReactionResponseDecisionWant || react.JSON200.Priority != 0.8 {
 		t.Fatalf("react via fal: %v %s", err, react.Body)
 	}

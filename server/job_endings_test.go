@@ -86,7 +86,7 @@ func TestEveryAttemptTimingOutEndsTheJobFailed(t *testing.T) {
 				recv := &receiver{}
 				hook := httptest.NewServer(recv)
 				t.Cleanup(hook.Close)
-				av, err := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a lich", WebhookUrl: ptr(hook.URL)})
+				av, err := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a lich", WebhookUrl: ptr(hook.URL)})
 				if err != nil || av.JSON202 == nil {
 					t.Fatalf("submit: %v", err)
 				}
@@ -117,7 +117,7 @@ func TestAnErrorOnTheLastAttemptEndsTheJobFailed(t *testing.T) {
 			b := setup(t, onDB, func(o *setupOptions) {
 				o.config = func(c *app.Config) { fastJobs(c); c.DataDir = dir }
 			})
-			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a golem"})
+			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a golem"})
 			j := waitJob(t, b.demo, av.JSON202.JobId)
 			if j.Status != gen.JobStatusFailed || j.Error == nil || j.Error.Code != "INTERNAL_ERROR" || j.Attempts != 2 || j.Result != nil {
 				t.Fatalf("job %+v", j)
@@ -140,7 +140,7 @@ func TestOrphanedMediaIsSwept(t *testing.T) {
 					c.DataDir, c.OrphanMediaGrace, c.CleanupEvery = dir, time.Minute, 100*time.Millisecond
 				}
 			})
-			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a monk"})
+			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a monk"})
 			owned := imageResult(t, waitJob(t, b.demo, av.JSON202.JobId))
 			ownedID := fileIDOf(t, owned.ImageUrl)
 			media := filepath.Join(dir, "media")

@@ -86,12 +86,12 @@ func TestAJobEndsWholeOrNotAtAll(t *testing.T) {
 				recv := &receiver{}
 				hook := httptest.NewServer(recv)
 				t.Cleanup(hook.Close)
-				ch, err := b.demo.CreateCharacterWithResponse(t.Context(), gen.CreateCharacterRequest{Role: "merchant", Archetype: "trickster"})
+				ch, err := b.demo.CreateCharacterWithResponse(t.Context(), nil, gen.CreateCharacterRequest{Role: "merchant", Archetype: "trickster"})
 				if err != nil || ch.JSON201 == nil {
 					t.Fatalf("character: %v %s", err, ch.Body)
 				}
 				lift := injectFault(t, b.db, fault[0], fault[1])
-				av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{
+				av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{
 					Description: "a merchant", CharacterId: ptr(ch.JSON201.Id), WebhookUrl: ptr(hook.URL),
 				})
 				id := av.JSON202.JobId
@@ -146,10 +146,10 @@ func TestACancelIsWholeOrNotAtAll(t *testing.T) {
 		t.Run(db, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, onDB, func(o *setupOptions) { o.noWorkers = true })
-			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a squire", WebhookUrl: ptr("http://127.0.0.1:9/hook")})
+			av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a squire", WebhookUrl: ptr("http://127.0.0.1:9/hook")})
 			id := av.JSON202.JobId
 			lift := injectFault(t, b.db, "river_job", `NEW.kind = 'troupe.webhook'`)
-			res, err := b.demo.CancelJobWithResponse(t.Context(), id)
+			res, err := b.demo.CancelJobWithResponse(t.Context(), id, nil)
 			if err != nil || res.StatusCode() != 500 {
 				t.Fatalf("cancel with a broken webhook write: %v %d %s", err, res.StatusCode(), res.Body)
 			}
@@ -157,7 +157,7 @@ func TestACancelIsWholeOrNotAtAll(t *testing.T) {
 				t.Fatalf("a cancel that answered 500 left the job %s", got.JSON200.Status)
 			}
 			lift()
-			res, err = b.demo.CancelJobWithResponse(t.Context(), id)
+			res, err = b.demo.CancelJobWithResponse(t.Context(), id, nil)
 			if err != nil || res.JSON200 == nil || res.JSON200.Status != gen.JobStatusCanceled {
 				t.Fatalf("cancel: %v %s", err, res.Body)
 			}

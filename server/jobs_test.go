@@ -103,7 +103,7 @@ func TestAvatarAndBackgroundJobs(t *testing.T) {
 	ctx := t.Context()
 	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "blacksmith", Archetype: "mentor"})
 
-	av, err := b.demo.CreateAvatarWithResponse(ctx, gen.AvatarRequest{
+	av, err := b.demo.CreateAvatarWithResponse(ctx, nil, gen.AvatarRequest{
 		Description: "A scarred dwarf blacksmith with a braided red beard", Seed: ptr(int64(1234)),
 		Width: ptr(320), Height: ptr(256), CharacterId: &ch.Id,
 	})
@@ -113,7 +113,7 @@ func TestAvatarAndBackgroundJobs(t *testing.T) {
 	if av.JSON202.Status != gen.JobStatusPending || !strings.HasPrefix(av.JSON202.JobId, "job_") || av.HTTPResponse.Header.Get("Location") != "/v1/jobs/"+av.JSON202.JobId {
 		t.Fatalf("202 = %+v, Location %q", *av.JSON202, av.HTTPResponse.Header.Get("Location"))
 	}
-	bg, err := b.demo.CreateBackgroundWithResponse(ctx, gen.BackgroundRequest{Prompt: "A misty mountain pass at dawn", Seed: ptr(int64(99))})
+	bg, err := b.demo.CreateBackgroundWithResponse(ctx, nil, gen.BackgroundRequest{Prompt: "A misty mountain pass at dawn", Seed: ptr(int64(99))})
 	if err != nil || bg.JSON202 == nil {
 		t.Fatalf("background: %v %s", err, bg.Body)
 	}
@@ -149,7 +149,7 @@ func TestAvatarAndBackgroundJobs(t *testing.T) {
 	}
 
 	// Same request and seed: byte-identical image.
-	again, _ := b.demo.CreateAvatarWithResponse(ctx, gen.AvatarRequest{
+	again, _ := b.demo.CreateAvatarWithResponse(ctx, nil, gen.AvatarRequest{
 		Description: "A scarred dwarf blacksmith with a braided red beard", Seed: ptr(int64(1234)), Width: ptr(320), Height: ptr(256),
 	})
 	first := imageResult(t, waitJob(t, b.demo, av.JSON202.JobId))
@@ -164,7 +164,7 @@ func TestAvatarAndBackgroundJobs(t *testing.T) {
 func TestFileAccess(t *testing.T) {
 	var signer *server.URLSigner
 	b := setup(t, func(o *setupOptions) { o.signer = &signer })
-	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "an elf archer"})
+	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "an elf archer"})
 	r := imageResult(t, waitJob(t, b.demo, av.JSON202.JobId))
 	u, _ := url.Parse(r.ImageUrl)
 	plain := b.url + u.Path
@@ -209,14 +209,14 @@ func TestFileAccess(t *testing.T) {
 func TestJobLifecycleAndCancel(t *testing.T) {
 	b := setup(t, func(o *setupOptions) { o.noWorkers = true })
 	ctx := t.Context()
-	av, _ := b.demo.CreateAvatarWithResponse(ctx, gen.AvatarRequest{Description: "a knight"})
+	av, _ := b.demo.CreateAvatarWithResponse(ctx, nil, gen.AvatarRequest{Description: "a knight"})
 	id := av.JSON202.JobId
 	got, _ := b.demo.GetJobWithResponse(ctx, id)
 	if got.JSON200.Status != gen.JobStatusPending || got.JSON200.Attempts != 0 || got.JSON200.Result != nil || got.JSON200.StartedAt != nil {
 		t.Fatalf("new job %+v", *got.JSON200)
 	}
 
-	other, _ := b.other.CancelJobWithResponse(ctx, id)
+	other, _ := b.other.CancelJobWithResponse(ctx, id, nil)
 	expectError(t, other.HTTPResponse, other.Body, 404, "JOB_NOT_FOUND")
 	otherGet, _ := b.other.GetJobWithResponse(ctx, id)
 	expectError(t, otherGet.HTTPResponse, otherGet.Body, 404, "JOB_NOT_FOUND")
@@ -225,19 +225,19 @@ func TestJobLifecycleAndCancel(t *testing.T) {
 		t.Fatal("another tenant lists the job")
 	}
 
-	canceled, err := b.demo.CancelJobWithResponse(ctx, id)
+	canceled, err := b.demo.CancelJobWithResponse(ctx, id, nil)
 	if err != nil || canceled.JSON200 == nil || canceled.JSON200.Status != gen.JobStatusCanceled || canceled.JSON200.CompletedAt == nil {
 		t.Fatalf("cancel: %v %s", err, canceled.Body)
 	}
-	again, _ := b.demo.CancelJobWithResponse(ctx, id)
+	again, _ := b.demo.CancelJobWithResponse(ctx, id, nil)
 	e := expectError(t, again.HTTPResponse, again.Body, 409, "JOB_NOT_CANCELABLE")
 	if e.Details.AdditionalProperties["status"] != "canceled" {
 		t.Fatalf("details %v", e.Details.AdditionalProperties)
 	}
-	missing, _ := b.demo.CancelJobWithResponse(ctx, "job_nope")
+	missing, _ := b.demo.CancelJobWithResponse(ctx, "job_nope", nil)
 	expectError(t, missing.HTTPResponse, missing.Body, 404, "JOB_NOT_FOUND")
 
-	bg, _ := b.demo.CreateBackgroundWithResponse(ctx, gen.BackgroundRequest{Prompt: "a desert"})
+	bg, _ := b.demo.CreateBackgroundWithResponse(ctx, nil, gen.BackgroundRequest{Prompt: "a desert"})
 	cases := []struct {
 		params gen.ListJobsParams
 		want   []string
@@ -262,9 +262,9 @@ func TestJobLifecycleAndCancel(t *testing.T) {
 
 func TestCompletedJobIsNotCancelable(t *testing.T) {
 	b := setup(t)
-	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a wizard"})
+	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a wizard"})
 	j := waitJob(t, b.demo, av.JSON202.JobId)
-	res, _ := b.demo.CancelJobWithResponse(t.Context(), j.JobId)
+	res, _ := b.demo.CancelJobWithResponse(t.Context(), j.JobId, nil)
 	expectError(t, res.HTTPResponse, res.Body, 409, "JOB_NOT_CANCELABLE")
 	after, _ := b.demo.GetJobWithResponse(t.Context(), j.JobId)
 	if after.JSON200.Status != gen.JobStatusCompleted {
@@ -366,7 +366,7 @@ func TestWebhooksAreSignedAndRetried(t *testing.T) {
 		t.Fatal("two tenants share a webhook secret")
 	}
 
-	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a bard", WebhookUrl: ptr(hook.URL + "/troupe")})
+	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a bard", WebhookUrl: ptr(hook.URL + "/troupe")})
 	waitJob(t, b.demo, av.JSON202.JobId)
 	deadline := time.Now().Add(60 * time.Second)
 	var j gen.Job
@@ -416,7 +416,7 @@ func TestWebhooksAreSignedAndRetried(t *testing.T) {
 
 func TestExpiredJobsAreCleanedUp(t *testing.T) {
 	b := setup(t, func(o *setupOptions) { o.jobTTL = 300 * time.Millisecond; o.cleanupEvery = 200 * time.Millisecond })
-	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a thief"})
+	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a thief"})
 	id := av.JSON202.JobId
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -443,7 +443,7 @@ func TestAvatarJobOnFal(t *testing.T) {
 		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond,
 	})
 	b := setup(t, func(o *setupOptions) { o.images = falclient.NewImageModel(client) })
-	av, err := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{
+	av, err := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{
 		Description: "an orc chieftain", Model: ptr(gen.ImageModelSchnell), Seed: ptr(int64(5)), Width: ptr(512), Height: ptr(384),
 	})
 	if err != nil || av.JSON202 == nil {
@@ -464,7 +464,7 @@ func TestAvatarJobOnFal(t *testing.T) {
 
 	t.Run("a provider that keeps failing ends the job failed", func(t *testing.T) {
 		fake.FailNext(falclient.FluxDevEndpoint, 100, 401, `{"detail":"Unauthorized"}`)
-		av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "x"})
+		av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "x"})
 		j := waitJob(t, b.demo, av.JSON202.JobId)
 		if j.Status != gen.JobStatusFailed || j.Error == nil || j.Error.Code != "FAL_SERVICE_ERROR" || j.Result != nil {
 			t.Fatalf("job %+v", j)
@@ -496,13 +496,13 @@ func (b *blockingImages) Status(context.Context) domain.DependencyHealth {
 func TestCancelWhileProcessing(t *testing.T) {
 	engine := &blockingImages{started: make(chan struct{}, 1), release: make(chan struct{})}
 	b := setup(t, func(o *setupOptions) { o.images = engine })
-	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a ranger"})
+	av, _ := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a ranger"})
 	<-engine.started
 	got, _ := b.demo.GetJobWithResponse(t.Context(), av.JSON202.JobId)
 	if got.JSON200.Status != gen.JobStatusProcessing || got.JSON200.Attempts != 1 || got.JSON200.StartedAt == nil {
 		t.Fatalf("running job %+v", *got.JSON200)
 	}
-	res, err := b.demo.CancelJobWithResponse(t.Context(), av.JSON202.JobId)
+	res, err := b.demo.CancelJobWithResponse(t.Context(), av.JSON202.JobId, nil)
 	if err != nil || res.JSON200 == nil || res.JSON200.Status != gen.JobStatusCanceled {
 		t.Fatalf("cancel: %v %s", err, res.Body)
 	}

@@ -1,13 +1,18 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"fmt"
 	"strings"
+
+	"github.com/troupe-ai/troupe/domain"
 )
 
-// Keyring resolves API keys to tenants.
+// Keyring is a fixed set of keys, each acting as its tenant in live mode with every scope
+// but operator and no rate limit: an Authenticator for tests and embedded uses that have
+// no key store.
 type Keyring struct {
 	entries []keyEntry
 }
@@ -52,6 +57,18 @@ func NewKeyring(keys map[string]string) *Keyring {
 		k.entries = append(k.entries, keyEntry{digest: sha256.Sum256([]byte(key)), tenant: tenant})
 	}
 	return k
+}
+
+// Authenticate implements Authenticator.
+func (k *Keyring) Authenticate(_ context.Context, secret string) (domain.Principal, error) {
+	tenant, ok := k.Tenant(secret)
+	if !ok {
+		return domain.Principal{}, domain.Errorf(domain.CodeInvalidAPIKey, msgUnauthorized)
+	}
+	return domain.Principal{
+		TenantID: tenant, KeyID: "key_static", Mode: domain.ModeLive, Tier: "unlimited",
+		Scopes: []domain.Scope{domain.ScopeRead, domain.ScopeWrite, domain.ScopeAdmin},
+	}, nil
 }
 
 // Tenant returns the tenant of key. It compares the key's digest with every known digest in

@@ -199,7 +199,7 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 	engine := newScripted(t)
 	engine.failAt = 5
 	b := setup(t, func(o *setupOptions) { o.text = engine })
-	res, err := b.demo.CreateCharacterBatchWithResponse(t.Context(), gen.CreateCharacterBatchRequest{Count: 8})
+	res, err := b.demo.CreateCharacterBatchWithResponse(t.Context(), nil, gen.CreateCharacterBatchRequest{Count: 8})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -208,7 +208,7 @@ func TestBatchIsAllOrNothing(t *testing.T) {
 	if list.JSON200.Total != 0 {
 		t.Fatalf("a failed batch stored %d characters", list.JSON200.Total)
 	}
-	bad, _ := b.demo.CreateCharacterBatchWithResponse(t.Context(), gen.CreateCharacterBatchRequest{Count: 3, Roles: &[]string{"guard", "astronaut"}})
+	bad, _ := b.demo.CreateCharacterBatchWithResponse(t.Context(), nil, gen.CreateCharacterBatchRequest{Count: 3, Roles: &[]string{"guard", "astronaut"}})
 	e := expectError(t, bad.HTTPResponse, bad.Body, 422, "INVALID_ROLE")
 	if e.Details.AdditionalProperties["field"] != "roles.1" {
 		t.Fatalf("details %v", e.Details.AdditionalProperties)

@@ -25,6 +25,7 @@ var notFoundOf = map[string]struct {
 	"character_id": {domain.CodeCharNotFound, "character"},
 	"job_id":       {domain.CodeJobNotFound, "job"},
 	"file_id":      {domain.CodeFileNotFound, "file"},
+	"key_id":       {domain.CodeKeyNotFound, "API key"},
 }
 
 // pathIDs answers 404, before any query and before the validator, for a path id that
@@ -32,7 +33,7 @@ var notFoundOf = map[string]struct {
 // PostgreSQL refuses such text outright (a 500), and the validator would answer an
 // undeclared 400 for a long one; every id that cannot exist gets the answer of an unknown
 // one instead.
-func pathIDs(ops map[routeKey]*operation, keys *Keyring) echo.MiddlewareFunc {
+func pathIDs(ops map[routeKey]*operation) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			op := ops[routeKey{c.Request().Method, c.Path()}]
@@ -43,9 +44,6 @@ func pathIDs(ops map[routeKey]*operation, keys *Keyring) echo.MiddlewareFunc {
 				id := pathParam(c, name)
 				if possibleID(id) {
 					continue
-				}
-				if !keyAccepted(c, op, keys) {
-					return errUnauthorized
 				}
 				return impossibleID(name, id)
 			}

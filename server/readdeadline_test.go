@@ -45,7 +45,7 @@ func deadlineServer(t *testing.T, body, upload time.Duration, text domain.TextMo
 		}
 	}
 	h, err := server.New(server.Config{
-		Version: "test", Keys: server.NewKeyring(server.DemoKeys), Logger: testLogger(t),
+		Version: "test", Auth: server.NewKeyring(server.DemoKeys), Logger: testLogger(t),
 		BodyReadTimeout: body, UploadReadTimeout: upload,
 	}, svc)
 	if err != nil {

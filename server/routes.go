@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/troupe-ai/troupe/domain"
 )
 
 // routeKey names an operation the way Echo routes it: method and route path
@@ -19,6 +21,17 @@ type operation struct {
 	// keyRequired is true when the operation accepts no anonymous caller, so a request
 	// with a bad key answers 401 before anything about its path or body.
 	keyRequired bool
+	// keyAccepted is true when a key is one way in (keyRequired, or an operation that
+	// also admits anonymous callers).
+	keyAccepted bool
+	// scope is what a key needs for the operation (its x-troupe-scope).
+	scope domain.Scope
+	// idempotent marks operations that take an Idempotency-Key (the key endpoints do not:
+	// a replayed key creation would hand its secret out again, and keep it stored).
+	idempotent bool
+	// generation marks operations that call a model or queue media work
+	// (x-troupe-rate-limit: generation), which count against their own rate-limit budget.
+	generation bool
 	// jsonBody is the schema of an application/json request body; nil when the operation
 	// takes none.
 	jsonBody *openapi3.Schema
@@ -43,7 +56,16 @@ func operationsOf(spec *openapi3.T) (map[routeKey]*operation, error) {
 		}
 		echoPath := strings.Join(segments, "/")
 		for method, op := range item.Operations() {
-			o := &operation{idParams: params, keyRequired: keyRequired(spec, op)}
+			o := &operation{idParams: params, keyRequired: keyRequired(spec, op), keyAccepted: keyAccepted(spec, op)}
+			if sc, ok := op.Extensions["x-troupe-scope"].(string); ok {
+				o.scope = domain.Scope(sc)
+			}
+			o.generation = op.Extensions["x-troupe-rate-limit"] == "generation"
+			for _, p := range op.Parameters {
+				if p.Value != nil && p.Value.In == openapi3.ParameterInHeader && p.Value.Name == headerIdempotencyKey {
+					o.idempotent = true
+				}
+			}
 			if rb := op.RequestBody; rb != nil && rb.Value != nil {
 				if mt := rb.Value.Content.Get("application/json"); mt != nil && mt.Schema != nil {
 					o.jsonBody = mt.Schema.Value
@@ -53,6 +75,20 @@ func operationsOf(spec *openapi3.T) (map[routeKey]*operation, error) {
 		}
 	}
 	return ops, nil
+}
+
+// keyAccepted reports whether some security requirement of op names bearerAuth.
+func keyAccepted(spec *openapi3.T, op *openapi3.Operation) bool {
+	security := spec.Security
+	if op.Security != nil {
+		security = *op.Security
+	}
+	for _, req := range security {
+		if _, ok := req["bearerAuth"]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // keyRequired reports whether every security requirement of op needs a key; an empty

@@ -12,13 +12,15 @@ import (
 
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/gen"
+	"github.com/troupe-ai/troupe/ratelimit"
 )
 
 // Config is what the HTTP layer needs besides the services.
 type Config struct {
 	Version string
-	Keys    *Keyring
-	Logger  *slog.Logger
+	// Auth resolves API keys (a *domain.KeyService in production, a Keyring in tests).
+	Auth   Authenticator
+	Logger *slog.Logger
 	// MaxBodyBytes caps request bodies; MaxUploadBytes caps the audio upload operation.
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
@@ -33,6 +35,25 @@ type Config struct {
 	CORSOrigins []string
 	// Files signs the file URLs job results hand out.
 	Files *URLSigner
+	// RateLimiter keeps the rate-limit budgets of Tiers; nil serves without limits.
+	RateLimiter ratelimit.Limiter
+	Tiers       map[string]ratelimit.Tier
+	// OnRateLimited, when set, hears of every refused request (for metrics).
+	OnRateLimited func(tier, policy string)
+	// IdempotencyLockTimeout is how long an Idempotency-Key stays claimed by a request
+	// that never answered (its process died) before a retry may run it again (default
+	// 5 minutes); IdempotencyRetention how long an answer is kept for replay (24 hours).
+	IdempotencyLockTimeout time.Duration
+	IdempotencyRetention   time.Duration
+	// Middleware runs right after the request id is set, around everything else (metrics
+	// and tracing).
+	Middleware []echo.MiddlewareFunc
+	// Metrics serves GET /metrics; nil answers it 404 (the metrics have a listener of
+	// their own).
+	Metrics http.Handler
+	// TrackStream, when set, is called as an event stream opens and returns what to call
+	// as it closes (the open-streams gauge).
+	TrackStream func() (closed func())
 }
 
 // Services are the domain services the handlers call.
@@ -44,7 +65,10 @@ type Services struct {
 	Files      *domain.FileService
 	Voice      *domain.VoiceService
 	Secrets    domain.SecretStore
-	System     *domain.SystemService
+	Keys       *domain.KeyService
+	// Idempotency keeps the answers of requests sent with an Idempotency-Key.
+	Idempotency domain.IdempotencyStore
+	System      *domain.SystemService
 }
 
 // uploadPath is the one operation that takes audio uploads and gets the larger body limit.
@@ -95,16 +119,28 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(requestID())
+	e.Use(cfg.Middleware...)
 	e.Use(accessLog(cfg.Logger))
 	e.Use(serverTiming())
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
-		AllowOrigins:  cfg.CORSOrigins,
-		AllowHeaders:  []string{echo.HeaderAuthorization, echo.HeaderContentType, headerRequestID},
-		ExposeHeaders: []string{headerRequestID, "Server-Timing", echo.HeaderLocation},
+		AllowOrigins: cfg.CORSOrigins,
+		AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, headerRequestID, headerIdempotencyKey},
+		ExposeHeaders: []string{headerRequestID, "Server-Timing", echo.HeaderLocation, echo.HeaderRetryAfter,
+			ratelimit.HeaderRateLimit, ratelimit.HeaderRateLimitPolicy, headerIdempotentReplayed, headerOriginalRequestID},
 	}))
 	e.Use(canonicalContentType)
 	// Ids that cannot exist are answered before anything reads the body.
-	e.Use(pathIDs(ops, cfg.Keys))
+	e.Use(authenticate(ops, cfg.Auth))
+	if cfg.RateLimiter != nil {
+		e.Use(rateLimit(rateLimitConfig{
+			Limiter: cfg.RateLimiter, Tiers: cfg.Tiers, OnRefused: cfg.OnRateLimited, Logger: cfg.Logger,
+			IsGeneration: func(c echo.Context) bool {
+				op := ops[routeKey{c.Request().Method, c.Path()}]
+				return op != nil && op.generation
+			},
+		}))
+	}
+	e.Use(pathIDs(ops))
 	// The read deadline wraps the body before the limit does, so both hold for every read.
 	e.Use(bodyReadDeadline(readTimeoutFor))
 	// The body limit runs before validation because kin-openapi reads whole bodies into
@@ -112,10 +148,10 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	e.Use(bodyLimit(limitFor))
 	// encoding/json, which the validator and the handlers decode with, is lenient; JSON
 	// bodies are checked strictly first.
-	e.Use(strictJSON(ops, cfg.Keys))
+	e.Use(strictJSON(ops))
 	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
 		Options: openapi3filter.Options{
-			AuthenticationFunc: bearerAuth(cfg.Keys),
+			AuthenticationFunc: bearerAuth,
 			MultiError:         true,
 		},
 		MultiErrorHandler:    multiError,
@@ -125,7 +161,21 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	// A body strictJSON found unstorable text in stops here, after the validator has added
 	// its own field errors to the answer.
 	e.Use(refuseUnstorable)
-	e.Use(tenantToContext)
+	if svc.Idempotency != nil {
+		idem := idempotency(svc.Idempotency, idempotencyOptions{
+			LockTimeout: cfg.IdempotencyLockTimeout, Retention: cfg.IdempotencyRetention, Logger: cfg.Logger,
+		})
+		// Only the operations whose contract takes an Idempotency-Key.
+		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			withKey := idem(next)
+			return func(c echo.Context) error {
+				if op := ops[routeKey{c.Request().Method, c.Path()}]; op != nil && op.idempotent {
+					return withKey(c)
+				}
+				return next(c)
+			}
+		})
+	}
 
 	if err := registerDocs(e); err != nil {
 		return nil, err

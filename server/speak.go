@@ -119,6 +119,9 @@ func (h *handlers) speakStream(ctx context.Context, tenant string, characterID s
 	go func() {
 		defer stopWatch()
 		defer pw.Close()
+		if h.cfg.TrackStream != nil {
+			defer h.cfg.TrackStream()()
+		}
 		stopBeat := stream.heartbeat(heartbeatInterval)
 		defer stopBeat()
 		fail := func(err error) {

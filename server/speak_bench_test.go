@@ -18,7 +18,7 @@ func BenchmarkSpeakLocal(b *testing.B) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := servertest.Client(b, srv.URL, servertest.DemoKey)
-	res, err := c.CreateCharacterWithResponse(b.Context(), gen.CreateCharacterRequest{Role: "merchant", Archetype: "trickster"})
+	res, err := c.CreateCharacterWithResponse(b.Context(), nil, gen.CreateCharacterRequest{Role: "merchant", Archetype: "trickster"})
 	if err != nil || res.JSON201 == nil {
 		b.Fatal(err)
 	}

@@ -50,7 +50,7 @@ func (e *bodyError) domainError() *domain.Error {
 // would put the schema's default in its place, are 422 naming every such field, together
 // with the validator's own field errors. The check is one pass over the bytes that builds
 // no value; a bad key still answers 401 first.
-func strictJSON(ops map[routeKey]*operation, keys *Keyring) echo.MiddlewareFunc {
+func strictJSON(ops map[routeKey]*operation) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
@@ -78,9 +78,6 @@ func strictJSON(ops map[routeKey]*operation, keys *Keyring) echo.MiddlewareFunc 
 					// request right after it.
 					c.Set(ctxUnstorable, be)
 					return next(c)
-				}
-				if !keyAccepted(c, op, keys) {
-					return errUnauthorized
 				}
 				return err
 			}

@@ -30,6 +30,7 @@ func (h *handlers) GetHealth(ctx context.Context, _ gen.GetHealthRequestObject) 
 	body.Dependencies.Text = toDependency(health.Text)
 	body.Dependencies.Speech = toDependency(health.Speech)
 	body.Dependencies.Image = toDependency(health.Image)
+	body.Dependencies.RateLimiter = toDependency(health.RateLimiter)
 	if health.Status == domain.StatusUnavailable {
 		return gen.GetHealth503JSONResponse{Body: body}, nil
 	}

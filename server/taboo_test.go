@@ -167,7 +167,7 @@ func TestTabooConflicts(t *testing.T) {
 
 			// A word the character can avoid is taken, and the stored acting prompt, which is
 			// Troupe's own text, no longer holds it; the personality and lore stay as stored.
-			up, err := b.demo.UpdateCharacterWithResponse(t.Context(), c.Id, gen.UpdateCharacterRequest{TabooWords: &gen.TabooWords{"dragon", "the", "stay"}})
+			up, err := b.demo.UpdateCharacterWithResponse(t.Context(), c.Id, nil, gen.UpdateCharacterRequest{TabooWords: &gen.TabooWords{"dragon", "the", "stay"}})
 			if err != nil || up.JSON200 == nil {
 				t.Fatalf("patch: %v %s", err, up.Body)
 			}
@@ -321,7 +321,7 @@ func TestCharacterVoiceMustBeKnown(t *testing.T) {
 					t.Fatalf("fields %v, want voice_id", f)
 				}
 			}
-			up, err := b.demo.UpdateCharacterWithResponse(t.Context(), c.Id, gen.UpdateCharacterRequest{VoiceId: ptr("local-en-gb-f2")})
+			up, err := b.demo.UpdateCharacterWithResponse(t.Context(), c.Id, nil, gen.UpdateCharacterRequest{VoiceId: ptr("local-en-gb-f2")})
 			if err != nil || up.JSON200 == nil || up.JSON200.VoiceId != "local-en-gb-f2" || up.JSON200.Mood != "calm" {
 				t.Fatalf("patch a known voice: %v %s", err, up.Body)
 			}

@@ -36,7 +36,7 @@ func speechResult(t *testing.T, j gen.Job) gen.SpeechJobResult {
 // speakToWAV runs a tts job and downloads its audio.
 func speakToWAV(t *testing.T, b *bundle, text string) (gen.SpeechJobResult, []byte) {
 	t.Helper()
-	res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: text, VoiceId: ptr("local-en-us-m3")})
+	res, err := b.demo.CreateSpeechWithResponse(t.Context(), nil, gen.SpeechRequest{Text: text, VoiceId: ptr("local-en-us-m3")})
 	if err != nil || res.JSON202 == nil {
 		t.Fatalf("tts: %v %d %s", err, res.StatusCode(), res.Body)
 	}
@@ -56,7 +56,7 @@ func TestTextToSpeechJobs(t *testing.T) {
 		magic       string
 	}{{gen.SpeechRequestFormatWav, "audio/wav", "RIFF"}, {gen.SpeechRequestFormatMp3, "audio/mpeg", ""}, {gen.SpeechRequestFormatOgg, "audio/ogg", "OggS"}} {
 		t.Run(string(c.format), func(t *testing.T) {
-			res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{
+			res, err := b.demo.CreateSpeechWithResponse(t.Context(), nil, gen.SpeechRequest{
 				Text: "Welcome, traveller. The forge is hot today.", VoiceId: ptr("local-en-us-f3"), Format: &c.format,
 			})
 			if err != nil || res.JSON202 == nil {
@@ -83,7 +83,7 @@ func TestTextToSpeechJobs(t *testing.T) {
 
 	t.Run("a character's voice", func(t *testing.T) {
 		ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester", VoiceId: ptr("local-en-gb-f2")})
-		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "A song for you.", CharacterId: &ch.Id})
+		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), nil, gen.SpeechRequest{Text: "A song for you.", CharacterId: &ch.Id})
 		r := speechResult(t, waitJob(t, b.demo, res.JSON202.JobId))
 		if r.VoiceId != "local-en-gb-f2" || r.CharacterId == nil || *r.CharacterId != ch.Id {
 			t.Fatalf("result %+v", r)
@@ -91,7 +91,7 @@ func TestTextToSpeechJobs(t *testing.T) {
 	})
 
 	t.Run("another tenant sees neither the job nor the audio", func(t *testing.T) {
-		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "Secret words."})
+		res, _ := b.demo.CreateSpeechWithResponse(t.Context(), nil, gen.SpeechRequest{Text: "Secret words."})
 		r := speechResult(t, waitJob(t, b.demo, res.JSON202.JobId))
 		other, _ := b.other.GetJobWithResponse(t.Context(), res.JSON202.JobId)
 		expectError(t, other.HTTPResponse, other.Body, 404, "JOB_NOT_FOUND")
@@ -320,7 +320,7 @@ func TestVoiceOnFal(t *testing.T) {
 		o.synth, o.recognizer = falclient.NewSpeechSynth(client), falclient.NewSpeechRecognizer(client)
 		o.otherSynths = []domain.SpeechSynth{speech.New()}
 	})
-	res, err := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "Halt, who goes there?", VoiceId: ptr("fal-kokoro-bm_george")})
+	res, err := b.demo.CreateSpeechWithResponse(t.Context(), nil, gen.SpeechRequest{Text: "Halt, who goes there?", VoiceId: ptr("fal-kokoro-bm_george")})
 	if err != nil || res.JSON202 == nil {
 		t.Fatalf("tts: %v %s", err, res.Body)
 	}
@@ -342,7 +342,7 @@ func TestVoiceOnFal(t *testing.T) {
 
 	// A character keeps its local voice id when the engine is fal: it maps to a Kokoro voice.
 	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "guard", Archetype: "hero", VoiceId: ptr("local-en-gb-m2")})
-	byChar, _ := b.demo.CreateSpeechWithResponse(t.Context(), gen.SpeechRequest{Text: "Move along.", CharacterId: &ch.Id})
+	byChar, _ := b.demo.CreateSpeechWithResponse(t.Context(), nil, gen.SpeechRequest{Text: "Move along.", CharacterId: &ch.Id})
 	if byChar.JSON202 == nil {
 		t.Fatalf("tts with a local voice on fal: %s", byChar.Body)
 	}

@@ -11,7 +11,7 @@ import (
 
 func createWorld(t *testing.T, c *gen.ClientWithResponses, body gen.CreateWorldRequest) gen.World {
 	t.Helper()
-	res, err := c.CreateWorldWithResponse(t.Context(), body)
+	res, err := c.CreateWorldWithResponse(t.Context(), nil, body)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,6 +44,9 @@ type Options struct {
 	SQLitePath string
 	// MaxReaders caps SQLite's read-only pool; 0 means 4.
 	MaxReaders int
+	// OpenDB opens a pool (sql.Open's signature); nil means sql.Open. Tracing wraps the
+	// driver here, so every statement gets a span.
+	OpenDB func(driverName, dsn string) (*sql.DB, error)
 }
 
 // Open opens the database, checks it answers and applies pending migrations.
@@ -52,9 +55,9 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	var err error
 	switch {
 	case strings.HasPrefix(opt.URL, "postgres://"), strings.HasPrefix(opt.URL, "postgresql://"):
-		db, err = openPostgres(opt.URL)
+		db, err = openPostgres(opt.open, opt.URL)
 	case opt.URL == "":
-		db, err = openSQLite(opt.SQLitePath, opt.MaxReaders)
+		db, err = openSQLite(opt.open, opt.SQLitePath, opt.MaxReaders)
 	default:
 		return nil, fmt.Errorf("store: DATABASE_URL must be a postgres:// URL, got scheme of %q", redact(opt.URL))
 	}
@@ -72,8 +75,15 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 	return db, nil
 }
 
-func openPostgres(dsn string) (*DB, error) {
-	pool, err := sql.Open("pgx", dsn)
+func (o Options) open(driverName, dsn string) (*sql.DB, error) {
+	if o.OpenDB != nil {
+		return o.OpenDB(driverName, dsn)
+	}
+	return sql.Open(driverName, dsn)
+}
+
+func openPostgres(open func(string, string) (*sql.DB, error), dsn string) (*DB, error) {
+	pool, err := open("pgx", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open postgres: %w", err)
 	}
@@ -82,7 +92,7 @@ func openPostgres(dsn string) (*DB, error) {
 	return &DB{dialect: Postgres, write: pool, read: pool, worlds: newWorldCache(256)}, nil
 }
 
-func openSQLite(path string, maxReaders int) (*DB, error) {
+func openSQLite(open func(string, string) (*sql.DB, error), path string, maxReaders int) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("store: no SQLite path given")
 	}
@@ -99,7 +109,7 @@ func openSQLite(path string, maxReaders int) (*DB, error) {
 	pragmas.Add("_pragma", "synchronous(NORMAL)")
 	// immediate: a write transaction takes the lock at BEGIN instead of failing on upgrade.
 	pragmas.Set("_txlock", "immediate")
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode())
+	write, err := open("sqlite", "file:"+path+"?"+pragmas.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
@@ -109,7 +119,7 @@ func openSQLite(path string, maxReaders int) (*DB, error) {
 	ro := url.Values{}
 	ro.Add("_pragma", "busy_timeout(5000)")
 	ro.Add("_pragma", "query_only(1)")
-	read, err := sql.Open("sqlite", "file:"+path+"?"+ro.Encode())
+	read, err := open("sqlite", "file:"+path+"?"+ro.Encode())
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("store: open sqlite readers: %w", err)

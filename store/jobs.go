@@ -309,3 +309,22 @@ func (db *DB) QueueID(ctx context.Context, jobID string) (int64, error) {
 	}
 	return id.Int64, err
 }
+
+// JobCounts returns how many jobs there are in each status (the queue-depth gauge).
+func (db *DB) JobCounts(ctx context.Context) (map[domain.JobStatus]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT status, COUNT(*) FROM jobs GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("store: count jobs: %w", err)
+	}
+	defer rows.Close()
+	out := map[domain.JobStatus]int{}
+	for rows.Next() {
+		var status string
+		var n int
+		if err := rows.Scan(&status, &n); err != nil {
+			return nil, fmt.Errorf("store: count jobs: %w", err)
+		}
+		out[domain.JobStatus(status)] = n
+	}
+	return out, rows.Err()
+}

@@ -104,7 +104,7 @@ func runChaos(t *testing.T, replicas int, dbEnv string, openDB func() (*sql.DB, 
 			clients[i] = servertest.Client(t, "http://127.0.0.1:"+strconv.Itoa(r.port), servertest.DemoKey)
 		}
 		for i := 0; len(accepted) < chaosJobs && ctx.Err() == nil; i++ {
-			res, err := clients[i%len(clients)].CreateAvatarWithResponse(ctx, gen.AvatarRequest{Description: "a chaos knight", Seed: ptr(int64(i))})
+			res, err := clients[i%len(clients)].CreateAvatarWithResponse(ctx, nil, gen.AvatarRequest{Description: "a chaos knight", Seed: ptr(int64(i))})
 			if err != nil || res.JSON202 == nil {
 				refused++
 				time.Sleep(10 * time.Millisecond)

@@ -72,7 +72,7 @@ func TestJobSurvivesAKilledServer(t *testing.T) {
 	proc := startProcess(t, port, env...)
 	url := "http://127.0.0.1:" + strconv.Itoa(port)
 	c := servertest.Client(t, url, servertest.DemoKey)
-	av, err := c.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a dwarf", Seed: ptr(int64(3))})
+	av, err := c.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a dwarf", Seed: ptr(int64(3))})
 	if err != nil || av.JSON202 == nil {
 		t.Fatalf("avatar: %v", err)
 	}

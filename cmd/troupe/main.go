@@ -2,6 +2,8 @@
 //
 //	troupe serve     serve the API on HOST:PORT until SIGINT or SIGTERM
 //	troupe version   print the version
+//	troupe keys …    create, list and revoke API keys (troupe keys for help)
+//	troupe tenants … create and list tenants
 //
 // Configuration comes from the environment; see README.md.
 package main
@@ -40,8 +42,13 @@ func main() {
 		}
 	case "version", "--version", "-v":
 		fmt.Println(version)
+	case "keys", "tenants":
+		if err := admin(context.Background(), os.Args[1:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "troupe:", err)
+			os.Exit(1)
+		}
 	default:
-		fmt.Fprintf(os.Stderr, "troupe: unknown command %q\nusage: troupe [serve|version]\n", cmd)
+		fmt.Fprintf(os.Stderr, "troupe: unknown command %q\nusage: troupe [serve|version|keys|tenants]\n", cmd)
 		os.Exit(2)
 	}
 }
@@ -86,6 +93,18 @@ func serve(ctx context.Context, out *os.File) error {
 		fmt.Fprintf(out, "\n  Troupe is up.  Docs: %s/docs\n  Demo key: demo-key-123   try: curl -H 'Authorization: Bearer demo-key-123' %s/v1/worlds\n\n", base, base)
 	}
 
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("METRICS_ADDR: %w", err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", a.Telemetry.Handler())
+		msrv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		go msrv.Serve(mln)
+		defer msrv.Close()
+		log.Info("metrics listening", "addr", mln.Addr().String())
+	}
 	if err := a.Start(ctx); err != nil {
 		return err
 	}

@@ -34,7 +34,7 @@ func TestTwoReplicasShareTheQueue(t *testing.T) {
 	const n = 12
 	var ids []string
 	for i := range n {
-		res, err := clients[i%2].CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a guard", Seed: ptr(int64(i))})
+		res, err := clients[i%2].CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a guard", Seed: ptr(int64(i))})
 		if err != nil || res.JSON202 == nil {
 			t.Fatalf("submit %d: %v", i, err)
 		}
@@ -70,7 +70,7 @@ func TestASurvivingReplicaTakesOverADeadOnesJobs(t *testing.T) {
 	doomedPort := freePort(t)
 	doomed := startProcess(t, doomedPort, env...)
 	c := servertest.Client(t, "http://127.0.0.1:"+strconv.Itoa(doomedPort), servertest.DemoKey)
-	av, err := c.CreateAvatarWithResponse(t.Context(), gen.AvatarRequest{Description: "a sentry", Seed: ptr(int64(9))})
+	av, err := c.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{Description: "a sentry", Seed: ptr(int64(9))})
 	if err != nil || av.JSON202 == nil {
 		t.Fatalf("submit: %v", err)
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -47,8 +49,14 @@ func start(t *testing.T) (url string, stop func()) {
 	for {
 		res, err := http.Get(url + "/health")
 		if err == nil {
+			body, _ := io.ReadAll(res.Body)
 			res.Body.Close()
-			break
+			// Only this server's answer counts: another process may have been handed the
+			// same free port between freePort and serve's listen (serve then fails).
+			if strings.Contains(string(body), `"dependencies"`) {
+				break
+			}
+			err = fmt.Errorf("/health answered %d %.80s", res.StatusCode, body)
 		}
 		select {
 		case err := <-done:
@@ -74,7 +82,7 @@ func TestDataSurvivesARestart(t *testing.T) {
 
 	url, stop := start(t)
 	c := servertest.Client(t, url, servertest.DemoKey)
-	created, err := c.CreateWorldWithResponse(t.Context(), gen.CreateWorldRequest{Seed: ptr(int64(2026))})
+	created, err := c.CreateWorldWithResponse(t.Context(), nil, gen.CreateWorldRequest{Seed: ptr(int64(2026))})
 	if err != nil || created.JSON201 == nil {
 		t.Fatalf("create: %v %d", err, created.StatusCode())
 	}
@@ -190,13 +198,13 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	t.Setenv("FAL_QUEUE_URL", fake.URL())
 	url, stop := start(t)
 	c := servertest.Client(t, url, servertest.DemoKey)
-	ch, err := c.CreateCharacterWithResponse(t.Context(), gen.CreateCharacterRequest{Role: "guard", Archetype: "hero"})
+	ch, err := c.CreateCharacterWithResponse(t.Context(), nil, gen.CreateCharacterRequest{Role: "guard", Archetype: "hero"})
 	if err != nil || ch.JSON201 == nil {
 		t.Fatalf("create: %v %s", err, ch.Body)
 	}
 	done := make(chan *gen.SpeakCharacterResponse, 1)
 	go func() {
-		res, _ := c.SpeakCharacterWithResponse(context.Background(), ch.JSON201.Id, gen.SpeakRequest{
+		res, _ := c.SpeakCharacterWithResponse(context.Background(), ch.JSON201.Id, nil, gen.SpeakRequest{
 			ContextMessages: []gen.Message{{Speaker: "p", Text: "Let me pass."}},
 		})
 		done <- res

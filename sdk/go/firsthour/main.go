@@ -89,7 +89,7 @@ func run() error {
 func createWorld(c *gen.ClientWithResponses) (*gen.World, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := c.CreateWorldWithResponse(ctx, gen.CreateWorldRequest{
+	res, err := c.CreateWorldWithResponse(ctx, nil, gen.CreateWorldRequest{
 		Seed:  ptr(gen.Seed(42)),
 		Genre: ptr(gen.GenreDarkFantasy),
 		Tone:  ptr(gen.ToneGrim),
@@ -110,7 +110,7 @@ func createWorld(c *gen.ClientWithResponses) (*gen.World, error) {
 func createCharacter(c *gen.ClientWithResponses, worldID string) (*gen.Character, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := c.CreateCharacterWithResponse(ctx, gen.CreateCharacterRequest{
+	res, err := c.CreateCharacterWithResponse(ctx, nil, gen.CreateCharacterRequest{
 		Role:      "blacksmith",
 		Archetype: "mentor",
 		WorldId:   &worldID,
@@ -134,7 +134,7 @@ func speakRequest(text string) gen.SpeakRequest {
 func speak(c *gen.ClientWithResponses, characterID string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := c.SpeakCharacterWithResponse(ctx, characterID, speakRequest("Good morning! Do you sell swords?"))
+	res, err := c.SpeakCharacterWithResponse(ctx, characterID, nil, speakRequest("Good morning! Do you sell swords?"))
 	if err != nil {
 		return fmt.Errorf("speak: %w", err)
 	}
@@ -156,7 +156,7 @@ func speak(c *gen.ClientWithResponses, characterID string) error {
 func speakStreamed(c *gen.ClientWithResponses, characterID string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	res, err := c.StreamSpeakCharacter(ctx, characterID, speakRequest("Can you mend my cracked shield?"),
+	res, err := c.StreamSpeakCharacter(ctx, characterID, nil, speakRequest("Can you mend my cracked shield?"),
 		func(_ context.Context, req *http.Request) error {
 			req.Header.Set("Accept", "text/event-stream")
 			return nil
@@ -286,7 +286,7 @@ func readSSE(body io.Reader, handle func(sseEvent) (done bool, err error)) error
 func avatarJob(c *gen.ClientWithResponses, characterID string) (*gen.Job, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res, err := c.CreateAvatarWithResponse(ctx, gen.AvatarRequest{
+	res, err := c.CreateAvatarWithResponse(ctx, nil, gen.AvatarRequest{
 		Description: "A scarred dwarf blacksmith with a braided red beard",
 		CharacterId: &characterID,
 		Style:       ptr(gen.ImageStylePixelArt),

@@ -1,0 +1,106 @@
+package app
+
+import (
+	"context"
+
+	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/local/dialogue"
+	"github.com/troupe-ai/troupe/local/pixelart"
+	"github.com/troupe-ai/troupe/local/recognition"
+	"github.com/troupe-ai/troupe/local/speech"
+	"github.com/troupe-ai/troupe/telemetry"
+)
+
+// Test-mode keys always run on the local deterministic engines, whatever providers are
+// configured, so a studio's CI never spends money or reaches a paid provider. Each engine
+// below picks per call, by the data space of ctx (a request's principal, or the tenant a
+// job runs for), so the services above them never need to know.
+
+type testModeText struct{ live, local domain.TextModel }
+
+func (m testModeText) pick(ctx context.Context) domain.TextModel {
+	if domain.InTestMode(ctx) {
+		return m.local
+	}
+	return m.live
+}
+
+func (m testModeText) Complete(ctx context.Context, req domain.TextRequest) (domain.TextResult, error) {
+	return m.pick(ctx).Complete(ctx, req)
+}
+
+func (m testModeText) Stream(ctx context.Context, req domain.TextRequest, onDelta func(string) error) (domain.TextResult, error) {
+	return m.pick(ctx).Stream(ctx, req, onDelta)
+}
+
+func (m testModeText) Status(ctx context.Context) domain.DependencyHealth { return m.live.Status(ctx) }
+
+type testModeImages struct{ live, local domain.ImageModel }
+
+func (m testModeImages) Generate(ctx context.Context, req domain.ImageRequest) (domain.ImageResult, error) {
+	if domain.InTestMode(ctx) {
+		return m.local.Generate(ctx, req)
+	}
+	return m.live.Generate(ctx, req)
+}
+
+func (m testModeImages) Status(ctx context.Context) domain.DependencyHealth {
+	return m.live.Status(ctx)
+}
+
+type testModeSynth struct{ live, local domain.SpeechSynth }
+
+func (m testModeSynth) pick(ctx context.Context) domain.SpeechSynth {
+	if domain.InTestMode(ctx) {
+		return m.local
+	}
+	return m.live
+}
+
+func (m testModeSynth) Synthesize(ctx context.Context, req domain.SpeechRequest) (domain.SpeechResult, error) {
+	return m.pick(ctx).Synthesize(ctx, req)
+}
+
+func (m testModeSynth) Voices(ctx context.Context) []domain.Voice { return m.pick(ctx).Voices(ctx) }
+
+func (m testModeSynth) Status(ctx context.Context) domain.DependencyHealth { return m.live.Status(ctx) }
+
+// testModeResolvingSynth keeps the live engine's voice resolution (fal maps the local
+// voice ids to its own) visible to the services, which look for it by type.
+type testModeResolvingSynth struct {
+	testModeSynth
+	resolver domain.VoiceResolver
+}
+
+func (m testModeResolvingSynth) Resolve(id string) (domain.Voice, error) {
+	return m.resolver.Resolve(id)
+}
+
+type testModeRecognizer struct{ live, local domain.SpeechRecognizer }
+
+func (m testModeRecognizer) Transcribe(ctx context.Context, req domain.TranscribeRequest) (domain.Transcript, error) {
+	if domain.InTestMode(ctx) {
+		return m.local.Transcribe(ctx, req)
+	}
+	return m.live.Transcribe(ctx, req)
+}
+
+func (m testModeRecognizer) Status(ctx context.Context) domain.DependencyHealth {
+	return m.live.Status(ctx)
+}
+
+// withTestMode wraps the configured engines so test-mode work runs on local ones.
+func withTestMode(tel *telemetry.Telemetry, text domain.TextModel, images domain.ImageModel, synth domain.SpeechSynth, rec domain.SpeechRecognizer) (
+	domain.TextModel, domain.ImageModel, domain.SpeechSynth, domain.SpeechRecognizer, error) {
+	localText, err := dialogue.New()
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	localSynth := tel.InstrumentSynth(speech.New(), "local")
+	var modeSynth domain.SpeechSynth = testModeSynth{synth, localSynth}
+	if r, ok := synth.(domain.VoiceResolver); ok {
+		modeSynth = testModeResolvingSynth{testModeSynth{synth, localSynth}, r}
+	}
+	return testModeText{text, tel.InstrumentText(localText, "local")}, testModeImages{images, tel.InstrumentImage(pixelart.New(), "local")},
+		modeSynth, testModeRecognizer{rec, tel.InstrumentRecognizer(recognition.New(), "local")}, nil
+}
