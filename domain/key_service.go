@@ -184,9 +184,10 @@ type NewKey struct {
 
 // CreateKey makes a key for the caller's tenant, returning it and its secret (shown this
 // once). The new key gets the caller's tier and at most the caller's scopes; a test key
-// makes only test keys. Errors: CodeInsufficientScope for a scope the caller lacks or a
-// live key asked of a test key; CodeValidation for operator (granted by the CLI alone), an
-// unknown scope or a past expiry.
+// makes only test keys; none outlives the caller's own expiry. Errors:
+// CodeInsufficientScope for a scope the caller lacks or a live key asked of a test key;
+// CodeValidation for operator (granted by the CLI alone), an unknown scope or a past
+// expiry.
 func (s *KeyService) CreateKey(ctx context.Context, caller Principal, req NewKey) (*APIKey, string, error) {
 	mode := req.Mode
 	if mode == "" {
@@ -212,9 +213,14 @@ func (s *KeyService) CreateKey(ctx context.Context, caller Principal, req NewKey
 				WithDetails(map[string]any{"required": string(sc)})
 		}
 	}
+	// A key never outlives the key that made it: an expiring key cannot mint a lasting one.
+	expires := req.ExpiresAt
+	if caller.ExpiresAt != nil && (expires == nil || expires.After(*caller.ExpiresAt)) {
+		expires = caller.ExpiresAt
+	}
 	return s.issue(ctx, IssueKey{
 		TenantID: caller.TenantID, Mode: mode, Name: req.Name, Scopes: scopes, Tier: caller.Tier,
-		ExpiresAt: req.ExpiresAt, Source: KeySourceAPI,
+		ExpiresAt: expires, Source: KeySourceAPI,
 	})
 }
 

@@ -87,3 +87,40 @@ func TestMalformedKeysCostNoLookup(t *testing.T) {
 		t.Fatalf("%d lookups for malformed or unconfigured keys", store.lookups)
 	}
 }
+
+// issuingStore is a KeyStore that accepts tenants and keys and remembers the last key.
+type issuingStore struct {
+	domain.KeyStore
+	last *domain.APIKey
+}
+
+func (s *issuingStore) EnsureTenant(context.Context, *domain.Tenant) (bool, error) { return false, nil }
+func (s *issuingStore) CreateAPIKey(_ context.Context, k *domain.APIKey) error {
+	s.last = k
+	return nil
+}
+
+func TestCreatedKeysNeverOutliveTheirMaker(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 12, 2, 10, 0, 0, 0, time.UTC)
+	callerExpiry := now.Add(24 * time.Hour)
+	caller := domain.Principal{TenantID: "acme", Mode: domain.ModeLive, Scopes: []domain.Scope{domain.ScopeRead, domain.ScopeAdmin}, Tier: "free", ExpiresAt: &callerExpiry}
+	later, sooner := now.Add(48*time.Hour), now.Add(time.Hour)
+	for name, tt := range map[string]struct{ asked, want *time.Time }{
+		"no expiry asked":    {nil, &callerExpiry},
+		"a later one asked":  {&later, &callerExpiry},
+		"a sooner one asked": {&sooner, &sooner},
+	} {
+		store := &issuingStore{}
+		keys := &domain.KeyService{Store: store, Now: func() time.Time { return now }}
+		if _, _, err := keys.CreateKey(t.Context(), caller, domain.NewKey{Name: "x", ExpiresAt: tt.asked}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got := store.last.ExpiresAt; got == nil || !got.Equal(*tt.want) {
+			t.Errorf("%s: expires %v, want %v", name, got, tt.want)
+		}
+		if store.last.Tier != "free" || len(store.last.Scopes) != 2 {
+			t.Errorf("%s: tier %q scopes %v, want the caller's", name, store.last.Tier, store.last.Scopes)
+		}
+	}
+}

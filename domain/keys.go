@@ -53,7 +53,7 @@ type APIKey struct {
 
 // Principal returns who a request made with k acts as.
 func (k *APIKey) Principal() Principal {
-	return Principal{TenantID: k.TenantID, KeyID: k.ID, Mode: k.Mode, Scopes: slices.Clone(k.Scopes), Tier: k.Tier}
+	return Principal{TenantID: k.TenantID, KeyID: k.ID, Mode: k.Mode, Scopes: slices.Clone(k.Scopes), Tier: k.Tier, ExpiresAt: k.ExpiresAt}
 }
 
 // Usable reports whether k may authenticate a request at now: not revoked, not expired.

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Mode is the mode of an API key. A test key works on a data space of its own (it never
@@ -44,6 +45,8 @@ type Principal struct {
 	Scopes   []Scope
 	// Tier names the rate-limit tier the key's requests count against.
 	Tier string
+	// ExpiresAt is when the key stops working; nil for never.
+	ExpiresAt *time.Time
 }
 
 // Space is the id the principal's data is stored under: the tenant's id in live mode,

@@ -51,6 +51,9 @@ func authenticate(ops map[routeKey]*operation, auth Authenticator) echo.Middlewa
 				return next(c)
 			}
 			if op.scope != "" && !p.Has(op.scope) {
+				if !op.keyRequired {
+					return next(c) // as anonymous: a signed file URL still works
+				}
 				return domain.Errorf(domain.CodeInsufficientScope, "This key lacks the %q scope this operation needs.", op.scope).
 					WithDetails(map[string]any{"required": string(op.scope)})
 			}

@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -38,7 +37,7 @@ type idemServer struct {
 	url string
 	// runs counts the handlers run, whatever the route.
 	runs  atomic.Int64
-	clock *testClock
+	clock *fakeClock
 	// slowStarted receives when the first run of POST /slow has started; it then waits
 	// for slowRelease to close.
 	slowStarted chan struct{}
@@ -47,23 +46,6 @@ type idemServer struct {
 	flaky, panics, slow atomic.Int64
 	// acks, when set, paces POST /stream: after flushing each event it waits for one.
 	acks chan struct{}
-}
-
-type testClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 const testLockTimeout = 5 * time.Minute
@@ -83,7 +65,7 @@ func newIdemServer(t *testing.T, maxResponseBytes int) *idemServer {
 	}
 	t.Cleanup(func() { db.Close() })
 	s := &idemServer{
-		clock:       &testClock{now: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)},
+		clock:       &fakeClock{now: time.Date(2026, 12, 5, 9, 0, 0, 0, time.UTC)},
 		slowStarted: make(chan struct{}, 1),
 		slowRelease: make(chan struct{}),
 	}

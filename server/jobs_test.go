@@ -168,6 +168,8 @@ func TestFileAccess(t *testing.T) {
 	r := imageResult(t, waitJob(t, b.demo, av.JSON202.JobId))
 	u, _ := url.Parse(r.ImageUrl)
 	plain := b.url + u.Path
+	// A key of the owner without the read scope counts as no key: the signature decides.
+	writeOnly := "Bearer " + issueKey(t, b, "tenant_demo", domain.ModeLive, domain.ScopeWrite)
 
 	cases := []struct {
 		name    string
@@ -180,6 +182,8 @@ func TestFileAccess(t *testing.T) {
 		{"signed URL without a key", b.url + u.RequestURI(), map[string]string{"Authorization": ""}, 200, ""},
 		{"no key, no signature", plain, map[string]string{"Authorization": ""}, 401, "INVALID_API_KEY"},
 		{"another tenant's key", plain, map[string]string{"Authorization": "Bearer " + servertest.TestKey}, 404, "FILE_NOT_FOUND"},
+		{"signed URL with a key that cannot read", b.url + u.RequestURI(), map[string]string{"Authorization": writeOnly}, 200, ""},
+		{"a key that cannot read, no signature", plain, map[string]string{"Authorization": writeOnly}, 401, "INVALID_API_KEY"},
 		{"tampered signature", b.url + u.Path + "?expires=" + u.Query().Get("expires") + "&signature=" + strings.Repeat("A", 43), map[string]string{"Authorization": ""}, 401, "INVALID_API_KEY"},
 		{"signature of another file", b.url + "/v1/files/file_other?" + u.RawQuery, map[string]string{"Authorization": ""}, 401, "INVALID_API_KEY"},
 		{"extended expiry", b.url + u.Path + "?expires=9999999999&signature=" + u.Query().Get("signature"), map[string]string{"Authorization": ""}, 401, "INVALID_API_KEY"},

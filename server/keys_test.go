@@ -4,11 +4,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/domain/apikey"
+	"github.com/troupe-ai/troupe/falclient"
 	"github.com/troupe-ai/troupe/falclient/faltest"
 	"github.com/troupe-ai/troupe/gen"
+	"github.com/troupe-ai/troupe/local/speech"
 	"github.com/troupe-ai/troupe/server/servertest"
 )
 
@@ -238,5 +241,35 @@ func TestConfigKeysAreRevokedOnlyByConfig(t *testing.T) {
 	}
 	if res, _ := b.demo.ListWorldsWithResponse(ctx, nil); res.StatusCode() != http.StatusOK {
 		t.Fatalf("the demo key after the refused revocation: %d", res.StatusCode())
+	}
+}
+
+// TestTestModeSpeaksLocally configures fal for speech: a test key's speech runs on the
+// local engine, and a voice only fal has is refused at submit, not failed later.
+func TestTestModeSpeaksLocally(t *testing.T) {
+	t.Parallel()
+	fake := faltest.New(t, faltest.WithQueueSteps(0, 1))
+	client := falclient.New(falclient.Config{
+		Key: fake.Key(), RunURL: fake.URL(), QueueURL: fake.URL(), PollInterval: 5 * time.Millisecond,
+		RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond,
+	})
+	b := setup(t, func(o *setupOptions) {
+		o.synth, o.recognizer = falclient.NewSpeechSynth(client), falclient.NewSpeechRecognizer(client)
+		o.otherSynths = []domain.SpeechSynth{speech.New()}
+	})
+	test := servertest.Client(t, b.url, issueKey(t, b, "acme", domain.ModeTest, domain.ScopeRead, domain.ScopeWrite))
+	ctx := t.Context()
+	if res, _ := test.CreateSpeechWithResponse(ctx, nil, gen.SpeechRequest{Text: "Halt!", VoiceId: ptr("fal-kokoro-bm_george")}); res.StatusCode() < 400 || res.StatusCode() >= 500 {
+		t.Fatalf("a fal-only voice in test mode: %d %s", res.StatusCode(), res.Body)
+	}
+	res, err := test.CreateSpeechWithResponse(ctx, nil, gen.SpeechRequest{Text: "Halt, who goes there?", VoiceId: ptr("local-en-us-f3")})
+	if err != nil || res.JSON202 == nil {
+		t.Fatalf("tts: %v %s", err, res.Body)
+	}
+	if r := speechResult(t, waitJob(t, test, res.JSON202.JobId)); r.Engine != "local" {
+		t.Fatalf("test-mode speech ran on %s", r.Engine)
+	}
+	if n := len(fake.Requests()); n != 0 {
+		t.Fatalf("test mode sent %d requests to fal", n)
 	}
 }

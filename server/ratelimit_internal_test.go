@@ -21,24 +21,6 @@ import (
 	"github.com/troupe-ai/troupe/ratelimit"
 )
 
-// rlClock is a fake time source the rate-limit tests move by hand.
-type rlClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *rlClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *rlClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
-
 // Headers of the fake authentication: a request naming a tenant is authenticated as it.
 const (
 	rlTenantHeader = "X-Test-Tenant"
@@ -86,7 +68,7 @@ type rlServer struct {
 	mu      sync.Mutex
 }
 
-func newRLServer(t *testing.T, limiter ratelimit.Limiter, clock *rlClock, middlewares ...echo.MiddlewareFunc) *rlServer {
+func newRLServer(t *testing.T, limiter ratelimit.Limiter, clock *fakeClock, middlewares ...echo.MiddlewareFunc) *rlServer {
 	t.Helper()
 	s := &rlServer{e: echo.New(), served: map[string]int{}}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -167,7 +149,7 @@ func rlQuotas(t *testing.T, rec *httptest.ResponseRecorder) map[string]int64 {
 	return out
 }
 
-func newRLClock() *rlClock { return &rlClock{now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)} }
+func newRLClock() *fakeClock { return &fakeClock{now: time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)} }
 
 var rlFree = rlPrincipal{"tenant_a", "live", "free"}
 
