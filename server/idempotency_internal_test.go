@@ -342,15 +342,7 @@ func TestIdempotencyConflictsWhileTheFirstRuns(t *testing.T) {
 	t.Parallel()
 	s := newIdemServer(t, 1<<20)
 	req := post("/v1/slow", "acme", "key-1", `{}`)
-	done := make(chan idemResponse, 1)
-	go func() {
-		resp, err := s.send(t, req)
-		if err != nil {
-			t.Error(err)
-		}
-		done <- resp
-	}()
-	<-s.slowStarted
+	done := s.startSlow(t, req)
 
 	mustFail(t, s.do(t, req), domain.CodeIdempotencyKeyInUse)
 	// A different request is refused as such even while the first runs.
@@ -367,15 +359,7 @@ func TestIdempotencyRetryTakesOverAClaimWhoseLockLapsed(t *testing.T) {
 	t.Parallel()
 	s := newIdemServer(t, 1<<20)
 	req := post("/v1/slow", "acme", "key-1", `{}`)
-	done := make(chan idemResponse, 1)
-	go func() {
-		resp, err := s.send(t, req)
-		if err != nil {
-			t.Error(err)
-		}
-		done <- resp
-	}()
-	<-s.slowStarted
+	done := s.startSlow(t, req)
 
 	s.clock.Advance(testLockTimeout - time.Microsecond)
 	mustFail(t, s.do(t, req), domain.CodeIdempotencyKeyInUse)
@@ -610,4 +594,20 @@ func TestIdempotencyFingerprintsMultipartByItsParts(t *testing.T) {
 	if fingerprint(ct1, b1) == fingerprint("application/octet-stream", b1) {
 		t.Error("raw bytes fingerprint like their parts")
 	}
+}
+
+// startSlow sends req (to /v1/slow) in the background and returns once its handler has
+// started; the channel gets its answer after slowRelease is closed.
+func (s *idemServer) startSlow(t *testing.T, req idemRequest) <-chan idemResponse {
+	t.Helper()
+	done := make(chan idemResponse, 1)
+	go func() {
+		resp, err := s.send(t, req)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- resp
+	}()
+	<-s.slowStarted
+	return done
 }
