@@ -193,16 +193,18 @@ func isBinary(res *openapi3.Response) bool {
 	return len(res.Content) > 0
 }
 
-// Every response of every operation, errors included, declares X-Request-Id, which the
-// server always sends.
+// Every response of every operation, errors included, declares X-Request-Id and
+// Troupe-Version, which the server always sends.
 func TestEveryResponseDeclaresTheRequestID(t *testing.T) {
 	t.Parallel()
 	doc := loadSpec(t)
 	for path, item := range doc.Paths.Map() {
 		for method, op := range item.Operations() {
 			for code, res := range op.Responses.Map() {
-				if res.Value.Headers["X-Request-Id"] == nil {
-					t.Errorf("%s %s → %s does not declare X-Request-Id", method, path, code)
+				for _, h := range []string{"X-Request-Id", "Troupe-Version"} {
+					if res.Value.Headers[h] == nil {
+						t.Errorf("%s %s → %s does not declare %s", method, path, code, h)
+					}
 				}
 			}
 		}

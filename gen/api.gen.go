@@ -6285,13 +6285,15 @@ type ClientWithResponsesInterface interface {
 
 // GetApiInfoResponse200Headers the declared response headers of an HTTP 200 response for GetApiInfo
 type GetApiInfoResponse200Headers struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 // GetApiInfoResponse500Headers the declared response headers of an HTTP 500 response for GetApiInfo
 type GetApiInfoResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6349,19 +6351,22 @@ func (r GetApiInfoResponse) ContentType() string {
 
 // GetHealthResponse200Headers the declared response headers of an HTTP 200 response for GetHealth
 type GetHealthResponse200Headers struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 // GetHealthResponse500Headers the declared response headers of an HTTP 500 response for GetHealth
 type GetHealthResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
 // GetHealthResponse503Headers the declared response headers of an HTTP 503 response for GetHealth
 type GetHealthResponse503Headers struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 type GetHealthResponse struct {
@@ -6427,13 +6432,15 @@ func (r GetHealthResponse) ContentType() string {
 
 // GetMetricsResponse200Headers the declared response headers of an HTTP 200 response for GetMetrics
 type GetMetricsResponse200Headers struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 // GetMetricsResponse404Headers the declared response headers of an HTTP 404 response for GetMetrics
 type GetMetricsResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6441,6 +6448,7 @@ type GetMetricsResponse404Headers struct {
 type GetMetricsResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6502,6 +6510,7 @@ func (r GetMetricsResponse) ContentType() string {
 type ListCharactersResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6509,6 +6518,7 @@ type ListCharactersResponse200Headers struct {
 type ListCharactersResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6516,6 +6526,7 @@ type ListCharactersResponse400Headers struct {
 type ListCharactersResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -6524,6 +6535,7 @@ type ListCharactersResponse401Headers struct {
 type ListCharactersResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6532,6 +6544,7 @@ type ListCharactersResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6539,6 +6552,7 @@ type ListCharactersResponse429Headers struct {
 type ListCharactersResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6636,6 +6650,7 @@ type CreateCharacterResponse201Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -6643,6 +6658,7 @@ type CreateCharacterResponse201Headers struct {
 type CreateCharacterResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6650,6 +6666,7 @@ type CreateCharacterResponse400Headers struct {
 type CreateCharacterResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -6658,6 +6675,7 @@ type CreateCharacterResponse401Headers struct {
 type CreateCharacterResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6665,6 +6683,7 @@ type CreateCharacterResponse403Headers struct {
 type CreateCharacterResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6672,6 +6691,7 @@ type CreateCharacterResponse404Headers struct {
 type CreateCharacterResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6679,6 +6699,7 @@ type CreateCharacterResponse409Headers struct {
 type CreateCharacterResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6686,6 +6707,7 @@ type CreateCharacterResponse413Headers struct {
 type CreateCharacterResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6693,6 +6715,7 @@ type CreateCharacterResponse415Headers struct {
 type CreateCharacterResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6701,6 +6724,7 @@ type CreateCharacterResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6708,6 +6732,7 @@ type CreateCharacterResponse429Headers struct {
 type CreateCharacterResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6715,6 +6740,7 @@ type CreateCharacterResponse500Headers struct {
 type CreateCharacterResponse502Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6722,6 +6748,7 @@ type CreateCharacterResponse502Headers struct {
 type CreateCharacterResponse503Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6729,6 +6756,7 @@ type CreateCharacterResponse503Headers struct {
 type CreateCharacterResponse504Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6898,6 +6926,7 @@ type CreateCharacterBatchResponse201Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -6905,6 +6934,7 @@ type CreateCharacterBatchResponse201Headers struct {
 type CreateCharacterBatchResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6912,6 +6942,7 @@ type CreateCharacterBatchResponse400Headers struct {
 type CreateCharacterBatchResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -6920,6 +6951,7 @@ type CreateCharacterBatchResponse401Headers struct {
 type CreateCharacterBatchResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6927,6 +6959,7 @@ type CreateCharacterBatchResponse403Headers struct {
 type CreateCharacterBatchResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6934,6 +6967,7 @@ type CreateCharacterBatchResponse404Headers struct {
 type CreateCharacterBatchResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6941,6 +6975,7 @@ type CreateCharacterBatchResponse409Headers struct {
 type CreateCharacterBatchResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6948,6 +6983,7 @@ type CreateCharacterBatchResponse413Headers struct {
 type CreateCharacterBatchResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6955,6 +6991,7 @@ type CreateCharacterBatchResponse415Headers struct {
 type CreateCharacterBatchResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6963,6 +7000,7 @@ type CreateCharacterBatchResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6970,6 +7008,7 @@ type CreateCharacterBatchResponse429Headers struct {
 type CreateCharacterBatchResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6977,6 +7016,7 @@ type CreateCharacterBatchResponse500Headers struct {
 type CreateCharacterBatchResponse502Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6984,6 +7024,7 @@ type CreateCharacterBatchResponse502Headers struct {
 type CreateCharacterBatchResponse503Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -6991,6 +7032,7 @@ type CreateCharacterBatchResponse503Headers struct {
 type CreateCharacterBatchResponse504Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7158,6 +7200,7 @@ func (r CreateCharacterBatchResponse) ContentType() string {
 type DeleteCharacterResponse204Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7165,6 +7208,7 @@ type DeleteCharacterResponse204Headers struct {
 type DeleteCharacterResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -7173,6 +7217,7 @@ type DeleteCharacterResponse401Headers struct {
 type DeleteCharacterResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7180,6 +7225,7 @@ type DeleteCharacterResponse403Headers struct {
 type DeleteCharacterResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7188,6 +7234,7 @@ type DeleteCharacterResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7195,6 +7242,7 @@ type DeleteCharacterResponse429Headers struct {
 type DeleteCharacterResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7283,6 +7331,7 @@ func (r DeleteCharacterResponse) ContentType() string {
 type GetCharacterResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7290,6 +7339,7 @@ type GetCharacterResponse200Headers struct {
 type GetCharacterResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -7298,6 +7348,7 @@ type GetCharacterResponse401Headers struct {
 type GetCharacterResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7305,6 +7356,7 @@ type GetCharacterResponse403Headers struct {
 type GetCharacterResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7313,6 +7365,7 @@ type GetCharacterResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7320,6 +7373,7 @@ type GetCharacterResponse429Headers struct {
 type GetCharacterResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7417,6 +7471,7 @@ type UpdateCharacterResponse200Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -7424,6 +7479,7 @@ type UpdateCharacterResponse200Headers struct {
 type UpdateCharacterResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7431,6 +7487,7 @@ type UpdateCharacterResponse400Headers struct {
 type UpdateCharacterResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -7439,6 +7496,7 @@ type UpdateCharacterResponse401Headers struct {
 type UpdateCharacterResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7446,6 +7504,7 @@ type UpdateCharacterResponse403Headers struct {
 type UpdateCharacterResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7453,6 +7512,7 @@ type UpdateCharacterResponse404Headers struct {
 type UpdateCharacterResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7460,6 +7520,7 @@ type UpdateCharacterResponse409Headers struct {
 type UpdateCharacterResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7467,6 +7528,7 @@ type UpdateCharacterResponse413Headers struct {
 type UpdateCharacterResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7474,6 +7536,7 @@ type UpdateCharacterResponse415Headers struct {
 type UpdateCharacterResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7482,6 +7545,7 @@ type UpdateCharacterResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7489,6 +7553,7 @@ type UpdateCharacterResponse429Headers struct {
 type UpdateCharacterResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7629,6 +7694,7 @@ func (r UpdateCharacterResponse) ContentType() string {
 type GetCharacterMemoryResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7636,6 +7702,7 @@ type GetCharacterMemoryResponse200Headers struct {
 type GetCharacterMemoryResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7643,6 +7710,7 @@ type GetCharacterMemoryResponse400Headers struct {
 type GetCharacterMemoryResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -7651,6 +7719,7 @@ type GetCharacterMemoryResponse401Headers struct {
 type GetCharacterMemoryResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7658,6 +7727,7 @@ type GetCharacterMemoryResponse403Headers struct {
 type GetCharacterMemoryResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7666,6 +7736,7 @@ type GetCharacterMemoryResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7673,6 +7744,7 @@ type GetCharacterMemoryResponse429Headers struct {
 type GetCharacterMemoryResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7779,6 +7851,7 @@ type ReactCharacterResponse200Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -7786,6 +7859,7 @@ type ReactCharacterResponse200Headers struct {
 type ReactCharacterResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7793,6 +7867,7 @@ type ReactCharacterResponse400Headers struct {
 type ReactCharacterResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -7801,6 +7876,7 @@ type ReactCharacterResponse401Headers struct {
 type ReactCharacterResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7808,6 +7884,7 @@ type ReactCharacterResponse403Headers struct {
 type ReactCharacterResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7815,6 +7892,7 @@ type ReactCharacterResponse404Headers struct {
 type ReactCharacterResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7822,6 +7900,7 @@ type ReactCharacterResponse409Headers struct {
 type ReactCharacterResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7829,6 +7908,7 @@ type ReactCharacterResponse413Headers struct {
 type ReactCharacterResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7836,6 +7916,7 @@ type ReactCharacterResponse415Headers struct {
 type ReactCharacterResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7844,6 +7925,7 @@ type ReactCharacterResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7851,6 +7933,7 @@ type ReactCharacterResponse429Headers struct {
 type ReactCharacterResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7858,6 +7941,7 @@ type ReactCharacterResponse500Headers struct {
 type ReactCharacterResponse502Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7865,6 +7949,7 @@ type ReactCharacterResponse502Headers struct {
 type ReactCharacterResponse503Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -7872,6 +7957,7 @@ type ReactCharacterResponse503Headers struct {
 type ReactCharacterResponse504Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8037,10 +8123,13 @@ func (r ReactCharacterResponse) ContentType() string {
 
 // SpeakCharacterResponse200Headers the declared response headers of an HTTP 200 response for SpeakCharacter
 type SpeakCharacterResponse200Headers struct {
+	Deprecation        *string
 	IdempotentReplayed *string
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	Sunset             *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -8048,6 +8137,7 @@ type SpeakCharacterResponse200Headers struct {
 type SpeakCharacterResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8055,6 +8145,7 @@ type SpeakCharacterResponse400Headers struct {
 type SpeakCharacterResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -8063,6 +8154,7 @@ type SpeakCharacterResponse401Headers struct {
 type SpeakCharacterResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8070,6 +8162,7 @@ type SpeakCharacterResponse403Headers struct {
 type SpeakCharacterResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8077,6 +8170,7 @@ type SpeakCharacterResponse404Headers struct {
 type SpeakCharacterResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8084,6 +8178,7 @@ type SpeakCharacterResponse409Headers struct {
 type SpeakCharacterResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8091,6 +8186,7 @@ type SpeakCharacterResponse413Headers struct {
 type SpeakCharacterResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8098,6 +8194,7 @@ type SpeakCharacterResponse415Headers struct {
 type SpeakCharacterResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8106,6 +8203,7 @@ type SpeakCharacterResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8113,6 +8211,7 @@ type SpeakCharacterResponse429Headers struct {
 type SpeakCharacterResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8120,6 +8219,7 @@ type SpeakCharacterResponse500Headers struct {
 type SpeakCharacterResponse502Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8127,6 +8227,7 @@ type SpeakCharacterResponse502Headers struct {
 type SpeakCharacterResponse503Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8134,6 +8235,7 @@ type SpeakCharacterResponse503Headers struct {
 type SpeakCharacterResponse504Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8304,6 +8406,7 @@ type StreamSpeakCharacterResponse200Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -8311,6 +8414,7 @@ type StreamSpeakCharacterResponse200Headers struct {
 type StreamSpeakCharacterResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8318,6 +8422,7 @@ type StreamSpeakCharacterResponse400Headers struct {
 type StreamSpeakCharacterResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -8326,6 +8431,7 @@ type StreamSpeakCharacterResponse401Headers struct {
 type StreamSpeakCharacterResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8333,6 +8439,7 @@ type StreamSpeakCharacterResponse403Headers struct {
 type StreamSpeakCharacterResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8340,6 +8447,7 @@ type StreamSpeakCharacterResponse404Headers struct {
 type StreamSpeakCharacterResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8347,6 +8455,7 @@ type StreamSpeakCharacterResponse409Headers struct {
 type StreamSpeakCharacterResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8354,6 +8463,7 @@ type StreamSpeakCharacterResponse413Headers struct {
 type StreamSpeakCharacterResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8361,6 +8471,7 @@ type StreamSpeakCharacterResponse415Headers struct {
 type StreamSpeakCharacterResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8369,6 +8480,7 @@ type StreamSpeakCharacterResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8376,6 +8488,7 @@ type StreamSpeakCharacterResponse429Headers struct {
 type StreamSpeakCharacterResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8509,6 +8622,7 @@ func (r StreamSpeakCharacterResponse) ContentType() string {
 type GetDefaultsResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8516,6 +8630,7 @@ type GetDefaultsResponse200Headers struct {
 type GetDefaultsResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -8524,6 +8639,7 @@ type GetDefaultsResponse401Headers struct {
 type GetDefaultsResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8532,6 +8648,7 @@ type GetDefaultsResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8539,6 +8656,7 @@ type GetDefaultsResponse429Headers struct {
 type GetDefaultsResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8626,6 +8744,7 @@ type GetFileResponse200Headers struct {
 	CacheControl    *string
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8633,6 +8752,7 @@ type GetFileResponse200Headers struct {
 type GetFileResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -8641,6 +8761,7 @@ type GetFileResponse401Headers struct {
 type GetFileResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8648,6 +8769,7 @@ type GetFileResponse403Headers struct {
 type GetFileResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8656,6 +8778,7 @@ type GetFileResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8663,6 +8786,7 @@ type GetFileResponse429Headers struct {
 type GetFileResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8754,6 +8878,7 @@ type CreateAvatarResponse202Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -8761,6 +8886,7 @@ type CreateAvatarResponse202Headers struct {
 type CreateAvatarResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8768,6 +8894,7 @@ type CreateAvatarResponse400Headers struct {
 type CreateAvatarResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -8776,6 +8903,7 @@ type CreateAvatarResponse401Headers struct {
 type CreateAvatarResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8783,6 +8911,7 @@ type CreateAvatarResponse403Headers struct {
 type CreateAvatarResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8790,6 +8919,7 @@ type CreateAvatarResponse404Headers struct {
 type CreateAvatarResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8797,6 +8927,7 @@ type CreateAvatarResponse409Headers struct {
 type CreateAvatarResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8804,6 +8935,7 @@ type CreateAvatarResponse413Headers struct {
 type CreateAvatarResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8811,6 +8943,7 @@ type CreateAvatarResponse415Headers struct {
 type CreateAvatarResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8819,6 +8952,7 @@ type CreateAvatarResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8826,6 +8960,7 @@ type CreateAvatarResponse429Headers struct {
 type CreateAvatarResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8969,6 +9104,7 @@ type CreateBackgroundResponse202Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -8976,6 +9112,7 @@ type CreateBackgroundResponse202Headers struct {
 type CreateBackgroundResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8983,6 +9120,7 @@ type CreateBackgroundResponse400Headers struct {
 type CreateBackgroundResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -8991,6 +9129,7 @@ type CreateBackgroundResponse401Headers struct {
 type CreateBackgroundResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -8998,6 +9137,7 @@ type CreateBackgroundResponse403Headers struct {
 type CreateBackgroundResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9005,6 +9145,7 @@ type CreateBackgroundResponse409Headers struct {
 type CreateBackgroundResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9012,6 +9153,7 @@ type CreateBackgroundResponse413Headers struct {
 type CreateBackgroundResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9019,6 +9161,7 @@ type CreateBackgroundResponse415Headers struct {
 type CreateBackgroundResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9027,6 +9170,7 @@ type CreateBackgroundResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9034,6 +9178,7 @@ type CreateBackgroundResponse429Headers struct {
 type CreateBackgroundResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9165,6 +9310,7 @@ func (r CreateBackgroundResponse) ContentType() string {
 type ListJobsResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9172,6 +9318,7 @@ type ListJobsResponse200Headers struct {
 type ListJobsResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9179,6 +9326,7 @@ type ListJobsResponse400Headers struct {
 type ListJobsResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -9187,6 +9335,7 @@ type ListJobsResponse401Headers struct {
 type ListJobsResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9195,6 +9344,7 @@ type ListJobsResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9202,6 +9352,7 @@ type ListJobsResponse429Headers struct {
 type ListJobsResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9297,6 +9448,7 @@ func (r ListJobsResponse) ContentType() string {
 type GetJobResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9304,6 +9456,7 @@ type GetJobResponse200Headers struct {
 type GetJobResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -9312,6 +9465,7 @@ type GetJobResponse401Headers struct {
 type GetJobResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9319,6 +9473,7 @@ type GetJobResponse403Headers struct {
 type GetJobResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9327,6 +9482,7 @@ type GetJobResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9334,6 +9490,7 @@ type GetJobResponse429Headers struct {
 type GetJobResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9431,6 +9588,7 @@ type CancelJobResponse200Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -9438,6 +9596,7 @@ type CancelJobResponse200Headers struct {
 type CancelJobResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9445,6 +9604,7 @@ type CancelJobResponse400Headers struct {
 type CancelJobResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -9453,6 +9613,7 @@ type CancelJobResponse401Headers struct {
 type CancelJobResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9460,6 +9621,7 @@ type CancelJobResponse403Headers struct {
 type CancelJobResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9467,6 +9629,7 @@ type CancelJobResponse404Headers struct {
 type CancelJobResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9474,6 +9637,7 @@ type CancelJobResponse409Headers struct {
 type CancelJobResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9482,6 +9646,7 @@ type CancelJobResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9489,6 +9654,7 @@ type CancelJobResponse429Headers struct {
 type CancelJobResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9611,6 +9777,7 @@ func (r CancelJobResponse) ContentType() string {
 type ListApiKeysResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9618,6 +9785,7 @@ type ListApiKeysResponse200Headers struct {
 type ListApiKeysResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9625,6 +9793,7 @@ type ListApiKeysResponse400Headers struct {
 type ListApiKeysResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -9633,6 +9802,7 @@ type ListApiKeysResponse401Headers struct {
 type ListApiKeysResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9641,6 +9811,7 @@ type ListApiKeysResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9648,6 +9819,7 @@ type ListApiKeysResponse429Headers struct {
 type ListApiKeysResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9745,6 +9917,7 @@ type CreateApiKeyResponse201Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -9752,6 +9925,7 @@ type CreateApiKeyResponse201Headers struct {
 type CreateApiKeyResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9759,6 +9933,7 @@ type CreateApiKeyResponse400Headers struct {
 type CreateApiKeyResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -9767,6 +9942,7 @@ type CreateApiKeyResponse401Headers struct {
 type CreateApiKeyResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9774,6 +9950,7 @@ type CreateApiKeyResponse403Headers struct {
 type CreateApiKeyResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9781,6 +9958,7 @@ type CreateApiKeyResponse413Headers struct {
 type CreateApiKeyResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9788,6 +9966,7 @@ type CreateApiKeyResponse415Headers struct {
 type CreateApiKeyResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9796,6 +9975,7 @@ type CreateApiKeyResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9803,6 +9983,7 @@ type CreateApiKeyResponse429Headers struct {
 type CreateApiKeyResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9927,6 +10108,7 @@ type RevokeApiKeyResponse200Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -9934,6 +10116,7 @@ type RevokeApiKeyResponse200Headers struct {
 type RevokeApiKeyResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -9942,6 +10125,7 @@ type RevokeApiKeyResponse401Headers struct {
 type RevokeApiKeyResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9949,6 +10133,7 @@ type RevokeApiKeyResponse403Headers struct {
 type RevokeApiKeyResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9956,6 +10141,7 @@ type RevokeApiKeyResponse404Headers struct {
 type RevokeApiKeyResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9964,6 +10150,7 @@ type RevokeApiKeyResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -9971,6 +10158,7 @@ type RevokeApiKeyResponse429Headers struct {
 type RevokeApiKeyResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10077,6 +10265,7 @@ type CreateModerationResponse200Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -10084,6 +10273,7 @@ type CreateModerationResponse200Headers struct {
 type CreateModerationResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10091,6 +10281,7 @@ type CreateModerationResponse400Headers struct {
 type CreateModerationResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -10099,6 +10290,7 @@ type CreateModerationResponse401Headers struct {
 type CreateModerationResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10106,6 +10298,7 @@ type CreateModerationResponse403Headers struct {
 type CreateModerationResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10113,6 +10306,7 @@ type CreateModerationResponse409Headers struct {
 type CreateModerationResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10120,6 +10314,7 @@ type CreateModerationResponse413Headers struct {
 type CreateModerationResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10127,6 +10322,7 @@ type CreateModerationResponse415Headers struct {
 type CreateModerationResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10135,6 +10331,7 @@ type CreateModerationResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10142,6 +10339,7 @@ type CreateModerationResponse429Headers struct {
 type CreateModerationResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10275,6 +10473,7 @@ type CreateTranscriptionResponse200Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -10282,6 +10481,7 @@ type CreateTranscriptionResponse200Headers struct {
 type CreateTranscriptionResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10289,6 +10489,7 @@ type CreateTranscriptionResponse400Headers struct {
 type CreateTranscriptionResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -10297,6 +10498,7 @@ type CreateTranscriptionResponse401Headers struct {
 type CreateTranscriptionResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10304,6 +10506,7 @@ type CreateTranscriptionResponse403Headers struct {
 type CreateTranscriptionResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10311,6 +10514,7 @@ type CreateTranscriptionResponse409Headers struct {
 type CreateTranscriptionResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10318,6 +10522,7 @@ type CreateTranscriptionResponse413Headers struct {
 type CreateTranscriptionResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10325,6 +10530,7 @@ type CreateTranscriptionResponse415Headers struct {
 type CreateTranscriptionResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10333,6 +10539,7 @@ type CreateTranscriptionResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10340,6 +10547,7 @@ type CreateTranscriptionResponse429Headers struct {
 type CreateTranscriptionResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10347,6 +10555,7 @@ type CreateTranscriptionResponse500Headers struct {
 type CreateTranscriptionResponse502Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10354,6 +10563,7 @@ type CreateTranscriptionResponse502Headers struct {
 type CreateTranscriptionResponse503Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10361,6 +10571,7 @@ type CreateTranscriptionResponse503Headers struct {
 type CreateTranscriptionResponse504Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10522,6 +10733,7 @@ type CreateSpeechResponse202Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -10529,6 +10741,7 @@ type CreateSpeechResponse202Headers struct {
 type CreateSpeechResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10536,6 +10749,7 @@ type CreateSpeechResponse400Headers struct {
 type CreateSpeechResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -10544,6 +10758,7 @@ type CreateSpeechResponse401Headers struct {
 type CreateSpeechResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10551,6 +10766,7 @@ type CreateSpeechResponse403Headers struct {
 type CreateSpeechResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10558,6 +10774,7 @@ type CreateSpeechResponse404Headers struct {
 type CreateSpeechResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10565,6 +10782,7 @@ type CreateSpeechResponse409Headers struct {
 type CreateSpeechResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10572,6 +10790,7 @@ type CreateSpeechResponse413Headers struct {
 type CreateSpeechResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10579,6 +10798,7 @@ type CreateSpeechResponse415Headers struct {
 type CreateSpeechResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10587,6 +10807,7 @@ type CreateSpeechResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10594,6 +10815,7 @@ type CreateSpeechResponse429Headers struct {
 type CreateSpeechResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10601,6 +10823,7 @@ type CreateSpeechResponse500Headers struct {
 type CreateSpeechResponse503Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10750,6 +10973,7 @@ func (r CreateSpeechResponse) ContentType() string {
 type ListVoicesResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10757,6 +10981,7 @@ type ListVoicesResponse200Headers struct {
 type ListVoicesResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -10765,6 +10990,7 @@ type ListVoicesResponse401Headers struct {
 type ListVoicesResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10773,6 +10999,7 @@ type ListVoicesResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10780,6 +11007,7 @@ type ListVoicesResponse429Headers struct {
 type ListVoicesResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10866,6 +11094,7 @@ func (r ListVoicesResponse) ContentType() string {
 type GetWebhookSecretResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10873,6 +11102,7 @@ type GetWebhookSecretResponse200Headers struct {
 type GetWebhookSecretResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -10881,6 +11111,7 @@ type GetWebhookSecretResponse401Headers struct {
 type GetWebhookSecretResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10889,6 +11120,7 @@ type GetWebhookSecretResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10896,6 +11128,7 @@ type GetWebhookSecretResponse429Headers struct {
 type GetWebhookSecretResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10982,6 +11215,7 @@ func (r GetWebhookSecretResponse) ContentType() string {
 type ListWorldsResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10989,6 +11223,7 @@ type ListWorldsResponse200Headers struct {
 type ListWorldsResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10996,6 +11231,7 @@ type ListWorldsResponse400Headers struct {
 type ListWorldsResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -11004,6 +11240,7 @@ type ListWorldsResponse401Headers struct {
 type ListWorldsResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11012,6 +11249,7 @@ type ListWorldsResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11019,6 +11257,7 @@ type ListWorldsResponse429Headers struct {
 type ListWorldsResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11116,6 +11355,7 @@ type CreateWorldResponse201Headers struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -11123,6 +11363,7 @@ type CreateWorldResponse201Headers struct {
 type CreateWorldResponse400Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11130,6 +11371,7 @@ type CreateWorldResponse400Headers struct {
 type CreateWorldResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -11138,6 +11380,7 @@ type CreateWorldResponse401Headers struct {
 type CreateWorldResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11145,6 +11388,7 @@ type CreateWorldResponse403Headers struct {
 type CreateWorldResponse409Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11152,6 +11396,7 @@ type CreateWorldResponse409Headers struct {
 type CreateWorldResponse413Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11159,6 +11404,7 @@ type CreateWorldResponse413Headers struct {
 type CreateWorldResponse415Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11166,6 +11412,7 @@ type CreateWorldResponse415Headers struct {
 type CreateWorldResponse422Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11174,6 +11421,7 @@ type CreateWorldResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11181,6 +11429,7 @@ type CreateWorldResponse429Headers struct {
 type CreateWorldResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11312,6 +11561,7 @@ func (r CreateWorldResponse) ContentType() string {
 type DeleteWorldResponse204Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11319,6 +11569,7 @@ type DeleteWorldResponse204Headers struct {
 type DeleteWorldResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -11327,6 +11578,7 @@ type DeleteWorldResponse401Headers struct {
 type DeleteWorldResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11334,6 +11586,7 @@ type DeleteWorldResponse403Headers struct {
 type DeleteWorldResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11342,6 +11595,7 @@ type DeleteWorldResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11349,6 +11603,7 @@ type DeleteWorldResponse429Headers struct {
 type DeleteWorldResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11437,6 +11692,7 @@ func (r DeleteWorldResponse) ContentType() string {
 type GetWorldResponse200Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11444,6 +11700,7 @@ type GetWorldResponse200Headers struct {
 type GetWorldResponse401Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -11452,6 +11709,7 @@ type GetWorldResponse401Headers struct {
 type GetWorldResponse403Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11459,6 +11717,7 @@ type GetWorldResponse403Headers struct {
 type GetWorldResponse404Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11467,6 +11726,7 @@ type GetWorldResponse429Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -11474,6 +11734,7 @@ type GetWorldResponse429Headers struct {
 type GetWorldResponse500Headers struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -12403,6 +12664,13 @@ func ParseGetApiInfoResponse(rsp *http.Response) (*GetApiInfoResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetApiInfoResponse200Headers
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12426,6 +12694,13 @@ func ParseGetApiInfoResponse(rsp *http.Response) (*GetApiInfoResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -12480,6 +12755,13 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetHealthResponse200Headers
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12504,6 +12786,13 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12514,6 +12803,13 @@ func ParseGetHealthResponse(rsp *http.Response) (*GetHealthResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetHealthResponse503Headers
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12560,6 +12856,13 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetMetricsResponse200Headers
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12584,6 +12887,13 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12607,6 +12917,13 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -12696,6 +13013,13 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12720,6 +13044,13 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12743,6 +13074,13 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -12775,6 +13113,13 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12806,6 +13151,13 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -12829,6 +13181,13 @@ func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -12988,6 +13347,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13012,6 +13378,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13035,6 +13408,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -13067,6 +13447,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13090,6 +13477,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13115,6 +13509,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13138,6 +13539,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13163,6 +13571,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13186,6 +13601,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13218,6 +13640,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13241,6 +13670,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13266,6 +13702,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13290,6 +13733,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13313,6 +13763,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13472,6 +13929,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13496,6 +13960,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13519,6 +13990,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -13551,6 +14029,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13574,6 +14059,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13599,6 +14091,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13622,6 +14121,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13647,6 +14153,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13670,6 +14183,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13702,6 +14222,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13725,6 +14252,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13750,6 +14284,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13774,6 +14315,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13797,6 +14345,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13882,6 +14437,13 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13905,6 +14467,13 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -13937,6 +14506,13 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -13960,6 +14536,13 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -13992,6 +14575,13 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14015,6 +14605,13 @@ func ParseDeleteCharacterResponse(rsp *http.Response) (*DeleteCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14104,6 +14701,13 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14127,6 +14731,13 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -14159,6 +14770,13 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14182,6 +14800,13 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14214,6 +14839,13 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14237,6 +14869,13 @@ func ParseGetCharacterResponse(rsp *http.Response) (*GetCharacterResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14375,6 +15014,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14399,6 +15045,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14422,6 +15075,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -14454,6 +15114,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14477,6 +15144,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14502,6 +15176,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14525,6 +15206,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14550,6 +15238,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14573,6 +15268,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14605,6 +15307,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14628,6 +15337,13 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14724,6 +15440,13 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14748,6 +15471,13 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14771,6 +15501,13 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -14803,6 +15540,13 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14826,6 +15570,13 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -14858,6 +15609,13 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -14881,6 +15639,13 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15040,6 +15805,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15064,6 +15836,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15087,6 +15866,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -15119,6 +15905,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15142,6 +15935,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15167,6 +15967,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15190,6 +15997,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15215,6 +16029,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15238,6 +16059,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15270,6 +16098,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15293,6 +16128,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15318,6 +16160,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15342,6 +16191,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15365,6 +16221,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15496,6 +16359,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 	switch {
 	case rsp.StatusCode == 200:
 		var headers SpeakCharacterResponse200Headers
+		if values := rsp.Header.Values("Deprecation"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Deprecation", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Deprecation = &value
+		}
 		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15524,6 +16394,20 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Sunset"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Sunset", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Sunset = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15548,6 +16432,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15571,6 +16462,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -15603,6 +16501,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15626,6 +16531,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15651,6 +16563,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15674,6 +16593,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15699,6 +16625,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15722,6 +16655,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15754,6 +16694,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15777,6 +16724,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15802,6 +16756,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15826,6 +16787,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -15849,6 +16817,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -15987,6 +16962,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16011,6 +16993,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16034,6 +17023,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -16066,6 +17062,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16089,6 +17092,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16114,6 +17124,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16137,6 +17154,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16162,6 +17186,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16185,6 +17216,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16217,6 +17255,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16240,6 +17285,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16322,6 +17374,13 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16345,6 +17404,13 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -16377,6 +17443,13 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16408,6 +17481,13 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16431,6 +17511,13 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16520,6 +17607,13 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16543,6 +17637,13 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -16575,6 +17676,13 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16598,6 +17706,13 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16630,6 +17745,13 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16653,6 +17775,13 @@ func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16798,6 +17927,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16822,6 +17958,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16845,6 +17988,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -16877,6 +18027,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16900,6 +18057,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16925,6 +18089,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16948,6 +18119,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -16973,6 +18151,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -16996,6 +18181,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17028,6 +18220,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17051,6 +18250,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17189,6 +18395,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17213,6 +18426,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17236,6 +18456,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -17268,6 +18495,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17291,6 +18525,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17316,6 +18557,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17340,6 +18588,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17363,6 +18618,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17395,6 +18657,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17418,6 +18687,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17507,6 +18783,13 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17531,6 +18814,13 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17554,6 +18844,13 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -17586,6 +18883,13 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17617,6 +18921,13 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17640,6 +18951,13 @@ func ParseListJobsResponse(rsp *http.Response) (*ListJobsResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17729,6 +19047,13 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17752,6 +19077,13 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -17784,6 +19116,13 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17807,6 +19146,13 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17839,6 +19185,13 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17862,6 +19215,13 @@ func ParseGetJobResponse(rsp *http.Response) (*GetJobResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -17986,6 +19346,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18010,6 +19377,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18033,6 +19407,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -18065,6 +19446,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18088,6 +19476,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18113,6 +19508,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18136,6 +19538,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18168,6 +19577,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18191,6 +19607,13 @@ func ParseCancelJobResponse(rsp *http.Response) (*CancelJobResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18280,6 +19703,13 @@ func ParseListApiKeysResponse(rsp *http.Response) (*ListApiKeysResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18304,6 +19734,13 @@ func ParseListApiKeysResponse(rsp *http.Response) (*ListApiKeysResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18327,6 +19764,13 @@ func ParseListApiKeysResponse(rsp *http.Response) (*ListApiKeysResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -18359,6 +19803,13 @@ func ParseListApiKeysResponse(rsp *http.Response) (*ListApiKeysResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18390,6 +19841,13 @@ func ParseListApiKeysResponse(rsp *http.Response) (*ListApiKeysResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18413,6 +19871,13 @@ func ParseListApiKeysResponse(rsp *http.Response) (*ListApiKeysResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18537,6 +20002,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18561,6 +20033,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18584,6 +20063,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -18616,6 +20102,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18639,6 +20132,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18664,6 +20164,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18687,6 +20194,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18719,6 +20233,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18742,6 +20263,13 @@ func ParseCreateApiKeyResponse(rsp *http.Response) (*CreateApiKeyResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18852,6 +20380,13 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18875,6 +20410,13 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -18907,6 +20449,13 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18931,6 +20480,13 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18954,6 +20510,13 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -18986,6 +20549,13 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19009,6 +20579,13 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19140,6 +20717,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19164,6 +20748,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19187,6 +20778,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -19219,6 +20817,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19242,6 +20847,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19267,6 +20879,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19291,6 +20910,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19314,6 +20940,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19346,6 +20979,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19369,6 +21009,13 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19521,6 +21168,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19545,6 +21199,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19568,6 +21229,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -19600,6 +21268,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19623,6 +21298,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19648,6 +21330,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19672,6 +21361,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19695,6 +21391,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19727,6 +21430,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19750,6 +21460,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19775,6 +21492,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19799,6 +21523,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19822,6 +21553,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -19974,6 +21712,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -19998,6 +21743,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20021,6 +21773,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -20053,6 +21812,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20076,6 +21842,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20101,6 +21874,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20124,6 +21904,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20149,6 +21936,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20172,6 +21966,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20204,6 +22005,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20228,6 +22036,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20251,6 +22066,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20333,6 +22155,13 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20356,6 +22185,13 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -20388,6 +22224,13 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20419,6 +22262,13 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20442,6 +22292,13 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20524,6 +22381,13 @@ func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20547,6 +22411,13 @@ func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -20579,6 +22450,13 @@ func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretRespons
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20610,6 +22488,13 @@ func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretRespons
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20633,6 +22518,13 @@ func ParseGetWebhookSecretResponse(rsp *http.Response) (*GetWebhookSecretRespons
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20722,6 +22614,13 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20746,6 +22645,13 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20769,6 +22675,13 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -20801,6 +22714,13 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20832,6 +22752,13 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -20855,6 +22782,13 @@ func ParseListWorldsResponse(rsp *http.Response) (*ListWorldsResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -20986,6 +22920,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21010,6 +22951,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21033,6 +22981,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -21065,6 +23020,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21088,6 +23050,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21113,6 +23082,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21137,6 +23113,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21160,6 +23143,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21192,6 +23182,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21215,6 +23212,13 @@ func ParseCreateWorldResponse(rsp *http.Response) (*CreateWorldResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21300,6 +23304,13 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21323,6 +23334,13 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -21355,6 +23373,13 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21378,6 +23403,13 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21410,6 +23442,13 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21433,6 +23472,13 @@ func ParseDeleteWorldResponse(rsp *http.Response) (*DeleteWorldResponse, error) 
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21522,6 +23568,13 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21545,6 +23598,13 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
 			var value string
@@ -21577,6 +23637,13 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 			}
 			headers.RateLimitPolicy = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21600,6 +23667,13 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -21632,6 +23706,13 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 			}
 			headers.RetryAfter = &value
 		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -21655,6 +23736,13 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 				return nil, err
 			}
 			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
 		}
 		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
 			var value string
@@ -22608,6 +24696,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 type BadRequestResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type BadRequestJSONResponse struct {
@@ -22619,6 +24708,7 @@ type BadRequestJSONResponse struct {
 type ConflictResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type ConflictJSONResponse struct {
@@ -22630,6 +24720,7 @@ type ConflictJSONResponse struct {
 type EngineUnavailableResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type EngineUnavailableJSONResponse struct {
@@ -22641,6 +24732,7 @@ type EngineUnavailableJSONResponse struct {
 type ForbiddenResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type ForbiddenJSONResponse struct {
@@ -22652,6 +24744,7 @@ type ForbiddenJSONResponse struct {
 type IdempotencyInUseResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type IdempotencyInUseJSONResponse struct {
@@ -22663,6 +24756,7 @@ type IdempotencyInUseJSONResponse struct {
 type InternalErrorResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type InternalErrorJSONResponse struct {
@@ -22677,6 +24771,7 @@ type JobAcceptedResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 type JobAcceptedJSONResponse struct {
@@ -22688,6 +24783,7 @@ type JobAcceptedJSONResponse struct {
 type NotFoundResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type NotFoundJSONResponse struct {
@@ -22699,6 +24795,7 @@ type NotFoundJSONResponse struct {
 type PayloadTooLargeResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type PayloadTooLargeJSONResponse struct {
@@ -22710,6 +24807,7 @@ type PayloadTooLargeJSONResponse struct {
 type ProviderErrorResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type ProviderErrorJSONResponse struct {
@@ -22721,6 +24819,7 @@ type ProviderErrorJSONResponse struct {
 type ProviderTimeoutResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type ProviderTimeoutJSONResponse struct {
@@ -22733,6 +24832,7 @@ type RateLimitedResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
 	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type RateLimitedJSONResponse struct {
@@ -22744,6 +24844,7 @@ type RateLimitedJSONResponse struct {
 type UnauthorizedResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
 	XRequestId      *string
 }
@@ -22756,6 +24857,7 @@ type UnauthorizedJSONResponse struct {
 type UnsupportedMediaTypeResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type UnsupportedMediaTypeJSONResponse struct {
@@ -22767,6 +24869,7 @@ type UnsupportedMediaTypeJSONResponse struct {
 type ValidationErrorResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 type ValidationErrorJSONResponse struct {
@@ -22783,7 +24886,8 @@ type GetApiInfoResponseObject interface {
 }
 
 type GetApiInfo200ResponseHeaders struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 type GetApiInfo200JSONResponse struct {
@@ -22798,6 +24902,9 @@ func (response GetApiInfo200JSONResponse) VisitGetApiInfoResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22821,6 +24928,9 @@ func (response GetApiInfo500JSONResponse) VisitGetApiInfoResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22837,7 +24947,8 @@ type GetHealthResponseObject interface {
 }
 
 type GetHealth200ResponseHeaders struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 type GetHealth200JSONResponse struct {
@@ -22852,6 +24963,9 @@ func (response GetHealth200JSONResponse) VisitGetHealthResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22875,6 +24989,9 @@ func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22884,7 +25001,8 @@ func (response GetHealth500JSONResponse) VisitGetHealthResponse(w http.ResponseW
 }
 
 type GetHealth503ResponseHeaders struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 type GetHealth503JSONResponse struct {
@@ -22899,6 +25017,9 @@ func (response GetHealth503JSONResponse) VisitGetHealthResponse(w http.ResponseW
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22915,7 +25036,8 @@ type GetMetricsResponseObject interface {
 }
 
 type GetMetrics200ResponseHeaders struct {
-	XRequestId *string
+	TroupeVersion *openapi_types.Date
+	XRequestId    *string
 }
 
 type GetMetrics200TextResponse struct {
@@ -22926,6 +25048,9 @@ type GetMetrics200TextResponse struct {
 func (response GetMetrics200TextResponse) VisitGetMetricsResponse(w http.ResponseWriter) error {
 
 	w.Header().Set("Content-Type", "text/plain")
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22950,6 +25075,9 @@ func (response GetMetrics404JSONResponse) VisitGetMetricsResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22973,6 +25101,9 @@ func (response GetMetrics500JSONResponse) VisitGetMetricsResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -22992,6 +25123,7 @@ type ListCharactersResponseObject interface {
 type ListCharacters200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -23012,6 +25144,9 @@ func (response ListCharacters200JSONResponse) VisitListCharactersResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23036,6 +25171,9 @@ func (response ListCharacters400JSONResponse) VisitListCharactersResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23058,6 +25196,9 @@ func (response ListCharacters401JSONResponse) VisitListCharactersResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -23085,6 +25226,9 @@ func (response ListCharacters403JSONResponse) VisitListCharactersResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23111,6 +25255,9 @@ func (response ListCharacters429JSONResponse) VisitListCharactersResponse(w http
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23134,6 +25281,9 @@ func (response ListCharacters500JSONResponse) VisitListCharactersResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23156,6 +25306,7 @@ type CreateCharacter201ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -23183,6 +25334,9 @@ func (response CreateCharacter201JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23206,6 +25360,9 @@ func (response CreateCharacter400JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23228,6 +25385,9 @@ func (response CreateCharacter401JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -23255,6 +25415,9 @@ func (response CreateCharacter403JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23277,6 +25440,9 @@ func (response CreateCharacter404JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23301,6 +25467,9 @@ func (response CreateCharacter409JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23323,6 +25492,9 @@ func (response CreateCharacter413JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23349,6 +25521,9 @@ func (response CreateCharacter415JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23371,6 +25546,9 @@ func (response CreateCharacter422JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23398,6 +25576,9 @@ func (response CreateCharacter429JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23420,6 +25601,9 @@ func (response CreateCharacter500JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23444,6 +25628,9 @@ func (response CreateCharacter502JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23466,6 +25653,9 @@ func (response CreateCharacter503JSONResponse) VisitCreateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23490,6 +25680,9 @@ func (response CreateCharacter504JSONResponse) VisitCreateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23512,6 +25705,7 @@ type CreateCharacterBatch201ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -23539,6 +25733,9 @@ func (response CreateCharacterBatch201JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23562,6 +25759,9 @@ func (response CreateCharacterBatch400JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23584,6 +25784,9 @@ func (response CreateCharacterBatch401JSONResponse) VisitCreateCharacterBatchRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -23611,6 +25814,9 @@ func (response CreateCharacterBatch403JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23633,6 +25839,9 @@ func (response CreateCharacterBatch404JSONResponse) VisitCreateCharacterBatchRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23657,6 +25866,9 @@ func (response CreateCharacterBatch409JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23679,6 +25891,9 @@ func (response CreateCharacterBatch413JSONResponse) VisitCreateCharacterBatchRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23705,6 +25920,9 @@ func (response CreateCharacterBatch415JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23727,6 +25945,9 @@ func (response CreateCharacterBatch422JSONResponse) VisitCreateCharacterBatchRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23754,6 +25975,9 @@ func (response CreateCharacterBatch429JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23776,6 +26000,9 @@ func (response CreateCharacterBatch500JSONResponse) VisitCreateCharacterBatchRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23800,6 +26027,9 @@ func (response CreateCharacterBatch502JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23822,6 +26052,9 @@ func (response CreateCharacterBatch503JSONResponse) VisitCreateCharacterBatchRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23846,6 +26079,9 @@ func (response CreateCharacterBatch504JSONResponse) VisitCreateCharacterBatchRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23865,6 +26101,7 @@ type DeleteCharacterResponseObject interface {
 type DeleteCharacter204ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -23878,6 +26115,9 @@ func (response DeleteCharacter204Response) VisitDeleteCharacterResponse(w http.R
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23900,6 +26140,9 @@ func (response DeleteCharacter401JSONResponse) VisitDeleteCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -23927,6 +26170,9 @@ func (response DeleteCharacter403JSONResponse) VisitDeleteCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23949,6 +26195,9 @@ func (response DeleteCharacter404JSONResponse) VisitDeleteCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -23976,6 +26225,9 @@ func (response DeleteCharacter429JSONResponse) VisitDeleteCharacterResponse(w ht
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -23999,6 +26251,9 @@ func (response DeleteCharacter500JSONResponse) VisitDeleteCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24018,6 +26273,7 @@ type GetCharacterResponseObject interface {
 type GetCharacter200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -24038,6 +26294,9 @@ func (response GetCharacter200JSONResponse) VisitGetCharacterResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24061,6 +26320,9 @@ func (response GetCharacter401JSONResponse) VisitGetCharacterResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -24088,6 +26350,9 @@ func (response GetCharacter403JSONResponse) VisitGetCharacterResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24110,6 +26375,9 @@ func (response GetCharacter404JSONResponse) VisitGetCharacterResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24137,6 +26405,9 @@ func (response GetCharacter429JSONResponse) VisitGetCharacterResponse(w http.Res
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24159,6 +26430,9 @@ func (response GetCharacter500JSONResponse) VisitGetCharacterResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24183,6 +26457,7 @@ type UpdateCharacter200ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -24210,6 +26485,9 @@ func (response UpdateCharacter200JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24233,6 +26511,9 @@ func (response UpdateCharacter400JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24255,6 +26536,9 @@ func (response UpdateCharacter401JSONResponse) VisitUpdateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -24282,6 +26566,9 @@ func (response UpdateCharacter403JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24304,6 +26591,9 @@ func (response UpdateCharacter404JSONResponse) VisitUpdateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24328,6 +26618,9 @@ func (response UpdateCharacter409JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24350,6 +26643,9 @@ func (response UpdateCharacter413JSONResponse) VisitUpdateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24376,6 +26672,9 @@ func (response UpdateCharacter415JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24398,6 +26697,9 @@ func (response UpdateCharacter422JSONResponse) VisitUpdateCharacterResponse(w ht
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24425,6 +26727,9 @@ func (response UpdateCharacter429JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24448,6 +26753,9 @@ func (response UpdateCharacter500JSONResponse) VisitUpdateCharacterResponse(w ht
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24468,6 +26776,7 @@ type GetCharacterMemoryResponseObject interface {
 type GetCharacterMemory200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -24488,6 +26797,9 @@ func (response GetCharacterMemory200JSONResponse) VisitGetCharacterMemoryRespons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24512,6 +26824,9 @@ func (response GetCharacterMemory400JSONResponse) VisitGetCharacterMemoryRespons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24534,6 +26849,9 @@ func (response GetCharacterMemory401JSONResponse) VisitGetCharacterMemoryRespons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -24561,6 +26879,9 @@ func (response GetCharacterMemory403JSONResponse) VisitGetCharacterMemoryRespons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24583,6 +26904,9 @@ func (response GetCharacterMemory404JSONResponse) VisitGetCharacterMemoryRespons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24610,6 +26934,9 @@ func (response GetCharacterMemory429JSONResponse) VisitGetCharacterMemoryRespons
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24632,6 +26959,9 @@ func (response GetCharacterMemory500JSONResponse) VisitGetCharacterMemoryRespons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24656,6 +26986,7 @@ type ReactCharacter200ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -24683,6 +27014,9 @@ func (response ReactCharacter200JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24706,6 +27040,9 @@ func (response ReactCharacter400JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24728,6 +27065,9 @@ func (response ReactCharacter401JSONResponse) VisitReactCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -24755,6 +27095,9 @@ func (response ReactCharacter403JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24777,6 +27120,9 @@ func (response ReactCharacter404JSONResponse) VisitReactCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24801,6 +27147,9 @@ func (response ReactCharacter409JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24823,6 +27172,9 @@ func (response ReactCharacter413JSONResponse) VisitReactCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24849,6 +27201,9 @@ func (response ReactCharacter415JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24871,6 +27226,9 @@ func (response ReactCharacter422JSONResponse) VisitReactCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24898,6 +27256,9 @@ func (response ReactCharacter429JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24920,6 +27281,9 @@ func (response ReactCharacter500JSONResponse) VisitReactCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24944,6 +27308,9 @@ func (response ReactCharacter502JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -24966,6 +27333,9 @@ func (response ReactCharacter503JSONResponse) VisitReactCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -24990,6 +27360,9 @@ func (response ReactCharacter504JSONResponse) VisitReactCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25009,10 +27382,13 @@ type SpeakCharacterResponseObject interface {
 }
 
 type SpeakCharacter200ResponseHeaders struct {
+	Deprecation        *string
 	IdempotentReplayed *string
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	Sunset             *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -25028,6 +27404,9 @@ func (response SpeakCharacter200JSONResponse) VisitSpeakCharacterResponse(w http
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Deprecation != nil {
+		w.Header().Set("Deprecation", fmt.Sprint(*response.Headers.Deprecation))
+	}
 	if response.Headers.IdempotentReplayed != nil {
 		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
 	}
@@ -25039,6 +27418,12 @@ func (response SpeakCharacter200JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.Sunset != nil {
+		w.Header().Set("Sunset", fmt.Sprint(*response.Headers.Sunset))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25063,6 +27448,9 @@ func (response SpeakCharacter400JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25085,6 +27473,9 @@ func (response SpeakCharacter401JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -25112,6 +27503,9 @@ func (response SpeakCharacter403JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25134,6 +27528,9 @@ func (response SpeakCharacter404JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25158,6 +27555,9 @@ func (response SpeakCharacter409JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25180,6 +27580,9 @@ func (response SpeakCharacter413JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25206,6 +27609,9 @@ func (response SpeakCharacter415JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25228,6 +27634,9 @@ func (response SpeakCharacter422JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25255,6 +27664,9 @@ func (response SpeakCharacter429JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25277,6 +27689,9 @@ func (response SpeakCharacter500JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25301,6 +27716,9 @@ func (response SpeakCharacter502JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25324,6 +27742,9 @@ func (response SpeakCharacter503JSONResponse) VisitSpeakCharacterResponse(w http
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25346,6 +27767,9 @@ func (response SpeakCharacter504JSONResponse) VisitSpeakCharacterResponse(w http
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25371,6 +27795,7 @@ type StreamSpeakCharacter200ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -25400,6 +27825,9 @@ func (response StreamSpeakCharacter200TexteventStreamResponse) VisitStreamSpeakC
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25451,6 +27879,9 @@ func (response StreamSpeakCharacter400JSONResponse) VisitStreamSpeakCharacterRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25473,6 +27904,9 @@ func (response StreamSpeakCharacter401JSONResponse) VisitStreamSpeakCharacterRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -25500,6 +27934,9 @@ func (response StreamSpeakCharacter403JSONResponse) VisitStreamSpeakCharacterRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25522,6 +27959,9 @@ func (response StreamSpeakCharacter404JSONResponse) VisitStreamSpeakCharacterRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25546,6 +27986,9 @@ func (response StreamSpeakCharacter409JSONResponse) VisitStreamSpeakCharacterRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25568,6 +28011,9 @@ func (response StreamSpeakCharacter413JSONResponse) VisitStreamSpeakCharacterRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25594,6 +28040,9 @@ func (response StreamSpeakCharacter415JSONResponse) VisitStreamSpeakCharacterRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25616,6 +28065,9 @@ func (response StreamSpeakCharacter422JSONResponse) VisitStreamSpeakCharacterRes
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25643,6 +28095,9 @@ func (response StreamSpeakCharacter429JSONResponse) VisitStreamSpeakCharacterRes
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25666,6 +28121,9 @@ func (response StreamSpeakCharacter500JSONResponse) VisitStreamSpeakCharacterRes
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25684,6 +28142,7 @@ type GetDefaultsResponseObject interface {
 type GetDefaults200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -25704,6 +28163,9 @@ func (response GetDefaults200JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25727,6 +28189,9 @@ func (response GetDefaults401JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -25754,6 +28219,9 @@ func (response GetDefaults403JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25780,6 +28248,9 @@ func (response GetDefaults429JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25803,6 +28274,9 @@ func (response GetDefaults500JSONResponse) VisitGetDefaultsResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25824,6 +28298,7 @@ type GetFile200ResponseHeaders struct {
 	CacheControl    *string
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -25847,6 +28322,9 @@ func (response GetFile200AudiompegResponse) VisitGetFileResponse(w http.Response
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25881,6 +28359,9 @@ func (response GetFile200AudiooggResponse) VisitGetFileResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25913,6 +28394,9 @@ func (response GetFile200AudiowavResponse) VisitGetFileResponse(w http.ResponseW
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -25947,6 +28431,9 @@ func (response GetFile200ImagejpegResponse) VisitGetFileResponse(w http.Response
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -25980,6 +28467,9 @@ func (response GetFile200ImagepngResponse) VisitGetFileResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26007,6 +28497,9 @@ func (response GetFile401JSONResponse) VisitGetFileResponse(w http.ResponseWrite
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
 	}
@@ -26033,6 +28526,9 @@ func (response GetFile403JSONResponse) VisitGetFileResponse(w http.ResponseWrite
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26055,6 +28551,9 @@ func (response GetFile404JSONResponse) VisitGetFileResponse(w http.ResponseWrite
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26082,6 +28581,9 @@ func (response GetFile429JSONResponse) VisitGetFileResponse(w http.ResponseWrite
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26104,6 +28606,9 @@ func (response GetFile500JSONResponse) VisitGetFileResponse(w http.ResponseWrite
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26146,6 +28651,9 @@ func (response CreateAvatar202JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26169,6 +28677,9 @@ func (response CreateAvatar400JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26191,6 +28702,9 @@ func (response CreateAvatar401JSONResponse) VisitCreateAvatarResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -26218,6 +28732,9 @@ func (response CreateAvatar403JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26240,6 +28757,9 @@ func (response CreateAvatar404JSONResponse) VisitCreateAvatarResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26264,6 +28784,9 @@ func (response CreateAvatar409JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26286,6 +28809,9 @@ func (response CreateAvatar413JSONResponse) VisitCreateAvatarResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26312,6 +28838,9 @@ func (response CreateAvatar415JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26334,6 +28863,9 @@ func (response CreateAvatar422JSONResponse) VisitCreateAvatarResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26361,6 +28893,9 @@ func (response CreateAvatar429JSONResponse) VisitCreateAvatarResponse(w http.Res
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26383,6 +28918,9 @@ func (response CreateAvatar500JSONResponse) VisitCreateAvatarResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26425,6 +28963,9 @@ func (response CreateBackground202JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26448,6 +28989,9 @@ func (response CreateBackground400JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26470,6 +29014,9 @@ func (response CreateBackground401JSONResponse) VisitCreateBackgroundResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -26497,6 +29044,9 @@ func (response CreateBackground403JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26520,6 +29070,9 @@ func (response CreateBackground409JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26542,6 +29095,9 @@ func (response CreateBackground413JSONResponse) VisitCreateBackgroundResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26568,6 +29124,9 @@ func (response CreateBackground415JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26590,6 +29149,9 @@ func (response CreateBackground422JSONResponse) VisitCreateBackgroundResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26617,6 +29179,9 @@ func (response CreateBackground429JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26640,6 +29205,9 @@ func (response CreateBackground500JSONResponse) VisitCreateBackgroundResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26659,6 +29227,7 @@ type ListJobsResponseObject interface {
 type ListJobs200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -26679,6 +29248,9 @@ func (response ListJobs200JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26703,6 +29275,9 @@ func (response ListJobs400JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26725,6 +29300,9 @@ func (response ListJobs401JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -26752,6 +29330,9 @@ func (response ListJobs403JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26778,6 +29359,9 @@ func (response ListJobs429JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26801,6 +29385,9 @@ func (response ListJobs500JSONResponse) VisitListJobsResponse(w http.ResponseWri
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26820,6 +29407,7 @@ type GetJobResponseObject interface {
 type GetJob200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -26840,6 +29428,9 @@ func (response GetJob200JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26863,6 +29454,9 @@ func (response GetJob401JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -26890,6 +29484,9 @@ func (response GetJob403JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26912,6 +29509,9 @@ func (response GetJob404JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -26939,6 +29539,9 @@ func (response GetJob429JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26962,6 +29565,9 @@ func (response GetJob500JSONResponse) VisitGetJobResponse(w http.ResponseWriter)
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -26984,6 +29590,7 @@ type CancelJob200ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -27011,6 +29618,9 @@ func (response CancelJob200JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27034,6 +29644,9 @@ func (response CancelJob400JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27056,6 +29669,9 @@ func (response CancelJob401JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -27083,6 +29699,9 @@ func (response CancelJob403JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27105,6 +29724,9 @@ func (response CancelJob404JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -27129,6 +29751,9 @@ func (response CancelJob409JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27151,6 +29776,9 @@ func (response CancelJob422JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -27178,6 +29806,9 @@ func (response CancelJob429JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27201,6 +29832,9 @@ func (response CancelJob500JSONResponse) VisitCancelJobResponse(w http.ResponseW
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27220,6 +29854,7 @@ type ListApiKeysResponseObject interface {
 type ListApiKeys200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -27240,6 +29875,9 @@ func (response ListApiKeys200JSONResponse) VisitListApiKeysResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -27264,6 +29902,9 @@ func (response ListApiKeys400JSONResponse) VisitListApiKeysResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27286,6 +29927,9 @@ func (response ListApiKeys401JSONResponse) VisitListApiKeysResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -27313,6 +29957,9 @@ func (response ListApiKeys403JSONResponse) VisitListApiKeysResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27339,6 +29986,9 @@ func (response ListApiKeys429JSONResponse) VisitListApiKeysResponse(w http.Respo
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27362,6 +30012,9 @@ func (response ListApiKeys500JSONResponse) VisitListApiKeysResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27383,6 +30036,7 @@ type CreateApiKey201ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -27410,6 +30064,9 @@ func (response CreateApiKey201JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27433,6 +30090,9 @@ func (response CreateApiKey400JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27455,6 +30115,9 @@ func (response CreateApiKey401JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -27482,6 +30145,9 @@ func (response CreateApiKey403JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27504,6 +30170,9 @@ func (response CreateApiKey413JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -27530,6 +30199,9 @@ func (response CreateApiKey415JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27552,6 +30224,9 @@ func (response CreateApiKey422JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -27579,6 +30254,9 @@ func (response CreateApiKey429JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27602,6 +30280,9 @@ func (response CreateApiKey500JSONResponse) VisitCreateApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27623,6 +30304,7 @@ type RevokeApiKey200ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -27650,6 +30332,9 @@ func (response RevokeApiKey200JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27672,6 +30357,9 @@ func (response RevokeApiKey401JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -27699,6 +30387,9 @@ func (response RevokeApiKey403JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27722,6 +30413,9 @@ func (response RevokeApiKey404JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27744,6 +30438,9 @@ func (response RevokeApiKey422JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -27771,6 +30468,9 @@ func (response RevokeApiKey429JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27794,6 +30494,9 @@ func (response RevokeApiKey500JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27816,6 +30519,7 @@ type CreateModeration200ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -27843,6 +30547,9 @@ func (response CreateModeration200JSONResponse) VisitCreateModerationResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27866,6 +30573,9 @@ func (response CreateModeration400JSONResponse) VisitCreateModerationResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27888,6 +30598,9 @@ func (response CreateModeration401JSONResponse) VisitCreateModerationResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -27915,6 +30628,9 @@ func (response CreateModeration403JSONResponse) VisitCreateModerationResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27938,6 +30654,9 @@ func (response CreateModeration409JSONResponse) VisitCreateModerationResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -27960,6 +30679,9 @@ func (response CreateModeration413JSONResponse) VisitCreateModerationResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -27986,6 +30708,9 @@ func (response CreateModeration415JSONResponse) VisitCreateModerationResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28008,6 +30733,9 @@ func (response CreateModeration422JSONResponse) VisitCreateModerationResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28035,6 +30763,9 @@ func (response CreateModeration429JSONResponse) VisitCreateModerationResponse(w 
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28057,6 +30788,9 @@ func (response CreateModeration500JSONResponse) VisitCreateModerationResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28081,6 +30815,7 @@ type CreateTranscription200ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -28108,6 +30843,9 @@ func (response CreateTranscription200JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28131,6 +30869,9 @@ func (response CreateTranscription400JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28153,6 +30894,9 @@ func (response CreateTranscription401JSONResponse) VisitCreateTranscriptionRespo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -28180,6 +30924,9 @@ func (response CreateTranscription403JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28203,6 +30950,9 @@ func (response CreateTranscription409JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28225,6 +30975,9 @@ func (response CreateTranscription413JSONResponse) VisitCreateTranscriptionRespo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28251,6 +31004,9 @@ func (response CreateTranscription415JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28273,6 +31029,9 @@ func (response CreateTranscription422JSONResponse) VisitCreateTranscriptionRespo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28300,6 +31059,9 @@ func (response CreateTranscription429JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28322,6 +31084,9 @@ func (response CreateTranscription500JSONResponse) VisitCreateTranscriptionRespo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28346,6 +31111,9 @@ func (response CreateTranscription502JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28369,6 +31137,9 @@ func (response CreateTranscription503JSONResponse) VisitCreateTranscriptionRespo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28391,6 +31162,9 @@ func (response CreateTranscription504JSONResponse) VisitCreateTranscriptionRespo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28433,6 +31207,9 @@ func (response CreateSpeech202JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28456,6 +31233,9 @@ func (response CreateSpeech400JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28478,6 +31258,9 @@ func (response CreateSpeech401JSONResponse) VisitCreateSpeechResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -28505,6 +31288,9 @@ func (response CreateSpeech403JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28527,6 +31313,9 @@ func (response CreateSpeech404JSONResponse) VisitCreateSpeechResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28551,6 +31340,9 @@ func (response CreateSpeech409JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28573,6 +31365,9 @@ func (response CreateSpeech413JSONResponse) VisitCreateSpeechResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28599,6 +31394,9 @@ func (response CreateSpeech415JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28621,6 +31419,9 @@ func (response CreateSpeech422JSONResponse) VisitCreateSpeechResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28648,6 +31449,9 @@ func (response CreateSpeech429JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28670,6 +31474,9 @@ func (response CreateSpeech500JSONResponse) VisitCreateSpeechResponse(w http.Res
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28694,6 +31501,9 @@ func (response CreateSpeech503JSONResponse) VisitCreateSpeechResponse(w http.Res
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28712,6 +31522,7 @@ type ListVoicesResponseObject interface {
 type ListVoices200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -28732,6 +31543,9 @@ func (response ListVoices200JSONResponse) VisitListVoicesResponse(w http.Respons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28755,6 +31569,9 @@ func (response ListVoices401JSONResponse) VisitListVoicesResponse(w http.Respons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -28782,6 +31599,9 @@ func (response ListVoices403JSONResponse) VisitListVoicesResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28808,6 +31628,9 @@ func (response ListVoices429JSONResponse) VisitListVoicesResponse(w http.Respons
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28831,6 +31654,9 @@ func (response ListVoices500JSONResponse) VisitListVoicesResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28849,6 +31675,7 @@ type GetWebhookSecretResponseObject interface {
 type GetWebhookSecret200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -28869,6 +31696,9 @@ func (response GetWebhookSecret200JSONResponse) VisitGetWebhookSecretResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -28892,6 +31722,9 @@ func (response GetWebhookSecret401JSONResponse) VisitGetWebhookSecretResponse(w 
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -28919,6 +31752,9 @@ func (response GetWebhookSecret403JSONResponse) VisitGetWebhookSecretResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28945,6 +31781,9 @@ func (response GetWebhookSecret429JSONResponse) VisitGetWebhookSecretResponse(w 
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28968,6 +31807,9 @@ func (response GetWebhookSecret500JSONResponse) VisitGetWebhookSecretResponse(w 
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -28987,6 +31829,7 @@ type ListWorldsResponseObject interface {
 type ListWorlds200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -29007,6 +31850,9 @@ func (response ListWorlds200JSONResponse) VisitListWorldsResponse(w http.Respons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -29031,6 +31877,9 @@ func (response ListWorlds400JSONResponse) VisitListWorldsResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29053,6 +31902,9 @@ func (response ListWorlds401JSONResponse) VisitListWorldsResponse(w http.Respons
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -29080,6 +31932,9 @@ func (response ListWorlds403JSONResponse) VisitListWorldsResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29106,6 +31961,9 @@ func (response ListWorlds429JSONResponse) VisitListWorldsResponse(w http.Respons
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29129,6 +31987,9 @@ func (response ListWorlds500JSONResponse) VisitListWorldsResponse(w http.Respons
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29151,6 +32012,7 @@ type CreateWorld201ResponseHeaders struct {
 	OriginalRequestId  *string
 	RateLimit          *string
 	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
 	XRequestId         *string
 }
 
@@ -29178,6 +32040,9 @@ func (response CreateWorld201JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29201,6 +32066,9 @@ func (response CreateWorld400JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29223,6 +32091,9 @@ func (response CreateWorld401JSONResponse) VisitCreateWorldResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -29250,6 +32121,9 @@ func (response CreateWorld403JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29273,6 +32147,9 @@ func (response CreateWorld409JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29295,6 +32172,9 @@ func (response CreateWorld413JSONResponse) VisitCreateWorldResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -29321,6 +32201,9 @@ func (response CreateWorld415JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29343,6 +32226,9 @@ func (response CreateWorld422JSONResponse) VisitCreateWorldResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -29370,6 +32256,9 @@ func (response CreateWorld429JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29393,6 +32282,9 @@ func (response CreateWorld500JSONResponse) VisitCreateWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29412,6 +32304,7 @@ type DeleteWorldResponseObject interface {
 type DeleteWorld204ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -29425,6 +32318,9 @@ func (response DeleteWorld204Response) VisitDeleteWorldResponse(w http.ResponseW
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -29447,6 +32343,9 @@ func (response DeleteWorld401JSONResponse) VisitDeleteWorldResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -29474,6 +32373,9 @@ func (response DeleteWorld403JSONResponse) VisitDeleteWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29496,6 +32398,9 @@ func (response DeleteWorld404JSONResponse) VisitDeleteWorldResponse(w http.Respo
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -29523,6 +32428,9 @@ func (response DeleteWorld429JSONResponse) VisitDeleteWorldResponse(w http.Respo
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29546,6 +32454,9 @@ func (response DeleteWorld500JSONResponse) VisitDeleteWorldResponse(w http.Respo
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29565,6 +32476,7 @@ type GetWorldResponseObject interface {
 type GetWorld200ResponseHeaders struct {
 	RateLimit       *string
 	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -29585,6 +32497,9 @@ func (response GetWorld200JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -29608,6 +32523,9 @@ func (response GetWorld401JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.WWWAuthenticate != nil {
 		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
@@ -29635,6 +32553,9 @@ func (response GetWorld403JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29657,6 +32578,9 @@ func (response GetWorld404JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -29684,6 +32608,9 @@ func (response GetWorld429JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	if response.Headers.RetryAfter != nil {
 		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
 	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
@@ -29706,6 +32633,9 @@ func (response GetWorld500JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	}
 	if response.Headers.RateLimitPolicy != nil {
 		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
 	}
 	if response.Headers.XRequestId != nil {
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
@@ -30933,427 +33863,437 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchu51S+M3wo2n3+VpVSLIinJtqRKPUXL8ozGBzmSPM484fzVYDdIwuoG2gBaFGe2qvLprffz3veQ",
-	"C8uVvIW10CeymwfZk3EmSqXGItlA47CwTljrt35tBTJOpGDC6NbRr60JoyFT8OdZyOJEGibMBUsiOmOh",
-	"/TZkOlA8MVyK1lHLNyplPplOmCBmwjXhmpgJI9pIxUJChZ4yRYwkVBBGVcSZIop9Tpk2ZMrNBB+mMSN+",
-	"/rpgtvOazfx2y2vpYMJial/LRBq3jv7Wsu9r/ey1zCxhraOWNoqLcctr3e3YJ97RmGn72BU8dn/vtc4V",
-	"H3NBowt861nNJM4FoUS5OboxezAy/687rt3OWegTOYJvswmYCTVkxJU2RFExN947GieRHaJin6873U/h",
-	"5z3RWfxfa34qdswX1LA3POZmcawf7Tu5JhEbGTseRoMJUdSwncg2IImMeDDLRnrDZk80MXbVt85Or14N",
-	"RKjoyOxwZkY7E2MSmvAd2xoa77jN3+l2t4+IP2hNZKoGrWP158O9Y/Pn3n6n45FBS7NAihC/PzZ/7vre",
-	"QEwnTDHiKz8jALdGmigWUy64GBMqQuIbH7cc+tAkFYZH8A0O/IkmwzQcMztH26uMGKFjykWb9IeaCUNG",
-	"UpFUwHhZCFPT7YFoWPt1p7B8F97D0Bb34srOc27pOdOLi19ezM9/7nY6x9M/7z2dG4r94Xj6564/EFv+",
-	"Z79YwYQp4k/9bM22v3ApVg6gfjGaj89Vsd1PNOEh2fItzf/z7//wtz0iBWG3TM2IYjqRQrNj4AVKSfVE",
-	"E981vOahT9jnlEaacNMeiEsmQjKTqSJyKggXZaKy7aoHcytNLJPp9p6TYEIVDQxTdh8Gwv9bf+d/6M4v",
-	"nZ3D9vXOz/62fS6QSrGIGkYiOdbHRJoJU1OumaNNdcsUiemN3UvB2qQfTelME7voA7EVsiCilrtJWAEa",
-	"ESmiGdGSjJlgliBC14cmgrGQCGmItiRt7ERwNSZUhBFT280btjHfuPdaCVU0ZsYx8JNsKZp2LV+rbN+C",
-	"icJ9s8ysGIr9GodyczftsQP1zBzOuukeP5DPksOW1+K2x4SaSctrCRpjG9f3NQ9bnp1NypUVIZaDl2cc",
-	"07s3TIzNpHX0dL+O9EqC4TWrOYZvYaPKjFnTEbP7rJhRsyP4ybHpsuih9oQSlQp9DPzfqFkukwYChJJ9",
-	"wLKtXEoNZTgjY2bqpNyWNtSk2oOHPOK/kQG1Q/S3oduBKESc2clE6hFBCWrfEkqmiZBkKtVNxvWusjfb",
-	"oeCwBZArvGUgpCIysUTHpbC8d7/XI/7Zy9O378+vTt+d/HT9+vSn64vTD5enL/3SNCc8YqV10YZHESwF",
-	"8N39zuFiJ2fvrj9cnvpt8prNNKGKke5O7+CAJIoLQ4cRI/3Lk7Oz8gHcouTDh7OX5HYfuqVkLGVIgonk",
-	"Adv2iA5kYhmXhJEYJqgwsBCxDJkHf92wxJDePrG8S7fJwd2dW20YwUDA0YJd8OwBzOZHR4YpQrOjLBVJ",
-	"lLzlIVNkRHmUKoaTxUWGI1hQ+37QHXXYM7rzdNgNd/ZHHbZzSPfZTm90ED4P9obPaLeT0TxKzILq55SY",
-	"VgOh9w4OvFbMRfa5W0f3P8hh08H9JIfZkf0kh3VH1n6NRzY+CPbvns2e/3JIO8Nu0Av32H79kbVtvvSw",
-	"vmazpkH33585mQgDv2GzuoHbr3HgST3bqxm4bfOlA2/Qt76XUxJTMSPcsFg7ppIq0PZgJJ9TpmbFUEAa",
-	"V7Y9ZCOaRqZ1dNDx7DB4bDXZbqcDFOA+5SPiwrAxUzCk89FIs7XGpG940jQiib3UDmluRPZ/pVF1akf1",
-	"UaoobNrjqf0x2+FpFNbtsP3aSZPPe/HzUe92f/hUPEsOVUd3Tf0OQ79fuMf3ti3qICAeX9DQ6RD2UyCF",
-	"Zcz2T5okEUfevftJ27mV5PKvLdBdsEloX/Ci//L64vQvH04vr1peK2SG8gheMOIsCq054v4skUfMtKZj",
-	"21qk8dBqG6k2ZMgINSSW2pBup9O6//m+/OS5YJaTxVIxUgh64MRc3NKIh223PKhQrdYh7JIUy/f/U2zU",
-	"Omr9125hEe7ir3r31M75wq0ermWjEmjFUEyjkVQxC8lWKhKqNAiIHy7P33lkSEMCNAp8mZpJaTZAKiUb",
-	"tGIJ1Q3QPbtbPFjW3HcK1X2txu7xe69V1i9XNs91Y1iYEylGEQ++kKp+OH9x/e786vqk/+7k9E3/xZvT",
-	"KnGhsmEVLWm7MCxsVajFiQkyoZrQSDEazggTIQtRi8DmZFA0H7S+EfIJ3PrpwkOgmJapCtgTTYJUKWv8",
-	"2AmwPwC1nIoxF+yDoLeUR/aUfBnZnL777uzd6fWHd/0f+2c1ZJPQ4AYJhOmE0Zsdyxrn6UYnjAUTwmBo",
-	"JH/QHmyrcHGhDY0i9nvymz6JZECjbIzgeyoUYWt26YXhki1/cXn8PwLLeSXVkIchE19GPGfvLj+8enV2",
-	"cnb67ur68uT8/RzxFKK3NVXcsHnK4RrMlIgGN2ggDfC5QQt1/dpt+p25jh0w1wTkJxmmpjT65jGTLX9x",
-	"rfxj4rvFamcr5ROrwGjCzR+BzErWzZn4oL+QVdUbmBWKq9BXf95zzDWZs7fsTua2rOBifOwMQikCRrhB",
-	"aQgGJPtWtKWSFznV1hy281rwhi/MzJJgvYW+vWrS/+5UKAxTgkanBT09nOFdnV6867+5Pr24OL9oJr1L",
-	"GTMzsas+tbrHVEkxJlIQmSqiecja5C+pNKzihOIh4SMyk6lVaAwN7Pb+ngJTkFSwu4QFhoXof22Td5Jw",
-	"t5poSIRcB5HULDwmn2tm9Aegnh/ksB8ELDF4nbU+7TjvyBqulVw1T5gIOSpY6+3iD3J4mQ5jblYxD6vZ",
-	"T+2xdlM5JomMIuJ/d3pFdm+7u5/kUO/+ikO+9+e2rcYNuWoRa+4C771W5uFc5qT6cPGmejO26HrJrug2",
-	"2NTFW735a7N/E3J8J80rmYrwy/jYx/OLNy/BXHx1/uHdy6rWBkS7wulS4XbvJPpxUM7y0KpxS5t/A6Yj",
-	"2oeZC90Qdse18YhUZMgiKcYaL6HRdY6u5j8AM3tPZ5Gk4ZWUb6gaf6E+9r7/05vz/svrq/Pz6zf9i+/m",
-	"lH9wXV0PZ4bp1lG3s//84NnTBcsxExVwT8I1ieywlNVxBHFtCHTxjShfdeO0Ig8m+0cgEHft8RV0pVf9",
-	"N9eXpxc/np2c1qhLrTTRRjEaX2fS76DTWSCPWIYsqt7F/O56eO2Yjoi/MF8X5jKiUZty95xH/PcX5z+e",
-	"vTy9cA9BLITIWY3zT4TgEM+sQ/yysA2PiC8TJij3PeKDX8Mq8ZYOs1UdCGxraZWL3M708e7qD0KkVzxm",
-	"Mv1Cv2m+HVdnb0/PP8y55A2+4jrWraM9S02rSNRunJUn7o7XSkQuyF5Hf1tUOzdMLoidKdny55fjD+Hu",
-	"yntjX6g3XfSvTq/fnL09uzqdU5oSNy2ImoGtNmp2DffKraO9p17LcPtXa6TYnBvsAuJKICIoi7mBiCDO",
-	"FBnA84MWYXcBYyELyVa306mG+uw97XSI3m6TCzDiLbU9Jb+r5bhWfBnXhN1NaKoNOFrLK1t2jGF7fyAK",
-	"vxh5J51tTTUJpWDHlVt8H9Zhp28/5EFQ3w7fK41u0Qy6dGFuRpIp5YYM2UgqhtPjYtwQMgjktXjx+gUH",
-	"5oOgqZlIxX/50hNz9u7H/puzl9f992fXr09/anaZvOVa202VKrudzAIA2gSCuwatvhsTvPyIvGBU2TOS",
-	"djp7wQ2bwR/sd7ct3KjhVhPn5JWuNyEE70bIqSBbUjDCQyYMD2iEquVIKgjR/Ga47sePH3fsuuMoDas3",
-	"3WGBIISKlp4F6bfKmP8iKtVpkkhlWPiWhZxeQedfQq0f3l1+eP/+/OLq9OX129OXZ/3rq5/eL3Exn+Cb",
-	"duybyaBl2J3ZTSLKxaCV3SblQzwmGsl4fkzfzEWqpcAnmlQm5WYhBbr2insN9CTpP4B28KNlNjCpr2D1",
-	"ALfrX52dv6szemoiPDT/hVUCPG5plFbW3clOGkVyykICv2vyt0FLxzSKBi1v0IpZyNMY/gTLdND6uXXv",
-	"lV7CWLgiiiRiVBuyEERSZ/x+G9Ej2WimLIp2HHcdpiYb3TGsHRNWMbBqkhyN0LtKYFH+7ek2X0wYfz/h",
-	"OfHWJAAUtxB23omyx9hwDGtCwl1jQ07sg/cVel7Z5qV7tkxTvy7oi5M0pmJHMRpC2A+7SyIq4Mi1yZnR",
-	"ZCoV7FxMZySYUDFm1QixFUQ6J3SqVLsqOv04CzOvye/IwsMI7lB1UA/I4yjuy/+G21KsWrHsleEXmS1y",
-	"+IkFQJX9hJ+JkazTLtUtDxjhwh4XXN8FcghloK9TFS02h3s0Ghh+i0pOKIM0ZsLkHS2s84TRyEzqe7Pr",
-	"jL+TYMKCm9oOMJqvVuPAuTzR4BSpbQwukoQ3vZ5rcp4wUZ4J2aKRlhgFHBKqib/rOmlb1o+28MJ7bpnS",
-	"jZcaGFH8RBP3VHvlxsOci169YkeqU6osbwMd1Ma/90Wmo3qgoUnLNI22ppJipoZBKEYNC68pMEckndZR",
-	"K7RGnuEw2IU1CblOIlrz8lMh0/Ekk2n4SojoZlFkh6QJTagyZMvXN9cRv2XX/eHe3T///o/D0V/YfGRo",
-	"zSN1g2F3CVdMuwnMs0cmMtOUaCMT4DY3EAog0igCjVywWzzdtZO3j2EgFgaYLry/ic3UBTcf504+a8lH",
-	"3Fr5VIREsVt3eQb2L8SqZ9u1QTD0wtgiqs11qvPtXbI69tGKfh9C/DzwIi+Lyo+5SA0jW1PFjWEij0+F",
-	"2ALqft5++FrGa0ir12z21smqegYCMtEUwTwjOce7tUlDLsnJWb30uJU36yzYlGriHnbEhHkU3ACN6Yev",
-	"AkQa6RUTs9IylBDmbVis11i1S9ut7d+9kCpFQUvB27J1esAH7zN/14oUOPAEFY6h3K8VyFQYzLbQcyQO",
-	"DrRVPBQCvx0jjVGQuiVzAys4VD45r8zoKkxj7pRUKKCZ8Z5Ab6WIcRqGHBPA3pf464hGmi260OwGGglJ",
-	"ZcCC7CIFNIpAlhT3kVVO/TBGR7ZcutwoNali28fExfuv4Hv/0rNZitXPUiGak2GaD8hVFqYHPraxosJ4",
-	"mBM7YVFIhrPSQhfrQKMok1jZHjzoWMX07gzb7MEM3Ifu/IGr0whWERrIGBpF5yMwL5cNySkG1kCs0g+K",
-	"lEZhZbUEFo2OSC6brcgiUsEXxqqk9gvnr+MGNKhlTjt8H/rt/AXRDh3uj/7yy+tu3Hu3N9z/8SB4+tdn",
-	"vzx/c3jT+aE76X23N9p/eaCf9p8lzz8fqg7962rO4Ka4uJo/L55BwaaFllRSkciWnsipwDRO7hLZM1tg",
-	"u13szBuuTZ29k9AxmPVODdOLJzknrbVoLN/QBcYdZTbtvH/Yy/J8an8z0tCo7qd5Pgujy5738nQV13ct",
-	"zd5SQ9VD2WKeLEgo9AOn2GXR1miu5ZzSmn0oeptOpGbEx06tRu2TIQtknCeK6jQyc3yoJmfIawWpNjK+",
-	"1mYWsetEyTippQArxcBpQeBJgk9ibKe8ZUrx0L06UUwzs8gCO3Vad/ktqxJ4k8lMg+O59Njca3qdNVjt",
-	"OOUhFQG71gGNWCVd7Fn7wKvJRYOIwQjk20hGkZy6idolqEobmVotqJR01qvPgkN3FpqcfDwx1Ty6bm9h",
-	"FPCUPbsJv2ORbrcqiW29/dJbegc11yso7KL1ee5ZTMfsLbRBVuMG1wrZLQhDNqbWsm6kGZCLeiLTyN3c",
-	"Jgmjaj26EGl8zcWIKQb7ZFiiKyvUez6/QC+ZkBzuY+DpyvocVPagU7c44G9cwbQuGQYFwgHYcCEvoU11",
-	"IWEnr6kCLjNlw4mUN5ntv6zDj/joh4s30JCHdiGXk89H+9AXUQ/mJxopqgemFVJ1Q0ZUGKpnJGYhZ7fA",
-	"WJszJ6mJpU4mTLHFw7tKGJZ7rePVL2hwM1YyFeFD+bUOmGBkmPezgl//nszzm+djz54+34iP9Tr7z0tv",
-	"ATp+5GMb8bGmSaAZwQR7or9UfP6RWGV3b39/E165HoV+G7zSkUIdm8xxU5bqmIvsjgaGi/H1MiIrszYE",
-	"mKFZKFdErUFW65GmKpgw427D55z4RpP856rJFTNhpKrtL1eLGzqE3z108knBwPNVgNuMpGoaadW3XOOx",
-	"4AY6c8+t74twoiSSqmERrEzSRqpZ7bgw4rJ+T/IUUmpKk+SGbLlYTI/4I/zHRWnW3xvwtVB2NkTWWXTK",
-	"MENDalbeub7NnivLhKY4woW5t+v9QTKsX3z7CxFyOjc5GsWb3QKVlyq7Byr6e0sVE+R7GZm6XhOmtNVi",
-	"uJnVD7L0ADGKcgx2WHQHy6iBxOwv1RENIVk05gBV8WWi4IZH0XXmZF3awj55xZ1hT4dSXk+lClc6Fa7s",
-	"ox/hyXuvlSbhyoMKFwR4P7vBSb2VPGC1BrpdQ/i1dt1ziI9mYBEYFL9lmnDhET4iVMzaGzmPYXPLDLWy",
-	"8o7Eq7RU5T3eHJcvzbe6G6WT6mXxGo4LZQdyzkNd2pKlUukFNcFkxfmxcmVonytz2gaX1GI3gk1LXa3t",
-	"Gi3k5v0KDyh2t3SWq3xt1fGtPbUyPJzz9Nkev8YcS965GsFvh635L4xQfYMytES5tW68BtCfKVMMAH8S",
-	"FtZ3kXv7GnoorYEB3EaEkCE0iuo6/HIfIXq0qwT8MAv07dz4Kd5E1uhi2QmvoYN+/htgJyWKUYR4KxPH",
-	"LVPHcFGQXxoUrTDDA0AYK4Qz50xcYSkUtwcHnUVagiuzNTdRulO+xByqoxPLDGuW58J+vcnKQD//kkXZ",
-	"RKI2y5O+kybuCghv357AYZjBxKyMIVys9g8vxPjYPVvjBDzU/VJhzEuIfrV2lT/qZTGJee6w21btl0i+",
-	"wbLYbG+X6vAvMv0dguUZhR1wQQiVKZfeuV/vVniIiry+TnpcUpTnaL40tOerPQVLFdb3C8rqeu/t1S9J",
-	"vVI7Pz371DJ6gIO+RAPejBwerh6v5y4pKcoVbwn0hd0+WH1uVnL7qOKSkZJxsYbwHf5X+8ckmEjNBBnO",
-	"YEkhICg/a0s2t/aGanM+h5djQ8XZqHIrViYFiJi+MxuzwAUFu5kbApDgwzghRuIB9GpYxsKTI0KBScLE",
-	"FxnkmAm1gcPtO3i8Sj3OQbWcZ2QOqmX8grynymR7U8wBcEx5ZnfhxuSzKc5dnykzkXpjprPRoeO/bLBY",
-	"sJ2Xtkl1wTCWHfVSsUF/V/bpalcTpiQPgOYWaOolPmWVh9oQyUq4PdDNFKDUDYkZFTVGxNLL14/zbdf2",
-	"BuH7rXbFRLhBkGyfuAinpgDZJVbvqnsht3ZNAWgl5S+gggw3VLftrKuaxFqWVnlDa2wta6nrJp+WDPHg",
-	"VDDiboSc6mNilWfMzQavFS9AVBDqGe1lQu1ko9jyaG6+1qAbNG6Iostk69d4TyEum2Km7AMOMv6rvLNG",
-	"DOiyHNCt6qiyDawnx4SJkIlg9j1ERNdVbGAkzJ96ol3ked0hNpRHdXQ9g5BczMrx5Y2/kdsYL72YusXI",
-	"3i1ff464Yb5H/ERqM1ZM278Vv2WqyOlf8CN7xBdSsAZ/8hKvbWZ5wSMeweoLaMtzxKyv9Uc6ZIb6Hkur",
-	"iQ+CwHFlN+QNsJGxoiF4stISXuXqahzntvXLonUZ7fLnhYguHGW++LUUwmkkxyk7ycBLT2+ZaPC8RPbs",
-	"c01GXHA9cac8C2c2ksQslmqGcAvg8WS2rzyiHeAXFgkrCw9bKUsTRm+K1CcrgD+ncN3p7obrryTsEJ5o",
-	"kkjNEdldzI1muWVfbwO6MgZ+6FavnWO/+uW9Xvx5jS1e2JHFjc38rXMLUKAyL93qlywydMk2C3ZnSMJZ",
-	"kCfY2Y1vkxMpAmpVX7jYEESqMKvuEtouEfcsex6Cce9MHSOJDK1/s23gUPwgakCjZjGlWDHC6nMjqupP",
-	"5JcTg4eWRverEQXMtJ4gcBHWJ4aX+PzahDDf/yIVQBLaqsOO0CwOPqBYKcvWMHF3s6Oep4SuCNnEhL1v",
-	"44jDmCubiLNYvXc4i/X3bL7fYs+KJMPFzDUoGOGRmAYTLliRKhjIkB1jADfFqaB5Wq0V9f3V1ftMSA2E",
-	"XwJg98l+p0O2yubUAv44BQTyBYTN7eOB8OfgDWx33WNSB/ZK9jt7x8S/OP9wdVogr/neQPhzaGxWzJ98",
-	"37+ofpPhe+dfvDp7M9/R69OfSt+Q/c7+MfHfnl59f47d99+8Of94Cr8cHBddFpDh0EsDTCjZ7xweE38B",
-	"9csn+107s/rcefvrgV2p+cRoO4Vs9S7O7auLz/2Lk+9PobVH/Kv+i/Pz65Pzd6/enJ1c1Y7Q1Ssp9/Dh",
-	"5dm5/QL+wMGev/tu7hs3/F7PDrCCQEL2e4ewj2W8T58cdDrHtUhPWxWUp207yDmcJ7I1B/GEj5agTuZR",
-	"nrbJQQdGVgNCTQ6AmhbQeshBZ789EPYUoaCiYYhyLOZCqiwLEXPKIL3DOQ7AMuVifEQoCSIOcgiDtMDA",
-	"IXQg7Fmz2muOmWcNJLR39NwRK/GRarWDRTiQWgzpuVPS8moQC6tHpOW1Kiek5bWqB6TltSrHo+W1Fk9G",
-	"qZcKjn4j9HAdBl4jiEQNNkD5BJSXJzsALa9Vpf+awSD1l1tbCm95rSrtV79wY50DNFrAt60DcasSdsur",
-	"x5BfwNX6ueyOqlmKFXKmVH3Da51hcrfLe7CfdToa8cDSLWbbeK0LmRqWw2W6OiSlzycTqkoff5DD0qdX",
-	"PCq3fc1mpU9vmZlI21UffUR56xMqAoZmynwZKsS/XkRgbEAxWUSlyCd9gR7TbAlKkQngcs6rScyP4IKl",
-	"GsaatUxDLi1R2H/teCQse/7RDa+MnTWPpey1XtHIZZVn31QRBOvqFSwCuP2cSf+XBbRAvXcX8yHnUorv",
-	"jKIeqAI7OmEBH/GgkuNOirVEIGNNAqrUjPiIx+G7im7QhSYxnQ0EPoBfQ1rylu88glaGcPhvCeHS93Lo",
-	"PeL4uSvVVtUNMwCQOgdFI1YF1j1xGsra7pdXtmmuYy54X+rVr4uSmbqog0rBiJ7QBEwmrEuHwNBfqgPP",
-	"KY/NOuIrGtQ7WPvWUhtTwTULyVjJNMmKto0ljTb01vbBEGMQzaiImUpCh5glX2uV2Tc0u3ynVDREjk1k",
-	"zK4VGzem61hNoCgiOgatH5xQQ6pBqtd2e8NFQzCVoCZVjGz545RHQMJBGhn770SmGtxRgVSJRIgf3yP/",
-	"/Ps/tjcEZhjhDrnLDKtO888phItwRPKImjA5Inirrh+6Npa3EiOnVIUaNX48ne6F658LfP7CvW+la9L5",
-	"xGFVq6zH7Xx1I8szWULB+etrWUGxiHPzdjrkIj2Pmg4GnNvyQi2DzMC31UeRQOyT68NSI4wHT0Sm69Eo",
-	"4iAmRoozEUZQVYylRsEqKX7rVksbvpYfsJ/196ro713e34Xr7/usv/mdy9Ykn1ftfhRssnYranCDalh6",
-	"w1mwP1mbnZqJR0JpdjSzjBwhD92V6bWDeNHtTtt+hiKoqnrLVxve6oIEa8IZGoB2slrAWI7AJbVW+2zG",
-	"hVp1f4TLULy9bq2/y65Ta9CclKQh0cwYgN7ghiQ8q6vi7kOhACw4Aiqu5uyC1YOEgOviow749Yjb/ZLa",
-	"XNNEBjSaJYYHa1Deq7yXl1TdFJ8uA/7KdvleatMv93jvtZouH6pwNQ7zxtpfwMTKjvQ6MeV+rRNbrdP5",
-	"DprvNaihVmisvrOZu0q591o8dtS0acPPKUsf1NCekGusU6w2bj+vHvqKhVw7MOaL05dnl9cfLt5AfRRm",
-	"yBa8RhN2RwNDaKCk1lDbmwdUb3vER3e/X9T8bQ/ER4DxuLD92n5CKDkMR8vP7jx8PF/O1s96OXL1t7F/",
-	"4t4txUDAv1NRVI91WE03jCUaP4mx1Sgtl4ZyWw9ZWMtfNm83nzWY0VK2w67ffGAZycxtZB1HaLpi8uWN",
-	"2zFUMwsiJ1wfV5YZ0bPLxZVz9LwtLWM2EDlooQany/Yx8Uv3UXk1+mLRA4qFYpm6LSqTV90av+UF11eH",
-	"lMqvyEqgUmXGUrcz33OIrmvwnYO9UnaGZxEsE54n1cxhS6RxTNWsQSpNaJIwwepVQ8NNVBvhoCdSGQI/",
-	"1zacMar0NR3LJXGx8EwGtJvnjAqDhZAWRtUU5Vy8Khuvl0+5bnkhN+8HObwAZIEmGDr7GwQpiQybAOE2",
-	"ioRan3ySwxr7a838pVCxaZNZsxJNxodjjmgJc9BZI2YCdMB/kkME8oE0MEpGiulJduW8XobIiEesMdED",
-	"xuCQ+vLwOdtC7/7qGt77xX1Ahs5reXYkKaiwODJNIqsWUZ1njcwBD9nOXB2fZ7Q77AV74T47GD0dP5s8",
-	"/3RYj39XJPGuSttdvLHJV7eW9PlYsJBYSYYbmc/HZIuSg7vRHPCNpMLwiPjF1vquDvbYmprO8RtQ4Taw",
-	"gTKKHFy7Zdd1uRP2fMF6miJpTMobD5ktACDXp0g3YF8VmdHrJactI2yrOAOa08Z5tzXMGDLQTXaBqyxT",
-	"VQ18rJQwuyJDdgWzyQ5EmUbmEKuKOWbvzcmxJq8IJ9jIp97WL7mvg4lgUQTF5kaADidComQ6nnjET5T0",
-	"iY7kFL4dccE8K7dvfTvVITNTxkTl1pjdIlS07RIZ2jpXx9DqMm/13rbKxn25at8KfIBsFEVqtF1yGnFt",
-	"1XuvRQUyp4RCAbRotsbY3tu++tDVRamrvuvqfdEV1hmrj0PUMxHUM3lqDIsTo5dIN3s+NUmUDBjCq0MR",
-	"MGzXlA6Uh3EsTfaD2sAb5OOumeibxdat3/PG1+1ZYbZlhfIbXFSZrF5Rk80JddRv1dJpl7bGPbv+zAvl",
-	"eVWNOHywFAWwogHcQRTYAGu0cNAAC6zKLbaXBwRkqmgllTGn5DoW9IMcrkru+ySHm6X12QYPS+iz5/Tf",
-	"N5UP5h1DoudvmcC3QrHFUyZTk6TGyxXu3AyzKqO1pYtwsyO0z6MZWHcxAycVWvAQmjUQ9ntBAQN8lnXy",
-	"RBPfDs0nWz6e3b/Zjz/726D0oGXpdB7FrO5EiX0gdJr3QOQaFEmFtbRqbnRQLV9FNXPq/r3XKlT4zdsa",
-	"o9eII2TBpNTqvn6bLhsM8I9ZiKjbjePydkBgKo+s+W1lux/AvSd8tI2YirnAS5dcrLrKlrB6juG1SqLG",
-	"8jzo0X7peltHwubdvi93e1Lq9lXW7UnerZt5tXBmrezNAr1rxe86cmR1nc3CwFhZJ/TLBUATc3YdNRzl",
-	"q9rQsRyo0xIIYJNUrgLwWFToHAl3Dbd/1vZFue2VbYsD+liIpaald5IL6JMbTUJmTTo1y5SfWl8rPMLC",
-	"2tMAVyi06GcMIMy9uztXQ6vESIdSRowKROSDx+u9t+XxuKhPj8goZNoVeF5bKLkFeekGVyegau3I+VNO",
-	"3p9fXmV5R6jk6dXuJTQ/iuWrTLuOpjIQ2EWLwjbzER0ZxXMpDS2khhaGfCDFiI9TxULn0NBt4humTak5",
-	"HYjswgVb64QGjGxxB21LNGMas3ftzx4RUuFHuPK3vcEP25hxhwGGUgxEkSsSMmR3oNxnI/EgohfekFVc",
-	"w2isYtBHgGLmETkaRVywgUCQ74RRF+qI3hIEon6iyclZ1f9oRwmOV22qkTUGI2RWHLE32PwKmuOOYNzM",
-	"4pZYyeiTLcvBCkfqtkd8KNXvky2Qo1iRC+xg1Oy0l6ekSUVUKtA7BKFxNIy58MkWrHKlNJicCrfh25j2",
-	"APc+2UvcT8cI3MtCRGBFgT8QvlEytdI+kHFsl9Mu7HZ12exkrEVsh271TjsQxNWHF1WX0j28Yikv8KmP",
-	"rsu+6/I879Itbw6h3XQEb9iMBDR2qaBwPzjiY9+h4ivMYLT6I2SKugi6S59Qg6bDTppsl1lwEHE7xYSD",
-	"oLV9VaeHv6yY3Ql00odHT1wn917rDRVhTNVNnVIuJJAwSSJah7TwNSMv6kMdssgLrq3il3JhFRY9UVxA",
-	"iIORU8iyeUBwQ+Sm/YDohk2jPLShItT1MR71EQp5AEJNqEIdF34Ld1JLMcueaJfusim27kdIGca2uBX1",
-	"jsR6C60w7JgwVop4RLDp5mIRZ3gqjJp9wzZb480I3AGkQoBzAB+ya2I1BJWtTP2FyQor0LV9CJpLZduL",
-	"sXsPsRLL21N7w4RChZZwmhVD40+vKlPS7GFyqVzru1madHyI16vBaItZnBfh+NxVPb1n9tOD26fTZ3fP",
-	"Z7X3BDxOpFoSehOn4Iu3hjtk1W51/vn3/9vdXoEx2i2lhHRqHOlLmKf9yZLa/AHORMuEUQXbT+eoYEQD",
-	"s4aG/71rf4ntL/P2r6A93nHTG1Zbz0oS+1rCDSpJPgzGWaL2l/rUzOzquz4kJqOrWs99Xaa047Hu4ru0",
-	"gRXPVj3V5+E5GyAY2OMAyUoAWRBIccuUbijhtM7akS0/iegMBCFdwCwphGNB1vj4xgACS9YdMt7o/PH5",
-	"TsqQxFJZtve/yEtJZjIlmkUR0QC88d8bg6zO34a75XFjq9+jAhFm/UDkV4phzlBesSNX361em2rmEW2k",
-	"cjmliplUCUwdt6pKViqn+5S85i+qq/9rSyTBtY6kaR11e3W+HGtQoXL+th7vzVKQTqBePTVkqOQNI5So",
-	"NKoDYqaGjWWzTIoY2fIBDAVUKzpiZtaQlczqmUym9MKIrJlJtthdEKWa37LtBjlpldyVfcFTOsuOg1zL",
-	"LS7IB8EhfwX+k0gujG54jbXnGlE6QseGg0lTrEItuV9lo6vKnxXoUNkmuDFlK4Bruox6c1I4T00gG6us",
-	"xPlzUA/cSEIxCbYWqbYR1iIrw1xR1TNJIaRwumkGagKfQstt1vHwvcP2F5X2F3n7ey9bJt4IlJBGmHWP",
-	"JN9At7k+ubijc1rjKKLj8TInEZTSsXoqCRUdLR61eS/R/OWu699r5eGrpSku3++H4oRhSrLMKKKGAh6M",
-	"fNR8IGrwgp5vzMzXOATLbiJumQp5YBo54Aqqgq0VX5l+rIYOLNYerOINi85F5EO6md3oMq83ExavbznN",
-	"SZNVQfIF0ZYWrhhh3Qa9n0jBYnbFY7tQ9So7JQk+BZc9iV0KLw+RjGVqJi4fZeuWaxazbYdMLLMUYF5X",
-	"JUuEtSErH+ecnouq9YIK7UbXYEPij14mi9A5+ARCE5trZgKPXzo+lHBrjhDXpYH44TeyVVrIbUAamiAy",
-	"8wpAdDf3/B2lsXvZItdt/AWjgXkop3Lh5VX8MSh1p2y3xMi6CrdiufY/llB5XhCKRSq4OS7j+jjfMPhz",
-	"ra4mtFEp8Ga9HsAglI8rheUv91ngY/PLXemjcVmR3TXcaJUFVKn0ERUG4DsRViN8gKuHhCzgYYNGZH/T",
-	"DdoDjidLkkIMUUZvygrEx/67K0i0vbxcQ134SIWB0BqNl0Vrx0EumcCaAWdLekgUl6oWttFa96kaM2Gi",
-	"2Vcy6xWjun6118C+nnPv5HuXd1uazEIcWT1Vjpvy9ahitBI+vEh5Qy6bmBd6O59Y1TPmggoDzlkd0IQ1",
-	"kOHXczs3O4jzUW3mHtbMmIjFlhE0GTgJk0nEMqjZTTDGLvPO1811w2WfT3YrD7Juqy8DJtgJVWFzqHbp",
-	"2zzmlAoSKpkQ6ooFcVHHw1ej65msJguJpLxBhIMRY5EmEb9hDQmY8qYRxA7ADzACHMCCNtPyIlettymE",
-	"P1tKL79TgGsydP8jPhfeYLj4xDWLK5QL09gnvtJlBNdNyaYNsfnlcTTF589r8i5qPl+50o2Gg9mv0iPu",
-	"Xi0lMlZPhMxVI6ne2jrT0s51q2OFUO//f7D3z//3/3Q9lxbEszQUcO5gxFDVP7PfK/FsLszT/TLLPux0",
-	"nnUPD3sH+8/2O4eH9Ry85IIondi6u5GIBszRSIkr/B43bZCZG9AI+5hZRdy/5VFEx9lNG9y9BdzMAMYu",
-	"NYnU5mF3b8WZ2Zi9JjJJm9JtL2Q6nkQzMskuR4DDmqxI0IrrkGpycOk9q6/fCrjhWq1gLOUclDpAT2Kp",
-	"9ryySO5lueVBXpwCa0fcWUoAKtTV7KtmV4vr5DLv5DTr5K3rxI4bEeoeor7nfLqYkwOZKWJoalX3PEe2",
-	"AZO65A53gTQl0K7MZOCYGyHFvPWAL9cbXCs6FX0efn5JSV+vZaXd9fqmiDMax4AI/FWNEffzr4uYu96y",
-	"JA64fXDbNaxQH8h2SP11vdg2axDcpWv3NmsHECQ/LxVulatpe0TQ1c41jO8Yq/Sijx1+bgbH3l8D/BgA",
-	"PVwermIBllmuc/2/ZgmmEeHlLIoIfUR8+7DvQNqQ/pDaXBQHmDs+SUXEdFZqFk7WEz0Qfh/iD30yYTSE",
-	"7b7ReOVFE0ggtS/f/aSl8CESpk1OaBS5TnfxnT5QCKPh8UBYQT4WUsHNLyBcsijE+JhF59IDHX4LFQ7m",
-	"zm8tJ6xgXq7c9noX9WojFfxH9XcUsWzW1dyPxRkIqGq8eV/X3kyUDNOguXRWRAG2Z5PUqjUdQnile+1C",
-	"ABrMWrz2LcIEuCbszgGFTZU07GuFYKxnW69areIiY32/ZnY1shm3QYxIOGBcjDe9aJ4TfXRWT0TpOn6i",
-	"D7Veojn73V1PO/U5I/OaBDB8ZYXuKsu6QDeN5/gS2M46acPUsUUWOt7tgvXtupDphAeTNsEYWWzizt1A",
-	"+HOokr5HFBb5RGhTD1uDvhRpLAmSwWdeXp4CfBOyvZDb0cVcQKQeFJ9JkswdvQhr25QxX48u7M0Doa5o",
-	"XkKszbOalrcooZve5/xw9g5UaNyee68lBVsDPb9mEPfeek3mpr1us/LgnV5ZyVhYlRJNfGN0Q/ozTUMu",
-	"H5Y6C01/u9TZ5WLqquqZhSA6LA8CwssrcmScmuByXpoQvMMUz+91Ux4UdfEJqBSuKULWFXJLBO7K1PJ8",
-	"B3/H1PJscb7F1PJseo3jJvjEF3i0m7fPXf3U0JS71CMGbvXcJRzeD+kS7nxGJva4jJ29vf7lZPXmsK6c",
-	"ASzstaKmDksYfoTynkSzQIqGsMzmkj1wdwanMtVNqd6Z3jxH21KF+dqMINkgIZDgu8W04TGWy7VCLA9e",
-	"WVizMRS0FFKw7fXzQ6QKm5arMbe8YKJzueWO9qrrXGU2NSpGqe4lrk6DCsEeWuvvygUx5FdImxgI/Qa+",
-	"yzVsMl46S6dYFHIC7c4bpIJVlZfKZzazvKf0trZk9fwZzmxtfD5O9lpeS47Ha12J2RZvocX5eJxFV2Ye",
-	"0qx09/wgLp2OS+BZgqB2t1CJRthRRasq3JednO2DGjGyTFGWVgusLQq/wmT/wkJb82WtsImL5suqaGxa",
-	"cOthBdbXDXQpWd+1/EbP35WnOk9/orPjLJrNmTa4t7wILf1N6jJeMaEbvNIQmwcFWx2QbSPWoW6+wciz",
-	"irJHCRe3MrrFc7r+Lc6GNyX5vU0SQaZY2oA/shQKKUtus3Ovz5uYj2etRF/DwuQjryUY2aS8xZnPGevA",
-	"RQxCiBB6shr+DXW1vNZY8djy8wmPNQ8g7j+eacMUl6leKw7cdfQddvSx1NHbUkd21IoKHO8lGzddjViD",
-	"0mqHckQUC+QY4WARlqzWuTziIWsMu9epk7x5X+CDX3pNX6Msf7Voo68cGrRmZPZKaLG5kJ8lganFHi6P",
-	"Js1ePXed9bsaMxHXphGhLKJinNZibrqsMfj1C3TxpW/XeCBqVsUdlaweBo83KBm2eOBqGGRzdOd0IiNG",
-	"TN7Jpmryg8a8gZ7rXGP5zs3rr/miZqNcK9ylQuEPjHEDzc/IfO2GzCPDGfgrpCJcNIRog7Y+pJo93V9y",
-	"PDyCj+wwqOcwr7f2entPD5/26tSYJT4VF4IvS7Y56q9bSTqMeEBoGCqmtZXLIpptL9Sg3X++8aHCaND8",
-	"bJEtnwl/vufnFT2lV2vKKqprs/PvEhZYc8w9kWVkB5G0MuVWBnSYRhRTI+uUpN4a2mqhJfU6NWpSomSc",
-	"mKbzIVVWdRV5xIRFSSaqMu1tQX1e5ObLafhDEkka1sdvwRan8EADPS71T/CIka2P/R8z9H1k1tppUVmS",
-	"k7v45kIbGkUsrMrdIReo+vy7Us8R3Efb+Tis/4Qp12ggtvydV1kPf5YJy66EDSOlH6DP/Bd/+5hQ11dM",
-	"Z+gBn8goHAhtlX4aFWOyr7bvA44CDvE6Qm6qmv0N0G6ZoSPB1THlD0n45cXUczxvrJ8Pd2HHzgrMftDG",
-	"LnhWGB4DSGIuyn13F5TQZUXO37EpGWaFzn+7YuYbXIAJDA3f7B69qUKtYNMc1/wr1kK3q5Ys1ENfr/D5",
-	"b1Lh284Tfl+rPPYi/dbDuV9ZFgaYVfYYobKYOSTnDR24obG6jYFGjZ25qJOiQb1vFA/3mp3hw0vwypr7",
-	"sZw6ja05N5So0a+Ix6oOzKuZ+dw76/jFj3arGh1I7ToIMIfdvCzEHUshozdRAf6rqKRZVFCD1iglrWUq",
-	"wiXBrevf0jB6oxtrmwCgaQ0szIjFNIIoP/gXYIldrQd/swLXEoHx+aam1ZnRJQH+4uQ92X+2/S+qkJ2b",
-	"AiX7wS3VfJhqHS74HK3VwxsW1wwBNe4ieROMQ3Rqrm07IdXX2Xgr0CTwPQWYxMaQgnXrMo9o1VDSuQrq",
-	"VQeRuhwMIqbhBreF7jUNWi3++EQTdC6UC60uMr6lzow8woebTUJ7WH0Vk48TRETMkMYQaG9JxefroBac",
-	"C+/fA8YRfb5U8e+YdNApLmQW3hZUj1QTIWQrWn21Xek5g3wJjVyyQLFad2AOHZahwWk+RjQVaFKDnNDQ",
-	"lZ36paEipCok7rXa9eIRfzrRLLhGCAo0r6v3u/j729Hrvxyq59+9/umzupp++vD+5fOzN+//50z23tA3",
-	"9HK62teGo1uyFB8u3tSaahNjEl1EPLhd1PktumIa4Km8LDjCWgULEy7CDwbCtgLXJTkzeKVg+4jwgmje",
-	"6j8mihnFWYg+HavRytEITKIYYfcpgLWFNAuz4CaLyiW9uzuH4ZWvJ0znaHd3bInMfd0OZLwLw9xFHLC1",
-	"fAwlh1FTBipm/Wfpp1/bi4yGoSmb3Prf3rNsl6wZQmG1pIX266aTQl3HutOfIwY0ZpcpbsXhQgyDsvY0",
-	"fjfkLs4SuvDKdeCHjLB4yLL6qnRRz90A/bq4dLFSyT1Oti5enZC9vb1Dj3y4OtneIKxl6Q1ZVqsje2rT",
-	"0ml1SoKr+9Gc+uUeeCDAZaUaSc3rebh8qvMgM9ModAE3N5/34uej3u3+8Kl4lhyqju6aBj0U0rRq1vRd",
-	"GfBu/dXMMfRq5tOcBpPNaLEe2I8sIn1hJlB2c9Fizktcr+FEj8L3xeP5PegKcnIPrT1/lxpaF78TMMGu",
-	"A1p7OQBZAy7Tr/SLXplQuF6yZJ7EWDcutn7NCINX3HUxUoA+U77ihowFzjTGQyk5BdVx/Zsad5u+6soD",
-	"sbqwalyJHLwqgKCuXiQXdF8c8tLsqpvlOZ66EgQLaGwVqjsQ1ma47tjkYcjuKEj+fbHd3dwfAOr3AOy+",
-	"eSbRsDrZ76hHOfFWCGZL5seoFPqWMH10ncb0BsIoILhzcf/HWRnBZbuJtQaXslKI4MhLt+QbmHt182Bb",
-	"eLAy8nrrif/C1iKyS/sg7KhY2QCiNeY3DFfAdeBe3LhLl25YDbiCheoxkVGoj4iOaRSRvYyfewTzusiB",
-	"RyKqxow8ryR/2acryV9QOHqN7C/XsMj+wob3wGiDVHEzu7SL4JQ1RhVT/bSugk4/j9I+Ir59RCr+C5iO",
-	"R+QFtCODtNPZC27YDP5gfptcOchdBG7QJazpNtahAdwU995iu63t0bq/xypIMstRpAGcbaS11lVmgMBt",
-	"aW6uoF3SDtntgpPPNXHBnfY0gyzrnxUeeH1kj0RGgbr0g4fw6xBEi+48hy9HAzMQXBSPegWAJkBU43GL",
-	"+C0LiZm4yj3DlFs+Us2RRuaC4DswyIEoBpC5gLauri49cnl1hYDZIwpfIhS89kgBBQ/FsQfiv/6L2N1i",
-	"wrhktoHAhA9/97brF3DTxMD8SsH49rwS3BoCntyjgfgKO38M3nRAkwBocMCXdqUZrXlqKK6AK8NbOBh4",
-	"mNur+519iPQe2e0KeQiVCNkd1yab82s2s3sGxcZtbzqQiV1Q+z2AF4BTl/j65tpuzfU///4P9K/qm2vD",
-	"tMEvtigJJiy40WlMXNgYEyEJEHKJUBJzjdUs7NyFq3AHGc5S3qTJdpv0yZ/+ZDvcsWP5059gUQrw9DJk",
-	"uhxlyzCHnj4Qc/DpNAdQb8BPByjwLJ9uCYb6QEB2RQkBPXttAniBsRRshqAJ1M04oTzMEdfbBMqj2oEA",
-	"Y3PLbAkFIc2t4V1FNS9Aze1vG+Gal2DNM/DHnDhc/fi7HWQAOzAQ364BlrHOyRxDF7MkZW4GQjAWarjR",
-	"hb1xWSnAB4wltT3in727/PDq1dnJ2em7q+vLk/P3p35GaBfUMFdkNDtZsBxwegxnCkVvlksyTEPodqsU",
-	"7KqPiD9SjPmk2+nktTDBPzSRqbIbOxDdTimaPiv91e14nU6n8iQ5KD+47c4SyTH6cQDZAlYKd1oVlIWk",
-	"WETbYAfmdlQCcPDJFl6EBTSKtOcK4cFrLBmB30pvZ3llyuWcAvShILTgRRDxjKsCuUZYwzTERXOJaMS3",
-	"6/vG/uIjfn/xxc57GfFg5pOts9OrVwgEuMOZGe1YYUATDuOHXncwu1fvdLuw0YqN8I4I3z8QXJP93iHx",
-	"L/pXp9dvzt6eXZ2+dGkn/gUzarbTHxkEchVhxnEmWC4WyOAsZHEiDZa5MZhDd2l5hZ//Esx2XrMZ0KTl",
-	"EO/PL68seb/vX518n4GVIhCwJYZodlRCOcwWyp4FbyCoezbPi9FWkgHTFiEZynCGxIv4qA4NFXzGW7jJ",
-	"A1GMy+xcMACeDY8IpFIjKwklpEDAyUMtEf1ovX2gNZ3NHHLMctofUR6ligH9S0hmpwmz/ODXAfrOB62j",
-	"XwetQIZs0DoatNrt9qDlDbKS1pXvQmYoj7Rt0W63771Byy3DNQ+LB+/v7Vn0bY9QJE+jo8BOIabBhAu2",
-	"Y3mR/fKY+O49WE5PKjJJYyq0e3qWxRwA/8pe5RP2OaURrqb/1x0X27BzFvoFdSOBtcmPNOIhchq3FHog",
-	"tvZ7PeL/2H9z9rJ/dXb+7vr04uL8wvfIfqdD/Bf9l9cXp3/5cHp5hYytUOm3ISgRFhKQsOFk59XSBwJD",
-	"ULggvlurNkZJ5NzJmn96IN5AL8VJt7Ke+HA0fLLV/eff/2+30/Hy4PuDDpKAj8aJT7ayX9wPSEx2V8Gs",
-	"8QhYNR4eYSi4oZm59+cg5TN1JKu2Z49IZFVkFnKKdLYFzER7Lp54O5f4fq/TI66oj+euRI7IICt6NGjd",
-	"+1gHaCAaCgE5rzceCdt8rv5VqeCS1QPyekvZsF/mEjQeiH7ukYEQGwG4EpQklvRHqcAC/k6gO6vLrlux",
-	"s6ghoWx20nggtoApZbc8mZCFc811qbDJNiZ08RA5aeTKfAHxFF9ykaQG3foRD5jL+3fq83slE8WZwciu",
-	"Jh16105ZlzCIMh26//6sVOr4qNVtd9odsMETJmjCW0etvXanvQdeEDMB62IX7UqztHq7Q52x6+Z6J67M",
-	"yA0EBYHYlIH2HBoxC3KsSlf1HRS2dl5whEtxFraOWt8x00/4mbUnoMogHFsYV6/TyWFQMOR9HvoBEC0L",
-	"mGj7fgzSbO3av6Hsp3139uUkq5JesVXcorkVyp51H9szGkf1S4pW6hrVF2FyYDbNRyjj0lpjSsV51omT",
-	"ibbjMlNrepF7fNc9eRbiqw5w9epa5Ku8eyYMU4JGrj5kyfpsHf3t51K2RssaH6VxWpuQjtGWnWnDYrRd",
-	"sxVeh6DcYbdUwuZr+aOIzYqte/ldHdRczwnLsDtjVWVgSVjtClSeohJRJobLMR+WIQSG37I26WfXbJ0O",
-	"mUJde1C9SqXQ5+qgky0ozm75UF6Ffdtpd3t55SgsoY4nfIHY80r9X0jr5Rrm9nNWmL5UALulP0dYmCcr",
-	"ltaSN3l15cqTwPDy6O4jLAW7Q5XZue0utsfS9+X2it+Co2DuwUoN/PLziKiw2KAo7984NAZW/g64VeZa",
-	"ZxH5jW0BubhmSvfVz19w3N321pz2q2qR/fkK+7/rwbet9r4eAaLS0zqy3QmGQtep9kX80FErkdqMFYAl",
-	"56ufiiJmaCmlbk6Sc1030qZiIdcbkea6ZNhIc+Wh/SbE1y+xV5TQBSUKCfZLYWFrSOP/WhS5RKh8X9IM",
-	"miRKbK22QK8UKa5gEzycRV++VzJmZsJSjXGiKL6OCnY+nBElU2NFSZxE1gwHm96JJhAfDhUG73DHilqt",
-	"OtcAwdK2vTgBYyWBRHAdrySwQpaYCZrJrjuPFDY8Hg1qTXaIc0fEFweb1SbvJInokEXOk5M56Tz0iwzQ",
-	"75QFsRAetonVK1hI4C7EoWv5b0+vLs5OLq/7L19e+Hn5WEzpjuUtVgkwktCBcPlWquL4MngfAPdKZlJ2",
-	"+G03CLq3buNWSjq7NbtJRHmVxbT+i3x/+uY9Qa332irB19nGXYNdg2FYyzfTqRntgfgvcvXT+9Nl3QUy",
-	"tWxxIJqf+dXSkwz/PGh9d3o1aHnwwj8PWtasQTfx7hH8C6awhy//88DOetC6J/s9WKviNM/HgtRKDUfV",
-	"X09E7Hf2V4uId9K8gvKjX1+ZLJ3LOKeS2tN/290tXO1LeUDucSzfDcxXTqsSqbW+T4req3ECDZhBxSO7",
-	"4OxqhPwpPXiOV4n3P3+p0ueucv+GRUnE+DpLNGn9JFO49nyhaGw5g8PCJMOIBjc6toxMjsh3ijEBKTRc",
-	"kNN4yNSIRlGb/CRTBbiaR+RyQhMG2wKWqrXspLSsacpoAm5iquLMpakT+86EKmO/N4RaDjtmdgAjOlR2",
-	"JlIRLOYZKJqQUaoEDVibvBZy6q5hEF12GNGQOS9ZBDJoKpVBrX46kQScwa4C9j///o+W16IqmDB3fmIm",
-	"DIR+lIONWr1O7+lOt7fT6V11O0e93lHvWXvv+V6v9+x/7KPl5JNWWS/JxDW3RBJM1HWnGz+/3Q9vu5/3",
-	"6ZgdTG8PPk0P9aGZhq1K0sl9raaJGSatgEZxYXrajWrN5XK0QhZTcJugU0LJFCqRTaSwVDyVykpJu0+t",
-	"o1axs1lgw9HTzvNne08PDp7t9Xq9TmfPQaJeGwBaLeGjVhI97NFMIUtorWUrcj1wnXaY2BkPd+IeJosC",
-	"58uDjGDZJr/s06cHT/XBs6E41PrT/rMDOAsutKBbBAh08ov+vbV1nvwAQ0RFreqTxVQUnGGOleau65V8",
-	"NH/w3mvNO7zXbuwev/e+jIevwZJf0DDL+IIm3dVNPgjqrhIxlmcfDYPljV5JNeRhyCAOZ793uLpFvhjs",
-	"iwRMLlLAkxqUmXkmT0oc/mevVb2IygrdAk5yXUDOCd57VeowQmg7BX7pnK4k50VkSzNWIKxkF0n+ttXt",
-	"MNsumsG9dB4UAoA7EDpEhsxqjhq0Lpci2CZnBh0WYuyiLAEqNw8jySoAg4JbUkNBqc5/J7eF/xtYVJv0",
-	"BUnFjbDaHUzFsul8Gk6/GwjwkJ+9Ax/59cX5m1Of7BZf9C9Ovj+1alUJCoxGkZyy0L4xZbriBHc/+e2B",
-	"sCK7mEQJj/hW8hBXwC+xKR9up+3nvBKZs1ygAdmCaz47F4QmQXFWuKlhGlf9F+fn1yfn7169OTu5Kg0Z",
-	"uywN1H7hewTvja3iPnM5ZlyDzs/CNukTP+OFPnqWhHTu8WwfbkDKlcZQpyojieVUurEaUrrHes1mTsuA",
-	"M/9ChrPNFIx6mVoRlG+kNta0IEOFcQDO1tKcjXNMGGFlN1OCJFRj8mEpM3Ouml+tPCvLrRzNuyq2WqGi",
-	"YykQ02k9UVFd6ZwzViOMjErZ/YKm1t1wIR/1s0f97N9ZP9tY/WoyXsvFlvLo/jn9q+bKe5U2VDTJW9x7",
-	"rXPFx1zQaAO1KmtSUq+8R4Xw6yqEm7ob9jtraJAluXcmPmjw6e531xjbezqLJA2vpMSoS2h3sM5C6DRJ",
-	"pDIsfMtCTq8cyPB+r7e6cRF/kLvc/1V6sm21xgjfO6fm/JXA8lanwJQ/VF3rB+tsePa+Kx4zmZo5fR5l",
-	"dVnvXq3SFy7V1lGriItq1Wj9EOrWWnQx7Q6zAsLL7QEffIV+yeJAbTLk2nARGBfO5mK8EmtkZLrRmN8y",
-	"VLk1eptzQanJFo2iPPoM7xNlzI1hoUuWy6qsQGl4CJOlLj+tTfpRRKQaCBcBdUT4CARyyXKxyq0H+KkY",
-	"kSMVC9fQSV/Aovyeiiksd+uo20H5ClRQkbBciBvGEiCTcUoV1NddkHeNSU8P1SFhZX5LRXK1y+81k4KX",
-	"dcoJoxF6718ylljWnSxRKK/shKw2B4gKoDXy4EYw7Sja6oAQelrEysvRCLyrUwfwMGFq6ELlAyjTroim",
-	"0S0ds9B+uXPDjW6TSwbAw1CzCWN2ubJa643VnTDMrgjPloCKY80sGCpdVClBLY2pWKlUdp+3u8+73efP",
-	"H6ZUfuodJPsiYWH4y/DzL79odSAerFTCVi1olSPFmQijmUcSS1QQIwRREbdM7BgWJ0xh5WhULHF7c6Wy",
-	"19vff9p7fth9dvjsoLP/7GsplZVlq1MqU70TP9vQ6be5Womsp0a3xLDGR+3yUbt81C4ftcuHaZeQOlhS",
-	"4aghUkAZuH+BpvlrGZT9HlXNiNWh9r+E7/VC5bYQ3KQYSrV4u4mtyn7FOU1kf2UNDqoJjin8Q1yYfKPs",
-	"6Pe4LkHi2My8mqNor/4u/rxicTibJ7ucrw3/XUKinUev66PX9dHr+gVe10fG/cdi3N8x8zCund9zb+TD",
-	"yTu1m/EzJI0ENUnoJy4rtPBvOVRYCHlkNMPbghtDXYGJJReMhjuQbOzabPk89L2B8FFqXHPIASp4mCuh",
-	"DJw9SxgEV8V+r+dBdjRAKDfezg7E3PVsWLpZ1i7fNUMnye+Iy2iw5Tvmgdiav1iujYicA+L9fb1pFSb/",
-	"Tk7dUgBiqTV3FdFGRq5ejMOnRjQRx7apGKvZ+vyqAYV4LYfZow7wR9cBppjs9u+pA+zvPXu2//xb1AHc",
-	"0Bt1gUe/2KNf7NEv9i/R2lD+fZG5vcqBtOtS6pbFyKtUIAQsDgxwxhZrM1cgcebcTFldbG8gyrH1R9gP",
-	"N2TCqMKKgZpCRji8iru70BENjG7IF8mX4W2WG/ith+NXqyqulofFXd5KYbz//KDb3fufTNTGLM673r/r",
-	"3k5iGiTmefhsT48OrOjjsT0iFIBYO+09r3XDhW1oN6EFuWv0BkSdk66YotZ6I+WNVSKeaAAoapNXqRAz",
-	"MpFToo2yOr3V1hG7Rttv08ThtztIHUurw4i1Yd3Xm1WvYVYqTvTwjt7edD/1hp/3Py3Maj+fFRBZZVqo",
-	"tRYT+07KkMRSWXL/X2sO7unh/tP9+sGFd2asD2kiYqXVuDubPHzJrT6a0FmOlIP6ZJ4rL1PlkKZmMiVj",
-	"ZoiGXJkciUemBqro2t/b5J0cynD2BEwqpwxlxlUE4NmlQPuDTiXSvuBOOfrd0dO1tQ93SJvyXB2DwfiH",
-	"LP7e8Y7H4Pv/eC+GtfnL0vBJJl/+tf6MlTIVYOQgGujLvCa1sUTfgaOEEgd9k0taF/nvzYnlDLFtWpTV",
-	"mFJhdF72dyC2/I/9d1f+NkRgGDojmkdMGLLlv+9fXvrbDhGBEsWodggelCSKS8XNrAwimyIwVMKDm4Gw",
-	"Vqah0Y0mgt3V4hpc2HX6RnwbuHqto9YrfsvILY8iCmJMc0MoIPDhwtI4GXGs2BBRba7dNgAUfgPv/ghx",
-	"KQ5FSTOHkBlzrS17Dqiit1T8N9L6WlwU1u239IZsqqJYInO555Zk6mz/Gjs+oyArCLsHdsxUZ+jQILk4",
-	"4mJIETAlNPhi2q3NVglqCuJSrHR6P9Ekm8ijzfso/R5t3sdYkOZYkJcgV3OxSisBEE6+Yl/h7xEYsgvC",
-	"6LfSQa7mQkowUw3gSSniP/pOoGbyUfseqcLqpiD9Ch+Bw4O0usS1a+y3SV7guOohAH92UViiFNAyEANx",
-	"JbN6LTgmSG4EqIqimQcZecQH3MY1lnIXkTX89kBsnUeA4hFxKBQcW43J8Chy4Bso6xFssh8ELDFHgCOy",
-	"CwgdO64fz2pb9qGB8Act/HLQcpCNGf4GRru6XnyHSkiovkG0Q39ejPsAv3sMiBslLFDAZmFBRAE5UpMf",
-	"Ls/fES3LmZRuLtZylIKVYD5nCWtv1+hul3ZRvindLSc1eP+aRj55KcFk1szuH3jw/xtGU6bDDJsd77is",
-	"FtftkbGMQqcKB4pC0qyecIZVU7IwhQljapRG6ystsKz/ctUOAtzvpj12oJ6Zw1k33eMH8llyaBW5WLpD",
-	"/0nO6hQ7B00DpXDA24IH8dqZ7U2Oq+5O7+Cq2znq2P/PuU/scOIO7Q57wV64zw5GT8fPJs8/HS5xn2zo",
-	"26nfdu8rjfSm83BHz9tshK84+GXgHg+hieRUeISP7MCfONYWSC7QW1N7TxZmgsTdcMI+CkTAD6hhY+m2",
-	"6GevNYroeGzJDGq53i/S8BcN0WulmZlUU1qz210okNnr9uZrXfZ6e/ebHqT1Vf+sRvij2v+o9j+q/Y9q",
-	"f73a/5beVC7k0If2+2n4Ti39LRV9ACOnmvjwQr+EjwqKNdR9WdSuwdWlbpnagQdA99VYYGAgEKsOQPUF",
-	"8Xl45GNfWw5g+XPKRMCusTyeD6j3xIdG2ZOCxpn54Fsd1ffQfrDKK6i3fkgNdU97hBIfBMIlrBbURPOP",
-	"iB9yVyQ2ZJGhvhvlQGz5v9pOPTI3FI/Ag/cOvRXQ7dgdDUw0gzcjpDSNsCNvIIo3FMjUZMvPqA0g9QAW",
-	"PrW2SEVmoT/WB5R128b9YRV7B3qNpSbhe4IFbLbb5ETGsV1cO29NtvwjsJzMkFHjb5MbxhLCw8iK5Qxj",
-	"Ey0FcUz4WGBpSRaDGfWChog6DZPNUF/KiQ8qg3xhYX61B2MDOwgLIAIpAE7fQMDOwIB1TkVcFWB7A/Gn",
-	"P72UUP5DMUs4VrsOlUwSq11Dr+0//YlcTbhGhG6w3jD0rhRLWBLrA4Hq6LElocvLU2fpPNGEpkbG1PAA",
-	"qkzCYpAtu+JvqDY7QCI7Zy/9bTKVaRRigSWAzJk7+1CNIZCWHHjM2uRs5NSeHMPUTkCX12eBTPLDZG1J",
-	"qeAfuwgTesvIkDEBRu8RgYTgHCZo1aW+PxBQl8Jdufu2D98hz/OSuR4hyHHZpLePIo1DiCUQOt4kDETm",
-	"8jDSWqJZLQFLHFnlx5IrBMxiOiMUKrqDjlVnTMLW/tFNyt/RKFzwP1QxMy1tdR1bPiJVrohFfI7IrwOA",
-	"nYRKDXNPtLxBa45TDlpHXaj5AL8fDQqjYdC6twfdvrK3+MqcTS59bfFU/at7UFwCV8RVqCidD+hrueEL",
-	"/dpFq4691uBxFS+kzDrG7YVvnfUMP3ySM/wOVBP4Cmxo1zxkEXyXGXDwdeqqaPw6qNpHAzSQBovG1KB1",
-	"9NyOvWQ52Yd7nXtvULLVB2isD0pGIr7GmYEDZwd6A2c4wtis6QjjKozHgbUe76HkR9nst1//Omi5xV5u",
-	"LEOP1jqGZy3rwW3F4wZfWht58z0pTPAB2uCDkn0PvdRZ+IPW/c/393OIqyuPZ0mzqIcTdEJRjmpUEb2o",
-	"i3jIdGsViEIvmDNYT2gwYTsnUhgla+oe+kLuBPYR3yMaKlLccaYBbcupPkX8FuY0tpfCznqPFvKjhfxo",
-	"If9rgl/qLU/P8RX2W94yZdAyy6NEZcQgmyGDpfEwaQIKgLmSTFKGZaRliBkx9IZ5WMvDhZmU+q7N/HyZ",
-	"DeeLkz7ysYJ+Nxdnk0LcjMs9gqFNqAp3ptLafAlT3OocHjEMylKNsS7/cEbcC7BE/3BGAhnHVIRt8p4a",
-	"a3t4ZJga6CIwmrDRSCpj5ZZiJlUwY+dgdikYLsHhLX6+9+YH+gJq+4HagFapSs0EL4honGoG5qD9EN5S",
-	"YejYmrWoqwcTKl3mEoQL8phpotgto5HLJXGzn/CQ5QMzigc3GjX0vCJO9lWm59at6Iklec3CRZiSYyRm",
-	"TbRhNOTRzFUJ0oa56tiLSZ8n9tPiapwJMrbauE644kYfkwInZUpVDB1/TnlwY+2XT/KmmFfJ0Z29ItfU",
-	"fy4AhBaLa3/7CT4ixFx8mGcl0SXLnim+W1zSixRKhUOtdjKF202j6C2LIksbjBqPhIoLLKGqI8YSr0C7",
-	"paHmISNcwEUtBVvfGsUBFYYLinMdpuIG6iIIw5hok+8ZVdrNU6Wwelg4z77hhrHEJZ0xO6JUhIgzxBVR",
-	"Uo7yiZbBndw8z/Kv7JYW2Tx1G/uOTbMSVYGiI3NEGB3DzbXQqWJZSpGAkLeYa6i46hE5MmAsj5hSYBBL",
-	"d4rycQl5ywEuwg3qHX5eXHh7YBiUI0Ogo4hjLTxXutQuT0ix/mieMq9o6agWGUruVZfuiw0wdXJu23CH",
-	"kgmHx5Thbxrpuu/wlRfENJ7aQlJvGkvrdIQRj5je/dX+kwGTNKoKw5lhUM2fCld7y3KBNOSS2PaEQhGU",
-	"2FIy1NWTU8g/cWWGQzkVVg0ElzNGUHCjszrHx4SKmT2UExmFmUNK87FgIflw8cb1rZhOI0Mm1IpOmRqy",
-	"5bO7hCumfUTX820TalLF/Ayq+HPK1GwbfHPZELIR2B6w3mxRldC+zPUJ1hYdCIyTBQckqD4jZoJJlgOD",
-	"uRTg8szr4tenvLziUO9nzjtWXeaPEwgSLk1cG5lg4V27KlsfBL9zjku9DQzDNoM5FuzCjb9iBGI1HCyN",
-	"/3S/tlJ+3Z5/uHjzRJN8VZvemD9QeWdM794wMTaT1lG393yhjvw6OTmWunbjhI0hUndxNkMuMJ900cjF",
-	"tnL84KZTert5UzgYu58eNGJsm4iNm9ZyeHsmN3M0WArVrvY0OubhCECCiT0/Q0bADxGilqpJJMW4SEHh",
-	"tysdD4/i5d8zl6Mo7fNrC4vR91N7rP/28733632l3M/LjMnSUqDaCHlfJqGA0DZJ9KinbixHv+WD9Prn",
-	"3//hFxwxoWU92Ym31rwHvoFZPd2v4VVOYGJp3F0s9d8MHfuXlKVzlSSwSalyrya9Ti+znq14w+oQTshx",
-	"K+IHwj+zL/xBDi/ga79NPkKIYtkz7rsa1YJrezhRNmflJRZu1nwcyHWqIr8ZDraPE/w9b3MWXLEBVYqF",
-	"JJxSNSpDOrglHCrKQ6gnHpJhFlgGiADd3t6+19JmBtcmUO7ymkKVAUzVNxJi40KqbsjIWtt6BgCn7JZu",
-	"cN+DS7bRhc8ajqwf5BADSTPG8uh1fPQ6rgYOQs4L5WqQ72xRPRPBdokLA2f5Sr5GxxatLjyGtKs1WKMO",
-	"mGCkaLIZayQLnLGBk70oxvR7crMco6YPXocZiWUqDOVYNoVQQ0I6FXnOXsqtBTClJpgYOS1BAB8eljgZ",
-	"teq7ijYA5ylW4z+YUT3ynd+c7yye7t+WAX2SwzVLRtonq8Uiy+W6rGJpMDJqRlx1rLyuaG1RyR/sm39z",
-	"/ApvEXozmsFc0IfINSZ9NBjooM6uyyN+kEOkvmVv5a5CbLE0tY4BLHq8wZsvscX9Vy2gaQyLE6Oh/mB+",
-	"I9+MDnHw9PDZYfd/1gHSOuh1nnUBSOKTHGJyhv0jy7t92hl3zO3Tp3vs07Ph4efudIrXX2mEM8jNiIUE",
-	"DefEWXxzF958aF+Z2TXOwsle+mzS+2V81xslh8YEh+aX50/BDcDHE9M6Ouj2nKfBWgCto9bEmORodxfe",
-	"O5HaHB12Op3CN7ii5/924/xz99nh0163c7B/OEg7nd7T3CX05ytzx6OTt9/zX8Tz7+70wcdnr8/Vdyfi",
-	"Rn64fv/qbKRPLz9/H7z6cfZKAhWNmIK4IMNjBvkpT9u9/afN5eoZC6+h2vgyPZ+H1rI76PZcKW61ggB6",
-	"z/ZhifOq3TnZFP4Xt3sl1I3el5W3/EEOVxe2tKfvEVXjD1nS8hOKkkw+gmRZ6cK3jXZ/Re6z3IH/SQ6f",
-	"ZAzbijUPgoUAyIlqAteNHri0nZ695RfRSxDWDNFLA7HljyiP7JdtguyaaYw4jeUtIyOpplSFRyRhiOL3",
-	"z//n/5BEyYAhdIL9mHdM/jfBzsj/HoiAioBFLIT6j1m0rRtv2S3ZhCr1gxx+eXTBSllRiTtrI8TROglo",
-	"cwIC4uoOgv27Z7PnvxzSzrAb9MI9tv8FAgJf2S1euSAg4KXPanP0vlBANPVcEhBP9ztPn+93OvMC4od4",
-	"73MnOghed4eHd72Pf6mXAs/aB7+xDKhubOdgXf6/AXtvctZ/ksPHm9g/Inhzmeeuz9o3NSd+kMMyxlFF",
-	"JOwiV9081yjrtLFcMvQLMSaO0UtV5vOf5PDYChcIdPIz3u63SR9cOhDABMlEkZ30bCBAAhUVdDuHxP/h",
-	"/MX1u/Or65P+u5PTN/0Xb07rfdbQObL/r+Di+Tryo7OG/Oi2fwPxUfAst+YFyyo56L4G28peUMO/HmOM",
-	"H2OMN/b2nzgk9n87xxcyIOT367D5qvPqhs3WdF65cJk5B9YRGUozgarlLoIUbuPtkx4x9jHbBlV0+Hkg",
-	"sm/b5JIFihlMC0QlW0/kVGCGGKEjY9Vuy5+4FMfED7m2Z9MnhkWRxo5pQlUtVJy1avoJf23n9+1DvK4L",
-	"2dp93u4839/rAn66Ww8I27u2q3q9P/rLL//8+z8O6V/ZnJou0ihyMX43bOaYeNJZ/F8GU2dV2lJLu8Gt",
-	"o5Z9S9nFBiFYJ2dgONzKm0oTIDigRdAsPEd5P3stLVMVgBqbcEuyiI4+UowtwRF1Lo3u+peisPurvRqW",
-	"jh69Gn9Ir0bGs0p8ERhCHV+kYcxhuPUq51t6A1eHN6zA1A1oFAEUCDJJjD3UwNQIL/zUOTaS5YJHWA6X",
-	"cDMQQk6xjWBT6HjMjJ7rmbsSbNSQWGpT/RWPGNlyIbVHhEbRQGBkb7yN+L7IWHM430p7y2yBS8zQ76HN",
-	"jj3oMJYYJmyHjCw7/0W3iY+8FtPLyVhRYZjL/B3OMDvZx+VFLo1Mzc8zG5pjP+DMtr7gsnMlo2piSxvy",
-	"FRzvb1mS9z9CEsBhmRv3627ce7c33P/xIHj612e/PH9zeNP5oTvpfbc32n95oJ/2nyXPPx+qDs5tmTB5",
-	"yJaGTRYHqDRwSc6Nzo75FmosUgRs+9EM+Y+Sao9X8qssE1dbX2RyeAMxXDJPdn+1fAphsi1n2dyd9JrN",
-	"lrqTLqBfzH2aqySJ8mtrXjiqvEU0q/6kt9sEakYPhGLA313xsDz7gAvivz796fqkf/L96fXV1RufbB1k",
-	"kfVkOMsSZLbbBAaGRfgdVx0I+/rMUcUNSQVeTIRt0kflRMkYcxgATeeJJn7//dn169OfLn0SUCGkIUOW",
-	"9QfYkwOxtd/rbR8RxeAahRvspdSQC8i0qwfltj2VJPcXoQ1+a0Jv7gI894ltJAYrnfSKTh5mIm0m1ZrE",
-	"WUYA1hJ/FFz/QRcS/0YSBFnLF0mQAq5ENweGnkxYcKPBBLoz6H5yphZWmSzXbcxKqAxTHpkdLoimI2Zm",
-	"kHzsodPKWnYqphF3eP2aeSRizLgE/ImM5TiaJRPt0jQT4HkkYsaKq2br6G2Bz/l7xpNWi9e1QkXHUtit",
-	"yKFvqSGh2h8jkDAlUZeqDXD4i2n+pri2ZThTnFOrjGqKWRoxNcEkA6XFFpYw8XGvxUTYOuo+d3e6raPu",
-	"nl0FFQNEEpemQHzCjxuk0ZZXAe7kG/j4LVMhD8wjD//PugN5DCT+rWBT8NwxJw1KEqfEfldfrECVzl1t",
-	"TLPUuVJU2M9Dpl0yczkNIQNUIpeIahinkeEJVYakCWS5bUEdY+JDU4yS+uHy/N1AIJI8fA2pVgD/hB+H",
-	"VLOn+36b9OF9XJOAAlYiNaT7lLzlL2AM3V4nM0japC8GIotSJn4yUVQz7YO8I3rKgT8iVEMQAVrHrQzo",
-	"MI2oQk/pmGIyGM0wTAD6TwyE8wbqbDQIy5hbKKkuX8n3ekfEP3v3Y//N2cvr/oeXZ+c+2WJxYmYeIB/C",
-	"/LyBMCoVllGHHtEIqwKbaaQkkZxue8SHxtdX5+fXb87ffedXv+lffHdql0eUF3Ag4lQbopiW0S0WLEqH",
-	"EQ8IDUPFtGaIWTllw4mUN+TDxRtNbItmSZ5tffK7C/N8li7cSh/t7gahaLtH2oGMd4OIJ3pXJkzsmAnb",
-	"GVPD2lN6C7aSGKcA091iMA+kDnta7OOoQlED8OGWOIov1heElbUqNAKvlZ+I3ZFU8Y4rAfyQXj/AifpN",
-	"1Iwwxc2HQLJur9drd/ZrQfGrC5lHm8ngxiqOEy7uCBM7GNHOxrGdDGolUox4yAA2vgsaCbzq+V7HaSUI",
-	"tJ8rItV9uf+54QdIUAyXvqJ3OP8K28T1hOD49Q33DyoN9zpFUzNhy1rOzeqgW7R003kYWTUpV6b80KOK",
-	"9ahiPapY/0HY7YWCRnTCWDAhW/OJZD9aNe/r5JGhxmiMXpnAahn2jpE7blDNyat4u4yBoBjZPRBb/iU0",
-	"K9JXtyEW0nJ+UAaeaKvBYDg+AoDAGzJBhrfKlukSw2MuxnogrJoX8YTY1WlWevC9v6u2kwOaoPpiFzAE",
-	"AZNVXmRRIGPmFXhluIQAumbV5Yk0xMiQgs+0rhJ/qndGexshNbNg8pi5/5i5/3tx5Yfx1wqfvJwJM2Ga",
-	"64JP0t+cUcJ/m2MX4Q6OwEOEBkpqTVDpdmWvS+VtuSb5zFzZcSGn9Sm3P+Jbv2KCaL6mzuO4CAPNaDjz",
-	"sCLCjk7kDROkHzPFAypITMURsG53aUgEVRCZ064rvTVmIoSLpJgCKs4C64q787bIzofL4n7rI40As9Nb",
-	"Y9whwCZ6REdyylRlxB4iboJzIKWZUx0QVfQDx723dNzfU3GDpg4GET5bP4oQNrwpiBD8r0BiATUOdvsx",
-	"l+abDwu8zQ5xM3OqzXd0Dh69m4UtrRM3fZnVXfnoWuehQ/50olng4KMwaAARR5wfiesMji8DLTwit0zx",
-	"0Yz47pmdEurgln/b9QZpp7MXoJuPfP+2f7Jz+X2/d/CUyBEZtHjYBsxeQ+OkPZThbNCCBszfdm5DKmY1",
-	"I474UFGolVmX++gew2juL2aNeUgYrs7b0eu/HKrn373+6bO6mv5/7F3vbty4EX+VwX46A+pek3Purvnm",
-	"i3tpULcN4gQGCgcOJXJXzHJJgaS82RQG+jR9sD5JMTOkpN3VJk7aoK2hb7Gy4j+R848zv9/7Ny/Pf35x",
-	"8fKvL9zjC3EhLjf3N7V2h3nkNHPv0yH+nz7EzxVfzuaDgodA22X6ePcpgti9IyYornuWQfBvd4sgxk2F",
-	"K271/6n4oPSauvz9ulR+IYzh+9tGxKrOoMGNd62ElbZL6dahgIVXCioddUKG3WgjoXReKm+ExaUKkS4J",
-	"JES3ZKOr3DLuMMM9M22QkRCp1kOFOZwLv7IqBGg4vt5BGMslGnBlG6EU1hLfPjHpLhIEOENAJzZ+rvGj",
-	"hOstDj24tXJWEdp1iGiCxFrpf/79H5+F29hJPFowwckxfMArpRrcjb8qY9wm1LrhVcSviOLVLRLAt5Kw",
-	"smhuBmL9IbzrxruoKp4sL45bwJ+Ecc5KuGy0JcR4IgliKO8tOBFr3IFLh6bN7NxnGmMCpfOhzwi7qnVU",
-	"cOWM5FodtMJI1Lm1uvFqmTPdB73NOhpSHqrZAn3aAZT76JRJDRjRr9OioxPFF55pX5ku2e6VC4qLByne",
-	"O6sdflSK5r4tZrWmD8iMSn1shnAHfYi0FQO0FsVLgrSmK7XUOE/6D0rEOiF/CwjaLo2CylO1kZW4VCG9",
-	"vRHG0MtneAjKbUIZ1R6CEnEOL2KAWnmnuG6Jt59Xa4U/Z/AeXBnQNrcwpwSuaPJqPXNERZfG9ytN4o84",
-	"iVkx2yrhw41YutnTR49Pf8b5k7G7MTJDodQfT8WPT34MT34q7e9CeH/60xM2fuVa+NUoMLlDXU8IwpVr",
-	"bUyca872q/QqjegXLyxRk23IcbKSGJ5jZvVjwqR5vyuIVY5kLzW3uy32GqU9sRwclP7LkBRLb3bCZ090",
-	"onS2nkA1GShxNvpK0B8pFW/NfyaARfxiuprd5SEkeacdvd82uHyz4gCpX6nmN1Wik6s1bgzvUCraJGik",
-	"9omzLfmYe8esAHrM26KqhVmh4KNcIytBuhiTdQel8N5tAspBAqcXlmyxJGd52+HJJhIM77f4wjJ9P43T",
-	"T2E5ZwhsOpEHRQdeVyhySRbP945tP1C6VYrRqP5iaXctzpVq0FRoFCy92kDbgEjYebB2VoSo/LbosqNE",
-	"WbqkLol73YhNTn7VMfAh49BaVHRLS7/xyzz3yPTZlWJagoLTrXAVBRhsMwU5l/h4C5WzoSJ+jcHeFGWp",
-	"BpuknwFuLNe0JlEdP/rhB5Y0BBx2Uwk/ykZxFkG2gej73CISnbeyYChe4DUqqU7Qvq6dR7v9shF2sCba",
-	"w4I2UUeIiT0S/X1pXAhunWkQQkNUAIRy3Ai2MMgUR6vmDBbsU+NG0EoSHnk6xzwcidLJuojKOM7RAkJn",
-	"eSB/hwPs2cc3zkrv2jA8qPvaYCjILqizX5Ql4bo/cWZMoADr6eNiFpUN+9qApnNEH7wdlRbdZt1RBIev",
-	"d4s+oo1RbFeu9bFDe0fR1uCSLlpD2yuXTmkyV4iUUFBANVM30t6cw1XtuG41EjB82ySdRG9QlnWnF0jh",
-	"dlGuME/aLQXAHv17tY5ka36+1JGN16nY8UFGNTbZ38jeT3JAPon1MXrNlLEU0WqlVhlbQ7aecQqpNgBP",
-	"9rvumPWK+ikkDZv0miYsaOJIGGiYArII4J+h8ZrTYZPZWEBn0xQoEmvnIyRjsIDGaRtR/V3bJFmKBPxY",
-	"dRFFgeMOCsit4b/WDTMp4KmUc/izo9J1w5lQxihJpLIdizFOknlbuvmBMBuxDZQZ3EsPWqaCiCropNM/",
-	"mJ1Yy0wR0fsY70AELdUJY2ozG0ReUfDCSremahQcVu0Cke1yoJo7Z+onJYtrGxwZCvydcGqlIiYMTmM+",
-	"fhtHu+O/dhlHkscSDdnToVl/RsazTNPJkLS8IKRLitmtMK36pDl4pnysXTi0/u5YIR12yk8LWHq9LoBs",
-	"xw6Oe5MW6qBfKfzqpu+8V3XjJii2zdLrfjJ98Jm+ZZnp5PNPPv/k808+/+TzTz7/5PNPPv/k839bn/+L",
-	"XPpj15TJPBZhwHTEaPHOM3PnlKg8JSpPKXH/OVKJ7AXeI7iym63GYZnv/8Z8TwkoWyqj4gjV1Dk9Z5OC",
-	"XpjDswH7NfsrQAqVaG2TlYombeUa8jNQ1ZL39yHO4ezaJuHFPWZxSdJPDxFPT8ciBTycHCnY8zNPx2/K",
-	"e9HEXcopmeJhoQvzpviqI1GMJ1j8xeZts4e+kvCWhDF5Z/fqLkU4Rgnfj+zY306RkSkyMkVGpsjIFBmZ",
-	"IiNTZGSKjEyRkYcZGZlcjodIaPIF/sbXcZlQg8xm8hnqcTrL/vY4STj/L0Oa0L8DY0FLV7WoVOA7Nghv",
-	"mej+evbab9Gpd228nuFMVwEcKz20/ziBoHE+nszhee8DGY1zgChWKpllpQgK3ry6AMG+SppcAWq+nMO7",
-	"UUalRGzCICDfc6EUr/H+1C6Vv0VTSFuupCVdbyXUShi2u5N6udyGqNYj5JHnium1dIi6KnYTS3rnjoMm",
-	"CRGmD4AQtYC2g37SHjjsZxA24Y/A2GteiSqmPBMWRoPG+ndGGnytPkTo0eSS1toDhhNDNLhBywPooCMt",
-	"R7dbO0mMbCdFfhgdY9NRAXrtnXVtOOnE+kgNWuqYK5sO+2TG8FR4t8eXGophVDlAP55Bw4lBdWQ2ZE1n",
-	"ordM6IZuHjWDW7s3AnJFFX8jYa1rmRdu0BMVcRz2058CZoDm9W+ldoN3me5/ZPoJGD4ryT0kd/iOCkQY",
-	"X/1k0B6BDt69vftXAAAA//8=",
+	"7L3rchs5si76KthcJ8LSRIkiqZslxcTatCx3qy1LHklur17DPiqwCiRhFYEygBLF7q2I+XXi/N77HebB",
+	"5kl2IBN1I6t4kd1jz1qamGiLZAGFSyJvyPzy90Ygx7EUTBjdOPq9MWI0ZAr+fM1ixQJquBT2Y8h0oHiM",
+	"HxvXTBgyGTFBzIgRxT4nTBuSaBYSSgZSjYkZUUO4JjoYsTCJWEiMJENJNq7enJDDg929zSPi/0+fUBHa",
+	"Pnrig+APxPAxI9yQCdUkdANgYZP414nQzPhE06nGF3NDtJGxJhOp7rgYesQ/5+LOJ4KOme6JiR2AYnFE",
+	"A6YJN82eaHgNO5wxtRNiD3QcR6xx1Pif7YP93f2dnf1Wq+E1zDS2X2qjuBg2Hh+9xlnIxrE0TJgr292U",
+	"hfML4huVMD9dEq7t1O3SaCOVXRShJ0zZJaCCMKoizlS2bBNuRvgwHTPiZ68Lpltv2dRvloctknHj6K8N",
+	"+77Gr7PD9RoPW/aJC7sG9rEbeMzO4lLxIRc0usK3nlVM4lIQiks2zcbswcj8/9hy7bbOQp/IQWnfYa8H",
+	"XGlDFBXNmmVW7PNtq/0p/LwjWvP/q1z5K2rYOR9zMz/Wj46+IjYwdjyMBiOiqGFbkW1AYhnxYJqO9I5N",
+	"X2hi7KpvnJ3evOmJUNGB2eLMDLZGxsQ05lu2NTTecsdgq922VNprjGSieo1j9efDnWPz585uq+WRXkOz",
+	"QIoQvz82f277nqU6phjxlZ8SgFsjTRQbUy64GALJ+8bHLYc+NEmE4RF8gwN/oUk/CYfMztH2KiNG6JBy",
+	"0STdvranbyAVSQSM1x4uzpSuJ/FVp7B4F97D0Ob34sbOc2bpOdPzi19czM9/brdax5M/22NXGor94Xjy",
+	"57bfExv+Zz9fwZgp4k/8dM02v3Aplg6gejHqj89Nvt0vNOEh2fAtzf/jb3/3Nz0iBWH3TE2JYjqWQrNj",
+	"4AVKSfVCE981vOWhT9jnhEaOZ10zEZKpTBSRE0F4ieHaduWDuZHElsm0Oy9JMKKKBoYpuw894f+1u/Wf",
+	"dOu31tZh83brV3/TPhdIpVhEDSORHOpjIs2IqQnXzNGmumeKjOmd3UvBmqQbTSz/tYveExshCyJquZuE",
+	"FaARkSKaEi3JkAlmCSJ0fWgiGAuJkIZoS9LGTgRXY0RFGDG1Wb9hT+AbKC2qmIaTWLlsQWlVkiQoo17u",
+	"He56dot+vLl5T0Jq2GYdZ7tJmEdabfJTIkin1TkgrdYR/J/88O6mcoA3SiYx+5kpXSleLSWFMLp7fCQ9",
+	"St33Z8htkTkzS2OdVmd/q93ZanX8zSOcnd1R10KwCdOmZyW8ythhMKJiyCI5bJKP3Iy4IP72fdt332tC",
+	"FSM0DLnh9ww3dUMzhnK6MNLCqDaP8zcbFkWaUBJEHNUEHoxcd1Jo2H1NDI1grY2s3/l8Zg2vYfeJmsZR",
+	"w76jYlEfvUZMFR0z4xSYk/QA1J3V7ISkpzUYKTytdqPzYdivkQDvHiYdtqcOzOG0nezwPXkQHza8Brc9",
+	"xtSMGl7Dah/QxvV9y8OGZ2k44coqDlZuF2c7pg/nTAzNqHG0v7tQ+wimb1kF830Hx7MojjUdMHu6FTNq",
+	"ihThhHNR4aCWLxOVCH0MUt+SR6qJ9ASoIvYBp5+hbtKX4ZQMmanSbTa0oSbRHjxklTGJyqO/Cd32RK7Y",
+	"mK1UkToiqDfZt4SSaSIknMJU1t2kb7ZDwWELYFLwlp6QisjYshpLjVyT3U6H+GevT9+9v7w5vTj55fbt",
+	"6S+3V6cfrk9f+4VpjnjECuuiDY8iWAqQtrutw/lOzi5uP1yf+k3ylk3xgLS3Ont7JFZcGNqPGOlen5yd",
+	"FdnuBiUfPpy9Jve70C0lQylDEowkD9imR3QgY1SL7UgME1QYWIixDJkHf92x2JDOLrESSzfJ3sODW20Y",
+	"QU8AQ4Vd8CzbTedHB4YpQlMGLhWJlbznIVNkQHmUKIaTxUWG45dT+27QHrTYAd3a77fDrd1Bi20d0l22",
+	"1RnshS+Dnf4BbbdSmkc9Kaf6GdW1UUPonb09rzHmIv3crqL7n2S/7uB+kv30yH6S/aoja7/GIzveC3Yf",
+	"DqYvfzukrX476IQ7bLf6yNo2X3pY37Jp3aAt60ZNCAZ+x6ZVA7df48DjamFXMXDb5ksHXqNl/ygnZEzF",
+	"lHDDxtoxlUSBjg8j+ZwwNc2HAjpYadtDNqBJZBpHey3PDoOPrf3SbrWAAtynbERcGDZkCoZ0ORhUCvH5",
+	"Mek7HteNSGIvlUOaGZH9X2FUrcpRfZQqCuv2eGJ/THd4EoVVO2y/dtLk88745aBzv9vfFwfxoWrptqne",
+	"Yej3C/f40bZFzRPE4ysaOs3RfgqksIzZ/knjOOLIu7c/aVRPsuH/3gCNFZuE9gWvuq9vr07/8uH02qo6",
+	"ITOUR/CCAWdRaI1Q92eBPMZMazq0rUUy7lsdM9GG9BmhhoylNqTdajUef30sPnkpmOVkY6kYyQU9cGIu",
+	"7mnEw6ZbHlSjl2uOdkny5ft/FBs0jhr/tp17RLbxV719aud85VYP17JW9bdiaEwjq65Y9SwRMVUaBMRP",
+	"15cXHunTkACNAl+mZlSYDZBKwQdTsn+rBuie3c4fLNprW7nBtlJj93imn24VFNRFHZS12UevUTRKlr49",
+	"M6hgXU+kGEQ8+EKi/Ony1e3F5c3tSffi5PS8++r8tEybqKtYPU3aLgwLGyVic1KGjKgmNFKMhlPCRMhC",
+	"VEKwOenlzXuN74T6Ard+OncrKaZlogL2QpMgUcrq5HYC7JnYTsWQC/ZB0HvKI3tGv4zqTi9+OLs4vf1w",
+	"0f25e1ZBdTEN7pC+mI4ZvduyjHmW7HTMWDAiDIZGsgctW7HqHhfa0Chi35LbdUkkAxqlYwR/Z66GW1Nf",
+	"zw2XbPjzy+M/M7zGG6n6PAyZ+DLaO7u4/vDmzdnJ2enFze31yeX7GdrL9YbGRHHDZgmPa7CxIhrcoXXX",
+	"w+d6DTRUKnf5G/M8O2CuCQh/0k9MYfT1YyYb/vxa+cfEd4vVTFfK3SQQbp6ptGjZnYkP+gsZZbVxXSLY",
+	"Enl2Z+9KuCYztibcNaV2vOBieOyMYSkCuFICUe68Zt+JrC7cm8DVGcxr7v5nbmaWgqu9E5vLJv3fnIiF",
+	"YUrQ6DQnx6ez25vTq4vu+e3p1dXlVT3lXssxMyO7aRPwhSophkQKIhNFNA9Zk/wlkYaV/Hc8JHxApjKx",
+	"ypyhgaWObyntBUkEe4hZYFiIFxZNciEJd6uJNljIdRBJzcJj8rliRs/E95Psd4OAxQavj1cnPeeXWsGp",
+	"lVk1MRMhR+VyNSL4Sfavk/6Ym2WsyxpFE8tU3FSOSSyjiPg/nN6Q7fv29ifZ19u/45Af/Zldr3AAL1vE",
+	"irv3R6+R+pYXuQc/XJ2X72vmnV7plfgamzp/iz57Tf3fg5ovpHkjExF+GRf9eHl1/hoM9TeXHy5elzVW",
+	"oPkl3rISr72Q6IBDJYGHVoVd2Pw7MNrRMk/vPgxhD1wbj0hF+iySYqgxZgTvPPCO4JmVvqfTSNLwRspz",
+	"qoZfqIu+7/5yftl9fXtzeXl73r36YcZuApflbX9qmG4ctVu7L/cO9uds9lTOwf0Y1ySyw1JWvxPEtSHQ",
+	"xXeieFaN08prmOwzfb13t2VfQU980z2/vT69+vns5LRCVWwksTaK0fFtKrr3Wq056hrLkEXlK7xvbsJU",
+	"jumI+HPzdTFxAxo1KXfPecR/f3X589nr0yv3EAROiYzROcdSCPcoqV2OX+ZW+RHxZcwE5b5HfHBI+S4K",
+	"IV3VnsC2ltS5yCx8H688n2ncbt0NHzOZfKG7PdvNm7N3p5cfZi6CDL7idqwbRzuWGJdRuN13KwxdZMEE",
+	"Q1R2Wvr7IvqZYXKB4asb/uxyPLs5C4NnX6gzXnVvTm/Pz96d3ZzOKIyxWxUI8ANKMWp6C8EQjaOdfa9h",
+	"uP2rMVBsxv15BSFwELyYhgdCbBNnivTg+V6DsIeAsZCFZKPdapWjEnf2Wy2iN5vkCrwvllj3yTe12VcK",
+	"heWasIcRTbQB/3xxZYsOUWzv90TuDyUX0nk1qCahFOy4FHriwzpsde2HLF7z++G6hdFVhbZjRK6RZEK5",
+	"IX02kIrh9LgY1sQAAnnNRwt8u/P2QdDEjKTiv33pgTu7+Ll7fvb6tvv+7Pbt6S/1vq53XGtLE1KlN/Jp",
+	"0EuTQBhrr9F1Y4KXH5FXjCp7xJJWaye4Y1P4g31zs8yNGm7ycU5e4Uofgo3vhJwIsiEFIzxkwvCARqhW",
+	"D6SCYPT/Kjz/48ePW3bbcJKGVftcYH0h6pAWngXRvcwL80VErpM4lsqw8B0LOb2Bzr+E2D9cXH94//7y",
+	"6ub09e2709dn3dubX94vuJk4wTdt2TeTXsOwB7MdR5SLXiO9As2GeEw0noLZMX03wQOWgF9oUpqUm4UU",
+	"6NLNb9PQBaifVZufLauDNfkKBiPw2u7N2eVFlb1YEVOl+W+sFFJ1T6OktG1O8NMokhMWEvhdk7/2GnpM",
+	"o6jX8HqNMQt5MoY/wSfQa/zaePQKL2EsXBK3FTGqDZkL26pyO3wf8VrpaCYsirYcb+8nJh3dMawdhs1b",
+	"HU8OBuhVJ7Ao/93JPtsLmH435hntV+Rp5XdfdtliZZmI4RiHiHS/wn6e2AcfS8dhaZvX7tkiSf4+pyuP",
+	"kjEVW4rREOL02EMcUQEntknODOSFwMaP6dSlSJRDOpfQ+IzIKxP9siSi4zQbqCINL43nJLhD5UE9IW0m",
+	"jxH5K25Lvmr5speGnycgyv4nFgBRd2N+JgaySrNW9zxghAvM5bDrO0cOoQz0baKi+eZwe0sDyEmxGloo",
+	"g2TMhMk6mlvnEaORGVX3ZtcZfyfBiAV3lR1g+G2lvoNzeaHBHVXZGJxTMa97PdfkMmaiOBOyQSMtMWw/",
+	"JFQTf9t10rSSA90Ic++5X5RFhCkAL3SaSNRcuvEw57xXL9+R8pRKy1tDB5UJK12RKtge6IfS8lyjrZmo",
+	"mKlgEIpRw8JbCry1lAa0ZfiYVa1JyHUc0YqXnwqZDEepSMRXQgoGiyI7JE1oTJUhG76+u434Pbvt9nce",
+	"/vG3vx8O/sJmQ7krHqkaDHuIuWLaTaAmI83aG6UstGMikigCc0KwezzdlZO3j2HsIkaEz72/js1UZSMc",
+	"Z+5VwgWJuDYaMlEUu3d3rmD7Q3JJul1rZC/MjS2i2twmOtveBatjHy1ZFyEkvAAv8tI0mjEXiWFkY6K4",
+	"MUxkAeUQEEPdz5tPX8vxCtLqLZu+c7KqmoGATDR5ANtAzvBubZKQS3JyVi097uXdKgs2oZq4hx0xYeIT",
+	"N0Bj+umrANF1esnErLQMJeRlGDbWK6zate3W9u9eSJWioOTgLekqPeCDj6mvb0mmMnjBcqdY5tMLZCIM",
+	"pkfpGRIH5+EyHgqZGo6RjlGQuiVzA8s5VDY5r8joSkxj5pSUKKCe8Z5Ab4UUjzQDk0bvC/x1QCPN5t2H",
+	"dgONhNxfYEGQNUqjCGRJfg9d5tRPY3Rkw2U1DxKTKLZ5TFyCzhK+9089m4XkmjR3qT57rf6A3KShqeBf",
+	"HCoqjIfQBSMWhaQ/LSx0vg40irLMXbcHTzpWY/pwhm12YAbuQ3v2wFVpBMsIDWQMjaLLAVini4bkFANr",
+	"X5bpB0VKrbCyWgKLBkckk81WZBGp4AtjVVL7hXM2cgMa1CKPI74PnY7+nGiHDncHf/ntbXvcudjp7/68",
+	"F+z/x8FvL88P71o/tUedH3YGu6/39H73IH75+VC16H8s5wxuivOr+ev8GRRskmtJBRWJbOiRnAhMzOYO",
+	"byS1BTab+c6cc22q7J2YDsEr4NQwPX+SM9JaicayDZ1j3FFqEs/6xr00Ma/yNyMNjap+muWzMLr0eS/L",
+	"L3N9V9LsPTVUPZUtZtm9hEI/cIod2EGF5lpMAq/Yh7y3yUhqRnzs1GrUPumzQI6zzG6dRGaGD1Uk+XmN",
+	"INFGjm+1mUbsNlZyHFdSgJViWw75YBoxgk9iQLK8Z0rx0L06VkwzM88CW1Vad/EtyzLu49FUg9e88NjM",
+	"azqtFVjtMOEhFQG71QGNWCm/86C551Ukj0KcagTybSCjSE7cRO0SlKWNTKwWVMgS7VSnraI3DE1OPhyZ",
+	"cuJruzM3CnjKnt2YP7BINxulTNTObuEtnb2KqyUUdtHqPPdsTIfsHbRBVuMG1wjZPQhDNqTWsq6lGZCL",
+	"eiSTyF16xzGjajW6EMn4losBUwz2ybBYl1ao83J2gV4zITlcJsHTpfXZK+1Bq2pxwF25hGldM4wlhQOw",
+	"5kJeQ5vyQsJO3lIFXGbC+iMp71Lbf1GHH/HRD1fn0JCHdiEXk89H+9AXUQ8mFBspygemEVJ1RwZUGKqn",
+	"ZMxCzu6BsdanOlMzljoeMcXmD+8yYVjstYpXv6LB3VDJRIRP5dc6YIKRftbPEn79LZnnd8/HDvZfrsXH",
+	"Oq3dl4W3AB0/87G1+FjdJNCMYIK90F8qPv8rscr2zu7uOrxyNQr9PnilI4UqNpkBHS3UMefZHQ0MF8Pb",
+	"RURWZG2IA0bTKLiIWoOs0iNNVTBixt3FzzjxjSbZz2WTa8yEkaqyv0wtrukQfvfQyScFA89XjkE2kKpu",
+	"pGXfcoXHwmFRuudW90U4URJJVbMIViZpI9W0clwY61q9J1nWNTWFSXJDNlwUrEf8Af7j4mOr7w34SrBY",
+	"a0JhzTtlmKEhNUuvbN+lzxVlQl0I5tzcm9X+IBlWL779hQg5mZkcjcbr3QIVlyq9B8r7e0cVE+RHGZmq",
+	"XmOmtNViuJlWD7LwADGKcgy1mHcHy6iGxOwv5RH1IUF6zAFb5stEwR2PotvUybqwhX3yhjvDnvalvJ1I",
+	"FS51KtzYRz/Ck49eI4nDpQcVLgjwfnaNk3ovecAqDXS7hvBr5bpnmDz1SEAwKH7PNOHCI3xAqJg213Ie",
+	"w+YWGWpp5R2Jl2mpzHu8GS5fmG95Nwon1UvDPRwXSg/kjIe6sCULpdIraoLRkvNj5UrfPlfktDUuqflu",
+	"BJsUulrZNZrLzcclHlDsbuEsl/nayuNbeWpFFE/n6bM9fo05FrxzFYLfDlvz3xih+g5laIFyK914NShd",
+	"E6YYIHTFLKzuIvP21fRQWAMD8LqI+URoFFV1+OU+QvRolwn4aRbou5nxU7yJrNDF0hNeQQfd7DcAO4sV",
+	"o2EK45kRxz1Tx3BRkF0a5K0wtwawckuEM+NMXGIp5LcHe615WoIrsxU3UbpTvsAcqqITywwrlufKfr3O",
+	"ykA//5RFWUei1suTrpMm7goIb99ewGGYwsSsjCFcLPcPz8X42D1b4QQ81f1SYswLiH65dpU96qUhjVnK",
+	"udtW7RdIvsayWG9vF+rwr1L9HRIFGIUdcEEIpSkX3rlb7VZ4ioq8uk56XFCUZ2i+MLSXyz0FCxXW93PK",
+	"6mrv7VQvSbVSOzs9+9QieoCDvkADXo8cnq4er+YuKSjKJW8J9IXdPll9rldyu6jikoGS43wN4Tv8r/aP",
+	"STCSmgnSn8KSQkBQdtYWbG7lDdX6fA4vx/qKs0HpVqxIChBw/WDWZoFzCnY9NwTkz6dxQozEA6zksAhe",
+	"KQeEApOEic8zyCETag2H2w/weJl6nINqMc9IHVSL+AV5T5VJ9yafAwAPc5NBh5u0u/K56zJlRlKvzXTW",
+	"OnT8tzUWC7bz2jYpLxiGwqNeKtbo78Y+Xe5qxJTkAdDcHE29xqes8lAZIlmK1ge6gYIm3JAxo6LCiFh4",
+	"+fpxtu3K3iB8v9WumAjXCJLtEhfhVBcgu8DqXXYv5NauLgCtoPwFVJD+muq2nXVZk1jJ0ipuaIWtZS11",
+	"XefTkiEenBKs4p2QE31MrPKMWfHgteI59g5is6O9TKidbDS2PJqbrzXoGo0bouhS2fo13pOLy7qYKfuA",
+	"q+zxVd5ZIQZ0UQ7oRnlU6QZWk2PMRMhEMP0RIqKrCutAyQn31AvtIs+rDrGhPKqi66mrmyCkIb6889dy",
+	"G+OlF1P3GNm74evPETfM94gfS22Gimn7t+L3TOVoCnN+ZI/4QgpW409e4LVNLS94xCNYJAdteY6lRSr9",
+	"kQ4To7rHwmrigyBwXHUkeQdsZKhoCJ6spADxurxo0qVt/TpvXQSI/XUuogtHmS1+JYVwGslhwk5SuODT",
+	"eyZqPC+RPftckwEXXI/cKU/DmY0kYzaWaopAF+DxZLavLKIdgC/mCSsND1sqS2NG7/LMKSuAPydw3enu",
+	"hquvJOwQXmgSS82xFIOYGc1iy77aBnTVZvzQrV4zQ1v2i3s9//MKWzy3I/Mbm/pbZxYgh1FfuNWvWWTo",
+	"gm0W7MGQmLMgy8+zG98kJ1IE1Kq+cLEhiFRhWoQrtF0i2l76PATjPpgqRhIZWv1m28BBT0LUgEbNYkKx",
+	"sI/V5wZUVZ/ILycGDy2N9lcjCphpNUHgIqxODK/x+ZUJYbb/eSqAJLRlhx1BcRx0Qr5Slq1h2vB6Rz3L",
+	"KF0SsokJe9/HEYcxlzYRZ7F873AWq+/ZbL/5nuVJhvOZa1DhxSNjGoy4YHmqYCBDdowB3BSnguZpuaQf",
+	"VJByQqon/ELFBJ/stlpko2hOzRUMoFAyYA4WdvO4J/wZbAbbXfuYVAEck93WzjHxry4/3JzmiHu+1xP+",
+	"DAqfFfMnP3avyt+kiPrZF2/Ozmc7env6S+EbstvaPSb+u9ObHy+x++75+eXHU/hl7zjvMgfph15qsG3J",
+	"buvwmPhzcG0+2W3bmVVn7ttf9+xKzeZV2ymkq3d1aV+df+5enfx4Cq094t90X11e3p5cXrw5Pzu5qRyh",
+	"KzBU7OHD67NL+wX8gYO9vPhh5hs3/E7HDrCEvkJ2O4ewj0WUWZ/stVrHlRhbGyV8rU07yBmELbIxA66F",
+	"jxZgXmbxtTbJXgtGVoHbTvaAmuaAjshea7fZE/YUZVXEUI6NuZAqzULEnDJI73COA7BMuRge5XXDXJAW",
+	"GDiE9oQ9a1Z7zbASrYGE9o6eOWIFPlIuTzKPZVKJmz5zShpeBVJl+Yg0vEbphDS8RvmANLxG6Xg0vMb8",
+	"ySj0UqpcUYuXXQVeWAthUQEtUDwBxeVJD0DDa5Tpv2IwSP3F1pbCG16jTPvlL9xYZ8Cc5lCVq+DzyoTd",
+	"8KrLLsxBkv1adEdVLMUSOVMol+M1zjC52+U92M86GQx4YOkWs228xpVMDMtgUl3hoMLnkxFVhY8/yX7h",
+	"0xseFdu+ZdPCp3fMjKTtqos+oqz1CRUBQzNltm4cgrbPQ2fWYKjMg1pkk75Cj2m6BIXIBHA5Z/VbZkdw",
+	"xRINY01bJiGXlijsv3Y8EpY9++iGV8QNm0Xw9hpvaOSyytNvytiNVSU+5rHvfk2l/+scWqDau4v5kDMp",
+	"xQ9GUQ9UgS0ds4APeFDKcSf5WiJ8tiYBVWpKfITz8F3hTehCkzGd9gQ+gF9DWvKG7zyCVoZw+G8BmtT3",
+	"MtBD4vi5q6hZ1g1T/JAqB0Ut1AUWKnIaysrulze2aaZjznlfqtWvq4KZOq+DSsGIHtEYTCYsH4pw5F+q",
+	"A88oj/U64hsaVDtYu9ZSG1LBNQvJUMkkTqssDiWN1vTWdsEQYxDNqIiZSEL7mCVfaZXZN9S7fCdU1ESO",
+	"jeSY3So2rE3XsZpAXut5CFo/OKH6VINUr+z2jouaYCpBTaIY2fCHCY+AhIMkMvbfkUw0uKMCqWKJAEO+",
+	"R/7xt79vrgnMMMAdcpcZVp3mnxMIF+GI5BHVYXJE8FZdPXRtLG8lRk6oCjVq/Hg63QtXPxf4/JV731LX",
+	"pPOJw6qWWY/b+fJGFmeygIKz11eygnwRZ+btdMh5eh7UHQw4t8WFWgSZgW+rjiKB2CfXh6VGGA+eiFTX",
+	"o1HEQUwMFGcijKAMIEuMglVS/N6tljZ8JT9gN+3vTd7fRdbflevvx7S/2Z1L1ySbV+V+5GyycisqYIcq",
+	"WHrNWbA/WZudmpFHQmm2NLOMHOEe3ZXprYN40c1W036GWtWqfMtXGd7qggQrwhlqgHbSku1YBMMltZb7",
+	"rIeVWnZ/hMuQv71qrX9Ir1MrwKCUpCHRzBiA3uCGxDytJeTuQ6FONzgCSq7m9ILVg4SA2/yjDvjtgNv9",
+	"ktrc0lgGNJrGhgcrUN6brJfXVN3ln64D/sZ2+V5q0y32+Og16i4fynA1DvPG2l/AxIqO9Cox5X6tEluN",
+	"09kO6u81qKFWaCy/s5m5Snn0GnzsqGndhp8TljypoT0ht1hOXq3dflY99BULuXYw2Fenr8+ubz9cnUNR",
+	"H2bIBrxGE/ZAA0NooKTWRDGAjNObHvHR3e/npdmbPfERYDyubL+2nxAqw8PR8tM7Dx/Pl7P1016OcM9d",
+	"/8S9W4qegH8nIi/37LCa7hiLNX4SQ6tRWi4NFeqesrCWv6zfbjZrMKWldIddv9nAUpKZ2cgqjlB3xeTL",
+	"O7djqGbmRE64Pi4tM+KWF2vgZ+B7G1qOWU9kkIkanC6bx8Qv3Ee5LoqLHlCs7MzUfQYGNuPW+CMvuL46",
+	"pFR2RVYAlSoylqqd+ZFDdF2N7xzslaIzPI1gGfEsqWYGWyIZj6ma1kilEY1jJli1ami4iSojHPRIKkPg",
+	"58qGU0aVvqVDuSAuFp5JQYaznFFhsHrX3KjqopzzV6Xj9bIpVy0v5Ob9JPtXgCxQB0Nnf4MgJZFiEyDc",
+	"Rp5Q65NPsl9hf62YvxQqNqkza5aiyfhwzBEtYQY6a8BMgA74T7KPQD6QBkbJQDE9Sq+cV8sQGfCI1SZ6",
+	"wBgcUl8WPmdb6O3fXcNHP78PSKGFLc+OJAUVFkemSWTVIqqzrJEZ4CHbmSv/dEDb/U6wE+6yvcH+8GD0",
+	"8tNhNf5dnsS7LG13/sYmW91K0udDwUJiJRluZDYfky5KBu5GM8A3kgjDI+LnW+u7wvVDa2o6x29AhdvA",
+	"GsrIc3Dtlt1W5U7Y8wXrafKkMSnvPGS2gN5cnSJdg32VZ0avlpy2iLCt4gxoTmvn3VYwY8hAN+kFrrJM",
+	"VdXwsULC7JIM2SXMJj0QRRqZQazK55i+NyPHirwinGAtn3pXveS+DkaCRRFUSBwAOpwIiZLJcOQRP1bS",
+	"JzqSE/h2wAXzrNy+9+1U+8xMGBOlW2N2j0DVtktkaKtcHUOr66zVe9sqHff1sn3L8QHSUeSp0XbJacS1",
+	"Ve+9BhXInGIKZfei6Qpje2/76kJXV4Wuuq6r93lXWJ6uOg5RT0VQzeSpMWwcG71AutnzqUmsZMAQGx5q",
+	"x2G7unSgLIxjYbIfVONeIx93xUTfNLZu9Z7Xvm5P6/nVl66rhY1NZfWSUn5OqKN+qxZOu7A17tnVZ54r",
+	"z8tKC+KDhSiAJQ3gDiLHBlihhYMGmGNVbrG9LCAgVUVLqYwZJVexoJ9kf1ly3yfZXy+tzzZ4WkKfPaf/",
+	"uql8MO8xJHr+kQl8SxRbPGUyMXFivEzhzswwqzJaWzoPNztC+zyagnU3ZuCkQgseQrN6wn4vKECIT9NO",
+	"Xmji26H5ZMPHs/tX+/FXfxOUHrQsnc6jmNWdKLEPhE7z7olMgyKJsJZWxY0OquXLqGZG3X/0GrkKv35b",
+	"Y/QKcYQsGBVaPVZv03WNAf4xDRF1u3Fc3A4ITOWRNb+tbPcDuPeEj7YRU2Mu8NIlE6uuICqsnmN4jYKo",
+	"sTwPerRfut5WkbBZt++L3Z4Uun2TdnuSdetmXq63Wil700DvSvG7ihxZXp41NzCWlpf9cgFQx5xdRzVH",
+	"+aYydCwD6rQEAtgkpasAPBYlOkfCXcHtn7Z9VWx7Y9vigD7mYqlu6Z3kAvrkRpOQWZNOTVPlp9LXCo+w",
+	"sPI0wBUKzfsZAghz5+HBlR8rMNK+lBGjAhH54PFq721xPC7q0yMyCpl2VclXFkpuQV67wVUJqEo7cvaU",
+	"k/eX1zdp3hEqeXq5ewnNj3z5StOuoqkUBHbeorDNfERHRvFcSEMLqaG5IR9IMeDDRLHQOTR0k/iGaVNo",
+	"TnsivXDB1jqmASMb3EHbEs2Yxuxd+7NHhFT4Ea78bW/wwyZm3GGAoRQ9keeKhAzZHSj36Ug8iOiFN6TF",
+	"6jAaKx/0EaCYeUQOBhEXrCcQ5Dtm1IU6orcEgahfaHJyVvY/2lGC41WbcmSNwQiZJUfsHJvfQHPcEYyb",
+	"md8SKxl9smE5WO5I3fSIP1HcWNkKchSrkYEdjJqd9rKUNKmISgR6hyA0joZjLnyyAatcKosmJ8Jt+Cam",
+	"PcC9T/oS99MxAveyEBFYUeD3hG+guIZPAjke2+W0C7tZXjY7GWsR26FbvdMOBHH14UXlpXQPL1nKK3zq",
+	"o+uy67q8zLp0y5tBaNcdwTs2JQEdu1RQuB8c8KHvUPEVZjBa/REyRV0E3bVPqEHTYSuJN4ssOIi4nWLM",
+	"QdDavsrTw1+WzO4EOunCoyeuk0evcU5FOKbqrkopFxJImMQRrUJa+JqRF9WhDmnkBddW8Uu4sAqLHiku",
+	"IMTByAlk2TwhuCFy035CdMO6UR7aUBHq6hiP6giFLAChIlShigu/gzuphZhlL7RLd1kXW/cjpAxjW9yK",
+	"akditYWWG3ZMGCtFPCLYZH2xiDM8FUZNv2ObrfZmBO4AEiHAOYAP2TWxGoJKV6b6wmSJFejaPgXNpbTt",
+	"+di9p1iJxe2pvGFCoUILOM2KofGnl5UpqfcwuVSu1d0sdTo+xOtVYLSN2TgrwvG5rTp6x+wme/f7k4OH",
+	"l9PKewI+jqVaEHozTsAXbw13yKrdaP3jb/+nvbkEY7RdSAlpVTjSFzBP+5MltdkDnIqWEaMKtp/OUMGA",
+	"BmYFDf9H1/4a219n7d9Ae7zjpnessp6VJPa1hBtUknwYjLNE7S/VqZnp1Xd1SExKV5We+6pMacdj3cV3",
+	"YQNLnq1qqs/Cc9ZAMLDHAZKVALIgkOKeKV1TwmmVtSMbfhzRKQhCOodZkgvHnKzx8bUBBBasO2S80dnj",
+	"84OUIRlLZdne/yCvJZnKhGgWRUQD8Ma/rw2yOnsb7pbHja16j3JEmNUDkd8ohjlDWcWOTH23em2imUe0",
+	"kcrllCpmEiUwddyqKmmpnPY+ectflVf/94aIg1sdSdM4aneqfDnWoELl/F013pulIB1TgUp6X8k7RihR",
+	"SVQFxEwNG8p6mRQxsuEDGAqoVnTAzLQmK5lVM5lU6YURWTOTbLCHIEo0v2ebNXLSKrlL+4KndJodB7mW",
+	"G1yQD4JD/gr8J5ZcGF3zGmvP1aJ0hI4NB6O6WIVKcr9JR1eWP0vQodJNcGNKVwDXdBH1ZqRwmZhA1lZZ",
+	"GWfPQSl1IwnFJNhKpNpaWIu0BHVJVU8lhZDC6aYpqAl8Ci23WcXDd4Htr0rtr7L2j166TLwWKCGJMOse",
+	"Sb6GbjN9cn5HZ7TGQUSHw0VOIiilY/VUEio6mD9qs16i2ctd17/XyMJXC1NcvN9PxQnDlGSZUkQFBTwZ",
+	"+aj+QFTgBb1cm5mvcAgW3UTcMxXywNRywCVUBVsrvjL9WA0dWKw9WPkb5p2LyId0PbvRRV5vRmy8uuU0",
+	"I02WBcnnRFtYuHyEVRv0fiQFG7MbPrYLVa2yUxLjU3DZE9ul8LIQybFMzMjlo2zcc83GbNMhE8s0BZhX",
+	"VckSYWXIyscZp+e8aj2nQrvR1diQ+KOXyiJ0Dr6A0MT6mpnA4xeODyXciiPEdakhfviNbBQWchOQhkaI",
+	"zLwEEN3NPXtHYexeushVG3/FaGCeyqlceHkZfwxK3SnbLTGyqsKtWKz9DyWUzReEYpEKbo6LuD7ONwz+",
+	"XKurCW1UArxZrwYwCOXjCmH5i30W+Njscpf6qF1WZHc1N1pFAVUofUSFAfhOhNUIn+DqISELeFijEdnf",
+	"dI32gONJk6QQQ5TRu6IC8bF7cQOJttfXK6gLH6kwEFqj8bJo5TjIBRNYMeBsQQ+x4lJVwjZa6z5RQyZM",
+	"NP1KZr1iVFev9grY1zPunWzvsm4Lk5mLI6umymFdvh5VjJbCh+cpr89lHfNCb+cLq3qOuaDCgHNWBzRm",
+	"NWT49dzO9Q7ibFTruYc1MyZiY8sI6gycmMk4YinU7DoYY9dZ56vmuuGyzya7FQdZtdXXARPshKqwPlS7",
+	"8G0Wc0oFCZWMCXXFgrio4uHL0fVMWpOFRFLeIcLBgLFIk4jfsZoETHlXC2IH4AcYAQ5gQetpeZGr1lsX",
+	"wp8upZfdKcA1Gbr/EZ8LbzBcfOKKxRWKhWnsE1/pMoLrumTTmtj84jjq4vNnNXkXNZ+tXOFGw8Hsl+kR",
+	"d6+SEhmrJkLmqpGUb22daWnnutGyQqjz/+7t/OP//99tz6UF8TQNBZw7GDFU9s/sdgo8mwuzv1tk2Yet",
+	"1kH78LCzt3uw2zo8rObgBRdE4cRW3Y1ENGCORgpc4VvctEFmbkAj7GNqFXH/nkcRHaY3bXD3FnAzBRi7",
+	"xMRSm6fdveVnZm32Gss4qUu3vZLJcBRNySi9HAEOa9IiQUuuQ8rJwYX3LL9+y+GGK7WCoZQzUOoAPYml",
+	"2rPKIpmX5Z4HWXEKrB3xYCkBqFCXs6/qXS2uk+usk9O0k3euEztuRKh7ivqe8el8Tg5kJo+hqVTdsxzZ",
+	"GkzqgjvcBdIUQLtSk4FjboQUs9YDvlyvca3oVPRZ+PkFJX29hpV2t6ubIs5oHAIi8Fc1RtzPv89j7nqL",
+	"kjjg9sFtV79EfSDbIfXX9WLbrEBw167du7QdQJD8ulC4la6m7RFBVzvXML5jrNKLPnb4uR4ce3cF8GMA",
+	"9HB5uIoFWGa5yvX/lsWYRoSXsygi9BHx7cO+A2lD+kNqc1EcYO74JBER02mpWThZL3RP+F2IP/TJiNEQ",
+	"tvtO45UXjSGB1L58+5OWwodImCY5oVHkOt3Gd/pAIYyGxz1hBflQSAU3v4BwyaIQ42PmnUtPdPjNVTiY",
+	"Ob+VnLCEebl026td1MuNVPAfVd9RjGW9ruZ+zM9AQFXtzfuq9masZJgE9aWzIgqwPeukVq3oEMIr3VsX",
+	"AlBj1uK1bx4mwDVhDw4obKKkYV8rBGM123rZauUXGav7NdOrkfW4DWJEwgHjYrjuRfOM6KPTaiJKVvET",
+	"faj0Es3Y7+562qnPKZlXJIDhK0t0V1rWObqpPcfXwHZWSRumji2y0PFuF6xv14VMRjwYNQnGyGITd+56",
+	"wp9BlfQ9orDIJ0Kbetga9KVIY0mQFD7z+voU4JuQ7YXcjm7MBUTqQfGZOE7d0fOwtnUZ89Xowt4sEOqS",
+	"5gXE2iyraXGLArrpY8YPpxegQuP2PHoNKdgK6PkVg3j0VmsyM+1VmxUH7/TKUsbCspRo4huja9KfaRJy",
+	"+bTUWWj6x6XOLhZTN2XPLATRYXkQEF5eniPj1ASX81KH4B0meH5v6/KgqItPQKVwRRGyqpBbIHCXppZn",
+	"O/gNU8vTxfkeU8vT6dWOm+ATX+DRrt8+d/VTQVPuUo8YuNVzl3B4P6QLuPMpmdjjMnT29uqXk+Wbw6py",
+	"BrCwt4qaKixh+BHKexLNAilqwjLrS/bA3RmcykTXpXqnevMMbUsVZmszgGSDmECC7wbTho+xXK4VYlnw",
+	"ytyaDaGgpZCCba6eHyJVWLdctbnlOROdyS13tFde5zKzqVAxCnUvcXVqVAj21Fp/Ny6IIbtCWsdA6Nbw",
+	"Xa5hk/HSWTrFIpcTaHfeIRUsq7xUPLOp5T2h95Ulq2fPcGpr4/PjeKfhNeRwuNKVmG3xDlpcDodpdGXq",
+	"IU1Ld88O4trpuASeJQhqdw+VaIQdVbSswn3RydncqxAjixRlabXAyqLwS0z2Lyy0NVvWCpu4aL60isa6",
+	"BbeeVmB91UCXgvVdyW/07F15orP0Jzo9TqPZnGmDe8vz0NI/pC7jDRO6xisNsXlQsNUB2dZiHer6G4ws",
+	"qyh9lHBxL6N7PKer3+KseVOS3dvEEWSKJTX4IwuhkNLkNjv36ryJ2XjWUvQ1LEw28kqCkXXK2zj1OWMd",
+	"uIhBCBFCT5bDv6GultcYKj62/HzEx5oHEPc/nmrDFJeJXikO3HX0A3b0sdDRu0JHdtSKChzvNRvWXY1Y",
+	"g9Jqh3JAFAvkEOFgEZas0rk84CGrDbvXiZO8WV/gg194TV+hLH+1aKOvHBq0YmT2UmixmZCfBYGp+R4u",
+	"jiZNXz1znfVNjZmIa1OLUBZRMUwqMTdd1hj8+gW6+MK3azwQFavijkpaD4OP1ygZNn/gKhhkfXTnZCQj",
+	"RkzWybpq8pPGvIae61xj2c7N6q/ZoqajXCncpUThT4xxA83PyGzt+swj/Sn4K6QiXNSEaIO23qea7e8u",
+	"OB4ewUe2GNRzmNVbO52d/cP9TpUas8Cn4kLwZcE2R/11I076EQ8IDUPFtLZyWUTTzbkatLsv1z5UGA2a",
+	"nS2y4TPhz/b8sqSndCpNWUV1ZXb+Q8wCa465J9KM7CCSVqbcy4D2k4hiamSVktRZQVvNtaROq0JNipUc",
+	"x6bufEiVVl1FHjFiUZyKqlR7m1Of57n5Yhr+EEeShtXxW7DFCTxQQ48L/RM8YmTjY/fnFH0fmbV2WlSa",
+	"5OQuvrnQhkYRC8tyt88Fqj7/qtRzBPfRdj4O6z9myjXqiQ1/603aw59lzNIrYcNI4QfoM/vF3zwm1PU1",
+	"plP0gI9kFPaEtko/jfIx2Vfb9wFHAYd4FSHXVc3+Dmi3yNCR4KqY8oc4/PJi6hmeN9bPh7uwY2cFpj9o",
+	"Yxc8LQyPASRjLop9t+eU0EVFzi/YhPTTQud/XDHzNS7ABIaGr3ePXlehVrBJhmv+FWuh21WL5+qhr1b4",
+	"/A+p8G3nCb+vVB57nn6r4dxvLAsDzCp7jFBZTB2Ss4YO3NBY3cZAo9rOXNRJ3qDaN4qHe8XO8OEFeGX1",
+	"/VhOnYytOdeXqNEviccqD8yrmPnMO6v4xc92q2odSM0qCDCH3bwoxB1LIaM3UQH+qyilWZRQg1YoJa1l",
+	"IsIFwa2r39Iweqdra5sAoGkFLMyAjWkEUX7wL8ASu1oP/noFriUC4/N1TaszowsC/NXJe7J7sPlPqpCd",
+	"mQIF+8Et1WyYahUu+AytVcMb5tcMATXuInkdjEN0aq5sOyHVV9l4S9Ak8D05mMTakIJV6zKLaFVT0rkM",
+	"6lUFkboYDGJMwzVuC91rarRa/PGFJuhcKBZanWd8C50ZWYQPN+uE9rDqKiYfR4iImCKNIdDegorPt0El",
+	"OBfevweMI/p8oeLfMWmhU1zINLwtKB+pOkJIV7T8arvSMwb5Ahq5ZoFile7ADDosRYPTfIhoKtCkAjmh",
+	"pis79WtDRUhVSNxrtevFI/5kpFlwixAUaF6X73fx93eDt385VC9/ePvLZ3Uz+fTh/euXZ+fv//NMds7p",
+	"Ob2eLPe14egWLMWHq/NKU21kTKzziAe3izq7RVdMAzyVlwZHWKtgbsJ5+EFP2FbguiRnBq8UbB8RXhDN",
+	"Wv3HRDGjOAvRp2M1WjkYgEk0Rth9CmBtIU3DLLhJo3JJ5+HBYXhl6wnTOdreHloic183AznehmFuIw7Y",
+	"Sj6GgsOoLgMVs/7T9NOv7UVGw9AUTW79L+9ZtktWD6GwXNJC+1XTSaGuY9XpzxADarPLFLficC6GQVl7",
+	"Gr/rcxdnCV14xTrwfUbYuM/S+qp0Xs9dA/06v3SxUsk9Tjau3pyQnZ2dQ498uDnZXCOsZeENWVqrI31q",
+	"3dJpVUqCq/tRn/rlHngiwGWpGknF63m4eKqzIDOTKHQBN3efd8YvB5373f6+OIgPVUu3TY0eCmlaFWt6",
+	"UQS8W301Mwy9ivnUp8GkM5qvB/Yzi0hXmBGU3Zy3mLMS1ys40aPwff54dg+6hJzcQyvP36WGVsXvBEyw",
+	"24BWXg5A1oDL9Cv8opcmFK6WLJklMVaNi61eM8LgFXdVjBSgzxSvuCFjgTON8VBKTkB1XP2mxt2mL7vy",
+	"QKwurBpXIAevDCCoyxfJOd3nh7wwu/JmeY6nLgXBAhpbhuoOhLUerjs2eRqyOwqSf11sdzf3J4D6PQG7",
+	"b5ZJ1KxO+jvqUU685YLZkvkxKoW+JUwfXadjegdhFBDcOb//w7SM4KLdxFqDC1kpRHBkpVuyDcy8ulmw",
+	"LTxYGnm19cR/YysR2bV9EHZULG0A0RqzG4Yr4DpwL67dpWs3rBpcwVz1GMko1EdEj2kUkZ2Un3sE87rI",
+	"nkciqoaMvCwlf9mnS8lfUDh6hewv1zDP/sKGj8Bog0RxM722i+CUNUYVU92kqoJON4vSPiK+fUQq/huY",
+	"jkfkFbQjvaTV2gnu2BT+YH6T3DjIXQRu0AWs6SbWoQHcFPfefLut7dF4fMQqSDLNUaQBnG2ktcZNaoDA",
+	"bWlmrqBd0gzZ/ZyTzzVxwZ32NIMs657lHnh9ZI9ESoG68IOH8OsQRIvuPIcvRwPTE1zkj3o5gCZAVONx",
+	"i/g9C4kZuco9/YRbPlLOkUbmguA7MMieyAeQuoA2bm6uPXJ9c4OA2QMKXyIUvPZIDgUPxbF74t/+jdjd",
+	"YsK4ZLaewIQPf/u+7edw08TA/ArB+Pa8EtwaAp7co574Cjt/DN50QJMAaHDAl3alGa15aiiugCvDmzsY",
+	"eJjZq7utXYj0HtjtCnkIlQjZA9cmnfNbNrV7BsXGbW86kLFdUPs9gBeAU5f4+u7Wbs3tP/72d/Sv6rtb",
+	"w7TBLzYoCUYsuNPJmLiwMSZCEiDkEqFkzDVWs7BzF67CHWQ4S3mXxJtN0iV/+pPtcMuO5U9/gkXJwdOL",
+	"kOlykC7DDHp6T8zAp9MMQL0GPx2gwNN8ugUY6j0B2RUFBPT0tTHgBY6lYFMETaBuxjHlYYa43iRQHtUO",
+	"BBibW2ZLKAhpbg3vMqp5Dmpuf1sL17wAa56CP2bE4erHP2whA9iCgfh2DbCMdUbmGLqYJilz0xOCsVDD",
+	"jS7sjctKAT5gLKntEP/s4vrDmzdnJ2enFze31yeX70/9lNCuqGGuyGh6smA54PQYzhSK3jSXpJ+E0O1G",
+	"IdhVHxF/oBjzSbvVymphgn9oJBNlN7Yn2q1CNH1a+qvd8lqtVulJsld8cNOdJZJh9OMA0gUsFe60KigL",
+	"Sb6ItsEWzO2oAODgkw28CAtoFGnPFcKD11gyAr+V3kzzypTLOQXoQ0Fozosg4hlXBXKNsIZpiIvmEtGI",
+	"b9f33P7iI35//sXWexnxYOqTjbPTmzcIBLjFmRlsWWFAYw7jh163MLtXb7XbsNGKDfCOCN/fE1yT3c4h",
+	"8a+6N6e352fvzm5OX7u0E/+KGTXd6g4MArmKMOU4IywXC2RwFrJxLA2WuTGYQ3dteYWf/RJMt96yKdCk",
+	"5RDvL69vLHm/796c/JiClSIQsCWGaHpUQDlMF8qeBa8nqHs2y4vRVpIB0xYh6ctwisSL+KgODRV8xhu4",
+	"yT2Rj8tsXTEAng2PCKRSIysJJaRAwMlDLRH9aJ1doDWdzvxnrHeqe+Ijt0viBEuarQPs3dpb+gjuaIuc",
+	"AD+7mrLpFPGeH37siYx6Ct8Sq+KQexoljreDTx5QRzVwbEwTg3x+EGiJgFqI2IT0p1gJOJRBMmZQ4mBA",
+	"o8gKTq/4NKCY9lE0Ffzwm01ygVvvMI3lPQs9O1KXJmaZJcgEpBUh8ylixEifBdLyoFTZnDspeRImaixb",
+	"bol9D0Pk7TF2QdEOsh25ZSSHCJhtpQ6Eu1gNK0wiBnkVQ2lPEApQpOzXLuMeDjUcrutEaJZlw2P+TFag",
+	"XPMHKxHMKKvlCk5LGeuecKljTfJKuZyGlINPqEvR8rfvOxnbhMzEjGMOKI8SxYBrSoBAoDGzUuT3Ht64",
+	"9BpHv/cadkt6jaNeo9ls9hpeLy2EXvouZIbySNsWzWbz0es1HGXd8jB/8PHRDsW3PUJpRY3uJbsIYxqM",
+	"uGBbVoLZL4+J796DRRilIqNkTIV2T0/TSBWQeumrfMI+JzTCM+j/x5aLiNk6C/18p3GZm+RnGvEQ5ZNb",
+	"Ct0TG7udDvF/7p6fve7enF1e3J5eXV1e+R7ZbbWI/6r7+vbq9C8fTq9vUBzmhuAmhLLCQgI5gDyQgwEW",
+	"cuoJJEN7Ut1aNfF0ZZtzzrWVZufQSy4frIZIfGCoPtlo/+Nv/6fdanlZysZeCxmHjyatTzbSX9wPSHx2",
+	"V8EY9gjYwh4yfijTopl59GcKEaRKbFqj0TLWyBpWLOQUudMGiCDtuSj0zUxP9DutDnGloDx3gI9ILy2V",
+	"1Ws8+lg9qidqyke5uxJkpLb5TNW0QpkuS+JZla502K8zvWvcE93MjweBWQLQSCiJLekPEgH+oFQNdLa6",
+	"Xbd8Z1GvRo3O6XA9sQGiLL0bTFUzkAZcF8rhbGIaIA9R/kauOBwQT/4lF3Fi8DIo4gFzaBHO6HqvZKw4",
+	"MxgPWGd5bdsp6wJyVWp5dd+fFQpkHzXazVazBZ6bmAka88ZRY6fZau6A78yMwCbdRm+EWVjz32EV2XVz",
+	"vRNXnOYOQsmAbcpAew7DmgUZwilW80c1v5mVqeFSnIWNo8YPzHRjfmatUKhNCccWxtVptTLwHEyUmAUM",
+	"ARzUHFzcvh9Dexvb9m8oFmvfnX45Smvrlyxct2huhdJn3cfmlI6j6iVF38YKNTthcmBsz8a149JaE1yN",
+	"s1wlJxlsx2XpVPcq12Abn04ffvQaRZ64rLF78izEke7h4le1yDZp+0wYpgSNXFHSgsujcfTXXwspQg2r",
+	"pxSm2fAahg7RgTLVho3RYZJu0Cr06HgFaCfW/shr67/QR6kUhwr/XnZBDIX+M7o07MFY+ww4GpZYAz07",
+	"L3+V6n7FQCPLTwLD71mTdNO73VaLTEYcKiiznijU358pvk82fHmHbCwr/b/pTIqdrFwZ1u1HBjF3Vn5M",
+	"SfgLj0qxcL797NaqWHW9oT9HWA0qrdDXkHdZSe/Sk8Avs5SCI6w/vEWV2bpvz7eHbSi1V/wevFMzD1rr",
+	"4haNFlV6HmE85hvgXi4cGgPX0hb48mZap2kgtW0BLrtiSo/lz1/ALdz2VjCLIu3PU9a/NN+wrXa+Hv2i",
+	"ytU4st0JhiLfmaN5zNtRI5baDBUAfGebl4g8zm0hoa9P0TNd15K2YiHXa1H2qlRcS7LFof0htNstcGfU",
+	"D3JCFhJs7twrpAF64jsh6AUi7ceCWlMnz8bMKB7opQLN1SiDh9OA4/dKjpkZsURjaDQKz6NcmPSnRMnE",
+	"WEE2jiNrsoIbywlGEF4OCAnDFoaKWpMgU1/BuWR7ceLNyiGJeFJeQVyGLDYj9Ay57jySu63wZNFIewRS",
+	"OxDkyCHFWUOeRLTPIue8TP3SHroCe+hqTeO2CA+bxCpFLCRw/ecA5fx3pzdXZyfXt93Xr6/8rGIyohiM",
+	"5T0WxjCS0J5wKYaq5Os1eAUGV6lmVPRxb9aI2Xdu45bKWbs123FEeZlDNf6N/Hh6/p6gyn5rNfjbdONu",
+	"wShDj8fizXRKTrMn/o3c/PL+dFF3gUwsV+2J+md+t/Qkwz/3Gj+c3vQaHrzwz72GtcnwZmT7CP4FO97D",
+	"l/+5Z2fdazyS3Q6sVc4MZsOfKmWWo+rvRkDttnaXC6gLad5Awd6vrwkXjvU4I7JK5nHf3s4vpxaykMxH",
+	"X7xNm601WKbxc67NSd57ObKmBmUrf2Qb3MO1IFmFBy/x8v3x1y/VWF3ww1+xjI8Y3qapWY1fZAKBAq8U",
+	"HVvG4tBjST+iwZ0eWz4oB+QHxZiApDMuyOm4z9SARlGT/CITBUi0R+R6RGMG2wJWurVqpbScbcJoDO5U",
+	"qsbpJYCO7Ttjqoz93hBqGfSQ2QEMaF/ZmUhFsPxtoGhMBokSNGBN8lbIibu4RDzmfkRD5vzKEUjAiVQG",
+	"TZLJSBK4PnE14//xt783vAZVwYi54zdmwkCwVDE8r9Fpdfa32p2tVuem3TrqdI46B82dlzudzsF/2keL",
+	"6VqNolaUKgvcEkkwUret9vjl/W543/68S4dsb3K/92lyqA/NJGyU0rQeK9VkzMlqBDQa52a33ajGTPZT",
+	"I2RjCi4jdMgomUDtvpEUloonUlkha/epcdTIdzYNBTrab7082Nnf2zvY6XQ6rdaOAxG+NQBNXEAULqVG",
+	"2aOZQF7dSsuWZ0fhOm0xsTXsb407mF4NjDMLy4NlG/22S/f39vXeQV8cav1p92APzoILxmnnITWtLDRm",
+	"Z2WNKzvAEINUqXilUUg5Z5jhxNllz1I+mj346DVmr4hWbuwehwTdbycCVuDor2iYplhCk/byJh8EdXf3",
+	"GDy3i1bN4kZvpOrzMGQwqd3O4fIW2VqyL5JPmUQCJ3RQlAWpOCoIiF+9RvnmN60sDcDkVRFwJ3jRXCp8",
+	"CrkkFNit81eTjJWRDc1YDmmU3tz6m152vRNNIRAki8IChCuI1cuufKzO53Jym+TMoLNGDF1YM2BTZ3Fb",
+	"acltUK8LSjCo9Nnv5D6/OgAO1yTd/A4LpmK5fDYNp132BFwunF3A9cLt1eX5qU+28y+6Vyc/nlqlroC9",
+	"R6NITliY3rwV7w/cT36zJ6zEzydRAAC/lzzEFfALXM6HcBD7OSv958wuaEA24F7dzgWxgFAa5h5+mMZN",
+	"99Xl5e3J5cWb87OTm8KQscvCQO0Xvueur6zZMHVJnVyDxcHCJukSP2WlPnrVhHQ3C+k+3IGQLIyhSlFH",
+	"EsuodG0tpnBx/JZNnZICZ/6VDKfr6SfVIrkkZ8+lNtawIX2FgTfO0tOcDfP7Riv6mRIkphqzfQup0DPl",
+	"MyvFYVHsZfD5ZanXCBUdSoEgaqtJmvJKZ5yxHNJnVMIe5xS99poL+azePat3/8rq3draW53pXKxulqXT",
+	"zKhvFTEmy7ShvEnW4tFrXCo+5IJGa6hVaZOCeuU965PflT65rrNjt7WCAloQm2figwZ/9m57hbG9p9NI",
+	"0vBGSoyShnZ7qyyETuJYKsPCdyzk9MaBgu92Ossb55Ef2XXDP0vNtq1WGOF755GdvQ5Z3OoUePqH8rXC",
+	"3iobnr7vho+ZTMyMOYCivqi2L7cIcn9w46iRxzE2KowGCE1tzDu4tvtpwe/F5oQPjk6/YLCgMhpybbgI",
+	"jAs/dTGZsbVRUtVqyO8ZauwaXeWZnNVkg0ZRFi2KV7FyzI1hoUtuTasiWQmGYe3U5ZM2STeKiFQ94SIW",
+	"jwgfgDwvGD5WN/YA7xhjoaRi4Qoq7StYlG+p18JyN47aLRTPQAUlAc2FuGMsBjIZJlRBPew5cVmbpPhU",
+	"FRRW5o/UQ5c7HN8yKXhRJR0xGuHVw2vGYsu64wX66A2GT04QAQWUTh7cCaYdRVsVEkLF89wWORiAb3fi",
+	"AFlGTPVdaktgrSapiKbRPR2y0H65dceNbpJrBkDhUGMNY+y5skrvnVW9MCw2T6eQgGJlrTQYKp3XSEGr",
+	"HVOxVCdtv2y2X7bbL18+TSf91NmLd0XMwvC3/uffftNqTzxZJ4WtmlNKB4ozEUZTj8SWqCA6CwJK7pnY",
+	"MmwcM4WV3lEvxe3NdNJOZ3d3v/PysH1weLDX2j34WjppadmqdNJEb40P1nQ5rq+VIuupUE0xoPRZOX1W",
+	"Tp+V02fl9Jsop5ApXNAAqSFSQNXHf4Ki+nuxBsMjaqoRqyrS8Rq+13OFGkNw0mIQ2/zVLLYqejVnFJnd",
+	"pSV3qCY4pvD5tue75Wbf4q4HaWs9427mQHjVcQiXJXvHWVxpYEJl2PcCCm89u4yfXcbPLuMvcBk/8/1n",
+	"vl/g+z8w8zSmn93xr+WAyjq1m/Er5BoFFYgXJy6BMXfOOQhqCDZlNAX3g9tSXcKkJleMhluQ+urabPg8",
+	"9L2e8FHo3HJIHctZoKvXDoIhzU4GP8tup+MBFAPgtdfeTPfEzNV0WLhV1y65PoVCyu7Hi9DTxfv1ntiY",
+	"vVSvjEWdQf3+tq7Akoy4kBO3FACPbG11RbSRkStO5cDwEbrIcX0qhmq6OrurgTxfydv3rEL8V1chJpgj",
+	"+a+pQuzuHBzsvvweVQg39FpV4tmp9+zUe3bqfadOvZLSh+Lzi4z9Zd6vbZeJuSg7QSUC4apxYICJOF9H",
+	"vgTfNeMjS2v4ez1RzGo4wn64ISNGFVY31RRwCOBV3N0DD2hgdE2iT7YM79KU0u89EaJcAXa5OM3vMZfK",
+	"8t2Xe+32zn+mknrMxlnXuw/t+9GYBrF5GR7s6MGelZx8bI8IBdDoVnPHa9xxYRvaTWhAziK9A0nphDOm",
+	"JjbOpbyzOsgLDWBqTfImEWJKRnJCtFHWJLDKPuJsafttErtaEw4UxdJqP2JNWPfVZtWpmZUax7r/QO/v",
+	"2p86/c+7n+ZmtZvNCoisNC1UevOJ/SBlSMZSWXL/HysObv9wd3+3enDhgxnqQxqLsdJq2J6Onr7kVp2N",
+	"6TRD9UJ1NENokIlyqHhTmZAhM0RDllKGGiYTAxW/7e9NciH7Mpy+AIvM6VKpbRYB0H8hxWGvVcpxyLlT",
+	"htR5tL+y8uIOaV16tGMwGPuRZj443vHsEPmvpDR8C3F6xWhYFKYvUvH0z/WmLBXJgJgJgVRf5rOpDMP6",
+	"Adw0lDi8pkxQu5wLb0aqp+CUk7yC0IQKo7MK5z2x4X/sXtz4mxC8YuiUaB4xYciG/757fe1vOhwOShSj",
+	"2sHOUBIrLhU30yJedoIYeDEP7nrC2riGRneaCPZQiaZxZdfpO/Gs4Oo1jhpv+D0j9zyKKEhBzQ2hADaK",
+	"C0vH8YBjcZqIanPrtgGqftSw/o8Q0uOgvzRzYMBjrjVgiFFF76n4d6T1lZgwrNsf6YtZV8OxROYgCyzJ",
+	"VHkeKrwIKQVZOdres2OmOgXCR/A5RGORImBKaPAENRvrrRKUT8WlWOqxf6FJOpFni/tZeD5b3M9hNH9Y",
+	"GM1rEMuZVKal2BEnnrGv8FvE1GyDLPujVJibmWgcTDEEIGeKSLm+k8epeNW+R8oA5AkIz9xD4ZBzrSpy",
+	"6xr7TZKVgi/7J8AZn5fgKcQC9URP3Mi0shWOCbJSAeEkb+ZBKiXxAeF2haXcRkAWv9kTG5cRgL8AhKsG",
+	"cE1teBQ5zBZUFRC8tBsELDZHAD+zDcAuW64fzypr9qGe8HsN/LLXcOC2KWwLxhm7XlLAU0L1HSJ8+rNa",
+	"gA9ItscA1FJATQZEIBZEFDB2Nfnp+vKCaFlMgXVzsXarFKwAiDyNWXOzQvW7tovyXal+GanB+1d0MZDX",
+	"Egx2zez+wfXDv8NoinSYVrHACzqrBLY7ZCij0GnSgaKQ7axHnGF9qTREY8SYGiTR6joPLOs/XTOE1IKH",
+	"SYftqQNzOG0nO3xPHsSHVg8cS3foP8lplV7oEI2gaBj4evAg3jqnQZ3brL3V2btpt45a9v8zzhs7nHGL",
+	"tvudYCfcZXuD/eHB6OWnwwXOmzU9S9Xb7n2lkd61nu5mepeO8A0HrxBcQiKilZwIj/CBHfgLx9oCyQX6",
+	"iiov+cJUkLjrWdhHgbVCAmrYULot+tVrDCI6HFoyg6rXj/M0/EVD9BpJamVVFCFut+dKCXfandmqwJ3O",
+	"zuO6B2l1ywFqn5ethgL09DJdt/joo/dsb2T2BoJ1L2vonnq2T57tk2f75KvYJ+/oXeneEn2F384Ucfrz",
+	"H2mRQH0JqokPL/QL6MNgAUApr3kzAFx66p6pLXgAlHSNNWN6ArEYoU6KID4Pj3zsa8Ohn39OmAjYLVY8",
+	"9aGQCfGhUfqkoOPUzvGtMu17aOhYLRv0cD+khrqnPUKJD5LrGlYLylz6R8QPuav7HbLIUN+Nsic2/N9t",
+	"px6ZGYpH4MFHh40M6I3sgQYmmsKbEe+dRtiR1xP5G3LYeLLhp9QGkJFQ6SOxRlNJuKLf2YcSCLaN+8Na",
+	"IA6RHqsHYwUMrEm22SQncjy2i2vnrcmGfwQmnukzavxNcsdYTHgYWf0hhaBFk0YcEz4UWC2YjcHee0VD",
+	"hISHyWa1MQrJLSoFFWJhdgMKYwODDWvaAikADmVPwM7AgHVGRVzlYJI98ac/vZZQ0UkxSzjWDAiVjGNr",
+	"BkCvzT/9idyMuEb4fDAzMcCxELFZ0D96AvXmY0tC19enziR7oQlNjBxTwwMoHAyLQTbsip9TbbaARLbO",
+	"XvubZCKTKMSaeQDKNHP2ocBOIC058DFrkrOB088yiF87AV1cnzkyyQ6TNXqlgn/sIozoPSN9xgRY50cE",
+	"csYzIKplsQ9+T2wUCoX4tg/flYXgBb9ChBDiRd+DfRRpHAJZgdDxxqQnUt+MkdZkTsvDWOJIi/kWfDZg",
+	"v9MpoVC9BZTBKqsXtva/uu37Da3XOUdJGRPW0lbbseUjUuaKWJftiPzeA1hVKKMy80TD6zVmOGWvcdSG",
+	"gizw+1Evt256jUd70O0rO/OvzNjkwtfmT1W/ugOVX3BFXPmYwvmAvhZb6NCvXbTy2CstM1eORsq0Y9xe",
+	"+NaZ+fDDJznF70A1ga/A2HfNQxbBd6mlCV8nrsTN772yIddDS643b/X1Gkcv7dgLJp59uNN69HoFp0IP",
+	"vQq9gjWLr3H2as8ZrF7PWbgwNmvjwrhyK7dnzdxHqMdT9E/Yr3/vNdxiL7bqoUdrxsOzlvXgtuJxgy+t",
+	"Mb/+nuS+gh46C3oFRwT0UuWK6DUef318nEEUXno8C5pFNd6lE4pyUKGK6HldxEOmW6lA5HrBjGV9QoMR",
+	"2zqRwihZUcrWF3IrsI/4HtFQLuaBMw14bk71ycPcMG+1uRBW+dkgf74AfDaw/zVCbqsNV8+xJfZH3qal",
+	"4EWLY3FlxCDlJAU+8jCzBUpCunJrUoZFJHEIrTH0jnlYaMdF4xT6rszufZ0O54szc7Kxgno4E46UQHiR",
+	"SxCDoY2oCrcm0pqMMVPcqiweMQxKzg2t+gg1B90LrFUj7OdAjsdUhE3ynhpruniknxjoIjCasMFAKmPF",
+	"nmImUTBj50h3eTIuC+Udfn70Zgf6Cqq9gtaBRq1KzMhV/xsnmoE1aT+E91QYOrRWMar6wYhKl14GQZkc",
+	"KxveMxq5hB83+xEPWTYwo3hwp1HBz6pdpV+lanLVip5YktcsnAfCOUZi1kQbRkMeTV0FMG2Y0NmLy4m9",
+	"J/bT/GqcCTK0yryOueJGH5MciWdC1Rg6/pzw4M6aP5/kXT6vgkM/fUWm6P+aQ1TNvvBfIQtLhAjXAPMs",
+	"ZSOlKU75d/NLepUIqHQX0QAu9iFMmt6zKLK0wajxSKi4wKLaOmIs9nI4ZhpqHjLCBVxIU3AVWJs6oMJw",
+	"QXGu/UTcQdkQYRgTTfIjo0q7eaoEVg9Lqdo33DEWu8xAZkeUiBCRrLgiSspBNtEifJib51n2ld3SPOWq",
+	"amMv2CQtPxcoOjBHhNEh3NALnSiW5n0JiAwccw01uD0iBwZs7QFTCuxp6U5RNi4h7zkgirhBXeDn+YW3",
+	"B4ZBqUGE0oo41rl0xazt8oQUK1JnsAiKFo5qnkbmXnXtvlgDtSnjtjV3RalweI6C/q+M5N51+OFzUh4P",
+	"fS7o141YdirGgEdMb/9u/0mhb2o1jf7UWME8IFS4unqWiSQhl8S2JxRKDI3tQYCSm3ICSUKubn0oJ8Jq",
+	"keDwxkATbnRaOP+YUDG1Z3okozB1h2k+FCwkH67OXd+K6SQyZESt5JWJIRs+e4i5YtpH+EffNqEmUcxP",
+	"obg/J0xNN8EzmA4hHYHtAQuY5wVL7ctcn2Dr0Z7AaGQskGw1pwEzwShNVMKEF3C46jsWWrlSk5f0hkMx",
+	"rhnfXHmZP44gFLswcSgVTFylYLLxQfAH5zbVm8BvbDOYY85t3PhLJijWmgLubPZ3LbWgTcqFYUNIHfWq",
+	"9vzD1fkLTbJVrXtj9kDpnWP6cM7E0IwaR+3OS2/ODF4hccpS1/Y4ZkOIh56fTZ8LzBmeN7GxrRw+uemE",
+	"3q/fFA7G9qcnjRjbxmLtppUCwp7J9dwclkI1EYBQidcCcAQgC8ienz4j4AUJUcnVJJJimOcJ8fulbo9n",
+	"6fTfMuEmL5z1e6PPqGKqm1iu8NdfH73fH0vFtF6nPJoWwgEHyDpTAQd0uk42TvXheKEJD8mGD8LvH3/7",
+	"u58z1JgWtXQnHRuz1wc1vG5/t4LVOXmLRbe36T01VNVDI/8lYclMoRVsUqgJrkmn1UltdysdsXiKk5Hc",
+	"agg94Z/ZF/4k+1fwtd8kHyEQtOjW9/EmlQuu7dlG0Z5WX5m7FvRxILeJivx6uOMuTvBbXkXN+ZEDqhQL",
+	"STihalBE/XBL2FeUh1bVgjtZF74HoBHtzs6u19BmCnc+UAn3lkIRDkRzMBIiEEOq7sjA2vp6CgC+7J6u",
+	"cVmFS7bWbdUKbrSfZB/DdVPG8uzzfPZ5LseWQs4L1ZyQ72xQPRXBZoELA2f5Sp5OxxatKj2E3LgVWKMO",
+	"mGAkb7IeayRznLGGk73Kx/QtuVkGY9QFn8eUjGUiDOVYVYhQQ0I6EVliZcKtATGhJhgZOSlAXB8eFjgZ",
+	"tdq/itbAb8pX478xo3rmO38435k/3X8sA/ok+ysWZLVPlkuxFqvZWcXSYFjXlLjicVnR38qSrT/ZN//h",
+	"GCXePLhrNIW5oAeTa0ytqbHvQZ1dlUf8JPtIfYveyl355nxpKv0KWNB8jTdfY4vHr1qe1hg2jo2G6p5Z",
+	"OEE9Asje/uHBYfs/V8Fa2+u0DtoAFvJJ9jEFxv6RJkfvt4Ytc7+/v8M+HfQPP7cnE7x8SyKcQWZGzKXB",
+	"OB/Q/Jvb8OZD+8rUrnEWTvrSg1Hnt+FDZxAfGhMcmt9e7oMXgQ9HpnG01+44R4W1ABpHjZEx8dH2Nrx3",
+	"JLU5Omy1WrlrcUnP/+7G+ef2weF+p93a2z3sJa1WZz/zKP35xjzw6OTdj/w38fKHB7338eDtpfrhRNzJ",
+	"D7fv35wN9On15x+DNz9P30igogFTENRk+JhBFtB+s7O7n2ekgP6+RZXBrBQrFm8TvUTP56G17PbaHVdm",
+	"Xy0hgM7BLixxVpE/I5vcfeN2r4Cs0vmy4rE/yf7ysrH29D3fGTwXjJ0vGPsJJVEqXkEwLb1AsI22f0fm",
+	"tfj64JPsv0j5vZWKHgRKAdYX1QTuSj1wqDs1fcPPI7cgpBsit3piwx9QHtkvmwS5PdMYbTuW94wMpJpQ",
+	"FR6RmCFO5D/+v/9NYiUDhvAY9mPWMflfBDsj/6snAioCFrEQqqumkcZuvEWnaB3w2E+y/+WhEUtFTSnm",
+	"rokoWKtkCc7IF4gp3At2Hw6mL387pK1+O+iEO2z3C+QLvrKdv3JOvsBLDyoTKb9QvtT1XJAv+7ut/Ze7",
+	"rdasfPlpvPO5Fe0Fb9v9w4fOx79UC5GD5t4fLELKG9vaW1V8rCEd6q4KPsn+s0h4dtTPoYsXWfbqkmFd",
+	"Y+Yn2S/CYJUkyjYy5fXTtNJOa2uZQ78QX+PkhFRFMfFJ9o+tbIIgLz8VDX6TdMGhBMFbkIcV2UlPewIE",
+	"WF7eunVI/J8uX91eXN7cnnQvTk7Pu6/OT6s95tA5So+v4GD6OuKntYL4aTf/AOmTszy35jnHK7gHvwbX",
+	"S19Qwf6ew7OfVfR/9lXFias08C/ntUP+heJiFSlR9rzdsemKnjcXKjTjfTsifWlGxKpmLvgWIhHskx4x",
+	"9jHbBg0E+Lkn0m+b5JoFihlMyEQVX4/kRGBuHqEDY5V+y964FMfED7m2R9snhkWRxo5pTFUlGKG1qbox",
+	"f2vn9/1jEK+KKdx+2Wy93N1pQ30Atx4Q8XhrV/V2d/CX3/7xt78f0v9gM0aCSKLIhUfesamTAXFr/n8p",
+	"EKJVqAst7QY3jhr2LUX/IISfnZyB2XIv70pNgOCAFkEx8Rzl/eo1tExUAEp0zC3JIvr/QDG2AOjW+WPa",
+	"q9/owu4vd8lYOnrWv59dMvMumZTlFdgq8JMqtkrDMYfhViu87+gdXJvesRwzOqBRBGAzyGMxbFMDTyQ8",
+	"99Fn6FuWiR5hqWvCTU8IOcE2gk2g4yEzeqZn7uojUkPGUpvyr3hCyYYLZj4iNIp6AmOqx5uIX418OYOr",
+	"LrW3vBqYzBSdNtpsWT4BYxnDhO2QkeNnv+gm8ZFVIy4AGSoqDHMp2/0pppX7uLzI5JEn+llOSX3cCxz5",
+	"xhdc9C7lc3VcbU22hOP9I8tt/7cQJHBYZsb9tj3uXOz0d3/eC/b/4+C3l+eHd62f2qPODzuD3dd7er97",
+	"EL/8fKhaOLdFsugpWxrW2TugEUGAADc6PeYbqPBIEbDNZyPoWSiuLhSfoxmW2UVY2ZiKVIyvIcULxtH2",
+	"75bNIQy8ZUzr+8LesulCX9gV9ItJazNlXlH8bczKVpW1iKbln/Rmk0A5+Z5QDMSDK82X5X1wQfy3p7/c",
+	"nnRPfjy9vbk598nGXprTQPrTNLNps0lgYFDry70x7An7+tTLxg1JBF7KhE3SRd1GyTFmjwCK0gtN/O77",
+	"s9u3p79c+ySgQkhD+iztD8BRe2Jjt9PZPCKKwRUSN9hLoSEXkCJZDTpveyoI/i+Cw/zeZOZM7EDm0FtL",
+	"ipY66eSdPM1AW08o1knDlADu2PRZ7j1fxqx8GfMvJICQM32RAMpRbnR9SO7JiAV3GgywB4O+M2foYQnY",
+	"YlHVtEBRP+GR2eKCaDpgZgpJ5x563KxdqcY04q6chWYeiRgzDnhhJMdyGE3jkXbpuTGwTBIxY6VdvW32",
+	"Lsef/ZaRvOXKko1Q0aEUdisyaGdqSKh2hwiUTUnUpmqNMhX5NP9Q3OYiXC/OqVFE7cX8mDE1wSgFXcYW",
+	"ljDxca/BRNg4ar901+GNo/aOXQU1BmQtLk0OFIYf10ifLq4ChDPUiIF7pkIemGcR8Gz6PEeAfwdoO3hs",
+	"mRMmBYFV4N7LL5WgAu+2NqZeaN0oKuznPtMuib2YP5LCeJFrxNIcJ5HhMVWGJDGkJ25AjXLiQ1OMT/vp",
+	"+vKiJ7DQAnwNOXIAOoYf+1Sz/V2/SbrwPq5JQAGhkxrS3ifv+CsYQ7vTSs2hJumKnkjDy4kfjxTVTPsg",
+	"LomecGCviPARRADyci8D2k8iqtDNO6SYxUdT6BsAnBQ94VyZOh0NgoFm9lGii9EMnc4R8c8ufu6en72+",
+	"7X54fXbpkw02js3UA7xNmJ/XE0YlwvL50CMa0XhgM42UJJKTTY/40Pj25vLy9vzy4ge//E336odTuzyi",
+	"uIA9MU60IYppGd1jObCkH/GA0DBUTGuGSKkT1h9JeUc+XJ1rYlvUKwLp1sffXBfIZukC3fTR9nYQiqZ7",
+	"pBnI8XYQ8Vhvy5iJLTNiW0NqWHNC78FSE8MEUOwbDOaB1GFPi30cNTBqAF3fEkf+xepytLRWuULhNbIT",
+	"sT2Qarzlyns/pdcPcKL+EC0lTHDzIYSv3el0mq3/y97V7jixI+1bKeXPy0g9gWFm+Po3h3n5ELB7loEz",
+	"2lUQ47SdtE/cdq/tTMhZIe3V7IXtlayqyv2RpAMD5yB2Uf9BENqf7S4/Llc9z0mvZsTmRDZxfi5fIO4s",
+	"tP0Ayh5yKoKalzgYBjXOzrRUpKpwRICGmnpwfCeBGtahaHDM5nv5+G7Pf1BmqfxkE3cfbjeBRVJNrB3R",
+	"X/DkdKPg8Z22aCzUp0pujer0qC2ZhvN1y2ofNovdhwaENiC0AaENggM3FRxo8R2ESqm8gFvbCYS/IEr8",
+	"Y/IHGXDGGD6buIz2/jC6w9Sp/UnLfLPOIbgckj+xt64uqFibtnxAUai4cRCW+L+AAIjzKJg3hlqo90G+",
+	"UUebDVGX2s7DxCJKNLoCnJ39mInb/a5gqeHBYfSDEyhpf6plUZXJXamyliWPp5Co/hBtFy5CdFKQw5fe",
+	"GMekEgw4pP39cHb8RfTiKi8GxoaBseF7WeWvs68bdvJibWOhgg6tnRTf3FDSn/vDPukCEeghELl3IQBj",
+	"9iRp39Ge1gGakYHX8yKCdav+VOtfuNU/MDG4mdPk79zlLldCrjOW8TgMlVsoC2el8joXFkphH5HpTjee",
+	"YIWnqKRxn7DdXFlJt2ClIDakHdNVHm0fZQ7fXrSXc5fCEFNsdoN+SyLrzCAYt1J+o8cZ87ySb2Epapc+",
+	"MemEr+z38Sf7/UzYBZ+UOP7y/s0DMOmF74u/JO8vLbFcxMQVPwRh/ugRlde1Ddhv23rzXJN7KdyuI75u",
+	"ErF+UWsNXabSTdTV1aoIKk+sYxwwwUQ1yYulQ00CWVNlPoJr5fVsDVfpmcMO1+Wtq+ujbLK8c+c4Zycj",
+	"PHt19vjw4tnZ3dN74GYwGWk5JqLpKMpqPHVyPRlRAXV1kJyWwq57emz01AsSsu3LeU2PcRz977asTTQd",
+	"z86r2Yu/PPQPnr7469/9m9Wvb38+f/D85c9/e+7uvhQvxcXq5khts5t7jAG3PtiAH9kGPFV8MV1/Z/gN",
+	"aTtP7/4m2Sub9+NEAHfD/BV+djN7pR+oXHKt/0tZI1Ovqcn/L6fKz4QxfHddiZgXNVF25d1SwkLbuXRl",
+	"yGDmlYJcR53ojFfaSJg6L5U3wuJUhUg3HBKimzPkm66Za5spzllpy0iIlKSjwhjOhV9YFQJUfDnQ0HbL",
+	"OcLH6TLCVFiL521WyZ4l2numPb/Wxoi54txOCnVfY9eDK5WzihjeQ0QAFAul//3Pf32W5GUjZmvGmkD7",
+	"WCkvlapwNT5RxrhVKHTFs4hvEa2zmyVSeyVhYRHsBhLKIo73yruoch4sT46bwSthnLMSLiptSSWBdLWY",
+	"vn4NTsQCV+DcIbAanftaopyoEH1og+kuCx0VXDojOckKMSBZSleq917N6xyDTmujRmKYu2rWQK+2I1/Q",
+	"O2TaRYxo52nWSAVjgcfa56aJU3ztguKkUXJWjwqHL5Vc0e+yUaHpBbIIWesZIrZLHyItxQBLi+Yl0bjT",
+	"fWCqnAf9TIlYJLZ7AUHbuVGQe0oTsxKnKqTSK2EMFT7Dj2C6TtS42kNQIo7heQxQKO8UJ5zx8vOqVPg4",
+	"U0bhzIC2dQ1jin2Lpp6tx47UG1P/ntAgXuAgRtlorYQP78XcjR4d3T15gOMnqL0ysibgKX47EfdO74XT",
+	"+1P7MIRfT+6fMvSWpfCLXjJ+h1CBaK9zt7QxyRQ6287S69Sjn7ywpOa3omOblaTeHmshTNYYG7ergoQY",
+	"yfZSdZvLYqtSWhPzzofSvhmyYqlkY3y2TCdaZ+uJypXpOUe9RYL+jaIYS/5novXEN6bz0ce6C8neaUfl",
+	"lxVO3yjbUadQqjrMkwJjoXFheIdW0SZDI7VPMofphLv1mWVAP/OyyAthFmj4KM7KSpAuxgQOYSq8d6uA",
+	"dpAEGYQlKJfsLC87/LJJ+MX7NRaYp/encfjJKegMMaQnva3owOscTS7Z4vHWZ9t2lK7EYjSqvRXbnItz",
+	"pSqECpWCuVcrWFYgEmMjlM6KEJVfZ01kmJhOXdouJZo/I1Z13LCOgT8yduxFRVfM9Iyf12OPLI2fK5bi",
+	"yDjUDGdRgME6k4t1jj+vIXc25KQp01mbYjpVnUXSjgAXlquWJolwHx0fs6Uhurr3ufC9CixnEeQykOKl",
+	"m0WS6lcWDHkrvMZNqjG0bwrnEfZfVMJ25kR7mNEiajRkscWI73BqXAiurKU/QkXyF0TNXQlGGITkEdWc",
+	"wYxP9LgQtJJEop++Y+6OROtkXcTNOI4RAeFRvWN/ux0cNdqMK2eld8vQ/VC3d4OuIXtJjf2kLBnX7YGz",
+	"Sgi5d0/uZqOobNjeDWg4e/aDd73WolmsGxvBbvFm0nt2YzTbuVv62EgUoGmrcEpnS0PLq05a0wRXSMdT",
+	"kDu3VjultTmGy8JxwnEkNYNllfYkKkEB6s2+QBtu42ML47S7Jffb0e9LUiWs+fkcVQavw+FoyFLd9ams",
+	"6uNKfXhK55dPUsT03pHVBKAIeqlWpmSRS8/kmpSVgYbhqvlK233+EaQNOm2LmgjMSReks0FlUFsQfgyx",
+	"bx1JnFBnBg0kytCiFs5HSFgyg8ppG3H3nNhkmLLEVpo37lCB/Q4K6FTE/yorVg/Bj1qO4U+OKAsMR4EZ",
+	"oyTJODe64ThIljpqxgfCrMQ6UFB1a3xomjISZyFDQX9hPXAta1mU9ohyBSJoqQ6YCJ4VUOoZBS+sdCXl",
+	"AWG3ChdI3pq97Nw4q6UpmU1scIQz+D3h0KaK1F84Anz/VSKtju92k0iGy5Jy36PuqeCMsLdMw6l5lHlC",
+	"aCvKRtfCLNUn0eSZ8rFwYRc8fuT9bLdR/jWDuddlBgQ9Gw75VZqonXal8Iv3bePtTtmPYLFutl432xI6",
+	"r+lb5gcPLoPBZTC4DAaXweAyGFwGg8tgcBkMLoNv6zL4Io/AvkvSBI9F6MhzscSB8yx2OwRpDw6LIUj7",
+	"v0ZIpT5E3sA3sxmpx16d2/9gjbPE7i6VUbFHXu2cfmdEQgXG8LijN8/HHaD9mISkE8hFRJy7io4puFPT",
+	"4fFDHMPZxCbbxy3W1paMp+7y7J70ORq4O7WjYeuYetJ/T99aNm5SDs7OgRK7q0zJC/FrvqisPzrkz7Ze",
+	"dVusO4mmSxhTfxjtZpv8K+PeaKz+BX9n8MsMfpnBLzP4ZQa/zOCXGfwyg19m8Mv8mH6Z4cQynFh2RHy+",
+	"4Ljydfo9VCEr+HxG7J9Mgb/eL8vP/8tcNPT3wAzk0uVL3JPgFuPJa5VBcDAZvfFr0BFt32SEI10EcLxn",
+	"Inzk6IfK+XgwhqftEcpoHANEsVAJ1U1FUPD29UsQfNRJg8tAjedjuOoVIUtiPszecptT1HiOt4d2ofw1",
+	"IiltOYeZoIKVUChhGLan3eliHaIqe+RazxUr0ukQdZ5tRsW0Z0N22SQqn9b9QnoY2nbaSWtgt52O04Zf",
+	"AnPueSXymIJk2JZ1KmvL9FT4Rn2I0LIIpk1vixBQdFkAOzV3OJ/21BzdZtYqiRgeZPWP0TEnIaX+F95Z",
+	"twwHza7Qk/2XGuaksN02WaM/pTxuKRSHrOsSD9D2p1Nx0izuGQ2B8VobsdZAxFMiVYNLu8UQdTIavyNh",
+	"rVuylGKnJUpg2W2n/QpYc53nfym165R9ok1vJ2s5gnqP3dIPgFuUHMOs/ged+ohs8uO7j/8JAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -119,13 +119,14 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 
 	e.Use(middleware.RecoverWithConfig(middleware.RecoverConfig{DisableStackAll: true, DisablePrintStack: true}))
 	e.Use(requestID())
+	e.Use(apiVersion)
 	e.Use(cfg.Middleware...)
 	e.Use(accessLog(cfg.Logger))
 	e.Use(serverTiming())
 	e.Use(middleware.CORSWithConfig(middleware.CORSConfig{
 		AllowOrigins: cfg.CORSOrigins,
 		AllowHeaders: []string{echo.HeaderAuthorization, echo.HeaderContentType, headerRequestID, headerIdempotencyKey},
-		ExposeHeaders: []string{headerRequestID, "Server-Timing", echo.HeaderLocation, echo.HeaderRetryAfter,
+		ExposeHeaders: []string{headerRequestID, headerTroupeVersion, "Server-Timing", "Deprecation", "Sunset", "Link", echo.HeaderLocation, echo.HeaderRetryAfter,
 			ratelimit.HeaderRateLimit, ratelimit.HeaderRateLimitPolicy, headerIdempotentReplayed, headerOriginalRequestID},
 	}))
 	e.Use(canonicalContentType)

@@ -73,7 +73,7 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 		if err != nil {
 			return nil, err
 		}
-		return legacySpeakStream{stream}, nil
+		return legacySpeakStream{stream, req.CharacterId}, nil
 	}
 	res, err := h.svc.Characters.Speak(ctx, tenant, req.CharacterId, in, nil)
 	if err != nil {
@@ -95,10 +95,13 @@ func (h *handlers) StreamSpeakCharacter(ctx context.Context, req gen.StreamSpeak
 // legacySpeakStream lets speak answer with the stream speak/stream sends.
 type legacySpeakStream struct {
 	gen.StreamSpeakCharacter200TexteventStreamResponse
+	characterID string
 }
 
-// VisitSpeakCharacterResponse implements gen.SpeakCharacterResponseObject.
+// VisitSpeakCharacterResponse implements gen.SpeakCharacterResponseObject; the answer says
+// the form is deprecated and names speak/stream as its successor.
 func (s legacySpeakStream) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+	markDeprecated(w.Header(), legacyStreamDeprecated, legacyStreamSunset, "/v1/characters/"+s.characterID+"/speak/stream")
 	return s.VisitStreamSpeakCharacterResponse(w)
 }
 
