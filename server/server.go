@@ -130,7 +130,8 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 			ratelimit.HeaderRateLimit, ratelimit.HeaderRateLimitPolicy, headerIdempotentReplayed, headerOriginalRequestID},
 	}))
 	e.Use(canonicalContentType)
-	// Ids that cannot exist are answered before anything reads the body.
+	// The key first: a bad key is a 401 whatever else is wrong, and a refused request costs
+	// no rate-limit budget.
 	e.Use(authenticate(ops, cfg.Auth))
 	if cfg.RateLimiter != nil {
 		e.Use(rateLimit(rateLimitConfig{
@@ -141,6 +142,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 			},
 		}))
 	}
+	// Ids that cannot exist are answered before anything reads the body.
 	e.Use(pathIDs(ops))
 	// The read deadline wraps the body before the limit does, so both hold for every read.
 	e.Use(bodyReadDeadline(readTimeoutFor))
