@@ -21,6 +21,7 @@ import (
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/domain/worldgen"
 	"github.com/troupe-ai/troupe/jobs"
+	"github.com/troupe-ai/troupe/local/dialogue"
 	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/ratelimit"
 	"github.com/troupe-ai/troupe/server"
@@ -150,11 +151,14 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 		others = o.OtherSynths
 	}
 	tel := a.Telemetry
+	// The test-mode text engine is the local one; when that is the live engine too, it is
+	// shared rather than loaded twice.
+	localText, _ := text.(*dialogue.Engine)
 	text = tel.InstrumentText(text, cfg.ActiveTextEngine())
 	images = tel.InstrumentImage(images, cfg.ActiveImageEngine())
 	synth = tel.InstrumentSynth(synth, cfg.ActiveSpeechEngine())
 	recognizer = tel.InstrumentRecognizer(recognizer, cfg.ActiveSpeechEngine())
-	if text, images, synth, recognizer, err = withTestMode(tel, text, images, synth, recognizer); err != nil {
+	if text, images, synth, recognizer, err = withTestMode(tel, localText, text, images, synth, recognizer); err != nil {
 		return fmt.Errorf("test-mode engines: %w", err)
 	}
 	tiers, err := cfg.RateLimitTiers()

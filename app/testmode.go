@@ -90,11 +90,14 @@ func (m testModeRecognizer) Status(ctx context.Context) domain.DependencyHealth 
 }
 
 // withTestMode wraps the configured engines so test-mode work runs on local ones.
-func withTestMode(tel *telemetry.Telemetry, text domain.TextModel, images domain.ImageModel, synth domain.SpeechSynth, rec domain.SpeechRecognizer) (
-	domain.TextModel, domain.ImageModel, domain.SpeechSynth, domain.SpeechRecognizer, error) {
-	localText, err := dialogue.New()
-	if err != nil {
-		return nil, nil, nil, nil, err
+// localText is the local text engine when one is already loaded (nil: load one).
+func withTestMode(tel *telemetry.Telemetry, localText *dialogue.Engine, text domain.TextModel, images domain.ImageModel,
+	synth domain.SpeechSynth, rec domain.SpeechRecognizer) (domain.TextModel, domain.ImageModel, domain.SpeechSynth, domain.SpeechRecognizer, error) {
+	if localText == nil {
+		var err error
+		if localText, err = dialogue.New(); err != nil {
+			return nil, nil, nil, nil, err
+		}
 	}
 	localSynth := tel.InstrumentSynth(speech.New(), "local")
 	var modeSynth domain.SpeechSynth = testModeSynth{synth, localSynth}

@@ -28,10 +28,10 @@ type Authenticator interface {
 // 403 INSUFFICIENT_SCOPE when the key lacks the operation's scope; so a bad key is always
 // a 401, whatever else is wrong with the request. An operation that also admits anonymous
 // callers (a signed file URL) treats a bad key as none.
-func authenticate(ops map[routeKey]*operation, auth Authenticator) echo.MiddlewareFunc {
+func authenticate(auth Authenticator) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			op := ops[routeKey{c.Request().Method, c.Path()}]
+			op := operationOf(c)
 			if op == nil || (!op.keyRequired && !op.keyAccepted) {
 				return next(c)
 			}

@@ -33,10 +33,10 @@ var notFoundOf = map[string]struct {
 // PostgreSQL refuses such text outright (a 500), and the validator would answer an
 // undeclared 400 for a long one; every id that cannot exist gets the answer of an unknown
 // one instead.
-func pathIDs(ops map[routeKey]*operation) echo.MiddlewareFunc {
+func pathIDs() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			op := ops[routeKey{c.Request().Method, c.Path()}]
+			op := operationOf(c)
 			if op == nil {
 				return next(c)
 			}

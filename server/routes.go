@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
 
 	"github.com/troupe-ai/troupe/domain"
 )
@@ -35,6 +36,27 @@ type operation struct {
 	// jsonBody is the schema of an application/json request body; nil when the operation
 	// takes none.
 	jsonBody *openapi3.Schema
+}
+
+// ctxOperation is the echo.Context key of the request's operation, set once by
+// withOperation for every later step.
+const ctxOperation = "troupe.operation"
+
+// withOperation looks the request's operation up once (nil for routes the spec does not
+// have, such as the docs), so the steps after it need not.
+func withOperation(ops map[routeKey]*operation) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			c.Set(ctxOperation, ops[routeKey{c.Request().Method, c.Path()}])
+			return next(c)
+		}
+	}
+}
+
+// operationOf returns the request's operation, or nil.
+func operationOf(c echo.Context) *operation {
+	op, _ := c.Get(ctxOperation).(*operation)
+	return op
 }
 
 // operationsOf indexes the spec's operations by their Echo route. A path parameter

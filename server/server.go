@@ -132,18 +132,19 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	e.Use(canonicalContentType)
 	// The key first: a bad key is a 401 whatever else is wrong, and a refused request costs
 	// no rate-limit budget.
-	e.Use(authenticate(ops, cfg.Auth))
+	e.Use(withOperation(ops))
+	e.Use(authenticate(cfg.Auth))
 	if cfg.RateLimiter != nil {
 		e.Use(rateLimit(rateLimitConfig{
 			Limiter: cfg.RateLimiter, Tiers: cfg.Tiers, OnRefused: cfg.OnRateLimited, Logger: cfg.Logger,
 			IsGeneration: func(c echo.Context) bool {
-				op := ops[routeKey{c.Request().Method, c.Path()}]
+				op := operationOf(c)
 				return op != nil && op.generation
 			},
 		}))
 	}
 	// Ids that cannot exist are answered before anything reads the body.
-	e.Use(pathIDs(ops))
+	e.Use(pathIDs())
 	// The read deadline wraps the body before the limit does, so both hold for every read.
 	e.Use(bodyReadDeadline(readTimeoutFor))
 	// The body limit runs before validation because kin-openapi reads whole bodies into
@@ -151,7 +152,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	e.Use(bodyLimit(limitFor))
 	// encoding/json, which the validator and the handlers decode with, is lenient; JSON
 	// bodies are checked strictly first.
-	e.Use(strictJSON(ops))
+	e.Use(strictJSON())
 	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
 		Options: openapi3filter.Options{
 			AuthenticationFunc: bearerAuth,
@@ -172,7 +173,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
 			withKey := idem(next)
 			return func(c echo.Context) error {
-				if op := ops[routeKey{c.Request().Method, c.Path()}]; op != nil && op.idempotent {
+				if op := operationOf(c); op != nil && op.idempotent {
 					return withKey(c)
 				}
 				return next(c)

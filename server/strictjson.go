@@ -50,11 +50,11 @@ func (e *bodyError) domainError() *domain.Error {
 // would put the schema's default in its place, are 422 naming every such field, together
 // with the validator's own field errors. The check is one pass over the bytes that builds
 // no value; a bad key still answers 401 first.
-func strictJSON(ops map[routeKey]*operation) echo.MiddlewareFunc {
+func strictJSON() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			req := c.Request()
-			op := ops[routeKey{req.Method, c.Path()}]
+			op := operationOf(c)
 			if op == nil || op.jsonBody == nil || req.Body == nil || req.Body == http.NoBody {
 				return next(c)
 			}

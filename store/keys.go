@@ -57,15 +57,21 @@ func (db *DB) ListTenants(ctx context.Context) ([]domain.Tenant, error) {
 
 const keyColumns = `id, tenant_id, mode, name, scopes, tier, display, secret_hash, source, created_at, expires_at, last_used_at, revoked_at`
 
+const insertKeySQL = `INSERT INTO api_keys (` + keyColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// keyValues are k's values in keyColumns order.
+func keyValues(k *domain.APIKey) []any {
+	return []any{k.ID, k.TenantID, string(k.Mode), k.Name, joinScopes(k.Scopes), k.Tier, k.Display, k.Hash, string(k.Source),
+		k.CreatedAt.UnixMicro(), optMicros(k.ExpiresAt), optMicros(k.LastUsedAt), optMicros(k.RevokedAt)}
+}
+
 // CreateAPIKey stores a new key.
 func (db *DB) CreateAPIKey(ctx context.Context, k *domain.APIKey) error {
 	return insertKey(ctx, db, db.write, k)
 }
 
 func insertKey(ctx context.Context, db *DB, ex keyExecer, k *domain.APIKey) error {
-	_, err := ex.ExecContext(ctx, db.q(`INSERT INTO api_keys (`+keyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		k.ID, k.TenantID, string(k.Mode), k.Name, joinScopes(k.Scopes), k.Tier, k.Display, k.Hash, string(k.Source),
-		k.CreatedAt.UnixMicro(), optMicros(k.ExpiresAt), optMicros(k.LastUsedAt), optMicros(k.RevokedAt))
+	_, err := ex.ExecContext(ctx, db.q(insertKeySQL), keyValues(k)...)
 	if err != nil {
 		return fmt.Errorf("store: insert API key: %w", err)
 	}
@@ -129,12 +135,10 @@ func (db *DB) SyncConfigKeys(ctx context.Context, keys []domain.APIKey, at time.
 		if _, err := ensureTenant(ctx, db, tx, &domain.Tenant{ID: k.TenantID, Name: k.TenantID, CreatedAt: k.CreatedAt}); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO api_keys (`+keyColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		_, err := tx.ExecContext(ctx, db.q(insertKeySQL+`
 			ON CONFLICT (secret_hash) DO UPDATE SET tenant_id = excluded.tenant_id, mode = excluded.mode,
 				scopes = excluded.scopes, tier = excluded.tier, revoked_at = NULL
-			WHERE api_keys.source = 'config'`),
-			k.ID, k.TenantID, string(k.Mode), k.Name, joinScopes(k.Scopes), k.Tier, k.Display, k.Hash, string(k.Source),
-			k.CreatedAt.UnixMicro(), nil, nil, nil)
+			WHERE api_keys.source = 'config'`), keyValues(k)...)
 		if err != nil {
 			return fmt.Errorf("store: sync config key: %w", err)
 		}
