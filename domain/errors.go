@@ -50,6 +50,14 @@ const (
 	// running; retry once it has answered.
 	CodeIdempotencyKeyInUse Code = "IDEMPOTENCY_KEY_IN_USE"
 	CodeKeyNotFound         Code = "KEY_NOT_FOUND"
+	// CodeWebhookEndpointNotFound and CodeEventNotFound answer ids of the tenant's webhook
+	// endpoints and events that do not exist.
+	CodeWebhookEndpointNotFound Code = "WEBHOOK_ENDPOINT_NOT_FOUND"
+	CodeEventNotFound           Code = "EVENT_NOT_FOUND"
+	// CodeBudgetExceeded: the tenant's monthly hard spend cap is reached; generation is
+	// refused until the month ends or the cap is raised. details give metric,
+	// monthly_limit, used and resets_at.
+	CodeBudgetExceeded Code = "BUDGET_EXCEEDED"
 )
 
 // Codes lists every code Troupe answers with, in the order the contract documents them.
@@ -59,9 +67,10 @@ const (
 var Codes = []Code{
 	CodeBadRequest, CodeInvalidAPIKey, CodeInsufficientScope,
 	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound, CodeKeyNotFound,
+	CodeWebhookEndpointNotFound, CodeEventNotFound,
 	CodeMethodNotAllowed, CodeJobNotCancelable, CodeIdempotencyKeyInUse, CodePayloadTooLarge, CodeUnsupportedMediaType,
 	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict, CodeIdempotencyKeyReused,
-	CodeInvalidAudio, CodeAudioTooLong, CodeAudioTooLarge, CodeRateLimited,
+	CodeInvalidAudio, CodeAudioTooLong, CodeAudioTooLarge, CodeBudgetExceeded, CodeRateLimited,
 	CodeInternal, CodeFalServiceError, CodeProviderError, CodeEngineUnavailable, CodeProviderTimeout,
 }
 

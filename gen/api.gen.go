@@ -25,6 +25,51 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for BudgetThresholdsReached.
+const (
+	BudgetThresholdsReachedN100 BudgetThresholdsReached = 100
+	BudgetThresholdsReachedN80  BudgetThresholdsReached = 80
+)
+
+// Valid indicates whether the value is a known member of the BudgetThresholdsReached enum.
+func (e BudgetThresholdsReached) Valid() bool {
+	switch e {
+	case BudgetThresholdsReachedN100:
+		return true
+	case BudgetThresholdsReachedN80:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BudgetMetric.
+const (
+	BudgetMetricAudioSeconds  BudgetMetric = "audio_seconds"
+	BudgetMetricCostUsd       BudgetMetric = "cost_usd"
+	BudgetMetricImages        BudgetMetric = "images"
+	BudgetMetricTokens        BudgetMetric = "tokens"
+	BudgetMetricTtsCharacters BudgetMetric = "tts_characters"
+)
+
+// Valid indicates whether the value is a known member of the BudgetMetric enum.
+func (e BudgetMetric) Valid() bool {
+	switch e {
+	case BudgetMetricAudioSeconds:
+		return true
+	case BudgetMetricCostUsd:
+		return true
+	case BudgetMetricImages:
+		return true
+	case BudgetMetricTokens:
+		return true
+	case BudgetMetricTtsCharacters:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DependencyHealthStatus.
 const (
 	DependencyHealthStatusDegraded    DependencyHealthStatus = "degraded"
@@ -93,34 +138,37 @@ func (e DialogueErrorEventType) Valid() bool {
 
 // Defines values for ErrorCode.
 const (
-	ErrorCodeAudioTooLarge        ErrorCode = "AUDIO_TOO_LARGE"
-	ErrorCodeAudioTooLong         ErrorCode = "AUDIO_TOO_LONG"
-	ErrorCodeBadRequest           ErrorCode = "BAD_REQUEST"
-	ErrorCodeCharNotFound         ErrorCode = "CHAR_NOT_FOUND"
-	ErrorCodeEngineUnavailable    ErrorCode = "ENGINE_UNAVAILABLE"
-	ErrorCodeFalServiceError      ErrorCode = "FAL_SERVICE_ERROR"
-	ErrorCodeFileNotFound         ErrorCode = "FILE_NOT_FOUND"
-	ErrorCodeIdempotencyKeyInUse  ErrorCode = "IDEMPOTENCY_KEY_IN_USE"
-	ErrorCodeIdempotencyKeyReused ErrorCode = "IDEMPOTENCY_KEY_REUSED"
-	ErrorCodeInsufficientScope    ErrorCode = "INSUFFICIENT_SCOPE"
-	ErrorCodeInternalError        ErrorCode = "INTERNAL_ERROR"
-	ErrorCodeInvalidApiKey        ErrorCode = "INVALID_API_KEY"
-	ErrorCodeInvalidArchetype     ErrorCode = "INVALID_ARCHETYPE"
-	ErrorCodeInvalidAudio         ErrorCode = "INVALID_AUDIO"
-	ErrorCodeInvalidRole          ErrorCode = "INVALID_ROLE"
-	ErrorCodeJobNotCancelable     ErrorCode = "JOB_NOT_CANCELABLE"
-	ErrorCodeJobNotFound          ErrorCode = "JOB_NOT_FOUND"
-	ErrorCodeKeyNotFound          ErrorCode = "KEY_NOT_FOUND"
-	ErrorCodeMethodNotAllowed     ErrorCode = "METHOD_NOT_ALLOWED"
-	ErrorCodePayloadTooLarge      ErrorCode = "PAYLOAD_TOO_LARGE"
-	ErrorCodeProviderError        ErrorCode = "PROVIDER_ERROR"
-	ErrorCodeProviderTimeout      ErrorCode = "PROVIDER_TIMEOUT"
-	ErrorCodeRateLimited          ErrorCode = "RATE_LIMITED"
-	ErrorCodeRouteNotFound        ErrorCode = "ROUTE_NOT_FOUND"
-	ErrorCodeTabooConflict        ErrorCode = "TABOO_CONFLICT"
-	ErrorCodeUnsupportedMediaType ErrorCode = "UNSUPPORTED_MEDIA_TYPE"
-	ErrorCodeValidationError      ErrorCode = "VALIDATION_ERROR"
-	ErrorCodeWorldNotFound        ErrorCode = "WORLD_NOT_FOUND"
+	ErrorCodeAudioTooLarge           ErrorCode = "AUDIO_TOO_LARGE"
+	ErrorCodeAudioTooLong            ErrorCode = "AUDIO_TOO_LONG"
+	ErrorCodeBadRequest              ErrorCode = "BAD_REQUEST"
+	ErrorCodeBudgetExceeded          ErrorCode = "BUDGET_EXCEEDED"
+	ErrorCodeCharNotFound            ErrorCode = "CHAR_NOT_FOUND"
+	ErrorCodeEngineUnavailable       ErrorCode = "ENGINE_UNAVAILABLE"
+	ErrorCodeEventNotFound           ErrorCode = "EVENT_NOT_FOUND"
+	ErrorCodeFalServiceError         ErrorCode = "FAL_SERVICE_ERROR"
+	ErrorCodeFileNotFound            ErrorCode = "FILE_NOT_FOUND"
+	ErrorCodeIdempotencyKeyInUse     ErrorCode = "IDEMPOTENCY_KEY_IN_USE"
+	ErrorCodeIdempotencyKeyReused    ErrorCode = "IDEMPOTENCY_KEY_REUSED"
+	ErrorCodeInsufficientScope       ErrorCode = "INSUFFICIENT_SCOPE"
+	ErrorCodeInternalError           ErrorCode = "INTERNAL_ERROR"
+	ErrorCodeInvalidApiKey           ErrorCode = "INVALID_API_KEY"
+	ErrorCodeInvalidArchetype        ErrorCode = "INVALID_ARCHETYPE"
+	ErrorCodeInvalidAudio            ErrorCode = "INVALID_AUDIO"
+	ErrorCodeInvalidRole             ErrorCode = "INVALID_ROLE"
+	ErrorCodeJobNotCancelable        ErrorCode = "JOB_NOT_CANCELABLE"
+	ErrorCodeJobNotFound             ErrorCode = "JOB_NOT_FOUND"
+	ErrorCodeKeyNotFound             ErrorCode = "KEY_NOT_FOUND"
+	ErrorCodeMethodNotAllowed        ErrorCode = "METHOD_NOT_ALLOWED"
+	ErrorCodePayloadTooLarge         ErrorCode = "PAYLOAD_TOO_LARGE"
+	ErrorCodeProviderError           ErrorCode = "PROVIDER_ERROR"
+	ErrorCodeProviderTimeout         ErrorCode = "PROVIDER_TIMEOUT"
+	ErrorCodeRateLimited             ErrorCode = "RATE_LIMITED"
+	ErrorCodeRouteNotFound           ErrorCode = "ROUTE_NOT_FOUND"
+	ErrorCodeTabooConflict           ErrorCode = "TABOO_CONFLICT"
+	ErrorCodeUnsupportedMediaType    ErrorCode = "UNSUPPORTED_MEDIA_TYPE"
+	ErrorCodeValidationError         ErrorCode = "VALIDATION_ERROR"
+	ErrorCodeWebhookEndpointNotFound ErrorCode = "WEBHOOK_ENDPOINT_NOT_FOUND"
+	ErrorCodeWorldNotFound           ErrorCode = "WORLD_NOT_FOUND"
 )
 
 // Valid indicates whether the value is a known member of the ErrorCode enum.
@@ -132,9 +180,13 @@ func (e ErrorCode) Valid() bool {
 		return true
 	case ErrorCodeBadRequest:
 		return true
+	case ErrorCodeBudgetExceeded:
+		return true
 	case ErrorCodeCharNotFound:
 		return true
 	case ErrorCodeEngineUnavailable:
+		return true
+	case ErrorCodeEventNotFound:
 		return true
 	case ErrorCodeFalServiceError:
 		return true
@@ -180,7 +232,33 @@ func (e ErrorCode) Valid() bool {
 		return true
 	case ErrorCodeValidationError:
 		return true
+	case ErrorCodeWebhookEndpointNotFound:
+		return true
 	case ErrorCodeWorldNotFound:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EventType.
+const (
+	EventTypeBudgetThreshold EventType = "budget.threshold"
+	EventTypeJobCanceled     EventType = "job.canceled"
+	EventTypeJobCompleted    EventType = "job.completed"
+	EventTypeJobFailed       EventType = "job.failed"
+)
+
+// Valid indicates whether the value is a known member of the EventType enum.
+func (e EventType) Valid() bool {
+	switch e {
+	case EventTypeBudgetThreshold:
+		return true
+	case EventTypeJobCanceled:
+		return true
+	case EventTypeJobCompleted:
+		return true
+	case EventTypeJobFailed:
 		return true
 	default:
 		return false
@@ -568,6 +646,63 @@ func (e Tone) Valid() bool {
 	}
 }
 
+// Defines values for UsageMetric.
+const (
+	UsageMetricImages          UsageMetric = "images"
+	UsageMetricJobs            UsageMetric = "jobs"
+	UsageMetricRateLimited     UsageMetric = "rate_limited"
+	UsageMetricRequests        UsageMetric = "requests"
+	UsageMetricSttAudioSeconds UsageMetric = "stt_audio_seconds"
+	UsageMetricTokensIn        UsageMetric = "tokens_in"
+	UsageMetricTokensOut       UsageMetric = "tokens_out"
+	UsageMetricTtsAudioSeconds UsageMetric = "tts_audio_seconds"
+	UsageMetricTtsCharacters   UsageMetric = "tts_characters"
+)
+
+// Valid indicates whether the value is a known member of the UsageMetric enum.
+func (e UsageMetric) Valid() bool {
+	switch e {
+	case UsageMetricImages:
+		return true
+	case UsageMetricJobs:
+		return true
+	case UsageMetricRateLimited:
+		return true
+	case UsageMetricRequests:
+		return true
+	case UsageMetricSttAudioSeconds:
+		return true
+	case UsageMetricTokensIn:
+		return true
+	case UsageMetricTokensOut:
+		return true
+	case UsageMetricTtsAudioSeconds:
+		return true
+	case UsageMetricTtsCharacters:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for UsageReportGranularity.
+const (
+	UsageReportGranularityDay  UsageReportGranularity = "day"
+	UsageReportGranularityHour UsageReportGranularity = "hour"
+)
+
+// Valid indicates whether the value is a known member of the UsageReportGranularity enum.
+func (e UsageReportGranularity) Valid() bool {
+	switch e {
+	case UsageReportGranularityDay:
+		return true
+	case UsageReportGranularityHour:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for WorldSize.
 const (
 	WorldSizeLarge  WorldSize = "large"
@@ -589,17 +724,53 @@ func (e WorldSize) Valid() bool {
 	}
 }
 
+// Defines values for UsageGranularity.
+const (
+	UsageGranularityDay  UsageGranularity = "day"
+	UsageGranularityHour UsageGranularity = "hour"
+)
+
+// Valid indicates whether the value is a known member of the UsageGranularity enum.
+func (e UsageGranularity) Valid() bool {
+	switch e {
+	case UsageGranularityDay:
+		return true
+	case UsageGranularityHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetUsageParamsGranularity.
+const (
+	GetUsageParamsGranularityDay  GetUsageParamsGranularity = "day"
+	GetUsageParamsGranularityHour GetUsageParamsGranularity = "hour"
+)
+
+// Valid indicates whether the value is a known member of the GetUsageParamsGranularity enum.
+func (e GetUsageParamsGranularity) Valid() bool {
+	switch e {
+	case GetUsageParamsGranularityDay:
+		return true
+	case GetUsageParamsGranularityHour:
+		return true
+	default:
+		return false
+	}
+}
+
 // ApiError What went wrong.
 type ApiError struct {
 	// Code Stable, machine-readable code; each always comes with the same HTTP status.
 	// `BAD_REQUEST` 400 (parameters, unparsable JSON, a bad `Idempotency-Key`);
 	// `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 	// `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
-	// `KEY_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+	// `KEY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
 	// `IDEMPOTENCY_KEY_IN_USE` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 	// `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
 	// `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
-	// `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
+	// `BUDGET_EXCEEDED` 402 (the tenant's hard spend cap is reached); `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
 	// `PROVIDER_ERROR` (another engine failed; `details.engine` names it) 502;
 	// `ENGINE_UNAVAILABLE` 503; `PROVIDER_TIMEOUT` 504.
 	// Codes are added in minor versions and never change meaning: a client should treat a
@@ -863,6 +1034,73 @@ type BackgroundRequest struct {
 
 	// WorldTone The world's atmosphere.
 	WorldTone *string `json:"world_tone,omitempty"`
+}
+
+// Budget The tenant's monthly cap and this month's use of it.
+type Budget struct {
+	// HardLimit Whether generation is refused once the cap is reached (else only announced).
+	HardLimit bool `json:"hard_limit"`
+
+	// Metric What a spend cap counts.
+	Metric BudgetMetric `json:"metric"`
+
+	// MonthlyLimit The cap, in the metric's unit (US dollars for `cost_usd`, seconds for `audio_seconds`); null when no cap is set.
+	//
+	// Example: 50
+	MonthlyLimit *float64 `json:"monthly_limit"`
+
+	// PeriodEnd Start of next month, when the count starts again.
+	PeriodEnd time.Time `json:"period_end"`
+
+	// PeriodStart Start of this month (UTC).
+	PeriodStart time.Time `json:"period_start"`
+
+	// Refusing Whether generation is being refused now.
+	Refusing bool `json:"refusing"`
+
+	// ThresholdsReached The thresholds (percent) already announced this month.
+	ThresholdsReached []BudgetThresholdsReached `json:"thresholds_reached"`
+
+	// UpdatedAt When the cap was last set; null when none is.
+	UpdatedAt *time.Time `json:"updated_at"`
+
+	// Used This month's use, in the metric's unit (live mode only).
+	Used float64 `json:"used"`
+
+	// UsedFraction `used` ÷ `monthly_limit`; null without a cap.
+	UsedFraction *float64 `json:"used_fraction"`
+}
+
+// BudgetThresholdsReached defines model for Budget.ThresholdsReached.
+type BudgetThresholdsReached int
+
+// BudgetMetric What a spend cap counts.
+type BudgetMetric string
+
+// BudgetRequest A monthly cap to set.
+type BudgetRequest struct {
+	// HardLimit Refuse generation once the cap is reached (402 `BUDGET_EXCEEDED`); false only announces it.
+	HardLimit *bool `json:"hard_limit,omitempty"`
+
+	// Metric What a spend cap counts.
+	Metric *BudgetMetric `json:"metric,omitempty"`
+
+	// MonthlyLimit The cap, in the metric's unit.
+	MonthlyLimit float64 `json:"monthly_limit"`
+}
+
+// BudgetThreshold A threshold of the monthly cap was reached.
+type BudgetThreshold struct {
+	HardLimit bool `json:"hard_limit"`
+
+	// Metric What a spend cap counts.
+	Metric       BudgetMetric `json:"metric"`
+	MonthlyLimit float64      `json:"monthly_limit"`
+	PeriodStart  time.Time    `json:"period_start"`
+
+	// Threshold Percent of the cap reached (80 or 100).
+	Threshold int     `json:"threshold"`
+	Used      float64 `json:"used"`
 }
 
 // Character A character.
@@ -1133,11 +1371,11 @@ type DialogueErrorEventType string
 // `BAD_REQUEST` 400 (parameters, unparsable JSON, a bad `Idempotency-Key`);
 // `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 // `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
-// `KEY_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+// `KEY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
 // `IDEMPOTENCY_KEY_IN_USE` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 // `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
 // `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
-// `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
+// `BUDGET_EXCEEDED` 402 (the tenant's hard spend cap is reached); `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
 // `PROVIDER_ERROR` (another engine failed; `details.engine` names it) 502;
 // `ENGINE_UNAVAILABLE` 503; `PROVIDER_TIMEOUT` 504.
 // Codes are added in minor versions and never change meaning: a client should treat a
@@ -1159,6 +1397,59 @@ type ErrorResponse struct {
 	// Error What went wrong.
 	Error ApiError `json:"error"`
 }
+
+// Event Something that happened, as sent to webhook endpoints (`data` is the body's `data`).
+type Event struct {
+	CreatedAt time.Time `json:"created_at"`
+
+	// Data The event's subject; exactly one property is set, named for the type's first word.
+	Data EventData `json:"data"`
+
+	// Deliveries Every attempt to send it, oldest first.
+	Deliveries []EventDelivery `json:"deliveries"`
+
+	// Id The event's id (`evt_…`), also the `webhook-id` of every delivery of it.
+	//
+	// Example: evt_01jdq3p0000000000000000000
+	Id string `json:"id"`
+
+	// Type What happened. New types may be added; an endpoint receives only the types it lists.
+	Type EventType `json:"type"`
+}
+
+// EventData The event's subject; exactly one property is set, named for the type's first word.
+type EventData struct {
+	// Budget A threshold of the monthly cap was reached.
+	Budget *BudgetThreshold `json:"budget,omitempty"`
+
+	// Job An async job.
+	Job *Job `json:"job,omitempty"`
+}
+
+// EventDelivery One attempt to send an event to an endpoint.
+type EventDelivery struct {
+	At time.Time `json:"at"`
+
+	// Attempt 1 for the first try of a delivery (a redelivery starts again at 1).
+	Attempt    int     `json:"attempt"`
+	DurationMs float64 `json:"duration_ms"`
+	EndpointId string  `json:"endpoint_id"`
+	Error      *string `json:"error"`
+
+	// StatusCode The receiver's HTTP status; 0 when none came.
+	StatusCode int `json:"status_code"`
+}
+
+// EventList A page of events.
+type EventList struct {
+	Items  []Event `json:"items"`
+	Limit  int     `json:"limit"`
+	Offset int     `json:"offset"`
+	Total  int     `json:"total"`
+}
+
+// EventType What happened. New types may be added; an endpoint receives only the types it lists.
+type EventType string
 
 // Faction An organised group with a goal.
 type Faction struct {
@@ -1594,6 +1885,12 @@ type ReactionResponse struct {
 // ReactionResponseDecision Whether it wants to speak.
 type ReactionResponseDecision string
 
+// RedeliverRequest defines model for RedeliverRequest.
+type RedeliverRequest struct {
+	// EndpointId The one endpoint to send it to; default every enabled endpoint subscribed to its type.
+	EndpointId *string `json:"endpoint_id,omitempty"`
+}
+
 // Region An area of the world.
 type Region struct {
 	// Biome The region's dominant landscape.
@@ -1607,6 +1904,12 @@ type Region struct {
 
 	// Settlements Where people live in it.
 	Settlements []Settlement `json:"settlements"`
+}
+
+// RotateSecretRequest defines model for RotateSecretRequest.
+type RotateSecretRequest struct {
+	// OverlapSeconds How long the previous secret keeps signing too.
+	OverlapSeconds *int `json:"overlap_seconds,omitempty"`
 }
 
 // SceneCard A short description a game can drop a scene into.
@@ -1919,6 +2222,123 @@ type Usage struct {
 	TotalTokens int `json:"total_tokens"`
 }
 
+// UsageBucket The usage of one hour or day.
+type UsageBucket struct {
+	End   time.Time `json:"end"`
+	Start time.Time `json:"start"`
+
+	// Usage Sums of each kind of use, and the lines they are made of.
+	Usage UsageTotals `json:"usage"`
+}
+
+// UsageByKey One key's usage over the report's range.
+type UsageByKey struct {
+	// KeyId The key (`key_…`); empty for work no key can be named for (a job made before keys were recorded).
+	KeyId string `json:"key_id"`
+
+	// Usage Sums of each kind of use, and the lines they are made of.
+	Usage UsageTotals `json:"usage"`
+}
+
+// UsageLine One kind of use, by engine, model and detail.
+type UsageLine struct {
+	// CostUsd Estimated cost of this line.
+	CostUsd float64 `json:"cost_usd"`
+
+	// Detail The operation (requests, refusals), the image size (`512x512`), or the job type and outcome (`avatar.completed`).
+	Detail string `json:"detail"`
+
+	// Engine `local`, `fal` or `openai`; empty for requests and refusals.
+	Engine string `json:"engine"`
+
+	// Metric A kind of use. New metrics may be added; a client should ignore one it does not know.
+	Metric UsageMetric `json:"metric"`
+
+	// Model The model or voice engine; empty where none applies.
+	Model string `json:"model"`
+
+	// Quantity In the metric's unit (seconds for audio).
+	Quantity float64 `json:"quantity"`
+}
+
+// UsageMetric A kind of use. New metrics may be added; a client should ignore one it does not know.
+type UsageMetric string
+
+// UsageReport What was used over a range of time, in buckets and in total.
+type UsageReport struct {
+	// Buckets One per hour or day of the range, oldest first, empty ones included.
+	Buckets []UsageBucket `json:"buckets"`
+
+	// From Start of the first bucket.
+	From        time.Time              `json:"from"`
+	Granularity UsageReportGranularity `json:"granularity"`
+
+	// KeyId The one key reported on; null for the whole tenant.
+	KeyId *string `json:"key_id"`
+
+	// Keys The totals of each key that used anything (admin and operator reports; empty otherwise).
+	Keys []UsageByKey `json:"keys"`
+
+	// Mode `live` works on the tenant's data with the configured engines. `test` works on a
+	// separate data space (it never sees live data, nor live keys test data) and always on
+	// the local deterministic engines, whatever providers are configured: free, offline
+	// and repeatable, for a studio's CI.
+	//
+	//
+	// Example: test
+	Mode KeyMode `json:"mode"`
+
+	// TenantId The tenant reported on.
+	//
+	// Example: acme
+	TenantId string `json:"tenant_id"`
+
+	// To End of the last bucket (exclusive).
+	To time.Time `json:"to"`
+
+	// Totals Sums of each kind of use, and the lines they are made of.
+	Totals UsageTotals `json:"totals"`
+}
+
+// UsageReportGranularity defines model for UsageReport.Granularity.
+type UsageReportGranularity string
+
+// UsageTotals Sums of each kind of use, and the lines they are made of.
+type UsageTotals struct {
+	// CostUsd Estimated cost in US dollars, from the price table at the time of the work.
+	CostUsd float64 `json:"cost_usd"`
+
+	// Images Images made.
+	Images        int64 `json:"images"`
+	JobsCanceled  int64 `json:"jobs_canceled"`
+	JobsCompleted int64 `json:"jobs_completed"`
+	JobsFailed    int64 `json:"jobs_failed"`
+
+	// Lines The sums by metric, engine, model and detail that make up the totals.
+	Lines []UsageLine `json:"lines"`
+
+	// RateLimited Requests refused with 429 `RATE_LIMITED`.
+	RateLimited int64 `json:"rate_limited"`
+
+	// Requests Authenticated requests, refused ones included.
+	Requests int64 `json:"requests"`
+
+	// SttAudioSeconds Seconds of audio transcribed.
+	SttAudioSeconds float64 `json:"stt_audio_seconds"`
+
+	// TokensIn Text tokens sent to models (prompts).
+	TokensIn int64 `json:"tokens_in"`
+
+	// TokensOut Text tokens models wrote.
+	TokensOut int64 `json:"tokens_out"`
+
+	// TtsAudioSeconds Seconds of speech made.
+	TtsAudioSeconds float64 `json:"tts_audio_seconds"`
+
+	// TtsCharacters Characters of text spoken.
+	TtsCharacters int64 `json:"tts_characters"`
+}
+
 // Voice A voice.
 type Voice struct {
 	// Available Whether it can be used right now.
@@ -1968,6 +2388,73 @@ type WebhookDelivery struct {
 
 	// StatusCode The receiver's HTTP status; 0 when no answer came.
 	StatusCode int `json:"status_code"`
+}
+
+// WebhookEndpoint A URL that receives the tenant's events.
+type WebhookEndpoint struct {
+	CreatedAt   time.Time   `json:"created_at"`
+	Description string      `json:"description"`
+	Enabled     bool        `json:"enabled"`
+	Events      []EventType `json:"events"`
+
+	// Id Example: we_01jdq3p0000000000000000000
+	Id string `json:"id"`
+
+	// PreviousSecretExpiresAt Until when the secret before the last rotation still signs; null when only one does.
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
+	UpdatedAt               time.Time  `json:"updated_at"`
+
+	// Url Example: https://game.example.com/troupe/events
+	Url string `json:"url"`
+}
+
+// WebhookEndpointCreateRequest defines model for WebhookEndpointCreateRequest.
+type WebhookEndpointCreateRequest struct {
+	Description *string     `json:"description,omitempty"`
+	Enabled     *bool       `json:"enabled,omitempty"`
+	Events      []EventType `json:"events"`
+
+	// Url Where to send events (`https`, public address).
+	Url string `json:"url"`
+}
+
+// WebhookEndpointList A page of webhook endpoints.
+type WebhookEndpointList struct {
+	Items  []WebhookEndpoint `json:"items"`
+	Limit  int               `json:"limit"`
+	Offset int               `json:"offset"`
+	Total  int               `json:"total"`
+}
+
+// WebhookEndpointUpdateRequest defines model for WebhookEndpointUpdateRequest.
+type WebhookEndpointUpdateRequest struct {
+	Description *string      `json:"description,omitempty"`
+	Enabled     *bool        `json:"enabled,omitempty"`
+	Events      *[]EventType `json:"events,omitempty"`
+	Url         *string      `json:"url,omitempty"`
+}
+
+// WebhookEndpointWithSecret An endpoint with its signing secret (shown only when made or rotated).
+type WebhookEndpointWithSecret struct {
+	CreatedAt   time.Time   `json:"created_at"`
+	Description string      `json:"description"`
+	Enabled     bool        `json:"enabled"`
+	Events      []EventType `json:"events"`
+
+	// Id Example: we_01jdq3p0000000000000000000
+	Id string `json:"id"`
+
+	// PreviousSecretExpiresAt Until when the secret before the last rotation still signs; null when only one does.
+	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
+
+	// Secret The Standard Webhooks signing secret (`whsec_…`).
+	//
+	// Example: whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+	Secret    string    `json:"secret"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// Url Example: https://game.example.com/troupe/events
+	Url string `json:"url"`
 }
 
 // WebhookSecret A tenant's webhook signing secret.
@@ -2081,6 +2568,15 @@ type WorldSize string
 // CharacterId defines model for CharacterId.
 type CharacterId = string
 
+// EndpointId defines model for EndpointId.
+type EndpointId = string
+
+// EventId defines model for EventId.
+type EventId = string
+
+// EventTypeFilter What happened. New types may be added; an endpoint receives only the types it lists.
+type EventTypeFilter = EventType
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
 
@@ -2096,11 +2592,29 @@ type Limit = int
 // Offset defines model for Offset.
 type Offset = int
 
+// UsageFrom defines model for UsageFrom.
+type UsageFrom = time.Time
+
+// UsageGranularity defines model for UsageGranularity.
+type UsageGranularity string
+
+// UsageKeyId defines model for UsageKeyId.
+type UsageKeyId = string
+
+// UsageTenantId defines model for UsageTenantId.
+type UsageTenantId = string
+
+// UsageTo defines model for UsageTo.
+type UsageTo = time.Time
+
 // WorldId defines model for WorldId.
 type WorldId = string
 
 // BadRequest The one shape of every error.
 type BadRequest = ErrorResponse
+
+// BudgetExceeded The one shape of every error.
+type BudgetExceeded = ErrorResponse
 
 // Conflict The one shape of every error.
 type Conflict = ErrorResponse
@@ -2143,6 +2657,18 @@ type UnsupportedMediaType = ErrorResponse
 
 // ValidationError The one shape of every error.
 type ValidationError = ErrorResponse
+
+// SetBudgetParams defines parameters for SetBudget.
+type SetBudgetParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
 
 // ListCharactersParams defines parameters for ListCharacters.
 type ListCharactersParams struct {
@@ -2234,6 +2760,30 @@ type StreamSpeakCharacterParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// ListEventsParams defines parameters for ListEvents.
+type ListEventsParams struct {
+	// Limit How many items to return.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset How many items to skip.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+
+	// Type Only events of this type.
+	Type *EventTypeFilter `form:"type,omitempty" json:"type,omitempty"`
+}
+
+// RedeliverEventParams defines parameters for RedeliverEvent.
+type RedeliverEventParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetFileParams defines parameters for GetFile.
 type GetFileParams struct {
 	// Expires When a signed URL stops working (Unix seconds).
@@ -2315,6 +2865,27 @@ type CreateModerationParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// GetUsageParams defines parameters for GetUsage.
+type GetUsageParams struct {
+	// From Start of the report (rounded down to its granularity); default 24 hours before `to` for `hour`, 30 days for `day`.
+	From *UsageFrom `form:"from,omitempty" json:"from,omitempty"`
+
+	// To End of the report, exclusive (rounded up to its granularity); default now. At most 31 days after `from` for `hour`, 400 days for `day`.
+	To *UsageTo `form:"to,omitempty" json:"to,omitempty"`
+
+	// Granularity Bucket size (UTC).
+	Granularity *GetUsageParamsGranularity `form:"granularity,omitempty" json:"granularity,omitempty"`
+
+	// KeyId Only the requests of this key (`key_…`); a key without `admin` may name only itself.
+	KeyId *UsageKeyId `form:"key_id,omitempty" json:"key_id,omitempty"`
+
+	// TenantId The tenant to report on (`operator` scope only); default the caller's.
+	TenantId *UsageTenantId `form:"tenant_id,omitempty" json:"tenant_id,omitempty"`
+}
+
+// GetUsageParamsGranularity defines parameters for GetUsage.
+type GetUsageParamsGranularity string
+
 // CreateTranscriptionParams defines parameters for CreateTranscription.
 type CreateTranscriptionParams struct {
 	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
@@ -2329,6 +2900,51 @@ type CreateTranscriptionParams struct {
 
 // CreateSpeechParams defines parameters for CreateSpeech.
 type CreateSpeechParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListWebhookEndpointsParams defines parameters for ListWebhookEndpoints.
+type ListWebhookEndpointsParams struct {
+	// Limit How many items to return.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset How many items to skip.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// CreateWebhookEndpointParams defines parameters for CreateWebhookEndpoint.
+type CreateWebhookEndpointParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateWebhookEndpointParams defines parameters for UpdateWebhookEndpoint.
+type UpdateWebhookEndpointParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// RotateWebhookEndpointSecretParams defines parameters for RotateWebhookEndpointSecret.
+type RotateWebhookEndpointSecretParams struct {
 	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
 	// same key and the same body gets the stored answer (status, body, `Location`) with
 	// `Idempotent-Replayed: true` and does no work again. The same key with another body
@@ -2360,6 +2976,9 @@ type CreateWorldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// SetBudgetJSONRequestBody defines body for SetBudget for application/json ContentType.
+type SetBudgetJSONRequestBody = BudgetRequest
+
 // CreateCharacterJSONRequestBody defines body for CreateCharacter for application/json ContentType.
 type CreateCharacterJSONRequestBody = CreateCharacterRequest
 
@@ -2377,6 +2996,9 @@ type SpeakCharacterJSONRequestBody = SpeakRequest
 
 // StreamSpeakCharacterJSONRequestBody defines body for StreamSpeakCharacter for application/json ContentType.
 type StreamSpeakCharacterJSONRequestBody = SpeakRequest
+
+// RedeliverEventJSONRequestBody defines body for RedeliverEvent for application/json ContentType.
+type RedeliverEventJSONRequestBody = RedeliverRequest
 
 // CreateAvatarJSONRequestBody defines body for CreateAvatar for application/json ContentType.
 type CreateAvatarJSONRequestBody = AvatarRequest
@@ -2398,6 +3020,15 @@ type CreateTranscriptionMultipartRequestBody = TranscriptionUpload
 
 // CreateSpeechJSONRequestBody defines body for CreateSpeech for application/json ContentType.
 type CreateSpeechJSONRequestBody = SpeechRequest
+
+// CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
+type CreateWebhookEndpointJSONRequestBody = WebhookEndpointCreateRequest
+
+// UpdateWebhookEndpointJSONRequestBody defines body for UpdateWebhookEndpoint for application/json ContentType.
+type UpdateWebhookEndpointJSONRequestBody = WebhookEndpointUpdateRequest
+
+// RotateWebhookEndpointSecretJSONRequestBody defines body for RotateWebhookEndpointSecret for application/json ContentType.
+type RotateWebhookEndpointSecretJSONRequestBody = RotateSecretRequest
 
 // CreateWorldJSONRequestBody defines body for CreateWorld for application/json ContentType.
 type CreateWorldJSONRequestBody = CreateWorldRequest
@@ -2708,6 +3339,52 @@ type ClientInterface interface {
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// DeleteBudget Remove the spend cap
+	//
+	// Removes the cap: nothing is refused or announced any more. Removing an absent cap
+	// succeeds too.
+	//
+	// Corresponds with DELETE /v1/budget (the `DeleteBudget` operationId).
+	DeleteBudget(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetBudget Get the spend cap
+	//
+	// The tenant's monthly cap (null `monthly_limit` when none is set) and what this month
+	// (UTC calendar month) has used of it. Test-mode work is never counted against a cap.
+	//
+	// Corresponds with GET /v1/budget (the `GetBudget` operationId).
+	GetBudget(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBudgetWithBody Set the spend cap
+	//
+	// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+	// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+	// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+	// count again). With `hard_limit` (the default), once the month's use reaches the cap
+	// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+	// until the next month or a higher cap; reads and other writes keep working. Work
+	// already running finishes, so use may pass the cap by what was in flight.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+	SetBudgetWithBody(ctx context.Context, params *SetBudgetParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetBudget Set the spend cap
+	//
+	// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+	// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+	// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+	// count again). With `hard_limit` (the default), once the month's use reaches the cap
+	// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+	// until the next month or a higher cap; reads and other writes keep working. Work
+	// already running finishes, so use may pass the cap by what was in flight.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+	SetBudget(ctx context.Context, params *SetBudgetParams, body SetBudgetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListCharacters List characters
 	//
 	// The tenant's characters, newest first.
@@ -2922,6 +3599,46 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/defaults (the `GetDefaults` operationId).
 	GetDefaults(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListEvents List events
+	//
+	// The tenant's events (in the key's mode), newest first, kept 30 days: every job that
+	// ended (`job.completed`, `job.failed`, `job.canceled`) and every budget threshold
+	// reached (`budget.threshold`), each with its deliveries to webhook endpoints.
+	//
+	// Corresponds with GET /v1/events (the `ListEvents` operationId).
+	ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetEvent Get an event
+	//
+	// The event, its payload and every delivery attempt.
+	//
+	// Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
+	GetEvent(ctx context.Context, eventId EventId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RedeliverEventWithBody Send an event again
+	//
+	// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+	// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+	// id, so a receiver that already processed it can tell. Answers the event; its new
+	// deliveries appear in it as they are made.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+	RedeliverEventWithBody(ctx context.Context, eventId EventId, params *RedeliverEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RedeliverEvent Send an event again
+	//
+	// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+	// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+	// id, so a receiver that already processed it can tell. Answers the event; its new
+	// deliveries appear in it as they are made.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+	RedeliverEvent(ctx context.Context, eventId EventId, params *RedeliverEventParams, body RedeliverEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetFile Download a generated file
 	//
 	// The bytes of an image or audio file a job made. The owning tenant downloads it with
@@ -3060,6 +3777,24 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/moderations (the `CreateModeration` operationId).
 	CreateModeration(ctx context.Context, params *CreateModerationParams, body CreateModerationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetUsage Get usage
+	//
+	// What the caller's requests used, in hour or day buckets (UTC) with totals: requests by
+	// operation, rate-limit refusals, text tokens in and out (from the provider, estimated for
+	// the local engine), characters spoken and audio seconds (TTS), audio seconds heard (STT),
+	// images by model and size, jobs by type and outcome, and the estimated cost of each
+	// (from the server's price table; the local engines cost nothing).
+	//
+	// A key without `admin` sees the usage of its own requests; an `admin` key sees the
+	// whole tenant (in its mode), with a total per key, and may narrow it with `key_id`; an
+	// `operator` key may name any tenant with `tenant_id`. Billable units are written in
+	// the same transaction as the work they count; request counts are gathered in memory
+	// and written every few seconds, and this report includes what this server has not
+	// written yet (another replica's last seconds of request counts may be missing).
+	//
+	// Corresponds with GET /v1/usage (the `GetUsage` operationId).
+	GetUsage(ctx context.Context, params *GetUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateTranscriptionWithBody Transcribe speech (sync)
 	//
 	// Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
@@ -3116,6 +3851,104 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/voice/voices (the `ListVoices` operationId).
 	ListVoices(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListWebhookEndpoints List webhook endpoints
+	//
+	// The tenant's webhook endpoints (in the key's mode), newest first. Secrets are shown only
+	// when an endpoint is created or its secret rotated.
+	//
+	// Corresponds with GET /v1/webhook_endpoints (the `ListWebhookEndpoints` operationId).
+	ListWebhookEndpoints(ctx context.Context, params *ListWebhookEndpointsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWebhookEndpointWithBody Register a webhook endpoint
+	//
+	// Registers a URL that receives the tenant's events of the listed types, signed per
+	// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+	// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+	// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+	// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+	// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+	// A job's own `webhook_url` keeps working alongside.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+	CreateWebhookEndpointWithBody(ctx context.Context, params *CreateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateWebhookEndpoint Register a webhook endpoint
+	//
+	// Registers a URL that receives the tenant's events of the listed types, signed per
+	// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+	// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+	// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+	// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+	// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+	// A job's own `webhook_url` keeps working alongside.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+	CreateWebhookEndpoint(ctx context.Context, params *CreateWebhookEndpointParams, body CreateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteWebhookEndpoint Delete a webhook endpoint
+	//
+	// Deletes the endpoint; it receives nothing more. A second delete answers 404.
+	//
+	// Corresponds with DELETE /v1/webhook_endpoints/{endpoint_id} (the `DeleteWebhookEndpoint` operationId).
+	DeleteWebhookEndpoint(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetWebhookEndpoint Get a webhook endpoint
+	//
+	// The endpoint, without its secret.
+	//
+	// Corresponds with GET /v1/webhook_endpoints/{endpoint_id} (the `GetWebhookEndpoint` operationId).
+	GetWebhookEndpoint(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWebhookEndpointWithBody Change a webhook endpoint
+	//
+	// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+	// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+	UpdateWebhookEndpointWithBody(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWebhookEndpoint Change a webhook endpoint
+	//
+	// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+	// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+	UpdateWebhookEndpoint(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, body UpdateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateWebhookEndpointSecretWithBody Rotate an endpoint's secret
+	//
+	// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+	// (default 86400, at most 7 days) every delivery is signed with both the new and the
+	// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+	// without missing an event; after that only the new one signs. Rotating again during an
+	// overlap ends the older secret at once.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+	RotateWebhookEndpointSecretWithBody(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RotateWebhookEndpointSecret Rotate an endpoint's secret
+	//
+	// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+	// (default 86400, at most 7 days) every delivery is signed with both the new and the
+	// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+	// without missing an event; after that only the new one signs. Rotating again during an
+	// overlap ends the older secret at once.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+	RotateWebhookEndpointSecret(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, body RotateWebhookEndpointSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetWebhookSecret Get the webhook signing secret
 	//
@@ -3226,6 +4059,92 @@ func (c *Client) GetHealth(ctx context.Context, reqEditors ...RequestEditorFn) (
 // Corresponds with GET /metrics (the `GetMetrics` operationId).
 func (c *Client) GetMetrics(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetMetricsRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteBudget Remove the spend cap
+//
+// Removes the cap: nothing is refused or announced any more. Removing an absent cap
+// succeeds too.
+//
+// Corresponds with DELETE /v1/budget (the `DeleteBudget` operationId).
+func (c *Client) DeleteBudget(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteBudgetRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetBudget Get the spend cap
+//
+// The tenant's monthly cap (null `monthly_limit` when none is set) and what this month
+// (UTC calendar month) has used of it. Test-mode work is never counted against a cap.
+//
+// Corresponds with GET /v1/budget (the `GetBudget` operationId).
+func (c *Client) GetBudget(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetBudgetRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBudgetWithBody Set the spend cap
+//
+// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+// count again). With `hard_limit` (the default), once the month's use reaches the cap
+// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+// until the next month or a higher cap; reads and other writes keep working. Work
+// already running finishes, so use may pass the cap by what was in flight.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+func (c *Client) SetBudgetWithBody(ctx context.Context, params *SetBudgetParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBudgetRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetBudget Set the spend cap
+//
+// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+// count again). With `hard_limit` (the default), once the month's use reaches the cap
+// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+// until the next month or a higher cap; reads and other writes keep working. Work
+// already running finishes, so use may pass the cap by what was in flight.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+func (c *Client) SetBudget(ctx context.Context, params *SetBudgetParams, body SetBudgetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetBudgetRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -3620,6 +4539,86 @@ func (c *Client) GetDefaults(ctx context.Context, reqEditors ...RequestEditorFn)
 	return c.Client.Do(req)
 }
 
+// ListEvents List events
+//
+// The tenant's events (in the key's mode), newest first, kept 30 days: every job that
+// ended (`job.completed`, `job.failed`, `job.canceled`) and every budget threshold
+// reached (`budget.threshold`), each with its deliveries to webhook endpoints.
+//
+// Corresponds with GET /v1/events (the `ListEvents` operationId).
+func (c *Client) ListEvents(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListEventsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetEvent Get an event
+//
+// The event, its payload and every delivery attempt.
+//
+// Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
+func (c *Client) GetEvent(ctx context.Context, eventId EventId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetEventRequest(c.Server, eventId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RedeliverEventWithBody Send an event again
+//
+// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+// id, so a receiver that already processed it can tell. Answers the event; its new
+// deliveries appear in it as they are made.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+func (c *Client) RedeliverEventWithBody(ctx context.Context, eventId EventId, params *RedeliverEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedeliverEventRequestWithBody(c.Server, eventId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RedeliverEvent Send an event again
+//
+// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+// id, so a receiver that already processed it can tell. Answers the event; its new
+// deliveries appear in it as they are made.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+func (c *Client) RedeliverEvent(ctx context.Context, eventId EventId, params *RedeliverEventParams, body RedeliverEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRedeliverEventRequest(c.Server, eventId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetFile Download a generated file
 //
 // The bytes of an image or audio file a job made. The owning tenant downloads it with
@@ -3898,6 +4897,34 @@ func (c *Client) CreateModeration(ctx context.Context, params *CreateModerationP
 	return c.Client.Do(req)
 }
 
+// GetUsage Get usage
+//
+// What the caller's requests used, in hour or day buckets (UTC) with totals: requests by
+// operation, rate-limit refusals, text tokens in and out (from the provider, estimated for
+// the local engine), characters spoken and audio seconds (TTS), audio seconds heard (STT),
+// images by model and size, jobs by type and outcome, and the estimated cost of each
+// (from the server's price table; the local engines cost nothing).
+//
+// A key without `admin` sees the usage of its own requests; an `admin` key sees the
+// whole tenant (in its mode), with a total per key, and may narrow it with `key_id`; an
+// `operator` key may name any tenant with `tenant_id`. Billable units are written in
+// the same transaction as the work they count; request counts are gathered in memory
+// and written every few seconds, and this report includes what this server has not
+// written yet (another replica's last seconds of request counts may be missing).
+//
+// Corresponds with GET /v1/usage (the `GetUsage` operationId).
+func (c *Client) GetUsage(ctx context.Context, params *GetUsageParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetUsageRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateTranscriptionWithBody Transcribe speech (sync)
 //
 // Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
@@ -3995,6 +5022,194 @@ func (c *Client) CreateSpeech(ctx context.Context, params *CreateSpeechParams, b
 // Corresponds with GET /v1/voice/voices (the `ListVoices` operationId).
 func (c *Client) ListVoices(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewListVoicesRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListWebhookEndpoints List webhook endpoints
+//
+// The tenant's webhook endpoints (in the key's mode), newest first. Secrets are shown only
+// when an endpoint is created or its secret rotated.
+//
+// Corresponds with GET /v1/webhook_endpoints (the `ListWebhookEndpoints` operationId).
+func (c *Client) ListWebhookEndpoints(ctx context.Context, params *ListWebhookEndpointsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListWebhookEndpointsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWebhookEndpointWithBody Register a webhook endpoint
+//
+// Registers a URL that receives the tenant's events of the listed types, signed per
+// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+// A job's own `webhook_url` keeps working alongside.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+func (c *Client) CreateWebhookEndpointWithBody(ctx context.Context, params *CreateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWebhookEndpointRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateWebhookEndpoint Register a webhook endpoint
+//
+// Registers a URL that receives the tenant's events of the listed types, signed per
+// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+// A job's own `webhook_url` keeps working alongside.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+func (c *Client) CreateWebhookEndpoint(ctx context.Context, params *CreateWebhookEndpointParams, body CreateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateWebhookEndpointRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteWebhookEndpoint Delete a webhook endpoint
+//
+// Deletes the endpoint; it receives nothing more. A second delete answers 404.
+//
+// Corresponds with DELETE /v1/webhook_endpoints/{endpoint_id} (the `DeleteWebhookEndpoint` operationId).
+func (c *Client) DeleteWebhookEndpoint(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteWebhookEndpointRequest(c.Server, endpointId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetWebhookEndpoint Get a webhook endpoint
+//
+// The endpoint, without its secret.
+//
+// Corresponds with GET /v1/webhook_endpoints/{endpoint_id} (the `GetWebhookEndpoint` operationId).
+func (c *Client) GetWebhookEndpoint(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetWebhookEndpointRequest(c.Server, endpointId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWebhookEndpointWithBody Change a webhook endpoint
+//
+// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+func (c *Client) UpdateWebhookEndpointWithBody(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWebhookEndpointRequestWithBody(c.Server, endpointId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWebhookEndpoint Change a webhook endpoint
+//
+// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+func (c *Client) UpdateWebhookEndpoint(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, body UpdateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWebhookEndpointRequest(c.Server, endpointId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateWebhookEndpointSecretWithBody Rotate an endpoint's secret
+//
+// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+// (default 86400, at most 7 days) every delivery is signed with both the new and the
+// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+// without missing an event; after that only the new one signs. Rotating again during an
+// overlap ends the older secret at once.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+func (c *Client) RotateWebhookEndpointSecretWithBody(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateWebhookEndpointSecretRequestWithBody(c.Server, endpointId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RotateWebhookEndpointSecret Rotate an endpoint's secret
+//
+// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+// (default 86400, at most 7 days) every delivery is signed with both the new and the
+// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+// without missing an event; after that only the new one signs. Rotating again during an
+// overlap ends the older secret at once.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+func (c *Client) RotateWebhookEndpointSecret(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, body RotateWebhookEndpointSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRotateWebhookEndpointSecretRequest(c.Server, endpointId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4202,6 +5417,115 @@ func NewGetMetricsRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteBudgetRequest constructs an http.Request for the DeleteBudget method
+func NewDeleteBudgetRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/budget")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetBudgetRequest constructs an http.Request for the GetBudget method
+func NewGetBudgetRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/budget")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetBudgetRequest calls the generic SetBudget builder with application/json body
+func NewSetBudgetRequest(server string, params *SetBudgetParams, body SetBudgetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetBudgetRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewSetBudgetRequestWithBody constructs an http.Request for the SetBudget method, with any body, and a specified content type
+func NewSetBudgetRequestWithBody(server string, params *SetBudgetParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/budget")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -4799,6 +6123,180 @@ func NewGetDefaultsRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListEventsRequest constructs an http.Request for the ListEvents method
+func NewListEventsRequest(server string, params *ListEventsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Type != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetEventRequest constructs an http.Request for the GetEvent method
+func NewGetEventRequest(server string, eventId EventId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewRedeliverEventRequest calls the generic RedeliverEvent builder with application/json body
+func NewRedeliverEventRequest(server string, eventId EventId, params *RedeliverEventParams, body RedeliverEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRedeliverEventRequestWithBody(server, eventId, params, "application/json", bodyReader)
+}
+
+// NewRedeliverEventRequestWithBody constructs an http.Request for the RedeliverEvent method, with any body, and a specified content type
+func NewRedeliverEventRequestWithBody(server string, eventId EventId, params *RedeliverEventParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "event_id", eventId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/events/%s/redeliver", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetFileRequest constructs an http.Request for the GetFile method
 func NewGetFileRequest(server string, fileId string, params *GetFileParams) (*http.Request, error) {
 	var err error
@@ -5350,6 +6848,108 @@ func NewCreateModerationRequestWithBody(server string, params *CreateModerationP
 	return req, nil
 }
 
+// NewGetUsageRequest constructs an http.Request for the GetUsage method
+func NewGetUsageRequest(server string, params *GetUsageParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/usage")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "from", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "to", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: "date-time"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Granularity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "granularity", *params.Granularity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.KeyId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "key_id", *params.KeyId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.TenantId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tenant_id", *params.TenantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewCreateTranscriptionRequest calls the generic CreateTranscription builder with application/json body
 func NewCreateTranscriptionRequest(server string, params *CreateTranscriptionParams, body CreateTranscriptionJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -5482,6 +7082,319 @@ func NewListVoicesRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListWebhookEndpointsRequest constructs an http.Request for the ListWebhookEndpoints method
+func NewListWebhookEndpointsRequest(server string, params *ListWebhookEndpointsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/webhook_endpoints")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateWebhookEndpointRequest calls the generic CreateWebhookEndpoint builder with application/json body
+func NewCreateWebhookEndpointRequest(server string, params *CreateWebhookEndpointParams, body CreateWebhookEndpointJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateWebhookEndpointRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateWebhookEndpointRequestWithBody constructs an http.Request for the CreateWebhookEndpoint method, with any body, and a specified content type
+func NewCreateWebhookEndpointRequestWithBody(server string, params *CreateWebhookEndpointParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/webhook_endpoints")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteWebhookEndpointRequest constructs an http.Request for the DeleteWebhookEndpoint method
+func NewDeleteWebhookEndpointRequest(server string, endpointId EndpointId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "endpoint_id", endpointId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/webhook_endpoints/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetWebhookEndpointRequest constructs an http.Request for the GetWebhookEndpoint method
+func NewGetWebhookEndpointRequest(server string, endpointId EndpointId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "endpoint_id", endpointId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/webhook_endpoints/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateWebhookEndpointRequest calls the generic UpdateWebhookEndpoint builder with application/json body
+func NewUpdateWebhookEndpointRequest(server string, endpointId EndpointId, params *UpdateWebhookEndpointParams, body UpdateWebhookEndpointJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWebhookEndpointRequestWithBody(server, endpointId, params, "application/json", bodyReader)
+}
+
+// NewUpdateWebhookEndpointRequestWithBody constructs an http.Request for the UpdateWebhookEndpoint method, with any body, and a specified content type
+func NewUpdateWebhookEndpointRequestWithBody(server string, endpointId EndpointId, params *UpdateWebhookEndpointParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "endpoint_id", endpointId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/webhook_endpoints/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewRotateWebhookEndpointSecretRequest calls the generic RotateWebhookEndpointSecret builder with application/json body
+func NewRotateWebhookEndpointSecretRequest(server string, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, body RotateWebhookEndpointSecretJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRotateWebhookEndpointSecretRequestWithBody(server, endpointId, params, "application/json", bodyReader)
+}
+
+// NewRotateWebhookEndpointSecretRequestWithBody constructs an http.Request for the RotateWebhookEndpointSecret method, with any body, and a specified content type
+func NewRotateWebhookEndpointSecretRequestWithBody(server string, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "endpoint_id", endpointId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/webhook_endpoints/%s/rotate_secret", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -5780,6 +7693,56 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /metrics (the `GetMetrics` operationId).
 	GetMetricsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetMetricsResponse, error)
 
+	// DeleteBudgetWithResponse Remove the spend cap
+	//
+	// Removes the cap: nothing is refused or announced any more. Removing an absent cap
+	// succeeds too.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/budget (the `DeleteBudget` operationId).
+	DeleteBudgetWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBudgetResponse, error)
+
+	// GetBudgetWithResponse Get the spend cap
+	//
+	// The tenant's monthly cap (null `monthly_limit` when none is set) and what this month
+	// (UTC calendar month) has used of it. Test-mode work is never counted against a cap.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/budget (the `GetBudget` operationId).
+	GetBudgetWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBudgetResponse, error)
+
+	// SetBudgetWithBodyWithResponse Set the spend cap
+	//
+	// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+	// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+	// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+	// count again). With `hard_limit` (the default), once the month's use reaches the cap
+	// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+	// until the next month or a higher cap; reads and other writes keep working. Work
+	// already running finishes, so use may pass the cap by what was in flight.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+	SetBudgetWithBodyWithResponse(ctx context.Context, params *SetBudgetParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBudgetResponse, error)
+
+	// SetBudgetWithResponse Set the spend cap
+	//
+	// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+	// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+	// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+	// count again). With `hard_limit` (the default), once the month's use reaches the cap
+	// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+	// until the next month or a higher cap; reads and other writes keep working. Work
+	// already running finishes, so use may pass the cap by what was in flight.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+	SetBudgetWithResponse(ctx context.Context, params *SetBudgetParams, body SetBudgetJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBudgetResponse, error)
+
 	// ListCharactersWithResponse List characters
 	//
 	// The tenant's characters, newest first.
@@ -6004,6 +7967,50 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/defaults (the `GetDefaults` operationId).
 	GetDefaultsWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDefaultsResponse, error)
 
+	// ListEventsWithResponse List events
+	//
+	// The tenant's events (in the key's mode), newest first, kept 30 days: every job that
+	// ended (`job.completed`, `job.failed`, `job.canceled`) and every budget threshold
+	// reached (`budget.threshold`), each with its deliveries to webhook endpoints.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events (the `ListEvents` operationId).
+	ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error)
+
+	// GetEventWithResponse Get an event
+	//
+	// The event, its payload and every delivery attempt.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
+	GetEventWithResponse(ctx context.Context, eventId EventId, reqEditors ...RequestEditorFn) (*GetEventResponse, error)
+
+	// RedeliverEventWithBodyWithResponse Send an event again
+	//
+	// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+	// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+	// id, so a receiver that already processed it can tell. Answers the event; its new
+	// deliveries appear in it as they are made.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+	RedeliverEventWithBodyWithResponse(ctx context.Context, eventId EventId, params *RedeliverEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedeliverEventResponse, error)
+
+	// RedeliverEventWithResponse Send an event again
+	//
+	// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+	// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+	// id, so a receiver that already processed it can tell. Answers the event; its new
+	// deliveries appear in it as they are made.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+	RedeliverEventWithResponse(ctx context.Context, eventId EventId, params *RedeliverEventParams, body RedeliverEventJSONRequestBody, reqEditors ...RequestEditorFn) (*RedeliverEventResponse, error)
+
 	// GetFileWithResponse Download a generated file
 	//
 	// The bytes of an image or audio file a job made. The owning tenant downloads it with
@@ -6154,6 +8161,26 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/moderations (the `CreateModeration` operationId).
 	CreateModerationWithResponse(ctx context.Context, params *CreateModerationParams, body CreateModerationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateModerationResponse, error)
 
+	// GetUsageWithResponse Get usage
+	//
+	// What the caller's requests used, in hour or day buckets (UTC) with totals: requests by
+	// operation, rate-limit refusals, text tokens in and out (from the provider, estimated for
+	// the local engine), characters spoken and audio seconds (TTS), audio seconds heard (STT),
+	// images by model and size, jobs by type and outcome, and the estimated cost of each
+	// (from the server's price table; the local engines cost nothing).
+	//
+	// A key without `admin` sees the usage of its own requests; an `admin` key sees the
+	// whole tenant (in its mode), with a total per key, and may narrow it with `key_id`; an
+	// `operator` key may name any tenant with `tenant_id`. Billable units are written in
+	// the same transaction as the work they count; request counts are gathered in memory
+	// and written every few seconds, and this report includes what this server has not
+	// written yet (another replica's last seconds of request counts may be missing).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/usage (the `GetUsage` operationId).
+	GetUsageWithResponse(ctx context.Context, params *GetUsageParams, reqEditors ...RequestEditorFn) (*GetUsageResponse, error)
+
 	// CreateTranscriptionWithBodyWithResponse Transcribe speech (sync)
 	//
 	// Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
@@ -6212,6 +8239,110 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/voice/voices (the `ListVoices` operationId).
 	ListVoicesWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListVoicesResponse, error)
+
+	// ListWebhookEndpointsWithResponse List webhook endpoints
+	//
+	// The tenant's webhook endpoints (in the key's mode), newest first. Secrets are shown only
+	// when an endpoint is created or its secret rotated.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/webhook_endpoints (the `ListWebhookEndpoints` operationId).
+	ListWebhookEndpointsWithResponse(ctx context.Context, params *ListWebhookEndpointsParams, reqEditors ...RequestEditorFn) (*ListWebhookEndpointsResponse, error)
+
+	// CreateWebhookEndpointWithBodyWithResponse Register a webhook endpoint
+	//
+	// Registers a URL that receives the tenant's events of the listed types, signed per
+	// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+	// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+	// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+	// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+	// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+	// A job's own `webhook_url` keeps working alongside.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+	CreateWebhookEndpointWithBodyWithResponse(ctx context.Context, params *CreateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWebhookEndpointResponse, error)
+
+	// CreateWebhookEndpointWithResponse Register a webhook endpoint
+	//
+	// Registers a URL that receives the tenant's events of the listed types, signed per
+	// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+	// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+	// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+	// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+	// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+	// A job's own `webhook_url` keeps working alongside.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+	CreateWebhookEndpointWithResponse(ctx context.Context, params *CreateWebhookEndpointParams, body CreateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWebhookEndpointResponse, error)
+
+	// DeleteWebhookEndpointWithResponse Delete a webhook endpoint
+	//
+	// Deletes the endpoint; it receives nothing more. A second delete answers 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/webhook_endpoints/{endpoint_id} (the `DeleteWebhookEndpoint` operationId).
+	DeleteWebhookEndpointWithResponse(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*DeleteWebhookEndpointResponse, error)
+
+	// GetWebhookEndpointWithResponse Get a webhook endpoint
+	//
+	// The endpoint, without its secret.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/webhook_endpoints/{endpoint_id} (the `GetWebhookEndpoint` operationId).
+	GetWebhookEndpointWithResponse(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*GetWebhookEndpointResponse, error)
+
+	// UpdateWebhookEndpointWithBodyWithResponse Change a webhook endpoint
+	//
+	// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+	// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+	UpdateWebhookEndpointWithBodyWithResponse(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookEndpointResponse, error)
+
+	// UpdateWebhookEndpointWithResponse Change a webhook endpoint
+	//
+	// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+	// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+	UpdateWebhookEndpointWithResponse(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, body UpdateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookEndpointResponse, error)
+
+	// RotateWebhookEndpointSecretWithBodyWithResponse Rotate an endpoint's secret
+	//
+	// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+	// (default 86400, at most 7 days) every delivery is signed with both the new and the
+	// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+	// without missing an event; after that only the new one signs. Rotating again during an
+	// overlap ends the older secret at once.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+	RotateWebhookEndpointSecretWithBodyWithResponse(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateWebhookEndpointSecretResponse, error)
+
+	// RotateWebhookEndpointSecretWithResponse Rotate an endpoint's secret
+	//
+	// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+	// (default 86400, at most 7 days) every delivery is signed with both the new and the
+	// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+	// without missing an event; after that only the new one signs. Rotating again during an
+	// overlap ends the older secret at once.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+	RotateWebhookEndpointSecretWithResponse(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, body RotateWebhookEndpointSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateWebhookEndpointSecretResponse, error)
 
 	// GetWebhookSecretWithResponse Get the webhook signing secret
 	//
@@ -6506,6 +8637,449 @@ func (r GetMetricsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteBudgetResponse204Headers the declared response headers of an HTTP 204 response for DeleteBudget
+type DeleteBudgetResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteBudgetResponse401Headers the declared response headers of an HTTP 401 response for DeleteBudget
+type DeleteBudgetResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteBudgetResponse403Headers the declared response headers of an HTTP 403 response for DeleteBudget
+type DeleteBudgetResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteBudgetResponse429Headers the declared response headers of an HTTP 429 response for DeleteBudget
+type DeleteBudgetResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteBudgetResponse500Headers the declared response headers of an HTTP 500 response for DeleteBudget
+type DeleteBudgetResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteBudgetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteBudgetResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteBudgetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteBudgetResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteBudgetResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteBudgetResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteBudgetResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteBudgetResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteBudgetResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteBudgetResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteBudgetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteBudgetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteBudgetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteBudgetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetBudgetResponse200Headers the declared response headers of an HTTP 200 response for GetBudget
+type GetBudgetResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetBudgetResponse401Headers the declared response headers of an HTTP 401 response for GetBudget
+type GetBudgetResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetBudgetResponse403Headers the declared response headers of an HTTP 403 response for GetBudget
+type GetBudgetResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetBudgetResponse429Headers the declared response headers of an HTTP 429 response for GetBudget
+type GetBudgetResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetBudgetResponse500Headers the declared response headers of an HTTP 500 response for GetBudget
+type GetBudgetResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetBudgetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Budget
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetBudgetResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetBudgetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetBudgetResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetBudgetResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetBudgetResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetBudgetResponse) GetJSON200() *Budget {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetBudgetResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetBudgetResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetBudgetResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetBudgetResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetBudgetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetBudgetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetBudgetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetBudgetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetBudgetResponse200Headers the declared response headers of an HTTP 200 response for SetBudget
+type SetBudgetResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// SetBudgetResponse400Headers the declared response headers of an HTTP 400 response for SetBudget
+type SetBudgetResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetBudgetResponse401Headers the declared response headers of an HTTP 401 response for SetBudget
+type SetBudgetResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// SetBudgetResponse403Headers the declared response headers of an HTTP 403 response for SetBudget
+type SetBudgetResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetBudgetResponse409Headers the declared response headers of an HTTP 409 response for SetBudget
+type SetBudgetResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetBudgetResponse413Headers the declared response headers of an HTTP 413 response for SetBudget
+type SetBudgetResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetBudgetResponse415Headers the declared response headers of an HTTP 415 response for SetBudget
+type SetBudgetResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetBudgetResponse422Headers the declared response headers of an HTTP 422 response for SetBudget
+type SetBudgetResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetBudgetResponse429Headers the declared response headers of an HTTP 429 response for SetBudget
+type SetBudgetResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetBudgetResponse500Headers the declared response headers of an HTTP 500 response for SetBudget
+type SetBudgetResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type SetBudgetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Budget
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SetBudgetResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *SetBudgetResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetBudgetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *SetBudgetResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *SetBudgetResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *SetBudgetResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *SetBudgetResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *SetBudgetResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SetBudgetResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *SetBudgetResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetBudgetResponse) GetJSON200() *Budget {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetBudgetResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetBudgetResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetBudgetResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SetBudgetResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetBudgetResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SetBudgetResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SetBudgetResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SetBudgetResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SetBudgetResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetBudgetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetBudgetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetBudgetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetBudgetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListCharactersResponse200Headers the declared response headers of an HTTP 200 response for ListCharacters
 type ListCharactersResponse200Headers struct {
 	RateLimit       *string
@@ -6671,6 +9245,14 @@ type CreateCharacterResponse401Headers struct {
 	XRequestId      *string
 }
 
+// CreateCharacterResponse402Headers the declared response headers of an HTTP 402 response for CreateCharacter
+type CreateCharacterResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // CreateCharacterResponse403Headers the declared response headers of an HTTP 403 response for CreateCharacter
 type CreateCharacterResponse403Headers struct {
 	RateLimit       *string
@@ -6769,6 +9351,8 @@ type CreateCharacterResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -6797,6 +9381,8 @@ type CreateCharacterResponse struct {
 	Headers400 *CreateCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateCharacterResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateCharacterResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *CreateCharacterResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -6834,6 +9420,11 @@ func (r CreateCharacterResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateCharacterResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateCharacterResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -6947,6 +9538,14 @@ type CreateCharacterBatchResponse401Headers struct {
 	XRequestId      *string
 }
 
+// CreateCharacterBatchResponse402Headers the declared response headers of an HTTP 402 response for CreateCharacterBatch
+type CreateCharacterBatchResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // CreateCharacterBatchResponse403Headers the declared response headers of an HTTP 403 response for CreateCharacterBatch
 type CreateCharacterBatchResponse403Headers struct {
 	RateLimit       *string
@@ -7045,6 +9644,8 @@ type CreateCharacterBatchResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7073,6 +9674,8 @@ type CreateCharacterBatchResponse struct {
 	Headers400 *CreateCharacterBatchResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateCharacterBatchResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateCharacterBatchResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *CreateCharacterBatchResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -7110,6 +9713,11 @@ func (r CreateCharacterBatchResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateCharacterBatchResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateCharacterBatchResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -7872,6 +10480,14 @@ type ReactCharacterResponse401Headers struct {
 	XRequestId      *string
 }
 
+// ReactCharacterResponse402Headers the declared response headers of an HTTP 402 response for ReactCharacter
+type ReactCharacterResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // ReactCharacterResponse403Headers the declared response headers of an HTTP 403 response for ReactCharacter
 type ReactCharacterResponse403Headers struct {
 	RateLimit       *string
@@ -7970,6 +10586,8 @@ type ReactCharacterResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -7998,6 +10616,8 @@ type ReactCharacterResponse struct {
 	Headers400 *ReactCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *ReactCharacterResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *ReactCharacterResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *ReactCharacterResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -8035,6 +10655,11 @@ func (r ReactCharacterResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r ReactCharacterResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r ReactCharacterResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8150,6 +10775,14 @@ type SpeakCharacterResponse401Headers struct {
 	XRequestId      *string
 }
 
+// SpeakCharacterResponse402Headers the declared response headers of an HTTP 402 response for SpeakCharacter
+type SpeakCharacterResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // SpeakCharacterResponse403Headers the declared response headers of an HTTP 403 response for SpeakCharacter
 type SpeakCharacterResponse403Headers struct {
 	RateLimit       *string
@@ -8248,6 +10881,8 @@ type SpeakCharacterResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8276,6 +10911,8 @@ type SpeakCharacterResponse struct {
 	Headers400 *SpeakCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *SpeakCharacterResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *SpeakCharacterResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *SpeakCharacterResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -8313,6 +10950,11 @@ func (r SpeakCharacterResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r SpeakCharacterResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r SpeakCharacterResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8427,6 +11069,14 @@ type StreamSpeakCharacterResponse401Headers struct {
 	XRequestId      *string
 }
 
+// StreamSpeakCharacterResponse402Headers the declared response headers of an HTTP 402 response for StreamSpeakCharacter
+type StreamSpeakCharacterResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // StreamSpeakCharacterResponse403Headers the declared response headers of an HTTP 403 response for StreamSpeakCharacter
 type StreamSpeakCharacterResponse403Headers struct {
 	RateLimit       *string
@@ -8499,6 +11149,8 @@ type StreamSpeakCharacterResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8521,6 +11173,8 @@ type StreamSpeakCharacterResponse struct {
 	Headers400 *StreamSpeakCharacterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *StreamSpeakCharacterResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *StreamSpeakCharacterResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *StreamSpeakCharacterResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -8547,6 +11201,11 @@ func (r StreamSpeakCharacterResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r StreamSpeakCharacterResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r StreamSpeakCharacterResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -8739,6 +11398,507 @@ func (r GetDefaultsResponse) ContentType() string {
 	return ""
 }
 
+// ListEventsResponse200Headers the declared response headers of an HTTP 200 response for ListEvents
+type ListEventsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListEventsResponse400Headers the declared response headers of an HTTP 400 response for ListEvents
+type ListEventsResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListEventsResponse401Headers the declared response headers of an HTTP 401 response for ListEvents
+type ListEventsResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListEventsResponse403Headers the declared response headers of an HTTP 403 response for ListEvents
+type ListEventsResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListEventsResponse429Headers the declared response headers of an HTTP 429 response for ListEvents
+type ListEventsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListEventsResponse500Headers the declared response headers of an HTTP 500 response for ListEvents
+type ListEventsResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListEventsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListEventsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListEventsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListEventsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListEventsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListEventsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListEventsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListEventsResponse) GetJSON200() *EventList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListEventsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListEventsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListEventsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListEventsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListEventsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListEventsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListEventsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListEventsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListEventsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetEventResponse200Headers the declared response headers of an HTTP 200 response for GetEvent
+type GetEventResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetEventResponse401Headers the declared response headers of an HTTP 401 response for GetEvent
+type GetEventResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetEventResponse403Headers the declared response headers of an HTTP 403 response for GetEvent
+type GetEventResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetEventResponse404Headers the declared response headers of an HTTP 404 response for GetEvent
+type GetEventResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetEventResponse429Headers the declared response headers of an HTTP 429 response for GetEvent
+type GetEventResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetEventResponse500Headers the declared response headers of an HTTP 500 response for GetEvent
+type GetEventResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetEventResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Event
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetEventResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetEventResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetEventResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetEventResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetEventResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetEventResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetEventResponse) GetJSON200() *Event {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetEventResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetEventResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetEventResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetEventResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetEventResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetEventResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetEventResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetEventResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RedeliverEventResponse202Headers the declared response headers of an HTTP 202 response for RedeliverEvent
+type RedeliverEventResponse202Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// RedeliverEventResponse400Headers the declared response headers of an HTTP 400 response for RedeliverEvent
+type RedeliverEventResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse401Headers the declared response headers of an HTTP 401 response for RedeliverEvent
+type RedeliverEventResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// RedeliverEventResponse403Headers the declared response headers of an HTTP 403 response for RedeliverEvent
+type RedeliverEventResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse404Headers the declared response headers of an HTTP 404 response for RedeliverEvent
+type RedeliverEventResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse409Headers the declared response headers of an HTTP 409 response for RedeliverEvent
+type RedeliverEventResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse413Headers the declared response headers of an HTTP 413 response for RedeliverEvent
+type RedeliverEventResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse415Headers the declared response headers of an HTTP 415 response for RedeliverEvent
+type RedeliverEventResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse422Headers the declared response headers of an HTTP 422 response for RedeliverEvent
+type RedeliverEventResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse429Headers the declared response headers of an HTTP 429 response for RedeliverEvent
+type RedeliverEventResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RedeliverEventResponse500Headers the declared response headers of an HTTP 500 response for RedeliverEvent
+type RedeliverEventResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type RedeliverEventResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *Event
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *RedeliverEventResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RedeliverEventResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RedeliverEventResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RedeliverEventResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RedeliverEventResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RedeliverEventResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RedeliverEventResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RedeliverEventResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *RedeliverEventResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RedeliverEventResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RedeliverEventResponse500Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r RedeliverEventResponse) GetJSON202() *Event {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RedeliverEventResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RedeliverEventResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RedeliverEventResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RedeliverEventResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RedeliverEventResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RedeliverEventResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r RedeliverEventResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r RedeliverEventResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RedeliverEventResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RedeliverEventResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RedeliverEventResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RedeliverEventResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RedeliverEventResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RedeliverEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetFileResponse200Headers the declared response headers of an HTTP 200 response for GetFile
 type GetFileResponse200Headers struct {
 	CacheControl    *string
@@ -8899,6 +12059,14 @@ type CreateAvatarResponse401Headers struct {
 	XRequestId      *string
 }
 
+// CreateAvatarResponse402Headers the declared response headers of an HTTP 402 response for CreateAvatar
+type CreateAvatarResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // CreateAvatarResponse403Headers the declared response headers of an HTTP 403 response for CreateAvatar
 type CreateAvatarResponse403Headers struct {
 	RateLimit       *string
@@ -8973,6 +12141,8 @@ type CreateAvatarResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -8995,6 +12165,8 @@ type CreateAvatarResponse struct {
 	Headers400 *CreateAvatarResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateAvatarResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateAvatarResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *CreateAvatarResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -9026,6 +12198,11 @@ func (r CreateAvatarResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateAvatarResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateAvatarResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -9125,6 +12302,14 @@ type CreateBackgroundResponse401Headers struct {
 	XRequestId      *string
 }
 
+// CreateBackgroundResponse402Headers the declared response headers of an HTTP 402 response for CreateBackground
+type CreateBackgroundResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // CreateBackgroundResponse403Headers the declared response headers of an HTTP 403 response for CreateBackground
 type CreateBackgroundResponse403Headers struct {
 	RateLimit       *string
@@ -9191,6 +12376,8 @@ type CreateBackgroundResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -9211,6 +12398,8 @@ type CreateBackgroundResponse struct {
 	Headers400 *CreateBackgroundResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateBackgroundResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateBackgroundResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *CreateBackgroundResponse403Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -9240,6 +12429,11 @@ func (r CreateBackgroundResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateBackgroundResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateBackgroundResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10467,6 +13661,144 @@ func (r CreateModerationResponse) ContentType() string {
 	return ""
 }
 
+// GetUsageResponse200Headers the declared response headers of an HTTP 200 response for GetUsage
+type GetUsageResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetUsageResponse400Headers the declared response headers of an HTTP 400 response for GetUsage
+type GetUsageResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetUsageResponse401Headers the declared response headers of an HTTP 401 response for GetUsage
+type GetUsageResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetUsageResponse403Headers the declared response headers of an HTTP 403 response for GetUsage
+type GetUsageResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetUsageResponse429Headers the declared response headers of an HTTP 429 response for GetUsage
+type GetUsageResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetUsageResponse500Headers the declared response headers of an HTTP 500 response for GetUsage
+type GetUsageResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetUsageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *UsageReport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetUsageResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *GetUsageResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetUsageResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetUsageResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetUsageResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetUsageResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetUsageResponse) GetJSON200() *UsageReport {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetUsageResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetUsageResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetUsageResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetUsageResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetUsageResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetUsageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetUsageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetUsageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetUsageResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateTranscriptionResponse200Headers the declared response headers of an HTTP 200 response for CreateTranscription
 type CreateTranscriptionResponse200Headers struct {
 	IdempotentReplayed *string
@@ -10491,6 +13823,14 @@ type CreateTranscriptionResponse401Headers struct {
 	RateLimitPolicy *string
 	TroupeVersion   *openapi_types.Date
 	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateTranscriptionResponse402Headers the declared response headers of an HTTP 402 response for CreateTranscription
+type CreateTranscriptionResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
 	XRequestId      *string
 }
 
@@ -10584,6 +13924,8 @@ type CreateTranscriptionResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON409 the response for an HTTP 409 `application/json` response
@@ -10610,6 +13952,8 @@ type CreateTranscriptionResponse struct {
 	Headers400 *CreateTranscriptionResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateTranscriptionResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateTranscriptionResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *CreateTranscriptionResponse403Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
@@ -10645,6 +13989,11 @@ func (r CreateTranscriptionResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateTranscriptionResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateTranscriptionResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -10754,6 +14103,14 @@ type CreateSpeechResponse401Headers struct {
 	XRequestId      *string
 }
 
+// CreateSpeechResponse402Headers the declared response headers of an HTTP 402 response for CreateSpeech
+type CreateSpeechResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // CreateSpeechResponse403Headers the declared response headers of an HTTP 403 response for CreateSpeech
 type CreateSpeechResponse403Headers struct {
 	RateLimit       *string
@@ -10836,6 +14193,8 @@ type CreateSpeechResponse struct {
 	JSON400 *BadRequest
 	// JSON401 the response for an HTTP 401 `application/json` response
 	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
@@ -10860,6 +14219,8 @@ type CreateSpeechResponse struct {
 	Headers400 *CreateSpeechResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *CreateSpeechResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateSpeechResponse402Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *CreateSpeechResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -10893,6 +14254,11 @@ func (r CreateSpeechResponse) GetJSON400() *BadRequest {
 // GetJSON401 returns the response for an HTTP 401 `application/json` response
 func (r CreateSpeechResponse) GetJSON401() *Unauthorized {
 	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateSpeechResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
 }
 
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
@@ -11084,6 +14450,1071 @@ func (r ListVoicesResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ListVoicesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListWebhookEndpointsResponse200Headers the declared response headers of an HTTP 200 response for ListWebhookEndpoints
+type ListWebhookEndpointsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListWebhookEndpointsResponse400Headers the declared response headers of an HTTP 400 response for ListWebhookEndpoints
+type ListWebhookEndpointsResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListWebhookEndpointsResponse401Headers the declared response headers of an HTTP 401 response for ListWebhookEndpoints
+type ListWebhookEndpointsResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListWebhookEndpointsResponse403Headers the declared response headers of an HTTP 403 response for ListWebhookEndpoints
+type ListWebhookEndpointsResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListWebhookEndpointsResponse429Headers the declared response headers of an HTTP 429 response for ListWebhookEndpoints
+type ListWebhookEndpointsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListWebhookEndpointsResponse500Headers the declared response headers of an HTTP 500 response for ListWebhookEndpoints
+type ListWebhookEndpointsResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListWebhookEndpointsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookEndpointList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListWebhookEndpointsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListWebhookEndpointsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListWebhookEndpointsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListWebhookEndpointsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListWebhookEndpointsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListWebhookEndpointsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListWebhookEndpointsResponse) GetJSON200() *WebhookEndpointList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListWebhookEndpointsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListWebhookEndpointsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListWebhookEndpointsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListWebhookEndpointsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListWebhookEndpointsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListWebhookEndpointsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListWebhookEndpointsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListWebhookEndpointsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListWebhookEndpointsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateWebhookEndpointResponse201Headers the declared response headers of an HTTP 201 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse201Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// CreateWebhookEndpointResponse400Headers the declared response headers of an HTTP 400 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse401Headers the declared response headers of an HTTP 401 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse403Headers the declared response headers of an HTTP 403 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse409Headers the declared response headers of an HTTP 409 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse413Headers the declared response headers of an HTTP 413 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse415Headers the declared response headers of an HTTP 415 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse422Headers the declared response headers of an HTTP 422 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse429Headers the declared response headers of an HTTP 429 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateWebhookEndpointResponse500Headers the declared response headers of an HTTP 500 response for CreateWebhookEndpoint
+type CreateWebhookEndpointResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type CreateWebhookEndpointResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *WebhookEndpointWithSecret
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateWebhookEndpointResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateWebhookEndpointResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateWebhookEndpointResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateWebhookEndpointResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateWebhookEndpointResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateWebhookEndpointResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateWebhookEndpointResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateWebhookEndpointResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateWebhookEndpointResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateWebhookEndpointResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON201() *WebhookEndpointWithSecret {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateWebhookEndpointResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateWebhookEndpointResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateWebhookEndpointResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateWebhookEndpointResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateWebhookEndpointResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteWebhookEndpointResponse204Headers the declared response headers of an HTTP 204 response for DeleteWebhookEndpoint
+type DeleteWebhookEndpointResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteWebhookEndpointResponse401Headers the declared response headers of an HTTP 401 response for DeleteWebhookEndpoint
+type DeleteWebhookEndpointResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteWebhookEndpointResponse403Headers the declared response headers of an HTTP 403 response for DeleteWebhookEndpoint
+type DeleteWebhookEndpointResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteWebhookEndpointResponse404Headers the declared response headers of an HTTP 404 response for DeleteWebhookEndpoint
+type DeleteWebhookEndpointResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteWebhookEndpointResponse429Headers the declared response headers of an HTTP 429 response for DeleteWebhookEndpoint
+type DeleteWebhookEndpointResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteWebhookEndpointResponse500Headers the declared response headers of an HTTP 500 response for DeleteWebhookEndpoint
+type DeleteWebhookEndpointResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteWebhookEndpointResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteWebhookEndpointResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteWebhookEndpointResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteWebhookEndpointResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteWebhookEndpointResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteWebhookEndpointResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteWebhookEndpointResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteWebhookEndpointResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteWebhookEndpointResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteWebhookEndpointResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteWebhookEndpointResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteWebhookEndpointResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteWebhookEndpointResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteWebhookEndpointResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteWebhookEndpointResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteWebhookEndpointResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetWebhookEndpointResponse200Headers the declared response headers of an HTTP 200 response for GetWebhookEndpoint
+type GetWebhookEndpointResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetWebhookEndpointResponse401Headers the declared response headers of an HTTP 401 response for GetWebhookEndpoint
+type GetWebhookEndpointResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetWebhookEndpointResponse403Headers the declared response headers of an HTTP 403 response for GetWebhookEndpoint
+type GetWebhookEndpointResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetWebhookEndpointResponse404Headers the declared response headers of an HTTP 404 response for GetWebhookEndpoint
+type GetWebhookEndpointResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetWebhookEndpointResponse429Headers the declared response headers of an HTTP 429 response for GetWebhookEndpoint
+type GetWebhookEndpointResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetWebhookEndpointResponse500Headers the declared response headers of an HTTP 500 response for GetWebhookEndpoint
+type GetWebhookEndpointResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetWebhookEndpointResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookEndpoint
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetWebhookEndpointResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetWebhookEndpointResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetWebhookEndpointResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetWebhookEndpointResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetWebhookEndpointResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetWebhookEndpointResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetWebhookEndpointResponse) GetJSON200() *WebhookEndpoint {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetWebhookEndpointResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetWebhookEndpointResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetWebhookEndpointResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetWebhookEndpointResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetWebhookEndpointResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetWebhookEndpointResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetWebhookEndpointResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetWebhookEndpointResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetWebhookEndpointResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateWebhookEndpointResponse200Headers the declared response headers of an HTTP 200 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// UpdateWebhookEndpointResponse400Headers the declared response headers of an HTTP 400 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse401Headers the declared response headers of an HTTP 401 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse403Headers the declared response headers of an HTTP 403 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse404Headers the declared response headers of an HTTP 404 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse409Headers the declared response headers of an HTTP 409 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse413Headers the declared response headers of an HTTP 413 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse415Headers the declared response headers of an HTTP 415 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse422Headers the declared response headers of an HTTP 422 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse429Headers the declared response headers of an HTTP 429 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWebhookEndpointResponse500Headers the declared response headers of an HTTP 500 response for UpdateWebhookEndpoint
+type UpdateWebhookEndpointResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type UpdateWebhookEndpointResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookEndpoint
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateWebhookEndpointResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateWebhookEndpointResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateWebhookEndpointResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateWebhookEndpointResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateWebhookEndpointResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateWebhookEndpointResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateWebhookEndpointResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateWebhookEndpointResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateWebhookEndpointResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateWebhookEndpointResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateWebhookEndpointResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON200() *WebhookEndpoint {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateWebhookEndpointResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWebhookEndpointResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWebhookEndpointResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWebhookEndpointResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWebhookEndpointResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// RotateWebhookEndpointSecretResponse200Headers the declared response headers of an HTTP 200 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// RotateWebhookEndpointSecretResponse400Headers the declared response headers of an HTTP 400 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse401Headers the declared response headers of an HTTP 401 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse403Headers the declared response headers of an HTTP 403 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse404Headers the declared response headers of an HTTP 404 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse409Headers the declared response headers of an HTTP 409 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse413Headers the declared response headers of an HTTP 413 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse415Headers the declared response headers of an HTTP 415 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse422Headers the declared response headers of an HTTP 422 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse429Headers the declared response headers of an HTTP 429 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RotateWebhookEndpointSecretResponse500Headers the declared response headers of an HTTP 500 response for RotateWebhookEndpointSecret
+type RotateWebhookEndpointSecretResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type RotateWebhookEndpointSecretResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *WebhookEndpointWithSecret
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *RotateWebhookEndpointSecretResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RotateWebhookEndpointSecretResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RotateWebhookEndpointSecretResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RotateWebhookEndpointSecretResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RotateWebhookEndpointSecretResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RotateWebhookEndpointSecretResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RotateWebhookEndpointSecretResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RotateWebhookEndpointSecretResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *RotateWebhookEndpointSecretResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RotateWebhookEndpointSecretResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RotateWebhookEndpointSecretResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON200() *WebhookEndpointWithSecret {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RotateWebhookEndpointSecretResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RotateWebhookEndpointSecretResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RotateWebhookEndpointSecretResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RotateWebhookEndpointSecretResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RotateWebhookEndpointSecretResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -11877,6 +16308,80 @@ func (c *ClientWithResponses) GetMetricsWithResponse(ctx context.Context, reqEdi
 	return ParseGetMetricsResponse(rsp)
 }
 
+// DeleteBudgetWithResponse Remove the spend cap
+//
+// Removes the cap: nothing is refused or announced any more. Removing an absent cap
+// succeeds too.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/budget (the `DeleteBudget` operationId).
+func (c *ClientWithResponses) DeleteBudgetWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*DeleteBudgetResponse, error) {
+	rsp, err := c.DeleteBudget(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteBudgetResponse(rsp)
+}
+
+// GetBudgetWithResponse Get the spend cap
+//
+// The tenant's monthly cap (null `monthly_limit` when none is set) and what this month
+// (UTC calendar month) has used of it. Test-mode work is never counted against a cap.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/budget (the `GetBudget` operationId).
+func (c *ClientWithResponses) GetBudgetWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetBudgetResponse, error) {
+	rsp, err := c.GetBudget(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetBudgetResponse(rsp)
+}
+
+// SetBudgetWithBodyWithResponse Set the spend cap
+//
+// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+// count again). With `hard_limit` (the default), once the month's use reaches the cap
+// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+// until the next month or a higher cap; reads and other writes keep working. Work
+// already running finishes, so use may pass the cap by what was in flight.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+func (c *ClientWithResponses) SetBudgetWithBodyWithResponse(ctx context.Context, params *SetBudgetParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetBudgetResponse, error) {
+	rsp, err := c.SetBudgetWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBudgetResponse(rsp)
+}
+
+// SetBudgetWithResponse Set the spend cap
+//
+// Sets the tenant's monthly cap on estimated cost (`cost_usd`, the default) or on one
+// billable unit. At 80 % and at 100 % of it a `budget.threshold` event is sent to the
+// tenant's webhook endpoints (once per threshold and month; changing the cap starts the
+// count again). With `hard_limit` (the default), once the month's use reaches the cap
+// every operation marked `x-troupe-rate-limit: generation` answers 402 `BUDGET_EXCEEDED`
+// until the next month or a higher cap; reads and other writes keep working. Work
+// already running finishes, so use may pass the cap by what was in flight.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/budget (the `SetBudget` operationId).
+func (c *ClientWithResponses) SetBudgetWithResponse(ctx context.Context, params *SetBudgetParams, body SetBudgetJSONRequestBody, reqEditors ...RequestEditorFn) (*SetBudgetResponse, error) {
+	rsp, err := c.SetBudget(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetBudgetResponse(rsp)
+}
+
 // ListCharactersWithResponse List characters
 //
 // The tenant's characters, newest first.
@@ -12203,6 +16708,74 @@ func (c *ClientWithResponses) GetDefaultsWithResponse(ctx context.Context, reqEd
 	return ParseGetDefaultsResponse(rsp)
 }
 
+// ListEventsWithResponse List events
+//
+// The tenant's events (in the key's mode), newest first, kept 30 days: every job that
+// ended (`job.completed`, `job.failed`, `job.canceled`) and every budget threshold
+// reached (`budget.threshold`), each with its deliveries to webhook endpoints.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events (the `ListEvents` operationId).
+func (c *ClientWithResponses) ListEventsWithResponse(ctx context.Context, params *ListEventsParams, reqEditors ...RequestEditorFn) (*ListEventsResponse, error) {
+	rsp, err := c.ListEvents(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListEventsResponse(rsp)
+}
+
+// GetEventWithResponse Get an event
+//
+// The event, its payload and every delivery attempt.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/events/{event_id} (the `GetEvent` operationId).
+func (c *ClientWithResponses) GetEventWithResponse(ctx context.Context, eventId EventId, reqEditors ...RequestEditorFn) (*GetEventResponse, error) {
+	rsp, err := c.GetEvent(ctx, eventId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetEventResponse(rsp)
+}
+
+// RedeliverEventWithBodyWithResponse Send an event again
+//
+// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+// id, so a receiver that already processed it can tell. Answers the event; its new
+// deliveries appear in it as they are made.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+func (c *ClientWithResponses) RedeliverEventWithBodyWithResponse(ctx context.Context, eventId EventId, params *RedeliverEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RedeliverEventResponse, error) {
+	rsp, err := c.RedeliverEventWithBody(ctx, eventId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRedeliverEventResponse(rsp)
+}
+
+// RedeliverEventWithResponse Send an event again
+//
+// Queues the event again for one endpoint (`endpoint_id`, whatever types it subscribes
+// to) or, without one, for every enabled endpoint subscribed to its type. It keeps its
+// id, so a receiver that already processed it can tell. Answers the event; its new
+// deliveries appear in it as they are made.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/events/{event_id}/redeliver (the `RedeliverEvent` operationId).
+func (c *ClientWithResponses) RedeliverEventWithResponse(ctx context.Context, eventId EventId, params *RedeliverEventParams, body RedeliverEventJSONRequestBody, reqEditors ...RequestEditorFn) (*RedeliverEventResponse, error) {
+	rsp, err := c.RedeliverEvent(ctx, eventId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRedeliverEventResponse(rsp)
+}
+
 // GetFileWithResponse Download a generated file
 //
 // The bytes of an image or audio file a job made. The owning tenant downloads it with
@@ -12437,6 +17010,32 @@ func (c *ClientWithResponses) CreateModerationWithResponse(ctx context.Context, 
 	return ParseCreateModerationResponse(rsp)
 }
 
+// GetUsageWithResponse Get usage
+//
+// What the caller's requests used, in hour or day buckets (UTC) with totals: requests by
+// operation, rate-limit refusals, text tokens in and out (from the provider, estimated for
+// the local engine), characters spoken and audio seconds (TTS), audio seconds heard (STT),
+// images by model and size, jobs by type and outcome, and the estimated cost of each
+// (from the server's price table; the local engines cost nothing).
+//
+// A key without `admin` sees the usage of its own requests; an `admin` key sees the
+// whole tenant (in its mode), with a total per key, and may narrow it with `key_id`; an
+// `operator` key may name any tenant with `tenant_id`. Billable units are written in
+// the same transaction as the work they count; request counts are gathered in memory
+// and written every few seconds, and this report includes what this server has not
+// written yet (another replica's last seconds of request counts may be missing).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/usage (the `GetUsage` operationId).
+func (c *ClientWithResponses) GetUsageWithResponse(ctx context.Context, params *GetUsageParams, reqEditors ...RequestEditorFn) (*GetUsageResponse, error) {
+	rsp, err := c.GetUsage(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetUsageResponse(rsp)
+}
+
 // CreateTranscriptionWithBodyWithResponse Transcribe speech (sync)
 //
 // Transcribes audio and answers at once. Send a multipart upload (field `audio`) or JSON
@@ -12524,6 +17123,164 @@ func (c *ClientWithResponses) ListVoicesWithResponse(ctx context.Context, reqEdi
 		return nil, err
 	}
 	return ParseListVoicesResponse(rsp)
+}
+
+// ListWebhookEndpointsWithResponse List webhook endpoints
+//
+// The tenant's webhook endpoints (in the key's mode), newest first. Secrets are shown only
+// when an endpoint is created or its secret rotated.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/webhook_endpoints (the `ListWebhookEndpoints` operationId).
+func (c *ClientWithResponses) ListWebhookEndpointsWithResponse(ctx context.Context, params *ListWebhookEndpointsParams, reqEditors ...RequestEditorFn) (*ListWebhookEndpointsResponse, error) {
+	rsp, err := c.ListWebhookEndpoints(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListWebhookEndpointsResponse(rsp)
+}
+
+// CreateWebhookEndpointWithBodyWithResponse Register a webhook endpoint
+//
+// Registers a URL that receives the tenant's events of the listed types, signed per
+// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+// A job's own `webhook_url` keeps working alongside.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+func (c *ClientWithResponses) CreateWebhookEndpointWithBodyWithResponse(ctx context.Context, params *CreateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateWebhookEndpointResponse, error) {
+	rsp, err := c.CreateWebhookEndpointWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWebhookEndpointResponse(rsp)
+}
+
+// CreateWebhookEndpointWithResponse Register a webhook endpoint
+//
+// Registers a URL that receives the tenant's events of the listed types, signed per
+// Standard Webhooks (`webhook-id` is the event id, `webhook-timestamp`,
+// `webhook-signature`) with the endpoint's own secret, shown in this response only.
+// Delivery is retried on failure for about a day (5 s, 5 min, 30 min, 2 h, 5 h, 10 h);
+// a 410 answer disables nothing but ends that event's retries. The URL must be `https`
+// and resolve to a public address (`ALLOW_PRIVATE_WEBHOOKS` lifts this for development).
+// A job's own `webhook_url` keeps working alongside.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/webhook_endpoints (the `CreateWebhookEndpoint` operationId).
+func (c *ClientWithResponses) CreateWebhookEndpointWithResponse(ctx context.Context, params *CreateWebhookEndpointParams, body CreateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateWebhookEndpointResponse, error) {
+	rsp, err := c.CreateWebhookEndpoint(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateWebhookEndpointResponse(rsp)
+}
+
+// DeleteWebhookEndpointWithResponse Delete a webhook endpoint
+//
+// Deletes the endpoint; it receives nothing more. A second delete answers 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/webhook_endpoints/{endpoint_id} (the `DeleteWebhookEndpoint` operationId).
+func (c *ClientWithResponses) DeleteWebhookEndpointWithResponse(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*DeleteWebhookEndpointResponse, error) {
+	rsp, err := c.DeleteWebhookEndpoint(ctx, endpointId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteWebhookEndpointResponse(rsp)
+}
+
+// GetWebhookEndpointWithResponse Get a webhook endpoint
+//
+// The endpoint, without its secret.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/webhook_endpoints/{endpoint_id} (the `GetWebhookEndpoint` operationId).
+func (c *ClientWithResponses) GetWebhookEndpointWithResponse(ctx context.Context, endpointId EndpointId, reqEditors ...RequestEditorFn) (*GetWebhookEndpointResponse, error) {
+	rsp, err := c.GetWebhookEndpoint(ctx, endpointId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetWebhookEndpointResponse(rsp)
+}
+
+// UpdateWebhookEndpointWithBodyWithResponse Change a webhook endpoint
+//
+// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+func (c *ClientWithResponses) UpdateWebhookEndpointWithBodyWithResponse(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWebhookEndpointResponse, error) {
+	rsp, err := c.UpdateWebhookEndpointWithBody(ctx, endpointId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWebhookEndpointResponse(rsp)
+}
+
+// UpdateWebhookEndpointWithResponse Change a webhook endpoint
+//
+// Changes the URL, the event types, the description, or disables the endpoint (a disabled
+// endpoint receives nothing new; deliveries already queued are dropped when they come due).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/webhook_endpoints/{endpoint_id} (the `UpdateWebhookEndpoint` operationId).
+func (c *ClientWithResponses) UpdateWebhookEndpointWithResponse(ctx context.Context, endpointId EndpointId, params *UpdateWebhookEndpointParams, body UpdateWebhookEndpointJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWebhookEndpointResponse, error) {
+	rsp, err := c.UpdateWebhookEndpoint(ctx, endpointId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWebhookEndpointResponse(rsp)
+}
+
+// RotateWebhookEndpointSecretWithBodyWithResponse Rotate an endpoint's secret
+//
+// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+// (default 86400, at most 7 days) every delivery is signed with both the new and the
+// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+// without missing an event; after that only the new one signs. Rotating again during an
+// overlap ends the older secret at once.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+func (c *ClientWithResponses) RotateWebhookEndpointSecretWithBodyWithResponse(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RotateWebhookEndpointSecretResponse, error) {
+	rsp, err := c.RotateWebhookEndpointSecretWithBody(ctx, endpointId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateWebhookEndpointSecretResponse(rsp)
+}
+
+// RotateWebhookEndpointSecretWithResponse Rotate an endpoint's secret
+//
+// Gives the endpoint a new secret, shown in this response only. For `overlap_seconds`
+// (default 86400, at most 7 days) every delivery is signed with both the new and the
+// previous secret (two entries in `webhook-signature`), so a receiver can switch over
+// without missing an event; after that only the new one signs. Rotating again during an
+// overlap ends the older secret at once.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret (the `RotateWebhookEndpointSecret` operationId).
+func (c *ClientWithResponses) RotateWebhookEndpointSecretWithResponse(ctx context.Context, endpointId EndpointId, params *RotateWebhookEndpointSecretParams, body RotateWebhookEndpointSecretJSONRequestBody, reqEditors ...RequestEditorFn) (*RotateWebhookEndpointSecretResponse, error) {
+	rsp, err := c.RotateWebhookEndpointSecret(ctx, endpointId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRotateWebhookEndpointSecretResponse(rsp)
 }
 
 // GetWebhookSecretWithResponse Get the webhook signing secret
@@ -12938,6 +17695,884 @@ func ParseGetMetricsResponse(rsp *http.Response) (*GetMetricsResponse, error) {
 	return response, nil
 }
 
+// ParseDeleteBudgetResponse parses an HTTP response from a DeleteBudgetWithResponse call
+func ParseDeleteBudgetResponse(rsp *http.Response) (*DeleteBudgetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteBudgetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteBudgetResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteBudgetResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteBudgetResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteBudgetResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteBudgetResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetBudgetResponse parses an HTTP response from a GetBudgetWithResponse call
+func ParseGetBudgetResponse(rsp *http.Response) (*GetBudgetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetBudgetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Budget
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetBudgetResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetBudgetResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetBudgetResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetBudgetResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetBudgetResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetBudgetResponse parses an HTTP response from a SetBudgetWithResponse call
+func ParseSetBudgetResponse(rsp *http.Response) (*SetBudgetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetBudgetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Budget
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SetBudgetResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers SetBudgetResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers SetBudgetResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers SetBudgetResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers SetBudgetResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers SetBudgetResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers SetBudgetResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers SetBudgetResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers SetBudgetResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers SetBudgetResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListCharactersResponse parses an HTTP response from a ListCharactersWithResponse call
 func ParseListCharactersResponse(rsp *http.Response) (*ListCharactersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -13237,6 +18872,13 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -13431,6 +19073,37 @@ func ParseCreateCharacterResponse(rsp *http.Response) (*CreateCharacterResponse,
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateCharacterResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers CreateCharacterResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -13819,6 +19492,13 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -14013,6 +19693,37 @@ func ParseCreateCharacterBatchResponse(rsp *http.Response) (*CreateCharacterBatc
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateCharacterBatchResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers CreateCharacterBatchResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -15695,6 +21406,13 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -15889,6 +21607,37 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers ReactCharacterResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers ReactCharacterResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -16277,6 +22026,13 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -16485,6 +22241,37 @@ func ParseSpeakCharacterResponse(rsp *http.Response) (*SpeakCharacterResponse, e
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers SpeakCharacterResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers SpeakCharacterResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -16866,6 +22653,13 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -17046,6 +22840,37 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers StreamSpeakCharacterResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers StreamSpeakCharacterResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -17532,6 +23357,1002 @@ func ParseGetDefaultsResponse(rsp *http.Response) (*GetDefaultsResponse, error) 
 	return response, nil
 }
 
+// ParseListEventsResponse parses an HTTP response from a ListEventsWithResponse call
+func ParseListEventsResponse(rsp *http.Response) (*ListEventsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListEventsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListEventsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListEventsResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListEventsResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListEventsResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListEventsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListEventsResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetEventResponse parses an HTTP response from a GetEventWithResponse call
+func ParseGetEventResponse(rsp *http.Response) (*GetEventResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetEventResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Event
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetEventResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetEventResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetEventResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetEventResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetEventResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetEventResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRedeliverEventResponse parses an HTTP response from a RedeliverEventWithResponse call
+func ParseRedeliverEventResponse(rsp *http.Response) (*RedeliverEventResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RedeliverEventResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest Event
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers RedeliverEventResponse202Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers RedeliverEventResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers RedeliverEventResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RedeliverEventResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers RedeliverEventResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers RedeliverEventResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RedeliverEventResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RedeliverEventResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers RedeliverEventResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers RedeliverEventResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RedeliverEventResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetFileResponse parses an HTTP response from a GetFileWithResponse call
 func ParseGetFileResponse(rsp *http.Response) (*GetFileResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -17831,6 +24652,13 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18011,6 +24839,37 @@ func ParseCreateAvatarResponse(rsp *http.Response) (*CreateAvatarResponse, error
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateAvatarResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers CreateAvatarResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -18306,6 +25165,13 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18479,6 +25345,37 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateBackgroundResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers CreateBackgroundResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -21030,6 +27927,270 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 	return response, nil
 }
 
+// ParseGetUsageResponse parses an HTTP response from a GetUsageWithResponse call
+func ParseGetUsageResponse(rsp *http.Response) (*GetUsageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetUsageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest UsageReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetUsageResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers GetUsageResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetUsageResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetUsageResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetUsageResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetUsageResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCreateTranscriptionResponse parses an HTTP response from a CreateTranscriptionWithResponse call
 func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -21064,6 +28225,13 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			return nil, err
 		}
 		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
 
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
@@ -21252,6 +28420,37 @@ func ParseCreateTranscriptionResponse(rsp *http.Response) (*CreateTranscriptionR
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateTranscriptionResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers CreateTranscriptionResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -21609,6 +28808,13 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 		}
 		response.JSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
 		var dest Forbidden
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21796,6 +29002,37 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 			headers.XRequestId = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateSpeechResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
 	case rsp.StatusCode == 403:
 		var headers CreateSpeechResponse403Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -22279,6 +29516,2160 @@ func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers ListVoicesResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListWebhookEndpointsResponse parses an HTTP response from a ListWebhookEndpointsWithResponse call
+func ParseListWebhookEndpointsResponse(rsp *http.Response) (*ListWebhookEndpointsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListWebhookEndpointsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookEndpointList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListWebhookEndpointsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListWebhookEndpointsResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListWebhookEndpointsResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListWebhookEndpointsResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListWebhookEndpointsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListWebhookEndpointsResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateWebhookEndpointResponse parses an HTTP response from a CreateWebhookEndpointWithResponse call
+func ParseCreateWebhookEndpointResponse(rsp *http.Response) (*CreateWebhookEndpointResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateWebhookEndpointResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest WebhookEndpointWithSecret
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateWebhookEndpointResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateWebhookEndpointResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateWebhookEndpointResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateWebhookEndpointResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateWebhookEndpointResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateWebhookEndpointResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateWebhookEndpointResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateWebhookEndpointResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateWebhookEndpointResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateWebhookEndpointResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteWebhookEndpointResponse parses an HTTP response from a DeleteWebhookEndpointWithResponse call
+func ParseDeleteWebhookEndpointResponse(rsp *http.Response) (*DeleteWebhookEndpointResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteWebhookEndpointResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteWebhookEndpointResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteWebhookEndpointResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteWebhookEndpointResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteWebhookEndpointResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteWebhookEndpointResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteWebhookEndpointResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetWebhookEndpointResponse parses an HTTP response from a GetWebhookEndpointWithResponse call
+func ParseGetWebhookEndpointResponse(rsp *http.Response) (*GetWebhookEndpointResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetWebhookEndpointResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookEndpoint
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetWebhookEndpointResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetWebhookEndpointResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetWebhookEndpointResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetWebhookEndpointResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetWebhookEndpointResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetWebhookEndpointResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateWebhookEndpointResponse parses an HTTP response from a UpdateWebhookEndpointWithResponse call
+func ParseUpdateWebhookEndpointResponse(rsp *http.Response) (*UpdateWebhookEndpointResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWebhookEndpointResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookEndpoint
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateWebhookEndpointResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateWebhookEndpointResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateWebhookEndpointResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateWebhookEndpointResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateWebhookEndpointResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateWebhookEndpointResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateWebhookEndpointResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateWebhookEndpointResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateWebhookEndpointResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateWebhookEndpointResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateWebhookEndpointResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseRotateWebhookEndpointSecretResponse parses an HTTP response from a RotateWebhookEndpointSecretWithResponse call
+func ParseRotateWebhookEndpointSecretResponse(rsp *http.Response) (*RotateWebhookEndpointSecretResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RotateWebhookEndpointSecretResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest WebhookEndpointWithSecret
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers RotateWebhookEndpointSecretResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers RotateWebhookEndpointSecretResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers RotateWebhookEndpointSecretResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RotateWebhookEndpointSecretResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers RotateWebhookEndpointSecretResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers RotateWebhookEndpointSecretResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RotateWebhookEndpointSecretResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RotateWebhookEndpointSecretResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers RotateWebhookEndpointSecretResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers RotateWebhookEndpointSecretResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RotateWebhookEndpointSecretResponse500Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -23768,6 +33159,15 @@ type ServerInterface interface {
 	// GetMetrics Prometheus metrics
 	// (GET /metrics)
 	GetMetrics(ctx echo.Context) error
+	// DeleteBudget Remove the spend cap
+	// (DELETE /v1/budget)
+	DeleteBudget(ctx echo.Context) error
+	// GetBudget Get the spend cap
+	// (GET /v1/budget)
+	GetBudget(ctx echo.Context) error
+	// SetBudget Set the spend cap
+	// (PUT /v1/budget)
+	SetBudget(ctx echo.Context, params SetBudgetParams) error
 	// ListCharacters List characters
 	// (GET /v1/characters)
 	ListCharacters(ctx echo.Context, params ListCharactersParams) error
@@ -23801,6 +33201,15 @@ type ServerInterface interface {
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx echo.Context) error
+	// ListEvents List events
+	// (GET /v1/events)
+	ListEvents(ctx echo.Context, params ListEventsParams) error
+	// GetEvent Get an event
+	// (GET /v1/events/{event_id})
+	GetEvent(ctx echo.Context, eventId EventId) error
+	// RedeliverEvent Send an event again
+	// (POST /v1/events/{event_id}/redeliver)
+	RedeliverEvent(ctx echo.Context, eventId EventId, params RedeliverEventParams) error
 	// GetFile Download a generated file
 	// (GET /v1/files/{file_id})
 	GetFile(ctx echo.Context, fileId string, params GetFileParams) error
@@ -23831,6 +33240,9 @@ type ServerInterface interface {
 	// CreateModeration Moderate a text
 	// (POST /v1/moderations)
 	CreateModeration(ctx echo.Context, params CreateModerationParams) error
+	// GetUsage Get usage
+	// (GET /v1/usage)
+	GetUsage(ctx echo.Context, params GetUsageParams) error
 	// CreateTranscription Transcribe speech (sync)
 	// (POST /v1/voice/stt)
 	CreateTranscription(ctx echo.Context, params CreateTranscriptionParams) error
@@ -23840,6 +33252,24 @@ type ServerInterface interface {
 	// ListVoices List voices
 	// (GET /v1/voice/voices)
 	ListVoices(ctx echo.Context) error
+	// ListWebhookEndpoints List webhook endpoints
+	// (GET /v1/webhook_endpoints)
+	ListWebhookEndpoints(ctx echo.Context, params ListWebhookEndpointsParams) error
+	// CreateWebhookEndpoint Register a webhook endpoint
+	// (POST /v1/webhook_endpoints)
+	CreateWebhookEndpoint(ctx echo.Context, params CreateWebhookEndpointParams) error
+	// DeleteWebhookEndpoint Delete a webhook endpoint
+	// (DELETE /v1/webhook_endpoints/{endpoint_id})
+	DeleteWebhookEndpoint(ctx echo.Context, endpointId EndpointId) error
+	// GetWebhookEndpoint Get a webhook endpoint
+	// (GET /v1/webhook_endpoints/{endpoint_id})
+	GetWebhookEndpoint(ctx echo.Context, endpointId EndpointId) error
+	// UpdateWebhookEndpoint Change a webhook endpoint
+	// (PATCH /v1/webhook_endpoints/{endpoint_id})
+	UpdateWebhookEndpoint(ctx echo.Context, endpointId EndpointId, params UpdateWebhookEndpointParams) error
+	// RotateWebhookEndpointSecret Rotate an endpoint's secret
+	// (POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret)
+	RotateWebhookEndpointSecret(ctx echo.Context, endpointId EndpointId, params RotateWebhookEndpointSecretParams) error
 	// GetWebhookSecret Get the webhook signing secret
 	// (GET /v1/webhooks/secret)
 	GetWebhookSecret(ctx echo.Context) error
@@ -23886,6 +33316,53 @@ func (w *ServerInterfaceWrapper) GetMetrics(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetMetrics(ctx)
+	return err
+}
+
+// DeleteBudget converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteBudget(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteBudget(ctx)
+	return err
+}
+
+// GetBudget converts echo context to params.
+func (w *ServerInterfaceWrapper) GetBudget(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetBudget(ctx)
+	return err
+}
+
+// SetBudget converts echo context to params.
+func (w *ServerInterfaceWrapper) SetBudget(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SetBudgetParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetBudget(ctx, params)
 	return err
 }
 
@@ -24189,6 +33666,90 @@ func (w *ServerInterfaceWrapper) GetDefaults(ctx echo.Context) error {
 	return err
 }
 
+// ListEvents converts echo context to params.
+func (w *ServerInterfaceWrapper) ListEvents(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListEventsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// ------------- Optional query parameter "type" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "type", ctx.QueryParams(), &params.Type, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter type: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListEvents(ctx, params)
+	return err
+}
+
+// GetEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) GetEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetEvent(ctx, eventId)
+	return err
+}
+
+// RedeliverEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) RedeliverEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "event_id" -------------
+	var eventId EventId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "event_id", ctx.Param("event_id"), &eventId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter event_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RedeliverEventParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RedeliverEvent(ctx, eventId, params)
+	return err
+}
+
 // GetFile converts echo context to params.
 func (w *ServerInterfaceWrapper) GetFile(ctx echo.Context) error {
 	var err error
@@ -24449,6 +34010,52 @@ func (w *ServerInterfaceWrapper) CreateModeration(ctx echo.Context) error {
 	return err
 }
 
+// GetUsage converts echo context to params.
+func (w *ServerInterfaceWrapper) GetUsage(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetUsageParams
+	// ------------- Optional query parameter "from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "from", ctx.QueryParams(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter from: %s", err))
+	}
+
+	// ------------- Optional query parameter "to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "to", ctx.QueryParams(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter to: %s", err))
+	}
+
+	// ------------- Optional query parameter "granularity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "granularity", ctx.QueryParams(), &params.Granularity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter granularity: %s", err))
+	}
+
+	// ------------- Optional query parameter "key_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "key_id", ctx.QueryParams(), &params.KeyId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter key_id: %s", err))
+	}
+
+	// ------------- Optional query parameter "tenant_id" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "tenant_id", ctx.QueryParams(), &params.TenantId, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter tenant_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetUsage(ctx, params)
+	return err
+}
+
 // CreateTranscription converts echo context to params.
 func (w *ServerInterfaceWrapper) CreateTranscription(ctx echo.Context) error {
 	var err error
@@ -24513,6 +34120,164 @@ func (w *ServerInterfaceWrapper) ListVoices(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.ListVoices(ctx)
+	return err
+}
+
+// ListWebhookEndpoints converts echo context to params.
+func (w *ServerInterfaceWrapper) ListWebhookEndpoints(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListWebhookEndpointsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListWebhookEndpoints(ctx, params)
+	return err
+}
+
+// CreateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateWebhookEndpointParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateWebhookEndpoint(ctx, params)
+	return err
+}
+
+// DeleteWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId EndpointId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// GetWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) GetWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId EndpointId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetWebhookEndpoint(ctx, endpointId)
+	return err
+}
+
+// UpdateWebhookEndpoint converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWebhookEndpoint(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId EndpointId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateWebhookEndpointParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWebhookEndpoint(ctx, endpointId, params)
+	return err
+}
+
+// RotateWebhookEndpointSecret converts echo context to params.
+func (w *ServerInterfaceWrapper) RotateWebhookEndpointSecret(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "endpoint_id" -------------
+	var endpointId EndpointId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "endpoint_id", ctx.Param("endpoint_id"), &endpointId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter endpoint_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RotateWebhookEndpointSecretParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RotateWebhookEndpointSecret(ctx, endpointId, params)
 	return err
 }
 
@@ -24690,6 +34455,19 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/keys", wrapper.ListApiKeys, options.OperationMiddlewares["listApiKeys"]...)
 	router.POST(options.BaseURL+"/v1/keys", wrapper.CreateApiKey, options.OperationMiddlewares["createApiKey"]...)
 	router.POST(options.BaseURL+"/v1/keys/:key_id/revoke", wrapper.RevokeApiKey, options.OperationMiddlewares["revokeApiKey"]...)
+	router.GET(options.BaseURL+"/v1/usage", wrapper.GetUsage, options.OperationMiddlewares["getUsage"]...)
+	router.DELETE(options.BaseURL+"/v1/budget", wrapper.DeleteBudget, options.OperationMiddlewares["deleteBudget"]...)
+	router.GET(options.BaseURL+"/v1/budget", wrapper.GetBudget, options.OperationMiddlewares["getBudget"]...)
+	router.PUT(options.BaseURL+"/v1/budget", wrapper.SetBudget, options.OperationMiddlewares["setBudget"]...)
+	router.GET(options.BaseURL+"/v1/webhook_endpoints", wrapper.ListWebhookEndpoints, options.OperationMiddlewares["listWebhookEndpoints"]...)
+	router.POST(options.BaseURL+"/v1/webhook_endpoints", wrapper.CreateWebhookEndpoint, options.OperationMiddlewares["createWebhookEndpoint"]...)
+	router.DELETE(options.BaseURL+"/v1/webhook_endpoints/:endpoint_id", wrapper.DeleteWebhookEndpoint, options.OperationMiddlewares["deleteWebhookEndpoint"]...)
+	router.GET(options.BaseURL+"/v1/webhook_endpoints/:endpoint_id", wrapper.GetWebhookEndpoint, options.OperationMiddlewares["getWebhookEndpoint"]...)
+	router.PATCH(options.BaseURL+"/v1/webhook_endpoints/:endpoint_id", wrapper.UpdateWebhookEndpoint, options.OperationMiddlewares["updateWebhookEndpoint"]...)
+	router.POST(options.BaseURL+"/v1/webhook_endpoints/:endpoint_id/rotate_secret", wrapper.RotateWebhookEndpointSecret, options.OperationMiddlewares["rotateWebhookEndpointSecret"]...)
+	router.GET(options.BaseURL+"/v1/events", wrapper.ListEvents, options.OperationMiddlewares["listEvents"]...)
+	router.GET(options.BaseURL+"/v1/events/:event_id", wrapper.GetEvent, options.OperationMiddlewares["getEvent"]...)
+	router.POST(options.BaseURL+"/v1/events/:event_id/redeliver", wrapper.RedeliverEvent, options.OperationMiddlewares["redeliverEvent"]...)
 
 }
 
@@ -24703,6 +34481,18 @@ type BadRequestJSONResponse struct {
 	Body ErrorResponse
 
 	Headers BadRequestResponseHeaders
+}
+
+type BudgetExceededResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+type BudgetExceededJSONResponse struct {
+	Body ErrorResponse
+
+	Headers BudgetExceededResponseHeaders
 }
 
 type ConflictResponseHeaders struct {
@@ -25112,6 +34902,599 @@ func (response GetMetrics500JSONResponse) VisitGetMetricsResponse(w http.Respons
 	return err
 }
 
+type DeleteBudgetRequestObject struct {
+}
+
+type DeleteBudgetResponseObject interface {
+	VisitDeleteBudgetResponse(w http.ResponseWriter) error
+}
+
+type DeleteBudget204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteBudget204Response struct {
+	Headers DeleteBudget204ResponseHeaders
+}
+
+func (response DeleteBudget204Response) VisitDeleteBudgetResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteBudget401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteBudget401JSONResponse) VisitDeleteBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBudget403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteBudget403JSONResponse) VisitDeleteBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBudget429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteBudget429JSONResponse) VisitDeleteBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteBudget500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteBudget500JSONResponse) VisitDeleteBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBudgetRequestObject struct {
+}
+
+type GetBudgetResponseObject interface {
+	VisitGetBudgetResponse(w http.ResponseWriter) error
+}
+
+type GetBudget200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetBudget200JSONResponse struct {
+	Body    Budget
+	Headers GetBudget200ResponseHeaders
+}
+
+func (response GetBudget200JSONResponse) VisitGetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBudget401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetBudget401JSONResponse) VisitGetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBudget403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetBudget403JSONResponse) VisitGetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBudget429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetBudget429JSONResponse) VisitGetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetBudget500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetBudget500JSONResponse) VisitGetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudgetRequestObject struct {
+	Params SetBudgetParams
+	Body   *SetBudgetJSONRequestBody
+}
+
+type SetBudgetResponseObject interface {
+	VisitSetBudgetResponse(w http.ResponseWriter) error
+}
+
+type SetBudget200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type SetBudget200JSONResponse struct {
+	Body    Budget
+	Headers SetBudget200ResponseHeaders
+}
+
+func (response SetBudget200JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetBudget400JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetBudget401JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SetBudget403JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response SetBudget409JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetBudget413JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetBudget415JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response SetBudget422JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response SetBudget429JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetBudget500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetBudget500JSONResponse) VisitSetBudgetResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListCharactersRequestObject struct {
 	Params ListCharactersParams
 }
@@ -25396,6 +35779,32 @@ func (response CreateCharacter401JSONResponse) VisitCreateCharacterResponse(w ht
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacter402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateCharacter402JSONResponse) VisitCreateCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -25795,6 +36204,32 @@ func (response CreateCharacterBatch401JSONResponse) VisitCreateCharacterBatchRes
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCharacterBatch402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateCharacterBatch402JSONResponse) VisitCreateCharacterBatchResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -27080,6 +37515,32 @@ func (response ReactCharacter401JSONResponse) VisitReactCharacterResponse(w http
 	return err
 }
 
+type ReactCharacter402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response ReactCharacter402JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReactCharacter403JSONResponse struct{ ForbiddenJSONResponse }
 
 func (response ReactCharacter403JSONResponse) VisitReactCharacterResponse(w http.ResponseWriter) error {
@@ -27484,6 +37945,32 @@ func (response SpeakCharacter401JSONResponse) VisitSpeakCharacterResponse(w http
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SpeakCharacter402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response SpeakCharacter402JSONResponse) VisitSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -27919,6 +38406,32 @@ func (response StreamSpeakCharacter401JSONResponse) VisitStreamSpeakCharacterRes
 	return err
 }
 
+type StreamSpeakCharacter402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response StreamSpeakCharacter402JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type StreamSpeakCharacter403JSONResponse struct{ ForbiddenJSONResponse }
 
 func (response StreamSpeakCharacter403JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
@@ -28262,6 +38775,688 @@ func (response GetDefaults429JSONResponse) VisitGetDefaultsResponse(w http.Respo
 type GetDefaults500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetDefaults500JSONResponse) VisitGetDefaultsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEventsRequestObject struct {
+	Params ListEventsParams
+}
+
+type ListEventsResponseObject interface {
+	VisitListEventsResponse(w http.ResponseWriter) error
+}
+
+type ListEvents200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListEvents200JSONResponse struct {
+	Body    EventList
+	Headers ListEvents200ResponseHeaders
+}
+
+func (response ListEvents200JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListEvents400JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListEvents401JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListEvents403JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListEvents429JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListEvents500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListEvents500JSONResponse) VisitListEventsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEventRequestObject struct {
+	EventId EventId `json:"event_id"`
+}
+
+type GetEventResponseObject interface {
+	VisitGetEventResponse(w http.ResponseWriter) error
+}
+
+type GetEvent200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetEvent200JSONResponse struct {
+	Body    Event
+	Headers GetEvent200ResponseHeaders
+}
+
+func (response GetEvent200JSONResponse) VisitGetEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetEvent401JSONResponse) VisitGetEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetEvent403JSONResponse) VisitGetEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetEvent404JSONResponse) VisitGetEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvent429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetEvent429JSONResponse) VisitGetEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetEvent500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetEvent500JSONResponse) VisitGetEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEventRequestObject struct {
+	EventId EventId `json:"event_id"`
+	Params  RedeliverEventParams
+	Body    *RedeliverEventJSONRequestBody
+}
+
+type RedeliverEventResponseObject interface {
+	VisitRedeliverEventResponse(w http.ResponseWriter) error
+}
+
+type RedeliverEvent202ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type RedeliverEvent202JSONResponse struct {
+	Body    Event
+	Headers RedeliverEvent202ResponseHeaders
+}
+
+func (response RedeliverEvent202JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RedeliverEvent400JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RedeliverEvent401JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RedeliverEvent403JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RedeliverEvent404JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response RedeliverEvent409JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RedeliverEvent413JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response RedeliverEvent415JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response RedeliverEvent422JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response RedeliverEvent429JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RedeliverEvent500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RedeliverEvent500JSONResponse) VisitRedeliverEventResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -28717,6 +39912,32 @@ func (response CreateAvatar401JSONResponse) VisitCreateAvatarResponse(w http.Res
 	return err
 }
 
+type CreateAvatar402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateAvatar402JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateAvatar403JSONResponse struct{ ForbiddenJSONResponse }
 
 func (response CreateAvatar403JSONResponse) VisitCreateAvatarResponse(w http.ResponseWriter) error {
@@ -29025,6 +40246,32 @@ func (response CreateBackground401JSONResponse) VisitCreateBackgroundResponse(w 
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateBackground402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateBackground402JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -30800,6 +42047,186 @@ func (response CreateModeration500JSONResponse) VisitCreateModerationResponse(w 
 	return err
 }
 
+type GetUsageRequestObject struct {
+	Params GetUsageParams
+}
+
+type GetUsageResponseObject interface {
+	VisitGetUsageResponse(w http.ResponseWriter) error
+}
+
+type GetUsage200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetUsage200JSONResponse struct {
+	Body    UsageReport
+	Headers GetUsage200ResponseHeaders
+}
+
+func (response GetUsage200JSONResponse) VisitGetUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsage400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response GetUsage400JSONResponse) VisitGetUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsage401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetUsage401JSONResponse) VisitGetUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsage403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetUsage403JSONResponse) VisitGetUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsage429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetUsage429JSONResponse) VisitGetUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetUsage500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetUsage500JSONResponse) VisitGetUsageResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateTranscriptionRequestObject struct {
 	Params        CreateTranscriptionParams
 	JSONBody      *CreateTranscriptionJSONRequestBody
@@ -30905,6 +42332,32 @@ func (response CreateTranscription401JSONResponse) VisitCreateTranscriptionRespo
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateTranscription402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateTranscription402JSONResponse) VisitCreateTranscriptionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -31269,6 +42722,32 @@ func (response CreateSpeech401JSONResponse) VisitCreateSpeechResponse(w http.Res
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSpeech402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateSpeech402JSONResponse) VisitCreateSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -31642,6 +43121,1477 @@ func (response ListVoices429JSONResponse) VisitListVoicesResponse(w http.Respons
 type ListVoices500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response ListVoices500JSONResponse) VisitListVoicesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpointsRequestObject struct {
+	Params ListWebhookEndpointsParams
+}
+
+type ListWebhookEndpointsResponseObject interface {
+	VisitListWebhookEndpointsResponse(w http.ResponseWriter) error
+}
+
+type ListWebhookEndpoints200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListWebhookEndpoints200JSONResponse struct {
+	Body    WebhookEndpointList
+	Headers ListWebhookEndpoints200ResponseHeaders
+}
+
+func (response ListWebhookEndpoints200JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListWebhookEndpoints400JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListWebhookEndpoints401JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListWebhookEndpoints403JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListWebhookEndpoints429JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListWebhookEndpoints500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListWebhookEndpoints500JSONResponse) VisitListWebhookEndpointsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpointRequestObject struct {
+	Params CreateWebhookEndpointParams
+	Body   *CreateWebhookEndpointJSONRequestBody
+}
+
+type CreateWebhookEndpointResponseObject interface {
+	VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type CreateWebhookEndpoint201ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type CreateWebhookEndpoint201JSONResponse struct {
+	Body    WebhookEndpointWithSecret
+	Headers CreateWebhookEndpoint201ResponseHeaders
+}
+
+func (response CreateWebhookEndpoint201JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateWebhookEndpoint400JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateWebhookEndpoint401JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateWebhookEndpoint403JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response CreateWebhookEndpoint409JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateWebhookEndpoint413JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateWebhookEndpoint415JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response CreateWebhookEndpoint422JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateWebhookEndpoint429JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateWebhookEndpoint500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateWebhookEndpoint500JSONResponse) VisitCreateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpointRequestObject struct {
+	EndpointId EndpointId `json:"endpoint_id"`
+}
+
+type DeleteWebhookEndpointResponseObject interface {
+	VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type DeleteWebhookEndpoint204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteWebhookEndpoint204Response struct {
+	Headers DeleteWebhookEndpoint204ResponseHeaders
+}
+
+func (response DeleteWebhookEndpoint204Response) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteWebhookEndpoint401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteWebhookEndpoint401JSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteWebhookEndpoint403JSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteWebhookEndpoint404JSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteWebhookEndpoint429JSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteWebhookEndpoint500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteWebhookEndpoint500JSONResponse) VisitDeleteWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpointRequestObject struct {
+	EndpointId EndpointId `json:"endpoint_id"`
+}
+
+type GetWebhookEndpointResponseObject interface {
+	VisitGetWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type GetWebhookEndpoint200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetWebhookEndpoint200JSONResponse struct {
+	Body    WebhookEndpoint
+	Headers GetWebhookEndpoint200ResponseHeaders
+}
+
+func (response GetWebhookEndpoint200JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetWebhookEndpoint401JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetWebhookEndpoint403JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetWebhookEndpoint404JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetWebhookEndpoint429JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWebhookEndpoint500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetWebhookEndpoint500JSONResponse) VisitGetWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpointRequestObject struct {
+	EndpointId EndpointId `json:"endpoint_id"`
+	Params     UpdateWebhookEndpointParams
+	Body       *UpdateWebhookEndpointJSONRequestBody
+}
+
+type UpdateWebhookEndpointResponseObject interface {
+	VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error
+}
+
+type UpdateWebhookEndpoint200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type UpdateWebhookEndpoint200JSONResponse struct {
+	Body    WebhookEndpoint
+	Headers UpdateWebhookEndpoint200ResponseHeaders
+}
+
+func (response UpdateWebhookEndpoint200JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateWebhookEndpoint400JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWebhookEndpoint401JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateWebhookEndpoint403JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateWebhookEndpoint404JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response UpdateWebhookEndpoint409JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWebhookEndpoint413JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateWebhookEndpoint415JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response UpdateWebhookEndpoint422JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateWebhookEndpoint429JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWebhookEndpoint500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWebhookEndpoint500JSONResponse) VisitUpdateWebhookEndpointResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecretRequestObject struct {
+	EndpointId EndpointId `json:"endpoint_id"`
+	Params     RotateWebhookEndpointSecretParams
+	Body       *RotateWebhookEndpointSecretJSONRequestBody
+}
+
+type RotateWebhookEndpointSecretResponseObject interface {
+	VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error
+}
+
+type RotateWebhookEndpointSecret200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type RotateWebhookEndpointSecret200JSONResponse struct {
+	Body    WebhookEndpointWithSecret
+	Headers RotateWebhookEndpointSecret200ResponseHeaders
+}
+
+func (response RotateWebhookEndpointSecret200JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RotateWebhookEndpointSecret400JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RotateWebhookEndpointSecret401JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RotateWebhookEndpointSecret403JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RotateWebhookEndpointSecret404JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response RotateWebhookEndpointSecret409JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RotateWebhookEndpointSecret413JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response RotateWebhookEndpointSecret415JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response RotateWebhookEndpointSecret422JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response RotateWebhookEndpointSecret429JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RotateWebhookEndpointSecret500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RotateWebhookEndpointSecret500JSONResponse) VisitRotateWebhookEndpointSecretResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -32656,6 +45606,15 @@ type StrictServerInterface interface {
 	// GetMetrics Prometheus metrics
 	// (GET /metrics)
 	GetMetrics(ctx context.Context, request GetMetricsRequestObject) (GetMetricsResponseObject, error)
+	// DeleteBudget Remove the spend cap
+	// (DELETE /v1/budget)
+	DeleteBudget(ctx context.Context, request DeleteBudgetRequestObject) (DeleteBudgetResponseObject, error)
+	// GetBudget Get the spend cap
+	// (GET /v1/budget)
+	GetBudget(ctx context.Context, request GetBudgetRequestObject) (GetBudgetResponseObject, error)
+	// SetBudget Set the spend cap
+	// (PUT /v1/budget)
+	SetBudget(ctx context.Context, request SetBudgetRequestObject) (SetBudgetResponseObject, error)
 	// ListCharacters List characters
 	// (GET /v1/characters)
 	ListCharacters(ctx context.Context, request ListCharactersRequestObject) (ListCharactersResponseObject, error)
@@ -32689,6 +45648,15 @@ type StrictServerInterface interface {
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx context.Context, request GetDefaultsRequestObject) (GetDefaultsResponseObject, error)
+	// ListEvents List events
+	// (GET /v1/events)
+	ListEvents(ctx context.Context, request ListEventsRequestObject) (ListEventsResponseObject, error)
+	// GetEvent Get an event
+	// (GET /v1/events/{event_id})
+	GetEvent(ctx context.Context, request GetEventRequestObject) (GetEventResponseObject, error)
+	// RedeliverEvent Send an event again
+	// (POST /v1/events/{event_id}/redeliver)
+	RedeliverEvent(ctx context.Context, request RedeliverEventRequestObject) (RedeliverEventResponseObject, error)
 	// GetFile Download a generated file
 	// (GET /v1/files/{file_id})
 	GetFile(ctx context.Context, request GetFileRequestObject) (GetFileResponseObject, error)
@@ -32719,6 +45687,9 @@ type StrictServerInterface interface {
 	// CreateModeration Moderate a text
 	// (POST /v1/moderations)
 	CreateModeration(ctx context.Context, request CreateModerationRequestObject) (CreateModerationResponseObject, error)
+	// GetUsage Get usage
+	// (GET /v1/usage)
+	GetUsage(ctx context.Context, request GetUsageRequestObject) (GetUsageResponseObject, error)
 	// CreateTranscription Transcribe speech (sync)
 	// (POST /v1/voice/stt)
 	CreateTranscription(ctx context.Context, request CreateTranscriptionRequestObject) (CreateTranscriptionResponseObject, error)
@@ -32728,6 +45699,24 @@ type StrictServerInterface interface {
 	// ListVoices List voices
 	// (GET /v1/voice/voices)
 	ListVoices(ctx context.Context, request ListVoicesRequestObject) (ListVoicesResponseObject, error)
+	// ListWebhookEndpoints List webhook endpoints
+	// (GET /v1/webhook_endpoints)
+	ListWebhookEndpoints(ctx context.Context, request ListWebhookEndpointsRequestObject) (ListWebhookEndpointsResponseObject, error)
+	// CreateWebhookEndpoint Register a webhook endpoint
+	// (POST /v1/webhook_endpoints)
+	CreateWebhookEndpoint(ctx context.Context, request CreateWebhookEndpointRequestObject) (CreateWebhookEndpointResponseObject, error)
+	// DeleteWebhookEndpoint Delete a webhook endpoint
+	// (DELETE /v1/webhook_endpoints/{endpoint_id})
+	DeleteWebhookEndpoint(ctx context.Context, request DeleteWebhookEndpointRequestObject) (DeleteWebhookEndpointResponseObject, error)
+	// GetWebhookEndpoint Get a webhook endpoint
+	// (GET /v1/webhook_endpoints/{endpoint_id})
+	GetWebhookEndpoint(ctx context.Context, request GetWebhookEndpointRequestObject) (GetWebhookEndpointResponseObject, error)
+	// UpdateWebhookEndpoint Change a webhook endpoint
+	// (PATCH /v1/webhook_endpoints/{endpoint_id})
+	UpdateWebhookEndpoint(ctx context.Context, request UpdateWebhookEndpointRequestObject) (UpdateWebhookEndpointResponseObject, error)
+	// RotateWebhookEndpointSecret Rotate an endpoint's secret
+	// (POST /v1/webhook_endpoints/{endpoint_id}/rotate_secret)
+	RotateWebhookEndpointSecret(ctx context.Context, request RotateWebhookEndpointSecretRequestObject) (RotateWebhookEndpointSecretResponseObject, error)
 	// GetWebhookSecret Get the webhook signing secret
 	// (GET /v1/webhooks/secret)
 	GetWebhookSecret(ctx context.Context, request GetWebhookSecretRequestObject) (GetWebhookSecretResponseObject, error)
@@ -32820,6 +45809,100 @@ func (sh *strictHandler) GetMetrics(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(GetMetricsResponseObject); ok {
 		return validResponse.VisitGetMetricsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteBudget operation middleware
+func (sh *strictHandler) DeleteBudget(ctx echo.Context) error {
+	var request DeleteBudgetRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteBudget(ctx.Request().Context(), request.(DeleteBudgetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteBudget")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteBudgetResponseObject); ok {
+		return validResponse.VisitDeleteBudgetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetBudget operation middleware
+func (sh *strictHandler) GetBudget(ctx echo.Context) error {
+	var request GetBudgetRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetBudget(ctx.Request().Context(), request.(GetBudgetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetBudget")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetBudgetResponseObject); ok {
+		return validResponse.VisitGetBudgetResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetBudget operation middleware
+func (sh *strictHandler) SetBudget(ctx echo.Context, params SetBudgetParams) error {
+	var request SetBudgetRequestObject
+
+	request.Params = params
+
+	var body SetBudgetJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetBudget(ctx.Request().Context(), request.(SetBudgetRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetBudget")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetBudgetResponseObject); ok {
+		return validResponse.VisitSetBudgetResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -33242,6 +46325,105 @@ func (sh *strictHandler) GetDefaults(ctx echo.Context) error {
 	return nil
 }
 
+// ListEvents operation middleware
+func (sh *strictHandler) ListEvents(ctx echo.Context, params ListEventsParams) error {
+	var request ListEventsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListEvents(ctx.Request().Context(), request.(ListEventsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListEvents")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListEventsResponseObject); ok {
+		return validResponse.VisitListEventsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetEvent operation middleware
+func (sh *strictHandler) GetEvent(ctx echo.Context, eventId EventId) error {
+	var request GetEventRequestObject
+
+	request.EventId = eventId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetEvent(ctx.Request().Context(), request.(GetEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetEvent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetEventResponseObject); ok {
+		return validResponse.VisitGetEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RedeliverEvent operation middleware
+func (sh *strictHandler) RedeliverEvent(ctx echo.Context, eventId EventId, params RedeliverEventParams) error {
+	var request RedeliverEventRequestObject
+
+	request.EventId = eventId
+	request.Params = params
+
+	var body RedeliverEventJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RedeliverEvent(ctx.Request().Context(), request.(RedeliverEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RedeliverEvent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RedeliverEventResponseObject); ok {
+		return validResponse.VisitRedeliverEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetFile operation middleware
 func (sh *strictHandler) GetFile(ctx echo.Context, fileId string, params GetFileParams) error {
 	var request GetFileRequestObject
@@ -33584,6 +46766,31 @@ func (sh *strictHandler) CreateModeration(ctx echo.Context, params CreateModerat
 	return nil
 }
 
+// GetUsage operation middleware
+func (sh *strictHandler) GetUsage(ctx echo.Context, params GetUsageParams) error {
+	var request GetUsageRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetUsage(ctx.Request().Context(), request.(GetUsageRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetUsage")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetUsageResponseObject); ok {
+		return validResponse.VisitGetUsageResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CreateTranscription operation middleware
 func (sh *strictHandler) CreateTranscription(ctx echo.Context, params CreateTranscriptionParams) error {
 	var request CreateTranscriptionRequestObject
@@ -33706,6 +46913,227 @@ func (sh *strictHandler) ListVoices(ctx echo.Context) error {
 		return err
 	} else if validResponse, ok := response.(ListVoicesResponseObject); ok {
 		return validResponse.VisitListVoicesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListWebhookEndpoints operation middleware
+func (sh *strictHandler) ListWebhookEndpoints(ctx echo.Context, params ListWebhookEndpointsParams) error {
+	var request ListWebhookEndpointsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListWebhookEndpoints(ctx.Request().Context(), request.(ListWebhookEndpointsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListWebhookEndpoints")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListWebhookEndpointsResponseObject); ok {
+		return validResponse.VisitListWebhookEndpointsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateWebhookEndpoint operation middleware
+func (sh *strictHandler) CreateWebhookEndpoint(ctx echo.Context, params CreateWebhookEndpointParams) error {
+	var request CreateWebhookEndpointRequestObject
+
+	request.Params = params
+
+	var body CreateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateWebhookEndpoint(ctx.Request().Context(), request.(CreateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitCreateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteWebhookEndpoint operation middleware
+func (sh *strictHandler) DeleteWebhookEndpoint(ctx echo.Context, endpointId EndpointId) error {
+	var request DeleteWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteWebhookEndpoint(ctx.Request().Context(), request.(DeleteWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteWebhookEndpointResponseObject); ok {
+		return validResponse.VisitDeleteWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetWebhookEndpoint operation middleware
+func (sh *strictHandler) GetWebhookEndpoint(ctx echo.Context, endpointId EndpointId) error {
+	var request GetWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWebhookEndpoint(ctx.Request().Context(), request.(GetWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetWebhookEndpointResponseObject); ok {
+		return validResponse.VisitGetWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateWebhookEndpoint operation middleware
+func (sh *strictHandler) UpdateWebhookEndpoint(ctx echo.Context, endpointId EndpointId, params UpdateWebhookEndpointParams) error {
+	var request UpdateWebhookEndpointRequestObject
+
+	request.EndpointId = endpointId
+	request.Params = params
+
+	var body UpdateWebhookEndpointJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWebhookEndpoint(ctx.Request().Context(), request.(UpdateWebhookEndpointRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWebhookEndpoint")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWebhookEndpointResponseObject); ok {
+		return validResponse.VisitUpdateWebhookEndpointResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// RotateWebhookEndpointSecret operation middleware
+func (sh *strictHandler) RotateWebhookEndpointSecret(ctx echo.Context, endpointId EndpointId, params RotateWebhookEndpointSecretParams) error {
+	var request RotateWebhookEndpointSecretRequestObject
+
+	request.EndpointId = endpointId
+	request.Params = params
+
+	var body RotateWebhookEndpointSecretJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RotateWebhookEndpointSecret(ctx.Request().Context(), request.(RotateWebhookEndpointSecretRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RotateWebhookEndpointSecret")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RotateWebhookEndpointSecretResponseObject); ok {
+		return validResponse.VisitRotateWebhookEndpointSecretResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -33863,437 +47291,529 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rchs5si76KthcJ8LSRIkiqZslxcTatCx3qy1LHklur17DPiqwCiRhFYEygBLF7q2I+XXi/N77HebB",
-	"5kl2IBN1I6t4kd1jz1qamGiLZAGFSyJvyPzy90Ygx7EUTBjdOPq9MWI0ZAr+fM1ixQJquBT2Y8h0oHiM",
-	"HxvXTBgyGTFBzIgRxT4nTBuSaBYSSgZSjYkZUUO4JjoYsTCJWEiMJENJNq7enJDDg929zSPi/0+fUBHa",
-	"Pnrig+APxPAxI9yQCdUkdANgYZP414nQzPhE06nGF3NDtJGxJhOp7rgYesQ/5+LOJ4KOme6JiR2AYnFE",
-	"A6YJN82eaHgNO5wxtRNiD3QcR6xx1Pif7YP93f2dnf1Wq+E1zDS2X2qjuBg2Hh+9xlnIxrE0TJgr292U",
-	"hfML4huVMD9dEq7t1O3SaCOVXRShJ0zZJaCCMKoizlS2bBNuRvgwHTPiZ68Lpltv2dRvloctknHj6K8N",
-	"+77Gr7PD9RoPW/aJC7sG9rEbeMzO4lLxIRc0usK3nlVM4lIQiks2zcbswcj8/9hy7bbOQp/IQWnfYa8H",
-	"XGlDFBXNmmVW7PNtq/0p/LwjWvP/q1z5K2rYOR9zMz/Wj46+IjYwdjyMBiOiqGFbkW1AYhnxYJqO9I5N",
-	"X2hi7KpvnJ3evOmJUNGB2eLMDLZGxsQ05lu2NTTecsdgq922VNprjGSieo1j9efDnWPz585uq+WRXkOz",
-	"QIoQvz82f277nqU6phjxlZ8SgFsjTRQbUy64GALJ+8bHLYc+NEmE4RF8gwN/oUk/CYfMztH2KiNG6JBy",
-	"0STdvranbyAVSQSM1x4uzpSuJ/FVp7B4F97D0Ob34sbOc2bpOdPzi19czM9/brdax5M/22NXGor94Xjy",
-	"57bfExv+Zz9fwZgp4k/8dM02v3Aplg6gejHqj89Nvt0vNOEh2fAtzf/jb3/3Nz0iBWH3TE2JYjqWQrNj",
-	"4AVKSfVCE981vOWhT9jnhEaOZ10zEZKpTBSRE0F4ieHaduWDuZHElsm0Oy9JMKKKBoYpuw894f+1u/Wf",
-	"dOu31tZh83brV3/TPhdIpVhEDSORHOpjIs2IqQnXzNGmumeKjOmd3UvBmqQbTSz/tYveExshCyJquZuE",
-	"FaARkSKaEi3JkAlmCSJ0fWgiGAuJkIZoS9LGTgRXY0RFGDG1Wb9hT+AbKC2qmIaTWLlsQWlVkiQoo17u",
-	"He56dot+vLl5T0Jq2GYdZ7tJmEdabfJTIkin1TkgrdYR/J/88O6mcoA3SiYx+5kpXSleLSWFMLp7fCQ9",
-	"St33Z8htkTkzS2OdVmd/q93ZanX8zSOcnd1R10KwCdOmZyW8ythhMKJiyCI5bJKP3Iy4IP72fdt332tC",
-	"FSM0DLnh9ww3dUMzhnK6MNLCqDaP8zcbFkWaUBJEHNUEHoxcd1Jo2H1NDI1grY2s3/l8Zg2vYfeJmsZR",
-	"w76jYlEfvUZMFR0z4xSYk/QA1J3V7ISkpzUYKTytdqPzYdivkQDvHiYdtqcOzOG0nezwPXkQHza8Brc9",
-	"xtSMGl7Dah/QxvV9y8OGZ2k44coqDlZuF2c7pg/nTAzNqHG0v7tQ+wimb1kF830Hx7MojjUdMHu6FTNq",
-	"ihThhHNR4aCWLxOVCH0MUt+SR6qJ9ASoIvYBp5+hbtKX4ZQMmanSbTa0oSbRHjxklTGJyqO/Cd32RK7Y",
-	"mK1UkToiqDfZt4SSaSIknMJU1t2kb7ZDwWELYFLwlp6QisjYshpLjVyT3U6H+GevT9+9v7w5vTj55fbt",
-	"6S+3V6cfrk9f+4VpjnjECuuiDY8iWAqQtrutw/lOzi5uP1yf+k3ylk3xgLS3Ont7JFZcGNqPGOlen5yd",
-	"FdnuBiUfPpy9Jve70C0lQylDEowkD9imR3QgY1SL7UgME1QYWIixDJkHf92x2JDOLrESSzfJ3sODW20Y",
-	"QU8AQ4Vd8CzbTedHB4YpQlMGLhWJlbznIVNkQHmUKIaTxUWG45dT+27QHrTYAd3a77fDrd1Bi20d0l22",
-	"1RnshS+Dnf4BbbdSmkc9Kaf6GdW1UUPonb09rzHmIv3crqL7n2S/7uB+kv30yH6S/aoja7/GIzveC3Yf",
-	"DqYvfzukrX476IQ7bLf6yNo2X3pY37Jp3aAt60ZNCAZ+x6ZVA7df48DjamFXMXDb5ksHXqNl/ygnZEzF",
-	"lHDDxtoxlUSBjg8j+ZwwNc2HAjpYadtDNqBJZBpHey3PDoOPrf3SbrWAAtynbERcGDZkCoZ0ORhUCvH5",
-	"Mek7HteNSGIvlUOaGZH9X2FUrcpRfZQqCuv2eGJ/THd4EoVVO2y/dtLk88745aBzv9vfFwfxoWrptqne",
-	"Yej3C/f40bZFzRPE4ysaOs3RfgqksIzZ/knjOOLIu7c/aVRPsuH/3gCNFZuE9gWvuq9vr07/8uH02qo6",
-	"ITOUR/CCAWdRaI1Q92eBPMZMazq0rUUy7lsdM9GG9BmhhoylNqTdajUef30sPnkpmOVkY6kYyQU9cGIu",
-	"7mnEw6ZbHlSjl2uOdkny5ft/FBs0jhr/tp17RLbxV719aud85VYP17JW9bdiaEwjq65Y9SwRMVUaBMRP",
-	"15cXHunTkACNAl+mZlSYDZBKwQdTsn+rBuie3c4fLNprW7nBtlJj93imn24VFNRFHZS12UevUTRKlr49",
-	"M6hgXU+kGEQ8+EKi/Ony1e3F5c3tSffi5PS8++r8tEybqKtYPU3aLgwLGyVic1KGjKgmNFKMhlPCRMhC",
-	"VEKwOenlzXuN74T6Ard+OncrKaZlogL2QpMgUcrq5HYC7JnYTsWQC/ZB0HvKI3tGv4zqTi9+OLs4vf1w",
-	"0f25e1ZBdTEN7pC+mI4ZvduyjHmW7HTMWDAiDIZGsgctW7HqHhfa0Chi35LbdUkkAxqlYwR/Z66GW1Nf",
-	"zw2XbPjzy+M/M7zGG6n6PAyZ+DLaO7u4/vDmzdnJ2enFze31yeX7GdrL9YbGRHHDZgmPa7CxIhrcoXXX",
-	"w+d6DTRUKnf5G/M8O2CuCQh/0k9MYfT1YyYb/vxa+cfEd4vVTFfK3SQQbp6ptGjZnYkP+gsZZbVxXSLY",
-	"Enl2Z+9KuCYztibcNaV2vOBieOyMYSkCuFICUe68Zt+JrC7cm8DVGcxr7v5nbmaWgqu9E5vLJv3fnIiF",
-	"YUrQ6DQnx6ez25vTq4vu+e3p1dXlVT3lXssxMyO7aRPwhSophkQKIhNFNA9Zk/wlkYaV/Hc8JHxApjKx",
-	"ypyhgaWObyntBUkEe4hZYFiIFxZNciEJd6uJNljIdRBJzcJj8rliRs/E95Psd4OAxQavj1cnPeeXWsGp",
-	"lVk1MRMhR+VyNSL4Sfavk/6Ym2WsyxpFE8tU3FSOSSyjiPg/nN6Q7fv29ifZ19u/45Af/Zldr3AAL1vE",
-	"irv3R6+R+pYXuQc/XJ2X72vmnV7plfgamzp/iz57Tf3fg5ovpHkjExF+GRf9eHl1/hoM9TeXHy5elzVW",
-	"oPkl3rISr72Q6IBDJYGHVoVd2Pw7MNrRMk/vPgxhD1wbj0hF+iySYqgxZgTvPPCO4JmVvqfTSNLwRspz",
-	"qoZfqIu+7/5yftl9fXtzeXl73r36YcZuApflbX9qmG4ctVu7L/cO9uds9lTOwf0Y1ySyw1JWvxPEtSHQ",
-	"xXeieFaN08prmOwzfb13t2VfQU980z2/vT69+vns5LRCVWwksTaK0fFtKrr3Wq056hrLkEXlK7xvbsJU",
-	"jumI+HPzdTFxAxo1KXfPecR/f3X589nr0yv3EAROiYzROcdSCPcoqV2OX+ZW+RHxZcwE5b5HfHBI+S4K",
-	"IV3VnsC2ltS5yCx8H688n2ncbt0NHzOZfKG7PdvNm7N3p5cfZi6CDL7idqwbRzuWGJdRuN13KwxdZMEE",
-	"Q1R2Wvr7IvqZYXKB4asb/uxyPLs5C4NnX6gzXnVvTm/Pz96d3ZzOKIyxWxUI8ANKMWp6C8EQjaOdfa9h",
-	"uP2rMVBsxv15BSFwELyYhgdCbBNnivTg+V6DsIeAsZCFZKPdapWjEnf2Wy2iN5vkCrwvllj3yTe12VcK",
-	"heWasIcRTbQB/3xxZYsOUWzv90TuDyUX0nk1qCahFOy4FHriwzpsde2HLF7z++G6hdFVhbZjRK6RZEK5",
-	"IX02kIrh9LgY1sQAAnnNRwt8u/P2QdDEjKTiv33pgTu7+Ll7fvb6tvv+7Pbt6S/1vq53XGtLE1KlN/Jp",
-	"0EuTQBhrr9F1Y4KXH5FXjCp7xJJWaye4Y1P4g31zs8yNGm7ycU5e4Uofgo3vhJwIsiEFIzxkwvCARqhW",
-	"D6SCYPT/Kjz/48ePW3bbcJKGVftcYH0h6pAWngXRvcwL80VErpM4lsqw8B0LOb2Bzr+E2D9cXH94//7y",
-	"6ub09e2709dn3dubX94vuJk4wTdt2TeTXsOwB7MdR5SLXiO9As2GeEw0noLZMX03wQOWgF9oUpqUm4UU",
-	"6NLNb9PQBaifVZufLauDNfkKBiPw2u7N2eVFlb1YEVOl+W+sFFJ1T6OktG1O8NMokhMWEvhdk7/2GnpM",
-	"o6jX8HqNMQt5MoY/wSfQa/zaePQKL2EsXBK3FTGqDZkL26pyO3wf8VrpaCYsirYcb+8nJh3dMawdhs1b",
-	"HU8OBuhVJ7Ao/93JPtsLmH435hntV+Rp5XdfdtliZZmI4RiHiHS/wn6e2AcfS8dhaZvX7tkiSf4+pyuP",
-	"kjEVW4rREOL02EMcUQEntknODOSFwMaP6dSlSJRDOpfQ+IzIKxP9siSi4zQbqCINL43nJLhD5UE9IW0m",
-	"jxH5K25Lvmr5speGnycgyv4nFgBRd2N+JgaySrNW9zxghAvM5bDrO0cOoQz0baKi+eZwe0sDyEmxGloo",
-	"g2TMhMk6mlvnEaORGVX3ZtcZfyfBiAV3lR1g+G2lvoNzeaHBHVXZGJxTMa97PdfkMmaiOBOyQSMtMWw/",
-	"JFQTf9t10rSSA90Ic++5X5RFhCkAL3SaSNRcuvEw57xXL9+R8pRKy1tDB5UJK12RKtge6IfS8lyjrZmo",
-	"mKlgEIpRw8JbCry1lAa0ZfiYVa1JyHUc0YqXnwqZDEepSMRXQgoGiyI7JE1oTJUhG76+u434Pbvt9nce",
-	"/vG3vx8O/sJmQ7krHqkaDHuIuWLaTaAmI83aG6UstGMikigCc0KwezzdlZO3j2HsIkaEz72/js1UZSMc",
-	"Z+5VwgWJuDYaMlEUu3d3rmD7Q3JJul1rZC/MjS2i2twmOtveBatjHy1ZFyEkvAAv8tI0mjEXiWFkY6K4",
-	"MUxkAeUQEEPdz5tPX8vxCtLqLZu+c7KqmoGATDR5ANtAzvBubZKQS3JyVi097uXdKgs2oZq4hx0xYeIT",
-	"N0Bj+umrANF1esnErLQMJeRlGDbWK6zate3W9u9eSJWioOTgLekqPeCDj6mvb0mmMnjBcqdY5tMLZCIM",
-	"pkfpGRIH5+EyHgqZGo6RjlGQuiVzA8s5VDY5r8joSkxj5pSUKKCe8Z5Ab4UUjzQDk0bvC/x1QCPN5t2H",
-	"dgONhNxfYEGQNUqjCGRJfg9d5tRPY3Rkw2U1DxKTKLZ5TFyCzhK+9089m4XkmjR3qT57rf6A3KShqeBf",
-	"HCoqjIfQBSMWhaQ/LSx0vg40irLMXbcHTzpWY/pwhm12YAbuQ3v2wFVpBMsIDWQMjaLLAVini4bkFANr",
-	"X5bpB0VKrbCyWgKLBkckk81WZBGp4AtjVVL7hXM2cgMa1CKPI74PnY7+nGiHDncHf/ntbXvcudjp7/68",
-	"F+z/x8FvL88P71o/tUedH3YGu6/39H73IH75+VC16H8s5wxuivOr+ev8GRRskmtJBRWJbOiRnAhMzOYO",
-	"byS1BTab+c6cc22q7J2YDsEr4NQwPX+SM9JaicayDZ1j3FFqEs/6xr00Ma/yNyMNjap+muWzMLr0eS/L",
-	"L3N9V9LsPTVUPZUtZtm9hEI/cIod2EGF5lpMAq/Yh7y3yUhqRnzs1GrUPumzQI6zzG6dRGaGD1Uk+XmN",
-	"INFGjm+1mUbsNlZyHFdSgJViWw75YBoxgk9iQLK8Z0rx0L06VkwzM88CW1Vad/EtyzLu49FUg9e88NjM",
-	"azqtFVjtMOEhFQG71QGNWCm/86C551Ukj0KcagTybSCjSE7cRO0SlKWNTKwWVMgS7VSnraI3DE1OPhyZ",
-	"cuJruzM3CnjKnt2YP7BINxulTNTObuEtnb2KqyUUdtHqPPdsTIfsHbRBVuMG1wjZPQhDNqTWsq6lGZCL",
-	"eiSTyF16xzGjajW6EMn4losBUwz2ybBYl1ao83J2gV4zITlcJsHTpfXZK+1Bq2pxwF25hGldM4wlhQOw",
-	"5kJeQ5vyQsJO3lIFXGbC+iMp71Lbf1GHH/HRD1fn0JCHdiEXk89H+9AXUQ8mFBspygemEVJ1RwZUGKqn",
-	"ZMxCzu6BsdanOlMzljoeMcXmD+8yYVjstYpXv6LB3VDJRIRP5dc6YIKRftbPEn79LZnnd8/HDvZfrsXH",
-	"Oq3dl4W3AB0/87G1+FjdJNCMYIK90F8qPv8rscr2zu7uOrxyNQr9PnilI4UqNpkBHS3UMefZHQ0MF8Pb",
-	"RURWZG2IA0bTKLiIWoOs0iNNVTBixt3FzzjxjSbZz2WTa8yEkaqyv0wtrukQfvfQyScFA89XjkE2kKpu",
-	"pGXfcoXHwmFRuudW90U4URJJVbMIViZpI9W0clwY61q9J1nWNTWFSXJDNlwUrEf8Af7j4mOr7w34SrBY",
-	"a0JhzTtlmKEhNUuvbN+lzxVlQl0I5tzcm9X+IBlWL779hQg5mZkcjcbr3QIVlyq9B8r7e0cVE+RHGZmq",
-	"XmOmtNViuJlWD7LwADGKcgy1mHcHy6iGxOwv5RH1IUF6zAFb5stEwR2PotvUybqwhX3yhjvDnvalvJ1I",
-	"FS51KtzYRz/Ck49eI4nDpQcVLgjwfnaNk3ovecAqDXS7hvBr5bpnmDz1SEAwKH7PNOHCI3xAqJg213Ie",
-	"w+YWGWpp5R2Jl2mpzHu8GS5fmG95Nwon1UvDPRwXSg/kjIe6sCULpdIraoLRkvNj5UrfPlfktDUuqflu",
-	"BJsUulrZNZrLzcclHlDsbuEsl/nayuNbeWpFFE/n6bM9fo05FrxzFYLfDlvz3xih+g5laIFyK914NShd",
-	"E6YYIHTFLKzuIvP21fRQWAMD8LqI+URoFFV1+OU+QvRolwn4aRbou5nxU7yJrNDF0hNeQQfd7DcAO4sV",
-	"o2EK45kRxz1Tx3BRkF0a5K0wtwawckuEM+NMXGIp5LcHe615WoIrsxU3UbpTvsAcqqITywwrlufKfr3O",
-	"ykA//5RFWUei1suTrpMm7goIb99ewGGYwsSsjCFcLPcPz8X42D1b4QQ81f1SYswLiH65dpU96qUhjVnK",
-	"udtW7RdIvsayWG9vF+rwr1L9HRIFGIUdcEEIpSkX3rlb7VZ4ioq8uk56XFCUZ2i+MLSXyz0FCxXW93PK",
-	"6mrv7VQvSbVSOzs9+9QieoCDvkADXo8cnq4er+YuKSjKJW8J9IXdPll9rldyu6jikoGS43wN4Tv8r/aP",
-	"STCSmgnSn8KSQkBQdtYWbG7lDdX6fA4vx/qKs0HpVqxIChBw/WDWZoFzCnY9NwTkz6dxQozEA6zksAhe",
-	"KQeEApOEic8zyCETag2H2w/weJl6nINqMc9IHVSL+AV5T5VJ9yafAwAPc5NBh5u0u/K56zJlRlKvzXTW",
-	"OnT8tzUWC7bz2jYpLxiGwqNeKtbo78Y+Xe5qxJTkAdDcHE29xqes8lAZIlmK1ge6gYIm3JAxo6LCiFh4",
-	"+fpxtu3K3iB8v9WumAjXCJLtEhfhVBcgu8DqXXYv5NauLgCtoPwFVJD+muq2nXVZk1jJ0ipuaIWtZS11",
-	"XefTkiEenBKs4p2QE31MrPKMWfHgteI59g5is6O9TKidbDS2PJqbrzXoGo0bouhS2fo13pOLy7qYKfuA",
-	"q+zxVd5ZIQZ0UQ7oRnlU6QZWk2PMRMhEMP0RIqKrCutAyQn31AvtIs+rDrGhPKqi66mrmyCkIb6889dy",
-	"G+OlF1P3GNm74evPETfM94gfS22Gimn7t+L3TOVoCnN+ZI/4QgpW409e4LVNLS94xCNYJAdteY6lRSr9",
-	"kQ4To7rHwmrigyBwXHUkeQdsZKhoCJ6spADxurxo0qVt/TpvXQSI/XUuogtHmS1+JYVwGslhwk5SuODT",
-	"eyZqPC+RPftckwEXXI/cKU/DmY0kYzaWaopAF+DxZLavLKIdgC/mCSsND1sqS2NG7/LMKSuAPydw3enu",
-	"hquvJOwQXmgSS82xFIOYGc1iy77aBnTVZvzQrV4zQ1v2i3s9//MKWzy3I/Mbm/pbZxYgh1FfuNWvWWTo",
-	"gm0W7MGQmLMgy8+zG98kJ1IE1Kq+cLEhiFRhWoQrtF0i2l76PATjPpgqRhIZWv1m28BBT0LUgEbNYkKx",
-	"sI/V5wZUVZ/ILycGDy2N9lcjCphpNUHgIqxODK/x+ZUJYbb/eSqAJLRlhx1BcRx0Qr5Slq1h2vB6Rz3L",
-	"KF0SsokJe9/HEYcxlzYRZ7F873AWq+/ZbL/5nuVJhvOZa1DhxSNjGoy4YHmqYCBDdowB3BSnguZpuaQf",
-	"VJByQqon/ELFBJ/stlpko2hOzRUMoFAyYA4WdvO4J/wZbAbbXfuYVAEck93WzjHxry4/3JzmiHu+1xP+",
-	"DAqfFfMnP3avyt+kiPrZF2/Ozmc7env6S+EbstvaPSb+u9ObHy+x++75+eXHU/hl7zjvMgfph15qsG3J",
-	"buvwmPhzcG0+2W3bmVVn7ttf9+xKzeZV2ymkq3d1aV+df+5enfx4Cq094t90X11e3p5cXrw5Pzu5qRyh",
-	"KzBU7OHD67NL+wX8gYO9vPhh5hs3/E7HDrCEvkJ2O4ewj0WUWZ/stVrHlRhbGyV8rU07yBmELbIxA66F",
-	"jxZgXmbxtTbJXgtGVoHbTvaAmuaAjshea7fZE/YUZVXEUI6NuZAqzULEnDJI73COA7BMuRge5XXDXJAW",
-	"GDiE9oQ9a1Z7zbASrYGE9o6eOWIFPlIuTzKPZVKJmz5zShpeBVJl+Yg0vEbphDS8RvmANLxG6Xg0vMb8",
-	"ySj0UqpcUYuXXQVeWAthUQEtUDwBxeVJD0DDa5Tpv2IwSP3F1pbCG16jTPvlL9xYZ8Cc5lCVq+DzyoTd",
-	"8KrLLsxBkv1adEdVLMUSOVMol+M1zjC52+U92M86GQx4YOkWs228xpVMDMtgUl3hoMLnkxFVhY8/yX7h",
-	"0xseFdu+ZdPCp3fMjKTtqos+oqz1CRUBQzNltm4cgrbPQ2fWYKjMg1pkk75Cj2m6BIXIBHA5Z/VbZkdw",
-	"xRINY01bJiGXlijsv3Y8EpY9++iGV8QNm0Xw9hpvaOSyytNvytiNVSU+5rHvfk2l/+scWqDau4v5kDMp",
-	"xQ9GUQ9UgS0ds4APeFDKcSf5WiJ8tiYBVWpKfITz8F3hTehCkzGd9gQ+gF9DWvKG7zyCVoZw+G8BmtT3",
-	"MtBD4vi5q6hZ1g1T/JAqB0Ut1AUWKnIaysrulze2aaZjznlfqtWvq4KZOq+DSsGIHtEYTCYsH4pw5F+q",
-	"A88oj/U64hsaVDtYu9ZSG1LBNQvJUMkkTqssDiWN1vTWdsEQYxDNqIiZSEL7mCVfaZXZN9S7fCdU1ESO",
-	"jeSY3So2rE3XsZpAXut5CFo/OKH6VINUr+z2jouaYCpBTaIY2fCHCY+AhIMkMvbfkUw0uKMCqWKJAEO+",
-	"R/7xt79vrgnMMMAdcpcZVp3mnxMIF+GI5BHVYXJE8FZdPXRtLG8lRk6oCjVq/Hg63QtXPxf4/JV731LX",
-	"pPOJw6qWWY/b+fJGFmeygIKz11eygnwRZ+btdMh5eh7UHQw4t8WFWgSZgW+rjiKB2CfXh6VGGA+eiFTX",
-	"o1HEQUwMFGcijKAMIEuMglVS/N6tljZ8JT9gN+3vTd7fRdbflevvx7S/2Z1L1ySbV+V+5GyycisqYIcq",
-	"WHrNWbA/WZudmpFHQmm2NLOMHOEe3ZXprYN40c1W036GWtWqfMtXGd7qggQrwhlqgHbSku1YBMMltZb7",
-	"rIeVWnZ/hMuQv71qrX9Ir1MrwKCUpCHRzBiA3uCGxDytJeTuQ6FONzgCSq7m9ILVg4SA2/yjDvjtgNv9",
-	"ktrc0lgGNJrGhgcrUN6brJfXVN3ln64D/sZ2+V5q0y32+Og16i4fynA1DvPG2l/AxIqO9Cox5X6tEluN",
-	"09kO6u81qKFWaCy/s5m5Snn0GnzsqGndhp8TljypoT0ht1hOXq3dflY99BULuXYw2Fenr8+ubz9cnUNR",
-	"H2bIBrxGE/ZAA0NooKTWRDGAjNObHvHR3e/npdmbPfERYDyubL+2nxAqw8PR8tM7Dx/Pl7P1016OcM9d",
-	"/8S9W4qegH8nIi/37LCa7hiLNX4SQ6tRWi4NFeqesrCWv6zfbjZrMKWldIddv9nAUpKZ2cgqjlB3xeTL",
-	"O7djqGbmRE64Pi4tM+KWF2vgZ+B7G1qOWU9kkIkanC6bx8Qv3Ee5LoqLHlCs7MzUfQYGNuPW+CMvuL46",
-	"pFR2RVYAlSoylqqd+ZFDdF2N7xzslaIzPI1gGfEsqWYGWyIZj6ma1kilEY1jJli1ami4iSojHPRIKkPg",
-	"58qGU0aVvqVDuSAuFp5JQYaznFFhsHrX3KjqopzzV6Xj9bIpVy0v5Ob9JPtXgCxQB0Nnf4MgJZFiEyDc",
-	"Rp5Q65NPsl9hf62YvxQqNqkza5aiyfhwzBEtYQY6a8BMgA74T7KPQD6QBkbJQDE9Sq+cV8sQGfCI1SZ6",
-	"wBgcUl8WPmdb6O3fXcNHP78PSKGFLc+OJAUVFkemSWTVIqqzrJEZ4CHbmSv/dEDb/U6wE+6yvcH+8GD0",
-	"8tNhNf5dnsS7LG13/sYmW91K0udDwUJiJRluZDYfky5KBu5GM8A3kgjDI+LnW+u7wvVDa2o6x29AhdvA",
-	"GsrIc3Dtlt1W5U7Y8wXrafKkMSnvPGS2gN5cnSJdg32VZ0avlpy2iLCt4gxoTmvn3VYwY8hAN+kFrrJM",
-	"VdXwsULC7JIM2SXMJj0QRRqZQazK55i+NyPHirwinGAtn3pXveS+DkaCRRFUSBwAOpwIiZLJcOQRP1bS",
-	"JzqSE/h2wAXzrNy+9+1U+8xMGBOlW2N2j0DVtktkaKtcHUOr66zVe9sqHff1sn3L8QHSUeSp0XbJacS1",
-	"Ve+9BhXInGIKZfei6Qpje2/76kJXV4Wuuq6r93lXWJ6uOg5RT0VQzeSpMWwcG71AutnzqUmsZMAQGx5q",
-	"x2G7unSgLIxjYbIfVONeIx93xUTfNLZu9Z7Xvm5P6/nVl66rhY1NZfWSUn5OqKN+qxZOu7A17tnVZ54r",
-	"z8tKC+KDhSiAJQ3gDiLHBlihhYMGmGNVbrG9LCAgVUVLqYwZJVexoJ9kf1ly3yfZXy+tzzZ4WkKfPaf/",
-	"uql8MO8xJHr+kQl8SxRbPGUyMXFivEzhzswwqzJaWzoPNztC+zyagnU3ZuCkQgseQrN6wn4vKECIT9NO",
-	"Xmji26H5ZMPHs/tX+/FXfxOUHrQsnc6jmNWdKLEPhE7z7olMgyKJsJZWxY0OquXLqGZG3X/0GrkKv35b",
-	"Y/QKcYQsGBVaPVZv03WNAf4xDRF1u3Fc3A4ITOWRNb+tbPcDuPeEj7YRU2Mu8NIlE6uuICqsnmN4jYKo",
-	"sTwPerRfut5WkbBZt++L3Z4Uun2TdnuSdetmXq63Wil700DvSvG7ihxZXp41NzCWlpf9cgFQx5xdRzVH",
-	"+aYydCwD6rQEAtgkpasAPBYlOkfCXcHtn7Z9VWx7Y9vigD7mYqlu6Z3kAvrkRpOQWZNOTVPlp9LXCo+w",
-	"sPI0wBUKzfsZAghz5+HBlR8rMNK+lBGjAhH54PFq721xPC7q0yMyCpl2VclXFkpuQV67wVUJqEo7cvaU",
-	"k/eX1zdp3hEqeXq5ewnNj3z5StOuoqkUBHbeorDNfERHRvFcSEMLqaG5IR9IMeDDRLHQOTR0k/iGaVNo",
-	"TnsivXDB1jqmASMb3EHbEs2Yxuxd+7NHhFT4Ea78bW/wwyZm3GGAoRQ9keeKhAzZHSj36Ug8iOiFN6TF",
-	"6jAaKx/0EaCYeUQOBhEXrCcQ5Dtm1IU6orcEgahfaHJyVvY/2lGC41WbcmSNwQiZJUfsHJvfQHPcEYyb",
-	"md8SKxl9smE5WO5I3fSIP1HcWNkKchSrkYEdjJqd9rKUNKmISgR6hyA0joZjLnyyAatcKosmJ8Jt+Cam",
-	"PcC9T/oS99MxAveyEBFYUeD3hG+guIZPAjke2+W0C7tZXjY7GWsR26FbvdMOBHH14UXlpXQPL1nKK3zq",
-	"o+uy67q8zLp0y5tBaNcdwTs2JQEdu1RQuB8c8KHvUPEVZjBa/REyRV0E3bVPqEHTYSuJN4ssOIi4nWLM",
-	"QdDavsrTw1+WzO4EOunCoyeuk0evcU5FOKbqrkopFxJImMQRrUJa+JqRF9WhDmnkBddW8Uu4sAqLHiku",
-	"IMTByAlk2TwhuCFy035CdMO6UR7aUBHq6hiP6giFLAChIlShigu/gzuphZhlL7RLd1kXW/cjpAxjW9yK",
-	"akditYWWG3ZMGCtFPCLYZH2xiDM8FUZNv2ObrfZmBO4AEiHAOYAP2TWxGoJKV6b6wmSJFejaPgXNpbTt",
-	"+di9p1iJxe2pvGFCoUILOM2KofGnl5UpqfcwuVSu1d0sdTo+xOtVYLSN2TgrwvG5rTp6x+wme/f7k4OH",
-	"l9PKewI+jqVaEHozTsAXbw13yKrdaP3jb/+nvbkEY7RdSAlpVTjSFzBP+5MltdkDnIqWEaMKtp/OUMGA",
-	"BmYFDf9H1/4a219n7d9Ae7zjpnessp6VJPa1hBtUknwYjLNE7S/VqZnp1Xd1SExKV5We+6pMacdj3cV3",
-	"YQNLnq1qqs/Cc9ZAMLDHAZKVALIgkOKeKV1TwmmVtSMbfhzRKQhCOodZkgvHnKzx8bUBBBasO2S80dnj",
-	"84OUIRlLZdne/yCvJZnKhGgWRUQD8Ma/rw2yOnsb7pbHja16j3JEmNUDkd8ohjlDWcWOTH23em2imUe0",
-	"kcrllCpmEiUwddyqKmmpnPY+ectflVf/94aIg1sdSdM4aneqfDnWoELl/F013pulIB1TgUp6X8k7RihR",
-	"SVQFxEwNG8p6mRQxsuEDGAqoVnTAzLQmK5lVM5lU6YURWTOTbLCHIEo0v2ebNXLSKrlL+4KndJodB7mW",
-	"G1yQD4JD/gr8J5ZcGF3zGmvP1aJ0hI4NB6O6WIVKcr9JR1eWP0vQodJNcGNKVwDXdBH1ZqRwmZhA1lZZ",
-	"GWfPQSl1IwnFJNhKpNpaWIu0BHVJVU8lhZDC6aYpqAl8Ci23WcXDd4Htr0rtr7L2j166TLwWKCGJMOse",
-	"Sb6GbjN9cn5HZ7TGQUSHw0VOIiilY/VUEio6mD9qs16i2ctd17/XyMJXC1NcvN9PxQnDlGSZUkQFBTwZ",
-	"+aj+QFTgBb1cm5mvcAgW3UTcMxXywNRywCVUBVsrvjL9WA0dWKw9WPkb5p2LyId0PbvRRV5vRmy8uuU0",
-	"I02WBcnnRFtYuHyEVRv0fiQFG7MbPrYLVa2yUxLjU3DZE9ul8LIQybFMzMjlo2zcc83GbNMhE8s0BZhX",
-	"VckSYWXIyscZp+e8aj2nQrvR1diQ+KOXyiJ0Dr6A0MT6mpnA4xeODyXciiPEdakhfviNbBQWchOQhkaI",
-	"zLwEEN3NPXtHYexeushVG3/FaGCeyqlceHkZfwxK3SnbLTGyqsKtWKz9DyWUzReEYpEKbo6LuD7ONwz+",
-	"XKurCW1UArxZrwYwCOXjCmH5i30W+Njscpf6qF1WZHc1N1pFAVUofUSFAfhOhNUIn+DqISELeFijEdnf",
-	"dI32gONJk6QQQ5TRu6IC8bF7cQOJttfXK6gLH6kwEFqj8bJo5TjIBRNYMeBsQQ+x4lJVwjZa6z5RQyZM",
-	"NP1KZr1iVFev9grY1zPunWzvsm4Lk5mLI6umymFdvh5VjJbCh+cpr89lHfNCb+cLq3qOuaDCgHNWBzRm",
-	"NWT49dzO9Q7ibFTruYc1MyZiY8sI6gycmMk4YinU7DoYY9dZ56vmuuGyzya7FQdZtdXXARPshKqwPlS7",
-	"8G0Wc0oFCZWMCXXFgrio4uHL0fVMWpOFRFLeIcLBgLFIk4jfsZoETHlXC2IH4AcYAQ5gQetpeZGr1lsX",
-	"wp8upZfdKcA1Gbr/EZ8LbzBcfOKKxRWKhWnsE1/pMoLrumTTmtj84jjq4vNnNXkXNZ+tXOFGw8Hsl+kR",
-	"d6+SEhmrJkLmqpGUb22daWnnutGyQqjz/+7t/OP//99tz6UF8TQNBZw7GDFU9s/sdgo8mwuzv1tk2Yet",
-	"1kH78LCzt3uw2zo8rObgBRdE4cRW3Y1ENGCORgpc4VvctEFmbkAj7GNqFXH/nkcRHaY3bXD3FnAzBRi7",
-	"xMRSm6fdveVnZm32Gss4qUu3vZLJcBRNySi9HAEOa9IiQUuuQ8rJwYX3LL9+y+GGK7WCoZQzUOoAPYml",
-	"2rPKIpmX5Z4HWXEKrB3xYCkBqFCXs6/qXS2uk+usk9O0k3euEztuRKh7ivqe8el8Tg5kJo+hqVTdsxzZ",
-	"GkzqgjvcBdIUQLtSk4FjboQUs9YDvlyvca3oVPRZ+PkFJX29hpV2t6ubIs5oHAIi8Fc1RtzPv89j7nqL",
-	"kjjg9sFtV79EfSDbIfXX9WLbrEBw167du7QdQJD8ulC4la6m7RFBVzvXML5jrNKLPnb4uR4ce3cF8GMA",
-	"9HB5uIoFWGa5yvX/lsWYRoSXsygi9BHx7cO+A2lD+kNqc1EcYO74JBER02mpWThZL3RP+F2IP/TJiNEQ",
-	"tvtO45UXjSGB1L58+5OWwodImCY5oVHkOt3Gd/pAIYyGxz1hBflQSAU3v4BwyaIQ42PmnUtPdPjNVTiY",
-	"Ob+VnLCEebl026td1MuNVPAfVd9RjGW9ruZ+zM9AQFXtzfuq9masZJgE9aWzIgqwPeukVq3oEMIr3VsX",
-	"AlBj1uK1bx4mwDVhDw4obKKkYV8rBGM123rZauUXGav7NdOrkfW4DWJEwgHjYrjuRfOM6KPTaiJKVvET",
-	"faj0Es3Y7+562qnPKZlXJIDhK0t0V1rWObqpPcfXwHZWSRumji2y0PFuF6xv14VMRjwYNQnGyGITd+56",
-	"wp9BlfQ9orDIJ0Kbetga9KVIY0mQFD7z+voU4JuQ7YXcjm7MBUTqQfGZOE7d0fOwtnUZ89Xowt4sEOqS",
-	"5gXE2iyraXGLArrpY8YPpxegQuP2PHoNKdgK6PkVg3j0VmsyM+1VmxUH7/TKUsbCspRo4huja9KfaRJy",
-	"+bTUWWj6x6XOLhZTN2XPLATRYXkQEF5eniPj1ASX81KH4B0meH5v6/KgqItPQKVwRRGyqpBbIHCXppZn",
-	"O/gNU8vTxfkeU8vT6dWOm+ATX+DRrt8+d/VTQVPuUo8YuNVzl3B4P6QLuPMpmdjjMnT29uqXk+Wbw6py",
-	"BrCwt4qaKixh+BHKexLNAilqwjLrS/bA3RmcykTXpXqnevMMbUsVZmszgGSDmECC7wbTho+xXK4VYlnw",
-	"ytyaDaGgpZCCba6eHyJVWLdctbnlOROdyS13tFde5zKzqVAxCnUvcXVqVAj21Fp/Ny6IIbtCWsdA6Nbw",
-	"Xa5hk/HSWTrFIpcTaHfeIRUsq7xUPLOp5T2h95Ulq2fPcGpr4/PjeKfhNeRwuNKVmG3xDlpcDodpdGXq",
-	"IU1Ld88O4trpuASeJQhqdw+VaIQdVbSswn3RydncqxAjixRlabXAyqLwS0z2Lyy0NVvWCpu4aL60isa6",
-	"BbeeVmB91UCXgvVdyW/07F15orP0Jzo9TqPZnGmDe8vz0NI/pC7jDRO6xisNsXlQsNUB2dZiHer6G4ws",
-	"qyh9lHBxL6N7PKer3+KseVOS3dvEEWSKJTX4IwuhkNLkNjv36ryJ2XjWUvQ1LEw28kqCkXXK2zj1OWMd",
-	"uIhBCBFCT5bDv6GultcYKj62/HzEx5oHEPc/nmrDFJeJXikO3HX0A3b0sdDRu0JHdtSKChzvNRvWXY1Y",
-	"g9Jqh3JAFAvkEOFgEZas0rk84CGrDbvXiZO8WV/gg194TV+hLH+1aKOvHBq0YmT2UmixmZCfBYGp+R4u",
-	"jiZNXz1znfVNjZmIa1OLUBZRMUwqMTdd1hj8+gW6+MK3azwQFavijkpaD4OP1ygZNn/gKhhkfXTnZCQj",
-	"RkzWybpq8pPGvIae61xj2c7N6q/ZoqajXCncpUThT4xxA83PyGzt+swj/Sn4K6QiXNSEaIO23qea7e8u",
-	"OB4ewUe2GNRzmNVbO52d/cP9TpUas8Cn4kLwZcE2R/11I076EQ8IDUPFtLZyWUTTzbkatLsv1z5UGA2a",
-	"nS2y4TPhz/b8sqSndCpNWUV1ZXb+Q8wCa465J9KM7CCSVqbcy4D2k4hiamSVktRZQVvNtaROq0JNipUc",
-	"x6bufEiVVl1FHjFiUZyKqlR7m1Of57n5Yhr+EEeShtXxW7DFCTxQQ48L/RM8YmTjY/fnFH0fmbV2WlSa",
-	"5OQuvrnQhkYRC8tyt88Fqj7/qtRzBPfRdj4O6z9myjXqiQ1/603aw59lzNIrYcNI4QfoM/vF3zwm1PU1",
-	"plP0gI9kFPaEtko/jfIx2Vfb9wFHAYd4FSHXVc3+Dmi3yNCR4KqY8oc4/PJi6hmeN9bPh7uwY2cFpj9o",
-	"Yxc8LQyPASRjLop9t+eU0EVFzi/YhPTTQud/XDHzNS7ABIaGr3ePXlehVrBJhmv+FWuh21WL5+qhr1b4",
-	"/A+p8G3nCb+vVB57nn6r4dxvLAsDzCp7jFBZTB2Ss4YO3NBY3cZAo9rOXNRJ3qDaN4qHe8XO8OEFeGX1",
-	"/VhOnYytOdeXqNEviccqD8yrmPnMO6v4xc92q2odSM0qCDCH3bwoxB1LIaM3UQH+qyilWZRQg1YoJa1l",
-	"IsIFwa2r39Iweqdra5sAoGkFLMyAjWkEUX7wL8ASu1oP/noFriUC4/N1TaszowsC/NXJe7J7sPlPqpCd",
-	"mQIF+8Et1WyYahUu+AytVcMb5tcMATXuInkdjEN0aq5sOyHVV9l4S9Ak8D05mMTakIJV6zKLaFVT0rkM",
-	"6lUFkboYDGJMwzVuC91rarRa/PGFJuhcKBZanWd8C50ZWYQPN+uE9rDqKiYfR4iImCKNIdDegorPt0El",
-	"OBfevweMI/p8oeLfMWmhU1zINLwtKB+pOkJIV7T8arvSMwb5Ahq5ZoFile7ADDosRYPTfIhoKtCkAjmh",
-	"pis79WtDRUhVSNxrtevFI/5kpFlwixAUaF6X73fx93eDt385VC9/ePvLZ3Uz+fTh/euXZ+fv//NMds7p",
-	"Ob2eLPe14egWLMWHq/NKU21kTKzziAe3izq7RVdMAzyVlwZHWKtgbsJ5+EFP2FbguiRnBq8UbB8RXhDN",
-	"Wv3HRDGjOAvRp2M1WjkYgEk0Rth9CmBtIU3DLLhJo3JJ5+HBYXhl6wnTOdreHloic183AznehmFuIw7Y",
-	"Sj6GgsOoLgMVs/7T9NOv7UVGw9AUTW79L+9ZtktWD6GwXNJC+1XTSaGuY9XpzxADarPLFLficC6GQVl7",
-	"Gr/rcxdnCV14xTrwfUbYuM/S+qp0Xs9dA/06v3SxUsk9Tjau3pyQnZ2dQ498uDnZXCOsZeENWVqrI31q",
-	"3dJpVUqCq/tRn/rlHngiwGWpGknF63m4eKqzIDOTKHQBN3efd8YvB5373f6+OIgPVUu3TY0eCmlaFWt6",
-	"UQS8W301Mwy9ivnUp8GkM5qvB/Yzi0hXmBGU3Zy3mLMS1ys40aPwff54dg+6hJzcQyvP36WGVsXvBEyw",
-	"24BWXg5A1oDL9Cv8opcmFK6WLJklMVaNi61eM8LgFXdVjBSgzxSvuCFjgTON8VBKTkB1XP2mxt2mL7vy",
-	"QKwurBpXIAevDCCoyxfJOd3nh7wwu/JmeY6nLgXBAhpbhuoOhLUerjs2eRqyOwqSf11sdzf3J4D6PQG7",
-	"b5ZJ1KxO+jvqUU685YLZkvkxKoW+JUwfXadjegdhFBDcOb//w7SM4KLdxFqDC1kpRHBkpVuyDcy8ulmw",
-	"LTxYGnm19cR/YysR2bV9EHZULG0A0RqzG4Yr4DpwL67dpWs3rBpcwVz1GMko1EdEj2kUkZ2Un3sE87rI",
-	"nkciqoaMvCwlf9mnS8lfUDh6hewv1zDP/sKGj8Bog0RxM722i+CUNUYVU92kqoJON4vSPiK+fUQq/huY",
-	"jkfkFbQjvaTV2gnu2BT+YH6T3DjIXQRu0AWs6SbWoQHcFPfefLut7dF4fMQqSDLNUaQBnG2ktcZNaoDA",
-	"bWlmrqBd0gzZ/ZyTzzVxwZ32NIMs657lHnh9ZI9ESoG68IOH8OsQRIvuPIcvRwPTE1zkj3o5gCZAVONx",
-	"i/g9C4kZuco9/YRbPlLOkUbmguA7MMieyAeQuoA2bm6uPXJ9c4OA2QMKXyIUvPZIDgUPxbF74t/+jdjd",
-	"YsK4ZLaewIQPf/u+7edw08TA/ArB+Pa8EtwaAp7co574Cjt/DN50QJMAaHDAl3alGa15aiiugCvDmzsY",
-	"eJjZq7utXYj0HtjtCnkIlQjZA9cmnfNbNrV7BsXGbW86kLFdUPs9gBeAU5f4+u7Wbs3tP/72d/Sv6rtb",
-	"w7TBLzYoCUYsuNPJmLiwMSZCEiDkEqFkzDVWs7BzF67CHWQ4S3mXxJtN0iV/+pPtcMuO5U9/gkXJwdOL",
-	"kOlykC7DDHp6T8zAp9MMQL0GPx2gwNN8ugUY6j0B2RUFBPT0tTHgBY6lYFMETaBuxjHlYYa43iRQHtUO",
-	"BBibW2ZLKAhpbg3vMqp5Dmpuf1sL17wAa56CP2bE4erHP2whA9iCgfh2DbCMdUbmGLqYJilz0xOCsVDD",
-	"jS7sjctKAT5gLKntEP/s4vrDmzdnJ2enFze31yeX70/9lNCuqGGuyGh6smA54PQYzhSK3jSXpJ+E0O1G",
-	"IdhVHxF/oBjzSbvVymphgn9oJBNlN7Yn2q1CNH1a+qvd8lqtVulJsld8cNOdJZJh9OMA0gUsFe60KigL",
-	"Sb6ItsEWzO2oAODgkw28CAtoFGnPFcKD11gyAr+V3kzzypTLOQXoQ0Fozosg4hlXBXKNsIZpiIvmEtGI",
-	"b9f33P7iI35//sXWexnxYOqTjbPTmzcIBLjFmRlsWWFAYw7jh163MLtXb7XbsNGKDfCOCN/fE1yT3c4h",
-	"8a+6N6e352fvzm5OX7u0E/+KGTXd6g4MArmKMOU4IywXC2RwFrJxLA2WuTGYQ3dteYWf/RJMt96yKdCk",
-	"5RDvL69vLHm/796c/JiClSIQsCWGaHpUQDlMF8qeBa8nqHs2y4vRVpIB0xYh6ctwisSL+KgODRV8xhu4",
-	"yT2Rj8tsXTEAng2PCKRSIysJJaRAwMlDLRH9aJ1doDWdzvxnrHeqe+Ijt0viBEuarQPs3dpb+gjuaIuc",
-	"AD+7mrLpFPGeH37siYx6Ct8Sq+KQexoljreDTx5QRzVwbEwTg3x+EGiJgFqI2IT0p1gJOJRBMmZQ4mBA",
-	"o8gKTq/4NKCY9lE0Ffzwm01ygVvvMI3lPQs9O1KXJmaZJcgEpBUh8ylixEifBdLyoFTZnDspeRImaixb",
-	"bol9D0Pk7TF2QdEOsh25ZSSHCJhtpQ6Eu1gNK0wiBnkVQ2lPEApQpOzXLuMeDjUcrutEaJZlw2P+TFag",
-	"XPMHKxHMKKvlCk5LGeuecKljTfJKuZyGlINPqEvR8rfvOxnbhMzEjGMOKI8SxYBrSoBAoDGzUuT3Ht64",
-	"9BpHv/cadkt6jaNeo9ls9hpeLy2EXvouZIbySNsWzWbz0es1HGXd8jB/8PHRDsW3PUJpRY3uJbsIYxqM",
-	"uGBbVoLZL4+J796DRRilIqNkTIV2T0/TSBWQeumrfMI+JzTCM+j/x5aLiNk6C/18p3GZm+RnGvEQ5ZNb",
-	"Ct0TG7udDvF/7p6fve7enF1e3J5eXV1e+R7ZbbWI/6r7+vbq9C8fTq9vUBzmhuAmhLLCQgI5gDyQgwEW",
-	"cuoJJEN7Ut1aNfF0ZZtzzrWVZufQSy4frIZIfGCoPtlo/+Nv/6fdanlZysZeCxmHjyatTzbSX9wPSHx2",
-	"V8EY9gjYwh4yfijTopl59GcKEaRKbFqj0TLWyBpWLOQUudMGiCDtuSj0zUxP9DutDnGloDx3gI9ILy2V",
-	"1Ws8+lg9qidqyke5uxJkpLb5TNW0QpkuS+JZla502K8zvWvcE93MjweBWQLQSCiJLekPEgH+oFQNdLa6",
-	"Xbd8Z1GvRo3O6XA9sQGiLL0bTFUzkAZcF8rhbGIaIA9R/kauOBwQT/4lF3Fi8DIo4gFzaBHO6HqvZKw4",
-	"MxgPWGd5bdsp6wJyVWp5dd+fFQpkHzXazVazBZ6bmAka88ZRY6fZau6A78yMwCbdRm+EWVjz32EV2XVz",
-	"vRNXnOYOQsmAbcpAew7DmgUZwilW80c1v5mVqeFSnIWNo8YPzHRjfmatUKhNCccWxtVptTLwHEyUmAUM",
-	"ARzUHFzcvh9Dexvb9m8oFmvfnX45Smvrlyxct2huhdJn3cfmlI6j6iVF38YKNTthcmBsz8a149JaE1yN",
-	"s1wlJxlsx2XpVPcq12Abn04ffvQaRZ64rLF78izEke7h4le1yDZp+0wYpgSNXFHSgsujcfTXXwspQg2r",
-	"pxSm2fAahg7RgTLVho3RYZJu0Cr06HgFaCfW/shr67/QR6kUhwr/XnZBDIX+M7o07MFY+ww4GpZYAz07",
-	"L3+V6n7FQCPLTwLD71mTdNO73VaLTEYcKiiznijU358pvk82fHmHbCwr/b/pTIqdrFwZ1u1HBjF3Vn5M",
-	"SfgLj0qxcL797NaqWHW9oT9HWA0qrdDXkHdZSe/Sk8Avs5SCI6w/vEWV2bpvz7eHbSi1V/wevFMzD1rr",
-	"4haNFlV6HmE85hvgXi4cGgPX0hb48mZap2kgtW0BLrtiSo/lz1/ALdz2VjCLIu3PU9a/NN+wrXa+Hv2i",
-	"ytU4st0JhiLfmaN5zNtRI5baDBUAfGebl4g8zm0hoa9P0TNd15K2YiHXa1H2qlRcS7LFof0htNstcGfU",
-	"D3JCFhJs7twrpAF64jsh6AUi7ceCWlMnz8bMKB7opQLN1SiDh9OA4/dKjpkZsURjaDQKz6NcmPSnRMnE",
-	"WEE2jiNrsoIbywlGEF4OCAnDFoaKWpMgU1/BuWR7ceLNyiGJeFJeQVyGLDYj9Ay57jySu63wZNFIewRS",
-	"OxDkyCHFWUOeRLTPIue8TP3SHroCe+hqTeO2CA+bxCpFLCRw/ecA5fx3pzdXZyfXt93Xr6/8rGIyohiM",
-	"5T0WxjCS0J5wKYaq5Os1eAUGV6lmVPRxb9aI2Xdu45bKWbs123FEeZlDNf6N/Hh6/p6gyn5rNfjbdONu",
-	"wShDj8fizXRKTrMn/o3c/PL+dFF3gUwsV+2J+md+t/Qkwz/3Gj+c3vQaHrzwz72GtcnwZmT7CP4FO97D",
-	"l/+5Z2fdazyS3Q6sVc4MZsOfKmWWo+rvRkDttnaXC6gLad5Awd6vrwkXjvU4I7JK5nHf3s4vpxaykMxH",
-	"X7xNm601WKbxc67NSd57ObKmBmUrf2Qb3MO1IFmFBy/x8v3x1y/VWF3ww1+xjI8Y3qapWY1fZAKBAq8U",
-	"HVvG4tBjST+iwZ0eWz4oB+QHxZiApDMuyOm4z9SARlGT/CITBUi0R+R6RGMG2wJWurVqpbScbcJoDO5U",
-	"qsbpJYCO7Ttjqoz93hBqGfSQ2QEMaF/ZmUhFsPxtoGhMBokSNGBN8lbIibu4RDzmfkRD5vzKEUjAiVQG",
-	"TZLJSBK4PnE14//xt783vAZVwYi54zdmwkCwVDE8r9Fpdfa32p2tVuem3TrqdI46B82dlzudzsF/2keL",
-	"6VqNolaUKgvcEkkwUret9vjl/W543/68S4dsb3K/92lyqA/NJGyU0rQeK9VkzMlqBDQa52a33ajGTPZT",
-	"I2RjCi4jdMgomUDtvpEUloonUlkha/epcdTIdzYNBTrab7082Nnf2zvY6XQ6rdaOAxG+NQBNXEAULqVG",
-	"2aOZQF7dSsuWZ0fhOm0xsTXsb407mF4NjDMLy4NlG/22S/f39vXeQV8cav1p92APzoILxmnnITWtLDRm",
-	"Z2WNKzvAEINUqXilUUg5Z5jhxNllz1I+mj346DVmr4hWbuwehwTdbycCVuDor2iYplhCk/byJh8EdXf3",
-	"GDy3i1bN4kZvpOrzMGQwqd3O4fIW2VqyL5JPmUQCJ3RQlAWpOCoIiF+9RvnmN60sDcDkVRFwJ3jRXCp8",
-	"CrkkFNit81eTjJWRDc1YDmmU3tz6m152vRNNIRAki8IChCuI1cuufKzO53Jym+TMoLNGDF1YM2BTZ3Fb",
-	"acltUK8LSjCo9Nnv5D6/OgAO1yTd/A4LpmK5fDYNp132BFwunF3A9cLt1eX5qU+28y+6Vyc/nlqlroC9",
-	"R6NITliY3rwV7w/cT36zJ6zEzydRAAC/lzzEFfALXM6HcBD7OSv958wuaEA24F7dzgWxgFAa5h5+mMZN",
-	"99Xl5e3J5cWb87OTm8KQscvCQO0Xvueur6zZMHVJnVyDxcHCJukSP2WlPnrVhHQ3C+k+3IGQLIyhSlFH",
-	"EsuodG0tpnBx/JZNnZICZ/6VDKfr6SfVIrkkZ8+lNtawIX2FgTfO0tOcDfP7Riv6mRIkphqzfQup0DPl",
-	"MyvFYVHsZfD5ZanXCBUdSoEgaqtJmvJKZ5yxHNJnVMIe5xS99poL+azePat3/8rq3draW53pXKxulqXT",
-	"zKhvFTEmy7ShvEnW4tFrXCo+5IJGa6hVaZOCeuU965PflT65rrNjt7WCAloQm2figwZ/9m57hbG9p9NI",
-	"0vBGSoyShnZ7qyyETuJYKsPCdyzk9MaBgu92Ossb55Ef2XXDP0vNtq1WGOF755GdvQ5Z3OoUePqH8rXC",
-	"3iobnr7vho+ZTMyMOYCivqi2L7cIcn9w46iRxzE2KowGCE1tzDu4tvtpwe/F5oQPjk6/YLCgMhpybbgI",
-	"jAs/dTGZsbVRUtVqyO8ZauwaXeWZnNVkg0ZRFi2KV7FyzI1hoUtuTasiWQmGYe3U5ZM2STeKiFQ94SIW",
-	"jwgfgDwvGD5WN/YA7xhjoaRi4Qoq7StYlG+p18JyN47aLRTPQAUlAc2FuGMsBjIZJlRBPew5cVmbpPhU",
-	"FRRW5o/UQ5c7HN8yKXhRJR0xGuHVw2vGYsu64wX66A2GT04QAQWUTh7cCaYdRVsVEkLF89wWORiAb3fi",
-	"AFlGTPVdaktgrSapiKbRPR2y0H65dceNbpJrBkDhUGMNY+y5skrvnVW9MCw2T6eQgGJlrTQYKp3XSEGr",
-	"HVOxVCdtv2y2X7bbL18+TSf91NmLd0XMwvC3/uffftNqTzxZJ4WtmlNKB4ozEUZTj8SWqCA6CwJK7pnY",
-	"MmwcM4WV3lEvxe3NdNJOZ3d3v/PysH1weLDX2j34WjppadmqdNJEb40P1nQ5rq+VIuupUE0xoPRZOX1W",
-	"Tp+V02fl9Jsop5ApXNAAqSFSQNXHf4Ki+nuxBsMjaqoRqyrS8Rq+13OFGkNw0mIQ2/zVLLYqejVnFJnd",
-	"pSV3qCY4pvD5tue75Wbf4q4HaWs9427mQHjVcQiXJXvHWVxpYEJl2PcCCm89u4yfXcbPLuMvcBk/8/1n",
-	"vl/g+z8w8zSmn93xr+WAyjq1m/Er5BoFFYgXJy6BMXfOOQhqCDZlNAX3g9tSXcKkJleMhluQ+urabPg8",
-	"9L2e8FHo3HJIHctZoKvXDoIhzU4GP8tup+MBFAPgtdfeTPfEzNV0WLhV1y65PoVCyu7Hi9DTxfv1ntiY",
-	"vVSvjEWdQf3+tq7Akoy4kBO3FACPbG11RbSRkStO5cDwEbrIcX0qhmq6OrurgTxfydv3rEL8V1chJpgj",
-	"+a+pQuzuHBzsvvweVQg39FpV4tmp9+zUe3bqfadOvZLSh+Lzi4z9Zd6vbZeJuSg7QSUC4apxYICJOF9H",
-	"vgTfNeMjS2v4ez1RzGo4wn64ISNGFVY31RRwCOBV3N0DD2hgdE2iT7YM79KU0u89EaJcAXa5OM3vMZfK",
-	"8t2Xe+32zn+mknrMxlnXuw/t+9GYBrF5GR7s6MGelZx8bI8IBdDoVnPHa9xxYRvaTWhAziK9A0nphDOm",
-	"JjbOpbyzOsgLDWBqTfImEWJKRnJCtFHWJLDKPuJsafttErtaEw4UxdJqP2JNWPfVZtWpmZUax7r/QO/v",
-	"2p86/c+7n+ZmtZvNCoisNC1UevOJ/SBlSMZSWXL/HysObv9wd3+3enDhgxnqQxqLsdJq2J6Onr7kVp2N",
-	"6TRD9UJ1NENokIlyqHhTmZAhM0RDllKGGiYTAxW/7e9NciH7Mpy+AIvM6VKpbRYB0H8hxWGvVcpxyLlT",
-	"htR5tL+y8uIOaV16tGMwGPuRZj443vHsEPmvpDR8C3F6xWhYFKYvUvH0z/WmLBXJgJgJgVRf5rOpDMP6",
-	"Adw0lDi8pkxQu5wLb0aqp+CUk7yC0IQKo7MK5z2x4X/sXtz4mxC8YuiUaB4xYciG/757fe1vOhwOShSj",
-	"2sHOUBIrLhU30yJedoIYeDEP7nrC2riGRneaCPZQiaZxZdfpO/Gs4Oo1jhpv+D0j9zyKKEhBzQ2hADaK",
-	"C0vH8YBjcZqIanPrtgGqftSw/o8Q0uOgvzRzYMBjrjVgiFFF76n4d6T1lZgwrNsf6YtZV8OxROYgCyzJ",
-	"VHkeKrwIKQVZOdres2OmOgXCR/A5RGORImBKaPAENRvrrRKUT8WlWOqxf6FJOpFni/tZeD5b3M9hNH9Y",
-	"GM1rEMuZVKal2BEnnrGv8FvE1GyDLPujVJibmWgcTDEEIGeKSLm+k8epeNW+R8oA5AkIz9xD4ZBzrSpy",
-	"6xr7TZKVgi/7J8AZn5fgKcQC9URP3Mi0shWOCbJSAeEkb+ZBKiXxAeF2haXcRkAWv9kTG5cRgL8AhKsG",
-	"cE1teBQ5zBZUFRC8tBsELDZHAD+zDcAuW64fzypr9qGe8HsN/LLXcOC2KWwLxhm7XlLAU0L1HSJ8+rNa",
-	"gA9ItscA1FJATQZEIBZEFDB2Nfnp+vKCaFlMgXVzsXarFKwAiDyNWXOzQvW7tovyXal+GanB+1d0MZDX",
-	"Egx2zez+wfXDv8NoinSYVrHACzqrBLY7ZCij0GnSgaKQ7axHnGF9qTREY8SYGiTR6joPLOs/XTOE1IKH",
-	"SYftqQNzOG0nO3xPHsSHVg8cS3foP8lplV7oEI2gaBj4evAg3jqnQZ3brL3V2btpt45a9v8zzhs7nHGL",
-	"tvudYCfcZXuD/eHB6OWnwwXOmzU9S9Xb7n2lkd61nu5mepeO8A0HrxBcQiKilZwIj/CBHfgLx9oCyQX6",
-	"iiov+cJUkLjrWdhHgbVCAmrYULot+tVrDCI6HFoyg6rXj/M0/EVD9BpJamVVFCFut+dKCXfandmqwJ3O",
-	"zuO6B2l1ywFqn5ethgL09DJdt/joo/dsb2T2BoJ1L2vonnq2T57tk2f75KvYJ+/oXeneEn2F384Ucfrz",
-	"H2mRQH0JqokPL/QL6MNgAUApr3kzAFx66p6pLXgAlHSNNWN6ArEYoU6KID4Pj3zsa8Ohn39OmAjYLVY8",
-	"9aGQCfGhUfqkoOPUzvGtMu17aOhYLRv0cD+khrqnPUKJD5LrGlYLylz6R8QPuav7HbLIUN+Nsic2/N9t",
-	"px6ZGYpH4MFHh40M6I3sgQYmmsKbEe+dRtiR1xP5G3LYeLLhp9QGkJFQ6SOxRlNJuKLf2YcSCLaN+8Na",
-	"IA6RHqsHYwUMrEm22SQncjy2i2vnrcmGfwQmnukzavxNcsdYTHgYWf0hhaBFk0YcEz4UWC2YjcHee0VD",
-	"hISHyWa1MQrJLSoFFWJhdgMKYwODDWvaAikADmVPwM7AgHVGRVzlYJI98ac/vZZQ0UkxSzjWDAiVjGNr",
-	"BkCvzT/9idyMuEb4fDAzMcCxELFZ0D96AvXmY0tC19enziR7oQlNjBxTwwMoHAyLQTbsip9TbbaARLbO",
-	"XvubZCKTKMSaeQDKNHP2ocBOIC058DFrkrOB088yiF87AV1cnzkyyQ6TNXqlgn/sIozoPSN9xgRY50cE",
-	"csYzIKplsQ9+T2wUCoX4tg/flYXgBb9ChBDiRd+DfRRpHAJZgdDxxqQnUt+MkdZkTsvDWOJIi/kWfDZg",
-	"v9MpoVC9BZTBKqsXtva/uu37Da3XOUdJGRPW0lbbseUjUuaKWJftiPzeA1hVKKMy80TD6zVmOGWvcdSG",
-	"gizw+1Evt256jUd70O0rO/OvzNjkwtfmT1W/ugOVX3BFXPmYwvmAvhZb6NCvXbTy2CstM1eORsq0Y9xe",
-	"+NaZ+fDDJznF70A1ga/A2HfNQxbBd6mlCV8nrsTN772yIddDS643b/X1Gkcv7dgLJp59uNN69HoFp0IP",
-	"vQq9gjWLr3H2as8ZrF7PWbgwNmvjwrhyK7dnzdxHqMdT9E/Yr3/vNdxiL7bqoUdrxsOzlvXgtuJxgy+t",
-	"Mb/+nuS+gh46C3oFRwT0UuWK6DUef318nEEUXno8C5pFNd6lE4pyUKGK6HldxEOmW6lA5HrBjGV9QoMR",
-	"2zqRwihZUcrWF3IrsI/4HtFQLuaBMw14bk71ycPcMG+1uRBW+dkgf74AfDaw/zVCbqsNV8+xJfZH3qal",
-	"4EWLY3FlxCDlJAU+8jCzBUpCunJrUoZFJHEIrTH0jnlYaMdF4xT6rszufZ0O54szc7Kxgno4E46UQHiR",
-	"SxCDoY2oCrcm0pqMMVPcqiweMQxKzg2t+gg1B90LrFUj7OdAjsdUhE3ynhpruniknxjoIjCasMFAKmPF",
-	"nmImUTBj50h3eTIuC+Udfn70Zgf6Cqq9gtaBRq1KzMhV/xsnmoE1aT+E91QYOrRWMar6wYhKl14GQZkc",
-	"KxveMxq5hB83+xEPWTYwo3hwp1HBz6pdpV+lanLVip5YktcsnAfCOUZi1kQbRkMeTV0FMG2Y0NmLy4m9",
-	"J/bT/GqcCTK0yryOueJGH5MciWdC1Rg6/pzw4M6aP5/kXT6vgkM/fUWm6P+aQ1TNvvBfIQtLhAjXAPMs",
-	"ZSOlKU75d/NLepUIqHQX0QAu9iFMmt6zKLK0wajxSKi4wKLaOmIs9nI4ZhpqHjLCBVxIU3AVWJs6oMJw",
-	"QXGu/UTcQdkQYRgTTfIjo0q7eaoEVg9Lqdo33DEWu8xAZkeUiBCRrLgiSspBNtEifJib51n2ld3SPOWq",
-	"amMv2CQtPxcoOjBHhNEh3NALnSiW5n0JiAwccw01uD0iBwZs7QFTCuxp6U5RNi4h7zkgirhBXeDn+YW3",
-	"B4ZBqUGE0oo41rl0xazt8oQUK1JnsAiKFo5qnkbmXnXtvlgDtSnjtjV3RalweI6C/q+M5N51+OFzUh4P",
-	"fS7o141YdirGgEdMb/9u/0mhb2o1jf7UWME8IFS4unqWiSQhl8S2JxRKDI3tQYCSm3ICSUKubn0oJ8Jq",
-	"keDwxkATbnRaOP+YUDG1Z3okozB1h2k+FCwkH67OXd+K6SQyZESt5JWJIRs+e4i5YtpH+EffNqEmUcxP",
-	"obg/J0xNN8EzmA4hHYHtAQuY5wVL7ctcn2Dr0Z7AaGQskGw1pwEzwShNVMKEF3C46jsWWrlSk5f0hkMx",
-	"rhnfXHmZP44gFLswcSgVTFylYLLxQfAH5zbVm8BvbDOYY85t3PhLJijWmgLubPZ3LbWgTcqFYUNIHfWq",
-	"9vzD1fkLTbJVrXtj9kDpnWP6cM7E0IwaR+3OS2/ODF4hccpS1/Y4ZkOIh56fTZ8LzBmeN7GxrRw+uemE",
-	"3q/fFA7G9qcnjRjbxmLtppUCwp7J9dwclkI1EYBQidcCcAQgC8ienz4j4AUJUcnVJJJimOcJ8fulbo9n",
-	"6fTfMuEmL5z1e6PPqGKqm1iu8NdfH73fH0vFtF6nPJoWwgEHyDpTAQd0uk42TvXheKEJD8mGD8LvH3/7",
-	"u58z1JgWtXQnHRuz1wc1vG5/t4LVOXmLRbe36T01VNVDI/8lYclMoRVsUqgJrkmn1UltdysdsXiKk5Hc",
-	"agg94Z/ZF/4k+1fwtd8kHyEQtOjW9/EmlQuu7dlG0Z5WX5m7FvRxILeJivx6uOMuTvBbXkXN+ZEDqhQL",
-	"STihalBE/XBL2FeUh1bVgjtZF74HoBHtzs6u19BmCnc+UAn3lkIRDkRzMBIiEEOq7sjA2vp6CgC+7J6u",
-	"cVmFS7bWbdUKbrSfZB/DdVPG8uzzfPZ5LseWQs4L1ZyQ72xQPRXBZoELA2f5Sp5OxxatKj2E3LgVWKMO",
-	"mGAkb7IeayRznLGGk73Kx/QtuVkGY9QFn8eUjGUiDOVYVYhQQ0I6EVliZcKtATGhJhgZOSlAXB8eFjgZ",
-	"tdq/itbAb8pX478xo3rmO38435k/3X8sA/ok+ysWZLVPlkuxFqvZWcXSYFjXlLjicVnR38qSrT/ZN//h",
-	"GCXePLhrNIW5oAeTa0ytqbHvQZ1dlUf8JPtIfYveyl355nxpKv0KWNB8jTdfY4vHr1qe1hg2jo2G6p5Z",
-	"OEE9Asje/uHBYfs/V8Fa2+u0DtoAFvJJ9jEFxv6RJkfvt4Ytc7+/v8M+HfQPP7cnE7x8SyKcQWZGzKXB",
-	"OB/Q/Jvb8OZD+8rUrnEWTvrSg1Hnt+FDZxAfGhMcmt9e7oMXgQ9HpnG01+44R4W1ABpHjZEx8dH2Nrx3",
-	"JLU5Omy1WrlrcUnP/+7G+ef2weF+p93a2z3sJa1WZz/zKP35xjzw6OTdj/w38fKHB7338eDtpfrhRNzJ",
-	"D7fv35wN9On15x+DNz9P30igogFTENRk+JhBFtB+s7O7n2ekgP6+RZXBrBQrFm8TvUTP56G17PbaHVdm",
-	"Xy0hgM7BLixxVpE/I5vcfeN2r4Cs0vmy4rE/yf7ysrH29D3fGTwXjJ0vGPsJJVEqXkEwLb1AsI22f0fm",
-	"tfj64JPsv0j5vZWKHgRKAdYX1QTuSj1wqDs1fcPPI7cgpBsit3piwx9QHtkvmwS5PdMYbTuW94wMpJpQ",
-	"FR6RmCFO5D/+v/9NYiUDhvAY9mPWMflfBDsj/6snAioCFrEQqqumkcZuvEWnaB3w2E+y/+WhEUtFTSnm",
-	"rokoWKtkCc7IF4gp3At2Hw6mL387pK1+O+iEO2z3C+QLvrKdv3JOvsBLDyoTKb9QvtT1XJAv+7ut/Ze7",
-	"rdasfPlpvPO5Fe0Fb9v9w4fOx79UC5GD5t4fLELKG9vaW1V8rCEd6q4KPsn+s0h4dtTPoYsXWfbqkmFd",
-	"Y+Yn2S/CYJUkyjYy5fXTtNJOa2uZQ78QX+PkhFRFMfFJ9o+tbIIgLz8VDX6TdMGhBMFbkIcV2UlPewIE",
-	"WF7eunVI/J8uX91eXN7cnnQvTk7Pu6/OT6s95tA5So+v4GD6OuKntYL4aTf/AOmTszy35jnHK7gHvwbX",
-	"S19Qwf6ew7OfVfR/9lXFias08C/ntUP+heJiFSlR9rzdsemKnjcXKjTjfTsifWlGxKpmLvgWIhHskx4x",
-	"9jHbBg0E+Lkn0m+b5JoFihlMyEQVX4/kRGBuHqEDY5V+y964FMfED7m2R9snhkWRxo5pTFUlGKG1qbox",
-	"f2vn9/1jEK+KKdx+2Wy93N1pQ30Atx4Q8XhrV/V2d/CX3/7xt78f0v9gM0aCSKLIhUfesamTAXFr/n8p",
-	"EKJVqAst7QY3jhr2LUX/IISfnZyB2XIv70pNgOCAFkEx8Rzl/eo1tExUAEp0zC3JIvr/QDG2AOjW+WPa",
-	"q9/owu4vd8lYOnrWv59dMvMumZTlFdgq8JMqtkrDMYfhViu87+gdXJvesRwzOqBRBGAzyGMxbFMDTyQ8",
-	"99Fn6FuWiR5hqWvCTU8IOcE2gk2g4yEzeqZn7uojUkPGUpvyr3hCyYYLZj4iNIp6AmOqx5uIX418OYOr",
-	"LrW3vBqYzBSdNtpsWT4BYxnDhO2QkeNnv+gm8ZFVIy4AGSoqDHMp2/0pppX7uLzI5JEn+llOSX3cCxz5",
-	"xhdc9C7lc3VcbU22hOP9I8tt/7cQJHBYZsb9tj3uXOz0d3/eC/b/4+C3l+eHd62f2qPODzuD3dd7er97",
-	"EL/8fKhaOLdFsugpWxrW2TugEUGAADc6PeYbqPBIEbDNZyPoWSiuLhSfoxmW2UVY2ZiKVIyvIcULxtH2",
-	"75bNIQy8ZUzr+8LesulCX9gV9ItJazNlXlH8bczKVpW1iKbln/Rmk0A5+Z5QDMSDK82X5X1wQfy3p7/c",
-	"nnRPfjy9vbk598nGXprTQPrTNLNps0lgYFDry70x7An7+tTLxg1JBF7KhE3SRd1GyTFmjwCK0gtN/O77",
-	"s9u3p79c+ySgQkhD+iztD8BRe2Jjt9PZPCKKwRUSN9hLoSEXkCJZDTpveyoI/i+Cw/zeZOZM7EDm0FtL",
-	"ipY66eSdPM1AW08o1knDlADu2PRZ7j1fxqx8GfMvJICQM32RAMpRbnR9SO7JiAV3GgywB4O+M2foYQnY",
-	"YlHVtEBRP+GR2eKCaDpgZgpJ5x563KxdqcY04q6chWYeiRgzDnhhJMdyGE3jkXbpuTGwTBIxY6VdvW32",
-	"Lsef/ZaRvOXKko1Q0aEUdisyaGdqSKh2hwiUTUnUpmqNMhX5NP9Q3OYiXC/OqVFE7cX8mDE1wSgFXcYW",
-	"ljDxca/BRNg4ar901+GNo/aOXQU1BmQtLk0OFIYf10ifLq4ChDPUiIF7pkIemGcR8Gz6PEeAfwdoO3hs",
-	"mRMmBYFV4N7LL5WgAu+2NqZeaN0oKuznPtMuib2YP5LCeJFrxNIcJ5HhMVWGJDGkJ25AjXLiQ1OMT/vp",
-	"+vKiJ7DQAnwNOXIAOoYf+1Sz/V2/SbrwPq5JQAGhkxrS3ifv+CsYQ7vTSs2hJumKnkjDy4kfjxTVTPsg",
-	"LomecGCviPARRADyci8D2k8iqtDNO6SYxUdT6BsAnBQ94VyZOh0NgoFm9lGii9EMnc4R8c8ufu6en72+",
-	"7X54fXbpkw02js3UA7xNmJ/XE0YlwvL50CMa0XhgM42UJJKTTY/40Pj25vLy9vzy4ge//E336odTuzyi",
-	"uIA9MU60IYppGd1jObCkH/GA0DBUTGuGSKkT1h9JeUc+XJ1rYlvUKwLp1sffXBfIZukC3fTR9nYQiqZ7",
-	"pBnI8XYQ8Vhvy5iJLTNiW0NqWHNC78FSE8MEUOwbDOaB1GFPi30cNTBqAF3fEkf+xepytLRWuULhNbIT",
-	"sT2Qarzlyns/pdcPcKL+EC0lTHDzIYSv3el0mq3/y97V7jixI+1bKeXPy0g9gWFm+Po3h3n5ELB7loEz",
-	"2lUQ47SdtE/cdq/tTMhZIe3V7IXtlayqyv2RpAMD5yB2Uf9BENqf7S4/Llc9z0mvZsTmRDZxfi5fIO4s",
-	"tP0Ayh5yKoKalzgYBjXOzrRUpKpwRICGmnpwfCeBGtahaHDM5nv5+G7Pf1BmqfxkE3cfbjeBRVJNrB3R",
-	"X/DkdKPg8Z22aCzUp0pujer0qC2ZhvN1y2ofNovdhwaENiC0AaENggM3FRxo8R2ESqm8gFvbCYS/IEr8",
-	"Y/IHGXDGGD6buIz2/jC6w9Sp/UnLfLPOIbgckj+xt64uqFibtnxAUai4cRCW+L+AAIjzKJg3hlqo90G+",
-	"UUebDVGX2s7DxCJKNLoCnJ39mInb/a5gqeHBYfSDEyhpf6plUZXJXamyliWPp5Co/hBtFy5CdFKQw5fe",
-	"GMekEgw4pP39cHb8RfTiKi8GxoaBseF7WeWvs68bdvJibWOhgg6tnRTf3FDSn/vDPukCEeghELl3IQBj",
-	"9iRp39Ge1gGakYHX8yKCdav+VOtfuNU/MDG4mdPk79zlLldCrjOW8TgMlVsoC2el8joXFkphH5HpTjee",
-	"YIWnqKRxn7DdXFlJt2ClIDakHdNVHm0fZQ7fXrSXc5fCEFNsdoN+SyLrzCAYt1J+o8cZ87ySb2Epapc+",
-	"MemEr+z38Sf7/UzYBZ+UOP7y/s0DMOmF74u/JO8vLbFcxMQVPwRh/ugRlde1Ddhv23rzXJN7KdyuI75u",
-	"ErF+UWsNXabSTdTV1aoIKk+sYxwwwUQ1yYulQ00CWVNlPoJr5fVsDVfpmcMO1+Wtq+ujbLK8c+c4Zycj",
-	"PHt19vjw4tnZ3dN74GYwGWk5JqLpKMpqPHVyPRlRAXV1kJyWwq57emz01AsSsu3LeU2PcRz977asTTQd",
-	"z86r2Yu/PPQPnr7469/9m9Wvb38+f/D85c9/e+7uvhQvxcXq5khts5t7jAG3PtiAH9kGPFV8MV1/Z/gN",
-	"aTtP7/4m2Sub9+NEAHfD/BV+djN7pR+oXHKt/0tZI1Ovqcn/L6fKz4QxfHddiZgXNVF25d1SwkLbuXRl",
-	"yGDmlYJcR53ojFfaSJg6L5U3wuJUhUg3HBKimzPkm66Za5spzllpy0iIlKSjwhjOhV9YFQJUfDnQ0HbL",
-	"OcLH6TLCVFiL521WyZ4l2numPb/Wxoi54txOCnVfY9eDK5WzihjeQ0QAFAul//3Pf32W5GUjZmvGmkD7",
-	"WCkvlapwNT5RxrhVKHTFs4hvEa2zmyVSeyVhYRHsBhLKIo73yruoch4sT46bwSthnLMSLiptSSWBdLWY",
-	"vn4NTsQCV+DcIbAanftaopyoEH1og+kuCx0VXDojOckKMSBZSleq917N6xyDTmujRmKYu2rWQK+2I1/Q",
-	"O2TaRYxo52nWSAVjgcfa56aJU3ztguKkUXJWjwqHL5Vc0e+yUaHpBbIIWesZIrZLHyItxQBLi+Yl0bjT",
-	"fWCqnAf9TIlYJLZ7AUHbuVGQe0oTsxKnKqTSK2EMFT7Dj2C6TtS42kNQIo7heQxQKO8UJ5zx8vOqVPg4",
-	"U0bhzIC2dQ1jin2Lpp6tx47UG1P/ntAgXuAgRtlorYQP78XcjR4d3T15gOMnqL0ysibgKX47EfdO74XT",
-	"+1P7MIRfT+6fMvSWpfCLXjJ+h1CBaK9zt7QxyRQ6287S69Sjn7ywpOa3omOblaTeHmshTNYYG7ergoQY",
-	"yfZSdZvLYqtSWhPzzofSvhmyYqlkY3y2TCdaZ+uJypXpOUe9RYL+jaIYS/5novXEN6bz0ce6C8neaUfl",
-	"lxVO3yjbUadQqjrMkwJjoXFheIdW0SZDI7VPMofphLv1mWVAP/OyyAthFmj4KM7KSpAuxgQOYSq8d6uA",
-	"dpAEGYQlKJfsLC87/LJJ+MX7NRaYp/encfjJKegMMaQnva3owOscTS7Z4vHWZ9t2lK7EYjSqvRXbnItz",
-	"pSqECpWCuVcrWFYgEmMjlM6KEJVfZ01kmJhOXdouJZo/I1Z13LCOgT8yduxFRVfM9Iyf12OPLI2fK5bi",
-	"yDjUDGdRgME6k4t1jj+vIXc25KQp01mbYjpVnUXSjgAXlquWJolwHx0fs6Uhurr3ufC9CixnEeQykOKl",
-	"m0WS6lcWDHkrvMZNqjG0bwrnEfZfVMJ25kR7mNEiajRkscWI73BqXAiurKU/QkXyF0TNXQlGGITkEdWc",
-	"wYxP9LgQtJJEop++Y+6OROtkXcTNOI4RAeFRvWN/ux0cNdqMK2eld8vQ/VC3d4OuIXtJjf2kLBnX7YGz",
-	"Sgi5d0/uZqOobNjeDWg4e/aDd73WolmsGxvBbvFm0nt2YzTbuVv62EgUoGmrcEpnS0PLq05a0wRXSMdT",
-	"kDu3VjultTmGy8JxwnEkNYNllfYkKkEB6s2+QBtu42ML47S7Jffb0e9LUiWs+fkcVQavw+FoyFLd9ams",
-	"6uNKfXhK55dPUsT03pHVBKAIeqlWpmSRS8/kmpSVgYbhqvlK233+EaQNOm2LmgjMSReks0FlUFsQfgyx",
-	"bx1JnFBnBg0kytCiFs5HSFgyg8ppG3H3nNhkmLLEVpo37lCB/Q4K6FTE/yorVg/Bj1qO4U+OKAsMR4EZ",
-	"oyTJODe64ThIljpqxgfCrMQ6UFB1a3xomjISZyFDQX9hPXAta1mU9ohyBSJoqQ6YCJ4VUOoZBS+sdCXl",
-	"AWG3ChdI3pq97Nw4q6UpmU1scIQz+D3h0KaK1F84Anz/VSKtju92k0iGy5Jy36PuqeCMsLdMw6l5lHlC",
-	"aCvKRtfCLNUn0eSZ8rFwYRc8fuT9bLdR/jWDuddlBgQ9Gw75VZqonXal8Iv3bePtTtmPYLFutl432xI6",
-	"r+lb5gcPLoPBZTC4DAaXweAyGFwGg8tgcBkMLoNv6zL4Io/AvkvSBI9F6MhzscSB8yx2OwRpDw6LIUj7",
-	"v0ZIpT5E3sA3sxmpx16d2/9gjbPE7i6VUbFHXu2cfmdEQgXG8LijN8/HHaD9mISkE8hFRJy7io4puFPT",
-	"4fFDHMPZxCbbxy3W1paMp+7y7J70ORq4O7WjYeuYetJ/T99aNm5SDs7OgRK7q0zJC/FrvqisPzrkz7Ze",
-	"dVusO4mmSxhTfxjtZpv8K+PeaKz+BX9n8MsMfpnBLzP4ZQa/zOCXGfwyg19m8Mv8mH6Z4cQynFh2RHy+",
-	"4Ljydfo9VCEr+HxG7J9Mgb/eL8vP/8tcNPT3wAzk0uVL3JPgFuPJa5VBcDAZvfFr0BFt32SEI10EcLxn",
-	"Inzk6IfK+XgwhqftEcpoHANEsVAJ1U1FUPD29UsQfNRJg8tAjedjuOoVIUtiPszecptT1HiOt4d2ofw1",
-	"IiltOYeZoIKVUChhGLan3eliHaIqe+RazxUr0ukQdZ5tRsW0Z0N22SQqn9b9QnoY2nbaSWtgt52O04Zf",
-	"AnPueSXymIJk2JZ1KmvL9FT4Rn2I0LIIpk1vixBQdFkAOzV3OJ/21BzdZtYqiRgeZPWP0TEnIaX+F95Z",
-	"twwHza7Qk/2XGuaksN02WaM/pTxuKRSHrOsSD9D2p1Nx0izuGQ2B8VobsdZAxFMiVYNLu8UQdTIavyNh",
-	"rVuylGKnJUpg2W2n/QpYc53nfym165R9ok1vJ2s5gnqP3dIPgFuUHMOs/ged+ohs8uO7j/8JAAD//w==",
+	"7P3rchs5li+Kvwo257/DUkeKJinJFyk69pYluUpVtuXRpTw9zfozwUyQhJUE0gBSEqtCEf3xfD77HeYV",
+	"zgOcN+knOYG1gLyQmbzIrrZ72hMTXVYSicRlYd2w1m/93orkNJWCCaNbB7+3JozGTME/T1iqWEQNl8L+",
+	"GTMdKZ7in61LJgy5mzBBzIQRxT5lTBuSaRYTSkZSTYmZUEO4JjqasDhLWEyMJGNJti5eH5OXz/f2tw9I",
+	"+L9DQkVs++iLa8HvieFTRrghd1ST2A2AxW0SXmZCMxMSTWcaP8wN0UammtxJdcPFOCDhGy5uQiLolOm+",
+	"uLMDUCxNaMQ04abdF62gZYczpXZC7J5O04S1Dlr/u/v82d6z3d1nnU4raJlZah9qo7gYtx4egtZZzKap",
+	"NEyYC9vdjMWLCxIalbHQLwnXdup2abSRyi6K0HdM2SWggjCqEs5Uvmx33EywMZ0yEuafi2Y7P7NZ2K4O",
+	"W2TT1sFfW/Z7rV/nhxu07ndsi3d2DWyzK2hmZ3Gu+JgLmlzgV89qJnEuCMUlm+VjDmBk4X/suPd2zuKQ",
+	"yFFl32GvR1xpQxQV7YZlVuzToNP9GH/aFZ3F/6td+Qtq2Bs+5WZxrB8cfSVsZOx4GI0mRFHDdhL7Akll",
+	"wqOZH+kNmz3RxNhV3zo7vXrdF7GiI7PDmRntTIxJacp37Nvw8o47BjvdrqXSfmsiM9VvHao/v9w9NH/u",
+	"7XU6Aem3NIukiPH5oflzNwws1THFSKhCTwBujTRRbEq54GIMJB+aELcc+tAkE4Yn8AQH/kSTYRaPmZ2j",
+	"7VUmjNAx5aJNjobanr6RVCQTMF57uDhTupnE153C8l14D0Nb3IsrO8+5pedMLy5+eTE//bnb6Rze/dke",
+	"u8pQ7A+Hd3/uhn2xFX4KixVMmSLhXejXbPszl2LlAOoXo/n4XBXb/UQTHpOt0NL83//2X+F2QKQg7Jap",
+	"GVFMp1Jodgi8QCmpnmgSuhcHPA4J+5TRxPGsSyZiMpOZIvJOEF5huPa96sHcylLLZLq9FySaUEUjw5Td",
+	"h74I/3q0859057fOzsv2YOfXcNu2i6RSLKGGkUSO9SGRZsLUHdfM0aa6ZYpM6Y3dS8Ha5Ci5s/zXLnpf",
+	"bMUsSqjlbhJWgCZEimRGtCRjJpgliNj1oYlgLCZCGqItSRs7EVyNCRVxwtR284Y9gm+gtKhjGk5iFbIF",
+	"pVVFkqCMerH/ci+wW/Tj1dV7ElPDtps421XGAtLpkp8yQXqd3nPS6RzA/5Mf3l7VDvBKySxlvzCla8Wr",
+	"paQYRneLTfxROnp/htwWmTOzNNbr9J7tdHs7nV64fYCzszvq3hDsjmnTtxJe5ewwmlAxZokct8kHbiZc",
+	"kPDpbTd0zzWhihEax9zwW4abuqUZQzldGmlpVNuHxZcNSxJNKIkSjmoCjyauOyk07L4mhiaw1kY273wx",
+	"s1bQsvtETeugZb9Rs6gPQSulik6ZcQrMsT8ATWc1PyH+tEYThafVbnQxDPsYCfDm/q7H9tVz83LWzXb5",
+	"vnyevmwFLW57TKmZtIKW1T7gHdf3gMetwNJwxpVVHKzcLs92Su/fMDE2k9bBs706UjkVcSq5aOQ4d2w4",
+	"kfKGMNfOT+aO1c3ljrmppPVnqWYqvuPPn8kta54Gsz/6sbNbUzd4+3jj0dt+v8zQr2Ype80Tw1Sd6pTM",
+	"cA5O7FkSn6Ws7Uf1KWNqVgwLPlEewv9PsVHroPVvTwuF/Cn+qp/mX6+qo9HsZ1Yjjd8Cvy7rZ5qOmGX3",
+	"ihk1QxbhtLWyBkqtoCYqE/oQ1EDLL7xq2hegm9oGTmFHZXUo4xkZM1On7G5pQ02mA2hktXOJ1kS4Dd32",
+	"RaHpmh2vWR8QVKTtV2LJNBES2LJXfq78l+1QcNgCpBZ8pS+kIjK1sseyJ67JXq9HwrOT07fvz69O3x3/",
+	"ZfDz6V8GF6fXl6cnYWmaE56w0rpow5MElgLUr73Oy8VOzt4Nri9Pwzb5mc2QY3Z3evv7JFVcGDpMGDm6",
+	"PD47K8vhLUqur89OyO0edEvJWMqYRBPJI7YdEB3JFO0kOxLDBBUGFmIqYxbAv25Yakhvj1gVRrfJ/v29",
+	"W20YQV+AhIVdCKwc9vOjI8MUoV6iS0VSJW95zBQZUZ5kiuFkcZGBHxenbi/qjjrsOd15NuzGO3ujDtt5",
+	"SffYTm+0H7+IdofPaTc/e6g4F2Q+Z8u0Gg5db38/aE258H93687gT3LYxDw+yqFnHR/lsI512MfIOqb7",
+	"0d7989mL317SzrAb9eJdtlfPOuw7n8s4fmazpkFbWY6qMQz8hs3qBm4fb8rz7DufO/AGs+tHeUemVMwI",
+	"N2yqHVPJlGjic6CUV7Y9ZiOaJaZ1sN8J7DD41Bq03U4HKMD9lY+IC8PGTMGQzkejWq1ucUz6hqdNI5LY",
+	"S+2Q5kZk/680qk7tqK41HbPXSk5rvCSGKlMYy6lUhmwpmYmYWe52J+xYudFkrKjIEqq4mW0fEjec/JyT",
+	"IRtJa1UaGYKtE9rHYUB2OyS2+jg8iym6CurmPLLDK8+4okztGD5ltWoqzO2HYnCLU3yVRTfMEM1/Y2Tr",
+	"+up4u2kIpSnWr30rpvYX79+wU2wF8PDXxqE1nC4QxhXj24tkKzVKR+3QCT0rSGRmSEjjKRchmdIZuJFQ",
+	"9+VGs2TUNLH8sG1wuGDwV8Dgm7iDY/9wwIBwpCBbIco2qUIUFjC+EsWAbk+TxKq0jZoHdPzIIcvFwZ6K",
+	"uEriAWH3UZJpazvk1I52aTOtC3nXJkeGTKU2ZLeLdI1iK7TUWyX8vc66lG/kY+j+g1RJ3Khw2x9zLTuJ",
+	"a9XsJPYmw6fd6YtR73Zv+Ew8T1+qju6aeq4N/X4m336w76J7AWygVzR27gH7VySFVbbsP2maJhz1sacf",
+	"Ndqg+fB/b4FbAl+J7QdeHZ0MLk7//fr00tqzMTOUJ/CBEWdJrFsHf3X/LLH8KdOWZloHLZFNh0yRaaYN",
+	"GTJC3TZ3O53Ww68P5ZbnglntZGrZXWHNgXbFxS1NeNx2y4O+ktXuAbska2rZds4XbvVwLRv9O1a1nNLE",
+	"kpO1wTORUqVB6fvp8vxdQIY0JkCJoGtRMynNBkil5GivODnrBujaPi0alp1yO4VXbq2XXfPcCbFT8kIs",
+	"66DqsngIWmXP08qv514zWNdX4No8vY8Yi9Gb/hmkeX3yw+nV4PQ/jk9PT05PquQ5ZUbxyNrjUptBpu3h",
+	"mkphJslsgHQKaohimhk9AM7Q6/Se73S6O53ulXfj/GcraGXaDnS/0+70KhR7ZcUKdPlEE50yEZOIppYj",
+	"7nfI9eWJpRTFaDRhX5t0kfE/caNNZmRCVVwacjFQshXOrWp4SEK3rCEZ81um+yLExQ0DElaW1D6wq4VG",
+	"XJivbbjdJu+kmXAxxvsdKdghGijwyJpcQpq+mLAkzXWe4nV7lCiZ8LG19uyAt8L311fk6W33KbrKQ+dE",
+	"/Nc+W8dSjBIefSbD/+n81eDd+dXg+Ojd8embo1dvTqsHC217OFi2C8Pi1tyxAKuMTKgmNFGMxjPCQBMA",
+	"ox1fJ/3i9X7rG+HskVs/XdzLKaZlpiL2RJMoU4oJAxNg3xn5qRhzwa4FvaU8sfLv86ju9N0PZ+9OB9fv",
+	"jn45OquhupRGN0hfTKeM3uxYpWee7HTKWDQhDIZG8oaWvwlpCBfaWBX5a7LjI5LIiCZ+jGCaFG4rwVis",
+	"F4ZLtsLF5Qm/KxOt11INeRwz8Xm0d/bu8vr167Pjs9N3V4PL4/P3c7RX6OStO8UNay2qAdaUTGh0g97Q",
+	"Prbrt5ytVrfLX5nn2QFzTUCxJsPMlEbfPGayFS6uVUlBaPuVcqEYhJvvVFr2hJ6Ja/2ZjLLeGV0h2Ap5",
+	"Hs0Hm3BN5nyzEKzj/d6Ci7HTzYgUEcTkgCh3147fiKwuBZ5A7BHMayGAZmFmloLrvfnbqyb9L07EwjAl",
+	"aHJakOPj2e3V6cW7ozeD04uL84tmyr2UU+ZsBrhMVlKMiRREZopoHrM2+fdMGla57+Ix4SMyk5lV5gyN",
+	"LHV8TWkvSCbYfcoiw2KM+LCWEOFuNdG/EXMdJVKz+JB8qpnRd+L7SQ6PooilZlOPgbvHWeMSKLdqrFHM",
+	"Ublcjwh+ksPLbDjlZhXrskaRtX6pm8ohSWWSkPCHUzRlP8qhfvo7DvkhnNv1mgvTVYtYE7z4ELT8Xeyy",
+	"67TrizfVgJdFP6mPKdxgUxfDEOfj/P41qPmdNK9lJj7T+fXh/OLNCRjqr8+v3805v4DmV3iiK7z2nUTn",
+	"NioJPLYq7NLXvwGjHS1zHytgCLvn2gREKjJkiRRjjUG3GCOALrDvrPQ9nSWSxldSvqFq/Jm66Pujv7w5",
+	"PzoZXJ2fD94cXfwwZzeBT3AwnBmmWwfdzt6L/efPFmx2L+cgnoRrkthhKavfCeLeIdDFN6J41o3TymuY",
+	"7Hf6eu+iS76Anvj66M3g8vTil7Pj0xpVsZWl2ihGpwMvuvc7nQXqmsqYJdWQl69uwtSO6YCEC/N1SQUj",
+	"mrQpd+0CEr6/OP/l7OT0wjWCyHORMzrnWIrhjtLb5fiwsMoPSChTJigPAxKCQyp0YZx+VfsC37WkzkVx",
+	"BfDdz17Q+BWfMpl9prs9382rs7en59dzl6wGPzGY6tbBriXGVRRu990KQxeJd4cxvrsd/W0R/dwwucD8",
+	"n61wfjm+uzlLg//cC9OLo6vTwZuzt2dX87elqVsVH3wDrpABRGG0DnafBS3D7b9aI8Xm3J8XkEMA2R8+",
+	"vwKCQjhTpA/t+y3C3H0v2ep2OtW0jt1nnQ7R221yAd4XS6zPyFe12dfKJeKasPsJzbQB/3x5ZcsOUXw/",
+	"7IvCH9p0E+pjXmAddo7sH3nCy7fDdUujq8sNxJQmI8kd5cbf5PqL3oYkCiCvxei6r3fergXNzEQq/tvn",
+	"Hrizd78cvTk7GRy9Pxv8fPqXZl/XW661pQmpfLSLDxJtE8gD6reO3Jjg4wfkFaPKHrGs09mNbtgM/sG+",
+	"ulnmRg1RMjinoBQuA9laN0LeCbIlBSM8ZsLwiCaoVo+kgmy+/y48/8OHDzt223CShtX7XGB9IUqfltqC",
+	"6F7lhfksItdZmkplWPyWxZxCksFnEfv1u8vr9+/PL65OTwZvT0/OjgZXf3m/5GbiGL+0Y79M+i3D7s3T",
+	"NKFc9Fv+CjQf4iHReArmx/TNBA9YAn6iSWVSbhZSoEu3uE1DF6D+rtr8YlkdrMkXMBiB1x5dnZ2/q7MX",
+	"a+IVNf+NVcIVb2mSVbbNCX6aJPKOxQR+1+Sv/Zae0iTpt4J+a8pink3hn+AT6Ld+bT0EpY8wFq+IiUwY",
+	"1YYshETWuR2+jVhIP5o7liQ7jrcPM+NHdwhrh3mHVseToxF61Qksyr862ed7AdM/SnlO+zWJ7sXdl122",
+	"VFkmYjjG+CLdr7Gfx7bhQ+U4rHznxLUtk+TvC7ryJJtSsaMYjSEGlt2nCRVwYtvkzEBiLWz8lM5cjmk1",
+	"XHoFjc+JvCrRr8rCPvTp1DU4Bj5WmuAOVQf1iLzjIkbkr7gtxaoVy14ZfpHbIIcfWQREfZTyMzGSdZq1",
+	"uuURI1xgHLtd3wVyiGWkB5lKFl+H21saQVKv1dBiGWVTJkze0cI6TxhNzKS+N7vO+DuJJiy6qe0AQ9tr",
+	"9R2cyxMN7qjal8E5lfKmz3NNzlMmyjMhWzTREtPcYkI1CZ+6TtpWcqAbYeE7t8vSsDFl7on2mdjtlRsP",
+	"cy56DYodqU6psrwNdFCb4HkkvIId5Jkr3GhrJipmahiEYtSwGMKb10uBCFox12lCZ3XpHjIbT7xIxE9C",
+	"yiJLEjskTWhKlSFbob4ZJPyWDY6Gu/d//9t/vRz9O5tPk6hpUjcYdp9yxbSbQENKv7U3Kmn8h0RkSQLm",
+	"hGC3eLprJ2+bYewiZlssfL+JzdRl7x3m7lXCBUm4NhrioBW7dXeuYPtDMqbfrg2y/RbGllAIbM+3d8nq",
+	"2KYV6yKGBFHgRYFPO51ykRlGtu4UN4aJPFkDAmKo+3n78Ws5XUNa/cxmb52sqmcgIBNNEcA2knO8W5ss",
+	"5pIcn9VLj1t5s86C3VFNXGNHTJgozA3QmH78KkB0nV4xMSstYwmZTYZN9Rqrdmm7tf27D1KlKCg5eEu6",
+	"Tg/Y8MH7+lZAvYAXrHCK5T69SGbCYDqxniNxcB6u4qGQBeUY6RQFqVsyN7CCQ+WTC8qMrsI05k5JhQKa",
+	"Ge8x9FZKn/IQFjR5X+KvI5potug+tBtoJICnAAsqp+aV7qGrnPpxjI5sOViYUWYyxcpZdUv53j/0bJYS",
+	"13yub3O2d/MBufKhqeBfHCsqTIDYTxOWxGQ4Ky10sQ40SXLok3J65KbHakrvz/CdXZiB+6M7f+DqNIJV",
+	"hAYyhibJ+Qis02VDcoqBtS+r9IMipVFYuUzWA5LLZiuyiFTwwFiV1D5wzkZuQINa5nHE76HTMVwQ7dDh",
+	"3ujff/u5O+292x3u/bIfPfuP57+9ePPypvNTd9L7YXe0d7Kvnx09T198eqk69D9WcwY3xcXV/HXxDAp2",
+	"V2hJJRWJbOmJvBMuu9cBtnlbYLtd7Mwbrk2dvZPSMXgFnBqmF09yTlpr0Vi+oQuMO/Em8bxvPPCJ7LW/",
+	"GWloUvfTPJ+F0fn2QZ676fqupdlbaqh6LFvM0TAIhX7gFDu0qBrNtYyiU7MPRW93E6kZCbFTq1GHZMgi",
+	"Oc2RUHSWmDk+VJNAG7SiTBs5HWgzS9ggVXKa1lKAlWI7DjpqljCCLTEgWd4ypXjsPp1CBtsiC+zUad3l",
+	"r6yCLEonMw1e81Kzuc/0Omuw2nHGYyoiNtARTVglJ/95ez+oAVuAONUE5NtIJom8cxO1S1CVNjKzWlAJ",
+	"VaFXD/OA3jA0Ofl4YqpAEd3ewiiglT27Kb9niW63KsgNvb3SV3r7NVdLKOyS9Xnu2ZSO2Vt4B1lNDlvA",
+	"bkEYsjG1lnUjzYBc1BOZJe7SO00ZVevRhcimAy5GTDHYJ8NSXVmh3ov5BTphQnK4TILWlfXZr+xBp25x",
+	"wF25gmldMowlhQOw4UJewjvVhYSdHFAFXMahWnnbf1mHH7Dp9cUbeJHHdiGXk88H2+izqAeT9Y0UbB7E",
+	"Qt2QERWG6hmZspizW2CszTAC1EylTidMscXDu0oYlnut49WvaHQzBgiGx/JrHTHByDDvZwW//prM85vn",
+	"Y8+fvdiIj/U6ey9KXwE6/s7HNuJjTZNAM4IJ9kR/rvj878Qqu7t7e5vwyvUo9NvglY4UatkkwAcsw+Ep",
+	"oSZENHUYeCXgh0yDPcBrbPoJVfEgaQIxZhCu6Tiqw6xTbATZbOByQ5u1is7AEu2giagQMhMRi8ue7aGU",
+	"CaMC72wQ/2I5WeD832LbhwWEjFpFlKaBR6PFj9hVENyQretLEsskocrB83jojTDI0Y7hOc1iLgfuEThO",
+	"0cPGBBHSz1nPeUjtmV9kyw3+toIbp0xxGQ+YiJegdAl2b3BHgwLbHD1Z2rbx+Hhr+1PcV+HlpehgnpIK",
+	"CK31PgCUYv+9JmUNmeWknr6EvKunGjNRTE9kEuuBo7mGs5G3I1spUxETZjtHe8hJszS/itPFIX296ATd",
+	"TufXOsYxbwxnaVy6yGhwj1nCuaMavd2amSpdCUb4Z/htEQWm9i6qxAqaTkbCbzEGFnG76lWMBdoFt+UI",
+	"Lu7qzEKHtfL//j/zMCx+4u6GiNqVqf/kiuMzx0gdT5lnE0GZ083RfuUAulWcn1gt2ZVIvLL9zVz8bc7x",
+	"atQWWoK7gYMNpOAh50oYQUbeMAGOEaMHBYJnK2hVuJYlZyuj9RpI/MdSm2vo/Mp3fmX0cbnvI9v3Zd71",
+	"mes6n9tjlfiy6DLS89TlYsoJaSSIaocXwD/KrKVRUu11emQBS2j7kMBAqyJMO+n5LQgxFDkOxO6tV29w",
+	"LZYYBd38pq4WNbLpPFUG2kzZV/541JlU+dnxfu7ynuM9Vo5BtWzj/7DVX4PRzYvL9WSgaV6W9yiTCtd/",
+	"WlDmiw6RinQ7nbLmVJI9ntOvHHcTdyzGtcgpHQOc45GlnaijgpxVLPWELm6w5a9iPFhmCpUNcIT7pz5X",
+	"I6Gz6sEsVp6qaMKMixidCzWxypL/uXoxMGXCSFXbX+68begQfg+Q21hJbum6KDVglcqGkVYjIGoUB1dy",
+	"xrVbXwFzDo9EqoZFGNLoRhupZrXjwoysBkB0jw1ETWmSVo1wuVoBCUf4H5fFVR/dwtdCv98Q8X7x6pAZ",
+	"GlOzMrDwrW9X9lw0JQotzL1df2sp4/rFt794Lbc0OZpMN4tVKi+Vj1Yq+ntLFRPkR5mYBhtAWzFdi557",
+	"hukvvgExinLUSRZVfZk0kJj9pTqiIcD4TDmgi36ew+KGJ8nAhwIsfcO2vOJOcadDKQd3UsUrr76ubNMP",
+	"0HIdDZ8bVOwxinCDk3orecRqr5HsGsKvteueo7I2Y8HCoPit1WBEQPiIUDFrbxTiAJtbZqiVlXckXqWl",
+	"Ku8J5rh8ab7V3Sid1MAHJTsu5A/kXBzFCq07l0qvqIkmK86PlStD267MaRsuThe7Eeyu1NXaF/iF3HxY",
+	"cU+P3S2d5aob4er41p5auViPu4+2PX6JOZbukGsEvx02gHdTfYMytF4dkquw1++YYoC7nrK4vov8Trqh",
+	"h9IaGKiihai/hCZJXYeff5ONcRdVAn6cifV2bvwU4+VqdDF/wmvo4Cj/DYy0VDEa+2o9OXHcMnUI4Sx5",
+	"aEvxFmaAQ0msCuHMXXmv8GcXMS77nUVaAqt5zU2U7pQvcdrX0YllhjXLc2Efb7Iy0M8/ZFE2kajN8uTI",
+	"SRNnreSOZzNhM5gYuI+4WB3FsBCJbvdsjRPwWP9ChTEvIfrV2lXeNPCJNzkwkttWHZZIvsGy2Gxvl+rw",
+	"r7z+DumsjMIOuFDZypRL39yrv/x6jIq8vk56WFKU52i+NLQXq++zliqs7xeU1fW+26tfknqldn56ttUy",
+	"eoCDvkQD3owcHq8er3epV1KUK3d60Bd2+2j1uVnJPUIVl4yUnBZrCM/wf3V4SKKJ1EyQ4QyWFG658rO2",
+	"ZHNr46g253MYwjVUnI0qsVtlUoC0wHuzMQtcULCbuSHUfngcJ8R8EaiAFZfLF8gRocAkYeKLDHLMhNrg",
+	"WvgHaF6lHneNupxn+GvUZfyCvC/VrCnmAOWkuMkrBBrfXfXcHTFlJlJvzHQ2OnT8tw0WC7bz0r5SXTBM",
+	"2ES9VGzQ35VtXe1qwpTkEdDcAk2dYCurPNQm8lRySoFuoG4xN2TKqKgxIpaGCH6Yf3dtbxB+Hy4HRLxB",
+	"KtcRcXH4TWlcS6zeVdFLbu2a0iRKyl9EBRluqG7bWVc1ibUsrfKG1tha1lLXTT4tGePBqYB/3wh5pw+J",
+	"VZ4Ruwm8VrxAiMRoA7SXCbWTTaaWR3PzpQbdoHFDroeXrV/iO4W4bIrstw1cAd8v8s0aMaDLckC3qqPy",
+	"G1hPjikTMRPR7EfI26urOwWVZV2rJ9rlR9YdYkN5UkfXM1ceVUhDQnkTbuQ2xtAspm4x/2wr1J8SblgY",
+	"kDCV2owV0/bfit8yVWB+LfiRAxIKKViDP3mJ19ZbXtAEYigUc7Y8xwrCtf5Ih9xW32NpNbFh+cZW3gAb",
+	"GSsa441yqRDB6hvZc/v2SfF2uYzBrwt5BzjKfPFrKYTTRI4zduyLWkDhzvqZJRxCEciIC64n7pT7pDsj",
+	"yZRNpZohHBt4PKG4aJ53CfBsi4TlkxhWytKU0Zsiv98K4E8ZBOW5a62lNVpTqTmGlIi50Sy37OttQFdU",
+	"Oozd6rXzmiBhea8Xf15jixd2ZHFjvb91bgGKQlpLt/qEJYYu2WaIKUo5i3IUCbvxbXIsRUSt6gsXG4JI",
+	"Ffta+7HtEjGhfXtIGbs3dYwkMbQpcO3eA6RDbKtGzeKOYv1uq8+NqKo/kZ9PDAFaGt0vRhQw03qCwEVY",
+	"nxhOsP3ahDDf/yIVAFTCqsOO0I0O4KtYKYwtY/GmRz3HPVmRWISwEt/GEYcxVzYRZ7F673AW6+/ZfL/F",
+	"nhVQGHURecOEBWRKowkXrAC0iGTMDjHNkOJU0DzNKwRBSWIoFO+EVF+EpZp5IVQs3CqbUwsl4ygUjVso",
+	"XrB92BfhHIKY7a57SOrKcJC9zu4hCS/Or69OC1zoMOiLcA4r2or54x+PLqpPfN2n/MHrszfzHf18+pdq",
+	"mw+nr348P/95cPru5P352bur6q+nv5xWHpG9zt4hCd+eXv14juM5evPm/MMp/LJ/WIyhqD0Fn20o2UD2",
+	"Oi8PSbiAQhySva5dinpAKvvrvl3aebggO2K/3Bfn9tPF30cXxz+ewtsBCa+OXp2fD47P371+c3Z8VTtC",
+	"V2e63MP1ydm5fQD/wMGev/th7okbfq9nBzgfPUX2Oj2yVfGcNBZy27akUAYlJHu9l0A45eILIdnvdA5r",
+	"oWe3KrCz23aSc8CzZGsOcxabltAP52Fnt8l+B2ZWU86I7AP5LuB/kv3OXrsv7LFFyUjjGAXnlAupPDgH",
+	"Qi1A1rPzVIApzMX4gFASJRwEH+YugEVFaF/Yw23V5RxC3FpkaGDpuTNdYlzVipiLEH+15YTmjmUrqAFw",
+	"r57JVtCqHMlW0KqeyFbQqpxH22fjcWwFrbnT2Apaiwex9NFK/bfGqjN1EOCNQHA1AF3lA1deTX/eWkGr",
+	"etxqBoOHrfy2PVCtoFU9atUHbqyLNSTnQFIXqpXUwVJXT4Zd67pyZgtQv7+WHWg1i7NCMpZKvAatMwRN",
+	"cvnE9m+djUY8soSPWexB60JmhuXlB1yx29LfxxOqSn/+JIelv17zpPzuz2xW7gnTS05FnEouTOkX0I1K",
+	"f79lZiLtR4/Q/5V/55iKiKEJVqmZ9DNzZZMWwesbUAwXYeXy5blAb7BfrFLUBbjT8wqK8yO4YC5wz7+Z",
+	"xVz6uF07HgkblP/phjdX7bQK5TtfVCdovaaJA3ryT6pw6nVV9xbhqH/1qs5JgfZV78quC/E9vTeKBqD3",
+	"7OiURXzEowrsFCkWFyvaaBJRpWYkRIS98NB5syJg2VM66wtsgI8BKWgrdO5PK/84/G+pWkAY5DjkxMkS",
+	"V+Czqgh7SL86b0wj+hzW5XXq2Nq+ptf21VyhXnA11euaFyWbfFHhloIRPaEp2IdWcM1chaDPVfjnNOUl",
+	"CnG93VIUXgIjckLTlAkWB8QbkHAhCgeeMHfi7ZbG1FAouWUcROATa8bZh9tfCJpqjTtUmNOJu0SNWcJv",
+	"mapzoNvJqxmhxjAIgEX/N+EmIDKJmXbVxdYmEPwufq8Wz6HJ/+7tLgCTYrcIxLEdEMAzA+Q6t9Y7PA4L",
+	"UnFTmxXJZ4Uosb1shiXljbeVMwQGW+vad3y0EkHmos1K29BIhie0yZ3hF0hn8MYhYfc0MskMDpAjqpnL",
+	"GAtA14xz3B37rSfaFYq7k6rmCm6YpwCujnIvAvEfgtZHOVyjNlQDe6hQSy0Dm6dMKpx3AKra5Aev5upj",
+	"gxPlPrI4gm6+hLh2BimNFnS3RYli+V/lNDlCDek2BNfHGSaODPBErZEb4CfqbpQXXeKeOa6G3gJlfhDV",
+	"egAQPDJiHDH/Str/IemUcsii6mVXU1BaedTFMlfH4Mduf29Vl6bxmKyKQgQS+WxUGhQM/xSgNAVXqr8U",
+	"8dKrTd6xO4LhclM6A+Rda0kelg+TpwCNCUqeg2iM89XVpLGPcljySAM/aKMJ7P6IQKOFP5HJtIvMkNV+",
+	"r5/k8LjU+09y+Np3bn8q+p5nTVb/e92UM3gkiFRjKrhmMRkrmaXoyqJkLGmy4aXzEagDDJIyFDF3ktAh",
+	"QlLWOpftF5pvru+oaAiAn8gpGyg2bsTGsTzfO02xnbtLG1INvoLabm+4aIgJF9RkipGtcJzxBJTTKEug",
+	"uv1EZhpu1SKpUonnNQzI3//2X9sboqCOcIdcTEZAMsE/ZRD1yhE2N2kCwE3gq7p+6NpQyMiTd1TFGh2X",
+	"qHe7D66v8WL7C/e9lTes7mofVrVqVLidr25keSZ153r+87UysljEuXk7z9QiPY+aDgZo5OWFWoZPi1+r",
+	"D4aFEG7Xh6VGGI/T0BznoEnC4eiOFGciTqy9LlhmFKyS4rdutbTha11nHvn+Xhf9vcv7u3D9/ej7m9+5",
+	"UZ6H6+ZVux+FAVS7FTUY3zXGWsNZsD890SSlZhKQWJodzayJhrVVXOTXwOEp63anbf+2OrJTUXJzrjZL",
+	"x+U61ERlNqBaI0fSruKsQ5Cr9tmM4b4qDAaXofh63Vr/4KPCapDXlaSx1XQN4NxyQ1LuC3e7sC4JOJNW",
+	"E6qIKx8nFgD6xqD4U0d8MOJ2v6Q2A5rKiCaz1PBoDcp7nfdyQtVN8ddlxF/bLt9LbY7KPT4EraYYiio2",
+	"tAOYpiJGJlaOB6gTU+7XelNvvoPm8AxqqBUaq0NP5iJCHlw++GNe/JSx7FEv2hOCaaOrs7QW3p93/ISK",
+	"xVy7mnMXpydnl4PrizfOriJb8BmNthehkZJaE8WgPoPeDkiIUQsh8tA7rlm7Lz4AZu6F7df2E8s7L5hD",
+	"H7oR4vlyNwi+lwPcc9c/cd+Woi/gv3fC4bDkBENuGEs1/iXG7T6IK50yholJmy6s5S+bvzcP0eVpye+w",
+	"6zcfmCeZuY2s4whNkTKhvHE75r0CflCE68PKMmORQCJT9AMSBMSAa48tLaesL/L6JBqucrYPSVgKqwkL",
+	"ZBS/6BEVUKWFqdsceX/usuSPjNP54vjteaRPCcG9zFjqduZHDkkCDa408ESW7/R9IO6E57nBc0Cu2XRK",
+	"63wCVWum1onDTVIbqKknUhkCP9e+OGNU6QEdyyXpPdDGV/TKAdqEwVL5C6NqsvCKT/nxBvmU65YXkDB+",
+	"ksMLgPFsMtvtb+CeEB4IFLFtC/S6kFiLbNGzumYadqzYXZNZsxK6OYRjjtCkczj1I2YijCP4KIfOezKS",
+	"ilAysuacj5xbz5kz4glrzFeFMbiyGHkWgH1DP/3dvfgQFmENvo6X5dmJpKDC4sg0SaxaRHWe/DqH8m07",
+	"c7XWn9PusBftxntsf/Rs/Hzy4uPL+mITBWLeKoy8RedCvrq1pM/HgsXESjLcyHw+xi9KgZOTV1cgmTA8",
+	"IWGxtSGEwVMytqamu06OqHAb2EAZBeCd3bJBXQqoPV+wnqbIfZfyxsFQQam0RyH3rJtjv4ywreI88GgY",
+	"G4Hc1TBjgHs0Pg5NWaaqGvhYCZ1uBRzdCmbjD0SZRubg4Ys5+u/m5FiTHo0TbORTb+uXPNTRRLAkgbuR",
+	"EZRiEDFRMhtPAhKmSoZEJ/IOno64YIGV27ehneqQmTvGRCX4jd1iVTjbJTK0dSLg4K3L/K339i0/7stV",
+	"+1aAcfpRFDiEdslpwrUB7BMqkDml1G6KSmZrjO297esIuroodXXkunpfdPUAvq/6dAo9E1E9k3feV71E",
+	"utnzqUmqZMSwEKMlUvdeU1Zz7vtbillgCX0TWJE18Up8isD6PW8cNfhRDhulyUc5zMFDalxUXlavuBtx",
+	"Qh31W7V02qWtcW3Xn3mhPK8YzyU2XPM+7Cc5xNuwHIhzjTdcoMQCq3KLnV+j5apo5T4tp+Q6FvSTHK66",
+	"Hfgoh5uhE9gXHodLAFdf/7SIBDDvKeBV/JE4BCsUWzxlMjNpZoJc4c7NMKsyWlu6iJo/qNyNThk4qfzN",
+	"qJlYG08wd0XqCmbgN0I7tJBshXh2/2r//DXcBqUHLUun8yhmdScK1yKx07z7okAazIS1tGpiNVAtX0U1",
+	"c+r+Q9AqVPjN3zVGr5EOwaJJ6a2H+m26bDDAP/hMF7cbh+XtgPwanljz28r20F8IhRjiz9SUC7x0ycUq",
+	"+lBx9RzDa5VEjeV5/hYov15aQ8Lm3b4vd1u+X8ovl/KbJSdtL7PhlJvmUJYjUeSr1YrfdeTIIUllkhSG",
+	"iT1/T3/HNx/m6ovYp86+2I/27p/PXvz2knaG3agX77K9LyIAmpiz66jhKC+5hfQEAhBrlasAPBYVOkfC",
+	"XcPt7999VX73ymi/dR8KsdS09D6Oh0Lsiy6u972oqc08sU3q4FA99mwpTGAMFc969/eu1n890OP6gTqY",
+	"vPLIIB23IMvCdGrtyPlTTt6fX1759GlU8vRq9xKaH8XyrQyM8RWXFi0K+1qIpchQPJdiwmNqaGHIR1KM",
+	"+DhTLHYODd0moWHalF6nfeEvXPBtndKIkS3u6kgRzZhGEBL7c0CEVPgnBPPZ3uCHbQQOwDwJKfqiSHmN",
+	"GbI7UO79SAJITIIvpC6IEWO8i0EfQMmAgMjRKOGC9QVW1EsZdRkb6C3Bqm9PNDk+q/of7SjB8apNNdzW",
+	"YNjsiiP2Bl+/gtdxRzCYdnFLrGQMyZblYIUjdTsg4Z3ixspWkKOluDrU7HSQZ9ZLRVQm0DsEAfc0nnIR",
+	"ki1YZedAxHJr8k64Dd/G7E249/EfcT8dYpUswBNPZk7g90VooJJtSCI5ndrltAu7XV02OxlrEduhW73T",
+	"DgSLWMKHqkvpGq9Yygts9cF1eeS6PM+7dMub16trOoI3bAZROJhnBveDIz4OXQlKhUAMVn8EwAsXl38Z",
+	"EurAvHeydLsC/ptwO8WUg6C1fVWnh7+swviFTo6g6bHr5CFovaEinlJ1U6eUCwkkTNKE1gFGfcnIi/pQ",
+	"Bx95wbVV/DIurMKiJ4oLCHEw8g6ShR8R3JC4aT8iumHTKA9tqIh1fYxHfYRCHoBQE6pQx4Xfwp3UUujV",
+	"J9pl7W5ayOoDIJ/gu7gV9Y7EegutFPYljJUiARHsbnOxiDM8FUbNvmGbrfFmBO4AMiHAOYCN7JpYDUH5",
+	"lam/MFlhBbp3HwNKV9n2YuzBY6zE8vbU3jChUKGlomiKofGnVwVeN3uYXEb6+m6WxgBnO/AaqNkpm+ZR",
+	"yp+6qqd3zV62f/vs7vn9i1ntPQGfplItCb2ZZuCLt4Y7gINsdf7+t//T3V5R0Ke7FLJ7KfO0P1lSmz/A",
+	"XrRMGFWw/XSOCkY0Mmto+D+69y/x/cv8/dfwPt5x0xtWWzxeEvtZiGiHqhswGGeJ2l/qESb81Xd9SIyn",
+	"q1rPfV1UuOOx7uK7tIEVz1Y91efhORsAMdnjADnXEKwcSXHLlG6ol77O2pGtME3oDAQhXYBeK4RjQdbY",
+	"fGMcpCXrDon7dP74/CBlTKZSWbb3P8iJJDOZEc2ShGjAD/tfG1c0mr8Nd8vjxla/RwWw3fopRq8Vw9Tn",
+	"PMY8V9+tXgtlNLSRykFjKGYyJRABx6oqvi519xn5mb+qrv7vLZFGA51I0zro9up8OdagQuX8bT1sraUg",
+	"nVKBSvpQyRtGKFFZUlf1jBo2ls0yKWFkKwRMN1Ct6IiZWQO4CqtnMl7phRFZM5Ns5eUJGkLsG4rOzPXl",
+	"Ava5Nx7vDRQTvhYcsmLhfzCzp+Ez1p5rBBuLHRv2hQfWJPcrP7qq/FkBcuk3wY3JrwCu6TLqzUnhPDOR",
+	"bCxpPM3bkZhDHTyKWB61gPuN6Fz2GMdSsIqq7iWFkMLpph6bDf6KLbdZx8P3Dt+/qLx/kb//EPhl4o14",
+	"T1mCge5I8g10m+uTDSlEhdY4Suh4vMxJVCSXxIqOFo/avJdo/nLX9R+08vDV0hSX7/dj4U4RWUV6iqih",
+	"gEcDODYfiBrYwxcbM/M1DsGym4hbpmIemUYOuIKqYGvFF6Yfq6EDi7UHq/hCTR0T4EO6md3oMq83EzZd",
+	"33KakyarguQLoi0tXDHCug16P5GCTdkVnzaV+xKEkhRbwWVPapciyEMkpzIzE5dpunXLNZuybVdgQXok",
+	"k7rydUzEtSErH+acnuvUd8HRNdiQ+GNejwedg08gNDHX3Op8+sosHR9KuDVHiOvSQPzwG9kqLeQ2pOVN",
+	"KmXUmqoPurnn3yiNPfCLXLfxF4xGjy/8hNpzFUYVEp+U7ZYYWXOWMdC+WfsfS2tnSkEoVoTl5rAMT+h8",
+	"w+DPtbqa0EZlwJv1ejjJCdV5mP9qnwU2m1/uSh+Ny4rsruFGqyygSnXGqTCAQo7oYPEjXD0kZhGPGzQi",
+	"+5tu0B5wPD5JCqHQGb0pKxAfjt5dAR7H5eUa6sIHKgyE1mi8LFo7DnLJBNYMOFvSQ6q4VLXo09a6z9SY",
+	"CZPMvpBZrxjV9au9RgmPOfdOvnd5t6XJLMSR1VOluwta98Av8Opykmw92ECe5VgkuxMjD3PwRodBIOgw",
+	"gdsi11pnQ9vbkIHqyy39udJOK4GYa6Y5bkpLpIrRSpR0Tao2l9PG1N0x5mzFcsoFFQZ80DqiKWs4bV/O",
+	"u97sB89HtZkXXDNjEja1/K7JjkuZTBPmCwNsggh7mXe+bkofLvt8Tl95kLUUbaU3u2SRWr98YXW75S1T",
+	"CU3zkovl6oQvnu1ZEbIkmDZV7JbLTBMNQ/AZInwMfmIjZaU4xbPO3ouG4n1lF+/CLC8jJtgxVXFz3H3p",
+	"aR5ATAWJlUwJdWXWuagTyKsRn42vZk0SKW8QBGvEWKJJwm9YQzatvGkEVgZ8LAznBwDLzVT2REbULMnH",
+	"8AQT5BdEcOeJdzmIGYvXUS7YdM2CX+WS3rbFF7pZ4ropc7gh0aI8jqZki3mzzKVA5CtXup5ypZ+qpw53",
+	"r+68XTJWT4TM4WFUr+BLNTy3Opax9/7/+7t//7/+727gcry4zykCTx2Gf1WdbXu9kgDmwjzbK5+ol53O",
+	"8+7Ll739ved7nZcvu8vPlh1/zpfqLroSGjFHIyXe9zWuTSHNOqIJ9jGzVlV4y5OEjv21KVykRtzMAFo5",
+	"M6nU5nEXqcWZ2ViIpDLNmnKnL2Q2niQzMvE3XSBHjC+vvuJuq5rpXfrO6rvUogRGrYo3lnKuvA/AoRuY",
+	"al7tLneZ3fIoL5iG9czuLSUAFepqKl2z38x1cpl3cuo7ees6seNG1OTH2GI5ny7m5HAIi4CoWjssT3hu",
+	"qJNSuttwUVElIFlv/zk0JinmTUH8uN7gjtjZW/MlkaZcuL+6ixLBSrvB+nal8wCMoUrFF7Us3c+/L9aB",
+	"WKpEwFWS265hhfpAtkMet+vFvrMGwV2699769wA67telwq0SZ2CPCN6bcA3jO4TT4S5M4Ofmgi17axTk",
+	"ANw1l1StWAS+5Np7nJ9ZijlheNOOIkIfkNA2Dh1wMNIfUpsLyQHbNSSZSJjWTujCyXqi+yI8gmDSkEwY",
+	"jWG7bzTeX9IUsoHtx59+1FKEENbUJsc0SVynT/GbIVAIo/FhX1hBPhZSwTU+oK6zJMZgp5ry94/z3i5U",
+	"3Zo7v7WcsILDvnLb6+8bVnscwBlYf+E0lc26mvuxOAMRVY1hFOs6D1Il4yxqLueaUIBb3CRPbk3vHt7P",
+	"D1w8R4OPAu/wi5gPrgm7d1iyd0oa9qXiadZzlKxareJWan0ntb/n2ozbIG45HDAuxptGDcyJPjqrJ6Js",
+	"Haffda3Lb84Z42INnPrsybwmmw8/WaG7yrIu0E3jOb4EtrNODjh1bJHFjne7zAu7LuRuwqNJm2DAM77i",
+	"zl1fhHNI52FAFId8KITbD/Bt0Jc8cqBHzru8PAWUTWR7Mbejm3IBYZdQEDFN/d3CYqmFJviD+ooXwTw4",
+	"/4rXS1UU8hS15W+UEPcfcn44ewcqNG7PQ9CSgq1R0almEA/Beq/MTXvd18qDd3plJf1kVX47CY3RDbns",
+	"NIu5fFweNLz6x+VBLxdTV1U3O0REYsk6EF5BkfDk1ASXwNRUVWYOYrCm9pMLNkGlcE0Rsq6QWyJwV+IE",
+	"5Dv4FXEC/OJ8izgBfnqN4ybY4jOuJ5q3z93j1dCUu6ElBq5o3Y0qXvbpUi0kTyb2uIydvb3+TXP1Griu",
+	"xBYs7EBRU1ffAn6EkvME3an1QT3NZSThIhROZaab8va93jxH21LF+dqMIHMkJZCtvcW04VMw8kCI5ZFI",
+	"C2s2BlBGIQXbXj/ZR6q4abkagQIKJjoHFOBor7rOVWZTo2KUarHj6jSoEOyx9aevXERKfh+4iYFw1MB3",
+	"uYZNxggC6RSLQk6g3XmDVLCqGmj5zHrL+47etoI1zrC3tbH9NN1tBS05Hq91v2nfeAtvnI/HPlTWe0jd",
+	"QLrzg7h0Oi6BtgQRCm+hOqKwo0pW3Dn2yk7O9n6NGFmmKEurBc6taXd1pM9nF3+dL7WKr7jQTH85uGkR",
+	"WMy08+rIGkl51xdv1o9aKlnftfxGzwc+ZDrPZaOzQx+a6Ewb3FtexAn/IbXCr5jQDV5pvGiVI0h8S2oD",
+	"rRxIo26+wchTxHxTwsWtTG7xnK5/i7PhTUl+b5MmkPaXNYDJLMW18pmKdu71STDzwcmVUHpYmHzktQQj",
+	"m5S3qfc5Y23ihEE8GOKIVmP5odZr0BorPrX8fMKnmkeQxDGdacMUl5leK6jfdfQDdvSh1NHbUkd21IoK",
+	"HO8lGzddjViD0mqHckQUi+QYsX0RY67WuTziMWvModCZk7x5X+CDXxpzUYfZ/aVCx75wnNeaYfYrceLm",
+	"4reWRBkXe7g8NNh/eu4666saMwnXphFuLqFinNUCqLoUQPj1M3TxpV/XeCBqVsUdFV+jjU83KGO7eOBq",
+	"GGRzqO7dRCaMmLyTTdXkR415Az3XucbynZvXX/NF9aNcK3apQuGPDFgEzc/IfO2GLCDDGfgrpCJcNMTb",
+	"g7Y+pJo921tyPAKCTXYYlPya11t7vd1nL5/16tSYJT4Vl08hS7Y56q9baTZMeERoHCumtQOT357/aGfv",
+	"xcaHCkN787NFtkImwvmeX1T0lF6tKauoroVauE9ZZM0x18Kn10eJtDLlVkZ0mCUU81zrlKTeGtpqoSX1",
+	"OjVqUqpkbUUKPB9SEXe94orTsCT1osprbwvq8xqBaRUavk4TSeP6KDXY4gwaNNDjUv8ETxjZ+nD0iy+S",
+	"hMxaOy3KZ6y5i28utKFJwuKq3B1ygarPPyv1HMB9tJ2PK8mUMuVe6outcOe17+HPMmX+StgwUvoB+sx/",
+	"CbcPCXV9TekMPeATmcR9oa3ST5NiTFA1him8UQOHeB0hN9wjfwu0W2boSHB1TPk6jalhx94CeqR3wYOz",
+	"Q8wx3oUdOivQ/6CNXXAwuGaEYgDJlIty390FJTTTRk4HiayDOX/H7siQRjc5QO4a21LKQ1x+MefabXYB",
+	"JjDOf7N79PqgniMi2F0OUr9ZimjKlLbbVhshbVet1MAKUm50uy4JdNECfGzS0jLHg50n/P64SOHremz+",
+	"K8vCAIDMHiNUFr1Dct7QgRsaq9sYeKmxMxd1UrxQ7xvFw71mZ9h4Cfhccz+WU2dTa84NJWr0K+KxqgML",
+	"amY+981fm9b7VRbdsAbdFm5LAVdBMDKRmbL8LKaz2sSh9StQ5dmq6zVf/5r4ys5Y19tueW5o1pgmgusx",
+	"+5k1YC4gDo9blFuXLaJYKpV5oomynHJxZW7YrNG5fsNmZCu0LaAA3CFh09TMQITeSXVDhHTIN4IMWanM",
+	"2RZ1yGIx8/DcgIQDgBpWuqjYKRBffjHdfFau45taaxOW0SEoQNL3cOasz8CdbCpiVwCy7nxrM8h0zWqe",
+	"5rcKtg26q3gRQrOGfYzfbMikSPO4WQ95HxDFRpmmid4OSrjSgIuyFe53e/f73V6pXondLwgctfOTGJNB",
+	"thxyeXH13pgpXm+8h4C0haCDCeKfW/WJ8rBMS37MLrUeh11vpDOjeLQWebzFputY9lI5/zJOww8N9V+A",
+	"p4Q4r4ZQo08ZFaZW/p0h38VB25MpuCFbLnUAFVGrK63nwZojc7cSNfc7jlBKAwsKwmw8Dm/zlZ0XmqXj",
+	"gAXL8NMLJcvmKlpjhBuWdJgrZ92uoHrh3lcrTkDMDAiGASByuX/LzCAS4SDXh7R7gFaxT8uwPNwsPIMj",
+	"oLES2jpe0YtibNUiuShXz0T+z3MY2JXRx+VxXRkNToTLfASXxsw9OfNj+gnG5LfjArj2EtccXIYBk6fI",
+	"2YGncJezOgShiQfKSn/LKuvKTEKrei5o7ZGSSM097PZbVajDwJ0XKZjVNaIki+f8+ysPqxPydSnXStZA",
+	"OlxaiZnfLUDCPk5m/YiDsaLCWn7u5OYudZkpqEdUgxL+ECyVlhJFsJO4EA1ySESWJDmmiPPFARJeuxkw",
+	"v/K5BnUMthSuV6Asjf0uGHDuktSB+m0BSh7ydAdq54anPZfLi+Nsb7hloIc0hBKu6sGjSILn0q5G46Li",
+	"z+U1rYZs0Kh+e02Nz+MUGVkekI4kM49esh754Pp/jqJSTNytWVDoLmXidGcAppR/N8gPryOSRsZ+lQ90",
+	"7ghl0xL5lFUen6RvlZPChkZtTo4+Q+vhglxfklgmCVU6KOIrUmWFLyIPuos3u+ylzMt1g2odh1+UxPAc",
+	"plDpyWcILRpEVkQMcjjjsi2w6p0iSnH9lxyA8npvwL40GmnaqqwoooNG1RV5xZTeMJKluOBAJpuxAFCh",
+	"625ry4J8MdHHa3ug6bEY7xf2ei9JeHF0dTp4c/b27Or0JFxzo3IFYlF1ycyECcMhXYDMKcYYrFeVV2t8",
+	"bVGtqLnrQf1OjpyDtbg/iNe9EcxVn8VdxuAasOt94XPYXU220OjW22vOpaRULf2M6z6PN1+n6wWNbNky",
+	"4b3w4ulcskBVFXCh80INAyZiJ4Oe5rXGP8eov5qKOpgr5ZvziXn2VFLwPXuokwe/WCOnMSCnXYeP7wqb",
+	"LcN/cNY/HCkFxZFEBYOkAqm96taZG6JlZumiMVl4/ahXRm90Y+FfqPZTY7GO2JQmkDUJ/wWb1RVCrUcn",
+	"XBqZ2FyRpPle5Mzo0oXIq+P3ZO/5JkmaRyTmOk3orKlYbB0ookugzK3J0n2sW6r5tN+6onlztFZf+6MI",
+	"24yocYH5mxQAwSCxtUUVUn3dnfkKqFX8ToG0unG9jbp1mYd7r7W95hHvmwrqNyOlLvLSR5Xch1tC/PGJ",
+	"Jsh/neLWXauYfkPGFKB8rJ0qxepL/H6YYLkQD8OPzLHd+kPK7Pt0wTVr7TdV11+rqr6jkVOHdlJ3wvOk",
+	"ibw6fAVvv6nkfhVodz3imGPaNfwYwFlKv5U4Pg5ksyL/voLR/HlFRluYfncsx+pd/L96LB+E3xgg/MZg",
+	"WfbDNWSZlMqLAmBHqdYkWJDKwYERbXiSQEaLdjY/vAog99KeaMl043lc6QbI4OJ0s21zASLFck2MSfXB",
+	"06djS8HucTuS06eIvf/UbdVa0sIFo/s3qoLBE8RcoajSJJZuxRon4hj6fRyCyxw5l24B92svIkvknQdp",
+	"V7bpC1F7cY3ffbYig3157A/AKOFIyFYIux4GpBoAVB/5swl4Y4UC1tiyVWXAfNEXD/G0rCbYJnVVcia6",
+	"DER+GTb8kkJdX7741tygMWDiH07nX5uwNybMVev4gZsJoj7BIibJGomYi/Tz+zxWd97joj5xaaiIqYqJ",
+	"66ZAeXKSZCu8m2gW4cVq1aWJP7wd/fzvL9WLH37+yyd1dffx+v3Ji7M37//zTPbe0Df08m51RDAOb5HM",
+	"fg0WY8hyZDUHvbk4Xj2Rd06ggWhDd6BCEQi3ucW6XzaszFGhofjzXv1MDSD6ZosMrQPiFheR5THQ8h+7",
+	"xvlSXF+8qQ3aA77coMZ9lEOimIaqM4FPk02ZWpxwkYjaF/YtCGInZwaTS2wfCaYKzcd/HhLFjOLe+zak",
+	"0Y0cjeCiYooaDoUaTDH1CbfceHwW0ru/d6V5VisXMEynYqwVbVoKHW4ClkUwb11y6XzJfAIMETTl4Ev9",
+	"T59jYJesGRl9tY8A3l8XJfaDVElt/FUOBN6Ipqi45cgL2axKauZA64bcIW5AF4HHZLdEPmSETYcsjhnc",
+	"etLFiKcNitoW6TfWnnbNydbF62Oyu7v7MiDXV8cb3Bctz5XyJfh9q7WdG68d0HiNduPK+TeDALoGj6xb",
+	"9yO+naMe1FtrzVOdrx1xl8TOnLv5tDt9Merd7g2fiefpS9XRXdPgQQPAvpo1fVeuY7X+aualsWrm0wyI",
+	"5mfkvW3FnH5hCTkSZiJVrTlKFZ0y78BekU6RxO+L5nlG3Apyco3Wnr+DQq3L5I6YYIOI1qaJAH6Uw3ws",
+	"/aJXQkuuBw6aw1nWjYutXwreYLJjXbY8WBzlZEfAruJMY2a8knfg9Fo/Z8flVa5KfsESPAyM5RI5BNW6",
+	"YLqaUljQfXHIS7OrblbgeOrK2jZAYyutNNtos3LN+MrjCjajIPnnLdns5v6IWl2PsR3nmETD6vjfUY9y",
+	"4q0QzJbMD1EpDC1hhhgAAFfFVgUcU16jcY2ZUCuDPn6ARktZKeTyGh/jlG9gHt+f++OgYWXk9X5f/htb",
+	"i8gubUPYUbHyBcjbnd8wXAHXgftw4y5dumE1lAsrVI+JTGJ9QPSUJgnZ9fw8IIjwR/YDklA1ZuRFBQbQ",
+	"tq7AANo26+AAuhcLHEB88QEYbZQpbmaXdhGcssaoYuooM5NaC8fBsByQ0DaRiv8GrtID8greI/2s09mN",
+	"btgM/sHCNvEhx4jHXnZpt4GrTaAcgvtusd3W9mg92EFyMZIerZJGcLaR1lpX3gABF0NurqBd0o7Z7YKn",
+	"273iYD7saQZZdnRW5GLoA3skPAXq0g8BVlUGOBW8iHSxrTQyfcFF0TQo6uJB5Vk8bgm/ZTExEyWz8SQg",
+	"w4xbPlJFy0XmguE6MMi+KAbgL6+2rq4uA3J5dYV1cEcUHmJUrw5IUeFZb7f7oi/+7d9IKWyCS9EXCP0V",
+	"Pr3thqVAYwPzK8Ey2fNKcGswcOCgL77Azh9CXgXEgEHFX3BAcANluax5aiiuABWYvJY7GHic26t7nT3A",
+	"/BlBJCqPIRCV3XNt/Jx/ZjONUTIYM6kjmdoFtc8Bxhquo0mobwZ2a8BrAzfD+mZgmDb4YIuSaMKiG51N",
+	"fRwTEzGJsJIKoWTKNRapt3MX7jIBsG6lvMnS7TY5In/6k+1wx47lT3+CRSlqIpcrIcuRX4a5osh9MVcV",
+	"meZ1kRvKIkOFX4+suKQ0cl8AzlapsLH/bAplwKZSsBnCZ1M345TyOC+k3CanPlYRGJtbZksoWKnYGt7V",
+	"YsVFrWL720blikvVin38ZU4ckI2wFd7vIAPYgYGEdg0gHK4gcwSx8HC13PSFYCzWkNsHe+PwyYAPGEtq",
+	"uyQ8e3d5/fr12fHZ6burweXx+fvT0BPaBTWMgDDX/mTBcsDpMZwpFL0eVWyYxdDtVgn2RB+QcKQYC0m3",
+	"0yli5/N4XSrivuh2SrhKAQlTJW37oNPpVFqS/XLDbXeWSF56GwfgF7Avip0hVgVlMSkW0b6wA3M7KEF5",
+	"h2QLo88imiQ6cHkI8BlLRuC30tseYVA59FGoaCYIrQvhQtQ5F4WDi+YgCUmYx2mHWJa7eLDzXiY8moVk",
+	"6+z06jXW99rhzIx2rDCgKYfxQ687iPOqd7pd2GgfMOa+3xdc18SrOaXpghk12zkaGazPKGLPcSzZejI4",
+	"i9k0lYZBZKtBNMVLyyvC/JdotvMzmwFNWg7x/vzyypL3+6Or4x99DUKs72mJIZkdlGKh/ULZsxD0BXVt",
+	"c4Q0bSUZMG0Rk6GMZ0i8WPbQFTmE2+4t3OS+KMZldi4Y1JOMDwiA6iIrcQH+mBcEWiL60Xp7QGvaz/wX",
+	"psBM6YsP3C6JEywetw3Yu7W39AFk65U5Af6N1x/5FDHjE37si5x6Sk+JVXHILU0yx9shmgCKCWrg2Ji1",
+	"AMjOINAycSMsV4VXyHDWF5bPxjLKpgwql49okljBGZRbQ3HCIYqmUgTBdpu8w613pUrlLYsDO1IHGGiZ",
+	"JcgEpBUhiyli7vCQRdLyIK9sLpyUAo4TNZYdt8Qh5v3E9hi7SFpXiRm5ZSLHWAfXSh1IfLYaVpwlWFRl",
+	"LO0JQgGKlH3isJfhUMPhusyEZjkusktpMSRhVBui+b2VCGai/bU5OC1lqvvCgQi2ySvl0K08B7+jDqwv",
+	"fHrby9kmYFTmHHNEeZIpBlxTAhg2TZmVIr/3MVak3zr4vd+yW9JvHfRb7Xa73wr6LQd+XHmG8bDavtFu",
+	"tx+Cvg/3G/C4aPjwYIcS2h5D8Dy7YGURkymNJlywHSvB7MNDErrvQEs7lUk2pUK71jOfswxSz38qJOxT",
+	"RhM8g+F/7Lg7v52zOCx2Gpe5TX6hCY9RPrml0H2xtdfrkfCXozdnJ0dXZ+fvBqcXF+cXYUD2Oh0Svjo6",
+	"GVyc/vv16eUVisPCENwGUBNXjceyCSsP5GjERMzFuC+QDO1JdWvVxtOVb84brq00ewO9FPLBaogkBIYa",
+	"kq3u3//2f7qdTpCDd+13kHGEaNKGZMv/4n5A4rO7CsZwgCHKATL+gOBrD+FcfXGvxAKYnxUtfXGZWMOK",
+	"xZwid9rCIMvAxZ1u53pi2Ov0yO8f5XDA48Ad4APSb6VuKVoP4SFJZZL0RY5bZj/x1L3zELq7EmSk9nVL",
+	"AmGRPQeJcDyxZrUlcR/AmS/lSa53TfviKPfjQYq+AFx6SlJL+qNMgD/Iq4HOVrfrVuws6tWo0Tkdri+2",
+	"MObaRTV51QykAYcvjfg4UyzeRkBIHqP8TYjMTJrh2SwecpFmBi+DEh4xhxvujK73SqaKM4PIEE2W11M7",
+	"ZV2qYeItr6P3Z62gdYvcrHXQ6rY77Q54blImaMpbB63ddqe9C74zMwGb9Cl6I5rquDJ1yyPmqlbYdXO9",
+	"w8IlXNwAqACwTRnpwJWmZVGeEzFhNDETVPOtUZrT+1ncOmj9wMxRys+sFRq0/LGFcfU6nbyMAkZ0zUPH",
+	"V4J1fm/Z7yPIS+up/XcraOG3/UP8y7sK5xbNrZBv6/5sz+g0qV9S9G2s8nz4yYGxPR/OjUtrTXA1zVHr",
+	"nGSwHVelU9On3AtPsbVv/BC0yjxx1cuu5VmMI93Hxa97I9+kp2fCMCVoAqKmVXZ5tA7++msJLK5l9ZTS",
+	"NFtBy9AxOlBm2rApOkz8Bq1Dj45XgHZi7Y+YWZZjdcAn+sBLcTqkmgX5BfGnjGUsp0vD7o21zzCSHtL+",
+	"QM/2pluh+5VDpC0/iQy/ZW1y5O92Ox1yN+EJQ33fjzCiAkbLCoNjK5Q3yMZiNlY0ZrFTBfc7u8hfMDhc",
+	"SMcgFs7Kj56EP/Oo+NXykS9urTCtD4PFW/pTwg3L4zFbBy15k2cMVVoCv8zzaQ9aKb9nyQ5VZue2u/g+",
+	"bEPlfcVvwTs117CUOqAq7RHQffEF3MulQ2PgWtoBX97c2x4QrPFdqIJbM6WH6t+fwS3c9tYwizLtL1LW",
+	"PzXfsG/tfjn69Vn/tjvBUOQ7c7SI1j9opVKbsWK6vJmZKCL0lxL65hQ913UjaSsWc70RZa9LxY0kWx7a",
+	"H0K7RyXu7EKDc0IWEmzuwiukAYT8GyHoJSLtx5Ja0yTPXNr/SoGGGEUOI8BBz7xXcsrMhGUak7FQeB4U",
+	"wmQ4I0pmxgqyaZpYkxXcWE4wgvByJTEwbGGsqDUJcvUVnEsFWEcZxSIoicuYpWaCniHXXUAKt1WOPREQ",
+	"APnCcheuZpA15ElChyxxzkvvlw7QFdhHV6uP2yI8bhOrFLGYwPWfKy0Uvj29ujg7vhwcnZxchK6woC+U",
+	"MZW3WO/eSEL7woFNqoqv1+AVGFylmknZx73dIGbfuo1bKWft1jxNE8qrHKr1b+TH0zfvCarsA6vBD/zG",
+	"DcAoQ4/H8s10Sk67L/6NXP3l/emy7iKZWa7aF81tfrf0JOM/91s/nF71WwF88M/9lrXJ8Gbk6QH8F+z4",
+	"AD/+576ddb/1QPZ6sFYFM5gPf6qVWY6qvxkBtdfZWy2g3knzWmYibn15Tbh0rKc5kdUyj9vuU3QlI9+w",
+	"1nBdZjAeAEC+oumB95qi68wl7Spi+WwmIsQ5gHDFNoFXbVPqEcFtD32hsyhiDLDiZN3xOIGhvMKhLRyQ",
+	"BgDPiKZYIg7Be0qkkHubV25k3vChBC7ifNRrv+yaA1bk16PB7mqSuhbU3QRiKM4e6kjLX3ot1ZDHMYMR",
+	"7vVern6jjNLyGdSe0zcSpPcCwFVeWqLwa48wVb1Hah204N4J00zNMlwLQPMTZpLMgKi2IHModI8Gznfm",
+	"fDWCOWmBVpa7LOauh77Yur46tnKQiZgqfLgNLlI8N1aEtMmVv1tEVxjX7gYPOW6MnnttCLXjaZAnTadl",
+	"HbNtPe3LfaGBCyMj+X7y/jufvB+Y+Zxjl9ZhGlz6O67asycFYVW4kq3QZ9X7qxR0UG9bISQFkYL1xZBj",
+	"7h6Ae7XJkSEvOuR/ogPbwA3t/8SzRygJHeWaiWLaKpGhUzF5geUAXpeFLIk8K4psSREhOFPeC14s2Kkc",
+	"4t2Cj5C208IocewWDjke8e02+QCXOhOqYs9oyrfM2wGBL2FtQ2EmgCzI8qt9139fYEHm4sZ87WvhQnPt",
+	"kfDV9ckPp1eD0/84Pj09OT0J+6LwpAuE1RRmAtKfTPh4Aip/emiHE6PjDMM/IFhAQ2F1kl8yfZDqpi9o",
+	"YhvPrIEGGScjLriewD2AhKlN6YykVOdzs3rsnY9F44KMEj6e1PqyLktMsRzV25BiVDR5WrruBTilX3NA",
+	"k1cynn1hhuoTyR6qwWtGZezhK3NzQvMK6yWmXnPpvIpHFq/kbzwErXPFx1zQZANm618pMd3gX1PKrMHK",
+	"X9E4J65/nGDqrCGYSgfsTFxr8Fftddf41Hs6SySNr6TEKEh4b3+deeksRbCytyzm1KdB7vV6q18ubnZz",
+	"d+JXEb+XnyN+nb1XxedZrQiXoycrV7oL7PYN16YCtLgZz/XncmXDcwy2Rqb8OTcULtj9r7+3aGS4GA88",
+	"KHvrLzKDwPBXik4DQomrG0+GCY1u9NSKaDkiPyjGBMDNc0FOp0OmRjRJ2uQvMlNQg/6AXE5oysAMh1tZ",
+	"q0lImeiA3DGaQvgMVVMf9KVT+83UagaBVVMoGUk1ZnYAIzpUdiZSobDVkaIpGWVK0Ii1yc9C3rlAVRT8",
+	"w4TGzMURJaDJ3EllJs5EkQTC5SC4YMr+/rf/agUtqqIJc+6WKRMGkmPK6VitXqf3bKfb2+n0rrqdg17v",
+	"oPe8vftit9d7/p+2aRmovVX2gnvnMLdEEk3UoNOdvrjdi2+7n/bomO3f3e5/vHupX5o7wNwrANofaq9F",
+	"EI29FdFkWlyz2o1qzeGet2I2pRAigBfwSmZgcE2ksFRs9RBrLUlwphU761M/Dp51Xjzffba//3y31+t1",
+	"OrtBC8hgYDhTrYOWo4nWHCj6X3+tAkOsWLYCFx3XaYeJnfFwZ9rDwirgKMvTsGDZJr/t0Wf7z/T+86F4",
+	"qfXHvef7cBZc8kW3SKHo5KkQu2t72PMDDDkntY52n3VScIbvRt83LI6/hqCCoKMq0poTUyUBUSerrC0A",
+	"lqKsy3hCgBFNaKleH6AeUWC3Lj6J5KyMbGnGimKGPlIX8LVdOF8yg8D/POsGaltCblYe4seN9tU42uTM",
+	"4OW8GLs0VnA55nk6w5k3Fe9N+dIDrnDy38ltESoGHK5NjoqYRZiK5fL5NJxN1hcQTHb2DsLJBhfnb05D",
+	"8rR4cHRx/OPp1V/en5aq7tIkkXcs9pGW5Xgx91PY7gsr8YtJFItLbyWPcQXCEpcLIfzf/u2Svn1EAb5A",
+	"tiCO2s4FqwCiNCwiumAaV0evzs8Hx+fvXr85O74qDRm7LA3UPggDF67YF+hejlkCkVFQ9aZNjkjoWWmI",
+	"URRCegRDtw83ICRLY6izGZHEcir9x1uOJf2kXiRX5OwbqQ2xFvZQoaXtbvY0Z+MivtSKfqYEmNHtqoxt",
+	"iTQa6ERaydF7aBCHZbHH7lMGZRGqUq8VKzqWAsunridpqiu9kRXc3XAhv6t339W7f2b1bmPtrcmtU6ri",
+	"XMAnfHfv/Avrk2u4P9BTeHofMRY/3iu04Z34dzfSl9TO7VtrjPC9C9yZj5pb/tYpiILravTZ/job7r93",
+	"xadMZmbOikANoaztrzYkimuN1kGruNdo1dgacClR4xd7OqQG4+CWWyEhXNyEJTsHddiYa8NFZFyWokvd",
+	"S61p4zWyMb9lqOhrjKjKxbMmWzRJ8qRCh1c55caw2GEgpTLNEgomiEPyoA52qE2OkoRI1RcuROOAcKzC",
+	"VbKXrEodFBfXkFi2hib8Chbla6rDsNytg24HpTpQQUWucyFuGEuBTMYZVVBXZ0HKNmLZPFZzhZX5I9XX",
+	"1X7Kn5kUvKzJThhNMELthLHUcvx0iRp7hVl2dwjxDboqj24E046irebJfOUyNJTlaAQu4TuHOD5haugQ",
+	"ECJrbElFNE1u6ZjF9uHODTe6TS4Z0yRlMs1LSnBldeUbq7Fh9mSRdS+h7KU17mCodFGRBWV4SsVKVbb7",
+	"ot190e2+ePE4VfZjbz/dEymL49+Gn377Tat98WhVFrZqQZcdKc5EnMwCklqigiQe6gBDdwybpkyBLurU",
+	"WdzeXJXt9fb2nvVevOw+f/l8v7P3/EupspVlq1NlM70zfb6hp3JzZRZZT41Gi3mH33Xa7zrtd532u077",
+	"z6TTAg5VSXGkBuJ6/jH67e/5vwc8flgW+otxuC70pvAKixhcwpgi1W6I3i37UNcM4K0wchxT/P1u6R8W",
+	"t7EpN/saN0tIW5vZhHMHoiH897xiJjlDzYdB1CYVL6HwzncH9XcH9XcH9Wc4qL/z/e98fy7y/FFMP48o",
+	"2MhvlXdqN+NXQLKIJrUF7QAep/DpIQgLAlcw6tOm4G5WE1rU7WyTC0bjHQBWcu9shTwOg74I8xKkYUDC",
+	"ggWGAfn73/5rGwTDXJHGXgBAf8oKxsZ78L6YuwiPS3f42kG3eaDd/DY+X3IHpexv8/tia/4KvzbTEYtl",
+	"fBsX6lUZ8U7euaWAaqfWxFdEG5kwDCqZMIUCsF1wfSrGarY+u5ub/BeP9P6uQvwzqxB3iMDzz6lC7O0+",
+	"f7734ltUIdzQG1WJ777A7/GS3516/wz5Dig+P8vYX+X9eupwfpblQvjUNDcwQNx3mNAlj0EFHHrORwYQ",
+	"fhywess5FAfYDzdkwqjCjEFNAeUOPsXd9fGIRkY3pP3my/DWAxZ962kX5fVfR5wW158rZfnei/1ud/c/",
+	"vaSesmne9d5993YypVFqXsTPd/Vo/wbqOtsjQqEkUae9G7RuuLAv2k1oASIOvQFJ6YQzAt+03kh5Y3WQ",
+	"JxqgutvkdSbEjEzkHdFGWZPAKvuI4qzt0yx1NZh9pUoFJYHasO7rzarXMCs1TfXwnt7edD/2hp/2Pi7M",
+	"ai+fFRBZZVqo9BYT+0HKmEylsuT+P9Yc3LOXe8/26gcX35uxfklTMVVajbuzyeOX3KqzKZ3lmNGojub4",
+	"fzJTDnN9JjMyZoZowMDIMallZhKAjJ/JrE3eyaGMZ0/AInO6lLfNEiiAW0qo2O9UMioK7pTXgTh4trby",
+	"4g5pE/iWYzAYMuLzLBzv+O4Q+e+kNHwd3Awal4XpEy+e/rHelJUiGeoxQPzV5/lsaqO3fgA3DSUODTgX",
+	"1C7DI5iT6r70wV1RWf+OCgOApMCr+mIr/HD07ioE/AFt6IxonjBhyFb4/ujyMtx2KI+UKEa1AzWlJFVc",
+	"Km5m5WpMGSKspzy66Qtr4xqa3GjItK+T/hd2nb4RzwquXuug9ZrfMnLLk4SCFNTcEAqlLFz+/jQdcSza",
+	"nlBtBm4bIG29gfV/gEggByytmSs1M+VaA0I1VfSWiv+FtL4WE4Z1+yN9MZtqOJbIHCCeJZk6z0ONF8FT",
+	"kJWj3X07Zqp9mTXEZ0KsTykipoQGT1C7tdkqcSku3FKs9Ng/0cRP5LvF/T365nv0zffom28t+uYEpHku",
+	"zGkl5MRJdewr/hqhOE9BBP5Rms/VXBAP5kFCdSGK5VtCJ8a9VNZhQKpVsTKQuYVjw5VzsRrMwL0ctskH",
+	"D89TdWuAD7+oC1sKIeqLvriSvtwyjglSZwF2s3gtgHxPEkLZlTWW8imihIbtvtg6TwCRFOqKaEAV0oYn",
+	"iQMSRQ0DK2ocRRFLzQFgoj4FKKgd109gdTzbqC/Cfgsf9luu4orHEsWoZteLr8JBqL7BshPhvPIQQnmV",
+	"Q0CNK5XyAZhaFiUUCr9o8tPl+TuiZTlP183FmrtSsFKVnlnK2tt1iEh2Ub4pjTEnNfj+mp4JciLBztfM",
+	"7h/cWvwvGE2ZDn1pRbzXs7pjt0fGHpiLkkhRSMnWE86w6LGP7JgwpkZZsr6qBMv6D1coIZHh/q7H9tVz",
+	"83LWzXb5vnyevrTq41S6Q/9RzurUSQezC5WswUWEB3HgfA1N3rbuTm//qts56Nj/n/P52OFMO7Q77EW7",
+	"8R7bHz0bP5+8+Phyic9nQ4dU/bYHX2ikN53He6fe+hG+5uBMgrtLhFmWdyIgfGQH/sSxtkhygS6m2rvB",
+	"2AsSd6sL+yiwgGVEDRtLt0W/Bq1RQsdjS2Yjmmj2sEjDnzXEoJV548wVS+FSDKCMoG4ddLtQb3SamvxR",
+	"r9tzTrHiUW/3YdODtL7BYaXEnLFRqoe0SkUuN30IvpspuZmCFaRWvehafTdrvps1382ar2nWvKU3lVtS",
+	"9Ex+PQvGqd1/pCEDtRKpJiF8MCxV0gHDAXBbF60HcCCqW6Z2oAHo9hrrnwJkqjBY81OQkMcHIfa15Sp5",
+	"fcqYiNhAZNMhUyEU5SQhvORbCjr15lFodfAwQPvIKuegvocxNdS1DgglIQi8S1itU9tTeEDCmNNEjjPW",
+	"jlliqAOj1X2xFf5uOw3I3FACAg0fXJ0fqETA7mlkkhl8GWuX0QQ7Cvqi+EJRAo1shZ7aoPwBVK0E2OuK",
+	"TEYvdwjl/Ow77h/WcHHV1URsTT6s5oj1tbfb5FhOp3Zx7bw12QoPwDI0Q0ZNuI2wsDxOrNrhy6mgJSQO",
+	"CR8LuDGdsCmYia9ojOXNYLJ5ncdSKo3ygEkszu9bYWxg5yHyLpAC1FToC9gZGLDOqYirojBCX/zpTycS",
+	"qhMrZgnHWg+xkmlqrQfotf2nP5GrCddYCg6sUwynLMWHltSWvkB1+9CS0OXlqbPknmhCMyOn1PDI2sK4",
+	"GGTLrvgbqs0OkMjO2Um4Te5klsRY/x1BhKtnH4rFRtKSA5+yNjkbObUuL1djJ6DL67NAJvlhsrayVPAf",
+	"uwgTesvIkDEBRv0BgP0WIFurIi3CvtgqFb0MbR+hK3HIS+6IBMthlV0WtinSOITNAqHj/UxfeJeOkdbS",
+	"9qVOLXHksMuFqwfMfjojFCqRgg5ZZyzD1v53N5m/otG74F+p1jextNV1bPmAVLki1hg/IL/3oUQIlASd",
+	"a9EK+q05TtlvHXShuCj8ftAvjKJ+68EedPvJ3uIncza59LNFq/pP96CKKa6IK4VaOh/Q13LDHvq1i1Yd",
+	"e61B50qrSuk7xu2Fp847AD98lDN8BqoJPAIfgXs9Zgk88wYqPM5cudbf+1X7r48GYH/RWOy3Dl7YsZcs",
+	"Q9u413kI+iVfRB+dEf2SEYyfcWZu39m5Qd8ZxjA2axrDuArjuG+t4weoLVt2a9jHv/dbbrGXOwOgR2v9",
+	"Q1vLenBb8bjBw1eKTjffk8LF0EcfQ7/kv4Be6jwY/dbDrw8Pc9VxVh7PkmZRj+XphKIc1agielEXCZDp",
+	"1ioQhV4wZ5Af02jCdo6lMEomi9pcKOROZJuEAPmeKnnPmUbId1R9iqA6zJJtLy0R9N2O/37d+N0u/28d",
+	"F1xv7waOm7E/8u7OAzMtDxiWCYO8GA/qFGD6DTEcLBQoDCLjMrg6xP8YesMCrDXrQoZKfdemIJ/44Xx2",
+	"+lA+VtAq52KmMoiBcllsMLQJVfHOnbSWZsoUt5pOQAyDqutjqP4FZf/wA9YYEvbvSE6nVMRt8p4aa/EE",
+	"ZJgZ6CIymrDRSCpjpaViJlMwY+e2d8k8LlXmLf79EMwP9BUTsSagrKAtrDIzcQXwp5lmYITaP+JbKgwd",
+	"W2MaLYRoQqXLgYPIUY7F/W8ZTVxWkpv95P9j79uW28axdl8FpZtIVbQsyWel/tqlOCcn7qQ7dtr/TKvL",
+	"gkhIQkQBDABaUTKpmqv9APsh5sH6SXZhLYCkTraUxN1JD+diOpKFA0FgnbDW9/GIZRMziodjjX5BRvjs",
+	"v/LW9aoVPbVbXrNoGeTnIW5mTbRhNOLxzJFga8OEzgaerz4+tZ+WV+NMkKH1AXTCFTf6IclRhqZUTaDj",
+	"9ykPx9ZreifH+XMVrg/8EJl/8HsOv7VE5fMDlIqJCDEl4DnnSqZ8HVb+3fKSvkkFkL3HNIQ0Asjlpjcs",
+	"ju3eYNQEJFJcjPEJY8aSIEeoppHmESNcwPU3hQiDdcVDKgwXFJ+1n4ox0OgIw5iok+eMKu2eU6WwelA7",
+	"ACOMGUtc+SKzM0pFhChdXBEl5SB70CI0mnvOs+wr+0rzurBVL/YVm3oG9lDRgWkTRoeQDyB0qpgvThOQ",
+	"vjjh2goyHRA5MOCiD5hS4IZLd4qyeQl5wwH2xE3qFX5eXnh7YBiw7SNMWMyB3slVYcDyRHSG9Gkeu0HR",
+	"wlHNa93cUBfuiy0QqTJpu+ZmyiuHMlX77wxu33GQ6ktaHg99rui3Tat2JgY6PZuxszgHqepgv8dsBvxp",
+	"EavNs7UEZMwSQ/YaJKIz3Xby5J3sg8rrChCLpNp7J/sFny4g8MWA8jj/FFrXNc5o5Z0ERrqojPysK5CR",
+	"zPa5RK9WK9o43ADUD79hUO5k5DK72qrg3DnX5gku1L1XPN39S5iJNaWf8tir/nsj7oLB7qbncJcbpSgq",
+	"qTmWqDmYPzlePl3hmdtYOu1+gv96/LC1ggrvEuCQJ+ixFoSGO/YzQo21fs2aCkcMX933gVqn0+EJylNU",
+	"FlItgtE4IvrtDtG2ugq2ZrFqaun47SrmztH21+157+uu2n9JWeruL/F6HC7WwKG21r5X0aTa8/9E2Joc",
+	"MRgMI26ITvu24z7TXWFkjUiFd/YyheRVhLZGucCEte2jvPesbeTzhiHDlZwZ5wEB3wzUTUuos4I0YoXu",
+	"vCcYTZQMmbY+N9LVEMNiIN7J86DhER/CAIJNu6Jgl9AkYVS5kpoCjg+ZWCdjZXGWa+3F13fJQJrNcquL",
+	"vNafKHoD8t7uQceBXRYWlfZVGbL/IalLkZutoEU21Zzz/KUDHjO9+8n+507rsz8zTFtfiArCJ+AXKULT",
+	"iEti2xMKHjBIcGJ/L6eA84HeNYnkVNgXBuoLiz6sZuj8fGb97IeEipnVgdal9Tkmmg8Fi8jbN+eub8V0",
+	"GhsyoiLSxKq6ao99SLhiuofEDz3bhJpUsZ7n7nqfMjWrQbqNn4Kfge2B2tFJzsNtB3N9ov7rCiwohpwi",
+	"0HQDZsKRxxpBzAp4HXrMIqt31xjeT3nMlhXX/DJfjaCauvDg2shEe5ZvUn0r+AeXi6RrEI2zzeAZ81ic",
+	"m//cve5Aqgkk9HNhDvftZsGLXi4MGwL6U7Dqnb99c/5Ak2xV142Y/WBuzAn9cM7E0Iwq7WbrOFi6W97A",
+	"rbe7a3eSsOG8Esyeps8Fwn4t31tjWzn84qZTerN9UzgYu+++aMbYNhFbN12p7+2Z3C53wO5Qa6tZYw9z",
+	"7eAIgHFmz0+fkRDDUHAFpEksxTCH+uA3d+YSlK7ef6Wrx8IUS+t/+1TpM6qY6qRWKvz2++fgE9yX5DWl",
+	"XkbTQmneAEWn12+wT7dxC1cfjgea8IhUe6D8/vj3f3q5QE1o8Q7LacfKoim/RtYd7q8QdU7fwhHXu/SG",
+	"GqrWkyI5R5HOkYfaJo6UFZ2sVqPlb7atdkS2VacjuSZUdEXvzA74QvbfwNe9OrmCosxirlwP05O54Nqe",
+	"bVTtnq51Kde2hxO5TlXcW0901MEH/CvzO5eSs0KqFItINKVqUATudEvYV5RHLCKY6OxK6QD3sdna2w8q",
+	"2swgkTLhH1h8TYG1EwEZjYRqwIiqMRlQYaieAXUPu6FbZIDikm3vOd5+Gl/IPpbOesFSJhKVXsm9BfJQ",
+	"YANrNIqrKtUzEdYKwhsE0jdKH3LS1FrgQ0DF2UCi6pAJRvIm20lUsiRQ1wjAR/mc/kohmAEYdyCRYEYm",
+	"MhWGcmQvJtSQiE5FBqmUcut3TKkJR0ZOC5xYJycFAUit06DiLZCb89Uo5du28q0UV/curpaFwv3KrXey",
+	"v2FGgv3lYu5BTrZvzViDlVkz4rjtI19qtfKS/4Ud+c+44l9kg4khP0JjNhF3Vw5roglgPG8qWl7IPu6+",
+	"20aFWBDwc/qlWRnFgL9uM/IFtvj89TCuBVZKvL7VlXYzqGTZI+shQw8OT45Omv/cBJz9oNU4agK66DvZ",
+	"R/AL+w+PpnbYGDbMzeHhHnt31D9535xO8Z44jfEJMqdlCQDDRZyWR27CyCd2SO9FOX/KD3o0an0cfmgN",
+	"khNjwhPz8fgQYhZ8ODKV9kGz5cIi1t+otCsjY5L27i6MO5LatE8ajUYeyLyj5//j5vk/zaOTw1azcbB/",
+	"0k0bjdZhFr/6n0vzgcenPz3nH8Xxsw/64Oro5Wv17FSM5dvrn5+eDfSTi/fPw6e/zp5K2EUDpqAuyfAJ",
+	"A/yPw3pr/zDHogBvYYcqg3gUVptep/oOr4JH1o88aLZAYBmq7tgAraN9WGK3gdv5tsmDRe7tFaBYW3NI",
+	"rA58de/zFtv/7rQZe/rK6/4yaWY5aeYdaiKvXkEx3ZkuYxvtfkLhdftlxTvZf+DlvdWKAdQ6ATg41QQS",
+	"9DCRxln31V6eqAdV2VB81RXVnsvXq9UJSnumsWB2Im8YGUg1pSpqk4QhscQf//f/+btx/zHrmPyLYGfk",
+	"X13hE/8eEpoXC7v5FkOw65DKX8j+15cp3Klq5srm6gibvQk+0IJ+gbLAg3D/w9Hs+OMJbfSbYSvaY/tf",
+	"oV9wyGY+5JJ+gUGPVkIofaV+WddzQb8c7jcOj/cbjUX98mKy974RH4Qvm/2TD62rX1YrkaP6wT2rkPkX",
+	"2zjYVH1soR3WXUy8k/1SJZTXAkt0ZEWRvblm2NaZeSH7xQywOY2yi0J5+9Qv3+m6xK9T6BdqXZyekKqo",
+	"Jt7J/kOrm6DgqpflhNdJJ8sqRygVzL7yGeY+bLXfOCG9F68fXb96fXl92nl1+uS88+j8yer4PHSO2uMb",
+	"xKW+jfppbKB+mvV70D65yHNrnku8QlTxW0g9P8AK8VfmXZUm+p99w3HqqAl/uKgdyi9UF5toifnI25jN",
+	"Noy8ucSkhehbm/SlGUFNkCuEhbwH+8uAGPsz2wYdBPhzV/hv6+SChYoZxFRCE1+P5FS4LGA6MNbot+KN",
+	"S/GQ9CKu7dHuQWqtxo5pQpVZV8HTSfhL+3zfP2nRpiREzeN643h/rwmEgm49oPrw2q7q9f7gl49//Ps/",
+	"J/R/2YKTINI4dqWKYzZzOiBpLP/PMydYg7rQ0r7gSrtiRynGByHZ7fQM3JYbOZ5rAhsO9iIYJoHbeb8H",
+	"FS1TFYIRnXC7ZZEucKAYu4UZx8VjmpvfH8PbvzskY/dRaX+XIZnlkIwXeQWxCvLkljTSdQbvT3QMt61j",
+	"lpNMhTSOAWYWZSwmiWqQiYTnMfoMd9sK0TbRRipGuOkKIafYRrApdDxkRi/0zJlLkTFkIrWZ/yueUFJ1",
+	"hcVtQuO4K7C+eVJDwiuUyxm/1Vx7K6tByMwwaKPNjpUTMJcJPLCdMkr87C+6TnooqhHajwwVFYY51LX+",
+	"DJHheri8KORRJvYyfIf1WTZw5CtfcT98p5xbJ9W2FEs4360uf5tbwrn9NygSOCwL837ZnLRe7fX3fz0I",
+	"D//36OPx+cm48aI5aj3bG+w/PtCHnaPk+P2JauCz3aaLvuSVRuv8HbCIsppkd8yraPBIEbJa6QSVSnFz",
+	"pVhmM9zlF8FxJFR4Nb6FFi84R7ufrJjDSkgrmLaPhb1ks1tjYW+gXwSQ8dgi3ukC9Vdd1K0qaxHP5v+k",
+	"a3Xy5IapWVcoBurBcflnVSZckN7LJ/+4Pu2cPn9yfXl53iPVA19BQfozjzJSqxOYGJCDuxGjrrDD+ygb",
+	"NyQVeCkT1UkHbRslJ1irAkDIDzTpdX4+u3755B8XPRJSIaQhfeb7A1qUrqjut1q1NlEMrpC4wV4KDbkA",
+	"uKLVhZC2p4Li/yoijO9NZy7kDmQBva206FwnrbyTL3PQtlOK67Sh3wBjNiv1XnkZs/FlzA+kgFAyfZUC",
+	"yoFq9fpM3tMRC8caHLAPrvbROXpDICM1tC8lAUzmjNG4n/LY7HBBNB0wMwMAuAAjbtavVBMac8d/qVlA",
+	"YsaMA0EcyYkcxrNkpB1UVgIik8TMWG233jf7KWee+SsTgGE1rmE17IuIFB1KYV9FRupEDYnU/hApsiiJ",
+	"m1RtwWuZP+a9MjYViXrwmSpFvh6sxplQE4483RK2sBsTfx5UmIgq7eaxuw6vtJt7dhXUBMCxuTQ51jd+",
+	"3ALKrLgKkM6wRg3cMBXx0JQqoHR9ygzw7wD5Fo8tc8qkoLAK0vvuS6WM1mvlrRLQN87FEZ0w18TavcAJ",
+	"OZIpgHNGdEb6aThmRpPq28vTmqPQkIbGup037M8K1IYByRPR0f2hsQ5QPSI6vB0CiB5SQ6qZy5I4FpyA",
+	"MG34BCstpXJUFTKkMcFErFpQhNbVie0To6xggHtnqnp5eVELFr5EzsrqxeVlLegKLNixbhckN2G6Ov/I",
+	"AkzTLmaxy9SEcsKCTIfnkwwlEmwyIJqpLvtgieIhs4ZAzB6SxafR2F4grXMNKEnQmfOYAD2wSnpEMxcB",
+	"hhdsR+QGo8D+RQDliP+57cI3AcLx2Hu2gCgIBJ2IJejKbeC1koQpDJYBkDGdEUGVklPvwJIeOuS9h1jQ",
+	"mceSx64sWwB5j5j5wbAVfrAN6+QRj4EgiaSAuUAVy5hDuXBcM7YTo6jQyAXgyroRAhTqu0OZCvPQPzp+",
+	"xL6G1IygCoGLOSJTPwbiEA3Y1O8K/1Ih2p8gSnEYp8gMD6eFe2ohSHsR0nSF723GDKlSAdCnxHn9DzTS",
+	"nPhdJweL83T1647nvLYmqfItnORt7TVo9VTJySZ3qPDjS7nxT58pKtKYQv30pm1cCGbTycBOcTGbe4OF",
+	"g6HewNteZx3hMcMdUd5QljeUSzmCqTueXkvjcb0za/xG8pDtamPWO5WXVvIhoJpTYMWyUM+UQRB3h0zS",
+	"2PCEKkPSBMAKqgPO4oj0oCnmj7+4eP2qK1AWw9dQMQ+8HvixTzU73O/VSQfG45qEFEiwqCHNQ/ITfwRz",
+	"aLYaXqzVSUdYvY/lX6SXjBTVTPfAnSV6ysH9QTTsMAZA9BsZ0r4VH3gNO6RY0089TDxwOomucFeN2s8G",
+	"+bay+GWqi9mGrVab9M5e/do5P3t83Xn7+Ox1j1TZJDGzACit4PmCrjAqFdYPiwKrXpKYgaFCjJQkltNa",
+	"QHrQ+Pry9evr89evnvXmv+m8efbELo8oLmBXTFJtzRwt4xsAyE7SfsxDQqNIMa0ZkpF51Nu3b841sS3W",
+	"O+r+1Sd/ua+ePaVLRNft3d0wEnX3k3ooJ7thzBO9KxMmdsyI7QypYfUpvYFIqhimYIhWGDwH7g57TuzP",
+	"MUJCDfDe2s2Rf7G5nzu3VrnDH1SyE7E7kGqyE1FDN1cNc72+hRN1L1GEKMWXDyn2zVarVW/sr2Rznl/I",
+	"LA9fgmGejLj4QJjYwVJBNpwgwPRvMJUBjxjwHTch4ABDHe81XNABGaKzOMP8e/n8+5o/AM5EdOsQrZPF",
+	"IWwT1xOyOq9uuH8w13CvkTc1I3Zby4WnOmjmLd3jfNm2WmcdmOKPyghKyVFUlt6XVMD3TAWcm4VEJ4yF",
+	"I1JdxAX41RqX3wYWAO1UY/SdMCZWTewYueMmtR7CBBPmsLIGK+26otq7gGY5iEkNvGyrb8AEeaCt3YTl",
+	"kQg+ByN49YneuxX1xPAJF0PdFda4jHlC7OqsN7Vw3L/UxsrA9NBosgsYgVpzmveKxRh2yohocAmBTcca",
+	"6SNpiJERhXtceGNYagLWww6YBTuDva2IP1k4KmFRStinH0yYf5lYnoexnQkzYprrXLzSe5ev8P/ri0Ag",
+	"nYjAjwgNldTax42d3HPUyMiFnj0ZUXw4MkTI6WrglV9x1G8IE5Ktqbv9XCYjZTSaBcjLveOi9p0JUzyk",
+	"gkyoaIPEd/lPEHWmRqp6ZYVLNGQigpyYCQUkxiWJN2kuOk47by/yVJ0rikQuwQbzjoBGKyA6llOm5mYc",
+	"IAMbRDJS6i/4AcVPf+G8926d93MqxuiXYTXG0eblGPDC11VjwF0wbLGQGkf+WgY8/+71FTdeBqyXbSvj",
+	"ly6YdZ1ROG1WwbbE/HQ3sdV8jZpP1o5nwAgvAHHcs0hwX6cQEamKOd5KGvvtuiI1B07+JHuW77RabbNT",
+	"vvA0G/BIZTRc5XkvLziWRMTSmd0S1n990vWQa7i+pwArD/F9x+yi53OwHQmeS80GqtSIeN5dBKZPmOqK",
+	"C0NFRFVE/LxIteemv8MjKHXKiW54FJDsr0AHa+gk6QVdkX2bQ/f7rIdRTonjqq9QxAROMq2sGKt3xWPP",
+	"hAV/M4pDtRVg76SKYV1uH8H/IzqDfPCAHJAJFwHZa+B/W2RkvxsFpNkgo9rDrqBkv9lwbjaJuLY2jPZp",
+	"BMi8KyJ/uWIf+oEfXaMLadcdLi/6jPQgvt/De/LCZQZduM4g1V7n/Pz11fXPb85+7Vw+ub568uj569cv",
+	"L3ok5gMof+NYiByxGxbLZMKEqdW7ouOcfrtOfonxBgo5fjyjAI2lGGq+mnUHvfYFGfe9ku8sTPOeKs6+",
+	"aC5X3IxQsa4l53G/LEumSiVW5g1+/6nuqE0JXVLYX0bDs2Th734qMMB9Rn0eM7MC2P4xfK/ntCVgCWXa",
+	"3auoiVSsTjoum4BghwUMof1VKgC7X1YBC6Jzfw1hpfcWplS7AaPS8C2xv4qEH24bfu1JCm6hTZ1Trtbw",
+	"y/XrmkTAOzf8vbmQd1kI5fEpj88SdN5Xn50tmU7dML7Ol5pwtKpQC/BLPa1aUHAHnTuJ8eesTQAp8N6z",
+	"Kio0UqX+DxGA3+G3SypOsOnDIv+5Zyv1pJeKkUhJyLKDgJZLbJ4wEqVsZVLw2yT6YV0gnPs3r8v6pmLN",
+	"1VOvE2+li1O6OOUt8A+BPwEH+c/yiHbxluHaI+J8+koNtjJo+iwLjmYahwL41CZhSPJUKtKTN0zFNLl2",
+	"Gdy9rvDoU+T4cL/RCDKkqiMS0ZmuLZL5c+2DrhAYAvRB4zCwXGVUVySK3XCZ5jEjM5WECYg92umtirEu",
+	"snuHVLgUcmInjanr1lZ2JTMZ3exDh1QIgU6E5HDzkQI5W3WdvLGvB1oBtmGUKuyiK9yK+GApIzKOmPIz",
+	"95n2q5Av4I0vqBUXVfte+cBhyjjH70MNf1EkMt/yZTSyVNWlqv7hw5cgloq3+Q+86vgqZa13c3V8d3rC",
+	"8v2hlzG96Uiz0FGyIr4T0vE5y2JeJ3YFN21iHb7BbJWmI9XeTTPopo3GXog1V+T5T53TnYvnndbBIZED",
+	"0q3wqJ5dStb7Mpp1K9CA9WquhouK2YoZx7yvqJrdHkTKdNTXpX5l4H+4Oj8NXv5yoo6fvfzHe3U5fff2",
+	"58fHZ+c///NMts7pOb2Ybp6BOj/NNWrBRcvK4NPfvMQSar7dObNnyJptS6JhLdj2gliQKo42TVaC3y5k",
+	"I61OIMJefySQ677iMOSTSZ+pAY1jhNqBuBkU2MsBSZRMIzLmYhjJiQ7IQDFGQm4gjCWsqIsj0pcqsuYz",
+	"1NBrAwWfETFyiDmp/RkxikaMKEldcqSMI2IAU5zpOnlM1VgwrUmCtZLEQVOwaMh0AEkMfSoEwDwYHsdk",
+	"EM+gG/RKbngc0yFDKgpA5p3ZqWs5Ydb2n46k/VKCV8L/+Pd/7uSkm4OYGyDywDrK7ivGErsbn7I4llM9",
+	"4gmuon2LVjrLAaFqIlPFIjIWfDgymuipVAKKRJU0LMSHxcWRA/ITjaUUEblIuGB28TQUNdjn7c+IpGZk",
+	"d+BQ0rjSrjxW/AZrJoEnWukc++9qxA0jVzKOMBVjKCXecskJu1Zs6CGRC6NVgsqYC0DIg6nGMwKvNk89",
+	"Xf3IoEVimq+TWzTX4JSrMM5gFd9IzZDjAmr3KiNpXypU5v0eVEYcXiD0Uqh4ASpwpQ1sRQ2IEQwBOAyW",
+	"R7vO8aGfM2pGJBURXIZaPzFmJFSAai8iu1TatZ7SOIbGHXsI+jMHMMGt60dNnZwZTUZMSeZyD2H7KTZh",
+	"9ufIcAlAF1z4HuoA1Wdiv1qncgLMKji/p/AQL+1DVILKjFGlr+lQVtrN1v6xfX7IBZ7GkecLHH3cp4cH",
+	"h/rgqC9OtH63f3SAucHRhKrxql35SlpTATxnQJlAEBIjRb5Kb9yMHikq7Ms3U8grFxEZOmELwBsitY9U",
+	"z3eFfWfAE4PdzW+LhU5hTwwLByV/MyDFXMtM+CyITiudhQKee+Qur6xsovlHAF2c4EfHeW7fGA8rn/0U",
+	"nLzjEtqniV2+yqI9cTFiLNkJXSB+xO3GUNJKRY8VEnHFHAwJpuAvHLOAwNe4LcIRjcdW8AEsnIhIJI3J",
+	"AiYApqJdlMGMqABTzslZ3Hb2ZCtNQqrUzDYYuvfH7eO7YicZk0hOhbaydGIliuKhFbkgi+sLxzafKFQI",
+	"GxOzvEh48fqeJdZUSBgZKjYlaUKo46UmEymoNkzNchAc2u9Lpy4jK/5iOvUwp9ZTh0OG2WaGQcU9/EYN",
+	"/bMD7k9MQ0YEYxGIfB4bu4qUxLZPVzo2tF/PSCiFDjkTISvsTdrvs8ImyZ/AbiyZpCieKu3m3h5KGmDX",
+	"vQ6pr2FeyI01JEr12IoPOTBkaN+UIDGUUyhulVQmaC9HUlmz/yKhorAmXJEBbKIsbdCOCBBB/VhqLSfY",
+	"BSU6gThULMWQJBQtDHRy2r9VOmSAJQd2I0DOYGryNEg7nUjiXZNVxqZuLaBYhrQgf4sThMpxCUJGikjJ",
+	"VBcP6qI2KAqycxjsERMgXBcfHM40snLvt4KKYUIvagN4nDX64PeV0iLbrHOKYLl5tugrtLEV26FMFcT9",
+	"MtGW2CUdpDFsL4+xz8FcmVoRT6FMzSelwN6sk6uRRH4UKwa1PRSok6AF4OlmegEUblYEpOtOu7n6oObX",
+	"cWqArXl3Ujcar6VzVGZ0r8jo9u5KFlfBL25ltFt9HeH4yq3RC70ig1yUKuQCBxBpKxh62SnN9XybOAXt",
+	"1KLV0KAtu6KgoALiJQj+zNq+HvjUWZ0ByUyiwErUkVSGOFsyIK7QRA66wgmmwJGrh1m9FrXz1oyAV4Sf",
+	"JgmgzRB7qKM6eSUdPhyA4sQxVJN0xaWXKfYhoav8+QiNp3SmAQM2Fz6wTAHpzwymfcM/qlZT9jguU1f0",
+	"chelR6jmEavVyZW7/KDZihJFRSQncMlhpzWSmomHvgwQB1fMpFZOB12hJdgZ+J7so/UZmVjXDC5Ebkm2",
+	"tg3+sgppEFxWr8PJz3dyB2zvyD2OsxHcgoAqCio3NE7ZrdZkhykzknrZePyM+mx5UPw2IEPFJwEB05O4",
+	"bnEqq8aNqBpf54PnmnK1BWv7Rum1mUoovKb7pDMpQwZlyKAMGZQhgzJkUIYMypBBGTIoQwb3GzLYKiKw",
+	"7pLUmcdU++6dmwIchlGZL1MGLMrqvb8+/cXHUXwYZbPYzDyUEEZ1dj/Bf7cp0YMGdXKa4+l7FA3Qx1Cd",
+	"7YxcaxGHMpl54HlwHj+YOul0xXwNn5O2IDx5tGFJn3v0zQr5cslWVvGVZUi3VfFtfaLWFO69Fn7XLZAE",
+	"evqEOPYHI1e2Lr5SX5mNtXrDN8q4TBmXKeMyZVymjMuUcZkyLlPGZcq4zN8zLlN6LKXHsgycsLm7kiVn",
+	"bHUzDx1ClSlec4cpMHmBamVUMdVJzajS/g2lK1CerbOaHSEa1F3Cvx36WyTD1OokUkV78oZBbWe3cqlm",
+	"hBsr+7oVAHzTRKLOtOYjZj8kUplanTzLXaiYA/6foWPmrLo+1YheR9HVcQ8XEFYf1hHKrr27C7C6tuP2",
+	"SaPR6GHkAclsdhFDF9d48dEumLqxlhQXiM0OpoKIyIjRGM12p50uZtow5FhbVLyGqQkXXBseBvNZMblv",
+	"iCEbx2yUh19i6wtwURjH7YHlcQpBG3wJSBGsGA2NS5JBWVboLG+zosNL9sGQnPTYKb0F/mJaJC0u9Fyg",
+	"qFzTs5HzsNpAslgL/JdGIkckUBqMlBQy1bVMK6yAJ3YDI2rt8pidG2qocpjMkPPTp+F4CCaQDoohcU3y",
+	"+RQ6PgN2yFVPA8Y4NanPRdJpDPocu7FbO7chfDEaviMqhEyF3V7FtYMCluVx8lPgiCozkstC26c8XjlJ",
+	"x3qd+QsZ3afngITiGALipFboD7ixl7vLaENdc0fBFSFDIjfAYqnzx55IYUbxzL5cEZGQJoUhkCdtxRhL",
+	"CMFFXNBVsKAFOk6ECTUjNtEsvmHFF5mVDn7+/fP/DwAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

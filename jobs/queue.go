@@ -131,6 +131,12 @@ func (q *Queue) Finish(ctx context.Context, out domain.JobOutcome) error {
 		if err := q.db.FinishJobTx(ctx, tx, out); err != nil {
 			return err
 		}
+		if err := q.finishUsageTx(ctx, tx, out); err != nil {
+			return err
+		}
+		if err := q.jobEventTx(ctx, tx, out.JobID); err != nil {
+			return err
+		}
 		if out.WebhookURL != "" {
 			return q.notifyTx(ctx, tx, out.JobID)
 		}
@@ -144,6 +150,12 @@ func (q *Queue) Cancel(ctx context.Context, tenantID, id string, at time.Time) (
 	err := q.inTx(ctx, func(tx *sql.Tx) error {
 		var err error
 		if job, err = q.db.CancelJobTx(ctx, tx, tenantID, id, at); err != nil {
+			return err
+		}
+		if err := q.cancelUsageTx(ctx, tx, job); err != nil {
+			return err
+		}
+		if err := q.jobEventTx(ctx, tx, job.ID); err != nil {
 			return err
 		}
 		if job.WebhookURL != "" {

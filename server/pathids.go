@@ -26,6 +26,8 @@ var notFoundOf = map[string]struct {
 	"job_id":       {domain.CodeJobNotFound, "job"},
 	"file_id":      {domain.CodeFileNotFound, "file"},
 	"key_id":       {domain.CodeKeyNotFound, "API key"},
+	"endpoint_id":  {domain.CodeWebhookEndpointNotFound, "webhook endpoint"},
+	"event_id":     {domain.CodeEventNotFound, "event"},
 }
 
 // pathIDs answers 404, before any query and before the validator, for a path id that

@@ -69,6 +69,12 @@ type Services struct {
 	// Idempotency keeps the answers of requests sent with an Idempotency-Key.
 	Idempotency domain.IdempotencyStore
 	System      *domain.SystemService
+	// Usage meters requests and billable work and reports them.
+	Usage *domain.UsageService
+	// Budgets keeps the tenants' spend caps.
+	Budgets *domain.BudgetService
+	// Endpoints manages webhook endpoints and the events they receive.
+	Endpoints *domain.EndpointService
 }
 
 // uploadPath is the one operation that takes audio uploads and gets the larger body limit.
@@ -134,6 +140,9 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	// no rate-limit budget.
 	e.Use(withOperation(ops))
 	e.Use(authenticate(cfg.Auth))
+	// Every authenticated request is counted, refused ones too, and carries the meter its
+	// billable work is recorded on.
+	e.Use(metering(svc.Usage))
 	if cfg.RateLimiter != nil {
 		e.Use(rateLimit(rateLimitConfig{
 			Limiter: cfg.RateLimiter, Tiers: cfg.Tiers, OnRefused: cfg.OnRateLimited, Logger: cfg.Logger,
@@ -143,6 +152,8 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 			},
 		}))
 	}
+	// A tenant past its hard spend cap is refused generation before any work.
+	e.Use(budgetGuard(svc.Budgets))
 	// Ids that cannot exist are answered before anything reads the body.
 	e.Use(pathIDs())
 	// The read deadline wraps the body before the limit does, so both hold for every read.

@@ -1,0 +1,4 @@
+package domain
+
+// BudgetService keeps spend caps (skeleton).
+type BudgetService struct{}

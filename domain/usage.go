@@ -1,0 +1,50 @@
+package domain
+
+import (
+	"context"
+	"time"
+)
+
+// UsageMetric is a kind of use that is metered.
+type UsageMetric string
+
+// The metered kinds of use. Quantities are integers in each metric's base unit: a count,
+// tokens, characters, or milliseconds for the audio metrics (reported as seconds).
+const (
+	MetricRequests        UsageMetric = "requests"
+	MetricRateLimited     UsageMetric = "rate_limited"
+	MetricTokensIn        UsageMetric = "tokens_in"
+	MetricTokensOut       UsageMetric = "tokens_out"
+	MetricTTSCharacters   UsageMetric = "tts_characters"
+	MetricTTSAudioSeconds UsageMetric = "tts_audio_seconds"
+	MetricSTTAudioSeconds UsageMetric = "stt_audio_seconds"
+	MetricImages          UsageMetric = "images"
+	MetricJobs            UsageMetric = "jobs"
+)
+
+// UsageRecord is a quantity of one kind of use in one hour, by one key of one data space.
+type UsageRecord struct {
+	// TenantID is the data space (a test-mode key's is "<tenant>/test").
+	TenantID string
+	// KeyID is the key whose request did the work; empty when none is known.
+	KeyID string
+	// Hour is the start of the hour (UTC) the use fell in.
+	Hour   time.Time
+	Metric UsageMetric
+	// Engine, Model and Detail say what the use was: engine and model for model calls,
+	// Detail the operation, the image size or the job type and outcome.
+	Engine, Model, Detail string
+	Quantity              int64
+	// CostNanoUSD is the estimated cost in billionths of a dollar, priced when the work
+	// was done.
+	CostNanoUSD int64
+}
+
+// UsageStore keeps metered use.
+type UsageStore interface {
+	// AddUsage adds the records to their hour's counters, in one transaction.
+	AddUsage(ctx context.Context, recs []UsageRecord) error
+	// SumUsage returns the total quantity and cost of the space's use of the metrics in
+	// [from, to); no metrics means every metric (for the cost).
+	SumUsage(ctx context.Context, tenantID string, metrics []UsageMetric, from, to time.Time) (quantity, costNanoUSD int64, err error)
+}
