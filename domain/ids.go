@@ -15,6 +15,9 @@ const (
 	PrefixJob       = "job_"
 	PrefixFile      = "file_"
 	PrefixRequest   = "req_"
+	PrefixEvent     = "evt_"
+	PrefixEndpoint  = "we_"
+	PrefixDelivery  = "dlv_"
 )
 
 // crockford is Crockford's base32 alphabet: no I, L, O or U, so ids read aloud unambiguously.
