@@ -27,6 +27,7 @@ import (
 	"github.com/troupe-ai/troupe/server"
 	"github.com/troupe-ai/troupe/store"
 	"github.com/troupe-ai/troupe/telemetry"
+	"github.com/troupe-ai/troupe/webhook"
 )
 
 // Overrides replace parts the configuration would build. Nil and zero fields are built
@@ -72,6 +73,12 @@ type App struct {
 	// DemoKeys is true when the server accepts the built-in demo keys.
 	DemoKeys bool
 	Logger   *slog.Logger
+	// usage meters use; stopUsage ends its flushing of request counts (after a last one).
+	usage     *domain.UsageService
+	stopUsage func()
+	// budgets keeps the spend caps; stopBudgets ends its sweep.
+	budgets     *domain.BudgetService
+	stopBudgets func()
 }
 
 // New opens the store and builds every service, engine and adapter the configuration
@@ -161,6 +168,12 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 	if text, images, synth, recognizer, err = withTestMode(tel, localText, text, images, synth, recognizer); err != nil {
 		return fmt.Errorf("test-mode engines: %w", err)
 	}
+	usage, err := newUsage(cfg, db)
+	if err != nil {
+		return err
+	}
+	a.usage = usage
+	text, images, synth, recognizer = meterEngines(text, images, synth, recognizer)
 	tiers, err := cfg.RateLimitTiers()
 	if err != nil {
 		return err
@@ -189,19 +202,23 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 	if a.Queue, err = jobs.NewQueue(ctx, db, settings.MaxAttempts, cfg.DatabaseURL); err != nil {
 		return err
 	}
-	a.Runner = &domain.JobRunner{Store: db, Queue: a.Queue, Images: images, Speech: synth, Media: mediaStore, Settings: settings,
+	a.Runner = &domain.JobRunner{Store: db, Queue: a.Queue, Images: images, Speech: synth, Media: mediaStore, Settings: settings, Usage: usage,
 		Observe: func(typ domain.JobType, outcome string, wait, run time.Duration) {
 			tel.ObserveJob(typ, outcome, wait, run)
 		}}
 	tel.RegisterQueue(db.JobCounts)
+	a.budgets = &domain.BudgetService{Store: db, Usage: db, Events: a.Queue, CacheTTL: cfg.BudgetCacheTTL}
 	ttl := time.Duration(cfg.JobTTLHours) * time.Hour
 	if o.JobTTL > 0 {
 		ttl = o.JobTTL
 	}
-	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, Idempotency: db, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
+	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, Idempotency: db, Events: db, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
 	hooks := &domain.WebhookService{Store: db, Webhooks: webhooks, Secrets: db, Payload: server.JobPayload(a.Signer)}
+	endpoints := &domain.EndpointService{Store: db, Jobs: db, Sender: webhooks, Queue: a.Queue,
+		NewSecret: webhook.GenerateSecret, Render: server.EventPayload(a.Signer)}
 	a.Workers, err = jobs.NewWorkers(a.Queue, a.Runner, hooks, cleanup, jobs.WorkerOptions{
 		Workers: cfg.JobWorkers, CleanupEvery: cfg.CleanupEvery, WebhookBackoff: o.WebhookBackoff, Logger: a.Logger,
+		Endpoints: endpoints,
 	})
 	if err != nil {
 		return err
@@ -219,6 +236,9 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 		Secrets:     db,
 		Keys:        a.Keys,
 		Idempotency: db,
+		Usage:       usage,
+		Budgets:     a.budgets,
+		Endpoints:   endpoints,
 		System: &domain.SystemService{
 			Version: version, Database: db, DatabaseEngine: string(db.Dialect()),
 			Queue: a.Queue.Status, Text: text.Status, Image: images.Status, Speech: voice.SpeechStatus,
@@ -260,12 +280,23 @@ func (a *App) Start(ctx context.Context) error {
 	if err := a.Workers.Start(context.WithoutCancel(ctx)); err != nil {
 		return fmt.Errorf("job workers: %w", err)
 	}
+	a.stopUsage = startUsageFlush(a.usage, a.Config.UsageFlushInterval, a.Logger)
+	a.stopBudgets = startBudgetSweep(a.budgets, a.Config.BudgetSweepInterval, a.Logger)
 	return nil
 }
 
 // Stop lets running jobs finish until ctx is done, then cancels them (they are run again
 // later); the HTTP server is the caller's to shut down first.
-func (a *App) Stop(ctx context.Context) error { return a.Workers.Stop(ctx) }
+func (a *App) Stop(ctx context.Context) error {
+	err := a.Workers.Stop(ctx)
+	if a.stopUsage != nil {
+		a.stopUsage()
+	}
+	if a.stopBudgets != nil {
+		a.stopBudgets()
+	}
+	return err
+}
 
 // Close releases the queue's connections and closes the store, after Stop.
 func (a *App) Close() error {

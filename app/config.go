@@ -49,6 +49,18 @@ type Config struct {
 	// KeyCacheTTL is how long a replica reuses a key lookup: a revoked key stops working
 	// on every replica within it.
 	KeyCacheTTL time.Duration `env:"KEY_CACHE_TTL" envDefault:"5s"`
+	// PricesFile is a JSON price table (model id → prices, the shape of the built-in one)
+	// whose entries replace the built-in estimates entry by entry; empty keeps those.
+	PricesFile string `env:"PRICES_FILE"`
+	// UsageFlushInterval is how often the request counts gathered in memory are written:
+	// a replica killed outright loses at most this much of them.
+	UsageFlushInterval time.Duration `env:"USAGE_FLUSH_INTERVAL" envDefault:"10s"`
+	// BudgetCacheTTL is how long a replica trusts what it last read of a tenant's spend
+	// cap and month's use: the delay before a reached hard cap is refused there.
+	BudgetCacheTTL time.Duration `env:"BUDGET_CACHE_TTL" envDefault:"5s"`
+	// BudgetSweepInterval is how often every replica rereads all caps and announces the
+	// thresholds passed (those crossed by jobs, with no request after them).
+	BudgetSweepInterval time.Duration `env:"BUDGET_SWEEP_INTERVAL" envDefault:"30s"`
 	// FalKey enables fal.ai engines. It is removed from the environment once read.
 	FalKey string `env:"FAL_KEY,unset"`
 
@@ -182,6 +194,15 @@ func (c Config) Check() error {
 	}
 	if c.ActiveSpeechEngine() == "fal" && c.FalKey == "" {
 		errs = append(errs, errors.New("SPEECH_ENGINE=fal needs FAL_KEY"))
+	}
+	if _, err := c.Prices(); err != nil {
+		errs = append(errs, fmt.Errorf("PRICES_FILE: %w", err))
+	}
+	if c.BudgetSweepInterval < time.Second {
+		errs = append(errs, fmt.Errorf("BUDGET_SWEEP_INTERVAL must be at least 1s, got %s", c.BudgetSweepInterval))
+	}
+	if c.UsageFlushInterval < 100*time.Millisecond {
+		errs = append(errs, fmt.Errorf("USAGE_FLUSH_INTERVAL must be at least 100ms, got %s", c.UsageFlushInterval))
 	}
 	if c.JobMaxAttempts < 1 {
 		errs = append(errs, fmt.Errorf("JOB_MAX_ATTEMPTS must be at least 1, got %d", c.JobMaxAttempts))

@@ -13,6 +13,8 @@ type CleanupService struct {
 	Media MediaStore
 	// Idempotency, when set, has its expired keys deleted too.
 	Idempotency IdempotencyStore
+	// Events, when set, has events older than EventTTL deleted with their deliveries.
+	Events EventRetention
 	// JobTTL is how long jobs and their media are kept. Default 24 hours.
 	JobTTL time.Duration
 	// OrphanGrace is how old unowned media bytes must be before they are deleted: bytes
@@ -24,7 +26,7 @@ type CleanupService struct {
 
 // CleanupReport counts what one Run deleted.
 type CleanupReport struct {
-	Jobs, OrphanFiles, IdempotencyKeys int
+	Jobs, OrphanFiles, IdempotencyKeys, Events int
 }
 
 // Run deletes expired jobs with their media, then orphaned media, then forgotten replicas.
@@ -48,6 +50,11 @@ func (s *CleanupService) Run(ctx context.Context) (CleanupReport, error) {
 	}
 	if s.Idempotency != nil {
 		if rep.IdempotencyKeys, err = s.Idempotency.DeleteExpiredIdempotencyKeys(ctx, now); err != nil {
+			return rep, err
+		}
+	}
+	if s.Events != nil {
+		if rep.Events, err = s.Events.DeleteEventsBefore(ctx, now.Add(-EventTTL)); err != nil {
 			return rep, err
 		}
 	}

@@ -40,8 +40,11 @@ func (s JobStatus) Terminal() bool {
 type Job struct {
 	ID       string
 	TenantID string
-	Type     JobType
-	Status   JobStatus
+	// KeyID is the key whose request created the job, so its use is counted for that key;
+	// empty for jobs made before keys were recorded.
+	KeyID  string
+	Type   JobType
+	Status JobStatus
 	// Request is the job's input as accepted (defaults applied), as JSON.
 	Request json.RawMessage
 	// Result is the output of a completed image job; Speech that of a completed tts job.
@@ -202,6 +205,9 @@ type JobOutcome struct {
 	// WebhookURL, when set, queues the job's webhook with the outcome.
 	WebhookURL string
 	At         time.Time
+	// Usage is the metered use of the attempt, its jobs line included, written in the
+	// same transaction as the outcome.
+	Usage []UsageRecord
 }
 
 // JobQueue runs jobs durably. Each transition writes the job's row together with the

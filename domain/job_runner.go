@@ -24,6 +24,8 @@ type JobRunner struct {
 	// ("completed", "failed", "canceled" or "retried"), how long the job waited before
 	// this attempt and how long the attempt ran (the job metrics).
 	Observe func(typ JobType, outcome string, queueWait, run time.Duration)
+	// Usage meters each attempt's work, for the job's tenant and key; nil meters nothing.
+	Usage *UsageService
 }
 
 // RunSettings tune how jobs are run and recovered. The zero value of each field takes
@@ -125,7 +127,11 @@ func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, wor
 		// Nothing was claimed: the queue must try again, but this was no attempt.
 		return fmt.Errorf("%w: %w", ErrNotStarted, err)
 	}
-	a := &attempt{r: r, job: job, token: token}
+	// The attempt's use travels with its outcome; whatever no outcome took (a retried,
+	// canceled or lost attempt) is written on its own, since the work was done.
+	meter := r.Usage.NewMeter(job.TenantID, job.KeyID)
+	a := &attempt{r: r, job: job, token: token, meter: meter}
+	defer a.writeLeftover(ctx)
 	if job.Attempts > set.MaxAttempts {
 		// Every start so far ended without an outcome: the process running it died.
 		return a.fail(ctx, Errorf(CodeInternal, "The job was interrupted %d times (the server running it stopped) and was given up.", job.Attempts-1))
@@ -138,7 +144,7 @@ func (r *JobRunner) run(ctx context.Context, jobID string, lastAttempt bool, wor
 		}
 	}
 	// The engines tell a test-mode job's work from live work by the tenant of ctx.
-	out, err := work(WithTenant(ctx, job.TenantID), job)
+	out, err := work(WithMeter(WithTenant(ctx, job.TenantID), meter), job)
 	if err == nil {
 		err = a.complete(ctx, out)
 		if err == nil || errors.Is(err, ErrConflict) {
@@ -174,6 +180,28 @@ type attempt struct {
 	r     *JobRunner
 	job   *Job
 	token string
+	meter *Meter
+}
+
+// usage claims the attempt's pending use for an outcome ending the job with status,
+// adding the job's own line. done(true) once the outcome committed, done(false) if not.
+func (a *attempt) usage(status JobStatus) ([]UsageRecord, func(bool)) {
+	recs, done := a.meter.Claim()
+	if a.meter != nil {
+		recs = append(recs, a.meter.Record(MetricJobs, "", "", string(a.job.Type)+"."+string(status), 1))
+	}
+	return recs, done
+}
+
+// writeLeftover writes the use no outcome took, best effort: losing it loses only a
+// cost estimate, never the job.
+func (a *attempt) writeLeftover(ctx context.Context) {
+	if a.meter.Pending() == 0 {
+		return
+	}
+	ctx, cancel := a.outcomeContext(ctx)
+	defer cancel()
+	_ = a.r.Usage.WriteMeter(ctx, a.meter)
 }
 
 // outcomeContext is the context an attempt's outcome is written on, from now on: the
@@ -197,10 +225,13 @@ func (a *attempt) complete(ctx context.Context, out output) error {
 	if err := a.r.Media.Put(ctx, file, out.data); err != nil {
 		return fmt.Errorf("store media: %w", err)
 	}
+	recs, done := a.usage(JobCompleted)
 	err := a.finish(ctx, JobOutcome{
 		JobID: a.job.ID, Claim: a.token, Status: JobCompleted,
 		Result: out.result(file.ID), File: file, AvatarOf: out.avatarOf, WebhookURL: a.job.WebhookURL, At: now,
+		Usage: recs,
 	})
+	done(err == nil)
 	if errors.Is(err, ErrConflict) {
 		// The job ended or passed to another attempt meanwhile: these bytes are nobody's.
 		_ = a.r.Media.Delete(ctx, file)
@@ -214,9 +245,12 @@ func (a *attempt) complete(ctx context.Context, out output) error {
 func (a *attempt) fail(ctx context.Context, e *Error) error {
 	ctx, cancel := a.outcomeContext(ctx)
 	defer cancel()
+	recs, done := a.usage(JobFailed)
 	err := a.finish(ctx, JobOutcome{
 		JobID: a.job.ID, Claim: a.token, Status: JobFailed, Error: e, WebhookURL: a.job.WebhookURL, At: a.r.now(),
+		Usage: recs,
 	})
+	done(err == nil)
 	switch {
 	case errors.Is(err, ErrConflict):
 		return nil

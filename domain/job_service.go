@@ -54,6 +54,9 @@ func (s *JobService) enqueue(ctx context.Context, tenantID string, typ JobType, 
 		ID: NewID(PrefixJob, now), TenantID: tenantID, Type: typ, Status: JobPending,
 		Request: body, WebhookURL: webhookURL, CreatedAt: now,
 	}
+	if p, ok := PrincipalFrom(ctx); ok {
+		job.KeyID = p.KeyID
+	}
 	if err := s.Queue.Enqueue(ctx, job); err != nil {
 		return nil, err
 	}

@@ -48,3 +48,36 @@ type UsageStore interface {
 	// [from, to); no metrics means every metric (for the cost).
 	SumUsage(ctx context.Context, tenantID string, metrics []UsageMetric, from, to time.Time) (quantity, costNanoUSD int64, err error)
 }
+
+// UsageQuery selects the use a report sums: one data space, optionally one key, over
+// [From, To), summed in buckets of Step starting at From.
+type UsageQuery struct {
+	TenantID string
+	// KeyID, when AllKeys is false, keeps only that key's use.
+	KeyID   string
+	AllKeys bool
+	From    time.Time
+	To      time.Time
+	Step    time.Duration
+}
+
+// UsageRow is one summed line of one bucket and key, as a UsageReader returns it.
+type UsageRow struct {
+	Bucket time.Time
+	KeyID  string
+	Line   UsageLine
+}
+
+// UsageLine is a sum of one kind of use, by engine, model and detail.
+type UsageLine struct {
+	Metric                UsageMetric
+	Engine, Model, Detail string
+	Quantity              int64
+	CostNanoUSD           int64
+}
+
+// UsageReader sums stored use for reports.
+type UsageReader interface {
+	// UsageRows returns the sums of the query's use by bucket, key and line.
+	UsageRows(ctx context.Context, q UsageQuery) ([]UsageRow, error)
+}

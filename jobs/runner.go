@@ -23,7 +23,9 @@ type WorkerOptions struct {
 	// WebhookBackoff overrides the webhook retry schedule (tests); nil means the Standard
 	// Webhooks schedule.
 	WebhookBackoff func(attempt int) time.Duration
-	Logger         *slog.Logger
+	// Endpoints makes the deliveries of events to webhook endpoints.
+	Endpoints *domain.EndpointService
+	Logger    *slog.Logger
 }
 
 // Workers runs this replica's share of the jobs: River's workers calling the domain, and
@@ -57,6 +59,7 @@ func NewWorkers(q *Queue, runner *domain.JobRunner, hooks *domain.WebhookService
 	river.AddWorker(workers, &mediaWorker[ImageArgs]{run: runner.RunImage, settings: set})
 	river.AddWorker(workers, &mediaWorker[SpeechArgs]{run: runner.RunSpeech, settings: set})
 	river.AddWorker(workers, &webhookWorker{svc: hooks, backoff: opt.WebhookBackoff})
+	river.AddWorker(workers, &endpointDeliveryWorker{svc: opt.Endpoints, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &cleanupWorker{svc: cleanup})
 	client, err := river.NewClient(driverFor(q.db, q.listener), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},

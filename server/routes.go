@@ -36,6 +36,8 @@ type operation struct {
 	// jsonBody is the schema of an application/json request body; nil when the operation
 	// takes none.
 	jsonBody *openapi3.Schema
+	// id is the spec's operationId, which usage counts requests by.
+	id string
 }
 
 // ctxOperation is the echo.Context key of the request's operation, set once by
@@ -78,7 +80,7 @@ func operationsOf(spec *openapi3.T) (map[routeKey]*operation, error) {
 		}
 		echoPath := strings.Join(segments, "/")
 		for method, op := range item.Operations() {
-			o := &operation{idParams: params, keyRequired: keyRequired(spec, op), keyAccepted: keyAccepted(spec, op)}
+			o := &operation{idParams: params, keyRequired: keyRequired(spec, op), keyAccepted: keyAccepted(spec, op), id: operationID(op)}
 			if sc, ok := op.Extensions["x-troupe-scope"].(string); ok {
 				o.scope = domain.Scope(sc)
 			}
@@ -126,4 +128,14 @@ func keyRequired(spec *openapi3.T, op *openapi3.Operation) bool {
 		}
 	}
 	return len(security) > 0
+}
+
+// operationID is op's operationId as the contract spells it: the generator embeds the
+// spec with the first letter capitalized ("ListWorlds" for listWorlds).
+func operationID(op *openapi3.Operation) string {
+	id := op.OperationID
+	if id == "" {
+		return ""
+	}
+	return strings.ToLower(id[:1]) + id[1:]
 }

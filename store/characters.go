@@ -17,9 +17,10 @@ const characterColumns = `id, tenant_id, name, role, archetype, skill_tier, worl
 	custom_lore, acting_prompt, voice_id, avatar_url, taboo_words, metadata, seed, engine, model,
 	home, world_name, world_brief, places, memory_summary, created_at, updated_at`
 
-// CreateCharacters stores all the characters in one transaction, or none of them.
+// CreateCharacters stores all the characters in one transaction, or none of them, with
+// the pending metered use of ctx (the model calls that wrote them).
 func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
 		for _, c := range cs {
 			taboo, meta, places, err := characterJSON(c)
 			if err != nil {
@@ -60,15 +61,19 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	}
 	// avatar_url is left alone: only a finished avatar job sets it (FinishJobTx), and a PATCH
 	// racing that job must not undo it.
-	res, err := db.write.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
+	// In a transaction with the pending metered use of ctx: an update can follow model calls
+	// (a rewritten acting prompt).
+	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
 		custom_lore = ?, acting_prompt = ?, engine = ?, model = ?, voice_id = ?, taboo_words = ?, metadata = ?, updated_at = ?
 		WHERE tenant_id = ? AND id = ?`),
-		c.Name, c.Mood, c.Personality, c.CustomLore, c.ActingPrompt, c.Engine, c.Model, c.VoiceID, taboo, meta,
-		c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
-	if err != nil {
-		return fmt.Errorf("store: update character: %w", err)
-	}
-	return oneRow(res)
+			c.Name, c.Mood, c.Personality, c.CustomLore, c.ActingPrompt, c.Engine, c.Model, c.VoiceID, taboo, meta,
+			c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
+		if err != nil {
+			return fmt.Errorf("store: update character: %w", err)
+		}
+		return oneRow(res)
+	})
 }
 
 // DeleteCharacter deletes the character and its memory in one transaction.

@@ -16,14 +16,14 @@ import (
 
 var _ domain.JobStore = (*DB)(nil)
 
-const jobColumns = `id, tenant_id, type, status, request, result, error, webhook_url, attempts, created_at, started_at, completed_at`
+const jobColumns = `id, tenant_id, type, status, request, result, error, webhook_url, attempts, created_at, started_at, completed_at, key_id`
 
 // InsertJobTx writes a new job's row inside the caller's transaction, the one that also
 // enqueues its work.
 func (db *DB) InsertJobTx(ctx context.Context, tx *sql.Tx, j *domain.Job) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO jobs (id, tenant_id, type, status, request, webhook_url, attempts, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 0, ?)`),
-		j.ID, j.TenantID, string(j.Type), string(j.Status), string(j.Request), j.WebhookURL, j.CreatedAt.UnixMicro())
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO jobs (id, tenant_id, type, status, request, webhook_url, attempts, created_at, key_id)
+		VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`),
+		j.ID, j.TenantID, string(j.Type), string(j.Status), string(j.Request), j.WebhookURL, j.CreatedAt.UnixMicro(), j.KeyID)
 	if err != nil {
 		return fmt.Errorf("store: insert job: %w", err)
 	}
@@ -243,7 +243,7 @@ func scanJob(s scanner) (*domain.Job, error) {
 		startedAt, completedAt sql.NullInt64
 	)
 	if err := s.Scan(&j.ID, &j.TenantID, &typ, &status, &request, &result, &jobErr, &j.WebhookURL, &j.Attempts,
-		&createdAt, &startedAt, &completedAt); err != nil {
+		&createdAt, &startedAt, &completedAt, &j.KeyID); err != nil {
 		return nil, err
 	}
 	j.Type, j.Status, j.Request = domain.JobType(typ), domain.JobStatus(status), json.RawMessage(request)

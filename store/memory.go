@@ -12,9 +12,10 @@ import (
 
 const memoryColumns = `id, tenant_id, character_id, kind, text, speaker, importance, summarized, created_at`
 
-// AddMemory appends entries in one transaction.
+// AddMemory appends entries in one transaction, with the pending metered use of ctx (the
+// model calls the entries came from).
 func (db *DB) AddMemory(ctx context.Context, entries []domain.MemoryEntry) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
 		for _, e := range entries {
 			if err := db.insertMemory(ctx, tx, e); err != nil {
 				return err
@@ -67,9 +68,9 @@ func (db *DB) UnsummarizedMemory(ctx context.Context, tenantID, characterID stri
 }
 
 // FoldMemory sets the running summary, marks the folded entries and stores the summary
-// entry in one transaction.
+// entry in one transaction, with the pending metered use of ctx (the summary's model call).
 func (db *DB) FoldMemory(ctx context.Context, tenantID, characterID, previous, summary string, folded []string, entry domain.MemoryEntry) error {
-	return db.inTx(ctx, func(tx *sql.Tx) error {
+	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET memory_summary = ? WHERE tenant_id = ? AND id = ? AND memory_summary = ?`),
 			summary, tenantID, characterID, previous)
 		if err != nil {

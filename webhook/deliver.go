@@ -81,6 +81,15 @@ func Deliver(ctx context.Context, client *http.Client, url, secret, msgID string
 	if err != nil {
 		return Result{Err: err}
 	}
+	return send(ctx, client, url, h, body, now)
+}
+
+// send POSTs body with the signed headers h and classifies the answer as [Deliver]
+// documents.
+func send(ctx context.Context, client *http.Client, url string, h http.Header, body []byte, now time.Time) Result {
+	if client == nil {
+		return Result{Err: errors.New("webhook: Deliver needs a client from webhook.Client")}
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return Result{Err: fmt.Errorf("webhook: %w", err)}
