@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -78,10 +79,26 @@ func (m meteredText) Complete(ctx context.Context, req domain.TextRequest) (doma
 	return res, err
 }
 
+// Stream meters a stream that broke off too (the client left, the provider failed) once
+// any of it came: the provider bills what it wrote, so what came is counted, with the
+// requested model.
 func (m meteredText) Stream(ctx context.Context, req domain.TextRequest, onDelta func(string) error) (domain.TextResult, error) {
-	res, err := m.next.Stream(ctx, req, onDelta)
-	if err == nil {
+	var streamed strings.Builder
+	res, err := m.next.Stream(ctx, req, func(d string) error {
+		streamed.WriteString(d)
+		return onDelta(d)
+	})
+	switch {
+	case err == nil:
 		meterText(ctx, req, res)
+	case streamed.Len() > 0:
+		partial := res
+		partial.Text = streamed.String()
+		if partial.Model == "" {
+			partial.Model = req.Model
+		}
+		partial.Usage.CompletionTokens = 0 // counted from what came, not what was promised
+		meterText(ctx, req, partial)
 	}
 	return res, err
 }

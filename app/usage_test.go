@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -103,4 +104,53 @@ type fixedSynth struct{ domain.SpeechSynth }
 
 func (fixedSynth) Synthesize(context.Context, domain.SpeechRequest) (domain.SpeechResult, error) {
 	return domain.SpeechResult{Engine: "fal", Model: "fal-ai/kokoro/american-english", Duration: 1500 * time.Millisecond}, nil
+}
+
+// TestBrokenStreamIsMetered: a stream that fails after it began still counts what came,
+// priced with the requested model; one that fails before anything came counts nothing.
+func TestBrokenStreamIsMetered(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name    string
+		deltas  []string
+		wantOut int64
+	}{
+		{"broke off after 16 characters", []string{"Well met, ", "friend"}, 4},
+		{"failed before anything came", nil, 0},
+	} {
+		text, _, _, _ := meterEngines(breakingText{deltas: c.deltas}, nil, nil, nil)
+		m := domain.NewMeter("acme", "key_a", domain.NewPriceTable(domain.DefaultPrices), nil)
+		_, err := text.Stream(domain.WithMeter(t.Context(), m), domain.TextRequest{Model: "google/gemini-2.5-flash", System: "You are a smith."},
+			func(string) error { return nil })
+		if err == nil {
+			t.Fatalf("%s: the stream's error was lost", c.name)
+		}
+		recs, _ := m.Claim()
+		var out int64
+		var costed bool
+		for _, r := range recs {
+			if r.Metric == domain.MetricTokensOut {
+				out = r.Quantity
+				costed = r.CostNanoUSD > 0 && r.Model == "google/gemini-2.5-flash"
+			}
+		}
+		if out != c.wantOut || (c.wantOut > 0 && !costed) || (c.wantOut == 0 && len(recs) != 0) {
+			t.Fatalf("%s: metered %+v", c.name, recs)
+		}
+	}
+}
+
+// breakingText streams its deltas, then fails as a provider cut off mid-answer does.
+type breakingText struct {
+	domain.TextModel
+	deltas []string
+}
+
+func (b breakingText) Stream(_ context.Context, _ domain.TextRequest, onDelta func(string) error) (domain.TextResult, error) {
+	for _, d := range b.deltas {
+		if err := onDelta(d); err != nil {
+			return domain.TextResult{}, err
+		}
+	}
+	return domain.TextResult{}, errors.New("upstream reset")
 }

@@ -41,7 +41,7 @@ const maxBudgetLimit = 1e9
 // Status returns the caller's cap and this month's use of it. It returns no error codes
 // of its own.
 func (s *BudgetService) Status(ctx context.Context, caller Principal) (*BudgetStatus, error) {
-	return s.status(ctx, caller.Space())
+	return s.status(ctx, caller.Space(), true)
 }
 
 // Set sets the caller's cap, then announces any threshold the month's use already
@@ -63,7 +63,7 @@ func (s *BudgetService) Set(ctx context.Context, caller Principal, in BudgetInpu
 	if err := s.Store.PutBudget(ctx, b); err != nil {
 		return nil, err
 	}
-	st, err := s.status(ctx, space)
+	st, err := s.status(ctx, space, true)
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (s *BudgetService) Delete(ctx context.Context, caller Principal) error {
 func (s *BudgetService) Check(ctx context.Context, space string) error {
 	st, fresh := s.cached(space)
 	if !fresh {
-		read, err := s.status(ctx, space)
+		read, err := s.status(ctx, space, false)
 		switch {
 		case err != nil && st == nil:
 			return nil
@@ -126,7 +126,7 @@ func (s *BudgetService) Sweep(ctx context.Context) error {
 	}
 	var first error
 	for i := range all {
-		st, err := s.status(ctx, all[i].TenantID)
+		st, err := s.status(ctx, all[i].TenantID, false)
 		if err == nil {
 			err = s.announce(ctx, st)
 		}
@@ -141,9 +141,10 @@ func (s *BudgetService) Sweep(ctx context.Context) error {
 	return first
 }
 
-// status reads the space's cap and this month's use of what it counts (the cost when no
-// cap is set).
-func (s *BudgetService) status(ctx context.Context, space string) (*BudgetStatus, error) {
+// status reads the space's cap and this month's use of what it counts. Without a cap it
+// reads the month's cost only when uncapped is set: the guard on every generation
+// request needs no sum for a space with nothing to enforce.
+func (s *BudgetService) status(ctx context.Context, space string, uncapped bool) (*BudgetStatus, error) {
 	b, err := s.Store.Budget(ctx, space)
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -155,6 +156,8 @@ func (s *BudgetService) status(ctx context.Context, space string) (*BudgetStatus
 	st := &BudgetStatus{Budget: b, Metric: BudgetCost, PeriodStart: start, PeriodEnd: end, Reached: []int{}}
 	if b != nil {
 		st.Metric = b.Metric
+	} else if !uncapped {
+		return st, nil
 	}
 	u := usageOf[st.Metric]
 	qty, cost, err := s.Usage.SumUsage(ctx, space, u.metrics, start, end)

@@ -296,8 +296,9 @@ func (s *UsageService) plan(p Principal, in UsageParams) (UsageQuery, *UsageRepo
 		if *in.TenantID == "" {
 			return UsageQuery{}, nil, paramError("tenant_id", "must not be empty")
 		}
-		rep.TenantID, rep.Mode = *in.TenantID, ModeLive
-		q.TenantID = SpaceOf(*in.TenantID, ModeLive)
+		// In the key's own mode: a test-mode operator key sees test usage only.
+		rep.TenantID = *in.TenantID
+		q.TenantID = SpaceOf(*in.TenantID, p.Mode)
 	}
 	switch {
 	case p.Has(ScopeAdmin) && in.KeyID == nil:

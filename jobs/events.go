@@ -114,19 +114,17 @@ func (w *endpointDeliveryWorker) Work(ctx context.Context, job *river.Job[Endpoi
 		// Built without endpoints (a tool that only runs jobs): nothing can be sent.
 		return river.JobCancel(errors.New("no endpoint service"))
 	}
-	done, retryAfter, err := w.svc.Deliver(ctx, job.Args.EventID, job.Args.EndpointID, job.Attempt)
+	attempt := deliveryAttempt(job.JobRow)
+	done, retryAfter, err := w.svc.Deliver(ctx, job.Args.EventID, job.Args.EndpointID, attempt)
 	if done || err == nil {
 		return nil
 	}
-	if retryAfter > 0 {
-		return river.JobSnooze(min(retryAfter, webhook.MaxRetryAfter))
-	}
-	return err
+	return retryDelivery(attempt, retryAfter, w.backoff, err)
 }
 
 // NextRetry follows the webhook backoff schedule.
 func (w *endpointDeliveryWorker) NextRetry(job *river.Job[EndpointDeliveryArgs]) time.Time {
-	return time.Now().Add(w.backoff(job.Attempt))
+	return time.Now().Add(w.backoff(deliveryAttempt(job.JobRow)))
 }
 
 // Timeout bounds one delivery attempt.

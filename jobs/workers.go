@@ -69,20 +69,17 @@ type webhookWorker struct {
 
 // Work makes one delivery attempt.
 func (w *webhookWorker) Work(ctx context.Context, job *river.Job[WebhookArgs]) error {
-	done, retryAfter, err := w.svc.Deliver(ctx, job.Args.JobID, job.Attempt)
+	attempt := deliveryAttempt(job.JobRow)
+	done, retryAfter, err := w.svc.Deliver(ctx, job.Args.JobID, attempt)
 	if done || err == nil {
 		return nil
 	}
-	if retryAfter > 0 {
-		// The receiver said when; snooze does not spend an attempt.
-		return river.JobSnooze(min(retryAfter, 24*time.Hour))
-	}
-	return err
+	return retryDelivery(attempt, retryAfter, w.backoff, err)
 }
 
 // NextRetry follows the webhook backoff schedule.
 func (w *webhookWorker) NextRetry(job *river.Job[WebhookArgs]) time.Time {
-	return time.Now().Add(w.backoff(job.Attempt))
+	return time.Now().Add(w.backoff(deliveryAttempt(job.JobRow)))
 }
 
 // Timeout bounds one delivery attempt.

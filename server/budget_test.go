@@ -46,7 +46,9 @@ func TestHardCapRefusesGenerationOnly(t *testing.T) {
 				t.Fatalf("set: %v %s", err, set.Body)
 			}
 			c := createCharacter(t, admin, gen.CreateCharacterRequest{Role: "blacksmith", Archetype: "mentor"})
-			av, err := admin.CreateAvatarWithResponse(ctx, nil, gen.AvatarRequest{Description: "A dwarf smith", Seed: ptr(int64(1))})
+			avatarReq := gen.AvatarRequest{Description: "A dwarf smith", Seed: ptr(int64(1))}
+			avatarKey := &gen.CreateAvatarParams{IdempotencyKey: ptr("avatar-" + name)}
+			av, err := admin.CreateAvatarWithResponse(ctx, avatarKey, avatarReq)
 			if err != nil || av.JSON202 == nil {
 				t.Fatalf("avatar: %v %s", err, av.Body)
 			}
@@ -54,7 +56,15 @@ func TestHardCapRefusesGenerationOnly(t *testing.T) {
 				t.Fatalf("job %+v", j)
 			}
 
-			res, err := admin.SpeakCharacterWithResponse(ctx, c.Id, nil, gen.SpeakRequest{ContextMessages: []gen.Message{said("Arin", "Hello")}})
+			// A retry of the job made before the cap was reached gets its stored answer.
+			again, err := admin.CreateAvatarWithResponse(ctx, avatarKey, avatarReq)
+			if err != nil || again.JSON202 == nil || again.JSON202.JobId != av.JSON202.JobId ||
+				again.HTTPResponse.Header.Get("Idempotent-Replayed") != "true" {
+				t.Fatalf("retry past the cap: %v %d %s", err, again.StatusCode(), again.Body)
+			}
+			hello := gen.SpeakRequest{ContextMessages: []gen.Message{said("Arin", "Hello")}}
+			speakKey := &gen.SpeakCharacterParams{IdempotencyKey: ptr("speak-" + name)}
+			res, err := admin.SpeakCharacterWithResponse(ctx, c.Id, speakKey, hello)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +108,10 @@ func TestHardCapRefusesGenerationOnly(t *testing.T) {
 			if res, err := admin.DeleteBudgetWithResponse(ctx); err != nil || res.StatusCode() != http.StatusNoContent {
 				t.Fatalf("delete: %v %d", err, res.StatusCode())
 			}
-			speak(t, admin, c.Id, gen.SpeakRequest{ContextMessages: []gen.Message{said("Arin", "Hello again")}})
+			// The refusal was not kept: the same request, retried with its key, now runs.
+			if res, err := admin.SpeakCharacterWithResponse(ctx, c.Id, speakKey, hello); err != nil || res.JSON200 == nil {
+				t.Fatalf("retry once the cap is gone: %v %d %s", err, res.StatusCode(), res.Body)
+			}
 		})
 	}
 }

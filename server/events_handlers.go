@@ -80,6 +80,9 @@ func EventPayload(files *URLSigner) func(*domain.Event) ([]byte, error) {
 
 func eventData(files *URLSigner, e *domain.Event) gen.EventData {
 	var d gen.EventData
+	if e.JobID != "" {
+		d.JobId = &e.JobID
+	}
 	if e.Job != nil {
 		j := jobResource(files, e.Job)
 		d.Job = &j

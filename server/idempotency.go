@@ -388,9 +388,10 @@ func (w *captureWriter) FlushError() error {
 func (w *captureWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // keepable reports whether the captured answer may be replayed: complete, under the limit,
-// and not a failure on our side (a 5xx, or a stream whose last event is such an error).
+// and not a failure on our side (a 5xx, or a stream whose last event is such an error)
+// nor a spend-cap refusal (402), which a raised cap or a new month lifts.
 func (w *captureWriter) keepable() bool {
-	if w.status == 0 || w.status >= 500 || w.overflow {
+	if w.status == 0 || w.status >= 500 || w.status == http.StatusPaymentRequired || w.overflow {
 		return false
 	}
 	ct := ""

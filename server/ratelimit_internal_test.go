@@ -359,9 +359,11 @@ func (rlBroken) Allow(context.Context, string, ratelimit.Policy) (ratelimit.Resu
 	return ratelimit.Result{}, errors.New("limiter down")
 }
 
-// BenchmarkMiddleware measures what the rate limit adds to a request: none (the bare
-// Echo), memory, and redis (the shared Redis at 127.0.0.1:6379; skipped without it). One
-// tenant of a tier with the free tier's shape and quotas no benchmark exhausts.
+// BenchmarkMiddleware measures what the rate limit and the metering add to a request:
+// none (the bare Echo), memory, redis (the shared Redis at 127.0.0.1:6379; skipped
+// without it), and metering (counting the request and carrying its meter, with nothing
+// billable to write). One tenant of a tier with the free tier's shape and quotas no
+// benchmark exhausts.
 func BenchmarkMiddleware(b *testing.B) {
 	tiers := map[string]ratelimit.Tier{"free": {Name: "free", Requests: []ratelimit.Policy{
 		{Name: "hour", Quota: 1_000_000_000, Window: time.Hour},
@@ -391,6 +393,15 @@ func BenchmarkMiddleware(b *testing.B) {
 		}
 	}
 	b.Run("none", func(b *testing.B) { run(b, newEcho(nil)) })
+	b.Run("metering", func(b *testing.B) {
+		e := newEcho(nil)
+		op := &operation{id: "listWorlds"}
+		e.Use(func(next echo.HandlerFunc) echo.HandlerFunc {
+			return func(c echo.Context) error { c.Set(ctxOperation, op); return next(c) }
+		})
+		e.Use(metering(&domain.UsageService{Prices: domain.NewPriceTable(domain.DefaultPrices)}))
+		run(b, e)
+	})
 	b.Run("memory", func(b *testing.B) { run(b, newEcho(ratelimit.NewMemory())) })
 	b.Run("redis", func(b *testing.B) {
 		c := redis.NewClient(&redis.Options{Addr: "127.0.0.1:6379"})

@@ -152,8 +152,6 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 			},
 		}))
 	}
-	// A tenant past its hard spend cap is refused generation before any work.
-	e.Use(budgetGuard(svc.Budgets))
 	// Ids that cannot exist are answered before anything reads the body.
 	e.Use(pathIDs())
 	// The read deadline wraps the body before the limit does, so both hold for every read.
@@ -191,6 +189,11 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 			}
 		})
 	}
+
+	// A tenant past its hard spend cap is refused generation before any work. Inside the
+	// idempotency step: a retry of a request that ran before the cap was reached gets its
+	// stored answer, not a refusal.
+	e.Use(budgetGuard(svc.Budgets))
 
 	if err := registerDocs(e); err != nil {
 		return nil, err

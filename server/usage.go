@@ -37,6 +37,9 @@ func metering(u *domain.UsageService) echo.MiddlewareFunc {
 			ctx := domain.WithMeter(r.Context(), m)
 			c.SetRequest(r.WithContext(ctx))
 			write := func() {
+				if m.Pending() == 0 {
+					return // the common case: the work's own write took it, or there was none
+				}
 				wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), meterWriteTimeout)
 				defer cancel()
 				if err := u.WriteMeter(wctx, m); err != nil {

@@ -129,6 +129,13 @@ func TestUsageVisibilityAndWork(t *testing.T) {
 			if other.TenantId != tenant || other.Mode != gen.KeyModeLive || other.Totals.TokensIn != tot.TokensIn || len(other.Keys) < 2 {
 				t.Fatalf("operator report %+v", other)
 			}
+			// A test-mode operator key sees the tenant's test space only.
+			testOpSecret, _ := usageKey(t, b, uniqueTenant(t), "unlimited", domain.ModeTest, domain.ScopeOperator)
+			testSide := usage(t, servertest.Client(t, b.url, testOpSecret), gen.GetUsageParams{TenantId: &tenant})
+			if own := usage(t, test, gen.GetUsageParams{}); testSide.Mode != gen.KeyModeTest ||
+				testSide.Totals.TokensIn != own.Totals.TokensIn || testSide.Totals.Images != 0 {
+				t.Fatalf("test-mode operator report %+v, the test key's own %+v", testSide.Totals, own.Totals)
+			}
 			unknown := "nobody-" + tenant
 			if r := usage(t, op, gen.GetUsageParams{TenantId: &unknown}); len(r.Totals.Lines) != 0 || len(r.Keys) != 0 {
 				t.Fatalf("an unknown tenant's report %+v", r)

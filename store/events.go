@@ -310,7 +310,8 @@ func (db *DB) DeleteEventsBefore(ctx context.Context, before time.Time) (int, er
 	for {
 		var n int64
 		err := db.inTx(ctx, func(tx *sql.Tx) error {
-			sub := `SELECT id FROM events WHERE created_at < ? ORDER BY created_at LIMIT ?`
+			// Ordered by id too, so both statements pick the same batch when times tie.
+			sub := `SELECT id FROM events WHERE created_at < ? ORDER BY created_at, id LIMIT ?`
 			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM event_deliveries WHERE event_id IN (`+sub+`)`), before.UnixMicro(), eventDeleteBatch); err != nil {
 				return err
 			}
