@@ -53,17 +53,7 @@ func Sign(secret, msgID string, ts time.Time, body []byte) (string, error) {
 // Content-Type application/json and the Troupe User-Agent. ts must be the time
 // of this attempt, not of the first one: receivers reject stale timestamps.
 func Headers(secret, msgID string, ts time.Time, body []byte) (http.Header, error) {
-	sig, err := Sign(secret, msgID, ts, body)
-	if err != nil {
-		return nil, err
-	}
-	h := make(http.Header, 5)
-	h.Set(HeaderID, msgID)
-	h.Set(HeaderTimestamp, strconv.FormatInt(ts.Unix(), 10))
-	h.Set(HeaderSignature, sig)
-	h.Set("Content-Type", "application/json")
-	h.Set("User-Agent", UserAgent)
-	return h, nil
+	return HeadersAll([]string{secret}, msgID, ts, body)
 }
 
 // checkMsgID keeps the id a valid header value and keeps the signed content
