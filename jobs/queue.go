@@ -64,7 +64,13 @@ func newQueue(ctx context.Context, db *store.DB, maxAttempts int, listener *pgxp
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	if _, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+	// Under the store's migration lock: two replicas migrating River's tables at once on
+	// a new database collide (one fails with "type river_migration already exists").
+	err = db.Serialized(ctx, func() error {
+		_, err := migrator.Migrate(ctx, rivermigrate.DirectionUp, nil)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("jobs: migrate: %w", err)
 	}
 	// A client without workers only inserts and cancels.

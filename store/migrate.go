@@ -46,6 +46,29 @@ func loadMigrations() ([]migration, error) {
 	return out, nil
 }
 
+// migrationLock is the PostgreSQL advisory lock key every Troupe replica takes while it
+// migrates: an arbitrary constant.
+const migrationLock = 7345123001
+
+// Serialized runs f while holding the lock replicas take to migrate, on PostgreSQL, so
+// schema changes made outside this package (the job queue's tables) are not raced by
+// replicas starting together either. On SQLite it just runs f: one file has one writer.
+func (db *DB) Serialized(ctx context.Context, f func() error) error {
+	if db.dialect != Postgres {
+		return f()
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("store: lock: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
+		return fmt.Errorf("store: lock: %w", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
+	return f()
+}
+
 // migrate applies every migration not yet recorded in troupe_migrations, each in its own
 // transaction. On PostgreSQL an advisory lock serialises replicas starting together.
 func (db *DB) migrate(ctx context.Context) error {
@@ -59,11 +82,10 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	defer conn.Close()
 	if db.dialect == Postgres {
-		// An arbitrary constant key shared by every Troupe replica.
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7345123001)`); err != nil {
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationLock); err != nil {
 			return fmt.Errorf("store: migrate lock: %w", err)
 		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7345123001)`)
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock($1)`, migrationLock)
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS troupe_migrations (
 		version BIGINT PRIMARY KEY,
