@@ -69,4 +69,5 @@ type CharacterStore interface {
 	// transaction. It returns ErrConflict, changing nothing, when another fold got there
 	// first.
 	FoldMemory(ctx context.Context, tenantID, characterID, previous, summary string, folded []string, entry MemoryEntry) error
+	MemoryEntryStore
 }

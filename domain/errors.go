@@ -50,6 +50,8 @@ const (
 	// running; retry once it has answered.
 	CodeIdempotencyKeyInUse Code = "IDEMPOTENCY_KEY_IN_USE"
 	CodeKeyNotFound         Code = "KEY_NOT_FOUND"
+	// CodeMemoryNotFound answers a memory entry id the character does not have.
+	CodeMemoryNotFound Code = "MEMORY_NOT_FOUND"
 	// CodeWebhookEndpointNotFound and CodeEventNotFound answer ids of the tenant's webhook
 	// endpoints and events that do not exist.
 	CodeWebhookEndpointNotFound Code = "WEBHOOK_ENDPOINT_NOT_FOUND"
@@ -66,7 +68,7 @@ const (
 // return does not belong here: clients generate exhaustive enums from the list.
 var Codes = []Code{
 	CodeBadRequest, CodeInvalidAPIKey, CodeInsufficientScope,
-	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound, CodeKeyNotFound,
+	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound, CodeKeyNotFound, CodeMemoryNotFound,
 	CodeWebhookEndpointNotFound, CodeEventNotFound,
 	CodeMethodNotAllowed, CodeJobNotCancelable, CodeIdempotencyKeyInUse, CodePayloadTooLarge, CodeUnsupportedMediaType,
 	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict, CodeIdempotencyKeyReused,

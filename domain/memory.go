@@ -30,7 +30,31 @@ type MemoryEntry struct {
 	Importance float64
 	// Summarized is set once the entry has been folded into the running summary.
 	Summarized bool
-	CreatedAt  time.Time
+	// Pinned keeps the entry out of every fold and first among a prompt's facts.
+	Pinned    bool
+	Source    MemorySource
+	CreatedAt time.Time
+}
+
+// MemorySourceType says what wrote a memory entry.
+type MemorySourceType string
+
+// The memory sources.
+const (
+	MemorySourceSpeak   MemorySourceType = "speak"
+	MemorySourceReact   MemorySourceType = "react"
+	MemorySourceSummary MemorySourceType = "summary"
+	MemorySourceAPI     MemorySourceType = "api"
+	// MemorySourceUnknown marks entries written before sources were kept.
+	MemorySourceUnknown MemorySourceType = "unknown"
+)
+
+// MemorySource is where a memory entry came from: what wrote it, and the request that
+// did, so a studio can trace a memory back to the turn that made it.
+type MemorySource struct {
+	Type MemorySourceType
+	// RequestID is the X-Request-Id of the writing request; empty when there was none.
+	RequestID string
 }
 
 // A memory summary feeds every later prompt of its character, so what a player said must

@@ -26,8 +26,8 @@ func (s *CharacterService) Memory(ctx context.Context, tenantID, id string, page
 }
 
 // maybeFold folds the unsummarized entries into the running summary once there are
-// SummarizeThreshold of them, so prompts carry a summary of bounded size instead of an
-// ever-growing history. What players said reaches the summary only as quoted,
+// SummarizeThreshold of them (pinned entries are never folded, nor counted), so prompts
+// carry a summary of bounded size instead of an ever-growing history. What players said reaches the summary only as quoted,
 // attributed words: the summarizers are asked to keep it so, and the fold drops any
 // sentence that still reads as an instruction outside quotes.
 func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
@@ -66,6 +66,7 @@ func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
 	entry := MemoryEntry{
 		ID: NewID(PrefixMemory, now), TenantID: c.TenantID, CharacterID: c.ID, Kind: MemorySummary,
 		Text: summary, Speaker: c.Name, Importance: 0.9, Summarized: true, CreatedAt: now,
+		Source: MemorySource{Type: MemorySourceSummary, RequestID: RequestIDFrom(ctx)},
 	}
 	// FoldMemory only applies when the summary is still the one this fold started from;
 	// a concurrent fold that got there first makes this one a no-op (ErrConflict).

@@ -42,13 +42,13 @@ func (s *CharacterService) React(ctx context.Context, tenantID, id string, in Re
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.Store.RecentMemory(ctx, tenantID, id, promptFacts, MemoryFact)
+	facts, err := s.Store.PromptFacts(ctx, tenantID, id, promptFacts)
 	if err != nil {
 		return nil, err
 	}
 	scene := &Scene{
 		Character: s.sheet(c), Speaker: in.Message.Speaker, Line: in.Message.Text,
-		Summary: c.MemorySummary, Facts: texts(facts), GameContext: in.Context,
+		Summary: c.MemorySummary, Facts: promptFactTexts(facts), GameContext: in.Context,
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)
 	system, user, err := renderReactionPrompt(c, scene)
@@ -77,6 +77,7 @@ func (s *CharacterService) React(ctx context.Context, tenantID, id string, in Re
 	heard := MemoryEntry{
 		ID: NewID(PrefixMemory, now), TenantID: tenantID, CharacterID: id, Kind: MemoryHeard,
 		Text: in.Message.Text, Speaker: in.Message.Speaker, Importance: importanceOf(in.Message.Text) / 2, CreatedAt: now,
+		Source: MemorySource{Type: MemorySourceReact, RequestID: RequestIDFrom(ctx)},
 	}
 	if err := s.Store.AddMemory(ctx, []MemoryEntry{heard}); err != nil {
 		return nil, err

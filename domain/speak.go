@@ -15,7 +15,7 @@ import (
 const (
 	// promptHistory is how many of the request's context messages reach the prompt.
 	promptHistory = 12
-	// promptFacts is how many remembered facts reach the prompt.
+	// promptFacts is how many remembered facts (pinned ones first) reach the prompt.
 	promptFacts = 8
 	// saidWindow is how many of the character's own recent lines are checked for repeats.
 	saidWindow = 20
@@ -95,6 +95,9 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 	}
 
 	entries := s.exchangeEntries(c, last, res.Text)
+	for i := range entries {
+		entries[i].Source = MemorySource{Type: MemorySourceSpeak, RequestID: RequestIDFrom(ctx)}
+	}
 	if err := s.Store.AddMemory(ctx, entries); err != nil {
 		return nil, err
 	}
@@ -123,7 +126,9 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 	if len(history) > promptHistory {
 		history = history[len(history)-promptHistory:]
 	}
-	facts, err := s.Store.RecentMemory(ctx, c.TenantID, c.ID, promptFacts, MemoryFact)
+	// Pinned entries come first within the same budget, so they always reach the prompt
+	// and its size stays bounded.
+	facts, err := s.Store.PromptFacts(ctx, c.TenantID, c.ID, promptFacts)
 	if err != nil {
 		return TextRequest{}, err
 	}
@@ -135,7 +140,7 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 	sheet.Mood, sheet.TabooWords = mood, taboo
 	scene := &Scene{
 		Character: sheet, Speaker: last.Speaker, Line: last.Text, History: history,
-		Summary: c.MemorySummary, Facts: texts(facts), Said: texts(said),
+		Summary: c.MemorySummary, Facts: promptFactTexts(facts), Said: texts(said),
 		GameContext: in.GameContext, Length: length,
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)

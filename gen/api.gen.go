@@ -158,6 +158,7 @@ const (
 	ErrorCodeJobNotCancelable        ErrorCode = "JOB_NOT_CANCELABLE"
 	ErrorCodeJobNotFound             ErrorCode = "JOB_NOT_FOUND"
 	ErrorCodeKeyNotFound             ErrorCode = "KEY_NOT_FOUND"
+	ErrorCodeMemoryNotFound          ErrorCode = "MEMORY_NOT_FOUND"
 	ErrorCodeMethodNotAllowed        ErrorCode = "METHOD_NOT_ALLOWED"
 	ErrorCodePayloadTooLarge         ErrorCode = "PAYLOAD_TOO_LARGE"
 	ErrorCodeProviderError           ErrorCode = "PROVIDER_ERROR"
@@ -213,6 +214,8 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeJobNotFound:
 		return true
 	case ErrorCodeKeyNotFound:
+		return true
+	case ErrorCodeMemoryNotFound:
 		return true
 	case ErrorCodeMethodNotAllowed:
 		return true
@@ -517,6 +520,54 @@ func (e MemoryEntryKind) Valid() bool {
 	}
 }
 
+// Defines values for MemoryEntryCreateRequestKind.
+const (
+	MemoryEntryCreateRequestKindFact  MemoryEntryCreateRequestKind = "fact"
+	MemoryEntryCreateRequestKindHeard MemoryEntryCreateRequestKind = "heard"
+	MemoryEntryCreateRequestKindSaid  MemoryEntryCreateRequestKind = "said"
+)
+
+// Valid indicates whether the value is a known member of the MemoryEntryCreateRequestKind enum.
+func (e MemoryEntryCreateRequestKind) Valid() bool {
+	switch e {
+	case MemoryEntryCreateRequestKindFact:
+		return true
+	case MemoryEntryCreateRequestKindHeard:
+		return true
+	case MemoryEntryCreateRequestKindSaid:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MemorySourceType.
+const (
+	MemorySourceTypeApi     MemorySourceType = "api"
+	MemorySourceTypeReact   MemorySourceType = "react"
+	MemorySourceTypeSpeak   MemorySourceType = "speak"
+	MemorySourceTypeSummary MemorySourceType = "summary"
+	MemorySourceTypeUnknown MemorySourceType = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the MemorySourceType enum.
+func (e MemorySourceType) Valid() bool {
+	switch e {
+	case MemorySourceTypeApi:
+		return true
+	case MemorySourceTypeReact:
+		return true
+	case MemorySourceTypeSpeak:
+		return true
+	case MemorySourceTypeSummary:
+		return true
+	case MemorySourceTypeUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ModerationOutcomeAction.
 const (
 	ModerationOutcomeActionNone        ModerationOutcomeAction = "none"
@@ -766,7 +817,7 @@ type ApiError struct {
 	// `BAD_REQUEST` 400 (parameters, unparsable JSON, a bad `Idempotency-Key`);
 	// `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 	// `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
-	// `KEY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+	// `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
 	// `IDEMPOTENCY_KEY_IN_USE` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 	// `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
 	// `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
@@ -1371,7 +1422,7 @@ type DialogueErrorEventType string
 // `BAD_REQUEST` 400 (parameters, unparsable JSON, a bad `Idempotency-Key`);
 // `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 // `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
-// `KEY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+// `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
 // `IDEMPOTENCY_KEY_IN_USE` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 // `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
 // `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
@@ -1764,6 +1815,12 @@ type MemoryEntry struct {
 	// Kind What kind of memory it is.
 	Kind MemoryEntryKind `json:"kind"`
 
+	// Pinned Kept out of summary folds and always among the facts a prompt gets.
+	Pinned bool `json:"pinned"`
+
+	// Source Where a memory entry came from.
+	Source MemorySource `json:"source"`
+
 	// Speaker Who said it, for `heard` and `said`.
 	Speaker *string `json:"speaker,omitempty"`
 
@@ -1773,6 +1830,50 @@ type MemoryEntry struct {
 
 // MemoryEntryKind What kind of memory it is.
 type MemoryEntryKind string
+
+// MemoryEntryCreateRequest An entry to write into a character's memory.
+type MemoryEntryCreateRequest struct {
+	// Importance How much it matters (0–1).
+	Importance *float64 `json:"importance,omitempty"`
+
+	// Kind What kind of memory it is (summaries are written by the fold only).
+	Kind *MemoryEntryCreateRequestKind `json:"kind,omitempty"`
+
+	// Pinned Keep it out of summary folds.
+	Pinned *bool `json:"pinned,omitempty"`
+
+	// Speaker Who said it, for `heard` and `said`.
+	Speaker *string `json:"speaker,omitempty"`
+
+	// Text What is remembered.
+	Text string `json:"text"`
+}
+
+// MemoryEntryCreateRequestKind What kind of memory it is (summaries are written by the fold only).
+type MemoryEntryCreateRequestKind string
+
+// MemoryEntryUpdateRequest The fields of a memory entry to change.
+type MemoryEntryUpdateRequest struct {
+	Importance *float64 `json:"importance,omitempty"`
+	Pinned     *bool    `json:"pinned,omitempty"`
+	Text       *string  `json:"text,omitempty"`
+}
+
+// MemorySource Where a memory entry came from.
+type MemorySource struct {
+	// RequestId The request (`X-Request-Id`) that wrote it, when known.
+	RequestId *string `json:"request_id"`
+
+	// Type `speak` and `react` for what a line of dialogue wrote, `summary` for a fold of
+	// older entries, `api` for an entry written with `POST …/memory`, `unknown` for
+	// entries written before sources were kept. New values may be added.
+	Type MemorySourceType `json:"type"`
+}
+
+// MemorySourceType `speak` and `react` for what a line of dialogue wrote, `summary` for a fold of
+// older entries, `api` for an entry written with `POST …/memory`, `unknown` for
+// entries written before sources were kept. New values may be added.
+type MemorySourceType string
 
 // Message One line of a conversation.
 type Message struct {
@@ -2598,6 +2699,9 @@ type KeyId = string
 // Limit defines model for Limit.
 type Limit = int
 
+// MemoryId defines model for MemoryId.
+type MemoryId = string
+
 // Offset defines model for Offset.
 type Offset = int
 
@@ -2731,6 +2835,30 @@ type GetCharacterMemoryParams struct {
 
 	// Offset How many items to skip.
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// AddMemoryEntryParams defines parameters for AddMemoryEntry.
+type AddMemoryEntryParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateMemoryEntryParams defines parameters for UpdateMemoryEntry.
+type UpdateMemoryEntryParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
 // ReactCharacterParams defines parameters for ReactCharacter.
@@ -2996,6 +3124,12 @@ type CreateCharacterBatchJSONRequestBody = CreateCharacterBatchRequest
 
 // UpdateCharacterJSONRequestBody defines body for UpdateCharacter for application/json ContentType.
 type UpdateCharacterJSONRequestBody = UpdateCharacterRequest
+
+// AddMemoryEntryJSONRequestBody defines body for AddMemoryEntry for application/json ContentType.
+type AddMemoryEntryJSONRequestBody = MemoryEntryCreateRequest
+
+// UpdateMemoryEntryJSONRequestBody defines body for UpdateMemoryEntry for application/json ContentType.
+type UpdateMemoryEntryJSONRequestBody = MemoryEntryUpdateRequest
 
 // ReactCharacterJSONRequestBody defines body for ReactCharacter for application/json ContentType.
 type ReactCharacterJSONRequestBody = ReactRequest
@@ -3500,6 +3634,62 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/characters/{character_id}/memory (the `GetCharacterMemory` operationId).
 	GetCharacterMemory(ctx context.Context, characterId CharacterId, params *GetCharacterMemoryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddMemoryEntryWithBody Add a memory entry
+	//
+	// Writes an entry into the character's memory, as the game knows it: a fact about the
+	// world or a player ("The player saved the mill from the flood"), something heard or said
+	// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+	// written and always reaches the prompt among the first facts. The entry's `source` says
+	// it came from the API and the request that wrote it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+	AddMemoryEntryWithBody(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AddMemoryEntry Add a memory entry
+	//
+	// Writes an entry into the character's memory, as the game knows it: a fact about the
+	// world or a player ("The player saved the mill from the flood"), something heard or said
+	// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+	// written and always reaches the prompt among the first facts. The entry's `source` says
+	// it came from the API and the request that wrote it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+	AddMemoryEntry(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, body AddMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteMemoryEntry Forget a memory entry
+	//
+	// Deletes the entry: it no longer reaches any prompt. A summary that already folded it
+	// keeps its own words; edit the summary entry to change them. A second delete answers 404.
+	//
+	// Corresponds with DELETE /v1/characters/{character_id}/memory/{memory_id} (the `DeleteMemoryEntry` operationId).
+	DeleteMemoryEntry(ctx context.Context, characterId CharacterId, memoryId MemoryId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMemoryEntryWithBody Edit a memory entry
+	//
+	// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+	// entry that a summary already folded keeps it from later folds; unpinning lets the next
+	// fold take it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+	UpdateMemoryEntryWithBody(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateMemoryEntry Edit a memory entry
+	//
+	// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+	// entry that a summary already folded keeps it from later folds; unpinning lets the next
+	// fold take it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+	UpdateMemoryEntry(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, body UpdateMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ReactCharacterWithBody Decide whether a character wants to respond
 	//
@@ -4371,6 +4561,112 @@ func (c *Client) UpdateCharacter(ctx context.Context, characterId CharacterId, p
 // Corresponds with GET /v1/characters/{character_id}/memory (the `GetCharacterMemory` operationId).
 func (c *Client) GetCharacterMemory(ctx context.Context, characterId CharacterId, params *GetCharacterMemoryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCharacterMemoryRequest(c.Server, characterId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddMemoryEntryWithBody Add a memory entry
+//
+// Writes an entry into the character's memory, as the game knows it: a fact about the
+// world or a player ("The player saved the mill from the flood"), something heard or said
+// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+// written and always reaches the prompt among the first facts. The entry's `source` says
+// it came from the API and the request that wrote it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+func (c *Client) AddMemoryEntryWithBody(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMemoryEntryRequestWithBody(c.Server, characterId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AddMemoryEntry Add a memory entry
+//
+// Writes an entry into the character's memory, as the game knows it: a fact about the
+// world or a player ("The player saved the mill from the flood"), something heard or said
+// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+// written and always reaches the prompt among the first facts. The entry's `source` says
+// it came from the API and the request that wrote it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+func (c *Client) AddMemoryEntry(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, body AddMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAddMemoryEntryRequest(c.Server, characterId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteMemoryEntry Forget a memory entry
+//
+// Deletes the entry: it no longer reaches any prompt. A summary that already folded it
+// keeps its own words; edit the summary entry to change them. A second delete answers 404.
+//
+// Corresponds with DELETE /v1/characters/{character_id}/memory/{memory_id} (the `DeleteMemoryEntry` operationId).
+func (c *Client) DeleteMemoryEntry(ctx context.Context, characterId CharacterId, memoryId MemoryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteMemoryEntryRequest(c.Server, characterId, memoryId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMemoryEntryWithBody Edit a memory entry
+//
+// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+// entry that a summary already folded keeps it from later folds; unpinning lets the next
+// fold take it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+func (c *Client) UpdateMemoryEntryWithBody(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemoryEntryRequestWithBody(c.Server, characterId, memoryId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateMemoryEntry Edit a memory entry
+//
+// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+// entry that a summary already folded keeps it from later folds; unpinning lets the next
+// fold take it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+func (c *Client) UpdateMemoryEntry(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, body UpdateMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateMemoryEntryRequest(c.Server, characterId, memoryId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5934,6 +6230,178 @@ func NewGetCharacterMemoryRequest(server string, characterId CharacterId, params
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAddMemoryEntryRequest calls the generic AddMemoryEntry builder with application/json body
+func NewAddMemoryEntryRequest(server string, characterId CharacterId, params *AddMemoryEntryParams, body AddMemoryEntryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAddMemoryEntryRequestWithBody(server, characterId, params, "application/json", bodyReader)
+}
+
+// NewAddMemoryEntryRequestWithBody constructs an http.Request for the AddMemoryEntry method, with any body, and a specified content type
+func NewAddMemoryEntryRequestWithBody(server string, characterId CharacterId, params *AddMemoryEntryParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/memory", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteMemoryEntryRequest constructs an http.Request for the DeleteMemoryEntry method
+func NewDeleteMemoryEntryRequest(server string, characterId CharacterId, memoryId MemoryId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "memory_id", memoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/memory/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateMemoryEntryRequest calls the generic UpdateMemoryEntry builder with application/json body
+func NewUpdateMemoryEntryRequest(server string, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, body UpdateMemoryEntryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateMemoryEntryRequestWithBody(server, characterId, memoryId, params, "application/json", bodyReader)
+}
+
+// NewUpdateMemoryEntryRequestWithBody constructs an http.Request for the UpdateMemoryEntry method, with any body, and a specified content type
+func NewUpdateMemoryEntryRequestWithBody(server string, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "memory_id", memoryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/memory/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -7886,6 +8354,64 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/characters/{character_id}/memory (the `GetCharacterMemory` operationId).
 	GetCharacterMemoryWithResponse(ctx context.Context, characterId CharacterId, params *GetCharacterMemoryParams, reqEditors ...RequestEditorFn) (*GetCharacterMemoryResponse, error)
+
+	// AddMemoryEntryWithBodyWithResponse Add a memory entry
+	//
+	// Writes an entry into the character's memory, as the game knows it: a fact about the
+	// world or a player ("The player saved the mill from the flood"), something heard or said
+	// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+	// written and always reaches the prompt among the first facts. The entry's `source` says
+	// it came from the API and the request that wrote it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+	AddMemoryEntryWithBodyWithResponse(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMemoryEntryResponse, error)
+
+	// AddMemoryEntryWithResponse Add a memory entry
+	//
+	// Writes an entry into the character's memory, as the game knows it: a fact about the
+	// world or a player ("The player saved the mill from the flood"), something heard or said
+	// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+	// written and always reaches the prompt among the first facts. The entry's `source` says
+	// it came from the API and the request that wrote it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+	AddMemoryEntryWithResponse(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, body AddMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMemoryEntryResponse, error)
+
+	// DeleteMemoryEntryWithResponse Forget a memory entry
+	//
+	// Deletes the entry: it no longer reaches any prompt. A summary that already folded it
+	// keeps its own words; edit the summary entry to change them. A second delete answers 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/characters/{character_id}/memory/{memory_id} (the `DeleteMemoryEntry` operationId).
+	DeleteMemoryEntryWithResponse(ctx context.Context, characterId CharacterId, memoryId MemoryId, reqEditors ...RequestEditorFn) (*DeleteMemoryEntryResponse, error)
+
+	// UpdateMemoryEntryWithBodyWithResponse Edit a memory entry
+	//
+	// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+	// entry that a summary already folded keeps it from later folds; unpinning lets the next
+	// fold take it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+	UpdateMemoryEntryWithBodyWithResponse(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemoryEntryResponse, error)
+
+	// UpdateMemoryEntryWithResponse Edit a memory entry
+	//
+	// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+	// entry that a summary already folded keeps it from later folds; unpinning lets the next
+	// fold take it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+	UpdateMemoryEntryWithResponse(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, body UpdateMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemoryEntryResponse, error)
 
 	// ReactCharacterWithBodyWithResponse Decide whether a character wants to respond
 	//
@@ -10486,6 +11012,587 @@ func (r GetCharacterMemoryResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCharacterMemoryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AddMemoryEntryResponse201Headers the declared response headers of an HTTP 201 response for AddMemoryEntry
+type AddMemoryEntryResponse201Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// AddMemoryEntryResponse400Headers the declared response headers of an HTTP 400 response for AddMemoryEntry
+type AddMemoryEntryResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse401Headers the declared response headers of an HTTP 401 response for AddMemoryEntry
+type AddMemoryEntryResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse403Headers the declared response headers of an HTTP 403 response for AddMemoryEntry
+type AddMemoryEntryResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse404Headers the declared response headers of an HTTP 404 response for AddMemoryEntry
+type AddMemoryEntryResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse409Headers the declared response headers of an HTTP 409 response for AddMemoryEntry
+type AddMemoryEntryResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse413Headers the declared response headers of an HTTP 413 response for AddMemoryEntry
+type AddMemoryEntryResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse415Headers the declared response headers of an HTTP 415 response for AddMemoryEntry
+type AddMemoryEntryResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse422Headers the declared response headers of an HTTP 422 response for AddMemoryEntry
+type AddMemoryEntryResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse429Headers the declared response headers of an HTTP 429 response for AddMemoryEntry
+type AddMemoryEntryResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AddMemoryEntryResponse500Headers the declared response headers of an HTTP 500 response for AddMemoryEntry
+type AddMemoryEntryResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type AddMemoryEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *MemoryEntry
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *AddMemoryEntryResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AddMemoryEntryResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AddMemoryEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *AddMemoryEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *AddMemoryEntryResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *AddMemoryEntryResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AddMemoryEntryResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *AddMemoryEntryResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *AddMemoryEntryResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AddMemoryEntryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AddMemoryEntryResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON201() *MemoryEntry {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AddMemoryEntryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r AddMemoryEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AddMemoryEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AddMemoryEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AddMemoryEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteMemoryEntryResponse204Headers the declared response headers of an HTTP 204 response for DeleteMemoryEntry
+type DeleteMemoryEntryResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteMemoryEntryResponse401Headers the declared response headers of an HTTP 401 response for DeleteMemoryEntry
+type DeleteMemoryEntryResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteMemoryEntryResponse403Headers the declared response headers of an HTTP 403 response for DeleteMemoryEntry
+type DeleteMemoryEntryResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteMemoryEntryResponse404Headers the declared response headers of an HTTP 404 response for DeleteMemoryEntry
+type DeleteMemoryEntryResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteMemoryEntryResponse429Headers the declared response headers of an HTTP 429 response for DeleteMemoryEntry
+type DeleteMemoryEntryResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteMemoryEntryResponse500Headers the declared response headers of an HTTP 500 response for DeleteMemoryEntry
+type DeleteMemoryEntryResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteMemoryEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteMemoryEntryResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteMemoryEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteMemoryEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteMemoryEntryResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteMemoryEntryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteMemoryEntryResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteMemoryEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteMemoryEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteMemoryEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteMemoryEntryResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteMemoryEntryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteMemoryEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteMemoryEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteMemoryEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteMemoryEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateMemoryEntryResponse200Headers the declared response headers of an HTTP 200 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// UpdateMemoryEntryResponse400Headers the declared response headers of an HTTP 400 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse401Headers the declared response headers of an HTTP 401 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse403Headers the declared response headers of an HTTP 403 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse404Headers the declared response headers of an HTTP 404 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse409Headers the declared response headers of an HTTP 409 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse413Headers the declared response headers of an HTTP 413 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse415Headers the declared response headers of an HTTP 415 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse422Headers the declared response headers of an HTTP 422 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse429Headers the declared response headers of an HTTP 429 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateMemoryEntryResponse500Headers the declared response headers of an HTTP 500 response for UpdateMemoryEntry
+type UpdateMemoryEntryResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type UpdateMemoryEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MemoryEntry
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateMemoryEntryResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateMemoryEntryResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateMemoryEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateMemoryEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateMemoryEntryResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateMemoryEntryResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateMemoryEntryResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateMemoryEntryResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateMemoryEntryResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateMemoryEntryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateMemoryEntryResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON200() *MemoryEntry {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateMemoryEntryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateMemoryEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateMemoryEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateMemoryEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateMemoryEntryResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16596,6 +17703,94 @@ func (c *ClientWithResponses) GetCharacterMemoryWithResponse(ctx context.Context
 	return ParseGetCharacterMemoryResponse(rsp)
 }
 
+// AddMemoryEntryWithBodyWithResponse Add a memory entry
+//
+// Writes an entry into the character's memory, as the game knows it: a fact about the
+// world or a player ("The player saved the mill from the flood"), something heard or said
+// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+// written and always reaches the prompt among the first facts. The entry's `source` says
+// it came from the API and the request that wrote it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+func (c *ClientWithResponses) AddMemoryEntryWithBodyWithResponse(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AddMemoryEntryResponse, error) {
+	rsp, err := c.AddMemoryEntryWithBody(ctx, characterId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddMemoryEntryResponse(rsp)
+}
+
+// AddMemoryEntryWithResponse Add a memory entry
+//
+// Writes an entry into the character's memory, as the game knows it: a fact about the
+// world or a player ("The player saved the mill from the flood"), something heard or said
+// off-screen. `pinned` keeps it out of every summary fold, so it is always remembered as
+// written and always reaches the prompt among the first facts. The entry's `source` says
+// it came from the API and the request that wrote it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/memory (the `AddMemoryEntry` operationId).
+func (c *ClientWithResponses) AddMemoryEntryWithResponse(ctx context.Context, characterId CharacterId, params *AddMemoryEntryParams, body AddMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*AddMemoryEntryResponse, error) {
+	rsp, err := c.AddMemoryEntry(ctx, characterId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAddMemoryEntryResponse(rsp)
+}
+
+// DeleteMemoryEntryWithResponse Forget a memory entry
+//
+// Deletes the entry: it no longer reaches any prompt. A summary that already folded it
+// keeps its own words; edit the summary entry to change them. A second delete answers 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/characters/{character_id}/memory/{memory_id} (the `DeleteMemoryEntry` operationId).
+func (c *ClientWithResponses) DeleteMemoryEntryWithResponse(ctx context.Context, characterId CharacterId, memoryId MemoryId, reqEditors ...RequestEditorFn) (*DeleteMemoryEntryResponse, error) {
+	rsp, err := c.DeleteMemoryEntry(ctx, characterId, memoryId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteMemoryEntryResponse(rsp)
+}
+
+// UpdateMemoryEntryWithBodyWithResponse Edit a memory entry
+//
+// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+// entry that a summary already folded keeps it from later folds; unpinning lets the next
+// fold take it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+func (c *ClientWithResponses) UpdateMemoryEntryWithBodyWithResponse(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateMemoryEntryResponse, error) {
+	rsp, err := c.UpdateMemoryEntryWithBody(ctx, characterId, memoryId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemoryEntryResponse(rsp)
+}
+
+// UpdateMemoryEntryWithResponse Edit a memory entry
+//
+// Changes an entry's text, importance or pin. Only the fields sent change. Pinning an
+// entry that a summary already folded keeps it from later folds; unpinning lets the next
+// fold take it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/characters/{character_id}/memory/{memory_id} (the `UpdateMemoryEntry` operationId).
+func (c *ClientWithResponses) UpdateMemoryEntryWithResponse(ctx context.Context, characterId CharacterId, memoryId MemoryId, params *UpdateMemoryEntryParams, body UpdateMemoryEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateMemoryEntryResponse, error) {
+	rsp, err := c.UpdateMemoryEntry(ctx, characterId, memoryId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateMemoryEntryResponse(rsp)
+}
+
 // ReactCharacterWithBodyWithResponse Decide whether a character wants to respond
 //
 // Given a message and its context, the character decides whether it wants to speak
@@ -21386,6 +22581,1202 @@ func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryRes
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetCharacterMemoryResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAddMemoryEntryResponse parses an HTTP response from a AddMemoryEntryWithResponse call
+func ParseAddMemoryEntryResponse(rsp *http.Response) (*AddMemoryEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AddMemoryEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest MemoryEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers AddMemoryEntryResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers AddMemoryEntryResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers AddMemoryEntryResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers AddMemoryEntryResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers AddMemoryEntryResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers AddMemoryEntryResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers AddMemoryEntryResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers AddMemoryEntryResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers AddMemoryEntryResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers AddMemoryEntryResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers AddMemoryEntryResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteMemoryEntryResponse parses an HTTP response from a DeleteMemoryEntryWithResponse call
+func ParseDeleteMemoryEntryResponse(rsp *http.Response) (*DeleteMemoryEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteMemoryEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteMemoryEntryResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteMemoryEntryResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteMemoryEntryResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteMemoryEntryResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteMemoryEntryResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteMemoryEntryResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateMemoryEntryResponse parses an HTTP response from a UpdateMemoryEntryWithResponse call
+func ParseUpdateMemoryEntryResponse(rsp *http.Response) (*UpdateMemoryEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateMemoryEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MemoryEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateMemoryEntryResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateMemoryEntryResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateMemoryEntryResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateMemoryEntryResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateMemoryEntryResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateMemoryEntryResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateMemoryEntryResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateMemoryEntryResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateMemoryEntryResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateMemoryEntryResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateMemoryEntryResponse500Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -33238,6 +35629,15 @@ type ServerInterface interface {
 	// GetCharacterMemory Read a character's memory
 	// (GET /v1/characters/{character_id}/memory)
 	GetCharacterMemory(ctx echo.Context, characterId CharacterId, params GetCharacterMemoryParams) error
+	// AddMemoryEntry Add a memory entry
+	// (POST /v1/characters/{character_id}/memory)
+	AddMemoryEntry(ctx echo.Context, characterId CharacterId, params AddMemoryEntryParams) error
+	// DeleteMemoryEntry Forget a memory entry
+	// (DELETE /v1/characters/{character_id}/memory/{memory_id})
+	DeleteMemoryEntry(ctx echo.Context, characterId CharacterId, memoryId MemoryId) error
+	// UpdateMemoryEntry Edit a memory entry
+	// (PATCH /v1/characters/{character_id}/memory/{memory_id})
+	UpdateMemoryEntry(ctx echo.Context, characterId CharacterId, memoryId MemoryId, params UpdateMemoryEntryParams) error
 	// ReactCharacter Decide whether a character wants to respond
 	// (POST /v1/characters/{character_id}/react)
 	ReactCharacter(ctx echo.Context, characterId CharacterId, params ReactCharacterParams) error
@@ -33595,6 +35995,110 @@ func (w *ServerInterfaceWrapper) GetCharacterMemory(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.GetCharacterMemory(ctx, characterId, params)
+	return err
+}
+
+// AddMemoryEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) AddMemoryEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AddMemoryEntryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AddMemoryEntry(ctx, characterId, params)
+	return err
+}
+
+// DeleteMemoryEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteMemoryEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// ------------- Path parameter "memory_id" -------------
+	var memoryId MemoryId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memory_id", ctx.Param("memory_id"), &memoryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter memory_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteMemoryEntry(ctx, characterId, memoryId)
+	return err
+}
+
+// UpdateMemoryEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateMemoryEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// ------------- Path parameter "memory_id" -------------
+	var memoryId MemoryId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "memory_id", ctx.Param("memory_id"), &memoryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter memory_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateMemoryEntryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateMemoryEntry(ctx, characterId, memoryId, params)
 	return err
 }
 
@@ -34489,6 +36993,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/characters/:character_id/speak/stream", wrapper.StreamSpeakCharacter, options.OperationMiddlewares["streamSpeakCharacter"]...)
 	router.POST(options.BaseURL+"/v1/characters/:character_id/react", wrapper.ReactCharacter, options.OperationMiddlewares["reactCharacter"]...)
 	router.GET(options.BaseURL+"/v1/characters/:character_id/memory", wrapper.GetCharacterMemory, options.OperationMiddlewares["getCharacterMemory"]...)
+	router.POST(options.BaseURL+"/v1/characters/:character_id/memory", wrapper.AddMemoryEntry, options.OperationMiddlewares["addMemoryEntry"]...)
+	router.DELETE(options.BaseURL+"/v1/characters/:character_id/memory/:memory_id", wrapper.DeleteMemoryEntry, options.OperationMiddlewares["deleteMemoryEntry"]...)
+	router.PATCH(options.BaseURL+"/v1/characters/:character_id/memory/:memory_id", wrapper.UpdateMemoryEntry, options.OperationMiddlewares["updateMemoryEntry"]...)
 	router.GET(options.BaseURL+"/v1/defaults", wrapper.GetDefaults, options.OperationMiddlewares["getDefaults"]...)
 	router.POST(options.BaseURL+"/v1/moderations", wrapper.CreateModeration, options.OperationMiddlewares["createModeration"]...)
 	router.POST(options.BaseURL+"/v1/voice/tts", wrapper.CreateSpeech, options.OperationMiddlewares["createSpeech"]...)
@@ -37432,6 +39939,824 @@ func (response GetCharacterMemory429JSONResponse) VisitGetCharacterMemoryRespons
 type GetCharacterMemory500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response GetCharacterMemory500JSONResponse) VisitGetCharacterMemoryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntryRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	Params      AddMemoryEntryParams
+	Body        *AddMemoryEntryJSONRequestBody
+}
+
+type AddMemoryEntryResponseObject interface {
+	VisitAddMemoryEntryResponse(w http.ResponseWriter) error
+}
+
+type AddMemoryEntry201ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type AddMemoryEntry201JSONResponse struct {
+	Body    MemoryEntry
+	Headers AddMemoryEntry201ResponseHeaders
+}
+
+func (response AddMemoryEntry201JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AddMemoryEntry400JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AddMemoryEntry401JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AddMemoryEntry403JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AddMemoryEntry404JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response AddMemoryEntry409JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AddMemoryEntry413JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response AddMemoryEntry415JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response AddMemoryEntry422JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response AddMemoryEntry429JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AddMemoryEntry500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AddMemoryEntry500JSONResponse) VisitAddMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemoryEntryRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	MemoryId    MemoryId    `json:"memory_id"`
+}
+
+type DeleteMemoryEntryResponseObject interface {
+	VisitDeleteMemoryEntryResponse(w http.ResponseWriter) error
+}
+
+type DeleteMemoryEntry204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteMemoryEntry204Response struct {
+	Headers DeleteMemoryEntry204ResponseHeaders
+}
+
+func (response DeleteMemoryEntry204Response) VisitDeleteMemoryEntryResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteMemoryEntry401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteMemoryEntry401JSONResponse) VisitDeleteMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemoryEntry403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteMemoryEntry403JSONResponse) VisitDeleteMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemoryEntry404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteMemoryEntry404JSONResponse) VisitDeleteMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemoryEntry429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteMemoryEntry429JSONResponse) VisitDeleteMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteMemoryEntry500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteMemoryEntry500JSONResponse) VisitDeleteMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntryRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	MemoryId    MemoryId    `json:"memory_id"`
+	Params      UpdateMemoryEntryParams
+	Body        *UpdateMemoryEntryJSONRequestBody
+}
+
+type UpdateMemoryEntryResponseObject interface {
+	VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error
+}
+
+type UpdateMemoryEntry200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type UpdateMemoryEntry200JSONResponse struct {
+	Body    MemoryEntry
+	Headers UpdateMemoryEntry200ResponseHeaders
+}
+
+func (response UpdateMemoryEntry200JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateMemoryEntry400JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateMemoryEntry401JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateMemoryEntry403JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateMemoryEntry404JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response UpdateMemoryEntry409JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateMemoryEntry413JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateMemoryEntry415JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response UpdateMemoryEntry422JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateMemoryEntry429JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateMemoryEntry500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateMemoryEntry500JSONResponse) VisitUpdateMemoryEntryResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -45685,6 +49010,15 @@ type StrictServerInterface interface {
 	// GetCharacterMemory Read a character's memory
 	// (GET /v1/characters/{character_id}/memory)
 	GetCharacterMemory(ctx context.Context, request GetCharacterMemoryRequestObject) (GetCharacterMemoryResponseObject, error)
+	// AddMemoryEntry Add a memory entry
+	// (POST /v1/characters/{character_id}/memory)
+	AddMemoryEntry(ctx context.Context, request AddMemoryEntryRequestObject) (AddMemoryEntryResponseObject, error)
+	// DeleteMemoryEntry Forget a memory entry
+	// (DELETE /v1/characters/{character_id}/memory/{memory_id})
+	DeleteMemoryEntry(ctx context.Context, request DeleteMemoryEntryRequestObject) (DeleteMemoryEntryResponseObject, error)
+	// UpdateMemoryEntry Edit a memory entry
+	// (PATCH /v1/characters/{character_id}/memory/{memory_id})
+	UpdateMemoryEntry(ctx context.Context, request UpdateMemoryEntryRequestObject) (UpdateMemoryEntryResponseObject, error)
 	// ReactCharacter Decide whether a character wants to respond
 	// (POST /v1/characters/{character_id}/react)
 	ReactCharacter(ctx context.Context, request ReactCharacterRequestObject) (ReactCharacterResponseObject, error)
@@ -46198,6 +49532,131 @@ func (sh *strictHandler) GetCharacterMemory(ctx echo.Context, characterId Charac
 		return err
 	} else if validResponse, ok := response.(GetCharacterMemoryResponseObject); ok {
 		return validResponse.VisitGetCharacterMemoryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AddMemoryEntry operation middleware
+func (sh *strictHandler) AddMemoryEntry(ctx echo.Context, characterId CharacterId, params AddMemoryEntryParams) error {
+	var request AddMemoryEntryRequestObject
+
+	request.CharacterId = characterId
+	request.Params = params
+
+	var body AddMemoryEntryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AddMemoryEntry(ctx.Request().Context(), request.(AddMemoryEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AddMemoryEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AddMemoryEntryResponseObject); ok {
+		return validResponse.VisitAddMemoryEntryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteMemoryEntry operation middleware
+func (sh *strictHandler) DeleteMemoryEntry(ctx echo.Context, characterId CharacterId, memoryId MemoryId) error {
+	var request DeleteMemoryEntryRequestObject
+
+	request.CharacterId = characterId
+	request.MemoryId = memoryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteMemoryEntry(ctx.Request().Context(), request.(DeleteMemoryEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteMemoryEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteMemoryEntryResponseObject); ok {
+		return validResponse.VisitDeleteMemoryEntryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateMemoryEntry operation middleware
+func (sh *strictHandler) UpdateMemoryEntry(ctx echo.Context, characterId CharacterId, memoryId MemoryId, params UpdateMemoryEntryParams) error {
+	var request UpdateMemoryEntryRequestObject
+
+	request.CharacterId = characterId
+	request.MemoryId = memoryId
+	request.Params = params
+
+	var body UpdateMemoryEntryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateMemoryEntry(ctx.Request().Context(), request.(UpdateMemoryEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateMemoryEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateMemoryEntryResponseObject); ok {
+		return validResponse.VisitUpdateMemoryEntryResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -47340,535 +50799,552 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rchs5li+Kvwo257/DUkeKJinJFyk69pYluUpVtuXRpTw9zfozwUyQhJUE0gmkJFaFIvrj+Xz2O8wr",
-	"nAc4b9JPcgJrAXkhkbzIrrZ72hMTXRYTicRlYd2w1m/93orkNJWCCa1aB7+3JozGLIN/nrA0YxHVXArz",
-	"Z8xUlPEU/2xdMqHJ3YQJoieMZOxTzpQmuWIxoWQksynRE6oJV0RFExbnCYuJlmQsydbF62Py8vne/vYB",
-	"Cf93SKiITR99cS34PdF8ygjX5I4qEtsBsLhNwstcKKZDouhM4Ye5JkrLVJE7md1wMQ5I+IaLm5AIOmWq",
-	"L+7MADKWJjRiinDd7otW0DLDmVIzIXZPp2nCWget/919/mzv2e7us06nFbT0LDU/Kp1xMW49PASts5hN",
-	"U6mZ0BemuxmLFxck1FnOQrckXJmpm6VRWmZmUYS6Y5lZAioIo1nCWVYs2x3XE2xMp4yExeei2c7PbBa2",
-	"68MW+bR18NeW+V7r1/nhBq37HdPinVkD0+wKmplZnGd8zAVNLvCrZ55JnAtCcclmxZgDGFn4Hzv2vZ2z",
-	"OCRyVNt32OsRz5QmGRXthmXO2KdBp/sx/rQrOov/5135C6rZGz7lenGsHyx9JWykzXgYjSYko5rtJOYF",
-	"ksqERzM30hs2e6KINqu+dXZ69bov4oyO9A5nerQz0TqlKd8xb8PLO/YY7HS7hkr7rYnMs37rMPvzy91D",
-	"/efeXqcTkH5LsUiKGH8/1H/uhoGhOpYxEmahIwC7RopkbEq54GIMJB/qELcc+lAkF5on8AsO/Ikiwzwe",
-	"MzNH06tMGKFjykWbHA2VOX0jmZFcwHjN4eIsU80kvu4Ulu/Cexja4l5cmXnOLT1nanHxq4v56c/dTufw",
-	"7s/m2NWGYh4c3v25G/bFVvgpLFcwZRkJ70K3ZtufuRQrB+BfjObjc1Vu9xNFeEy2QkPzf//bf4XbAZGC",
-	"sFuWzUjGVCqFYofAC7JMZk8UCe2LAx6HhH3KaWJ51iUTMZnJPCPyThBeY7jmvfrB3MpTw2S6vRckmtCM",
-	"RpplZh/6Ivzr0c5/0p3fOjsv24OdX8Nt0y6SWcYSqhlJ5FgdEqknLLvjilnazG5ZRqb0xuylYG1ylNwZ",
-	"/msWvS+2YhYl1HA3CStAEyJFMiNKkjETzBBEbPtQRDAWEyE1UYaktZkIrsaEijhh2Xbzhj2Cb6C08DEN",
-	"K7FK2YLSqiZJUEa92H+5F5gt+vHq6j2JqWbbTZztKmcB6XTJT7kgvU7vOel0DuD/yQ9vr7wDvMpknrJf",
-	"WKa84tVQUgyju8Um7igdvT9DbovMmRka63V6z3a6vZ1OL9w+wNmZHbVvCHbHlO4bCZ8V7DCaUDFmiRy3",
-	"yQeuJ1yQ8OltN7S/K0IzRmgcc81vGW7qlmIM5XRlpJVRbR+WX9YsSRShJEo4qgk8mtjupFCw+4pomsBa",
-	"a9m88+XMWkHL7BPVrYOW+YZnUR+CVkozOmXaKjDH7gA0ndXihLjTGk0yPK1mo8thmJ+RAG/u73psP3uu",
-	"X866+S7fl8/Tl62gxU2PKdWTVtAy2ge8Y/se8LgVGBrOeWYUByO3q7Od0vs3TIz1pHXwbM9HKqciTiUX",
-	"jRznjg0nUt4QZtu5ydwx31zumJ1K6j9Lnqm4jj9/JreseRrMPHRjZ7faN3jz88ajN/1+maFfzVL2miea",
-	"ZT7VKZnhHKzYMyQ+S1nbjepTzrJZOSz4RHUI/7+MjVoHrX97WirkT/Gpelp8va6ORrOfmUcavwV+XdXP",
-	"FB0xw+4zprMZsgirrVU1UGoENclyoQ5BDTT8wqmmfQG6qWlgFXZUVocynpEx0z5ld0tpqnMVQCOjnUu0",
-	"JsJt6LYvSk1X7zjN+oCgIm2+EkumiJDAlp3yc+W+bIaCwxYgteArfSEzIlMjewx74ors9XokPDs5ffv+",
-	"/Or03fFfBj+f/mVwcXp9eXoSVqY54QmrrIvSPElgKUD92uu8XOzk7N3g+vI0bJOf2Qw5Znent79P0owL",
-	"TYcJI0eXx2dnVTm8Rcn19dkJud2DbikZSxmTaCJ5xLYDoiKZop1kRqKZoELDQkxlzAL41w1LNentEaPC",
-	"qDbZv7+3qw0j6AuQsLALgZHDbn50pFlGqJPoMiNpJm95zDIyojzJM4aTxUUGflyeur2oO+qw53Tn2bAb",
-	"7+yNOmznJd1jO73Rfvwi2h0+p93i7KHiXJL5nC3Tajh0vf39oDXlwv3d9Z3Bn+SwiXl8lEPHOj7KoY91",
-	"mJ+RdUz3o73757MXv72knWE36sW7bM/POsw7n8s4fmazpkEbWY6qMQz8hs18Azc/b8rzzDufO/AGs+tH",
-	"eUemVMwI12yqLFPJM9HE50Apr217zEY0T3TrYL8TmGHwqTFou50OUID9qxgRF5qNWQZDOh+NvFrd4pjU",
-	"DU+bRiSxF++Q5kZk/q8yqo53VNeKjtnrTE49XhJNM10ay6nMNNnKZC5iZrjbnTBj5VqRcUZFntCM69n2",
-	"IbHDKc45GbKRNFalliHYOqH5OQzIbofERh+H32KKrgLfnEdmeNUZ15SpHc2nzKumwtx+KAe3OMVXeXTD",
-	"NFH8N0a2rq+Ot5uGUJmif+1bMTVPnH/DTLEVwI+rvRw/YuMT07gYd8PRA0lds8ydvDYipXIOD61ENFJG",
-	"5pqENJ5yEZIpnYGPCRVjrhVLRk2zLk7iBicPBn8F3L+JdVjZAKcPqEoKshWi4JNZiJIExrcdOJsRWY0R",
-	"JSWFgS1Ak8SowI2aCnzrkbOQi+M/FXH9SASE3UdJroytUZwOtGObz4aQd21ypMlUKk12u3gOUMyFhtrr",
-	"B2Wvs+5J0fIx5+SDzJK4UUE3DwutPIm9ankSOxPj0+70xah3uzd8Jp6nL7OO6mo/l4d+P5PPP5h30R0B",
-	"NtMrGlt3gvkrksIoZ+afNE0Tjvrb048KbdZi+L+3wI2Br8TmA6+OTgYXp/9+fXpp7N+YacoT+MCIsyQ2",
-	"Z9b+syIipkwZmmkdtEQ+HbKMTHOlyZARare52+m0Hn59qLY8F8xoM1PDHkvrD7QxLm5pwuO2XR70rax2",
-	"J5glWVMrN3O+sKuHa9noDzKq6JQmhpyMzZ6LlGYKlMSfLs/fBWRIYwKUCLoZ1ZPKbIBUKo75mlPUN0Db",
-	"9mnZsOrE2ym9eGu9bJsXTouditdiWQd1F8dD0Kp6qlZ+vfCywbq+Alfo6X3EWIze988gzeuTH06vBqf/",
-	"cXx6enJ6UifPKdMZj4z9LpUe5MocrqkUepLMBkinoLZkTDGtBsAZep3e851Od6fTvXJun/9sBa1cmYHu",
-	"d9qdXo1ir4ykgS6fKKJSJmIS0dRwxP0Oub48MZSSMRpN2NcmXWT8T+xokxmZ0CyuDLkcKNkK51Y1PCSh",
-	"XdaQjPktU30R4uKGAQlrS2p+MKuFRl9YrG243SbvpJ5wMcb7ICnYIRo08JMx0YTUfTFhSVroSOXr5ihR",
-	"MuFjYx2aAW+F76+vyNPb7lN0rYfW6fivfbaOpRglPPpMhv/T+avBu/OrwfHRu+PTN0ev3pzWDxb6AuBg",
-	"mS40i1tzxwKsODKhitAkYzSeEQaaABj5+Drpl6/3W98IZ4/s+qnyHi9jSuZZxJ4oEuVZxoSGCbDvjPxU",
-	"jLlg14LeUp4Y+fd5VHf67oezd6eD63dHvxydeagupdEN0hdTKaM3O0bpmSc7lTIWTQiDoZGioeFvQmrC",
-	"hdJGRf6a7PiIJDKiiRsjWCulm0swFquF4ZKtcHF5wu/KROu1zIY8jpn4PNo7e3d5/fr12fHZ6burweXx",
-	"+fs52it18tZdxjVrLaoBxrpMaHSD3tM+tuu3rPnm2+WvzPPMgLkioFiTYa4ro28eM9kKF9eqoiC03UrZ",
-	"0A3C9XcqrXpOz8S1+kxG6Xde1wi2Rp5H88EpXJE5Xy4E9zg/ueBibHUzIkUEMTwgyu015TciqyuBKhCr",
-	"BPNaCLhZmJmhYL/3f3vVpP/FiVholgmanJbk+Hh2e3V68e7ozeD04uL8oplyL+WUWZsBLp8zKcZECiLz",
-	"jCgeszb591xqVrsf4zHhIzKTuVHmNI0MdXxNaS9ILth9yiLNYowQMZYQ4XY10b8RcxUlUrH4kHzyzOg7",
-	"8f0kh0dRxFK9qcfA3vuscWlUWDXGKOaoXK5HBD/J4WU+nHK9inUZo8hYv9RO5ZCkMklI+MMpmrIf5VA9",
-	"/R2H/BDO7brngnXVInqCHR+Clru7XXb9dn3xph4gs+gndTGIG2zqYtjifFzgvwY1v5P6tczFZzq/Ppxf",
-	"vDkBQ/31+fW7OecX0PwKT3SN176T6NxGJYHHRoVd+vo3YLSjZe5iCzRh91zpgMiMDFkixVhhkC7GFKAL",
-	"7DsrfU9niaTxlZRvaDb+TF30/dFf3pwfnQyuzs8Hb44ufpizm8AnOBjONFOtg25n78X+82cLNruTcxB/",
-	"whVJzLAyo98JYt8h0MU3onj6xmnkNUz2O329t9EoX0BPfH30ZnB5evHL2fGpR1Vs5anSGaPTgRPd+53O",
-	"AnVNZcySeojMVzdhvGM6IOHCfG0Swogmbcptu4CE7y/Ofzk7Ob2wjSBSXRSMzjqWYrijdHY5/lha5Qck",
-	"lCkTlIcBCcEhFdqwT7eqfYHvGlLnorwC+O5nL2n8ik+ZzD/T3V7s5tXZ29Pz67lLVo2fGExV62DXEOMq",
-	"Cjf7boShjdy7w5jg3Y76toh+bphcYL7QVji/HN/dnJXBf+6F6cXR1engzdnbs6v529LUrooL1gFXyACi",
-	"MFoHu8+ClubmX61RxubcnxeQcwDZIi4fA4JCOMtIH9r3W4TZ+16y1e106mkgu886HaK22+QCvC+GWJ+R",
-	"r2qzr5V7xBVh9xOaKw3++erKVh2i+H7YF6U/tOkm1MW8wDrsHJk/igSZb4frVkbnyyXEFCgtyR3l2t3k",
-	"uovehqQLIK/FaLyvd96uBc31RGb8t889cGfvfjl6c3YyOHp/Nvj59C/Nvq63XClDEzJz0S4uqLRNIG+o",
-	"3zqyY4KPH5BXjGbmiOWdzm50w2bwD/bVzTI7aoiSwTkFlXAZyO66EfJOkC0pGOExE5pHNEG1eiQzyP77",
-	"78LzP3z4sGO2DSepmd/nAusLUf200hZE9yovzGcRucrTVGaaxW9ZzCkkJXwWsV+/u7x+//784ur0ZPD2",
-	"9OTsaHD1l/dLbiaO8Us75suk39LsXj9NE8pFv+WuQIshHhKFp2B+TN9M8IAh4CeK1CZlZyEFunTL2zR0",
-	"Aarvqs0vhtXBmnwBgxF47dHV2fk7n73oiVdU/DdWC1e8pUle2zYr+GmSyDsWE3iuyF/7LTWlSdJvBf3W",
-	"lMU8n8I/wSfQb/3aeggqH2EsXhETmTCqNFkIifS5Hb6NWEg3mjuWJDuWtw9z7UZ3CGuHeYpGx5OjEXrV",
-	"CSzKvzrZF3sB0z9KeUH7nsT48u7LLFuaGSaiOcb4It2vsZ/HpuFD7TisfOfEtq2S5O8LuvIkn1KxkzEa",
-	"Qwwsu08TKuDEtsmZhkRc2Pgpndmc1Hq49AoanxN5daJflbV96NKvPbgHLlaa4A7VB/WIPOUyRuSvuC3l",
-	"qpXLXht+mQshhx9ZBER9lPIzMZI+zTq75REjXGAcu1nfBXKIZaQGeZYsvg63tzSCJGCjocUyyqdM6KKj",
-	"hXWeMJroib83s874nEQTFt14O8DQdq++g3N5osAd5X0ZnFMpb/o8V+Q8ZaI6E7JFEyUxLS4mVJHwqe2k",
-	"bSQHuhEWvnO7LG0bU+yeKJe53V658TDnsteg3JH6lGrL20AH3oTQI+EU7KBIZuFaGTMxY9rDIDJGNYsh",
-	"vHm9FIigFXOVJnTmS/eQ+XjiRCJ+ElIcWZKYISlCU5ppshWqm0HCb9ngaLh7//e//dfL0b+z+TQJTxPf",
-	"YNh9yjOm7AQaIACMvVFL+z8kIk8SMCcEu8XT7Z28aYaxi5htsfD9Jjbjy/Y7LNyrhAuScKUVxEFn7Nbe",
-	"uYLtD8mbbrs2yA5cGFtCIbC92N4lq2Oa1qyLGBJKgRcFLk11ykWuGdm6y7jWTBTJGhAQQ+3j7cev5XQN",
-	"afUzm721ssrPQEAm6jKAbSTneLfSecwlOT7zS49bebPOgt1RRWxjS0yYWMw10Jh6/CpAdJ1aMTEjLWMJ",
-	"mU2aTdUaq3ZpujX92w/SLKOg5OAt6To9YMMH5+tbAQ0DXrDSKVb49CKZC43px2qOxMF5uIqHQhaUZaRT",
-	"FKR2yezASg5VTC6oMroa05g7JTUKaGa8x9BbJX3KQV7Q5H2Fv45ootii+9BsoJYAtgIsqJqaV7mHrnPq",
-	"xzE6smVTAke5zjNWzapbyvf+oWezkrjmcoObs8ObD8iVC00F/+I4o0IHiBU1YUlMhrPKQpfrQJOkgEqp",
-	"pkdueqym9P4M39mFGdg/uvMHzqcRrCI0kDE0Sc5HYJ0uG5JVDIx9WacfFCmNwsomtx6QQjYbkUVkBj9o",
-	"o5KaH6yzkWvQoJZ5HPF76HQMF0Q7dLg3+vfffu5Oe+92h3u/7EfP/uP5by/evLzp/NSd9H7YHe2d7Ktn",
-	"R8/TF59eZh36H6s5g53i4mr+ungGBbsrtaSKikS21ETeCZvwawHenC2w3S535g1X2mfvpHQMXgGrhqnF",
-	"k1yQ1lo0VmzoAuNOnEk87xsPXOK795mWmia+R/N8Fkbn2gdF7qbt20uzt1TT7LFssUDPIBT6gVNs0aU8",
-	"mmsVdcezD2VvdxOpGAmxU6NRh2TIIjktkFNUnug5PuRJoA1aUa60nA6UniVskGZymnopwEixHQs1NUsY",
-	"wZYYkCxvWZbx2H46hQy2RRbY8Wnd1a+sgjhKJzMFXvNKs7nP9DprsNpxzmMqIjZQEU1YLYf/eXs/8IAz",
-	"QJxqAvJtJJNE3tmJmiWoSxuZGy2ogsLQ88NCoDcMTU4+nug6sES3tzAKaGXObsrvWaLarRrSQ2+v8pXe",
-	"vudqCYVdsj7PPZvSMXsL7yCrKWAO2C0IQzamxrJupBmQi2oi88Reeqcpo9l6dCHy6YCLEcsY7JNmqaqt",
-	"UO/F/AKdMCE5XCZB69r67Nf2oONbHHBXrmBalwxjSeEAbLiQl/BOfSFhJwc0Ay5jUbCc7b+sww/Y9Pri",
-	"DbzIY7OQy8nng2n0WdSDyfpaCjYPepHdkBEVmqoZmbKYs1tgrM0wAlRPpUonLGOLh3eVMKz26uPVr2h0",
-	"MwYIhsfyaxUxwciw6GcFv/6azPOb52PPn73YiI/1OnsvKl8BOv7OxzbiY02TQDOCCfZEfa74/O/EKru7",
-	"e3ub8Mr1KPTb4JWWFLxsEuADlkHzVFATIppazLwK8EOuwB7gHpt+QrN4kDSBHjMI17Qc1WLcZWwE2Wzg",
-	"ckObtY7OwBJl0YqoEDIXEYurnu2hlAmjAu9sEP9iOVng/N9i24cFhAyvIkrTAokIP2JWQXBNtq4vSSyT",
-	"hGYWnsdBb4RBgY4Mv9M85nJgfwLHKXrYmCBCujmrOQ+pOfOLbLnB31Zy45RlXMYDJuIlqF6C3Wvc0aDE",
-	"QkdPljJtHJ7e2v4U+1V4eSmamKOkEnJrvQ8ApZh/r0lZQ2Y4qaMvIe/8VKMnGVMTmcRqYGmu4WwU7chW",
-	"yrKICb1doD0UpFmZX83pYpHBXnSCbqfz6wLjWAAFe49feNFpBe7f3U6n9avHas7TuHLj0eBHMxR2RxW6",
-	"xRXTdQIUjPDPcPAiXIz30qrCM5qOUC3SUN4JCJzd9qskC7QObs4RXPT5zEiLzfL//j/zsC1u/vZGiZoF",
-	"8n9yxXGbY7yWB82zlaDKGefOSu3A2sWcn5iXTCtHokYFzVz/bcEhPWoOrcDjACMAinCQdhVMIS1vmABH",
-	"ilaDEiG0FbRqXM6Qv5Hpag0MvGOp9DV0fuU6v9LquNr3ken7suj6zHZdzO2xSn9V1GnpePBysWaFOhJE",
-	"vcML4DdVVtQo2fY6PbKAPbR9SGCgdZGnrLT9FoQeiigLevfWqUO4FkuMiG5xs+dFpWw6T7WBNlP2lTse",
-	"PhOsODvOL17dc7z3KjCrlm38H7b6azC6efG6nszUzctipUp5VZCWlPmiQ2RGup1OVdOqKLmO4a8cdxN3",
-	"LMe1yCktA5zjkZWd8FFBwSqWek4XN9jwVzEeLDOdqgY7lhOgLrcjobP6wSxXnmbRhGkbYToXmmKUK/e4",
-	"fpEwZULLzNtf4ext6BCeB8htjEA3dF2WMjBKaMNI6xETHv3BlrSx7dZX2KyDJJFZwyIMaXSjtMxm3nFh",
-	"BlcD4LrDEqK6MkmjTdjcroCEI/yPzfryR8PwtdD1N0TUX7xqZJrGVK8MRHzr2lU9HU2JRQtzb/tvOWXs",
-	"X3zzxGnFlcnRZLpZbFN1qVx0U9nfW5oxQX6UiW6wGZQR01503jNMl3ENiM4oR51k0TSQSQOJmSf1EQ0B",
-	"9mfKAY308xwcNzxJBi50YOkbpuUVt9dVdCjl4E5m8cqrsivT9AO0XEfR5xr1e4w63OCk3koeMe+1k1lD",
-	"eOpd9wLFtRk7FgbFb40GIwLCR4SKWXujkAjY3CpDra28JfE6LdV5TzDH5Svzre9G5aQGLojZciF3IOfi",
-	"LlZo3YVUekV1NFlxfoxcGZp2VU7bcNG62I1gd5Wu1r7wL+Xmw4p7fexu6SxX3SDXx7f21KrFgOz9tenx",
-	"S8yxcufsEfxm2AAOTtUNylC/OiRXYbvfsYwBrnvKYn8XxR12Qw+VNdBQpQtRgglNEl+Hn3/zjXEadQJ+",
-	"nIn1dm78FOPrPLqYO+EeOjgqnoGRlmaMxq4aUEEctyw7hPCXIhSmfAszxqHkVo1w5q7IV/i/y5iY/c4i",
-	"LYHVvOYmSnvKlzj5fXRimKFneS7Mz5usDPTzD1mUTSRqszw5stLEWiuFo1pP2AwmZmQM4WJ11MNC5LrZ",
-	"szVOwGP9CzXGvIToV2tXRdPAJeoUQEp2W1VYIfkGy2KzvV2qw79y+jukvzIKO2BDa2tTrnxzz39Z9hgV",
-	"eX2d9LCiKM/RfGVoL1bffy1VWN8vKKvrfbfnXxK/Ujs/PdNqGT3AQV+iAW9GDo9Xj9e7BKwoyrU7QOgL",
-	"u320+tys5B6hiktGmZyWawi/4f+q8JBEE6mYIMMZLCncihVnbcnmeuOuNudzGPI1zDgb1WK9qqQAaYT3",
-	"emMWuKBgN3NDqBXxOE6I+SVQYSuuljuQI0KBScLEFxnkmIlsg2vkH6B5nXrstetynuGuXZfxC/K+UhOn",
-	"nAOUq+K6qECoXXf1c3fEMj2RamOms9Gh479tsFiwnZfmlfqCYYIn6qVig/6uTOt6VxOWSR4BzS3Q1Am2",
-	"MsqDN/GnloMKdAN1kbkmU0aFx4hYGlL4Yf7dtb1B+H24HBDxBqlfR8TG7TelfS2xeldFO9m1a0qrqCh/",
-	"ERVkuKG6bWZd1yTWsrSqG+qxtYylrpp8WjLGg1MDC78R8k4dEqM8I9YTeK14iSiJ0QloLxNqJptMDY/m",
-	"+ksNukHjhtwQJ1u/xHdKcdmUCWAa2ALBX+SbHjGgqnJAteqjchvoJ8eUiZiJaPYj5Pn5SldB5Vrb6omy",
-	"+ZS+Q6wpT3x0PbPlV4XUJJQ34UZuYwzlYtkt5qtthepTwjULAxKmUulxxpT5d8ZvWVZihC34kQMSCilY",
-	"gz95idfWWV7QBGIuMmZteY4Vir3+SIv05u+xsprYsHpjK2+AjYwzGuONcqVwweob2XPz9kn5drXswa8L",
-	"eQo4ymLxvRTCaSLHOTt2RTCgMKh/ZgmHiAQy4oKriT3lLklPSzJlU5nNEL4NPJ5QvLTI0wQ4t0XCckkP",
-	"K2VpyuhNiQdgBPCnHIL47LXW0hqwqVQcQ1DE3GiWW/Z+G9AWrQ5ju3rtooZIWN3rxcdrbPHCjixurPO3",
-	"zi1AWXhr6VafsETTJdsMMUgpZ1GBOmE2vk2OpYioUX3hYkMQmcWuln9sukQMadceUszutY+RJJo2Bbrd",
-	"O0B1iIVVqFncUawPbvS5Ec38J/LziSFAS6P7xYgCZuonCFyE9YnhBNuvTQjz/S9SAUArrDrsCPVoAcHK",
-	"lcJYNBZvetQLnJQViUgIQ/FtHHEYc20TcRar9w5nsf6ezfdb7lkJneGL4BsmLCBTGk24YCUARgRVGSEt",
-	"keJU0DwtKgpByWMoRG+FVF+ElRp7IVQ43KqaUwsl5igUmVsodrB92BfhHOKY6a57SHxlO8heZ/eQhBfn",
-	"11enJY50GPRFOIctbcT88Y9HF/VfXJ2o4ofXZ2/mO/r59C/1Nh9OX/14fv7z4PTdyfvzs3dX9aenv5zW",
-	"fiJ7nb1DEr49vfrxHMdz9ObN+YdTeLJ/WI6hrFUFn20o8UD2Oi8PSbiAWhySva5ZCj+AlXm6b5Z2Hl7I",
-	"jNgt98W5+XT599HF8Y+n8HZAwqujV+fng+Pzd6/fnB1feUdo61hXe7g+OTs3P8A/cLDn736Y+8UOv9cz",
-	"A5yPniJ7nR7ZqnlOGgu/bRtSqIIYkr3eSyCcarGGkOx3OodeqNqtGkzttpnkHFAt2ZrDqMWmFbTEeZja",
-	"bbLfgZl5yh+RfSDfBbxQst/Za/eFObYoGWkco+CcciEzB+aB0AyQJW09FWAKczE+IJRECQfBh7kOYFER",
-	"2hfmcBt1uYAcNxYZGlhq7kxXGFe9guYiJKC3/NDcsWwFHsD3+plsBa3akWwFrfqJbAWt2nk0fTYex1bQ",
-	"mjuNraC1eBArH63Vi2usUuODDG8EjvMAelUPXHU13XlrBa36cfMMBg9b9W1zoFpBq37U6j/YsS7WnJwD",
-	"VV2obuKDsa6fDLPWvvJnC9DAv1YdaJ7FWSEZKyVhg9YZgizZ/GPzt8pHIx4Zwses96B1IXPNinIFtjhu",
-	"5e/jCc0qf/4kh5W/XvOk+u7PbFbtCdNRTkWcSi505QnoRpW/3zI9keajR+j/Kr5zTEXE0ASr1Vj6mdky",
-	"S4tg9w2oh4swdMXyXKA32C1WJeoC3OlFxcX5EVwwG7jn3sxjLl3crhmPhA0q/rTDm6uOWof+nS/CE7Re",
-	"08QCQ7lf6vDrvip9i/DVvzpV56REB/O7sn0hvqf3OqMB6D07KmURH/GoBlNFysXFCjiKRDTLZiRERL7w",
-	"0HqzImDZUzrrC2yAPwOy0FZo3Z9G/nH430p1gTAocMuJlSW2IGhdEXYQgD5vTCNaHdbxterY2r6m1+bV",
-	"QqFecDX5dc2Lik2+qHBLwYia0BTsQyO4Zrai0Ocq/HOa8hKF2G+3lIWawIic0DRlgsUBcQYkXIjCgSfM",
-	"nnizpTHVFEp0aQsp+MSYcebH7S8EZbXGHSrM6cReosYs4bcs8znQzeSzGaFaMwiARf834TogMomZstXI",
-	"1iYQ/C5+z4v/0OR/d3YXgE+xWwTu2A4I4J8B0p1d6x0ehyWp2KnNymS1UpSYXjbDnnLG28oZAoP1uvYt",
-	"H61FkNlos8o2NJLhCW1yZ7gFUjm8EYA6GRdQPKa7J8rWjruTWXxAQiy6ZMsWf5RDrDn/UQ77AnpTAQlt",
-	"pWF4gv/GL6m2fcUS8kc5BPQUf1mnvkDIewWUY77Hlb1QK3MjXPncIWPCbBwDkHGLD270raurN4Mfz68v",
-	"LsNDN0LQdW9YqskuVsjfhos4SjJWbL2eMAFkqypTTqRgPmY5LFIjV0fzlwkHD0HroxyuUTPLtmyMlzRr",
-	"oN1u4iLJXJMtGLglebtJbh+8V0oN1OMOnlcWzB9yKuwwoKBQwcM8t0gbMCf7kcURdAtSRRrVeGhpeYS3",
-	"artazVAkVJNuQ55CnGMOzgCZ0xppFm6idpMWbxecnFmNegZ20SDyOlMQtzNiHOEWK4bUIelUsvKi+r1h",
-	"U3xfddTlMtfH4MZunrfqS9PIcVYFdJZU+DmAQChj/ynwgEoG779fcopAm7xjdwQjD6d0BqDHxig/rB4m",
-	"RwEKc70cp1YYMq3q+Xcf5bDi3AdG0kZvgv0jAuMA/kQ+1i6TbFa7EH+Sw+NK7z/J4WvXuXlU9j3P/Ywq",
-	"/bop/fJIEJmNqeCKxWScyTxFryAlY0mTDe/vj0CzYpDfkhF9Jy1/bMh8MF9oDgK4o6Ihl2Aip2yQsXEj",
-	"LJGRrc7/jO3steSQKnC7eLu94aIhvF5QnWeMbIXjnCeg50d5os1/JzJXcEEZySyVeF7DgPz9b/+1vSEA",
-	"7Qh3yIa3BCQX/FMOAcQcEYuTJuzhBL6q/ENXmoIAl3c0ixX6gNGEsR9c33jA9hf2eysvq22UBKxq3T6z",
-	"O1/fyOpMfOd6/vNeGVku4ty8rZNvkZ5HTQcDjJvqQi2DBsav+eOKIRre9mGoEcZjlV3LOWiScDi6o4wz",
-	"ESezVtASLNcZrFLGb+1qKc3Xuhk+cv29Lvt7V/R3Yfv70fU3v3OjIqXZzsu7H6Ut6d0KD7y6x+5tOAvm",
-	"0RNFUqonAYml3lHMWLtY1sYG0Q0slLVqd9rmb6N7WRWlsIy9CU82bcQT4NoAKI4cSdlivxa8r95nM3z+",
-	"qogiXIby6761/sEF2HlA7zNJY6KY1gAxzDVJuauZbiPkJEB8Gk2oJq5cyF0AwCeD8k8V8cGIm/2SSg9o",
-	"KiOazFLNozUo73XRywnNbsq/LiP+2nT5Xip9VO3xIWg1haPUYbkttrcxToCJVUMrfGLKPvVbzfMdNEe6",
-	"UE2N0FgdxTMXXPNgU+sf8+KnnOWPetGcEMzAXZ3wtvD+vA8tzFjMlS33d3F6cnY5uL54Y0FQyBZ8RhF2",
-	"TyNNaJRJpUjGoDSGsfJCDAAJkYfecWXMuQ8AV3xh+jX9xPLOCebQRcGEeL7sZYzr5QD33PZP7Lel6Av4",
-	"752wEDgFwZAbxlKFf4mxsSQNl04ZwxyvTRfW8JfN35tHR3O05HbY9lsMzJHM3Eb6OEJT0FEob+yOOQeL",
-	"GxTh6rC2zFifkcgUXaoEIUbgBmlLySnri6I0jIJbse1DElYilMISlMYtekQFFMhh2W1R9GDu3umPDHn6",
-	"4tD5RdBUBTy/ylh8O/Mjh3yLBq8kOHWr4REupnnCizTrOQzdfDqlPp9A3Zrx+sO4Trwxr2oiM03gsffF",
-	"GaOZGtCxXJIpBW1cMbUCG0+A6u4ZVZOFV37KjTcopuxbXgAV+UkOLwBBtclsN8/APSEcBivCCpfAgSEx",
-	"Ftmik3rNjPY4Y3dNZs1K1OwQjjmiws6VCBgxHU1Kjx14T0YyI5SMjDnnghDXc+aMeMIaXVkwBluRpHAL",
-	"mjfU09/tiw9hGSHiSqgZnp1ICiosjkyRxKhFVBV5xHMA66YzW+b+Oe0Oe9FuvMf2R8/GzycvPr701/ko",
-	"wQpXwRMuOheK1fWSPh8LFhMjyXAji/lotygl5FBR2ILkQvOEhOXWhtaROTampr2Zj6iwG9hAGSXWoNmy",
-	"gS+b1pwvWE9dwghIeWMRwKBK3aNAkNaFK1hG2EZxHjhgkY3wBT3MGJA2tQvpywxTzRr4WAUYcAUS4Apm",
-	"4w5ElUbmkPnLObrvFuToyTTHCTbyqbf+JQ9VNBEsScA7P4IqGCImmczHk4CEaSZDohJ5B7+OuGCBkdu3",
-	"oZnqkOk7xkQtjpDdYkE+0yUytHWCCeGty+Kt9+YtN+7LVftW4qC6UZQQkGbJacKVBhgZKpA5pdRsSpbM",
-	"1hjbe9PXEXR1UenqyHb1vuzqAXxf/swUNRORn8lb76taIt3M+VQkzWTEsAamIVL7XlOCeOH7Wwr/YAh9",
-	"E4SWNaFfXLbF+j1vHIC54mKkwGHxuKicrF5x/WKFOuq32dJpV7bGtl1/5qXyvGI8l9hwzavFn+QQLxYL",
-	"DNQ13rAxJwusyi52cSNZqKK1q8mCkn0s6Cc5XHU78FEONwN6MC88DuLB3q79k4I7wLynAP3xR0I6rFBs",
-	"8ZTJXKe5DgqFuzDDjMpobOkyAeEA7fNkBtbdlIGTCi14CNbvwxUWXkXbWiX4jdAMLSRbIZ7dv5o/fw3x",
-	"9hYtS6vzZMzoThSuRWKrefdFCdqYC2NpeW5yUS1fRTVz6v5D0CpV+M3f1VqtkVnCoknlrQf/Nl02GOAf",
-	"XNKQ3Y3D6nZAqhJPmLvUdxdCIWZLsGzKBV66FGIVfai4epbhtSqixvA8dwtUXC+tIWGLbt9Xu63eLxWX",
-	"S8XNkpW2l/lwynVzVNCRKFP/vOJ3HTlySFKZJE3xCnUDw/xq7Yv9aO/++ezFby9pZ9iNevEu2/siAqCJ",
-	"OduOGo7ykltIRyCAVle7CsBjUaNzJNw13P7u3VfVd6+0clv3oRRLTUvvQqIgCESr8nrfiRpvEo9p4gOY",
-	"dbC/lTCBMRSb693fE4w58WNmrh/zhHlAj4x3sguyLOLJa0fOn3Ly/vzyymWio5KnVruX0Pwol29ljJEr",
-	"drVoUZjXQqwCh+K5El4fU01LQz6SYsTHecZi69BQbRJqpnTlddoX7sIF31YpjRjZ4raEF1GMKcRzMY8D",
-	"ImSGf0JcpOkNHmwjBgOmnEjRF2X2cMyQ3YFy70YSQI4XfCG18aAYQlQO+gCqNQREjkYJF6wvsJhhyqhN",
-	"fkFvCRbce6LI8Vnd/2hGCY5XpeuRyxojkFccsTf4+hW8jjuCccmLW2IkY0i2DAcrHanbAQnvMq6NbAU5",
-	"WglRRM1OBQVIgcxIlgv0DkHuAo2nXIRkC1Z5AZQZN3wbE2Hh3sd9xD46xAJlAOWezKzA74tQQxHhkERy",
-	"OjXLaRZ2u75sZjLGIjZDN3qnGQjWD4UP1ZfSNl6xlBfY6oPt8sh2eV50aZe3KBXYdARv2AyicDBlD+4H",
-	"R3wc2uqfGWJaGP0RsENsisNlSKjFUd/J0+0ajnLCzRRTDoLW9FWfHj5ZBZcMnRxB02PbyUPQekNFPKXZ",
-	"jU8pFxJImKQJ9WFvfcnIC3+og4u84MoofjkXRmFRk4wLCHHQ8g7yrh8R3JDYaT8iumHTKA+lqYiVP8bD",
-	"H6FQBCB4QhV8XPgt3EktRbF9omwC9KY1xD4AiAy+i1vhdyT6LbRK2JfQRooERLC7zcUizvBU6Gz2Ddts",
-	"jTcjcAeQCwHOAWxk1sRoCJlbGf+FyQor0L77GHy/2raXYw8eYyVWt8d7w4RChVbq0WUMjT+1Koa92cNk",
-	"k/vXd7M0xoqbgXtQe6dsWgR8f+pmPbWr9/L922d3z+9fzLz3BHyaymxJ6M00B1+8MdwBZ2Wr8/e//Z/u",
-	"9opaSt2l6OdLmad5ZEht/gA70TJhNIPtp3NUMKKRXkPD/9G+f4nvXxbvv4b38Y6b3jBv3X5JzGchxBsK",
-	"nsBgrCVqnvjBOtzVtz8kxtGV13PvC7C3PNZefFc2sObZ8lN9EZ6zAaaVOQ6Qvg7BypEUtyxTDaXq11k7",
-	"shWmCZ2BIKQLKHalcCzJGptvDCm1ZN0BA4HOH58fpIzJVGaG7f0PciLJTOZEsSQhCqDY/tfGxaTmb8Pt",
-	"8tix+feoxAhcP1vrdcYwi7yIMS/Ud6PXQmESpWVmUUYypvNMIJiQUVVcSfDuM/Izf1Vf/d9bIo0GKpG6",
-	"ddDt+Xw5xqBC5fytHwHYUJBKqUAlfZjJG0YoyfLEV3COajaWzTIpYWQrBHg8UK3oiOlZA04N8zMZp/TC",
-	"iCBpYquo9NAQYt9Q72euLxuwz53xeK+hjvO14JBgDP+DSVINnzH2XCNuW2zZsKvhsCa5X7nR1eXPCrxQ",
-	"twl2TG4FcE2XUW9BCue5jmRjNelp0Y7EHEoQUoRF8dYuaAQ6M8c4loLVVHUnKYQUVjd1MHfwV2y4zToe",
-	"vnf4/kXt/Yvi/YfALRNvhM7KEwx0R5JvoNtCn2zIxiq1xlFCx+NlTqIyuSTO6GjxqM17ieYvd23/QasI",
-	"X61Mcfl+PxY5FkFqpKMIDwU8Gguz+UB4ECRfbMzM1zgEy24iblkW80g3csAVVAVbK74w/RgNHVisOVjl",
-	"FzwlYYAPqWZ2o6q8Xk/YdH3LaU6arAqSL4m2snDlCH0b9H4iBZuyKz5tqrQmCCUptoLLntQsRVCESE5l",
-	"ric2aXfrlis2Zdu2VoV0oDC+yoFMxN6QlQ9zTs91SuXg6BpsSHxYlDZC5+ATCE0sNDefTz/TS8eHEm7N",
-	"EeK6NBA/PCNblYXchrS8Sa2CXVPhRzv34huVsQdukX0bf8Fo9PgaWqg91xFpIfEpM90SLT1nGQPtm7X/",
-	"sTR2phSEYjFerg+rSI/WNwz+XKOrCaWzHHizWg9yOqGqCPNf7bPAZvPLXeujcVmR3TXcaFUFVKXEOxUa",
-	"AN0RaC1+hKuHxCzicYNGZJ6pBu0Bx+OSpBBVntGbqgLx4ejdFUCbXF6uoS58oEJDaI3Cy6K14yCXTGDN",
-	"gLMlPaQZl5kXyNtY93k2ZkInsy9k1meMKv9qr1ENZc69U+xd0W1lMgtxZH6qtHdB6x74BV5dTZL14zYU",
-	"WY4lbgDR8rDAwbRwDoIOE7gtsq1VPjS9DRmovtzQn62StRLT2jPNcVNaIs0YrUVJLx6wIZfTxtTdMeZs",
-	"xXLKBRUafNAqoilrOG1fzrve7AcvRrWZF1wxrRM2NfyuyY5LmUwT5mosbAKue1l0vm5KHy77fE5fdZBe",
-	"ijbSm12yKFu/EmR9u+UtyxKaFtUrq4UeXzzbMyJkSTBtmrFbLnNFFAzBZYjwMfiJtZS1Oh/POnsvGuog",
-	"Vl28C7O8jJhgxzSLm+PuK78WAcRUkDiTKaG2wj0XPoG8Gjxbu0LiJJHyBvHERowliiT8hjVk08qbRoxq",
-	"gBrDcH7AAt1MZU9kRPWSfAxHMEFxQQR3nniXg/C7eB1lg03XrJ1WraZuWnyhmyWumjKHGxItquNoSraY",
-	"N8tsCkSxcpXrKVtFq37qcPd85+2SMT8RMos7Ur+Cr5RD3eoYxt77/+/v/v3/+r+7gc3x4i6nCDx1GP5V",
-	"d7bt9SoCmAv9bK96ol52Os+7L1/29vee73VevuwuP1tm/AVf8l10JTRilkYqvO9rXJtCmnVEE+xjZqyq",
-	"8JYnCR27a1O4SI24ngFKda5TqfTjLlLLM7OxEEllmjflTl/IfDxJZmTibrpAjmhX2X7F3VY907vyndV3",
-	"qWU1Ea+KN5ZyrlISgK5omGpROLBwmd3yqKg9h6Xh7g0lABWqeipds9/MdnJZdHLqOnlrOzHjRgDqx9hi",
-	"BZ8u52QhHcuAKK8dViQ8N5Scqdxt2KioCiavs/8sHpAU86agRQDa4I7Y2lvz1aWmXNi/uosSwUi7wfp2",
-	"pfUAjKHgxxe1LO3j3xdLaixVIuAqyW7XsEZ9INshj9v2Yt5Zg+Au7Xtv3XuAwvfrUuFWizMwRwTvTbiC",
-	"8R3C6bAXJvC4ufbN3hq1TQDCziZVZywCX7L3HudnlmJOGN60o4hQByQ0jUOLwYz0h9RmQ3LAdg1JLhKm",
-	"lBW6cLKeqL4IjyCYNCQTRmPY7huF95c0hWxg8/GnH5UUIYQ1tckxTRLb6VP8ZggUwmh82BdGkI+FzOAa",
-	"HwDsWRJjsNOip/CR3tuFAmZz59fLCWuQ9iu33X/fsNrjAM5A/4XTVDbravZheQYimjWGUazrPEgzGedR",
-	"c2XchAJy5SZ5cmt69/B+fmDjORp8FHiHX8Z8cEXYvYXlvcukZl8qnmY9R8mq1SpvpdZ3Urt7rs24DWK+",
-	"wQHjYrxp1MCc6KMzPxHl6zj9rr0uvzlnjI01sOqzI3NPNh9+skZ3tWVdoJvGc3wJbGedHHBq2SKLLe+2",
-	"mRdmXcjdhEeTNsGAZ3zFnru+COdA48OAZBzyobByQYBvg77kQBgdCOHl5SkAliLbi7kZ3ZQLCLuE2pJp",
-	"6u4WFqtWNMEf+IuHBPN1Dla8XilIUaSoLX+jUrzgoeCHs3egQuP2PAQtKdgaxbE8g3gI1ntlbtrrvlYd",
-	"vNUra+knq/LbSai1ashlp3nM5ePyoOHVPy4PermYuqq72SEiEqv/gfAKyoQnqybYBKamAj1zEIOeMlo2",
-	"2ASVwjVFyLpCbonAXYkTUOzgV8QJcIvzLeIEuOk1jptgi8+4nmjePnuP56Epe0NLNFzR2htVvOxTlbJS",
-	"jkzMcRlbe3v9m+b6NbCvWhks7CCj2lcqBB5C9X6C7lR/UE9zRU64CIVTmaumvH2nN8/RtsziYm1GkDmS",
-	"EsjW3mJK8ykYeSDEikikhTUbAyijkIJtr5/sI7O4abkagQJKJjoHFGBpr77OdWbjUTEqZe1xdRpUCPbY",
-	"Ut5XNiKluA/cxEA4auC7XMEmYwSBtIpFKSfQ7rxBKlhVWLV6Zp3lfUdvW8EaZ9jZ2th+mu62gpYcj9e6",
-	"3zRvvIU3zsdjFyrrPKR2IN35QVxaHZdAW4IIhbdQaFKYUSUr7hx7VSdne98jRpYpytJogXNr2l0d6fPZ",
-	"dXTnq9biKzY0010OblpPFzPtnDqyRlLe9cWb9aOWKta3l9+o+cCHXBW5bHR26EITrWmDe8vLOOE/pOz6",
-	"FROqwSuNF61yBIlviTfQyoI0quYbjCJFzDUlXNzK5BbP6fq3OBvelBT3NmkCaX95A5jMUlwrl6lo5u5P",
-	"gpkPTq6F0sPCFCP3EoxsUt6mzueMZZ4TBvFgiCNaj+WHsrlBa5zxqeHnEz5VPIIkjulMaZZxmau1gvpt",
-	"Rz9gRx8qHb2tdGRGnVGB471k46arEWNQGu1QjkjGIjlGbF/EmPM6l0c8Zo05FCq3krfoC3zwS2MufJjd",
-	"Xyp07AvHea0ZZr8SJ24ufmtJlHG5h8tDg92n566zvqoxk3ClG+HmEirGuRdA1aYAwtPP0MWXfl3hgfCs",
-	"ij0qrtwdn25QEXjxwHkYZHOo7t1EJozoopNN1eRHjXkDPde6xoqdm9dfi0V1o1wrdqlG4Y8MWATNT8ti",
-	"7YYsIMMZ+CtkRrhoiLcHbX1IFXu2t+R4BASb7DConjavt/Z6u89ePuv51JglPhWbTyErtjnqr1tpPkx4",
-	"RGgcZ0wpCya/Pf/Rzt6LjQ8VhvYWZ4tshUyE8z2/qOkpPa8pm1HlhVq4T1lkzDHbwqXXR4k0MuVWRnSY",
-	"JxTzXH1KUm8NbbXUknodj5qUZtJbkQLPh8yIvV6xdX5YkjpR5bS3BfV5jcC0Gg1fp4mksT9KDbY4hwYN",
-	"9LjUP8ETRrY+HP3i6k0hs1ZWi3IZa/bimwulaZKwuC53h1yg6vPPSj0HcB9t5mOrW6Ussy/1xVa489r1",
-	"8GeZMnclrBmpPIA+iyfh9iGhtq8pnaEHfCKTuC+UUfppUo7JfNp8DzgKOMR9hNxwj/wt0G6VoSPB+Zjy",
-	"dRpTzY6dBfRI74IDZ4eYY7wLO3SVguwDpc2Cg8E1IxQDSKZcVPvuLiihudJyOkikD+b8HbsjQxrdFAC5",
-	"a2xLJQ9x+cWcbbfZBZjAOP/N7tH9QT1HRLC7AqR+sxTRlGXKbJs3QtqsWqWBEaRcq7YvCXTRAnxs0tIy",
-	"x4OZJzx/XKTwtR+b/8qwMAAgM8cIlUXnkJw3dOCGxug2Gl5q7MxGnZQv+H2jeLjX7AwbLwGfa+7HcOp8",
-	"asy5oUSNfkU8Vn1ggWfmc9/8tWm9X+XRDWvQbeG2FHAVBCMTmWeGn8V05k0cWr8CVZGtul7z9a+Jr8yM",
-	"ld92K3JD88Y0EVyP2c+sAXMBcXjsotzabJGMpTLTTxTJDKdcXJkbNmt0rt+wGdkKTQsoLHZI2DTVMxCh",
-	"dzK7IUJa5BtBhqxSTm6LWmSxmDl4bkDCAUANI12y2CoQX34x7XxWruMbr7UJy2gRFCDpeziz1mdgTzYV",
-	"sa2l6TvfSg9y5VnN0+JWwbRBdxUvQ2jWsI/xmw2ZFGkRN+sg7wOSsVGuaKK2gwquNOCibIX73d79frdX",
-	"qVcCZeVmKYP5SYzJIFsWuby8em/MFPcb7yEgbSHoYIL450Z9ojys0pIbs02tx2H7jXSmMx6tRR5vsek6",
-	"lr3MrH8Zp+GGhvovwFNCnFdDqNGnnArtlX9nyHdx0OZkCq7Jlk0dQEXU6ErrebDmyNyuhOd+xxJKZWBB",
-	"SZiNx+FtsbLzQrNyHLBgGX56oWTZXHFwjHDDkg5zlcHbNVQv3Pt6xQmImQHBMABELvtvmWtEIhwU+pCy",
-	"P6BV7NIyDA/XC7/BEVBYCW0dr+hFObZ6vWGUq2ei+Oc5DOxKq+PquK60AifCZTGCS63nfjlzY/oJxuS2",
-	"4wK49hLXHFyGAZOnyNmBp3CbszoEoYkHykh/wyo9uUvYys8FjT1SEamFh918qw51GNjzIgUzukaU5PGc",
-	"f3/lYbVC3pdynUkPpMOlkZjF3QIk7ONk1o84GGdUGMvPntzCpS7zDOoRrYMS/iM2PqGIA75MlEqUz1Yc",
-	"Q6jIIRF5khSAI9ZRBzB57WY0/UoqAJs16Gqw33D3AjVrzHfBurM3qBbxbwsg9JDhW8Q7OzzlWGBROWd7",
-	"w/0EJaUhznBVDw5iEtyaZjUaFxUfV9e0Hs9BI//ea49D5BS5XBGtjvQ0D22yHm3h+n+OFlNO3K5ZUCo2",
-	"Vcq1BwSmVHw3KE62JZJGrn9VDHTufOXTCvlU9SGXwW80l9LARlVPjj5DJeKCXF+SWCYJzVRQBl+kmZHM",
-	"CEtob+XMslfSMteNuLXsf1FMw+8whVpPLn1o0Voy8mNQYB1XDYVV75QhjOu/ZNGV13sD9qXRglNGn0X5",
-	"HTTqtcgrpvSGkTzFBQcy2YwFgH7tu8qtSvnFLCCnCoIayGK8fNjrvSThxdHV6eDN2duzq9OTcM2NKrSL",
-	"Rb0m1xMmNIdcAjKnNWMkX12YrfG1RZ3DcxGEyp8cWe9rebkQr3tdWOhFi7uMkTdg9LsC87C7imyhRa62",
-	"15xLReNa+hnbfRGMvk7XC+rasmXCS+PF07lkger64ULnpY4GTMRMBt3Qa41/jlF/Nf11MFfnt+AT8+yp",
-	"ov079uCTB78YC6gxWqftA8+3Vc+WgUNY1wAcqQwqJ4kaQEkNb3vVlTTXRMnc0EVjJvH6IbGM3qjGqsBQ",
-	"Cshjzo7YlCaQUgn/BYPWVkn1QxcuDVtsLlfSfGlyplXltuTV8Xuy93yTDM4jEnOVJnTWVEnWh5hosysL",
-	"U7NyWWuXaj4n2FdRb47W/IVBypjOiGobtb9JdRCMIFtbVCHV+y7UV+Cw4ndKGNaNi3H41mUeC95rmM3D",
-	"4TdV22+GUV3kpY+qxw9XiPjwiSLIf63i1l2r0n5DOhVAgKydR8X89X8/TLCWiMPoR+bYbv0hNfhdLuGa",
-	"hfibSu+vVXLf0siphULxnfAio6IoHV8D42+qx19H4V2POOaYtocfA3JL5VmF4+NAagd62Vkty+p7zisy",
-	"2tL0u2MFkO/i//mBfhCbY4DYHINlqRHXkIJSqT0KaB6VQpRgQWYWK4wozZME0l2UtfnhVUDAl+ZES6Ya",
-	"z+NKN0AOt6qbbZuNHimXa6J1qg6ePh0bCrY/tyM5fYrA/E/tVq0lLWykunujLhgcQcxVkapMYulWrHEi",
-	"jqHfx8G7zJFz5Ypw33tLWSHvIoK7tk1fiNrLO/7usxXp7csDgwBjCUdCtkLY9TAg9eggf1jQJsiONQpY",
-	"Y8tW1QhzFWEc/tOygmGbFF0pmOgyhPllwPFLqnh9+cpcc4PGaIp/OJ1/bcLemDBXreMHricICQWLmCRr",
-	"ZGku0s/v80DeRY+L+sSlpiKmWUxsNyUElJUkW+HdRLEIb13rLk188Hb087+/zF788PNfPmVXdx+v35+8",
-	"OHvz/j/PZO8NfUMv71aHC+PwFsns12AxwKyAXbO4nIvjVRN5ZwUaiDZ0B2YoAuGqt1z3y4aVOSo1FHfe",
-	"65/xoKVvtsjQOiB2cRF2HqMw/7FrXCzF9cUbb0Qf8OUGNe6jHJKMKShJE7gc2pRlixMus1T7wrwFEe7k",
-	"TGPmiekjwTyi+eDQQ5IxnXHnfRvS6EaORnBRMUUNh0KBppi6bFyuHXgL6d3f27o9q5ULGKZVMdYKRa3E",
-	"FTehziLSt6q4dL5ksgHGD+pqZKb6p09AMEvWDJu+2kcA768LIftBZok3OKtACW+EWsy44cgLqa6ZVMwi",
-	"2g25heOALgIH2G6IfMgImw5ZHDO4EqWL4VAbVLwtc3OMPW2bk62L18dkd3f3ZUCur443uC9ankjl6vO7",
-	"Vms7N15bFHKPdmNr/TcjBNoGjyxq9yO+XUAi+K215qnOF5a4S2Jrzt182p2+GPVu94bPxPP0ZdZRXd3g",
-	"QQM0P8+avqsWuVp/NYu6WZ75NKOluRk5b1s5p19YQo6EnsjMa47SjE6Zc2CvyLVI4vdl8yJdbgU52UZr",
-	"z9/ipPrSvCMm2CCi3hwSAJeygJCVJ2ol7uR6yKEF1qVvXGz9OvEaMyF9qfRgcVQzIQHYijOFafOZvAOn",
-	"1/oJPTbpclVmDNbnYWAsV8ghqBcNU/V8w5Luy0NemV19swLLU1cWvgEaW2mlmUab1XLGVx5XzRkFyT9v",
-	"PWc790cU8nqM7TjHJBpWxz1HPcqKt1IwGzI/RKUwNIQZYgAAXBUbFXBMuUfjGjORrQz6+AEaLWWlkOir",
-	"XQBUsYFF8H/hj4OGtZH7/b78N7YWkV2ahrCjYuULkNQ7v2G4ArYD++HGXbq0w2qoJVaqHhOZxOqAqClN",
-	"ErLr+HlAEP6P7AckodmYkRc1jEDTuoYRaNqsAxJoXyxBAvHFB2C0UZ5xPbs0i2CVNUYzlh3leuK1cCxG",
-	"ywEJTROZ8d/AVXpAXsF7pJ93OrvRDZvBP1jYJi4eGcHaqy7tNnC1CdRKsN8tt9vYHq0HM0guRtJBWdII",
-	"zjbSWuvKGSDgYijMFbRL2jG7XfB021csBog5zSDLjs7KRA11YI6Eo0BVeRBgyWXAWsGLSBv4SiPdF1yU",
-	"TYOyaB6UpcXjlvBbFhM9yWQ+ngRkmHPDR+pQushcMFwHBtkX5QDc5dXW1dVlQC6vrrBI7ojCjxjyqwJS",
-	"ln9W2+2+6It/+zdSCZvgUvQF4oKFT2+7YSUKWcP8KphN5rwS3BoMHDjoiy+w84eQdAExYFAOGBwQXEPN",
-	"LmOeaoorQAVmthUOBh4X9upeZw8AgUYQpspjiFJl91xpN+ef2UxhlAwGVKpIpmZBze+AcQ3X0SRUNwOz",
-	"NeC1gZthdTPQTGn8YYuSaMKiG5VPXRwTEzGJsMwKoWTKFVawN3MX9jIBgHClvMnT7TY5In/6k+lwx4zl",
-	"T3+CRSkLJlfLJMuRW4a5isl9MVcymRZFkxtqJkP5Xwe7uKRucl8ACFel6rH7bAo1wqZSsBlia1M745Ty",
-	"uKiy3CanLlYRGJtdZkMoWMbYGN71SsZlIWPzbKNaxpVSxi7+siAOSFXYCu93kAHswEBCswYQDleSOSJc",
-	"OCxbrvtCMBYrSPyDvbHgZcAHtCG1XRKevbu8fv367Pjs9N3V4PL4/P1p6AjtgmpGQJgrd7JgOeD0aM4y",
-	"FL0OcmyYx9DtVgUTRR2QcJQxFpJup1MG1hfBvFTEfdHtVECXAhKmmTTtg06nU2tJ9qsNt+1ZIkVdbhyA",
-	"W8C+KHeGGBWUxaRcRPPCDsztoILzHZItjD6LaJKowCYpwGcMGYHfSm07+MHMQpNCuTNBqC+ECyHpbBQO",
-	"LprFKyRhEcQdYs3u8oed9zLh0SwkW2enV6+x+NcOZ3q0Y4QBTTmMH3rdQRBYtdPtwka7gDH7/b7gyhOv",
-	"ZpWmC6az2c7RSGPxRhE7jmPI1pHBWcymqdQMIls1Qi1eGl4RFk+i2c7PbAY0aTjE+/PLK0Pe74+ujn90",
-	"BQqx+KchhmR2UAmUdgtlzkLQF9S2LeDTlJFkwLRFTIYyniHxYk1EWwERbru3cJP7ohyX3rlgUGwyPiCA",
-	"uIusxEb/Y9IQaInoR+vtAa0pN/NfWAZmSl984GZJrGBxoG7A3o29pQ4gla/KCfBvvP4opojpoPCwLwrq",
-	"qfxKjIpDbmmSW94O0QRQaVABx8aUBoB9BoGWixthuCq8QoazvjB8NpZRPmVQ1nxEk8QIzqDaGioXDlE0",
-	"VSIIttvkHW69rWMqb1kcmJFaNEHDLEEmIK0IWU4RE4uHLJKGBzllc+GklFidqLHs2CUOMSkoNsfYRtLa",
-	"Ms3ILRM5xiK5RupAVrTRsOI8wYorY2lOEApQpOwTC8wMhxoO12UuFCtAk22+iyYJo0oTxe+NRNAT5a7N",
-	"wWkpU9UXFmGwTV5lFvrKcfA7apH8wqe3vYJtAoBlwTFHlCd5xoBrSkDKpikzUuT3PsaK9FsHv/dbZkv6",
-	"rYN+q91u91tBv2WRkWu/YTysMm+02+2HoO/C/QY8Lhs+PJihhKbHEDzPNlhZxGRKowkXbMdIMPPjIQnt",
-	"d6Clmcokn1KhbOuZS2gGqec+FRL2KacJnsHwP3bsnd/OWRyWO43L3Ca/0ITHKJ/sUqi+2Nrr9Uj4y9Gb",
-	"s5Ojq7Pzd4PTi4vzizAge50OCV8dnQwuTv/9+vTyCsVhaQhuA+KJLdVj2ISRB3I0YiLmYtwXSIbmpNq1",
-	"auPpKjbnDVdGmr2BXkr5YDREEgJDDclW9+9/+z/dTicokL32O8g4QjRpQ7LlntgHSHxmV8EYDjBEOUDG",
-	"HxB87SGcKz7ulFhA+jOipS8uE2NYsZhT5E5bGGQZ2LjT7UJPDHudHvn9oxwOeBzYA3xA+q3ULkXrITwk",
-	"qUySvihAzcwnntp3HkJ7V4KM1LxuSCAsU+sgS44nxqw2JO4COIulPCn0rmlfHBV+PMjfFwBaT0lqSH+U",
-	"C/AHOTXQ2upm3cqdRb0aNTqrw/XFFsZc26gmp5qBNODwpREf5xmLtxEtkscofxMic53meDbLH7lIc42X",
-	"QQmPmAUVt0bX+0ymGWcaYSOaLK+nZsqqUuDEWV5H789aQesWuVnroNVtd9od8NykTNCUtw5au+1Oexd8",
-	"Z3oCNulT9EY0FXll2S2PmC1pYdbN9g4Ll3BxA4gDwDZlpAJbt5ZFRU7EhNFET1DNN0ZpQe9nceug9QPT",
-	"Ryk/M1Zo0HLHFsbV63SKGgsY0TWPK18L1vm9Zb6PCDCtp+bfraCF33Y/4l/OVTi3aHaFXFv7Z3tGp4l/",
-	"SdG3scrz4SYHxvZ8ODcurTHBs2kBaWclg+m4Lp2aPmVfeIqtXeOHoFXliateti3PYhzpPi6+741ik56e",
-	"Cc0yQRMQNa2qy6N18NdfK0hyLaOnVKbZClqajtGBMlOaTdFh4jZoHXq0vAK0E2N/xMywHKMDPlEHTorT",
-	"IVUsKC6IP+UsZwVdanavjX2GkfSQEwh6tjPdSt2vGiJt+Emk+S1rkyN3t9vpkLsJTxjq+26EERUwWlYa",
-	"HFuhvEE2FrNxRmMWW1Vwv7OL/AWDw4W0DGLhrPzoSPgzj4pbLRf5YtcKc/4wWLylPiVcsyIes3XQkjdF",
-	"xlCtJfDLItn2oJXye5bs0Ezv3HYX34dtqL2f8VvwTs01rKQOZLX2iPa++ALu5dKhMXAt7YAvb+5thxbW",
-	"+C6UyPVM6aH+92dwC7u9HmZRpf1Fyvqn5hvmrd0vR78OEsB0JxiKfGuOltH6B61UKj3OmKpuZi7KCP2l",
-	"hL45Rc913UjaGYu52oiy16XiRpKtDu0Pod2jCne2ocEFIQsJNnfpFVKAUP6NEPQSkfZjRa1pkmcWE2Cl",
-	"QEMAIwsgYHFp3mdyyvSE5QqTsVB4HpTCZDgjmcy1EWTTNDEmK7ixrGAE4WXrZWDYwjijxiQo1FdwLpVI",
-	"HlWIi6AiLmOW6gl6hmx3ASndVgUwRUAAAQxrYdiCQsaQJwkdssQ6L51fOkBXYB9drS5ui/C4TYxSxGIC",
-	"13+27lD49vTq4uz4cnB0cnIR2qqDrorGVN5iMXwtCe0Li0SZ1Xy9Gq/A4CpVT6o+7u0GMfvWbtxKOWu2",
-	"5mmaUF7nUK1/Iz+evnlPUGUfGA1+4DZuAEYZejyWb6ZVctp98W/k6i/vT5d1F8nccNW+aG7zu6EnGf+5",
-	"3/rh9KrfCuCDf+63jE2GNyNPD+C/YMcH+PE/982s+60HsteDtSqZwXz4k1dmWar+ZgTUXmdvtYB6J/Vr",
-	"mYu49eU14cqxnhZE5mUet92n6EpGvmGsYV9mMB4AgMWi6YHzmqLrzCbtZsTw2VxEiHMA4YptAq+aptTB",
-	"hZse+kLlUcQYAMlJ3/E4gaG8wqEtHJAGdM+Iplg/DpF9KqRQeJtXbmTR8KGCPGJ91Gu/bJsDkOTXo8Hu",
-	"apK6FtTeBGIozh7qSMtfei2zIY9jBiPc671c/UYVwuUzqL2gbyRI5wWAq7y0QuHXDn6qfo/UOmjBvROm",
-	"mepluBYA9Sf0JJkBUW1B5lBofxpY35n11QhmpQVaWfaymNse+mLr+urYyEEmYprhj9vgIsVzY0RImxyR",
-	"4nbRYolZYoYC20xpvF18Yu9XzYeAGduL1/JluGGzYiuShuvbw3pAKPQpBYAhGTsR/W1h0BchZkmH2+aT",
-	"E3k3d5voaqAxl7/izNu9Ts85kbFqI1Rh9Yu7psO8jlW5nnJov9AgJJDPfWcM/50Zww9Mfw5XSH2QC5fu",
-	"Cs7LGqQgrI6mshW6pH9304P+820jI6UgUrC+GHJMLYSz2CZHmrzokP+J/nUNF8j/E1kDoSS0lKsnGVNG",
-	"xw2tBsxLqAlwCi0kcRRJW2RLigiBpYpe8N7DTOUQrz5cALeZFgaxY7fAaPDucLtNPsCd04RmseOD1Uvw",
-	"7YDAl7Auo9ATQEVkReSB7b8vsJh0eaG/9q11qVj3SPjq+uSH06vB6X8cn56enJ6EfVE6+gVCggo9AeWE",
-	"TPh4AhZJemiGEyMXw+gUiGVQUBSeFHdgH2R20xc0MY1nxn6EhJgRF1xN4JpCwtSmdEZSqoq5GTX7zoXK",
-	"cUFGCR9PvK62ywpTrAYdN2RAlU2eVm6jAe3p1wJv5ZWMZ1+Yobo8t4d6bJ3Ocvbwlbk5oUV1+ApT99yJ",
-	"r+KR5SvFGw9B6zzjYy5osgGzda9UmG7wryll1mDlr2hcENc/TjB11hBMlQN2Jq4VuNP2umt86j2dJZLG",
-	"V1JikCa8t7/OvFSeIpbaWxZz6rI093q91S+XF8+Ft/OriN/LzxG/1hytwwet1tOrwZ21G+cFdvuGK10D",
-	"idyM57pzubLhOcaCI1P+nAsUG4v/199bNNJcjAcOUL71F5lD3PqrjE4Do6xjuXoyTGh0o6ZGRMsR+SFj",
-	"TABUPhfkdDpk2YgmSZv8ReYZ1M8/IJcTmjLwEsClsdEkpExUQO4YTSG6h2ZTF5OmUvPN1GgGgVFTKBnJ",
-	"bMzMAEZ0mJmZyAyFrYoympJRngkasTb5Wcg7G0eLgn+Y0JjZMKcENJk7memJtaAkgWg+iH2Ysr//7b9a",
-	"QYtm0YRZb9CUCQ25O9VssVav03u20+3tdHpX3c5Br3fQe97efbHb6z3/T9O0CjLfqjrpne+aGyKJJtmg",
-	"052+uN2Lb7uf9uiY7d/d7n+8e6le6juABCzB5R+8tzaIJN+KaDItb4HNRrXmMNtbMZtSiGDA+IBM5mAP",
-	"TqQwVGz0EGMtSfD1lTvrMlMOnnVePN99tr//fLfX63U6u0ELyGCgOctaBy1LE605QPe//lrHrVixbCWm",
-	"O67TDhM74+HOtIdFYcCPV2SJwbJNftujz/afqf3nQ/FSqY97z/fhLNjckG6Z4dEpMjV2174AKA4wpMR4",
-	"7wFcUkzJGb4bfd+wOP4aggpioupAcFZMVQSET1YZWwAsRelLyEL8E0VopdYggDJRYLc2fIoUrIxsKcbK",
-	"QowukBiwwW20YTKDvIQiKQjqckLqWBGByLVylUTa5Exj7IAY2yxb8IgWaUTDmTMV73X1TgZumIrn5LaM",
-	"ZAMO1yZHZUglTMVw+WIa1ibrC4h1O3sH0W6Di/M3pyF5Wv5wdHH84+nVX96fVioG0ySRdyx2gaDVcDb7",
-	"KGz3hZH45STKxaW3kse4AmGFy4WQnWD+tjnpLuABXyBbEOZt5oIVDFEalgFnMI2ro1fn54Pj83ev35wd",
-	"X1WGjF1WBmp+CAPrCOsL9H7HLIHALajY0yZHJHSsNMQgDyEdwKLdhxsQkpUx+GxGJLGCSv/xlmNFP/GL",
-	"5JqcfSOVJsbCHmZoaduLR8XZuAx/NaKfZQLM6HZdxrZEGg1UIo3k6D00iMOq2GP3KYOSDnWp14ozOpYC",
-	"S7+uJ2nqK72RFdzdcCG/q3ff1bt/ZvVuY+2tya1TqUBdojt8d+/8C+uTa7g/0FN4eh8xFj/eK7Thlf13",
-	"N9KX1M7NW2uM8L2NK5oP6lv+1imIgut6cNz+OhvuvnfFp0zmes6KQA2hqu2vNiTKa43WQau812h5bA24",
-	"lPD4xZ4OqcYwveVWSAgXN2HFzkEdNuZKcxFpm0RpMwtTY9o4jWzMbxkq+goDvgrxrMgWTZIi59HCaU65",
-	"1iy2EE2pTPOEggligUaoRUVqk6MkITLri+JSmmMFsYq9ZFTqoLxXh7y3NTThV7AoX1MdhuVuHXQ7KNWB",
-	"CmpynQtxw1gKZDLOaQY1gRakbCPUzmM1V1iZP1J9Xe2n/JlJwaua7ITRBAPoThhLDcdPl6ixV5gEeIcI",
-	"5KCr8uhGMGUp2miezFVdQ0NZjkbgEr6zgOgTlg0tQENkjC2ZEUWTWzpmsflx54Zr1SaXjCmSMpkWFS94",
-	"ZnTlG6OxYXJnCQogoWSnMe5gqHRRkQVleErFSlW2+6LdfdHtvnjxOFX2Y28/3RMpi+Pfhp9++01l++LR",
-	"qixs1YIuO8o4E3EyC0hqiApyjKjFM93RbJqyDHRRq87i9haqbK+3t/es9+Jl9/nL5/udvedfSpWtLZtP",
-	"lc3VzvT5hp7KzZVZZD0ejRbTIr/rtN912u867Xed9p9JpwWYrIriSDXE9fxj9Nvfi38PePywLDIZw4Rt",
-	"6E3pFRYxuIQxg6vdEFxc9aGuGV9cY+Q4pvj73dI/LG5jU272NW6WkLY2swnnDkRDdPJ5zUyyhpoLg/Dm",
-	"PC+h8M53B/V3B/V3B/VnOKi/8/3vfH8u8vxRTL+IKNjIb1V0ajbjVwDaiCbeenuA3lP69BAjBnE1GHVZ",
-	"XXA3qwgty4q2yQWj8Q5kl9h3tkIeY7KIq5AaBiQsWWAYkL//7b+2QTDM1ZDsBYBDmBnB2HgP3hdzF+Fx",
-	"5Q5fWWQ5hwNc3MYXS26Rnt1tfl9szV/hexMxsZbHt3GhXpcR7+SdXQooxmpM/IwoLROGQSUTlqEAbJdc",
-	"n4pxNluf3c1N/otHen9XIf6ZVYg7BAj651Qh9nafP9978S2qEHbojarEd1/g93jJ7069f4Z8BxSfn2Xs",
-	"r/J+PbUwRMtyIVxqmh0YFASwkNUVj0ENu3rORwYIgxyghKs5FAfYD9dkwmiGGYOKAggffIrb6+MRjbRq",
-	"SPstluGtw1P61tMuquu/jjgtrz9XyvK9F/vd7u5/Okk9ZdOi67377u1kSqNUv4if76rR/g2UnTZHhELF",
-	"pE57N2jdcGFeNJvQAsAeegOS0gpnxOVpvZHyxuggTxQgibfJ61yIGSR2K50Zk8Ao+wgyrcyveWpLRLtC",
-	"mhlULGrDuq83q17DrLJpqob39Pam+7E3/LT3cWFWe8WsgMhq00Klt5zYD1LGZCozQ+7/Y83BPXu592zP",
-	"P7j4Xo/VS5qKaaaycXc2efySG3U2pbMC0hrV0QKeUOaZhYSfyZyMmSYKIDoKyGyZ6wQQ7Wcyb5N3cijj",
-	"2ROwyKwu5WyzBOrzVhIq9ju1jIqSOxVlKg6era282EPahA1mGQyGjLg8C8s7vjtE/jspDV8H1oPGVWH6",
-	"xImnf6w3ZaVIhnIREH/1eT4bb/TWD+CmocSCFReC2mZ4BHNS3VVmuCsL/99RoQEvFXhVX2yFH47eXYWA",
-	"P6A0nRHFEyY02QrfH11ehtsWhJKSjFFlMVcpSTMuM65n1WJROQLApzy66Qtj42qa3CjItPdJ/wuzTt+I",
-	"ZwVXr3XQes1vGbnlSUJBCiquCYVKGzZ/f5qOONaUT6jSA7sNkLbewPo/QCSQxb1WzFbCmXKlAECbZvSW",
-	"iv+FtL4WE4Z1+yN9MZtqOIbILF6fIRmf58HjRXAUZORod9+MmSpXBQ7hoxCKVIqIZUKBJ6jd2myVuBQX",
-	"dilWeuyfKOIm8t3i/h598z365nv0zbcWfXMC0rwQ5rQWcmKlOvYVf41QnKcgAv8ozedqLogH8yCh+BHF",
-	"6jKhFeNOKqswIPWiXTnI3NKxYavNGA1mYF8O2+SDg+epuzXAh1+Wra2EEPVFX1xJVw0axwSps4AKWr4W",
-	"QL4nCaEqzBpL+RRBTMN2X2ydJwCYCmVPFKAKKc2TxOKcooaBBT+Oooil+gAgW58CFNSO7ScwOp5p1Bdh",
-	"v4U/9lu2IIyDOsWoZtuLKxJCqLrBqhjhvPIQAsbcIYDaVSoNAYouixIKdWkU+eny/B1Rspqna+dizF0p",
-	"WKWI0Cxl7W0fIpJZlG9KYyxIDb6/pmeCnEiw8xUz+we3Fv8LRlOlQ1f5Ee/1jO7Y7ZGxA+aiJMoopGSr",
-	"CWdYk9lFdkwYy0Z5sr6qBMv6D1coIZHh/q7H9rPn+uWsm+/yffk8fWnUx6m0h/6jnPnUSYsCDIW2wUWE",
-	"B3FgfQ1N3rbuTm//qts56Jj/n/P5mOFMO7Q77EW78R7bHz0bP5+8+Phyic9nQ4eUf9uDLzTSm87jvVNv",
-	"3Qhfc3Amwd0lokDLOxEQPjIDf2JZWyS5QBeT924wdoLE3urCPgqsrxlRzcbSbtGvQWuU0PHYkNmIJoo9",
-	"LNLwZw0xaOXOOLO1XLgUA8SybB10u1AOdZrq4qdet2edYuVPvd2HTQ/S+gaHkRJzxkalXNMqFbna9CH4",
-	"bqYUZgoWuFr1om313az5btZ8N2u+plnzlt7UbknRM/n1LBirdv+RhgyUcqSKhPDBsFLoBwwHwG1dtB7A",
-	"gZjdsmwHGiDaMpZnBchUobEkqSAhjw9C7GvLFhr7lDMRsYHIp0OWhVAzlITwkmsp6NSZR6HRwcMA7SOj",
-	"nIP6HsZUU9s6IJSEIPAuYbVOTU/hAQljThM5zlk7ZommFoxW9cVW+LvpNCBzQwkINHywZYigUAK7p5FO",
-	"ZvBlLK1GE+wo6IvyC2WFNrIVOmqD6gxQVBNQuWsyGb3cIVQbNO/YfxjDxRZ/E7Ex+bDYJJb/3m6TYzmd",
-	"msU181ZkKzwAy1APGdXhNsLC8jgxaoer9oKWkDgkfCzgxnTCpmAmvqIxVl+DyRZlKCupNJkDTGJxcd8K",
-	"YwM7D5F3gRSg5ENfwM7AgFVBRTwr6zb0xZ/+dCKheHLGDOEY6yHOZJoa6wF6bf/pT+RqwhVWqgPrFMMp",
-	"K/GhFbWlL1DdPjQkdHl5ai25J4rQXMsp1TwytjAuBtkyK/6GKr0DJLJzdhJukzuZJzGWp0cQ4frZh1q2",
-	"kTTkwKesTc5GVq0rqumYCajq+iyQSXGYjK0sM/iPWYQJvWVkyJgAo/4AwH5LkK1VkRZhX2xVanKGpo/Q",
-	"VmDkFXdEgtW6qi4L0xRpHEHZDaHj/UxfOJeOlsbSdpVYDXEUsMulqwfMfjojFAqlgg7pM5Zha/+7m8xf",
-	"0ehd8K/Uy68Y2upatnxA6lwRS6AfkN/7UMEEKpbOtWgF/dYcp+y3DrpQ+xSeH/RLo6jfejAH3Xyyt/jJ",
-	"gk0u/WzZyv/pHhRZxRWxlVor5wP6Wm7YQ79m0epj9xp0tvKrlK5j3F741XoH4MFHOcPfQDWBn8BHYF+P",
-	"WQK/OQMVfs5tNdnf+3X7r48GYH/RWOy3Dl6YsVcsQ9O413kI+hVfRB+dEf2KEYyfsWZu39q5Qd8axjA2",
-	"YxrDuErjuG+s4wcofVt1a5iff++37GIvdwZAj8b6h7aG9eC24nGDH19ldLr5npQuhj76GPoV/wX04vNg",
-	"9FsPvz48zBXvWXk8K5qFH8vTCkU58qgialEXCZDpehWIUi+YM8iPaTRhO8dS6Ewmi9pcKOROZJqEAPme",
-	"ZvKeM4WQ77YcRhFUh1my7aUVjL7b8d+vG7/b5f+t44L99m5guRn7I+/uHDDT8oBhmTDIi3GgTgGm3xDN",
-	"wUKBwiAyroKrQ/yPpjcswFK4NmSo0rc3BfnEDeez04eKsYJW+f+x963LbdzKuq/SxT+RqkYUSV1sybXr",
-	"lKz4rthZlhzvtcOUCM6AJKwhMAEwomlvV+XXeYDzEHmwPMkpdAMzw5tE2taKvdbkRyxRxGUwQN/Q/X1z",
-	"OVM55kD5Kjac2ojpZGeinKeZcS2cpROB5UgKP0RyMmQlpAGcMyTd77Eaj5lMmvAzs87jiaCfW+witgb4",
-	"YKC0ddpSc5trfGIftvfFPL5U5if6/VM0P9GHXCYG0FghX1jnduT5+ce54eiEul+SayYtGzpnmjyEeMSU",
-	"r4HDzFEx5gY0v+Ys9VVJ/ulHIuHFxKwW8ZUhv6Dgow4fBet62Yqeui1veLII8vOANrMBYzlLRDr1HN3G",
-	"cmmKgWerj0/db4ur8UzC0PkAJhNaWPMASpShCdNj7Pj3XMRXzmt6p67K56pcH4QhCv/gtxJ+a4HK5zso",
-	"FZMJYUrgc86UTIU6rPKzxSV9nUvkok9ZjGkEmMvNrnmaur3BmY0g0UJe0ROmnGdRiVDNEiMSDkLi9TfD",
-	"CINzxWMmrZCMnrWfyyuk0ZGWc9mEp5xp459T57h6WDuAI1xxnvnyRe5mlMuEULqEBq3UoHjQKjSaf85n",
-	"xUfulZZ1Ycte7Es+CQTxsWYDewycDTEfQJpc81CcJjF9cSyME2QmAjWw6KIPuNbohit/iop5SXUtEPbE",
-	"T+ol/b648O7AcItRPYQJSwXSO/kqDFyehE2xIq7AbtCsclTLWjc/1Ln/YANEqkLarriZCsqhTtX+dwa3",
-	"P/GQ6gtang59qeg3Tav2JgY5Peuxs3gHacvDfhO1ofOet2fZWiK44pmFvRYkbGqOvTx5p/qo8roSxSJs",
-	"9d6pfsWniwA/GDCRlr/FznVNC9Z7L4GJLqogP+tKYiRzfS7Qq21XbRxhEepHXHMiQVSL7GrLgnNnwthH",
-	"tFB3XvF0+zdxJs6UfizSoPrvjLgLB7udnsNfbtSiqKbmWKDm4OHkBPn0ls7c2tJp9yP+G/DDVgoqukvA",
-	"Q56Rx1oRGv7YT4FZZ/3aFRWOFL666wO1SqfjE9SnqC6kmgej8Tz5mx2iTXUVbs1q1dTC8dvV3J+jza/b",
-	"y95XXbX/I+d5lZqYLtbQoXbWflDRsNULPxJsTYkYjIaRsGDyvuu4z01XWoX5ZnQ5z6Wz5JNjYJAIgz+X",
-	"/fqM4IJlOYLicQUG1uM0T3iyDUpHXekMCpVjMixBZZOc8SOUvRZzSUIeMmbMwjPrPSrkr8E6bIV1WzgJ",
-	"TeGBQFiaaRVz43x4or8By1Mk8inzqnHJHuAAkk+6sjJzlmWcaV+iU8EFgrFzWpYWe/nWQRx+k4ymxSw3",
-	"uhjs/AtFeQS/uz2d0E6uC5Vqe62+AvguqVCJ662ildbVxLN8qAORcrP70f1zqzXbn1punG/FJCC5P4bs",
-	"8kQocO2BoUeNEhzc99UEcUPIW4dETaR7YagOqYjEaYaTn585v/0BMDl1OtW5yCFnxYih5Am8eX3m+9bc",
-	"5KmFEZOJAafqtnr8fSY0Nz0ikui5JszmmvcCF9jvOdfTbUzfCVMIM3A9MDc6lLzebjDfJ+m/rqQCZcxR",
-	"Qk034DYeBewSwsDA12GueOL07gpD/rFI+aLiml3mtyOszq48uLEqM4E1HLbeSPHe5zaZbYzuuWb4jGVs",
-	"z89/5p54oPQYCwSEtIf7brPQxbGQlg8RTSpa9s7fvD77wUCxqqtGLL4wM+aYvT/jcmhHjeN25360cFe9",
-	"RpjA7a7dccaHs0qweJq+kAQjtngPTm3V8LObTtj15k3xYOy++6wZU9tMbtx0qb53Z3KzXAS3Q52t5ow9",
-	"yt3DI4DGmTs/fQ4xhbXwSslAquSwhA4R17fmJtSu43+k68jjnEr1f/3Y6HOmuT7JnVT49bdP0Ue8fylr",
-	"VIOMZpVSvwGJzqDfcJ9u4mYuPxw/GBAJbPVQ+f31x5+9UqBmrHon5rVjY96UXyHrDveXiDqvb/GIm112",
-	"zSzTq0mWvOPJZshIXRNP8kpOVqfVCTflTjsSe6vXkcIAk13Ze+YGfK76r/HjXhPeYpFnNfeuR+nOQgrj",
-	"zjap9kD/upC726OJXOY67a0mTjqhB/w780UXkr1ipjVPIJkwPagCgfol7GsmEp4AJU770jzEkWx39vaj",
-	"hrFTTMzMxHueXjJkASWAR6uwujBh+goGTFpmpkgFxK/ZBhmltGSbe443n8bnqk+luEGw1IlJtVdyZ4FB",
-	"EtjIQk3iaouZqYy3K8IbBdJXSkfy0tRZ4ENE2VlDopqYSw5lk80kKiwI1BUC8GE5p79TCBaAyCeYmDCF",
-	"scqlZYLYkIFZSNhEFhBNuXB+x4TZeGTVpMKxdXRUEYDMOQ063QAJulyNWr5tKt9qcXXn4mpRKNyt3Hqn",
-	"+mtmOLhvzucylOT9zoy1VOk1Bc+Vn4TSraVJA8/dyP+KlIF5dpkU8y0MZScJf+WwIpqAxvO6ouW56tPu",
-	"u2lUjAUh32dYmqVRDPzrJiOfU4tPXw4LW2G5pOtg0zhuR40iG2U1BOnB4dG9o/b/rAP2ftBp3WsjWuk7",
-	"1ScwDfdDQGc7bA1b9vrwcI+/u9c/+r09mdC9c57SExROywKgho84LY7cxpGP3JDBi/L+VBj03qjzYfi+",
-	"M8iOrI2P7If7hxizEMORbRwftDs+LOL8jcZxY2Rtdry7i+OOlLHHR61Wqwxk3tLz//Hz/K/2vaPDTrt1",
-	"sH/UzVutzmERv/qvC/tepKc/PRUf5P0n783B23svXuknp/JKvbn8+fGzgXl0/vvT+PEv08cKd9GAa6xz",
-	"smLMEU/ksNnZPyyxLdBb2GHaEr6F06aXubnFqxCJ8yMP2h0UWJbpWzZA594+LrHfwMfltimDRf7tVaBd",
-	"OzPIrh7Mde/TBtv/9jQcd/rq9IE6CWcxCecdaaKgXlEx3Zp+4xrtfiThdfNlxTvV/yHIe6cVI6ydQrBx",
-	"ZgAT/igxx1v3W70y8Q+rvLGYqyu3ej7/b7sJJO25oQLcsbrmMFB6wnRyDBknooq//u//C3fj4deiY/hf",
-	"oM7gf7syJBI+AFYWH/v5VkOwq5DPn6v+l5c93KpqZsrwmgTDvQ7e0Jx+wTLDg3j//b3p/Q9HrNVvx51k",
-	"j+9/gX6hIdvlkAv6BQe9txSS6Qv1y6qeK/rlcL91eH+/1ZrXL8/He7+30oP4Rbt/9L7z9h/Llci95sEd",
-	"q5DZF9s6WFd9bKAdVl1MvFP9WiXU1wIL9GZVkb2+ZtjUmXmu+tWMshmNsktCefNUstDpqkSyU+wXa2e8",
-	"nlC6qibeqf4Dp5uwgKtX5Jg34aTIUidoFsq+ChnrIWy13zqC3vNXDy9fvrq4PD15efro7OTh2aPl8Xns",
-	"nLTHV4hLfR3101pD/bSbd6B9SpHn17yUeJWo4teQemGAJeKvzruqTfR/9Q3Hqac6/O6idiS/SF2soyVm",
-	"I29XfLpm5M0nJs1F346hr+wIa4x8YS3mPbhvRmDd11wbchDwz10ZPm3COY81t4TRRCa+GamJ9FnFbGCd",
-	"0e/Em1DyAfQSYdzR7mFqraGOWca0XVURdJKJF+75vn0SpHVJjdr3m637+3ttJCj064HVjJduVS/3B//4",
-	"8Ncffx6x/+ZzToLM09SXPl7xqdcBWWvxv8DE4AzqSkv3ghvHDTdKNT6IyW6nz9BtuVZXM01ww+FeRMMk",
-	"8jvvt6hhVK5jNKIz4bYs0Q8ONOc3MO34eEx7/ftjfPu3h2TcPqrt7zoksxiSCSKvIlZRntyQRrrK4P2J",
-	"XeFt6xUvSatilqYIW0sylpJEDcpEEGWMvsDxdkL0GIxVmoOwXSnVhNpIPsGOh9yauZ4F9ykyFsbK2Nm/",
-	"0gmFLV+ofAwsTbuS6qXH20SgRXK54Muaae9kNQqZKQVtjN1xcgLnMsYHdlMmiV/8xTShR6KaoAJhqJm0",
-	"3KO49aeENNej5SUhTzKxV+BFrM6ywSPf+IL74Vvl3CqptqFYovludPnb3hAe7j9BkeBhmZv3i/a483Kv",
-	"v//LQXz43/c+3D87umo9b486T/YG+z8emMOTe9n93490i57tJl30Oa80WeXvoEVU1Dj7Y75FBo+SMd+u",
-	"naBaKa6vFOtshtv8IjyOwGRQ4xto8YpztPvRiTmqrHSCafNY2As+vTEW9hr7JUCagFUSnC5Uf1vzulUX",
-	"LdLp7J/MdhMeXXM97UrNUT2A5gO8o/E1HkJC78Wjf16enpw+fXR5cXHWg62DUEEB/WlALdluAk4Mycb9",
-	"iElXuuFDlE1YyCVdyiRNOCHbRqsx1aogsPIPBnonPz+7fPHon+c9iJmUykKfh/6QZqUrt/Y7ne1j0Byv",
-	"kISlXioNhUT4o+WFkK6niuL/ImKNb01nzuUOFAG9jbToTCedspPPc9A2U4qrtGHYAFd8Wuu9+jJm7cuY",
-	"70gBkWT6IgVUAt+a1Zm8pyMeXxl0wN772kfv6A2R3NSyvlKAGM8FQ3I/F6ndERIMG3A7RUC5iCJuzq/U",
-	"Y5YKz6dpeAQp59aDKo7UWA3TaTYyHnorQ5EJKbdO2632zX4qmWz+zgRgXI1LXA33IhLNhkq6V1GQRDEL",
-	"id4fEuUWg7TN9AY8meVj3ikDVJX4h56pUeX/oWqcMbPxKNA3UQu3MenrUYPLpHHcvu+vwxvH7T23CnqM",
-	"YNtC2RI7nH7dABqtugqYzrBCDVxznYjY1iqgdn3qDPBvAEmXji33yqSisCrS+/ZLpYImbOmtEtJBzsQR",
-	"vTA34Oxe5JgcqRzBPhM2hX4eX3FrYOvNxem2p+RQlqXmuGzYn1aoEiMoE9HJ/WGpiUg9Etq8GwKJI3IL",
-	"W4XLknlWnQi4sWJMlZZKe+oLFbMUKBFrO6pC9ZrM9UlRVjTAgzO1dXFxvh3NfUgcmFvnFxfbUVdSwY5z",
-	"uzC5idLVxQceUZp2NYtd5TZWYx4VOrycZKyIsJMjcc3Wog+WaRFzZwik/AHMP42h9h5SZxspTsiZC5gA",
-	"PbRKemC4jwDjC3YjCktR4PAikMIkfN11EZoggXkaPFtEKETCT8Im9OU2+Foh45qCZQiMzKYgmdZqEhxY",
-	"6JFD3ntABZ1lLPnKl2VLJAOS0zAYtaJfXMMmPBQpEi5BjpgLTPOCiVRIz13jOrGaSUPcAr6smyBFsb47",
-	"Vrm0D8Kj06/U15DZEVYhCDlDjBrGIByiAZ+EXRFeKkb7M0I9Rigjj2tLufr4NjHtRSrblaG3KbewxSRC",
-	"qYL3+n8wRJsSdp0azM/T16973vTtFUmVb/Akb2qvYavHWo3XuUPFL1+otb/6RDOZpwzrp9dt40Mw604G",
-	"d4qP2dwZzBwO9Rrf9irriI4Z7Yj6hrK+oVzIEcz98Qxamo7rrVnj10rEfNdYu9qpvHCSjwDavAKrloUG",
-	"5g0g3B0Y56kVGdMW8gzBCrYGgqcJ9LAp5Y8/P3/1kjDZ/MdYMY88IfRrnxl+uN9rwgmOJwzEDEm1mIX2",
-	"IfwkHuIc2p1WEGtNOJFO71P5F/SykWaGmx66s2AmAt0fQteOUwRYv1Yx6zvxQdewQ0Y1/SzAziNHlOxK",
-	"f9VowmyIv6uIX+ammm3Y6RxD79nLX07Onv14efLmx2everDFx5mdRkiRhc8XdaXVuXR+WBI59ZKlHA0V",
-	"sEpBqibbEfSw8eXFq1eXZ69ePunNfnLy+skjtzyyuoBdOc6NM3OMSq8RcDvL+6mIgSWJ5sZwIjcLKLpv",
-	"Xp8ZcC1WO+rh1Wd/u69ePKVPRDfHu7txIpv+K81YjXfjVGRmV2Vc7tgR3xkyy5sTdo2RVDnM0RBtcHwO",
-	"2h3unLivU4SEWeTRdZuj/GB9P3dmrUqHP2oUJ2J3oPR4J2GWra8aZnp9gyfqTqIISU4vH1Ps251Op9na",
-	"X8oOPbuQRR6+QsM8Gwn5HrjcoVJBPhwTYPWvOJWBSDjyJ7cx4IBD3d9r+aADMU4XcYbZ9/LptxV/QJyJ",
-	"5MYhOkfzQ7gmvidiiV7ecP9gpuFeq2xqR/ymlnNPddAuW/rH+bxttco6sNUv1RGUmvOoLr2vqYXvmFq4",
-	"NAvBZJzHI9iaxwX4xRmXXwcWgOxUa82tMCZOTexYteMntRrChBLmqLKGKu26cqt3js1KEJNt9LKdvkET",
-	"5Afj7CYqjyTwORwhqE/y3p2oByvGQg5NVzrjMhUZuNVZbWrRuH+rjVWA6ZHR5BYwQbXmNe9bnlLYqSC2",
-	"oSVEdh5npI+UBasShve4+Mao1ASthx00C3YGexsRifJ4VMOi1LBP35kw/zyxPAtjO5V2xI0wpXhldy5f",
-	"8f+ri0AwnQjwS8BirYwJcWMv9zzVMsG3F08GWgxHFqSaLAde+YVG/YowIcWa+tvPRXJTzpJpRDzfOz5q",
-	"fzLmWsRMwpjJY5T4Pv8Jo87MKt1sLHGJhlwmmBMzZojEuCDxxu15x2nnzXmZqvOWETFMtMa8E6TlisCk",
-	"asL1zIwjYnTDSEbOwgU/oviZz5z33o3zfsrkFfllVI1xb/1yDHzhq6ox8C4Yt1jMrCeTrQOe/+71FddB",
-	"BqyWbUvjlz6YdVlQQq1XwbbAJHU7UdZsjVpI1k6nyDAvEXE8sEiIUKeQgNLVHG+trPt0VZGaByd/VDzL",
-	"N1qttt4pn3uaNXipClqv+rzXFxwLImLhzG4I67866XooDF7fM4SVx/h+QS9jl5Dq+dRspF5NPJENM/Dz",
-	"q/ML98eu7AUueeg2+LW9/OuPP7uNCLpYP08fz/Dp+T+KMTeWjTP6Rjdvtfbi149PYW9vD8G49jh9MWGW",
-	"ue98/OuPPz996jm31X3Uc5PwYgzpTvAqINcxfwC9onMstCo4aH4w0CtTnXvbUQDYz7juynPLZMJ0AmF9",
-	"YavnX8OOSGZ7ApFEUPy1HC7qyuLTkoIgZG+MSqogX0VGojLyEnZp5VuzK38MDGH4N6sFVo0hhlCuOdUX",
-	"91VOxIMcuQ0xuT2CAxgLGcFei/7twMh9Noq6st1yP7f33f87+HNnH0bbD7qSwX675cMIgYuoYB4ipmKZ",
-	"hMsjv6w0K0MusttXeDnT59DD+4se5QFULmvY3HUNbPVOzs5evb38+fWzX04uHl2+ffTw6atXL857kIoB",
-	"lvcJKrRO+DVPVTbm0m43u/LEBzXc+oWlpxs24jAKjAksVXJoxHJWIYpKzMnwb5VcaG6ad1RR91lzeSvs",
-	"iAyHleRD/pt1SVitpOu8yG8/lZ+sBWALBsnn0QwteDC7HyuMeZ/IXnFWwqLl8iN+bma0KGIlzZPjIe1+",
-	"E058tgRQhxWMpP1lKoC6X1QBc6JzfwXBZ/CGJsz4AZPasK+xzaqEJn4bfulJim6gmZ1Rrs4gLPXrikTH",
-	"Wzf8nbnIt1kI9fGpj88CNOAXn50NmWH9MKGOmdl4tKwQDfFZA21cVHET0V2OfHy9aBNhin/wrKoKDbZK",
-	"+lcE91vO/wqSTx5U+eIDG2sg9dQcEq0wixADdj5xe8whyfnSpOc3WfLdukA0969ed/ZVxZqvF18l3moX",
-	"p3Zx6lvu7wJfAw/yv8oj2qVblMuA+PPxCzXY0qDwkyL4W2gchuBa64Qn4bHS0FPXXKcsu/QZ6r2uDOha",
-	"cP9wv9WKCiSuexif3PbFQEkltOmDsRgYQnRF6zG+fOVXV2aaXwuVlzEjO1HApfUs6LAs9jrPXh4z6VPk",
-	"wU26pEv3JUEFne4Dj8SIgU6CHPHzUZI4aU0TXrvXg60QuzHJNXXRlX5FQrCUg0oTrsPMQyXBMmQPfONz",
-	"asVH1b5VvnOcMs3x21DDnxWJLLd8HY2sVXWtqr/78CWKpWq2wg9BdXyRsja7pTq+Pf1i8V4xyJjeZGR4",
-	"7ClnCb+K6Aa9ZTGrE7tS2GNwDt9gukzTwVbvuh3RRSrVlMHTn05Od86fnnQODkENoNsQSbO4rGz2VTL1",
-	"N6+8t+1r1JicLplxKvqa6enNQaRCR31ZalsBbkir89PgxT+O9P0nL/75u76YvHvz84/3n539/D/PVOeM",
-	"nbHzyfoZtrPTXKEWfLSsDj79m5eQYk27P2fuDDmzbUE0rAQTnxMLSqfJuslY+N25bKvlCVLU6/cE4t3X",
-	"Aod8NO5zPWBpSlBCGDdDAAE1gEyrPIErIYeJGpsIBppziIXFMJZ0oi5NoK904sxnxAgwFgtaE7BqSDm3",
-	"/SlYzRIOWjGf/KnSBCxipnPThB+ZvpLcGMioFhQ89AZPhtxEmMTQZ1IijIUVaQqDdIrdkFdyLdKUDTlR",
-	"bSDy8NRN3agxd7b/ZKTchwq9EvHXH3/eyrk3A6E3IGSFVZTkbznP3G58zNNUTcxIZLSK7i066awGwPRY",
-	"5ZoncCXFcGQNmInSEotgtbI8poelxVED+ImlSskEzjMhuVs8g0Ub7nn7U1DMjtwOHCqWNo4bP2pxTTWh",
-	"yIOtTYlt+HYkLIe3Kk0oFWOoFN1yqTG/1HwYIJ8rozWixpWQiACIU02ngK+2TK1d/sioRVJWrpNfNN/g",
-	"VOg4LWAjXyvDicMDaxMbI+VeKlYe/hY1RgJfIPZSqehBqnNtLG5Fg4gYnABGLJV/+87poZ9yZkeQywQv",
-	"Q52fmHKINaL2y8QtlfGtJyxNsfGJOwT9qQfQEM71Y7YJz6yBEdeK+9xK3H6aj7n7OjF4IpCHkKGHJkIR",
-	"2jSs1qkaI3MMze8xPsQL9xCNqDHlTJtLNlSN43Zn/757fsx1nqRJ4EMcfdhnhweH5uBeXx4Z827/3gHl",
-	"Pidjpq+W7cqXypkK6DkjigaBrFgly1V67Wf0UDPpXr6dYN68TGDohS0Ci8jcPVKz3BXunSEPDnU3uy3m",
-	"OsU9MawclPLNoBTzLQvhMyc6nXSWGnn8iZu9sbSJER8QVHJMv3pOd/fGRNz4FKbg5Z1Q2D7P3PI15u2J",
-	"8xHn2U7sA/Ej4TaGVk4qBiyURGjuYVaoxGDumEWAH9O2iEcsvXKCD2HvZAKJsrYImCBYjPFRBjtiEk05",
-	"L2dp27mTrQ3ETOupazD070+4x/fFXCqFRE2kcbJ07CSKFrETuSiLm3PHtpwoVkBbm/KyCHr++p5nzlTI",
-	"OAw1n0CeAfO82zBWkhnL9bQE+WH9vvLqMnHiL2WTAOPqPHU8ZJRtZjkiCuB39DA8O+IapSzmIDlPUOSL",
-	"1LpVZJC6Pn1p3NB9PIVYSRMLLmNe2Zus3+eVTVI+gdtYKstJPDWO23t7JGmQPfgyZqFGey7310KSmysn",
-	"PtTAwtC9KQkploto4ZRUIWgvRko7s/88Y7KyJkLDADdRkU7oRkQIpH6qjFFj6oKByTAOlSo5hIyRhUFO",
-	"zvGvjRMYUEmF2wiYS5jbMs3TTSdRdNfklLFtOgsoVTGryN/qBLEyXqGQUTLRKjfVgzqvDaqC7AwHe8gl",
-	"Ctf5B8czTazj+52oYbk089oAH2eFPvhtqbQoNuuMIlhsXiz6Em3sxHasco1xv0K0ZW5JB3mK2ytwCAg0",
-	"VyZOxDMswwtJKbg3m/B2pIj/xYlB4w4F6SRsgXjBhV5AhVsUOZmm126+/qn9ZZwhaGvenrROxmvtHNUZ",
-	"60sy1oO7UsRV6IMbGfuWX0d4PnZn9GKvxJCX5Jq4zhEk2wmGXnFKSz1/DF5Be7XoNDRqy66sKKgIggSh",
-	"rznbNwC7eqszgsIkipxEHSltwduSEfhCGjXoSi+YIk8eHxf1aMzN23BAr4h+G2eIpgPuUCdNeKk8/h2C",
-	"/qQpVst05UWQKe4hsavy+YClEzY1iHFbCh9cpgj6U0vp4PjDltOUPUHL1JXV1HdgRiR8uwlv/eUHK1YU",
-	"NJOJGuMlh5vWSBkuH4QyRxpcc5s7OR11pVFoZ9B7co/W5zB2rhleiNyQbO0a/G0V4Ci4nF7Hk1/u5BO0",
-	"vRP/ON5G8AuCqihqXLM05zdakydc25Eyi8bjJ9Jni4PSpxEMtRhHgKYn+G5pKsvGTZi+uiwHLzXlcgvW",
-	"9U3Saz2VUHlNd0nXUocM6pBBHTKoQwZ1yKAOGdQhgzpkUIcM7jZksFFEYNUlqTePmQndezcFORqTOl+m",
-	"DljU1Xt/f/pLiKOEMMp6sZlZqCSK6ux+xH83KdHDBk04LfkCAkoI6mOszvZGrrOIY5VNA7A+Oo/vbRNO",
-	"unK2hs9LWxSeIlmzpM8/+nqFfKVkq6v46jKkm6r4Nj5RKwr3Xsmw6+ZIEAM9RJqGg1EqWx9faS7Nxlq+",
-	"4Vt1XKaOy9RxmTouU8dl6rhMHZep4zJ1XObfMy5Teyy1x7IInLC+u1IkZ2x0M48dYpUpXXPHOTKVoWrl",
-	"THN9kttR4/hXkq5I6bbKavaEb1h3iT979LdExbnTSbBF9uQ1x9rObuNCT0FYJ/u6DQR8M6BIZzrzkbIf",
-	"MqXtdhOelC5UKhDf0LIr7q26PjOEXsfI1fEPFwFvDpsEZXe8u4uwwa7j46NWq9WjyAOR9ewSRjCt8fyj",
-	"nXN97SwpIQl7Hk0FmcCIs5TMdq+dzqfGcuKQm1e8luuxkMJYEUezWTGlb0ghG8/cVIZfUucLCFkZx++B",
-	"xXEqQRt6CUSBrDmLrU+SIVlW6axss6TDC/7eQknq7JXeHD8zq5IyV3quUHCu6NmqWdhwJJHcjsKHVhEH",
-	"JlI2jLSSKjfbhVZYAr/sByZU3sUxT66ZZdpjTmPOT5/FV0M0gUxUDYkbKOdT6fgZsl8uexo0xpnNQy6S",
-	"yVPU59SN29qlDRGK0egdMSlVLt32qq4dFrAsjlOeAk/EWZB4Vto+FunSSXpW78JfKOhMA8clFscAipPt",
-	"Sn/I/b3YXUGL6pt7irGEGCCFRZZOUz72WEk7Sqfu5coEYpZVhiAeuCVjLCAgV3FPl8GeVuhGCQbVjvjY",
-	"8PSaV19kUTr46bdP/z8AAP//",
+	"7L3rchs5li76Ktics8PURIomKckXKTpmy7ZcpSrbcutS7p5mHSaYCZKwkkA6gZTEqnBE/zy/z36HeYXz",
+	"AOdN+kl2YC0gLySSF8nV5Zr2xESXxUwgcVlYN6z1rV9bkZylUjChVevw19aU0Zhl8M9XLM1YRDWXwvwZ",
+	"MxVlPMU/WxdMaHI7ZYLoKSMZ+5QzpUmuWEwoGctsRvSUasIVUdGUxXnCYqIlmUjSPn/9kjx/un+wc0jC",
+	"/xUSKmLTx0BcCX5HNJ8xwjW5pYrEdgAs7pDwIheK6ZAoOlf4Ya6J0jJV5FZm11xMAhK+4eI6JILOmBqI",
+	"WzOAjKUJjZgiXHcGohW0zHBm1EyI3dFZmrDWYet/9Z4+2X+yt/ek220FLT1PzY9KZ1xMWp8/B63TmM1S",
+	"qZnQ56a7OYuXFyTUWc5CtyRcmambpVFaZmZRhLplmVkCKgijWcJZVizbLddTfJnOGAmLz0Xz3R/ZPOzU",
+	"hy3yWevwby3zvdbPi8MNWne75o13Zg3Ma5fwmpnFWcYnXNDkHL966pnEmSAUl2xejDmAkYV/2bXtdk/j",
+	"kMhxbd9hr8c8U5pkVHQaljljn4bd3sf4057oLv+fd+XPqWZv+Izr5bF+sPSVsLE242E0mpKMarabmAYk",
+	"lQmP5m6k12z+SBFtVr19enL5eiDijI71Lmd6vDvVOqUp3zWtofGuPQa7vZ6h0kFrKvNs0DrK/vR870j/",
+	"qb/f7QZk0FIskiLG34/0n3phYKiOZYyEWegIwK6RIhmbUS64mADJhzrELYc+FMmF5gn8ggN/pMgojyfM",
+	"zNH0KhNG6IRy0SHHI2VO31hmJBcwXnO4OMtUM4lvOoXVu/Aehra8F5dmngtLz5laXvzqYn76U6/bPbr9",
+	"kzl2taGYB0e3f+qFA9EOP4XlCqYsI+Ft6NZs54FLsXYA/sVoPj6X5XY/UoTHpB0amv/H3/8r3AmIFITd",
+	"sGxOMqZSKRQ7Al6QZTJ7pEhoGw55HBL2KaeJ5VkXTMRkLvOMyFtBeI3hmnb1g9nOU8Nkev1nJJrSjEaa",
+	"ZWYfBiL82/Huf9LdX7q7zzvD3Z/DHfNeJLOMJVQzksiJOiJST1l2yxWztJndsIzM6LXZS8E65Di5NfzX",
+	"LPpAtGMWJdRwNwkrQBMiRTInSpIJE8wQRGz7UEQwFhMhNVGGpLWZCK7GlIo4YdlO84bdg2+gtPAxDSux",
+	"StmC0qomSVBGPTt4vh+YLfr+8vI9ialmO02c7TJnAen2yA+5IP1u/ynpdg/h/8l3by+9A7zMZJ6yn1im",
+	"vOLVUFIMo7vBV9xROn5/itwWmTMzNNbv9p/s9vq73X64c4izMztqWwh2y5QeGAmfFewwmlIxYYmcdMgH",
+	"rqdckPDxTS+0vytCM0ZoHHPNbxhualsxhnK6MtLKqHaOyi9rliSKUBIlHNUEHk1td1Io2H1FNE1grbVs",
+	"3vlyZq2gZfaJ6tZhy3zDs6ifg1ZKMzpj2iowL90BaDqrxQlxpzWaZnhazUaXwzA/IwFe39322UH2VD+f",
+	"9/I9fiCfps9bQYubHlOqp62gZbQPaGP7HvK4FRgaznlmFAcjt6uzndG7N0xM9LR1+GTfRyonIk4lF40c",
+	"55aNplJeE2bfc5O5Zb653DI7ldR/ljxTcR0/fCY3rHkazDx0Y2c32jd48/PWozf9fpmhX85T9ponmmU+",
+	"1SmZ4xys2DMkPk9Zx43qU86yeTks+ER1CP9Xxsatw9a/PS4V8sf4VD0uvl5XR6P5j8wjjd8Cv67qZ4qO",
+	"mWH3GdPZHFmE1daqGig1gppkuVBHoAYafuFU04EA3dS8YBV2VFZHMp6TCdM+ZbetNNW5CuAlo51LtCbC",
+	"Heh2IEpNV+86zfqQoCJtvhJLpoiQwJad8nPpvmyGgsMWILXgKwMhMyJTI3sMe+KK7Pf7JDx9dfL2/dnl",
+	"ybuXfx3+ePLX4fnJ1cXJq7AyzSlPWGVdlOZJAksB6td+9/lyJ6fvhlcXJ2GH/MjmyDF7u/2DA5JmXGg6",
+	"Shg5vnh5elqVw21Krq5OX5GbfeiWkomUMYmmkkdsJyAqkinaSWYkmgkqNCzETMYsgH9ds1ST/j4xKozq",
+	"kIO7O7vaMIKBAAkLuxAYOezmR8eaZYQ6iS4zkmbyhscsI2PKkzxjOFlcZODH5anbj3rjLntKd5+MevHu",
+	"/rjLdp/TfbbbHx/Ez6K90VPaK84eKs4lmS/YMq2GQ9c/OAhaMy7c3z3fGfxBjpqYx0c5cqzjoxz5WIf5",
+	"GVnH7CDav3s6f/bLc9od9aJ+vMf2/azDtHko4/iRzZsGbWQ5qsYw8Gs29w3c/LwtzzNtHjrwBrPre3lL",
+	"ZlTMCddspixTyTPRxOdAKa9te8zGNE906/CgG5hh8JkxaHvdLlCA/asYEReaTVgGQ3rLZjJrXM4ZPCWg",
+	"57g1nbGZb03Nz25NP/WyvtrT+/nBzZPbp3fP5g0CHbt/8LKejcdezXR5XdU1T5tWVWIv3mVdWFXzf5WV",
+	"7XpX9krRCXudyZnH06NppkuDP5WZJu1M5iJmhkPfCjNWrhWZZFTkCc24nu8cETucgleRERtLYxlrGYK9",
+	"Fpqfw4DsdUlsbAr4Labo7vDNeWyGV51xTSHc1XzGvKo2zO27cnDLU3yRR9dME8V/YaR9dflyp2kIlSn6",
+	"174VU/PE+WjMFFsB/LjeU/M9vvzKvFyMu4F9gLZR8y44ncOIxQovObJS3UhKmWsS0njGRUhmdA5+MlTu",
+	"uVYsGTfNuuAmW5A5DP4SJFjTebXyDTgIUJUUpB2i8JZZiNIQxrcTOLsX2aURhyWFgT1Dk8So8Y3aFnzr",
+	"nrOQy+M/EXH9SASE3UVJroy9VJwOtMWbz4aQtx1yrMlMKk32engOUFSHhtrrB2W/u+lJ0fI+5+SDzJK4",
+	"0cgwDwvLIom9pkUSOzPp097s2bh/sz96Ip6mz7Ou6mk/V4V+H8hUP5u26FIBu+8Fja1LxPwVSWEUTPNP",
+	"mqYJRx308UeFdncx/F9b4IrBJrH5wIvjV8Pzkz9fnVwYGz5mmvIEPjDmLInNmbX/rIi5GVOGZlqHLZHP",
+	"Riwjs1xpMmKE2m3udbutzz9/rr55JpjRyGaGPZYWLGiUXNzQhMcduzzoH1rvEjFLsqFlYeZ8blcP17LR",
+	"p2XU6RlNDDmxmLRzkdJMgaL7w8XZu4CMaEyAEkG/pHpamQ2QSuVyoebY9Q3Qvvu4fLHqiNwtPZEbNbav",
+	"F46X3YrnZVUHdTfN56BV9bat/XrhKYR1fQHu3JO7iLEYbxAeQJpXr747uRye/OXlycmrk1d18pwxnfGo",
+	"ddiKpNLDXJnDNZNCT5P5EOkUVK+MKabVEDhDv9t/utvt7XZ7l8519Z+toJUrM9CDbqfbr1HspZE00OUj",
+	"RVTKREwimhqOeNAlVxevDKVkjEZT9nuTLjL+R3a0yZxMaRZXhlwOlLTDhVUNj0holzUkE37D1ECEuLhh",
+	"QMLakpofzGqh4RoWaxvudMg7qadcTPBOSwp2hEYZ/GTMTCH1QExZkhY6UtncHCVKpnxiLFwz4Hb4/uqS",
+	"PL7pPcbrgdA6Tv+1z9ZLKcYJjx7I8H84ezF8d3Y5fHn87uXJm+MXb07qBwv9GXCwTBeaxa2FYwGWKJlS",
+	"RWiSMRobc8RoAuCowOZkUDYftL4Szh7Z9VPlXWTGlMyziD1SJMqzjAkNE2DfGPmJmHDBrgS9oTwx8u9h",
+	"VHfy7rvTdyfDq3fHPx2feqgupdE10hdTKaPXu0bpWSQ7lTIWTQmDoZHiRcPfhNSEC6WNivx7suNjksiI",
+	"Jm6MYK2UrjrBWKyWhkva4fLyhN+UidZrmY14HDPxMNo7fXdx9fr16cvTk3eXw4uXZ+8XaK/UyVu3Gdes",
+	"tawGGOsyodE1eoAH+N6gZc033y7/zjzPDJgrAoo1GeW6MvrmMZN2uLxWFQWh41bKhp8Qrr9RadX7eyqu",
+	"1AMZpd8BXyPYGnkeLwbYcEUW/NEQoOR8/YKLidXNiBQRxCGBKLdXrV+JrK4E20C8FcxrKWhoaWaGgv03",
+	"GDvrJv0vTsRCs0zQ5KQkx/uz28uT83fHb4Yn5+dn582UeyFnzNoMcIGeSTEhUhCZZ0TxmHXIn3OpWe2O",
+	"j8eEj8lc5kaZ0zQy1PF7SntBcsHuUhZpFmOUi7GECLerif6NmKsokYrFR+STZ0bfiO8HOTqOIpbqbT0G",
+	"9u5qg4uvwqoxRjFH5XIzIvhBji7y0YzrdazLGEXG+qV2KkcklUlCwu9O0JT9KEfq8a845M/hwq57LonX",
+	"LaInYPNz0HL3z6uuEK/O39SDfDw3ODaOcotNXQ69XIxt/Neg5ndSv5a5eKDz68PZ+ZtXYKi/Prt6t+D8",
+	"Appf44mu8dp3Ep3bqCTw2KiwK5t/BUY7WuYuPkITdseVDojMyIglUkwUBhpjXAS6wL6x0vd0nkgaX0r5",
+	"hmaTB+qi74//+ubs+NXw8uxs+Ob4/LsFuwl8gsPRXDPVOux1958dPH2yZLM7OQcxNFyRxAwrM/qdILYN",
+	"gS6+EsXTN04jr2Gy3+jrvY2o+QJ64uvjN8OLk/OfTl+eeFTFVp4qnTE6GzrRfdDtLlHXTMYsqYf5/O4m",
+	"jHdMhyRcmq9NpBjTpEO5fS8g4fvzs59OX52c25cg2l4UjM46lmK4o3R2Of5YWuWHJJQpE5SHAQnBIRXa",
+	"0FW3qgOBbQ2pc1FeAXzzs5c0fslnTOYPdLcXu3l5+vbk7GrhklXjJ4Yz1TrcM8S4jsLNvhthaKMPbzGu",
+	"ea+rvi6iXxgmF5jz1A4Xl+Obm7My+IdemJ4fX54M35y+Pb1cvC1N7aq4YB1whQwhCqN1uPckaGlu/tUa",
+	"Z2zB/XkOeROQ8eJySiAohLOMDOD9QYswe99L2r1ut57Ksvek2yVqp0POwftiiPUJ+V1t9o3yp7gi7G5K",
+	"c6XBP19d2apDFNuHA1H6Q5tuQl3MC6zD7rH5o0jy+Xq4bmV0vnxITOPSktxSrt1NrrvobUgcAfJajsb7",
+	"/c7blaC5nsqM//LQA3f67qfjN6evhsfvT4c/nvy12df1litlaEJmLtrFBcZ2COQ+DVrHdkzw8UPygtHM",
+	"HLG8292Lrtkc/sF+d7PMjhqiZHBOQSVcBjLUroW8FaQtBSM8ZkLziCaoVo9lBhmM/114/ocPH3bNtuEk",
+	"NfP7XGB9ITOBVt4F0b3OC/MgIld5mspMs/gtizmFxIoHEfvVu4ur9+/Pzi9PXg3fnrw6PR5e/vX9ipuJ",
+	"l/ilXfNlMmhpdqcfpwnlYtByV6DFEI+IwlOwOKavJnjAEPAjRWqTsrOQAl265W0augDVN9XmJ8PqYE2+",
+	"gMEIvPb48vTsnc9e9MQrKv4Lq4Ur3tAkr22bFfw0SeQtiwk8V+Rvg5aa0SQZtIJBa8Zins/gn+ATGLR+",
+	"bn0OKh9hLF4TE5kwqjRZCon0uR2+jlhIN5pbliS7lrePcu1GdwRrh7mWRseT4zF61Qksyr862Rd7AdM/",
+	"TnlB+57k/vLuyyxbmhkmojnG+CLdb7CfL82Ln2vHYW2bV/bdKkn+uqQrT/MZFbsZozHEwLK7NKECTmyH",
+	"nGpIJoaNn9G5zauth0uvofEFkVcn+nWZ50cuhdyD3eBipQnuUH1Q98i1LmNE/obbUq5auey14Ze5EHL0",
+	"kUVA1McpPxVj6dOssxseMcIFxrGb9V0ih1hGaphnyXJzuL2lESQyGw0tllE+Y0IXHS2t85TRRE/9vZl1",
+	"xuckmrLo2tsBhrZ79R2cyyMF7ihvY3BOpbzp81yRs5SJ6kxImyZKYmpfTKgi4WPbScdIDnQjLH3nZlXq",
+	"OaYJPlIu+7yzduNhzmWvQbkj9SnVlreBDrxJrcfCKdhBkczCtTJmYsa0h0FkjGoWQ3jzZikQQSvmKk3o",
+	"3JfuIfPJ1IlE/CSkabIkMUNShKY006Qdquthwm/Y8Hi0d/ePv//X8/Gf2WKahOcV32DYXcozpuwEGmAM",
+	"jL1Rgy44IiJPEjAnBLvB0+2dvHkNYxcx22Lp+01sxpexeFS4VwkXJOFKK4iDztiNvXMF2x8SUN12bZHh",
+	"uDS2hEJge7G9K1bHvFqzLmJIigVeFLhU2xkXuWakfZtxrZkokjUgIIbaxzv3X8vZBtLqRzZ/a2WVn4GA",
+	"TNRlANtYLvBupfOYS/Ly1C89buT1Jgt2SxWxL1tiwuRoroHG1P1XAaLr1JqJGWkZS8hs0mymNli1C9Ot",
+	"6d9+kGYZBSUHb0k36QFf/Ox8fWvgbcALVjrFCp9eJHOhMYVaLZA4OA/X8VDIgrKMdIaC1C6ZHVjJoYrJ",
+	"BVVGV2MaC6ekRgHNjPcl9FZJn3KwHTR5X+GvY5ootuw+NBuoJQDGAAuqpuZV7qHrnPp+jI60bUrgONd5",
+	"xqpZdSv53j/1bFYS11x+c3OGe/MBuXShqeBfnGRU6ADxrqYsicloXlnoch1okhRwL9X0yG2P1YzenWKb",
+	"PZiB/aO3eOB8GsE6QgMZQ5PkbAzW6aohWcXA2Jd1+kGR0iisbHLrISlksxFZRGbwgzYqqfnBOhu5Bg1q",
+	"lccRv4dOx3BJtEOH++M///Jjb9Z/tzfa/+kgevKXp788e/P8uvtDb9r/bm+8/+pAPTl+mj779Dzr0r+s",
+	"5wx2isur+fPyGRTsttSSKioSaaupvBU24deC1DlbYKdT7swbrrTP3knpBLwCVg1Tyye5IK2NaKzY0CXG",
+	"nTiTeNE3HrjEd+8zLTVNfI8W+SyMzr0fFLmbtm8vzd5QTbP7ssUCAYRQ6AdOsUXI8miuVeQgzz6Uvd1O",
+	"pWIkxE6NRh2SEYvkrEB/UXmiF/iQJ4E2aEW50nI2VHqesGGayVnqpQAjxXYtXNY8YQTfxIBkecOyjMf2",
+	"0ylksC2zwK5P665+ZR1MUzqdK/CaV15b+Ey/uwGrneQ8piJiQxXRhNVy+J92DgIPOAPEqSYg38YySeSt",
+	"nahZgrq0kbnRgiooDH0/tAV6w9Dk5JOproNj9PpLo4C3zNlN+R1LVKdVQ3ro71e+0j/wXC2hsEs257mn",
+	"Mzphb6ENspoC5oDdgDBkE2os60aaAbmopjJP7KV3mjKabUYXIp8NuRizjME+aZaq2gr1ny0u0CsmJIfL",
+	"JHi7tj4HtT3o+hYH3JVrmNYFw1hSOABbLuQFtKkvJOzkkGbAZSySl7P9V3X4AV+9On8DDXlsFnI1+Xww",
+	"Lz2IejBZX0vBFkEvsmsypkJTNSczFnN2A4y1GUaA6plU6ZRlbPnwrhOG1V59vPoFja4nAMFwX36tIiYY",
+	"GRX9rOHXvyfz/Or52NMnz7biY/3u/rPKV4COv/GxrfhY0yTQjGCCPVIPFZ//nVhlb29/fxteuRmFfh28",
+	"0pKCl00CfMAqaJ4KakJEU4v7VwF+yBXYA9xj009pFg+TJuBmBuGalqNanL6MjSGbDVxuaLPW0RlYoixa",
+	"ERVC5iJicdWzPZIyYVTgnQ3iX6wmC5z/W3z38xJChlcRpWmBRIQfMasguCbtqwsSyyShmYXncdAbYVAg",
+	"PMPvNI+5HNqfwHGKHjYmiJBuzmrBQ2rO/DJbbvC3ldw4ZRmX8ZCJeAWql2B3Gnc0KPHc0ZOlzDsOE3Bj",
+	"f4r9KjReiSbmKKmE3NrsA0Ap5t8bUtaIGU7q6EvIWz/V6GnG1FQmsRpamms4G8V7pJ2yLGJC7xRoDwVp",
+	"VuZXc7pYZLBn3aDX7f68xDiWQMHe4xeedVuB+3ev22397LGa8zSu3Hg0+NEMhd1ShW5xxXSdAAUj/AEO",
+	"XoSL8V5aVXhG0xGqRRrKWwGBszt+lWSJ1sHNOYaLPp8ZabFZ/v//bxG2xc3f3ihRs0D+T645bguM1/Kg",
+	"RbYSVDnjwlmpHVi7mIsT85Jp5UjUqKCZ678tOKRHzaEVeBxgBEARDtKugimk5TUT4EjRaliinLaCVo3L",
+	"GfI3Ml1tgIH3Uip9BZ1fus4vtXpZ7fvY9H1RdH1quy7mdl+lvyrqtHQ8eLVYs0IdCaLe4TnwmyorapRs",
+	"+90+WcIe2jkiMNC6yFNW2n4NQg9FlAW9e+vUIVyLFUZEr7jZ86JSNp2n2kCbKfvSHQ+fCVacHecXr+45",
+	"3nsVmFWrNv43W/0NGN2ieN1MZurmZbFSpbwqSEvKfNYlMiO9breqaVWUXMfw1467iTuW41rmlJYBLvDI",
+	"yk74qKBgFSs9p8sbbPirmAxXmU5Vgx1LIlCX25HQef1glitPs2jKtI0wXQhNMcqVe7wIUCu0zLz9Fc7e",
+	"hg7heYDcxgh0Q9dlOQajhDaMtB4x4dEfbFke+97mCpt1kCQya1iEEY2ulZbZ3DsuzOBqAI13WEJUVyZp",
+	"tAmb2xWQcIz/sVlf/mgYvlGFgC2rAixfNTJNY6rXBiK+de9VPR1NiUVLc+/4bzll7F9888RpxZXJ0WS2",
+	"XWxTdalcdFPZ31uaMUG+l4lusBmUEdNedN5TTJdxLxCdUY46ybJpIJMGEjNP6iMaAezPjAMa6cMcHNc8",
+	"SYYudGBlC/PmJbfXVXQk5fBWZvHaq7JL8+oHeHMTRZ9r1O8x6nCLk3ojecS8105mDeGpd90LFNdm7FgY",
+	"FL8xGowICB8TKuadrUIiYHOrDLW28pbE67RU5z3BApevzLe+G5WTGrggZsuF3IFciLtYo3UXUukF1dF0",
+	"zfkxcmVk3qty2oaL1uVuBLutdLXxhX8pNz+vudfH7lbOct0Ncn18G0+tWtDI3l+bHr/EHCt3zh7Bb4YN",
+	"4OBUXaMM9atDch22+y3LGOC6pyz2d1HcYTf0UFkDDZXGECWY0CTxdfjwm2+M06gT8P1MrLcL46cYX+fR",
+	"xdwJ99DBcfEMjLQ0YzR2FY0K4rhh2RGEvxShMGUrzBiHsmE1wlm4Il/j/y5jYg66y7QEVvOGmyjtKV/h",
+	"5PfRiWGGnuU5Nz9vszLQzz9lUbaRqM3y5NhKE2utFI5qPWVzmJiRMYSL9VEPS5HrZs82OAH39S/UGPMK",
+	"ol+vXRWvBi5RpwBSstuqwgrJN1gW2+3tSh3+hdPfIf2VUdgBG1pbm3Llm/v+y7L7qMib66RHFUV5geYr",
+	"Q3u2/v5rpcL6fklZ3ey7ff+S+JXaxemZt1bRAxz0FRrwduRwf/V4s0vAiqJcuwOEvrDbe6vPzUruMaq4",
+	"ZJzJWbmG8Bv+rwqPSDSVigkymsOSwq1YcdZWbK437mp7PochX6OMs3Et1qtKCpBGeKe3ZoFLCnYzN4Ra",
+	"EffjhJhfAlXC4mq5AzkmFJgkTHyZQU6YyLa4Rv4OXq9Tj712Xc0z3LXrKn5B3ldq4pRzgJJbXBdVFLXr",
+	"rn7ujlmmp1JtzXS2OnT8ly0WC7bzwjSpLxgmeKJeKrbo79K8Xe9qyjLJI6C5JZp6hW8Z5cGb+FPLQQW6",
+	"gdrOXJMZo8JjRKwMKfyw2HZjbxB+Hy4HRLxF6tcxsXH7TWlfK6zeddFOdu2a0ioqyl9EBRltqW6bWdc1",
+	"iY0sreqGemwtY6mrJp+WjPHg1MDCr4W8VUfEKM+I9QReK14iSmJ0AtrLhJrJJjPDo7n+UoNu0LghN8TJ",
+	"1i/xnVJcNmUCmBdskeMv8k2PGFBVOaBa9VG5DfSTY8pEzEQ0/x7y/Hylq6D6rn3rkbL5lL5DrClPfHQ9",
+	"tyVkhdQklNfhVm5jDOVi2Q3mq7VD9SnhmoUBCVOp9CRjyvw74zcsKzHClvzIAQmFFKzBn7zCa+ssL3gF",
+	"Yi4yZm15jlWWvf5Ii/Tm77Gymvhi9cZWXgMbmWQ0xhvlSuGC9TeyZ6b1q7J1tezBz0t5CjjKYvG9FMJp",
+	"Iic5e+mKYEBxU//MEg4RCWTMBVdTe8pdkp6WtuQfwreBxxMKsBZ5mgDntkxYLulhrSxNGb0u8QCMAP6U",
+	"QxCfvdZaWcc2lYpjCIpYGM1qy95vA9rC22FsV69T1BAJq3u9/HiDLV7akeWNdf7WhQUoC2+t3OpXLNF0",
+	"xTZDDFLKWVSgTpiN75CXUkTUqL5wsSGIzGKWBbZ+d6IpYki79yHF7E77GEmiaVOg250DVIdYWIWaxS3F",
+	"GudGnxvTzH8iH04MAVoavS9GFDBTP0HgImxODK/w/Y0JYbH/ZSoAaIV1hx2hHi0gWLlSGIvG4m2PeoGT",
+	"siYRCWEovo4jDmOubSLOYv3e4Sw237PFfss9K6EzfBF8o4QFZEajKResBMCIoCojpCVSnAqap0VFISjb",
+	"DMX0rZAaiLBSYy+ECoftqjm1VGKOQpG5pWIHO0cDES4gjpnuekfEV7aD7Hf3jkh4fnZ1eVLiSIfBQIQL",
+	"2NJGzL/8/vi8/ourE1X88Pr0zWJHP578tf7O25O3Z+cLv304efH92dmPw5N3r96fnb67rD89+emk9hPZ",
+	"7+4fmY4uvz/DMR6/eXP24QSeHByV4yrrV8FQGso+kP3u8yMSLiEZh2S/Z5bHD2plnh6Y5V6EHDIjdltw",
+	"fmY+Xf59fP7y+xNoHZDw8vjF2dnw5dm7129OX156R2jrc1d7uHp1emZ+gH/gYM/efbfwix1+v28GuBhR",
+	"Rfa7fdKueVMai8HtGPKoAhuS/f5zIKZqAYeQHHS7R1742nYNunbHTHIBvJa0F3Br8dUKguIidO0OOejC",
+	"zDwlkcgBkPQShig56O53BsIcZZSWNI5RmM64kJkD+EC4Bsictt4LMI+5mBwSSqKEgzDE/AewsggdCHPg",
+	"jQpdwJAbKw2NLrVwzivMrF5Vcxkm0FuSaOGotgIPCHz9nLaCVu2YtoJW/ZS2glbtjLaC1uIRNZ9pPKGt",
+	"oLVwQKGHxbNZGUetrFxjMRsfsngjvpwH96t6BqsL7I5gK2jVT6BnMHj+qq3NGWsFrfrpq/9gx7pcmnIB",
+	"e3WpCIoP7bp+WMxa+6qkLSEI/1z1s3kWZ40ArVSODVqniMVk05TN3yofj3lkzgImxwetc5lrVlQ1sDV0",
+	"K3+/nNKs8ucPclT56zVPqm1/ZPPKX1jrvNo1prGciDiVXOjKE9Cpak31VJpRHKPfrPjwSyoihqZbrTbT",
+	"j8yWZ1oGyW9AS1yGryvW6xy9yG71KtEa4IYvKjUujuCc2YA/1zKPuXTxvmY8Enas+NMOb6Gqah0yeLF4",
+	"T9B6TRMLKOV+qcO2+6r7LcNe/+xUpFclqpjfBe4LDT650xkNQF/aVSmL+JhHNXgrUi4uVs5RJKJZNich",
+	"IvmFR9YLFgFbn9H5QOAL+DMgErVD6zY1MpLD/1aqEoRBgXdOrLyxhUTrCrSDDvR5cRpR7rD+r1XjNvZR",
+	"vTZNC0V8yUXl11HPK7b8sqIuBSNqSlOwK41wm9tKRA81FBY07BWKtN/eKQs8gfE5pWnKBIsD4gxPuEiF",
+	"A0+YPfFmS2OqKZT20haK8JEx/8yPO18IAmuDu1eY0yt7+RqzhN+wzOd4N5PP5oRqzSBwFv3mhOuAyCRm",
+	"ylYx25hA8Lv4PS9uRJPf3tlrAFrFbhDwYycggJsGCHl2rXd5HJakYqc2L5PcStlietkOs8oZfWtnCAzW",
+	"eyVg+Wgt8sxGqVW2oZEMX9EmN4hbIJVDiwBUzriA8DHdPVK25tytzOJDEmKxJlvu+KMcYa36j3I0ENCb",
+	"CkhoKxTDE/w3fkl1bBNLyB/lCFBX/OWgBgKh8hVQjvkeV/YirsypcGV3R4wJs3EMwMktrrhRwC4v3wy/",
+	"P7s6vwiP3AhBH75mqSZ7WFl/By7wKMlYsfV6ygSQrapMOZGC+ZjlqEipXJ8FUCYqfA5aH+Vog1pb9s3G",
+	"OEuzBtrtJi6SzDVpw8AtydtNcvvgvYpqoB538LyyYPGQU2GHAYWICh7muX3agjnZjyyPoFeQKtKoxkNL",
+	"yyPcru1qNbORUE16DfkNcY65O0NkThukZ7iJ2k1avpVwcmY9WhrYTsPI64RBvM+IcYRprBhbR6RbyeaL",
+	"6veNTXGB1VGXy1wfgxu7ed6qL00jx1kXCFpS4UOAhFDG/iFwhEoG77+XcopAh7xjtwQjFmd0DmDJxnA/",
+	"qh4mRwEKc8Qcp1YYaq3qeXsf5ahyKQCMpIMeB/tHBMYB/Il8rFMm56x3Pf4gRy8rvf8gR69d5+ZR2fci",
+	"9zOq9OumtM1jQWQ2oYIrFpNJJvMUvYmUTCRNtrz3PwbNikFeTEb0rbT8sSFjwnyhOXjgloqGHISpnLFh",
+	"xiaNcEZGtjq/Nb5nrzNHVIFrxtvtNRcNYfmC6jxjpB1Ocp6Anh/liTb/ncpcwcVmJLNU4nkNA/KPv//X",
+	"zpbAtWPcIRsWE5Bc8E85BB5zRDpOmjCLE/iq8g9daQoCXN7SLFboO0YTxn5wc+MB3z+331t7yW2jK2BV",
+	"6/aZ3fn6RlZn4jvXi5/3yshyERfmbR2By/Q8bjoYYNxUF2oVpDB+zR+PDFH0tg9DjTAeq+xazkGThMPR",
+	"HWeciTiZt4KWYLnOYJUyfmNXS2m+0Y3ysevvddnfu6K/c9vf966/xZ0bF6nQdl7e/ShtSe9WeGDZPXZv",
+	"w1kwjx4pklI9DUgs9a5ixtrFcjg2+G5oIbBVp9sxfxvdy6oohWXsTZSy6SaewNgGIHLkSMoWCbagf/U+",
+	"m2H310Ui4TKUX/et9XcuMM8Dlp9JGhPFtAZoYq5Jyl2tdRtZJwEa1GhCNXHlQvUCAEwZln+qiA/H3OyX",
+	"VHpIUxnRZJ5qHm1Aea+LXl7R7Lr86yLir02X76XSx9UePwetpjCWOpy3xQQ3xgkwsWpIhk9M2ad+q3mx",
+	"g+YIGaqpERrro38WgnI+25T8+zT8lLP8Xg3NCcHM3fWJckvtF31oYcZirmyZwPOTV6cXw6vzNxY8hbTh",
+	"M4qwOxppQqNMKkUyBiU1jJUXYuBIiDz0litjzn0AmONz06/pJ5a3TjCHLnomxPNlL2xcL4e457Z/Yr8t",
+	"xUDAf2+Fhc4pCIZcM5Yq/EtMjCVpuHTKGOaGbbuwhr9s324RVc3Rktth228xMEcyCxvp4whNwUqhvLY7",
+	"5hwsblCEq6PaMmNdRyJTdKkShCaBW6a2kjM2EEVJGQU3ZztHJKxENoUlmI1b9IgKKKzDspuiWMLC3dRv",
+	"GSr1xSH3i2CrCuh+lbH4duZ7DnkaDV5JcOpWwypcLPSUF+nZC9i7+WxGfT6BujXj9YdxnXhjZdVUZprA",
+	"Y2/DOaOZGtKJXJFhBe+4ImwFpp4A1d0zqiYLr/yUG29QTNm3vABG8oMcnQPyapPZbp6Be0I47FaEIy4B",
+	"B0NiLLJlJ/WGmfBxxm6bzJq1aNshHHNEk10oLTBmOpqWHjvwnoxlRigZG3POBS9u5swZ84Q1urJgDLaS",
+	"SeEWNC3U419tw89hGVniSq8Znp1ICiosjkyRxKhFVBX5xwvA7KYzWx7/Ke2N+tFevM8Oxk8mT6fPPj73",
+	"1wcpQQ7XwRouOxeK1fWSPp8IFhMjyXAji/lotyglVFFREIPkQvOEhOXWhtaROTGmpr29j6iwG9hAGSVG",
+	"odmyoS8L15wvWE9dwg9IeW2Rw6C63b3AkzaFOVhF2EZxHjpAkq1wCT3MGBA6tQsFzAxTzRr4WAVQcA2C",
+	"4Bpm4w5ElUYWEP3LObrvFuToyVDHCTbyqbf+JQ9VNBUsScA7P4bqGSImmcwn04CEaSZDohJ5C7+OuWCB",
+	"kds3oZnqiOlbxkQt/pDdYCE/0yUytE2CEKHVRdHqvWnlxn2xbt9K/FQ3ihI60iw5TbjSAD9DBTKnlJpN",
+	"yZL5BmN7b/o6hq7OK10d267el119Bt+XP6NFzUXkZ/LW+6pWSDdzPhVJMxkxrJ1piNS2a0osL3x/K2Ej",
+	"DKFvg+yyIWSMy9LYvOetAzfXXIwU+C0eF5WT1WuuX6xQR/02WzntytbYdzefeak8rxnPBb644dXiD3KE",
+	"F4sFduoGLWzMyRKrsotd3EgWqmjtarKgZB8L+kGO1t0OfJSj7QAiTIP7QUPY27U/KCgEzHsGkCG/JRTE",
+	"GsUWT5nMdZrroFC4CzPMqIzGli4TFw7RPk/mYN3NGDip0IKHIP8BXGHhVbStcYLfCM3QQtIO8ez+zfz5",
+	"c4i3t2hZWp0nY0Z3onAtElvNeyBKsMdcGEvLc5OLavk6qllQ9z8HrVKF376t1mqDjBQWTSutPvu36aLB",
+	"AP/gko3sbhxVtwNSnHjC3KW+uxAKMcuCZTMu8NKlEKvoQ8XVswyvVRE1hue5W6DiemkDCVt0+77abfV+",
+	"qbhcKm6WrLS9yEczrpujgo5FmTLoFb+byJEjksokaYpXqBsY5ldrXxxE+3dP589+eU67o17Uj/fY/hcR",
+	"AE3M2XbUcJRX3EI6AgGUu9pVAB6LGp0j4W7g9ndtX1TbXmrltu5DKZaalt6FREEQiFbl9b4TNd7kH/OK",
+	"D5jWwQVXwgQmUKSuf3dHMObEj7W5ecwT5g/dM97JLsiqiCevHbl4ysn7s4tLl8GOSp5a715C86NcvrUx",
+	"Rq5I1rJFYZqFWD0OxXMlBD+mmpaGfCTFmE/yjMXWoaE6JNRM6UpzOhDuwgVbq5RGjLS5Lf1FFGMKcWDM",
+	"44AImeGfEBdpeoMHO4jdgKkqUgxEmXUcM2R3oNy7kQSQGwZfSG08KIYQlYM+hCoPAZHjccIFGwgsgpgy",
+	"apNm0FuChfoeKfLytO5/NKMEx6vS9VBmjSHJa47YG2x+Cc1xRzBQeXlLjGQMSdtwsNKRuhOQ8Dbj2shW",
+	"kKOVEEXU7FRQgBvIjGS5QO8Q5DfQeMZFSNqwyktgzrjhO5hAC/c+7iP20REWNgMI+GRuBf5AhBqKD4ck",
+	"krOZWU6zsDv1ZTOTMRaxGbrRO81AsO4ofKi+lPblNUt5jm99sF0e2y7Pii7t8hYlBpuO4DWbQxQOpvrB",
+	"/eCYT0JbNTRDLAyjPwLmiE2DuAgJtfjru3m6U8NfTriZYspB0Jq+6tPDJ+tglqGTY3j1pe3kc9B6Q0U8",
+	"o9m1TykXEkiYpAn1YXZ9ycgLf6iDi7zgyih+ORdGYVHTjAsIcdDyFvK17xHckNhp3yO6YdsoD6WpiJU/",
+	"xsMfoVAEIHhCFXxcGPMGVqLfPlI2cXrb2mMfAHwG2+JW+B2JfgutEvYltJEiARHsdnuxiDM8ETqbf8U2",
+	"W+PNCNwB5EKAcwBfMmtiNITMrYz/wmSNFWjb3gcXsLbt5diD+1iJ1e3x3jChUKGVOnYZQ+NPrYthb/Yw",
+	"WVCAzd0sjbHiZuAetN8ZmxUB3596WV/t6f384ObJ7dO7Z3PvPQGfpTJbEXozy8EXbwx3wGdpd//x9//d",
+	"21lTg6m3EjV9JfM0jwypLR5gJ1qmjGaw/XSBCsY00hto+N/b9hfY/qJo/xrafw5aKRfCp4n/yFJNjESQ",
+	"4+JMjKHERkVFozN382DGY8x6i8g9YbVQvIqivlkFYKTYsgiwShm99uV+f5hKYhYHAtGhnAssmbWXzRM/",
+	"FIm7oPcH7jjq994v+NIArCSw1/MVMlvwv9nVLpZhzWl9UOlfYbOBtISjaAEA6UZCZ/GgWMiorr9+2W99",
+	"bEqwMEhS2/AckTbSLbdptg6kxPqtxlB0QCTznXqQE3yidu42iWKCVrXTtni47CS8e/UjY6kZtO+8NRyj",
+	"Bx6IxTLIDzog25UqW4RCMB9acw6uAMv5/uB2mDKH+QeWRIqzgcbTuiPwADouicBT4ciu8tYr2LBaq42f",
+	"hckXNpAPjweWutHtZp+TdviXXbstu6dxuGMvaDNp2I1evIRem2DhR+EIgdgtBWeMRjZ/6RZL4wBIiRwT",
+	"h6uCnzeWCB6j0AVEYJWRgajpdQEJacrtO45lOlYBTpDw/dnFpTFiHtvgsoCEuYBJQbOBcGpewWEwyAV5",
+	"vELN9JqlGlMIALKunkNQt51hungtCmyllPpoSdqPb8CXLmxP57anUv6joXnlemrAJ6mQgf+EFgGwWxxI",
+	"o3C6PaMkkuKGZYq60PKFYKYN2Bxph2lC52Bq0iV82dL8LBVHfH1rsMcVLBHQieiigvqdlDGZycwYFv+D",
+	"vJJkLnOiWJIQBSCp//FQ3umWJ1jFRUv03s3zoV9nDPFdiiyuwkEmbwWWDFNaZhb/K2M6zwTC/BnBSzWZ",
+	"SaVJ7wn5kb+or/6vLZFGQ5VI3Trs9b2sTMbW/fXWj81vKEilVCC3GWXy2vC2LE98pWCpZhPZbPUljLRD",
+	"AK4F5wUdMz1vQJBjfjXeuZVgRJCW2C5qMDUksTVU4lvoy6bEceeevdOkzQW5EhxgPuB/MA254TOaZbNG",
+	"RNXYamyuutKG5H7pRle38NYgebtNsGNyK4Bruop6C1I4y3UkZ03XI7PiPRJzKA6McsFfVagRgtQc41gK",
+	"VnOGObYspLDeHwdAC3/FhttsoiS+w/bntfbnRfvPgVsm3ghqmSeYSoYk30C3hcemQbyWfplxQieTVdcw",
+	"ZfpmnNHx8lFbVGgWw6ds/0GrSBCpTHH1ft8X0x3h46SjCA8F3BuluvlAeLCdn31BRbiyKM13/Tcsi3mk",
+	"GzngGqqCrRVfmH6omCOLNQer/IKnWBvwIdXMblSV1+spm23um1yQJuvS0EqirSxcOULfBr2fSsFm7JLP",
+	"mmqgCkJJim9BOEVqliIokhBmMtdTC4vRvuGKzZhVpSfSwbX5avoyEXuDQj8sXCtuUsQOR9fgpcWHRdFB",
+	"vH57BMH/hebmuzXP9MrxoYTbcIS4Lg3ED89Iu7KQO5D4Pq3Vlm0qyWznXnyjMvbALbJv40Gvvnd1S9Se",
+	"61jxYBaA4k+09JxlTGVrNswnkosJXMlimXyuj6oYzPb2FW5Mja4mlM5y4M1qs2IQCVVFIt16Jx6+trjc",
+	"tT4alxXZXUPMSFVAlWsHGcBm2xECNb7HZQqJWcTjBo3IPFMN2gOOx6UhY70XRq+rCsSH43eXgCZ2cbGB",
+	"uvCBCg3BqwrDMTbONFgxgQ1Dulf0kGZcZt4SG9/LW5JnEyZ0Mv9CHsCMUeVf7Q3qlC1coBR7V3RbmcxS",
+	"pLafKm20xaYHfolXV2Eo/MhIBY5AicxDtDwqEKotYJKgowTiMezbKh+Z3kYMVF9u6M/Wr1xbbcIzzUlT",
+	"4j/NGK3lIS0fsBGXs0ZwjAlmRcdyxgUVGm55VURT1nDavtz9dfNNczGq7e6ZFdM6YTPD75rsuJTJNGGu",
+	"+tE2sPcXReebJs3jsi9mzVcH6aVoI73ZBYuyzWs017db3rAsoWlRV7rq6X72ZN+IkBXpKmnGbrjMFVEw",
+	"BJeDySdwE6ulrFXgetLdf9ZQobh6ibo0y4uICfaSZnFzZlvl1yJFhwoSZzIllCjTAdye3KesBZjz0EMi",
+	"5TVen40ZSxRJ+DVrwKuQ143VIwDwExPmAKV7O5U9kRHVKzIeHcEERQgGRBVhtAQC4+Plik3n2LCq6aVb",
+	"hEdY3fQLxW5w1YTN0ZDKWB1HUzrjollmkwyLlasEgNj6lvVTh7vnO28XjPmJkFlkr3qQW6VQebtrGHv/",
+	"/z7Y+8f/8//2AptFzV3WLnjqMMC67mzb71cEMBf6yX71RD3vdp/2nj/vH+w/3e8+f95bfbbM+Au+5Asl",
+	"SWjELI1UeN/vEZgEQCYRTbCPubGqwhueJHTiApMgVCniGrz5MtepVPp+oUrlmdlaiKQyzZvQSc5lPpkm",
+	"czJ1sSQgRyCQZIPokTqWSuU766OVyjpfXhVvIuVCDUOANdMw1aKkb+Eyu+FRURUWi7beGUoAKlT1ZPVm",
+	"v5nt5KLo5MR18tZ2YsaNpSHuY4sVfLqckwVWLkOOvXZYASnSUAyucrdh444raPnO/rOIe1IsmoIWY2+L",
+	"KCxrby3WfZxxYf/qLUsEI+2Gm9uV1gMwgVJcX9SytI9/XS52tVKJgKsku12jGvWBbAekFNuLabPJrZlt",
+	"99a1A5zbn1cKt1pQhTkieG/CFYzvCE6HvTCBx81V6fY3qDoGILEWtiRjEfiSvfc4EMVjhoJ3nigi1CEJ",
+	"zcuhrY6A9IfUZoNe7Y1rLhKmlBW6cLIeqYEIjyFdIyRTRmPY7muFoQY0BbwN8/HHH5UUIQRYdMhLmiS2",
+	"08f4zRAohNH4aCCMIJ8ImUGgHJSWYYm9EvXcmN/Pe7tUWnTh/Ho5Ya3YzNpt9983rPc4gDPQf+E0k826",
+	"mn1YnoGIZo2Bips6D9JMxnnUXLM+oYANvU0m+obePbxbH9qr9AYfRRm9wB2xsDsLjg+3/l8qYnUzR8m6",
+	"1SpvpTZ3Urt7ru24DaKqwgHjYrJtxNuC6KNzPxHlmzj9rrwuvwVnjI2Ts+qzI3NPvjx+skZ3tWVdopvG",
+	"c3wBbGcTlBVq2SKLLe+2uY1mXcjtlEfTDsGUImxiz91AhAvlXMKAZBwyjrGmUICtQV9yMMcO5vfi4gQg",
+	"wZHtxdyMbsYFJDZAfFCauruF5XpSTQBD/rJewWIFojXNK6WiiiTw1S0qZYU+F/xw/g5UaNyez0FLCrZB",
+	"2UrPID4HmzVZmPamzaqDt3plLcFzHYIMCbVWDWgxNI+5vB/SCDT97ZBGVoupy7qbHXIOsC4vCK+gTCl2",
+	"gWGYItxUOm8BxNdT4NIGm6BSuKEI2VTIrRC4a5F4ih38HZF43OJ8jUg8bnqN4yb4xgOuJ5q3z97jeWjK",
+	"3tASDVe09kYVL/tUpeCjIxNzXCbW3t78prl+DeyrIwoLO8yo9hXxgocKijegO9Uf1NNcKxsuQuFU5qoJ",
+	"GcfpzQu0LbO4WJsx5GamBPBQ2kxpPgMjD4RYEYm0tGYTgD0WUrCdzdNpZRY3LVcjFE/JRBegeCzt1de5",
+	"zmw8Kkaxnm51GlQIFk3vGYBsI1KK+8BtDITjBr7LFWwyRhBIq1iUcgLtzuul8GxvyfPqmXWW9y29aQUb",
+	"nGFna+P7s3SvFbTkZLLR/aZp8RZanE3QvlYpWwiX7y0O4sLquATeJYgBfAMloIUZVbLmzrFfdXJ2Djxi",
+	"ZJWiLI0WuBw/v95kf2CF+8V68tjEhma6y8FtK91jLrtTRzZIe786f7N51FLF+vbyG7UY+JCrIluczo9c",
+	"aKI1bXBveRknXPCXhWmu2Ye6Y2yRQV8yoRq80njRKseQWp54A60sDLJqvsEokrDdq4SLG5nc4Dnd/BZn",
+	"y5uS4t4mTSCxPm+Aa1uJHOmwAMzc/Wmmi8HJtWQ1WJhi5F6CkU3K28z5nMGVThIG8WCI1F3PloOC9kFr",
+	"kvGZ4edTPlM8gjTJ2VxplnGZq43S5mxH32FHHyodva10ZEadUYHjvWCTpqsRY1Aa7VCOScYiOUH0fERx",
+	"9TqXxzxmjVmKKreSt+gLfPArYy58VTG+VOjYF47z2jDMfi0S60L81ooo43IPV4cGu08vXGf9rsZMwpVu",
+	"BHRNqJjkXohym2QPTx+gi6/8usID4VkVe1RcIVo+26JW//KB8zDI5lDd26lMGNFFJ9uqyfca8xZ6rnWN",
+	"FTu3qL8Wi+pGuVHsUo3C7xmwCJqflsXajVhARnPwV8iMcNEQbw/a+ogq9mR/xfEICL6yy6CG6VJaYX/v",
+	"yfMnfZ8as8KnYvMpZMU2R/21neajhEeExnHGlLLlWnaWchn3n219qDC0tzhbpB0yES72/Kymp/S9pmxG",
+	"lRfM6C5lkTHH7BsOwCZKpJEpNzKiozyhmNTrU5L6G2irpZbU73rUJEzybjofMiP2esVW0mNJ6kSV096W",
+	"1OcNAtNqNHyVJpLG/ig12OIcXmigx5X+CZ4w0v5w/JOr6IjMWlktymWs2YtvLpSmScLiutwdcYGqzx+V",
+	"eg7hPtrMx9aPTFlmGw1EO9x97Xr4k0yZuxLWjFQeQJ/Fk3DniFDb14zO0QM+lUk8EMoo/TQpx2Q+bb4H",
+	"HAUc4j5CbrhH/hpot8rQkeB8TBmzml86C+jB6c1FMvORq8VnHyhtFhwMrjmhGEAy46Lad29JCc2VlrNh",
+	"In2FRN6xWzKi0XUBQb/BtlTyEFdfzNn3trsAExjnv909uj+o55gIdluUgdkuRTRlmTLb5o2QNqtWecEI",
+	"Uq6VN4F+2QK8b9LSKseDmSc8v1+k8JW/+s2lYWEA8WmOESqLziG5aOjADY3RbTQ0auzMRp2UDfy+UTzc",
+	"G3aGL6+Ad23ux3DqfGbMuZFEjX5NPFZ9YIFn5gvf/LlpvV/k0TVr0G3hthSQiwQjU5lnhp/FdO5NHNq8",
+	"xmORrbrZ65tfE1+aGSu/7VbkhuaNaSK4HvMfWQOqESLd2UW5sdkiGUtlph8pkvlhH67ZvNG5fs3mpB2a",
+	"N6B05xFhs1TPEYtAZtdESIstJ8iIVQq2tqnF7oyZwwYArDkABjDSJYutAvHlF9POZ+06vvFam7CMFlsF",
+	"kr5Hc2t9BvZkUxHbatW+8630MFee1TwpbhXMO+iu4mUIzQb2MX6zIZMiLeJmXVGZgGRsnCuaqJ2gUrkB",
+	"kMfa4UGvf3fQ61cqgkHh1nnKYH4SYzJI29YGKa/eGzPF/cZ7CFiWCOubYIURoz5RHlZpyY3ZptbjsP1G",
+	"OtMZjzYij7f46iaWvcysfxmn4YaG+i8AQEOcV0Oo0aecCu2Vf6fId3HQ5mQKrknbpg6gImp0pc08WAtk",
+	"blfCc79jCaUysKAkzMbj8LZY2UWhWTkOiOeBn14qCuqu3m1oIka4YdEkTWLJsHLStVVcStxM3Pt6TSeI",
+	"mQHBMATMS/tvmWvE+h0W+pCyP6BV7NIyDA/XS7/BEVBYa3QTr+h5ObZ6RX+Uq6ei+OcZDOxSq5fVcV1q",
+	"BU6Ei2IEF1ov/HLqxvQDjMltxzlw7RWuObgMAyZPkbMDT+E2Z3UEQhMPlJH+hlV6cpfwLT8XNPZIRaQW",
+	"HnbzrTqYcGDPixTM6BpRkscL/v21h9UKeV/KdSY9kA4XRmIWdwuQsI+T2TziYJJRYSw/e3ILl7rMM6j4",
+	"t0kdju/x5VcUK22sEqUS5bMVxxAqckREniQF4Ih11AEQ7UbgQUakNqTng2gEmEsaTeG7YN3ZG1SLqdsG",
+	"kFpk+BZT1g5PORZY1Kbb2XI/QUlpiDNc14MDcQa3plmNxkXFx9U1rcdz0Mi/99rjEDlBLldEqyM9LUKb",
+	"bEZbuP4P0WLKids1C0rFpkq59oDAlIrvBsXJtkTSyPUvi4EunK98ViGfqj7kMviN5lIa2KjqyfEDVCIu",
+	"yNUFiWWS0EwFZfBFmhnJjMC/9lbOLHslLXPTiFvL/pfFNPwOU6j15NKHlq0lIz+GRTWBqqGwrk0Zwrh5",
+	"I1u/YLMWsC+NFpwy+izK76BRr0VeMaPXjOQpLjiQyXYsAPRr31VuVcovZwE5VRDUQBbj5cN+/zkJz48v",
+	"T4ZvTt+eXp68CjfcqEK7WNZrcj1lQnPIJSALWjNG8tWF2QZfW9Y5PBdBqPzJsfW+lpcL8abXhYVetLzL",
+	"GHkDRj/4wywuTKJIGy1ytbPhXCoa18rP2O6LYPRNul5S11YtE14aL5/OFQtU1w+XOi91NGAiZjLoht5o",
+	"/AuM+nfTX4cLlfQLPrHInirav2MPPnnwk7GAGqN1Or7yNLau6CpwCOsagCOVQW1CUQMoqVW0WHclzTVR",
+	"Mjd00ZhJvHlILKPXqrHuPhTb85izYzajCaRUwn/BoLV1yP2wuyvDFpsLgjVfmpxqVbktefHyPdl/uk0G",
+	"5zGJuUoTOm+q1e5D+7XZlYWpWbmstUu1mBPsq1m7QGv+0ltlTGdEtY3a36b+FkaQbSyqkOp9F+prkM7x",
+	"OyXQ+dblrnzrslhtxWuYLRac8ZXvWw1UvsxLVymz9jMNV4j48JEiyH+t4tbze5lXRo4U6VQAAbJxHhXz",
+	"V9j/MEXUY1cFB5ljp7nY0TDyFo7BZIeIcayM/P3l5XuCDY5IFyMQhXS5hFH9SDURglvR+qfNSi9EP6yg",
+	"kRMLheI74UVGhR24qpe7gRSctTj3mxHHAtP28GNAbvGDAeNAagd61VmFHBVXQHDxvCKjLU2/W1ZA5S//",
+	"nx/oB7E5hojNMVyVGnEFKSiV6t6A5lEp9QwWZGaxwojSPEkg3UVZmx+aQo0ZaU60ZKrxPK51A+Rwq7rd",
+	"ttnokXK5plqn6vDx44mhYPtzJ5Kzx1j65rHdqo2khY1Udy3qgsERxAJOfGUSK7digxOxHYb8SqSGyhXh",
+	"gfeWskLeRQR3bZu+ELWXd/y9J2vS21cHBgHGEo6EtEPY9TAg9eggf1jQNsiONQrYYMvWVeF0Ndcc/tOq",
+	"kpzblDUrmOiqGi6rSrOsqJP55WtfLgx6O4z4L0bnvzdhb02Y69bxA9dThISCRUySDbI0l+nn10Ug76LH",
+	"ZX3iQlMR0ywmtpsSAspKknZ4O1UswlvXuksTH7wd//jn59mz737866fs8vbj1ftXz07fvP/PU9l/Q9/Q",
+	"i9v14cI4vGUy+9lbVsPCrllczuXxqqm8tQINRBu6AzMUgXDVW677RcPKHJcaijvv9c940NK3W2R4OyB2",
+	"cRFfH6Mw/7lrXCzF1fkbb0Qf8OUGNe6jHJGMIdR+4HJoU5YtT7jMUh0I0woi3MmpxswT00eCeUSLwaFH",
+	"JGM64877NqLRtRyP4aJihhoOhRKIMXXZuFw78BbSv7uz6P7rlQsYplUxNgpFrcQVN6HOItK3qrh0vmSy",
+	"AcYP6mpkpvrDJyCYJWuGTV/vI4D2m0LIfpBZ4g3OKlDCG6EWM2448lKqayYVs4h2I27hOKCLoChQoSUZ",
+	"McJmIxbHDK5E6XI41BY15cvcHGNP29dJ+/z1S7K3t/c8IFeXL7e4L1qdSAUfeqSKHKqNnRuvLQq5R7uZ",
+	"cghlbEYItC/cs2zs99i6gETwW2vNU10sLHGbxNacu/60N3s27t/sj56Ip+nzrKt6usGDBmh+njV9Vy0j",
+	"uflqFpUpPfNpRktzM3LetnJOP7GEHAs9lZnXHKUZnTHnwF6Ta5HE78vXi3S5NeRkX9p4/hYn1ZfmHTHB",
+	"hhH15pAAuJQFhKw8UWtxJzdDDi2wLn3jssm1q6FHWWxvmpV/zd6DxVHNhARgK84Ups1n8rYoKrRZQo9N",
+	"ulyXGYMV8BgYyxVyCOplOVU937Ck+/KQV2ZX36zA8tQax2tk2mutNPOS2spbi02wIDNX0NM2OUZJ/BVX",
+	"31znQbZzv0epzPvYjgtMomF13HPUo6x4KwWzIfMjWyTKEGaIAQBwVWxUwAnlHo1rwkS2NujjO3hpJSuF",
+	"RF/tAqCKDSyC/wt/HLxYG7nf78t/YRsR2YV5EXZUrG0ASb2LG4YrYDuwH27cpQs7rIayg6XqMZVJrA6J",
+	"mtEkIXuOnwcE4f/IQUASmk0YeVbDCDRv1zACzTubgATahiVIIDb8DIw2yjOu5xdmEayyxmjGsuNcT70W",
+	"jsVoOSSheUVm/BdwlR6SF9CODPJudy+6ZnP4Bws7xMUjI1h71aXdAa42hVoJ9rvldhvbo/XZDJKLsXRQ",
+	"ljSCs4201rp0Bgi4GApzBe2STsxuljzdtonFADGnGWTZ8WmZqKEOzZFwFKgqDwI4MDCDGV5E2sBXGumB",
+	"4KJ8NSjL0mLxNzhuCb9hMdHTTOaTaUBGOTd8pA6li8wFw3VgkANRDsBdXrUvLy8CcnF5iWXoxxR+xJBf",
+	"FYDdN4GqCmqnMxAD8W//RiphE1yKgUBcsPDxTS+sRCFrmF8Fs8mcV4Jbg4EDhwPxBXb+CJIuIAYMCu6D",
+	"A4JrqNllzFNNcQWowMy2wsHA48Je3e/uAyDQGMJUeQxRquyOK+3m/CObK4ySwYBKFcnULKj5HTCu4Tqa",
+	"hOp6aLYGvDZwM6yuh5opjT+0KYmmLLpW+czFMTERkwjLrBBKZlwZmo3NXAfCXiYAEK6U13m60yHH5N//",
+	"3XS4a8by7/8Oi3Irs2sQoBQQSYlKaQTS2C4DafMCZYKZUQOsrgUvhVQ4+AFCBI2eb57sVEveQoF9B7so",
+	"I5osUBpeCqtgIACEqyib9vLUfTaFGmEzKdgcsbWpnXFKeWzMsBses6xDTlysIjA2u8yGUDJGYyxY+N3J",
+	"ZUlmKiAhFHrFZ4AMjZGNICRQpVGBzRGDXDeYjFmyYCBCCH8Mi/jLgjggVaEd3u0iA9iFgYRmDSAcriRz",
+	"RLhwWLZcD4RgLFaQ+Ad7Y8HLONYHJvvdPRKevru4ev369OXpybvL4cXLs/cnoSO0c6oZAWGu3MmC5YDT",
+	"oznLUPQ6yLFRHkO37Qomijok4ThjLCS9brcMrC+CeamIB6LXrYAuBSRMM2neD7rdbu1NclB9cceeJaKY",
+	"URQ0swNwCzgQ5c4Qo4KymJSLaBrswtwOKzjfIWlj9FlEk0QFNkkBPmPICPxWasfBD2YWmhTKnQlCfSFc",
+	"CElno3Bw0SxeIQmLIO5wIKC2ZvHD7nuZ8GgekvbpyeVrLP61y5ke7xphQFMO44dedxEEVu32erDRLmDM",
+	"fn8guPLEq1ml6ZzpbL57PNZYvFHEjuMYsnVkcBqzWSo1g8hWjVCLF4ZXhMWTaL77I5sDTRoOAQU7ZUbe",
+	"H1++/N4VKMSywIYYkvlhJVDaLZQ5C8FAUPtuAZ+mjCQDpi1iMpLxHIkXayLaCohw293GTR6Iclx695xB",
+	"scn4kADiLrISG/2PSUOgJaIfrb8PtKbczH9iGZgpA/GBmyWxgsWBugF7N/aWOoRUvionwL/x+qOYIqaD",
+	"wsOBKKin8isxKo4rUGpGCtEEUGlQAcfGlAaAfQaBZkuRYhMymg+E4bOxjPIZE6Ai0yQxgjOovg2VC0co",
+	"mioRBDsd8g633pYYljcsDsxILZqgYZYgE5BWhCyniInFIxZJw4Ocsrl0UkqsTtRYdu0Sh5gUFJtjbCNp",
+	"Bbs1a4bcMpETLA1rpA5kRRsNK84TrLgykeYEoQBFyn5lgZnhUMPhusiFYgVoss130SRhVGmi+J2RCHqq",
+	"3LU5OC1lqgbCIgx2yIvMQl85Dn5LLZJf+PimX7BNALAsOOaY8iTPGHBNCUjZNGVGivw6wFiRQevw10HL",
+	"bMmgdThodTqdQSsYtCwycu03jIdVpkWn0/kcDCoFYssXP382QwlNjyF4nm2wsojJjEZTLtiukWDmxyMS",
+	"2u/Am2Yq03xGhbJvz11CM0g996mQsE85TfAM1gsQlzuNy9whP9GExyif7FKogWjv9/sk/On4zemr48vT",
+	"s3fDk/Pzs/MwIPvdLglfHL8anp/8+erk4hLFYWkI7gDiiS3VY9iEkQdyPGYi5mIyEEiG5qTaterg6So2",
+	"5w1XRpq9gV5K+WA0RBICQw1Ju/ePv//vXrcbFMheB11kHCGatCFpuyf2ARKf2VUwhgMMUQ6Q8QcEm30O",
+	"A0fV6L50Siwg/RnRMhAXiTGsWMwpcqc2BlkGNu50p9ATw363T379KEdDHgf2AB+SQSu1S9H6HB6RVCbJ",
+	"QBSgZuYTj22bz6G9K0FGapobEgjL1DrIkuOJMasNibsAzmIpXxV612wgjgs/HuTvCwCtpyQ1pD/OBfiD",
+	"nBpobXWzbuXOol6NGp3V4QaijTHXNqrJqWYgDTh8acwnecbiHUSL5DHK34TIXKc5ns3yRy7SXONlUMIj",
+	"ZkHFrdH1PpNpxplG2Igmy+uxmbKqFDhxltfx+9NW0LpBbtY6bPU63U4XPDcpEzTlrcPWXqfb2QPfmZ6C",
+	"TfoYvRFNRV5ZdsMjZktamHWzvcPCJVxcA+IAsE0ZqcDWrWVRkRMxZTTRU1TzjVFa0Ptp3Dpsfcf0ccpP",
+	"jRUatNyxhXH1u92ixgJGdC3iyteCdX5tme8jAkzrsfk3FvBP9NT9iH85V+HCotkVcu/aPztzOkv8S4q+",
+	"jXWeDzc5MLYXw7lxaY0Jns0KSDsrGUzHdenU9Cnb4DG+7V7+HLSqPHFdY/vmaYwjPcDF97UoNunxqdAs",
+	"EzQBUdOqujxah3/7uYIk1zJ6SmWaraCl6QQdKHOl2QwdJm6DNqFHyytAOzH2R8wMyzE64CN16KQ4HVHF",
+	"guKC+FPOclbQpWZ32thnGEkPOYGgZzvTrdT9qiHShp9Emt+wDjl2d7vdLrmd8oShvu9GGFEBo2WlwdEO",
+	"5TWysZhNMhqz2KqCB9095C8YHC6kZRBLZ+V7R8IPPCputVzki10rzPnDYPGW+pRwzYp4zNZhS14XGUO1",
+	"N4FfFsm2h62U37Fkl2Z696a33B62odY+4zfgnVp4sZI6kNXeR7T35Qa4lyuHxsC1tAu+vIXWDi2ssS2U",
+	"yPVM6XP97wdwC7u9HmZRpf1lyvpD8w3Tau/L0a+DBDDdCYYi35qjZbT+YSuVSk8ypqqbmYsyQn8loW9P",
+	"0QtdN5J2xmKutqLsTam4kWSrQ/tNaPe4wp1taHBByEKCzV16hRQglH8lBL1CpH1fUWua5JnFBFgr0BDA",
+	"yAIIWFya95mcMT1lucJkLBSeh6UwGc1JJnNtBNksTYzJCm4sKxhBeNl6GRi2MMmoMQkK9RWcSyWSRxXi",
+	"IqiIy5ileoqeIdtdQEq3VQFMERBAAMNaGLagkDHkSUJHLLHOS+eXDtAVOEBXq4vbIjzuEKMUsZjA9Z+t",
+	"OxS+Pbk8P315MTx+9eo8tFUHXRWNmbzBYvhaEjoQFokyq/l6NV6BwVWqnlZ93DsNYvat3bi1ctZszeM0",
+	"obzOoVr/Rr4/efOeoMo+NBr80G3cEIwy9His3kyr5HQG4t/I5V/fn6zqLpK54aoD0fzOr4aeZPynQeu7",
+	"k8tBK4AP/mnQMjYZ3ow8PoT/gh0f4Mf/NDCzHrQ+k/0+rFXJDBbDn7wyy1L1VyOg9rv76wXUO6lfy1zE",
+	"rS+vCVeO9awgMi/zuOk9Rlcy8g1jDfsyg/EAACwWTQ+d1xRdZzZpNyOGz+YiQpwDCFfsEGhqXqUOLtz0",
+	"MBAqjyLGAEhO+o7HKxjKCxza0gFpQPeMaIr14xDZp0IKhbd57UYWL36uII9YH/XGje3rACT5+9Fgbz1J",
+	"XQlqbwIxFGcfdaTVjV7LbMTjmMEI9/vP17eoQrg8gNoL+kaCdF4AuMpLKxR+5eCn6vdIrcMW3Dthmqle",
+	"hWsBUH9CT5M5EFUbModC+9PQ+s6sr0YwKy3QyrKXxdz2MBDtq8uXRg4yEdMMf9wBFymeGyNCOuSYFLeL",
+	"FkvMEjMU2GZK4+3iI3u/aj4EzNhevJaN4YbNiq1IGq5vD+shodCnFACGZOxE9LeFwUCEmCUd7phPTuXt",
+	"wm2iq4HGXP6KM2/3u33nRMaqjVCF1S/umg7zJlblZsqh/UKDkEA+940x/HdmDN8x/RCukPogFy7cFZyX",
+	"NUhBWB1NpR26pH9304P+8x0jI6UgUrCBGHFMLYSz2CHHmjzrkv+J/nUNF8j/E1kDoSS0lKunGVNGxw2t",
+	"BsxLqAlwCi0lcRRJW6QtRYTAUkUveO9hpnKEVx8ugNtMC4PYsVtgNHh3uNMhH+DOaUqz2PHB6iX4TkDg",
+	"S1iXUegpoCKyIvLA9j8QWEy6vNDf+Na6VKz7JHxx9eq7k8vhyV9enpy8OnkVDkTp6BcICSr0FJQTMuWT",
+	"KVgk6ZEZToxcDKNTIJZBQVF4UtyBfZDZ9UDQxLw8N/YjJMSMueBqCtcUEqY2o3OSUlXMzajZty5Ujgsy",
+	"Tvhk6nW1XVSYYjXouCEDqnzlceU2GtCefi7wVl7IeP6FGarLc/tcj63TWc4+/87cnNCiOnyFqXvuxNfx",
+	"yLJJ0eJz0DrL+IQLmmzBbF2TCtMN/jWlzAas/AWNC+L65wmm7gaCqXLATsWVAnfafm+DT72n80TS+FJK",
+	"DNKEdgebzEvlKWKpvWUxpy5Lc7/fX9+4vHguvJ2/i/i9eIj4teZoHT5ovZ5eDe6s3Tgvsds3XOkaSOR2",
+	"PNedy7UvnmEsODLlh1yg2Fj8v/3aopHmYjJ0gPKtv8oc4tZfZHQWGGUdy9WTUUKjazUzIlqOyXcZYwKg",
+	"8rkgJ7MRy8Y0STrkrzLPoH7+IbmY0pSBlwAujY0mIWWiAnLLaArRPTSbuZg0lZpvpkYzCIyaQslYZhNm",
+	"BjCmo8zMRGYobFWU0ZSM80zQiHXIj0Le2jhaFPyjhMbMhjkloMncykxPrQUlCUTzQezDjP3j7//VClo0",
+	"i6bMeoNmTGjI3almi7X63f6T3V5/t9u/7HUP+/3D/tPO3rO9fv/pf5pXqyDzraqT3vmuuSGSaJoNu73Z",
+	"s5v9+Kb3aZ9O2MHtzcHH2+fqub4FSMASXP6z99YGkeRbEU1m5S2w2ajWAmZ7K2YzChEMGB+QyRzswakU",
+	"hoqNHmKsJQm+vnJnXWbK4ZPus6d7Tw4Onu71+/1udy9oARkMNWdZ67BlaaK1AOj+t5/ruBVrlq3EdMd1",
+	"2mVidzLanfWxKAz48YosMVi26S/79MnBE3XwdCSeK/Vx/+kBnAWbG9IrMzy6RabG3sYXAMUBhpQY7z2A",
+	"S4opOcM3o+8rFse/h6CCmKg6EJwVUxUB4ZNVxhYAS1H6ErIQ/0QRWqk1CKBMFNitDZ8iBSsjbcVYWYjR",
+	"BRIDNriNNkzmkJdQJAVBXU5IHSsiELlWrpJIh5xqjB0QE5tlCx7RIo1oNHem4p2u3snADVPxnNyUkWzA",
+	"4TrkuAyphKkYLl9Mw9pkAwGxbqfvINpteH725iQkj8sfjs9ffn9y+df3J5WKwTRJ5C2LXSBoNZzNPgo7",
+	"A2EkfjmJcnHpjeQxrkBY4XIhZCeYv21Ougt4wAakDWHeZi5YwRClYRlwBtO4PH5xdjZ8efbu9ZvTl5eV",
+	"IWOXlYGaH8LAOsIGAr3fMUsgcAsq9nTIMQkdKw0xyENIB7Bo9+EahGRlDD6bEUmsoNJ/vuVY0U/8Irkm",
+	"Z99IpYmxsEcZWtr24lFxNinDX43oZ5kAM7pTl7EtkUZDlUgjOfqfG8RhVeyxu5RBSYe61GvFGZ1IgaVf",
+	"N5M09ZXeygrubbmQ39S7b+rdH1m921p7a3LrVCpQl+gO39w7/8L65AbuD/QUntxFjMX39wpteWX/zY30",
+	"JbVz02qDEb63cUWLQX2rW52AKLiqB8cdbLLh7nuXfMZkrhesCNQQqtr+ekOivNZoHbbKe42Wx9aASwmP",
+	"X+zxiGoM01tthYRwcRNW7BzUYWOuNBeRtkmUNrMwNaaN08gm/Iahoq8w4KsQz4q0aZIUOY8WTnPGtWax",
+	"hWhKZZonFEwQCzRCLSpShxwnCZHZQBSX0hwriFXsJaNSB+W9OuS9baAJv4BF+T3VYVju1mGvi1IdqKAm",
+	"17kQ14ylQCaTnGZQE2hJyjZC7dxXc4WV+S3V1/V+yh+ZFLyqyU4ZTTCA7hVjqeH46Qo19hKTAG8RgRx0",
+	"VR5dC6YsRRvNk7mqa2goy/EYXMK3FhB9yrKRBWiIjLElM6JockMnLDY/7l5zrTrkgjFFUibTouIFz4yu",
+	"fG00NkzuLEEBJJTsNMYdDJUuK7KgDM+oWKvK9p51es96vWfP7qfKfuwfpPsiZXH8y+jTL7+o7EDcW5WF",
+	"rVrSZccZZyJO5gFJDVFBjhG1eKa7ms1SloEuatVZ3N5Cle339/ef9J897z19/vSgu//0S6mytWXzqbK5",
+	"2p093dJTub0yi6zHo9FiWuQ3nfabTvtNp/2m0/6RdFqAyaoojlRDXM8/R7/9tfj3kMefV0UmY5iwDb0p",
+	"vcIiBpcwZnB1GoKLqz7UDeOLa4wcxxR/u1v6p8VtbMvNfo+bJaSt7WzChQPREJ18VjOTrKHmwiC8Oc8r",
+	"KLz7zUH9zUH9zUH9AAf1N77/je8vRJ7fi+kXEQVb+a2KTs1m/AxAG9HUW28P0HtKnx5ixCCuBqMuqwvu",
+	"ZhWhZVnRDjlnNN6F7BLbph3yGJNFXIXUMCBhyQLDgPzj7/+1A4JhoYZkPwAcwswIxsZ78IFYuAiPK3f4",
+	"yiLLORzg4ja+WHKL9Oxu8weivXiF703ExFoeX8eFel1GvJO3dimgGKsx8TOitEwYBpVMWYYCsFNyfSom",
+	"2Xxzdrcw+S8e6f1NhfgjqxC3CBD0x1Qh9veePt1/9jWqEHbojarEN1/gt3jJb069P0K+A4rPBxn767xf",
+	"jy0M0apcCJeaZgcGBQEsZHXFY1DDrl7wkQHCIAco4WoOxSH2wzWZMpphxqCiAMIHn+L2+nhMI60a0n6L",
+	"ZXjr8JS+9rSL6vpvIk7L68+1snz/2UGvt/efTlLP2Kzoev+udzOd0SjVz+Kne2p8cA1lp80RoVAxqdvZ",
+	"C1rXXJiGZhNaANhDr0FSWuGMuDytN1JeGx3kkQIk8Q55nQsxh8RupTNjEhhlH0Gmlfk1T22JaFdIM4OK",
+	"RR1Y981m1W+YVTZL1eiO3lz3PvZHn/Y/Ls1qv5gVEFltWqj0lhP7TsqYzGRmyP1/bDi4J8/3n+z7Bxff",
+	"6Yl6TlMxy1Q26c2n919yo86mdF5AWqM6WsATyjyzkPBzmZMJ00QBREcBmS1znQCi/VzmHfJOjmQ8fwQW",
+	"mdWlnG2WQH3eSkLFQbeWUVFyp6JMxeGTjZUXe0ibsMEsg8GQEZdnYXnHN4fIfyel4feB9aBxVZg+cuLp",
+	"n+5N8cZVfcAkcSosHi/amgsuCBxwYI8rhj+hEc/1IViZkSZ0JHONiRg2WsUYnNbCbw+wIoy19ylKbUZm",
+	"PEnQ8AdA8UTKeNDaCSqMBIU0RLbweCDkeLyrImNAd0iYciFYHEKKO0BZmRGYwwu2rDvYY5nEkNjOEYTS",
+	"1iGwQS8sJlQNhKvsVq1UUEnvt2kndCYtngBin6OOAMi3sHyPFAkRkiskis7VQECWxoyVczx+f1pwUIcr",
+	"jkVoMqkZ4d6k+uM4RiZ2Yr7ytWbWV4ZYL5r8xeKzth5HE9NHLPJvJuo3afPNRP3jmajHsRGpFStv/luZ",
+	"qI9/xf9uE7MBA4JqTUKSRBrDpCxSI+auUCg5LiQU8H+HyWLEFYuh/IuTa4jGCI7CI8JibgEJbGsU3Fpa",
+	"rH+oAwW9Q5kVG9JRxW5sxqarC5nNAkjw89+CR75dIvoP62uZAajNw87rg7Tf9X4WJPzN7h2drvwI8WUD",
+	"UlrXRk9NueiQMwCwm7riMAhpheezQ95zdG1RMRD28AIDKE3ROiso1FtQIhMKGQUyMcwgF6ntLHGIXoLd",
+	"6YEwz7Eqhl+jRC/fH0upxDH/TshNGyiVuL/xN+Xym3L5Tbn8wyqXJzHXv7l2CcU5IdvtN/DpfAdBMWYK",
+	"UBqquBaxeBrBwh2Kq4Ppsoq4JrdUaKhOA57hgWiHH47fXYaA9qg0nRPFEyPR2uH744uLcMeW/KBGz1W2",
+	"wg0lacZlxvW8Wpo7x3J7KY+uB+J2KommybUCoeUTU+dmnb6SOBZcPaPR8BtGbniSULhzUIZeoK6pRUuc",
+	"pWOeQQBLQpUe2m0AUdPgaP8AeVe2yphitu7wjCsF5cpoRm+o+A8k1I2kFazbbxn5su19kiEyWx3BkIwv",
+	"zsMTs+EoqHXY7fQOzJipcjX3EawbC79IEbFMKIi76bS2WyUuxbldirXxkY8UcRP5Jt+/5Tp9y3X6luv0",
+	"teU6vQJpXghzWkvwsVId+4p/j8SnxyACfyvN53IhZQpdXlBqmmIt39CKcSeVVRiQeon0HGRuGUZia/sa",
+	"DWZoG4cd8sGBIdeDSCBi0l4laVlN2BqIgbg0Sx8xbmH+EwAqU/ZeyjYLAF2LhFCDd4OlfIwlY8LOQLTP",
+	"EihPA0VmFWA4K82TxFaVQQ0Dy6seRxFL9SE4MB4D8Pau7ScwOp55aSDCQQt/HLRs+V1XWAZzyG0vriQr",
+	"oeoaa5CGi8pDCIj+R1BCoFLXGWoWsSiheAtHfrg4e0eUrKKi2blMGBYNLUs2z1PW2fHhT5tF+ao0xoLU",
+	"4PsbxoGQVxKiKhQz+weu3/+A0VTp0FK8vVU1umOvTyYOBp2SKKMAgKemnCVxJaI6mjKWjfNkc1UJlvWf",
+	"rlACbMTdbZ8dZE/183kv3+MH8mn63KiPM2kP/Uc596mTtubScKZsQI715NvIjqbYpt5u/+Cy1z3smv9f",
+	"iLAxw5l1aW/Uj/bifXYwfjJ5On328fmKCJstw3/82x58oZFed+8fC/TWjfA1h9AdiBTHmlvyVgSEj83A",
+	"H1nWFkkuMKDHG4kdO0FiY+hhH4UUrBW0IqrZRNot+jlojRM6mRgyG9NEsc/LNPygIQat3BlntnIul2KI",
+	"lUNah72esUHkLNX/h71vTW4b19adCkp/Wt5Fy5L8SKzUqVuO83LiJL1jp3P2aXaZEAlJiElAAUArSo6r",
+	"+tcdwB1ED6xHcgtrAST1sqWkvZP0Zv/o2DQJgCCwXljr+4pL3U7XpSCVl7q715tupPUdDqsl5pyNCjn2",
+	"bSZy9dbroHZTCjcF6cRve9DdVbs1tVtTuzXf0q15SS9nctIxMvntPBhndt+lI6MBZUyTCDqMKrTK4DjA",
+	"keKi9wABRHXF1DbcgNxWLfKYQi0iUOxYQ5EKEvGkF2FbTUfr/iFnImYXIs/6TEVbAdwGD/k7Bc28exRZ",
+	"GzwK0D+yxjmY71FCDXV3B4SSCBTeGczWY9tS1CNRwmkqhzlrJSw11FH/6FA0o8+20YDMDSUgcOO1I30G",
+	"Wkr2kcYmnULPSGRPU2woCEXZQ8mHT5qRX23AhQnHs8CBNqOTMcodMbvs7TPuB+u4OKp9kViXD64T2X/P",
+	"YrPVIscyy+zk2vfWpBn1wDM0fUZNtIUkPDxJrdnhuXXRExIPCB8KyE8fsQzcxIc0Qa57eFmPUF0FLlE+",
+	"n4MlRXY7jA38POQ5gqUABJuhgC8DA9bFKuKqZMkMxT/+8UgSoJRlduFY7yFRcjy23gO02vrHP8j5iGtI",
+	"oSTgnWLxaqUat2K2hALN7Qd2CZ2dPXae3E+a0NzIjBoeW18YJ4M07YyfUm22YYlsnzyKtshE5mlCMrvx",
+	"kbJpdu8T6jNcDM9Yi5wMnFlXcBfbF9DV+VlYJsVmsr6yVPCPnYQRvWKkz5gAp74H1EolpPltSUNRKJp4",
+	"Eg9VJ5FtI/L5tZVwRIrc6NWQhb0V17h0GQTCnc+Ewod0jLSeNnJXBZCHW5BclaEecPvplFA7CrQhlznL",
+	"8Gn/7i7zN3R6F+Irs2S3dm11nFjukVmpGAqQpORzCHyxYaMXNubuaARhY05Sho1eJwgb7u+9sHSKwsa1",
+	"3ei2y+5il4WYvLHb8q7lXXeDsJiRsNH7HM649dDWzY49tGsnbXbsSx26FtycQco4NIyfF6666AD84b2c",
+	"4jUwTeASxAjc4wlL4Zp3UOEyOIX4BjP+X4gOYLjoLIaN3n079opnaG/utq+DsBKLCDEYEVacYOzGubmh",
+	"83OD0DnGMDbrGsO4Suc4tN6xbXs2rGEvfw4bbrJvDgZAi9b7h3shvx4+K243uPhQ0Wzzb1KGGEKMMYSV",
+	"+AW0siyCETauf7u+nqNKvnV7ViyL5cwpTinKwRJTRC/aIgEK3aUGRGkXzDnkxzQese1jKYyS6aI1Fwm5",
+	"HdtbIqhDGCv5kTONBHuOfLQoYURMstaNfNG1H18fN9Z++d86C2m5vxs4acbu8uzOw2DfXJ4tUwYoJB5C",
+	"O0CwE2I4eChAwyqTKpUd5P8YeskCwmg88ilDlbaXAr498sP5arCWYqxgVc7lTOWQA+Uwg2BoI6qS7Ym0",
+	"nuaYKW4tnYAYO3Rrb2fWqehPievAOkPC/h7LLKMiaZGfqbEeT0D6uYEmYqMJGwykMlZbKmZyBW/swvYO",
+	"OsUBk7zE36+D+YE+ZCLRBIwV9IVVbkZ47EazXDNwQu0vyRUVhg6tM40eQjyi0iEOQXkdz5gmil0xmjoM",
+	"GPf2I56wYmBG8fhSo1/gxnZeXPLW9bIZPbZLXrNkEVL5AS5mTbRhNOEp1t6mXBsmdNHxLNbbsf1tcTZO",
+	"BBlaH0CPueJGPyAlpvOEqgwa/pDz+NJ6Te/lZfleleMD30XhH/xWgp0vECf/AMA8IsEiDHjPGYAaj3pT",
+	"Xluc0je50Fi4GUMaAVTO0yuWpnZtMGoCkiguLvENU8bGQckHRhPNE0a4gONvChEG64rHVBguKL5rPxeX",
+	"QFosDNRxPmNUafeeKofZw/JK2wMmv0MNJrMjykWCmOhcESXloHjRKhC9e8+T4pL9pCUKz7IP+4pNiC99",
+	"VXRgeoTRIeQDCJ0r5qGABKQvZlxbQaYDIgcGXPQBUwrccOl2UTEuIa84gMy6Qb3C3xcn3m4YZiCqB6Ds",
+	"KQcybYd5AdOT0CngDxVImYpWtmqJLOS6OnMXNsD/LqTtipMprxzqIp+/M5XgkSOwW9DyuOlLRb9pEbsz",
+	"MdDpWY8L1zlITUeydsmmwFafsK1ZbtyAXLKxIbttktCp7jl58l72QeWFAsQiaUbvZb/i0wUELgwoT8vf",
+	"Yuu62t+3vPKyEhjJuQuq+VBgUZ9tc4HMfqtq43ADtXH8igG4jJGLXPbLgnOnXJvHOFF3ji9z+50wEmtK",
+	"P+GpV/13VmwDnd1OhuoON2pRVBOhLhChMr9zvHx6h3tubem08xn+9ZW/KwUVniXAJh+jx1oRGm7bTwk1",
+	"1vo1K/CkMHx11xtqJRiC/WO9i+qq3XnoX4FLY7NNtKmugqV54ozUpdtvRzG3jzY/bi9bX3XU/s+c5b5y",
+	"H47H4WANHGpr7XsVTZqR/xFBgkt+JjCMuCE679uG+0yHwkjIN8PDeSasJZ/0CCUJ1/Bz2a7LCNbE0YcF",
+	"pHhdDoH1OM0TlmwRqYJQWIMCUG4EQ2IylDOuh7LVYiyJz0OGjFlyYopyYh0KjsA41A9CzUIRjJWMmdbM",
+	"kw0Tw1KgTS7zqmHKHkAHgk1CURk5HY8ZVa5Ep4LCTDLrtCwt9nJPe3H4XRYkF6Pc6GCw+28U5QH5YNd0",
+	"giu5LlSq7bX6COAHPAI4Y8isX9FK62pimmRcFPbsgKdM73y2/9xqzfanhmnrW1FBeAZ+liI0T7gk9nlC",
+	"waMGCQ6wZ3IC6BPorZNEToT9YKAOsYjEaoajn0+s3/6AUDG1OtW6yD5nRfOhYAl5++bUta2YzlNDRlQk",
+	"GgDdmhH7OOaK6QhpOyP7CDW5YpFnXv+QMzXdgvQdPwQ/AtsCtb2TXBiewu22M9cm6r9QYIEy5CiBphsw",
+	"E488UiwijsLn0JcssXp3hSH/hKdsUXHNQe6NoDq78uLayDEEdC/trDTfCv7R5TbpLYju2cfgHcvYnhv/",
+	"zDnxQKoMCgS4MAd7drHgwTEXhg0BuztY9s3fvjn9SZNiVlf1WNww02dGP54yMTSjRq/TvR8snFWvESaw",
+	"q2snG7PhrBIs3qbPBYK2L56D47Ny+MWPTujV5o/Cxth5/0UjxmfHYuNHl+p7uyc3y0WwK9TaatbYw9w9",
+	"2AJgnNn902ckxrAWHClpQLAqgVr51a25CbXr+B/pOrI4x1L9Xz83+owqpo5yKxV+/e06+AznL2WNqpfR",
+	"tFLqN0DR6fUbrNNN3Mzlm+MnTXhCmhEovz9//yMqBeqYVs/EnHZszJvyK2Tdwd4SUef0LWxxvUOvqKFq",
+	"NaW1czyrh/z4CFbvOSer2+76k3KrHScjqZnXkVwDhlR0Yjt8Lvtv4HLUIu+gyLOaexc5NCrBtd3bqNr7",
+	"LJbZstzdCAdykas0Wk1TfYQv+C3zRReSvWKqFEtIMqFqUKVdcVPYV5QnLCGYOO1K84C1o9Pd3Qsa2kwh",
+	"MXPMP7L0gipT0GkYCdWFCVWXZECFoXoKxMvsim6QUYpTtrnnePNufC77WIrrBUudmFR7JXcWGESBbR0E",
+	"J66aVE9FvFUR3iCQ/qJ0JCdNrQU+BJSdNSSqjplgpHxkM4lKFgTqCgH4sBzTtxSCBf3UESQmTEkmc2Eo",
+	"F5hhSg1J6EQUEE05t37HhJp4ZOSkwmh+eFgRgNQ6DSrdgHernI1avm0q32pxdefialEo3K3cei/7a2Y4",
+	"2Dvncxkk3ElTYCpMDVZ6TSGIjzkYWLq1NGngue3535EyMM/lm0K+hcbsJO6OHFZEE8B4Xle0PJd9XH03",
+	"9QqxIK4rU7M0igF/3aTnM3zi+utJeEpSHXccrBu9TtAoslFWE77sHxzeO+z8zzrUevvd9r0OcMO8l30E",
+	"07A/eHS2g/awba4ODnbZ+3v9ww+dyQTPnfMU36BwWhYANVzEabHnDvR8aLv0XpTzp3yn90bdT8OP3cH4",
+	"0Jj40Hy6fwAxCz4cmUZvv9N1YRHrbzR6jZEx497ODvQ7ktr0DtvtdhnIvKXl/+PG+V+de4cH3U57f+8w",
+	"zNvt7kERv/qvc/ORp8cvn/FP4v7Tj3r/3b0Xr9XTY3Ep3178/ORkoB+ffXgWP/ll+kTCKhowBXVOhmcM",
+	"8EQOWt29gxLbAryFbaoM4ltYbXqR61u8Cp5YP3K/0wWBZai6ZQF07+3BFLsF3CuXTRkscl+vQqTTneHR",
+	"cdQ5u9cbLP/b03Ds7qvTB+oknMUknPeoibx6BcV0a/qNfWjnMwqvmw8r3sv+T17eW60YQO0UULtRTSDh",
+	"DxNznHXfjMrEP6jyhmKuUDQjl/+31SIo7ZnGAtxMXjEykGpCVdIjY4a0oH/+3//nz8b9r0XD5H8JNkb+",
+	"NxQ+kfABoWXxsRtvNQS7imfuuex/fdnDrapmpgyvhaRn6+ANzekXKDPcj/c+3pve/3RI2/1O3E122d5X",
+	"6BfsslN2uaBfoNN7SyGZvlK/rGq5ol8O9toH9/fa7Xn98jzb/dBO9+MXnf7hx+67fy5XIvda+3esQmY/",
+	"bHt/XfWxgXZYdTDxXvZrlVAfCyyQyVdF9vqaYVNn5rnsVzPKZjTKDgrlzVPJfKOrEsmOoV2onXF6Qqqq",
+	"mngv+w+sboICrqjIMW+RoyJLHaFZMPvKZ6yXxC2HJHr++uHFq9fnF8dHr44fnx49PH28PD4PjaP2+Avi",
+	"Un+N+mmvoX46rTvQPqXIc3NeSrxKVPGvkHq+gyXir867qk30f/cJx7EUg5TH5oeL2qH8QnWxjpaYjbxd",
+	"sumakTeXmDQXfeuRvjQjqDFyhbWQ92DvDIixt9ln0EGAP4fCX22RMxYrZhCjCU18PZIT4bKK6cBYo9+K",
+	"Ny7FAxIlXNutHUFqrcaG6Zgqs6oi6GjMX9j3+/4pp9elkO7cb7Xv7+127lmp7uYDqhkv7Kxe7A3++enP",
+	"3/84pP/N5pwEkaepK328ZFOnA8btxf88E4M1qCtP2g/c6DVsL9X4ICS7HZ+A23IlL2cegQUHaxEMk8Ct",
+	"vN+CBtJ+WiN6zO2S5QBYNFCM3cBr7OIxnfXPj+Hr3x6Sseuotr/rkMxiSMaLvIpYBXlyQxrpKoP3Jb2E",
+	"09ZLVlKExzRNAbYWZSwmiWqQiYSXMfoCx9sK0R7RRioGlIdCTvAZwSbQ8NDzmpUtc+ZSZAzJpDazf8Ud",
+	"SpquULlHaJqGAuulsy2kK0e5XLCTzzxvZTUImSkGbbTZtnICxpLBC9sho8Qv/qJbJEJRjVCBZKioMMyh",
+	"uPWniDQX4fSikEeZGBV4EauzbGDLN77ifPhWObdKqm0olu6I9LcKD/efoEhgs8yN+0Un677a7e/9sh8f",
+	"/Pe9T/dPDy/bzzuj7tPdwd6jfX1wdG98/8OhauO73aSLvuSTJqv8HbCIihpnt82baPBIEbOt2gmqleL6",
+	"SrHOZrjNL4LtSKjwanwDLV5xjnY+WzGHlZVWMG0eC3vBpjfGwt5AuwhI47FKvNMF6q85r1tV8UQ6nf2T",
+	"3mqRx1dMTUOhGKgHotgAzmhcjQcXJHrx+F8Xx0fHzx5fnJ+fRqS57ysoSH/qUUu2WgQGBuSrrsckFLZ7",
+	"H2XjhuTCEXm2yBHaNp67H4GVf9IkOvr55OLF43+dRSSmQkhD+sy3BzQroWjudbtbPaIYHCF58tbKg1wA",
+	"/NHyQkjbUkXxfxWxxvemM+dyB4qA3kZadKaRbtnIlzlomynFVdrQL4BLVrO/1ocx6x/G/EAKCCXTVymg",
+	"EvhWr87kPR6x+FKDA/bR1T46R28I5KaG9qVERnyPCE/6OU/NNhdE0wEzUwCUCzDiZv1KldGUOz5NzQKS",
+	"MmYcqOJIZnKYTscj7aC3xiAyScqM1XarfbOXJZPNt0wAhtm4gNmwHyJRdCiF/RQFSRQ1JFF7Q6TcoiTt",
+	"ULUBT2b5mnfKAFUl/sF3alT5f7AaJ6MmHnn6JnzCLky8PWgwkTR6nfvuOLzR6+zaWVAZgG1zaUrscPx1",
+	"A2i06ixAOsMKNXDFVMJjU6uA2vWpM8C/AyRd3LbMKZOKwqpI79sPlQqasKWnSkAHORNHdMJcE2v3Asfk",
+	"SOYA9pnQKenn8SUzmjTfnh9vOUoOaWiqe+WD/WmFKjEgZSI6uj801QGqR0Sbt10AcURuSLNwWcaOVScg",
+	"TBueYaWlVI76QsY0JZiItRVUoXr12LaJUVYwwL0z1Tw/P9sK5i4iB2bz7Px8KwgFFuxYtwuSmzBdnX9i",
+	"AaZpV7PYZW5imbGg0OHlIGOJhJ0MiGuaiz7YWPGYWUMgZQ/I/NtofN5B6mwBxQk6cx4TIAKrJCKauQgw",
+	"fGDbIzcYBfYfAihM/O22Cf8IEJin3rMFhEIg/ERsQlduA5+VjJnCYBkAI9MpEVQpOfEOLInQIY8eYEFn",
+	"GUu+dGXZAsiAxNR3hk/hL/bBFnnIUyBcIjlgLlDFCiZSLhx3jW3EKCo0cgu4sm6EFIX67ljmwjzwr46/",
+	"YltDakZQhcDFDDGq7wNxiAZs4leF/6gQ7R8j6jFAGTlcW8zVh68JaS9CmlD41qbMkCYVAKVKnNf/k0ba",
+	"FL/q5GB+nK5+3fGmb61IqnwLO3lTew2eeqJkts4ZKtx8Lte+9amiIk8p1E+v+4wLwaw7GFgpLmZzZzBz",
+	"0NUb+NqrrCPcZrgi6hPK+oRyIUcwd9vTa2ncrrdmjV9JHrMdbcxqp/LcSj4EaHMKrFoW6pk3COLukCxP",
+	"DR9TZUg+BrCC5oCzNCERPIr548/PXr9CTDZ3GSrmgScEf+1TzQ72ohY5gv64JjEFUi1qSOeAvOQPYQyd",
+	"btuLtRY5ElbvY/kXicYjRTXTEbizRE84uD+Irh2nALB+JWPat+IDj2GHFGv6qYedB44oEQp31Kj9aJC/",
+	"q4hf5rqabdjt9kh08uqXo9OTRxdHbx+dvI5Ik2VjMw2AIgveLwiFUbmwflgSWPUyThkYKsRISVI52QpI",
+	"BA9fnL9+fXH6+tXTaPbK0Zunj+30iOoEhiLLtTVztEyvAHB7nPdTHhOaJIppzZDczKPovn1zqol9YrWj",
+	"7j/9+Jv76sVbukR03dvZiRPRcre0YpntxCkf6x05ZmLbjNj2kBrWmtAriKSKYQ6GaIPBe+DqsPvE3o4R",
+	"EmqAR9cujvLC+n7uzFyVDn/QKHbEzkCqbDuhhq6vGmZafQs76k6iCEmOHx9S7DvdbrfV3lvKDj07kUUe",
+	"vgTDfDzi4iNhYhtLBdkwQ8DqX2EoA54w4E/uQMABurq/23ZBB2ScLuIMs9/l+rcVfwCcieTGLrqH813Y",
+	"R1xLyBK9/MG9/ZkHd9vlo2bEbnpy7q32O+WT7nW+bFmtsg5M9aY6glJzHtWl9zW18B1TC5dmIdFjxuIR",
+	"ac7jAvxijcu/BhYA7VRj9K0wJlZNbBu57Qa1GsIEE+awsgYr7ULRjM7gsRLEZAu8bKtvwAT5SVu7Ccsj",
+	"EXwOevDqE713K+qJ4RkXQx0Ka1ymfEzs7Kw2tbDfb2pjFWB6aDTZCUxArTnN+46lGHYqiG1wCoGdxxrp",
+	"I2mIkQmFc1z4YlhqAtbDNpgF24PdjYhEWTyqYVFq2KcfTJh/mViehbGdCjNimutSvNI7l6/w/9VFIJBO",
+	"ROAmQmMltfZxYyf3HNUywrcXb0YUH44MEXKyHHjlF+z1L4QJKebUnX4ukpsymkwD5PnedlH7o4wpHlNB",
+	"Mip6IPFd/hNEnamRqtVY4hINmUggJyajgMS4IPGyzrzjtP32rEzVeUeRGCZYY9wJ0HIFRKdywtTMiANk",
+	"dINIRk79AT+g+OkvHPfujeN+RsUl+mVYjXFv/XIM+OCrqjHgLBiWWEyNI5OtA55/9/qKKy8DVsu2pfFL",
+	"F8y6KCih1qtgW2CSup0oa7ZGzSdrp1NgmBeAOO5ZJLivU0iIVNUcbyWNvbqqSM2Bkz8u3uU7rVZbb5fP",
+	"vc0avFQFrVe93+sDjgURsbBnN4T1X510PeQaju8pwMpDfL+glzFLSPVcajZQryaOyIZq8vPrs3P7x1BE",
+	"nkuehA12ZS7+/P2PsBGQEOrn8fIMn577I8+YNjQb4x1h3m7vxm+eHJPd3V0A49pleGNCDbX3fP7z9z+u",
+	"ryPrttpLkR2EE2NAdwJHAbmK2QMSFY1DoVXBQfOTJlGZ6hxtBR5gf8xUKM4MFQlVCfHzS5qR+wzbPJlt",
+	"ifAkIMVfy+6CUBRXSwoCn70xKqmCXBUZisrASdillW+tUDzyDGHwN6M4VI0BhlCuGNYX92WOxIMMuA0h",
+	"uT0g+yTjIiC7bfy3S0b22igIRadtf+7s2f934efuHhltPQgFJXudtgsjeC6ignkImYpF4g+P3LTiqDS6",
+	"yHZdweFMn5EIzi8izAOoHNbQueMa0oyOTk9fv7v4+c3JL0fnjy/ePX747PXrF2cRSfkAyvs4Flon7Iql",
+	"cpwxYbZaoThyQQ07f37q8YQNOYw8YwJNpRhqvpxVCKMSczL8eyUXmhvmHVXUfdFY3nEzQsNhJfmQu7Mu",
+	"CauVdJ0X+f2n8qO1QOiCQfJlNEMLHszO5wpj3jXaK9ZKWLRcHsF1PaNFAStpnhwPaPdb5MhlSxBssIKR",
+	"tLdMBWDziypgTnTurSD49N7QhGrXYVIb9jW2WZXQxC3Dr91JwQ00szPK1RqEpX5dkeh464K/Mxf5Nguh",
+	"3j719lmABvzqvbMhM6zrxtcxUxOPlhWiAT6rp40LKm4iuMuBi68XzwSQ4u89q6pCI82S/hXA/ZbzvxLB",
+	"Jg+qfPGejdWTeipGEiUhixACdi5xO2MkydnSpOe34+SHdYFw7H953dlfKtZcvfgq8Va7OLWLU59y/xD4",
+	"GrCR/10e0Q6eolx4xJ/PX6nBlgaFnxbB30LjUADXWic8SZ5IRSJ5xVRKxxcuQz0KhUfXIvcP9trtoEDi",
+	"ugfxyS1XDJRUQpsuGAuBIUBXNA7jy1V+hWKs2BWXeRkzMhNJmDCOBZ0si73Os5fHVLgUeWIHXdKlu5Kg",
+	"gk73gUNihEAnQo648UiBnLS6Rd7YzwNPAXZjkitsIhRuRnywlBGZJkz5kftKgmXIHvDF59SKi6p9r3zn",
+	"MGQc4/ehhr8oElku+ToaWavqWlX/8OFLEEvVbIWfvOr4KmWtd0p1fHv6xeK5opcx0WSkWewoZxG/CukG",
+	"nWUxqxNDwU2PWIdvMF2m6UgzuuoEeJCKNWXk2cuj4+2zZ0fd/QMiByRs8KRVHFa2+jKZupNXFm25GjUq",
+	"pktGnPK+omp6cxCp0FFfl9pWgBvi7LwcvPjnobr/9MW/Pqjzyfu3Pz+6f3L68/+cyO4pPaVnk/UzbGeH",
+	"uUItuGhZHXz6m5eQQk2722d2D1mzbUE0rAQTnxMLUqXJuslYcO9cttXyBCls9UcC8e4rDl0+zvpMDWia",
+	"IpQQxM0AQEAOyFjJPCGXXAwTmemADBRjJOYGwljCiro0IX2pEms+A0aANlDQmhAjh5hz258So2jCiJLU",
+	"JX/KNCEGMNOZbpFHVF0KpjUZYy0ocdAbLBkyHUASQ58KATAWhqcpGaRTaAa9kiuepnTIkGoDkIenduha",
+	"Zsza/pORtBcleCX8z9//uJVzbwZCb4DICqsoyd8xNrar8QlLUznRIz7GWbRf0UpnOSBUZTJXLCGXgg9H",
+	"RhM9kUpAEayShsX4sjg5ckBe0lRKkZCzMRfMTp6Gog37vv0pkdSM7AocSpo2eo1Hil9hTSjwYCtdYhu+",
+	"G3HDyDuZJpiKMZQST7lkxi4UG3rI50pvjaBxyQUgAMJQ0ymBT1um1i5/ZdAiKS3nyU2ae+CYqzgtYCPf",
+	"SM2QwwNqExsjaT8qVB7+FjRGHD4gtFKp6AGqc6UNLEUNiBgMAUYMln+7xvGlnzFqRiQXCRyGWj8xZSRW",
+	"gNovEjtV2j09oWkKDx/ZTdCfOgANbl0/alrkxGgyYkoyl1sJy0+xjNnbkcETgDy48C20AIrQpH62jmUG",
+	"zDE4vifwEi/sSzSCxpRRpS/oUDZ6ne7effv+kOs8SRPPhzj6tEcP9g/0/r2+ONT6/d69fcx9TjKqLpet",
+	"ylfSmgrgOQOKBoKsGCnKWXrjRvRQUWE/vplA3rxIyNAJWwAWEbl9pVa5Kuw3Ax4cbG52Wcw1CmtiWNko",
+	"5ZcBKeaeLITPnOi00lko4PFHbvbG0kc0/wSgkhn+6jjd7RfjcePaD8HJOy7h+Xxsp68xb0+cjRgbb8cu",
+	"ED/idmEoaaWix0JJuGIOZgVLDOa2WUDgMi6LeETTSyv4APZOJCSRxhQBEwCL0S7KYEZUgCnn5CwuO7uz",
+	"lSYxVWpqHxi678ft67tiLpmSRE6EtrI0sxJF8diKXJDFrbltWw4UKqCNSVlZBD1/fM/G1lQYMzJUbELy",
+	"MaGOd5tkUlBtmJqWID+035dOXSZW/KV04mFcracOmwyzzQwDRAG4Rw39uwOuUUpjRgRjCYh8nho7i5Sk",
+	"tk1XGje0l6cklkLHnImYVdYm7fdZZZGUb2AXlhznKJ4avc7uLkoaYA++iKmv0Z7L/TUkyfWlFR9yYMjQ",
+	"filBUigXUdwqqULQno+ksmb/2ZiKypxwRQawiIp0QtsjQCD1U6m1zLAJSvQY4lCpFEMypmhhoJPT+7Vx",
+	"RAZYUmEXAuQS5qZM87TDSSSeNVllbFrWAkplTCvytzpAqIyXIGSkSJTMdXWjzmuDqiA7hc4eMgHCdf7F",
+	"YU8j6/heN2gYJvS8NoDXWaEPflsqLYrFOqMIFh8vJn2JNrZiO5a5grhfIdrGdkoHeQrLy3MIcDBXJlbE",
+	"UyjD80kpsDZb5N1IIv+LFYPabgrUSfAE4AUXegEUblHkpFtOu7n6p87XcYaArXl70joar7VzVGesL8lY",
+	"9+5KEVfBCzcy9i0/jnB87NbohVaRIS/JFXKdA0i2FQxRsUtLPd8jTkE7tWg1NGjLUFQUVEC8BMHbrO3r",
+	"gV2d1RmQwiQKrEQdSWWIsyUD4gpp5CAUTjAFjjw+LurRqB23ZgS8IvwtGwOaDrGbOmmRV9Lh3wHoT5pC",
+	"tUwozr1MsS8JTZXvR2g6oVMNGLel8IFpCkh/ajAdHH5oWk0ZcZymUFRT3wnVPGFbLfLOHX7QYkaJoiKR",
+	"GRxy2GGNpGbigS9zxM4VM7mV00EotAQ7A7+TfbU+I5l1zeBA5IZka/vAN6sAB8Fl9Trs/HIlH4HtnbjX",
+	"cTaCmxBQRUHjiqY5u9GaPGLKjKReNB6vUZ8tdopXAzJUPAsImJ7ENYtDWdZvQtXlRdl5qSmXW7C2bZRe",
+	"66mEyme6S7qWOmRQhwzqkEEdMqhDBnXIoA4Z1CGDOmRwtyGDjSICqw5JnXlMtW/euSnA0ZjU+TJ1wKKu",
+	"3vv26S8+juLDKOvFZmahkjCqs/MZ/t2kRA8eaJHjki/Ao4SAPobqbGfkWos4luOpB9YH5/GjaZGjUMzW",
+	"8DlpC8KTJ2uW9LlXX6+Qr5RsdRVfXYZ0UxXfxjtqReHea+FX3RwJoqeHSFO/MUpl6+IrraXZWMsXfLuO",
+	"y9RxmTouU8dl6rhMHZep4zJ1XKaOy/w94zK1x1J7LIvACeu7K0VyxkYn89AgVJniMXecA1MZqFZGFVNH",
+	"uRk1er+idAVKt1VWsyN8g7pL+NmhvyUyzq1OIk20J68Y1HaGjXM1JdxY2Rc2APBNE4k605qPmP0wlsps",
+	"tcjT0oVKOeAbGnrJnFXXpxrR6yi6Ou7lAsJawxZC2fV2dgA22DbcO2y32xFGHpCsZwcxgnGO51/tjKkr",
+	"a0lxgdjzYCqIhIwYTdFsd9rpbKoNQw65ecVrmMq44NrwOJjNiil9QwzZOOamMvySWl+Ai0o/bg0s9lMJ",
+	"2uBHQApkxWhsXJIMyrJKY+UzSxo8Zx8NKUmdndKb42emVVLmSssVCs4VLRs5CxsOJJJbgb9oJHJgAmXD",
+	"SEkhc71VaIUl8MuuY0TlXezz6IoaqhzmNOT89Gl8OQQTSAfVkLgm5XgqDZ8A++WytwFjnJrc5yLpPAV9",
+	"js3YpV3aEL4YDb8RFULmwi6v6txBActiP+UucEScBYln5dknPF06SMfqXfgLBZ2p57iE4hgC4mSr0h5w",
+	"fy82V9CiuscdxViCDJDcAEunLl87k8KM0qn9uCIhMR1XukAeuCV9LCAgV3FPl8GeVuhGEQbVjFimWXrF",
+	"qh+yKB28/u36/wcAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -22,7 +22,8 @@ func (h *handlers) toCharacter(c *domain.Character) gen.Character {
 func toMemoryEntry(e domain.MemoryEntry) gen.MemoryEntry {
 	return gen.MemoryEntry{
 		Id: e.ID, Kind: gen.MemoryEntryKind(e.Kind), Text: e.Text, Speaker: optional(e.Speaker),
-		Importance: e.Importance, CreatedAt: e.CreatedAt,
+		Importance: e.Importance, CreatedAt: e.CreatedAt, Pinned: e.Pinned,
+		Source: gen.MemorySource{Type: gen.MemorySourceType(e.Source.Type), RequestId: optional(e.Source.RequestID)},
 	}
 }
 

@@ -48,6 +48,7 @@ var statusOf = map[domain.Code]int{
 	domain.CodeIdempotencyKeyReused:    http.StatusUnprocessableEntity,
 	domain.CodeIdempotencyKeyInUse:     http.StatusConflict,
 	domain.CodeKeyNotFound:             http.StatusNotFound,
+	domain.CodeMemoryNotFound:          http.StatusNotFound,
 	domain.CodeWebhookEndpointNotFound: http.StatusNotFound,
 	domain.CodeEventNotFound:           http.StatusNotFound,
 	domain.CodeBudgetExceeded:          http.StatusPaymentRequired,

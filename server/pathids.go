@@ -26,6 +26,7 @@ var notFoundOf = map[string]struct {
 	"job_id":       {domain.CodeJobNotFound, "job"},
 	"file_id":      {domain.CodeFileNotFound, "file"},
 	"key_id":       {domain.CodeKeyNotFound, "API key"},
+	"memory_id":    {domain.CodeMemoryNotFound, "memory entry"},
 	"endpoint_id":  {domain.CodeWebhookEndpointNotFound, "webhook endpoint"},
 	"event_id":     {domain.CodeEventNotFound, "event"},
 }

@@ -23,7 +23,7 @@ func requestID() echo.MiddlewareFunc {
 			}
 			c.Response().Header().Set(headerRequestID, id)
 			r := c.Request()
-			c.SetRequest(r.WithContext(context.WithValue(r.Context(), requestIDKey{}, id)))
+			c.SetRequest(r.WithContext(domain.WithRequestID(r.Context(), id)))
 			return next(c)
 		}
 	}
@@ -46,11 +46,6 @@ func plainID(s string) bool {
 
 func requestIDOf(c echo.Context) string { return c.Response().Header().Get(headerRequestID) }
 
-type requestIDKey struct{}
-
 // requestIDFrom returns the request id from a request context, for code that has no
 // echo.Context (strict handlers and the streams they start).
-func requestIDFrom(ctx context.Context) string {
-	id, _ := ctx.Value(requestIDKey{}).(string)
-	return id
-}
+func requestIDFrom(ctx context.Context) string { return domain.RequestIDFrom(ctx) }

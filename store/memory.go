@@ -10,7 +10,8 @@ import (
 	"github.com/troupe-ai/troupe/domain"
 )
 
-const memoryColumns = `id, tenant_id, character_id, kind, text, speaker, importance, summarized, created_at`
+const memoryColumns = `id, tenant_id, character_id, kind, text, speaker, importance, summarized, created_at,
+	pinned, source_type, source_request_id`
 
 // AddMemory appends entries in one transaction, with the pending metered use of ctx (the
 // model calls the entries came from).
@@ -26,8 +27,13 @@ func (db *DB) AddMemory(ctx context.Context, entries []domain.MemoryEntry) error
 }
 
 func (db *DB) insertMemory(ctx context.Context, tx *sql.Tx, e domain.MemoryEntry) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO memory_entries (`+memoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		e.ID, e.TenantID, e.CharacterID, string(e.Kind), e.Text, e.Speaker, e.Importance, boolInt(e.Summarized), e.CreatedAt.UnixMicro())
+	source := e.Source.Type
+	if source == "" {
+		source = domain.MemorySourceUnknown
+	}
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO memory_entries (`+memoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		e.ID, e.TenantID, e.CharacterID, string(e.Kind), e.Text, e.Speaker, e.Importance, boolInt(e.Summarized), e.CreatedAt.UnixMicro(),
+		boolInt(e.Pinned), string(source), requestIDValue(e.Source.RequestID))
 	if err != nil {
 		return fmt.Errorf("store: insert memory: %w", err)
 	}
@@ -60,11 +66,60 @@ func (db *DB) RecentMemory(ctx context.Context, tenantID, characterID string, n 
 	return db.queryMemory(ctx, query, append(args, n)...)
 }
 
-// UnsummarizedMemory returns heard and said entries not yet folded, oldest first.
+// PromptFacts returns up to n entries for a prompt's facts: the pinned entries (facts, and
+// heard or said lines pinned so they outlive the folds) first, then the other facts, each
+// group newest first.
+func (db *DB) PromptFacts(ctx context.Context, tenantID, characterID string, n int) ([]domain.MemoryEntry, error) {
+	return db.queryMemory(ctx, `SELECT `+memoryColumns+` FROM memory_entries
+		WHERE tenant_id = ? AND character_id = ? AND (kind = 'fact' OR (pinned = 1 AND kind IN ('heard', 'said')))
+		ORDER BY pinned DESC, created_at DESC, id DESC LIMIT ?`, tenantID, characterID, n)
+}
+
+// UnsummarizedMemory returns heard and said entries not yet folded, oldest first; pinned
+// entries are never folded, so they are left out.
 func (db *DB) UnsummarizedMemory(ctx context.Context, tenantID, characterID string) ([]domain.MemoryEntry, error) {
 	return db.queryMemory(ctx, `SELECT `+memoryColumns+` FROM memory_entries
-		WHERE tenant_id = ? AND character_id = ? AND summarized = 0 AND kind IN ('heard', 'said')
+		WHERE tenant_id = ? AND character_id = ? AND summarized = 0 AND pinned = 0 AND kind IN ('heard', 'said')
 		ORDER BY created_at, id`, tenantID, characterID)
+}
+
+// GetMemoryEntry returns one of the character's entries, or domain.ErrNotFound.
+func (db *DB) GetMemoryEntry(ctx context.Context, tenantID, characterID, id string) (*domain.MemoryEntry, error) {
+	entries, err := db.queryMemory(ctx, `SELECT `+memoryColumns+` FROM memory_entries
+		WHERE tenant_id = ? AND character_id = ? AND id = ?`, tenantID, characterID, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, domain.ErrNotFound
+	}
+	return &entries[0], nil
+}
+
+// UpdateMemoryEntry writes the entry's text, importance and pinned flag, or returns
+// domain.ErrNotFound.
+func (db *DB) UpdateMemoryEntry(ctx context.Context, e *domain.MemoryEntry) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE memory_entries SET text = ?, importance = ?, pinned = ?
+			WHERE tenant_id = ? AND character_id = ? AND id = ?`),
+			e.Text, e.Importance, boolInt(e.Pinned), e.TenantID, e.CharacterID, e.ID)
+		if err != nil {
+			return fmt.Errorf("store: update memory: %w", err)
+		}
+		return oneRow(res)
+	})
+}
+
+// DeleteMemoryEntry deletes one of the character's entries, or returns domain.ErrNotFound.
+func (db *DB) DeleteMemoryEntry(ctx context.Context, tenantID, characterID, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM memory_entries WHERE tenant_id = ? AND character_id = ? AND id = ?`),
+			tenantID, characterID, id)
+		if err != nil {
+			return fmt.Errorf("store: delete memory: %w", err)
+		}
+		return oneRow(res)
+	})
 }
 
 // FoldMemory sets the running summary, marks the folded entries and stores the summary
@@ -80,7 +135,9 @@ func (db *DB) FoldMemory(ctx context.Context, tenantID, characterID, previous, s
 			return domain.ErrConflict
 		}
 		for _, id := range folded {
-			res, err := tx.ExecContext(ctx, db.q(`UPDATE memory_entries SET summarized = 1 WHERE tenant_id = ? AND id = ? AND summarized = 0`),
+			// An entry pinned or deleted since the fold read it is not folded: the fold
+			// gives way (ErrConflict) and the next one reads again.
+			res, err := tx.ExecContext(ctx, db.q(`UPDATE memory_entries SET summarized = 1 WHERE tenant_id = ? AND id = ? AND summarized = 0 AND pinned = 0`),
 				tenantID, id)
 			if err != nil {
 				return fmt.Errorf("store: mark summarized: %w", err)
@@ -102,15 +159,18 @@ func (db *DB) queryMemory(ctx context.Context, query string, args ...any) ([]dom
 	out := []domain.MemoryEntry{}
 	for rows.Next() {
 		var (
-			e          domain.MemoryEntry
-			kind       string
-			summarized int
-			createdAt  int64
+			e                  domain.MemoryEntry
+			kind, source       string
+			summarized, pinned int
+			createdAt          int64
+			requestID          sql.NullString
 		)
-		if err := rows.Scan(&e.ID, &e.TenantID, &e.CharacterID, &kind, &e.Text, &e.Speaker, &e.Importance, &summarized, &createdAt); err != nil {
+		if err := rows.Scan(&e.ID, &e.TenantID, &e.CharacterID, &kind, &e.Text, &e.Speaker, &e.Importance, &summarized, &createdAt,
+			&pinned, &source, &requestID); err != nil {
 			return nil, err
 		}
 		e.Kind, e.Summarized, e.CreatedAt = domain.MemoryKind(kind), summarized != 0, time.UnixMicro(createdAt).UTC()
+		e.Pinned, e.Source = pinned != 0, domain.MemorySource{Type: domain.MemorySourceType(source), RequestID: requestID.String}
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -121,4 +181,12 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// requestIDValue stores an unknown request id as NULL.
+func requestIDValue(id string) any {
+	if id == "" {
+		return nil
+	}
+	return id
 }
