@@ -247,25 +247,105 @@ func (s *CharacterService) exchangeEntries(c *Character, heard Line, said string
 
 var (
 	// Only the phrase is case-insensitive: the name must be capitalised, so "I'm tired"
-	// is not an introduction.
-	introduction = regexp.MustCompile(`\b(?i:my name is|call me|i am|i'm)\s+(\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+)?)`)
+	// is not an introduction. Each match is then judged by introducedName.
+	introduction = regexp.MustCompile(`\b(?i:my name is|my name['’]s|call me|i am|i['’]m)\s+(\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+)?)`)
 	promise      = regexp.MustCompile(`(?i)\b(i promise|i swear|i will|i'll|i owe|you owe|deal)\b`)
 	weighty      = regexp.MustCompile(`(?i)\b(kill|dead|death|gold|coin|debt|owe|quest|secret|stole|betray|promise|swear|war|help)\b`)
 )
+
+// notNames are capitalised words that follow "I am" or "call me" without being a name:
+// "I am Going to kill you", "I'm Sorry", "I'm Not".
+var notNames = wordSet(`going gonna not no so sure sorry glad happy afraid here there back done fine
+	ready tired hungry thirsty busy lost just only really very also still always never ever the a an
+	your his her their our my its in on at from with of to for about after before by into over out
+	up down off away home dead alive free good great bored scared angry sad sick hurt broke rich poor
+	interested honest serious certain alone alright all ok okay well late early almost about new
+	looking coming leaving trying telling asking waiting here's that this what who`)
+
+// greetingWords may open the sentence of an "I'm <Name>" introduction: "Hi, I'm Kestrel",
+// "Well met, friend, I am Kestrel", "Nice to meet you, I'm Kestrel".
+var greetingWords = wordSet(`hi hello hey hiya howdy greetings well met good morning afternoon evening
+	day there friend friends oh ah yes yeah and so ahoy hail sir madam traveller traveler stranger
+	everyone all nice pleased to meet you`)
+
+func wordSet(words string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		out[w] = true
+	}
+	return out
+}
 
 // factsIn extracts facts worth remembering on their own from a line: introductions and
 // promises.
 func factsIn(l Line) []string {
 	var facts []string
-	if m := introduction.FindStringSubmatch(l.Text); m != nil {
-		if !strings.EqualFold(m[1], l.Speaker) {
-			facts = append(facts, fmt.Sprintf("%s is called %s.", l.Speaker, m[1]))
-		}
+	if name := introducedName(l.Text); name != "" && !strings.EqualFold(name, l.Speaker) {
+		facts = append(facts, fmt.Sprintf("%s is called %s.", l.Speaker, name))
 	}
-	if promise.MatchString(l.Text) {
+	if promises(l.Text) {
 		facts = append(facts, fmt.Sprintf("%s said: %q", l.Speaker, clip(l.Text, 160)))
 	}
 	return facts
+}
+
+// promises reports whether text makes a promise in a sentence that is not a question:
+// "I'll bring the ore" is one, "What did I promise you?" asks about one.
+func promises(text string) bool {
+	for len(text) > 0 {
+		i := strings.IndexAny(text, ".!?\n")
+		if i < 0 {
+			i = len(text) - 1
+		}
+		sentence := strings.TrimSpace(text[:i+1])
+		if promise.MatchString(sentence) && !strings.HasSuffix(sentence, "?") {
+			return true
+		}
+		text = text[i+1:]
+	}
+	return false
+}
+
+// introducedName returns the name a line introduces its speaker by, or "". Only real
+// introductions count: "my name is" and "call me" anywhere, "I am" and "I'm" only at the
+// start of a sentence or after a greeting, so "Hand over your gold" names no one and
+// "they said I'm Done for" neither; the name must not be a common word ("I am Going").
+func introducedName(text string) string {
+	for _, m := range introduction.FindAllStringSubmatchIndex(text, -1) {
+		phrase := strings.ToLower(text[m[0]:m[1]])
+		words := strings.Fields(text[m[2]:m[3]])
+		if notNames[strings.ToLower(words[0])] {
+			continue
+		}
+		if len(words) > 1 && notNames[strings.ToLower(words[1])] {
+			words = words[:1]
+		}
+		if strings.HasPrefix(phrase, "i") && !opensIntroduction(text[:m[0]]) {
+			continue
+		}
+		if strings.HasPrefix(phrase, "i") && strings.HasSuffix(strings.ToLower(words[0]), "ing") {
+			// "I'm Leaving", "I am Coming": a verb, not a name.
+			continue
+		}
+		return strings.Join(words, " ")
+	}
+	return ""
+}
+
+// opensIntroduction reports whether the text before "I'm" leaves it at the start of a
+// sentence, or after nothing but greeting words.
+func opensIntroduction(before string) bool {
+	if i := strings.LastIndexAny(before, ".!?\n"); i >= 0 {
+		before = before[i+1:]
+	}
+	for _, w := range strings.FieldsFunc(strings.ToLower(before), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '\''
+	}) {
+		if !greetingWords[w] {
+			return false
+		}
+	}
+	return true
 }
 
 func importanceOf(text string) float64 {

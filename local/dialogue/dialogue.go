@@ -80,14 +80,21 @@ func (e *Engine) dialogue(sc *domain.Scene, seed uint64) []part {
 		}
 	}
 	keep(opener)
-	main := e.mainLine(s, derive(seed, "main"), avoid)
+	var main part
+	if s.ask != askNone {
+		// A question about the speaker is answered from memory, or honestly not.
+		main = e.pick(s, derive(seed, "recall"), recallSymbols(s.ask, &s.recall), avoid)
+	}
+	if main.text == "" {
+		main = e.mainLine(s, derive(seed, "main"), avoid)
+	}
 	keep(main)
 
 	// The other sentences come, at most one each, from the flavour of the character's
 	// archetype, mood and role and a follow-up to the intent, in a seeded order. A farewell
 	// skips the role's flavour: shop talk after "goodbye" reads oddly.
 	sources := []string{s.archetype + ":flavour", s.mood + ":flavour"}
-	if s.topic.kind != topicSelf {
+	if s.topic.kind != topicSelf && s.ask == askNone {
 		// "That's all I know" after introducing oneself would be odd.
 		sources = append(sources, "after:"+string(s.intent))
 	}

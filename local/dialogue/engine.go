@@ -14,6 +14,9 @@
 //     character's own name, home, places and remembered names. Scene.Length adds
 //     sentences of role, archetype and mood flavour and a follow-up to the intent; lines
 //     already in Scene.Said are avoided while others remain; taboo words are never said.
+//     Questions about the speaker ("what is my name?", "do you remember me?", "what did
+//     I promise you?") are answered from the facts about them (recall.go), honestly
+//     when there are none, and a speaker's own names are never gossip.
 //   - TaskCharacter composes a personality and a second-person acting prompt, phrased
 //     around the character's taboo words: its own sentences switch phrasing, and the
 //     sheet's sentences that use one are left out.
@@ -80,6 +83,9 @@ func New() (*Engine, error) {
 func NewFromFS(fsys fs.FS) (*Engine, error) {
 	p, err := loadPacks(fsys)
 	if err != nil {
+		return nil, err
+	}
+	if err := addRecallGrammar(p.g); err != nil {
 		return nil, err
 	}
 	return &Engine{g: p.g, rules: p.rules, react: p.react}, nil

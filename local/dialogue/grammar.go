@@ -34,11 +34,14 @@ const (
 	phTopic                         // what the line asks about
 	phWorld                         // its world's name
 	phRemembered                    // a name from its remembered facts
+	phWords                         // the speaker's own remembered words, without end punctuation
+	phMemory                        // another remembered fact about the speaker
 	numPlaceholders
 )
 
 var placeholderNames = [numPlaceholders]string{
 	"name", "first", "role", "tier", "home", "place", "speaker", "topic", "world", "remembered",
+	"words", "memory",
 }
 
 func lookupPlaceholder(name string) (placeholder, bool) {

@@ -80,7 +80,7 @@ func properNames(texts []string, exclude []string) []string {
 		name := strings.Join(run, " ")
 		low := strings.ToLower(name)
 		for _, x := range exclude {
-			if x != "" && (low == x || containsWord(x, low)) {
+			if x != "" && (low == x || containsWord(x, low) || containsWord(low, x)) {
 				return
 			}
 		}
@@ -91,13 +91,19 @@ func properNames(texts []string, exclude []string) []string {
 	for _, text := range texts {
 		for _, sentence := range splitSentences(text) {
 			var run []string
-			for i, w := range strings.Fields(sentence) {
+			fields := strings.Fields(sentence)
+			for i, w := range fields {
 				core := strings.TrimFunc(w, func(r rune) bool { return !isWordRune(r) })
 				core = strings.TrimSuffix(strings.TrimSuffix(core, "'s"), "\u2019s")
 				first, _ := firstRune(core)
 				low := strings.ToLower(core)
 				isName := core != "" && unicode.IsUpper(first) && len(core) > 1 && (!nameStopwords[low] || titles[low])
-				if isName && i == 0 && (strings.HasSuffix(low, "ed") || strings.HasSuffix(low, "ing") || strings.HasSuffix(low, "ly")) {
+				// A quoted line ("player said: "Hand over…") starts a sentence of its own.
+				start := i == 0 || strings.HasSuffix(fields[i-1], ":") || strings.IndexAny(w, "\"'\u201c\u2018") == 0
+				if isName && start && (strings.HasSuffix(low, "ed") || strings.HasSuffix(low, "ing") || strings.HasSuffix(low, "ly")) {
+					isName = false
+				}
+				if isName && start && len(run) == 0 && imperative(low, fields[i+1:], w) {
 					isName = false
 				}
 				if isName {
@@ -116,6 +122,45 @@ func properNames(texts []string, exclude []string) []string {
 		}
 	}
 	return out
+}
+
+// imperativeVerbs are verbs that open orders and requests: "Hand over your gold" and
+// "Bring me the ore" name no one called Hand or Bring.
+var imperativeVerbs = map[string]bool{
+	"hand": true, "bring": true, "give": true, "take": true, "get": true, "go": true, "come": true,
+	"tell": true, "show": true, "let": true, "put": true, "keep": true, "leave": true, "stop": true,
+	"look": true, "listen": true, "wait": true, "follow": true, "help": true, "find": true, "make": true,
+	"meet": true, "open": true, "run": true, "sell": true, "buy": true, "kill": true, "pay": true,
+	"drop": true, "stay": true, "watch": true, "fetch": true, "send": true, "move": true, "hold": true,
+	"remember": true, "forget": true, "call": true, "ask": true, "try": true, "see": true, "hear": true,
+	"be": true, "do": true, "don't": true, "never": true, "please": true, "just": true, "now": true,
+	"well": true, "oh": true, "ah": true, "okay": true, "ok": true, "maybe": true, "perhaps": true,
+	"sure": true, "thanks": true, "thank": true, "hello": true, "hi": true, "hey": true, "good": true,
+	"nice": true, "great": true, "yeah": true, "shut": true, "mind": true, "sit": true, "stand": true,
+	"carry": true, "lend": true, "spare": true, "check": true, "grab": true, "throw": true, "fix": true,
+	"forge": true, "craft": true, "mend": true, "sharpen": true, "hurry": true, "quick": true,
+}
+
+// objectWords follow an imperative verb far more often than a name: "Bring me", "Hand
+// over", "Give it".
+var objectWords = map[string]bool{
+	"me": true, "us": true, "him": true, "them": true, "it": true, "your": true, "my": true,
+	"this": true, "that": true, "these": true, "those": true, "over": true, "out": true, "up": true,
+	"down": true, "away": true, "off": true,
+}
+
+// imperative reports whether the sentence-opening capitalised word low (written w) reads
+// as an order: a common imperative verb, or any word directly followed by an object
+// ("Fetch me", "Hand over"). A name followed by punctuation ("Aldric, bring me…") is none.
+func imperative(low string, rest []string, w string) bool {
+	if imperativeVerbs[low] {
+		return true
+	}
+	if len(rest) == 0 || strings.ContainsAny(w[len(w)-1:], ",.;:!?") {
+		return false
+	}
+	next := strings.ToLower(strings.TrimFunc(rest[0], func(r rune) bool { return !isWordRune(r) }))
+	return objectWords[next]
 }
 
 func firstRune(s string) (rune, bool) {
@@ -245,6 +290,8 @@ type scene struct {
 	speaker   string // the speaker's name, or "" when it is a generic label
 	known     bool   // the facts mention the speaker
 	factNames []string
+	recall    recall    // what the facts hold about the speaker
+	ask       recallAsk // the memory question the line asks, if any
 	intent    Intent
 	topic     topic
 	taboo     taboos
@@ -281,7 +328,14 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 			}
 		}
 	}
-	exclude := []string{strings.ToLower(name), spkLow}
+	s.recall = recallFor(sc)
+	s.ask = askOf(sc.Line)
+	if s.recall.name != "" {
+		// Someone who gave their name is addressed by it, and is known.
+		s.speaker, s.known = s.recall.name, true
+	}
+	// The speaker is no third party: their own names are never gossip.
+	exclude := append([]string{strings.ToLower(name), spkLow}, s.recall.ids...)
 	s.factNames = properNames(sc.Facts, exclude)
 
 	s.intent = Classify(sc.Line)
@@ -300,6 +354,12 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 	v.set(phHome, c.Home)
 	v.set(phWorld, c.WorldName)
 	v.set(phSpeaker, s.speaker)
+	if len(s.recall.words) > 0 {
+		v.set(phWords, s.recall.words[0])
+	}
+	if len(s.recall.others) > 0 {
+		v.set(phMemory, s.recall.others[0])
+	}
 	if s.topic.kind != topicNone && s.topic.kind != topicSelf {
 		v.set(phTopic, s.topic.text)
 	}
