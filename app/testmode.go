@@ -65,17 +65,6 @@ func (m testModeSynth) Voices(ctx context.Context) []domain.Voice { return m.pic
 
 func (m testModeSynth) Status(ctx context.Context) domain.DependencyHealth { return m.live.Status(ctx) }
 
-// testModeResolvingSynth keeps the live engine's voice resolution (fal maps the local
-// voice ids to its own) visible to the services, which look for it by type.
-type testModeResolvingSynth struct {
-	testModeSynth
-	resolver domain.VoiceResolver
-}
-
-func (m testModeResolvingSynth) Resolve(id string) (domain.Voice, error) {
-	return m.resolver.Resolve(id)
-}
-
 type testModeRecognizer struct{ live, local domain.SpeechRecognizer }
 
 func (m testModeRecognizer) Transcribe(ctx context.Context, req domain.TranscribeRequest) (domain.Transcript, error) {
@@ -100,10 +89,9 @@ func withTestMode(tel *telemetry.Telemetry, localText *dialogue.Engine, text dom
 		}
 	}
 	localSynth := tel.InstrumentSynth(speech.New(), "local")
-	var modeSynth domain.SpeechSynth = testModeSynth{synth, localSynth}
-	if r, ok := synth.(domain.VoiceResolver); ok {
-		modeSynth = testModeResolvingSynth{testModeSynth{synth, localSynth}, r}
-	}
+	// The live engine's voice resolution stays visible (fal maps the local voice ids to
+	// its own).
+	modeSynth := domain.KeepResolver(testModeSynth{synth, localSynth}, synth)
 	return testModeText{text, tel.InstrumentText(localText, "local")}, testModeImages{images, tel.InstrumentImage(pixelart.New(), "local")},
 		modeSynth, testModeRecognizer{rec, tel.InstrumentRecognizer(recognition.New(), "local")}, nil
 }

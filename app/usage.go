@@ -62,11 +62,7 @@ func startUsageFlush(u *domain.UsageService, every time.Duration, log *slog.Logg
 // (domain.VoiceResolver) are kept.
 func meterEngines(text domain.TextModel, images domain.ImageModel, synth domain.SpeechSynth, rec domain.SpeechRecognizer) (
 	domain.TextModel, domain.ImageModel, domain.SpeechSynth, domain.SpeechRecognizer) {
-	var s domain.SpeechSynth = meteredSynth{synth}
-	if r, ok := synth.(domain.VoiceResolver); ok {
-		s = meteredResolvingSynth{meteredSynth{synth}, r}
-	}
-	return meteredText{text}, meteredImages{images}, s, meteredRecognizer{rec}
+	return meteredText{text}, meteredImages{images}, domain.KeepResolver(meteredSynth{synth}, synth), meteredRecognizer{rec}
 }
 
 type meteredText struct{ next domain.TextModel }
@@ -158,17 +154,6 @@ func (m meteredSynth) Synthesize(ctx context.Context, req domain.SpeechRequest) 
 func (m meteredSynth) Voices(ctx context.Context) []domain.Voice { return m.next.Voices(ctx) }
 
 func (m meteredSynth) Status(ctx context.Context) domain.DependencyHealth { return m.next.Status(ctx) }
-
-// meteredResolvingSynth keeps the wrapped engine's voice resolution visible to the
-// services, which look for it by type.
-type meteredResolvingSynth struct {
-	meteredSynth
-	resolver domain.VoiceResolver
-}
-
-func (m meteredResolvingSynth) Resolve(id string) (domain.Voice, error) {
-	return m.resolver.Resolve(id)
-}
 
 type meteredRecognizer struct{ next domain.SpeechRecognizer }
 

@@ -126,3 +126,20 @@ type SpeechRecognizer interface {
 	Transcribe(ctx context.Context, req TranscribeRequest) (Transcript, error)
 	Status(ctx context.Context) DependencyHealth
 }
+
+// KeepResolver returns wrapper, resolving voices as wrapped does when wrapped is a
+// VoiceResolver. A wrapper of an engine (telemetry, test mode, metering) must not hide
+// the engine's voice resolution from the services, which look for it by type.
+func KeepResolver(wrapper, wrapped SpeechSynth) SpeechSynth {
+	r, ok := wrapped.(VoiceResolver)
+	if !ok {
+		return wrapper
+	}
+	return resolvingSynth{wrapper, r}
+}
+
+// resolvingSynth is a synthesiser with the voice resolution of the engine it wraps.
+type resolvingSynth struct {
+	SpeechSynth
+	VoiceResolver
+}

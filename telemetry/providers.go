@@ -176,20 +176,8 @@ func (t *Telemetry) InstrumentSynth(s domain.SpeechSynth, engine string) domain.
 	if t == nil {
 		return s
 	}
-	w := synth{next: s, t: t, engine: engine}
-	if r, ok := s.(domain.VoiceResolver); ok {
-		return resolvingSynth{synth: w, resolver: r}
-	}
-	return w
+	return domain.KeepResolver(synth{next: s, t: t, engine: engine}, s)
 }
-
-// resolvingSynth keeps the optional domain.VoiceResolver of the engine it wraps.
-type resolvingSynth struct {
-	synth
-	resolver domain.VoiceResolver
-}
-
-func (s resolvingSynth) Resolve(id string) (domain.Voice, error) { return s.resolver.Resolve(id) }
 
 type synth struct {
 	next   domain.SpeechSynth
