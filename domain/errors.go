@@ -135,6 +135,16 @@ func ValidationError(fields ...FieldError) *Error {
 	}
 }
 
+// ParameterError is the 400 of a request whose parameters (path, query or header) are
+// invalid, one entry per bad parameter, in the shape of ValidationError.
+func ParameterError(fields ...FieldError) *Error {
+	return &Error{
+		Code:    CodeBadRequest,
+		Message: "One or more parameters are invalid.",
+		Details: map[string]any{"fields": fields},
+	}
+}
+
 // ErrNotFound is what store ports return when no row matches (for the tenant). Services turn
 // it into a resource-specific code such as CodeWorldNotFound.
 var ErrNotFound = errors.New("not found")

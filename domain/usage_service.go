@@ -324,8 +324,7 @@ func maxRangeText(granularity string) string {
 
 // paramError is the 400 of one bad query parameter.
 func paramError(name, message string) *Error {
-	return &Error{Code: CodeBadRequest, Message: "One or more parameters are invalid.",
-		Details: map[string]any{"fields": []FieldError{{Field: name, Message: message}}}}
+	return ParameterError(FieldError{Field: name, Message: message})
 }
 
 func scopeError(s Scope, message string) *Error {

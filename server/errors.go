@@ -219,8 +219,7 @@ func fromValidation(err error, limit int64) *domain.Error {
 		}
 	}
 	if len(paramFields) > 0 {
-		return &domain.Error{Code: domain.CodeBadRequest, Message: "One or more parameters are invalid.",
-			Details: map[string]any{"fields": paramFields}}
+		return domain.ParameterError(paramFields...)
 	}
 	if len(bodyFields) > 0 {
 		return domain.ValidationError(bodyFields...)
