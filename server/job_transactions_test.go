@@ -75,10 +75,16 @@ func TestAJobEndsWholeOrNotAtAll(t *testing.T) {
 		"file row":    {"files", `NEW.id <> ''`},
 		"avatar link": {"characters", `NEW.avatar_url <> ''`},
 	}
-	for db, onDB := range backends(t) {
+	// Each fault gets its own database (its own PostgreSQL schema): a trigger is seen by
+	// every test on the same tables, and concurrent CREATE FUNCTIONs of one name collide.
+	for db := range backends(t) {
 		for name, fault := range faults {
 			t.Run(db+"/"+name, func(t *testing.T) {
 				t.Parallel()
+				onDB, ok := backends(t)[db]
+				if !ok {
+					t.Skipf("no %s here", db)
+				}
 				b := setup(t, onDB, func(o *setupOptions) {
 					// Attempts enough to outlast the fault; retries come at once.
 					o.config = func(c *app.Config) { c.JobMaxAttempts, c.JobRetryBase = 1000, 5*time.Millisecond }
