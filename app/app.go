@@ -224,21 +224,23 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 		return err
 	}
 
+	characters := &domain.CharacterService{
+		Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models, Voices: voice,
+	}
 	a.Services = server.Services{
-		Worlds: &domain.WorldService{Store: db, Generator: gen},
-		Characters: &domain.CharacterService{
-			Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models, Voices: voice,
-		},
-		Defaults:    defaults,
-		Jobs:        &domain.JobService{Store: db, Queue: a.Queue, Characters: db, Webhooks: webhooks, Speech: synth},
-		Files:       &domain.FileService{Store: db, Media: mediaStore},
-		Voice:       voice,
-		Secrets:     db,
-		Keys:        a.Keys,
-		Idempotency: db,
-		Usage:       usage,
-		Budgets:     a.budgets,
-		Endpoints:   endpoints,
+		Worlds:        &domain.WorldService{Store: db, Generator: gen},
+		Characters:    characters,
+		Conversations: &domain.ConversationService{Store: db, Characters: characters},
+		Defaults:      defaults,
+		Jobs:          &domain.JobService{Store: db, Queue: a.Queue, Characters: db, Webhooks: webhooks, Speech: synth},
+		Files:         &domain.FileService{Store: db, Media: mediaStore},
+		Voice:         voice,
+		Secrets:       db,
+		Keys:          a.Keys,
+		Idempotency:   db,
+		Usage:         usage,
+		Budgets:       a.budgets,
+		Endpoints:     endpoints,
 		System: &domain.SystemService{
 			Version: version, Database: db, DatabaseEngine: string(db.Dialect()),
 			Queue: a.Queue.Status, Text: text.Status, Image: images.Status, Speech: voice.SpeechStatus,

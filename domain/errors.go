@@ -56,6 +56,13 @@ const (
 	// endpoints and events that do not exist.
 	CodeWebhookEndpointNotFound Code = "WEBHOOK_ENDPOINT_NOT_FOUND"
 	CodeEventNotFound           Code = "EVENT_NOT_FOUND"
+	// CodeConversationNotFound answers a conversation id the tenant does not have.
+	CodeConversationNotFound Code = "CONVERSATION_NOT_FOUND"
+	// CodeConversationBusy: another advance of the same conversation wrote its turn
+	// first; this one changed nothing and may be retried.
+	CodeConversationBusy Code = "CONVERSATION_BUSY"
+	// CodeConversationEnded: the conversation reached its max_turns.
+	CodeConversationEnded Code = "CONVERSATION_ENDED"
 	// CodeBudgetExceeded: the tenant's monthly hard spend cap is reached; generation is
 	// refused until the month ends or the cap is raised. details give metric,
 	// monthly_limit, used and resets_at.
@@ -69,8 +76,9 @@ const (
 var Codes = []Code{
 	CodeBadRequest, CodeInvalidAPIKey, CodeInsufficientScope,
 	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound, CodeKeyNotFound, CodeMemoryNotFound,
-	CodeWebhookEndpointNotFound, CodeEventNotFound,
-	CodeMethodNotAllowed, CodeJobNotCancelable, CodeIdempotencyKeyInUse, CodePayloadTooLarge, CodeUnsupportedMediaType,
+	CodeWebhookEndpointNotFound, CodeEventNotFound, CodeConversationNotFound,
+	CodeMethodNotAllowed, CodeJobNotCancelable, CodeIdempotencyKeyInUse, CodeConversationBusy, CodeConversationEnded,
+	CodePayloadTooLarge, CodeUnsupportedMediaType,
 	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict, CodeIdempotencyKeyReused,
 	CodeInvalidAudio, CodeAudioTooLong, CodeAudioTooLarge, CodeBudgetExceeded, CodeRateLimited,
 	CodeInternal, CodeFalServiceError, CodeProviderError, CodeEngineUnavailable, CodeProviderTimeout,

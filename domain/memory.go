@@ -31,7 +31,10 @@ type MemoryEntry struct {
 	// Summarized is set once the entry has been folded into the running summary.
 	Summarized bool
 	// Pinned keeps the entry out of every fold and first among a prompt's facts.
-	Pinned    bool
+	Pinned bool
+	// PlayerID is the game's id of the player the entry is about (who said the heard line,
+	// or to whom the said line was spoken); empty when no player was named.
+	PlayerID  string
 	Source    MemorySource
 	CreatedAt time.Time
 }
@@ -45,6 +48,9 @@ const (
 	MemorySourceReact   MemorySourceType = "react"
 	MemorySourceSummary MemorySourceType = "summary"
 	MemorySourceAPI     MemorySourceType = "api"
+	// MemorySourceConversation marks entries a conversation turn wrote; the source names
+	// the conversation and the turn.
+	MemorySourceConversation MemorySourceType = "conversation"
 	// MemorySourceUnknown marks entries written before sources were kept.
 	MemorySourceUnknown MemorySourceType = "unknown"
 )
@@ -55,6 +61,10 @@ type MemorySource struct {
 	Type MemorySourceType
 	// RequestID is the X-Request-Id of the writing request; empty when there was none.
 	RequestID string
+	// ConversationID and TurnID name the conversation turn that wrote the entry; empty
+	// for entries no turn wrote.
+	ConversationID string
+	TurnID         string
 }
 
 // A memory summary feeds every later prompt of its character, so what a player said must

@@ -10,6 +10,8 @@ import (
 type ReactInput struct {
 	Message Line
 	Context string
+	// PlayerID is the game's id of the player who said Message, if a player did.
+	PlayerID string
 }
 
 // Reaction is whether the character wants to speak.
@@ -32,23 +34,43 @@ type reactionAnswer struct {
 // React decides whether the character wants to respond to a message, and remembers
 // hearing it.
 func (s *CharacterService) React(ctx context.Context, tenantID, id string, in ReactInput) (*Reaction, error) {
-	if bad := checkLine("last_message", in.Message); len(bad) > 0 || badControl(in.Context) {
-		if badControl(in.Context) {
-			bad = append(bad, FieldError{Field: "context", Message: "must not contain control characters"})
-		}
+	bad := checkLine("last_message", in.Message)
+	if badControl(in.Context) {
+		bad = append(bad, FieldError{Field: "context", Message: "must not contain control characters"})
+	}
+	if bad = append(bad, checkPlayerID(in.PlayerID)...); len(bad) > 0 {
 		return nil, ValidationError(bad...)
 	}
 	c, err := s.Get(ctx, tenantID, id)
 	if err != nil {
 		return nil, err
 	}
-	facts, err := s.Store.PromptFacts(ctx, tenantID, id, promptFacts)
+	r, err := s.reaction(ctx, c, in.Message, nil, in.Context)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	heard := MemoryEntry{
+		ID: NewID(PrefixMemory, now), TenantID: tenantID, CharacterID: id, Kind: MemoryHeard,
+		Text: in.Message.Text, Speaker: in.Message.Speaker, Importance: importanceOf(in.Message.Text) / 2, CreatedAt: now,
+		PlayerID: in.PlayerID, Source: MemorySource{Type: MemorySourceReact, RequestID: RequestIDFrom(ctx)},
+	}
+	if err := s.Store.AddMemory(ctx, []MemoryEntry{heard}); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// reaction asks the text engine whether c wants to answer line, said after history, with
+// gameContext around it. It writes nothing.
+func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line, history []Line, gameContext string) (*Reaction, error) {
+	facts, err := s.Store.PromptFacts(ctx, c.TenantID, c.ID, promptFacts)
 	if err != nil {
 		return nil, err
 	}
 	scene := &Scene{
-		Character: s.sheet(c), Speaker: in.Message.Speaker, Line: in.Message.Text,
-		Summary: c.MemorySummary, Facts: promptFactTexts(facts), GameContext: in.Context,
+		Character: s.sheet(c), Speaker: line.Speaker, Line: line.Text, History: history,
+		Summary: c.MemorySummary, Facts: promptFactTexts(facts), GameContext: gameContext,
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)
 	system, user, err := renderReactionPrompt(c, scene)
@@ -73,17 +95,8 @@ func (s *CharacterService) React(ctx context.Context, tenantID, id string, in Re
 	if math.IsNaN(a.Priority) {
 		a.Priority = 0
 	}
-	now := s.now()
-	heard := MemoryEntry{
-		ID: NewID(PrefixMemory, now), TenantID: tenantID, CharacterID: id, Kind: MemoryHeard,
-		Text: in.Message.Text, Speaker: in.Message.Speaker, Importance: importanceOf(in.Message.Text) / 2, CreatedAt: now,
-		Source: MemorySource{Type: MemorySourceReact, RequestID: RequestIDFrom(ctx)},
-	}
-	if err := s.Store.AddMemory(ctx, []MemoryEntry{heard}); err != nil {
-		return nil, err
-	}
 	return &Reaction{
-		CharacterID: id, Decision: decision, Reason: strings.TrimSpace(a.Reason),
+		CharacterID: c.ID, Decision: decision, Reason: strings.TrimSpace(a.Reason),
 		Priority: math.Round(min(max(a.Priority, 0), 1)*100) / 100, Engine: res.Engine, Model: res.Model,
 	}, nil
 }

@@ -33,6 +33,9 @@ type SpeakInput struct {
 	// Length is "short", "medium" (default) or "long".
 	Length     string
 	TabooWords []string
+	// PlayerID is the game's id of the player who said the last message, if a player did;
+	// the exchange's memory entries are about that player.
+	PlayerID string
 }
 
 // ModerationOutcome says what moderation did to a line.
@@ -94,7 +97,7 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 		return nil, err
 	}
 
-	entries := s.exchangeEntries(c, last, res.Text)
+	entries := s.exchangeEntries(c, last, res.Text, in.PlayerID)
 	for i := range entries {
 		entries[i].Source = MemorySource{Type: MemorySourceSpeak, RequestID: RequestIDFrom(ctx)}
 	}
@@ -225,24 +228,44 @@ func maxTokensFor(length string) int {
 }
 
 // exchangeEntries are the memory entries one exchange writes: what was heard, any fact
-// it revealed, and what was said. Times rise by a microsecond so the order survives
-// sorting by time.
-func (s *CharacterService) exchangeEntries(c *Character, heard Line, said string) []MemoryEntry {
-	now := s.now()
-	var out []MemoryEntry
-	add := func(kind MemoryKind, text, speaker string, importance float64) {
-		at := now.Add(time.Duration(len(out)) * time.Microsecond)
-		out = append(out, MemoryEntry{
-			ID: NewID(PrefixMemory, at), TenantID: c.TenantID, CharacterID: c.ID, Kind: kind,
-			Text: text, Speaker: speaker, Importance: importance, CreatedAt: at,
-		})
+// it revealed, and what was said, all about playerID when the line was a player's.
+func (s *CharacterService) exchangeEntries(c *Character, heard Line, said, playerID string) []MemoryEntry {
+	w := memoryWriter{tenantID: c.TenantID, now: s.now()}
+	w.hear(c.ID, heard, playerID)
+	w.add(c.ID, MemorySaid, said, c.Name, 0.3, playerID)
+	return w.entries
+}
+
+// memoryWriter builds the entries one exchange or turn writes. Times rise by a
+// microsecond per entry so the order survives sorting by time.
+type memoryWriter struct {
+	tenantID string
+	now      time.Time
+	entries  []MemoryEntry
+}
+
+func (w *memoryWriter) add(characterID string, kind MemoryKind, text, speaker string, importance float64, playerID string) {
+	at := w.now.Add(time.Duration(len(w.entries)) * time.Microsecond)
+	w.entries = append(w.entries, MemoryEntry{
+		ID: NewID(PrefixMemory, at), TenantID: w.tenantID, CharacterID: characterID, Kind: kind,
+		Text: text, Speaker: speaker, Importance: importance, PlayerID: playerID, CreatedAt: at,
+	})
+}
+
+// hear records that the character heard l, and the facts it revealed.
+func (w *memoryWriter) hear(characterID string, l Line, playerID string) {
+	w.add(characterID, MemoryHeard, l.Text, l.Speaker, importanceOf(l.Text), playerID)
+	for _, f := range factsIn(l) {
+		w.add(characterID, MemoryFact, f, l.Speaker, 0.8, playerID)
 	}
-	add(MemoryHeard, heard.Text, heard.Speaker, importanceOf(heard.Text))
-	for _, f := range factsIn(heard) {
-		add(MemoryFact, f, heard.Speaker, 0.8)
+}
+
+// sourced sets every entry's source.
+func (w *memoryWriter) sourced(src MemorySource) []MemoryEntry {
+	for i := range w.entries {
+		w.entries[i].Source = src
 	}
-	add(MemorySaid, said, c.Name, 0.3)
-	return out
+	return w.entries
 }
 
 var (
@@ -395,8 +418,17 @@ func ValidateSpeak(in SpeakInput) error {
 	if badControl(in.GameContext) {
 		bad = append(bad, FieldError{Field: "game_context", Message: "must not contain control characters"})
 	}
+	bad = append(bad, checkPlayerID(in.PlayerID)...)
 	if len(bad) > 0 {
 		return ValidationError(bad...)
+	}
+	return nil
+}
+
+// checkPlayerID refuses a player id the API schema would refuse; "" is no player.
+func checkPlayerID(id string) []FieldError {
+	if id != "" && !playerIDPattern.MatchString(id) {
+		return []FieldError{{Field: "player_id", Message: "must be 1 to 100 letters, digits or _.:@-"}}
 	}
 	return nil
 }

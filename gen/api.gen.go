@@ -70,6 +70,39 @@ func (e BudgetMetric) Valid() bool {
 	}
 }
 
+// Defines values for ConversationStatus.
+const (
+	ConversationStatusActive ConversationStatus = "active"
+	ConversationStatusEnded  ConversationStatus = "ended"
+)
+
+// Valid indicates whether the value is a known member of the ConversationStatus enum.
+func (e ConversationStatus) Valid() bool {
+	switch e {
+	case ConversationStatusActive:
+		return true
+	case ConversationStatusEnded:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ConversationEndedEventType.
+const (
+	ConversationEndedEventTypeConversationEnded ConversationEndedEventType = "conversation.ended"
+)
+
+// Valid indicates whether the value is a known member of the ConversationEndedEventType enum.
+func (e ConversationEndedEventType) Valid() bool {
+	switch e {
+	case ConversationEndedEventTypeConversationEnded:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DependencyHealthStatus.
 const (
 	DependencyHealthStatusDegraded    DependencyHealthStatus = "degraded"
@@ -136,6 +169,45 @@ func (e DialogueErrorEventType) Valid() bool {
 	}
 }
 
+// Defines values for Emotion.
+const (
+	EmotionAnger        Emotion = "anger"
+	EmotionAnticipation Emotion = "anticipation"
+	EmotionDisgust      Emotion = "disgust"
+	EmotionFear         Emotion = "fear"
+	EmotionJoy          Emotion = "joy"
+	EmotionNeutral      Emotion = "neutral"
+	EmotionSadness      Emotion = "sadness"
+	EmotionSurprise     Emotion = "surprise"
+	EmotionTrust        Emotion = "trust"
+)
+
+// Valid indicates whether the value is a known member of the Emotion enum.
+func (e Emotion) Valid() bool {
+	switch e {
+	case EmotionAnger:
+		return true
+	case EmotionAnticipation:
+		return true
+	case EmotionDisgust:
+		return true
+	case EmotionFear:
+		return true
+	case EmotionJoy:
+		return true
+	case EmotionNeutral:
+		return true
+	case EmotionSadness:
+		return true
+	case EmotionSurprise:
+		return true
+	case EmotionTrust:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ErrorCode.
 const (
 	ErrorCodeAudioTooLarge           ErrorCode = "AUDIO_TOO_LARGE"
@@ -143,6 +215,9 @@ const (
 	ErrorCodeBadRequest              ErrorCode = "BAD_REQUEST"
 	ErrorCodeBudgetExceeded          ErrorCode = "BUDGET_EXCEEDED"
 	ErrorCodeCharNotFound            ErrorCode = "CHAR_NOT_FOUND"
+	ErrorCodeConversationBusy        ErrorCode = "CONVERSATION_BUSY"
+	ErrorCodeConversationEnded       ErrorCode = "CONVERSATION_ENDED"
+	ErrorCodeConversationNotFound    ErrorCode = "CONVERSATION_NOT_FOUND"
 	ErrorCodeEngineUnavailable       ErrorCode = "ENGINE_UNAVAILABLE"
 	ErrorCodeEventNotFound           ErrorCode = "EVENT_NOT_FOUND"
 	ErrorCodeFalServiceError         ErrorCode = "FAL_SERVICE_ERROR"
@@ -184,6 +259,12 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeBudgetExceeded:
 		return true
 	case ErrorCodeCharNotFound:
+		return true
+	case ErrorCodeConversationBusy:
+		return true
+	case ErrorCodeConversationEnded:
+		return true
+	case ErrorCodeConversationNotFound:
 		return true
 	case ErrorCodeEngineUnavailable:
 		return true
@@ -543,17 +624,20 @@ func (e MemoryEntryCreateRequestKind) Valid() bool {
 
 // Defines values for MemorySourceType.
 const (
-	MemorySourceTypeApi     MemorySourceType = "api"
-	MemorySourceTypeReact   MemorySourceType = "react"
-	MemorySourceTypeSpeak   MemorySourceType = "speak"
-	MemorySourceTypeSummary MemorySourceType = "summary"
-	MemorySourceTypeUnknown MemorySourceType = "unknown"
+	MemorySourceTypeApi          MemorySourceType = "api"
+	MemorySourceTypeConversation MemorySourceType = "conversation"
+	MemorySourceTypeReact        MemorySourceType = "react"
+	MemorySourceTypeSpeak        MemorySourceType = "speak"
+	MemorySourceTypeSummary      MemorySourceType = "summary"
+	MemorySourceTypeUnknown      MemorySourceType = "unknown"
 )
 
 // Valid indicates whether the value is a known member of the MemorySourceType enum.
 func (e MemorySourceType) Valid() bool {
 	switch e {
 	case MemorySourceTypeApi:
+		return true
+	case MemorySourceTypeConversation:
 		return true
 	case MemorySourceTypeReact:
 		return true
@@ -697,6 +781,84 @@ func (e Tone) Valid() bool {
 	}
 }
 
+// Defines values for TurnCompletedEventType.
+const (
+	TurnCompletedEventTypeTurnCompleted TurnCompletedEventType = "turn.completed"
+)
+
+// Valid indicates whether the value is a known member of the TurnCompletedEventType enum.
+func (e TurnCompletedEventType) Valid() bool {
+	switch e {
+	case TurnCompletedEventTypeTurnCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnDecisionDecision.
+const (
+	TurnDecisionDecisionPass TurnDecisionDecision = "PASS"
+	TurnDecisionDecisionWant TurnDecisionDecision = "WANT"
+)
+
+// Valid indicates whether the value is a known member of the TurnDecisionDecision enum.
+func (e TurnDecisionDecision) Valid() bool {
+	switch e {
+	case TurnDecisionDecisionPass:
+		return true
+	case TurnDecisionDecisionWant:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnDeltaEventType.
+const (
+	TurnDeltaEventTypeDialogueDelta TurnDeltaEventType = "dialogue.delta"
+)
+
+// Valid indicates whether the value is a known member of the TurnDeltaEventType enum.
+func (e TurnDeltaEventType) Valid() bool {
+	switch e {
+	case TurnDeltaEventTypeDialogueDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnStartedEventType.
+const (
+	TurnStartedEventTypeTurnStarted TurnStartedEventType = "turn.started"
+)
+
+// Valid indicates whether the value is a known member of the TurnStartedEventType enum.
+func (e TurnStartedEventType) Valid() bool {
+	switch e {
+	case TurnStartedEventTypeTurnStarted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnsCompletedEventType.
+const (
+	TurnsCompletedEventTypeTurnsCompleted TurnsCompletedEventType = "turns.completed"
+)
+
+// Valid indicates whether the value is a known member of the TurnsCompletedEventType enum.
+func (e TurnsCompletedEventType) Valid() bool {
+	switch e {
+	case TurnsCompletedEventTypeTurnsCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UsageMetric.
 const (
 	UsageMetricImages          UsageMetric = "images"
@@ -817,8 +979,9 @@ type ApiError struct {
 	// `BAD_REQUEST` 400 (parameters, unparsable JSON, a bad `Idempotency-Key`);
 	// `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 	// `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
-	// `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
-	// `IDEMPOTENCY_KEY_IN_USE` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
+	// `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND`,
+	// `CONVERSATION_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+	// `IDEMPOTENCY_KEY_IN_USE`, `CONVERSATION_BUSY`, `CONVERSATION_ENDED` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 	// `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
 	// `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
 	// `BUDGET_EXCEEDED` 402 (the tenant's hard spend cap is reached); `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
@@ -1249,6 +1412,236 @@ type CharacterList struct {
 	Total int `json:"total"`
 }
 
+// Conversation A scene in which several characters talk.
+type Conversation struct {
+	// CreatedAt When it started.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Id The conversation's id.
+	//
+	// Example: cnv_01jdq3p0000000000000000000
+	Id string `json:"id"`
+
+	// MaxConsecutiveTurns How many character turns in a row one character may take.
+	MaxConsecutiveTurns int `json:"max_consecutive_turns"`
+
+	// MaxTurns The character turns after which it ends.
+	MaxTurns int `json:"max_turns"`
+
+	// Participants The characters taking part.
+	Participants []string `json:"participants"`
+
+	// Players The players who took part or were listed.
+	Players []ConversationPlayer `json:"players"`
+
+	// Scene Where and when it happens.
+	Scene string `json:"scene"`
+
+	// Seed A seed for deterministic generation (0 to 2^53−1, exact in every JSON client).
+	//
+	// Example: 42
+	Seed Seed `json:"seed"`
+
+	// Status `ended` once `turn_count` reached `max_turns`.
+	Status ConversationStatus `json:"status"`
+
+	// Topic What the talk is about.
+	Topic string `json:"topic"`
+
+	// TurnCount The character turns taken so far.
+	TurnCount int `json:"turn_count"`
+
+	// UpdatedAt When its last turn was taken.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// WorldId The world the scene is set in.
+	WorldId *string `json:"world_id"`
+}
+
+// ConversationStatus `ended` once `turn_count` reached `max_turns`.
+type ConversationStatus string
+
+// ConversationCreateRequest A conversation to start.
+type ConversationCreateRequest struct {
+	// MaxConsecutiveTurns How many character turns in a row one character may take (player lines between
+	// them do not break the run) before the director passes over it, when another
+	// participant can speak.
+	MaxConsecutiveTurns *int `json:"max_consecutive_turns,omitempty"`
+
+	// MaxTurns The conversation ends after this many character turns.
+	MaxTurns *int `json:"max_turns,omitempty"`
+
+	// Participants The characters taking part (`chr_…`, of the caller's tenant).
+	//
+	// Example: ["chr_01jdq3kxw2e5r7t9y1u3i5o7p9","chr_01m8v4dv1q4age5wv5jw9s9twd"]
+	Participants []string `json:"participants"`
+
+	// Players Players taking part. A turn's `player_id` that is not listed joins the list.
+	Players *[]ConversationPlayer `json:"players,omitempty"`
+
+	// Scene Where and when it happens; data for every participant's prompt, never instructions.
+	//
+	// Example: Night, around a campfire on the moor road.
+	Scene *string `json:"scene,omitempty"`
+
+	// Seed A seed for deterministic generation (0 to 2^53−1, exact in every JSON client).
+	//
+	// Example: 42
+	Seed *Seed `json:"seed,omitempty"`
+
+	// Topic What the talk is about; the first turn answers it when no player speaks first.
+	//
+	// Example: Who took the missing caravan?
+	Topic *string `json:"topic,omitempty"`
+
+	// WorldId The world the scene is set in (`wld_…`).
+	WorldId *string `json:"world_id,omitempty"`
+}
+
+// ConversationEndedEvent The turn just completed reached `max_turns`; the conversation takes no more.
+type ConversationEndedEvent struct {
+	// Conversation A scene in which several characters talk.
+	Conversation Conversation `json:"conversation"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `conversation.ended`.
+	Type ConversationEndedEventType `json:"type"`
+}
+
+// ConversationEndedEventType Always `conversation.ended`.
+type ConversationEndedEventType string
+
+// ConversationList A page of conversations.
+type ConversationList struct {
+	// Items The conversations on this page, newest first.
+	Items []Conversation `json:"items"`
+
+	// Limit The page size asked for.
+	Limit int `json:"limit"`
+
+	// Offset How many were skipped.
+	Offset int `json:"offset"`
+
+	// Total How many conversations there are in all.
+	Total int `json:"total"`
+}
+
+// ConversationPlayer A player of the game taking part in a conversation.
+type ConversationPlayer struct {
+	// Name The name characters hear the player by; a turn's `message.speaker` defaults to it.
+	//
+	// Example: Kestrel
+	Name string `json:"name"`
+
+	// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+	//
+	// Example: player_7781
+	PlayerId PlayerId `json:"player_id"`
+}
+
+// ConversationStreamEvent One event of a streamed advance; `type` says which. Every event carries
+// `sequence_number`, rising from 1, which is also the event's SSE `id`.
+type ConversationStreamEvent struct {
+	union json.RawMessage
+}
+
+// ConversationTurn One character's line in a conversation, with the director's record of why that character spoke.
+type ConversationTurn struct {
+	// ChosenBecause The director's rule that picked the speaker, in words.
+	ChosenBecause string `json:"chosen_because"`
+
+	// ConversationId Its conversation.
+	ConversationId string `json:"conversation_id"`
+
+	// CreatedAt When it was said.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Decisions Every participant's decision, in the order of `participants`.
+	Decisions []TurnDecision `json:"decisions"`
+
+	// Emotion What a line feels: `neutral`, or one of Plutchik's eight primary emotions. One enum
+	// across the API, so a game maps each label to a portrait or an animation once.
+	//
+	//
+	// Example: joy
+	Emotion Emotion `json:"emotion"`
+
+	// Engine The engine that wrote the line.
+	Engine string `json:"engine"`
+
+	// Id The turn's id (`trn_…`); memory entries it wrote name it in `source.turn_id`.
+	//
+	// Example: trn_01jdq3p0000000000000000000
+	Id string `json:"id"`
+
+	// Index Its place among the conversation's character turns, from 1.
+	Index int `json:"index"`
+
+	// Message The player's line heard just before this turn; null when none.
+	Message *TurnMessage `json:"message"`
+
+	// Model The model that wrote it.
+	Model string `json:"model"`
+
+	// Moderation What moderation did to a line.
+	Moderation ModerationOutcome `json:"moderation"`
+
+	// SpeakerId The character who spoke.
+	SpeakerId string `json:"speaker_id"`
+
+	// SpeakerName Its name.
+	SpeakerName string `json:"speaker_name"`
+
+	// Text What it said.
+	Text string `json:"text"`
+
+	// Usage Tokens a text model used.
+	Usage Usage `json:"usage"`
+}
+
+// ConversationTurnList A page of a conversation's transcript.
+type ConversationTurnList struct {
+	// Items The turns on this page, oldest first.
+	Items []ConversationTurn `json:"items"`
+
+	// Limit The page size asked for.
+	Limit int `json:"limit"`
+
+	// Offset How many were skipped.
+	Offset int `json:"offset"`
+
+	// Total How many turns there are in all.
+	Total int `json:"total"`
+}
+
+// ConversationTurnRequest How to advance a conversation.
+type ConversationTurnRequest struct {
+	// GameContext What is going on in the game now; data for every prompt of these turns, never instructions.
+	GameContext *string `json:"game_context,omitempty"`
+
+	// Message A player's line, heard by every participant before the first turn.
+	Message *TurnMessageInput `json:"message,omitempty"`
+
+	// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+	//
+	// Example: player_7781
+	PlayerId *PlayerId `json:"player_id,omitempty"`
+
+	// Turns How many character turns to take (fewer when `max_turns` comes first).
+	Turns *int `json:"turns,omitempty"`
+}
+
+// ConversationTurns The turns an advance took, and the conversation after them.
+type ConversationTurns struct {
+	// Conversation A scene in which several characters talk.
+	Conversation Conversation `json:"conversation"`
+
+	// Turns The new turns, in order.
+	Turns []ConversationTurn `json:"turns"`
+}
+
 // CreateCharacterBatchRequest Many characters at once.
 type CreateCharacterBatchRequest struct {
 	// Archetypes Archetypes to spread the characters over; all default archetypes when absent.
@@ -1418,12 +1811,19 @@ type DialogueErrorEvent struct {
 // DialogueErrorEventType Always `error`.
 type DialogueErrorEventType string
 
+// Emotion What a line feels: `neutral`, or one of Plutchik's eight primary emotions. One enum
+// across the API, so a game maps each label to a portrait or an animation once.
+//
+// Example: joy
+type Emotion string
+
 // ErrorCode Stable, machine-readable code; each always comes with the same HTTP status.
 // `BAD_REQUEST` 400 (parameters, unparsable JSON, a bad `Idempotency-Key`);
 // `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 // `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
-// `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
-// `IDEMPOTENCY_KEY_IN_USE` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
+// `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND`,
+// `CONVERSATION_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+// `IDEMPOTENCY_KEY_IN_USE`, `CONVERSATION_BUSY`, `CONVERSATION_ENDED` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 // `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
 // `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
 // `BUDGET_EXCEEDED` 402 (the tenant's hard spend cap is reached); `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
@@ -1818,6 +2218,9 @@ type MemoryEntry struct {
 	// Pinned Kept out of summary folds and always among the facts a prompt gets.
 	Pinned bool `json:"pinned"`
 
+	// PlayerId The player the entry is about (who said the heard line, or to whom the said line was spoken); null when no player was named.
+	PlayerId *string `json:"player_id,omitempty"`
+
 	// Source Where a memory entry came from.
 	Source MemorySource `json:"source"`
 
@@ -1861,18 +2264,26 @@ type MemoryEntryUpdateRequest struct {
 
 // MemorySource Where a memory entry came from.
 type MemorySource struct {
+	// ConversationId The conversation whose turn wrote it, for `conversation` entries.
+	ConversationId *string `json:"conversation_id,omitempty"`
+
 	// RequestId The request (`X-Request-Id`) that wrote it, when known.
 	RequestId *string `json:"request_id"`
 
+	// TurnId The turn (`trn_…`) that wrote it, for `conversation` entries.
+	TurnId *string `json:"turn_id,omitempty"`
+
 	// Type `speak` and `react` for what a line of dialogue wrote, `summary` for a fold of
-	// older entries, `api` for an entry written with `POST …/memory`, `unknown` for
-	// entries written before sources were kept. New values may be added.
+	// older entries, `api` for an entry written with `POST …/memory`, `conversation`
+	// for what a conversation turn wrote (`conversation_id` and `turn_id` name it),
+	// `unknown` for entries written before sources were kept. New values may be added.
 	Type MemorySourceType `json:"type"`
 }
 
 // MemorySourceType `speak` and `react` for what a line of dialogue wrote, `summary` for a fold of
-// older entries, `api` for an entry written with `POST …/memory`, `unknown` for
-// entries written before sources were kept. New values may be added.
+// older entries, `api` for an entry written with `POST …/memory`, `conversation`
+// for what a conversation turn wrote (`conversation_id` and `turn_id` name it),
+// `unknown` for entries written before sources were kept. New values may be added.
 type MemorySourceType string
 
 // Message One line of a conversation.
@@ -1962,6 +2373,11 @@ type PhonemeTiming struct {
 	Viseme string `json:"viseme"`
 }
 
+// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+//
+// Example: player_7781
+type PlayerId = string
+
 // ReactRequest A message the character may react to.
 type ReactRequest struct {
 	// Context What is going on around it; treated as data, never as instructions.
@@ -1969,6 +2385,11 @@ type ReactRequest struct {
 
 	// LastMessage One line of a conversation.
 	LastMessage Message `json:"last_message"`
+
+	// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+	//
+	// Example: player_7781
+	PlayerId *PlayerId `json:"player_id,omitempty"`
 }
 
 // ReactionResponse Whether the character wants to respond.
@@ -2079,6 +2500,11 @@ type SpeakRequest struct {
 
 	// Mood The character's mood for this line; its stored mood when absent.
 	Mood *string `json:"mood,omitempty"`
+
+	// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+	//
+	// Example: player_7781
+	PlayerId *PlayerId `json:"player_id,omitempty"`
 
 	// Stream Kept for older clients: `true` streams the answer from `speak` unless the request's
 	// `Accept` header asks for `application/json` only. Call `speak/stream` instead;
@@ -2293,6 +2719,130 @@ type TranscriptionUpload struct {
 	// Prompt Words or context that help recognition.
 	Prompt *string `json:"prompt,omitempty"`
 }
+
+// TurnCompletedEvent The turn is finished and written to the transcript and to memory.
+type TurnCompletedEvent struct {
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Turn One character's line in a conversation, with the director's record of why that character spoke.
+	Turn ConversationTurn `json:"turn"`
+
+	// Type Always `turn.completed`.
+	Type TurnCompletedEventType `json:"type"`
+}
+
+// TurnCompletedEventType Always `turn.completed`.
+type TurnCompletedEventType string
+
+// TurnDecision One participant's answer to the director's "do you want to speak now?".
+type TurnDecision struct {
+	// CharacterId The participant.
+	CharacterId string `json:"character_id"`
+
+	// Decision Whether it wanted to speak.
+	Decision TurnDecisionDecision `json:"decision"`
+
+	// ExcludedBecause Why the director could not pick it at all (it said the line being answered, or took its turns in a row); null when it could.
+	ExcludedBecause *string `json:"excluded_because"`
+
+	// Name Its name.
+	Name string `json:"name"`
+
+	// Priority How urgently (0–1).
+	Priority float64 `json:"priority"`
+
+	// Reason Why, in its own terms.
+	Reason string `json:"reason"`
+}
+
+// TurnDecisionDecision Whether it wanted to speak.
+type TurnDecisionDecision string
+
+// TurnDeltaEvent The next piece of the turn's line.
+type TurnDeltaEvent struct {
+	// Delta The text that follows what was sent of this turn so far.
+	Delta string `json:"delta"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// TurnIndex The turn the piece belongs to.
+	TurnIndex int `json:"turn_index"`
+
+	// Type Always `dialogue.delta`.
+	Type TurnDeltaEventType `json:"type"`
+}
+
+// TurnDeltaEventType Always `dialogue.delta`.
+type TurnDeltaEventType string
+
+// TurnMessage The player's line a turn answered.
+type TurnMessage struct {
+	// PlayerId The player who said it, when the request named one.
+	PlayerId *string `json:"player_id"`
+
+	// Speaker Who said it.
+	Speaker string `json:"speaker"`
+
+	// Text What was said.
+	Text string `json:"text"`
+}
+
+// TurnMessageInput A player's line, heard by every participant before the first turn.
+type TurnMessageInput struct {
+	// Speaker Who says it; the player's name when `player_id` names a listed player, else `player`.
+	//
+	// Example: Kestrel
+	Speaker *string `json:"speaker,omitempty"`
+
+	// Text What is said.
+	//
+	// Example: Bram, did you see who took the caravan?
+	Text string `json:"text"`
+}
+
+// TurnStartedEvent The director chose the next speaker; its line follows as `dialogue.delta` events.
+type TurnStartedEvent struct {
+	// ChosenBecause Why it speaks.
+	ChosenBecause string `json:"chosen_because"`
+
+	// Decisions Every participant's decision.
+	Decisions []TurnDecision `json:"decisions"`
+
+	// SequenceNumber The event's position in the stream, from 1.
+	SequenceNumber int `json:"sequence_number"`
+
+	// SpeakerId Who speaks.
+	SpeakerId string `json:"speaker_id"`
+
+	// SpeakerName Its name.
+	SpeakerName string `json:"speaker_name"`
+
+	// TurnIndex The turn's `index`.
+	TurnIndex int `json:"turn_index"`
+
+	// Type Always `turn.started`.
+	Type TurnStartedEventType `json:"type"`
+}
+
+// TurnStartedEventType Always `turn.started`.
+type TurnStartedEventType string
+
+// TurnsCompletedEvent Every turn asked for is taken; the last event of a stream that succeeded.
+type TurnsCompletedEvent struct {
+	// Conversation A scene in which several characters talk.
+	Conversation Conversation `json:"conversation"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `turns.completed`.
+	Type TurnsCompletedEventType `json:"type"`
+}
+
+// TurnsCompletedEventType Always `turns.completed`.
+type TurnsCompletedEventType string
 
 // UpdateCharacterRequest The fields to change; absent fields stay as they are.
 type UpdateCharacterRequest struct {
@@ -2678,6 +3228,9 @@ type WorldSize string
 // CharacterId defines model for CharacterId.
 type CharacterId = string
 
+// ConversationId defines model for ConversationId.
+type ConversationId = string
+
 // EndpointId defines model for EndpointId.
 type EndpointId = string
 
@@ -2731,6 +3284,9 @@ type BudgetExceeded = ErrorResponse
 
 // Conflict The one shape of every error.
 type Conflict = ErrorResponse
+
+// ConversationConflict The one shape of every error.
+type ConversationConflict = ErrorResponse
 
 // EngineUnavailable The one shape of every error.
 type EngineUnavailable = ErrorResponse
@@ -2887,6 +3443,60 @@ type SpeakCharacterParams struct {
 
 // StreamSpeakCharacterParams defines parameters for StreamSpeakCharacter.
 type StreamSpeakCharacterParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListConversationsParams defines parameters for ListConversations.
+type ListConversationsParams struct {
+	// Limit How many items to return.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset How many items to skip.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// CreateConversationParams defines parameters for CreateConversation.
+type CreateConversationParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListConversationTurnsParams defines parameters for ListConversationTurns.
+type ListConversationTurnsParams struct {
+	// Limit How many items to return.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset How many items to skip.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// AdvanceConversationParams defines parameters for AdvanceConversation.
+type AdvanceConversationParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// StreamConversationTurnsParams defines parameters for StreamConversationTurns.
+type StreamConversationTurnsParams struct {
 	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
 	// same key and the same body gets the stored answer (status, body, `Location`) with
 	// `Idempotent-Replayed: true` and does no work again. The same key with another body
@@ -3140,6 +3750,15 @@ type SpeakCharacterJSONRequestBody = SpeakRequest
 // StreamSpeakCharacterJSONRequestBody defines body for StreamSpeakCharacter for application/json ContentType.
 type StreamSpeakCharacterJSONRequestBody = SpeakRequest
 
+// CreateConversationJSONRequestBody defines body for CreateConversation for application/json ContentType.
+type CreateConversationJSONRequestBody = ConversationCreateRequest
+
+// AdvanceConversationJSONRequestBody defines body for AdvanceConversation for application/json ContentType.
+type AdvanceConversationJSONRequestBody = ConversationTurnRequest
+
+// StreamConversationTurnsJSONRequestBody defines body for StreamConversationTurns for application/json ContentType.
+type StreamConversationTurnsJSONRequestBody = ConversationTurnRequest
+
 // RedeliverEventJSONRequestBody defines body for RedeliverEvent for application/json ContentType.
 type RedeliverEventJSONRequestBody = RedeliverRequest
 
@@ -3242,6 +3861,251 @@ func (a ErrorDetails) MarshalJSON() ([]byte, error) {
 		}
 	}
 	return json.Marshal(object)
+}
+
+// AsTurnStartedEvent returns the union data inside the ConversationStreamEvent as a TurnStartedEvent
+func (t ConversationStreamEvent) AsTurnStartedEvent() (TurnStartedEvent, error) {
+	var body TurnStartedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTurnStartedEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnStartedEvent
+func (t *ConversationStreamEvent) FromTurnStartedEvent(v TurnStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"turn.started"}`))
+	t.union = b
+	return err
+}
+
+// MergeTurnStartedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnStartedEvent
+func (t *ConversationStreamEvent) MergeTurnStartedEvent(v TurnStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"turn.started"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTurnDeltaEvent returns the union data inside the ConversationStreamEvent as a TurnDeltaEvent
+func (t ConversationStreamEvent) AsTurnDeltaEvent() (TurnDeltaEvent, error) {
+	var body TurnDeltaEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTurnDeltaEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnDeltaEvent
+func (t *ConversationStreamEvent) FromTurnDeltaEvent(v TurnDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"dialogue.delta"}`))
+	t.union = b
+	return err
+}
+
+// MergeTurnDeltaEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnDeltaEvent
+func (t *ConversationStreamEvent) MergeTurnDeltaEvent(v TurnDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"dialogue.delta"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTurnCompletedEvent returns the union data inside the ConversationStreamEvent as a TurnCompletedEvent
+func (t ConversationStreamEvent) AsTurnCompletedEvent() (TurnCompletedEvent, error) {
+	var body TurnCompletedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTurnCompletedEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnCompletedEvent
+func (t *ConversationStreamEvent) FromTurnCompletedEvent(v TurnCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"turn.completed"}`))
+	t.union = b
+	return err
+}
+
+// MergeTurnCompletedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnCompletedEvent
+func (t *ConversationStreamEvent) MergeTurnCompletedEvent(v TurnCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"turn.completed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsConversationEndedEvent returns the union data inside the ConversationStreamEvent as a ConversationEndedEvent
+func (t ConversationStreamEvent) AsConversationEndedEvent() (ConversationEndedEvent, error) {
+	var body ConversationEndedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromConversationEndedEvent overwrites any union data inside the ConversationStreamEvent as the provided ConversationEndedEvent
+func (t *ConversationStreamEvent) FromConversationEndedEvent(v ConversationEndedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"conversation.ended"}`))
+	t.union = b
+	return err
+}
+
+// MergeConversationEndedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided ConversationEndedEvent
+func (t *ConversationStreamEvent) MergeConversationEndedEvent(v ConversationEndedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"conversation.ended"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsTurnsCompletedEvent returns the union data inside the ConversationStreamEvent as a TurnsCompletedEvent
+func (t ConversationStreamEvent) AsTurnsCompletedEvent() (TurnsCompletedEvent, error) {
+	var body TurnsCompletedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromTurnsCompletedEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnsCompletedEvent
+func (t *ConversationStreamEvent) FromTurnsCompletedEvent(v TurnsCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"turns.completed"}`))
+	t.union = b
+	return err
+}
+
+// MergeTurnsCompletedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnsCompletedEvent
+func (t *ConversationStreamEvent) MergeTurnsCompletedEvent(v TurnsCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"turns.completed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDialogueErrorEvent returns the union data inside the ConversationStreamEvent as a DialogueErrorEvent
+func (t ConversationStreamEvent) AsDialogueErrorEvent() (DialogueErrorEvent, error) {
+	var body DialogueErrorEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDialogueErrorEvent overwrites any union data inside the ConversationStreamEvent as the provided DialogueErrorEvent
+func (t *ConversationStreamEvent) FromDialogueErrorEvent(v DialogueErrorEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	t.union = b
+	return err
+}
+
+// MergeDialogueErrorEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided DialogueErrorEvent
+func (t *ConversationStreamEvent) MergeDialogueErrorEvent(v DialogueErrorEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t ConversationStreamEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t ConversationStreamEvent) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "conversation.ended":
+		return t.AsConversationEndedEvent()
+	case "dialogue.delta":
+		return t.AsTurnDeltaEvent()
+	case "error":
+		return t.AsDialogueErrorEvent()
+	case "turn.completed":
+		return t.AsTurnCompletedEvent()
+	case "turn.started":
+		return t.AsTurnStartedEvent()
+	case "turns.completed":
+		return t.AsTurnsCompletedEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t ConversationStreamEvent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *ConversationStreamEvent) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
 }
 
 // AsDialogueDeltaEvent returns the union data inside the SpeakStreamEvent as a DialogueDeltaEvent
@@ -3792,6 +4656,176 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
 	StreamSpeakCharacter(ctx context.Context, characterId CharacterId, params *StreamSpeakCharacterParams, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListConversations List conversations
+	//
+	// The tenant's conversations, newest first.
+	//
+	// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+	ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateConversationWithBody Start a conversation
+	//
+	// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+	// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+	// reach every participant's prompt as data, never as instructions; a conversation with
+	// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+	// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+	// seed and inputs give the same transcript.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+	CreateConversationWithBody(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateConversation Start a conversation
+	//
+	// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+	// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+	// reach every participant's prompt as data, never as instructions; a conversation with
+	// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+	// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+	// seed and inputs give the same transcript.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+	CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteConversation Delete a conversation
+	//
+	// Deletes the conversation and its transcript. What the characters remember of it stays in
+	// their memory (delete entries there). A second delete answers 404.
+	//
+	// Corresponds with DELETE /v1/conversations/{conversation_id} (the `DeleteConversation` operationId).
+	DeleteConversation(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetConversation Get a conversation
+	//
+	// The conversation, with its turn count and status. Its transcript is `GET …/turns`.
+	//
+	// Corresponds with GET /v1/conversations/{conversation_id} (the `GetConversation` operationId).
+	GetConversation(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListConversationTurns Read a conversation's transcript
+	//
+	// The conversation's turns, oldest first, each with the player's line it answered, the
+	// speaker's line and the director's decision record.
+	//
+	// Corresponds with GET /v1/conversations/{conversation_id}/turns (the `ListConversationTurns` operationId).
+	ListConversationTurns(ctx context.Context, conversationId ConversationId, params *ListConversationTurnsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdvanceConversationWithBody Advance a conversation
+	//
+	// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+	// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+	// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+	// priority and a reason), then picks the speaker by this rule, in order:
+	//
+	// 1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+	//    character turns in a row while another participant can speak, unless the player's
+	//    line names it (`excluded_because` says which rule kept it out).
+	// 2. **Addressed by name:** a participant named in the line being answered speaks (the one
+	//    named first, when several are).
+	// 3. **Priority:** otherwise the highest priority among those who want to speak, after a
+	//    penalty of 0.15 for each of the last 4 turns the participant took (so no one
+	//    monopolises the scene).
+	// 4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+	//
+	// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+	// speaks with the conversation so far as context, and every participant's memory records
+	// what it heard (and the speaker what it said), each entry's `source` naming the
+	// conversation and the turn. Each turn in the answer carries its decision record:
+	// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+	//
+	// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+	// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+	// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+	// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+	// per participant plus one.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+	AdvanceConversationWithBody(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// AdvanceConversation Advance a conversation
+	//
+	// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+	// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+	// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+	// priority and a reason), then picks the speaker by this rule, in order:
+	//
+	// 1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+	//    character turns in a row while another participant can speak, unless the player's
+	//    line names it (`excluded_because` says which rule kept it out).
+	// 2. **Addressed by name:** a participant named in the line being answered speaks (the one
+	//    named first, when several are).
+	// 3. **Priority:** otherwise the highest priority among those who want to speak, after a
+	//    penalty of 0.15 for each of the last 4 turns the participant took (so no one
+	//    monopolises the scene).
+	// 4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+	//
+	// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+	// speaks with the conversation so far as context, and every participant's memory records
+	// what it heard (and the speaker what it said), each entry's `source` naming the
+	// conversation and the turn. Each turn in the answer carries its decision record:
+	// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+	//
+	// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+	// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+	// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+	// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+	// per participant plus one.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+	AdvanceConversation(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, body AdvanceConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StreamConversationTurnsWithBody Advance a conversation, streamed
+	//
+	// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+	// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+	// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+	// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+	// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+	// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+	// it is after the turns) or `error` (the standard error object; turns completed before it
+	// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+	//
+	// Bad input, an unknown conversation and an ended one are answered before the stream
+	// starts, as plain JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+	// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+	StreamConversationTurnsWithBody(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StreamConversationTurns Advance a conversation, streamed
+	//
+	// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+	// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+	// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+	// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+	// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+	// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+	// it is after the turns) or `error` (the standard error object; turns completed before it
+	// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+	//
+	// Bad input, an unknown conversation and an ended one are answered before the stream
+	// starts, as plain JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+	// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+	StreamConversationTurns(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	//
@@ -4829,6 +5863,276 @@ func (c *Client) StreamSpeakCharacterWithBody(ctx context.Context, characterId C
 // Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
 func (c *Client) StreamSpeakCharacter(ctx context.Context, characterId CharacterId, params *StreamSpeakCharacterParams, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStreamSpeakCharacterRequest(c.Server, characterId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListConversations List conversations
+//
+// The tenant's conversations, newest first.
+//
+// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+func (c *Client) ListConversations(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListConversationsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateConversationWithBody Start a conversation
+//
+// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+// reach every participant's prompt as data, never as instructions; a conversation with
+// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+// seed and inputs give the same transcript.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+func (c *Client) CreateConversationWithBody(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateConversation Start a conversation
+//
+// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+// reach every participant's prompt as data, never as instructions; a conversation with
+// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+// seed and inputs give the same transcript.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+func (c *Client) CreateConversation(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateConversationRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteConversation Delete a conversation
+//
+// Deletes the conversation and its transcript. What the characters remember of it stays in
+// their memory (delete entries there). A second delete answers 404.
+//
+// Corresponds with DELETE /v1/conversations/{conversation_id} (the `DeleteConversation` operationId).
+func (c *Client) DeleteConversation(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteConversationRequest(c.Server, conversationId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetConversation Get a conversation
+//
+// The conversation, with its turn count and status. Its transcript is `GET …/turns`.
+//
+// Corresponds with GET /v1/conversations/{conversation_id} (the `GetConversation` operationId).
+func (c *Client) GetConversation(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetConversationRequest(c.Server, conversationId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListConversationTurns Read a conversation's transcript
+//
+// The conversation's turns, oldest first, each with the player's line it answered, the
+// speaker's line and the director's decision record.
+//
+// Corresponds with GET /v1/conversations/{conversation_id}/turns (the `ListConversationTurns` operationId).
+func (c *Client) ListConversationTurns(ctx context.Context, conversationId ConversationId, params *ListConversationTurnsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListConversationTurnsRequest(c.Server, conversationId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdvanceConversationWithBody Advance a conversation
+//
+// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+// priority and a reason), then picks the speaker by this rule, in order:
+//
+//  1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+//     character turns in a row while another participant can speak, unless the player's
+//     line names it (`excluded_because` says which rule kept it out).
+//  2. **Addressed by name:** a participant named in the line being answered speaks (the one
+//     named first, when several are).
+//  3. **Priority:** otherwise the highest priority among those who want to speak, after a
+//     penalty of 0.15 for each of the last 4 turns the participant took (so no one
+//     monopolises the scene).
+//  4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+//
+// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+// speaks with the conversation so far as context, and every participant's memory records
+// what it heard (and the speaker what it said), each entry's `source` naming the
+// conversation and the turn. Each turn in the answer carries its decision record:
+// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+//
+// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+// per participant plus one.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+func (c *Client) AdvanceConversationWithBody(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdvanceConversationRequestWithBody(c.Server, conversationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// AdvanceConversation Advance a conversation
+//
+// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+// priority and a reason), then picks the speaker by this rule, in order:
+//
+//  1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+//     character turns in a row while another participant can speak, unless the player's
+//     line names it (`excluded_because` says which rule kept it out).
+//  2. **Addressed by name:** a participant named in the line being answered speaks (the one
+//     named first, when several are).
+//  3. **Priority:** otherwise the highest priority among those who want to speak, after a
+//     penalty of 0.15 for each of the last 4 turns the participant took (so no one
+//     monopolises the scene).
+//  4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+//
+// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+// speaks with the conversation so far as context, and every participant's memory records
+// what it heard (and the speaker what it said), each entry's `source` naming the
+// conversation and the turn. Each turn in the answer carries its decision record:
+// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+//
+// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+// per participant plus one.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+func (c *Client) AdvanceConversation(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, body AdvanceConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewAdvanceConversationRequest(c.Server, conversationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StreamConversationTurnsWithBody Advance a conversation, streamed
+//
+// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+// it is after the turns) or `error` (the standard error object; turns completed before it
+// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+//
+// Bad input, an unknown conversation and an ended one are answered before the stream
+// starts, as plain JSON errors with their status.
+//
+// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+func (c *Client) StreamConversationTurnsWithBody(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStreamConversationTurnsRequestWithBody(c.Server, conversationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StreamConversationTurns Advance a conversation, streamed
+//
+// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+// it is after the turns) or `error` (the standard error object; turns completed before it
+// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+//
+// Bad input, an unknown conversation and an ended one are answered before the stream
+// starts, as plain JSON errors with their status.
+//
+// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+func (c *Client) StreamConversationTurns(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStreamConversationTurnsRequest(c.Server, conversationId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6559,6 +7863,392 @@ func NewStreamSpeakCharacterRequestWithBody(server string, characterId Character
 	}
 
 	operationPath := fmt.Sprintf("/v1/characters/%s/speak/stream", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewListConversationsRequest constructs an http.Request for the ListConversations method
+func NewListConversationsRequest(server string, params *ListConversationsParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateConversationRequest calls the generic CreateConversation builder with application/json body
+func NewCreateConversationRequest(server string, params *CreateConversationParams, body CreateConversationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateConversationRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateConversationRequestWithBody constructs an http.Request for the CreateConversation method, with any body, and a specified content type
+func NewCreateConversationRequestWithBody(server string, params *CreateConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteConversationRequest constructs an http.Request for the DeleteConversation method
+func NewDeleteConversationRequest(server string, conversationId ConversationId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetConversationRequest constructs an http.Request for the GetConversation method
+func NewGetConversationRequest(server string, conversationId ConversationId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewListConversationTurnsRequest constructs an http.Request for the ListConversationTurns method
+func NewListConversationTurnsRequest(server string, conversationId ConversationId, params *ListConversationTurnsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s/turns", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewAdvanceConversationRequest calls the generic AdvanceConversation builder with application/json body
+func NewAdvanceConversationRequest(server string, conversationId ConversationId, params *AdvanceConversationParams, body AdvanceConversationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewAdvanceConversationRequestWithBody(server, conversationId, params, "application/json", bodyReader)
+}
+
+// NewAdvanceConversationRequestWithBody constructs an http.Request for the AdvanceConversation method, with any body, and a specified content type
+func NewAdvanceConversationRequestWithBody(server string, conversationId ConversationId, params *AdvanceConversationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s/turns", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewStreamConversationTurnsRequest calls the generic StreamConversationTurns builder with application/json body
+func NewStreamConversationTurnsRequest(server string, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewStreamConversationTurnsRequestWithBody(server, conversationId, params, "application/json", bodyReader)
+}
+
+// NewStreamConversationTurnsRequestWithBody constructs an http.Request for the StreamConversationTurns method, with any body, and a specified content type
+func NewStreamConversationTurnsRequestWithBody(server string, conversationId ConversationId, params *StreamConversationTurnsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s/turns/stream", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -8514,6 +10204,184 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
 	StreamSpeakCharacterWithResponse(ctx context.Context, characterId CharacterId, params *StreamSpeakCharacterParams, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamSpeakCharacterResponse, error)
+
+	// ListConversationsWithResponse List conversations
+	//
+	// The tenant's conversations, newest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+	ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error)
+
+	// CreateConversationWithBodyWithResponse Start a conversation
+	//
+	// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+	// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+	// reach every participant's prompt as data, never as instructions; a conversation with
+	// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+	// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+	// seed and inputs give the same transcript.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+	CreateConversationWithBodyWithResponse(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+
+	// CreateConversationWithResponse Start a conversation
+	//
+	// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+	// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+	// reach every participant's prompt as data, never as instructions; a conversation with
+	// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+	// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+	// seed and inputs give the same transcript.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+	CreateConversationWithResponse(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error)
+
+	// DeleteConversationWithResponse Delete a conversation
+	//
+	// Deletes the conversation and its transcript. What the characters remember of it stays in
+	// their memory (delete entries there). A second delete answers 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/conversations/{conversation_id} (the `DeleteConversation` operationId).
+	DeleteConversationWithResponse(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*DeleteConversationResponse, error)
+
+	// GetConversationWithResponse Get a conversation
+	//
+	// The conversation, with its turn count and status. Its transcript is `GET …/turns`.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/conversations/{conversation_id} (the `GetConversation` operationId).
+	GetConversationWithResponse(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*GetConversationResponse, error)
+
+	// ListConversationTurnsWithResponse Read a conversation's transcript
+	//
+	// The conversation's turns, oldest first, each with the player's line it answered, the
+	// speaker's line and the director's decision record.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/conversations/{conversation_id}/turns (the `ListConversationTurns` operationId).
+	ListConversationTurnsWithResponse(ctx context.Context, conversationId ConversationId, params *ListConversationTurnsParams, reqEditors ...RequestEditorFn) (*ListConversationTurnsResponse, error)
+
+	// AdvanceConversationWithBodyWithResponse Advance a conversation
+	//
+	// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+	// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+	// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+	// priority and a reason), then picks the speaker by this rule, in order:
+	//
+	// 1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+	//    character turns in a row while another participant can speak, unless the player's
+	//    line names it (`excluded_because` says which rule kept it out).
+	// 2. **Addressed by name:** a participant named in the line being answered speaks (the one
+	//    named first, when several are).
+	// 3. **Priority:** otherwise the highest priority among those who want to speak, after a
+	//    penalty of 0.15 for each of the last 4 turns the participant took (so no one
+	//    monopolises the scene).
+	// 4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+	//
+	// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+	// speaks with the conversation so far as context, and every participant's memory records
+	// what it heard (and the speaker what it said), each entry's `source` naming the
+	// conversation and the turn. Each turn in the answer carries its decision record:
+	// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+	//
+	// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+	// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+	// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+	// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+	// per participant plus one.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+	AdvanceConversationWithBodyWithResponse(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdvanceConversationResponse, error)
+
+	// AdvanceConversationWithResponse Advance a conversation
+	//
+	// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+	// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+	// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+	// priority and a reason), then picks the speaker by this rule, in order:
+	//
+	// 1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+	//    character turns in a row while another participant can speak, unless the player's
+	//    line names it (`excluded_because` says which rule kept it out).
+	// 2. **Addressed by name:** a participant named in the line being answered speaks (the one
+	//    named first, when several are).
+	// 3. **Priority:** otherwise the highest priority among those who want to speak, after a
+	//    penalty of 0.15 for each of the last 4 turns the participant took (so no one
+	//    monopolises the scene).
+	// 4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+	//
+	// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+	// speaks with the conversation so far as context, and every participant's memory records
+	// what it heard (and the speaker what it said), each entry's `source` naming the
+	// conversation and the turn. Each turn in the answer carries its decision record:
+	// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+	//
+	// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+	// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+	// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+	// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+	// per participant plus one.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+	AdvanceConversationWithResponse(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, body AdvanceConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AdvanceConversationResponse, error)
+
+	// StreamConversationTurnsWithBodyWithResponse Advance a conversation, streamed
+	//
+	// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+	// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+	// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+	// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+	// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+	// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+	// it is after the turns) or `error` (the standard error object; turns completed before it
+	// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+	//
+	// Bad input, an unknown conversation and an ended one are answered before the stream
+	// starts, as plain JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+	// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+	StreamConversationTurnsWithBodyWithResponse(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StreamConversationTurnsResponse, error)
+
+	// StreamConversationTurnsWithResponse Advance a conversation, streamed
+	//
+	// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+	// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+	// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+	// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+	// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+	// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+	// it is after the turns) or `error` (the standard error object; turns completed before it
+	// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+	//
+	// Bad input, an unknown conversation and an ended one are answered before the stream
+	// starts, as plain JSON errors with their status.
+	//
+	// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+	// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+	StreamConversationTurnsWithResponse(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamConversationTurnsResponse, error)
 
 	// GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
 	//
@@ -12417,6 +14285,1322 @@ func (r StreamSpeakCharacterResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StreamSpeakCharacterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListConversationsResponse200Headers the declared response headers of an HTTP 200 response for ListConversations
+type ListConversationsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationsResponse400Headers the declared response headers of an HTTP 400 response for ListConversations
+type ListConversationsResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationsResponse401Headers the declared response headers of an HTTP 401 response for ListConversations
+type ListConversationsResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListConversationsResponse403Headers the declared response headers of an HTTP 403 response for ListConversations
+type ListConversationsResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationsResponse429Headers the declared response headers of an HTTP 429 response for ListConversations
+type ListConversationsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationsResponse500Headers the declared response headers of an HTTP 500 response for ListConversations
+type ListConversationsResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListConversationsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListConversationsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListConversationsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListConversationsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListConversationsResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListConversationsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListConversationsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListConversationsResponse) GetJSON200() *ConversationList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListConversationsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListConversationsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListConversationsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListConversationsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListConversationsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListConversationsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListConversationsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListConversationsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListConversationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateConversationResponse201Headers the declared response headers of an HTTP 201 response for CreateConversation
+type CreateConversationResponse201Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// CreateConversationResponse400Headers the declared response headers of an HTTP 400 response for CreateConversation
+type CreateConversationResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse401Headers the declared response headers of an HTTP 401 response for CreateConversation
+type CreateConversationResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateConversationResponse403Headers the declared response headers of an HTTP 403 response for CreateConversation
+type CreateConversationResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse404Headers the declared response headers of an HTTP 404 response for CreateConversation
+type CreateConversationResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse409Headers the declared response headers of an HTTP 409 response for CreateConversation
+type CreateConversationResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse413Headers the declared response headers of an HTTP 413 response for CreateConversation
+type CreateConversationResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse415Headers the declared response headers of an HTTP 415 response for CreateConversation
+type CreateConversationResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse422Headers the declared response headers of an HTTP 422 response for CreateConversation
+type CreateConversationResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse429Headers the declared response headers of an HTTP 429 response for CreateConversation
+type CreateConversationResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateConversationResponse500Headers the declared response headers of an HTTP 500 response for CreateConversation
+type CreateConversationResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type CreateConversationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Conversation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateConversationResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateConversationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateConversationResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateConversationResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateConversationResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateConversationResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateConversationResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateConversationResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateConversationResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateConversationResponse) GetJSON201() *Conversation {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateConversationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateConversationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateConversationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateConversationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateConversationResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateConversationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateConversationResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateConversationResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateConversationResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateConversationResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateConversationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateConversationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateConversationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateConversationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteConversationResponse204Headers the declared response headers of an HTTP 204 response for DeleteConversation
+type DeleteConversationResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteConversationResponse401Headers the declared response headers of an HTTP 401 response for DeleteConversation
+type DeleteConversationResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteConversationResponse403Headers the declared response headers of an HTTP 403 response for DeleteConversation
+type DeleteConversationResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteConversationResponse404Headers the declared response headers of an HTTP 404 response for DeleteConversation
+type DeleteConversationResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteConversationResponse429Headers the declared response headers of an HTTP 429 response for DeleteConversation
+type DeleteConversationResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteConversationResponse500Headers the declared response headers of an HTTP 500 response for DeleteConversation
+type DeleteConversationResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteConversationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteConversationResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteConversationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteConversationResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteConversationResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteConversationResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteConversationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteConversationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteConversationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteConversationResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteConversationResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteConversationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteConversationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteConversationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteConversationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetConversationResponse200Headers the declared response headers of an HTTP 200 response for GetConversation
+type GetConversationResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetConversationResponse401Headers the declared response headers of an HTTP 401 response for GetConversation
+type GetConversationResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetConversationResponse403Headers the declared response headers of an HTTP 403 response for GetConversation
+type GetConversationResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetConversationResponse404Headers the declared response headers of an HTTP 404 response for GetConversation
+type GetConversationResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetConversationResponse429Headers the declared response headers of an HTTP 429 response for GetConversation
+type GetConversationResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetConversationResponse500Headers the declared response headers of an HTTP 500 response for GetConversation
+type GetConversationResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetConversationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Conversation
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetConversationResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetConversationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetConversationResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetConversationResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetConversationResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetConversationResponse) GetJSON200() *Conversation {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetConversationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetConversationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetConversationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetConversationResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetConversationResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetConversationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetConversationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetConversationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetConversationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListConversationTurnsResponse200Headers the declared response headers of an HTTP 200 response for ListConversationTurns
+type ListConversationTurnsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationTurnsResponse400Headers the declared response headers of an HTTP 400 response for ListConversationTurns
+type ListConversationTurnsResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationTurnsResponse401Headers the declared response headers of an HTTP 401 response for ListConversationTurns
+type ListConversationTurnsResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListConversationTurnsResponse403Headers the declared response headers of an HTTP 403 response for ListConversationTurns
+type ListConversationTurnsResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationTurnsResponse404Headers the declared response headers of an HTTP 404 response for ListConversationTurns
+type ListConversationTurnsResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationTurnsResponse429Headers the declared response headers of an HTTP 429 response for ListConversationTurns
+type ListConversationTurnsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListConversationTurnsResponse500Headers the declared response headers of an HTTP 500 response for ListConversationTurns
+type ListConversationTurnsResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListConversationTurnsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationTurnList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListConversationTurnsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListConversationTurnsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListConversationTurnsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListConversationTurnsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListConversationTurnsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListConversationTurnsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListConversationTurnsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListConversationTurnsResponse) GetJSON200() *ConversationTurnList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListConversationTurnsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListConversationTurnsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListConversationTurnsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListConversationTurnsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListConversationTurnsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListConversationTurnsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListConversationTurnsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListConversationTurnsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListConversationTurnsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListConversationTurnsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// AdvanceConversationResponse200Headers the declared response headers of an HTTP 200 response for AdvanceConversation
+type AdvanceConversationResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// AdvanceConversationResponse400Headers the declared response headers of an HTTP 400 response for AdvanceConversation
+type AdvanceConversationResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse401Headers the declared response headers of an HTTP 401 response for AdvanceConversation
+type AdvanceConversationResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse402Headers the declared response headers of an HTTP 402 response for AdvanceConversation
+type AdvanceConversationResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse403Headers the declared response headers of an HTTP 403 response for AdvanceConversation
+type AdvanceConversationResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse404Headers the declared response headers of an HTTP 404 response for AdvanceConversation
+type AdvanceConversationResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse409Headers the declared response headers of an HTTP 409 response for AdvanceConversation
+type AdvanceConversationResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse413Headers the declared response headers of an HTTP 413 response for AdvanceConversation
+type AdvanceConversationResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse415Headers the declared response headers of an HTTP 415 response for AdvanceConversation
+type AdvanceConversationResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse422Headers the declared response headers of an HTTP 422 response for AdvanceConversation
+type AdvanceConversationResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse429Headers the declared response headers of an HTTP 429 response for AdvanceConversation
+type AdvanceConversationResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse500Headers the declared response headers of an HTTP 500 response for AdvanceConversation
+type AdvanceConversationResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse502Headers the declared response headers of an HTTP 502 response for AdvanceConversation
+type AdvanceConversationResponse502Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse503Headers the declared response headers of an HTTP 503 response for AdvanceConversation
+type AdvanceConversationResponse503Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// AdvanceConversationResponse504Headers the declared response headers of an HTTP 504 response for AdvanceConversation
+type AdvanceConversationResponse504Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type AdvanceConversationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ConversationTurns
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ConversationConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON502 the response for an HTTP 502 `application/json` response
+	JSON502 *ProviderError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *EngineUnavailable
+	// JSON504 the response for an HTTP 504 `application/json` response
+	JSON504 *ProviderTimeout
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *AdvanceConversationResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *AdvanceConversationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *AdvanceConversationResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *AdvanceConversationResponse402Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *AdvanceConversationResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *AdvanceConversationResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *AdvanceConversationResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *AdvanceConversationResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *AdvanceConversationResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *AdvanceConversationResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *AdvanceConversationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *AdvanceConversationResponse500Headers
+	// Headers502 the parsed response headers for an HTTP 502 response
+	Headers502 *AdvanceConversationResponse502Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *AdvanceConversationResponse503Headers
+	// Headers504 the parsed response headers for an HTTP 504 response
+	Headers504 *AdvanceConversationResponse504Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r AdvanceConversationResponse) GetJSON200() *ConversationTurns {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r AdvanceConversationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r AdvanceConversationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r AdvanceConversationResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r AdvanceConversationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r AdvanceConversationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r AdvanceConversationResponse) GetJSON409() *ConversationConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r AdvanceConversationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r AdvanceConversationResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r AdvanceConversationResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r AdvanceConversationResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r AdvanceConversationResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON502 returns the response for an HTTP 502 `application/json` response
+func (r AdvanceConversationResponse) GetJSON502() *ProviderError {
+	return r.JSON502
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r AdvanceConversationResponse) GetJSON503() *EngineUnavailable {
+	return r.JSON503
+}
+
+// GetJSON504 returns the response for an HTTP 504 `application/json` response
+func (r AdvanceConversationResponse) GetJSON504() *ProviderTimeout {
+	return r.JSON504
+}
+
+// GetBody returns the raw response body bytes
+func (r AdvanceConversationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r AdvanceConversationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r AdvanceConversationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r AdvanceConversationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// StreamConversationTurnsResponse200Headers the declared response headers of an HTTP 200 response for StreamConversationTurns
+type StreamConversationTurnsResponse200Headers struct {
+	CacheControl       *string
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// StreamConversationTurnsResponse400Headers the declared response headers of an HTTP 400 response for StreamConversationTurns
+type StreamConversationTurnsResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse401Headers the declared response headers of an HTTP 401 response for StreamConversationTurns
+type StreamConversationTurnsResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse402Headers the declared response headers of an HTTP 402 response for StreamConversationTurns
+type StreamConversationTurnsResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse403Headers the declared response headers of an HTTP 403 response for StreamConversationTurns
+type StreamConversationTurnsResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse404Headers the declared response headers of an HTTP 404 response for StreamConversationTurns
+type StreamConversationTurnsResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse409Headers the declared response headers of an HTTP 409 response for StreamConversationTurns
+type StreamConversationTurnsResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse413Headers the declared response headers of an HTTP 413 response for StreamConversationTurns
+type StreamConversationTurnsResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse415Headers the declared response headers of an HTTP 415 response for StreamConversationTurns
+type StreamConversationTurnsResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse422Headers the declared response headers of an HTTP 422 response for StreamConversationTurns
+type StreamConversationTurnsResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse429Headers the declared response headers of an HTTP 429 response for StreamConversationTurns
+type StreamConversationTurnsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamConversationTurnsResponse500Headers the declared response headers of an HTTP 500 response for StreamConversationTurns
+type StreamConversationTurnsResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type StreamConversationTurnsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ConversationConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StreamConversationTurnsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *StreamConversationTurnsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *StreamConversationTurnsResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *StreamConversationTurnsResponse402Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *StreamConversationTurnsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *StreamConversationTurnsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *StreamConversationTurnsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *StreamConversationTurnsResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *StreamConversationTurnsResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *StreamConversationTurnsResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StreamConversationTurnsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *StreamConversationTurnsResponse500Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON409() *ConversationConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r StreamConversationTurnsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r StreamConversationTurnsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StreamConversationTurnsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StreamConversationTurnsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StreamConversationTurnsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17927,6 +21111,244 @@ func (c *ClientWithResponses) StreamSpeakCharacterWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseStreamSpeakCharacterResponse(rsp)
+}
+
+// ListConversationsWithResponse List conversations
+//
+// The tenant's conversations, newest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/conversations (the `ListConversations` operationId).
+func (c *ClientWithResponses) ListConversationsWithResponse(ctx context.Context, params *ListConversationsParams, reqEditors ...RequestEditorFn) (*ListConversationsResponse, error) {
+	rsp, err := c.ListConversations(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListConversationsResponse(rsp)
+}
+
+// CreateConversationWithBodyWithResponse Start a conversation
+//
+// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+// reach every participant's prompt as data, never as instructions; a conversation with
+// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+// seed and inputs give the same transcript.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+func (c *ClientWithResponses) CreateConversationWithBodyWithResponse(ctx context.Context, params *CreateConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversationWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateConversationResponse(rsp)
+}
+
+// CreateConversationWithResponse Start a conversation
+//
+// Starts a scene in which 2 to 8 of the tenant's characters talk. Nothing is said yet:
+// advance it with `POST /v1/conversations/{conversation_id}/turns`. `scene` and `topic`
+// reach every participant's prompt as data, never as instructions; a conversation with
+// neither needs a player's `message` on its first turn. `seed` (random when absent) makes
+// the director's tie-breaks and the local engine's lines reproducible: the same characters,
+// seed and inputs give the same transcript.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations (the `CreateConversation` operationId).
+func (c *ClientWithResponses) CreateConversationWithResponse(ctx context.Context, params *CreateConversationParams, body CreateConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateConversationResponse, error) {
+	rsp, err := c.CreateConversation(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateConversationResponse(rsp)
+}
+
+// DeleteConversationWithResponse Delete a conversation
+//
+// Deletes the conversation and its transcript. What the characters remember of it stays in
+// their memory (delete entries there). A second delete answers 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/conversations/{conversation_id} (the `DeleteConversation` operationId).
+func (c *ClientWithResponses) DeleteConversationWithResponse(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*DeleteConversationResponse, error) {
+	rsp, err := c.DeleteConversation(ctx, conversationId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteConversationResponse(rsp)
+}
+
+// GetConversationWithResponse Get a conversation
+//
+// The conversation, with its turn count and status. Its transcript is `GET …/turns`.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/conversations/{conversation_id} (the `GetConversation` operationId).
+func (c *ClientWithResponses) GetConversationWithResponse(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*GetConversationResponse, error) {
+	rsp, err := c.GetConversation(ctx, conversationId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetConversationResponse(rsp)
+}
+
+// ListConversationTurnsWithResponse Read a conversation's transcript
+//
+// The conversation's turns, oldest first, each with the player's line it answered, the
+// speaker's line and the director's decision record.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/conversations/{conversation_id}/turns (the `ListConversationTurns` operationId).
+func (c *ClientWithResponses) ListConversationTurnsWithResponse(ctx context.Context, conversationId ConversationId, params *ListConversationTurnsParams, reqEditors ...RequestEditorFn) (*ListConversationTurnsResponse, error) {
+	rsp, err := c.ListConversationTurns(ctx, conversationId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListConversationTurnsResponse(rsp)
+}
+
+// AdvanceConversationWithBodyWithResponse Advance a conversation
+//
+// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+// priority and a reason), then picks the speaker by this rule, in order:
+//
+//  1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+//     character turns in a row while another participant can speak, unless the player's
+//     line names it (`excluded_because` says which rule kept it out).
+//  2. **Addressed by name:** a participant named in the line being answered speaks (the one
+//     named first, when several are).
+//  3. **Priority:** otherwise the highest priority among those who want to speak, after a
+//     penalty of 0.15 for each of the last 4 turns the participant took (so no one
+//     monopolises the scene).
+//  4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+//
+// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+// speaks with the conversation so far as context, and every participant's memory records
+// what it heard (and the speaker what it said), each entry's `source` naming the
+// conversation and the turn. Each turn in the answer carries its decision record:
+// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+//
+// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+// per participant plus one.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+func (c *ClientWithResponses) AdvanceConversationWithBodyWithResponse(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*AdvanceConversationResponse, error) {
+	rsp, err := c.AdvanceConversationWithBody(ctx, conversationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdvanceConversationResponse(rsp)
+}
+
+// AdvanceConversationWithResponse Advance a conversation
+//
+// Advances the conversation by `turns` character turns (default 1, at most 10, never past
+// `max_turns`), optionally after a player's `message`. For each turn the **director** asks
+// every participant whether it wants to speak (the `react` decision: `WANT` or `PASS`, a
+// priority and a reason), then picks the speaker by this rule, in order:
+//
+//  1. A participant cannot answer its own line, nor take more than `max_consecutive_turns`
+//     character turns in a row while another participant can speak, unless the player's
+//     line names it (`excluded_because` says which rule kept it out).
+//  2. **Addressed by name:** a participant named in the line being answered speaks (the one
+//     named first, when several are).
+//  3. **Priority:** otherwise the highest priority among those who want to speak, after a
+//     penalty of 0.15 for each of the last 4 turns the participant took (so no one
+//     monopolises the scene).
+//  4. **Silence:** when nobody wants to, the one quiet the longest speaks.
+//
+// Ties go to the participant the conversation's seed favours for that turn. The speaker then
+// speaks with the conversation so far as context, and every participant's memory records
+// what it heard (and the speaker what it said), each entry's `source` naming the
+// conversation and the turn. Each turn in the answer carries its decision record:
+// `decisions` (every participant's decision, priority and reason) and `chosen_because`.
+//
+// Each turn is written as it is made: when turn 2 of 3 fails, turn 1 is kept (read the
+// transcript). A conversation's turns are taken one advance at a time: an advance that meets
+// another one of the same conversation answers 409 `CONVERSATION_BUSY`, changing nothing;
+// one at `max_turns` answers 409 `CONVERSATION_ENDED`. A turn costs at most one model call
+// per participant plus one.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns (the `AdvanceConversation` operationId).
+func (c *ClientWithResponses) AdvanceConversationWithResponse(ctx context.Context, conversationId ConversationId, params *AdvanceConversationParams, body AdvanceConversationJSONRequestBody, reqEditors ...RequestEditorFn) (*AdvanceConversationResponse, error) {
+	rsp, err := c.AdvanceConversation(ctx, conversationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseAdvanceConversationResponse(rsp)
+}
+
+// StreamConversationTurnsWithBodyWithResponse Advance a conversation, streamed
+//
+// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+// it is after the turns) or `error` (the standard error object; turns completed before it
+// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+//
+// Bad input, an unknown conversation and an ended one are answered before the stream
+// starts, as plain JSON errors with their status.
+//
+// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+func (c *ClientWithResponses) StreamConversationTurnsWithBodyWithResponse(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StreamConversationTurnsResponse, error) {
+	rsp, err := c.StreamConversationTurnsWithBody(ctx, conversationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStreamConversationTurnsResponse(rsp)
+}
+
+// StreamConversationTurnsWithResponse Advance a conversation, streamed
+//
+// The same as advancing the conversation, with each turn sent as it is made, as server-sent
+// events. Each event has an `id:` line (its `sequence_number`), an `event:` line naming its
+// `type`, and one JSON `data:` line, a `ConversationStreamEvent`. Per turn: `turn.started`
+// (the speaker and the decision record), `dialogue.delta` events (the line as it is
+// written), `turn.completed` (the whole turn). `conversation.ended` follows the turn that
+// reaches `max_turns`. The last event is exactly one of `turns.completed` (`conversation` as
+// it is after the turns) or `error` (the standard error object; turns completed before it
+// are kept). Comment lines (`: heartbeat`) keep idle connections open; ignore them.
+//
+// Bad input, an unknown conversation and an ended one are answered before the stream
+// starts, as plain JSON errors with their status.
+//
+// **Do not re-send a dropped stream**: this POST changes the conversation. If the connection
+// drops before the terminal event, read the transcript (`GET …/turns`) before asking again.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
+func (c *ClientWithResponses) StreamConversationTurnsWithResponse(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamConversationTurnsResponse, error) {
+	rsp, err := c.StreamConversationTurns(ctx, conversationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStreamConversationTurnsResponse(rsp)
 }
 
 // GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
@@ -25537,6 +28959,2690 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers StreamSpeakCharacterResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
+func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListConversationsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListConversationsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListConversationsResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListConversationsResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListConversationsResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListConversationsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListConversationsResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateConversationResponse parses an HTTP response from a CreateConversationWithResponse call
+func ParseCreateConversationResponse(rsp *http.Response) (*CreateConversationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateConversationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Conversation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateConversationResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateConversationResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateConversationResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateConversationResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateConversationResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateConversationResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateConversationResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateConversationResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateConversationResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateConversationResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateConversationResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteConversationResponse parses an HTTP response from a DeleteConversationWithResponse call
+func ParseDeleteConversationResponse(rsp *http.Response) (*DeleteConversationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteConversationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteConversationResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteConversationResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteConversationResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteConversationResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteConversationResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteConversationResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetConversationResponse parses an HTTP response from a GetConversationWithResponse call
+func ParseGetConversationResponse(rsp *http.Response) (*GetConversationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetConversationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Conversation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetConversationResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetConversationResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetConversationResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetConversationResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetConversationResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetConversationResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListConversationTurnsResponse parses an HTTP response from a ListConversationTurnsWithResponse call
+func ParseListConversationTurnsResponse(rsp *http.Response) (*ListConversationTurnsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListConversationTurnsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationTurnList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListConversationTurnsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListConversationTurnsResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListConversationTurnsResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListConversationTurnsResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListConversationTurnsResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListConversationTurnsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListConversationTurnsResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseAdvanceConversationResponse parses an HTTP response from a AdvanceConversationWithResponse call
+func ParseAdvanceConversationResponse(rsp *http.Response) (*AdvanceConversationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &AdvanceConversationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ConversationTurns
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ConversationConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest ProviderError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EngineUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 504:
+		var dest ProviderTimeout
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON504 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers AdvanceConversationResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers AdvanceConversationResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers AdvanceConversationResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers AdvanceConversationResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
+	case rsp.StatusCode == 403:
+		var headers AdvanceConversationResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers AdvanceConversationResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers AdvanceConversationResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers AdvanceConversationResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers AdvanceConversationResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers AdvanceConversationResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers AdvanceConversationResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers AdvanceConversationResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 502:
+		var headers AdvanceConversationResponse502Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers502 = &headers
+	case rsp.StatusCode == 503:
+		var headers AdvanceConversationResponse503Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
+	case rsp.StatusCode == 504:
+		var headers AdvanceConversationResponse504Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseStreamConversationTurnsResponse parses an HTTP response from a StreamConversationTurnsWithResponse call
+func ParseStreamConversationTurnsResponse(rsp *http.Response) (*StreamConversationTurnsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StreamConversationTurnsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ConversationConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StreamConversationTurnsResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers StreamConversationTurnsResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers StreamConversationTurnsResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers StreamConversationTurnsResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
+	case rsp.StatusCode == 403:
+		var headers StreamConversationTurnsResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers StreamConversationTurnsResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers StreamConversationTurnsResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers StreamConversationTurnsResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers StreamConversationTurnsResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers StreamConversationTurnsResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers StreamConversationTurnsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers StreamConversationTurnsResponse500Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -35647,6 +41753,27 @@ type ServerInterface interface {
 	// StreamSpeakCharacter Make a character speak, streamed
 	// (POST /v1/characters/{character_id}/speak/stream)
 	StreamSpeakCharacter(ctx echo.Context, characterId CharacterId, params StreamSpeakCharacterParams) error
+	// ListConversations List conversations
+	// (GET /v1/conversations)
+	ListConversations(ctx echo.Context, params ListConversationsParams) error
+	// CreateConversation Start a conversation
+	// (POST /v1/conversations)
+	CreateConversation(ctx echo.Context, params CreateConversationParams) error
+	// DeleteConversation Delete a conversation
+	// (DELETE /v1/conversations/{conversation_id})
+	DeleteConversation(ctx echo.Context, conversationId ConversationId) error
+	// GetConversation Get a conversation
+	// (GET /v1/conversations/{conversation_id})
+	GetConversation(ctx echo.Context, conversationId ConversationId) error
+	// ListConversationTurns Read a conversation's transcript
+	// (GET /v1/conversations/{conversation_id}/turns)
+	ListConversationTurns(ctx echo.Context, conversationId ConversationId, params ListConversationTurnsParams) error
+	// AdvanceConversation Advance a conversation
+	// (POST /v1/conversations/{conversation_id}/turns)
+	AdvanceConversation(ctx echo.Context, conversationId ConversationId, params AdvanceConversationParams) error
+	// StreamConversationTurns Advance a conversation, streamed
+	// (POST /v1/conversations/{conversation_id}/turns/stream)
+	StreamConversationTurns(ctx echo.Context, conversationId ConversationId, params StreamConversationTurnsParams) error
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx echo.Context) error
@@ -36207,6 +42334,196 @@ func (w *ServerInterfaceWrapper) StreamSpeakCharacter(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.StreamSpeakCharacter(ctx, characterId, params)
+	return err
+}
+
+// ListConversations converts echo context to params.
+func (w *ServerInterfaceWrapper) ListConversations(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListConversationsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListConversations(ctx, params)
+	return err
+}
+
+// CreateConversation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateConversation(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateConversationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateConversation(ctx, params)
+	return err
+}
+
+// DeleteConversation converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteConversation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "conversation_id" -------------
+	var conversationId ConversationId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_id", ctx.Param("conversation_id"), &conversationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter conversation_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteConversation(ctx, conversationId)
+	return err
+}
+
+// GetConversation converts echo context to params.
+func (w *ServerInterfaceWrapper) GetConversation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "conversation_id" -------------
+	var conversationId ConversationId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_id", ctx.Param("conversation_id"), &conversationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter conversation_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetConversation(ctx, conversationId)
+	return err
+}
+
+// ListConversationTurns converts echo context to params.
+func (w *ServerInterfaceWrapper) ListConversationTurns(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "conversation_id" -------------
+	var conversationId ConversationId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_id", ctx.Param("conversation_id"), &conversationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter conversation_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListConversationTurnsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListConversationTurns(ctx, conversationId, params)
+	return err
+}
+
+// AdvanceConversation converts echo context to params.
+func (w *ServerInterfaceWrapper) AdvanceConversation(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "conversation_id" -------------
+	var conversationId ConversationId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_id", ctx.Param("conversation_id"), &conversationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter conversation_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params AdvanceConversationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.AdvanceConversation(ctx, conversationId, params)
+	return err
+}
+
+// StreamConversationTurns converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamConversationTurns(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "conversation_id" -------------
+	var conversationId ConversationId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_id", ctx.Param("conversation_id"), &conversationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter conversation_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params StreamConversationTurnsParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamConversationTurns(ctx, conversationId, params)
 	return err
 }
 
@@ -36996,6 +43313,13 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/characters/:character_id/memory", wrapper.AddMemoryEntry, options.OperationMiddlewares["addMemoryEntry"]...)
 	router.DELETE(options.BaseURL+"/v1/characters/:character_id/memory/:memory_id", wrapper.DeleteMemoryEntry, options.OperationMiddlewares["deleteMemoryEntry"]...)
 	router.PATCH(options.BaseURL+"/v1/characters/:character_id/memory/:memory_id", wrapper.UpdateMemoryEntry, options.OperationMiddlewares["updateMemoryEntry"]...)
+	router.GET(options.BaseURL+"/v1/conversations", wrapper.ListConversations, options.OperationMiddlewares["listConversations"]...)
+	router.POST(options.BaseURL+"/v1/conversations", wrapper.CreateConversation, options.OperationMiddlewares["createConversation"]...)
+	router.DELETE(options.BaseURL+"/v1/conversations/:conversation_id", wrapper.DeleteConversation, options.OperationMiddlewares["deleteConversation"]...)
+	router.GET(options.BaseURL+"/v1/conversations/:conversation_id", wrapper.GetConversation, options.OperationMiddlewares["getConversation"]...)
+	router.GET(options.BaseURL+"/v1/conversations/:conversation_id/turns", wrapper.ListConversationTurns, options.OperationMiddlewares["listConversationTurns"]...)
+	router.POST(options.BaseURL+"/v1/conversations/:conversation_id/turns", wrapper.AdvanceConversation, options.OperationMiddlewares["advanceConversation"]...)
+	router.POST(options.BaseURL+"/v1/conversations/:conversation_id/turns/stream", wrapper.StreamConversationTurns, options.OperationMiddlewares["streamConversationTurns"]...)
 	router.GET(options.BaseURL+"/v1/defaults", wrapper.GetDefaults, options.OperationMiddlewares["getDefaults"]...)
 	router.POST(options.BaseURL+"/v1/moderations", wrapper.CreateModeration, options.OperationMiddlewares["createModeration"]...)
 	router.POST(options.BaseURL+"/v1/voice/tts", wrapper.CreateSpeech, options.OperationMiddlewares["createSpeech"]...)
@@ -37061,6 +43385,18 @@ type ConflictJSONResponse struct {
 	Body ErrorResponse
 
 	Headers ConflictResponseHeaders
+}
+
+type ConversationConflictResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+type ConversationConflictJSONResponse struct {
+	Body ErrorResponse
+
+	Headers ConversationConflictResponseHeaders
 }
 
 type EngineUnavailableResponseHeaders struct {
@@ -41996,6 +48332,1875 @@ func (response StreamSpeakCharacter429JSONResponse) VisitStreamSpeakCharacterRes
 type StreamSpeakCharacter500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response StreamSpeakCharacter500JSONResponse) VisitStreamSpeakCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationsRequestObject struct {
+	Params ListConversationsParams
+}
+
+type ListConversationsResponseObject interface {
+	VisitListConversationsResponse(w http.ResponseWriter) error
+}
+
+type ListConversations200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListConversations200JSONResponse struct {
+	Body    ConversationList
+	Headers ListConversations200ResponseHeaders
+}
+
+func (response ListConversations200JSONResponse) VisitListConversationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversations400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListConversations400JSONResponse) VisitListConversationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversations401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListConversations401JSONResponse) VisitListConversationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversations403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListConversations403JSONResponse) VisitListConversationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversations429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListConversations429JSONResponse) VisitListConversationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversations500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListConversations500JSONResponse) VisitListConversationsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversationRequestObject struct {
+	Params CreateConversationParams
+	Body   *CreateConversationJSONRequestBody
+}
+
+type CreateConversationResponseObject interface {
+	VisitCreateConversationResponse(w http.ResponseWriter) error
+}
+
+type CreateConversation201ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type CreateConversation201JSONResponse struct {
+	Body    Conversation
+	Headers CreateConversation201ResponseHeaders
+}
+
+func (response CreateConversation201JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateConversation400JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateConversation401JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateConversation403JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateConversation404JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response CreateConversation409JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateConversation413JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateConversation415JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response CreateConversation422JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateConversation429JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateConversation500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateConversation500JSONResponse) VisitCreateConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversationRequestObject struct {
+	ConversationId ConversationId `json:"conversation_id"`
+}
+
+type DeleteConversationResponseObject interface {
+	VisitDeleteConversationResponse(w http.ResponseWriter) error
+}
+
+type DeleteConversation204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteConversation204Response struct {
+	Headers DeleteConversation204ResponseHeaders
+}
+
+func (response DeleteConversation204Response) VisitDeleteConversationResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteConversation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteConversation401JSONResponse) VisitDeleteConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteConversation403JSONResponse) VisitDeleteConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteConversation404JSONResponse) VisitDeleteConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversation429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteConversation429JSONResponse) VisitDeleteConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteConversation500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteConversation500JSONResponse) VisitDeleteConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversationRequestObject struct {
+	ConversationId ConversationId `json:"conversation_id"`
+}
+
+type GetConversationResponseObject interface {
+	VisitGetConversationResponse(w http.ResponseWriter) error
+}
+
+type GetConversation200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetConversation200JSONResponse struct {
+	Body    Conversation
+	Headers GetConversation200ResponseHeaders
+}
+
+func (response GetConversation200JSONResponse) VisitGetConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetConversation401JSONResponse) VisitGetConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetConversation403JSONResponse) VisitGetConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetConversation404JSONResponse) VisitGetConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversation429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetConversation429JSONResponse) VisitGetConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetConversation500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetConversation500JSONResponse) VisitGetConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationTurnsRequestObject struct {
+	ConversationId ConversationId `json:"conversation_id"`
+	Params         ListConversationTurnsParams
+}
+
+type ListConversationTurnsResponseObject interface {
+	VisitListConversationTurnsResponse(w http.ResponseWriter) error
+}
+
+type ListConversationTurns200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListConversationTurns200JSONResponse struct {
+	Body    ConversationTurnList
+	Headers ListConversationTurns200ResponseHeaders
+}
+
+func (response ListConversationTurns200JSONResponse) VisitListConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationTurns400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListConversationTurns400JSONResponse) VisitListConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationTurns401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListConversationTurns401JSONResponse) VisitListConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationTurns403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListConversationTurns403JSONResponse) VisitListConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationTurns404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListConversationTurns404JSONResponse) VisitListConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationTurns429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListConversationTurns429JSONResponse) VisitListConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListConversationTurns500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListConversationTurns500JSONResponse) VisitListConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversationRequestObject struct {
+	ConversationId ConversationId `json:"conversation_id"`
+	Params         AdvanceConversationParams
+	Body           *AdvanceConversationJSONRequestBody
+}
+
+type AdvanceConversationResponseObject interface {
+	VisitAdvanceConversationResponse(w http.ResponseWriter) error
+}
+
+type AdvanceConversation200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type AdvanceConversation200JSONResponse struct {
+	Body    ConversationTurns
+	Headers AdvanceConversation200ResponseHeaders
+}
+
+func (response AdvanceConversation200JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response AdvanceConversation400JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response AdvanceConversation401JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response AdvanceConversation402JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response AdvanceConversation403JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response AdvanceConversation404JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation409JSONResponse struct {
+	ConversationConflictJSONResponse
+}
+
+func (response AdvanceConversation409JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response AdvanceConversation413JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response AdvanceConversation415JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response AdvanceConversation422JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response AdvanceConversation429JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response AdvanceConversation500JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation502JSONResponse struct{ ProviderErrorJSONResponse }
+
+func (response AdvanceConversation502JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(502)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation503JSONResponse struct{ EngineUnavailableJSONResponse }
+
+func (response AdvanceConversation503JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type AdvanceConversation504JSONResponse struct{ ProviderTimeoutJSONResponse }
+
+func (response AdvanceConversation504JSONResponse) VisitAdvanceConversationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurnsRequestObject struct {
+	ConversationId ConversationId `json:"conversation_id"`
+	Params         StreamConversationTurnsParams
+	Body           *StreamConversationTurnsJSONRequestBody
+}
+
+type StreamConversationTurnsResponseObject interface {
+	VisitStreamConversationTurnsResponse(w http.ResponseWriter) error
+}
+
+type StreamConversationTurns200ResponseHeaders struct {
+	CacheControl       *string
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type StreamConversationTurns200TexteventStreamResponse struct {
+	Body          io.Reader
+	Headers       StreamConversationTurns200ResponseHeaders
+	ContentLength int64
+}
+
+func (response StreamConversationTurns200TexteventStreamResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type StreamConversationTurns400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response StreamConversationTurns400JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response StreamConversationTurns401JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response StreamConversationTurns402JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response StreamConversationTurns403JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response StreamConversationTurns404JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns409JSONResponse struct {
+	ConversationConflictJSONResponse
+}
+
+func (response StreamConversationTurns409JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response StreamConversationTurns413JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response StreamConversationTurns415JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response StreamConversationTurns422JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response StreamConversationTurns429JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamConversationTurns500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response StreamConversationTurns500JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -49028,6 +57233,27 @@ type StrictServerInterface interface {
 	// StreamSpeakCharacter Make a character speak, streamed
 	// (POST /v1/characters/{character_id}/speak/stream)
 	StreamSpeakCharacter(ctx context.Context, request StreamSpeakCharacterRequestObject) (StreamSpeakCharacterResponseObject, error)
+	// ListConversations List conversations
+	// (GET /v1/conversations)
+	ListConversations(ctx context.Context, request ListConversationsRequestObject) (ListConversationsResponseObject, error)
+	// CreateConversation Start a conversation
+	// (POST /v1/conversations)
+	CreateConversation(ctx context.Context, request CreateConversationRequestObject) (CreateConversationResponseObject, error)
+	// DeleteConversation Delete a conversation
+	// (DELETE /v1/conversations/{conversation_id})
+	DeleteConversation(ctx context.Context, request DeleteConversationRequestObject) (DeleteConversationResponseObject, error)
+	// GetConversation Get a conversation
+	// (GET /v1/conversations/{conversation_id})
+	GetConversation(ctx context.Context, request GetConversationRequestObject) (GetConversationResponseObject, error)
+	// ListConversationTurns Read a conversation's transcript
+	// (GET /v1/conversations/{conversation_id}/turns)
+	ListConversationTurns(ctx context.Context, request ListConversationTurnsRequestObject) (ListConversationTurnsResponseObject, error)
+	// AdvanceConversation Advance a conversation
+	// (POST /v1/conversations/{conversation_id}/turns)
+	AdvanceConversation(ctx context.Context, request AdvanceConversationRequestObject) (AdvanceConversationResponseObject, error)
+	// StreamConversationTurns Advance a conversation, streamed
+	// (POST /v1/conversations/{conversation_id}/turns/stream)
+	StreamConversationTurns(ctx context.Context, request StreamConversationTurnsRequestObject) (StreamConversationTurnsResponseObject, error)
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx context.Context, request GetDefaultsRequestObject) (GetDefaultsResponseObject, error)
@@ -49804,6 +58030,253 @@ func (sh *strictHandler) StreamSpeakCharacter(ctx echo.Context, characterId Char
 		return err
 	} else if validResponse, ok := response.(StreamSpeakCharacterResponseObject); ok {
 		return validResponse.VisitStreamSpeakCharacterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListConversations operation middleware
+func (sh *strictHandler) ListConversations(ctx echo.Context, params ListConversationsParams) error {
+	var request ListConversationsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConversations(ctx.Request().Context(), request.(ListConversationsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConversations")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListConversationsResponseObject); ok {
+		return validResponse.VisitListConversationsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateConversation operation middleware
+func (sh *strictHandler) CreateConversation(ctx echo.Context, params CreateConversationParams) error {
+	var request CreateConversationRequestObject
+
+	request.Params = params
+
+	var body CreateConversationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateConversation(ctx.Request().Context(), request.(CreateConversationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateConversation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateConversationResponseObject); ok {
+		return validResponse.VisitCreateConversationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteConversation operation middleware
+func (sh *strictHandler) DeleteConversation(ctx echo.Context, conversationId ConversationId) error {
+	var request DeleteConversationRequestObject
+
+	request.ConversationId = conversationId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteConversation(ctx.Request().Context(), request.(DeleteConversationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteConversation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteConversationResponseObject); ok {
+		return validResponse.VisitDeleteConversationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetConversation operation middleware
+func (sh *strictHandler) GetConversation(ctx echo.Context, conversationId ConversationId) error {
+	var request GetConversationRequestObject
+
+	request.ConversationId = conversationId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetConversation(ctx.Request().Context(), request.(GetConversationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetConversation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetConversationResponseObject); ok {
+		return validResponse.VisitGetConversationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListConversationTurns operation middleware
+func (sh *strictHandler) ListConversationTurns(ctx echo.Context, conversationId ConversationId, params ListConversationTurnsParams) error {
+	var request ListConversationTurnsRequestObject
+
+	request.ConversationId = conversationId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListConversationTurns(ctx.Request().Context(), request.(ListConversationTurnsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListConversationTurns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListConversationTurnsResponseObject); ok {
+		return validResponse.VisitListConversationTurnsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// AdvanceConversation operation middleware
+func (sh *strictHandler) AdvanceConversation(ctx echo.Context, conversationId ConversationId, params AdvanceConversationParams) error {
+	var request AdvanceConversationRequestObject
+
+	request.ConversationId = conversationId
+	request.Params = params
+
+	var body AdvanceConversationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.AdvanceConversation(ctx.Request().Context(), request.(AdvanceConversationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "AdvanceConversation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(AdvanceConversationResponseObject); ok {
+		return validResponse.VisitAdvanceConversationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// StreamConversationTurns operation middleware
+func (sh *strictHandler) StreamConversationTurns(ctx echo.Context, conversationId ConversationId, params StreamConversationTurnsParams) error {
+	var request StreamConversationTurnsRequestObject
+
+	request.ConversationId = conversationId
+	request.Params = params
+
+	var body StreamConversationTurnsJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StreamConversationTurns(ctx.Request().Context(), request.(StreamConversationTurnsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StreamConversationTurns")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StreamConversationTurnsResponseObject); ok {
+		return validResponse.VisitStreamConversationTurnsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -50799,553 +59272,638 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rchs5li76Ktics8PURIomKckXKTpmy7ZcpSrbcutS7p5mHSaYCZKwkkA6gZTEqnBE/zy/z36HeYXz",
-	"AOdN+kl2YC0gLySSF8nV5Zp2x8SUxUwgcVlYN6z1rV9bkZylUjChVevw19aU0Zhl8M9XLM1YRDWXwvwZ",
-	"MxVlPMU/WxdMaHI7ZYLoKSMZ+5QzpUmuWEwoGctsRvSUasIVUdGUxXnCYqIlmUjSPn/9kjx/un+wc0jC",
-	"/xUSKmLTx0BcCX5HNJ8xwjW5pYrEdgAs7pDwIheK6ZAoOlf4Ya6J0jJV5FZm11xMAhK+4eI6JILOmBqI",
-	"WzOAjKUJjZgiXHcGohW0zHBm1EyI3dFZmrDWYet/9Z4+2X+yt/ek220FLT1PzY9KZ1xMWp8/B63TmM1S",
-	"qZnQ56a7OYuXFyTUWc5CtyRcmambpVFaZmZRhLplmVkCKgijWcJZVizbLddTfJnOGAmLz0Xz3R/ZPOzU",
-	"hy3yWevwby3zvdbPi8MNWne75o13Zg3Ma5fwmpnFWcYnXNDkHL966pnEmSAUl2xejDmAkYV/2bXtdk/j",
-	"kMhxbd9hr8c8U5pkVHQaljljn4bd3sf4057oLv/Pu/LnVLM3fMb18lg/WPpK2Fib8TAaTUlGNdtNTAOS",
-	"yoRHczfSazZ/pIg2q94+Pbl8PRBxRsd6lzM93p1qndKU75rW0HjXHoPdXs9Q6aA1lXk2aB1lf3q+d6T/",
-	"1N/vdgMyaCkWSRHj70f6T70wMFTHMkbCLHQEYNdIkYzNKBdcTIDkQx3ilkMfiuRC8wR+wYE/UmSUxxNm",
-	"5mh6lQkjdEK56JDjkTKnbywzkgsYrzlcnGWqmcQ3ncLqXXgPQ1vei0szz4Wl50wtL351MT/9qdftHt3+",
-	"yRy72lDMg6PbP/XCgWiHn8JyBVOWkfA2dGu288ClWDsA/2I0H5/LcrsfKcJj0g4Nzf/j7/8V7gRECsJu",
-	"WDYnGVOpFIodAS/IMpk9UiS0DYc8Dgn7lNPE8qwLJmIyl3lG5K0gvMZwTbv6wWznqWEyvf4zEk1pRiPN",
-	"MrMPAxH+7Xj3P+nuL93d553h7s/hjnkvklnGEqoZSeREHRGppyy75YpZ2sxuWEZm9NrspWAdcpzcGv5r",
-	"Fn0g2jGLEmq4m4QVoAmRIpkTJcmECWYIIrZ9KCIYi4mQmihD0tpMBFdjSkWcsGynecPuwTdQWviYhpVY",
-	"pWxBaVWTJCijnh083w/MFn1/efmexFSznSbOdpmzgHR75IdckH63/5R0u4fwf+S7t5feAV5mMk/ZTyxT",
-	"XvFqKCmG0d3gK+4oHb8/RW6LzJkZGut3+092e/3dbj/cOcTZmR21LQS7ZUoPjITPCnYYTamYsEROOuQD",
-	"11MuSPj4phfa3xWhGSM0jrnmNww3ta0YQzldGWllVDtH5Zc1SxJFKIkSjmoCj6a2OykU7L4imiaw1lo2",
-	"73w5s1bQMvtEdeuwZb7hWdTPQSulGZ0xbRWYl+4ANJ3V4oS40xpNMzytZqPLYZifkQCv72777CB7qp/P",
-	"e/keP5BP0+etoMVNjynV01bQMtoHtLF9D3ncCgwN5zwzioOR29XZzujdGyYmeto6fLLvI5UTEaeSi0aO",
-	"c8tGUymvCbPvucncMt9cbpmdSuo/S56puI4fPpMb1jwNZh66sbMb7Ru8+Xnr0Zt+v8zQL+cpe80TzTKf",
-	"6pTMcQ5W7BkSn6es40b1KWfZvBwWfKI6hP8rY+PWYevfHpcK+WN8qh4XX6+ro9H8R+aRxm+BX1f1M0XH",
-	"zLD7jOlsjizCamtVDZQaQU2yXKgjUAMNv3Cq6UCAbmpesAo7KqsjGc/JhGmfsttWmupcBfCS0c4lWhPh",
-	"DnQ7EKWmq3edZn1IUJE2X4klU0RIYMtO+bl0XzZDwWELkFrwlYGQGZGpkT2GPXFF9vt9Ep6+Onn7/uzy",
-	"5N3Lvw5/PPnr8Pzk6uLkVViZ5pQnrLIuSvMkgaUA9Wu/+3y5k9N3w6uLk7BDfmRz5Ji93f7BAUkzLjQd",
-	"JYwcX7w8Pa3K4TYlV1enr8jNPnRLyUTKmERTySO2ExAVyRTtJDMSzQQVGhZiJmMWwL+uWapJf58YFUZ1",
-	"yMHdnV1tGMFAgISFXQiMHHbzo2PNMkKdRJcZSTN5w2OWkTHlSZ4xnCwuMvDj8tTtR71xlz2lu09GvXh3",
-	"f9xlu8/pPtvtjw/iZ9He6CntFWcPFeeSzBdsmVbDoesfHAStGRfu757vDP4gR03M46McOdbxUY58rMP8",
-	"jKxjdhDt3z2dP/vlOe2OelE/3mP7ftZh2jyUcfzI5k2DNrIcVWMY+DWb+wZuft6W55k2Dx14g9n1vbwl",
-	"MyrmhGs2U5ap5Jlo4nOglNe2PWZjmie6dXjQDcww+MwYtL1uFyjA/lWMiAvNJiyDIb1lM5k1LucMnhLQ",
-	"c9yaztjMt6bmZ7emn3pZX+3p/fzg5snt07tn8waBjt0/eFnPxmOvZrq8ruqap02rKrEX77IurKr5X2Vl",
-	"u96VvVJ0wl5ncubx9Gia6dLgT2WmSTuTuYiZ4dC3woyVa0UmGRV5QjOu5ztHxA6n4FVkxMbSWMZahmCv",
-	"hebnMCB7XRIbmwJ+iym6O3xzHpvhVWdcUwh3NZ8xr6oNc/uuHNzyFF/k0TXTRPFfGGlfXb7caRpCZYr+",
-	"tW/F1DxxPhozxVYAP6731HyPL78yLxfjbmAfoG3UvAtO5zBiscJLjqxUN5JS5pqENJ5xEZIZnYOfDJV7",
-	"rhVLxk2zLrjJFmQOg78ECdZ0Xq18Aw4CVCUFaYcovGUWojSE8e0Ezu5FdmnEYUlhYM/QJDFqfKO2Bd+6",
-	"5yzk8vhPRFw/EgFhd1GSK2MvFacDbfHmsyHkbYccazKTSpO9Hp4DFNWhofb6QdnvbnpStLzPOfkgsyRu",
-	"NDLMw8KySGKvaZHEzkz6tDd7Nu7f7I+eiKfp86yretrPVaHfBzLVz6YtulTA7ntBY+sSMX9FUhgF0/yT",
-	"pmnCUQd9/FGh3V0M/9cWuGKwSWw+8OL41fD85M9XJxfGho+ZpjyBD4w5S2JzZu0/K2JuxpShmdZhS+Sz",
-	"EcvILFeajBihdpt73W7r88+fq2+eCWY0splhj6UFCxolFzc04XHHLg/6h9a7RMySbGhZmDmf29XDtWz0",
-	"aRl1ekYTQ04sJu1cpDRToOj+cHH2LiAjGhOgRNAvqZ5WZgOkUrlcqDl2fQO07z4uX6w6IndLT+RGje3r",
-	"heNlt+J5WdVB3U3zOWhVvW1rv154CmFdX4A79+QuYizGG4QHkObVq+9OLocnf3l5cvLq5FWdPGdMZzxq",
-	"HbYiqfQwV+ZwzaTQ02Q+RDoF1Stjimk1BM7Q7/af7nZ7u93epXNd/WcraOXKDPSg2+n2axR7aSQNdPlI",
-	"EZUyEZOIpoYjHnTJ1cUrQykZo9GU/d6ki4z/kR1tMidTmsWVIZcDJe1wYVXDIxLaZQ3JhN8wNRAhLm4Y",
-	"kLC2pOYHs1pouIbF2oY7HfJO6ikXE7zTkoIdoVEGPxkzU0g9EFOWpIWOVDY3R4mSKZ8YC9cMuB2+v7ok",
-	"j296j/F6ILSO03/ts/VSinHCowcy/B/OXgzfnV0OXx6/e3ny5vjFm5P6wUJ/Bhws04VmcWvhWIAlSqZU",
-	"EZpkjMbGHDGaADgqsDkZlM0Hra+Es0d2/VR5F5kxJfMsYo8UifIsY0LDBNg3Rn4iJlywK0FvKE+M/HsY",
-	"1Z28++703cnw6t3xT8enHqpLaXSN9MVUyuj1rlF6FslOpYxFU8JgaKR40fA3ITXhQmmjIv+e7PiYJDKi",
-	"iRsjWCulq04wFqul4ZJ2uLw84TdlovVaZiMex0w8jPZO311cvX59+vL05N3l8OLl2fsF2it18tZtxjVr",
-	"LasBxrpMaHSNHuABvjdoWfPNt8u/M88zA+aKgGJNRrmujL55zKQdLq9VRUHouJWy4SeE629UWvX+noor",
-	"9UBG6XfA1wi2Rp7HiwE2XJEFfzQEKDlfv+BiYnUzIkUEcUggyu1V61ciqyvBNhBvBfNaChpampmhYP8N",
-	"xs66Sf+LE7HQLBM0OSnJ8f7s9vLk/N3xm+HJ+fnZeTPlXsgZszYDXKBnUkyIFETmGVE8Zh3y51xqVrvj",
-	"4zHhYzKXuVHmNI0Mdfye0l6QXLC7lEWaxRjlYiwhwu1qon8j5ipKpGLxEfnkmdE34vtBjo6jiKV6W4+B",
-	"vbva4OKrsGqMUcxRudyMCH6Qo4t8NON6HesyRpGxfqmdyhFJZZKQ8LsTNGU/ypF6/CsO+XO4sOueS+J1",
-	"i+gJ2PwctNz986orxKvzN/UgH88Njo2j3GJTl0MvF2Mb/zWo+Z3Ur2UuHuj8+nB2/uYVGOqvz67eLTi/",
-	"gObXeKJrvPadROc2Kgk8NirsyuZfgdGOlrmLj9CE3XGlAyIzMmKJFBOFgcYYF4EusG+s9D2dJ5LGl1K+",
-	"odnkgbro++O/vjk7fjW8PDsbvjk+/27BbgKf4HA010y1Dnvd/WcHT58s2exOzkEMDVckMcPKjH4niG1D",
-	"oIuvRPH0jdPIa5jsN/p6byNqvoCe+Pr4zfDi5Pyn05cnHlWxladKZ4zOhk50H3S7S9Q1kzFL6mE+v7sJ",
-	"4x3TIQmX5msTKcY06VBu3wtI+P787KfTVyfn9iWIthcFo7OOpRjuKJ1djj+WVvkhCWXKBOVhQEJwSIU2",
-	"dNWt6kBgW0PqXJRXAN/87CWNX/IZk/kD3e3Fbl6evj05u1q4ZNX4ieFMtQ73DDGuo3Cz70YY2ujDW4xr",
-	"3uuqr4voF4bJBeY8tcPF5fjm5qwM/qEXpufHlyfDN6dvTy8Xb0tTuyouWAdcIUOIwmgd7j0JWpqbf7XG",
-	"GVtwf55D3gRkvLicEggK4SwjA3h/0CLM3veSdq/braey7D3pdona6ZBz8L4YYn1CflebfaP8Ka4Iu5vS",
-	"XGnwz1dXtuoQxfbhQJT+0KabUBfzAuuwe2z+KJJ8vh6uWxmdLx8S07i0JLeUa3eT6y56GxJHgLyWo/F+",
-	"v/N2JWiupzLjvzz0wJ2+++n4zemr4fH70+GPJ39t9nW95UoZmpCZi3ZxgbEdArlPg9axHRN8/JC8YDQz",
-	"RyzvdveiazaHf7Df3Syzo4YoGZxTUAmXgQy1ayFvBWlLwQiPmdA8ogmq1WOZQQbjfxee/+HDh12zbThJ",
-	"zfw+F1hfyEyglXdBdK/zwjyIyFWepjLTLH7LYk4hseJBxH717uLq/fuz88uTV8O3J69Oj4eXf32/4mbi",
-	"JX5p13yZDFqa3enHaUK5GLTcFWgxxCOi8BQsjumrCR4wBPxIkdqk7CykQJdueZuGLkD1TbX5ybA6WJMv",
-	"YDACrz2+PD1757MXPfGKiv/CauGKNzTJa9tmBT9NEnnLYgLPFfnboKVmNEkGrWDQmrGY5zP4J/gEBq2f",
-	"W5+DykcYi9fERCaMKk2WQiJ9boevIxbSjeaWJcmu5e2jXLvRHcHaYa6l0fHkeIxedQKL8q9O9sVewPSP",
-	"U17Qvie5v7z7MsuWZoaJaI4xvkj3G+znS/Pi59pxWNvmlX23SpK/LunK03xGxW7GaAwxsOwuTaiAE9sh",
-	"pxqSiWHjZ3Ru82rr4dJraHxB5NWJfl3m+ZFLIfdgN7hYaYI7VB/UPXKtyxiRv+G2lKtWLntt+GUuhBx9",
-	"ZBEQ9XHKT8VY+jTr7IZHjHCBcexmfZfIIZaRGuZZstwcbm9pBInMRkOLZZTPmNBFR0vrPGU00VN/b2ad",
-	"8TmJpiy69naAoe1efQfn8kiBO8rbGJxTKW/6PFfkLGWiOhPSpomSmNoXE6pI+Nh20jGSA90IS9+5WZV6",
-	"jmmCj5TLPu+s3XiYc9lrUO5IfUq15W2gA29S67FwCnZQJLNwrYyZmDHtYRAZo5rFEN68WQpE0Iq5ShM6",
-	"96V7yHwydSIRPwlpmixJzJAUoSnNNGmH6nqY8Bs2PB7t3f3j7//1fPxntpgm4XnFNxh2l/KMKTuBBhgD",
-	"Y2/UoAuOiMiTBMwJwW7wdHsnb17D2EXMtlj6fhOb8WUsHhXuVcIFSbjSCuKgM3Zj71zB9ocEVLddW2Q4",
-	"Lo0toRDYXmzvitUxr9asixiSYoEXBS7VdsZFrhlp32ZcayaKZA0IiKH28c7913K2gbT6kc3fWlnlZyAg",
-	"E3UZwDaWC7xb6Tzmkrw89UuPG3m9yYLdUkXsy5aYMDmaa6Axdf9VgOg6tWZiRlrGEjKbNJupDVbtwnRr",
-	"+rcfpFlGQcnBW9JNesAXPztf3xp4G/CClU6xwqcXyVxoTKFWCyQOzsN1PBSyoCwjnaEgtUtmB1ZyqGJy",
-	"QZXR1ZjGwimpUUAz430JvVXSpxxsB03eV/jrmCaKLbsPzQZqCYAxwIKqqXmVe+g6p74foyNtmxI4znWe",
-	"sWpW3Uq+9089m5XENZff3Jzh3nxALl1oKvgXJxkVOkC8qylLYjKaVxa6XAeaJAXcSzU9cttjNaN3p9hm",
-	"D2Zg/+gtHjifRrCO0EDG0CQ5G4N1umpIVjEw9mWdflCkNAorm9x6SArZbEQWkRn8oI1Kan6wzkauQYNa",
-	"5XHE76HTMVwS7dDh/vjPv/zYm/Xf7Y32fzqInvzl6S/P3jy/7v7Qm/a/2xvvvzpQT46fps8+Pc+69C/r",
-	"OYOd4vJq/rx8BgW7LbWkiopE2moqb4VN+LUgdc4W2OmUO/OGK+2zd1I6Aa+AVcPU8kkuSGsjGis2dIlx",
-	"J84kXvSNBy7x3ftMS00T36NFPgujc+8HRe6m7dtLszdU0+y+bLFAACEU+oFTbBGyPJprFTnIsw9lb7dT",
-	"qRgJsVOjUYdkxCI5K9BfVJ7oBT7kSaANWlGutJwNlZ4nbJhmcpZ6KcBIsV0LlzVPGME3MSBZ3rAs47H9",
-	"dAoZbMsssOvTuqtfWQfTlE7nCrzmldcWPtPvbsBqJzmPqYjYUEU0YbUc/qedg8ADzgBxqgnIt7FMEnlr",
-	"J2qWoC5tZG60oAoKQ98PbYHeMDQ5+WSq6+AYvf7SKOAtc3ZTfscS1WnVkB76+5Wv9A88V0so7JLNee7p",
-	"jE7YW2iDrKaAOWA3IAzZhBrLupFmQC6qqcwTe+mdpoxmm9GFyGdDLsYsY7BPmqWqtkL9Z4sL9IoJyeEy",
-	"Cd6urc9BbQ+6vsUBd+UapnXBMJYUDsCWC3kBbeoLCTs5pBlwGYvk5Wz/VR1+wFevzt9AQx6bhVxNPh/M",
-	"Sw+iHkzW11KwRdCL7JqMqdBUzcmMxZzdAGNthhGgeiZVOmUZWz6864RhtVcfr35Bo+sJQDDcl1+riAlG",
-	"RkU/a/j178k8v3o+9vTJs634WL+7/6zyFaDjb3xsKz7WNAk0I5hgj9RDxed/J1bZ29vf34ZXbkahXwev",
-	"tKTgZZMAH7AKmqeCmhDR1OL+VYAfcgX2APfY9FOaxcOkCbiZQbim5agWpy9jY8hmA5cb2qx1dAaWKItW",
-	"RIWQuYhYXPVsj6RMGBV4Z4P4F6vJAuf/Ft/9vISQ4VVEaVogEeFHzCoIrkn76oLEMkloZuF5HPRGGBQI",
-	"z/A7zWMuh/YncJyih40JIqSbs1rwkJozv8yWG/xtJTdOWcZlPGQiXoHqJdidxh0NSjx39GQp847DBNzY",
-	"n2K/Co1Xook5Siohtzb7AFCK+feGlDVihpM6+hLy1k81epoxNZVJrIaW5hrORvEeaacsi5jQOwXaQ0Ga",
-	"lfnVnC4WGexZN+h1uz8vMY4lULD3+IVn3Vbg/t3rdls/e6zmPI0rNx4NfjRDYbdUoVtcMV0nQMEIf4CD",
-	"F+FivJdWFZ7RdIRqkYbyVkDg7I5fJVmidXBzjuGiz2dGWmyW////W4RtcfO3N0rULJD/k2uO2wLjtTxo",
-	"ka0EVc64cFZqB9Yu5uLEvGRaORI1Kmjm+m8LDulRc2gFHgcYAVCEg7SrYAppec0EOFK0GpYop62gVeNy",
-	"hvyNTFcbYOC9lEpfQeeXrvNLrV5W+z42fV8UXZ/arou53Vfpr4o6LR0PXi3WrFBHgqh3eA78psqKGiXb",
-	"frdPlrCHdo4IDLQu8pSVtl+D0EMRZUHv3jp1CNdihRHRK272vKiUTeepNtBmyr50x8NnghVnx/nFq3uO",
-	"914FZtWqjf/NVn8DRrcoXjeTmbp5WaxUKa8K0pIyn3WJzEiv261qWhUl1zH8teNu4o7luJY5pWWACzyy",
-	"shM+KihYxUrP6fIGG/4qJsNVplPVYMeSCNTldiR0Xj+Y5crTLJoybSNMF0JTjHLlHi8C1AotM29/hbO3",
-	"oUN4HiC3MQLd0HVZjsEooQ0jrUdMePQHW5bHvre5wmYdJInMGhZhRKNrpWU2944LM7gaQOMdlhDVlUka",
-	"bcLmdgUkHON/bNaXPxqGb1QhYMuqAMtXjUzTmOq1gYhv3XtVT0dTYtHS3Dv+W04Z+xffPHFacWVyNJlt",
-	"F9tUXSoX3VT295ZmTJDvZaIbbAZlxLQXnfcU02XcC0RnlKNOsmwayKSBxMyT+ohGAPsz44BG+jAHxzVP",
-	"kqELHVjZwrx5ye11FR1JObyVWbz2quzSvPoB3txE0eca9XuMOtzipN5IHjHvtZNZQ3jqXfcCxbUZOxYG",
-	"xW+MBiMCwseEinlnq5AI2NwqQ62tvCXxOi3VeU+wwOUr863vRuWkBi6I2XIhdyAX4i7WaN2FVHpBdTRd",
-	"c36MXBmZ96qctuGidbkbwW4rXW184V/Kzc9r7vWxu5WzXHeDXB/fxlOrFjSy99emxy8xx8qds0fwm2ED",
-	"ODhV1yhD/eqQXIftfssyBrjuKYv9XRR32A09VNZAQ6UxRAkmNEl8HT785hvjNOoEfD8T6+3C+CnG13l0",
-	"MXfCPXRwXDwDIy3NGI1dRaOCOG5YdgThL0UoTNkKM8ahbFiNcBauyNf4v8uYmIPuMi2B1bzhJkp7ylc4",
-	"+X10YpihZ3nOzc/brAz0809ZlG0karM8ObbSxForhaNaT9kcJmZkDOFifdTDUuS62bMNTsB9/Qs1xryC",
-	"6NdrV8WrgUvUKYCU7LaqsELyDZbFdnu7Uod/4fR3SH9lFHbAhtbWplz55r7/suw+KvLmOulRRVFeoPnK",
-	"0J6tv/9aqbC+X1JWN/tu378kfqV2cXrmrVX0AAd9hQa8HTncXz3e7BKwoijX7gChL+z23upzs5J7jCou",
-	"GWdyVq4h/Ib/X4VHJJpKxQQZzWFJ4VasOGsrNtcbd7U9n8OQr1HG2bgW61UlBUgjvNNbs8AlBbuZG0Kt",
-	"iPtxQswvgSphcbXcgRwTCkwSJr7MICdMZFtcI38Hr9epx167ruYZ7tp1Fb8g7ys1cco5QMktrosqitp1",
-	"Vz93xyzTU6m2ZjpbHTr+yxaLBdt5YZrUFwwTPFEvFVv0d2nernc1ZZnkEdDcEk29wreM8uBN/KnloALd",
-	"QG1nrsmMUeExIlaGFH5YbLuxNwi/D5cDIt4i9euY2Lj9prSvFVbvumgnu3ZNaRUV5S+igoy2VLfNrOua",
-	"xEaWVnVDPbaWsdRVk09LxnhwamDh10LeqiNilGfEegKvFS8RJTE6Ae1lQs1kk5nh0Vx/qUE3aNyQG+Jk",
-	"65f4TikumzIBzAu2yPEX+aZHDKiqHFCt+qjcBvrJMWUiZiKafw95fr7SVVB91771SNl8St8h1pQnPrqe",
-	"2xKyQmoSyutwK7cxhnKx7Abz1dqh+pRwzcKAhKlUepIxZf6d8RuWlRhhS37kgIRCCtbgT17htXWWF7wC",
-	"MRcZs7Y8xyrLXn+kRXrz91hZTXyxemMrr4GNTDIa441ypXDB+hvZM9P6Vdm6Wvbg56U8BRxlsfheCuE0",
-	"kZOcvXRFMKC4qX9mCYeIBDLmgqupPeUuSU9LW/IP4dvA4wkFWIs8TYBzWyYsl/SwVpamjF6XeABGAH/K",
-	"IYjPXmutrGObSsUxBEUsjGa1Ze+3AW3h7TC2q9cpaoiE1b1efrzBFi/tyPLGOn/rwgKUhbdWbvUrlmi6",
-	"YpshBinlLCpQJ8zGd8hLKSJqVF+42BBEZjHLAlu/O9EUMaTd+5Bidqd9jCTRtCnQ7c4BqkMsrELN4pZi",
-	"jXOjz41p5j+RDyeGAC2N3hcjCpipnyBwETYnhlf4/saEsNj/MhUAtMK6w45QjxYQrFwpjEVj8bZHvcBJ",
-	"WZOIhDAUX8cRhzHXNhFnsX7vcBab79liv+WeldAZvgi+UcICMqPRlAtWAmBEUJUR0hIpTgXN06KiEJRt",
-	"hmL6VkgNRFipsRdChcN21ZxaKjFHocjcUrGDnaOBCBcQx0x3vSPiK9tB9rt7RyQ8P7u6PClxpMNgIMIF",
-	"bGkj5l9+f3xe/8XViSp+eH36ZrGjH0/+Wn/n7cnbs/OF3z6cvPj+7OzH4cm7V+/PTt9d1p+e/HRS+4ns",
-	"d/ePTEeX35/hGI/fvDn7cAJPDo7KcZX1q2AoDWUfyH73+REJl5CMQ7LfM8vjB7UyTw/Mci9CDpkRuy04",
-	"PzOfLv8+Pn/5/Qm0Dkh4efzi7Gz48uzd6zenLy+9I7T1uas9XL06PTM/wD9wsGfvvlv4xQ6/3zcDXIyo",
-	"IvvdPmnXvCmNxeB2DHlUgQ3Jfv85EFO1gENIDrrdIy98bbsGXbtjJrkAXkvaC7i1+GoFQXERunaHHHRh",
-	"Zp6SSOQASHoJQ5QcdPc7A2GOMkpLGscoTGdcyMwBfCBcA2ROW+8FmMdcTA4JJVHCQRhi/gNYWYQOhDnw",
-	"RoUuYMiNlYZGl1o45xVmVq+quQwT6C1JtHBUW4EHBL5+TltBq3ZMW0GrfkpbQat2RltBa/GIms80ntBW",
-	"0Fo4oNDD4tmsjKNWVq6xmI0PWbwRX86D+1U9g9UFdkewFbTqJ9AzGDx/1dbmjLWCVv301X+wY10uTbmA",
-	"vbpUBMWHdl0/LGatfVXSlhCEf6762TyLs0aAVirHBq1TxGKyacrmb5WPxzwyZwGT44PWucw1K6oa2Bq6",
-	"lb9fTmlW+fMHOar89Zon1bY/snnlL6x1Xu0a01hORJxKLnTlCehUtaZ6Ks0ojtFvVnz4JRURQ9OtVpvp",
-	"R2bLMy2D5DegJS7D1xXrdY5eZLd6lWgNcMMXlRoXR3DObMCfa5nHXLp4XzMeCTtW/GmHt1BVtQ4ZvFi8",
-	"J2i9pokFlHK/1GHbfdX9lmGvf3Yq0qsSVczvAveFBp/c6YwGoC/tqpRFfMyjGrwVKRcXK+coEtEsm5MQ",
-	"kfzCI+sFi4Ctz+h8IPAF/BkQidqhdZsaGcnh/1eqEoRBgXdOrLyxhUTrCrSDDvR5cRpR7rD+r1XjNvZR",
-	"vTZNC0V8yUXl11HPK7b8sqIuBSNqSlOwK41wm9tKRA81FBY07BWKtN/eKQs8gfE5pWnKBIsD4gxPuEiF",
-	"A0+YPfFmS2OqKZT20haK8JEx/8yPO18IAmuDu1eY0yt7+RqzhN+wzOd4N5PP5oRqzSBwFv3mhOuAyCRm",
-	"ylYx25hA8Lv4PS9uRJPf3tlrAFrFbhDwYycggJsGCHl2rXd5HJakYqc2L5PcStlietkOs8oZfWtnCAzW",
-	"eyVg+Wgt8sxGqVW2oZEMX9EmN4hbIJVDiwBUzriA8DHdPVK25tytzOJDEmKxJlvu+KMcYa36j3I0ENCb",
-	"CkhoKxTDE/w3fkl1bBNLyB/lCFBX/OWgBgKh8hVQjvkeV/YirsypcGV3R4wJs3EMwMktrrhRwC4v3wy/",
-	"P7s6vwiP3AhBH75mqSZ7WFl/By7wKMlYsfV6ygSQrapMOZGC+ZjlqEipXJ8FUCYqfA5aH+Vog1pb9s3G",
-	"OEuzBtrtJi6SzDVpw8AtydtNcvvgvYpqoB538LyyYPGQU2GHAYWICh7muX3agjnZjyyPoFeQKtKoxkNL",
-	"yyPcru1qNbORUE16DfkNcY65O0NkThukZ7iJ2k1avpVwcmY9WhrYTsPI64RBvM+IcYRprBhbR6RbyeaL",
-	"6veNTXGB1VGXy1wfgxu7ed6qL00jx1kXCFpS4UOAhFDG/iFwhEoG77+XcopAh7xjtwQjFmd0DmDJxnA/",
-	"qh4mRwEKc8Qcp1YYaq3qeXsf5ahyKQCMpIMeB/tHBMYB/Il8rFMm56x3Pf4gRy8rvf8gR69d5+ZR2fci",
-	"9zOq9OumtM1jQWQ2oYIrFpNJJvMUvYmUTCRNtrz3PwbNikFeTEb0rbT8sSFjwnyhOXjgloqGHISpnLFh",
-	"xiaNcEZGtjq/Nb5nrzNHVIFrxtvtNRcNYfmC6jxjpB1Ocp6Anh/liTb/ncpcwcVmJLNU4nkNA/KPv//X",
-	"zpbAtWPcIRsWE5Bc8E85BB5zRDpOmjCLE/iq8g9daQoCXN7SLFboO0YTxn5wc+MB3z+331t7yW2jK2BV",
-	"6/aZ3fn6RlZn4jvXi5/3yshyERfmbR2By/Q8bjoYYNxUF2oVpDB+zR+PDFH0tg9DjTAeq+xazkGThMPR",
-	"HWeciTiZt4KWYLnOYJUyfmNXS2m+0Y3ysevvddnfu6K/c9vf966/xZ0bF6nQdl7e/ShtSe9WeGDZPXZv",
-	"w1kwjx4pklI9DUgs9a5ixtrFcjg2+G5oIbBVp9sxfxvdy6oohWXsTZSy6SaewNgGIHLkSMoWCbagf/U+",
-	"m2H310Ui4TKUX/et9XcuMM8Dlp9JGhPFtAZoYq5Jyl2tdRtZJwEa1GhCNXHlQvUCAEwZln+qiA/H3OyX",
-	"VHpIUxnRZJ5qHm1Aea+LXl7R7Lr86yLir02X76XSx9UePwetpjCWOpy3xQQ3xgkwsWpIhk9M2ad+q3mx",
-	"g+YIGaqpERrro38WgnI+25T8+zT8lLP8Xg3NCcHM3fWJckvtF31oYcZirmyZwPOTV6cXw6vzNxY8hbTh",
-	"M4qwOxppQqNMKkUyBiU1jJUXYuBIiDz0litjzn0AmONz06/pJ5a3TjCHLnomxPNlL2xcL4e457Z/Yr8t",
-	"xUDAf2+Fhc4pCIZcM5Yq/EtMjCVpuHTKGOaGbbuwhr9s324RVc3Rktth228xMEcyCxvp4whNwUqhvLY7",
-	"5hwsblCEq6PaMmNdRyJTdKkShCaBW6a2kjM2EEVJGQU3ZztHJKxENoUlmI1b9IgKKKzDspuiWMLC3dRv",
-	"GSr1xSH3i2CrCuh+lbH4duZ7DnkaDV5JcOpWwypcLPSUF+nZC9i7+WxGfT6BujXj9YdxnXhjZdVUZprA",
-	"Y2/DOaOZGtKJXJFhBe+4ImwFpp4A1d0zqiYLr/yUG29QTNm3vABG8oMcnQPyapPZbp6Be0I47FaEIy4B",
-	"B0NiLLJlJ/WGmfBxxm6bzJq1aNshHHNEk10oLTBmOpqWHjvwnoxlRigZG3POBS9u5swZ84Q1urJgDLaS",
-	"SeEWNC3U419tw89hGVniSq8Znp1ICiosjkyRxKhFVBX5xwvA7KYzWx7/Ke2N+tFevM8Oxk8mT6fPPj73",
-	"1wcpQQ7XwRouOxeK1fWSPp8IFhMjyXAji/lotyglVFFREIPkQvOEhOXWhtaROTGmpr29j6iwG9hAGSVG",
-	"odmyoS8L15wvWE9dwg9IeW2Rw6C63b3AkzaFOVhF2EZxHjpAkq1wCT3MGBA6tQsFzAxTzRr4WAVQcA2C",
-	"4Bpm4w5ElUYWEP3LObrvFuToyVDHCTbyqbf+JQ9VNBUsScA7P4bqGSImmcwn04CEaSZDohJ5C7+OuWCB",
-	"kds3oZnqiOlbxkQt/pDdYCE/0yUytE2CEKHVRdHqvWnlxn2xbt9K/FQ3ihI60iw5TbjSAD9DBTKnlJpN",
-	"yZL5BmN7b/o6hq7OK10d267el119Bt+XP6NFzUXkZ/LW+6pWSDdzPhVJMxkxrJ1piNS2a0osL3x/K2Ej",
-	"DKFvg+yyIWSMy9LYvOetAzfXXIwU+C0eF5WT1WuuX6xQR/02WzntytbYdzefeak8rxnPBb644dXiD3KE",
-	"F4sFduoGLWzMyRKrsotd3EgWqmjtarKgZB8L+kGO1t0OfJSj7QAiTIP7QUPY27U/KCgEzHsGkCG/JRTE",
-	"GsUWT5nMdZrroFC4CzPMqIzGli4TFw7RPk/mYN3NGDip0IKHIP8BXGHhVbStcYLfCM3QQtIO8ez+zfz5",
-	"c4i3t2hZWp0nY0Z3onAtElvNeyBKsMdcGEvLc5OLavk6qllQ9z8HrVKF376t1mqDjBQWTSutPvu36aLB",
-	"AP/gko3sbhxVtwNSnHjC3KW+uxAKMcuCZTMu8NKlEKvoQ8XVswyvVRE1hue5W6DiemkDCVt0+77abfV+",
-	"qbhcKm6WrLS9yEczrpujgo5FmTLoFb+byJEjksokaYpXqBsY5ldrXxxE+3dP589+eU67o17Uj/fY/hcR",
-	"AE3M2XbUcJRX3EI6AgGUu9pVAB6LGp0j4W7g9ndtX1TbXmrltu5DKZaalt6FREEQiFbl9b4TNd7kH/OK",
-	"D5jWwQVXwgQmUKSuf3dHMObEj7W5ecwT5g/dM97JLsiqiCevHbl4ysn7s4tLl8GOSp5a715C86NcvrUx",
-	"Rq5I1rJFYZqFWD0OxXMlBD+mmpaGfCTFmE/yjMXWoaE6JNRM6UpzOhDuwgVbq5RGjLS5Lf1FFGMKcWDM",
-	"44AImeGfEBdpeoMHO4jdgKkqUgxEmXUcM2R3oNy7kQSQGwZfSG08KIYQlYM+hCoPAZHjccIFGwgsgpgy",
-	"apNm0FuChfoeKfLytO5/NKMEx6vS9VBmjSHJa47YG2x+Cc1xRzBQeXlLjGQMSdtwsNKRuhOQ8Dbj2shW",
-	"kKOVEEXU7FRQgBvIjGS5QO8Q5DfQeMZFSNqwyktgzrjhO5hAC/c+7iP20REWNgMI+GRuBf5AhBqKD4ck",
-	"krOZWU6zsDv1ZTOTMRaxGbrRO81AsO4ofKi+lPblNUt5jm99sF0e2y7Pii7t8hYlBpuO4DWbQxQOpvrB",
-	"/eCYT0JbNTRDLAyjPwLmiE2DuAgJtfjru3m6U8NfTriZYspB0Jq+6tPDJ+tglqGTY3j1pe3kc9B6Q0U8",
-	"o9m1TykXEkiYpAn1YXZ9ycgLf6iDi7zgyih+ORdGYVHTjAsIcdDyFvK17xHckNhp3yO6YdsoD6WpiJU/",
-	"xsMfoVAEIHhCFXxcGPMGVqLfPlI2cXrb2mMfAHwG2+JW+B2JfgutEvYltJEiARHsdnuxiDM8ETqbf8U2",
-	"W+PNCNwB5EKAcwBfMmtiNITMrYz/wmSNFWjb3gcXsLbt5diD+1iJ1e3x3jChUKGVOnYZQ+NPrYthb/Yw",
-	"WVCAzd0sjbHiZuAetN8ZmxUB3596WV/t6f384ObJ7dO7Z3PvPQGfpTJbEXozy8EXbwx3wGdpd//x9//d",
-	"21lTg6m3EjV9JfM0jwypLR5gJ1qmjGaw/XSBCsY00hto+N/b9hfY/qJo/xrafw5aKRfCp4n/yFJNjESQ",
-	"4+JMjKHERkVFozN382DGY8x6i8g9YbVQvIqivlkFYKTYsgiwShm99uV+f5hKYhYHAtGhnAssmbWXzRM/",
-	"FIm7oPcH7jjq994v+NIArCSw1/MVMlvwv9nVLpZhzWl9UOlfYbOBtISjaAEA6UZCZ/GgWMiorr9+2W99",
-	"bEqwMEhS2/AckTbSLbdptg6kxPqtxlB0QCTznXqQE3yidu42iWKCVrXTtni47CS8e/UjY6kZtO+8NRyj",
-	"Bx6IxTLIDzog25UqW4RCMB9acw6uAMv5/uB2mDKH+QeWRIqzgcbTuiPwADouicBT4ciu8tYr2LBaq42f",
-	"hckXNpAPjweWutHtZp+TdviXXbstu6dxuGMvaDNp2I1evIRem2DhR+EIgdgtBWeMRjZ/6RZL4wBIiRwT",
-	"h6uCnzeWCB6j0AVEYJWRgajpdQEJacrtO45lOlYBTpDw/dnFpTFiHtvgsoCEuYBJQbOBcGpewWEwyAV5",
-	"vELN9JqlGlMIALKunkNQt51hungtCmyllPpoSdqPb8CXLmxP57anUv6joXnlemrAJ6mQgf+EFgGwWxxI",
-	"o3C6PaMkkuKGZYq60PKFYKYN2Bxph2lC52Bq0iV82dL8LBVHfH1rsMcVLBHQieiigvqdlDGZycwYFv+D",
-	"vJJkLnOiWJIQBSCp//FQ3umWJ1jFRUv03s3zoV9nDPFdiiyuwkEmbwWWDFNaZhb/K2M6zwTC/BnBSzWZ",
-	"SaVJ7wn5kb+or/6vLZFGQ5VI3Trs9b2sTMbW/fXWj81vKEilVCC3GWXy2vC2LE98pWCpZhPZbPUljLRD",
-	"AK4F5wUdMz1vQJBjfjXeuZVgRJCW2C5qMDUksTVU4lvoy6bEceeevdOkzQW5EhxgPuD/YRpyw2c0y2aN",
-	"iKqx1dhcdaUNyf3Sja5u4a1B8nabYMfkVgDXdBX1FqRwlutIzpquR2bFeyTmUBwY5YK/qlAjBKk5xrEU",
-	"rOYMc2xZSGG9Pw6AFv6KDbfZREl8h+3Pa+3Pi/afA7dMvBHUMk8wlQxJvoFuC49Ng3gt/TLjhE4mq65h",
-	"yvTNOKPj5aO2qNAshk/Z/oNWkSBSmeLq/b4vpjvCx0lHER4KuDdKdfOB8GA7P/uCinBlUZrv+m9YFvNI",
-	"N3LANVQFWyu+MP1QMUcWaw5W+QVPsTbgQ6qZ3agqr9dTNtvcN7kgTdaloZVEW1m4coS+DXo/lYLN2CWf",
-	"NdVAFYSSFN+CcIrULEVQJCHMZK6nFhajfcMVmzGrSk+kg2vz1fRlIvYGhX5YuFbcpIgdjq7BS4sPi6KD",
-	"eP32CIL/C83Nd2ue6ZXjQwm34QhxXRqIH56RdmUhdyDxfVqrLdtUktnOvfhGZeyBW2TfxoNefe/qlqg9",
-	"17HiwSwAxZ9o6TnLmMrWbJhPJBcTuJLFMvlcH1UxmO3tK9yYGl1NKJ3lwJvVZsUgEqqKRLr1Tjx8bXG5",
-	"a300Liuyu4aYkaqAKtcOMoDNtiMEanyPyxQSs4jHDRqReaYatAccj0tDxnovjF5XFYgPx+8uAU3s4mID",
-	"deEDFRqCVxWGY2ycabBiAhuGdK/oIc24zLwlNr6XtyTPJkzoZP6FPIAZo8q/2hvUKVu4QCn2rui2Mpml",
-	"SG0/Vdpoi00P/BKvrsJQ+JGRChyBEpmHaHlUIFRbwCRBRwnEY9i3VT4yvY0YqL7c0J+tX7m22oRnmpOm",
-	"xH+aMVrLQ1o+YCMuZ43gGBPMio7ljAsqNNzyqoimrOG0fbn76+ab5mJU290zK6Z1wmaG3zXZcSmTacJc",
-	"9aNtYO8vis43TZrHZV/Mmq8O0kvRRnqzCxZlm9dorm+3vGFZQtOirnTV0/3syb4RISvSVdKM3XCZK6Jg",
-	"CC4Hk0/gJlZLWavA9aS7/6yhQnH1EnVplhcRE+wlzeLmzLbKr0WKDhUkzmRKKFGmA7g9uU9ZCzDnoYdE",
-	"ymu8PhszliiS8GvWgFchrxurRwDgJybMAUr3dip7IiOqV2Q8OoIJihAMiCrCaAkExsfLFZvOsWFV00u3",
-	"CI+wuukXit3gqgmboyGVsTqOpnTGRbPMJhkWK1cJALH1LeunDnfPd94uGPMTIbPIXvUgt0qh8nbXMPb+",
-	"/32w94//5//tBTaLmrusXfDUYYB13dm2368IYC70k/3qiXre7T7tPX/eP9h/ut99/ry3+myZ8Rd8yRdK",
-	"ktCIWRqp8L7fIzAJgEwimmAfc2NVhTc8SejEBSZBqFLENXjzZa5TqfT9QpXKM7O1EEllmjehk5zLfDJN",
-	"5mTqYklAjkAgyQbRI3Uslcp31kcrlXW+vCreRMqFGoYAa6ZhqkVJ38JldsOjoiosFm29M5QAVKjqyerN",
-	"fjPbyUXRyYnr5K3txIwbS0PcxxYr+HQ5JwusXIYce+2wAlKkoRhc5W7Dxh1X0PKd/WcR96RYNAUtxt4W",
-	"UVjW3lqs+zjjwv7VW5YIRtoNN7crrQdgAqW4vqhlaR//ulzsaqUSAVdJdrtGNeoD2Q5IKbYX02aTWzPb",
-	"7q1rBzi3P68UbrWgCnNE8N6EKxjfEZwOe2ECj5ur0u1vUHUMQGItbEnGIvAle+9xIIrHDAXvPFFEqEMS",
-	"mpdDWx0B6Q+pzQa92hvXXCRMKSt04WQ9UgMRHkO6RkimjMaw3dcKQw1oCngb5uOPPyopQgiw6JCXNEls",
-	"p4/xmyFQCKPx0UAYQT4RMoNAOSgtwxJ7Jeq5Mb+f93aptOjC+fVywlqxmbXb7r9vWO9xAGeg/8JpJpt1",
-	"NfuwPAMRzRoDFTd1HqSZjPOouWZ9QgEbeptM9A29e3i3PrRX6Q0+ijJ6gTtiYXcWHB9u/b9UxOpmjpJ1",
-	"q1XeSm3upHb3XNtxG0RVhQPGxWTbiLcF0UfnfiLKN3H6XXldfgvOGBsnZ9VnR+aefHn8ZI3uasu6RDeN",
-	"5/gC2M4mKCvUskUWW95tcxvNupDbKY+mHYIpRdjEnruBCBfKuYQByThkHGNNoQBbg77kYI4dzO/FxQlA",
-	"giPbi7kZ3YwLSGyA+KA0dXcLy/WkmgCG/GW9gsUKRGuaV0pFFUngq1tUygp9Lvjh/B2o0Lg9n4OWFGyD",
-	"spWeQXwONmuyMO1Nm1UHb/XKWoLnOgQZEmqtGtBiaB5zeT+kEWj62yGNrBZTl3U3O+QcYF1eEF5BmVLs",
-	"AsMwRbipdN4CiK+nwKUNNkGlcEMRsqmQWyFw1yLxFDv4OyLxuMX5GpF43PQax03wjQdcTzRvn73H89CU",
-	"vaElGq5o7Y0qXvapSsFHRybmuEysvb35TXP9GthXRxQWdphR7SviBQ8VFG9Ad6o/qKe5VjZchMKpzFUT",
-	"Mo7TmxdoW2ZxsTZjyM1MCeChtJnSfAZGHgixIhJpac0mAHsspGA7m6fTyixuWq5GKJ6SiS5A8Vjaq69z",
-	"ndl4VIxiPd3qNKgQLJreMwDZRqQU94HbGAjHDXyXK9hkjCCQVrEo5QTanddL4dnekufVM+ss71t60wo2",
-	"OMPO1sb3Z+leK2jJyWSj+03T4i20OJugfa1SthAu31scxIXVcQm8SxAD+AZKQAszqmTNnWO/6uTsHHjE",
-	"yCpFWRotcDl+fr3J/sAK94v15LGJDc10l4PbVrrHXHanjmyQ9n51/mbzqKWK9e3lN2ox8CFXRbY4nR+5",
-	"0ERr2uDe8jJOuOAvC9Ncsw91x9gig75kQjV4pfGiVY4htTzxBlpZGGTVfINRJGG7VwkXNzK5wXO6+S3O",
-	"ljclxb1NmkBifd4A17YSOdJhAZi5+9NMF4OTa8lqsDDFyL0EI5uUt5nzOYMrnSQM4sEQqbueLQcF7YPW",
-	"JOMzw8+nfKZ4BGmSs7nSLOMyVxulzdmOvsOOPlQ6elvpyIw6owLHe8EmTVcjxqA02qEck4xFcoLo+Yji",
-	"6nUuj3nMGrMUVW4lb9EX+OBXxlz4qmJ8qdCxLxzntWGY/Vok1oX4rRVRxuUerg4Ndp9euM76XY2ZhCvd",
-	"COiaUDHJvRDlNskenj5AF1/5dYUHwrMq9qi4QrR8tkWt/uUD52GQzaG6t1OZMKKLTrZVk+815i30XOsa",
-	"K3ZuUX8tFtWNcqPYpRqF3zNgETQ/LYu1G7GAjObgr5AZ4aIh3h609RFV7Mn+iuMREHxll0EN06W0wv7e",
-	"k+dP+j41ZoVPxeZTyIptjvprO81HCY8IjeOMKWXLtews5TLuP9v6UGFob3G2SDtkIlzs+VlNT+l7TdmM",
-	"Ki+Y0V3KImOO2TccgE2USCNTbmRER3lCManXpyT1N9BWSy2p3/WoSZjk3XQ+ZEbs9YqtpMeS1Ikqp70t",
-	"qc8bBKbVaPgqTSSN/VFqsMU5vNBAjyv9EzxhpP3h+CdX0RGZtbJalMtYsxffXChNk4TFdbk74gJVnz8q",
-	"9RzCfbSZj60fmbLMNhqIdrj72vXwJ5kydyWsGak8gD6LJ+HOEaG2rxmdowd8KpN4IJRR+mlSjsl82nwP",
-	"OAo4xH2E3HCP/DXQbpWhI8H5mDJmNb90FtCD05uLZOYjV4vPPlDaLDgYXHNCMYBkxkW1796SEporLWfD",
-	"RPoKibxjt2REo+sCgn6DbankIa6+mLPvbXcBJjDOf7t7dH9QzzER7LYoA7NdimjKMmW2zRshbVat8oIR",
-	"pFwrbwL9sgV436SlVY4HM094fr9I4St/9ZtLw8IA4tMcI1QWnUNy0dCBGxqj22ho1NiZjTopG/h9o3i4",
-	"N+wMX14B79rcj+HU+cyYcyOJGv2aeKz6wALPzBe++XPTer/Io2vWoNvCbSkgFwlGpjLPDD+L6dybOLR5",
-	"jcciW3Wz1ze/Jr40M1Z+263IDc0b00RwPeY/sgZUI0S6s4tyY7NFMpbKTD9SJPPDPlyzeaNz/ZrNSTs0",
-	"b0DpziPCZqmeIxaBzK6JkBZbTpARqxRsbVOL3Rkzhw0AWHMADGCkSxZbBeLLL6adz9p1fOO1NmEZLbYK",
-	"JH2P5tb6DOzJpiK21ap951vpYa48q3lS3CqYd9BdxcsQmg3sY/xmQyZFWsTNuqIyAcnYOFc0UTtBpXID",
-	"II+1w4Ne/+6g169UBIPCrfOUwfwkxmSQtq0NUl69N2aK+433ELAsEdY3wQojRn2iPKzSkhuzTa3HYfuN",
-	"dKYzHm1EHm/x1U0se5lZ/zJOww0N9V8AgIY4r4ZQo085Fdor/06R7+KgzckUXJO2TR1ARdToSpt5sBbI",
-	"3K6E537HEkplYEFJmI3H4W2xsotCs3IcEM8DP71UFNRdvdvQRIxww6JJmsSSYeWka6u4lLiZuPf1mk4Q",
-	"MwOCYQiYl/bfMteI9Tss9CFlf0Cr2KVlGB6ul36DI6Cw1ugmXtHzcmz1iv4oV09F8c8zGNilVi+r47rU",
-	"CpwIF8UILrRe+OXUjekHGJPbjnPg2itcc3AZBkyeImcHnsJtzuoIhCYeKCP9Dav05C7hW34uaOyRikgt",
-	"POzmW3Uw4cCeFymY0TWiJI8X/PtrD6sV8r6U60x6IB0ujMQs7hYgYR8ns3nEwSSjwlh+9uQWLnWZZ1Dx",
-	"b5M6HN/jy68oVtpYJUolymcrjiFU5IiIPEkKwBHrqAMg2o3Ag4xIbUjPB9EIMJc0msJ3wbqzN6gWU7cN",
-	"ILXI8C2mrB2eciywqE23s+V+gpLSEGe4rgcH4gxuTbMajYuKj6trWo/noJF/77XHIXKCXK6IVkd6WoQ2",
-	"2Yy2cP0fosWUE7drFpSKTZVy7QGBKRXfDYqTbYmkketfFgNdOF/5rEI+VX3IZfAbzaU0sFHVk+MHqERc",
-	"kKsLEsskoZkKyuCLNDOSGYF/7a2cWfZKWuamEbeW/S+LafgdplDryaUPLVtLRn4Mi2oCVUNhXZsyhHHz",
-	"RrZ+wWYtYF8aLThl9FmU30GjXou8YkavGclTXHAgk+1YAOjXvqvcqpRfzgJyqiCogSzGy4f9/nMSnh9f",
-	"ngzfnL49vTx5FW64UYV2sazX5HrKhOaQS0AWtGaM5KsLsw2+tqxzeC6CUPmTY+t9LS8X4k2vCwu9aHmX",
-	"MfIGjH7wh1lcmESRNlrkamfDuVQ0rpWfsd0XweibdL2krq1aJrw0Xj6dKxaorh8udV7qaMBEzGTQDb3R",
-	"+BcY9e+mvw4XKukXfGKRPVW0f8cefPLgJ2MBNUbrdHzlaWxd0VXgENY1AEcqg9qEogZQUqtose5Kmmui",
-	"ZG7oojGTePOQWEavVWPdfSi25zFnx2xGE0iphP+CQWvrkPthd1eGLTYXBGu+NDnVqnJb8uLle7L/dJsM",
-	"zmMSc5UmdN5Uq92H9muzKwtTs3JZa5dqMSfYV7N2gdb8pbfKmM6Iahu1v039LYwg21hUIdX7LtTXIJ3j",
-	"d0qg863LXfnWZbHaitcwWyw44yvftxqofJmXrlJm7WcarhDx4SNFkP9axa3n9zKvjBwp0qkAAmTjPCrm",
-	"r7D/YYqox64KDjLHTnOxo2HkLRyDyQ4R41gZ+fvLy/cEGxyRLkYgCulyCaP6kWoiBLei9U+blV6IflhB",
-	"IycWCsV3wouMCjtwVS93Ayk4a3HuNyOOBabt4ceA3OIHA8aB1A70qrMKOSqugODieUVGW5p+t6yAyl/+",
-	"nx/oB7E5hojNMVyVGnEFKSiV6t6A5lEp9QwWZGaxwojSPEkg3UVZmx+aQo0ZaU60ZKrxPK51A+Rwq7rd",
-	"ttnokXK5plqn6vDx44mhYPtzJ5Kzx1j65rHdqo2khY1Udy3qgsERxAJOfGUSK7digxOxHYb8SqSGyhXh",
-	"gfeWskLeRQR3bZu+ELWXd/y9J2vS21cHBgHGEo6EtEPY9TAg9eggf1jQNsiONQrYYMvWVeF0Ndcc/tOq",
-	"kpzblDUrmOiqGi6rSrOsqJP55WtfLgx6O4z4L0bnvzdhb02Y69bxA9dThISCRUySDbI0l+nn10Ug76LH",
-	"ZX3iQlMR0ywmtpsSAspKknZ4O1UswlvXuksTH7wd//jn59mz737866fs8vbj1ftXz07fvP/PU9l/Q9/Q",
-	"i9v14cI4vGUy+9lbVsPCrllczuXxqqm8tQINRBu6AzMUgXDVW677RcPKHJcaijvv9c940NK3W2R4OyB2",
-	"cRFfH6Mw/7lrXCzF1fkbb0Qf8OUGNe6jHJGMIdR+4HJoU5YtT7jMUh0I0woi3MmpxswT00eCeUSLwaFH",
-	"JGM64877NqLRtRyP4aJihhoOhRKIMXXZuFw78BbSv7uz6P7rlQsYplUxNgpFrcQVN6HOItK3qrh0vmSy",
-	"AcYP6mpkpvrDJyCYJWuGTV/vI4D2m0LIfpBZ4g3OKlDCG6EWM2448lKqayYVs4h2I27hOKCLoChQoSUZ",
-	"McJmIxbHDK5E6XI41BY15cvcHGNP29dJ+/z1S7K3t/c8IFeXL7e4L1qdSAUfeqSKHKqNnRuvLQq5R7uZ",
-	"cghlbEYItC/cs2zs99i6gETwW2vNU10sLHGbxNacu/60N3s27t/sj56Ip+nzrKt6usGDBmh+njV9Vy0j",
-	"uflqFpUpPfNpRktzM3LetnJOP7GEHAs9lZnXHKUZnTHnwF6Ta5HE78vXi3S5NeRkX9p4/hYn1ZfmHTHB",
-	"hhH15pAAuJQFhKw8UWtxJzdDDi2wLn3jssm1q6FHWWxvmpV/zd6DxVHNhARgK84Ups1n8rYoKrRZQo9N",
-	"ulyXGYMV8BgYyxVyCOplOVU937Ck+/KQV2ZX36zA8tQax2tk2mutNPOS2spbi02wIDNX0NM2OUZJ/BVX",
-	"31znQbZzv0epzPvYjgtMomF13HPUo6x4KwWzIfMjWyTKEGaIAQBwVWxUwAnlHo1rwkS2NujjO3hpJSuF",
-	"RF/tAqCKDSyC/wt/HLxYG7nf78t/YRsR2YV5EXZUrG0ASb2LG4YrYDuwH27cpQs7rIayg6XqMZVJrA6J",
-	"mtEkIXuOnwcE4f/IQUASmk0YeVbDCDRv1zACzTubgATahiVIIDb8DIw2yjOu5xdmEayyxmjGsuNcT70W",
-	"jsVoOSSheUVm/BdwlR6SF9CODPJudy+6ZnP4Bws7xMUjI1h71aXdAa42hVoJ9rvldhvbo/XZDJKLsXRQ",
-	"ljSCs4201rp0Bgi4GApzBe2STsxuljzdtonFADGnGWTZ8WmZqKEOzZFwFKgqDwI4MDCDGV5E2sBXGumB",
-	"4KJ8NSjL0mLxNzhuCb9hMdHTTOaTaUBGOTd8pA6li8wFw3VgkANRDsBdXrUvLy8CcnF5iWXoxxR+xJBf",
-	"FYDdN4GqCmqnMxAD8W//RiphE1yKgUBcsPDxTS+sRCFrmF8Fs8mcV4Jbg4EDhwPxBXb+CJIuIAYMCu6D",
-	"A4JrqNllzFNNcQWowMy2wsHA48Je3e/uAyDQGMJUeQxRquyOK+3m/CObK4ySwYBKFcnULKj5HTCu4Tqa",
-	"hOp6aLYGvDZwM6yuh5opjT+0KYmmLLpW+czFMTERkwjLrBBKZlwZmo3NXAfCXiYAEK6U13m60yHH5N//",
-	"3XS4a8by7/8Oi3Irs2sQoBQQSYlKaQTS2C4DafMCZYKZUQOsrgUvhVQ4+AFCBI2eb57sVEveQoF9B7so",
-	"I5osUBpeCqtgIACEqyib9vLUfTaFGmEzKdgcsbWpnXFKeWzMsBses6xDTlysIjA2u8yGUDJGYyxY+N3J",
-	"ZUlmKiAhFHrFZ4AMjZGNICRQpVGBzRGDXDeYjFmyYCBCCH8Mi/jLgjggVaEd3u0iA9iFgYRmDSAcriRz",
-	"RLhwWLZcD4RgLFaQ+Ad7Y8HLONYHJvvdPRKevru4ev369OXpybvL4cXLs/cnoSO0c6oZAWGu3MmC5YDT",
-	"oznLUPQ6yLFRHkO37Qomijok4ThjLCS9brcMrC+CeamIB6LXrYAuBSRMM2neD7rdbu1NclB9cceeJaKY",
-	"URQ0swNwCzgQ5c4Qo4KymJSLaBrswtwOKzjfIWlj9FlEk0QFNkkBPmPICPxWasfBD2YWmhTKnQlCfSFc",
-	"CElno3Bw0SxeIQmLIO5wIKC2ZvHD7nuZ8GgekvbpyeVrLP61y5ke7xphQFMO44dedxEEVu32erDRLmDM",
-	"fn8guPLEq1ml6ZzpbL57PNZYvFHEjuMYsnVkcBqzWSo1g8hWjVCLF4ZXhMWTaL77I5sDTRoOAQU7ZUbe",
-	"H1++/N4VKMSywIYYkvlhJVDaLZQ5C8FAUPtuAZ+mjCQDpi1iMpLxHIkXayLaCohw293GTR6Iclx695xB",
-	"scn4kADiLrISG/2PSUOgJaIfrb8PtKbczH9iGZgpA/GBmyWxgsWBugF7N/aWOoRUvionwL/x+qOYIqaD",
-	"wsOBKKin8isxKo4rUGpGCtEEUGlQAcfGlAaAfQaBZkuRYhMymg+E4bOxjPIZE6Ai0yQxgjOovg2VC0co",
-	"mioRBDsd8g633pYYljcsDsxILZqgYZYgE5BWhCyniInFIxZJw4Ocsrl0UkqsTtRYdu0Sh5gUFJtjbCNp",
-	"Bbs1a4bcMpETLA1rpA5kRRsNK84TrLgykeYEoQBFyn5lgZnhUMPhusiFYgVoss130SRhVGmi+J2RCHqq",
-	"3LU5OC1lqgbCIgx2yIvMQl85Dn5LLZJf+PimX7BNALAsOOaY8iTPGHBNCUjZNGVGivw6wFiRQevw10HL",
-	"bMmgdThodTqdQSsYtCwycu03jIdVpkWn0/kcDCoFYssXP382QwlNjyF4nm2wsojJjEZTLtiukWDmxyMS",
-	"2u/Am2Yq03xGhbJvz11CM0g996mQsE85TfAM1gsQlzuNy9whP9GExyif7FKogWjv9/sk/On4zemr48vT",
-	"s3fDk/Pzs/MwIPvdLglfHL8anp/8+erk4hLFYWkI7gDiiS3VY9iEkQdyPGYi5mIyEEiG5qTaterg6So2",
-	"5w1XRpq9gV5K+WA0RBICQw1Ju/ePv//vXrcbFMheB11kHCGatCFpuyf2ARKf2VUwhgMMUQ6Q8QcEm30O",
-	"A0fV6L50Siwg/RnRMhAXiTGsWMwpcqc2BlkGNu50p9ATw363T379KEdDHgf2AB+SQSu1S9H6HB6RVCbJ",
-	"QBSgZuYTj22bz6G9K0FGapobEgjL1DrIkuOJMasNibsAzmIpXxV612wgjgs/HuTvCwCtpyQ1pD/OBfiD",
-	"nBpobXWzbuXOol6NGp3V4QaijTHXNqrJqWYgDTh8acwnecbiHUSL5DHK34TIXKc5ns3yRy7SXONlUMIj",
-	"ZkHFrdH1PpNpxplG2Igmy+uxmbKqFDhxltfx+9NW0LpBbtY6bPU63U4XPDcpEzTlrcPWXqfb2QPfmZ6C",
-	"TfoYvRFNRV5ZdsMjZktamHWzvcPCJVxcA+IAsE0ZqcDWrWVRkRMxZTTRU1TzjVFa0Ptp3Dpsfcf0ccpP",
-	"jRUatNyxhXH1u92ixgJGdC3iyteCdX5tme8jAkzrsfk3FvBP9NT9iH85V+HCotkVcu/aPztzOkv8S4q+",
-	"jXWeDzc5MLYXw7lxaY0Jns0KSDsrGUzHdenU9Cnb4DG+7V7+HLSqPHFdY/vmaYwjPcDF97UoNunxqdAs",
-	"EzQBUdOqujxah3/7uYIk1zJ6SmWaraCl6QQdKHOl2QwdJm6DNqFHyytAOzH2R8wMyzE64CN16KQ4HVHF",
-	"guKC+FPOclbQpWZ32thnGEkPOYGgZzvTrdT9qiHShp9Emt+wDjl2d7vdLrmd8oShvu9GGFEBo2WlwdEO",
-	"5TWysZhNMhqz2KqCB9095C8YHC6kZRBLZ+V7R8IPPCputVzki10rzPnDYPGW+pRwzYp4zNZhS14XGUO1",
-	"N4FfFsm2h62U37Fkl2Z696a33B62odY+4zfgnVp4sZI6kNXeR7T35Qa4lyuHxsC1tAu+vIXWDi2ssS2U",
-	"yPVM6XP97wdwC7u9HmZRpf1lyvpD8w3Tau/L0a+DBDDdCYYi35qjZbT+YSuVSk8ypqqbmYsyQn8loW9P",
-	"0QtdN5J2xmKutqLsTam4kWSrQ/tNaPe4wp1taHBByEKCzV16hRQglH8lBL1CpH1fUWua5JnFBFgr0BDA",
-	"yAIIWFya95mcMT1lucJkLBSeh6UwGc1JJnNtBNksTYzJCm4sKxhBeNl6GRi2MMmoMQkK9RWcSyWSRxXi",
-	"IqiIy5ileoqeIdtdQEq3VQFMERBAAMNaGLagkDHkSUJHLLHOS+eXDtAVOEBXq4vbIjzuEKMUsZjA9Z+t",
-	"OxS+Pbk8P315MTx+9eo8tFUHXRWNmbzBYvhaEjoQFokyq/l6NV6BwVWqnlZ93DsNYvat3bi1ctZszeM0",
-	"obzOoVr/Rr4/efOeoMo+NBr80G3cEIwy9His3kyr5HQG4t/I5V/fn6zqLpK54aoD0fzOr4aeZPynQeu7",
-	"k8tBK4AP/mnQMjYZ3ow8PoT/gh0f4Mf/NDCzHrQ+k/0+rFXJDBbDn7wyy1L1VyOg9rv76wXUO6lfy1zE",
-	"rS+vCVeO9awgMi/zuOk9Rlcy8g1jDfsyg/EAACwWTQ+d1xRdZzZpNyOGz+YiQpwDCFfsEGhqXqUOLtz0",
-	"MBAqjyLGAEhO+o7HKxjKCxza0gFpQPeMaIr14xDZp0IKhbd57UYWL36uII9YH/XGje3rACT5+9Fgbz1J",
-	"XQlqbwIxFGcfdaTVjV7LbMTjmMEI9/vP17eoQrg8gNoL+kaCdF4AuMpLKxR+5eCn6vdIrcMW3Dthmqle",
-	"hWsBUH9CT5M5EFUbModC+9PQ+s6sr0YwKy3QyrKXxdz2MBDtq8uXRg4yEdMMf9wBFymeGyNCOuSYFLeL",
-	"FkvMEjMU2GZK4+3iI3u/aj4EzNhevJaN4YbNiq1IGq5vD+shodCnFACGZOxE9LeFwUCEmCUd7phPTuXt",
-	"wm2iq4HGXP6KM2/3u33nRMaqjVCF1S/umg7zJlblZsqh/UKDkEA+940x/HdmDN8x/RCukPogFy7cFZyX",
-	"NUhBWB1NpR26pH9304P+8x0jI6UgUrCBGHFMLYSz2CHHmjzrkv+J/nUNF8j/E1kDoSS0lKunGVNGxw2t",
-	"BsxLqAlwCi0lcRRJW6QtRYTAUkUveO9hpnKEVx8ugNtMC4PYsVtgNHh3uNMhH+DOaUqz2PHB6iX4TkDg",
-	"S1iXUegpoCKyIvLA9j8QWEy6vNDf+Na6VKz7JHxx9eq7k8vhyV9enpy8OnkVDkTp6BcICSr0FJQTMuWT",
-	"KVgk6ZEZToxcDKNTIJZBQVF4UtyBfZDZ9UDQxLw8N/YjJMSMueBqCtcUEqY2o3OSUlXMzajZty5Ujgsy",
-	"Tvhk6nW1XVSYYjXouCEDqnzlceU2GtCefi7wVl7IeP6FGarLc/tcj63TWc4+/87cnNCiOnyFqXvuxNfx",
-	"yLJJ0eJz0DrL+IQLmmzBbF2TCtMN/jWlzAas/AWNC+L65wmm7gaCqXLATsWVAnfafm+DT72n80TS+FJK",
-	"DNKEdgebzEvlKWKpvWUxpy5Lc7/fX9+4vHguvJ2/i/i9eIj4teZoHT5ovZ5eDe6s3Tgvsds3XOkaSOR2",
-	"PNedy7UvnmEsODLlh1yg2Fj8v/3aopHmYjJ0gPKtv8oc4tZfZHQWGGUdy9WTUUKjazUzIlqOyXcZYwKg",
-	"8rkgJ7MRy8Y0STrkrzLPoH7+IbmY0pSBlwAujY0mIWWiAnLLaArRPTSbuZg0lZpvpkYzCIyaQslYZhNm",
-	"BjCmo8zMRGYobFWU0ZSM80zQiHXIj0Le2jhaFPyjhMbMhjkloMncykxPrQUlCUTzQezDjP3j7//VClo0",
-	"i6bMeoNmTGjI3almi7X63f6T3V5/t9u/7HUP+/3D/tPO3rO9fv/pf5pXqyDzraqT3vmuuSGSaJoNu73Z",
-	"s5v9+Kb3aZ9O2MHtzcHH2+fqub4FSMASXP6z99YGkeRbEU1m5S2w2ajWAmZ7K2YzChEMGB+QyRzswakU",
-	"hoqNHmKsJQm+vnJnXWbK4ZPus6d7Tw4Onu71+/1udy9oARkMNWdZ67BlaaK1AOj+t5/ruBVrlq3EdMd1",
-	"2mVidzLanfWxKAz48YosMVi26S/79MnBE3XwdCSeK/Vx/+kBnAWbG9IrMzy6RabG3sYXAMUBhpQY7z2A",
-	"S4opOcM3o+8rFse/h6CCmKg6EJwVUxUB4ZNVxhYAS1H6ErIQ/0QRWqk1CKBMFNitDZ8iBSsjbcVYWYjR",
-	"BRIDNriNNkzmkJdQJAVBXU5IHSsiELlWrpJIh5xqjB0QE5tlCx7RIo1oNHem4p2u3snADVPxnNyUkWzA",
-	"4TrkuAyphKkYLl9Mw9pkAwGxbqfvINpteH725iQkj8sfjs9ffn9y+df3J5WKwTRJ5C2LXSBoNZzNPgo7",
-	"A2EkfjmJcnHpjeQxrkBY4XIhZCeYv21Ougt4wAakDWHeZi5YwRClYRlwBtO4PH5xdjZ8efbu9ZvTl5eV",
-	"IWOXlYGaH8LAOsIGAr3fMUsgcAsq9nTIMQkdKw0xyENIB7Bo9+EahGRlDD6bEUmsoNJ/vuVY0U/8Irkm",
-	"Z99IpYmxsEcZWtr24lFxNinDX43oZ5kAM7pTl7EtkUZDlUgjOfqfG8RhVeyxu5RBSYe61GvFGZ1IgaVf",
-	"N5M09ZXeygrubbmQ39S7b+rdH1m921p7a3LrVCpQl+gO39w7/8L65AbuD/QUntxFjMX39wpteWX/zY30",
-	"JbVz02qDEb63cUWLQX2rW52AKLiqB8cdbLLh7nuXfMZkrhesCNQQqtr+ekOivNZoHbbKe42Wx9aASwmP",
-	"X+zxiGoM01tthYRwcRNW7BzUYWOuNBeRtkmUNrMwNaaN08gm/Iahoq8w4KsQz4q0aZIUOY8WTnPGtWax",
-	"hWhKZZonFEwQCzRCLSpShxwnCZHZQBSX0hwriFXsJaNSB+W9OuS9baAJv4BF+T3VYVju1mGvi1IdqKAm",
-	"17kQ14ylQCaTnGZQE2hJyjZC7dxXc4WV+S3V1/V+yh+ZFLyqyU4ZTTCA7hVjqeH46Qo19hKTAG8RgRx0",
-	"VR5dC6YsRRvNk7mqa2goy/EYXMK3FhB9yrKRBWiIjLElM6JockMnLDY/7l5zrTrkgjFFUibTouIFz4yu",
-	"fG00NkzuLEEBJJTsNMYdDJUuK7KgDM+oWKvK9p51es96vWfP7qfKfuwfpPsiZXH8y+jTL7+o7EDcW5WF",
-	"rVrSZccZZyJO5gFJDVFBjhG1eKa7ms1SloEuatVZ3N5Cle339/ef9J897z19/vSgu//0S6mytWXzqbK5",
-	"2p093dJTub0yi6zHo9FiWuQ3nfabTvtNp/2m0/6RdFqAyaoojlRDXM8/R7/9tfj3kMefV0UmY5iwDb0p",
-	"vcIiBpcwZnB1GoKLqz7UDeOLa4wcxxR/u1v6p8VtbMvNfo+bJaSt7WzChQPREJ18VjOTrKHmwiC8Oc8r",
-	"KLz7zUH9zUH9zUH9AAf1N77/je8vRJ7fi+kXEQVb+a2KTs1m/AxAG9HUW28P0HtKnx5ixCCuBqMuqwvu",
-	"ZhWhZVnRDjlnNN6F7BLbph3yGJNFXIXUMCBhyQLDgPzj7/+1A4JhoYZkPwAcwswIxsZ78IFYuAiPK3f4",
-	"yiLLORzg4ja+WHKL9Oxu8weivXiF703ExFoeX8eFel1GvJO3dimgGKsx8TOitEwYBpVMWYYCsFNyfSom",
-	"2Xxzdrcw+S8e6f1NhfgjqxC3CBD0x1Qh9veePt1/9jWqEHbojarEN1/gt3jJb069P0K+A4rPBxn767xf",
-	"jy0M0apcCJeaZgcGBQEsZHXFY1DDrl7wkQHCIAco4WoOxSH2wzWZMpphxqCiAMIHn+L2+nhMI60a0n6L",
-	"ZXjr8JS+9rSL6vpvIk7L68+1snz/2UGvt/efTlLP2Kzoev+udzOd0SjVz+Kne2p8cA1lp80RoVAxqdvZ",
-	"C1rXXJiGZhPMSnIhjHCwheYQ4cRMoQSwBAvjU/MEaAWeP2XU4QDRaxDAVuYj3E/rjZTXRrV5pACgvENe",
-	"50LMIV9c6cxYGsaGQOxqZX7NU1t52tXnzKAQUge2c7PF6jcsVjZL1eiO3lz3PvZHn/Y/Li3WfrFYQLv/",
-	"jNVCFb1cr++kjMlMZuZw/o8N5/zk+f6Tff+c4zs9Uc9pKmaZyia9+fSrIxCj06d0XuB6o05eYDTKPLO4",
-	"+HOZkwnTRAFOSYEbLnOdAKz/XOYd8k6OZDx/BGapVSidgZpAkeJKVslBt5ZWUrLoolbH4ZONNTjLqZoA",
-	"0iyXxbgZl2xiGeg3r9B/J83p98E2oXFVo3jkZPQ/3aXkDS77gJnyVFhQYjS4F/wwOODAHleMAUNPBteH",
-	"YGpHmtCRzDVmo9iQHWN1WzdHe4BlcazTg6LqwsiMJwl6PwBVPZEyHrR2ggojQU0Fwnt4PBByPN5VUcaY",
-	"6JAQ2WEIef6A52VGYA4vGPTuYI9lEkN2P0ckTluMwUb+sJhQNRCuvF21XEMF48Dm3tCZtKAKCACPihLA",
-	"/8LyPVIkRKYcEkXnaiAgVWXGyjkevz8tOKgDV8dKPJnUjHAvssBxHCMTOzFf+VrhBSpDrFeO/mJBaluP",
-	"o4npIyD7Nzv9m7T5Zqf/8ez049iI1IqpO/+t7PTHv+J/twlcgQFBySohSSKNGVVW6hFzVy2VHBcSCvi/",
-	"A6Yx4orFUAPHyTWEpARv6RFhMbeoDLY1Cm4tbcEDKIYFvUOtGRvXUgWwbAboqwuZzaJo8PPfImi+3aT6",
-	"D+trmQGyz8PO64O03/XOJiT8zS5fna78CEF2A1Ia7UZPTbnokDNA8Zu6CjmI64Xns0Pec/TvUTEQ9vAC",
-	"AyhN0TorKNRbUCITCmkVMjHMIBep7SxxsGaC3emBMM+xNIhfo0RX5x9LqcQx/07wVRsolbi/8Tfl8pty",
-	"+U25/MMqlycx17+5dgkVSiHl7zfw6XwHkUFmClAfq7gbsqAiwcJFkisG6lKruCa3VGgo0QOe4YFohx+O",
-	"312GAHmpNJ0TxRMj0drh++OLi3DH1j2hRs9VtswPJWnGZcb1vFqfPMeagymPrgfidiqJpsm1AqHlE1Pn",
-	"Zp2+kmAeXD2j0fAbRm54klC4IVGGXqC4q4WMnKVjnkEUT0KVHtptAFHT4Gj/AMlnttSaYrb48owrBTXb",
-	"aEZvqPgPJNSNpBWs228Z/rPtpZohMlsiwpCML9jFE7jiKKh12O30DsyYKQylVRT7w+o3UkQsEwqCjzqt",
-	"7VaJS3Ful2JtkOgjRdxEvsn3bwlf3xK+viV8fW0JX69AmhfCnNaynKxUx77i3yP76zFeOv9Gms/lQt4Y",
-	"uryg3jbFgsahFeNOKqswIPU68TnI3DKWxhY4NhrM0DYOO+SDQ4SuR9JA2Ki9StKymrU2EANxaZY+YtzW",
-	"OkgArU3ZeynbLACIMRJCIeINlvIx1s0JOwPRPkugRg9U2lUAZK00TxJbWgc1DKwxexxFLNWH4MB4DOjj",
-	"u7afwOh45qWBCAct/HHQsjWIXXUdTKS3vbi6tISqayzEGi4qDyGUNTiCOgqV4tZQuIlFCcVbOPLDxdk7",
-	"omQVGs7OZcKwcmpZt3qess6OD4TbLMpXpTEWpAbf3zC8hLySEFWhmNk/cP3+B4ymSoeW4u2tqtEde30y",
-	"cVjwlEQZBRRANeUsiSth5dGUsWycJ5urSrCs/3SFErAz7m777CB7qp/Pe/keP5BP0+dGfZxJe+g/yrlP",
-	"nbSFp4YzZcOHrCffRnY0BXj1dvsHl73uYdf830LgjhnOrEt7o360F++zg/GTydPps4/PVwTu3CdYyXxG",
-	"dJf/d/9gJT81BV9oAa67XzZy6V7zrxtUb93EX3MINILgfiyTJm9FQPjYrMcjy4gjyQWGH3mD52Mn9mza",
-	"A1CdkIK1glZENZtIS1A/B61xQieTYqKfl0/cg4YYtPL/w97XLrdta+3eCkZ/Yu+hZUn+SKzMO2ccJ2md",
-	"pEl37DTvfsuOCZGQhIgEWAC0oub1TH+dCzgX0QvrlZzBWgBJfdlSUu+03fzTxhQJgCCwvrDW83hX0pEd",
-	"cymukOyl1e92rccks9yUl3rdnkuYqi71Dm623fabu0dWpy24RjU+87sM+vqtN0HjVJVOFTLA3/Wgu6tx",
-	"whonrHHCvqYT9h2dzJURYBz16/lbzkm4T7dLAzCcJhF0GNWYsMHNgQPQZV8Hwp3qmqk9uAHpyNrkGYXy",
-	"UWBFsmYtFSTiST/CtnYcE//PBRMxuxJFNmAq2g3gNnjI3ylo5p25yJoOUYDenHUlwNmIEmqouzsglESg",
-	"8C5gtp7ZlqI+iRJOUzkqWDthqaGOrUmHYif6ZBsNyMJQAgI33jiebmASZR9pbNIZ9GyYyqxqwYaCUFQ9",
-	"OK3OkojsRH61AX0pHCYDbd2cTsaYfMTssrfPuH9YNwtyRAwViXVQ4TqRgw8sNrttciazzE6ufW9NdqI+",
-	"+LFmwKiJdpE3iSepNTs8HTL6beIx4SMBuf9jloFT+4QmhIu8QEA1Dypex5pRPvuEJWXlAIwNvFKkpoKl",
-	"AJyooYAvAwPW5SriqiI2DcU//vFUEmABZnbhWF8nUTLPra8Drbb/8Q9yOeYaEj4J+NJYb1wroK6ZLaFA",
-	"5+CxXUIXF8+c3/lAE1oYmVHDY+u542SQHTvjr6g2e7BE9s6fRrtkKos0IZnd+MiyNb/3CfX5OIZnrE3O",
-	"h86sK+mm7Qvo+vwsLZNyM1nPXir4n52EMb1mZMCYgBBEH9iwKhT6u1KcolDsYN4AFApFto3IZwPXgicp",
-	"0tnXAyz2Vlzj0uU7CHeaFAofgDKSUD1BurEAsoZLXrIqMAVBCjoj1I4CbchVrj182r+7g/8VXfSlaNA8",
-	"P7FdW10nlvtkXiqGAiQp+RSCjxa2+mFr4Y5WELYWJGXY6neDsOV+74eVUxS2buxGt132lrssxeSt3VZ3",
-	"re66F4TljISt/qdwLggBbd0ehoB27aTNj32lQ9eGmzNIcIeG8fPCVRfLgB8+yBleA9MELkFEwz2esBSu",
-	"eQcVLoNTiG8w5/+F6ACGy85i2Oo/smOveYb25l7nJghrkZMQQydhzQnGbpybG3qHPnSOMYzNusYwrso5",
-	"Dq13bNueD8LYy5/Clpvs22MM0OKEC7wXqgHgs+J2g4tPFM22/yZV5CLE0EVYC4tAK6sCI/AoRjVqs4Bx",
-	"DZyjckHiIXoLVpsPduBHvDXcEbZubn66uVkg0L5TAtSMl9V8Ok7vyuEKa0cvmzsByvWVNkpleiz4/Gc0",
-	"HrO9MymMkumywRgJuRfbWyIozMiV/MiZRtpFR0lbFrYiUl37VhbxJlTQnL82rv/fOi1rtUsdOGnG7vMw",
-	"04Oj3160L1MG2DQeWD1ACBxiODhBQM4rkzrBISREGTphAWE0HvscqlrbK2EAn/rhfDGETzlWMFwXksgK",
-	"SApzSFIwtDFVyd5UWmc2Z4pbYyogxg7dmvSZ9VsGM+I6sP6WsH/HMsuoSNrke2qsUxWQQWGgidhowoZD",
-	"qYxVyIqZQsEbuwMHB6jj4Gq+w79vgsWBPmEi0QTsIXS3VWHGeA5Js0Iz8HPtH8k1FYaOrL+OTkg8ptLh",
-	"UEG9Ic+YJopdM5o6ZCD39mOesHJgRvF4otH1cGO7LC95A37VjJ7ZJa9Zsgy0/RgXsybaMJrwFIuRU64N",
-	"E7rseB4B8Mz+tTwb54KMrJuhc6640Y9JhfQ9pSqDhn8ueDyxjtkHOaneq3ZC4bsoXZCfKgj8JTrtvwBc",
-	"k0iwKgXecw62yGMhVdeWp/RtITRWssaQVwHAB/SapaldG4yagCSKiwm+YcpYHlQscTTRPGGEC8gHoBDE",
-	"sN5+TIXhguK7DgoxASprYaCw9VtGlXbvqQqYPaw3tT1gNQAUpTI7okIkiJTPFVFSDssXrdMTuPc8Ly/Z",
-	"T1phM636sK/ZlPhaYEWHpk8YHUGChNCFYh4gSkA+Z8a1FWQ6IHJoIAowZEqBpy/dLirHJeQ1B+hhN6jX",
-	"+PfyxNsNwwwEDgGqP+VAse6QUGB6EjoDVKoSP1XR2lat8KZcVxfuwhao8KW0XXP45ZVDU/X0dyaYPHW0",
-	"hktaHjd9pei3rep3JgY6PZsxJDsHacdR703Y7IEGgsLdecbkgExYbshBhyR0pvtOnnyQA1B5oQCxSHai",
-	"D3JQ8+kCAheGlKfVX7H1ju3fu155WQmMlO1mrJgeyzQJBVY52jbxt3b5W7Rbt3G4gWJBfs0AcshIMmWD",
-	"sZQTwkSSSy5Wow+94to8w4m6d9Shu++EkVhT+jlPveq/t+oj6Oxuilx3ftKIooYed4kel/md4+XTe9xz",
-	"G0un/U/wf18KvVZQ4XEFbPIcPdaa0HDbfkaosdavWYMyhuGr+95Qa9Eh7I/NLmrKmBcBoQUuje020ba6",
-	"CpbmuTNSV26/fcXcPtr+RL9qfd1p/j8LVngoAziBh7M7cKitte9VNNmJ/D8ROrpi7QLDiBuii4FteMB0",
-	"KIyElDY8/2fCWvJJn1CScA3/rtp1KdKaOFK5gJSvyyF2H6dFwpJdIlUQCmtQAOyPYEhXh3LG9VC1Wo4l",
-	"8YnZkEJMzk1ZX61DwREpiPpBqHlshlzJmGnNPAU1MSwFMu0q0Rym7DF0INg0FLWR0zxnVLmapRo2N8ms",
-	"07Ky+s097cXhn7JCuxzlVmePvX+jKA/Iz3ZNJ7iSm8qtxl5rjgD+gkcAF5DpI+paaVNNTJOMi9KeHfKU",
-	"6f1P9n93WrODmWHa+lZUEJ6Bn6UILRIuiX2eUPCoQYIDDpycAhwHeuskkVNhPxioQ6yqsZrh9Ptz67c/",
-	"JlTMrE61LrJPi9F8JFhC3r195dpWTBepIWMqEg0IdzsR+5hzxXSEZK6RfYSaQrHI8/H/XDA124UMIT8E",
-	"PwLbArW9k0IYnsLttjPXJuq/UGDFNqRBgaYbMhOPPX4wAsbC59ATlli9u8aQf85Ttqy4FjAIx1CuXntx",
-	"bWQOAd2JnZWdd4J/dOlTeheie/YxeMcqtufGP3dOPJQqg9IGLszxYVU/wIVhI0B0D1Z983dvXz3QpJzV",
-	"dT2WN8z1mdGPr5gYmXGr3+09CpbOqjcIE9jVtZ/lbDSvBMu3GXCBUP7L5+D4rBx99qNTer39o7Ax9j98",
-	"1ojx2Vxs/ehKfW/35Ha5CHaFWlvNGnuYHghbAIwzu38GjMQY1oIjJQ2QXhVyLb++MzehcR3/I11HFheI",
-	"XfDjp9aAUcXUaWGlwo8/3QSf4PylKtr1MprWah+HKDq9foN1uo2buXpzPNCEJ2QnAuX3+6+/RZVAzWn9",
-	"TMxpx9aiKb9G1h0frhB1Tt/CFtf79JoaqtYTnTvHs37Ij49gOaNzsnqdnj8pt9pxOpaaeR3JNYBqRee2",
-	"wxdy8BYuR23yHqpe6+l9kYPnElzbvY2qfcBima1KD45wIFeFSqP15OWn+IJfMyV1KdkrpkqxhCRTqoZ1",
-	"Mh43hQNFecISgrnZWKuIXC7d3sFh0NJmBrmfOf/I0iuqTEmyYiSUWyZUTciQCkP1DOi42TXdImkVp2x7",
-	"z/H23fhCDrA22QuWJjGp8UruLTCIAts6CE5c7VA9E/FuTXiDQPqD0pGcNLUW+AhghzaQqDpmgpHqke0k",
-	"KlkSqGsE4JNqTF9TCJakZKeQmDAjmSyEoVxghik1JKFTUWJWFdz6HVNq4rGR0xrP/clJTQBS6zSodAs2",
-	"tmo2Gvm2rXxrxNW9i6tloXC/cuuDHGyY4WDvXMxlkHAnTYG/MjVYTDaDID7mYGB12MqkgRe2539HysAi",
-	"w3MK+RYas5O4O3JYE00A43lT0fJCDnD13dYrxIK4rk3NyigG/LpNzxf4xM2XUzNVVEvuOFi3+t2gVWaj",
-	"rCfWOTo+eXjS/Z9NCBePep2HXeDg+SAHiDNh/+Hh6o47o465Pj4+YB8eDk5+7k6neO5cpPgGpdOyhDDi",
-	"Ik7LPXeh5xPbpfeinD/lO3047v0y+tgb5ifGxCfml0fHELPgo7Fp9Y+6PRcWsf5Gq98aG5P39/eh37HU",
-	"pn/S6XSqQOYdLf8fN87/6j48Oe51O0eHJ2HR6fSOy/jVf12ajzw9++5b/ot49M1HffT+4cs36pszMZHv",
-	"rr5/fj7Uzy5+/jZ+/sPsuYRVNGQKSqkMzxgArBy3e4fHFXwGeAt7VBmE0LDa9KrQd3gVPLF+5FG3BwLL",
-	"UHXHAug9PIQpdgu4Xy2bKljkvl6NWag3RyzkuIQObrZY/nen4djd16QPNEk4y0k4H1ATefUKiunO9Bv7",
-	"0P4nFF63H1Z8kIMHXt5brRhA7RQQ/lFNIOEPE3Ocdb8TVYl/UEgOxVyh2Ilc/t9um6C0ZxprfDN5zchQ",
-	"qilVSZ/kDMlif/+//8+fjfs/y4bJ/xJsjPxvKHwi4WNCq/pmN956CHYd++ALOfjysoc7Vc1cpV8bOes2",
-	"QUpa0C9QyXgUH358OHv0ywntDLpxLzlgh1+gX7DLbtXlkn6BTh+uxKj6Qv2yruWafjk+7Bw/Oux0FvXL",
-	"i+zg5056FL/sDk4+9t7/c7USedg+umcVMv9hO0ebqo8ttMO6g4kPctCohOZYYDGjbE5kb64ZtnVmXshB",
-	"PaNsTqPso1DePpXMN7oukewM2oXaGacnpKqriQ9y8NjqJijgisoc8zY5LbPUEf0Fs698xnrFZHNCohdv",
-	"nly9fnN5dXb6+uzZq9Mnr56tjs9D46g9/oC41B+jfjobqJ9u+x60TyXy3JxXEq8WVfwjpJ7vYIX4a/Ku",
-	"GhP9333CcSbFMOWx+ctF7VB+obrYREvMR94mbLZh5M0lJi1E3/pkIM0YaoxcYS3kPdg7A2LsbfYZdBDg",
-	"51D4q21ywWLFDMJAoYmvx3IqXFYxHRpr9FvxxqV4TKKEa7u1I0it1dgwzaky6yqCTnP+0r7fn5+IfFNi",
-	"8e6jdufR4UH3oZXqbj6gmvHKzurV4fCfv/z+628n9L/ZgpMgijR1pY8TNnM6IF+NpArUFNagrj1pP3Cr",
-	"37K91OODkOx2dg5uy7WczD0CCw7WIhgmgVt5P1UQry2ac7tkOWAiDRVjtxA9u3hMd/PzY/j6d4dk7Dpq",
-	"7O8mJLMckvEiryZWQZ7ckka6zuD9jk7gtHXCKs70mKYpIOOijMUkUQ0ykfAqRl8Cm1sh2ifaSMWAA1LI",
-	"KT4j2BQaHnmit6plzlyKjCGZ1Gb+V9yhZMcVKvcJTdNQYL10tov87SiXS7r2ueetrAYhM8OgjTZ7Vk7A",
-	"WDJ4YTtklPjlL7pNIhTViEZIRooKwxxQ3GCGYHYRTi8KeZSJUYkXsT7LBrZ86wvOh++Uc+uk2pZi6Z5Y",
-	"kOsIdP8JigQ2y8K4X3az3uuDweEPR/Hxfz/85dGrk0nnRXfc++ZgePj0SB+fPswf/XyiOvhut+miz/mk",
-	"yTp/ByyissbZbfMdNHikiNlu4wQ1SnFzpdhkM9zlF8F2JFR4Nb6FFq85R/ufrJjDykormLaPhb1ks1tj",
-	"YW+hXQSk8Vgl3ukC9bezqFtV+UQ6m/9J77bJs2umZqFQDNQDUWwIZzSuxoMLEr189q+rs9Ozb59dXV6+",
-	"isjOka+gIIOZRy3ZbRMYGLDRuh6TUNjufZSNG1IIx2zaJqdo2yiZYa0KYDc/0CQ6/f786uWzf11EJKZC",
-	"SEMGzLcHvDOh2Dns9Xb7RDE4QvJstrUHuQD4o9WFkLalmuL/IqaRP5vOXMgdKAN6W2nRuUZ6VSOf56Bt",
-	"pxTXaUO/ACasocNtDmM2P4z5CykglExfpIAqbF29PpP3bMziiQYH7KOrfXSO3gjYXg0dSEkARtqDzpNB",
-	"wVOzxwXRdMjMDADlAoy4Wb9SZTTljmBUs4CkjBkHqjiWmRyls3ysHfRWDiKTpMxYbbfeN/uuIsv5mgnA",
-	"MBtXMBv2QySKjqSwn6JkzaKGJOpwhBxklKRdqrYgDq1e814psercQvhOrTrFEFbjZNTEY89nhU/YhYm3",
-	"By0mkla/+8gdh7f63QM7CyoDPG8uTQVPjn9uAY1WnwVIZ1ijBq6ZSnhsGhXQuD5NBvifAEkXty1zyqSm",
-	"sGrS++5DpZKJbOWpEvBjzsURnTDXxNq9QLo5lgWAfSZ0RgZFPGFGk513l2e7jvVDGprqfvXgYFbjjgxI",
-	"lYiO7g9NdYDqEQHtbRfATVEYslO6LLkj7gkI04ZnWGkplWPXkDFNCSZi7QZ1qF6d2zYxygoGuHemdi4v",
-	"L3aDhYtICrpzcXm5G4QCC3as2wXJTZiuzn9hAaZp17PYZWFimbGg1OHVIGOJDKYMuHF2ln2wXPGYWUMg",
-	"ZY/J4ttofN5B6uwCiwo6cx4TIAKrJCKauQgwfGDbIzcYBfYfAlhS/O22Cf8IMLqn3rMFhEJgQEVsQldu",
-	"A5+V5ExhsAyAkemMCKqUnHoHlkTokEePsaCziiVPXFm2AL4hMfOd4VP4h32wTZ7wFDidSAGYC1SxkpqV",
-	"C0ePYxsxigqN9AWurBshRaG+O5aFMI/9q+Of2NaImjFUIXAxxxTr+0AcoiGb+lXhPypE+3NEPQYoI4dr",
-	"i7n68DUh7UVIEwrf2owZskMFQKkS5/U/0MjM4ledHC6O09WvOyL53TVJle9gJ29rr8FTz5XMNjlDhZsv",
-	"5ca3fqOoKFIK9dObPuNCMJsOBlaKi9ncG8wcdPUWvvY66wi3Ga6I5oSyOaFcyhEs3Pb0Whq3651Z49eS",
-	"x2xfG7Peqby0kg8B2pwCq5eFeuYNgrg7JCtSw3OqDClyACvYGXKWJiSCRzF//MXFm9eIyeYuQ8U88ITg",
-	"nwOq2fFh1Can0B/XJKbA20UN6R6T7/gTGEO31/FirU1OhdX7WP5FonysqGY6AneW6CkH9wfRteMUANav",
-	"ZUwHVnzgMeyIYk0/9bDzQEMlQuGOGrUfDVKElfHLQtezDXu9PonOX/9w+ur86dXpu6fnbyKyw7LczAJg",
-	"4YL3C0JhVCGsH5YEVr3kKQNDhRgpSSqnuwGJ4OGryzdvrl69ef1NNH/l9O03z+z0iPoEhiIrtDVztEyv",
-	"AXA7LwYpjwlNEsW0Zsif5lF03719pYl9Yr2j7j99/tV99fItXSK67u/vx4lou1vascz245Tnel/mTOyZ",
-	"MdsbUcPaU3oNkVQxKsAQbTF4D1wddp/Y2zFCQg1Q9drFUV3Y3M+dm6vK4Q9a5Y7YH0qV7SXU0M1Vw1yr",
-	"72BH3UsUISnw40OKfbfX67U7hyvpsucnsszDl2CY52MuPhIm9rBUkI0yBKz+EYYy5AkD5ucuBBygq0cH",
-	"HRd0QAruMs4w/11uflrzA+BMJLd20TtZ7MI+4lpCfuvVDx4ezT140KkeNWN225MLb3XUrZ50r/N5y2qd",
-	"dWDqNzURlIbzqCm9b9iL75m9uDILic4Zi8dkZxEX4AdrXP4xsABopxqj74QxsWpiz8g9N6j1ECaYMIeV",
-	"NVhpF4qd6AIeq0BMdsHLtvoGTJAH2tpNWB6J4HPQg1ef6L1bUU8Mz7gY6VBY4zLlObGzs97Uwn6/qo1V",
-	"gumh0WQnMAG15jTve5Zi2KkktsEpBHYea6SPpSFGJhTOceGLYakJWA97YBbsDQ+24ipl8biBRWlgn/5i",
-	"wvzzxPI8jO1MmDHTXFfild67fIX/ri8CgXQiAjcRGiuptY8bO7nn2JwRvr18M6L4aGyIkNPVwCs/YK9/",
-	"IExIOafu9HOZ3JTRZBYglfiei9qfZkzxmAqSUdEHie/ynyDqTI1U7dYKl2jERAI5MRkFJMYliZd1Fx2n",
-	"vXcXVarOe4rEMMEG406AlisgOpVTpuZGHCCjG0QyCuoP+AHFT3/muA9uHfe3VEzQL8NqjIebl2PAB19X",
-	"jQFnwbDEYmocmWwT8Py711dcexmwXratjF+6YNZVSQm1WQXbEpPU3URZ8zVqPlk7nQGJvQDEcc8iwX2d",
-	"QkKkqud4K2ns1XVFag6c/Fn5Ln/SarXNdvnC22zAS1XSejX7vTngWBIRS3t2S1j/9UnXI67h+J4CrDzE",
-	"90t6GbOCVM+lZgP1auKIbKgm37+5uLQ/hiLydPUkbLFrc/X7r7+FrYCUbO8kbM3x6bkfeca0oVmOd4RF",
-	"p3MQv31+Rg4ODgCM64DhjQk11N7z6fdff7u5iazbai9FdhBOjAHdCRwFFCpmj0lUNg6FViUHzQNNoirV",
-	"OdoNPMB+zlQoLgwVCVUJ8fNLdiL3GfZ4Mt8S4UlAyl+r7oJQlFcrCgKfvTGuqIJcFRmKysBJ2JWVb+1Q",
-	"PPUMYfCbURyqxgBDqFAM64sHskDiQQbchpDcHpAjknERkIMO/r9HxvbaOAhFt2P/3T20/+3Bv3uHZLz7",
-	"OBSUHHY7LozguYhK5iFkKhaJPzxy04qj0ugi23UFhzMDRiI4v4gwD6B2WEMXjmvITnT66tWb91ffvz3/",
-	"4fTy2dX7Z0++ffPm5UVEUj6E8j6OhdYJu2apzDMmzG47FKcuqGHnz089nrAhh5FnTKCpFCPNV7MKYVRi",
-	"QYb/WcmFFoZ5TxV1nzWW99yM0XBYSz7k7mxKwhol3eRF/vlT+dFaIHTJIPk8mqElD2b/U40x7wbtFWsl",
-	"LFsuT+G6ntOigJW0SI4HtPttcuqyJQg2WMNIOlylArD5ZRWwIDoP1xB8em9oSrXrMGkM+wbbrE5o4pbh",
-	"l+6k4Baa2Tnlag3CSr+uSXS8c8Hfm4t8l4XQbJ9m+yxBA37x3tmSGdZ14+uYqYnHqwrRAJ/V08YFNTcR",
-	"3OXAxdfLZwJI8feeVV2hkZ2K/hXA/VbzvxLBpo/rfPGejdWTeipGEiUhixACdi5xO2MkKdjKpOd3efKX",
-	"dYFw7H943dkfKtZcvfg68da4OI2L05xy/yXwNWAj/7s8on08RbnyiD+fvlCDrQwKf1MGf0uNQwFca5Pw",
-	"JHkuFYnkNVMpza9chnoUCo+uRR4dH3Y6QYnE9RDik7uuGCiphTZdMBYCQ4CuaBzGl6v8CkWu2DWXRRUz",
-	"MlNJmDCOBZ2sir0uspfHVLgUeWIHXdGlu5Kgkk73sUNihEAnQo648UiBnLS6Td7azwNPAXZjUihsIhRu",
-	"RnywlBGZJkz5kftKglXIHvDFF9SKi6r9WfnOYcg4xj+HGv6sSGS15JtoZKOqG1X9lw9fgliqZys88Krj",
-	"i5S13q/U8d3pF8vnil7GRNOxZrGjnEX8KqQbdJbFvE4MBTd9Yh2+4WyVpiM70XU3wINUrCkj3353erZ3",
-	"8e1p7+iYyCEJWzxpl4eV7YFMZu7klUW7rkaNitmKEad8oKia3R5EKnXUl6W2leCGODvfDV/+80Q9+ubl",
-	"v35Wl9MP775/+uj81ff/cy57r+grejHdPMN2fphr1IKLljXBp795CSnUtLt9ZveQNduWRMNaMPEFsSBV",
-	"mmyajAX3LmRbrU6Qwlb/SiDeA8Why2fZgKkhTVOEEoK4GQAIyCHJlSwSMuFilMhMB2SoGCMxNxDGElbU",
-	"pQkZSJVY8xkwArSBgtaEGDnCnNvBjBhFE0aUpC75U6YJMYCZznSbPKVqIpjWJMdaUOKgN1gyYjqAJIYB",
-	"FQJgLAxPUzJMZ9AMeiXXPE3piCHVBiAPz+zQtcyYtf2nY2kvSvBK+O+//nYn594chN4QkRXWUZK/Zyy3",
-	"q/E5S1M51WOe4yzar2ilsxwSqjJZKJaQieCjsdFET6USUASrpGExvixOjhyS72gqpUjIRc4Fs5OnoWjD",
-	"vu9gRiQ1Y7sCR5KmrX7rqeLXWBMKPNhKV9iG78fcMPJepgmmYoykxFMumbErxUYe8rnWWytoTbgABEAY",
-	"ajoj8Gmr1NrVrwxaJKXVPLlJcw+ccRWnJWzkW6kZcnhAbWJrLO1HhcrDn4LWmMMHhFZqFT1Ada60gaWo",
-	"ARGDIcCIwfJv1zi+9LeMmjEpRAKHodZPTBmJFaD2i8ROlXZPT2mawsOndhMMZg5Ag1vXj5o2OTeajJmS",
-	"zOVWwvJTLGP2dmTwBCAPLnwLbYAiNKmfrTOZAXMMju85vMRL+xKtoDVjVOkrOpKtfrd3+Mi+P+Q6T9PE",
-	"8yGOfzmkx0fH+ujhQJxo/eHw4RHmPicZVZNVq/K1tKYCeM6AooEgK0aKapbeuhE9UVTYj2+mkDcvEjJy",
-	"whaARURhX6ldrQr7zYAHB5ubXxYLjcKaGNU2SvVlQIq5J0vhsyA6rXQWCnj8kZu9tfIRzX8BUMkM/3Sc",
-	"7vaL8bh144fg5B2X8HyR2+lrLdoTF2PG8r3YBeLH3C4MJa1U9FgoCVfMwaxgicHCNgsIXMZlEY9pOrGC",
-	"D2DvREISaUwZMAGwGO2iDGZMBZhyTs7isrM7W2kSU6Vm9oGR+37cvr4r5pIpSeRUaCtLMytRFI+tyAVZ",
-	"3F7YttVAoQLamJRVRdCLx/cst6ZCzshIsSkpckId7zbJpKDaMDWrQH7oYCCdukys+Evp1MO4Wk8dNhlm",
-	"mxkGiAJwjxr5dwdco5TGjAjGEhD5PDV2FilJbZuuNG5kL89ILIWOORMxq61NOhiw2iKp3sAuLJkXKJ5a",
-	"/e7BAUoaYA++iqmv0V7I/TUkKfTEig85NGRkv5QgKZSLKG6VVCloL8dSWbP/IqeiNidckSEsojKd0PYI",
-	"EEiDVGotM2yCEp1DHCqVYkRyihYGOjn9H1unZIglFXYhQC5hYao0TzucROJZk1XGpm0toFTGtCZ/6wOE",
-	"yngJQkaKRMlC1zfqojaoC7JX0NkTJkC4Lr447GlkHT/sBS3DhF7UBvA6a/TBTyulRblY5xTB8uPlpK/Q",
-	"xlZsx7JQEPcrRVtup3RYpLC8PIcAB3NlakU8hTI8n5QCa7NN3o8l8r9YMajtpkCdBE8AXnCpF0DhlkVO",
-	"uu20m6t/6n4ZZwjYmncnraPx2jhHTcb6iox1766UcRW8cCtj3+rjCMfHbo1eaBUZ8pJCIdc5gGRbwRCV",
-	"u7TS833iFLRTi1ZDg7YMRU1BBcRLELzN2r4e2NVZnQEpTaLAStSxVIY4WzIgrpBGDkPhBFPgyOPjsh6N",
-	"2nFrRsArwr+yHNB0iN3USZu8lg7/DkB/0hSqZUJx6WWKfUloqno/QtMpnWnAuK2ED0xTQAYzg+ng8I8d",
-	"qykjjtMUinrqO6GaJ2y3Td67ww9azihRVCQyg0MOO6yx1Ew89mWO2LliprByOgiFlmBn4HeyrzZgJLOu",
-	"GRyI3JJsbR/4ahXgILisXoedX63kU7C9E/c6zkZwEwKqKGhd07Rgt1qTp0yZsdTLxuMN6rPlTvFqQEaK",
-	"ZwEB05O4ZnEoq/pNqJpcVZ1XmnK1BWvbRum1mUqofab7pGtpQgZNyKAJGTQhgyZk0IQMmpBBEzJoQgb3",
-	"GzLYKiKw7pDUmcdU++admwIcjUmTL9MELJrqva+f/uLjKD6MsllsZh4qCaM6+5/g/9uU6MEDbXJW8QV4",
-	"lBDQx1Cd7YxcaxHHMp95YH1wHj+aNjkNxXwNn5O2IDx5smFJn3v1zQr5KsnWVPE1ZUi3VfFtvaPWFO69",
-	"EX7VLZAgenqINPUbo1K2Lr7SXpmNtXrBd5q4TBOXaeIyTVymics0cZkmLtPEZZq4zN8zLtN4LI3Hsgyc",
-	"sLm7UiZnbHUyDw1ClSkec8cFMJWBamVUMXVamHGr/yNKV6B0W2c1O8I3qLuEfzv0t0TGhdVJZAftyWsG",
-	"tZ1h61LNCDdW9oUtAHzTRKLOtOYjZj/kUpndNvmmcqFSDviGhk6Ys+oGVCN6HUVXx71cQFh71EYou/7+",
-	"PsAG24b7J51OJ8LIA5L17CNGMM7x4qtdMHVtLSkuEHseTAWRkDGjKZrtTjtdzLRhyCG3qHgNUxkXXBse",
-	"B/NZMZVviCEbx9xUhV9S6wtwUevHrYHlfmpBG/wISIGsGI2NS5JBWVZrrHpmRYOX7KMhFamzU3oL/My0",
-	"Tspca7lGwbmmZSPnYcOBRHI38BeNRA5MoGwYKylkoXdLrbACftl1jKi8y32eXlNDlcOchpyfAY0nIzCB",
-	"dFAPiWtSjafW8DmwX656GzDGqSl8LpIuUtDn2Ixd2pUN4YvR8BtRIWQh7PKqzx0UsCz3U+0CR8RZknjW",
-	"nn3O05WDdKzepb9Q0pl6jksojiEgTnZr7QH393JzJS2qe9xRjCXIAMkNsHTq6rUzKcw4ndmPKxIS07zW",
-	"BfLArehjCQG5jnu6Cva0RjeKMKhmzDLN0mtW/5Bl6eDNTzf/PwAA//8=",
+	"7P3rchs5ligKvwo+zt5hab6UTMmSL1J0zJYlukplW1LrUu6aZm0mmAmSsJJAVgIpml3hiPl5fp/9DvMK",
+	"5wHOm/STnMBaQF5IJJmU3F3VMz0x0WUxkUhgYWHdL792IjlNpWBCq87Rr50JozHL4J9nLM1YRDWXwvwZ",
+	"MxVlPMU/OzdMaDKbMEH0hJGM/ZIzpUmuWEwoGclsSvSEasIVUdGExXnCYqIlGUuydf3ulLx5dXC4fUTC",
+	"/xUSKmIzR1/cCf6FaD5lhGsyo4rEdgEs3iXhTS4U0yFRdK7ww1wTpWWqyExm91yMAxJ+4OI+JIJOmeqL",
+	"mVlAxtKERkwRrnf7ohN0zHKm1GyIfaHTNGGdo87/2nv18uDlixcvu91O0NHz1PyodMbFuPP1a9A5j9k0",
+	"lZoJfW2mm7N4GSChznIWOpBwZbZuQKO0zAxQhJqxzICACsJolnCWFWCbcT3BwXTKSFh8LprvvGfzcLe+",
+	"bJFPO0d/7pjvdX5eXG7Q+bJjRlwYGJhhtzDM7OIy42MuaHKNXz33bOJSEIogmxdrDmBl4Z927Hs753FI",
+	"5Kh27nDWI54pTTIqdhvAnLFfBt29z/EvL0R3+f+8kL+mmn3gU66X1/rJ4lfCRtqsh9FoQjKq2U5iXiCp",
+	"THg0dyu9Z/NnimgD9a3z3u27vogzOtI7nOnRzkTrlKZ8x7wNL+/Ya7Czt2ewtN+ZyDzrd46zP7x5caz/",
+	"sH/Q7Qak31EskiLG34/1H/bCwGAdyxgJs9AhgIWRIhmbUi64GAPKhzrEI4c5FMmF5gn8ggt/psgwj8fM",
+	"7NHMKhNG6JhysUtOhsrcvpHMSC5gveZycZapZhRvu4XVp3AFS1s+i1uzzwXQc6aWgV8F5i9/2Ot2j2d/",
+	"MNeuthTz4Hj2h72wL7bCX8ISginLSDgLHcy2nwiKtQvwA6P5+tyWx/1MER6TrdDg/F//4z/D7YBIQdgD",
+	"y+YkYyqVQrFjoAVZJrNnioT2xQGPQ8J+yWliadYNEzGZyzwjciYIrxFc8179Ym7lqSEye/uvSTShGY00",
+	"y8w59EX455Odf6c7f+nuvNkd7PwcbptxkcwyllDNSCLH6phIPWHZjCtmcTN7YBmZ0ntzloLtkpNkZuiv",
+	"AXpfbMUsSqihbhIgQBMiRTInSpIxE8wgRGznUEQwFhMhNVEGpbXZCEJjQkWcsGy7+cAeQTeQW/iIhuVY",
+	"JW9BblXjJMijXh++OQjMEX1/e3tFYqrZdhNlu81ZQLp75IdckP3u/ivS7R7B/5PvPt56F3ibyTxlP7JM",
+	"edmrwaQYVveAQ9xVOrk6R2qLxJkZHNvv7r/c2dvf6e6H20e4O3Oi9g3BZkzpvuHwWUEOowkVY5bI8S75",
+	"xPWECxI+f9gL7e+K0IwRGsdc8weGh7qlGEM+XVlpZVXbx+WXNUsSRSiJEo5iAo8mdjopFJy+IpomAGst",
+	"m0++3Fkn6Jhzorpz1DHf8AD1a9BJaUanTFsB5tRdgKa7WtwQd1ujSYa31Rx0uQzzMyLg/ZfZPjvMXuk3",
+	"8738BT+Ur9I3naDDzYwp1ZNO0DHSB7xj5x7wuBMYHM55ZgQHw7eru53SLx+YGOtJ5+jlgQ9VTqUwSACC",
+	"WONOKmOKzYgH72bEg91M6r9Nvs1Upn/yfnoiTiUXjRR0xoYTKe8Js+PcfmbMt50Z23g3buKn7+SBNW+D",
+	"mYdu7exB+xZvft549Wbeb7P023nK3vFEs8wnCiZz3INl4+bKzlO261b1S86yebks+ER1Cf8jY6POUedf",
+	"npcKxnN8qp4XX6+L19H8PfNIFx+B/1TlTUVHzLCvjOlsjiTPSp9ViZoawYNkuVDHINYa+udE7b4AWdsM",
+	"sAoICt9DGc/JmGmf8L6lNNW5CmCQ0TYkakfhNkzbF6XkrnecpnBEUDEwX4klU0RIYDNOmLt1XzZLwWUL",
+	"4MLwlb6QGZGp4aWG3HJFDvb3SXh+1vt4dXnbuzj9afC+99Pgund30zsLK9uc8IRV4KI0TxIABYiTB903",
+	"y5OcXwzubnrhLnnP5sgB9nb2Dw9JmnGh6TBh5OTm9Py8KldsUXJ3d35GHg5gWkrGUsYkmkgese2AqEim",
+	"qPeZlWgmqNAAiKmMWQD/umepJvsHxIhkapccfvlioQ0r6AuQGOAUAiNXuP3RkWYZoU5CkRlJM/nAY5aR",
+	"EeVJnjHcLAIZ+Et56w6ivVGXvaI7L4d78c7BqMt23tADtrM/OoxfRy+Gr+hecfdQESjRfEE36zRcuv3D",
+	"w6Az5cL9vee7gz/IYRPx+CyHjnR8lkMf6TA/I+mYHkYHX17NX//lDe0O96L9+AU78JMO885TCcd7Nm9a",
+	"tJFNUNSHhd+zuW/h5udNaZ5556kLb1Ajv5czMqViTrhmU2WJSp6JJjoHSkbt2GM2onmiO0eH3cAsg0+N",
+	"gr7X7QIG2L+KFXGh2ZhlsKSPbCqzRnBO4SkBuc3BdMqmPpianx1Mf9nL9tULfZAfPrycvfryet4goOD0",
+	"Twbr5WjklbSX4aruedoEVYmzeMG6AFXzfxXIdr2QvVN0zN5lcuqxXGma6dKAkcpMk61M5iJmhkLPhFkr",
+	"14qMMyryhGZcz7ePiV1OQavIkI2k0fS1DEH/DM3PYUBedElsdCT4LaZovvHteWSWV91xTcDd0XzKvKoD",
+	"7O27cnHLW3ybR/dME8X/wsjW3e3pdtMSKlv0w74TU/PE2ZzMFjsB/Lje8vQ9Dj4zg4t1N5APkDZq1hIn",
+	"cxi2WKElx5arG04pc01CGk+5CMmUzsHuh8oK14olo6ZdF9RkAzSHxd8CB2u6r5a/AQUBrJKCbIXIvGUW",
+	"IjeE9W0HTo9HcmnYYYlhoJ/RJDFqSaO0Bd965C7k8vp7Iq5fiYCwL1GSK6P/FbcDbQvNd0PI2S450WQq",
+	"lSYv9vAeIKsODbbXL8pBt+1N0fIx9+STzJK4UckwDwvNIom9qkUSO7XvlxfT16P9h4PhS/EqfZN11Z72",
+	"U1WY94lE9at5F01EoMe+pbE18Zi/IimMgGn+SdM04SiDPv+s0I5QLP/XDpiW8JXYfODtydnguvfHu97N",
+	"rbnETFOewAdGnCWxubP2nxU2N2XK4EznqCPy6ZBlZJorTYaMUHvMe91u5+vPX6sjLwUzEtnUkMdSIweJ",
+	"kosHmvB414IH7V3rTTwGJC01C7Pnaws9hGWjjc6I01OaGHRiMdnKRUozBYLuDzeXFwEZ0pgAJoJ8SfWk",
+	"shtAlYqzpGao9i3Qjn1eDqwaVndKy2qrl+3wwpC0U7EkrZqgbnb6GnSq1sO1Xy8snwDXt2Ce7n2JGIvR",
+	"I/IE1Lw7+653O+j96bTXO+ud1dFzynTGIzBDKD3IlblcUyn0JJkPEE9B9MqYYloNgDLsd/df7XT3drp7",
+	"t84U9++doJMrs9DD7m53v4axt4bTwJTPFFEpEzGJaGoo4mGX3N2cGUzJGI0m7LdGXST8z+xqkzmZ0Cyu",
+	"LLlcKNkKF6AaHpPQgjUkY/7AVF+ECNwwIGENpOYHAy1UXMMCtuH2LrmQesLFGH10UrBjVMrgJ6NmCqn7",
+	"YsKStJCRytfNVaJkwsdGwzUL3gqv7m7J84e95+juCK0h+L/33TqVYpTw6IkE/4fLt4OLy9vB6cnFae/D",
+	"ydsPvfrFQnsGXCwzhWZxZ+FagCZKJlQRmmSMxkYdMZIAGCrwddIvX+93fieUPbLwU6VvNWNK5lnEnikS",
+	"5VnGhIYNsH8S8qqB+dsg3unlxY+965uT2/PLi0HvYomiA2asNURP6ZeBUcWVIdk1xKyumKyeB5AXkRYl",
+	"USO+HnYJTPwbY2tU2wYFYxeNH6iImJGljwpToPtRjqzzJMuF4GLcF1thDdZv725+Ci09JtK8wjVeX+su",
+	"MqqHLlhEWIA4XJoKjg38llmTrx/CPUBLW4pZgMgPzZOkL+xayVaTxfGfFB+8ImMu2J2gD5QnRgh92g3s",
+	"XXx3ftEb3F2c/Hhy7iH9KY3u8S4xlTJ6v2M0j0Xar1LGoglhsDRSDDRna1CVC6WNnvpbykQnJJERTdwa",
+	"ARlLe7lgLFZLyyVb4TJ4wn9K9J13MhvyOGbiabh3fnFz9+7d+el57+J2cHN6ebWAe6Vi3JllXLPOsix+",
+	"z+YkodE9umH6OK7fsTYU3yn/xqTcLJgrAtotGea6svrmNRuSuASripS+6yBlY9oI1//E0qoL5lzcqScS",
+	"Sj9PqiFsDT1PFqP2uCILzK/gfY5Nr2LIvxOBeUOuTtYz9XWb/m+OxEKzTNCkV6Lj48ntbe/64uTDoHd9",
+	"fXndjLk3csqs4g5ROZkUYyIFkXlGFI/ZLvljLjWrCXs8JnxE5jI3sqqmkcGO35LbC5IL9iVlkWYxhs7t",
+	"kgtJuIUmGhljrqJEKhYfk188O/on8v0ghydRxFK9qdnOOpBbeJ8L00LKRMxRuGyHBD/I4U0+nHK9jnR9",
+	"lkMwQVG7lWOSyiQh4Xc9tCd9lkP1/Fdc8tdw4dQ9kRrrgOiJAv8adFwQyCo//t31h3rkoMeNaoOzNzjU",
+	"5XjuxYDp/x7YfCH1O5mLJ1qgP11efzgDa9m7y7sLn71ijTuoRmsvJHqYUEjgsRFhV77+O7CcoXnMBSlp",
+	"wr5wpUH9H7JEirHC7AW0SKAd+p+k9IrOE0njWyk/0Gz8RFn06uSnD5cnZ4Pby8vBh5Pr7xb0JjDMD4Zz",
+	"zVTnaK978Prw1cslnd3xOQhk44okZlmZke8Ese8QmOJ3Inj61mn4NWz2n/h1ZcPavoGc+O7kw+Cmd/3j",
+	"+WnPIyp28lTpjNHpwLHuw253CbumMmZJPdbuN1dhvGs6IuHSfm121ogmu5TbcQEJr64vfzw/613bQZDC",
+	"IwpCZw1LMQQKOL0cfyy18iMSypQJysOAhGCQCm08vINqX+C7BtW5KP1w/zR9ljh+y6dM5k90PRSneXv+",
+	"sXd5txDpoPETg6nqHL0wyLgOw825g1keQ4BnmCzxoqt+X0i/sEwuMJFyK1wExz/NnJXFPzVq4frktjf4",
+	"cP7x/HbRwZVaqLiIOTCFDMAB1Tl68TLoaG7+1RllbMH8eQ3JWJBG5xLVIDKLs4z0YXy/Q5gNuiBbe91u",
+	"PT/uxctul6jtXXIN1heDrC/Jb6qzt0rK5IqwLxOaKw32+SpkqwZRfD/si9Ie2hSO4ALPAA47J+aPInPw",
+	"90N1K6vzJVljbqiWZEa5duEULtqiIRsN0Gs5JPa3u293guZ6IjP+l6deuPOLH08+nJ8NTq7OB+97PzXb",
+	"uj5ypQxOyMyFnLno9F0CCZX9zoldE3z8iLxlNDNXLO92X0T3bA7/YL+5WmZXDaFquKegErMGaa/3Qs4E",
+	"2ZKCER4zoXlEExSrRzKDtOj/KjT/06dPO+bYcJOa+W0uAF9ID6KVscC611lhnoTkKk9TmWkWf2Qxp5Dd",
+	"9CRkv7u4ubu6ury+7Z0NPvbOzk8Gtz9drfBMnOKXdsyXSb+j2Rf9PE0oF/2Oc4EWSzwmCm/B4pp+NxE8",
+	"BoGfKVLblN2FFGjSLb1paAJU/xRtfjSkDmDyDRRGoLU2GGRZX/QEDSv+F1aLGX6gSV47Nsv4aZLIGYsJ",
+	"PFfkz/2OmtIk6XeCfmfKYp5P4Z9gE+h3fu58DSofYSxeE5icMKo0WYpL9pkdfh8ByW41M5YkO5a2D3Pt",
+	"VncMsMMEbiPjydEIreoEgPLfHe2Ls4Dtn6S8wH1PxZDS92XAlmaGiGiOgfaI9y3O89QM/Fq7DmvfObNj",
+	"qyj565KsPMmnVOxkjMYQiM6+pAkVcGN3ybmGCgVw8FM6t8n69ZyFNTi+wPLqSL+unMWxq0vhKQjjEhYI",
+	"nlB9UY8o4FDGiPwZj6WEWgn22vLLhCQ5/MwiQOqTlJ+LkfRJ1tkDjxjhApNJDHyX0CGWkRrkWbL8Onhv",
+	"aQTVEYyEFssonzKhi4mW4DxhNNET/2wGzvicRBMW3XsnwPwSr7yDe3mmwBzlfRmMUylv+jxX5DJloroT",
+	"skUTJTG/NiZUkfC5nWTXcA40Iyx952FVPQvM1X2mXEmL3bUHD3suZw3KE6lvqQbeBjzwZpafCCdgB0VG",
+	"GdfKqIkZ0x4CkTGqWQw5Bu3ykIJOzFWa0Lkv50rm44ljifhJyJVmSWKWpAhNaabJVqjuBwl/YIOT4Ysv",
+	"f/2P/3wz+iNbzFXyDPEthn1JecaU3UBDbRSjb9TqoRwTkScJqBOCPeDt9m7eDMPYRUx5Wvp+E5nxpQ0f",
+	"F+ZVwgVJuNIKkhEy9mB9rqD7Qxa4O64N0oyX1pZQyC4pjncFdMzQmnYRQ2Y60KLA5btPucg1I1uzjGvN",
+	"RJExBQEx1D7efjwspy241Xs2/2h5lZ+AAE/UZQDbSC7QbqXzmEtyeu7nHg/yvg3AZlQRO9giE1Yo4Bpw",
+	"TD0eChBdp9ZszHDLWEJ6oWZT1QJqN2ZaM7/9IM0yCkIOeknbzIADvzpb35qaWWAFK41ihU0vkrnQWMdA",
+	"LaA4GA/X0VBIRbSEdIqM1ILMLqykUMXmgiqhqxGNhVtSw4BmwnsKs1VyGF0tIJpcVejriCaKLZsPzQFq",
+	"CVWogARV82Mrfug6pX4coSNbNi93lOs8Y9XU1pV07+96NyvZo67IQHOZieYLcutCU8G+OM6o0AEW0Zuw",
+	"JCbDeQXQJRxokhQ1pKo5ypteqyn9co7vvIAd2D/2Fi+cTyJYh2jAY2iSXI5AO121JCsYGP2yjj/IUhqZ",
+	"lc0wPyIFbzYsi8gMftBGJDU/WGMj1yBBrbI44vfQ6BgusXaY8GD0x7+835vuX7wYHvx4GL3806u/vP7w",
+	"5r77w95k/7sXo4OzQ/Xy5FX6+pc3WZf+aT1lsFtchubPy3dQsFkpJVVEJLKlJnImbNa9rXzpdIHt3fJk",
+	"PnClffpOSsdgFbBimFq+yQVqtcKx4kCXCHfiVOJF23jgqk94n2mpaeJ7tEhnYXVufFAkUNu5vTj7QDXN",
+	"HksWizI8hMI8cItt2T2P5FotR+Y5h3K22UQqRkKc1EjUIRmySE6LEkwqT/QCHfJksQedKFdaTgdKzxM2",
+	"SDM5Tb0YYLjYjq3BN08YwZEYkCwfWJbx2H46hTTSZRLY9Und1a+sq/2WTuYKrOaVYQuf2e+2ILXjnMdU",
+	"RGygIpqwWiGNV7uHgadCCsSpJsDfRjJJ5Mxu1ICgzm1kbqSgSimUfX99GbSGocrJxxNdr1Czt7+0Chhl",
+	"7m7Kv7BE7XZq5Vb2Dypf2T/0uJaQ2SXtae75lI7ZR3gHSU1Ra4Q9ADNkY2o060acAb6oJjJPrNM7TRnN",
+	"2uGFyKcDLkYsY3BOmqWqBqH914sAOmNCcnAmwegafA5rZ9D1AQfMlWuI1g3DWFK4ABsC8gbeqQMSTnJA",
+	"M6Aytpye0/1XTfgJh95df4AXeWwAuRp9PplBT8IerJihpWCLlWeyezKiQlM1J1MWc/YAhLW5lgfVU6nS",
+	"CcvY8uVdxwyrs/po9Vsa3Y+hDspj6bWKmGBkWMyzhl7/lsTzd0/HXr18vREd2+8evK58BfD4n3RsIzrW",
+	"tAlUI5hgz9RT2ed/JVK59+LgYBNa2Q5Dfx+00qKCl0xCDY9V9bEqpUsimtrim5XqK7myae7LNHFCs3iQ",
+	"NFWDZxCuaSmqLZaZsRFks4HJDXXWeokUlihbMowKIXMRsbhq2R5KmTAq0GeDRWhWowXu/yOO/bpUpsYr",
+	"iNK0KAeGHzFQEFyTrbsbEsskoZmtkeXq34RBUTYefqd5zOXA/gSGU7SwMUGEdHtWCxZSc+eXyXKDva2k",
+	"xinLuIwHTMQrSusJ9kXjiQZlkwi0ZCkzxhXmbG1PsV+Fl1eW9HOYVNa9a/cBwBTz75aYNWSGkjr8EnLm",
+	"xxo9yZiayCRWA4tzDXejGEe2UpZFTOjtouRKgZqV/dWMLrY83+tusNft/rxEOJYq813hF153O4H79163",
+	"2/nZozXnaVzxeDTY0QyGzahCs7hiuo6AghH+BAMv1mzyOq0qNKPpCtUiDeVMQODstl8kWcJ1MHOOwNHn",
+	"UyNtgaT/9/9ZrJ3k9m89StQAyP/JNddtgfBaGrRIVoIqZVy4K7ULa4G5uDEvmlauRA0Lmqn+x4JCesQc",
+	"WqlRBYQAMMLVlawU9tLyngkwpGg1KEsNd4JOjcoZ9Dc8XbUoRHkqlb6DyW/d5LdanVbnPjFz3xRTn9up",
+	"i709VuivsjotHQ1ezdYsU0eEqE94DfSmSooaOdtBd58sFQDbPiaw0DrLU5bb/h6YHrIoW3nyoxOHEBYr",
+	"lIi9wrPnLQ3bdJ9qC23G7Ft3PXwqWHF3nF28eubo9yoKx606+L8Z9FsQukX22o5n6mawWK5SugrSEjNf",
+	"d4nMyF63W5W0KkKuI/hr191EHct1LVNKSwAXaGTlJHxYUJCKlZbT5QM29FWMB6tUp6rCjn1WqMvtSOi8",
+	"fjFLyNMsmjBtI0wXQlOMcOUeL1aJFlpm3vkKY2/DhPA8QGpjGLrB67LHixFCG1Zaj5jwyA+215cd115g",
+	"swaSRGYNQBjS6F5pmc2968IMrobODa6WENWVTRppwuZ2BSQc4X9s1pc/Goa3ajuyYauRZVcj0zSmem0g",
+	"4kc3rmrpaEosWtr7rt/LKWM/8M0TJxVXNkeT6WaxTVVQueimcr6PNGOCfC8T3aAzKMOmvSWyzzFdxg0g",
+	"OqMcZZJl1UAmDShmntRXNISyP1MOJYGfZuC450kycKEDK98wI2+5dVfRoZSDmczita6yWzP0E4xsI+hz",
+	"jfI9Rh1ucFMfJI+Y1+1kYAhPvXAvSik3F3CGRfEHI8GIgPARoWK+u1FIBBxulaDWIG9RvI5LddoTLFD5",
+	"yn7rp1G5qYELYrZUyF3IhbiLNVJ3wZXeUh1N1twfw1eGZlyV0jY4WpenEWxWmaq1w7/km1/X+PVxupW7",
+	"XOdBrq+v9daqXdKs/9rM+C32WPE5exi/WTZU6KfqHnmoXxyS6xoszFjGoLlCymL/FIUPu2GGCgw0tC/E",
+	"Ut2EJolvwqd7vqv1O31nir4SLmzrMMUeWEaT2jppcr8uPtNPxEDm24R+8bY9tzbss7XMTumXQSSFYlEO",
+	"fgNb+3T9sWExUzgxkskZSGjlwymdE03vmR83KkVWV14P+w1MqsRj4ZowESv/vCnNNI94Sm1j2ZU3T1OI",
+	"vjLv1C7essqxcMGgDk/W8AH7kMwmkmgp72F+o3vAjUm4smjQ7p5XTvsKJvZGBxrE9eKeuVUiLjrXTmia",
+	"MuEXODbzg2CxhiXbFJS8DVFiD83ZDcDsEvpqv1ZNMRjVDj/ELG5hXTlxL/TwBaA3aaMhCDpB0eSecEXo",
+	"UOZ+ybJccDu0NPgtiJJkRBvIaAv5xhowzYygk8Ck7elEG3lFO2+ZtcgTNIKvMYL65Jfa/QqqfScQB90p",
+	"lHeketebiE0hmVQOoECyDcWTalXpJwWA1soka4kUfJn4ryCfzikafCNSSrYQqCThgikyZHrGmOgLPWFT",
+	"Ekvw5g4zRu8xZCoX2y53G3pk8oxFGnpKKMUUOOoJ19ZVYguP9EXlhElEBYHyu5i5XrF7rW4ytUTfK62q",
+	"1tSjNqTdknt0O3jgtLtog1u3msdyhUpvzmAx/tQ6FusJEX9er0njgOnrh4P4Ye+XAzpmh7OHw8+zN+qN",
+	"ngHlKxjDQqjbGj92Gdv6uhrbur/ALoJOLvgvObOPzc1fxdGuLDer8kpyAufwTJEQ34Puwa7zusFC5HLk",
+	"s+RC2bpKSj+R6dX291QOeEyMSoSp6tAPuIIiz5S1jwUYfw0lnLMcvBaqLm1d8PFEB4RiaA0lEZ2mI54x",
+	"FOoZmUqZkUzS2BuY8CQWvBG3O640ZQRG47odcl04bC1tgfuucGx9s5+cQINpJljqIKIZfaDi3+r7O/Ru",
+	"75GsarFV0tp+U7WogerVX8cwQJaALqEN/lIDus85dHqwvSd8gs2xdTxX+QcYWYWE9kS+FNC6ZtL2diDS",
+	"/JJDOI41UK9sC5tKxdGZLGyr0YzRKUB1JQX1W31tX+6wuvxdFAHrfrbFx63cZwvngu3cqmfrLCcLAAjq",
+	"4Fx36Gs1/MrYDZX86ps1PT+w/bHLa7YxYfxHVvxrcPn76/6Wp2wqEFoCaeWAMZ2ymqwAwlsN1Zdwpdni",
+	"DE0EK0LIhFFMObIfHc6PCS24rs1J3gVazbLQ5ckobJRXJ9vvmbnkSZ1wvl4fF1ew9nVYieCEpPgF2lvM",
+	"EDSn0FQP5gaoUQMBvhSWjJkToJZysdh1KTkmoZk7JMqQJDAV7JIe8HZ8K6JZxqH51ALBCAOSYYjiKJNT",
+	"shc4Q4MikI2sK/Tz5qZHQh7bAnoxNwucckE1Zv5PaZracB4P0WtxqyscyExPEznO2W7MEk0bDep5Js7M",
+	"APeaLajhH31m54TiAO4N6DxbdmNa8aFTN6j2qjVurXrxBodUX1PtPqkWvvm1uFXzi0oTcEO6BGsRlLm0",
+	"mq/B+hcqAG4zfGnJ7el6BQPafElt+CnP+UO9kuoSzLz++1d1jBkldJnoBWXrK6dwQl5pJDMIVZhN5qgp",
+	"lDqdSuW9N3dIKiYGQxbRXDWQzeon8sQ6T1Me3TMrSSKBhKAP8If4vcWV9Td6jBYp+6N9zoryDczAMYu4",
+	"MnzSk8nvUVzc8CLMRWYx8qywKgmHrUUORH6c1CdysKlsI7T27LANfOCzzBXRN5i2kavb8klI7NeZcIn9",
+	"ldbWHDP88RvAfDHfP8Rc5F0wRPF4ISfSzLWZcZ2LmH1p8AMnNGKETqUYL+kLz9SizSOwzGm9qF4p89Iu",
+	"St0c8Uf70nIWZmnSdnfeyCYxqkGFeYkrWOZiCOYKK2MpAbQLC8CjagwJiG1o2tp4hGLkZa4jOQXGYcnE",
+	"YG3oBBj1C3q1rL/befxynjn0xlopmn1pytXguqAZnjBVe9Sr9nyHR+uz5y6SPoex1bo3FegsbNEuu6QC",
+	"wSLVrhIwj+M5t5+onF+NkK4TGA3qrtPf6OLN0hkVOHQjbQ5NtHUtTibx07Q4YLX/uJqcdYP83TU4A7bH",
+	"2fXN0rUsWhuu09iMljeAWnbN11ORseTY1MYyXdANhZwtWxkx7g5VSMUcafebGSvq2oHfXlgh9S0J/LlI",
+	"c/1I7c5K7fWEo9a+DS2tD2PEoKS1YREVmxnBXG+4Sdu7mzgbvrbAlZVXmooCHbSU94HNDlqw4DmfBJt+",
+	"W/PdCi+4YDOHIVygJPcNicxSubPKutyyvPcQyHM9DOhxd/HjQhQIxSpFnohWFyflAdRJ8QycdGnGqD29",
+	"SojNA8uOoYhIUVCkfAvdX0PFRJ2EP9b7cthdJucNPmVvKIy0sVIrUiV9pDqTiQ881+bnTSAD8/xdgLKJ",
+	"t6PZdXBiHQfWLFek++kJm8PGEv7ArMN7I88BnlmLG/BYB3MtvG0F0q+PUS2GBq7cadGOylkGwwrKN8Rn",
+	"b3a2KyOh37ooaCgiziicgC1QVttyGx63eaBx+8je40q48QLOb2gtXRX2e7UU8tvuuw1uQn9o8OL2zKhV",
+	"+AAXfUUc8Wbo8Pgg43ZKaiXcuJZJDXNZj+hjg5CbQ4VPMFAYde8ChvAb/q8KjwmqPGQ4B5CC9FDctRWH",
+	"661eszmdw8I5w4yzUa1iThUVrAC7MQlcClNupoafzOIeRwmxSieLAXIpzeiUIW8yupshkrBxj2zORLaB",
+	"meM7GF7HHpu8vppmuOT1VfSCXBW5wKyyh4AoafR3jF7Hgyl2U967E5bpiVQbE52NLh3/ywbAguO8Ma/U",
+	"AYZlslE1FJvYmMzo+lQTlkke+eX3MxxlhAdv+dRaJW8b34GWkimjPi/tysJMnxbfbW1oxO9DiqWINyig",
+	"e0Js9cMmg9CK3IF1NWMs7JqKU1aEv4gKMtxQ3Da7rksSrdSR6oF6zB1TKWPVZAKUsY0hqrZcvxdypo6J",
+	"EZ6xYxbk/vCyLydqcWhKItRsNpkaGs31t1p0g8QNFTYdb/0W3ynZZVM9RTMASnl+o2962ICq8gHVqa/K",
+	"HaAfHVMmYiai+fdQLdnvWIqLUc+UrUrtu8Sa8sSH13Mw32PsWSjvw42S77AgDsse0CewFapfEq5ZGJAw",
+	"lUqPM6bMvzP+AL7ipmy8gIRCCtaQlbfCyO00LxgC4ZgYsZlBDJRs8H00hWDjjBVo4sBqPI68BzIyzmiM",
+	"efmCPlCORvr1gTmX5u2z8u276ttL1R5dDK8FvhdDrEtywZPp3Rk6HRUZccHVxN5yV+pYS+viwQAsCKsu",
+	"Igbq0U51xHKlI9fy0pTR+7Krwu8i9qoIEiic6bXYq+XHLY546UQ2iL0qYLnqqCvu9AbL1xdNUs6ioncH",
+	"+ADJqRQRNaIvpIdam1iA3mYzJXbiduMhSPeL9hGSBBVKX7mgL64tPVQUUyhZgOPWYNJSsH9VGnsyMrT3",
+	"8rVECtipHyEQCO2R4QzHt0aExfmXsaASg9B82bFhZml+tZByCVWbXvWi28yacq7YzOP3ccVhzbVDxF2s",
+	"PzvcRfszW5y3PLNe6ef31lnBs2IsUUckFCzXGTBHmTkLxFWS62jC758pgjXz0oxPaTYn1neodglEeIl8",
+	"2hc0yqRCqe/k6hy0KIpelSlNFdaLTuiQJeDLIanMwKxiPkcFoYJPyzolGKrlIGeX1gk6n+Xc3OIsV7oT",
+	"dEaMGgCoPEszDo5LRWPBlMIwrzGOMlpcBv/FUAonhJeqnJ119bFcFIv4AYbf2kW8w0XclIu4KRZxVizi",
+	"xC7ipLYIc0ZFkxhfraphwgIypdGEC1a2eolkzI4RoBTRDU0IRRSPMlD//vb2ygkSfRG+PTkbXPf+eNe7",
+	"uQ3JQbdLtqoqby5SmimY/Yeby4sAcoBjEhad7KP5zns2D7eP+yJc6K1npts7JuH5xc3du3fnp+e9i9vB",
+	"zenlVc88eXFMwuvLu9te2TE9DPoiXOiibkSx0+9Pruu//HD5tv7Du/MPixO97/1UH/Ox9/HyeuG3T723",
+	"319evh/0Ls6uLs8vbutPez/26j/1RXh6efFj7/oGm1qVj8hB9+DYfOP2+0tc/smHD5efevDk8Lhc8unJ",
+	"xWnvw8nbDz2Y7vys9/Hq8rZ3cfqTgdng/GJwd9ODXVc/9Pbu5qelH3sXZzj/m2MSLnX+DsnBngGyvwmc",
+	"eXpoDm2xRZf5ijvI68sPverfJ9en3/fg7YCEtydvLy8Hp5cX7z6cn956N3Pdu7vpndVmuDs7vzQ/wD9w",
+	"sZcX3y38Ype/v28WuFiBiBx098lWzW42oVlcqQ5VFjHaNkhWbQRKDvbfAEre9q4vTj64rs6H3e6xt93z",
+	"Vq3V87bZ5EKzZ7K10OcZh1Y6ji62et4mh13YWe/iu/OL3uDu4uTHk3NECXIIF2Op5y457B7s9oUhCCgX",
+	"0ThGsWnKhcxcQxxsb4IuaLRTgSGEi/ERoSRKOIg9WC8U9GlC+8KQDaMsFW37jT6O6rVaoBYV4luhG53A",
+	"01Zz+dZ3gs7Che8EnYXr3gk69dtu6Gr1shvKWrvrnaBTu+mdoLN40c1nGu95J+gsXHOzBu8lh6kX73dl",
+	"geXVNvv3XuzFuc29XvwNrnUn8Pbyb+zo6Om0V73F1SNyl9gwq9od9qwab3D1bXNLDcOq3d/6D3atCxfX",
+	"HH+923H9FpqT9fSXr183c1pLt6Y6yvXsrjFyD3DWcPW3tDCAB51z7H5mGwOYv1U+GvHI3CZsRxF0rmWu",
+	"2YXU72QOZfLA6Fr5+3RCs8qfP8hh5a93PKm++57NK399BDW4OjUWju2JOJVc6MoTkL+rH63EAdRm1BNp",
+	"FneCptdiPadURAy1/6BTYfHv2fxc3IEQU53yba7mHU/WlTkPOk8kjW+l/EAzCAvzdjddbjdZQPsa/RUO",
+	"9pXqKuDwOZVilPBILy30mtkCXe7NPObS1ecz65Fw3sWfdnlYA61nu2J36i2+A2zXJmjiFvmOJrYBnPvF",
+	"taB3f/eA6lcNKstt6gtB76zsAuh3tvhK+fW+6IwGIPXtqJRFfMSjWjs6UgKXgDagIHFiTkLsvBkeW3tr",
+	"BGxlSud9gQPwZ+ggthVaA73h0Rz+FwK8BsO5BmNanlotzvK7beQTdVXNtfr0JoI0daUkkOBshdHW1tB3",
+	"5tVC5Vsyhi5rQ7X2ml6V0Kg9akJTUH4w+gvg+WSVdEGXW6Gy+TXrGzll2LoczByYEMvigDgTB7jsgVwQ",
+	"ZumFOdKYahoaOUnb1qHPFMEft79Ry7oWXn7Y05l188cs4Q8s87l4bHA81ZpBoTv00EC6+6NiNvG7+D1v",
+	"n5cmD5GzDEAsOnvABj3bQZlZFFpY7/A4LFHFbm1eFqUuOZOZZbModGdeWLtDILBe55Olo7VSDLaqVOUY",
+	"GtHwjDYZ3ByAVA5vBCDyxkXLLTPdMxsXCCkcRyT8LIeQcW7kVvNHCKM/y2FfwGwqIOEQaDM+wX/jl9Su",
+	"fcUi8mc5hC5Jzrf/WQ7V81/xC1/DvigTpTEuEDKq4ZoUNVDNFBOqyJAxYQ4O0oK30GAFKtzt7YfB95d3",
+	"1zfhsVshyOP3LNXkRZfEdK62rZEjY8XR6wkTgLaqsuVECuYjlsOiBPr6qp1lYdGvQeezHK576wc5tCMb",
+	"I+QNDIo8uSLtnGzBwi3K20Ny5+B1ejZgj7t4Xl6weMmpsMvQEv5taZjHz7kBcbIfWV7BXoGqNr0eLy0t",
+	"r/BW7VSrlcgJ1WSvoR5pnGNA/ACJU4tyqm6j9pCW/V+Oz6zvbgi62yDympKwP2/EOLZVrSh7x6Rbqb4d",
+	"1T3bTZHg1VWXYK6vwa3dPO/UQdNIcdalBZRY+JTGX0VK4u+/71dJ4P02XCcI7JILNiMYGzulc2huHscs",
+	"Pq5eJocBCms6O0qtsDSiqtfZ/iyHFfcTEJJdtHjYPyLQIeBPpGO7ZTHd9UbuH+TwtDL7D3L4zk1uHpVz",
+	"L1I/I0q/ayqzfiKIzMZUcMViMs5knqJNlJKxpMmGESYnIFkxqGObET2Tlj42pDOZLzSHqcyoaKgZOpFT",
+	"NsjYuLH9GGS6WQ8JjrOO8yFVYBryTnvPRdyUzqTzjJGtcJzzBOT8KE+0+e9E5gpc6JHMUon3NQzIX//j",
+	"P7c3bDQ9whOyAVgBwfI1hGPtrCKaytNbIcEKA/6lK20j/mc0i61LAVUY+8H2ygOOv7bfWxtOYeN4AKp1",
+	"/cyefP0gqzvx3evFz3t5ZAnEhX1bQ+QyPo+aLgYoN1VArWoBjl/zR75DHpWdw2AjrMcKu64sXJJwuLqj",
+	"jDMRJ/NOUPHgZPzBQktp3ip24cTN966cr3TGXNv5vnfzLZ7cqGhdYPflPY9Sl/QexYLCuuvXexvugnn0",
+	"TJGU6klAYql3FDPaLkicoQ3zHNi0ILXb3TV/G9nLiiiFZuwtbOyKsK1IM/LnP80yKcauSWd9ThRPyBSz",
+	"RY3AkzCqNFnffx/BUH7dB+vvXAjoMqiGmaQxUUxraCXOMS8chX4bwwl54+AYq7ErFxQaQIOjQfmnivhg",
+	"xM15SaUHNJURTeap5lELzHtXzHJGs/vyr5uIvzNTXkmlT6ozfg06TQFT9fb7toe/UU6AiFWDf3xsyj71",
+	"a82LEzTHYlFNDdNYH2e2EP711bbQeMyLv+Qsf9SL5oZgpf31ha2X3l+0oYUZi7kKUdS97p2d3wzurj+4",
+	"elVb8BlF2BcaaWId2RlLEx5Ro+WFGKIUIg2dcWXUuU/QlvzazGvmieXMMebQxWmFeL+sw8jNcoRnbucn",
+	"9ttS9AX8dyaKZDaLMOSesVThX2JsNEnMW2ZYy3lTwLq8yM3eW+yC6HDJnXCRV2wX5lBm4SB9FKGxMqm8",
+	"tyfmDCxuUYSr4xqYsRwikSmaVAm2EgIv15aSU9YX5iLY6kVGjt0+JmElhi4sm085oEdUmNchyLBosl73",
+	"jf0tg/KCjvX1NdMSYAl21Pp45CKsz80b1AmL72S+55AR1Ka6j65E3U940U5hoVd2Pp1Sn02grs147WFc",
+	"J96obDWRmSbw2PvinNFMDehYrsjlgzHVwpvQA1PosvqgP9t6AcTlp9x6g2LLPvBC86Af5PAaOiU3qe3m",
+	"GZgnhOu1jO3DywahITEa2bKRumXVjjhjsya1Zm13/BCuOXZ/rnXIPyYjpqNJabED68lIZoSSkVHnXJhs",
+	"O2POiCes0ZQFawCL7XFpFjRvqOe/2he/hmV8jG0hDjQ7kRREWFyZIokRi6gq+gXURSOYDA2501d0b7gf",
+	"vYgP2OHo5fjV5PVnb9eNalPSdW1Il40LBXS9qM/HgsXEcDI8yGI/2gGlbC0mim3nQvOEhOXRhtVoLRs9",
+	"EFFhD7ABM8qeoubIBtOG+uOJq5Vi64JAtjYQ23shZ+JRzc7a1h9ZhdhGcB64BkIb9RH1EGPoqKtd0Glm",
+	"iGrWQMcqDUDXdPxcQ2zchajiSO2+Vvfovlugo6ewB26wkU599IM8VNFEsCQB6/zIqAlGeslkPp4EJEwz",
+	"GRKVyBn8OuKCBYZvP4Rmq7YYci3SlT2A0A5TIkFrE+4Kb90Ub12Zt9y6b9adW9nv2K2ibPVqQE4TrjTU",
+	"x6YCiVNKzaFkybzF2q7MXCcw1XVlqhM71VU51Vewfflzp9RcRH4ib62vq6r/m/sJ9XEjhgVgDZLa95qq",
+	"iBS2v5W1saBG3gadmFqW23L5QO1n3jhEeI1jpOjS4DFROV69xv1imTrKt9nKbVeOZuOeE6XwvGY9Nziw",
+	"pWvxBzm8tSX6rLOzxRs2YmWJVFlgFx5Jf5X4ApN9JOgHOVznHfgsh5vVejUvPK6Vi/Wu/YNWAIJ9T6HF",
+	"z9+y+M8awRZvmcx1muugELgLNcyIjBzqFLsUmSPUz5M5aHdTBkYq1OAhnaQPLix0RQ/nbpJnyhUZ3Qrx",
+	"7v7Z/PlziN5b1CytzJMxIztRcIvEVvLui7I5ay6MpuXx5KJYvg5rFsT9r0GnFOE3f1dr1SL3iUWTyltf",
+	"/cd006CAf3JpbfY0jqvHAcl0PGHOqe8cQiHm87BsygU6XQq2ijZUhJ4leJ0KqzE0z3mBCvdSCw5bTHtV",
+	"nbbqXyqcS4VnyXLbm3w45bo5KsjwXpec6mW/bfjIMUllkjTFK9QVDPOr1S8Oo4Mvr+av//KGdod70X78",
+	"gh18EwbQRJztRA1XeYUX0iEIdKWsuQLwWtTwHBG3hdnfvfu2+u6tVu7oPpVsqQn0LiQKgkC0Kt37jtV4",
+	"08zMEF8jadfeuxImMJaGLOx/+WKL8/t747aPecJMtUfGO1mArIp48uqRi7ecXF3e3LKy/cJC56YG8xKq",
+	"HyX41sYYvWfzj95ghdC8FoIZQbmmDEUKABRnKxT5SIoRH+cZi61BQ+2SUDOlK6/TvnAOF3xbpTRiZItr",
+	"G0CvGFNYccg8DoiQGf4JcZFmNniwjVVCMOFGYgsXm98eMyR3INy7lQSQhQhfSG08KIYQlYs+IqOMsYDI",
+	"0SjhgvUFqE4sZdSm/qC1ROk85vKZIqfndftjgu2UzBLrgdAaA5rXXLEP+PotvI4ngmHOy0diOGNItgwF",
+	"Kw2p2wEJZxnXhrcCH62EKKJkp4KijIbMSJYLtA5BfgWNp1yEZAugvNR83XZqwVRt8Pu4j9hHx2ScUWHo",
+	"MkQzIMPvi1BnMjfcPpLTqQGnAex2HWxmM0YjNks3cqdZiBFl7IfqoLSD14DyGkd9slOe2CkviykteKFS",
+	"7aoreM/mEIWDSaXgHxzxcYi4aLBHQeCyrW5j0zBuQkJtu7qdPN2u9XFIuNliyrFw6IiP69vDJ+v6OsAk",
+	"JzD01E7yNeh8oCKe0uzeJ5QLCSiMFXP/tpEX/lAHF3nBlRH8ci6MwKImGRcQ4qDlDCoDPCK4IbHbfkR0",
+	"w6ZRHkpTESt/jIc/QqEIQPCEKvioMGYdrOxW/UzZFH1fvW87xisDfYIyR7aCMxyF35Do19AqYV9Y/PmR",
+	"DThwhz2h/Szxd6KzNXpGbrEtmADjAA4yMDESQuYg43eYrNECXUntR1SCrR17ufbgMVpi9Xi8HiZkKrRS",
+	"nDRjqPypx7X1nFHlyk88vbUnJDV4enpO2bQI+P5lL9tXL/RBfvjwcvbqy+u510/Ap6nMVoTeTHNspDk1",
+	"wmKmyFb3r//xfzASddmAXlZiraSxdz2G9BXE0zwyqLZ4gR1rgZrikHS9gAUjGukWEv739v0bfP+meP8d",
+	"vP816KRcCJ8k/p6lmhiOIEfFnRjJJFZVEa2s0m7WY9R6W8l3zGqheBVBvVZgt6mkOsZMQy5LGTMNNcYp",
+	"R7c9FltPwNhtGJgks4mc2sxsjk+wOkUq75nYrldgd58xA8CY0aLtY9BRhWSxnhZaKaQsfu4l3bhWrlEK",
+	"DWFTVtU3T8KNS6Kr4uJ6XSO+DAbLxGxkQeWGLJgOLaIUYFhDaJ7UZFLYwzfHasQ9rJJJW/HLxTtu66p1",
+	"dw+D3+DGlxX1IL+uJQkgW3jluM1QdpV8rMnN3EMQybfr8VnwiRrJaBOABW/VCMUiXbCb8J7Ve8ZSs2gf",
+	"qfBTgKdeiEotwD1vHdBNLshSVdGVpQUX64WYD625B3fQl/XxFSAx2w9TJyqNOuBuoN637go8AY9LJFg+",
+	"RgfljSHYAK3VetvC5gv1bXXR8UGbbuG2VCg2GrbdNCz+VYeFVUlwLa+wwUyNC7DPyVb4px2LHDvncbhd",
+	"b+qx6MVf+1nbn2VFm8ZK55fFbz1xy/5iPSFcd3uHM0Yjm3w2q9THkSPiyi/hcowaiYQkdNEsQPJGfVET",
+	"ygMS0pTbMY5pOGIJFqzw6vLm1migz21kYLCwxb6orKbem7JEiK1wAavsflw7HNcqB4wuuYDzwlU5DaCg",
+	"4Bj/hDxUodJyz1KN2SVQN7OeXlI3qwAw0WMOZLsUCAvzQ7VavV1KCzZwYye+thOXkmJhkqhOfOcmbiih",
+	"VEF/P30se/G0J4dGU3H4sq5BRRsmQ7Zsn94wWJAt0Obg7BalxoHDN65Hu4IhVTtfld/5TsqYTGVmNNL/",
+	"HzmTZC5zoliSEAV1nP/tqZzLgSdYxcPKAuPtE+nfZQzLGxXpf4VlVc4EyRULiNIysyUKM2auEFYiNWIP",
+	"1WQqlSZ7L8l7/rYO/V87Io0GKpG6c7S372UkRbucj1RHDSU1VUoFUr5hJu8NZ8nyxNdnjWo2ls3mgsSQ",
+	"BaitDVYvOmJ63lDkkvn1P2ePhBVBPusW+xIlueIPrCH7EeyPa+eyuZTc2fW/aLLFBbkTHOrTwP9g/nrD",
+	"ZzTLpo1Fn2MrL0eTpjBSL7rfutXVTQNrmg24Q7BrchBAmK7C3qV+Vv77V3ZYIrFRLaXlSZ4goGhFoTdz",
+	"jWMpWM2KWtRWk8KaDV2NbPgrNtSmjYh+ge9f196/Lt7/Gjgw8ca6u3mCOYiI8g14W5j6Glh7adAbJXQ8",
+	"XuW/K/N+44yOlq/aoji5GHdn5w86RWZRZYurz/uxbSewwqV0GOHBgEcX0m++EJ7y86+/oRpSAUpzkMgD",
+	"y2Ie6UYKuAar4GjFN8YfKuZIYs3FKr+wrIUgHVLN5EZVab1rU9TOqL3ATdblL5ZIWwFcuULfAV1NpGBT",
+	"dsuntjuux5pKSYqjIA4HrFllK6apzPXE1lPZeuCKTZkV68fSVSvk2he2HnujiT8t+KNbpNfb1TWY8/Bh",
+	"0XYT/bbPIGukuWUo0PiV60MO13KFCJcG5IdnZKsCyG2omDCRs/Xsye29+EZl7YEDsvfgXfcw76LGdMqs",
+	"wMRjqwBZi+VWwjSWk4z5mGu0xoaD3aP/tRN6hdXBq1ev9zxWkzqBScH8Zb7/v/98svPvdOcv3Z03MOvP",
+	"////4Tsi0BMeS2pt6mK9HwdoPaDXEC29an3LZnMUAlkI18fVOvc27gBiBYywuXFTuYSqIoV0vQ3Ytg39",
+	"Fu3Cax/2IROcBRL5hhCrKluuNO2kAlujY23q+BG+R2isGzfIga7FZfN6XNY+NuJi9L4qNn06ubiF0n03",
+	"Ny2EpE8UGmhfUYXRS60Tc1ZsoGUGxIoZ0ozLzNv76Hs5I3k2ZkIn829kdc4YVX5oz1tI2nV/Y3F2xbSV",
+	"zSwlNvix0gYntaUSSxyqWrXFX0isKLtRFrIiWh4XrQNsfTFBhwmEL9nRKh+a2YYMBH5DRc3qW7UB8mxz",
+	"3FQng2aM1tL2li/YkMtpYy2ZMRYRiOWUCyo0BEWoiKas4bZ9u3CP5sCMYlWbhWUopnXCpobgNWmvKZNp",
+	"wlxbuk36kdwUk7etMYFgXywyUV2kF6ONzMJuWJQx/Tiklg8sS2g6UCySIq63DH398sDwnRXZXWnGHrjM",
+	"FVGwBJeyzMcQuKClrLVGfNk9eN3teknGyh6hNxET7JRmcXMiaOXXIqONChJnMiWUKDMBeOwe028IjBgw",
+	"QyLlPco3UD+dJLyhvfTEDGxq6wP1eTG/FNonbKaoJDKiekWCsEOYoIhYgiA8DC7CjiXo0LPZTx4WIxvo",
+	"GwDhmYIGPt8o1ImrplI2DZm/1XU0Zf8uKqM2J7eAXCVeCja7eOvw9Hz37YYxPxIyWwivHhNqrSNmr1td",
+	"Q9j3//fhi7/+X//3XmCLDnCX5A72ScxHqMvMB/sVBsyFfnlQvVFvut1Xe2/e7B8evDrovnmzt/pumfUX",
+	"dMkXeQV97meLtO+3iOODuj8RTXCOudElwweeJHTs4vggsi/iGvwnMtepVPpxkX3lndmYiaQyzZuK+VzL",
+	"fDxJ5mTiQq+Aj0DcVYtgq3rpocp31gf3lQ0YvSLeWMqF5rIQ0aJhq5nEG1UaCh84BF647o2Qa8rA3jml",
+	"ql7bodlaaCe5KSbpuUk+2knMurFnz2MUuIJOl3uyddDLCH2v8lZU4GnhlMUw/UobE6c02gKVUizqj7Yk",
+	"5QZBi4WSVm/IO+XC/rW3zBEe3/n8G6uj9vGvy10IVwoR4ECzxzWsYR/wdigsZGcx77RxHdr3Prr3oCz0",
+	"zyuZWy2Qx1wR9BZxBes7htth3UTwuLld6EGLHrSP6emOhZhtaaCMRWB297q8IFLOrB9d08hX1BEJzeDQ",
+	"9rpBpEUUtYHl1jGei4TZni7Wa/pM9UV4AilRIZkwGgOO3Ct00NMUatqYjz//rKQIIRJol5zSJLGTPsdv",
+	"hoBWjMbHfWG4/1jIDIJRoVEYS6xv2RPa8ThD93Ln9Pql95LPWuuwtbjid82sN1OA3dTvm2tq4AOGAnxY",
+	"XpyIZo3BwG0tDmkm4zxicROPTijUX9+k2kNLQyiGQAxsTEKDYaMMs+EOWdgX2wADoiG+VVR4O+vKOmiV",
+	"Drz29nznEtyMRGHlYrhgXIw3Dc1c4Jd07keivI158Q751moLjg3otDK3Q3NPTQr8ZA3vamBdwpvGe3wD",
+	"ZKdNJSNqySKLLcG3+cMGLmQ24dFkl2DaHr5i711fhAvNucKAZByy+rFDXIBvg5DlSom7Uto3Nz0ou49k",
+	"L+ZmdVMuIHkIAtnS1LlhlrsDNhXx8jdpDBb7ya15vdL4ryi0sPqNSpO4rwU9nF+A3I3H8zXoSMFaNCH2",
+	"LOJr0O6VhW23fa26eCuM1pKo11VpIqHWqqEiE81jLh9XzQde/dtV81nNpm7rtnmIScQu68C8gjJt38UO",
+	"Yhp+UyPUhULZnnbFNi4HJcmWLKQtk1vBcNdWuypO8DesduWA83usduW217hugiOe4NNoPj7r8vTglHVm",
+	"Ew3ebOt8Rr+oqrTvdWhirsvYKuntnfJ1j7mvKzQAdpBR7Wv3Bw8VNEhBG6w//gnuXSNu4K3MVVP1KSc3",
+	"L+C2zOICNiPIf04J1BzaYkrzKWiGwMSKoK0lmI2htLiQgm23T1mXWdwErsZyVyURXSh3ZXGvDuc6sfGI",
+	"GAU8HXQaRAgWTR4ZKW+Ddwon4iYKwkkD3eUKDhmDLaQVLEo+gcrq/VIegcdxVL+zTl2f0YdO0OIOOwUd",
+	"x0/TF52gI8fjVk5R88ZHeONyjEq5StlCXsfe4iJurIxLYCzBOtsP0NBfmFUlaxyV+1XL6O6hh42sEpSl",
+	"kQKXEz3W6/nNt/bEnigq3o6cw2/4vyo8rkvoz5R9xUaxOo9isyHCe+y2OoYTR1qUlri7/tA+wKuifXvp",
+	"jVoMschVUZGBzo9dFKdVbfBseRlSXdCXhW2uOYe6NW2RQN8yoRpM2eidlSMo35B4Y9JsqXHV7PYoCh24",
+	"oYSLB5k84D1t7/rZ0L1SOHvSBIpX5A0lEVdWZ3X1Nsze/anci3HctYRQAEyxci/CyCbhbeoM1WB/JwmD",
+	"0Dmshl/PSM0kVNcbZ3xq6PmETxWPIBV5OleaZVzmqlVqqp3oO5zoU2Wij5WJzKozKnC9N2zc5E8xCqWR",
+	"DuWIZCySY+xQgZWSvRbpEY9ZYyawyi3nLeYCw/3KQA1f55lvFWX3jUPiWmYkrK12vBDqtiIguzzD1VHU",
+	"7tMLPrDfVJlJuNKNRZMTKsa5tw2ALWQBT58gi6/8usIL4YGKvSquZTWfsvaukeUL5yGQzVHNs4lMGNHF",
+	"JJuKyY9a8wZyrjWNFSe3KL8WQHWrbBXwVMPwR4ZGguSnZQG7IQvIcA72CpkRLhpSE0BaH1LFXh6suB4B",
+	"wSE7DPoUL+W/7r94+eblvk+MWWFTsaknsqKbo/y6lebDhEeExnHGlLItkbaXkm4PXm98qTAKurhbZCtk",
+	"Ilyc+XVNTtn3qrIZVd6CYV9SFhl1zI5wRaKiRBqe8iAjOswTitnnPiFpv4W0WkpJ+12PmISFFJruh8yI",
+	"da/YbpUsSR2rctLbkvjcIpqthsN3aSJp7A9tgyPOYUADPq60T/CEka1PJz+6rqlIrJWVolxyn/WWc6E0",
+	"TRIW1/nukAsUff5RsecInNhmP7ZHa8oy+1JfbIU779wMf5Apc35kzUjlAcxZPAm3jwm1c03pHC3gE5nE",
+	"faGM0E+Tck3m0+Z7QFHAIO5D5Abn8+8Bd6sEHRHOS5TzTCwYqZtzo8EvKriaWKXfJe1q9COUDM2ZBJpq",
+	"UCw4KVZ3+Eylgn27WAH0jAAUnBK9503Sy7O1Pq9q2q4BRXOe9glWdIGU5tLtEVZF//qjFiJ+DfiNucKL",
+	"wLI7azrNs8ao8ksBnZw0j3iKlQytv92eX8wzFmF3o34nxqTaGRWl4YgIOfu3fmdT+xHWsSq++7RYeIxJ",
+	"/tbB8F+iJI9ZPBiyiOb+DIF5DUY2cFJI7A9lVkc1oUkCRR2LMjzgFB8yqB4FsGaxrccj7zGwOs9AAyeU",
+	"ZHJWK8PDbXRmq+IC/oAy7LXX0GPt9xJ7H7jINqy5mE3VxtH4Nj6tEpRficUv4vOXTrn5ChWOPr95w9Dm",
+	"lLOoMHKYY2wMv7Aezqb8RqTyI5kkcqaw0sLM9dSG6TmiiQ35alBz/k4EdcBFzL6s4BEQiA2gGbJEirGy",
+	"2Uprpl5Jc+u+4hrNXXAjt+jTUHXmbkhz7eaDzuLH6ujzsanvXVnAy+IKoQg0RxuWcaddObBZtTLQaj/o",
+	"+ipeLSpDbBrcsYHNpF54oRqctgbc5yLNN0+1qx1HYMumDec2ELrCtaqdmWzHZsPuNy2sMVeYeFfFBLCW",
+	"wqmFxW5Da6ulaN6I7eiAsEQxN26hbvd7Zm5y8i3Lb3Bf9Y23GZ0GUA4Ay26AQQNZGhhoaUYfqPi3v1n1",
+	"KHPoN9ijYgWRLjn1xOkAQLftAWEMJVxCR3rpMqlpbPcMk4rV8gK3H1MrJZ7Ggtx1Uc0Nb2+jqsqCPkfw",
+	"01lGYIOK1tN3C/QV8YeNcHKvPkLCacOwnikSwpDwqVwK6IHtnbKsF9gHLbWCGzf6cfypAu4FAAaLmFtF",
+	"xKbLptZpiIiwyMpcmVoIRKf3TFRi1Jfi22w0RR5FUFJ6dbWyTZS5v59QtBYn1Ap1UW2sL6rHKIw1KPpO",
+	"GavwnTqp+snl+Irie8fWGeweKE3nhtDqCZsTisknUy6qc+8t4UCutJwOEunr2XvBZmRIo/ui22ML60yl",
+	"ctPq+Fw7brM4WIGVETaLwfdTtxMi2Kygb5tx9ZRlyhybV8MzUKsMIDqjXCtvwcdlqvrYMi+r4g/MPuH5",
+	"47KM7xoEbnnPBHTTMZwffUYuLmmRzsCt4lIMNLzUOJmlD+UL/hAptPG1nAwHr+ik1DyPIVX51NDUoUTH",
+	"3ppcrvrCAs/OF775cxO83+bRPWuQviBoGoqEC0YmMs+IzEhM595SK/UqnGs6jWF9r3bD20eL35odK78L",
+	"t6imlTeWmEB4zN+zhgLi2FTCAuXBVprIWCozw3syf5nSezZvVPzu2ZxshWYElKo8Jmya6jlWjpTZPRHS",
+	"tnEQZOgaUpmHW9S2yYmZ02igrQMUWsxYJLPY+hG+PTDtftbC8YPX6QxgtLWAoUye0dLA6xjYm01FTGKm",
+	"KU9891vpQa480OwVwYVmTGFxcaacFm5y/GZDFYa0yLl1/ZsDkrFRrmiitoNKk1Qo8r8VHu7tfznc2680",
+	"3zfnBUmnZn8SUzPIlm3DW5EttjfKugmhbQx20Eqwma9MmaA8rOKSW7MtRojL9vvqmc541Ao9PuLQNg5+",
+	"mdkwM9yGWxq6waDXGqR7NWQc/ZJTob387xzpLi7a3EzBNdmyZQfQH5XHXLYLZFlAcwsJT5inRZTKwoIS",
+	"MRuvw8cCsotMs3IdsD4qfrpeIPUYXGsQgW/TGjHRDfuTaxJLhk3K763gUraowbOvt0+H1BlgDANoL2P/",
+	"LXONbbUGhTyk7A/oHHclHQwN10u/wRUw//gsh22Co67LtV1TzT4US0O+ei6Kf17Cwm61Oq2u61YriCW4",
+	"KVZwo/XCL+duTT/AmtxxXAPVXmHogphYIPIUKTvQFG6rfA2BaeKFMtzfkEpP3RMc1eDDYVmVpRaBduZb",
+	"9b5dgb0vUjAja6D5u7UFocrkfUXqMukpggmaaxFiCIYy3Ez7xINxRkWeUOebKCLrZG50mZi2aXn7PQ4+",
+	"o9jUdhUrlcifLTsGS6l1w7gSrTZeB3o+tbKhGpbaYHIA1ggdZWg0ge+CCmwDqW37qi3oB4UE37ZvsstT",
+	"jgRCXMCMqw0i3StCSkO64boZXL80MBoaaDTX0obHVZjWbYg08p+99sRF9JDKFVYExKfFYrDtcAvh/xQp",
+	"pty4hVlQCjZVzLUXBLZUfDcobrZFkkaqf1ssdOF+5dMK+lTlIVfz0EgupYKNop4cPUEk4oLc3ZBYJgnN",
+	"VFDmYKSZ4czYY8sG5xqwV0o6tU28teR/mU3D77CF2kyu9MiytmT4x6Bo3FlVFNa9U2Yytn/Jtgpt9wac",
+	"S6MGp4w8i/w7aJRrkVZM6T0jeYoABzTZjASAfO2L6K5y+eUKIk4UBDGQxRiDeLD/hoTXJ7e9wYfzj+e3",
+	"vbOw5UEV0sWyXJPrCROaQ0kBsiA1oyOrzsxafG1Z5vDEg6LwJ0c2CKuMMYzbRg0XctHyKWMCDij9YA+z",
+	"lXQTRbZQI1fbLfdSkbhWfsZOX+Skt5l6SVxbBSaMHV++nSsAVJcPlyYvZTQgIuiuccVt165/gVD/ZvLr",
+	"oNpNuEonFslTRfp35MHHD340GlBj0s6urxM0t/LJimAaaxqAK5Xx8UQ7w6Wveey6yHSuiZK5wYvGKmTt",
+	"M2MZvVdNTuYxE7HPlB+O2JQmUI4J/gsKrWC5zmjibxO1Mnuxufd+c+zkuVaVoMm3p1fk4NUm1Z9OSMxV",
+	"mtB5k0PL153KOnUKVbMSs21BtVhPrMSORlzzd7kvUzsjqq2XdJNW95hI1ppVIdb74urXNBXE75Q9BTfu",
+	"LO+Dy2JjY69ittjb2XM11/QEXKalq4RZ+5mGSGJ8+EwRpL9VZ+0y5V+ZQFJUVYHyoa3Lqdg6DU2hdK7h",
+	"NBLH3ea+4oPI26MZax5EzID8mSLf395eEXzhmHSLTnY2xDGqX6kmRHAQrX/aQHohCWIFjvRsGVXfDS8K",
+	"K9iFq3pn6cZog1pLyXbIsUC0PfQYqr76m1fhQmoXetVdBbfwrS2qsXhfkdCWqt+MFV0pl//PH6iIdT0H",
+	"WNdzsKpCwh1UoihCoGwl0ErsDmiQma2uTpTmSQJVL1Q19BLaOUtzoyVTjfdxrRkgB6/qZsdmk0hKcE20",
+	"TtXR8+djg8H2591ITp9jl+nn9qhacQubsO7eqDMGhxALfQ0rm1h5FC1uxGY9D1dWeay4CA+9XsoKeheJ",
+	"3LVj+kbYXob6771cUxpvdX4Q1GfGlZCtEE49DEg9ScifHbRJUFUNA1ocmV8UKPsi2wTuona0WiEStEtT",
+	"WyCiq9olr+qC3OBI9T1aKQy0aiC8sOjNehp+Mzz/rRF7Y8RcB8dPXE+wnDQAMUlaFGtaxp9fl5JP3IzL",
+	"8sSNpiKmWUzsNGX5aMtJtsLZRLEIva51kyY++Dh6/8c32evv3v/0S3Y7+3x3dfb6/MPVv5/L/Q/0A72Z",
+	"rY+AxeUto9nP3jawtmS77WSyvF41kTPL0IC1oTkwQxYIrt4S7jcNkDkpJRR33+uf8WX4bARkGB0QC1zs",
+	"HojJmH9fGBeguLv+4E3sA7rcIMZ9lkOSMWxdGLhSWinLljdcBmn3hXkLEt3JucYCFGaOBMuJLOaIHpOM",
+	"6Yw769uQRvdyNAJHxRQlHCoI7YuYuqJcXLvCr2T/yxfbLXG9cAHLtCJGq4zUSnpxU58e7I2mKiadb1lz",
+	"ANMIdTVBU/3D1yEwIGtuNLfeRgDvt22680lmiTc4q+ir1timIeOGIi9VvMqkYrYa/pDbqpwwRVDNHRwy",
+	"wqZDFscsxkyopXCoSo24dc31yxIdRp+2w8nW9btT8uLFizcBubs93cBftLqeCnzomSpKqbQ2bryzfds8",
+	"0s2EQyhjc3cBO6Du6W395e/x7aIyol9ba97qYjLALImtOnf/y4vp69H+w8HwpXiVvsm6ak83WNCgE4AH",
+	"phcSvUlQ+709ND/YGX37aa607nbkrG3lnn5kCTkReiIzrzpKMzplzoC9puRCEl+Vw4uqOWvQyQ5qvX/b",
+	"Y8UX5B8xwQYR9ZaSgMLUtplE5Yla27OiXdeRok+GN/mAxevblrDYepob8iSuQOOoFkSCoticKayel8lZ",
+	"0QS7Xc6Erb20rkAGxtUzUJYr6FCYY90p18oOlXhfXvLK7uqHFViaWqN4jUR7rZZmBqmNrLX4CoHizlzB",
+	"TJuUGknilZqbL0HYxcAVGQR+S2Wp4jXYfyGUUd3zNGXxipDaVTPg3gsLMnClJNnYkNxOd1wgEk3p0/Y5",
+	"ylGWvZWM2aD5sW3pbRAzxAAAcBUbEXBMuUfiGjORrQ36+A4GrSSlkMGmXQBUcYBF8H9hj8NUt+rK/XZf",
+	"/hfWCsluzEA4UbH2BajttXhgCAE7gf1w4ynd2GV50Ca3tV3wbCYyidURUVOaJOSFo+cBwdYB5DAgCc3G",
+	"jLyu9Rcwo2v9BcyYNg0G7ItlgwF88SsQ2ijPuJ7fGCBYYY3RjGUnuZ54NRxbqvWIhGaIzPhfwFR6RN7C",
+	"e6Sfd7svons2h3+wcJe4eGRs9FY1ae8CVZtAd0n73fK4je7R+WoWycVIujYYNIK7jbjWuXUKCJgYCnUF",
+	"9ZLdmD0sWbrtK7YUqLnNwMtOzstEDXVkroTDQFV5EMCFgR1MbckDDHylke4LLsqhAcnY1EitmU3ZhuuW",
+	"8AcWEz3JZD6eBGSYc0NH6m14kLhguA4ssi/KBTjn1dbt7U1Abm5vt7HBE4UfMeRXBaD3jaGNo9re7Yu+",
+	"+Jd/IZWwCS5FX2BOVvj8YS+sRCFr2F+ldLO5rwSPBgMHjvriG5z8MSRdQAyYYra2kUvyN+qppggBKrDA",
+	"TWFg4HGhrx50D6Au8AjCVDlWW2BfuNJuz+/ZXGGUDAZUqkimBqDmd+iPBe5oEqr7gTkasNqAZ1jdDzRT",
+	"Gn/YoiSasOhe5VMXx8RETCJsTEsomXJlcDY2e+0L60yAJjpS3ufp9i45If/6r2bCHbOWf/1XAMpMZvfA",
+	"QCl0MyEqpVgwwNU62OJFsUlmVg0teWzjE6iIAz9AiKCR880TRAeK2WVZLiyDZgSiuRcwDZ3CKugLqMVd",
+	"NJo/PXefTaGr+lQKNse+XNTuOKU8NmrYA49Ztkt6LlYRCJsFs0GUjNE4BMX7u95tiWYqIKFR8Bg+g2Rq",
+	"jGwEJoEijQpsjhiUvIHNGJAFfRFC+GNYxF8WyAGpClvhlx0kADuwkNDAAMLhSjTH5GnXB4frvhCMxQrq",
+	"/8DZ2BrmQAe0QbUXJDy/uLl79+789Lx3cTu4Ob286oUO0a6pZgSYuXI3C8ABt0dzliHrdRn3wzyGabcq",
+	"pVHVEQlHGWMh2et2y8D6IpiXirgv9rqV2ssBCdNMmvFBt9utjSSH1YHb9i4RxYygoJldgANgX5QnQ4wI",
+	"ymJSAtG8sAN7O6r0CAvJFkafRTRJVGCTFOAzBo3AbqW2XReCzHYogQbxglBfCBfmfdooHASabVtAwiKI",
+	"O+wL6Nhb/LBzJRMezUOydd67fYft0nc406MdwwxoymH9MOsO9oJRO3t7cNAuYMx+vy+48sSrWaHpmuls",
+	"vnMy0tAzAULukOIYtHVocB6zaSo1g8hWjR0XbgytCIsn0XznPZsDThoKcXV5c2vQ++rk9vR7y0x0Brnh",
+	"BhmS+VElUNoBytyFoC+oHVtUUVeGkwHRFjEZyniOyIvpqtAMyHq7t/CQ+6Jcl965ZlA1ID4i0HgHSYmN",
+	"/sekIZAS0Y62fwC4ptzOf2QZqCl98YkbkFjG4mq7A3k3+pY6glS+KiXAv9H9UWwR00HhYV8U2FP5lRgR",
+	"hzzQJLe0HaIJSAS0fqtIaYCWUcDQcnEvDFWFV8hw3heGzsYyyqcMygaNaJIYxhlUR5v5yBBZUyWCYHuX",
+	"XODRE2708al8YHFgVmqLaRhiCTwBcUXIcotYX2zIImlokBM2l25K2bIDJZYdC+IQk4Jic41tJK1gMwMz",
+	"pJaJHEP3mbnhOlAczUhYcZ5gZaSxNDcIGShi9pntzwSXGi7XTS4UK3on2XwXTRJGlSaKfzEcQU+Uc5uD",
+	"0VKmqi9so4Fd8jazFbAdBZ9RW9A/fP6wX5BN6GNRUMwR5UmeMaCaErps0ZQZLvJrH2NF+p2jX/sdcyT9",
+	"zlG/s7u72+8E/Y5tkFT7DeNhlXljd3f3a9B34X4DHpcDv341SwnNjCFYnm2wsojJlEYTLtiO4WDmx2MS",
+	"2u/ASLOVST6lQtnRc5fQDFzPfSok7JecJngHwz/tWJ/fznkclieNYN4lP9KEx8ifLChUX2wd7O+T8MeT",
+	"D+dnJ7fnlxeD3vX15XUYkINul4RvT84G170/3vVubpEdlorgNlQGsW1+DZkw/ECORkzEXIz7AtHQ3FQL",
+	"q128XcXhfODKcLMPMEvJH4yESEIgqCHZ2vvrf/yfvW43KAp8H3aRcISo0oZkyz2xDxD5zKmCMhxgiHKA",
+	"hD8g+NrXMHBYjeZLJ8RCwX/DWvriJjGKFYs5Req0hUGWgY073S7kxHC/u09+/SyHAx4H9gIfkX4ntaDo",
+	"fA2PSSqTpC+K2ubmE8/tO19D6ytBQmpeNygQlql1kCXHE6NWGxR3AZwFKM8KuWvaFyeFHQ/K+AmookJJ",
+	"alB/lAuwBzkx0OrqBm7lyaJcjRKdleH6Ygtjrm1UkxPNgBtw+NKIj/OMxdvYNILHyH8TInOd5ng3yx+5",
+	"SHONzqCER8z2FrNK11Um04wzjdUjmzSv51Cqq9Ic1WleJ1fnnaDzgNSsc9TZ2+3udsFykzJBU9456rzY",
+	"7e6+ANuZnoBO+hytEbqpJ2b2wCNm22EauNnZAXAJF/eqqGEnI4UEVKUsKnIiJowmeoJivlFKC3w/jztH",
+	"ne+YPkn5udFCg467trCu/W636M+IEV2L7eVqwTq/dsz3sRBs57n5dyfo4Lfdj/iXMxUuAM1CyI21f+7O",
+	"6TTxgxRtG+ssH25zoGwvhnMjaI0Knk2LyvaWM5iJ69yp6VP2hec42g3+GnSqNHHdy3Yk9Pj/GnQOEfi+",
+	"N4pDen4uNMsETYDVdKomj87Rn3+uFJTvGDmlss1O0NF0jAaUudJsigYTd0Bt8NHSCpBOjP4RM0NyjAz4",
+	"TB05Lk6HVLGgcBD/krOcFXip2Rdt9DOMpIecQJCznepWyn7VEGlDTyLNH9guOXG+3W6XzCY8YSjvuxVG",
+	"VMBqWalwbIXyHslYzMYZjVlsRcHD7ouy8CAVQloCsXRXvnco/MSr4qDlIl8srDDnD4PFO+qXhEMHFYR1",
+	"56gj74uModpIoJdFsu1RJ+VfWLJDM73zsLf8PhxD7f2MP4B1amFgJXUgq43H2qbLL+BZrlwaA9PSDtjy",
+	"Ft52tbga383yhCnPlr7W/34CtbDH6yEWVdxfxqx/aLph3nrx7fDXlQQw0wmGLN+qo2W0/lEnlUqPM6aq",
+	"h5mLMkJ/JaJvjtELUzeidsZirjbC7LZY3Iiy1aX9TXD3pEKdbWhwgchCgs5dWoUUNCr7nSD0Cpb2fUWs",
+	"aeJntibAWoaGBYxsAQFbl+Yqk1OmJyxXmIyFzPOoZCbDOclkrg0jm6aJUVnBjGUZIzAv2zYTwxbGGTUq",
+	"QSG+gnGprORRLXERVNhlzFI9QcuQnS4gpdmqKEwRECgEjlXGbF9ho8iThA5ZYo2Xzi4doCmwj6ZWF7dF",
+	"eLxLjFDEYgLuP9t+OPzYu70+P70ZnJydXaMuybRrpjmVD0xhcgShfWEbUmQ1W69GFxi4UvWkauPebmCz",
+	"H+3BreWz5miepwnldQrV+Rfyfe/DFUGRfWAk+IE7uAEoZWjxWH2YVsjZ7Yt/Ibc/XfVWTRfJ3FDVvmge",
+	"86vBJxn/od/5rnfb7wTwwT/0O0YnQ8/I8yP4L+jxAX78D32z637nKznYB1iVxGAx/MnLsyxW/24Y1EH3",
+	"YD2DupD6ncxF3Pn2knDlWk8LJPMSj4e952hKtnWMma9r4DXDC4DFP9MjZzVF05lN2s2IobO5iLDOAYQr",
+	"7hJ4FatjO19xRNO+sBUBjVonfdfjDJbyFpe2dEEamnxENMXe81jZp4IKhbV57UEWA79WKo9YG3Xrl+1w",
+	"6Cfx2+Hg3nqUuhPUegIxFOcAZaTVL72T2ZDHMYMVHuy/Wf9GtYTLE7C9wG9ESGcFAFdeWsHwO1d+qu5H",
+	"6hx1wO+EaaZ6VV0LKPUn9CSZA1JtQeZQaH8aWNuZtdUIZrkFalnWWcztDH2xdXd7avggEzHN8MdtMJHi",
+	"vTEsZJeckMK7aGuJWWSGGvJMafQuPrP+VfMhIMbW8Vq+DB42y7Yiaai+vaxHhMKcUkAxJKMnor0tDPoi",
+	"xCzpcNt8ciJnC95E1wqdufwVp94edPedEXkszTVPjNLqZ3dNl7mNVtlOOLRfaGASSOf+SRj+KxOG75h+",
+	"ClVIfSUXbpwLzksapCCsXk1lK3RJ/87Tg/bzbcMjpSBSsL4YckwthLu4S040ed0l/xPt6xocyP8TSQOh",
+	"JLSYqycZU0bGtVWrkexgqQkwCi0lcRRJW2RLiggLSxWzoN/DbOUYXR8ugNtsC4PYcVogNOg73N4ln8Dn",
+	"NKFZ7Ohg1Qm+HRD4EhRfM3NDVURWRB7Y+fsC66+XDv3WXutSsN4n4du7s+96t4Pen057vbPeWdgXpaFf",
+	"YElQoScgnJAJH09AI0mPzXJipGIYnQKxDIrcM5aSwgf2SWb3fUETM3hu9EdIiLENchQ0QDdbm9I5Sakq",
+	"9mbE7KLJAxdklPDxxGtqu6kQxWrQcUMGVDnkecUbDdWefi7qrbyV8fwbE1SX5/a1Hluns5x9/Y2pOYE+",
+	"GotE3eMTX0cjy1eKN74GncuMj7mgyQbE1r1SIbrBf08u04KUv6VxgVx/P8bUbcGYKhfsXNwpMKcd7LX4",
+	"1BWdJ5LGt1JikCa8d9hmXypPsZbaRxZz6rI0D/b3179cOp4La+dvwn5vnsJ+rTpaLx+0Xk6vBnfWPM5L",
+	"5PYDV7pWJHIzmuvu5dqBlxgLjkT5KQ4UG4v/5187NNJcjAeur1znJ5lD3Dp26qBE3fMkYTEZJjS6V1PD",
+	"ouWIfJcxJqBjHhekNx2ybESTZJf8JPOMZDJhR+RmQlMGVgJwGmto85GogMwYTSG6h2ZTF5OmUvPN1EgG",
+	"AXTDIiOZjZlZwIgOM7MTmSGzVVFGUzLKM0Ejtkvei6L1ETL+YUJjZsOcEpBkZjLTE6tBSQLRfBD7MGV/",
+	"/Y//7AQdmkUTZq1BUyY05O5Us8U6+939lzt7+zvd/du97tH+/tH+q90Xr1/s77/6dzO0WmS+UzXSO9s1",
+	"N0gSTbJBd2/6+uEgftj75YCO2eHs4fDz/8fety+3bWt7vwo+/RO7Q8uSfFfmzBkncdq0aZIdO83Ze7Nj",
+	"QiQkISIBFgAtKzmZ6V/fA3wP0Qfrk3yDtQCSutlyLk3SzTNndmOKBAEQWDes9ftNT/SJmQIkYAUu/37l",
+	"qQ0iybdimmbVKbD9UK0FzPZWwjIKGQyYH6BkAf7gWAq7iq0dYr0lCbG+6sv6ypT+Yef4aO/w4OBor9fr",
+	"dTp7QQuWwaXhTLX6LbcmWguA7v/+dR634pZpqzDdcZ52mNgZDXayHnLDQhyvrBKDaRu/3aeHB4f64Ggg",
+	"TrR+s390AHvB1YZ0qwqPTlmpsbfxAUC5gaEkZuU5gC+KqSRD4/R9xer4SygqyImaB4JzaqqmIFbpKusL",
+	"gKcoVxVkIf6JJrRqG0GZKIhblz5FSlFGtjRjpMxZ8onEgA3usg3TGdQllEVBwHUEpWNlBiI32hOKtskT",
+	"g7kDYuSqbCEiWpYRDWbeVbw29TMZOGEqfydXVSYbSLg2Oa1SKmEoVsqXw3A+WSgg1+3JM8h2u3z5/OlZ",
+	"RHarC6cvH/5wdvHPF2dRlfZA01ROWeITQevpbO6nqB0Kq/GrQVSTS68kT3AGopqUi6A6wf7tatJ9wgM+",
+	"QLYgzduOBeqVJGrDKuEMhnFx+uD588uHz589fvrk4UWty9hkraP2QhS4QFgoMPqdsBQSt4C4t01OSeRF",
+	"aYRJHkJ6gEX3HSagJGt9WOUz4hIrV+lf7znW7JPVKnlOzz6V2hDrYQ8UetqefYezUZX+alU/UwLc6Pa8",
+	"jm2JPL7UqbSao/d+jTqsqz12nTOgdJjXeq1E0ZEUABa9oaaZn+k7ecHdO05kY9415t23bN7d2XpbF9ap",
+	"RHsN3aEJ7/wH25MbhD8wUnh2jRxzHxoVuuORfRNG+pTWuX1qgx6+cHlFi0l9Nz91Bqrg1Xxy3MEmH9y/",
+	"74JnTBZmwYtAC6Fu7d/uSFTHGq1+qzrXaK3wNeBQYkVcbHdADabp3eyFRHBwE9X8HLRhE64NF7HxDLRY",
+	"WZhb18ZbZCN+xdDQ15jwVapnTbZompY1jw5OM+PGsMRBNOUyL1IKLogDGqEOFalNTtOUSBWK8lCaI4NY",
+	"zV+yJnVQnatD3dsGlvADmJQvaQ7DdLf63Q5qdVgFc3qdCzFhLIdlMiqoAk6gJS27FmrnQy1XmJnPab7e",
+	"Hqf8iUnB65bsmNEUE+geMZZbiZ/fYMZeYBHgFBHIwVbl8UQw7Va0tTyZZ11DR1kOhxASnjpA9DFTAwfQ",
+	"EFtnSyqiaXpFRyyxF3cm3Og2OWdMk5zJvGS84MrayhNrsWFxZwUKIMmYpbl17qCrdNmQBWM4o+JWU7Z7",
+	"3O4ed7vHxx9myr7pHeT7ImdJ8nbw29u3Wh2IDzZl4VMt2bJDxZlI0llAcruooMaIOjzTHcOynCmwRZ05",
+	"i5+3NGV7vf39w97xSffo5Oigs3/0qUzZuWlbZcoWeic7umOk8u7GLIqeFRYtlkU2Nm1j0zY2bWPTfks2",
+	"LcBk1QxHaiCv56+xb9+V/77kyfubMpMxTdil3lRRYZFASBgruNprkovrMdQN84vnBDn2KWnOlv6yvI27",
+	"SrMvcbKEa+tuPuHChliTnfx8zk1yjppPg1hZ83zDCu80AeomQN0EqD8iQN3I/UbuL2Sef5DQLzMK7hS3",
+	"Khu1H+NXANqIxyv59gC9p4rpIUYM4mow6qu64GxWE1rRirbJS0aTHagucc9sRTzBYhHPkBoFJKpEYBSQ",
+	"P3//YxsUwwKHZC8AHEJlFePac/BQLByEJ7UzfO2Q5TwOcHkaX065Q3r2p/mh2Fo8wl9ZiIlcHl/Hgfq8",
+	"jngmp24qgIzVuviKaCNThkklY6ZQAbYrqU/FSM02F3cLg//kmd6NCfEtmxBTBAj6Nk2I/b2jo/3jr9GE",
+	"cF1fa0o0scAmX7IJ6n0L9Q6oPj/K2b8t+rXrYIhuqoXwpWmuY0AI4CCraxGDOezqhRgZIAxygBKu11D0",
+	"sR1uyJhRhRWDmgIIH7yKu+PjIY2NXlP2W07Dzx5P6Wsvu6jP/ybqtDr+vFWX7x8fdLt7//KaOmNZ2fT+",
+	"dfdqnNE4N8fJ0Z4eHkyAdtpuEQqMSZ32XtCacGEftB/BziQXwioHRzSHCCd2CBWAJXgYv60fAK3B8+eM",
+	"ehwgOgEF7HQ+wv20nko5sabNPQ0A5W3yuBBiBvXi2ijraVgfArGrtb1a5I552vNzKiBCasPn3Gyyemsm",
+	"S2W5HlzTq0n3TW/w2/6bpcnaLycL1u5fMVtoolfz9b2UCcmkspvz/2w45sOT/cP91WNOrs1In9BcZEqr",
+	"UXc2/uoWiLXpczorcb3RJi8xGmWhHC7+TBZkxAzRgFNS4obLwqQA6z+TRZs8kwOZzO6BW+oMSu+gpkBS",
+	"XKsqOejMlZVUIrrk6ugfbmzBOUm1DiDNSVnMm/HFJk6ANlGhv5Pl9GWwTWhStyjueR39l4eUViaXvcZK",
+	"eSocKDE63AtxGOxw4LYr5oBhJIObPrjasSF0IAuD1SguZcd63S7MsRUiLY4LelA0XRjJeJpi9ANQ1VMp",
+	"k7C1HdQECVoqkN7Dk1DI4XBHx4ox0SYRisMI6vwBz8v2wG5ecOj9xh7KNIHqfo5InI6MwWX+sIRQHQpP",
+	"b1ena6hhHLjaG5pJB6qAAPBoKAH8L0zfPU0iFMoR0XSmQwGlKhmrxnj64kkpQT24OjLxKGkY4SuRBU6T",
+	"BIXYmX3L1wovUOviPHP0J0tSu3M/1gl9BGRv/PRG2zR++rfnp58mVqXWXN3Z5/LTd9/hf++SuAIdAsoq",
+	"IUkqrRtVMfWImWdLJaelhgL574FprLpiCXDgeL2GkJQQLb1PWMIdKoN7GhW3kY7wAMiwoHXgmnF5LXUA",
+	"y/UAffNKZrMsGnx9k0HTnKSu3qyPpQJkn4/brx9l/d4ebMKFv9nhq7eV7yHIbkAqp93aqTkXbfIcUPzG",
+	"niEHcb1wf7bJC47xPSpC4TYvCIDKFZ0XBaV5C0ZkSqGsQqZWGBQid42lHtZMsGsTCvs7UoOstigx1Plt",
+	"GZXY5y8EX7WBUYnfN2mMy8a4bIzLb9a4PEu4+ezWJTCUQsnfZ4jpfA+ZQXYIwI9Vng05UJFg4SDJk4H6",
+	"0ipuyJQKAxQ9EBkOxVb0+vTZRQSQl9rQGdE8tRptK3pxen4ebTveE2rtXO1ofijJFZeKm1mdn7xAzsGc",
+	"x5NQTMeSGJpONCitVWrqpZ2nrySZB2fPWjT8ipErnqYUTki0XS9A7uogI7N8yBVk8aRUm0v3GUDVrAm0",
+	"v4biM0e1ppkjX8641sDZRhW9ouK/caFupK1g3j5n+s9dD9XsInMUEXbJrEp2WZG44ldQq99pdw9snyl0",
+	"pVWS/SH7jRQxU0JD8lG7dbdZ4lK8dFNxa5LoPU38QBr93hR8NQVfTcHX11bw9Qi0eanM6VyVk9Pq2Fby",
+	"Jaq/dvHQ+TNZPhcLdWMY8gK+bYqExpFT414r6ygg8zzxBejcKpfGERxbC+bSPRy1yWuPCD2fSQNpo+4o",
+	"ych61VooQnFhpz5m3HEdpIDWpt25lHssAIgxEgER8QZTuYu8OVE7FFvPU+DoAaZdDUDW2vA0ddQ6aGEg",
+	"x+xpHLPc9CGAsQvo4zuuncDaePamUERhCy+GLcdB7Nl1sJDeteJ5aQnVEyRijRaNhwhoDe4Dj0KN3BqI",
+	"m1icUjyFIz+eP39GtKxDw7mxjBgyp1a81bOctbdXgXDbSfmqLMZyqcH7N0wvIY8kZFVoZr8fhH7/G3pT",
+	"X4duxbtTVWs7dntk5LHgKYkVBRRAPeYsTWpp5fGYMTUs0s1NJZjWv9ygBOyM62mPHagjczLrFnv8QB7l",
+	"J9Z8zKTb9G/kbJU56YinLjPt0odcJN9ldqxL8Oru9A4uup1+x/7/QuKO7U7Wod1BL95L9tnB8HB0ND5+",
+	"c3JD4s6HJCvZ14jO8v99eLLS6tUUfKIJmHQ+bebSB41/3qH62Q/8MYdEI0juR5o0ORUB4UM7H/ecII4l",
+	"F5h+tDJ5PvFqz5U9wKoTUrBW0IqpYSPpFtSvQWuY0tGoHOj75R33UV0MWoV3JR3ZMZfiEsleWv1u13pM",
+	"MstNeanX7bmEqepSb+/9Xbf95u6R1WkLrlGNz/w2g75+6/ugcapKpwoZ4G970N3VOGGNE9Y4YV/SCfuZ",
+	"TubKCDCO+uX8LeckfE63SwMwnCYRvDCqMWGDmwMHoMu+DoQ71RVTO3AD0pG1yRmF8lFgRbJmLRUk4kk/",
+	"wra2HBP/bwUTMbsURTZgKtoO4DZ4yN8paOaduciaDlGA3px1JcDZiBJqqLs7IJREoPDOYbbObEtRn0QJ",
+	"p6kcFaydsNRQx9akQ7EVvbONBmShKwGBG987nm5gEmXXNDbpDN5smMqsasGGglBUb3BanSUR2Yr8agP6",
+	"UjhMBtq6OZ2MMfmI2WVvn3H/sG4W5IgYKhLroMJ1IgdvWGy22+ShzDI7uXbcmmxFffBjzYBRE20jbxJP",
+	"Umt2eDpk9NvEfcJHAnL/xywDp/YBTQgXeYGAah5UvI41o3z2CUvKygHoG3ilSE0FSwE4UUMBXwY6rMtV",
+	"xFVFbBqK7757JAmwADO7cKyvkyiZ59bXgVbb331HLsZcQ8InAV8a641rBdQ1syUU6Bzct0vo/PzM+Z33",
+	"NKGFkRk1PLaeO04G2bIz/pRqswNLZOfJo2ibTGWRJiSzGx9Ztub3PqE+H8fwjLXJk6Ez60q6aTsAXZ+f",
+	"pWVSbibr2UsF/7GTMKZXjAwYExCC6AMbVoVCf1uKUxSKLcwbgEKhyLYR+WzgWvAkRTr7eoDF3oprXLp8",
+	"B+FOk0LhA1BGEqonSDcWQNZwyUtWBaYgSEFnhNpeoA25yrWHT/t3d/C/oIu+FA2a5ye2a6vrxHKfzEvF",
+	"UIAkJe9C8NHCVj9sLdzRCsLWgqQMW/1uELbc7/2wcorC1nu70e0re8uvLMXkja+t7lr96l4QljMStvrv",
+	"wrkgBLR1cxgC2rWTNt/3lQ5dG27OIMEdGsbPC1ddLAN+eCNneA1ME7gEEQ33eMJSuOYdVLgMTiGOYM7/",
+	"C9EBDJedxbDVP7Z9r3mG9uZe530Q1iInIYZOwpoTjK9xbm7oHfrQOcbQN+saQ78q5zi03rFtez4IYy+/",
+	"C1tusm+OMUCLEy7wXqgGgM+K2w0uPlA0u/s3qSIXIYYuwlpYBFpZFRiBRzGqUZsFjGvgHJULEg/RW7Da",
+	"fLADP+KN4Y6w9f79r+/fLxBo3yoBasbLaj4dp3flcIW1o5fNnQDl+kobpTI9Fnz+hzQes52HUhgl02WD",
+	"MRJyJ7a3RFCYkSt5zZlG2kVHSVsWtiJSXftGFvEmVNCcvzau/986LWu1Sx04acY+62GmFFdMabh7UxbD",
+	"+iMLRIYrLFugMpx7y1daVr8hZEptKBvwutUH3hQPNNRuK6jdFvZGudPnrt+d4O0cabEp0TETgEmFTPs9",
+	"67YeL4Jy1oMahqaTNinT0DSe/s+Y6YeCJldQDMAdrFntLL/e39139T/BIzeFEjpqkwj6E4FrHRmZ8zgK",
+	"BdQQudrWnCrDY55jv3x1qibWG7Li5gqO4wkX2qgC4zf3rfSsvdAd8gvGwU9HeCtfsHtPk8h5tRGRAiJo",
+	"WPJqu2g7yCBGpahIZIasEXSgmTDbEANx4aeEKxYbaZsznO0MFKMTXZa/gl/j2NLc0ZEmiuVKJkXMBynr",
+	"Y5wIckcrWthQ2JdjVqvIC6MBCq+61Sgq8CPfQDNRm4ivtfKh3scvWk87N1lrzgAFm86triY9slEsjZ39",
+	"LXJ+W5W4oCrupHFvsJ2XNd7GYPB1xeXrGWqCHvPx5qLKFcSD1eMcKItmViWCauLKV3hsuQJZF5KyjSi2",
+	"/YEFtAt6ZUMc+jmt3BTSNoW0t0DRf+TWDNY7sPWm3REu7LRCCQJ8WJjpiidxQE5cbUJrBcOp05+//+Et",
+	"2TUYcjfuks5farjcYLQ0G67BAP+I3faBsE21diHpYjNFihvuxuBU/ZF7uKd1QGSalKGpgICLWWZulL4g",
+	"nP1yUx7jB3jG7c5e/A3er6t5fb5aCk7PVbJJ7OsCBvK3iX/Z4dweA4OP0YifBmzu04DNLez0UkV/Cfm1",
+	"LvZ2ilGyFfb9YEYitB9q4X64YI11IColXYB7z6Q2pNvxEa+cahOKKKPXl/j8dkAkvI+m6YzQIVQFrQhx",
+	"tcljqVD4galju/Tdd16OffcdlLZAGsJ87G19zTSBnJoI6ryjUgz2CRZSw8EplE4HhIaiKpSGVCasct12",
+	"B685jyc4SU7c2vkxY66JKlIG1UtSJUz1QxGKrvVb6h2MqRDSC+4SSgjT3YRUCBGSYcoRFQTmLrYLLS4M",
+	"v2JuHkNByNK34ML2VU7JdMxTK/2BdWLx7f6cpqocKucfWvV5egxyA7cidh2nRcKSywGLaaEdkJ6Ly9oR",
+	"kwnLjQP7226Hotcm3313miSKac0SOzm2tb79aHN9sVcTOPn3aVQDhigsLjUNOqrxw0nBoHf4kFOOEOXU",
+	"dhHQlFDrJIZiz779hft+9qUwCVOuMSA55qOxVa/VF3YIglIzYBWwq6ZcNIFfovDunAmaGoB/7rS7B1BZ",
+	"BUvUhaUhK2vffQyY19pojZQTsqUlEbIcTCaFzGXKtdt0EGS2g9i3gzjnKRMxTBwMVABca7msETVACkZ+",
+	"KzgzLoArRnZ0OHNY4mZd6JEkDkVyrkvLNggEcof0ShZKO5RZ6kPMF7UVbzeCMzd0jSqkLjS0JEMKQe8S",
+	"5sARmi6Fy53jjyaJDsU8KPaWN2P8y/3PkO3mTKQltEeXaYqpf4vBCjhEgEGdlSLGLUS3MWOqIPhgN+iC",
+	"zdQPReQv6YhsrRqR/z0gc6LECRI8RojtmhPltoKvVetOVbdYZulmNGF9XAxwT8+uvD3P6AyXuvY+2JBb",
+	"kHUI46/0DYRRVtmdkBRqZY+AJeVPTAAFyfCM9QkV5VVYFBljRofCSxn7lNsHeD4wP+c+VHNCoofPn/1y",
+	"9vL89OLJ82eXD16d/zMKMA3Ufi/HW30/BH5qakhNedzQzNmzR2ePIjs45xlro0t9BBQhMmEpVHKGIl8Q",
+	"inlaAI/IaqBPGPK3djxhjdwvhMu07DqscfSdnIQ15zfl/KoB2Qt5zc3hRZNb9E3mFs2dGTpurebc4+9U",
+	"WnTqVeXdA1OfJgFqXezpw2uMNvUY62VGaBuUpQTLYevKmZsvPbJGzWLdkUswd4VH5FPWHYXCFR6Rm+uO",
+	"6pNQT8htkxfO4eqjU9yGehmW+LINb6WWwbd563E7WFe/hI7OHAZFCYNun4KX1euR7O3TsUxRlW63AUuj",
+	"ip0zkdjbhjJNPced86WpcckrTNftKzTxwYvBGed6rkxKDl0YYL4qqv7SCLDbHa67V9+o6efrotbWQt13",
+	"dkH5Cl+Bw00orJFqjdsPK5git9RLwbop66UWfQZAGU0YrpmbS6hCsVhDRT5BCdV33/UxzADZS3OFU/XP",
+	"vlzJFIrbSpmI9xXqp0dbC2dH274Bqifgp48oF+vLgj4+hPwt2s13qtipi49VhTNzv6+v1rG3XXKRsGt3",
+	"wYmgO9TM+CcEzdh85ca8l1r+BsfidDHIg/UbpXPsqkk+pIhnuSO+Vbj6+vTZBRZ8OPcaKkVOoKLDutjz",
+	"/dS5nCD+z1w/FyNbYasvijR9/+tNlU4fV1zVW/W5qmqr0xkL6pVWe3NLRd9cZrV4y+oeQDVNbcVjaYz/",
+	"MOLKfZh8Zf2LnfDKcYbvu9HXvBmNMGz9GoQlU6T7CrbzMXMFV6cliCORDopRSoVfEbIx4S7sH8Qysb4p",
+	"CFuldguBwwgvLMVT3ZfRDGqH9suvBCfsflOBqIYX0dg+iiNbVZjkKadqhUkVneaa+7r/Clt3qi1aY6Dc",
+	"WmK0zrDRgdVvVrBjjuySpm9qixr/v/H/G///L+MUWeVXr64v+vQetjvWvDmBQ8mUAf21o53WAbJsE8MB",
+	"Z0EkVk8lc3UKMRUQ86yndlBSa7u9KkHrke/OR7OEl30FC3wBp7oA3GlHVg9dG1OV7EylIOw6Z4pbWyIg",
+	"xnbdago4pxzMiHsBHlkOZtZ5y6hI2uQFNRwcjEFhoInYaMKGQ6kM4dYlBhO3wjRznN2OEftn/Pt9sNjR",
+	"B0wkeNzqihdUYcZ4YEWzQjPwDO0fdg0ZOmJW8wDOQTym0lHdA6UZz6DE4YrR1JGPu9GPecLKjhnF44lG",
+	"dAPXt4vykscIWDWjD+2q1644wiq7HcOy3HqN9/3xpjaMJjzFA6KUa8Mw8QRR92iaVe98aP9ano0ngoyk",
+	"TIjOueJG3ydD+6GSdBaQKVUZNPxbweOJtYDfyEk1rhoImn9FiXLwK/KKrxrVt8AIb131cpxzzOiebr26",
+	"tjylLwvham9igG4FblV6xdLUrg1GTUASxcUER5gylgdIBkKJkjTRPGGEC3A5KDj5XAq79Q0XFMc6KMQE",
+	"zhmFAe68HxhV2o1TFTB7WN9j34CEI3B+y2yPCpFgaIUroqQclgPlAjiK6gv1SXnJftKK/n3Vh33Gpv6g",
+	"OFZ0aPqE0RFgsApdKOY56AVAxmdcW0GmAyKHBoBGhkwpiABKt4vKfgl5xWNWdeoZ/r088XbDMMNcXqti",
+	"KaeDFA4CgcnJTk9CZ0B8X1aDKVrbqhWlvXvVubsAiXubmdaltF1zcuWVQ5Mf9ncudDxNUzllybKWx01f",
+	"Kfq7Eoc6EwN9n83Kl32E2CUpTNjsnoYz7e35WuYAz/73OiShM9138uSNHLioL0Ywt6I3clBz7QICF4aU",
+	"p9VfsbW+7N/btbyNARja1l9jeizTxMeRbZv4W7v8Ldqu2ziYSJHyK4ZFHZJM2WAs5cR6nbnkYjXB+VOu",
+	"zRlO1GfPQL39TuiJtaYf89Sr/s92kA4vuz1T1Z2UNKKoKdNeKtNmfud4+fQa99zG0mn3HfzXV4atFVTu",
+	"GMFu8hyd1prQcNt+Rqix1q9ZU4SC4avPvaHWEtDaH5td1GRvL9abCFwad9tEd9VVsDTr1SVL229XMbeP",
+	"7n6gX7W+7iT/HwUrPFsqHP3C4R441Nba9yqabEX+n5fcWgrWOYNMbzSMuCG6GNiGB4A4IAE1G4+DmbCW",
+	"fNInlCRcw7+rdh0Lg/b5fwEphwtZmAJParaJVEEorEEBzOKCBZiFC+LFvaFqtexL4rkfgKWAPDElhaMO",
+	"BUcycuo7oebpX3MlYzzk4pg/bViatslpjcsCpuw+vECwaShqPad5zqhytEhI1z6D0+PMOi0rCbbc014c",
+	"fpVnpmUv73RY2vsLRXlAfrNrOnHH1E0CYWOvNegH3yD6AXOpN5VW2lQT0yTjorRnhzxleved/c+t1uxg",
+	"Zpi2vhUVhGfgZylCi4RLMoTKGvCoQYJDypScAuMveuskkVNhP5j2eEOhsJrh9MUT67ffJ1TMrE61LrJP",
+	"l9N8JFhCXr186tpWTBepIWMqEk2sqtuK2HXOFYMs+CQUkX2EmkKxyFcu/FYwNdsGEGLfBd8D2wK1byeF",
+	"MDyF2+3LXJuo/0KBpJCAtAyabsiMdd+x3EKTAY0n8Dn0hCVW764x5B/zlC0rrvlpfg0ARfWBayNzCOhC",
+	"ctHWK8GvHeCD3obonn0MxljF9lz/546Lh1JlwJ7ChTncryhKuDBsxGB9rfrmr14+vadJOavr3ljeMPfO",
+	"jF4/ZWJkxq1+t3ccLB1ZbxAmsKtrN8vZaF4JlqMZcEGR+HTpOByflaMPfnRKr+7+KGyM3Tcf1GN8Nhd3",
+	"fnSlvrd78m4pCXaFalejiIl0sAXAOLP7Z8BIjGEtOFLSUFhVmm/W8LktRaFxHf8jXUcWF0iP+u93rQGj",
+	"iqnTwkqFf//6PngH5y8VeoiX0bRGrzZE0en1G6zTu7iZqzfHPU14QrYiUH5//v5HVAnUnNbPxJx2bC2a",
+	"8mtk3eH+ClHn9C1scb1Lr6ih6LLe5HjWcUTxEZdzi05Wr9PzJ+VWO06hWtPpSK6Btz96Yl/4oxy8hMtR",
+	"m7yGNKZ68mGEpA1ccG33Nqr2AYtltoqBIMKOXBYqjdYD153iAL8k6v1SsldMlWIJSaZUDUl19umncKAo",
+	"T1hCMHcZ6dA0s9+629vbD1razCBZNefXLL2kynqhmJ1nJDC6JVRNyJAKQ/WMZCzh7IreARcfp+zunuPN",
+	"u/FHOUD6Qy9Ymvykxiv5bIFBFNhQFIviaovqmYi3a8IbBNInSkdy0tRa4CNgNt9AoiKEavXI3SQqWRKo",
+	"awTgg6pPX1IIIuQqyL+MazMjmSyEoVxgoik1JKFTUdLiF9z6HVNq4rGRU8iXQBF4clITgNQ6DSqdbS7b",
+	"qtlo5Ntd5Vsjrj67uFoWCp9Xbr2Rgw0zHOydi7kMNaiYIRy4Y6WJNTnrsHcrkwZ+tG/+K1IG5sf0XKSQ",
+	"b6ExO4m7I4c10QQwnjcVLT/KAa6+m94KsSCua1OzMooBv97lzef4xPsPzHioCWpuWIYfwx0H61a/G7TK",
+	"bJQ69a0vkOj1+r2j9sHhydFJ91+tYBVL7sKtvc5Rd9/e+kYOkMrW/sPXoBx2Rh1zdXi4x94cDU5+606n",
+	"eO5cpDiC0mlZIjF2EaflN3fhzSf2ld6Lcv6Uf+nRuPd2dN0b5ifGxCfm7fEhxCz4aGxa/YNuz4VFrL/R",
+	"6rfGxuT93V1471hq0z/pdDpVIPOWlv/b9fO/ukcnh71u52D/JCw6nd5hGb/6rwtzzdOHP//A34rj76/1",
+	"weujn56r7x+KiXx1+eLxk6E+O//th/jxL7PHElbRkCmoJDI8Y8DhfNju7R9WDL3gLexQZZCl12rTy0Lf",
+	"4lXwxPqRB90eCCysdLtpAfSO9mGK3QLuV8umCha5r2dXqhNZvaAlccP2O459t9Xfe3+H5X97Go7dfU36",
+	"QJOEs5yE8wY1kVevoJhuTb+xD+2+Q+F182HFGzm45+W91YoBlFABfBLVWLKMiTnOut+KqsQ/qMmGmq5Q",
+	"bEUu/2+7TVDaM400gpm8YmQo1ZSqpE9yVyX25//9f/5s3P9Z1Wz/L8HGyP+GwicS3ie0qjt2/a2HYPWa",
+	"44Qf5eDjyx5uVTVzZGLtbm+NmlkiY1/QL0CWdhDvXx/Njt+e0M6gG/eSPbb/EfoFX9mtXrmkX+ClRytp",
+	"8D9Sv6xruaZfDvc7h8f7nc6ifvkx2/utkx7EP3UHJ9e91/9YrUSO2gefWYXMf9jOwabq4w7aYd3BxBs5",
+	"aFRCcyywhGBcF9mba4a7OjM/ykE9o2xOo+yiUL57KplvdF0i2UNoF2pnnJ6Qqq4m3sjBfauboIArKnPM",
+	"2+S0zFJHoBfMvvIZ63PIbz8+f3D57PnF5cPTZw/Pnp4+eHq2Oj4PjaP2+ARxqU+jfjobqJ9u+zNon0rk",
+	"uTmvJF4tqvgppJ5/wQrx1+RdNSb6F6jArqquv6WoHcovVBebaIn5yNuEzTaMvLnEpIXoW58MpBlDjZEr",
+	"rIW8B3tnQIy9zT6DDgL8HAp/tU3OWayYQVBRNPH1WE6FyypGYCgQb1yK+yRKuLZbO4LUWo0N05yqtdSM",
+	"pzn/yY7vKwWlXxntujlm1T1ud47397pHVqq7+YBqxks7q5f7w3+8/fP3P07o/7AFJwGwUrD0ccJmN6C3",
+	"tIJWSrUBg7r2pP3ArX7LvqUeH4Rkt4dPwG25kpO5R2DBwVoEwyRwK+/XwLEtWyM653bJcqBdHyrG6uGY",
+	"g86qeEx38/Nj+Pq3h2TsOmrs7yYksxyS8SKvJlZBntyQRrrO4P2ZTuC0dcJmDjCbAcww4NmjjHXQ2SAT",
+	"Ca9i9L7DIET7RBsPcyfkFJ8RbAoNj5jRCy1zBzHoQY7nfsUdWoLz9wngHmO9dLaN0Icol2VhUii8mHve",
+	"ymoQMjMM2mizY+UE9AXYJKHLKPHLX3SbRCiqpYrsOEeKCgOAeemMDGbIQBnh9KKQR5kYlXgR67NsYMu3",
+	"PuJ8+FY5t06q3VEsfSZiyNpI/iMUCWyWhX7/1M16z/YG+78cxIf/c/T2+OnJpPNjd9z7fm+4/+hAH54e",
+	"5ce/nagOju0mXfQhnzRZ5++ARVTWOLttvoUGjxQx226coEYpbq4Um2yG2/wi2I6ECq/G76DFa87R7jsr",
+	"5rCy0gqmu8fCfmKzG2NhL6FdXadGKJ0uUH9bi7pVlU+ks/mf9HabnF0xNQuFYqAeiGJDOKNxNR5ckOin",
+	"s39ePjx9+MPZ5cXF04hsHfgKCjKYedSS7TaBjgGEq3tjEgr7eh9l44YUAg9lkjY5RdtGyQxrVQCm+Z4m",
+	"0emLJ5c/nf3zPPKkNgPm2yNjplgotvZ7ve0+UQyOkLjBVmoPcgHwR6sLIW1LNcX/MW7YV6czF3IHyoDe",
+	"nbToXCO9qpEPc9DuphTXaUO/ACZs1ui95jBm48OYb0gBoWT6KAVkt7lyeIVrM3kfjlk80eCAXbvaR+fo",
+	"jfgVE8TQgZRkKlVSUfgPCp6aHS6IpkNmZgAo51isrF+pMppyOIiJqWYBSRkzjulqLDM5Smf5WDvorRxE",
+	"JkmZsdpuvW/2czmWL5oADLNxCbNhP0Si6EgK+yns7IFwooYkan8kgVyJkrRLVXtzsVcN85MT69QVFTVs",
+	"JBVH8Q1jsmMYpnQ0qqpxMmrisYPmc0/YhYm3By0mkla/e+yOw1v97p6dBZUBADmXgGWBk4J/3gEarT4L",
+	"kM6wRg1cMZXw2DQqoHF9mgzwL6+y3LZlTpnUFFZNet9+qFRoOmJrT5Uqyn8fR3TCXBNr9wIz5lgWAPaZ",
+	"0BkZFPGEGU22Xl083HasGNLQVPerBwezUJRKJyBVIjq6PxSI76x6NHLCHAemSLBkvnRZckfgExCmDc+w",
+	"0lIqDEhCBhTBRKztoA7V62gDIMoKBrh3prYuLs63g4WLjqzw/OJiOwgFFuxYtwuZ5yBdnb9lAaZp17PY",
+	"ZWFimbGg1OFVJ2OgrxsCjF4otpZ9sFzxmFlDIGX3yeJoND7vIHW2gWUEnTmPCRCBVRIRzVwEGD6wfaMn",
+	"JvUf4j6UBLnbbRP+kVA4ChoEP9gCpJsSm9CV28BnJTlTGCwDYGQ6I4IqJafegSUROuTRfSzorGLJE1eW",
+	"LYBrSMz8yxxQPfxhH2yTBzwFbidSAOYCVaxkUeQCvzcQFgHNCY2R3AWHDpCiUN8NqP/3/dDxT2xrRM0Y",
+	"qhC4cKSVoQDwWfcOxCEasqlfFf6jQrQ/R9RjgDJyuLaYqw9fE9JehDQl5w+ZMUO2PL+i8/rvaSTo8atO",
+	"Dhf76erXMw4JN9trkipfwU6+q70GTz1WMtvkDBVuvpAb3/q9oqJIKdRPb/qMC8Fs2hlYKS5m89lg5uBV",
+	"L+Frr7OOcJvhimhOKJsTyqUcwcJtT6+lcbvemjV+JXnMdrUx653KC0fwNGDaKbB6Wagn4CCIu0OyIjU8",
+	"p8qQIgewgq0hZ2lCIngU88d/PH/+DDHZ3GWomAe6EPxzQDU73I/a5BTexzWJKfBaUUO6h+Rn/gD60O11",
+	"vFhrk1Nh9T6Wf5EoHyuqmY7AnSV6ysH9QXTtOAWA9SsZ04EVH3gMO6JY00897DwBWq9QuKNG7XsDt1Tx",
+	"y0LXsw17vT6Jnjz75fTpk0eXp68ePXkekS2W5WYWAFUXjC8IhVGFsH5YElj1kqcMDBVipCSpnG4HJIKH",
+	"Ly+eP798+vzZ99H8ldOX35/Z6RH1CQxFVmhr5miZXgHgdl4MUh6XrEtIL+ZRdF+9fKqJfWK9o35Rcnt9",
+	"aV+9HKVLRNf93d04EW13SzuW2W6c8lzvypyJHTNmOyNqWHtKryCSKkYFGKItBuPA1WH3ib0dIyTU2P0D",
+	"i6O6sLmfOzdXlcMftModsTuUKttJqKGbq4a5Vl/BjvosUYSkwI8PKfbdXq/X7uwHy8UGixNZ5uFLMMzz",
+	"MRfXhIkdLBVkowwBq/8NXRnyhImYQUUFEwm86niv44IO8GenjDPMf5f3v675AXAmkhtf0TtZfIV9xLUE",
+	"lsCaB/cP5h7c61SPmjG76cmFUR10qyfdcD5sWa0lRq7f1ERQGuqjpvS+YTH+zCzGlVlIdM5YPCZbi7gA",
+	"v1jj8tPAAqCdaoy+FcbEqokdI3dcp9ZDmGDCHFbWYKVdKLaic3isAjHZBi/b6hswQe5pazdheSSCz8Eb",
+	"vPpE792KemJ4xsVIh8IalynPiZ2d9aYWvveL2lglmB4aTXYCE1BrTvO+ZimGnUpiG5xCYOexRvpYGmJk",
+	"QuEcF74YlpqA9bADZsHOcG/zAxSckwYWpYF9+saE+YeJ5XkY25kwY6a5rsQr/ezyFf53fREIpBMRuInQ",
+	"WEmtfdzYyb0xg8ijY/P2IyOKj8aGCDldDbzyC771E8KElHPqTj+XyU0ZTWYBMm3vuKj9acYUj6kgGRV9",
+	"R8QO+U8QdaZGqnZrhUs0YiKBnJiMAhLjksTLuouO086r8ypV5zVFYphgg34nQMsVEJ3KKVNzPQ6Q0Q0i",
+	"GQX1B/yA4qc/sN97N/b7Byom6JdhNcbR5uUY8MHXVWPAWTAssZgaR5DcBDz/7vUVV14GrJdtK+OXLph1",
+	"WVJCbVbBtsQkdTtR1nyNmk/WTmehmAIytahYJLivU0iIVPUcbyWNvbquSM2Bk5+VY/lKq9U22+ULo9mA",
+	"l6qk9Wr2e3PAsSQilvbsHWH91yddj7iG43sKsPIQ3y/pZcwKUj2Xmg3Uq4kjsqGavHh+fmF/DEXkCfJJ",
+	"2GJX5vLP3/8IWwEpqfdJ2Jrj03M/8oxpQ7Mc7wiLTmcvfvn4Idnb2wMwrj2GNyYU2P/Juz9//+P9+8i6",
+	"rfZSZDvhxBjQncBRQKFidp9EZeNQaFVy0NzTJKpSnaPtwAPs50yF4txQkVCVED+/ZCtyn2GHJ/MtEZ4E",
+	"pPy1el0QivJqRUHgszfGFVWQqyJDURk4Cbuy8q0dikeeIQx+M4pD1RhgCBWKYX3xQBZIPMiA2xCS2wNy",
+	"QDIuArLXwf/2yNheGweh6Hbsv7v79n978O/ePhlv3w8FJfvdjgsjeC6iknkImYpF4g+P3LRirzS6yHZd",
+	"weHMgJEIzi8izAOoHdbQheMashWdPn36/PXli5dPfjm9OLt8ffbgh+fPfzqPSMqHUN7HsdA6YVcslXnG",
+	"hNluh+LUBTXs/PmpxxM25DDyjAk0lWKk+WpWIYxKLMjwr5VcaKGbn6mi7oP68pqbMRoOa8mH3J1NSVij",
+	"pJu8yK8/lR+tBUKXDJIPoxla8mB239UY896jvWKthGXL5RFc13NaFLCSFsnxgHa/TU5dtgTBBmsYSfur",
+	"VAA2v6wCFkTn/hqCT+8NTal2L0waw77BNqsTmrhl+LE7KbiBZnZOuVqDsNKvaxIdb13wn81Fvs1CaLZP",
+	"s32WoAE/eu/ckRnWvcbXMVMTj1cVogE+q6eNC2puIrjLgYuvl88EkOLvPau6QiNbFf0rgPut5n8lgk3v",
+	"1/niPRurJ/VUjCRKQhYhBOxc4nbGSFKwlUnPr/Lkm3WBsO+fvO7sk4o1Vy++Trw1Lk7j4jSn3N8EvgZs",
+	"5L/KI9rFU5RLj/jz7iM12Mqg8Pdl8LfUOBTAtTYJT5LHUpFIXjGV0vzSZahHofDoWuT4cL/TCUokriOI",
+	"T267YqCkFtp0wVgIDAG6onEYX67yKxS5YldcFlXMyEwlYcI4FnSyKva6yF4eU+FS5IntdEWX7kqCSjrd",
+	"+w6JEQKdCDni+iMFctLqNnlpPw88BdiNSaGwiVC4GfHBUkZkmjDle+4rCVYhe8AXX1ArLqr2tfKdQ5ex",
+	"j1+HGv6gSGS15JtoZKOqG1X9zYcvQSzVsxXuedXxUcpa71bq+Pb0i+VzRS9joulYs9hRziJ+FdINOsti",
+	"XieGgps+sQ7fcLZK05Gt6Kob4EEq1pSRH34+fbhz/sNp7+CQyCEJWzxpl4eV7YFMZu7klUXbrkaNitmK",
+	"Hqd8oKia3RxEKnXUx6W2leCGODs/D3/6x4k6/v6nf/6mLqZvXr14dPzk6Yt/PZG9p/QpPZ9unmE73801",
+	"asFFy5rg09+8hBRq2t0+s3vImm1LomEtmPiCWJAqTTZNxoJ7F7KtVidIYavfEoj3QHF45Vk2YGpI0xSh",
+	"hCBuBgACckhyJYuETLgYJTLTARkqxkjMDYSxhBV1aUIGUiXWfAaMAG2goDUhRo4w53YwI0bRhBElqUv+",
+	"lGlCDGCmM90mj6iaCKY1ybEWlDjoDZaMmA4giWFAhQAYC8PTlAzTGTSDXskVT1M6Yki1AcjDM9t1LTNm",
+	"bf/pWNqLErwS/ufvf9zKuTcHoTdEZIV1lOSvGcvtanzM0lRO9ZjnOIv2K1rpLIeEqkwWiiVkIvhobDTR",
+	"U6kEFMEqaViMg8XJkUPyM02lFAk5z7lgdvI0FG3Y8Q5mRFIztitwJGna6rceKX6FNaHAg610hW34eswN",
+	"I69lmmAqxkhKPOWSGbtUbOQhn2tvawWtCReAAAhdTWcEPm2VWrt6yKBFUlrNk5s098BDruK0hI18KTVD",
+	"Dg+oTWyNpf2oUHn4a9Aac/iA0EqtogeozpU2sBQ1IGIwBBgxWP7tGsdB/8CoGZNCJHAYav3ElJFYAWq/",
+	"SOxUaff0lKYpPHxqN8Fg5gA0uHX9qGmTJ0aTMVOSudxKWH6KZczejgyeAOTBhW+hDVCEJvWz9VBmwByD",
+	"/XsMg/jJDqIVtGaMKn1JR7LV7/b2j+34Idd5miaeD3H8dp8eHhzqg6OBONH6zf7RAeY+JxlVk1Wr8pm0",
+	"pgJ4zoCigSArRopqll66Hj1QVNiPb6aQNy8SMnLCFoBFRGGH1K5Whf1mwIODzc0vi4VGYU2Mahul+jIg",
+	"xdyTpfBZEJ1WOgsFPP7Izd5a+YjmbwFUMsM/Hae7/WI8br33XXDyjkt4vsjt9LUW7YnzMWP5TuwC8WNu",
+	"F4aSVip6LJSEK+ZgVrDEYGGbBQQu47KIxzSdWMEHsHciIYk0pgyYAFiMdlEGM6YCTDknZ3HZ2Z2tNImp",
+	"UjP7wMh9P26H74q5ZEoSORXaytLMShTFYytyQRa3F7Zt1VGogDYmZVUR9OLxPcutqZAzMlJsSoqcUMe7",
+	"TTIpqDZMzSqQHzoYSKcuEyv+Ujr1MK7WU4dNhtlmhgGiANyjRn7sgGuU0pgRwVgCIp+nxs4iJalt05XG",
+	"jezlGYml0DFnIma1tUkHA1ZbJNUI7MKSeYHiqdXv7u2hpAH24MuY+hrthdxfQ5JCT6z4kENDRvZLCZJC",
+	"uYjiVkmVgvZiLJU1+89zKmpzwhUZwiIq0wntGwECaZBKrWWGTVCic4hDpVKMSE7RwkAnp//v1ikZYkmF",
+	"XQiQS1iYKs3TdieReNZklbFpWwsolTGtyd96B6EyXoKQkSJRstD1jbqoDeqC7Cm87AETIFwXBw57GlnH",
+	"93tByzChF7UBDGeNPvh1pbQoF+ucIlh+vJz0FdrYiu1YFgrifqVoy+2UDosUlpfnEOBgrkytiKdQhueT",
+	"UmBttsnrsUT+FysGtd0UqJPgCcALLvUCKNyyyEm3nXZz9U/dj+MMAVvz9qR1NF4b56jJWF+Rse7dlTKu",
+	"ghduZOxbfRzh+Nit0QutIkNeUijkOgeQbCsYonKXVnq+T5yCdmrRamjQlqGoKaiAeAmCt1nb1wO7Oqsz",
+	"IKVJFFiJOpbKEGdLBsQV0shhKJxgChx5fFzWo1Hbb80IeEX4V5YDmg6xmzppk2fS4d8B6E+aQrVMKC68",
+	"TLGDhKaq8RGaTulMA8ZtJXxgmgIymBlMB4d/bFlNGXGcplDUU98J1Txh223y2h1+0HJGiaIikRkccthu",
+	"jaVm4r4vc8SXK2YKK6eDUGgJdgZ+Jzu0ASOZdc3gQOSGZGv7wBerAAfBZfU67PxqJZ+C7Z244TgbwU0I",
+	"qKKgdUXTgt1oTZ4yZcZSLxuP71GfLb8UrwZkpHgWEDA9iWsWu7LqvQlVk8vq5ZWmXG3B2rZRem2mEmqf",
+	"6XPStTQhgyZk0IQMmpBBEzJoQgZNyKAJGTQhg88bMrhTRGDdIakzj6n2zTs3BTgakyZfpglYNNV7Xz79",
+	"xcdRfBhls9jMPFQSRnV238F/71KiBw+0ycOKL8CjhIA+hupsZ+RaiziW+cwD64PzeG3a5DQU8zV8TtqC",
+	"8OTJhiV9buibFfJVkq2p4mvKkG6q4rvzjlpTuPdc+FW3QILo6SHS1G+MStm6+Ep7ZTbW6gXfaeIyTVym",
+	"ics0cZkmLtPEZZq4TBOXaeIyf8+4TOOxNB7LMnDC5u5KmZxxp5N5aBCqTPGYOy6AqQxUK6OKqdPCjFv9",
+	"f6N0BUq3dVazI3yDukv4t0N/S2RcWJ1EttCevGJQ2xm2LtSMcGNlX9gCwDdNJOpMaz5i9kMuldluk+8r",
+	"FyrlgG9o6IQ5q25ANaLXUXR13OACwtqjNkLZ9Xd3ATbYNtw/6XQ6EUYekKxnFzGCcY4Xh3bO1JW1pLhA",
+	"7HkwFURCxoymaLY77XQ+04Yhh9yi4jVMZVxwbXgczGfFVL4hhmwcc1MVfkmtL8BF7T1uDSy/pxa0wY+A",
+	"FMiK0di4JBmUZbXGqmdWNHhutSlU6E7HPB4TbSUlTevdMzSdBMDkSEyhxD2Nb7WqDTJQUN+jkSVViVsJ",
+	"7M7T8azeEyns4nIOx3JnLti1IRXDtNPAC2TRtM4QXWu8xge6pmUj5zHMgdFyO/AXjURCTuCPGCspZKG3",
+	"SxW1AgvavRghgpffeXpFDVUOABsSkAY0nozAHtNBPT6vSdWfWsNPgIpz1WjAM6Cm8IlRukjBuMBm7D6r",
+	"DBpfGYcfhgohC2HXen3uoJpm+T3VlnSsoCWjaO3Zxzxd2UlHMV46LyW3qifchEodArJtu9YeEJEvN1dy",
+	"tLrHHd9ZgnSU3ABlqK6GnUlhxunMflyRkJjmtVcgKd2KdyzBMddBWFdhsNa4TxGT1YxZpll6xeofsqxj",
+	"fP/r+/8fAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -129,7 +129,7 @@ func (h *handlers) ReactCharacter(ctx context.Context, req gen.ReactCharacterReq
 	}
 	in := domain.ReactInput{
 		Message: domain.Line{Speaker: req.Body.LastMessage.Speaker, Text: req.Body.LastMessage.Text},
-		Context: deref(req.Body.Context),
+		Context: deref(req.Body.Context), PlayerID: deref(req.Body.PlayerId),
 	}
 	r, err := h.svc.Characters.React(ctx, tenant, req.CharacterId, in)
 	if err != nil {

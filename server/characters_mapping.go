@@ -23,7 +23,11 @@ func toMemoryEntry(e domain.MemoryEntry) gen.MemoryEntry {
 	return gen.MemoryEntry{
 		Id: e.ID, Kind: gen.MemoryEntryKind(e.Kind), Text: e.Text, Speaker: optional(e.Speaker),
 		Importance: e.Importance, CreatedAt: e.CreatedAt, Pinned: e.Pinned,
-		Source: gen.MemorySource{Type: gen.MemorySourceType(e.Source.Type), RequestId: optional(e.Source.RequestID)},
+		PlayerId: optional(e.PlayerID),
+		Source: gen.MemorySource{
+			Type: gen.MemorySourceType(e.Source.Type), RequestId: optional(e.Source.RequestID),
+			ConversationId: optional(e.Source.ConversationID), TurnId: optional(e.Source.TurnID),
+		},
 	}
 }
 

@@ -121,6 +121,12 @@ type sseEvent struct {
 // what typed clients rely on.
 func readSSE(t *testing.T, res *http.Response) []sseEvent {
 	t.Helper()
+	return readSSEOf(t, res, "SpeakStreamEvent")
+}
+
+// readSSEOf reads a stream to its end, every event an instance of the spec's schema.
+func readSSEOf(t *testing.T, res *http.Response, schema string) []sseEvent {
+	t.Helper()
 	var events []sseEvent
 	sc := bufio.NewScanner(res.Body)
 	var id, name string
@@ -134,8 +140,8 @@ func readSSE(t *testing.T, res *http.Response) []sseEvent {
 				if err := json.Unmarshal(data.Bytes(), &m); err != nil {
 					t.Fatalf("event %q data is not JSON: %q", name, data.String())
 				}
-				if err := servertest.ValidateSchema("SpeakStreamEvent", data.Bytes()); err != nil {
-					t.Fatalf("event %q is not a SpeakStreamEvent: %v: %s", name, err, data.Bytes())
+				if err := servertest.ValidateSchema(schema, data.Bytes()); err != nil {
+					t.Fatalf("event %q is not a %s: %v: %s", name, schema, err, data.Bytes())
 				}
 				var typ string
 				json.Unmarshal(m["type"], &typ)

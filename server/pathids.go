@@ -21,14 +21,15 @@ var notFoundOf = map[string]struct {
 	code domain.Code
 	noun string
 }{
-	"world_id":     {domain.CodeWorldNotFound, "world"},
-	"character_id": {domain.CodeCharNotFound, "character"},
-	"job_id":       {domain.CodeJobNotFound, "job"},
-	"file_id":      {domain.CodeFileNotFound, "file"},
-	"key_id":       {domain.CodeKeyNotFound, "API key"},
-	"memory_id":    {domain.CodeMemoryNotFound, "memory entry"},
-	"endpoint_id":  {domain.CodeWebhookEndpointNotFound, "webhook endpoint"},
-	"event_id":     {domain.CodeEventNotFound, "event"},
+	"world_id":        {domain.CodeWorldNotFound, "world"},
+	"character_id":    {domain.CodeCharNotFound, "character"},
+	"job_id":          {domain.CodeJobNotFound, "job"},
+	"file_id":         {domain.CodeFileNotFound, "file"},
+	"key_id":          {domain.CodeKeyNotFound, "API key"},
+	"memory_id":       {domain.CodeMemoryNotFound, "memory entry"},
+	"endpoint_id":     {domain.CodeWebhookEndpointNotFound, "webhook endpoint"},
+	"event_id":        {domain.CodeEventNotFound, "event"},
+	"conversation_id": {domain.CodeConversationNotFound, "conversation"},
 }
 
 // pathIDs answers 404, before any query and before the validator, for a path id that

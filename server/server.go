@@ -60,12 +60,14 @@ type Config struct {
 type Services struct {
 	Worlds     *domain.WorldService
 	Characters *domain.CharacterService
-	Defaults   *domain.Defaults
-	Jobs       *domain.JobService
-	Files      *domain.FileService
-	Voice      *domain.VoiceService
-	Secrets    domain.SecretStore
-	Keys       *domain.KeyService
+	// Conversations runs multi-character scenes through the director.
+	Conversations *domain.ConversationService
+	Defaults      *domain.Defaults
+	Jobs          *domain.JobService
+	Files         *domain.FileService
+	Voice         *domain.VoiceService
+	Secrets       domain.SecretStore
+	Keys          *domain.KeyService
 	// Idempotency keeps the answers of requests sent with an Idempotency-Key.
 	Idempotency domain.IdempotencyStore
 	System      *domain.SystemService

@@ -2,8 +2,6 @@ package server
 
 import (
 	"context"
-	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -114,51 +112,22 @@ func (h *handlers) speakStream(ctx context.Context, tenant string, characterID s
 	if _, err := h.svc.Characters.Get(ctx, tenant, characterID); err != nil {
 		return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
 	}
-	pr, pw := io.Pipe()
-	// The client going away cancels ctx; closing the reader then fails any pending write.
-	stopWatch := context.AfterFunc(ctx, func() { pr.CloseWithError(ctx.Err()) })
-	stream := &sseStream{w: pw}
-	requestID := requestIDFrom(ctx)
-	go func() {
-		defer stopWatch()
-		defer pw.Close()
-		if h.cfg.TrackStream != nil {
-			defer h.cfg.TrackStream()()
-		}
-		stopBeat := stream.heartbeat(heartbeatInterval)
-		defer stopBeat()
-		fail := func(err error) {
-			de := toDomainError(err, h.cfg.MaxBodyBytes)
-			stream.event("error", map[string]any{"error": gen.ApiError{
-				Code: gen.ErrorCode(de.Code), Message: de.Message, Details: toDetails(de.Details), RequestId: requestID,
-			}})
-			if de.Code == domain.CodeInternal && ctx.Err() == nil {
-				h.cfg.Logger.Error("dialogue stream failed", "request_id", requestID, "error", err)
-			}
-		}
-		// Echo's recover covers only the handler's goroutine; a panic here would kill the
-		// server.
-		defer func() {
-			if p := recover(); p != nil {
-				fail(fmt.Errorf("panic: %v", p))
-			}
-		}()
+	pr := h.eventStream(ctx, "dialogue", func(stream *sseStream) error {
 		res, err := h.svc.Characters.Speak(ctx, tenant, characterID, in, func(delta string) error {
 			return stream.event("dialogue.delta", map[string]any{"delta": delta})
 		})
 		if err != nil {
-			fail(err)
-			return
+			return err
 		}
-		stream.event("dialogue.completed", map[string]any{"response": toSpeakResponse(res)})
-	}()
+		return stream.event("dialogue.completed", map[string]any{"response": toSpeakResponse(res)})
+	})
 	return gen.StreamSpeakCharacter200TexteventStreamResponse{
 		Body: pr, Headers: gen.StreamSpeakCharacter200ResponseHeaders{CacheControl: ptr("no-cache")},
 	}, nil
 }
 
 func toSpeakInput(b *gen.SpeakRequest) domain.SpeakInput {
-	in := domain.SpeakInput{GameContext: deref(b.GameContext), Mood: deref(b.Mood)}
+	in := domain.SpeakInput{GameContext: deref(b.GameContext), Mood: deref(b.Mood), PlayerID: deref(b.PlayerId)}
 	for _, m := range b.ContextMessages {
 		in.Messages = append(in.Messages, domain.Line{Speaker: m.Speaker, Text: m.Text})
 	}

@@ -11,7 +11,7 @@ import (
 )
 
 const memoryColumns = `id, tenant_id, character_id, kind, text, speaker, importance, summarized, created_at,
-	pinned, source_type, source_request_id`
+	pinned, source_type, source_request_id, player_id, source_conversation_id, source_turn_id`
 
 // AddMemory appends entries in one transaction, with the pending metered use of ctx (the
 // model calls the entries came from).
@@ -31,9 +31,10 @@ func (db *DB) insertMemory(ctx context.Context, tx *sql.Tx, e domain.MemoryEntry
 	if source == "" {
 		source = domain.MemorySourceUnknown
 	}
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO memory_entries (`+memoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO memory_entries (`+memoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		e.ID, e.TenantID, e.CharacterID, string(e.Kind), e.Text, e.Speaker, e.Importance, boolInt(e.Summarized), e.CreatedAt.UnixMicro(),
-		boolInt(e.Pinned), string(source), requestIDValue(e.Source.RequestID))
+		boolInt(e.Pinned), string(source), nullIfEmpty(e.Source.RequestID),
+		nullIfEmpty(e.PlayerID), nullIfEmpty(e.Source.ConversationID), nullIfEmpty(e.Source.TurnID))
 	if err != nil {
 		return fmt.Errorf("store: insert memory: %w", err)
 	}
@@ -164,13 +165,17 @@ func (db *DB) queryMemory(ctx context.Context, query string, args ...any) ([]dom
 			summarized, pinned int
 			createdAt          int64
 			requestID          sql.NullString
+			playerID, cnv, trn sql.NullString
 		)
 		if err := rows.Scan(&e.ID, &e.TenantID, &e.CharacterID, &kind, &e.Text, &e.Speaker, &e.Importance, &summarized, &createdAt,
-			&pinned, &source, &requestID); err != nil {
+			&pinned, &source, &requestID, &playerID, &cnv, &trn); err != nil {
 			return nil, err
 		}
 		e.Kind, e.Summarized, e.CreatedAt = domain.MemoryKind(kind), summarized != 0, time.UnixMicro(createdAt).UTC()
-		e.Pinned, e.Source = pinned != 0, domain.MemorySource{Type: domain.MemorySourceType(source), RequestID: requestID.String}
+		e.Pinned, e.PlayerID = pinned != 0, playerID.String
+		e.Source = domain.MemorySource{
+			Type: domain.MemorySourceType(source), RequestID: requestID.String, ConversationID: cnv.String, TurnID: trn.String,
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
@@ -183,8 +188,9 @@ func boolInt(b bool) int {
 	return 0
 }
 
-// requestIDValue stores an unknown request id as NULL.
-func requestIDValue(id string) any {
+// nullIfEmpty stores an unknown id (of a request, player, conversation or turn) as NULL,
+// so "none" is one value in the database whichever writer left it out.
+func nullIfEmpty(id string) any {
 	if id == "" {
 		return nil
 	}
