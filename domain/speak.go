@@ -97,10 +97,7 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 		return nil, err
 	}
 
-	entries := s.exchangeEntries(c, last, res.Text, in.PlayerID)
-	for i := range entries {
-		entries[i].Source = MemorySource{Type: MemorySourceSpeak, RequestID: RequestIDFrom(ctx)}
-	}
+	entries := s.exchangeEntries(c, last, res.Text, in.PlayerID, MemorySource{Type: MemorySourceSpeak, RequestID: RequestIDFrom(ctx)})
 	if err := s.Store.AddMemory(ctx, entries); err != nil {
 		return nil, err
 	}
@@ -228,12 +225,13 @@ func maxTokensFor(length string) int {
 }
 
 // exchangeEntries are the memory entries one exchange writes: what was heard, any fact
-// it revealed, and what was said, all about playerID when the line was a player's.
-func (s *CharacterService) exchangeEntries(c *Character, heard Line, said, playerID string) []MemoryEntry {
+// it revealed, and what was said, all about playerID when the line was a player's, and
+// all from src.
+func (s *CharacterService) exchangeEntries(c *Character, heard Line, said, playerID string, src MemorySource) []MemoryEntry {
 	w := memoryWriter{tenantID: c.TenantID, now: s.now()}
 	w.hear(c.ID, heard, playerID)
 	w.add(c.ID, MemorySaid, said, c.Name, 0.3, playerID)
-	return w.entries
+	return w.sourced(src)
 }
 
 // memoryWriter builds the entries one exchange or turn writes. Times rise by a
