@@ -212,7 +212,7 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 	if o.JobTTL > 0 {
 		ttl = o.JobTTL
 	}
-	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, Idempotency: db, Events: db, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
+	cleanup := &domain.CleanupService{Store: db, Media: mediaStore, Idempotency: db, Events: db, Players: db, JobTTL: ttl, OrphanGrace: cfg.OrphanMediaGrace}
 	hooks := &domain.WebhookService{Store: db, Webhooks: webhooks, Secrets: db, Payload: server.JobPayload(a.Signer)}
 	endpoints := &domain.EndpointService{Store: db, Jobs: db, Sender: webhooks, Queue: a.Queue,
 		NewSecret: webhook.GenerateSecret, Render: server.EventPayload(a.Signer)}
@@ -226,6 +226,7 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 
 	characters := &domain.CharacterService{
 		Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models, Voices: voice,
+		MemoryWeights: cfg.MemoryWeights(),
 	}
 	a.Services = server.Services{
 		Worlds:        &domain.WorldService{Store: db, Generator: gen},
@@ -241,6 +242,7 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 		Usage:         usage,
 		Budgets:       a.budgets,
 		Endpoints:     endpoints,
+		Players:       &domain.PlayerService{Store: db},
 		System: &domain.SystemService{
 			Version: version, Database: db, DatabaseEngine: string(db.Dialect()),
 			Queue: a.Queue.Status, Text: text.Status, Image: images.Status, Speech: voice.SpeechStatus,

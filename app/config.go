@@ -71,6 +71,13 @@ type Config struct {
 	DialogueTemperature   float64 `env:"DIALOGUE_TEMPERATURE" envDefault:"0.8"`
 	ValidationTemperature float64 `env:"VALIDATION_TEMPERATURE" envDefault:"0.0"`
 
+	// The weights of recency, importance and relevance that rank a character's memories
+	// for each prompt (see domain.MemoryWeights), and the recency kept per hour of age.
+	MemoryWeightRecency    float64 `env:"MEMORY_WEIGHT_RECENCY" envDefault:"1"`
+	MemoryWeightImportance float64 `env:"MEMORY_WEIGHT_IMPORTANCE" envDefault:"1"`
+	MemoryWeightRelevance  float64 `env:"MEMORY_WEIGHT_RELEVANCE" envDefault:"1"`
+	MemoryRecencyDecay     float64 `env:"MEMORY_RECENCY_DECAY" envDefault:"0.995"`
+
 	// TextEngine picks the text engine: local, fal or openai. Empty chooses fal when
 	// FAL_KEY is set, else openai when LLM_BASE_URL is set, else local.
 	TextEngine  string `env:"TEXT_ENGINE"`
@@ -222,6 +229,18 @@ func (c Config) Check() error {
 	if c.OrphanMediaGrace < time.Minute {
 		errs = append(errs, fmt.Errorf("ORPHAN_MEDIA_GRACE must be at least 1m, got %s", c.OrphanMediaGrace))
 	}
+	for _, w := range []float64{c.MemoryWeightRecency, c.MemoryWeightImportance, c.MemoryWeightRelevance} {
+		if !(w >= 0 && w <= 10) {
+			errs = append(errs, fmt.Errorf("MEMORY_WEIGHT_RECENCY, _IMPORTANCE and _RELEVANCE must be 0–10, got %g", w))
+			break
+		}
+	}
+	if c.MemoryWeightRecency+c.MemoryWeightImportance+c.MemoryWeightRelevance == 0 {
+		errs = append(errs, errors.New("MEMORY_WEIGHT_RECENCY, _IMPORTANCE and _RELEVANCE must not all be 0"))
+	}
+	if !(c.MemoryRecencyDecay > 0 && c.MemoryRecencyDecay < 1) {
+		errs = append(errs, fmt.Errorf("MEMORY_RECENCY_DECAY must be above 0 and below 1, got %g", c.MemoryRecencyDecay))
+	}
 	if c.CleanupEvery <= 0 {
 		errs = append(errs, fmt.Errorf("CLEANUP_EVERY must be positive, got %s", c.CleanupEvery))
 	}
@@ -324,4 +343,12 @@ func (c Config) keys() (out []domain.ConfigKey, demo bool, err error) {
 		out = append(out, domain.ConfigKey{Secret: secret, TenantID: keys[secret]})
 	}
 	return out, demo, nil
+}
+
+// MemoryWeights are the configured weights of memory recall.
+func (c Config) MemoryWeights() domain.MemoryWeights {
+	return domain.MemoryWeights{
+		Recency: c.MemoryWeightRecency, Importance: c.MemoryWeightImportance,
+		Relevance: c.MemoryWeightRelevance, RecencyDecay: c.MemoryRecencyDecay,
+	}
 }

@@ -1,8 +1,11 @@
 package app
 
 import (
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/troupe-ai/troupe/domain"
 )
 
 // TestFalWaitsLessThanAJobAttempt: fal's queue wait is derived from JOB_TIMEOUT and always
@@ -24,5 +27,35 @@ func TestDefaultsAreValid(t *testing.T) {
 	t.Parallel()
 	if err := Defaults().Check(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMemoryWeightsAreChecked: recall weights out of range, all zero, or a decay that is
+// not a fraction stop the server at start-up with the setting named.
+func TestMemoryWeightsAreChecked(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name string
+		set  func(*Config)
+		want string
+	}{
+		{"a negative weight", func(c *Config) { c.MemoryWeightRelevance = -1 }, "MEMORY_WEIGHT_RECENCY, _IMPORTANCE and _RELEVANCE must be 0–10"},
+		{"every weight zero", func(c *Config) { c.MemoryWeightRecency, c.MemoryWeightImportance, c.MemoryWeightRelevance = 0, 0, 0 }, "must not all be 0"},
+		{"a decay of 1", func(c *Config) { c.MemoryRecencyDecay = 1 }, "MEMORY_RECENCY_DECAY"},
+		{"a decay of 0", func(c *Config) { c.MemoryRecencyDecay = 0 }, "MEMORY_RECENCY_DECAY"},
+	} {
+		cfg := Defaults()
+		tt.set(&cfg)
+		if err := cfg.Check(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Check() = %v, want an error naming %q", tt.name, err, tt.want)
+		}
+	}
+	cfg := Defaults()
+	cfg.MemoryWeightImportance = 0
+	if err := cfg.Check(); err != nil {
+		t.Errorf("a zero weight beside others: %v", err)
+	}
+	if got := Defaults().MemoryWeights(); got != domain.DefaultMemoryWeights {
+		t.Errorf("default weights %+v, want %+v", got, domain.DefaultMemoryWeights)
 	}
 }

@@ -37,8 +37,13 @@ type Character struct {
 	Places     []string
 	// MemorySummary is the running summary of the memory entries folded so far.
 	MemorySummary string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// Feelings are as last moved; Feelings.At(Mood, now) gives them as they are now.
+	Feelings Feelings
+	// GameState is what game events told the character of the game's state
+	// ("time_of_day": "night"); its lines are told of it.
+	GameState map[string]string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // CharacterStore persists characters and their memory. Every method is scoped by tenant.
@@ -70,4 +75,5 @@ type CharacterStore interface {
 	// first.
 	FoldMemory(ctx context.Context, tenantID, characterID, previous, summary string, folded []string, entry MemoryEntry) error
 	MemoryEntryStore
+	StateStore
 }

@@ -40,6 +40,11 @@ type CharacterService struct {
 	// BatchConcurrency bounds how many characters of a batch are generated at once; 0
 	// means 4.
 	BatchConcurrency int
+	// MemoryWeights rank the memories that reach a prompt; the zero value means
+	// DefaultMemoryWeights.
+	MemoryWeights MemoryWeights
+	// Relevance rates memories against what was just said; nil means BM25.
+	Relevance RelevanceScorer
 }
 
 // Limits on character input, beyond what the API schema already checks.

@@ -7,7 +7,8 @@ import (
 
 // CleanupService deletes what has expired: jobs past their time to live with their media,
 // media bytes no row owns (left by a crash between writing the bytes and the row), and the
-// heartbeat rows of replicas long gone, and idempotency keys past their retention.
+// heartbeat rows of replicas long gone, idempotency keys past their retention, and
+// memory entries about players older than their data space keeps them.
 type CleanupService struct {
 	Store JobStore
 	Media MediaStore
@@ -15,6 +16,10 @@ type CleanupService struct {
 	Idempotency IdempotencyStore
 	// Events, when set, has events older than EventTTL deleted with their deliveries.
 	Events EventRetention
+	// Players, when set, has each data space's retention of memory entries about players
+	// applied (PUT /v1/data_retention): entries with a player id older than it are
+	// deleted, pinned ones too.
+	Players PlayerRetentionStore
 	// JobTTL is how long jobs and their media are kept. Default 24 hours.
 	JobTTL time.Duration
 	// OrphanGrace is how old unowned media bytes must be before they are deleted: bytes
@@ -27,9 +32,13 @@ type CleanupService struct {
 // CleanupReport counts what one Run deleted.
 type CleanupReport struct {
 	Jobs, OrphanFiles, IdempotencyKeys, Events int
+	// PlayerMemories counts memory entries about players deleted by their space's
+	// retention.
+	PlayerMemories int
 }
 
-// Run deletes expired jobs with their media, then orphaned media, then forgotten replicas.
+// Run deletes expired jobs with their media, then orphaned media, idempotency keys, events
+// and memory entries about players past their retention, then forgotten replicas.
 func (s *CleanupService) Run(ctx context.Context) (CleanupReport, error) {
 	now := nowFrom(s.Now)
 	var rep CleanupReport
@@ -55,6 +64,11 @@ func (s *CleanupService) Run(ctx context.Context) (CleanupReport, error) {
 	}
 	if s.Events != nil {
 		if rep.Events, err = s.Events.DeleteEventsBefore(ctx, now.Add(-EventTTL)); err != nil {
+			return rep, err
+		}
+	}
+	if s.Players != nil {
+		if rep.PlayerMemories, err = deletePlayerMemories(ctx, s.Players, now); err != nil {
 			return rep, err
 		}
 	}

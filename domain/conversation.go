@@ -141,9 +141,10 @@ type ConversationStore interface {
 	// AppendTurn records a turn in one transaction with the memory entries it wrote and
 	// the pending metered use of ctx: it inserts the turn, raises the conversation's
 	// turn_count from turn.Index-1 to turn.Index (ending it when that reaches max_turns,
-	// adding players it does not list yet) and appends the entries. It returns
+	// adding players it does not list yet), appends the entries and applies the state
+	// changes as StateStore.RecordExchange does. It returns
 	// ErrConflict, changing nothing, when turn_count is no longer turn.Index-1 or the
 	// conversation has ended (another advance got there first), and ErrNotFound when the
 	// conversation is gone. It returns the conversation as it is after the turn.
-	AppendTurn(ctx context.Context, turn *Turn, players []Player, entries []MemoryEntry) (*Conversation, error)
+	AppendTurn(ctx context.Context, turn *Turn, players []Player, entries []MemoryEntry, changes []StateChange) (*Conversation, error)
 }

@@ -346,7 +346,17 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 		sc.hearPlayer(m)
 	}
 	line, history := sc.answering()
-	reactions, err := s.react(ctx, cast, line, history, gameContext)
+	// Only the line a player said draws on what the characters know of that player.
+	playerID := ""
+	if m != nil {
+		playerID = m.PlayerID
+	}
+	now := s.Characters.now()
+	hearings, err := s.hearLine(ctx, cast, line, m, sc.lastSpeaker, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	reactions, err := s.react(ctx, cast, line, history, gameContext, playerID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -355,20 +365,22 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 		Line: line, LineSpeakerID: sc.lastSpeaker, FromPlayer: m != nil, Recent: sc.speakers,
 		MaxConsecutive: conv.MaxConsecutive, Seed: conv.Seed, Index: index,
 	}
+	reasons := make([]string, len(cast))
 	for i, c := range cast {
-		in.Candidates = append(in.Candidates, Candidate{ID: c.ID, Name: c.Name, Decision: reactions[i].Decision, Priority: reactions[i].Priority})
+		priority, reason := pulled(reactions[i], hearings[i].regard)
+		reasons[i] = reason
+		in.Candidates = append(in.Candidates, Candidate{ID: c.ID, Name: c.Name, Decision: reactions[i].Decision, Priority: priority})
 	}
 	dir := Direct(in)
 	speaker := cast[dir.Speaker]
-	now := s.Characters.now()
 	t := &Turn{
 		ID: NewID(PrefixTurn, now), TenantID: conv.TenantID, ConversationID: conv.ID, Index: index, Message: m,
 		SpeakerID: speaker.ID, SpeakerName: speaker.Name, ChosenBecause: dir.ChosenBecause, CreatedAt: now,
 	}
 	for i, c := range cast {
 		t.Decisions = append(t.Decisions, Decision{
-			CharacterID: c.ID, Name: c.Name, Decision: reactions[i].Decision, Priority: reactions[i].Priority,
-			Reason: reactions[i].Reason, ExcludedBecause: dir.Excluded[i],
+			CharacterID: c.ID, Name: c.Name, Decision: reactions[i].Decision, Priority: in.Candidates[i].Priority,
+			Reason: reasons[i], ExcludedBecause: dir.Excluded[i],
 		})
 	}
 	if hooks.Started != nil {
@@ -377,30 +389,41 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 		}
 	}
 
-	res, outcome, err := s.speak(ctx, conv, speaker, line, history, gameContext, index, hooks)
+	h := hearings[dir.Speaker]
+	mood := h.mood(speaker.Mood, "")
+	res, outcome, err := s.speak(ctx, conv, speaker, line, history, gameContext, playerID, mood, h.length(""), h.regard, index, hooks)
 	if err != nil {
 		return nil, nil, err
 	}
 	t.Text, t.Engine, t.Model, t.Usage, t.Moderation = res.Text, res.Engine, res.Model, res.Usage, outcome
-	t.Emotion = EmotionOfMood(speaker.Mood)
+	t.Emotion = h.emotion(mood, t.Text, now)
 
-	playerID := ""
-	if m != nil {
-		playerID = m.PlayerID
-	}
+	src := MemorySource{Type: MemorySourceConversation, RequestID: RequestIDFrom(ctx), ConversationID: conv.ID, TurnID: t.ID}
 	w := memoryWriter{tenantID: conv.TenantID, now: now}
-	for _, c := range cast {
+	var changes []StateChange
+	spoken := Target{Type: TargetCharacter, ID: speaker.ID, Name: speaker.Name}
+	for i, c := range cast {
 		if m != nil {
 			w.hear(c.ID, Line{Speaker: m.Speaker, Text: m.Text}, m.PlayerID)
+			if ch, ok := hearings[i].change(c, src, now); ok {
+				changes = append(changes, ch)
+			}
 		}
 		if c.ID == speaker.ID {
 			w.add(c.ID, MemorySaid, t.Text, c.Name, 0.3, playerID)
-		} else {
-			w.hear(c.ID, Line{Speaker: speaker.Name, Text: t.Text}, "")
+			continue
+		}
+		// Facts (introductions, promises) come from players' lines only: characters
+		// trade "I'll" at every turn, and those would crowd what players said out of
+		// every prompt.
+		w.add(c.ID, MemoryHeard, t.Text, speaker.Name, importanceOf(t.Text), "")
+		heard := hearing{heard: Appraise(t.Text).scaled(meantFor(t.Text, c, cast)), from: spoken, text: t.Text}
+		if ch, ok := heard.change(c, src, now); ok {
+			changes = append(changes, ch)
 		}
 	}
-	entries := w.sourced(MemorySource{Type: MemorySourceConversation, RequestID: RequestIDFrom(ctx), ConversationID: conv.ID, TurnID: t.ID})
-	next, err := s.Store.AppendTurn(ctx, t, players, entries)
+	entries := w.sourced(src)
+	next, err := s.Store.AppendTurn(ctx, t, players, entries, changes)
 	switch {
 	case errors.Is(err, ErrConflict):
 		return nil, nil, s.conflict(ctx, conv)
@@ -408,6 +431,13 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 		return nil, nil, conversationNotFound(conv.ID)
 	case err != nil:
 		return nil, nil, err
+	}
+	for _, ch := range changes {
+		for _, c := range cast {
+			if c.ID == ch.CharacterID {
+				ch.applyTo(c)
+			}
+		}
 	}
 	sc.said(t)
 	if hooks.Completed != nil {
@@ -420,7 +450,7 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 
 // react asks every participant whether it wants to answer line, at most
 // ReactionConcurrency at once; the first error fails the turn.
-func (s *ConversationService) react(ctx context.Context, cast []*Character, line Line, history []Line, gameContext string) ([]*Reaction, error) {
+func (s *ConversationService) react(ctx context.Context, cast []*Character, line Line, history []Line, gameContext, playerID string) ([]*Reaction, error) {
 	out := make([]*Reaction, len(cast))
 	errs := make([]error, len(cast))
 	limit := s.ReactionConcurrency
@@ -437,7 +467,7 @@ func (s *ConversationService) react(ctx context.Context, cast []*Character, line
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			out[i], errs[i] = s.Characters.reaction(ctx, c, line, history, gameContext)
+			out[i], errs[i] = s.Characters.reaction(ctx, c, line, history, gameContext, playerID)
 			if errs[i] != nil {
 				cancel()
 			}
@@ -458,14 +488,14 @@ func (s *ConversationService) react(ctx context.Context, cast []*Character, line
 	return out, nil
 }
 
-// speak makes the chosen character say its line, moderated as speak is, streamed to
-// hooks.Delta when set.
+// speak makes the chosen character say its line in mood and length, with its regard for
+// the line's speaker, moderated as speak is, streamed to hooks.Delta when set.
 func (s *ConversationService) speak(ctx context.Context, conv *Conversation, c *Character, line Line, history []Line,
-	gameContext string, index int, hooks AdvanceHooks) (TextResult, ModerationOutcome, error) {
+	gameContext, playerID, mood, length string, regard *Relationship, index int, hooks AdvanceHooks) (TextResult, ModerationOutcome, error) {
 	cs := s.Characters
 	taboo := cleanWords(c.TabooWords)
-	in := SpeakInput{Messages: append(append([]Line{}, history...), line), GameContext: gameContext}
-	req, err := cs.dialogueRequest(ctx, c, in, c.Mood, "medium", taboo)
+	in := SpeakInput{Messages: append(append([]Line{}, history...), line), GameContext: gameContext, PlayerID: playerID}
+	req, err := cs.dialogueRequest(ctx, c, in, mood, length, taboo, regard)
 	if err != nil {
 		return TextResult{}, ModerationOutcome{}, err
 	}

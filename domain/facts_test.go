@@ -39,9 +39,22 @@ func TestFactsInIntroductions(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
 			t.Parallel()
-			if got := factsIn(Line{Speaker: "player", Text: tt.line}); !slices.Equal(got, tt.want) {
+			if got := factsIn(Line{Speaker: "player", Text: tt.line}, false); !slices.Equal(got, tt.want) {
 				t.Errorf("factsIn(%q) = %q, want %q", tt.line, got, tt.want)
 			}
 		})
+	}
+}
+
+// A player introducing themselves by the name they already go by ties their id to it;
+// anyone else doing so tells nothing.
+func TestAPlayersOwnNameIsRemembered(t *testing.T) {
+	t.Parallel()
+	line := Line{Speaker: "Kestrel", Text: "Evening. I'm Kestrel."}
+	if got := factsIn(line, true); !slices.Equal(got, []string{"Kestrel is called Kestrel."}) {
+		t.Errorf("a player's introduction: %q", got)
+	}
+	if got := factsIn(line, false); got != nil {
+		t.Errorf("a character's introduction by its own label: %q", got)
 	}
 }

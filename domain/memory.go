@@ -65,6 +65,8 @@ type MemorySource struct {
 	// for entries no turn wrote.
 	ConversationID string
 	TurnID         string
+	// EventID names the game event that wrote the entry; empty for entries no event wrote.
+	EventID string
 }
 
 // A memory summary feeds every later prompt of its character, so what a player said must

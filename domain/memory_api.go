@@ -27,9 +27,12 @@ type MemoryEntryStore interface {
 	UpdateMemoryEntry(ctx context.Context, e *MemoryEntry) error
 	// DeleteMemoryEntry deletes the character's entry, or returns ErrNotFound.
 	DeleteMemoryEntry(ctx context.Context, tenantID, characterID, id string) error
-	// PromptFacts returns up to n entries for a prompt's facts: pinned entries first (facts,
-	// and pinned heard or said lines), then the other facts, each group newest first.
-	PromptFacts(ctx context.Context, tenantID, characterID string, n int) ([]MemoryEntry, error)
+	// MemoryCandidates returns up to n entries a prompt answering the player of playerID
+	// may draw on: the character's facts and its pinned heard or said lines, of its shared
+	// memory (entries about no player) and about that player, never about another. Pinned
+	// entries come first, then those about the player, each group newest first. An empty
+	// playerID gets the shared memory only.
+	MemoryCandidates(ctx context.Context, tenantID, characterID, playerID string, n int) ([]MemoryEntry, error)
 }
 
 // AddMemoryInput is an entry a studio writes into a character's memory.
@@ -195,23 +198,28 @@ func memoryNotFound(id string) *Error {
 	return Errorf(CodeMemoryNotFound, "No memory entry with id %q.", id).WithDetails(map[string]any{"id": id})
 }
 
-// promptFactTexts renders a prompt's facts: a fact as written, a pinned heard or said
-// line as its speaker's quoted words, so a player's line reaches the prompt as something
-// said, never as the character's knowledge (its own double quotes become single ones so
-// the quotation cannot be closed early).
-func promptFactTexts(entries []MemoryEntry) []string {
+// promptFactTexts renders a prompt's facts: a fact as written (told of speaker when it is
+// about the player of playerID, see relabel), a pinned heard or said line as its speaker's
+// quoted words, so a player's line reaches the prompt as something said, never as the
+// character's knowledge (its own double quotes become single ones so the quotation cannot
+// be closed early). Each is clipped to promptFactRunes.
+func promptFactTexts(entries []MemoryEntry, playerID, speaker string) []string {
 	out := make([]string, len(entries))
 	for i, e := range entries {
+		e.Text = clip(e.Text, promptFactRunes)
 		if e.Kind == MemoryFact {
-			out[i] = e.Text
+			out[i] = relabel(e, playerID, speaker)
 			continue
 		}
-		speaker := e.Speaker
-		if strings.TrimFunc(speaker, unicode.IsSpace) == "" {
-			speaker = "Someone"
+		who := e.Speaker
+		if playerID != "" && e.PlayerID == playerID && e.Kind == MemoryHeard && strings.TrimSpace(speaker) != "" {
+			who = speaker
+		}
+		if strings.TrimFunc(who, unicode.IsSpace) == "" {
+			who = "Someone"
 		}
 		quoted := strings.NewReplacer(`"`, "'", "“", "'", "”", "'").Replace(e.Text)
-		out[i] = fmt.Sprintf("%s said: \"%s\"", speaker, quoted)
+		out[i] = fmt.Sprintf("%s said: \"%s\"", who, quoted)
 	}
 	return out
 }

@@ -42,7 +42,7 @@ func renderDialoguePrompt(actingPrompt string, sc *Scene) (string, string, error
 	return prompts.Dialogue(prompts.DialogueInput{
 		ActingPrompt: actingPrompt, Name: sc.Character.Name, Mood: sc.Character.Mood, Length: sc.Length,
 		Summary: sc.Summary, Facts: sc.Facts, TabooWords: sc.Character.TabooWords, GameContext: sc.GameContext,
-		History: turns(sc.History), Speaker: sc.Speaker, Line: sc.Line,
+		History: turns(sc.History), Speaker: sc.Speaker, Line: sc.Line, Regard: sc.Regard,
 	})
 }
 

@@ -45,7 +45,7 @@ func (s *CharacterService) React(ctx context.Context, tenantID, id string, in Re
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.reaction(ctx, c, in.Message, nil, in.Context)
+	r, err := s.reaction(ctx, c, in.Message, nil, in.Context, in.PlayerID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,15 +62,16 @@ func (s *CharacterService) React(ctx context.Context, tenantID, id string, in Re
 }
 
 // reaction asks the text engine whether c wants to answer line, said after history, with
-// gameContext around it. It writes nothing.
-func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line, history []Line, gameContext string) (*Reaction, error) {
-	facts, err := s.Store.PromptFacts(ctx, c.TenantID, c.ID, promptFacts)
+// gameContext around it, by the player of playerID ("" when no player said it). It writes
+// nothing.
+func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line, history []Line, gameContext, playerID string) (*Reaction, error) {
+	facts, err := s.promptMemory(ctx, c, line, playerID, gameContext)
 	if err != nil {
 		return nil, err
 	}
 	scene := &Scene{
 		Character: s.sheet(c), Speaker: line.Speaker, Line: line.Text, History: history,
-		Summary: c.MemorySummary, Facts: promptFactTexts(facts), GameContext: gameContext,
+		Summary: c.MemorySummary, Facts: facts, GameContext: withGameState(c, gameContext),
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)
 	system, user, err := renderReactionPrompt(c, scene)

@@ -50,13 +50,16 @@ type SpeakResult struct {
 	CharacterID string
 	Text        string
 	Mood        string
-	Emotion     string
+	Emotion     Emotion
 	Engine      string
 	Model       string
 	Usage       Usage
 	Latency     time.Duration
 	Moderation  ModerationOutcome
 	Memory      []MemoryEntry
+	// Relationship is the character's relationship with the player after the line, when
+	// the line was a player's.
+	Relationship *Relationship
 }
 
 // Speak makes the character answer the last message, in character, then writes what it
@@ -70,18 +73,16 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 	if err != nil {
 		return nil, err
 	}
-	mood := c.Mood
-	if in.Mood != "" {
-		mood = in.Mood
-	}
-	length := in.Length
-	if length == "" {
-		length = "medium"
-	}
-	taboo := cleanWords(append(append([]string{}, c.TabooWords...), in.TabooWords...))
 	last := in.Messages[len(in.Messages)-1]
+	now := s.now()
+	h, err := s.hear(ctx, c, last, playerTarget(in.PlayerID, last.Speaker), 1, now)
+	if err != nil {
+		return nil, err
+	}
+	mood, length := h.mood(c.Mood, in.Mood), h.length(in.Length)
+	taboo := cleanWords(append(append([]string{}, c.TabooWords...), in.TabooWords...))
 
-	req, err := s.dialogueRequest(ctx, c, in, mood, length, taboo)
+	req, err := s.dialogueRequest(ctx, c, in, mood, length, taboo, h.regard)
 	if err != nil {
 		return nil, err
 	}
@@ -97,38 +98,51 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 		return nil, err
 	}
 
-	entries := s.exchangeEntries(c, last, res.Text, in.PlayerID, MemorySource{Type: MemorySourceSpeak, RequestID: RequestIDFrom(ctx)})
-	if err := s.Store.AddMemory(ctx, entries); err != nil {
+	src := MemorySource{Type: MemorySourceSpeak, RequestID: RequestIDFrom(ctx)}
+	entries := s.exchangeEntries(c, last, res.Text, in.PlayerID, src)
+	var changes []StateChange
+	if ch, ok := h.change(c, src, now); ok {
+		changes = append(changes, ch)
+	}
+	if err := s.Store.RecordExchange(ctx, c.TenantID, entries, changes); err != nil {
 		return nil, err
 	}
 	// The line is said and remembered; a failed fold is retried on the next exchange and
 	// must not turn a delivered line into an error.
 	_ = s.maybeFold(ctx, c)
+	// The relationship as the line left it, for the game; like the fold, a failed read
+	// must not undo a delivered line, so the answer then goes without it.
+	var regard *Relationship
+	if in.PlayerID != "" {
+		if r, err := s.Store.Relationship(ctx, c.TenantID, c.ID, TargetPlayer, in.PlayerID); err == nil {
+			regard = r
+		}
+	}
 	return &SpeakResult{
-		CharacterID: c.ID,
-		Text:        res.Text,
-		Mood:        mood,
-		Emotion:     emotionOf(mood),
-		Engine:      res.Engine,
-		Model:       res.Model,
-		Usage:       res.Usage,
-		Latency:     time.Since(start),
-		Moderation:  outcome,
-		Memory:      entries,
+		CharacterID:  c.ID,
+		Text:         res.Text,
+		Mood:         mood,
+		Emotion:      h.emotion(mood, res.Text, now),
+		Engine:       res.Engine,
+		Model:        res.Model,
+		Usage:        res.Usage,
+		Latency:      time.Since(start),
+		Moderation:   outcome,
+		Memory:       entries,
+		Relationship: regard,
 	}, nil
 }
 
-// dialogueRequest builds the dialogue call from the character, its memory and the
-// request. Its size is bounded: the summary, a few facts, the last few messages.
-func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in SpeakInput, mood, length string, taboo []string) (TextRequest, error) {
+// dialogueRequest builds the dialogue call from the character, its memory, its regard for
+// the speaker (nil for none) and the request. Its size is bounded: the summary, a few
+// facts, the last few messages.
+func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in SpeakInput, mood, length string, taboo []string, regard *Relationship) (TextRequest, error) {
 	last := in.Messages[len(in.Messages)-1]
 	history := in.Messages[:len(in.Messages)-1]
 	if len(history) > promptHistory {
 		history = history[len(history)-promptHistory:]
 	}
-	// Pinned entries come first within the same budget, so they always reach the prompt
-	// and its size stays bounded.
-	facts, err := s.Store.PromptFacts(ctx, c.TenantID, c.ID, promptFacts)
+	facts, err := s.promptMemory(ctx, c, last, in.PlayerID, in.GameContext)
 	if err != nil {
 		return TextRequest{}, err
 	}
@@ -140,8 +154,8 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 	sheet.Mood, sheet.TabooWords = mood, taboo
 	scene := &Scene{
 		Character: sheet, Speaker: last.Speaker, Line: last.Text, History: history,
-		Summary: c.MemorySummary, Facts: promptFactTexts(facts), Said: texts(said),
-		GameContext: in.GameContext, Length: length,
+		Summary: c.MemorySummary, Facts: facts, Said: texts(said),
+		GameContext: withGameState(c, in.GameContext), Length: length, Regard: regardText(regard, last.Speaker),
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)
 	system, user, err := renderDialoguePrompt(c.ActingPrompt, scene)
@@ -191,28 +205,6 @@ func (s *CharacterService) completeModerated(ctx context.Context, req TextReques
 	return second, outcome, nil
 }
 
-// emotionOf maps a mood to the emotion a line in that mood carries.
-func emotionOf(mood string) string {
-	switch strings.ToLower(mood) {
-	case "cheerful":
-		return "joy"
-	case "angry":
-		return "anger"
-	case "sad":
-		return "sadness"
-	case "fearful":
-		return "fear"
-	case "suspicious":
-		return "distrust"
-	case "excited":
-		return "excitement"
-	case "tired":
-		return "weariness"
-	default:
-		return "neutral"
-	}
-}
-
 func maxTokensFor(length string) int {
 	switch length {
 	case "short":
@@ -253,7 +245,7 @@ func (w *memoryWriter) add(characterID string, kind MemoryKind, text, speaker st
 // hear records that the character heard l, and the facts it revealed.
 func (w *memoryWriter) hear(characterID string, l Line, playerID string) {
 	w.add(characterID, MemoryHeard, l.Text, l.Speaker, importanceOf(l.Text), playerID)
-	for _, f := range factsIn(l) {
+	for _, f := range factsIn(l, playerID != "") {
 		w.add(characterID, MemoryFact, f, l.Speaker, 0.8, playerID)
 	}
 }
@@ -297,12 +289,18 @@ func wordSet(words string) map[string]bool {
 	return out
 }
 
+// introducedAs joins a speaker and the name they introduced themselves by in the fact an
+// introduction leaves: "player is called Kestrel.".
+const introducedAs = " is called "
+
 // factsIn extracts facts worth remembering on their own from a line: introductions and
-// promises.
-func factsIn(l Line) []string {
+// promises. An introduction by the name the speaker already goes by tells nothing, except
+// of a player (fromPlayer): it ties their id to that name, so a later line of theirs under
+// another label is still known as theirs.
+func factsIn(l Line, fromPlayer bool) []string {
 	var facts []string
-	if name := introducedName(l.Text); name != "" && !strings.EqualFold(name, l.Speaker) {
-		facts = append(facts, fmt.Sprintf("%s is called %s.", l.Speaker, name))
+	if name := introducedName(l.Text); name != "" && (fromPlayer || !strings.EqualFold(name, l.Speaker)) {
+		facts = append(facts, l.Speaker+introducedAs+name+".")
 	}
 	if promises(l.Text) {
 		facts = append(facts, fmt.Sprintf("%s said: %q", l.Speaker, clip(l.Text, 160)))

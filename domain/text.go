@@ -73,6 +73,9 @@ type Scene struct {
 	// repeating itself while alternatives remain.
 	Said        []string
 	GameContext string
+	// Regard is how the character sees Speaker, for prompts: "<name>: <stage> (trust …,
+	// affinity …)"; empty when they have no relationship.
+	Regard string
 	// Length is "short", "medium" or "long".
 	Length string
 	// Entries are the memory entries to fold, for TaskSummarize.

@@ -118,6 +118,21 @@ func (e ConversationErrorEventType) Valid() bool {
 	}
 }
 
+// Defines values for DataRetentionObject.
+const (
+	DataRetentionObjectDataRetention DataRetentionObject = "data_retention"
+)
+
+// Valid indicates whether the value is a known member of the DataRetentionObject enum.
+func (e DataRetentionObject) Valid() bool {
+	switch e {
+	case DataRetentionObjectDataRetention:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for DependencyHealthStatus.
 const (
 	DependencyHealthStatusDegraded    DependencyHealthStatus = "degraded"
@@ -641,6 +656,7 @@ func (e MemoryEntryCreateRequestKind) Valid() bool {
 const (
 	MemorySourceTypeApi          MemorySourceType = "api"
 	MemorySourceTypeConversation MemorySourceType = "conversation"
+	MemorySourceTypeEvent        MemorySourceType = "event"
 	MemorySourceTypeReact        MemorySourceType = "react"
 	MemorySourceTypeSpeak        MemorySourceType = "speak"
 	MemorySourceTypeSummary      MemorySourceType = "summary"
@@ -653,6 +669,8 @@ func (e MemorySourceType) Valid() bool {
 	case MemorySourceTypeApi:
 		return true
 	case MemorySourceTypeConversation:
+		return true
+	case MemorySourceTypeEvent:
 		return true
 	case MemorySourceTypeReact:
 		return true
@@ -688,6 +706,60 @@ func (e ModerationOutcomeAction) Valid() bool {
 	}
 }
 
+// Defines values for PlayerDeletionObject.
+const (
+	PlayerDeletionObjectPlayerDeletion PlayerDeletionObject = "player_deletion"
+)
+
+// Valid indicates whether the value is a known member of the PlayerDeletionObject enum.
+func (e PlayerDeletionObject) Valid() bool {
+	switch e {
+	case PlayerDeletionObjectPlayerDeletion:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PlayerExportObject.
+const (
+	PlayerExportObjectPlayerExport PlayerExportObject = "player_export"
+)
+
+// Valid indicates whether the value is a known member of the PlayerExportObject enum.
+func (e PlayerExportObject) Valid() bool {
+	switch e {
+	case PlayerExportObjectPlayerExport:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for PlayerMemoryEntryKind.
+const (
+	PlayerMemoryEntryKindFact    PlayerMemoryEntryKind = "fact"
+	PlayerMemoryEntryKindHeard   PlayerMemoryEntryKind = "heard"
+	PlayerMemoryEntryKindSaid    PlayerMemoryEntryKind = "said"
+	PlayerMemoryEntryKindSummary PlayerMemoryEntryKind = "summary"
+)
+
+// Valid indicates whether the value is a known member of the PlayerMemoryEntryKind enum.
+func (e PlayerMemoryEntryKind) Valid() bool {
+	switch e {
+	case PlayerMemoryEntryKindFact:
+		return true
+	case PlayerMemoryEntryKindHeard:
+		return true
+	case PlayerMemoryEntryKindSaid:
+		return true
+	case PlayerMemoryEntryKindSummary:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ReactionResponseDecision.
 const (
 	ReactionResponseDecisionPass ReactionResponseDecision = "PASS"
@@ -700,6 +772,60 @@ func (e ReactionResponseDecision) Valid() bool {
 	case ReactionResponseDecisionPass:
 		return true
 	case ReactionResponseDecisionWant:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RelationshipStage.
+const (
+	RelationshipStageAcquaintance RelationshipStage = "acquaintance"
+	RelationshipStageCloseFriend  RelationshipStage = "close_friend"
+	RelationshipStageEnemy        RelationshipStage = "enemy"
+	RelationshipStageFriend       RelationshipStage = "friend"
+	RelationshipStageFriendly     RelationshipStage = "friendly"
+	RelationshipStageRival        RelationshipStage = "rival"
+	RelationshipStageStranger     RelationshipStage = "stranger"
+	RelationshipStageWary         RelationshipStage = "wary"
+)
+
+// Valid indicates whether the value is a known member of the RelationshipStage enum.
+func (e RelationshipStage) Valid() bool {
+	switch e {
+	case RelationshipStageAcquaintance:
+		return true
+	case RelationshipStageCloseFriend:
+		return true
+	case RelationshipStageEnemy:
+		return true
+	case RelationshipStageFriend:
+		return true
+	case RelationshipStageFriendly:
+		return true
+	case RelationshipStageRival:
+		return true
+	case RelationshipStageStranger:
+		return true
+	case RelationshipStageWary:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RelationshipTargetType.
+const (
+	RelationshipTargetTypeCharacter RelationshipTargetType = "character"
+	RelationshipTargetTypePlayer    RelationshipTargetType = "player"
+)
+
+// Valid indicates whether the value is a known member of the RelationshipTargetType enum.
+func (e RelationshipTargetType) Valid() bool {
+	switch e {
+	case RelationshipTargetTypeCharacter:
+		return true
+	case RelationshipTargetTypePlayer:
 		return true
 	default:
 		return false
@@ -1354,6 +1480,22 @@ type Character struct {
 	// Engine The engine that generated it (`local`, `fal`, `openai`).
 	Engine string `json:"engine"`
 
+	// Feelings How strongly the character feels each of Plutchik's eight emotions now, each 0–1.
+	// What it hears (insults, threats, thanks, gifts, apologies, news) and what happens
+	// to it move them; they drift back to the levels of its usual mood (its mood's emotion
+	// at 0.3, nothing else) by half every 10 minutes. The strongest one, once at 0.25 or
+	// more, is `dominant` and the emotion of its lines; below that the lines carry the
+	// mood's emotion.
+	Feelings Feelings `json:"feelings"`
+
+	// GameState What game events told the character of the game's state, as text (`data` of
+	// events, merged key by key; at most 64 keys). Every line it speaks is told of it, in
+	// the game context.
+	//
+	//
+	// Example: {"time_of_day":"night","weather":"rain"}
+	GameState GameState `json:"game_state"`
+
 	// Id The character's id.
 	//
 	// Example: chr_01jdq3kxw2e5r7t9y1u3i5o7p9
@@ -1542,6 +1684,15 @@ type ConversationErrorEvent struct {
 
 // ConversationErrorEventType Always `error`.
 type ConversationErrorEventType string
+
+// ConversationEvents A game event as every participant of a conversation took it in.
+type ConversationEvents struct {
+	// ConversationId The conversation told of it.
+	ConversationId string `json:"conversation_id"`
+
+	// Events One per participant, in the conversation's order; all share the event's id.
+	Events []GameEvent `json:"events"`
+}
 
 // ConversationList A page of conversations.
 type ConversationList struct {
@@ -1751,6 +1902,28 @@ type CreateWorldRequest struct {
 	Tone *Tone      `json:"tone,omitempty"`
 }
 
+// DataRetention How long the tenant keeps data about players.
+type DataRetention struct {
+	// Object What this object is.
+	Object DataRetentionObject `json:"object"`
+
+	// PlayerMemoryDays Days memory entries about players are kept; null when they are kept until erased.
+	//
+	// Example: 90
+	PlayerMemoryDays *int `json:"player_memory_days"`
+}
+
+// DataRetentionObject What this object is.
+type DataRetentionObject string
+
+// DataRetentionRequest The retention to set.
+type DataRetentionRequest struct {
+	// PlayerMemoryDays Days to keep memory entries about players (1 to 3650); null keeps them until erased.
+	//
+	// Example: 90
+	PlayerMemoryDays *int `json:"player_memory_days"`
+}
+
 // DefaultItem An allowed value and what it means.
 type DefaultItem struct {
 	// Description What it means.
@@ -1846,6 +2019,33 @@ type DialogueErrorEventType string
 //
 // Example: joy
 type Emotion string
+
+// EmotionLevels A level 0–1 per emotion, decayed to the time of reading.
+type EmotionLevels struct {
+	// Anger Anger.
+	Anger float64 `json:"anger"`
+
+	// Anticipation Anticipation.
+	Anticipation float64 `json:"anticipation"`
+
+	// Disgust Disgust (distrust, at its mildest).
+	Disgust float64 `json:"disgust"`
+
+	// Fear Fear.
+	Fear float64 `json:"fear"`
+
+	// Joy Joy.
+	Joy float64 `json:"joy"`
+
+	// Sadness Sadness.
+	Sadness float64 `json:"sadness"`
+
+	// Surprise Surprise.
+	Surprise float64 `json:"surprise"`
+
+	// Trust Trust.
+	Trust float64 `json:"trust"`
+}
 
 // ErrorCode Stable, machine-readable code; each always comes with the same HTTP status.
 // `BAD_REQUEST` 400 (parameters, unparsable JSON, a bad `Idempotency-Key`);
@@ -1974,6 +2174,27 @@ type FactionRelation struct {
 // FactionRelationStance How this faction regards it.
 type FactionRelationStance string
 
+// Feelings How strongly the character feels each of Plutchik's eight emotions now, each 0–1.
+// What it hears (insults, threats, thanks, gifts, apologies, news) and what happens
+// to it move them; they drift back to the levels of its usual mood (its mood's emotion
+// at 0.3, nothing else) by half every 10 minutes. The strongest one, once at 0.25 or
+// more, is `dominant` and the emotion of its lines; below that the lines carry the
+// mood's emotion.
+type Feelings struct {
+	// Dominant What a line feels: `neutral`, or one of Plutchik's eight primary emotions. One enum
+	// across the API, so a game maps each label to a portrait or an animation once.
+	//
+	//
+	// Example: joy
+	Dominant Emotion `json:"dominant"`
+
+	// Levels A level 0–1 per emotion, decayed to the time of reading.
+	Levels EmotionLevels `json:"levels"`
+
+	// UpdatedAt When the levels were last moved; absent for a character never moved, which feels its baseline.
+	UpdatedAt *time.Time `json:"updated_at,omitempty"`
+}
+
 // FieldError One offending field.
 type FieldError struct {
 	// Field The field's path, dot-separated (`context_messages.0.text`), or the parameter's name.
@@ -1986,6 +2207,107 @@ type FieldError struct {
 	// Example: number must be at least 0
 	Message string `json:"message"`
 }
+
+// GameEvent A game event as one character took it in.
+type GameEvent struct {
+	// AffinityDelta How much the character's affinity for the player moved (0 without a player).
+	AffinityDelta float64 `json:"affinity_delta"`
+
+	// CharacterId The character who took it in.
+	CharacterId string `json:"character_id"`
+
+	// CreatedAt When it was recorded.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Data The state the event set.
+	Data map[string]interface{} `json:"data"`
+
+	// Description What happened.
+	Description string `json:"description"`
+
+	// Feelings How strongly the character feels each of Plutchik's eight emotions now, each 0–1.
+	// What it hears (insults, threats, thanks, gifts, apologies, news) and what happens
+	// to it move them; they drift back to the levels of its usual mood (its mood's emotion
+	// at 0.3, nothing else) by half every 10 minutes. The strongest one, once at 0.25 or
+	// more, is `dominant` and the emotion of its lines; below that the lines carry the
+	// mood's emotion.
+	Feelings Feelings `json:"feelings"`
+
+	// GameState What game events told the character of the game's state, as text (`data` of
+	// events, merged key by key; at most 64 keys). Every line it speaks is told of it, in
+	// the game context.
+	//
+	//
+	// Example: {"time_of_day":"night","weather":"rain"}
+	GameState GameState `json:"game_state"`
+
+	// Id The event's id (`gev_…`); the memory entry's source names it.
+	Id string `json:"id"`
+
+	// MemoryEntry One thing a character remembers.
+	MemoryEntry MemoryEntry `json:"memory_entry"`
+
+	// PlayerId The player who did it, when the event named one.
+	PlayerId *string `json:"player_id,omitempty"`
+
+	// Relationship How the character sees a player or another character: `trust` (will they keep
+	// their word, are they safe) and `affinity` (does it like them), each −1…1, moved by
+	// what they say to it (insults, threats, thanks, gifts, apologies, promises) and by
+	// game events, every move recorded with its cause. A character answers someone it
+	// distrusts or dislikes curtly and warily; in a conversation its affinity for whoever
+	// just spoke adds 0.3 × affinity to its priority to answer (friends chime in).
+	Relationship *Relationship `json:"relationship,omitempty"`
+
+	// Stimuli What was recognised in it (`gift`, `insult`, `bad news`, …); empty when it moved nothing.
+	Stimuli []string `json:"stimuli"`
+
+	// TrustDelta How much the character's trust in the player moved (0 without a player).
+	TrustDelta float64 `json:"trust_delta"`
+
+	// Type The event's type.
+	Type string `json:"type"`
+}
+
+// GameEventRequest Something that happened in the game, told to a character or to every participant of a conversation.
+type GameEventRequest struct {
+	// Data Key/value state of the game merged into the character's `game_state`: keys of
+	// letters, digits and `_.-` starting with a letter; values strings (at most 200
+	// characters), numbers or booleans, stored as text; null removes the key.
+	//
+	//
+	// Example: {"time_of_day":"night"}
+	Data *map[string]interface{} `json:"data,omitempty"`
+
+	// Description What happened, as the character would remember it. Stored as a fact of its memory.
+	//
+	// Example: The player gave you a healing potion.
+	Description string `json:"description"`
+
+	// Importance How much it matters, 0–1 (default 0.7); weighs its recall into later prompts.
+	Importance *float64 `json:"importance,omitempty"`
+
+	// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+	//
+	// Example: player_7781
+	PlayerId *PlayerId `json:"player_id,omitempty"`
+
+	// Type What happened. `gift`, `help`, `quest_completed`, `quest_failed`, `attack`,
+	// `theft`, `insult`, `threat`, `praise`, `death`, `danger` and `celebration` move
+	// feelings (and the relationship with `player_id`'s player) by a fixed rule;
+	// `world_state` moves nothing (use it for `data` alone); any other type is judged
+	// by the words of its description, as a line of dialogue is.
+	//
+	//
+	// Example: gift
+	Type string `json:"type"`
+}
+
+// GameState What game events told the character of the game's state, as text (`data` of
+// events, merged key by key; at most 64 keys). Every line it speaks is told of it, in
+// the game context.
+//
+// Example: {"time_of_day":"night","weather":"rain"}
+type GameState map[string]string
 
 // Genre The broad setting; it picks the generator's tables.
 type Genre string
@@ -2297,6 +2619,9 @@ type MemorySource struct {
 	// ConversationId The conversation whose turn wrote it, for `conversation` entries.
 	ConversationId *string `json:"conversation_id,omitempty"`
 
+	// EventId The game event (`gev_…`) that wrote it, for `event` entries.
+	EventId *string `json:"event_id,omitempty"`
+
 	// RequestId The request (`X-Request-Id`) that wrote it, when known.
 	RequestId *string `json:"request_id"`
 
@@ -2306,14 +2631,18 @@ type MemorySource struct {
 	// Type `speak` and `react` for what a line of dialogue wrote, `summary` for a fold of
 	// older entries, `api` for an entry written with `POST …/memory`, `conversation`
 	// for what a conversation turn wrote (`conversation_id` and `turn_id` name it),
-	// `unknown` for entries written before sources were kept. New values may be added.
+	// `event` for what a game event wrote (`event_id` names it, and
+	// `conversation_id` the conversation it was told to), `unknown` for entries
+	// written before sources were kept. New values may be added.
 	Type MemorySourceType `json:"type"`
 }
 
 // MemorySourceType `speak` and `react` for what a line of dialogue wrote, `summary` for a fold of
 // older entries, `api` for an entry written with `POST …/memory`, `conversation`
 // for what a conversation turn wrote (`conversation_id` and `turn_id` name it),
-// `unknown` for entries written before sources were kept. New values may be added.
+// `event` for what a game event wrote (`event_id` names it, and
+// `conversation_id` the conversation it was told to), `unknown` for entries
+// written before sources were kept. New values may be added.
 type MemorySourceType string
 
 // Message One line of a conversation.
@@ -2403,10 +2732,151 @@ type PhonemeTiming struct {
 	Viseme string `json:"viseme"`
 }
 
+// PlayerConversation A conversation the player is part of, with their lines in it.
+type PlayerConversation struct {
+	// ConversationId The conversation's id.
+	//
+	// Example: cnv_01jdq3p0000000000000000000
+	ConversationId string `json:"conversation_id"`
+
+	// Messages The player's lines in the conversation, in turn order.
+	Messages []PlayerMessage `json:"messages"`
+
+	// Name The name the conversation's `players` list gives the player; null when it does not list them, or lists them without a name.
+	Name *string `json:"name"`
+}
+
+// PlayerDeletion What erasing a player's data removed. Zero counts when nothing was held.
+type PlayerDeletion struct {
+	// ConversationsUpdated Conversations the player was removed from or had lines erased in.
+	ConversationsUpdated int `json:"conversations_updated"`
+
+	// Deleted Always true once the erasure is committed.
+	Deleted bool `json:"deleted"`
+
+	// MemoriesDeleted Memory entries about the player deleted.
+	MemoriesDeleted int `json:"memories_deleted"`
+
+	// Object What this object is.
+	Object PlayerDeletionObject `json:"object"`
+
+	// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+	//
+	// Example: player_7781
+	PlayerId PlayerId `json:"player_id"`
+
+	// RelationshipsDeleted Characters' relationships with the player deleted, with their recorded changes.
+	RelationshipsDeleted int `json:"relationships_deleted"`
+
+	// TurnsRedacted Turns whose player line was replaced by `[erased]`.
+	TurnsRedacted int `json:"turns_redacted"`
+}
+
+// PlayerDeletionObject What this object is.
+type PlayerDeletionObject string
+
+// PlayerExport Everything the tenant keeps about one player.
+type PlayerExport struct {
+	// Conversations Every conversation that lists the player or holds a line of theirs, oldest first.
+	Conversations []PlayerConversation `json:"conversations"`
+
+	// ExportedAt When the export was read.
+	ExportedAt time.Time `json:"exported_at"`
+
+	// Memories Every memory entry about the player, across all the tenant's characters, oldest first.
+	Memories []PlayerMemoryEntry `json:"memories"`
+
+	// Object What this object is.
+	Object PlayerExportObject `json:"object"`
+
+	// PlayerId The game's own id for a player (letters, digits and `_.:@-`).
+	//
+	// Example: player_7781
+	PlayerId PlayerId `json:"player_id"`
+
+	// Relationships Every character's relationship with the player, oldest first, each with all its recorded changes.
+	Relationships []PlayerRelationship `json:"relationships"`
+}
+
+// PlayerExportObject What this object is.
+type PlayerExportObject string
+
 // PlayerId The game's own id for a player (letters, digits and `_.:@-`).
 //
 // Example: player_7781
 type PlayerId = string
+
+// PlayerMemoryEntry A memory entry about the player, with the character that keeps it.
+type PlayerMemoryEntry struct {
+	// CharacterId The character that remembers it.
+	//
+	// Example: chr_01jdq3kxw2e5r7t9y1u3i5o7p9
+	CharacterId string `json:"character_id"`
+
+	// CreatedAt When it was written.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Id The entry's id.
+	//
+	// Example: mem_01jdq3p0q1r2s3t4u5v6w7x8y9
+	Id string `json:"id"`
+
+	// Importance How much it matters (0–1).
+	Importance float64 `json:"importance"`
+
+	// Kind What kind of memory it is.
+	Kind PlayerMemoryEntryKind `json:"kind"`
+
+	// Pinned Kept out of summary folds and always among the facts a prompt gets.
+	Pinned bool `json:"pinned"`
+
+	// PlayerId The player the entry is about (who said the heard line, or to whom the said line was spoken); null when no player was named.
+	PlayerId *string `json:"player_id,omitempty"`
+
+	// Source Where a memory entry came from.
+	Source MemorySource `json:"source"`
+
+	// Speaker Who said it, for `heard` and `said`.
+	Speaker *string `json:"speaker,omitempty"`
+
+	// Text What is remembered.
+	Text string `json:"text"`
+}
+
+// PlayerMemoryEntryKind What kind of memory it is.
+type PlayerMemoryEntryKind string
+
+// PlayerMessage A line the player said in a conversation, and the turn that answered it.
+type PlayerMessage struct {
+	// CreatedAt When the turn was taken.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Speaker Who said it, as the turn recorded.
+	Speaker string `json:"speaker"`
+
+	// Text What was said.
+	Text string `json:"text"`
+
+	// TurnId The turn (`trn_…`) that answered the line.
+	TurnId string `json:"turn_id"`
+
+	// TurnIndex That turn's index in the conversation, from 1.
+	TurnIndex int `json:"turn_index"`
+}
+
+// PlayerRelationship A character's relationship with the player; `recent_changes` holds every change, newest first.
+type PlayerRelationship struct {
+	// CharacterId The character whose relationship it is.
+	CharacterId string `json:"character_id"`
+
+	// Relationship How the character sees a player or another character: `trust` (will they keep
+	// their word, are they safe) and `affinity` (does it like them), each −1…1, moved by
+	// what they say to it (insults, threats, thanks, gifts, apologies, promises) and by
+	// game events, every move recorded with its cause. A character answers someone it
+	// distrusts or dislikes curtly and warily; in a conversation its affinity for whoever
+	// just spoke adds 0.3 × affinity to its priority to answer (friends chime in).
+	Relationship Relationship `json:"relationship"`
+}
 
 // ReactRequest A message the character may react to.
 type ReactRequest struct {
@@ -2466,6 +2936,111 @@ type Region struct {
 	// Settlements Where people live in it.
 	Settlements []Settlement `json:"settlements"`
 }
+
+// Relationship How the character sees a player or another character: `trust` (will they keep
+// their word, are they safe) and `affinity` (does it like them), each −1…1, moved by
+// what they say to it (insults, threats, thanks, gifts, apologies, promises) and by
+// game events, every move recorded with its cause. A character answers someone it
+// distrusts or dislikes curtly and warily; in a conversation its affinity for whoever
+// just spoke adds 0.3 × affinity to its priority to answer (friends chime in).
+type Relationship struct {
+	// Affinity Affinity, −1 (loathing) to 1 (love).
+	Affinity float64 `json:"affinity"`
+
+	// CreatedAt The first interaction.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Interactions The lines and events between them so far.
+	Interactions int `json:"interactions"`
+
+	// RecentChanges The latest moves of trust or affinity, newest first (at most five).
+	RecentChanges []RelationshipChange `json:"recent_changes"`
+
+	// Stage Where a relationship stands. `stranger` before any interaction; `enemy` when trust
+	// ≤ −0.3 and affinity ≤ −0.5; `rival` when affinity ≤ −0.3 but trust is above −0.3;
+	// `wary` when trust or affinity ≤ −0.3; `close_friend` at affinity ≥ 0.7 and trust ≥
+	// 0.6; `friend` at affinity ≥ 0.4 and trust ≥ 0.3; `friendly` at affinity ≥ 0.15;
+	// `acquaintance` otherwise. New values may be added.
+	Stage RelationshipStage `json:"stage"`
+
+	// Target Who a relationship is with.
+	Target RelationshipTarget `json:"target"`
+
+	// Trust Trust, −1 (none at all) to 1 (complete).
+	Trust float64 `json:"trust"`
+
+	// UpdatedAt The latest interaction.
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// RelationshipChange One move of a relationship and what caused it.
+type RelationshipChange struct {
+	// AffinityAfter Affinity once moved (kept within −1…1).
+	AffinityAfter float64 `json:"affinity_after"`
+
+	// AffinityDelta How much affinity moved.
+	AffinityDelta float64 `json:"affinity_delta"`
+
+	// Cause What was recognised and the words or event behind it, such as `insult: "You fool"`.
+	//
+	// Example: insult: "You fool"
+	Cause string `json:"cause"`
+
+	// CreatedAt When it happened.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Id The change's id (`rch_…`).
+	Id string `json:"id"`
+
+	// Source Where a memory entry came from.
+	Source MemorySource `json:"source"`
+
+	// TrustAfter Trust once moved (kept within −1…1).
+	TrustAfter float64 `json:"trust_after"`
+
+	// TrustDelta How much trust moved.
+	TrustDelta float64 `json:"trust_delta"`
+}
+
+// RelationshipList A page of a character's relationships, the most recently changed first.
+type RelationshipList struct {
+	// CharacterId Whose relationships these are.
+	CharacterId string `json:"character_id"`
+
+	// Items The relationships on this page.
+	Items []Relationship `json:"items"`
+
+	// Limit The page size asked for.
+	Limit int `json:"limit"`
+
+	// Offset How many were skipped.
+	Offset int `json:"offset"`
+
+	// Total How many relationships the character has.
+	Total int `json:"total"`
+}
+
+// RelationshipStage Where a relationship stands. `stranger` before any interaction; `enemy` when trust
+// ≤ −0.3 and affinity ≤ −0.5; `rival` when affinity ≤ −0.3 but trust is above −0.3;
+// `wary` when trust or affinity ≤ −0.3; `close_friend` at affinity ≥ 0.7 and trust ≥
+// 0.6; `friend` at affinity ≥ 0.4 and trust ≥ 0.3; `friendly` at affinity ≥ 0.15;
+// `acquaintance` otherwise. New values may be added.
+type RelationshipStage string
+
+// RelationshipTarget Who a relationship is with.
+type RelationshipTarget struct {
+	// Id The player's id in the game, or the character's id.
+	Id string `json:"id"`
+
+	// Name What they were last called (the player's speaker label, the character's name).
+	Name string `json:"name"`
+
+	// Type A player of the game (by the game's `player_id`) or another character.
+	Type RelationshipTargetType `json:"type"`
+}
+
+// RelationshipTargetType A player of the game (by the game's `player_id`) or another character.
+type RelationshipTargetType string
 
 // RotateSecretRequest defines model for RotateSecretRequest.
 type RotateSecretRequest struct {
@@ -2554,8 +3129,12 @@ type SpeakResponse struct {
 	// CharacterId Who spoke.
 	CharacterId string `json:"character_id"`
 
-	// Emotion The emotion the line carries.
-	Emotion string `json:"emotion"`
+	// Emotion What a line feels: `neutral`, or one of Plutchik's eight primary emotions. One enum
+	// across the API, so a game maps each label to a portrait or an animation once.
+	//
+	//
+	// Example: joy
+	Emotion Emotion `json:"emotion"`
 
 	// Engine The engine that produced it.
 	Engine string `json:"engine"`
@@ -2572,8 +3151,19 @@ type SpeakResponse struct {
 	// Moderation What moderation did to a line.
 	Moderation ModerationOutcome `json:"moderation"`
 
-	// Mood The character's mood after speaking.
+	// Mood The mood the line was spoken in: the request's `mood` when given, else the
+	// mood of the character's strongest feeling once it heard the line (an insulted
+	// calm character answers `angry`), else `suspicious` toward someone it distrusts
+	// or dislikes, else its own mood.
 	Mood string `json:"mood"`
+
+	// Relationship How the character sees a player or another character: `trust` (will they keep
+	// their word, are they safe) and `affinity` (does it like them), each −1…1, moved by
+	// what they say to it (insults, threats, thanks, gifts, apologies, promises) and by
+	// game events, every move recorded with its cause. A character answers someone it
+	// distrusts or dislikes curtly and warily; in a conversation its affinity for whoever
+	// just spoke adds 0.3 × affinity to its priority to answer (friends chime in).
+	Relationship *Relationship `json:"relationship,omitempty"`
 
 	// Text What the character says.
 	Text string `json:"text"`
@@ -3288,6 +3878,11 @@ type MemoryId = string
 // Offset defines model for Offset.
 type Offset = int
 
+// PlayerIdPath The game's own id for a player (letters, digits and `_.:@-`).
+//
+// Example: player_7781
+type PlayerIdPath = PlayerId
+
 // UsageFrom defines model for UsageFrom.
 type UsageFrom = time.Time
 
@@ -3414,6 +4009,18 @@ type UpdateCharacterParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// RecordCharacterEventParams defines parameters for RecordCharacterEvent.
+type RecordCharacterEventParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // GetCharacterMemoryParams defines parameters for GetCharacterMemory.
 type GetCharacterMemoryParams struct {
 	// Limit How many items to return.
@@ -3457,6 +4064,15 @@ type ReactCharacterParams struct {
 	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
 	// not stored, so a retry after a server or provider failure runs again.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// ListCharacterRelationshipsParams defines parameters for ListCharacterRelationships.
+type ListCharacterRelationshipsParams struct {
+	// Limit How many items to return.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset How many items to skip.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
 // SpeakCharacterParams defines parameters for SpeakCharacter.
@@ -3504,6 +4120,18 @@ type CreateConversationParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// RecordConversationEventParams defines parameters for RecordConversationEvent.
+type RecordConversationEventParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListConversationTurnsParams defines parameters for ListConversationTurns.
 type ListConversationTurnsParams struct {
 	// Limit How many items to return.
@@ -3527,6 +4155,18 @@ type AdvanceConversationParams struct {
 
 // StreamConversationTurnsParams defines parameters for StreamConversationTurns.
 type StreamConversationTurnsParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// SetDataRetentionParams defines parameters for SetDataRetention.
+type SetDataRetentionParams struct {
 	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
 	// same key and the same body gets the stored answer (status, body, `Location`) with
 	// `Idempotent-Replayed: true` and does no work again. The same key with another body
@@ -3765,6 +4405,9 @@ type CreateCharacterBatchJSONRequestBody = CreateCharacterBatchRequest
 // UpdateCharacterJSONRequestBody defines body for UpdateCharacter for application/json ContentType.
 type UpdateCharacterJSONRequestBody = UpdateCharacterRequest
 
+// RecordCharacterEventJSONRequestBody defines body for RecordCharacterEvent for application/json ContentType.
+type RecordCharacterEventJSONRequestBody = GameEventRequest
+
 // AddMemoryEntryJSONRequestBody defines body for AddMemoryEntry for application/json ContentType.
 type AddMemoryEntryJSONRequestBody = MemoryEntryCreateRequest
 
@@ -3783,11 +4426,17 @@ type StreamSpeakCharacterJSONRequestBody = SpeakRequest
 // CreateConversationJSONRequestBody defines body for CreateConversation for application/json ContentType.
 type CreateConversationJSONRequestBody = ConversationCreateRequest
 
+// RecordConversationEventJSONRequestBody defines body for RecordConversationEvent for application/json ContentType.
+type RecordConversationEventJSONRequestBody = GameEventRequest
+
 // AdvanceConversationJSONRequestBody defines body for AdvanceConversation for application/json ContentType.
 type AdvanceConversationJSONRequestBody = ConversationTurnRequest
 
 // StreamConversationTurnsJSONRequestBody defines body for StreamConversationTurns for application/json ContentType.
 type StreamConversationTurnsJSONRequestBody = ConversationTurnRequest
+
+// SetDataRetentionJSONRequestBody defines body for SetDataRetention for application/json ContentType.
+type SetDataRetentionJSONRequestBody = DataRetentionRequest
 
 // RedeliverEventJSONRequestBody defines body for RedeliverEvent for application/json ContentType.
 type RedeliverEventJSONRequestBody = RedeliverRequest
@@ -4521,6 +5170,30 @@ type ClientInterface interface {
 	// Corresponds with PATCH /v1/characters/{character_id} (the `UpdateCharacter` operationId).
 	UpdateCharacter(ctx context.Context, characterId CharacterId, params *UpdateCharacterParams, body UpdateCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RecordCharacterEventWithBody Tell a character what happened
+	//
+	// Tells the character what happened in the game (Convai's dynamic context): the
+	// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+	// given), moves its feelings and its relationship with `player_id`'s player, and
+	// merges `data` into its `game_state`, all at once; its next line is told of it.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+	RecordCharacterEventWithBody(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordCharacterEvent Tell a character what happened
+	//
+	// Tells the character what happened in the game (Convai's dynamic context): the
+	// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+	// given), moves its feelings and its relationship with `player_id`'s player, and
+	// merges `data` into its `game_state`, all at once; its next line is told of it.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+	RecordCharacterEvent(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCharacterMemory Read a character's memory
 	//
 	// The running summary of what the character lived through and its memory entries,
@@ -4606,6 +5279,16 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/characters/{character_id}/react (the `ReactCharacter` operationId).
 	ReactCharacter(ctx context.Context, characterId CharacterId, params *ReactCharacterParams, body ReactCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ListCharacterRelationships List a character's relationships
+	//
+	// How the character sees every player and character it has met: trust, affinity,
+	// stage and the latest changes with their causes, the most recently changed first.
+	// A relationship starts at the first line heard from someone with a `player_id` (in
+	// speak or a conversation turn) or from another participant of a conversation.
+	//
+	// Corresponds with GET /v1/characters/{character_id}/relationships (the `ListCharacterRelationships` operationId).
+	ListCharacterRelationships(ctx context.Context, characterId CharacterId, params *ListCharacterRelationshipsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// SpeakCharacterWithBody Make a character speak
 	//
@@ -4737,6 +5420,32 @@ type ClientInterface interface {
 	// Corresponds with GET /v1/conversations/{conversation_id} (the `GetConversation` operationId).
 	GetConversation(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// RecordConversationEventWithBody Tell a conversation what happened
+	//
+	// Tells every participant of the conversation what happened in the game, as
+	// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+	// (one event id, one memory entry each, sourced to the event and the conversation).
+	// For what concerns one participant only (a gift to the smith), tell that character.
+	// An ended conversation answers 409 `CONVERSATION_ENDED`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+	RecordConversationEventWithBody(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// RecordConversationEvent Tell a conversation what happened
+	//
+	// Tells every participant of the conversation what happened in the game, as
+	// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+	// (one event id, one memory entry each, sourced to the event and the conversation).
+	// For what concerns one participant only (a gift to the smith), tell that character.
+	// An ended conversation answers 409 `CONVERSATION_ENDED`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+	RecordConversationEvent(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, body RecordConversationEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListConversationTurns Read a conversation's transcript
 	//
 	// The conversation's turns, oldest first, each with the player's line it answered, the
@@ -4856,6 +5565,43 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
 	StreamConversationTurns(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetDataRetention Get the data retention
+	//
+	// How long the tenant's memory entries about players are kept (`player_memory_days`;
+	// null when they are kept until erased). A test-mode key's retention is its test
+	// space's own.
+	//
+	// Corresponds with GET /v1/data_retention (the `GetDataRetention` operationId).
+	GetDataRetention(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetDataRetentionWithBody Set the data retention
+	//
+	// Sets how many days memory entries about players (those with a `player_id`) are kept,
+	// from 1 to 3650, or null to keep them until erased (the default). The periodic
+	// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+	// pinned ones too: the law wins over a pin. Entries that name no player, and
+	// conversation transcripts, are not affected; erase a player's data with
+	// `DELETE /v1/players/{player_id}`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+	SetDataRetentionWithBody(ctx context.Context, params *SetDataRetentionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// SetDataRetention Set the data retention
+	//
+	// Sets how many days memory entries about players (those with a `player_id`) are kept,
+	// from 1 to 3650, or null to keep them until erased (the default). The periodic
+	// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+	// pinned ones too: the law wins over a pin. Entries that name no player, and
+	// conversation transcripts, are not affected; erase a player's data with
+	// `DELETE /v1/players/{player_id}`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+	SetDataRetention(ctx context.Context, params *SetDataRetentionParams, body SetDataRetentionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	//
@@ -5043,6 +5789,37 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/moderations (the `CreateModeration` operationId).
 	CreateModeration(ctx context.Context, params *CreateModerationParams, body CreateModerationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeletePlayerData Erase a player's data
+	//
+	// Erases what the tenant (the key's data space: live or test) keeps about one player,
+	// for an erasure request (GDPR art. 17, COPPA), in one transaction: every memory entry
+	// about the player is deleted (pinned ones too), the player is removed from every
+	// conversation's `players`, and every conversation turn that answered a line of theirs
+	// keeps the turn but has that line replaced: its `text` becomes `[erased]`, its
+	// `speaker` `player` and its `player_id` null. The characters' own lines are kept, and
+	// so are running summaries already folded from older entries (`memory_summary`) and
+	// entries that never named the player. Erasing is safe to retry: a player with nothing
+	// left (or never known) answers 200 with zero counts.
+	//
+	// Corresponds with DELETE /v1/players/{player_id} (the `DeletePlayerData` operationId).
+	DeletePlayerData(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ExportPlayerData Export a player's data
+	//
+	// Everything the tenant (the key's data space: live or test) keeps about one player of
+	// the game, for a data-access request (GDPR art. 15, COPPA): every memory entry about
+	// the player across all the tenant's characters (oldest first, each naming its
+	// `character_id`), and every conversation that lists the player or holds a line of
+	// theirs, with those lines in turn order. Nothing is paginated: the answer is read from
+	// one snapshot of the database and streamed as it is read, so its size is the player's
+	// data and never held in memory at once. A player Troupe holds nothing about gets 200
+	// with empty lists: a game cannot know in advance what Troupe holds. Should the
+	// database fail once the answer has started, the answer ends there with its JSON
+	// incomplete (never a valid but partial export); retry the export.
+	//
+	// Corresponds with GET /v1/players/{player_id}/export (the `ExportPlayerData` operationId).
+	ExportPlayerData(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUsage Get usage
 	//
@@ -5617,6 +6394,50 @@ func (c *Client) UpdateCharacter(ctx context.Context, characterId CharacterId, p
 	return c.Client.Do(req)
 }
 
+// RecordCharacterEventWithBody Tell a character what happened
+//
+// Tells the character what happened in the game (Convai's dynamic context): the
+// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+// given), moves its feelings and its relationship with `player_id`'s player, and
+// merges `data` into its `game_state`, all at once; its next line is told of it.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+func (c *Client) RecordCharacterEventWithBody(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordCharacterEventRequestWithBody(c.Server, characterId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordCharacterEvent Tell a character what happened
+//
+// Tells the character what happened in the game (Convai's dynamic context): the
+// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+// given), moves its feelings and its relationship with `player_id`'s player, and
+// merges `data` into its `game_state`, all at once; its next line is told of it.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+func (c *Client) RecordCharacterEvent(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordCharacterEventRequest(c.Server, characterId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetCharacterMemory Read a character's memory
 //
 // The running summary of what the character lived through and its memory entries,
@@ -5773,6 +6594,26 @@ func (c *Client) ReactCharacterWithBody(ctx context.Context, characterId Charact
 // Corresponds with POST /v1/characters/{character_id}/react (the `ReactCharacter` operationId).
 func (c *Client) ReactCharacter(ctx context.Context, characterId CharacterId, params *ReactCharacterParams, body ReactCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewReactCharacterRequest(c.Server, characterId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ListCharacterRelationships List a character's relationships
+//
+// How the character sees every player and character it has met: trust, affinity,
+// stage and the latest changes with their causes, the most recently changed first.
+// A relationship starts at the first line heard from someone with a `player_id` (in
+// speak or a conversation turn) or from another participant of a conversation.
+//
+// Corresponds with GET /v1/characters/{character_id}/relationships (the `ListCharacterRelationships` operationId).
+func (c *Client) ListCharacterRelationships(ctx context.Context, characterId CharacterId, params *ListCharacterRelationshipsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListCharacterRelationshipsRequest(c.Server, characterId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6003,6 +6844,52 @@ func (c *Client) GetConversation(ctx context.Context, conversationId Conversatio
 	return c.Client.Do(req)
 }
 
+// RecordConversationEventWithBody Tell a conversation what happened
+//
+// Tells every participant of the conversation what happened in the game, as
+// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+// (one event id, one memory entry each, sourced to the event and the conversation).
+// For what concerns one participant only (a gift to the smith), tell that character.
+// An ended conversation answers 409 `CONVERSATION_ENDED`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+func (c *Client) RecordConversationEventWithBody(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordConversationEventRequestWithBody(c.Server, conversationId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// RecordConversationEvent Tell a conversation what happened
+//
+// Tells every participant of the conversation what happened in the game, as
+// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+// (one event id, one memory entry each, sourced to the event and the conversation).
+// For what concerns one participant only (a gift to the smith), tell that character.
+// An ended conversation answers 409 `CONVERSATION_ENDED`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+func (c *Client) RecordConversationEvent(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, body RecordConversationEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewRecordConversationEventRequest(c.Server, conversationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListConversationTurns Read a conversation's transcript
 //
 // The conversation's turns, oldest first, each with the player's line it answered, the
@@ -6163,6 +7050,73 @@ func (c *Client) StreamConversationTurnsWithBody(ctx context.Context, conversati
 // Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
 func (c *Client) StreamConversationTurns(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewStreamConversationTurnsRequest(c.Server, conversationId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetDataRetention Get the data retention
+//
+// How long the tenant's memory entries about players are kept (`player_memory_days`;
+// null when they are kept until erased). A test-mode key's retention is its test
+// space's own.
+//
+// Corresponds with GET /v1/data_retention (the `GetDataRetention` operationId).
+func (c *Client) GetDataRetention(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetDataRetentionRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetDataRetentionWithBody Set the data retention
+//
+// Sets how many days memory entries about players (those with a `player_id`) are kept,
+// from 1 to 3650, or null to keep them until erased (the default). The periodic
+// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+// pinned ones too: the law wins over a pin. Entries that name no player, and
+// conversation transcripts, are not affected; erase a player's data with
+// `DELETE /v1/players/{player_id}`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+func (c *Client) SetDataRetentionWithBody(ctx context.Context, params *SetDataRetentionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetDataRetentionRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// SetDataRetention Set the data retention
+//
+// Sets how many days memory entries about players (those with a `player_id`) are kept,
+// from 1 to 3650, or null to keep them until erased (the default). The periodic
+// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+// pinned ones too: the law wins over a pin. Entries that name no player, and
+// conversation transcripts, are not affected; erase a player's data with
+// `DELETE /v1/players/{player_id}`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+func (c *Client) SetDataRetention(ctx context.Context, params *SetDataRetentionParams, body SetDataRetentionJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewSetDataRetentionRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6540,6 +7494,57 @@ func (c *Client) CreateModerationWithBody(ctx context.Context, params *CreateMod
 // Corresponds with POST /v1/moderations (the `CreateModeration` operationId).
 func (c *Client) CreateModeration(ctx context.Context, params *CreateModerationParams, body CreateModerationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateModerationRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeletePlayerData Erase a player's data
+//
+// Erases what the tenant (the key's data space: live or test) keeps about one player,
+// for an erasure request (GDPR art. 17, COPPA), in one transaction: every memory entry
+// about the player is deleted (pinned ones too), the player is removed from every
+// conversation's `players`, and every conversation turn that answered a line of theirs
+// keeps the turn but has that line replaced: its `text` becomes `[erased]`, its
+// `speaker` `player` and its `player_id` null. The characters' own lines are kept, and
+// so are running summaries already folded from older entries (`memory_summary`) and
+// entries that never named the player. Erasing is safe to retry: a player with nothing
+// left (or never known) answers 200 with zero counts.
+//
+// Corresponds with DELETE /v1/players/{player_id} (the `DeletePlayerData` operationId).
+func (c *Client) DeletePlayerData(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeletePlayerDataRequest(c.Server, playerId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportPlayerData Export a player's data
+//
+// Everything the tenant (the key's data space: live or test) keeps about one player of
+// the game, for a data-access request (GDPR art. 15, COPPA): every memory entry about
+// the player across all the tenant's characters (oldest first, each naming its
+// `character_id`), and every conversation that lists the player or holds a line of
+// theirs, with those lines in turn order. Nothing is paginated: the answer is read from
+// one snapshot of the database and streamed as it is read, so its size is the player's
+// data and never held in memory at once. A player Troupe holds nothing about gets 200
+// with empty lists: a game cannot know in advance what Troupe holds. Should the
+// database fail once the answer has started, the answer ends there with its JSON
+// incomplete (never a valid but partial export); retry the export.
+//
+// Corresponds with GET /v1/players/{player_id}/export (the `ExportPlayerData` operationId).
+func (c *Client) ExportPlayerData(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportPlayerDataRequest(c.Server, playerId)
 	if err != nil {
 		return nil, err
 	}
@@ -7496,6 +8501,68 @@ func NewUpdateCharacterRequestWithBody(server string, characterId CharacterId, p
 	return req, nil
 }
 
+// NewRecordCharacterEventRequest calls the generic RecordCharacterEvent builder with application/json body
+func NewRecordCharacterEventRequest(server string, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRecordCharacterEventRequestWithBody(server, characterId, params, "application/json", bodyReader)
+}
+
+// NewRecordCharacterEventRequestWithBody constructs an http.Request for the RecordCharacterEvent method, with any body, and a specified content type
+func NewRecordCharacterEventRequestWithBody(server string, characterId CharacterId, params *RecordCharacterEventParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetCharacterMemoryRequest constructs an http.Request for the GetCharacterMemory method
 func NewGetCharacterMemoryRequest(server string, characterId CharacterId, params *GetCharacterMemoryParams) (*http.Request, error) {
 	var err error
@@ -7798,6 +8865,79 @@ func NewReactCharacterRequestWithBody(server string, characterId CharacterId, pa
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewListCharacterRelationshipsRequest constructs an http.Request for the ListCharacterRelationships method
+func NewListCharacterRelationshipsRequest(server string, characterId CharacterId, params *ListCharacterRelationshipsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/relationships", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -8116,6 +9256,68 @@ func NewGetConversationRequest(server string, conversationId ConversationId) (*h
 	return req, nil
 }
 
+// NewRecordConversationEventRequest calls the generic RecordConversationEvent builder with application/json body
+func NewRecordConversationEventRequest(server string, conversationId ConversationId, params *RecordConversationEventParams, body RecordConversationEventJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewRecordConversationEventRequestWithBody(server, conversationId, params, "application/json", bodyReader)
+}
+
+// NewRecordConversationEventRequestWithBody constructs an http.Request for the RecordConversationEvent method, with any body, and a specified content type
+func NewRecordConversationEventRequestWithBody(server string, conversationId ConversationId, params *RecordConversationEventParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "conversation_id", conversationId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/conversations/%s/events", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListConversationTurnsRequest constructs an http.Request for the ListConversationTurns method
 func NewListConversationTurnsRequest(server string, conversationId ConversationId, params *ListConversationTurnsParams) (*http.Request, error) {
 	var err error
@@ -8289,6 +9491,88 @@ func NewStreamConversationTurnsRequestWithBody(server string, conversationId Con
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetDataRetentionRequest constructs an http.Request for the GetDataRetention method
+func NewGetDataRetentionRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/data_retention")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewSetDataRetentionRequest calls the generic SetDataRetention builder with application/json body
+func NewSetDataRetentionRequest(server string, params *SetDataRetentionParams, body SetDataRetentionJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewSetDataRetentionRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewSetDataRetentionRequestWithBody constructs an http.Request for the SetDataRetention method, with any body, and a specified content type
+func NewSetDataRetentionRequestWithBody(server string, params *SetDataRetentionParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/data_retention")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -9060,6 +10344,74 @@ func NewCreateModerationRequestWithBody(server string, params *CreateModerationP
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewDeletePlayerDataRequest constructs an http.Request for the DeletePlayerData method
+func NewDeletePlayerDataRequest(server string, playerId PlayerIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "player_id", playerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/players/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewExportPlayerDataRequest constructs an http.Request for the ExportPlayerData method
+func NewExportPlayerDataRequest(server string, playerId PlayerIdPath) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "player_id", playerId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/players/%s/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -10065,6 +11417,30 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /v1/characters/{character_id} (the `UpdateCharacter` operationId).
 	UpdateCharacterWithResponse(ctx context.Context, characterId CharacterId, params *UpdateCharacterParams, body UpdateCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateCharacterResponse, error)
 
+	// RecordCharacterEventWithBodyWithResponse Tell a character what happened
+	//
+	// Tells the character what happened in the game (Convai's dynamic context): the
+	// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+	// given), moves its feelings and its relationship with `player_id`'s player, and
+	// merges `data` into its `game_state`, all at once; its next line is told of it.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+	RecordCharacterEventWithBodyWithResponse(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordCharacterEventResponse, error)
+
+	// RecordCharacterEventWithResponse Tell a character what happened
+	//
+	// Tells the character what happened in the game (Convai's dynamic context): the
+	// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+	// given), moves its feelings and its relationship with `player_id`'s player, and
+	// merges `data` into its `game_state`, all at once; its next line is told of it.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+	RecordCharacterEventWithResponse(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordCharacterEventResponse, error)
+
 	// GetCharacterMemoryWithResponse Read a character's memory
 	//
 	// The running summary of what the character lived through and its memory entries,
@@ -10154,6 +11530,18 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/characters/{character_id}/react (the `ReactCharacter` operationId).
 	ReactCharacterWithResponse(ctx context.Context, characterId CharacterId, params *ReactCharacterParams, body ReactCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*ReactCharacterResponse, error)
+
+	// ListCharacterRelationshipsWithResponse List a character's relationships
+	//
+	// How the character sees every player and character it has met: trust, affinity,
+	// stage and the latest changes with their causes, the most recently changed first.
+	// A relationship starts at the first line heard from someone with a `player_id` (in
+	// speak or a conversation turn) or from another participant of a conversation.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/characters/{character_id}/relationships (the `ListCharacterRelationships` operationId).
+	ListCharacterRelationshipsWithResponse(ctx context.Context, characterId CharacterId, params *ListCharacterRelationshipsParams, reqEditors ...RequestEditorFn) (*ListCharacterRelationshipsResponse, error)
 
 	// SpeakCharacterWithBodyWithResponse Make a character speak
 	//
@@ -10291,6 +11679,32 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /v1/conversations/{conversation_id} (the `GetConversation` operationId).
 	GetConversationWithResponse(ctx context.Context, conversationId ConversationId, reqEditors ...RequestEditorFn) (*GetConversationResponse, error)
 
+	// RecordConversationEventWithBodyWithResponse Tell a conversation what happened
+	//
+	// Tells every participant of the conversation what happened in the game, as
+	// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+	// (one event id, one memory entry each, sourced to the event and the conversation).
+	// For what concerns one participant only (a gift to the smith), tell that character.
+	// An ended conversation answers 409 `CONVERSATION_ENDED`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+	RecordConversationEventWithBodyWithResponse(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordConversationEventResponse, error)
+
+	// RecordConversationEventWithResponse Tell a conversation what happened
+	//
+	// Tells every participant of the conversation what happened in the game, as
+	// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+	// (one event id, one memory entry each, sourced to the event and the conversation).
+	// For what concerns one participant only (a gift to the smith), tell that character.
+	// An ended conversation answers 409 `CONVERSATION_ENDED`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+	RecordConversationEventWithResponse(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, body RecordConversationEventJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordConversationEventResponse, error)
+
 	// ListConversationTurnsWithResponse Read a conversation's transcript
 	//
 	// The conversation's turns, oldest first, each with the player's line it answered, the
@@ -10412,6 +11826,45 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/conversations/{conversation_id}/turns/stream (the `StreamConversationTurns` operationId).
 	StreamConversationTurnsWithResponse(ctx context.Context, conversationId ConversationId, params *StreamConversationTurnsParams, body StreamConversationTurnsJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamConversationTurnsResponse, error)
+
+	// GetDataRetentionWithResponse Get the data retention
+	//
+	// How long the tenant's memory entries about players are kept (`player_memory_days`;
+	// null when they are kept until erased). A test-mode key's retention is its test
+	// space's own.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/data_retention (the `GetDataRetention` operationId).
+	GetDataRetentionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDataRetentionResponse, error)
+
+	// SetDataRetentionWithBodyWithResponse Set the data retention
+	//
+	// Sets how many days memory entries about players (those with a `player_id`) are kept,
+	// from 1 to 3650, or null to keep them until erased (the default). The periodic
+	// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+	// pinned ones too: the law wins over a pin. Entries that name no player, and
+	// conversation transcripts, are not affected; erase a player's data with
+	// `DELETE /v1/players/{player_id}`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+	SetDataRetentionWithBodyWithResponse(ctx context.Context, params *SetDataRetentionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetDataRetentionResponse, error)
+
+	// SetDataRetentionWithResponse Set the data retention
+	//
+	// Sets how many days memory entries about players (those with a `player_id`) are kept,
+	// from 1 to 3650, or null to keep them until erased (the default). The periodic
+	// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+	// pinned ones too: the law wins over a pin. Entries that name no player, and
+	// conversation transcripts, are not affected; erase a player's data with
+	// `DELETE /v1/players/{player_id}`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+	SetDataRetentionWithResponse(ctx context.Context, params *SetDataRetentionParams, body SetDataRetentionJSONRequestBody, reqEditors ...RequestEditorFn) (*SetDataRetentionResponse, error)
 
 	// GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
 	//
@@ -10617,6 +12070,41 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/moderations (the `CreateModeration` operationId).
 	CreateModerationWithResponse(ctx context.Context, params *CreateModerationParams, body CreateModerationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateModerationResponse, error)
+
+	// DeletePlayerDataWithResponse Erase a player's data
+	//
+	// Erases what the tenant (the key's data space: live or test) keeps about one player,
+	// for an erasure request (GDPR art. 17, COPPA), in one transaction: every memory entry
+	// about the player is deleted (pinned ones too), the player is removed from every
+	// conversation's `players`, and every conversation turn that answered a line of theirs
+	// keeps the turn but has that line replaced: its `text` becomes `[erased]`, its
+	// `speaker` `player` and its `player_id` null. The characters' own lines are kept, and
+	// so are running summaries already folded from older entries (`memory_summary`) and
+	// entries that never named the player. Erasing is safe to retry: a player with nothing
+	// left (or never known) answers 200 with zero counts.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/players/{player_id} (the `DeletePlayerData` operationId).
+	DeletePlayerDataWithResponse(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*DeletePlayerDataResponse, error)
+
+	// ExportPlayerDataWithResponse Export a player's data
+	//
+	// Everything the tenant (the key's data space: live or test) keeps about one player of
+	// the game, for a data-access request (GDPR art. 15, COPPA): every memory entry about
+	// the player across all the tenant's characters (oldest first, each naming its
+	// `character_id`), and every conversation that lists the player or holds a line of
+	// theirs, with those lines in turn order. Nothing is paginated: the answer is read from
+	// one snapshot of the database and streamed as it is read, so its size is the player's
+	// data and never held in memory at once. A player Troupe holds nothing about gets 200
+	// with empty lists: a game cannot know in advance what Troupe holds. Should the
+	// database fail once the answer has started, the answer ends there with its JSON
+	// incomplete (never a valid but partial export); retry the export.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/players/{player_id}/export (the `ExportPlayerData` operationId).
+	ExportPlayerDataWithResponse(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*ExportPlayerDataResponse, error)
 
 	// GetUsageWithResponse Get usage
 	//
@@ -12761,6 +14249,231 @@ func (r UpdateCharacterResponse) ContentType() string {
 	return ""
 }
 
+// RecordCharacterEventResponse201Headers the declared response headers of an HTTP 201 response for RecordCharacterEvent
+type RecordCharacterEventResponse201Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// RecordCharacterEventResponse400Headers the declared response headers of an HTTP 400 response for RecordCharacterEvent
+type RecordCharacterEventResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse401Headers the declared response headers of an HTTP 401 response for RecordCharacterEvent
+type RecordCharacterEventResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse403Headers the declared response headers of an HTTP 403 response for RecordCharacterEvent
+type RecordCharacterEventResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse404Headers the declared response headers of an HTTP 404 response for RecordCharacterEvent
+type RecordCharacterEventResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse409Headers the declared response headers of an HTTP 409 response for RecordCharacterEvent
+type RecordCharacterEventResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse413Headers the declared response headers of an HTTP 413 response for RecordCharacterEvent
+type RecordCharacterEventResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse415Headers the declared response headers of an HTTP 415 response for RecordCharacterEvent
+type RecordCharacterEventResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse422Headers the declared response headers of an HTTP 422 response for RecordCharacterEvent
+type RecordCharacterEventResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse429Headers the declared response headers of an HTTP 429 response for RecordCharacterEvent
+type RecordCharacterEventResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordCharacterEventResponse500Headers the declared response headers of an HTTP 500 response for RecordCharacterEvent
+type RecordCharacterEventResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type RecordCharacterEventResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *GameEvent
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *RecordCharacterEventResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RecordCharacterEventResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RecordCharacterEventResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RecordCharacterEventResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RecordCharacterEventResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RecordCharacterEventResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RecordCharacterEventResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RecordCharacterEventResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *RecordCharacterEventResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RecordCharacterEventResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RecordCharacterEventResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON201() *GameEvent {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RecordCharacterEventResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RecordCharacterEventResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecordCharacterEventResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecordCharacterEventResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecordCharacterEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetCharacterMemoryResponse200Headers the declared response headers of an HTTP 200 response for GetCharacterMemory
 type GetCharacterMemoryResponse200Headers struct {
 	RateLimit       *string
@@ -13784,6 +15497,161 @@ func (r ReactCharacterResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r ReactCharacterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ListCharacterRelationshipsResponse200Headers the declared response headers of an HTTP 200 response for ListCharacterRelationships
+type ListCharacterRelationshipsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListCharacterRelationshipsResponse400Headers the declared response headers of an HTTP 400 response for ListCharacterRelationships
+type ListCharacterRelationshipsResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListCharacterRelationshipsResponse401Headers the declared response headers of an HTTP 401 response for ListCharacterRelationships
+type ListCharacterRelationshipsResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListCharacterRelationshipsResponse403Headers the declared response headers of an HTTP 403 response for ListCharacterRelationships
+type ListCharacterRelationshipsResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListCharacterRelationshipsResponse404Headers the declared response headers of an HTTP 404 response for ListCharacterRelationships
+type ListCharacterRelationshipsResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListCharacterRelationshipsResponse429Headers the declared response headers of an HTTP 429 response for ListCharacterRelationships
+type ListCharacterRelationshipsResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListCharacterRelationshipsResponse500Headers the declared response headers of an HTTP 500 response for ListCharacterRelationships
+type ListCharacterRelationshipsResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListCharacterRelationshipsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *RelationshipList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCharacterRelationshipsResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListCharacterRelationshipsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListCharacterRelationshipsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListCharacterRelationshipsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ListCharacterRelationshipsResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListCharacterRelationshipsResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListCharacterRelationshipsResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListCharacterRelationshipsResponse) GetJSON200() *RelationshipList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListCharacterRelationshipsResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListCharacterRelationshipsResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListCharacterRelationshipsResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListCharacterRelationshipsResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListCharacterRelationshipsResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListCharacterRelationshipsResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListCharacterRelationshipsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListCharacterRelationshipsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListCharacterRelationshipsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListCharacterRelationshipsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14953,6 +16821,231 @@ func (r GetConversationResponse) ContentType() string {
 	return ""
 }
 
+// RecordConversationEventResponse201Headers the declared response headers of an HTTP 201 response for RecordConversationEvent
+type RecordConversationEventResponse201Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// RecordConversationEventResponse400Headers the declared response headers of an HTTP 400 response for RecordConversationEvent
+type RecordConversationEventResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse401Headers the declared response headers of an HTTP 401 response for RecordConversationEvent
+type RecordConversationEventResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse403Headers the declared response headers of an HTTP 403 response for RecordConversationEvent
+type RecordConversationEventResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse404Headers the declared response headers of an HTTP 404 response for RecordConversationEvent
+type RecordConversationEventResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse409Headers the declared response headers of an HTTP 409 response for RecordConversationEvent
+type RecordConversationEventResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse413Headers the declared response headers of an HTTP 413 response for RecordConversationEvent
+type RecordConversationEventResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse415Headers the declared response headers of an HTTP 415 response for RecordConversationEvent
+type RecordConversationEventResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse422Headers the declared response headers of an HTTP 422 response for RecordConversationEvent
+type RecordConversationEventResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse429Headers the declared response headers of an HTTP 429 response for RecordConversationEvent
+type RecordConversationEventResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// RecordConversationEventResponse500Headers the declared response headers of an HTTP 500 response for RecordConversationEvent
+type RecordConversationEventResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type RecordConversationEventResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *ConversationEvents
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *ConversationConflict
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *RecordConversationEventResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *RecordConversationEventResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *RecordConversationEventResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *RecordConversationEventResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *RecordConversationEventResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *RecordConversationEventResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *RecordConversationEventResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *RecordConversationEventResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *RecordConversationEventResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *RecordConversationEventResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *RecordConversationEventResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r RecordConversationEventResponse) GetJSON201() *ConversationEvents {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r RecordConversationEventResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r RecordConversationEventResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r RecordConversationEventResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r RecordConversationEventResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r RecordConversationEventResponse) GetJSON409() *ConversationConflict {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r RecordConversationEventResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r RecordConversationEventResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r RecordConversationEventResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r RecordConversationEventResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r RecordConversationEventResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r RecordConversationEventResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r RecordConversationEventResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r RecordConversationEventResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r RecordConversationEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListConversationTurnsResponse200Headers the declared response headers of an HTTP 200 response for ListConversationTurns
 type ListConversationTurnsResponse200Headers struct {
 	RateLimit       *string
@@ -15631,6 +17724,335 @@ func (r StreamConversationTurnsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r StreamConversationTurnsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetDataRetentionResponse200Headers the declared response headers of an HTTP 200 response for GetDataRetention
+type GetDataRetentionResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetDataRetentionResponse401Headers the declared response headers of an HTTP 401 response for GetDataRetention
+type GetDataRetentionResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetDataRetentionResponse403Headers the declared response headers of an HTTP 403 response for GetDataRetention
+type GetDataRetentionResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetDataRetentionResponse429Headers the declared response headers of an HTTP 429 response for GetDataRetention
+type GetDataRetentionResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetDataRetentionResponse500Headers the declared response headers of an HTTP 500 response for GetDataRetention
+type GetDataRetentionResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetDataRetentionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DataRetention
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetDataRetentionResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetDataRetentionResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetDataRetentionResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetDataRetentionResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetDataRetentionResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetDataRetentionResponse) GetJSON200() *DataRetention {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetDataRetentionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetDataRetentionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetDataRetentionResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetDataRetentionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetDataRetentionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetDataRetentionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetDataRetentionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetDataRetentionResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// SetDataRetentionResponse200Headers the declared response headers of an HTTP 200 response for SetDataRetention
+type SetDataRetentionResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// SetDataRetentionResponse400Headers the declared response headers of an HTTP 400 response for SetDataRetention
+type SetDataRetentionResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse401Headers the declared response headers of an HTTP 401 response for SetDataRetention
+type SetDataRetentionResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse403Headers the declared response headers of an HTTP 403 response for SetDataRetention
+type SetDataRetentionResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse409Headers the declared response headers of an HTTP 409 response for SetDataRetention
+type SetDataRetentionResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse413Headers the declared response headers of an HTTP 413 response for SetDataRetention
+type SetDataRetentionResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse415Headers the declared response headers of an HTTP 415 response for SetDataRetention
+type SetDataRetentionResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse422Headers the declared response headers of an HTTP 422 response for SetDataRetention
+type SetDataRetentionResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse429Headers the declared response headers of an HTTP 429 response for SetDataRetention
+type SetDataRetentionResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// SetDataRetentionResponse500Headers the declared response headers of an HTTP 500 response for SetDataRetention
+type SetDataRetentionResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type SetDataRetentionResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *DataRetention
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *SetDataRetentionResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *SetDataRetentionResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *SetDataRetentionResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *SetDataRetentionResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *SetDataRetentionResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *SetDataRetentionResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *SetDataRetentionResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *SetDataRetentionResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *SetDataRetentionResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *SetDataRetentionResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r SetDataRetentionResponse) GetJSON200() *DataRetention {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r SetDataRetentionResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r SetDataRetentionResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r SetDataRetentionResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r SetDataRetentionResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r SetDataRetentionResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r SetDataRetentionResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r SetDataRetentionResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r SetDataRetentionResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r SetDataRetentionResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r SetDataRetentionResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r SetDataRetentionResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r SetDataRetentionResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r SetDataRetentionResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -18015,6 +20437,282 @@ func (r CreateModerationResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateModerationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeletePlayerDataResponse200Headers the declared response headers of an HTTP 200 response for DeletePlayerData
+type DeletePlayerDataResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeletePlayerDataResponse400Headers the declared response headers of an HTTP 400 response for DeletePlayerData
+type DeletePlayerDataResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeletePlayerDataResponse401Headers the declared response headers of an HTTP 401 response for DeletePlayerData
+type DeletePlayerDataResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeletePlayerDataResponse403Headers the declared response headers of an HTTP 403 response for DeletePlayerData
+type DeletePlayerDataResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeletePlayerDataResponse429Headers the declared response headers of an HTTP 429 response for DeletePlayerData
+type DeletePlayerDataResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeletePlayerDataResponse500Headers the declared response headers of an HTTP 500 response for DeletePlayerData
+type DeletePlayerDataResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeletePlayerDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PlayerDeletion
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *DeletePlayerDataResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeletePlayerDataResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeletePlayerDataResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeletePlayerDataResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeletePlayerDataResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeletePlayerDataResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeletePlayerDataResponse) GetJSON200() *PlayerDeletion {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r DeletePlayerDataResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeletePlayerDataResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeletePlayerDataResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeletePlayerDataResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeletePlayerDataResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeletePlayerDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeletePlayerDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeletePlayerDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeletePlayerDataResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportPlayerDataResponse200Headers the declared response headers of an HTTP 200 response for ExportPlayerData
+type ExportPlayerDataResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportPlayerDataResponse400Headers the declared response headers of an HTTP 400 response for ExportPlayerData
+type ExportPlayerDataResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportPlayerDataResponse401Headers the declared response headers of an HTTP 401 response for ExportPlayerData
+type ExportPlayerDataResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ExportPlayerDataResponse403Headers the declared response headers of an HTTP 403 response for ExportPlayerData
+type ExportPlayerDataResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportPlayerDataResponse429Headers the declared response headers of an HTTP 429 response for ExportPlayerData
+type ExportPlayerDataResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportPlayerDataResponse500Headers the declared response headers of an HTTP 500 response for ExportPlayerData
+type ExportPlayerDataResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ExportPlayerDataResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *PlayerExport
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportPlayerDataResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ExportPlayerDataResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportPlayerDataResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportPlayerDataResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportPlayerDataResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ExportPlayerDataResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportPlayerDataResponse) GetJSON200() *PlayerExport {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportPlayerDataResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportPlayerDataResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportPlayerDataResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportPlayerDataResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportPlayerDataResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportPlayerDataResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportPlayerDataResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportPlayerDataResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportPlayerDataResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20901,6 +23599,42 @@ func (c *ClientWithResponses) UpdateCharacterWithResponse(ctx context.Context, c
 	return ParseUpdateCharacterResponse(rsp)
 }
 
+// RecordCharacterEventWithBodyWithResponse Tell a character what happened
+//
+// Tells the character what happened in the game (Convai's dynamic context): the
+// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+// given), moves its feelings and its relationship with `player_id`'s player, and
+// merges `data` into its `game_state`, all at once; its next line is told of it.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+func (c *ClientWithResponses) RecordCharacterEventWithBodyWithResponse(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordCharacterEventResponse, error) {
+	rsp, err := c.RecordCharacterEventWithBody(ctx, characterId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordCharacterEventResponse(rsp)
+}
+
+// RecordCharacterEventWithResponse Tell a character what happened
+//
+// Tells the character what happened in the game (Convai's dynamic context): the
+// event becomes a fact of its memory (sourced to the event, `importance` 0.7 unless
+// given), moves its feelings and its relationship with `player_id`'s player, and
+// merges `data` into its `game_state`, all at once; its next line is told of it.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
+func (c *ClientWithResponses) RecordCharacterEventWithResponse(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordCharacterEventResponse, error) {
+	rsp, err := c.RecordCharacterEvent(ctx, characterId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordCharacterEventResponse(rsp)
+}
+
 // GetCharacterMemoryWithResponse Read a character's memory
 //
 // The running summary of what the character lived through and its memory entries,
@@ -21037,6 +23771,24 @@ func (c *ClientWithResponses) ReactCharacterWithResponse(ctx context.Context, ch
 		return nil, err
 	}
 	return ParseReactCharacterResponse(rsp)
+}
+
+// ListCharacterRelationshipsWithResponse List a character's relationships
+//
+// How the character sees every player and character it has met: trust, affinity,
+// stage and the latest changes with their causes, the most recently changed first.
+// A relationship starts at the first line heard from someone with a `player_id` (in
+// speak or a conversation turn) or from another participant of a conversation.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/characters/{character_id}/relationships (the `ListCharacterRelationships` operationId).
+func (c *ClientWithResponses) ListCharacterRelationshipsWithResponse(ctx context.Context, characterId CharacterId, params *ListCharacterRelationshipsParams, reqEditors ...RequestEditorFn) (*ListCharacterRelationshipsResponse, error) {
+	rsp, err := c.ListCharacterRelationships(ctx, characterId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListCharacterRelationshipsResponse(rsp)
 }
 
 // SpeakCharacterWithBodyWithResponse Make a character speak
@@ -21229,6 +23981,44 @@ func (c *ClientWithResponses) GetConversationWithResponse(ctx context.Context, c
 	return ParseGetConversationResponse(rsp)
 }
 
+// RecordConversationEventWithBodyWithResponse Tell a conversation what happened
+//
+// Tells every participant of the conversation what happened in the game, as
+// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+// (one event id, one memory entry each, sourced to the event and the conversation).
+// For what concerns one participant only (a gift to the smith), tell that character.
+// An ended conversation answers 409 `CONVERSATION_ENDED`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+func (c *ClientWithResponses) RecordConversationEventWithBodyWithResponse(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*RecordConversationEventResponse, error) {
+	rsp, err := c.RecordConversationEventWithBody(ctx, conversationId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordConversationEventResponse(rsp)
+}
+
+// RecordConversationEventWithResponse Tell a conversation what happened
+//
+// Tells every participant of the conversation what happened in the game, as
+// `POST /v1/characters/{character_id}/events` tells one character, at once for all
+// (one event id, one memory entry each, sourced to the event and the conversation).
+// For what concerns one participant only (a gift to the smith), tell that character.
+// An ended conversation answers 409 `CONVERSATION_ENDED`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/conversations/{conversation_id}/events (the `RecordConversationEvent` operationId).
+func (c *ClientWithResponses) RecordConversationEventWithResponse(ctx context.Context, conversationId ConversationId, params *RecordConversationEventParams, body RecordConversationEventJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordConversationEventResponse, error) {
+	rsp, err := c.RecordConversationEvent(ctx, conversationId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseRecordConversationEventResponse(rsp)
+}
+
 // ListConversationTurnsWithResponse Read a conversation's transcript
 //
 // The conversation's turns, oldest first, each with the player's line it answered, the
@@ -21379,6 +24169,63 @@ func (c *ClientWithResponses) StreamConversationTurnsWithResponse(ctx context.Co
 		return nil, err
 	}
 	return ParseStreamConversationTurnsResponse(rsp)
+}
+
+// GetDataRetentionWithResponse Get the data retention
+//
+// How long the tenant's memory entries about players are kept (`player_memory_days`;
+// null when they are kept until erased). A test-mode key's retention is its test
+// space's own.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/data_retention (the `GetDataRetention` operationId).
+func (c *ClientWithResponses) GetDataRetentionWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetDataRetentionResponse, error) {
+	rsp, err := c.GetDataRetention(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetDataRetentionResponse(rsp)
+}
+
+// SetDataRetentionWithBodyWithResponse Set the data retention
+//
+// Sets how many days memory entries about players (those with a `player_id`) are kept,
+// from 1 to 3650, or null to keep them until erased (the default). The periodic
+// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+// pinned ones too: the law wins over a pin. Entries that name no player, and
+// conversation transcripts, are not affected; erase a player's data with
+// `DELETE /v1/players/{player_id}`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+func (c *ClientWithResponses) SetDataRetentionWithBodyWithResponse(ctx context.Context, params *SetDataRetentionParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*SetDataRetentionResponse, error) {
+	rsp, err := c.SetDataRetentionWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetDataRetentionResponse(rsp)
+}
+
+// SetDataRetentionWithResponse Set the data retention
+//
+// Sets how many days memory entries about players (those with a `player_id`) are kept,
+// from 1 to 3650, or null to keep them until erased (the default). The periodic
+// cleanup (every `CLEANUP_EVERY`) deletes every entry about a player older than that,
+// pinned ones too: the law wins over a pin. Entries that name no player, and
+// conversation transcripts, are not affected; erase a player's data with
+// `DELETE /v1/players/{player_id}`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /v1/data_retention (the `SetDataRetention` operationId).
+func (c *ClientWithResponses) SetDataRetentionWithResponse(ctx context.Context, params *SetDataRetentionParams, body SetDataRetentionJSONRequestBody, reqEditors ...RequestEditorFn) (*SetDataRetentionResponse, error) {
+	rsp, err := c.SetDataRetention(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSetDataRetentionResponse(rsp)
 }
 
 // GetDefaultsWithResponse Allowed roles, archetypes and skill tiers
@@ -21698,6 +24545,53 @@ func (c *ClientWithResponses) CreateModerationWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseCreateModerationResponse(rsp)
+}
+
+// DeletePlayerDataWithResponse Erase a player's data
+//
+// Erases what the tenant (the key's data space: live or test) keeps about one player,
+// for an erasure request (GDPR art. 17, COPPA), in one transaction: every memory entry
+// about the player is deleted (pinned ones too), the player is removed from every
+// conversation's `players`, and every conversation turn that answered a line of theirs
+// keeps the turn but has that line replaced: its `text` becomes `[erased]`, its
+// `speaker` `player` and its `player_id` null. The characters' own lines are kept, and
+// so are running summaries already folded from older entries (`memory_summary`) and
+// entries that never named the player. Erasing is safe to retry: a player with nothing
+// left (or never known) answers 200 with zero counts.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/players/{player_id} (the `DeletePlayerData` operationId).
+func (c *ClientWithResponses) DeletePlayerDataWithResponse(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*DeletePlayerDataResponse, error) {
+	rsp, err := c.DeletePlayerData(ctx, playerId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeletePlayerDataResponse(rsp)
+}
+
+// ExportPlayerDataWithResponse Export a player's data
+//
+// Everything the tenant (the key's data space: live or test) keeps about one player of
+// the game, for a data-access request (GDPR art. 15, COPPA): every memory entry about
+// the player across all the tenant's characters (oldest first, each naming its
+// `character_id`), and every conversation that lists the player or holds a line of
+// theirs, with those lines in turn order. Nothing is paginated: the answer is read from
+// one snapshot of the database and streamed as it is read, so its size is the player's
+// data and never held in memory at once. A player Troupe holds nothing about gets 200
+// with empty lists: a game cannot know in advance what Troupe holds. Should the
+// database fail once the answer has started, the answer ends there with its JSON
+// incomplete (never a valid but partial export); retry the export.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/players/{player_id}/export (the `ExportPlayerData` operationId).
+func (c *ClientWithResponses) ExportPlayerDataWithResponse(ctx context.Context, playerId PlayerIdPath, reqEditors ...RequestEditorFn) (*ExportPlayerDataResponse, error) {
+	rsp, err := c.ExportPlayerData(ctx, playerId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportPlayerDataResponse(rsp)
 }
 
 // GetUsageWithResponse Get usage
@@ -25765,6 +28659,474 @@ func ParseUpdateCharacterResponse(rsp *http.Response) (*UpdateCharacterResponse,
 	return response, nil
 }
 
+// ParseRecordCharacterEventResponse parses an HTTP response from a RecordCharacterEventWithResponse call
+func ParseRecordCharacterEventResponse(rsp *http.Response) (*RecordCharacterEventResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecordCharacterEventResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest GameEvent
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers RecordCharacterEventResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers RecordCharacterEventResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers RecordCharacterEventResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RecordCharacterEventResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers RecordCharacterEventResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers RecordCharacterEventResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RecordCharacterEventResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RecordCharacterEventResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers RecordCharacterEventResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers RecordCharacterEventResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RecordCharacterEventResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetCharacterMemoryResponse parses an HTTP response from a GetCharacterMemoryWithResponse call
 func ParseGetCharacterMemoryResponse(rsp *http.Response) (*GetCharacterMemoryResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -27878,6 +31240,308 @@ func ParseReactCharacterResponse(rsp *http.Response) (*ReactCharacterResponse, e
 			headers.XRequestId = &value
 		}
 		response.Headers504 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseListCharacterRelationshipsResponse parses an HTTP response from a ListCharacterRelationshipsWithResponse call
+func ParseListCharacterRelationshipsResponse(rsp *http.Response) (*ListCharacterRelationshipsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListCharacterRelationshipsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest RelationshipList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCharacterRelationshipsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListCharacterRelationshipsResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListCharacterRelationshipsResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListCharacterRelationshipsResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ListCharacterRelationshipsResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListCharacterRelationshipsResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListCharacterRelationshipsResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
 	}
 
 	return response, nil
@@ -30279,6 +33943,474 @@ func ParseGetConversationResponse(rsp *http.Response) (*GetConversationResponse,
 	return response, nil
 }
 
+// ParseRecordConversationEventResponse parses an HTTP response from a RecordConversationEventWithResponse call
+func ParseRecordConversationEventResponse(rsp *http.Response) (*RecordConversationEventResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &RecordConversationEventResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest ConversationEvents
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ConversationConflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers RecordConversationEventResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers RecordConversationEventResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers RecordConversationEventResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers RecordConversationEventResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers RecordConversationEventResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers RecordConversationEventResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers RecordConversationEventResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers RecordConversationEventResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers RecordConversationEventResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers RecordConversationEventResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers RecordConversationEventResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListConversationTurnsResponse parses an HTTP response from a ListConversationTurnsWithResponse call
 func ParseListConversationTurnsResponse(rsp *http.Response) (*ListConversationTurnsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -31673,6 +35805,662 @@ func ParseStreamConversationTurnsResponse(rsp *http.Response) (*StreamConversati
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers StreamConversationTurnsResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetDataRetentionResponse parses an HTTP response from a GetDataRetentionWithResponse call
+func ParseGetDataRetentionResponse(rsp *http.Response) (*GetDataRetentionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetDataRetentionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DataRetention
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetDataRetentionResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetDataRetentionResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetDataRetentionResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetDataRetentionResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetDataRetentionResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseSetDataRetentionResponse parses an HTTP response from a SetDataRetentionWithResponse call
+func ParseSetDataRetentionResponse(rsp *http.Response) (*SetDataRetentionResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &SetDataRetentionResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest DataRetention
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers SetDataRetentionResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers SetDataRetentionResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers SetDataRetentionResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers SetDataRetentionResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers SetDataRetentionResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers SetDataRetentionResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers SetDataRetentionResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers SetDataRetentionResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers SetDataRetentionResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers SetDataRetentionResponse500Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -36469,6 +41257,534 @@ func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationRespons
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers CreateModerationResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeletePlayerDataResponse parses an HTTP response from a DeletePlayerDataWithResponse call
+func ParseDeletePlayerDataResponse(rsp *http.Response) (*DeletePlayerDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeletePlayerDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PlayerDeletion
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers DeletePlayerDataResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers DeletePlayerDataResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeletePlayerDataResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeletePlayerDataResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeletePlayerDataResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeletePlayerDataResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportPlayerDataResponse parses an HTTP response from a ExportPlayerDataWithResponse call
+func ParseExportPlayerDataResponse(rsp *http.Response) (*ExportPlayerDataResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportPlayerDataResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest PlayerExport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportPlayerDataResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ExportPlayerDataResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportPlayerDataResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportPlayerDataResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportPlayerDataResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ExportPlayerDataResponse500Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -41762,6 +47078,9 @@ type ServerInterface interface {
 	// UpdateCharacter Update a character
 	// (PATCH /v1/characters/{character_id})
 	UpdateCharacter(ctx echo.Context, characterId CharacterId, params UpdateCharacterParams) error
+	// RecordCharacterEvent Tell a character what happened
+	// (POST /v1/characters/{character_id}/events)
+	RecordCharacterEvent(ctx echo.Context, characterId CharacterId, params RecordCharacterEventParams) error
 	// GetCharacterMemory Read a character's memory
 	// (GET /v1/characters/{character_id}/memory)
 	GetCharacterMemory(ctx echo.Context, characterId CharacterId, params GetCharacterMemoryParams) error
@@ -41777,6 +47096,9 @@ type ServerInterface interface {
 	// ReactCharacter Decide whether a character wants to respond
 	// (POST /v1/characters/{character_id}/react)
 	ReactCharacter(ctx echo.Context, characterId CharacterId, params ReactCharacterParams) error
+	// ListCharacterRelationships List a character's relationships
+	// (GET /v1/characters/{character_id}/relationships)
+	ListCharacterRelationships(ctx echo.Context, characterId CharacterId, params ListCharacterRelationshipsParams) error
 	// SpeakCharacter Make a character speak
 	// (POST /v1/characters/{character_id}/speak)
 	SpeakCharacter(ctx echo.Context, characterId CharacterId, params SpeakCharacterParams) error
@@ -41795,6 +47117,9 @@ type ServerInterface interface {
 	// GetConversation Get a conversation
 	// (GET /v1/conversations/{conversation_id})
 	GetConversation(ctx echo.Context, conversationId ConversationId) error
+	// RecordConversationEvent Tell a conversation what happened
+	// (POST /v1/conversations/{conversation_id}/events)
+	RecordConversationEvent(ctx echo.Context, conversationId ConversationId, params RecordConversationEventParams) error
 	// ListConversationTurns Read a conversation's transcript
 	// (GET /v1/conversations/{conversation_id}/turns)
 	ListConversationTurns(ctx echo.Context, conversationId ConversationId, params ListConversationTurnsParams) error
@@ -41804,6 +47129,12 @@ type ServerInterface interface {
 	// StreamConversationTurns Advance a conversation, streamed
 	// (POST /v1/conversations/{conversation_id}/turns/stream)
 	StreamConversationTurns(ctx echo.Context, conversationId ConversationId, params StreamConversationTurnsParams) error
+	// GetDataRetention Get the data retention
+	// (GET /v1/data_retention)
+	GetDataRetention(ctx echo.Context) error
+	// SetDataRetention Set the data retention
+	// (PUT /v1/data_retention)
+	SetDataRetention(ctx echo.Context, params SetDataRetentionParams) error
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx echo.Context) error
@@ -41846,6 +47177,12 @@ type ServerInterface interface {
 	// CreateModeration Moderate a text
 	// (POST /v1/moderations)
 	CreateModeration(ctx echo.Context, params CreateModerationParams) error
+	// DeletePlayerData Erase a player's data
+	// (DELETE /v1/players/{player_id})
+	DeletePlayerData(ctx echo.Context, playerId PlayerIdPath) error
+	// ExportPlayerData Export a player's data
+	// (GET /v1/players/{player_id}/export)
+	ExportPlayerData(ctx echo.Context, playerId PlayerIdPath) error
 	// GetUsage Get usage
 	// (GET /v1/usage)
 	GetUsage(ctx echo.Context, params GetUsageParams) error
@@ -42123,6 +47460,42 @@ func (w *ServerInterfaceWrapper) UpdateCharacter(ctx echo.Context) error {
 	return err
 }
 
+// RecordCharacterEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) RecordCharacterEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RecordCharacterEventParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RecordCharacterEvent(ctx, characterId, params)
+	return err
+}
+
 // GetCharacterMemory converts echo context to params.
 func (w *ServerInterfaceWrapper) GetCharacterMemory(ctx echo.Context) error {
 	var err error
@@ -42295,6 +47668,38 @@ func (w *ServerInterfaceWrapper) ReactCharacter(ctx echo.Context) error {
 	return err
 }
 
+// ListCharacterRelationships converts echo context to params.
+func (w *ServerInterfaceWrapper) ListCharacterRelationships(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCharacterRelationshipsParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListCharacterRelationships(ctx, characterId, params)
+	return err
+}
+
 // SpeakCharacter converts echo context to params.
 func (w *ServerInterfaceWrapper) SpeakCharacter(ctx echo.Context) error {
 	var err error
@@ -42453,6 +47858,42 @@ func (w *ServerInterfaceWrapper) GetConversation(ctx echo.Context) error {
 	return err
 }
 
+// RecordConversationEvent converts echo context to params.
+func (w *ServerInterfaceWrapper) RecordConversationEvent(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "conversation_id" -------------
+	var conversationId ConversationId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "conversation_id", ctx.Param("conversation_id"), &conversationId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter conversation_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RecordConversationEventParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.RecordConversationEvent(ctx, conversationId, params)
+	return err
+}
+
 // ListConversationTurns converts echo context to params.
 func (w *ServerInterfaceWrapper) ListConversationTurns(ctx echo.Context) error {
 	var err error
@@ -42554,6 +47995,44 @@ func (w *ServerInterfaceWrapper) StreamConversationTurns(ctx echo.Context) error
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.StreamConversationTurns(ctx, conversationId, params)
+	return err
+}
+
+// GetDataRetention converts echo context to params.
+func (w *ServerInterfaceWrapper) GetDataRetention(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetDataRetention(ctx)
+	return err
+}
+
+// SetDataRetention converts echo context to params.
+func (w *ServerInterfaceWrapper) SetDataRetention(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params SetDataRetentionParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.SetDataRetention(ctx, params)
 	return err
 }
 
@@ -42907,6 +48386,38 @@ func (w *ServerInterfaceWrapper) CreateModeration(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateModeration(ctx, params)
+	return err
+}
+
+// DeletePlayerData converts echo context to params.
+func (w *ServerInterfaceWrapper) DeletePlayerData(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "player_id" -------------
+	var playerId PlayerIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "player_id", ctx.Param("player_id"), &playerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter player_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeletePlayerData(ctx, playerId)
+	return err
+}
+
+// ExportPlayerData converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportPlayerData(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "player_id" -------------
+	var playerId PlayerIdPath
+
+	err = runtime.BindStyledParameterWithOptions("simple", "player_id", ctx.Param("player_id"), &playerId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter player_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportPlayerData(ctx, playerId)
 	return err
 }
 
@@ -43343,6 +48854,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/characters/:character_id/memory", wrapper.AddMemoryEntry, options.OperationMiddlewares["addMemoryEntry"]...)
 	router.DELETE(options.BaseURL+"/v1/characters/:character_id/memory/:memory_id", wrapper.DeleteMemoryEntry, options.OperationMiddlewares["deleteMemoryEntry"]...)
 	router.PATCH(options.BaseURL+"/v1/characters/:character_id/memory/:memory_id", wrapper.UpdateMemoryEntry, options.OperationMiddlewares["updateMemoryEntry"]...)
+	router.GET(options.BaseURL+"/v1/characters/:character_id/relationships", wrapper.ListCharacterRelationships, options.OperationMiddlewares["listCharacterRelationships"]...)
+	router.POST(options.BaseURL+"/v1/characters/:character_id/events", wrapper.RecordCharacterEvent, options.OperationMiddlewares["recordCharacterEvent"]...)
 	router.GET(options.BaseURL+"/v1/conversations", wrapper.ListConversations, options.OperationMiddlewares["listConversations"]...)
 	router.POST(options.BaseURL+"/v1/conversations", wrapper.CreateConversation, options.OperationMiddlewares["createConversation"]...)
 	router.DELETE(options.BaseURL+"/v1/conversations/:conversation_id", wrapper.DeleteConversation, options.OperationMiddlewares["deleteConversation"]...)
@@ -43350,6 +48863,9 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/conversations/:conversation_id/turns", wrapper.ListConversationTurns, options.OperationMiddlewares["listConversationTurns"]...)
 	router.POST(options.BaseURL+"/v1/conversations/:conversation_id/turns", wrapper.AdvanceConversation, options.OperationMiddlewares["advanceConversation"]...)
 	router.POST(options.BaseURL+"/v1/conversations/:conversation_id/turns/stream", wrapper.StreamConversationTurns, options.OperationMiddlewares["streamConversationTurns"]...)
+	router.GET(options.BaseURL+"/v1/players/:player_id/export", wrapper.ExportPlayerData, options.OperationMiddlewares["exportPlayerData"]...)
+	router.DELETE(options.BaseURL+"/v1/players/:player_id", wrapper.DeletePlayerData, options.OperationMiddlewares["deletePlayerData"]...)
+	router.POST(options.BaseURL+"/v1/conversations/:conversation_id/events", wrapper.RecordConversationEvent, options.OperationMiddlewares["recordConversationEvent"]...)
 	router.GET(options.BaseURL+"/v1/defaults", wrapper.GetDefaults, options.OperationMiddlewares["getDefaults"]...)
 	router.POST(options.BaseURL+"/v1/moderations", wrapper.CreateModeration, options.OperationMiddlewares["createModeration"]...)
 	router.POST(options.BaseURL+"/v1/voice/tts", wrapper.CreateSpeech, options.OperationMiddlewares["createSpeech"]...)
@@ -43369,6 +48885,8 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.DELETE(options.BaseURL+"/v1/budget", wrapper.DeleteBudget, options.OperationMiddlewares["deleteBudget"]...)
 	router.GET(options.BaseURL+"/v1/budget", wrapper.GetBudget, options.OperationMiddlewares["getBudget"]...)
 	router.PUT(options.BaseURL+"/v1/budget", wrapper.SetBudget, options.OperationMiddlewares["setBudget"]...)
+	router.GET(options.BaseURL+"/v1/data_retention", wrapper.GetDataRetention, options.OperationMiddlewares["getDataRetention"]...)
+	router.PUT(options.BaseURL+"/v1/data_retention", wrapper.SetDataRetention, options.OperationMiddlewares["setDataRetention"]...)
 	router.GET(options.BaseURL+"/v1/webhook_endpoints", wrapper.ListWebhookEndpoints, options.OperationMiddlewares["listWebhookEndpoints"]...)
 	router.POST(options.BaseURL+"/v1/webhook_endpoints", wrapper.CreateWebhookEndpoint, options.OperationMiddlewares["createWebhookEndpoint"]...)
 	router.DELETE(options.BaseURL+"/v1/webhook_endpoints/:endpoint_id", wrapper.DeleteWebhookEndpoint, options.OperationMiddlewares["deleteWebhookEndpoint"]...)
@@ -46121,6 +51639,328 @@ func (response UpdateCharacter500JSONResponse) VisitUpdateCharacterResponse(w ht
 	return err
 }
 
+type RecordCharacterEventRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	Params      RecordCharacterEventParams
+	Body        *RecordCharacterEventJSONRequestBody
+}
+
+type RecordCharacterEventResponseObject interface {
+	VisitRecordCharacterEventResponse(w http.ResponseWriter) error
+}
+
+type RecordCharacterEvent201ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type RecordCharacterEvent201JSONResponse struct {
+	Body    GameEvent
+	Headers RecordCharacterEvent201ResponseHeaders
+}
+
+func (response RecordCharacterEvent201JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RecordCharacterEvent400JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RecordCharacterEvent401JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RecordCharacterEvent403JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RecordCharacterEvent404JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response RecordCharacterEvent409JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RecordCharacterEvent413JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response RecordCharacterEvent415JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response RecordCharacterEvent422JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response RecordCharacterEvent429JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordCharacterEvent500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RecordCharacterEvent500JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCharacterMemoryRequestObject struct {
 	CharacterId CharacterId `json:"character_id"`
 	Params      GetCharacterMemoryParams
@@ -47568,6 +53408,213 @@ func (response ReactCharacter504JSONResponse) VisitReactCharacterResponse(w http
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(504)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterRelationshipsRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	Params      ListCharacterRelationshipsParams
+}
+
+type ListCharacterRelationshipsResponseObject interface {
+	VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error
+}
+
+type ListCharacterRelationships200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListCharacterRelationships200JSONResponse struct {
+	Body    RelationshipList
+	Headers ListCharacterRelationships200ResponseHeaders
+}
+
+func (response ListCharacterRelationships200JSONResponse) VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterRelationships400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListCharacterRelationships400JSONResponse) VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterRelationships401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListCharacterRelationships401JSONResponse) VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterRelationships403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListCharacterRelationships403JSONResponse) VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterRelationships404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ListCharacterRelationships404JSONResponse) VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterRelationships429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListCharacterRelationships429JSONResponse) VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCharacterRelationships500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListCharacterRelationships500JSONResponse) VisitListCharacterRelationshipsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -49238,6 +55285,330 @@ func (response GetConversation500JSONResponse) VisitGetConversationResponse(w ht
 	return err
 }
 
+type RecordConversationEventRequestObject struct {
+	ConversationId ConversationId `json:"conversation_id"`
+	Params         RecordConversationEventParams
+	Body           *RecordConversationEventJSONRequestBody
+}
+
+type RecordConversationEventResponseObject interface {
+	VisitRecordConversationEventResponse(w http.ResponseWriter) error
+}
+
+type RecordConversationEvent201ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type RecordConversationEvent201JSONResponse struct {
+	Body    ConversationEvents
+	Headers RecordConversationEvent201ResponseHeaders
+}
+
+func (response RecordConversationEvent201JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response RecordConversationEvent400JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response RecordConversationEvent401JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response RecordConversationEvent403JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response RecordConversationEvent404JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent409JSONResponse struct {
+	ConversationConflictJSONResponse
+}
+
+func (response RecordConversationEvent409JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response RecordConversationEvent413JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response RecordConversationEvent415JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response RecordConversationEvent422JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response RecordConversationEvent429JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RecordConversationEvent500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response RecordConversationEvent500JSONResponse) VisitRecordConversationEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListConversationTurnsRequestObject struct {
 	ConversationId ConversationId `json:"conversation_id"`
 	Params         ListConversationTurnsParams
@@ -50231,6 +56602,454 @@ func (response StreamConversationTurns429JSONResponse) VisitStreamConversationTu
 type StreamConversationTurns500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response StreamConversationTurns500JSONResponse) VisitStreamConversationTurnsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataRetentionRequestObject struct {
+}
+
+type GetDataRetentionResponseObject interface {
+	VisitGetDataRetentionResponse(w http.ResponseWriter) error
+}
+
+type GetDataRetention200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetDataRetention200JSONResponse struct {
+	Body    DataRetention
+	Headers GetDataRetention200ResponseHeaders
+}
+
+func (response GetDataRetention200JSONResponse) VisitGetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataRetention401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetDataRetention401JSONResponse) VisitGetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataRetention403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetDataRetention403JSONResponse) VisitGetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataRetention429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetDataRetention429JSONResponse) VisitGetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetDataRetention500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetDataRetention500JSONResponse) VisitGetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetentionRequestObject struct {
+	Params SetDataRetentionParams
+	Body   *SetDataRetentionJSONRequestBody
+}
+
+type SetDataRetentionResponseObject interface {
+	VisitSetDataRetentionResponse(w http.ResponseWriter) error
+}
+
+type SetDataRetention200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type SetDataRetention200JSONResponse struct {
+	Body    DataRetention
+	Headers SetDataRetention200ResponseHeaders
+}
+
+func (response SetDataRetention200JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response SetDataRetention400JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response SetDataRetention401JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response SetDataRetention403JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response SetDataRetention409JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response SetDataRetention413JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response SetDataRetention415JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response SetDataRetention422JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response SetDataRetention429JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type SetDataRetention500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response SetDataRetention500JSONResponse) VisitSetDataRetentionResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -53633,6 +60452,366 @@ func (response CreateModeration429JSONResponse) VisitCreateModerationResponse(w 
 type CreateModeration500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateModeration500JSONResponse) VisitCreateModerationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePlayerDataRequestObject struct {
+	PlayerId PlayerIdPath `json:"player_id"`
+}
+
+type DeletePlayerDataResponseObject interface {
+	VisitDeletePlayerDataResponse(w http.ResponseWriter) error
+}
+
+type DeletePlayerData200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeletePlayerData200JSONResponse struct {
+	Body    PlayerDeletion
+	Headers DeletePlayerData200ResponseHeaders
+}
+
+func (response DeletePlayerData200JSONResponse) VisitDeletePlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePlayerData400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response DeletePlayerData400JSONResponse) VisitDeletePlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePlayerData401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeletePlayerData401JSONResponse) VisitDeletePlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePlayerData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeletePlayerData403JSONResponse) VisitDeletePlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePlayerData429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeletePlayerData429JSONResponse) VisitDeletePlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeletePlayerData500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeletePlayerData500JSONResponse) VisitDeletePlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPlayerDataRequestObject struct {
+	PlayerId PlayerIdPath `json:"player_id"`
+}
+
+type ExportPlayerDataResponseObject interface {
+	VisitExportPlayerDataResponse(w http.ResponseWriter) error
+}
+
+type ExportPlayerData200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ExportPlayerData200JSONResponse struct {
+	Body    PlayerExport
+	Headers ExportPlayerData200ResponseHeaders
+}
+
+func (response ExportPlayerData200JSONResponse) VisitExportPlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPlayerData400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportPlayerData400JSONResponse) VisitExportPlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPlayerData401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportPlayerData401JSONResponse) VisitExportPlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPlayerData403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportPlayerData403JSONResponse) VisitExportPlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPlayerData429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ExportPlayerData429JSONResponse) VisitExportPlayerDataResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportPlayerData500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportPlayerData500JSONResponse) VisitExportPlayerDataResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -57242,6 +64421,9 @@ type StrictServerInterface interface {
 	// UpdateCharacter Update a character
 	// (PATCH /v1/characters/{character_id})
 	UpdateCharacter(ctx context.Context, request UpdateCharacterRequestObject) (UpdateCharacterResponseObject, error)
+	// RecordCharacterEvent Tell a character what happened
+	// (POST /v1/characters/{character_id}/events)
+	RecordCharacterEvent(ctx context.Context, request RecordCharacterEventRequestObject) (RecordCharacterEventResponseObject, error)
 	// GetCharacterMemory Read a character's memory
 	// (GET /v1/characters/{character_id}/memory)
 	GetCharacterMemory(ctx context.Context, request GetCharacterMemoryRequestObject) (GetCharacterMemoryResponseObject, error)
@@ -57257,6 +64439,9 @@ type StrictServerInterface interface {
 	// ReactCharacter Decide whether a character wants to respond
 	// (POST /v1/characters/{character_id}/react)
 	ReactCharacter(ctx context.Context, request ReactCharacterRequestObject) (ReactCharacterResponseObject, error)
+	// ListCharacterRelationships List a character's relationships
+	// (GET /v1/characters/{character_id}/relationships)
+	ListCharacterRelationships(ctx context.Context, request ListCharacterRelationshipsRequestObject) (ListCharacterRelationshipsResponseObject, error)
 	// SpeakCharacter Make a character speak
 	// (POST /v1/characters/{character_id}/speak)
 	SpeakCharacter(ctx context.Context, request SpeakCharacterRequestObject) (SpeakCharacterResponseObject, error)
@@ -57275,6 +64460,9 @@ type StrictServerInterface interface {
 	// GetConversation Get a conversation
 	// (GET /v1/conversations/{conversation_id})
 	GetConversation(ctx context.Context, request GetConversationRequestObject) (GetConversationResponseObject, error)
+	// RecordConversationEvent Tell a conversation what happened
+	// (POST /v1/conversations/{conversation_id}/events)
+	RecordConversationEvent(ctx context.Context, request RecordConversationEventRequestObject) (RecordConversationEventResponseObject, error)
 	// ListConversationTurns Read a conversation's transcript
 	// (GET /v1/conversations/{conversation_id}/turns)
 	ListConversationTurns(ctx context.Context, request ListConversationTurnsRequestObject) (ListConversationTurnsResponseObject, error)
@@ -57284,6 +64472,12 @@ type StrictServerInterface interface {
 	// StreamConversationTurns Advance a conversation, streamed
 	// (POST /v1/conversations/{conversation_id}/turns/stream)
 	StreamConversationTurns(ctx context.Context, request StreamConversationTurnsRequestObject) (StreamConversationTurnsResponseObject, error)
+	// GetDataRetention Get the data retention
+	// (GET /v1/data_retention)
+	GetDataRetention(ctx context.Context, request GetDataRetentionRequestObject) (GetDataRetentionResponseObject, error)
+	// SetDataRetention Set the data retention
+	// (PUT /v1/data_retention)
+	SetDataRetention(ctx context.Context, request SetDataRetentionRequestObject) (SetDataRetentionResponseObject, error)
 	// GetDefaults Allowed roles, archetypes and skill tiers
 	// (GET /v1/defaults)
 	GetDefaults(ctx context.Context, request GetDefaultsRequestObject) (GetDefaultsResponseObject, error)
@@ -57326,6 +64520,12 @@ type StrictServerInterface interface {
 	// CreateModeration Moderate a text
 	// (POST /v1/moderations)
 	CreateModeration(ctx context.Context, request CreateModerationRequestObject) (CreateModerationResponseObject, error)
+	// DeletePlayerData Erase a player's data
+	// (DELETE /v1/players/{player_id})
+	DeletePlayerData(ctx context.Context, request DeletePlayerDataRequestObject) (DeletePlayerDataResponseObject, error)
+	// ExportPlayerData Export a player's data
+	// (GET /v1/players/{player_id}/export)
+	ExportPlayerData(ctx context.Context, request ExportPlayerDataRequestObject) (ExportPlayerDataResponseObject, error)
 	// GetUsage Get usage
 	// (GET /v1/usage)
 	GetUsage(ctx context.Context, request GetUsageRequestObject) (GetUsageResponseObject, error)
@@ -57768,6 +64968,55 @@ func (sh *strictHandler) UpdateCharacter(ctx echo.Context, characterId Character
 	return nil
 }
 
+// RecordCharacterEvent operation middleware
+func (sh *strictHandler) RecordCharacterEvent(ctx echo.Context, characterId CharacterId, params RecordCharacterEventParams) error {
+	var request RecordCharacterEventRequestObject
+
+	request.CharacterId = characterId
+	request.Params = params
+
+	var body RecordCharacterEventJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RecordCharacterEvent(ctx.Request().Context(), request.(RecordCharacterEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RecordCharacterEvent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RecordCharacterEventResponseObject); ok {
+		return validResponse.VisitRecordCharacterEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // GetCharacterMemory operation middleware
 func (sh *strictHandler) GetCharacterMemory(ctx echo.Context, characterId CharacterId, params GetCharacterMemoryParams) error {
 	var request GetCharacterMemoryRequestObject
@@ -57962,6 +65211,32 @@ func (sh *strictHandler) ReactCharacter(ctx echo.Context, characterId CharacterI
 		return err
 	} else if validResponse, ok := response.(ReactCharacterResponseObject); ok {
 		return validResponse.VisitReactCharacterResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ListCharacterRelationships operation middleware
+func (sh *strictHandler) ListCharacterRelationships(ctx echo.Context, characterId CharacterId, params ListCharacterRelationshipsParams) error {
+	var request ListCharacterRelationshipsRequestObject
+
+	request.CharacterId = characterId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCharacterRelationships(ctx.Request().Context(), request.(ListCharacterRelationshipsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCharacterRelationships")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListCharacterRelationshipsResponseObject); ok {
+		return validResponse.VisitListCharacterRelationshipsResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -58189,6 +65464,55 @@ func (sh *strictHandler) GetConversation(ctx echo.Context, conversationId Conver
 	return nil
 }
 
+// RecordConversationEvent operation middleware
+func (sh *strictHandler) RecordConversationEvent(ctx echo.Context, conversationId ConversationId, params RecordConversationEventParams) error {
+	var request RecordConversationEventRequestObject
+
+	request.ConversationId = conversationId
+	request.Params = params
+
+	var body RecordConversationEventJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.RecordConversationEvent(ctx.Request().Context(), request.(RecordConversationEventRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RecordConversationEvent")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(RecordConversationEventResponseObject); ok {
+		return validResponse.VisitRecordConversationEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListConversationTurns operation middleware
 func (sh *strictHandler) ListConversationTurns(ctx echo.Context, conversationId ConversationId, params ListConversationTurnsParams) error {
 	var request ListConversationTurnsRequestObject
@@ -58307,6 +65631,77 @@ func (sh *strictHandler) StreamConversationTurns(ctx echo.Context, conversationI
 		return err
 	} else if validResponse, ok := response.(StreamConversationTurnsResponseObject); ok {
 		return validResponse.VisitStreamConversationTurnsResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetDataRetention operation middleware
+func (sh *strictHandler) GetDataRetention(ctx echo.Context) error {
+	var request GetDataRetentionRequestObject
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetDataRetention(ctx.Request().Context(), request.(GetDataRetentionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetDataRetention")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetDataRetentionResponseObject); ok {
+		return validResponse.VisitGetDataRetentionResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// SetDataRetention operation middleware
+func (sh *strictHandler) SetDataRetention(ctx echo.Context, params SetDataRetentionParams) error {
+	var request SetDataRetentionRequestObject
+
+	request.Params = params
+
+	var body SetDataRetentionJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.SetDataRetention(ctx.Request().Context(), request.(SetDataRetentionRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "SetDataRetention")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(SetDataRetentionResponseObject); ok {
+		return validResponse.VisitSetDataRetentionResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -58771,6 +66166,56 @@ func (sh *strictHandler) CreateModeration(ctx echo.Context, params CreateModerat
 		return err
 	} else if validResponse, ok := response.(CreateModerationResponseObject); ok {
 		return validResponse.VisitCreateModerationResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeletePlayerData operation middleware
+func (sh *strictHandler) DeletePlayerData(ctx echo.Context, playerId PlayerIdPath) error {
+	var request DeletePlayerDataRequestObject
+
+	request.PlayerId = playerId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeletePlayerData(ctx.Request().Context(), request.(DeletePlayerDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeletePlayerData")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeletePlayerDataResponseObject); ok {
+		return validResponse.VisitDeletePlayerDataResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportPlayerData operation middleware
+func (sh *strictHandler) ExportPlayerData(ctx echo.Context, playerId PlayerIdPath) error {
+	var request ExportPlayerDataRequestObject
+
+	request.PlayerId = playerId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportPlayerData(ctx.Request().Context(), request.(ExportPlayerDataRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportPlayerData")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportPlayerDataResponseObject); ok {
+		return validResponse.VisitExportPlayerDataResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -59302,639 +66747,741 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7P3rciM3ligKvwo+zt5R0nwpFaVS3aTomK2SWLZcVZJaF1d7mt5MMBMkYSWBdAIpinZUxPw8v89+h3mF",
-	"8wDnTfpJTmAtIC8kkkxK1W33jCcm2iUmEgksLKz75ddOJKepFExo1Tn8tTNhNGYZ/POUpRmLqOZSmD9j",
-	"pqKMp/hn55oJTWYTJoieMJKxn3OmNMkViwklI5lNiZ5QTbgiKpqwOE9YTLQkY0m2rt6fkLevD15uH5Lw",
-	"f4WEitjM0Re3gj8QzaeMcE1mVJHYLoDFuyS8zoViOiSKzhV+mGuitEwVmcnsjotxQMKPXNyFRNApU30x",
-	"MwvIWJrQiCnC9W5fdIKOWc6Umg2xBzpNE9Y57PyvvdevDl69ePGq2+0EHT1PzY9KZ1yMO1++BJ2zmE1T",
-	"qZnQV2a6OYuXARLqLGehAwlXZusGNErLzABFqBnLDAioIIxmCWdZAbYZ1xMcTKeMhMXnovnOBzYPd+vL",
-	"Fvm0c/jXjvle58fF5Qadhx0z4tzAwAy7gWFmFxcZH3NBkyv86plnExeCUATZvFhzACsL/7Jj39s5i0Mi",
-	"R7Vzh7Me8UxpklGx2wDmjP086O79FP/8QnSX/88L+Suq2Uc+5Xp5rZ8tfiVspM16GI0mJKOa7STmBZLK",
-	"hEdzt9I7Nn+miDZQ3zrr3bzvizijI73DmR7tTLROacp3zNvw8o69Bjt7ewZL+52JzLN+5yj709sXR/pP",
-	"+wfdbkD6HcUiKWL8/Uj/aS8MDNaxjJEwCx0CWBgpkrEp5YKLMaB8qEM8cphDkVxonsAvuPBnigzzeMzM",
-	"Hs2sMmGEjikXu+R4qMztG8mM5ALWay4XZ5lqRvG2W1h9CpewtOWzuDH7XAA9Z2oZ+FVg/vynvW73aPYn",
-	"c+1qSzEPjmZ/2gv7Yiv8OSwhmLKMhLPQwWz7iaBYuwA/MJqvz0153M8U4THZCg3O/+0//jPcDogUhN2z",
-	"bE4yplIpFDsCWpBlMnumSGhfHPA4JOznnCaWZl0zEZO5zDMiZ4LwGsE179Uv5laeGiKzt/+GRBOa0Uiz",
-	"zJxDX4R/Pd75d7rzS3fn7e5g58dw24yLZJaxhGpGEjlWR0TqCctmXDGLm9k9y8iU3pmzFGyXHCczQ38N",
-	"0PtiK2ZRQg11kwABmhApkjlRkoyZYAYhYjuHIoKxmAipiTIorc1GEBoTKuKEZdvNB/YIuoHcwkc0LMcq",
-	"eQtyqxonQR715uXbg8Ac0bc3N5ckppptN1G2m5wFpLtHvssF2e/uvybd7iH8P/nm0413gTeZzFP2PcuU",
-	"l70aTIphdfc4xF2l48szpLZInJnBsf3u/qudvf2d7n64fYi7Mydq3xBsxpTuGw6fFeQwmlAxZokc75LP",
-	"XE+4IOHz+73Q/q4IzRihccw1v2d4qFuKMeTTlZVWVrV9VH5ZsyRRhJIo4Sgm8Ghip5NCwekromkCsNay",
-	"+eTLnXWCjjknqjuHHfMND1C/BJ2UZnTKtBVgTtwFaLqrxQ1xtzWaZHhbzUGXyzA/IwLePcz22cvstX47",
-	"38tf8Jfydfq2E3S4mTGletIJOkb6gHfs3AMedwKDwznPjOBg+HZ1t1P68JGJsZ50Dl8d+FDlRAqDBCCI",
-	"Ne6kMqbYjLj3bkbc282k/tvk20xl+ifvpyfiVHLRSEFnbDiR8o4wO87tZ8Z825mxjXfjJn76Tu5Z8zaY",
-	"eejWzu61b/Hm541Xb+b9Oku/mafsPU80y3yiYDLHPVg2bq7sPGW7blU/5yybl8uCT1SX8D8yNuocdv7l",
-	"ealgPMen6nnx9bp4Hc0/MI908Qn4T1XeVHTEDPvKmM7mSPKs9FmVqKkRPEiWC3UEYq2hf07U7guQtc0A",
-	"q4Cg8D2U8ZyMmfYJ71tKU52rAAYZbUOidhRuw7R9UUruesdpCocEFQPzlVgyRYQENuOEuRv3ZbMUXLYA",
-	"Lgxf6QuZEZkaXmrILVfkYH+fhGenvU+XFze985MfBh96PwyuerfXvdOwss0JT1gFLkrzJAFQgDh50H27",
-	"PMnZ+eD2uhfukg9sjhxgb2f/5UuSZlxoOkwYOb4+OTuryhVblNzenp2S+wOYlpKxlDGJJpJHbDsgKpIp",
-	"6n1mJZoJKjQAYipjFsC/7liqyf4BMSKZ2iUvHx4stGEFfQESA5xCYOQKtz860iwj1EkoMiNpJu95zDIy",
-	"ojzJM4abRSADfylv3UG0N+qy13Tn1XAv3jkYddnOW3rAdvZHL+M30Yvha7pX3D1UBEo0X9DNOg2Xbv/l",
-	"y6Az5cL9vee7g9/JYRPx+EkOHen4SQ59pMP8jKRj+jI6eHg9f/PLW9od7kX78Qt24Ccd5p2nEo4PbN60",
-	"aCOboKgPC79jc9/Czc+b0jzzzlMX3qBGfitnZErFnHDNpsoSlTwTTXQOlIzascdsRPNEdw5fdgOzDD41",
-	"CvpetwsYYP8qVsSFZmOWwZI+sanMGsE5hacE5DYH0ymb+mBqfnYw/Xkv21cv9EH+8v7V7PXDm3mDgILT",
-	"PxmsF6ORV9Jehqu642kTVCXO4gXrAlTN/1Ug2/VC9lbRMXufyanHcqVppksDRiozTbYymYuYGQo9E2at",
-	"XCsyzqjIE5pxPd8+InY5Ba0iQzaSRtPXMgT9MzQ/hwF50SWx0ZHgt5ii+ca355FZXnXHNQF3R/Mp86oO",
-	"sLdvysUtb/FdHt0xTRT/hZGt25uT7aYlVLboh30npuaJszmZLXYC+HG95elbHHxqBhfrbiAfIG3UrCVO",
-	"5jBssUJLjixXN5xS5pqENJ5yEZIpnYPdD5UVrhVLRk27LqjJBmgOi78BDtZ0Xy1/AwoCWCUF2QqRecss",
-	"RG4I69sOnB6P5NKwwxLDQD+jSWLUkkZpC771yF3I5fX3RFy/EgFhD1GSK6P/FbcDbQvNd0PI2S451mQq",
-	"lSYv9vAeIKsODbbXL8pBt+1N0fIx9+SzzJK4UckwDwvNIom9qkUSO7Xv5xfTN6P9+4PhK/E6fZt11Z72",
-	"U1WY94lE9Yt5F01EoMe+o7E18Zi/IimMgGn+SdM04SiDPv9JoR2hWP6vHTAt4Sux+cC749PBVe/Pt73r",
-	"G3OJmaY8gQ+MOEtic2ftPytsbsqUwZnOYUfk0yHLyDRXmgwZofaY97rdzpcfv1RHXghmJLKpIY+lRg4S",
-	"JRf3NOHxrgUP2rvWm3gMSFpqFmbPVxZ6CMtGG50Rp6c0MejEYrKVi5RmCgTd764vzgMypDEBTAT5kupJ",
-	"ZTeAKhVnSc1Q7VugHfu8HFg1rO6UltVWL9vhhSFpp2JJWjVB3ez0JehUrYdrv15YPgGu78A83XuIGIvR",
-	"I/IE1Lw9/aZ3M+j95aTXO+2d1tFzynTGIzBDKD3IlblcUyn0JJkPEE9B9MqYYloNgDLsd/df73T3drp7",
-	"N84U9++doJMrs9CX3d3ufg1jbwyngSmfKaJSJmIS0dRQxJddcnt9ajAlYzSasN8adZHwP7OrTeZkQrO4",
-	"suRyoWQrXIBqeERCC9aQjPk9U30RInDDgIQ1kJofDLRQcQ0L2Ibbu+Rc6gkXY/TRScGOUCmDn4yaKaTu",
-	"iwlL0kJGKl83V4mSCR8bDdcseCu8vL0hz+/3nqO7I7SG4P/ed+tEilHCoycS/O8u3g3OL24GJ8fnJ72P",
-	"x+8+9uoXC+0ZcLHMFJrFnYVrAZoomVBFaJIxGht1xEgCYKjA10m/fL3f+Z1Q9sjCT5W+1YwpmWcRe6ZI",
-	"lGcZExo2wP4g5FUD89dBvJOL8+97V9fHN2cX54Pe+RJFB8xYa4ie0oeBUcWVIdk1xKyumKyeB5AXkRYl",
-	"USO+vuwSmPg3xtaotg0Kxi4a31MRMSNLHxamQPejHFnnSZYLwcW4L7bCGqzf3V7/EFp6TKR5hWu8vtZd",
-	"ZFQPXbCIsABxuDQVHBv4LbMmXz+Ee4CWthSzAJEfmidJX9i1kq0mi+MfFB+8ImMu2K2g95QnRgh92g3s",
-	"nX9zdt4b3J4ff3985iH9KY3u8C4xlTJ6t2M0j0Xar1LGoglhsDRSDDRna1CVC6WNnvpbykTHJJERTdwa",
-	"ARlLe7lgLFZLyyVb4TJ4wj8k+s57mQ15HDPxNNw7O7++ff/+7OSsd34zuD65uFzAvVIx7swyrllnWRa/",
-	"Y3OS0OgO3TB9HNfvWBuK75R/Y1JuFswVAe2WDHNdWX3zmg1JXIJVRUrfdZCyMW2E6z+wtOqCORO36omE",
-	"0s+TaghbQ8/jxag9rsgC8yt4n2PTqxjy70Rg3pCrk/VMfd2m/5sjsdAsEzTplej4eHJ707s6P/446F1d",
-	"XVw1Y+61nDKruENUTibFmEhBZJ4RxWO2S/6cS81qwh6PCR+RucyNrKppZLDjt+T2guSCPaQs0izG0Lld",
-	"ci4Jt9BEI2PMVZRIxeIj8rNnR38g33dyeBxFLNWbmu2sA7mF97kwLaRMxByFy3ZI8J0cXufDKdfrSNdP",
-	"cggmKGq3ckRSmSQk/KaH9qSf5FA9/xWX/CVcOHVPpMY6IHqiwL8EHRcEssqPf3v1sR456HGj2uDsDQ51",
-	"OZ57MWD6vwc2n0v9XubiiRbozxdXH0/BWvb+4vbcZ69Y4w6q0dpziR4mFBJ4bETYla//DixnaB5zQUqa",
-	"sAeuNKj/Q5ZIMVaYvYAWCbRD/0FKL+k8kTS+kfIjzcZPlEUvj3/4eHF8Ori5uBh8PL76ZkFvAsP8YDjX",
-	"THUO97oHb16+frWkszs+B4FsXJHELCsz8p0g9h0CU/xOBE/fOg2/hs3+gV+XNqztK8iJ748/Dq57V9+f",
-	"nfQ8omInT5XOGJ0OHOt+2e0uYddUxiypx9r95iqMd02HJFzar83OGtFkl3I7LiDh5dXF92envSs7CFJ4",
-	"REHorGEphkABp5fjj6VWfkhCmTJBeRiQEAxSoY2Hd1DtC3zXoDoXpR/uD9NnieM3fMpk/kTXQ3GaN2ef",
-	"ehe3C5EOGj8xmKrO4QuDjOsw3Jw7mOUxBHiGyRIvuur3hfQLy+QCEym3wkVw/GHmrCz+qVELV8c3vcHH",
-	"s09nN4sOrtRCxUXMgSlkAA6ozuGLV0FHc/OvzihjC+bPK0jGgjQ6l6gGkVmcZaQP4/sdwmzQBdna63br",
-	"+XEvXnW7RG3vkiuwvhhkfUV+U529VVImV4Q9TGiuNNjnq5CtGkTx/bAvSntoUziCCzwDOOwcmz+KzMHf",
-	"D9WtrM6XZI25oVqSGeXahVO4aIuGbDRAr+WQ2N/uvt0KmuuJzPgvT71wZ+ffH388Ox0cX54NPvR+aLZ1",
-	"feJKGZyQmQs5c9HpuwQSKvudY7sm+PghecdoZq5Y3u2+iO7YHP7BfnO1zK4aQtVwT0ElZg3SXu+EnAmy",
-	"JQUjPGZC84gmKFaPZAZp0f9VaP7nz593zLHhJjXz21wAvpAeRCtjgXWvs8I8CclVnqYy0yz+xGJOIbvp",
-	"Sch+e359e3l5cXXTOx186p2eHQ9ufrhc4Zk4wS/tmC+TfkezB/08TSgX/Y5zgRZLPCIKb8Himn43ETwG",
-	"gZ8pUtuU3YUUaNItvWloAlR/iDbfG1IHMPkKCiPQWhsMsqwveoKGFf+F1WKG72mS147NMn6aJHLGYgLP",
-	"Fflrv6OmNEn6naDfmbKY51P4J9gE+p0fO1+CykcYi9cEJieMKk2W4pJ9ZoffR0CyW82MJcmOpe3DXLvV",
-	"HQHsMIHbyHhyNEKrOgGg/HdH++IsYPvHKS9w31MxpPR9GbClmSEimmOgPeJ9i/M8MQO/1K7D2ndO7dgq",
-	"Sv66JCtP8ikVOxmjMQSis4c0oQJu7C4501ChAA5+Suc2Wb+es7AGxxdYXh3p15WzOHJ1KTwFYVzCAsET",
-	"qi/qEQUcyhiRv+KxlFArwV5bfpmQJIc/sQiQ+jjlZ2IkfZJ1ds8jRrjAZBID3yV0iGWkBnmWLL8O3lsa",
-	"QXUEI6HFMsqnTOhioiU4TxhN9MQ/m4EzPifRhEV33gkwv8Qr7+BenikwR3lfBuNUyps+zxW5SJmo7oRs",
-	"0URJzK+NCVUkfG4n2TWcA80IS9+5X1XPAnN1nylX0mJ37cHDnstZg/JE6luqgbcBD7yZ5cfCCdhBkVHG",
-	"tTJqYsa0h0BkjGoWQ45BuzykoBNzlSZ07su5kvl44lgifhJypVmSmCUpQlOaabIVqrtBwu/Z4Hj44uFv",
-	"//Gfb0d/Zou5Sp4hvsWwh5RnTNkNNNRGMfpGrR7KERF5koA6Idg93m7v5s0wjF3ElKel7zeRGV/a8FFh",
-	"XiVckIQrrSAZIWP31ucKuj9kgbvj2iDNeGltCYXskuJ4V0DHDK1pFzFkpgMtCly++5SLXDOyNcu41kwU",
-	"GVMQEEPt4+3Hw3Laglt9YPNPllf5CQjwRF0GsI3kAu1WOo+5JCdnfu5xL+/aAGxGFbGDLTJhhQKuAcfU",
-	"46EA0XVqzcYMt4wlpBdqNlUtoHZtpjXz2w/SLKMg5KCXtM0MOPCLs/WtqZkFVrDSKFbY9CKZC411DNQC",
-	"ioPxcB0NhVRES0inyEgtyOzCSgpVbC6oEroa0Vi4JTUMaCa8JzBbJYfR1QKiyWWFvo5ootiy+dAcoJZQ",
-	"hQpIUDU/tuKHrlPqxxE6smXzcke5zjNWTW1dSff+oXezkj3qigw0l5loviA3LjQV7IvjjAodYBG9CUti",
-	"MpxXAF3CgSZJUUOqmqO86bWa0oczfOcF7MD+sbd44XwSwTpEAx5Dk+RiBNrpqiVZwcDol3X8QZbSyKxs",
-	"hvkhKXizYVlEZvCDNiKp+cEaG7kGCWqVxRG/h0bHcIm1w4QHoz//8mFvun/+Ynjw/cvo1V9e//Lm49u7",
-	"7nd7k/1vXowOTl+qV8ev0zc/v8269C/rKYPd4jI0f1y+g4LNSimpIiKRLTWRM2Gz7m3lS6cLbO+WJ/OR",
-	"K+3Td1I6BquAFcPU8k0uUKsVjhUHukS4E6cSL9rGA1d9wvtMS00T36NFOgurc+ODIoHazu3F2XuqafZY",
-	"sliU4SEU5oFbbMvueSTXajkyzzmUs80mUjES4qRGog7JkEVyWpRgUnmiF+iQJ4s96ES50nI6UHqesEGa",
-	"yWnqxQDDxXZsDb55wgiOxIBkec+yjMf20ymkkS6TwK5P6q5+ZV3tt3QyV2A1rwxb+Mx+twWpHec8piJi",
-	"AxXRhNUKabzefRl4KqRAnGoC/G0kk0TO7EYNCOrcRuZGCqqUQtn315dBaxiqnHw80fUKNXv7S6uAUebu",
-	"pvyBJWq3Uyu3sn9Q+cr+S49rCZld0p7mnk3pmH2Cd5DUFLVG2D0wQzamRrNuxBngi2oi88Q6vdOU0awd",
-	"Xoh8OuBixDIG56RZqmoQ2n+zCKBTJiQHZxKMrsHnZe0Muj7ggLlyDdG6ZhhLChdgQ0Bewzt1QMJJDmgG",
-	"VMaW03O6/6oJP+PQ26uP8CKPDSBXo89nM+hJ2IMVM7QUbLHyTHZHRlRoquZkymLO7oGwNtfyoHoqVTph",
-	"GVu+vOuYYXVWH61+R6O7MdRBeSy9VhETjAyLedbQ69+SeP7u6djrV282omP73YM3la8AHv9BxzaiY02b",
-	"QDWCCfZMPZV9/lcilXsvDg42oZXtMPT3QSstKnjJJNTwWFUfq1K6JKKpLb5Zqb6SK5vmvkwTJzSLB0lT",
-	"NXgG4ZqWotpimRkbQTYbmNxQZ62XSGGJsiXDqBAyFxGLq5btoZQJowJ9NliEZjVa4P4/4dgvS2VqvIIo",
-	"TYtyYPgRAwXBNdm6vSaxTBKa2RpZrv5NGBRl4+F3msdcDuxPYDhFCxsTREi3Z7VgITV3fpksN9jbSmqc",
-	"sozLeMBEvKK0nmAPGk80KJtEoCVLmTGuMGdre4r9Kry8sqSfw6Sy7l27DwCmmH+3xKwhM5TU4ZeQMz/W",
-	"6EnG1EQmsRpYnGu4G8U4spWyLGJCbxclVwrUrOyvZnSx5fnedIO9bvfHJcKxVJnvEr/wptsJ3L/3ut3O",
-	"jx6tOU/jisejwY5mMGxGFZrFFdN1BBSM8CcYeLFmk9dpVaEZTVeoFmkoZwICZ7f9IskSroOZcwSOPp8a",
-	"aQsk/b//z2LtJLd/61GiBkD+T665bguE19KgRbISVCnjwl2pXVgLzMWNedG0ciVqWNBM9T8VFNIj5tBK",
-	"jSogBIARrq5kpbCXlndMgCFFq0FZargTdGpUzqC/4emqRSHKE6n0LUx+4ya/0eqkOvexmfu6mPrMTl3s",
-	"7bFCf5XVaelo8Gq2Zpk6IkR9wiugN1VS1MjZDrr7ZKkA2PYRgYXWWZ6y3Pb3wPSQRdnKk5+cOISwWKFE",
-	"7BWePW9p2Kb7VFtoM2bfuOvhU8GKu+Ps4tUzR79XUThu1cH/3aDfgtAtstd2PFM3g8VyldJVkJaY+aZL",
-	"ZEb2ut2qpFURch3BX7vuJupYrmuZUloCuEAjKyfhw4KCVKy0nC4fsKGvYjxYpTpVFXbss0JdbkdC5/WL",
-	"WUKeZtGEaRthuhCaYoQr93ixSrTQMvPOVxh7GyaE5wFSG8PQDV6XPV6MENqw0nrEhEd+sL2+7Lj2Aps1",
-	"kCQyawDCkEZ3Ssts7l0XZnA1dG5wtYSormzSSBM2tysg4Qj/Y7O+/NEwvFXbkQ1bjSy7GpmmMdVrAxE/",
-	"uXFVS0dTYtHS3nf9Xk4Z+4FvnjipuLI5mkw3i22qgspFN5XzfaIZE+RbmegGnUEZNu0tkX2G6TJuANEZ",
-	"5SiTLKsGMmlAMfOkvqIhlP2ZcigJ/DQDxx1PkoELHVj5hhl5w627ig6lHMxkFq91ld2YoZ9hZBtBn2uU",
-	"7zHqcIObei95xLxuJwNDeOqFe1FKubmAMyyK3xsJRgSEjwgV892NQiLgcKsEtQZ5i+J1XKrTnmCBylf2",
-	"Wz+Nyk0NXBCzpULuQi7EXayRuguu9I7qaLLm/hi+MjTjqpS2wdG6PI1gs8pUrR3+Jd/8ssavj9Ot3OU6",
-	"D3J9fa23Vu2SZv3XZsavsceKz9nD+M2yoUI/VXfIQ/3ikFzXYGHGMgbNFVIW+6cofNgNM1RgoKF9IZbq",
-	"JjRJfBM+3fNdrd/pO1P0lXBhW4cpds8ymtTWSZO7dfGZfiIGMt8m9Iu37bm1YZ+tZXZKHwaRFIpFOfgN",
-	"bO3T9ceGxUzhxEgmZyChlQ+ndE40vWN+3KgUWV15Pew3MKkSj4VrwkSs/POmNNM84im1jWVX3jxNIfrK",
-	"vFO7eMsqx8IFgzo8WcMH7EMym0iipbyD+Y3uATcm4cqiQbt7XjntS5jYGx1oENeLe+ZWibjoXDuhacqE",
-	"X+DYzA+CxRqWbFNQ8jZEiT00ZzcAs0voq/1aNcVgVDv8ELO4hXXl2L3QwxeA3qSNhiDoBEWTO8IVoUOZ",
-	"+yXLcsHt0NLgtyBKkhFtIKMt5BtrwDQzgk4Ck7anE23kFe28ZdYiT9AIvsYI6pNfavcrqPadQBx0p1De",
-	"kepdbyI2hWRSOYACyTYUT6pVpZ8UAFork6wlUvBl4r+CfDqnaPCVSCnZQqCShAumyJDpGWOiL/SETUks",
-	"wZs7zBi9w5CpXGy73G3okckzFmnoKaEUU+CoJ1xbV4ktPNIXlRMmERUEyu9i5nrF7rW6ydQSfa+0qlpT",
-	"j9qQdkvu0e3ggdPuog1u3WoeyxUqvTmDxfhT61isJ0T8db0mjQOmb+4P4vu9nw/omL2c3b/8afZWvdUz",
-	"oHwFY1gIdVvjxy5jW99UY1v3F9hF0MkF/zln9rG5+as42qXlZlVeSY7hHJ4pEuJ70D3YdV43WIhcjvwk",
-	"uVC2rpLST2R6tf09lQMeEaMSYao69AOuoMgzZe1jAcZfQwnnLAevhapLW+d8PNEBoRhaQ0lEp+mIZwyF",
-	"ekamUmYkkzT2BiY8iQVvxO2OKk0ZgdG4bodcFw5bS1vgviscW9/sZyfQYJoJljqIaEbvqfi3+v5eerf3",
-	"SFa12Cppbb+pWtRA9eqvYxggS0CX0AZ/qQHdTzl0erC9J3yCzZF1PFf5BxhZhYT2RL4U0Lpm0vZ2INL8",
-	"nEM4jjVQr2wLm0rF0ZksbKvRjNEpQHUlBfVbfW1f7rC6/F0UAet+tsXHrdxnC+eC7dyqZ+ssJwsACOrg",
-	"XHvoWSazFYfuuiBg5a6CNznYOc0ODx1EOQB2kWGHECY3wOFLvLGcmWtQe+9Y6ksncRnFa2LPMfP494EL",
-	"sOba8eMu1p847qL9KS/O6z/etQacytgNbTjVN2tmnMC2Py+p6MZ875/ZrlODyz/etGNFhk3lfcv/7LUd",
-	"0ymriYIgm9co2RKuNDsUoEdkRcacMIo0xH50OD8itBCqbMr5LrBiloUuDUphH8Q6V/7AzL1N6nzxzfqw",
-	"x0JyW4eVCE6oebDAWosZguYMqerBXAOBaSC1F4KVhJNaYmToLZLfIxKauUOiDJUBS9Au6YHohm9FNMs4",
-	"9BZboBRhQDKMQB1lckr2AmdHUgSSzXWFJF5f90jIY1sfMeZmgVMuqEYyPKVpaqO1PDytxa2uCBhmeprI",
-	"cc52Y5Zo2ugvyTNxaga41yxTaPGxkrGhZr1bNtxa8bETN6j2quVyq168xiHV11S7T6qFb34pbtb8vNLn",
-	"3ZAvwVrE3S6t5kuw/oUKkNsMX1pye9pewYI2X1JP+VSJA1CWpvrMzO2/h1X/Z8LRJl4nfkHZ4czZFSB9",
-	"OJIZRKTMJnNUCEvVXaXyzpsiJhUTgyGLaK4ayGf1E3lifeQpj+6YVRiQUEJsD7i9/EEBlfU3OgYXKfyj",
-	"QwsU5RtY+2MWcWX4padgg0c/dcOLaCaZxci7wqrCE7YWPfAC4KQ+0YNNZRvdpGeHbRDqMMtcrwSDaRtF",
-	"NFh+CfUbdCZc/YZKB3OOhRzwG8CEsaxDiCnnu2Bv5PFC6quZazMfChcxe2hw9yc0YoROpRgvqYXP1KJp",
-	"K7BMar0UXqnm0y4ZwRzxJ/vScrJt6blwd97IKDFqu4UVkStY5mKk7QpjcikJtIv+wKNqjPyIbQTi2rCT",
-	"YuRFriM5BeZhycRgbYQM+G4KerVsprHz+OU9c+iNJXE0e2hKyeG6oBmeaGR71Kv2fItH6zPbL5I+h7HV",
-	"8kYV6Cxs0S67pALBItWuEjBPfEFuP1E5vxohXSc4GtRdp8fRxZulMypw6EZaHVri69qcTOKnaXPAav95",
-	"NTrr7fqHa3IGbI9z35ila1nYbtZpbkbbG0DJwubrqchYcuxdZJku6IhCzpaNyRheiaqkYo60+63JFbXt",
-	"wG8WrpD6lgT+TKS5fqSWZyX3el5ZaxeWltZVNWJQudywiIpplGBKP9yk7d1NfEpfWuDKyitNRYEOWsq7",
-	"wCaBLRhqC/Pe9OtaaVcEOwg2cxjCBUpyX5HILFW1q6zLLct7D4E816O9HncXPy0E+1AsRuUJXHbhcB5A",
-	"HRfPwBebZoza06tEUt2z7AhqxRR1Y8q30Ms5VEzUSfhjnWwvu8vkvCF0wBvxJG1I3IqMWB+pzmTiA8+V",
-	"+XkTyMA8/xCgbOLUavYQHVv/kDXPFVmdesLmsLGE3zMb17CRgwjPrMUNeGwcQS2KcQXSrw9FLoYGrqpt",
-	"0XXMWQjDCso3hOFvdrYrA97fuWB3qBXPKJyArUNX23IbHrd5PHn7AO6jSlT5As5vaDVdFd19uRTZ3e67",
-	"Dd5gfwT44vbMqFX4ABd9Rbj4Zujw+FjydkpqJaq8ljAPc1nH92NjzZsjwo8xHhx17wKG8Bv+rwqPCKo8",
-	"ZDgHkIL0UNy1FYfrLVK0OZ3D+kjDjLNRrTBSFRWsALsxCVyKRm+mhp/N4h5HCbEYK4sBcinN6JQhbzK6",
-	"myGSsHGPbM5EtoGZ4xsYXsceW6NgNc1wNQpW0QtyWaR8s8oeAqKk0d8xSQEPpthNee+OWaYnUm1MdDa6",
-	"dPyXDYAFx3ltXqkDDKuho2ooNrExmdH1qSYskzzyy++nOMoID94qubWC7TaMBy0lU0Z93tqV9bc+L77b",
-	"2tCI34dMWhFvUCf5mNgil00GoRUpIutKA1nYNdUgrQh/ERVkuKG4DYEPNUmilTpSPVCPuWMqZayaTIAy",
-	"tqFi1c76d0LO1BExwjM2RoMUL162X0UtDk1JhJrNJlNDo7n+WotukLihkKrjrV/jOyW7bCqbaQZAxdav",
-	"9E0PG1BVPqA69VW5A/SjY8pEzEQ0/xaKYvsdS3Ex6pmyxcd9l1hTnvjweg7mewwxDOVduFGOJdY9Ytk9",
-	"+gS2QvVzwjULAxKmUulxxpT5d8bvwWfclHQZkFBIwRqSL1cYuZ3mBUMg6hYDczMIdZMNvo+mSHucsQJN",
-	"HFiNu5F3QEbGGY2x/IKg95SjkX59NM6Fefu0fPu2+vZSUU8Xqm2B78UQ6+5e8GZ6d4ZOR0VGXHA1sbfc",
-	"VbTW0rp41oRcLSGWqxC6lpemjN6VzTN+F2FVRbBA4VCvxVgtP25xxEsnskHwVQHLVUddcak3WL4eNEk5",
-	"i4oWLeADJCdSRNSIvpAFbG1iAXqbzZTYcN2Nh1jsB+0jJAkqlL6qUA82/R0LxymULMBxazBpKaejKo09",
-	"GRnae/laIgXs1I8QCIT2yHCK41sjwuL8y1iwLsASLvvToiv/iJz8SpGTvdLP7y2ng2fFWKIOSShYrjNg",
-	"jjJzFojLJNfRhN89UwRLI6YZn9JsTqzvUO0SiPQS+bQvaJRJhVLf8eUZaFEUvSpTmiosC57QIUvAl0NS",
-	"mYFZxXyOCkIFn5blaDBky0HOLq0TdH6Sc3OLs1zpTtAZMWoAoPIszTg4LhWNBVMKw73GOMpocRn8F0Mp",
-	"nBBeqnJ21tXHcl4s4jsYfmMX8R4XcV0u4rpYxGmxiGO7iOPaIswZFb2AfCXJhgkLyJRGEy5Y2dEnkjE7",
-	"QoBSRDc0IRRRPMpA/dubm0snSPRF+O74dHDV+/Nt7/omJAfdLtmqqry5SGmmYPbvri/OA0j1jkl4FrNp",
-	"KrURS3Y+sHm4fdQX4UILRTPd3hEJz86vb9+/Pzs5653fDK5PLi575smLIxJeXdze9MrG+GHQF+FCs3wj",
-	"ip18e3xV/+W7i3f1H96ffVyc6EPvh/qYT71PF1cLv33uvfv24uLDoHd+enlxdn5Tf9r7vlf/qS/Ck4vz",
-	"73tX19i7rHxEDroHR+YbN99e4PKPP368+NyDJy+PyiWfHJ+f9D4ev/vYg+nOTnufLi9ueucnPxiYDc7O",
-	"B7fXPdh19UPvbq9/WPqxd36K8789IuFSg/eQHOwZIPt7/ZmnL82hLXZiM19xB3l18bFX/fv46uTbHrwd",
-	"kPDm+N3FxeDk4vz9x7OTG+9mrnq3173T2gy3p2cX5gf4By724vybhV/s8vf3zQIXC02Rg+4+2arZzSY0",
-	"iytFwMpaVdsGyar9XsnB/ltAyZve1fnxR9e8+2W3e+Tt6r1V6+i9bTa50NObbC2088ahlcayix29t8nL",
-	"Luysd/7N2XlvcHt+/P3xGaIEeQkXY6m1MnnZPdjtC0MQUC6icYxi05QLmbm+R9jFBl3QaKcCQwgX40NC",
-	"SZRwEHuwLCzo04T2hSEbRlmKJUOty+jjqF6rBWpRIb4VutEJPN1Tl299J+gsXPhO0Fm47p2gU7/thq5W",
-	"L7uhrLW73gk6tZveCTqLF918pvGed4LOwjU3a/Becph68X5XFlhebbN/78VenNvc68Xf4Fp3gs7SjTYK",
-	"WlPjTk9Dxeotrh6Ru8SGWdXusGfVeIOrb5tbahhW7f7Wf7BrXbi45vjrTa3rt9Cc7OIFNFCoXTdzWku3",
-	"pjrKtWavMXIPcNZw9Xe0MIAHnTNscmf7P5i/VT4a8cjcJuw6EnSuZK7ZudTvZQ7VEMHoWvn7ZEKzyp/f",
-	"yWHlr/c8qb77gc0rf30CNbg6NdYH7ok4lVzoyhOQv6sfrcQB1GbUE2kWd4ym12I9J1REDLX/oFNh8R/Y",
-	"/EzcghBTnfJdruYdT3KdOQ86TySNb6T8SDMIC/M2sV3uKlpA+wr9FQ72lSI64PA5kWKU8EgvLfSK2Tps",
-	"7s085tKVYTTrkXDexZ92eVjqrmebn3fqndwD7MonaOIW+Z4mts+f++XS9st3f/eA6lcNKuWYGz5lMtel",
-	"oHdaNnv0O1t8FRt7DzqjAUh9OyplER/xqNZ1kJTAJaANKEigmJMQG6yGR9beGgFbmdJ5X+AA/BkaxW2F",
-	"1kBveDSH/4UAr8FwrsGYlqdWi7P8bhv5RF1Vcx1dvQkhTc1HCeSxW2G0tTX0vXm1UPmWjKHL2lCti6pX",
-	"JTRqj5rQFJQfjP4CeD5ZJV3Q5VaobH7N+lpOGXaoBzMH5j2zOCDOxAEueyAXhFl6YY40ppqGRk7StkPs",
-	"M0Xwx+2v1JmwhZcf9nRq3fwxS/g9y3wuHhscT7VmUM8QPTRQ1eBRMZv4Xfyet51Pk4fIWQYgFp3dYx+m",
-	"7aDMMAotrHd4HJaoYrc2L2uPl5zJzLJZFLozL6zdIRBYr/PJ0tFaxQ1bPKxyDI1oeEqbDG4OQCqHNwIQ",
-	"eeOis5qZ7pmNC4QUjkMS/iSHUFjAyK3mjxBG/ySHfQGzqYCEQ6DN+AT/jV9Su/YVi8g/ySE0w3K+/Z/k",
-	"UD3/Fb/wJeyLMh8e4wIhcR6uSVHq1kwxoYoMGRPm4CCLdwsNVqDC3dx8HHx7cXt1HR65FRa5veRFl8R0",
-	"rratkSNjxdHrCROAtqqy5UQK5iOWw6LS/frirGX92C9B5yc5XPfWd3JoRzZGyBsYFPlyRXUBsgULtyhv",
-	"D8mdg9fp2YA97uJ5ecHiJafCLkNL+LelYR4/5wbEyX5keQV7BaraKgp4aWl5hbdqp1otOE+oJnsNZWfj",
-	"HAPiB0icWlTNdRu1h7Ts/3J8Zn0TS9DdBpHXlIRtmCPGsXtuRdk7It1KkfWo7tluigSvrroEc30Nbu3m",
-	"eacOmkaKsy4toMTCp/R3K9ISf//t3UoC77fhOkFgl5yzGcHY2CmdQw/7OGbxUfUyOQxQWLrbUWqFFTBV",
-	"vZz6T3JYcT8BIdlFi4f9IwIdAv5EOrZb1kxeb+T+Tg5PKrN/J4fv3eTmUTn3IvUzovT7pmr6x4LIbEwF",
-	"Vywm40zmKdpEKRlLmmwYYXIMkhWDcsUZ0TNp6WNDOpP5QnOYyoyKhtKwEzllg4yNG7vMQaab9ZDgOOs4",
-	"H1IFpiHvtHdcxE3pTDrPGNkKxzlPQM6P8kSb/05krsCFHskslXhfw4D87T/+c3vDfuIjPCEbgBUQrFJE",
-	"OJZIK6KpPC00Eqw04F+60jbif0az2LoUUIWxH2yvPOD4K/u9teEUNo4HoFrXz+zJ1w+yuhPfvV78vJdH",
-	"lkBc2Lc1RC7j86jpYoByUwXUqk7v+DV/5DvkUdk5DDbCeqyw66r/JQmHqzvKOBNxMu8EFQ9Oxu8ttJTm",
-	"rWIXjt1878v5SmfMlZ3vWzff4smNig4Vdl/e8yh1Se9RLCisu369t+EumEfPFEmpngQklnpHMaPtgsQZ",
-	"2jDPgU0LUrvdXfO3kb2siFJoxt761a7W3oo0I3/+0yyTYux6sdbnRPGETDFb1Ag8CaNKk+7amDcEQ/l1",
-	"H6y/cSGgy6AaZpLGRDGtoWM8x7xwFPptDCfkjYNjrMauXFBoAH2sBuWfKuKDETfnJZUe0FRGNJmnmkct",
-	"MO99Mcspze7Kv64j/t5MeSmVPq7O+CXoNAVMYcAsWJKKaClQToCIVYN/fGzKPvVrzYsTNMdiUU0N01gf",
-	"Z7YQ/vXFdkp5zIs/5yx/1IvmhmBDhfX1y5feX7ShhRmLuQpR1L3qnZ5dD26vPrqyZFvwGUXYA400sY7s",
-	"jKUJj6jR8kIMUQqRhs64MurcZ+g+f2XmNfPEcuYYc+jitEK8X9Zh5GY5xDO38xP7bSn6Av47E0Uym0UY",
-	"csdYqvAvMTaaJOYtMyzZvSlgXV7kZu8tNrt0uOROuMgrtgtzKLNwkD6K0FiAVt7ZE3MGFrcowtVRDcxY",
-	"9ZLIFE2qBDtGgZdrS8kp6wtzEWwVIyPHbh+RsBJDF5Y9xhzQIyrM6xBkWPTSr/vG/p5BeUHH+vqaaQmw",
-	"BDtqfTxyEdbn5g3qhMV3Mt9yyAhqU+VHV6LuJ7zomrHQEj2fTqnPJlDXZrz2MK4Tb1S2mshME3jsfXHO",
-	"aKYGdCxX5PLBmGp9VWh1KnRZZNKfbb0A4vJTbr1BsWUfeKFH1HdyeAUNsZvUdvMMzBPCtdTGLvFlH9iQ",
-	"GI1s2UjdsmpHnLFZk1rDHlKeMdVcISWEa45NvpWWKYj3d8C/R0xHk9JiB9aTkcwIJSOjzrkw2XbGnBFP",
-	"WKMpC9YAFtuj0ixo3lDPf7UvfgnL+BjbKR5odiIpiLC4MkUSIxZRVbSFqItGMBkacqev6d5wP3oRH7CX",
-	"o1fj15M3P3mbq1R7z67rNrtsXCig60V9PhYsJoaT4UEW+9EOKGUHOVFsOxeaJyQsjzasRmvZ6IGICnuA",
-	"DZhRto41RzaYNpSZT1ytFFsXBLK1gdjeCTkTj+pp17b+yCrENoLzwPWJ2qhdrIcYQ+Nk7YJOM0NUswY6",
-	"Vunzuqax6xpi4y5EFUdq97W6R/fdAh09hT1wg4106pMf5KGKJoIlCVjnR0ZNMNJLJvPxJCBhmsmQqETO",
-	"4NcRFywwfPs+NFu1Na9rka7sHoR2mBIJWptwV3jrunjr0rzl1n297tzKttZuFWVHXwNymnCloQw6FUic",
-	"UmoOJUvmLdZ2aeY6hqmuKlMd26kuy6m+gO3Lnzul5iLyE3lrfV3V5MHcTyiDHDGs82uQ1L7XVEWksP2t",
-	"rI0FtfI2aLjVstyWywdqP/PGIcJrHCNFMw6Picrx6jXuF8vUUb7NVm67cjQbtxYphec167nGgS1di9/J",
-	"4Y0t02ednS3esBErS6TKArvwSPqbARSY7CNB38nhOu/AT3K4Wc1X88LjOvZY79o/aQUg2PcUOjn9PYv/",
-	"rBFs8ZbJXKe5DgqBu1DDjMjIoRy1S5E5RP08mYN2N2VgpEINHtJJ+uDCQlf0cO4meaZcsdGtEO/uX82f",
-	"P4bovUXN0so8GTOyEwW3SGwl774oe/DmwmhaHk8uiuXrsGZB3P8SdEoRfvN3tVYtcp9YNKm89cV/TNcN",
-	"Cvhnl9ZmT+OoehyQTMcT5pz6ziEUYj4Py6ZcoNOlYKtoQ0XoWYLXqbAaQ/OcF6hwL7XgsMW0l9Vpq/6l",
-	"wrlUeJYst73Oh1Oum6OCDO91yale9tuGjxyRVCZJU7xCXcEwv1r94mV08PB6/uaXt7Q73Iv24xfs4Ksw",
-	"gCbibCdquMorvJAOQaD5aM0VgNeihueIuC3M/u7dd9V3b7RyR/e5ZEtNoHchURAEolXp3nesxptmZob4",
-	"+oW7Lu6VMIGxNGRh/+HB9mDwt0BuH/OEmWqPjHeyAFkV8eTVIxdvObm8uL5hZZeNhQZdDeYlVD9K8K2N",
-	"MfrA5p+8wQqheS0EM4JyvTeKFAAozlYo8pEUIz7OMxZbg4baJaFmSldep33hHC74tkppxMgW1zaAXjGm",
-	"sOKQeRwQITP8E+IizWzwYBurhGDCjcROPTa/PWZI7kC4dysJIAsRvpDaeFAMISoXfUhGGWMBkaNRwgXr",
-	"C1CdWMqoTf1Ba4nSeczlM0VOzur2xwS7Zpkl1gOhNQY0r7liH/H1G3gdTwTDnJePxHDGkGwZClYaUrcD",
-	"Es4yrg1vBT5aCVFEyU4FRRkNmZEsF2gdgvwKGk+5CMkWQHmpx75tyIOp2uD3cR+xj47IOKPC0GWIZkCG",
-	"3xehzmRuuH0kp1MDTgPY7TrYzGaMRmyWbuROsxAjytgP1UFpB68B5RWO+mynPLZTXhRTWvBCpdpVV/CO",
-	"zSEKB5NKwT844uMQcdFgj4LAZVvdxqZhXIeE2q6EO3m6XWvXkXCzxZRj4dARH9e3h0/Wte+ASY5h6Imd",
-	"5EvQ+UhFPKXZnU8oFxJQGCvm/n0jL/yhDi7ygisj+OVcGIFFTTIuIMRByxlUBnhEcENit/2I6IZNozyU",
-	"piJW/hgPf4RCEYDgCVXwUWHMOljZlPyZsin6vnrfdoxXBvoMZY5sBWc4Cr8h0a+hVcK+sPjzIxtx4A57",
-	"QvtZ4u9EZ2v0jNxg9zcBxgEcZGBiJITMQcbvMFmjBbqS2o+oBFs79nLtwWO0xOrxeD1MyFRopThpxlD5",
-	"U4/r3jqjypWfeHoHV0hq8LRunbJpEfD98162r17og/zl/avZ64c3c6+fgE9Tma0IvZnm2C91aoTFTJGt",
-	"7t/+4/9gJOqyAb2sxFpJY+96DOkriKd5ZFBt8QI71gI1xSHpegELRjTSLST8b+371/j+dfH+e3j/S9BJ",
-	"uRA+SfwDSzUxHEGOijsxkkmsqiJaWaXdrMeo9baS75jVQvEqgnqtwG5TSXWMmYZcljJmGmqMU45ueyy2",
-	"noCx2zAwSWYTObWZ2RyfYHWKVN4xsV2vwO4+YwaAMaNFd8+gowrJYj0ttFJIWfzcS7pxrVyjFBrCpqyq",
-	"b56EG5dEV8XF9bpGfBkMlonZyILKDVkwHVpEKcCwhtA8qZeosIdvjtWIe1glk7bil4t33NZV6+6+DH6D",
-	"G19W1IP8upYkgGzhleM2Q9lV8rEmN3MPQSTfrsdnwSdqJKNNABa8VSMUi3TBbsJ7Vh8YS82ifaTCTwGe",
-	"eiEqtQD3vHVAN7kgS1VFV5YWXKwXYj605h7cQvvdx1eAxGw/TJ2oNOqAu4F637or8AQ8LpFg+RgdlDeG",
-	"YAO0VuttC5sv1LfVRccHbZrC21Kh2E/adtOw+FcdFlYlwbW8wgYzNS7APidb4V92LHLsnMXhdr2px6IX",
-	"f+1nbX+WFd04K51fFr/1xC37i/WEcN3tHc4YjWzy2axSH0eOiCu/hMsxaiQSktBFswDJG/VFTSgPSEhT",
-	"bsc4puGIJViwwsuL6xujgT63kYHBwhb7orKaegvSEiG2wgWssvtx7XBcqxwwuuQCzgtX5TSAgoJj/BPy",
-	"UIVKC/SyhOwSqJtZTy+pm1UAmOgxB7JdCoSF+aFard4upQUbuLYTX9mJS0mxMElUJ751EzeUUKqgv58+",
-	"lr142pNDo6k4fFnXoKINkyFbth1zGCzIFmhzcHaLUuPA4RvXo13BkKqdr8rvfCNlTKYyMxrp/4+cSjKX",
-	"OVEsSYiCOs7/9lTO5cATrOJhZYHx9on07zOG5Y2K9L/CsipnguSKBURpmdkShRkzVwgrkRqxh2oylUqT",
-	"vVfkA39Xh/6vHZFGA5VI3Tnc2/cykqJdzieqo4aSmiqlAinfMJN3hrNkeeLrs0Y1G8tmc0FiyALU1gar",
-	"Fx0xPW8ocsn8+p+zR8KKIJ91iz1ESa74PWvIfgT749q5bC4ld3b9B022uCC3gkN9GvgfzF9v+Ixm2bSx",
-	"6HNs5eVo0hRG6kX3G7e6umlgTbMBdwh2TQ4CCNNV2LvUz8p//8oOSyQ2qqW0PMkTBBStKPRmrnEsBatZ",
-	"UYvaalJYs6GrkQ1/xYbatBHRz/H9q9r7V8X7XwIHJt5YdzdPMAcRUb4BbwtTXwNrLw16o4SOx6v8d2Xe",
-	"b5zR0fJVWxQnF+Pu7PxBp8gsqmxx9Xk/tu0EVriUDiM8GPDoQvrNF8JTfv7NV1RDKkBpDhK5Z1nMI91I",
-	"AddgFRyt+Mr4Q8UcSay5WOUXlrUQpEOqmdyoKq13bYraGbUXuMm6/MUSaSuAK1foO6DLiRRsym741HbJ",
-	"9VhTKUlxFMThgDWrbMU0lbme2HoqW/dcsSmzYv1YumqF3NcoXcTeaOLPC/7oFun1dnUN5jx8WLTdRL/t",
-	"M8gaaW4ZCjR+5fqQw7VcIcKlAfnhGdmqAHIbKiZM5Gw9e3J7L75RWXvggOw9eNc9zLuoMZ0yKzDx2CpA",
-	"1mK5lTCN5SRjPuYarbHhYPfwf+2EXmF18Pr1mz2P1aROYFIwf5nv/++/Hu/8O935pbvzFmb98f//P3xH",
-	"BHrCY0mtTV2s9+MArQf0GqKlV61v2WyOQiAL4fqoWufexh1ArIARNjduKpdQVaSQrrcB27ahX6NteO3D",
-	"PmSCs0Ai3xBiVWXLlaadVGCLdKxNHT/C9wiNdeMGOdC1uGxej8vax0ZcjN5VxabPx+c3ULrv+rqFkPSZ",
-	"QhPtS6oweql1Ys6KDbTMgFgxQ5pxmXl7H30rZyTPxkzoZP6VrM4Zo8oP7XkLSbvubyzOrpi2spmlxAY/",
-	"VtrgpLZUYolDVau2+AuJFWU3ykJWRMujonWArS8m6DCB8CU7WuVDM9uQgcBvqKhZfas2QJ5tjpvqZNCM",
-	"0Vra3vIFG3I5bawlM8YiArGcckGFhqAIFdGUNdy2rxfu0RyYUaxqs7AMxbRO2NQQvCbtNWUyTZhrS7dJ",
-	"P5LrYvK2NSYQ7ItFJqqL9GK0kVnYNYsyph+H1PKeZQlNB4pFUsT1lqFvXh0YvrMiuyvN2D2XuSIKluBS",
-	"lvkYAhe0lLXWiK+6B2+6XS/JWNkj9Dpigp3QLG5OBK38WmS0UUHiTKaEEmUmAI/dY/oNgREDZkikvEP5",
-	"Buqnk4Q3tJeemIFNbX2gPi/ml0L7hM0UlURGVK9IEHYIExQRSxCEh8FF2LEEHXo2+8nDYmQDfQMgPFPQ",
-	"wOcrhTpx1VTKpiHzt7qOpuzfRWXU5uQWkKvES8FmF28dnp7vvl0z5kdCZgvh1WNCrXXE7HWrawj7/v9+",
-	"+eJv/9f/vRfYogPcJbmDfRLzEeoy88F+hQFzoV8dVG/U22739d7bt/svD14fdN++3Vt9t8z6C7rki7yC",
-	"PvezRdr3W8TxQd2fiCY4x9zokuE9TxI6dnF8ENkXcQ3+E5nrVCr9uMi+8s5szERSmeZNxXyuZD6eJHMy",
-	"caFXwEcg7qpFsFW99FDlO+uD+8oGjF4RbyzlQnNZiGjRsNVM4o0qDYX3HAIvXPdGyDVlYO+cUlWv7dBs",
-	"LbSTXBeT9Nwkn+wkZt3Ys+cxClxBp8s92TroZYS+V3krKvC0cMpimH6ljYlTGm2BSikW9UdbknKDoMVC",
-	"Sas35J1yYf/aW+YIj+98/pXVUfv41+UuhCuFCHCg2eMa1rAPeDsUFrKzmHfauA7te5/ce1AW+seVzK0W",
-	"yGOuCHqLuIL1HcHtsG4ieNzcLvSgRQ/ax/R0x0LMtjRQxiIwu3tdXhApZ9aPrmnkK+qQhGZwaHvdINIi",
-	"itrAcusYz0XCbE8X6zV9pvoiPIaUqJBMGI0BR+4UOuhpCjVtzMef/6SkCCESaJec0CSxkz7Hb4aAVozG",
-	"R31huP9YyAyCUaFRGEusb9kT2vE4Q/dy5/T6pfeSz1rrsLW44nfNrDdTgN3U75trauADhgJ8WF6ciGaN",
-	"wcBtLQ5pJuM8YnETj04o1F/fpNpDS0MohkAMbExCg2GjDLPhDlnYg22AAdEQXysqvJ11ZR20Sgdee3u+",
-	"cwluRqKwcjFcMC7Gm4ZmLvBLOvcjUd7GvHiLfGu1BccGdFqZ26G5pyYFfrKGdzWwLuFN4z2+BrLTppIR",
-	"tWSRxZbg2/xhAxcym/BoskswbQ9fsfeuL8KF5lxhQDIOWf3YIS7At0HIcqXEXSnt6+selN1Hshdzs7op",
-	"F5A8BIFsaercMMvdAZuKePmbNAaL/eTWvF5p/FcUWlj9RqVJ3JeCHs7PQe7G4/kSdKRgLZoQexbxJWj3",
-	"ysK2275WXbwVRmtJ1OuqNJFQa9VQkYnmMZePq+YDr/79qvmsZlM3dds8xCRil3VgXkGZtu9iBzENv6kR",
-	"6kKhbE+7YhuXg5JkSxbSlsmtYLhrq10VJ/gbVrtywPk9Vrty22tcN8ERT/BpNB+fdXl6cMo6s4kGb7Z1",
-	"PqNfVFXa9zo0MddlbJX09k75usfc1xUaADvIqPa1+4OHChqkoA3WH/8E964RN/BW5qqp+pSTmxdwW2Zx",
-	"AZsR5D+nBGoObTGl+RQ0Q2BiRdDWEszGUFpcSMG226esyyxuAldjuauSiC6Uu7K4V4dzndh4RIwCng46",
-	"DSIEiyaPjJS3wTuFE3ETBeG4ge5yBYeMwRbSChYln0Bl9W4pj8DjOKrfWaeuz+h9J2hxh52CjuOn6YtO",
-	"0JHjcSunqHnjE7xxMUalXKVsIa9jb3ER11bGJTCWYJ3te2joL8yqkjWOyv2qZXT3pYeNrBKUpZEClxM9",
-	"1uv5zbf22J4oKt6OnMNv+L8qPKpL6M+UfcVGsTqPYrMhwnvstjqGE0dalJa4vfrYPsCron176Y1aDLHI",
-	"VVGRgc6PXBSnVW3wbHkZUl3Ql4VtrjmHujVtkUDfMKEaTNnonZUjKN+QeGPSbKlx1ez2KAoduKGEi3uZ",
-	"3OM9be/62dC9Ujh70gSKV+QNJRFXVmd19TbM3v2p3Itx3LWEUABMsXIvwsgm4W3qDNVgfycJg9A5rIZf",
-	"z0jNJFTXG2d8auj5hE8VjyAVeTpXmmVc5qpVaqqd6Buc6HNlok+VicyqMypwvdds3ORPMQqlkQ7liGQs",
-	"kmPsUIGVkr0W6RGPWWMmsMot5y3mAsP9ykANX+eZrxVl95VD4lpmJKytdrwQ6rYiILs8w9VR1O7TCz6w",
-	"31SZSbjSjUWTEyrGubcNgC1kAU+fIIuv/LrCC+GBir0qrmU1n7L2rpHlC+chkM1RzbOJTBjRxSSbismP",
-	"WvMGcq41jRUntyi/FkB1q2wV8FTD8EeGRoLkp2UBuyELyHAO9gqZES4aUhNAWh9SxV4drLgeAcEhOwz6",
-	"FC/lv+6/ePX21b5PjFlhU7GpJ7Kim6P8upXmw4RHhMZxxpSyLZG2l5JuD95sfKkwCrq4W2QrZCJcnPlN",
-	"TU7Z96qyGVXegmEPKYuMOmZHuCJRUSINT7mXER3mCcXsc5+QtN9CWi2lpP2uR0zCQgpN90NmxLpXbLdK",
-	"lqSOVTnpbUl8bhHNVsPh2zSRNPaHtsER5zCgAR9X2id4wsjW5+PvXddUJNbKSlEuuc96y7lQmiYJi+t8",
-	"d8gFij7/rNhzCE5ssx/bozVlmX2pL7bCnfduhj/JlDk/smak8gDmLJ6E20eE2rmmdI4W8IlM4r5QRuin",
-	"Sbkm82nzPaAoYBD3IXKD8/n3gLtVgo4I5yXKeSYWjNTNudHgFxVcTazS75J2NfoRSobmTAJNNSgWnBSr",
-	"O3ymUsG+XawAekYACk6J3vMm6eXZWp9XNW3XgKI5T/sYK7pASnPp9giron/9UQsRvwb8xlzhRWDZnTWd",
-	"5mljVPmFgE5Omkc8xUqG1t9uzy/mGYuwu1G/E2NS7YyK0nBEhJz9W7+zqf0I61gV331aLDzGJH/tYPiH",
-	"KMljFg+GLKK5P0NgXoORDZwUEvtDmdVRTWiSQFHHogwPOMWHDKpHAaxZbOvxyDsMrM4z0MAJJZmc1crw",
-	"cBud2aq4gD+gDHvtNfRY+73E3gcusg1rLmZTtXE0vo1PqwTlV2Lxi/j8pVNuvkKFo89v3jC0OeUsKowc",
-	"5hgbwy+sh7MpvxGp/EgmiZwprLQwcz21YXqOaGJDvhrUnH8QQR1wEbOHFTwCArEBNEOWSDFWNltpzdQr",
-	"aW7dV1yjuQtu5BZ9GqrO3A1prt180Fn8WB19PjX1vSsLeFlcIRSB5mjDMu60Kwc2q1YGWu0HXV/Fq0Vl",
-	"iE2DOzawmdQLL1SD09aA+0yk+eapdrXjCGzZtOHcBkJXuFa1M5Pt2GzY/aaFNeYKE++qmADWUji1sNht",
-	"aG21FM0bsR0dEJYo5sYt1O3+wMxNTr5m+Q3uq77xLqPTAMoBYNkNMGggSwMDLc3oPRX/9nerHmUO/Rp7",
-	"VKwg0iWnnjgdAOi2PSCMoYRL6EgvXSY1je2eYVKxWl7g9mNqpcTTWJC7Lqq54e1tVFVZ0OcIfjrLCGxQ",
-	"0Xr6boG+Iv6wEU7u1UdIOG0Y1jNFQhgSPpVLAT2wvVOW9QL7oKVWcO1GP44/VcC9AMBgEXOriNh02dQ6",
-	"DRERFlmZK1MLgej0jolKjPpSfJuNpsijCEpKr65Wtoky948TitbihFqhLqqN9UX1GIWxBkXfKWMVvhMn",
-	"VT+5HF9RfO/IOoPdA6Xp3BBaPWFzQjH5ZMpFde69JRzIlZbTQSJ9PXvP2YwMaXRXdHtsYZ2pVG5aHZ9r",
-	"x20WByuwMsJmMfh+6nZMBJsV9G0zrp6yTJlj82p4BmqVAURnlGvlLfi4TFUfW+ZlVfyB2Sc8f1yW8W2D",
-	"wC3vmIBuOobzo8/IxSUt0hm4VVyKgYaXGiez9KF8wR8ihTa+lpPh4BWdlJrnMaQqnxqaOpTo2FuTy1Vf",
-	"WODZ+cI3f2yC97s8umMN0hcETUORcMHIROYZkRmJ6dxbaqVehXNNpzGs79VuePto8RuzY+V34RbVtPLG",
-	"EhMIj/kH1lBAHJtKWKDc20oTGUtlZnhP5i9TesfmjYrfHZuTrdCMgFKVR4RNUz3HypEyuyNC2jYOggxd",
-	"QyrzcIvaNjkxcxoNtHWAQosZi2QWWz/C1wem3c9aOH70Op0BjLYWMJTJM1oaeB0De7OpiEnMNOWJ734r",
-	"PciVB5q9IrjQjCksLs6U08JNjt9sqMKQFjm3rn9zQDI2yhVN1HZQaZIKRf63wpd7+w8v9/YrzffNeUHS",
-	"qdmfxNQMsmXb8FZki+2Nsm5CaBuDHbQSbOYrUyYoD6u45NZsixHisv2+eqYzHrVCj084tI2DX2Y2zAy3",
-	"4ZaGbjDotQbpXg0ZRz/nVGgv/ztDuouLNjdTcE22bNkB9EflMZftAlkW0NxCwhPmaRGlsrCgRMzG6/Cp",
-	"gOwi06xcB6yPip+uF0g9AtcaRODbtEZMdMP+5JrEkmGT8jsruJQtavDs6+3TIXUGGMMA2svYf8tcY1ut",
-	"QSEPKfsDOsddSQdDw/XSb3AFzD9+ksM2wVFX5dquqGYfi6UhXz0TxT8vYGE3Wp1U13WjFcQSXBcruNZ6",
-	"4Zczt6bvYE3uOK6Aaq8wdEFMLBB5ipQdaAq3Vb6GwDTxQhnub0ilp+4Jjmrw4bCsylKLQDvzrXrfrsDe",
-	"FymYkTXQ/N3aglBl8r4idZn0FMEEzbUIMQRDGW6mfeLBOKMiT6jzTRSRdTI3ukxM27S8/RYHn1JsaruK",
-	"lUrkz5Ydg6XUumFciVYbrwM9n1rZUA1LbTA5AGuEjjI0msB3QQW2gdS2fdUW9INCgm/bN9nlKUcCIS5g",
-	"xtUGke4VIaUh3XDdDK5fGhgNDTSaa2nD4ypM6zZEGvnPXnviInpI5QorAuLTYjHYdriF8H+KFFNu3MIs",
-	"KAWbKubaCwJbKr4bFDfbIkkj1b8pFrpwv/JpBX2q8pCreWgkl1LBRlFPjp4gEnFBbq9JLJOEZiooczDS",
-	"zHBm7LFlg3MN2Cslndom3lryv8ym4XfYQm0mV3pkWVsy/GNQNO6sKgrr3ikzGdu/ZFuFtnsDzqVRg1NG",
-	"nkX+HTTKtUgrpvSOkTxFgAOabEYCQL72RXRXufxyBREnCoIYyGKMQTzYf0vCq+Ob3uDj2aezm95p2PKg",
-	"CuliWa7J9YQJzaGkAFmQmtGRVWdmLb62LHN44kFR+JMjG4RVxhjGbaOGC7lo+ZQxAQeUfrCH2Uq6iSJb",
-	"qJGr7ZZ7qUhcKz9jpy9y0ttMvSSurQITxo4v384VAKrLh0uTlzIaEBF017jitmvXv0CofzP5dVDtJlyl",
-	"E4vkqSL9O/Lg4wffGw2oMWln19cJmlv5ZEUwjTUNwJXK+HiineHS1zx2XWQ610TJ3OBFYxWy9pmxjN6p",
-	"JifzmInYZ8oPR2xKEyjHBP8FhVawXGc08beJWpm92Nx7vzl28kyrStDku5NLcvB6k+pPxyTmKk3ovMmh",
-	"5etOZZ06hapZidm2oFqsJ1ZiRyOu+bvcl6mdEdXWS7pJq3tMJGvNqhDrfXH1a5oK4nfKnoIbd5b3wWWx",
-	"sbFXMVvs7ey5mmt6Ai7T0lXCrP1MQyQxPnymCNLfqrN2mfKvTCApqqpA+dDW5VRsnYamUDrXcBqJ425z",
-	"X/FB5O3RjDUPImZA/kyRb29uLgm+cES6RSc7G+IY1a9UEyI4iNY/bSC9kASxAkd6toyq74YXhRXswlW9",
-	"s3RjtEGtpWQ75Fgg2h56DFVf/c2rcCG1C73qroJb+MYW1Vi8r0hoS9VvxoqulMv/5w9UxLqeA6zrOVhV",
-	"IeEWKlEUIVC2Emgldgc0yMxWVydK8ySBqheqGnoJ7ZyludGSqcb7uNYMkINXdbNjs0kkJbgmWqfq8Pnz",
-	"scFg+/NuJKfPscv0c3tUrbiFTVh3b9QZg0OIhb6GlU2sPIoWN2KznocrqzxWXIQvvV7KCnoXidy1Y/pK",
-	"2F6G+u+9WlMab3V+ENRnxpWQrRBOPQxIPUnInx20SVBVDQNaHJlfFCj7ItsE7qJ2tFohErRLU1sgoqva",
-	"Ja/qgtzgSPU9WikMtGogvLDozXoafjU8/60Re2PEXAfHz1xPsJw0ADFJWhRrWsafX5eST9yMy/LEtaYi",
-	"pllM7DRl+WjLSbbC2USxCL2udZMmPvg0+vDnt9mbbz788HN2M/vp9vL0zdnHy38/k/sf6Ud6PVsfAYvL",
-	"W0azH71tYG3JdtvJZHm9aiJnlqEBa0NzYIYsEFy9JdyvGyBzXEoo7r7XP+PL8NkIyDA6IBa42D0QkzH/",
-	"sTAuQHF79dGb2Ad0uUGM+0kOScawdWHgSmmlLFvecBmk3RfmLUh0J2caC1CYORIsJ7KYI3pEMqYz7qxv",
-	"QxrdydEIHBVTlHCoILQvYuqKcnHtCr+S/YcH2y1xvXABy7QiRquM1Ep6cVOfHuyNpiomna9ZcwDTCHU1",
-	"QVP909chMCBrbjS33kYA77dtuvNZZok3OKvoq9bYpiHjhiIvVbzKpGK2Gv6Q26qcMEVQzR0cMsKmQxbH",
-	"LMZMqKVwqEqNuHXN9csSHUaftsPJ1tX7E/LixYu3Abm9OdnAX7S6ngp86JkqSqm0Nm68t33bPNLNhEMo",
-	"Y3N3ATug7ult/eVv8e2iMqJfW2ve6mIywCyJrTp39/OL6ZvR/v3B8JV4nb7NumpPN1jQoBOAB6bnEr1J",
-	"UPu9PTQ/2hl9+2mutO525Kxt5Z6+Zwk5FnoiM686SjM6Zc6AvabkQhJflsOLqjlr0MkOar1/22PFF+Qf",
-	"McEGEfWWkoDC1LaZROWJWtuzol3XkaJPhjf5gMXr25aw2HqaG/IkLkHjqBZEgqLYnCmsnpfJWdEEu13O",
-	"hK29tK5ABsbVM1CWK+hQmGPdKdfKDpV4X17yyu7qhxVYmlqjeI1Ee62WZgapjay1+AqB4s5cwUyblBpJ",
-	"4pWamy9B2MXAFRkEfktlqeI12H8hlFHd8TRl8YqQ2lUz4N4LCzJwpSTZ2JDcTndcIBJN6dP2OcpRlr2V",
-	"jNmg+ZFt6W0QM8QAAHAVGxFwTLlH4hozka0N+vgGBq0kpZDBpl0AVHGARfB/YY/DVLfqyv12X/4La4Vk",
-	"12YgnKhY+wLU9lo8MISAncB+uPGUru2yPGiT29oueDYTmcTqkKgpTRLywtHzgGDrAPIyIAnNxoy8qfUX",
-	"MKNr/QXMmDYNBuyLZYMBfPELENooz7ieXxsgWGGN0Yxlx7meeDUcW6r1kIRmiMz4L2AqPSTv4D3Sz7vd",
-	"F9Edm8M/WLhLXDwyNnqrmrR3gapNoLuk/W553Eb36Hwxi+RiJF0bDBrB3UZc69w4BQRMDIW6gnrJbszu",
-	"lyzd9hVbCtTcZuBlx2dlooY6NFfCYaCqPAjgwsAOprbkAQa+0kj3BRfl0IBkbGqk1symbMN1S/g9i4me",
-	"ZDIfTwIyzLmhI/U2PEhcMFwHFtkX5QKc82rr5uY6INc3N9vY4InCjxjyqwLQ+8bQxlFt7/ZFX/zLv5BK",
-	"2ASXoi8wJyt8fr8XVqKQNeyvUrrZ3FeCR4OBA4d98RVO/giSLiAGTDFb28gl+Rv1VFOEABVY4KYwMPC4",
-	"0FcPugdQF3gEYaocqy2wB6602/MHNlcYJYMBlSqSqQGo+R36Y4E7moTqbmCOBqw24BlWdwPNlMYftiiJ",
-	"Jiy6U/nUxTExEZMIG9MSSqZcGZyNzV77wjoToImOlHd5ur1Ljsm//quZcMes5V//FYAyk9kdMFAK3UyI",
-	"SikWDHC1DrZ4UWySmVVDSx7b+AQq4sAPECJo5HzzBNGBYnZZlgvLoBmBaO4FTEOnsAr6AmpxF43mT87c",
-	"Z1Poqj6Vgs2xLxe1O04pj40ads9jlu2SnotVBMJmwWwQJWM0DkHx/qZ3U6KZCkhoFDyGzyCZGiMbgUmg",
-	"SKMCmyMGJW9gMwZkQV+EEP4YFvGXBXJAqsJW+LCDBGAHFhIaGEA4XInmmDzt+uBw3ReCsVhB/R84G1vD",
-	"HOiANqj2goRn59e379+fnZz1zm8G1ycXl73QIdoV1YwAM1fuZgE44PZozjJkvS7jfpjHMO1WpTSqOiTh",
-	"KGMsJHvdbhlYXwTzUhH3xV63Uns5IGGaSTM+6Ha7tZHkZXXgtr1LRDEjKGhmF+AA2BflyRAjgrKYlEA0",
-	"L+zA3g4rPcJCsoXRZxFNEhXYJAX4jEEjsFupbdeFILMdSqBBvCDUF8KFeZ82CgeBZtsWkLAI4g77Ajr2",
-	"Fj/sXMqER/OQbJ31bt5ju/QdzvRoxzADmnJYP8y6g71g1M7eHhy0Cxiz3+8LrjzxalZoumI6m+8cjzT0",
-	"TICQO6Q4Bm0dGpzFbJpKzSCyVWPHhWtDK8LiSTTf+cDmgJOGQlxeXN8Y9L48vjn51jITnUFuuEGGZH5Y",
-	"CZR2gDJ3IegLascWVdSV4WRAtEVMhjKeI/Jiuio0A7Le7i085L4o16V3rhhUDYgPCTTeQVJio/8xaQik",
-	"RLSj7R8Arim38+9ZBmpKX3zmBiSWsbja7kDejb6lDiGVr0oJ8G90fxRbxHRQeNgXBfZUfiVGxCH3NMkt",
-	"bYdoAhIBrd8qUhqgZRQwtFzcCUNV4RUynPeFobOxjPIpg7JBI5okhnEG1dFmPjJE1lSJINjeJed49IQb",
-	"fXwq71kcmJXaYhqGWAJPQFwRstwi1hcbskgaGuSEzaWbUrbsQIllx4I4xKSg2FxjG0kr2MzADKllIsfQ",
-	"fWZuuA4URzMSVpwnWBlpLM0NQgaKmH1q+zPBpYbLdZ0LxYreSTbfRZOEUaWJ4g+GI+iJcm5zMFrKVPWF",
-	"bTSwS95ltgK2o+Azagv6h8/v9wuyCX0sCoo5ojzJMwZUU0KXLZoyw0V+7WOsSL9z+Gu/Y46k3znsd3Z3",
-	"d/udoN+xDZJqv2E8rDJv7O7ufgn6LtxvwONy4JcvZimhmTEEy7MNVhYxmdJowgXbMRzM/HhEQvsdGGm2",
-	"MsmnVCg7eu4SmoHruU+FhP2c0wTvYPiXHevz2zmLw/KkEcy75Hua8Bj5kwWF6outg/19En5//PHs9Pjm",
-	"7OJ80Lu6urgKA3LQ7ZLw3fHp4Kr359ve9Q2yw1IR3IbKILbNryEThh/I0YiJmItxXyAamptqYbWLt6s4",
-	"nI9cGW72EWYp+YOREEkIBDUkW3t/+4//s9ftBkWB75ddJBwhqrQh2XJP7ANEPnOqoAwHGKIcIOEPCL72",
-	"JQwcVqP50gmxUPDfsJa+uE6MYsViTpE6bWGQZWDjTrcLOTHc7+6TX3+SwwGPA3uBD0m/k1pQdL6ERySV",
-	"SdIXRW1z84nn9p0vofWVICE1rxsUCMvUOsiS44lRqw2KuwDOApSnhdw17Yvjwo4HZfwEVFGhJDWoP8oF",
-	"2IOcGGh1dQO38mRRrkaJzspwfbGFMdc2qsmJZsANOHxpxMd5xuJtbBrBY+S/CZG5TnO8m+WPXKS5RmdQ",
-	"wiNme4tZpesyk2nGmcbqkU2a13Mo1VVpjuo0r+PLs07QuUdq1jns7O12d7tguUmZoCnvHHZe7HZ3X4Dt",
-	"TE9AJ32O1gjd1BMzu+cRs+0wDdzs7AC4hIs7VdSwk5FCAqpSFhU5ERNGEz1BMd8opQW+n8Wdw843TB+n",
-	"/MxooUHHXVtY1363W/RnxIiuxfZytWCdXzvm+1gItvPc/LsTdPDb7kf8y5kKF4BmIeTG2j9353Sa+EGK",
-	"to11lg+3OVC2F8O5EbRGBc+mRWV7yxnMxHXu1PQp+8JzHO0Gfwk6VZq47mU7Enr8fwk6LxH4vjeKQ3p+",
-	"JjTLBE2A1XSqJo/O4V9/rBSU7xg5pbLNTtDRdIwGlLnSbIoGE3dAbfDR0gqQToz+ETNDcowM+EwdOi5O",
-	"h1SxoHAQ/5yznBV4qdmDNvoZRtJDTiDI2U51K2W/aoi0oSeR5vdslxw73263S2YTnjCU990KIypgtaxU",
-	"OLZCeYdkLGbjjMYstqLgy+6LsvAgFUJaArF0V751KPzEq+Kg5SJfLKww5w+DxTvq54RDBxWEdeewI++K",
-	"jKHaSKCXRbLtYSflDyzZoZneud9bfh+OofZ+xu/BOrUwsJI6kNXGY23T5RfwLFcujYFpaQdseQtvu1pc",
-	"je9mecKUZ0tf6n8/gVrY4/UQiyruL2PWPzXdMG+9+Hr460oCmOkEQ5Zv1dEyWv+wk0qlxxlT1cPMRRmh",
-	"vxLRN8fohakbUTtjMVcbYXZbLG5E2erS/i64e1yhzjY0uEBkIUHnLq1CChqV/U4QegVL+7Yi1jTxM1sT",
-	"YC1DwwJGtoCArUtzmckp0xOWK0zGQuZ5WDKT4ZxkMteGkU3TxKisYMayjBGYl22biWEL44walaAQX8G4",
-	"VFbyqJa4CCrsMmapnqBlyE4XkNJsVRSmCAgUAscqY7avsFHkSUKHLLHGS2eXDtAU2EdTq4vbIjzeJUYo",
-	"YjEB959tPxx+6t1cnZ1cD45PT69Ql2TaNdOcynumMDmC0L6wDSmymq1XowsMXKl6UrVxbzew2U/24Nby",
-	"WXM0z9OE8jqF6vwL+bb38ZKgyD4wEvzAHdwAlDK0eKw+TCvk7PbFv5CbHy57q6aLZG6oal80j/nV4JOM",
-	"/9TvfNO76XcC+OCf+h2jk6Fn5Pkh/Bf0+AA//qe+2XW/84Uc7AOsSmKwGP7k5VkWq383DOqge7CeQZ1L",
-	"/V7mIu58fUm4cq2nBZJ5icf93nM0Jds6xszXNfCK4QXA4p/pobOaounMJu1mxNDZXERY5wDCFXcJvIrV",
-	"sZ2vOKJpX9iKgEatk77rcQpLeYdLW7ogDU0+Ippi73ms7FNBhcLavPYgi4FfKpVHrI269ct2OPST+O1w",
-	"cG89St0Kaj2BGIpzgDLS6pfey2zI45jBCg/2365/o1rC5QnYXuA3IqSzAoArL61g+K0rP1X3I3UOO+B3",
-	"wjRTvaquBZT6E3qSzAGptiBzKLQ/DaztzNpqBLPcArUs6yzmdoa+2Lq9OTF8kImYZvjjNphI8d4YFrJL",
-	"jknhXbS1xCwyQw15pjR6F59Z/6r5EBBj63gtXwYPm2VbkTRU317WQ0JhTimgGJLRE9HeFgZ9EWKWdLht",
-	"PjmRswVvomuFzlz+ilNvD7r7zog8luaaJ0Zp9bO7psvcRqtsJxzaLzQwCaRzfxCG/8qE4Rumn0IVUl/J",
-	"hWvngvOSBikIq1dT2Qpd0r/z9KD9fNvwSCmIFKwvhhxTC+Eu7pJjTd50yf9E+7oGB/L/RNJAKAkt5upJ",
-	"xpSRcW3VaiQ7WGoCjEJLSRxF0hbZkiLCwlLFLOj3MFs5QteHC+A228IgdpwWCA36Drd3yWfwOU1oFjs6",
-	"WHWCbwcEvgTF18zcUBWRFZEHdv6+wPrrpUO/tde6FKz3Sfju9vSb3s2g95eTXu+0dxr2RWnoF1gSVOgJ",
-	"CCdkwscT0EjSI7OcGKkYRqdALIMid4ylpPCBfZbZXV/QxAyeG/0REmJsgxwFDdDN1qZ0TlKqir0ZMbto",
-	"8sAFGSV8PPGa2q4rRLEadNyQAVUOeV7xRkO1px+LeivvZDz/ygTV5bl9qcfW6SxnX35jak6gj8YiUff4",
-	"xNfRyPKV4o0vQeci42MuaLIBsXWvVIhu8N+Ty7Qg5e9oXCDXP44xdVswpsoFOxO3CsxpB3stPnVJ54mk",
-	"8Y2UGKQJ771ssy+Vp1hL7ROLOXVZmgf7++tfLh3PhbXzN2G/109hv1YdrZcPWi+nV4M7ax7nJXL7kStd",
-	"KxK5Gc1193LtwAuMBUei/BQHio3F/+uvHRppLsYD11eu84PMIW4dO3VQou54krCYDBMa3ampYdFyRL7J",
-	"GBPQMY8L0psOWTaiSbJLfpB5RjKZsENyPaEpAysBOI01tPlIVEBmjKYQ3UOzqYtJU6n5ZmokgwC6YZGR",
-	"zMbMLGBEh5nZicyQ2aoooykZ5ZmgEdslH0TR+ggZ/zChMbNhTglIMjOZ6YnVoCSBaD6IfZiyv/3Hf3aC",
-	"Ds2iCbPWoCkTGnJ3qtlinf3u/qudvf2d7v7N3v/H3rcvt21re78KPv0Tu0PLknxX5swZJ3HatGmSHTvN",
-	"2XuzY0IkJCEiAQYALas5melf3wN8D9EH65N8g7UAkrrZci5N0s0zZ3ZjigQBEFg3rPX7dfq9Xr931N47",
-	"3uv1jv5lb62DzLfqQXofu+Z2kcRjddnpZsdX+8lV9+0+HbGD6dXBm+mJPjFTgASswOXfrzy1QST5VkzT",
-	"rDoFth+qtYDZ3kpYRiGDAfMDlCzAHxxLYVextUOstyQh1ld9WV+Z0j/sHB/tHR4cHO31er1OZy9owTK4",
-	"NJypVr/l1kRrAdD937/O41bcMm0VpjvO0w4TO6PBTtZDbliI45VVYjBt49/26eHBoT44GogTrd/sHx3A",
-	"XnC1Id2qwqNTVmrsbXwAUG5gKIlZeQ7gi2IqydA4fV+xOv4SigpyouaB4JyaqimIVbrK+gLgKcpVBVmI",
-	"f6IJrdpGUCYK4talT5FSlJEtzRgpc5Z8IjFgg7tsw3QGdQllURBwHUHpWJmByI32hKJt8sRg7oAYuSpb",
-	"iIiWZUSDmXcVr039TAZOmMrfyVWVyQYSrk1Oq5RKGIqV8uUwnE8WCsh1e/IMst0uXz5/ehaR3erC6cuH",
-	"P5xd/PPFWVSlPdA0lVOW+ETQejqb+ylqh8Jq/GoQ1eTSK8kTnIGoJuUiqE6wf7uadJ/wgA+QLUjztmOB",
-	"eiWJ2rBKOINhXJw+eP788uHzZ4+fPnl4UesyNlnrqL0QBS4QFgqMficshcQtIO5tk1MSeVEaYZKHkB5g",
-	"0X2HCSjJWh9W+Yy4xMpV+td7jjX7ZLVKntOzT6U2xHrYA4Wetmff4WxUpb9a1c+UADe6Pa9jWyKPL3Uq",
-	"rebovV+jDutqj13nDCgd5rVeK1F0JAWARW+oaeZn+k5ecPeOE9mYd4159y2bd3e23taFdSrRXkN3aMI7",
-	"/8H25AbhD4wUnl0jx9yHRoXueGTfhJE+pXVun9qghy9cXtFiUt/NT52BKng1nxx3sMkH9++74BmThVnw",
-	"ItBCqFv7tzsS1bFGq9+qzjVaK3wNOJRYERfbHVCDaXo3eyERHNxENT8HbdiEa8NFbDwDLVYW5ta18RbZ",
-	"iF8xNPQ1JnyV6lmTLZqmZc2jg9PMuDEscRBNucyLlIIL4oBGqENFapPTNCVShaI8lObIIFbzl6xJHVTn",
-	"6lD3toEl/AAm5UuawzDdrX63g1odVsGcXudCTBjLYZmMCqqAE2hJy66F2vlQyxVm5nOar7fHKX9iUvC6",
-	"JTtmNMUEukeM5Vbi5zeYsRdYBDhFBHKwVXk8EUy7FW0tT+ZZ19BRlsMhhISnDhB9zNTAATTE1tmSimia",
-	"XtERS+zFnQk3uk3OGdMkZzIvGS+4srbyxFpsWNxZgQJIMmZpbp076CpdNmTBGM6ouNWU7R63u8fd7vHx",
-	"h5myb3oH+b7IWZL8Nnj7229aHYgPNmXhUy3ZskPFmUjSWUByu6igxog6PNMdw7KcKbBFnTmLn7c0ZXu9",
-	"/f3D3vFJ9+jk6KCzf/SpTNm5aVtlyhZ6Jzu6Y6Ty7sYsip4VFi2WRTY2bWPTNjZtY9N+SzYtwGTVDEdq",
-	"IK/nr7Fv35X/vuTJ+5sykzFN2KXeVFFhkUBIGCu42muSi+sx1A3zi+cEOfYpac6W/rK8jbtKsy9xsoRr",
-	"624+4cKGWJOd/HzOTXKOmk+DWFnzfMMK7zQB6iZA3QSoPyJA3cj9Ru4vZJ5/kNAvMwruFLcqG7Uf41cA",
-	"2ojHK/n2AL2niukhRgziajDqq7rgbFYTWtGKtslLRpMdqC5xz2xFPMFiEc+QGgUkqkRgFJA/f/9jGxTD",
-	"AodkLwAcQmUV49pz8FAsHIQntTN87ZDlPA5weRpfTrlDevan+aHYWjzCX1mIiVweX8eB+ryOeCanbiqA",
-	"jNW6+IpoI1OGSSVjplABtiupT8VIzTYXdwuD/+SZ3o0J8S2bEFMECPo2TYj9vaOj/eOv0YRwXV9rSjSx",
-	"wCZfsgnqfQv1Dqg+P8rZvy36tetgiG6qhfClaa5jQAjgIKtrEYM57OqFGBkgDHKAEq7XUPSxHW7ImFGF",
-	"FYOaAggfvIq74+MhjY1eU/ZbTsPPHk/pay+7qM//Juq0Ov68VZfvHx90u3v/8po6Y1nZ9P5192qc0Tg3",
-	"x8nRnh4eTIB22m4RCoxJnfZe0JpwYR+0H8HOJBfCKgdHNIcIJ3YIFYAleBhv1w+A1uD5c0Y9DhCdgAJ2",
-	"Oh/hflpPpZxY0+aeBoDyNnlcCDGDenFtlPU0rA+B2NXaXi1yxzzt+TkVECG14XNuNlm9NZOlslwPrunV",
-	"pPumN3i7/2ZpsvbLyYK1+1fMFpro1Xx9L2VCMqns5vw/G4758GT/cH/1mJNrM9InNBeZ0mrUnY2/ugVi",
-	"bfqczkpcb7TJS4xGWSiHiz+TBRkxQzTglJS44bIwKcD6z2TRJs/kQCaze+CWOoPSO6gpkBTXqkoOOnNl",
-	"JZWILrk6+ocbW3BOUq0DSHNSFvNmfLGJE6BNVOjvZDl9GWwTmtQtinteR//lIaWVyWWvsVKeCgdKjA73",
-	"QhwGOxy47Yo5YBjJ4KYPrnZsCB3IwmA1ikvZsV63C3NshUiL44IeFE0XRjKephj9AFT1VMokbG0HNUGC",
-	"lgqk9/AkFHI43NGxYky0SYTiMII6f8Dzsj2wmxccer+xhzJNoLqfIxKnI2NwmT8sIVSHwtPb1ekaahgH",
-	"rvaGZtKBKiAAPBpKAP8L03dPkwiFckQ0nelQQKlKxqoxnr54UkpQD66OTDxKGkb4SmSB0yRBIXZm3/K1",
-	"wgvUujjPHP3JktTu3I91Qh8B2Rs/vdE2jZ/+7fnpp4lVqTVXd/a5/PTdd/jfuySuQIeAskpIkkrrRlVM",
-	"PWLm2VLJaamhQP57YBqrrlgCHDheryEkJURL7xOWcIfK4J5GxW2kIzwAMixoHbhmXF5LHcByPUDfvJLZ",
-	"LIsGX99k0DQnqas362OpANnn4/brR1m/twebcOFvdvjqbeV7CLIbkMppt3ZqzkWbPAcUv7FnyEFcL9yf",
-	"bfKCY3yPilC4zQsCoHJF50VBad6CEZlSKKuQqRUGhchdY6mHNRPs2oTC/o7UIKstSgx1fltGJfb5C8FX",
-	"bWBU4vdNGuOyMS4b4/KbNS7PEm4+u3UJDKVQ8vcZYjrfQ2aQHQLwY5VnQw5UJFg4SPJkoL60ihsypcIA",
-	"RQ9EhkOxFb0+fXYRAeSlNnRGNE+tRtuKXpyen0fbjveEWjtXO5ofSnLFpeJmVucnL5BzMOfxJBTTsSSG",
-	"phMNSmuVmnpp5+krSebB2bMWDb9i5IqnKYUTEm3XC5C7OsjILB9yBVk8KdXm0n0GUDVrAu2vofjMUa1p",
-	"5siXM641cLZRRa+o+G9cqBtpK5i3z5n+c9dDNbvIHEWEXTKrkl1WJK74FdTqd9rdA9tnCl1plWR/yH4j",
-	"RcyU0JB81G7dbZa4FC/dVNyaJHpPEz+QRr83BV9NwVdT8PW1FXw9Am1eKnM6V+XktDq2lXyJ6q9dPHT+",
-	"TJbPxULdGIa8gG+bIqFx5NS418o6Csg8T3wBOrfKpXEEx9aCuXQPR23y2iNCz2fSQNqoO0oysl61FopQ",
-	"XNipjxl3XAcpoLVpdy7lHgsAYoxEQES8wVTuIm9O1A7F1vMUOHqAaVcDkLU2PE0dtQ5aGMgxexrHLDd9",
-	"CGDsAvr4jmsnsDaevSkUUdjCi2HLcRB7dh0spHeteF5aQvUEiVijReMhAlqD+8CjUCO3BuImFqcUT+HI",
-	"j+fPnxEt69BwbiwjhsypFW/1LGft7VUg3HZSviqLsVxq8P4N00vIIwlZFZrZ7weh3/+G3tTXoVvx7lTV",
-	"2o7dHhl5LHhKYkUBBVCPOUuTWlp5PGZMDYt0c1MJpvUvNygBO+N62mMH6siczLrFHj+QR/mJNR8z6Tb9",
-	"GzlbZU464qnLTLv0IRfJd5kd6xK8uju9g4tup9+x/7+QuGO7k3Vod9CL95J9djA8HB2Nj9+c3JC48yHJ",
-	"SvY1orP8fx+erLR6NQWfaAImnU+bufRB4593qH72A3/MIdEIkvuRJk1ORUD40M7HPSeIY8kFph+tTJ5P",
-	"vNpzZQ+w6oQUrBW0YmrYSLoF9WvQGqZ0NCoH+n55x31UF4NW4V1JR3bMpbhEspdWv9u1HpPMclNe6nV7",
-	"LmGqutTbe3/Xbb+5e2R12oJrVOMzv82gr9/6PmicqtKpQgb42x50dzVOWOOENU7Yl3TCfqaTuTICjKN+",
-	"OX/LOQmf0+3SAAynSQQvjGpM2ODmwAHosq8D4U51xdQO3IB0ZG1yRqF8FFiRrFlLBYl40o+wrS3HxP+2",
-	"YCJml6LIBkxF2wHcBg/5OwXNvDMXWdMhCtCbs64EOBtRQg11dweEkggU3jnM1pltKeqTKOE0laOCtROW",
-	"GurYmnQotqJ3ttGALHQlIHDje8fTDUyi7JrGJp3Bmw1TmVUt2FAQiuoNTquzJCJbkV9tQF8Kh8lAWzen",
-	"kzEmHzG77O0z7h/WzYIcEUNFYh1UuE7k4A2LzXabPJRZZifXjluTragPfqwZMGqibeRN4klqzQ5Ph4x+",
-	"m7hP+EhA7v+YZeDUPqAJ4SIvEFDNg4rXsWaUzz5hSVk5AH0DrxSpqWApACdqKODLQId1uYq4qohNQ/Hd",
-	"d48kARZgZheO9XUSJfPc+jrQavu778jFmGtI+CTgS2O9ca2Auma2hAKdg/t2CZ2fnzm/854mtDAyo4bH",
-	"1nPHySBbdsafUm12YInsPHkUbZOpLNKEZHbjI8vW/N4n1OfjGJ6xNnkydGZdSTdtB6Dr87O0TMrNZD17",
-	"qeA/dhLG9IqRAWMCQhB9YMOqUOhvS3GKQrGFeQNQKBTZNiKfDVwLnqRIZ18PsNhbcY1Ll+8g3GlSKHwA",
-	"ykhC9QTpxgLIGi55yarAFAQp6IxQ2wu0IVe59vBp/+4O/hd00ZeiQfP8xHZtdZ1Y7pN5qRgKkKTkXQg+",
-	"Wtjqh62FO1pB2FqQlGGr3w3Clvu9H1ZOUdh6bze6fWVv+ZWlmLzxtdVdq1/dC8JyRsJW/104F4SAtm4O",
-	"Q0C7dtLm+77SoWvDzRkkuEPD+HnhqotlwA9v5AyvgWkClyCi4R5PWArXvIMKl8EpxBHM+X8hOoDhsrMY",
-	"tvrHtu81z9De3Ou8D8Ja5CTE0ElYc4LxNc7NDb1DHzrHGPpmXWPoV+Uch9Y7tm3PB2Hs5Xdhy032zTEG",
-	"aHHCBd4L1QDwWXG7wcUHimZ3/yZV5CLE0EVYC4tAK6sCI/AoRjVqs4BxDZyjckHiIXoLVpsPduBHvDHc",
-	"Ebbev//1/fsFAu1bJUDNeFnNp+P0rhyusHb0srkToFxfaaNUpseCz/+QxmO281AKo2S6bDBGQu7E9pYI",
-	"CjNyJa8500i76Chpy8JWRKpr38gi3oQKmvPXxvX/W6dlrXapAyfN2Gc9zJTiiikNd2/KYlh/ZIHIcIVl",
-	"C1SGc2/5SsvqN4RMqQ1lA163+sCb4oGG2m0FtdvC3ih3+tz1uxO8nSMtNiU6ZgIwqZBpv2fd1uNFUM56",
-	"UMPQdNImZRqaxtP/GTP9UNDkCooBuIM1q53l1/u7+67+J3jkplBCR20SQX8icK0jI3MeR6GAGiJX25pT",
-	"ZXjMc+yXr07VxHpDVtxcwXE84UIbVWD85r6VnrUXukN+wTj46Qhv5Qt272kSOa82IlJABA1LXm0XbQcZ",
-	"xKgUFYnMkDWCDjQTZhtiIC78lHDFYiNtc4aznYFidKLL8lfwaxxbmjs60kSxXMmkiPkgZX2ME0HuaEUL",
-	"Gwr7csxqFXlhNEDhVbcaRQV+5BtoJmoT8bVWPtT7+EXraecma80ZoGDTudXVpEc2iqWxs79Fzm+rEhdU",
-	"xZ007g2287LG2xgMvq64fD1DTdBjPt5cVLmCeLB6nANl0cyqRFBNXPkKjy1XIOtCUrYRxbY/sIB2Qa9s",
-	"iEM/p5WbQtqmkPYWKPqP3JrBege23rQ7woWdVihBgA8LM13xJA7IiatNaK1gOHX68/c/vCW7BkPuxl3S",
-	"+UsNlxuMlmbDNRjgH7HbPhC2qdYuJF1spkhxw90YnKo/cg/3tA6ITJMyNBUQcDHLzI3SF4SzX27KY/wA",
-	"z7jd2Yu/wft1Na/PV0vB6blKNol9XcBA/jbxLzuc22Ng8DEa8dOAzX0asLmFnV6q6C8hv9bF3k4xSrbC",
-	"vh/MSIT2Qy3cDxessQ5EpaQLcO+Z1IZ0Oz7ilVNtQhFl9PoSn98OiIT30TSdETqEqqAVIa42eSwVCj8w",
-	"dWyXvvvOy7HvvoPSFkhDmI+9ra+ZJpBTE0Gdd1SKwT7BQmo4OIXS6YDQUFSF0pDKhFWu2+7gNefxBCfJ",
-	"iVs7P2bMNVFFyqB6SaqEqX4oQtG1fku9gzEVQnrBXUIJYbqbkAohQjJMOaKCwNzFdqHFheFXzM1jKAhZ",
-	"+hZc2L7KKZmOeWqlP7BOLL7dn9NUlUPl/EOrPk+PQW7gVsSu47RIWHI5YDEttAPSc3FZO2IyYblxYH/b",
-	"7VD02uS7706TRDGtWWInx7bWtx9tri/2agIn/z6NasAQhcWlpkFHNX44KRj0Dh9yyhGinNouApoSap3E",
-	"UOzZt79w38++FCZhyjUGJMd8NLbqtfrCDkFQagasAnbVlIsm8EsU3p0zQVMD8M+ddvcAKqtgibqwNGRl",
-	"7buPAfNaG62RckK2tCRCloPJpJC5TLl2mw6CzHYQ+3YQ5zxlIoaJg4EKgGstlzWiBkjByNuCM+MCuGJk",
-	"R4czhyVu1oUeSeJQJOe6tGyDQCB3SK9kobRDmaU+xHxRW/F2IzhzQ9eoQupCQ0sypBD0LmEOHKHpUrjc",
-	"Of5okuhQzINib3kzxr/c/wzZbs5EWkJ7dJmmmPq3GKyAQwQY1FkpYtxCdBszpgqCD3aDLthM/VBE/pKO",
-	"yNaqEfnfAzInSpwgwWOE2K45UW4r+Fq17lR1i2WWbkYT1sfFAPf07Mrb84zOcKlr74MNuQVZhzD+St9A",
-	"GGWV3QlJoVb2CFhS/sQEUJAMz1ifUFFehUWRMWZ0KLyUsU+5fYDnA/Nz7kM1JyR6+PzZL2cvz08vnjx/",
-	"dvng1fk/owDTQO33crzV90Pgp6aG1JTHDc2cPXt09iiyg3OesTa61EdAESITlkIlZyjyBaGYpwXwiKwG",
-	"+oQhf2vHE9bI/UK4TMuuwxpH38lJWHN+U86vGpC9kNfcHF40uUXfZG7R3Jmh49Zqzj3+TqVFp15V3j0w",
-	"9WkSoNbFnj68xmhTj7FeZoS2QVlKsBy2rpy5+dIja9Qs1h25BHNXeEQ+Zd1RKFzhEbm57qg+CfWE3DZ5",
-	"4RyuPjrFbaiXYYkv2/BWahl8m7cet4N19Uvo6MxhUJQw6PYpeFm9HsnePh3LFFXpdhuwNKrYOROJvW0o",
-	"09Rz3DlfmhqXvMJ03b5CEx+8GJxxrufKpOTQhQHmq6LqL40Au93hunv1jZp+vi5qbS3UfWcXlK/wFTjc",
-	"hMIaqda4/bCCKXJLvRSsm7JeatFnAJTRhOGaubmEKhSLNVTkE5RQffddH8MMkL00VzhV/+zLlUyhuK2U",
-	"iXhfoX56tLVwdrTtG6B6An76iHKxvizo40PI36LdfKeKnbr4WFU4M/f7+mode9slFwm7dhecCLpDzYx/",
-	"QtCMzVduzHup5W9wLE4XgzxYv1E6x66a5EOKeJY74luFq69Pn11gwYdzr6FS5AQqOqyLPd9PncsJ4v/M",
-	"9XMxshW2+qJI0/e/3lTp9HHFVb1Vn6uqtjqdsaBeabU3t1T0zWVWi7es7gFU09RWPJbG+A8jrtyHyVfW",
-	"v9gJrxxn+L4bfc2b0QjD1q9BWDJFuq9gOx8zV3B1WoI4EumgGKVU+BUhGxPuwv5BLBPrm4KwVWq3EDiM",
-	"8MJSPNV9Gc2gdmi//Epwwu43FYhqeBGN7aM4slWFSZ5yqlaYVNFprrmv+6+wdafaojUGyq0lRusMGx1Y",
-	"/WYFO+bILmn6prao8f8b/7/x//8yTpFVfvXq+qJP72G7Y82bEziUTBnQXzvaaR0gyzYxHHAWRGL1VDJX",
-	"pxBTATHPemoHJbW226sStB757nw0S3jZV7DAF3CqC8CddmT10LUxVcnOVArCrnOmuLUlAmJs162mgHPK",
-	"wYy4F+CR5WBmnbeMiqRNXlDDwcEYFAaaiI0mbDiUyhBuXWIwcStMM8fZ7Rixf8a/3weLHX3ARILHra54",
-	"QRVmjAdWNCs0A8/Q/mHXkKEjZjUP4BzEYyod1T1QmvEMShyuGE0d+bgb/ZgnrOyYUTyeaEQ3cH27KC95",
-	"jIBVM/rQrnrtiiOsstsxLMut13jfH29qw2jCUzwgSrk2DBNPEHWPpln1zof2r+XZeCLISMqE6JwrbvR9",
-	"MrQfKklnAZlSlUHDbwseT6wF/EZOqnHVQND8K0qUg1+RV3zVqL4FRnjrqpfjnGNG93Tr1bXlKX1ZCFd7",
-	"EwN0K3Cr0iuWpnZtMGoCkiguJjjClLE8QDIQSpSkieYJI1yAy0HByedS2K1vuKA41kEhJnDOKAxw5/3A",
-	"qNJunKqA2cP6HvsGJByB81tme1SIBEMrXBEl5bAcKBfAUVRfqE/KS/aTVvTvqz7sMzb1B8WxokPTJ4yO",
-	"AINV6EIxz0EvADI+49oKMh0QOTQANDJkSkEEULpdVPZLyCses6pTz/Dv5Ym3G4YZ5vJaFUs5HaRwEAhM",
-	"TnZ6EjoD4vuyGkzR2latKO3dq87dBUjc28y0LqXtmpMrrxya/LC/c6HjaZrKKUuWtTxu+krR35U41JkY",
-	"6PtsVr7sI8QuSWHCZvc0nGlvz9cyB3j2v9chCZ3pvpMnb+TARX0xgrkVvZGDmmsXELgwpDyt/oqt9WX/",
-	"3q7lbQzA0Lb+GtNjmSY+jmzbxN/a5W/Rdt3GwUSKlF8xLOqQZMoGYykn1uvMJRerCc6fcm3OcKI+ewbq",
-	"7XdCT6w1/ZinXvV/toN0eNntmarupKQRRU2Z9lKZNvM7x8un17jnNpZOu+/gv74ybK2gcscIdpPn6LTW",
-	"hIbb9jNCjbV+zZoiFAxffe4NtZaA1v7Y7KIme3ux3kTg0rjbJrqrroKlWa8uWdp+u4q5fXT3A/2q9XUn",
-	"+f8oWOHZUuHoFw73wKG21r5X0WQr8v+85NZSsM4ZZHqjYcQN0cXANjwAxAEJqNl4HMyEteSTPqEk4Rr+",
-	"XbXrWBi0z/8LSDlcyMIUeFKzTaQKQmENCmAWFyzALFwQL+4NVatlXxLP/QAsBeSJKSkcdSg4kpFT3wk1",
-	"T/+aKxnjIRfH/GnD0rRNTmtcFjBl9+EFgk1DUes5zXNGlaNFQrr2GZweZ9ZpWUmw5Z724vCrPDMte3mn",
-	"w9LeXyjKA/LWrunEHVM3CYSNvdagH3yD6AfMpd5UWmlTTUyTjIvSnh3ylOndd/Y/t1qzg5lh2vpWVBCe",
-	"gZ+lCC0SLskQKmvAowYJDilTcgqMv+itk0ROhf1g2uMNhcJqhtMXT6zffp9QMbM61brIPl1O85FgCXn1",
-	"8qlrWzFdpIaMqUg0sapuK2LXOVcMsuCTUET2EWoKxSJfufC2YGq2DSDEvgu+B7YFat9OCmF4Crfbl7k2",
-	"Uf+FAkkhAWkZNN2QGeu+Y7mFJgMaT+Bz6AlLrN5dY8g/5ilbVlzz0/waAIrqA9dG5hDQheSirVeCXzvA",
-	"B70N0T37GIyxiu25/s8dFw+lyoA9hQtzuF9RlHBh2IjB+lr1zV+9fHpPk3JW172xvGHunRm9fsrEyIxb",
-	"/W7vOFg6st4gTGBX126Ws9G8EixHM+CCIvHp0nE4PitHH/zolF7d/VHYGLtvPqjH+Gwu7vzoSn1v9+Td",
-	"UhLsCtWuRhET6WALgHFm98+AkRjDWnCkpKGwqjTfrOFzW4pC4zr+R7qOLC6QHvXf71oDRhVTp4WVCv/+",
-	"9X3wDs5fKvQQL6NpjV5tiKLT6zdYp3dxM1dvjnua8IRsRaD8/vz9j6gSqDmtn4k57dhaNOXXyLrD/RWi",
-	"zulb2OJ6l15RQ9FlvcnxrOOI4iMu5xadrF6n50/KrXacQrWm05FcA29/9MS+8Ec5eAmXozZ5DWlM9eTD",
-	"CEkbuODa7m1U7QMWy2wVA0GEHbksVBqtB647xQF+SdT7pWSvmCrFEpJMqRqS6uzTT+FAUZ6whGDuMtKh",
-	"aWa/dbe3tx+0tJlBsmrOr1l6SZX1QjE7z0hgdEuompAhFYbqGclYwtkVvQMuPk7Z3T3Hm3fjj3KA9Ide",
-	"sDT5SY1X8tkCgyiwoSgWxdUW1TMRb9eENwikT5SO5KSptcBHwGy+gURFCNXqkbtJVLIkUNcIwAdVn76k",
-	"EETIVZB/GddmRjJZCEO5wERTakhCp6KkxS+49Tum1MRjI6eQL4Ei8OSkJgCpdRpUOttctlWz0ci3u8q3",
-	"Rlx9dnG1LBQ+r9x6IwcbZjjYOxdzGWpQMUM4cMdKE2ty1mHvViYN/Gjf/FekDMyP6blIId9CY3YSd0cO",
-	"a6IJYDxvKlp+lANcfTe9FWJBXNemZmUUA369y5vP8Yn3H5jxUBPU3LAMP4Y7DtatfjdoldkodepbXyDR",
-	"6/V7R+2Dw5Ojk+6/WsEqltyFW3udo+6+vfWNHCCVrf2Hr0E57Iw65urwcI+9ORqcvO1Op3juXKQ4gtJp",
-	"WSIxdhGn5Td34c0n9pXei3L+lH/p0bj32+i6N8xPjIlPzG/HhxCz4KOxafUPuj0XFrH+RqvfGhuT93d3",
-	"4b1jqU3/pNPpVIHMW1r+b9fP/+oenRz2up2D/ZOw6HR6h2X86r8uzDVPH/78A/9NHH9/rQ9eH/30XH3/",
-	"UEzkq8sXj58M9dn52x/ix7/MHktYRUOmoJLI8IwBh/Nhu7d/WDH0grewQ5VBll6rTS8LfYtXwRPrRx50",
-	"eyCwsNLtpgXQO9qHKXYLuF8tmypY5L6eXalOZPWClsQN2+849t1Wf+/9HZb/7Wk4dvc16QNNEs5yEs4b",
-	"1ERevYJiujX9xj60+w6F182HFW/k4J6X91YrBlBCBfBJVGPJMibmOOt+K6oS/6AmG2q6QrEVufy/7TZB",
-	"ac800ghm8oqRoVRTqpI+yV2V2J//9//5s3H/Z1Wz/b8EGyP/GwqfSHif0Kru2PW3HoLVa44TfpSDjy97",
-	"uFXVzJGJtbu9NWpmiYx9Qb8AWdpBvH99NDv+7YR2Bt24l+yx/Y/QL/jKbvXKJf0CLz1aSYP/kfplXcs1",
-	"/XK43zk83u90FvXLj9ne2056EP/UHZxc917/Y7USOWoffGYVMv9hOwebqo87aId1BxNv5KBRCc2xwBKC",
-	"cV1kb64Z7urM/CgH9YyyOY2yi0L57qlkvtF1iWQPoV2onXF6Qqq6mngjB/etboICrqjMMW+T0zJLHYFe",
-	"MPvKZ6zPIb/9+PzB5bPnF5cPT589PHt6+uDp2er4PDSO2uMTxKU+jfrpbKB+uu3PoH0qkefmvJJ4taji",
-	"p5B6/gUrxF+Td9WY6F+gAruquv6WonYov1BdbKIl5iNvEzbbMPLmEpMWom99MpBmDDVGrrAW8h7snQEx",
-	"9jb7DDoI8HMo/NU2OWexYgZBRdHE12M5FS6rGIGhQLxxKe6TKOHabu0IUms1NkxzqtZSM57m/Cc7vq8U",
-	"lH5ltOvmmFX3uN053t/rHlmp7uYDqhkv7axe7g//8dufv/9xQv+HLTgJgJWCpY8TNrsBvaUVtFKqDRjU",
-	"tSftB271W/Yt9fggJLs9fAJuy5WczD0CCw7WIhgmgVt5vwaObdka0Tm3S5YD7fpQMVYPxxx0VsVjupuf",
-	"H8PXvz0kY9dRY383IZnlkIwXeTWxCvLkhjTSdQbvz3QCp60TNnOA2QxghgHPHmWsg84GmUh4FaP3HQYh",
-	"2ifaeJg7Iaf4jGBTaHjEjF5omTuIQQ9yPPcr7tASnL9PAPcY66WzbYQ+RLksC5NC4cXc81ZWg5CZYdBG",
-	"mx0rJ6AvwCYJXUaJX/6i2yRCUS1VZMc5UlQYAMxLZ2QwQwbKCKcXhTzKxKjEi1ifZQNbvvUR58O3yrl1",
-	"Uu2OYukzEUPWRvIfoUhgsyz0+6du1nu2N9j/5SA+/J+j346fnkw6P3bHve/3hvuPDvTh6VF+/PZEdXBs",
-	"N+miD/mkyTp/ByyissbZbfMtNHikiNl24wQ1SnFzpdhkM9zmF8F2JFR4NX4HLV5zjnbfWTGHlZVWMN09",
-	"FvYTm90YC3sJ7eo6NULpdIH621rUrap8Ip3N/6S32+TsiqlZKBQD9UAUG8IZjavx4IJEP5398/Lh6cMf",
-	"zi4vLp5GZOvAV1CQwcyjlmy3CXQMIFzdG5NQ2Nf7KBs3pBB4KJO0ySnaNkpmWKsCMM33NIlOXzy5/Ons",
-	"n+eRJ7UZMN8eGTPFQrG13+tt94licITEDbZSe5ALgD9aXQhpW6op/o9xw746nbmQO1AG9O6kReca6VWN",
-	"fJiDdjeluE4b+gUwYbNG7zWHMRsfxnxDCggl00cpILvNlcMrXJvJ+3DM4okGB+za1T46R2/Er5gghg6k",
-	"JFOpkorCf1Dw1OxwQTQdMjMDQDnHYmX9SpXRlMNBTEw1C0jKmHFMV2OZyVE6y8faQW/lIDJJyozVdut9",
-	"s5/LsXzRBGCYjUuYDfshEkVHUthPYWcPhBM1JFH7IwnkSpSkXaram4u9apifnFinrqioYSOpOIpvGJMd",
-	"wzClo1FVjZNRE48dNJ97wi5MvD1oMZG0+t1jdxze6nf37CyoDADIuQQsC5wU/PMO0Gj1WYB0hjVq4Iqp",
-	"hMemUQGN69NkgH95leW2LXPKpKawatL79kOlQtMRW3uqVFH++ziiE+aaWLsXmDHHsgCwz4TOyKCIJ8xo",
-	"svXq4uG2Y8WQhqa6Xz04mIWiVDoBqRLR0f2hQHxn1aORE+Y4MEWCJfOly5I7Ap+AMG14hpWWUmFAEjKg",
-	"CCZibQd1qF5HGwBRVjDAvTO1dXFxvh0sXHRkhecXF9tBKLBgx7pdyDwH6er8NxZgmnY9i10WJpYZC0od",
-	"XnUyBvq6IcDohWJr2QfLFY+ZNQRSdp8sjkbj8w5SZxtYRtCZ85gAEVglEdHMRYDhA9s3emJS/yHuQ0mQ",
-	"u9024R8JhaOgQfCDLUC6KbEJXbkNfFaSM4XBMgBGpjMiqFJy6h1YEqFDHt3Hgs4qljxxZdkCuIbEzL/M",
-	"AdXDH/bBNnnAU+B2IgVgLlDFShZFLvB7A2ER0JzQGMldcOgAKQr13YD6f98PHf/EtkbUjKEKgQtHWhkK",
-	"AJ9170AcoiGb+lXhPypE+3NEPQYoI4dri7n68DUh7UVIU3L+kBkzZMvzKzqv/55Ggh6/6uRwsZ+ufj3j",
-	"kHCzvSap8hXs5Lvaa/DUYyWzTc5Q4eYLufGt3ysqipRC/fSmz7gQzKadgZXiYjafDWYOXvUSvvY66wi3",
-	"Ga6I5oSyOaFcyhEs3Pb0Whq3661Z41eSx2xXG7PeqbxwBE8Dpp0Cq5eFegIOgrg7JCtSw3OqDClyACvY",
-	"GnKWJiSCRzF//Mfz588Qk81dhop5oAvBPwdUs8P9qE1O4X1ck5gCrxU1pHtIfuYPoA/dXseLtTY5FVbv",
-	"Y/kXifKxoprpCNxZoqcc3B9E145TAFi/kjEdWPGBx7AjijX91MPOE6D1CoU7atS+N3BLFb8sdD3bsNfr",
-	"k+jJs19Onz55dHn66tGT5xHZYlluZgFQdcH4glAYVQjrhyWBVS95ysBQIUZKksrpdkAiePjy4vnzy6fP",
-	"n30fzV85ffn9mZ0eUZ/AUGSFtmaOlukVAG7nxSDlccm6hPRiHkX31cunmtgn1jvqFyW315f21ctRukR0",
-	"3d/djRPRdre0Y5ntxinP9a7MmdgxY7Yzooa1p/QKIqliVIAh2mIwDlwddp/Y2zFCQo3dP7A4qgub+7lz",
-	"c1U5/EGr3BG7Q6mynYQaurlqmGv1FeyozxJFSAr8+JBi3+31eu3OfrBcbLA4kWUevgTDPB9zcU2Y2MFS",
-	"QTbKELD639CVIU+YiBlUVDCRwKuO9zou6AB/dso4w/x3ef/rmh8AZyK58RW9k8VX2EdcS2AJrHlw/2Du",
-	"wb1O9agZs5ueXBjVQbd60g3nw5bVWmLk+k1NBKWhPmpK7xsW48/MYlyZhUTnjMVjsrWIC/CLNS4/DSwA",
-	"2qnG6FthTKya2DFyx3VqPYQJJsxhZQ1W2oViKzqHxyoQk23wsq2+ARPknrZ2E5ZHIvgcvMGrT/Teragn",
-	"hmdcjHQorHGZ8pzY2VlvauF7v6iNVYLpodFkJzABteY072uWYtipJLbBKQR2Hmukj6UhRiYUznHhi2Gp",
-	"CVgPO2AW7Az3Nj9AwTlpYFEa2KdvTJh/mFieh7GdCTNmmutKvNLPLl/hf9cXgUA6EYGbCI2V1NrHjZ3c",
-	"GzOIPDo2bz8yovhobIiQ09XAK7/gWz8hTEg5p+70c5nclNFkFiDT9o6L2p9mTPGYCpJR0XdE7JD/BFFn",
-	"aqRqt1a4RCMmEsiJySggMS5JvKy76DjtvDqvUnVeUySGCTbodwK0XAHRqZwyNdfjABndIJJRUH/ADyh+",
-	"+gP7vXdjv3+gYoJ+GVZjHG1ejgEffF01BpwFwxKLqXEEyU3A8+9eX3HlZcB62bYyfumCWZclJdRmFWxL",
-	"TFK3E2XN16j5ZO10FoopIFOLikWC+zqFhEhVz/FW0tir64rUHDj5WTmWr7RabbNdvjCaDXipSlqvZr83",
-	"BxxLImJpz94R1n990vWIazi+pwArD/H9kl7GrCDVc6nZQL2aOCIbqsmL5+cX9sdQRJ4gn4QtdmUu//z9",
-	"j7AVkJJ6n4StOT499yPPmDY0y/GOsOh09uKXjx+Svb09AOPaY3hjQoH9n7z78/c/3r+PrNtqL0W2E06M",
-	"Ad0JHAUUKmb3SVQ2DoVWJQfNPU2iKtU52g48wH7OVCjODRUJVQnx80u2IvcZdngy3xLhSUDKX6vXBaEo",
-	"r1YUBD57Y1xRBbkqMhSVgZOwKyvf2qF45BnC4DejOFSNAYZQoRjWFw9kgcSDDLgNIbk9IAck4yIgex38",
-	"b4+M7bVxEIpux/67u2//twf/7u2T8fb9UFCy3+24MILnIiqZh5CpWCT+8MhNK/ZKo4ts1xUczgwYieD8",
-	"IsI8gNphDV04riFb0enTp89fX754+eSX04uzy9dnD354/vyn84ikfAjlfRwLrRN2xVKZZ0yY7XYoTl1Q",
-	"w86fn3o8YUMOI8+YQFMpRpqvZhXCqMSCDP9ayYUWuvmZKuo+qC+vuRmj4bCWfMjd2ZSENUq6yYv8+lP5",
-	"0VogdMkg+TCaoSUPZvddjTHvPdor1kpYtlwewXU9p0UBK2mRHA9o99vk1GVLEGywhpG0v0oFYPPLKmBB",
-	"dO6vIfj03tCUavfCpDHsG2yzOqGJW4Yfu5OCG2hm55SrNQgr/bom0fHWBf/ZXOTbLIRm+zTbZwka8KP3",
-	"zh2ZYd1rfB0zNfF4VSEa4LN62rig5iaCuxy4+Hr5TAAp/t6zqis0slXRvwK432r+VyLY9H6dL96zsXpS",
-	"T8VIoiRkEULAziVuZ4wkBVuZ9PwqT75ZFwj7/snrzj6pWHP14uvEW+PiNC5Oc8r9TeBrwEb+qzyiXTxF",
-	"ufSIP+8+UoOtDAp/XwZ/S41DAVxrk/AkeSwVieQVUynNL12GehQKj65Fjg/3O52gROI6gvjktisGSmqh",
-	"TReMhcAQoCsah/HlKr9CkSt2xWVRxYzMVBImjGNBJ6tir4vs5TEVLkWe2E5XdOmuJKik073vkBgh0ImQ",
-	"I64/UiAnrW6Tl/bzwFOA3ZgUCpsIhZsRHyxlRKYJU77nvpJgFbIHfPEFteKial8r3zl0Gfv4dajhD4pE",
-	"Vku+iUY2qrpR1d98+BLEUj1b4Z5XHR+lrPVupY5vT79YPlf0MiaajjWLHeUs4lch3aCzLOZ1Yii46RPr",
-	"8A1nqzQd2YquugEepGJNGfnh59OHO+c/nPYODokckrDFk3Z5WNkeyGTmTl5ZtO1q1KiYrehxygeKqtnN",
-	"QaRSR31calsJboiz8/Pwp3+cqOPvf/rnW3UxffPqxaPjJ09f/OuJ7D2lT+n5dPMM2/lurlELLlrWBJ/+",
-	"5iWkUNPu9pndQ9ZsWxINa8HEF8SCVGmyaTIW3LuQbbU6QQpb/ZZAvAeKwyvPsgFTQ5qmCCUEcTMAEJBD",
-	"kitZJGTCxSiRmQ7IUDFGYm4gjCWsqEsTMpAqseYzYARoAwWtCTFyhDm3gxkxiiaMKEld8qdME2IAM53p",
-	"NnlE1UQwrUmOtaDEQW+wZMR0AEkMAyoEwFgYnqZkmM6gGfRKrnia0hFDqg1AHp7ZrmuZMWv7T8fSXpTg",
-	"lfA/f//jVs69OQi9ISIrrKMkf81YblfjY5amcqrHPMdZtF/RSmc5JFRlslAsIRPBR2OjiZ5KJaAIVknD",
-	"YhwsTo4ckp9pKqVIyHnOBbOTp6Fow453MCOSmrFdgSNJ01a/9UjxK6wJBR5spStsw9djbhh5LdMEUzFG",
-	"UuIpl8zYpWIjD/lce1sraE24AARA6Go6I/Bpq9Ta1UMGLZLSap7cpLkHHnIVpyVs5EupGXJ4QG1iayzt",
-	"R4XKw1+D1pjDB4RWahU9QHWutIGlqAERgyHAiMHyb9c4DvoHRs2YFCKBw1DrJ6aMxApQ+0Vip0q7p6c0",
-	"TeHhU7sJBjMHoMGt60dNmzwxmoyZkszlVsLyUyxj9nZk8AQgDy58C22AIjSpn62HMgPmGOzfYxjET3YQ",
-	"raA1Y1TpSzqSrX63t39sxw+5ztM08XyI49/26eHBoT44GogTrd/sHx1g7nOSUTVZtSqfSWsqgOcMKBoI",
-	"smKkqGbppevRA0WF/fhmCnnzIiEjJ2wBWEQUdkjtalXYbwY8ONjc/LJYaBTWxKi2UaovA1LMPVkKnwXR",
-	"aaWzUMDjj9zsrZWPaP4bgEpm+KfjdLdfjMet974LTt5xCc8XuZ2+1qI9cT5mLN+JXSB+zO3CUNJKRY+F",
-	"knDFHMwKlhgsbLOAwGVcFvGYphMr+AD2TiQkkcaUARMAi9EuymDGVIAp5+QsLju7s5UmMVVqZh8Yue/H",
-	"7fBdMZdMSSKnQltZmlmJonhsRS7I4vbCtq06ChXQxqSsKoJePL5nuTUVckZGik1JkRPqeLdJJgXVhqlZ",
-	"BfJDBwPp1GVixV9Kpx7G1XrqsMkw28wwQBSAe9TIjx1wjVIaMyIYS0Dk89TYWaQktW260riRvTwjsRQ6",
-	"5kzErLY26WDAaoukGoFdWDIvUDy1+t29PZQ0wB58GVNfo72Q+2tIUuiJFR9yaMjIfilBUigXUdwqqVLQ",
-	"Xoylsmb/eU5FbU64IkNYRGU6oX0jQCANUqm1zLAJSnQOcahUihHJKVoY6OT0/906JUMsqbALAXIJC1Ol",
-	"edruJBLPmqwyNm1rAaUypjX5W+8gVMZLEDJSJEoWur5RF7VBXZA9hZc9YAKE6+LAYU8j6/h+L2gZJvSi",
-	"NoDhrNEHv66UFuVinVMEy4+Xk75CG1uxHctCQdyvFG25ndJhkcLy8hwCHMyVqRXxFMrwfFIKrM02eT2W",
-	"yP9ixaC2mwJ1EjwBeMGlXgCFWxY56bbTbq7+qftxnCFga96etI7Ga+McNRnrKzLWvbtSxlXwwo2MfauP",
-	"IxwfuzV6oVVkyEsKhVznAJJtBUNU7tJKz/eJU9BOLVoNDdoyFDUFFRAvQfA2a/t6YFdndQakNIkCK1HH",
-	"UhnibMmAuEIaOQyFE0yBI4+Py3o0avutGQGvCP/KckDTIXZTJ23yTDr8OwD9SVOolgnFhZcpdpDQVDU+",
-	"QtMpnWnAuK2ED0xTQAYzg+ng8I8tqykjjtMUinrqO6GaJ2y7TV67ww9azihRVCQyg0MO262x1Ezc92WO",
-	"+HLFTGHldBAKLcHOwO9khzZgJLOuGRyI3JBsbR/4YhXgILisXoedX63kU7C9EzccZyO4CQFVFLSuaFqw",
-	"G63JU6bMWOpl4/E96rPll+LVgIwUzwICpidxzWJXVr03oWpyWb280pSrLVjbNkqvzVRC7TN9TrqWJmTQ",
-	"hAyakEETMmhCBk3IoAkZNCGDJmTweUMGd4oIrDskdeYx1b5556YAR2PS5Ms0AYumeu/Lp7/4OIoPo2wW",
-	"m5mHSsKozu47+O9dSvTggTZ5WPEFeJQQ0MdQne2MXGsRxzKfeWB9cB6vTZuchmK+hs9JWxCePNmwpM8N",
-	"fbNCvkqyNVV8TRnSTVV8d95Rawr3ngu/6hZIED09RJr6jVEpWxdfaa/Mxlq94DtNXKaJyzRxmSYu08Rl",
-	"mrhME5dp4jJNXObvGZdpPJbGY1kGTtjcXSmTM+50Mg8NQpUpHnPHBTCVgWplVDF1Wphxq/9vlK5A6bbO",
-	"anaEb1B3Cf926G+JjAurk8gW2pNXDGo7w9aFmhFurOwLWwD4polEnWnNR8x+yKUy223yfeVCpRzwDQ2d",
-	"MGfVDahG9DqKro4bXEBYe9RGKLv+7i7ABtuG+yedTifCyAOS9ewiRjDO8eLQzpm6spYUF4g9D6aCSMiY",
-	"0RTNdqedzmfaMOSQW1S8hqmMC64Nj4P5rJjKN8SQjWNuqsIvqfUFuKi9x62B5ffUgjb4EZACWTEaG5ck",
-	"g7Ks1lj1zIoGz602hQrd6ZjHY6KtpKRpvXuGppMAmByJKZS4p/GtVrVBBgrqezSypCpxK4HdeTqe1Xsi",
-	"hV1czuFY7swFuzakYph2GniBLJrWGaJrjdf4QNe0bOQ8hjkwWm4H/qKRSMgJ/BFjJYUs9HapolZgQbsX",
-	"I0Tw8jtPr6ihygFgQwLSgMaTEdhjOqjH5zWp+lNr+AlQca4aDXgG1BQ+MUoXKRgX2IzdZ5VB4yvj8MNQ",
-	"IWQh7Fqvzx1U0yy/p9qSjhW0ZBStPfuYpys76SjGS+el5Fb1hJtQqUNAtm3X2gMi8uXmSo5W97jjO0uQ",
-	"jpIboAzV1bAzKcw4ndmPKxIS07z2CiSlW/GOJTjmOgjrKgzWGvcpYrKaMcs0S69Y/UOWdYzvf33//wMA",
-	"AP//",
+	"7P3tciM5kiaM3goOd81SmhNSUUrlp6xtRqlUVqkyU8rRR+X0tGoZYARIIhUEWAGEKHZZms3Ps3/P+XFu",
+	"4N25hfcC9k76Sl6DOxCBCCLIoJTdVb3TY2NdKUYEPhwOh7vD/fFfe4mczqRgQqve6197E0ZTlsM/37JZ",
+	"zhKquRTmz5SpJOcz/LN3yYQm8wkTRE8YydkvBVOaFIqlhJKRzKdET6gmXBGVTFhaZCwlWpKxJFsX747J",
+	"qxcHz7Zfk/hfYkJFatq4EdeC3xPNp4xwTeZUkdQOgKW7JL4shGI6JoouFHbMNVFazhSZy/yWi3FE4g9c",
+	"3MZE0ClTN2JuBpCzWUYTpgjXuzeiF/XMcKbUTIjd0+ksY73XvX/Ze/H84PnTp8/7/V7U04uZ+VHpnItx",
+	"7+vXqHeasulMaib0hWluwdJlgsQ6L1jsSMKVmbohjdIyN0QRas5yQwIqCKN5xllekm3O9QRfplNG4rK7",
+	"ZLHzni3i3fqwRTHtvf5Tz/TX+7k53Kh3v2PeODM0MK9dwWtmFuc5H3NBswvs9TQwiXNBKJJsUY45gpHF",
+	"/7Zjv9s5TWMiR7V1h7Ue8VxpklOx20LmnP0y6O99SX95KvrL/xek/AXV7AOfcr081s+WvzI20mY8jCYT",
+	"klPNdjLzAZnJjCcLN9JbtniiiDZU3zo9uXp3I9KcjvQOZ3q0M9F6Rmd8x3wNH+/YbbCzt2e49KY3kUV+",
+	"0zvM//Dq6aH+w/5Bvx+Rm55iiRQp/n6o/7AXR4brWM5InMeOASyNFMnZlHLBxRhYPtYxLjm0oUghNM/g",
+	"Fxz4E0WGRTpmZo6mVZkxQseUi11yNFRm941kTgoB4zWbi7NctbN41ymsXoVPMLTltbgy82yQnjO1THyf",
+	"mL/8Ya/fP5z/wWy72lDMg8P5H/biG7EV/xJXFJyxnMTz2NFs+5GkWDuAMDHat89VtdxPFOEp2YoNz//l",
+	"P/4z3o6IFITdsXxBcqZmUih2CLIgz2X+RJHYfjjgaUzYLwXNrMy6ZCIlC1nkRM4F4TWBa76rb8ytYmaE",
+	"zN7+S5JMaE4TzXKzDjci/tPRzr/TnT/3d17tDnZ+jrfNe4nMc5ZRzUgmx+qQSD1h+ZwrZnkzv2M5mdJb",
+	"s5aC7ZKjbG7kryH6jdhKWZJRI90kUIBmRIpsQZQkYyaYYYjUtqGIYCwlQmqiDEtrMxGkxoSKNGP5dvuC",
+	"PUBu4GkREhr2xKrOFjytaicJnlEvn706iMwS/XB19YmkVLPtNsl2VbCI9PfIj4Ug+/39F6Tffw3/T77/",
+	"eBUc4FUuixn7ieUqeLwaTkphdHf4ittKR59OUdqicGaGx/b7+8939vZ3+k/j7dc4O7Oi9gvB5kzpG3PC",
+	"56U4TCZUjFkmx7vkM9cTLkj83d1ebH9XhOaM0DTlmt8xXNQtxRie095IvVFtH1Y9a5ZlilCSZBzVBJ5M",
+	"bHNSKFh9RTTNgNZatq98NbNe1DPrRHXvdc/0ESDq16g3ozmdMm0VmGO3Adr2arlD3G5NJjnuVrPQ1TDM",
+	"z8iAt/fzffYsf6FfLfaKp/yZfDF71Yt63LQ4o3rSi3pG+4BvbNsDnvYiw8MFz43iYM5tf7ZTev+BibGe",
+	"9F4/PwixyrEUhglAEWudifdOORlxF5yMuLOTmYV3U2gyXvOPns+JSGeSi1YJOmfDiZS3hNn33HzmLDSd",
+	"Odt4Nq7hx8/kjrVPg5mHbuzsTocGb37eePSm3W8z9KvFjL3jmWZ5SBXMFjgHe4ybLbuYsV03ql8Kli+q",
+	"YUEX/hD+e85Gvde9//ZdZWB8h0/Vd2XvdfU6WbxnAe3iI5w/vr6p6IiZ4ytnOl+gyLPap69RU6N4kLwQ",
+	"6hDUWiP/nKp9I0DXNi9YAwSV76FMF2TMdEh531Ka6kJF8JKxNiRaR/E2NHsjKs1d7zhL4TVBw8D0kkqm",
+	"iJBwzDhl7sr1bIaCwxZwCkMvN0LmRM7MWWrELVfkYH+fxKdvTz5+Or86OTv+4+D9yR8HFyfXlydvY2+a",
+	"E54xjy5K8ywDUoA6edB/tdzI6dng+vIk3iXv2QJPgL2d/WfPyCznQtNhxsjR5fHpqa9XbFFyfX36ltwd",
+	"QLOUjKVMSTKRPGHbEVGJnKHdZ0aimaBCAyGmMmUR/OuWzTTZPyBGJVO75Nn9vaU2jOBGgMYAqxAZvcLN",
+	"j440ywl1GorMySyXdzxlORlRnhU5w8kikeF8qXbdQbI36rMXdOf5cC/dORj12c4resB29kfP0pfJ0+EL",
+	"ulfuPTQEKjZv2Ga9lk23/+xZ1Jty4f7eC+3BH+WwTXh8kUMnOr7IYUh0mJ9RdEyfJQf3LxYv//yK9od7",
+	"yX76lB2ERYf55rGC4z1btA3a6Cao6sPAb9kiNHDz86Yyz3zz2IG3mJE/yDmZUrEgXLOpskKlyEWbnAMj",
+	"o7bsKRvRItO918/6kRkGnxoDfa/fBw6wf5Uj4kKzMcthSB/ZVOat5JzCUwJ6m6PplE1DNDU/O5r+spfv",
+	"q6f6oHh293z+4v7lokVBweYfTdbz0SioaS/TVd3yWRtVJbYSJGuDqub/PMr2g5T9ZGRvfpp+MlMOUndM",
+	"p+yJQpsKbAC0veE7srUHRlS/TzKmjaSLSMrHXCs03Qe7r/9lp7kG+OngxYuXe2GC2xfWEHzVselmBVO8",
+	"VnTM3uVyGnDOaZrrykczk7kmW7ksRMrMITQXZnZmNuOciiKjOdeL7UNiKV6KYzJkI5kzEmsZA4Vi83Mc",
+	"kad9khozEH5LKXqoQss6MsPzZ1fT4Xc0n7KgdQRz+74a3PIU3xTJLdNE8T8zsnV9dbzdNgRvimH26qXU",
+	"PHFuNTPFXgQ/rneu/YAvvzUvl+NukZCgUNUcQk6tMie/Jy4PreJilAFZaBLTdMpFTKZ0Aa5NtMe4Viwb",
+	"tc26FJgb7GQY/BUc0m0iyR7hICSBq6QgWzHqJzKP8cCH8W1HzlWBJ4I58SsOAxOUZpmxvFoVSujrgbOQ",
+	"y+M/EWl9S0SE3SdZoYyJW+4OdJ+07w0h57vkSJOpVJo83cN9gNpIbLi9vlEO+l13ipYP2SefZZ6lrXaU",
+	"eVgaT1katJ6y1Fm2vzydvhzt3x0Mn4sXs1d5X+3psByDdh95bnw136IXDEz1NzS1XizzVyKF0aHNP+ls",
+	"lnFUs7/7otBVUg7/1x54z/CT1HTw5ujt4OLkX69PLq/MJmaa8gw6GHGWpWbP2n96J/mUKcMzvdc9UUyH",
+	"LCfTQmkyZITaZd7r93tff/7qv3kumFE6p0Y8Vk4HUJq5uKMZT3ctedClt96LZUjS0Xgyc76w1ENatroh",
+	"jcUwpZlhJ5aSrULMaK5Al//x8vwsIkOaEuBEUKGpnnizAVbx7oNqvvjQAO2731Uv+r7jncp53Olj+3rp",
+	"K9vxnGWrGqh71r5GPd9Burb30rkLdH0DHviT+4SxFC99HsGa12+/P7kanPzb8cnJ25O3dfacMp3zBDwt",
+	"Sg8KZTbXVAo9yRYD5FPQLnOmmFYDkAz7/f0XO/29nf7elfM2/nsv6hXKDPRZf7e/X+PYK3PSQJNPFFEz",
+	"JlKS0JmRiM/65PryreGUnNFkwn5r1kXB/8SONluQCc1Tb8jVQMlW3KBqfEhiS9aYjPkdUzciRuLGEYlr",
+	"JDU/GGqhbR6XtI23d8mZ1BMuxngNKQU7RLsTfjKWtJD6RkxYNit1pOpzs5UomfCxMeLNgLfiT9dX5Lu7",
+	"ve/wRie2vu7/2nvrWIpRxpNHCvwfz98Mzs6vBsdHZ8cnH47efDipbyx02cDGMk1olvYa2wKMbTKhitAs",
+	"ZzQ1FpfRBMAXg5+Tm+rzm97vRLInln6quj7OmZJFnhi7JinynAkNE2D/EOS+D/3bMN7x+dlPJxeXR1en",
+	"52eDk7MliQ6csdbXPqX3A13kQhmRXWNMf8RkdTvAvMi0qIka9fVZn0DDvzG3JrVpUPDn0fSOioQZXfp1",
+	"6e10P8qRvR/KCyG4GN+IrbhG6zfXl3+MrTwm0nzCNW5feyNmTA9dHhFxSeJ4qSlYNriazdvCGSCiBay0",
+	"pbAMCG7RPMtuhB0r2Wpzqv5D4sPFz5gLdi3oHeWZUUIftwNPzr4/PTsZXJ8d/XR0GhD9M5rc4l5iasbo",
+	"7Y6xPJqyX80YSyaEwdBI+aJZW8OqXCht7NTfUic6IplMaObGCMxYXQkIxlK1NFyyFS+TJ/6HRt97J/Mh",
+	"T1MmHsd7p2eX1+/enR6fnpxdDS6Pzz81eK8yjHvznGvWW9bFb9mCZDS5xZumG3zvpmd9KKFV/o1FuRkw",
+	"VwSsWzIstDf69jEbkbhEK09L33WUsmF7hOt/cKl/y3QqrtUjBWX4TKoxbI09j5qBiVyRxuFXnn3umF51",
+	"IP9OFOYNT3Wy/lBfN+n/4kwsNMsFzU4qdny4uL06uTg7+jA4ubg4v2jn3Es5ZdZwh8CjXIoxkYLIIieK",
+	"p2yX/GshNaspezwlfEQWsjC6qqaJ4Y7f8rQXpBDsfsYSzVKMDtwlZ5JwS010MqZcJZlULD0kvwRm9A/m",
+	"+1EOj5KEzfSmbjt7R97hgr10LcyYSDkql92Y4Ec5vCyGU67Xia4vcgguKGqnckhmMstI/P0J+pO+yKH6",
+	"7lcc8te4seqBYJR1RAwEun+Nei7OZVWowvXFh3pwZOCm2Mafb7CoyyHrzZjw/xrcfCb1O1mIR3qgP59f",
+	"fHgL3rJ359dnIX/Fmuugmqw9k3jDhEoCT40Ku/Lz34HnDN1jLg5LE3bPlQbzf8gyKcYKEzTQI4F+6H+I",
+	"0k90kUmaXkn5gebjR+qin47++OH86O3g6vx88OHo4vuG3QSO+cFwoZnqvd7rH7x89uL5ks3uzjmI1eOK",
+	"ZGZYudHvBLHfEGjid6J4hsZpzmuY7D/465ON3PsGeuK7ow+Dy5OLn06PTwKqYq+YKZ0zOh24o/tZv7/E",
+	"XVOZsqweTvibmzDBMb0m8dJ8bQLaiGa7lNv3IhJ/ujj/6fTtyYV9CbKURCnorGMphUABZ5fjj5VV/prE",
+	"csYE5XFEYnBIxTbk31H1RuC3htW5qO7h/uH6rHj8ik+ZLB559VCu5tXpx5Pz60akg8YuBlPVe/3UMOM6",
+	"DjfrDm55jHKeYz7I0776fTF9Y5hcYK7oVtwkxz/cnN7gHxu1cHF0dTL4cPrx9Kp5wTWzVHERc+AKGcAF",
+	"VO/10+dRT3Pzr94oZw335wXkm0GmoMvFg8gsznJyA+/f9AizQRdka6/fr6cAPn3e7xO1vUsuwPtimPU5",
+	"+U1t9k55p1wRdj+hhdLgn/cp6ztE8fv4RlT+0LZwBBd4BnTYOTJ/lMmRvx+p640ulEeO6a9akjnl2oVT",
+	"uGiLloQ7YK/lqN/fbr9dC1roicz5nx+74U7Pfjr6cPp2cPTpdPD+5I/tvq6PXCnDEzJ3IWcuAH+XQM7o",
+	"Te/Ijgk6f03eMJqbLVb0+0+TW7aAf7Df3Cyzo4ZQNZxT5MWsQWbvrZBzQbakYISnTGie0AzV6pHMIfP7",
+	"/xSZ//nz5x2zbDhJzcI+F6AvZEBR7104utd5YR7F5KqYzWSuWfqRpZxCAtejmP367PL606fzi6uTt4OP",
+	"J29PjwZXf/y04mbiGHvaMT2Tm55m9/q7WUa5uOm5K9ByiIdE4S5ojul3E8FjGPiJIrVJ2VlIgS7d6jYN",
+	"XYDqH6rNT0bUAU2+gcEIstYGgyzbi4GgYcX/zGoxw3c0K2rLZg9+mmVyzlICzxX5001PTWmW3fSim96U",
+	"pbyYwj/BJ3DT+7n3NfI6YSxdE5icMao0WYpLDrkdfh8ByW40c5ZlO1a2DwvtRncItMMcdaPjydEIveoE",
+	"iPJfne3LtYDpH814yfsBUJTq7suQbZYbIaI5Btoj33dYz2Pz4tfadlj7zVv7rs+Svy7pypNiSsVOzmgK",
+	"gejsfpZRATt2l5xqAGGAhZ/ShcUjqOcsrOHxxpFXZ/p1iB2HDnojgHnjEhYIrlB9UA/AqKhiRP6Ey1JR",
+	"rSJ7bfhVQpIcfmEJMPXRjJ+KkQxp1vkdTxjhApNJDH2X2CGViRoUebb8Odze0gQAIIyGlsqkmDKhy4aW",
+	"6DxhNNOTcGuGzvicJBOW3AYbwPySoL6Dc3miwB0V/BicUzPe1j1X5HzGhD8TskUzJTGFOCVUkfg728iu",
+	"OTnQjbDUz90qyA5MR36iHGrH7tqFhzlXrUbVitSnVCNvCx8Ek+ePhFOwozKjjGtlzMSc6YCAyBnVLIUc",
+	"g255SFEv5WqW0UUo50oW44k7ErFLSAdnWWaGpAid0VyTrVjdDjJ+xwZHw6f3f/mP/3w1+lfWzFUKvBIa",
+	"DLuf8ZwpO4EW+Bdjb9QgXw6JKLIMzAnB7nB3BydvXsPYRUx5Wuq/TcyEMqMPS/cq4YJkXNkM05zd2TtX",
+	"sP0h0d0t1waZ1Etjyyhkl5TLu4I65tWadZFC8j3Iosil9E+5KDQjW/Oca81EmTEFATHUPt5+OC2nHU6r",
+	"92zx0Z5VYQECZ6KuAthGsiG7lS5SLsnxafj0uJO3XQg2p4rYly0zIQgD18Bj6uFUgOg6tWZi5rRMJaQX",
+	"ajZVHah2aZo17dsOaZ5TUHLwlrRLC/jiV+frWwMLBl6wyilW+vQSWQiNUA2qweLgPFwnQyEV0QrSKR6k",
+	"lmR2YJWEKicX+YKuJjQau6TGAe2C9xha83IYHdwRzT558nVEM8WW3YdmAbUEoK0yFd3lx3r30HVJ/TBB",
+	"R7ZsXu6o0EXO/NTWlXLvb7o3vexRh6PQjqTRvkGuXGgq+BfHORU6QpzACctSMlx4hK7oQLOshMnyc5Q3",
+	"3VZTen+K3zyFGdg/9pobLqQRrGM0OGNolp2PwDpdNSSrGBj7ss4/eKS0HlY2w/w1Kc9mc2QRmcMP2qik",
+	"5gfrbOQaNKhVHkfsD52O8dLRDg0ejP71z+/3pvtnT4cHPz1Lnv/biz+//PDqtv/j3mT/+6ejg7fP1POj",
+	"F7OXv7zK+/Tf1ksGO8Vlav68vAcFm1dakqcikS01kXNhs+4tuKezBbZ3q5X5wJUO2TszOgavgFXD1PJO",
+	"LlmrE4+VC7okuDNnEjd945ED2Ag+01LTLPSoKWdhdO79qEygtm0HefaOapo/VCyWSEOEQjuwiy2yYEBz",
+	"9RHXAutQtTafSMVIjI0ajTomQ5bIaYkypYpMN+RQIIs96iWF0nI6UHqRscEsl9NZkAPMKbZjYQYXGSP4",
+	"JgYkyzuW5zy1Xc8gjXRZBPZDWrffyzp4u9lkocBr7r3W6Ga/30HUjgueUpGwgUpoxmpAGi92n0UBEBiI",
+	"U83gfBvJLJNzO1FDgvppIwujBXloL/thCB30hqHJyccTXQfh2dtfGgW8ZfbujN+zTO32aogy+wdeL/vP",
+	"AldLeNhl3WXu6ZSO2Uf4BkVNiTXC7uAwZGNqLOtWnoFzUU1kkdlL79mM0bwbX4hiOuBixHIG66TZTNUo",
+	"tP+ySaC3TEgOl0nwdo0+z2pr0A8RB9yVa4TWJcNYUtgAGxLyEr6pExJWckBzkDIWMdDZ/qsa/IyvXl98",
+	"gA956vCB2tnns3npUdyDiBlaCtZEnslvyYgKTdWCTFnK2R0I1nYsD6qnUs0mLGfLm3fdYei3GpLVb2hy",
+	"OwYclIfKa5UwwciwbGeNvP4thefvXo69eP5yIzm23z946fUCfPwPObaRHGubBJoRTLAn6rHH5/9JonLv",
+	"6cHBJrKyG4f+PmSlZYWgmAQMj1X4WB50SUJnFl/UQ18plE1zX5aJE5qng6wN8J5BuKaVqBYPNGcjyGYD",
+	"lxvarHWIFJYpCxlGhZCFSFjqe7aHUmaMCryzQRCa1WyB8/+I735dgqkJKqJ0VsKBYSeGCoJrsnV9SVKZ",
+	"ZTS3GFkO/yaOSmR8+J0WKZcD+xM4TtHDxgQR0s1ZNTykZs8vi+UWf1sljWcs5zIdMJGugNYT7F7jikZV",
+	"HQz0ZCnzjsMe7exPsb3Cxysh/RwnVbh33ToATjH/7shZQ2YkqeMvIedhrtGTnKmJzFI1sDzXsjfK98jW",
+	"jOUJE3q7hFwpWdObX83pYuH5XvajvX7/5yXBsYTM9wl7eNnvRe7fe/1+7+eA1VzMUu/Go8WPZjhsThW6",
+	"xRXTdQYUjPBHOHgRsyl4aeXJjLYtVIs0lHMBgbPbYZVkidfBzTmCi76QGWkBkv73/93ETnLztzdK1BAo",
+	"3OWa7dYQvFYGNcVK5EvGxl6pbVhLzObEgmzqbYkaF7RL/Y+lhAyoOdTDqAJBABzhcCU9YC8tb5kAR4pW",
+	"gwpNuRf1alLOsL8501UHIMpjqfQ1NH7lGr/S6thv+8i0fVk2fWqbLuf2UKXfP+q0dDJ49bFmD3VkiHqD",
+	"FyBvfFHUerId9PfJEgDY9iGBgdaPPGVP29/DoYdHlEWe/OjUIaTFCiNir7zZC6Lftu2n2kDbOfvKbY+Q",
+	"CVbuHecX99cc771K4LhVC/9Xo34HQdc8XrudmbqdLPZUqa4KZhVnvuwTmZO9ft/XtDwl1wn8teNuk47V",
+	"uJYlpRWADRnprUSIC0pRsdJzurzARr6K8WCV6eQb7FhKhrrcjowu6huzojzNkwnTNsK0EZpilCv3uAmE",
+	"LbTMg+2Vzt6WBuF5hNLGHOiGr6syNkYJbRlpPWIioD/Ycmb2ve4Km3WQZDJvIcKQJrdKy3wRHBdmcLUU",
+	"p3BYQlR7kzTahM3tikg8wv/YrK9wNMyIsYyL8do7i3fuva9Rb0ynDDLw1l4ffk+n7BJeXBFXUS/ismHh",
+	"luVbTaZpSvXamMeP7j3fqdKWw7RE5t3whapMw+tsnjgF3JsczaabhVH5pHKBVFV7H2nOBPlBZrrFPFFG",
+	"IwiicZ9iZo57geicclR/lq0QmbVws3lSH9EQEIamHNCHH+dLueVZNnBRCiu/MG9ecXszRodSDuYyT9dy",
+	"+JV59TO82cWm4BpNCQxw3EAo3EmesOANl6EhPA3SvURtbseKhkHxO6MsiYjwEaFisbtR9AUsri+7a5S3",
+	"LF7npbqYixoHijff+mp4OzVy8dJW4LkN6UmnmtBphH6sUfzLg/EN1clkzb4yR9vQvOcL+5a73uVmBJt7",
+	"TXWOOaiO7q9rQguwuZWzXHeJXR9f56n5tejsFbpp8VvM0bv2DugeZthQJICqWzzGwxqZXFfGYs5yBiUs",
+	"ZiwNN1Feo7e04NFAQ5FIRAsnNMtCDT7+8t2HEA2tKV7XcGELtCl2x3Ka1cZJs9t1IaJh4QZq5yZyjXet",
+	"bLZhNbPlY5beDxIpFEsKuLqw8Kvrlw3xVGHFSC7noCRWD6d0QTS9ZWHe8HBeV24P2wfmdeKycE2YSFW4",
+	"3RnNNU/4jNryvSt3nqYQAGa+qW28ZaunscGwcklLB/YhmU8k0VLeQvvG/IEdk3Fl2aDbPvdWG6udBAMU",
+	"DeMGec/sKpGW9YEndDZjIqyIbHYVg3gRS+4xQN2N0WiIzdoNwPMTh+BnfW8QBtbDDylLOzh4jtwHJ/gB",
+	"yJtZqy8K6m3R7JZwRehQFmGNsxpwN7Y0/C2IkmREW8RoB73H+lBNi2AWQaPd5UQXPUa7Czt7KUDQD7/G",
+	"DxvSa2r7K/JLXyAPulWo9oi/19uETamxeAtQMtmG6okPbP2oGNQaUrOWKMGXhf8K8enuZaNvJErJli3H",
+	"lHHBFBkyPWdM3Ag9YVOSSrhQHuaM3mLUViG2Xfo4VCLlOUs0lLVQiimIFSBc29sai31yI7wVJgkVBBCA",
+	"MXnec72tLuW1JN+9gmBrILGNaLfiHm8+AnTabboB143moaeCVwE1aobA2rvNek7Gn9Zb2PjC9OXdQXq3",
+	"98sBHbNn87tnX+av1Cs9B8lXHgyNaLs1V+lVeO1LP7x2v3FcRL1C8F8KZh+bnb/qRPtkTzP/rCRHsA5P",
+	"FInLGl5xWd/ecCGecuSL5EJZaCelH3no1eb32BPwkBhTCbPloeqyxyJPlHXRRRgCDijSeQEXJ6qubZ3x",
+	"8URHhGJ0DyUJnc5GPGeo1DMylTInuaRpMDbiUUfwRqfdoVf6Eg4aV1OS6/LO2MoW2O8K361P9rNTaDDT",
+	"BdEWEprTOyr+uT6/Z8HpPfCoalZrWlvyqha44G/9dQcG6BJQi7XlytaQ7ksBxSZs+YuQYnNo77798wP8",
+	"vEJChaRQFmrdMum6O5BpfikgIsj6yFcW351JxfE+W9iCrjmjU6DqSgkadjzb6uexP/xdVAHrV33Nx51u",
+	"8BrrghXl/LV1HpUGAaI6Odcuep7LfMWiu0IMCB5Wnk2Ods6yw0UHVQ6IXSb5IYXJFZzwFd/Yk5lrMHtv",
+	"2SyU0eKSmteEv2Py8++DF2DMteXHWaxfcZxF91VuttuyvFCyOWTuj+nUEoNQtXwMmAWkTS1Q3mJu4uot",
+	"POhivBNtLxBb3N+sZeDnggEigDfU8l614RyQecryQ0jgURNq9cCqDnfnA/l7OmW4Q9Z51JYLo9tprFum",
+	"tX42790NXW3+lzVvmznf50zp6rDbWD35e3a/1ejyt/fAWc1uU7PMqilWusIe9jV2MKFqB84Sr7TfB0E1",
+	"Uc8UmDBaK4M7XBwSWuq+FpxgFzQmlscuYU5hxcy68vSeGfGa1dWXl+sDZKsiuZvUwq1pQF6Z3dZcOn9h",
+	"LuEcaDkRjfQpzzdqzwxzLOIpeUhi03ZMlDkMwGG3S05AtOJXCc1zDlXoGgI9jkiOscqjXE7JXuTcfYoA",
+	"LIEvui4vT0jMU4ukmXIzwCkXVONpOaWzmY3rC6geHXa1pwea5mkmxwXbTVmmaet1V5GLt+YF95k9uzt0",
+	"Vukf6ADZrUqzrejs2L1U+9QqI6s+vMRX/M9Uty5Vo8+v5c5anNmqrQtM9ZSCdYjQXhrN12j9Bx6Ru7y+",
+	"NOTust3jgi49qcd0VfEAABj5z0zb4X3oX19nHK8u6sIvqmrhOfcPJJonMgfVYz5ZoN1eeVjUTN4Gkwml",
+	"YmIwZAktVIv49LsoMhtNMePJLbN2HQpK0Fbg1jIcPrJOkTqFFPm6hH9wEIqifINLmZQlXJnzMgDtEXAj",
+	"uNdL/QwUMkP42LdL486qB24AbDSkerCp7GJCntjXNgiKmeeuqobhtN1NbqzseQlIHzoXDunDK+fPEfID",
+	"+4BDGAFAYgQn2AW3ME8bSdKmrc2uurhI2X1LtEZGE0boVIpxSJNueCAje0itN5Y83KduaStmiT/aj5bT",
+	"sqsLJrfnjY6SolOidPZyBcNsxmSv8PlXmkC34B1cqtbAndTGqq6NGirfPC90IqdweFgxMVgb4ARXbKW8",
+	"Wvam2XbC+p5Z9FbwJM3u25K3uC5lRiBu3S71qjlf49KGbleWrSfkWB8Iy6NOY4p22JUUiJpS2xdggfCQ",
+	"wnbhrV9NkK5THA3rrrPjaHNn6ZwKfHUjqw4vTOrWnMzSx1lzcNT+/Vp09lLyb27JGbI97JbNDF3L0sW2",
+	"znKDoCUAt2zfnoqMJccqV/bQBRtRyPmyzx8DcdGUVMyJ9rDT3zPbDsLee0/UdxTwp2JW6AdaeVZzr2cg",
+	"dr5p1NLeKI4YYNybI8LzYBMEf4CdtL27ydXf1w68snJLU1Gyg5byNrLpgg3fWemFnX5bZ/qKmBTB5o5D",
+	"uEBN7hsKmRV+NGekhfchiOd6UN7D9uLHRkwWRdiyQIi7i2YMeVXLZ3BlPssZtavnBbzdOadkiTBUfYWX",
+	"0UPFRF2EP/Qu9Fl/WZy3RHgEA9OkjVxckTsdEtW5zELkuTA/b0IZaOdvQpRN7h7bL/KO7DWedc+V+b96",
+	"whYwsYzfMes/3+geD9esww54aLhHLdh0BdOvjyQvX40c/nFZn855CGOP5VsSNjZb25WpEW9cWgRUFWAU",
+	"VsAiFtam3OWM2zwdoHv8/aGXFNDg+Q29pquC8z8tBeZ367fl0j4cwN+cnnlrFT/ARl8R7b8ZOzw8FaCb",
+	"keolBdSgFaAtG5/w0FSB9oD+IwznR9u7pCH8hv+r4kOCJg8ZLoCkoD2Ue23F4gbhrDaXc4ikNcw5G9Ug",
+	"tHxWsArsxiJwKZmgXRp+NoN7mCRE2F6WAuVmNKdThmeTsd2MkISJB3RzJvIN3Bzfw+t17rFoFqtlhkOz",
+	"WCUvyKcSHIB5c4iIksZ+xxwTXJhyNtW+O2K5nki1sdDZaNPxP29ALFjOS/NJnWCIm4+modjEx2Terjc1",
+	"YbnkSVh/f0s1vWCaiXDgvNGbMuc3w51AbhmbKbS3IADJRUUv843tpi2QiSuCb1hAARdUYJoe5OWg1kcX",
+	"1Cfxc2V0oR9ykNJFQGF7Sxeq6amsTaiM3vCdbajt2AekEJpnhOVUsTqnvep7OuXT502tssVV12bEW0IG",
+	"5/XzulV9uKwo16A12b0znbUEvllN7609856hlgM9QV6DINi/Eam7Uhh3l1G6gzjktZIYNkoRPYxTRkNR",
+	"DisRDj83v+3soMf+YflEugES/RGxMMJtjtQVmXHrwNcs7dpQnj2jKaGCDDc0UyGuq6aBdzLj/QUNuAmn",
+	"UqaqzXUuUxsJKxOauauVWyHn6pAYoxNLT0JmK68KXKP3A12whJrJZlOj23D9rQbdYqnC1nY66bfop1Iz",
+	"24CJzQuAif2N+gyoT8rXn1SvPiq3gGF2nDGRMpEsfoCyA+EL2bR864my5R1Cm1hTnoX4egHXXhhBHcvb",
+	"eKMsdkSWY/kd3qVtxeqXjGsWRySeSaXHOVPm3zm/g1iLtrT2iMRCCtaS3r7icsh5LOAVSCrAeLMcInll",
+	"y51hWyIRtuhRE1/0NQB5C2JknNMUAW4EvaMcxfh6deDcfP22+vra/3oJNtlloljiBznEhok0ogCCM8PL",
+	"ekVGXHA1sbvc1QzQ0h6AayJKlxjLYTCv1UFnjN5W5Yl+F1GjZZBNGYhSCyFdftxF42uuyAaxpSUtVy21",
+	"F4rS4jG+12TGWVIWwYK7c3IsRUKNogzgB9aXHGGUhmkSlUr3PqSa3OuQIMnQERPC3bu3ACMIzalQs4CA",
+	"B8NJSylrvhXzaGbofjvekSlgpmGGQCJ0Z4a3+H5nRmi2v8wF6+LHYbM/Lnj8H4Hh3ygw/KSKjwkCluFa",
+	"MZap1yQWrNA5HI4yd567T1mhkwm/faIIgs/Ocj6lxljBltUugQhJUUxvBE1yqVDrO/p0Ct4HireRUzpT",
+	"WHgho0OWwR0omckc3JGmOyoIFXxaAX5hqKOjnB1aL+p9kQuzi/NCaQB4oIYAqshnOYcLf0VTwZTCMMkx",
+	"vkUFQgRSgSFITgmvXCC21dXLclYO4kd4/coO4h0O4rIaxGU5iLflII7sII5qg6jW6AO7Y1kwbj8zT0j/",
+	"L//x/9uDQHhL+oikLKELlrpiPFAOW45IzmjKQ7XfkA4By2zcrPuxDD62EnOsQdpAD9XTR3bkVnXZosYH",
+	"ZCvlCtgjIhQrXU05xElsP7Jn4LWlbt9ZOONHNGyYb6ndH+Xikc26nbAMJYoPHtu8Y/fl9u2TR3aAe3xZ",
+	"cJufH9V0Q6x+S4myLIDLUoohRNdhxiIypcmEC1YVRExkyg5RWlI8S9CvXoa2KiNSf7i6+uSshBsRvzl6",
+	"O7g4+dfrk8urmBz0+2TL9wMXYkZzBa3/eHl+FgFMTUri05RNZ1Ibm2PnPVvE24c3Im5UoDbN7R2S+PTs",
+	"8vrdu9Pj05Ozq8Hl8fmnE/Pk6SGJL86vr04GZ+dXg3fn12dv4+hGxJ/PLz689X8j8fEPRxf1X348f1P/",
+	"4d3ph2ZD70/+WH/n48nH84vGb59P3vxwfv5+cHL29tP56dlV/enJTyf1n25EfHx+9tPJxSWWfq0ekYP+",
+	"waHp4+qHcxz+0YcP559P4Mmzw2rIx0dnxycfjt58OIHmTt+efPx0fnVydvxHQ7PB6dng+vIEZu139Ob6",
+	"8o9LP56cvcX2Xx2S+NPRHz+cH70dXJ2fDz4cXXxviLxniBwulWyePjOL1ixka3pxC3lx/uHE//vo4viH",
+	"E/g6IvHV0Zvz88Hx+dm7D6fHV8HJXJxcX568rbVw/fb03PwA/8DBnp993/jFDn9/3wywidNJDvr7ZKt2",
+	"mTSheephqFZQn9uGyfxy+eRg/xWw5NXJxdnRBztl8qzfPyTxu6MPg8uTi59Oj0/cg60RzXYpt2rptpnk",
+	"p4vzn07fnlyUr1hEAOeqwle9uvz4e1xW7Nsmz/ows5Oz70/PTgbXZ0c/HZ0iS5BnsDHKPq5OP56cX1+Z",
+	"3w92b4QRCGj00DRFm2jKhcxd2UgsAohxWXh5A15OLsavCSVJxsGmQVR9cJYReiOM2CBck1QydKncCjlH",
+	"35lqSAtPs/LkRi8KFJ9f3vW9qNfY8L2o19juvahX3+1GafI3u1Gbanu9F/VqO70X9Zob3XTTus97Ua+x",
+	"zc0Ygpscmm7ub2+A1dY28w9u7GbbZl83f4Nt3Yt6Szu6F7XXPQ/Uo/Z3sb9EbhMbTbS2hwOjxh3sf212",
+	"qdFGa/u3/oMda2PjmuX3tiK06e9Cs7LNDWioUNtuZrWWdo3/lt0wdS09QJw1KvsbWt4KR71TrBFsy2eZ",
+	"v1UxGvHE7CYs2hb1LmSh2ZnU72QBYNJwE+n9fTyhuffnj3Lo/fWOZ/6379nC++sj+Lj8prG8wolIZ5IL",
+	"7T0B49rv1AuOq7WoJ9IM7gjvVcrxHFORMHTtRT3viH/PFqfiGpQav8k3hVr0AsAAZj3oIpM0vZLyA80h",
+	"VvpalAX2P7KU0ys0SptF2UtqX+AlvqO9BwwIURDHUowyDtd49YFeMAtj674sUi4dirUZj4T1Lv+0w0Ok",
+	"4JP7hDGcQVnD2zamWS5o5gb5jma2TLL75VMu73jKcvf3CUh931tavXPFp0wWGq04v/51661iCPD65F7n",
+	"NAKtb0fNWMJHPKkVbSYVcQmY+gqyChckxvr08aG9TEngWJnSxY3AF/BnqLO7FdvbN3NGc/hfiHoeDBca",
+	"POXFzLpo7Hm3jedE3YJ0BfGDWZJttdsJYPBYZbTzVcc782npz1m66Qhr2heeS3jZ3yMFI2pCZ2AlY0g0",
+	"0PPR/qaGRbHCHxN2m13KKdMTDiEF1GG2sDQizn8JcWwgLgiz8sIsaUo1jY2epG2B/SeK4I/b36iwc4fQ",
+	"N5jTWxv7lrKM37E8dH9rM8ao1gzgoPH6FRCZHpTIgP1if8FqiG3XvxUgANmK2R2WsdyOqrTb2NJ6h6dx",
+	"xSp2aosKwqA6mUwrm6VmOd/h2hmCgA3eLFs5WkMLs4Co3jK0suFb2uZNdwRSBXwRgcqbloVpTXNPbLA8",
+	"5DW+JvEXOQRQJKO3mj9iePuLHN4IBESISDwE2YxP8N/Yk9q1n1hG/iKHUEvUBbx9kUP13a/Yw9f4RlRY",
+	"PhgsD6A/sE3KSgGmiQlVZMiYMAsHCCRb6I0GE+7q6sPgh/Pri8v40I2wCmB52icpXaht68HMWbn0esIE",
+	"sK3yppxJwULCclgWClqPbV/B74NDaLjuqx/l0L7ZmjZmaFAmkZfISGQLBm5Z3i6SW4dgREML97iNFzwL",
+	"mpucCjsMLeHfVoYFXJQbCCfbyfII9kpWtQhQuGlptYW3aqvq1+shVJO9FtT+tMAssQEKpw5FB9xE7SIt",
+	"X267c2Z9DXCw3QZJ0JWEcUkJM9N5UjP2Dknfq1GT1MNW2sJ9/FFXZK6PwY3dPO/VSdMqcdblylVc+Jjy",
+	"uC3ALb/H6riVgA9f0DhFYJecsTnBhJEpXZChdRwc+pvJcYDCyidOUitE9Vb1ajRf5NC7WwZBsoseD/tH",
+	"AjYE/IlybLcqObH+ButHOTz2Wv9RDt+5xs2jqu2m9DOq9Lu2YkRHgsh8TAVXLCXjXBYz9IlSMpY02zB8",
+	"7Ag0KwbVHnKi59LKx5YcX9NDewzanIoWuPuJnLJBzsatRXoh/dtef+J7NipmSBW4hoLN3nKRtuX46iJn",
+	"ZCseFzwDPT8pMm3+O5GFgviYROYzifs1jshf/uM/t3c3qyMwwhWyUckRQYRFwhHetQwxDlQgyxB+Jzx0",
+	"pW0a3Jzmqb0vRBPGdtjdeMD3L2x/a2OlbJAeULVun9mVry+kP5PQvm52HzwjKyI25m0dkcv8PGrbGGDc",
+	"+IR6siLXG3sLhzVD/LFtw3AjjMcquw65OMs4bN1RzplIs0Uv8q5nc35nqaU07xSYdOTae1e1V920Xtj2",
+	"fnDtNVduVBb4svMKrodXpWR50krnUoytyKwSR+Fa3DJh4CLcXYATIecRvgZXtLs3wkmFCaO5IltcqCIz",
+	"GrCRoBT/QcWtisiYj8yfdCYzOeYMcnHnarsKjbXonTcCEJbIVN6Bfjs9xJDrNOcjDVVg3B0w3BUrNFEU",
+	"KVRBM4yx3OK2joiZAA79RlBN+rtPI2IYzlifLFNsmwwXZEIzZ/bs9cmUi0IztUuuMDhCirEx16RgtlwO",
+	"tLP/jMj8RkxlziIjv+JUTrmgQsdlSqvt2A0PYH0PyZBhMV0L5Ilgv+jA0BNmWvRHHdK0XU8b4IBk5XV7",
+	"hw/s3XzXWoF2ERD/nCpcN3NYo5VilFPqMRr6+eEdBwKFvMc1ngIOgaSLWtzYHnaaUUWi4P6ofC1BUdVw",
+	"6OyG/UItZ4V59ESRGdWTiKRS7yg2o5jDshXb3KCBzSVXu/1d87exTawKX3qOgjVrHI72itz0cNL83HAx",
+	"qg9NYx7VdzJFiBHD3Bkzq9hfS20kQ9V7iNYVtuBaiMY6KvYqMEY6GnHB9WLQEiMHqb5FMlnKzXIflhaT",
+	"RX4DbiRbfa/AIz7pWley7KQjrEl9dg+GN0Kop03qTjgXV9hh++vXYL6YptoDl3RpIEtrvT5/odTwf6fF",
+	"tWq+sjG7c2BGWNSwTFuBiGXALiqvR8Px1JhBAp+sT6k1757Aq03IiDaQIGCllKcVznu1SOjEagvMLhW6",
+	"CZ+tG9mF/y5oVHxaZLxliR1bjtFuASXZEJOPQCtH7cD8a0hTOP+tTn5IjNm9KJG8cUvao3qz+h0Q3LKx",
+	"bICvXEzkt5IL7SnljtVcUb8OuTU1IVM6ROvquysRZdeoToyoKTkbLNqphNRKKf+wRLOWCwEf4SVCPF2I",
+	"pKxEqZHisgu2b8Ba3lAQvmeL7zCTCsWhj1A6ZfkYhtvMun+iSFzRMX6Nl1NydCMypjFWKeVjo/iAJ3mw",
+	"uxOje46705oSfPMQ07iM9WQYRJEtavaI0mS/378RVcLUdkSQ/ZShjq09qiKitMwxychoHDa3LmeGw5Ur",
+	"qGxjJZxq8GvPnCIDORqkdGHY2lgCFmrCJ9bT/UcdBnDvUzdG5hDrkbMpA92E611yWY6fgsnmtGpk4LpK",
+	"40nIMb1jZCELQiFjB4BkpeMILwG4rDOxKgWYT2cyX2FPglwxsovaxcUo1i2XPNPffbF9SObGokJ1N2cJ",
+	"zTJknIyamSNo0WOjFR8GONTFM1cK8gnLZua/sN8HVV5H+RP618zfVGua3EKslZ6w5jmAZiIkMuWUo8sm",
+	"ZVRP4B8QemgvWhKWsaF15IBovhFOXpEtZ3T5JxtuIa+KxRPl5Lcx+ygZ8XuWAprl4Y2IEQ8AtyrBjeFM",
+	"xa1CQbQRFOfHe0i4CNn2s/sAg4Ar8qVIxyy9EcOFy0FPSxvVI26EzAxB6XJEXM4D4aqxD3uG5lCdx7CV",
+	"WZT/8Se68+efzf/0d14Ndnd+/rUfPX/69b+vPUcCZ0abPL90WlWLhAzBZy4xTqXhKyvAa/vcE6I2CYxF",
+	"TkSVF75GXLpbNStpb9nCLOAtWxwSJwefH4B03XaAxJiFpV3FC648RPaIcCysgwN0kA1dxF/UmxvmZHnv",
+	"dS+n3He2efRzaAnL5/4wlzQ1KrSR8YdmgDOe3KIAtHAHALEK4bI1J7bDTzCHfH47qP5UCR+MzFk/k0oP",
+	"6EwmNFvMNE86+KPela28pflt9ddlwt+ZJj9JpY/8Fr9GvbYcScSWgPiSMkESdi64i/x8v5Dz2j4N36U3",
+	"G2hPv6SaDun6LLmljM+vtvz8Qz78pWDFgz7MqWZYpXp9pdal75sbLs5ZylWMGvTFydvTy8H1xQdXaGUL",
+	"ulGE3ZvD0+au5GyW8YQapSHGgzRGWTbnioFrj2eMXJh2TTupnDt3fexSM2MUsjaM1LXyGtfctk9s31Lc",
+	"CPjvXJROMsswNs0f/hJjsxMR4pNhEdJNCesgBDf7riEsS15yK1xCcNqBOZZpLGRIoraW1JO3dsVc2IUb",
+	"FOHqsEZmrONF5AyFMfhLbDrxlpJTdiPMRrCA/+b03T4ksZc2G1cmoiN6QoX5HPKKSY66eyNi9q+Zhxv1",
+	"bARwuywBHdq+td5MKjN5XbtRXbCEVuYHDuBZXQDxtQdQM+FlKfK6BFLFdEpDkQLrPSCa6ywIxKAmMtcE",
+	"Hgc/XDCaqwEdyxWwd/COXzFuljNw0PLgqNrufauu3Hijcsoh8p6aHfKjHF4wBVA04ct88wysNkFiLE0f",
+	"G/MlHtLkdgzlt2LyRQ4DoWsdAa7TnM1bS7Hcz3jOVLu3LYZtPijyzJhncgaXfrdwfo+Ytr4EiOOBmAr0",
+	"eI9ypibOAdPNOTfiGWt1+cAYwDd1WAULmS/Ud7/aD7/GVdbM0adTUJOMzM4khYstHJlCOB+qygLYdesJ",
+	"GsPwrukLujfcT56mB+zZ6Pn4xeTll2AZ+QlcEgWYDy+PuCAzfs+ylqquJXWDrM/HgqXEnGS4kOV8tCNK",
+	"5Z0R5bQRKiauljb2EzRtTkFChV3AFs7gYsRyyD4FVXCq1sAjWQhtADYFYXsr5LwlB7AlBqYy4rpBda9i",
+	"bMVYOoDA4s6FXxdtaHfwyKKDg4tPpCxvkWNznob0w8/m59XMsHTDkNli6BWP1ParP0fXb8mOAQxsnGCr",
+	"nPoYJnmskolgWQYxeyOqNGgvuSzGEzBbZUxUJufw64gLBhbsXWymaqt41pLb2R0o7dAkCrQuGe7w1WX5",
+	"1SfzlRv35bp1A1lfu9iGNRjQXMP1Ps240lDYlQoUTjNqFiXPFh3G9sm0dQRNXXhNHdmmPlVNfYWImDBc",
+	"klqIJCzkbUzWqrLVZn9CYceEYeVCw6T2uzbA7dJpsfKeBcrKdJfhXa9uHARQ95Y3RgVYEy5ZFgkL3A64",
+	"s3pNUKY91FG/zVdO21uajYulV8rzmvFc4osdA45/lMMrW9HGhkB3+MLmsQTyaoc1t3y4vHHJySER9KMc",
+	"rosZ/CKHm5VHMx/UcPQ7BxXZmNu/U7B8mPeUwtn+V8TJX6PY4i6ThZ4VOioV7tIMMyojhwKbznv6Gu3z",
+	"bAHWnXN/gwUfYXiI+R3v9qx7Efuwdbm2Yty7fzJ//hxjTDdallbnyZnRnSg4K1Ored+I6n6rEC1RJ6iW",
+	"r+Oahrr/NepVKvzm32qtOsAdsWTiffU1vEyXLQb4Z4dkZVfj0F8OwM8CN7b1QNtQzhghfFg+5QJDMctj",
+	"FSNHkHpW4PW8o8bIPBcbWgaddjhhy2Y/+c36UadlyGkZb2pP28tiOOW6PVfInL0Ojy54/HY5Rw7JTGZZ",
+	"WxZD3cAwv1r74llycP9i8fLPr2h/uJfsp0/ZwTc5ANqEs22oZSuviE12DDKlt3WvrN0WNT5Hxu0QDOi+",
+	"feN/e2W+xQF9ro6lNtK7RClIDYELBhvm746aILKUeYWlwd0AVxle8sBYGrGwf39vq0p7gtTeLm6WCYXg",
+	"VA/MgrIEWZUHFbQjm7ucfDq/vGJV3XAmUrXevYTmR0W+tZlH79niYzCFITafxeBGUK6aeAkMALi6pSGf",
+	"SDHi4yJnqXVoqF0Sa6a09zm9ES7MDL9WM5owssW1DbdTjCkE5zePIyJkjn/ChbRpDR5gLKaF4ZD2igQh",
+	"LVOG4g6UezeSCOI2oYeZzRLFxKJq0K/JKGcsInI0yrhgNwJMJzZj1AKCoLdE6SLl8okix6d1/6MZJThe",
+	"la6nR2tMc16zxT7g51fwOa4IJj8vL4k5GWOyZSRY5Ujdjkg8z7k2Zyuco16cAmp2KioRp2VO8kKgdwhQ",
+	"F2g65SImW/ba392zP0EXOC74NqIzwr2P68Q+OiTjnAoNcTzZwh74NyLWuSzMaZ/I6dSQ0xB2u042Mxlj",
+	"EZuhG73TDMSoMrajOinty2tIeYFvfbZNHtkmz8smLXkhMGrVFrxlC8jNQRw5iIoc8XGMvGi4R0E6swWC",
+	"t+AMlzGhGk2HnWK2XStADoEudMaxxtaIj+vTwyfrCpJDI0fw6rFt5GvU+0BFOqX5bUgpFxJYGIvL/XXz",
+	"McIJEC7ymiuj+BVcGIVFTXIu4BZdyzmAgT4g5SGz035AzsOmuR9KU5GqcCRkOG+hTEsIJDCEpDCG1oXW",
+	"wA/UqQJJmqUxV4V2foaKADY2kDsY82VHYthC85LBEA37gTWrG8GDv1ObrfVmBO4ACiHAOYAvGZoYDSF3",
+	"lAlfmKyxAh3G+AOKpjWC7dzYo4dYif7yBG+Y8FDxI9tc7JNal9ne7mGyiLPd3SytUbE25JWnzWI20zIN",
+	"/Je9fF891QfFs7vn8xf3LxfBe4INA6jIFgRQPRbKboXwNI8MqzU3sDtaoPwmoKI1uGBEE91Bw//Bfn+J",
+	"31+W37+D779GvRkXIqSJv2czTcyJIEflnhjJLFW+ilYVNDXjMWa9LXo3ZrUEPU9R7xZYrN2ye5nUUI6T",
+	"cry2x7qkGTi7MQpzPpFTi9fG8QkC0s7kLRPb9WKlZfwyxfMlXVG71LMCS81ivSy0WkhVJzQounGsXKMW",
+	"GsOkrKlvnsQbVw9V5cYNXo2EonrtIWYjC7wd0nAdWkYpybBG0GClmAeWyxJ28c2yGnUPIxRpp/Oyucdt",
+	"CZL+7rPoN9jxVfEZQN3pKALIFm45bnHLHHi3dbmNIJBMZIvtenwWdFETGV0CsOCrmqBoygU7ieBavWds",
+	"ZgYdEhVhCfDYDVGPmn3kBlkqwLUyBLcZzWg6WrMPriGF7eEFUBADCCPK/RQQqB0Idt+6LfCYON6SCZaX",
+	"0VF5Ywq2UGu13daYfGm+ra7P2Z4N5Vf7xKpaushFWXja8p//WuxrgmvPCojZae3eSzzz8nzqta/tEOCt",
+	"zfq2gVStvdvnZCv+tx3LmDun6XL/9QiCtd3aMurt1Vf9Au3BuT6c3OHY8RhEjZUfOaOJhcOZe3DcfuQz",
+	"DMeYsCjEYhdJg3G7N6JmEEQkpjNu33EHlhPUGPj96fzyyli/39moxKgxxRvhjabGkh4zbsUNjrbzcVXr",
+	"XUV7cPhYbvGa9VjNted4swLXBGSfG7Hc01JlXKvb22SY7YjEhQAWwU4tbW5EeWJhvBfqDDZJ95bNNGJs",
+	"2JwSH2Sj7kaCBcQIATimKgW4dLf4hWxhZhAkCGPqcPxd2g4ubAeVhly6YvwOTmwH166DlgB3bwuGz4eq",
+	"bH/348BYao5n16UXdTlkyZZNTYijhm6FPhfnt6ksLnx949J1Kw5kUNFp07L7XsqUTGVuLPL/F3krIYNG",
+	"sSwjCrIZ/vmxJ7cjT7TqDK9qkXaHF3yXMwR9LlN8S8+ynAtSKFalQoEj2mxjzCviXlLV3nPynr+pU//X",
+	"npglA5VJ3Xu9tx88SMvK+h+pTlqqCKkZFSh9h7m8NSdrXmQBJSKhmo1lu7skM6IEynCC14+OmF601PVh",
+	"YfvX+WNhRIDytcXuk6xQ/I61YEKB/3VtWxZhirt7jXtNtrgg14IDai/8D6L6tXSjWT5trQ+ZWnshmbSF",
+	"0QbZ/cqNru4aWVOX2C2CHZOjANJ0FfeWrHBe6ERO2+4Vp+V7kMgLVpYDQGjcvycrcunMNk6lYDUvcllO",
+	"QgrrNnXlNOGv1EibLibKGX5/Ufv+ovz+a+TIxFtLjRUZIjMhy7fwbfcM31FGx+NV95cVGlqa09HyVmuq",
+	"0824Q9t+1CvxVrwprl7vh1aoxqI+0nFEgAMeXHO3fUMEKtW+/IZmmEeU9iCZO5anPNGtEnANV8HSim/M",
+	"P1QsUMSajVX1sGyFoRxS7eJG+bJeT9i0u1O/cZqsQ3WqmNYjXDXC0AJ9mkjBpuyKTw2hwt5kSmb4FsQh",
+	"gTcvKrN3prLQE4syu3XHFZsya1qMpavhwHUobD8NRlN/btzHd0ixt6NrcWfiw8idRXhv/QSyZkrNLRRu",
+	"kuuV48MTruMIkS4tzA/PyJZHyG3AkZzI+frjyc297MMbe+SIHFx4UCRrynXoeqxmElXeYQglhBLMURmn",
+	"wHMLZQRXhN/ALRC4cEjE3Ya4sw5oZ5Wz+4mqRt60t5BxjDEIVdw6712krzMzAhKo/eoVzEm9TAxrK6gY",
+	"4A3JmLvEffzdd7D7ZRHgZSN3wE8PyIhYTLcK+XM4Q2us/KZq1FjQsvZrSfN2xnvLMrZCm2E5VXghVq4Q",
+	"RLUgXEG6S/6d5ZIkshBauSsFvEIz4noSxGzyh6sGFthquX9/S/jktUkPCAgCgQkyJxOaWtbBmsT2Ejvg",
+	"0vNhVRGft7WSmqF9Be1rGi6wyGYip1OjtqYtJxGbgsgftHbwMVR42Zui/XD9FB5Y1NtePaVu8TuEPda5",
+	"5eeHQhv4oAArCHRcomg8qeEIeMWI6qSqiT8HxuTCgdbT0QgWNSg18WVxYJ5b96jtuLxXyxmEnUAYcPwn",
+	"5L+f43V9rikqzm1Mmw0pXWKpqGUbLU2ljeTtIuHkfiZDpuWJH3TVKECPHGzMHhz/ml3fFpnYOOaorsSk",
+	"I7vZ7Hj5WnqAYNHVA+MYA+dv4JBg91h6YjX+Hr5lmYJukFbhlreNLjWPf1NaRC6HnGZZPXyxwqJ5FHHW",
+	"xLQ8TgYhzTpLIMuc30b+tLKh5wBcRjHxKe9T1YJxIlhQljlYmSVJtAHlm4BfK62OoAjxGdfjs4b4aEqJ",
+	"FdLhdMVFjnXt8dReF9gtu9UCsfT6X3bioFt18OLFy73A/WbdFPZBWI52/t1BsLz+l52f/9//PbTLlrn5",
+	"9a89mmXno97rP20S1vXrRoFpdcxBkGplTNESBmQyya1ifXs/32fP8hf61WKveMqfyRezV+u9ZP5Ilhfx",
+	"52VnxxrRUgU/12eAYt+M3iNsC/TlEUpqT4ij2100fPeVMQt6PvSDke5GodMPiL8q24KbGnq7SQxWt8t5",
+	"C5gFnfgYkA/1/H+Lu8SSZmUl7PaGRcruQ20b0V3kYPqZV8IWWVV9eo124yZR6zVq3j2sBbcLCMU1oaSr",
+	"pPchiXOWMKEHVjjHVrNg7hAQY7YcBvrwrY/qY21I7XGqD8eFXB0+WWs3RGS4/3uo69RanA2JMaULqKio",
+	"iZZBzXB1nMpYGp1TCkIhMYdwfYjVB/G2yOZRQO4DNfyqdF4kWCS6fogc9INRMhlVJRDw+pi20pHwAP2j",
+	"CZLsd9y6Fui0bUkZ893sHqdRhPkiWF4/fUAsNUlZwtuEmXmmWrwGOB5XmwA8aGab+6rf56OzKyhQeHnZ",
+	"QfH7TOGi+RNVmI3VGWhkxQQ6IjqsaGGWc5lzvQiHzxb5mAmdLb5RFF3OqApTe7G7mU7grV3ZrDeZJaCG",
+	"MFfaZKuuUmLJ4+zXpgmXSyuLi1TluoiWh8QBONoqaoIOM0jHsm+rYmhaG2JxcqNrOlRXTww8P+gUjHXR",
+	"kkBxZAQRozUYouUNNuRy2loxZ4yORIeNDkkeKqEz1rLbvl36Sru3sxzVZmkmimmdsakReG230TMmZxnD",
+	"LLfSJ93JCrosG+9aSQPJ3sTi9QcZ5uhVKgUWqPDlKyTxUc8l4Wr4lq+8JjHg/cZka87RLl+A0gyZfDyH",
+	"6/MIk5fNI0VHDHP+YocMHJMt8B0DNpC9stq2RuZf/j//372//Md/7kUWGHm4uBFzmx1rGlsg+29WA2KW",
+	"yylXzNaBME16oJGR3XJQCqI0a+21kiIJLRTbJZ72RVy5NCWnDBDS9I1wNfIhQy/lykxMkaTIjayE6hM0",
+	"59nicNk4gF5qqPHziTRDuhFfCqXxPozQNFWkv/uU/O//f/WylQROyGEtMDM2soW1RBRJJnxqmDNYfNI1",
+	"FNh89kkEC0K2MknBQQYXR/C3jd/oKPt39kKI9iusnKvydh2AXapqNR3zTKqPWi5m0KkO0JGIHWphdPDm",
+	"AjOIw5Ejdd26LbkNEl4R4dXIU0D+NvupJKyvfldRQSMXGNNJjPjb+xjGE/JjKd1B//ObutTuSonmHQru",
+	"+Z9e4RcOIj1AHfOzYyuAmjCGXZY5znIwBo/mrlWFRbwlegB7NW1AnLKbcYWA3nOkb/BjI+vCG+gSc62T",
+	"6XbRg1FgINAgjrBmmZWlcECyhf0PJYY7FHhsFw94iWQh7KHSo5GbXJRivCuIfedyG6Xsw2u6jqUzzEy7",
+	"FRNwjhqLqJzbuNohm3BbWlXBMJTDl35Nbnp/lAUZSZnd9BowFKFXHoro5AMoPi7ZDpnL1aDIkwn6WMJa",
+	"0IMSorAiQAvzXKEs/Eac07ESA/TZnWeC1WFXlznw5xw1d5DjwZKga11C/i5fB9lEW11DoBYxPFpQtGTO",
+	"AZQ+zPPzecnXA45CBbmvmyQmX02azTwIQ2r1TcLfDZjUEkE9fXNC1ebZxA/IIV5WAVozdWonCqbX75JY",
+	"6dyC6ducADMz7+g7JDETbLpwMMFmx9yIv/zP/8vseqPcQt6pk/Dl788OSQxl8BxC8dIbT8mw0K68Clza",
+	"3jH7BFD3IdOj6tNXxLxGDkmcZFKxASrPgAbhvfa/SH/3BR4Q0Mhf/uf/uhH93eeHJG7/4KD+AcFuXKW/",
+	"0Bd7z8yQafJLQbmADC8fMLtjToVdCIgurRqq1xjEfxpJ5E26F/XmmBzhCg/CinVJs6j6PKr36dUhfOc6",
+	"OTZ9ln99xi5dbcIT7LLBklelMrrs02twJMdwikDaXLomTIs3SsLIfKncSst9RtgB8bm0XavidQnNMnPs",
+	"ab9je2VAMjpkWbTUqWk9fEKH86KOShveKyKzZZNL7ZWmV7ViO2jrL99q+yWCOl9tm+WuPmpJp6nCu4Ki",
+	"SWqq2SVLcqYf5pyTdyzP6GygWCJFqmpZry+fH/T70SrU3VnO7rgsFFEwBAclz8cAKKGl3PVtk+f9g5f2",
+	"WndVmMzSLC8TJtgxzdN2gG7v1xJpmAqS5nJGKFGmAcik3hArpgQgwxYyKW/ROMa6iRm/ZS3FeOWtamku",
+	"gQo7qLYSYaPAuwdQZzKhegVwu3N8RSWSDIAjIejLHM4pTLSu15LzXeWyRRoAEZ5gdc9vBEHDVVshvhZE",
+	"dn8cbajszZ1ksdJLynk4NjDZpvcQVy+03wCtOeiSRT2pgdVlszbMXLf6xpDf/x/PnhpNPrLFILgrPgB5",
+	"U4gTWY+QONj31HIu9PMDf0e96vdf7L16tf/s4MVB/9WrvXVhb55/NSwaE2Z5xPPh/hb4SlClOaEZtrGY",
+	"MbIV3/Eso2OHrwSISwnXkFsqCz2TSj8McanaMxs7w2dyVrSVXr6QxXiSLcjE6bLgDwc8nA5qa71QtNfP",
+	"etCly1ueZVc8ZGMa4T2WslkMyOiGGuOXJO6oKoHpjoOyokyjzEYYMcjDmlLV7bg7c41clo2cuEY+2kbM",
+	"uM1R/7CL6FJOey77CcjZCjkxeAk9WB2mXnNIo/MTS1JitV17+c3RMpGieQ9uPeIbgEmVl81Ten+KnzzD",
+	"E9P+tbd8IkCZu+6X6p4e942v1e1jH/xjylJeTHsrlQgIFrLLNaxxH5ztEMZmWzHfdNG57Xcf3Xcf4LuV",
+	"h1sNYMVsEcxi5ZiicAi7w6avwmM0uaDQ8hJ51qYFPyiUUZnFssmZs5wlGEYfSsUFBCMzfkzbx3NF4RUV",
+	"iwk2hExrL0YQ8M+CBhQiY0rZkxq24xN1I+IjgKqNyYTRFHjkViF4AZ1BrSHT+XdflBQxILTskmOaZbbR",
+	"77DPGNiK0fTwRpjTfyxkDrkUXNmKz2CvBSA3HpaAt5w4Ud/0QfGJYqgtAKPJK+GU0fXhFnB/Fc4ZtsXD",
+	"u9cY7xohMctlWiSlczsQGGPO7cUm1TY6uiO9YqetSYXTepIEMAW7R68cIjh8K1S+btEg66hVJRB3zyd0",
+	"KckrRdHUndANKC/Cxev6riSxedf6cMb8jokIautX9eydyu2zbFVZ3xZxRK8z1xZbrOx6i5o+VZFplt6I",
+	"hGbTwHVvTMU4X8TbtudYFWrGE2MVxkTLuWmwuhEm5YXwjfBuhO23rkIZGBi+JPg25ZNXHJAN3YEuwkF6",
+	"RZeQsWs8w1f7IW0ApLU/3JYP1E3BLmt7s8Z6S3urVaZdggjuUm2L2iOCpfbwsxj3hi5kPuHJxJV6xE8S",
+	"miP2SawMZ4qEDXDrxxHJOSSUYehohF+DwpkpWRXNfqLI5eUJiXka48Kn3IxuygUA3ALY0mzmUmUtas1u",
+	"he3eVmjOvlmitTsUk7IJe0Oy+vO35iX3qS0GsvoLqASCX3wtz4bFGdgguDxfo54UrEMoemAQX6NunzSm",
+	"3fUzf/BWMa8B/a+rJEZirVVL1TBapFw+rOIUfPrXqzi1eWTvneQJQ9nsFYF3GFOry8CnBe7fQdsdELXY",
+	"KahVdzxmuyoCK5SPtRXZyhX8DSuyOeL8Hiuyuem1jpvgG4+IU21fPpuWHuApCzhANCAO2LxKzF0HMHkH",
+	"I2PZxGyXsXVYdAdOqKMahGJugLCD3BY4bhSjh4eKzCDiLrFxzMteLNh3rbyBu7JQbRXSnA3R4G1pFB9L",
+	"mxHka88I1MXaYkrzKVjJcIiVwDpLNMPEcCHFBqFKpt82crWWZKuEaKMkm+W9Op3rwiagYpT0dNRpUSFY",
+	"MnkgmqMFWCkDwzcxlo5a5C5XsMh4kSitYlGdE2i43y5hXQaCget71rku5vSuF3XYw85Zge9PZ097UU+O",
+	"x50C3c0XH+GL8zE6KNSMNbBH95qDAGUOALvNu/aGz+xUSYQZVbYmRGzf9xLvPgsFj6xQlKXRAh9Swr99",
+	"1x7ZFUUnhBPn8Bv+r4oPl4wY/MTeQ7oo8XanTHDZbQUXp450KH9yffGhOwiP54kIyptmQMO0UGXVELo4",
+	"dEhbBGJl7NryCvaulC+Naa5Zh7pnsSmgr5hQLW59jLiXIygxkgVxg0YrY0sRc9EapO5VwsWdzGwAUvdr",
+	"sA2vmsqLr1kGBVaKlrKdKysIu5owZu7hNK4m1l4NtLxMvB23ee6vZJvyVroE4C6CZAzgjcC6bqCm5xIq",
+	"QI5zPjXyfMKniicQPjBdKM1yY5h3gk+3DX2PDX32GvroNWRGnVOB471k47a7JWNQGu1QjvywQqzmHfTO",
+	"j3jKWtHqAZgDl9e2BZcYK5NvAsryN0NC+sawRQ/LHV2uyN2AI1oBmlet4WqkO9d14z7wNzVmMq50a2Hv",
+	"jIpxEYzZssVW4OkjdPGVvSvcEAGq2K3i8E34dAOsgOUNFxCQ7chz84nMGNFlI5uqyQ8a8wZ6rnWNlSvX",
+	"1F9LorpRdkpiq3H4A9NdQfPTsqTdkEVkuAB/hcwJFy3wkaCtD6lizw9WbI+I4Cs7TCQyXcZo33/6/NXz",
+	"/ZAas8KnYuFBpWebo/66NSuGGU8ITdOcKWXOZYeqX4OXPXi58aayzmr3EtmKmYibLb+s6Sn7QVM2pyoI",
+	"kXI/Y4kxx+wbrpAZxOul5E4mdFhkFCskhJSk/Q7aaqUl7fcDahIW+2jbHzIn9qoJZcSEZTN3VDntbUl9",
+	"7pChWOPh61kmaRpOV4QlLuCFFn5c6Z/gGSNbn49+OsQIS2vsKKtFuTwtGznAhdIQuVc/d4dcoOrz98o9",
+	"r+FC38wHrybBLYEf3YiteOeda+EPcsbcnbpmxHsAbZZP4u1DQm1bU7pAD/hEZumNUEbpp1k1JkBWsqBT",
+	"6BAPMXLLRfzvgXd9gY4MFxTKRS4aTup23Au4IxZcTazR74DWNd4jVAeacwm01UlpXFK0aBj2WmImFcd8",
+	"RGFBrXNGpzW0r702hLF1h6KPQmVIsSJuFRHqAPq+uvaIfdW//qiDil8jfmsAapNYdmZtq/m2FSng3LA0",
+	"zTVP+AzhqmzsgV2/lOcs0dLY9je9FIHP51RUjiMi5Pyfb3oPweTw+n0cvgHmmX9rgIP7JCtSlg6GrDUl",
+	"a1GjkQ0iFVKTGU9uzegwXRAKj5alouASd8gA0NFixNiaUfIWk+UB5g5yb3M5324gWUInnYpQhIPrTrUq",
+	"ES5/t3gKkYvyw7qg+VRtjLBgY/U8oAUPX6HEXFha5fYtVF70hd0bRjbPOEtKJ4dF7gmrny05YA6DGqX8",
+	"SGaZnCvMgARDz14FQxQGiN+l3F/fzPkbCdR2/KISQ4pZ0gxZJsVYWQSaNU2vlLn1u+KazG1cI6/f+rXL",
+	"3A1lbgmj1Oyszj6tsFxLuLuEItGcbFjmnW4l6+Y+QNbqe9D1leY6oHB9Q7yt1cUx/EC9NeQ+FbNic/ik",
+	"2nJENvxmuLBB4d6p5TLHKnR9OO43LX6yUAim5HMCeEth1bzEF+urpejeSEt4OAzxsbVT6lel75nZydm3",
+	"LJHCQxVS3uR0GkHJBiyNAg4NPNLAQUtzekfFP//VKpyZRb/UNF+tsVYn9cTZACC37QJhPClsQid66bKo",
+	"sRgMIY1HKiZW6wvcdqZWajytmJh1Vc293t1H5euCoYvgxx8ZPh7davluib4iFrOVTu7TB2g4XQ6sJ5Aw",
+	"n7L7+LGnFMgDhXy5bBfYBx2tgkv39sPOJ4/cDQJGTc71GbFts6l1FiIyLB5lLmMZgvLpLRNevP5SfJuN",
+	"piiSBMqerwYx3sSY+9spRWt5Qq0wF9XG9qJ6iMFYo2JolbFSZJkM+eiSkWWByEN7GeweKE0XFsJz4RLz",
+	"p1z4be8t8UChtJwOMpkHKH3G5mRIk1ulraehg3fGq661OobZvrdZ2oLA6hWb5SOEpdsREWxeyrfNTvUZ",
+	"y5VZtqCFZ6jmvUB0TrlWwaKky1L1oaV4VsUfmHnC84chx123KNzylgmjRIGdhXdGLi6pKWdgV3EpBho+",
+	"am2sxGV1H4RDpNDH17ExfHkFQEN7O0ZUFVMjU4cSL/bW5LXVBxYFZt7o8+c2er8pklvWon1B0DQUsheM",
+	"TGQBmG0pXQTL4dQrxa6ECHY12Lq93j1a/MrMWIWvcMuKZ0UrbCjSY/GetRS5v2WLJ8oR5c6ih+ZsJnNz",
+	"9uThUrq3bNFq+N2yBdmKzRsAkXNI2HTmUNpkfkuEhFcSKsiQWQvQPNyiEBo6pSlzFs0tW9jimA5kbnv3",
+	"r0JMO5+1dPwQvHQGMtp61VDK0FhpcOsY2Z1NRUpSpinPQvtb6UGhAtQ8KYMLzTulx8W5cjpck2OfLcia",
+	"szL/2JrjKiI5GxWKZmob4RT4tMR72Yqf7e3fP9vbj7dLiAezXpCAa+YnMX2FbMX0jmqae7pFW/3D8B1+",
+	"nMmEZnFE4hHNYtNXLGdMUB77vOTGbAtG4rDDd/VM5zzpxB4f8dUuF/wyt2FmOA03NLwGQ5C22SyzlXqX",
+	"xvRLQYUOnn+nKHdx0GZnCq7JloVgwPuoIuVy+yGYTJYSgTBPyyjewKKKMVu3w8eSss1D09sOiL+CXdcB",
+	"WA7hag0i8G2KJyb9EZcP5Kol3VrFxemnbu17US+nmg0AqAcLnsDBMOCi+rcsAGhOq0FVAsP+gJfjDt7C",
+	"yHC99BtsAfOPL3LYJTjqohrbBdXsQzk0PFdPRfnPcxjYlVbH/riutIJYgstyBJdaN345dWP6EcbkluOC",
+	"hYu1lI4uiIkFIU9RsoNM4bYS2xAOTdxQ5vQ3ojKAZYtvtdzhsNw/UstAO0RPbxTIgP0iscQXur87exD8",
+	"Qz5USDCXgUKlYLmWIYbgKMPJdE88GOdUFBl1dxNlZJ0sjC2T0i6gPz/gy28pwvWsOkolns/2OAZPqb2G",
+	"cWV0bbwOFHnp5EM1R2qLywGORkMfQJU1/YIJbAOpbbWfLZpOuUCBDwcIiGIzPOVEYIm8tL3heoKS0pKS",
+	"ua6F92zx0bwGTkNDjfY6CViryKNp3YdIk/Da60BcxIkokyjBi4D81CzY2423kP6P0WKqiVuaRZVi43Ou",
+	"3SAwpbLfqNzZlklapf5VOdDG/iqmHvv4+pBDiEQAWWdgo6onR49Qibgg15cklVlGcxVVORiz3JzM2uwE",
+	"YoNzDdk9mO6uyclW/C8f0/A7TKHWkoNhWbaWzPkxSKhIWMbqdsW6b6pMxu4fjSjv3g2sS6sFp4w+i+d3",
+	"1KrXoqyY0ltGihkSHNhkMxEA+nUoots/5ZfRVJwqCGqgQ6I+2H9F4oujq5PBh9OPp1cnb+OOC1VqF8t6",
+	"TaEnTGgO8AqkoTXjRVb9MOvQ27LOEYgHReVPjmwQVhVj2BXOtdKLllcZE3DA6Ad/mK12nCmyhRa52u44",
+	"F0/jWtmNbb7M2+/S9JK6topMGDu+vDtXEKiuH64oQghCBK9rZLOIUNv4G4L6N9NfPVlSlxNN8eRp/048",
+	"hM6Dn4wF1Jq0EwgvvKPc6icrgmmsawC2VM7HE+0cl8vYH+sR2rgmShaGL1oR2bpnxjJ6q9oumcdMpCFX",
+	"fjxiU5oBNBX8FwxawQqd0yze3QSEGIjajqbYHjt5qpUXNPnm+BM5eLEJEtYRSbmaZXTRdqEVwv61lzql",
+	"qenFbFtSNbHVKu5o5bUwrG+V2plQbW9Jl3Es2zF1MZGs81GFXB+Kq1+DWIv9IM5XA/u3TVTUMWlDdLHZ",
+	"Z2+xDEuLl88WaVkQqjWzDt3G1lyBo21sx2VZukqZtd20RBLjwyeKoPxdVTxsTTZ8iTwDJWE6Q85YnIa2",
+	"UDo7QILCsa0YuS6MPE1bS6gkzJD8iSI/XF19IvjBIem70sguxDGpb6k2RnAUrXdtKN1IgljBIye2NE5o",
+	"h5fACnbgql4+tDXaoAbD3o05GkI7II+hko/3zJP4OJDahl6JhGRev7KgGs39ioK2Mv3mbMNC5g7jdIAY",
+	"p4NVCAnXgERRhkBZVFQvdgcsyNxWwCdK8ywD1Avlh15KkYHTBJxjrftxrRugXumh45UFJpFU5JpoPVOv",
+	"v/tubDjY/rybyOl3OpfFjH1nl6rTaWET1t0X9YPBMcSqKhArlqLDjjiGdh8Gk9tgZ++K8FnwltJj7zKR",
+	"u7ZM34jbq1D/vedrYAJX5wdBzS1b8mUrhlWPI1JPEgpnB20SVFXjgA5Ltg7h3yZwl/XA1AqVoFuaWkOI",
+	"rkLOXwWIvwLpfiNloBNAfWPQGE3xN+fz35qxN2bMdXT8zPUEobW71w1e5p9fl5JPXIvL+sSlpiKleUps",
+	"MxWUtj1JtuL5RLGkKkzinWvw4OPo/b++yl9+//6Pv+RX8y/Xn96+PP3w6d9P5f4H+oFeztdHwOLwupQS",
+	"FlUZvrIsWHO8aiLn9kCDow3dgTkegXDVW9H9soUyR5WG4vZ7vZtQhs9GRIa3I2KJG2M5NEjG/NvSuCTF",
+	"9cWHYGIfyOUWNe6LHJKcYR2VyEFpzVi+POEqSPtGmK8g0Z2cagSgMG1kCCfSzBE9JDnTOXfetyFNbuVo",
+	"BBcVU9RwqCD0RqTUgXJxXeIE7t/f22oM65ULGKZVMTplpHrpxWELh0LpIogoLl063xJzANMItZ+gqf7u",
+	"cQgMyVpyyGXeIZwevo8CSARB1pd5FgzOsijqhutaSm/m3EjkJcSrXCpmKwMMuUUuhSYiP3dwyAibDlma",
+	"MluifCkcaoOCVBVEh7Gn7etk6+LdMXn69OmriFxfHW9wX7QaTwU6eqJKKJXOzo13+EFIu5lwCGVsr7Rg",
+	"X6jf9Hbu+Qf8ukRGDFtr7VNtJgPMs9SVz//l6fTlaP/uYPhcvJi9yvtqT7d40KAqQoCmZxJvkwAHvzs1",
+	"P9gWQ/NpR513M3LetmpOP7GMHAk9kXnQHKU5nTLnwF4DuZCln6rXS9ScNexkX9qg1NS4Lcg/YYINEhqE",
+	"kgCQbltYw3ui1tbv6FZJtqwZEkw+YOn6UrQstTfNLXkSn8Di8AGRACCcM4Xoebmcg9Ore86ExV5aB5CB",
+	"cfUMjGWPHUp3rFvlGuxQxffVJvdmV1+syMrUteXYgMfWWmnmJbWRtxY/eVjpMzxI/n5rntm5lx5kOJWy",
+	"bGNHcjfbsSEk2tKn7XPUo+zxVh3Mhs0PUSmMDWPGGAAAV8VGBRxTHtC4xkzka4M+voeXVopSyGDTLgCq",
+	"XMAy+L/0x2Gqmz/ysN+X/5l1YrJL8yKsqFj7AWB7NRcMKWAbsB23rtKlHVZbLcdS9ZjILFWviZrSLCNP",
+	"nTyPCJZRIM8iktF8zMjLWq0F83at1oJ5p0uxBfthVWwBP/wKgjYpcq4Xl4YIVlljNGf5UeEqRTQsHAvV",
+	"+prE5hWZ8z+Dq/Q1eQPfkZui33+a3LIF/IPFu8TFI2Pxft+lvQtSzfTce237rZbb2B69r1+hKPJIupIg",
+	"NIG9jbzWu3IGCLgYSnMF7ZLdlN0tebrtJxYK1OxmOMuOTqtEDfXabAnHgcp7EMGGUbbUMkAeYOArTfSN",
+	"4KJ6NSI5mxqtNbcp27DdMn7HUqInuSzGk4gMC27kSL0kEQoXDNeBQd6IagDu8mrr6uoyIpdXV1gZfETh",
+	"Rwz5VRHYfeMcLly3d2/Ejfhv/414YRNcihuBOVnxd3d7sReFrGF+HnSz2a8ElwYDB17fiG+w8oeQdAEx",
+	"YFC6HRwQNsnfmKeaIgVcabfSwcDT0l496B8ALvAIYesRbYHdc6XdnN+zhcIoGQyoVImcGYKa36FWGNZx",
+	"j9XtwCwNeG3gZljdDjRTGn/YoiSZsORWFVMXx8REShIAfzTkmXJleDY1c70RXglJ00Ux294lR+Sf/sk0",
+	"uGPG8k//BESZy/wWDlAKlV2ImlEEDHBYB1u8BJtkZtRQnsgWgQFEHPgBQgSNnm+eIDtQzC7LC2EPaEYg",
+	"mrvBaXgprKIbAVjcSlsMuONT1+0MSrFPpWALrFFG7YxnlKfGDLvjKct3yYmLVQTBZslsGCVnNI3B8P7+",
+	"5KpiMxWR2Bh4DJ9BMjVGNsIhgSqNimyOGEDewGQMyaIbEUP4Y1zGX5bMAakKW/H9/8Pe2y+3bWt7w7eC",
+	"l888E7lDy5Jsx4kyZ/Y4idO6TZPs2GlOz2bHhEhIQkQBDABaUfN4pn+9F/C+97AvrFfyDNYCSOrLlvPR",
+	"JN08c2Y3pkh8Y32v39pFArALA4ntGkA4XHXMMXna1wTiJhKCsVQD/g/sjcMwBzpg7FHbJ/Hps7NXT56c",
+	"Pjo9eXZ+cfbo+YuT2B+0l9QwAsxc+5sFywG3x3CmkPX6jPtBkUKzrRo0qu6TeKgYi0m306kC68tgXirS",
+	"SHQ7NezlkMS5kvb9sNPpLLxJDusv7ri7RDSzgoJhbgB+ASNR7QyxIihLSbWI9oNdmFu/Vi8tJi2MPkto",
+	"lunQJSlAN/YYgd1K7/gqBMpVa8FK/4SuC+HCvE8XhYOL5soWkLgM4o4jYfuoHuy+kBlP5jFpnZ6cPyGp",
+	"okOzy5kZ7lpmQHMO44dWd7Eujt7tdmGjfcCY6z8SXK+JV3NC00tm1Hz3eGigZgKE3CHFscfWH4PTlE1z",
+	"aRhEthqsuHBmaUVc/pLMd39icziTlkK8eH52bo/3i+PzRz84ZmIU5Ibbw5DN+7VAab9Q9i6EkaDu3RJF",
+	"XVtOBkRbpGQg0zkeXkxXhcJIztvdwk2ORDUus/uSAWpA2idQhAhJiYv+x6QhkBLRjtY7gLOm/cx/YQrU",
+	"lEi8xnLYyFg8tjuQd6tv6T6k8tUpAf6N7o9yipgOCj9Gojw9tafEiji+oKwdKUQTkARofatMaYDyWcDQ",
+	"CjERlqrCJ2Qwj4Sls6lMiikD2KAhzTLLOMP627Y9MkDWVIsg2GmTZ7j1hFt9HAp0h3akDkzDEkvgCXhW",
+	"hKymiPhiA5ZIS4O8sLlyU6qSHSix7LoljjEpKLXX2EXSCjaza4bUMpMjqNAzt1wHwNGshJUWGSIjjaS9",
+	"QchA8WQ/drWq4FLD5TorhGZlHSmX72JIxqg2RPN3liOYsfZuczBaylxHwhUaaJOHyiFgewo+ow7QP967",
+	"7JVkE+pYlBRzSHlWKAZUU0LFMZozy0XeRxgrEgX991FgtyQK+lHQbrejIIwCVyxq4RnGw2r7Rbvdvgoj",
+	"H+53wdPqxasrO5TYthiD5dkFK4uUTGky5oLtWg5mHz4gsesH3rRTGRdTKrR721cnfwBcz3cVE/a2oBne",
+	"wfi/d53Pb/c0jaudxmVuk19oxlPkT24pdCRaB70eiX85fnr6+Pj89Pmzi5OXL5+/jENy0OmQ+OHx44uX",
+	"J/98dXJ2juywUgR3ABkEFhKOA/ADORwykXIxigQeQ3tT3Vq18XaVm/OUQxGgp9BKxR+shEhiIKgxaXX/",
+	"/OP/73Y6YQnwfdhBwhGjShuTlv/F/YCHz+4qKMMhhiiHSPhDgp9dxaE/1Wi+9EIsAP5b1hKJs8wqVizl",
+	"FKlTC4MsQxd3ulPVP+p1euT9Gzm44GnoLnCfREHuliK4ih+QXGZZJEpsc9vFnvvmKna+EiSk9nN7BOIq",
+	"tQ6y5Hhm1Wp7xH0AZ7mUj0u5axqJ49KOBzB+Ait/k9we/WEhwB7kxUCnq9t1q3YW5WqU6JwMF4kWxly7",
+	"qCYvmgE34NDTkI8KxdIdLBrBU+S/GZGFyQu8m9VDLvLCoDMo4wlzddac0vVCyVxxZhA9cpPmtQdQXbVC",
+	"sV7zOn5xGoTBJVKzoB902912Byw3ORM050E/2G932vtgOzNj0En30BphNtUHVZc8Ya40qF031zosXMbF",
+	"RJcYdjLRSEB1zpIyJ2LMaGbGKOZbpbQ876dp0A++Z+Y456dWCw0Df21hXL1Op6xViRFdy6X2FoJ13ge2",
+	"fwSCDfbsv4MwwL79Q/zLmwqXFs2tkH/X/dme02m2tKQdXFK0bdxk+fCTA2V7OZwbl9aq4GpaIts7zmAb",
+	"XuROm7pyH+zh2/7lqzCo08SbPnZvnqY40kNc/HVflJu0dyoMU4JmwGqCuskj6P/rtxqgfGDllNo0gzAw",
+	"dIQGlLk2bIoGE79B25xHRytAOrH6R8osybEy4B3d91ycDqhmYekgfluwgpXn0rB3xupnGEkPOYEgZ3vV",
+	"rZL96iHSlp4khl+yNjn2vt1Oh8zGPHOF5/wIEypgtKxSOFqxnCAZS9lI0ZSlThQ87OxXwINUCOkIxMpd",
+	"+cEf4Y+8Kn61fOSLWyvM+cNg8UC/zThUUMG1DvqBnJQZQwtvAr0sk237Qc7fsWyXKrN72V39HrZh4XvF",
+	"L8E6tfRiLXVALbyP2KarH+BeXjs0BqalXbDlLX3tsbg2fquKjOk1U7pa/PsjqIXb3jXEon72V0/WN003",
+	"7Ff7n+78ekgA25xgyPKdOlpF6/eDXGozUkzXN7MQVYT+tQf99id6qemNR1uxlOtbnextT/HGI1sf2mc5",
+	"u8c16uxCg8uDLCTo3JVVSEOhsq/kQF/D0n6oiTWb+JnDBLiRoSGAkQMQcLg0L5ScMjNmhcZkLGSe/YqZ",
+	"DOZEycJYRjbNM6uyghnLMUZgXq5sJoYtjBS1KkEpvoJxqULyqENchDV2mbLcjNEy5JoLSWW2KoEpQgJA",
+	"4Igy5mosW0WeZHTAMme89HbpEE2BEZpafdwW4WmbWKGIpQTcf64Uc/zzyfnL00dnF8ePH79EXZIZX0xz",
+	"Ki+ZxuQIQiPhClKoBVuvQRcYuFLNuG7j3tnAZn92G3cjn7Vbs5dnlC9SqOB/kR9Onr4gKLJfWAn+wm/c",
+	"BShlaPG4fjOdkNOOxP8i57++OLmuuUQWlqpGYvM77+15kul/RcH3J+dREEKH/xUFVidDz8heH/4LenyI",
+	"nf9XZGcdBVfkoAdrVRGD5fCntTzLneqvhkEddA5uZlDPpHkiC5EGn14Srl3raXnI1hKPy+4empIdjjFb",
+	"VzXwJcMLgOCfed9bTdF05pJ2FbF0thAJ4hxAuGKbwKeIju19xQnNI+EQAa1aJ9ddj8cwlIc4tJULsqHI",
+	"R0JzrMOPyD61o1Bam2/cyPLFqxryiLNRb/2xex3qSXy5M9i9+Ui9EtR5AjEU5wBlpOs/eiLVgKcpgxEe",
+	"9O7f/EUdwuUjTnt5vvFAeisAuPLy2gl/5eGnFv1IQT8AvxOmmZrrcC0A6k+YcTaHQ9WCzKHYPbpwtjNn",
+	"qxHMcQvUspyzmLsWItF6df7I8kEmUqrw4Q6YSPHeWBbSJsek9C46LDF3mAFDnmmD3sU7zr9qOwJi7Byv",
+	"1cfgYXNsK5GW6rvL2icU2pQCwJCsnoj2tjiMRIxZ0vGO7XIsZ0veRF8unvn8Fa/eHnR63og8kvaaZ1Zp",
+	"Xc/uNl3mbbTK7YRD18MGJoF0riEMf2fC8D0zH0MV8nWQC2feBbeWNEhB2CKaSiv2Sf/e04P28x3LI6Ug",
+	"UrBIDDimFsJdbJNjQ+51yP9G+7oBB/L/RtJAKIndyTVjxbSVcR1qNZIdhJoAo9BKEkeZtEVaUiQILFW2",
+	"gn4PO5UH6PrwAdx2WhjEjs0CoUHf4U6bvAaf05iq1NPBuhN8JyTQE4Cv2bYBFZGVkQeu/Ugg/nrl0N/a",
+	"a10J1j0SP3z1+PuT84uT/350cvL45HEcicrQLxASVJgxCCdkzEdj0EjyB3Y4KVIxjE6BWAZNJozlpPSB",
+	"vZZqEgma2ZfnVn+EhBhXIEdDAXQ7tSmdk5zqcm5WzC6LPHBBhhkfjdea2s5qRLEedLwhA6p6Za/mjQa0",
+	"p99KvJWHMp1/YoLq89yuFmPrjCrY1Rem5gTqaCwT9TU+8ZtoZPVJ+cVVGDxXfMQFzW5BbP0nNaIb/mdy",
+	"mS1I+UOalofrr2NMnS0YU+2CnYpXGsxpB90tunpB55mk6bmUGKQJ3x1uMy9d5Iil9jNLOfVZmge93s0f",
+	"V47n0tr5Rdjv2cewX6eOLsIH3Syn14M7FzzOK+T2KddmASTydjTX38sbX3yOseBIlD/GgeJi8f/1PqCJ",
+	"4WJ04evKBb/KAuLWsVIHJXrCs4ylZJDRZKKnlkXLIfleMSagYh4X5GQ6YGpIs6xNfpWFIkpmrE/OxjRn",
+	"YCUAp7GBMh+ZDsmM0Ryie6ia+pg0nds+cysZhFANiwylGjE7gCEdKDsTqZDZ6kTRnAwLJWjC2uQnUZY+",
+	"QsY/yGjKXJhTBpLMTCozdhqUJBDNB7EPU/bnH/8OwoCqZMycNWjKhIHcnXq2WNDr9O7udnu7nd55t9Pv",
+	"9fq9o/b+vf1e7+h/7Kt1kPmgbqT3tushYxkXI7T1yym3ByzoBw5kKAiDjF0yhOyjYsQUFMKiAmt44NHs",
+	"hEHK9ajQBv49ZBTfeiPn8F9NU8G0xn8XKldcM6ynpfAbewtGdMoutKFginEZW0EyVhed7vTe5UF62X17",
+	"QEfscHZ5+GZ2X983M4AqrEDvr9Z6kxDhPkhoNq280/YABUtY8kHKphQiKzBuQckC9NSxFPZ2WfnIanES",
+	"bJDVifMZM/27nXtH+3cPD4/2e71ep7MfBnA8Lwy3axa4sxosAc3/67dFPI0btrPCmsf922VidzTYnfaw",
+	"Zi3YF8vsNVi28e8H9O7hXX14NBD3tX5zcHQId9TlrHSrzJNOmUGyv7VjoiQskKqz1j/hk3UqitUoo1+x",
+	"mPAlGCjEai0C1Dn2WWNc63io1VFAg5XrEsUQl0UTWrWNYFEU2IAL6yIliSUtzRgpY6l8gDNglrsoyGwO",
+	"+RJlshLUYIKUtjIykhvtC522yanBmAYxctm/YKkt05sGc6/CvjN1XxF4vsrfyWUVYQcUrk2Oq1BPmIrl",
+	"PuU0nK4YCYjBO30GUXgXL58/PYnJXvXg+OWjH07Of31xElfhGDTL5IylPkC1HmbnforbkbCSSDWJanHp",
+	"peQprkBco3IxZE3Yv12uvA/EwA9IC8LP7Vwgj0oil64C4WAa58cPnz+/ePT82ZOnp4/Oa0PGJmsDtQ/i",
+	"0BnoIoFW+ZRlEFAGBYXb5JjEnpTGGHwipAd+dPswAeZdG8M6XRaPWHlK/3qNtiY3rRcVFvj/U6kNsZr/",
+	"QKEFwFcF4mxUheVakYQpAep9e5HHBiJPLnQmLefoXW1gh3W2x97lDEpNLHK9IFV0JAWAWG/JaRZX+lba",
+	"efeWC9mInY3Y2Yidn17svLVUuckMVrGcGhpGYw77D5ZztzAXoWX15B3W5PtQK9otQxwas9un1BrsV1uM",
+	"8IWLw1oOgrz+qxNgUa8WgwkPt9lw3985nzJZmCXtBiWXuhZys4JTuYGCflD5gYI1OhA4cdbYEfcG1GBY",
+	"4/XaUQyOrrimf6FsnXJtuEiMr9iLmZi5Vbm8pDjilwwVEI0BcqXYoEmLZlmZI+rgR6fcGJY6SKtc5kVG",
+	"QTVywCzUoUi1yXGWEakiUTrxOVZcq+lxVtQPqzgEyBPcQkJ/CIvyJcV0WO6g3+0gV4dTsMDXuRATxnI4",
+	"JqOCKqihtMJlN0ITfahEDSvzOcXqm+26PzEpeF3CHjOaYcDhY8ZyS/Hza8Trc0yanCFiO8jQPJlYERBP",
+	"tJWIma9Shwq8HA7BhD5zAPJjpgYO0CKxSqBURNPsko5Yah/uTrjRbXLGmCY5k3lZIYQrK8NPrMSGybAV",
+	"iIIkY5blVumEodJVARuE9CkVN4rY3Xvt7r1u9969v5eI/aZ3mB+InKXp74O3v/+u1aH4YBEbjtCKjD1U",
+	"nIk0m4ckt4cdcsWow6XdNWyaMwUyshOz8diVInavd3Bwt3fvfvfo/tFh5+DoU4nYC9u5TsQu9O706JaW",
+	"3dsL2UgS10jamN7ayNqNrN3I2o2s/S3J2gB3VhNoqYH4rL9G7n5f/vuCp1fXRZhjuLcLoaqs6CIFEzpm",
+	"4rU3BInXbc5bxokvEHIcU9r44v6y+JvbUrMv4YnDs3U7XXXpQmyIMn++oL45BdKHs6zNXb/mhHcag35j",
+	"0G8M+n9Dg37Djxp+tJTZ8EHMqIwMuZWdr2zUbsZvAOSSjNfWcwR0qMoGihhEiNvCqM8aBB+7JrQqW9sm",
+	"LxlNdyF7yX3TinmKyUi+Am8ckrgizXFI/vzj3zvAsJZqlPZCwLlUlmFvjGeIxFJAQ1qLxdAOudDjTJdR",
+	"FeWSOyRxH5URidZyKMbaRF+sFfN1BEYs8q5ncuaWAor9ZnTOFNFGZgyDg8ZMIWNuV1SfipGab0/ulib/",
+	"yTMJGtGmEW0+vWgzQ2Csb1O0Odg/Ojq49zWKNm7oG0WcxnbaxOM2RtBvIc8H2fpHGUdushbuVaXtPlJy",
+	"XevzP2dZtmxuBN47pnnOBBYqAqnWinytR1JcUn5Hk3Qu6JQnPq55p49hy5iP6wOfKdQL8ugwaL0kLcSf",
+	"ST2QIXwSkphP7WmgImEx6bSPHB5NJECc3glL7BlNPPMt7aKKZYjpOea5w4JFKc4Kv3e0E+lCjEiYMmUl",
+	"9dgywBjlGAhPrlhpHBKaZd5E/AB+hiTajGNsgZGZByxYI+i+ZIlUabn8WIDoS0q7PlLX8Cm7kMOLlNqz",
+	"K/hobIK1DMqJwCN6ycjcio/gdoeQdemBE8sFDvpBfjFh2iiWVTUPRnx4i8CD7+mUwTp98miDW/a/iWXj",
+	"uaYIGisIFw3Lblh2w7K/QZZtGd5C/s8Ct/v07NuhZ16XwusRFdwgoY6Vq7RSG+dCyZUllyAAY3OogFFP",
+	"/e1jO9xY+q0Q6EJTwI6GrriL4rNcWm9AqymX4WcPA/q1ZwvX138bbbiKQrvRRHBw77Db3bc6JTQ9ZdOy",
+	"6YN33cvxlCa5uZce7evhoVV8K5km6Hfa+2Ew4cJ+aDfBriQX9sz5+sgoGNkpVLjrYLh8u3kCtFZVKmfU",
+	"w1fSCejPTmVHlMrgqZQTMhvLOxrq6rTJk0KIOcAcaaPATqF9yRVtnxY5UVZKKMvKK6jf2Ybt3G6xehsW",
+	"S01zPXhHLyfdN73B24M3K4t1UC4WnN2/YrVQpKnW63spUzKVyl7O/2fLOd+9f3D3YP2c03dmpO/TXEyV",
+	"VqPufPzVHZBfZUFyOi/L0aCpr4QWl4Vy5ZysUDhihmiA1yvL3cjCZFCNai6LNnkmBzKd3wFrt7MHebt3",
+	"JuWkXU86PuwsZB1X5LosMde/u7U06SjVJlxfR2UxfNnnIjsC2jib/k5S1JeB5KNpXb6443n0X+6pWqvv",
+	"v0aAJypcLQ204y+5d3DAobuuqPqjg4Sbvtfq6UAWBrV+Fzmt7H1C1bEV1RVJTVF0YWTKswydKlAMKJMy",
+	"jYKdsEZIUFKBKGueRkIOh7s6UYyJNomRHMYATwUwtHYE9vKCn8Bf7KHMUgCl4ggg72qIuQBslhKqI+Gr",
+	"MterjNWguVxqNp1KhwWGdYtQUIKqFbB8dzSJkSjHRNO5jgRkMk9ZNcfjF6clBfU1gbCApJKGbTAhHKcp",
+	"ErET28vXiopVGyJG2X0h7b2+VJv0d6gj1OjsDbdpdPZvT2c/Ti1Lram688+lp++9x//eJk4XBgSVVoUk",
+	"mbRqVFVgUsx9kX9yXHIooP8eT9GyK5ZC6UbP1xBJHZydDwhLuQMTc18j4zbS1emCGq7QOpRIdGG8ddz1",
+	"zbjSi0xmu6Bh7L4JGG4CtNZf1idSASDlx93Xj5J+bzY24cHfLqbLy8p3sDZESCql3cqpORdt8hzAp8e+",
+	"sCPC0eL9bJMXHO17VETCXV4gAJUqukgKSvEWhMiMQnarzCwxKETuGss8Gq9g70wk7O9Y0W69RImeym9L",
+	"qMQxfyHU1S2EStzftBEuG+GyES6/WeHyJOXms0uXUFj/c8VwfA8Bx3YKUNa19A252IxwyZHka9j7DHdu",
+	"yIwKA5UlwTIciVb8+vjZeQxI7drQOdE8sxytFb84PjuLd1y5PmrlXO2qU1KSKy4VN3OP3pBQAcDgRpKc",
+	"J5NIzMaSGJpNMJxifewETcxXEiOMq2clGn7JyCXPMgoeEm3Pi7I30yGdT/MhVxAcnFFtLtw2AKvZYGh/",
+	"DRgArkKwZkw445jWUGqYKnpJxT/woG7FrWDdPmdU8W2davaQucpm9sisi6FdE3fqT1DQ77S7h3bMFIYS",
+	"lDWqsWijFAlTQkNMczu43SpxKV66pbgx9+SOJn4iDX9v8tub/PYmv/1ry29/DNy8ZOYLkS2eq2Nb6ZdI",
+	"dt+rx2ZuRrL/Qc6WpBTNmHaOHedFQhhc/zs3wDynzPQJZESEhA6HXHAzD6Eu46gqPmxVaG2qEv4upYkr",
+	"ktBCM1dHeyq1IYolTJhsXip3vmr78WKUqasL46J00DsE4aHovwLNXcspk4J5WakWk0paXEAxZDpBt1ki",
+	"xSVTGhF9TaEEiF4ITSwQmDWnCtNHBPi8Fr9ZJ0stwPy/XNiGv3MQjz8FQX+30+4dbkr82T/vdvod+/8Q",
+	"rWEpAQoHOujv29Hbc3DhjsxCwxd0CHVkXfPl45Rlhla92pMV9AMudJGZPokgumIoZRYFwfWD6vlBQXBH",
+	"Mr4+xuhTBYXAJarNzcpf+KyaWPfQ7ixcrqAf0ORtQbnA8BVLW5S72ytBwSUU01KUsIu4uSqTmly/65N7",
+	"6quzOXbEhYt0byEVVlfjZtD6BXrWmL6bcJFPAHS/GC6ilkj1Xxg1ciM3R2rxuXJRlkBv0IGFDFwD04ud",
+	"Uu51bB2HViUsPwpJARp0FRmLJSIxucN9HLfJa1+WbDEuFnJLXWCISwtxkDuRiMS5BOmAu4KbwO2pdlEm",
+	"7rMQ8ORJ/OL5GZYMuGEp97B4c9yOROt5BoWiMw6VJad0TrThWebqO6O9AJNbjpOE5VbuYe8M5gftunZC",
+	"KzbYlyIRRwE+jAKQkFjsSzyj6ONaiQnebEL1REPkX7zMmmOorfkAinlGoipVx0E7zijG1JAfz54/I1rW",
+	"6wC4uYyYgfxcfyWIJf/tnXWV4OyifFX2n/KoQf9bBouSxxJiJDWz+weO3H/AaOrncDHZxgqz3R4Z+YKE",
+	"lCSKQskHPeYsS2u558mYMTUssu0NH7Csf7l5CABJ38167FAdmfvzbrHPD+VRfj8IAzaV7tK/kfN1xiFX",
+	"/fzCCnUQDOz88i5Oc1O4dne3d7go2FVhuHY40w7tDnrJfnrADod3R0fje2/uXxOG+yGhx7Yb0Vn9vw8P",
+	"PV5/msJPtACTzqeNQ/6g+S+aR3/2E3/CIWwYEACwVr+ciZDwoV2PO44QJ5ILDCZem8meeiXWYSPAqRNS",
+	"WJE1oYaNpDtQv4XBMKOjUTnRq9Ub91FDDIPCG4btHc2YHcwFVhwO+t1uGGCoSPmo1+05ebZ61Nu/uu21",
+	"397YaXnakkz7mOWKJeUKXica1l+9ChsTaSmenxVCsxt7dW81JtXGpNqYVL+kSfVnOlnI6Uev6BexntaV",
+	"hM+pdmlA29ckhg7jsIJ9AjVHu+znJV0HnJfqkqldeAGRCtrkhALGFKRMW7GWChLztB9jWy3ItteWgIiE",
+	"XYhiOmAq3gnhNfjIvyno1CtzsRUd4hC1OatKgLIBOfzu7ZBQEgPDO4PVgnTuuE/ilNNMjgrWBjOWKxmu",
+	"I9GK39tGQ7I0lJDAi1fxjrcfC8Le0cRkc+jZMDW1rMUBF0Si6sFxdZbGpBX70xYDYsCYkWFhNcMFnowe",
+	"9pjZY2+/cf+wahZEfBoqUqugwnMiB29YYnba5JGcTu3i2nlr0or7oMeaAaMm3sHi3TzNrNghBEOjJuht",
+	"4gHhIwGZfGM2BaX2IU0JF3mBKPW+glwdKFf5WFKWlnmAMDbQStEODkchzygXkYCdgQEvWNq1oabQ0Od3",
+	"3z2WREhDFLMHx+o6qZJ5bnUdaLX93XfkfMw1pG8Q0KURlKyGslYTWyKBysEDe4TOzk6c3nlHE1oYOaWG",
+	"J1Zzx8UgLbviT6k2u3BEdk8fxztkJossJVN78bHU++LdJ9RH1xo+ZW1yOnRinV9fmICur8/KMSkvk9Xs",
+	"pYL/2EUY00tGBowJMEH0oSR7VXLwpoDlOBItjAKEtN/YthH73J6a8QR6XvKwUJ7iGZcuelG42JBIeHeS",
+	"kYTqCda8DyEHqCyOX7mZwEhB54TaUaAMuU61h639uyv4X1BFX7EGLcw3sGer68hynyxSxUgAJSXvI9DR",
+	"oqAfBUtvBGEULFHKKOh3wyhwv/ejSimKgit70W2XvdUuSzJ5bbfVW+u77oVRuSJR0H8fLRghoK3rzRDQ",
+	"rl20xbGvVeja8PIU0tWgYdxeeOpsGfDDGznHZyCawCOwaLjPU5bBM6+gwmNQCnEGC/pfhApgtKosRkH/",
+	"nh17TTO0L/c6V2FUs5xEaDqJakowduPU3Mgr9JFTjGFsVjWGcVXKcWS1Y9v2ohHGPn4fBW6xr7cxQIsT",
+	"LvBdyO2DbcXrBg8fKjq9/Z5UlosITRdRzSwCrawzjMCnaNWorQLaNXCNygOJIXEBnDZv7MBNvNbcEQVX",
+	"V79dXQEhvAUFqAkv6/1Qju/K4RppR6+KOyHS9bUySiV6LOn8j2gyZruPpDBKZqsCYyzkbmJfiSHNMlfy",
+	"HWcaioM66aqCqUAMpfbCIngzkFFcjEAIbkwFTTRVo/r/jYOs16vUoaNm7LOGJtXCZPS1ODy+9sBCZI0O",
+	"SR1SZ2OgzUIvX2l8zZb4pbWpbFHEvz7xJh6iqeO/po7/0t0ob/rC89tX8z9zMXhEJ0wAcPVszJMx6Vm1",
+	"9d5yRZG6UcPQbNImZVC5Ru//nJl+JGh6Cal93GGf13z59fHuva//CRq5KZTQcZvEMJ4YVOvYyJwncSQg",
+	"I9gHNFahfHd0iTWhidWGLLm5BHc84UIbVaD95sFykCA6+QXjoKcjBraH37ijSey02phIgaCZEKJoh2gH",
+	"yMBGpahI5RRLcdKBZsLsgA3EmZ9SrlhipG3OcLY7UIxOdBVUafUaVxrfuY40USxXMi0SPshYH+1EkAlS",
+	"Ln0YCds55qiIvDAa8PKrV42iAjf5mtqdtYX4WvMY62P8ougYC4u1wQco2GwxnLRJdmgYSyNnf3tyNrDE",
+	"JVZxK457jey8yvG2rmRXZ1w+O7FG6DEeb8GqXAE2IdAypCFalgisiasSTdrBXTiTlG1EsZ0PhMNY4itb",
+	"FtFb4MoNLEYDi3FDHb2PvJrhZgW23rRz4cJNK5QgUGQcI13RE0dOFy6hlYLB6/TnH//2kuwGRNhrb0nn",
+	"LxVcrhFamgvXFAr7iNv2geH0tXYXIupvUB0/uMjDcn/X13lYUT+9krzIxDbVfwgBOnGb4HacT0wMdCvr",
+	"lT5D7xSAYHOaZZFo2RcwXoSnoSvlVMExEKs6h2Rd3YhSG61PYKcdiSfSIXuXueK21YWZi2xOWpSM+ND4",
+	"NqE40U4Iwy5DDlyNnkgcC8JEytJlecZLFvdJ/Oj5s19OXp4dn58+f3Zx8uzxyeP4mhIRtWaaKhFff5WI",
+	"lf3STbmIRqH+VhTqBYOUq+7YKNW3KRmxkUd+Pg0bJfFrvVb1T+6gsK9DIrO09FmFwECrkM7SSIz1jEwZ",
+	"3xdi8JsLyvAveBZbMwd7UBQIq1PpNk6xc5jI38YxZqdzs3MMNqPRS5ok4U+DKb9000vd/UsoNpsUjWN0",
+	"n60x/A3mJEbDQi0OAB6QVsqGtMgM6YJ2AEgc3Y53heVUm0jEU/ruAr/fCYmE/miWzQlAFqz1fbWJVQOA",
+	"+IENxA7pu+88HfvuO8h5hfjEJa1oIzQagWDbGODc4pIM9gnipUFEFSCkhYRGosJDgxhnBLPacRFZOU8m",
+	"uEiO3Nr1MWOuiSoyBmnNUqVM9SMRiW6bHC8MMKFCSE+4S8RgjIMXUiES6BRjkakgsHaJPWhJYfglc+sY",
+	"CUJW9oILO1Y5I7Mxz9ha+JGECh/AUaUUl+sPrfoAfijZR1oxe5dkRcrSiwEDZAzEy3cOWztjMmG5cZj+",
+	"VoHrtcl33x2nqWJas9Qujm2tbzdtYSz2aamkQq8DhmCrLmYdBqpx46RgMDr8yDFHcH9qewhoRqhitvd9",
+	"2/sLt3+2U1iEGdfoqRzz0diy12qHXaEAqRnUJLanpjw0oT+i0HfOBM0MVHnqtLuHoAXDEXWqOIRrH7jN",
+	"gHWtzdZIOSEtLYmQ5WSmUshcZly7SwfeZzuJAzuJM54xkcDCwUQFVGUpjzVC31jd+G3BmXGeXTGys8OV",
+	"w9x3zjQZSa8nLwxpVQYBD++QXspCaVdMhnrf83ntxNuL4MQNXSs0XicaWpIhBW94iWZob9M6P7ozGaBI",
+	"oiOxWPuq5cUY37n/GcLgnYi0UtTBpaBgTsCyFwOiC2BSJyWJcQfRXcyEKvBK2Au6JDP1IxH7RzomrXUz",
+	"8r+HZIGUOEKC8QWJPXOivFawW7XhVIAGZfrOlKasj4cB3unZk7dPhpRnOsRHXfseXMgWpCPA/Ct+A/6V",
+	"dXInZIugzmuPlA+lALBjw6esT6gon8KhmDJmdCQ8lbFfuXuAgQPbWVoevjr7NQ4xP8Tul8DIjgeRgGEY",
+	"UmMeNxtsyLE3mWuEeAJ+BFYpmbIMIB4ikS8RxTwrwMi0vp4HTPlbi1uwQu4Xgl9eVR02mFocnYQzt84Y",
+	"6GgvJDw1Rpgm6PibDDpubDd/95zjY88qb++x+jSR0ZtsTx+efLy1a6qWf4yyQZljuOrPrpS5xZxkK9Qs",
+	"JyS7zDOXkUw+ZUJyJFxGMrk+Ibm+CPVMnTZ54RSuPirFbUikZanP5/RSaml8W5Qed8JNic2o6CyAU5XV",
+	"zuxX0Fk9Udm+PhvLDFnpThtAtiqnOni8YjKUWSZnupR5QXpzUa1M1+UrFPFBi3EuPb2QPy2HzgywmC5d",
+	"7zQGP6Mr3+bZN3L6xYTpjUnSD5xcUHbhU3O5iYQVUq1w+2GZ1OSGRGo4N2Ui9bLOQL0PEQTTa3OrAcV0",
+	"IbmafILc6u++66OZAby4CxnV9W1fTXGOxE05zsTrCvWwktZSUMmOb4DqCejpI8rF5nzhjzchf4ty861S",
+	"eevkY11G7cLvm9N47WsXXKTsnXvgSNAtkmn9F4JO2WJK56KWWv4G8XJ02ciDiZ2lcuzSTD8ku3d1IL5V",
+	"ePr6+Nk5ZoI69RpSSO9DqqdVsRfHqXM5QWDAhXEuW7aioC+KLLv67boU6I/Luu6t264qDft4zsJ6Cvb+",
+	"wlHR1+dfL7+yfgSQZls78Zgz6zdGXLqNydcmxtoFrxRn2N+tdvN6EOAo+C2MAihFiifE7oIdfMJcJvZx",
+	"WauBSFdxQUqFuwhpGvAWjg9smZj4HEZByd0igJvFByv2VLczmkFS8UG5SxB65y8VkGroiCb2U5zZuoxl",
+	"X1m6lrFc4eJueK/7P1Fwq6TjDQLKjbnHmwQbHVr+Zgk7Js+scPom6bjR/xv9v9H//7LSoev06vWJx59e",
+	"w7bs9UIxSzDcxdpY/SDzlabLfMVaCKSldFhv2zEm4nUY0vJlBRw2R0rnOn4QCcv9nJF/zObV+4UwPCNM",
+	"Uc1SsOMbe3GnMrW/zwF+2g3Xal8QPs60iYTOacLugJ9xQ1z4Y2roy3KuH4soi3pc0A+W1rCMKazNN+jf",
+	"72wdRbg4zA1W5bK/Jnjj75ye/L3zeNozRupnzNOEF3jd1gZS0HTKYeh5sS45mRlNxnJGplTMiT2l11/o",
+	"lnMer9QK2SnvbhgJqAjStTrI/t3DDqB9w0U3Eo0VZsymC1ccbSQuvGIHbTM5U1ymPIlEkjEqitx7H+NH",
+	"T0+On716cXHyy8nLX+Mdl8rk48YxGBuHXVb6l4BaDlEGZkztGBFWh0jBNDFS9p1Xe0ZmXGgiLzFYg4s2",
+	"OSmTtig68omQrl0wrC35XCurgg5hUSAEYjhkiWHpA5xwPQ4EdtWBoT8+eXpyfgJR627F996Xa3y1Nkj7",
+	"bJWkfZWWh4VBfk6Q76+EJKOV1zTevCbO7xZieZNy/LlSjj8BD/XiMrKp6+OdlcwY0P9kzKxSr0OiJ9zy",
+	"QA6CsUjJVMp0Ae8jsdyJTlg9EpqSWtvttQKtH87HEs5qrMA2lqq3FlCNFeJfnFV/TFW6O5OCsHeWVzOR",
+	"sJAYO3QuRhjWN5gT1wHy3sGcJHI6pSJtkxfUcLDHDwoDTSRGEzYcSmUIF3aPCgUzdrUBhJGqKtL0M/59",
+	"FS4P9CETKUYnOhAQVZgxxnfRaaEZOFLsH1blMnTEQqIRLzQZU+m4vJZTZvgUoEIuGc00xmG52Y95ysqB",
+	"GcWTiUaUUDe28/KRx9pct6KP7BHWDmSEXTKxa9g0Z8oKCS7YTBtGU55hPFXGtWEYp43VK2g2rfp8ZP9a",
+	"XY1TQUZSpkTnXHGjH5Ch3ag0m4dkRtUUGn5b8GRiZbM3clLNq1ZMwHdRooVaEcGe7zWzOhvTnEHBO5oR",
+	"Loy0wlWmQzJjNAecKqqmskCXoc6tfJQ795EV14ZSjcAnOaQDZc+qVFh6TieK5mRYKEET1iY/CTlzm4JS",
+	"H4AuQqMDmSH+s1T2/ogUQh0RegZz9kSKee8wz0FGkwlk1FUzfVg9W13Sl4VwGDYJFDRU4Ei6ZFlmzwaj",
+	"JiSp4mKCM8wYy0NXIo8oSVPNU0a4AAs9BZ+YFRYSKgwXFOc6KMQEwvKEYUy0yQ+MKi/dqgJWD3FybA9Y",
+	"hh/CHZkdUSFQ0mVcESXlsJwoF8K+Wz+op+UjKJhm6dMF0Kc1G/uMzXxcZaLo0PQJoyOoZSR0oXDpcwXQ",
+	"05JMubaETIdEDg0A9g6ZUuAwl+4WleMS8pJDZTY3qGf49+rC2wsDhNuFF2acDjLmixvC8qR0bvd9UqIq",
+	"KVq7qjBBMKa4rs7cA0iA3VII9NR2g/znmUOjkf+dNfLjLJMzlq5yebz0FaO/bWE0J2JUidY3wwD6gAoX",
+	"04vmsalM2c4iJmCIlrX9Dqj5fUdP3siBC5JAh38rfiMHNU9ISODBkPKs+iuhImH2751amPMA7NLEjBXT",
+	"Y5mlPuzCtom/tcvf4p26jINxxxm/ZKhnSzJjg7GUE8JEmksujN6Uu+USXD97wtbNb8JIrGj8hGee9X+2",
+	"uFPo7ObELhdY1JCiBu5wBe6Q+Zvj6dNrvHNbU6e99/Bfj7C0kVC5qBt7yXPUQGtEw137OaHGSr9mg9He",
+	"4w583gt1bZ58c4uaZMdl3BaBR+N2l+i2vAqOZh2lZeX67Snm7tHt41+r1jcFvv6zYIWLvXOAESPKBSjU",
+	"AIjiWDRpxf6fF9xKClY5g8RIFIy4IboY2IYHgNwpofocRk8yYSX5tE8oSbmGf1ftumqm2qfLhKScLiQt",
+	"CQxs2iFShZGwAoUsIA8mxKQ15xRYarUcS+prqEK1T3JqnEYF4bM8hTAO6gfhcsRoZrdybvWdBGPCOKYb",
+	"GpZlbXJcqwkLS/YAOhBsFonayGmeM6oIF5DcrisP6NQqLWvxWNzXXwiGZdtC1W6UtzLy9/5CUh6St/ZM",
+	"py6qs7HQN/JagyL6LZr0XaR6xZW25cSLBv0hz5jee2//c6M0O5gbpq1uRQXhU9CzFKFFyiUZQiI6aNRA",
+	"wcGLLWcCzF6grZNUzoTdMO1xuyNhOcPxi1Ortz8gVMwtT7Uqss8u0XwkWEpevXzq2lZMF5khYypSTSyr",
+	"a8XsXc4Vg6TRNBKx/YSaQrHYJ/q+LZia70AxLz8EPwJ0k0/Y3Dnk7eu2M9cm8r9IjCDPFSqWAacbMmPV",
+	"d8xO1mRAkwlsh56w1PLdDYL8E56xVca1uMyvAei7PnFtZA4GXYjFb70S/J0DTtU7YN2zn8EcK9ueG/9C",
+	"dOVQqilUIebC3D2oAL64MGzE4Hyt2/NXL5/e0aRc1U09li8s9Dml754yMTLjoN/t3QtXIjy3MBPY07U3",
+	"zdlokQmWsxlwQWEgq9Gj+K0cffCnM3p5+0/hYuy9+aAR47e5uPWna/m9vZO3i+C1J1Q7SA/MO4ErAMKZ",
+	"vT8DRhI0a4FLSWNInBffrOBzU0Rvozr+R6qOLCkUN3MgeANGFVPHhaUK//rtKnwP/pcKhdfTaEpcHCfg",
+	"gADp9PwNzult1Mz1l+OOJjwlrRiY359//DuuCGpO6z4xxx2DZVF+A627e7CG1Dl+C1dc79FLaiiqrNcp",
+	"nvV6PPiJS1FDJavX6XlPueWOM4hPczySa0JFJOJT2+GPcvASHsdt8hqi/uu5OjEWP+WCa3u3kbUPWCKn",
+	"6yp5xjiQi0Jl8eYCEMc4wS8Kl7mcG5FQpVhK0hlVQ1L5Pv0SDhTlKUsJpvpRZfdbM7vX3d7+QRhoM4fc",
+	"rpy/Y9kFVVYLxWQWIwWDoCs1IUMqDNVzMmUpZ5f0FvUlcclurzlefxt/lIPjJGG58YSlCedvtJLPZhhE",
+	"gg0YMkiuWlTPRbJTI95AkD5R9L6jplYCHynY4JspKpYiqj65HUUlKwR1AwF8WI3pSxJBLF0E9G/KtZmT",
+	"qSyEoVxgXhY1JKUz4eesCm71jhk1ydjIGcRLIAm8f79GAKlVGlQ23562VavR0LcmLvKrI1erROHz0q03",
+	"crBlhIN9czmWoYasOASHOyZmW5GzXj5ibdDAj7bnvyJkYHFOz0UG8RYao5O4czlssCaA8LwtaflRDvD0",
+	"Xdcr2IK4ri3NWisG/Hqbns/wi6sPjHioEWpu2BQ3w7mDddDvhkEZjXIBFoDFfOJer987ah/evX90v/s/",
+	"QVhLUt70aq9z1D2wr76RA8R8t//wKdt3O6OOubx7d5+9ORrcf9udzdDvXGQ4g1JpwZpyQR9LZwehtzit",
+	"9tyFnu/bLr0W5fQp3+nRuPf76F1vmN83Jrlvfr93F2wWgGrfP+z2nFnE6htBPxgbk/f39qDfsdSmf7/T",
+	"6VSGzBta/ocb5391j+7f7XU7hwf3o6LT6d0t7Vf/dW7e8ezRzz/w38W979/pw9dHPz1X3z8SE/nq4sWT",
+	"06E+OXv7Q/Lkl/kTCadoyBQk3gMov93Bu+3ewd0QS4l7bWGXKrN72XXc9KLQN2gVPLV65GG3BwQLgSGu",
+	"OwC9owNYYneA+9WxqYxFbvfsSXUkqxcGEi9svxNirfKgv391i+N/cxiOvX1N+EAThLMahPMGOZFnr8CY",
+	"bgy/sR/tvUfidb2z4o0c3PH03nLFECuacMSXgoA/DMxx0n0rrgL/AMIIIBAi0Ypd/N9OmyC1Zxork0zl",
+	"JVRImVGV9knuQBX+/H//P+8b939WEEf/h2Bj5P9EwgcSPiC0gulx462bYPUGd8KPcvDxaQ83spqFovzt",
+	"bm8Dm1ms3b/KX96kb/enh8nBu6P5vd/v086gm/TSfXbwEfwFu+xWXa7wF+j0iHYHvWQ/PWCHw7ujo/G9",
+	"N/c/nr9sarnGX+4edO7eO+h0lvnLj9P9t53sMPmpO7j/rvf6n+uZyFH78DOzkMWN7Rxuyz5uwR02OSbe",
+	"yEHDEhq3wEolsDrJ3p4z3FaZ+VEO6hFlCxxlD4ny7UPJfKObAskeQbuQO+P4hFR1NvFGDh5Y3gQJXHEZ",
+	"Y94mx2WUOuIiYvSVj1hfAEr+8fnDi2fPzy8eHT97dPL0+OHTk/X2eWgcuccnsEt9GvbT2YL9dNufgftU",
+	"JM+teUXxalbFT0H1fAdryF8Td9WI6F8AsKgCKfqWrHZIv5BdbMMlFi1vEzbf0vLmApOWrG99MpBmDDlG",
+	"LrEW4h7smyHg8MA3qCDAz5HwT9vkjCWKGYQGQhFfj+VMuKhixFEF8saleEDilGt7tX2NRmiY5lSZTRlB",
+	"xzn/yc7vK63htNbadb3Nqnuv3bl3sN89slTdrQdkM17YVb04GP7z9z//+Pd9+t9sSUkAaEFMfZyw+TVg",
+	"h0EYZFQbEKhrX9oNDvqB7aVuH4Rgt0enoLZcysnCJ3Dg4CyCYBK6k/dbGGCtCitE59weWc6U1VIUY3Vz",
+	"zGFnnT2mu73/GHb/ZpOMPUeN/N2YZFZNMp7k1cgq0JPrsZXWCrw/0wl4Wyds7urLMKjKAbA/SGNdpRmg",
+	"iYBk5mz0fsBARPtEG48KLeQMvxFsBg2PmNFLLXOHyO1rgiz8ije0rGXVx9q2mC893UGkcKTLsjAZJF4s",
+	"fG9pNRCZORptarBsZAoTtkNGil/+otskRlItVWznOVJUGIBfyuZkMIdy+STG5UUijzQxLvEiNkfZwJUP",
+	"PsI/fCOd20TVbkmWcLyfvCxsbSb/EYwELsvSuH/qTnvP9gcHvxwmd//76Pd7T+9POj92x73v94cHjw/1",
+	"3eOj/N7b+6qDc7uOF33Ilqab9B2QiMocZ3fNWyjwSJGwnUYJapji9kyxiWa4SS+C60io8Gz8Fly8phzt",
+	"vbdkDjMrLWG6vS3sJza/1hb2EtrV9UpipdIF7K+1zFtV+UU2X/xJ77TJySVT80goBuyBKDYEH43L8eCC",
+	"xD+d/Hrx6PjRDycX5+dPY9I69BkUZDCvIS/CwKDigesxjYTt3lvZuCGFQKdM2ibHKNsoOcVcFahqckeT",
+	"+PjF6cVPJ7+exb4G5ID59siYKRaJ1kGvt9MnioELiRtspfYhFwB/tD4R0rZUY/wfo4Z9dTxzKXagNOjd",
+	"iosuNNKrGvkwBe12THEzNiIegAmbN3yvccZs7Yz5hhgQUqaPYkD2misH770xkvfRmCUTDQrYO5f76BS9",
+	"Eb9kghg6kJLMpEp1WZxpUPDM7HJBNB0yMwdAOVf01eqVakozDo6YhGoWkowx4wrDjuVUjrJ5PtYOeisH",
+	"kkkyZiy326yb/VzO5YsGAMNqXMBq2I1IFR1JYbfCrh4QJ2pIqg5GCCdOSdalqr092aum+TmBbRNq2Egq",
+	"juQb5mTnMMzoaFRl40ypScYOms99YQ8mvh4GTKRBv3vPucODfnffroKaQr0eLgHLAhcF/7wFNFp9FSCc",
+	"YQMbuGQq5UmDjNuoPk0E+FfAsty1ZY6Z1BhWjXrf7FRag1eObCtjZk0q2omiVkGBBPJK+0EceISwA6Re",
+	"qOfQR/eSVKD37DiAFkR4twqUw2KPBDibBECsF8rKm3BMSev7xy9eEqpMm3SPQvLo+YsXxztYu164KnAU",
+	"isd5ULwaBP48EthRVTvesgicVkpaSzDyWDe/9iLqNylqNwy1tKWa1A5FX8f1ouGLkPK+lGFVh49i8UTU",
+	"HbnSkaiAQOH1QYHREvAZvGuVQ5qwtA/GqNhudlymOMb/QiT+3+LQVY50ZdJiPz5AF8BPK9h/wPVHg3QF",
+	"ZHynLPNfVQBxSPlawhNVCIBFwFMIYDgOUmcos9QvF4L2+0IErdgBt7uji+CDkWAL8PxgucbC+dVGtIk9",
+	"blAUU4P0Q4wkihk171clAsBM5zCGIpGxoSEtqVyLUCdxp5Yi1cH3f2dKEqictVYKegzHBKGlH1NDP15Z",
+	"rVd/uXCFtiCK2Z3IUgywa8WZviifdw/CChvf7SD8uACODwqr+/fR0b0ujDjD/sY8r7VnBYdCCX2hWGr3",
+	"PQ36h1vLCm5JfPdrJIXXdjtnVLsKEY2zrnHWLbCtk3V1NLbEc3ec67YqCTZ5mr6gZlwFz61hfHvsnZUK",
+	"NsZYgLUOCM0n4n1EDtGFNqJTh3tGoZFdmiRM67Ws8NCzwnVsD7vARl0fNFFSW0qdLdorawj2LUuyqyQt",
+	"gHhdKEe8kHK/s5nhIdPSzrXpJ6kAGUdXzA/Gx5UOfZ1ZqZljPNyxTalSywCeIWG3DCCnVtg3lhHaxpGm",
+	"I6+myHkiYZdWC5rrsTTeQGvXcwCHTqRlZa6qtrP9GqBCwNXDf2f2YTX6OxrrWNYcrGOWpXacbt19QUBy",
+	"7CeM5MNN2rEmt/fg9u11Ooh4R9g0dxq9tiwN0XrQ8mpZl+2FuhpjIHLVW26Ts7EsMmCYOEaY5ZDyDPMF",
+	"aqtkJQoXSB3Wn0PMpgEw9NLd9ePZ82eR4MIHNZIWTpuSSyv6goQCFTZpRvDC7DxArozIefBoHVc9gV8+",
+	"F1dFzXmxynjQv6FcaGA5rtaQHbkhoqe72zs4797rdw77B2iKRQEr6Ac/MXucskr3/pkrGpKUp2QuC6IZ",
+	"1L628uXEOeMVvaTiH0HoCqxiIQJx/QCrWqxBv3v1W2lC9r3bR7jo6yJLazZkL1vgTGs3GsoGXFcgdWPo",
+	"Kq5Mr9+FHD5X8WFazudtV/X0vjkoDi/vzo7e3ZvblvjUjtWe6aDfae+HwYQL++HY4VagaB70hzTT7DoB",
+	"x1u+33sLE76k2Fs3ALFhQR2+id1HMBZt3tDH0u1klhENhqh/wHovC2SOcWwtjn3QFtRbgNsxHHIB0DSd",
+	"dvdwyy2yrBm1Jg3yp2IJE+bC5etgEqdr9wJsjL718imUAi77pIUG78aYionukyg4t/+yqxYSex3aUXDD",
+	"6fH3CjcvGV9/eqpN/4C7fstzcos7ikeqPiR7sowqtKmWsXPoH5Vr2DkECCFDRwDW46p8gDyknAyy5iwt",
+	"UYCyf3yr7Nn3WRX23bT6V7ewFyIBR2K+yVa4IN01OkCjAyzqAHB2PlAJ+LDMmfU6QKHh3m0Q9197I1cZ",
+	"ROfohyaFhhRMQcayAAE3pXMyKJKJFe9ar84f7TjJVhqa6X714WAeiVIqCkmFwoC+f5rpEH1DRk6YAHHY",
+	"Cp6AF1n663MlL3nKVEiYNnyKMGNSodQP6X8EsxB3wrqU70rMQ4gheJ99JEHr/PzMCvULD4Edk9bZ+flO",
+	"GAlEqyGDOYSPZyhL899ZiBgFdQgHWZhEWnXGO7CqQSZSg1huFYxItFYDEHLFreBKBxl7QJZno/F7J1Dv",
+	"tCMRCYxk8ICYMbjkYit5oQwPG2x7tIKtnIlyIx4AHo573TbhP4nEbCyzSrkDmOeyMIfDmoFtJTlTGCkG",
+	"VcHonAiqlBXajStPjtEo8QNEM6sCKScOkxCKUlIx9525oubwh/2wTR7yLINqOQUAjlIrpytuDBOEC9xv",
+	"bRupGUMdpiHW0wFwQ7BzPSh1STR7QVsjCrJ/TZuJBFRecn2gijdkM38q/KaC3pRjyS/A8S5Nwly73QSd",
+	"Q0gTCd/anBnSogLqCBEX8nJHk4xqU546OVwepwNvnHLINtvZkFH8Cm7ybakCfPVEyek2CQTw8rnc+tXv",
+	"FRVFRgE8cNtvXPzRtoOBk+IClj5bjQXo6iW7jt3jNcMT0XD7htuvJMgW7np6Bo/X9UbIhEvJE7anjdkc",
+	"UXHuyvYOmHYMrI6JVtpmEHSaTIvM8JwqQ4ockDpbQ86ylMTwKYInoP0DaTE8BrhI+4v7c0A1u3sQt8kx",
+	"9Mc1SWieMwjc794lP/OHMIZur+PJWpscC8v3EfuIxPkY3GgxWH6InnHw/WNpuSSD6oKXMqEDSz4wB2FE",
+	"p95XgjUX0bURCRdnr/1o4JUqeK/Q9VTbXq9P4tNnvxw/PX18cfzq8enzmLTABhViuWPbRBgJowqRUDAW",
+	"aSwDCZ5GIyXJ5GwnJDF8fHH+/PnF0+fPvo8Xnxy//P7ELo+oL2AkpoW2Yo6W2SV4cvJikPGE0DRVTGso",
+	"yKXLElKvXj7VxH6xOUrlvKzY/KUDVcpZOhQG3d/bS1LRdq+0EzndSzKe6z2ZM7Frxmx3RA1rz+glhBGK",
+	"UYEKIIN54Omw98S+juFB1Nj7A4ejerC90rawVlW0SxiUN2JvKNV0FwTxrVnDQquv4EZ9lhCatMDNB3yJ",
+	"bq/Xa3cOwlWkjeWFLEEoJAjm+ZiLd4SJXcTJYqMpVmtDu+GQpwxsUl2ItoGu7u13XMQN/Nkp7UKL+3L1",
+	"24YfAGQ1vbaL3v3lLuwnriWQBDZ8eHC48OF+p/rUjNl1Xy7N6rBbfemm82HHapN0YOovNeFD/8HySoM7",
+	"+Q1GHdmvthjhC2eUqH21xWKeAA1/Jegl5aDp4pcH2/d3zqdMFmZJ6KzEQqJzxpIxaS2DYv5ihctPg4mJ",
+	"cqox+kYMX8smdo3cdYPajN+LwTkIK4MwU5FoxWfwWYXgu+NihRiKbne0lZsQGwwrL0APnn2i9m5JPTF8",
+	"ysVIY+xVxnNiV2ezqIX9flEZq6wkgUKTXcAU2JrjvK9ZhmansqozLiGUprZC+lgaYmRKIYkBdgyN+yA9",
+	"7IJYsDvc3z56GNekwQRuMM+/MWL+YWR5sYbTXJgx01xX5JV+dvoK/6uvj84h8JKPeXF2Y0f3xgwsjxj2",
+	"Uc6MKD4aGyLkbD3q8C/Y6yfEyC3X1MX8rRR7MIym85DkGeVi11ntj6dM8YQKMqUCA2Bc8h9YnamRqh2s",
+	"UYlGTKTg2p5SKEOyQvGm3WXFaffVWeVifE2xKnK4xbhTqEkfEp3JGVMLIw7JSEosvTMqqM9ugRIW+gPH",
+	"vX/tuH+gYoJ6GUKRHG2PRQIbvgmKBBIh4Igl1NBMjgrWGDz/9uAil54GbKZta+2Xzph1UdZD3w6+aaWM",
+	"+s1V4hcBmjxSQTaPxAzKsomqhCr3IB0pkaoOcKCksU83ITS5ynwn5Vy+Uqim7W750my2KMpe1rRv7nvj",
+	"4FghESt39pY1LTcjDoy4Bvc9hZqKYN8vaysvBPRigWkf9prZz1JXxZlq8uL52bmG2Nv4fRTwNAr6JArY",
+	"pbn4849/R0FIIogiwsdWAS1BLd2PfMq0odMc34iKTmc/efnkEdnf3wck+n2GL6bUUPvO+z//+PfVVWzV",
+	"VvsohpBbJGNQ6xdcAYVK2AMSl43HPvoWJnNHk7gKHYt3Ql9dMmcqEmeGipSqlPj1Ja3YbcMuTxdbIjwN",
+	"Sflr1V0YifJpVX/TR2+MqzrZDkIJSWXoKOxa2Kd2JB778vjwm1EcUo0gNLdQDOO8XXaSYoykdK4B2SEk",
+	"h2TKRUj2O/jfHhnbZ+MwEt2O/Xf3wP5vD/7dOyDjnQeRoOSg2/ERva4QdxV3PCiMD/OlplxWHJVGFdme",
+	"K3DODBiJwX8RYxxAzVlDl9w1pBUfP336/PXFi5envxyfn1y8Pnn4w/PnP53FJONDCADniDKYskuWyXzK",
+	"hNlpR+LYGTXs+vmlRw8bxsj7cqE0k2Kk+fqS2miVWKLhX2tl7aVhfiY4qQ8ay2tuxig4bKy87d5s8JAa",
+	"Jt0kBX/9OBYoLRC6IpB8WI3tFQ1m773/502pwphEqRe4KACFl9KLZ1FTqSB9BqMlXJJuDSD8YHOO5ioL",
+	"WCKdB+t1rVIbmtEyK7gR7Btg/3o1X3cMP/YmhZs1/kXmagXCir9uCHS88cB/NhX5JgmhuT7N9Vmpi/HR",
+	"d+d2Er0/qx7Ej5pkvA6FCZKdgDOBv7RSE0FdDp19vfwmhBB/r1nVGRppUf8DYBq4pyssTrDZA8tnrFpY",
+	"x014W7CCpWC0S5WEKEIw2LnA7SkjacHWBj2/gqSeb1MFwrF/ctClT0rWHFjiJvLWqDiNitN4ub8JcFm4",
+	"yH+VRrSHXpQLD3f9/iM52Fqj8Pel8bfkOBSQ5bcxT5InUpFYXjKV0fzCRajHkfDQ8uTe3YNOJyxh6I/A",
+	"PrnjkoHSmmnTGWPBMASlRYwDuHeZX5HIFbvksqhsRmYmS2QgXhkA67ZXAGOgnoUqklDhQuSJHTSG5ltZ",
+	"2aUEgXPLMu8HrgwJGDoRb9eNB2Ah+EjoNnlptwe+gsIlaaGwiUi4FSkxERyOkRu5zyRYB2sLO77EVpxV",
+	"7SvlxzhkHOPXwYY/yBJZHfnGGtmw6oZVf/PmSyBL9WiFO551fBSz1nsVO745/GLVr+hpTDwba5Zc/PnH",
+	"v2MP3g41Dr1kscgTI8FNn1iFbzhfx+lIK77shuhIxZwy8sPPx492z3447h3eJXJIooCn7dJZ2R7IdO48",
+	"ryzecTlqVMzXjDjjA0XV/HojUsmjPi60razsgavz8/Cnf95X977/6de36nz25tWLx/dOn774n1PZe0qf",
+	"0rPZ9hG2i8PcwBactawxPv3NU0ghp93dM3uHAIdymTRsrKS3RBakytJtg7Hg3aVoq/UBUtjqt1TBbqA4",
+	"dHkyHTA1pFmGONpgNwMAATkkuZJFSiZcjFI51SEZKsZIwg2YsYQldVlKBoDXllHACNAGElpTYuQIY24H",
+	"c2IUTRlRkrrgT5mlxEDBQKbb5DFVE8G0JjnmghIHvcHSEdMhBDEMqBAAY2F4lpFhNq+h0F3yLKMjhnVm",
+	"oezW3A5dyymzsv9sLO1DCVoJ//OPf6+HJNpUP2JYAib9a91Rec1Ybk/jE5ZlcqbHPMdVtLtoqbMcEqqm",
+	"slAsJRPBR2OjAUxKQBKskoYlOFlcHDkkP9NMSpGSs5wLZhcPsKdgvoM5kdSM7QkcSZoF/eCx4peYE6oo",
+	"t5ShKuzxeswNI68Bhw5ib6VEL5ecsgvFRr7eWa23oMTjwqFmc4Tiq0Jr10+5jk8F6+QWzX3wiKskK2um",
+	"vJSaYQFbyE0MxtJuKmQe/hYGYw4bCK3UMnrGDC8fHEUNiBgOLdZg+rdrHCf9A6NmTAqRgjPU6okZI4mC",
+	"kpUitUul3dczmmXw8bG9BIO5A9DgVvWjpk1OjSZjpqRDxcXjp9iU2dcZ7AgAeXDhW2hDHQ6T+dV6JAFK",
+	"0Y3vCUziJzuJIAzmjCp9QUcy6Hd7B/fs/CHWeZalF53u9N7lQTr+/YDePbyrD48G4r7Wbw6ODjH2OZ1S",
+	"NVl3Kp9JKyqA5gwoGgiyYgDt2G+BG9FDRYXdfDODuHmRkpEjtgAsIgo7pXZ1KuyeQRFobG7xWCw1Cmdi",
+	"VLso1c4ENSC7kvgskU5LnYUCXCwqDNXzYO0nmv8OcG5T/NMOC9DklORJcOWH4Ogdl/B9kdvlC5blibMx",
+	"Y/lu4gzxY24PhpKWKnoslJQr5mBWMMVg6ZqFBB7jsUjGNJtYwgc1H0RKUmlMaTABsBjtrAxmTAWIco7O",
+	"4rGzN1tpklCl5vaDkds/bqfvkrlkRlI5EwhsCQDJPLEkF2hxe+naVgOFDGhjMlYlQS+771luRYWckZFi",
+	"M1LkhEJFaULJVAqqDVPzCuSHDgbSscvUkr+MznwNI6upwyXDaDPDAFEA3lEjP3eHuJkwIhhLgeTzzNhV",
+	"pCSzbbrUuJF9DLCjOuFMJKx2NulgwGqHpJqBPVgyL5A8Bf3u/j5SGp0wwS4S6nO0l2J/DUkLPbHkQw4N",
+	"GdmdEiSDdBHFLZMqCe35WCor9p/lVNTWhCsyhENUhhPaHgECaZBJreUUm6BE52CHyqQYkZyihIFKTv9f",
+	"wTEZYkqFPQgQS1iYKszTDieV6GuyzNi0rQSUyYTW6G99gJAZL4HISJEqWej6RV3mBnVC9hQ6e8gEENfl",
+	"icOd1pCWd9ALA8OEXuYGMJ0N/OC3tdSiPKwLjGD183LR13BjS7YTWSjjkXuBtOV2SYdFBsfLF9DkIK7M",
+	"LImnkIbng1LgbLbJ67HE4seWDGp7KZAnwRdQLKvkC8BwyyQn3XbczeU/dT+uYC7ImjcHraPw2ihHTcT6",
+	"moh1r66UdhV8cC3o3np3BJ5yKJoLrVqpNmFpoWiWuTpzsSUMcXlLKz7fJ45BO7bIoa4BVh2oGFRIPAXB",
+	"16zs66saOakzJKVIFFqKOpbKECdLhsQl0gD2NBKmEIgxoPI6lYTacWtGQCvCv6Y5oOkQe6nTNnkmHf4d",
+	"gP5kGWTLROLc0xQ7SWiqmh+h2YzONRR4qogPLFNIBnOD4eDwjxZUaeC4TJGoh74TqnnKdtrktXN+0HJF",
+	"iaIilVNwcthhjaVm4oFPc8TOFTOFpdMhlnIQc7dPdmoDRqZWNQOHyDXB1vaDL5YBDoQL6kOAxak8yceu",
+	"aAROx8kIbkGAFYXBJc0Kdq00ecyUGUu9KjxeIT9b7RSfhmSk+DQkIHoS1ywOZV2/KVWTi6rzilOul2Bt",
+	"20i9tmMJtW36nLWKG5NBYzJoTAaNyaAxGTQmg8Zk0JgMGpPB5zUZ3MoisMlJ6sRjqn3zTk2xXHMl8aWJ",
+	"l2kMFk323hdxcwtf0tMrkVvYZhahktCqs/ce/nubFD34oE0eVfUCPEoI8GPIznZCrpWIE5nPPbA+KI/v",
+	"TJscR2Ixh89RWyCePN0ypc9NfbtEvoqyNVl8TRrSdVl8t75RGxL3ngt/6tzp9qEivjxElvmLUTFbZ19p",
+	"r43GWn/gO41dprHLNHaZxi7T2GUau0xjl2nsMo1d5u9pl2k0lkZjWQVO2F5d+bCKiNAgZJmimzspoFIZ",
+	"sFZGFVPHhRkH/X8hdYWSbpukZlfwDfIu4d8O/S2VSWF5EmmhPHnJILczCs7VnHBjaV8UAOCbJhJ5phUf",
+	"MfoBCku3yfeVCpVxwDc0dMKcVAcFr1+9fEooqjpuciFh7VEboez6e3sAG2wb7t/vdDoxWh6wWM8eYgTj",
+	"Gi9P7YypSytJcYHY8yAqiJSMGc1QbHfc6WyuDcMacsuM1zA15YJrw5NwMSqm0g3RZOMqN1XmFyggz0Wt",
+	"H3cGVvupGW1wE3JGJyFRjCbGBckgLas1Vn2zpsEzy00hQ3c25smYaEspaVYfnqHZxJWKN4USdzRxdZRd",
+	"BAryexSypCpxK6VKNZmN5/WRLJTxXh3M61rl83odfei7LKRPqjr6vhp2SJii2pm6J5YDYIV9bcViPmVY",
+	"Vt+X06+NyNcfXR3LOXtnIAQIWYGTBuhAShCXfByRpkPmCrvXmv25/G5Ty0Yu4qlDdc2d0D80EouDQi2L",
+	"sZJCFnqnZJdrcKldxwhXvNrn8SU1VDkwbgiGGtBkMgLZUId1X4Em1XhqDZ9CWdB1swEthZrCB2npIgNB",
+	"B5uxd74SrnyWHh4SKoQshL139bWDzJ7Vfiry4CqUltVNa98+4dnaQR6/OCUTNi8VqbLOqy/+CVlDBOhs",
+	"/Xj8xOYbz2llEPK111IsjckNlC/V1bSnUphxNrebK1KS0LzWBRbIW9PHCjR0HRB2HR5srQ4r4sOaMZtq",
+	"ll2y+kaWOZVXv1393wAAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -33,6 +33,9 @@ type DialogueInput struct {
 	Facts []string
 	// TabooWords are words the character must never say.
 	TabooWords []string
+	// Regard is how the character sees the one speaking, as "<name>: <stage> (trust …,
+	// affinity …)"; empty when they have no relationship. Untrusted (it holds a name).
+	Regard string
 	// GameContext is what the game says is happening now. Untrusted.
 	GameContext string
 	// History is the conversation before Line, oldest first. Untrusted.
@@ -53,6 +56,7 @@ type dialogueView struct {
 	MoodDescription string
 	Length          string
 	Taboo           string
+	Regard          string
 }
 
 // Dialogue renders CHARACTER_WRAPPER. The system message is the acting prompt, the mood,
@@ -69,6 +73,7 @@ func Dialogue(in DialogueInput) (system, user string, err error) {
 		Mood:            inline(in.Mood),
 		MoodDescription: sentence(inline(in.MoodDescription)),
 		Taboo:           quotedList(in.TabooWords),
+		Regard:          inline(in.Regard),
 	}
 	if v.ActingPrompt == "" || v.Name == "" {
 		return "", "", invalid("dialogue: ActingPrompt and Name are required")

@@ -16,6 +16,8 @@ func (h *handlers) toCharacter(c *domain.Character) gen.Character {
 		ActingPrompt: c.ActingPrompt, VoiceId: c.VoiceID, AvatarUrl: h.avatarURL(c.AvatarFileID),
 		TabooWords: mapSlice(c.TabooWords, identity), Metadata: meta, Seed: c.Seed,
 		Engine: c.Engine, Model: c.Model, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
+		Feelings:  toFeelings(h.svc.Characters.FeelingsOf(c), c.Feelings.UpdatedAt.IsZero()),
+		GameState: gameState(c.GameState),
 	}
 }
 
@@ -24,17 +26,22 @@ func toMemoryEntry(e domain.MemoryEntry) gen.MemoryEntry {
 		Id: e.ID, Kind: gen.MemoryEntryKind(e.Kind), Text: e.Text, Speaker: optional(e.Speaker),
 		Importance: e.Importance, CreatedAt: e.CreatedAt, Pinned: e.Pinned,
 		PlayerId: optional(e.PlayerID),
-		Source: gen.MemorySource{
-			Type: gen.MemorySourceType(e.Source.Type), RequestId: optional(e.Source.RequestID),
-			ConversationId: optional(e.Source.ConversationID), TurnId: optional(e.Source.TurnID),
-		},
+		Source:   toMemorySource(e.Source),
+	}
+}
+
+func toMemorySource(s domain.MemorySource) gen.MemorySource {
+	return gen.MemorySource{
+		Type: gen.MemorySourceType(s.Type), RequestId: optional(s.RequestID),
+		ConversationId: optional(s.ConversationID), TurnId: optional(s.TurnID), EventId: optional(s.EventID),
 	}
 }
 
 func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
 	return gen.SpeakResponse{
-		CharacterId: r.CharacterID, Text: r.Text, Mood: r.Mood, Emotion: r.Emotion,
-		Engine: r.Engine, Model: r.Model,
+		CharacterId: r.CharacterID, Text: r.Text, Mood: r.Mood, Emotion: gen.Emotion(r.Emotion),
+		Relationship: optionalRelationship(r.Relationship),
+		Engine:       r.Engine, Model: r.Model,
 		Usage: gen.Usage{
 			PromptTokens: r.Usage.PromptTokens, CompletionTokens: r.Usage.CompletionTokens, TotalTokens: r.Usage.Total(),
 		},

@@ -30,13 +30,29 @@ var notFoundOf = map[string]struct {
 	"endpoint_id":     {domain.CodeWebhookEndpointNotFound, "webhook endpoint"},
 	"event_id":        {domain.CodeEventNotFound, "event"},
 	"conversation_id": {domain.CodeConversationNotFound, "conversation"},
+	// A player id is the game's own and names nothing stored (an unknown player has
+	// empty data, not a 404): paramChecks answers it instead.
+	"player_id": {domain.CodeBadRequest, "player"},
+}
+
+// paramChecks replace the not-found answer for the path parameters that are not ids of
+// stored resources: each returns the error of a value the operation cannot take, nil for
+// one it can. A player id that is not 1 to 100 letters, digits or _.:@- is a bad
+// parameter (400 BAD_REQUEST, field player_id), refused before any query.
+var paramChecks = map[string]func(string) *domain.Error{
+	"player_id": func(id string) *domain.Error {
+		if domain.ValidPlayerID(id) {
+			return nil
+		}
+		return domain.PlayerIDError()
+	},
 }
 
 // pathIDs answers 404, before any query and before the validator, for a path id that
 // cannot exist: invalid UTF-8, control characters (NUL among them) or longer than any id.
 // PostgreSQL refuses such text outright (a 500), and the validator would answer an
 // undeclared 400 for a long one; every id that cannot exist gets the answer of an unknown
-// one instead.
+// one instead. A parameter with an entry in paramChecks gets that check's answer instead.
 func pathIDs() echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -46,6 +62,12 @@ func pathIDs() echo.MiddlewareFunc {
 			}
 			for _, name := range op.idParams {
 				id := pathParam(c, name)
+				if check, ok := paramChecks[name]; ok {
+					if err := check(id); err != nil {
+						return err
+					}
+					continue
+				}
 				if possibleID(id) {
 					continue
 				}

@@ -1,9 +1,12 @@
 package server_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
+	"github.com/troupe-ai/troupe/falclient/faltest"
 	"github.com/troupe-ai/troupe/gen"
 )
 
@@ -60,4 +63,74 @@ func TestRecallFromMemory(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestAPlayerIsGreetedByNameInALaterSession: a player who introduced themselves is
+// greeted by name when they come back, however much the character heard since and under
+// whatever label the game gives them now; another player is not taken for them, and
+// never hears their name.
+func TestAPlayerIsGreetedByNameInALaterSession(t *testing.T) {
+	t.Parallel()
+	// meet introduces Kestrel (player p-kestrel), then buries the introduction under a
+	// crowd of newer facts from other players and from no player at all.
+	meet := func(t *testing.T, client *gen.ClientWithResponses, id string) {
+		t.Helper()
+		speak(t, client, id, gen.SpeakRequest{PlayerId: ptr("p-kestrel"), ContextMessages: []gen.Message{said("player", "Hi, I'm Kestrel.")}})
+		for i, name := range []string{"Rook", "Ash", "Bryn", "Corin", "Dara", "Esk", "Fen", "Gale", "Hollis", "Isolde"} {
+			speak(t, client, id, gen.SpeakRequest{PlayerId: ptr(fmt.Sprintf("p-%d", i)), ContextMessages: []gen.Message{said("player", "Hello, I'm "+name+".")}})
+			speak(t, client, id, gen.SpeakRequest{ContextMessages: []gen.Message{said("Warden", "I promise the road opens at dawn.")}})
+		}
+	}
+	greeting := gen.SpeakRequest{PlayerId: ptr("p-kestrel"), ContextMessages: []gen.Message{said("Traveller", "Hello!")}}
+	stranger := gen.SpeakRequest{PlayerId: ptr("p-new"), ContextMessages: []gen.Message{said("Traveller", "Hello! What is my name?")}}
+
+	for name, backend := range backends(t) {
+		t.Run("local engine/"+name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, backend)
+			c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "innkeeper", Archetype: "caregiver", Name: ptr("Oda Marsh")})
+			meet(t, b.demo, c.Id)
+			for seed := range 6 {
+				in := greeting
+				in.ContextMessages = []gen.Message{said("Traveller", []string{"Hello!", "Good evening.", "Hi there.", "Greetings.", "Hey.", "Good morning!"}[seed])}
+				if res := speak(t, b.demo, c.Id, in); !strings.Contains(res.Text, "Kestrel") {
+					t.Errorf("Kestrel back (%q) was answered %q, not by name", in.ContextMessages[0].Text, res.Text)
+				}
+			}
+			ask := greeting
+			ask.ContextMessages = []gen.Message{said("Traveller", "Do you remember my name?")}
+			if res := speak(t, b.demo, c.Id, ask); !strings.Contains(res.Text, "Kestrel") {
+				t.Errorf("Kestrel asking for their name got %q", res.Text)
+			}
+			if res := speak(t, b.demo, c.Id, stranger); strings.Contains(res.Text, "Kestrel") {
+				t.Errorf("another player was answered %q: Kestrel's name reached them", res.Text)
+			}
+		})
+	}
+
+	t.Run("fal", func(t *testing.T) {
+		t.Parallel()
+		b, fake := falSetup(t)
+		c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "innkeeper", Archetype: "caregiver", Name: ptr("Oda Marsh")})
+		meet(t, b.demo, c.Id)
+		lastDialogue := func() faltest.RouterInput {
+			t.Helper()
+			var last faltest.RouterInput
+			for _, r := range fake.Requests() {
+				var in faltest.RouterInput
+				if r.Endpoint == faltest.RouterEndpoint && json.Unmarshal(r.Body, &in) == nil && strings.Contains(in.SystemPrompt, "Your memories") {
+					last = in
+				}
+			}
+			return last
+		}
+		speak(t, b.demo, c.Id, greeting)
+		if in := lastDialogue(); !strings.Contains(in.SystemPrompt, "Traveller is called Kestrel.") {
+			t.Errorf("Kestrel back: the dialogue prompt does not say who is speaking:\n%s", in.SystemPrompt)
+		}
+		speak(t, b.demo, c.Id, stranger)
+		if in := lastDialogue(); strings.Contains(in.SystemPrompt, "Kestrel") || strings.Contains(in.SystemPrompt, "Rook") {
+			t.Errorf("another player's dialogue prompt holds other players' names:\n%s", in.SystemPrompt)
+		}
+	})
 }

@@ -77,6 +77,9 @@ type Services struct {
 	Budgets *domain.BudgetService
 	// Endpoints manages webhook endpoints and the events they receive.
 	Endpoints *domain.EndpointService
+	// Players exports and erases what the tenants keep about their players, and keeps
+	// their retention.
+	Players *domain.PlayerService
 }
 
 // uploadPath is the one operation that takes audio uploads and gets the larger body limit.

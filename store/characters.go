@@ -17,6 +17,10 @@ const characterColumns = `id, tenant_id, name, role, archetype, skill_tier, worl
 	custom_lore, acting_prompt, voice_id, avatar_url, taboo_words, metadata, seed, engine, model,
 	home, world_name, world_brief, places, memory_summary, created_at, updated_at`
 
+// characterReadColumns are characterColumns, the feelings and the game state, which only
+// exchanges and events write.
+const characterReadColumns = characterColumns + `, emotion_levels, emotion_updated_at, game_state`
+
 // CreateCharacters stores all the characters in one transaction, or none of them, with
 // the pending metered use of ctx (the model calls that wrote them).
 func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) error {
@@ -40,7 +44,7 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 
 // GetCharacter returns the tenant's character, or domain.ErrNotFound.
 func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Character, error) {
-	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+characterColumns+` FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
+	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+characterReadColumns+` FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
 	c, err := scanCharacter(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
@@ -50,7 +54,7 @@ func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Ch
 
 // ListCharacters returns a page of the tenant's characters, newest first, and the total.
 func (db *DB) ListCharacters(ctx context.Context, tenantID string, page domain.Page) ([]domain.Character, int, error) {
-	return listPage(ctx, db, "characters", characterColumns, `tenant_id = ?`, []any{tenantID}, page, scanCharacter)
+	return listPage(ctx, db, "characters", characterReadColumns, `tenant_id = ?`, []any{tenantID}, page, scanCharacter)
 }
 
 // UpdateCharacter writes the character's mutable fields, or returns domain.ErrNotFound.
@@ -76,7 +80,8 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	})
 }
 
-// DeleteCharacter deletes the character and its memory in one transaction.
+// DeleteCharacter deletes the character, its memory and its relationships in one
+// transaction; others' relationships with it stay, as memories of it do.
 func (db *DB) DeleteCharacter(ctx context.Context, tenantID, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
@@ -86,8 +91,10 @@ func (db *DB) DeleteCharacter(ctx context.Context, tenantID, id string) error {
 		if err := oneRow(res); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM memory_entries WHERE tenant_id = ? AND character_id = ?`), tenantID, id); err != nil {
-			return fmt.Errorf("store: delete memory: %w", err)
+		for _, table := range []string{"memory_entries", "relationships", "relationship_changes"} {
+			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+table+` WHERE tenant_id = ? AND character_id = ?`), tenantID, id); err != nil {
+				return fmt.Errorf("store: delete %s: %w", table, err)
+			}
 		}
 		return nil
 	})
@@ -111,11 +118,26 @@ func scanCharacter(s scanner) (*domain.Character, error) {
 		c                    domain.Character
 		taboo, meta, places  string
 		createdAt, updatedAt int64
+		levels, gameState    sql.NullString
+		feltAt               sql.NullInt64
 	)
 	if err := s.Scan(&c.ID, &c.TenantID, &c.Name, &c.Role, &c.Archetype, &c.SkillTier, &c.WorldID, &c.Mood,
 		&c.Personality, &c.CustomLore, &c.ActingPrompt, &c.VoiceID, &c.AvatarFileID, &taboo, &meta, &c.Seed,
-		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt); err != nil {
+		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt,
+		&levels, &feltAt, &gameState); err != nil {
 		return nil, err
+	}
+	if gameState.Valid {
+		if err := json.Unmarshal([]byte(gameState.String), &c.GameState); err != nil {
+			return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
+		}
+	}
+	if levels.Valid && feltAt.Valid {
+		f, err := decodeFeelings(levels.String, feltAt.Int64)
+		if err != nil {
+			return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
+		}
+		c.Feelings = f
 	}
 	if err := errors.Join(json.Unmarshal([]byte(taboo), &c.TabooWords), json.Unmarshal([]byte(meta), &c.Metadata),
 		json.Unmarshal([]byte(places), &c.Places)); err != nil {

@@ -155,18 +155,21 @@ func (db *DB) RecentTurns(ctx context.Context, tenantID, conversationID string, 
 }
 
 // AppendTurn records the turn, the conversation's new count (and end, at max_turns), the
-// players it adds and the memory entries, with the pending metered use of ctx, in one
-// transaction. The count moves only from turn.Index-1 while the conversation is active,
+// players it adds, the memory entries and the state changes (see RecordExchange), with
+// the pending metered use of ctx, in one transaction. The count moves only from turn.Index-1 while the conversation is active,
 // so of two advances that read the same count one writes and the other gets
 // domain.ErrConflict with nothing written; domain.ErrNotFound when the conversation is
 // gone. updated_at becomes the turn's time.
-func (db *DB) AppendTurn(ctx context.Context, turn *domain.Turn, players []domain.Player, entries []domain.MemoryEntry) (*domain.Conversation, error) {
+func (db *DB) AppendTurn(ctx context.Context, turn *domain.Turn, players []domain.Player, entries []domain.MemoryEntry, changes []domain.StateChange) (*domain.Conversation, error) {
 	var out *domain.Conversation
 	err := db.inMeteredTx(ctx, func(tx *sql.Tx) error {
 		// The read is not locked (SELECT … FOR UPDATE is not portable), so the players
-		// merged from it may be stale; that is safe because only AppendTurn changes
-		// players and it always moves turn_count, so a stale read fails the guard below.
+		// merged from it may be stale; the guard below then fails and nothing is written.
 		c, err := db.getConversation(ctx, tx, turn.TenantID, turn.ConversationID)
+		if err != nil {
+			return err
+		}
+		read, err := playersJSON(c.Players)
 		if err != nil {
 			return err
 		}
@@ -174,10 +177,13 @@ func (db *DB) AppendTurn(ctx context.Context, turn *domain.Turn, players []domai
 		if err != nil {
 			return err
 		}
+		// players = read as well: an erasure of a player (which changes players and not
+		// turn_count) between the read and this write must not be undone by it. Every
+		// writer encodes players with playersJSON, so the text compares exactly.
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET turn_count = turn_count + 1,
 			status = CASE WHEN turn_count + 1 >= max_turns THEN 'ended' ELSE status END, players = ?, updated_at = ?
-			WHERE tenant_id = ? AND id = ? AND turn_count = ? AND status = 'active'`),
-			merged, turn.CreatedAt.UnixMicro(), turn.TenantID, turn.ConversationID, turn.Index-1)
+			WHERE tenant_id = ? AND id = ? AND turn_count = ? AND status = 'active' AND players = ?`),
+			merged, turn.CreatedAt.UnixMicro(), turn.TenantID, turn.ConversationID, turn.Index-1, read)
 		if err != nil {
 			return fmt.Errorf("store: count turn: %w", err)
 		}
@@ -201,6 +207,9 @@ func (db *DB) AppendTurn(ctx context.Context, turn *domain.Turn, players []domai
 			if err := db.insertMemory(ctx, tx, e); err != nil {
 				return err
 			}
+		}
+		if err := db.applyStateChanges(ctx, tx, turn.TenantID, changes); err != nil {
+			return err
 		}
 		out, err = db.getConversation(ctx, tx, turn.TenantID, turn.ConversationID)
 		return err

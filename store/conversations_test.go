@@ -182,7 +182,7 @@ func TestConversations(t *testing.T) {
 			mustCreate(t, db, c)
 			turn := sampleTurn(c, 1, base.Add(time.Minute))
 			entries := turnEntries(turn, "p1")
-			if _, err := db.AppendTurn(ctx, turn, nil, entries); err != nil {
+			if _, err := db.AppendTurn(ctx, turn, nil, entries, nil); err != nil {
 				t.Fatal(err)
 			}
 			if err := db.DeleteConversation(ctx, c.TenantID, c.ID); err != nil {
@@ -212,7 +212,7 @@ func TestConversations(t *testing.T) {
 			t1.Message = &domain.TurnMessage{Speaker: "Aren", Text: "Where is the ore?", PlayerID: "p1"}
 			t1.Moderation = domain.ModerationOutcome{Flagged: true, Action: "redacted", Categories: []string{"violence"}}
 			e1 := turnEntries(t1, "p1")
-			got, err := db.AppendTurn(ctx, t1, []domain.Player{{ID: "p3", Name: "Cy"}, {ID: "p1", Name: "Renamed"}, {ID: "p2", Name: "Bel"}, {ID: "p2", Name: "Twice"}}, e1)
+			got, err := db.AppendTurn(ctx, t1, []domain.Player{{ID: "p3", Name: "Cy"}, {ID: "p1", Name: "Renamed"}, {ID: "p2", Name: "Bel"}, {ID: "p2", Name: "Twice"}}, e1, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -233,7 +233,7 @@ func TestConversations(t *testing.T) {
 
 			t2 := sampleTurn(c, 2, base.Add(2*time.Minute))
 			t2.Decisions = nil
-			got, err = db.AppendTurn(ctx, t2, nil, nil)
+			got, err = db.AppendTurn(ctx, t2, nil, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -254,14 +254,14 @@ func TestConversations(t *testing.T) {
 			ctx := t.Context()
 			c := sampleConversation("cnv_stale", base, 10)
 			mustCreate(t, db, c)
-			before, err := db.AppendTurn(ctx, sampleTurn(c, 1, base.Add(time.Minute)), nil, nil)
+			before, err := db.AppendTurn(ctx, sampleTurn(c, 1, base.Add(time.Minute)), nil, nil, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
 			for _, index := range []int{1, 3, 0} {
 				turn := sampleTurn(c, index, base.Add(2*time.Minute))
 				entries := turnEntries(turn, "p9")
-				if _, err := db.AppendTurn(ctx, turn, []domain.Player{{ID: "p9", Name: "Late"}}, entries); !errors.Is(err, domain.ErrConflict) {
+				if _, err := db.AppendTurn(ctx, turn, []domain.Player{{ID: "p9", Name: "Late"}}, entries, nil); !errors.Is(err, domain.ErrConflict) {
 					t.Errorf("append of index %d after turn 1: %v, want ErrConflict", index, err)
 				}
 				assertUntouched(t, db, before, entries)
@@ -272,13 +272,13 @@ func TestConversations(t *testing.T) {
 			ctx := t.Context()
 			c := sampleConversation("cnv_ended", base, 1)
 			mustCreate(t, db, c)
-			ended, err := db.AppendTurn(ctx, sampleTurn(c, 1, base.Add(time.Minute)), nil, nil)
+			ended, err := db.AppendTurn(ctx, sampleTurn(c, 1, base.Add(time.Minute)), nil, nil, nil)
 			if err != nil || ended.Status != domain.ConversationEnded {
 				t.Fatalf("last turn: %+v, %v", ended, err)
 			}
 			turn := sampleTurn(c, 2, base.Add(2*time.Minute))
 			entries := turnEntries(turn, "p1")
-			if _, err := db.AppendTurn(ctx, turn, nil, entries); !errors.Is(err, domain.ErrConflict) {
+			if _, err := db.AppendTurn(ctx, turn, nil, entries, nil); !errors.Is(err, domain.ErrConflict) {
 				t.Errorf("append to an ended conversation: %v, want ErrConflict", err)
 			}
 			assertUntouched(t, db, ended, entries)
@@ -294,7 +294,7 @@ func TestConversations(t *testing.T) {
 			for _, target := range []*domain.Conversation{ghost, &foreign} {
 				turn := sampleTurn(target, 1, base.Add(time.Minute))
 				entries := turnEntries(turn, "p1")
-				if _, err := db.AppendTurn(ctx, turn, nil, entries); !errors.Is(err, domain.ErrNotFound) {
+				if _, err := db.AppendTurn(ctx, turn, nil, entries, nil); !errors.Is(err, domain.ErrNotFound) {
 					t.Errorf("append to %s of %s: %v, want ErrNotFound", target.ID, target.TenantID, err)
 				}
 				for _, e := range entries {
@@ -323,7 +323,7 @@ func TestConversations(t *testing.T) {
 			for i := range n {
 				wg.Go(func() {
 					<-start
-					_, errs[i] = db.AppendTurn(ctx, turns[i], []domain.Player{{ID: fmt.Sprintf("racer%d", i), Name: "R"}}, entries[i])
+					_, errs[i] = db.AppendTurn(ctx, turns[i], []domain.Player{{ID: fmt.Sprintf("racer%d", i), Name: "R"}}, entries[i], nil)
 				})
 			}
 			close(start)
@@ -370,7 +370,7 @@ func TestConversations(t *testing.T) {
 			for i := 1; i <= 5; i++ {
 				// Later turns get earlier times, so the order can only come from idx.
 				turn := sampleTurn(c, i, base.Add(time.Duration(10-i)*time.Minute))
-				if _, err := db.AppendTurn(ctx, turn, nil, nil); err != nil {
+				if _, err := db.AppendTurn(ctx, turn, nil, nil, nil); err != nil {
 					t.Fatal(err)
 				}
 				ids = append(ids, turn.ID)
@@ -415,13 +415,13 @@ func TestConversations(t *testing.T) {
 			c := sampleConversation(tenant, base, 10)
 			mustCreate(t, db, c)
 			m.Add(domain.MetricTokensOut, "local", "rules-v1", "", 18)
-			if _, err := db.AppendTurn(ctx, sampleTurn(c, 2, now), nil, nil); !errors.Is(err, domain.ErrConflict) {
+			if _, err := db.AppendTurn(ctx, sampleTurn(c, 2, now), nil, nil, nil); !errors.Is(err, domain.ErrConflict) {
 				t.Fatalf("skipped index: %v, want ErrConflict", err)
 			}
 			if q, _, err := db.SumUsage(t.Context(), tenant, nil, now.Add(-time.Hour), now.Add(time.Hour)); err != nil || q != 0 || m.Pending() != 1 {
 				t.Fatalf("after a refused append: stored %d (%v), pending %d; want 0 and 1", q, err, m.Pending())
 			}
-			if _, err := db.AppendTurn(ctx, sampleTurn(c, 1, now), nil, nil); err != nil {
+			if _, err := db.AppendTurn(ctx, sampleTurn(c, 1, now), nil, nil, nil); err != nil {
 				t.Fatal(err)
 			}
 			if q, _, err := db.SumUsage(t.Context(), tenant, nil, now.Add(-time.Hour), now.Add(time.Hour)); err != nil || q != 18 || m.Pending() != 0 {

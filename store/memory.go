@@ -11,7 +11,7 @@ import (
 )
 
 const memoryColumns = `id, tenant_id, character_id, kind, text, speaker, importance, summarized, created_at,
-	pinned, source_type, source_request_id, player_id, source_conversation_id, source_turn_id`
+	pinned, source_type, source_request_id, player_id, source_conversation_id, source_turn_id, source_event_id`
 
 // AddMemory appends entries in one transaction, with the pending metered use of ctx (the
 // model calls the entries came from).
@@ -31,10 +31,10 @@ func (db *DB) insertMemory(ctx context.Context, tx *sql.Tx, e domain.MemoryEntry
 	if source == "" {
 		source = domain.MemorySourceUnknown
 	}
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO memory_entries (`+memoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO memory_entries (`+memoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		e.ID, e.TenantID, e.CharacterID, string(e.Kind), e.Text, e.Speaker, e.Importance, boolInt(e.Summarized), e.CreatedAt.UnixMicro(),
 		boolInt(e.Pinned), string(source), nullIfEmpty(e.Source.RequestID),
-		nullIfEmpty(e.PlayerID), nullIfEmpty(e.Source.ConversationID), nullIfEmpty(e.Source.TurnID))
+		nullIfEmpty(e.PlayerID), nullIfEmpty(e.Source.ConversationID), nullIfEmpty(e.Source.TurnID), nullIfEmpty(e.Source.EventID))
 	if err != nil {
 		return fmt.Errorf("store: insert memory: %w", err)
 	}
@@ -67,13 +67,17 @@ func (db *DB) RecentMemory(ctx context.Context, tenantID, characterID string, n 
 	return db.queryMemory(ctx, query, append(args, n)...)
 }
 
-// PromptFacts returns up to n entries for a prompt's facts: the pinned entries (facts, and
-// heard or said lines pinned so they outlive the folds) first, then the other facts, each
-// group newest first.
-func (db *DB) PromptFacts(ctx context.Context, tenantID, characterID string, n int) ([]domain.MemoryEntry, error) {
+// MemoryCandidates returns up to n entries a prompt answering the player of playerID may
+// draw on: facts, and heard or said lines pinned so they outlive the folds, of the shared
+// memory (no player) and about that player, never about another. Pinned entries come
+// first, then those about the player, each group newest first; an empty playerID gets the
+// shared memory only (player_id is NULL, never ”, for entries about no player).
+func (db *DB) MemoryCandidates(ctx context.Context, tenantID, characterID, playerID string, n int) ([]domain.MemoryEntry, error) {
 	return db.queryMemory(ctx, `SELECT `+memoryColumns+` FROM memory_entries
 		WHERE tenant_id = ? AND character_id = ? AND (kind = 'fact' OR (pinned = 1 AND kind IN ('heard', 'said')))
-		ORDER BY pinned DESC, created_at DESC, id DESC LIMIT ?`, tenantID, characterID, n)
+			AND (player_id IS NULL OR player_id = ?)
+		ORDER BY pinned DESC, CASE WHEN player_id = ? THEN 0 ELSE 1 END, created_at DESC, id DESC LIMIT ?`,
+		tenantID, characterID, playerID, playerID, n)
 }
 
 // UnsummarizedMemory returns heard and said entries not yet folded, oldest first; pinned
@@ -159,22 +163,9 @@ func (db *DB) queryMemory(ctx context.Context, query string, args ...any) ([]dom
 	defer rows.Close()
 	out := []domain.MemoryEntry{}
 	for rows.Next() {
-		var (
-			e                  domain.MemoryEntry
-			kind, source       string
-			summarized, pinned int
-			createdAt          int64
-			requestID          sql.NullString
-			playerID, cnv, trn sql.NullString
-		)
-		if err := rows.Scan(&e.ID, &e.TenantID, &e.CharacterID, &kind, &e.Text, &e.Speaker, &e.Importance, &summarized, &createdAt,
-			&pinned, &source, &requestID, &playerID, &cnv, &trn); err != nil {
+		e, err := scanMemory(rows)
+		if err != nil {
 			return nil, err
-		}
-		e.Kind, e.Summarized, e.CreatedAt = domain.MemoryKind(kind), summarized != 0, time.UnixMicro(createdAt).UTC()
-		e.Pinned, e.PlayerID = pinned != 0, playerID.String
-		e.Source = domain.MemorySource{
-			Type: domain.MemorySourceType(source), RequestID: requestID.String, ConversationID: cnv.String, TurnID: trn.String,
 		}
 		out = append(out, e)
 	}
@@ -186,6 +177,30 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// scanMemory reads one row of memoryColumns.
+func scanMemory(s scanner) (domain.MemoryEntry, error) {
+	var (
+		e                  domain.MemoryEntry
+		kind, source       string
+		summarized, pinned int
+		createdAt          int64
+		requestID          sql.NullString
+		playerID, cnv, trn sql.NullString
+		event              sql.NullString
+	)
+	if err := s.Scan(&e.ID, &e.TenantID, &e.CharacterID, &kind, &e.Text, &e.Speaker, &e.Importance, &summarized, &createdAt,
+		&pinned, &source, &requestID, &playerID, &cnv, &trn, &event); err != nil {
+		return e, err
+	}
+	e.Kind, e.Summarized, e.CreatedAt = domain.MemoryKind(kind), summarized != 0, time.UnixMicro(createdAt).UTC()
+	e.Pinned, e.PlayerID = pinned != 0, playerID.String
+	e.Source = domain.MemorySource{
+		Type: domain.MemorySourceType(source), RequestID: requestID.String, ConversationID: cnv.String, TurnID: trn.String,
+		EventID: event.String,
+	}
+	return e, nil
 }
 
 // nullIfEmpty stores an unknown id (of a request, player, conversation or turn) as NULL,

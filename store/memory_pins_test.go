@@ -51,7 +51,7 @@ func TestMemoryEntriesAndPins(t *testing.T) {
 				}
 			}
 
-			facts, err := db.PromptFacts(ctx, c.TenantID, c.ID, 2)
+			facts, err := db.MemoryCandidates(ctx, c.TenantID, c.ID, "", 2)
 			if err != nil || len(facts) != 2 || facts[0].ID != pinned.ID || facts[1].ID != newer.ID {
 				t.Fatalf("prompt facts %+v, %v; want the pinned one first", facts, err)
 			}

@@ -236,14 +236,14 @@ func TestSpecificRuleWins(t *testing.T) {
 	e := newEngine(t)
 	c := sheet("healer", "caregiver", "calm")
 	known := map[string]bool{}
-	for _, a := range e.g["greet-known"].alts {
+	for _, a := range e.g["greet-named"].alts {
 		known[strings.ReplaceAll(a.text, "{speaker}", "Aldric")] = true
 	}
 	for seed := range int64(20) {
 		sc := &domain.Scene{Character: c, Speaker: "Aldric", Line: "Hi!", Length: "short", Seed: seed,
 			Facts: []string{"Aldric helped me carry water last spring."}}
 		if got := complete(t, e, domain.TaskDialogue, sc); !known[got] {
-			t.Errorf("seed %d: a remembered speaker's greeting %q is not from greet-known", seed, got)
+			t.Errorf("seed %d: a remembered speaker's greeting %q is not from greet-named", seed, got)
 		}
 		sc.Facts = nil
 		if got := complete(t, e, domain.TaskDialogue, sc); known[got] {

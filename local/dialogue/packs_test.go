@@ -145,7 +145,7 @@ func TestEveryRuleCanFire(t *testing.T) {
 		for _, r := range append(slices.Clone(roles), commonRole) {
 			for _, m := range moods {
 				for _, tier := range tiers {
-					for _, spk := range []string{"known", "stranger"} {
+					for _, spk := range vocabulary(keySpeaker) {
 						for _, rem := range []string{"yes", "no"} {
 							for _, tp := range vocabulary(keyTopic) {
 								q := query{string(in), r, "sage", m, tier, spk, rem, tp}

@@ -43,7 +43,7 @@ const (
 	keyArchetype      // its archetype
 	keyMood           // its mood
 	keyTier           // its skill tier
-	keySpeaker        // "known" when its facts name the speaker, else "stranger"
+	keySpeaker        // "named" when its facts name the speaker and it has a name to call them by, "known" when it has none, else "stranger"
 	keyRemembered     // "yes" when its facts hold a name to bring up
 	keyTopic          // what a question is about: none, self, home, place, fact or word
 	numKeys
@@ -79,7 +79,7 @@ func vocabulary(k key) []string {
 	case keyTier:
 		return tiers
 	case keySpeaker:
-		return []string{"known", "stranger"}
+		return []string{"named", "known", "stranger"}
 	case keyRemembered:
 		return []string{"yes", "no"}
 	default:

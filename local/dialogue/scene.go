@@ -397,6 +397,9 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 	s.q[keyMood] = s.mood
 	s.q[keyTier] = s.tier
 	s.q[keySpeaker] = pickString(s.known, "known", "stranger")
+	if s.known && s.speaker != "" {
+		s.q[keySpeaker] = "named"
+	}
 	s.q[keyRemembered] = pickString(v.have&(1<<phRemembered) != 0, "yes", "no")
 	s.q[keyTopic] = s.topic.kind
 	return s
