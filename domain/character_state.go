@@ -56,8 +56,12 @@ func (h hearing) mood(usual, override string) string {
 	if override != "" {
 		return override
 	}
-	if m := moodFor("", h.felt); m != "" {
-		return m
+	// A feeling that is only the usual mood's own (a tired character's mild sadness) keeps
+	// the usual mood.
+	if d := h.felt.Dominant(); d != EmotionOfMood(usual) {
+		if m := moodFor("", h.felt); m != "" {
+			return m
+		}
 	}
 	if h.regard.cold() {
 		return "suspicious"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 )
 
@@ -63,7 +64,13 @@ func pulled(r *Reaction, regard *Relationship) (float64, string) {
 	if priority == r.Priority {
 		return r.Priority, r.Reason
 	}
-	reason := fmt.Sprintf("%s (priority %+.2f: %s of %s)", r.Reason, priority-r.Priority, regard.Stage(), regard.TargetName)
+	// A player is not named: the record outlives an erasure of their data.
+	of := regard.TargetName
+	if regard.TargetType == TargetPlayer {
+		of = "the player"
+	}
+	reason := fmt.Sprintf("%s (priority %+.2f from its regard for %s: %s)", r.Reason, priority-r.Priority, of,
+		strings.ReplaceAll(string(regard.Stage()), "_", " "))
 	return priority, reason
 }
 

@@ -417,7 +417,8 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 		// trade "I'll" at every turn, and those would crowd what players said out of
 		// every prompt.
 		w.add(c.ID, MemoryHeard, t.Text, speaker.Name, importanceOf(t.Text), "")
-		heard := hearing{heard: Appraise(t.Text).scaled(meantFor(t.Text, c, cast)), from: spoken, text: t.Text}
+		// Characters' banter weighs half what a player's words do.
+		heard := hearing{heard: Appraise(t.Text).scaled(0.5 * meantFor(t.Text, c, cast)), from: spoken, text: t.Text}
 		if ch, ok := heard.change(c, src, now); ok {
 			changes = append(changes, ch)
 		}

@@ -128,10 +128,40 @@ func TestHearingShapesTheAnswer(t *testing.T) {
 		t.Errorf("to a friend: mood %q length %q", m, l)
 	}
 	p, reason := pulled(&Reaction{Priority: 0.5, Reason: "She knows the road."}, friend.regard)
-	if p != 0.68 || reason != "She knows the road. (priority +0.18: friend of Kestrel)" {
+	if p != 0.68 || reason != "She knows the road. (priority +0.18 from its regard for Kestrel: friend)" {
 		t.Errorf("a friend's pull: %v %q", p, reason)
+	}
+	wary := &Relationship{TargetType: TargetPlayer, TargetName: "Kestrel", Trust: -0.4, Affinity: -0.3, Interactions: 2}
+	if p, reason := pulled(&Reaction{Priority: 0.5, Reason: "r"}, wary); p != 0.41 || reason != "r (priority -0.09 from its regard for the player: wary)" {
+		t.Errorf("a wary participant's pull: %v %q (a player is never named in the record)", p, reason)
 	}
 	if p, reason := pulled(&Reaction{Priority: 0.5, Reason: "r"}, nil); p != 0.5 || reason != "r" {
 		t.Errorf("no relationship pulled %v %q", p, reason)
+	}
+}
+
+func TestOrdinaryLinesMoveNobody(t *testing.T) {
+	for _, line := range []string{
+		"Give me your best ale.", "Can you hand over the map?", "Tea, or else coffee?", "I won't kill you.",
+		"We have rats in the cellar.", "I'd like to buy a pig.", "That's an ugly wound.", "A thief stole my purse.",
+		"I'm not a fool.", "I don't hate you.", "What's the best way to the castle?", "Take this road north.",
+		"What am I missing?", "Everyone's a fool in this town.", "No thanks.", "Watch your back out there.",
+	} {
+		a := Appraise(line)
+		if a.Trust < 0 || a.Affinity < 0 || slices.Contains(a.Stimuli, "threat") || slices.Contains(a.Stimuli, "insult") {
+			t.Errorf("%q appraised as %q (trust %+.2f, affinity %+.2f)", line, a.Stimuli, a.Trust, a.Affinity)
+		}
+	}
+}
+
+func TestATiredCharacterSpeaksTired(t *testing.T) {
+	now := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+	tired := &Character{Mood: "tired"}
+	h := hearing{felt: tired.Feelings.At("tired", now)}
+	if m := h.mood("tired", ""); m != "tired" {
+		t.Errorf("a tired character at rest speaks %q", m)
+	}
+	if e := h.emotion("tired", "Long day.", now); e != EmotionSadness {
+		t.Errorf("a tired line carries %s, want sadness", e)
 	}
 }

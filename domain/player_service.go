@@ -104,8 +104,9 @@ type PlayerRetentionStore interface {
 	// PlayerRetentions returns every space's retention, in tenant order.
 	PlayerRetentions(ctx context.Context) ([]PlayerRetention, error)
 	// DeletePlayerMemoriesBefore deletes up to limit of the space's memory entries with a
-	// player id written before the cutoff, pinned ones too, and returns how many it
-	// deleted.
+	// player id written before the cutoff, pinned ones too, and up to limit of the recorded
+	// changes of relationships with players made before it (their causes quote the
+	// players' words), and returns how many it deleted of both.
 	DeletePlayerMemoriesBefore(ctx context.Context, tenantID string, before time.Time, limit int) (int, error)
 }
 

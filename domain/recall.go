@@ -63,8 +63,9 @@ type RelevanceScorer interface {
 
 // recallFacts picks up to n of the candidates for a prompt about query, one of each text:
 // every pinned entry and the one at index keep (-1 for none) first, in the store's order,
-// then the best-scored others. The others are returned newest first, so an engine that reads facts
-// in order meets the latest of two contradicting ones first.
+// then the best-scored others, also in the store's order (the player's own facts, then the
+// shared ones, each newest first), so an engine that reads facts in order meets the latest
+// of two contradicting ones first.
 func (s *CharacterService) recallFacts(ctx context.Context, candidates []MemoryEntry, query string, n, keep int) ([]MemoryEntry, error) {
 	var picked, rest []MemoryEntry
 	seen := map[string]bool{}

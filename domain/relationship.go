@@ -142,7 +142,8 @@ type StateStore interface {
 	// move recorded with its cause. A change for a character that no longer exists moves
 	// nothing.
 	RecordExchange(ctx context.Context, tenantID string, entries []MemoryEntry, changes []StateChange) error
-	// Relationship returns the character's relationship with the target, or ErrNotFound.
+	// Relationship returns the character's relationship with the target with its five
+	// latest changes in Recent, or ErrNotFound.
 	Relationship(ctx context.Context, tenantID, characterID string, targetType TargetType, targetID string) (*Relationship, error)
 	// ListRelationships returns a page of the character's relationships, the most
 	// recently changed first, each with its latest recent changes, and the total.

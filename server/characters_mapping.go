@@ -39,7 +39,7 @@ func toMemorySource(s domain.MemorySource) gen.MemorySource {
 
 func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
 	return gen.SpeakResponse{
-		CharacterId: r.CharacterID, Text: r.Text, Mood: r.Mood, Emotion: gen.Emotion(r.Emotion),
+		CharacterId: r.CharacterID, Text: r.Text, Mood: r.Mood, Emotion: string(r.Emotion),
 		Relationship: optionalRelationship(r.Relationship),
 		Engine:       r.Engine, Model: r.Model,
 		Usage: gen.Usage{

@@ -67,7 +67,7 @@ func TestAnInsultCoolsACharacterAndAGiftWarmsIt(t *testing.T) {
 				t.Fatalf("insult: %v %s", err, res.Body)
 			}
 			insulted, insultID := *res.JSON200, res.HTTPResponse.Header.Get("X-Request-Id")
-			if insulted.Mood != "angry" || insulted.Emotion != gen.EmotionAnger {
+			if insulted.Mood != "angry" || insulted.Emotion != string(gen.EmotionAnger) {
 				t.Errorf("insulted, Bram answers in mood %q with %s, want angry and anger", insulted.Mood, insulted.Emotion)
 			}
 			r := insulted.Relationship
@@ -77,7 +77,7 @@ func TestAnInsultCoolsACharacterAndAGiftWarmsIt(t *testing.T) {
 
 			// The next reply, to the same friendly words, is colder than the first.
 			cold := speak(t, b.demo, c.Id, hello)
-			if cold.Mood == "calm" || !slices.Contains([]gen.Emotion{gen.EmotionAnger, gen.EmotionDisgust}, cold.Emotion) {
+			if cold.Mood == "calm" || !slices.Contains([]string{string(gen.EmotionAnger), string(gen.EmotionDisgust)}, cold.Emotion) {
 				t.Errorf("the greeting after an insult: mood %q emotion %s (%q), want colder than calm", cold.Mood, cold.Emotion, cold.Text)
 			}
 			bram := characterOf(t, b.demo, c.Id)

@@ -276,9 +276,26 @@ func (db *DB) unlistPlayer(ctx context.Context, tx *sql.Tx, tenantID, playerID s
 	}
 	var changed []string
 	for _, l := range found {
-		ps, err := decodePlayers(l.id, l.players)
+		did, err := db.unlistFrom(ctx, tx, tenantID, playerID, l.id, l.players)
 		if err != nil {
 			return nil, err
+		}
+		if did {
+			changed = append(changed, l.id)
+		}
+	}
+	return changed, nil
+}
+
+// unlistFrom removes the player from one conversation's players, read as players: the
+// write compares the list it read, so a turn adding another player meanwhile is not
+// undone; on PostgreSQL each statement sees what others committed, so a lost race
+// rereads and tries again.
+func (db *DB) unlistFrom(ctx context.Context, tx *sql.Tx, tenantID, playerID, conversationID, players string) (bool, error) {
+	for range feelRetries {
+		ps, err := decodePlayers(conversationID, players)
+		if err != nil {
+			return false, err
 		}
 		kept := make([]domain.Player, 0, len(ps))
 		for _, p := range ps {
@@ -287,18 +304,30 @@ func (db *DB) unlistPlayer(ctx context.Context, tx *sql.Tx, tenantID, playerID s
 			}
 		}
 		if len(kept) == len(ps) {
-			continue
+			return false, nil
 		}
 		body, err := playersJSON(kept)
 		if err != nil {
-			return nil, err
+			return false, err
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET players = ? WHERE tenant_id = ? AND id = ?`), body, tenantID, l.id); err != nil {
-			return nil, fmt.Errorf("store: erase player listing: %w", err)
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE conversations SET players = ? WHERE tenant_id = ? AND id = ? AND players = ?`),
+			body, tenantID, conversationID, players)
+		if err != nil {
+			return false, fmt.Errorf("store: erase player listing: %w", err)
 		}
-		changed = append(changed, l.id)
+		if n, err := res.RowsAffected(); err != nil {
+			return false, fmt.Errorf("store: erase player listing: %w", err)
+		} else if n == 1 {
+			return true, nil
+		}
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT players FROM conversations WHERE tenant_id = ? AND id = ?`),
+			tenantID, conversationID).Scan(&players); errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		} else if err != nil {
+			return false, fmt.Errorf("store: erase player listing: %w", err)
+		}
 	}
-	return changed, nil
+	return false, fmt.Errorf("store: players of %s: %w", conversationID, domain.ErrConflict)
 }
 
 // redactPlayerTurns replaces every turn message with the player's id and returns, for
@@ -433,7 +462,8 @@ func (db *DB) PutPlayerRetention(ctx context.Context, r *domain.PlayerRetention)
 
 // DeletePlayerMemoriesBefore deletes up to limit of the space's oldest memory entries
 // with a player id written before the cutoff, pinned ones too (memory_by_player_age finds
-// them), and returns how many it deleted.
+// them), and up to limit of the recorded relationship changes toward players made before
+// it, and returns how many rows it deleted.
 func (db *DB) DeletePlayerMemoriesBefore(ctx context.Context, tenantID string, before time.Time, limit int) (int, error) {
 	if limit <= 0 {
 		return 0, nil
@@ -448,5 +478,17 @@ func (db *DB) DeletePlayerMemoriesBefore(ctx context.Context, tenantID string, b
 	if err != nil {
 		return 0, fmt.Errorf("store: delete expired player memory: %w", err)
 	}
-	return int(n), nil
+	// The recorded causes of relationship moves quote the player's words too: they go
+	// with the memories. The relationships' numbers stay until the player is erased.
+	res, err = db.write.ExecContext(ctx, db.q(`DELETE FROM relationship_changes WHERE tenant_id = ? AND id IN (
+		SELECT id FROM relationship_changes WHERE tenant_id = ? AND target_type = ? AND created_at < ?
+		ORDER BY created_at LIMIT ?)`), tenantID, tenantID, string(domain.TargetPlayer), before.UnixMicro(), limit)
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired relationship changes: %w", err)
+	}
+	m, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("store: delete expired relationship changes: %w", err)
+	}
+	return int(n + m), nil
 }

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/troupe-ai/troupe/domain"
@@ -32,8 +34,17 @@ func (db *DB) RecordExchange(ctx context.Context, tenantID string, entries []dom
 // character cannot keep doing.
 const feelRetries = 8
 
-// applyStateChanges moves feelings and relationships within tx.
+// applyStateChanges moves feelings and relationships within tx, in the order of character
+// and target: two transactions touching the same rows then lock them in the same order,
+// so PostgreSQL never has to break a deadlock between two turns of one cast.
 func (db *DB) applyStateChanges(ctx context.Context, tx *sql.Tx, tenantID string, changes []domain.StateChange) error {
+	changes = slices.Clone(changes)
+	slices.SortStableFunc(changes, func(a, b domain.StateChange) int {
+		if c := strings.Compare(a.CharacterID, b.CharacterID); c != 0 {
+			return c
+		}
+		return strings.Compare(targetKey(a.Relation), targetKey(b.Relation))
+	})
 	for _, ch := range changes {
 		var one int
 		err := tx.QueryRowContext(ctx, db.q(`SELECT 1 FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, ch.CharacterID).Scan(&one)
@@ -183,6 +194,13 @@ func (db *DB) moveRelationship(ctx context.Context, tx *sql.Tx, tenantID string,
 	return nil
 }
 
+func targetKey(m *domain.RelationMove) string {
+	if m == nil {
+		return ""
+	}
+	return string(m.Target.Type) + "/" + m.Target.ID
+}
+
 // nameOr is the target's name, or its id when the move knows no name: the upsert then
 // keeps the name already stored.
 func nameOr(t domain.Target) string {
@@ -209,7 +227,8 @@ func round3(x float64) float64 { return math.Round(x*1000) / 1000 }
 
 const relationshipColumns = `character_id, target_type, target_id, target_name, trust, affinity, interactions, created_at, updated_at`
 
-// Relationship returns the character's relationship with the target, or domain.ErrNotFound.
+// Relationship returns the character's relationship with the target with its five latest
+// changes, or domain.ErrNotFound.
 func (db *DB) Relationship(ctx context.Context, tenantID, characterID string, targetType domain.TargetType, targetID string) (*domain.Relationship, error) {
 	r, err := scanRelationship(db.read.QueryRowContext(ctx, db.q(`SELECT `+relationshipColumns+` FROM relationships
 		WHERE tenant_id = ? AND character_id = ? AND target_type = ? AND target_id = ?`),
@@ -217,8 +236,17 @@ func (db *DB) Relationship(ctx context.Context, tenantID, characterID string, ta
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	return r, err
+	if err != nil {
+		return nil, err
+	}
+	if r.Recent, err = db.relationshipChanges(ctx, db.read, tenantID, r, recentChanges); err != nil {
+		return nil, err
+	}
+	return r, nil
 }
+
+// recentChanges is how many changes a read of one relationship carries.
+const recentChanges = 5
 
 // ListRelationships returns a page of the character's relationships, the most recently
 // changed first, each with up to recent of its latest changes, and the total.

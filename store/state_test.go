@@ -227,3 +227,33 @@ func TestPlayerRelationshipsAreExportedAndErased(t *testing.T) {
 		})
 	}
 }
+
+// A retention deletes the recorded causes of relationship changes toward players (they
+// quote the players' words) older than its cutoff, and keeps the relationships' values.
+func TestRetentionTakesOldRelationshipCauses(t *testing.T) {
+	for dialect, db := range backends(t) {
+		t.Run(string(dialect), func(t *testing.T) {
+			ctx := t.Context()
+			base := time.Date(2026, 12, 3, 9, 0, 0, 0, time.UTC)
+			c := sampleCharacter("retain", "Wren", base)
+			if err := db.CreateCharacters(ctx, []*domain.Character{c}); err != nil {
+				t.Fatal(err)
+			}
+			for _, at := range []time.Time{base, base.Add(48 * time.Hour)} {
+				ch := domain.StateChange{CharacterID: c.ID, Mood: "calm", At: at, Relation: &domain.RelationMove{
+					Target: domain.Target{Type: domain.TargetPlayer, ID: "p1", Name: "K"}, Trust: -0.1, Cause: `insult: "you fool"`}}
+				if err := db.RecordExchange(ctx, c.TenantID, nil, []domain.StateChange{ch}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			n, err := db.DeletePlayerMemoriesBefore(ctx, c.TenantID, base.Add(24*time.Hour), 100)
+			if err != nil || n != 1 {
+				t.Fatalf("deleted %d, %v; want the one old change", n, err)
+			}
+			r, err := db.Relationship(ctx, c.TenantID, c.ID, domain.TargetPlayer, "p1")
+			if err != nil || r.Trust != -0.2 || len(r.Recent) != 1 || !r.Recent[0].CreatedAt.Equal(base.Add(48*time.Hour)) {
+				t.Errorf("after the retention: %+v, %v; want trust -0.2 and the newer change only", r, err)
+			}
+		})
+	}
+}

@@ -59,3 +59,5 @@ CREATE TABLE relationship_changes (
 );
 
 CREATE INDEX relationship_changes_by_pair ON relationship_changes (tenant_id, character_id, target_type, target_id, created_at DESC);
+-- Erasing a player and applying a retention find every change toward a player by target.
+CREATE INDEX relationship_changes_by_target ON relationship_changes (tenant_id, target_type, target_id, created_at);
