@@ -39,6 +39,8 @@ type Character struct {
 	MemorySummary string
 	// Feelings are as last moved; Feelings.At(Mood, now) gives them as they are now.
 	Feelings Feelings
+	// Actions is what the game lets the character do; empty when it declared nothing.
+	Actions []ActionSpec
 	// GameState is what game events told the character of the game's state
 	// ("time_of_day": "night"); its lines are told of it.
 	GameState map[string]string

@@ -69,6 +69,8 @@ type CreateCharacterInput struct {
 	TabooWords  []string
 	Metadata    map[string]any
 	Seed        *int64
+	// Actions is what the game lets the character do (see ActionSpec).
+	Actions []ActionSpec
 }
 
 // BatchInput asks for Count characters spread over Roles and Archetypes (every default
@@ -90,6 +92,7 @@ type UpdateCharacterInput struct {
 	VoiceID     *string
 	TabooWords  *[]string
 	Metadata    *map[string]any
+	Actions     *[]ActionSpec
 }
 
 // Create validates the input, generates the character's acting prompt (checked by the
@@ -266,6 +269,13 @@ func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in U
 			c.Metadata = *in.Metadata
 		}
 	}
+	if in.Actions != nil {
+		if f := checkCatalogue("actions", *in.Actions); len(f) > 0 {
+			bad = append(bad, f...)
+		} else {
+			c.Actions = *in.Actions
+		}
+	}
 	if len(bad) > 0 {
 		return nil, ValidationError(bad...)
 	}
@@ -333,6 +343,7 @@ func (s *CharacterService) draft(ctx context.Context, tenantID string, in Create
 	if f, ok := checkMetadata(in.Metadata); !ok {
 		bad = append(bad, f)
 	}
+	bad = append(bad, checkCatalogue("actions", in.Actions)...)
 	name := ""
 	if in.Name != nil {
 		name = strings.TrimSpace(*in.Name)
@@ -370,6 +381,7 @@ func (s *CharacterService) draft(ctx context.Context, tenantID string, in Create
 		CreatedAt:   now,
 		UpdatedAt:   now,
 		Personality: deref(in.Personality),
+		Actions:     in.Actions,
 	}
 	if c.Metadata == nil {
 		c.Metadata = map[string]any{}

@@ -118,7 +118,11 @@ type Turn struct {
 	Model         string
 	Usage         Usage
 	Moderation    ModerationOutcome
-	CreatedAt     time.Time
+	// Actions are what the speaker does as it says the line; RefusedActions what was
+	// proposed for it that its catalogue does not allow.
+	Actions        []Action
+	RefusedActions []RefusedAction
+	CreatedAt      time.Time
 }
 
 // ConversationStore keeps conversations and their turns. Every method is scoped by tenant,

@@ -43,6 +43,9 @@ type AdvanceInput struct {
 	Message     *Line
 	Turns       int
 	GameContext string
+	// Actions are added to every participant's catalogue for these turns, replacing any of
+	// the same name.
+	Actions []ActionSpec
 }
 
 // AdvanceHooks are told of a turn as it is made, for streaming; any of them may be nil.
@@ -198,6 +201,7 @@ func (s *ConversationService) CheckAdvance(ctx context.Context, tenantID, id str
 	if badControl(in.GameContext) {
 		bad = append(bad, FieldError{Field: "game_context", Message: "must not contain control characters"})
 	}
+	bad = append(bad, checkCatalogue("actions", in.Actions)...)
 	if len(bad) > 0 {
 		return nil, ValidationError(bad...)
 	}
@@ -258,7 +262,7 @@ func (s *ConversationService) Advance(ctx context.Context, tenantID, id string, 
 		if i == 0 {
 			m = message
 		}
-		t, next, err := s.turn(ctx, conv, cast, sc, m, players, gameContext, hooks)
+		t, next, err := s.turn(ctx, conv, cast, sc, m, players, gameContext, in.Actions, hooks)
 		if err != nil {
 			return nil, turns, err
 		}
@@ -341,7 +345,7 @@ func (sc *script) said(t *Turn) {
 // turn makes one turn: every participant reacts, the director picks the speaker, the
 // speaker speaks, and the turn is written with everyone's memory of it.
 func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast []*Character, sc *script, m *TurnMessage,
-	players []Player, gameContext string, hooks AdvanceHooks) (*Turn, *Conversation, error) {
+	players []Player, gameContext string, actions []ActionSpec, hooks AdvanceHooks) (*Turn, *Conversation, error) {
 	if m != nil {
 		sc.hearPlayer(m)
 	}
@@ -356,7 +360,11 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 	if err != nil {
 		return nil, nil, err
 	}
-	reactions, err := s.react(ctx, cast, line, history, gameContext, playerID)
+	catalogues := make([][]ActionSpec, len(cast))
+	for i, c := range cast {
+		catalogues[i] = catalogueFor(c.Actions, actions)
+	}
+	reactions, err := s.react(ctx, cast, line, history, gameContext, playerID, catalogues)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -391,7 +399,8 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 
 	h := hearings[dir.Speaker]
 	mood := h.mood(speaker.Mood, "")
-	res, outcome, err := s.speak(ctx, conv, speaker, line, history, gameContext, playerID, mood, h.length(""), h.regard, index, hooks)
+	t.Actions, t.RefusedActions = vetActions(catalogues[dir.Speaker], reactions[dir.Speaker].Proposed)
+	res, outcome, err := s.speak(ctx, conv, speaker, line, history, gameContext, playerID, mood, h.length(""), h.regard, t.Actions, index, hooks)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -451,7 +460,7 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 
 // react asks every participant whether it wants to answer line, at most
 // ReactionConcurrency at once; the first error fails the turn.
-func (s *ConversationService) react(ctx context.Context, cast []*Character, line Line, history []Line, gameContext, playerID string) ([]*Reaction, error) {
+func (s *ConversationService) react(ctx context.Context, cast []*Character, line Line, history []Line, gameContext, playerID string, catalogues [][]ActionSpec) ([]*Reaction, error) {
 	out := make([]*Reaction, len(cast))
 	errs := make([]error, len(cast))
 	limit := s.ReactionConcurrency
@@ -468,7 +477,7 @@ func (s *ConversationService) react(ctx context.Context, cast []*Character, line
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			out[i], errs[i] = s.Characters.reaction(ctx, c, line, history, gameContext, playerID)
+			out[i], errs[i] = s.Characters.reaction(ctx, c, line, history, gameContext, playerID, catalogues[i])
 			if errs[i] != nil {
 				cancel()
 			}
@@ -492,11 +501,11 @@ func (s *ConversationService) react(ctx context.Context, cast []*Character, line
 // speak makes the chosen character say its line in mood and length, with its regard for
 // the line's speaker, moderated as speak is, streamed to hooks.Delta when set.
 func (s *ConversationService) speak(ctx context.Context, conv *Conversation, c *Character, line Line, history []Line,
-	gameContext, playerID, mood, length string, regard *Relationship, index int, hooks AdvanceHooks) (TextResult, ModerationOutcome, error) {
+	gameContext, playerID, mood, length string, regard *Relationship, doing []Action, index int, hooks AdvanceHooks) (TextResult, ModerationOutcome, error) {
 	cs := s.Characters
 	taboo := cleanWords(c.TabooWords)
 	in := SpeakInput{Messages: append(append([]Line{}, history...), line), GameContext: gameContext, PlayerID: playerID}
-	req, err := cs.dialogueRequest(ctx, c, in, mood, length, taboo, regard)
+	req, err := cs.dialogueRequest(ctx, c, in, mood, length, taboo, regard, doing)
 	if err != nil {
 		return TextResult{}, ModerationOutcome{}, err
 	}

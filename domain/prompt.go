@@ -42,7 +42,7 @@ func renderDialoguePrompt(actingPrompt string, sc *Scene) (string, string, error
 	return prompts.Dialogue(prompts.DialogueInput{
 		ActingPrompt: actingPrompt, Name: sc.Character.Name, Mood: sc.Character.Mood, Length: sc.Length,
 		Summary: sc.Summary, Facts: sc.Facts, TabooWords: sc.Character.TabooWords, GameContext: sc.GameContext,
-		History: turns(sc.History), Speaker: sc.Speaker, Line: sc.Line, Regard: sc.Regard,
+		History: turns(sc.History), Speaker: sc.Speaker, Line: sc.Line, Regard: sc.Regard, Doing: doingLines(sc.Doing),
 	})
 }
 
@@ -50,6 +50,7 @@ func renderReactionPrompt(c *Character, sc *Scene) (string, string, error) {
 	return prompts.Reaction(prompts.ReactionInput{
 		Name: c.Name, Role: c.Role, Archetype: c.Archetype, Personality: c.Personality, Mood: c.Mood,
 		Summary: sc.Summary, Facts: sc.Facts, GameContext: sc.GameContext, Speaker: sc.Speaker, Line: sc.Line,
+		Actions: actionLines(sc.Actions),
 	})
 }
 

@@ -22,6 +22,9 @@ type Reaction struct {
 	Priority    float64
 	Engine      string
 	Model       string
+	// Proposed are the actions the character would take if it spoke, as the engine
+	// proposed them (not yet checked against the catalogue); none without a catalogue.
+	Proposed []Action
 }
 
 // reactionAnswer is the model's JSON answer.
@@ -29,6 +32,11 @@ type reactionAnswer struct {
 	Decision string  `json:"decision"`
 	Reason   string  `json:"reason"`
 	Priority float64 `json:"priority"`
+	Actions  []struct {
+		Name      string         `json:"name"`
+		Arguments map[string]any `json:"arguments"`
+		Reason    string         `json:"reason"`
+	} `json:"actions"`
 }
 
 // React decides whether the character wants to respond to a message, and remembers
@@ -45,7 +53,7 @@ func (s *CharacterService) React(ctx context.Context, tenantID, id string, in Re
 	if err != nil {
 		return nil, err
 	}
-	r, err := s.reaction(ctx, c, in.Message, nil, in.Context, in.PlayerID)
+	r, err := s.reaction(ctx, c, in.Message, nil, in.Context, in.PlayerID, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -62,16 +70,16 @@ func (s *CharacterService) React(ctx context.Context, tenantID, id string, in Re
 }
 
 // reaction asks the text engine whether c wants to answer line, said after history, with
-// gameContext around it, by the player of playerID ("" when no player said it). It writes
-// nothing.
-func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line, history []Line, gameContext, playerID string) (*Reaction, error) {
+// gameContext around it, by the player of playerID ("" when no player said it), and which
+// actions of catalogue it would take. It writes nothing.
+func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line, history []Line, gameContext, playerID string, catalogue []ActionSpec) (*Reaction, error) {
 	facts, err := s.promptMemory(ctx, c, line, playerID, gameContext)
 	if err != nil {
 		return nil, err
 	}
 	scene := &Scene{
 		Character: s.sheet(c), Speaker: line.Speaker, Line: line.Text, History: history,
-		Summary: c.MemorySummary, Facts: facts, GameContext: withGameState(c, gameContext),
+		Summary: c.MemorySummary, Facts: facts, GameContext: withGameState(c, gameContext), Actions: catalogue,
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)
 	system, user, err := renderReactionPrompt(c, scene)
@@ -96,8 +104,14 @@ func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line
 	if math.IsNaN(a.Priority) {
 		a.Priority = 0
 	}
-	return &Reaction{
+	r := &Reaction{
 		CharacterID: c.ID, Decision: decision, Reason: strings.TrimSpace(a.Reason),
 		Priority: math.Round(min(max(a.Priority, 0), 1)*100) / 100, Engine: res.Engine, Model: res.Model,
-	}, nil
+	}
+	if len(catalogue) > 0 {
+		for _, p := range a.Actions {
+			r.Proposed = append(r.Proposed, Action{Name: p.Name, Arguments: p.Arguments, Reason: p.Reason})
+		}
+	}
+	return r, nil
 }

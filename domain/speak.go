@@ -36,6 +36,9 @@ type SpeakInput struct {
 	// PlayerID is the game's id of the player who said the last message, if a player did;
 	// the exchange's memory entries are about that player.
 	PlayerID string
+	// Actions are added to the character's catalogue for this line, replacing any of the
+	// same name.
+	Actions []ActionSpec
 }
 
 // ModerationOutcome says what moderation did to a line.
@@ -60,6 +63,10 @@ type SpeakResult struct {
 	// Relationship is the character's relationship with the player after the line, when
 	// the line was a player's.
 	Relationship *Relationship
+	// Actions are what the character does as it says the line; RefusedActions what the
+	// engine proposed that the catalogue does not allow.
+	Actions        []Action
+	RefusedActions []RefusedAction
 }
 
 // Speak makes the character answer the last message, in character, then writes what it
@@ -82,7 +89,11 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 	mood, length := h.mood(c.Mood, in.Mood), h.length(in.Length)
 	taboo := cleanWords(append(append([]string{}, c.TabooWords...), in.TabooWords...))
 
-	req, err := s.dialogueRequest(ctx, c, in, mood, length, taboo, h.regard)
+	actions, refused, err := s.chooseActions(ctx, c, in)
+	if err != nil {
+		return nil, err
+	}
+	req, err := s.dialogueRequest(ctx, c, in, mood, length, taboo, h.regard, actions)
 	if err != nil {
 		return nil, err
 	}
@@ -119,24 +130,26 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 		}
 	}
 	return &SpeakResult{
-		CharacterID:  c.ID,
-		Text:         res.Text,
-		Mood:         mood,
-		Emotion:      h.emotion(mood, res.Text, now),
-		Engine:       res.Engine,
-		Model:        res.Model,
-		Usage:        res.Usage,
-		Latency:      time.Since(start),
-		Moderation:   outcome,
-		Memory:       entries,
-		Relationship: regard,
+		CharacterID:    c.ID,
+		Text:           res.Text,
+		Mood:           mood,
+		Emotion:        h.emotion(mood, res.Text, now),
+		Engine:         res.Engine,
+		Model:          res.Model,
+		Usage:          res.Usage,
+		Latency:        time.Since(start),
+		Moderation:     outcome,
+		Memory:         entries,
+		Relationship:   regard,
+		Actions:        actions,
+		RefusedActions: refused,
 	}, nil
 }
 
 // dialogueRequest builds the dialogue call from the character, its memory, its regard for
-// the speaker (nil for none) and the request. Its size is bounded: the summary, a few
-// facts, the last few messages.
-func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in SpeakInput, mood, length string, taboo []string, regard *Relationship) (TextRequest, error) {
+// the speaker (nil for none), the actions it takes as it speaks and the request. Its size
+// is bounded: the summary, a few facts, the last few messages, at most 3 actions.
+func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in SpeakInput, mood, length string, taboo []string, regard *Relationship, doing []Action) (TextRequest, error) {
 	last := in.Messages[len(in.Messages)-1]
 	history := in.Messages[:len(in.Messages)-1]
 	if len(history) > promptHistory {
@@ -155,7 +168,7 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 	scene := &Scene{
 		Character: sheet, Speaker: last.Speaker, Line: last.Text, History: history,
 		Summary: c.MemorySummary, Facts: facts, Said: texts(said),
-		GameContext: withGameState(c, in.GameContext), Length: length, Regard: regardText(regard, last.Speaker),
+		GameContext: withGameState(c, in.GameContext), Length: length, Regard: regardText(regard, last.Speaker), Doing: doing,
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)
 	system, user, err := renderDialoguePrompt(c.ActingPrompt, scene)
@@ -177,6 +190,7 @@ func (s *CharacterService) completeModerated(ctx context.Context, req TextReques
 	if err != nil {
 		return res, outcome, err
 	}
+	res.Text = withoutStageDirections(res.Text, true)
 	verdict := moderation.Check(res.Text, taboo)
 	if !verdict.Flagged {
 		return res, outcome, nil
@@ -194,6 +208,7 @@ func (s *CharacterService) completeModerated(ctx context.Context, req TextReques
 	if err != nil {
 		return res, outcome, err
 	}
+	second.Text = withoutStageDirections(second.Text, true)
 	second.Usage.PromptTokens += res.Usage.PromptTokens
 	second.Usage.CompletionTokens += res.Usage.CompletionTokens
 	if v := moderation.Check(second.Text, taboo); v.Flagged {
@@ -415,6 +430,7 @@ func ValidateSpeak(in SpeakInput) error {
 		bad = append(bad, FieldError{Field: "game_context", Message: "must not contain control characters"})
 	}
 	bad = append(bad, checkPlayerID(in.PlayerID)...)
+	bad = append(bad, checkCatalogue("actions", in.Actions)...)
 	if len(bad) > 0 {
 		return ValidationError(bad...)
 	}

@@ -11,7 +11,8 @@ import (
 
 // streamModerated streams the line through a moderation window. Text is released only up
 // to the last word boundary that no taboo word or phrase can still extend, and released
-// text has its matches redacted, so nothing unmoderated reaches the client. A streamed
+// text has its matches redacted, so nothing unmoderated reaches the client; stage
+// directions between asterisks are dropped (withoutStageDirections). A streamed
 // line cannot be regenerated, only redacted.
 func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest, taboo []string, onDelta func(string) error) (TextResult, ModerationOutcome, error) {
 	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
@@ -20,7 +21,9 @@ func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest,
 	sent := 0 // runes of raw already released
 
 	release := func(final bool) error {
-		text := raw.String()
+		// What is written between asterisks is an action, never spoken: it is held back
+		// until it closes, then dropped.
+		text := withoutStageDirections(raw.String(), final)
 		cut := utf8.RuneCountInString(text)
 		if !final {
 			cut = safeCut(text, hold)
@@ -58,7 +61,7 @@ func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest,
 	if err := release(true); err != nil {
 		return res, outcome, err
 	}
-	res.Text = raw.String()
+	res.Text = withoutStageDirections(raw.String(), true)
 	if v := moderation.Check(res.Text, taboo); v.Flagged {
 		res.Text = moderation.Redact(res.Text, v)
 	}

@@ -73,6 +73,11 @@ type Scene struct {
 	// repeating itself while alternatives remain.
 	Said        []string
 	GameContext string
+	// Actions is the catalogue the character may choose from, for TaskReaction: its answer
+	// then proposes the actions it takes if it speaks.
+	Actions []ActionSpec
+	// Doing are the actions the character takes as it says its line, for TaskDialogue.
+	Doing []Action
 	// Regard is how the character sees Speaker, for prompts: "<name>: <stage> (trust …,
 	// affinity …)"; empty when they have no relationship.
 	Regard string

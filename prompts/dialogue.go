@@ -36,6 +36,10 @@ type DialogueInput struct {
 	// Regard is how the character sees the one speaking, as "<name>: <stage> (trust …,
 	// affinity …)"; empty when they have no relationship. Untrusted (it holds a name).
 	Regard string
+	// Doing are the actions the character takes as it says the line, as "name(arg: value,
+	// …)"; the game shows them, so the line may refer to them but never describes them.
+	// Untrusted (a model chose the values).
+	Doing []string
 	// GameContext is what the game says is happening now. Untrusted.
 	GameContext string
 	// History is the conversation before Line, oldest first. Untrusted.
@@ -57,6 +61,7 @@ type dialogueView struct {
 	Length          string
 	Taboo           string
 	Regard          string
+	Doing           []string
 }
 
 // Dialogue renders CHARACTER_WRAPPER. The system message is the acting prompt, the mood,
@@ -74,6 +79,7 @@ func Dialogue(in DialogueInput) (system, user string, err error) {
 		MoodDescription: sentence(inline(in.MoodDescription)),
 		Taboo:           quotedList(in.TabooWords),
 		Regard:          inline(in.Regard),
+		Doing:           inlineAll(in.Doing),
 	}
 	if v.ActingPrompt == "" || v.Name == "" {
 		return "", "", invalid("dialogue: ActingPrompt and Name are required")

@@ -22,6 +22,10 @@ type ReactionInput struct {
 	// player). Line is required. Untrusted.
 	Speaker string
 	Line    string
+	// Actions are what the game lets the character do, each rendered on one line as
+	// "name(param: type, …): description"; with any, the answer also proposes the actions
+	// the character would take if it spoke. Trusted (the game's own catalogue).
+	Actions []string
 }
 
 // reactionView is ReactionInput cleaned for the templates.
@@ -32,11 +36,13 @@ type reactionView struct {
 	Archetype   string
 	Personality string
 	Mood        string
+	Actions     []string
 }
 
 // Reaction renders REACTION_SYSTEM: the model decides whether the character wants to
 // answer the last line and answers the JSON object
-// {"decision": "WANT"|"PASS", "reason": "...", "priority": 0..1} (domain.TaskReaction).
+// {"decision": "WANT"|"PASS", "reason": "...", "priority": 0..1} (domain.TaskReaction),
+// with "actions": [{"name", "arguments", "reason"}] when the game declared actions.
 func Reaction(in ReactionInput) (system, user string, err error) {
 	v := reactionView{
 		conversation: newConversation(in.GameContext, in.History, in.Speaker, in.Line, in.Summary, in.Facts),
@@ -45,6 +51,7 @@ func Reaction(in ReactionInput) (system, user string, err error) {
 		Archetype:    inline(in.Archetype),
 		Personality:  sentence(inline(in.Personality)),
 		Mood:         inline(in.Mood),
+		Actions:      inlineAll(in.Actions),
 	}
 	if v.Name == "" || v.Line == "" {
 		return "", "", invalid("reaction: Name and Line are required")

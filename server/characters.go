@@ -27,6 +27,7 @@ func (h *handlers) CreateCharacter(ctx context.Context, req gen.CreateCharacterR
 	if b.Metadata != nil {
 		in.Metadata = *b.Metadata
 	}
+	in.Actions = fromCatalogue(b.Actions)
 	c, err := h.svc.Characters.Create(ctx, tenant, in)
 	if err != nil {
 		return nil, err
@@ -98,6 +99,9 @@ func (h *handlers) UpdateCharacter(ctx context.Context, req gen.UpdateCharacterR
 	}
 	if b.TabooWords != nil {
 		in.TabooWords = ptr([]string(*b.TabooWords))
+	}
+	if b.Actions != nil {
+		in.Actions = ptr(fromCatalogue(b.Actions))
 	}
 	if b.Metadata != nil {
 		in.Metadata = ptr(map[string]any(*b.Metadata))

@@ -18,6 +18,7 @@ func (h *handlers) toCharacter(c *domain.Character) gen.Character {
 		Engine: c.Engine, Model: c.Model, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 		Feelings:  toFeelings(h.svc.Characters.FeelingsOf(c), c.Feelings.UpdatedAt.IsZero()),
 		GameState: gameState(c.GameState),
+		Actions:   toCatalogue(c.Actions),
 	}
 }
 
@@ -50,7 +51,9 @@ func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
 			Flagged: r.Moderation.Flagged, Action: gen.ModerationOutcomeAction(r.Moderation.Action),
 			Categories: mapSlice(r.Moderation.Categories, identity),
 		},
-		MemoryEntries: mapSlice(r.Memory, toMemoryEntry),
+		MemoryEntries:  mapSlice(r.Memory, toMemoryEntry),
+		Actions:        mapSlice(r.Actions, toAction),
+		RefusedActions: mapSlice(r.RefusedActions, toRefusedAction),
 	}
 }
 

@@ -146,7 +146,7 @@ func (h *handlers) StreamConversationTurns(ctx context.Context, req gen.StreamCo
 }
 
 func toAdvanceInput(b *gen.ConversationTurnRequest) domain.AdvanceInput {
-	in := domain.AdvanceInput{PlayerID: deref(b.PlayerId), Turns: deref(b.Turns), GameContext: deref(b.GameContext)}
+	in := domain.AdvanceInput{PlayerID: deref(b.PlayerId), Turns: deref(b.Turns), GameContext: deref(b.GameContext), Actions: fromCatalogue(b.Actions)}
 	if b.Message != nil {
 		in.Message = &domain.Line{Speaker: deref(b.Message.Speaker), Text: b.Message.Text}
 	}

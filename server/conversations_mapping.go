@@ -27,7 +27,9 @@ func toTurn(t domain.Turn) gen.ConversationTurn {
 			Flagged: t.Moderation.Flagged, Action: gen.ModerationOutcomeAction(t.Moderation.Action),
 			Categories: mapSlice(t.Moderation.Categories, identity),
 		},
-		CreatedAt: t.CreatedAt,
+		CreatedAt:      t.CreatedAt,
+		Actions:        ptr(mapSlice(t.Actions, toAction)),
+		RefusedActions: ptr(mapSlice(t.RefusedActions, toRefusedAction)),
 	}
 	if t.Message != nil {
 		out.Message = &gen.TurnMessage{Speaker: t.Message.Speaker, Text: t.Message.Text, PlayerId: optional(t.Message.PlayerID)}

@@ -127,7 +127,7 @@ func (h *handlers) speakStream(ctx context.Context, tenant string, characterID s
 }
 
 func toSpeakInput(b *gen.SpeakRequest) domain.SpeakInput {
-	in := domain.SpeakInput{GameContext: deref(b.GameContext), Mood: deref(b.Mood), PlayerID: deref(b.PlayerId)}
+	in := domain.SpeakInput{GameContext: deref(b.GameContext), Mood: deref(b.Mood), PlayerID: deref(b.PlayerId), Actions: fromCatalogue(b.Actions)}
 	for _, m := range b.ContextMessages {
 		in.Messages = append(in.Messages, domain.Line{Speaker: m.Speaker, Text: m.Text})
 	}

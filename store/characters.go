@@ -15,7 +15,7 @@ var _ domain.CharacterStore = (*DB)(nil)
 
 const characterColumns = `id, tenant_id, name, role, archetype, skill_tier, world_id, mood, personality,
 	custom_lore, acting_prompt, voice_id, avatar_url, taboo_words, metadata, seed, engine, model,
-	home, world_name, world_brief, places, memory_summary, created_at, updated_at`
+	home, world_name, world_brief, places, memory_summary, created_at, updated_at, actions`
 
 // characterReadColumns are characterColumns, the feelings and the game state, which only
 // exchanges and events write.
@@ -30,11 +30,15 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 			if err != nil {
 				return err
 			}
+			actions, err := encodeCatalogue(c.Actions)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO characters (`+characterColumns+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 				c.ID, c.TenantID, c.Name, c.Role, c.Archetype, c.SkillTier, c.WorldID, c.Mood, c.Personality,
 				c.CustomLore, c.ActingPrompt, c.VoiceID, c.AvatarFileID, taboo, meta, c.Seed, c.Engine, c.Model,
-				c.Home, c.WorldName, c.WorldBrief, places, c.MemorySummary, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro()); err != nil {
+				c.Home, c.WorldName, c.WorldBrief, places, c.MemorySummary, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(), actions); err != nil {
 				return fmt.Errorf("store: insert character: %w", err)
 			}
 		}
@@ -63,16 +67,21 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	if err != nil {
 		return err
 	}
+	actions, err := encodeCatalogue(c.Actions)
+	if err != nil {
+		return err
+	}
 	// avatar_url is left alone: only a finished avatar job sets it (FinishJobTx), and a PATCH
 	// racing that job must not undo it.
 	// In a transaction with the pending metered use of ctx: an update can follow model calls
 	// (a rewritten acting prompt).
 	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
-		custom_lore = ?, acting_prompt = ?, engine = ?, model = ?, voice_id = ?, taboo_words = ?, metadata = ?, updated_at = ?
+		custom_lore = ?, acting_prompt = ?, engine = ?, model = ?, voice_id = ?, taboo_words = ?, metadata = ?, updated_at = ?,
+		actions = ?
 		WHERE tenant_id = ? AND id = ?`),
 			c.Name, c.Mood, c.Personality, c.CustomLore, c.ActingPrompt, c.Engine, c.Model, c.VoiceID, taboo, meta,
-			c.UpdatedAt.UnixMicro(), c.TenantID, c.ID)
+			c.UpdatedAt.UnixMicro(), actions, c.TenantID, c.ID)
 		if err != nil {
 			return fmt.Errorf("store: update character: %w", err)
 		}
@@ -120,12 +129,17 @@ func scanCharacter(s scanner) (*domain.Character, error) {
 		createdAt, updatedAt int64
 		levels, gameState    sql.NullString
 		feltAt               sql.NullInt64
+		actions              string
 	)
 	if err := s.Scan(&c.ID, &c.TenantID, &c.Name, &c.Role, &c.Archetype, &c.SkillTier, &c.WorldID, &c.Mood,
 		&c.Personality, &c.CustomLore, &c.ActingPrompt, &c.VoiceID, &c.AvatarFileID, &taboo, &meta, &c.Seed,
-		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt,
+		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt, &actions,
 		&levels, &feltAt, &gameState); err != nil {
 		return nil, err
+	}
+	var err error
+	if c.Actions, err = decodeCatalogue(actions); err != nil {
+		return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
 	}
 	if gameState.Valid {
 		if err := json.Unmarshal([]byte(gameState.String), &c.GameState); err != nil {

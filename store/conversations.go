@@ -17,7 +17,7 @@ const conversationColumns = `id, tenant_id, participants, world_id, scene, topic
 	seed, turn_count, status, created_at, updated_at`
 
 const turnColumns = `id, tenant_id, conversation_id, idx, message, speaker_id, speaker_name, text, emotion,
-	chosen_because, decisions, engine, model, prompt_tokens, completion_tokens, moderation, created_at`
+	chosen_because, decisions, engine, model, prompt_tokens, completion_tokens, moderation, created_at, actions`
 
 // The JSON shapes of the conversation columns live here rather than as tags on the domain
 // types, so renaming a domain field never silently changes what is stored. Every key is
@@ -245,10 +245,14 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *domain.Turn) error 
 	if err != nil {
 		return fmt.Errorf("store: encode turn moderation: %w", err)
 	}
+	actions, err := encodeTurnActions(t)
+	if err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO conversation_turns (`+turnColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		t.ID, t.TenantID, t.ConversationID, t.Index, message, t.SpeakerID, t.SpeakerName, t.Text, string(t.Emotion),
-		t.ChosenBecause, string(dj), t.Engine, t.Model, t.Usage.PromptTokens, t.Usage.CompletionTokens, string(mj), t.CreatedAt.UnixMicro())
+		t.ChosenBecause, string(dj), t.Engine, t.Model, t.Usage.PromptTokens, t.Usage.CompletionTokens, string(mj), t.CreatedAt.UnixMicro(), actions)
 	if err != nil {
 		return fmt.Errorf("store: insert turn: %w", err)
 	}
@@ -280,11 +284,16 @@ func scanTurn(s scanner) (*domain.Turn, error) {
 		t                              domain.Turn
 		message                        sql.NullString
 		emotion, decisions, moderation string
+		actions                        string
 		createdAt                      int64
 	)
 	if err := s.Scan(&t.ID, &t.TenantID, &t.ConversationID, &t.Index, &message, &t.SpeakerID, &t.SpeakerName, &t.Text, &emotion,
-		&t.ChosenBecause, &decisions, &t.Engine, &t.Model, &t.Usage.PromptTokens, &t.Usage.CompletionTokens, &moderation, &createdAt); err != nil {
+		&t.ChosenBecause, &decisions, &t.Engine, &t.Model, &t.Usage.PromptTokens, &t.Usage.CompletionTokens, &moderation, &createdAt,
+		&actions); err != nil {
 		return nil, fmt.Errorf("store: scan turn: %w", err)
+	}
+	if err := decodeTurnActions(actions, &t); err != nil {
+		return nil, err
 	}
 	t.Emotion, t.CreatedAt = domain.Emotion(emotion), time.UnixMicro(createdAt).UTC()
 	if message.Valid {

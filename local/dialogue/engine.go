@@ -23,7 +23,8 @@
 //   - TaskValidate approves drafts that are not empty and in whose generated text the
 //     moderation filter finds no taboo word.
 //   - TaskReaction decides whether the character wants to speak, from who and what the
-//     line is about.
+//     line is about, and, given the game's action catalogue, proposes the actions the
+//     line calls for (proposeActions).
 //   - TaskSummarize keeps the sentences of the memory that carry names, numbers,
 //     promises, debts, threats, quests and places.
 //
@@ -154,9 +155,12 @@ func (e *Engine) answer(req domain.TextRequest) (string, error) {
 	switch req.Task {
 	case domain.TaskDialogue:
 		parts := e.dialogue(sc, seed)
-		texts := make([]string, len(parts))
-		for i, p := range parts {
-			texts[i] = p.text
+		texts := make([]string, 0, len(parts)+1)
+		if ack := acknowledge(sc.Doing); ack != "" {
+			texts = append(texts, ack)
+		}
+		for _, p := range parts {
+			texts = append(texts, p.text)
 		}
 		return strings.Join(texts, " "), nil
 	case domain.TaskCharacter:
@@ -164,7 +168,11 @@ func (e *Engine) answer(req domain.TextRequest) (string, error) {
 	case domain.TaskValidate:
 		return validate(sc)
 	case domain.TaskReaction:
-		return e.reaction(sc)
+		out, err := e.reaction(sc)
+		if err != nil || len(sc.Actions) == 0 {
+			return out, err
+		}
+		return withActions(out, proposeActions(sc))
 	case domain.TaskSummarize:
 		return summarize(sc), nil
 	default:

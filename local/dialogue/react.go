@@ -10,9 +10,10 @@ import (
 
 // reactionJSON is TaskReaction's answer.
 type reactionJSON struct {
-	Decision string  `json:"decision"`
-	Reason   string  `json:"reason"`
-	Priority float64 `json:"priority"`
+	Decision string       `json:"decision"`
+	Reason   string       `json:"reason"`
+	Priority float64      `json:"priority"`
+	Actions  []actionJSON `json:"actions,omitempty"`
 }
 
 // signal is one reason a character wants to answer a line.

@@ -1,0 +1,198 @@
+package dialogue
+
+import (
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/troupe-ai/troupe/domain"
+)
+
+// actionJSON is an action the local engine proposes in a reaction's "actions".
+type actionJSON struct {
+	Name      string         `json:"name"`
+	Arguments map[string]any `json:"arguments"`
+	Reason    string         `json:"reason"`
+}
+
+// actionVerbs are the words that call for an action whose name begins with the key: a
+// player asking "open the gate" calls for open_gate or open_door.
+var actionVerbs = map[string][]string{
+	"give":   {"give", "hand", "sell", "buy", "trade", "want", "need", "take"},
+	"sell":   {"sell", "buy", "trade", "want", "need"},
+	"trade":  {"trade", "sell", "buy", "swap"},
+	"open":   {"open", "unlock", "let me in", "let me through"},
+	"close":  {"close", "shut", "lock"},
+	"attack": {"attack", "fight", "kill", "strike", "draw your"},
+	"follow": {"follow me", "come with me", "come along", "with me", "join me"},
+	"heal":   {"heal", "cure", "treat", "wounded", "hurt", "bleeding"},
+	"flee":   {"run", "flee", "hide"},
+	"show":   {"show", "where is", "where's", "lead me", "take me to"},
+	"call":   {"call", "fetch", "summon"},
+}
+
+// paying is what a line offering payment says: coin for a sword calls for giving it.
+var paying = regexp.MustCompile(`(?i)\b(\d+\s+)?(gold|coins?|silver|copper|crowns?|pay|paid|payment|money)\b`)
+
+// articled finds the noun after an article or possessive: "a sword", "the north gate".
+var articled = regexp.MustCompile(`(?i)\b(?:a|an|the|your|my|some|that|this|one)\s+([a-z][a-z'-]*(?:\s+(?:gate|door|sword|shield|axe|bow|potion|key|room)\b)?)`)
+
+var firstNumber = regexp.MustCompile(`\b\d+(?:\.\d+)?\b`)
+
+// proposeActions is the local engine's choice of actions for answering sc.Line: an action
+// is proposed when the line calls for it (its verb, or coin offered for an action that
+// gives), and only with every required argument filled from the line: an enum value it
+// names, the noun after an article, the speaker for a target, the first number.
+func proposeActions(sc *domain.Scene) []actionJSON {
+	low := strings.ToLower(sc.Line)
+	var out []actionJSON
+	for _, a := range sc.Actions {
+		verb, _, _ := strings.Cut(a.Name, "_")
+		cue := ""
+		for _, w := range append([]string{verb}, actionVerbs[verb]...) {
+			if containsPhrase(low, w) {
+				cue = w
+				break
+			}
+		}
+		if cue == "" && (verb == "give" || verb == "sell" || verb == "trade") && paying.MatchString(sc.Line) {
+			cue = "payment"
+		}
+		if cue == "" {
+			continue
+		}
+		args, ok := fillArguments(a, sc)
+		if !ok {
+			continue
+		}
+		out = append(out, actionJSON{Name: a.Name, Arguments: args, Reason: actionReason(cue, sc)})
+		if len(out) == 3 {
+			break
+		}
+	}
+	return out
+}
+
+func actionReason(cue string, sc *domain.Scene) string {
+	who := strings.TrimSpace(sc.Speaker)
+	if who == "" {
+		who = "The player"
+	}
+	if cue == "payment" {
+		return who + " offered payment: " + strconv.Quote(clipLine(sc.Line))
+	}
+	return who + " asked for it: " + strconv.Quote(clipLine(sc.Line))
+}
+
+func clipLine(s string) string {
+	if r := []rune(strings.TrimSpace(s)); len(r) > 80 {
+		return string(r[:79]) + "…"
+	}
+	return strings.TrimSpace(s)
+}
+
+// fillArguments fills the action's parameters from the line; ok is false when a required
+// one cannot be.
+func fillArguments(a domain.ActionSpec, sc *domain.Scene) (map[string]any, bool) {
+	low := strings.ToLower(sc.Line)
+	args := map[string]any{}
+	for _, p := range a.Params {
+		var v any
+		switch {
+		case p.Type == domain.ParamString && len(p.Enum) > 0:
+			for _, e := range p.Enum {
+				if containsPhrase(low, strings.ToLower(strings.ReplaceAll(e, "_", " "))) {
+					v = e
+					break
+				}
+			}
+		case p.Type == domain.ParamString && (p.Name == "target" || p.Name == "who" || p.Name == "player"):
+			if s := strings.TrimSpace(sc.Speaker); s != "" {
+				v = s
+			}
+		case p.Type == domain.ParamString:
+			if m := articled.FindAllStringSubmatch(sc.Line, -1); len(m) > 0 {
+				// The last noun named is the one asked for: "here's gold for a sword".
+				v = strings.ToLower(m[len(m)-1][1])
+			}
+		case p.Type == domain.ParamNumber || p.Type == domain.ParamInteger:
+			if m := firstNumber.FindString(sc.Line); m != "" {
+				if f, err := strconv.ParseFloat(m, 64); err == nil {
+					v = f
+				}
+			}
+		}
+		if v == nil {
+			if slices.Contains(a.Required, p.Name) {
+				return nil, false
+			}
+			continue
+		}
+		args[p.Name] = v
+	}
+	return args, true
+}
+
+// containsPhrase reports whether phrase occurs in low as whole words.
+func containsPhrase(low, phrase string) bool {
+	for from := 0; ; {
+		i := strings.Index(low[from:], phrase)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(phrase)
+		if (i == 0 || !isLetter(low[i-1])) && (end == len(low) || !isLetter(low[end])) {
+			return true
+		}
+		from = i + 1
+	}
+}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '\'' }
+
+// withActions adds the proposed actions to a reaction's JSON answer.
+func withActions(reaction string, actions []actionJSON) (string, error) {
+	var r reactionJSON
+	if err := json.Unmarshal([]byte(reaction), &r); err != nil {
+		return "", err
+	}
+	r.Actions = actions
+	if r.Actions == nil {
+		r.Actions = []actionJSON{}
+	}
+	return marshal(r)
+}
+
+// acknowledge is what a character says of the first action it takes as it speaks, so the
+// line agrees with what the game shows: "Here, the sword is yours." for give_item with
+// an item. An action it has no words for gets none.
+func acknowledge(doing []domain.Action) string {
+	if len(doing) == 0 {
+		return ""
+	}
+	a := doing[0]
+	verb, _, _ := strings.Cut(a.Name, "_")
+	thing := ""
+	for _, k := range []string{"item", "door", "gate", "thing", "object"} {
+		if v, ok := a.Arguments[k].(string); ok && v != "" {
+			thing = v
+			break
+		}
+	}
+	switch {
+	case (verb == "give" || verb == "sell" || verb == "trade" || verb == "hand") && thing != "":
+		return "Here, the " + thing + " is yours."
+	case verb == "open" && thing != "":
+		return "I'll open the " + thing + " for you."
+	case verb == "follow":
+		return "Lead the way, I'm right behind you."
+	case verb == "attack":
+		return "You asked for this."
+	case verb == "heal":
+		return "Hold still, let me see to that."
+	}
+	return ""
+}
