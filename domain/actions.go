@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -126,6 +127,12 @@ func checkCatalogue(field string, specs []ActionSpec) []FieldError {
 			if len(p.Enum) > maxActionEnum {
 				bad = append(bad, FieldError{Field: pf + ".enum", Message: fmt.Sprintf("must hold at most %d values", maxActionEnum)})
 			}
+			for _, e := range p.Enum {
+				if strings.TrimSpace(e) == "" || badControl(e) || utf8.RuneCountInString(e) > maxActionArgRunes {
+					bad = append(bad, FieldError{Field: pf + ".enum", Message: fmt.Sprintf("values must be 1 to %d characters, not blank, without control characters", maxActionArgRunes)})
+					break
+				}
+			}
 			if utf8.RuneCountInString(p.Description) > maxActionText || badControl(p.Description) {
 				bad = append(bad, FieldError{Field: pf + ".description", Message: fmt.Sprintf("must be at most %d characters, without control characters", maxActionText)})
 			}
@@ -174,7 +181,7 @@ func vetActions(catalogue []ActionSpec, proposed []Action) ([]Action, []RefusedA
 			args, problem = checkArguments(*spec, p.Arguments)
 		}
 		if problem != "" {
-			refused = append(refused, RefusedAction{Name: clip(p.Name, 64), Arguments: p.Arguments, Problem: problem})
+			refused = append(refused, RefusedAction{Name: clip(p.Name, 64), Arguments: shownArguments(p.Arguments), Problem: problem})
 			continue
 		}
 		accepted = append(accepted, Action{Name: p.Name, Arguments: args, Reason: clip(strings.TrimSpace(p.Reason), maxActionReasonRune)})
@@ -238,24 +245,48 @@ func checkArguments(spec ActionSpec, args map[string]any) (map[string]any, strin
 	return out, ""
 }
 
-// stageDirection is an action written into a line between asterisks: "*slams tankard*".
-var stageDirection = regexp.MustCompile(`\*[^*\n]{0,120}\*`)
+// stageDirection is an action written into a line between asterisks at the start of the
+// line or of a sentence ("*slams tankard* Fine." or "Fine. *nods*"), with the space around
+// it; an asterisk inside a sentence is emphasis ("I *never* said that") and stays.
+var stageDirection = regexp.MustCompile(`(^|[.!?…]["”']?)\s*\*[^*\n]{1,120}\*\s*`)
 
-// withoutStageDirections removes what a model wrote between asterisks, so it is never read
-// aloud: what a character does reaches the game as actions, not as words. An unclosed
-// asterisk and what follows it are dropped when final is false (the rest may still close
-// it); at the end an unclosed one is kept as written.
+// withoutStageDirections removes what a model wrote between asterisks as an action, so it
+// is never read aloud: what a character does reaches the game as actions, not as words.
+// When final is false (a stream still being written) the text stops before an asterisk
+// that may open one, with the space before it, so what is released is always the start of
+// what the final text will be. A line that was nothing but a direction becomes "…".
 func withoutStageDirections(text string, final bool) string {
 	if !strings.Contains(text, "*") {
 		return text
 	}
-	out := stageDirection.ReplaceAllString(text, "")
-	if !final {
-		if i := strings.IndexByte(out, '*'); i >= 0 {
-			out = out[:i]
+	out := stageDirection.ReplaceAllStringFunc(text, func(m string) string {
+		end := stageDirection.FindStringSubmatch(m)[1]
+		if end == "" {
+			return ""
 		}
+		return end + " "
+	})
+	if !final {
+		if i := strings.LastIndexByte(out, '*'); i >= 0 && opensDirection(out, i) {
+			out = strings.TrimRight(out[:i], " \t")
+		}
+		return out
 	}
-	return strings.Join(strings.Fields(out), " ")
+	out = strings.TrimSpace(out)
+	if out == "" {
+		return "…"
+	}
+	return out
+}
+
+// opensDirection reports whether the asterisk at i may open a stage direction still being
+// written: it stands at the start of the text or of a sentence, and nothing closes it.
+func opensDirection(text string, i int) bool {
+	if strings.Contains(text[i+1:], "*") {
+		return false
+	}
+	before := strings.TrimRight(text[:i], " \t\n")
+	return before == "" || strings.ContainsAny(before[len(before)-1:], ".!?\"”'…")
 }
 
 // chooseActions asks the engine which actions of the line's catalogue the character takes
@@ -276,7 +307,7 @@ func (s *CharacterService) chooseActions(ctx context.Context, c *Character, in S
 		return nil, nil, err
 	}
 	accepted, refused := vetActions(catalogue, r.Proposed)
-	return accepted, refused, nil
+	return accepted, append(refused, r.Malformed...), nil
 }
 
 // actionLines renders a catalogue for a prompt, one action a line:
@@ -315,6 +346,64 @@ func doingLines(actions []Action) []string {
 			args = append(args, fmt.Sprintf("%s: %v", k, a.Arguments[k]))
 		}
 		out[i] = a.Name + "(" + strings.Join(args, ", ") + ")"
+	}
+	return out
+}
+
+// reactionTokens is the room a reaction's answer gets: a decision alone fits in 120
+// tokens; with a catalogue it may also propose up to three actions with their arguments.
+func reactionTokens(catalogue []ActionSpec) int {
+	if len(catalogue) == 0 {
+		return 120
+	}
+	return 400
+}
+
+// proposedActions decodes the "actions" of a reaction answer leniently: what is shaped as
+// an action (a name, an object of arguments) is proposed, anything else is refused with
+// why, and an answer without actions, or whose actions are not a list, proposes none.
+func proposedActions(raw json.RawMessage) ([]Action, []RefusedAction) {
+	var items []json.RawMessage
+	if len(raw) == 0 || json.Unmarshal(raw, &items) != nil {
+		return nil, nil
+	}
+	var proposed []Action
+	var refused []RefusedAction
+	for i, item := range items {
+		if i == 2*maxActionsChosen {
+			refused = append(refused, RefusedAction{Arguments: map[string]any{}, Problem: fmt.Sprintf("%d more proposals were not read", len(items)-i)})
+			break
+		}
+		var p struct {
+			Name      string          `json:"name"`
+			Arguments json.RawMessage `json:"arguments"`
+			Reason    string          `json:"reason"`
+		}
+		if err := json.Unmarshal(item, &p); err != nil {
+			refused = append(refused, RefusedAction{Arguments: map[string]any{}, Problem: "not an action: " + clip(string(item), 80)})
+			continue
+		}
+		args := map[string]any{}
+		if len(p.Arguments) > 0 && string(p.Arguments) != "null" && json.Unmarshal(p.Arguments, &args) != nil {
+			refused = append(refused, RefusedAction{Name: clip(p.Name, 64), Arguments: map[string]any{}, Problem: "arguments must be an object"})
+			continue
+		}
+		proposed = append(proposed, Action{Name: p.Name, Arguments: args, Reason: p.Reason})
+	}
+	return proposed, refused
+}
+
+// shownArguments are a refused proposal's arguments as the API shows them: at most 16,
+// nulls left out, so what a model made up stays small and of the declared shape.
+func shownArguments(args map[string]any) map[string]any {
+	out := map[string]any{}
+	for _, k := range sortedKeys(args) {
+		if len(out) == maxActionParams {
+			break
+		}
+		if args[k] != nil {
+			out[clip(k, 64)] = args[k]
+		}
 	}
 	return out
 }

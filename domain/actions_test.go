@@ -94,12 +94,26 @@ func TestStageDirectionsAreNeverSpoken(t *testing.T) {
 	}{
 		{"*slams tankard* Fine, a sword it is.", true, "Fine, a sword it is."},
 		{"Fine. *slams tankard* A sword it is.", true, "Fine. A sword it is."},
+		{"Fine. *nods*", true, "Fine."},
+		{"*nods*", true, "…"},
 		{"Fine. *slams tan", false, "Fine."},
+		{"Aye.\n\nThe forge is hot. *wipes", false, "Aye.\n\nThe forge is hot."},
+		{"Aye.\n\nThe forge is hot. *wipes brow* Come back.", true, "Aye.\n\nThe forge is hot. Come back."},
+		{"I *never* said that.", true, "I *never* said that."},
+		{"I *nev", false, "I *nev"},
 		{"Two * three", true, "Two * three"},
 		{"No stars here.", false, "No stars here."},
 	} {
 		if got := withoutStageDirections(tt.text, tt.final); got != tt.want {
 			t.Errorf("withoutStageDirections(%q, %v) = %q, want %q", tt.text, tt.final, got, tt.want)
+		}
+	}
+	// While streaming, what is released is always the start of the final text.
+	line := "Aye.\n\nThe forge is hot. *wipes brow* Come back. *nods* Or not."
+	final := withoutStageDirections(line, true)
+	for n := range len(line) {
+		if part := withoutStageDirections(line[:n], false); !strings.HasPrefix(final, part) {
+			t.Fatalf("after %d bytes %q is not the start of %q", n, part, final)
 		}
 	}
 }

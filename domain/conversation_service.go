@@ -400,6 +400,7 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 	h := hearings[dir.Speaker]
 	mood := h.mood(speaker.Mood, "")
 	t.Actions, t.RefusedActions = vetActions(catalogues[dir.Speaker], reactions[dir.Speaker].Proposed)
+	t.RefusedActions = append(t.RefusedActions, reactions[dir.Speaker].Malformed...)
 	res, outcome, err := s.speak(ctx, conv, speaker, line, history, gameContext, playerID, mood, h.length(""), h.regard, t.Actions, index, hooks)
 	if err != nil {
 		return nil, nil, err
@@ -477,6 +478,14 @@ func (s *ConversationService) react(ctx context.Context, cast []*Character, line
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			// A panic here is outside the HTTP handler's recovery and would end the process
+			// for every tenant: it fails this turn instead.
+			defer func() {
+				if p := recover(); p != nil {
+					errs[i] = fmt.Errorf("reaction of %s: panic: %v", c.ID, p)
+					cancel()
+				}
+			}()
 			out[i], errs[i] = s.Characters.reaction(ctx, c, line, history, gameContext, playerID, catalogues[i])
 			if errs[i] != nil {
 				cancel()

@@ -90,7 +90,8 @@ type PlayerDataStore interface {
 	// ErasePlayer, in one transaction, deletes every memory entry with the player's id
 	// (pinned ones too), removes the player from every conversation's players list,
 	// replaces every turn message with the player's id by ErasedText said by
-	// ErasedSpeaker with no player id, and deletes every character's relationship with
+	// ErasedSpeaker with no player id (clearing that turn's actions, whose reasons may quote
+	// the player), and deletes every character's relationship with
 	// them and its recorded changes. Nothing held is not an error: the counts are zero.
 	ErasePlayer(ctx context.Context, tenantID, playerID string) (PlayerErasure, error)
 	// PlayerRetention returns the space's retention, or ErrNotFound when none is set.

@@ -2,6 +2,7 @@ package domain
 
 import (
 	"context"
+	"encoding/json"
 	"math"
 	"strings"
 )
@@ -24,7 +25,9 @@ type Reaction struct {
 	Model       string
 	// Proposed are the actions the character would take if it spoke, as the engine
 	// proposed them (not yet checked against the catalogue); none without a catalogue.
-	Proposed []Action
+	// Malformed are proposals not even shaped as actions, already refused.
+	Proposed  []Action
+	Malformed []RefusedAction
 }
 
 // reactionAnswer is the model's JSON answer.
@@ -32,11 +35,9 @@ type reactionAnswer struct {
 	Decision string  `json:"decision"`
 	Reason   string  `json:"reason"`
 	Priority float64 `json:"priority"`
-	Actions  []struct {
-		Name      string         `json:"name"`
-		Arguments map[string]any `json:"arguments"`
-		Reason    string         `json:"reason"`
-	} `json:"actions"`
+	// Actions is decoded on its own (proposedActions), so a malformed proposal is refused
+	// rather than failing the reaction.
+	Actions json.RawMessage `json:"actions"`
 }
 
 // React decides whether the character wants to respond to a message, and remembers
@@ -88,7 +89,7 @@ func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line
 	}
 	res, err := s.Text.Complete(ctx, TextRequest{
 		Task: TaskReaction, System: system, Messages: []ChatMessage{{Role: RoleUser, Content: user}},
-		Model: s.Models.Validation, Temperature: s.Models.ValidationTemperature, MaxTokens: 120, JSON: true, Scene: scene,
+		Model: s.Models.Validation, Temperature: s.Models.ValidationTemperature, MaxTokens: reactionTokens(catalogue), JSON: true, Scene: scene,
 	})
 	if err != nil {
 		return nil, err
@@ -109,9 +110,7 @@ func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line
 		Priority: math.Round(min(max(a.Priority, 0), 1)*100) / 100, Engine: res.Engine, Model: res.Model,
 	}
 	if len(catalogue) > 0 {
-		for _, p := range a.Actions {
-			r.Proposed = append(r.Proposed, Action{Name: p.Name, Arguments: p.Arguments, Reason: p.Reason})
-		}
+		r.Proposed, r.Malformed = proposedActions(a.Actions)
 	}
 	return r, nil
 }

@@ -28,8 +28,8 @@ func toTurn(t domain.Turn) gen.ConversationTurn {
 			Categories: mapSlice(t.Moderation.Categories, identity),
 		},
 		CreatedAt:      t.CreatedAt,
-		Actions:        ptr(mapSlice(t.Actions, toAction)),
-		RefusedActions: ptr(mapSlice(t.RefusedActions, toRefusedAction)),
+		Actions:        mapSlice(t.Actions, toAction),
+		RefusedActions: mapSlice(t.RefusedActions, toRefusedAction),
 	}
 	if t.Message != nil {
 		out.Message = &gen.TurnMessage{Speaker: t.Message.Speaker, Text: t.Message.Text, PlayerId: optional(t.Message.PlayerID)}

@@ -205,3 +205,16 @@ func TestFalStreamsEndToEnd(t *testing.T) {
 		t.Fatalf("stream: %d deltas %q, last %q %q", deltas, text.String(), last.name, r.Text)
 	}
 }
+
+// lastDialogue is the newest dialogue call the fake fal received: the one whose user
+// message ends in "Reply as …"; the zero input when there was none.
+func lastDialogue(fake *faltest.Server) faltest.RouterInput {
+	var last faltest.RouterInput
+	for _, r := range fake.Requests() {
+		var in faltest.RouterInput
+		if r.Endpoint == faltest.RouterEndpoint && json.Unmarshal(r.Body, &in) == nil && strings.Contains(in.Prompt, "Reply as") {
+			last = in
+		}
+	}
+	return last
+}

@@ -1,13 +1,11 @@
 package server_test
 
 import (
-	"encoding/json"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/troupe-ai/troupe/falclient/faltest"
 	"github.com/troupe-ai/troupe/gen"
 )
 
@@ -126,21 +124,11 @@ func TestFeelingsAndEventsReachThePrompt(t *testing.T) {
 	t.Parallel()
 	b, fake := falSetup(t)
 	c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "innkeeper", Archetype: "caregiver", Name: ptr("Oda Marsh")})
-	lastDialogue := func() string {
-		t.Helper()
-		var last string
-		for _, r := range fake.Requests() {
-			var in faltest.RouterInput
-			if r.Endpoint == faltest.RouterEndpoint && json.Unmarshal(r.Body, &in) == nil && strings.Contains(in.Prompt, "Reply as") {
-				last = in.SystemPrompt + "\n" + in.Prompt
-			}
-		}
-		return last
-	}
 	tell(t, b.demo, c.Id, gen.GameEventRequest{PlayerId: ptr("p_rook"), Type: "theft", Description: "Rook stole the inn's silver spoons.",
 		Data: &map[string]interface{}{"time_of_day": "night", "weather": "rain"}})
 	speak(t, b.demo, c.Id, gen.SpeakRequest{PlayerId: ptr("p_rook"), ContextMessages: []gen.Message{said("Rook", "Evening. A room, please.")}})
-	prompt := lastDialogue()
+	in := lastDialogue(fake)
+	prompt := in.SystemPrompt + "\n" + in.Prompt
 	for _, want := range []string{
 		"World state: time_of_day=night, weather=rain.",
 		"Rook stole the inn's silver spoons.",

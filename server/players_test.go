@@ -200,7 +200,7 @@ func TestPlayerNeverSeenHasAnEmptyExport(t *testing.T) {
 		!strings.Contains(string(res.Body), `"relationships":[]`) {
 		t.Fatalf("export of nobody: %s", res.Body)
 	}
-	if del := erasePlayer(t, b.demo, "steam:76561198000000000"); !del.Deleted || del.MemoriesDeleted+del.ConversationsUpdated+del.TurnsRedacted != 0 {
+	if del := erasePlayer(t, b.demo, "steam:76561198000000000"); !del.Deleted || del.MemoriesDeleted+del.ConversationsUpdated+del.TurnsRedacted+del.RelationshipsDeleted != 0 {
 		t.Fatalf("erasure of nobody: %+v", del)
 	}
 }

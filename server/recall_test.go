@@ -1,12 +1,10 @@
 package server_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
 
-	"github.com/troupe-ai/troupe/falclient/faltest"
 	"github.com/troupe-ai/troupe/gen"
 )
 
@@ -113,23 +111,12 @@ func TestAPlayerIsGreetedByNameInALaterSession(t *testing.T) {
 		b, fake := falSetup(t)
 		c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "innkeeper", Archetype: "caregiver", Name: ptr("Oda Marsh")})
 		meet(t, b.demo, c.Id)
-		lastDialogue := func() faltest.RouterInput {
-			t.Helper()
-			var last faltest.RouterInput
-			for _, r := range fake.Requests() {
-				var in faltest.RouterInput
-				if r.Endpoint == faltest.RouterEndpoint && json.Unmarshal(r.Body, &in) == nil && strings.Contains(in.SystemPrompt, "Your memories") {
-					last = in
-				}
-			}
-			return last
-		}
 		speak(t, b.demo, c.Id, greeting)
-		if in := lastDialogue(); !strings.Contains(in.SystemPrompt, "Traveller is called Kestrel.") {
+		if in := lastDialogue(fake); !strings.Contains(in.SystemPrompt, "Traveller is called Kestrel.") {
 			t.Errorf("Kestrel back: the dialogue prompt does not say who is speaking:\n%s", in.SystemPrompt)
 		}
 		speak(t, b.demo, c.Id, stranger)
-		if in := lastDialogue(); strings.Contains(in.SystemPrompt, "Kestrel") || strings.Contains(in.SystemPrompt, "Rook") {
+		if in := lastDialogue(fake); strings.Contains(in.SystemPrompt, "Kestrel") || strings.Contains(in.SystemPrompt, "Rook") {
 			t.Errorf("another player's dialogue prompt holds other players' names:\n%s", in.SystemPrompt)
 		}
 	})

@@ -362,7 +362,9 @@ func (db *DB) redactPlayerTurns(ctx context.Context, tx *sql.Tx, tenantID, playe
 		if m.PlayerID != playerID {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversation_turns SET message = ? WHERE tenant_id = ? AND id = ?`),
+		// The turn's actions go too: their reasons and arguments may quote the player's
+		// line or name them.
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE conversation_turns SET message = ?, actions = '{"actions":[],"refused":[]}' WHERE tenant_id = ? AND id = ?`),
 			string(erased), tenantID, f.id); err != nil {
 			return nil, fmt.Errorf("store: erase player line: %w", err)
 		}

@@ -17,24 +17,52 @@ type actionJSON struct {
 	Reason    string         `json:"reason"`
 }
 
-// actionVerbs are the words that call for an action whose name begins with the key: a
-// player asking "open the gate" calls for open_gate or open_door.
+// actionVerbs are the requests that call for an action whose name begins with the key
+// ("open the gate" for open_gate or open_door). A request counts only as one: at the start
+// of a sentence (after "please", a greeting or a name), or after "can you", "could you",
+// "will you", "would you", "I want you to" or "I need you to"; "Is the shop open?" and "I
+// don't follow" ask for nothing.
 var actionVerbs = map[string][]string{
-	"give":   {"give", "hand", "sell", "buy", "trade", "want", "need", "take"},
-	"sell":   {"sell", "buy", "trade", "want", "need"},
-	"trade":  {"trade", "sell", "buy", "swap"},
+	"give":   {"give me", "give us", "hand me", "sell me", "i'll buy", "i will buy", "i want to buy", "i'd like to buy", "can i buy", "i'll take", "i will take"},
+	"sell":   {"sell me", "i'll buy", "i will buy", "i want to buy", "i'd like to buy", "can i buy"},
+	"trade":  {"trade", "trade me", "swap"},
 	"open":   {"open", "unlock", "let me in", "let me through"},
 	"close":  {"close", "shut", "lock"},
-	"attack": {"attack", "fight", "kill", "strike", "draw your"},
-	"follow": {"follow me", "come with me", "come along", "with me", "join me"},
-	"heal":   {"heal", "cure", "treat", "wounded", "hurt", "bleeding"},
+	"attack": {"attack", "get them", "get him", "get her", "kill them", "kill him", "kill her"},
+	"follow": {"follow me", "come with me", "come along"},
+	"heal":   {"heal", "cure", "treat", "patch me up"},
 	"flee":   {"run", "flee", "hide"},
-	"show":   {"show", "where is", "where's", "lead me", "take me to"},
+	"show":   {"show me", "lead me", "take me to"},
 	"call":   {"call", "fetch", "summon"},
+}
+
+// requestLead is what may come before a request in its sentence.
+var requestLead = regexp.MustCompile(`(?i)^(?:(?:please|ok|okay|now|quick|quickly|hey|hi|hello|well|so|and|then|listen|look)[ ,!]+|[\p{L}'-]+, )*$|(?:can|could|will|would) you (?:please )?$|i (?:want|need) you to $|please $`)
+
+// requested reports whether sentence (lower case) asks for phrase as a request, not after
+// a negation.
+func requested(sentence, phrase string) bool {
+	for from := 0; from < len(sentence); {
+		i := strings.Index(sentence[from:], phrase)
+		if i < 0 {
+			return false
+		}
+		i += from
+		end := i + len(phrase)
+		whole := (i == 0 || !isLetter(sentence[i-1])) && (end == len(sentence) || !isLetter(sentence[end]))
+		if whole && requestLead.MatchString(sentence[:i]) {
+			return true
+		}
+		from = i + 1
+	}
+	return false
 }
 
 // paying is what a line offering payment says: coin for a sword calls for giving it.
 var paying = regexp.MustCompile(`(?i)\b(\d+\s+)?(gold|coins?|silver|copper|crowns?|pay|paid|payment|money)\b`)
+
+// negated finds a negation in a sentence: "I don't want a sword" offers nothing.
+var negated = regexp.MustCompile(`(?i)\b(not|no|never|don't|do not|won't|can't|cannot|didn't)\b`)
 
 // articled finds the noun after an article or possessive: "a sword", "the north gate".
 var articled = regexp.MustCompile(`(?i)\b(?:a|an|the|your|my|some|that|this|one)\s+([a-z][a-z'-]*(?:\s+(?:gate|door|sword|shield|axe|bow|potion|key|room)\b)?)`)
@@ -42,35 +70,60 @@ var articled = regexp.MustCompile(`(?i)\b(?:a|an|the|your|my|some|that|this|one)
 var firstNumber = regexp.MustCompile(`\b\d+(?:\.\d+)?\b`)
 
 // proposeActions is the local engine's choice of actions for answering sc.Line: an action
-// is proposed when the line calls for it (its verb, or coin offered for an action that
-// gives), and only with every required argument filled from the line: an enum value it
-// names, the noun after an article, the speaker for a target, the first number.
+// is proposed when a sentence of the line asks for it (see actionVerbs), or offers coin
+// for an action that gives; never after a negation, and only with every required argument
+// filled from that sentence: an enum value it names, the noun after an article, the
+// speaker for a target, the first number.
 func proposeActions(sc *domain.Scene) []actionJSON {
-	low := strings.ToLower(sc.Line)
 	var out []actionJSON
 	for _, a := range sc.Actions {
 		verb, _, _ := strings.Cut(a.Name, "_")
-		cue := ""
-		for _, w := range append([]string{verb}, actionVerbs[verb]...) {
-			if containsPhrase(low, w) {
-				cue = w
-				break
+		for _, sentence := range sentencesOf(sc.Line) {
+			low := strings.ToLower(strings.TrimSpace(sentence))
+			if negated.MatchString(low) {
+				continue
 			}
+			cue := ""
+			for _, w := range append([]string{verb}, actionVerbs[verb]...) {
+				if requested(low, w) {
+					cue = w
+					break
+				}
+			}
+			if cue == "" && (verb == "give" || verb == "sell" || verb == "trade") && paying.MatchString(sentence) {
+				cue = "payment"
+			}
+			if cue == "" {
+				continue
+			}
+			args, ok := fillArguments(a, sentence, sc.Speaker)
+			if !ok {
+				continue
+			}
+			out = append(out, actionJSON{Name: a.Name, Arguments: args, Reason: actionReason(cue, sc)})
+			break
 		}
-		if cue == "" && (verb == "give" || verb == "sell" || verb == "trade") && paying.MatchString(sc.Line) {
-			cue = "payment"
-		}
-		if cue == "" {
-			continue
-		}
-		args, ok := fillArguments(a, sc)
-		if !ok {
-			continue
-		}
-		out = append(out, actionJSON{Name: a.Name, Arguments: args, Reason: actionReason(cue, sc)})
 		if len(out) == 3 {
 			break
 		}
+	}
+	return out
+}
+
+// sentencesOf splits a line at sentence ends.
+func sentencesOf(line string) []string {
+	var out []string
+	start := 0
+	for i, r := range line {
+		if r == '.' || r == '!' || r == '?' || r == ';' {
+			if s := strings.TrimSpace(line[start : i+1]); s != "" {
+				out = append(out, s)
+			}
+			start = i + 1
+		}
+	}
+	if s := strings.TrimSpace(line[start:]); s != "" {
+		out = append(out, s)
 	}
 	return out
 }
@@ -93,10 +146,10 @@ func clipLine(s string) string {
 	return strings.TrimSpace(s)
 }
 
-// fillArguments fills the action's parameters from the line; ok is false when a required
-// one cannot be.
-func fillArguments(a domain.ActionSpec, sc *domain.Scene) (map[string]any, bool) {
-	low := strings.ToLower(sc.Line)
+// fillArguments fills the action's parameters from a sentence said by speaker; ok is
+// false when a required one cannot be.
+func fillArguments(a domain.ActionSpec, sentence, speaker string) (map[string]any, bool) {
+	low := strings.ToLower(sentence)
 	args := map[string]any{}
 	for _, p := range a.Params {
 		var v any
@@ -109,16 +162,16 @@ func fillArguments(a domain.ActionSpec, sc *domain.Scene) (map[string]any, bool)
 				}
 			}
 		case p.Type == domain.ParamString && (p.Name == "target" || p.Name == "who" || p.Name == "player"):
-			if s := strings.TrimSpace(sc.Speaker); s != "" {
+			if s := strings.TrimSpace(speaker); s != "" {
 				v = s
 			}
 		case p.Type == domain.ParamString:
-			if m := articled.FindAllStringSubmatch(sc.Line, -1); len(m) > 0 {
+			if m := articled.FindAllStringSubmatch(sentence, -1); len(m) > 0 {
 				// The last noun named is the one asked for: "here's gold for a sword".
 				v = strings.ToLower(m[len(m)-1][1])
 			}
 		case p.Type == domain.ParamNumber || p.Type == domain.ParamInteger:
-			if m := firstNumber.FindString(sc.Line); m != "" {
+			if m := firstNumber.FindString(sentence); m != "" {
 				if f, err := strconv.ParseFloat(m, 64); err == nil {
 					v = f
 				}
@@ -135,9 +188,13 @@ func fillArguments(a domain.ActionSpec, sc *domain.Scene) (map[string]any, bool)
 	return args, true
 }
 
-// containsPhrase reports whether phrase occurs in low as whole words.
+// containsPhrase reports whether phrase occurs in low as whole words; an empty phrase
+// never does.
 func containsPhrase(low, phrase string) bool {
-	for from := 0; ; {
+	if phrase == "" {
+		return false
+	}
+	for from := 0; from < len(low); {
 		i := strings.Index(low[from:], phrase)
 		if i < 0 {
 			return false
@@ -149,6 +206,7 @@ func containsPhrase(low, phrase string) bool {
 		}
 		from = i + 1
 	}
+	return false
 }
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '\'' }

@@ -30,6 +30,16 @@ func TestTheLocalEngineChoosesActionsByRule(t *testing.T) {
 		{"Good morning!", "", nil},
 		{"Do you have any bread?", "", nil},
 		{"Here are 10 gold for a bow.", "", nil},
+		{"Did you kill the wolf?", "", nil},
+		{"The fight last night was awful.", "", nil},
+		{"Are you angry with me? I don't follow.", "", nil},
+		{"Is the shop open?", "", nil},
+		{"Keep an open mind.", "", nil},
+		{"I don't want a sword, here's 5 gold for nothing.", "", nil},
+		{"I need help with the wolves.", "", nil},
+		{"Take care.", "", nil},
+		{"Could you open the north gate?", "open_door", "north gate"},
+		{"Bram, give me an axe.", "give_item", "axe"},
 	} {
 		sc := &domain.Scene{Character: sheet("blacksmith", "mentor", "calm"), Speaker: "Kestrel", Line: tt.line, Actions: catalogue}
 		var r reactionJSON
