@@ -290,12 +290,12 @@ func opensDirection(text string, i int) bool {
 }
 
 // chooseActions asks the engine which actions of the line's catalogue the character takes
-// as it answers (the reaction task, which proposes them), and checks them against the
-// catalogue. Without a catalogue it asks nothing.
-func (s *CharacterService) chooseActions(ctx context.Context, c *Character, in SpeakInput) ([]Action, []RefusedAction, error) {
+// as it answers (the reaction task, which proposes them), checks them against the
+// catalogue, and returns what the call cost. Without a catalogue it asks nothing.
+func (s *CharacterService) chooseActions(ctx context.Context, c *Character, in SpeakInput) ([]Action, []RefusedAction, Usage, error) {
 	catalogue := catalogueFor(c.Actions, in.Actions)
 	if len(catalogue) == 0 {
-		return []Action{}, []RefusedAction{}, nil
+		return []Action{}, []RefusedAction{}, Usage{}, nil
 	}
 	last := in.Messages[len(in.Messages)-1]
 	history := in.Messages[:len(in.Messages)-1]
@@ -304,10 +304,10 @@ func (s *CharacterService) chooseActions(ctx context.Context, c *Character, in S
 	}
 	r, err := s.reaction(ctx, c, last, history, in.GameContext, in.PlayerID, catalogue)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, Usage{}, err
 	}
 	accepted, refused := vetActions(catalogue, r.Proposed)
-	return accepted, append(refused, r.Malformed...), nil
+	return accepted, append(refused, r.Malformed...), r.Usage, nil
 }
 
 // actionLines renders a catalogue for a prompt, one action a line:

@@ -28,6 +28,8 @@ type Reaction struct {
 	// Malformed are proposals not even shaped as actions, already refused.
 	Proposed  []Action
 	Malformed []RefusedAction
+	// Usage is what the reaction's model call cost.
+	Usage Usage
 }
 
 // reactionAnswer is the model's JSON answer.
@@ -107,7 +109,7 @@ func (s *CharacterService) reaction(ctx context.Context, c *Character, line Line
 	}
 	r := &Reaction{
 		CharacterID: c.ID, Decision: decision, Reason: strings.TrimSpace(a.Reason),
-		Priority: math.Round(min(max(a.Priority, 0), 1)*100) / 100, Engine: res.Engine, Model: res.Model,
+		Priority: math.Round(min(max(a.Priority, 0), 1)*100) / 100, Engine: res.Engine, Model: res.Model, Usage: res.Usage,
 	}
 	if len(catalogue) > 0 {
 		r.Proposed, r.Malformed = proposedActions(a.Actions)

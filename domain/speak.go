@@ -89,7 +89,7 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 	mood, length := h.mood(c.Mood, in.Mood), h.length(in.Length)
 	taboo := cleanWords(append(append([]string{}, c.TabooWords...), in.TabooWords...))
 
-	actions, refused, err := s.chooseActions(ctx, c, in)
+	actions, refused, chose, err := s.chooseActions(ctx, c, in)
 	if err != nil {
 		return nil, err
 	}
@@ -108,6 +108,9 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 	if err != nil {
 		return nil, err
 	}
+	// The line's cost includes choosing its actions.
+	res.Usage.PromptTokens += chose.PromptTokens
+	res.Usage.CompletionTokens += chose.CompletionTokens
 
 	src := MemorySource{Type: MemorySourceSpeak, RequestID: RequestIDFrom(ctx)}
 	entries := s.exchangeEntries(c, last, res.Text, in.PlayerID, src)

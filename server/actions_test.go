@@ -63,6 +63,17 @@ func TestActionsGoOutToTheGame(t *testing.T) {
 				t.Errorf("a character with no catalogue acted: %+v", got.Actions)
 			}
 
+			// Choosing actions is part of what a line costs: two twins say the same line,
+			// one with a catalogue.
+			twin := gen.CreateCharacterRequest{Role: "innkeeper", Archetype: "caregiver", Name: ptr("Oda"), Seed: ptr(int64(5))}
+			morning := gen.SpeakRequest{ContextMessages: []gen.Message{said("Kestrel", "Good morning!")}}
+			without := speak(t, b.demo, createCharacter(t, b.demo, twin).Id, morning)
+			morning.Actions = &follow
+			with := speak(t, b.demo, createCharacter(t, b.demo, twin).Id, morning)
+			if with.Usage.PromptTokens <= without.Usage.PromptTokens || with.Usage.TotalTokens <= without.Usage.TotalTokens {
+				t.Errorf("usage with a catalogue %+v, without %+v: choosing the actions was not counted", with.Usage, without.Usage)
+			}
+
 			conv, err := b.demo.CreateConversationWithResponse(t.Context(), nil, gen.ConversationCreateRequest{
 				Participants: []string{smith.Id, plain.Id}, Scene: ptr("The forge at dusk."),
 			})
