@@ -99,7 +99,7 @@ func Appraise(text string) Appraisal {
 	text = strings.NewReplacer("\u2019", "'", "\u2018", "'").Replace(text)
 	var a Appraisal
 	found := map[string]bool{}
-	for _, sentence := range appraisalSentences(text) {
+	for _, sentence := range summarySentences(text) {
 		for _, s := range stimuli {
 			if found[s.name] || !s.in(sentence) {
 				continue
@@ -141,24 +141,6 @@ func lastWords(s string, n int) string {
 		f = f[len(f)-n:]
 	}
 	return strings.Join(f, " ")
-}
-
-// appraisalSentences splits text at sentence ends, keeping the end marks ("Really?").
-func appraisalSentences(text string) []string {
-	var out []string
-	start := 0
-	for i, r := range text {
-		if r == '.' || r == '!' || r == '?' || r == '\n' || r == ';' {
-			if j := i + 1; j >= len(text) || text[j] == ' ' || text[j] == '\n' || text[j] == '"' {
-				out = append(out, strings.TrimSpace(text[start:j]))
-				start = j
-			}
-		}
-	}
-	if rest := strings.TrimSpace(text[start:]); rest != "" {
-		out = append(out, rest)
-	}
-	return out
 }
 
 // scaled returns the appraisal with every effect multiplied by k.

@@ -39,23 +39,9 @@ var actionVerbs = map[string][]string{
 // requestLead is what may come before a request in its sentence.
 var requestLead = regexp.MustCompile(`(?i)^(?:(?:please|ok|okay|now|quick|quickly|hey|hi|hello|well|so|and|then|listen|look)[ ,!]+|[\p{L}'-]+, )*$|(?:can|could|will|would) you (?:please )?$|i (?:want|need) you to $|please $`)
 
-// requested reports whether sentence (lower case) asks for phrase as a request, not after
-// a negation.
+// requested reports whether sentence (lower case) asks for phrase as a request.
 func requested(sentence, phrase string) bool {
-	for from := 0; from < len(sentence); {
-		i := strings.Index(sentence[from:], phrase)
-		if i < 0 {
-			return false
-		}
-		i += from
-		end := i + len(phrase)
-		whole := (i == 0 || !isLetter(sentence[i-1])) && (end == len(sentence) || !isLetter(sentence[end]))
-		if whole && requestLead.MatchString(sentence[:i]) {
-			return true
-		}
-		from = i + 1
-	}
-	return false
+	return wordAt(sentence, phrase, func(i int) bool { return requestLead.MatchString(sentence[:i]) })
 }
 
 // paying is what a line offering payment says: coin for a sword calls for giving it.
@@ -156,7 +142,7 @@ func fillArguments(a domain.ActionSpec, sentence, speaker string) (map[string]an
 		switch {
 		case p.Type == domain.ParamString && len(p.Enum) > 0:
 			for _, e := range p.Enum {
-				if containsPhrase(low, strings.ToLower(strings.ReplaceAll(e, "_", " "))) {
+				if containsWord(low, strings.ToLower(strings.ReplaceAll(e, "_", " "))) {
 					v = e
 					break
 				}
@@ -187,29 +173,6 @@ func fillArguments(a domain.ActionSpec, sentence, speaker string) (map[string]an
 	}
 	return args, true
 }
-
-// containsPhrase reports whether phrase occurs in low as whole words; an empty phrase
-// never does.
-func containsPhrase(low, phrase string) bool {
-	if phrase == "" {
-		return false
-	}
-	for from := 0; from < len(low); {
-		i := strings.Index(low[from:], phrase)
-		if i < 0 {
-			return false
-		}
-		i += from
-		end := i + len(phrase)
-		if (i == 0 || !isLetter(low[i-1])) && (end == len(low) || !isLetter(low[end])) {
-			return true
-		}
-		from = i + 1
-	}
-	return false
-}
-
-func isLetter(b byte) bool { return b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b == '\'' }
 
 // withActions adds the proposed actions to a reaction's JSON answer.
 func withActions(reaction string, actions []actionJSON) (string, error) {

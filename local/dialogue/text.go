@@ -17,7 +17,11 @@ func isWordRune(r rune) bool {
 // containsWord reports whether needle occurs in hay as whole words: not preceded or
 // followed by a letter or digit. Both must already be lower case. A needle of several
 // words ("old mill") matches across the single spaces between them.
-func containsWord(hay, needle string) bool {
+func containsWord(hay, needle string) bool { return wordAt(hay, needle, nil) }
+
+// wordAt reports whether needle occurs in hay as whole words at an index i for which at(i)
+// holds (any index when at is nil).
+func wordAt(hay, needle string, at func(i int) bool) bool {
 	if needle == "" {
 		return false
 	}
@@ -29,7 +33,7 @@ func containsWord(hay, needle string) bool {
 		i += from
 		before, _ := utf8.DecodeLastRuneInString(hay[:i])
 		after, _ := utf8.DecodeRuneInString(hay[i+len(needle):])
-		if (i == 0 || !isAlnum(before)) && (i+len(needle) == len(hay) || !isAlnum(after)) {
+		if (i == 0 || !isAlnum(before)) && (i+len(needle) == len(hay) || !isAlnum(after)) && (at == nil || at(i)) {
 			return true
 		}
 		_, size := utf8.DecodeRuneInString(hay[i:])
