@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/troupe
 REDOCLY := tools/lint/node_modules/.bin/redocly
 
-.PHONY: run build test lint check-generated generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk
+.PHONY: run build test lint check-generated generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk eval-dialogue
 
 ## run: build and start the server on :9000 with embedded defaults (demo keys, SQLite under ./var)
 run: engines build
@@ -93,3 +93,7 @@ chaos:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./domain/... ./store/...
 	bench/http.sh
+
+## eval-dialogue: score the offline dialogue engine on its evaluation set (fails on grammar problems or fit under the floor)
+eval-dialogue:
+	$(GO) run ./cmd/eval-dialogue $(EVAL_FLAGS)

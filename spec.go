@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"gopkg.in/yaml.v3"
 )
 
@@ -80,4 +81,15 @@ func jsonValue(v any) (any, error) {
 	default:
 		return v, nil
 	}
+}
+
+// Spec parses openapi.yaml. The server validates requests against it, not against the
+// copy oapi-codegen embeds in gen/, which leaves out the operations excluded from code
+// generation (importCharacter) and so would refuse them.
+func Spec() (*openapi3.T, error) {
+	doc, err := openapi3.NewLoader().LoadFromData(OpenAPIYAML)
+	if err != nil {
+		return nil, fmt.Errorf("openapi.yaml: %w", err)
+	}
+	return doc, nil
 }

@@ -135,6 +135,10 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 	if err != nil {
 		return err
 	}
+	defaults.LocalEngine = domain.EngineInfo{
+		Engine: dialogue.EngineName, Model: dialogue.ModelName, Languages: []string{dialogue.Language},
+		Note: "The offline engine understands and speaks English only; model engines answer in the player's language.",
+	}
 	text, models, err := textModel(cfg)
 	if err != nil {
 		return fmt.Errorf("text engine: %w", err)
@@ -224,17 +228,19 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 		return err
 	}
 
+	files := &domain.FileService{Store: db, Media: mediaStore}
 	characters := &domain.CharacterService{
 		Store: db, Worlds: db, Text: text, Defaults: defaults, Models: models, Voices: voice,
-		MemoryWeights: cfg.MemoryWeights(),
+		MemoryWeights: cfg.MemoryWeights(), Lorebooks: db, Files: files,
 	}
 	a.Services = server.Services{
-		Worlds:        &domain.WorldService{Store: db, Generator: gen},
+		Worlds:        &domain.WorldService{Store: db, Generator: gen, Lorebooks: db},
+		Lorebooks:     &domain.LorebookService{Store: db},
 		Characters:    characters,
 		Conversations: &domain.ConversationService{Store: db, Characters: characters},
 		Defaults:      defaults,
 		Jobs:          &domain.JobService{Store: db, Queue: a.Queue, Characters: db, Webhooks: webhooks, Speech: synth},
-		Files:         &domain.FileService{Store: db, Media: mediaStore},
+		Files:         files,
 		Voice:         voice,
 		Secrets:       db,
 		Keys:          a.Keys,

@@ -44,8 +44,38 @@ type Character struct {
 	// GameState is what game events told the character of the game's state
 	// ("time_of_day": "night"); its lines are told of it.
 	GameState map[string]string
+	// Profile holds the Character Card fields that have no other home.
+	Profile CharacterProfile
+	// LorebookIDs are the lorebooks the character knows, in order, before its world's.
+	LorebookIDs []string
+	// Book, when set, is a new lorebook (a card's character_book) that CreateCharacters
+	// stores in the same transaction as the character and attaches first. It is never
+	// read back: the stored character lists it in LorebookIDs.
+	Book *Lorebook
+	// Avatar, when set, is the file row of a new avatar whose bytes are already in the
+	// media store (an imported card's image); CreateCharacters stores it in the same
+	// transaction as the character. It is never read back.
+	Avatar    *File
 	CreatedAt time.Time
 	UpdatedAt time.Time
+}
+
+// CharacterProfile is what a Character Card says of a character beyond Troupe's own
+// fields. Every field is optional; engines use the ones they can (model engines all of
+// them, the local engine the description and the first message).
+type CharacterProfile struct {
+	Description             string
+	Scenario                string
+	FirstMessage            string
+	AlternateGreetings      []string
+	ExampleMessages         string
+	SystemPrompt            string
+	PostHistoryInstructions string
+	Tags                    []string
+	Creator                 string
+	CreatorNotes            string
+	CharacterVersion        string
+	Nickname                string
 }
 
 // CharacterStore persists characters and their memory. Every method is scoped by tenant.

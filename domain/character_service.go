@@ -45,6 +45,11 @@ type CharacterService struct {
 	MemoryWeights MemoryWeights
 	// Relevance rates memories against what was just said; nil means BM25.
 	Relevance RelevanceScorer
+	// Lorebooks holds what characters know of their worlds; nil means no lorebooks.
+	Lorebooks LorebookStore
+	// Files keeps and reads avatars of imported and exported cards; nil means cards
+	// travel without images.
+	Files *FileService
 }
 
 // Limits on character input, beyond what the API schema already checks.
@@ -71,6 +76,42 @@ type CreateCharacterInput struct {
 	Seed        *int64
 	// Actions is what the game lets the character do (see ActionSpec).
 	Actions []ActionSpec
+	// LorebookIDs are the tenant's lorebooks the character knows, before its world's.
+	LorebookIDs []string
+	// Profile sets the Character Card fields.
+	Profile ProfileInput
+}
+
+// ProfileInput holds Character Card fields to set; nil leaves a field as it is.
+type ProfileInput struct {
+	Description             *string
+	Scenario                *string
+	FirstMessage            *string
+	AlternateGreetings      *[]string
+	ExampleMessages         *string
+	SystemPrompt            *string
+	PostHistoryInstructions *string
+	Tags                    *[]string
+	Creator                 *string
+	CreatorNotes            *string
+	CharacterVersion        *string
+	Nickname                *string
+}
+
+// apply sets the given fields of p.
+func (in ProfileInput) apply(p *CharacterProfile) {
+	set(&p.Description, in.Description)
+	set(&p.Scenario, in.Scenario)
+	set(&p.FirstMessage, in.FirstMessage)
+	set(&p.AlternateGreetings, in.AlternateGreetings)
+	set(&p.ExampleMessages, in.ExampleMessages)
+	set(&p.SystemPrompt, in.SystemPrompt)
+	set(&p.PostHistoryInstructions, in.PostHistoryInstructions)
+	set(&p.Tags, in.Tags)
+	set(&p.Creator, in.Creator)
+	set(&p.CreatorNotes, in.CreatorNotes)
+	set(&p.CharacterVersion, in.CharacterVersion)
+	set(&p.Nickname, in.Nickname)
 }
 
 // BatchInput asks for Count characters spread over Roles and Archetypes (every default
@@ -93,6 +134,8 @@ type UpdateCharacterInput struct {
 	TabooWords  *[]string
 	Metadata    *map[string]any
 	Actions     *[]ActionSpec
+	LorebookIDs *[]string
+	Profile     ProfileInput
 }
 
 // Create validates the input, generates the character's acting prompt (checked by the
@@ -276,6 +319,15 @@ func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in U
 			c.Actions = *in.Actions
 		}
 	}
+	if in.LorebookIDs != nil {
+		missing, err := s.missingLorebooks(ctx, tenantID, *in.LorebookIDs)
+		if err != nil {
+			return nil, err
+		}
+		bad = append(bad, missing...)
+		c.LorebookIDs = *in.LorebookIDs
+	}
+	in.Profile.apply(&c.Profile)
 	if len(bad) > 0 {
 		return nil, ValidationError(bad...)
 	}
@@ -304,6 +356,14 @@ func (s *CharacterService) Delete(ctx context.Context, tenantID, id string) erro
 		return charNotFound(id)
 	}
 	return err
+}
+
+// missingLorebooks reports the ids that are not the tenant's lorebooks.
+func (s *CharacterService) missingLorebooks(ctx context.Context, tenantID string, ids []string) ([]FieldError, error) {
+	if s.Lorebooks == nil {
+		return nil, nil
+	}
+	return checkLorebookIDs(ctx, s.Lorebooks, tenantID, "lorebook_ids", ids)
 }
 
 // world loads the world a character is created in, when one is named.
@@ -344,6 +404,11 @@ func (s *CharacterService) draft(ctx context.Context, tenantID string, in Create
 		bad = append(bad, f)
 	}
 	bad = append(bad, checkCatalogue("actions", in.Actions)...)
+	missing, err := s.missingLorebooks(ctx, tenantID, in.LorebookIDs)
+	if err != nil {
+		return nil, err
+	}
+	bad = append(bad, missing...)
 	name := ""
 	if in.Name != nil {
 		name = strings.TrimSpace(*in.Name)
@@ -382,7 +447,9 @@ func (s *CharacterService) draft(ctx context.Context, tenantID string, in Create
 		UpdatedAt:   now,
 		Personality: deref(in.Personality),
 		Actions:     in.Actions,
+		LorebookIDs: in.LorebookIDs,
 	}
+	in.Profile.apply(&c.Profile)
 	if c.Metadata == nil {
 		c.Metadata = map[string]any{}
 	}
@@ -524,6 +591,7 @@ func (s *CharacterService) sheet(c *Character) CharacterSheet {
 		Personality: c.Personality, Lore: c.CustomLore,
 		RoleDescription: role.Description, ArchetypeDescription: arch.Description,
 		Home: c.Home, WorldName: c.WorldName, WorldBrief: c.WorldBrief, Places: c.Places, TabooWords: c.TabooWords,
+		Profile: c.Profile,
 	}
 }
 

@@ -25,6 +25,16 @@ type Defaults struct {
 	SkillTiers []DefaultItem `json:"skill_tiers"`
 	Moods      []DefaultItem `json:"moods"`
 	Names      []NameEntry   `json:"names"`
+	// LocalEngine says what the offline text engine can do; the composition root fills it.
+	LocalEngine EngineInfo `json:"-"`
+}
+
+// EngineInfo describes a text engine to callers.
+type EngineInfo struct {
+	Engine    string
+	Model     string
+	Languages []string
+	Note      string
 }
 
 // ParseDefaults reads defaults.json and checks that no list is empty.

@@ -67,6 +67,14 @@ const (
 	// refused until the month ends or the cap is raised. details give metric,
 	// monthly_limit, used and resets_at.
 	CodeBudgetExceeded Code = "BUDGET_EXCEEDED"
+	// CodeLorebookNotFound and CodeLoreEntryNotFound answer a lorebook, or an entry of a
+	// lorebook, the tenant does not have.
+	CodeLorebookNotFound  Code = "LOREBOOK_NOT_FOUND"
+	CodeLoreEntryNotFound Code = "LORE_ENTRY_NOT_FOUND"
+	// CodeInvalidCard: an imported Character Card cannot be read (bad base64, a missing
+	// or oversized chunk, an unsupported spec version, a wrong field type); details give
+	// the problem and, when there is one, the field.
+	CodeInvalidCard Code = "INVALID_CARD"
 )
 
 // Codes lists every code Troupe answers with, in the order the contract documents them.
@@ -76,10 +84,10 @@ const (
 var Codes = []Code{
 	CodeBadRequest, CodeInvalidAPIKey, CodeInsufficientScope,
 	CodeRouteNotFound, CodeWorldNotFound, CodeCharNotFound, CodeJobNotFound, CodeFileNotFound, CodeKeyNotFound, CodeMemoryNotFound,
-	CodeWebhookEndpointNotFound, CodeEventNotFound, CodeConversationNotFound,
+	CodeWebhookEndpointNotFound, CodeEventNotFound, CodeConversationNotFound, CodeLorebookNotFound, CodeLoreEntryNotFound,
 	CodeMethodNotAllowed, CodeJobNotCancelable, CodeIdempotencyKeyInUse, CodeConversationBusy, CodeConversationEnded,
 	CodePayloadTooLarge, CodeUnsupportedMediaType,
-	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict, CodeIdempotencyKeyReused,
+	CodeValidation, CodeInvalidRole, CodeInvalidArchetype, CodeTabooConflict, CodeIdempotencyKeyReused, CodeInvalidCard,
 	CodeInvalidAudio, CodeAudioTooLong, CodeAudioTooLarge, CodeBudgetExceeded, CodeRateLimited,
 	CodeInternal, CodeFalServiceError, CodeProviderError, CodeEngineUnavailable, CodeProviderTimeout,
 }

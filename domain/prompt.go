@@ -43,6 +43,8 @@ func renderDialoguePrompt(actingPrompt string, sc *Scene) (string, string, error
 		ActingPrompt: actingPrompt, Name: sc.Character.Name, Mood: sc.Character.Mood, Length: sc.Length,
 		Summary: sc.Summary, Facts: sc.Facts, TabooWords: sc.Character.TabooWords, GameContext: sc.GameContext,
 		History: turns(sc.History), Speaker: sc.Speaker, Line: sc.Line, Regard: sc.Regard, Doing: doingLines(sc.Doing),
+		Lore: loreLines(sc.Lore), ExampleMessages: sc.Character.Profile.ExampleMessages,
+		PostHistory: sc.Character.Profile.PostHistoryInstructions,
 	})
 }
 
@@ -60,4 +62,17 @@ func renderSummarizePrompt(name, previous string, entries []MemoryEntry) (string
 		in.Entries = append(in.Entries, prompts.Entry{Kind: string(e.Kind), Speaker: e.Speaker, Text: e.Text})
 	}
 	return prompts.Summarize(in)
+}
+
+// loreLines are the snippets' contents, each under its name when it has one.
+func loreLines(lore []LoreSnippet) []string {
+	out := make([]string, 0, len(lore))
+	for _, l := range lore {
+		if l.Name != "" {
+			out = append(out, l.Name+": "+l.Content)
+		} else {
+			out = append(out, l.Content)
+		}
+	}
+	return out
 }

@@ -67,6 +67,8 @@ type SpeakResult struct {
 	// engine proposed that the catalogue does not allow.
 	Actions        []Action
 	RefusedActions []RefusedAction
+	// Lore names the lorebook entries the line triggered and the engine was given.
+	Lore []LoreUse
 }
 
 // Speak makes the character answer the last message, in character, then writes what it
@@ -146,6 +148,7 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 		Relationship:   regard,
 		Actions:        actions,
 		RefusedActions: refused,
+		Lore:           loreUses(req.Scene),
 	}, nil
 }
 
@@ -166,12 +169,18 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 	if err != nil {
 		return TextRequest{}, err
 	}
+	lore, knowers, err := s.sceneLore(ctx, c, history, last)
+	if err != nil {
+		return TextRequest{}, err
+	}
 	sheet := s.sheet(c)
 	sheet.Mood, sheet.TabooWords = mood, taboo
+	sheet.Profile = withCardMacros(sheet.Profile, c.Name, last.Speaker)
 	scene := &Scene{
 		Character: sheet, Speaker: last.Speaker, Line: last.Text, History: history,
 		Summary: c.MemorySummary, Facts: facts, Said: texts(said),
 		GameContext: withGameState(c, in.GameContext), Length: length, Regard: regardText(regard, last.Speaker), Doing: doing,
+		Lore: lore, Knowers: knowers,
 	}
 	scene.Seed = sceneSeed(c.Seed, scene)
 	system, user, err := renderDialoguePrompt(c.ActingPrompt, scene)
@@ -186,7 +195,8 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 }
 
 // completeModerated asks for the line, checks it against the taboo words and the safety
-// list, regenerates once when it breaks a rule, and redacts when the second draft does too.
+// list, regenerates once when it breaks a rule, and leaves out the second draft's
+// sentences that break one too.
 func (s *CharacterService) completeModerated(ctx context.Context, req TextRequest, taboo []string) (TextResult, ModerationOutcome, error) {
 	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
 	res, err := s.Text.Complete(ctx, req)
@@ -215,7 +225,7 @@ func (s *CharacterService) completeModerated(ctx context.Context, req TextReques
 	second.Usage.PromptTokens += res.Usage.PromptTokens
 	second.Usage.CompletionTokens += res.Usage.CompletionTokens
 	if v := moderation.Check(second.Text, taboo); v.Flagged {
-		second.Text = moderation.Redact(second.Text, v)
+		second.Text = withoutFlaggedSentences(second.Text, v)
 		outcome.Action = "redacted"
 		return second, outcome, nil
 	}

@@ -4,46 +4,50 @@ import (
 	"context"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/troupe-ai/troupe/domain/moderation"
 )
 
 // streamModerated streams the line through a moderation window. Text is released only up
 // to the last word boundary that no taboo word or phrase can still extend, and released
-// text has its matches redacted, so nothing unmoderated reaches the client; stage
-// directions between asterisks are dropped (withoutStageDirections). A streamed
-// line cannot be regenerated, only redacted.
+// text leaves out the sentences that hold a match (sentenceFilter), so nothing
+// unmoderated, and no blanked word, reaches the client; stage directions between
+// asterisks are dropped (withoutStageDirections). A streamed line cannot be regenerated:
+// a flagged sentence already partly sent breaks off with a dash.
 func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest, taboo []string, onDelta func(string) error) (TextResult, ModerationOutcome, error) {
 	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
 	hold := moderation.MaxPhraseWords(taboo)
-	var raw strings.Builder
-	sent := 0 // runes of raw already released
+	var raw, out strings.Builder
+	var filter sentenceFilter
+	released := 0 // runes of the unfiltered text the client has
+	sent := 0     // runes of the filtered text sent
 
 	release := func(final bool) error {
 		// What is written between asterisks is an action, never spoken: it is held back
 		// until it closes, then dropped.
 		text := withoutStageDirections(raw.String(), final)
-		cut := utf8.RuneCountInString(text)
+		runes := []rune(text)
+		cut := len(runes)
 		if !final {
 			cut = safeCut(text, hold)
 		}
-		if cut <= sent {
+		if cut <= released {
 			return nil
 		}
 		verdict := moderation.Check(text, taboo)
-		clean := []rune(text)
 		if verdict.Flagged {
-			clean = []rune(moderation.Redact(text, verdict))
 			outcome.Flagged = true
 			outcome.Action = "redacted"
 			outcome.Categories = verdict.Categories
 		}
-		if cut > len(clean) {
-			cut = len(clean)
+		clean := []rune(filter.clean(runes, cut, released, verdict))
+		released = cut
+		if len(clean) <= sent {
+			return nil
 		}
-		piece := string(clean[sent:cut])
-		sent = cut
+		piece := string(clean[sent:])
+		sent = len(clean)
+		out.WriteString(piece)
 		return onDelta(piece)
 	}
 
@@ -61,10 +65,14 @@ func (s *CharacterService) streamModerated(ctx context.Context, req TextRequest,
 	if err := release(true); err != nil {
 		return res, outcome, err
 	}
-	res.Text = withoutStageDirections(raw.String(), true)
-	if v := moderation.Check(res.Text, taboo); v.Flagged {
-		res.Text = moderation.Redact(res.Text, v)
+	if strings.TrimSpace(out.String()) == "" {
+		// Every sentence broke a rule: the character falls silent rather than show nothing.
+		out.WriteString(moderatedSilence)
+		if err := onDelta(moderatedSilence); err != nil {
+			return res, outcome, err
+		}
 	}
+	res.Text = trimRightSpace(out.String())
 	return res, outcome, nil
 }
 

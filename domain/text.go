@@ -73,6 +73,12 @@ type Scene struct {
 	// repeating itself while alternatives remain.
 	Said        []string
 	GameContext string
+	// Lore are the lorebook entries the line and the recent lines triggered, in insertion
+	// order, within the books' budgets: what the character knows that bears on the line.
+	Lore []LoreSnippet
+	// Knowers name who in the character's world might know what it does not (factions and
+	// people of its lorebooks), for an engine that must send the speaker elsewhere.
+	Knowers []string
 	// Actions is the catalogue the character may choose from, for TaskReaction: its answer
 	// then proposes the actions it takes if it speaks.
 	Actions []ActionSpec
@@ -110,6 +116,8 @@ type CharacterSheet struct {
 	WorldBrief string
 	Places     []string
 	TabooWords []string
+	// Profile is the character's card fields (description, scenario, first message…).
+	Profile CharacterProfile
 }
 
 // Line is one line of a conversation.

@@ -59,11 +59,18 @@ type WorldParams struct {
 
 // World is a stored, generated world.
 type World struct {
-	ID        string
-	TenantID  string
-	Seed      int64
-	Params    WorldParams
-	Content   WorldContent
+	ID       string
+	TenantID string
+	Seed     int64
+	Params   WorldParams
+	Content  WorldContent
+	// LorebookIDs are the lorebooks of the world, in order: the one generated from its
+	// content first, unless the studio detached it.
+	LorebookIDs []string
+	// Lorebook, when set, is the lorebook generated from Content, which CreateWorld stores
+	// in the same transaction as the world and lists first in LorebookIDs. It is never
+	// read back.
+	Lorebook  *Lorebook
 	CreatedAt time.Time
 }
 

@@ -22,6 +22,9 @@ type WorldStore interface {
 	ListWorlds(ctx context.Context, tenantID string, page Page) ([]World, int, error)
 	// DeleteWorld deletes the tenant's world with the id, or returns ErrNotFound.
 	DeleteWorld(ctx context.Context, tenantID, id string) error
+	// SetWorldLorebooks replaces the lorebooks attached to the tenant's world, in order,
+	// or returns ErrNotFound.
+	SetWorldLorebooks(ctx context.Context, tenantID, id string, lorebookIDs []string) error
 }
 
 // WorldGenerator derives a world's content from a seed and parameters. It must be a pure
@@ -34,6 +37,8 @@ type WorldGenerator interface {
 type WorldService struct {
 	Store     WorldStore
 	Generator WorldGenerator
+	// Lorebooks checks the lorebooks a world is given.
+	Lorebooks LorebookStore
 	// Now returns the current time; tests may fix it.
 	Now func() time.Time
 }
@@ -46,6 +51,9 @@ type CreateWorldInput struct {
 	Genre *Genre
 	Tone  *Tone
 	Size  *WorldSize
+	// LorebookIDs are the tenant's lorebooks the world's characters know, after the one
+	// generated from the world.
+	LorebookIDs []string
 }
 
 // MaxWorldNameLength is the longest world name accepted, in characters.
@@ -57,6 +65,9 @@ func (s *WorldService) Create(ctx context.Context, tenantID string, in CreateWor
 	if err != nil {
 		return nil, err
 	}
+	if err := s.checkLorebooks(ctx, tenantID, in.LorebookIDs); err != nil {
+		return nil, err
+	}
 	now := s.now()
 	w := &World{
 		ID:        NewID(PrefixWorld, now),
@@ -66,10 +77,39 @@ func (s *WorldService) Create(ctx context.Context, tenantID string, in CreateWor
 		Content:   s.Generator.Generate(seed, params),
 		CreatedAt: now,
 	}
+	// The world's own facts become a lorebook its characters know, stored with it.
+	w.Lorebook = WorldLorebook(w, now)
+	w.LorebookIDs = append([]string{w.Lorebook.ID}, in.LorebookIDs...)
 	if err := s.Store.CreateWorld(ctx, w); err != nil {
 		return nil, err
 	}
+	w.Lorebook = nil
 	return w, nil
+}
+
+// SetLorebooks replaces the world's lorebooks. It returns CodeWorldNotFound, or
+// CodeValidation for an id that is not one of the tenant's lorebooks.
+func (s *WorldService) SetLorebooks(ctx context.Context, tenantID, id string, lorebookIDs []string) (*World, error) {
+	if err := s.checkLorebooks(ctx, tenantID, lorebookIDs); err != nil {
+		return nil, err
+	}
+	if err := s.Store.SetWorldLorebooks(ctx, tenantID, id, lorebookIDs); errors.Is(err, ErrNotFound) {
+		return nil, worldNotFound(id)
+	} else if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, tenantID, id)
+}
+
+func (s *WorldService) checkLorebooks(ctx context.Context, tenantID string, ids []string) error {
+	bad, err := checkLorebookIDs(ctx, s.Lorebooks, tenantID, "lorebook_ids", ids)
+	if err != nil {
+		return err
+	}
+	if len(bad) > 0 {
+		return ValidationError(bad...)
+	}
+	return nil
 }
 
 // Get returns the tenant's world, or CodeWorldNotFound.

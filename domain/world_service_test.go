@@ -35,6 +35,16 @@ func (m *memWorlds) DeleteWorld(ctx context.Context, tenant, id string) error {
 	return err
 }
 
+func (m *memWorlds) SetWorldLorebooks(_ context.Context, tenant, id string, ids []string) error {
+	for i := range m.worlds {
+		if m.worlds[i].TenantID == tenant && m.worlds[i].ID == id {
+			m.worlds[i].LorebookIDs = ids
+			return nil
+		}
+	}
+	return domain.ErrNotFound
+}
+
 // echoGenerator returns content that shows what it was asked for.
 type echoGenerator struct{}
 

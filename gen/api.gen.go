@@ -109,6 +109,27 @@ func (e BudgetMetric) Valid() bool {
 	}
 }
 
+// Defines values for CharacterImportFormat.
+const (
+	CharacterImportFormatCharx CharacterImportFormat = "charx"
+	CharacterImportFormatJson  CharacterImportFormat = "json"
+	CharacterImportFormatPng   CharacterImportFormat = "png"
+)
+
+// Valid indicates whether the value is a known member of the CharacterImportFormat enum.
+func (e CharacterImportFormat) Valid() bool {
+	switch e {
+	case CharacterImportFormatCharx:
+		return true
+	case CharacterImportFormatJson:
+		return true
+	case CharacterImportFormatPng:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ConversationStatus.
 const (
 	ConversationStatusActive ConversationStatus = "active"
@@ -298,10 +319,13 @@ const (
 	ErrorCodeInvalidApiKey           ErrorCode = "INVALID_API_KEY"
 	ErrorCodeInvalidArchetype        ErrorCode = "INVALID_ARCHETYPE"
 	ErrorCodeInvalidAudio            ErrorCode = "INVALID_AUDIO"
+	ErrorCodeInvalidCard             ErrorCode = "INVALID_CARD"
 	ErrorCodeInvalidRole             ErrorCode = "INVALID_ROLE"
 	ErrorCodeJobNotCancelable        ErrorCode = "JOB_NOT_CANCELABLE"
 	ErrorCodeJobNotFound             ErrorCode = "JOB_NOT_FOUND"
 	ErrorCodeKeyNotFound             ErrorCode = "KEY_NOT_FOUND"
+	ErrorCodeLoreEntryNotFound       ErrorCode = "LORE_ENTRY_NOT_FOUND"
+	ErrorCodeLorebookNotFound        ErrorCode = "LOREBOOK_NOT_FOUND"
 	ErrorCodeMemoryNotFound          ErrorCode = "MEMORY_NOT_FOUND"
 	ErrorCodeMethodNotAllowed        ErrorCode = "METHOD_NOT_ALLOWED"
 	ErrorCodePayloadTooLarge         ErrorCode = "PAYLOAD_TOO_LARGE"
@@ -357,6 +381,8 @@ func (e ErrorCode) Valid() bool {
 		return true
 	case ErrorCodeInvalidAudio:
 		return true
+	case ErrorCodeInvalidCard:
+		return true
 	case ErrorCodeInvalidRole:
 		return true
 	case ErrorCodeJobNotCancelable:
@@ -364,6 +390,10 @@ func (e ErrorCode) Valid() bool {
 	case ErrorCodeJobNotFound:
 		return true
 	case ErrorCodeKeyNotFound:
+		return true
+	case ErrorCodeLoreEntryNotFound:
+		return true
+	case ErrorCodeLorebookNotFound:
 		return true
 	case ErrorCodeMemoryNotFound:
 		return true
@@ -640,6 +670,48 @@ func (e KeySource) Valid() bool {
 	case KeySourceCli:
 		return true
 	case KeySourceConfig:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LorePosition.
+const (
+	LorePositionAfterChar  LorePosition = "after_char"
+	LorePositionBeforeChar LorePosition = "before_char"
+)
+
+// Valid indicates whether the value is a known member of the LorePosition enum.
+func (e LorePosition) Valid() bool {
+	switch e {
+	case LorePositionAfterChar:
+		return true
+	case LorePositionBeforeChar:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LoreSelectiveLogic.
+const (
+	LoreSelectiveLogicAndAll LoreSelectiveLogic = "and_all"
+	LoreSelectiveLogicAndAny LoreSelectiveLogic = "and_any"
+	LoreSelectiveLogicNotAll LoreSelectiveLogic = "not_all"
+	LoreSelectiveLogicNotAny LoreSelectiveLogic = "not_any"
+)
+
+// Valid indicates whether the value is a known member of the LoreSelectiveLogic enum.
+func (e LoreSelectiveLogic) Valid() bool {
+	switch e {
+	case LoreSelectiveLogicAndAll:
+		return true
+	case LoreSelectiveLogicAndAny:
+		return true
+	case LoreSelectiveLogicNotAll:
+		return true
+	case LoreSelectiveLogicNotAny:
 		return true
 	default:
 		return false
@@ -1117,6 +1189,24 @@ func (e WorldSize) Valid() bool {
 	}
 }
 
+// Defines values for ExportFormat.
+const (
+	ExportFormatCcv3Json ExportFormat = "ccv3-json"
+	ExportFormatCcv3Png  ExportFormat = "ccv3-png"
+)
+
+// Valid indicates whether the value is a known member of the ExportFormat enum.
+func (e ExportFormat) Valid() bool {
+	switch e {
+	case ExportFormatCcv3Json:
+		return true
+	case ExportFormatCcv3Png:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for UsageGranularity.
 const (
 	UsageGranularityDay  UsageGranularity = "day"
@@ -1129,6 +1219,24 @@ func (e UsageGranularity) Valid() bool {
 	case UsageGranularityDay:
 		return true
 	case UsageGranularityHour:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportCharacterParamsFormat.
+const (
+	ExportCharacterParamsFormatCcv3Json ExportCharacterParamsFormat = "ccv3-json"
+	ExportCharacterParamsFormatCcv3Png  ExportCharacterParamsFormat = "ccv3-png"
+)
+
+// Valid indicates whether the value is a known member of the ExportCharacterParamsFormat enum.
+func (e ExportCharacterParamsFormat) Valid() bool {
+	switch e {
+	case ExportCharacterParamsFormatCcv3Json:
+		return true
+	case ExportCharacterParamsFormatCcv3Png:
 		return true
 	default:
 		return false
@@ -1237,10 +1345,10 @@ type ApiError struct {
 	// `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 	// `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
 	// `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND`,
-	// `CONVERSATION_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+	// `CONVERSATION_NOT_FOUND`, `LOREBOOK_NOT_FOUND`, `LORE_ENTRY_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
 	// `IDEMPOTENCY_KEY_IN_USE`, `CONVERSATION_BUSY`, `CONVERSATION_ENDED` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 	// `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
-	// `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
+	// `IDEMPOTENCY_KEY_REUSED`, `INVALID_CARD` (`details.problem` says what is wrong with the card), `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
 	// `BUDGET_EXCEEDED` 402 (the tenant's hard spend cap is reached); `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
 	// `PROVIDER_ERROR` (another engine failed; `details.engine` names it) 502;
 	// `ENGINE_UNAVAILABLE` 503; `PROVIDER_TIMEOUT` 504.
@@ -1628,6 +1736,9 @@ type Character struct {
 	// Example: chr_01jdq3kxw2e5r7t9y1u3i5o7p9
 	Id string `json:"id"`
 
+	// LorebookIds The lorebooks it knows, in order (its world's come after them).
+	LorebookIds []string `json:"lorebook_ids"`
+
 	// Metadata Free JSON for the studio's own use, stored and returned as is (at most 16 KiB).
 	//
 	// Example: {"npc_slot":12}
@@ -1648,6 +1759,9 @@ type Character struct {
 
 	// Personality Its personality traits.
 	Personality string `json:"personality"`
+
+	// Profile What a Character Card says of a character beyond Troupe's own fields. Model engines use all of it; the local engine the description and the first message.
+	Profile CharacterProfile `json:"profile"`
 
 	// Role Its role.
 	//
@@ -1681,6 +1795,67 @@ type CharacterBatch struct {
 	Items []Character `json:"items"`
 }
 
+// CharacterCard A Character Card: V3 (`spec: chara_card_v3`), V2 (`chara_card_v2`) or V1 (the fields
+// of `data` at the top level, no `spec`). See the Character Card V2 and V3
+// specifications; every field not listed is kept.
+type CharacterCard struct {
+	// Data The card's fields (name, description, personality, scenario, first_mes, mes_example, creator_notes, system_prompt, post_history_instructions, alternate_greetings, character_book, tags, creator, character_version, extensions, and V3's assets, nickname, creator_notes_multilingual, source, group_only_greetings, creation_date, modification_date).
+	Data *map[string]interface{} `json:"data,omitempty"`
+
+	// Spec `chara_card_v3` or `chara_card_v2`.
+	//
+	// Example: chara_card_v3
+	Spec *string `json:"spec,omitempty"`
+
+	// SpecVersion `3.0` (any 3.x) or `2.0`.
+	//
+	// Example: 3.0
+	SpecVersion          *string                `json:"spec_version,omitempty"`
+	AdditionalProperties map[string]interface{} `json:"-"`
+}
+
+// CharacterCardUpload A card file uploaded as a form.
+type CharacterCardUpload struct {
+	// Card The card, as PNG, JSON or `.charx`.
+	Card openapi_types.File `json:"card"`
+}
+
+// CharacterImport An imported character and what was done with the card.
+type CharacterImport struct {
+	// ArchetypeInferred Whether `archetype` was inferred.
+	ArchetypeInferred bool `json:"archetype_inferred"`
+
+	// AvatarFileId The file made from the card's image, when it had one.
+	AvatarFileId *string `json:"avatar_file_id,omitempty"`
+
+	// Character A character.
+	Character Character `json:"character"`
+
+	// Format What the body was.
+	Format CharacterImportFormat `json:"format"`
+
+	// KeptInMetadata The card's fields with no home in Troupe, kept under `metadata.character_card`.
+	KeptInMetadata []string `json:"kept_in_metadata"`
+
+	// LorebookId The lorebook made from the card's `character_book`, when it had one.
+	LorebookId *string `json:"lorebook_id,omitempty"`
+
+	// RoleInferred Whether `role` was inferred from the card (it was not given).
+	RoleInferred bool `json:"role_inferred"`
+
+	// Spec The card's spec as read (`chara_card_v3`, `chara_card_v2`, or `chara_card_v1` for a card without one).
+	Spec string `json:"spec"`
+
+	// SpecVersion The card's spec version as read.
+	SpecVersion string `json:"spec_version"`
+
+	// UnsupportedDecorators Lorebook decorators Troupe does not act on, kept in their entries.
+	UnsupportedDecorators []UnsupportedDecorator `json:"unsupported_decorators"`
+}
+
+// CharacterImportFormat What the body was.
+type CharacterImportFormat string
+
 // CharacterList A page of characters.
 type CharacterList struct {
 	// Items The characters on this page.
@@ -1694,6 +1869,84 @@ type CharacterList struct {
 
 	// Total How many characters there are in all.
 	Total int `json:"total"`
+}
+
+// CharacterProfile What a Character Card says of a character beyond Troupe's own fields. Model engines use all of it; the local engine the description and the first message.
+type CharacterProfile struct {
+	// AlternateGreetings Other first messages.
+	AlternateGreetings []string `json:"alternate_greetings"`
+
+	// CharacterVersion The card's own version.
+	CharacterVersion string `json:"character_version"`
+
+	// Creator Who made the card.
+	Creator string `json:"creator"`
+
+	// CreatorNotes The creator's notes; never reach a prompt.
+	CreatorNotes string `json:"creator_notes"`
+
+	// Description Who the character is (the card's `description`).
+	Description string `json:"description"`
+
+	// ExampleMessages Example dialogue (`mes_example`), shown to model engines as style.
+	ExampleMessages string `json:"example_messages"`
+
+	// FirstMessage What the character says first (`first_mes`).
+	FirstMessage string `json:"first_message"`
+
+	// Nickname A shorter name (CCv3).
+	Nickname string `json:"nickname"`
+
+	// PostHistoryInstructions Instructions given to model engines after the conversation.
+	PostHistoryInstructions string `json:"post_history_instructions"`
+
+	// Scenario The situation conversations start from.
+	Scenario string `json:"scenario"`
+
+	// SystemPrompt The card's system prompt; `{{original}}` stands for Troupe's own.
+	SystemPrompt string `json:"system_prompt"`
+
+	// Tags The card's tags.
+	Tags []string `json:"tags"`
+}
+
+// CharacterProfileInput Card fields to set; absent fields stay as they are.
+type CharacterProfileInput struct {
+	// AlternateGreetings Other first messages.
+	AlternateGreetings *[]string `json:"alternate_greetings,omitempty"`
+
+	// CharacterVersion The card's own version.
+	CharacterVersion *string `json:"character_version,omitempty"`
+
+	// Creator Who made the card.
+	Creator *string `json:"creator,omitempty"`
+
+	// CreatorNotes The creator's notes.
+	CreatorNotes *string `json:"creator_notes,omitempty"`
+
+	// Description Who the character is.
+	Description *string `json:"description,omitempty"`
+
+	// ExampleMessages Example dialogue.
+	ExampleMessages *string `json:"example_messages,omitempty"`
+
+	// FirstMessage What the character says first.
+	FirstMessage *string `json:"first_message,omitempty"`
+
+	// Nickname A shorter name.
+	Nickname *string `json:"nickname,omitempty"`
+
+	// PostHistoryInstructions Instructions after the conversation.
+	PostHistoryInstructions *string `json:"post_history_instructions,omitempty"`
+
+	// Scenario The situation conversations start from.
+	Scenario *string `json:"scenario,omitempty"`
+
+	// SystemPrompt The card's system prompt.
+	SystemPrompt *string `json:"system_prompt,omitempty"`
+
+	// Tags Tags.
+	Tags *[]string `json:"tags,omitempty"`
 }
 
 // Conversation A scene in which several characters talk.
@@ -2000,6 +2253,11 @@ type CreateCharacterRequest struct {
 	// CustomLore Backstory to weave into the character.
 	CustomLore *string `json:"custom_lore,omitempty"`
 
+	// LorebookIds Lorebooks of the tenant's, in order; a character's come before its world's.
+	//
+	// Example: ["lbk_01m8v4dhz4a656s57bn9ssj475"]
+	LorebookIds *LorebookIds `json:"lorebook_ids,omitempty"`
+
 	// Metadata Free JSON for the studio's own use, stored and returned as is (at most 16 KiB).
 	//
 	// Example: {"npc_slot":12}
@@ -2010,6 +2268,9 @@ type CreateCharacterRequest struct {
 
 	// Personality Personality traits; generated when absent.
 	Personality *string `json:"personality,omitempty"`
+
+	// Profile Card fields to set; absent fields stay as they are.
+	Profile *CharacterProfileInput `json:"profile,omitempty"`
 
 	// Role The character's role, one of `GET /v1/defaults` roles.
 	//
@@ -2035,6 +2296,9 @@ type CreateCharacterRequest struct {
 // CreateWorldRequest The seed and parameters of a new world.
 type CreateWorldRequest struct {
 	Genre *Genre `json:"genre,omitempty"`
+
+	// LorebookIds Lorebooks of the tenant's that every character of the world knows, after the one generated from the world's content.
+	LorebookIds *LorebookIds `json:"lorebook_ids,omitempty"`
 
 	// Name The world's name; generated when absent. Part of the parameters, so it changes the world.
 	//
@@ -2087,6 +2351,9 @@ type DefaultItem struct {
 type Defaults struct {
 	// Archetypes The archetypes.
 	Archetypes []DefaultItem `json:"archetypes"`
+
+	// LocalEngine What the offline text engine (used with no provider key, and by test keys) can do.
+	LocalEngine LocalEngineInfo `json:"local_engine"`
 
 	// Moods The moods the local engine knows; any other mood is accepted and treated as calm by it.
 	Moods []DefaultItem `json:"moods"`
@@ -2199,10 +2466,10 @@ type EmotionLevels struct {
 // `INVALID_API_KEY` 401; `INSUFFICIENT_SCOPE` 403; `ROUTE_NOT_FOUND`,
 // `WORLD_NOT_FOUND`, `CHAR_NOT_FOUND`, `JOB_NOT_FOUND`, `FILE_NOT_FOUND`,
 // `KEY_NOT_FOUND`, `MEMORY_NOT_FOUND`, `WEBHOOK_ENDPOINT_NOT_FOUND`, `EVENT_NOT_FOUND`,
-// `CONVERSATION_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
+// `CONVERSATION_NOT_FOUND`, `LOREBOOK_NOT_FOUND`, `LORE_ENTRY_NOT_FOUND` 404; `METHOD_NOT_ALLOWED` 405; `JOB_NOT_CANCELABLE`,
 // `IDEMPOTENCY_KEY_IN_USE`, `CONVERSATION_BUSY`, `CONVERSATION_ENDED` 409; `PAYLOAD_TOO_LARGE` 413; `UNSUPPORTED_MEDIA_TYPE` 415;
 // `VALIDATION_ERROR`, `INVALID_ROLE`, `INVALID_ARCHETYPE`, `TABOO_CONFLICT`,
-// `IDEMPOTENCY_KEY_REUSED`, `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
+// `IDEMPOTENCY_KEY_REUSED`, `INVALID_CARD` (`details.problem` says what is wrong with the card), `INVALID_AUDIO`, `AUDIO_TOO_LONG`, `AUDIO_TOO_LARGE` 422;
 // `BUDGET_EXCEEDED` 402 (the tenant's hard spend cap is reached); `RATE_LIMITED` 429; `INTERNAL_ERROR` 500; `FAL_SERVICE_ERROR` (fal.ai failed),
 // `PROVIDER_ERROR` (another engine failed; `details.engine` names it) 502;
 // `ENGINE_UNAVAILABLE` 503; `PROVIDER_TIMEOUT` 504.
@@ -2675,6 +2942,345 @@ type Landmark struct {
 
 	// Region The name of the region it stands in.
 	Region string `json:"region"`
+}
+
+// LocalEngineInfo What the offline text engine (used with no provider key, and by test keys) can do.
+type LocalEngineInfo struct {
+	// Engine The engine name replies carry.
+	//
+	// Example: local
+	Engine string `json:"engine"`
+
+	// Languages The languages it understands and speaks (ISO 639-1).
+	Languages []string `json:"languages"`
+
+	// Model The model name replies carry.
+	//
+	// Example: rules-v2
+	Model string `json:"model"`
+
+	// Note What to expect of it.
+	Note string `json:"note"`
+}
+
+// LoreDecorator A Character Card V3 decorator at the head of an entry's content (`@@depth 4`).
+type LoreDecorator struct {
+	// Name The decorator's name, without `@@`.
+	//
+	// Example: scan_depth
+	Name string `json:"name"`
+
+	// Supported Whether Troupe acts on it; an unsupported decorator is kept in the content and has no effect.
+	Supported bool `json:"supported"`
+
+	// Value What follows the name.
+	//
+	// Example: 6
+	Value string `json:"value"`
+}
+
+// LorePosition Where a model engine's prompt takes the entry's content, before or after the character's own description.
+//
+// Example: before_char
+type LorePosition string
+
+// LoreSelectiveLogic How `secondary_keys` combine with a matched primary key when `selective`: `and_any`
+// (at least one secondary key), `and_all` (every one), `not_any` (none), `not_all` (not
+// every one).
+//
+// Example: and_any
+type LoreSelectiveLogic string
+
+// LoreUse A lorebook entry the line triggered and the engine was given.
+type LoreUse struct {
+	// EntryId The entry.
+	EntryId string `json:"entry_id"`
+
+	// LorebookId The lorebook.
+	LorebookId string `json:"lorebook_id"`
+
+	// Name The entry's name, or its first key.
+	Name string `json:"name"`
+}
+
+// Lorebook A lorebook (World Info).
+type Lorebook struct {
+	// CreatedAt When it was created.
+	CreatedAt time.Time `json:"created_at"`
+
+	// Description What it is for.
+	Description string `json:"description"`
+
+	// Entries The entries.
+	Entries []LorebookEntry `json:"entries"`
+
+	// Extensions Fields of other tools, kept as given.
+	Extensions map[string]interface{} `json:"extensions"`
+
+	// Id The lorebook's id (`lbk_…`).
+	//
+	// Example: lbk_01m8v4dhz4a656s57bn9ssj475
+	Id string `json:"id"`
+
+	// Name Its name.
+	Name string `json:"name"`
+
+	// RecursiveScanning Whether triggered content triggers more entries.
+	RecursiveScanning bool `json:"recursive_scanning"`
+
+	// ScanDepth How many of the newest lines are scanned for keys.
+	ScanDepth int `json:"scan_depth"`
+
+	// TokenBudget The most estimated tokens one line may bring in from this book.
+	TokenBudget int `json:"token_budget"`
+
+	// UpdatedAt When it last changed.
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// WorldId The world this book was generated from; absent for the tenant's own books.
+	WorldId *string `json:"world_id,omitempty"`
+}
+
+// LorebookCreateRequest A new lorebook.
+type LorebookCreateRequest struct {
+	// Description What it is for.
+	Description *string `json:"description,omitempty"`
+
+	// Entries The entries.
+	Entries *[]LorebookEntryInput `json:"entries,omitempty"`
+
+	// Extensions Fields of other tools, kept as given.
+	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+
+	// Name The lorebook's name.
+	Name string `json:"name"`
+
+	// RecursiveScanning Whether triggered entries' content can trigger more entries (three rounds at most).
+	RecursiveScanning *bool `json:"recursive_scanning,omitempty"`
+
+	// ScanDepth How many of the newest lines (the one answered included) are scanned for keys.
+	ScanDepth *int `json:"scan_depth,omitempty"`
+
+	// TokenBudget The most estimated tokens of entries one line may bring into a prompt from this book.
+	TokenBudget *int `json:"token_budget,omitempty"`
+}
+
+// LorebookEntry One entry of a lorebook.
+type LorebookEntry struct {
+	// CaseSensitive Keys match with case.
+	CaseSensitive bool `json:"case_sensitive"`
+
+	// Category What the entry is about (`place`, `faction`, `person`, `history`, `item`, `tension` or your own word); the local engine answers with it and names factions and people as who might know.
+	Category string `json:"category"`
+
+	// Comment The author's note; never reaches a prompt.
+	Comment string `json:"comment"`
+
+	// Constant Always triggered.
+	Constant bool `json:"constant"`
+
+	// Content What the character knows, decorator lines included.
+	Content string `json:"content"`
+
+	// Decorators The decorators parsed from the head of `content`.
+	Decorators []LoreDecorator `json:"decorators"`
+
+	// Enabled A disabled entry never triggers.
+	Enabled bool `json:"enabled"`
+
+	// Extensions Fields of other tools, kept as given.
+	Extensions map[string]interface{} `json:"extensions"`
+
+	// Id The entry's id (`lbe_…`).
+	//
+	// Example: lbe_01m8v4dhz4a656s57bn9ssj476
+	Id string `json:"id"`
+
+	// InsertionOrder Order in the prompt, lowest first.
+	InsertionOrder int `json:"insertion_order"`
+
+	// Keys Words or phrases that trigger the entry.
+	Keys []string `json:"keys"`
+
+	// Name A short title; never reaches a prompt.
+	Name string `json:"name"`
+
+	// Position Where a model engine's prompt takes the entry's content, before or after the character's own description.
+	//
+	// Example: before_char
+	Position LorePosition `json:"position"`
+
+	// Priority Which entries are kept first when the budget is short, highest first.
+	Priority int `json:"priority"`
+
+	// SecondaryKeys With `selective`, keys that must also match as `selective_logic` says.
+	SecondaryKeys []string `json:"secondary_keys"`
+
+	// Selective Whether `secondary_keys` apply.
+	Selective bool `json:"selective"`
+
+	// SelectiveLogic How `secondary_keys` combine with a matched primary key when `selective`: `and_any`
+	// (at least one secondary key), `and_all` (every one), `not_any` (none), `not_all` (not
+	// every one).
+	//
+	//
+	// Example: and_any
+	SelectiveLogic LoreSelectiveLogic `json:"selective_logic"`
+
+	// UseRegex Keys are regular expressions (RE2 syntax; `/pattern/i` accepted).
+	UseRegex bool `json:"use_regex"`
+}
+
+// LorebookEntryInput A new entry. Absent fields take their defaults.
+type LorebookEntryInput struct {
+	// CaseSensitive Keys match with case.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// Category What the entry is about.
+	Category *string `json:"category,omitempty"`
+
+	// Comment The author's note.
+	Comment *string `json:"comment,omitempty"`
+
+	// Constant Always triggered.
+	Constant *bool `json:"constant,omitempty"`
+
+	// Content What the character knows.
+	Content string `json:"content"`
+
+	// Enabled A disabled entry never triggers.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Extensions Fields of other tools, kept as given.
+	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+
+	// Id Keep an existing entry's id when replacing entries; generated when absent.
+	Id *string `json:"id,omitempty"`
+
+	// InsertionOrder Order in the prompt, lowest first.
+	InsertionOrder *int `json:"insertion_order,omitempty"`
+
+	// Keys Words or phrases that trigger the entry.
+	Keys *[]string `json:"keys,omitempty"`
+
+	// Name A short title.
+	Name     *string       `json:"name,omitempty"`
+	Position *LorePosition `json:"position,omitempty"`
+
+	// Priority Kept first when the budget is short, highest first.
+	Priority *int `json:"priority,omitempty"`
+
+	// SecondaryKeys With `selective`, keys that must also match.
+	SecondaryKeys *[]string `json:"secondary_keys,omitempty"`
+
+	// Selective Whether `secondary_keys` apply.
+	Selective      *bool               `json:"selective,omitempty"`
+	SelectiveLogic *LoreSelectiveLogic `json:"selective_logic,omitempty"`
+
+	// UseRegex Keys are regular expressions.
+	UseRegex *bool `json:"use_regex,omitempty"`
+}
+
+// LorebookEntryUpdateRequest The entry's fields to change; absent fields stay as they are.
+type LorebookEntryUpdateRequest struct {
+	// CaseSensitive Keys match with case.
+	CaseSensitive *bool `json:"case_sensitive,omitempty"`
+
+	// Category What the entry is about.
+	Category *string `json:"category,omitempty"`
+
+	// Comment The author's note.
+	Comment *string `json:"comment,omitempty"`
+
+	// Constant Always triggered.
+	Constant *bool `json:"constant,omitempty"`
+
+	// Content What the character knows.
+	Content *string `json:"content,omitempty"`
+
+	// Enabled A disabled entry never triggers.
+	Enabled *bool `json:"enabled,omitempty"`
+
+	// Extensions Fields of other tools.
+	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+
+	// InsertionOrder Order in the prompt, lowest first.
+	InsertionOrder *int `json:"insertion_order,omitempty"`
+
+	// Keys Words or phrases that trigger the entry.
+	Keys *[]string `json:"keys,omitempty"`
+
+	// Name A short title.
+	Name *string `json:"name,omitempty"`
+
+	// Position Where a model engine's prompt takes the entry's content, before or after the character's own description.
+	//
+	// Example: before_char
+	Position *LorePosition `json:"position,omitempty"`
+
+	// Priority Kept first when the budget is short.
+	Priority *int `json:"priority,omitempty"`
+
+	// SecondaryKeys With `selective`, keys that must also match.
+	SecondaryKeys *[]string `json:"secondary_keys,omitempty"`
+
+	// Selective Whether `secondary_keys` apply.
+	Selective *bool `json:"selective,omitempty"`
+
+	// SelectiveLogic How `secondary_keys` combine with a matched primary key when `selective`: `and_any`
+	// (at least one secondary key), `and_all` (every one), `not_any` (none), `not_all` (not
+	// every one).
+	//
+	//
+	// Example: and_any
+	SelectiveLogic *LoreSelectiveLogic `json:"selective_logic,omitempty"`
+
+	// UseRegex Keys are regular expressions.
+	UseRegex *bool `json:"use_regex,omitempty"`
+}
+
+// LorebookIds Lorebooks of the tenant's, in order; a character's come before its world's.
+//
+// Example: ["lbk_01m8v4dhz4a656s57bn9ssj475"]
+type LorebookIds = []string
+
+// LorebookList A page of lorebooks.
+type LorebookList struct {
+	// Items The lorebooks on this page.
+	Items []Lorebook `json:"items"`
+
+	// Limit The page size asked for.
+	Limit int `json:"limit"`
+
+	// Offset How many were skipped.
+	Offset int `json:"offset"`
+
+	// Total How many there are in all.
+	Total int `json:"total"`
+}
+
+// LorebookUpdateRequest The fields to change; `entries` replaces them all.
+type LorebookUpdateRequest struct {
+	// Description A new description.
+	Description *string `json:"description,omitempty"`
+
+	// Entries Every entry of the book (replaces them all).
+	Entries *[]LorebookEntryInput `json:"entries,omitempty"`
+
+	// Extensions Fields of other tools.
+	Extensions *map[string]interface{} `json:"extensions,omitempty"`
+
+	// Name A new name.
+	Name *string `json:"name,omitempty"`
+
+	// RecursiveScanning Whether triggered content triggers more.
+	RecursiveScanning *bool `json:"recursive_scanning,omitempty"`
+
+	// ScanDepth How many of the newest lines are scanned.
+	ScanDepth *int `json:"scan_depth,omitempty"`
+
+	// TokenBudget The token budget per line.
+	TokenBudget *int `json:"token_budget,omitempty"`
 }
 
 // Memory A character's memory.
@@ -3311,6 +3917,9 @@ type SpeakResponse struct {
 	// LatencyMs How long the model took.
 	LatencyMs float64 `json:"latency_ms"`
 
+	// Lore The lorebook entries the line triggered and the engine was given, in the order given.
+	Lore []LoreUse `json:"lore"`
+
 	// MemoryEntries The memory entries this exchange wrote.
 	MemoryEntries []MemoryEntry `json:"memory_entries"`
 
@@ -3636,6 +4245,15 @@ type TurnsCompletedEvent struct {
 // TurnsCompletedEventType Always `turns.completed`.
 type TurnsCompletedEventType string
 
+// UnsupportedDecorator A lorebook decorator Troupe keeps but does not act on.
+type UnsupportedDecorator struct {
+	// Decorator The decorator's name.
+	Decorator string `json:"decorator"`
+
+	// EntryId The entry that holds it.
+	EntryId string `json:"entry_id"`
+}
+
 // UpdateCharacterRequest The fields to change; absent fields stay as they are.
 type UpdateCharacterRequest struct {
 	// Actions What the game lets a character do: each action a name, a description and its
@@ -3652,6 +4270,11 @@ type UpdateCharacterRequest struct {
 	// CustomLore New backstory.
 	CustomLore *string `json:"custom_lore,omitempty"`
 
+	// LorebookIds Lorebooks of the tenant's, in order; a character's come before its world's.
+	//
+	// Example: ["lbk_01m8v4dhz4a656s57bn9ssj475"]
+	LorebookIds *LorebookIds `json:"lorebook_ids,omitempty"`
+
 	// Metadata Free JSON for the studio's own use, stored and returned as is (at most 16 KiB).
 	//
 	// Example: {"npc_slot":12}
@@ -3666,11 +4289,20 @@ type UpdateCharacterRequest struct {
 	// Personality New personality traits.
 	Personality *string `json:"personality,omitempty"`
 
+	// Profile Card fields to set; absent fields stay as they are.
+	Profile *CharacterProfileInput `json:"profile,omitempty"`
+
 	// TabooWords Words the character must never say; matched after normalisation.
 	TabooWords *TabooWords `json:"taboo_words,omitempty"`
 
 	// VoiceId A new voice.
 	VoiceId *string `json:"voice_id,omitempty"`
+}
+
+// UpdateWorldRequest What may change in a world; its generated content never does.
+type UpdateWorldRequest struct {
+	// LorebookIds Every lorebook of the world, in order (include the generated one to keep it).
+	LorebookIds LorebookIds `json:"lorebook_ids"`
 }
 
 // Usage Tokens a text model used.
@@ -3972,6 +4604,9 @@ type World struct {
 	// Landmarks Notable places.
 	Landmarks []Landmark `json:"landmarks"`
 
+	// LorebookIds The world's lorebooks, in order; the first is generated from its content (regions, settlements, factions and their goals, landmarks, history, tensions) when the world is created.
+	LorebookIds []string `json:"lorebook_ids"`
+
 	// Name The world's name.
 	//
 	// Example: Vel Anthor
@@ -4043,8 +4678,20 @@ type EventId = string
 // EventTypeFilter What happened. New types may be added; an endpoint receives only the types it lists.
 type EventTypeFilter = EventType
 
+// ExportFormat defines model for ExportFormat.
+type ExportFormat string
+
 // IdempotencyKey defines model for IdempotencyKey.
 type IdempotencyKey = string
+
+// ImportArchetype defines model for ImportArchetype.
+type ImportArchetype = string
+
+// ImportRole defines model for ImportRole.
+type ImportRole = string
+
+// ImportWorldId defines model for ImportWorldId.
+type ImportWorldId = string
 
 // JobId defines model for JobId.
 type JobId = string
@@ -4054,6 +4701,12 @@ type KeyId = string
 
 // Limit defines model for Limit.
 type Limit = int
+
+// LoreEntryId defines model for LoreEntryId.
+type LoreEntryId = string
+
+// LorebookId defines model for LorebookId.
+type LorebookId = string
 
 // MemoryId defines model for MemoryId.
 type MemoryId = string
@@ -4203,6 +4856,15 @@ type RecordCharacterEventParams struct {
 	// not stored, so a retry after a server or provider failure runs again.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
+
+// ExportCharacterParams defines parameters for ExportCharacter.
+type ExportCharacterParams struct {
+	// Format `ccv3-json` (a Character Card V3 as JSON) or `ccv3-png` (the card in a PNG).
+	Format *ExportCharacterParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+}
+
+// ExportCharacterParamsFormat defines parameters for ExportCharacter.
+type ExportCharacterParamsFormat string
 
 // GetCharacterMemoryParams defines parameters for GetCharacterMemory.
 type GetCharacterMemoryParams struct {
@@ -4453,6 +5115,63 @@ type ListApiKeysParams struct {
 	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
 }
 
+// ListLorebooksParams defines parameters for ListLorebooks.
+type ListLorebooksParams struct {
+	// Limit How many items to return.
+	Limit *Limit `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Offset How many items to skip.
+	Offset *Offset `form:"offset,omitempty" json:"offset,omitempty"`
+}
+
+// CreateLorebookParams defines parameters for CreateLorebook.
+type CreateLorebookParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateLorebookParams defines parameters for UpdateLorebook.
+type UpdateLorebookParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// CreateLorebookEntryParams defines parameters for CreateLorebookEntry.
+type CreateLorebookEntryParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
+// UpdateLorebookEntryParams defines parameters for UpdateLorebookEntry.
+type UpdateLorebookEntryParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // CreateModerationParams defines parameters for CreateModeration.
 type CreateModerationParams struct {
 	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
@@ -4576,6 +5295,18 @@ type CreateWorldParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// UpdateWorldParams defines parameters for UpdateWorld.
+type UpdateWorldParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // SetBudgetJSONRequestBody defines body for SetBudget for application/json ContentType.
 type SetBudgetJSONRequestBody = BudgetRequest
 
@@ -4633,6 +5364,18 @@ type CreateBackgroundJSONRequestBody = BackgroundRequest
 // CreateApiKeyJSONRequestBody defines body for CreateApiKey for application/json ContentType.
 type CreateApiKeyJSONRequestBody = ApiKeyCreateRequest
 
+// CreateLorebookJSONRequestBody defines body for CreateLorebook for application/json ContentType.
+type CreateLorebookJSONRequestBody = LorebookCreateRequest
+
+// UpdateLorebookJSONRequestBody defines body for UpdateLorebook for application/json ContentType.
+type UpdateLorebookJSONRequestBody = LorebookUpdateRequest
+
+// CreateLorebookEntryJSONRequestBody defines body for CreateLorebookEntry for application/json ContentType.
+type CreateLorebookEntryJSONRequestBody = LorebookEntryInput
+
+// UpdateLorebookEntryJSONRequestBody defines body for UpdateLorebookEntry for application/json ContentType.
+type UpdateLorebookEntryJSONRequestBody = LorebookEntryUpdateRequest
+
 // CreateModerationJSONRequestBody defines body for CreateModeration for application/json ContentType.
 type CreateModerationJSONRequestBody = ModerationRequest
 
@@ -4656,6 +5399,107 @@ type RotateWebhookEndpointSecretJSONRequestBody = RotateSecretRequest
 
 // CreateWorldJSONRequestBody defines body for CreateWorld for application/json ContentType.
 type CreateWorldJSONRequestBody = CreateWorldRequest
+
+// UpdateWorldJSONRequestBody defines body for UpdateWorld for application/json ContentType.
+type UpdateWorldJSONRequestBody = UpdateWorldRequest
+
+// Getter for additional properties for CharacterCard. Returns the specified
+// element and whether it was found
+func (a CharacterCard) Get(fieldName string) (value interface{}, found bool) {
+	if a.AdditionalProperties != nil {
+		value, found = a.AdditionalProperties[fieldName]
+	}
+	return
+}
+
+// Setter for additional properties for CharacterCard
+func (a *CharacterCard) Set(fieldName string, value interface{}) {
+	if a.AdditionalProperties == nil {
+		a.AdditionalProperties = make(map[string]interface{})
+	}
+	a.AdditionalProperties[fieldName] = value
+}
+
+// Override default JSON handling for CharacterCard to handle AdditionalProperties
+func (a *CharacterCard) UnmarshalJSON(b []byte) error {
+	object := make(map[string]json.RawMessage)
+	err := json.Unmarshal(b, &object)
+	if err != nil {
+		return err
+	}
+
+	if raw, found := object["data"]; found {
+		err = json.Unmarshal(raw, &a.Data)
+		if err != nil {
+			return fmt.Errorf("error reading 'data': %w", err)
+		}
+		delete(object, "data")
+	}
+
+	if raw, found := object["spec"]; found {
+		err = json.Unmarshal(raw, &a.Spec)
+		if err != nil {
+			return fmt.Errorf("error reading 'spec': %w", err)
+		}
+		delete(object, "spec")
+	}
+
+	if raw, found := object["spec_version"]; found {
+		err = json.Unmarshal(raw, &a.SpecVersion)
+		if err != nil {
+			return fmt.Errorf("error reading 'spec_version': %w", err)
+		}
+		delete(object, "spec_version")
+	}
+
+	if len(object) != 0 {
+		a.AdditionalProperties = make(map[string]interface{})
+		for fieldName, fieldBuf := range object {
+			var fieldVal interface{}
+			err := json.Unmarshal(fieldBuf, &fieldVal)
+			if err != nil {
+				return fmt.Errorf("error unmarshaling field %s: %w", fieldName, err)
+			}
+			a.AdditionalProperties[fieldName] = fieldVal
+		}
+	}
+	return nil
+}
+
+// Override default JSON handling for CharacterCard to handle AdditionalProperties
+func (a CharacterCard) MarshalJSON() ([]byte, error) {
+	var err error
+	object := make(map[string]json.RawMessage)
+
+	if a.Data != nil {
+		object["data"], err = json.Marshal(a.Data)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'data': %w", err)
+		}
+	}
+
+	if a.Spec != nil {
+		object["spec"], err = json.Marshal(a.Spec)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'spec': %w", err)
+		}
+	}
+
+	if a.SpecVersion != nil {
+		object["spec_version"], err = json.Marshal(a.SpecVersion)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling 'spec_version': %w", err)
+		}
+	}
+
+	for fieldName, field := range a.AdditionalProperties {
+		object[fieldName], err = json.Marshal(field)
+		if err != nil {
+			return nil, fmt.Errorf("error marshaling '%s': %w", fieldName, err)
+		}
+	}
+	return json.Marshal(object)
+}
 
 // Getter for additional properties for ErrorDetails. Returns the specified
 // element and whether it was found
@@ -5377,6 +6221,18 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
 	RecordCharacterEvent(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ExportCharacter Export a Character Card
+	//
+	// The character as a Character Card V3: JSON (`format=ccv3-json`, the default) or a PNG
+	// (`format=ccv3-png`) that carries the card in `ccv3` and, for V2 readers, `chara` text
+	// chunks, on the character's avatar when it has one. Its lorebooks (merged, in order) are
+	// the card's `character_book`; Troupe's own fields (role, archetype, mood, voice, actions)
+	// travel in `extensions.troupe`, and what an import kept in `metadata.character_card` is
+	// restored, so import → export → import gives the same card.
+	//
+	// Corresponds with GET /v1/characters/{character_id}/export (the `ExportCharacter` operationId).
+	ExportCharacter(ctx context.Context, characterId CharacterId, params *ExportCharacterParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetCharacterMemory Read a character's memory
 	//
 	// The running summary of what the character lived through and its memory entries,
@@ -5957,6 +6813,131 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/keys/{key_id}/revoke (the `RevokeApiKey` operationId).
 	RevokeApiKey(ctx context.Context, keyId KeyId, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ListLorebooks List lorebooks
+	//
+	// The tenant's lorebooks with their entries, newest first.
+	//
+	// Corresponds with GET /v1/lorebooks (the `ListLorebooks` operationId).
+	ListLorebooks(ctx context.Context, params *ListLorebooksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLorebookWithBody Create a lorebook
+	//
+	// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+	// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+	// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+	// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+	// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+	// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+	// The triggered entries are kept by priority within `token_budget` and given to model
+	// engines in `insertion_order`, and to the local engine as answer material. The format is
+	// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+	// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+	// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+	// listed with `supported: false`, and has no effect.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+	CreateLorebookWithBody(ctx context.Context, params *CreateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLorebook Create a lorebook
+	//
+	// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+	// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+	// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+	// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+	// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+	// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+	// The triggered entries are kept by priority within `token_budget` and given to model
+	// engines in `insertion_order`, and to the local engine as answer material. The format is
+	// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+	// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+	// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+	// listed with `supported: false`, and has no effect.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+	CreateLorebook(ctx context.Context, params *CreateLorebookParams, body CreateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteLorebook Delete a lorebook
+	//
+	// Deletes the lorebook and detaches it from every character and world that used it. A
+	// second delete answers 404.
+	//
+	// Corresponds with DELETE /v1/lorebooks/{lorebook_id} (the `DeleteLorebook` operationId).
+	DeleteLorebook(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetLorebook Get a lorebook
+	//
+	// One lorebook of the tenant's, with its entries.
+	//
+	// Corresponds with GET /v1/lorebooks/{lorebook_id} (the `GetLorebook` operationId).
+	GetLorebook(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLorebookWithBody Update a lorebook
+	//
+	// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+	// their `id` when they give it). To change one entry, use its own path.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+	UpdateLorebookWithBody(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLorebook Update a lorebook
+	//
+	// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+	// their `id` when they give it). To change one entry, use its own path.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+	UpdateLorebook(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, body UpdateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLorebookEntryWithBody Add an entry
+	//
+	// Adds an entry to the lorebook.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+	CreateLorebookEntryWithBody(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateLorebookEntry Add an entry
+	//
+	// Adds an entry to the lorebook.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+	CreateLorebookEntry(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, body CreateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteLorebookEntry Delete an entry
+	//
+	// Deletes one entry of the lorebook.
+	//
+	// Corresponds with DELETE /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `DeleteLorebookEntry` operationId).
+	DeleteLorebookEntry(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLorebookEntryWithBody Update an entry
+	//
+	// Changes the given fields of one entry.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+	UpdateLorebookEntryWithBody(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateLorebookEntry Update an entry
+	//
+	// Changes the given fields of one entry.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+	UpdateLorebookEntry(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, body UpdateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// CreateModerationWithBody Moderate a text
 	//
 	// Checks a text against the given taboo words and the built-in safety list, after
@@ -6250,6 +7231,28 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/worlds/{world_id} (the `GetWorld` operationId).
 	GetWorld(ctx context.Context, worldId WorldId, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWorldWithBody Set a world's lorebooks
+	//
+	// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+	// The world's generated content never changes; its generated lorebook is a lorebook like
+	// any other, which this call may leave out (detach) or reorder.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+	UpdateWorldWithBody(ctx context.Context, worldId WorldId, params *UpdateWorldParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateWorld Set a world's lorebooks
+	//
+	// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+	// The world's generated content never changes; its generated lorebook is a lorebook like
+	// any other, which this call may leave out (detach) or reorder.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+	UpdateWorld(ctx context.Context, worldId WorldId, params *UpdateWorldParams, body UpdateWorldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetApiInfo API information
@@ -6618,6 +7621,28 @@ func (c *Client) RecordCharacterEventWithBody(ctx context.Context, characterId C
 // Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
 func (c *Client) RecordCharacterEvent(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewRecordCharacterEventRequest(c.Server, characterId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ExportCharacter Export a Character Card
+//
+// The character as a Character Card V3: JSON (`format=ccv3-json`, the default) or a PNG
+// (`format=ccv3-png`) that carries the card in `ccv3` and, for V2 readers, `chara` text
+// chunks, on the character's avatar when it has one. Its lorebooks (merged, in order) are
+// the card's `character_book`; Troupe's own fields (role, archetype, mood, voice, actions)
+// travel in `extensions.troupe`, and what an import kept in `metadata.character_card` is
+// restored, so import → export → import gives the same card.
+//
+// Corresponds with GET /v1/characters/{character_id}/export (the `ExportCharacter` operationId).
+func (c *Client) ExportCharacter(ctx context.Context, characterId CharacterId, params *ExportCharacterParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportCharacterRequest(c.Server, characterId, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7658,6 +8683,251 @@ func (c *Client) RevokeApiKey(ctx context.Context, keyId KeyId, reqEditors ...Re
 	return c.Client.Do(req)
 }
 
+// ListLorebooks List lorebooks
+//
+// The tenant's lorebooks with their entries, newest first.
+//
+// Corresponds with GET /v1/lorebooks (the `ListLorebooks` operationId).
+func (c *Client) ListLorebooks(ctx context.Context, params *ListLorebooksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListLorebooksRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLorebookWithBody Create a lorebook
+//
+// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+// The triggered entries are kept by priority within `token_budget` and given to model
+// engines in `insertion_order`, and to the local engine as answer material. The format is
+// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+// listed with `supported: false`, and has no effect.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+func (c *Client) CreateLorebookWithBody(ctx context.Context, params *CreateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLorebookRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLorebook Create a lorebook
+//
+// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+// The triggered entries are kept by priority within `token_budget` and given to model
+// engines in `insertion_order`, and to the local engine as answer material. The format is
+// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+// listed with `supported: false`, and has no effect.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+func (c *Client) CreateLorebook(ctx context.Context, params *CreateLorebookParams, body CreateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLorebookRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteLorebook Delete a lorebook
+//
+// Deletes the lorebook and detaches it from every character and world that used it. A
+// second delete answers 404.
+//
+// Corresponds with DELETE /v1/lorebooks/{lorebook_id} (the `DeleteLorebook` operationId).
+func (c *Client) DeleteLorebook(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteLorebookRequest(c.Server, lorebookId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetLorebook Get a lorebook
+//
+// One lorebook of the tenant's, with its entries.
+//
+// Corresponds with GET /v1/lorebooks/{lorebook_id} (the `GetLorebook` operationId).
+func (c *Client) GetLorebook(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetLorebookRequest(c.Server, lorebookId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLorebookWithBody Update a lorebook
+//
+// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+// their `id` when they give it). To change one entry, use its own path.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+func (c *Client) UpdateLorebookWithBody(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLorebookRequestWithBody(c.Server, lorebookId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLorebook Update a lorebook
+//
+// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+// their `id` when they give it). To change one entry, use its own path.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+func (c *Client) UpdateLorebook(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, body UpdateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLorebookRequest(c.Server, lorebookId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLorebookEntryWithBody Add an entry
+//
+// Adds an entry to the lorebook.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+func (c *Client) CreateLorebookEntryWithBody(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLorebookEntryRequestWithBody(c.Server, lorebookId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateLorebookEntry Add an entry
+//
+// Adds an entry to the lorebook.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+func (c *Client) CreateLorebookEntry(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, body CreateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateLorebookEntryRequest(c.Server, lorebookId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteLorebookEntry Delete an entry
+//
+// Deletes one entry of the lorebook.
+//
+// Corresponds with DELETE /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `DeleteLorebookEntry` operationId).
+func (c *Client) DeleteLorebookEntry(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteLorebookEntryRequest(c.Server, lorebookId, entryId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLorebookEntryWithBody Update an entry
+//
+// Changes the given fields of one entry.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+func (c *Client) UpdateLorebookEntryWithBody(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLorebookEntryRequestWithBody(c.Server, lorebookId, entryId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateLorebookEntry Update an entry
+//
+// Changes the given fields of one entry.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+func (c *Client) UpdateLorebookEntry(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, body UpdateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateLorebookEntryRequest(c.Server, lorebookId, entryId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // CreateModerationWithBody Moderate a text
 //
 // Checks a text against the given taboo words and the built-in safety list, after
@@ -8192,6 +9462,48 @@ func (c *Client) DeleteWorld(ctx context.Context, worldId WorldId, reqEditors ..
 // Corresponds with GET /v1/worlds/{world_id} (the `GetWorld` operationId).
 func (c *Client) GetWorld(ctx context.Context, worldId WorldId, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetWorldRequest(c.Server, worldId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWorldWithBody Set a world's lorebooks
+//
+// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+// The world's generated content never changes; its generated lorebook is a lorebook like
+// any other, which this call may leave out (detach) or reorder.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+func (c *Client) UpdateWorldWithBody(ctx context.Context, worldId WorldId, params *UpdateWorldParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorldRequestWithBody(c.Server, worldId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateWorld Set a world's lorebooks
+//
+// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+// The world's generated content never changes; its generated lorebook is a lorebook like
+// any other, which this call may leave out (detach) or reorder.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+func (c *Client) UpdateWorld(ctx context.Context, worldId WorldId, params *UpdateWorldParams, body UpdateWorldJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateWorldRequest(c.Server, worldId, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8755,6 +10067,67 @@ func NewRecordCharacterEventRequestWithBody(server string, characterId Character
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewExportCharacterRequest constructs an http.Request for the ExportCharacter method
+func NewExportCharacterRequest(server string, characterId CharacterId, params *ExportCharacterParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/export", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -10491,6 +11864,429 @@ func NewRevokeApiKeyRequest(server string, keyId KeyId) (*http.Request, error) {
 	return req, nil
 }
 
+// NewListLorebooksRequest constructs an http.Request for the ListLorebooks method
+func NewListLorebooksRequest(server string, params *ListLorebooksParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Offset != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "offset", *params.Offset, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewCreateLorebookRequest calls the generic CreateLorebook builder with application/json body
+func NewCreateLorebookRequest(server string, params *CreateLorebookParams, body CreateLorebookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateLorebookRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateLorebookRequestWithBody constructs an http.Request for the CreateLorebook method, with any body, and a specified content type
+func NewCreateLorebookRequestWithBody(server string, params *CreateLorebookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteLorebookRequest constructs an http.Request for the DeleteLorebook method
+func NewDeleteLorebookRequest(server string, lorebookId LorebookId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "lorebook_id", lorebookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetLorebookRequest constructs an http.Request for the GetLorebook method
+func NewGetLorebookRequest(server string, lorebookId LorebookId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "lorebook_id", lorebookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateLorebookRequest calls the generic UpdateLorebook builder with application/json body
+func NewUpdateLorebookRequest(server string, lorebookId LorebookId, params *UpdateLorebookParams, body UpdateLorebookJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateLorebookRequestWithBody(server, lorebookId, params, "application/json", bodyReader)
+}
+
+// NewUpdateLorebookRequestWithBody constructs an http.Request for the UpdateLorebook method, with any body, and a specified content type
+func NewUpdateLorebookRequestWithBody(server string, lorebookId LorebookId, params *UpdateLorebookParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "lorebook_id", lorebookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCreateLorebookEntryRequest calls the generic CreateLorebookEntry builder with application/json body
+func NewCreateLorebookEntryRequest(server string, lorebookId LorebookId, params *CreateLorebookEntryParams, body CreateLorebookEntryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateLorebookEntryRequestWithBody(server, lorebookId, params, "application/json", bodyReader)
+}
+
+// NewCreateLorebookEntryRequestWithBody constructs an http.Request for the CreateLorebookEntry method, with any body, and a specified content type
+func NewCreateLorebookEntryRequestWithBody(server string, lorebookId LorebookId, params *CreateLorebookEntryParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "lorebook_id", lorebookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks/%s/entries", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteLorebookEntryRequest constructs an http.Request for the DeleteLorebookEntry method
+func NewDeleteLorebookEntryRequest(server string, lorebookId LorebookId, entryId LoreEntryId) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "lorebook_id", lorebookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "entry_id", entryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks/%s/entries/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateLorebookEntryRequest calls the generic UpdateLorebookEntry builder with application/json body
+func NewUpdateLorebookEntryRequest(server string, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, body UpdateLorebookEntryJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateLorebookEntryRequestWithBody(server, lorebookId, entryId, params, "application/json", bodyReader)
+}
+
+// NewUpdateLorebookEntryRequestWithBody constructs an http.Request for the UpdateLorebookEntry method, with any body, and a specified content type
+func NewUpdateLorebookEntryRequestWithBody(server string, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "lorebook_id", lorebookId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "entry_id", entryId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/lorebooks/%s/entries/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewCreateModerationRequest calls the generic CreateModeration builder with application/json body
 func NewCreateModerationRequest(server string, params *CreateModerationParams, body CreateModerationJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -11382,6 +13178,68 @@ func NewGetWorldRequest(server string, worldId WorldId) (*http.Request, error) {
 	return req, nil
 }
 
+// NewUpdateWorldRequest calls the generic UpdateWorld builder with application/json body
+func NewUpdateWorldRequest(server string, worldId WorldId, params *UpdateWorldParams, body UpdateWorldJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewUpdateWorldRequestWithBody(server, worldId, params, "application/json", bodyReader)
+}
+
+// NewUpdateWorldRequestWithBody constructs an http.Request for the UpdateWorld method, with any body, and a specified content type
+func NewUpdateWorldRequestWithBody(server string, worldId WorldId, params *UpdateWorldParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "world_id", worldId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/worlds/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 func (c *Client) applyEditors(ctx context.Context, req *http.Request, additionalEditors []RequestEditorFn) error {
 	for _, r := range c.RequestEditors {
 		if err := r(ctx, req); err != nil {
@@ -11637,6 +13495,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/characters/{character_id}/events (the `RecordCharacterEvent` operationId).
 	RecordCharacterEventWithResponse(ctx context.Context, characterId CharacterId, params *RecordCharacterEventParams, body RecordCharacterEventJSONRequestBody, reqEditors ...RequestEditorFn) (*RecordCharacterEventResponse, error)
+
+	// ExportCharacterWithResponse Export a Character Card
+	//
+	// The character as a Character Card V3: JSON (`format=ccv3-json`, the default) or a PNG
+	// (`format=ccv3-png`) that carries the card in `ccv3` and, for V2 readers, `chara` text
+	// chunks, on the character's avatar when it has one. Its lorebooks (merged, in order) are
+	// the card's `character_book`; Troupe's own fields (role, archetype, mood, voice, actions)
+	// travel in `extensions.troupe`, and what an import kept in `metadata.character_card` is
+	// restored, so import → export → import gives the same card.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/characters/{character_id}/export (the `ExportCharacter` operationId).
+	ExportCharacterWithResponse(ctx context.Context, characterId CharacterId, params *ExportCharacterParams, reqEditors ...RequestEditorFn) (*ExportCharacterResponse, error)
 
 	// GetCharacterMemoryWithResponse Read a character's memory
 	//
@@ -12252,6 +14124,139 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/keys/{key_id}/revoke (the `RevokeApiKey` operationId).
 	RevokeApiKeyWithResponse(ctx context.Context, keyId KeyId, reqEditors ...RequestEditorFn) (*RevokeApiKeyResponse, error)
 
+	// ListLorebooksWithResponse List lorebooks
+	//
+	// The tenant's lorebooks with their entries, newest first.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/lorebooks (the `ListLorebooks` operationId).
+	ListLorebooksWithResponse(ctx context.Context, params *ListLorebooksParams, reqEditors ...RequestEditorFn) (*ListLorebooksResponse, error)
+
+	// CreateLorebookWithBodyWithResponse Create a lorebook
+	//
+	// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+	// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+	// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+	// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+	// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+	// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+	// The triggered entries are kept by priority within `token_budget` and given to model
+	// engines in `insertion_order`, and to the local engine as answer material. The format is
+	// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+	// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+	// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+	// listed with `supported: false`, and has no effect.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+	CreateLorebookWithBodyWithResponse(ctx context.Context, params *CreateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLorebookResponse, error)
+
+	// CreateLorebookWithResponse Create a lorebook
+	//
+	// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+	// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+	// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+	// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+	// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+	// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+	// The triggered entries are kept by priority within `token_budget` and given to model
+	// engines in `insertion_order`, and to the local engine as answer material. The format is
+	// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+	// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+	// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+	// listed with `supported: false`, and has no effect.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+	CreateLorebookWithResponse(ctx context.Context, params *CreateLorebookParams, body CreateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLorebookResponse, error)
+
+	// DeleteLorebookWithResponse Delete a lorebook
+	//
+	// Deletes the lorebook and detaches it from every character and world that used it. A
+	// second delete answers 404.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/lorebooks/{lorebook_id} (the `DeleteLorebook` operationId).
+	DeleteLorebookWithResponse(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*DeleteLorebookResponse, error)
+
+	// GetLorebookWithResponse Get a lorebook
+	//
+	// One lorebook of the tenant's, with its entries.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/lorebooks/{lorebook_id} (the `GetLorebook` operationId).
+	GetLorebookWithResponse(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*GetLorebookResponse, error)
+
+	// UpdateLorebookWithBodyWithResponse Update a lorebook
+	//
+	// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+	// their `id` when they give it). To change one entry, use its own path.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+	UpdateLorebookWithBodyWithResponse(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLorebookResponse, error)
+
+	// UpdateLorebookWithResponse Update a lorebook
+	//
+	// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+	// their `id` when they give it). To change one entry, use its own path.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+	UpdateLorebookWithResponse(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, body UpdateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLorebookResponse, error)
+
+	// CreateLorebookEntryWithBodyWithResponse Add an entry
+	//
+	// Adds an entry to the lorebook.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+	CreateLorebookEntryWithBodyWithResponse(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLorebookEntryResponse, error)
+
+	// CreateLorebookEntryWithResponse Add an entry
+	//
+	// Adds an entry to the lorebook.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+	CreateLorebookEntryWithResponse(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, body CreateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLorebookEntryResponse, error)
+
+	// DeleteLorebookEntryWithResponse Delete an entry
+	//
+	// Deletes one entry of the lorebook.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `DeleteLorebookEntry` operationId).
+	DeleteLorebookEntryWithResponse(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, reqEditors ...RequestEditorFn) (*DeleteLorebookEntryResponse, error)
+
+	// UpdateLorebookEntryWithBodyWithResponse Update an entry
+	//
+	// Changes the given fields of one entry.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+	UpdateLorebookEntryWithBodyWithResponse(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLorebookEntryResponse, error)
+
+	// UpdateLorebookEntryWithResponse Update an entry
+	//
+	// Changes the given fields of one entry.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+	UpdateLorebookEntryWithResponse(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, body UpdateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLorebookEntryResponse, error)
+
 	// CreateModerationWithBodyWithResponse Moderate a text
 	//
 	// Checks a text against the given taboo words and the built-in safety list, after
@@ -12567,6 +14572,28 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/worlds/{world_id} (the `GetWorld` operationId).
 	GetWorldWithResponse(ctx context.Context, worldId WorldId, reqEditors ...RequestEditorFn) (*GetWorldResponse, error)
+
+	// UpdateWorldWithBodyWithResponse Set a world's lorebooks
+	//
+	// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+	// The world's generated content never changes; its generated lorebook is a lorebook like
+	// any other, which this call may leave out (detach) or reorder.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+	UpdateWorldWithBodyWithResponse(ctx context.Context, worldId WorldId, params *UpdateWorldParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorldResponse, error)
+
+	// UpdateWorldWithResponse Set a world's lorebooks
+	//
+	// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+	// The world's generated content never changes; its generated lorebook is a lorebook like
+	// any other, which this call may leave out (detach) or reorder.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+	UpdateWorldWithResponse(ctx context.Context, worldId WorldId, params *UpdateWorldParams, body UpdateWorldJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorldResponse, error)
 }
 
 // GetApiInfoResponse200Headers the declared response headers of an HTTP 200 response for GetApiInfo
@@ -14672,6 +16699,161 @@ func (r RecordCharacterEventResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r RecordCharacterEventResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// ExportCharacterResponse200Headers the declared response headers of an HTTP 200 response for ExportCharacter
+type ExportCharacterResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportCharacterResponse400Headers the declared response headers of an HTTP 400 response for ExportCharacter
+type ExportCharacterResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportCharacterResponse401Headers the declared response headers of an HTTP 401 response for ExportCharacter
+type ExportCharacterResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ExportCharacterResponse403Headers the declared response headers of an HTTP 403 response for ExportCharacter
+type ExportCharacterResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportCharacterResponse404Headers the declared response headers of an HTTP 404 response for ExportCharacter
+type ExportCharacterResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportCharacterResponse429Headers the declared response headers of an HTTP 429 response for ExportCharacter
+type ExportCharacterResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ExportCharacterResponse500Headers the declared response headers of an HTTP 500 response for ExportCharacter
+type ExportCharacterResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ExportCharacterResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CharacterCard
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportCharacterResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ExportCharacterResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ExportCharacterResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ExportCharacterResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *ExportCharacterResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ExportCharacterResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ExportCharacterResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ExportCharacterResponse) GetJSON200() *CharacterCard {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ExportCharacterResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ExportCharacterResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ExportCharacterResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ExportCharacterResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ExportCharacterResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ExportCharacterResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ExportCharacterResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ExportCharacterResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ExportCharacterResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ExportCharacterResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20439,6 +22621,1359 @@ func (r RevokeApiKeyResponse) ContentType() string {
 	return ""
 }
 
+// ListLorebooksResponse200Headers the declared response headers of an HTTP 200 response for ListLorebooks
+type ListLorebooksResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListLorebooksResponse400Headers the declared response headers of an HTTP 400 response for ListLorebooks
+type ListLorebooksResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListLorebooksResponse401Headers the declared response headers of an HTTP 401 response for ListLorebooks
+type ListLorebooksResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// ListLorebooksResponse403Headers the declared response headers of an HTTP 403 response for ListLorebooks
+type ListLorebooksResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListLorebooksResponse429Headers the declared response headers of an HTTP 429 response for ListLorebooks
+type ListLorebooksResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// ListLorebooksResponse500Headers the declared response headers of an HTTP 500 response for ListLorebooks
+type ListLorebooksResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListLorebooksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LorebookList
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListLorebooksResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *ListLorebooksResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *ListLorebooksResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *ListLorebooksResponse403Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListLorebooksResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *ListLorebooksResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListLorebooksResponse) GetJSON200() *LorebookList {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListLorebooksResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListLorebooksResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListLorebooksResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListLorebooksResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r ListLorebooksResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r ListLorebooksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListLorebooksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListLorebooksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListLorebooksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateLorebookResponse201Headers the declared response headers of an HTTP 201 response for CreateLorebook
+type CreateLorebookResponse201Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// CreateLorebookResponse400Headers the declared response headers of an HTTP 400 response for CreateLorebook
+type CreateLorebookResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookResponse401Headers the declared response headers of an HTTP 401 response for CreateLorebook
+type CreateLorebookResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateLorebookResponse403Headers the declared response headers of an HTTP 403 response for CreateLorebook
+type CreateLorebookResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookResponse413Headers the declared response headers of an HTTP 413 response for CreateLorebook
+type CreateLorebookResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookResponse415Headers the declared response headers of an HTTP 415 response for CreateLorebook
+type CreateLorebookResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookResponse422Headers the declared response headers of an HTTP 422 response for CreateLorebook
+type CreateLorebookResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookResponse429Headers the declared response headers of an HTTP 429 response for CreateLorebook
+type CreateLorebookResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookResponse500Headers the declared response headers of an HTTP 500 response for CreateLorebook
+type CreateLorebookResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type CreateLorebookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *Lorebook
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateLorebookResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateLorebookResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateLorebookResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateLorebookResponse403Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateLorebookResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateLorebookResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateLorebookResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateLorebookResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateLorebookResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateLorebookResponse) GetJSON201() *Lorebook {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateLorebookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateLorebookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateLorebookResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateLorebookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateLorebookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateLorebookResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateLorebookResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateLorebookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateLorebookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateLorebookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateLorebookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateLorebookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteLorebookResponse204Headers the declared response headers of an HTTP 204 response for DeleteLorebook
+type DeleteLorebookResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookResponse401Headers the declared response headers of an HTTP 401 response for DeleteLorebook
+type DeleteLorebookResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteLorebookResponse403Headers the declared response headers of an HTTP 403 response for DeleteLorebook
+type DeleteLorebookResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookResponse404Headers the declared response headers of an HTTP 404 response for DeleteLorebook
+type DeleteLorebookResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookResponse429Headers the declared response headers of an HTTP 429 response for DeleteLorebook
+type DeleteLorebookResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookResponse500Headers the declared response headers of an HTTP 500 response for DeleteLorebook
+type DeleteLorebookResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteLorebookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteLorebookResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteLorebookResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteLorebookResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteLorebookResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteLorebookResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteLorebookResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteLorebookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteLorebookResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteLorebookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteLorebookResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteLorebookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteLorebookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteLorebookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteLorebookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteLorebookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetLorebookResponse200Headers the declared response headers of an HTTP 200 response for GetLorebook
+type GetLorebookResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetLorebookResponse401Headers the declared response headers of an HTTP 401 response for GetLorebook
+type GetLorebookResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// GetLorebookResponse403Headers the declared response headers of an HTTP 403 response for GetLorebook
+type GetLorebookResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetLorebookResponse404Headers the declared response headers of an HTTP 404 response for GetLorebook
+type GetLorebookResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetLorebookResponse429Headers the declared response headers of an HTTP 429 response for GetLorebook
+type GetLorebookResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// GetLorebookResponse500Headers the declared response headers of an HTTP 500 response for GetLorebook
+type GetLorebookResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetLorebookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Lorebook
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetLorebookResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetLorebookResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetLorebookResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetLorebookResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetLorebookResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetLorebookResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetLorebookResponse) GetJSON200() *Lorebook {
+	return r.JSON200
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r GetLorebookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r GetLorebookResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetLorebookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r GetLorebookResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r GetLorebookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r GetLorebookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetLorebookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetLorebookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetLorebookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateLorebookResponse200Headers the declared response headers of an HTTP 200 response for UpdateLorebook
+type UpdateLorebookResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// UpdateLorebookResponse400Headers the declared response headers of an HTTP 400 response for UpdateLorebook
+type UpdateLorebookResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse401Headers the declared response headers of an HTTP 401 response for UpdateLorebook
+type UpdateLorebookResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse403Headers the declared response headers of an HTTP 403 response for UpdateLorebook
+type UpdateLorebookResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse404Headers the declared response headers of an HTTP 404 response for UpdateLorebook
+type UpdateLorebookResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse413Headers the declared response headers of an HTTP 413 response for UpdateLorebook
+type UpdateLorebookResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse415Headers the declared response headers of an HTTP 415 response for UpdateLorebook
+type UpdateLorebookResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse422Headers the declared response headers of an HTTP 422 response for UpdateLorebook
+type UpdateLorebookResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse429Headers the declared response headers of an HTTP 429 response for UpdateLorebook
+type UpdateLorebookResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookResponse500Headers the declared response headers of an HTTP 500 response for UpdateLorebook
+type UpdateLorebookResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type UpdateLorebookResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Lorebook
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateLorebookResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateLorebookResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateLorebookResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateLorebookResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateLorebookResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateLorebookResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateLorebookResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateLorebookResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateLorebookResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateLorebookResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateLorebookResponse) GetJSON200() *Lorebook {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateLorebookResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateLorebookResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateLorebookResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateLorebookResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateLorebookResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateLorebookResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateLorebookResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateLorebookResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateLorebookResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateLorebookResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateLorebookResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateLorebookResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateLorebookResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateLorebookEntryResponse201Headers the declared response headers of an HTTP 201 response for CreateLorebookEntry
+type CreateLorebookEntryResponse201Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// CreateLorebookEntryResponse400Headers the declared response headers of an HTTP 400 response for CreateLorebookEntry
+type CreateLorebookEntryResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse401Headers the declared response headers of an HTTP 401 response for CreateLorebookEntry
+type CreateLorebookEntryResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse403Headers the declared response headers of an HTTP 403 response for CreateLorebookEntry
+type CreateLorebookEntryResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse404Headers the declared response headers of an HTTP 404 response for CreateLorebookEntry
+type CreateLorebookEntryResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse413Headers the declared response headers of an HTTP 413 response for CreateLorebookEntry
+type CreateLorebookEntryResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse415Headers the declared response headers of an HTTP 415 response for CreateLorebookEntry
+type CreateLorebookEntryResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse422Headers the declared response headers of an HTTP 422 response for CreateLorebookEntry
+type CreateLorebookEntryResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse429Headers the declared response headers of an HTTP 429 response for CreateLorebookEntry
+type CreateLorebookEntryResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateLorebookEntryResponse500Headers the declared response headers of an HTTP 500 response for CreateLorebookEntry
+type CreateLorebookEntryResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type CreateLorebookEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *LorebookEntry
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *CreateLorebookEntryResponse201Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateLorebookEntryResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateLorebookEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateLorebookEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateLorebookEntryResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateLorebookEntryResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateLorebookEntryResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateLorebookEntryResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateLorebookEntryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateLorebookEntryResponse500Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON201() *LorebookEntry {
+	return r.JSON201
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateLorebookEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateLorebookEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateLorebookEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateLorebookEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteLorebookEntryResponse204Headers the declared response headers of an HTTP 204 response for DeleteLorebookEntry
+type DeleteLorebookEntryResponse204Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookEntryResponse401Headers the declared response headers of an HTTP 401 response for DeleteLorebookEntry
+type DeleteLorebookEntryResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// DeleteLorebookEntryResponse403Headers the declared response headers of an HTTP 403 response for DeleteLorebookEntry
+type DeleteLorebookEntryResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookEntryResponse404Headers the declared response headers of an HTTP 404 response for DeleteLorebookEntry
+type DeleteLorebookEntryResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookEntryResponse429Headers the declared response headers of an HTTP 429 response for DeleteLorebookEntry
+type DeleteLorebookEntryResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// DeleteLorebookEntryResponse500Headers the declared response headers of an HTTP 500 response for DeleteLorebookEntry
+type DeleteLorebookEntryResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteLorebookEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers204 the parsed response headers for an HTTP 204 response
+	Headers204 *DeleteLorebookEntryResponse204Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteLorebookEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteLorebookEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteLorebookEntryResponse404Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *DeleteLorebookEntryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteLorebookEntryResponse500Headers
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r DeleteLorebookEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r DeleteLorebookEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r DeleteLorebookEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r DeleteLorebookEntryResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r DeleteLorebookEntryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteLorebookEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteLorebookEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteLorebookEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteLorebookEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateLorebookEntryResponse200Headers the declared response headers of an HTTP 200 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// UpdateLorebookEntryResponse400Headers the declared response headers of an HTTP 400 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse401Headers the declared response headers of an HTTP 401 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse403Headers the declared response headers of an HTTP 403 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse404Headers the declared response headers of an HTTP 404 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse413Headers the declared response headers of an HTTP 413 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse415Headers the declared response headers of an HTTP 415 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse422Headers the declared response headers of an HTTP 422 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse429Headers the declared response headers of an HTTP 429 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateLorebookEntryResponse500Headers the declared response headers of an HTTP 500 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type UpdateLorebookEntryResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *LorebookEntry
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateLorebookEntryResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateLorebookEntryResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateLorebookEntryResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateLorebookEntryResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateLorebookEntryResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateLorebookEntryResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateLorebookEntryResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateLorebookEntryResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateLorebookEntryResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateLorebookEntryResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON200() *LorebookEntry {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateLorebookEntryResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateLorebookEntryResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateLorebookEntryResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateLorebookEntryResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // CreateModerationResponse200Headers the declared response headers of an HTTP 200 response for CreateModeration
 type CreateModerationResponse200Headers struct {
 	IdempotentReplayed *string
@@ -23519,6 +27054,214 @@ func (r GetWorldResponse) ContentType() string {
 	return ""
 }
 
+// UpdateWorldResponse200Headers the declared response headers of an HTTP 200 response for UpdateWorld
+type UpdateWorldResponse200Headers struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// UpdateWorldResponse400Headers the declared response headers of an HTTP 400 response for UpdateWorld
+type UpdateWorldResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWorldResponse401Headers the declared response headers of an HTTP 401 response for UpdateWorld
+type UpdateWorldResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// UpdateWorldResponse403Headers the declared response headers of an HTTP 403 response for UpdateWorld
+type UpdateWorldResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWorldResponse404Headers the declared response headers of an HTTP 404 response for UpdateWorld
+type UpdateWorldResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWorldResponse413Headers the declared response headers of an HTTP 413 response for UpdateWorld
+type UpdateWorldResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWorldResponse415Headers the declared response headers of an HTTP 415 response for UpdateWorld
+type UpdateWorldResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWorldResponse422Headers the declared response headers of an HTTP 422 response for UpdateWorld
+type UpdateWorldResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWorldResponse429Headers the declared response headers of an HTTP 429 response for UpdateWorld
+type UpdateWorldResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// UpdateWorldResponse500Headers the declared response headers of an HTTP 500 response for UpdateWorld
+type UpdateWorldResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type UpdateWorldResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *World
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *UpdateWorldResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *UpdateWorldResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *UpdateWorldResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *UpdateWorldResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *UpdateWorldResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *UpdateWorldResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *UpdateWorldResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *UpdateWorldResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateWorldResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *UpdateWorldResponse500Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateWorldResponse) GetJSON200() *World {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateWorldResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateWorldResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateWorldResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateWorldResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r UpdateWorldResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r UpdateWorldResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r UpdateWorldResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateWorldResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r UpdateWorldResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateWorldResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateWorldResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateWorldResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateWorldResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetApiInfoWithResponse API information
 //
 // The service name, its version and links to the docs, the spec and the health check.
@@ -23837,6 +27580,26 @@ func (c *ClientWithResponses) RecordCharacterEventWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseRecordCharacterEventResponse(rsp)
+}
+
+// ExportCharacterWithResponse Export a Character Card
+//
+// The character as a Character Card V3: JSON (`format=ccv3-json`, the default) or a PNG
+// (`format=ccv3-png`) that carries the card in `ccv3` and, for V2 readers, `chara` text
+// chunks, on the character's avatar when it has one. Its lorebooks (merged, in order) are
+// the card's `character_book`; Troupe's own fields (role, archetype, mood, voice, actions)
+// travel in `extensions.troupe`, and what an import kept in `metadata.character_card` is
+// restored, so import → export → import gives the same card.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/characters/{character_id}/export (the `ExportCharacter` operationId).
+func (c *ClientWithResponses) ExportCharacterWithResponse(ctx context.Context, characterId CharacterId, params *ExportCharacterParams, reqEditors ...RequestEditorFn) (*ExportCharacterResponse, error) {
+	rsp, err := c.ExportCharacter(ctx, characterId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseExportCharacterResponse(rsp)
 }
 
 // GetCharacterMemoryWithResponse Read a character's memory
@@ -24723,6 +28486,211 @@ func (c *ClientWithResponses) RevokeApiKeyWithResponse(ctx context.Context, keyI
 	return ParseRevokeApiKeyResponse(rsp)
 }
 
+// ListLorebooksWithResponse List lorebooks
+//
+// The tenant's lorebooks with their entries, newest first.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/lorebooks (the `ListLorebooks` operationId).
+func (c *ClientWithResponses) ListLorebooksWithResponse(ctx context.Context, params *ListLorebooksParams, reqEditors ...RequestEditorFn) (*ListLorebooksResponse, error) {
+	rsp, err := c.ListLorebooks(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListLorebooksResponse(rsp)
+}
+
+// CreateLorebookWithBodyWithResponse Create a lorebook
+//
+// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+// The triggered entries are kept by priority within `token_budget` and given to model
+// engines in `insertion_order`, and to the local engine as answer material. The format is
+// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+// listed with `supported: false`, and has no effect.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+func (c *ClientWithResponses) CreateLorebookWithBodyWithResponse(ctx context.Context, params *CreateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLorebookResponse, error) {
+	rsp, err := c.CreateLorebookWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLorebookResponse(rsp)
+}
+
+// CreateLorebookWithResponse Create a lorebook
+//
+// A lorebook (World Info) of entries that reach a character's prompt when the conversation
+// mentions one of their keys: attach it with `lorebook_ids` on a character or a world. On
+// each line the newest `scan_depth` lines are scanned; an entry triggers on a key (whole
+// words, case-insensitive unless `case_sensitive`, a regular expression when `use_regex`),
+// and, when `selective`, on its `secondary_keys` as `selective_logic` says; `constant`
+// entries always trigger; with `recursive_scanning` triggered content may trigger more.
+// The triggered entries are kept by priority within `token_budget` and given to model
+// engines in `insertion_order`, and to the local engine as answer material. The format is
+// the lorebook of Character Card V3 (and V2's `character_book`). CCv3 decorators at the
+// head of an entry's `content` are parsed: `@@activate`, `@@dont_activate`, `@@scan_depth`,
+// `@@activate_only_after` and `@@activate_only_every` work; any other is kept in the content,
+// listed with `supported: false`, and has no effect.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/lorebooks (the `CreateLorebook` operationId).
+func (c *ClientWithResponses) CreateLorebookWithResponse(ctx context.Context, params *CreateLorebookParams, body CreateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLorebookResponse, error) {
+	rsp, err := c.CreateLorebook(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLorebookResponse(rsp)
+}
+
+// DeleteLorebookWithResponse Delete a lorebook
+//
+// Deletes the lorebook and detaches it from every character and world that used it. A
+// second delete answers 404.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/lorebooks/{lorebook_id} (the `DeleteLorebook` operationId).
+func (c *ClientWithResponses) DeleteLorebookWithResponse(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*DeleteLorebookResponse, error) {
+	rsp, err := c.DeleteLorebook(ctx, lorebookId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteLorebookResponse(rsp)
+}
+
+// GetLorebookWithResponse Get a lorebook
+//
+// One lorebook of the tenant's, with its entries.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/lorebooks/{lorebook_id} (the `GetLorebook` operationId).
+func (c *ClientWithResponses) GetLorebookWithResponse(ctx context.Context, lorebookId LorebookId, reqEditors ...RequestEditorFn) (*GetLorebookResponse, error) {
+	rsp, err := c.GetLorebook(ctx, lorebookId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetLorebookResponse(rsp)
+}
+
+// UpdateLorebookWithBodyWithResponse Update a lorebook
+//
+// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+// their `id` when they give it). To change one entry, use its own path.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+func (c *ClientWithResponses) UpdateLorebookWithBodyWithResponse(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLorebookResponse, error) {
+	rsp, err := c.UpdateLorebookWithBody(ctx, lorebookId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLorebookResponse(rsp)
+}
+
+// UpdateLorebookWithResponse Update a lorebook
+//
+// Changes the given fields; `entries`, when given, replaces every entry (entries keep
+// their `id` when they give it). To change one entry, use its own path.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id} (the `UpdateLorebook` operationId).
+func (c *ClientWithResponses) UpdateLorebookWithResponse(ctx context.Context, lorebookId LorebookId, params *UpdateLorebookParams, body UpdateLorebookJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLorebookResponse, error) {
+	rsp, err := c.UpdateLorebook(ctx, lorebookId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLorebookResponse(rsp)
+}
+
+// CreateLorebookEntryWithBodyWithResponse Add an entry
+//
+// Adds an entry to the lorebook.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+func (c *ClientWithResponses) CreateLorebookEntryWithBodyWithResponse(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateLorebookEntryResponse, error) {
+	rsp, err := c.CreateLorebookEntryWithBody(ctx, lorebookId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLorebookEntryResponse(rsp)
+}
+
+// CreateLorebookEntryWithResponse Add an entry
+//
+// Adds an entry to the lorebook.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/lorebooks/{lorebook_id}/entries (the `CreateLorebookEntry` operationId).
+func (c *ClientWithResponses) CreateLorebookEntryWithResponse(ctx context.Context, lorebookId LorebookId, params *CreateLorebookEntryParams, body CreateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateLorebookEntryResponse, error) {
+	rsp, err := c.CreateLorebookEntry(ctx, lorebookId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateLorebookEntryResponse(rsp)
+}
+
+// DeleteLorebookEntryWithResponse Delete an entry
+//
+// Deletes one entry of the lorebook.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `DeleteLorebookEntry` operationId).
+func (c *ClientWithResponses) DeleteLorebookEntryWithResponse(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, reqEditors ...RequestEditorFn) (*DeleteLorebookEntryResponse, error) {
+	rsp, err := c.DeleteLorebookEntry(ctx, lorebookId, entryId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteLorebookEntryResponse(rsp)
+}
+
+// UpdateLorebookEntryWithBodyWithResponse Update an entry
+//
+// Changes the given fields of one entry.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+func (c *ClientWithResponses) UpdateLorebookEntryWithBodyWithResponse(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateLorebookEntryResponse, error) {
+	rsp, err := c.UpdateLorebookEntryWithBody(ctx, lorebookId, entryId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLorebookEntryResponse(rsp)
+}
+
+// UpdateLorebookEntryWithResponse Update an entry
+//
+// Changes the given fields of one entry.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id} (the `UpdateLorebookEntry` operationId).
+func (c *ClientWithResponses) UpdateLorebookEntryWithResponse(ctx context.Context, lorebookId LorebookId, entryId LoreEntryId, params *UpdateLorebookEntryParams, body UpdateLorebookEntryJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateLorebookEntryResponse, error) {
+	rsp, err := c.UpdateLorebookEntry(ctx, lorebookId, entryId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateLorebookEntryResponse(rsp)
+}
+
 // CreateModerationWithBodyWithResponse Moderate a text
 //
 // Checks a text against the given taboo words and the built-in safety list, after
@@ -25187,6 +29155,40 @@ func (c *ClientWithResponses) GetWorldWithResponse(ctx context.Context, worldId 
 		return nil, err
 	}
 	return ParseGetWorldResponse(rsp)
+}
+
+// UpdateWorldWithBodyWithResponse Set a world's lorebooks
+//
+// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+// The world's generated content never changes; its generated lorebook is a lorebook like
+// any other, which this call may leave out (detach) or reorder.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+func (c *ClientWithResponses) UpdateWorldWithBodyWithResponse(ctx context.Context, worldId WorldId, params *UpdateWorldParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateWorldResponse, error) {
+	rsp, err := c.UpdateWorldWithBody(ctx, worldId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorldResponse(rsp)
+}
+
+// UpdateWorldWithResponse Set a world's lorebooks
+//
+// Replaces the world's lorebooks. Every character of the world knows them, after its own.
+// The world's generated content never changes; its generated lorebook is a lorebook like
+// any other, which this call may leave out (detach) or reorder.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /v1/worlds/{world_id} (the `UpdateWorld` operationId).
+func (c *ClientWithResponses) UpdateWorldWithResponse(ctx context.Context, worldId WorldId, params *UpdateWorldParams, body UpdateWorldJSONRequestBody, reqEditors ...RequestEditorFn) (*UpdateWorldResponse, error) {
+	rsp, err := c.UpdateWorld(ctx, worldId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateWorldResponse(rsp)
 }
 
 // ParseGetApiInfoResponse parses an HTTP response from a GetApiInfoWithResponse call
@@ -29304,6 +33306,311 @@ func ParseRecordCharacterEventResponse(rsp *http.Response) (*RecordCharacterEven
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers RecordCharacterEventResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseExportCharacterResponse parses an HTTP response from a ExportCharacterWithResponse call
+func ParseExportCharacterResponse(rsp *http.Response) (*ExportCharacterResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ExportCharacterResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CharacterCard
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (image/png) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportCharacterResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ExportCharacterResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ExportCharacterResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ExportCharacterResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers ExportCharacterResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers ExportCharacterResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ExportCharacterResponse500Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -41072,6 +45379,2736 @@ func ParseRevokeApiKeyResponse(rsp *http.Response) (*RevokeApiKeyResponse, error
 	return response, nil
 }
 
+// ParseListLorebooksResponse parses an HTTP response from a ListLorebooksWithResponse call
+func ParseListLorebooksResponse(rsp *http.Response) (*ListLorebooksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListLorebooksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LorebookList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListLorebooksResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers ListLorebooksResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers ListLorebooksResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers ListLorebooksResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 429:
+		var headers ListLorebooksResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers ListLorebooksResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateLorebookResponse parses an HTTP response from a CreateLorebookWithResponse call
+func ParseCreateLorebookResponse(rsp *http.Response) (*CreateLorebookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateLorebookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest Lorebook
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateLorebookResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateLorebookResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateLorebookResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateLorebookResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateLorebookResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateLorebookResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateLorebookResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateLorebookResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateLorebookResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteLorebookResponse parses an HTTP response from a DeleteLorebookWithResponse call
+func ParseDeleteLorebookResponse(rsp *http.Response) (*DeleteLorebookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteLorebookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteLorebookResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteLorebookResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteLorebookResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteLorebookResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteLorebookResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteLorebookResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetLorebookResponse parses an HTTP response from a GetLorebookWithResponse call
+func ParseGetLorebookResponse(rsp *http.Response) (*GetLorebookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetLorebookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Lorebook
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetLorebookResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetLorebookResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetLorebookResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetLorebookResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetLorebookResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetLorebookResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateLorebookResponse parses an HTTP response from a UpdateLorebookWithResponse call
+func ParseUpdateLorebookResponse(rsp *http.Response) (*UpdateLorebookResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateLorebookResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Lorebook
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateLorebookResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateLorebookResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateLorebookResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateLorebookResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateLorebookResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateLorebookResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateLorebookResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateLorebookResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateLorebookResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateLorebookResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateLorebookEntryResponse parses an HTTP response from a CreateLorebookEntryWithResponse call
+func ParseCreateLorebookEntryResponse(rsp *http.Response) (*CreateLorebookEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateLorebookEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest LorebookEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers CreateLorebookEntryResponse201Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers201 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateLorebookEntryResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateLorebookEntryResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateLorebookEntryResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateLorebookEntryResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateLorebookEntryResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateLorebookEntryResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateLorebookEntryResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateLorebookEntryResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateLorebookEntryResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteLorebookEntryResponse parses an HTTP response from a DeleteLorebookEntryWithResponse call
+func ParseDeleteLorebookEntryResponse(rsp *http.Response) (*DeleteLorebookEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteLorebookEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		var headers DeleteLorebookEntryResponse204Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers204 = &headers
+	case rsp.StatusCode == 401:
+		var headers DeleteLorebookEntryResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteLorebookEntryResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteLorebookEntryResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 429:
+		var headers DeleteLorebookEntryResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteLorebookEntryResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateLorebookEntryResponse parses an HTTP response from a UpdateLorebookEntryWithResponse call
+func ParseUpdateLorebookEntryResponse(rsp *http.Response) (*UpdateLorebookEntryResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateLorebookEntryResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest LorebookEntry
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateLorebookEntryResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateLorebookEntryResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateLorebookEntryResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateLorebookEntryResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateLorebookEntryResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateLorebookEntryResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateLorebookEntryResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateLorebookEntryResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateLorebookEntryResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateLorebookEntryResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseCreateModerationResponse parses an HTTP response from a CreateModerationWithResponse call
 func ParseCreateModerationResponse(rsp *http.Response) (*CreateModerationResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -47251,6 +54288,436 @@ func ParseGetWorldResponse(rsp *http.Response) (*GetWorldResponse, error) {
 	return response, nil
 }
 
+// ParseUpdateWorldResponse parses an HTTP response from a UpdateWorldWithResponse call
+func ParseUpdateWorldResponse(rsp *http.Response) (*UpdateWorldResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateWorldResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest World
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers UpdateWorldResponse200Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers UpdateWorldResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers UpdateWorldResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers UpdateWorldResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers UpdateWorldResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers UpdateWorldResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers UpdateWorldResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers UpdateWorldResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers UpdateWorldResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers UpdateWorldResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
 	// GetApiInfo API information
@@ -47292,6 +54759,9 @@ type ServerInterface interface {
 	// RecordCharacterEvent Tell a character what happened
 	// (POST /v1/characters/{character_id}/events)
 	RecordCharacterEvent(ctx echo.Context, characterId CharacterId, params RecordCharacterEventParams) error
+	// ExportCharacter Export a Character Card
+	// (GET /v1/characters/{character_id}/export)
+	ExportCharacter(ctx echo.Context, characterId CharacterId, params ExportCharacterParams) error
 	// GetCharacterMemory Read a character's memory
 	// (GET /v1/characters/{character_id}/memory)
 	GetCharacterMemory(ctx echo.Context, characterId CharacterId, params GetCharacterMemoryParams) error
@@ -47385,6 +54855,30 @@ type ServerInterface interface {
 	// RevokeApiKey Revoke an API key
 	// (POST /v1/keys/{key_id}/revoke)
 	RevokeApiKey(ctx echo.Context, keyId KeyId) error
+	// ListLorebooks List lorebooks
+	// (GET /v1/lorebooks)
+	ListLorebooks(ctx echo.Context, params ListLorebooksParams) error
+	// CreateLorebook Create a lorebook
+	// (POST /v1/lorebooks)
+	CreateLorebook(ctx echo.Context, params CreateLorebookParams) error
+	// DeleteLorebook Delete a lorebook
+	// (DELETE /v1/lorebooks/{lorebook_id})
+	DeleteLorebook(ctx echo.Context, lorebookId LorebookId) error
+	// GetLorebook Get a lorebook
+	// (GET /v1/lorebooks/{lorebook_id})
+	GetLorebook(ctx echo.Context, lorebookId LorebookId) error
+	// UpdateLorebook Update a lorebook
+	// (PATCH /v1/lorebooks/{lorebook_id})
+	UpdateLorebook(ctx echo.Context, lorebookId LorebookId, params UpdateLorebookParams) error
+	// CreateLorebookEntry Add an entry
+	// (POST /v1/lorebooks/{lorebook_id}/entries)
+	CreateLorebookEntry(ctx echo.Context, lorebookId LorebookId, params CreateLorebookEntryParams) error
+	// DeleteLorebookEntry Delete an entry
+	// (DELETE /v1/lorebooks/{lorebook_id}/entries/{entry_id})
+	DeleteLorebookEntry(ctx echo.Context, lorebookId LorebookId, entryId LoreEntryId) error
+	// UpdateLorebookEntry Update an entry
+	// (PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id})
+	UpdateLorebookEntry(ctx echo.Context, lorebookId LorebookId, entryId LoreEntryId, params UpdateLorebookEntryParams) error
 	// CreateModeration Moderate a text
 	// (POST /v1/moderations)
 	CreateModeration(ctx echo.Context, params CreateModerationParams) error
@@ -47439,6 +54933,9 @@ type ServerInterface interface {
 	// GetWorld Get a world
 	// (GET /v1/worlds/{world_id})
 	GetWorld(ctx echo.Context, worldId WorldId) error
+	// UpdateWorld Set a world's lorebooks
+	// (PATCH /v1/worlds/{world_id})
+	UpdateWorld(ctx echo.Context, worldId WorldId, params UpdateWorldParams) error
 }
 
 // ServerInterfaceWrapper converts echo contexts to parameters.
@@ -47704,6 +55201,31 @@ func (w *ServerInterfaceWrapper) RecordCharacterEvent(ctx echo.Context) error {
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.RecordCharacterEvent(ctx, characterId, params)
+	return err
+}
+
+// ExportCharacter converts echo context to params.
+func (w *ServerInterfaceWrapper) ExportCharacter(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportCharacterParams
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", ctx.QueryParams(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter format: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ExportCharacter(ctx, characterId, params)
 	return err
 }
 
@@ -48571,6 +56093,232 @@ func (w *ServerInterfaceWrapper) RevokeApiKey(ctx echo.Context) error {
 	return err
 }
 
+// ListLorebooks converts echo context to params.
+func (w *ServerInterfaceWrapper) ListLorebooks(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListLorebooksParams
+	// ------------- Optional query parameter "limit" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "limit", ctx.QueryParams(), &params.Limit, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter limit: %s", err))
+	}
+
+	// ------------- Optional query parameter "offset" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "offset", ctx.QueryParams(), &params.Offset, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter offset: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.ListLorebooks(ctx, params)
+	return err
+}
+
+// CreateLorebook converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateLorebook(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateLorebookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateLorebook(ctx, params)
+	return err
+}
+
+// DeleteLorebook converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteLorebook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "lorebook_id" -------------
+	var lorebookId LorebookId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lorebook_id", ctx.Param("lorebook_id"), &lorebookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lorebook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteLorebook(ctx, lorebookId)
+	return err
+}
+
+// GetLorebook converts echo context to params.
+func (w *ServerInterfaceWrapper) GetLorebook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "lorebook_id" -------------
+	var lorebookId LorebookId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lorebook_id", ctx.Param("lorebook_id"), &lorebookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lorebook_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.GetLorebook(ctx, lorebookId)
+	return err
+}
+
+// UpdateLorebook converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateLorebook(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "lorebook_id" -------------
+	var lorebookId LorebookId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lorebook_id", ctx.Param("lorebook_id"), &lorebookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lorebook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateLorebookParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateLorebook(ctx, lorebookId, params)
+	return err
+}
+
+// CreateLorebookEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateLorebookEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "lorebook_id" -------------
+	var lorebookId LorebookId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lorebook_id", ctx.Param("lorebook_id"), &lorebookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lorebook_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateLorebookEntryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateLorebookEntry(ctx, lorebookId, params)
+	return err
+}
+
+// DeleteLorebookEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) DeleteLorebookEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "lorebook_id" -------------
+	var lorebookId LorebookId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lorebook_id", ctx.Param("lorebook_id"), &lorebookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lorebook_id: %s", err))
+	}
+
+	// ------------- Path parameter "entry_id" -------------
+	var entryId LoreEntryId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "entry_id", ctx.Param("entry_id"), &entryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter entry_id: %s", err))
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.DeleteLorebookEntry(ctx, lorebookId, entryId)
+	return err
+}
+
+// UpdateLorebookEntry converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateLorebookEntry(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "lorebook_id" -------------
+	var lorebookId LorebookId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "lorebook_id", ctx.Param("lorebook_id"), &lorebookId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter lorebook_id: %s", err))
+	}
+
+	// ------------- Path parameter "entry_id" -------------
+	var entryId LoreEntryId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "entry_id", ctx.Param("entry_id"), &entryId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter entry_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateLorebookEntryParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateLorebookEntry(ctx, lorebookId, entryId, params)
+	return err
+}
+
 // CreateModeration converts echo context to params.
 func (w *ServerInterfaceWrapper) CreateModeration(ctx echo.Context) error {
 	var err error
@@ -48998,6 +56746,42 @@ func (w *ServerInterfaceWrapper) GetWorld(ctx echo.Context) error {
 	return err
 }
 
+// UpdateWorld converts echo context to params.
+func (w *ServerInterfaceWrapper) UpdateWorld(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "world_id" -------------
+	var worldId WorldId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "world_id", ctx.Param("world_id"), &worldId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter world_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateWorldParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.UpdateWorld(ctx, worldId, params)
+	return err
+}
+
 // This is a simple interface which specifies echo.Route addition functions which
 // are present on both echo.Echo and echo.Group, since we want to allow using
 // either of them for path registration
@@ -49052,6 +56836,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/worlds", wrapper.CreateWorld, options.OperationMiddlewares["createWorld"]...)
 	router.DELETE(options.BaseURL+"/v1/worlds/:world_id", wrapper.DeleteWorld, options.OperationMiddlewares["deleteWorld"]...)
 	router.GET(options.BaseURL+"/v1/worlds/:world_id", wrapper.GetWorld, options.OperationMiddlewares["getWorld"]...)
+	router.PATCH(options.BaseURL+"/v1/worlds/:world_id", wrapper.UpdateWorld, options.OperationMiddlewares["updateWorld"]...)
 	router.GET(options.BaseURL+"/v1/characters", wrapper.ListCharacters, options.OperationMiddlewares["listCharacters"]...)
 	router.POST(options.BaseURL+"/v1/characters", wrapper.CreateCharacter, options.OperationMiddlewares["createCharacter"]...)
 	router.POST(options.BaseURL+"/v1/characters/batch", wrapper.CreateCharacterBatch, options.OperationMiddlewares["createCharacterBatch"]...)
@@ -49077,6 +56862,15 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/players/:player_id/export", wrapper.ExportPlayerData, options.OperationMiddlewares["exportPlayerData"]...)
 	router.DELETE(options.BaseURL+"/v1/players/:player_id", wrapper.DeletePlayerData, options.OperationMiddlewares["deletePlayerData"]...)
 	router.POST(options.BaseURL+"/v1/conversations/:conversation_id/events", wrapper.RecordConversationEvent, options.OperationMiddlewares["recordConversationEvent"]...)
+	router.GET(options.BaseURL+"/v1/lorebooks", wrapper.ListLorebooks, options.OperationMiddlewares["listLorebooks"]...)
+	router.POST(options.BaseURL+"/v1/lorebooks", wrapper.CreateLorebook, options.OperationMiddlewares["createLorebook"]...)
+	router.DELETE(options.BaseURL+"/v1/lorebooks/:lorebook_id", wrapper.DeleteLorebook, options.OperationMiddlewares["deleteLorebook"]...)
+	router.GET(options.BaseURL+"/v1/lorebooks/:lorebook_id", wrapper.GetLorebook, options.OperationMiddlewares["getLorebook"]...)
+	router.PATCH(options.BaseURL+"/v1/lorebooks/:lorebook_id", wrapper.UpdateLorebook, options.OperationMiddlewares["updateLorebook"]...)
+	router.POST(options.BaseURL+"/v1/lorebooks/:lorebook_id/entries", wrapper.CreateLorebookEntry, options.OperationMiddlewares["createLorebookEntry"]...)
+	router.DELETE(options.BaseURL+"/v1/lorebooks/:lorebook_id/entries/:entry_id", wrapper.DeleteLorebookEntry, options.OperationMiddlewares["deleteLorebookEntry"]...)
+	router.PATCH(options.BaseURL+"/v1/lorebooks/:lorebook_id/entries/:entry_id", wrapper.UpdateLorebookEntry, options.OperationMiddlewares["updateLorebookEntry"]...)
+	router.GET(options.BaseURL+"/v1/characters/:character_id/export", wrapper.ExportCharacter, options.OperationMiddlewares["exportCharacter"]...)
 	router.GET(options.BaseURL+"/v1/defaults", wrapper.GetDefaults, options.OperationMiddlewares["getDefaults"]...)
 	router.POST(options.BaseURL+"/v1/moderations", wrapper.CreateModeration, options.OperationMiddlewares["createModeration"]...)
 	router.POST(options.BaseURL+"/v1/voice/tts", wrapper.CreateSpeech, options.OperationMiddlewares["createSpeech"]...)
@@ -52149,6 +59943,246 @@ func (response RecordCharacterEvent429JSONResponse) VisitRecordCharacterEventRes
 type RecordCharacterEvent500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response RecordCharacterEvent500JSONResponse) VisitRecordCharacterEventResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacterRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	Params      ExportCharacterParams
+}
+
+type ExportCharacterResponseObject interface {
+	VisitExportCharacterResponse(w http.ResponseWriter) error
+}
+
+type ExportCharacter200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ExportCharacter200JSONResponse struct {
+	Body    CharacterCard
+	Headers ExportCharacter200ResponseHeaders
+}
+
+func (response ExportCharacter200JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacter200ImagepngResponse struct {
+	Body          io.Reader
+	Headers       ExportCharacter200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ExportCharacter200ImagepngResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/png")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type ExportCharacter400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ExportCharacter400JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacter401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ExportCharacter401JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacter403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ExportCharacter403JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacter404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response ExportCharacter404JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacter429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ExportCharacter429JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacter500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ExportCharacter500JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -60391,6 +68425,1869 @@ func (response RevokeApiKey500JSONResponse) VisitRevokeApiKeyResponse(w http.Res
 	return err
 }
 
+type ListLorebooksRequestObject struct {
+	Params ListLorebooksParams
+}
+
+type ListLorebooksResponseObject interface {
+	VisitListLorebooksResponse(w http.ResponseWriter) error
+}
+
+type ListLorebooks200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type ListLorebooks200JSONResponse struct {
+	Body    LorebookList
+	Headers ListLorebooks200ResponseHeaders
+}
+
+func (response ListLorebooks200JSONResponse) VisitListLorebooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLorebooks400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response ListLorebooks400JSONResponse) VisitListLorebooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLorebooks401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response ListLorebooks401JSONResponse) VisitListLorebooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLorebooks403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response ListLorebooks403JSONResponse) VisitListLorebooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLorebooks429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response ListLorebooks429JSONResponse) VisitListLorebooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListLorebooks500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response ListLorebooks500JSONResponse) VisitListLorebooksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookRequestObject struct {
+	Params CreateLorebookParams
+	Body   *CreateLorebookJSONRequestBody
+}
+
+type CreateLorebookResponseObject interface {
+	VisitCreateLorebookResponse(w http.ResponseWriter) error
+}
+
+type CreateLorebook201ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type CreateLorebook201JSONResponse struct {
+	Body    Lorebook
+	Headers CreateLorebook201ResponseHeaders
+}
+
+func (response CreateLorebook201JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateLorebook400JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateLorebook401JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateLorebook403JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateLorebook413JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateLorebook415JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response CreateLorebook422JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateLorebook429JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateLorebook500JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebookRequestObject struct {
+	LorebookId LorebookId `json:"lorebook_id"`
+}
+
+type DeleteLorebookResponseObject interface {
+	VisitDeleteLorebookResponse(w http.ResponseWriter) error
+}
+
+type DeleteLorebook204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteLorebook204Response struct {
+	Headers DeleteLorebook204ResponseHeaders
+}
+
+func (response DeleteLorebook204Response) VisitDeleteLorebookResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteLorebook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteLorebook401JSONResponse) VisitDeleteLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebook403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteLorebook403JSONResponse) VisitDeleteLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteLorebook404JSONResponse) VisitDeleteLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebook429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteLorebook429JSONResponse) VisitDeleteLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteLorebook500JSONResponse) VisitDeleteLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLorebookRequestObject struct {
+	LorebookId LorebookId `json:"lorebook_id"`
+}
+
+type GetLorebookResponseObject interface {
+	VisitGetLorebookResponse(w http.ResponseWriter) error
+}
+
+type GetLorebook200ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type GetLorebook200JSONResponse struct {
+	Body    Lorebook
+	Headers GetLorebook200ResponseHeaders
+}
+
+func (response GetLorebook200JSONResponse) VisitGetLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLorebook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response GetLorebook401JSONResponse) VisitGetLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLorebook403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response GetLorebook403JSONResponse) VisitGetLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLorebook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response GetLorebook404JSONResponse) VisitGetLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLorebook429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response GetLorebook429JSONResponse) VisitGetLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetLorebook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response GetLorebook500JSONResponse) VisitGetLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookRequestObject struct {
+	LorebookId LorebookId `json:"lorebook_id"`
+	Params     UpdateLorebookParams
+	Body       *UpdateLorebookJSONRequestBody
+}
+
+type UpdateLorebookResponseObject interface {
+	VisitUpdateLorebookResponse(w http.ResponseWriter) error
+}
+
+type UpdateLorebook200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type UpdateLorebook200JSONResponse struct {
+	Body    Lorebook
+	Headers UpdateLorebook200ResponseHeaders
+}
+
+func (response UpdateLorebook200JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateLorebook400JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateLorebook401JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateLorebook403JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateLorebook404JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateLorebook413JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateLorebook415JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response UpdateLorebook422JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateLorebook429JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebook500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateLorebook500JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntryRequestObject struct {
+	LorebookId LorebookId `json:"lorebook_id"`
+	Params     CreateLorebookEntryParams
+	Body       *CreateLorebookEntryJSONRequestBody
+}
+
+type CreateLorebookEntryResponseObject interface {
+	VisitCreateLorebookEntryResponse(w http.ResponseWriter) error
+}
+
+type CreateLorebookEntry201ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type CreateLorebookEntry201JSONResponse struct {
+	Body    LorebookEntry
+	Headers CreateLorebookEntry201ResponseHeaders
+}
+
+func (response CreateLorebookEntry201JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateLorebookEntry400JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateLorebookEntry401JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateLorebookEntry403JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateLorebookEntry404JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateLorebookEntry413JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateLorebookEntry415JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response CreateLorebookEntry422JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateLorebookEntry429JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateLorebookEntry500JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebookEntryRequestObject struct {
+	LorebookId LorebookId  `json:"lorebook_id"`
+	EntryId    LoreEntryId `json:"entry_id"`
+}
+
+type DeleteLorebookEntryResponseObject interface {
+	VisitDeleteLorebookEntryResponse(w http.ResponseWriter) error
+}
+
+type DeleteLorebookEntry204ResponseHeaders struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type DeleteLorebookEntry204Response struct {
+	Headers DeleteLorebookEntry204ResponseHeaders
+}
+
+func (response DeleteLorebookEntry204Response) VisitDeleteLorebookEntryResponse(w http.ResponseWriter) error {
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(204)
+	return nil
+}
+
+type DeleteLorebookEntry401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response DeleteLorebookEntry401JSONResponse) VisitDeleteLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebookEntry403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response DeleteLorebookEntry403JSONResponse) VisitDeleteLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebookEntry404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response DeleteLorebookEntry404JSONResponse) VisitDeleteLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebookEntry429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response DeleteLorebookEntry429JSONResponse) VisitDeleteLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type DeleteLorebookEntry500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response DeleteLorebookEntry500JSONResponse) VisitDeleteLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntryRequestObject struct {
+	LorebookId LorebookId  `json:"lorebook_id"`
+	EntryId    LoreEntryId `json:"entry_id"`
+	Params     UpdateLorebookEntryParams
+	Body       *UpdateLorebookEntryJSONRequestBody
+}
+
+type UpdateLorebookEntryResponseObject interface {
+	VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error
+}
+
+type UpdateLorebookEntry200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type UpdateLorebookEntry200JSONResponse struct {
+	Body    LorebookEntry
+	Headers UpdateLorebookEntry200ResponseHeaders
+}
+
+func (response UpdateLorebookEntry200JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateLorebookEntry400JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateLorebookEntry401JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateLorebookEntry403JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateLorebookEntry404JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateLorebookEntry413JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateLorebookEntry415JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response UpdateLorebookEntry422JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateLorebookEntry429JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateLorebookEntry500JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateModerationRequestObject struct {
 	Params CreateModerationParams
 	Body   *CreateModerationJSONRequestBody
@@ -64594,6 +74491,302 @@ func (response GetWorld500JSONResponse) VisitGetWorldResponse(w http.ResponseWri
 	return err
 }
 
+type UpdateWorldRequestObject struct {
+	WorldId WorldId `json:"world_id"`
+	Params  UpdateWorldParams
+	Body    *UpdateWorldJSONRequestBody
+}
+
+type UpdateWorldResponseObject interface {
+	VisitUpdateWorldResponse(w http.ResponseWriter) error
+}
+
+type UpdateWorld200ResponseHeaders struct {
+	IdempotentReplayed *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+type UpdateWorld200JSONResponse struct {
+	Body    World
+	Headers UpdateWorld200ResponseHeaders
+}
+
+func (response UpdateWorld200JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response UpdateWorld400JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response UpdateWorld401JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response UpdateWorld403JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response UpdateWorld404JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response UpdateWorld413JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response UpdateWorld415JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response UpdateWorld422JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response UpdateWorld429JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateWorld500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response UpdateWorld500JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 // StrictServerInterface represents all server handlers.
 type StrictServerInterface interface {
 	// GetApiInfo API information
@@ -64635,6 +74828,9 @@ type StrictServerInterface interface {
 	// RecordCharacterEvent Tell a character what happened
 	// (POST /v1/characters/{character_id}/events)
 	RecordCharacterEvent(ctx context.Context, request RecordCharacterEventRequestObject) (RecordCharacterEventResponseObject, error)
+	// ExportCharacter Export a Character Card
+	// (GET /v1/characters/{character_id}/export)
+	ExportCharacter(ctx context.Context, request ExportCharacterRequestObject) (ExportCharacterResponseObject, error)
 	// GetCharacterMemory Read a character's memory
 	// (GET /v1/characters/{character_id}/memory)
 	GetCharacterMemory(ctx context.Context, request GetCharacterMemoryRequestObject) (GetCharacterMemoryResponseObject, error)
@@ -64728,6 +74924,30 @@ type StrictServerInterface interface {
 	// RevokeApiKey Revoke an API key
 	// (POST /v1/keys/{key_id}/revoke)
 	RevokeApiKey(ctx context.Context, request RevokeApiKeyRequestObject) (RevokeApiKeyResponseObject, error)
+	// ListLorebooks List lorebooks
+	// (GET /v1/lorebooks)
+	ListLorebooks(ctx context.Context, request ListLorebooksRequestObject) (ListLorebooksResponseObject, error)
+	// CreateLorebook Create a lorebook
+	// (POST /v1/lorebooks)
+	CreateLorebook(ctx context.Context, request CreateLorebookRequestObject) (CreateLorebookResponseObject, error)
+	// DeleteLorebook Delete a lorebook
+	// (DELETE /v1/lorebooks/{lorebook_id})
+	DeleteLorebook(ctx context.Context, request DeleteLorebookRequestObject) (DeleteLorebookResponseObject, error)
+	// GetLorebook Get a lorebook
+	// (GET /v1/lorebooks/{lorebook_id})
+	GetLorebook(ctx context.Context, request GetLorebookRequestObject) (GetLorebookResponseObject, error)
+	// UpdateLorebook Update a lorebook
+	// (PATCH /v1/lorebooks/{lorebook_id})
+	UpdateLorebook(ctx context.Context, request UpdateLorebookRequestObject) (UpdateLorebookResponseObject, error)
+	// CreateLorebookEntry Add an entry
+	// (POST /v1/lorebooks/{lorebook_id}/entries)
+	CreateLorebookEntry(ctx context.Context, request CreateLorebookEntryRequestObject) (CreateLorebookEntryResponseObject, error)
+	// DeleteLorebookEntry Delete an entry
+	// (DELETE /v1/lorebooks/{lorebook_id}/entries/{entry_id})
+	DeleteLorebookEntry(ctx context.Context, request DeleteLorebookEntryRequestObject) (DeleteLorebookEntryResponseObject, error)
+	// UpdateLorebookEntry Update an entry
+	// (PATCH /v1/lorebooks/{lorebook_id}/entries/{entry_id})
+	UpdateLorebookEntry(ctx context.Context, request UpdateLorebookEntryRequestObject) (UpdateLorebookEntryResponseObject, error)
 	// CreateModeration Moderate a text
 	// (POST /v1/moderations)
 	CreateModeration(ctx context.Context, request CreateModerationRequestObject) (CreateModerationResponseObject, error)
@@ -64782,6 +75002,9 @@ type StrictServerInterface interface {
 	// GetWorld Get a world
 	// (GET /v1/worlds/{world_id})
 	GetWorld(ctx context.Context, request GetWorldRequestObject) (GetWorldResponseObject, error)
+	// UpdateWorld Set a world's lorebooks
+	// (PATCH /v1/worlds/{world_id})
+	UpdateWorld(ctx context.Context, request UpdateWorldRequestObject) (UpdateWorldResponseObject, error)
 }
 
 type StrictHandlerFunc func(ctx echo.Context, request any) (any, error)
@@ -65222,6 +75445,32 @@ func (sh *strictHandler) RecordCharacterEvent(ctx echo.Context, characterId Char
 		return err
 	} else if validResponse, ok := response.(RecordCharacterEventResponseObject); ok {
 		return validResponse.VisitRecordCharacterEventResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// ExportCharacter operation middleware
+func (sh *strictHandler) ExportCharacter(ctx echo.Context, characterId CharacterId, params ExportCharacterParams) error {
+	var request ExportCharacterRequestObject
+
+	request.CharacterId = characterId
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ExportCharacter(ctx.Request().Context(), request.(ExportCharacterRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ExportCharacter")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ExportCharacterResponseObject); ok {
+		return validResponse.VisitExportCharacterResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -66335,6 +76584,303 @@ func (sh *strictHandler) RevokeApiKey(ctx echo.Context, keyId KeyId) error {
 	return nil
 }
 
+// ListLorebooks operation middleware
+func (sh *strictHandler) ListLorebooks(ctx echo.Context, params ListLorebooksParams) error {
+	var request ListLorebooksRequestObject
+
+	request.Params = params
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.ListLorebooks(ctx.Request().Context(), request.(ListLorebooksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListLorebooks")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(ListLorebooksResponseObject); ok {
+		return validResponse.VisitListLorebooksResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateLorebook operation middleware
+func (sh *strictHandler) CreateLorebook(ctx echo.Context, params CreateLorebookParams) error {
+	var request CreateLorebookRequestObject
+
+	request.Params = params
+
+	var body CreateLorebookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateLorebook(ctx.Request().Context(), request.(CreateLorebookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateLorebook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateLorebookResponseObject); ok {
+		return validResponse.VisitCreateLorebookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteLorebook operation middleware
+func (sh *strictHandler) DeleteLorebook(ctx echo.Context, lorebookId LorebookId) error {
+	var request DeleteLorebookRequestObject
+
+	request.LorebookId = lorebookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteLorebook(ctx.Request().Context(), request.(DeleteLorebookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteLorebook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteLorebookResponseObject); ok {
+		return validResponse.VisitDeleteLorebookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// GetLorebook operation middleware
+func (sh *strictHandler) GetLorebook(ctx echo.Context, lorebookId LorebookId) error {
+	var request GetLorebookRequestObject
+
+	request.LorebookId = lorebookId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.GetLorebook(ctx.Request().Context(), request.(GetLorebookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetLorebook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(GetLorebookResponseObject); ok {
+		return validResponse.VisitGetLorebookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateLorebook operation middleware
+func (sh *strictHandler) UpdateLorebook(ctx echo.Context, lorebookId LorebookId, params UpdateLorebookParams) error {
+	var request UpdateLorebookRequestObject
+
+	request.LorebookId = lorebookId
+	request.Params = params
+
+	var body UpdateLorebookJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateLorebook(ctx.Request().Context(), request.(UpdateLorebookRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateLorebook")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateLorebookResponseObject); ok {
+		return validResponse.VisitUpdateLorebookResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateLorebookEntry operation middleware
+func (sh *strictHandler) CreateLorebookEntry(ctx echo.Context, lorebookId LorebookId, params CreateLorebookEntryParams) error {
+	var request CreateLorebookEntryRequestObject
+
+	request.LorebookId = lorebookId
+	request.Params = params
+
+	var body CreateLorebookEntryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateLorebookEntry(ctx.Request().Context(), request.(CreateLorebookEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateLorebookEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateLorebookEntryResponseObject); ok {
+		return validResponse.VisitCreateLorebookEntryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// DeleteLorebookEntry operation middleware
+func (sh *strictHandler) DeleteLorebookEntry(ctx echo.Context, lorebookId LorebookId, entryId LoreEntryId) error {
+	var request DeleteLorebookEntryRequestObject
+
+	request.LorebookId = lorebookId
+	request.EntryId = entryId
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.DeleteLorebookEntry(ctx.Request().Context(), request.(DeleteLorebookEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "DeleteLorebookEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(DeleteLorebookEntryResponseObject); ok {
+		return validResponse.VisitDeleteLorebookEntryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// UpdateLorebookEntry operation middleware
+func (sh *strictHandler) UpdateLorebookEntry(ctx echo.Context, lorebookId LorebookId, entryId LoreEntryId, params UpdateLorebookEntryParams) error {
+	var request UpdateLorebookEntryRequestObject
+
+	request.LorebookId = lorebookId
+	request.EntryId = entryId
+	request.Params = params
+
+	var body UpdateLorebookEntryJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateLorebookEntry(ctx.Request().Context(), request.(UpdateLorebookEntryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateLorebookEntry")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateLorebookEntryResponseObject); ok {
+		return validResponse.VisitUpdateLorebookEntryResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // CreateModeration operation middleware
 func (sh *strictHandler) CreateModeration(ctx echo.Context, params CreateModerationParams) error {
 	var request CreateModerationRequestObject
@@ -66953,775 +77499,934 @@ func (sh *strictHandler) GetWorld(ctx echo.Context, worldId WorldId) error {
 	return nil
 }
 
+// UpdateWorld operation middleware
+func (sh *strictHandler) UpdateWorld(ctx echo.Context, worldId WorldId, params UpdateWorldParams) error {
+	var request UpdateWorldRequestObject
+
+	request.WorldId = worldId
+	request.Params = params
+
+	var body UpdateWorldJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateWorld(ctx.Request().Context(), request.(UpdateWorldRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateWorld")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(UpdateWorldResponseObject); ok {
+		return validResponse.VisitUpdateWorldResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // Base64 encoded, compressed with deflate, json marshaled OpenAPI spec.
 // Stored as a slice of fixed-width chunks rather than one concatenated
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3vcuO4ki/4KljtRJQcS7tll+uvY2LGVeXqdneVXeM/XdNz3FeESEhCmwLUBGhZp6Mi5uPer7sf9gX2",
-	"zivsA9w3OU+ygUyABClQouw6p3vunImJ02WRxJ9EIpGZyPzlb71EzuZSMKFV7/VvvSmjKcvhn+/YPGcJ",
-	"1VwK82fKVJLzOf7Zu2RCk8WUCaKnjOTs14IpTQrFUkLJWOYzoqdUE66ISqYsLTKWEi3JRJL+xfu35NWL",
-	"w2c7r0n8zzGhIjVt3Ihrwe+J5jNGuCYLqkhqB8DSPRJfFkIxHRNFlwo75pooLeeKLGR+y8UkIvEHLm5j",
-	"IuiMqRuxMAPI2TyjCVOE670b0Yt6ZjgzaibE7ulsnrHe694/7794fvj86dPng0Ev6unl3PyodM7FpPfl",
-	"S9Q7TdlsLjUT+sI0t2TpKkFinRcsdiThykzdkEZpmRuiCLVguSEBFYTRPOMsL8m24HqKL9MZI3HZXbLc",
-	"/YEt4736sEUx673+U8/01/u5Odyod79r3jgzNDCvXcFrZhbnOZ9wQbML7PU0MIlzQSiSbFmOOYKRxf+6",
-	"a7/bPU1jIse1dYe1HvNcaZJTsddC5pz9Ohzs/5L++lQMVv8vSPkLqtkHPuN6dayfLX9lbKzNeBhNpiSn",
-	"mu1m5gMylxlPlm6kt2z5RBFtqN4/Pbl6fyPSnI71Lmd6vDvVek7nfNd8DR/v2m2wu79vuPSmN5VFftM7",
-	"yv/x1dMj/Y8Hh4NBRG56iiVSpPj7kf7H/TgyXMdyRuI8dgxgaaRIzmaUCy4mwPKxjnHJoQ1FCqF5Br/g",
-	"wJ8oMirSCTNzNK3KjBE6oVzskeORMrtvLHNSCBiv2Vyc5aqdxbtOYf0qfIKhra7FlZlng/ScqVXi+8T8",
-	"9R/3B4OjxT+abVcbinlwtPjH/fhG9ONf44qCc5aTeBE7mu08khQbBxAmRvv2uaqW+4kiPCX92PD8X/79",
-	"P+KdiEhB2B3LlyRnai6FYkcgC/Jc5k8Uie2HQ57GhP1a0MzKrEsmUrKURU7kQhBeE7jmu/rG7BdzI2T2",
-	"D16SZEpzmmiWm3W4EfGfjnf/je7+ebD7am+4+3O8Y95LZJ6zjGpGMjlRR0TqKcsXXDHLm/kdy8mM3pq1",
-	"FGyPHGcLI38N0W9EP2VJRo10k0ABmhEpsiVRkkyYYIYhUtuGIoKxlAipiTIsrc1EkBpTKtKM5TvtC/YA",
-	"uYGnRUho2BOrOlvwtKqdJHhGvXz26jAyS/Td1dUnklLNdtok21XBIjLYJ98XghwMDl6QweA1/D/59uNV",
-	"cIBXuSzm7EeWq+DxajgphdHd4StuKx1/OkVpi8KZGR47GBw8390/2B08jXde4+zMitovBFswpW/MCZ+X",
-	"4jCZUjFhmZzskc9cT7kg8Td3+7H9XRGaM0LTlGt+x3BR+4oxPKe9kXqj2jmqetYsyxShJMk4qgk8mdrm",
-	"pFCw+opomgGttWxf+Wpmvahn1onq3uue6SNA1C9Rb05zOmPaKjBv3QZo26vlDnG7NZnmuFvNQlfDMD8j",
-	"A97eLw7Ys/yFfrXcL57yZ/LF/FUv6nHT4pzqaS/qGe0DvrFtD3naiwwPFzw3ioM5t/3Zzuj9ByYmetp7",
-	"/fwwxCpvpTBMAIpY60y8d8rJiLvgZMSdncw8vJtCk/Gaf/R8TkQ6l1y0StAFG02lvCXMvufms2Ch6SzY",
-	"1rNxDT9+JnesfRrMPHRjZ3c6NHjz89ajN+1+naFfLefsPc80y0OqYLbEOdhj3GzZ5ZztuVH9WrB8WQ0L",
-	"uvCH8A85G/de9/73byoD4xt8qr4pe6+r18nyBxbQLj7C+ePrm4qOmTm+cqbzJYo8q336GjU1igfJC6GO",
-	"QK018s+p2jcCdG3zgjVAUPkeyXRJJkyHlPe+0lQXKoKXjLUh0TqKd6DZG1Fp7nrXWQqvCRoGppdUMkWE",
-	"hGPGKXNXrmczFBy2gFMYerkRMidybs5SI265IocHByQ+fXfy8dP51cnZ25+GP5z8NLw4ub48eRd705zy",
-	"jHl0UZpnGZAC1MnDwavVRk7PhteXJ/Ee+YEt8QTY3z149ozMcy40HWWMHF++PT319Yo+JdfXp+/I3SE0",
-	"S8lEypQkU8kTthMRlcg52n1mJJoJKjQQYiZTFsG/btlck4NDYlQytUee3d9basMIbgRoDLAKkdEr3Pzo",
-	"WLOcUKehyJzMc3nHU5aTMeVZkTOcLBIZzpdq1x0m++MBe0F3n4/2093D8YDtvqKHbPdg/Cx9mTwdvaD7",
-	"5d5DQ6Bi84Zt1mvZdAfPnkW9GRfu7/3QHvxejtqExy9y5ETHL3IUEh3mZxQds2fJ4f2L5cs/v6KD0X5y",
-	"kD5lh2HRYb55rOD4gS3bBm10E1T1YeC3bBkauPl5W5lnvnnswFvMyO/kgsyoWBKu2UxZoVLkok3OgZFR",
-	"W/aUjWmR6d7rZ4PIDIPPjIG+PxgAB9i/yhFxodmE5TCkj2wm81ZyzuApAb3N0XTGZiGamp8dTX/dzw/U",
-	"U31YPLt7vnhx/3LZoqBg848m6/l4HNS0V+mqbvm8jaoSWwmStUFV838eZQdByn4ysjc/TT+ZKQepO6Ez",
-	"9kShTQU2ANre8B3p74MRNRiQjGkj6SKS8gnXCk334d7rf95trgF+Onzx4uV+mOD2hQ0EX3dsulnBFK8V",
-	"nbD3uZwFnHOa5rry0cxlrkk/l4VImTmEFsLMzsxmklNRZDTnerlzRCzFS3FMRmwsc0ZiLWOgUGx+jiPy",
-	"dEBSYwbCbylFD1VoWcdmeP7sajr8ruYzFrSOYG7fVoNbneKbIrllmij+Z0b611dvd9qG4E0xzF69lJon",
-	"zq1mptiL4MfNzrXv8OV35uVy3C0SEhSqmkPIqVXm5PfE5ZFVXIwyIAtNYprOuIjJjC7BtYn2GNeKZeO2",
-	"WZcCc4udDIO/gkO6TSTZIxyEJHCVFKQfo34i8xgPfBjfTuRcFXgimBO/4jAwQWmWGcurVaGEvh44C7k6",
-	"/hOR1rdERNh9khXKmLjl7kD3SfveEHKxR441mUmlydN93AeojcSG2+sb5XDQdado+ZB98lnmWdpqR5mH",
-	"pfGUpUHrKUudZfvr09nL8cHd4ei5eDF/lQ/Uvg7LMWj3kefGF/MtesHAVH9DU+vFMn8lUhgd2vyTzucZ",
-	"RzX7m18UukrK4f/WA+8ZfpKaDt4cvxtenPzL9cnlldnETFOeQQdjzrLU7Fn7T+8knzFleKb3uieK2Yjl",
-	"ZFYoTUaMULvM+4NB78vPX/w3zwUzSufMiMfK6QBKMxd3NOPpniUPuvQ2e7EMSToaT2bOF5Z6SMtWN6Sx",
-	"GGY0M+zEUtIvxJzmCnT57y/PzyIyoikBTgQVmuqpNxtgFe8+qOaLDw3QvvtN9aLvO96tnMedPravl76y",
-	"Xc9Ztq6BumftS9TzHaQbey+du0DXN+CBP7lPGEvx0ucRrHn97tuTq+HJv749OXl38q7OnjOmc56Ap0Xp",
-	"YaHM5ppJoafZcoh8CtplzhTTagiS4WBw8GJ3sL872L9y3sZ/60W9QpmBPhvsDQ5qHHtlThpo8okias5E",
-	"ShI6NxLx2YBcX74znJIzmkzZ7826KPif2NFmSzKleeoNuRoo6ccNqsZHJLZkjcmE3zF1I2IkbhyRuEZS",
-	"84OhFtrmcUnbeGePnEk95WKC15BSsCO0O+EnY0kLqW/ElGXzUkeqPjdbiZIpnxgj3gy4H3+6viLf3O1/",
-	"gzc6sfV1/9feW2+lGGc8eaTA//78zfDs/Gr49vjs7cmH4zcfTuobC102sLFME5qlvca2AGObTKkiNMsZ",
-	"TY3FZTQB8MXg5+Sm+vym9weR7Imln6quj3OmZJEnxq5JijxnQsME2N8Fue9D/zqM9/b87MeTi8vjq9Pz",
-	"s+HJ2YpEB87Y6Guf0fuhLnKhjMiuMaY/YrK+HWBeZFrURI36+mxAoOHfmVuT2jQo+PNoekdFwowu/br0",
-	"drof5djeD+WFEFxMbkQ/rtH6zfXlT7GVx0SaT7jG7WtvxIzpocsjIi5JHK80BcsGV7N5WzgDRLSAlbYS",
-	"lgHBLZpn2Y2wYyX9Nqfq3yU+XPxMuGDXgt5Rnhkl9HE78OTs29Ozk+H12fGPx6cB0T+nyS3uJabmjN7u",
-	"GsujKfvVnLFkShgMjZQvmrU1rMqF0sZO/T11omOSyYRmbozAjNWVgGAsVSvDJf14lTzx3zX63nuZj3ia",
-	"MvE43js9u7x+//707enJ2dXw8u35pwbvVYZxb5FzzXqruvgtW5KMJrd403SD7930rA8ltMq/syg3A+aK",
-	"gHVLRoX2Rt8+ZiMSV2jlael7jlI2bI9w/Xcu9W+ZTsW1eqSgDJ9JNYatsedxMzCRK9I4/Mqzzx3T6w7k",
-	"P4jCvOWpTjYf6psm/V+ciYVmuaDZScWODxe3VycXZ8cfhicXF+cX7Zx7KWfMGu4QeJRLMSFSEFnkRPGU",
-	"7ZF/KaRmNWWPp4SPyVIWRlfVNDHc8Xue9oIUgt3PWaJZitGBe+RMEm6piU7GlKskk4qlR+TXwIz+znzf",
-	"y9FxkrC53tZtZ+/IO1ywl66FORMpR+WyGxN8L0eXxWjG9SbR9YscgQuK2qkckbnMMhJ/e4L+pF/kSH3z",
-	"Gw75S9xY9UAwyiYiBgLdv0Q9F+eyLlTh+uJDPTgycFNs48+3WNTVkPVmTPh/DW4+k/q9LMQjPdCfzy8+",
-	"vANv2fvz67OQv2LDdVBN1p5JvGFCJYGnRoVd+/kfwHOG7jEXh6UJu+dKg/k/YpkUE4UJGuiRQD/030Xp",
-	"J7rMJE2vpPxA88kjddFPxz99OD9+N7w6Px9+OL74tmE3gWN+OFpqpnqv9weHL5+9eL5is7tzDmL1uCKZ",
-	"GVZu9DtB7DcEmviDKJ6hcZrzGib7d/76ZCP3voKe+P74w/Dy5OLH07cnAVWxV8yVzhmdDd3R/WwwWOGu",
-	"mUxZVg8n/N1NmOCYXpN4Zb42AW1Msz3K7XsRiT9dnP94+u7kwr4EWUqiFHTWsZRCoICzy/HHyip/TWI5",
-	"Z4LyOCIxOKRiG/LvqHoj8FvD6lxU93B/d31WPH7FZ0wWj7x6KFfz6vTjyfl1I9JBYxfDmeq9fmqYcROH",
-	"m3UHtzxGOS8wH+TpQP2xmL4xTC4wV7QfN8nxdzenN/jHRi1cHF+dDD+cfjy9al5wzS1VXMQcuEKGcAHV",
-	"e/30edTT3PyrN85Zw/15AflmkCnocvEgMouznNzA+zc9wmzQBenvDwb1FMCnzwcDonb2yAV4XwyzPie/",
-	"q83eKe+UK8Lup7RQGvzzPmV9hyh+H9+Iyh/aFo7gAs+ADrvH5o8yOfKPI3W90YXyyDH9VUuyoFy7cAoX",
-	"bdGScAfstRr1+/vtt2tBCz2VOf/zYzfc6dmPxx9O3w2PP50Ofzj5qd3X9ZErZXhC5i7kzAXg7xHIGb3p",
-	"HdsxQeevyRtGc7PFisHgaXLLlvAP9rubZXbUEKqGc4q8mDXI7L0VciFIXwpGeMqE5gnNUK0eyxwyv/9X",
-	"kfmfP3/eNcuGk9Qs7HMB+kIGFPXehaN7kxfmUUyuivlc5pqlH1nKKSRwPYrZr88urz99Or+4Onk3/Hjy",
-	"7vR4ePXTpzU3E2+xp13TM7npaXavv5lnlIubnrsCLYd4RBTuguaY/jARPIaBnyhSm5SdhRTo0q1u09AF",
-	"qP6u2vxoRB3Q5CsYjCBrbTDIqr0YCBpW/M+sFjN8R7Oitmz24KdZJhcsJfBckT/d9NSMZtlNL7rpzVjK",
-	"ixn8E3wCN72fe18irxPG0g2ByRmjSpOVuOSQ2+GPEZDsRrNgWbZrZfuo0G50R0A7zFE3Op4cj9GrToAo",
-	"/9XZvlwLmP5xEnbHHxsxgZFWU6mYgNORkowLFpFkypJblmJKpHI5GJpmclJAhOA8N9JGc4zIp/mkmDlU",
-	"IJe7T7NP/ksrC32qFSk/jBCSBQK6FCmxIsyRRPrI0YpQBZHoxP5dT0/4rcc1m5kNsZA5+P7teSZHv7AE",
-	"1hRzEkJnJFLiiQIPRkTGuZytzrnKhJjwOzaE7layFcy+oSpE8M/TpYNTwJRYdC2jV69q+wemdM4yYGpD",
-	"gjldGgq9Jje971jOMNd2QCYyS+2SwYT3bnrBrI8quORPOP/IW61ysD8HqIWM89ZRoAVUR9v0OJIxDTAO",
-	"3uxe46JaNqOWuJT4oBBUpGbJb0SVS7BHjgFXaInB0brIBeQzJTTPl0TJmZObM9KPsXEV70SOj0dLzNm2",
-	"niprJKAPVYD0XeRca4Z9r3I6V9WyYx6xuBFc3DFhbDE7GRjZiKYlBxPB7gCliSZTm4AOZOlzTSZmnbW8",
-	"EXHOxoVi6bAc9VGZOPLUbj7M8q5FcZnNJhVThJZ71qFp3QiYVEKzDBOHuDZdKnLH8lFEVGHor8hNT86Z",
-	"UXwgt8j8e5hKmcdwnZFILkp2A5YSN8L2ozTNNUay6ymJDePHEYkVyzKIXY91TlMW79h1JAkVZMyzrESv",
-	"Qe67ESWdyr1lBn5kHTc4UWWWUCpWBSn7oBuGtDAmo9rfCDNlzKmBOUEwXhwRYY6G8mdajyk1rGSjKyHT",
-	"dNNhhVvgcs4ScErQ+1P86ulBuV9ontNltV0+OS5ul4RjmikWrST8sYqV5Lha6VVhW/swDHSlyYxRDOf1",
-	"cqueDgYBcYW5jM123qNkgbcQ1AsSCa2CYvWVPZ+OfkK7TbptT2j3iemlfJXE1NZaCEhqS6QnFcKEy8Ys",
-	"Ey/xfICENLT3o95IyoxR0SFN89L9fuZaOS1beeNaaUpWaLNdiH6qQc1swRa1s6mU22ZHUzwKL4FTCXZo",
-	"GEdxc46QimVIX0gimDK7eGeVmxoHefjs7rBJKsZfOehP4BBwzD2yial9w0L5bkIVa0mcjsMHfIVqhyd9",
-	"1KP3gCYyBY3459ApOKP3/oT2nweWqlrPdXynMDTMaddGIIraPljD6V63GzjdQmfFOLrY53I74M2MfG5f",
-	"/PKllS9Bsj1AUKEcbj/6Nb1lDxRcRieKyhR7PB3gVLAOvkpR+s5hsdg8fCoAPgAPGMBAU1omt52EYGfN",
-	"kHpH+62Qi1X9zdcN59TwtWnqv/2J7v755z8hpNrw598G0fOnX/4hpD7WYam22HgqrO8FpdKcl/ZwYBmq",
-	"eLjVRURbuION99a8+KVmIm/85p191zdTV7YGmRYzKnZzRlNITmX384wKOOD3iDEqjFQwKgvojIBRVl+h",
-	"DXZvQKGvDOFNKH5HDo4vgIPpkpgJWm31QT0At85faliWimoV2WvDb+GFUzGWIW97fscTRrjABPOwMiIT",
-	"NSzybPVziOg0u+cOvbapTECAlg2t0HnKaKan4dYMnfE5auzBBtp3scK52G0c/BgurOe8rXuuyPmcCX8m",
-	"pE8zJRFWKDWSIf7GNrL3i5ICj6+Vfu7WwfghRNET5ZD89rradK7VqFqR+pRq5G3hgyCg1rFwTveoRJkw",
-	"Z7RiSc50QEDkjGpj4uiu2ARRL+XKCPEQDoMsJlPnJsMuASKKZZkZkiJ0TnNN+rG6HWZG8h6Pnt7/5d//",
-	"49X4X1gTvyDwSmgw7H7Oc6bsBFogIW/Zsg4DeUREkWVwcIEluNcEIXSTN69hPhPCIKz03yZmQmhJR2XI",
-	"BeGCZFxZ5SlndzYOE+4DAfzKLdcW6EorY8soZJyXy7uGOubV2o1DCoBcIIsiB/M146LQjPRLi9wawxAk",
-	"T+3jnYfTctbhtPqBLT/asyosQEo/h714GsuG7Fa6SLkkb0/Dp8edvO1CsAVVxL5smQmB2bgGHlMPpwJk",
-	"3KgNEzOnZSr3uprGP7DlpWnWc7SVOi1GTnZpAV/84u7/N0AFw814dVFe3vMnshDaeXDqSwMBBZtkKMCT",
-	"WEE6w4PUkswOrJJQ5eQiX9DVhEZjl9Q4oF3wvoXWPFyTLXTyY1hALQF8t9SdHWaOF5tal9QPE3Skb7F6",
-	"xoUucubD3ayVe3/Tvekp/PsdnBFtG+TKpatBzMEkp0JbR/WUZan1NFpCV3SgWVZC5/q4RdtuK8/fBDNw",
-	"VmRzw22h9ZeMBmcMzbLzMdxYrTUzUDH4EjWdBXiktB5WFnXqNSnPZnNkgdNQ3Q61UUnNDzYAgWvQoNZF",
-	"IWB/GIgQrxzt0ODh+F/+/MP+7ODs6ejwx2fJ83998eeXH17dDr7fnx58+3R8+O6Zen78Yv7y11f5gP7r",
-	"Zslgp7hKzZ9X96Bgi0pL8lQk0ldTuRAWicsC/jtbYGevWpkPXOmQvTOnE/B4WzVMre7kkrW6eTXdgq4I",
-	"7sxdkzXjZSIHuhd8pqWmWehRU87C6Nz7UQmqZNsO8uwd1TR/qFisPBIU2oFdbNHGA5qrj8IcWIeqtcVU",
-	"KkZibNRo1DEZsUTOSuRZVWS6IYcCyFZRLymUlrOh0suMDee5nM2DHGBOsV0LPb5E795sbpMU5R3Lc57a",
-	"rucALbMqAkNOj7X+mCbk9Xy6VBBJ473W6OZg0EHUTgqeUpGwoUpoxmrgei/2nkUBYEjIXcvgfBvLLJML",
-	"O1FDgvppIwujBXkIkAdhWE3rHwaTk0+mug7MuX+wMgp4y+zdOb9nmfOrO5TJg0Ovl4NngXAzPOyy7jL3",
-	"dEYn7CN8g6KmxB9kd3AYsgk1lnUrz8C5qKayyGwg7HzOaN6NL0QxG3IxZjmDddJsrmoUOnjZJNA7JiSH",
-	"ADN4u0afZ7U1GISIAyEMG4TWJcP8MtgAWxLyEr6pExJWckhzkDIWRdzZ/usa/IyvXl98gA956jBD29nn",
-	"s3npUdyDKHpaCtZEo8xvyZgKTdWSzFjK2R0I1nZ8P6pnUs2nLGerm3fTYei3GpLVb2hyOwFsxIfKa5Uw",
-	"wciobGeDvP49hecfXo69eP5yKzl2MDh86fUCfPx3ObaVHGubBJoRTLAn6rHH5/9KonL/6eHhNrKyG4f+",
-	"MWSlZYWgmARcv3WYuR6cYULntuaAh8hYKAt9tSoTpzRPh1lbESwGKVxWotoaATYkBV1uaLPWYRNZpuzt",
-	"PxVCFiJhqe/ZdjfrcGeDwJTr2QLn/xHf/bICXRlUROm8hAjGTgwVBNekf31JUpllNLe4uQ4TM47Kalnw",
-	"Oy1SLof2J3CcooeNCSKkm7NqeEjNnl8Vyy3+tkoaz1nOZTpkIl0Dty3YvcYVjaraeOjJgqAbV4+gsz/F",
-	"9gofr4X5dpxUYWF36wA4xfy7I2eNmJGkjr+EXIS5Rk9zpqYyS9XQ8lzL3ijfI/05yxMm9E4Jw1iypje/",
-	"mtPFXp+/HET7g8HPK4Jj5fb8E/bwctCL3L/3B4PezwGruZin3o1Hix/NcNiCKnSLK6brDAhxaQ938CKO",
-	"a/DSypMZbVuoln0kFwJu3XfCKskKr4Obc5zTlihTC5r6P/+/Jp6qm7+9UaKGQOEuN2y3huC1MqgpViJf",
-	"Mjb2Sm3DWmI2JxZkU29L1LigXep/LCVkQM2hHm4tCALlx314YL9a3jIBjhSthlWFlV7Uq0k5w/7mTFcd",
-	"gkXeSqWvofEr1/iVVm/9to9N25dl06e26XJuD1X6/aNOSyeD1x9r9lBHhqg3eAHyxhdFrSfb4eCArIAC",
-	"7xwRGGj9yHNxHn+EQw+PKItG/9GpQ0iLNUbEfnmzF6yI0bafagNt5+wrtz1CJli5d5xf3F9zvPcqwaTX",
-	"LfxfjfodBF3zeO12Zup2sthTpboqmFec+XJAZE72BwNf0/KUXCfwN467TTpW41qVlFYANmSktxIhLihF",
-	"xVrPaSB1INFcTIbrTCffYMfyktTle2d0Wd+YFeVtiHW3IKoqyt18mSdTFo7Lw5wF+7hZVkdomQdHUrqJ",
-	"WxqE5xHKKaMKmB1RFcXEqO7gHOuxFgHNwxZHtu91V/WsayWTeQsRRjS5VVrmy+C4MJy7pdSdQyal2puk",
-	"0UMsUkRE4jH+x2JIhONoxoxlXEw2LvB7996XqDehMwZ4HhsvHr+lM3YJL66JyKiXhNyyDOTqfSjTNKV6",
-	"YwbVR/ee745pQ0RYIfNe+CpWpuF1Nk+c6u5Njmaz7QKwfFK5EKyqvY80Z4J8JzPdYtgoo0sEa/ucYp6/",
-	"e4HonHJUnFbtF5m1cLN5Uh/RCPBKZxxqmTzOC3PLs2zo4hvWfmHevOL2To2OpBwuZJ5u5PAr8+pneLOL",
-	"NcI1GiEYGrmFULiTPGHBuzFDQ3gapHtZA6a98gwMit8ZNUtEhI8JFcu9reI2YHF92V2jvGXxOi/VxVzU",
-	"OIq8+dZXw9upkcu+tALPbUhPOtWETnUqNcJHNhgP5eH6hupkumGHKchM0snUF/st98WrzQi28JrqHLdQ",
-	"Hf9fNoQnYHNrZ7npIrw+vs5T82tc22t40+LXmKN3dR7QX8ywofgYVbd4oIe1OrmpPN6C5QxK481ZGm6i",
-	"vIpvacGjgZ66dEIuCM2yUIOPv8D3SxOE1hSvfLiwhZ8Vu2M5zWrjpNntpjDTsJgD1XUbCce7Vkzeskpy",
-	"KCdkmEihWFLA9Yct67B52bBOA6wYyeUC1MXq4Ywuy9yLwN1NVT9i7fawfSBeDC4L14SJVIXbndNc84TP",
-	"qU0AXrvzNIUgMvPN+rSZ5gbDLI+WDuxDsphKoqW8hfaNCQU7JuNKN7LV1u5zb7WximIwyNEwbpD3zK4S",
-	"Kbr2AOh5PmcirJJsd52DOHQrLjao5hGj+RCbtRuC9ygOlbXwPUoYnA8/pCzt4CQ6dh+c4Acgb+at/iyo",
-	"40uzW8IVoSNZhHXPasDd2NLwtyBKkjFtEaMdNCDrh4XUYmMgQaPd5UQXjUa7Sz97sUDQl7/BlxvScGr7",
-	"K/JL6iEPulWo9oi/19uETam7eAtQMtmW6olfMOdRcaz1bF2JEnxV+K8Rn+5uN/pKopT0bXpZBgnKI6YX",
-	"jIkbAennqYRL6VHO6C1GfhVix884T3nOEg3l8pRiCuINCNf2xsdiKkLuu1thyKCGZGbMU/bcd+tLBK/I",
-	"d6/Q8IZSO0a0W3GPtycBOu01XYmbRvPQU4H0Y2M7/+Xf/yOOmmG09n60ntfxp822Nr4we3l3mN7t/3pI",
-	"J+zZ4u7ZL4tX6pVegOQLpTE/P9wii/mlH6LbTA+PeoXgvxbMPjY7f92J9smeZv5ZSY5hHZ4oEpe1gWM0",
-	"7y2eDJ5y5BfJhbIJ9ko/8tCrze+xJ+ARMUYTonABOoDHIk+UdfNFFkiBC6XzAq2lurZ1xidTHRGKEUKU",
-	"JHQ2H/OcEZuSOpMyJ7mkaTC+4lFH8Fan3ZFXUh8OGlernuvy3tnKFtjvCt+tT/azU2gwWwZR3BKa0zsq",
-	"/qk+v2fB6T3wqGpWgd1YSrcW/OBv/U0HBugSJ3es7fwH0v1SQBE7W1YvpNgc2ftz//wAX7GQAAcRymSt",
-	"WyZddwcyza8FRBVZP3vY03mHOAVzqTjeiSODIgIuUHWtBF2fGu4Pfw9VwPp1YfNxp1vAxrq0IB2sEiCq",
-	"k3Pjoue5zNcsuivwhqDE5dnkaOcsO1x0UOWA2GWiIFKYXMEJX/GNPZm5BrP3ls1DWTEuMXpDCD0mUP8x",
-	"eAHGXFt+nMXmFcdZdF/lZrsty3vHgqf+MSbO41pRtXoMAPRJUwuUt5jfuH4LD7sY70TbS8gWRzhrGfi5",
-	"YIA05g21vJttOAdknrL8CJKA1JRaPdAtP+9uhX5LZwx3yCaPWpMK5TQ2LdNGP5v37pauNv/LmrfNnO8L",
-	"pnR12G2tnvxndr/V6PK398BZzW5bs8yqKVa6wh72NXYwoWoHzgqvtN8MARiMZwpMGc19WI/R8siCgBnd",
-	"1wIc7IHGxPLYJd0prMQfhFKrqy8vNwfZlgr2Jq5EcgLqXkMDKluI2vPx/IW5hHOg5UQ00qc836g9M8yx",
-	"iKfkEYlN2zFR5jAAh90eOQHRil8lNM85VLduCPQ4IjnGOwNoyn7k3H2KALSBL7ouL09IzFOL0J9yM8AZ",
-	"F1TjaTmj87mNDQyoHh12tacHmuYt7F7KMk1bL76KXLwzL7jP7NndobNK/0AHyF5V8nlNZ2/dS7VPrTKy",
-	"7sNLfMX/THXrUjX6/FLurOUZ7CnkKyO+BOsQ5b0ymi/R5g88Ind5fWXI3WW7xwVdelKP6ariAQBG9Z+Z",
-	"tsP70L/IRjzBpvCLKvg65/6BZPVE5qB6LAAHkmrPw6LmMgSY5IWwtBicVgwikiQF0xKEgMPXs1CWXNcw",
-	"DZuYh7z7OWzRRAMnMKIvDkcsoYVqkfU+PYrMBoHMOQzGmw6oVnDZGo562aT1nQImQP04enDsjKJ8ixuk",
-	"lCVchRftJODzcK+XyiRoj4ZLYt+IjjuvD+5WbDS0Smwmu9i7J/a1LWJ5FrkrLQgolttcr9nDHaBNdC4c",
-	"tMmMzaQ5w4Q2pxesB/QBGgMinsSIxrAHPmyeNrLCTVvb3ctxkbL7liCTjCaM0JkUk5Da33CX2o23v9my",
-	"84CuuuXpmCX+aD9azUOvbsOcgDIKVYoelNIzzRUMsxmEvuaColJbusUc4VK1xhulNjh3Y7BT+eZ5oRM5",
-	"Y2UiQoWiGjBh8IEDTk1LTAwnL9Fv6kvFqs4bgFtaIb6YLo+sQxLRZ8Htb6+yOm1IDEdO2+WmHdJwY5AZ",
-	"XG6WJ8WqH9O2E9a0DQe3Ql9pdq/bEfmcAAxkHVi+XTf/a+TT0L3Wqt2K28+HMfOo05iiHXYl0laOIF8a",
-	"B0J0CtuFx4x+fE6TyWonxiZ13uzRTdY1bYoQnVOBr25la+M1Vt3Glln6OBsbFKD/vHa2vSr+m9vXhmwP",
-	"u/s0Q9eydHxusqc90dcRxaUZ57yKYGKF5qpTrrwLRSVFMXfG0TRlkKSN4O2Q4CoXwpOq/ZyZg9OYmGZd",
-	"nH/WnOBmFyP8CUTIQV2GdjmkyERyLNDMPehRIRer10oYL459VYMN3yt5noHD8AWRd0B3PJZPxbzQD3Qk",
-	"WOOwnijb+TJbS3tpPWZQns0c7N4lCUGMEhALO3vb3C5/6cD4a+UTFSVvaylvI+LQW2vu2dLRP/u69zVr",
-	"wp4EWzgO4QL1768oMde4ap0fICxU4Kypx30+TLB8bIT9UUTXCxVxsKGzIYWqfAZRGfOc0bQO0I6xDej3",
-	"LoGwqq8w3mGkmNBtqOFbXbc/GwQs0HAQUTD2Udrg2DUp/qFzJ5dZiDwX5udtKAPt/E2Iss31dvtd8bG9",
-	"Kbbyu0xT11O2hIll/I7ZK5qtropxzTrsgIdGFNXimdeeo18vS6iZ8FC+GrmiP2VRdue+jr3N0pJXtB1X",
-	"rM3geeOyd6CUHqOwdhaSs0asLqfj9lkr3dNEjrzclcZu2dKlvy6H5NNK/ki3flsiSsJ5Js3pmbfW8QOI",
-	"iDVJKduxw8MzVrqpl17uSg07BNqywTMPzWhpzzs5xqwT9LWUNITf8H9VfOSVhTEkBb2j3GtrFjeI17a9",
-	"hESouFHO2biGEeezglV9txaeKzkv7XL0sxncw2Qo4lKzFChXodOjCWvEK0x8VbROmMi3cGt9C6/XucfC",
-	"tayXGQ6uZZ28IJ9K9AvmzQHK+3CXCoULU86m2nfHLNdTqbYWOlttOv7nLYgFy3lpPqkTDIvFoYUstvEp",
-	"mrfrTU1ZLnkS1vzfUU0vmGYinNVhNK7M+UlxJ5BbxuYKLTWIjnMh+6t8Y7tpu/TgylU74TV8BNP0MC8H",
-	"tTn0pT6JnytzDf3Ow5QuA6reO7pUTc90bUJlaJHvXEU9yT4ghdA8IyynitU57dXA00afPm/qoy2u2TZf",
-	"hiVkcF4/b1rVh8uKcg1a0Rw601lL4Jv19O7vm/cMtRyqD/IauGr/RqTuSmHcXae2js1qQT6/DqQNoW3U",
-	"c3pMLajOFzLYPyyfSLcotXBMLE52m695TQLnJnRBS7u221DP3EqoIKMtDVws8eNr4J0cAP6CBrylMylT",
-	"1XZVIlN7T+uXeoOaMkfoKwNIJUjA5sqWdLWnsEZPNKFmstnM6DZb3OFuGHSLjQtb2+mkX6OfSs1sQ942",
-	"LwDo+1fqM6A+KV9/Ur36qNwChtlxzkTKRLL8DupqhKMF0vKtJ8rWLwltYk15Fi4Yycvw/ljexluBLSB0",
-	"Isvv8O60H6tfM66hfN9cKj3JmTL/zvkdBAK1oS9EJBZSsBYUhjWXgc7XAa9AxgsGQ+YQZi5b7ojbstyw",
-	"RY+a+GKtMtYtiJFJTlNEcBL0jnIU4x3KZZmv31VfX/tfr+CCuzQpS/wgh9gYpkaISnBmrjLlmAuupnaX",
-	"u6IYWtoDcEO48wpjOZDxjTronNHbqibvHyKkuYwAK6OkavHNq4+7aHzNFdki8Lmk5bql9uKkWnzN95rM",
-	"OUvKys9Y8fOtFAk1ijJgdFgvNJZdhAA4VCrd+5AHda9DgiRDR0wIWPLeIugg9qxCzQICXAwnreRT+lbM",
-	"o5mhezRER6aAmYYZAonQnRne4fudGaHZ/ioXbEpugM3+uMyGv2ctfKWshZMqHiqIyIdrxVimXpNYsELn",
-	"cDjK3HnuPmWFTqb89okiiK48z/mMGmMFW1Z7BMJ3RTG7ETTJpUKt7/jTKRYXxnvMGZ0rvEXN6IhlcBVM",
-	"5jIHdyRUGxaECj6rEO0wDtdRzg6tF/V+kUuzi/NCacAhoYYAqsjnOYeYCEVTwZTCGN4JvkUFYmBSgXe+",
-	"TgmvXCC21fXLclYO4nt4/coO4j0O4rIaxGU5iHflII7tII5rg6jW6AO7Y1kwqSQzT8jgL//+f+9DloYl",
-	"fURSltAl3lCDK4Jj6eic0ZSHihsiHQKW2aRZ2GYVXW8tqF6DtIEeqqeP7Mit6qpFjQ9IP+UK2CMiNghq",
-	"xiFcZOeRPQOvrVYStnjdj2jYMN9Ku9/L5SObdTthFSsXHzy2ecfuq+3bJ4/sAPf4quA2Pz+q6YZY/ZoS",
-	"ZVUAl7VCQ5DFo4xFZEaTKResqviZyJQd2dryeJagX72Mu4b4ku+urj45K+FGxG+O3w0vTv7l+uTyKiaH",
-	"gwHp+37gQsxprqD17y/PzyJb3T0+TdlsLrWxOXZ/YMt45+hGxKdnPx5/OH03PP50Ovzh5CfT3P4RiU/P",
-	"Lq/fvz99e3pydjW8fHv+6cQ8eXpE4ovz66uT4dn51fD9+fXZuzi6EfHn84sP7/zfSPz2u+OL+i/fn7+p",
-	"//D+9EOzoR9Ofqq/8/Hk4/lF47fPJ2++Oz//YXhy9u7T+enZVf3pyY8n9Z9uRPz2/OzHk4vL46vT8zPv",
-	"ETkcHB6ZPq6+O8fhH3/4cP75BJ48O6qG/Pb47O3Jh+M3H06gudN3Jx8/nV+dnL39ydBseHo2vL48gVn7",
-	"Hb25vvxp5ceTs3fY/qsjEn86/unD+fG74dX5+fDD8cW3hsj7hsjXZ5fXnz6dX1ydvBt+PHl3ejy8+gmW",
-	"YP+ZWTRYMtvexcX5henFLeTF+YcT/+/ji7ffncDXEYmvjt+cnw/fnp+9/3D69io4mYuT68uTd7UWrt+d",
-	"npsf4B842POzbxu/2OEfHJgBNoFoyeHggPRrl0lTmqceSHCFZbtjmOz46mT44fTj6RV8fPAKWPLq5OLs",
-	"+IOdMnk2GByR+P3xh+HlycWPp29P3IP+mGZ7lFu1dMdM8tPF+Y+n704uylcsXIVzVeGrRyS2pWb38Pe4",
-	"LEm5Q54NYGYnZ9+enp0Mr8+Ofzw+RZYgz2BjlH1cnX48Ob++Mr8f7t0IIxDQ6MEQMy7IjAuZu7qoWOXS",
-	"BubC5Q14ObmYvCaUJBkHmwbLRoCzjNAbYcSGKzENLpVbIRfoO1MNaeFpVp7c6EW9xtaHX5q7vhf1Ghu+",
-	"F/Ua270X9eq73ShN/mY3alNtr/eiXm2n96Jec6Obblr3eS/qNba5GUNwk0PTzf3tDbDa2mb+wY3dbNvs",
-	"6+ZvsK17UW9lR/eiXngz96Jecxt7a2J2sb9EbhMbTbS2hwOjxh3sf212qdFGa/u3/oMda2PjmuX3tiK0",
-	"6e9Cs7LNDWioUNtuZrVWdo3/lt0wdS09QJwNKvsbWt4KR71TLIJt68OZv1UxHvPE7CasShj1LmSh2ZnU",
-	"72UBaOlwE+n9/XZKc+/P7+XI++s9z/xvf2BL76+P4OPym8b6IScinUsutPcEjGu/Uy+srtainkozuGO8",
-	"VynH85aKhKFrL+p5R/wPbHkqrkGp8Zt8U6hlL4BaYdaDLjNJ0yspP9AcwsmvhSrmxnJj6UeWcnqFRumP",
-	"hrJV3llF7Qu8xHe09/ArIQrirRTjjMM1Xn2gF8ziNLsvi5RLB9NuxiNhvcs/7fAQCvvkPmEMZ3BBNfvA",
-	"Z1zbxjTLBc3cIN/TzNYBd798yuUdT1nu/j4Bqe97S6t3rviMyUKjFecXeG+9VQwhup/c65xGoPXtqjlL",
-	"+JgntarkpCIuAVNf2WyNeMxZlqr4yF6mJHCszOjyRuAL+DMUku7H9vbNnNEc/heCv4ejpQZPeTG3Lhp7",
-	"3u3gOVG3ILHDlhReofMlGKhyPGYCatTD+wQAoqwy2vmq4735tPTnrNx0hDXtC88lvOrvkYIRNaVzsJIx",
-	"mBro+Wh/U8OiWOOPCbvNLuWM6SmHkALqAIVYGhHnv4Q4NhAXhFl5YZY0pZrGRk8yatRIpssniuCPO1+p",
-	"cnmH0DeY0zsb+5ayjN+xPHR/azMEqdYM8M7x+hXgwh6Uz4H9Yn/Bcp9t178VWgXpx+wO67TuRFVOeGxp",
-	"vcvTuGIVO7Vlha9RnUymle1S8ZzvcOMMQcAGb5atHK1B2VncXm8ZWtnwHW3zpjsCqQK+iEDlrbLMTHNP",
-	"bJg95LG+JvEvcgSIXUZvNX/E8PYvcnQjEK0jIvEIZDM+wX9jT2rPfmIZ+Rc5gmK5LuDtFzlS3/yGPXyJ",
-	"b0QFNIVh9oBIBdukLIVhmphSRUaMCbNwAI/TR280mHBXVx+G351fX1zGR26EVQDL0wFJ6VLtWA9mzsql",
-	"11MmgG2VN+VMChYSlqOyEtbm4g1VfQlwCI02ffW9HNk3WzPrDA1KhIMStov0YeCW5e0iuXUIRjS0cI/b",
-	"eMGzoLnJqbDD0BL+bWVYwEW5hXCynayOYL9kVQtPhpuWVlu4X1tVvyAVoZrst5SlSAtMpBuicOpQVcNN",
-	"1C7S6uW2O2c2F7kH222YBF1JGJeUMDOdJzVj74gMvCJMST1spS3cxx91Reb6GNzYzfNenTStEmdTymDF",
-	"hY+p/9yCKvRHLP9cCfjwBY1TBPbIGVsQTDWZ0SUZWcfBkb+ZHAcoLO3jJLVC8HlVL7f0ixx5d8sgSPbQ",
-	"42H/SMCGgD9Rju1VNVU232B9L0dvvda/l6P3rnHzqGq7Kf2MKv2+rdrWsSAyn1DBFUvJJJfFHH2ilEwk",
-	"zbYMHzsGzYpBUZKc6IW08rElp9v00B6DtqCipSrDVM7YMGeT1irUkO5vrz/xPRsVM6IKXEPBZm+5SNvS",
-	"oHWRM9KPJwXPQM9Pikyb/05loSA+JpH5XOJ+jSPyl3//j5297cpdjHGFbFRyRBD+k3DEHi5DjAMl9jLa",
-	"ktNuhq60TaBb0Dy194VowtgOuxsP+P6F7W9jrJQN0gOq1u0zu/L1hfRnEtrXze6DZ2RFxMa8rSNylZ/H",
-	"bRsDjBufUE/WpMNjb+GwZog/tm0YboTxWGXXwWpnGYetO845E2m27EXe9WzO7yy1lOadApOOXXvvq/aq",
-	"m9YL2953rr3myo3LCnZ2XsH18IrprE5a6VyKiRWZVcopXItbJgxchLsLcCLkIsLX4Ip270Y4qTBlNFek",
-	"z4UqMqMBGwlK8R9U3KqITPjY/EnnMpMTziCLd6F2qtBYCy17IwD+i8zkHei3syMMuU5zPtZQrMjdAcNd",
-	"sUITRZFCFTTDGMs+t+VuzARw6DeCajLYexoRw3DG+mSZYjtktCRTmjmzZ39AZlwUmqk9coXBEVJMjLkm",
-	"BbNVnaCdg2dE5jdiJnMWGfkVp3LGBRU6LpNhbcdueIA5fURGDKtFW9AfRKIu8ShMi/6oQ5q262kL3Jes",
-	"vG7v8IG9m+9aDNMuAoLzU4XrZg5rtFKMcko9RkM/P7zjEMqQ97jGU8AhznRRixvbw04zqkgU3B+VryUo",
-	"qhoOnb2wX6jlrDCPnigyp3oakVTqXcXmFHNY+rHNDRraLHS1N9gzfxvbxKrwpecoWFrJgbyvyWoPp9sv",
-	"DBej+tA05lF9JzOElDHMnTGzioON1EYyVL2HaF0BX27ED61Dtq9DCqXjMRdcL4drYuRAeDjEcT99035b",
-	"Gk0WmbCyHUvAC9IfeCVN8b2dIzSaze9ckL/8n//X/l/+/T/2IwtWfcfIjKbMqa1qBljnHauvlsPsCB9T",
-	"J9GDMbEQzGybyirOTxb2+v72JZh0pqn24FNdLskKw2xOgijNhD9oIbmaw23C7hwCFpb+LHNfIOwZAK/K",
-	"O9ZwUDamocAnm/Nyzbsn8GoTsaINWQpYKeVpVcmgWiT0hLVFd5da4ZTPNyMnee+CWsZnRcZbltix5QSN",
-	"H9C0DTH5GFR7VDHMv0Y0BSXCKvZHxNjuyxKrHk4Zd95vV6EGImQeImDgQxdb+ccRLu3J7Y5fXRXMDlk+",
-	"NUlVumbrhoSrqWYXuk7RqCnDG3zeXnNtA25Ted48LOWt5WrCR6mJEHYaYjoreWwOE9kFAjtgt28pTX9g",
-	"y28wpwtlqg/kO2P5BIbbzP9/okhc0TF+jddkcnwjMqYxairlE6OCgU97uLcbo6OQO72BEnzzCBPKjB1n",
-	"GESRPjUbTWlyMBjciCp1ayciyH7KUMeW+VURUVrmmO5kdB+b5Zczw9/K1S63URtOSfmtZ46ioRwPU7o0",
-	"bG1sEguX4RPr6cGjThS4gaqbRQuIOsnZjIGWxPUeuSzHT8F4dPo9MnBdufLE7ITeMbKUBaGQOwR4y9Jx",
-	"hJeKXJZjWZeMzGdzma+xbGcF1vmaUbu4GE/bd2k8g70XO0dkYWw7VLxzltAsQ8bJqJk5Ai89Nm7yYaBJ",
-	"XXyE5WkwZdnc/Bf2+7DKMCl/Qk+f+ZtqTZNbiPrSU9Y8TNBghZSqnHJ0HqWM6in8A4Ig7ZVPwjI2si4l",
-	"EMw3wskr0nfmn3884hbyir08UU7mGwOUkjG/ZyngqB7diBiRCXCrEtwYzmjtFwrinswRYm9E4Upmx88z",
-	"BDQErsgvRTph6Y0YLV02fFpayx5xI2RmCI+XY+KyLwhXjX3YMzSHIlaGrcyi/Lc/0d0//2z+Z7D7ari3",
-	"+/Nvg+j50y//sPEcCZwZbfL80qlmLRIyBNy6wjiVraGsAK/tc0+I2nQ0FjkRVV49G3Hp7vespL1lS7OA",
-	"t2x5RJwcfH4I0nXH4XZjPph2hWG48goXRIRj/SkcoAOP6CL+ot7CMCfLe697OeW+28+jn8NtWD33R7mk",
-	"qdHDjYw/MgOc8+QWBaAFXgBwXwjcrbnTHZKDOeTz22H1p0r4cGzO+rlUekjnMqHZcq550sEz9r5s5R3N",
-	"b6u/LhP+3jT5SSp97Lf4Jeq1ZWsiygVEupSpmrBzwXHlZx6G3Oj2afhWv9lAeyIo1XREN+frreSegnjv",
-	"gFEX+vDXghUP+jCnmmFB+M2ljVe+b264OGcpVzGq4Rcn704vh9cXH1w9oj50owi7N4enzaLJ2TzjCTVK",
-	"Q4wHaYyybMEVAycjzxi5MO2adlK5cBcHsUsSjVHI2oBW18prXHPbPrF9S3Ej4L8LUbrrLMNYwAH4S0zM",
-	"TkQ8Voa1erclrINB3O67hrAsecmtcImXagfmWKaxkCGJ2lp5Ut7aFXMBIG5QhKujGpmx3B2RcxTG4Lmx",
-	"ic19JWfsRpiNYOtimNN354jEXgJvXNmZjugJFeZzyHAmOerujdjdv2ZGcNSzscjtsgR0aPvWZjOpzCl2",
-	"7UZ1wRJame84wHh1qRuhPaicKS9r99clkCpmMxqKWdjsRtFcZ0FICDWVuSbwOPjhktFcDelEroHug3f8",
-	"worznIGrmAdH1XYDXXXlxhuVUw6R99TskO/l6IIpAMUJhxWYZ2C1CRLTO6ppHhvzJR7R5HYCVepi8osc",
-	"BYLoOkKrpzlbtFYsup/znKl2l10M23xY5Jkxz+Qcrh9v4fweM51Mq4giiO5A3/s4Z2rqvDjdPHxjnrFW",
-	"vxGMARxcR1XYkvlCffOb/fBLXOXvHH86BTXJyOxMUrhiw5EpBBaiqqwYX7eeoDEMNJu9oPujg+Rpesie",
-	"jZ9PXkxf/vIqeAEN11UB5sNrLC7InN+zrKX4cUndIOvziWApMScZLmQ5H+2IUnl0RDltBK2Jq6WN/VRR",
-	"m92QUGEXsIUzuBizHPJgQRWcqQ1ATRa8HcBZQdjeCrloyUZsicapjLhuIPHrGFsxlg4hxLlzfeRlG+4e",
-	"PLK49OAnFCnLW+TYgqch/fCz+Xk9M6zcdeCG8Hmktl/9Obp+S3YMAJbjBFvl1McwyWOVTAXLMogeHFOl",
-	"QXvJZTGZgtkqY6IyuYBfx1AyJE7ZXWymaovd1tLs2R0o7dAkCrQuufbw1WX51SfzlRv35aZ1A1lfu2KH",
-	"NRjSXEOgAc240lD/mAoUTnNqFiXPlh3G9sm0dQxNXXhNHdumPlVNfYHYnDBwk1qKJCzkbXTYuuruZn9C",
-	"sYKEYYFPw6T2uzYE9NJpsfayBqovdZfhXe9/HBhR95a3xifYELhZ1tILXDG4s3pDeKg91FG/zddO21sa",
-	"+273mVfK84bxXOKLHUOfv5ejK1v4yQZjd/jCZtQEMnxHNbd8uAp4yckhEfS9HG2KXvxFjrarImg+qBU2",
-	"6BzeZKN//5NWL4B5zyic7X/FwgUbFFvcZbLQ80JHpcJdmmFGZeRQh9Z5T1+jfZ4twbpz7m+w4CMMVDG/",
-	"4wWhdS9iH7Z8XT/Gvfsn8+fPMUaXo2VpdZ6cGd2JgrMytZr3jajuxArREv+Cavkmrmmo+1+iXqXCb/+t",
-	"1qoD8BJLpt5XX8LLdNligH92mFp2NY785QAkL3BjWw+0DSqNEUyI5TMuMCi0PFYxhgWpZwVezztqjMxz",
-	"Uapl+GuHE7Zs9pPfrB//Wga/lpGv9rS9LEYzrtuzlszZ65Dxgsdvl3PkiMxllrXlU9QNDPOrtS+eJYf3",
-	"L5Yv//yKDkb7yUH6lB1+lQOgTTjbhlq28pooaccgM3pb98rabVHjc2TcDmGJ7ts3/rdX5lsc0OfqWGoj",
-	"vUvZgiQVuGCwCQfuqAliXJlXWBrcDXCV4aUxTKQRCwf397b4uidI7e3idjlZCJP1wHwsS5B1GVlBO7K5",
-	"y8mn88srVpXXZyJVm91LaH5U5NuYA/UDW34MJlPE5rMY3AjKFd0vIQoA4bc05BMpxnxS5Cy1Dg21R2LN",
-	"lPY+pzfCBbzh12pOE0b6XNvAP8WYwgID5nFEhMzxT7iQNq3BA4wKtYAg0l6RILhmylDcgXLvRhJBBCn0",
-	"MLf5qpjiVA36NRnnjEVEjscZF+xGgOnE5oxaaBL0lihdpFw+UeTtad3/aEYJjlel64naGhOuN2yxD/j5",
-	"FXyOK4Jp2KtLYk7GmPSNBKscqTsRiRc51+ZshXPUi1NAzU5FJfa1zEleCPQOAf4DTWdcxKRvr/3dPbst",
-	"8YMLvoM4kXDv4zqxj47IJKdCQzBQtrQH/o2IdS4Lc9oncjYz5DSE3amTzUzGWMRm6EbvNAMxqoztqE5K",
-	"+/IGUl7gW59tk8e2yfOySUteiK5atwVv2RKyhBDRDuIzx3wSIy8a7lGQWG0h6S1MxGVMqEbTYbeY79Tq",
-	"9EOgC51zLIg25pP69PDJprr90MgxvPrWNvIl6n2gIp3R/DaklAsJLIxlDf+6mSHhVAwXA86VUfwKLozC",
-	"oqY5F3CLruUCYEkfkHyR2Wk/IPti2ywUpalIVTicMpxBUSZIBFIpQlIY4/NCa+AH6lSBJI2U5rXxoZ+h",
-	"NoENMOQOUH3VkRi20Ly0NMTlfmBp90YE4h/UZmu9GYE7gEIIcA7gS4YmRkPIHWXCFyYbrECHdv6AKnaN",
-	"YDs39ughVqK/PMEbJjxU/Mg2F/ukNuXYt3uYLPZtdzdLa2itjZvlabOszqxMSP91Pz9QT/Vh8ezu+eLF",
-	"/ctl8J5gywAq0ocAqseC6q0RnuaRYbXmBnZHCxR+BXy2BheMaaI7aPjf2e8v8fvL8vv38P2XqDfnQoQ0",
-	"8R/YXBNzIshxuSfGMkuVr6JVpXTNeIxZbwv3TVgtVdBT1LtFJ2u37F5ON9ROpRyv7bEiLtbHxijMxVTO",
-	"LHIcxycIjTuXt0zs1MvklkHQFM+XdE3VXM8KLDWLzbLQaiFVUdeg6Maxco1aaAyTsqa+eRJvXepVlRs3",
-	"eDUSiuq1h5iNLPB2SMN1aBmlJMMGQYM1ax5Y8kvYxTfLatQ9jFCknc7L5h63xVAGe8+i32HHV2VwAP+n",
-	"owggfdxy3CKoORhx63IbQyCZyJY79fgs6KImMroEYMFXNUHRlAt2EsG1+oGxuRl0SFSEJcBjN0Q9avaR",
-	"G2SlFNjaENxmNKPpaMM+uIZkuoeXYkE0Iowo9/NIoP4h2H2btsBj4nhLJlhdRkflrSnYQq31dltj8qX5",
-	"tr7GaHtKlV+xFOt76SIXZclzy3/+a7GvCW48KyBmp7V7LwXOSxaqV123Q4C3tuvbBlK19m6fk378r7uW",
-	"MXdP09X+6xEEG7u1BfzbK8iSfqxzsWauDyd3OHY8BlFj5UfOaGKBeRYeMLgf+QzDMSYsCrHYRdJg3O6N",
-	"qBkEEYnpnNt33IHlBDUGfn86v7wy1u83NioxakzxRnijqbGkx4z9uMHRdj6W3IjVSbgGh4/lFq9Zj9Vc",
-	"e443K5hPwBi6Eas9rVT3tbq9TYbZiUhcCGAR7NTS5kaUJxbGe6HOYNOFb9lcI9qHzSnx4T7qbiRYQIwQ",
-	"gGOqUoBLd4tfjBdmBkGCMKYOx9+l7eDCdlBpyKUrxu/gxHZw7TpoCXD3tmD4fCgzd7c4Doyl5nh2U3pR",
-	"l0OW9G1qQhw1dCv0uTi/TWVx4etbF9FbcyCDik6blt23UqZkJnNjkf9v5J2EDBrFsowoyGb4p8ee3I48",
-	"0bozvKqK2h3o8H3OEH66zDQuPctyIUihWJUKBY5os40xr4h7SVX7z8kP/E2d+r/1xDwZqkzq3uv9g+BB",
-	"KlPrN/5IddJSz0jNqUDpO8rlrTlZ8yILKBEJ1Wwi290lmRElUBAUvH50zPSypcIQC9u/zh8LIwK8sT67",
-	"T7JC8TvWgk4F/teNbVmsK+7uNe416XNBrgUH/GD4H8QXbOlGs3zWWqkytfZCMm0Low2y+5UbXd01sqG2",
-	"slsEOyZHAaTpOu4tWeG80Imctd0rzsr3IBsYrCwHxRAqs7xmG6dSsJoXuSxsIYV1m7rCnvBXaqRNFxPl",
-	"DL+/qH1/UX7/JXJk4q1Fz4oMMaKQ5Vv4tnua8Dijk8m6+8sKly3N6Xh1qzXV6WbcoW0/6pXIL94U16/3",
-	"Q6tsY3kh6TgiwAEPrv7bviECNXNffkUzzCNKe5DMHctTnuhWCbiBq2BpxVfmHyqWKGLNxqp6WLXCUA6p",
-	"dnGjfFmvp2zW3anfOE024UtVTOsRrhphaIE+TaVgM3bFZ4ZQYW8yJXN8C+KQwJsXldk7M1noqcW77d9x",
-	"xWbMmhYT6apJcB0K20+D0dSfG/fxHVLs7eha3Jn4MHJnEd5bP4GsmVJzC4Wb5Hrt+PCE6zhCpEsL88Mz",
-	"0vcIuQOIllO52Hw8ubmXfXhjjxyRgwsPimRNuQ5dj9VMoso7DKGEUAw6KuMUeG5BleCK8Cu4BQIXDom4",
-	"2xIB10H+rHN2P1HVyJv2FjKOMQahnlznvYv0dWZGQAK1X72COalXiWFtBRUD0CKZcJe4j7/7Dna/QAO8",
-	"bOQO+OkBoxHL+lYhfw7xaIOV31SNGgtaVqEtad7OeO9YxtZoMyynCi/EyhWCqBaEK0j3yL+xXJJEFkIr",
-	"d6WAV2hGXE+D6FH+cNXQQmyt9u9vCZ+8NukBoU0gMEHmZEpTyzpYHdleYgdcej7AKyIFt9Z0M7SvQIZN",
-	"wwWW+0zkbGbU1rTlJGIzEPnD1g4+hkpAe1O0H26ewgPLi9urp9Qtfoewxzq3/PxQaAMfFGANgd6WKBpP",
-	"ajgCXlmkOqlq4s8hOrlwoM10NIJFDUtNfFUcmOfWPWo7Lu/VcgZhJxAGHP8J+e/neFOfG8qbcxvTZkNK",
-	"V1gqatlGK1NpI3m7SDi5n8uQaXniB101SuEjBxuzB8e/Yde3RSY2jjmqKzHpyG42O16+lh4gWHT1wDjG",
-	"wPkbOCTYPRbBWI8EiG9ZpqBbpFW45W2jS83j35QWkcshp1lWD1+ssGgeRZwNMS2Pk0FIs84SyDLn15E/",
-	"rWzoOQBXUUx8yvtUtbCgCBaUZQ5WZkUSbUH5JmrYWqsjKEJ8xvX4rCE+mlJijXQ4XXORY117PLXXBXbL",
-	"9lsgll7/824cdKsOX7x4uR+436ybwj4Iy/HuvzkIltf/vPvz//EPoV22ys2vf+vRLDsf917/aZuwrt+2",
-	"CkyrAxeCVCtjilbQKJNpbhXr2/vFAXuWv9CvlvvFU/5Mvpi/2uwl80eyuog/rzo7NoiWKvi5PgMU+2b0",
-	"HmFbQDiPUVJ7Qhzd7qLhu6+MWdDzoR+MdDcKnX5A/FXZFtzU0NttYrC6Xc5bwCzoxAeSfKjn/2vcJZY0",
-	"K2tytzcsUnYfatuI7iIH08+8ErbIqjrYG7QbN4lar1Hz7mEjuF1AKG4IJV0nvY9InLOECT20wjm2mgVz",
-	"h4CYsNUw0IdvfVQfa0Nqj1N9OLjk+vDJWrshIsP930Ndp9bibEiMGV1CbUdNtAxqhuvjVCbS6JxSEAqJ",
-	"OYTrI6yDiLdFNo8Cch+o4Vel8yLBctX1Q+RwEIySyagqIYk3x7SVjoQH6B9NuGa/49a1QKdtS8qY72b3",
-	"OI0izBfBQv/pA2KpScoS3ibMzDPV4jXA8bgqCeBBM9vcV/0+H59dQanEy8sOit9nChfNn6jCbKzOQCNr",
-	"JtAR0WFNC/Ocy5zrZTh8tsgnTOhs+ZWi6HJGVZjay73tdAJv7cpmvcmsADWEudImW3WVEiseZ79KTrhw",
-	"W1nmpCocRrQ8Ig7A0dZzE3SUQTqWfVsVI9PaCMukG13Tobp6YuD5YadgrAs2LhRLj9vLk9jKCXBnC3xn",
-	"JioVnLw2UzGh2obUlH5AqMwXuFXMJ8XMyI1tkaXLD8vug8DSG/ycgW99ZpejjM2CDFjBaAO56ursTW+c",
-	"LYd0QZc3PQeRZVUJS7ySQF1zTio6VeMKc+mkdd1yRmsoUqurMeJy1lp6aYJ+YAeyDzk6KqFz1iIsv172",
-	"UfsilqPaLktIMa0zVvJdKJhgzuQ8Y5ikWF4pdDJiL8vGu5ZkQbI3oZT9QYaXep1GiJVO/OMRcjCp51Fy",
-	"xaDLV16TGOCaY9JfcHSrLMHmgURMnkP0Q4S55+aRomOGKZuxA3aOSR+2PEA72RvHHesjqJCt0Y09Wt6I",
-	"hRUZprElSq/tionMcznjitmCIqZJD/MzshITULRLr4S9FVQkoYVie8RTnomru6fkjAHAnb4RKVdAFkiw",
-	"TLkyE1MkKXJz1EEZE5rzbHm0attBL7XaA4upNEO6Eb8USuN1JqFpqshg7yn5n/9P9bIV5O6MwqJyZmyk",
-	"j0VpFEmmfGaYM1jF1DUU2Hz2SQQLQvqZpODfhHs/+NuG33Q8unf3Q1UN1hipV2VwBODyVGWPOqYJVR+1",
-	"3KvhnQggfyL0q0VBwosnTAAPB/7UTaO23ETIV0aAXiNPAfrd7KeSsL71VAV1jfkdO7IcCbwlqu2IHqud",
-	"zkLG3/xvYbQhJ6XSHZR7v6lL7e4Lad6hrqP/6RV+4UD0A7QzPzumAxwRCmqB4zuHUfFo3ltXv8ZbwAcw",
-	"X9PAxym7GVfw9j1H+ga3NlJqvIGusN4miW8XPRji54oU0LrZXVZcArkXdi6VAP1QR7RdeOANIcrxfqh8",
-	"wU7H4IRtqrpUwhF0zEJ5WaNHjXIJXLlSCRa51H1rTPIpS5EPZe44zxxqcX32cdc5wFC6FbVwvj4Lyp3b",
-	"0OwRm3JbJ1gVyRRKw+Ip+Jrc9H6SBRlLmd30GkgmoVceCgrmY3A+Ll8TWdjVQsmTKbrpwprYg3LqsKhE",
-	"C4teoTz+SvzZvSIIdPsAzsQP17GlN92OPBkspby+EodP06gpBxyPlwu20Wvpy6pNqGK01XupXBUUhaU/",
-	"wbuA/JU+zDn5ecUdCb5sBenZ2+TOX02bzTwI5mz9Zdd/GryzFYJ6OvWUqu0T3h+Q5r6qyLQmk9XORUSA",
-	"2COx0rmt92DTVszMvAP8iMRMsNky9jbujfjLf/9/za41CjykRruDpvz92RGJoWZk3DiKvC9HhXY1hCCu",
-	"4I7ZJ1AYApKRPGHhKZteI0ckTjKp2BANBAAs8V77H2Sw9wIPIGjkL//9f9yIwd7zIxK3f3BY/4BgN64s",
-	"ZuiL/WdmyDT5taBcQBKij+neMe3HLgQEQFcN1Qty4j+NJPIm3Yt6C8zfcVU6YcW6ZAJVfR7X+/SKdr53",
-	"nbw1fZZ/fcYuXSHPE+yywZJXpUq96nZucCTHiJ9AZme6IZKQN6oWyXylIlDLlVvYyfK5tM+rSo+JObxS",
-	"0td+x/ZWi2R0xLJopVPTelgDCKfuHZd+Cq/OUd/mP9tbd6+wyk7Qn7EaeOFXseocfWGWu/qoJeOrikAM",
-	"iiapqWaXLMmZfpj/WN6xPKPzoWKJFKmqJWa/fH44GETrgKHnObvjslBEwRBctQM+AcwTLeWeb2E9Hxy+",
-	"tJEH6yK5VmZ5mTDB3tI8bceQ934twbCpIGku54QSZRqAZP8t4YxKjDxsIZPyFh0AWGQ047espXK1vFUt",
-	"zSVQBArVYiJsokL3GP9MJlSvqS3gnHtRCXYE+F2IS7SAcwqxAOo1E/3bHNkiDYAIT7AU7ldCSeKqreBk",
-	"S9EAfxxthQOaO8nC+ZeU86CWYLJNDymuXmi/AaB40O1s6/DV4eRsYpGZa39AtCQH/+3ZU6OJR7ZeCXf1",
-	"MSC1D6FM60E8hweeWs6Ffn7o76hXg8GL/VevDp4dvjgcvHq1vyky0/Mhh0VjwiyPeH7q3wMCDEqaJzTD",
-	"NpZzRvrxHc8yOnEQYAAKlnAN6c+y0HOp9MNAwao9s7XDfy7nRVud8gtZTKbZkkydLgs+f4Bs6qC21quq",
-	"e/1sxgW7vOVZdsVDNqwR3hMpm/WqjG6oMcRO4o6qcuzuOCgryjTKbBAcg1TBGVXdjrsz18hl2ciJa+Sj",
-	"bcSM2xz1D4uVKOW0dy0xBTlbgXuG0g5V96A1vLl8W16wBcK/kiq6vh6uoektK804BBcC7dR54+XCu7oj",
-	"fYyBhkwBsXQyUxn5adUdAHmvF3/ugEeBDmp0G2BpbRtfwnHMUjRDTeytxRZ4bWU8x4zen+Inz/DEt3/t",
-	"r55oUEmye9yKp4d+5cgV+9jH15mxlBez3lolCOLxLLuNarsHdBOIFLWtmG+62Az2u4/uuw/w3drDuYZh",
-	"ZLY4JopbhjsCPrMZ4vAYTUaoqr5Cno2Z9w+KFlZmsey19zxnCWaqhLLdASTMjB+RMfBcVHiNyGKCDSHT",
-	"2ssrxNS0uByFyJhSVtMAcfJE3Yj4GNCgYzJlNAUeuVWID0LnUM7LdP7NL0qKGECQ9shbmmW20W+wzxjY",
-	"itH06EYY7WUiZA7pSlzZ8u5gbwZQbR6W47qam1Tf9EHxj2K0LcapySvrsrLVGo24khJwMYtldxRk+tg9",
-	"YUMa8UbUCreIJFOW3JodO6GGlhB/Zussl5lb5eudJY+NKwnoy5tjs+C2NAwwMJPtqrZ9WImAhOY5Z+o1",
-	"CFIrteMTfCt2zol+LFihc5rFiI3yKSt0MuW3TxSB6i47lmpNQ7esCAoOaK4tUl3ZORgluZxZbGPMBjXn",
-	"CvDcHjm2FXZJTm2IG3Wpo8UssssHWcFVJS3z6Eawe640S4+IqFwscI0P4L0gbhPpUG/L+TZrfTofSADE",
-	"oVsA2jyXaZGU10uBuEOjcy63KWbU0VXv1ZJuzdme1XPQQCCwe/QoI0DO1wI97RZst4laFT5D93Rth/iw",
-	"9hiaOe2ygZRIuHhdl8gkNu9a/+OE3zEREZYphmDQ0E6gILrSuRQTuAXHHdG2IfrU9KmKTLP0RiQ0mwXC",
-	"MWIqJvky3rE9x6pQc55wWaiYaLkwDVYRG6QM2LgRXsSG/dbpcWAc+6eAbx5DUNewVbj6GuTWQXB2xncM",
-	"kLXRjqFkRFNjQs041qhx8V47NhlhMV3ukTPcxDTPlxjKIAt9hN45G5OTM2vdQtmyLTTCethfgJ0fU/Z/",
-	"jcLYsAXoMhwXXnSJUr5GnXb9vYKNubf+BHdwBEp1YZc1eVXbjivyJupV1/xNDmo9/y9BXelS/JFadYql",
-	"VlG0JVfgKF9MeTJ1lYfxE3vK3YhYmZ0sEjZEURlHJOfAZJjJEOHXYFxmCivIQxNPFLm8PCExT+0pkXIz",
-	"uhkXgLcO2H/zuUNusCBqe1Wpkba6p/bNsniIA9Uqm7C3res/f2decp/a2lTrv4DCVPjFl1KPWp6BvwGX",
-	"50vUk4J1MDIDg/gSdfukMe2un/mDt0Z4re7MpsKWJNZatRSxpEXK5cMKIMKnf70CiNsnmtxJnjA8y6Kq",
-	"0pGDPMTKRbIlOSgtcG8P2+57qYXyQgu0o1rSVXFao95uLBBaruDvWCDUEeePWCDUTa913ATfeETaRPvy",
-	"WZSUAE9Z/BuiAQDHpvkjlArUNmGlgj9BwwUVsO1wfOogO6EoQSDsMLf19utDvISHiswhgjixaTWrHmvY",
-	"d628gbuyaIu0L+3tBm9Loyha2owBPmROoExjnynNZ+BRKq0wALBaoRnilAgpWPfgStNvG7laK4RWQrRR",
-	"IdTyXp3OdWETUD9KejrqtKgQLJk+EFzY4n2VeUrbRNEct8hdrmCRMWhAWsWiOifQyXW7Ar0cyE2p71nn",
-	"5lvQu17UYQ87xx6+P5s/7UU9OZl0yrsyX3yEL84n6MxTc9aAwt5vDgKUOagfYd61t/lmp0oizKiyDUGt",
-	"B/6N0N6zUCDaGiVaGi1wFRt7s3+wfdce2xVFb4ET5/Ab/q+Kj1aMPvzExhy4pKV2B2Zw2W1BMaeOdKjG",
-	"dX3xoTsmnOe1C8qblWuBQpVFrOjyyAE/EoiLs2vLKxTWUr40prlhHepe+KaAvmJCtVzhYQKYHEPFqywI",
-	"YzdeGyuPEMDWgHevGvNUZne4T7tfeW95rVxecs8zqPdVtFSRXlvQ3pUoM3MPZxU3oV9rNTRKe23Sdkt3",
-	"JduUt9KFAveOJGOAtgfeiEYRj1xCQeJJzmdGnk/5TPEEQoVmS6VZzmWhOlXzsA19iw199hr66DVkRp1T",
-	"geO9ZJO2e2RjUBrtUI79EGUFh0owY3nMU9ZaPAVwonB5bVtwYbk2FzSgLH81YL6vjKL3MCiDJvOtoOOt",
-	"wXCt1nA98KrrunH3/7saMxlX2kWTB1zAYlIE4zNt7S94+ghdfG3vCjdEgCp2qzi4LT7bArpmdcMFBGQ7",
-	"EOpiKjNGdNnItmryg8a8hZ5r3WblyjX115KobpSdcqprHP5A9AXQ/LQsaTdiERktwV8hc8JFy70ZaOsj",
-	"qtjzwzXbIyL4yi4TiUxXS4YcPH3+6vlBSI1Z41OxaNXSs81Rf+3Pi1HGE0LTNGdKmXPZFXmpoZ0fvtx6",
-	"U1nnvnuJ9GMm4mbLL2t6ykHQlM2pCiJ23c9ZYswx+4arqwmxuSm5kwkdFRnFgj0hJemgg7ZaaUkHg4Ca",
-	"hLWn2vaHzIm9lkUZMWXZ3B1VTntbUZ87JMzXePh6nkmahtOvYYkLeKGFH9f6J3jGSP/z8Y9HGE1tjR1l",
-	"tSiXd2qjhLhQGqJ06+fuiAtUff6zcg/e2Zr54DU+uCXwoxvRj3ffuxb+Uc6Ziz/RjHgPoM3ySbxzRKht",
-	"a0aX6AGfyiy9Ecoo/TSrxgRAfxYDER3iIUZuCVr5I/CuL9CR4YJCuchFw0ndDsME8RSCq6k1+l3dD433",
-	"CNWB5lwCbWW7GpcULRqGvZaYS8Uxv1rYGgs5o7Ma+OR+G+DlpkPRB0U0pFgTo46AqVCJpbr2iH3Vv/6o",
-	"g4pfI35rsHmTWHZmbav5rhW45tywNM01T/gc0RNtnI5dv5TnLNHS2PY3vRTrcCyoqBxHRMjFP930HgIR",
-	"5fX7OLgdjM/72ng790lWpCwdjlhreueyRiMbMC6kJnOe3JrRYYIz1MEuKxfCpfeIYdQgQpbZEobyFrFb",
-	"AHUVksNzudhpACtDJ51qIoUDaU+1KgGX/7DwPpGL6MUy1flMbQ34Y+NyPdwfD+6nhABaWeX2LVRe9IXd",
-	"G0Y2zzlLSieHBZILq59r8kkrKT+WWSYXCnO2wdCzV8EQtQLidwXLwDdz/kYCtR1Or4Q0ZJY0I5ZJMVEW",
-	"EG1D02tlbv2uuCZzG9fIm7d+7TJ3S5lbovo1O6uzTytK5AoMPKFINCcbVnmnWwXVhY/XuP4edHPh0w6g",
-	"kF8R/nF9rSY/qHUDuU/FvNgeza+2HJENVxotbQKId2r5IXgI9QHH/ba1uJYKsf18TgBvKayal+RmfbUU",
-	"3RtpiVaKIVG2lFf9qvQHZnZy9jUrdvFQwa43OZ1FUEEIK3WBQwOPNAyFyukdFf/0Vyu4aRb9UtN8vcZa",
-	"ndRTZwOA3LYLhLHXsAmd6KWrosZiyoQ0HqmYWK8vcNuZWqvxtEI011U193p3H5WvC4Yugh9/ZPjwqOvl",
-	"uyX6mmjfVjq5Tx+g4XQ5sJ4A+EbK7uPHnlIgDxTy5apdYB90tAou3dsPO588cjcIGDU512fEts2mNlmI",
-	"yLB4lDl0AkhgobdMeLktK/FtNpqiSBLGUrahksY2xtzfTinayBNqjbmotrYX1UMMxhoVQ6uMhYvLxOdH",
-	"VzAu6xUf2ctg90BpurSI0ksHwjHjwm97f03aw1a5YFEvKZSWs2Em88AanbEFGdHkVmnro+jg1/HKRK6P",
-	"FrfvbZccJBA0c7usn7BcPIbEACcZt9MH5ixXZsGDtqGhmvcC0TnlWgWra6/K44fWlFsXuQAJEOb5wyBQ",
-	"r1tUdXnLhFG/wELD2yYX0dSUULAfuRRDDR+1NlYCjLsPwsFV6B3s2Bi+vAbGpb0dI+SKmZHGI4lXghuy",
-	"X+sDiwIzb/T5cxu93xTJLWvR2yAU24xKCkamsgD0ypQug3Xd6iXP12Ldu2Ki3V7vHoN+ZWaswpe/ZenO",
-	"ohX/Gumx/IEtww67W7Z8ohxR7iwMds7mMjenVh6uCX/Llq0m4y1bkn5s3gCgLpfnBXiVMr8lQsIrCRVk",
-	"xKztaB72KQSVAqqVtYVu2dJWeXZwmzt7fxVi2vlspOOH4HU1kJELyFyBmrzGvoP7ysjubCpSkjJNeRba",
-	"30oPCxWg5kkZlmjeKX01zgnU4YId+2yBiJ6XKAXWkFcRIhDTTO0g6AqflahQ/fjZ/sH9s/2DeKcEgjHr",
-	"BWn6Zn4SE4VIP6Z3VNPc00raCvmGb//jTCY0iyMSj2kWm75iOWeC8tjnJTdmW/kYhx2+5Wc650kn9viI",
-	"r3YJDZC5DVDDaZTpjHCBhoCU83lmS86vjOnXggodPP9OUe7ioM3OFFyTvgVqwZusIuXyQchtlhKBAFHL",
-	"KN7AoooxW7fDx5KyzUPT2w6I0oRd12GajuBSDmL3bSI1ptYSl3nlMp1ureLiNFu39r2ol1PNhgDnhZW7",
-	"4GAYclH9WxYAqqnVsKrlZH/Aa3UHgmNkuF75DbaA+ccvctQlrOqiGtsF1exDOTQ8V09F+c9zGNiVVm/9",
-	"cV1pBVEIl+UILrVu/HLqxvQ9jMktxwULVx0rXWQQTQtCnqJkB5nCbUnRERyauKHM6W9EZQDVG99quf1h",
-	"uX+kliF6WAakUekJ9ovEWpXoOO/se/AP+VBF3FwGgNbB5i2DE8HFhpPpnrIwyakoMupuNcqYPFkYKyil",
-	"XaDBvsOX31EE9Vp3lEo8n+1xDD5We4Hj6sHbSB+oVtbJ+2qO1BZnBRyNhj6Ar236BePZhmDbsnV9ms64",
-	"QIEPBwiIYjM85URgic+2s+V6gpLSkvy6qYUf2PKjeQ3cjYYa7QV/sOieR9O695Em4bXXgYiKE1Gmq4L/",
-	"AfmpWXm+G28h/R+jxVQTtzSLKsXG51y7QWBKZb9RubMtk7RK/atyoI39Vcw89vH1IYdTi1DaZYopqHpy",
-	"/AiViAtyfUlSmWU0V14O/Tw3J7M2O4HYsF5Ddq9gQdc0cCv+V49p+B2mUGvJgTWtWkvm/BgmVCQsY3W7",
-	"YtM3VQ5k94/GlHfvBtal1YJTRp/F8ztq1WtRVszoLSPFHAkObLKdCAD9OhQL7p/yq5hLThW0ibIYvXh4",
-	"8IrEF8dXJ8MPpx9Pr07exR0XqtQuVvWaQk+Z0BxATEhDa8YrsPph1qG3VZ0jEEmKyp8c2/CtKjox7Rpv",
-	"XOpFq6uMqTtg9IMnzZbtzxTpo0WudjrOxdO41nZjmy8REro0vaKurSMTRp2v7s41BKrrh2uq6YIQwYse",
-	"2ayG1zb+hqD+3fRXT5bU5URTPHnavxMPofPgR2MBtab7BAIT7yi3+smaMBzrGoAtlfPJVDvH5SrCzmYc",
-	"R66JkoXhi1bcxu45tYzeqrbr6QkTaegSIB6zGc0AwA7+Cwatg4PZ2wYKHYjajrnaHnV5qpUXbvnm7Sdy",
-	"+GIbvLxjknI1z+iy7SoshBBur4NKU9OL9rakaiIwVtzRymth8O8qKbSGIdRAu21H3sYUtM5HFXJ9KCJ/",
-	"A6419mOhNWgnRMA6cnWILjZv7R3WE2vx8tlqY0tCtWbWodvYmmvQ/I3tuCpL1ymztpuWGGR8+EQRlL/r",
-	"qmBuyKMvMX6gtllncB+L8NAWhGcHSFA47rW4e3Vh5GnaWkwqYYbkTxT57urqE8EPjsjA1fh3wZFJfUu1",
-	"MYKjaL1rQ+lG+sQaHjmxNd5CO7yEZLADV/U62K1xCrViEN2YoyG0A/IYStJ5zzyJjwOpbeh1exUulK8s",
-	"HEdzv6KgrUy/hUMC+P/Z+/flNm4tbxi+FXw99ZSpVIsiKcmy6Zqakm3ZUeLY3pYcT2Z3Sg12gyTMJtAG",
-	"0KIZP6raf30X8L73sC8sV/IW1gL6wINE+RDbGU5N7VjNPuC4Tljr98s7y/+3OsURkZAvEAn54jpshdeA",
-	"YVEmTzns5FrWD3iQShqH22h4lgFehq4nbQL8lhQIA7R2P94YBmiy2mx4ZIHlJ9VwjY3JdX9vb2RXsLvc",
-	"TuR0zyhZ5GzPTdVG2sKVuvsnmorBL4jrGG+umYoNdsQjeO/HgWkvLOfaEeHhylPK2vIuS8Ab0/SZVntV",
-	"JNC9ewMY5/WVRUAe6civWjHMehySZnnR6rqi26RjNVbABlN2Ew+IK/0uiS31NSbBZgVuC0L0On6N62gz",
-	"ruHDuJUxsBGNxUKjMQ/jL1/nX3th33ph3jSOb7gZIwD/5ljCy+vnw1LZin/jsj1xZqhIqUqJe00FuO80",
-	"SSuejTVLKnqkml6DH34Z/vyP++re059/e6fOZ29fv3x87/TZy/85lb1n9Bk9m92cO4vN24QTX1R8siVB",
-	"4mJ79VjOnEID1YbhQIUqEI56q3E/WzMyx5WF4vd78zOraoNuNchwd0jc4MZIDAllnH/tGJdD8frVs5Ul",
-	"gSCX15hxb+WAKIZsS6EH4cqZWu5wld4dCfsUlMiTU4PQFfYdGQKRLFaXPiCKGcV99G1Ak4kcDuGgYooW",
-	"DhWERiKlHs6LmxKRsff+/SJ06FrjAprpTIyNallrhcmrPRwKcKmQi1yGdD4nWgEWIJp6aaf+7hEM7JCt",
-	"qT6XaoNEfHg+XIFhsHLpS5WtTM5yXAt21a0hIVbcSuQlrCwlNXP8IQPuMGLhFWG96nDACJsOGKC2I8Hm",
-	"YjrULWjxKnAP60+720nr1ZNHZH9//35IXp8/usV50fVILPChO7oEYdk4uPGErkXtHHNIZVzPx+JuaJ70",
-	"bvzlH/HpElNxtbe2vquLZQSzLHXu3OTd/vTesHd5MLgrjvL7qqO7Zk0EDbhTVozpc4mnScCWsfloPnNv",
-	"XNWf9dwUvkc+2lb16VeWkWNhxnIlqnJOFZ0yH8C+AawhS19Wt5d4OzcsJ3fTLZBgR+vKAxIm2EVCV4JQ",
-	"ABS+o9+p/aJvZPnZjFO7ZBZaWbbA0ptJuVnqTprXVFi8BI+jDqUEMPycacTdU3IGQa/Nqy0catNN0BqY",
-	"kc/AWa4thzIc62e5AVhUrftqk9d615ys0MnUG0kbYY3d6KXZm/StorX4yMcRJKIi+X6ZEV3fywgyaKUs",
-	"u3UgeTPfcUFIrCu8dr+jHeXUW6WY7TJ/gEZhbBdmjAkAcFRsTcAR5SssrhET6sakj6dw07WiFGrfjE+A",
-	"qtGourKBMh6HRXL1lq+O+/I/2EaL7MzeCDMqbnwAUMEWJwxHwL3AfXjtLJ25Zq1YNoVDhcG5Gcss1X3k",
-	"jCX7Xp6HBMlKyGFIMqpGjNxrMJrYuxuMJvaeTShN3IMVpQk+eAWCNikUN/MzOwjOWGNUMXVceD6WBQ/H",
-	"gbz2SWxvkYr/AaHSPnkIz5Go6HT2kwmbwz9Y3CY+HzllCU8bIe02SDX75aDvvltNt/U9gqsroIcfSucA",
-	"GJrA3sa1Fpx7BwRCDKW7gn5JO2WXS5Fu94gDEbW7GXTZ8WlVqKH7dkv4FahrP4SwYbQjnQewBEx8pYmJ",
-	"BBfVrSFRbGqtVuWKvWG7ZfwS4OSVLEbjkAwKbuVIk7gMhQum60AjI1E1wB9etc7Pz0Jydn6+g+wTFC5i",
-	"yq8Owe8bKThw3WlHIhL/8R+kljbBpYgEVnPFe5fduJaFbKB/NdBnu18JTg0mDvQj8Rlm/gEUXUAOmGYO",
-	"FcnDA1j31FAcAU8AWQYYeFr6qwedA0AUHiJBAOI0AGWG7/PPbK4xSwYTKnUiczug9jowCsJxNIn15MJO",
-	"DURt4GRYTy4M0wYvtCgyp+hi6vOYmEhJArCRdnimXNs1m9q+RqJGNGs/UeQ7bXJMfvjBvnDXtuWHH2BQ",
-	"ZlJNQIFS4E8iOqcINeBRElq8hKlkttVAYuaolgBLBy5AiqC18+0vuBwo1qWpQjgFzQhkcy+sNDwU1mEk",
-	"AMVbG4ce9+jUfza3ni2ZSsHmyGRIXY9zylPrhl3ylKk2OfG5iiDY3DDbhaIYTWNwvJ+enFfLTIcktg4e",
-	"w9+gDBszG0FJoEmjQ1ddBmA50Bk7ZGEkYkh/jMv8y3JxQKlCK36/iwJgFxoS2zGAdLhqmWPZtWfe4iYS",
-	"grFUA3IQzI1DPwc5YOxS2yfx6fOz10+enD46PXl+fnH26MXLk9gvtFfUMALKXPudBcMBu8dwplD1+lr9",
-	"QZHCa1s1UFXdJ/FQMRaTbqdTJdaXybxAWdPt1FCbQxLnStr7w06n07iTHNZv3HF7iWhmDQXDXAP8AEai",
-	"mhliTVCWkmoQ7QO70Ld+jVUxJi3MPktolunQFSnAZ+wygriV3vH8BcpxIll3ngpCV6VwYcWoy8LBQXOE",
-	"ByQuk7jjSNhvVBd2X8qMJ/OYtE5Pzp+QVNGh2eXMDHetMqA5h/bDW3eRfUrvdrsw0T5hzH0/ElyvyFdz",
-	"RtMrZtR89xgI23E4ncSxy9Yvg9OUTXNpGGS2GuRqOLOyIi5/Sea7P7M5rEkrIV6+ODu3y/vl8fmjH50y",
-	"MQqqyu1iyOb9WqK0Hyi7F8JIUHdvib8OPHUgtEVKBjKd4+LFQlegH3On3S2c5EhU7TK7rxjgDaR9AlRf",
-	"KEpc9j8WDYGViHG03gGsNe17/itT4KZE4g2S8qNi8ajwIN6tv6X7UMpXlwT4Nx5/lF3EQlL4MRLl6qld",
-	"BYYkz4lkWwrZBCQBWd8qSxqApA4UWiEmwkpVeIQM5pGwcjaVCZCyWIOUZplVnGH9bvs+MkDVVMsg2GmT",
-	"5zj1hFt/fCovWRraljoYDissQSfgWhGy6iIikw1YIq0M8sbm0k6pyD7QYtl1QxxjUVBqt7HLpBVsZscM",
-	"pWUmR8CFNLdaB2DVrIWVFhliKo2k3UGoQHFlP3aMcLCpYXOdFUKzkq3N1bsYkjGqDdH8vdUIZlzyVUHQ",
-	"UuY6Eo6ioE0eKoed7SX4jDoqgHjvsleKTWDAKCXmkPKsUAykpgReP5ozq0U+RJgrEgX9D1FgpyQK+lHQ",
-	"brejIIwCR8nWuIb5sNo+0W63r8LIp/td8LS68erKNiW2b4wh8uySlUVKpjQZc8F2rQazFx+Q2H0H7rRd",
-	"GRdTKrS7e+5LoUHr+U/FhL0raIZ7MP7vXXfmt3uaxtVM4zC3ya804ynqJzcUOhKtg16PxL8ePzt9fHx+",
-	"+uL5xcmrVy9exSE56HRI/PD48cWrk3+8Pjk7R3VYOYI7gCkCAwnLAfSBHA6ZSLkYRQKXod2pbqzauLvK",
-	"yXnGgW7pGbyl0g9AqBmDQI1Jq/vnv/7fbqcTltDghx0UHDG6tDFp+V/cD7j47KyCMxxiinKIgj8k+NhV",
-	"HPpVjeFLb8QCVYBVLZE4y6xjxVJOUTq1MMkydHmnOxXTVK/TIx/eysEFT0O3gfskCnI3FMFV/IDkMssi",
-	"UaKi20/suWeuYndWgoLUPm6XQFyV1kGVHM+sW22XuE/gLIfycWl3TSNxXMbxAABQAP4KJbld+sNCQDzI",
-	"m4HOV7fjVs0s2tVo0TkbLhItzLl2WU3eNANtwOFLQz4qFEt3kG6Cp6h/MyILkxe4N6uLXOSFwcOgjCfM",
-	"sRk6p+ulkrnizCDu5DrPaw9Avmp00t7zOn55GoTBJUqzoB902912ByI3ORM050E/2G932vsQOzNj8En3",
-	"MBph1rEIq0ueMEe8ZcfNvR0GLuNiokv0O5loFKA6Z0lZEzFmNDNjNPOtU1qu99M06AdPmTnO+an1QsPA",
-	"b1toV6/T8Y6pg8xYJLRsJOt8COz3EUI22LP/DsIAv+0v4l8+VLgwaG6E/L3uz/acTrOFIe3gkGJs40ZM",
-	"Bdc5cLYX07lxaK0LrqYlJr7TDPbFTe207lPugT282998FQZ1mXjTw+7O0xRbeoiDv+qJcpL2ToVhStAM",
-	"VE1QD3kE/X/+XoOiD6ydUutmEAaGjjCAMteGTTFg4idok/XoZAVYJ9b/SJkVOdYGvKP7XovTAdUsLA+I",
-	"3xWsYOW6NOy9sf4ZZtJDTSDY2d51q2y/eoq0lSeJ4ZesTY792W6nQ2ZjnjmKP9/ChApoLascjlYsJyjG",
-	"UjZSNGWpMwUPO/sVZCEVQjoBsbRXfvRL+BO3ih8tn/nixgpr/jBZPNDvMg7cKzjWQT+Qk7JiqHEnyMuy",
-	"2LYf5Pw9y3apMruX3eXnYRoazyt+CdGphRtrpQOqcT+ioi4/gHN5bdMYhJZ2IZa38LRH8Vr7rCoypld0",
-	"6ar59ydICze9K4RFfe0vr6zvWm7Yp/Y/3/r1kAD2dYKhynfuaJWt3w9yqc1IMV2fzEJUGfrXLvTbr+iF",
-	"V69d2oqlXN9qZW+6itcu2XrTvsjaPa5JZ5caXC5kIcHnrqJCGijOvpEFfY1K+7Fm1qzTZw4T4EaFhgBG",
-	"DkDA4dK8VHLKzJgVGouxUHn2K2UymBMlC2MV2TTPrMsKYSynGEF5OTJOTFsYKWpdgtJ8heBSheRRh7gI",
-	"a+oyZbkZY2TIvS4kVdiqBKYICUCIIz6ZYzK3jjzJ6IBlLnjp49IhhgIjDLX6vC3C0zaxRhFLCRz/OcLz",
-	"+JeT81enj84ujh8/foW+JDOehnMqL5nG4ghCI+GoLFQj1mvwCAyOUs24HuPeWaNmf3ETd6OetVOzl2eU",
-	"NyVU8B/kx5NnLwma7BfWgr/wE3cBThlGPK6fTGfktCPxH+T8t5cn170ukYWVqpFYf88Hu55k+p9R8PTk",
-	"PApC+OB/RoH1yfBkZK8P/wU/PsSP/2dkex0FV+SgB2NVCYPF9KeVOsut6m9GQR10Dm5WUM+leSILkQaf",
-	"3xKubetpuchWCo/L7h6Gkh0CMlvFN/iK4QZA2NC876OmGDpzRbuKWDlbiARxDiBdsU3gUcTV9mfFCc0j",
-	"4bAErVsnV22Px9CUh9i0pQ2yhh4koblt0shh6NaWQhltvnEiyxuvasgjLka98cPudmCi+HprsHvzknot",
-	"qDsJxFScA7SRrn/oiVQDnqYMWnjQu3/zE3UIl09Y7eX6xgXpowBwlJfXVvhrDz/VPEcK+gGcO2GZqbkO",
-	"1wKg/oQZZ3NYVC2oHIrdpQsXO3OxGsGctkAvyx0Wc/eGSLRenz+yepCJlCq8uAMhUtw3VoW0yTEpTxcd",
-	"lphbzIA+z7TB08U77nzVfgiEsTt4rR6GEzanthJppb7brH1C4Z1SABiS9RMx3haHkYixSjresZ8cy9nC",
-	"aaIn5me+fsW7twedng8ij6Td5pl1Wleru3WbeROvcjPj0H1hjZJAObcVDH9nwfCUmU+RCvkqyIUzfwS3",
-	"UjRIQVgTTaUV+6J/f9KD8fMdqyOlIFKwSAw4lhbCXmyTY0Pudcj/wfi6gQPk/4OigVASu5Vrxoppa+M6",
-	"vGsUOwg1AUGhpSKOsmiLtKRIEFiqfAuee9iuPMCjD5/AbbuFSez4WhA0eHa40yZv4MxpTFXq5WD9EHwn",
-	"JPAlAF+z7wZURFZmHrj3RwKR26sD/Y1PrSvDukfih68fPz05vzj570cnJ49PHseRqAL9AiFBhRmDcULG",
-	"fDQGjyR/YJuTohTD7BTIZdBkwlhOyjOwN1JNIkEze/Pc+o9QEOOodTRQp9uuTemc5FSXfbNmdkkPwQUZ",
-	"Znw0XhlqO6sJxXrS8ZoKqOqWvdppNKA9/V7irTyU6fwzC1Rf53bVzK0zqmBXX1maE2DgWBTqK87Eb5KR",
-	"1SPlE1dh8ELxERc0u4Ww9Y/UhG74v1PLbCDKH9K0XFx/nWLqbKCYahvsVLzWEE476G7wqZd0nkmankuJ",
-	"SZrw3OEm/dJFjlhqv7CUU1+ledDr3fxwdfBcRju/ivo9+xT169zRJnzQzXZ6PbmzceK8JG6fcW0aIJG3",
-	"k7l+X9544wvMBUeh/CkHKC4X/5+IrS5GF56RLvhNFpC3jhwflOgJzzKWkkFGk4meWhUth+SpYkwA1x4X",
-	"5GQ6YGpIs6xNfpOFIkpmrE/OxjRnECWAQ2MDBCGZDsmM0Ryye6ia+pw0ndtv5tYyCIFHiwylGjHbgCEd",
-	"KNsTqVDZ6kTRnAwLJWjC2uRnUZImoeIfZDRlLs0pA0tmJpUZOw9KEsjmg9yHKfvzX/8Owgpe/p+/hwFV",
-	"yZi50NCUCQOFPPXSsaDX6d3d7fZ2O73zbqff6/V7R+39e/u93tH/BAuI80E9Yu8D2UPGMi5GGPiXU25X",
-	"W9APHOJQEAYZu2SI30fFiCng06ICqUBwnXbCIOV6VGgD/x4yine9lXP4r6apYFrjvwuVK64Z0nIpfMZu",
-	"iRGdsgttKMRlXPlWkIzVRac7vXd5kF523x3QETucXR6+nd3X980McAsrBPyrlUdLCHcfJDSbVkfVdjUF",
-	"C8DyQcqmFNIsMIlByQKc1rEUdqtZY8m6dBICktXy8+Uz/bude0f7dw8Pj/Z7vV6nsx8GsFYvDLdjFriF",
-	"Gyygzts5roNr3DCdFfA8zt8uE7ujwe60h9S3EGwsS9lg2MZ/HNC7h3f14dFA3Nf67cHRIWxYV8DSrcpQ",
-	"OmU5yf7GpxSllIG6nZWHFb5ypxJfW8/0G7YZvoY2hcStJlqd06U1LbZKoVqHBdxZuapqDEFaNKHVuxE5",
-	"ioJOcDlepBSxpKUZI2Vilc92BgBzlxKZzaF4oqxcAionqG8r0yS50Z4vtU1ODSY4iJErBYawbVnrNJh7",
-	"f/a9qR8cwTFY+Tu5rNLtQMK1yXGV9wldsaqo7IZzHCMBCXmnzyEl7+LVi2cnMdmrLhy/evTjyflvL0/i",
-	"KjeDZpmcsdRnq9Zz7txPcTsS1iypOlENLr2UPMURiGtSLoYSCvu3K5z3WRn4AGlBLrrtCxRVSVTZVVYc",
-	"dOP8+OGLFxePXjx/8uz00XmtyfjKWkPthTh00bpIYIg+ZRlklwEvcZsck9iL0hgzUYT0KJBuHiagyWtt",
-	"WOXY4hIrV+lf797WjKjVpkJD/z+T2pAxU2SgMBzgyYU4G1U5utY+YUqAr99u6thA5MmFzqTVHL2rNeqw",
-	"rvbY+5wB70RT6wWpoiMpANF6Q03THOlbuerdWw7k1gbd2qBbG/QL26C3NjHXBcgq/VPDydgGyv4XG70b",
-	"BJIw5nryHnn+Pja+dsvkh21A7nO6EPapDVr40mVoLaZHXv/UCaio1800w8NNJtx/75xPmSzMgquDZkzd",
-	"JbnZ26kOiIJ+UJ0QBSscIjjeWRFh3BtQgwmP17tKMRyBxTVnDA3tlGvDRWI8CzDWaObW//Jm44hfMvRG",
-	"NKbOlWaDJi2aZWX1qAMmnXJjWOrArnKZFxkFP8lBtlCHL9Umx1lGpIpEebzPkYut5tRZuz+sMhSggnAD",
-	"c/0hDMrXtNlhuIN+t4NaHVZBQ69zISaM5bBMRgVVwK60pGXXghZ9rHkNI/MlbeybI74/Myl43dweM5ph",
-	"KuJjxnIr8fNrbO1zLKecIZY7GNQ8mVgTEFe0NY+Z569Db14OhxBcnzlo+TFTAwd1kViPUCqiaXZJRyy1",
-	"F3cn3Og2OWNMk5zJvOQO4coa9BNrsWGZbAWvIMmYZbn1QKGp9AZrG8z3KRU32tvde+3uvW733r2/l739",
-	"tneYH4icpekfg3d//KHVofhoexvW05LBPVSciTSbhyS3Kx9KyqiDr901bJozBQazs7lxDZb2dq93cHC3",
-	"d+9+9+j+0WHn4Ohz2duN6Vxlbxd6d3p0y5jv7S1ulI8rzG6sgt0a3lvDe2t4bw3v78nwBlS0mnVLDaRx",
-	"/TVG+Ify3xc8vbouER2zwl2mVRVfFykE17Fgr70ml7wejd4wnbwhyLFN6faU7i9L07mtNPsaZ3S4tm7n",
-	"uC5siDXJ6C8avpzzJn3Wy8oS92tWeGcb6t+G+reh/r97qH+rnLbKaaEa4qM0U5lAcqsIYPlSOxm/A/hL",
-	"Ml7JAQmIUlV0FHGLEOuFUV9pCEfxmtCK6rZNXjGa7kLFk3umFfMUC5g8a28ckrgSzXFI/vzXv3dAey3w",
-	"mvZCwMZUVnuvTXuIxELeQ1pL2dAO7dBjU5fJF+WQO/Rxn7wRidZixsbK4mDkl/k28ieauuu5nLmhAILg",
-	"jM6ZItrIjGEO0Zgp1NLtSupTMVLzzcXdQuc/e/XB1s7Z2jlf2M6ZIbLW92nnHOwfHR3c+xbtHNf0tfbO",
-	"Nqq6zeHdhke/h0Ih1PGfFDa5KY64V3HjfaIZuzI14Jxl2WIgEhTxmOY5E8h0BCautf9aj6S4pPyOJulc",
-	"0ClPfC70Th9TnbGg1ydLUyAc8vAyGNckLQSwST0SIjwSkphP7WqgImEx6bSPHKBNJMC23glL8BpNvPIt",
-	"I6aKZQgKOua5A5NFk85awne0s+9CTFyYMmXN9tgqwBiNGkhprlRpHBKaZT54/AB+hircjGMKgpGZRzxY",
-	"YfW+YolUaTn8yGD0NU1fn91r+JRdyOFFSu3aFXw0NsFKBeXs4RG9ZGRubUk4nYc0d+mRF8sBDvpBfjFh",
-	"2iiWVaQJIz68RX7CUzplME6fPSnhlt9fp7JxXVNEnRWEi63K3qrsrcr+DlW2VXiNmqGGtvv86tvBb15X",
-	"A+whGVwjgQjLUbXU2tngbFk4LARkbQ4UGvXa4T6+hxsrvxUiZWgK4NPwKe6S/ayW1mvgbsph+MXjiH7r",
-	"5cb18d/EG66S1W4MERzcO+x2961PCa+esmn56oP33cvxlCa5uZce7evhoXV8K5sm6Hfa+2Ew4cI+aCfB",
-	"jiQXds15gmU0jGwXKuB2iGK+W98BWqOlyhn1+Jd0Av6zc9kR5jJ4JuWEzMbyjgZinjZ5UggxB5wkbRTE",
-	"KbTnbNH2apETZa2EkpdeAQFoG6Zzs8HqrRksNc314D29nHTf9gbvDt4uDdZBOViwdv+K0UKTphqvp1Km",
-	"ZCqV3Zz/vw37fPf+wd2D1X1O35uRvk9zMVVajbrz8Te3QH6TBcnpvOSzwbhfiU0uC+X4oKxROGKGaMDn",
-	"K/lyZGEyoLOay6JNnsuBTOd3IPTt4kE+CJ5JOWnXC5UPO41K5Upclxx1/bsbW5NOUq0DBnZSFrOcff2y",
-	"E6Dbk6e/kxX1dTD9aFq3L+54Hf2XH1ut9PffIEIUFY6MA4P6C2c92ODQbVd0/fG0hJu+9+rpQBYGvX6X",
-	"YK3sfkLXsRXVHUlN0XRhZMqzDE9YgE0okzKNgp2wJkjQUoFkbJ5GQg6HuzpRjIk2iVEcxoBvBTi2tgV2",
-	"88Khgd/YQ5mlgGrFEYHekZC5PG2WEqoj4Wmd6zRlNWwvV85Np9KBiSHxERpKQHsBw3dHkxiFckw0netI",
-	"QPXzlFV9PH55WkpQTyqEDJRKGrYmhHCcpijETuxXvlVYrVoTMf/uK3nv9aFa578DEdHWZ99qm63P/v35",
-	"7MepVak1V3f+pfz0vQ/439tk8EKDgKpVSJJJ60ZVDJVi7nRJmxyXGgrkvwdktOqKpcD96PUaQrHDYecD",
-	"wlLu0Mjc06i4jXREX0ACC28HjkWX4FsHbl8PTN1UMpulE+Pnt6nE22yt1Zv1iVSAaPlp+/WTrN+bg024",
-	"8DdL8PK28h0klwhJ5bRbOzXnok1eAHr12DNDIp4t7s82eckxvkdFJNzmBQFQuaJNUVCat2BEZhSKYGVm",
-	"hUEhcveyzMP5CvbeRML+jpR4qy1KPKn8voxKbPNXgm3dwKjE+U23xuXWuNwal9+tcXmScvPFrUtg5v9S",
-	"ORxPIfvYdgF4YcuzIZebES4cJHkSfF8Izw2ZUWGAmhIiw5FoxW+On5/HAPWuDZ0TzTOr0Vrxy+Ozs3jH",
-	"8f1Ra+dqR29JSa64VNzMPchDQgUgixtJcp5MIjEbS2JoNsF0itW5EzQx30jCMI6etWj4JSOXPMsonJBo",
-	"u16U3ZkOKn2aD7mCTOGManPhpgFUzZpA+xuACnAUw5ox4YJjWgNXMVX0kor/woW6kbaCcfuSKca3PVSz",
-	"i8xRo9klsyqHdkXeqV9BQb/T7h7aNlNoSlCSXCProxQJU0JDgnM7uN0ocSleuaG4sRDljia+I1v9vq18",
-	"31a+byvfv7XK98egzUtl3shs8Vod35V+jTL4vXpu5noo/B/lbMFK0Yxpd7DjTpEQOtf/zg0ozykzfQIV",
-	"ESGhwyEX3MxDIHYcVezF1oXW3h/XZX0TVyShhWaOiHsqtSGKJUyYbF46d572/biZZeqIZVyWDp4OQXoo",
-	"nl+B567llEnBvK1Uy0klLS6ATZlO8NgskeKSKY0owKZQAkwvhDMWCOaaU4XlIwLOvJrPrLKlGjwBrxrT",
-	"8HdO4vGrIOjvdtq9w3WFP/vn3U6/Y/8fsjWsJChriPZt6+06uHBLpvHiCzoEIlr3+vJyyjJDq6/alRX0",
-	"Ay50kZk+iSC7YihlFgXB9Y3q+UZBckcyvj7H6HMlhcAmqvXN2l94repY99DOLGyuoB/Q5F1BucD0FStb",
-	"lNvbS0nBJUjTQpawy7i5Koua3HdXF/fUR2d97ohLF+newiqstsbNQPcNebYNfW/TRT4DOH4zXUQtiOq/",
-	"MGvkRm2O0uJL1aIswOHgARYqcA1KL3ZOufexdRxal7B8KCQFeNBVZixyTGJxh3s4bpM3ntesmRcLhaYu",
-	"McSVhTgwnkhE4lyCdcAdYydoe6pdlol7LAQMehK/fHGGNAM3DOUesj/H7Ui0XmTANJ1xoKac0jnRhmeZ",
-	"I4jGeAEWtxwnCcut3cPeG6wP2nXvCa3ZYG+KRBwFeDEKwEJiseeIRtPHvSUmuLMJ1RMNmX/xomqOgZzz",
-	"AbCBRqLiuuPgHWcUc2rIT2cvnhMt69wBri8jZqBY128JYsV/e2cVlZwdlG8q/lMuNfj+hsmi5LGEHEnN",
-	"7PzBQe5/QWvq67BZbGON2W6PjDyjISWJokATocecZWmtED0ZM6aGRbZ54AOG9UtXoJfl1yttNwAxfT/r",
-	"sUN1ZO7Pu8U+P5RH+f0gDNhUOgnwVs5XRYocl/qFtfAgM9gd0rukzXW5293d3mHTyqtycm1zph3aHfSS",
-	"/fSAHQ7vjo7G997evyYn92PykO1nRGf5/z4+D3n10go/0wBMOp83Kfmj+t+Mlf7iO/6EQw4xYAMg87+c",
-	"iZDwoR2PO04qJ5ILzCxeWdaeeo+2XLNBPxBSWPs1oYaNpFtQv4fBMKOjUdnRq+XtZzcNQHFcNJb/J7Q7",
-	"DAofOra7OGP2tRdIahz0u90wwGSS8lKv23MWb3Wpt391W8GweTjUar0Fq/cxyxVLymG9znis33oVboOo",
-	"pQF/VgjNbvyqu2sbdN0GXbdB168ZdP2FThpV/3hu+lXiq3U34ks6Zhpg+zWJ4YNxWKFEgSOkXX30gjcE",
-	"x5vqkqlduAGxDNrkhAIkFRRVW8OXChLztB/ju1pQj6+tABEJuxDFdMBUvBPCbfCQv1PQqXf3YmtPxCH6",
-	"e9bZAHcEqvzd3SGhJAaFdwajBQXfcZ/EKaeZHBWsDYEux0quI9GKP9iXhmShKSGBG6/iHR9hFoS9p4nJ",
-	"5vBlw9TUqhYHbRCJ6gtOq7M0Jq3Yr7YYMAXGjAwL6zs2dDKewcfMLnv7jPuHdcQgJ9RQkVoXFq4TOXjL",
-	"ErPTJo/kdGoH1/Zbk1bcB0/XDBg18Q7yg/M0s2aHEAyNF/DsxAPCRwJq/cZsCm7vQ5oSLvIC4e49L10d",
-	"ZFf5bFOWlpWC0DbwWzFSDkshzygXkYCZgQY3YvHaUFNo+OYPPzyWREhDFLMLx3pDqZJ5br0heGv7hx/I",
-	"+ZhrKPAg4G0jhlkNlK1mtkQCPYYHdgmdnZ04z/SOJrQwckoNT6xvj4NBWnbEn1FtdmGJ7J4+jnfITBZZ",
-	"SqZ24yObfHPvE+rzbw2fsjY5HTqzzo8vdEDXx2dpmZSbyfr+UsF/7CCM6SUjA8YEBCn6wPpeERnelNIc",
-	"R6KFeYJQGBzbd8S++qcWXoEvL5zBUJ7iGpcuv1G47JFI+AMnIwnVE6TVD6FKqOTfrw6iIIxB54TaVqAN",
-	"ucr5h6n9u4cAvqITvxQvavQ3sGur68RynzSlYiRAkpIPEThuUdCPgoU7gjAKFiRlFPS7YRS43/tR5RRF",
-	"wZXd6PaTveVPlmLy2s9Wd63+dC+MyhGJgv6HqBGZgHddH5uA99pBa7Z9pUPXhpunUNAGL8bphasuwAE/",
-	"vJVzvAamCVyCMId7PGUZXPNeK1wGpxB70PD/InQAo2VnMQr692zba56hvbnXuQqjWjglwnhKVPOM8TPO",
-	"9428lx85bxnaZv1laFflMUfW9b0qb8O/YfgbDrK/3Izf2KsfosBNyfXhCfjuhAu8F2oEYfJxU8LFh4pO",
-	"bz9zVdAjwqhHVIuowFtWxVTgUQyI1MYKQyI4kuWyxdS6AAbFx0lwqq+NlETB1dXvV1cgLm8hJ2omzurz",
-	"LKed5XCFTaSXjaIQpf9KS6YyUBYiA49oMma7j6QwSmbLZmUs5G5ib4mhXDNX8j1nGohJnQ1WwV0gFlO7",
-	"MQg+gmQUFyMwlbcBhW1W1jZA8DdO1l7teIdOmrEvmuJUS7fR1+L5eHaDRoaODkkdmmdtwk7jK99ons6G",
-	"OKi1rtycV9EYq21exTecV/HV0iSShb1R7vTG9WtzI1aGt85cLh/RCROAhj0b82RMeta5vbfIWVIPfRia",
-	"TdqkTE7XmEUwZ6YfCZpeQokgd4DqtZyAenv3PtT/BL/dFErouE1iaE8MDnhsZM6TOBJQWewTI6uUwDu6",
-	"xKzQxPpMVtxcwrE+4UIbVaAF/mAx2RCTBQTj4M0jsLaH8bijSex835hIgeCbkOpom2gbyCCSpahI5RSZ",
-	"P+lAM2F2IFLiglQpVywx0r7OcLY7UIxOdJWcab0fR8vvDpg0USxXMi0SPshYH6NJUFFSDn0YCftxrHUR",
-	"eWE0gPBXtxpFBU7yNVShtYH4Vush6238qigbjcFac1Io2KyZlrotmtgqlq2d/f3Z2aASF1TFrTTuNbbz",
-	"ssbbmCuvrrh8lWNN0GNeXyP2XAE/IWAzlDNalQiqiasSldrBZriQlH2JYjsfCauxoFc2pOlraOUtvMYW",
-	"XuMGpr5P3Jrhege2/mp30As7rVCCAKc5ZszieR05bWxCawXD2dSf//q3t2TXIMteu0s6f6nhco3Rst1w",
-	"W/axT9htH5mWX3tvIzP/Btfxo8kiFr93PV/EkvvpneSmElvHIxECBOMmSfLYn5gY+Kysc4mG/lAAktZp",
-	"lkWiZW/ArBKeho4fqoJ1INZ1Dskq/onSG613YKcdiSfSIYSXNef2rY2ei2xOWpSM+ND4dwLJ0U4IzS4T",
-	"ExzXTySOBWEiZemiPeMti/skfvTi+a8nr86Oz09fPL84ef745HF8DdVE7TVbtolvn21iab70lnZi61B/",
-	"Lw51IyDlKCO3TvVtqCfW6sgv52GjJX7tqVX9kTto7OuQyCwtz6xCUKBV4mcZJEZeJFNmAYaYIueSMvwN",
-	"XsXWwsEeXAWS71S6yaHYOXTkb3MwZrtz8+EYTMbWL9kWG38ebPqFnV767l/DsVnnaBzj8dmKwN9gTmIM",
-	"LNTyAOACaaVsSIvMkC54B4Do0e34o7CcahOJeErfX+DzOyGR8D2aZXMC0Acrz77axLoBIPwgBmKb9MMP",
-	"Xo798APUzkIW44JXtBZijUBKbgywcHEpBvsEcdcgowqQ1kJCI1HhqkEmNIJi7biMrJwnExwkJ27t+Jgx",
-	"10QVGYPyaKlSpvqRiES3TY4bDUyoENIL7hJ5GLPlhVSIKDrFjGUqCIxdYhdaUhh+ydw4RoKQpbngwrZV",
-	"zshszDO2EsYkocIncFSlyeX4w1t9mj9Q/5FWzN4nWZGy9GLAAGEDcffdga3tMZmw3DhuAOvA9drkhx+O",
-	"01QxrVlqB8e+rW8nrdEWe7V0UuGrA4agrS6zHRqqceKkYNA6fMgpRzj+1HYR0IxQxezX9+3XX7r5sx+F",
-	"QZhxjSeVYz4aW/VazbAjHJCaAdGxXTXlogn9EoVv50zQzABbVKfdPQQvGJaoc8UhqfvATQaMa623RsoJ",
-	"aWlJhCw7M5VC5jLj2m06OH22nTiwnTjjGRMJDBx0VAC7S7msEULH+sbvCs6MO9kVI9s7HDmsoedMk5H0",
-	"fnKjScs2CJzwDumlLJR2pDTUnz2f11a83QjO3NA19vK60NCSDCmchpeoiHY3rTpHdyEDNEl0JJocWi1v",
-	"xviP+58hWd6ZSEvkEK5QBSsHFk8xILsAOnVSihi3EN3GTKiCUwm7QRdspn4kYn9Jx6S1qkf+95A0RIkT",
-	"JJhfkNg1J8ptBbNVa04FjFAW+Uxpyvq4GOCenl15+2RIeaZDvNS198GGbEHRAvS/0jdwvrLK7oSaEvR5",
-	"7ZLyqRQAmmz4lPUJFeVVWBRTxoyOhJcy9im3DzBxYLNIy8PXZ7/FIVaR2PkSmNnxIBLQDENqyuPmgA05",
-	"9iFzjVBRoI8gKiVTlgFURCTyBaGYZwUEmVbzgkCXv7e8BWvkfiUY52XXYU2oxclJWHOrgoFO9kJZ1DYI",
-	"s006/i6Tjrexm797ZfKxV5W3P7H6PJnR62JPH1+ivPHRVK1KGW2DshJx+Ty7cuaalcvWqFksW3b1aa5u",
-	"mXzOsuVIuLplcn3Zcn0Q6pU6bfLSOVx9dIrbUG7LUl/16a3UMvjWtB53wnXlz+joNECuStY0+xR8rF7O",
-	"bG+fjWWGqnSnDWBd1aE6nHjFZCizTM50afOC9eayWpmu21do4oMX4470dKPKWg5dGKBZVF3/aAznjI4G",
-	"zqtv1PTNsuq1pdQPnF1QfsIX8HITCWukWuP24+qtyQ3l1rBuynLrRZ+B+jNEMEyvrcAGNNRGCTb5DBXY",
-	"P/zQxzADnOI26q7r075cCB2JmyqhifcV6mklrYWkkh3/Aqon4KePKBfrq4o/PYT8PdrNtyr4rYuPVXW3",
-	"jd/XF/va2y64SNl7d8GJoFuU3PonBJ2yZkln00stf4N8OboY5MHCztI5dmWmH1MDvNwQ/1a4+ub4+TlW",
-	"gjr3GkpI70Opp3Wxm+3UuZwgwGCjnYuRrSjoiyLLrn6/rlD602qze6umqyrWPp6zsF6ovd9YKvr6Ku3F",
-	"W1a3AMpsaysea2b9xIhLNzH5ysJYO+CV4wzzu9FsXg8mHAW/h1EAlKa4Quws2MYnzNVrH5ecD0Q65gYp",
-	"Fc4ilGnAXdg+iGVWdc9eu0UAW4sXluKpbmY0g6Lig3KWIPXObyoQ1fAhmthHsWerKpY9Q3WtYrnC111z",
-	"X/d/ouBWRcdrDJQba4/XGTY6tPrNCnYsnlnS9Nui463/v/X/t/7/X0ZBusqvXl14/Pk9bKteLxSzAsNt",
-	"rLUsCplnrC7rFWspkFbSIW+3U0zE+zCk5ekJHDZHSuc6fhAJq/1ckH/M5tX9hTA8I0xRzVKI4xu7cacy",
-	"tb/PAcbaNdd6X5A+zrSJhM5pwu7AOeOavPDH1NBXZV8/FZkW/bigHyyMYZlTWOtv0L/f2TiLsNnMNVHl",
-	"8nvb5I2/c3nyU3fiadcYqa8xLxNe4nZbmUhB0ymHpufFquJkZjQZyxmZUjEndpVev6Fb7vB4iXNkp9y7",
-	"YSSAWaRrfZD9u4cdQA2HjW4kBivMmE0bWxxjJC69YgdjMzlTXKY8iUSSMSqK3J8+xo+enRw/f/3y4uTX",
-	"k1e/xTuulMnnjWMyNjbbp1tAopnCLAMzpraNCKtDpGCaGCn77lR7RmZcaCIvMVmDizY5k3hgCBsukQpy",
-	"q11EQg5rxWB3ItFA18dhqg1dxQlD3hXSsFpCgr6DjMw7D/AYs/GiO8hBg6EZRwgCpWZtclJWlFHMMiBC",
-	"uldC1G/hQLgKeegQegX5GcMhSwxLH+Bs1JNUYMk5xPfHJ89Ozk8gpd61ee9DuQCuVmaQny3L228yLNJo",
-	"5JdEMv9G9AWGoM32qHGbhHgLn2FbD/2l6qE/g4L3tjzq0OuTsZXMGMj/ZMzMPLf/1hNuFTQHq12kZCpl",
-	"2gAjSazqpBNWT9OmpPbu9kpr2zfnkykgyraC2ligqC2AchaSc5zWHVOV7s6kIOy9NSSYSFhIjG06FyPM",
-	"ORzMifsAGgaDOUnkdEpF2iYvqeFwWDAoDLwiMZqw4VAqQ7iwc1Qo6LHjPBBGqoqJ6hf8+ypcbOhDJlJM",
-	"nXQIJaowY0w+o9NCMzjlsX9Yf9DQEQuJRsjTZEyl0/JaTpnhU8AxuWQ005gk5no/5ikrG2YUTyYagU5d",
-	"287LSx4udNWIPrJLWDsEFHbJxK5h05wpayS4TDhtGE15hsleGdeGYRI5snLQbFp985H9a3k0TgUZSZkS",
-	"nXPFjX5Ahnai0mwekhlVU3jxu4InE2s4vpWTql81kgT/iRLw1JoIdn2v6NXZmOYMWP1oRrgw0lp+mQ7J",
-	"jNEcQLSomsoCzzN1bu2j3J1tWVtyKNUIDkyHdKDsWpUK+fV0omhOhoUSNGFt8rOQMzcpaJICIiS8dCAz",
-	"hLCWyu4fkUIeJuLiYEGhSLEoH/o5yGgygXK/qqcPq2vLQ/qqEA5gJwHWRgWnXJcsy+zaYNSEJFVcTLCH",
-	"GWN56HgAiZI01TxlhAs4PqBwYGeNhYQKwwXFvg4KMYGcQWEYE23yI6PKm96qgNFDEB/7BWvtu/RQZltU",
-	"CDTDrSGspByWHeVC2HvrC/W0vASscFY+XYB8WjGxz9nMJ30mig5NnzA6AsImoQuFQ58rQM+WZMq1FWQ6",
-	"JHJoAHN4yJSC03zpdlHZLiEvOdDPuUY9x7+XB95uGBDcLvcx43SQMc/gCMOT0rmd90kJ+aRobatCByHS",
-	"4z515i5Ade6GRqCXtmvsP68ctuGCv3O44DjL5Iyly1oeN32l6G/L/uZMjKoK/GaMQp/t4RKOMXY3lSnb",
-	"aQIWhhj22+9ADKLv5MlbOXAZHJiN0IrfykHtmCYkcGFIeVb9lVCRMPv3Ti0HewBBc2LGiumxzFKfE2Lf",
-	"ib+1y9/inbqNg0nRGb9k6GdLMmODsZQTwkSaSy6MXldY5qpvv3g12c13QkusafyEZ171f7GkWPjYzVVn",
-	"LutpK4q2WIxLWIzM7xwvn97gnttYOu19gP96+Ke1gsqlBNlNnqMHWhMabtvPCTXW+jVrThQ8KMKX3VDX",
-	"FvFvd9G2EnMRVEbg0rjdJrqtroKlWYeQWdp+e4q5fXT75Nzq7euycv9RsMIlBjo0ixHlAhxqQGtxKpq0",
-	"Yv/PC24tBeucQdUmGkbcEF0M7IsHACsqgUAPUzuZsJZ82ieUpFzDv6v3OspW7Wt5QlJ2FyqqBGZd7RCp",
-	"wkhYg0IWUKQTYkWdO7FYeGvZltQTxQKlKTk1zqOC3F6eQo4J9Y1wBWw0s1M5t/5OgglrHGshDcuyNjmu",
-	"Ed/CkD2ADwg2i0St5TTPGVWEC6i819Xx7NQ6LSvBYtzTXwkjZlM2btfKWwX5e3+hKA/JO7umU5dyuo3Q",
-	"b+21LcTp9xjSd2n0lVbaVBM3A/pDnjG998H+50ZrdjA3eCZNBeFT8LMUoUXKJRlClTx41CDB4YhdzgSE",
-	"vcBbJ6mcCTth2oOKR8JqhuOXp9Zvf0ComFudal1kX/qi+UiwlLx+9cy9WzFdZIaMqUg1saquFbP3OVcM",
-	"KlrTSMT2EWoKxWJfhfyuYGq+A3xkvgm+BXiGP2Fzly1gb7cfc+9E/ReJERThAukaaLohM9Z9x9JpTQY0",
-	"mcB06AlLrd5dY8g/4RlbVlzNYX4DKOT1jmsjcwjoQqFA67Xg7x2qq96B6J59DPpYxfZc+xupn0OppsCu",
-	"zIW5e1Chj3Fh2IjB+lo1569fPbujSTmq675Y3tD45pS+f8bEyIyDfrd3L1xKP90gTGBX1940Z6OmEix7",
-	"M+CCQkOWU1vxWTn66Edn9PL2j8LG2Hv7US3GZ3Nx60dX6nu7J2+XXmxXqHZ4I5iCAlsAjDO7fwaMJBjW",
-	"giMljfl63nyzhs9N6cZb1/F/pevIkkJxMweBN2BUMXVcWKnwz9+vwg9w/lJBBHsZTYlLMgWQEhCdXr/B",
-	"Or2Nm7l6c9zRhKekFYPy+/Nf/44rgZrT+pmY047Boim/RtbdPVgh6py+hS2u9+glNRRd1usczzpZED7i",
-	"6ufQyep1ev6k3GrHGSTPOR3JNaEiEvGp/eBPcvAKLsdt8gZKEuqFRDHyt3LBtd3bqNoHLJHTVWSkMTbk",
-	"olBZvJ6d4hg7+FWxPBcLNxKqFEtJOqNqSKqzTz+EA0V5ylKCdYhU2fnWzM51t7d/EAbazKHwLOfvWXZB",
-	"lfVCsdLGSMEg6UpNyJAKQ/WcTFnK2SW9BUUmDtntPcfrd+NPcnCcJCw3XrBsaw22XskXCwyiwAaAGxRX",
-	"LarnItmpCW8QSJ+ptMBJU2uBjxRM8M0SFXmSqkduJ1HJkkBdIwAfVm36mkIQeZVA/k25NnMylYUwlAss",
-	"GqOGpHQmfJ9Vwa3fMaMmGRs5g3wJFIH379cEILVOg8rmm8u2ajS28m2bF/nNiatlofBl5dZbOdgww8He",
-	"uZjLUIN9HMKBO1aNW5Ozzm2xMmngJ/vlvyJloNmnFyKDfAuN2UncHTmsiSaA8bypaPlJDnD1XfdViAVx",
-	"XRualVEM+PU2Xz7DJ64+MuOhJqi5YVOcDHccrIN+NwzKbJQLiAA0i517vX7vqH149/7R/e7/BGGtgnrd",
-	"rb3OUffA3vpWDhCQ3v7D15Pf7Yw65vLu3X329mhw/113NsNz5yLDHpROCxLeBX1k/w5CH3Fa/nIXvnzf",
-	"ftJ7Uc6f8h89Gvf+GL3vDfP7xiT3zR/37kLMAiD3+4fdnguLWH8j6AdjY/L+3h58dyy16d/vdDpVIPOG",
-	"N/+Xa+d/do/u3+11O4cH96Oi0+ndLeNX/3lu3vPs0S8/8j/Evafv9eGbo59fqKePxES+vnj55HSoT87e",
-	"/Zg8+XX+RMIqGjIFqADAGGBn8G67d3A3RDZ07y3sUmV2L7tOm14U+gavgqfWjzzs9kBgIWrFdQugd3QA",
-	"Q+wWcL9aNlWwyM2eXalOZPXCQOKG7XdCpFsP+vtXt1j+N6fh2N23TR/YJuEsJ+G8RU3k1SsophvTb+xD",
-	"ex9QeF1/WPFWDu54eW+1Yoh0KxzBryDhDxNznHXfiqvEP8BXAnyGSLRil/+30yYo7ZlG2pSpvAT6lhlV",
-	"aZ/kDvHhz////+PPxv2fFf7S/yX4MvJ/I+ETCR8QWmEIufbWQ7B6zXHCT3Lw6WUPN6qa7m7vsMTfaHd7",
-	"a9RM47YV+uVt+m5/epgcvD+a3/vjPu0Mukkv3WcHn6Bf8JPd6pNL+gU+ekS7g16ynx6ww+Hd0dH43tv7",
-	"n65f1r25pl/uHnTu3jvodBb1y0/T/Xed7DD5uTu4/7735h+rlchR+/ALq5DmxHYON1Uft9AO6w4m3srB",
-	"ViVsjwWWaMrqIntzzXBbZ+YnOahnlDU0yh4K5dunkvmXrkskewTvhdoZpyekqquJt3LwwOomKOCKyxzz",
-	"Njkus9QRtBGzr3zGegPF+acXDy+evzi/eHT8/NHJs+OHz05Wx+fh5ag9PkNc6vOon84G6qfb/gLapxJ5",
-	"bswriVeLKn4Oqec/sEL8bfOutib6V0BTqhCUvqeoHcovVBebaIlm5G3C5htG3lxi0kL0rU8G0oyhxsgV",
-	"1kLeg70zBJAgeAYdBPg5Ev5qm5yxRDGDuEVo4uuxnAmXVYwgryDeuBQPSJxybbe2J5CEF9OcKrOuIug4",
-	"5z/b/n2jBFMro13Xx6y699qdewf73SMr1d14QDXjhR3Vi4PhP/7481//vk//my04CYB7iKWPEza/Bokx",
-	"CIOMagMGde1JO8FBP7BfqccHIdnt0Sm4LZdy0ngEFhysRTBMQrfyfg8DJNKwRnTO7ZLlTFkvRTFWD8cc",
-	"dlbFY7qbnx/D7N8ckrHraGt/b0MyyyEZL/JqYhXkyfXATysN3l/oBE5bJ2zuyG8YUIYA7A/KWEeDAzIR",
-	"YNZcjN43GIRon2jjIauFnOEzgs3gxSNm9MKbuYML94QljV9xh5ZEW30k3sV66ekOwpijXJaFyaDwovG8",
-	"ldUgZOYYtKlhxpEpdNg2GSV++YtukxhFtVSx7edIUWEAGyqbk8EcuPxJjMOLQh5lYlziRazPsoEtH3zC",
-	"+fCNcm6dVLulWML2fnbO2lpP/lcoEtgsC+3+uTvtPd8fHPx6mNz976M/7j27P+n81B33nu4PDx4f6rvH",
-	"R/m9d/dVB/t2nS76mClN1/k7YBGVNc5um7fQ4JEiYTtbJ2irFDdXittshpv8ItiOhAqvxm+hxWvO0d4H",
-	"K+awstIKptvHwn5m82tjYa/gvbpOc1Y6XaD+Wou6VZVPZPPmT3qnTU4umZpHQjFQD0SxIZzRuBoPLkj8",
-	"88lvF4+OH/14cnF+/iwmrUNfQUEG8xosJDQM6BjcF9NI2M/7KBs3pBB4KJO2yTHaNkpOsVYFKFfuaBIf",
-	"vzy9+Pnkt7PYE1QOmH8fGTPFItE66PV2+kQxOELiBt9Se5ALgD9aXQhp31RT/J/ihn1zOnMhd6AM6N1K",
-	"izZe0qte8nEO2u2U4npsRFwAEzbf6r3tYczGhzHfkQJCyfRJCshuc+Wwx9dm8j4as2SiwQF772ofnaM3",
-	"4pdMEEMHUiLcbckcNSh4Zna5IJoOmZkDoJxjpLV+pZrSjMNBTEI1C0nGmHGstWM5laNsno+1g97KQWSS",
-	"jBmr7db7Zr+UffmqCcAwGhcwGnYiUkVHUtipsKMHwokakqqDEWKdU5J1qWpvLvaqbn5JYNuEGjaSiqP4",
-	"hj7ZPgwzOhpV1ThTapKxg+ZzT9iFibeHARNp0O/ec8fhQb+7b0dBTYFMiEvAssBBwT9vAY1WHwVIZ1ij",
-	"Bi6ZSnmyRcbduj7bDPBvQGW5bcucMqkprJr0vvlQaQVeOaqtjJkVpWgniloHBQrIK+8HQeoRwg6QeoFs",
-	"oo/HS1KB37PjAFoQft46UA6LPRJw2CQAYr1Q1t6EZUpaTx+/fEWoMm3SPQrJoxcvXx7vILG+cBR1FJjt",
-	"PCheDZ9/Hgn8UIUjb1UEdislrQWMeyT1r92I/k2K3g1DL22BMNtB/Ou4zmjehJT3PIsVSSBFZkf0HbnS",
-	"kaiAQOH2QYHZEvAY3GudQ5qwtA/BqNhOdlyWOMb/RJqA3+PQ0Vo6DrfYtw/QBfDRipMASAca7a7KJEkd",
-	"YN+hHawexTJCtgj+j6HuGvw/hJ+Ro7FGhgAJ/0ghoAoBgAu4vgFmx4H1DGWW+olArgLPv9CKHSS82xTx",
-	"ThgJ1kD9h4C4dbnS+vyWNNO1Bg4Zy7gYadKajXky9gwAkTByRlXqIB6sy64oWFtcg0FGjCSKGTXvV5QK",
-	"MC4O9igSGRsa0pLKtQZ4JXdqVVsdvP8PpiQBprGVhtljGHNEu35MDf10/7nOlnPhiMkgsdpNb2mZ2EHm",
-	"TF+U17sHYQXX7xYV/NjA6wcf2v376OheF1pco26o3mdtmUIJfaFYaucjDfqHG5svbkj851cYL2/sUphR",
-	"7Rg1tueH2/PDhiY9WUXtsSHEvFOmt/WS8JWn6UtqxlU+3wpdvMfeW0NlbdoHBBBB0HwmdUzkEMX9iE4d",
-	"FBuFl+zSJGFar9TOh147r9LE+ImGDqGJktqK+KwZQq2B6resrK/qxgB1tkHf3EAB2AlX6l/UodqdtPoO",
-	"KgDq0ZUuhrZxpUPPySs1c9qKOy1u1ZvaWGEiUU1dG9iurtaUz1FPWH2SU+vOGKvqbXtRRaA1QlEDRsLO",
-	"lBY012NpfAjaTs8A1rBIS2K0ilrbPg1gKHCYxf9g9mI1IHc00ojWjpDHLEtt1900ej5GcuzHEKWRG0en",
-	"6dxSgoPtXqeDmH6ETXMXs9BWQyIeEcaWrSa0X6GO4g2Myvqb2+RsLIssxeEsezmkPMOKiNooWZvJpYqH",
-	"9euQlWoA7r00V346e/E8Elz4tE3Swm5TcmmNe7DBgOCUZgT3384DVPKIDQiXVinpE/jlSylpjA00Sd6D",
-	"/g1srYFV4FpD/eeanKXubu/gvHuv3znsH2CwGU3IoB/8zOxyyqrowi9c0ZCkPCVzWRDNgHrcWtATl26g",
-	"6CUV/xWEjt8WqRbE9Q2sqHCDfvfq9zJI7r9uL+Ggr8qdrUXJvamCPa0JCCBGuI6fdm1yLo5Mr9+FKkXH",
-	"aTEt+/Ouq3p63xwUh5d3Z0fv783tm/jUttWu6aDfae+HwYQL++DYIXOg8xH0hzTT7Dp7ycf2P/gYGt6k",
-	"2DvXALFmQB2Ci51HCIetn9DH0s1klhENobb/gvFetO+cHtrYuvuoKai/AXaHY/Syw9g93HCKrKZHv1CD",
-	"OatYwoS5cAIXy1Tdey8giurfXl4FJubym7TQcH4zpmKi+yQKzu2/7KiFxG6HdhTcsHr8vsLJS8bXr55q",
-	"0j9ir99yndxij+KSqjfJrixgX6uGsXPoL5Vj2DkEkCRDRwBH5HhMwLxSzqRZsZYWJED5fbyr/LL/ZsWr",
-	"vG70r24REUUBjsJ8XTS0YSxuXYqtS9F0KWDtfKRP8XG1QatdikLDvlvjPbzxYbwyTdDJD00KDUWmgoxl",
-	"ATZzSudkUCQTa961Xp8/2nGWrjQ00/3qwcE8EqVVFJIKZwKzG2imQzz9MnLCBFjY1vAERMwyIyFX8pKD",
-	"xc204VMEUpMKnQgocCRYZ7kT1p0Gx/APSZRwvu5zJVrn52c74cJFUMekdXZ+vhNGAvF4yGAOCfIZ2tL8",
-	"DxYiCkMdpEIWJpHWO/KBpKqRidRgllt/JRKt5RSLXHFruNJBxh6Qxd5ofN4Z1DvtSEQCczU85GcMh46x",
-	"tbzQhocJtl+0hq2ciXIiHgDij7vdvsI/EonZWGaVrwhA1iX1iEPTgWklOVOYCwe8Z3ROBFXKGu3GscNj",
-	"vk38APHaqlTRiUNdBNpNKub+Y45THv6wD7bJQ55lwAdUAKQqtXa64sYwQbjA+db2JbVwr0NtRMYggG+E",
-	"sNmD0jXFKBq8a0TB9q95Mxh29N9AZ27IZn5V+EkFvylHUjNAKi+D3ly72QSfA2KE/m1zZkiLCmBKIi6p",
-	"544mGdWmXHVyuNhOB0855VBPt7OmZvo17OTbSgV46omS001KJODmc7nxrU8VFUVGAR5x02dchtWmjYGV",
-	"4lKyvhiLBHzqFbtO3eM2wxWx1fZbbb9UAly47ekVPG7XG0EhLiVP2J42Zn3OyLkjJh4w7RRYHfWtjM0g",
-	"rDaZFpnhOVWGFDlgkbaGnGUpieFRhIfA+AfKYrgMgJj2F/fngGp29yBuk2P4HtckoXnOoDShe5f8wh9C",
-	"G7q9jhdrbXIsrN5HdCcS52M4KIwh8kP0jEN2A5LnJRnwJ17KhA6s+MAqixGd+mMbZJXEk5JIuEoC7VsD",
-	"t1TpiYWuFxP3en0Snz7/9fjZ6eOL49ePT1/EpAUxqBAJne0rwkgYVYiEQrBII9ElnKUaKUkmZzshieHh",
-	"i/MXLy6evXj+NG5eOX719MQOj6gPYCSmhbZmjpbZJRwM5cUg4wmhaaqY1kA5pkuSrNevnmlin1ifh3Ne",
-	"clJ/7VScspcOZ0L39/aSVLTdLe1ETveSjOd6T+ZM7Jox2x1Rw9ozegmJkmJUoAPIoB+4Ouw+sbdjAhQ1",
-	"dv/A4qgubO60NcaqyucJg3JH7A2lmu6CIb6xami89TXsqC+SJJQWOPmAoNHt9XrtzkG4jCWyOJAlzIYE",
-	"wzwfc/GeMLGLSGBsNEU+OowbDnnKICbVhXwi+NS9/Y7LKYI/O2VcqDkvV7+v+QFgZNNrP9G7v/gJ+4h7",
-	"E1gCax48OGw8uN+pHjVjdt2TC7067FZPuu583LJaZx2Y+k3bBKn/xfbKFlnzO8yrsk9t0MKXLihRe2qD",
-	"wTwBGf5a0EvKwdPFJw82/945nzJZmAWjszILic4ZS8aktQj7+as1Lj8P6ifaqcboG1GKrZrYNXLXNWo9",
-	"QjEmCSFwDgJpRaIVn8FjFUbxjsuGYmi63dHWbkL0M+SWgC949YneuxX1xPApFyON2WUZz4kdnfWmFn73",
-	"q9pYJVcGGk12AFNQa07zvmEZhp1K3mocQiDftkb6WBpiZEqhTANmDIP7YD3sglmwO9zfPD8ax2SLerxF",
-	"df/OhPnHieUmS9VcmDHTXFfilX5x+Qr/q69P9iFwk0+hcXFjJ/fGDCKPmPZR9owoPhobIuRsNa7yr/jV",
-	"z4gCXI6pSyFcorMwjKbzkOQZ5WLXRe2Pp0zxhAoypQITYFx5I0SdqZGqHaxwiUZMpHC0PaVAtLIk8abd",
-	"Rcdp9/VZdcT4hiLvc7hBu1Ng3Q+JzuSMqUaLQzKSEsmFRgX19TtA0qE/st3717b7Ryom6Jch2MrR5mgr",
-	"MOHrwFag1AOWWEINzeSoYNuA598ePuXSy4D1sm1l/NIFsy5KxvfNAKqWiOJv5sFvQlB5LIZsHokZEM+J",
-	"iiSWexiSlEhVh3BQ0tir6zCoHPfgSdmXbxSMarNdvtCbDWjnS9b+7X7fHnAsiYilPXtL1s71mAojruH4",
-	"ngJrJMT3S/boRn4wUmj7tNfMPpY6nmqqycsXZ+ca0nnjD1HA0yjokyhgl+biz3/9OwpCEkEWEV62DmgJ",
-	"2+l+5FOmDZ3meEdUdDr7yasnj8j+/j5g7e8zvDGlhtp7Pvz5r39fXcXWbbWXYki5RTEGbMZwFFCohD0g",
-	"cfny2GffQmfuaBJXqWPxTuj5M3OmInFmqEipSokfX9KK3TTs8rT5JsLTkJS/Vp8LI1FerRhGd8o85XI+",
-	"HUgUisrQSdiVwFbtSDxGrug55hcbxaGYClJzC8UwbdzVXynGSErnGrArQnJIplyEZL+D/+2Rsb02DiPR",
-	"7dh/dw/s//bg370DMt55EAlKDrodn9HrqMarvONBYXyaLzXlsGKrXCmSXVdwODNgJIbzixjzAGqHNXTh",
-	"uIa04uNnz168uXj56vTX4/OTizcnD3988eLns5hkfAg55RxxFFN2yTKZT5kwO+1IHLughh0/P/R4woYp",
-	"954QlWZSjDRfTRqOUYkFGf6tcocvNPMLAWZ9VFvecDNGw2Ett7i7c4v4tFXS27Lnbx+pA60FQpcMko9j",
-	"EV/yYPY++H/eVAyNNZm6oUUBCr20XryKmkoF5TOYLeEKaGsQ6AfrSz6XVcCC6DxY7WuV3tCMlhW7W8N+",
-	"S11Q5yt2y/BTd1K43uNvKldrEFb6dU2i440L/ou5yDdZCNvts90+S8wfn7x3bmfR+7XqYQqpScarcKag",
-	"2Ak0E5yXVm4iuMuhi6+Xz4SQ4u89q7pCIy3qf0iBuwOvLqk4wWYPrJ6xbmEdv+FdwQqWQtAuVRKyCCFg",
-	"5xK3p4ykBVuZ9Pwainq+TxcI2/7ZYaU+q1hzcJDrxNvWxdm6ONtT7u8CPhc28l/lEe3hKcqFB/T+8Ika",
-	"bGVQ+GkZ/C01DgXs/E3Ck+SJVCSWl0xlNL9wGepxJDx4Prl396DTCUug/SOIT+64YqC0Ftp0wVgIDAF5",
-	"inEQ/q7yKxK5YpdcFlXMyMxkiVDEqwBgPfYKYAzUq1BFEipcijyxjcbUfGsru5IgONyyyvuBI1qBQCci",
-	"Crv2ACwEHwndJq/s9MBTQM2SFgpfEQk3IiUmgsNTci33lQSrgHthxhfUiouqfaP6GJuMbfw21PBHRSKr",
-	"Jb+NRm5V9VZVf/fhSxBL9WyFO151fJKy1nuVOr45/WL5XNHLmHg21iy5+PNf/449PD2wOHrLoqkTI8FN",
-	"n1iHbzhfpelIK77shniQijVl5Mdfjh/tnv143Du8S+SQRAFP2+VhZXsg07k7eWXxjqtRo2K+osUZHyiq",
-	"5tcHkUod9WmpbSV3CY7OL8Of/3Ff3Xv682/v1Pns7euXj++dPnv5P6ey94w+o2ezzTNsm81coxZctGwb",
-	"fPqbl5BCTbvbZ3YPAR7momhYyxW4IBakytJNk7Hg3oVsq9UJUvjW74mjb6A4fPJkOmBqCDBsQGVLTTIG",
-	"AAE5JLmSRUomXIxSOdUhGSrGSMINhLGEFXVZSgYAAZdRwAjQBgpaU2LkCHNuB3NiFE0ZUZK65E+ZpcQA",
-	"JSLTbfKYqolgWpMca0GJg95g6YjpEJIYBlQIgLEwPMvIMJvX8OYueZbREUMmXSAWm9umazll1vafjaW9",
-	"KMEr4X/+69+rIYnWMWQMS8Ckf65aKm8Yy+1qfMKyTM4A5g5G0c6ilc5ySKiaykKxlEwEH42NBjApAUWw",
-	"ShqWYGdxcOSQ/EIzKUVKznIumB08wJ6C/g7mRFIztitwJGkW9IPHil9iTaii3EqGirrkzZgbRt4ADh3k",
-	"3kqJp1xyyi4UG3lGt9rXghKPC5uazRHdr0qtXd3lOj4VjJMbNPfAI66SrGSFeSU1Q4peqE0MxtJOKlQe",
-	"/h4GYw4TCG+pVfSMGW4+WIoaEDEccK3B8m/3cuz0j4yaMSlECoeh1k/MGEkUkHKK1A6Vdk/PaJbBw8d2",
-	"EwzmDkCDW9ePmjY5NZqMmZIOnReXn2JTZm9nMCMA5MGFf0MbmEZM5kfrkQRkRte+J9CJn20ngjCYM6r0",
-	"BR3JoN/tHdyz/Ydc51mWXnS603uXB+n4jwN69/CuPjwaiPtavz04OsTc53RK1WTVqnwurakAnjOgaCDI",
-	"igE8Zz8FrkUPFRV28s0M8uZFSkZO2AKwiChsl9rVqrBzBjTX+Lrmslh4KayJUW2jVDMT1IDsSuGzIDqt",
-	"dBYKcLGoMFTPg5WPaP4HwLlN8U/bLECTU5InwZVvgpN3XMLzRW6HL1i0J87GjOW7iQvEj7ldGEpaqeix",
-	"UFKumINZwRKDhW0WEriMyyIZ02xiBR+wWoiUpNKUyNADAIvRLspgxlSAKefkLC47u7OVJglVam4fGLn5",
-	"47b7rphLZiSVM4HAloC3zBMrckEWtxe2bdVQqIA2JmNVEfTi8T3LramQMzJSbEaKnFDgzCaUTKWg2jA1",
-	"r0B+6GAgnbpMrfjL6MyzNFlPHTYZZpsZBogCcI8a+b47xM2EEcFYCiKfZ8aOIiWZfacrjRvZy4BkqhPO",
-	"RMJqa5MOBqy2SKoe2IUl8wLFU9Dv7u+jpNEJE+wiob5GeyH315C00BMrPuTQkJGdKUEyKBdR3CqpUtCe",
-	"j6WyZv9ZTkVtTLgiQ1hEZTqh/SJAIA0yqbWc4iso0TnEoTIpRiSnaGGgk9P/Z3BMhlhSYRcC5BIWpkrz",
-	"tM1JJZ41WWVs2tYCymRCa/K33kCojJcgZKRIlSx0faMuaoO6IHsGH3vIBAjXxY7DntZQlnfQCwPDhF7U",
-	"BtCdNfrg95XSolysDUWw/Hg56Cu0sRXbiSyU8UDAINpyO6TDIoPl5SlCOZgrMyviKZTh+aQUWJtt8mYs",
-	"kd7ZikFtNwXqJHgC6MBKvQAKtyxy0m2n3Vz9U/fTKIHB1rw5aR2N161ztM1YX5Gx7t2VMq6CF64F3Vt9",
-	"HIGrHGiB4a3Wqk1YWiiaZY5JL7aCIS53aaXn+8QpaKcWOTA3UJFGoqagQuIlCN5mbV/P2+SszpCUJlFo",
-	"JepYKkOcLRkSV0gDcNYomEIQxoDK61wSatutGQGvCP+a5oCmQ+ymTtvkuXT4dwD6k2VQLROJcy9TbCfh",
-	"VVX/CM1mdK6BwqoSPjBMIRnMDaaDwz9awEPBcZgiUU99J1TzlO20yRt3+EHLESWKilRO4ZDDNmssNRMP",
-	"fJkjflwxU1g5HUZCS7AzcJ5s1waMTK1rBgci1yRb2we+WgU4CC6gqoCIU7mSjx1/BXbH2QhuQEAVhcEl",
-	"zQp2rTV5zJQZS71sPF6hPlv+KF4NyUjxaUjA9CTutdiUVd9NqZpcVB+vNOVqC9a+G6XXZiqhNk1fko15",
-	"GzLYhgy2IYNtyGAbMtiGDLYhg23IYBsy+LIhg1tFBNYdkjrzmGr/euemWK25VPiyzZfZBiy21Xtf5Zhb",
-	"eNJS70RuEJtpQiVhVGfvA/z3NiV68ECbPKr4AjxKCOhjqM52Rq61iBOZzz2wPjiP702bHEeiWcPnpC0I",
-	"T55uWNLnur5ZIV8l2bZVfNsypOuq+G69o9YU7r0QftW51e1TRcKKzM5tjErZuvhKe2U21uoF39nGZbZx",
-	"mW1cZhuX2cZltnGZbVxmG5fZxmX+nnGZrcey9ViWgRM2d1c+jhERXghVpnjMnRTAVAaqlVHF1HFhxkH/",
-	"nyhdgdJtndXsCN+g7hL+7dDfUpkUVieRFtqTlwxqO6PgXM0JN1b2RQEAvmkiUWda8xGzH4BYuk2eVi5U",
-	"xgHf0NAJc1YdEF6/fvWMUHR1XOdCwtqjNkLZ9ff2ADbYvrh/v9PpxBh5QLKePcQIxjFe7NoZU5fWkuIC",
-	"sefBVBApGTOaodnutNPZXBuGHHKLitcwNeWCa8OTsJkVU/mGGLJxzE1V+AX46LmofcetgeXv1II2OAk5",
-	"o5OQKEYT45JkUJbVXlY9s+KFZ1abQoXubMyTMdFWUtKs3jxDs4ljnjeFEnc0cTzKLgMF9T0aWVKVuJVS",
-	"pZrMxvN6Sxo03suNeVNjPq/T8sO3S15+UtHyezbskDBFtQt1T6wGQMJ+bc1iPmXI0u/Z+Wst8vyjy205",
-	"Z+8NpAChKnDWAB1ICeaSzyPSdMgcsXvttb+Uz617s5FNPHVg19wJ/UUjkRwUuCzGSgpZ6J1SXa7ApXYf",
-	"Rrji5W8eX1JDlQPjhmSoAU0mI7ANdVg/K9Ckak/txadAC7qqN+ClUFP4JC1dZGDo4Gvsnq+MK1+lh4uE",
-	"CiELYfddfeygsmf5O5V4cAylJbtp7dknPFvZyOOXp2TC5qUjVfK8evJPqBoiIGfry+NnNl+7TquAkOde",
-	"S5EakxugL9VVt6dSmHE2t5MrUpLQvPYJJMhb8Y0laOg6IOwqPNgaDyviw5oxm2qWXbL6RJY1lVe/X/1/",
-	"AQAA//8=",
+	"7L39ciO3lif4KlhuRxQVm5Kpr/pSdMyVJZUtu0pSSypX377yMMFMkISVBOgEKIp2VMT9c+bf2T/2BXb6",
+	"FfYB5k3uk2zgHCATmUSSSalu23faHR3XJWYmPg/OF875nV87iZxMpWBCq87bXztjRlOWwz9P2TRnCdVc",
+	"CvNnylSS8yn+2blhQpP5mAmix4zk7OcZU5rMFEsJJUOZT4geU024IioZs3SWsZRoSUaSdK/fnZA3rw4O",
+	"t96S+E8xoSI1bdyJj4I/Es0njHBN5lSR1A6ApTskvpkJxXRMFF0o7JhrorScKjKX+T0Xo4jE77m4j4mg",
+	"E6buxNwMIGfTjCZMEa537kQn6pjhTKiZEHukk2nGOm87f9p99fLg5f7+y16vE3X0Ymp+VDrnYtT5/Dnq",
+	"nKdsMpWaCX1tmluwdHlBYp3PWOyWhCszdbM0SsvcLIpQc5abJaCCMJpnnOXFss25HuPLdMJIXHSXLLa/",
+	"Z4t4pzpsMZt03v6lY/rr/FgfbtR53DZvXJg1MK/dwmtmFpc5H3FBs2vs9TwwiUtBKC7ZohhzBCOL/3Xb",
+	"frd9nsZEDiv7Dns95LnSJKdip2GZc/Zzv7f7U/rzvugt/19w5a+pZu/5hOvlsX6y9JWxoTbjYTQZk5xq",
+	"tp2ZD8hUZjxZuJHes8ULRbRZ9e752e27O5HmdKi3OdPD7bHWUzrl2+Zr+HjbHoPt3V1DpXedsZzld52j",
+	"/J/f7B/pf9476PUictdRLJEixd+P9D/vxpGhOpYzEuexIwC7RorkbEK54GIEJB/rGLcc2lBkJjTP4Bcc",
+	"+AtFBrN0xMwcTasyY4SOKBc75HigzOkbypzMBIzXHC7OctVM4m2nsHoXrmBoy3txa+ZZW3rO1PLi+4v5",
+	"8z/v9npH8382x64yFPPgaP7Pu/Gd6MY/x+UKTllO4nns1mzrmUuxdgDhxWg+Prfldr9QhKekGxua/9tf",
+	"/z3eiogUhD2wfEFypqZSKHYEvCDPZf5Ckdh+2OdpTNjPM5pZnnXDREoWcpYTOReEVxiu+a56MLuzqWEy",
+	"u3uvSTKmOU00y80+3In4L8fb/0a3f+ltv9npb/8Yb5n3EpnnLKOakUyO1BGReszyOVfM0mb+wHIyofdm",
+	"LwXbIcfZ3PBfs+h3opuyJKOGu0lYAZoRKbIFUZKMmGCGIFLbhiKCsZQIqYkyJK3NRHA1xlSkGcu3mjfs",
+	"CXwDpUWIaViJVcoWlFYVSYIy6vXhm4PIbNG3t7dXJKWabTVxttsZi0hvl3w3E2Svt/eK9Hpv4f/JNx9u",
+	"gwO8zeVsyn5guQqKV0NJKYzuAV9xR+n46hy5LTJnZmhsr7f3cnt3b7u3H2+9xdmZHbVfCDZnSt8ZCZ8X",
+	"7DAZUzFimRztkE9cj7kg8VcPu7H9XRGaM0LTlGv+wHBTu4oxlNPeSL1RbR2VPWuWZYpQkmQc1QSejG1z",
+	"UijYfUU0zWCttWze+XJmnahj9onqztuO6SOwqJ+jzpTmdMK0VWBO3AFoOqvFCXGnNRnneFrNRpfDMD8j",
+	"Ad4/zvfYYf5Kv1nszvb5oXw1fdOJOty0OKV63Ik6RvuAb2zbfZ52IkPDM54bxcHIbX+2E/r4nomRHnfe",
+	"vjwIkcqJFIYIQBFrnIn3TjEZ8RCcjHiwk5mGT1NoMl7zz57PmUinkotGDjpng7GU94TZ99x85iw0nTnb",
+	"eDau4efP5IE1T4OZh27s7EGHBm9+3nj0pt0vM/TbxZS945lmeUgVzBY4ByvGzZFdTNmOG9XPM5YvymFB",
+	"F/4Q/ilnw87bzv/5VWlgfIVP1VdF7ziWx6nM9Tt7vJcU6yR52N/+SUkRky4lxaEmJzRPyQ/7hCry3c3l",
+	"xRaROcGXp2IUky7wOfMON1rt1cU3W01jt5zFH33KhnSWGW5TdG92zure/m+ux2VdvGI6JIvvWUBz+gCy",
+	"1delFR0yI5pzpvMFsnOrWfvWAjVKFclnQh2Bym54uzMj7gTYEeYFa1yhYTGQ6YKMmA4ZJl2lqZ6pCF4y",
+	"lpREyy/egmbvRGmV6G1nBb0laPSYXlLJFBESRKhTVG9dz2YoOGwBGgb0cidkTuTU6AlGlHBFDvb2SHx+",
+	"evbh6vL27OLkz/3vz/7cvz77eHN2GnvTHPOMeeuiNM8yWApQlQ96b5YbOb/of7w5i3fI92yB0m13e+/w",
+	"kExzLjQdZIwc35ycn/s6U5eSjx/PT8nDATRLyUjKlCRjyRO2FRGVyCnatGYkmgkqNCzERKYsgn/ds6km",
+	"ewfEqJtqhxw+PtrVhhHcCdCGYBciozO5+dGhoW7qtC+Zk2kuH3jKcjKkPJvlDCeLiwyys+QoB8nusMde",
+	"0e2Xg910+2DYY9tv6AHb3hsepq+T/cErulvwFTRyymNQszs7DQxl7/Aw6ky4cH/vBul+Ys70cZ6MGT5c",
+	"J3+pe/WIcDFkuaHNYS4npDjGYFpTUPibDnLRSGcjZoiDvZZZi3HmxhDrxt+c3ZKvHna/snxCxVvPGbdp",
+	"9ClD/iTzLA0JoGNzDrPU6WdIni+U0/0sB834A1OEi6ZhQRsoajYY2ndy0CQTf5IDJxF/koOQRDQ/o0Sc",
+	"HCYHj68Wr395Q3uD3WQv3WcHYYlovnmuPPyeLZoGbVRutGBh4PdsERq4+XlTUW6+ee7AG7wj38o5mVCx",
+	"IFyzibLyZJY3bjXYzmEJeNiLzDD4xMi+3V4PDr/9qxgRF5qNWI5Dkjk7M9ZGo2pkHrr1zAZBvc783Nud",
+	"vH44SMe/HNCXhy/V4auBeKPUTwevXjYpdjr/AisqczaQ8r5p9Jl9Xk7gPjyB++YJHIYn4Jp+9hw+sIls",
+	"Xv8JPK1uw4RNQrMwPzuy/nk331P7+mB2+PBy/urx9aLB9MHmnz2Hy+EwaMMvk7a659MmwpbYSpCya4Rt",
+	"/s8j7l6QuK+M5pOfp1dmysHVHdEJe6HQWwPeBfTqwXekuwvumV6PZEwbPSMiKR9xrdAp2N95+6ft+h7g",
+	"p/1Xr17vhhfcvrBmwVcp5G5WMMWPio7Yu1xOAm5/TXNden+NDCLdXM5EyowKOBdmdmY2o5yKWUZzrhdb",
+	"R8SueKEMkQEbypyRWMsYVig2P8cR2e+RlC4U/pZS9H0HVXYzPH92Fe/AtuYTFvS7wNy+KQe3PMWvZ8k9",
+	"00TxXxjpfrw9abQavCk2mA4pXXhGg5liJ4If17vtv8WXT83LxbgbhBSYahVXszPYjN7tSawjazYYVVzO",
+	"NIlpOuEiJhO6gEsT9PRwrVg2bJp1IbM2OMkw+FvQQZpYklWgQU4BVUlBujFaBzKPUd2G8W1FzgmKQtno",
+	"2yWFodaVZUZXazRVoa8nzkIuj/9MpNUjERH2mGQzxR9YeTrQMdt8NoSc75BjTSZSabK/i+cAbYHYUHv1",
+	"oBz02p4ULZ9yTho1S/DQmIeFWyZLg36ZLHU+s5/3J6+Hew8Hg5fi1fRN3lO7OszHPH3zyXLjs/kW/evg",
+	"BPyaptY/bv5KpDAWrPknnU4zjkbuV2DK+57HXzvgl8dPUtPB18en/euzf/l4dnNrDjHTlGfQwZCzLDVn",
+	"1v7TU6YmTBma6bztiNlkwHIymSlNBoxQu827vV7n84+f/TcvBTMm38Swx9KdCSYrFw804+mOXR68LFjv",
+	"HzdL0tItY+Z8bVcP17LxgsPY6xOaGXJiKenOxJTmCizp724uLyIyoCkBSgQDluqxNxsgFe+muXLLFxqg",
+	"ffer8kX/Vmq7vJZq9bF9vfDCb3tu+FUNVH32n6OOf/Wytvfi2gjW9Wu42zt7TBhL8Tr5GaT58fSbs9v+",
+	"2b+enJ2dnp1WyXPCdM4T8OEq3Z8pc7gmUuhxtugjnYKCnzPFtOoDZ9jr7b3a7u1u93Zv3T3Gv3WizkyZ",
+	"gR72dnp7FYq9NZIGmnyhiJoykZKETg1HPOyRjzenhlJyRpMx+61JtzCD7QKQsbHPyyGXAyXduLaq8RGJ",
+	"7bLGZGQM5zsR4+LGEYkrS2p+MKuFnrG4WNt4a4dcSD3mYoQBDlKwI/T6wE88y4iQ+k6MWTYtdKTyc3OU",
+	"KBnz0ZjlMOBufPUR/RB4VxzbW7T/3GfrRIphxpNnMvzvLr/uX1ze9k+OL07O3h9//f6serDQYQoHyzSh",
+	"WdqpHQvwd5AxVYRmOaOpsbiMJgCeUPyc3JWf33V+J5w9seunysCUnCk5yxNj1ySzPGdCwwTYH4zcv537",
+	"MoR3cnnxw9n1zfHt+eVF/+xiiaMDZay9xZvQx76e5UIZll0hTH/EZHU7QLxItKiJGvX1sEeg4d+YWpPK",
+	"NCh402n6QEXCjC79trhrcD/Kob15zmdCcDG6E924stZff7z5c2z5MZHmE67x+Nq7dmN66EJExMUSx0tN",
+	"wbZB0EfeFCgFsXJgpS0FfEHYnOZZdifsWEm36UrjD44PV8ojLthHQR8oz4wS+rwTeHbxzfnFWf/jxfEP",
+	"x+cB1j+lyT2eJaamjN5vG8ujzvvVlLFkTBgMjRQvmr01pMqF0sZO/S11omOSyYRmboxAjOWFnGAsVUvD",
+	"Jd14eXniPzT6zjuZD3iaMvE82ju/uPn47t35yfnZxW3/5uTyqkZ7pWHcmedcs86yLn7PFiSjyT1e99zh",
+	"e3cd60MJ7fJvzMrNgLkiYN2SwUx7o28es2GJS2vlaek7bqVsQDDh+g8q9e94z8VH9UxGGZZJFYKtkOdx",
+	"PeSZK1ITfoXsc2J6lUD+nSjMG0p1sl6or5v0f3IiFprlgmZnJTk+nd3enl1fHL/vn11fX143U+6NnDBr",
+	"uENIYy7FiEhB5Cwniqdsh/zLTGpWUfZ4SviQLOTM6KqaJoY6fktpL8hMsMcpSzRLMe54h1xIwu1qopMx",
+	"5SrJpGLpEfk5MKM/iO87OThOEjbVm7rtbJhCixiHwrUwZSLlqFy2I4Lv5OBmNphwvY51/SQH4IKidipH",
+	"ZCqzjBRxLT/JgfrqVxzy57i264FQsHWLGEihgav2pvyiMlrk4/X7ath14KbYZrZssKnLyTD1bJP/HNR8",
+	"IfU7ORPP9EB/urx+fwresneXHy9C/oo110EVXnshbfQSKAk8NSrsys9/B54zdI+5KEhN2CNXGsz/Acuk",
+	"GClM/UKPBPqh/2ClV3SRSZreSvme5qNn6qJXx39+f3l82r+9vOy/P77+pmY3gWO+P1hopjpvd3sHrw9f",
+	"vVyy2Z2cg0hZrkhmhpUb/U4Q+w2BJn4nimdonEZew2T/oK8rGzf7BfTEd8fv+zdn1z+cn5wFVMXObKp0",
+	"zuik70T3Ya+3RF0TmbKsGsz7m5swwTG9JfHSfG1q65BmO5Tb9yISX11f/nB+enZtX4L8R1EwOutYSiFQ",
+	"wNnl+GNplb8lsZwyQXkckRgcUrFNJnKreifwW0PqXJT3cH+4Pksav+UTJmfPvHoodvP2/MPZ5cdapIPG",
+	"LvoT1Xm7b4hxHYWbfQe3POYYzDHTbL+nfl9EXxsmF5iF3o3ry/GHm9Mb/HOjFq6Pb8/6788/nN/WL7im",
+	"dlVcxBy4QvpwAdV5u/8y6mhu/tUZ5qzm/ryGTFbIQXZZvhCZxVlO7uD9uw5hNuiCdHd7vWpy8f7LXo+o",
+	"rR1yDd4XQ6wvyW9qs7fKaOeKsMcxnSkN/nl/ZX2HKH4f34nSH9oUjuACz2Adto/NH0Xa9e+H63qjCyFU",
+	"YGK9lmROuXbhFC7aoiGVF8hrOer3tztvHwWd6bHM+S/PPXDnFz8cvz8/7R9fnfe/P/tzs6/rA1fK0ITM",
+	"XciZy4HYIZCNftc5tmOCzt+SrxnNzRGb9Xr7yT1bwD/Yb26W2VFDqBrOKfJi1gAz4F7IuSBdKRjhKROa",
+	"JzRDtXooc8CU+N+F53/69GnbbBtOUjekOsH6Qv4h9d4F0b3OC/MsIlez6VTmmqUfWMrprU0Zezqxf7y4",
+	"+Xh1dXl9e3ba/3B2en7cv/3z1YqbiRPsadv0TO46mj3qr6YZ5eKu465AiyEeEYWnoD6m300EjyHgF4pU",
+	"JmVnIQW6dMvbNHQBqj9Umx8Mq4M1+QIGI/BaGwyybC8GgoYV/4VVYoYfaDarbJsV/DTL5JylBJ4r8pe7",
+	"jprQLLvrRHedCUv5bAL/BJ/AXefHzufI64SxdE1gcsao0mQpLjnkdvh9BCS70cxZlm1b3j6YaTe6I1g7",
+	"RL8wOp4cDtGrTmBR/rOTfbEXMP3jJOyOPzZsAiOtxlIxAdKRkowLFpFkzJJ7lmJCsnI5GJpmcjSDCMFp",
+	"briN5hiRT/PRbOLwxhwqCM2u/JeWNvpcK1J8GCHYEwR0KVKg0BiRRLpI0crBAhD7dzU94dcO12xiDsRc",
+	"5uD7t/JMDn5iCewp5iSEZCSuxAsFHozIz/b15lxmQoz4A+tDd0vZCubcUBVa8E/jRS1ZF1zL6NUr2/6e",
+	"KZ2zDIjaLMGULswKvSV3nW9ZzjDTvUdGMkvtlsGEd+46wayPMrjkLzj/yNutYrA/BlYLCefErUADXJe2",
+	"6XEkYxoAYrzZvcVNtWRG7eJS4sPNUJGaLb8TZS7BDjkGxLIFBkfrWS4gnymheb4gSk4c35yQboyNq3gr",
+	"cnQ8WCBigvVUWSMBfagCuO8851oz7HuZ0rkqtx2z+MWd4OKBCWOL2cnAyAY0LSiYCPYA+G80GVv4B1iW",
+	"LtdkZPZZyzsR52w4UyztF6M+KhJH9u3hQ4yFShSXOWxSMUVocWYdTt+dgEklNMswcYhr06UiDywfRETN",
+	"zPorcteRU2YUH8gtMv/up1LmMVxnJJKLgtyApMSdsP0oTXONkex6TGJD+HFEYsWyDGLXY53TlMVbdh9J",
+	"QgUZ8iwrcLGQ+u5EsU7F2TIDP7KOG5yoMlsoFSuDlCtp+syOyaj2d8JMGXNqYE4QjBdHRBjRUPxMqzGl",
+	"hpRsdCVkmq4TVngEbqYsAacEfTzHr/b3ivNC85wuyuNy5ai4mRMOaaZYtJTwx0pSksNyp5eZbeXDMISe",
+	"JhNGMZzXy63a7/UC7ApzGevtvEPOAm8hXCAkEloFxeorO/46+nASNum2GU7CX0wv5atYzGaACbdIL0rs",
+	"GpeNWSReonyAhDS096POQMqMUdEiTfPG/X7hWjkvWvnatVLnrNBmMxO9qoBYbUAWFdlU8G1zoimKwhug",
+	"VIIdGsJR3MgRUpIM6QpJBFPmFG8tU1NNkIdld4tDUhL+kqA/AyHgiHtgE1O7hoTy7YQq1pA4HYcFfImX",
+	"iZI+6tBHgNoYg0YcxOyZ0Ed/QrsvA1tV7ucqulMYGua0a8MQReUcrKB0r9s1lG5B+WIcXexTuR3wekK+",
+	"tC9+/txIl8DZnsCokA83i35N79kTGZfRiaIixR6lA0gF6+ArFaVvHRKSzcOnAuADUMAAuqLSMrlvxQRb",
+	"a4bUE+33Qs6X9TdfN5xSQ9emqf/6F7r9y49/QbDG/o+/9qKX+5//KaQ+VgHvNjh4KqzvBbnSlBf2cGAb",
+	"yni45U1EW7iFjXdiXvxcMZHXfnNq3/XN1GUcnPFsQsV2zmgKyanscZpRAQJ+hxijwnAFo7KAzgjoh9Ud",
+	"WmP3BhT60hBehw965IA+Awi7LomZoNVWHdQTEDH9rYZtKVetXPbK8Bto4VwMZcjbnj/whBEuMME8rIzI",
+	"RPVnebb8OUR0mtPzgF7bVCbAQIuGltZ5zGimx+HWzDrjc9TYgw00n2KFc7HHOPgxXFhPeVP3XJHLKRP+",
+	"TEiXZkoiqFdqOEP8lW1kB7DttoL9PKwCCEWAsBfKYYTutLXpXKtRuSPVKVWWt4EOgnB2x8I53aMCZcLI",
+	"aMWSnOkAg8gZ1cbE0W2xCaJOypVh4iEcBjkbjZ2bDLsEgDaWZWZIitApzTXpxuq+nxnOezzYf/zbX//9",
+	"zfBfWB2/IPBKaDDsccpzpvp0FdjsPVtUAWaPiJhlGQgusAR36vCmbvLmNcxnQhiEpf6b2EwIsOqoCLkg",
+	"XJCMK6s85ezBxmHCfSBAz7nt2gDgamlsGYWM82J7V6yOebVy45ACHB7wosiB7E24mGlGuoVFbo1hCJKn",
+	"9vHW09dy0kJafc8WH6ysCjOQws9hL56Gssa7lZ6lXJKT87D0eJD3bRZsThWxL1tiQlhEroHG1NNXATJu",
+	"1JqJGWmZyp22pvH3bHFjmvUcbYVOi5GTbVrAFz+7+/81IORwM15elBf3/ImcCe08ONWtgYCCdTwU4Eks",
+	"I52gILVLZgdWcqhicpHP6CpMo3ZKKhTQzHhPoDUP12QDnfwYNlBLgPUudGeHmePFplY59dMYHelarJ7h",
+	"TM9y5sPdrOR7/6Fn01P4d1s4I5oOyK1LV4OYg1FOhbaO6jHLUutptAtdrgPNsgKU28ct2vRYef4mmIGz",
+	"IusHbgOtvyA0kDE0yy6HcGO10sxAxeBzVHcWoEhpFFYWdeotKWSzEVngNFT3fW1UUvODDUDgGjSoVVEI",
+	"2B8GIsRLoh0aPBj+yy/f7072LvYHBz8cJi//9dUvr9+/ue99tzve+2Z/eHB6qF4ev5q+/vlN3qP/up4z",
+	"2Ckur+aPy2dQsHmpJXkqEumqsZwLi8RlS4k4W2Brp9yZ91zpkL0zpSPweFs1TC2f5IK02nk13YYuMe7M",
+	"XZPV42UiB7oXfKalplnoUZ3Pwujc+1EBqmTbDtLsA9U0fypbLD0SFNqBU2zrGAQ0Vx/fPbAPZWvzsVSM",
+	"xNio0ahjMmCJnBS4z2qW6RofCiBbRZ1kprSc9JVeZKw/zeVkGqQAI8W2bVGDBXr3JlObpCgfWJ7z1HY9",
+	"BWiZZRYYcnqs9MfUQXKn44WCSBrvtVo3e70WrHY04ykVCeurhDpwXguu92rnMAoAQ0LuWgbybSizTM7t",
+	"RM0SVKWNnA0AdLdAgNwLI5ta/zCYnHw01lVs1N29pVHAW+bsTvkjy5xf3aFM7h14vewdBsLNUNhl7Xnu",
+	"+YSO2Af4BllNgT/IHkAYshE1lnUjzYBcVGM5y2wg7HTKaN6OLsRs0gfgYwb7pNlUVVZo73V9gU6ZkBwC",
+	"zODtyvocVvagF1ocCGFYw7RuGOaXwQHYcCFv4JvqQsJO9mkOXMbWJ3C2/6oGP+GrH6/fw4c8dZihzeTz",
+	"ybz0LOpBFD0tBaujUeb3ZEiFpmpBJizl7AEYazO+H9UTqaZjlrPlw7tOGPqthnj11zS5HwE24lP5tUqY",
+	"YGRQtLOGX/+WzPN3z8devXy9ER/b6x289noBOv6Dj23Ex5omgWYEE+yFeq74/N+JVe7uHxxswivbUejv",
+	"g1daUgiyScD1W4WZ68EZJnRqK354iIwzZaGvlnnimOZpP2sqr8cghctyVFuhw4akoMsNbdYqbCLLlL39",
+	"p0LImUhY6nu23c063NkgMOVqssD5f8B3Py9BVwYVUTotIIKxE7MKgmvS/XhDUpllNLe4uQ4TM46KOnzw",
+	"O52lXPbtT+A4RQ8bE0RIN2dV85CaM7/Mlhv8bSU3nrKcy7TPRLoCbluwR407GpVVN9GTBUE3rhpIa3+K",
+	"7RU+Xgnz7SipxMJu1wFQivl3S8oaMMNJHX0JOQ9TjR7nTI1llqq+pbmGs1G8R7pTlidM6K0ChrEgTW9+",
+	"FaeLvT5/3Yt2e70flxjH0u35FfbwuteJ3L93e73OjwGreTZNvRuPBj+aobA5VegWV0xXCRDi0p7u4EUc",
+	"1+Cllcczmo5QJftIzgXcum+FVZIlWgc35zCnDVGmFjT1f/1/dTxVN397o0TNAoW7XHPcaozX8qA6W4l8",
+	"zlg7K5UDaxezPrEgmXpHokIFzVz/Q8EhA2oO9XBrgREoP+7DA/vV8p4JcKRo1S/rG3WiToXLGfI3Ml21",
+	"CBY5kUp/hMZvXeO3Wp34bR+btm+Kps9t08Xcnqr0+6JOS8eDV4s1K9SRIKoNXgO/8VlRo2Q76O2RJVDg",
+	"rSMCA62KPBfn8XsQeiiiLBr9B6cO4VqsMCJ2i5u9YEWMpvNUGWgzZd+64xEywYqz4/zi/p7jvVcBJr1q",
+	"4/9uq9+C0dXFazuZqZuXxUqV8qpgWlLm6x6ROdnt9XxNy1NyHcNfO+4m7liOa5lTWgZY45HeToSooGAV",
+	"Kz2ngdSBRHMx6q8ynXyDHQvXUpfvndFF9WCWK29DrNsFUZVR7ubL5hJnmLNgH9fL6ggt8+BICjdxQ4Pw",
+	"PEI+ZVQBcyLKcrsY1R2cYzXWIqB52LLr9r32qp51rWQyb1iEAU3ulZb5IjguDOduqhRlkUmp9iZp9BCL",
+	"FBGReIj/sRgS4TiaIWMZF6O1G/zOvfc56ozohAGex9qLx2/ohN3AiysiMqrFZjcsMLscW1FWilKry1RB",
+	"vAdEH4KAkHnKcoz6d6ZrIifMJnzrMZtsrY5QrSu0E6ZpSvXaXK4P7j3fMdSEzbC04TvhS2GZhinOPHFG",
+	"hLfMNJtsFgrmb5oLBivb+0BzJsi3MtMNJpYyWk2wytA5Ig64F4jOKUcVbrmdXA55tpYIC556Zd833DxY",
+	"0tD0bZ5UJzMA0NUJh4Isz3Ml3fMs67sgjZVfmDdvub0YpAMp+3OZp2uP6a159RO82cak4hotKYzv3ICz",
+	"PUiesOAFn1lDeBrcsqKQTXP5HBiUrb8YET4kVCx2Ngo+sUUjKzUvy5W3p6NKhlVeHdXkqTff6m54hzxy",
+	"KaSWa7uz7LHYCucsRWuNZ5V0XQuOWWMaFWT+NdXJeM2pVZB3pZOxL9QabsOXmxFs7jXVOiqjVG4+rwm+",
+	"wOZWzvKE5mmzkRQyaY5rJZLfkh/2STdWU5a8xen0E6OdPezHWxH5YQ/Knpe/7sVQSPmHXSygjInKd0IO",
+	"SWwIICY2hEbLKcnYA8siIiRkVCXx1g65wSrxS2Wa98Ax+cP+nTBv8qHNpFZHNvcL+gGnfcYBxgRwrKca",
+	"869qYcRW2rRfk1tbi/WFshMiXYzQ916LfH4cgQue5lxGCOzbnzAVkQlTfcsxIyQpmfeF1OaZWijNJvYs",
+	"RWRqLPAxB7Wnz4XS+QwPQkRoBoCrmvVHOWPmBKqoJLS+OSIR0RR+xT78xzZ4NyLsUTOhbJOwuC8UoUox",
+	"rSIieHKPU6wMsz+ZZZqbczqjWUQwPC0io1zOpn1jw1aGZL7kUvTNgYyMZC72DX7yVa2SdJVNE6lX8a5Q",
+	"HtbqrpBdXSPyXg8KpClL+o3h0fH+Ti8mXSoWZH/nEUuD7+30ap3s74Rj5Vcfx4/TTNJwzIchdcPTyAze",
+	"wUBvapTySeBG0h7tMKlC9sjVxTcRpm6ZCeyYRXmMK+JrwAWFam9rIv5NXysZDRYUDkZ08wniXvgRMiIl",
+	"c8j+sLhBXhYmzdNQ0reVUn1XJbnZMRwXL8fQvvsi7FKxBpNZ9kaJC3syoSmrlmY2mviEjpj1qQPOdmqM",
+	"qrD95ButrQXAsKGsfRGLCEklc1px39nS8lNwvsGut/DKfYcfXcGzE/zoc9QxXLTPRd/X09dxR9hMIcnY",
+	"WAZcEIQbiLCi+UwYCyJ27e2UrMk0Em9mPfgVb1eaMeHti6tsM263k0ZzakOH5r0qCdZKe3etyWzkFiT3",
+	"Ndx1hXmit+7mBYKurbQmkPeNcVtlldES+9yNXQYzVBy3fnIpWNgcXs086+OyL7rxBVuclQg+/ZQlEsp2",
+	"BvQqV1yZlC9Z6iqxc2lihm6pDX2aPAcED87aq2EeptCp62utRlae8eLk2t2rLVqdiKIQh2tclsCpXMmc",
+	"1wV7VrXU1gqupydLG2pqWvwSmq4XHhrw0ZlhQ4Fdqu7RaRX2XMp1JaDnLGdQ/nlaEQ+hcNOGFrw1MIee",
+	"2UqbhGZZqMHnB6ku2elN9zs1FVrRBRT29VNnB2whRWoPkL2PQxa+Qz5UsBJmirlQc64RXbVW+4ctIW2g",
+	"/p8rTWymYECsL6uygfrEwE0rLanNpMSS9ruSaZlVaE6Js+ZmOJ9Vopjx9Zimz1GhbhgIvvIC+BlTRz7e",
+	"B6FeGNdmYbZmfFVQGK7QTHPi0Hu/wRNqtd++24hAGh2+QVKOXm4oDl/YPcZoxBB1LWt4HFRh0FzYA+us",
+	"qHCibqEOlXMDgkeq6cbF5w3TcvZOiEuqsWHAuUUSODl52A+30WiyhfJVy6co+QPL4TyqFViRsDy2xmZD",
+	"NBjXM1vmzmtIYeQHaCThRn2DdLWUhzctWR6R+NdfpS2P8PlzbLpxgTE+own2aazWlV2ZFzY5+yuiSr1l",
+	"q5NXFGRMAeKvr9IqIrCzK/lHnRWE+JRHmW2EwbmYzja9FD9BqxMUd7wSPyJ0oAA+B39Vmi4sGMHCyLe/",
+	"Fx/3ot5eh6Msyyylw94XZvP1LK5nsv01EXxPEQP1Ub58QqZFSAS0bHdzzt+y4eew9loXDWTTlrsvtfYF",
+	"uXwzO18//i/B31v08jSG367xBs5eZ+drT+EqDhB0vXlLEtx+yALggszHPBkTZRQtmlXUeprdr0MeCF8a",
+	"wQZscl/UePfrTSJ0/buumG9oFfuJFIolM4iIt5V+11s5WLoXDBySyzlEEJQPJ3RRwPEEwvnLksIrrUnb",
+	"Bx4Y3BauCROpCrc7pbnmCZ9Siwm50lDVFPKKzTeb2RAI/NPQgX1I5oa9SnkP7ROZo4GJVxLtzWJvt6+g",
+	"4WDeuyHcIO0ZIxT8q86TNZ0yEb4b3izCH0uTLPnKocBzjBElsdm7PgQUxqFKx76XEvFa4IeUpS08lMfu",
+	"gzP8AMzzaWOII1wz0ezeWDl0IGdhi6kccDuyNPQtiJJkSBu8Di3uk21oLqBNzqlttD2faHM/rF0eiI01",
+	"JxjevSa8N3RfXDlfXueOBt0ulGfEP+tNzKa4CfY2oCCyDe90/Rrqz4I2qAI4SuTgy8x/Bft06T7RF2Kl",
+	"pGsRxzIwCgdMzxkTdwIQSVMJDs9Bzug9JgPPxJYPQprynCVa5mRKlWIKUtAI19bNbcvsAByq22EA1QR8",
+	"S7w69SI6g2lhzfzd5Sj21lZfN6y90I+4Cq7TTj26dN1onioVwH2eA1pAVEdWsCkzVaifv6wPv8IXJq8f",
+	"DtKH3Z8P6Igdzh8Of5q/UW/0HDhfSAF6ebABsOVrH7WhjhgadWaC/zxj9rE5+ask2pWVZr6sJMewDy8U",
+	"ifG7Pk9jjLOyEOP24v0nyYWymKtKP1PoVeb3XAl4RFKqKRZmgKABj0ReKOJu3tHX5mv2VW3rgo/GOiIU",
+	"k0YpSehkOuQ5IxalcCJlTnJJ02DK3bNE8EbS7shzwIKgwfpEEM/nUpEsb4Hz7llU5WQ/OYUGAZSwsEdC",
+	"c/pAxX+pzu8wOL0niirSjedZirhT67EN6vlw/tFfJzBAlzh7YE3yH5bup5nSxGxMxgyNBxSboyXTDti3",
+	"ORqAEBwCN6xaJm1PBxLNzzNINLWh1+Hg1weErp1KxTFNCgkUi6LBqq7koKvRQitWLKqA1QyS+uNWiSG1",
+	"fWkAv11egKi6nGs3Pc9lvmLTafpAjTqLdeo82x3Xzll29iLEqHKw2AV2HK4wuQUJX9KNlcxcwy0RxCct",
+	"AyU5rMw1qCqIqfn7oAUYc2X7cRbrdxxn0X6X6+02bO8DC0r9Y8RSxb2ialkM2AuyqhYo7xHybvUR7rcx",
+	"3om2eSkNEcmsYeCXgkHxCW+oRbpOzTkAAdpHcFmnxtTqgW77eXsr9Bs6YXhC1l5611ahmMa6bVp7Le27",
+	"sza7ma44wvzLaSPf50zpUthtrJ78I99WV9blP+jCelmz29Qss2qK5a5whn2NHUyoule1SivNIfpwq+eZ",
+	"AmNGcx/pebA4snUhjO7rbrJBY2J57HDY4OqkobrGslN5jVZfKNjrqBKXEwqx1DSgooWoGaLN35gbkAMN",
+	"EtFwn0K+USszjFhEKXlEYgy2A7c8OOx2yBmwVvwqoXnOmboTcY2hxxHJEQID4qJ2I+fuUwTQbn3WdXNz",
+	"RmKe2qKtKTcDnHDhrmQmdDq16eIB1aPFqfb0QNO8vcFIWaZpYxrBLBen5gX3mZXdLTor9Q90gOwUSsKq",
+	"zk7cS5VPrTKy6sMbfMX/TLXrUtX6/FycrMUFnCmkK8O+BGsB/LE0ms/R+g+8RW7z+tKQ2/N2jwra9KSe",
+	"01VJA1Ary39m2g6fQz+jCEvM1JlfVMbSOvcP4JcmMgfVYw6lgaj279OmMoShT5sutgqD07JBjL2jYFoC",
+	"E3AlV2x1I64rZW7qZXB4ezlsC0wFY3ykYqI/YAmdqQZe76/HLLN5gVMOg/GmA6oVpK6EA3jWaX3nABO7",
+	"JmajbTqlonyDG6SUJVyFN+0s4PNwrxfKJKb3ySGJfSM6br0/eFqx0dAusYlsY++e2dc2SO+c51KXlZd2",
+	"Nrles8Id0K51Lhza9YRNpJFhGDgK+wF9gMaAINgxZkDsgA+bp7X8ANPWZvdyXKTssSHbL6MJI3QixSik",
+	"9tfcpfbg7a637Lx793bQTWaLP9iPlqFJy9swx6CMQpWiB6XwTHMFw6zjkqy4oCjVlnbJn7hVjYmfqcVr",
+	"WJt1Wrx5OdOJnLACm6YsrBUwYeydv62llRYwyY5fot/U54pe+HKWybll4vPxwgX/YUEycPvbq6xWBxIR",
+	"KtJmvmmH1F+bdwyXm4WkCMWEQzthTdtQcGM1BM0edXORFscAA0A0lm5XhnEjnYbutZbtVjx+fmULb3Vq",
+	"U7TDLlnakgjyuXEg4XFmu/CI0c92rBNZRWKsU+fNGV1nXdM6C9E5FfjqRrY2XmNVbWyZpc+zsUEB+se1",
+	"s+1V8X+4fW2W7Wl3n2boWhaOz3X2tMf6WgJ716EvlkGtLdNcdsoVd6GopCjmZBxNUwa4nVjPU7gY9pKr",
+	"dnNmBKcxMc2+OP+skeDmFCMiNuQbQ6neZj6kyEhCUfPCdQpuCCHny9dKCCGCfZWDDd8reZ6Bg4aYx1JA",
+	"txTLGAX6NEeCNQ6r2ImtL7O1tJfWQzYHicGEf0lCELYa2MLWzia3y59bEP5K/kRFQdsaEmRdhkLFPVui",
+	"WHzZ+5oVYU+CzR2FOHiNL8gxV7hqnR8gzFRA1lST5Z/GWD7UsmQoFlxZkeIZUqiKZxCVMYU8N11LQXpw",
+	"fu+iNkL5FcY7QFRzU7zhRtftwfDjcBBRMFVIWkSBFaivIbmTyyy0PNfm501WBtr5D1mUTa63m++Kj+1N",
+	"seXfBXIpRqRnGUBh2Cuaja6Kcc9anICnRhRVQCBWytEvBxxVR54pXo1cHfj4m7Nb8tXD7lfOfR17h6UB",
+	"amozqlgJ6vS1A3QyNDtnFPZO1yLT20nHOpDRqlV0yaPnqXoq8lB7qJ8jD3+odtA2vA1YhQN0tYQB1K7f",
+	"hmCUJ2IFFQpHGDCovjzmrVWkCNxpBbrQZpT4dOihdpqtB0JUQbKGtmzczlOhiZoBhI4RPgjdPMUawm/4",
+	"vyo+8oqUmyUFlac45iuII1g9ZHPmjIVLBjlnw0rFEp8UrNa9Md9eAi9qZuGfzOCexr6xSiJLYeXKWqlo",
+	"PRvODhNf5uojJvINPGrfwOtV6rHg4SEW167RCrNbMrbeF+huyyKVamvIlNq9fQn32YLBlUEx5iR7EIIO",
+	"4qDEhxMaiGwl/3Rvr+Kd5KrAlWbefkDhfO7wuVTZeZWHHLNcj6XamAFvxED4LxtsPJDmjfmkuvkTlvLZ",
+	"BB0NYhPXrHm72tSY5ZInYQPqlGp6zczeBJNjjOKaOXcz0ge5Z2yq0OCFIEOX+bB8Bmw3TXdHXLk64rwC",
+	"XWKa7ufFoNZHEFUn8WNp9aL7vp/SRUBjPqULVXfwVyZURGj5PmqXAOmATDTPCMupYlVKe9PzlPr9l3W1",
+	"vsHD3eQSsgsZnNeP63b16Xyv2INGnOTW66wl0M3q9e7umvfMajm8fKQ18Hj/By112xXG03VuK8QvAR6B",
+	"B5+l5IFmM1ZiHXFNJoyGIplaFSsvvm19r4X9w/aJdIMixsfEVqBsctmvQBVcV7fHrl3TpbJntSZUkMGG",
+	"fgIsnu8bMq38KP6GBkGGEpr1y4vI1WI3odkZvAqVri3MqGq6sJKpWkbTAAl7hB5LSJoGPFKuCE0SNtVW",
+	"IdF4H0CoWatsYtS8DW7S18y5wdMAnMGp51+in1LjbiqJaV6AaqxfqM+AJql8VVJ1qqNyG1ijgzBxT5lI",
+	"mUgW30L963AIR1q89ULZOuMhlqApz0KnZAF3z3hXGMv7eCNQZCxxxPIHvNDuxurnjGsWRySeSqVHOVPm",
+	"3zl/gOisJpTkiMRCCtYAprHihtY5oOAVSEPCCNUcYv+bALeaUg+xRW818UVfn5D3wJRGOU0tohJ9oByF",
+	"wnrl4tJ8fVp+/dH/eql+p8tdW0UhNrCsFjcUhi7jmBEx5IKrsT30rni1llacrolBXyIsVwx0rUY7ZfT+",
+	"2r38+4gzL8LyitC1StD58uM2+mN9RzaIRi/WctVWe8FrDRcAj5pMOUuY2zoIYCEnUiTUqN0AZ2qvBiKL",
+	"tJRpiiqqex+S0x51iJFkTaB95gO097BGnCoxGQH+YynJ1beJnk0M7UNUWhIFzDRMELgI7YnhFN9vTQj1",
+	"9pepYF3GCRz256Wb/JFK8oVSSc7KILUgshruFWOZektiwWY6B+Eoc+fTvMpmOhnz+xeKYBXEac4n1Jg+",
+	"2LLaIRBTLWaTO0GTXCpUAo+vzsGXQfFyeUKnCq+2MzpgGdzPk6nMwdFruqOCUMEnZeUZDI52K2eH1ok6",
+	"P0nAeM1nSgPUNjULoGb5NOcQqKJoKphSGFg9wreowFpVVOBFvFPpS4eKbXX1tlwUg/gOXr+1g3iHg7gp",
+	"B3FTDOK0GMSxHcRxZRDlHr1nDywLZvoAuDTp/e2v//cupM7YpY9IyhK6wLABcGzwCexZzmjKxShgb8AQ",
+	"AnbeqF6AfrkKzsriN7WlDfRQPn1mR25Xl+1zfEC6KVdAHhGxkWkTDjE8W8/sGWhtqdt3tq7mMxo2xLfU",
+	"7ndy8cxm3UlYrmmHD57bvCP35fbtk2d2gGd8mXGbn5/VdI2tfkmOssyADWs+kSkLlhYcZCwiE5qMuWDb",
+	"5tiaX0giU3aE3JKiLMEbhyIYHoJ+vr29vXJWwp2Ivz4+7V+f/cvHs5vbmBz0eqTre5VnYkpzBa1/d3N5",
+	"EUE1gJTE5ymbTKU2Nsf292wRbx3difj84ofj9+en/eOr8/73Z382ze0ekfj84ubju3fnJ+dnF7f9m5PL",
+	"qzPzZP+IxNeXH2/P+heXt/13lx8vTuPoTsSfLq/fn/q/kfjk2+Pr6i/fXX5d/eHd+ft6Q9+f/bn6zoez",
+	"D5fXtd8+nX397eXl9/2zi9Ory/OL2+rTsx/Oqj/difjk8uKHs+ub49vzy4vq2+8vr8++No0t/do/u7it",
+	"9EwOegdHZkS3317iZI/fv7/8dAZPDo/KCZ4cX5ycvT/++v0ZdH5+evbh6vL27OLkz2aF++cX/Y83Z7BG",
+	"/rC+/njz56Ufzy5Osf03RyS+Ov7z+8vj0/7t5WX//fH1N2ZLds2WfLy4+Xh1dXl9e3ba/3B2en7cv/0z",
+	"bNjuodli2GDb3vX15bXpxW379eX7M//v4+uTb8/g64jEt8dfX172Ty4v3r0/P7kNTub67OPN2anfwsnx",
+	"9WlMujF6AtTONJeDjE2KNCuMSpvnUoyq6Olb/jA+np5fmlbhHzjjy4tvar/YNdjbM7Os16gjB709RAkt",
+	"7ojGAChb1A8sy9xtGbo+vj3rvz//cH4LH++9gVNwe3Z9cfzerhs57PWOSPzu+H3/5uz6h/OTM/egO6TZ",
+	"DuVWE94yK3V1ffnD+enZdfGKhS1xzjJ89YgUC4W/x+C8VITrLXLYg5mdXXxzfnHW/3hx/MPxOdIVOYSz",
+	"WPRxe/7h7PLjrfn9YOdOGB6EdhaGGnJBJlzI3AEHKrDJbYA23D6Bm5aL0VtCSZJxMKOwojS46wi9E4ZT",
+	"Ea7LiO97IefovVM1BuUpcx6r6kSdGreBX+qMphN1ajymE3VqHKYTdaoMxuhpPn8xmlqFvXSiToW5dKJO",
+	"nbeYbhpZSyfq1DiLGUOQr3SizjJbsT/WuQoMo85QvMmUvMSsVZCT1MdhGEn9N+AjnaizxEI6USfMPTpR",
+	"p843vP0zbMPfTsc1jKJcYRqBUSPL8L42HMNvzBxwoztXjn71Bzv02pk3lOOdYmjTP8CGKOpn1yxK5aSa",
+	"jV46cP5b9qxVbYrAWq0xML6mxe1+1DkXDzTj6fGUf88W8LeaDYc8MQfxJpFgCl7LmWYXUr+TM6jBCrew",
+	"3t8nY5p7f34nB95f73jmf/s9W3h/fQCPnN80ViU/E+lUcqG9J+AK8Dv1IjO9n909fe2nM6Hzasd6LM0c",
+	"jvHqqRj2CRUJQ39l1PH0lu/Z4lx8BE3N7/nrmVp0AvgoZtvoIpM0vZXyPc0hccFDyP/AUk5v0dL+wWxA",
+	"meFYbso1xmy4LfLqTkHQy4kUw4zDTWd1oNfMFom0X0JNo7KdWQoIvvBfMzoJRFL8aQeLVTnPHhPGcD7X",
+	"VLP3fMK1bRoAbDM35Hc0u2H5A0+Y++Uqlw88Zbn7G+94fIdw+c4tnzA502iomvdPUTRtVnXo7FHnNALF",
+	"dttVPSJcoAZvbEJSLjUBb4ayWUIxAvfGR/b6KAExNqGLO4Ev4M/3bKFIN7bXlUYn4PC/kHTQHyw0XAbM",
+	"ptYLZeXrVqimEnbYkDpuiBVscDkcMpFCvjfUawJgMqtvt77ceWc+LVxW6xFA4dVrz+u97NKSghE1plNw",
+	"BGDsC6zns11qNaNphcsp7Bm8kROmxxxiMKgDsmJY3AdctBA/CTyGMMtkzJZiqS2uigoxAO5uftxaB2Xa",
+	"Ms+0RdwkzOnUBk6mLOMPLOesMTOVas2g9CreVwNM3ZPyiLBf7G8RunNsui8vUVJIN2YPGhNBoxKLILZr",
+	"vc3TuCQVO7VFietSijPTymYpoM49unaGwG6DV/GWq1YgFG31PW8bGsnwtLHKj1sgNYMvIlCxy+xG09wL",
+	"h7k/l3n6lsQ/yQEgxRk92fyBhWZ+koM7gSgxEYkHwJvxCf4be1I79hNLyD/JgSH8ItrxJzlQX/2KPXyO",
+	"70QJcIbpHYCEBsekqMptmhhTRQaMCbNxAMvURYc72J23t+/7315+vL6Jj9wIy4if/R5J6UJtWSdtzoqt",
+	"12MmgGyVN+VMChZiljjHdnWky1LX4PMarPvqOzmwbzZmdJo1KJA1Crg40oWBW5K3m+T2oV2Zs+rBC8qC",
+	"+iGnwg5DS/i35WEBL+wGzMl2sjyC3YJULSweHlpaHuFuZVfh3kUhTgGhmuw2VMhOZ5jA2Ufm1KLAt5uo",
+	"3aTl+3snZ9bgtbq78X4S9JZhIFfCzHReVIzLI9Ir865JUo3zaYqP8kddLnN1DG7s5nmnujSNHGddqmpJ",
+	"hQ1Zqe3lwsqk0lW5oiuSQL98TmfJ4MN3UE4R2CEXbE4wxWlCF2RgHRVH/mFyFKCIFNmi4NQKS8gqXS0d",
+	"Jwfe9Tkwkh30sNg/ErAo4E/kYztlefcWRebk4MRr/Ts5eOcaN4/Ktuvcz6jS7zBbJhhzJ/MRFVyxFItR",
+	"okeMkpGk2YbxdsegWTGoj54TPZeWPzZgCZgemoP25lQ0lGUeywnr52zUWKYCYCbsDS++ZwN/BlSBKyrY",
+	"7D0XaVP6vZ7ljHTj0YxnoOcns0yb/47lTEEIUCLzqcTzGkfkb3/9962dzepdD3GHbBh3RBB2lnDEvC5i",
+	"spcr6rGMNhVR0BDWg4mbc5qn9koUTRjbYXvjAd+/tv2tjQ6zUY2wqlGtfAzsfHUj/ZmEznW9+6CMLBex",
+	"Nm/r+Fym52HTwQDjxl+oFytgGLC3cBw4BGzbNgw1wnissuvg3LOMw9Ed5pyJNFt0Iu8GOucPdrWU5q1i",
+	"r45de+/K9srL5Gvb3reuvfrOuTUp5hXcD6+u//Kklc6lGFmWWSZDwM2/JcLAXb+74ydCziN8DW6hd+6E",
+	"4wpjRnNFulyoWWY0YMNBKf6DinsVkREfmj/pVGZyxBlkj8/VVhlLbCGN7wTAzpGJfAD9dnKEMeppzoea",
+	"DGhy76654TpcoYmiyEzNaIZRpV1u692bCeDQ7wTVpLezHxFDcMb6ZJliW2SwIGOaObNnt0cmXMw0Uzvk",
+	"FuM/pBgZc00KSO9KjLpHejt7h0Tmd2IicxYZ/hWncsIFFToukrBtx254gHV+RAYsA9KzYFOIgF7goJgW",
+	"/VEHSz3bnjbAG8qKiIIWH9jwgzag/94mYFEIqnDf0rLcEpbgLAgN7xXgHYeMh7Rn1shIAYd01EYtrh0P",
+	"O82oXKLg+Sh9LUFWVXPo7IT9Qk1FdRkk/EypHkcklXpbsSnFpJ9ubBPDimpDO70d87exTawKX3iOPJ5W",
+	"Gt6uuMAKNIUwzIN3oVY35lF9JxOEMjLEnTGzi721q43LUPYeWusScHUtbm21VMAqhFo6HHLB9aK/IgwQ",
+	"mIdDuvfThu23hdFkETFL27EAWiHdXlE1ltr3to7QaDa/c0H+9t/+x+7f/vrvu5EFSX+wFZWt2qomgLEf",
+	"DlFYMp/KSl/tYIuqS/RkLDYE0dukos/qWvO/fg5mHGqqPdhel3yzRDDrs0YKMyFYUdGTfStVJveeQ0qB",
+	"8bWBD76BF9s63EbswSGvAYWUyUIQ2Q1Aa8WdbjjuHPN24JP1Sd3mXbhHWUJKaUI0A1JKeVpW0Cg3CT1h",
+	"jRWjnVY45tP1iF3eu6CW8cks4w1b7MhyhMYPaNpmMfkQVHtUMcy/BjQFJcIq9kfE2O6LokYCSBkn7zer",
+	"jARBQE9hMPChCx/9/TCXZlAFR6/mjZZpURVOVbhmq4aE9c26ja6uaFTn4TU69w5y5XyuxQsr5M3TcgQb",
+	"riZ8dKQI4c4hbNXLJc4BsWk99HrAbt+Qm37PFl9hEhzyVB9AesLyEQy3jjvxQpG4XMf4LV6TyeGdyJjG",
+	"wLCUj4wKBj7t/s52jI5C7vQGSvDNI8zAM3acIRBFutQcNKXJXq93J8pct62IIPkpszq28LuKiNIyxwQv",
+	"o/vYtMicGfpGj/g9W9goEaek/Noxoqgvh/2ULgxZG5vEwrT4i7W/9yyJEtl6oL6chSiXnE0YaElc75Cb",
+	"YvwUjEen3yMBV5Urj82O6AMjCzkjFNKjAOdb6mCdzvXZ23wylfkKy3Yyw/pyE2o3F0OGuy5TqbfzauuI",
+	"zI1th4p3zhKaZUg4GTUzR8Cv54aGPg2sq42PsJAGY5ZNzX/hvPfLJJriJ/T0mb+p1jS5h1A1PWZ1YYIG",
+	"K2SN5ZSj8yhlVI/hHxDnaa98EpaxgXUpAWO+E45fka4z/3zxiEfIKzL0QjmebwxQSob8kaWA33t0J2KE",
+	"pcCjSvBgOKO1O1MQZ2VEiL0RhSuZLT+zEqAwuCI/zdIRS+/EYOHgA9LCWvYWN0JihgwAOSxrXHNVO4cd",
+	"s+ZQPM2QldmU//oXuv3Lj+Z/ettv+jvbP/7ai17uf/6ntXIkIDOa+PmNU80aOOSaarFIOKWtoSwDr5xz",
+	"j4najDsWORZVXD0bdunu9yynvWcLs4H3bHFEHB98eQDcdcvhxWPKm3YFibjyCmZEhGPdMxygQw5pw/6i",
+	"ztwQJ8s7bzs55b7bz1s/B9qxLPcHuaSp0cMNjz8yA5zy5B4ZoEWqAFBpiE2uuNMdjIcR8vl9v/xTJbw/",
+	"5K5gNJ3KhGaLqeZJC8/Yu6KVU5rfl3/dJPydafJKKn3st/g56jQlpCLECUS6FNmocHLBceUnV4bc6PZp",
+	"+Fa/3kBzrivVdEDXpyQupdcCe2+BjRj68OcZmz3pw5xq1oc7HJZv/H39wMU5S7mKUQ2/Pjs9v+l/vH7v",
+	"6mB1oRtF2KMRnjZRKGfTjCfUKA0xCtIYedmcKwZORp4xcm3aNe2kcu4uDmKXBxsjk7UBtK6Vt7jntn1i",
+	"+5biTsB/56Jw11mCsQgN8JcYmZOIOMAsGT9lYR385mbf1Su8O1pyO1zg9NqBOZKpbWSIozZWPJX3dsdc",
+	"AIgbFOHqqLLMWGaRyCkyY/Dc2NztrpITdifMQbD1WIz03ToisZejHJd2plv0hArzOSRxkxx191qs8N8z",
+	"6TnqrCyuDsMyvNArrb5avBVp02XN+wpjCe3Mt1h/u029Eh+JyJbtXuZAajaZ0FDMwno3iuY6ay4sTuBx",
+	"8MMFo7nq05FcARkJ7/gFPac5A1cxD46q6Qa67MqNNyqmHFrec3NCvpODa6YARSgcVmCegdUmSEwfqKZ5",
+	"bMyXeECT+xFUR4zJT3IQCKJrCemf5mzeWCnrccpzpppddjEc8/4sz4x5Jqdw/XgP8nvIdDIuI4ogugN9",
+	"78OcqbHz4rTz8A15xhr9RjAGcHAdlWFL5gv11a/2w89xmb1xfHUOapLh2ZmkcMWGI1OIxETtpf1DHR8P",
+	"GsNAs8krujvYS/bTA3Y4fDl6NX7905vgBTRcVwWID6+xuCBT/siyhqLbxeoGSZ+PBEuJkWS4kcV8tFuU",
+	"0qMjimkjyk9cbm3sZ8PabIqECruBDZTBxZDlkOoLquBErUG2skUDABQYmO29kPOGhMuGaJzSiGtXnGAV",
+	"YSvG0j4EPLeuy71oAl2ER7YeAvgJRcryBj4252lIP/xkfl5NDEt3HXggfBqpnFd/jq7fghwDQPk4wUY+",
+	"9SG85LFKxoJlGUQPDqnSoL3kcjYag9kqY6IyOYdfh1CqJk7ZQ2ymaossV5AE2AMo7dAkMrQ2cALw1U3x",
+	"1ZX5yo37Zt2+Aa+vXLHDHvRpriHQgGZcaai7TQUypyk1m5JnixZjuzJtHUNT115Tx7apq7KpzxCbE0a6",
+	"UguRhJm8jQ5Tq1Dy+YRBkYyEYWFZQ6T2uybk/cJpsfKyBqp+tefhbe9/HPxS+5Y3hmBYE7hZ1HAMXDE4",
+	"Wb0mPNQKddRv85XT9rbGvtt+5qXyvGY8N/hiy9Dn7+Tg1hYcs8HYLb6waTiBJOZBxS0frj5fUHKIBX0n",
+	"B+uiF3+Sg82qV5oPKgU1Woc32ejff9CqGTDvCQXZ/ncsmLFGscVTJmd6OtNRoXAXZphRGTnUP3be07do",
+	"n2cLsO6c+xss+AgDVczveEFo3YvYhy2b2I3x7P7F/PljjNHlFoEVdZ6cGd2JgrMytZr3nSjvxGaiIf4F",
+	"1fJ1VFNT9z9HnVKF3/xbrVULbCmWjL2vPoe36abBAP/kYMPsbhz52wFgZeDGth5oG1QaI14SyydcYFBo",
+	"IVYxhgVXzzK8jidqDM9zUapF+GsLCVs0e+U368e/FsGvReSrlbY3s8GE6+asJSN7HRZgUPy2kSNHZCqz",
+	"rCmfompgmF+tfXGYHDy+Wrz+5Q3tDXaTvXSfHXwRAdDEnG1DDUd5RZS0I5AJva96Ze2xqNA5Em6LsET3",
+	"7df+t7fmWxzQp1IsNS29S9mCJBW4YLAJB07UBGG8zCssDZ4GuMrw0hhG0rCFvcdHW/TfY6T2dnGznCxE",
+	"AntiPpZdkFUZWUE7sn7KydXlza1DhEYlT613L6H5US7f2hyo79niQzCZIjafxeBGsOLZg0QASOQShkGK",
+	"IR/NcpZah4baIbFmSnuf0zvhAt7wazWlCSNdrm3gn2JMYWEL8zgiQub4J1xIm9bgAUaFWswTaa9IEE40",
+	"ZcjuQLl3I4kgghR6mNp8VUxxKgf9lgxzxiIih8OMC3YnwHRiU0Yt+gp6S5SepVy+UOTkvOp/NKMEx6vS",
+	"1exujVnaa47Ye/z8Fj7HHcHc7eUtMZIxJl3DwUpH6lZE4nnOtZGtIEe9OAXU7FRUgIXLnOQzgd4hwJug",
+	"6YSLmHTttb+7Z7elpXDDtxAKE+59XCf20REZ5VRoCAbKFlbg34lY53JmpH0iJxOznGZht6rLZiZjLGIz",
+	"dKN3moEYVcZ2VF1K+/KapbzGtz7ZJo9tk5dFk3Z5Ibpq1RG8ZwvIEkLQPojPHPJRjLRoqEdBYrWtR2Bh",
+	"KW5iQjWaDtuz6ZbPghMIdKFTjoX4hnxUnR4+WTO7E2jkGF49sY18jjrvqUgnNL8PKeVCAgljOc2/b2ZI",
+	"OBXDxYBzZRS/GRdGYVHjnAu4RddyDsirT0i+yOy0n5B9sWkWitJUpCocThnOoCgSJAKpFCEuXMdRbpbw",
+	"lknh/bN1H3dnyggKw46FLNicIVbMDDWn0vBPuHwGl2Iqn+SnhuWBGzMXml5Vm4APh9Y8o2I0o6MmjOXi",
+	"sVntmTA8GpfcjN7ejnfPby7Jy/0325iW2D5gb62Tct2s8lnG1PbDXpA+pW7UxyRhj1Pm4oDW086SK7Bc",
+	"NdtRmHRydsoSmbva8PVTXJSvISc0T8kP+yR1rxNLVGNGU3u34SJQbRkL0o3/9KeUTfWYHISy6ZvPZ9FJ",
+	"cUCdBRf/6U81dVslVPShl6Bq7XA3mpXBWxA3hCZwhUu4hpTAWQnZ4c2ZKwymtKF7bqKG1MZUmRPEhkOW",
+	"6LAWCTFuDTvucGW15STVSb5syzywC3/eTft+ZUFJm0QZtRSOlPVCuWKN2pgIGHxa3e7I3b4Z2ihwWf1g",
+	"QaMVeF35Qg4/7Zu3IY5Tsxz/qIi66lvr0G7g5RN899i0CP/+0c7/hmUs0fyBvZcjnoR9LbFiiRQpzRd9",
+	"w/9AJRkYZmaDF8EDw9ICtNSIfqzkqFzr8VsSU5H2qVjEd6JbZEIAkIZr3XxoFCV4McsKPUkKtgUA4hq+",
+	"J13h/wIvCqkhfsi+XVWTbMfg94aWkRnY32wjNW2i+GSddSfSY3jP/ANavpAaf0F0nWKlPwbNcuKK9VjU",
+	"E5e3RHTORyOWO+j+UoLMqSIj/sBESP7ofNFoxcPToDz3CgY1SBf7woYKhjsayLwM49AO7eGeLdazc39c",
+	"UTk722XTkR4EjWlvpbsA4ESMmrAW3aTZt2/f26TUfouiHVzVPKo+RL8Om95uqfkGVRbcQhUJDUuF9x81",
+	"E6qo2dsahAgywMAOsvGSUmYqQnnhU+7S1q2jPZf2kQ3uMe2jpjgN7vu93cnrh4N0/MsBfXn4Uh2+Gog3",
+	"Sv108OqwPd2uLDyes2SWK/7A+kbeCvNro0AtD7CTj/YXRSZGPng7tiwjPXHe7P62WrZgc6OaYrYjWFZm",
+	"bDYVwjDsJuf6PRP9ElokpNspTZjSfAI5dvAB5pIBh4JcCbMyRg+wRby4IjU+4fW4NuWRa8xyRFN7g6PV",
+	"XGuuqBRWDg45aKX8WCWjsuKmMcIa6p49vapNVFPO/HUPklR51CvHsHbL5K3mKk6INe2eU43UZ/5PKENU",
+	"crT15ST/fiyuqDhZVp/d9cfw2/G9FfZ5yfkcR6ou4dpchiZ+ZYu9BTd9mX/ZhX9RMDJj/9rHFV5Gunqc",
+	"M0bAya1c0PZWOxZnx3QQbcLuuq6cILqtIT8nyWYpS7caWaFXQ3xt/eRlJmmHebi7F7VnmcNihYLcE3H6",
+	"0bBYZqTFeF/vvtlbW/V8yRpaxRzOXOZjEwgf5Fg1M4CEKtZX5rwYJX+5oe/Zwl3Qgq1g3g9TQ0I1G8nG",
+	"iMrC0PLhp8Alh9d3iYUgibH4LeSuYOwm5KFoNgFfGZ5siDpcyFkO3H0u89SmkFZqajlwMJvZjcC9kE1q",
+	"u0PfypTJacbMEZ+PJZlAKNy9kPNw3rCcTBoretCZHqOtLzU7sj59xElWBX00NCuUpsFEcPTyF2e5YfHx",
+	"XK9Y+zKbwxbzLJ0BeBDdsdsJa772ZbXG0aHIlObKrwnq/CqxHWO8EfsvvTohDVfQQcbShnJ28MzSHG6F",
+	"U9/Ca/i70Zed0WWVZRZWllmzsvwyHCSpzCyk6ENZoQDPMD8XublAqxHJ5Lxy/bfMYA1TDtAdZlPlZDrO",
+	"qWK2yKwTOdo3Ztt7MZtqF3px1xuduqnnOlpHiIWbCWpmc5kHi3N/AsiOotylQxG0+IguoMQiHnKFI4/I",
+	"mI/Ga5a56sEJRW3qse+uieydoVl2gK8ASEvk5FR5b/YzOeIJYsxvth1FE80m1JLjiU6n2aJBnaiOqM2m",
+	"1HxfxkJRgMzEHhtEmdmSnI1mGc0Je5zmTCGoe/f6bI+ohdD08YjEX9kcvq94XARdBJWgFQaEkxT2hCzt",
+	"oL9+y5MvWbonHEqOF9UFtz/z5bPukaxH9Z7MrnD4Citcq3ygXv4UswQ5ADm2hhuyUU3v4fqR565yoGqn",
+	"tazSiP+OWkxNpz/oPUtpaGdkVbWFVRP/O2kPO/WK2g22oCee7ShDAvQfV1p/z9gULoweuQIwAE90A7fP",
+	"mVFx3RPOVFOd8xbl+IMC3C4rGEJPEOe+JdXrVayp7eKnv6fM39AcLm1/b4k20Q9CJvhKvaB96f1SQ6iU",
+	"Y/fvepZ0h2L7ljnWU9SGJ27nF9Qt/n6bW9M22jhAnql9tN/6uh5SIQB3E7WsnawVWQ3aSgtNxLH0teL7",
+	"Izghn1403nE8J76l9f2WDll8oDRdWAQRKKhvq0b6fez+jpwTv71Y/32K8d+X3A4L6i9i6P4hGXv/IRZz",
+	"C0H3n0yy/SPb0Q2SqVEEnYcqyLiHRSyuu8uLiqLYRz6+2Ass/OjCdorIxxfVjOm/rLth/jG8wWbLWu/v",
+	"Xv1CKupgTKZ9blibN/91iWTOcb9ZNllWLuBTUsqKEIx/3LwyjaFfOfu7ppW5hXquDrWsO8XWXIytBYmR",
+	"ahM3lXWK05qYZsHm9fi1Z9zsYt5IcduE9YfkPekuDX3rH+nmd4OrXlzRL3zD+4SIlL9fJMrzb13rNA9v",
+	"OEk/ZXgLtfll6dIOIcpraI98eVHCEdYsjpUow5/GUhUwtRAYEYajCHNmr7gJHqXILfdmyVU1HNvfKYdu",
+	"xNcBJJkZEDqxL8HJy1Io8FoPqfKuH9bwfHfr8gTeX4NsdWOPniIU/O0J3stjapKPj+oQNNXTYxnnOdea",
+	"ifYBV+svH6sXjhM2Kcqa/byb76l9fTA7fHg5f/X4ehFEm9kQhpN0AYbzudXnV6TgmEeG1OoH2EUZjxmW",
+	"mVS0RgVDmugWeaLf2u9v8Pub4vt38L0xg7hhpg1GkJxBloQ7E0OZ2eQPm+hHJw6/Zggx/kXAyYjpBmO7",
+	"HcZ1KDRjPpbErIO7ws8xfS2yWL7zsb3dh3cyF9Wspoarb1nYWltsqoDSphgFBYS1vshVkZ+2nhfaXDaE",
+	"oqP3IZv/k5sP15jLGMOkbMK4eRKHmY5FqAtXDnAHNxg1EbobtKlQFp/OOyG10EBLKMUyrGE0zwoRFC5w",
+	"XQIXYS6cqY28rJ9x69Hs7RxGv8GJdx5XOK9RWxZAunjk3I29ZaUOuGEIcKQiW2xVUT6hiwrLaAPjCV9V",
+	"GEWdL6x2CrOpGXSIVTQof888EFXs5WcekCUjY6VqXMfENR2tOQdfyBCDmDm/GkFpmq07As9Bgy6IYHkb",
+	"3SpvvIINq7U6+7c2+SIJOKCeeODtzYU5vJeM5FCM6FkuyDyXhts4+vNfi31NcK2sAOTHxu69QipeyQmL",
+	"kVYdAry1Wd8WjrOxd/ucdON/3baEuX2eLvdfxaFb261ZwMY+YXW7sc7Firk+fbnDCOQxsBrLP3JGE1ve",
+	"FYpXBfCzYTgRiS0Tix0eI6I/34mKQRCRmE65fccJLMeoET786vLmlvztr//+lcW2jWpTvBPeaCok6RFj",
+	"N65RtJ2PXe4Y82S5BtgASy1esx6pufYcbcZFIRPIR74Tyz3p+lmxur0tqbAVkXgmgESwU7s2d6KQWOgA",
+	"RZ3BFp26Z1ONNSNtZQK/aGQ1yw42EHHmQEyVCnCRtF+MrWNPHfg3YUwtxN+N7eDadlBqyEVCv9/Bme3g",
+	"o+ugASbdO4Jh+VDUf9pAHFy6MO8WRSraCFmMdl5Apn9Vt8LcOpf9X1pc+Hr9im6tP2mFQAYVndYtu2+k",
+	"TMlE5sYi/z/IqYQ6DIplGVGAif9fniu53fJEq2S4pqtLfQT9djlj5Luby4si66fAJ5FzQWaKlQU1AM7E",
+	"HGOsTsG90hy7L8n3/Ovq6v/aEdOkrzKpO29394KCVKYWfeQD1ck4bOurKRXIfQe5vDeSNZ9lLBTQ1nQ/",
+	"je6SzLASTQdSAnYEHTK9iLcakgzTVageMCKoWt1lj0k2U/yBNdQ4BhSPtW3ZisncoeM8atLlgnwUPJGp",
+	"YWgpI1ilvqEbzfJJY9pXau2FZNwExhwk91s3uqprZDWdetGQMCa3Arimq6i3IIXLmU7kpCk3flK8BzWl",
+	"wMpybs8ailuyIiXLHOMUUmY8LBLHxIUUFnzDxZnBX6nhNm1MlAv8/rry/XXxfRlL0ZjlBVARZtuQ5Bvo",
+	"tn2Y8TCjo9Eq4IOyunea0+HyUVsTKuPajzpF/VBviqv3+6lZeXBMtHQUEaAAWLQ+MOB1TpBb8yqEGKw+",
+	"EFA8IxTy8WXMMG9RmqEWH1ie8kQ3csA1VAVbK74w/VCxQBZrDlbZw7IVhnxINbMb5fN6PWaT9k79mjRZ",
+	"V6W4JFpv4coRhjboaiwFm7BbPmm6YxKEkim+BcEX4M2LCviCiZzpMVFjOmWk+8AVmzBrWowkU34BzTqo",
+	"QRrE5P5UQ3VrUajNjq7BnYkPIyeLCsQPIXWhuYVAC3O9cnwo4VqOENelgfjhGel6C7lluIAaB7PNalvu",
+	"5l704Y09cosc3HhQJCvKdeh6rGISld5hiB7INZHDqEC742XSWHDHN3YLBC4cEvFQXDgs/9+KQq9qlbP7",
+	"hSpHXre3kHCMMQgxJq3PLq6vMzNa5y0VWFt6eTGsraBiKNcPUenK2xTfwc41SSXWwMKXDd8BPz1U+sfL",
+	"9xI41t1Sr7Hyl8NJKxtaZLkUa95MeKcsYyu0GZZThRdixQ4BNiIWvUt3yL+xXJJEzoRW7koBr9AMux4H",
+	"axD7w1V9m2e/3L9/JPzltdD5WCATEhllTsY0taRjRlyU4w+49DzdNmWI+9oc0TljWDcbGFZO1SwH3pvI",
+	"ycSorQ2hnuDj4Ez1Gzv4UHrwwLENqqI3Rfvh+inY7WwKKuWK4Bu1yzR79ZS6zW8Bnlullh+fWiDPLy23",
+	"YoEKSDD1olKNTpWYntWlqrA/VxfYgUquX0fDWFS/0MSX2YF5bt2jtuPiXs1G0gCKXfwXpL8f43V91s6w",
+	"3Uh/VUsCDZBU1HCMlqbStOTNLOHscSpDpuWZD93p4v5szSmkYGP24PjXnPqmOKWamKO6ZJNu2c1hx8vX",
+	"wgMEm66eiIYbkL9BuB4EOltdTx7fskRBNwBYcdvbtC4Vj3+dW0SuEhnNsiq6SlnR9FmLsyam5Xk8CNes",
+	"NQeyxPll+E8jGXoOwOVamP7K+6saYb02RG3LMlecdIkTbbDy9drTK62OIAvxCdejsxr7qHOJFdzhfMVF",
+	"jnXt8dReF9gj220o1Pv2T9tx0K3af/Xq9W7gfrNqCvulPI+3/80V8nz7p+0f/69/Cp2yZWpunUdUPQK/",
+	"bhSYVi1/D1ytiCly/qFSsR7nVrG+f5zvscP8lX6z2J3t80P5avpmvZfMH8nyJv647OxYw1pKCO3qDJDt",
+	"m9F7C1u48pew4bCGWMHE0e0uar770pgFPR/6KYFn9BPir4q24KaG3m8Sg9Xuct6WXYZO3GHfNFbF9/x/",
+	"ibvEYs0c2uGKhkUayiK4BdY9y8H0M6+ELTLQvndbhPC5SVR6jep3D2tLpAeY4ppQ0lXc+4jEOUuY0H3L",
+	"nGOrWTAnBMSILYeBPv3oo/pYGVJznGpem+Uq7lQVE6vDJyvthhYZ7v+e6jq1FmeNY0zoAjA/NNEyqBmu",
+	"jlMZSaNzSkEoIF8BeK5GSjHnz6LxQ3obNfSqdD5DCKGlRMFglExGle5PSu61WhAUjoQn6B91AE6/48a9",
+	"QKdtQ+ER383uURrFYtEkhw/TJ8RSk5QlfAXiEFdNsL4wHrgdt4OAY+6rfp+OL247Uefq+OamheL3CdE1",
+	"rqjCmh6ty1WumEDLuoArWmhOmvtWzsksHzGhs8UXiqLLGVXh1W4B81pjAMXeFc1WAEhqGN9hqrQlO9py",
+	"iSWPM1w5NnJMCfho+BLQD4NDT7Q8crAjlkfb7NfybTUbmNYGAA4HGrgZ/XoAh8/BaQ5niqXHDbd9UPIH",
+	"DFW4swW6MxOVCiSvS+ql2obUFH5AmmXoUa7dKuaj2cTwjRX14j+H4uKKD4vuNwRCBD9n4Fuf2OUgY5Mg",
+	"AbpAmByXq6rO3nWG2aJP53Rx13GFlq0qYRevWKC24OPlOpXjClPpqHHfckYrtYiXd2PAZdNyYemEF4qk",
+	"csLBB5JRkaqETtnOxsDEG9awaN7EYlSb1ZpQTOuMFXQXCiawEHxQ6qa4UmhlxN4Uja81Xu3m4rIvAbx6",
+	"gwxv9SqN0PDjqniESj7U8yhRgbllxStvSazzmdIx6c45ulUWYPNAOR+eQ/RDhBXMzCNFhwwL/8R0OOSC",
+	"60VMunDkoUCwvXHcsj6Cv/23/7H7t7/++25E0I09WNyJuWUZprEFci/S5ULNMq0iosdG4YF/UHGvIjLi",
+	"Q/MnncpMjiAIb5rLCVdMbdmSGneijHhTkeWYpr/SK2FvBRVJ6EyxHeIpzwVAo5ITBmXS9Z1IuYJlgXT5",
+	"lCszMUWSWW5Enel1TnOeLY6WbTvoxS2NjcqTZkh34qeZ0nidSWiaKtLb2Sf/6/8pX7aM3MkoiMyAsZHu",
+	"MOcQLZOM+cQQ51aw6J5tKHD47JMINoR0M0nBvwn3fvC3Db9pKbq3dwOye5WRelsER0B1V2SJG6QJlR81",
+	"JRtjrqBILRm4Wrp48YRlxMKBP1XTqKkqClRtMTSF6eCGNrAyg1tY33oqg7qG/IEdkaKgAJKLPY7osWqf",
+	"jeof/hMYbRAOT7dQ7v2mbrS7L6S5zZNs++ktfmG+NQsSWDvzsyM6qEZJQS1wdOcqHT6b9lZBgnsb+ATi",
+	"qxv4OGU346g8dG7pa9TajLa9RHrrOL7d9GCIH7A7CBKtmN3AqqD8GIXKRCHnkptBH+qENDMPvCFEPt4F",
+	"pDLDVbkomPxWy+CEosOUZRhsGTJO7HwK5gg65kx5WaNHNh7kgZEJTTFYZEKzDDwQTJTfIgxninQoc0d5",
+	"RqjF1dnHbecAQ1nh5jKSZyS48upuzB38CoZmD9iYC/StqZmFw0Qp+Jbcdf4sZ2QoZXbXqRXoCb3y1NLS",
+	"YzqdMrEJQP4K348YMYcWmyfjEi32C+XUwXlrItFb5MdfiD6xqxbEiWLgCZSJH64iS2+6LWkylOjnz2Tp",
+	"3FXXNKrzAUfjxYat9Vr6vGodpAht9F6C6mcR0JFBZs5HmT7NOflpyR0JvmzFHAJY29x5ND/8Zp6EbLL6",
+	"susfBt1kaUE9nXpM1eYJ709Ic19WZBqTySpyEYva7ZBY6dxQVh67tBUzM0+AAwgKmyxi7+Deib/99//X",
+	"nFqjwENqtBM0xe+HRyTO+QPN4poo8r4czLRlBJjw/MDsk6M7Ec8hGcljFp6y6TVyROIkk4r10UCAspfe",
+	"a/+T9HZeoQCCRv723//nnejtvDwicfMHB9UPCHaD72eL0Be7h2bINPl5RrmAJMQYMUzm3Bhb7dJ+7EZA",
+	"AHTZkOF8tufin4YTeZPuRJ055u/AikObbLJokwlU9nlc7fNd2ec718mJ6bP46xN2eW27PMMuayR5W6jU",
+	"y27nGkVyjPgJZHamayIJ8YZR26tpzI2vlYpruHILO1k+FfY58AispGOEV4plMoqO7a0WyeiAZdFSp6b1",
+	"sAYQTt07LvwUw2I2pGvzn+2te1zcRcRbQX/GcuCFoRb3tHX0hdnu8qOGjK/VJcSupaaa3bAkZ/pp/mP5",
+	"wPKMTvuIuqYqidmvXx4sg+0a1pw5eIZpzh64nCmiYAj2IlvxEWCeaCkrMDcvewevK4A6vXZANzcJE+yE",
+	"5mkzrp/3q0tOhMKnuZwSSpRpAJL9n1IXCPJ/oIUMkMYM5xoylilwRQWJb2xebGgukbMstWoxETZRoX2M",
+	"fyaThsBmCM0vnHtRUTIXqkBjdds5yCnEAlBMN9zmyAZuAIvwQhHzxheqtcsb6uxGHUBqXD2OAsxxjTkN",
+	"LXkr5xXshcnWPaS4e6HzdsPC6KCK2bo91aLkNrHIzLXbI1qSvf96uG808YiwR5qA9x79NpDal2ScCV0N",
+	"4jnY89RyLvTLA/9Even1Xu2+ebN3ePDqoPfmze66yEzPhxxmjQmzNOL5qX+LQtLnWhGV0AzbWEwZ6cYP",
+	"PMvoyBWShro5CdeQ/ixneiqVflpp6fLMbOzwn8rpLGs4jtdyNhpnCzJ2uiz4/AGyqYXaal34FkXF62d9",
+	"dembe55ltzxkwxrmPZIyrWnSHOpfQYidxBNV5tg9cFBWlGmU2SA4BqmCE6raibsL18hN0ciZa+SDbcSM",
+	"24j6p8VKBGB/1Rj4LDq3m9IOVfugNby5PCku2ALhX0kZXV8N14BKD86MQ3Ah0E6dN17Ovas7hyYImQIl",
+	"Xp0y/NOqOw4B+bEIeFAt8CjQQW2rRxmFy8WXcByzFPVQE3trsQFeWxHPUQIYHqLEd3CGyxLNSOt++7gV",
+	"Tw/9wpEr9rGPrzNhKZ9NOiuVIIjHs+Q2qJwe0E0gUtS2Yr5pYzPY7z64797DdyuFcwXDyBxxTBS3BHcE",
+	"dGYzxOFxc0mGg/WZ90+KFlZms+y19zRnCWaqhLLdESlZ5hYqD+WiwmtEFhNsCInWXl5B8JzD5ZiJjCll",
+	"NQ1gJy/UnYiPobxNDGW6gEbuFeKD0Ok046gbfPWTgpprIlvskBOaZbbRr7DPGMiK0fToThjtZSRkDulK",
+	"3MLCo70ZQLV5Wo5rCOreP/RB9o9stCnGqU4rq7KyVSuAdbiYpXA3qyDTx54JG9KIN6KWuUUkGbPk3pzY",
+	"ETVrCfFnbDLVCy9zq3i9NeexcSUBfXl9bNb/z96bL7dxZPnCr5IfJm4IdBRBACS1QNHRQ0u0TFuWNCJl",
+	"T0+XA5WoSgApFDLLlVkEYV1F9F/3Ae73DvNg/SQ38pzMWoAqLFosuQcdE2OxUEuuZ8tzfj84La0HGJjL",
+	"ZlPb/liIgJCmKWdqAILUSu3gEu8KXHCiHQiW6ZTGAWKjvIozHU757J4ijE+m+sgr+OTK02QcDi4mCgPQ",
+	"XFukuvzj4JSkcg5H6nDJ5o/DmuuQC4LdIim1KW7UlY5mc89OH1QFY4jK/eQLYHxh0WNAfrW9gGN8s0nA",
+	"fEVMatyCrr828FIiKccYSA2Iw24JaEkqoyzMj5dq8g6NzbmsLW+tiGubkmY5IncI1ccy3UJ6Wgbk3JUR",
+	"Pa/dhQrMgo1nZ9DgN6r2bBZT0Icb2Wnn1Yo5EF/sDuPfCOfzqSBad0sN3Da3BZrE7sXlDp9io9KcO1t4",
+	"BdeRcDGo6g8SmHtttNROIIsVbBRfwHvsli/vWqVTKSZwZo/7t2n7tqn5pspizSJfhDSe1ySPBFRM0mVw",
+	"ZL8cqEwlPOQyUwHRcmFeWOSXkDy9xBel/BL7rLM6wZUv66yyMw8paMNGVVC2d/dO2bM9vjWuYmS9LkpG",
+	"NDIO35wrLJS12WlHtnRiMV12yAsUOTRNl5h4ITP9OCdbsZi46IsrPhH72K/VJMWa5fzheeQbaxZWPBe6",
+	"rM9iz3bJqX6DFvjmUxBbIWCjH07NreWruk9WpGtlO67JG69VJCWsriArShuNlmuwsRALq57nFw614WQP",
+	"7TEWWes2MG9EZkeymPJw2iEWrP0WSaBTxA8LlNnQImRDlO+BR1IOaw3LLzx8GjziWElc27cYGri+viQB",
+	"j6xqi7hp3ZwLoGwFwMIkcXATFvmt43JPoqbZemrvfOJudEhg+SvsEfHmx5+am9yjLE1NizY/cWluwife",
+	"58bf8gUESXB63nstKdgOnnFNI957uz2y0u1dHys33kYOWDj9QY424bGk8BuunkBrFZC3clRj+WYRl8Ms",
+	"jWsjW0agROTN6+c2p10uRCxpZH0R82hhxgpy8eqKzNiSZELzmATsLuEpU0OqA8944y5QDe4NxKvHTIfT",
+	"Ji24f3XMreQhQ5XmFZwzDqcREIqNsVqfaJvhFh82HVJTiz+GbvOOttSu1t4GmzwfxIackyCfQeMpygTi",
+	"dzMuJo/t8JoxeCtH6IE4LMaUqakbi93SVMY8Zo0z4QaHR49J8Ozyhpzc9k7ME+rknX3wfVDUULmFUqwn",
+	"jg4wVWi4Upv6esuqTC/YCqxxnD+gvVE/PI3O2Pn4/uTB9OHbWrRy173GdhO84yNqPZqnz0K71KwpC9pD",
+	"NKD2WGwCxH9Rno1Kl0wNs10mNqK6O/hQFRmoLrURBnaYUl2zSq/hRwUkDnhgVp/VAPuucW3grsyaygPy",
+	"IME6sVY+NmPAPEmIWoqQtAsO/9x1BNSttTFDcBUhBds9I9R8t2m4VpGa7I7wSkK0smHztVcd56qwqbFC",
+	"8vF0o9NgQrBw+oGIyBakLC+u2if156JB7nIFk4weoLSGRaEnMDI3W8OLrmVELe9ZF5tc0NuWt8MedtFI",
+	"vH+enLa8lpxMdioWM0/8BE+8nGAEUiVsBb+7t9oIMOaA9MLca1MQzE6VRJhWxVsycctcKICvvp49t8GW",
+	"lsYKXAf03h7UbN61F3ZGMcThxDlcw/+vgsdrvh8+YhMlXKXVnkS4CzaaSjlz5sjGfYq3vnn9fHcgu1Ko",
+	"sYHIb+UsIzNmA/hfii4fO7RKAsl8dm55AR370RRj5zXMRzfIe1R7fglVa3JMQinGcS323nhjgj/iFls/",
+	"3t1qvFQZ3+I+3f2cfs+z8PxkPomND2N5OdfzWpu4Zgo/0va9vhR6Fa+2QvyRu22TpqPFG9lkvOWRFDgs",
+	"JTEDiEAISqwwj6QSSN8nKZ8beT7lc8VDyG+aL5VmKZeZ2omCxL7oGb7ol9KLfiq9yLQ6pQLbe80mTYff",
+	"xqE01qEcl/OqFSiV2jLrMY9YI+MLgFvh9Np3wSnrxgLWGmP5k6EJfmLovw/DX1hdfGuQfhuAZ4s53IwW",
+	"6z69krDwRZ2ZmCvtUuBr4tZiktUmlWJNCf76Ebb4xq8r3BA1o2K3isMI4/M98HbWN1yNgGxGb11MZcyI",
+	"zl+yr5n8QW3ew8610bN85lbt13xQXSt3KgSvrPAPhIwAy0/LfOxGzCOjJcQrZEq4aDjsA2t9RBW7f7Zh",
+	"e3gEbzlmIpTROs9J//T+o/v9OjNmQ0zFQmzLkm+O9ms7yUYxDwmNopQpZfSyY6apQLSfPdx7U9kYv7uJ",
+	"tAMmgtU3P6zYKf1aVxYYjmtwr+4SFhp3zN7h2SADJBRH5FaGdJTF9FOxIPfrCCKRMGsDP7M9S0YZMWVx",
+	"4lRVDU9mry5h4v22NfwmiSWN6mvGYYozuKFhPW6MT/CYkfYvFz8/tjSWKKyVtaJcsaxNbeJCaUgtrurd",
+	"ERdo+vxZVw8eNJv+YO4BhCXwIV+0g+Pv3Bv+IhPmkmY0I6Uf4J35L8HRY0Ltu+Z0iRHwqYwjXyhj9NO4",
+	"aBOgEzouSwiI1y3khkybr2HtlgU6LrhaoZylYiVI3YwdBUkggqupdfodWYnGc4RCobmQQBPX2MohRYOF",
+	"YY8lHFG5O0/Gk5EKYmavCaVzm1IsIzmaodiQWI8or0AfUxx7BGXTv/rTDiZ+ZfAbM+RXB8v2rGk2nzai",
+	"7bw0S5qmmoc8QchHm1xk5y/iKQu1NL6934qQPGRBRRE4IkIu/uq3PgTXqvTdj8MIwqTCTw0SdBfGWcSi",
+	"4Yg11qQuK2Nks9yF1CTh4cy0DquySRvShHjp7HvEMNURcdYs76KcIeAMQMVCRXsqF0craNDwkZ2InOqz",
+	"f6+0ylGiv1pMIs+lIcuFIJqlc7U3SpFNJi6BFZUwinLcorVZbt5C+UFffXjDyOaEszAPclj0u3rzc0MR",
+	"bCHlxzKO5UJhoTk4evYoGJJXQPyuATCU3Zw/SKA2YwDmOIzMDs2IxVJMlEVx2/LqjTK3elZckbkrx8jb",
+	"t37lMHdPmZtDEa5+rLp8GqEt17DrCcVBc7Jhfe3sRvu6KINMbj4H3c7WugOS5SfErNxMMFXOxN0y3Egt",
+	"vy8EYWU6PJu1NFraqpWS1irnDSI+Caj7fQnElgoBCcsrAaKlMGulyjwbq6UY3ohyiFXMjLL8Y9Wj0h+Z",
+	"2cnxp6QZ43UsY9+mdO4B7RHSi0FAA1UaZkSl9JaKv342llAz6deappst1kJTT50PAHLbThAmjMMmdKKX",
+	"rosaC4RTZ/FIxcRme4Hbj6mNFk8jrnTVVHO37x6jKtuCdQfBH68yypium+W7HfQNKcqN4+Qe/QALZxeF",
+	"dQ8QQyJ2F3yslgJ5oHBdrvsF9ocdvYJrd/eH6afScK8MoLe6cssLsWmzqW0eIi5YVGUOUgGqbuiMiVJB",
+	"zlp+m82myMKQsYhtof/Yx5n744yirWtCbXAX1d7+ovoQh7EyinWz/EaoLEHs96cslKnL+VuD5nYJ4ZG7",
+	"i9ykMkuYrYweZSUKGxpqUsexGTV/AQS3+/nehq0NCOSNZpFleoboCYA015osK6OXv9IrtbB2sAB+Ki9t",
+	"/2iO6pyR+rE9OXc/KE2XFjN86WBW5lyU393bUNiyV7Wf1wozpeV8WF8N8IItyIiGM6VtQGeHcjO7VoY8",
+	"2inf39x7hcR38xKH6ObkfHvffpVjAhFV9ysJq9c/F1A14pbpfnZXwlJl1kqtD24GvHQD0SnlWtVSr9cB",
+	"sI55vDWTOl/Br/B+tKA/vJhrc4YJVNeY3z8MXxc33S8yjaOPKKGdUweDhDEXOMxHUzAnycToq3CJIEac",
+	"rcuw1cW9W41tZZmv1deiFs1FbBlyFmIkWEjT5gLCGBjVzhsNxa0SxDDh+qizDh9ebnGtWGtwWuWMCeOI",
+	"QKwCz11dbt+qrgbNxKUYanio8WU5P4B7oD7NEOPkO74Mb96AwtT8HqPus7kZ8JHEw/EtxevVhnk1PV/5",
+	"ZuN4f5uFM9bgwUBtgmmVmdupzAB8NqLLWlpGSP7ZjarCcQHvdvvuRRk3pseqPg0iZ97NGuHrcTyWP7Jl",
+	"feh6xpb3lBuUW4tinzJjtdxTBECI1kdmxpqthBlbknZg7gCcPVemCXCzMp0RIeGWkAoyYjaKYn5sU0iv",
+	"BlA6GxWYsaUlaXdouUedzzKYtj9bx/F5beIGDCMXUMoFlNqjpU3k8OzOpiIiEdOUx3X7W+lhpmpG8zJP",
+	"0DX35FFLFw7dIdUEv9mA8J7kICM2pKU8BBCnsTpCzCQ+z0Hd2sF5r3933usHRzmOk5kvQNkw/ZNYOUfa",
+	"Ab2lmqYl+7yJh7s+DyaIZUjjwCPBmMaB+VYgEyYoD8prybXZEpdjs+vzXZhOebjT8vgJb90lSUamNlUT",
+	"u5FXI8NRMuLJJknMWX2bfsuo0LUWyhXKXWy02ZmCa9K2OEt4pptFXH4Q8KIdiZpUabtQSg3zioXZuB1+",
+	"ykd21SwpbQcEWcNPV1HWHsPxNFSxWBwErIwnrhTRuTwza1o6H8/NfctrGTU9BDQ+JN4DxTDkovi3zAAT",
+	"V6thQcVmL2CCicOwMjJcr12DLWD+8VaOdkkwfF207TXV7HneNNSrVyL/50to2I1WT8rtutEK8nGu8xZc",
+	"a71y5cq16Qdok5uO16yeNDAPFkNeOQh5ipIdZAq3jMAjUJq4oYz2N6KyBpQf72o4B2VpWaXmyarI4rNC",
+	"1Ab7RSLVLB4h7RyFKyv5OkLrVNbwJED0J0/ThWAzdmb34p1JSkUWU3e+l2enyiw1m4juguz3Pd78lCIm",
+	"3yZVKlE/W3UM5qg9yhxbCWxz3oBscKdzCKNSG8J2oBrN+AA8vvkuuPq2GMGyTrZpNDc2vtneoEBAFJvm",
+	"KScCc3jFoz3nE4yUhmrwbW/4kS1/MrdB4N2MRjNfF3Jmlsa0GoenYf3c65rcokuR129DJA7XE2nDmaji",
+	"a8j1m9YWjv/HWDFFx+2YeYVhU165doNAl/LvevnOtoukUerf5A1d2V/ZvLR8yvaQAzNAJPy85hpMPTn+",
+	"CJOIC/LmmkQyjmmqShAYSWo0szY7gdgEdzPsJedvVxQHK/7X1TRchy5U3uSw1ta9JaM/hiEVIYtZ1a/Y",
+	"9kxRDbz7Q2PKd/8MzEujB6eMPYv622u0a1FWzOmMkSzBAYdlsp8IAPu6riqirOXXIdOcKWgrxzGP96z/",
+	"iASvL24uh8+vfrq6uXwa7DhRuXWxbtdkesqE5oBBRFasZowWVJXZDl9btzlqcqrR+JNjm8hY5OlGu2be",
+	"53bR+ixjERs4/RAm1RJnV5E2euTqaMe+lCyujZ+xr88hQ3Z59Zq5tmmYsP5ifXduGKCqfbiBDBuECB55",
+	"ylUyy6b2rwjqL2a/lmRJVU6siqeS9e/EQ50++Nl4QI2FbzUpureUW/tkQ0KaDQ3Alkr5ZKpdaHkdIGs7",
+	"DCvXRMnMrItG2NXdq8sZnammRI0JE1HdcVgwZnMaA/4k/BccWofm1NmHyQAGtRkyuTn/+EqrUuLxt09e",
+	"kbMH+8BdXpCIqySmy6aTozqAf3swmruapboHO1SrAKrF6mhca/XY/UV5dAUCbAWsuhk4H4sxd1ZVuOrr",
+	"alO2wNLjdyzWDN0J0LMKPF83LraC8ynSATZE+SxZ4JJQrZkN6K5szQ1kHMZ3XJelm4xZ+5mGbHz88Z4i",
+	"KH83kdhuQZTIIbqAmnBnbC6LddKUjmobSFA4dhrCvToz8jRq5IILmRnye4p8f3PziuADj0kXc5JETqAV",
+	"VrdU00JwI1r9tBnplUKiDWvk0lI01u3wHJzENlxVaewbM3YqXC67LY4VoV0jj4FRsvRbSeJjQyobetNe",
+	"hdSKGwtMs7pfUdAWrt/CYWIk3fX/1Sf7IpD5EIHMh5tQRt4AmkueRmihz0v5b+BBplJb2FXN4xiQY1Q5",
+	"fRnQ86Rg+QFa7ZBvDQNUSal2PLLAQqxiuKZaJ2pwcjIxK9he7oRyfqIheeHETtVO2sKCPrgnqorBLYhN",
+	"hFUbpmKHHfEE3vthWPgry7l0CHtee45cWt45GEJlmj7Rai/KZXr3t2Dpbq6xA+5Xy13XDmDWA49UC+3q",
+	"K+z2SUysrIAdpmwbjY8FQch5adUGk2C3Us8VIbqJHmcT680GOpu9jIGdWGhWGo3n/X/4Ov/SC3vvhblt",
+	"HH/heor8GbunKayvn3drBVzujev2xLWmIqJpROxrCr4Mq0nawWKqWFiwm5X0Gvzw0/jH/3iUPnz2499+",
+	"S28Wb9+8evrw6vmr/7qS/ef0Ob1ebM8ix+atL7N1THNR0EHn/Kar7VVTubAKDVQbhgNTVIFw1FuM+3XD",
+	"yFwUForb79XP1FXJ7TXIcLdH7OAGyOsKBc1/7BjnQ/Hm9fPa4liQyw1m3Fs5IilDsjTPwdElLF3vcFHo",
+	"4AvzFIBFkCuNIC7mHTFC8qzWWT8mKdMpd9G3EQ1ncjyGg4o5WjhUEOqLiDpgO65ziNL+3d0q8m+jcQHN",
+	"tCbGTlXdpRL9eg8HEpYiyMrPQzqfErcDS3F1uchZ/emxPMyQNeAwyHSHkhR43qtB86hd+jKNa9Pfikyt",
+	"Jg7xlBuJvIYal0rFLP3PiFuIZ5sTVqq/HTHC5iMGpAvIj7uaDrUHq2UBc2P8aXs7ab/+7gk5PT195JE3",
+	"N0/2OC/ajEkEH7qncjiinYMb39FGGNsphzzVZjole0P1pHfnL3+PT+foovXeWnNXVwtqFnFk3bnZb6fz",
+	"h+P+7dnovniQPEq7qqcbImhAfVQzpi8kniYB2c3uo/ncvrGekqma7NjcM3enKhIWH5dOsXk5zbIAz7f5",
+	"lm0EZlJeibFGeQVOlT2c4ymZSBqrggBKecWEaoTPUkeFA4tLmecreT+cq2ZeHddpF2osJvRnFpMLoaey",
+	"FhE+oSmdMxe934LZEkevittz2K0t02Bv2gMXetJUJRQywYYhrcWiARoPSx1W+kVtZSjbqVEFK1pt9RLb",
+	"ys0BZFZ4zN5QaPUK3K0yohpQiHCmEH4zlQtYprsXXVnwtm0IO1iYwyBSUFoOeSzazXIFt6zY9IWEK/Wu",
+	"OlmeVSgru3cr/ywsua0eq7lJ7RW5xkc+jOsVleqfl+TV9j2PpoOGjuO9g+q7+dErMqMJjsH+7pLgkbih",
+	"Ipwfo4EcmHUaYDIEHJsbc3hCeY31OWEi3ZoA8wxu2ihZoSJWu2SwEiO0rY/JRTuWzpZbXh8D57+znRbZ",
+	"tbkRZlRsfQCwAlcnDEfAvsB+uHGWrm2zapZNZrGicG6giGmA9NfklOR6EnmXyLlRhemEkYcVciZzd4Wc",
+	"ydyzCzuTfbBgZ8IH34PcDbOU6+W1GQRruDKasvQic9RSK96ehX4ekMDcIlP+O4SNB+RbeI74Wbd7Gs7Y",
+	"Ev7Bgg5xudkRC3lUCe93QMiZL7cG9rvFdBs/rPXeNJKLsbTOkKYh7G1ca60b54xBuCV33dBH60Tsdi3q",
+	"bx+x0MJmN4Nqu7gqyorUwGwJtwJV6QcPNoxCGgeEUMEkYBpqX3BR3OqRlM2NBZ9aCAjYbjG/Ba6JVGaT",
+	"qUdGGTdypMrBiMIFU5egkb4oGuAO8to3N9ceub65OUIiHQoXMf1ZeeADT1I4fD7q+MIX//ZvpJRCwqXw",
+	"BVanBCe3vaCUka2hfyUoeLNfCU4NJlEMfPEJZv4xFKBAPpxiFivNgYYYV11THAHHZZsHW3iU++5n3TPA",
+	"GR8jewiitwD7j+vzj2ypMGMIrU0VysQMqLkO5KhwNE8CNRuaqYEIFpySq9lQM6XxQpsiCZTK5i6ni4mI",
+	"hAAma4ZnzpVZs5Hpqy9KnNnmE1ly1CEX5JtvzAuPTVu++QYGZSHTGShQClRwRCUUAUgcdkqb5+C1zLQa",
+	"+BgtaxwgbMEFSJc0Po/5BZcDxWrVNBNWQTMCme0rKw0PyJXnC8D2V9piSj65cp9NjJdP5lKwJZKyUtvj",
+	"hPLIuKS3PGJph1y6vE2szsRhNgslZTQKIAjx7PKmWGbKI4Fxdhn+BuAMmOUJSgJNGuXZ0i6A0ILOmCHz",
+	"fBFAKmiQ56LmiwPKNtrB3TEKgGNoSGDGAFIDi2WOYAyORJBrXwjGIgV4YjA3lhMB5IA2S+2UBFcvrt98",
+	"993Vk6vLFzfD6ycvX10GbqG9ppoRUObK7SwYDtg9mrMUVa9D8BhlEby2XYJaVgMSjFPGAtLrdosigzyx",
+	"Gdi3et0SlrtHgiSV5n6v2+1W7iTn5RuP7F4iihlDQTPbADeAvihmhhiLlEWkGETzwDH0bVAiiA1IGzPx",
+	"Qhob3w0LNuAzZhlBDE8dOVaT1NK7ES2NcKF16WxYR24zknDQLA0KCfKE9sAX5hvFheNXMubhMiDtq8ub",
+	"70iU0rE+5kyPj40yoAmH9sNbj5FITx33ejDRLnnOft8XXNXk7lmj6TXT6fL4YqyBgwXSD1HimGXrlsFV",
+	"xOaJBOcXY5LKF9dGVgT5L+Hy+Ee2hDVpJMSrl9c3Znm/urh58r1VJjoFrAmzGOLloORuu4Eye8HzBbX3",
+	"5qwMQLkJQltEZCSjJS5eLH+XSO4FJ/9tnGRfFO3Sx68ZoJBEAwKshShKbCUEFlCBlYgxxf4ZrDXlev4z",
+	"S8Fr8cUv3AyJVSyOKwLEu3G/1AAKR8uSAP/Go6C8i1gxDT/6Il89patA9ubo3UxLIbOChCDr23l5B/Bt",
+	"gkLLxEwYqQqPkNHSF0bORjIExiZjkNI4NorTK99t3kdGqJpK2RRHHfICp55w457P5S2LPNNSC85jhCXo",
+	"BFwrQhZdRLzCEQulkUHO2FzbKQUFEFosx3aIAyyQisw2tlnFgi3MmKG0jOUE6+WN1gGwRWNhRVmMSGsT",
+	"aXYQKlBc2U8tuSVsathc15lQLCeetLU/msSMKk0UvzMaQU9z6j0I4MpE+cISl3TIt6lF1HcSfEEtQUhw",
+	"ctvPxSbw4uQSc0x5nKUMpKYEilKaMKNF3vmYN+O3Bu/8lpkSvzXwW51Ox295fsuyS1auYW6wMk90Op33",
+	"nu9SH4c8Km58/940JTBvDCAKbxO3RUTmNJxywY6NBjMXH5PAfgfuNF2ZZnNqw1hFHfJj0HruUwFhv2U0",
+	"xj0Y/OexPf88voqCYqZxmDvkZxrzCPWTHQrli/ZZv0+Cny+eXz29uLl6+WJ4+fr1y9eBR866XRJ8e/F0",
+	"+PryP95cXt+gOiwcwSNAGoKBRPgEow/keMxExMXEF7gMzU61Y9XB3ZVPznMOXGzP4S2FfgBu4AAEakDa",
+	"vX/+4//vdbteThhw3kXBEaBLG5C2+8X+gIvPzCo4wx6ma3so+D2Cj70PPLeqMZTrjFggEDGqxRfXsXGs",
+	"WMQpSqc2Jpx6Ngf3qKCh63f75N1bORryyLMbeED8VmKHovU+eEwSGce+yLkSzCdO7DPvA3tuhILUPG6W",
+	"QFCUGULFII+NW22WuEtmzYfyaW53zX1xkYf1XKCUg0lllv44ExAecmag9dXNuBUzi3Y1WnTWhvNFG/PP",
+	"bYaXM81AG3D40phPspRFR0hCwyPUvzGRmU4y3JvFRS6STOPBWMxDZolZrdP1KpVJyplGNNomz+sEoP9K",
+	"zPjO87p4ddXyWrcozVqDVq/T63QhcpMwQRPeGrROO93OKYTS9BR80hOMRugmQvT0lofMsvKZcbNvh4GL",
+	"uZipHBNThgoFqEpYmNeHTBmN9RTNfOOU5uv9KmoNWs+Yvkj4lfFCvZbbttCufrfrHFMLpLPKzVtJXHrX",
+	"Mt9HYOnWifl3y2vht91F/MtFDlcGzY6Qu9f+2VnSebwypF0cUoxtbAUPsZ0DZ3s1tR2H1rjg6TxnyrCa",
+	"wby4qp2aPmUfOMG73c3vvVZZJm572N55FWFLz3Hw657IJ+nkSmiWChqDqmmVQx6twd9/LRFUtIydUupm",
+	"y2tpOsEAylJpNseAiZugXdajlRVgnRj/I2JG5Bgb8J4aOC1OR1QxLz8s/y1jGcvXpWZ32vhnWFUA9ZFg",
+	"ZzvXrbD9yuniRp6Emt+yDrlw59zdLllMeWz5P10LQyqgtaxwONqBnKEYi9gkpRGLrCl43j0tgEypENIK",
+	"iLW98r1bwh+5VdxouSwgO1ZY/4iJ8y31W8yBkQnHujVoyVlePVW5E+RlXng8aCX8jsXHNNXHt73152Ea",
+	"Ks+n/BaiUys3lsoo0sr9iJW8/gDO5camMQgtHUMsb+Vph+3X+GyaxUzVdOl99e+PkBZ2emuERXntr6+s",
+	"P7XcME+dfrr16+ARzOsEQ5Vv3dGicmHQSqTSk5Sp8mRmoqhW2LjQ91/RK69uXNopi7jaa2Xvuoobl2y5",
+	"aZ9l7V6UpLNNk84XspDgcxdRIQXEh1/Jgt6g0r4vmTVN+sziI2xVaAi3ZcEULEbPq1TOmZ6yTGFhGirP",
+	"QaFMRkuSykwbRTZPYuOyQhjLKkZQXpapF0/8Jyk1LkFuvkJwqUA1KcN9eCV1GbFETzEyZF/nkSJslYN0",
+	"eASIBRC1EAEBlXHkSUxHLLbBSxeX9jAU6GOo1eWwER51iDGKWETg+C8TMVOKBD9d3ry+enI9vHj69DX6",
+	"kkw7ct65vGUKC0UI9YUluEkrsV6NR2BwlKqn5Rj3UYOa/clO3FY9a6bmJIkpr0qo1r+R7y+fvyJosg+N",
+	"BT90EzcEpwwjHpsn0xo5HV/8G7n526vLTa8LZWakqi+a73ln1pOM/uK3nl3e+C0PPvgXv2V8MjwZORnA",
+	"f8GP9/Djf/FNr/3We3LWh7EqhMFqKlitzrKr+qtRUGfds+0K6oXU38lMRK1PbwmXtvU8X2S1wuO2d4Kh",
+	"ZIuLzupYSF8z3AAIJpwMXNQUQ2e2gDklRs5mIkTMB0jd7BB4FNH23VlxSBNfWIRR49bJuu3xFJryLTZt",
+	"bYM0kAaFNIGMJousXVoKebR560TmN74vobDYGPXOD9vbgZ/my63B3vYl9UZQexKImTlnaCNtfug7mY54",
+	"FDFo4Vn/0fYnynA2H7Ha8/WNC9JFAeAoLymt8DcOiqt6jtQatODcCUtu9SaMDwCmFHoaL2FRtaGKKrCX",
+	"hjZ2ZmM1glltgV6WPSzm9g2+aL+5eWL0IBMRTfHiEYRIcd8YFdIhFyQ/XbS4anYxAycFUxpPF+/Z81Xz",
+	"IRDG9uC1eBhO2KzaCqWR+nazDgiFd0oBwFDGT8R4W+D5IsCK8eDIfHIqFyuniXASUlDT55l/5Kzbd0Hk",
+	"iTTbPDZOa726a9rMu3iVuxmH9gsNSgLl3EEw/CsLhmdMf4xUSOrgJ67dEVytaJCCsCqyTDtwAAjupAfj",
+	"50dGR0pBpGC+GHEss4S92CEXmjzskv+F8XUNB8j/C0UDoSSwK1dPU6aMjWtR8FHsIOwGBIXWClryAjbS",
+	"liJEkK38LXjuYbryGI8+XDK76RYm9ONrQdDg2eFRh/wCZ05TmkZODpYPwY88Al8CIDrzbkCIZHnmgX2/",
+	"L5DPoTjQ3/nUujCs+yT49s3TZ5c3w8v/fHJ5+fTyaeCLItAvEB5V6CkYJ2TKJ1PwSJLHpjkRSjHMToFc",
+	"BoVgrfkZ2C8ynfmCxubmpfEfoTjIEm4pjygJXZvTJUmoyvtmzOycNIYLMo75ZFobarsuCcVyDnJDNVhx",
+	"y0npNBqQr37NsWe+ldHyEwtUV/P3vppbp9OMvf/C0pwAL8+qUK85E98mI4tH8ifee62XKZ9wQeM9hK17",
+	"pCR0vf+ZWmYHUf4tzbGj/0DF1N1BMZU22JV4oyCcdtbb4VOv6DKWNLqREpM04bnzXfqVA/7/xCJOXcXq",
+	"Wb+//eHi4DmPdn4R9Xv9MerXuqNVKKXtdno5ubNy4rwmbp9zpSuAmfvJXLcvt974EnPBUSh/zAGKzcX/",
+	"O5IIiMnQ8VS2/iYzyFtH5h9K1IzHMYvIKKbhTM2NipZj8ixlTAADJxfkcj5i6ZjGcYf8TWYpSWXMBuR6",
+	"ShMGUQI4NNZAGxQrjywYTSC7h6Zzl5OmEvPNxFgGHrDrkbFMJ8w0YExHqemJTFHZqjClCRlnqaAh65Af",
+	"RU6lhop/FNOI2TSnGCyZhUz11HpQkkA2H+Q+zNk///HfLa/gUfj7r16LpuGU2dDQnAkNdT3lMrpWv9u/",
+	"f9zrH3f7N73uoN8f9B90Th+e9vsP/qu1Qq3QKkfsXSB7zFjMxQQD/3LOzWprDVoWfanltWJ2yxDLkIoJ",
+	"S4FljwokCMJ12vVaEVeTTGn495hRvOutXMJ/FY0EUwr/naVJyhVDsr4UnzFbYkLnbKg0hbiMLWVrhdN0",
+	"2O3NH96eRbe9387ohJ0vbs/fLh6pR3oRrZaYwIiVGBze1x42IV1DK6TxvDi8NuurtUKM0IrYnELiBaY1",
+	"pDIDN3Yqhdl8xnxqVSgPaAwSQ7PhJGVM46iaNhWkgcV5gJtHmVb+GAqpzS5qtVaNgaLOa2jze+xtIAXc",
+	"NbwkeDizPTNNNGa6rdsZcqF0mrk11rLFOzTl0v4FUbNiBxaS7VdjBEkIyBbbz1UTDe53Hz44vX9+/uC0",
+	"3+93u6deC/bqUHOzZlp247ZWOB7M6JSBVrYs54LmAdfvMRPHk9HxvI+E4BBszcsaYdlMfz+j98/vq/MH",
+	"I/FIqbdnD85BYNkCnl5RhtPNy2lOdz6lyaUs1C3VHta4yqVCfB8886/YZvoS1gQkrlWRC60tUdLidQaF",
+	"cdjAnZd1VXMI2KMILd6Npa8UdKLNcSO5iiFtxRjJE8tctjeA2duU0HgJxSN55RYQ3EG5X54mmtfV3ukO",
+	"udKY4CEmtiy8Wog7Wjp//k6XD87gGDD/ndwW6YYgzzvkosh7ha4YVZx3wzrOvoCExKsXkJI4fP3y+WVA",
+	"TooLF6+ffH9587dXl0GRm0LjWC5Y5LJ1yzmH9qeg44ubCv9JMbj0VvIIRyAoSbkASkjM3xZEwWWl4AOk",
+	"Dbn4pi9QVCbRZCmyAqEbNxffvnw5fPLyxXfPr57clJqMryw11FwIPBut9AUeUUQshuw6YGvvkAsSOFEa",
+	"YCaOkA4R1M7DDCyZUhvqHHtcYvkq/ePd+5IRWW8qVeyf51JpMmUpGaUYDnGUa5xNihxlY5+xVECsAyCb",
+	"SpxQIgmHKpZGc/Sb1GFZ7bG7hAEHSVXrtaKUTqQAdPMdNU11pPcKVfT2HMiDDX6wwQ82+MEG/6w2+N4m",
+	"dlOAtNC/JcyYQ6D0f7DRv0MgEWPul3fI/vqh8dU9k18OAdlP6UKZp3Zo4SubobeaHrv5qUtQ0W+qaabn",
+	"u0y4+94NnzOZ6RVXD824sku23dsrDghbg1ZxQtiqcQjheK8mwnwyohoTXje7igEcgQYlZxQdjYgrzUWo",
+	"HTc81ugmxv90ZvOE3zL0xhSmTuZmkyJtGsd59bAF6Z1zrVlkgd8SmWQxBT/RIvhQi7XWIRdxTGTqizy9",
+	"gyMvYcmpNX6PV2SoQAXpDu7KtzAoX9JngeFuDXpd1OqwCip6nQsxYyyBZTLJaApMY2tathHA60PdCxiZ",
+	"z+ljbI/4/8ik4GV3Y8pojKmoTxlLjMRPNvgaN1hOu0BeA3AojD3GlF3Rxj1gjssRoxlyPIbDlYWlWZiy",
+	"dGShTkLjEcuUKBrf0gmLzMXjGdeqQ64ZUyRhMsl5dHhqHJqZsU+xTLqA15BkyuLEeODQVLrF2wD3ZU7F",
+	"Vn+j97DTe9jrPXz4r+VvvO2fJ2ciYVH0++i3339X6bn4hP4GrLA1h2OcciaieOmRxOwFKDKkFtz5WLN5",
+	"wlIEz/qf6HPgHsz9jX7/7Ox+/+Gj3oNHD867Zw8+lb9RWc51/kamjucP9oz57+9xoH6ocTuwCvzgeBwc",
+	"j4PjcXA8/kyOB6AClqx7qiGN8Y9xQvjckq+u//SuUJU8er+pRgMLJmwSYnH0IiI4d8Fa1k5DmUX5oGLH",
+	"SouKjMc2RYcD3D8sg21fQfcljm9xbe3n06/slYY6jZcVN9c62i4hrBb9YcMK7x5OgQ6nQIdToMMp0L/2",
+	"KdBBOR+U80qh1Adp5jy3aq/gcP5SMxm/Ai5UOK2lygWwuSJwjpBmCAPFqCtChiwVRWjBCN4hrxmNjqEY",
+	"0j7TDniEtY2O3DzwSFCopsAj//zHfx+B9l6hf+57AJubGuulMSPIFyspQVEpm0lZIFSHYp/nJeVDbnkK",
+	"XF6TL9qryUy1uAFIw/V1pBZVdfcLubBDATzqMV2ylCgtY4bpdVOWopXSKXQcFZN0ubu4W+n8Jy9MOth5",
+	"BzvvD7fzFgjDd7Dzvn477+z0wYOzh1+jnWeb3mjvHQLuh/T+Q+T8z1BDiTbOR4XNtsWRTwoK1Y8042uz",
+	"Zm5YHK8GosEQmdIkYQIJ8cDEN/Zv+4kUt5TfUyRaCjrnoSuTOBpgFQRiHbg6Cgr0Yw55C+PapI3YXpED",
+	"iYVHPBJgZJ2KkAWk23lgsb58Ab7FkZfjeinijI88Yp6yGPGSpzyxONto0hpP4J6y9q2HOT1zlhq3JTDq",
+	"PkCjDqodClMi8AiNY3eu8Bh+BoCCmGN2jpaxA4Opsfpfs1CmUT78SHT3JU1/l/iv+ZwN5XgYUbN2BZ9M",
+	"datWQVl/YEJvGVkaWxoSV6ACRjpQ2nyAW4NWMpwxpVMWF3wyEz7eI3XnGZ0zGKdPnq+z5/ebVDaua4qA",
+	"3IJwcVDZB5V9UNl/QpVtFF6lnLCi7T6D+r6zB8bN8AilI2CjM/MPkyc0jcjPpwPyw/XLF6QdIOLnX8Lw",
+	"9vTYCLgazCJKXr145ovqvYmYBEc2yGVJXhD/xpbdmZsA9x4zWX/uA+YOJBIG0LgAEEd9EU4zMVOe4zkq",
+	"x8eQDivHrLa0Elg+mRObkjZo36ggOIWQni9cc+4p+0UYP/NM8JigkEA4tTxgaHxKr6iYNPaBjDyk7PKI",
+	"DYcc+UKn9JbF0E125+geOziZllsGVgAVBC0QMmOJhvtdUKBTtMi0MSBcAU0K5OgCtJB98p//5/8SnG/4",
+	"p706yfm5FfJ6prWJvZfw4IcHC/H575BU+OPxLJzR8HnDExf7xeYgmlFmJLX84I2lk6WtmAeGINP4btFn",
+	"5+kD/WjZy075uXyQPGrVBSrMBs9DJdiDifnmUIp4uTokc6aGBeLrljjRszQbjz2SUM3BAM4jRRMpgeca",
+	"uBE+KgqzZxwUI4lO/lWiNXZEf0Xg6RDGkqYU9sPw9rSFl0sr4XQfoOh80SNhrQPaPkmQy714SU6ZPeIC",
+	"I3E7Qc7Cljucqf0L2UdfwnJAAbumoP/Y47it9oZlQthkbzh0PNs14CS2rJklW6RCn7mSnAYkRxzYDMsw",
+	"TgN8j1H/zNgWcCpCgQcIPsVt3c2Yhlo1II/m3f3JUTp87chPtUpmw+lDUTey9Ujm7OF5r3f6Xy17sDFn",
+	"8/zVZ3e92+mchol+GD04VePzmbkrj6G0Bt3OqdeacWEeNJNgRpILY+MOxjRWzGthIMZ0oeDQgmX6W3MH",
+	"aEnmJow6KgI6g3i9VXTIONB6LuWMLKbyngKO1A75LhNiCZC1SqdwLqQcfaYyV7OEpHwy1Q6m1uyfUcw6",
+	"MJ27DVa/YbDSeaJGd/R21nvbH/129nZtsM7ywYK1+0eMFoZQivF6ZhT/XKZmc/5/O/b5/qOz+2f1fY7u",
+	"9EQ9oomYpyqd9JbTr26BGPskocucWhTPWXOaKJmllpp3KTMyYZoogErPqUtlpmMwrpcy65AXciSj5T1I",
+	"NbCnbS7pIJZy1iljJp13K6BJhZDP6cIH93c2X6ykauJosVIWCw4dlJIVoAer5GCVfCy8Oo3K8Yx7Tkf/",
+	"4WlCtecLvyBYLxWWFxGTKFZiB9hgz25XPGrA7BSuB+4UgY5kpvGUwdY6pmY/Yai67ZcD14qi6cLInMcx",
+	"ZrQAsWssZeS3jrySIEFLBeoieeQLOR4fq9B4RB0SoDgMAGoYKEVMC8zmhSQNt7HHMrZRACQDs3zQtmSS",
+	"RYQqXyxSrjUTFcboEsyyRZaic2lxnZGDFg0lYCCE4bunSIBCOSCKLpUvAIhpzoo+Xry6yiWo43cFYblI",
+	"pXGna48sLqIIhdil+crXinBcaiKWgnyh04LyUDWdFwAn7OGM4KBtDmcEf74zgovIqNSSq7v89OcC+PaT",
+	"d/jffSrGoEEDo22EJLE0blSuS6hYWl3SIRe5hgL577DxjbpiEdDwO72GkXVIrnpMWMQtMLR9GhW3lpZz",
+	"2fw2h7cD3b0tKCtzaDVzBFWVzG7la/j5Q+naITu+frN+J1MgF/i4/fpR1u/2YBMu/N0S6p2tfA95/jxS",
+	"OO3GTk246JCXQCQ0dST9SC2C+7NDXnGM71HhC7t5QQAUrmhVFOTmLRiRMQU8GhkbYZCJxL4sdswqAk4C",
+	"ze/ITl5vUWJm1J/LqMQ2fyEGjR2MSpzf6GBcHozLg3H5pzUuLyOuP7t1aexB/blyRp9BtZfpAhQP5GdD",
+	"NhfUWzlIiljII6ZyTCquyYIKo02gOovOfNEOfrl4cRNABovSdEkUj41GawevLq6vgyNLvU6NnaukcLHU",
+	"lMuU66XDWwupAJInLUnCw5kvFlNJNI1nmL5Zn6tJQ/2VFGjh6BmLht8ycsvjmMIJiTLrJTU702btzJMx",
+	"T6EyK6blGo53jYH2XwC1K2WQlqMYEzY4ppRR7SFN6S0Vf8WFupO2gnH7nCVd+x6qmUVmUw/MkqmrWaqp",
+	"6nErqDXodnrnps0UmtJ64UhTkYBfipClQkEiRae13yhxKV7bodha+HtPEdeRg34/gDAdQJgOIExfGwjT",
+	"U9DmuTKvZNI6rY7viv4YRKY1y6eoBWlmJfteLlasFMWYsgc79hQJWTzc7zandc70gEAFqkfoeMwF10sP",
+	"OPatIWTealxo5fxxldeT85SENFNMeZZyU2mSspAJHS9z5w750HxxUa1qsRyfNksHT4egHAXPr8BzV3LO",
+	"pGDOVirVwJA2F74A6wCPzUIpblmqkJBEZ6kA0wuZVQTySiQ0xXJdAWde1WfqbKkKZdvryjT8KyfxuFXQ",
+	"Ghx3O/3zpkLr05ted9A1/wfZGkYS5DXbp6b1Zh0M7ZKpvHhIx8Y2da/PL0cs1rT4qllZrUGLC5XFekB8",
+	"yK4YSxn7rdbmRvVdoyC5I5xuzjH6VEkhsIlKfTP2F14rOtY7NzMLm6s1aNHwt4xygekrRrakdm+vFSHl",
+	"6KgrVUk24+Z9XkRuv1tfTFwenebcEZsu0tvDKiy2xnbOrYo8O4S+D+kin4Cnq5oukq6I6q8pmxWlxeeq",
+	"fV2BX8QDLFTgCpReYJ3yHDshgMqV/CGPZOBBF5mxSPePxaT24aBDfnEU09W8WAD2sIkhtgzVgj/6whc3",
+	"EqwDfosM3aDtqbJZJvYxD+iwSPDq5TUynm0ZyhMjEOk86Pii/TKOWErCmJvRA2ZspXkcE7wF4wVYTHsR",
+	"hiwxdg+701iPfGzf4xmzwdzki8Bv4UW/BRYSC2wJrzV97FsCgjubUDVTkPkXrKrmgEgRLx8TPeXKFwXt",
+	"OAfvOKaYU4NFUUqWacxsXyZMAziK2xLEiP/OUR2rtxmUryr+U4Lp+Pu7XZNFyVMJOZKKmfmDg9y/QmvK",
+	"67Ba3GuM2V6fTBy5PCVhSoGxTk05i6MS8E84ZSwdZ/HugQ8Y1s+N+JPD3exb5cPm0kqAt3JZFyky9rsI",
+	"l0Nj4UFmMCLhYIkPHNfb9M2mLO7ecf+8au8V2bmmYfMu7Y364Wl0xs7H9ycPpg/fPtqQnfshGcnmM6K7",
+	"/r8Pz0iuX2TeJxqAWffTpid/UP+rUdOfXMe/45BNDKhMwKio5UJ4hI/NeNyz8jmUXGCOcS18UOR823z1",
+	"tgYtIYWxZEOq2UTaBfWr1xrHdDLJO/p+fSOa7QMgaMPKRviIdnutzAWRzX6OmXntUMsZMy/v9QCyaJ7o",
+	"/FK/17e2b3Gpf/p+XxGxe2DU6L8V+/cpS1IW5sO6yYws3/reO4RTc1P+OhOKbf2qvesQfj2EXw/h1y8Z",
+	"fv2Jzip4Q3iC+kUirWWH4nO6aFA1TxUJ4IOBV+BzgkukLDLLil8EB53pLUuP4QZEUeqQSwpgoADnYkxg",
+	"KkjAo0GA72oDEpAyAkSEbCiy+YilwZEHt8FD7k5B587xC4w9EXjo+Rm3AxwTwBeyd3uEkgAU3jWMFkDN",
+	"BAMSRJzGcpKxDoS8AttKX7SDdwhqsNIUj8CN74MjF2sWhN3RUMdL+LJm6dyoFguq5IviC1arsygg7cCt",
+	"tgDQjKaMjDPjRVZ0Mp7GB8wse/OM/YdxySA7VFMRGWcWrhM5estCfdQhT+R8bgbX9FuRdjAAn1ePGNXB",
+	"EaSaER7FxuwQgqHxAj6eeEz4REDV35TNwQH+lkaEiyRDDipHll1mfkhd3imL8ppBaBt4sBgzh6WQxJQL",
+	"X8DMQIMrUXmlqc4UfPObb55KIqQmKTMLx/hFUSqTxPhF8NbON9+QmylXUOpBwO9GYI0SHG7JbPEFegyP",
+	"zRK6vr60Puo9RWim5ZxqHhovHweDtM2IP6dKH8MSOb56GhyRhcziiMzNxofql5W9T6jLxNV8zjrkamzN",
+	"Oje+0AFVHp+1ZZJvpjldmlk3/zGDMKW3jIwYExCuGAAsSMGuvi25OfBFGzMGoUQ4MO8IXB1QKdACX145",
+	"jaE8wjUubaajsHkkvnBHT1oSqmaETigXHtQLcVs8UzqSgoAGXRJqWoE2ZF0YAKb2Xz0Y8AXd+bXIUaW/",
+	"LbO2elYsD0hVKvoCJCl554Pj5rcGfmvljpbnt1Ykpd8a9Dy/ZX8f+IVT5Lfem41uPtlf/2QuJjd+trir",
+	"/tN9z89HxG8N3vmVGAW8a3OUAt4LmDuVttc6dB24eQ6lbfBinF64akMd8MNbucRrYJrAJQh42McjFsM1",
+	"57XCZXAKsQcV/89HB9Bfdxb91uChaXvJMzQ397vvPb8UWPExsuKXPGP8jPV9fefl+9ZbhrYZfxnaVXjM",
+	"PmLMutvwbxj+ioPsLscyZe7f1ViOufrOb9np2RyqgDbMuMB7oXIQFgJuULj4bUrn+89iEQDxMQLil6Ir",
+	"8Ja6+Ao8isGR0rhheARHNV/CmHDXggFyMROc9o1RE7/1/v2v79+D6NxDZpTMnfpTLqup5bjGPlLrBpKH",
+	"mqDWqimMlZUowRMaTtnxEyl0KuN1EzMQ8jg0twRQxJmk8o4zRRKqlLXHChAMRITsVAZhFYHmEFw45God",
+	"ggX/0inc9U64Z6UZ+6yJT6UkHLUR5cdxbFXydpRHyoA9jWk8la98pdk7O2KLlbqyPduiMlaHbIuvONvi",
+	"iyVPhCt7I9/plesbMyZqQ13XNsOPqJAJwD1cTHk4JX3j6D5cZc4rh0E0jWcdkqesK8wtWDI98AWNbqFw",
+	"kFtam1KmQLm9J+/Kf4IPr7NUqKBDAmgPwIOSQMuEh4EvoN7YpUsWiYL3VI5koYjxn4y4uUVg0zJ44ePV",
+	"FERMIRCMg2eP9CYO3OOeIoH1gwMiBUKAQwKkaaJpIIOoVkpFJOeIQEpHigl9BFETG7CKeMpCLc3rNGfH",
+	"o5TRmSpSNo0nRNA1sodNiqQsSWWUhXwUs0EJwTMfes8X5uNYASOSTCtA+yxu1SkVOMkbuPxLA/G1VkmW",
+	"2/hFsTcqg9VwaijYopqseiilOCiWg53957OzQSWuqIq9NO4G23ld4+3M2FxWXK72sSToMduvEocu4KCQ",
+	"NgKKHI1KBNXE05wbw4Jp2JCUeUnKjj4QbGNFr+xIFl3RygfQjQPoxha+6I/cmt4GWPzSO+yhL+y0LBUk",
+	"lJnAY0F7dgc488UmNFYwnFP98x//7SzZBrzZjbuk+4caLhuMlsOGO3DAfsRu+8Bk/dJ7K/n6W1zHD6as",
+	"Wv3eZtaqNffTOclVJdbEZuUBMOMuqfPYn4Bo+KwsM9p77lAAUtlpHPuibW7ADBMeeZalswB7IMZ19kgd",
+	"C1bujZY7cNTxxXfS8pTklejmrZWei3hJ2pRM+Fi7dwJ4/5EHzc6TFCzjoC8uBGEiYtGqPeMsi0ckePLy",
+	"xc+Xr68vbq5evhhevnh6+TTYQHhVes2B8+rr57xamy91IL86ONR/Foe6EpCyxN0Hp3ofAqxGHfn5PGy0",
+	"xDdzYZUeuYfGvvKIjKP8zMoDBVokgeZBYmRn1HlGoIfpcjYpw93gVGwpHOwgVyARr56cafVQ7AY68i9z",
+	"MGa6s/1wDCbj4JccSpA/DWL9yk7Pffcv4dg0ORoXeHxWE/gbLUmAgYVSHgBcIG1LyEd64B0Azkev647C",
+	"Eqq0L4I5vRvi80cekfA9GsdLAoAItWdfHWLcABB+EAMxTfrmGyfHvvkGKmoho3HFK2oEXiOQnhsAWFyQ",
+	"i8EBQTQ2yKgC/DWPUF8UaGuQFY1QWUc2Iyvh4cxy3KG4NeOjp1yRNItZQfc38IUveh1yUWlgSIWQTnDn",
+	"eMSYOS9kijijc8xepoLA2IVmoYWZ5rfMjqMvCFmbCy5MW+WCLKY8ZrXgJiEVLoGjKFjOxx/e6lL+gYCY",
+	"tAN2F8ZZxKLhiAHuBqLx2wNb02NLIgiMAcaB63fIN99cRFHKlGKRGRzztoGZtEpbzNXcSYWvjhhCudos",
+	"d2iowomTgkHr8CGrHOH4U5lFQGNCU2a+fmq+/srOn/koDMKCKzypnPLJ1KjXYoYtDYFUjCymElZNvmg8",
+	"t0Th2wkTNNbAIdXt9M7BC4Ylal1xSPA+s5MB41rqrZZyRtpKEiHzzsylkImMuXKciSET0Ikz04lrHjMR",
+	"wsBBRwVwvuTLGoF1jG/8W8aZtie7YmJ6hyOHlfWcKTKRzk+uNGndBoET3jG9lVmqLFUNdWfPN6UVbzaC",
+	"NTeK6oKq0FCSjCmchudYiWY31Z2j25ABmiTKF1VmrbYzY9zH3c+QOG9NpDXKCFu0glUEq6cYkF0AnbrM",
+	"RYxdiHZjOu5Qs0FXbKaBLwJ3SQWkXdcj97tHKqLEChLMLwjNmhP5toLZKjWngEvIC37mNGIDXAxwT9+s",
+	"vFMypjxWHl7qmftgQ7ahgAH6X+gbOF+pszuhvgR9XrOkXCoFQClrPmcDQkV+FRbFnDGtfOGkjHnK7gNM",
+	"HNgt0vLtm+u/BR5WlJj5EpjZ8dgX0AxNSspje8CGXLiQuUIAKdBHEJWSEYsBQMIXyYpQTOIMCVxr2UKg",
+	"y3+2vAVj5H4hcOd116Eh1GLlJKy5umCglb1QInUIwhySjv+USceH2M2/epXyhVOV+59YfZrM6KbY04eX",
+	"K+98NFWqWEbbIK9KXD/PLpy5ahWzMWpWS5htrZqtYSafsoTZF7aGmWwuYS4PQrlSp0NeWYdrgE5xB0pv",
+	"WeQqQJ2VmgffqtbjkddUCo2OTgX6KudSM0/Bx8qlzeb2xVTGqEqPOgDhVRyqw4lXQMYyjuVC5TYvWG82",
+	"q5Wpsn2FJj54MfZIT1UqruXYhgGqBdbljwZwzmjJ4Zz6Rk1fLbFuLKt+bO2C/BOumJdrXxgj1Ri3H1Z7",
+	"TbaUXsO6yUuvV30G6s4QwTDdWI0NGKmVcmzyCaqxv/lmgGEGOMWt1GCXp329KNoX26qiifMVymkl7ZWk",
+	"kiP3Aqpm4KdPKBfNFcYfH0L+M9rNexX/lsVHXQ1u5ffmwl9z25CLiN3ZC1YE7VF+654QdM6qJZ1VLzX/",
+	"DfLl6GqQBws7c+fYlpl+SD3wekPcW+HqLxcvbrAS1LrXUEL6CEo9jYtdbadK5AxhByvtXI1s+a2ByOL4",
+	"/a+biqY/rk67XzddReH2xZJ55aLt08pSUZsrtldvqW8BlNmWVjzWzLqJEbd2YpLawlgz4IXjDPO702xu",
+	"hhj2W796fguITnGFmFkwjQ+Zrd2+yJkgiLR8DlKmOItQpgF3YfsglpnXQOfazQcwW7ywFk+1M6MYFBWf",
+	"5bMEqXduU4Gohg/R0DyKPaurWHa81aWK5QJ1t+G+3n/5rb2KjhsMlK21x02GjfKMfjOCHYtn1jT9oej4",
+	"4P8f/P+D//+HEZPW+dX1hcef3sM26nWYMiMw7MZq5FaIHY91Xq9YSoE0kg7ZvK1iIs6HIW1HWmCxOSK6",
+	"VMFjXxjtZ4P8U7Ys7s+E5jFhKVUsgji+Nht3LiPz+xLArW1zjfcF6eNMaV+ohIbsHpwzNuSFP6Wavs77",
+	"+rF4tejHtQatlTHMcwpL/W0NHnV3ziKsNrMhqpx/75C88a9cnvzMnniaNUbKa8zJhFe43WoTKWg059D0",
+	"JKsrTmZakalckDkVS2JW6eYN3baHx2tMJEf53vV8AXwjPeODnN4/7wKWOGx0LTFYoadsXtniGCOx6RVH",
+	"GJtJWMplxENfhDGjIkvc6WPw5PnlxYs3r4aXP1++/ltwZEuZXN44JmNjs126BSSapZhloKfUtBFhdYgU",
+	"TBEt5cCeai/IggtF5C0ma3DRIdcSDwxhw4UyhdxqG5GQ41Ix2D1fVDD3cZhKQ1cwxZDfMqlZKSFB3UOe",
+	"5qPHeIxZedE9ZKbB0IylCYFSsw65zCvKKGYZECHtKyHqt3IgXIQ8lAe9gvyM8ZiFmkWPcTbKSSqw5CwO",
+	"/NPL55c3l5BSb9t88i5fAO9rM8iv1+XtVxkWqTTyc+KbfyX6AkPQ+nDUeEhC3MNnONRDf6566E+g4J0t",
+	"jzp0czJ2KmMG8j+cMr1MzL/VjBsFzcFqFxGZSxlVwEhCozrpjJXTtCkpvbtTa2275nw0MUTeVlAbK8S1",
+	"GRDRQnKO1bpTmkbHCykIuzOGBBMh84g2TedigjmHoyWxH0DDYLQkoZzPqYg65BXVHA4LRpmGV4RaETYe",
+	"y1QTLswcZSn02PIfCC3Tgp/qJ/z7vbfa0G+ZiDB10iKUpJmeYvIZnWeKwSmP+cP4g5pOmEcUwp+GUyqt",
+	"lldyzjSfA47JLaOxwiQx2/spj1jeMJ3ycKYQ9NS27Sa/BNRXMqTx0BFlvKujzBCTzCKVtphordMg9M27",
+	"pWZ2bcnxGI718E0kE0bKaWr6DWW9mEZ3KSYxV1NLCIMJS/iEytNFxUoZgG0J8LTC8qxZCU/M1lMWuYXd",
+	"MnGs2TxhqTFu7KeVZjTiMSapxVxphsnvyDFC43kxVk/MX+uzeCXIRErTF55yrR6TsVlgUbz0yIKmc3jx",
+	"bxkPZ8bgfStnxXyUiB7cJ3LQVmPamH1Z06vrKU0YcBTSmHChpbFYY+WRBaMJgH/RdC6z1I6wsesSeyZn",
+	"bOCxTCdw0Dumo9TsMZkiW6AKU5qQcZYKGrIO+VHIhV1MaEoDkiW8dCRjhOGWqdn3IoL8UcTzwUJIESGY",
+	"APRzFNNwBmWKRU+/La6tD+nrTFhgoBA4KFM4nbtlcWzWNKPaI1HKxQx7GDOWeJbVkKSSRopHjHABxx4U",
+	"DhqNkRNSobmg2NdRJmaQ6yg0Y6JDvmc0dS5DmsHoIfiQ+YLxUmxaKzMtglVsjzFTKcd5R7kQ5t7yBrvK",
+	"LwHHnZGrQ5CrNRP7gi1csmqY0rEeEEYnQD8lVJbi0CcpIIBLMufKCGDlETnWgJs8ZmkKWQjS7v68XULe",
+	"ciDTs416gX+vD7zZMKBwbM5mzOkoZo6PEoYnoksz77McqiqlJREDHYQIlf3Utb0AVcU7Gq9OSzTYrU6p",
+	"HcIc/8phjos4lgsWrVsnuOkLA2VfLjtrGhXV69uxFV2WilVCGHM0auqoCrToYbjytAuxk4GVJ2/lyGae",
+	"YBZFO3grR6XjJY/AhTHlcfFXSEXIzN9HpdzxEQT7iZ6mTE1lHLlcFvNO/K2T/xYclW0zTOaO+S3D+IAk",
+	"CzaaSjkjTESJ5EKrpoI4WzX82avgtt8JLTEm/Xc8dibLZ0vmhY9tr5az2VoHUXTAkFzDkGRu5zj59Avu",
+	"uZ2l08k7+K+DrWoUVDaVyWzyBD3nktCw235JqDbWr244CXFgDp93Q20EHzjsokMF6SoYjsClsd8m2ldX",
+	"wdIsQ9+sbb+TlNl9tH9ScfH2pmzi/8hYZhMaLQrHhHIBgQBAmbEqmrQD988hN5aCcc6g2hQNI66Jykbm",
+	"xSOAQ5VAAogpqUwYSz4aEEoiruDfxXstAa1yNUgeybsLlWACs8WOiEw9XxiDQmZQXORhJaA9aVl5a96W",
+	"yNHeAkErudLWo4KcZB5Bbgx1jbCFdzQ2U7k0/k6IiXYcazg1i+MOuSjR+MKQPYYPCLbwRanlNEkYheAB",
+	"R2gTd6w8N05LLciNffoLYdvsyi1uW7nX4UT/DxTlHvnNrOnIpsoeThYO9toBmvXPeBRh0/8LrbSrJq4e",
+	"RIx5zNTJO/OfrdbsaKnxLJ0KwufgZ6WEZhGXZAzV/eBRgwSH1AC5EBD2Am+dRHIhzIQpB4buC6MZLl5d",
+	"Gb/9MaFiaXSqcZFdyY7iE8Ei8ub1c/vulKks1mQKcWqj6toBu0t4yqASN/JFYB6hOktZ4CLTv2UsXR4B",
+	"p5prgmsB5h7M2NJmOZjbzcfsO1H/+WICxcNAHAeabsy0cd+x5FuREQ1nMB1qxiKjdxsM+e94zNYVV3WY",
+	"fwH09HLHlZYJBHShwKH9RvA7i0arjiC6Zx6DPhaxPdv+SsrqWKZzYIjmQt8/K1DTuNBswmB91c35m9fP",
+	"7ymSj2rTF/MbKt+c07vnTEz0tDXo9R96a2mzO4QJzOo6mSdsUlWCeW9GXFBoyHpKLj4rJx/86ILe7v8o",
+	"bIyTtx/UYnw2EXs/WqvvzZ7cLy3arFBlcVIwdQa2ABhnZv+MGAkxrAVHYQrzDJ35ZgyfbWnSB9fxf6Tr",
+	"yMIs5XoJAm/EaMrSi8xIhb//+t57B+cvBbSxk9GU2ORYAFcB0en0G6zTfdzM+s1xTxEekXYAyu+f//jv",
+	"oBCoCS2fiVnt2Fo15Rtk3f2zGlFn9S1scXVCb6mm6LJucjzLJEf4iK37Qyer3+27E36jHReQ9Gd1JFeE",
+	"Cl8EV+aDP8jRa7gcdMgvUEpRLoAKkIOWC67M3kbVPmKhnNcRqgbYkGGWxkEzq8YFdvCLYpCuFpyENE1Z",
+	"RKIFTcekOPt0QzhKKY9YRLB+kqZmvhUzc93rn555LaWXUDCX8DsWD2lqvFCsENISDuMjms7ImApN1ZLM",
+	"WcTZLd2D5hOHbH/PcfNu/EGOLsKQJdoJlkONxMEr+WyBQRTYAMyD4qpN1VKERyXhDQLpE5VEWGlqLPBJ",
+	"ChO8XaIiv1PxyH4SlawJ1AYB+G3Rpi8pBJEPCuTfnCu9JHOZCU25wGI3qklEF8L1Oc248TsWVIdTLReQ",
+	"L4Ei8NGjkgCkxmlI4+Xusq0YjYN8O+RzfnXial0ofF659VaOdsxwMHeu5jKU4CrHcOCO1e7G5CxzctQm",
+	"DfxgvvxHpAxU+/RSxJBvoTA7idsjh4ZoAhjPu4qWH+QIV9+mr0IsiKvS0NRGMeDXfb58jU+8/8CMh5Kg",
+	"5prNcTLscbBqDXpeK89GGUIEoFqk3e8P+g865/cfPXjU+6+WV6r8brq1333QOzO3vpUjBNI3/3B18Pe7",
+	"k66+vX//lL19MHr0W2+xwHPnLMYe5E7LWv6pjTitf7kHX35kPum8KOtPuY8+mPZ/n9z1x8kjrcNH+veH",
+	"9yFmAVQBg/Ne34ZFjL/RGrSmWieDkxP47lQqPXjU7XaLQOaWN//VtvMvvQeP7vd73fOzR37W7fbv5/Gr",
+	"v9zoOx4/+el7/rt4+OxOnf/y4MeX6bMnYibfDF99dzVWl9e/fR9+9/PyOwmraMxSQDMApgMzg/c7/bP7",
+	"RfoteAvHNNXHtz2rTYeZ2uJV8Mj4kee9PggsRNvYtAD6D85giO0CHhTLpggW2dmDdGIUWX2vJXHDDroe",
+	"Usa3Bqfv91j+29NwzO47pA8cknDWk3DeoiZy6hUU09b0G/PQyTsUXpsPK97K0T0n741W9JAmhiNoFyT8",
+	"YWKOte7bQZH4B7hQgCvhi3Zg8/+OOgSlPVNI9zKXt0A7s6BpNCCJRar45//5v+5s3P1Z4Eb9b4IvI//b",
+	"Fy6R8DGhBfaRbW85BKsajhN+kKOPL9fYqmp6x/3zHDek0+s3qJnKbTX65W302+n8PDy7e7B8+Psj2h31",
+	"wn50ys4+Qr/gJ3vFJ9f0C3z0Ae2N+uFpdMbOx/cnD6YP3z76eP3S9OaSfrl/1r3/8KzbXdUvP8xPf+vG",
+	"5+GPvdGju/4v/1GvRB50zj+zCqlObPd8V/Wxh3ZoOph4K0cHlXA4FlijVyuL7N01w77OzA9yVM4oq2iU",
+	"ExTK+6eSuZc2JZI9gfdC7YzVEzItq4m3cvTY6CYoPAvyHPMOuciz1BFsErOvXMZ6BX36h5ffDl+8vBk+",
+	"uXjx5PL5xbfPL+vj8/By1B6fIC71adRPdwf10+t8Bu1TiDw75oXEK0UVP4XUcx+oEX+HvKuDif4FUKAK",
+	"5Kc/U9QO5Reqi120RDXyNmPLHSNvNjFpJfo2ICOpp1BjZAuCIe/B3OkBuBE8gw4C/OwLd7VDrlmYMo14",
+	"S2jiq6lcCJtVjOC0IN64FI9JEHFltrYjvoQX04Smuqki6CLhP5r+faXEWLXRrs0xq97DTvfh2WnvgZHq",
+	"djygmnFoRnV4Nv6P3//5j/9+RP+TrTgJgNeIpY8zttyAIAnF00qDQV160kxwa9AyXynHByHZ7ckVuC23",
+	"clZ5BBYcrEUwTDy78n71WkgAYozohJsly1lqvJSUsXI45rxbF4/p7X5+DLO/PSRj1tHB/j6EZNZDMk7k",
+	"lcQqyJPNgFW1Bu9PdAanrTO2tKQ9DKhOACMAZayl7wGZCPBwNkbvGgxCdECUdlDbQi7wGcEW8OIJ02rl",
+	"zdzCnDuilcqvuENzgrABEgZjvfT8COHXUS7LTMdQeFF53shqEDJLDNqUsO7IHDpsmowSP/9FdUiAolqm",
+	"gennJKVCA6ZVvCQjc/uUkQCHF4U8ysQgx7lozrKBLd/6iPPhrXKuSartKZawvZ+ca7fUk/8RigQ2y0q7",
+	"f+zN+y9OR2c/n4f3//PB7w+fP5p1f+hN+89Ox2dPz9X9iwfJw98epV3s2yZd9CFTGjX5O2AR5TXOdpu3",
+	"0eCRImRHByfooBR3V4qHbIZtfhFsR0KFU+N7aPGSc3Tyzog5rKw0gmn/WNiPbLkxFvYa3qvK9Gy50wXq",
+	"r72qW9P8iXhZ/UkddcjlLUuXvkgZqAeSsjGc0dgaDy5I8OPl34ZPLp58fzm8uXkekPa5q6Ago2UJzhIa",
+	"BjQS9ouRL8znXZSNa5IJPJSJOuQCbZtUzrFWBahi7ikSXLy6Gv54+bfrwBFrjph7H5mylPmifdbvHw1I",
+	"yuAIiWt8S+lBLgD+qL4Q0ryppPg/xg376nTmSu5AHtDbS4tWXtIvXvJhDtp+SrEZ0xEXwIwtD3rvcBiz",
+	"82HMn0gBoWT6KAUUy5SNoHJxpxBdfnuZv8giIlfDdk0Rs+f5B//8MbPTWrG9Ul5INUmYTGJm3O1nKVsu",
+	"qGYpmRnf2khxHDz8ClVsqJhQXPNb1hqMaayY1wqpZhMJMz7lxjk38xwi9VVr0II/hNLU/OUecX2E6XvN",
+	"IvILTS11lV6w+JaRBaQUK0In0suR5kkKuAOxTI2qzlLBoqLNHehdKMGxVsCt0rJQB646h91p03wpzIC/",
+	"txopHuUZYtPfz+j98/vq/MFIPFLq7dmD+3Acr1gKvHXAmd0a9Lpdr4WB47+3bOvN2p4ysqCpWdYOtLHo",
+	"XQusH27HHVmqhuEUf7AEQebN4NNJEdF0ObSfAD8vZmFl1PMrw1hOeGh2joiGVJjBzxQbpmzC7uzdZqk1",
+	"dH3W3PXzQrEW68LsMNCuYZYq83VlbBouJkXDQiqGEUv0tDU481pazpgYIuaVTa8oeGa2rNZyatpHxkLd",
+	"vt4eDc1lyCEkegiJrodE45KCcMqsUBobsxJqnZ+L/I2k/YtM44hcibE8AsSyMkY84MeV6//uKYK1HIV0",
+	"rHBmiTnCEZf9Kp6CjzQgVGvzOusSkcC1YcgjFRApKoWGcKgFhW0d8lL4AloCYLEaY69GqwbFvg8s4SFN",
+	"GQHxADltwiL865RPJkayw1eMy9QGgkhfAJC+R4yaOTYy1yoakomYKciCKOufwAO3bJLFRnXcJSlTQGEJ",
+	"oxHkIjA48nwB6X74Qy43A8+0wLJzliVuQKgq3YfyNSCKLtVjoK8EXRb4IqdaiBd0qVzHHtshXReRgbuF",
+	"RcRqQKiitlcB3bjjC7Bo8hvzjziKldGy4Gt3/mxZyALwAZnwW2STg5wx01YE6TV3r+gzSzNq8Uwh0c2h",
+	"ANMc1XdupD+nMcbbsQAdyD/xGbuC5ZjkyI7kCU0j8vMpcuP/3DeecFFkam4PjjrkyZPbU1JobQtg6gsj",
+	"kSyyRE6bb8csIBYoV7FoQIJ//3egOqPazGjw7/8eSaGH1Uulpen5ovTEUIp4OYRzVhy2td8AMSkAuAVA",
+	"pEDA1pzAnucbz7TM8wUAE0d2CeRBpAEB5WhHekoVEZIwoG9ojuU7qfJFy8Wq9l+tofeZTLkN9tX7X5ss",
+	"k73tgS91DHGwzQ+2+Z/bNt93pzUFwgRb5ArkEAk7+ACHE6BPfgKU76+dfZZqjlzu85y8KzkK79GZiZmu",
+	"Qdd4arm9KuahMX4ippHU3Z1yICZlCdZEROhsoN+TIaJkh1z4AqWv5Q0r5Tqf1RlR2IKSEbWixs/qY4l5",
+	"YxdU2S9Fh0jAoTihjEhk198HbyuvPpT9UlRdqfJBaClzwpp9DVVgzQu+e7BbD3brwW79VHZrg816UA6H",
+	"yrUP0AwfVrrm3unSa6gOpzW1Zpb01MgSjAuOOYsj9ZgEVhQHVhzCrx5JGRA6VZlZ2y4SOWMsgbgfT0nA",
+	"o6DEA22eJxyYYKWtVra46DpdesaWAw0mF4IkVE/rVNgb2MhfReyrKmZ63f7Z3sIDe/M5mUkPavqgpg9q",
+	"ullN2y8eQkyHENMfYXIcYlJb7CPUiJ8tJnWSa613H2lL1Z/WR8CH6o6yZSW+tf0o79I89kVtmpLG5prN",
+	"Kwd4v/BILuZ0huebpmeAiUt4KgWZ0vmcpeTblM6RmDTKy7ismisf2hWv2qMwqDJKVyLJPtOB3MGW+ZPa",
+	"Mh+0kDadO8E2PlgEB4vgYBF8OYvgIopylfp5jIGTd/DyXc+s8oiFC8JvUvDVYyan4Hc7a8KPHA6aDrHE",
+	"zQdNH7g5Piaa6O10N1pqHxR8NHsr32jbA4Ff3nIurJvz7odZIn9AMPBg2h5M2yLmdTBvD+btwbz9SgJe",
+	"H2fhzmVklaNqpjR5MmXhTAESzZ0lgbSIN7YcgI6kJFBmgSn/U0ZGGY/1MRdE0THTSxJzpT2EHvOFkOmc",
+	"xhwQKY1u8UjMmFYJozOPTOVcTuJlMsWXpSxhGGln2uiF5mjYT3lfvuzxnhmNIYyGmY0opRMpzFSY0QNJ",
+	"SjWJ0rOJFED1QuIeTTu7n0wU3fy8Kh90Ox7UYZ9MH8YxnUwKtTo3xtl6Gj/ebpRw1Br0Hlpc4Nagd2pG",
+	"IZ23Bi0ecQmk3jgo+Of7Xz9oFADXuUFn3bI04qE+aKuDtjpQ4Xx5rWW3LbPKpKS1StJ7u9qCDZiqk3f4",
+	"j20RmMuUKqaQSbfIfiRtjfBR9xSJqKZEJTRkA8TZlCkAwBxZpno6soT3BL/o+QJQNwVhKVVZyojVF6T9",
+	"7Omr14SmukN6Dzzy5OWrVxdHHuECntYpFYqGpl0DmwYzZ3PpsmF8gR8yDcMPGRVhoziknXAhANDNOL5S",
+	"HnkrNyLQS1RKgPZFuXjzniKBHTpbM2azpEv3EJ2lwlLwQyY0iwB7tFTsqXyBowJjaW4fZQgbDY/BvTbX",
+	"JxpgKaSZ7CDnegz+bkaNRb8GQI3giwB0P0sD1z4sm4NH8ykOCOC9lNtdKlpNWYx2zJQnlva5fhTzhNfU",
+	"uIzG8XT8B1CDmL9T3YOEoqLmdMYSjUWfwNds5jyDRAWC6xtrNgE3m4xlHLmJMP/M4SJIO8AJH9pNAYWk",
+	"lZJcRAY0jmRUnl9nWZUbOGYs5mKiSHsx5eEUAV+l9oWWC5pGluv6qEPMDjAt5QoMMqIlSZlOlwNC3fth",
+	"XITUUy4mvojZWJO2TG1rZkIuxFGJvq6L9//OUklCmQmtmqOYr+ADT6mmH589XFqpamgdUmCYsdObWyZm",
+	"kDlTw/x678xrydFbFhp7wy4q+NEajG6ZFb8+ePCwBy0uVlbpfcaWyVKhhimLzHxErcH5zuaLHRL3+Rrj",
+	"BfKoFlQR3CqHEO4BNaCiSUGn5bvXqrCSPsUV9kkDufjKq+gV1dOC2KBGF5+wO2OoNILrAJIaCJpPpI6J",
+	"HKO4n9A58yxetnnJMQ1DplStdj532rlOE+MnKjqEhqlURsTHVSy5QiCTtpH1BYEeIBoIOgfJC3quQod8",
+	"5NXqX9ShykLOug6mZCrjSBW62ObKuhIODRSisavGB7UMUcudFSZWyJe1gelqvaZ8gXrC6JOEGncGqtFN",
+	"e21hP1gjFDWgL8xMKUETNZXanX6Z6RnBGgYqwZSBwqNQwWWfBlZ4QPXkvzOXPOIWvC9glRRYulMWR6br",
+	"dhqpBvjPDrlwY4jSyI6j1XR2KQHCb7/b9QV0nM0TG7NQRkOaVeVA9owmNF+h0S0VIUOjsvzmDrmeygzq",
+	"zBi2EXo5pjxGaqjSKBmbyXLmeOXrQM+hpyxlhbnyw/XLF77gwvFXkDZ2m5JbY9yDDZbQVHMaE9x/R49R",
+	"ycOb8VKdkr6EXz6XksbYQOkKqthQ3G7G65szpYAIswGIqnfcP7vpPRx0zwdniLqHJmRr0PqRmeUUF9GF",
+	"n3hKPRLxiCxlRhQzsyaNBT2zuMspvaXiry3U6NhAnYrNDcRbRcTuWoNeCTrAfR1TZNFhWycRKcEFOlMF",
+	"e1oSEGaYpqltxexu0Wfn6QP9aNnLTvm5fJA8amQpwZHpD3pA1whvmrN53p/femlfneqz7Pz2/uLB3cOl",
+	"eROfm7aaNd0adDunXmvGhXlwainK0fnIjyGa7SUHcvjOxdDwppT9ZhsgGgbUUtmbeYRwWPOEPpV2JuOY",
+	"KAi1/RXGe9W+s3poZ+vug6ag/AbYHeMxF3Co0+30znecIqPp0S9UYM6mLGRCD63ARb5O+14EFnFvz69G",
+	"LNY0/ybNFABZTqmYqQHxWzfmX2bUPGK2Q8dvbVk9bl/h5IXTzaunmPQP2Ot7rpM99iguqXKTzMrSaaZ0",
+	"MYzdc3cpH8PuuVlOStMJA4BOzkQUY5A9tSZNzVpakQD59/Gu/MvumzVZ6yuj/36PiCgKcBTmTdHQirF4",
+	"cCkOLkXVpYC184E+xYdVmtW7FJmCfdfgPfziwng5X4KVHwqq+iHWNpUZ2MwRXZJRFs6Medd+c/PkyFq6",
+	"UtNYDYoHR0tf5FaRRwrCbYR5prHy8PQLik/AwjaGpzEd2zk0c5LKWw4WN1Oaz+HUaixTB2ZVAGAdeWWn",
+	"QSXmncgmAUDDDjS6fXNzfeStXAR1TNrXNzdHni+AUhLgpQGQC21p/jvzkI66zNYtMx1K4x25QFLRyFAq",
+	"MMuNv+KL9jrWdJJyY7jSUcwer8F5KXzeGtRHHV/4AkGrzVibIQoAfTUwlhfa8DDB5ouubM9NBAC6udvN",
+	"K9wjvgA0t9xX5IixZnp9ZD0gitNKEpYiKYDp6JwuiaBpaox2h0qHwOOB+ZYvSpwZSK+xhNAbgHLZj+FT",
+	"+Id5sEO+5XFsBoNkglueJeNTayYIFzjfyrykFO4lFLu+kOkMqxohbPY4d00xigbvmlCw/UveDIYd3TfQ",
+	"mRuzhVsVblLBb4JNzEUYZ1ER9ObKzqaFCdO+cG9bMk3aVCACmUU3v6dITJXOV50cr7bTDNSIkTkHYsGj",
+	"BtiAN7CT95UK8NR3qZzvkjAGN9/InW99llKRxRTSbnZ9xkLN79oYWCk2f+0DXKnd9D186jXbpO5xm+GK",
+	"OGj7g7ZfqyjP7PZ0Ch6361Z27FvJQ3aitG7OGbkxki9M+Ygpq8BAv9nzgzw2c83MVTLPYs0TmmqSJbGk",
+	"EWlDNicJ4FHkycb4B8piuDzM0jgwv9g/R1Sx+2dBh1zA97giIU0SBhxNvfvkJ/4ttKHX7zqx1iEXwuh9",
+	"02YakyCZwkFhAJEfohYcshuIloSSMJaKReRWhnRkxAfSTU3o3B3bsLuEhRgfEr6wlErKtQZuKXgaAH4o",
+	"Rxrq9wckuHrx88Xzq6fDizdPr14GpA0xKM+IahxAzxc6zURIIVikINoChgrRUpJYLo48EsDDw5uXL4fP",
+	"X754FlSvXLx+dmmGR5QH0BfzTBkzR8n4Fg6GkmwU85DQKEqZUswoF0UWbDSVckbevH6uiHmiOQ/HTX3y",
+	"xVNx8l5awm01ODkJI9Gxt3RCOT8JY56oE5kwcayn7HhCNess6C0wRohJhg4gg37g6jD7xNyOCVBUm/0D",
+	"i6O4sLvTVhmrIp/Ha+U74mQs0/kxGOI7q4bKW9/AjvosSUJRhpMPVOK9fr/f6Z5566TqqwOZ841LMMyT",
+	"KRd3hIljYGNWbDI3nXFxwzGPGMSkepBPBJ96eNq1OUX/j71rXW7b1tavskZ/Ys/Qii/p3q3zy82lSZPu",
+	"eMdpPedUHQsil0TUJKANgFJ0Opnp0/TB+iRnsBZAUjdbTpMm7eafxJaFK8F1w1rfR78e1nGh5efy7qct",
+	"f0h6MT1r6xDHX60O4ZuEnsgS2NLwwRdLDU8Om6Yux5tarqzqi6OmZVjO+x2rbdaBa3+pS5D6L7ZXdkgg",
+	"+prgFp68TRGzLq/qc8ir8q12mOF5CEq0Wu2wmU9Ihn+vxExI8nS55YPdx3sjS9SVWzE6G7MQ7BQxzWHP",
+	"LlS637JBf/DG5ZIN2kRjvChE1WT53pImxnaqczfkNv+7wspbcPjWHTh9ECbVtlWPD49jfOFnPeIkoZ/1",
+	"iMJOtircQO0NL6jZt3rEyajD/ZANhWy63bPebqJcp4hxTpiVVYw3BXDKDJwspZpYzi4r5BT87mw3tXjc",
+	"T2pj8Xr81pPR5DcwI7UWNO8lFhx2ckbMsCjQ1FjvE7rTzbUDpzNBFSX0xDi4T9bDAZkFB+OT3fOjeU/u",
+	"lBu9w2v0rR6dpSlOXRR+fzvZ/DHI3zthfgdh/n5ieUm8XiyUy9FK24hX8dHlK/1rb072AfpSTKEJceMg",
+	"93Jk7gNK+6hXBkZOcgcBNGydUesHHvXDkV01expSCFcJVYgqcZHAtBBSHYSo/VmJRqZCQSkUJ8AEnkeK",
+	"OgunDWOerbhEE1RUUNgrRYHxkrUt8cqjVcfp4PuL5orxUhSObhR3mHeGOEWTgC30HM3SjBOYaM2IK5NK",
+	"xPodW0qX2/ec98mN834m1DX7Zcy09M/dqZbogW/jWaJSDzpiqXCi0JMKu4Dn3540aRZlwHbZtjF+GYJZ",
+	"V6iyqZbK7UgDGGNgdTO6hmqyFsNl1BIfIFwQIXVgLQqk1MVioKiymar3uDOKV3I6BmjT5rI22vlPt1EL",
+	"XvKsntRr+UwZBnd7y1dWczuvWv0wuve9u+BYFxFr72xLWoSzdiNh6HZy6Ym0jFPgfbtIppainIU77lps",
+	"4MxPugZ9YSYnt5iiBWHh/NXFG0vpvMNfBj2ZDXqnMOjhzF39/utvg14CA8oi4o+9AxrzP7PwR1midaKc",
+	"8jcG1eHhSfr66SM4OTn5in5D/mImnPDf+eX3X397927o3Vb/EdGSBTH2xM+UrgIqk+JDGNadD2P2LS2G",
+	"WLPq1LHhfgJWThRmMEUzUBdOqEyYDOL+wt4wPIYDmS33BDJLoP5rM1wyUPWnvm/hKoPD/TpPuX6e9zh/",
+	"gEVlEiQsLYfuwvmckMjtD9RjLCRZo/Q3ZyQVU1FqbmWQ08ZD/ZVBhEwsLJF4J/AFlFIlcHLI/x9D7j/L",
+	"k4E6OvQ/Hz3w/x7Tz8cPIN9/OFACHhwdxozeTFpvozV5x6PKxTRf4ept5VmFUiR/ruhyZoQwpPuLIecB",
+	"tC5rxMp1DewNz16+fHV5df76+Q9nb55cXT75+tmrVy8uhlDIMeWUSwpCQIYzLPS0ROX2+wN1FoIafv/i",
+	"1vMNG6fcz7VhzvJCq4mVGW6PSqzI8D8/PPFequYjUXa911wupcvZcNhm7Mbz3yJwCObCXrQyUtzvovqd",
+	"ku7C858DZTlbCyDWDJI72iPbPJj7v8Qf70KhFNs8BNmyXqKKIuJQOIP34EdaVwG7QtcFb6hDr+vQ626h",
+	"SfqDb1Ky3eNfVq7eIGz065ZEx1sP/EdzkW+zELrXp3t91ohk/vC7czeLPp7V3TEd6b60cRPJXU5CfL1u",
+	"k1CKf/Ss2goN9kT8QzZQ9adrKk7h/KHXM94tbOM3/KfCCjMK2mVGUxZhQ0eT6hIhq3B/O77kX9MF+khI",
+	"kh9UrHFFXLZNvHUuTufidLfcfwkWWebx+pM8ovt8i3LFRtzdaTxWNdjGoPA3dfC31jiCCAF2CU/CU21g",
+	"qGdoCjG9Chnqw4HaixfKX/7jweFhAsJBqa2Df1J8cj8UA2Wt0GYIxlJgaKRDwNRPI1R+DdTU4EzqqokZ",
+	"ubmuEYpkEwBsx14JjEFEFWogFSqkyIOfNKfme1s5lATR5ZZX3g8Z9pEDnX6p9XwIFkJOlO3Da/94qNVE",
+	"SAVZZbiLgQo7UmMiBDylMPNYSbBBE1OXq5o4RNU+U33MU+Y5fh5q+L0ikc2R76KRnaruVPVfPnxJYqmd",
+	"rXAvqo4/pKzt/UYd355+sX6vGGXMcJ5bTK9+//W34X4fOOHsZz2qLYtlnThQ0p2Cd/jGi02aDvaGs6OE",
+	"L1K5pgyefXf26ODi2dnxF/8APYZBT2b9+rKyP9LZIty84nA/1KgJtdgw40KOjNhMTNAEkWod9cdS2+Le",
+	"9nh3vhu/+PdX5stvXvzPf8yb+c/fnz/+8vnL8/99ro9fipfiYr57hu3yNLeohRAt64JPf/MSUqppD++Z",
+	"f4cID3NVNHyrRzuJBW2KbNdkLPruSrbV5gQp7vUzTYvamIs6MpKGfFKO0IwJhs2CAIqbEYCAHsPU6CqD",
+	"a6kmmS5tAmODCKl0FMZSXtQVGYwIAq4QhBFgHRW0ZuD0hHNuRwtwRmQIRouQ/KmLDJxB4SgN4bEw1wqt",
+	"hSnXgkKA3sBsgjahJIaRUIpgLJwsChgXixbe3EwWhZggVUMIIIoQP3WrS/S2/zzX/kNNXon8/dffNkMS",
+	"HR8cHm8iHh7XgEk/bjoql4hTfxqfYlHoOcHc0S76p+ilsx6DMKWuDGZwreQkd5bApBQVwRrtMOXF8ubo",
+	"MXwnCq1VBhdTqdBvHmFP0XpHC9DC5f4ETrQoeqe9x0bOuCbUCOklA9S4Gpe5dAiXhENHubda8y2XLom/",
+	"g9ewNFqvxuPiqRYLRvfrLVGOrC+5jU9F+xQ2LTR4JE1aRGRfeK2tH8gGFLBerv1DpcrDn5Ka48X30qro",
+	"yZFfPjqKlhAxAnCt4/Lv0Dkv+hkKl0OlMroM9X5igZAa7yNQZouQNrSei6Kgxmf+JRgtAoCG9K6fcH14",
+	"7izkaHRA5+XjZ7BE/3WkJ0JAHlLFHvwWO+mKuFuPNCEzhvk9pUW88IvoJb0FCmOvxET3To+OH3zp10+5",
+	"zvMiu5nf2L9rpTDXm07lv7Q3FchzJhQNBllxhOccH0GY0ddGKP/w3Zzy5lUGkyBsCVhEVX5J/eZU+GeW",
+	"keyl7paPxUqndCYmrReleTIkxVpcZyS9b+F0bqDvanG1Imy9PFeGkLSEcsIuehubWPl/BABX8q9+IYQ/",
+	"Z7RMe+/ipIOElJraV1O/4Wss5Bc54vQgDaH7XPqjZLSXoxE9JZMGAzALFyWsvJgJ0Md8kNJcFNdeVBIP",
+	"hsog067Gkh4RvIwNcQmXC0XGX5DMfFCJvshCKoxZ+AaT8MSlX34o/9IFZHquGAqTEJpl6oU0Se/+yove",
+	"TJRqpp0rsCmbXr3wx6k3LqYIE4NzqKYgjPeaQECplbAOzaKBBRKjkQ4KNvMCsxBzWmdA3KHXkvPTHBIG",
+	"AX3HTOLaA0ZniqAQM1ISsnB+F4mcN4vFdBP/MWGf2lSiSrF1msVohK1D0qyAyJSmFQu03unRyQnLJpui",
+	"wqtUxKrulWxhB1llr73A0WMHE/+kFBRUYGKkV2u1aH6TayKXupgK1doTaWBMh6hOQPQjEmjSqNDW6pK7",
+	"EGCnFLkqtJrAVLBNwm7R6Y+9MxhzEYY/CJR9WLkmMdRPJ9N8O+XVt+v36G1MRUtitydItfSaxJJWmdGV",
+	"bb/aq/qjLfpe0mBfoyJxvLpwkgKWCvkeHCe9hjqr0R+0nC0a5KeN8qU+rEuqY715vekb9LcX9KmujIvQ",
+	"wSQMp35Lx1VBxysJiLCSDJy5VwqCCvdiGgudzT5c5prgU0lwWv9SsBajFiNsaxJS0XVZlO0HfRgqpo6S",
+	"nmYLkIAIuK5l97IWsk5vT3Nnc7dzp7oc9w057tHBqSMx/MGNMH2bLzD4lHuTinv1dnCKWWVEUSxYxA29",
+	"YBjWb2mj508hKOigFiVxPQiVDVRLQSUQJQh/zVvLkekp2KkJ1EZU4iVqro2DYH0mEEpvCACbBVNCwphw",
+	"fIMTI/y8LQL5UfxbOSX8HfAvddaHf+mAmEcwQUVB9TUD9SbKFL9I6qpZH4hiLhaWSK8a4UPblMBo4TiB",
+	"nH7YI+YKyds0UO1keRBWZrjfh8twXSLqHQUjVKZLuhbx08q1RfUwFkby4AYdsR8mA2U12Rn8nPzSRgil",
+	"d+boCuWG9Gzf4JPVjJPgInILilE1dL2B8YKXE2yEsCGkipLeTBQV3mhNnqFxubbrxuM71mfrg/KnCUyM",
+	"LBMg0xNCtzyVTeNmwlxfNYM3mnKzBev7Zum1m0poPaYPno7eCjd0QYYuyNAFGbogQxdk6IIMXZChCzJ0",
+	"QYbPLchwpxjCtovYYFALG7sPjo3Xs2vFNV1OThfi6CoEP8lVuorEqNHt3CGaswzHxHGg+7/Q/3cpA6QG",
+	"fXjUcBJEJBLSx1QBHsxib0OnerqI4P3kbr51fTgbqOU6wSBtSXjKbMeywbD03YoFG8nWVQp2pU43VQre",
+	"+Y3aUhz4SsVTF053TEdJGsK88GI0yjZEZPobM742H/jDLpLTRXK6SE4XyekiOV0kp4vkdJGcLpLTRXKC",
+	"m9b5OJ2PswbnsLuD8348jdThzegNFP1L2xGFexaibWBjWU7NexjfYXanrpVXiS7HMgnVooEZsM85GbG/",
+	"Na8qcH8HntyHK65XHJ4t+fq3Ql7jQJFR71/7BOa5THMuyk29+1SKBRQoZsgMjxk6kebEQmWQ7OgbkB8+",
+	"aXaF//Gu9tjOwqm1wE9VnHpX8djFs7t49ocU8V0c+xZ9dNHoo7b4v1s4m7K10oooOsl7Q2HQnFUu753+",
+	"yAY8cZluC+UEplMCHKCfA+xpptPKuz2wx0GOGRKowaD3xixAOi/sBz1COrWg2S3LtXWcxOefzH4fvmk0",
+	"UCEJ2NeJawyhhpGwDNsqOP4W5HsC2J/0GcP19P59wsv3HZ9+dXh4OGRdwix19xkcn7dqdWkXaGbevZeK",
+	"SVfIG1UZ5CgKjiUFB+hiYR0yeeqqb+fQlFJJ62SaLCd3NlqT7xECZWFzJ1DImR+7NU54lOvjtG4S+CFM",
+	"UVwnYFCkLuR6srnc6qxps6FDGgmeq7GOSMuCqBlFM0GiKaY0z4jUBG3ed/APntJOpUs4qOfkqEB20erB",
+	"4ZEwWctsaeb3sj7L69O78P4kIWewJWG9USKK9u45UVwnxLAMrjLqnuVNIdtFW1Ts8XKYQZsaT1qbzMI8",
+	"X7Q3qrWqjXvlm7IAD9i9DGpMYzO1dzS+JqLEBPAtS50E0AgbroevvQ9EiMhg0YGTJcLeN4/PXyfw6NX5",
+	"+dl+a0aRF3x9Lm/wraNEW7aTgj8sRlpTwCBm61oxRrcgbOxWt9/V7bb17PQyzwmxXu8n8UOnmbSbOKZy",
+	"o5Wu7H7tMG7giwgDM43A+phnM+GECSQZlHI8Eun1hKIjNmnfr1to5tPq+DnRdW9aDUX2hKtiKrStCnL1",
+	"uRsvkprwQqye50MilNKV8mKhvXdUcbs+TiO9AnN4zTreavtUFhsneXb+HK5xUQcfa/71SMpN1bxA0rx9",
+	"PF7gYus5bS5RIidqxpTV0hGtuG2WXWrl8mLhH67KIBXT1hBMXLthjDXKhjZQ+yac9hY/OuO2e6fEYjHD",
+	"9oOssQ7e/fTu/wMAAP//",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -49,6 +49,14 @@ type DialogueInput struct {
 	// too. Untrusted.
 	Speaker string
 	Line    string
+	// Lore is what the character's lorebooks hold for this line, in order: the studio's
+	// world facts, given to the model as knowledge, never as instructions.
+	Lore []string
+	// ExampleMessages show the model how the character talks (a card's mes_example).
+	ExampleMessages string
+	// PostHistory is the studio's instruction given after the conversation (a card's
+	// post_history_instructions).
+	PostHistory string
 }
 
 // dialogueView is DialogueInput cleaned for the templates.
@@ -62,6 +70,9 @@ type dialogueView struct {
 	Taboo           string
 	Regard          string
 	Doing           []string
+	Lore            []string
+	Examples        string
+	PostHistory     string
 }
 
 // Dialogue renders CHARACTER_WRAPPER. The system message is the acting prompt, the mood,
@@ -80,6 +91,9 @@ func Dialogue(in DialogueInput) (system, user string, err error) {
 		Taboo:           quotedList(in.TabooWords),
 		Regard:          inline(in.Regard),
 		Doing:           inlineAll(in.Doing),
+		Lore:            inlineAll(in.Lore),
+		Examples:        block(in.ExampleMessages),
+		PostHistory:     block(in.PostHistory),
 	}
 	if v.ActingPrompt == "" || v.Name == "" {
 		return "", "", invalid("dialogue: ActingPrompt and Name are required")

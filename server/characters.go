@@ -28,6 +28,10 @@ func (h *handlers) CreateCharacter(ctx context.Context, req gen.CreateCharacterR
 		in.Metadata = *b.Metadata
 	}
 	in.Actions = fromCatalogue(b.Actions)
+	if b.LorebookIds != nil {
+		in.LorebookIDs = *b.LorebookIds
+	}
+	in.Profile = fromProfile(b.Profile)
 	c, err := h.svc.Characters.Create(ctx, tenant, in)
 	if err != nil {
 		return nil, err
@@ -106,6 +110,10 @@ func (h *handlers) UpdateCharacter(ctx context.Context, req gen.UpdateCharacterR
 	if b.Metadata != nil {
 		in.Metadata = ptr(map[string]any(*b.Metadata))
 	}
+	if b.LorebookIds != nil {
+		in.LorebookIDs = ptr([]string(*b.LorebookIds))
+	}
+	in.Profile = fromProfile(b.Profile)
 	c, err := h.svc.Characters.Update(ctx, tenant, req.CharacterId, in)
 	if err != nil {
 		return nil, err

@@ -16,9 +16,11 @@ func (h *handlers) toCharacter(c *domain.Character) gen.Character {
 		ActingPrompt: c.ActingPrompt, VoiceId: c.VoiceID, AvatarUrl: h.avatarURL(c.AvatarFileID),
 		TabooWords: mapSlice(c.TabooWords, identity), Metadata: meta, Seed: c.Seed,
 		Engine: c.Engine, Model: c.Model, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
-		Feelings:  toFeelings(h.svc.Characters.FeelingsOf(c), c.Feelings.UpdatedAt.IsZero()),
-		GameState: gameState(c.GameState),
-		Actions:   toCatalogue(c.Actions),
+		Feelings:    toFeelings(h.svc.Characters.FeelingsOf(c), c.Feelings.UpdatedAt.IsZero()),
+		GameState:   gameState(c.GameState),
+		Actions:     toCatalogue(c.Actions),
+		LorebookIds: mapSlice(c.LorebookIDs, identity),
+		Profile:     toProfile(c.Profile),
 	}
 }
 
@@ -54,6 +56,7 @@ func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
 		MemoryEntries:  mapSlice(r.Memory, toMemoryEntry),
 		Actions:        mapSlice(r.Actions, toAction),
 		RefusedActions: mapSlice(r.RefusedActions, toRefusedAction),
+		Lore:           mapSlice(r.Lore, toLoreUse),
 	}
 }
 

@@ -17,6 +17,10 @@ func (h *handlers) GetDefaults(ctx context.Context, _ gen.GetDefaultsRequestObje
 	return gen.GetDefaults200JSONResponse{Body: gen.Defaults{
 		Roles: mapSlice(d.Roles, item), Archetypes: mapSlice(d.Archetypes, item),
 		SkillTiers: mapSlice(d.SkillTiers, item), Moods: mapSlice(d.Moods, item),
+		LocalEngine: gen.LocalEngineInfo{
+			Engine: d.LocalEngine.Engine, Model: d.LocalEngine.Model,
+			Languages: mapSlice(d.LocalEngine.Languages, identity), Note: d.LocalEngine.Note,
+		},
 	}}, nil
 }
 

@@ -55,6 +55,9 @@ var statusOf = map[domain.Code]int{
 	domain.CodeWebhookEndpointNotFound: http.StatusNotFound,
 	domain.CodeEventNotFound:           http.StatusNotFound,
 	domain.CodeBudgetExceeded:          http.StatusPaymentRequired,
+	domain.CodeLorebookNotFound:        http.StatusNotFound,
+	domain.CodeLoreEntryNotFound:       http.StatusNotFound,
+	domain.CodeInvalidCard:             http.StatusUnprocessableEntity,
 }
 
 // Messages fixed for a whole class of failure. The 401 message is the same for a missing,

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/domain/moderation"
 	"github.com/troupe-ai/troupe/gen"
 	"github.com/troupe-ai/troupe/local/dialogue"
 	"github.com/troupe-ai/troupe/openaiclient"
@@ -87,8 +88,9 @@ func TestSpeakModeration(t *testing.T) {
 	}{
 		{"a clean line is left alone", []string{"A fine day for it."}, []string{"dragon"}, gen.ModerationOutcomeActionNone, "A fine day for it."},
 		{"a taboo line is regenerated once", []string{"Beware the dr4gon!", "Beware the hills!"}, []string{"dragon"}, gen.ModerationOutcomeActionRegenerated, "Beware the hills!"},
-		{"a second taboo line is redacted", []string{"The dragon!", "The DRAGON again!"}, []string{"dragon"}, gen.ModerationOutcomeActionRedacted, "The ██████ again!"},
-		{"the request's own taboo words count too", []string{"Sell me the goblet.", "No goblet here."}, nil, gen.ModerationOutcomeActionRedacted, "No ██████ here."},
+		{"a second taboo line loses its taboo sentences", []string{"The dragon!", "Stay close. The DRAGON again! Keep your head down."}, []string{"dragon"}, gen.ModerationOutcomeActionRedacted, "Stay close. Keep your head down."},
+		{"the request's own taboo words count too", []string{"Sell me the goblet.", "No goblet here. Try the market."}, nil, gen.ModerationOutcomeActionRedacted, "Try the market."},
+		{"a line with nothing left falls silent", []string{"The dragon!", "The dragon, again."}, []string{"dragon"}, gen.ModerationOutcomeActionRedacted, "..."},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -117,29 +119,20 @@ func TestStreamedLinesAreModeratedBeforeTheyLeave(t *testing.T) {
 	engine := newScripted(t, "Far to the north the d r a g o n sleeps under the hill tonight.")
 	b := setup(t, func(o *setupOptions) { o.text = engine })
 	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "hunter", Archetype: "explorer", TabooWords: &gen.TabooWords{"dragon"}})
-	events := streamSpeak(t, b.url, ch.Id)
-	var deltas strings.Builder
-	for _, ev := range events {
-		if ev.name == "dialogue.delta" {
-			var d string
-			json.Unmarshal(ev.data["delta"], &d)
-			deltas.WriteString(d)
-		}
+	deltas, r := streamedLine(t, b, ch.Id)
+	if strings.Contains(deltas, "d r a") || deltas != r.Text || r.Moderation.Action != gen.ModerationOutcomeActionRedacted {
+		t.Fatalf("streamed %q, final %q, moderation %+v", deltas, r.Text, r.Moderation)
 	}
-	last := events[len(events)-1]
-	var r gen.SpeakResponse
-	json.Unmarshal(last.data["response"], &r)
-	if strings.Contains(deltas.String(), "d r a") || deltas.String() != r.Text || r.Moderation.Action != gen.ModerationOutcomeActionRedacted {
-		t.Fatalf("streamed %q, final %q, moderation %+v", deltas.String(), r.Text, r.Moderation)
+	if strings.ContainsRune(deltas, moderation.RedactRune) {
+		t.Fatalf("a player was shown blanked words: %q", deltas)
 	}
 }
 
-func TestStreamedSafetyWordsNeverLeave(t *testing.T) {
-	engine := newScripted(t, "You m a s t u r b a t e loudly at the moon tonight, friend.")
-	b := setup(t, func(o *setupOptions) { o.text = engine })
-	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester"})
+// streamedLine streams a speak and returns the deltas joined and the final response.
+func streamedLine(t *testing.T, b *bundle, id string) (string, gen.SpeakResponse) {
+	t.Helper()
 	var deltas strings.Builder
-	events := streamSpeak(t, b.url, ch.Id)
+	events := streamSpeak(t, b.url, id)
 	for _, ev := range events {
 		if ev.name == "dialogue.delta" {
 			var d string
@@ -149,8 +142,29 @@ func TestStreamedSafetyWordsNeverLeave(t *testing.T) {
 	}
 	var r gen.SpeakResponse
 	json.Unmarshal(events[len(events)-1].data["response"], &r)
-	if strings.Contains(deltas.String(), "m a s") || deltas.String() != r.Text {
-		t.Fatalf("streamed %q, final %q", deltas.String(), r.Text)
+	return deltas.String(), r
+}
+
+func TestStreamedTabooSentencesBreakOffNotBlanked(t *testing.T) {
+	engine := newScripted(t, "Keep to the road. Beyond the ridge the dragon sleeps. Go with care.")
+	b := setup(t, func(o *setupOptions) { o.text = engine })
+	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "hunter", Archetype: "explorer", TabooWords: &gen.TabooWords{"dragon"}})
+	deltas, r := streamedLine(t, b, ch.Id)
+	// The window had released the taboo sentence up to the word before the taboo one: it
+	// breaks off with a dash, the word is never sent, and the line goes on.
+	if deltas != r.Text || strings.ContainsRune(r.Text, moderation.RedactRune) || strings.Contains(r.Text, "dragon") ||
+		r.Text != "Keep to the road. Beyond the ridge the — Go with care." {
+		t.Fatalf("streamed %q, final %q", deltas, r.Text)
+	}
+}
+
+func TestStreamedSafetyWordsNeverLeave(t *testing.T) {
+	engine := newScripted(t, "You m a s t u r b a t e loudly at the moon tonight, friend.")
+	b := setup(t, func(o *setupOptions) { o.text = engine })
+	ch := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester"})
+	deltas, r := streamedLine(t, b, ch.Id)
+	if strings.Contains(deltas, "m a s") || deltas != r.Text {
+		t.Fatalf("streamed %q, final %q", deltas, r.Text)
 	}
 }
 

@@ -30,6 +30,8 @@ var notFoundOf = map[string]struct {
 	"endpoint_id":     {domain.CodeWebhookEndpointNotFound, "webhook endpoint"},
 	"event_id":        {domain.CodeEventNotFound, "event"},
 	"conversation_id": {domain.CodeConversationNotFound, "conversation"},
+	"lorebook_id":     {domain.CodeLorebookNotFound, "lorebook"},
+	"entry_id":        {domain.CodeLoreEntryNotFound, "lorebook entry"},
 	// A player id is the game's own and names nothing stored (an unknown player has
 	// empty data, not a 404): paramChecks answers it instead.
 	"player_id": {domain.CodeBadRequest, "player"},

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4/middleware"
 	echomiddleware "github.com/oapi-codegen/echo-middleware"
 
+	"github.com/troupe-ai/troupe"
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/gen"
 	"github.com/troupe-ai/troupe/ratelimit"
@@ -24,6 +25,8 @@ type Config struct {
 	// MaxBodyBytes caps request bodies; MaxUploadBytes caps the audio upload operation.
 	MaxBodyBytes   int64
 	MaxUploadBytes int64
+	// MaxImportBytes caps Character Card imports, whose PNGs carry images. Default 16 MiB.
+	MaxImportBytes int64
 	// BodyReadTimeout bounds how long a client may take to send a request body (default
 	// 30s); UploadReadTimeout does for the audio upload operation (default 120s). A body
 	// still arriving then is refused with 400. Responses, streams among them, are not
@@ -60,6 +63,8 @@ type Config struct {
 type Services struct {
 	Worlds     *domain.WorldService
 	Characters *domain.CharacterService
+	// Lorebooks keeps the World Info characters know.
+	Lorebooks *domain.LorebookService
 	// Conversations runs multi-character scenes through the director.
 	Conversations *domain.ConversationService
 	Defaults      *domain.Defaults
@@ -94,6 +99,9 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 1 << 20
 	}
+	if cfg.MaxImportBytes <= 0 {
+		cfg.MaxImportBytes = 16 << 20
+	}
 	if cfg.MaxUploadBytes <= 0 {
 		cfg.MaxUploadBytes = 24 << 20
 	}
@@ -103,7 +111,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	if cfg.UploadReadTimeout <= 0 {
 		cfg.UploadReadTimeout = defaultUploadReadTimeout
 	}
-	spec, err := gen.GetSwagger()
+	spec, err := troupe.Spec()
 	if err != nil {
 		return nil, err
 	}
@@ -112,13 +120,16 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 		return nil, err
 	}
 	limitFor := func(c echo.Context) int64 {
-		if c.Request().URL.Path == uploadPath {
+		switch c.Request().URL.Path {
+		case uploadPath:
 			return cfg.MaxUploadBytes
+		case importPath:
+			return cfg.MaxImportBytes
 		}
 		return cfg.MaxBodyBytes
 	}
 	readTimeoutFor := func(c echo.Context) time.Duration {
-		if c.Request().URL.Path == uploadPath {
+		if p := c.Request().URL.Path; p == uploadPath || p == importPath {
 			return cfg.UploadReadTimeout
 		}
 		return cfg.BodyReadTimeout
@@ -205,6 +216,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	}
 	h := &handlers{cfg: cfg, svc: svc}
 	gen.RegisterHandlers(e, gen.NewStrictHandler(h, []gen.StrictMiddlewareFunc{acceptToContext}))
+	e.POST(importPath, h.importCharacter)
 	return e, nil
 }
 

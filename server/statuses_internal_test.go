@@ -5,15 +5,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/troupe-ai/troupe"
 	"github.com/troupe-ai/troupe/domain"
-	"github.com/troupe-ai/troupe/gen"
 )
 
 // Every code the domain can return has exactly one status, and the spec's ErrorCode
 // description documents that status: one table, one contract.
 func TestEveryCodeHasOneDocumentedStatus(t *testing.T) {
 	t.Parallel()
-	sw, err := gen.GetSwagger()
+	sw, err := troupe.Spec()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,9 @@ func (h *handlers) CreateWorld(ctx context.Context, req gen.CreateWorldRequestOb
 		return nil, err
 	}
 	in := domain.CreateWorldInput{Seed: req.Body.Seed, Name: req.Body.Name}
+	if req.Body.LorebookIds != nil {
+		in.LorebookIDs = *req.Body.LorebookIds
+	}
 	if req.Body.Genre != nil {
 		in.Genre = ptr(domain.Genre(*req.Body.Genre))
 	}

@@ -15,14 +15,16 @@ var _ domain.CharacterStore = (*DB)(nil)
 
 const characterColumns = `id, tenant_id, name, role, archetype, skill_tier, world_id, mood, personality,
 	custom_lore, acting_prompt, voice_id, avatar_url, taboo_words, metadata, seed, engine, model,
-	home, world_name, world_brief, places, memory_summary, created_at, updated_at, actions`
+	home, world_name, world_brief, places, memory_summary, created_at, updated_at, actions, profile`
 
 // characterReadColumns are characterColumns, the feelings and the game state, which only
 // exchanges and events write.
 const characterReadColumns = characterColumns + `, emotion_levels, emotion_updated_at, game_state`
 
 // CreateCharacters stores all the characters in one transaction, or none of them, with
-// the pending metered use of ctx (the model calls that wrote them).
+// the pending metered use of ctx (the model calls that wrote them). A character's Book,
+// when set, is stored in the same transaction and attached first, before its LorebookIDs;
+// c.LorebookIDs is set to the books attached (see setLorebookLinks for which those are).
 func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) error {
 	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
 		for _, c := range cs {
@@ -34,40 +36,90 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 			if err != nil {
 				return err
 			}
+			profile, err := encodeProfile(c.Profile)
+			if err != nil {
+				return err
+			}
 			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO characters (`+characterColumns+`)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 				c.ID, c.TenantID, c.Name, c.Role, c.Archetype, c.SkillTier, c.WorldID, c.Mood, c.Personality,
 				c.CustomLore, c.ActingPrompt, c.VoiceID, c.AvatarFileID, taboo, meta, c.Seed, c.Engine, c.Model,
-				c.Home, c.WorldName, c.WorldBrief, places, c.MemorySummary, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(), actions); err != nil {
+				c.Home, c.WorldName, c.WorldBrief, places, c.MemorySummary, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(), actions,
+				profile); err != nil {
 				return fmt.Errorf("store: insert character: %w", err)
 			}
+			ids := c.LorebookIDs
+			if c.Book != nil {
+				if err := ownBook(c.Book, c.TenantID); err != nil {
+					return err
+				}
+				if err := db.insertLorebook(ctx, tx, c.Book); err != nil {
+					return err
+				}
+				ids = append([]string{c.Book.ID}, ids...)
+			}
+			if ids, err = db.setLorebookLinks(ctx, tx, c.TenantID, c.ID, ids); err != nil {
+				return err
+			}
+			c.LorebookIDs = ids
 		}
 		return nil
 	})
 }
 
-// GetCharacter returns the tenant's character, or domain.ErrNotFound.
+// GetCharacter returns the tenant's character with its lorebook ids, or
+// domain.ErrNotFound.
 func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Character, error) {
 	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+characterReadColumns+` FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
 	c, err := scanCharacter(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	return c, err
+	if err != nil {
+		return nil, err
+	}
+	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, []string{id})
+	if err != nil {
+		return nil, err
+	}
+	c.LorebookIDs = links[id]
+	return c, nil
 }
 
-// ListCharacters returns a page of the tenant's characters, newest first, and the total.
+// ListCharacters returns a page of the tenant's characters, newest first, and the total;
+// one more query reads the lorebook ids of the whole page.
 func (db *DB) ListCharacters(ctx context.Context, tenantID string, page domain.Page) ([]domain.Character, int, error) {
-	return listPage(ctx, db, "characters", characterReadColumns, `tenant_id = ?`, []any{tenantID}, page, scanCharacter)
+	cs, total, err := listPage(ctx, db, "characters", characterReadColumns, `tenant_id = ?`, []any{tenantID}, page, scanCharacter)
+	if err != nil || len(cs) == 0 {
+		return cs, total, err
+	}
+	ids := make([]string, len(cs))
+	for i := range cs {
+		ids[i] = cs[i].ID
+	}
+	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range cs {
+		cs[i].LorebookIDs = links[cs[i].ID]
+	}
+	return cs, total, nil
 }
 
-// UpdateCharacter writes the character's mutable fields, or returns domain.ErrNotFound.
+// UpdateCharacter writes the character's mutable fields, its profile included, and
+// replaces its lorebooks with c.LorebookIDs (setting it to those attached), or returns
+// domain.ErrNotFound.
 func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	taboo, meta, _, err := characterJSON(c)
 	if err != nil {
 		return err
 	}
 	actions, err := encodeCatalogue(c.Actions)
+	if err != nil {
+		return err
+	}
+	profile, err := encodeProfile(c.Profile)
 	if err != nil {
 		return err
 	}
@@ -78,19 +130,30 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET name = ?, mood = ?, personality = ?,
 		custom_lore = ?, acting_prompt = ?, engine = ?, model = ?, voice_id = ?, taboo_words = ?, metadata = ?, updated_at = ?,
-		actions = ?
+		actions = ?, profile = ?
 		WHERE tenant_id = ? AND id = ?`),
 			c.Name, c.Mood, c.Personality, c.CustomLore, c.ActingPrompt, c.Engine, c.Model, c.VoiceID, taboo, meta,
-			c.UpdatedAt.UnixMicro(), actions, c.TenantID, c.ID)
+			c.UpdatedAt.UnixMicro(), actions, profile, c.TenantID, c.ID)
 		if err != nil {
 			return fmt.Errorf("store: update character: %w", err)
 		}
-		return oneRow(res)
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		// The update holds the character's row lock (on PostgreSQL) until commit, so a
+		// DeleteCharacter running now deletes the links written here, not just older ones.
+		ids, err := db.setLorebookLinks(ctx, tx, c.TenantID, c.ID, c.LorebookIDs)
+		if err != nil {
+			return err
+		}
+		c.LorebookIDs = ids
+		return nil
 	})
 }
 
-// DeleteCharacter deletes the character, its memory and its relationships in one
-// transaction; others' relationships with it stay, as memories of it do.
+// DeleteCharacter deletes the character, its memory, its relationships and its lorebook
+// links in one transaction; others' relationships with it stay, as memories of it do, and
+// so do its lorebooks, which are the tenant's.
 func (db *DB) DeleteCharacter(ctx context.Context, tenantID, id string) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
@@ -104,6 +167,9 @@ func (db *DB) DeleteCharacter(ctx context.Context, tenantID, id string) error {
 			if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM `+table+` WHERE tenant_id = ? AND character_id = ?`), tenantID, id); err != nil {
 				return fmt.Errorf("store: delete %s: %w", table, err)
 			}
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM lorebook_links WHERE tenant_id = ? AND owner_id = ?`), tenantID, id); err != nil {
+			return fmt.Errorf("store: delete lorebook links: %w", err)
 		}
 		return nil
 	})
@@ -129,16 +195,19 @@ func scanCharacter(s scanner) (*domain.Character, error) {
 		createdAt, updatedAt int64
 		levels, gameState    sql.NullString
 		feltAt               sql.NullInt64
-		actions              string
+		actions, profile     string
 	)
 	if err := s.Scan(&c.ID, &c.TenantID, &c.Name, &c.Role, &c.Archetype, &c.SkillTier, &c.WorldID, &c.Mood,
 		&c.Personality, &c.CustomLore, &c.ActingPrompt, &c.VoiceID, &c.AvatarFileID, &taboo, &meta, &c.Seed,
 		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt, &actions,
-		&levels, &feltAt, &gameState); err != nil {
+		&profile, &levels, &feltAt, &gameState); err != nil {
 		return nil, err
 	}
 	var err error
 	if c.Actions, err = decodeCatalogue(actions); err != nil {
+		return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
+	}
+	if c.Profile, err = decodeProfile(profile); err != nil {
 		return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
 	}
 	if gameState.Valid {
@@ -198,4 +267,49 @@ func (db *DB) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 		return fmt.Errorf("store: commit: %w", err)
 	}
 	return nil
+}
+
+// profileJSON is the shape of characters.profile, kept apart from domain.CharacterProfile
+// so renaming a domain field never changes what is stored. Empty fields are left out: an
+// empty profile is {}, as rows from before profiles read.
+type profileJSON struct {
+	Description             string   `json:"description,omitempty"`
+	Scenario                string   `json:"scenario,omitempty"`
+	FirstMessage            string   `json:"first_message,omitempty"`
+	AlternateGreetings      []string `json:"alternate_greetings,omitempty"`
+	ExampleMessages         string   `json:"example_messages,omitempty"`
+	SystemPrompt            string   `json:"system_prompt,omitempty"`
+	PostHistoryInstructions string   `json:"post_history_instructions,omitempty"`
+	Tags                    []string `json:"tags,omitempty"`
+	Creator                 string   `json:"creator,omitempty"`
+	CreatorNotes            string   `json:"creator_notes,omitempty"`
+	CharacterVersion        string   `json:"character_version,omitempty"`
+	Nickname                string   `json:"nickname,omitempty"`
+}
+
+func encodeProfile(p domain.CharacterProfile) (string, error) {
+	b, err := json.Marshal(profileJSON{
+		Description: p.Description, Scenario: p.Scenario, FirstMessage: p.FirstMessage,
+		AlternateGreetings: p.AlternateGreetings, ExampleMessages: p.ExampleMessages, SystemPrompt: p.SystemPrompt,
+		PostHistoryInstructions: p.PostHistoryInstructions, Tags: p.Tags, Creator: p.Creator,
+		CreatorNotes: p.CreatorNotes, CharacterVersion: p.CharacterVersion, Nickname: p.Nickname,
+	})
+	if err != nil {
+		return "", fmt.Errorf("store: encode character profile: %w", err)
+	}
+	return string(b), nil
+}
+
+// decodeProfile reads what encodeProfile wrote; empty lists read as nil.
+func decodeProfile(raw string) (domain.CharacterProfile, error) {
+	var p profileJSON
+	if err := json.Unmarshal([]byte(raw), &p); err != nil {
+		return domain.CharacterProfile{}, fmt.Errorf("profile: %w", err)
+	}
+	return domain.CharacterProfile{
+		Description: p.Description, Scenario: p.Scenario, FirstMessage: p.FirstMessage,
+		AlternateGreetings: nilIfEmpty(p.AlternateGreetings), ExampleMessages: p.ExampleMessages, SystemPrompt: p.SystemPrompt,
+		PostHistoryInstructions: p.PostHistoryInstructions, Tags: nilIfEmpty(p.Tags), Creator: p.Creator,
+		CreatorNotes: p.CreatorNotes, CharacterVersion: p.CharacterVersion, Nickname: p.Nickname,
+	}, nil
 }

@@ -13,7 +13,9 @@ import (
 
 var _ domain.WorldStore = (*DB)(nil)
 
-// CreateWorld stores a new world.
+// CreateWorld stores a new world and, in the same transaction, its generated Lorebook
+// (when set) and its links: the generated book first, then w.LorebookIDs. w.LorebookIDs is
+// set to the books attached (see setLorebookLinks for which those are).
 func (db *DB) CreateWorld(ctx context.Context, w *domain.World) error {
 	content, err := json.Marshal(w.Content)
 	if err != nil {
@@ -23,46 +25,114 @@ func (db *DB) CreateWorld(ctx context.Context, w *domain.World) error {
 	if w.Params.Name != "" {
 		paramName = sql.NullString{String: w.Params.Name, Valid: true}
 	}
-	_, err = db.write.ExecContext(ctx, db.q(`INSERT INTO worlds
-		(id, tenant_id, seed, name, param_name, genre, tone, size, content, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-		w.ID, w.TenantID, w.Seed, w.Content.Name, paramName, string(w.Params.Genre),
-		string(w.Params.Tone), string(w.Params.Size), string(content), w.CreatedAt.UnixMicro())
-	if err != nil {
-		return fmt.Errorf("store: insert world: %w", err)
-	}
-	return nil
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO worlds
+			(id, tenant_id, seed, name, param_name, genre, tone, size, content, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			w.ID, w.TenantID, w.Seed, w.Content.Name, paramName, string(w.Params.Genre),
+			string(w.Params.Tone), string(w.Params.Size), string(content), w.CreatedAt.UnixMicro()); err != nil {
+			return fmt.Errorf("store: insert world: %w", err)
+		}
+		ids := w.LorebookIDs
+		if w.Lorebook != nil {
+			if err := ownBook(w.Lorebook, w.TenantID); err != nil {
+				return err
+			}
+			if err := db.insertLorebook(ctx, tx, w.Lorebook); err != nil {
+				return err
+			}
+			// The service may already list the generated book first; setLorebookLinks
+			// keeps the first of a repeated id.
+			ids = append([]string{w.Lorebook.ID}, ids...)
+		}
+		ids, err := db.setLorebookLinks(ctx, tx, w.TenantID, w.ID, ids)
+		if err != nil {
+			return err
+		}
+		w.LorebookIDs = ids
+		return nil
+	})
 }
 
 const worldColumns = `id, tenant_id, seed, param_name, genre, tone, size, content, created_at`
 
-// GetWorld returns the tenant's world with the id, or domain.ErrNotFound.
+// GetWorld returns the tenant's world with the id and its lorebook ids, or
+// domain.ErrNotFound. The ids are read on every call, never cached (see worldCache).
 func (db *DB) GetWorld(ctx context.Context, tenantID, id string) (*domain.World, error) {
 	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+worldColumns+` FROM worlds WHERE tenant_id = ? AND id = ?`), tenantID, id)
 	w, err := db.scanWorldCached(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	return w, err
-}
-
-// ListWorlds returns a page of the tenant's worlds, newest first, and how many it has.
-func (db *DB) ListWorlds(ctx context.Context, tenantID string, page domain.Page) ([]domain.World, int, error) {
-	return listPage(ctx, db, "worlds", worldColumns, `tenant_id = ?`, []any{tenantID}, page, db.scanWorldCached)
-}
-
-// DeleteWorld deletes the tenant's world with the id, or returns domain.ErrNotFound.
-func (db *DB) DeleteWorld(ctx context.Context, tenantID, id string) error {
-	res, err := db.write.ExecContext(ctx, db.q(`DELETE FROM worlds WHERE tenant_id = ? AND id = ?`), tenantID, id)
 	if err != nil {
-		return fmt.Errorf("store: delete world: %w", err)
+		return nil, err
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: delete world: %w", err)
-	} else if n == 0 {
-		return domain.ErrNotFound
+	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, []string{id})
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	w.LorebookIDs = links[id]
+	return w, nil
+}
+
+// ListWorlds returns a page of the tenant's worlds, newest first, and how many it has;
+// one more query reads the lorebook ids of the whole page.
+func (db *DB) ListWorlds(ctx context.Context, tenantID string, page domain.Page) ([]domain.World, int, error) {
+	ws, total, err := listPage(ctx, db, "worlds", worldColumns, `tenant_id = ?`, []any{tenantID}, page, db.scanWorldCached)
+	if err != nil || len(ws) == 0 {
+		return ws, total, err
+	}
+	ids := make([]string, len(ws))
+	for i := range ws {
+		ids[i] = ws[i].ID
+	}
+	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	for i := range ws {
+		ws[i].LorebookIDs = links[ws[i].ID]
+	}
+	return ws, total, nil
+}
+
+// SetWorldLorebooks replaces the books attached to the tenant's world, in order, in one
+// transaction, or returns domain.ErrNotFound. Ids that are not the tenant's lorebooks are
+// not attached (see setLorebookLinks).
+func (db *DB) SetWorldLorebooks(ctx context.Context, tenantID, id string, lorebookIDs []string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		// A no-op update rather than a SELECT: it answers whether the world is there and,
+		// on PostgreSQL, holds its row lock until commit, so a DeleteWorld running now
+		// waits and then deletes the links written here instead of leaving them behind.
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE worlds SET id = id WHERE tenant_id = ? AND id = ?`), tenantID, id)
+		if err != nil {
+			return fmt.Errorf("store: set world lorebooks: %w", err)
+		}
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		_, err = db.setLorebookLinks(ctx, tx, tenantID, id, lorebookIDs)
+		return err
+	})
+}
+
+// DeleteWorld deletes the tenant's world with the id and its lorebook links, or returns
+// domain.ErrNotFound. Its lorebooks stay, the generated one too: they are the tenant's,
+// and characters may know them.
+func (db *DB) DeleteWorld(ctx context.Context, tenantID, id string) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, db.q(`DELETE FROM worlds WHERE tenant_id = ? AND id = ?`), tenantID, id)
+		if err != nil {
+			return fmt.Errorf("store: delete world: %w", err)
+		}
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, db.q(`DELETE FROM lorebook_links WHERE tenant_id = ? AND owner_id = ?`), tenantID, id); err != nil {
+			return fmt.Errorf("store: delete world lorebook links: %w", err)
+		}
+		return nil
+	})
 }
 
 type scanner interface{ Scan(dest ...any) error }

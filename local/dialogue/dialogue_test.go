@@ -63,15 +63,15 @@ func TestDialogueGolden(t *testing.T) {
 		want         string
 	}{
 		{"Good morning! Do you sell swords?", "short", 1,
-			"Name the job and I'll name the price, though custom work takes three days."},
+			"I can make you a sword, a shield or a spearhead. Tell me what you need and I'll quote you a fair price."},
 		{"Any work for me?", "medium", 2,
 			"Someone's been stealing scrap from my yard at night, so catch them and I'll make you something fine. " +
 				"The sun's out and the news is good, so what more could anyone want!"},
 		{"What do you know about Ashford?", "long", 3,
-			"I've been to Ashford once, and once was enough. " +
-				"The sun's out and the news is good, so what more could anyone want! " +
-				"I'd tell you more if I knew more. " +
-				"Twenty years of hammering and I can still hear a flaw in the steel before I see it."},
+			"Ashford? I know the road there, but not much else. A scholar could tell you more. " +
+				"Life is sweet if you know where to look! " +
+				"You remind me of myself, before I learned better. " +
+				"The forge doesn't wait for anyone, so speak plainly."},
 	}
 	for _, tt := range tests {
 		got := complete(t, e, domain.TaskDialogue, &domain.Scene{Character: c, Speaker: "player", Line: tt.line, Length: tt.length, Seed: tt.seed})
@@ -179,12 +179,14 @@ func TestLength(t *testing.T) {
 			var texts []string
 			for _, p := range parts {
 				texts = append(texts, p.text)
-				if n := len(splitSentences(p.text)); n != 1 {
+				// A part is the main answer (which may take two or three sentences, "The Red
+				// War? I fought in it.") or one sentence of flavour or follow-up.
+				if n := len(splitSentences(p.text)); n < 1 || n > 3 {
 					t.Errorf("%q: part %q is %d sentences", line, p.text, n)
 				}
 			}
 			if len(parts) < tt.min || len(parts) > tt.max {
-				t.Errorf("%q, length %q: %d sentences %q, want %d–%d", line, tt.length, len(parts), texts, tt.min, tt.max)
+				t.Errorf("%q, length %q: %d parts %q, want %d–%d", line, tt.length, len(parts), texts, tt.min, tt.max)
 			}
 			if got := complete(t, e, domain.TaskDialogue, sc); got != strings.Join(texts, " ") {
 				t.Errorf("Complete = %q, want the sentences joined %q", got, strings.Join(texts, " "))
@@ -224,6 +226,11 @@ func TestMoodShows(t *testing.T) {
 				t.Errorf("seed %d, %q: angry and cheerful both said %v", seed, line, angry)
 			}
 			for mood, parts := range map[string][]part{"angry": angry, "cheerful": cheerful} {
+				if mood == "cheerful" && Classify(line) == IntentThreat {
+					// A threat frightens a cheerful farmer: the line's emotion wins here
+					// (TestEmotionFollowsTheLine).
+					mood = "fearful"
+				}
 				if !slices.ContainsFunc(parts, func(p part) bool { return strings.HasPrefix(p.from, mood+":") }) {
 					t.Errorf("seed %d, %q: the %s answer %v has nothing from the mood", seed, line, mood, parts)
 				}
@@ -396,5 +403,5 @@ func ExampleEngine_Complete() {
 		panic(err)
 	}
 	fmt.Println(res.Engine, res.Model)
-	// Output: local rules-v1
+	// Output: local rules-v2
 }

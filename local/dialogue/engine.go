@@ -7,16 +7,35 @@
 // The engine never reads the prompt (System, Messages); it reads the request's Scene and
 // switches on its Task:
 //
-//   - TaskDialogue classifies the line's intent with keyword rules (Classify), turns the
-//     character sheet, the line and the character's memory into a flat set of facts, and
-//     picks the most specific matching response rule, Valve-style (Elan Ruskin, GDC 2012).
-//     The rule's response group is a Tracery-style grammar symbol, expanded with the
-//     character's own name, home, places and remembered names. Scene.Length adds
-//     sentences of role, archetype and mood flavour and a follow-up to the intent; lines
-//     already in Scene.Said are avoided while others remain; taboo words are never said.
-//     Questions about the speaker ("what is my name?", "do you remember me?", "what did
-//     I promise you?") are answered from the facts about them (recall.go), honestly
-//     when there are none, and a speaker's own names are never gossip.
+//   - TaskDialogue first understands the line (understand.go): which of some thirty
+//     kinds it is (greeting, trade, bargaining, a room or a repair, a question about a
+//     place, a faction, a person, the past or the character itself, directions, a wound,
+//     news good or bad, a gift, an accusation, a secret, recruiting, flirting, insults,
+//     threats, weather, nonsense, attempts to break character…), recognised by concepts
+//     (lists of synonymous phrases, concepts.go) in the manner of ChatScript, and which
+//     names it mentions, matched against the world, the lorebook entries the domain
+//     triggered and the names mined from the character's lore. What the character knows
+//     (knowledge.go) is mined from its custom lore and card description, turned into the
+//     first person when that is certain (person.go: "Veteran of the Red War" becomes "I'm a
+//     veteran of the Red War") and left unsaid when it is not, and from the triggered
+//     lorebook entries, the world's brief and its memory of the player. The answer
+//     (compose.go) is chosen by kind: a fact that answers the question, the role's own
+//     service (services.go: the innkeeper rents a room at a price, the smith mends the
+//     blade, a guard captain gives orders), a rejoinder to the character's last line
+//     (AIML's <that>), or, when the character truly does not know, the name of someone in
+//     its world who might (Scene.Knowers). The line also sets the emotion the answer is
+//     said in. Lines the Valve-style response rules were written for (farewells, thanks,
+//     insults, threats, trade, work) are still answered by them: the rules pick the most
+//     specific response group (Elan Ruskin, GDC 2012), a Tracery-style grammar symbol
+//     expanded with the character's name, home, places and remembered names. Scene.Length
+//     adds sentences of role, archetype and mood flavour (none of shop talk after a wound
+//     or a threat); lines already in Scene.Said are avoided while others remain; taboo
+//     words are never said, and lore holding one is left out rather than blanked. Every
+//     sentence is proof-read (GrammarProblems) before it is kept, so no echoed phrase can
+//     break an answer. Questions about the speaker ("what is my name?", "do you remember
+//     me?", "what did I promise you?") are answered from the facts about them
+//     (recall.go), honestly when there are none, and a speaker's own names are never
+//     gossip. The engine reads and writes English only (Language).
 //   - TaskCharacter composes a personality and a second-person acting prompt, phrased
 //     around the character's taboo words: its own sentences switch phrasing, and the
 //     sheet's sentences that use one are left out.
@@ -29,7 +48,9 @@
 //     promises, debts, threats, quests and places.
 //
 // The rules and grammars live in JSON packs (package data, dialogue/*.json), parsed and
-// validated once by New.
+// validated once by New; talk.json holds the wording of the conversation layer by kind,
+// role and archetype. The scored evaluation of the dialogue is in package evalset and
+// cmd/eval-dialogue.
 //
 // # Determinism
 //
@@ -54,8 +75,12 @@ import (
 // The engine and model names reported in results and health checks.
 const (
 	EngineName = "local"
-	ModelName  = "rules-v1"
+	ModelName  = "rules-v2"
 )
+
+// Language is the language the engine understands and speaks: its concepts, lore mining
+// and wording are English only, and a line in another language is read as unknown.
+const Language = "en"
 
 // Engine is the offline text engine. It is immutable once built and safe for concurrent
 // use.
@@ -141,7 +166,7 @@ func (e *Engine) Status(context.Context) domain.DependencyHealth {
 		Status: domain.StatusOK,
 		Engine: EngineName,
 		Model:  ModelName,
-		Detail: fmt.Sprintf("offline rules and grammars: %d rules, %d symbols", len(e.rules), len(e.g)),
+		Detail: fmt.Sprintf("offline rules and grammars, English only (%s): %d rules, %d symbols", Language, len(e.rules), len(e.g)),
 	}
 }
 

@@ -93,8 +93,12 @@ func TestUsage(t *testing.T) {
 
 func TestStatus(t *testing.T) {
 	h := newEngine(t).Status(t.Context())
-	if h.Status != domain.StatusOK || h.Engine != "local" || h.Model != "rules-v1" {
+	if h.Status != domain.StatusOK || h.Engine != "local" || h.Model != ModelName || ModelName != "rules-v2" {
 		t.Errorf("Status = %+v", h)
+	}
+	// The engine is English only and says so, for /health and the server to show.
+	if Language != "en" || !strings.Contains(h.Detail, "English only") {
+		t.Errorf("Status detail %q does not say the engine is English only (Language %q)", h.Detail, Language)
 	}
 }
 

@@ -36,12 +36,17 @@ const (
 	phRemembered                    // a name from its remembered facts
 	phWords                         // the speaker's own remembered words, without end punctuation
 	phMemory                        // another remembered fact about the speaker
+	phSubject                       // what the line is about, safe to echo ("the Red War")
+	phKnower                        // someone of the world who might know
+	phProvider                      // who provides a service the character does not ("a smith")
+	phFact                          // a sentence of the character's knowledge, with its mark
+	phFactLow                       // the same sentence, safe to follow "they say"
 	numPlaceholders
 )
 
 var placeholderNames = [numPlaceholders]string{
 	"name", "first", "role", "tier", "home", "place", "speaker", "topic", "world", "remembered",
-	"words", "memory",
+	"words", "memory", "subject", "knower", "provider", "fact", "factlow",
 }
 
 func lookupPlaceholder(name string) (placeholder, bool) {

@@ -57,6 +57,13 @@ type roleDomain struct {
 	words   []string
 }
 
+// talkSymbols are the talk: symbols the conversation layer falls back on.
+var talkSymbols = []string{"lore", "lore-own", "lore-heard", "lore-plain", "self-fact", "secret", "secret-fact",
+	"home", "knower-bare", "place-bare", "unknown-topic", "unknown-any", "rumor-fact", "directions",
+	"directions-home", "directions-town", "directions-unknown", "directions-vague", "not-my-trade", "injury",
+	"help", "good-news", "bad-news", "gift", "accusation", "recruit", "flirt", "weather", "smalltalk",
+	"nonsense", "injection", "bargain", "yes", "no", "taboo", "world-bare", "self-remark", "intro", "apology", "acknowledge"}
+
 // requirement says a symbol must exist, with at least min lines, in each namespace.
 type requirement struct {
 	namespaces []string
@@ -79,6 +86,14 @@ var requirements = func() []requirement {
 	out = append(out, requirement{archetypes, "thanked", 2}, requirement{archetypes, "describe", 1})
 	for _, n := range []string{"opener", "greeting", "farewell", "insulted", "threatened", "thanks", "unknown", "flavour"} {
 		out = append(out, requirement{moods, n, 3})
+	}
+	// The conversation layer's common wording, and each service's wording for the roles
+	// that provide it.
+	for _, n := range talkSymbols {
+		out = append(out, requirement{[]string{"talk"}, n, 1})
+	}
+	for _, sv := range serviceTable {
+		out = append(out, requirement{strings.Fields(sv.providers)[:1], "svc-" + sv.name, 1})
 	}
 	for _, n := range []string{"address", "trade", "traits"} {
 		out = append(out, requirement{moods, n, 2})

@@ -34,7 +34,7 @@ var recallQuestions = []struct {
 }{
 	{askWords, regexp.MustCompile(`\bwhat (?:did|have|had) i (?:just )?(?:promise|promised|tell|told|say|said|swear|swore|offer|offered)\b|\bremember what i (?:promised|said|told|swore)\b|\bremember my (?:promise|words)\b|\bwhat i (?:promised|told you|said to you)\b`)},
 	{askName, regexp.MustCompile(`\bwhat(?:'s| is| was) my name\b|\bwho am i\b|\b(?:know|remember|recall|forgot|forgotten) my name\b|\bknow who i am\b|\bmy name again\b`)},
-	{askMe, regexp.MustCompile(`\bremember me\b|\brecogni[sz]e me\b|\bhave we met\b|\bwhat do you (?:remember|know|recall) about me\b|\bforgotten me\b|\bforget me\b`)},
+	{askMe, regexp.MustCompile(`\bremember me\b|\bdo you know me\b|\brecogni[sz]e me\b|\bhave we met\b|\bwhat do you (?:remember|know|recall) about me\b|\bforgotten me\b|\bforget me\b`)},
 }
 
 // askOf returns the memory question line asks.
@@ -43,6 +43,11 @@ func askOf(line string) recallAsk {
 		line = line[:maxClassify]
 	}
 	low := strings.ToLower(strings.NewReplacer("\u2019", "'", "\u2018", "'").Replace(line))
+	// Every memory question holds one of these; most lines hold none, and skip the
+	// expressions.
+	if !strings.Contains(low, " i") && !strings.Contains(low, "my ") && !strings.Contains(low, "me") {
+		return askNone
+	}
 	for _, q := range recallQuestions {
 		if q.re.MatchString(low) {
 			return q.ask

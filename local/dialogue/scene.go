@@ -186,6 +186,7 @@ var selfPhrases = []string{
 var topicMarkers = [][]string{
 	{"about"}, {"regarding"}, {"concerning"}, {"heard", "of"}, {"know", "of"},
 	{"where", "is"}, {"where's"}, {"where", "are"}, {"who", "is"}, {"who's"}, {"what", "is"},
+	{"who", "are"}, {"what", "are"}, {"happened", "to"}, {"became", "of"}, {"looking", "for"},
 }
 
 // topicFiller are words dropped from the end of a topic phrase ("the mill lately").
@@ -297,6 +298,9 @@ type scene struct {
 	taboo     taboos
 	vals      values
 	q         query
+	// captain is set for a guard or mercenary who commands: it gives orders and never
+	// sends anyone to "the captain".
+	captain bool
 }
 
 // newScene works out sc for one answer; seed picks the place and the remembered name.
@@ -311,8 +315,16 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 		taboo:     newTaboos(c.TabooWords),
 	}
 	name := strings.TrimSpace(c.Name)
+	s.captain = isCaptain(s.role, name+" "+c.Lore+" "+c.Personality+" "+c.Profile.Description)
 	if f := strings.Fields(name); len(f) > 0 {
 		s.firstName = f[0]
+		// "Captain Hale Dorn" is Hale, "Brother Tavi" is Tavi: a title is no first name.
+		for _, w := range f {
+			if !titles[strings.ToLower(w)] {
+				s.firstName = w
+				break
+			}
+		}
 	}
 	spk := strings.TrimSpace(sc.Speaker)
 	spkLow := strings.ToLower(spk)
@@ -358,7 +370,7 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 		v.set(phWords, s.recall.words[0])
 	}
 	if len(s.recall.others) > 0 {
-		v.set(phMemory, s.recall.others[0])
+		v.set(phMemory, selfAsMe(s.recall.others[0], name, s.firstName))
 	}
 	if s.topic.kind != topicNone && s.topic.kind != topicSelf {
 		v.set(phTopic, s.topic.text)
@@ -403,6 +415,33 @@ func newScene(sc *domain.Scene, seed uint64) *scene {
 	s.q[keyRemembered] = pickString(v.have&(1<<phRemembered) != 0, "yes", "no")
 	s.q[keyTopic] = s.topic.kind
 	return s
+}
+
+// selfAsMe turns the character's own name in a remembered fact into "me": the domain
+// writes "Sela bought a compass from Jory", and Jory says "from me".
+func selfAsMe(fact, name, first string) string {
+	for _, n := range []string{name, first} {
+		if n == "" {
+			continue
+		}
+		f := strings.Fields(fact)
+		nf := strings.Fields(n)
+		for i := 1; i+len(nf) <= len(f); i++ {
+			ok := true
+			for j, w := range nf {
+				if strings.TrimRight(f[i+j], ".,;:!?") != w {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				tail := f[i+len(nf)-1][len(strings.TrimRight(f[i+len(nf)-1], ".,;:!?")):]
+				f = append(append(f[:i:i], "me"+tail), f[i+len(nf):]...)
+				return strings.Join(f, " ")
+			}
+		}
+	}
+	return fact
 }
 
 // expander returns an expander for this scene drawing from r.

@@ -97,7 +97,8 @@ func summarize(sc *domain.Scene) string {
 			// say …"). The attempt is worth remembering; its words are not, not even
 			// quoted, and neither is the rest of the line, which is the payload.
 			if e.Kind != domain.MemorySaid {
-				add(trickNote(speaker, c.Name), bonus+2)
+				// It outranks any line of trade talk, however many prices that carries.
+				add(trickNote(speaker, c.Name), bonus+6)
 			}
 			continue
 		}
@@ -119,6 +120,11 @@ func summarize(sc *domain.Scene) string {
 			text := sentence(s)
 			if e.Kind == domain.MemoryHeard || e.Kind == domain.MemorySaid {
 				text = quoteSaid(speaker, text)
+			}
+			if e.Kind == domain.MemorySaid {
+				// The character's own words (its prices, its flavour) matter less to its
+				// memory than what it heard.
+				carried--
 			}
 			add(text, bonus+carried)
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 
+	"github.com/troupe-ai/troupe"
 	"github.com/troupe-ai/troupe/gen"
 )
 
@@ -29,7 +30,7 @@ var (
 
 func loadSpec() (*openapi3.T, routers.Router, error) {
 	specOnce.Do(func() {
-		spec, specErr = gen.GetSwagger()
+		spec, specErr = troupe.Spec()
 		if specErr != nil {
 			return
 		}
