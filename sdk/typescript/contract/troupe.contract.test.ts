@@ -29,9 +29,11 @@ function env(name: string): string {
 const baseUrl = env('TROUPE_URL').replace(/\/+$/, '');
 const client = createClient({ baseUrl, auth: env('TROUPE_KEY') });
 
-// The parts of a world that are a function of its seed and parameters.
-function content(world: World): Omit<World, 'id' | 'created_at'> {
-  const { id: _id, created_at: _createdAt, ...rest } = world;
+// The parts of a world that are a function of its seed and parameters: not its id, its
+// creation time or the lorebooks attached to the stored copy (the first is generated from
+// the content, but has an id of its own).
+function content(world: World): Omit<World, 'id' | 'created_at' | 'lorebook_ids'> {
+  const { id: _id, created_at: _createdAt, lorebook_ids: _lorebooks, ...rest } = world;
   return rest;
 }
 
