@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // CardImport is a Character Card as an adapter read it, in Troupe's terms.
@@ -25,6 +26,15 @@ type CardImport struct {
 	// Leftovers are the card's fields with no home in Troupe, kept under
 	// metadata.character_card and given back on export.
 	Leftovers map[string]any
+	// Troupe is what an earlier Troupe export recorded of the character (empty fields for
+	// other cards): used where the caller gives nothing, and only when valid here.
+	Troupe CardTroupeFields
+}
+
+// CardTroupeFields are Troupe's own fields, as a card exported by Troupe carries them.
+type CardTroupeFields struct {
+	Role, Archetype, SkillTier, CustomLore string
+	TabooWords                             []string
 }
 
 // ImportInput is a card to import and what the caller chose for it; nil fields are
@@ -87,8 +97,17 @@ func (s *CharacterService) Import(ctx context.Context, tenantID string, in Impor
 	if !validText(name, 80) {
 		return nil, invalidCard("data.name must be 1–80 printable characters", "data.name")
 	}
+	if err := checkCardSizes(card); err != nil {
+		return nil, err
+	}
 	res := &ImportResult{}
 	role, archetype := deref(in.Role), deref(in.Archetype)
+	if _, ok := find(s.Defaults.Roles, card.Troupe.Role); ok && role == "" {
+		role = card.Troupe.Role
+	}
+	if _, ok := find(s.Defaults.Archetypes, card.Troupe.Archetype); ok && archetype == "" {
+		archetype = card.Troupe.Archetype
+	}
 	if role == "" {
 		role, res.RoleInferred = s.inferRole(card), true
 	}
@@ -112,9 +131,17 @@ func (s *CharacterService) Import(ctx context.Context, tenantID string, in Impor
 	}
 	seed := int64(fnv64(name+"\x00"+card.Profile.Description) & uint64(MaxWorldSeed))
 	personality := card.Personality
-	c, err := s.draft(ctx, tenantID, CreateCharacterInput{
+	draft := CreateCharacterInput{
 		Role: role, Archetype: archetype, Name: &name, WorldID: in.WorldID, Personality: &personality, Seed: &seed,
-	}, seed, world, nil)
+		TabooWords: card.Troupe.TabooWords,
+	}
+	if t := card.Troupe; t.CustomLore != "" {
+		draft.CustomLore = &t.CustomLore
+	}
+	if _, ok := find(s.Defaults.SkillTiers, card.Troupe.SkillTier); ok {
+		draft.SkillTier = &card.Troupe.SkillTier
+	}
+	c, err := s.draft(ctx, tenantID, draft, seed, world, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -205,6 +232,58 @@ func setAsideUnusableKeys(e *LoreEntry) {
 	}
 }
 
+// The longest card fields an import takes, in characters: the limits of the API's own
+// profile fields, and a personality longer than the API's own (cards often write a
+// paragraph there). Every field reaches a model prompt on every line, so an unbounded one
+// would cost a studio a fortune, or fail every call.
+const (
+	maxCardPersonality = 8000
+	maxCardLongText    = 16000
+	maxCardText        = 8000
+	maxCardList        = 50
+	maxCardTag         = 100
+)
+
+// checkCardSizes refuses a card with a field past its limit, naming the field.
+func checkCardSizes(card CardImport) error {
+	p := card.Profile
+	for _, f := range []struct {
+		field, text string
+		max         int
+	}{
+		{"data.personality", card.Personality, maxCardPersonality},
+		{"data.description", p.Description, maxCardLongText},
+		{"data.mes_example", p.ExampleMessages, maxCardLongText},
+		{"data.creator_notes", p.CreatorNotes, maxCardLongText},
+		{"data.scenario", p.Scenario, maxCardText},
+		{"data.first_mes", p.FirstMessage, maxCardText},
+		{"data.system_prompt", p.SystemPrompt, maxCardText},
+		{"data.post_history_instructions", p.PostHistoryInstructions, maxCardText},
+		{"data.creator", p.Creator, 200},
+		{"data.character_version", p.CharacterVersion, 100},
+		{"data.nickname", p.Nickname, 80},
+	} {
+		if utf8.RuneCountInString(f.text) > f.max {
+			return invalidCard(fmt.Sprintf("%s is longer than %d characters", f.field, f.max), f.field)
+		}
+	}
+	for _, l := range []struct {
+		field string
+		items []string
+		max   int
+	}{{"data.alternate_greetings", p.AlternateGreetings, maxCardText}, {"data.tags", p.Tags, maxCardTag}} {
+		if len(l.items) > maxCardList {
+			return invalidCard(fmt.Sprintf("%s has more than %d items", l.field, maxCardList), l.field)
+		}
+		for i, it := range l.items {
+			if utf8.RuneCountInString(it) > l.max {
+				return invalidCard(fmt.Sprintf("%s[%d] is longer than %d characters", l.field, i, l.max), fmt.Sprintf("%s[%d]", l.field, i))
+			}
+		}
+	}
+	return nil
+}
+
 // cardActingPrompt is the prompt that makes a model play a card's character, written from
 // the card: Troupe's own framing, the description, personality and scenario, and the
 // card's system prompt around it ({{original}} standing for Troupe's part, as
@@ -258,7 +337,9 @@ func withCardMacros(p CharacterProfile, char, user string) CharacterProfile {
 	p.Scenario = expandCardMacros(p.Scenario, char, user)
 	p.FirstMessage = expandCardMacros(p.FirstMessage, char, user)
 	p.ExampleMessages = expandCardMacros(p.ExampleMessages, char, user)
-	p.PostHistoryInstructions = expandCardMacros(p.PostHistoryInstructions, char, user)
+	// Post-history instructions are read as instructions: the player's own name, which
+	// the player chooses, must not become one.
+	p.PostHistoryInstructions = expandCardMacros(p.PostHistoryInstructions, char, "the player")
 	return p
 }
 

@@ -86,7 +86,9 @@ type CharacterStore interface {
 	GetCharacter(ctx context.Context, tenantID, id string) (*Character, error)
 	// ListCharacters returns a page of the tenant's characters, newest first, and the total.
 	ListCharacters(ctx context.Context, tenantID string, page Page) ([]Character, int, error)
-	// UpdateCharacter replaces the stored character's mutable fields, or returns ErrNotFound.
+	// UpdateCharacter replaces the stored character's mutable fields, and its lorebook
+	// links when LorebookIDs is not nil (nil leaves them as they are), or returns
+	// ErrNotFound.
 	UpdateCharacter(ctx context.Context, c *Character) error
 	// DeleteCharacter deletes the character and its memory, or returns ErrNotFound.
 	DeleteCharacter(ctx context.Context, tenantID, id string) error

@@ -319,14 +319,18 @@ func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in U
 			c.Actions = *in.Actions
 		}
 	}
+	links := c.LorebookIDs
+	c.LorebookIDs = nil // unchanged, unless the request sets them
 	if in.LorebookIDs != nil {
 		missing, err := s.missingLorebooks(ctx, tenantID, *in.LorebookIDs)
 		if err != nil {
 			return nil, err
 		}
 		bad = append(bad, missing...)
-		c.LorebookIDs = *in.LorebookIDs
+		links = append([]string{}, *in.LorebookIDs...)
+		c.LorebookIDs = links
 	}
+	reprompt := c.Engine == EngineCard && (in.Name != nil || in.Personality != nil || in.Profile != (ProfileInput{}))
 	in.Profile.apply(&c.Profile)
 	if len(bad) > 0 {
 		return nil, ValidationError(bad...)
@@ -336,7 +340,12 @@ func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in U
 			return nil, err
 		}
 	}
-	if in.TabooWords != nil {
+	if reprompt {
+		// A card's character is played from its card: a new name, personality or profile
+		// writes its acting prompt again.
+		c.ActingPrompt = cardActingPrompt(c)
+	}
+	if in.TabooWords != nil || reprompt {
 		c.ActingPrompt = redactTaboo(c.ActingPrompt, c.TabooWords)
 	}
 	c.UpdatedAt = s.now()
@@ -345,6 +354,9 @@ func (s *CharacterService) Update(ctx context.Context, tenantID, id string, in U
 			return nil, charNotFound(id)
 		}
 		return nil, err
+	}
+	if c.LorebookIDs == nil {
+		c.LorebookIDs = links
 	}
 	return c, nil
 }

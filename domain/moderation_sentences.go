@@ -70,6 +70,9 @@ type sentenceFilter struct {
 	// cuts maps the start of a partly released sentence that turned out flagged to how
 	// much of it was released.
 	cuts map[int]int
+	// dropped holds the starts of flagged sentences left out before any of them was
+	// sent: they stay out, whatever the release point has moved past since.
+	dropped map[int]bool
 }
 
 // clean returns runes[:upto] without the sentences v flags; released is how many runes of
@@ -80,6 +83,9 @@ func (f *sentenceFilter) clean(runes []rune, upto, released int, v moderation.Re
 	for _, s := range sentenceSpans(runes[:upto]) {
 		if k, ok := f.cuts[s.start]; ok {
 			out = appendCut(out, runes[s.start:k])
+			continue
+		}
+		if f.dropped[s.start] {
 			continue
 		}
 		if !s.overlaps(v) {
@@ -96,7 +102,12 @@ func (f *sentenceFilter) clean(runes []rune, upto, released int, v moderation.Re
 			k := min(released, s.end)
 			f.cuts[s.start] = k
 			out = appendCut(out, runes[s.start:k])
+			continue
 		}
+		if f.dropped == nil {
+			f.dropped = map[int]bool{}
+		}
+		f.dropped[s.start] = true
 	}
 	return string(out)
 }

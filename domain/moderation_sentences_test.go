@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -55,5 +56,70 @@ func TestSentenceFilterOnlyExtends(t *testing.T) {
 	}
 	if want := "Far to the north, past the pass, the — Go now."; sent != want {
 		t.Fatalf("got %q, want %q", sent, want)
+	}
+}
+
+// splitModel streams a fixed line in pieces cut at the given points.
+type splitModel struct {
+	text string
+	cuts []int
+}
+
+func (m splitModel) Complete(context.Context, TextRequest) (TextResult, error) {
+	return TextResult{Text: m.text}, nil
+}
+
+func (m splitModel) Stream(_ context.Context, _ TextRequest, onDelta func(string) error) (TextResult, error) {
+	prev := 0
+	for _, c := range append(m.cuts, len(m.text)) {
+		if c <= prev || c > len(m.text) {
+			continue
+		}
+		if err := onDelta(m.text[prev:c]); err != nil {
+			return TextResult{}, err
+		}
+		prev = c
+	}
+	return TextResult{Text: m.text}, nil
+}
+
+func (m splitModel) Status(context.Context) DependencyHealth { return DependencyHealth{} }
+
+// However a model's stream is cut, no taboo word is ever sent and nothing sent is taken
+// back: the pieces joined are the final line, and the final line passes moderation.
+func TestStreamedModerationNeverSendsATabooWord(t *testing.T) {
+	t.Parallel()
+	lines := []string{
+		"Welcome to the forge, friend. Dragon scales sell well here. Anything else?",
+		"Keep to the road. Beyond the ridge the dragon sleeps. Go with care.",
+		"The dragon! Run. No, the DRAGON is asleep, friend. Stay.",
+		"Far to the north the d r a g o n sleeps under the hill tonight.",
+		"All quiet. All quiet? Yes. Dragon.",
+	}
+	rng := newRand(7)
+	for _, line := range lines {
+		for round := 0; round < 300; round++ {
+			var cuts []int
+			for i := 1; i < len(line); i++ {
+				if rng.Intn(4) == 0 {
+					cuts = append(cuts, i)
+				}
+			}
+			s := &CharacterService{Text: splitModel{text: line, cuts: cuts}}
+			var sent strings.Builder
+			res, _, err := s.streamModerated(t.Context(), TextRequest{}, []string{"dragon"}, func(d string) error {
+				sent.WriteString(d)
+				if v := moderation.Check(sent.String(), []string{"dragon"}); v.Flagged {
+					t.Fatalf("%q cut at %v sent a taboo word: %q", line, cuts, sent.String())
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if trimRightSpace(sent.String()) != res.Text {
+				t.Fatalf("%q cut at %v: sent %q, final %q", line, cuts, sent.String(), res.Text)
+			}
+		}
 	}
 }

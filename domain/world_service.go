@@ -90,6 +90,9 @@ func (s *WorldService) Create(ctx context.Context, tenantID string, in CreateWor
 // SetLorebooks replaces the world's lorebooks. It returns CodeWorldNotFound, or
 // CodeValidation for an id that is not one of the tenant's lorebooks.
 func (s *WorldService) SetLorebooks(ctx context.Context, tenantID, id string, lorebookIDs []string) (*World, error) {
+	if _, err := s.Get(ctx, tenantID, id); err != nil {
+		return nil, err
+	}
 	if err := s.checkLorebooks(ctx, tenantID, lorebookIDs); err != nil {
 		return nil, err
 	}

@@ -1760,7 +1760,13 @@ type Character struct {
 	// Personality Its personality traits.
 	Personality string `json:"personality"`
 
-	// Profile What a Character Card says of a character beyond Troupe's own fields. Model engines use all of it; the local engine the description and the first message.
+	// Profile What a Character Card says of a character beyond Troupe's own fields. Model engines
+	// get the example messages and the post-history instructions on every line; an
+	// imported character (`engine: card`) is played from an acting prompt written from its
+	// description, personality, scenario and system prompt, written again when one of
+	// them (or the name) changes. The local engine uses the description as knowledge and
+	// the first message as a greeting. A `PATCH` of `metadata` replaces it whole, so keep
+	// `metadata.character_card` in it to keep what export gives back.
 	Profile CharacterProfile `json:"profile"`
 
 	// Role Its role.
@@ -1871,7 +1877,13 @@ type CharacterList struct {
 	Total int `json:"total"`
 }
 
-// CharacterProfile What a Character Card says of a character beyond Troupe's own fields. Model engines use all of it; the local engine the description and the first message.
+// CharacterProfile What a Character Card says of a character beyond Troupe's own fields. Model engines
+// get the example messages and the post-history instructions on every line; an
+// imported character (`engine: card`) is played from an acting prompt written from its
+// description, personality, scenario and system prompt, written again when one of
+// them (or the name) changes. The local engine uses the description as knowledge and
+// the first message as a greeting. A `PATCH` of `metadata` replaces it whole, so keep
+// `metadata.character_card` in it to keep what export gives back.
 type CharacterProfile struct {
 	// AlternateGreetings Other first messages.
 	AlternateGreetings []string `json:"alternate_greetings"`
@@ -16746,6 +16758,14 @@ type ExportCharacterResponse404Headers struct {
 	XRequestId      *string
 }
 
+// ExportCharacterResponse422Headers the declared response headers of an HTTP 422 response for ExportCharacter
+type ExportCharacterResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // ExportCharacterResponse429Headers the declared response headers of an HTTP 429 response for ExportCharacter
 type ExportCharacterResponse429Headers struct {
 	RateLimit       *string
@@ -16776,6 +16796,8 @@ type ExportCharacterResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
 	// JSON429 the response for an HTTP 429 `application/json` response
 	JSON429 *RateLimited
 	// JSON500 the response for an HTTP 500 `application/json` response
@@ -16790,6 +16812,8 @@ type ExportCharacterResponse struct {
 	Headers403 *ExportCharacterResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *ExportCharacterResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *ExportCharacterResponse422Headers
 	// Headers429 the parsed response headers for an HTTP 429 response
 	Headers429 *ExportCharacterResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
@@ -16819,6 +16843,11 @@ func (r ExportCharacterResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r ExportCharacterResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r ExportCharacterResponse) GetJSON422() *ValidationError {
+	return r.JSON422
 }
 
 // GetJSON429 returns the response for an HTTP 429 `application/json` response
@@ -22794,6 +22823,14 @@ type CreateLorebookResponse403Headers struct {
 	XRequestId      *string
 }
 
+// CreateLorebookResponse409Headers the declared response headers of an HTTP 409 response for CreateLorebook
+type CreateLorebookResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // CreateLorebookResponse413Headers the declared response headers of an HTTP 413 response for CreateLorebook
 type CreateLorebookResponse413Headers struct {
 	RateLimit       *string
@@ -22846,6 +22883,8 @@ type CreateLorebookResponse struct {
 	JSON401 *Unauthorized
 	// JSON403 the response for an HTTP 403 `application/json` response
 	JSON403 *Forbidden
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -22864,6 +22903,8 @@ type CreateLorebookResponse struct {
 	Headers401 *CreateLorebookResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *CreateLorebookResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateLorebookResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *CreateLorebookResponse413Headers
 	// Headers415 the parsed response headers for an HTTP 415 response
@@ -22894,6 +22935,11 @@ func (r CreateLorebookResponse) GetJSON401() *Unauthorized {
 // GetJSON403 returns the response for an HTTP 403 `application/json` response
 func (r CreateLorebookResponse) GetJSON403() *Forbidden {
 	return r.JSON403
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateLorebookResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -23262,6 +23308,14 @@ type UpdateLorebookResponse404Headers struct {
 	XRequestId      *string
 }
 
+// UpdateLorebookResponse409Headers the declared response headers of an HTTP 409 response for UpdateLorebook
+type UpdateLorebookResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // UpdateLorebookResponse413Headers the declared response headers of an HTTP 413 response for UpdateLorebook
 type UpdateLorebookResponse413Headers struct {
 	RateLimit       *string
@@ -23316,6 +23370,8 @@ type UpdateLorebookResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -23336,6 +23392,8 @@ type UpdateLorebookResponse struct {
 	Headers403 *UpdateLorebookResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *UpdateLorebookResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateLorebookResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *UpdateLorebookResponse413Headers
 	// Headers415 the parsed response headers for an HTTP 415 response
@@ -23371,6 +23429,11 @@ func (r UpdateLorebookResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateLorebookResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateLorebookResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -23470,6 +23533,14 @@ type CreateLorebookEntryResponse404Headers struct {
 	XRequestId      *string
 }
 
+// CreateLorebookEntryResponse409Headers the declared response headers of an HTTP 409 response for CreateLorebookEntry
+type CreateLorebookEntryResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // CreateLorebookEntryResponse413Headers the declared response headers of an HTTP 413 response for CreateLorebookEntry
 type CreateLorebookEntryResponse413Headers struct {
 	RateLimit       *string
@@ -23524,6 +23595,8 @@ type CreateLorebookEntryResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -23544,6 +23617,8 @@ type CreateLorebookEntryResponse struct {
 	Headers403 *CreateLorebookEntryResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *CreateLorebookEntryResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateLorebookEntryResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *CreateLorebookEntryResponse413Headers
 	// Headers415 the parsed response headers for an HTTP 415 response
@@ -23579,6 +23654,11 @@ func (r CreateLorebookEntryResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r CreateLorebookEntryResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateLorebookEntryResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -23809,6 +23889,14 @@ type UpdateLorebookEntryResponse404Headers struct {
 	XRequestId      *string
 }
 
+// UpdateLorebookEntryResponse409Headers the declared response headers of an HTTP 409 response for UpdateLorebookEntry
+type UpdateLorebookEntryResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // UpdateLorebookEntryResponse413Headers the declared response headers of an HTTP 413 response for UpdateLorebookEntry
 type UpdateLorebookEntryResponse413Headers struct {
 	RateLimit       *string
@@ -23863,6 +23951,8 @@ type UpdateLorebookEntryResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -23883,6 +23973,8 @@ type UpdateLorebookEntryResponse struct {
 	Headers403 *UpdateLorebookEntryResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *UpdateLorebookEntryResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateLorebookEntryResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *UpdateLorebookEntryResponse413Headers
 	// Headers415 the parsed response headers for an HTTP 415 response
@@ -23918,6 +24010,11 @@ func (r UpdateLorebookEntryResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateLorebookEntryResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateLorebookEntryResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -27097,6 +27194,14 @@ type UpdateWorldResponse404Headers struct {
 	XRequestId      *string
 }
 
+// UpdateWorldResponse409Headers the declared response headers of an HTTP 409 response for UpdateWorld
+type UpdateWorldResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
 // UpdateWorldResponse413Headers the declared response headers of an HTTP 413 response for UpdateWorld
 type UpdateWorldResponse413Headers struct {
 	RateLimit       *string
@@ -27151,6 +27256,8 @@ type UpdateWorldResponse struct {
 	JSON403 *Forbidden
 	// JSON404 the response for an HTTP 404 `application/json` response
 	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
 	// JSON413 the response for an HTTP 413 `application/json` response
 	JSON413 *PayloadTooLarge
 	// JSON415 the response for an HTTP 415 `application/json` response
@@ -27171,6 +27278,8 @@ type UpdateWorldResponse struct {
 	Headers403 *UpdateWorldResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *UpdateWorldResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *UpdateWorldResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
 	Headers413 *UpdateWorldResponse413Headers
 	// Headers415 the parsed response headers for an HTTP 415 response
@@ -27206,6 +27315,11 @@ func (r UpdateWorldResponse) GetJSON403() *Forbidden {
 // GetJSON404 returns the response for an HTTP 404 `application/json` response
 func (r UpdateWorldResponse) GetJSON404() *NotFound {
 	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r UpdateWorldResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
 }
 
 // GetJSON413 returns the response for an HTTP 413 `application/json` response
@@ -33389,6 +33503,13 @@ func ParseExportCharacterResponse(rsp *http.Response) (*ExportCharacterResponse,
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest RateLimited
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -33571,6 +33692,37 @@ func ParseExportCharacterResponse(rsp *http.Response) (*ExportCharacterResponse,
 			headers.XRequestId = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers ExportCharacterResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 429:
 		var headers ExportCharacterResponse429Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -45685,6 +45837,13 @@ func ParseCreateLorebookResponse(rsp *http.Response) (*CreateLorebookResponse, e
 		}
 		response.JSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45868,6 +46027,37 @@ func ParseCreateLorebookResponse(rsp *http.Response) (*CreateLorebookResponse, e
 			headers.XRequestId = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateLorebookResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 413:
 		var headers CreateLorebookResponse413Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -46608,6 +46798,13 @@ func ParseUpdateLorebookResponse(rsp *http.Response) (*UpdateLorebookResponse, e
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46822,6 +47019,37 @@ func ParseUpdateLorebookResponse(rsp *http.Response) (*UpdateLorebookResponse, e
 			headers.XRequestId = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateLorebookResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 413:
 		var headers UpdateLorebookResponse413Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -47038,6 +47266,13 @@ func ParseCreateLorebookEntryResponse(rsp *http.Response) (*CreateLorebookEntryR
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47252,6 +47487,37 @@ func ParseCreateLorebookEntryResponse(rsp *http.Response) (*CreateLorebookEntryR
 			headers.XRequestId = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateLorebookEntryResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 413:
 		var headers CreateLorebookEntryResponse413Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -47728,6 +47994,13 @@ func ParseUpdateLorebookEntryResponse(rsp *http.Response) (*UpdateLorebookEntryR
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47942,6 +48215,37 @@ func ParseUpdateLorebookEntryResponse(rsp *http.Response) (*UpdateLorebookEntryR
 			headers.XRequestId = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateLorebookEntryResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 413:
 		var headers UpdateLorebookEntryResponse413Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -54337,6 +54641,13 @@ func ParseUpdateWorldResponse(rsp *http.Response) (*UpdateWorldResponse, error) 
 		}
 		response.JSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
 		var dest PayloadTooLarge
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -54551,6 +54862,37 @@ func ParseUpdateWorldResponse(rsp *http.Response) (*UpdateWorldResponse, error) 
 			headers.XRequestId = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers UpdateWorldResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
 	case rsp.StatusCode == 413:
 		var headers UpdateWorldResponse413Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
@@ -60147,6 +60489,32 @@ func (response ExportCharacter404JSONResponse) VisitExportCharacterResponse(w ht
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCharacter422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response ExportCharacter422JSONResponse) VisitExportCharacterResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -68739,6 +69107,32 @@ func (response CreateLorebook403JSONResponse) VisitCreateLorebookResponse(w http
 	return err
 }
 
+type CreateLorebook409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response CreateLorebook409JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type CreateLorebook413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response CreateLorebook413JSONResponse) VisitCreateLorebookResponse(w http.ResponseWriter) error {
@@ -69387,6 +69781,32 @@ func (response UpdateLorebook404JSONResponse) VisitUpdateLorebookResponse(w http
 	return err
 }
 
+type UpdateLorebook409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response UpdateLorebook409JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateLorebook413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UpdateLorebook413JSONResponse) VisitUpdateLorebookResponse(w http.ResponseWriter) error {
@@ -69679,6 +70099,32 @@ func (response CreateLorebookEntry404JSONResponse) VisitCreateLorebookEntryRespo
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateLorebookEntry409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response CreateLorebookEntry409JSONResponse) VisitCreateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -70149,6 +70595,32 @@ func (response UpdateLorebookEntry404JSONResponse) VisitUpdateLorebookEntryRespo
 		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
 	}
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateLorebookEntry409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response UpdateLorebookEntry409JSONResponse) VisitUpdateLorebookEntryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -74652,6 +75124,32 @@ func (response UpdateWorld404JSONResponse) VisitUpdateWorldResponse(w http.Respo
 	return err
 }
 
+type UpdateWorld409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response UpdateWorld409JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type UpdateWorld413JSONResponse struct{ PayloadTooLargeJSONResponse }
 
 func (response UpdateWorld413JSONResponse) VisitUpdateWorldResponse(w http.ResponseWriter) error {
@@ -77698,735 +78196,737 @@ var swaggerSpec = []string{
 	"Ndx1hXmit+7mBYKurbQmkPeNcVtlldES+9yNXQYzVBy3fnIpWNgcXs086+OyL7rxBVuclQg+/ZQlEsp2",
 	"BvQqV1yZlC9Z6iqxc2lihm6pDX2aPAcED87aq2EeptCp62utRlae8eLk2t2rLVqdiKIQh2tclsCpXMmc",
 	"1wV7VrXU1gqupydLG2pqWvwSmq4XHhrw0ZlhQ4Fdqu7RaRX2XMp1JaDnLGdQ/nlaEQ+hcNOGFrw1MIee",
-	"2UqbhGZZqMHnB6ku2elN9zs1FVrRBRT29VNnB2whRWoPkL2PQxa+Qz5UsBJmirlQc64RXbVW+4ctIW2g",
-	"/p8rTWymYECsL6uygfrEwE0rLanNpMSS9ruSaZlVaE6Js+ZmOJ9Vopjx9Zimz1GhbhgIvvIC+BlTRz7e",
-	"B6FeGNdmYbZmfFVQGK7QTHPi0Hu/wRNqtd++24hAGh2+QVKOXm4oDl/YPcZoxBB1LWt4HFRh0FzYA+us",
-	"qHCibqEOlXMDgkeq6cbF5w3TcvZOiEuqsWHAuUUSODl52A+30WiyhfJVy6co+QPL4TyqFViRsDy2xmZD",
-	"NBjXM1vmzmtIYeQHaCThRn2DdLWUhzctWR6R+NdfpS2P8PlzbLpxgTE+own2aazWlV2ZFzY5+yuiSr1l",
-	"q5NXFGRMAeKvr9IqIrCzK/lHnRWE+JRHmW2EwbmYzja9FD9BqxMUd7wSPyJ0oAA+B39Vmi4sGMHCyLe/",
-	"Fx/3ot5eh6Msyyylw94XZvP1LK5nsv01EXxPEQP1Ub58QqZFSAS0bHdzzt+y4eew9loXDWTTlrsvtfYF",
-	"uXwzO18//i/B31v08jSG367xBs5eZ+drT+EqDhB0vXlLEtx+yALggszHPBkTZRQtmlXUeprdr0MeCF8a",
-	"wQZscl/UePfrTSJ0/buumG9oFfuJFIolM4iIt5V+11s5WLoXDBySyzlEEJQPJ3RRwPEEwvnLksIrrUnb",
-	"Bx4Y3BauCROpCrc7pbnmCZ9Siwm50lDVFPKKzTeb2RAI/NPQgX1I5oa9SnkP7ROZo4GJVxLtzWJvt6+g",
-	"4WDeuyHcIO0ZIxT8q86TNZ0yEb4b3izCH0uTLPnKocBzjBElsdm7PgQUxqFKx76XEvFa4IeUpS08lMfu",
-	"gzP8AMzzaWOII1wz0ezeWDl0IGdhi6kccDuyNPQtiJJkSBu8Di3uk21oLqBNzqlttD2faHM/rF0eiI01",
-	"JxjevSa8N3RfXDlfXueOBt0ulGfEP+tNzKa4CfY2oCCyDe90/Rrqz4I2qAI4SuTgy8x/Bft06T7RF2Kl",
-	"pGsRxzIwCgdMzxkTdwIQSVMJDs9Bzug9JgPPxJYPQprynCVa5mRKlWIKUtAI19bNbcvsAByq22EA1QR8",
-	"S7w69SI6g2lhzfzd5Sj21lZfN6y90I+4Cq7TTj26dN1onioVwH2eA1pAVEdWsCkzVaifv6wPv8IXJq8f",
-	"DtKH3Z8P6Igdzh8Of5q/UW/0HDhfSAF6ebABsOVrH7WhjhgadWaC/zxj9rE5+ask2pWVZr6sJMewDy8U",
-	"ifG7Pk9jjLOyEOP24v0nyYWymKtKP1PoVeb3XAl4RFKqKRZmgKABj0ReKOJu3tHX5mv2VW3rgo/GOiIU",
-	"k0YpSehkOuQ5IxalcCJlTnJJ02DK3bNE8EbS7shzwIKgwfpEEM/nUpEsb4Hz7llU5WQ/OYUGAZSwsEdC",
-	"c/pAxX+pzu8wOL0niirSjedZirhT67EN6vlw/tFfJzBAlzh7YE3yH5bup5nSxGxMxgyNBxSboyXTDti3",
-	"ORqAEBwCN6xaJm1PBxLNzzNINLWh1+Hg1weErp1KxTFNCgkUi6LBqq7koKvRQitWLKqA1QyS+uNWiSG1",
-	"fWkAv11egKi6nGs3Pc9lvmLTafpAjTqLdeo82x3Xzll29iLEqHKw2AV2HK4wuQUJX9KNlcxcwy0RxCct",
-	"AyU5rMw1qCqIqfn7oAUYc2X7cRbrdxxn0X6X6+02bO8DC0r9Y8RSxb2ialkM2AuyqhYo7xHybvUR7rcx",
-	"3om2eSkNEcmsYeCXgkHxCW+oRbpOzTkAAdpHcFmnxtTqgW77eXsr9Bs6YXhC1l5611ahmMa6bVp7Le27",
-	"sza7ma44wvzLaSPf50zpUthtrJ78I99WV9blP+jCelmz29Qss2qK5a5whn2NHUyoule1SivNIfpwq+eZ",
-	"AmNGcx/pebA4snUhjO7rbrJBY2J57HDY4OqkobrGslN5jVZfKNjrqBKXEwqx1DSgooWoGaLN35gbkAMN",
-	"EtFwn0K+USszjFhEKXlEYgy2A7c8OOx2yBmwVvwqoXnOmboTcY2hxxHJEQID4qJ2I+fuUwTQbn3WdXNz",
-	"RmKe2qKtKTcDnHDhrmQmdDq16eIB1aPFqfb0QNO8vcFIWaZpYxrBLBen5gX3mZXdLTor9Q90gOwUSsKq",
-	"zk7cS5VPrTKy6sMbfMX/TLXrUtX6/FycrMUFnCmkK8O+BGsB/LE0ms/R+g+8RW7z+tKQ2/N2jwra9KSe",
-	"01VJA1Ary39m2g6fQz+jCEvM1JlfVMbSOvcP4JcmMgfVYw6lgaj279OmMoShT5sutgqD07JBjL2jYFoC",
-	"E3AlV2x1I64rZW7qZXB4ezlsC0wFY3ykYqI/YAmdqQZe76/HLLN5gVMOg/GmA6oVpK6EA3jWaX3nABO7",
-	"JmajbTqlonyDG6SUJVyFN+0s4PNwrxfKJKb3ySGJfSM6br0/eFqx0dAusYlsY++e2dc2SO+c51KXlZd2",
-	"Nrles8Id0K51Lhza9YRNpJFhGDgK+wF9gMaAINgxZkDsgA+bp7X8ANPWZvdyXKTssSHbL6MJI3QixSik",
-	"9tfcpfbg7a637Lx793bQTWaLP9iPlqFJy9swx6CMQpWiB6XwTHMFw6zjkqy4oCjVlnbJn7hVjYmfqcVr",
-	"WJt1Wrx5OdOJnLACm6YsrBUwYeydv62llRYwyY5fot/U54pe+HKWybll4vPxwgX/YUEycPvbq6xWBxIR",
-	"KtJmvmmH1F+bdwyXm4WkCMWEQzthTdtQcGM1BM0edXORFscAA0A0lm5XhnEjnYbutZbtVjx+fmULb3Vq",
-	"U7TDLlnakgjyuXEg4XFmu/CI0c92rBNZRWKsU+fNGV1nXdM6C9E5FfjqRrY2XmNVbWyZpc+zsUEB+se1",
-	"s+1V8X+4fW2W7Wl3n2boWhaOz3X2tMf6WgJ716EvlkGtLdNcdsoVd6GopCjmZBxNUwa4nVjPU7gY9pKr",
-	"dnNmBKcxMc2+OP+skeDmFCMiNuQbQ6neZj6kyEhCUfPCdQpuCCHny9dKCCGCfZWDDd8reZ6Bg4aYx1JA",
-	"txTLGAX6NEeCNQ6r2ImtL7O1tJfWQzYHicGEf0lCELYa2MLWzia3y59bEP5K/kRFQdsaEmRdhkLFPVui",
-	"WHzZ+5oVYU+CzR2FOHiNL8gxV7hqnR8gzFRA1lST5Z/GWD7UsmQoFlxZkeIZUqiKZxCVMYU8N11LQXpw",
-	"fu+iNkL5FcY7QFRzU7zhRtftwfDjcBBRMFVIWkSBFaivIbmTyyy0PNfm501WBtr5D1mUTa63m++Kj+1N",
-	"seXfBXIpRqRnGUBh2Cuaja6Kcc9anICnRhRVQCBWytEvBxxVR54pXo1cHfj4m7Nb8tXD7lfOfR17h6UB",
-	"amozqlgJ6vS1A3QyNDtnFPZO1yLT20nHOpDRqlV0yaPnqXoq8lB7qJ8jD3+odtA2vA1YhQN0tYQB1K7f",
-	"hmCUJ2IFFQpHGDCovjzmrVWkCNxpBbrQZpT4dOihdpqtB0JUQbKGtmzczlOhiZoBhI4RPgjdPMUawm/4",
-	"vyo+8oqUmyUFlac45iuII1g9ZHPmjIVLBjlnw0rFEp8UrNa9Md9eAi9qZuGfzOCexr6xSiJLYeXKWqlo",
-	"PRvODhNf5uojJvINPGrfwOtV6rHg4SEW167RCrNbMrbeF+huyyKVamvIlNq9fQn32YLBlUEx5iR7EIIO",
-	"4qDEhxMaiGwl/3Rvr+Kd5KrAlWbefkDhfO7wuVTZeZWHHLNcj6XamAFvxED4LxtsPJDmjfmkuvkTlvLZ",
-	"BB0NYhPXrHm72tSY5ZInYQPqlGp6zczeBJNjjOKaOXcz0ge5Z2yq0OCFIEOX+bB8Bmw3TXdHXLk64rwC",
-	"XWKa7ufFoNZHEFUn8WNp9aL7vp/SRUBjPqULVXfwVyZURGj5PmqXAOmATDTPCMupYlVKe9PzlPr9l3W1",
-	"vsHD3eQSsgsZnNeP63b16Xyv2INGnOTW66wl0M3q9e7umvfMajm8fKQ18Hj/By112xXG03VuK8QvAR6B",
-	"B5+l5IFmM1ZiHXFNJoyGIplaFSsvvm19r4X9w/aJdIMixsfEVqBsctmvQBVcV7fHrl3TpbJntSZUkMGG",
-	"fgIsnu8bMq38KP6GBkGGEpr1y4vI1WI3odkZvAqVri3MqGq6sJKpWkbTAAl7hB5LSJoGPFKuCE0SNtVW",
-	"IdF4H0CoWatsYtS8DW7S18y5wdMAnMGp51+in1LjbiqJaV6AaqxfqM+AJql8VVJ1qqNyG1ijgzBxT5lI",
-	"mUgW30L963AIR1q89ULZOuMhlqApz0KnZAF3z3hXGMv7eCNQZCxxxPIHvNDuxurnjGsWRySeSqVHOVPm",
-	"3zl/gOisJpTkiMRCCtYAprHihtY5oOAVSEPCCNUcYv+bALeaUg+xRW818UVfn5D3wJRGOU0tohJ9oByF",
-	"wnrl4tJ8fVp+/dH/eql+p8tdW0UhNrCsFjcUhi7jmBEx5IKrsT30rni1llacrolBXyIsVwx0rUY7ZfT+",
-	"2r38+4gzL8LyitC1StD58uM2+mN9RzaIRi/WctVWe8FrDRcAj5pMOUuY2zoIYCEnUiTUqN0AZ2qvBiKL",
-	"tJRpiiqqex+S0x51iJFkTaB95gO097BGnCoxGQH+YynJ1beJnk0M7UNUWhIFzDRMELgI7YnhFN9vTQj1",
-	"9pepYF3GCRz256Wb/JFK8oVSSc7KILUgshruFWOZektiwWY6B+Eoc+fTvMpmOhnz+xeKYBXEac4n1Jg+",
-	"2LLaIRBTLWaTO0GTXCpUAo+vzsGXQfFyeUKnCq+2MzpgGdzPk6nMwdFruqOCUMEnZeUZDI52K2eH1ok6",
-	"P0nAeM1nSgPUNjULoGb5NOcQqKJoKphSGFg9wreowFpVVOBFvFPpS4eKbXX1tlwUg/gOXr+1g3iHg7gp",
-	"B3FTDOK0GMSxHcRxZRDlHr1nDywLZvoAuDTp/e2v//cupM7YpY9IyhK6wLABcGzwCexZzmjKxShgb8AQ",
-	"AnbeqF6AfrkKzsriN7WlDfRQPn1mR25Xl+1zfEC6KVdAHhGxkWkTDjE8W8/sGWhtqdt3tq7mMxo2xLfU",
-	"7ndy8cxm3UlYrmmHD57bvCP35fbtk2d2gGd8mXGbn5/VdI2tfkmOssyADWs+kSkLlhYcZCwiE5qMuWDb",
-	"5tiaX0giU3aE3JKiLMEbhyIYHoJ+vr29vXJWwp2Ivz4+7V+f/cvHs5vbmBz0eqTre5VnYkpzBa1/d3N5",
-	"EUE1gJTE5ymbTKU2Nsf292wRbx3difj84ofj9+en/eOr8/73Z382ze0ekfj84ubju3fnJ+dnF7f9m5PL",
-	"qzPzZP+IxNeXH2/P+heXt/13lx8vTuPoTsSfLq/fn/q/kfjk2+Pr6i/fXX5d/eHd+ft6Q9+f/bn6zoez",
-	"D5fXtd8+nX397eXl9/2zi9Ory/OL2+rTsx/Oqj/difjk8uKHs+ub49vzy4vq2+8vr8++No0t/do/u7it",
-	"9EwOegdHZkS3317iZI/fv7/8dAZPDo/KCZ4cX5ycvT/++v0ZdH5+evbh6vL27OLkz2aF++cX/Y83Z7BG",
-	"/rC+/njz56Ufzy5Osf03RyS+Ov7z+8vj0/7t5WX//fH1N2ZLds2WfLy4+Xh1dXl9e3ba/3B2en7cv/0z",
-	"bNjuodli2GDb3vX15bXpxW379eX7M//v4+uTb8/g64jEt8dfX172Ty4v3r0/P7kNTub67OPN2anfwsnx",
-	"9WlMujF6AtTONJeDjE2KNCuMSpvnUoyq6Olb/jA+np5fmlbhHzjjy4tvar/YNdjbM7Os16gjB709RAkt",
-	"7ojGAChb1A8sy9xtGbo+vj3rvz//cH4LH++9gVNwe3Z9cfzerhs57PWOSPzu+H3/5uz6h/OTM/egO6TZ",
-	"DuVWE94yK3V1ffnD+enZdfGKhS1xzjJ89YgUC4W/x+C8VITrLXLYg5mdXXxzfnHW/3hx/MPxOdIVOYSz",
-	"WPRxe/7h7PLjrfn9YOdOGB6EdhaGGnJBJlzI3AEHKrDJbYA23D6Bm5aL0VtCSZJxMKOwojS46wi9E4ZT",
-	"Ea7LiO97IefovVM1BuUpcx6r6kSdGreBX+qMphN1ajymE3VqHKYTdaoMxuhpPn8xmlqFvXSiToW5dKJO",
-	"nbeYbhpZSyfq1DiLGUOQr3SizjJbsT/WuQoMo85QvMmUvMSsVZCT1MdhGEn9N+AjnaizxEI6USfMPTpR",
-	"p843vP0zbMPfTsc1jKJcYRqBUSPL8L42HMNvzBxwoztXjn71Bzv02pk3lOOdYmjTP8CGKOpn1yxK5aSa",
-	"jV46cP5b9qxVbYrAWq0xML6mxe1+1DkXDzTj6fGUf88W8LeaDYc8MQfxJpFgCl7LmWYXUr+TM6jBCrew",
-	"3t8nY5p7f34nB95f73jmf/s9W3h/fQCPnN80ViU/E+lUcqG9J+AK8Dv1IjO9n909fe2nM6Hzasd6LM0c",
-	"jvHqqRj2CRUJQ39l1PH0lu/Z4lx8BE3N7/nrmVp0AvgoZtvoIpM0vZXyPc0hccFDyP/AUk5v0dL+wWxA",
-	"meFYbso1xmy4LfLqTkHQy4kUw4zDTWd1oNfMFom0X0JNo7KdWQoIvvBfMzoJRFL8aQeLVTnPHhPGcD7X",
-	"VLP3fMK1bRoAbDM35Hc0u2H5A0+Y++Uqlw88Zbn7G+94fIdw+c4tnzA502iomvdPUTRtVnXo7FHnNALF",
-	"dttVPSJcoAZvbEJSLjUBb4ayWUIxAvfGR/b6KAExNqGLO4Ev4M/3bKFIN7bXlUYn4PC/kHTQHyw0XAbM",
-	"ptYLZeXrVqimEnbYkDpuiBVscDkcMpFCvjfUawJgMqtvt77ceWc+LVxW6xFA4dVrz+u97NKSghE1plNw",
-	"BGDsC6zns11qNaNphcsp7Bm8kROmxxxiMKgDsmJY3AdctBA/CTyGMMtkzJZiqS2uigoxAO5uftxaB2Xa",
-	"Ms+0RdwkzOnUBk6mLOMPLOesMTOVas2g9CreVwNM3ZPyiLBf7G8RunNsui8vUVJIN2YPGhNBoxKLILZr",
-	"vc3TuCQVO7VFietSijPTymYpoM49unaGwG6DV/GWq1YgFG31PW8bGsnwtLHKj1sgNYMvIlCxy+xG09wL",
-	"h7k/l3n6lsQ/yQEgxRk92fyBhWZ+koM7gSgxEYkHwJvxCf4be1I79hNLyD/JgSH8ItrxJzlQX/2KPXyO",
-	"70QJcIbpHYCEBsekqMptmhhTRQaMCbNxAMvURYc72J23t+/7315+vL6Jj9wIy4if/R5J6UJtWSdtzoqt",
-	"12MmgGyVN+VMChZiljjHdnWky1LX4PMarPvqOzmwbzZmdJo1KJA1Crg40oWBW5K3m+T2oV2Zs+rBC8qC",
-	"+iGnwg5DS/i35WEBL+wGzMl2sjyC3YJULSweHlpaHuFuZVfh3kUhTgGhmuw2VMhOZ5jA2Ufm1KLAt5uo",
-	"3aTl+3snZ9bgtbq78X4S9JZhIFfCzHReVIzLI9Ir865JUo3zaYqP8kddLnN1DG7s5nmnujSNHGddqmpJ",
-	"hQ1Zqe3lwsqk0lW5oiuSQL98TmfJ4MN3UE4R2CEXbE4wxWlCF2RgHRVH/mFyFKCIFNmi4NQKS8gqXS0d",
-	"Jwfe9Tkwkh30sNg/ErAo4E/kYztlefcWRebk4MRr/Ts5eOcaN4/Ktuvcz6jS7zBbJhhzJ/MRFVyxFItR",
-	"okeMkpGk2YbxdsegWTGoj54TPZeWPzZgCZgemoP25lQ0lGUeywnr52zUWKYCYCbsDS++ZwN/BlSBKyrY",
-	"7D0XaVP6vZ7ljHTj0YxnoOcns0yb/47lTEEIUCLzqcTzGkfkb3/9962dzepdD3GHbBh3RBB2lnDEvC5i",
-	"spcr6rGMNhVR0BDWg4mbc5qn9koUTRjbYXvjAd+/tv2tjQ6zUY2wqlGtfAzsfHUj/ZmEznW9+6CMLBex",
-	"Nm/r+Fym52HTwQDjxl+oFytgGLC3cBw4BGzbNgw1wnissuvg3LOMw9Ed5pyJNFt0Iu8GOucPdrWU5q1i",
-	"r45de+/K9srL5Gvb3reuvfrOuTUp5hXcD6+u//Kklc6lGFmWWSZDwM2/JcLAXb+74ydCziN8DW6hd+6E",
-	"4wpjRnNFulyoWWY0YMNBKf6DinsVkREfmj/pVGZyxBlkj8/VVhlLbCGN7wTAzpGJfAD9dnKEMeppzoea",
-	"DGhy76654TpcoYmiyEzNaIZRpV1u692bCeDQ7wTVpLezHxFDcMb6ZJliW2SwIGOaObNnt0cmXMw0Uzvk",
-	"FuM/pBgZc00KSO9KjLpHejt7h0Tmd2IicxYZ/hWncsIFFToukrBtx254gHV+RAYsA9KzYFOIgF7goJgW",
-	"/VEHSz3bnjbAG8qKiIIWH9jwgzag/94mYFEIqnDf0rLcEpbgLAgN7xXgHYeMh7Rn1shIAYd01EYtrh0P",
-	"O82oXKLg+Sh9LUFWVXPo7IT9Qk1FdRkk/EypHkcklXpbsSnFpJ9ubBPDimpDO70d87exTawKX3iOPJ5W",
-	"Gt6uuMAKNIUwzIN3oVY35lF9JxOEMjLEnTGzi721q43LUPYeWusScHUtbm21VMAqhFo6HHLB9aK/IgwQ",
-	"mIdDuvfThu23hdFkETFL27EAWiHdXlE1ltr3to7QaDa/c0H+9t/+x+7f/vrvu5EFSX+wFZWt2qomgLEf",
-	"DlFYMp/KSl/tYIuqS/RkLDYE0dukos/qWvO/fg5mHGqqPdhel3yzRDDrs0YKMyFYUdGTfStVJveeQ0qB",
-	"8bWBD76BF9s63EbswSGvAYWUyUIQ2Q1Aa8WdbjjuHPN24JP1Sd3mXbhHWUJKaUI0A1JKeVpW0Cg3CT1h",
-	"jRWjnVY45tP1iF3eu6CW8cks4w1b7MhyhMYPaNpmMfkQVHtUMcy/BjQFJcIq9kfE2O6LokYCSBkn7zer",
-	"jARBQE9hMPChCx/9/TCXZlAFR6/mjZZpURVOVbhmq4aE9c26ja6uaFTn4TU69w5y5XyuxQsr5M3TcgQb",
-	"riZ8dKQI4c4hbNXLJc4BsWk99HrAbt+Qm37PFl9hEhzyVB9AesLyEQy3jjvxQpG4XMf4LV6TyeGdyJjG",
-	"wLCUj4wKBj7t/s52jI5C7vQGSvDNI8zAM3acIRBFutQcNKXJXq93J8pct62IIPkpszq28LuKiNIyxwQv",
-	"o/vYtMicGfpGj/g9W9goEaek/Noxoqgvh/2ULgxZG5vEwrT4i7W/9yyJEtl6oL6chSiXnE0YaElc75Cb",
-	"YvwUjEen3yMBV5Urj82O6AMjCzkjFNKjAOdb6mCdzvXZ23wylfkKy3Yyw/pyE2o3F0OGuy5TqbfzauuI",
-	"zI1th4p3zhKaZUg4GTUzR8Cv54aGPg2sq42PsJAGY5ZNzX/hvPfLJJriJ/T0mb+p1jS5h1A1PWZ1YYIG",
-	"K2SN5ZSj8yhlVI/hHxDnaa98EpaxgXUpAWO+E45fka4z/3zxiEfIKzL0QjmebwxQSob8kaWA33t0J2KE",
-	"pcCjSvBgOKO1O1MQZ2VEiL0RhSuZLT+zEqAwuCI/zdIRS+/EYOHgA9LCWvYWN0JihgwAOSxrXHNVO4cd",
-	"s+ZQPM2QldmU//oXuv3Lj+Z/ettv+jvbP/7ai17uf/6ntXIkIDOa+PmNU80aOOSaarFIOKWtoSwDr5xz",
-	"j4najDsWORZVXD0bdunu9yynvWcLs4H3bHFEHB98eQDcdcvhxWPKm3YFibjyCmZEhGPdMxygQw5pw/6i",
-	"ztwQJ8s7bzs55b7bz1s/B9qxLPcHuaSp0cMNjz8yA5zy5B4ZoEWqAFBpiE2uuNMdjIcR8vl9v/xTJbw/",
-	"5K5gNJ3KhGaLqeZJC8/Yu6KVU5rfl3/dJPydafJKKn3st/g56jQlpCLECUS6FNmocHLBceUnV4bc6PZp",
-	"+Fa/3kBzrivVdEDXpyQupdcCe2+BjRj68OcZmz3pw5xq1oc7HJZv/H39wMU5S7mKUQ2/Pjs9v+l/vH7v",
-	"6mB1oRtF2KMRnjZRKGfTjCfUKA0xCtIYedmcKwZORp4xcm3aNe2kcu4uDmKXBxsjk7UBtK6Vt7jntn1i",
-	"+5biTsB/56Jw11mCsQgN8JcYmZOIOMAsGT9lYR385mbf1Su8O1pyO1zg9NqBOZKpbWSIozZWPJX3dsdc",
-	"AIgbFOHqqLLMWGaRyCkyY/Dc2NztrpITdifMQbD1WIz03ToisZejHJd2plv0hArzOSRxkxx191qs8N8z",
-	"6TnqrCyuDsMyvNArrb5avBVp02XN+wpjCe3Mt1h/u029Eh+JyJbtXuZAajaZ0FDMwno3iuY6ay4sTuBx",
-	"8MMFo7nq05FcARkJ7/gFPac5A1cxD46q6Qa67MqNNyqmHFrec3NCvpODa6YARSgcVmCegdUmSEwfqKZ5",
-	"bMyXeECT+xFUR4zJT3IQCKJrCemf5mzeWCnrccpzpppddjEc8/4sz4x5Jqdw/XgP8nvIdDIuI4ogugN9",
-	"78OcqbHz4rTz8A15xhr9RjAGcHAdlWFL5gv11a/2w89xmb1xfHUOapLh2ZmkcMWGI1OIxETtpf1DHR8P",
-	"GsNAs8krujvYS/bTA3Y4fDl6NX7905vgBTRcVwWID6+xuCBT/siyhqLbxeoGSZ+PBEuJkWS4kcV8tFuU",
-	"0qMjimkjyk9cbm3sZ8PabIqECruBDZTBxZDlkOoLquBErUG2skUDABQYmO29kPOGhMuGaJzSiGtXnGAV",
-	"YSvG0j4EPLeuy71oAl2ER7YeAvgJRcryBj4252lIP/xkfl5NDEt3HXggfBqpnFd/jq7fghwDQPk4wUY+",
-	"9SG85LFKxoJlGUQPDqnSoL3kcjYag9kqY6IyOYdfh1CqJk7ZQ2ymaossV5AE2AMo7dAkMrQ2cALw1U3x",
-	"1ZX5yo37Zt2+Aa+vXLHDHvRpriHQgGZcaai7TQUypyk1m5JnixZjuzJtHUNT115Tx7apq7KpzxCbE0a6",
-	"UguRhJm8jQ5Tq1Dy+YRBkYyEYWFZQ6T2uybk/cJpsfKyBqp+tefhbe9/HPxS+5Y3hmBYE7hZ1HAMXDE4",
-	"Wb0mPNQKddRv85XT9rbGvtt+5qXyvGY8N/hiy9Dn7+Tg1hYcs8HYLb6waTiBJOZBxS0frj5fUHKIBX0n",
-	"B+uiF3+Sg82qV5oPKgU1Woc32ejff9CqGTDvCQXZ/ncsmLFGscVTJmd6OtNRoXAXZphRGTnUP3be07do",
-	"n2cLsO6c+xss+AgDVczveEFo3YvYhy2b2I3x7P7F/PljjNHlFoEVdZ6cGd2JgrMytZr3nSjvxGaiIf4F",
-	"1fJ1VFNT9z9HnVKF3/xbrVULbCmWjL2vPoe36abBAP/kYMPsbhz52wFgZeDGth5oG1QaI14SyydcYFBo",
-	"IVYxhgVXzzK8jidqDM9zUapF+GsLCVs0e+U368e/FsGvReSrlbY3s8GE6+asJSN7HRZgUPy2kSNHZCqz",
-	"rCmfompgmF+tfXGYHDy+Wrz+5Q3tDXaTvXSfHXwRAdDEnG1DDUd5RZS0I5AJva96Ze2xqNA5Em6LsET3",
-	"7df+t7fmWxzQp1IsNS29S9mCJBW4YLAJB07UBGG8zCssDZ4GuMrw0hhG0rCFvcdHW/TfY6T2dnGznCxE",
-	"AntiPpZdkFUZWUE7sn7KydXlza1DhEYlT613L6H5US7f2hyo79niQzCZIjafxeBGsOLZg0QASOQShkGK",
-	"IR/NcpZah4baIbFmSnuf0zvhAt7wazWlCSNdrm3gn2JMYWEL8zgiQub4J1xIm9bgAUaFWswTaa9IEE40",
-	"ZcjuQLl3I4kgghR6mNp8VUxxKgf9lgxzxiIih8OMC3YnwHRiU0Yt+gp6S5SepVy+UOTkvOp/NKMEx6vS",
-	"1exujVnaa47Ye/z8Fj7HHcHc7eUtMZIxJl3DwUpH6lZE4nnOtZGtIEe9OAXU7FRUgIXLnOQzgd4hwJug",
-	"6YSLmHTttb+7Z7elpXDDtxAKE+59XCf20REZ5VRoCAbKFlbg34lY53JmpH0iJxOznGZht6rLZiZjLGIz",
-	"dKN3moEYVcZ2VF1K+/KapbzGtz7ZJo9tk5dFk3Z5Ibpq1RG8ZwvIEkLQPojPHPJRjLRoqEdBYrWtR2Bh",
-	"KW5iQjWaDtuz6ZbPghMIdKFTjoX4hnxUnR4+WTO7E2jkGF49sY18jjrvqUgnNL8PKeVCAgljOc2/b2ZI",
-	"OBXDxYBzZRS/GRdGYVHjnAu4RddyDsirT0i+yOy0n5B9sWkWitJUpCocThnOoCgSJAKpFCEuXMdRbpbw",
-	"lknh/bN1H3dnyggKw46FLNicIVbMDDWn0vBPuHwGl2Iqn+SnhuWBGzMXml5Vm4APh9Y8o2I0o6MmjOXi",
-	"sVntmTA8GpfcjN7ejnfPby7Jy/0325iW2D5gb62Tct2s8lnG1PbDXpA+pW7UxyRhj1Pm4oDW086SK7Bc",
-	"NdtRmHRydsoSmbva8PVTXJSvISc0T8kP+yR1rxNLVGNGU3u34SJQbRkL0o3/9KeUTfWYHISy6ZvPZ9FJ",
-	"cUCdBRf/6U81dVslVPShl6Bq7XA3mpXBWxA3hCZwhUu4hpTAWQnZ4c2ZKwymtKF7bqKG1MZUmRPEhkOW",
-	"6LAWCTFuDTvucGW15STVSb5syzywC3/eTft+ZUFJm0QZtRSOlPVCuWKN2pgIGHxa3e7I3b4Z2ihwWf1g",
-	"QaMVeF35Qg4/7Zu3IY5Tsxz/qIi66lvr0G7g5RN899i0CP/+0c7/hmUs0fyBvZcjnoR9LbFiiRQpzRd9",
-	"w/9AJRkYZmaDF8EDw9ICtNSIfqzkqFzr8VsSU5H2qVjEd6JbZEIAkIZr3XxoFCV4McsKPUkKtgUA4hq+",
-	"J13h/wIvCqkhfsi+XVWTbMfg94aWkRnY32wjNW2i+GSddSfSY3jP/ANavpAaf0F0nWKlPwbNcuKK9VjU",
-	"E5e3RHTORyOWO+j+UoLMqSIj/sBESP7ofNFoxcPToDz3CgY1SBf7woYKhjsayLwM49AO7eGeLdazc39c",
-	"UTk722XTkR4EjWlvpbsA4ESMmrAW3aTZt2/f26TUfouiHVzVPKo+RL8Om95uqfkGVRbcQhUJDUuF9x81",
-	"E6qo2dsahAgywMAOsvGSUmYqQnnhU+7S1q2jPZf2kQ3uMe2jpjgN7vu93cnrh4N0/MsBfXn4Uh2+Gog3",
-	"Sv108OqwPd2uLDyes2SWK/7A+kbeCvNro0AtD7CTj/YXRSZGPng7tiwjPXHe7P62WrZgc6OaYrYjWFZm",
-	"bDYVwjDsJuf6PRP9ElokpNspTZjSfAI5dvAB5pIBh4JcCbMyRg+wRby4IjU+4fW4NuWRa8xyRFN7g6PV",
-	"XGuuqBRWDg45aKX8WCWjsuKmMcIa6p49vapNVFPO/HUPklR51CvHsHbL5K3mKk6INe2eU43UZ/5PKENU",
-	"crT15ST/fiyuqDhZVp/d9cfw2/G9FfZ5yfkcR6ou4dpchiZ+ZYu9BTd9mX/ZhX9RMDJj/9rHFV5Gunqc",
-	"M0bAya1c0PZWOxZnx3QQbcLuuq6cILqtIT8nyWYpS7caWaFXQ3xt/eRlJmmHebi7F7VnmcNihYLcE3H6",
-	"0bBYZqTFeF/vvtlbW/V8yRpaxRzOXOZjEwgf5Fg1M4CEKtZX5rwYJX+5oe/Zwl3Qgq1g3g9TQ0I1G8nG",
-	"iMrC0PLhp8Alh9d3iYUgibH4LeSuYOwm5KFoNgFfGZ5siDpcyFkO3H0u89SmkFZqajlwMJvZjcC9kE1q",
-	"u0PfypTJacbMEZ+PJZlAKNy9kPNw3rCcTBoretCZHqOtLzU7sj59xElWBX00NCuUpsFEcPTyF2e5YfHx",
-	"XK9Y+zKbwxbzLJ0BeBDdsdsJa772ZbXG0aHIlObKrwnq/CqxHWO8EfsvvTohDVfQQcbShnJ28MzSHG6F",
-	"U9/Ca/i70Zed0WWVZRZWllmzsvwyHCSpzCyk6ENZoQDPMD8XublAqxHJ5Lxy/bfMYA1TDtAdZlPlZDrO",
-	"qWK2yKwTOdo3Ztt7MZtqF3px1xuduqnnOlpHiIWbCWpmc5kHi3N/AsiOotylQxG0+IguoMQiHnKFI4/I",
-	"mI/Ga5a56sEJRW3qse+uieydoVl2gK8ASEvk5FR5b/YzOeIJYsxvth1FE80m1JLjiU6n2aJBnaiOqM2m",
-	"1HxfxkJRgMzEHhtEmdmSnI1mGc0Je5zmTCGoe/f6bI+ohdD08YjEX9kcvq94XARdBJWgFQaEkxT2hCzt",
-	"oL9+y5MvWbonHEqOF9UFtz/z5bPukaxH9Z7MrnD4Citcq3ygXv4UswQ5ADm2hhuyUU3v4fqR565yoGqn",
-	"tazSiP+OWkxNpz/oPUtpaGdkVbWFVRP/O2kPO/WK2g22oCee7ShDAvQfV1p/z9gULoweuQIwAE90A7fP",
-	"mVFx3RPOVFOd8xbl+IMC3C4rGEJPEOe+JdXrVayp7eKnv6fM39AcLm1/b4k20Q9CJvhKvaB96f1SQ6iU",
-	"Y/fvepZ0h2L7ljnWU9SGJ27nF9Qt/n6bW9M22jhAnql9tN/6uh5SIQB3E7WsnawVWQ3aSgtNxLH0teL7",
-	"Izghn1403nE8J76l9f2WDll8oDRdWAQRKKhvq0b6fez+jpwTv71Y/32K8d+X3A4L6i9i6P4hGXv/IRZz",
-	"C0H3n0yy/SPb0Q2SqVEEnYcqyLiHRSyuu8uLiqLYRz6+2Ass/OjCdorIxxfVjOm/rLth/jG8wWbLWu/v",
-	"Xv1CKupgTKZ9blibN/91iWTOcb9ZNllWLuBTUsqKEIx/3LwyjaFfOfu7ppW5hXquDrWsO8XWXIytBYmR",
-	"ahM3lXWK05qYZsHm9fi1Z9zsYt5IcduE9YfkPekuDX3rH+nmd4OrXlzRL3zD+4SIlL9fJMrzb13rNA9v",
-	"OEk/ZXgLtfll6dIOIcpraI98eVHCEdYsjpUow5/GUhUwtRAYEYajCHNmr7gJHqXILfdmyVU1HNvfKYdu",
-	"xNcBJJkZEDqxL8HJy1Io8FoPqfKuH9bwfHfr8gTeX4NsdWOPniIU/O0J3stjapKPj+oQNNXTYxnnOdea",
-	"ifYBV+svH6sXjhM2Kcqa/byb76l9fTA7fHg5f/X4ehFEm9kQhpN0AYbzudXnV6TgmEeG1OoH2EUZjxmW",
-	"mVS0RgVDmugWeaLf2u9v8Pub4vt38L0xg7hhpg1GkJxBloQ7E0OZ2eQPm+hHJw6/Zggx/kXAyYjpBmO7",
-	"HcZ1KDRjPpbErIO7ws8xfS2yWL7zsb3dh3cyF9Wspoarb1nYWltsqoDSphgFBYS1vshVkZ+2nhfaXDaE",
-	"oqP3IZv/k5sP15jLGMOkbMK4eRKHmY5FqAtXDnAHNxg1EbobtKlQFp/OOyG10EBLKMUyrGE0zwoRFC5w",
-	"XQIXYS6cqY28rJ9x69Hs7RxGv8GJdx5XOK9RWxZAunjk3I29ZaUOuGEIcKQiW2xVUT6hiwrLaAPjCV9V",
-	"GEWdL6x2CrOpGXSIVTQof888EFXs5WcekCUjY6VqXMfENR2tOQdfyBCDmDm/GkFpmq07As9Bgy6IYHkb",
-	"3SpvvIINq7U6+7c2+SIJOKCeeODtzYU5vJeM5FCM6FkuyDyXhts4+vNfi31NcK2sAOTHxu69QipeyQmL",
-	"kVYdAry1Wd8WjrOxd/ucdON/3baEuX2eLvdfxaFb261ZwMY+YXW7sc7Firk+fbnDCOQxsBrLP3JGE1ve",
-	"FYpXBfCzYTgRiS0Tix0eI6I/34mKQRCRmE65fccJLMeoET786vLmlvztr//+lcW2jWpTvBPeaCok6RFj",
-	"N65RtJ2PXe4Y82S5BtgASy1esx6pufYcbcZFIRPIR74Tyz3p+lmxur0tqbAVkXgmgESwU7s2d6KQWOgA",
-	"RZ3BFp26Z1ONNSNtZQK/aGQ1yw42EHHmQEyVCnCRtF+MrWNPHfg3YUwtxN+N7eDadlBqyEVCv9/Bme3g",
-	"o+ugASbdO4Jh+VDUf9pAHFy6MO8WRSraCFmMdl5Apn9Vt8LcOpf9X1pc+Hr9im6tP2mFQAYVndYtu2+k",
-	"TMlE5sYi/z/IqYQ6DIplGVGAif9fniu53fJEq2S4pqtLfQT9djlj5Luby4si66fAJ5FzQWaKlQU1AM7E",
-	"HGOsTsG90hy7L8n3/Ovq6v/aEdOkrzKpO29394KCVKYWfeQD1ck4bOurKRXIfQe5vDeSNZ9lLBTQ1nQ/",
-	"je6SzLASTQdSAnYEHTK9iLcakgzTVageMCKoWt1lj0k2U/yBNdQ4BhSPtW3ZisncoeM8atLlgnwUPJGp",
-	"YWgpI1ilvqEbzfJJY9pXau2FZNwExhwk91s3uqprZDWdetGQMCa3Arimq6i3IIXLmU7kpCk3flK8BzWl",
-	"wMpybs8ailuyIiXLHOMUUmY8LBLHxIUUFnzDxZnBX6nhNm1MlAv8/rry/XXxfRlL0ZjlBVARZtuQ5Bvo",
-	"tn2Y8TCjo9Eq4IOyunea0+HyUVsTKuPajzpF/VBviqv3+6lZeXBMtHQUEaAAWLQ+MOB1TpBb8yqEGKw+",
-	"EFA8IxTy8WXMMG9RmqEWH1ie8kQ3csA1VAVbK74w/VCxQBZrDlbZw7IVhnxINbMb5fN6PWaT9k79mjRZ",
-	"V6W4JFpv4coRhjboaiwFm7BbPmm6YxKEkim+BcEX4M2LCviCiZzpMVFjOmWk+8AVmzBrWowkU34BzTqo",
-	"QRrE5P5UQ3VrUajNjq7BnYkPIyeLCsQPIXWhuYVAC3O9cnwo4VqOENelgfjhGel6C7lluIAaB7PNalvu",
-	"5l704Y09cosc3HhQJCvKdeh6rGISld5hiB7INZHDqEC742XSWHDHN3YLBC4cEvFQXDgs/9+KQq9qlbP7",
-	"hSpHXre3kHCMMQgxJq3PLq6vMzNa5y0VWFt6eTGsraBiKNcPUenK2xTfwc41SSXWwMKXDd8BPz1U+sfL",
-	"9xI41t1Sr7Hyl8NJKxtaZLkUa95MeKcsYyu0GZZThRdixQ4BNiIWvUt3yL+xXJJEzoRW7koBr9AMux4H",
-	"axD7w1V9m2e/3L9/JPzltdD5WCATEhllTsY0taRjRlyU4w+49DzdNmWI+9oc0TljWDcbGFZO1SwH3pvI",
-	"ycSorQ2hnuDj4Ez1Gzv4UHrwwLENqqI3Rfvh+inY7WwKKuWK4Bu1yzR79ZS6zW8Bnlullh+fWiDPLy23",
-	"YoEKSDD1olKNTpWYntWlqrA/VxfYgUquX0fDWFS/0MSX2YF5bt2jtuPiXs1G0gCKXfwXpL8f43V91s6w",
-	"3Uh/VUsCDZBU1HCMlqbStOTNLOHscSpDpuWZD93p4v5szSmkYGP24PjXnPqmOKWamKO6ZJNu2c1hx8vX",
-	"wgMEm66eiIYbkL9BuB4EOltdTx7fskRBNwBYcdvbtC4Vj3+dW0SuEhnNsiq6SlnR9FmLsyam5Xk8CNes",
-	"NQeyxPll+E8jGXoOwOVamP7K+6saYb02RG3LMlecdIkTbbDy9drTK62OIAvxCdejsxr7qHOJFdzhfMVF",
-	"jnXt8dReF9gj220o1Pv2T9tx0K3af/Xq9W7gfrNqCvulPI+3/80V8nz7p+0f/69/Cp2yZWpunUdUPQK/",
-	"bhSYVi1/D1ytiCly/qFSsR7nVrG+f5zvscP8lX6z2J3t80P5avpmvZfMH8nyJv647OxYw1pKCO3qDJDt",
-	"m9F7C1u48pew4bCGWMHE0e0uar770pgFPR/6KYFn9BPir4q24KaG3m8Sg9Xuct6WXYZO3GHfNFbF9/x/",
-	"ibvEYs0c2uGKhkUayiK4BdY9y8H0M6+ELTLQvndbhPC5SVR6jep3D2tLpAeY4ppQ0lXc+4jEOUuY0H3L",
-	"nGOrWTAnBMSILYeBPv3oo/pYGVJznGpem+Uq7lQVE6vDJyvthhYZ7v+e6jq1FmeNY0zoAjA/NNEyqBmu",
-	"jlMZSaNzSkEoIF8BeK5GSjHnz6LxQ3obNfSqdD5DCKGlRMFglExGle5PSu61WhAUjoQn6B91AE6/48a9",
-	"QKdtQ+ER383uURrFYtEkhw/TJ8RSk5QlfAXiEFdNsL4wHrgdt4OAY+6rfp+OL247Uefq+OamheL3CdE1",
-	"rqjCmh6ty1WumEDLuoArWmhOmvtWzsksHzGhs8UXiqLLGVXh1W4B81pjAMXeFc1WAEhqGN9hqrQlO9py",
-	"iSWPM1w5NnJMCfho+BLQD4NDT7Q8crAjlkfb7NfybTUbmNYGAA4HGrgZ/XoAh8/BaQ5niqXHDbd9UPIH",
-	"DFW4swW6MxOVCiSvS+ql2obUFH5AmmXoUa7dKuaj2cTwjRX14j+H4uKKD4vuNwRCBD9n4Fuf2OUgY5Mg",
-	"AbpAmByXq6rO3nWG2aJP53Rx13GFlq0qYRevWKC24OPlOpXjClPpqHHfckYrtYiXd2PAZdNyYemEF4qk",
-	"csLBB5JRkaqETtnOxsDEG9awaN7EYlSb1ZpQTOuMFXQXCiawEHxQ6qa4UmhlxN4Uja81Xu3m4rIvAbx6",
-	"gwxv9SqN0PDjqniESj7U8yhRgbllxStvSazzmdIx6c45ulUWYPNAOR+eQ/RDhBXMzCNFhwwL/8R0OOSC",
-	"60VMunDkoUCwvXHcsj6Cv/23/7H7t7/++25E0I09WNyJuWUZprEFci/S5ULNMq0iosdG4YF/UHGvIjLi",
-	"Q/MnncpMjiAIb5rLCVdMbdmSGneijHhTkeWYpr/SK2FvBRVJ6EyxHeIpzwVAo5ITBmXS9Z1IuYJlgXT5",
-	"lCszMUWSWW5Enel1TnOeLY6WbTvoxS2NjcqTZkh34qeZ0nidSWiaKtLb2Sf/6/8pX7aM3MkoiMyAsZHu",
-	"MOcQLZOM+cQQ51aw6J5tKHD47JMINoR0M0nBvwn3fvC3Db9pKbq3dwOye5WRelsER0B1V2SJG6QJlR81",
-	"JRtjrqBILRm4Wrp48YRlxMKBP1XTqKkqClRtMTSF6eCGNrAyg1tY33oqg7qG/IEdkaKgAJKLPY7osWqf",
-	"jeof/hMYbRAOT7dQ7v2mbrS7L6S5zZNs++ktfmG+NQsSWDvzsyM6qEZJQS1wdOcqHT6b9lZBgnsb+ATi",
-	"qxv4OGU346g8dG7pa9TajLa9RHrrOL7d9GCIH7A7CBKtmN3AqqD8GIXKRCHnkptBH+qENDMPvCFEPt4F",
-	"pDLDVbkomPxWy+CEosOUZRhsGTJO7HwK5gg65kx5WaNHNh7kgZEJTTFYZEKzDDwQTJTfIgxninQoc0d5",
-	"RqjF1dnHbecAQ1nh5jKSZyS48upuzB38CoZmD9iYC/StqZmFw0Qp+Jbcdf4sZ2QoZXbXqRXoCb3y1NLS",
-	"YzqdMrEJQP4K348YMYcWmyfjEi32C+XUwXlrItFb5MdfiD6xqxbEiWLgCZSJH64iS2+6LWkylOjnz2Tp",
-	"3FXXNKrzAUfjxYat9Vr6vGodpAht9F6C6mcR0JFBZs5HmT7NOflpyR0JvmzFHAJY29x5ND/8Zp6EbLL6",
-	"susfBt1kaUE9nXpM1eYJ709Ic19WZBqTySpyEYva7ZBY6dxQVh67tBUzM0+AAwgKmyxi7+Deib/99//X",
-	"nFqjwENqtBM0xe+HRyTO+QPN4poo8r4czLRlBJjw/MDsk6M7Ec8hGcljFp6y6TVyROIkk4r10UCAspfe",
-	"a/+T9HZeoQCCRv723//nnejtvDwicfMHB9UPCHaD72eL0Be7h2bINPl5RrmAJMQYMUzm3Bhb7dJ+7EZA",
-	"AHTZkOF8tufin4YTeZPuRJ055u/AikObbLJokwlU9nlc7fNd2ec718mJ6bP46xN2eW27PMMuayR5W6jU",
-	"y27nGkVyjPgJZHamayIJ8YZR26tpzI2vlYpruHILO1k+FfY58AispGOEV4plMoqO7a0WyeiAZdFSp6b1",
-	"sAYQTt07LvwUw2I2pGvzn+2te1zcRcRbQX/GcuCFoRb3tHX0hdnu8qOGjK/VJcSupaaa3bAkZ/pp/mP5",
-	"wPKMTvuIuqYqidmvXx4sg+0a1pw5eIZpzh64nCmiYAj2IlvxEWCeaCkrMDcvewevK4A6vXZANzcJE+yE",
-	"5mkzrp/3q0tOhMKnuZwSSpRpAJL9n1IXCPJ/oIUMkMYM5xoylilwRQWJb2xebGgukbMstWoxETZRoX2M",
-	"fyaThsBmCM0vnHtRUTIXqkBjdds5yCnEAlBMN9zmyAZuAIvwQhHzxheqtcsb6uxGHUBqXD2OAsxxjTkN",
-	"LXkr5xXshcnWPaS4e6HzdsPC6KCK2bo91aLkNrHIzLXbI1qSvf96uG808YiwR5qA9x79NpDal2ScCV0N",
-	"4jnY89RyLvTLA/9Even1Xu2+ebN3ePDqoPfmze66yEzPhxxmjQmzNOL5qX+LQtLnWhGV0AzbWEwZ6cYP",
-	"PMvoyBWShro5CdeQ/ixneiqVflpp6fLMbOzwn8rpLGs4jtdyNhpnCzJ2uiz4/AGyqYXaal34FkXF62d9",
-	"dembe55ltzxkwxrmPZIyrWnSHOpfQYidxBNV5tg9cFBWlGmU2SA4BqmCE6raibsL18hN0ciZa+SDbcSM",
-	"24j6p8VKBGB/1Rj4LDq3m9IOVfugNby5PCku2ALhX0kZXV8N14BKD86MQ3Ah0E6dN17Ovas7hyYImQIl",
-	"Xp0y/NOqOw4B+bEIeFAt8CjQQW2rRxmFy8WXcByzFPVQE3trsQFeWxHPUQIYHqLEd3CGyxLNSOt++7gV",
-	"Tw/9wpEr9rGPrzNhKZ9NOiuVIIjHs+Q2qJwe0E0gUtS2Yr5pYzPY7z64797DdyuFcwXDyBxxTBS3BHcE",
-	"dGYzxOFxc0mGg/WZ90+KFlZms+y19zRnCWaqhLLdESlZ5hYqD+WiwmtEFhNsCInWXl5B8JzD5ZiJjCll",
-	"NQ1gJy/UnYiPobxNDGW6gEbuFeKD0Ok046gbfPWTgpprIlvskBOaZbbRr7DPGMiK0fToThjtZSRkDulK",
-	"3MLCo70ZQLV5Wo5rCOreP/RB9o9stCnGqU4rq7KyVSuAdbiYpXA3qyDTx54JG9KIN6KWuUUkGbPk3pzY",
-	"ETVrCfFnbDLVCy9zq3i9NeexcSUBfXl9bNb/z96bL7dxZPnCr5IfJm4IdBRBACS1QNHRQ0u0TFuWNCJl",
-	"T0+XA5WoSgApFDLLlVkEYV1F9F/3Ae73DvNg/SQ38pzMWoAqLFosuQcdE2OxUEuuZ8tzfj84La0HGJjL",
-	"ZlPb/liIgJCmKWdqAILUSu3gEu8KXHCiHQiW6ZTGAWKjvIozHU757J4ijE+m+sgr+OTK02QcDi4mCgPQ",
-	"XFukuvzj4JSkcg5H6nDJ5o/DmuuQC4LdIim1KW7UlY5mc89OH1QFY4jK/eQLYHxh0WNAfrW9gGN8s0nA",
-	"fEVMatyCrr828FIiKccYSA2Iw24JaEkqoyzMj5dq8g6NzbmsLW+tiGubkmY5IncI1ccy3UJ6Wgbk3JUR",
-	"Pa/dhQrMgo1nZ9DgN6r2bBZT0Icb2Wnn1Yo5EF/sDuPfCOfzqSBad0sN3Da3BZrE7sXlDp9io9KcO1t4",
-	"BdeRcDGo6g8SmHtttNROIIsVbBRfwHvsli/vWqVTKSZwZo/7t2n7tqn5pspizSJfhDSe1ySPBFRM0mVw",
-	"ZL8cqEwlPOQyUwHRcmFeWOSXkDy9xBel/BL7rLM6wZUv66yyMw8paMNGVVC2d/dO2bM9vjWuYmS9LkpG",
-	"NDIO35wrLJS12WlHtnRiMV12yAsUOTRNl5h4ITP9OCdbsZi46IsrPhH72K/VJMWa5fzheeQbaxZWPBe6",
-	"rM9iz3bJqX6DFvjmUxBbIWCjH07NreWruk9WpGtlO67JG69VJCWsriArShuNlmuwsRALq57nFw614WQP",
-	"7TEWWes2MG9EZkeymPJw2iEWrP0WSaBTxA8LlNnQImRDlO+BR1IOaw3LLzx8GjziWElc27cYGri+viQB",
-	"j6xqi7hp3ZwLoGwFwMIkcXATFvmt43JPoqbZemrvfOJudEhg+SvsEfHmx5+am9yjLE1NizY/cWluwife",
-	"58bf8gUESXB63nstKdgOnnFNI957uz2y0u1dHys33kYOWDj9QY424bGk8BuunkBrFZC3clRj+WYRl8Ms",
-	"jWsjW0agROTN6+c2p10uRCxpZH0R82hhxgpy8eqKzNiSZELzmATsLuEpU0OqA8944y5QDe4NxKvHTIfT",
-	"Ji24f3XMreQhQ5XmFZwzDqcREIqNsVqfaJvhFh82HVJTiz+GbvOOttSu1t4GmzwfxIackyCfQeMpygTi",
-	"dzMuJo/t8JoxeCtH6IE4LMaUqakbi93SVMY8Zo0z4QaHR49J8Ozyhpzc9k7ME+rknX3wfVDUULmFUqwn",
-	"jg4wVWi4Upv6esuqTC/YCqxxnD+gvVE/PI3O2Pn4/uTB9OHbWrRy173GdhO84yNqPZqnz0K71KwpC9pD",
-	"NKD2WGwCxH9Rno1Kl0wNs10mNqK6O/hQFRmoLrURBnaYUl2zSq/hRwUkDnhgVp/VAPuucW3grsyaygPy",
-	"IME6sVY+NmPAPEmIWoqQtAsO/9x1BNSttTFDcBUhBds9I9R8t2m4VpGa7I7wSkK0smHztVcd56qwqbFC",
-	"8vF0o9NgQrBw+oGIyBakLC+u2if156JB7nIFk4weoLSGRaEnMDI3W8OLrmVELe9ZF5tc0NuWt8MedtFI",
-	"vH+enLa8lpxMdioWM0/8BE+8nGAEUiVsBb+7t9oIMOaA9MLca1MQzE6VRJhWxVsycctcKICvvp49t8GW",
-	"lsYKXAf03h7UbN61F3ZGMcThxDlcw/+vgsdrvh8+YhMlXKXVnkS4CzaaSjlz5sjGfYq3vnn9fHcgu1Ko",
-	"sYHIb+UsIzNmA/hfii4fO7RKAsl8dm55AR370RRj5zXMRzfIe1R7fglVa3JMQinGcS323nhjgj/iFls/",
-	"3t1qvFQZ3+I+3f2cfs+z8PxkPomND2N5OdfzWpu4Zgo/0va9vhR6Fa+2QvyRu22TpqPFG9lkvOWRFDgs",
-	"JTEDiEAISqwwj6QSSN8nKZ8beT7lc8VDyG+aL5VmKZeZ2omCxL7oGb7ol9KLfiq9yLQ6pQLbe80mTYff",
-	"xqE01qEcl/OqFSiV2jLrMY9YI+MLgFvh9Np3wSnrxgLWGmP5k6EJfmLovw/DX1hdfGuQfhuAZ4s53IwW",
-	"6z69krDwRZ2ZmCvtUuBr4tZiktUmlWJNCf76Ebb4xq8r3BA1o2K3isMI4/M98HbWN1yNgGxGb11MZcyI",
-	"zl+yr5n8QW3ew8610bN85lbt13xQXSt3KgSvrPAPhIwAy0/LfOxGzCOjJcQrZEq4aDjsA2t9RBW7f7Zh",
-	"e3gEbzlmIpTROs9J//T+o/v9OjNmQ0zFQmzLkm+O9ms7yUYxDwmNopQpZfSyY6apQLSfPdx7U9kYv7uJ",
-	"tAMmgtU3P6zYKf1aVxYYjmtwr+4SFhp3zN7h2SADJBRH5FaGdJTF9FOxIPfrCCKRMGsDP7M9S0YZMWVx",
-	"4lRVDU9mry5h4v22NfwmiSWN6mvGYYozuKFhPW6MT/CYkfYvFz8/tjSWKKyVtaJcsaxNbeJCaUgtrurd",
-	"ERdo+vxZVw8eNJv+YO4BhCXwIV+0g+Pv3Bv+IhPmkmY0I6Uf4J35L8HRY0Ltu+Z0iRHwqYwjXyhj9NO4",
-	"aBOgEzouSwiI1y3khkybr2HtlgU6LrhaoZylYiVI3YwdBUkggqupdfodWYnGc4RCobmQQBPX2MohRYOF",
-	"YY8lHFG5O0/Gk5EKYmavCaVzm1IsIzmaodiQWI8or0AfUxx7BGXTv/rTDiZ+ZfAbM+RXB8v2rGk2nzai",
-	"7bw0S5qmmoc8QchHm1xk5y/iKQu1NL6934qQPGRBRRE4IkIu/uq3PgTXqvTdj8MIwqTCTw0SdBfGWcSi",
-	"4Yg11qQuK2Nks9yF1CTh4cy0DquySRvShHjp7HvEMNURcdYs76KcIeAMQMVCRXsqF0craNDwkZ2InOqz",
-	"f6+0ylGiv1pMIs+lIcuFIJqlc7U3SpFNJi6BFZUwinLcorVZbt5C+UFffXjDyOaEszAPclj0u3rzc0MR",
-	"bCHlxzKO5UJhoTk4evYoGJJXQPyuATCU3Zw/SKA2YwDmOIzMDs2IxVJMlEVx2/LqjTK3elZckbkrx8jb",
-	"t37lMHdPmZtDEa5+rLp8GqEt17DrCcVBc7Jhfe3sRvu6KINMbj4H3c7WugOS5SfErNxMMFXOxN0y3Egt",
-	"vy8EYWU6PJu1NFraqpWS1irnDSI+Caj7fQnElgoBCcsrAaKlMGulyjwbq6UY3ohyiFXMjLL8Y9Wj0h+Z",
-	"2cnxp6QZ43UsY9+mdO4B7RHSi0FAA1UaZkSl9JaKv342llAz6deappst1kJTT50PAHLbThAmjMMmdKKX",
-	"rosaC4RTZ/FIxcRme4Hbj6mNFk8jrnTVVHO37x6jKtuCdQfBH68yypium+W7HfQNKcqN4+Qe/QALZxeF",
-	"dQ8QQyJ2F3yslgJ5oHBdrvsF9ocdvYJrd/eH6afScK8MoLe6cssLsWmzqW0eIi5YVGUOUgGqbuiMiVJB",
-	"zlp+m82myMKQsYhtof/Yx5n744yirWtCbXAX1d7+ovoQh7EyinWz/EaoLEHs96cslKnL+VuD5nYJ4ZG7",
-	"i9ykMkuYrYweZSUKGxpqUsexGTV/AQS3+/nehq0NCOSNZpFleoboCYA015osK6OXv9IrtbB2sAB+Ki9t",
-	"/2iO6pyR+rE9OXc/KE2XFjN86WBW5lyU393bUNiyV7Wf1wozpeV8WF8N8IItyIiGM6VtQGeHcjO7VoY8",
-	"2inf39x7hcR38xKH6ObkfHvffpVjAhFV9ysJq9c/F1A14pbpfnZXwlJl1kqtD24GvHQD0SnlWtVSr9cB",
-	"sI55vDWTOl/Br/B+tKA/vJhrc4YJVNeY3z8MXxc33S8yjaOPKKGdUweDhDEXOMxHUzAnycToq3CJIEac",
-	"rcuw1cW9W41tZZmv1deiFs1FbBlyFmIkWEjT5gLCGBjVzhsNxa0SxDDh+qizDh9ebnGtWGtwWuWMCeOI",
-	"QKwCz11dbt+qrgbNxKUYanio8WU5P4B7oD7NEOPkO74Mb96AwtT8HqPus7kZ8JHEw/EtxevVhnk1PV/5",
-	"ZuN4f5uFM9bgwUBtgmmVmdupzAB8NqLLWlpGSP7ZjarCcQHvdvvuRRk3pseqPg0iZ97NGuHrcTyWP7Jl",
-	"feh6xpb3lBuUW4tinzJjtdxTBECI1kdmxpqthBlbknZg7gCcPVemCXCzMp0RIeGWkAoyYjaKYn5sU0iv",
-	"BlA6GxWYsaUlaXdouUedzzKYtj9bx/F5beIGDCMXUMoFlNqjpU3k8OzOpiIiEdOUx3X7W+lhpmpG8zJP",
-	"0DX35FFLFw7dIdUEv9mA8J7kICM2pKU8BBCnsTpCzCQ+z0Hd2sF5r3933usHRzmOk5kvQNkw/ZNYOUfa",
-	"Ab2lmqYl+7yJh7s+DyaIZUjjwCPBmMaB+VYgEyYoD8prybXZEpdjs+vzXZhOebjT8vgJb90lSUamNlUT",
-	"u5FXI8NRMuLJJknMWX2bfsuo0LUWyhXKXWy02ZmCa9K2OEt4pptFXH4Q8KIdiZpUabtQSg3zioXZuB1+",
-	"ykd21SwpbQcEWcNPV1HWHsPxNFSxWBwErIwnrhTRuTwza1o6H8/NfctrGTU9BDQ+JN4DxTDkovi3zAAT",
-	"V6thQcVmL2CCicOwMjJcr12DLWD+8VaOdkkwfF207TXV7HneNNSrVyL/50to2I1WT8rtutEK8nGu8xZc",
-	"a71y5cq16Qdok5uO16yeNDAPFkNeOQh5ipIdZAq3jMAjUJq4oYz2N6KyBpQf72o4B2VpWaXmyarI4rNC",
-	"1Ab7RSLVLB4h7RyFKyv5OkLrVNbwJED0J0/ThWAzdmb34p1JSkUWU3e+l2enyiw1m4juguz3Pd78lCIm",
-	"3yZVKlE/W3UM5qg9yhxbCWxz3oBscKdzCKNSG8J2oBrN+AA8vvkuuPq2GMGyTrZpNDc2vtneoEBAFJvm",
-	"KScCc3jFoz3nE4yUhmrwbW/4kS1/MrdB4N2MRjNfF3Jmlsa0GoenYf3c65rcokuR129DJA7XE2nDmaji",
-	"a8j1m9YWjv/HWDFFx+2YeYVhU165doNAl/LvevnOtoukUerf5A1d2V/ZvLR8yvaQAzNAJPy85hpMPTn+",
-	"CJOIC/LmmkQyjmmqShAYSWo0szY7gdgEdzPsJedvVxQHK/7X1TRchy5U3uSw1ta9JaM/hiEVIYtZ1a/Y",
-	"9kxRDbz7Q2PKd/8MzEujB6eMPYv622u0a1FWzOmMkSzBAYdlsp8IAPu6riqirOXXIdOcKWgrxzGP96z/",
-	"iASvL24uh8+vfrq6uXwa7DhRuXWxbtdkesqE5oBBRFasZowWVJXZDl9btzlqcqrR+JNjm8hY5OlGu2be",
-	"53bR+ixjERs4/RAm1RJnV5E2euTqaMe+lCyujZ+xr88hQ3Z59Zq5tmmYsP5ifXduGKCqfbiBDBuECB55",
-	"ylUyy6b2rwjqL2a/lmRJVU6siqeS9e/EQ50++Nl4QI2FbzUpureUW/tkQ0KaDQ3Alkr5ZKpdaHkdIGs7",
-	"DCvXRMnMrItG2NXdq8sZnammRI0JE1HdcVgwZnMaA/4k/BccWofm1NmHyQAGtRkyuTn/+EqrUuLxt09e",
-	"kbMH+8BdXpCIqySmy6aTozqAf3swmruapboHO1SrAKrF6mhca/XY/UV5dAUCbAWsuhk4H4sxd1ZVuOrr",
-	"alO2wNLjdyzWDN0J0LMKPF83LraC8ynSATZE+SxZ4JJQrZkN6K5szQ1kHMZ3XJelm4xZ+5mGbHz88Z4i",
-	"KH83kdhuQZTIIbqAmnBnbC6LddKUjmobSFA4dhrCvToz8jRq5IILmRnye4p8f3PziuADj0kXc5JETqAV",
-	"VrdU00JwI1r9tBnplUKiDWvk0lI01u3wHJzENlxVaewbM3YqXC67LY4VoV0jj4FRsvRbSeJjQyobetNe",
-	"hdSKGwtMs7pfUdAWrt/CYWIk3fX/1Sf7IpD5EIHMh5tQRt4AmkueRmihz0v5b+BBplJb2FXN4xiQY1Q5",
-	"fRnQ86Rg+QFa7ZBvDQNUSal2PLLAQqxiuKZaJ2pwcjIxK9he7oRyfqIheeHETtVO2sKCPrgnqorBLYhN",
-	"hFUbpmKHHfEE3vthWPgry7l0CHtee45cWt45GEJlmj7Rai/KZXr3t2Dpbq6xA+5Xy13XDmDWA49UC+3q",
-	"K+z2SUysrIAdpmwbjY8FQch5adUGk2C3Us8VIbqJHmcT680GOpu9jIGdWGhWGo3n/X/4Ov/SC3vvhblt",
-	"HH/heor8GbunKayvn3drBVzujev2xLWmIqJpROxrCr4Mq0nawWKqWFiwm5X0Gvzw0/jH/3iUPnz2499+",
-	"S28Wb9+8evrw6vmr/7qS/ef0Ob1ebM8ix+atL7N1THNR0EHn/Kar7VVTubAKDVQbhgNTVIFw1FuM+3XD",
-	"yFwUForb79XP1FXJ7TXIcLdH7OAGyOsKBc1/7BjnQ/Hm9fPa4liQyw1m3Fs5IilDsjTPwdElLF3vcFHo",
-	"4AvzFIBFkCuNIC7mHTFC8qzWWT8mKdMpd9G3EQ1ncjyGg4o5WjhUEOqLiDpgO65ziNL+3d0q8m+jcQHN",
-	"tCbGTlXdpRL9eg8HEpYiyMrPQzqfErcDS3F1uchZ/emxPMyQNeAwyHSHkhR43qtB86hd+jKNa9Pfikyt",
-	"Jg7xlBuJvIYal0rFLP3PiFuIZ5sTVqq/HTHC5iMGpAvIj7uaDrUHq2UBc2P8aXs7ab/+7gk5PT195JE3",
-	"N0/2OC/ajEkEH7qncjiinYMb39FGGNsphzzVZjole0P1pHfnL3+PT+foovXeWnNXVwtqFnFk3bnZb6fz",
-	"h+P+7dnovniQPEq7qqcbImhAfVQzpi8kniYB2c3uo/ncvrGekqma7NjcM3enKhIWH5dOsXk5zbIAz7f5",
-	"lm0EZlJeibFGeQVOlT2c4ymZSBqrggBKecWEaoTPUkeFA4tLmecreT+cq2ZeHddpF2osJvRnFpMLoaey",
-	"FhE+oSmdMxe934LZEkevittz2K0t02Bv2gMXetJUJRQywYYhrcWiARoPSx1W+kVtZSjbqVEFK1pt9RLb",
-	"ys0BZFZ4zN5QaPUK3K0yohpQiHCmEH4zlQtYprsXXVnwtm0IO1iYwyBSUFoOeSzazXIFt6zY9IWEK/Wu",
-	"OlmeVSgru3cr/ywsua0eq7lJ7RW5xkc+jOsVleqfl+TV9j2PpoOGjuO9g+q7+dErMqMJjsH+7pLgkbih",
-	"Ipwfo4EcmHUaYDIEHJsbc3hCeY31OWEi3ZoA8wxu2ihZoSJWu2SwEiO0rY/JRTuWzpZbXh8D57+znRbZ",
-	"tbkRZlRsfQCwAlcnDEfAvsB+uHGWrm2zapZNZrGicG6giGmA9NfklOR6EnmXyLlRhemEkYcVciZzd4Wc",
-	"ydyzCzuTfbBgZ8IH34PcDbOU6+W1GQRruDKasvQic9RSK96ehX4ekMDcIlP+O4SNB+RbeI74Wbd7Gs7Y",
-	"Ev7Bgg5xudkRC3lUCe93QMiZL7cG9rvFdBs/rPXeNJKLsbTOkKYh7G1ca60b54xBuCV33dBH60Tsdi3q",
-	"bx+x0MJmN4Nqu7gqyorUwGwJtwJV6QcPNoxCGgeEUMEkYBpqX3BR3OqRlM2NBZ9aCAjYbjG/Ba6JVGaT",
-	"qUdGGTdypMrBiMIFU5egkb4oGuAO8to3N9ceub65OUIiHQoXMf1ZeeADT1I4fD7q+MIX//ZvpJRCwqXw",
-	"BVanBCe3vaCUka2hfyUoeLNfCU4NJlEMfPEJZv4xFKBAPpxiFivNgYYYV11THAHHZZsHW3iU++5n3TPA",
-	"GR8jewiitwD7j+vzj2ypMGMIrU0VysQMqLkO5KhwNE8CNRuaqYEIFpySq9lQM6XxQpsiCZTK5i6ni4mI",
-	"hAAma4ZnzpVZs5Hpqy9KnNnmE1ly1CEX5JtvzAuPTVu++QYGZSHTGShQClRwRCUUAUgcdkqb5+C1zLQa",
-	"+BgtaxwgbMEFSJc0Po/5BZcDxWrVNBNWQTMCme0rKw0PyJXnC8D2V9piSj65cp9NjJdP5lKwJZKyUtvj",
-	"hPLIuKS3PGJph1y6vE2szsRhNgslZTQKIAjx7PKmWGbKI4Fxdhn+BuAMmOUJSgJNGuXZ0i6A0ILOmCHz",
-	"fBFAKmiQ56LmiwPKNtrB3TEKgGNoSGDGAFIDi2WOYAyORJBrXwjGIgV4YjA3lhMB5IA2S+2UBFcvrt98",
-	"993Vk6vLFzfD6ycvX10GbqG9ppoRUObK7SwYDtg9mrMUVa9D8BhlEby2XYJaVgMSjFPGAtLrdosigzyx",
-	"Gdi3et0SlrtHgiSV5n6v2+1W7iTn5RuP7F4iihlDQTPbADeAvihmhhiLlEWkGETzwDH0bVAiiA1IGzPx",
-	"Qhob3w0LNuAzZhlBDE8dOVaT1NK7ES2NcKF16WxYR24zknDQLA0KCfKE9sAX5hvFheNXMubhMiDtq8ub",
-	"70iU0rE+5kyPj40yoAmH9sNbj5FITx33ejDRLnnOft8XXNXk7lmj6TXT6fL4YqyBgwXSD1HimGXrlsFV",
-	"xOaJBOcXY5LKF9dGVgT5L+Hy+Ee2hDVpJMSrl9c3Znm/urh58r1VJjoFrAmzGOLloORuu4Eye8HzBbX3",
-	"5qwMQLkJQltEZCSjJS5eLH+XSO4FJ/9tnGRfFO3Sx68ZoJBEAwKshShKbCUEFlCBlYgxxf4ZrDXlev4z",
-	"S8Fr8cUv3AyJVSyOKwLEu3G/1AAKR8uSAP/Go6C8i1gxDT/6Il89patA9ubo3UxLIbOChCDr23l5B/Bt",
-	"gkLLxEwYqQqPkNHSF0bORjIExiZjkNI4NorTK99t3kdGqJpK2RRHHfICp55w457P5S2LPNNSC85jhCXo",
-	"BFwrQhZdRLzCEQulkUHO2FzbKQUFEFosx3aIAyyQisw2tlnFgi3MmKG0jOUE6+WN1gGwRWNhRVmMSGsT",
-	"aXYQKlBc2U8tuSVsathc15lQLCeetLU/msSMKk0UvzMaQU9z6j0I4MpE+cISl3TIt6lF1HcSfEEtQUhw",
-	"ctvPxSbw4uQSc0x5nKUMpKYEilKaMKNF3vmYN+O3Bu/8lpkSvzXwW51Ox295fsuyS1auYW6wMk90Op33",
-	"nu9SH4c8Km58/940JTBvDCAKbxO3RUTmNJxywY6NBjMXH5PAfgfuNF2ZZnNqw1hFHfJj0HruUwFhv2U0",
-	"xj0Y/OexPf88voqCYqZxmDvkZxrzCPWTHQrli/ZZv0+Cny+eXz29uLl6+WJ4+fr1y9eBR866XRJ8e/F0",
-	"+PryP95cXt+gOiwcwSNAGoKBRPgEow/keMxExMXEF7gMzU61Y9XB3ZVPznMOXGzP4S2FfgBu4AAEakDa",
-	"vX/+4//vdbteThhw3kXBEaBLG5C2+8X+gIvPzCo4wx6ma3so+D2Cj70PPLeqMZTrjFggEDGqxRfXsXGs",
-	"WMQpSqc2Jpx6Ngf3qKCh63f75N1bORryyLMbeED8VmKHovU+eEwSGce+yLkSzCdO7DPvA3tuhILUPG6W",
-	"QFCUGULFII+NW22WuEtmzYfyaW53zX1xkYf1XKCUg0lllv44ExAecmag9dXNuBUzi3Y1WnTWhvNFG/PP",
-	"bYaXM81AG3D40phPspRFR0hCwyPUvzGRmU4y3JvFRS6STOPBWMxDZolZrdP1KpVJyplGNNomz+sEoP9K",
-	"zPjO87p4ddXyWrcozVqDVq/T73QhcpMwQRPeGrROO93OKYTS9BR80hOMRugmQvT0lofMsvKZcbNvh4GL",
-	"uZipHBNThgoFqEpYmNeHTBmN9RTNfOOU5uv9KmoNWs+Yvkj4lfFCvZbbttCufrfrHFMLpLPKzVtJXHrX",
-	"Mt9HYOnWifl3y2vht91F/MtFDlcGzY6Qu9f+2VnSebwypF0cUoxtbAUPsZ0DZ3s1tR2H1rjg6TxnyrCa",
-	"wby4qp2aPmUfOMG73c3vvVZZJm572N55FWFLz3Hw657IJ+nkSmiWChqDqmmVQx6twd9/LRFUtIydUupm",
-	"y2tpOsEAylJpNseAiZugXdajlRVgnRj/I2JG5Bgb8J4aOC1OR1QxLz8s/y1jGcvXpWZ32vhnWFUA9ZFg",
-	"ZzvXrbD9yuniRp6Emt+yDrlw59zdLllMeWz5P10LQyqgtaxwONqBnKEYi9gkpRGLrCl43j0tgEypENIK",
-	"iLW98r1bwh+5VdxouSwgO1ZY/4iJ8y31W8yBkQnHujVoyVlePVW5E+RlXng8aCX8jsXHNNXHt73152Ea",
-	"Ks+n/BaiUys3lsoo0sr9iJW8/gDO5camMQgtHUMsb+Vph+3X+GyaxUzVdOl99e+PkBZ2emuERXntr6+s",
-	"P7XcME+dfrr16+ARzOsEQ5Vv3dGicmHQSqTSk5Sp8mRmoqhW2LjQ91/RK69uXNopi7jaa2Xvuoobl2y5",
-	"aZ9l7V6UpLNNk84XspDgcxdRIQXEh1/Jgt6g0r4vmTVN+sziI2xVaAi3ZcEULEbPq1TOmZ6yTGFhGirP",
-	"QaFMRkuSykwbRTZPYuOyQhjLKkZQXpapF0/8Jyk1LkFuvkJwqUA1KcN9eCV1GbFETzEyZF/nkSJslYN0",
-	"eASIBRC1EAEBlXHkSUxHLLbBSxeX9jAU6GOo1eWwER51iDGKWETg+C8TMVOKBD9d3ry+enI9vHj69DX6",
-	"kkw7ct65vGUKC0UI9YUluEkrsV6NR2BwlKqn5Rj3UYOa/clO3FY9a6bmJIkpr0qo1r+R7y+fvyJosg+N",
-	"BT90EzcEpwwjHpsn0xo5HV/8G7n526vLTa8LZWakqi+a73ln1pOM/uK3nl3e+C0PPvgXv2V8MjwZORnA",
-	"f8GP9/Djf/FNr/3We3LWh7EqhMFqKlitzrKr+qtRUGfds+0K6oXU38lMRK1PbwmXtvU8X2S1wuO2d4Kh",
-	"ZIuLzupYSF8z3AAIJpwMXNQUQ2e2gDklRs5mIkTMB0jd7BB4FNH23VlxSBNfWIRR49bJuu3xFJryLTZt",
-	"bYM0kAaFNIGMJousXVoKebR560TmN74vobDYGPXOD9vbgZ/my63B3vYl9UZQexKImTlnaCNtfug7mY54",
-	"FDFo4Vn/0fYnynA2H7Ha8/WNC9JFAeAoLymt8DcOiqt6jtQatODcCUtu9SaMDwCmFHoaL2FRtaGKKrCX",
-	"hjZ2ZmM1glltgV6WPSzm9g2+aL+5eWL0IBMRTfHiEYRIcd8YFdIhFyQ/XbS4anYxAycFUxpPF+/Z81Xz",
-	"IRDG9uC1eBhO2KzaCqWR+nazDgiFd0oBwFDGT8R4W+D5IsCK8eDIfHIqFyuniXASUlDT55l/5Kzbd0Hk",
-	"iTTbPDZOa726a9rMu3iVuxmH9gsNSgLl3EEw/CsLhmdMf4xUSOrgJ67dEVytaJCCsCqyTDtwAAjupAfj",
-	"50dGR0pBpGC+GHEss4S92CEXmjzskv+F8XUNB8j/C0UDoSSwK1dPU6aMjWtR8FHsIOwGBIXWClryAjbS",
-	"liJEkK38LXjuYbryGI8+XDK76RYm9ONrQdDg2eFRh/wCZ05TmkZODpYPwY88Al8CIDrzbkCIZHnmgX2/",
-	"L5DPoTjQ3/nUujCs+yT49s3TZ5c3w8v/fHJ5+fTyaeCLItAvEB5V6CkYJ2TKJ1PwSJLHpjkRSjHMToFc",
-	"BoVgrfkZ2C8ynfmCxubmpfEfoTjIEm4pjygJXZvTJUmoyvtmzOycNIYLMo75ZFobarsuCcVyDnJDNVhx",
-	"y0npNBqQr37NsWe+ldHyEwtUV/P3vppbp9OMvf/C0pwAL8+qUK85E98mI4tH8ifee62XKZ9wQeM9hK17",
-	"pCR0vf+ZWmYHUf4tzbGj/0DF1N1BMZU22JV4oyCcdtbb4VOv6DKWNLqREpM04bnzXfqVA/7/xCJOXcXq",
-	"Wb+//eHi4DmPdn4R9Xv9MerXuqNVKKXtdno5ubNy4rwmbp9zpSuAmfvJXLcvt974EnPBUSh/zAGKzcX/",
-	"O5IIiMnQ8VS2/iYzyFtH5h9K1IzHMYvIKKbhTM2NipZj8ixlTAADJxfkcj5i6ZjGcYf8TWYpSWXMBuR6",
-	"ShMGUQI4NNZAGxQrjywYTSC7h6Zzl5OmEvPNxFgGHrDrkbFMJ8w0YExHqemJTFHZqjClCRlnqaAh65Af",
-	"RU6lhop/FNOI2TSnGCyZhUz11HpQkkA2H+Q+zNk///HfLa/gUfj7r16LpuGU2dDQnAkNdT3lMrpWv9u/",
-	"f9zrH3f7N73uoN8f9B90Th+e9vsP/qu1Qq3QKkfsXSB7zFjMxQQD/3LOzWprDVoWfanltWJ2yxDLkIoJ",
-	"S4FljwokCMJ12vVaEVeTTGn495hRvOutXMJ/FY0EUwr/naVJyhVDsr4UnzFbYkLnbKg0hbiMLWVrhdN0",
-	"2O3NH96eRbe9387ohJ0vbs/fLh6pR3oRrZaYwIiVGBze1x42IV1DK6TxvDi8NuurtUKM0IrYnELiBaY1",
-	"pDIDN3Yqhdl8xnxqVSgPaAwSQ7PhJGVM46iaNhWkgcV5gJtHmVb+GAqpzS5qtVaNgaLOa2jze+xtIAXc",
-	"NbwkeDizPTNNNGa6rdsZcqF0mrk11rLFOzTl0v4FUbNiBxaS7VdjBEkIyBbbz1UTDe53Hz44vX9+/uC0",
-	"3+93u6deC/bqUHOzZlp247ZWOB7M6JSBVrYs54LmAdfvMRPHk9HxvI+E4BBszcsaYdlMfz+j98/vq/MH",
-	"I/FIqbdnD85BYNkCnl5RhtPNy2lOdz6lyaUs1C3VHta4yqVCfB8886/YZvoS1gQkrlWRC60tUdLidQaF",
-	"cdjAnZd1VXMI2KMILd6Npa8UdKLNcSO5iiFtxRjJE8tctjeA2duU0HgJxSN55RYQ3EG5X54mmtfV3ukO",
-	"udKY4CEmtiy8Wog7Wjp//k6XD87gGDD/ndwW6YYgzzvkosh7ha4YVZx3wzrOvoCExKsXkJI4fP3y+WVA",
-	"TooLF6+ffH9587dXl0GRm0LjWC5Y5LJ1yzmH9qeg44ubCv9JMbj0VvIIRyAoSbkASkjM3xZEwWWl4AOk",
-	"Dbn4pi9QVCbRZCmyAqEbNxffvnw5fPLyxXfPr57clJqMryw11FwIPBut9AUeUUQshuw6YGvvkAsSOFEa",
-	"YCaOkA4R1M7DDCyZUhvqHHtcYvkq/ePd+5IRWW8qVeyf51JpMmUpGaUYDnGUa5xNihxlY5+xVECsAyCb",
-	"SpxQIgmHKpZGc/Sb1GFZ7bG7hAEHSVXrtaKUTqQAdPMdNU11pPcKVfT2HMiDDX6wwQ82+MEG/6w2+N4m",
-	"dlOAtNC/JcyYQ6D0f7DRv0MgEWPul3fI/vqh8dU9k18OAdlP6UKZp3Zo4SubobeaHrv5qUtQ0W+qaabn",
-	"u0y4+94NnzOZ6RVXD824sku23dsrDghbg1ZxQtiqcQjheK8mwnwyohoTXje7igEcgQYlZxQdjYgrzUWo",
-	"HTc81ugmxv90ZvOE3zL0xhSmTuZmkyJtGsd59bAF6Z1zrVlkgd8SmWQxBT/RIvhQi7XWIRdxTGTqizy9",
-	"gyMvYcmpNX6PV2SoQAXpDu7KtzAoX9JngeFuDXpd1OqwCip6nQsxYyyBZTLJaApMY2tathHA60PdCxiZ",
-	"z+ljbI/4/8ik4GV3Y8pojKmoTxlLjMRPNvgaN1hOu0BeA3AojD3GlF3Rxj1gjssRoxlyPIbDlYWlWZiy",
-	"dGShTkLjEcuUKBrf0gmLzMXjGdeqQ64ZUyRhMsl5dHhqHJqZsU+xTLqA15BkyuLEeODQVLrF2wD3ZU7F",
-	"Vn+j97DTe9jrPXz4r+VvvO2fJ2ciYVH0++i3339X6bn4hP4GrLA1h2OcciaieOmRxOwFKDKkFtz5WLN5",
-	"wlIEz/qf6HPgHsz9jX7/7Ox+/+Gj3oNHD867Zw8+lb9RWc51/kamjucP9oz57+9xoH6ocTuwCvzgeBwc",
-	"j4PjcXA8/kyOB6AClqx7qiGN8Y9xQvjckq+u//SuUJU8er+pRgMLJmwSYnH0IiI4d8Fa1k5DmUX5oGLH",
-	"SouKjMc2RYcD3D8sg21fQfcljm9xbe3n06/slYY6jZcVN9c62i4hrBb9YcMK7x5OgQ6nQIdToMMp0L/2",
-	"KdBBOR+U80qh1Adp5jy3aq/gcP5SMxm/Ai5UOK2lygWwuSJwjpBmCAPFqCtChiwVRWjBCN4hrxmNjqEY",
-	"0j7TDniEtY2O3DzwSFCopsAj//zHfx+B9l6hf+57AJubGuulMSPIFyspQVEpm0lZIFSHYp/nJeVDbnkK",
-	"XF6TL9qryUy1uAFIw/V1pBZVdfcLubBDATzqMV2ylCgtY4bpdVOWopXSKXQcFZN0ubu4W+n8Jy9MOth5",
-	"BzvvD7fzFgjDd7Dzvn477+z0wYOzh1+jnWeb3mjvHQLuh/T+Q+T8z1BDiTbOR4XNtsWRTwoK1Y8042uz",
-	"Zm5YHK8GosEQmdIkYQIJ8cDEN/Zv+4kUt5TfUyRaCjrnoSuTOBpgFQRiHbg6Cgr0Yw55C+PapI3YXpED",
-	"iYVHPBJgZJ2KkAWk23lgsb58Ab7FkZfjeinijI88Yp6yGPGSpzyxONto0hpP4J6y9q2HOT1zlhq3JTDq",
-	"PkCjDqodClMi8AiNY3eu8Bh+BoCCmGN2jpaxA4Opsfpfs1CmUT78SHT3JU1/l/iv+ZwN5XgYUbN2BZ9M",
-	"datWQVl/YEJvGVkaWxoSV6ACRjpQ2nyAW4NWMpwxpVMWF3wyEz7eI3XnGZ0zGKdPnq+z5/ebVDaua4qA",
-	"3IJwcVDZB5V9UNl/QpVtFF6lnLCi7T6D+r6zB8bN8AilI2CjM/MPkyc0jcjPpwPyw/XLF6QdIOLnX8Lw",
-	"9vTYCLgazCJKXr145ovqvYmYBEc2yGVJXhD/xpbdmZsA9x4zWX/uA+YOJBIG0LgAEEd9EU4zMVOe4zkq",
-	"x8eQDivHrLa0Elg+mRObkjZo36ggOIWQni9cc+4p+0UYP/NM8JigkEA4tTxgaHxKr6iYNPaBjDyk7PKI",
-	"DYcc+UKn9JbF0E125+geOziZllsGVgAVBC0QMmOJhvtdUKBTtMi0MSBcAU0K5OgCtJB98p//5/8SnG/4",
-	"p706yfm5FfJ6prWJvZfw4IcHC/H575BU+OPxLJzR8HnDExf7xeYgmlFmJLX84I2lk6WtmAeGINP4btFn",
-	"5+kD/WjZy075uXyQPGrVBSrMBs9DJdiDifnmUIp4uTokc6aGBeLrljjRszQbjz2SUM3BAM4jRRMpgeca",
-	"uBE+KgqzZxwUI4lO/lWiNXZEf0Xg6RDGkqYU9sPw9rSFl0sr4XQfoOh80SNhrQPaPkmQy714SU6ZPeIC",
-	"I3E7Qc7Cljucqf0L2UdfwnJAAbumoP/Y47it9oZlQthkbzh0PNs14CS2rJklW6RCn7mSnAYkRxzYDMsw",
-	"TgN8j1H/zNgWcCpCgQcIPsVt3c2Yhlo1II/m3f3JUTp87chPtUpmw+lDUTey9Ujm7OF5r3f6Xy17sDFn",
-	"8/zVZ3e92+mchol+GD04VePzmbkrj6G0Bt3OqdeacWEeNJNgRpILY+MOxjRWzGthIMZ0oeDQgmX6W3MH",
-	"aEnmJow6KgI6g3i9VXTIONB6LuWMLKbyngKO1A75LhNiCZC1SqdwLqQcfaYyV7OEpHwy1Q6m1uyfUcw6",
-	"MJ27DVa/YbDSeaJGd/R21nvbH/129nZtsM7ywYK1+0eMFoZQivF6ZhT/XKZmc/5/O/b5/qOz+2f1fY7u",
-	"9EQ9oomYpyqd9JbTr26BGPskocucWhTPWXOaKJmllpp3KTMyYZoogErPqUtlpmMwrpcy65AXciSj5T1I",
-	"NbCnbS7pIJZy1iljJp13K6BJhZDP6cIH93c2X6ykauJosVIWCw4dlJIVoAer5GCVfCy8Oo3K8Yx7Tkf/",
-	"4WlCtecLvyBYLxWWFxGTKFZiB9hgz25XPGrA7BSuB+4UgY5kpvGUwdY6pmY/Yai67ZcD14qi6cLInMcx",
-	"ZrQAsWssZeS3jrySIEFLBeoieeQLOR4fq9B4RB0SoDgMAGoYKEVMC8zmhSQNt7HHMrZRACQDs3zQtmSS",
-	"RYQqXyxSrjUTFcboEsyyRZaic2lxnZGDFg0lYCCE4bunSIBCOSCKLpUvAIhpzoo+Xry6yiWo43cFYblI",
-	"pXGna48sLqIIhdil+crXinBcaiKWgnyh04LyUDWdFwAn7OGM4KBtDmcEf74zgovIqNSSq7v89OcC+PaT",
-	"d/jffSrGoEEDo22EJLE0blSuS6hYWl3SIRe5hgL577DxjbpiEdDwO72GkXVIrnpMWMQtMLR9GhW3lpZz",
-	"2fw2h7cD3b0tKCtzaDVzBFWVzG7la/j5Q+naITu+frN+J1MgF/i4/fpR1u/2YBMu/N0S6p2tfA95/jxS",
-	"OO3GTk246JCXQCQ0dST9SC2C+7NDXnGM71HhC7t5QQAUrmhVFOTmLRiRMQU8GhkbYZCJxL4sdswqAk4C",
-	"ze/ITl5vUWJm1J/LqMQ2fyEGjR2MSpzf6GBcHozLg3H5pzUuLyOuP7t1aexB/blyRp9BtZfpAhQP5GdD",
-	"NhfUWzlIiljII6ZyTCquyYIKo02gOovOfNEOfrl4cRNABovSdEkUj41GawevLq6vgyNLvU6NnaukcLHU",
-	"lMuU66XDWwupAJInLUnCw5kvFlNJNI1nmL5Zn6tJQ/2VFGjh6BmLht8ycsvjmMIJiTLrJTU702btzJMx",
-	"T6EyK6blGo53jYH2XwC1K2WQlqMYEzY4ppRR7SFN6S0Vf8WFupO2gnH7nCVd+x6qmUVmUw/MkqmrWaqp",
-	"6nErqDXodnrnps0UmtJ64UhTkYBfipClQkEiRae13yhxKV7bodha+HtPEdeRg34/gDAdQJgOIExfGwjT",
-	"U9DmuTKvZNI6rY7viv4YRKY1y6eoBWlmJfteLlasFMWYsgc79hQJWTzc7zandc70gEAFqkfoeMwF10sP",
-	"OPatIWTealxo5fxxldeT85SENFNMeZZyU2mSspAJHS9z5w750HxxUa1qsRyfNksHT4egHAXPr8BzV3LO",
-	"pGDOVirVwJA2F74A6wCPzUIpblmqkJBEZ6kA0wuZVQTySiQ0xXJdAWde1WfqbKkKZdvryjT8KyfxuFXQ",
-	"Ghx3O/3zpkLr05ted9A1/wfZGkYS5DXbp6b1Zh0M7ZKpvHhIx8Y2da/PL0cs1rT4qllZrUGLC5XFekB8",
-	"yK4YSxn7rdbmRvVdoyC5I5xuzjH6VEkhsIlKfTP2F14rOtY7NzMLm6s1aNHwt4xygekrRrakdm+vFSHl",
-	"6KgrVUk24+Z9XkRuv1tfTFwenebcEZsu0tvDKiy2xnbOrYo8O4S+D+kin4Cnq5oukq6I6q8pmxWlxeeq",
-	"fV2BX8QDLFTgCpReYJ3yHDshgMqV/CGPZOBBF5mxSPePxaT24aBDfnEU09W8WAD2sIkhtgzVgj/6whc3",
-	"EqwDfosM3aDtqbJZJvYxD+iwSPDq5TUynm0ZyhMjEOk86Pii/TKOWErCmJvRA2ZspXkcE7wF4wVYTHsR",
-	"hiwxdg+701iPfGzf4xmzwdzki8Bv4UW/BRYSC2wJrzV97FsCgjubUDVTkPkXrKrmgEgRLx8TPeXKFwXt",
-	"OAfvOKaYU4NFUUqWacxsXyZMAziK2xLEiP/OUR2rtxmUryr+U4Lp+Pu7XZNFyVMJOZKKmfmDg9y/QmvK",
-	"67Ba3GuM2V6fTBy5PCVhSoGxTk05i6MS8E84ZSwdZ/HugQ8Y1s+N+JPD3exb5cPm0kqAt3JZFyky9rsI",
-	"l0Nj4UFmMCLhYIkPHNfb9M2mLO7ecf+8au8V2bmmYfMu7Y364Wl0xs7H9ycPpg/fPtqQnfshGcnmM6K7",
-	"/r8Pz0iuX2TeJxqAWffTpid/UP+rUdOfXMe/45BNDKhMwKio5UJ4hI/NeNyz8jmUXGCOcS18UOR823z1",
-	"tgYtIYWxZEOq2UTaBfWr1xrHdDLJO/p+fSOa7QMgaMPKRviIdnutzAWRzX6OmXntUMsZMy/v9QCyaJ7o",
-	"/FK/17e2b3Gpf/p+XxGxe2DU6L8V+/cpS1IW5sO6yYws3/reO4RTc1P+OhOKbf2qvesQfj2EXw/h1y8Z",
-	"fv2Jzip4Q3iC+kUirWWH4nO6aFA1TxUJ4IOBV+BzgkukLDLLil8EB53pLUuP4QZEUeqQSwpgoADnYkxg",
-	"KkjAo0GA72oDEpAyAkSEbCiy+YilwZEHt8FD7k5B587xC4w9EXjo+Rm3AxwTwBeyd3uEkgAU3jWMFkDN",
-	"BAMSRJzGcpKxDoS8AttKX7SDdwhqsNIUj8CN74MjF2sWhN3RUMdL+LJm6dyoFguq5IviC1arsygg7cCt",
-	"tgDQjKaMjDPjRVZ0Mp7GB8wse/OM/YdxySA7VFMRGWcWrhM5estCfdQhT+R8bgbX9FuRdjAAn1ePGNXB",
-	"EaSaER7FxuwQgqHxAj6eeEz4REDV35TNwQH+lkaEiyRDDipHll1mfkhd3imL8ppBaBt4sBgzh6WQxJQL",
-	"X8DMQIMrUXmlqc4UfPObb55KIqQmKTMLx/hFUSqTxPhF8NbON9+QmylXUOpBwO9GYI0SHG7JbPEFegyP",
-	"zRK6vr60Puo9RWim5ZxqHhovHweDtM2IP6dKH8MSOb56GhyRhcziiMzNxofql5W9T6jLxNV8zjrkamzN",
-	"Oje+0AFVHp+1ZZJvpjldmlk3/zGDMKW3jIwYExCuGAAsSMGuvi25OfBFGzMGoUQ4MO8IXB1QKdACX145",
-	"jaE8wjUubaajsHkkvnBHT1oSqmaETigXHtQLcVs8UzqSgoAGXRJqWoE2ZF0YAKb2Xz0Y8AXd+bXIUaW/",
-	"LbO2elYsD0hVKvoCJCl554Pj5rcGfmvljpbnt1Ykpd8a9Dy/ZX8f+IVT5Lfem41uPtlf/2QuJjd+trir",
-	"/tN9z89HxG8N3vmVGAW8a3OUAt4LmDuVttc6dB24eQ6lbfBinF64akMd8MNbucRrYJrAJQh42McjFsM1",
-	"57XCZXAKsQcV/89HB9Bfdxb91uChaXvJMzQ397vvPb8UWPExsuKXPGP8jPV9fefl+9ZbhrYZfxnaVXjM",
-	"PmLMutvwbxj+ioPsLscyZe7f1ViOufrOb9np2RyqgDbMuMB7oXIQFgJuULj4bUrn+89iEQDxMQLil6Ir",
-	"8Ja6+Ao8isGR0rhheARHNV/CmHDXggFyMROc9o1RE7/1/v2v79+D6NxDZpTMnfpTLqup5bjGPlLrBpKH",
-	"mqDWqimMlZUowRMaTtnxEyl0KuN1EzMQ8jg0twRQxJmk8o4zRRKqlLXHChAMRITsVAZhFYHmEFw45God",
-	"ggX/0inc9U64Z6UZ+6yJT6UkHLUR5cdxbFXydpRHyoA9jWk8la98pdk7O2KLlbqyPduiMlaHbIuvONvi",
-	"iyVPhCt7I9/plesbMyZqQ13XNsOPqJAJwD1cTHk4JX3j6D5cZc4rh0E0jWcdkqesK8wtWDI98AWNbqFw",
-	"kFtam1KmQLm9J+/Kf4IPr7NUqKBDAmgPwIOSQMuEh4EvoN7YpUsWiYL3VI5koYjxn4y4uUVg0zJ44ePV",
-	"FERMIRCMg2eP9CYO3OOeIoH1gwMiBUKAQwKkaaJpIIOoVkpFJOeIQEpHigl9BFETG7CKeMpCLc3rNGfH",
-	"o5TRmSpSNo0nRNA1sodNiqQsSWWUhXwUs0EJwTMfes8X5uNYASOSTCtA+yxu1SkVOMkbuPxLA/G1VkmW",
-	"2/hFsTcqg9VwaijYopqseiilOCiWg53957OzQSWuqIq9NO4G23ld4+3M2FxWXK72sSToMduvEocu4KCQ",
-	"NgKKHI1KBNXE05wbw4Jp2JCUeUnKjj4QbGNFr+xIFl3RygfQjQPoxha+6I/cmt4GWPzSO+yhL+y0LBUk",
-	"lJnAY0F7dgc488UmNFYwnFP98x//7SzZBrzZjbuk+4caLhuMlsOGO3DAfsRu+8Bk/dJ7K/n6W1zHD6as",
-	"Wv3eZtaqNffTOclVJdbEZuUBMOMuqfPYn4Bo+KwsM9p77lAAUtlpHPuibW7ADBMeeZalswB7IMZ19kgd",
-	"C1bujZY7cNTxxXfS8pTklejmrZWei3hJ2pRM+Fi7dwJ4/5EHzc6TFCzjoC8uBGEiYtGqPeMsi0ckePLy",
-	"xc+Xr68vbq5evhhevnh6+TTYQHhVes2B8+rr57xamy91IL86ONR/Foe6EpCyxN0Hp3ofAqxGHfn5PGy0",
-	"xDdzYZUeuYfGvvKIjKP8zMoDBVokgeZBYmRn1HlGoIfpcjYpw93gVGwpHOwgVyARr56cafVQ7AY68i9z",
-	"MGa6s/1wDCbj4JccSpA/DWL9yk7Pffcv4dg0ORoXeHxWE/gbLUmAgYVSHgBcIG1LyEd64B0Azkev647C",
-	"Eqq0L4I5vRvi80cekfA9GsdLAoAItWdfHWLcABB+EAMxTfrmGyfHvvkGKmoho3HFK2oEXiOQnhsAWFyQ",
-	"i8EBQTQ2yKgC/DWPUF8UaGuQFY1QWUc2Iyvh4cxy3KG4NeOjp1yRNItZQfc38IUveh1yUWlgSIWQTnDn",
-	"eMSYOS9kijijc8xepoLA2IVmoYWZ5rfMjqMvCFmbCy5MW+WCLKY8ZrXgJiEVLoGjKFjOxx/e6lL+gYCY",
-	"tAN2F8ZZxKLhiAHuBqLx2wNb02NLIgiMAcaB63fIN99cRFHKlGKRGRzztoGZtEpbzNXcSYWvjhhCudos",
-	"d2iowomTgkHr8CGrHOH4U5lFQGNCU2a+fmq+/srOn/koDMKCKzypnPLJ1KjXYoYtDYFUjCymElZNvmg8",
-	"t0Th2wkTNNbAIdXt9M7BC4Ylal1xSPA+s5MB41rqrZZyRtpKEiHzzsylkImMuXKciSET0Ikz04lrHjMR",
-	"wsBBRwVwvuTLGoF1jG/8W8aZtie7YmJ6hyOHlfWcKTKRzk+uNGndBoET3jG9lVmqLFUNdWfPN6UVbzaC",
-	"NTeK6oKq0FCSjCmchudYiWY31Z2j25ABmiTKF1VmrbYzY9zH3c+QOG9NpDXKCFu0glUEq6cYkF0AnbrM",
-	"RYxdiHZjOu5Qs0FXbKaBLwJ3SQWkXdcj97tHKqLEChLMLwjNmhP5toLZKjWngEvIC37mNGIDXAxwT9+s",
-	"vFMypjxWHl7qmftgQ7ahgAH6X+gbOF+pszuhvgR9XrOkXCoFQClrPmcDQkV+FRbFnDGtfOGkjHnK7gNM",
-	"HNgt0vLtm+u/BR5WlJj5EpjZ8dgX0AxNSspje8CGXLiQuUIAKdBHEJWSEYsBQMIXyYpQTOIMCVxr2UKg",
-	"y3+2vAVj5H4hcOd116Eh1GLlJKy5umCglb1QInUIwhySjv+USceH2M2/epXyhVOV+59YfZrM6KbY04eX",
-	"K+98NFWqWEbbIK9KXD/PLpy5ahWzMWpWS5htrZqtYSafsoTZF7aGmWwuYS4PQrlSp0NeWYdrgE5xB0pv",
-	"WeQqQJ2VmgffqtbjkddUCo2OTgX6KudSM0/Bx8qlzeb2xVTGqEqPOgDhVRyqw4lXQMYyjuVC5TYvWG82",
-	"q5Wpsn2FJj54MfZIT1UqruXYhgGqBdbljwZwzmjJ4Zz6Rk1fLbFuLKt+bO2C/BOumJdrXxgj1Ri3H1Z7",
-	"TbaUXsO6yUuvV30G6s4QwTDdWI0NGKmVcmzyCaqxv/lmgGEGOMWt1GCXp329KNoX26qiifMVymkl7ZWk",
-	"kiP3Aqpm4KdPKBfNFcYfH0L+M9rNexX/lsVHXQ1u5ffmwl9z25CLiN3ZC1YE7VF+654QdM6qJZ1VLzX/",
-	"DfLl6GqQBws7c+fYlpl+SD3wekPcW+HqLxcvbrAS1LrXUEL6CEo9jYtdbadK5AxhByvtXI1s+a2ByOL4",
-	"/a+biqY/rk67XzddReH2xZJ55aLt08pSUZsrtldvqW8BlNmWVjzWzLqJEbd2YpLawlgz4IXjDPO702xu",
-	"hhj2W796fguITnGFmFkwjQ+Zrd2+yJkgiLR8DlKmOItQpgF3YfsglpnXQOfazQcwW7ywFk+1M6MYFBWf",
-	"5bMEqXduU4Gohg/R0DyKPaurWHa81aWK5QJ1t+G+3n/5rb2KjhsMlK21x02GjfKMfjOCHYtn1jT9oej4",
-	"4P8f/P+D//+HEZPW+dX1hcef3sM26nWYMiMw7MZq5FaIHY91Xq9YSoE0kg7ZvK1iIs6HIW1HWmCxOSK6",
-	"VMFjXxjtZ4P8U7Ys7s+E5jFhKVUsgji+Nht3LiPz+xLArW1zjfcF6eNMaV+ohIbsHpwzNuSFP6Wavs77",
-	"+rF4tejHtQatlTHMcwpL/W0NHnV3ziKsNrMhqpx/75C88a9cnvzMnniaNUbKa8zJhFe43WoTKWg059D0",
-	"JKsrTmZakalckDkVS2JW6eYN3baHx2tMJEf53vV8AXwjPeODnN4/7wKWOGx0LTFYoadsXtniGCOx6RVH",
-	"GJtJWMplxENfhDGjIkvc6WPw5PnlxYs3r4aXP1++/ltwZEuZXN44JmNjs126BSSapZhloKfUtBFhdYgU",
-	"TBEt5cCeai/IggtF5C0ma3DRIdcSDwxhw4UyhdxqG5GQ41Ix2D1fVDD3cZhKQ1cwxZDfMqlZKSFB3UOe",
-	"5qPHeIxZedE9ZKbB0IylCYFSsw65zCvKKGYZECHtKyHqt3IgXIQ8lAe9gvyM8ZiFmkWPcTbKSSqw5CwO",
-	"/NPL55c3l5BSb9t88i5fAO9rM8iv1+XtVxkWqTTyc+KbfyX6AkPQ+nDUeEhC3MNnONRDf6566E+g4J0t",
-	"jzp0czJ2KmMG8j+cMr1MzL/VjBsFzcFqFxGZSxlVwEhCozrpjJXTtCkpvbtTa2275nw0MUTeVlAbK8S1",
-	"GRDRQnKO1bpTmkbHCykIuzOGBBMh84g2TedigjmHoyWxH0DDYLQkoZzPqYg65BXVHA4LRpmGV4RaETYe",
-	"y1QTLswcZSn02PIfCC3Tgp/qJ/z7vbfa0G+ZiDB10iKUpJmeYvIZnWeKwSmP+cP4g5pOmEcUwp+GUyqt",
-	"lldyzjSfA47JLaOxwiQx2/spj1jeMJ3ycKYQ9NS27Sa/BNRXMqTx0BFlvKujzBCTzCKVtphordMg9M27",
-	"pWZ2bcnxGI718E0kE0bKaWr6DWW9mEZ3KSYxV1NLCIMJS/iEytNFxUoZgG0J8LTC8qxZCU/M1lMWuYXd",
-	"MnGs2TxhqTFu7KeVZjTiMSapxVxphsnvyDFC43kxVk/MX+uzeCXIRErTF55yrR6TsVlgUbz0yIKmc3jx",
-	"bxkPZ8bgfStnxXyUiB7cJ3LQVmPamH1Z06vrKU0YcBTSmHChpbFYY+WRBaMJgH/RdC6z1I6wsesSeyZn",
-	"bOCxTCdw0Dumo9TsMZkiW6AKU5qQcZYKGrIO+VHIhV1MaEoDkiW8dCRjhOGWqdn3IoL8UcTzwUJIESGY",
-	"APRzFNNwBmWKRU+/La6tD+nrTFhgoBA4KFM4nbtlcWzWNKPaI1HKxQx7GDOWeJbVkKSSRopHjHABxx4U",
-	"DhqNkRNSobmg2NdRJmaQ6yg0Y6JDvmc0dS5DmsHoIfiQ+YLxUmxaKzMtglVsjzFTKcd5R7kQ5t7yBrvK",
-	"LwHHnZGrQ5CrNRP7gi1csmqY0rEeEEYnQD8lVJbi0CcpIIBLMufKCGDlETnWgJs8ZmkKWQjS7v68XULe",
-	"ciDTs416gX+vD7zZMKBwbM5mzOkoZo6PEoYnoksz77McqiqlJREDHYQIlf3Utb0AVcU7Gq9OSzTYrU6p",
-	"HcIc/8phjos4lgsWrVsnuOkLA2VfLjtrGhXV69uxFV2WilVCGHM0auqoCrToYbjytAuxk4GVJ2/lyGae",
-	"YBZFO3grR6XjJY/AhTHlcfFXSEXIzN9HpdzxEQT7iZ6mTE1lHLlcFvNO/K2T/xYclW0zTOaO+S3D+IAk",
-	"CzaaSjkjTESJ5EKrpoI4WzX82avgtt8JLTEm/Xc8dibLZ0vmhY9tr5az2VoHUXTAkFzDkGRu5zj59Avu",
-	"uZ2l08k7+K+DrWoUVDaVyWzyBD3nktCw235JqDbWr244CXFgDp93Q20EHzjsokMF6SoYjsClsd8m2ldX",
-	"wdIsQ9+sbb+TlNl9tH9ScfH2pmzi/8hYZhMaLQrHhHIBgQBAmbEqmrQD988hN5aCcc6g2hQNI66Jykbm",
-	"xSOAQ5VAAogpqUwYSz4aEEoiruDfxXstAa1yNUgeybsLlWACs8WOiEw9XxiDQmZQXORhJaA9aVl5a96W",
-	"yNHeAkErudLWo4KcZB5Bbgx1jbCFdzQ2U7k0/k6IiXYcazg1i+MOuSjR+MKQPYYPCLbwRanlNEkYheAB",
-	"R2gTd6w8N05LLciNffoLYdvsyi1uW7nX4UT/DxTlHvnNrOnIpsoeThYO9toBmvXPeBRh0/8LrbSrJq4e",
-	"RIx5zNTJO/OfrdbsaKnxLJ0KwufgZ6WEZhGXZAzV/eBRgwSH1AC5EBD2Am+dRHIhzIQpB4buC6MZLl5d",
-	"Gb/9MaFiaXSqcZFdyY7iE8Ei8ub1c/vulKks1mQKcWqj6toBu0t4yqASN/JFYB6hOktZ4CLTv2UsXR4B",
-	"p5prgmsB5h7M2NJmOZjbzcfsO1H/+WICxcNAHAeabsy0cd+x5FuREQ1nMB1qxiKjdxsM+e94zNYVV3WY",
-	"fwH09HLHlZYJBHShwKH9RvA7i0arjiC6Zx6DPhaxPdv+SsrqWKZzYIjmQt8/K1DTuNBswmB91c35m9fP",
-	"7ymSj2rTF/MbKt+c07vnTEz0tDXo9R96a2mzO4QJzOo6mSdsUlWCeW9GXFBoyHpKLj4rJx/86ILe7v8o",
-	"bIyTtx/UYnw2EXs/WqvvzZ7cLy3arFBlcVIwdQa2ABhnZv+MGAkxrAVHYQrzDJ35ZgyfbWnSB9fxf6Tr",
-	"yMIs5XoJAm/EaMrSi8xIhb//+t57B+cvBbSxk9GU2ORYAFcB0en0G6zTfdzM+s1xTxEekXYAyu+f//jv",
-	"oBCoCS2fiVnt2Fo15Rtk3f2zGlFn9S1scXVCb6mm6LJucjzLJEf4iK37Qyer3+27E36jHReQ9Gd1JFeE",
-	"Cl8EV+aDP8jRa7gcdMgvUEpRLoAKkIOWC67M3kbVPmKhnNcRqgbYkGGWxkEzq8YFdvCLYpCuFpyENE1Z",
-	"RKIFTcekOPt0QzhKKY9YRLB+kqZmvhUzc93rn555LaWXUDCX8DsWD2lqvFCsENISDuMjms7ImApN1ZLM",
-	"WcTZLd2D5hOHbH/PcfNu/EGOLsKQJdoJlkONxMEr+WyBQRTYAMyD4qpN1VKERyXhDQLpE5VEWGlqLPBJ",
-	"ChO8XaIiv1PxyH4SlawJ1AYB+G3Rpi8pBJEPCuTfnCu9JHOZCU25wGI3qklEF8L1Oc248TsWVIdTLReQ",
-	"L4Ei8NGjkgCkxmlI4+Xusq0YjYN8O+RzfnXial0ofF659VaOdsxwMHeu5jKU4CrHcOCO1e7G5CxzctQm",
-	"DfxgvvxHpAxU+/RSxJBvoTA7idsjh4ZoAhjPu4qWH+QIV9+mr0IsiKvS0NRGMeDXfb58jU+8/8CMh5Kg",
-	"5prNcTLscbBqDXpeK89GGUIEoFqk3e8P+g865/cfPXjU+6+WV6r8brq1333QOzO3vpUjBNI3/3B18Pe7",
-	"k66+vX//lL19MHr0W2+xwHPnLMYe5E7LWv6pjTitf7kHX35kPum8KOtPuY8+mPZ/n9z1x8kjrcNH+veH",
-	"9yFmAVQBg/Ne34ZFjL/RGrSmWieDkxP47lQqPXjU7XaLQOaWN//VtvMvvQeP7vd73fOzR37W7fbv5/Gr",
-	"v9zoOx4/+el7/rt4+OxOnf/y4MeX6bMnYibfDF99dzVWl9e/fR9+9/PyOwmraMxSQDMApgMzg/c7/bP7",
-	"RfoteAvHNNXHtz2rTYeZ2uJV8Mj4kee9PggsRNvYtAD6D85giO0CHhTLpggW2dmDdGIUWX2vJXHDDroe",
-	"Usa3Bqfv91j+29NwzO47pA8cknDWk3DeoiZy6hUU09b0G/PQyTsUXpsPK97K0T0n741W9JAmhiNoFyT8",
-	"YWKOte7bQZH4B7hQgCvhi3Zg8/+OOgSlPVNI9zKXt0A7s6BpNCCJRar45//5v+5s3P1Z4Eb9b4IvI//b",
-	"Fy6R8DGhBfaRbW85BKsajhN+kKOPL9fYqmp6x/3zHDek0+s3qJnKbTX65W302+n8PDy7e7B8+Psj2h31",
-	"wn50ys4+Qr/gJ3vFJ9f0C3z0Ae2N+uFpdMbOx/cnD6YP3z76eP3S9OaSfrl/1r3/8KzbXdUvP8xPf+vG",
-	"5+GPvdGju/4v/1GvRB50zj+zCqlObPd8V/Wxh3ZoOph4K0cHlXA4FlijVyuL7N01w77OzA9yVM4oq2iU",
-	"ExTK+6eSuZc2JZI9gfdC7YzVEzItq4m3cvTY6CYoPAvyHPMOuciz1BFsErOvXMZ6BX36h5ffDl+8vBk+",
-	"uXjx5PL5xbfPL+vj8/By1B6fIC71adRPdwf10+t8Bu1TiDw75oXEK0UVP4XUcx+oEX+HvKuDif4FUKAK",
-	"5Kc/U9QO5Reqi120RDXyNmPLHSNvNjFpJfo2ICOpp1BjZAuCIe/B3OkBuBE8gw4C/OwLd7VDrlmYMo14",
-	"S2jiq6lcCJtVjOC0IN64FI9JEHFltrYjvoQX04Smuqki6CLhP5r+faXEWLXRrs0xq97DTvfh2WnvgZHq",
-	"djygmnFoRnV4Nv6P3//5j/9+RP+TrTgJgNeIpY8zttyAIAnF00qDQV160kxwa9AyXynHByHZ7ckVuC23",
-	"clZ5BBYcrEUwTDy78n71WkgAYozohJsly1lqvJSUsXI45rxbF4/p7X5+DLO/PSRj1tHB/j6EZNZDMk7k",
-	"lcQqyJPNgFW1Bu9PdAanrTO2tKQ9DKhOACMAZayl7wGZCPBwNkbvGgxCdECUdlDbQi7wGcEW8OIJ02rl",
-	"zdzCnDuilcqvuENzgrABEgZjvfT8COHXUS7LTMdQeFF53shqEDJLDNqUsO7IHDpsmowSP/9FdUiAolqm",
-	"gennJKVCA6ZVvCQjc/uUkQCHF4U8ysQgx7lozrKBLd/6iPPhrXKuSartKZawvZ+ca7fUk/8RigQ2y0q7",
-	"f+zN+y9OR2c/n4f3//PB7w+fP5p1f+hN+89Ox2dPz9X9iwfJw98epV3s2yZd9CFTGjX5O2AR5TXOdpu3",
-	"0eCRImRHByfooBR3V4qHbIZtfhFsR0KFU+N7aPGSc3Tyzog5rKw0gmn/WNiPbLkxFvYa3qvK9Gy50wXq",
-	"r72qW9P8iXhZ/UkddcjlLUuXvkgZqAeSsjGc0dgaDy5I8OPl34ZPLp58fzm8uXkekPa5q6Ago2UJzhIa",
-	"BjQS9ouRL8znXZSNa5IJPJSJOuQCbZtUzrFWBahi7ikSXLy6Gv54+bfrwBFrjph7H5mylPmifdbvHw1I",
-	"yuAIiWt8S+lBLgD+qL4Q0ryppPg/xg376nTmSu5AHtDbS4tWXtIvXvJhDtp+SrEZ0xEXwIwtD3rvcBiz",
-	"82HMn0gBoWT6KAUUy5SNoHJxpxBdfnuZv8giIlfDdk0Rs+f5B//8MbPTWrG9Ul5INUmYTGJm3O1nKVsu",
-	"qGYpmRnf2khxHDz8ClVsqJhQXPNb1hqMaayY1wqpZhMJMz7lxjk38xwi9VVr0II/hNLU/OUecX2E6XvN",
-	"IvILTS11lV6w+JaRBaQUK0In0suR5kkKuAOxTI2qzlLBoqLNHehdKMGxVsCt0rJQB646h91p03wpzIC/",
-	"txopHuUZYtPfz+j98/vq/MFIPFLq7dmD+3Acr1gKvHXAmd0a9Lpdr4WB47+3bOvN2p4ysqCpWdYOtLHo",
-	"XQusH27HHVmqhuEUf7AEQebN4NNJEdF0ObSfAD8vZmFl1PMrw1hOeGh2joiGVJjBzxQbpmzC7uzdZqk1",
-	"dH3W3PXzQrEW68LsMNCuYZYq83VlbBouJkXDQiqGEUv0tDU481pazpgYIuaVTa8oeGa2rNZyatpHxkLd",
-	"vt4eDc1lyCEkegiJrodE45KCcMqsUBobsxJqnZ+L/I2k/YtM44hcibE8AsSyMkY84MeV6//uKYK1HIV0",
-	"rHBmiTnCEZf9Kp6CjzQgVGvzOusSkcC1YcgjFRApKoWGcKgFhW0d8lL4AloCYLEaY69GqwbFvg8s4SFN",
-	"GQHxADltwiL865RPJkayw1eMy9QGgkhfAJC+R4yaOTYy1yoakomYKciCKOufwAO3bJLFRnXcJSlTQGEJ",
-	"oxHkIjA48nwB6X74Qy43A8+0wLJzliVuQKgq3YfyNSCKLtVjoK8EXRb4IqdaiBd0qVzHHtshXReRgbuF",
-	"RcRqQKiitlcB3bjjC7Bo8hvzjziKldGy4Gt3/mxZyALwAZnwW2STg5wx01YE6TV3r+gzSzNq8Uwh0c2h",
-	"ANMc1XdupD+nMcbbsQAdyD/xGbuC5ZjkyI7kCU0j8vMpcuP/3DeecFFkam4PjjrkyZPbU1JobQtg6gsj",
-	"kSyyRE6bb8csIBYoV7FoQIJ//3egOqPazGjw7/8eSaGH1Uulpen5ovTEUIp4OYRzVhy2td8AMSkAuAVA",
-	"pEDA1pzAnucbz7TM8wUAE0d2CeRBpAEB5WhHekoVEZIwoG9ojuU7qfJFy8Wq9l+tofeZTLkN9tX7X5ss",
-	"k73tgS91DHGwzQ+2+Z/bNt93pzUFwgRb5ArkEAk7+ACHE6BPfgKU76+dfZZqjlzu85y8KzkK79GZiZmu",
-	"Qdd4arm9KuahMX4ippHU3Z1yICZlCdZEROhsoN+TIaJkh1z4AqWv5Q0r5Tqf1RlR2IKSEbWixs/qY4l5",
-	"YxdU2S9Fh0jAoTihjEhk198HbyuvPpT9UlRdqfJBaClzwpp9DVVgzQu+e7BbD3brwW79VHZrg816UA6H",
-	"yrUP0AwfVrrm3unSa6gOpzW1Zpb01MgSjAuOOYsj9ZgEVhQHVhzCrx5JGRA6VZlZ2y4SOWMsgbgfT0nA",
-	"o6DEA22eJxyYYKWtVra46DpdesaWAw0mF4IkVE/rVNgb2MhfReyrKmZ63f7Z3sIDe/M5mUkPavqgpg9q",
-	"ullN2y8eQkyHENMfYXIcYlJb7CPUiJ8tJnWSa613H2lL1Z/WR8CH6o6yZSW+tf0o79I89kVtmpLG5prN",
-	"Kwd4v/BILuZ0huebpmeAiUt4KgWZ0vmcpeTblM6RmDTKy7ismisf2hWv2qMwqDJKVyLJPtOB3MGW+ZPa",
-	"Mh+0kDadO8E2PlgEB4vgYBF8OYvgIopylfp5jIGTd/DyXc+s8oiFC8JvUvDVYyan4Hc7a8KPHA6aDrHE",
-	"zQdNH7g5Piaa6O10N1pqHxR8NHsr32jbA4Ff3nIurJvz7odZIn9AMPBg2h5M2yLmdTBvD+btwbz9SgJe",
-	"H2fhzmVklaNqpjR5MmXhTAESzZ0lgbSIN7YcgI6kJFBmgSn/U0ZGGY/1MRdE0THTSxJzpT2EHvOFkOmc",
-	"xhwQKY1u8UjMmFYJozOPTOVcTuJlMsWXpSxhGGln2uiF5mjYT3lfvuzxnhmNIYyGmY0opRMpzFSY0QNJ",
-	"SjWJ0rOJFED1QuIeTTu7n0wU3fy8Kh90Ox7UYZ9MH8YxnUwKtTo3xtl6Gj/ebpRw1Br0Hlpc4Nagd2pG",
-	"IZ23Bi0ecQmk3jgo+Of7Xz9oFADXuUFn3bI04qE+aKuDtjpQ4Xx5rWW3LbPKpKS1StJ7u9qCDZiqk3f4",
-	"j20RmMuUKqaQSbfIfiRtjfBR9xSJqKZEJTRkA8TZlCkAwBxZpno6soT3BL/o+QJQNwVhKVVZyojVF6T9",
-	"7Omr14SmukN6Dzzy5OWrVxdHHuECntYpFYqGpl0DmwYzZ3PpsmF8gR8yDcMPGRVhoziknXAhANDNOL5S",
-	"HnkrNyLQS1RKgPZFuXjzniKBHTpbM2azpEv3EJ2lwlLwQyY0iwB7tFTsqXyBowJjaW4fZQgbDY/BvTbX",
-	"JxpgKaSZ7CDnegz+bkaNRb8GQI3giwB0P0sD1z4sm4NH8ykOCOC9lNtdKlpNWYx2zJQnlva5fhTzhNfU",
-	"uIzG8XT8B1CDmL9T3YOEoqLmdMYSjUWfwNds5jyDRAWC6xtrNgE3m4xlHLmJMP/M4SJIO8AJH9pNAYWk",
-	"lZJcRAY0jmRUnl9nWZUbOGYs5mKiSHsx5eEUAV+l9oWWC5pGluv6qEPMDjAt5QoMMqIlSZlOlwNC3fth",
-	"XITUUy4mvojZWJO2TG1rZkIuxFGJvq6L9//OUklCmQmtmqOYr+ADT6mmH589XFqpamgdUmCYsdObWyZm",
-	"kDlTw/x678xrydFbFhp7wy4q+NEajG6ZFb8+ePCwBy0uVlbpfcaWyVKhhimLzHxErcH5zuaLHRL3+Rrj",
-	"BfKoFlQR3CqHEO4BNaCiSUGn5bvXqrCSPsUV9kkDufjKq+gV1dOC2KBGF5+wO2OoNILrAJIaCJpPpI6J",
-	"HKO4n9A58yxetnnJMQ1DplStdj532rlOE+MnKjqEhqlURsTHVSy5QiCTtpH1BYEeIBoIOgfJC3quQod8",
-	"5NXqX9ShykLOug6mZCrjSBW62ObKuhIODRSisavGB7UMUcudFSZWyJe1gelqvaZ8gXrC6JOEGncGqtFN",
-	"e21hP1gjFDWgL8xMKUETNZXanX6Z6RnBGgYqwZSBwqNQwWWfBlZ4QPXkvzOXPOIWvC9glRRYulMWR6br",
-	"dhqpBvjPDrlwY4jSyI6j1XR2KQHCb7/b9QV0nM0TG7NQRkOaVeVA9owmNF+h0S0VIUOjsvzmDrmeygzq",
-	"zBi2EXo5pjxGaqjSKBmbyXLmeOXrQM+hpyxlhbnyw/XLF77gwvFXkDZ2m5JbY9yDDZbQVHMaE9x/R49R",
-	"ycOb8VKdkr6EXz6XksbYQOkKqthQ3G7G65szpYAIswGIqnfcP7vpPRx0zwdniLqHJmRr0PqRmeUUF9GF",
-	"n3hKPRLxiCxlRhQzsyaNBT2zuMspvaXiry3U6NhAnYrNDcRbRcTuWoNeCTrAfR1TZNFhWycRKcEFOlMF",
-	"e1oSEGaYpqltxexu0Wfn6QP9aNnLTvm5fJA8amQpwZHpD3pA1whvmrN53p/femlfneqz7Pz2/uLB3cOl",
-	"eROfm7aaNd0adDunXmvGhXlwainK0fnIjyGa7SUHcvjOxdDwppT9ZhsgGgbUUtmbeYRwWPOEPpV2JuOY",
-	"KAi1/RXGe9W+s3poZ+vug6ag/AbYHeMxF3Co0+30znecIqPp0S9UYM6mLGRCD63ARb5O+14EFnFvz69G",
-	"LNY0/ybNFABZTqmYqQHxWzfmX2bUPGK2Q8dvbVk9bl/h5IXTzaunmPQP2Ot7rpM99iguqXKTzMrSaaZ0",
-	"MYzdc3cpH8PuuVlOStMJA4BOzkQUY5A9tSZNzVpakQD59/Gu/MvumzVZ6yuj/36PiCgKcBTmTdHQirF4",
-	"cCkOLkXVpYC184E+xYdVmtW7FJmCfdfgPfziwng5X4KVHwqq+iHWNpUZ2MwRXZJRFs6Medd+c/PkyFq6",
-	"UtNYDYoHR0tf5FaRRwrCbYR5prHy8PQLik/AwjaGpzEd2zk0c5LKWw4WN1Oaz+HUaixTB2ZVAGAdeWWn",
-	"QSXmncgmAUDDDjS6fXNzfeStXAR1TNrXNzdHni+AUhLgpQGQC21p/jvzkI66zNYtMx1K4x25QFLRyFAq",
-	"MMuNv+KL9jrWdJJyY7jSUcwer8F5KXzeGtRHHV/4AkGrzVibIQoAfTUwlhfa8DDB5ouubM9NBAC6udvN",
-	"K9wjvgA0t9xX5IixZnp9ZD0gitNKEpYiKYDp6JwuiaBpaox2h0qHwOOB+ZYvSpwZSK+xhNAbgHLZj+FT",
-	"+Id5sEO+5XFsBoNkglueJeNTayYIFzjfyrykFO4lFLu+kOkMqxohbPY4d00xigbvmlCw/UveDIYd3TfQ",
-	"mRuzhVsVblLBb4JNzEUYZ1ER9ObKzqaFCdO+cG9bMk3aVCACmUU3v6dITJXOV50cr7bTDNSIkTkHYsGj",
-	"BtiAN7CT95UK8NR3qZzvkjAGN9/InW99llKRxRTSbnZ9xkLN79oYWCk2f+0DXKnd9D186jXbpO5xm+GK",
-	"OGj7g7ZfqyjP7PZ0Ch6361Z27FvJQ3aitG7OGbkxki9M+Ygpq8BAv9nzgzw2c83MVTLPYs0TmmqSJbGk",
-	"EWlDNicJ4FHkycb4B8piuDzM0jgwv9g/R1Sx+2dBh1zA97giIU0SBhxNvfvkJ/4ttKHX7zqx1iEXwuh9",
-	"02YakyCZwkFhAJEfohYcshuIloSSMJaKReRWhnRkxAfSTU3o3B3bsLuEhRgfEr6wlErKtQZuKXgaAH4o",
-	"Rxrq9wckuHrx88Xzq6fDizdPr14GpA0xKM+IahxAzxc6zURIIVikINoChgrRUpJYLo48EsDDw5uXL4fP",
-	"X754FlSvXLx+dmmGR5QH0BfzTBkzR8n4Fg6GkmwU85DQKEqZUswoF0UWbDSVckbevH6uiHmiOQ/HTX3y",
-	"xVNx8l5awm01ODkJI9Gxt3RCOT8JY56oE5kwcayn7HhCNess6C0wRohJhg4gg37g6jD7xNyOCVBUm/0D",
-	"i6O4sLvTVhmrIp/Ha+U74mQs0/kxGOI7q4bKW9/AjvosSUJRhpMPVOK9fr/f6Z5566TqqwOZ841LMMyT",
-	"KRd3hIljYGNWbDI3nXFxwzGPGMSkepBPBJ96eNq1OUX/j71rXW7b1tavskZ/Ys/Qii/p3q3zy82lSZPu",
-	"eMdpPedUHQsil0TUJKANgFJ0Opnp0/TB+iRnsBZAUjdbTpMm7eafxJaFK8F1w1rfR78e1nGh5efy7qct",
-	"f0h6MT1r6xDHX60O4ZuEnsgS2NLwwRdLDU8Om6Yux5tarqzqi6OmZVjO+x2rbdaBa3+pS5D6L7ZXdkgg",
-	"+prgFp68TRGzLq/qc8ir8q12mOF5CEq0Wu2wmU9Ihn+vxExI8nS55YPdx3sjS9SVWzE6G7MQ7BQxzWHP",
-	"LlS637JBf/DG5ZIN2kRjvChE1WT53pImxnaqczfkNv+7wspbcPjWHTh9ECbVtlWPD49jfOFnPeIkoZ/1",
-	"iMJOtircQO0NL6jZt3rEyajD/ZANhWy63bPebqJcp4hxTpiVVYw3BXDKDJwspZpYzi4r5BT87mw3tXjc",
-	"T2pj8Xr81pPR5DcwI7UWNO8lFhx2ckbMsCjQ1FjvE7rTzbUDpzNBFSX0xDi4T9bDAZkFB+OT3fOjeU/u",
-	"lBu9w2v0rR6dpSlOXRR+fzvZ/DHI3zthfgdh/n5ieUm8XiyUy9FK24hX8dHlK/1rb072AfpSTKEJceMg",
-	"93Jk7gNK+6hXBkZOcgcBNGydUesHHvXDkV01expSCFcJVYgqcZHAtBBSHYSo/VmJRqZCQSkUJ8AEnkeK",
-	"OgunDWOerbhEE1RUUNgrRYHxkrUt8cqjVcfp4PuL5orxUhSObhR3mHeGOEWTgC30HM3SjBOYaM2IK5NK",
-	"xPodW0qX2/ec98mN834m1DX7Zcy09M/dqZbogW/jWaJSDzpiqXCi0JMKu4Dn3540aRZlwHbZtjF+GYJZ",
-	"V6iyqZbK7UgDGGNgdTO6hmqyFsNl1BIfIFwQIXVgLQqk1MVioKiymar3uDOKV3I6BmjT5rI22vlPt1EL",
-	"XvKsntRr+UwZBnd7y1dWczuvWv0wuve9u+BYFxFr72xLWoSzdiNh6HZy6Ym0jFPgfbtIppainIU77lps",
-	"4MxPugZ9YSYnt5iiBWHh/NXFG0vpvMNfBj2ZDXqnMOjhzF39/utvg14CA8oi4o+9AxrzP7PwR1midaKc",
-	"8jcG1eHhSfr66SM4OTn5in5D/mImnPDf+eX3X397927o3Vb/EdGSBTH2xM+UrgIqk+JDGNadD2P2LS2G",
-	"WLPq1LHhfgJWThRmMEUzUBdOqEyYDOL+wt4wPIYDmS33BDJLoP5rM1wyUPWnvm/hKoPD/TpPuX6e9zh/",
-	"gEVlEiQsLYfuwvmckMjtD9RjLCRZo/Q3ZyQVU1FqbmWQ08ZD/ZVBhEwsLJF4J/AFlFIlcHLI/x9D7j/L",
-	"k4E6OvQ/Hz3w/x7Tz8cPIN9/OFACHhwdxozeTFpvozV5x6PKxTRf4ept5VmFUiR/ruhyZoQwpPuLIecB",
-	"tC5rxMp1DewNz16+fHV5df76+Q9nb55cXT75+tmrVy8uhlDIMeWUSwpCQIYzLPS0ROX2+wN1FoIafv/i",
-	"1vMNG6fcz7VhzvJCq4mVGW6PSqzI8D8/PPFequYjUXa911wupcvZcNhm7Mbz3yJwCObCXrQyUtzvovqd",
-	"ku7C858DZTlbCyDWDJI72iPbPJj7v8Qf70KhFNs8BNmyXqKKIuJQOIP34EdaVwG7QtcFb6hDr+vQ626h",
-	"SfqDb1Ky3eNfVq7eIGz065ZEx1sP/EdzkW+zELrXp3t91ohk/vC7czeLPp7V3TEd6b60cRPJXU5CfL1u",
-	"k1CKf/Ss2goN9kT8QzZQ9adrKk7h/KHXM94tbOM3/KfCCjMK2mVGUxZhQ0eT6hIhq3B/O77kX9MF+khI",
-	"kh9UrHFFXLZNvHUuTufidLfcfwkWWebx+pM8ovt8i3LFRtzdaTxWNdjGoPA3dfC31jiCCAF2CU/CU21g",
-	"qGdoCjG9Chnqw4HaixfKX/7jweFhAsJBqa2Df1J8cj8UA2Wt0GYIxlJgaKRDwNRPI1R+DdTU4EzqqokZ",
-	"ubmuEYpkEwBsx14JjEFEFWogFSqkyIOfNKfme1s5lATR5ZZX3g8Z9pEDnX6p9XwIFkJOlO3Da/94qNVE",
-	"SAVZZbiLgQo7UmMiBDylMPNYSbBBE1OXq5o4RNU+U33MU+Y5fh5q+L0ikc2R76KRnaruVPVfPnxJYqmd",
-	"rXAvqo4/pKzt/UYd355+sX6vGGXMcJ5bTK9+//W34X4fOOHsZz2qLYtlnThQ0p2Cd/jGi02aDvaGs6OE",
-	"L1K5pgyefXf26ODi2dnxF/8APYZBT2b9+rKyP9LZIty84nA/1KgJtdgw40KOjNhMTNAEkWod9cdS2+Le",
-	"9nh3vhu/+PdX5stvXvzPf8yb+c/fnz/+8vnL8/99ro9fipfiYr57hu3yNLeohRAt64JPf/MSUqppD++Z",
-	"f4cID3NVNHyrRzuJBW2KbNdkLPruSrbV5gQp7vUzTYvamIs6MpKGfFKO0IwJhs2CAIqbEYCAHsPU6CqD",
-	"a6kmmS5tAmODCKl0FMZSXtQVGYwIAq4QhBFgHRW0ZuD0hHNuRwtwRmQIRouQ/KmLDJxB4SgN4bEw1wqt",
-	"hSnXgkKA3sBsgjahJIaRUIpgLJwsChgXixbe3EwWhZggVUMIIIoQP3WrS/S2/zzX/kNNXon8/dffNkMS",
-	"HR8cHm8iHh7XgEk/bjoql4hTfxqfYlHoOcHc0S76p+ilsx6DMKWuDGZwreQkd5bApBQVwRrtMOXF8ubo",
-	"MXwnCq1VBhdTqdBvHmFP0XpHC9DC5f4ETrQoeqe9x0bOuCbUCOklA9S4Gpe5dAiXhENHubda8y2XLom/",
-	"g9ewNFqvxuPiqRYLRvfrLVGOrC+5jU9F+xQ2LTR4JE1aRGRfeK2tH8gGFLBerv1DpcrDn5Ka48X30qro",
-	"yZFfPjqKlhAxAnCt4/Lv0Dkv+hkKl0OlMroM9X5igZAa7yNQZouQNrSei6Kgxmf+JRgtAoCG9K6fcH14",
-	"7izkaHRA5+XjZ7BE/3WkJ0JAHlLFHvwWO+mKuFuPNCEzhvk9pUW88IvoJb0FCmOvxET3To+OH3zp10+5",
-	"zvMiu5nf2L9rpTDXm07lv7Q3FchzJhQNBllxhOccH0GY0ddGKP/w3Zzy5lUGkyBsCVhEVX5J/eZU+GeW",
-	"keyl7paPxUqndCYmrReleTIkxVpcZyS9b+F0bqDvanG1Imy9PFeGkLSEcsIuehubWPl/BABX8q9+IYQ/",
-	"Z7RMe+/ipIOElJraV1O/4Wss5Bc54vQgDaH7XPqjZLSXoxE9JZMGAzALFyWsvJgJ0Md8kNJcFNdeVBIP",
-	"hsog067Gkh4RvIwNcQmXC0XGX5DMfFCJvshCKoxZ+AaT8MSlX34o/9IFZHquGAqTEJpl6oU0Se/+yove",
-	"TJRqpp0rsCmbXr3wx6k3LqYIE4NzqKYgjPeaQECplbAOzaKBBRKjkQ4KNvMCsxBzWmdA3KHXkvPTHBIG",
-	"AX3HTOLaA0ZniqAQM1ISsnB+F4mcN4vFdBP/MWGf2lSiSrF1msVohK1D0qyAyJSmFQu03unRyQnLJpui",
-	"wqtUxKrulWxhB1llr73A0WMHE/+kFBRUYGKkV2u1aH6TayKXupgK1doTaWBMh6hOQPQjEmjSqNDW6pK7",
-	"EGCnFLkqtJrAVLBNwm7R6Y+9MxhzEYY/CJR9WLkmMdRPJ9N8O+XVt+v36G1MRUtitydItfSaxJJWmdGV",
-	"bb/aq/qjLfpe0mBfoyJxvLpwkgKWCvkeHCe9hjqr0R+0nC0a5KeN8qU+rEuqY715vekb9LcX9KmujIvQ",
-	"wSQMp35Lx1VBxysJiLCSDJy5VwqCCvdiGgudzT5c5prgU0lwWv9SsBajFiNsaxJS0XVZlO0HfRgqpo6S",
-	"nmYLkIAIuK5l97IWsk5vT3Nnc7dzp7oc9w057tHBqSMx/MGNMH2bLzD4lHuTinv1dnCKWWVEUSxYxA29",
-	"YBjWb2mj508hKOigFiVxPQiVDVRLQSUQJQh/zVvLkekp2KkJ1EZU4iVqro2DYH0mEEpvCACbBVNCwphw",
-	"fIMTI/y8LQL5UfxbOSX8HfAvddaHf+mAmEcwQUVB9TUD9SbKFL9I6qpZH4hiLhaWSK8a4UPblMBo4TiB",
-	"nH7YI+YKyds0UO1keRBWZrjfh8twXSLqHQUjVKZLuhbx08q1RfUwFkby4AYdsR8mA2U12Rn8nPzSRgil",
-	"d+boCuWG9Gzf4JPVjJPgInILilE1dL2B8YKXE2yEsCGkipLeTBQV3mhNnqFxubbrxuM71mfrg/KnCUyM",
-	"LBMg0xNCtzyVTeNmwlxfNYM3mnKzBev7Zum1m0poPaYPno7eCjd0QYYuyNAFGbogQxdk6IIMXZChCzJ0",
-	"QYbPLchwpxjCtovYYFALG7sPjo3Xs2vFNV1OThfi6CoEP8lVuorEqNHt3CGaswzHxHGg+7/Q/3cpA6QG",
-	"fXjUcBJEJBLSx1QBHsxib0OnerqI4P3kbr51fTgbqOU6wSBtSXjKbMeywbD03YoFG8nWVQp2pU43VQre",
-	"+Y3aUhz4SsVTF053TEdJGsK88GI0yjZEZPobM742H/jDLpLTRXK6SE4XyekiOV0kp4vkdJGcLpLTRXKC",
-	"m9b5OJ2PswbnsLuD8348jdThzegNFP1L2xGFexaibWBjWU7NexjfYXanrpVXiS7HMgnVooEZsM85GbG/",
-	"Na8qcH8HntyHK65XHJ4t+fq3Ql7jQJFR71/7BOa5THMuyk29+1SKBRQoZsgMjxk6kebEQmWQ7OgbkB8+",
-	"aXaF//Gu9tjOwqm1wE9VnHpX8djFs7t49ocU8V0c+xZ9dNHoo7b4v1s4m7K10oooOsl7Q2HQnFUu753+",
-	"yAY8cZluC+UEplMCHKCfA+xpptPKuz2wx0GOGRKowaD3xixAOi/sBz1COrWg2S3LtXWcxOefzH4fvmk0",
-	"UCEJ2NeJawyhhpGwDNsqOP4W5HsC2J/0GcP19P59wsv3HZ9+dXh4OGRdwix19xkcn7dqdWkXaGbevZeK",
-	"SVfIG1UZ5CgKjiUFB+hiYR0yeeqqb+fQlFJJ62SaLCd3NlqT7xECZWFzJ1DImR+7NU54lOvjtG4S+CFM",
-	"UVwnYFCkLuR6srnc6qxps6FDGgmeq7GOSMuCqBlFM0GiKaY0z4jUBG3ed/APntJOpUs4qOfkqEB20erB",
-	"4ZEwWctsaeb3sj7L69O78P4kIWewJWG9USKK9u45UVwnxLAMrjLqnuVNIdtFW1Ts8XKYQZsaT1qbzMI8",
-	"X7Q3qrWqjXvlm7IAD9i9DGpMYzO1dzS+JqLEBPAtS50E0AgbroevvQ9EiMhg0YGTJcLeN4/PXyfw6NX5",
-	"+dl+a0aRF3x9Lm/wraNEW7aTgj8sRlpTwCBm61oxRrcgbOxWt9/V7bb17PQyzwmxXu8n8UOnmbSbOKZy",
-	"o5Wu7H7tMG7giwgDM43A+phnM+GECSQZlHI8Eun1hKIjNmnfr1to5tPq+DnRdW9aDUX2hKtiKrStCnL1",
-	"uRsvkprwQqye50MilNKV8mKhvXdUcbs+TiO9AnN4zTreavtUFhsneXb+HK5xUQcfa/71SMpN1bxA0rx9",
-	"PF7gYus5bS5RIidqxpTV0hGtuG2WXWrl8mLhH67KIBXT1hBMXLthjDXKhjZQ+yac9hY/OuO2e6fEYjHD",
-	"9oOssQ7e/fTu/wMAAP//",
+	"2UqbhGZZqMHnB6ku2elN9zs1FVrRBRT29VNnB2whRWoPkL2PQxa+Qz74WAl3YsRQ3Fjth9jkP0WKxFip",
+	"9LZVWImvsBraQCUdQRgA4WJZJejG2Ndb4B3xltHgEekdmaYFKRAj56J1aTzwFFA91mvjMFrUtInTtIt0",
+	"oBHlFusC0ZLuBMJ+2BQHow5vWR+ACgBnzJSN7KogjijwnWUsHTHTObRpa33YJUQdz+nNO+SYxFfHtyff",
+	"xma3CjEZA0oJxcshMh/LDPFC7hmbYiXJoDQ1pMghi828iDoXe4QKyVCEEnyrISMpYGQEKkeDnKvMRm0m",
+	"v5fskpXixNBnc7KidQSEM40lKgC+htn0OZo6DQPBV16ApGHqyEdiIdQLsNssANqMrwrXwxUa0E5R8d5v",
+	"8FHbk9l3GxFIcLRnN+V4/wBl+wuL1JjzmDygZQ0phSoMZwz7xp19G06hLhTVcm7AipBqunHxecO0nCUa",
+	"kl9qbLhIbjEeTk4e9sNtNBrToUxij3OBThZYDufrrgC+hDUly3ga4vS4ntkChF5DCmNygLGFG/VdBav1",
+	"L5/VHZH411+lLVzx+XNsunEhS74ICPap6Uit7Mq8sMnZXxHv6y1bnbyiIGMKEH99lVYRgZ1dyT/qrCDE",
+	"pzzKbCOmz8V0tmm4wgn6A8CkwmCFI0IHCoCN8Fel6cLCRCyM5rHzd+LjXjzi63D8a5k/dtj7wmy+nl/3",
+	"TLa/JrbyKWKgPsqXT8iBCYmAlu1uzvlbNvwc1l7rooFs2nL3pda+IJdvZufrx/8l+HuLXp7G8Ns13sDZ",
+	"6+x87SlcxQGCTlFvSYLbD/kZoJLzZEyUUbRoVjG4aHa/DhMifJ0HG7DJTV7jrbw3idDF/Loyy6FV7CdS",
+	"KJbMIFfB1mBeb39iUWUwPUku52DDlA8ndFEAJQUSLcpizyvtfNsHHhjcFq4JE6kKtzulueYJn1KL1rnS",
+	"haApZHybbzazIRCSqaED+9BYTERLeQ/tE5mj6Y+XRe0dFt5uX0HDQUQCQ7hB2suZ9Xw7H+N0ykT41n6z",
+	"3AssGrN0iwGlt2OM9YnN3vUh1DMO1aD2/ceIpAM/pCxt4Ts+dh+c4QfgOJk2Bp/CBSDN7o2VQwdyFraY",
+	"ygG3I0tD38LYxEPa4A9qcdNvg6YBB3RObaPt+USbm3vtMnRsFgDBwPs1gdehm/zK+fI6dzTodqE8I/5Z",
+	"b2I2xR29twEFkW142+5Xt38W6EQVWlMiB19m/ivYp0vEir4QKyVdiwWXgVE4YHrOmLBOo1SCK3qQM3qP",
+	"adozseXDw6Y8Z4mWOZlSpZiC5EDCtb2AsAWQAKjW7TDAnQLyKPprvFjbYMJeM3932aO9tXXxDWsv9COu",
+	"guu0U4/7XTeap0oFuNjIAcchqmNe2GSmKgjTX9YHxuELk9cPB+nD7s8HdMQO5w+HP83fqDd6DpwvpAC9",
+	"PNgAcvS1j6dRx3KNOjPBf54x+9ic/FUS7cpKM19WkmPYhxeKxPhdn6cxRsBZ8HcbEvGT5EJZNFylnyn0",
+	"KvN7rgQ8IinVFEtmgKfYI5EXqvDUoq/N1+yr2tYFH411RCim81KS0Ml0yHNGLH7kRMqc5JKmwWTIZ4ng",
+	"jaQdVidDcxsEDVaOsp5dTBKzvAXOu2dRlZP95BQahLbCkisJzekDFf+lOr/D4PSeKKpIN55nKSKCrUed",
+	"qGcq+kd/ncAAXeLsgTXJf1i6n2ZKE7MxGTM0HlBsjpZMO2Df5mgAdnMIdrJqmbQ9HUg0P88gBdgGxYfD",
+	"kh8QVHgqFccENiRQLFcHq7qSg67Gca1YsagCVnN76o9bpezU9qUBlnh5AaLqcq7d9DyX+YpNp+kDNeos",
+	"VhD0bHdcO2fZ4aaDKgeLXaD64QqTW5DwJd1Yycw13N9B5NgyhJVDMV2Dd4Nop78PWoAxV7YfZ7F+x3EW",
+	"7Xe53m7D9j6woNQ/RpRb3CuqlsWAvbqsaoHyHsEIVx/hfhvjnWibMdQQK84aBn4pGJQF8YZaJFLVnAMQ",
+	"On8EiF1qTK0e6Laft7dCv6EThidkbThCbRWKaazbprUBA747a7OYgYojzA8bMPJ9zpQuhd3G6sk/chxB",
+	"ZV3+g0IJljW7Tc0yq6ZY7gpn2NfYwYSqe1WrtNKcPAG3ep4pMGY09zG4B4sjW7HD6L7WS70DGhPLY4eQ",
+	"B1cnDXVPlp3Ka7T6QsFeR5W4nFAip6YBFS1EzeB5/sbcgBxokIiG+xTyjVqZYcQiSskjEmMYJLjlwWG3",
+	"Q86AteJXCc1zztSdiGsMPY5IjuAkEF6xGzl3nyKAQ+yzrpubMxLz1JbTTbkZ4IQLdyUzodOpTeQPqB4t",
+	"TrWnB5rm7Q1GyjJNGxM8Zrk4NS+4z6zsbtFZqX+gA2SnUBJWdXbiXqp8apWRVR/e4Cv+Z6pdl6rW5+fi",
+	"ZC0u4EwhXRn2JVgLSJal0XyO1n/gLXKb15eG3J63e1TQpif1nK5KGoAqZv4z03b4HPq5Xlj8p878ojLK",
+	"2bl/AFk2kTmoHnMo2kS1f582laHqBrTpYqswOC0bxKhICqYlMAFXDCcq4qb8AkT1AkW8vRy2pb+CMT5S",
+	"MdEfsITOVAOv99djltmMzSmHwXjTAdUKkorCATzrtL5zAPBdE7PRNtFVUb7BDVLKEq7Cm3YW8Hm41wtl",
+	"EhMv5ZDEvhEdt94fPK3YaGiX2ES2sXfP7GsbJN7Oc6nLmlg7m1yvWeEOOOQ6Fw6HfMIm0sgwDOmF/YA+",
+	"QGNAePIYc1N2wIfN01rmhmlrs3s5LlL22JCHmdGEETqRYhRS+2vuUnvwdtdbdt69eztQLbPFH+xHy6Cx",
+	"5W2YY1BGoUrRg1J4prmCYdYRY1ZcUJRqS7u0XNyqxpTc1CJprM0HLt68nOlETliBGlSWPAuYMPbO31Y5",
+	"SwsAa8cv0W/qc0UvsDzL5Nwy8fl44YL/sFQcuP3tVVarA4nYIWkz37RD6q/NCIfLzUJShKL1oZ2wpm0o",
+	"uLFOhWaPurl8jmOAAYggS7crA+yRTkP3Wst2Kx4/v+aItzq1KdphlyxtSQT53DiQijqzXXjE6Oeh1oms",
+	"IjHWqfPmjK6zrmmdheicCnx1I1sbr7GqNrbM0ufZ2KAA/ePa2faq+D/cvjbL9rS7TzN0LQvH5zp72mN9",
+	"LSHX66Aky3DjlmkuO+WKu1BUUhRzMo6mKQNEVay0Klx2QclVuxjPbkxMsy/OP2skOETa7xQYGlBEuZkP",
+	"KTKSUG6+cJ2CG0LI+fK1EmYOYF/lYMP3Sp5n4KAh5rEU0C3FMkaBPs2RYI3DKqpl68tsLe2l9ZDNQWIw",
+	"4V+SEAQUB7awtbPJ7fLnFoS/kj9RUdC2htRll1FScc+W+CJf9r5mRdiTYHNHIQ745AtyzBWuWucHCDMV",
+	"kDVVGIOnMZYPtfwliqVwViTfhhSq4hlEZUwhA1HXksMenN+7qFpRfoXxDhDV3BRvuNF1ezD8OBxEFEzi",
+	"khbrYQUeb0ju5DILLc+1+XmTlYF2/kMWZZPr7ea74mN7U2z5d4EpixHpWQYgJfaKZqOrYtyzFifgqRFF",
+	"FXiOlXL0y0F61TGBilcjV6E//ubslnz1sPuVc1/H3mFpAAHbjCpWwm197aC2DM3OGYW907XI9HbSsQ4x",
+	"tWoVXVrveaqeignVHoTpyEOGqh20DW8DViE0XS2hM7XrtyEY5YkoToXCEYZyqi9PDmmFzaQI3GkF7tNm",
+	"lPh0UKh2mq0HD1XBGIe2bNzOU0GjmqGdjhHYCd08xRrCb/i/Kj7yysebJQWVpzjmK4gjWNdlc+aMJWUG",
+	"OWfDSi0ZnxSs1r0x316ClWpm4Z/M4J7GvrF+JUth5coqtmg9G84OE1/m6iMm8g08at/A61XqsbDuIRbX",
+	"rtEKs1sytt4XuHvLIpVqa8iU2r19CffZwvSVQTHmJHvgjg58okTuExqIbCX/dG+v4p3kqkD8Zt5+QIoy",
+	"d8hpquy8ykOOWa7HUm3MgDdiIPyXDTYeSPPGfFLd/AlL+WyCjgaxiWvWvF1tasxyyZOwAXVKNb1mZm+C",
+	"yTFGcc2cuxnpA/K7FRq8EGToMh+Wz4DtpunuiCtX4Z1XQGVM0/28GNT6CKLqJH4srV503/dTughozKd0",
+	"oeoO/sqEiggt30ftEiAdxIzmGWE5VaxKaW96nlK//7Ku1jd4uJtcQnYhg/P6cd2uPp3vFXvQiGDdep0d",
+	"LsDK9e7umvfMarlKBkhr4PH+D1rqtiuMp+vc1u5fgqICDz5LyQPNZqxEoeKaTBgNRTK1KiNffNv6Xgv7",
+	"h+0T6QblpY+JrQ3a5LJfgfe4rqKSXbumS2XPak2oIIMN/QQQu1kxZFr5UfwNDcI/JTTrlxeRq8VuQrMz",
+	"eBVqkFsAWNV0YSVTe1vug3yAhD1CjyUkTQNSLFeEJgmbaquQaLwPINSsVTYxat4GN+lr5tzgaQDO4NTz",
+	"L9FPqXE3FSs1L0Cd3C/UZ0CTVL4qqTrVUbkNrNFBmLinTKRMJItvoTJ5OIQjLd56oWwF+BBL0JRnoVOy",
+	"gLtnvCuM5X28EVw1Fp9i+QNeaHdj9XPGNYsjEk+l0qOcKfPvnD9AdFYTfnVEYiEFawDTWHFD6xxQ8Aqk",
+	"IWGEag6x/01QaE2ph9iit5r4oq9PyHtgSqOcphbrij5QjkJhvXJxab4+Lb/+6H+9VFnV5a6tohAbWFaL",
+	"GwqDynHMiBhywdXYHnqHI6SlFadrYtCXCMuVaV2r0U4Zvb92L/8+4syLsLwidK0SdL78uI3+WN+RDaLR",
+	"i7VctdVe8FrDBcCjJlPOEua2DgJYyIkUCTVqNwDN2quByGI/ZZqiiureh+S0Rx1iJFkTnKL5AO09rN6n",
+	"SrRMgP9YSnL1baJnE0P7EJWWRAEzDRMELkJ7YjjF91sTQr39ZSpYl3ECh/156SZ/pJJ8oVSSszJILYh5",
+	"h3vFWKbekliwmc5BOMrc+TSvsplOxvz+hSJYn3Ka8wk1pg+2rHYIxFSL2eRO0CSXCpXA46tz8GVQvFye",
+	"0KnCq+2MDlgG9/NkKnNw9JruqCBU8ElZEwiDo93K2aF1os5PEtB385nSAIJOzQKoWT7NOQSqKJoKphQG",
+	"Vo/wLSqwihgVeBHvVPrSoWJbXb0tF8UgvoPXb+0g3uEgbspB3BSDOC0GcWwHcVwZRLlH79kDy4KZPgD7",
+	"TXp/++v/vQupM3bpI5KyBPD+7H2D5hPYs5zRlItRwN6AIQTsvBHeUayqT7SyLFFtaQM9lE+f2ZHb1WX7",
+	"HB+QbsoVkEdEbGTahEMMz9YzewZaW+r2na14+oyGDfEttfudXDyzWXcSlqsN4oPnNu/Ifbl9++SZHeAZ",
+	"X2bc5udnNV1jq1+SoywzYMOaT2TKgkUfBxmLyIQmYy7Ytjm25heSyJQdIbekKEvwxqEIhoegn29vb6+c",
+	"lXAn4q+PT/vXZ//y8ezmNiYHvR7p+l7lmZjSXEHr391cXkRQpyEl8XnKJlOpjc2x/T1bxFtHdyI+v/jh",
+	"+P35af/46rz//dmfTXO7RyQ+v7j5+O7d+cn52cVt/+bk8urMPNk/IvH15cfbs/7F5W3/3eXHi9M4uhPx",
+	"p8vr96f+byQ++fb4uvrLd5dfV394d/6+3tD3Z3+uvvPh7MPlde23T2dff3t5+X3/7OL06vL84rb69OyH",
+	"s+pPdyI+ubz44ez65vj2/PKi+vb7y+uzr01jS7/2zy5uKz2Tg97BkRnR7beXONnj9+8vP53Bk8OjcoIn",
+	"xxcnZ++Pv35/Bp2fn559uLq8Pbs4+bNZ4f75Rf/jzRmskT+srz/e/Hnpx7OLU2z/zRGJr47//P7y+LR/",
+	"e3nZf398/Y3Zkl2zJR8vbj5eXV1e356d9j+cnZ4f92//DBu2e2i2GDbYtnd9fXltenHbfn35/sz/+/j6",
+	"5Nsz+Doi8e3x15eX/ZPLi3fvz09ug5O5Pvt4c3bqt3ByfH0ak26MngC1M83lIGOTIs0Ko9LmuRSjKq79",
+	"lj+Mj6fnl6ZV+AfO+PLim9ovdg329sws69UDyUFvD1FCizuiMUD9FpUdywKEW4auj2/P+u/PP5zfwsd7",
+	"b+AU3J5dXxy/t+tGDnu9IxK/O37fvzm7/uH85Mw96A5ptkO51YS3zEpdXV/+cH56dl28YmFLnLMMXz0i",
+	"xULh7zE4LxXheosc9mBmZxffnF+c9T9eHP9wfI50RQ7hLBZ93J5/OLv8eGt+P9i5E4YHoZ2FoYZckAkX",
+	"MnfAgQhMbAO04fYJ3LRcjN4SSpKMgxmFtb7BXUfonTCcinBdRnzfCzlH752qMShPmfNYVSfq1LgN/FJn",
+	"NJ2oU+MxnahT4zCdqFNlMEZP8/mL0dQq7KUTdSrMpRN16rzFdNPIWjpRp8ZZzBiCfKUTdZbZiv2xzlVg",
+	"GHWG4k2m5CVmrYKcpD4Ow0jqvwEf6USdJRbSiTph7tGJOnW+4e2fYRv+djquYRTlCtMIjBpZhve14Rh+",
+	"Y+aAG925cvSrP9ih1868oRzvFEOb/gE2RFE/u2ZRKifVbPTSgfPfsmetalME1mqNgfE1LW73o865eKAZ",
+	"T4+n/Hu2gL/VbDjkiTmIN4kEU/BazjS7kPqdnEF1XLiF9f4+GdPc+/M7OfD+escz/9vv2cL76wN45Pym",
+	"sV78mUinkgvtPQFXgN+pF5np/ezu6Ws/nQmdVzvWY2nmcIxXT8WwT6hIGPoro46nt3zPFufiI2hqfs9f",
+	"z9SiE8BHMdtGF5mk6a2U72kOiQte7YIPLOX0Fi3tH8wGlBmO5aZcY8yG2yKvIhgEvZxIMcw43HRWB3rN",
+	"bPlO+yVUmyrbmaWA4Av/NaOTQCTFn3awWC/17DFhDOdzTTV7zydc26YBwDZzQ35HsxuWP/CEuV+ucvnA",
+	"U5a7v/GOx3cIl+/c8gmTM42Gqnn/FEXTZvWgzh51TiNQbLddPSrCBWrwxiYk5VIT8GYomyUUI3BvfGSv",
+	"jxIQYxO6uBP4Av58zxaKdGN7XWl0Ag7/C0kH/cFCw2XAbGq9UFa+boWA3LHDhtRxQ6xgg8vhkIkU8r2h",
+	"khYAk1l9u/XlzjvzaeGyWo8ACq9ee17vZZeWFIyoMZ2CIwBjX2A9n+1SqxlNK1xOYc/gjZwwPeYQg0Ed",
+	"kBXDskvgooX4SeAxhFkmY7YUsfy5Kmr3ALi7+XFrHZRpyzzTFnGTMKdTGziZsow/sJyzxsxUqjWDorh4",
+	"Xw0wdU/KI8J+sb9F6M6x6b68REkh3Zg9aEwEjUosgtiu9TZP45JU7NQWJa5LKc5MK5ulgDr36NoZArsN",
+	"XsVbrlqBULR1Eb1taCTD08b6S26B1Ay+iEDFLrMbTXMvHOb+XObpWxL/JAeAFGf0ZPMHlgD6SQ7uBKLE",
+	"RCQeAG/GJ/hv7Ent2E8sIf8kB4bwi2jHn+RAffUr9vA5vhMlwBmmdwASGhyTol66aWJMFRkwJszGASxT",
+	"Fx3uYHfe3r7vf3v58fomPnIjLCN+9nskpQu1ZZ20OSu2Xo+ZALJV3pQzKViIWeIc21X4LouQg89rsO6r",
+	"7+TAvtmY0WnWoEDWKODiSBcGbknebpLbh3YF6KoHLygL6oecCjsMLeHflocFvLAbMCfbyfIIdgtStbB4",
+	"eGhpeYS7lV2Fexdla7ZQTXYbapenM0zg7CNzalF63U3UbtLy/b2TM2vwWt3deD8JesswkCthZjovKsbl",
+	"EemVedckqcb5NMVH+aMul7k6Bjd287xTXZpGjrMuVbWkwoas1PZyYWVS6apc0RVJoF8+p7Nk8OE7KKcI",
+	"7JALNieY4jShCzKwjooj/zA5ClBEimxRcGqFxX2Vrhb1kwPv+hwYyQ56WOwfCVgU8CfysZ2y8H6L8n9y",
+	"cOK1/p0cvHONm0dl23XuZ1Tpd5gtE4y5k/mICq5YimVC0SNGyUjSbMN4u2PQrBhUrs+JnkvLHxuwBEwP",
+	"zUF7cyoaCmaP5YT1czZqLFMBMBP2hhffs4E/A6rAFRVs9p6LtCn9Xs9yRrrxaMYz0POTWabNf8dypiAE",
+	"KJH5VOJ5jSPyt7/++9bOZpXIh7hDNow7Igg7i+WhVBmTvVzrkGW0qYiChrAeTNyc0zy1V6JowtgO2xsP",
+	"+P617W9tdJiNaoRVjWrlY2DnqxvpzyR0ruvdB2VkuYi1eVvH5zI9D5sOBhg3/kK9WAHDgL2F48AhYNu2",
+	"YagRxmOVXQfnnmUcju4w50yk2aITeTfQOX+wq6U0bxV7dezae1e2V14mX9v2vnXt1XfOrUkxr+B+uHLg",
+	"wUkrnUsxsiyzTIaAm39LhIG7fnfHT4ScR/ga3ELv3AnHFcaM5op0uVCzzGjAhoNS/AcV9yoiIz40f9Kp",
+	"zOSIM8gen6utMpbYQhrfCYCdIxP5APrt5Ahj1NOcDzVUXXPX3HAdrtBEUWSmZjTDqNIuXPZKmZoJ4NDv",
+	"BNWkt7MfEUNwxvpkmWJbZLAgY5o5s2e3RyZczLQrU4erZcw1KSC9KzHqHunt7B0Smd+JicxZZPhXnMoJ",
+	"F1TouEjCth274QHW+REZsAxIz4JNIQJ6gYNiWvRHHSzCbXvaAG8oKyIKWnxgww/agP57m4BFIajCfUvL",
+	"cktYHLUgNLxXgHccMh7SnlkjIwUc0lEbtbh2POw0o3KJguej9LUEWVXNobMT9gs1lTtmkPAzpXockVTq",
+	"bcWmFJN+urFNDCuqDe30dszfxjaxKnzhOfJ4Wml4u+ICK9AUwjAP3oVa3ZhH9Z1MEMrIEHfGzC721q42",
+	"LkPZe2itS8DVtbi11VIBqxBq6XDIBdeL/oowQGAeDuneTxu23xZGk0XELG3HAmiFdHtFPV9q39s6QqPZ",
+	"/M4F+dt/+x+7f/vrv+9GFiT9wda6tmqrmgDGfjhEYcl8Kit9tYMtqi7Rk7HYEERvk4o+zk8W9vr++jmY",
+	"caip9mB7XfLNEsGszxopzIRgRUVP9q1Umdx7DikFxtcGPvgGXmzrcBuxB4e8BhRSJgtBZDcArRV3uuG4",
+	"c8zbgU/WJ3Wbd+EeZQkppQnRDEgp5WlZQaPcJPSENdbydlrhmE/XI3Z574JaxiezjDdssSPLERo/WIi1",
+	"GxsFAhz6oGKYfw1oCkqEVeyPiLHdF0WNBJAyTt5vVhkJgoCewmDgQxc++vthLs2gCo5ezRst06IqnKpw",
+	"zVYNCeubdRtdXdGozsNrdO4d5Mr5XIsXVsibp+UINlxN+OhIEcKdQ9iql0ucA2LTeuj1gN2+ITf9ni2+",
+	"wiQ45Kk+gPSE5SMYbh134oUicbmO8Vu8JpPDO5ExjYFhKR8ZFQx82v2d7RgdhdzpDZTgm0eYgWfsOEMg",
+	"inSpOWhKk71e706UuW5bEUHyU2Z1bEl+FRGlZY4JXkb3sWmROTP0jR7xe7awUSJOSfm1Y0RRXw77KV0Y",
+	"sjY2iYVp8Rdrf+9ZEiWy9UB9OQtRLjmbMNCSuN4hN8X4KRiPTr9HAq4qVx6bHdEHRhZyRiikRwHOt9TB",
+	"Op3rs7exCHizZTuZYX25CbWbiyHDXZep1Nt5tXVE5sa2Q8U7ZwnNMiScjJqZI+DXc0NDnwbW1cZHWEiD",
+	"Mcum5r9w3vtlEk3xE3r6zN9Ua5rcQ6iaHrO6MEGDFbLGcsrReZQyqsfwD4jztFc+CcvYwLqUgDHfCcev",
+	"SNeZf754xCPkFRl6oRzPNwYoJUP+yFLA7z26EzHCUuBRJXgwnNHanSmIszIixN6IwpXMlp9ZCVAYXJGf",
+	"ZumIpXdisHDwAWlhLVcqvgMxQwaAHJY1rrmqncOOWXMonmbIymzKf/0L3f7lR/M/ve03/Z3tH3/tRS/3",
+	"P//TWjkSkBlN/PzGqWYNHHJNtVgknNLWUJaBV865x0Rtxh2LHIsqrp4Nu3T3e5bT3rOF2cB7tjgijg++",
+	"PADuuuXw4jHlTbuCRFx5BTMiwrHuGQ7QIYe0YX9RZ26Ik+Wdt52cct/t562fA+1YlvuDXNLU6OGGxx+Z",
+	"AU55co8M0CJVAKg0xCZX3OkOxsMI+fy+X/6pEt4fclcwmk5lQrPFVPOkhWfsXdHKKc3vy79uEv7ONHkl",
+	"lT72W/wcdZoSUhHiBCJdimxUOLnguPKTK0NudPs0fKtfb6A515VqOqDrUxKX0muBvbfARgx9+POMzZ70",
+	"YU4168MdDss3/r5+4OKcpVzFqIZfn52e3/Q/Xr93dbC60I0i7NEIT5solLNpxhNqlIYYBWmMvGzOFQMn",
+	"I88YuTbtmnZSOXcXB7HLg42RydoAWtfKW9xz2z6xfUtxJ+C/c1G46yzBWIQG+EuMzElEHGCWjJ+ysA5+",
+	"c7Pv6hXeHS25HS5weu3AHMnUNjLEURsrnsp7u2MuAMQNinB1VFlmLLNI5BSZMXhubO52V8kJuxPmINh6",
+	"LEb6bh2R2MtRjks70y16QoX5HJK4SY66ey1W+O+Z9Bx1VhZXh2EZXuiVVl8t3oq06bLmfYWxhHbmW6y/",
+	"3aZeiY9EZMt2L3MgNZtMaChmYb0bRXOdNRcWJ/A4+OGC0Vz16UiugIyEd/yCntOcgauYB0fVdANdduXG",
+	"GxVTDi3vuTkh38nBNVOAIhQOKzDPwGoTJKYPVNM8NuZLPKDJ/QiqI8bkJzkIBNG1hPRPczZvrJT1OOU5",
+	"U80uuxiOeX+WZ8Y8k1O4frwH+T1kOhmXEUUQ3YG+92HO1Nh5cdp5+IY8Y41+IxgDOLiOyrAl84X66lf7",
+	"4ee4zN44vjoHNcnw7ExSuGLDkSlEYqL20v6hjo8HjWGg2eQV3R3sJfvpATscvhy9Gr/+6U3wAhquqwLE",
+	"h9dYXJApf2RZQ9HtYnWDpM9HgqXESDLcyGI+2i1K6dERxbQR5Scutzb2s2FtNkVChd3ABsrgYshySPUF",
+	"VXCi1iBb2aIBAAoMzPZeyHlDwmVDNE5pxLUrTrCKsBVjaR8CnlvX5V40gS7CI1sPAfyEImV5Ax+b8zSk",
+	"H34yP68mhqW7DjwQPo1Uzqs/R9dvQY4BoHycYCOf+hBe8lglY8GyDKIHh1Rp0F5yORuNwWyVMVGZnMOv",
+	"QyhVE6fsITZTtUWWK0gC7AGUdmgSGVobOAH46qb46sp85cZ9s27fgNdXrthhD/o01xBoQDOuNNTdpgKZ",
+	"05SaTcmzRYuxXZm2jqGpa6+pY9vUVdnUZ4jNCSNdqYVIwkzeRoepVSj5fMKgSEbCsLCsIVL7XRPyfuG0",
+	"WHlZA1W/2vPwtvc/Dn6pfcsbQzCsCdwsajgGrhicrF4THmqFOuq3+cppe1tj320/81J5XjOeG3yxZejz",
+	"d3JwawuO2WDsFl/YNJxAEvOg4pYPV58vKDnEgr6Tg3XRiz/JwWbVK80HlYIarcObbPTvP2jVDJj3hIJs",
+	"/zsWzFij2OIpkzM9nemoULgLM8yojBzqHzvv6Vu0z7MFWHfO/Q0WfISBKuZ3vCC07kXsw5ZN7MZ4dv9i",
+	"/vwxxuhyi8CKOk/OjO5EwVmZWs37TpR3YjPREP+Cavk6qqmp+5+jTqnCb/6t1qoFthRLxt5Xn8PbdNNg",
+	"gH9ysGF2N4787QCwMnBjWw+0DSqNES+J5RMuMCi0EKsYw4KrZxlexxM1hue5KNUi/LWFhC2avfKb9eNf",
+	"i+DXIvLVStub2WDCdXPWkpG9DgswKH7byJEjMpVZ1pRPUTUwzK/WvjhMDh5fLV7/8ob2BrvJXrrPDr6I",
+	"AGhizrahhqO8IkraEciE3le9svZYVOgcCbdFWKL79mv/21vzLQ7oUymWmpbepWxBkgpcMNiEAydqgjBe",
+	"5hWWBk8DXGV4aQwjadjC3uOjLfrvMVJ7u7hZThYigT0xH8suyKqMrKAdWT/l5Ory5tYhQqOSp9a7l9D8",
+	"KJdvbQ7U92zxIZhMEZvPYnAjWPHsQSIAJHIJwyDFkI9mOUutQ0PtkFgzpb3P6Z1wAW/4tZrShJEu1zbw",
+	"TzGmsLCFeRwRIXP8Ey6kTWvwAKNCLeaJtFckCCeaMmR3oNy7kUQQQQo9TG2+KqY4lYN+S4Y5YxGRw2HG",
+	"BbsTYDqxKaMWfQW9JUrPUi5fKHJyXvU/mlGC41Xpana3xiztNUfsPX5+C5/jjmDu9vKWGMkYk67hYKUj",
+	"dSsi8Tzn2shWkKNenAJqdioqwMJlTvKZQO8Q4E3QdMJFTLr22t/ds9vSUrjhWwiFCfc+rhP76IiMcio0",
+	"BANlCyvw70Ssczkz0j6Rk4lZTrOwW9VlM5MxFrEZutE7zUCMKmM7qi6lfXnNUl7jW59sk8e2ycuiSbu8",
+	"EF216gjeswVkCSFoH8RnDvkoRlo01KMgsdrWI7CwFDcxoRpNh+3ZdMtnwQkEutApx0J8Qz6qTg+frJnd",
+	"CTRyDK+e2EY+R533VKQTmt+HlHIhgYSxnObfNzMknIrhYsC5MorfjAujsKhxzgXcoms5B+TVJyRfZHba",
+	"T8i+2DQLRWkqUhUOpwxnUBQJEoFUihAXruMoN0t4y6Tw/tm6j7szZQSFYcdCFmzOECtmhppTafgnXD6D",
+	"SzGVT/JTw/LAjZkLTa+qTcCHQ2ueUTGa0VETxnLx2Kz2TBgejUtuRm9vx7vnN5fk5f6bbUxLbB+wt9ZJ",
+	"uW5W+SxjavthL0ifUjfqY5KwxylzcUDraWfJFViumu0oTDo5O2WJzF1t+PopLsrXkBOap+SHfZK614kl",
+	"qjGjqb3bcBGotowF6cZ/+lPKpnpMDkLZ9M3ns+ikOKDOgov/9Keauq0SKvrQS1C1drgbzcrgLYgbQhO4",
+	"wiVcQ0rgrITs8ObMFQZT2tA9N1FDamOqzAliwyFLdFiLhBi3hh13uLLacpLqJF+2ZR7YhT/vpn2/sqCk",
+	"TaKMWgpHynqhXLFGbUwEDD6tbnfkbt8MbRS4rH6woNEKvK58IYef9s3bEMepWY5/VERd9a11aDfw8gm+",
+	"e2xahH//aOd/wzKWaP7A3ssRT8K+llixRIqU5ou+4X+gkgwMM7PBi+CBYWkBWmpEP1ZyVK71+C2JqUj7",
+	"VCziO9EtMiEASMO1bj40ihK8mGWFniQF2wIAcQ3fk67wf4EXhdQQP2TfrqpJtmPwe0PLyAzsb7aRmjZR",
+	"fLLOuhPpMbxn/gEtX0iNvyC6TrHSH4NmOXHFeizqictbIjrnoxHLHXR/KUHmVJERf2AiJH90vmi04uFp",
+	"UJ57BYMapIt9YUMFwx0NZF6GcWiH9nDPFuvZuT+uqJyd7bLpSA+CxrS30l0AcCJGTViLbtLs27fvbVJq",
+	"v0XRDq5qHlUfol+HTW+31HyDKgtuoYqEhqXC+4+aCVXU7G0NQgQZYGAH2XhJKTMVobzwKXdp69bRnkv7",
+	"yAb3mPZRU5wG9/3e7uT1w0E6/uWAvjx8qQ5fDcQbpX46eHXYnm5XFh7PWTLLFX9gfSNvhfm1UaCWB9jJ",
+	"R/uLIhMjH7wdW5aRnjhvdn9bLVuwuVFNMdsRLCszNpsKYRh2k3P9nol+CS0S0u2UJkxpPoEcO/gAc8mA",
+	"Q0GuhFkZowfYIl5ckRqf8Hpcm/LINWY5oqm9wdFqrjVXVAorB4cctFJ+rJJRWXHTGGENdc+eXtUmqiln",
+	"/roHSao86pVjWLtl8lZzFSfEmnbPqUbqM/8nlCEqOdr6cpJ/PxZXVJwsq8/u+mP47fjeCvu85HyOI1WX",
+	"cG0uQxO/ssXegpu+zL/swr8oGJmxf+3jCi8jXT3OGSPg5FYuaHurHYuzYzqINmF3XVdOEN3WkJ+TZLOU",
+	"pVuNrNCrIb62fvIyk7TDPNzdi9qzzGGxQkHuiTj9aFgsM9JivK933+ytrXq+ZA2tYg5nLvOxCYQPcqya",
+	"GUBCFesrc16Mkr/c0Pds4S5owVYw74epIaGajWRjRGVhaPnwU+CSw+u7xEKQxFj8FnJXMHYT8lA0m4Cv",
+	"DE82RB0u5CwH7j6XeWpTSCs1tRw4mM3sRuBeyCa13aFvZcrkNGPmiM/HkkwgFO5eyHk4b1hOJo0VPehM",
+	"j9HWl5odWZ8+4iSrgj4amhVK02AiOHr5i7PcsPh4rlesfZnNYYt5ls4APIju2O2ENV/7slrj6FBkSnPl",
+	"1wR1fpXYjjHeiP2XXp2QhivoIGNpQzk7eGZpDrfCqW/hNfzd6MvO6LLKMgsry6xZWX4ZDpJUZhZS9KGs",
+	"UIBnmJ+L3Fyg1Yhkcl65/ltmsIYpB+gOs6lyMh3nVDFbZNaJHO0bs+29mE21C724641O3dRzHa0jxMLN",
+	"BDWzucyDxbk/AWRHUe7SoQhafEQXUGIRD7nCkUdkzEfjNctc9eCEojb12HfXRPbO0Cw7wFcApCVycqq8",
+	"N/uZHPEEMeY3246iiWYTasnxRKfTbNGgTlRH1GZTar4vY6EoQGZijw2izGxJzkazjOaEPU5zphDUvXt9",
+	"tkfUQmj6eETir2wO31c8LoIugkrQCgPCSQp7QpZ20F+/5cmXLN0TDiXHi+qC25/58ln3SNajek9mVzh8",
+	"hRWuVT5QL3+KWYIcgBxbww3ZqKb3cP3Ic1c5ULXTWlZpxH9HLaam0x/0nqU0tDOyqtrCqon/nbSHnXpF",
+	"7QZb0BPPdpQhAfqPK62/Z2wKF0aPXAEYgCe6gdvnzKi47glnqqnOeYty/EEBbpcVDKEniHPfkur1KtbU",
+	"dvHT31Pmb2gOl7a/t0Sb6AchE3ylXtC+9H6pIVTKsft3PUu6Q7F9yxzrKWrDE7fzC+oWf7/NrWkbbRwg",
+	"z9Q+2m99XQ+pEIC7iVrWTtaKrAZtpYUm4lj6WvH9EZyQTy8a7zieE9/S+n5Lhyw+UJouLIIIFNS3VSP9",
+	"PnZ/R86J316s/z7F+O9LbocF9RcxdP+QjL3/EIu5haD7TybZ/pHt6AbJ1CiCzkMVZNzDIhbX3eVFRVHs",
+	"Ix9f7AUWfnRhO0Xk44tqxvRf1t0w/xjeYLNlrfd3r34hFXUwJtM+N6zNm/+6RDLnuN8smywrF/ApKWVF",
+	"CMY/bl6ZxtCvnP1d08rcQj1Xh1rWnWJrLsbWgsRItYmbyjrFaU1Ms2DzevzaM252MW+kuG3C+kPynnSX",
+	"hr71j3Tzu8FVL67oF77hfUJEyt8vEuX5t651moc3nKSfMryF2vyydGmHEOU1tEe+vCjhCGsWx0qU4U9j",
+	"qQqYWgiMCMNRhDmzV9wEj1Lklnuz5Koaju3vlEM34usAkswMCJ3Yl+DkZSkUeK2HVHnXD2t4vrt1eQLv",
+	"r0G2urFHTxEK/vYE7+UxNcnHR3UImurpsYzznGvNRPuAq/WXj9ULxwmbFGXNft7N99S+PpgdPrycv3p8",
+	"vQiizWwIw0m6AMP53OrzK1JwzCNDavUD7KKMxwzLTCpao4IhTXSLPNFv7fc3+P1N8f07+N6YQdww0wYj",
+	"SM4gS8KdiaHMbPKHTfSjE4dfM4QY/yLgZMR0g7HdDuM6FJoxH0ti1sFd4eeYvhZZLN/52N7uwzuZi2pW",
+	"U8PVtyxsrS02VUBpU4yCAsJaX+SqyE9bzwttLhtC0dH7kM3/yc2Ha8xljGFSNmHcPInDTMci1IUrB7iD",
+	"G4yaCN0N2lQoi0/nnZBaaKAllGIZ1jCaZ4UIChe4LoGLMBfO1EZe1s+49Wj2dg6j3+DEO48rnNeoLQsg",
+	"XTxy7sbeslIH3DAEOFKRLbaqKJ/QRYVltIHxhK8qjKLOF1Y7hdnUDDrEKhqUv2ceiCr28jMPyJKRsVI1",
+	"rmPimo7WnIMvZIhBzJxfjaA0zdYdgeegQRdEsLyNbpU3XsGG1Vqd/VubfJEEHFBPPPD25sIc3ktGcihG",
+	"9CwXZJ5Lw20c/fmvxb4muFZWAPJjY/deIRWv5ITFSKsOAd7arG8Lx9nYu31OuvG/blvC3D5Pl/uv4tCt",
+	"7dYsYGOfsLrdWOdixVyfvtxhBPIYWI3lHzmjiS3vCsWrAvjZMJyIxJaJxQ6PEdGf70TFIIhITKfcvuME",
+	"lmPUCB9+dXlzS/7213//ymLbRrUp3glvNBWS9IixG9co2s7HLneMebJcA2yApRavWY/UXHuONuOikAnk",
+	"I9+J5Z50/axY3d6WVNiKSDwTQCLYqV2bO1FILHSAos5gi07ds6nGmpG2MoFfNLKaZQcbiDhzIKZKBbhI",
+	"2i/G1rGnDvybMKYW4u/GdnBtOyg15CKh3+/gzHbw0XXQAJPuHcGwfCjqP20gDi5dmHeLIhVthCxGOy8g",
+	"07+qW2Funcv+Ly0ufL1+RbfWn7RCIIOKTuuW3TdSpmQic2OR/x/kVEIdBsWyjCjAxP8vz5XcbnmiVTJc",
+	"09WlPoJ+u5wx8t3N5UWR9VPgk8i5IDPFyoIaAGdijjFWp+BeaY7dl+R7/nV19X/tiGnSV5nUnbe7e0FB",
+	"KlOLPvKB6mQctvXVlArkvoNc3hvJms8yFgpoa7qfRndJZliJpgMpATuCDplexFsNSYbpKlQPGBFUre6y",
+	"xySbKf7AGmocA4rH2rZsxWTu0HEeNelyQT4KnsjUMLSUEaxS39CNZvmkMe0rtfZCMm4CYw6S+60bXdU1",
+	"sppOvWhIGJNbAVzTVdRbkMLlTCdy0pQbPyneg5pSYGU5t2cNxS1ZkZJljnEKKTMeFolj4kIKC77h4szg",
+	"r9RwmzYmygV+f135/rr4voylaMzyAqgIs21I8g102z7MeJjR0WgV8EFZ3TvN6XD5qK0JlXHtR52ifqg3",
+	"xdX7/dSsPDgmWjqKCFAALFofGPA6J8iteRVCDFYfCCieEQr5+DJmmLcozVCLDyxPeaIbOeAaqoKtFV+Y",
+	"fqhYIIs1B6vsYdkKQz6kmtmN8nm9HrNJe6d+TZqsq1JcEq23cOUIQxt0NZaCTdgtnzTdMQlCyRTfguAL",
+	"8OZFBXzBRM70mKgxnTLSfeCKTZg1LUaSKb+AZh3UIA1icn+qobq1KNRmR9fgzsSHkZNFBeKHkLrQ3EKg",
+	"hbleOT6UcC1HiOvSQPzwjHS9hdwyXECNg9lmtS13cy/68MYeuUUObjwokhXlOnQ9VjGJSu8wRA/kmshh",
+	"VKDd8TJpLLjjG7sFAhcOiXgoLhyW/29FoVe1ytn9QpUjr9tbSDjGGIQYk9ZnF9fXmRmt85YKrC29vBjW",
+	"VlAxlOuHqHTlbYrvYOeapBJrYOHLhu+Anx4q/ePlewkc626p11j5y+GklQ0tslyKNW8mvFOWsRXaDMup",
+	"wguxYocAGxGL3qU75N9YLkkiZ0Ird6WAV2iGXY+DNYj94aq+zbNf7t8/Ev7yWuh8LJAJiYwyJ2OaWtIx",
+	"Iy7K8Qdcep5umzLEfW2O6JwxrJsNDCunapYD703kZGLU1oZQT/BxcKb6jR18KD144NgGVdGbov1w/RTs",
+	"djYFlXJF8I3aZZq9ekrd5rcAz61Sy49PLZDnl5ZbsUAFJJh6UalGp0pMz+pSVdifqwvsQCXXr6NhLKpf",
+	"aOLL7MA8t+5R23Fxr2YjaQDFLv4L0t+P8bo+a2fYbqS/qiWBBkgqajhGS1NpWvJmlnD2OJUh0/LMh+50",
+	"cX+25hRSsDF7cPxrTn1TnFJNzFFdskm37Oaw4+Vr4QGCTVdPRMMNyN8gXA8Cna2uJ49vWaKgGwCsuO1t",
+	"WpeKx7/OLSJXiYxmWRVdpaxo+qzFWRPT8jwehGvWmgNZ4vwy/KeRDD0H4HItTH/l/VWNsF4borZlmStO",
+	"usSJNlj5eu3plVZHkIX4hOvRWY191LnECu5wvuIix7r2eGqvC+yR7TYU6n37p+046Fbtv3r1ejdwv1k1",
+	"hf1Snsfb/+YKeb790/aP/9c/hU7ZMjW3ziOqHoFfNwpMq5a/B65WxBQ5/1CpWI9zq1jfP8732GH+Sr9Z",
+	"7M72+aF8NX2z3kvmj2R5E39cdnasYS0lhHZ1Bsj2zei9hS1c+UvYcFhDrGDi6HYXNd99acyCng/9lMAz",
+	"+gnxV0VbcFND7zeJwWp3OW/LLkMn7rBvGqvie/6/xF1isWYO7XBFwyINZRHcAuue5WD6mVfCFhlo37st",
+	"QvjcJCq9RvW7h7Ul0gNMcU0o6SrufUTinCVM6L5lzrHVLJgTAmLElsNAn370UX2sDKk5TjWvzXIVd6qK",
+	"idXhk5V2Q4sM939PdZ1ai7PGMSZ0AZgfmmgZ1AxXx6mMpNE5pSAUkK8APFcjpZjzZ9H4Ib2NGnpVOp8h",
+	"hNBSomAwSiajSvcnJfdaLQgKR8IT9I86AKffceNeoNO2ofCI72b3KI1isWiSw4fpE2KpScoSvgJxiKsm",
+	"WF8YD9yO20HAMfdVv0/HF7edqHN1fHPTQvH7hOgaV1RhTY/W5SpXTKBlXcAVLTQnzX0r52SWj5jQ2eIL",
+	"RdHljKrwareAea0xgGLvimYrACQ1jO8wVdqSHW25xJLHGa4cGzmmBHw0fAnoh8GhJ1oeOdgRy6Nt9mv5",
+	"tpoNTGsDAIcDDdyMfj2Aw+fgNIczxdLjhts+KPkDhirc2QLdmYlKBZLXJfVSbUNqCj8gzTL0KNduFfPR",
+	"bGL4xop68Z9DcXHFh0X3GwIhgp8z8K1P7HKQsUmQAF0gTI7LVVVn7zrDbNGnc7q467hCy1aVsItXLFBb",
+	"8PFyncpxhal01LhvOaOVWsTLuzHgsmm5sHTCC0VSOeHgA8moSFVCp2xnY2DiDWtYNG9iMarNak0opnXG",
+	"CroLBRNYCD4odVNcKbQyYm+Kxtcar3ZzcdmXAF69QYa3epVGaPhxVTxCJR/qeZSowNyy4pW3JNb5TOmY",
+	"dOcc3SoLsHmgnA/PIfohwgpm5pGiQ4aFf2I6HHLB9SImXTjyUCDY3jhuWR/B3/7b/9j921//fTci6MYe",
+	"LO7E3LIM09gCuRfpcqFmmVYR0WOj8MA/qLhXERnxofmTTmUmRxCEN83lhCumtmxJjTtRRrypyHJM01/p",
+	"lbC3gookdKbYDvGU5wKgUckJgzLp+k6kXMGyQLp8ypWZmCLJLDeizvQ6pznPFkfLth304pbGRuVJM6Q7",
+	"8dNMabzOJDRNFent7JP/9f+UL1tG7mQURGbA2Eh3mHOIlknGfGKIcytYdM82FDh89kkEG0K6maTg34R7",
+	"P/jbht+0FN3buwHZvcpIvS2CI6C6K7LEDdKEyo+ako0xV1CklgxcLV28eMIyYuHAn6pp1FQVBaq2GJrC",
+	"dHBDG1iZwS2sbz2VQV1D/sCOSFFQAMnFHkf0WLXPRvUP/wmMNgiHp1so935TN9rdF9Lc5km2/fQWvzDf",
+	"mgUJrJ352REdVKOkoBY4unOVDp9Ne6sgwb0NfALx1Q18nLKbcVQeOrf0NWptRtteIr11HN9uejDED9gd",
+	"BIlWzG5gVVB+jEJlopBzyc2gD3VCmpkH3hAiH+8CUpnhqlwUTH6rZXBC0WHKMgy2DBkndj4FcwQdc6a8",
+	"rNEjGw/ywMiEphgsMqFZBh4IJspvEYYzRTqUuaM8I9Ti6uzjtnOAoaxwcxnJMxJceXU35g5+BUOzB2zM",
+	"BfrW1MzCYaIUfEvuOn+WMzKUMrvr1Ar0hF55amnpMZ1OmdgEIH+F70eMmEOLzZNxiRb7hXLq4Lw1kegt",
+	"8uMvRJ/YVQviRDHwBMrED1eRpTfdljQZSvTzZ7J07qprGtX5gKPxYsPWei19XrUOUoQ2ei9B9bMI6Mgg",
+	"M+ejTJ/mnPy05I4EX7ZiDgGsbe48mh9+M09CNll92fUPg26ytKCeTj2mavOE9yekuS8rMo3JZBW5iEXt",
+	"dkisdG4oK49d2oqZmSfAAQSFTRaxd3DvxN/++/9rTq1R4CE12gma4vfDIxLn/IFmcU0UeV8OZtoyAkx4",
+	"fmD2ydGdiOeQjOQxC0/Z9Bo5InGSScX6aCBA2Uvvtf9JejuvUABBI3/77//zTvR2Xh6RuPmDg+oHBLvB",
+	"97NF6IvdQzNkmvw8o1xAEmKMGCZzboytdmk/diMgALpsyHA+23PxT8OJvEl3os4c83dgxaFNNlm0yQQq",
+	"+zyu9vmu7POd6+TE9Fn89Qm7vLZdnmGXNZK8LVTqZbdzjSI5RvwEMjvTNZGEeMOo7dU05sbXSsU1XLmF",
+	"nSyfCvsceARW0jHCK8UyGUXH9laLZHTAsmipU9N6WAMIp+4dF36KYTEb0rX5z/bWPS7uIuKtoD9jOfDC",
+	"UIt72jr6wmx3+VFDxtfqEmLXUlPNbliSM/00/7F8YHlGp31EXVOVxOzXLw+WwXYNa84cPMM0Zw9czhRR",
+	"MAR7ka34CDBPtJQVmJuXvYPXFUCdXjugm5uECXZC87QZ18/71SUnQuHTXE4JJco0AMn+T6kLBPk/0EIG",
+	"SGOGcw0ZyxS4ooLENzYvNjSXyFmWWrWYCJuo0D7GP5NJQ2AzhOYXzr2oKJkLVaCxuu0c5BRiASimG25z",
+	"ZAM3gEV4oYh54wvV2uUNdXajDiA1rh5HAea4xpyGlryV8wr2wmTrHlLcvdB5u2FhdFDFbN2ealFym1hk",
+	"5trtES3J3n893DeaeETYI03Ae49+G0jtSzLOhK4G8RzseWo5F/rlgX+i3vR6r3bfvNk7PHh10HvzZndd",
+	"ZKbnQw6zxoRZGvH81L9FIelzrYhKaIZtLKaMdOMHnmV05ApJQ92chGtIf5YzPZVKP620dHlmNnb4T+V0",
+	"ljUcx2s5G42zBRk7XRZ8/gDZ1EJttS58i6Li9bO+uvTNPc+yWx6yYQ3zHkmZ1jRpDvWvIMRO4okqc+we",
+	"OCgryjTKbBAcg1TBCVXtxN2Fa+SmaOTMNfLBNmLGbUT902IlArC/agx8Fp3bTWmHqn3QGt5cnhQXbIHw",
+	"r6SMrq+Ga0ClB2fGIbgQaKfOGy/n3tWdQxOETIESr04Z/mnVHYeA/FgEPKgWeBTooLbVo4zC5eJLOI5Z",
+	"inqoib212ACvrYjnKAEMD1HiOzjDZYlmpHW/fdyKp4d+4cgV+9jH15mwlM8mnZVKEMTjWXIbVE4P6CYQ",
+	"KWpbMd+0sRnsdx/cd+/hu5XCuYJhZI44JopbgjsCOrMZ4vC4uSTDwfrM+ydFCyuzWfbae5qzBDNVQtnu",
+	"iJQscwuVh3JR4TUiiwk2hERrL68geM7hcsxExpSymgawkxfqTsTHUN4mhjJdQCP3CvFB6HSacdQNvvpJ",
+	"Qc01kS3+f/befbmNW8sXfhV8nDplKtWiREryha5dexRbSZQ4tseSk9mzO8UGu0ESZhNgALQoxsdV+6/z",
+	"AOd7h3mw/SSnsBbQF7KbIn2J7T3cNTWxmt24Y93Xb3XIE5qmrtEj7DOCY8Vo8jgUVnoZC6kgXYk7WHjU",
+	"N2tQbd4vx7UO6r586WvJP5LRphin1bOyKStbbwWwDo5ZCr5ZDZk+7k64kEb0iDriFpB4wuKpvbFjatcS",
+	"4s/YbG6Wpcyt/PWtKY+LK6mRl++OzQJvaT3AwEw2i9rux4IExFQpznQfCKmj2tEFvhV540Q7EiwziqYR",
+	"YqO8TDMTT/j0niaMjyfmICjqyZW3ySocXIw1GqC5cUh1eeeglCg5A5c6PHLx43DmOuSc4LSIoi7EjfrU",
+	"0WwWuO2DrGA0UfmfQgEVX1jyGJBf3SzAjW8vCYiviEmNV9DP1xleSkXK0QZSA+KwXQDaXMkki3P3Uk3c",
+	"oZU5l7XprRVy7ULSXI3ILUz1qVR3FD0tA3JuWxE9z92FDMyiGs/WoMGvda1vFkPQBxur086qGXNAvtgt",
+	"2r8RzudjQbRuFxp4194WaBLbJ5d7fIqNTHPmZeEVXEfCRb/KP0hk33XWUreBLNVwUUIB7bgrX7612igp",
+	"xuCzx/vbdH3b1Paps9SwJBQxTWc1wSMRFWO1jA5cz5HO9JzHXGY6IkYubINFfAnJw0tCUYovcd96qRNU",
+	"+TLPKivzEII2aGQFZXl355A9N+MbqyomTuuiZEgTq/DNuMZEWRedduBSJxaTZYc8R5JDlVpi4IXMzOO8",
+	"2IrDxEVdXPOx2EV+rQYp1hzn948j35izsKK50GV9FHu2TUz1a5TAN3tBXIaAs354NrcWr+q7rFDXynVc",
+	"ozdBqwhKWD1BjpQ2Ci1XIGMhFlZ9nV9waoNnD+UxljjpNrItYmVHspjweNIhDqz9BotAK8QPi7S90CJm",
+	"A6TvUUAUh7OG6RcBfg0acaolnu0bNA1cXV2QiCeOtSXcjm7GBZRsBcDC+dzDTTjkt46PPUmaduupe/OJ",
+	"f9EjgeVNOBfx5s+f2pf8p0wpO6LNX1zYl/CLd7nwt3wORhLcnndBSwq2hWZcM4h3wXafrEx728/Kg3eW",
+	"AxZPfpTDTXgsCn7D0xMZoyPyRg5rJN8s4XKQqbTWsmUJSkJev3rmYtrlQqSSJk4XsZ8WYqwg5y8vyZQt",
+	"SSYMT0nEbudcMT2gJgqsNu4N1aDegL16xEw8aeKCu2fH3EgeM2RpQVFzxuM0AkKxFVbrA20zvOKDJic1",
+	"dfhjqDZvKUttK+1tkMnzRWyIOYnyHbSaopyD/W7KxfixW167Bm/kEDUQj8WomJ74tdguTGXEU9a4E35x",
+	"ePKYRN9fXJOjm+6R/UIfvXUfvouKHCp/UIrzxFEBphoFV+pCX29YtdILjgJzHGcPaHfYi0+SU3Y2uj9+",
+	"MHn4phat3E+vcdwE3/iAXI/m7XPQLjVnyoH2EAOoPQ6bAPFfdOCs0iVRw16XsbOobg8+VEUGqgtthIUd",
+	"KGpqTukV/KihiAM6zOqjGuDeNZ4NvJVZU3pAbiRYL6yVr80IME/mRC9FTNpFDf9cdQTUrbU1Q3AVIQXb",
+	"PiLU9tu0XKtITe5GBCUiWrmw+dmrrnOV2NRIIfl6+tVpECFYPHlPRGQHUpYnV+0S+nPeQHe5hk1GDVA6",
+	"waLgE2iZm67hRddWRC3fWW+bXNCbVrDFHfbWSHx/Nj9pBS05Hm+VLGa/+Bm+eDFGC6SesxX87u7qIECY",
+	"g6IX9l0XgmBvqiTCjiq9IxK3XAsF8NXXo+c2yNLSSoHrgN53GzWbb+2521E0cXhyDs/w/+vo8Zruh5+4",
+	"QAmfabVjIdwFG06knHpxZOM9xVdfv3q2PZBdydTYUMhvxZeRWbEB9C9Nl489WiWBYD63t7yAjv3gEmNn",
+	"NZWPrrHuUa3/ErLW5IjEUozSWuy90cYAf8Qtdnq8f9VqqTK9wXu6vZ9+R1947pmfp1aHcXU51+Nam2rN",
+	"FHqkm3t9KvQqXm2l8Eeuto2bXIvXskl4yy0p4CwlKQOIQDBKrFQeURKKvo8Vn1l6PuEzzWOIb5ottWGK",
+	"y0xvVYLENfQ9NvRrqaGfSw3ZUSsqcLxXbNzk/LYKpZUO5agcV62BqdSmWY94whorvgC4FW6vawu8rBsT",
+	"WGuE5Y+GJviRof/eD39h9fCtQfptAJ4t9nAzWqzveiVg4bMqMynXxofA19itxTirDSrFnBL89QNk8Y29",
+	"a7wQNavirorHCOOzHfB21i9cDYFsRm9dTGTKiMkb2VVMfq8x7yDnOutZvnOr8mu+qH6UWyWCV074e0JG",
+	"gORnZL52QxaQ4RLsFVIRLhqcfSCtD6lm9083XI+A4CuHTMQyWa9z0ju5/+h+r06M2WBTcRDbsqSbo/za",
+	"nmfDlMeEJoliWlu+7CvTVCDaTx/ufKmcjd+/RNoRE9Fqyw8rckqvVpWFCsc1uFe3cxZbdcy9ETgjAwQU",
+	"J+RGxnSYpfRjVUHu1RWIxIJZG+ozO18y0ogJS+eeVdXUyezWBUy8u+sMv56nkib1OeOwxRm80HAeN9on",
+	"eMpI+9fzXx67MpZIrLWTonyyrAtt4kIbCC2u8t0hFyj6fK2nBx3Ndj4YewBmCfwoFO3o8Dvfwl/knPmg",
+	"GcNI6QdoM/8lOnhMqGtrRpdoAZ/INAmFtkI/TYsxATqhr2UJBvG6g9wQafMlnN0yQccDV0uUMyVWjNTN",
+	"2FEQBCK4njil3xcrMehHKBiaNwk01RpbcVI0SBjOLeELlXt/MnpGKoiZ3SaUzruYYhnJ0S7FhsB6RHmF",
+	"8jGF2yMqi/7Vn7YQ8SuL3xghv7pYbmZNu/m0EW3nhT3SVBke8zlCPrrgIrd/CVcsNtLq9mErweIhCyoK",
+	"wxERcvHXsPU+uFalfj8MIwiDCj82SNBtnGYJSwZD1piTuqyskYtyF9KQOY+ndnSYlU3aECbES77vIcNQ",
+	"R8RZc3UX5RQBZwAqFjLalVwcrKBBQydbFXKqj/69NDpHif5iMYkCH4YsF4IYpmZ6Z5QiF0xcAisqYRTl",
+	"uEVru9x8hXJHX715w9LmOWdxbuRw6Hf14ueGJNiCyo9kmsqFxkRzUPScKxiCV4D8rgEwlNWcP4mgNmMA",
+	"5jiMzC3NkKVSjLVDcbuj6Y00t+orrtDcFTfy3Ve/4szdkebmUISrnVWPTyO05Rp2PaG4aJ42rJ+d7cq+",
+	"Lsogk5v9oHdXa90CyfIjYlZuLjBVjsS9Y7mxtPyuEISV7Qhc1NJw6bJWSlyrHDeI+CTA7nctILbUCEhY",
+	"PglgLYVdK2XmOVstRfNGkkOsYmSUqz9WdZX+xOxNTj9mmTFeV2XsW0VnAZQ9wvJiYNBAloYRUYreUPHX",
+	"T1Yl1G76laFqs8RacOqJ1wGAbrsNwoBxuISe9NJ1UuOAcOokHqmZ2CwvcNeZ3ijxNOJKV0U1//r2Nqqy",
+	"LFjnCP5wllHGdN1M392ibwhRblwn/+l7SDjbMKx7gBiSsNvoQ7kU0AON53JdL3A/bKkVXPm3348/lZZ7",
+	"ZQGD1ZNbPohNl03fpSHigUVW5iEVIOuGTpkoJeSsxbe5aIosjhlL2B3lP3ZR5v48oejOM6E3qIt6Z31R",
+	"v4/CWFnFul1+LXQ2R+z3pyyWysf8rUFz+4DwxL9FrpXM5sxlRg+zUgkbGhtSV2Mzae4BCLf/+d6Gqw0I",
+	"5I1ikav0DNYTAGmuFVlWVi9vMiiNsHaxAH4qT23/4BrVeUXqx85z7n/Qhi4dZvjSw6zMuCi33d2Q2LJT",
+	"tl/QijNt5GxQnw3wnC3IkMZTbZxBZ4t0M3dWBjzZKt7fvnuJhe9mpRqim4Pz3Xu7ZY4JRFTdLSWsnv+c",
+	"Q9aIP6a7yV1zprQ9K7U6uF3w0gvEKMqNri29XgfAOuLpnZHU+Ql+ie+jBP3+yVybI0wgu8b+/n74unjp",
+	"fpUqTT4ghXZGPQwS2lzAmY+iYF4kE62vwgeCWHK2TsNWD/d2ObaVY76WX4tcNCexZchZsJFgIk2bCzBj",
+	"oFU7HzQkt0ogw4Sbg846fHh5xLVkrUFplVMmrCICtgr0u/rYvlVeDZyJSzEw8FFjY3l9AP9BfZgh2sm3",
+	"bAxf3oDC1NyOZffZzC74UKJz/I7k9erAgpqZr/TZuN7fZvGUNWgwkJtgR2X3diIzAJ9N6LK2LCME/2xX",
+	"qsLXAt7u9e2TMq7tjHV9GEReeTdrhK/H9Vj+xJb1puspW97TflFuHIq9YlZquacJgBCtr8yUNUsJU7Yk",
+	"7ci+ATh7Pk0T4GalmhIh4ZWYCjJkzopif2xTCK8GUDpnFZiypSvS7tFyDzqfZDHdfO5cx2e1gRuwjFxA",
+	"KheU1B4uXSBH4G42FQlJmKE8rbvf2gwyXbOaF3mArn0nt1p6c+gWoSbYZwPC+zwHGXEmLR0ggDhN9QFi",
+	"JvFZDurWjs66vduzbi86yHGc7H4Byoadn8TMOdKO6A01VJXk86Y63PVxMFEqY5pGAYlGNI1sX5GcM0F5",
+	"VD5LfsyucDkOuz7ehRnF462Ox8/46jZBMlK5UE2cRp6NDK5kxJOdz1PO6sf0e0aFqZVQLpHu4qDtzRTc",
+	"kLbDWUKfbpZw+V7Ai24lakKl3UEpDSwoDmbjdfg5X9lVsaR0HRBkDbuuoqw9Bvc0ZLE4HATMjCc+FdGr",
+	"PFMnWnodz+99K2hZNj0AND4svAeMYcBF8W+ZASau0YOiFJt7gAEmHsPK0nCz9gyugP3HGzncJsDwVTG2",
+	"V9SwZ/nQkK9eivyfL2Bg10Y/KY/r2miIx7nKR3BlzMqTSz+mH2FMfjtesfqigbmxGOLKgchTpOxAU7ir",
+	"CDwEpokXynJ/SyprQPnxrQY/KFNllpoHq2IVn5VCbXBfJJaaRRfS1la4MpOvK2itZE2dBLD+5GG6YGzG",
+	"yWyfvDNWVGQp9f69PDpVZspeIroNst8P+PJTiph8m1ipRP7s2DGIo86VOXIU2MW8QbHBrfwQlqU2mO2A",
+	"Ndr1AXh82y+o+i4ZwVWdbNNkZmV8e72BgQAptsPTngTm8IoHO+4nCCkN2eB3tfATW/5sXwPDu12N5npd",
+	"WDOztKZVOzyN6/fe1MQWXYg8fxsscXieSBt8opqvIddvOlu4/h8ixRQTd2sWFIJN+eS6CwJTyvsN8pvt",
+	"Dkkj1b/OB7pyv7JZ6fiU5SEPZoBI+HnONYh6cvQBIhEX5PUVSWSaUqVLEBhzZTmzsTeBuAB3u+wl5W9b",
+	"FAdH/tfZNDyHKVRa8lhr69qS5R+DmIqYpayqV9z1TZENvP1HI8q37wb2pVGD01aeRf4dNMq1SCtmdMpI",
+	"NscFh2OyGwkA+bouK6LM5dch07wo6DLHMY73tPeIRK/Ory8Gzy5/vry+eBptuVG5dLEu12RmwoThgEFE",
+	"VqRmtBZUmdkWva3LHDUx1Sj8yZELZCzidJNtI+9zuWh9lzGJDZR+MJMaiburSRs1cn2w5VxKEtfGblzz",
+	"OWTINk2viWublgnzL9Zv54YFqsqHG4phAxFBl6dcLWbZNP4VQv3Z5NcSLanSiVXyVJL+PXmo4we/WA2o",
+	"MfGtJkT3hnInn2wISHOmAbhSio8nxpuW1wGy7oZh5YZomdlz0Qi7un12OaNT3RSoMWYiqXOHRSM2oyng",
+	"T8J/QaH1aE6dXSoZwKI2QyY3xx9fGl0KPP72yUty+mAXuMtzknA9T+myyXNUB/DvHKO5qlnKe3BLtQqg",
+	"WpyOxrNWj91fpEdXIMBWwKqbgfMxGXNrVoWnvi435Q5YeuzHYc3QrQA9q8DzdeviMjifYjnABiufKxa4",
+	"JNQY5gy6K1dzQzEOqzuu09JNwqzrpiEaH3+8pwnS301FbO9AlMghuqA04dbYXA7rpCkc1Q2QIHHsNJh7",
+	"TWbpadJYCy5mdsnvafLD9fVLgh88JscYkyTyAlpx9Uo1HQS/otWu7UqvJBJtOCMXrkRj3Q3PwUncwHW1",
+	"jH1jxE6llst2h2OFaNfQY6goWfqtRPFxIJULvemuQmjFtQOmWb2vSGgL1W/hMTHmx+v/qw/2RSDzAQKZ",
+	"DzahjLwGNJc8jNBBn5fi30CDVNI42FXD0xSQY3Q5fBnQ86RguQOtdsnvNANUi1Jt6bLARKxiuSbGzHX/",
+	"6GhsT7B73Inl7MhA8MKR26qtuIUDffBfVBmDPxCbClZt2IotbsQTaPf9sPBXjnPJCXtW60cuHe8cDKGy",
+	"TR/ptBfpMt37d2Dpbs6xg9qvrnZdO4JdjwJSTbSrz7DbJTCxcgK22LK7yvg4EIS8Lq3eIBJsl+q5QkQ3",
+	"lcfZVPVmQzmbnYSBrarQrAwa/f1/+jn/3Ad754N51zr+ys0E62dsH6awfn7eriVw+RbX5YkrQ0VCVUJc",
+	"M0W9DMdJ2tFiollcVDcr8TX44efRT//xSD38/qe//a6uF29ev3z68PLZy/+6lL1n9Bm9WtwdRY7DWz9m",
+	"65jmoigHndc3XR2vnsiFY2jA2tAcqJAFgqu3WPerhpU5LyQUf9+r3dRlye20yPB2QNziRljXFRKa/9w1",
+	"zpfi9atntcmxQJcbxLg3ckgUw2JpgYejmzO1PuEi0SEU9isAiyCXBkFcbBspQvKs5lk/JooZxb31bUjj",
+	"qRyNwFExQwmHCkJDkVAPbMdNDlHau71dRf5tFC5gmE7E2Cqru5SiX6/hQMBSAlH5uUnnY+J2YCquKSc5",
+	"668ey8MuWQMOg1RbpKTA90ENmkft0ZcqrQ1/KyK1mmqIK24p8hpqnJKaufI/Q+4gnl1MWCn/dsgImw0Z",
+	"FF3A+rir4VA7VLUsYG6sPu1eJ+1X3z0hJycnjwLy+vrJDv6izZhE0NE9ncMRbW3c+I42wthOOMSpNpdT",
+	"ci9UPb1b9/wDfp2ji9Zra81TXU2oWaSJU+emv5/MHo56N6fD++LB/JE61l3TYEGD0kc1a/pcojcJit1s",
+	"v5rPXIv1JZmqwY7NM/Nv6iJg8XHJi83LYZYFeL6Lt2wjMJMOShVrdFDgVDnnHFdkLGmqiwJQOig21CB8",
+	"lj4oFFg8yjw/ybvhXDXX1fGT9qbGYkN/YSk5F2YiaxHh51TRGfPW+zswW9LkZfF6Drt1xza4l3bAhR43",
+	"ZQnFTLBBTGuxaKCMhysdVvpF31mhbKtBFVXRarOX2J21OaCYFbrZGxKtXoK6VUZUgxIinGmE31RyAcd0",
+	"+6QrB952F8IOJuYwsBSUjkNui/a7XMEtKy59QeFKs6tuVuAYysrtvbP+LBy5OzVW+5LeyXKNn7xfrVdk",
+	"ql9vkVc399yaDhw6TXc2qm+nR6/QjCY4Bve7D4LHwg0V4vwYBeTIntMIgyHAbW7F4THlNdLnmAl1ZwDM",
+	"9/DSRsoKGbHGB4OVKkK7/JictGPqbHnk9TZw/gfb6pBd2RdhR8WdHwBW4OqG4Qq4BlzHjbt05YZVc2wy",
+	"hxWFewNJTH0sf01OSM4nse4SObOsUI0ZeVgpzmTfrhRnsu9sU53JfVhUZ8IP3wHdjTPFzfLKLoITXBlV",
+	"TJ1nvrTUirbnoJ/7JLKvSMX/ALNxn3wL35EwOz4+iadsCf9gUYf42OyExTypmPc7QORsz62+67fYbquH",
+	"td7ZQXIxkk4ZMjSGu41nrXXtlTEwt+SqG+ponYTdrFn93ScOWtjeZmBt55dFWpHu2yvhT6Au/RDAhdFY",
+	"xgEhVDAImMYmFFwUrwZEsZmV4JWDgIDrlvIbqDWhZDaeBGSYcUtHqjUYkbhg6BIMMhTFALwjr319fRWQ",
+	"q+vrAyykQ+Ehhj/rAHTgsQLn80EnFKH4t38jpRASLkUoMDslOrrpRqWIbAPzK0HB2/tKcGswiKIfio+w",
+	"848hAQXi4TRzWGkeNMSq6obiCvhatrmxhSe57n56fAo44yOsHoLoLVD9x8/5J7bUGDGE0qaO5dwuqH0O",
+	"xVHBNU8iPR3YrQELFnjJ9XRgmDb4oE2xCJTOZj6mi4mExAAma5dnxrU9s4mdayhKNbNtF9n8oEPOyTff",
+	"2AYP7Vi++QYWZSHVFBgohVJwRM8pApB47JQ2z8FrmR011GN0VeMAYQseQLik1XnsL3gcKGarqkw4Bs0I",
+	"RLavnDR0kOsgFIDtr43DlHxy6budWy2fzKRgSyzKSt2M55QnViW94QlTHXLh4zYxOxOX2R4UxWgSgRHi",
+	"+4vr4pjpgERW2WX4G4AzYJQnMAkUaXTgUrsAQgsmY5csCEUEoaBRHouaHw5I22hHt4dIAA5hIJFdAwgN",
+	"LI45gjH4IoLchEIwlmjAE4O9cTURgA4Ye9ROSHT5/Or1d99dPrm8eH49uHry4uVF5A/aK2oYAWau/c2C",
+	"5YDbYzhTyHo9gscwS6DZdglqWfdJNFKMRaR7fFwkGeSBzVB9q3tcwnIPSDRX0r4fHB8fV94kZ+UXD9xd",
+	"IppZQcEwNwC/gKEodoZYiZQlpFhE+8EhzK1fKhAbkTZG4sU0tbobJmxAN/YYgQ1PH/iqJsqVdyNGWuJC",
+	"68LZMI/cRSThorkyKCTKA9qjUNg+igeHL2XK42VE2pcX19+RRNGROeTMjA4tM6BzDuOHVg+xkJ4+7HZh",
+	"o33wnOs/FFzXxO45oekVM2p5eD4yUIMFwg+R4thj64/BZcJmcwnKL9okdSiuLK2I8l/i5eFPbAln0lKI",
+	"ly+uru3xfnl+/eQHx0yMAqwJexjSZb+kbvuFsnchCAV17+ZVGaDkJhBtkZChTJZ4eDH9XWJxL/D8t3GT",
+	"Q1GMyxy+YoBCkvQJVC1EUuIyITCBCqREtCn2TuGsaT/zX5gCrSUUv3K7JI6x+FoRQN6t+qX7kDhapgT4",
+	"N7qC8ilixjT8GIr89JSeQrE3X97NjhQiK0gMtL6dp3dAvU1gaJmYCktV4RMyXIbC0tlExlCxyQqkNE0t",
+	"4wzKb9v2yBBZUyma4qBDnuPWE27V85m8YUlgR+rAeSyxBJ6AZ0XIYoqIVzhksbQ0yAubazelKAGEEsuh",
+	"W+IIE6QSe41dVLFgC7tmSC1TOcZ8ect1AGzRSlhJliLS2ljaG4QMFE/2U1fcEi41XK6rTGiWF550uT+G",
+	"pIxqQzS/tRzBTPLSe2DAlXMdCle4pEO+VQ5R31PwBXUFQqKjm15ONqEuTk4xR5SnmWJANSWUKKVzZrnI",
+	"2xDjZsJW/23YslsStvphq9PphK0gbLnqkpVnGBus7RedTuddEPrQxwFPihffvbNDiWyLEVjhXeC2SMiM",
+	"xhMu2KHlYPbhYxK5fuBNO5VJNqPOjFXkIT8Grue7igj7PaMp3sHoPw+d//PwMomKncZl7pBfaMoT5E9u",
+	"KXQo2qe9Hol+OX92+fT8+vLF88HFq1cvXkUBOT0+JtG3508Hry7+4/XF1TWyw0IRPACkIVhIhE+w/ECO",
+	"RkwkXIxDgcfQ3lS3Vh28XfnmPONQi+0ZtFLwB6gNHAFBjUi7+89//P/d4+MgLxhwdoyEI0KVNiJt/4v7",
+	"AQ+f3VVQhgMM1w6Q8AcEP3sXBf5UoynXC7FQQMSyllBcpVaxYgmnSJ3aGHAauBjcg6IMXe+4R96+kcMB",
+	"TwJ3gfskbM3dUrTeRY/JXKZpKPJaCbaLI/fNu8j5jZCQ2s/tEYiKNEPIGOSpVavtEffBrPlSPs3lrlko",
+	"znOznjeUchCp7NEfZQLMQ14MdLq6XbdiZ1GuRonOyXChaGP8uYvw8qIZcAMOPY34OFMsOcAiNDxB/psS",
+	"mZl5hnezeMjFPDPoGEt5zFxhVqd0vVRyrjgziEbbpHkdAfRfqTK+17zOX162gtYNUrNWv9Xt9DrHYLmZ",
+	"M0HnvNVvnXSOOydgSjMT0EmP0BphmgqiqxseM1eVz66bax0WLuViqnNMTBlrJKB6zuI8P2TCaGomKOZb",
+	"pTQ/75dJq9/6npnzOb+0WmjQ8tcWxtU7PvaKqQPSWa3NWwlcetuy/SOwdOvI/rsVtLBv/xD/8pbDlUVz",
+	"K+TfdX92lnSWrizpMS4p2jbuBA9xkwNlezW0HZfWquBqllfKcJzBNlzlTk1duQ+O8G3/8rugVaaJd33s",
+	"3rxMcKRnuPh1X+SbdHQpDFOCpsBqWmWTR6v/999KBSpaVk4pTbMVtAwdowFlqQ2bocHEb9A259HRCpBO",
+	"rP6RMEtyrAx4T/c9F6dDqlmQO8t/z1jG8nNp2K2x+hlmFUB+JMjZXnUrZL9yuLilJ7HhN6xDzr2f+/iY",
+	"LCY8dfU//QhjKmC0rFA42pGcIhlL2FjRhCVOFDw7PimATKkQ0hGItbvygz/CH3hV/Gr5KCC3Vpj/iIHz",
+	"Lf17yqEiE651q9+S0zx7qvIm0Ms88bjfmvNblh5SZQ5vuuvfwzZUvlf8BqxTKy+W0ihU5X3ESl7/APdy",
+	"49AYmJYOwZa38rXH9mv8VmUp0zVTelf9+wOohdveGmJRPvvrJ+urphv2q5OPd349PIJtTjBk+U4dLTIX",
+	"+q251GasmC5vZiaKbIWNB333E73SdOPRVizheqeTve0pbjyy5aF9krN7XqLOLkw6P8hCgs5dWIU0FD78",
+	"Qg70Bpb2Q0msaeJnDh/hToaGcFsOTMFh9LxUcsbMhGUaE9OQefYLZjJcEiUzYxnZbJ5alRXMWI4xAvNy",
+	"lXrR4z9W1KoEufgKxqUC1aQM9xGU2GXC5maCliHXXEAKs1UO0hEQKCyAqIUICKitIk9SOmSpM156u3SA",
+	"psAQTa0+ho3wpEOsUMQSAu6/TKRMaxL9fHH96vLJ1eD86dNXqEsy44vzzuQN05goQmgoXIEbVbH1GnSB",
+	"gSvVTMo27oMGNvuz27g7+azdmqN5SnmVQrX+jfxw8ewlQZF9YCX4gd+4AShlaPHYvJlOyOmE4t/I9d9e",
+	"XmxqLpaZpaqhaH7nrT1PMvlL2Pr+4jpsBdDhX8KW1cnQM3LUh/+CHh9g538J7azD1jty2oO1KojBaihY",
+	"Lc9yp/qLYVCnx6d3M6jn0nwnM5G0Pr4kXLrWs/yQ1RKPm+4RmpIdLjqrq0L6iuEFQDDhed9bTdF05hKY",
+	"FbF0NhMxYj5A6GaHwKeItu99xTGdh8IhjFq1TtZdj6cwlG9xaGsXpKFoUEznENHkkLVLRyG3Nt+5kfmL",
+	"70ooLM5GvfXH7nWoT/P5zmD37iP1WlDnCcTInFOUkTZ/9J1UQ54kDEZ42nt09xdlOJsPOO35+cYD6a0A",
+	"4Mqbl074aw/FVfUjtfot8Dthyq3ZhPEBwJTCTNIlHKo2ZFFF7tHA2c6crUYwxy1Qy3LOYu5aCEX79fUT",
+	"yweZSKjChwdgIsV7Y1lIh5yT3LvocNXcYYaaFEwb9C7ec/5V2xEQY+d4LT4GD5tjW7G0VN9d1j6h0KYU",
+	"AAxl9US0t0VBKCLMGI8ObJcTuVjxJoInpChNn0f+kdPjnjcij6W95qlVWuvZXdNl3kar3E44dD00MAmk",
+	"c3vC8K9MGL5n5kOowrwOfuLKu+BqSYMUhFWRZdqRB0Dwnh60nx9YHikFkYKFYsgxzRLuYoecG/LwmPwv",
+	"tK8bcCD/LyQNhJLInVwzUUxbGdeh4CPZQdgNMAqtJbTkCWykLUWMIFt5K+j3sFN5jK4PH8xup4UB/dgs",
+	"EBr0HR50yK/gc5pQlXg6WHaCHwQEegIgOts2IESyPPLAtR8KrOdQOPS39loXgnWPRN++fvr9xfXg4j+f",
+	"XFw8vXgahaIw9AuERxVmAsIJmfDxBDSS+WM7nASpGEanQCyDRrDW3Af2q1TTUNDUvry0+iMkB7mCWzog",
+	"WsLUZnRJ5lTnc7Nidl40hgsySvl4UmtquyoRxXIMckM2WPHKUckbDchXv+XYM9/KZPmRCarP+XtXja0z",
+	"KmPvPjM1J1CXZ5Wo1/jE76KRxSf5F++C1gvFx1zQdAdi6z8pEd3gfyaX2YKUf0tz7Og/kTEdb8GYShfs",
+	"UrzWYE477W7R1Uu6TCVNrqXEIE347mybeeWA/z+zhFOfsXra6939ceF4zq2dn4X9Xn0I+3XqaBVK6W45",
+	"vRzcWfE4r5HbZ1ybCmDmbjTX38s7X3yBseBIlD/EgeJi8f+ORQTEeODrVLb+JjOIW8fKP5ToKU9TlpBh",
+	"SuOpnlkWLUfke8WYgAqcXJCL2ZCpEU3TDvmbzBRRMmV9cjWhcwZWAnAaGygblOqALBidQ3QPVTMfk6bn",
+	"ts+5lQwCqK5HRlKNmR3AiA6VnYlUyGx1rOicjDIlaMw65CeRl1JDxj9MacJcmFMKksxCKjNxGpQkEM0H",
+	"sQ8z9s9//HcrKOoo/P23oEVVPGHONDRjwkBeTzmNrtU77t0/7PYOj3vX3eN+r9fvPeicPDzp9R78V2ul",
+	"tEKrbLH3huwRYykXYzT8yxm3p63Vbzn0pVbQStkNQyxDKsZMQZU9KrBAEJ7T46CVcD3OtIF/jxjFt97I",
+	"JfxX00QwrfHfmZorrhkW61P4jb0SYzpjA20o2GVcKlsrnqjBcXf28OY0uen+fkrH7Gxxc/Zm8Ug/Motk",
+	"NcUEVqxUweFdrbMJyzW0YprOCue1PV+tlcIIrYTNKAReYFiDkhmosRMp7OWz4lOrUvKApkAxDBuMFWMG",
+	"V9WOqSgaWPgD/D5KVfljIKSxt6jVWhUGijyvgYvvca8BFfDP8JHg8dTNzA7Riukub2fAhTYq82es5ZJ3",
+	"qOLS/QVWs+IGFpTtNysESTDIFtfPZxP17x8/fHBy/+zswUmv1zs+PglacFcHhtsz03IXt7VS48GuThlo",
+	"5Y7jXJR5wPN7yMTheHg462FBcDC25mmNcGwmf5zS+2f39dmDoXik9ZvTB2dAsFwCT7dIwznO02lOtvbS",
+	"5FQW8pZqnTU+c6kg33vN/AuWmT6HNAGBa1XkQidLlLh4nUBhFTZQ52Vd1hwC9mhCi7Yx9ZUCT3QxbiRn",
+	"MaStGSN5YJmP9gYwexcSmi4heSTP3IICd5Dul4eJ5nm1t6ZDLg0GeIixSwuvJuIOl16fvzVlxxm4AfPf",
+	"yU0Rbgj0vEPOi7hXmIplxfk0nOIcCghIvHwOIYmDVy+eXUTkqHhw/urJDxfXf3t5ERWxKTRN5YIlPlq3",
+	"HHPofoo6obiu1D8pFpfeSJ7gCkQlKhdBCon924Eo+KgU/IC0IRbfzgWSyiSKLEVUIEzj+vzbFy8GT148",
+	"/+7Z5ZPr0pCxydJA7YMocNbKUKCLImEpRNdBtfYOOSeRJ6URRuII6RFB3T5MQZIpjaFOsccjlp/SP1+9",
+	"LwmR9aJSRf55JrUhE6bIUKE5xJdc42xcxChb+YwpAbYOgGwq1YQS83igU2k5R6+JHZbZHrudM6hBUuV6",
+	"rUTRsRSAbr4lp6mu9E6miu6OC7mXwfcy+F4G38vgn1QG31nEbjKQFvy3hBmzN5T+Dxb6tzAkos394har",
+	"v76vfXXH4Je9QfZjqlD2qy1G+NJF6K2Gx27+6gJY9OtqmOnZNhvu+7vmMyYzs6LqoRhXVsnu1vYKB2Gr",
+	"3yo8hK0ahRDcezUW5qMhNRjwullVjMAFGpWUUVQ0Eq4NF7HxteExR3du9U8vNo/5DUNtTGPoZC42adKm",
+	"aZpnDzuQ3hk3hiUO+G0u51lKQU90CD7UYa11yHmaEqlCkYd3cKxLWFJqrd4TFBEqkEG6hbryLSzK59RZ",
+	"YLlb/e4xcnU4BRW+zoWYMjaHYzLOqIJKY2tcthHA633VC1iZT6lj3G3x/4lJwcvqxoTRFENRnzI2txR/",
+	"vkHXuMZ02gXWNQCFwspjTLsTbdUD5ms5ojVDjkbgXFm4MgsTpoYO6iS2GrFURNP0ho5ZYh8eTrnRHXLF",
+	"mCZzJud5HR2urEIztfIppkkX8BqSTFg6txo4DJXeoW2A+jKj4k59o/uw033Y7T58+K+lb7zpnc1PxZwl",
+	"yR/D3//4Q6sz8RH1DThhawrHSHEmknQZkLm9C5BkSB2486FhszlTCJ71P1HnwDuY6xu93unp/d7DR90H",
+	"jx6cHZ8++Fj6RuU41+kbmT6cPdjR5r+7xoH8oUbtwCzwveKxVzz2isde8fiaFA9ABSxJ99RAGOOfo4Tw",
+	"mSu+uv7T24JV8uTdphwNTJhwQYiF60Uk4HfBXNZOQ5pF2VGxZaZFhcbjmJK9A/dPi2DbldB9Dvctnq3d",
+	"dPqVu9KQp/GiouY6RdsHhNWiP2w44cd7L9DeC7T3Au29QP/aXqA9c94z55VEqffizHls1U7G4bxRuxm/",
+	"AS5UPKktlQtgc4XhHCHNEAaKUZ+EDFEqmtCiIniHvGI0OYRkSPdNO+IJ5jb64uZRQKKCNUUB+ec//vsA",
+	"uPdK+edeALC5ykovjRFBoVgJCUpK0UzaAaF6FPs8LilfclenwMc1haK9GsxUixuAZbi+jNCiKu9+Lhdu",
+	"KaCOekqXTBFtZMowvG7CFEopnYLHUTFWy+3J3crkP3pi0l7O28t5f7qct0AYvr2c9+XLeacnDx6cPvwS",
+	"5Tw39EZ5b29w34f37y3nX0MOJco4H2Q2u8uOfFSUUP1AMb42auaapemqIRoEkQmdz5nAgngg4lv5t/1E",
+	"ihvK72mSLAWd8dinSRz0MQsCsQ58HgWF8mMeeQvt2qSN2F6JB4mFTwISoWWdiphF5LjzwGF9hQJ0i4Mg",
+	"x/XSxAsfucVcsRTxkid87nC2UaS1msA97eTbAGN6ZkxZtSWy7D5CoQ6yHQpRIgoITVPvV3gMPwNAQcox",
+	"OsfI1IPB1Ej9r1gsVZIvPxa6+5yivw/8N3zGBnI0SKg9u4KPJ6ZVy6CcPjCmN4wsrSwNgSuQASM9KG2+",
+	"wK1+az6YMm0US4t6MmM+2iF053s6Y7BOHz1eZ8f+m1g2nmuKgNyCcLFn2XuWvWfZXyHLtgyvkk5Y4Xaf",
+	"gH3fOodxMzxCyQVseWbeMXlCVUJ+OemTH69ePCftCBE//xLHNyeHlsDVYBZR8vL596GovjsX4+jAGblc",
+	"kRfEv3Fpd/YlwL3HSNZfeoC5A4GEEQwuAsTRUMSTTEx14Oscle1jWA4rx6x2ZSUwfTIvbErawH2TosAp",
+	"mPRC4YdzT7seYf3sN9FjgkQC4dRyg6HVKYMiY9LKBzIJsGRXQJw55CAURtEblsI02a0v99jBzXS1ZeAE",
+	"UEFQAiFTNjfwvjcKdIoR2TFGhGsokwIxugAt5L785//5vwT3G/7pno7z+twa63qq2sDeC/jw/Y2F+P13",
+	"WFT4w/EsvNDwac0T57vZ5sCaUa5I6uqDN6ZOlq5ibhiCSOPbRY+dqQfm0bKbnfAz+WD+qFVnqLAXPDeV",
+	"4AzGts+BFOlydUlmTA8KxNc77ETfq2w0CsicGg4CcG4pGksJda6hNsIHWWF2tIOiJdHTv4q1xq3obwg8",
+	"HcNaUkXhPgxuTlr4uHQSTnYBis4PPRas9UDbR3Os5V40kpfMHnKBlritIGfhyu19av9C8tHXJHEgYV5j",
+	"7H+uG+9OOcVVUNgkp3hUPTc1qGXsqm2WZJhK2c2VoDYojsShCmIZ/qmP7VixgVmZBLwpFOoHQVfc5euM",
+	"aGx0A2JpPt2ffSmILx0xqpY5bfBaFPkmd7pyTh+edbsn/9VyDpEZm+VNn952byYzGs/Nw+TBiR6dTe1b",
+	"ue2l1T/unAStKRf2Q7sJdiW5sLJxf0RTzYIWGnDsFIraW3BMf2+eAC3R6jmjvoQBnYKd3zFIrFTQeibl",
+	"lCwm8p6G2qod8l0mxBKgbrVR4E/Svuymtk+zOVF8PDEe3tben2HKOrCd2y1Wr2Gx1Gyuh7f0Ztp90xv+",
+	"fvpmbbFO88WCs/tnrBaaXor1+t4KDDOp7OX8/7ac8/1Hp/dP6+ec3JqxfkTnYqa0GneXky/ugFi5Zk6X",
+	"eUlS9M/m5aVkplxJ36XMyJgZogFiPS95KjOTglC+lFmHPJdDmSzvQYiC89L5YIVUymmnjLV0dlwBWyqI",
+	"fF5mvH9/a7HHUaqm2i6OymKioodgcgR0L838S0kznwWWnSZlO8g9z6P/9PCiWr/ErwjyS4Wrp4jBFys2",
+	"Bxxw4K4ruigwqoWbvvc+0KHMDHonXI6ksvcJTdztsGzw1hRFF0ZmPE0xEgYKwqZSJmHrICgREpRUIJ+S",
+	"J6GQo9Ghjq0m1SERksMIIIqhFIkdgb28ENzhL/ZIps56gEXEXB1pl2rJEkJ1KBaKG8NEpdJ0CZ7ZIVLR",
+	"mXR40Fi7FgUlqFwIy3dPkwiJckQ0XepQAIDTjBVzPH95mVNQXxcWiOVCSauG17o6zpMEidiF7eVLRUYu",
+	"DRFTSD6Tl6G8VE1+Bqglu/ct7LnN3rfw9fkWzhPLUkuq7vLj+xOw9aO3+N9dMs1gQH3LbYQkqbRqVM5L",
+	"qFg6XtIh5zmHAvrvMfUtu2IJlO/3fA0t8hCU9ZiwhDtAafc1Mm4jXa1m+9sMWocy+S4RrVx7q7m2UJXJ",
+	"bJf2ht3vU972UfX1l/U7qaAowYfd1w+Sfu82NuHB3y4Q38vK97A+YEAKpd3KqXMuOuQFFCCa+OL+WJIE",
+	"72eHvORo36MiFO7yAgEoVNEqKcjFWxAiUwo4NjK1xCATc9dY6iuyCPAg2t+xqnm9RIkRVV+XUIlj/kyV",
+	"N7YQKnF/k71wuRcu98LlVytcXiTcfHLp0sqD5lPFmn4PWWJ2CpB0kPuGXAxpsOJISljME6ZzLCtuyIIK",
+	"y00gq4tOQ9GOfj1/fh1B5Is2dEk0Ty1Ha0cvz6+uogNXsp1aOVdL4W2pikvFzdLjtMVUQHEoI8mcx9NQ",
+	"LCaSGJpOMeyzPsaTxuYLSezC1bMSDb9h5IanKQUPibbnRdmb6aJ9ZvMRV5DRldJy7sfbRkP7r4D2pRiE",
+	"82jGhDOOaW1Ze0wVvaHir3hQt+JWsG6fMhVsV6eaPWQuZMEembpcp5psIH+CWv3jTvfMjpnCUFrPfbFV",
+	"LNwvRcyU0BCA0WnttkpcilduKe5MGL6niZ/Inr/vwZv24E178KYvDbzpKXDznJlXInA9V8e2kj8HyWlN",
+	"8ilySJqrmf0gFytSimZMO8eO8yJh9Q//u4uFnTHTJ5C5GhA6GnHBzTKA2vxOELKtWhVae31c53noXJGY",
+	"ZprpwJXq1IYoFjNh0mWu3GEdtVCcV7NhXG1QF6WD3iFIY0H/FWjuWs6YFMzLSqXcGdLmIhQgHaDbLJbi",
+	"himNhUxMpgSIXliRRWA9ijlVmOYrwOdV/aZOlqqUentV2YZ/5SAefwpa/cPjTu+sKUH75Lp73D+2/wfR",
+	"GpYS5LneJ3b09hwM3JGpNDygIyub+ubzxwlLDS16tSer1W9xobPU9EkI0RUjKdOw1do8qJ4fFAR3xJPN",
+	"MUYfKygELlFpblb+wmfFxLpndmfhcrX6LRr/nlEuMHzF0hbl7vZa8lKOqrqSzeQibt7lyeeu3/ok5PLq",
+	"NMeOuHCR7g5SYXE17q7VVaFne9P3PlzkI9T3qoaLqBVS/SVFsyK1+FQ5syuwjejAQgaugelFTinPMRci",
+	"yHjJPwpIBhp0ERkbCisEYBKq+zjqkF99aepqXCwAgrjAEJe+6kAjQxGKawnSAb/Byt7A7al2USbuswDK",
+	"aJHo5YsrrJR2x1IeWYJIZ1EnFO0XacIUiVNuVw8qamvD05TgK2gvwCTc8zhmcyv3sFuDecyHrp3Aig32",
+	"pVBEYQsfhi2QkFjkUn+d6ONaiQjebEL1VEPkX7TKmiMiRbp8TMyE61AU5co5aMcpxZgaTKbSslz+zM1l",
+	"zAyAqvgrQSz57xzUVQO3i/JF2X9K8B5/f7ttsCh5KiFGUjO7f+DI/SuMpnwOq0nBVpjt9sjYF6WnJFYU",
+	"Kt3pCWdpUgIMiieMqVGWbm/4gGX91EhBOUzOrtlBbCYdBXgjl3WWIiu/i3g5sBIeRAYjgg6mBoG73oVv",
+	"NkVxdw97Z1V5r4jOtQObHdPusBefJKfsbHR//GDy8M2jDdG57xORbLsRx+v/e/+I5PpDFnykBZgef9zw",
+	"5Peaf9Vq+rOf+HccookBzQkqMRq5EAHhI7se9xx9jiUXGGNcCzuUeN02P72tfktIYSXZmBo2lu5A/Ra0",
+	"Rikdj/OJvlu/iPb6AHjaoHIRPmDcQSvzRmR7n1Nmmx0YOWW28W4XoI5mc5M/6nV7TvYtHvVO3u1KIrY3",
+	"jFr+tyL/PmVzxeJ8WTeJkeVX3wV7c2ouyl9lQrM7e3Vv7c2ve/Pr3vz6Oc2vP9NpBacIPaifxdJaVig+",
+	"pYoG2fZUkwg6jIIC1xNUIu0QXVb0InB0qhumDuEFRF/qkAsKIKIAA2NFYCpIxJN+hG21AUFIWwIiYjYQ",
+	"2WzIVHQQwGvwkX9T0JlX/CIrT0QBan5W7QDFBHCJ3NsBoSQChncFqwUQNVGfRAmnqRxnrAMmr8iNMhTt",
+	"6C2CIawMJSDw4rvowNuaBWG3NDbpEno2TM0sa3FgTKEoenBcnSURaUf+tEWAgjRhZJRZLbLCk9EbHzF7",
+	"7O037h9WJYPoUENFYpVZeE7k8A2LzUGHPJGzmV1cO29N2lEfdF4zZNREBxBqRniSWrFDCIbCC+h44jHh",
+	"YwFZfxM2AwX4W5oQLuYZ1q7yRbbLFSOUjztlSZ4zCGMDDRZt5nAU5inlIhSwMzDgilVeG2oyDX1+881T",
+	"SYQ0RDF7cKxelCg5n1u9CFrtfPMNuZ5wDakeBPRuBOQoweiWxJZQoMbw2B6hq6sLp6Pe04RmRs6o4bHV",
+	"8nExSNuu+DOqzSEckcPLp9EBWcgsTcjMXnzIflm5+4T6SFzDZ6xDLkdOrPPrCxPQ5fVZOyb5ZZrRpd11",
+	"+x+7CBN6w8iQMQHmij7AiRRV2e8Kbo5C0caIQUgRjmwbkc8DKhlaoOcVbwzlCZ5x6SIdhYsjCYV3PRlJ",
+	"qJ4SOqZcBJAvxF3yTMklBQYNuiTUjgJlyDozAGztv7ox4DOq82uWo8p8W/ZsdR1Z7pMqVQwFUFLyNgTF",
+	"LWz1w9bKG60gbK1QyrDV7wZhy/3eDwulKGy9sxfddtlb7zInkxu7Ld6q77oXhPmKhK3+27Bio4C2Nlsp",
+	"oF3A6qmMvVah68DLM0htg4Zxe+GpM3XAD2/kEp+BaAKPwODhPk9YCs+81gqPQSnEGVT0vxAVwHBdWQxb",
+	"/Yd27CXN0L7cO34XhCXDSoiWlbCkGWM3TvcNvZYfOm0Zxmb1ZRhXoTGHiE3rX8O/YfkrCrJ/nErF/L+r",
+	"thz79G3Yctuz2VQBY5hyge9C5iAcBLyg8PBbRWe772JhAAnRAhKWrCvQSp19BT5F40hp3dA8gquaH2EM",
+	"uGvBAnmbCW77RqtJ2Hr37rd374B07kAzSuJOvZfLcWo5qpGP9LqAFCAnqJVqCmFlxUrwhMYTdvhECqNk",
+	"ui5iRkIexvaVCJI450recqbJnGrt5LECBAORJDuVRVhFrtkbF/axWntjwb90CHe9Eh44asY+aeBTKQhH",
+	"b0T58bW5KnE7OiBlwJ7GMJ5KL19o9M6WmGSlqdwdbVFZq320xRccbfHZgifilbuR3/TK840RE7WmrisX",
+	"4Ud0zATgJS4mPJ6QnlV0H65W3CubQQxNpx2Sh6xrjC1YMtMPBU1uIHGQu3I4pUiB8niP3pb/BB3eZEro",
+	"qEMiGA/AipLIyDmPo1BAvrEPlywCBe/pHMlCE6s/WXJzg4CoZdDDx6shiBhCIBgHzR7Lonhwj3uaRE4P",
+	"jogUCB0OAZB2iHaADKxaiopEzhC5lA41E+YArCbOYJVwxWIjbXOGs8OhYnSqi5BNqwkRVI2cs0kTxeZK",
+	"JlnMhynrl5A/86UPQmE7xwwYMc+MBpTQ4lWjqMBNriO1rtJ9aSG+1CzJ8hg/K/ZGZbEavIaCLarBqvtU",
+	"ij1j2cvZX5+cDSxxhVXsxHE3yM7rHG/rSs9lxuVzH0uEHqP9KnboAg4Ky01AkqNlicCauMprajgwDWeS",
+	"so0odvCeYBsrfGXLItMVrrwH3diDbtxRZ/oDr2awAU6/1IZz+sJNy5QgscwEugWd7w7w6YtLaKVg8FP9",
+	"8x//7SXZBrzZjbfk+E8VXDYILfsLt68d+wG37T2D9UvtVuL171Ad37vU1Wp/m6tdramfXkmuMrGmKlgB",
+	"ADNuEzqP84mIgW5luRJ+4J0CEMpO0zQUbfsCRpjwJHDVPQuwB2JV54DUVc/KtdHyBA46ofhOuvomeSa6",
+	"bbUyc5EuSZuSMR8Z3yaA/h8EMOw8SMFVKgzFuSBMJCxZlWe8ZPGIRE9ePP/l4tXV+fXli+eDi+dPL55G",
+	"GwpllZrZ18r68mtlre2X3hfN2ivUX4tCXTFIuYLfe6V6l8JZjTzy02nYKIlvrqFV+uQeCvs6IDJNcp9V",
+	"AAy0CALNjcRY1dHkEYEBhsu5oAz/gmexJXOwh1yBQLz6ok6rTrFrmMi/jGPMTudu5xhsxl4v2acgfxzE",
+	"+pWbnuvun0OxaVI0ztF9VmP4Gy5JhIaFUhwAPCBtV8iPdEE7AJyP7rF3hc2pNqGIZvR2gN8fBERCfzRN",
+	"lwQAEWp9Xx1i1QAgfmADsUP65htPx775BjJqIaJxRStqBF4jEJ4bAVhclJPBPkE0NoioAvy1gNBQFGhr",
+	"EBWNUFkHLiJrzuOpq42H5Nauj5lwTVSWsqJMYD8Uoeh2yHllgDEVQnrCneMRY+S8kApxRmcYvUwFgbWL",
+	"7UGLM8NvmFvHUBCythdc2LHKBVlMeMpqwU1iKnwAR5GwnK8/tOpD/qFwMWlH7DZOs4QlgyED3A1E43cO",
+	"WztjV3wQKgZYBa7XId98c54kimnNErs4trW+3bTKWOzTXEmFXocMoVxdlDsMVOPGScFgdPiRY47g/tT2",
+	"ENCUUMVs7ye295du/2ynsAgLrtFTOeHjiWWvxQ67MgRSM7KYSDg1+aEJ/BGFvudM0NRADanjTvcMtGA4",
+	"ok4VhwDvU7cZsK6l2Ropp6StJREyn8xMCjmXKde+1mLMBEzi1E7iiqdMxLBwMFEBNV/yY43AOlY3/j3j",
+	"zDjPrhjb2eHKYWY9Z5qMpdeTK0Nal0HAwzuiNzJT2pWqod73fF068fYiOHGjyC6oEg0tyYiCNzzHSrS3",
+	"qc6P7kwGKJLoUFQra7W9GOM79z9D4LwTkdZKRrikFcwiWPViQHQBTOoiJzHuILqL6WuO2gu6IjP1QxH5",
+	"Rzoi7boZ+d8DUiEljpBgfEFsz5zIrxXsVmk4BVxCnvAzownr42GAd3r25J2QEeWpDvBR174HF7INCQww",
+	"/4LfgH+lTu6E/BLUee2R8qEUAKVs+Iz1CRX5UzgUM8aMDoWnMvYrdw8wcGA7S8u3r6/+FgWYUWL3S2Bk",
+	"x+NQwDAMKTGPuw025NybzDUCSAE/AquUTFgKABKhmK8QxXmaYeHX2mohMOWvLW7BCrmfCdx5XXVoMLU4",
+	"Oglnrs4Y6GgvpEjtjTD7oOOvMuh4b7v5V89SPvescneP1ceJjG6yPb1/uvLWrqlSxjLKBnlW4ro/u1Dm",
+	"qlnMVqhZTWF2uWouh5l8zBTmULgcZrI5hbm8COVMnQ556RSuPirFHUi9ZYnPAPVSam58q0qPB0FTKjQq",
+	"OhXoq7yWmv0KOiunNtvXFxOZIis96ACEV+FUB49XREYyTeVC5zIvSG8uqpXpsnyFIj5oMc6lpysZ13Lk",
+	"zADVBOtypxH4GV1xOM++kdNXU6wb06ofO7kg78In83ITCiukWuH2/XKvyR2p13Bu8tTrVZ2Beh8iCKYb",
+	"s7EBI7WSjk0+Qjb2N9/00cwAXtxKDnZ529eTokNxV1Y08bpCOaykvRJUcuAboHoKevqYctGcYfzhJuSv",
+	"UW7eKfm3TD7qcnArvzcn/trXBlwk7NY9cCRoh/Rb/4WgM1ZN6axqqflvEC9HV408mNiZK8cuzfR98oHX",
+	"B+Jbhae/nj+/xkxQp15DCukjSPW0KnZ1nHoupwg7WBnnqmUrbPVFlqbvftuUNP1hedq9uu0qErfPlywo",
+	"J22fVI6K3pyxvfpK/QggzbZ04jFn1m+MuHEbM69NjLULXijOsL9b7eZmiOGw9VsQtqDQKZ4Quwt28DFz",
+	"udvneSUIIl09BykV7iKkacBbOD6wZeY50Dl3CwHMFh+s2VPdzmgGScWn+S5B6J2/VECqoSMa209xZnUZ",
+	"y75udSljuUDdbXiv+19ha6ek4wYB5c7c4ybBRgeWv1nCjskza5x+n3S81//3+v9e///TCpPW6dX1iccf",
+	"X8O27HWgmCUY7mI11lZIfR3rPF+xFAJpKR1W83aMiXgdhrR90QKHzZHQpY4eh8JyP2fkn7Bl8X4mDE8J",
+	"U1SzBOz4xl7cmUzs70sAt3bDtdoXhI8zbUKh5zRm98DP2BAX/pQa+iqf64fi1aIe1+q3VtYwjykszbfV",
+	"f3S8dRRhdZgNVuW8v33wxr9yevL3zuNpzxgpnzFPE17idasNpKDJjMPQ51ldcjIzmkzkgsyoWBJ7Sjdf",
+	"6LZzHq9VIjnI724QCqg30rU6yMn9s2PAEoeLbiQaK8yEzSpXHG0kLrziAG0zc6a4THgcijhlVGRz732M",
+	"njy7OH/++uXg4peLV3+LDlwqk48bx2BsHLYPt4BAM4VRBmZC7RgRVodIwTQxUvadV3tBFlxoIm8wWIOL",
+	"DrmS6DCECxdLBbHVziIhR6VksHuhqGDu4zKVlq6oFEN+z6RhpYAEfQ/rNB88RjdmpaF7WJkGTTOuTAik",
+	"mnXIRZ5RRjHKgAjpmgSr34pDuDB56ABmBfEZoxGLDUse426Ug1TgyDkc+KcXzy6uLyCk3o356G1+AN7V",
+	"RpBfrdPbL9IsUhnkp8Q3/0L4BZqgzd7VuA9C3EFn2OdDf6p86I/A4L0sjzx0czC2kikD+h9PmFnO7b/1",
+	"lFsGzUFqFwmZSZlUwEhiyzrplJXDtCkptd2plbb9cD64MEQ+VmAbK4VrMyhEC8E5jutOqEoOF1IQdmsF",
+	"CSZiFhBjh87FGGMOh0viOkDBYLgksZzNqEg65CU1HJwFw8xAE7HRhI1GUhnChd2jTMGMXf0DYaQq6lP9",
+	"jH+/C1YH+i0TCYZOOoQSlZkJBp/RWaYZeHnsH1YfNHTMAqIR/jSeUOm4vJYzZvgMcExuGE01Bom52U94",
+	"wvKBGcXjqUbQUze26/wRlL6SMU0HvlDG27qSGWKcOaTSFhOt9TIIPdu2NMydLTkagVsPWyKZsFTOUDtv",
+	"SOvFMLoLMU65nriCMBiwhF/oPFxUrKQBuJFAnVY4njUn4Ym9etoht7AbJg4Nm82ZssKN61obRhOeYpBa",
+	"yrVhGPyONUZoOivW6on9a30XLwUZS2nnwhU3+jEZ2QOWpMuALKiaQcO/ZzyeWoH3jZwW+1Eq9OC7yEFb",
+	"rWhj72XNrK4mdM6gRiFNCRdGWok11QFZMDoH8C+qZjJTboWtXDd3PjkrA4+kGoOjd0SHyt4xqbBaoI4V",
+	"nZNRpgSNWYf8JOTCHSYUpQHJEhodyhRhuKWy914kED+KeD6YCCkSBBOAeQ5TGk8hTbGY6bfFs/UlfZUJ",
+	"BwwUQw1KBd65G5am9kwzagKSKC6mOMOUsXngqhoSJWmiecIIF+D2oOBotEJOTIXhguJch5mYQqyjMIyJ",
+	"DvmBUeVVBpXB6iH4kO3BaikurJXZEcEpdm5MJeUonygXwr5bvmCX+SOocWfp6gDoas3GPmcLH6waKzoy",
+	"fcLoGMpPCZ0pXPq5AgRwSWZcWwKsAyJHBnCTR0wpiEKQ7vbn4xLyhkMxPTeo5/j3+sLbCwMMx8VsppwO",
+	"U+brUcLyJHRp932aQ1UpWiIxMEGwULmurtwDyCreUnj1XKJBbvVMbW/m+Fc2c5ynqVywZF06wUtfCCi7",
+	"1rJzolGRvX43tqKPUnFMCG2Olk0dVIEWAzRXnhyD7aTv6MkbOXSRJxhF0Y7eyGHJvRQQeDCiPC3+iqmI",
+	"mf37oBQ7PgRjPzETxfREpomPZbFt4m+d/LfooCybYTB3ym8Y2gckWbDhRMopYSKZSy6MbkqIc1nDnzwL",
+	"7u43YSRWpP+Op15k+WTBvNDZ3dlyLlprT4r2GJJrGJLM3xxPn37FO7c1dTp6C//1sFWNhMqFMtlLPkfN",
+	"uUQ03LVfEmqs9GsaPCEezOHTXqiN4AP7W7TPIF0FwxF4NHa7RLvyKjiaZeibtet3pJi7R7sHFRetN0UT",
+	"/0fGMhfQ6FA4xpQLMAQAyoxj0aQd+X8OuJUUrHIG2aYoGHFDdDa0DQ8BDlVCEUAMSWXCSvJJn1CScA3/",
+	"Ltp1BWi1z0EKSD5dyAQTGC12QKQKQmEFCplBclGAmYDO07LSaj6WxJe9hQKt5NI4jQpiknkCsTHUD8Il",
+	"3tHUbuXS6jsxBtpxzOE0LE075LxUxheW7DF0INgiFKWR0/mcUTAecIQ28W7lmVVaakFu3NefCdtm29ri",
+	"bpQ7OSd6fyIpD8jv9kwnLlR271nYy2t7aNav0RXhwv8LrrQtJ646IkY8Zfrorf3PndLscGnQl04F4TPQ",
+	"sxShWcIlGUF2P2jUQMEhNEAuBJi9QFsniVwIu2Hag6GHwnKG85eXVm9/TKhYWp5qVWSfsqP5WLCEvH71",
+	"zLWtmM5SQyZgp7asrh2x2zlXDDJxk1BE9hNqMsUib5n+PWNqeQA11fwQ/Agw9mDKli7Kwb5uO3NtIv8L",
+	"xRiSh6FwHHC6ETNWfceUb02GNJ7CdugpSyzfbRDkv+MpW2dc1WX+FdDTyxPXRs7BoAsJDu3Xgt86NFp9",
+	"ANY9+xnMsbDtufFXQlZHUs2gQjQX5v5pgZrGhWFjBuerbs9fv3p2T5N8VZt6zF+o9Dmjt8+YGJtJq9/t",
+	"PQzWwma3MBPY03U0m7NxlQnmsxlyQWEg6yG5+K0cv/enC3qz+6dwMY7evNeI8du52PnTWn5v7+RuYdH2",
+	"hGqHk4KhM3AFQDiz92fISIxmLXCFaYwz9OKbFXzuCpPeq47/I1VHFmeKmyUQvCGjiqnzzFKFv//2LngL",
+	"/pcC2tjTaEpccCyAqwDp9PwNzukuamb95binCU9IOwLm989//HdUENQ5LfvEHHdsrYryDbTu/mkNqXP8",
+	"Fq64PqI31FBUWTcpnuUiR/iJy/tDJat33PMefssdFxD053gk14SKUESXtsMf5fAVPI465FdIpSgnQEVY",
+	"g5YLru3dRtY+ZLGc1RVUjXAgg0ylUXNVjXOc4GfFIF1NOImpUiwhyYKqESl8n34Jh4ryhCUE8yepsvut",
+	"md3rbu/kNGhps4SEuTm/ZemAKquFYoaQkeCMT6iakhEVhuolmbGEsxu6Q5lPXLLdNcfNt/FHOTyPYzY3",
+	"nrDscyT2WsknMwwiwQZgHiRXbaqXIj4oEW8gSB8pJcJRUyuBjxVs8N0UFes7FZ/sRlHJGkFtIIDfFmP6",
+	"nEQQ60EB/ZtxbZZkJjNhKBeY7EYNSehC+DmrjFu9Y0FNPDFyAfESSAIfPSoRQGqVBpUut6dtxWrs6ds+",
+	"nvOLI1frROHT0q03crhlhIN9czWWoQRXOQKHO2a7W5GzXJOjNmjgR9vznxEyUJ3TC5FCvIXG6CTuXA4N",
+	"1gQQnrclLT/KIZ6+Tb2CLYjr0tLUWjHg1116vsIv3r1nxEOJUHPDZrgZzh2sW/1u0MqjUQZgAagmafd6",
+	"/d6Dztn9Rw8edf+rFZQyv5te7R0/6J7aV9/IIQLp23/4PPj7x+Njc3P//gl782D46PfuYoF+5yzFGeRK",
+	"y1r8qbM4rffchZ4f2S69FuX0Kd/pg0nvj/FtbzR/ZEz8yPzx8D7YLKBUQP+s23NmEatvtPqtiTHz/tER",
+	"9DuR2vQfHR8fF4bMO1r+qxvnX7oPHt3vdY/PTh+F2fFx735uv/rLtbnl6ZOff+B/iIff3+qzXx/89EJ9",
+	"/0RM5evBy+8uR/ri6vcf4u9+WX4n4RSNmAI0A6h0YHfwfqd3er8IvwVt4ZAqc3jTddx0kOk7tAqeWD3y",
+	"rNsDgoVoG5sOQO/BKSyxO8D94tgUxiK3exBOjCSrF7QkXtj+cYAl41v9k3c7HP+7w3Ds7duHD+yDcNaD",
+	"cN4gJ/LsFRjTneE39qOjt0i8Njsr3sjhPU/vLVcMsEwMR9AuCPjDwBwn3bejIvAPcKEAVyIU7cjF/x10",
+	"CFJ7prHcy0zeQNmZBVVJn8wdUsU//8//9b5x/2eBG/W/CTZG/ncofCDhY0IL7CM33rIJVje4E36Uww9P",
+	"17iT1XQPe2c5bkin22tgM5XXavjLm+T3k9lZfHr7YPnwj0f0eNiNe8kJO/0A/oJddosu1/gLdPqAdoe9",
+	"+CQ5ZWej++MHk4dvHn04f2lqucRf7p8e3394eny8yl9+nJ38fpyexT91h49ue7/+Rz0TedA5+8QspLqx",
+	"x2fbso8duEOTY+KNHO5Zwt4tsFZerUyyt+cMuyozP8phOaKswlGOkCjvHkrmG20KJHsC7ULujOMTUpXZ",
+	"xBs5fGx5EySeRXmMeYec51HqCDaJ0Vc+Yr2CPv3ji28Hz19cD56cP39y8ez822cX9fZ5aBy5x0ewS30c",
+	"9nO8Bfvpdj4B9ylInlvzguKVrIofg+r5DmrI3z7uai+ifwYUqAL56Wuy2iH9QnaxDZeoWt6mbLml5c0F",
+	"Jq1Y3/pkKM0EcoxcQjDEPdg3AwA3gm9QQYCfQ+GfdsgVixUziLeEIr6eyIVwUcUITgvkjUvxmEQJ1/Zq",
+	"+8KX0DCdU2WaMoLO5/wnO78vtDBWrbVrs82q+7Bz/PD0pPvAUnW3HpDNOLCrOjgd/ccf//zHfz+i/8lW",
+	"lATAa8TUxylbbkCQhORpbUCgLn1pN7jVb9leyvZBCHZ7cglqy42cVj6BAwdnEQSTwJ2834IWFgCxQvSc",
+	"2yPLmbJaimKsbI45O66zx3S39x/D7t9tkrHnaC9/700y6yYZT/JKZBXoyWbAqlqB92c6BW/rlC1d0R4G",
+	"pU4AIwBprCvfAzQR4OGcjd4PGIhon2jjobaFXOA3gi2g4TEzeqVl7mDOfaGVyq94Q/MCYX0sGIz50rMD",
+	"hF9Huiwzk0LiReV7S6uByCzRaFPCuiMzmLAdMlL8/BfdIRGSaqkiO8+xosIAplW6JEP7+oSRCJcXiTzS",
+	"xCjHuWiOsoEr3/oA//CddK6Jqu1IlnC8H73Wbmkm/yMYCVyWlXH/1J31np8MT385i+//54M/Hj57ND3+",
+	"sTvpfX8yOn16pu+fP5g//P2ROsa5beJF77OlSZO+AxJRnuPsrnkbBR4pYnawV4L2THF7priPZrhLL4Lr",
+	"SKjwbHwHLl5Sjo7eWjKHmZWWMO1uC/uJLTfawl5Bu7pcni1XuoD9tVd5q8q/SJfVn/RBh1zcMLUMhWLA",
+	"HohiI/DRuBwPLkj008XfBk/On/xwMbi+fhaR9pnPoCDDZQnOEgYGZSRcj0kobPfeysYNyQQ6ZZIOOUfZ",
+	"RskZ5qpAqZh7mkTnLy8HP1387SryhTWHzLdHJkyxULRPe72DPlEMXEjcYCulD7kA+KP6REjbUonxf4ga",
+	"9sXxzJXYgdygtxMXrTTSKxp5PwVtN6bYjOmIB2DKlnu+t3fGbO2M+YoYEFKmD2JAqVRsCJmLW5no8tfL",
+	"9YscInLVbNdkMXuWd/j128xOasn2SnohNWTO5DxlVt3+XrHlghqmyNTq1paK4+JhL1SzgWZCc8NvWKs/",
+	"oqlmQSumho0l7PiEW+Xc7nOMpa9a/Rb8IbSh9i//iZ8jbN8rlpBfqXKlq8yCpTeMLCCkWBM6lkGONE8U",
+	"4A6kUllWnSnBkmLMHZhdLEGx1lBbpeWgDnx2Drs1dvhS2AV/5zhSOswjxCZ/nNL7Z/f12YOheKT1m9MH",
+	"98Edr5mCunVQM7vV7x4fBy00HP+95UZvz/aEkQVV9lh70MZidi2Qfrhbd6xSNYgn+IMrEGRbBp1OioSq",
+	"5cB1AXpeyuLKqudPBqkc89jeHJEMqLCLn2k2UGzMbt3b9qg1TH3aPPWzgrEW58LeMOCucaa07V1bmYaL",
+	"cTGwmIpBwuZm0uqfBi0jp0wMEPPKhVcUdWbuOK3l0LQPtIX6e323NTSnIXuT6N4kum4STUsMwjOzgmls",
+	"jEqoVX7O8xZJ+1ep0oRcipE8AMSyMkY84MeV8//uaYK5HAV1rNTMEjOEIy7rVVyBjtQn1BjbnFOJSOTH",
+	"MOCJjogUlURDcGpBYluHvBChgJEAWKxB26vlqlFx7yNX8JAqRoA8QEybcAj/RvHx2FJ26MWqTG0oEBkK",
+	"ANIPiGUzh5bmOkZDMpEyDVEQZf4TBaCWjbPUso7buWIaSljCakQ5CYwOglBAuB/+kNPNKLAjcNU5yxQ3",
+	"IlSX3kP6GhFNl/oxlK8EXhaFIi+1kC7oUvuJPXZLuk4iI/8KS4jjgJBF7Z4CunEnFCDR5C/mnfgSK8Nl",
+	"Ua/d67NlIgvAB2TMb7CaHMSM2bEiSK99e4WfuTKjDs8UAt08CjDNUX1nlvpzmqK9HRPQofgnfuNOsByR",
+	"HNmRPKEqIb+cYG38X3pWEy6STO3r0UGHPHlyc0IKru0ATENhKZJDlsjL5rs1i4gDytUs6ZPo3/8dSp1R",
+	"Y3c0+vd/T6Qwg+qj0tEMQlH6YiBFuhyAnxWXbe03QEyKAG4BECkQsDUvYM/zi2dHFoQCgIkTdwRyI1Kf",
+	"AHN0Kz2hmghJGJRvaLble6ryWdPFqvJfraD3iUS5DfLVu9+aJJOd5YHP5YbYy+Z72fzrls13vWlNhjDB",
+	"FjkD2VvC9jrAPhH2y3Ed5Rdza2WnGlyXK0tHb0saxjvUglJmamA5nrqiYBW50kpNCTNYDd67RxDMsoSH",
+	"IhLUUlBhyhCKskPOQ4Fk2xUcKwVJn9ZJXziCkvS1wv9P642Q+WAXVLuekr0JYZ/VUIYycufvva9VUG8D",
+	"fyGqOljZg1oKuXDyYkP6WPOBP94LvHuBdy/wfiyBt0HY3TOHfcrbe3CG98t58236uBxq4klNkpqrlmpp",
+	"CRoUR5yliX5MIkeKI0cO4deAKAaVoKolXdvehDllbA4GQ65IxJOoVEDafk84lJCVLs3ZAaobtQysLAcc",
+	"TC4EmVMzqWNhr+EifxFGsyqZ6R73TncmHjibT1nSdM+m92x6z6ab2bTrcW+b2tum9iCUX7MxC1npJzNm",
+	"HeXs7u0HCmH18QEJVGD1znNZMYzd7Ty8sJ99VmGoxOq5YbOKy/BXnsjFjE7Ro2pnBii8hCspyITOZkyR",
+	"bxWdYSnUJE8cc/yx7CYsmtohFamySpdinn0iF+BeCPpKhaD3OkibPF1wjfeixF6U2IsSX6EocZ4kOS/+",
+	"NFLE0VtofFsvWW4j8Wb/TZJB1bHlJYPtvFvYyd61tbdebnZtvefl+BD7ZbDV2yjivZe5096t/KLdbXr8",
+	"/CJ3IRadHb+fCPMnmB/3MvFeJi6sbHu5eC8X7+Xir93E9mGi8Uwmjqvq5rItTyYsnmpA27l1hS4dqo9L",
+	"eaBDKQmkkmBaw4SRYcZTc8gF0XTEzJKkXJsA4dVCIaSa0ZQD6qZlSgFJGTN6zug0IBM5k+N0OZ9gY4rN",
+	"GToFmLEMpdn+9nM+l8/ribSrMYDVsLuRKDqWwm6FXT0gwdSQRJ2OpYByNiTtUtXZ3olSTPPTygogFKBP",
+	"Eedk5zBK6Xhc8OOZlerWUxXwdcu9k1a/+9BhH7f63RO7CmrW6rd4wiUULsdFwT/f/fZeqwDY1Q3M7oap",
+	"hMdmz+b2bG4f5fz5uZa7tswxkxLXKlHvu9kWXEClj97iP+4y3VwoqpnGasFFoCZpG4TIuqdJQg0lek5j",
+	"1kcsUakA5ObAVeOnQ1fUn2CPQSgAWVQQpqjOFCOOX5D2909fviJUmQ7pPgjIkxcvX54fBIQL+NooKjSN",
+	"7bj6LmJnxmbSB+6EAjuyA8OOLItw5h/SnnMhALTOasxSHgQrLyKYTVKK1Q5FOUH1niaRWzqXF+cCukvv",
+	"EJMpgeHcGLTNEsBXLSW06lDgqsBa2teHGUJjw2fwrgtLSvqY7mk3O8rrWUZ/t6vGkt8iKP8Qigh4P1OR",
+	"Hx+mBsKn+RZHBDBtyuMuJeYqlqIcM+FzV9q6fhXz2FxldU2rsfoaD5Bnmbep70HsU5FXO2Vzg4mtUJPa",
+	"7nkGMRUEzzfmpQI2OBnJNPEbYf+ZQ2KQdoQbPnCXApJlK2nHiH5oNdCkvL9esioPcMRYysVYk/ZiwuMJ",
+	"gtpKEwojF1Qlrp73QYfYG2BHyjUIZMRIophRyz6hvn1YFyHNhItxKFI2MqQtlRvNVMiFOCiV6DvG9/9g",
+	"SpJYZsLoZvPnS+jgKTX0wwOdSydVD5wmC1V03PbmkoldZM70IH/ePQ1acviGxVbecIcKfnQCoz9mxa8P",
+	"HjzswoiLk1Vqz8oymRJ6oFhi9yNp9c+2Fl/ckvjua4QXCPlaUE3wquxtv3tkhAonBZ6W317Hwkr8FE/Y",
+	"R7UAY5OXyUtqJkXxhhpefMRuraDSCCAEaHFAaD4SOyZyhOR+TGcscJjgtpFDGsdM61rufOa5cx0nxi4q",
+	"PITGSmpL4tMqXl5BkEnb0vqiSCCgNgg6A8oLfK5S8vkgqOW/yEO1g9X1E1RkItNEF7zYhfX6bBMDZVJT",
+	"jzgAbBnMnVszTEQBKHMDO9V6Tvkc+YTlJ3Nq1RnIuLfjdeAFII1Q5IChsDulBZ3riTTebWa3ZwhnGMol",
+	"KgYMj0KymfsaKt8Dcin/g/lwFX/gQwGnpMALnrA0sVN320gNQJx2yLlfQ6RGbh0dp3NHCVCMe8fHoYCJ",
+	"s9nc2Sy05ZD2VHkgQcsJbS80uaEiZihUllvukKuJzCAljuEYYZYjylMsf1VaJSszubpAQfk5lCAxE6ZY",
+	"Ia78ePXieSi48DU6SBunTcmNFe5BBptTZThNCd6/g8fI5KFlfFTHpC/gl0/FpNE2UHqCLDYWN5sxCWdM",
+	"ayj22QC21T3snV53H/aPz/qniCyIImSr3/qJ2eOUFtaFn7miAUl4QpYyI5rZXZNWgp46bGlFb6j4aws5",
+	"Og7QKLF5gPiqSNhtq98twSP43jGaFxW29UIpJUhEL6rgTEsEwi7TRLlRTG8XPXamHphHy252ws/kg/mj",
+	"xkosuDK9fhdKUkJLMzbL5/N7V/X0iTnNzm7uLx7cPlzalvjMjtWe6Vb/uHMStKZc2A8nrgw7Kh+5/6JZ",
+	"XvJAjm+9DQ1fUux3NwDRsKCuXL/dRzCHNW/oU+l2Mk2JBlPbX2G9V+U7x4e2lu7eawvKLcDtGI24AG/Q",
+	"cad7tuUWWU6PeqEGcVaxmAkzcAQXa5K6dhE8xbeeP01YamjeJ800gHVOqJjqPglb1/ZfdtUCYq9DJ2zd",
+	"cXr8vcLNiyebT0+x6e9x13c8JzvcUTxS5SHZk2VUpk2xjMdn/lG+hsdn9jhpQ8cMQEg5E0mKRnblRJqa",
+	"s7RCAfL+8a28Z99nTYD9yuq/28EiigQciXmTNbQiLO5Vir1KUVUp4Oy8p07xfklx9SpFpuHeNWgPv3oz",
+	"Xl4TwtEPDQAEYGubyAxk5oQuyTCLp1a8a7++fnLgJF1paKr7xYfDZShyqSggRVFxhLKmqQ7Q+wV5MiBh",
+	"W8HTio7tHH56ruQNB4mbacNn4LUaSeUBuwqQr4OgrDTouW0TK2YAmLIHxm5fX18dBCsPgR2T9tX19UEQ",
+	"CiibCRDaADqGsjT/gwVYcrtckVxmJpZWO/KGpGKQsdQgllt9JRTtdTztueJWcKXDlD1egyzT+L0TqA86",
+	"oQgFAnPbtbZLFAHCbGQlL5ThYYNtjz7D0G8EgNb5120T/pNQAGJdrityxJGzsz5wGhDFbSVzprDwgZ3o",
+	"jC6JoEpZod0j7yG4emT7CkWpLgiWEFmC6Q2Ax1xn+BX+YT/skG95mtrFIJngrpaU1akNE4QL3G9tGymZ",
+	"ewnFqS+kmmICJpjNHueqKVrRoK0xBdm/pM2g2dH3gcrciC38qfCbCnoTXGIu4jRLCqM31243HRSaCYVv",
+	"bckMaVOBKGsOwf2eJinVJj91crQ6TrtQQ0ZmHIonHjQgHLyGm7wrVYCvvlNytk2kGbx8Lbd+9XtFRZZS",
+	"iNfZ9hsHp7/tYOCkuMC391CltuP30NUrtond4zXDE7Hn9ntuv5b8nrnr6Rk8Xtc7K4DfSB6zI21Mc8zI",
+	"taV8seJDph0DA/7m/Ae5beaK2adklqWGz6kyJJunkiakDWGgJIJPsRY42j+QFsPjQabSyP7i/hxSze6f",
+	"Rh1yDv1xTWI6nzOoQ9W9T37m38IYur1jT9Y65FxYvm/HTFMSzSfgKIzA8kP0gkN0AzGSUBKnUrOE3MiY",
+	"Di35wJJaYzrzbht2O2cx2odEKFzZKO1HA68UtSgAKSkHRer1+iS6fP7L+bPLp4Pz108vX0SkDTaowJJq",
+	"XMAgFEZlIqZgLNJgbQFBhRgpSSoXBwGJ4OPB9YsXg2cvnn8fVZ+cv/r+wi6PKC9gKGaZtmKOlukNOIbm",
+	"2TDlMaFJopjWzDIXTRZsOJFySl6/eqaJ/aI5Dsdv/fyzh+Lks3RFxXX/6ChORMe90onl7ChO+VwfyTkT",
+	"h2bCDsfUsM6C3kBVDDHOUAFkMA88Hf+PvWtdbtvW1q+yRn9iz9CKb907dX65uTRp0h3vOK3nnKpjQeSS",
+	"iJoEtAFQik4nM32aPlif5AzWAkjq5shp06Td/JPYsogbgXXDWt/nz4n/OidACefPD22O5oPdnbaltWry",
+	"eZJefSLuj7UpD8gQ31k1LLX6HZ2oj5IklFX88oku/ej4+Lh/eJqsE8evLmTNqa7JMJ/mUr0FVAfEOG1x",
+	"UvrJxLjhWGZIMakjyieirh6cHIacIvr1sI4LLb+Xdz9u+UPSi+lZW7s4/nK1C/9IaIksgS0Pnn6x9ODJ",
+	"YfOoy/G2J1dm9cVR82SYzodtq23WgWt/qUuQ+i+2V3ZIIPqKkCGevE0Rsy6v6nPIq/JP7TDCixCUaD21",
+	"w2I+IRn+nRIzIcnT5SdPd+/vjSxRV27F6GzMQrBTxDSHPbtQ6X7LBv3eG5dLNmgTjfGiEFWT5fueNDG2",
+	"U527Jbf53xVW3oLDt+7A6YMwqLatenx4HOMLP+kRJwn9pEcUdrJV4QZqb3hJj32jR5yMOtwP2VDIpts9",
+	"6+0mynWKOO4Er1nFeFPA0czAyVKqieXsskJOwa/OdlOL+/2kNhbPxy89GU1+ATNSa0HzXmHBYSdnxAyL",
+	"Ak2NZz+hO91cO3A6E1SKQm+Mg/tkPRyQWXAwPtk9P5rX5E650Tsco2/06DxNceqi8PvbyeautOMTC/MP",
+	"E8tL4vVyoVyOVtpGvIqPLl/pX3t7sg/Ql2IKTYgbB7mXI/M7UNpHPTMwcpI7CPhm66xh33OvfxyhV7Om",
+	"IYVwlTSG6CAXCUwLIdVBiNqfl2hkKhSUQnECTOCypKizcNowPNuKSzRBRZWIvVIUGC9Z2xKvPFp1nA6+",
+	"u2yuGK9E4ehGcYdxZ4hTNAnYQs/RLI04gYnWjPEyqUSs37GldLn9wHGf3DruZ0LdsF/GbFL/3J1Oil74",
+	"Ni4pKvWgLZYKJwo9qbALeP7tiaFmUQZsl20b45chmHWNKptqqdyOVIcxBlY/RtdQTdZiuIxa4jyESyLd",
+	"DsxMgXi7WAwUlURT9R43RvFKTscAbdp83UY7/+k2+sQrHtWTei6fKYvibqd8ZTbv546rX0Z33rsLjnUR",
+	"sXZmW9Ii7LVbSVG3E2hPpGWAA+/bRcK4FOUs3HHXYgNnftA1WgyzVbnFFC0ICxevLt9YSucd/jzoyWzQ",
+	"O4NBD2fu+rdffh30EhhQFhF/7B3QmP+ZhT/KEq0T5ZS/MagOD0/S108fwcnJyZf0G/IXM+GE/87Pv/3y",
+	"67t3Q++2+o+Iei2IsSd+pHQVUJkUH8KwbnwYs29pMsQMVqeODfcTsHKiMIMpmoG6dEJlwmQQ1xf2huE1",
+	"HMhsuSWQWQL1X5vukoGqP/VtC1cZHO7Xecr1+7zH+QMsKpMgYWk6dBfO+4REbn+gHmMhyRqlvzkjqZiK",
+	"UnMrg5w2HuqvDCJkYmGJqDyBL6CUKoGTQ/7/GHL/WZ4M1NGh//no1P97TD8fn0K+/3CgBJweHcaM3kxa",
+	"b6M1ecejysU0X+HqZeVRhVIkv6/ocmaEMKT7iyHnAbQua8TKdQ3sDc9fvnx1dX3x+vn352+eXF89+erZ",
+	"q1cvLodQyDHllEsKQkCGMyz0tETl9vsDdR6CGn794tLzDRun3M+1YV72QquJlRluj0qsyPA/PzzxQarm",
+	"I9GSfdBYrqTL2XDYZuzG/d/imgjmwl60MlLc76L6nZLuwvOfAy07Wwsg1gySO9oj2zyY+z/HH+/C9hSf",
+	"eQiyZb1EFUXkqHAOH0DltK4CdsW8C95QB3vXwd69h9Hpd56kZLvHv6xcvUHY6NctiY7v3fAfzUV+n4XQ",
+	"HZ/u+Kxx3vzus3M3iz7u1d3BIOm+tHETyV1OQny9fiahFP/oWbUVGuyJ+IdsoOpP11ScwvlDr2e8W9jG",
+	"b/hPhRVmFLTLjKYswoY5J9UlQlbh/nZgyr+mC/SRICj/ULHGFXHZNvHWuTidi9Pdcv8lCG+ZcuxP8oju",
+	"8y3KNRtxdycOWdVgG4PCX9fB31rjCKIg2CU8CU+1gaGeoSnE9DpkqA8Hai9eKD/4x+nhYQLCQamtg39S",
+	"fHI/FANlrdBmCMZSYGikQ8DUDyNUfg3U1OBM6qqJGbm5rhGKZBMAbMdeCYxBRBVqIBUqpMiDHzSn5ntb",
+	"OZQE0eWWV94PGfaRA51+qvV4CBZCTpTtw2v/euipiZAKsspwEwMVVqTGRAh4SmHksZJggyamJlc1cYiq",
+	"fab6mIfMY/w81PAHRSKbLd9FIztV3anqv3z4ksRSO1vhXlQdv0tZ2/uNOn5/+sX6vWKUMcN5bjG9/u2X",
+	"X4f7feCEs5/0qLYslnXiQEl3Bt7hGy82aTrYG86OEr5I5ZoyePbt+aODy2fnx1/8A/QYBj2Z9evLyv5I",
+	"Z4tw84rD/VCjJtRiw4gLOTJiM6NBE0SqddTvS22La9vj1fl2/OLfX5oHX7/4n/+YN/Ofvrt4/OD5y4v/",
+	"fa6PX4qX4nK+e4bt8jC3qIUQLeuCT3/zElKqaQ/nzJ8hwsNcFQ3f6NFOYkGbIts1GYu+u5JttTlBilv9",
+	"TNOiNuaijoykLp+UIzRjgmGzIIDiZgQgoMcwNbrK4EaqSaZLm8DYIEIqHYWxlBd1RQYjgoArBGEEWEcF",
+	"rRk4PeGc29ECnBEZgtEiJH/qIgNnUDhKQ3gszI1Ca2HKtaAQoDcwm6BNKIlhJJQiGAsniwLGxaKFNzeT",
+	"RSEmSNUQAohbxA/d6hK97T/Ptf9Qk1cif/vl182QRMcHh8ebOJLHNWDSD5u2yhXi1O/Gp1gUek4wd7SK",
+	"/i166azHIEypK4MZ3Cg5yZ0lMClFRbBGO0x5srw4egzfikJrlcHlVCr0i0fYUzTf0QK0cLnfgRMtit5Z",
+	"77GRM64JNUJ6yQA1rsZVLh3CFeHQUe6t1nzLpUsi/uA5LPXWq/G4eKjFgtH9ektcJetTbuNT0TqFRQsP",
+	"PJImLSKyL7zW1ndkAwpYL9f+pVLl4Y9JTQ7jW2lV9OTIh4+2oiVEjABc67j8OzTOk36GwuVQqYwuQ72f",
+	"WCCkxvsIlNkipA1Pz0VR0MPn/hCMFgFAQ3rXT7g+PHcWcjQ6oPPy9jNYov860hshIA+pYgt+iZ10RVyt",
+	"R5qQGcP4ntIkXvhJ9JLeAoWx12Kie2dHx6cP/Pwp13leZLdTMfuzVgpzs2lX/kt7U4E8Z0LRYJAVR3jO",
+	"8RWEEX1lhPIv380pb15lMAnCloBFVOWn1G92hX9nGcleam55W6w0Snti0joozZshKdYiSSPp/R766Qb6",
+	"rhZXK8LWy3NlCElLKCfsorfxESv/jwDgSv7VT4Tw54yWae9dHHSQkFLT89XUL/gaYfpljjg9SEPoPpd+",
+	"Kxnt5WhET8mkwQDMwkUJKwczAfqYN1Kai+LGi0riwVAZZNrVWNIjgpexIS7hcqHI+AuSmTcq8R5ZSIUx",
+	"C//AJLxx6acfyr90AZmeK4bCJIRmmXohTdK7v3LQm4FSzbRzBTZl06sX/jj1xsUUYWJwDtUUhPFeEwgo",
+	"tRLWoVk0sEBiNNJBwWZeYBZiTvMMiDt0LDk/zSFhENB3zCTOPWB0pggKMSMlIQvnV5HogLNYTDfxHxP2",
+	"qU0lqhRbu1mMRtjaJM0MiIVpWrFA650dnZywbLIpKrxORazqXskWdpBV9sYLHD12MPFvSkFBBSZGerVW",
+	"i+Y3uSZWqsupUK01kQbGtInqBETfI4EmjQptrS65CQF2SpGrQqsJTAXbJOwWnf3QO4cxF2H4jUDZh5Vr",
+	"EkP9cDLNt1Nefbt+j05jKloSuz1AqqXXJJa0yoyubPtor+qPtuh7SZ19hYrE8erESQpYKuQ7PU56DedW",
+	"oz9oOls0yI8b5Uu9WZdUx/rj9aJv0N9e0Ke6Mi5CB5MwnPolHVcFba8kIMJKMnDmXikIKtyLaSy0N/tw",
+	"lWuCTyXBaf2hYC1GT4ywrUlIRddlUbYf9GGomDpKepotQAIi4LqW3ctayDp9f5o7m7udO9XluG/IcY8O",
+	"Th2J4Q9uhenbfIHBu9ybVNyqt4NTzCojimLBIm7oBcOwPqWNnj+DoKCDWpTE9SBUNlAtBZVAlCD8NW8t",
+	"R6anYKcmUBtRiZeouTYOgvWZQCi9IQBsFkwJCWPC8Q1OjPDjtgjkR/Fv5ZTwd8Af6qwP/9IBMY9ggoqC",
+	"6msG6k2UKX6S1FQzPxDFXCwskV41woeWKYHRwnECOf2wR8wVkpdpoNrJ8iCszHC/D1fhukTUKwpGqEyX",
+	"dC3ih5Vri+phLIzkzg06ok1MBspqsjP4PfmpjRBK78zRFcot6dn+gU9WM06Ci8gtKEbV8PwGxgueTrAR",
+	"woKQKkp6M1FUeKs1eY7G5dquG4/vWJ+td8qfJjAxskyATE8IzfJQNvWbCXNz3XTeaMrNFqxvm6XXbiqh",
+	"9Zr+8HT0VrihCzJ0QYYuyNAFGbogQxdk6IIMXZChCzJ8bkGGO8UQtl3EBoNa2Nh8cGy8nl0rrulycroQ",
+	"R1ch+Emu0lUkRo1u5w7RnGU4Jo4D3f+Z/r9LGSA90IdHDSdBRCIhfUwV4MEs9jZ0qqeLCN5P7uZb14fz",
+	"gVquEwzSloSnzHYsGwxT361YsJFsXaVgV+p0W6XgnU/UluLAVyruurC7YzpK0hDmhYPRKNsQkelvzPja",
+	"vOEPu0hOF8npIjldJKeL5HSRnC6S00VyukhOF8kJblrn43Q+zhqcw+4OzofxNFKDt6M3UPQvbUcU7lmI",
+	"toGNZTk172E8w+xO3SivEl2OZRKqRQMzYJ9zMmJ7a15V4P4OPLkPV1yv2D1b8vVvhbzBgSKj3h/7BOa5",
+	"THMuyk29+1SKBRQoZsgMjxk6kebEQmWQ7OhbkB8+aXaF//Gu9tjOwqk1wU9VnHpX8djFs7t4dldj+lcI",
+	"gF82iqytN+4WB6c0r7Qibk9y+1AYNOeVy3tnP7DlTySo22JAgSKVkAro54CXmum08v4S7HF0ZIaEhjDo",
+	"vTELkM5riUGPIFItaPbncm0dZ//5N7Pfh68b1VVIQgR24gZDjGIkLOO9Cg7cBcWQAPYnfQZ/Pbt/n4D2",
+	"fcNnXx4eHg5ZCTG93X1G1eelWp3aJZqZTBGkYrYWcmNVBjmKgoNQwXO6XFiHzLq66hQ6NKVU0jqZJstZ",
+	"oY265QuIwHXYXCYUcub7bvUTXuV6P60rCH4JUxQ3CRgUqQtJomxntxprntnQIPUEz9VYR4hmQZyOohkg",
+	"8RtTfmiEeII2YTz4F0/5qtIlHA10clQg+3Z15/BImKxl7zTje1nv5fXhXXpHlCA32ASx3poRRXv1nChu",
+	"EqJmBlcZdc/yopDRoy0qdpU5PqFNDUStTWZhni/aC9Wa1ca18o+y5A+gv4yGTH0zJ3i02iaixATwLUud",
+	"BNAIG+6Vb7zzRFDKYNGBkyXC3tePL14n8OjVxcX5fmtEkVB8fSxv8K2jDF02sIIjLUZaU6QhpvlaMUa3",
+	"IFDtVrPf1s9ta9npZYIUosveT+KHTjPbN5FT5UYrXdn92tPcQDQROmb+gfU+z2fCCRPYNShXeSTSmwmF",
+	"VWzSvpi30Iyn1fBz4vneNBsKCQpXxRxqWxUUI+BmvEhq4hKx7J43iVBKV8qLhfbaUanuej+N9AqU4zVd",
+	"eevZp7LYOMjzi+dwg4s6alkTt0c2byoDBpLm7e3xAhdb92lz+xLJVDPmupaO+MhtM+1SK5cXC/9yVQap",
+	"mLa6YMbbDX2scT20Ed43Aby3iNUZ8N17MxaLGbZfZA2S8O7Hd/8fAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

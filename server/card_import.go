@@ -43,14 +43,10 @@ func (h *handlers) importCharacter(c echo.Context) error {
 	}
 	f, err := card.Read(body, nil)
 	if err != nil {
-		var ce *card.Error
-		if errors.As(err, &ce) {
-			return domain.InvalidCard(ce.Problem, ce.Field)
-		}
-		return err
+		return cardError(err)
 	}
-	imp, role, archetype := cardImport(f)
-	in := domain.ImportInput{Card: imp, Role: queryParam(c, "role", role), Archetype: queryParam(c, "archetype", archetype)}
+	imp := cardImport(f)
+	in := domain.ImportInput{Card: imp, Role: queryParam(c, "role"), Archetype: queryParam(c, "archetype")}
 	if w := c.QueryParam("world_id"); w != "" {
 		in.WorldID = &w
 	}
@@ -61,13 +57,10 @@ func (h *handlers) importCharacter(c echo.Context) error {
 	return c.JSON(http.StatusCreated, h.toCharacterImport(res, imp))
 }
 
-// queryParam is the request's query parameter, else the card's own choice, else nil.
-func queryParam(c echo.Context, name, fromCard string) *string {
+// queryParam is the request's query parameter, or nil.
+func queryParam(c echo.Context, name string) *string {
 	if v := c.QueryParam(name); v != "" {
 		return &v
-	}
-	if fromCard != "" {
-		return &fromCard
 	}
 	return nil
 }
@@ -121,17 +114,35 @@ func (h *handlers) ExportCharacter(ctx context.Context, req gen.ExportCharacterR
 		}
 		b, err := cd.PNG(avatar)
 		if err != nil {
-			return nil, err
+			return nil, cardError(err)
 		}
 		return gen.ExportCharacter200ImagepngResponse{Body: bytes.NewReader(b), ContentLength: int64(len(b))}, nil
 	}
 	b, err := cd.JSON()
 	if err != nil {
-		return nil, err
+		return nil, cardError(err)
 	}
-	var v gen.CharacterCard
-	if err := v.UnmarshalJSON(b); err != nil {
-		return nil, err
+	return cardJSON(b), nil
+}
+
+// cardJSON is an exported card's JSON, written as the card package wrote it: decoding it
+// into the generated type would turn its numbers into float64 and lose digits.
+type cardJSON []byte
+
+// VisitExportCharacterResponse implements gen.ExportCharacterResponseObject.
+func (b cardJSON) VisitExportCharacterResponse(w http.ResponseWriter) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b)
+	return err
+}
+
+// cardError is the answer to a card that cannot be read or written (a PNG past the
+// chunk limit): the card package's problem, as INVALID_CARD.
+func cardError(err error) error {
+	var ce *card.Error
+	if errors.As(err, &ce) {
+		return domain.InvalidCard(ce.Problem, ce.Field)
 	}
-	return gen.ExportCharacter200JSONResponse{Body: v}, nil
+	return err
 }

@@ -41,11 +41,10 @@ func specName(f card.Format) string {
 	}
 }
 
-// cardImport maps a read card onto what the domain imports, and the role and archetype
-// an earlier Troupe export recorded (empty when none).
-func cardImport(f *card.File) (in domain.CardImport, role, archetype string) {
+// cardImport maps a read card onto what the domain imports.
+func cardImport(f *card.File) domain.CardImport {
 	d := f.Card.Data
-	in = domain.CardImport{
+	in := domain.CardImport{
 		Format: string(f.Format.Container), Spec: specName(f.Format), SpecVersion: f.Format.SpecVersion,
 		Name: d.Name, Personality: d.Personality,
 		Profile: domain.CharacterProfile{
@@ -66,8 +65,10 @@ func cardImport(f *card.File) (in domain.CardImport, role, archetype string) {
 	for k, v := range d.Extensions {
 		if k == troupeExtension {
 			if t, ok := v.(map[string]any); ok {
-				role, _ = t["role"].(string)
-				archetype, _ = t["archetype"].(string)
+				in.Troupe = domain.CardTroupeFields{
+					Role: str(t["role"]), Archetype: str(t["archetype"]), SkillTier: str(t["skill_tier"]),
+					CustomLore: str(t["custom_lore"]), TabooWords: stringList(t["taboo_words"]),
+				}
 			}
 			continue
 		}
@@ -111,7 +112,7 @@ func cardImport(f *card.File) (in domain.CardImport, role, archetype string) {
 	if b := d.CharacterBook; b != nil {
 		in.Book = bookImport(b)
 	}
-	return in, role, archetype
+	return in
 }
 
 // withoutMirrors drops the V1 fields SillyTavern repeats at a card's top level: the card
@@ -193,7 +194,7 @@ func cardExport(x *domain.CardExport) *card.Card {
 	}
 	d.Extensions[troupeExtension] = map[string]any{
 		"character_id": c.ID, "role": c.Role, "archetype": c.Archetype, "skill_tier": c.SkillTier,
-		"mood": c.Mood, "voice_id": c.VoiceID, "custom_lore": c.CustomLore,
+		"mood": c.Mood, "voice_id": c.VoiceID, "custom_lore": c.CustomLore, "taboo_words": nonNil(c.TabooWords),
 	}
 	if notes, ok := left[leftMultilingualNotes].(map[string]any); ok {
 		d.CreatorNotesMultilingual = map[string]string{}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"hash/crc32"
+	"image"
+	"image/png"
 	"mime/multipart"
 	"net/http"
 	"slices"
@@ -26,7 +28,8 @@ func seraphina() *card.Card {
 	d.Tags = []string{"fantasy", "healer"}
 	d.CreatorNotes = "Best with a gentle narrator."
 	d.CharacterVersion = "1.2"
-	d.Extensions = map[string]any{"talkativeness": "0.5", "depth_prompt": map[string]any{"prompt": "Stay gentle.", "depth": json.Number("4")}}
+	d.Extensions = map[string]any{"talkativeness": "0.5", "depth_prompt": map[string]any{"prompt": "Stay gentle.", "depth": json.Number("4")},
+		"big": json.Number("12345678901234567890"), "price": json.Number("1.50")}
 	d.Source = []string{"https://example.com/cards/seraphina"}
 	d.CharacterBook = &card.Book{
 		Name: "Eldoria", ScanDepth: ptr(3), TokenBudget: ptr(300),
@@ -137,7 +140,10 @@ func TestCardRoundTrip(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			b := setup(t, backend)
-			png, _ := seraphina().PNG(nil)
+			png, err := seraphina().PNG(redSquare(t))
+			if err != nil {
+				t.Fatal(err)
+			}
 			res, body := importCard(t, b, "image/png", png, "?role=healer&archetype=caregiver")
 			first := imported(t, res, body)
 			if first.RoleInferred || first.ArchetypeInferred {
@@ -162,15 +168,31 @@ func TestCardRoundTrip(t *testing.T) {
 			if keys := c1.Data.CharacterBook.Entries[2].Keys; !slices.Contains(keys, "") || !slices.Contains(keys, "/(?<=old )mill/i") || !slices.Contains(keys, "millstone") {
 				t.Fatalf("set-aside keys did not come back: %q", keys)
 			}
+			if c1.Data.Extensions["big"] != json.Number("12345678901234567890") || c1.Data.Extensions["price"] != json.Number("1.50") {
+				t.Fatalf("numbers lost digits: %v %v", c1.Data.Extensions["big"], c1.Data.Extensions["price"])
+			}
 			if c1.Data.Extensions["talkativeness"] != "0.5" || len(c1.Data.Source) != 1 || len(c1.Data.CharacterBook.Entries) != 3 ||
 				c1.Data.CharacterBook.Entries[1].SelectiveLogic != card.LogicAndAny || len(c1.Data.CharacterBook.Entries[1].Decorators) != 2 {
 				t.Fatalf("what had no home did not survive: %+v", c1.Data)
 			}
 
+			// The card's image is the avatar, a file of the tenant's, and the PNG export
+			// carries it.
+			bare, _ := card.StripPNG(png)
+			res, body = do(t, http.MethodGet, b.url+"/v1/files/"+*first.AvatarFileId, nil, nil)
+			if res.StatusCode != http.StatusOK || !bytes.Equal(body, bare) {
+				t.Fatalf("avatar file: %d, %d bytes (want %d)", res.StatusCode, len(body), len(bare))
+			}
 			pngOut := exportCard(t, b, first.Character.Id, "ccv3-png")
 			f, err := card.Read(pngOut, nil)
-			if err != nil || f.Card.Data.Name != "Seraphina" || f.Format.Chunk != "ccv3" || len(f.Avatar) == 0 {
+			if err != nil || f.Card.Data.Name != "Seraphina" || f.Format.Chunk != "ccv3" || !bytes.Equal(f.Avatar, bare) {
 				t.Fatalf("PNG export: %v %+v", err, f)
+			}
+
+			// A new name for a card's character is in the prompt that plays it.
+			up, err := b.demo.UpdateCharacterWithResponse(t.Context(), first.Character.Id, nil, gen.UpdateCharacterRequest{Name: ptr("Sera")})
+			if err != nil || up.JSON200 == nil || !strings.HasPrefix(up.JSON200.ActingPrompt, "You are Sera.") || !slices.Equal(up.JSON200.LorebookIds, first.Character.LorebookIds) {
+				t.Fatalf("rename: %v %s", err, up.Body)
 			}
 		})
 	}
@@ -220,6 +242,7 @@ func TestMalformedCardsAreRefused(t *testing.T) {
 				{"a wrong field type", "application/json", []byte(`{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"X","tags":"a,b"}}`), "data.tags"},
 				{"a card with no name", "application/json", []byte(`{"spec":"chara_card_v2","spec_version":"2.0","data":{"description":"x"}}`), "name"},
 				{"not a card at all", "application/octet-stream", []byte("GIF89a nothing here"), "character card"},
+				{"a description past its limit", "application/json", []byte(`{"spec":"chara_card_v2","spec_version":"2.0","data":{"name":"X","description":"` + strings.Repeat("a", 16001) + `"}}`), "data.description"},
 			}
 			for _, tc := range cases {
 				res, body := importCard(t, b, tc.contentType, tc.body, "")
@@ -240,6 +263,20 @@ func TestMalformedCardsAreRefused(t *testing.T) {
 			}
 		})
 	}
+}
+
+// redSquare is a 3×3 red PNG, an avatar no placeholder looks like.
+func redSquare(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 3, 3))
+	for i := range img.Pix {
+		img.Pix[i] = []byte{255, 0, 0, 255}[i%4]
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 // withTextChunk is png with a tEXt chunk keyword=text inserted before IEND.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/troupe-ai/troupe/domain"
@@ -47,6 +48,13 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 				c.Home, c.WorldName, c.WorldBrief, places, c.MemorySummary, c.CreatedAt.UnixMicro(), c.UpdatedAt.UnixMicro(), actions,
 				profile); err != nil {
 				return fmt.Errorf("store: insert character: %w", err)
+			}
+			if f := c.Avatar; f != nil {
+				// An imported card's image: its bytes are in the media store already.
+				if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO files (id, tenant_id, job_id, content_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
+					f.ID, c.TenantID, f.JobID, f.ContentType, f.Size, f.CreatedAt.UnixMicro()); err != nil {
+					return fmt.Errorf("store: insert avatar file: %w", err)
+				}
 			}
 			ids := c.LorebookIDs
 			if c.Book != nil {
@@ -140,6 +148,11 @@ func (db *DB) UpdateCharacter(ctx context.Context, c *domain.Character) error {
 		if err := oneRow(res); err != nil {
 			return err
 		}
+		// Nil links mean unchanged: an update of other fields must not write back links it
+		// read before a concurrent change of them.
+		if c.LorebookIDs == nil {
+			return nil
+		}
 		// The update holds the character's row lock (on PostgreSQL) until commit, so a
 		// DeleteCharacter running now deletes the links written here, not just older ones.
 		ids, err := db.setLorebookLinks(ctx, tx, c.TenantID, c.ID, c.LorebookIDs)
@@ -222,12 +235,20 @@ func scanCharacter(s scanner) (*domain.Character, error) {
 		}
 		c.Feelings = f
 	}
-	if err := errors.Join(json.Unmarshal([]byte(taboo), &c.TabooWords), json.Unmarshal([]byte(meta), &c.Metadata),
+	if err := errors.Join(json.Unmarshal([]byte(taboo), &c.TabooWords), decodeExact(meta, &c.Metadata),
 		json.Unmarshal([]byte(places), &c.Places)); err != nil {
 		return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
 	}
 	c.CreatedAt, c.UpdatedAt = time.UnixMicro(createdAt).UTC(), time.UnixMicro(updatedAt).UTC()
 	return &c, nil
+}
+
+// decodeExact decodes JSON keeping numbers as written (json.Number): a studio's metadata,
+// and an imported card's extensions in it, come back digit for digit.
+func decodeExact(s string, v any) error {
+	d := json.NewDecoder(strings.NewReader(s))
+	d.UseNumber()
+	return d.Decode(v)
 }
 
 func nonNil(s []string) []string {

@@ -442,10 +442,8 @@ func decodeExtensions(raw []byte) (map[string]any, error) {
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, nil
 	}
-	d := json.NewDecoder(bytes.NewReader(raw))
-	d.UseNumber()
 	var ext map[string]any
-	if err := d.Decode(&ext); err != nil {
+	if err := decodeExact(string(raw), &ext); err != nil {
 		return nil, fmt.Errorf("extensions: %w", err)
 	}
 	if len(ext) == 0 {

@@ -76,12 +76,14 @@ func TestASurvivingReplicaTakesOverADeadOnesJobs(t *testing.T) {
 	}
 	id := av.JSON202.JobId
 	waitStatus(t, c, id, gen.JobStatusProcessing, 20*time.Second)
-	survivorPort := freePort(t)
-	startProcess(t, survivorPort, env...)
+	// The kill comes first: starting the survivor takes seconds on a loaded machine, time
+	// in which the doomed replica could finish the job and leave nothing to take over.
 	if err := doomed.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
 	doomed.Wait()
+	survivorPort := freePort(t)
+	startProcess(t, survivorPort, env...)
 
 	survivor := servertest.Client(t, "http://127.0.0.1:"+strconv.Itoa(survivorPort), servertest.DemoKey)
 	j := waitStatus(t, survivor, id, gen.JobStatusCompleted, 30*time.Second)

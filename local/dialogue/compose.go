@@ -85,16 +85,63 @@ func (e *Engine) talk(s *scene, u *understanding, k *knowledge, r *rng, avoid *a
 		}
 		return reply{}
 	case KindDirections:
-		return follow(reply{main: e.directions(s, u, k, pick)})
+		main := e.directions(s, u, k, pick)
+		if !strings.HasSuffix(main.from, ":directions") && !strings.HasSuffix(main.from, ":directions-unknown") {
+			// "Watch for bandits on the way" fits a road, not a street in town.
+			return reply{main: main}
+		}
+		return follow(reply{main: main})
 	case KindService:
 		sv := u.service
 		if provides(sv, s.role) {
+			// "A new breastplate" and "shoe my horse" are forge work of their own.
+			low := strings.ToLower(sc.Line)
+			if sv.name == "forge" && containsAnyWord(low, "breastplate", "armour", "armor", "mail", "chainmail", "plate", "helm", "helmet", "gauntlets", "greaves", "hauberk") {
+				return follow(reply{main: pick("svc-forge-armour", "svc-forge")})
+			}
+			if sv.name == "forge" && (containsAnyWord(low, "shoe", "shod", "horseshoe", "horseshoes") && containsAnyWord(low, "horse", "mare", "pony", "mule", "horseshoe", "horseshoes")) {
+				return follow(reply{main: pick("svc-forge-shoe", "svc-forge")})
+			}
 			return follow(reply{main: pick("svc-" + sv.name)})
 		}
 		v.set(phProvider, sv.provider)
 		return reply{main: pick("not-my-trade")}
 	case KindYes, KindNo:
 		return reply{main: e.rejoinder(s, u.kind, pick)}
+	case KindConfide:
+		// The player's secret gets a reaction to it, never the character's own.
+		if playerOwn.MatchString(strings.ToLower(sc.Line)) {
+			return follow(reply{main: pick("confide")})
+		}
+		return reply{main: pick("confide-ask")}
+	case KindOpinion:
+		return follow(e.opinion(s, u, k, avoid, pick))
+	case KindRuler:
+		rp := e.ruler(s, u, k, avoid, pick)
+		if rp.main.from == "" || strings.HasSuffix(rp.main.from, "ruler-own") {
+			// "I'm the captain of the watch" needs no "stay on their good side".
+			return rp
+		}
+		return follow(rp)
+	case KindDanger:
+		if f := factWith(s, u, k, avoid, dangerWords, false); f != nil {
+			setFact(v, f)
+			return follow(reply{main: pick("danger-fact")})
+		}
+		return follow(reply{main: pick("danger")})
+	case KindTime:
+		low := strings.ToLower(sc.Line)
+		if containsAnyWord(low, "morning", "dawn", "early", "sunrise", "breakfast") {
+			return reply{main: pick("time-morning", "time")}
+		}
+		return reply{main: pick("time")}
+	case KindCrime, KindSell:
+		return follow(reply{main: pick(string(u.kind))})
+	case KindSense:
+		if containsAnyWord(strings.ToLower(sc.Line), "noise", "sound", "racket", "banging", "clanging", "shouting", "singing", "music") {
+			return reply{main: pick("sense-noise", "sense")}
+		}
+		return reply{main: pick("sense")}
 	case KindUnknown:
 		// A statement the character cannot place gets an acknowledgement that invites
 		// more, not "I don't follow": the player said something, and it listens.
@@ -172,6 +219,11 @@ func (e *Engine) loreReply(s *scene, u *understanding, k *knowledge, r *rng, avo
 			}
 		}
 		low := strings.ToLower(s.sc.Line)
+		if jobAsk(low) {
+			if p := pick("self-job"); p.text != "" {
+				return reply{main: p}
+			}
+		}
 		if len(usable) > 0 && len(u.matches) > 0 && u.matches[0].score >= 3 && !slices.ContainsFunc(nameAsks, func(a string) bool { return strings.Contains(low, a) }) {
 			setFact(v, usable[0])
 			// A question gets "Fair question."; a remark ("your knee looks painful") does not.
@@ -180,6 +232,9 @@ func (e *Engine) loreReply(s *scene, u *understanding, k *knowledge, r *rng, avo
 				rp.more = append(rp.more, f.say())
 			}
 			return rp
+		}
+		if p := e.selfLack(s, u, low, pick); p.text != "" {
+			return reply{main: p}
 		}
 		rp := reply{main: intro}
 		for _, f := range selfFacts {
@@ -262,6 +317,189 @@ func (e *Engine) loreReply(s *scene, u *understanding, k *knowledge, r *rng, avo
 	return rp
 }
 
+// dangerWords mark a fact as news of danger on the roads or about.
+var dangerWords = []string{"bandit", "bandits", "wolves", "wolf", "monster", "monsters", "pirates", "pirate", "raid", "raids",
+	"raiders", "missing", "vanished", "attack", "attacked", "attacks", "beast", "beasts", "haunted", "danger", "dangerous",
+	"thieves", "trolls", "undead", "ambush", "ambushed", "wreckers", "brigands", "outlaws"}
+
+// newsWords mark a fact as something that happened, fit to pass on as news: "the council
+// has doubled the tax", not "the vale is a river valley".
+var newsWords = append([]string{"doubled", "raised", "blame", "blames", "at odds", "refusing", "refuse", "arrived",
+	"seized", "arrested", "hanged", "fled", "burned", "sank", "signed", "ended", "began", "banned", "disappeared",
+	"talk of", "rumour", "rumor", "whisper", "whispers", "feud", "quarrel", "marching", "strike", "shortage",
+	"plague", "fever", "sick"}, dangerWords...)
+
+// rulerWords mark a fact as saying who rules or keeps order.
+var rulerWords = []string{"rule", "rules", "ruled", "ruler", "govern", "governs", "governor", "lord", "lords", "king", "queen",
+	"council", "mayor", "baron", "duke", "magistrate", "in charge", "command", "commands", "reeve", "elder", "elders",
+	"captain", "prince", "princess", "regent", "law"}
+
+// ownRulerWords mark the character's own lore as saying it keeps order itself.
+var ownRulerWords = []string{"captain", "commander", "command", "commands", "in charge", "mayor", "magistrate", "reeve",
+	"governor", "sheriff", "marshal", "warden", "rule", "rules", "govern", "governs", "lord of", "lady of"}
+
+// factWith returns the best fact of the line's matches, else of all the character's
+// knowledge, that holds one of words; nil when none does.
+func factWith(s *scene, u *understanding, k *knowledge, avoid *avoidSet, words []string, own bool) *fact {
+	has := func(f *fact) bool {
+		return f.src != srcMemory && (f.src != srcLore || own) && !avoid.has(f.say()) && containsAnyWord(strings.ToLower(f.text), words...)
+	}
+	for _, m := range u.matches {
+		if m.score >= 3 && has(m.fact) {
+			return m.fact
+		}
+	}
+	if len(u.ents) > 0 {
+		// A question about a named place is answered about that place or not at all.
+		return nil
+	}
+	for _, src := range []int{srcLorebook, srcWorld, srcLore} {
+		for i := range k.facts {
+			// Beyond what the line named, the character's own lore answers only when it is
+			// about itself and asked for (the captain keeps order); "I hunted pirates" is no
+			// news of monsters in the hills.
+			if f := &k.facts[i]; f.src == src && has(f) && (src != srcLore || (own && f.first != "")) {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// opinion answers "what do you think of X?": what the character knows of X said as its
+// view, else a view coloured by its role, else honest ignorance naming who might know.
+func (e *Engine) opinion(s *scene, u *understanding, k *knowledge, avoid *avoidSet, pick func(...string) part) reply {
+	least := 5
+	if len(u.ents) == 0 {
+		least = 3
+	}
+	for _, m := range u.matches {
+		if m.fact.src == srcMemory || m.score < least || avoid.has(m.fact.say()) {
+			continue
+		}
+		setFact(&s.vals, m.fact)
+		if u.subject != "" {
+			return reply{main: pick("opinion-fact")}
+		}
+		return reply{main: pick("opinion-fact-bare")}
+	}
+	if u.subject != "" {
+		return reply{main: pick("opinion-none")}
+	}
+	return reply{main: pick("opinion-bare")}
+}
+
+// ruler answers who rules or keeps order: what the world or lore says, else the watch.
+func (e *Engine) ruler(s *scene, u *understanding, k *knowledge, avoid *avoidSet, pick func(...string) part) reply {
+	home := strings.TrimSpace(s.sc.Character.Home)
+	if len(u.ents) == 0 && u.subject != "" && hasCapital(u.subject) && !strings.EqualFold(strings.TrimPrefix(u.subject, "the "), home) {
+		// "Who governs Myrren?" of a place the character has never heard of.
+		return reply{main: pick("ruler-elsewhere")}
+	}
+	if len(u.ents) > 0 && u.ents[0].category == "place" && !strings.EqualFold(u.ents[0].name, home) &&
+		!slices.ContainsFunc(u.matches, func(m match) bool {
+			return m.score >= 5 && containsAnyWord(strings.ToLower(m.fact.text), rulerWords...)
+		}) {
+		return reply{main: pick("ruler-elsewhere")}
+	}
+	for i := range k.facts {
+		// The character's own lore says it keeps order: "I'm the captain of the watch."
+		if f := &k.facts[i]; f.src == srcLore && f.first != "" && !avoid.has(f.say()) && containsAnyWord(strings.ToLower(f.text), ownRulerWords...) {
+			setFact(&s.vals, f)
+			return reply{main: pick("ruler-own", "ruler-fact")}
+		}
+	}
+	wide := *u
+	if len(u.ents) > 0 && strings.EqualFold(u.ents[0].name, home) {
+		// "Who holds power in Kettlebrook?" of home: whatever the world says of who rules.
+		wide.ents = nil
+	}
+	if f := factWith(s, &wide, k, avoid, rulerWords, false); f != nil {
+		setFact(&s.vals, f)
+		low := strings.ToLower(f.text)
+		if home == "" || containsWord(low, strings.ToLower(home)) || len(u.ents) > 0 && containsWord(low, u.ents[0].low) {
+			return reply{main: pick("ruler-fact")}
+		}
+		// The world says who rules somewhere else: the watch keeps order here, and the
+		// world's word follows.
+		if p := pick("ruler"); p.text != "" {
+			return reply{main: p, more: []string{f.say()}}
+		}
+		return reply{main: pick("ruler-fact")}
+	}
+	return reply{main: pick("ruler")}
+}
+
+// jobAsk reports "do you like your job?": a question about how the character feels
+// about its work, which its lore rarely answers and its role always can.
+func jobAsk(low string) bool {
+	for _, c := range []string{"like your job", "like your work", "enjoy your work", "enjoy your job", "like being a", "enjoy being",
+		"love your job", "love your work", "like what you do", "happy in your work", "happy with your work"} {
+		if strings.Contains(low, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// spouseWords and kinWords are the family a line may ask the character about.
+var (
+	spouseWords = []string{"husband", "wife", "children", "kids", "son", "daughter", "sweetheart", "spouse", "wives", "sons", "daughters", "child"}
+	kinWords    = []string{"father", "mother", "brother", "sister", "parents", "brothers", "sisters", "da", "ma", "pa", "grandfather", "grandmother"}
+)
+
+// selfLack answers a question about the character that its lore says nothing of: a
+// husband it has not got, its age, where it is from, its family, "your scar". It is
+// honest rather than a name card; "" when the line asks nothing of the kind.
+func (e *Engine) selfLack(s *scene, u *understanding, low string, pick func(...string) part) part {
+	if slices.ContainsFunc(nameAsks, func(a string) bool { return strings.Contains(low, a) }) {
+		return part{}
+	}
+	v := &s.vals
+	setSubject := func(w string) {
+		v.v[phSubject], v.have = "", v.have&^(1<<phSubject)
+		v.set(phSubject, w)
+	}
+	if containsWord(low, "your") || containsWord(low, "you") {
+		for _, w := range spouseWords {
+			if containsWord(low, w) {
+				if w == "child" {
+					w = "children"
+				}
+				setSubject(w)
+				return pick("self-none")
+			}
+		}
+		for _, w := range kinWords {
+			if containsWord(low, w) {
+				setSubject(w)
+				return pick("self-kin")
+			}
+		}
+	}
+	switch {
+	case containsWord(low, "married") || containsWord(low, "wed") || containsWord(low, "betrothed"):
+		return pick("self-unwed")
+	case jobAsk(low):
+		return pick("self-job")
+	case strings.Contains(low, "lived here") || strings.Contains(low, "live here") || strings.Contains(low, "been here long") ||
+		strings.Contains(low, "have you lived") || strings.Contains(low, "you lived in") || strings.Contains(low, "in these parts") ||
+		strings.Contains(low, "been here") && strings.Contains(low, "how long"):
+		return pick("self-origin")
+	case containsWord(low, "family") || containsWord(low, "relatives") || containsWord(low, "kin"):
+		return pick("self-family")
+	case strings.Contains(low, "how old") || strings.Contains(low, "your age"):
+		return pick("self-age")
+	case strings.Contains(low, "where are you from") || strings.Contains(low, "where do you come from") ||
+		strings.Contains(low, "where were you born") || strings.Contains(low, "grew up") || strings.Contains(low, "grow up") ||
+		strings.Contains(low, "are you from") || strings.Contains(low, "were you raised") || strings.Contains(low, "your hometown"):
+		return pick("self-origin")
+	case u.subject != "" && strings.HasPrefix(strings.ToLower(u.subject), "my "):
+		return pick("self-lack")
+	}
+	return part{}
+}
+
 // secretWords mark a fact as something told in confidence.
 var secretWords = []string{"secret", "secretly", "hidden", "hides", "nobody knows", "no one knows", "suspect",
 	"suspects", "worries", "fears", "owe", "owes", "debt", "smuggler", "smuggling", "stole", "never told"}
@@ -308,6 +546,16 @@ func (e *Engine) directions(s *scene, u *understanding, k *knowledge, pick func(
 		return pick("directions")
 	}
 	low := strings.ToLower(s.sc.Line)
+	if u.subject != "" && knownPerson(s, u.subject) {
+		// "Where can I find the Reeve?" of someone the character knows of: where such
+		// people are found, not "I don't know the way".
+		return pick("directions-person")
+	}
+	if u.subject != "" && len(u.ents) == 0 && hasCapital(strings.TrimPrefix(u.subject, "the ")) {
+		// "Where is the Temple of Ash?": a name the character has never heard of gets no
+		// invented street, only who might know.
+		return pick("directions-unknown")
+	}
 	for _, w := range townWords {
 		if containsWord(low, w) || containsWord(low, w+"s") {
 			if u.subject == "" || !strings.Contains(strings.ToLower(u.subject), w) {
@@ -321,6 +569,40 @@ func (e *Engine) directions(s *scene, u *understanding, k *knowledge, pick func(
 		return pick("directions-unknown")
 	}
 	return pick("directions-vague")
+}
+
+// knownPerson reports whether subject names one of the scene's knowers or a person of
+// the character's lore ("the Reeve" of "Reeve Osric").
+func knownPerson(s *scene, subject string) bool {
+	sub := strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(subject, "the "), "The "))
+	if sub == "" {
+		return false
+	}
+	names := slices.Clone(s.sc.Knowers)
+	for _, n := range loreNames(s.sc.Character.Lore) {
+		names = append(names, n)
+	}
+	for _, n := range names {
+		if containsWord(strings.ToLower(n), sub) && !strings.EqualFold(strings.TrimSpace(n), strings.TrimSpace(s.sc.Character.Home)) {
+			for _, p := range s.sc.Character.Places {
+				if strings.EqualFold(strings.TrimSpace(p), n) {
+					return false
+				}
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// hasCapital reports whether s holds a capitalised word: a name.
+func hasCapital(s string) bool {
+	for _, w := range strings.Fields(s) {
+		if r := []rune(w); len(r) > 0 && unicode.IsUpper(r[0]) {
+			return true
+		}
+	}
+	return false
 }
 
 // townWords are places found in any town, which a character can point to without lore.
@@ -424,7 +706,7 @@ func rumorFact(k *knowledge, r *rng) *fact {
 		switch {
 		case f.category == "tension":
 			tension = append(tension, f)
-		case f.src == srcLorebook || f.src == srcWorld:
+		case (f.src == srcLorebook || f.src == srcWorld) && containsAnyWord(strings.ToLower(f.text), newsWords...):
 			other = append(other, f)
 		}
 	}

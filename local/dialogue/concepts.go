@@ -50,15 +50,23 @@ const (
 	KindTaboo      Kind = "taboo" // a line holding one of the character's taboo words
 	KindIntro      Kind = "intro" // the player gives their name
 	KindApology    Kind = "apology"
+	KindOpinion    Kind = "opinion"   // what the character thinks of someone or something
+	KindRuler      Kind = "authority" // who rules, governs or keeps order
+	KindConfide    Kind = "confide"   // the player tells the character a secret of their own
+	KindDanger     Kind = "danger"    // whether a road or a place is dangerous, monsters
+	KindCrime      Kind = "crime"     // the player reports a crime done to them
+	KindSell       Kind = "sell"      // the player offers to sell the character something
+	KindTime       Kind = "time"      // small talk about the hour or the time of day
+	KindSense      Kind = "sense"     // "what's that smell?", "what was that noise?"
 	KindUnknown    Kind = "unknown"
 )
 
 // kindPriority orders the kinds when a line carries several: a threat with a greeting is
 // a threat, a wounded player asking for a room is wounded first.
 var kindPriority = []Kind{
-	KindInjection, KindThreat, KindInjury, KindHelp, KindAccusation, KindBadNews, KindGoodNews,
-	KindGift, KindRecruit, KindFlirt, KindInsult, KindBargain, KindDirections, KindSecret,
-	KindService, KindTrade, KindQuest, KindRumor, KindWeather, KindSmallTalk, KindFarewell,
+	KindInjection, KindThreat, KindInjury, KindHelp, KindAccusation, KindBadNews, KindGoodNews, KindCrime,
+	KindGift, KindRecruit, KindFlirt, KindInsult, KindOpinion, KindRuler, KindSell, KindBargain, KindDanger,
+	KindDirections, KindSecret, KindQuest, KindService, KindTrade, KindTime, KindSense, KindRumor, KindWeather, KindSmallTalk, KindFarewell,
 	KindThanks, KindApology, KindCompliment, KindGreeting, KindYes, KindNo,
 }
 
@@ -71,6 +79,14 @@ var concepts = []struct {
 	phrases string
 }{
 	{"", "kind of, sort of, pretty much, pretty sure"},
+	{KindQuest, "needs doing, anything that needs, need coin, need money, need some coin, strong back, work to do, sellsword*, work for a, any work, any jobs, got work, got any work, need a job, a job, earn a coin, earn coin, hiring, for hire, looking for work, looking for a job, need work, paid work, make some coin, a hand with anything"},
+	{KindOpinion, "what do you think of, what do you think about, what d'you think of, what do you make of, what's your opinion, what is your opinion, your opinion of, your opinion on, your view of, your view on, your thoughts on, what are your thoughts, how do you feel about, what's your take, what is your take, do you like the, do you trust, do you trust the, think of the, opinion of"},
+	{KindRuler, "who rules, who governs, who's in charge, who is in charge, in charge here, in charge around, who runs this, who runs the town, who runs the city, who leads this, who's the lord, who is the lord, who's the mayor, who is the mayor, who holds, who keeps order, who keeps the peace, who makes the laws, who's the ruler, who is the ruler, who rules here, who's in command, who is in command, who's the boss, who is the boss"},
+	{KindCrime, "broke into, broken into, stole my, stolen, has been stolen, was stolen, were stolen, robbed, burglar*, a thief, thieves, report a crime, report a theft, report a murder, i want to report, want to report, i need to report, pickpocket*, mugged, assaulted, attacked me, someone attacked, a murder, been murdered, murder in, vandal*, took my purse, took my horse"},
+	{KindSell, "want to buy this, would you buy, will you buy, buy this from me, buy it from me, interested in buying, sell you, sell this to you, i'm selling, i am selling, i have something to sell, i've something to sell, something to sell, what would you give, what'll you give, how much would you give, how much will you give, what's it worth, what is it worth, take this off my hands, pay me for"},
+	{KindDanger, "any danger, any dangers, dangerous, danger, dangers, is it safe, safe to travel, are the roads safe, is the road safe, road safe, roads safe, monster*, beasts, wild beasts, wolves, bandits on, any bandits, trolls, undead, ghouls, dragons, a dragon, what lurks, lurking, creatures, safe out there, safe at night"},
+	{KindSense, "that smell, that noise, that sound, that racket, that banging, that smoke, that clanging, that shouting, that singing, that music, the smell in here, smells in here, what's burning, something burning"},
+	{KindTime, "getting late, it's late, it is late, so late, late already, early yet, still early, what time, the hour, this hour, time is it, lovely morning, fine morning, nice morning, quiet morning, long night, late night, fine evening, lovely evening, quiet evening, nice evening, dusk already, almost dark, getting dark, nearly dawn, midnight, noon, sun's setting, sun is setting"},
 	{KindInjection, "ignore previous, ignore all, ignore your, ignore the above, disregard*, system prompt, your prompt, the prompt, " +
 		"your instructions, previous instructions, new instructions, you are an ai, you're an ai, as an ai, language model, " +
 		"developer mode, jailbreak*, pretend you are, pretend to be, act as a, forget your instructions, forget everything, " +
@@ -100,7 +116,7 @@ var concepts = []struct {
 		"fell ill, was attacked, were attacked, got attacked, raided, murdered, slain, drowned, plague, ruined, lost everything, " +
 		"terrible thing, taken by, kidnapped, abducted, collapsed, flooded, robbed me, i was robbed, got robbed, failed, " +
 		"my mother died, my father died, is gone, are gone, killed my, bandits took, lost the, sacked"},
-	{KindGoodNews, "guess what, i'm so happy, we're saved, it worked, we made it, good tidings, i passed the, i found, found my, we found, found her, found him, fever broke, the fever broke, we caught, caught the, arrested, we got him, we got them, is well again, well again, paid off, finally, good news, great news, wonderful news, happy news, i did it, we did it, we won, i won, got married, " +
+	{KindGoodNews, "i've got news, i have news, news for you, have news, is coming to, are coming to, guess what, i'm so happy, we're saved, it worked, we made it, good tidings, i passed the, i found, found my, we found, found her, found him, fever broke, the fever broke, we caught, caught the, arrested, we got him, we got them, is well again, well again, paid off, finally, good news, great news, wonderful news, happy news, i did it, we did it, we won, i won, got married, " +
 		"getting married, engaged, had a baby, a baby, was born, i found it, found them, made it back, made it home, succeeded, " +
 		"safe now, is safe, are safe, returned safely, came back safe, it's over, promoted, finally did, cleared the, " +
 		"i killed the, we killed the, i slew, we slew, drove off, chased off, the wolves are gone, is saved, are saved, " +
@@ -126,7 +142,7 @@ var concepts = []struct {
 		"a better price, better deal, bargain*, robbery, daylight robbery, can't afford, cannot afford, come down, " +
 		"meet me halfway, half price, how about half, i'll give you, i will give you, i'll pay, i will pay, i offer, my offer, " +
 		"counter*, a fair price, overpriced, throw in, two for"},
-	{KindDirections, "looking for a, where can i find a, i need a healer, how do i get to, how do i get there, how do i reach, how do i find, how can i find, how to get to, " +
+	{KindDirections, "recommend a, recommend an, recommend someone, recommend anyone, know a good, know any good, looking for a, where can i find a, i need a healer, how do i get to, how do i get there, how do i reach, how do i find, how can i find, how to get to, " +
 		"which way, the way to, way to the, road to, path to, directions, where can i find, where do i find, " +
 		"where would i find, how far, lead me to, take me to, show me the way, point me, nearest, where is the, where's the, " +
 		"where are the, which road, get to the, where can i get, where do i go, where should i go, i'm looking for the, " +
@@ -153,7 +169,7 @@ var concepts = []struct {
 		"tracking, track it, track them, pelts, furs, hides, fresh meat, game meat, pick a lock, lockpick*, a lock, fence this, break in, " +
 		"machine*, contraption*, mechanism*, clockwork, build me, a pump, crops, harvest, grain, seeds, eggs, milk, " +
 		"vegetables, an audience, petition*, my taxes, a title, a sword, swords, a blade, an axe, a dagger, a shield, " +
-		"armor, armour, a spear, arrows, a bow, rope, lantern, a lamp, a torch, supplies"},
+		"meal, meals, hot meal, something hot, breastplate*, gauntlet*, helm, helmet, greaves, mail shirt, hauberk, shoe my, shoe a horse, shoe her, shoe him, shoe it, threw a shoe, lost a shoe, new shoes, shod, armor, armour, a spear, arrows, a bow, rope, lantern, a lamp, a torch, supplies"},
 	{KindTrade, "the best thing, the best you have, your best, best thing you've got, buy*, bought, sell*, sold, for sale, trade, trades, trading, barter*, price*, pricey, cost*, how much, wares, " +
 		"goods, shop*, store, purchase*, merchandise, in stock, what do you have, what have you got, what've you got, " +
 		"what do you sell, afford*, a deal, good deal, make a deal, gear, equipment, weapon*, stock, coin for, pay for"},
@@ -161,7 +177,7 @@ var concepts = []struct {
 		"reward*, adventure*, odd jobs, favor, favour, a hand, need anything, can i do, any work, need work, some work, " +
 		"looking for work, find work, for work, work for you, work for me, need doing, earn some coin, something to do, " +
 		"what needs doing, help you with, need help with, can i help, how can i help, let me help, i can help, help you"},
-	{KindRumor, "roads safe, road safe, is it safe, safe to travel, any trouble, any danger, dangerous, what have you heard, you heard, heard lately, what's the news, any news, news lately, rumor*, rumour*, news, gossip*, what's new, whats new, what is new, anything new, latest, word on the street, " +
+	{KindRumor, "the talk in, the talk of, what's the talk, what is the talk, people saying, folk saying, what are people saying, being said, the word in town, word in town, any gossip, roads safe, road safe, is it safe, safe to travel, any trouble, any danger, dangerous, what have you heard, you heard, heard lately, what's the news, any news, news lately, rumor*, rumour*, news, gossip*, what's new, whats new, what is new, anything new, latest, word on the street, " +
 		"hear anything, heard anything, going on, happening, tidings, talk of the town, heard any, any word, what's the word, " +
 		"strange things, anything strange, anything odd, what's wrong"},
 	{KindFarewell, "leave you to, i'll leave you, leave you be, let you get back, i'm off, off i go, catch you later, be well, gods keep you, night all, i take my leave, take my leave, bye, goodbye, good bye, farewell, see ya, take care, so long, good night, goodnight, be seeing you, " +

@@ -115,12 +115,38 @@ func (e *Engine) dialogue(sc *domain.Scene, seed uint64) []part {
 	if s.intent != IntentFarewell && calmKind(u.kind) {
 		sources = append(sources, s.role+":flavour")
 	}
-	if !calmKind(u.kind) {
-		// After grave news, a wound or a threat, only the character's mood and temper.
+	positive := s.mood == "cheerful" || s.mood == "calm" || s.mood == "excited"
+	switch {
+	case grave(&u, sc.Line):
+		// After grave news, a wound, a threat or an accusation, only the character's
+		// temper, and never a cheerful or easy-going one: no "life is sweet" after an
+		// accusation.
+		sources = []string{s.archetype + ":flavour"}
+		if !positive {
+			sources = append(sources, s.mood+":flavour")
+		}
+	case !calmKind(u.kind) && positive && u.kind == KindInsult:
+		// A cheerful character shrugs an insult off in its main line; "what a day, I can't
+		// stop smiling" after it reads as not having heard.
+		sources = []string{s.archetype + ":flavour", "talk:follow-insult"}
+	case !calmKind(u.kind):
 		sources = []string{s.archetype + ":flavour", s.mood + ":flavour"}
+	case infoKind(u.kind):
+		// After an answer of substance, a word on what was said and the character's trade;
+		// its mood's filler only when the answer is no serious one.
+		sources = []string{s.role + ":flavour", s.mood + ":flavour"}
+		serious := fromFact(main.from) || seriousKind(u.kind) || containsAnyWord(strings.ToLower(main.text), griefWords...)
+		if serious && positive {
+			// A cheerful aside after grim news reads as not listening: the character's
+			// trade, temper and a word on the news instead.
+			sources = []string{s.role + ":flavour", s.archetype + ":flavour", "talk:follow-" + string(u.kind)}
+		}
+		if fromFact(main.from) && loreKind(u.kind) && !containsAnyWord(strings.ToLower(main.text), griefWords...) {
+			sources = append(sources, "talk:after-lore")
+		}
 	}
 	order := r.Perm(len(sources))
-	if s.mood != defaultMood && opener.text == "" && !strings.HasPrefix(main.from, s.mood+":") && len(sources) > 1 {
+	if s.mood != defaultMood && opener.text == "" && sources[min(1, len(sources)-1)] == s.mood+":flavour" && !strings.HasPrefix(main.from, s.mood+":") && len(sources) > 1 {
 		// A strong mood shows in every answer longer than a line: when neither the opener
 		// nor the main line came from it, its flavour goes first.
 		order = append([]int{1}, slices.DeleteFunc(order, func(i int) bool { return i == 1 })...)
@@ -138,9 +164,9 @@ func (e *Engine) dialogue(sc *domain.Scene, seed uint64) []part {
 		if pass == 2 && len(sc.Said) > 0 {
 			break
 		}
-		if pass == 1 && (len(parts) > 1 || len(sc.Said) < 2*recentTurns) {
-			// An old sentence again only when the answer would otherwise be its main line
-			// alone, and only once the conversation is long.
+		if pass == 1 {
+			// A flavour sentence is never said twice to the same speaker: a shorter answer
+			// beats a repeated filler.
 			continue
 		}
 		fresh, against := pass == 0, avoid
@@ -186,6 +212,59 @@ func calmKind(k Kind) bool {
 		return false
 	}
 	return true
+}
+
+// infoKind reports whether a line asks for something of substance (lore, news, the way,
+// an opinion, who rules), after which mood filler reads as beside the point.
+func infoKind(k Kind) bool {
+	switch k {
+	case KindPlace, KindFaction, KindPerson, KindHistory, KindItem, KindTopic, KindSecret, KindRumor, KindDirections,
+		KindOpinion, KindRuler, KindDanger, KindConfide, KindCrime, KindSelf, KindNonsense, KindUnknown:
+		return true
+	}
+	return false
+}
+
+// grave reports whether a line leaves no room for a light word: a threat, a wound, grave
+// news, an accusation, an attempt to break character, or a call for help in danger.
+func grave(u *understanding, line string) bool {
+	switch u.kind {
+	case KindThreat, KindInjury, KindBadNews, KindAccusation, KindInjection:
+		return true
+	case KindHelp:
+		low := strings.ToLower(line)
+		return slices.ContainsFunc(dangerCues, func(c string) bool { return strings.Contains(low, c) })
+	}
+	return false
+}
+
+// griefWords mark an answer as grave: a loss, a death, a war.
+var griefWords = []string{"i lost", "lost my", "lost his", "lost her", "lost their", "lost our", "was lost", "were lost", "died", "dead", "death", "killed", "never returned", "never came back", "burned", "war",
+	"drowned", "murdered", "grave", "buried", "mourn", "widow", "orphan", "collapse", "siege"}
+
+// loreKind reports kinds asking about a name or a thing, after which "that's what I know
+// of it" fits.
+func loreKind(k Kind) bool {
+	switch k {
+	case KindPlace, KindFaction, KindPerson, KindItem, KindTopic, KindHistory:
+		return true
+	}
+	return false
+}
+
+// seriousKind reports kinds whose answers are no place for a cheerful aside.
+func seriousKind(k Kind) bool {
+	switch k {
+	case KindHistory, KindSecret, KindConfide, KindCrime, KindDanger, KindRumor:
+		return true
+	}
+	return false
+}
+
+// fromFact reports whether a main line was built from a fact of knowledge, after which
+// "that's what I know of it" fits.
+func fromFact(sym string) bool {
+	return strings.Contains(sym, "lore") || strings.HasSuffix(sym, "-fact")
 }
 
 // feel sets the answer's mood to the emotion the line stirs, and the rules' intent to

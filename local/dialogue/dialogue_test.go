@@ -66,11 +66,10 @@ func TestDialogueGolden(t *testing.T) {
 			"I can make you a sword, a shield or a spearhead. Tell me what you need and I'll quote you a fair price."},
 		{"Any work for me?", "medium", 2,
 			"Someone's been stealing scrap from my yard at night, so catch them and I'll make you something fine. " +
-				"The sun's out and the news is good, so what more could anyone want!"},
+				"It's hard to stay glum on a day like this."},
 		{"What do you know about Ashford?", "long", 3,
 			"Ashford? I know the road there, but not much else. A scholar could tell you more. " +
-				"Life is sweet if you know where to look! " +
-				"You remind me of myself, before I learned better. " +
+				"I'm in too good a mood today to let anything spoil it. " +
 				"The forge doesn't wait for anyone, so speak plainly."},
 	}
 	for _, tt := range tests {
@@ -230,6 +229,11 @@ func TestMoodShows(t *testing.T) {
 					// A threat frightens a cheerful farmer: the line's emotion wins here
 					// (TestEmotionFollowsTheLine).
 					mood = "fearful"
+				}
+				if mood == "cheerful" && (Classify(line) == IntentRumor || Classify(line) == IntentInsult) {
+					// Grim news and insults are not followed by a cheerful aside (seriousKind,
+					// and a cheerful character shrugs an insult off in its main line).
+					continue
 				}
 				if !slices.ContainsFunc(parts, func(p part) bool { return strings.HasPrefix(p.from, mood+":") }) {
 					t.Errorf("seed %d, %q: the %s answer %v has nothing from the mood", seed, line, mood, parts)

@@ -10,8 +10,10 @@
 //   - TaskDialogue first understands the line (understand.go): which of some thirty
 //     kinds it is (greeting, trade, bargaining, a room or a repair, a question about a
 //     place, a faction, a person, the past or the character itself, directions, a wound,
-//     news good or bad, a gift, an accusation, a secret, recruiting, flirting, insults,
-//     threats, weather, nonsense, attempts to break character…), recognised by concepts
+//     news good or bad, a gift, an accusation, a secret asked for or confided, recruiting,
+//     flirting, insults, threats, weather, an opinion asked, who rules, danger on the
+//     roads, a crime reported, an offer to sell, the hour, a smell or a noise, nonsense,
+//     attempts to break character…), recognised by concepts
 //     (lists of synonymous phrases, concepts.go) in the manner of ChatScript, and which
 //     names it mentions, matched against the world, the lorebook entries the domain
 //     triggered and the names mined from the character's lore. What the character knows
@@ -29,7 +31,10 @@
 //     specific response group (Elan Ruskin, GDC 2012), a Tracery-style grammar symbol
 //     expanded with the character's name, home, places and remembered names. Scene.Length
 //     adds sentences of role, archetype and mood flavour (none of shop talk after a wound
-//     or a threat); lines already in Scene.Said are avoided while others remain; taboo
+//     or a threat, no cheerful aside after an accusation, grim news or a serious answer,
+//     and no mood filler after an answer of substance where the character's trade or a
+//     word on what it said fits better); a flavour sentence already in Scene.Said is never
+//     said again, and other lines already said are avoided while others remain; taboo
 //     words are never said, and lore holding one is left out rather than blanked. Every
 //     sentence is proof-read (GrammarProblems) before it is kept, so no echoed phrase can
 //     break an answer. Questions about the speaker ("what is my name?", "do you remember

@@ -187,6 +187,8 @@ var topicMarkers = [][]string{
 	{"about"}, {"regarding"}, {"concerning"}, {"heard", "of"}, {"know", "of"},
 	{"where", "is"}, {"where's"}, {"where", "are"}, {"who", "is"}, {"who's"}, {"what", "is"},
 	{"who", "are"}, {"what", "are"}, {"happened", "to"}, {"became", "of"}, {"looking", "for"},
+	{"think", "of"}, {"think", "about"}, {"make", "of"}, {"opinion", "of"}, {"opinion", "on"}, {"feel", "about"},
+	{"thoughts", "on"}, {"view", "of"}, {"view", "on"}, {"take", "on"}, {"you", "trust"},
 }
 
 // topicFiller are words dropped from the end of a topic phrase ("the mill lately").

@@ -21,7 +21,7 @@ var serviceTable = []struct {
 	{"room", "a room, room for the night, rooms, a bed, beds, stay the night, place to sleep, somewhere to sleep, lodging*, rent a room, " +
 		"spend the night here, sleep here, stay here, bunk", "innkeeper", "an innkeeper"},
 	{"meal", "a drink, an ale, ale, beer, wine, mead, a meal, food, something to eat, hungry, thirsty, supper, dinner, breakfast, " +
-		"stew, bread, a pint, a mug, a cup of, bite to eat, starving, cooking, what's cooking, eat", "innkeeper farmer", "the inn"},
+		"stew, bread, a pint, a mug, a cup of, bite to eat, starving, cooking, what's cooking, eat, meal, meals, hot meal, something hot, a bite, a bowl", "innkeeper farmer", "the inn"},
 	{"repair", "broke, broken, cracked, snapped, bent, repair*, mend*, fix my, fix this, fix it, sharpen*, whetstone, dented, broken sword, broken blade, notched, reforge, " +
 		"patch my, straighten", "blacksmith engineer", "a smith"},
 	{"heal", "fever, cough, sick, heal me, heal my, heal this, heal it, healing, cure*, potion*, remed*, medicine*, herb*, salve*, bandage*, poultice, tonic, antidote", "healer priest", "a healer"},
@@ -32,7 +32,8 @@ var serviceTable = []struct {
 	{"entry", "let me in, let me through, let me pass, open the gate, papers, permit, entry, enter the city, enter the town, " +
 		"pass through, the gate", "guard", "the gate guards"},
 	{"forge", "blade, sword, longsword*, broadsword*, shortsword*, greatsword*, new blade, new sword, forge me, make me a, craft me, forge a, horseshoe*, a sword, swords, a blade, blades, an axe, axes, a dagger, " +
-		"a shield, armor, armour, a spear, chainmail, a helmet, nails, steel, iron", "blacksmith", "a smith"},
+		"a shield, armor, armour, a spear, chainmail, a helmet, nails, steel, iron, breastplate*, gauntlet*, helm, helmet, greaves, " +
+		"mail shirt, plate armour, plate armor, hauberk, shoe my, shoe a horse, shoe the horse, shoe her, shoe him, shoe it, threw a shoe, lost a shoe, new shoes, shod, spearhead*, arrowhead*", "blacksmith", "a smith"},
 	{"bless", "bless*, pray*, prayer*, absolution, confession, last rites, the gods, a god, offering, sermon", "priest healer", "a priest"},
 	{"song", "song, songs, sing, sing me, play me, a tune, music, ballad, poem, verse, perform", "bard", "a bard"},
 	{"research", "translate, read this, a map, the map, maps, library, records, look into, research, old texts, scroll*, " +

@@ -195,6 +195,28 @@ func understand(s *scene, k *knowledge) understanding {
 		u.kind = KindTaboo
 	case first == "" && len(u.ents) == 0 && !strongLore && nonsense(line, toks):
 		u.kind = KindNonsense
+	case hits[KindSell] > 0 && hits[KindThreat] == 0 && hits[KindInjury] == 0 && hits[KindAccusation] == 0 && hits[KindInjection] == 0,
+		hits[KindTrade] > 0 && strings.Contains(low, "to sell") && playerSells.MatchString(low):
+		// "Will you buy this sword I found?" offers a sale; finding it is no news.
+		u.kind = KindSell
+	case first == KindSense && len(u.ents) == 0:
+		u.kind = KindSense
+	case first == KindTime && hits[KindService] == 0 && hits[KindTrade] == 0:
+		// "Quiet morning at the gate?" passes the time; it asks no entry.
+		u.kind = KindTime
+	case confides(low, hits):
+		// "Can you keep a secret? I'm the lost prince." tells a secret; it asks for none.
+		u.kind = KindConfide
+	case first == KindCrime && hits[KindThreat] == 0 && hits[KindInjury] == 0:
+		u.kind = KindCrime
+	case first == "" && u.question && safeAsk.MatchString(low):
+		// "Is the Howling Pass safe this time of year?"
+		u.kind = KindDanger
+	case first == KindDanger && named && len(u.ents) > 0 && u.ents[0].category != "place" && u.matches[0].score >= 5:
+		// "Is the Ashen Circle dangerous?" is answered by what the character knows of them.
+		u.kind = entityKind(u.ents, u.matches)
+	case first == KindOpinion || first == KindRuler || first == KindSell || first == KindDanger:
+		u.kind = first
 	case strong(first):
 		u.kind = first
 	case first == KindBargain || first == KindDirections:
@@ -227,7 +249,8 @@ func understand(s *scene, k *knowledge) understanding {
 		u.kind = KindSelf
 	case u.askWho && !named:
 		u.kind = KindTopic
-	case selfAsk:
+	case selfAsk && !(u.service != nil && (first == KindService || first == KindTrade)):
+		// "Do you have a bed free?" asks for a bed, not about the character.
 		u.kind = KindSelf
 	case u.recalled && len(u.ents) > 0 && first != KindService && first != KindQuest:
 		u.kind = entityKind(u.ents, u.matches)
@@ -260,12 +283,86 @@ func understand(s *scene, k *knowledge) understanding {
 		// "Tell me about the Sunken Library" asks about a thing, not for a scholar.
 		u.kind = KindTopic
 	}
+	if u.kind == KindOpinion {
+		u.reaim(opinionRest(line, low), s, k)
+	}
 	u.emotion = emotionFor(u.kind, s)
 	if u.kind == KindHelp && !slices.ContainsFunc(dangerCues, func(c string) bool { return strings.Contains(low, c) }) {
 		// "Can you help me?" asks a favour; only danger changes the mood.
 		u.emotion = s.mood
 	}
 	return u
+}
+
+// confideCues open a confidence; asksSecret ask for the character's own.
+var (
+	confideCues = []string{"keep a secret", "between you and me", "between us", "don't tell anyone", "tell no one",
+		"promise not to tell", "i have a secret", "i've a secret", "my secret", "i never told", "i've never told",
+		"no one knows", "nobody knows", "confess", "a confession", "off the record", "just between"}
+	asksSecret = []string{"tell me a secret", "tell me your", "your secret", "know any secret", "any secrets",
+		"what are you hiding", "you hiding", "aren't you telling", "not telling me", "tell me something", "share a secret",
+		"got a secret", "have a secret?", "you have any secret", "what secret"}
+	playerOwn = regexp.MustCompile(`(?:^|[\s.,!?;])(?:i'm|i am|i was|i have|i've|i did|i stole|i killed|i lied|i took|i love|i saw|i'm not|my real|my name|i work|i serve|i belong)\b`)
+)
+
+// safeAsk asks whether somewhere is safe.
+var safeAsk = regexp.MustCompile(`^(?:is|are|will|would)\b[^.?!]*\b(?:safe|dangerous|risky)\b`)
+
+// playerSells finds the player offering goods: "I've got some venison to sell".
+var playerSells = regexp.MustCompile(`\b(?:i've got|i have got|i have|i've|i got|i'm|i am)\b[^.?!]*\bto sell\b`)
+
+// confides reports whether a line tells the character the player's own secret.
+func confides(low string, hits map[Kind]int) bool {
+	if hits[KindThreat] > 0 || hits[KindInjection] > 0 {
+		return false
+	}
+	if !slices.ContainsFunc(confideCues, func(c string) bool { return strings.Contains(low, c) }) {
+		return false
+	}
+	if slices.ContainsFunc(asksSecret, func(c string) bool { return strings.Contains(low, c) }) {
+		return false
+	}
+	return playerOwn.MatchString(low) || strings.Contains(low, "can you keep") || strings.Contains(low, "i have a secret") ||
+		strings.Contains(low, "i've a secret") || strings.Contains(low, "confess")
+}
+
+// opinionCues introduce what an opinion is asked of, longest first.
+var opinionCues = []string{"what is your opinion of", "what's your opinion of", "what is your opinion on", "what's your opinion on",
+	"what are your thoughts on", "what do you think about", "what do you think of", "what d'you think of", "what do you make of",
+	"how do you feel about", "what is your take on", "what's your take on", "your opinion of", "your opinion on",
+	"your thoughts on", "your view of", "your view on", "do you trust", "opinion of", "think of", "think about", "make of"}
+
+// opinionRest returns what follows the line's opinion cue ("the king" of "what do you
+// think of the king?"), or the line itself.
+func opinionRest(line, low string) string {
+	for _, c := range opinionCues {
+		if i := strings.Index(low, c); i >= 0 && len(low) == len(line) {
+			return strings.TrimSpace(line[i+len(c):])
+		}
+	}
+	return line
+}
+
+// reaim points the understanding at rest, the part of the line that names what is asked
+// about: its names, the facts that match them and the subject to echo.
+func (u *understanding) reaim(rest string, s *scene, k *knowledge) {
+	if rest == "" {
+		return
+	}
+	lowRest := strings.ToLower(rest)
+	v := *u
+	v.ents, v.recalled = k.mentioned(lowRest), false
+	var names []string
+	for _, e := range v.ents {
+		names = append(names, e.name)
+	}
+	v.matches = k.find(names, contentStems(rest), nil)
+	v.subject = subjectOf(v, "Tell me about "+rest, "tell me about "+lowRest, s)
+	if len(v.ents) == 0 && v.subject == "" {
+		// "What do you think of them?" names nothing: the line as a whole says more.
+		return
+	}
+	*u = v
 }
 
 // roleQuestion reports "are you the healer?": a line asking whether the character is
