@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
 	"testing"
@@ -13,7 +14,7 @@ func sampleCharacter(tenant, name string, at time.Time) *domain.Character {
 	return &domain.Character{
 		ID: domain.NewID(domain.PrefixCharacter, at), TenantID: tenant, Name: name, Role: "guard", Archetype: "skeptic",
 		SkillTier: "expert", Mood: "calm", Personality: "dry", CustomLore: "lore", ActingPrompt: "You are " + name,
-		VoiceID: "local-en-us-m1", TabooWords: []string{"dragon"}, Metadata: map[string]any{"slot": float64(3)},
+		VoiceID: "local-en-us-m1", TabooWords: []string{"dragon"}, Metadata: map[string]any{"slot": json.Number("3")},
 		Seed: 42, Engine: "local", Model: "rules-v1", Home: "Dock 9", WorldName: "W", WorldBrief: "B",
 		Places: []string{"Rim", "Dock 9"}, CreatedAt: at.UTC().Truncate(time.Microsecond), UpdatedAt: at.UTC().Truncate(time.Microsecond),
 	}

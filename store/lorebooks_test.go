@@ -304,7 +304,15 @@ func TestCharacterLorebooks(t *testing.T) {
 		if after, _ := db.GetCharacter(ctx, tenant, c.ID); !reflect.DeepEqual(after.LorebookIDs, []string{x.ID, c.Book.ID}) {
 			t.Fatalf("after an update: %v", after.LorebookIDs)
 		}
+		// Nil leaves the links as they are; an empty list detaches everything.
 		got.LorebookIDs = nil
+		if err := db.UpdateCharacter(ctx, got); err != nil {
+			t.Fatal(err)
+		}
+		if after, _ := db.GetCharacter(ctx, tenant, c.ID); !reflect.DeepEqual(after.LorebookIDs, []string{x.ID, c.Book.ID}) {
+			t.Fatalf("an update without links changed them: %v", after.LorebookIDs)
+		}
+		got.LorebookIDs = []string{}
 		if err := db.UpdateCharacter(ctx, got); err != nil {
 			t.Fatal(err)
 		}
