@@ -59,13 +59,9 @@ func (db *DB) CreateLorebook(ctx context.Context, b *domain.Lorebook) error {
 // insertLorebook is CreateLorebook inside a transaction, which character and world
 // creation share to store a card's or a world's book with its owner.
 func (db *DB) insertLorebook(ctx context.Context, tx *sql.Tx, b *domain.Lorebook) error {
-	ext, err := encodeExtensions(b.Extensions)
+	ext, entries, err := encodeLorebook(b)
 	if err != nil {
-		return fmt.Errorf("store: encode lorebook %s: %w", b.ID, err)
-	}
-	entries, err := encodeLoreEntries(b.Entries)
-	if err != nil {
-		return fmt.Errorf("store: encode lorebook %s: %w", b.ID, err)
+		return err
 	}
 	if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO lorebooks (`+lorebookColumns+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -74,6 +70,19 @@ func (db *DB) insertLorebook(ctx context.Context, tx *sql.Tx, b *domain.Lorebook
 		return fmt.Errorf("store: insert lorebook: %w", err)
 	}
 	return nil
+}
+
+// encodeLorebook is the book's extensions and entries as stored.
+func encodeLorebook(b *domain.Lorebook) ([]byte, string, error) {
+	ext, err := encodeExtensions(b.Extensions)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: encode lorebook %s: %w", b.ID, err)
+	}
+	entries, err := encodeLoreEntries(b.Entries)
+	if err != nil {
+		return nil, "", fmt.Errorf("store: encode lorebook %s: %w", b.ID, err)
+	}
+	return ext, entries, nil
 }
 
 // GetLorebook returns the tenant's lorebook with its entries, or domain.ErrNotFound.
@@ -97,13 +106,9 @@ func (db *DB) ListLorebooks(ctx context.Context, tenantID string, page domain.Pa
 // The caller's b.UpdatedAt must differ from previous, or the compare-and-set guards
 // nothing. WorldID and CreatedAt are where the book came from and are left alone.
 func (db *DB) UpdateLorebook(ctx context.Context, b *domain.Lorebook, previous time.Time) error {
-	ext, err := encodeExtensions(b.Extensions)
+	ext, entries, err := encodeLorebook(b)
 	if err != nil {
-		return fmt.Errorf("store: encode lorebook %s: %w", b.ID, err)
-	}
-	entries, err := encodeLoreEntries(b.Entries)
-	if err != nil {
-		return fmt.Errorf("store: encode lorebook %s: %w", b.ID, err)
+		return err
 	}
 	return db.inTx(ctx, func(tx *sql.Tx) error {
 		// On PostgreSQL a second writer with the same previous waits for the first's row

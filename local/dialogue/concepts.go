@@ -2,6 +2,7 @@ package dialogue
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -221,11 +222,8 @@ func parseConcepts() []conceptPhrase {
 			}
 		}
 	}
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && len(out[j].words) > len(out[j-1].words); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	// Longest phrases first; ties keep the table's order.
+	slices.SortStableFunc(out, func(a, b conceptPhrase) int { return len(b.words) - len(a.words) })
 	return out
 }
 

@@ -1,6 +1,7 @@
 package dialogue
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -125,12 +126,8 @@ func parsePhrases() []phrase {
 			}
 		}
 	}
-	// A stable insertion sort by length: the table is small and this keeps ties in order.
-	for i := 1; i < len(out); i++ {
-		for j := i; j > 0 && len(out[j].words) > len(out[j-1].words); j-- {
-			out[j], out[j-1] = out[j-1], out[j]
-		}
-	}
+	// Longest phrases first; ties keep the table's order.
+	slices.SortStableFunc(out, func(a, b phrase) int { return len(b.words) - len(a.words) })
 	return out
 }
 
