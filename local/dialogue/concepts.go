@@ -204,7 +204,7 @@ var concepts = []struct {
 // built once like the intent phrases.
 var conceptPhrases = parseConcepts()
 
-var conceptByWord, conceptByPattern = indexConcepts(conceptPhrases)
+var conceptByWord, conceptByPattern = indexFirstWords(conceptPhrases, func(p conceptPhrase) string { return p.words[0] })
 
 type conceptPhrase struct {
 	words []string
@@ -225,19 +225,6 @@ func parseConcepts() []conceptPhrase {
 	// Longest phrases first; ties keep the table's order.
 	slices.SortStableFunc(out, func(a, b conceptPhrase) int { return len(b.words) - len(a.words) })
 	return out
-}
-
-func indexConcepts(ps []conceptPhrase) (map[string][]int, []int) {
-	exact := map[string][]int{}
-	var pattern []int
-	for i, p := range ps {
-		if strings.HasSuffix(p.words[0], "*") {
-			pattern = append(pattern, i)
-		} else {
-			exact[p.words[0]] = append(exact[p.words[0]], i)
-		}
-	}
-	return exact, pattern
 }
 
 // conceptHits counts, for each kind, the concept phrases found in toks, longest match

@@ -102,16 +102,19 @@ var phrases = parsePhrases()
 // byFirstWord lists, for each exact first word, the phrases starting with it, and
 // separately the phrases whose first word is a * pattern; both in the order of phrases.
 // It saves classify from trying every phrase at every word.
-var byFirstWord, byPattern = indexPhrases(phrases)
+var byFirstWord, byPattern = indexFirstWords(phrases, func(p phrase) string { return p.words[0] })
 
-func indexPhrases(ps []phrase) (map[string][]int, []int) {
+// indexFirstWords indexes phrase tables (intents and concepts) by their first word:
+// for each exact first word, the phrases starting with it, and separately those whose
+// first word is a * pattern, both in the table's order.
+func indexFirstWords[P any](ps []P, first func(P) string) (map[string][]int, []int) {
 	exact := map[string][]int{}
 	var pattern []int
 	for i, p := range ps {
-		if strings.HasSuffix(p.words[0], "*") {
+		if w := first(p); strings.HasSuffix(w, "*") {
 			pattern = append(pattern, i)
 		} else {
-			exact[p.words[0]] = append(exact[p.words[0]], i)
+			exact[w] = append(exact[w], i)
 		}
 	}
 	return exact, pattern
