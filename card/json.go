@@ -265,26 +265,19 @@ func (d *Data) encode(version int) ([]byte, error) {
 			w.field("modification_date", *d.ModificationDate)
 		}
 		if d.Assets != nil {
-			var list bytes.Buffer
-			list.WriteByte('[')
-			for i, a := range d.Assets {
+			err := w.encodedList("assets", len(d.Assets), func(i int) ([]byte, error) {
+				a := d.Assets[i]
 				aw := newWriter()
 				aw.field("type", a.Type)
 				aw.field("uri", a.URI)
 				aw.field("name", a.Name)
 				aw.field("ext", a.Ext)
 				aw.unknown(a.Unknown)
-				b, err := aw.bytes()
-				if err != nil {
-					return nil, err
-				}
-				if i > 0 {
-					list.WriteByte(',')
-				}
-				list.Write(b)
+				return aw.bytes()
+			})
+			if err != nil {
+				return nil, err
 			}
-			list.WriteByte(']')
-			w.encoded("assets", list.Bytes())
 		}
 	} else {
 		// Keep the V3-only names out of the V2 copy even when they sit in

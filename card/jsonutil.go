@@ -366,6 +366,25 @@ func (w *writer) encoded(k string, v []byte) {
 	w.buf.Write(v)
 }
 
+// encodedList writes k as a JSON array of n elements, each encoded by item.
+func (w *writer) encodedList(k string, n int, item func(i int) ([]byte, error)) error {
+	var list bytes.Buffer
+	list.WriteByte('[')
+	for i := 0; i < n; i++ {
+		b, err := item(i)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			list.WriteByte(',')
+		}
+		list.Write(b)
+	}
+	list.WriteByte(']')
+	w.encoded(k, list.Bytes())
+	return nil
+}
+
 // unknown writes the kept unknown fields, sorted, skipping any key already
 // written: a known field always wins over a stale copy.
 func (w *writer) unknown(m map[string]json.RawMessage) {

@@ -182,20 +182,12 @@ func (b *Book) encode(path string, version int) ([]byte, error) {
 		w.field("recursive_scanning", *b.RecursiveScanning)
 	}
 	w.field("extensions", mapOrEmpty(b.Extensions))
-	var list bytes.Buffer
-	list.WriteByte('[')
-	for i := range b.Entries {
-		eb, err := b.Entries[i].encode(fmt.Sprintf("%s.entries[%d]", path, i), version)
-		if err != nil {
-			return nil, err
-		}
-		if i > 0 {
-			list.WriteByte(',')
-		}
-		list.Write(eb)
+	err := w.encodedList("entries", len(b.Entries), func(i int) ([]byte, error) {
+		return b.Entries[i].encode(fmt.Sprintf("%s.entries[%d]", path, i), version)
+	})
+	if err != nil {
+		return nil, err
 	}
-	list.WriteByte(']')
-	w.encoded("entries", list.Bytes())
 	w.unknown(b.Unknown)
 	return w.bytes()
 }

@@ -450,32 +450,21 @@ func isCapitalised(w string, rest bool) bool {
 	return false
 }
 
+// personSwap maps a player's words about "you" and "me" to the character's: what the
+// player calls "your hammer" the character calls "my hammer", and the other way round.
+var personSwap = map[string]string{
+	"your": "my", "yours": "mine", "you": "me", "yourself": "myself",
+	"my": "your", "mine": "yours", "me": "you", "myself": "yourself",
+	"i": "you", "our": "your",
+}
+
 // secondPerson turns what a player said about "you" and "me" into the character's view,
 // for echoing a phrase: "your hammer" is "my hammer", "my brother" is "your brother".
 func secondPerson(phrase string) string {
 	f := strings.Fields(phrase)
 	for i, w := range f {
-		switch strings.ToLower(w) {
-		case "your":
-			f[i] = "my"
-		case "yours":
-			f[i] = "mine"
-		case "you":
-			f[i] = "me"
-		case "yourself":
-			f[i] = "myself"
-		case "my":
-			f[i] = "your"
-		case "mine":
-			f[i] = "yours"
-		case "me":
-			f[i] = "you"
-		case "myself":
-			f[i] = "yourself"
-		case "i":
-			f[i] = "you"
-		case "our":
-			f[i] = "your"
+		if to, ok := personSwap[strings.ToLower(w)]; ok {
+			f[i] = to
 		}
 	}
 	return strings.Join(f, " ")
