@@ -191,7 +191,8 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 	}
 
 	webhooks := jobs.NewWebhooks(cfg.AllowPrivateWebhooks)
-	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Others: others, Fetch: webhooks.Fetch}
+	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Others: others, Fetch: webhooks.Fetch,
+		Characters: db, MaxStreams: cfg.MaxSpeechStreams}
 	signingKey, err := db.ServerSecret(ctx, "file_url_signing")
 	if err != nil {
 		return err

@@ -49,6 +49,9 @@ type Config struct {
 	// KeyCacheTTL is how long a replica reuses a key lookup: a revoked key stops working
 	// on every replica within it.
 	KeyCacheTTL time.Duration `env:"KEY_CACHE_TTL" envDefault:"5s"`
+	// MaxSpeechStreams is how many speech streams (streamed TTS, a WebSocket, speak or
+	// conversation turns with voice) one tenant may have open at once on this replica.
+	MaxSpeechStreams int `env:"MAX_SPEECH_STREAMS" envDefault:"8"`
 	// PricesFile is a JSON price table (model id → prices, the shape of the built-in one)
 	// whose entries replace the built-in estimates entry by entry; empty keeps those.
 	PricesFile string `env:"PRICES_FILE"`

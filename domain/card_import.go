@@ -146,6 +146,9 @@ func (s *CharacterService) Import(ctx context.Context, tenantID string, in Impor
 		return nil, err
 	}
 	c.Profile, c.Metadata = card.Profile, meta
+	// The draft's default voice was picked before the card's profile was in; a card names
+	// no voice, so pick again with what its description says.
+	c.VoiceID = DefaultVoice(c.Role, c.Archetype, characterGender(c), seed)
 	c.ActingPrompt = cardActingPrompt(c)
 	c.Engine, c.Model = EngineCard, card.Spec
 	if card.Book != nil {

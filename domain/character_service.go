@@ -467,7 +467,7 @@ func (s *CharacterService) draft(ctx context.Context, tenantID string, in Create
 	}
 	c.VoiceID = deref(in.VoiceID)
 	if c.VoiceID == "" {
-		c.VoiceID = DefaultVoice(c.Role, c.Archetype, seed)
+		c.VoiceID = DefaultVoice(c.Role, c.Archetype, characterGender(c), seed)
 	}
 	if world != nil {
 		c.WorldID, c.WorldName, c.WorldBrief = world.ID, world.Content.Name, world.Content.Brief
@@ -780,16 +780,28 @@ func worldPlaces(w *World, rng *detrand.Rand, taboo []string) (places []string, 
 	return places, home
 }
 
-// DefaultVoice picks a voice for a character that has none, by role and archetype, so
-// the same character always gets the same voice.
-func DefaultVoice(role, archetype string, seed int64) string {
-	return defaultVoices[mix(fnv64(role+"/"+archetype), uint64(seed))%uint64(len(defaultVoices))]
+// DefaultVoice picks a voice for a character that has none. gender is the character's
+// (CharacterGender): GenderMale or GenderFemale picks among the default voices of that
+// gender, anything else ("" when unknown) among all of them. The pick hashes role and
+// archetype with the seed, so the same character always gets the same voice.
+func DefaultVoice(role, archetype, gender string, seed int64) string {
+	pool := defaultVoices
+	if gender == GenderMale || gender == GenderFemale {
+		pool = slices.DeleteFunc(slices.Clone(defaultVoices), func(v defaultVoice) bool { return v.gender != gender })
+	}
+	return pool[mix(fnv64(role+"/"+archetype), uint64(seed))%uint64(len(pool))].id
 }
 
-// defaultVoices are local espeak-ng variants; the voice catalogue maps them to each engine.
-var defaultVoices = []string{
-	"local-en-us-m1", "local-en-us-m3", "local-en-us-m7", "local-en-gb-m2",
-	"local-en-us-f1", "local-en-us-f3", "local-en-gb-f2", "local-en-us-f5",
+// defaultVoice is a default voice and the gender it speaks as.
+type defaultVoice struct{ id, gender string }
+
+// defaultVoices are local espeak-ng variants, with their gender in local/speech's
+// catalogue; the voice catalogue maps them to each engine (fal keeps the gender). The
+// order is the one voices were picked from before genders counted, so characters of
+// unknown gender keep their voice.
+var defaultVoices = []defaultVoice{
+	{"local-en-us-m1", GenderMale}, {"local-en-us-m3", GenderMale}, {"local-en-us-m7", GenderMale}, {"local-en-gb-m2", GenderMale},
+	{"local-en-us-f1", GenderFemale}, {"local-en-us-f3", GenderFemale}, {"local-en-gb-f2", GenderFemale}, {"local-en-us-f5", GenderFemale},
 }
 
 // minTabooPart is the fewest letters a taboo word needs to conflict with a name or role

@@ -86,6 +86,9 @@ type SpeechJobResult struct {
 	CharacterID string          `json:"character_id,omitempty"`
 	Words       []WordTiming    `json:"words"`
 	Phonemes    []PhonemeTiming `json:"phonemes,omitempty"`
+	// LipSync says how Phonemes were made (LipSyncMeasured, …); empty on jobs made
+	// before it was recorded.
+	LipSync string `json:"lip_sync,omitempty"`
 }
 
 // WebhookDelivery is one attempt to deliver a job's webhook.

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"strings"
-	"unicode/utf8"
 )
 
 // MaxSpeechText is the longest text a tts job speaks, in characters.
@@ -21,8 +19,8 @@ type speechJobRequest struct {
 // character, its voice is used unless the request names one, and the audio is linked to it.
 func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req SpeechRequest, characterID, webhookURL string) (*Job, error) {
 	var bad []FieldError
-	if strings.TrimSpace(req.Text) == "" || utf8.RuneCountInString(req.Text) > MaxSpeechText || badControl(req.Text) {
-		bad = append(bad, FieldError{Field: "text", Message: "must be 1–1000 characters of speakable text"})
+	if problem := speechTextProblem(req.Text); problem != nil {
+		bad = append(bad, *problem)
 	}
 	if req.Speed == 0 {
 		req.Speed = 1
@@ -50,7 +48,7 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 			req.VoiceID = c.VoiceID
 		}
 	}
-	if err := s.checkVoice(ctx, req.VoiceID); err != nil {
+	if err := checkVoice(ctx, s.Speech, req.VoiceID); err != nil {
 		return nil, err
 	}
 	body, err := json.Marshal(speechJobRequest{SpeechRequest: req, CharacterID: characterID})
@@ -69,20 +67,20 @@ type VoiceResolver interface {
 
 // checkVoice refuses an unknown voice at submit time, and a known one whose engine is not
 // installed, so the caller learns at once instead of from a failed job.
-func (s *JobService) checkVoice(ctx context.Context, id string) error {
+func checkVoice(ctx context.Context, synth SpeechSynth, id string) error {
 	if id == "" {
 		return nil
 	}
 	var voice *Voice
 	// Test-mode work runs on the local engine, whose own list is what it can speak.
-	if r, ok := s.Speech.(VoiceResolver); ok && !InTestMode(ctx) {
+	if r, ok := synth.(VoiceResolver); ok && !InTestMode(ctx) {
 		v, err := r.Resolve(id)
 		if err != nil {
 			return err
 		}
 		voice = &v
 	} else {
-		for _, v := range s.Speech.Voices(ctx) {
+		for _, v := range synth.Voices(ctx) {
 			if v.ID == id {
 				voice = &v
 				break
@@ -93,7 +91,7 @@ func (s *JobService) checkVoice(ctx context.Context, id string) error {
 		return ValidationError(FieldError{Field: "voice_id", Message: "is not a voice of GET /v1/voice/voices"})
 	}
 	if !voice.Available {
-		st := s.Speech.Status(ctx)
+		st := synth.Status(ctx)
 		return Errorf(CodeEngineUnavailable, "The voice %q is not available: %s.", id, st.Detail).
 			WithDetails(map[string]any{"voice_id": id, "engine": voice.Engine})
 	}
@@ -111,11 +109,12 @@ func (r *JobRunner) RunSpeech(ctx context.Context, jobID string, lastAttempt boo
 		if err != nil {
 			return output{}, err
 		}
+		res = withLipSync(res)
 		return output{data: res.Data, contentType: res.ContentType, result: func(fileID string) any {
 			r := &SpeechJobResult{
 				FileID: fileID, Format: res.Format, SampleRate: res.SampleRate,
 				DurationMs: float64(res.Duration.Microseconds()) / 1000, Engine: res.Engine, Model: res.Model,
-				VoiceID: res.VoiceID, CharacterID: req.CharacterID, Words: res.Words, Phonemes: res.Phonemes,
+				VoiceID: res.VoiceID, CharacterID: req.CharacterID, Words: res.Words, Phonemes: res.Phonemes, LipSync: res.LipSync,
 			}
 			if r.Words == nil {
 				r.Words = []WordTiming{}

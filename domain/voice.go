@@ -51,8 +51,12 @@ type SpeechResult struct {
 	Model       string
 	VoiceID     string
 	Words       []WordTiming
-	// Phonemes are given where the engine can time them; empty otherwise.
+	// Phonemes are given where the engine can time them; empty otherwise. The services
+	// fill them from the words' spelling when the engine gives none (withLipSync).
 	Phonemes []PhonemeTiming
+	// LipSync says how Phonemes were made: LipSyncMeasured, LipSyncEstimated or
+	// LipSyncNone. Engines may leave it empty; withLipSync fills it in.
+	LipSync string
 }
 
 // Voice is one voice of the catalogue.
@@ -118,6 +122,19 @@ const (
 	CodeAudioTooLong  Code = "AUDIO_TOO_LONG"
 	CodeAudioTooLarge Code = "AUDIO_TOO_LARGE"
 )
+
+// CheckAudioDuration is the one rule on how long audio to transcribe may last: longer
+// than MaxAudioDuration is CodeAudioTooLong with details {max_seconds}. VoiceService
+// applies it to audio whose length it can read from the header (WAV); an engine that
+// decodes other formats applies it to what it decoded.
+func CheckAudioDuration(d time.Duration) error {
+	if d <= MaxAudioDuration {
+		return nil
+	}
+	limit := int(MaxAudioDuration.Seconds())
+	return Errorf(CodeAudioTooLong, "The audio lasts %s, longer than the %d seconds allowed.",
+		d.Round(100*time.Millisecond), limit).WithDetails(map[string]any{"max_seconds": limit})
+}
 
 // SpeechRecognizer is a speech-to-text engine: fal.ai (Wizper/Whisper) or local
 // pocketsphinx. Audio that is not audio, truncated, empty, of an unusable rate or too long

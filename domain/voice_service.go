@@ -17,6 +17,16 @@ type VoiceService struct {
 	Others []SpeechSynth
 	// Fetch downloads audio from a URL under the same SSRF rules as webhooks.
 	Fetch func(ctx context.Context, url string, max int64) ([]byte, string, error)
+	// Characters gives a streamed synthesis the voice of the character it names.
+	Characters CharacterStore
+	// MaxStreams is how many speech streams (StreamSpeech) one tenant may have open at
+	// once on this server; 0 means DefaultMaxSpeechStreams. Synthesis is CPU work on the
+	// local engine and a paid call per sentence on fal, so one tenant's streams must not
+	// starve the others'. The count is per server process: N replicas allow N times as
+	// many.
+	MaxStreams int
+
+	slots streamSlots
 }
 
 // TranscribeInput is audio given inline or by URL.

@@ -23,6 +23,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/troupe-ai/troupe/domain"
 )
 
 // Defaults applied by New to zero Config fields.
@@ -84,6 +86,9 @@ type Client struct {
 	http *http.Client
 	// sleep waits between retries; tests replace it to observe delays without waiting.
 	sleep func(ctx context.Context, d time.Duration) error
+	// downloadLimit, when positive, lowers every download's size limit; tests set it to
+	// reach the limit without serving 64 MB.
+	downloadLimit int
 }
 
 // New returns a Client for cfg, with defaults filled in.
@@ -117,11 +122,20 @@ func New(cfg Config) *Client {
 func (c *Client) forText() *Client {
 	cfg := c.cfg
 	cfg.Timeout = cfg.TextTimeout
-	return &Client{cfg: cfg, http: c.http, sleep: c.sleep}
+	return &Client{cfg: cfg, http: c.http, sleep: c.sleep, downloadLimit: c.downloadLimit}
 }
 
 // Configured reports whether the client has a key, which is all it needs to make calls.
 func (c *Client) Configured() bool { return c.cfg.Key != "" }
+
+// keyHealth is the health of an adapter that needs nothing but a key.
+func keyHealth(c *Client, model string) domain.DependencyHealth {
+	h := domain.DependencyHealth{Status: domain.StatusOK, Engine: engineName, Model: model}
+	if !c.Configured() {
+		h.Status, h.Detail = domain.StatusUnavailable, "FAL_KEY is not set"
+	}
+	return h
+}
 
 // Run calls endpoint synchronously (POST {RunURL}/{endpoint}) and decodes its output into
 // out, which may be nil to discard it.
@@ -153,6 +167,9 @@ type request struct {
 	stream bool
 	// accept names a non-2xx status that is an answer, not a failure (cancel's 400).
 	accept int
+	// media marks a download of a file fal produced from its public media URL: sent
+	// without the key, asking for and bounded by the media's kind.
+	media *media
 }
 
 func (c *Client) newHTTPRequest(ctx context.Context, r request) (*http.Request, error) {
@@ -167,13 +184,18 @@ func (c *Client) newHTTPRequest(ctx context.Context, r request) (*http.Request, 
 	for k, v := range r.header {
 		req.Header[k] = v
 	}
-	req.Header.Set("Authorization", "Key "+c.cfg.Key)
+	accept := "application/json"
+	if r.media != nil {
+		accept = r.media.accept
+	} else {
+		req.Header.Set("Authorization", "Key "+c.cfg.Key)
+	}
 	req.Header.Set("User-Agent", userAgent)
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if req.Header.Get("Accept") == "" {
-		req.Header.Set("Accept", "application/json")
+		req.Header.Set("Accept", accept)
 	}
 	return req, nil
 }

@@ -10,6 +10,9 @@ import (
 // SetSleep replaces the wait between retries, so tests observe delays without waiting.
 func SetSleep(c *Client, f func(ctx context.Context, d time.Duration) error) { c.sleep = f }
 
+// SetDownloadLimit lowers the size limit of c's downloads to n bytes.
+func SetDownloadLimit(c *Client, n int) { c.downloadLimit = n }
+
 // Backoff, RetryAfter and CleanJSON expose internals to the tests.
 var (
 	Backoff    = backoff

@@ -2,11 +2,9 @@ package falclient
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"mime"
 	"net/http"
@@ -182,7 +180,7 @@ func (m *ImageModel) Generate(ctx context.Context, req domain.ImageRequest) (dom
 		return domain.ImageResult{}, nsfwError(spec.endpoint)
 	}
 	img := out.Images[0]
-	data, ct, err := m.c.download(ctx, spec.endpoint, img.URL, img.ContentType)
+	data, ct, err := m.c.downloadImage(ctx, spec.endpoint, img.URL, img.ContentType)
 	if err != nil {
 		return domain.ImageResult{}, err
 	}
@@ -345,49 +343,14 @@ func or0(n, def int) int {
 	return n
 }
 
-// download fetches a generated image with fetchFile and returns its bytes and image
-// content type: the response's (or the data URI's), else the file object's (declared),
-// else sniffed.
-func (c *Client) download(ctx context.Context, endpoint, rawURL, declared string) ([]byte, string, error) {
-	return c.fetchFile(ctx, endpoint, rawURL, func(o *op, data []byte, contentType string) ([]byte, string, error) {
-		return imageData(o, data, contentType, declared)
-	})
-}
-
-// fetch GETs a media URL once, without the key. On failure it says whether to retry and
-// after how long, as attempt does for fal's API.
-func (c *Client) fetch(o *op, rawURL string, n int) (resp *http.Response, body []byte, failure *domain.Error, retry bool, wait time.Duration) {
-	req, err := http.NewRequestWithContext(o.ctx, http.MethodGet, rawURL, nil)
+// downloadImage fetches a generated image and returns its bytes and image content type:
+// the response's (or the data URI's), else the file object's (declared), else sniffed.
+func (c *Client) downloadImage(ctx context.Context, endpoint, rawURL, declared string) ([]byte, string, error) {
+	data, header, err := c.download(ctx, endpoint, rawURL, imageMedia)
 	if err != nil {
-		return nil, nil, o.badAnswer(http.StatusOK, nil, err), false, 0
+		return nil, "", err
 	}
-	req.Header.Set("User-Agent", userAgent)
-	req.Header.Set("Accept", "image/*")
-	delay := backoff(n, c.cfg.RetryBase, c.cfg.RetryMax)
-	resp, err = c.http.Do(req)
-	if err != nil {
-		return nil, nil, o.unreachable(err), true, delay
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode/100 != 2 {
-		body, _ = io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
-		failure = o.upstream(resp.StatusCode, resp.Header, body)
-		if !retryable(resp) {
-			return nil, nil, failure, false, 0
-		}
-		if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok {
-			return nil, nil, failure, true, min(d, c.cfg.RetryMax)
-		}
-		return nil, nil, failure, true, delay
-	}
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
-	if err != nil {
-		return nil, nil, o.unreachable(err), true, delay
-	}
-	if len(body) > maxBody {
-		return nil, nil, o.badAnswer(resp.StatusCode, nil, errors.New("image too large")), false, 0
-	}
-	return resp, body, nil, false, 0
+	return imageData(&op{endpoint: endpoint, key: c.cfg.Key}, data, header, declared)
 }
 
 // imageData checks that data is an image and names its content type: the first image
@@ -401,24 +364,4 @@ func imageData(o *op, data []byte, header, declared string) ([]byte, string, err
 		}
 	}
 	return nil, "", downloadErr(o.badAnswer(http.StatusOK, data[:min(len(data), maxDetailBody)], errors.New("the image URL did not serve an image")))
-}
-
-// downloadErr marks an error as raised while fetching the image, after fal generated it.
-func downloadErr(e *domain.Error) *domain.Error {
-	e.Details["stage"] = "download"
-	return e
-}
-
-// decodeDataURI decodes a base64 data URI, as fal returns media with sync_mode.
-func decodeDataURI(uri string) ([]byte, string, error) {
-	meta, payload, ok := strings.Cut(strings.TrimPrefix(uri, "data:"), ",")
-	mt, isBase64 := strings.CutSuffix(meta, ";base64")
-	if !ok || !isBase64 {
-		return nil, "", errors.New("image data URI is not base64")
-	}
-	data, err := base64.StdEncoding.DecodeString(payload)
-	if err != nil {
-		return nil, "", fmt.Errorf("image data URI: %w", err)
-	}
-	return data, mt, nil
 }

@@ -10,15 +10,19 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/troupe-ai/troupe/domain"
 )
 
 // maxErrorBody caps how much of a failed response is read.
 const maxErrorBody = 64 << 10
 
 // exchange sends r within o, retrying what is worth retrying, and returns the answer.
+// It is the one retry loop of every call to fal and every download of what fal made.
 // Without r.stream the body is read (a broken read is retried like a broken connection);
 // with it, the body is left to the caller, who must close it. Every failure is already
-// mapped: *domain.Error, or the caller's context error.
+// mapped: *domain.Error (a download's with details {"stage": "download"}), or the
+// caller's context error.
 func (c *Client) exchange(o *op, r request) (*http.Response, []byte, error) {
 	for attempt := 0; ; attempt++ {
 		resp, body, failure, retry, wait := c.attempt(o, r, attempt)
@@ -29,20 +33,30 @@ func (c *Client) exchange(o *op, r request) (*http.Response, []byte, error) {
 			return nil, nil, err
 		}
 		if !retry || attempt >= c.cfg.MaxRetries {
-			return nil, nil, failure
+			return nil, nil, r.failed(failure)
 		}
 		// A wait that outlasts the call's deadline would only end in a timeout; the
 		// upstream failure says more.
 		if dl, ok := o.ctx.Deadline(); ok && time.Until(dl) <= wait {
-			return nil, nil, failure
+			return nil, nil, r.failed(failure)
 		}
 		if err := c.sleep(o.ctx, wait); err != nil {
 			if err := o.doneErr(); err != nil {
 				return nil, nil, err
 			}
-			return nil, nil, failure
+			return nil, nil, r.failed(failure)
 		}
 	}
+}
+
+// failed is the error an exchange of r ends with after failure: a download's carries
+// details {"stage": "download"}.
+func (r request) failed(failure error) error {
+	var de *domain.Error
+	if r.media != nil && errors.As(failure, &de) {
+		return downloadErr(de)
+	}
+	return failure
 }
 
 // attempt sends r once. On failure it says whether to retry and after how long.
@@ -62,11 +76,19 @@ func (c *Client) attempt(o *op, r request, n int) (resp *http.Response, body []b
 	}
 	if ok {
 		defer resp.Body.Close()
-		body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
+		limit := maxBody
+		if r.media != nil {
+			limit = r.media.limit
+		}
+		body, err = io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 		if err != nil {
 			return nil, nil, o.unreachable(err), true, delay
 		}
-		if len(body) > maxBody {
+		if len(body) > limit {
+			if r.media != nil {
+				// A file's bytes say nothing useful in details.
+				return nil, nil, o.badAnswer(resp.StatusCode, nil, errors.New(r.media.noun+" too large")), false, 0
+			}
 			return nil, nil, o.badAnswer(resp.StatusCode, body[:maxDetailBody], errors.New("answer too large")), false, 0
 		}
 		return resp, body, nil, false, 0

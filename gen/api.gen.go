@@ -64,6 +64,96 @@ func (e ActionParametersType) Valid() bool {
 	}
 }
 
+// Defines values for AudioCompletedEventFormat.
+const (
+	AudioCompletedEventFormatPcmS16le AudioCompletedEventFormat = "pcm_s16le"
+)
+
+// Valid indicates whether the value is a known member of the AudioCompletedEventFormat enum.
+func (e AudioCompletedEventFormat) Valid() bool {
+	switch e {
+	case AudioCompletedEventFormatPcmS16le:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AudioCompletedEventType.
+const (
+	AudioCompletedEventTypeAudioCompleted AudioCompletedEventType = "audio.completed"
+)
+
+// Valid indicates whether the value is a known member of the AudioCompletedEventType enum.
+func (e AudioCompletedEventType) Valid() bool {
+	switch e {
+	case AudioCompletedEventTypeAudioCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AudioDeltaEventType.
+const (
+	AudioDeltaEventTypeAudioDelta AudioDeltaEventType = "audio.delta"
+)
+
+// Valid indicates whether the value is a known member of the AudioDeltaEventType enum.
+func (e AudioDeltaEventType) Valid() bool {
+	switch e {
+	case AudioDeltaEventTypeAudioDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AudioFailedEventType.
+const (
+	AudioFailedEventTypeAudioFailed AudioFailedEventType = "audio.failed"
+)
+
+// Valid indicates whether the value is a known member of the AudioFailedEventType enum.
+func (e AudioFailedEventType) Valid() bool {
+	switch e {
+	case AudioFailedEventTypeAudioFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AudioStartedEventFormat.
+const (
+	AudioStartedEventFormatPcmS16le AudioStartedEventFormat = "pcm_s16le"
+)
+
+// Valid indicates whether the value is a known member of the AudioStartedEventFormat enum.
+func (e AudioStartedEventFormat) Valid() bool {
+	switch e {
+	case AudioStartedEventFormatPcmS16le:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AudioStartedEventType.
+const (
+	AudioStartedEventTypeAudioStarted AudioStartedEventType = "audio.started"
+)
+
+// Valid indicates whether the value is a known member of the AudioStartedEventType enum.
+func (e AudioStartedEventType) Valid() bool {
+	switch e {
+	case AudioStartedEventTypeAudioStarted:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for BudgetThresholdsReached.
 const (
 	BudgetThresholdsReachedPercent100 BudgetThresholdsReached = 100
@@ -670,6 +760,27 @@ func (e KeySource) Valid() bool {
 	case KeySourceCli:
 		return true
 	case KeySourceConfig:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for LipSync.
+const (
+	LipSyncEstimated LipSync = "estimated"
+	LipSyncMeasured  LipSync = "measured"
+	LipSyncNone      LipSync = "none"
+)
+
+// Valid indicates whether the value is a known member of the LipSync enum.
+func (e LipSync) Valid() bool {
+	switch e {
+	case LipSyncEstimated:
+		return true
+	case LipSyncMeasured:
+		return true
+	case LipSyncNone:
 		return true
 	default:
 		return false
@@ -1528,6 +1639,149 @@ type ApiKeyList struct {
 	Total  int      `json:"total"`
 }
 
+// AudioCompletedEvent Every piece has been sent; what was spoken.
+type AudioCompletedEvent struct {
+	// Characters How many characters of text were spoken (what TTS is metered by).
+	Characters int `json:"characters"`
+
+	// Chunks How many `audio.delta` events were sent.
+	Chunks int `json:"chunks"`
+
+	// DurationMs The audio's total length.
+	DurationMs float64 `json:"duration_ms"`
+
+	// Engine The engine that spoke.
+	Engine string `json:"engine"`
+
+	// Format The chunks' format.
+	Format AudioCompletedEventFormat `json:"format"`
+
+	// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+	// (read from the words' spelling over their timings, because the engine gives no phonemes
+	// or could not time them this once) or `none` (no timings; the audio is unaffected).
+	LipSync LipSync `json:"lip_sync"`
+
+	// Model The model that spoke.
+	Model string `json:"model"`
+
+	// SampleRate Samples per second; 0 when nothing was spoken.
+	SampleRate int `json:"sample_rate"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
+	TurnIndex *int `json:"turn_index,omitempty"`
+
+	// Type Always `audio.completed`.
+	Type AudioCompletedEventType `json:"type"`
+
+	// VoiceId The voice that spoke.
+	VoiceId string `json:"voice_id"`
+}
+
+// AudioCompletedEventFormat The chunks' format.
+type AudioCompletedEventFormat string
+
+// AudioCompletedEventType Always `audio.completed`.
+type AudioCompletedEventType string
+
+// AudioDeltaEvent One piece (a sentence, or a clause of a long one) of the audio, in order.
+type AudioDeltaEvent struct {
+	// Audio The piece's PCM (see `audio.started`), base64. Absent on the WebSocket, which sends it as the binary frame that follows.
+	Audio *[]byte `json:"audio,omitempty"`
+
+	// DurationMs How long the piece plays.
+	DurationMs float64 `json:"duration_ms"`
+
+	// Index The piece's position among the audio chunks, from 0.
+	Index int `json:"index"`
+
+	// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+	// (read from the words' spelling over their timings, because the engine gives no phonemes
+	// or could not time them this once) or `none` (no timings; the audio is unaffected).
+	LipSync LipSync `json:"lip_sync"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// StartMs Where the piece starts on the stream's timeline.
+	StartMs float64 `json:"start_ms"`
+
+	// Text The text this piece speaks.
+	Text string `json:"text"`
+
+	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
+	TurnIndex *int `json:"turn_index,omitempty"`
+
+	// Type Always `audio.delta`.
+	Type AudioDeltaEventType `json:"type"`
+
+	// Visemes Mouth shapes (the 15 Oculus visemes) for lip sync, timed on the stream's timeline.
+	Visemes []PhonemeTiming `json:"visemes"`
+
+	// Words The piece's words, timed on the stream's timeline.
+	Words []WordTiming `json:"words"`
+}
+
+// AudioDeltaEventType Always `audio.delta`.
+type AudioDeltaEventType string
+
+// AudioFailedEvent Speaking the line failed after its text had started (the voice engine broke); the text
+// goes on and the line completes, without more audio.
+type AudioFailedEvent struct {
+	// Error What went wrong.
+	Error ApiError `json:"error"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
+	TurnIndex *int `json:"turn_index,omitempty"`
+
+	// Type Always `audio.failed`.
+	Type AudioFailedEventType `json:"type"`
+}
+
+// AudioFailedEventType Always `audio.failed`.
+type AudioFailedEventType string
+
+// AudioStartedEvent The format of every audio chunk that follows, sent before the first one.
+type AudioStartedEvent struct {
+	// Channels Always 1 (mono).
+	Channels int `json:"channels"`
+
+	// Engine The engine speaking.
+	Engine string `json:"engine"`
+
+	// Format Signed 16-bit little-endian PCM.
+	Format AudioStartedEventFormat `json:"format"`
+
+	// Model The model speaking.
+	Model string `json:"model"`
+
+	// SampleRate Samples per second.
+	SampleRate int `json:"sample_rate"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
+	TurnIndex *int `json:"turn_index,omitempty"`
+
+	// Type Always `audio.started`.
+	Type AudioStartedEventType `json:"type"`
+
+	// VoiceId The voice speaking.
+	VoiceId string `json:"voice_id"`
+}
+
+// AudioStartedEventFormat Signed 16-bit little-endian PCM.
+type AudioStartedEventFormat string
+
+// AudioStartedEventType Always `audio.started`.
+type AudioStartedEventType string
+
 // AvatarRequest A character avatar to generate.
 type AvatarRequest struct {
 	// CharacterId A character whose `avatar_url` becomes the result.
@@ -2213,6 +2467,13 @@ type ConversationTurnRequest struct {
 
 	// Turns How many character turns to take (fewer when `max_turns` comes first).
 	Turns *int `json:"turns,omitempty"`
+
+	// Voice `turns/stream` only: also speak each turn in its speaker's voice, in the same
+	// stream. Per turn, `audio.started`, `audio.delta` and `audio.completed` (or
+	// `audio.failed`) events carry the turn's `turn_index` and come between its
+	// `turn.started` and `turn.completed`, interleaved with its `dialogue.delta`
+	// events, as on `speak/stream`. `turns` (JSON) refuses `true` with 422.
+	Voice *bool `json:"voice,omitempty"`
 }
 
 // ConversationTurns The turns an advance took, and the conversation after them.
@@ -2298,7 +2559,7 @@ type CreateCharacterRequest struct {
 	// TabooWords Words the character must never say; matched after normalisation.
 	TabooWords *TabooWords `json:"taboo_words,omitempty"`
 
-	// VoiceId A voice from `GET /v1/voice/voices`; chosen by role and archetype when absent.
+	// VoiceId A voice from `GET /v1/voice/voices`; when absent, one that fits the character's gender (read from pronouns, gendered words and first name), chosen by role and archetype.
 	VoiceId *string `json:"voice_id,omitempty"`
 
 	// WorldId A world of the tenant's whose brief becomes the character's context.
@@ -2955,6 +3216,11 @@ type Landmark struct {
 	// Region The name of the region it stands in.
 	Region string `json:"region"`
 }
+
+// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+// (read from the words' spelling over their timings, because the engine gives no phonemes
+// or could not time them this once) or `none` (no timings; the audio is unaffected).
+type LipSync string
 
 // LocalEngineInfo What the offline text engine (used with no provider key, and by test keys) can do.
 type LocalEngineInfo struct {
@@ -3901,6 +4167,16 @@ type SpeakRequest struct {
 
 	// TabooWords Words the character must never say; matched after normalisation.
 	TabooWords *TabooWords `json:"taboo_words,omitempty"`
+
+	// Voice `speak/stream` only: also speak the line in the character's voice, in the same
+	// stream. Each sentence is synthesised as soon as its text has been sent, while the
+	// model writes the next, so `audio.started`, `audio.delta` (PCM chunks with word and
+	// viseme timings, as in `POST /v1/voice/tts/stream`) and `audio.completed` events
+	// are interleaved with the `dialogue.delta` events; `dialogue.completed` stays the
+	// last event. Stage directions are never spoken. If the voice fails mid-line, an
+	// `audio.failed` event says why and the text goes on. `speak` (JSON) refuses
+	// `true` with 422: it has no stream to put audio in.
+	Voice *bool `json:"voice,omitempty"`
 }
 
 // SpeakRequestLength How long the line should be.
@@ -3996,10 +4272,15 @@ type SpeechJobResult struct {
 	// Format The audio format.
 	Format string `json:"format"`
 
+	// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+	// (read from the words' spelling over their timings, because the engine gives no phonemes
+	// or could not time them this once) or `none` (no timings; the audio is unaffected).
+	LipSync *LipSync `json:"lip_sync,omitempty"`
+
 	// Model The model that spoke.
 	Model string `json:"model"`
 
-	// Phonemes Phoneme timings with visemes, where the engine can give them.
+	// Phonemes Phoneme timings with visemes for lip sync; estimated from the words where the engine times no phonemes (see `lip_sync`).
 	Phonemes *[]PhonemeTiming `json:"phonemes,omitempty"`
 
 	// SampleRate Samples per second.
@@ -4040,6 +4321,27 @@ type SpeechRequest struct {
 
 // SpeechRequestFormat The audio format.
 type SpeechRequestFormat string
+
+// SpeechStreamEvent One event of a streamed synthesis; `type` says which. Every event carries
+// `sequence_number`, rising from 1, which is also the event's SSE `id`.
+type SpeechStreamEvent struct {
+	union json.RawMessage
+}
+
+// SpeechStreamRequest Text to speak as a stream.
+type SpeechStreamRequest struct {
+	// CharacterId A character whose voice is used.
+	CharacterId *string `json:"character_id,omitempty"`
+
+	// Speed Speaking speed relative to normal.
+	Speed *float64 `json:"speed,omitempty"`
+
+	// Text What to say.
+	Text string `json:"text"`
+
+	// VoiceId A voice from `GET /v1/voice/voices`; the character's voice or the default when absent.
+	VoiceId *string `json:"voice_id,omitempty"`
+}
 
 // TabooWords Words the character must never say; matched after normalisation.
 type TabooWords = []string
@@ -5400,6 +5702,9 @@ type CreateTranscriptionMultipartRequestBody = TranscriptionUpload
 // CreateSpeechJSONRequestBody defines body for CreateSpeech for application/json ContentType.
 type CreateSpeechJSONRequestBody = SpeechRequest
 
+// StreamSpeechJSONRequestBody defines body for StreamSpeech for application/json ContentType.
+type StreamSpeechJSONRequestBody = SpeechStreamRequest
+
 // CreateWebhookEndpointJSONRequestBody defines body for CreateWebhookEndpoint for application/json ContentType.
 type CreateWebhookEndpointJSONRequestBody = WebhookEndpointCreateRequest
 
@@ -5785,6 +6090,142 @@ func (t *ConversationStreamEvent) MergeConversationErrorEvent(v ConversationErro
 	return err
 }
 
+// AsAudioStartedEvent returns the union data inside the ConversationStreamEvent as a AudioStartedEvent
+func (t ConversationStreamEvent) AsAudioStartedEvent() (AudioStartedEvent, error) {
+	var body AudioStartedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioStartedEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioStartedEvent
+func (t *ConversationStreamEvent) FromAudioStartedEvent(v AudioStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.started"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioStartedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioStartedEvent
+func (t *ConversationStreamEvent) MergeAudioStartedEvent(v AudioStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.started"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioDeltaEvent returns the union data inside the ConversationStreamEvent as a AudioDeltaEvent
+func (t ConversationStreamEvent) AsAudioDeltaEvent() (AudioDeltaEvent, error) {
+	var body AudioDeltaEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioDeltaEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioDeltaEvent
+func (t *ConversationStreamEvent) FromAudioDeltaEvent(v AudioDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.delta"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioDeltaEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioDeltaEvent
+func (t *ConversationStreamEvent) MergeAudioDeltaEvent(v AudioDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.delta"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioCompletedEvent returns the union data inside the ConversationStreamEvent as a AudioCompletedEvent
+func (t ConversationStreamEvent) AsAudioCompletedEvent() (AudioCompletedEvent, error) {
+	var body AudioCompletedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioCompletedEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioCompletedEvent
+func (t *ConversationStreamEvent) FromAudioCompletedEvent(v AudioCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.completed"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioCompletedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioCompletedEvent
+func (t *ConversationStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.completed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioFailedEvent returns the union data inside the ConversationStreamEvent as a AudioFailedEvent
+func (t ConversationStreamEvent) AsAudioFailedEvent() (AudioFailedEvent, error) {
+	var body AudioFailedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioFailedEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioFailedEvent
+func (t *ConversationStreamEvent) FromAudioFailedEvent(v AudioFailedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.failed"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioFailedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioFailedEvent
+func (t *ConversationStreamEvent) MergeAudioFailedEvent(v AudioFailedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.failed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t ConversationStreamEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -5799,6 +6240,14 @@ func (t ConversationStreamEvent) ValueByDiscriminator() (interface{}, error) {
 		return nil, err
 	}
 	switch discriminator {
+	case "audio.completed":
+		return t.AsAudioCompletedEvent()
+	case "audio.delta":
+		return t.AsAudioDeltaEvent()
+	case "audio.failed":
+		return t.AsAudioFailedEvent()
+	case "audio.started":
+		return t.AsAudioStartedEvent()
 	case "conversation.ended":
 		return t.AsConversationEndedEvent()
 	case "dialogue.delta":
@@ -5928,6 +6377,142 @@ func (t *SpeakStreamEvent) MergeDialogueErrorEvent(v DialogueErrorEvent) error {
 	return err
 }
 
+// AsAudioStartedEvent returns the union data inside the SpeakStreamEvent as a AudioStartedEvent
+func (t SpeakStreamEvent) AsAudioStartedEvent() (AudioStartedEvent, error) {
+	var body AudioStartedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioStartedEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioStartedEvent
+func (t *SpeakStreamEvent) FromAudioStartedEvent(v AudioStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.started"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioStartedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioStartedEvent
+func (t *SpeakStreamEvent) MergeAudioStartedEvent(v AudioStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.started"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioDeltaEvent returns the union data inside the SpeakStreamEvent as a AudioDeltaEvent
+func (t SpeakStreamEvent) AsAudioDeltaEvent() (AudioDeltaEvent, error) {
+	var body AudioDeltaEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioDeltaEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioDeltaEvent
+func (t *SpeakStreamEvent) FromAudioDeltaEvent(v AudioDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.delta"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioDeltaEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioDeltaEvent
+func (t *SpeakStreamEvent) MergeAudioDeltaEvent(v AudioDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.delta"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioCompletedEvent returns the union data inside the SpeakStreamEvent as a AudioCompletedEvent
+func (t SpeakStreamEvent) AsAudioCompletedEvent() (AudioCompletedEvent, error) {
+	var body AudioCompletedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioCompletedEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioCompletedEvent
+func (t *SpeakStreamEvent) FromAudioCompletedEvent(v AudioCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.completed"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioCompletedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioCompletedEvent
+func (t *SpeakStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.completed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioFailedEvent returns the union data inside the SpeakStreamEvent as a AudioFailedEvent
+func (t SpeakStreamEvent) AsAudioFailedEvent() (AudioFailedEvent, error) {
+	var body AudioFailedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioFailedEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioFailedEvent
+func (t *SpeakStreamEvent) FromAudioFailedEvent(v AudioFailedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.failed"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioFailedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioFailedEvent
+func (t *SpeakStreamEvent) MergeAudioFailedEvent(v AudioFailedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.failed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
 func (t SpeakStreamEvent) Discriminator() (string, error) {
 	var discriminator struct {
 		Discriminator string `json:"type"`
@@ -5942,6 +6527,14 @@ func (t SpeakStreamEvent) ValueByDiscriminator() (interface{}, error) {
 		return nil, err
 	}
 	switch discriminator {
+	case "audio.completed":
+		return t.AsAudioCompletedEvent()
+	case "audio.delta":
+		return t.AsAudioDeltaEvent()
+	case "audio.failed":
+		return t.AsAudioFailedEvent()
+	case "audio.started":
+		return t.AsAudioStartedEvent()
 	case "dialogue.completed":
 		return t.AsDialogueCompletedEvent()
 	case "dialogue.delta":
@@ -5959,6 +6552,179 @@ func (t SpeakStreamEvent) MarshalJSON() ([]byte, error) {
 }
 
 func (t *SpeakStreamEvent) UnmarshalJSON(b []byte) error {
+	err := t.union.UnmarshalJSON(b)
+	return err
+}
+
+// AsAudioStartedEvent returns the union data inside the SpeechStreamEvent as a AudioStartedEvent
+func (t SpeechStreamEvent) AsAudioStartedEvent() (AudioStartedEvent, error) {
+	var body AudioStartedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioStartedEvent overwrites any union data inside the SpeechStreamEvent as the provided AudioStartedEvent
+func (t *SpeechStreamEvent) FromAudioStartedEvent(v AudioStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.started"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioStartedEvent performs a merge with any union data inside the SpeechStreamEvent, using the provided AudioStartedEvent
+func (t *SpeechStreamEvent) MergeAudioStartedEvent(v AudioStartedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.started"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioDeltaEvent returns the union data inside the SpeechStreamEvent as a AudioDeltaEvent
+func (t SpeechStreamEvent) AsAudioDeltaEvent() (AudioDeltaEvent, error) {
+	var body AudioDeltaEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioDeltaEvent overwrites any union data inside the SpeechStreamEvent as the provided AudioDeltaEvent
+func (t *SpeechStreamEvent) FromAudioDeltaEvent(v AudioDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.delta"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioDeltaEvent performs a merge with any union data inside the SpeechStreamEvent, using the provided AudioDeltaEvent
+func (t *SpeechStreamEvent) MergeAudioDeltaEvent(v AudioDeltaEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.delta"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsAudioCompletedEvent returns the union data inside the SpeechStreamEvent as a AudioCompletedEvent
+func (t SpeechStreamEvent) AsAudioCompletedEvent() (AudioCompletedEvent, error) {
+	var body AudioCompletedEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromAudioCompletedEvent overwrites any union data inside the SpeechStreamEvent as the provided AudioCompletedEvent
+func (t *SpeechStreamEvent) FromAudioCompletedEvent(v AudioCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.completed"}`))
+	t.union = b
+	return err
+}
+
+// MergeAudioCompletedEvent performs a merge with any union data inside the SpeechStreamEvent, using the provided AudioCompletedEvent
+func (t *SpeechStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"audio.completed"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+// AsDialogueErrorEvent returns the union data inside the SpeechStreamEvent as a DialogueErrorEvent
+func (t SpeechStreamEvent) AsDialogueErrorEvent() (DialogueErrorEvent, error) {
+	var body DialogueErrorEvent
+	err := json.Unmarshal(t.union, &body)
+	return body, err
+}
+
+// FromDialogueErrorEvent overwrites any union data inside the SpeechStreamEvent as the provided DialogueErrorEvent
+func (t *SpeechStreamEvent) FromDialogueErrorEvent(v DialogueErrorEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	t.union = b
+	return err
+}
+
+// MergeDialogueErrorEvent performs a merge with any union data inside the SpeechStreamEvent, using the provided DialogueErrorEvent
+func (t *SpeechStreamEvent) MergeDialogueErrorEvent(v DialogueErrorEvent) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	b, err = runtime.JSONMerge(b, []byte(`{"type":"error"}`))
+	if err != nil {
+		return err
+	}
+
+	merged, err := runtime.JSONMerge(t.union, b)
+	t.union = merged
+	return err
+}
+
+func (t SpeechStreamEvent) Discriminator() (string, error) {
+	var discriminator struct {
+		Discriminator string `json:"type"`
+	}
+	err := json.Unmarshal(t.union, &discriminator)
+	return discriminator.Discriminator, err
+}
+
+func (t SpeechStreamEvent) ValueByDiscriminator() (interface{}, error) {
+	discriminator, err := t.Discriminator()
+	if err != nil {
+		return nil, err
+	}
+	switch discriminator {
+	case "audio.completed":
+		return t.AsAudioCompletedEvent()
+	case "audio.delta":
+		return t.AsAudioDeltaEvent()
+	case "audio.started":
+		return t.AsAudioStartedEvent()
+	case "error":
+		return t.AsDialogueErrorEvent()
+	default:
+		return nil, errors.New("unknown discriminator value: " + discriminator)
+	}
+}
+
+func (t SpeechStreamEvent) MarshalJSON() ([]byte, error) {
+	b, err := t.union.MarshalJSON()
+	return b, err
+}
+
+func (t *SpeechStreamEvent) UnmarshalJSON(b []byte) error {
 	err := t.union.UnmarshalJSON(b)
 	return err
 }
@@ -6381,6 +7147,12 @@ type ClientInterface interface {
 	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
 	// open; ignore them.
 	//
+	// With `"voice": true` the line is also spoken in the character's voice as it is
+	// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+	// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+	// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+	// and the tenant's speech-stream slot taken, before the stream starts.
+	//
 	// Bad input and unknown characters are answered before the stream starts, as plain
 	// JSON errors with their status.
 	//
@@ -6405,6 +7177,12 @@ type ClientInterface interface {
 	// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
 	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
 	// open; ignore them.
+	//
+	// With `"voice": true` the line is also spoken in the character's voice as it is
+	// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+	// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+	// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+	// and the tenant's speech-stream slot taken, before the stream starts.
 	//
 	// Bad input and unknown characters are answered before the stream starts, as plain
 	// JSON errors with their status.
@@ -7071,6 +7849,78 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/voice/tts (the `CreateSpeech` operationId).
 	CreateSpeech(ctx context.Context, params *CreateSpeechParams, body CreateSpeechJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StreamSpeechWithBody Synthesise speech, streamed
+	//
+	// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+	// The text is cut into sentences (long ones at clause marks), each synthesised while
+	// the one before it is sent, so the first audio arrives after the first sentence, not
+	// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+	// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+	//
+	// 1. `audio.started`: the format of every chunk, declared before the first one:
+	//    `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+	//    (1), and the voice, engine and model.
+	// 2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+	//    `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+	//    Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+	//    sample), so a game drives lip sync from the samples it has played.
+	//    `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+	//    phonemes), `estimated` (read from the spelling over the word timings, as on
+	//    fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+	//    stream.
+	// 3. `audio.completed` with the totals, or `error` (the standard error object) if
+	//    synthesis failed after the stream started.
+	//
+	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+	// the same text and voice on the local engine (which assembles whole files from the
+	// same pieces). A client that stops reading holds synthesis back (at most two pieces
+	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+	// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+	StreamSpeechWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// StreamSpeech Synthesise speech, streamed
+	//
+	// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+	// The text is cut into sentences (long ones at clause marks), each synthesised while
+	// the one before it is sent, so the first audio arrives after the first sentence, not
+	// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+	// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+	//
+	// 1. `audio.started`: the format of every chunk, declared before the first one:
+	//    `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+	//    (1), and the voice, engine and model.
+	// 2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+	//    `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+	//    Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+	//    sample), so a game drives lip sync from the samples it has played.
+	//    `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+	//    phonemes), `estimated` (read from the spelling over the word timings, as on
+	//    fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+	//    stream.
+	// 3. `audio.completed` with the totals, or `error` (the standard error object) if
+	//    synthesis failed after the stream started.
+	//
+	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+	// the same text and voice on the local engine (which assembles whole files from the
+	// same pieces). A client that stops reading holds synthesis back (at most two pieces
+	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+	// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+	StreamSpeech(ctx context.Context, body StreamSpeechJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListVoices List voices
 	//
@@ -7911,6 +8761,12 @@ func (c *Client) SpeakCharacter(ctx context.Context, characterId CharacterId, pa
 // the standard error object). Comment lines (`: heartbeat`) keep idle connections
 // open; ignore them.
 //
+// With `"voice": true` the line is also spoken in the character's voice as it is
+// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+// and the tenant's speech-stream slot taken, before the stream starts.
+//
 // Bad input and unknown characters are answered before the stream starts, as plain
 // JSON errors with their status.
 //
@@ -7945,6 +8801,12 @@ func (c *Client) StreamSpeakCharacterWithBody(ctx context.Context, characterId C
 // `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
 // the standard error object). Comment lines (`: heartbeat`) keep idle connections
 // open; ignore them.
+//
+// With `"voice": true` the line is also spoken in the character's voice as it is
+// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+// and the tenant's speech-stream slot taken, before the stream starts.
 //
 // Bad input and unknown characters are answered before the stream starts, as plain
 // JSON errors with their status.
@@ -9142,6 +10004,98 @@ func (c *Client) CreateSpeechWithBody(ctx context.Context, params *CreateSpeechP
 // Corresponds with POST /v1/voice/tts (the `CreateSpeech` operationId).
 func (c *Client) CreateSpeech(ctx context.Context, params *CreateSpeechParams, body CreateSpeechJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateSpeechRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StreamSpeechWithBody Synthesise speech, streamed
+//
+// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+// The text is cut into sentences (long ones at clause marks), each synthesised while
+// the one before it is sent, so the first audio arrives after the first sentence, not
+// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+//
+//  1. `audio.started`: the format of every chunk, declared before the first one:
+//     `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+//     (1), and the voice, engine and model.
+//  2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+//     `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+//     Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+//     sample), so a game drives lip sync from the samples it has played.
+//     `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+//     phonemes), `estimated` (read from the spelling over the word timings, as on
+//     fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+//     stream.
+//  3. `audio.completed` with the totals, or `error` (the standard error object) if
+//     synthesis failed after the stream started.
+//
+// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+// the same text and voice on the local engine (which assembles whole files from the
+// same pieces). A client that stops reading holds synthesis back (at most two pieces
+// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+func (c *Client) StreamSpeechWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStreamSpeechRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// StreamSpeech Synthesise speech, streamed
+//
+// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+// The text is cut into sentences (long ones at clause marks), each synthesised while
+// the one before it is sent, so the first audio arrives after the first sentence, not
+// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+//
+//  1. `audio.started`: the format of every chunk, declared before the first one:
+//     `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+//     (1), and the voice, engine and model.
+//  2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+//     `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+//     Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+//     sample), so a game drives lip sync from the samples it has played.
+//     `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+//     phonemes), `estimated` (read from the spelling over the word timings, as on
+//     fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+//     stream.
+//  3. `audio.completed` with the totals, or `error` (the standard error object) if
+//     synthesis failed after the stream started.
+//
+// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+// the same text and voice on the local engine (which assembles whole files from the
+// same pieces). A client that stops reading holds synthesis back (at most two pieces
+// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+func (c *Client) StreamSpeech(ctx context.Context, body StreamSpeechJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewStreamSpeechRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -12634,6 +13588,46 @@ func NewCreateSpeechRequestWithBody(server string, params *CreateSpeechParams, c
 	return req, nil
 }
 
+// NewStreamSpeechRequest calls the generic StreamSpeech builder with application/json body
+func NewStreamSpeechRequest(server string, body StreamSpeechJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewStreamSpeechRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewStreamSpeechRequestWithBody constructs an http.Request for the StreamSpeech method, with any body, and a specified content type
+func NewStreamSpeechRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/voice/tts/stream")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListVoicesRequest constructs an http.Request for the ListVoices method
 func NewListVoicesRequest(server string) (*http.Request, error) {
 	var err error
@@ -13664,6 +14658,12 @@ type ClientWithResponsesInterface interface {
 	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
 	// open; ignore them.
 	//
+	// With `"voice": true` the line is also spoken in the character's voice as it is
+	// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+	// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+	// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+	// and the tenant's speech-stream slot taken, before the stream starts.
+	//
 	// Bad input and unknown characters are answered before the stream starts, as plain
 	// JSON errors with their status.
 	//
@@ -13688,6 +14688,12 @@ type ClientWithResponsesInterface interface {
 	// `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
 	// the standard error object). Comment lines (`: heartbeat`) keep idle connections
 	// open; ignore them.
+	//
+	// With `"voice": true` the line is also spoken in the character's voice as it is
+	// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+	// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+	// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+	// and the tenant's speech-stream slot taken, before the stream starts.
 	//
 	// Bad input and unknown characters are answered before the stream starts, as plain
 	// JSON errors with their status.
@@ -14396,6 +15402,78 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/voice/tts (the `CreateSpeech` operationId).
 	CreateSpeechWithResponse(ctx context.Context, params *CreateSpeechParams, body CreateSpeechJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSpeechResponse, error)
+
+	// StreamSpeechWithBodyWithResponse Synthesise speech, streamed
+	//
+	// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+	// The text is cut into sentences (long ones at clause marks), each synthesised while
+	// the one before it is sent, so the first audio arrives after the first sentence, not
+	// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+	// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+	//
+	// 1. `audio.started`: the format of every chunk, declared before the first one:
+	//    `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+	//    (1), and the voice, engine and model.
+	// 2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+	//    `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+	//    Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+	//    sample), so a game drives lip sync from the samples it has played.
+	//    `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+	//    phonemes), `estimated` (read from the spelling over the word timings, as on
+	//    fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+	//    stream.
+	// 3. `audio.completed` with the totals, or `error` (the standard error object) if
+	//    synthesis failed after the stream started.
+	//
+	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+	// the same text and voice on the local engine (which assembles whole files from the
+	// same pieces). A client that stops reading holds synthesis back (at most two pieces
+	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+	// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+	StreamSpeechWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StreamSpeechResponse, error)
+
+	// StreamSpeechWithResponse Synthesise speech, streamed
+	//
+	// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+	// The text is cut into sentences (long ones at clause marks), each synthesised while
+	// the one before it is sent, so the first audio arrives after the first sentence, not
+	// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+	// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+	//
+	// 1. `audio.started`: the format of every chunk, declared before the first one:
+	//    `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+	//    (1), and the voice, engine and model.
+	// 2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+	//    `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+	//    Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+	//    sample), so a game drives lip sync from the samples it has played.
+	//    `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+	//    phonemes), `estimated` (read from the spelling over the word timings, as on
+	//    fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+	//    stream.
+	// 3. `audio.completed` with the totals, or `error` (the standard error object) if
+	//    synthesis failed after the stream started.
+	//
+	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+	// the same text and voice on the local engine (which assembles whole files from the
+	// same pieces). A client that stops reading holds synthesis back (at most two pieces
+	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+	// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+	StreamSpeechWithResponse(ctx context.Context, body StreamSpeechJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamSpeechResponse, error)
 
 	// ListVoicesWithResponse List voices
 	//
@@ -25229,6 +26307,240 @@ func (r CreateSpeechResponse) ContentType() string {
 	return ""
 }
 
+// StreamSpeechResponse200Headers the declared response headers of an HTTP 200 response for StreamSpeech
+type StreamSpeechResponse200Headers struct {
+	CacheControl    *string
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse400Headers the declared response headers of an HTTP 400 response for StreamSpeech
+type StreamSpeechResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse401Headers the declared response headers of an HTTP 401 response for StreamSpeech
+type StreamSpeechResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// StreamSpeechResponse402Headers the declared response headers of an HTTP 402 response for StreamSpeech
+type StreamSpeechResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse403Headers the declared response headers of an HTTP 403 response for StreamSpeech
+type StreamSpeechResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse404Headers the declared response headers of an HTTP 404 response for StreamSpeech
+type StreamSpeechResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse413Headers the declared response headers of an HTTP 413 response for StreamSpeech
+type StreamSpeechResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse415Headers the declared response headers of an HTTP 415 response for StreamSpeech
+type StreamSpeechResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse422Headers the declared response headers of an HTTP 422 response for StreamSpeech
+type StreamSpeechResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse429Headers the declared response headers of an HTTP 429 response for StreamSpeech
+type StreamSpeechResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse500Headers the declared response headers of an HTTP 500 response for StreamSpeech
+type StreamSpeechResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// StreamSpeechResponse503Headers the declared response headers of an HTTP 503 response for StreamSpeech
+type StreamSpeechResponse503Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type StreamSpeechResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// JSON503 the response for an HTTP 503 `application/json` response
+	JSON503 *EngineUnavailable
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *StreamSpeechResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *StreamSpeechResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *StreamSpeechResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *StreamSpeechResponse402Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *StreamSpeechResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *StreamSpeechResponse404Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *StreamSpeechResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *StreamSpeechResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *StreamSpeechResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *StreamSpeechResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *StreamSpeechResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *StreamSpeechResponse503Headers
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r StreamSpeechResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r StreamSpeechResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r StreamSpeechResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r StreamSpeechResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r StreamSpeechResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r StreamSpeechResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r StreamSpeechResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r StreamSpeechResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r StreamSpeechResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r StreamSpeechResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetJSON503 returns the response for an HTTP 503 `application/json` response
+func (r StreamSpeechResponse) GetJSON503() *EngineUnavailable {
+	return r.JSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r StreamSpeechResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r StreamSpeechResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r StreamSpeechResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r StreamSpeechResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListVoicesResponse200Headers the declared response headers of an HTTP 200 response for ListVoices
 type ListVoicesResponse200Headers struct {
 	RateLimit       *string
@@ -27924,6 +29236,12 @@ func (c *ClientWithResponses) SpeakCharacterWithResponse(ctx context.Context, ch
 // the standard error object). Comment lines (`: heartbeat`) keep idle connections
 // open; ignore them.
 //
+// With `"voice": true` the line is also spoken in the character's voice as it is
+// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+// and the tenant's speech-stream slot taken, before the stream starts.
+//
 // Bad input and unknown characters are answered before the stream starts, as plain
 // JSON errors with their status.
 //
@@ -27954,6 +29272,12 @@ func (c *ClientWithResponses) StreamSpeakCharacterWithBodyWithResponse(ctx conte
 // `dialogue.completed` (`response` is the full `SpeakResponse`) or `error` (`error` is
 // the standard error object). Comment lines (`: heartbeat`) keep idle connections
 // open; ignore them.
+//
+// With `"voice": true` the line is also spoken in the character's voice as it is
+// written: `audio.started`, `audio.delta` and `audio.completed` events (see
+// `POST /v1/voice/tts/stream`) come between the text deltas, each sentence spoken as
+// soon as its text is out, and `dialogue.completed` stays last. The voice is checked,
+// and the tenant's speech-stream slot taken, before the stream starts.
 //
 // Bad input and unknown characters are answered before the stream starts, as plain
 // JSON errors with their status.
@@ -28985,6 +30309,90 @@ func (c *ClientWithResponses) CreateSpeechWithResponse(ctx context.Context, para
 		return nil, err
 	}
 	return ParseCreateSpeechResponse(rsp)
+}
+
+// StreamSpeechWithBodyWithResponse Synthesise speech, streamed
+//
+// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+// The text is cut into sentences (long ones at clause marks), each synthesised while
+// the one before it is sent, so the first audio arrives after the first sentence, not
+// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+//
+//  1. `audio.started`: the format of every chunk, declared before the first one:
+//     `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+//     (1), and the voice, engine and model.
+//  2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+//     `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+//     Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+//     sample), so a game drives lip sync from the samples it has played.
+//     `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+//     phonemes), `estimated` (read from the spelling over the word timings, as on
+//     fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+//     stream.
+//  3. `audio.completed` with the totals, or `error` (the standard error object) if
+//     synthesis failed after the stream started.
+//
+// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+// the same text and voice on the local engine (which assembles whole files from the
+// same pieces). A client that stops reading holds synthesis back (at most two pieces
+// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+func (c *ClientWithResponses) StreamSpeechWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*StreamSpeechResponse, error) {
+	rsp, err := c.StreamSpeechWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStreamSpeechResponse(rsp)
+}
+
+// StreamSpeechWithResponse Synthesise speech, streamed
+//
+// Speaks text as it is synthesised, as server-sent events, instead of queueing a job.
+// The text is cut into sentences (long ones at clause marks), each synthesised while
+// the one before it is sent, so the first audio arrives after the first sentence, not
+// the whole text. Each event has an `id:` line (its `sequence_number`), an `event:`
+// line naming its `type`, and one JSON `data:` line, a `SpeechStreamEvent`:
+//
+//  1. `audio.started`: the format of every chunk, declared before the first one:
+//     `pcm_s16le` (signed 16-bit little-endian mono PCM), `sample_rate`, `channels`
+//     (1), and the voice, engine and model.
+//  2. `audio.delta`, one per piece, in order: `audio` is the piece's PCM in base64;
+//     `text`, `start_ms` and `duration_ms` place it; `words` and `visemes` (the 15
+//     Oculus visemes) are timed on the stream's timeline (0 is the first chunk's first
+//     sample), so a game drives lip sync from the samples it has played.
+//     `lip_sync` says how the visemes were made: `measured` (the engine timed its own
+//     phonemes), `estimated` (read from the spelling over the word timings, as on
+//     fal's Kokoro, or when timing failed once) or `none`. Lip sync never fails a
+//     stream.
+//  3. `audio.completed` with the totals, or `error` (the standard error object) if
+//     synthesis failed after the stream started.
+//
+// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
+// the same text and voice on the local engine (which assembles whole files from the
+// same pieces). A client that stops reading holds synthesis back (at most two pieces
+// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
+// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
+// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
+// connections open; ignore them. For a two-way socket, see `GET /v1/voice/tts/ws`.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/voice/tts/stream (the `StreamSpeech` operationId).
+func (c *ClientWithResponses) StreamSpeechWithResponse(ctx context.Context, body StreamSpeechJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamSpeechResponse, error) {
+	rsp, err := c.StreamSpeech(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseStreamSpeechResponse(rsp)
 }
 
 // ListVoicesWithResponse List voices
@@ -50768,6 +52176,498 @@ func ParseCreateSpeechResponse(rsp *http.Response) (*CreateSpeechResponse, error
 	return response, nil
 }
 
+// ParseStreamSpeechResponse parses an HTTP response from a StreamSpeechWithResponse call
+func ParseStreamSpeechResponse(rsp *http.Response) (*StreamSpeechResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &StreamSpeechResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EngineUnavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers StreamSpeechResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers StreamSpeechResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers StreamSpeechResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers StreamSpeechResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
+	case rsp.StatusCode == 403:
+		var headers StreamSpeechResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers StreamSpeechResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 413:
+		var headers StreamSpeechResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers StreamSpeechResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers StreamSpeechResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers StreamSpeechResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers StreamSpeechResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers StreamSpeechResponse503Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListVoicesResponse parses an HTTP response from a ListVoicesWithResponse call
 func ParseListVoicesResponse(rsp *http.Response) (*ListVoicesResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -55239,6 +57139,9 @@ type ServerInterface interface {
 	// CreateSpeech Synthesise speech (async)
 	// (POST /v1/voice/tts)
 	CreateSpeech(ctx echo.Context, params CreateSpeechParams) error
+	// StreamSpeech Synthesise speech, streamed
+	// (POST /v1/voice/tts/stream)
+	StreamSpeech(ctx echo.Context) error
 	// ListVoices List voices
 	// (GET /v1/voice/voices)
 	ListVoices(ctx echo.Context) error
@@ -56826,6 +58729,15 @@ func (w *ServerInterfaceWrapper) CreateSpeech(ctx echo.Context) error {
 	return err
 }
 
+// StreamSpeech converts echo context to params.
+func (w *ServerInterfaceWrapper) StreamSpeech(ctx echo.Context) error {
+	var err error
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.StreamSpeech(ctx)
+	return err
+}
+
 // ListVoices converts echo context to params.
 func (w *ServerInterfaceWrapper) ListVoices(ctx echo.Context) error {
 	var err error
@@ -57216,6 +59128,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/defaults", wrapper.GetDefaults, options.OperationMiddlewares["getDefaults"]...)
 	router.POST(options.BaseURL+"/v1/moderations", wrapper.CreateModeration, options.OperationMiddlewares["createModeration"]...)
 	router.POST(options.BaseURL+"/v1/voice/tts", wrapper.CreateSpeech, options.OperationMiddlewares["createSpeech"]...)
+	router.POST(options.BaseURL+"/v1/voice/tts/stream", wrapper.StreamSpeech, options.OperationMiddlewares["streamSpeech"]...)
 	router.POST(options.BaseURL+"/v1/voice/stt", wrapper.CreateTranscription, options.OperationMiddlewares["createTranscription"]...)
 	router.GET(options.BaseURL+"/v1/voice/voices", wrapper.ListVoices, options.OperationMiddlewares["listVoices"]...)
 	router.POST(options.BaseURL+"/v1/images/avatar", wrapper.CreateAvatar, options.OperationMiddlewares["createAvatar"]...)
@@ -72359,6 +74272,375 @@ func (response CreateSpeech503JSONResponse) VisitCreateSpeechResponse(w http.Res
 	return err
 }
 
+type StreamSpeechRequestObject struct {
+	Body *StreamSpeechJSONRequestBody
+}
+
+type StreamSpeechResponseObject interface {
+	VisitStreamSpeechResponse(w http.ResponseWriter) error
+}
+
+type StreamSpeech200ResponseHeaders struct {
+	CacheControl    *string
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type StreamSpeech200TexteventStreamResponse struct {
+	Body          io.Reader
+	Headers       StreamSpeech200ResponseHeaders
+	ContentLength int64
+}
+
+func (response StreamSpeech200TexteventStreamResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/event-stream")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	if response.Headers.CacheControl != nil {
+		w.Header().Set("Cache-Control", fmt.Sprint(*response.Headers.CacheControl))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	flusher, ok := w.(http.Flusher)
+	if !ok {
+		// If w doesn't support flushing, fall back to io.Copy.
+		_, err := io.Copy(w, response.Body)
+		return err
+	}
+	// text/event-stream messages are typically small; use a
+	// modest buffer and flush after each chunk so clients see
+	// events immediately instead of waiting on OS buffering.
+	buf := make([]byte, 4096)
+	for {
+		n, err := response.Body.Read(buf)
+		if n > 0 {
+			if _, writeErr := w.Write(buf[:n]); writeErr != nil {
+				return writeErr
+			}
+			flusher.Flush()
+		}
+		if err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+	}
+}
+
+type StreamSpeech400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response StreamSpeech400JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response StreamSpeech401JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response StreamSpeech402JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response StreamSpeech403JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response StreamSpeech404JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response StreamSpeech413JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response StreamSpeech415JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response StreamSpeech422JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response StreamSpeech429JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response StreamSpeech500JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type StreamSpeech503JSONResponse struct{ EngineUnavailableJSONResponse }
+
+func (response StreamSpeech503JSONResponse) VisitStreamSpeechResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(503)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListVoicesRequestObject struct {
 }
 
@@ -75464,6 +77746,9 @@ type StrictServerInterface interface {
 	// CreateSpeech Synthesise speech (async)
 	// (POST /v1/voice/tts)
 	CreateSpeech(ctx context.Context, request CreateSpeechRequestObject) (CreateSpeechResponseObject, error)
+	// StreamSpeech Synthesise speech, streamed
+	// (POST /v1/voice/tts/stream)
+	StreamSpeech(ctx context.Context, request StreamSpeechRequestObject) (StreamSpeechResponseObject, error)
 	// ListVoices List voices
 	// (GET /v1/voice/voices)
 	ListVoices(ctx context.Context, request ListVoicesRequestObject) (ListVoicesResponseObject, error)
@@ -77607,6 +79892,52 @@ func (sh *strictHandler) CreateSpeech(ctx echo.Context, params CreateSpeechParam
 	return nil
 }
 
+// StreamSpeech operation middleware
+func (sh *strictHandler) StreamSpeech(ctx echo.Context) error {
+	var request StreamSpeechRequestObject
+
+	var body StreamSpeechJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.StreamSpeech(ctx.Request().Context(), request.(StreamSpeechRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "StreamSpeech")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(StreamSpeechResponseObject); ok {
+		return validResponse.VisitStreamSpeechResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListVoices operation middleware
 func (sh *strictHandler) ListVoices(ctx echo.Context) error {
 	var request ListVoicesRequestObject
@@ -78051,882 +80382,935 @@ func (sh *strictHandler) UpdateWorld(ctx echo.Context, worldId WorldId, params U
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39ciO3lif4KlhuRxQVm5Kpr/pSdMyVJZUtu0pSSypX377yMMFMkISVBOgEKIp2VMT9c+bf2T/2BXb6",
-	"FfYB5k3uk2zgHCATmUSSSalu23faHR3XJWYmPg/OF875nV87iZxMpWBCq87bXztjRlOWwz9P2TRnCdVc",
-	"CvNnylSS8yn+2blhQpP5mAmix4zk7OcZU5rMFEsJJUOZT4geU024IioZs3SWsZRoSUaSdK/fnZA3rw4O",
-	"t96S+E8xoSI1bdyJj4I/Es0njHBN5lSR1A6ApTskvpkJxXRMFF0o7JhrorScKjKX+T0Xo4jE77m4j4mg",
-	"E6buxNwMIGfTjCZMEa537kQn6pjhTKiZEHukk2nGOm87f9p99fLg5f7+y16vE3X0Ymp+VDrnYtT5/Dnq",
-	"nKdsMpWaCX1tmluwdHlBYp3PWOyWhCszdbM0SsvcLIpQc5abJaCCMJpnnOXFss25HuPLdMJIXHSXLLa/",
-	"Z4t4pzpsMZt03v6lY/rr/FgfbtR53DZvXJg1MK/dwmtmFpc5H3FBs2vs9TwwiUtBKC7ZohhzBCOL/3Xb",
-	"frd9nsZEDiv7Dns95LnSJKdip2GZc/Zzv7f7U/rzvugt/19w5a+pZu/5hOvlsX6y9JWxoTbjYTQZk5xq",
-	"tp2ZD8hUZjxZuJHes8ULRbRZ9e752e27O5HmdKi3OdPD7bHWUzrl2+Zr+HjbHoPt3V1DpXedsZzld52j",
-	"/J/f7B/pf9476PUictdRLJEixd+P9D/vxpGhOpYzEuexIwC7RorkbEK54GIEJB/rGLcc2lBkJjTP4Bcc",
-	"+AtFBrN0xMwcTasyY4SOKBc75HigzOkbypzMBIzXHC7OctVM4m2nsHoXrmBoy3txa+ZZW3rO1PLi+4v5",
-	"8z/v9npH8382x64yFPPgaP7Pu/Gd6MY/x+UKTllO4nns1mzrmUuxdgDhxWg+Prfldr9QhKekGxua/9tf",
-	"/z3eiogUhD2wfEFypqZSKHYEvCDPZf5Ckdh+2OdpTNjPM5pZnnXDREoWcpYTOReEVxiu+a56MLuzqWEy",
-	"u3uvSTKmOU00y80+3In4L8fb/0a3f+ltv9npb/8Yb5n3EpnnLKOakUyO1BGReszyOVfM0mb+wHIyofdm",
-	"LwXbIcfZ3PBfs+h3opuyJKOGu0lYAZoRKbIFUZKMmGCGIFLbhiKCsZQIqYkyJK3NRHA1xlSkGcu3mjfs",
-	"CXwDpUWIaViJVcoWlFYVSYIy6vXhm4PIbNG3t7dXJKWabTVxttsZi0hvl3w3E2Svt/eK9Hpv4f/JNx9u",
-	"gwO8zeVsyn5guQqKV0NJKYzuAV9xR+n46hy5LTJnZmhsr7f3cnt3b7u3H2+9xdmZHbVfCDZnSt8ZCZ8X",
-	"7DAZUzFimRztkE9cj7kg8VcPu7H9XRGaM0LTlGv+wHBTu4oxlNPeSL1RbR2VPWuWZYpQkmQc1QSejG1z",
-	"UijYfUU0zWCttWze+XJmnahj9onqztuO6SOwqJ+jzpTmdMK0VWBO3AFoOqvFCXGnNRnneFrNRpfDMD8j",
-	"Ad4/zvfYYf5Kv1nszvb5oXw1fdOJOty0OKV63Ik6RvuAb2zbfZ52IkPDM54bxcHIbX+2E/r4nomRHnfe",
-	"vjwIkcqJFIYIQBFrnIn3TjEZ8RCcjHiwk5mGT1NoMl7zz57PmUinkotGDjpng7GU94TZ99x85iw0nTnb",
-	"eDau4efP5IE1T4OZh27s7EGHBm9+3nj0pt0vM/TbxZS945lmeUgVzBY4ByvGzZFdTNmOG9XPM5YvymFB",
-	"F/4Q/ilnw87bzv/5VWlgfIVP1VdF7ziWx6nM9Tt7vJcU6yR52N/+SUkRky4lxaEmJzRPyQ/7hCry3c3l",
-	"xRaROcGXp2IUky7wOfMON1rt1cU3W01jt5zFH33KhnSWGW5TdG92zure/m+ux2VdvGI6JIvvWUBz+gCy",
-	"1delFR0yI5pzpvMFsnOrWfvWAjVKFclnQh2Bym54uzMj7gTYEeYFa1yhYTGQ6YKMmA4ZJl2lqZ6pCF4y",
-	"lpREyy/egmbvRGmV6G1nBb0laPSYXlLJFBESRKhTVG9dz2YoOGwBGgb0cidkTuTU6AlGlHBFDvb2SHx+",
-	"evbh6vL27OLkz/3vz/7cvz77eHN2GnvTHPOMeeuiNM8yWApQlQ96b5YbOb/of7w5i3fI92yB0m13e+/w",
-	"kExzLjQdZIwc35ycn/s6U5eSjx/PT8nDATRLyUjKlCRjyRO2FRGVyCnatGYkmgkqNCzERKYsgn/ds6km",
-	"ewfEqJtqhxw+PtrVhhHcCdCGYBciozO5+dGhoW7qtC+Zk2kuH3jKcjKkPJvlDCeLiwyys+QoB8nusMde",
-	"0e2Xg910+2DYY9tv6AHb3hsepq+T/cErulvwFTRyymNQszs7DQxl7/Aw6ky4cH/vBul+Ys70cZ6MGT5c",
-	"J3+pe/WIcDFkuaHNYS4npDjGYFpTUPibDnLRSGcjZoiDvZZZi3HmxhDrxt+c3ZKvHna/snxCxVvPGbdp",
-	"9ClD/iTzLA0JoGNzDrPU6WdIni+U0/0sB834A1OEi6ZhQRsoajYY2ndy0CQTf5IDJxF/koOQRDQ/o0Sc",
-	"HCYHj68Wr395Q3uD3WQv3WcHYYlovnmuPPyeLZoGbVRutGBh4PdsERq4+XlTUW6+ee7AG7wj38o5mVCx",
-	"IFyzibLyZJY3bjXYzmEJeNiLzDD4xMi+3V4PDr/9qxgRF5qNWI5Dkjk7M9ZGo2pkHrr1zAZBvc783Nud",
-	"vH44SMe/HNCXhy/V4auBeKPUTwevXjYpdjr/AisqczaQ8r5p9Jl9Xk7gPjyB++YJHIYn4Jp+9hw+sIls",
-	"Xv8JPK1uw4RNQrMwPzuy/nk331P7+mB2+PBy/urx9aLB9MHmnz2Hy+EwaMMvk7a659MmwpbYSpCya4Rt",
-	"/s8j7l6QuK+M5pOfp1dmysHVHdEJe6HQWwPeBfTqwXekuwvumV6PZEwbPSMiKR9xrdAp2N95+6ft+h7g",
-	"p/1Xr17vhhfcvrBmwVcp5G5WMMWPio7Yu1xOAm5/TXNden+NDCLdXM5EyowKOBdmdmY2o5yKWUZzrhdb",
-	"R8SueKEMkQEbypyRWMsYVig2P8cR2e+RlC4U/pZS9H0HVXYzPH92Fe/AtuYTFvS7wNy+KQe3PMWvZ8k9",
-	"00TxXxjpfrw9abQavCk2mA4pXXhGg5liJ4If17vtv8WXT83LxbgbhBSYahVXszPYjN7tSawjazYYVVzO",
-	"NIlpOuEiJhO6gEsT9PRwrVg2bJp1IbM2OMkw+FvQQZpYklWgQU4BVUlBujFaBzKPUd2G8W1FzgmKQtno",
-	"2yWFodaVZUZXazRVoa8nzkIuj/9MpNUjERH2mGQzxR9YeTrQMdt8NoSc75BjTSZSabK/i+cAbYHYUHv1",
-	"oBz02p4ULZ9yTho1S/DQmIeFWyZLg36ZLHU+s5/3J6+Hew8Hg5fi1fRN3lO7OszHPH3zyXLjs/kW/evg",
-	"BPyaptY/bv5KpDAWrPknnU4zjkbuV2DK+57HXzvgl8dPUtPB18en/euzf/l4dnNrDjHTlGfQwZCzLDVn",
-	"1v7TU6YmTBma6bztiNlkwHIymSlNBoxQu827vV7n84+f/TcvBTMm38Swx9KdCSYrFw804+mOXR68LFjv",
-	"HzdL0tItY+Z8bVcP17LxgsPY6xOaGXJiKenOxJTmCizp724uLyIyoCkBSgQDluqxNxsgFe+muXLLFxqg",
-	"ffer8kX/Vmq7vJZq9bF9vfDCb3tu+FUNVH32n6OOf/Wytvfi2gjW9Wu42zt7TBhL8Tr5GaT58fSbs9v+",
-	"2b+enJ2dnp1WyXPCdM4T8OEq3Z8pc7gmUuhxtugjnYKCnzPFtOoDZ9jr7b3a7u1u93Zv3T3Gv3WizkyZ",
-	"gR72dnp7FYq9NZIGmnyhiJoykZKETg1HPOyRjzenhlJyRpMx+61JtzCD7QKQsbHPyyGXAyXduLaq8RGJ",
-	"7bLGZGQM5zsR4+LGEYkrS2p+MKuFnrG4WNt4a4dcSD3mYoQBDlKwI/T6wE88y4iQ+k6MWTYtdKTyc3OU",
-	"KBnz0ZjlMOBufPUR/RB4VxzbW7T/3GfrRIphxpNnMvzvLr/uX1ze9k+OL07O3h9//f6serDQYQoHyzSh",
-	"WdqpHQvwd5AxVYRmOaOpsbiMJgCeUPyc3JWf33V+J5w9seunysCUnCk5yxNj1ySzPGdCwwTYH4zcv537",
-	"MoR3cnnxw9n1zfHt+eVF/+xiiaMDZay9xZvQx76e5UIZll0hTH/EZHU7QLxItKiJGvX1sEeg4d+YWpPK",
-	"NCh402n6QEXCjC79trhrcD/Kob15zmdCcDG6E924stZff7z5c2z5MZHmE67x+Nq7dmN66EJExMUSx0tN",
-	"wbZB0EfeFCgFsXJgpS0FfEHYnOZZdifsWEm36UrjD44PV8ojLthHQR8oz4wS+rwTeHbxzfnFWf/jxfEP",
-	"x+cB1j+lyT2eJaamjN5vG8ujzvvVlLFkTBgMjRQvmr01pMqF0sZO/S11omOSyYRmboxAjOWFnGAsVUvD",
-	"Jd14eXniPzT6zjuZD3iaMvE82ju/uPn47t35yfnZxW3/5uTyqkZ7pWHcmedcs86yLn7PFiSjyT1e99zh",
-	"e3cd60MJ7fJvzMrNgLkiYN2SwUx7o28es2GJS2vlaek7bqVsQDDh+g8q9e94z8VH9UxGGZZJFYKtkOdx",
-	"PeSZK1ITfoXsc2J6lUD+nSjMG0p1sl6or5v0f3IiFprlgmZnJTk+nd3enl1fHL/vn11fX143U+6NnDBr",
-	"uENIYy7FiEhB5Cwniqdsh/zLTGpWUfZ4SviQLOTM6KqaJoY6fktpL8hMsMcpSzRLMe54h1xIwu1qopMx",
-	"5SrJpGLpEfk5MKM/iO87OThOEjbVm7rtbJhCixiHwrUwZSLlqFy2I4Lv5OBmNphwvY51/SQH4IKidipH",
-	"ZCqzjBRxLT/JgfrqVxzy57i264FQsHWLGEihgav2pvyiMlrk4/X7ath14KbYZrZssKnLyTD1bJP/HNR8",
-	"IfU7ORPP9EB/urx+fwresneXHy9C/oo110EVXnshbfQSKAk8NSrsys9/B54zdI+5KEhN2CNXGsz/Acuk",
-	"GClM/UKPBPqh/2ClV3SRSZreSvme5qNn6qJXx39+f3l82r+9vOy/P77+pmY3gWO+P1hopjpvd3sHrw9f",
-	"vVyy2Z2cg0hZrkhmhpUb/U4Q+w2BJn4nimdonEZew2T/oK8rGzf7BfTEd8fv+zdn1z+cn5wFVMXObKp0",
-	"zuik70T3Ya+3RF0TmbKsGsz7m5swwTG9JfHSfG1q65BmO5Tb9yISX11f/nB+enZtX4L8R1EwOutYSiFQ",
-	"wNnl+GNplb8lsZwyQXkckRgcUrFNJnKreifwW0PqXJT3cH+4Pksav+UTJmfPvHoodvP2/MPZ5cdapIPG",
-	"LvoT1Xm7b4hxHYWbfQe3POYYzDHTbL+nfl9EXxsmF5iF3o3ry/GHm9Mb/HOjFq6Pb8/6788/nN/WL7im",
-	"dlVcxBy4QvpwAdV5u/8y6mhu/tUZ5qzm/ryGTFbIQXZZvhCZxVlO7uD9uw5hNuiCdHd7vWpy8f7LXo+o",
-	"rR1yDd4XQ6wvyW9qs7fKaOeKsMcxnSkN/nl/ZX2HKH4f34nSH9oUjuACz2Adto/NH0Xa9e+H63qjCyFU",
-	"YGK9lmROuXbhFC7aoiGVF8hrOer3tztvHwWd6bHM+S/PPXDnFz8cvz8/7R9fnfe/P/tzs6/rA1fK0ITM",
-	"XciZy4HYIZCNftc5tmOCzt+SrxnNzRGb9Xr7yT1bwD/Yb26W2VFDqBrOKfJi1gAz4F7IuSBdKRjhKROa",
-	"JzRDtXooc8CU+N+F53/69GnbbBtOUjekOsH6Qv4h9d4F0b3OC/MsIlez6VTmmqUfWMrprU0Zezqxf7y4",
-	"+Xh1dXl9e3ba/3B2en7cv/3z1YqbiRPsadv0TO46mj3qr6YZ5eKu465AiyEeEYWnoD6m300EjyHgF4pU",
-	"JmVnIQW6dMvbNHQBqj9Umx8Mq4M1+QIGI/BaGwyybC8GgoYV/4VVYoYfaDarbJsV/DTL5JylBJ4r8pe7",
-	"jprQLLvrRHedCUv5bAL/BJ/AXefHzufI64SxdE1gcsao0mQpLjnkdvh9BCS70cxZlm1b3j6YaTe6I1g7",
-	"RL8wOp4cDtGrTmBR/rOTfbEXMP3jJOyOPzZsAiOtxlIxAdKRkowLFpFkzJJ7lmJCsnI5GJpmcjSDCMFp",
-	"briN5hiRT/PRbOLwxhwqCM2u/JeWNvpcK1J8GCHYEwR0KVKg0BiRRLpI0crBAhD7dzU94dcO12xiDsRc",
-	"5uD7t/JMDn5iCewp5iSEZCSuxAsFHozIz/b15lxmQoz4A+tDd0vZCubcUBVa8E/jRS1ZF1zL6NUr2/6e",
-	"KZ2zDIjaLMGULswKvSV3nW9ZzjDTvUdGMkvtlsGEd+46wayPMrjkLzj/yNutYrA/BlYLCefErUADXJe2",
-	"6XEkYxoAYrzZvcVNtWRG7eJS4sPNUJGaLb8TZS7BDjkGxLIFBkfrWS4gnymheb4gSk4c35yQboyNq3gr",
-	"cnQ8WCBigvVUWSMBfagCuO8851oz7HuZ0rkqtx2z+MWd4OKBCWOL2cnAyAY0LSiYCPYA+G80GVv4B1iW",
-	"LtdkZPZZyzsR52w4UyztF6M+KhJH9u3hQ4yFShSXOWxSMUVocWYdTt+dgEklNMswcYhr06UiDywfRETN",
-	"zPorcteRU2YUH8gtMv/up1LmMVxnJJKLgtyApMSdsP0oTXONkex6TGJD+HFEYsWyDGLXY53TlMVbdh9J",
-	"QgUZ8iwrcLGQ+u5EsU7F2TIDP7KOG5yoMlsoFSuDlCtp+syOyaj2d8JMGXNqYE4QjBdHRBjRUPxMqzGl",
-	"hpRsdCVkmq4TVngEbqYsAacEfTzHr/b3ivNC85wuyuNy5ai4mRMOaaZYtJTwx0pSksNyp5eZbeXDMISe",
-	"JhNGMZzXy63a7/UC7ApzGevtvEPOAm8hXCAkEloFxeorO/46+nASNum2GU7CX0wv5atYzGaACbdIL0rs",
-	"GpeNWSReonyAhDS096POQMqMUdEiTfPG/X7hWjkvWvnatVLnrNBmMxO9qoBYbUAWFdlU8G1zoimKwhug",
-	"VIIdGsJR3MgRUpIM6QpJBFPmFG8tU1NNkIdld4tDUhL+kqA/AyHgiHtgE1O7hoTy7YQq1pA4HYcFfImX",
-	"iZI+6tBHgNoYg0YcxOyZ0Ed/QrsvA1tV7ucqulMYGua0a8MQReUcrKB0r9s1lG5B+WIcXexTuR3wekK+",
-	"tC9+/txIl8DZnsCokA83i35N79kTGZfRiaIixR6lA0gF6+ArFaVvHRKSzcOnAuADUMAAuqLSMrlvxQRb",
-	"a4bUE+33Qs6X9TdfN5xSQ9emqf/6F7r9y49/QbDG/o+/9qKX+5//KaQ+VgHvNjh4KqzvBbnSlBf2cGAb",
-	"yni45U1EW7iFjXdiXvxcMZHXfnNq3/XN1GUcnPFsQsV2zmgKyanscZpRAQJ+hxijwnAFo7KAzgjoh9Ud",
-	"WmP3BhT60hBehw965IA+Awi7LomZoNVWHdQTEDH9rYZtKVetXPbK8Bto4VwMZcjbnj/whBEuMME8rIzI",
-	"RPVnebb8OUR0mtPzgF7bVCbAQIuGltZ5zGimx+HWzDrjc9TYgw00n2KFc7HHOPgxXFhPeVP3XJHLKRP+",
-	"TEiXZkoiqFdqOEP8lW1kB7DttoL9PKwCCEWAsBfKYYTutLXpXKtRuSPVKVWWt4EOgnB2x8I53aMCZcLI",
-	"aMWSnOkAg8gZ1cbE0W2xCaJOypVh4iEcBjkbjZ2bDLsEgDaWZWZIitApzTXpxuq+nxnOezzYf/zbX//9",
-	"zfBfWB2/IPBKaDDsccpzpvp0FdjsPVtUAWaPiJhlGQgusAR36vCmbvLmNcxnQhiEpf6b2EwIsOqoCLkg",
-	"XJCMK6s85ezBxmHCfSBAz7nt2gDgamlsGYWM82J7V6yOebVy45ACHB7wosiB7E24mGlGuoVFbo1hCJKn",
-	"9vHW09dy0kJafc8WH6ysCjOQws9hL56Gssa7lZ6lXJKT87D0eJD3bRZsThWxL1tiQlhEroHG1NNXATJu",
-	"1JqJGWmZyp22pvH3bHFjmvUcbYVOi5GTbVrAFz+7+/81IORwM15elBf3/ImcCe08ONWtgYCCdTwU4Eks",
-	"I52gILVLZgdWcqhicpHP6CpMo3ZKKhTQzHhPoDUP12QDnfwYNlBLgPUudGeHmePFplY59dMYHelarJ7h",
-	"TM9y5sPdrOR7/6Fn01P4d1s4I5oOyK1LV4OYg1FOhbaO6jHLUutptAtdrgPNsgKU28ct2vRYef4mmIGz",
-	"IusHbgOtvyA0kDE0yy6HcGO10sxAxeBzVHcWoEhpFFYWdeotKWSzEVngNFT3fW1UUvODDUDgGjSoVVEI",
-	"2B8GIsRLoh0aPBj+yy/f7072LvYHBz8cJi//9dUvr9+/ue99tzve+2Z/eHB6qF4ev5q+/vlN3qP/up4z",
-	"2Ckur+aPy2dQsHmpJXkqEumqsZwLi8RlS4k4W2Brp9yZ91zpkL0zpSPweFs1TC2f5IK02nk13YYuMe7M",
-	"XZPV42UiB7oXfKalplnoUZ3Pwujc+1EBqmTbDtLsA9U0fypbLD0SFNqBU2zrGAQ0Vx/fPbAPZWvzsVSM",
-	"xNio0ahjMmCJnBS4z2qW6RofCiBbRZ1kprSc9JVeZKw/zeVkGqQAI8W2bVGDBXr3JlObpCgfWJ7z1HY9",
-	"BWiZZRYYcnqs9MfUQXKn44WCSBrvtVo3e70WrHY04ykVCeurhDpwXguu92rnMAoAQ0LuWgbybSizTM7t",
-	"RM0SVKWNnA0AdLdAgNwLI5ta/zCYnHw01lVs1N29pVHAW+bsTvkjy5xf3aFM7h14vewdBsLNUNhl7Xnu",
-	"+YSO2Af4BllNgT/IHkAYshE1lnUjzYBcVGM5y2wg7HTKaN6OLsRs0gfgYwb7pNlUVVZo73V9gU6ZkBwC",
-	"zODtyvocVvagF1ocCGFYw7RuGOaXwQHYcCFv4JvqQsJO9mkOXMbWJ3C2/6oGP+GrH6/fw4c8dZihzeTz",
-	"ybz0LOpBFD0tBaujUeb3ZEiFpmpBJizl7AEYazO+H9UTqaZjlrPlw7tOGPqthnj11zS5HwE24lP5tUqY",
-	"YGRQtLOGX/+WzPN3z8devXy9ER/b6x289noBOv6Dj23Ex5omgWYEE+yFeq74/N+JVe7uHxxswivbUejv",
-	"g1daUgiyScD1W4WZ68EZJnRqK354iIwzZaGvlnnimOZpP2sqr8cghctyVFuhw4akoMsNbdYqbCLLlL39",
-	"p0LImUhY6nu23c063NkgMOVqssD5f8B3Py9BVwYVUTotIIKxE7MKgmvS/XhDUpllNLe4uQ4TM46KOnzw",
-	"O52lXPbtT+A4RQ8bE0RIN2dV85CaM7/Mlhv8bSU3nrKcy7TPRLoCbluwR407GpVVN9GTBUE3rhpIa3+K",
-	"7RU+Xgnz7SipxMJu1wFQivl3S8oaMMNJHX0JOQ9TjR7nTI1llqq+pbmGs1G8R7pTlidM6K0ChrEgTW9+",
-	"FaeLvT5/3Yt2e70flxjH0u35FfbwuteJ3L93e73OjwGreTZNvRuPBj+aobA5VegWV0xXCRDi0p7u4EUc",
-	"1+Cllcczmo5QJftIzgXcum+FVZIlWgc35zCnDVGmFjT1f/1/dTxVN397o0TNAoW7XHPcaozX8qA6W4l8",
-	"zlg7K5UDaxezPrEgmXpHokIFzVz/Q8EhA2oO9XBrgREoP+7DA/vV8p4JcKRo1S/rG3WiToXLGfI3Ml21",
-	"CBY5kUp/hMZvXeO3Wp34bR+btm+Kps9t08Xcnqr0+6JOS8eDV4s1K9SRIKoNXgO/8VlRo2Q76O2RJVDg",
-	"rSMCA62KPBfn8XsQeiiiLBr9B6cO4VqsMCJ2i5u9YEWMpvNUGWgzZd+64xEywYqz4/zi/p7jvVcBJr1q",
-	"4/9uq9+C0dXFazuZqZuXxUqV8qpgWlLm6x6ROdnt9XxNy1NyHcNfO+4m7liOa5lTWgZY45HeToSooGAV",
-	"Kz2ngdSBRHMx6q8ynXyDHQvXUpfvndFF9WCWK29DrNsFUZVR7ubL5hJnmLNgH9fL6ggt8+BICjdxQ4Pw",
-	"PEI+ZVQBcyLKcrsY1R2cYzXWIqB52LLr9r32qp51rWQyb1iEAU3ulZb5IjguDOduqhRlkUmp9iZp9BCL",
-	"FBGReIj/sRgS4TiaIWMZF6O1G/zOvfc56ozohAGex9qLx2/ohN3AiysiMqrFZjcsMLscW1FWilKry1RB",
-	"vAdEH4KAkHnKcoz6d6ZrIifMJnzrMZtsrY5QrSu0E6ZpSvXaXK4P7j3fMdSEzbC04TvhS2GZhinOPHFG",
-	"hLfMNJtsFgrmb5oLBivb+0BzJsi3MtMNJpYyWk2wytA5Ig64F4jOKUcVbrmdXA55tpYIC556Zd833DxY",
-	"0tD0bZ5UJzMA0NUJh4Isz3Ml3fMs67sgjZVfmDdvub0YpAMp+3OZp2uP6a159RO82cak4hotKYzv3ICz",
-	"PUiesOAFn1lDeBrcsqKQTXP5HBiUrb8YET4kVCx2Ngo+sUUjKzUvy5W3p6NKhlVeHdXkqTff6m54hzxy",
-	"KaSWa7uz7LHYCucsRWuNZ5V0XQuOWWMaFWT+NdXJeM2pVZB3pZOxL9QabsOXmxFs7jXVOiqjVG4+rwm+",
-	"wOZWzvKE5mmzkRQyaY5rJZLfkh/2STdWU5a8xen0E6OdPezHWxH5YQ/Knpe/7sVQSPmHXSygjInKd0IO",
-	"SWwIICY2hEbLKcnYA8siIiRkVCXx1g65wSrxS2Wa98Ax+cP+nTBv8qHNpFZHNvcL+gGnfcYBxgRwrKca",
-	"869qYcRW2rRfk1tbi/WFshMiXYzQ916LfH4cgQue5lxGCOzbnzAVkQlTfcsxIyQpmfeF1OaZWijNJvYs",
-	"RWRqLPAxB7Wnz4XS+QwPQkRoBoCrmvVHOWPmBKqoJLS+OSIR0RR+xT78xzZ4NyLsUTOhbJOwuC8UoUox",
-	"rSIieHKPU6wMsz+ZZZqbczqjWUQwPC0io1zOpn1jw1aGZL7kUvTNgYyMZC72DX7yVa2SdJVNE6lX8a5Q",
-	"HtbqrpBdXSPyXg8KpClL+o3h0fH+Ti8mXSoWZH/nEUuD7+30ap3s74Rj5Vcfx4/TTNJwzIchdcPTyAze",
-	"wUBvapTySeBG0h7tMKlC9sjVxTcRpm6ZCeyYRXmMK+JrwAWFam9rIv5NXysZDRYUDkZ08wniXvgRMiIl",
-	"c8j+sLhBXhYmzdNQ0reVUn1XJbnZMRwXL8fQvvsi7FKxBpNZ9kaJC3syoSmrlmY2mviEjpj1qQPOdmqM",
-	"qrD95ButrQXAsKGsfRGLCEklc1px39nS8lNwvsGut/DKfYcfXcGzE/zoc9QxXLTPRd/X09dxR9hMIcnY",
-	"WAZcEIQbiLCi+UwYCyJ27e2UrMk0Em9mPfgVb1eaMeHti6tsM263k0ZzakOH5r0qCdZKe3etyWzkFiT3",
-	"Ndx1hXmit+7mBYKurbQmkPeNcVtlldES+9yNXQYzVBy3fnIpWNgcXs086+OyL7rxBVuclQg+/ZQlEsp2",
-	"BvQqV1yZlC9Z6iqxc2lihm6pDX2aPAcED87aq2EeptCp62utRlae8eLk2t2rLVqdiKIQh2tclsCpXMmc",
-	"1wV7VrXU1gqupydLG2pqWvwSmq4XHhrw0ZlhQ4Fdqu7RaRX2XMp1JaDnLGdQ/nlaEQ+hcNOGFrw1MIee",
-	"2UqbhGZZqMHnB6ku2elN9zs1FVrRBRT29VNnB2whRWoPkL2PQxa+Qz74WAl3YsRQ3Fjth9jkP0WKxFip",
-	"9LZVWImvsBraQCUdQRgA4WJZJejG2Ndb4B3xltHgEekdmaYFKRAj56J1aTzwFFA91mvjMFrUtInTtIt0",
-	"oBHlFusC0ZLuBMJ+2BQHow5vWR+ACgBnzJSN7KogjijwnWUsHTHTObRpa33YJUQdz+nNO+SYxFfHtyff",
-	"xma3CjEZA0oJxcshMh/LDPFC7hmbYiXJoDQ1pMghi828iDoXe4QKyVCEEnyrISMpYGQEKkeDnKvMRm0m",
-	"v5fskpXixNBnc7KidQSEM40lKgC+htn0OZo6DQPBV16ApGHqyEdiIdQLsNssANqMrwrXwxUa0E5R8d5v",
-	"8FHbk9l3GxFIcLRnN+V4/wBl+wuL1JjzmDygZQ0phSoMZwz7xp19G06hLhTVcm7AipBqunHxecO0nCUa",
-	"kl9qbLhIbjEeTk4e9sNtNBrToUxij3OBThZYDufrrgC+hDUly3ga4vS4ntkChF5DCmNygLGFG/VdBav1",
-	"L5/VHZH411+lLVzx+XNsunEhS74ICPap6Uit7Mq8sMnZXxHv6y1bnbyiIGMKEH99lVYRgZ1dyT/qrCDE",
-	"pzzKbCOmz8V0tmm4wgn6A8CkwmCFI0IHCoCN8Fel6cLCRCyM5rHzd+LjXjzi63D8a5k/dtj7wmy+nl/3",
-	"TLa/JrbyKWKgPsqXT8iBCYmAlu1uzvlbNvwc1l7rooFs2nL3pda+IJdvZufrx/8l+HuLXp7G8Ns13sDZ",
-	"6+x87SlcxQGCTlFvSYLbD/kZoJLzZEyUUbRoVjG4aHa/DhMifJ0HG7DJTV7jrbw3idDF/Loyy6FV7CdS",
-	"KJbMIFfB1mBeb39iUWUwPUku52DDlA8ndFEAJQUSLcpizyvtfNsHHhjcFq4JE6kKtzulueYJn1KL1rnS",
-	"haApZHybbzazIRCSqaED+9BYTERLeQ/tE5mj6Y+XRe0dFt5uX0HDQUQCQ7hB2suZ9Xw7H+N0ykT41n6z",
-	"3AssGrN0iwGlt2OM9YnN3vUh1DMO1aD2/ceIpAM/pCxt4Ts+dh+c4QfgOJk2Bp/CBSDN7o2VQwdyFraY",
-	"ygG3I0tD38LYxEPa4A9qcdNvg6YBB3RObaPt+USbm3vtMnRsFgDBwPs1gdehm/zK+fI6dzTodqE8I/5Z",
-	"b2I2xR29twEFkW142+5Xt38W6EQVWlMiB19m/ivYp0vEir4QKyVdiwWXgVE4YHrOmLBOo1SCK3qQM3qP",
-	"adozseXDw6Y8Z4mWOZlSpZiC5EDCtb2AsAWQAKjW7TDAnQLyKPprvFjbYMJeM3932aO9tXXxDWsv9COu",
-	"guu0U4/7XTeap0oFuNjIAcchqmNe2GSmKgjTX9YHxuELk9cPB+nD7s8HdMQO5w+HP83fqDd6DpwvpAC9",
-	"PNgAcvS1j6dRx3KNOjPBf54x+9ic/FUS7cpKM19WkmPYhxeKxPhdn6cxRsBZ8HcbEvGT5EJZNFylnyn0",
-	"KvN7rgQ8IinVFEtmgKfYI5EXqvDUoq/N1+yr2tYFH411RCim81KS0Ml0yHNGLH7kRMqc5JKmwWTIZ4ng",
-	"jaQdVidDcxsEDVaOsp5dTBKzvAXOu2dRlZP95BQahLbCkisJzekDFf+lOr/D4PSeKKpIN55nKSKCrUed",
-	"qGcq+kd/ncAAXeLsgTXJf1i6n2ZKE7MxGTM0HlBsjpZMO2Df5mgAdnMIdrJqmbQ9HUg0P88gBdgGxYfD",
-	"kh8QVHgqFccENiRQLFcHq7qSg67Gca1YsagCVnN76o9bpezU9qUBlnh5AaLqcq7d9DyX+YpNp+kDNeos",
-	"VhD0bHdcO2fZ4aaDKgeLXaD64QqTW5DwJd1Yycw13N9B5NgyhJVDMV2Dd4Nop78PWoAxV7YfZ7F+x3EW",
-	"7Xe53m7D9j6woNQ/RpRb3CuqlsWAvbqsaoHyHsEIVx/hfhvjnWibMdQQK84aBn4pGJQF8YZaJFLVnAMQ",
-	"On8EiF1qTK0e6Laft7dCv6EThidkbThCbRWKaazbprUBA747a7OYgYojzA8bMPJ9zpQuhd3G6sk/chxB",
-	"ZV3+g0IJljW7Tc0yq6ZY7gpn2NfYwYSqe1WrtNKcPAG3ep4pMGY09zG4B4sjW7HD6L7WS70DGhPLY4eQ",
-	"B1cnDXVPlp3Ka7T6QsFeR5W4nFAip6YBFS1EzeB5/sbcgBxokIiG+xTyjVqZYcQiSskjEmMYJLjlwWG3",
-	"Q86AteJXCc1zztSdiGsMPY5IjuAkEF6xGzl3nyKAQ+yzrpubMxLz1JbTTbkZ4IQLdyUzodOpTeQPqB4t",
-	"TrWnB5rm7Q1GyjJNGxM8Zrk4NS+4z6zsbtFZqX+gA2SnUBJWdXbiXqp8apWRVR/e4Cv+Z6pdl6rW5+fi",
-	"ZC0u4EwhXRn2JVgLSJal0XyO1n/gLXKb15eG3J63e1TQpif1nK5KGoAqZv4z03b4HPq5Xlj8p878ojLK",
-	"2bl/AFk2kTmoHnMo2kS1f582laHqBrTpYqswOC0bxKhICqYlMAFXDCcq4qb8AkT1AkW8vRy2pb+CMT5S",
-	"MdEfsITOVAOv99djltmMzSmHwXjTAdUKkorCATzrtL5zAPBdE7PRNtFVUb7BDVLKEq7Cm3YW8Hm41wtl",
-	"EhMv5ZDEvhEdt94fPK3YaGiX2ES2sXfP7GsbJN7Oc6nLmlg7m1yvWeEOOOQ6Fw6HfMIm0sgwDOmF/YA+",
-	"QGNAePIYc1N2wIfN01rmhmlrs3s5LlL22JCHmdGEETqRYhRS+2vuUnvwdtdbdt69eztQLbPFH+xHy6Cx",
-	"5W2YY1BGoUrRg1J4prmCYdYRY1ZcUJRqS7u0XNyqxpTc1CJprM0HLt68nOlETliBGlSWPAuYMPbO31Y5",
-	"SwsAa8cv0W/qc0UvsDzL5Nwy8fl44YL/sFQcuP3tVVarA4nYIWkz37RD6q/NCIfLzUJShKL1oZ2wpm0o",
-	"uLFOhWaPurl8jmOAAYggS7crA+yRTkP3Wst2Kx4/v+aItzq1KdphlyxtSQT53DiQijqzXXjE6Oeh1oms",
-	"IjHWqfPmjK6zrmmdheicCnx1I1sbr7GqNrbM0ufZ2KAA/ePa2faq+D/cvjbL9rS7TzN0LQvH5zp72mN9",
-	"LSHX66Aky3DjlmkuO+WKu1BUUhRzMo6mKQNEVay0Klx2QclVuxjPbkxMsy/OP2skOETa7xQYGlBEuZkP",
-	"KTKSUG6+cJ2CG0LI+fK1EmYOYF/lYMP3Sp5n4KAh5rEU0C3FMkaBPs2RYI3DKqpl68tsLe2l9ZDNQWIw",
-	"4V+SEAQUB7awtbPJ7fLnFoS/kj9RUdC2htRll1FScc+W+CJf9r5mRdiTYHNHIQ745AtyzBWuWucHCDMV",
-	"kDVVGIOnMZYPtfwliqVwViTfhhSq4hlEZUwhA1HXksMenN+7qFpRfoXxDhDV3BRvuNF1ezD8OBxEFEzi",
-	"khbrYQUeb0ju5DILLc+1+XmTlYF2/kMWZZPr7ea74mN7U2z5d4EpixHpWQYgJfaKZqOrYtyzFifgqRFF",
-	"FXiOlXL0y0F61TGBilcjV6E//ubslnz1sPuVc1/H3mFpAAHbjCpWwm197aC2DM3OGYW907XI9HbSsQ4x",
-	"tWoVXVrveaqeignVHoTpyEOGqh20DW8DViE0XS2hM7XrtyEY5YkoToXCEYZyqi9PDmmFzaQI3GkF7tNm",
-	"lPh0UKh2mq0HD1XBGIe2bNzOU0GjmqGdjhHYCd08xRrCb/i/Kj7yysebJQWVpzjmK4gjWNdlc+aMJWUG",
-	"OWfDSi0ZnxSs1r0x316ClWpm4Z/M4J7GvrF+JUth5coqtmg9G84OE1/m6iMm8g08at/A61XqsbDuIRbX",
-	"rtEKs1sytt4XuHvLIpVqa8iU2r19CffZwvSVQTHmJHvgjg58okTuExqIbCX/dG+v4p3kqkD8Zt5+QIoy",
-	"d8hpquy8ykOOWa7HUm3MgDdiIPyXDTYeSPPGfFLd/AlL+WyCjgaxiWvWvF1tasxyyZOwAXVKNb1mZm+C",
-	"yTFGcc2cuxnpA/K7FRq8EGToMh+Wz4DtpunuiCtX4Z1XQGVM0/28GNT6CKLqJH4srV503/dTughozKd0",
-	"oeoO/sqEiggt30ftEiAdxIzmGWE5VaxKaW96nlK//7Ku1jd4uJtcQnYhg/P6cd2uPp3vFXvQiGDdep0d",
-	"LsDK9e7umvfMarlKBkhr4PH+D1rqtiuMp+vc1u5fgqICDz5LyQPNZqxEoeKaTBgNRTK1KiNffNv6Xgv7",
-	"h+0T6QblpY+JrQ3a5LJfgfe4rqKSXbumS2XPak2oIIMN/QQQu1kxZFr5UfwNDcI/JTTrlxeRq8VuQrMz",
-	"eBVqkFsAWNV0YSVTe1vug3yAhD1CjyUkTQNSLFeEJgmbaquQaLwPINSsVTYxat4GN+lr5tzgaQDO4NTz",
-	"L9FPqXE3FSs1L0Cd3C/UZ0CTVL4qqTrVUbkNrNFBmLinTKRMJItvoTJ5OIQjLd56oWwF+BBL0JRnoVOy",
-	"gLtnvCuM5X28EVw1Fp9i+QNeaHdj9XPGNYsjEk+l0qOcKfPvnD9AdFYTfnVEYiEFawDTWHFD6xxQ8Aqk",
-	"IWGEag6x/01QaE2ph9iit5r4oq9PyHtgSqOcphbrij5QjkJhvXJxab4+Lb/+6H+9VFnV5a6tohAbWFaL",
-	"GwqDynHMiBhywdXYHnqHI6SlFadrYtCXCMuVaV2r0U4Zvb92L/8+4syLsLwidK0SdL78uI3+WN+RDaLR",
-	"i7VctdVe8FrDBcCjJlPOEua2DgJYyIkUCTVqNwDN2quByGI/ZZqiiureh+S0Rx1iJFkTnKL5AO09rN6n",
-	"SrRMgP9YSnL1baJnE0P7EJWWRAEzDRMELkJ7YjjF91sTQr39ZSpYl3ECh/156SZ/pJJ8oVSSszJILYh5",
-	"h3vFWKbekliwmc5BOMrc+TSvsplOxvz+hSJYn3Ka8wk1pg+2rHYIxFSL2eRO0CSXCpXA46tz8GVQvFye",
-	"0KnCq+2MDlgG9/NkKnNw9JruqCBU8ElZEwiDo93K2aF1os5PEtB385nSAIJOzQKoWT7NOQSqKJoKphQG",
-	"Vo/wLSqwihgVeBHvVPrSoWJbXb0tF8UgvoPXb+0g3uEgbspB3BSDOC0GcWwHcVwZRLlH79kDy4KZPgD7",
-	"TXp/++v/vQupM3bpI5KyBPD+7H2D5hPYs5zRlItRwN6AIQTsvBHeUayqT7SyLFFtaQM9lE+f2ZHb1WX7",
-	"HB+QbsoVkEdEbGTahEMMz9YzewZaW+r2na14+oyGDfEttfudXDyzWXcSlqsN4oPnNu/Ifbl9++SZHeAZ",
-	"X2bc5udnNV1jq1+SoywzYMOaT2TKgkUfBxmLyIQmYy7Ytjm25heSyJQdIbekKEvwxqEIhoegn29vb6+c",
-	"lXAn4q+PT/vXZ//y8ezmNiYHvR7p+l7lmZjSXEHr391cXkRQpyEl8XnKJlOpjc2x/T1bxFtHdyI+v/jh",
-	"+P35af/46rz//dmfTXO7RyQ+v7j5+O7d+cn52cVt/+bk8urMPNk/IvH15cfbs/7F5W3/3eXHi9M4uhPx",
-	"p8vr96f+byQ++fb4uvrLd5dfV394d/6+3tD3Z3+uvvPh7MPlde23T2dff3t5+X3/7OL06vL84rb69OyH",
-	"s+pPdyI+ubz44ez65vj2/PKi+vb7y+uzr01jS7/2zy5uKz2Tg97BkRnR7beXONnj9+8vP53Bk8OjcoIn",
-	"xxcnZ++Pv35/Bp2fn559uLq8Pbs4+bNZ4f75Rf/jzRmskT+srz/e/Hnpx7OLU2z/zRGJr47//P7y+LR/",
-	"e3nZf398/Y3Zkl2zJR8vbj5eXV1e356d9j+cnZ4f92//DBu2e2i2GDbYtnd9fXltenHbfn35/sz/+/j6",
-	"5Nsz+Doi8e3x15eX/ZPLi3fvz09ug5O5Pvt4c3bqt3ByfH0ak26MngC1M83lIGOTIs0Ko9LmuRSjKq79",
-	"lj+Mj6fnl6ZV+AfO+PLim9ovdg329sws69UDyUFvD1FCizuiMUD9FpUdywKEW4auj2/P+u/PP5zfwsd7",
-	"b+AU3J5dXxy/t+tGDnu9IxK/O37fvzm7/uH85Mw96A5ptkO51YS3zEpdXV/+cH56dl28YmFLnLMMXz0i",
-	"xULh7zE4LxXheosc9mBmZxffnF+c9T9eHP9wfI50RQ7hLBZ93J5/OLv8eGt+P9i5E4YHoZ2FoYZckAkX",
-	"MnfAgQhMbAO04fYJ3LRcjN4SSpKMgxmFtb7BXUfonTCcinBdRnzfCzlH752qMShPmfNYVSfq1LgN/FJn",
-	"NJ2oU+MxnahT4zCdqFNlMEZP8/mL0dQq7KUTdSrMpRN16rzFdNPIWjpRp8ZZzBiCfKUTdZbZiv2xzlVg",
-	"GHWG4k2m5CVmrYKcpD4Ow0jqvwEf6USdJRbSiTph7tGJOnW+4e2fYRv+djquYRTlCtMIjBpZhve14Rh+",
-	"Y+aAG925cvSrP9ih1868oRzvFEOb/gE2RFE/u2ZRKifVbPTSgfPfsmetalME1mqNgfE1LW73o865eKAZ",
-	"T4+n/Hu2gL/VbDjkiTmIN4kEU/BazjS7kPqdnEF1XLiF9f4+GdPc+/M7OfD+escz/9vv2cL76wN45Pym",
-	"sV78mUinkgvtPQFXgN+pF5np/ezu6Ws/nQmdVzvWY2nmcIxXT8WwT6hIGPoro46nt3zPFufiI2hqfs9f",
-	"z9SiE8BHMdtGF5mk6a2U72kOiQte7YIPLOX0Fi3tH8wGlBmO5aZcY8yG2yKvIhgEvZxIMcw43HRWB3rN",
-	"bPlO+yVUmyrbmaWA4Av/NaOTQCTFn3awWC/17DFhDOdzTTV7zydc26YBwDZzQ35HsxuWP/CEuV+ucvnA",
-	"U5a7v/GOx3cIl+/c8gmTM42Gqnn/FEXTZvWgzh51TiNQbLddPSrCBWrwxiYk5VIT8GYomyUUI3BvfGSv",
-	"jxIQYxO6uBP4Av58zxaKdGN7XWl0Ag7/C0kH/cFCw2XAbGq9UFa+boWA3LHDhtRxQ6xgg8vhkIkU8r2h",
-	"khYAk1l9u/XlzjvzaeGyWo8ACq9ee17vZZeWFIyoMZ2CIwBjX2A9n+1SqxlNK1xOYc/gjZwwPeYQg0Ed",
-	"kBXDskvgooX4SeAxhFkmY7YUsfy5Kmr3ALi7+XFrHZRpyzzTFnGTMKdTGziZsow/sJyzxsxUqjWDorh4",
-	"Xw0wdU/KI8J+sb9F6M6x6b68REkh3Zg9aEwEjUosgtiu9TZP45JU7NQWJa5LKc5MK5ulgDr36NoZArsN",
-	"XsVbrlqBULR1Eb1taCTD08b6S26B1Ay+iEDFLrMbTXMvHOb+XObpWxL/JAeAFGf0ZPMHlgD6SQ7uBKLE",
-	"RCQeAG/GJ/hv7Ent2E8sIf8kB4bwi2jHn+RAffUr9vA5vhMlwBmmdwASGhyTol66aWJMFRkwJszGASxT",
-	"Fx3uYHfe3r7vf3v58fomPnIjLCN+9nskpQu1ZZ20OSu2Xo+ZALJV3pQzKViIWeIc21X4LouQg89rsO6r",
-	"7+TAvtmY0WnWoEDWKODiSBcGbknebpLbh3YF6KoHLygL6oecCjsMLeHflocFvLAbMCfbyfIIdgtStbB4",
-	"eGhpeYS7lV2Fexdla7ZQTXYbapenM0zg7CNzalF63U3UbtLy/b2TM2vwWt3deD8JesswkCthZjovKsbl",
-	"EemVedckqcb5NMVH+aMul7k6Bjd287xTXZpGjrMuVbWkwoas1PZyYWVS6apc0RVJoF8+p7Nk8OE7KKcI",
-	"7JALNieY4jShCzKwjooj/zA5ClBEimxRcGqFxX2Vrhb1kwPv+hwYyQ56WOwfCVgU8CfysZ2y8H6L8n9y",
-	"cOK1/p0cvHONm0dl23XuZ1Tpd5gtE4y5k/mICq5YimVC0SNGyUjSbMN4u2PQrBhUrs+JnkvLHxuwBEwP",
-	"zUF7cyoaCmaP5YT1czZqLFMBMBP2hhffs4E/A6rAFRVs9p6LtCn9Xs9yRrrxaMYz0POTWabNf8dypiAE",
-	"KJH5VOJ5jSPyt7/++9bOZpXIh7hDNow7Igg7i+WhVBmTvVzrkGW0qYiChrAeTNyc0zy1V6JowtgO2xsP",
-	"+P617W9tdJiNaoRVjWrlY2DnqxvpzyR0ruvdB2VkuYi1eVvH5zI9D5sOBhg3/kK9WAHDgL2F48AhYNu2",
-	"YagRxmOVXQfnnmUcju4w50yk2aITeTfQOX+wq6U0bxV7dezae1e2V14mX9v2vnXt1XfOrUkxr+B+uHLg",
-	"wUkrnUsxsiyzTIaAm39LhIG7fnfHT4ScR/ga3ELv3AnHFcaM5op0uVCzzGjAhoNS/AcV9yoiIz40f9Kp",
-	"zOSIM8gen6utMpbYQhrfCYCdIxP5APrt5Ahj1NOcDzVUXXPX3HAdrtBEUWSmZjTDqNIuXPZKmZoJ4NDv",
-	"BNWkt7MfEUNwxvpkmWJbZLAgY5o5s2e3RyZczLQrU4erZcw1KSC9KzHqHunt7B0Smd+JicxZZPhXnMoJ",
-	"F1TouEjCth274QHW+REZsAxIz4JNIQJ6gYNiWvRHHSzCbXvaAG8oKyIKWnxgww/agP57m4BFIajCfUvL",
-	"cktYHLUgNLxXgHccMh7SnlkjIwUc0lEbtbh2POw0o3KJguej9LUEWVXNobMT9gs1lTtmkPAzpXockVTq",
-	"bcWmFJN+urFNDCuqDe30dszfxjaxKnzhOfJ4Wml4u+ICK9AUwjAP3oVa3ZhH9Z1MEMrIEHfGzC721q42",
-	"LkPZe2itS8DVtbi11VIBqxBq6XDIBdeL/oowQGAeDuneTxu23xZGk0XELG3HAmiFdHtFPV9q39s6QqPZ",
-	"/M4F+dt/+x+7f/vrv+9GFiT9wda6tmqrmgDGfjhEYcl8Kit9tYMtqi7Rk7HYEERvk4o+zk8W9vr++jmY",
-	"caip9mB7XfLNEsGszxopzIRgRUVP9q1Umdx7DikFxtcGPvgGXmzrcBuxB4e8BhRSJgtBZDcArRV3uuG4",
-	"c8zbgU/WJ3Wbd+EeZQkppQnRDEgp5WlZQaPcJPSENdbydlrhmE/XI3Z574JaxiezjDdssSPLERo/WIi1",
-	"GxsFAhz6oGKYfw1oCkqEVeyPiLHdF0WNBJAyTt5vVhkJgoCewmDgQxc++vthLs2gCo5ezRst06IqnKpw",
-	"zVYNCeubdRtdXdGozsNrdO4d5Mr5XIsXVsibp+UINlxN+OhIEcKdQ9iql0ucA2LTeuj1gN2+ITf9ni2+",
-	"wiQ45Kk+gPSE5SMYbh134oUicbmO8Vu8JpPDO5ExjYFhKR8ZFQx82v2d7RgdhdzpDZTgm0eYgWfsOEMg",
-	"inSpOWhKk71e706UuW5bEUHyU2Z1bEl+FRGlZY4JXkb3sWmROTP0jR7xe7awUSJOSfm1Y0RRXw77KV0Y",
-	"sjY2iYVp8Rdrf+9ZEiWy9UB9OQtRLjmbMNCSuN4hN8X4KRiPTr9HAq4qVx6bHdEHRhZyRiikRwHOt9TB",
-	"Op3rs7exCHizZTuZYX25CbWbiyHDXZep1Nt5tXVE5sa2Q8U7ZwnNMiScjJqZI+DXc0NDnwbW1cZHWEiD",
-	"Mcum5r9w3vtlEk3xE3r6zN9Ua5rcQ6iaHrO6MEGDFbLGcsrReZQyqsfwD4jztFc+CcvYwLqUgDHfCcev",
-	"SNeZf754xCPkFRl6oRzPNwYoJUP+yFLA7z26EzHCUuBRJXgwnNHanSmIszIixN6IwpXMlp9ZCVAYXJGf",
-	"ZumIpXdisHDwAWlhLVcqvgMxQwaAHJY1rrmqncOOWXMonmbIymzKf/0L3f7lR/M/ve03/Z3tH3/tRS/3",
-	"P//TWjkSkBlN/PzGqWYNHHJNtVgknNLWUJaBV865x0Rtxh2LHIsqrp4Nu3T3e5bT3rOF2cB7tjgijg++",
-	"PADuuuXw4jHlTbuCRFx5BTMiwrHuGQ7QIYe0YX9RZ26Ik+Wdt52cct/t562fA+1YlvuDXNLU6OGGxx+Z",
-	"AU55co8M0CJVAKg0xCZX3OkOxsMI+fy+X/6pEt4fclcwmk5lQrPFVPOkhWfsXdHKKc3vy79uEv7ONHkl",
-	"lT72W/wcdZoSUhHiBCJdimxUOLnguPKTK0NudPs0fKtfb6A515VqOqDrUxKX0muBvbfARgx9+POMzZ70",
-	"YU4168MdDss3/r5+4OKcpVzFqIZfn52e3/Q/Xr93dbC60I0i7NEIT5solLNpxhNqlIYYBWmMvGzOFQMn",
-	"I88YuTbtmnZSOXcXB7HLg42RydoAWtfKW9xz2z6xfUtxJ+C/c1G46yzBWIQG+EuMzElEHGCWjJ+ysA5+",
-	"c7Pv6hXeHS25HS5weu3AHMnUNjLEURsrnsp7u2MuAMQNinB1VFlmLLNI5BSZMXhubO52V8kJuxPmINh6",
-	"LEb6bh2R2MtRjks70y16QoX5HJK4SY66ey1W+O+Z9Bx1VhZXh2EZXuiVVl8t3oq06bLmfYWxhHbmW6y/",
-	"3aZeiY9EZMt2L3MgNZtMaChmYb0bRXOdNRcWJ/A4+OGC0Vz16UiugIyEd/yCntOcgauYB0fVdANdduXG",
-	"GxVTDi3vuTkh38nBNVOAIhQOKzDPwGoTJKYPVNM8NuZLPKDJ/QiqI8bkJzkIBNG1hPRPczZvrJT1OOU5",
-	"U80uuxiOeX+WZ8Y8k1O4frwH+T1kOhmXEUUQ3YG+92HO1Nh5cdp5+IY8Y41+IxgDOLiOyrAl84X66lf7",
-	"4ee4zN44vjoHNcnw7ExSuGLDkSlEYqL20v6hjo8HjWGg2eQV3R3sJfvpATscvhy9Gr/+6U3wAhquqwLE",
-	"h9dYXJApf2RZQ9HtYnWDpM9HgqXESDLcyGI+2i1K6dERxbQR5Scutzb2s2FtNkVChd3ABsrgYshySPUF",
-	"VXCi1iBb2aIBAAoMzPZeyHlDwmVDNE5pxLUrTrCKsBVjaR8CnlvX5V40gS7CI1sPAfyEImV5Ax+b8zSk",
-	"H34yP68mhqW7DjwQPo1Uzqs/R9dvQY4BoHycYCOf+hBe8lglY8GyDKIHh1Rp0F5yORuNwWyVMVGZnMOv",
-	"QyhVE6fsITZTtUWWK0gC7AGUdmgSGVobOAH46qb46sp85cZ9s27fgNdXrthhD/o01xBoQDOuNNTdpgKZ",
-	"05SaTcmzRYuxXZm2jqGpa6+pY9vUVdnUZ4jNCSNdqYVIwkzeRoepVSj5fMKgSEbCsLCsIVL7XRPyfuG0",
-	"WHlZA1W/2vPwtvc/Dn6pfcsbQzCsCdwsajgGrhicrF4THmqFOuq3+cppe1tj320/81J5XjOeG3yxZejz",
-	"d3JwawuO2WDsFl/YNJxAEvOg4pYPV58vKDnEgr6Tg3XRiz/JwWbVK80HlYIarcObbPTvP2jVDJj3hIJs",
-	"/zsWzFij2OIpkzM9nemoULgLM8yojBzqHzvv6Vu0z7MFWHfO/Q0WfISBKuZ3vCC07kXsw5ZN7MZ4dv9i",
-	"/vwxxuhyi8CKOk/OjO5EwVmZWs37TpR3YjPREP+Cavk6qqmp+5+jTqnCb/6t1qoFthRLxt5Xn8PbdNNg",
-	"gH9ysGF2N4787QCwMnBjWw+0DSqNES+J5RMuMCi0EKsYw4KrZxlexxM1hue5KNUi/LWFhC2avfKb9eNf",
-	"i+DXIvLVStub2WDCdXPWkpG9DgswKH7byJEjMpVZ1pRPUTUwzK/WvjhMDh5fLV7/8ob2BrvJXrrPDr6I",
-	"AGhizrahhqO8IkraEciE3le9svZYVOgcCbdFWKL79mv/21vzLQ7oUymWmpbepWxBkgpcMNiEAydqgjBe",
-	"5hWWBk8DXGV4aQwjadjC3uOjLfrvMVJ7u7hZThYigT0xH8suyKqMrKAdWT/l5Ory5tYhQqOSp9a7l9D8",
-	"KJdvbQ7U92zxIZhMEZvPYnAjWPHsQSIAJHIJwyDFkI9mOUutQ0PtkFgzpb3P6Z1wAW/4tZrShJEu1zbw",
-	"TzGmsLCFeRwRIXP8Ey6kTWvwAKNCLeaJtFckCCeaMmR3oNy7kUQQQQo9TG2+KqY4lYN+S4Y5YxGRw2HG",
-	"BbsTYDqxKaMWfQW9JUrPUi5fKHJyXvU/mlGC41Xpana3xiztNUfsPX5+C5/jjmDu9vKWGMkYk67hYKUj",
-	"dSsi8Tzn2shWkKNenAJqdioqwMJlTvKZQO8Q4E3QdMJFTLr22t/ds9vSUrjhWwiFCfc+rhP76IiMcio0",
-	"BANlCyvw70Ssczkz0j6Rk4lZTrOwW9VlM5MxFrEZutE7zUCMKmM7qi6lfXnNUl7jW59sk8e2ycuiSbu8",
-	"EF216gjeswVkCSFoH8RnDvkoRlo01KMgsdrWI7CwFDcxoRpNh+3ZdMtnwQkEutApx0J8Qz6qTg+frJnd",
-	"CTRyDK+e2EY+R533VKQTmt+HlHIhgYSxnObfNzMknIrhYsC5MorfjAujsKhxzgXcoms5B+TVJyRfZHba",
-	"T8i+2DQLRWkqUhUOpwxnUBQJEoFUihAXruMoN0t4y6Tw/tm6j7szZQSFYcdCFmzOECtmhppTafgnXD6D",
-	"SzGVT/JTw/LAjZkLTa+qTcCHQ2ueUTGa0VETxnLx2Kz2TBgejUtuRm9vx7vnN5fk5f6bbUxLbB+wt9ZJ",
-	"uW5W+SxjavthL0ifUjfqY5KwxylzcUDraWfJFViumu0oTDo5O2WJzF1t+PopLsrXkBOap+SHfZK614kl",
-	"qjGjqb3bcBGotowF6cZ/+lPKpnpMDkLZ9M3ns+ikOKDOgov/9Keauq0SKvrQS1C1drgbzcrgLYgbQhO4",
-	"wiVcQ0rgrITs8ObMFQZT2tA9N1FDamOqzAliwyFLdFiLhBi3hh13uLLacpLqJF+2ZR7YhT/vpn2/sqCk",
-	"TaKMWgpHynqhXLFGbUwEDD6tbnfkbt8MbRS4rH6woNEKvK58IYef9s3bEMepWY5/VERd9a11aDfw8gm+",
-	"e2xahH//aOd/wzKWaP7A3ssRT8K+llixRIqU5ou+4X+gkgwMM7PBi+CBYWkBWmpEP1ZyVK71+C2JqUj7",
-	"VCziO9EtMiEASMO1bj40ihK8mGWFniQF2wIAcQ3fk67wf4EXhdQQP2TfrqpJtmPwe0PLyAzsb7aRmjZR",
-	"fLLOuhPpMbxn/gEtX0iNvyC6TrHSH4NmOXHFeizqictbIjrnoxHLHXR/KUHmVJERf2AiJH90vmi04uFp",
-	"UJ57BYMapIt9YUMFwx0NZF6GcWiH9nDPFuvZuT+uqJyd7bLpSA+CxrS30l0AcCJGTViLbtLs27fvbVJq",
-	"v0XRDq5qHlUfol+HTW+31HyDKgtuoYqEhqXC+4+aCVXU7G0NQgQZYGAH2XhJKTMVobzwKXdp69bRnkv7",
-	"yAb3mPZRU5wG9/3e7uT1w0E6/uWAvjx8qQ5fDcQbpX46eHXYnm5XFh7PWTLLFX9gfSNvhfm1UaCWB9jJ",
-	"R/uLIhMjH7wdW5aRnjhvdn9bLVuwuVFNMdsRLCszNpsKYRh2k3P9nol+CS0S0u2UJkxpPoEcO/gAc8mA",
-	"Q0GuhFkZowfYIl5ckRqf8Hpcm/LINWY5oqm9wdFqrjVXVAorB4cctFJ+rJJRWXHTGGENdc+eXtUmqiln",
-	"/roHSao86pVjWLtl8lZzFSfEmnbPqUbqM/8nlCEqOdr6cpJ/PxZXVJwsq8/u+mP47fjeCvu85HyOI1WX",
-	"cG0uQxO/ssXegpu+zL/swr8oGJmxf+3jCi8jXT3OGSPg5FYuaHurHYuzYzqINmF3XVdOEN3WkJ+TZLOU",
-	"pVuNrNCrIb62fvIyk7TDPNzdi9qzzGGxQkHuiTj9aFgsM9JivK933+ytrXq+ZA2tYg5nLvOxCYQPcqya",
-	"GUBCFesrc16Mkr/c0Pds4S5owVYw74epIaGajWRjRGVhaPnwU+CSw+u7xEKQxFj8FnJXMHYT8lA0m4Cv",
-	"DE82RB0u5CwH7j6XeWpTSCs1tRw4mM3sRuBeyCa13aFvZcrkNGPmiM/HkkwgFO5eyHk4b1hOJo0VPehM",
-	"j9HWl5odWZ8+4iSrgj4amhVK02AiOHr5i7PcsPh4rlesfZnNYYt5ls4APIju2O2ENV/7slrj6FBkSnPl",
-	"1wR1fpXYjjHeiP2XXp2QhivoIGNpQzk7eGZpDrfCqW/hNfzd6MvO6LLKMgsry6xZWX4ZDpJUZhZS9KGs",
-	"UIBnmJ+L3Fyg1Yhkcl65/ltmsIYpB+gOs6lyMh3nVDFbZNaJHO0bs+29mE21C724641O3dRzHa0jxMLN",
-	"BDWzucyDxbk/AWRHUe7SoQhafEQXUGIRD7nCkUdkzEfjNctc9eCEojb12HfXRPbO0Cw7wFcApCVycqq8",
-	"N/uZHPEEMeY3246iiWYTasnxRKfTbNGgTlRH1GZTar4vY6EoQGZijw2izGxJzkazjOaEPU5zphDUvXt9",
-	"tkfUQmj6eETir2wO31c8LoIugkrQCgPCSQp7QpZ20F+/5cmXLN0TDiXHi+qC25/58ln3SNajek9mVzh8",
-	"hRWuVT5QL3+KWYIcgBxbww3ZqKb3cP3Ic1c5ULXTWlZpxH9HLaam0x/0nqU0tDOyqtrCqon/nbSHnXpF",
-	"7QZb0BPPdpQhAfqPK62/Z2wKF0aPXAEYgCe6gdvnzKi47glnqqnOeYty/EEBbpcVDKEniHPfkur1KtbU",
-	"dvHT31Pmb2gOl7a/t0Sb6AchE3ylXtC+9H6pIVTKsft3PUu6Q7F9yxzrKWrDE7fzC+oWf7/NrWkbbRwg",
-	"z9Q+2m99XQ+pEIC7iVrWTtaKrAZtpYUm4lj6WvH9EZyQTy8a7zieE9/S+n5Lhyw+UJouLIIIFNS3VSP9",
-	"PnZ/R86J316s/z7F+O9LbocF9RcxdP+QjL3/EIu5haD7TybZ/pHt6AbJ1CiCzkMVZNzDIhbX3eVFRVHs",
-	"Ix9f7AUWfnRhO0Xk44tqxvRf1t0w/xjeYLNlrfd3r34hFXUwJtM+N6zNm/+6RDLnuN8smywrF/ApKWVF",
-	"CMY/bl6ZxtCvnP1d08rcQj1Xh1rWnWJrLsbWgsRItYmbyjrFaU1Ms2DzevzaM252MW+kuG3C+kPynnSX",
-	"hr71j3Tzu8FVL67oF77hfUJEyt8vEuX5t651moc3nKSfMryF2vyydGmHEOU1tEe+vCjhCGsWx0qU4U9j",
-	"qQqYWgiMCMNRhDmzV9wEj1Lklnuz5Koaju3vlEM34usAkswMCJ3Yl+DkZSkUeK2HVHnXD2t4vrt1eQLv",
-	"r0G2urFHTxEK/vYE7+UxNcnHR3UImurpsYzznGvNRPuAq/WXj9ULxwmbFGXNft7N99S+PpgdPrycv3p8",
-	"vQiizWwIw0m6AMP53OrzK1JwzCNDavUD7KKMxwzLTCpao4IhTXSLPNFv7fc3+P1N8f07+N6YQdww0wYj",
-	"SM4gS8KdiaHMbPKHTfSjE4dfM4QY/yLgZMR0g7HdDuM6FJoxH0ti1sFd4eeYvhZZLN/52N7uwzuZi2pW",
-	"U8PVtyxsrS02VUBpU4yCAsJaX+SqyE9bzwttLhtC0dH7kM3/yc2Ha8xljGFSNmHcPInDTMci1IUrB7iD",
-	"G4yaCN0N2lQoi0/nnZBaaKAllGIZ1jCaZ4UIChe4LoGLMBfO1EZe1s+49Wj2dg6j3+DEO48rnNeoLQsg",
-	"XTxy7sbeslIH3DAEOFKRLbaqKJ/QRYVltIHxhK8qjKLOF1Y7hdnUDDrEKhqUv2ceiCr28jMPyJKRsVI1",
-	"rmPimo7WnIMvZIhBzJxfjaA0zdYdgeegQRdEsLyNbpU3XsGG1Vqd/VubfJEEHFBPPPD25sIc3ktGcihG",
-	"9CwXZJ5Lw20c/fmvxb4muFZWAPJjY/deIRWv5ITFSKsOAd7arG8Lx9nYu31OuvG/blvC3D5Pl/uv4tCt",
-	"7dYsYGOfsLrdWOdixVyfvtxhBPIYWI3lHzmjiS3vCsWrAvjZMJyIxJaJxQ6PEdGf70TFIIhITKfcvuME",
-	"lmPUCB9+dXlzS/7213//ymLbRrUp3glvNBWS9IixG9co2s7HLneMebJcA2yApRavWY/UXHuONuOikAnk",
-	"I9+J5Z50/axY3d6WVNiKSDwTQCLYqV2bO1FILHSAos5gi07ds6nGmpG2MoFfNLKaZQcbiDhzIKZKBbhI",
-	"2i/G1rGnDvybMKYW4u/GdnBtOyg15CKh3+/gzHbw0XXQAJPuHcGwfCjqP20gDi5dmHeLIhVthCxGOy8g",
-	"07+qW2Funcv+Ly0ufL1+RbfWn7RCIIOKTuuW3TdSpmQic2OR/x/kVEIdBsWyjCjAxP8vz5XcbnmiVTJc",
-	"09WlPoJ+u5wx8t3N5UWR9VPgk8i5IDPFyoIaAGdijjFWp+BeaY7dl+R7/nV19X/tiGnSV5nUnbe7e0FB",
-	"KlOLPvKB6mQctvXVlArkvoNc3hvJms8yFgpoa7qfRndJZliJpgMpATuCDplexFsNSYbpKlQPGBFUre6y",
-	"xySbKf7AGmocA4rH2rZsxWTu0HEeNelyQT4KnsjUMLSUEaxS39CNZvmkMe0rtfZCMm4CYw6S+60bXdU1",
-	"sppOvWhIGJNbAVzTVdRbkMLlTCdy0pQbPyneg5pSYGU5t2cNxS1ZkZJljnEKKTMeFolj4kIKC77h4szg",
-	"r9RwmzYmygV+f135/rr4voylaMzyAqgIs21I8g102z7MeJjR0WgV8EFZ3TvN6XD5qK0JlXHtR52ifqg3",
-	"xdX7/dSsPDgmWjqKCFAALFofGPA6J8iteRVCDFYfCCieEQr5+DJmmLcozVCLDyxPeaIbOeAaqoKtFV+Y",
-	"fqhYIIs1B6vsYdkKQz6kmtmN8nm9HrNJe6d+TZqsq1JcEq23cOUIQxt0NZaCTdgtnzTdMQlCyRTfguAL",
-	"8OZFBXzBRM70mKgxnTLSfeCKTZg1LUaSKb+AZh3UIA1icn+qobq1KNRmR9fgzsSHkZNFBeKHkLrQ3EKg",
-	"hbleOT6UcC1HiOvSQPzwjHS9hdwyXECNg9lmtS13cy/68MYeuUUObjwokhXlOnQ9VjGJSu8wRA/kmshh",
-	"VKDd8TJpLLjjG7sFAhcOiXgoLhyW/29FoVe1ytn9QpUjr9tbSDjGGIQYk9ZnF9fXmRmt85YKrC29vBjW",
-	"VlAxlOuHqHTlbYrvYOeapBJrYOHLhu+Anx4q/ePlewkc626p11j5y+GklQ0tslyKNW8mvFOWsRXaDMup",
-	"wguxYocAGxGL3qU75N9YLkkiZ0Ird6WAV2iGXY+DNYj94aq+zbNf7t8/Ev7yWuh8LJAJiYwyJ2OaWtIx",
-	"Iy7K8Qdcep5umzLEfW2O6JwxrJsNDCunapYD703kZGLU1oZQT/BxcKb6jR18KD144NgGVdGbov1w/RTs",
-	"djYFlXJF8I3aZZq9ekrd5rcAz61Sy49PLZDnl5ZbsUAFJJh6UalGp0pMz+pSVdifqwvsQCXXr6NhLKpf",
-	"aOLL7MA8t+5R23Fxr2YjaQDFLv4L0t+P8bo+a2fYbqS/qiWBBkgqajhGS1NpWvJmlnD2OJUh0/LMh+50",
-	"cX+25hRSsDF7cPxrTn1TnFJNzFFdskm37Oaw4+Vr4QGCTVdPRMMNyN8gXA8Cna2uJ49vWaKgGwCsuO1t",
-	"WpeKx7/OLSJXiYxmWRVdpaxo+qzFWRPT8jwehGvWmgNZ4vwy/KeRDD0H4HItTH/l/VWNsF4borZlmStO",
-	"usSJNlj5eu3plVZHkIX4hOvRWY191LnECu5wvuIix7r2eGqvC+yR7TYU6n37p+046Fbtv3r1ejdwv1k1",
-	"hf1Snsfb/+YKeb790/aP/9c/hU7ZMjW3ziOqHoFfNwpMq5a/B65WxBQ5/1CpWI9zq1jfP8732GH+Sr9Z",
-	"7M72+aF8NX2z3kvmj2R5E39cdnasYS0lhHZ1Bsj2zei9hS1c+UvYcFhDrGDi6HYXNd99acyCng/9lMAz",
-	"+gnxV0VbcFND7zeJwWp3OW/LLkMn7rBvGqvie/6/xF1isWYO7XBFwyINZRHcAuue5WD6mVfCFhlo37st",
-	"QvjcJCq9RvW7h7Ul0gNMcU0o6SrufUTinCVM6L5lzrHVLJgTAmLElsNAn370UX2sDKk5TjWvzXIVd6qK",
-	"idXhk5V2Q4sM939PdZ1ai7PGMSZ0AZgfmmgZ1AxXx6mMpNE5pSAUkK8APFcjpZjzZ9H4Ib2NGnpVOp8h",
-	"hNBSomAwSiajSvcnJfdaLQgKR8IT9I86AKffceNeoNO2ofCI72b3KI1isWiSw4fpE2KpScoSvgJxiKsm",
-	"WF8YD9yO20HAMfdVv0/HF7edqHN1fHPTQvH7hOgaV1RhTY/W5SpXTKBlXcAVLTQnzX0r52SWj5jQ2eIL",
-	"RdHljKrwareAea0xgGLvimYrACQ1jO8wVdqSHW25xJLHGa4cGzmmBHw0fAnoh8GhJ1oeOdgRy6Nt9mv5",
-	"tpoNTGsDAIcDDdyMfj2Aw+fgNIczxdLjhts+KPkDhirc2QLdmYlKBZLXJfVSbUNqCj8gzTL0KNduFfPR",
-	"bGL4xop68Z9DcXHFh0X3GwIhgp8z8K1P7HKQsUmQAF0gTI7LVVVn7zrDbNGnc7q467hCy1aVsItXLFBb",
-	"8PFyncpxhal01LhvOaOVWsTLuzHgsmm5sHTCC0VSOeHgA8moSFVCp2xnY2DiDWtYNG9iMarNak0opnXG",
-	"CroLBRNYCD4odVNcKbQyYm+Kxtcar3ZzcdmXAF69QYa3epVGaPhxVTxCJR/qeZSowNyy4pW3JNb5TOmY",
-	"dOcc3SoLsHmgnA/PIfohwgpm5pGiQ4aFf2I6HHLB9SImXTjyUCDY3jhuWR/B3/7b/9j921//fTci6MYe",
-	"LO7E3LIM09gCuRfpcqFmmVYR0WOj8MA/qLhXERnxofmTTmUmRxCEN83lhCumtmxJjTtRRrypyHJM01/p",
-	"lbC3gookdKbYDvGU5wKgUckJgzLp+k6kXMGyQLp8ypWZmCLJLDeizvQ6pznPFkfLth304pbGRuVJM6Q7",
-	"8dNMabzOJDRNFent7JP/9f+UL1tG7mQURGbA2Eh3mHOIlknGfGKIcytYdM82FDh89kkEG0K6maTg34R7",
-	"P/jbht+0FN3buwHZvcpIvS2CI6C6K7LEDdKEyo+ako0xV1CklgxcLV28eMIyYuHAn6pp1FQVBaq2GJrC",
-	"dHBDG1iZwS2sbz2VQV1D/sCOSFFQAMnFHkf0WLXPRvUP/wmMNgiHp1so935TN9rdF9Lc5km2/fQWvzDf",
-	"mgUJrJ352REdVKOkoBY4unOVDp9Ne6sgwb0NfALx1Q18nLKbcVQeOrf0NWptRtteIr11HN9uejDED9gd",
-	"BIlWzG5gVVB+jEJlopBzyc2gD3VCmpkH3hAiH+8CUpnhqlwUTH6rZXBC0WHKMgy2DBkndj4FcwQdc6a8",
-	"rNEjGw/ywMiEphgsMqFZBh4IJspvEYYzRTqUuaM8I9Ti6uzjtnOAoaxwcxnJMxJceXU35g5+BUOzB2zM",
-	"BfrW1MzCYaIUfEvuOn+WMzKUMrvr1Ar0hF55amnpMZ1OmdgEIH+F70eMmEOLzZNxiRb7hXLq4Lw1kegt",
-	"8uMvRJ/YVQviRDHwBMrED1eRpTfdljQZSvTzZ7J07qprGtX5gKPxYsPWei19XrUOUoQ2ei9B9bMI6Mgg",
-	"M+ejTJ/mnPy05I4EX7ZiDgGsbe48mh9+M09CNll92fUPg26ytKCeTj2mavOE9yekuS8rMo3JZBW5iEXt",
-	"dkisdG4oK49d2oqZmSfAAQSFTRaxd3DvxN/++/9rTq1R4CE12gma4vfDIxLn/IFmcU0UeV8OZtoyAkx4",
-	"fmD2ydGdiOeQjOQxC0/Z9Bo5InGSScX6aCBA2Uvvtf9JejuvUABBI3/77//zTvR2Xh6RuPmDg+oHBLvB",
-	"97NF6IvdQzNkmvw8o1xAEmKMGCZzboytdmk/diMgALpsyHA+23PxT8OJvEl3os4c83dgxaFNNlm0yQQq",
-	"+zyu9vmu7POd6+TE9Fn89Qm7vLZdnmGXNZK8LVTqZbdzjSI5RvwEMjvTNZGEeMOo7dU05sbXSsU1XLmF",
-	"nSyfCvsceARW0jHCK8UyGUXH9laLZHTAsmipU9N6WAMIp+4dF36KYTEb0rX5z/bWPS7uIuKtoD9jOfDC",
-	"UIt72jr6wmx3+VFDxtfqEmLXUlPNbliSM/00/7F8YHlGp31EXVOVxOzXLw+WwXYNa84cPMM0Zw9czhRR",
-	"MAR7ka34CDBPtJQVmJuXvYPXFUCdXjugm5uECXZC87QZ18/71SUnQuHTXE4JJco0AMn+T6kLBPk/0EIG",
-	"SGOGcw0ZyxS4ooLENzYvNjSXyFmWWrWYCJuo0D7GP5NJQ2AzhOYXzr2oKJkLVaCxuu0c5BRiASimG25z",
-	"ZAM3gEV4oYh54wvV2uUNdXajDiA1rh5HAea4xpyGlryV8wr2wmTrHlLcvdB5u2FhdFDFbN2ealFym1hk",
-	"5trtES3J3n893DeaeETYI03Ae49+G0jtSzLOhK4G8RzseWo5F/rlgX+i3vR6r3bfvNk7PHh10HvzZndd",
-	"ZKbnQw6zxoRZGvH81L9FIelzrYhKaIZtLKaMdOMHnmV05ApJQ92chGtIf5YzPZVKP620dHlmNnb4T+V0",
-	"ljUcx2s5G42zBRk7XRZ8/gDZ1EJttS58i6Li9bO+uvTNPc+yWx6yYQ3zHkmZ1jRpDvWvIMRO4okqc+we",
-	"OCgryjTKbBAcg1TBCVXtxN2Fa+SmaOTMNfLBNmLGbUT902IlArC/agx8Fp3bTWmHqn3QGt5cnhQXbIHw",
-	"r6SMrq+Ga0ClB2fGIbgQaKfOGy/n3tWdQxOETIESr04Z/mnVHYeA/FgEPKgWeBTooLbVo4zC5eJLOI5Z",
-	"inqoib212ACvrYjnKAEMD1HiOzjDZYlmpHW/fdyKp4d+4cgV+9jH15mwlM8mnZVKEMTjWXIbVE4P6CYQ",
-	"KWpbMd+0sRnsdx/cd+/hu5XCuYJhZI44JopbgjsCOrMZ4vC4uSTDwfrM+ydFCyuzWfbae5qzBDNVQtnu",
-	"iJQscwuVh3JR4TUiiwk2hERrL68geM7hcsxExpSymgawkxfqTsTHUN4mhjJdQCP3CvFB6HSacdQNvvpJ",
-	"Qc01kS3+f/befbmNW8sXfhV8nDplKtWiREryha5dexRbSZQ4tseSk9mzO8UGu0ESZhNgALQoxsdV+6/z",
-	"AOd7h3mw/SSnsBbQF7KbIn2J7T3cNTWxmt24Y93Xb3XIE5qmrtEj7DOCY8Vo8jgUVnoZC6kgXYk7WHjU",
-	"N2tQbd4vx7UO6r586WvJP5LRphin1bOyKStbbwWwDo5ZCr5ZDZk+7k64kEb0iDriFpB4wuKpvbFjatcS",
-	"4s/YbG6Wpcyt/PWtKY+LK6mRl++OzQJvaT3AwEw2i9rux4IExFQpznQfCKmj2tEFvhV540Q7EiwziqYR",
-	"YqO8TDMTT/j0niaMjyfmICjqyZW3ySocXIw1GqC5cUh1eeeglCg5A5c6PHLx43DmOuSc4LSIoi7EjfrU",
-	"0WwWuO2DrGA0UfmfQgEVX1jyGJBf3SzAjW8vCYiviEmNV9DP1xleSkXK0QZSA+KwXQDaXMkki3P3Uk3c",
-	"oZU5l7XprRVy7ULSXI3ILUz1qVR3FD0tA3JuWxE9z92FDMyiGs/WoMGvda1vFkPQBxur086qGXNAvtgt",
-	"2r8RzudjQbRuFxp4194WaBLbJ5d7fIqNTHPmZeEVXEfCRb/KP0hk33XWUreBLNVwUUIB7bgrX7612igp",
-	"xuCzx/vbdH3b1Paps9SwJBQxTWc1wSMRFWO1jA5cz5HO9JzHXGY6IkYubINFfAnJw0tCUYovcd96qRNU",
-	"+TLPKivzEII2aGQFZXl355A9N+MbqyomTuuiZEgTq/DNuMZEWRedduBSJxaTZYc8R5JDlVpi4IXMzOO8",
-	"2IrDxEVdXPOx2EV+rQYp1hzn948j35izsKK50GV9FHu2TUz1a5TAN3tBXIaAs354NrcWr+q7rFDXynVc",
-	"ozdBqwhKWD1BjpQ2Ci1XIGMhFlZ9nV9waoNnD+UxljjpNrItYmVHspjweNIhDqz9BotAK8QPi7S90CJm",
-	"A6TvUUAUh7OG6RcBfg0acaolnu0bNA1cXV2QiCeOtSXcjm7GBZRsBcDC+dzDTTjkt46PPUmaduupe/OJ",
-	"f9EjgeVNOBfx5s+f2pf8p0wpO6LNX1zYl/CLd7nwt3wORhLcnndBSwq2hWZcM4h3wXafrEx728/Kg3eW",
-	"AxZPfpTDTXgsCn7D0xMZoyPyRg5rJN8s4XKQqbTWsmUJSkJev3rmYtrlQqSSJk4XsZ8WYqwg5y8vyZQt",
-	"SSYMT0nEbudcMT2gJgqsNu4N1aDegL16xEw8aeKCu2fH3EgeM2RpQVFzxuM0AkKxFVbrA20zvOKDJic1",
-	"dfhjqDZvKUttK+1tkMnzRWyIOYnyHbSaopyD/W7KxfixW167Bm/kEDUQj8WomJ74tdguTGXEU9a4E35x",
-	"ePKYRN9fXJOjm+6R/UIfvXUfvouKHCp/UIrzxFEBphoFV+pCX29YtdILjgJzHGcPaHfYi0+SU3Y2uj9+",
-	"MHn4phat3E+vcdwE3/iAXI/m7XPQLjVnyoH2EAOoPQ6bAPFfdOCs0iVRw16XsbOobg8+VEUGqgtthIUd",
-	"KGpqTukV/KihiAM6zOqjGuDeNZ4NvJVZU3pAbiRYL6yVr80IME/mRC9FTNpFDf9cdQTUrbU1Q3AVIQXb",
-	"PiLU9tu0XKtITe5GBCUiWrmw+dmrrnOV2NRIIfl6+tVpECFYPHlPRGQHUpYnV+0S+nPeQHe5hk1GDVA6",
-	"waLgE2iZm67hRddWRC3fWW+bXNCbVrDFHfbWSHx/Nj9pBS05Hm+VLGa/+Bm+eDFGC6SesxX87u7qIECY",
-	"g6IX9l0XgmBvqiTCjiq9IxK3XAsF8NXXo+c2yNLSSoHrgN53GzWbb+2521E0cXhyDs/w/+vo8Zruh5+4",
-	"QAmfabVjIdwFG06knHpxZOM9xVdfv3q2PZBdydTYUMhvxZeRWbEB9C9Nl489WiWBYD63t7yAjv3gEmNn",
-	"NZWPrrHuUa3/ErLW5IjEUozSWuy90cYAf8Qtdnq8f9VqqTK9wXu6vZ9+R1947pmfp1aHcXU51+Nam2rN",
-	"FHqkm3t9KvQqXm2l8Eeuto2bXIvXskl4yy0p4CwlKQOIQDBKrFQeURKKvo8Vn1l6PuEzzWOIb5ottWGK",
-	"y0xvVYLENfQ9NvRrqaGfSw3ZUSsqcLxXbNzk/LYKpZUO5agcV62BqdSmWY94whorvgC4FW6vawu8rBsT",
-	"WGuE5Y+GJviRof/eD39h9fCtQfptAJ4t9nAzWqzveiVg4bMqMynXxofA19itxTirDSrFnBL89QNk8Y29",
-	"a7wQNavirorHCOOzHfB21i9cDYFsRm9dTGTKiMkb2VVMfq8x7yDnOutZvnOr8mu+qH6UWyWCV074e0JG",
-	"gORnZL52QxaQ4RLsFVIRLhqcfSCtD6lm9083XI+A4CuHTMQyWa9z0ju5/+h+r06M2WBTcRDbsqSbo/za",
-	"nmfDlMeEJoliWlu+7CvTVCDaTx/ufKmcjd+/RNoRE9Fqyw8rckqvVpWFCsc1uFe3cxZbdcy9ETgjAwQU",
-	"J+RGxnSYpfRjVUHu1RWIxIJZG+ozO18y0ogJS+eeVdXUyezWBUy8u+sMv56nkib1OeOwxRm80HAeN9on",
-	"eMpI+9fzXx67MpZIrLWTonyyrAtt4kIbCC2u8t0hFyj6fK2nBx3Ndj4YewBmCfwoFO3o8Dvfwl/knPmg",
-	"GcNI6QdoM/8lOnhMqGtrRpdoAZ/INAmFtkI/TYsxATqhr2UJBvG6g9wQafMlnN0yQccDV0uUMyVWjNTN",
-	"2FEQBCK4njil3xcrMehHKBiaNwk01RpbcVI0SBjOLeELlXt/MnpGKoiZ3SaUzruYYhnJ0S7FhsB6RHmF",
-	"8jGF2yMqi/7Vn7YQ8SuL3xghv7pYbmZNu/m0EW3nhT3SVBke8zlCPrrgIrd/CVcsNtLq9mErweIhCyoK",
-	"wxERcvHXsPU+uFalfj8MIwiDCj82SNBtnGYJSwZD1piTuqyskYtyF9KQOY+ndnSYlU3aECbES77vIcNQ",
-	"R8RZc3UX5RQBZwAqFjLalVwcrKBBQydbFXKqj/69NDpHif5iMYkCH4YsF4IYpmZ6Z5QiF0xcAisqYRTl",
-	"uEVru9x8hXJHX715w9LmOWdxbuRw6Hf14ueGJNiCyo9kmsqFxkRzUPScKxiCV4D8rgEwlNWcP4mgNmMA",
-	"5jiMzC3NkKVSjLVDcbuj6Y00t+orrtDcFTfy3Ve/4szdkebmUISrnVWPTyO05Rp2PaG4aJ42rJ+d7cq+",
-	"Lsogk5v9oHdXa90CyfIjYlZuLjBVjsS9Y7mxtPyuEISV7Qhc1NJw6bJWSlyrHDeI+CTA7nctILbUCEhY",
-	"PglgLYVdK2XmOVstRfNGkkOsYmSUqz9WdZX+xOxNTj9mmTFeV2XsW0VnAZQ9wvJiYNBAloYRUYreUPHX",
-	"T1Yl1G76laFqs8RacOqJ1wGAbrsNwoBxuISe9NJ1UuOAcOokHqmZ2CwvcNeZ3ijxNOJKV0U1//r2Nqqy",
-	"LFjnCP5wllHGdN1M392ibwhRblwn/+l7SDjbMKx7gBiSsNvoQ7kU0AON53JdL3A/bKkVXPm3348/lZZ7",
-	"ZQGD1ZNbPohNl03fpSHigUVW5iEVIOuGTpkoJeSsxbe5aIosjhlL2B3lP3ZR5v48oejOM6E3qIt6Z31R",
-	"v4/CWFnFul1+LXQ2R+z3pyyWysf8rUFz+4DwxL9FrpXM5sxlRg+zUgkbGhtSV2Mzae4BCLf/+d6Gqw0I",
-	"5I1ikav0DNYTAGmuFVlWVi9vMiiNsHaxAH4qT23/4BrVeUXqx85z7n/Qhi4dZvjSw6zMuCi33d2Q2LJT",
-	"tl/QijNt5GxQnw3wnC3IkMZTbZxBZ4t0M3dWBjzZKt7fvnuJhe9mpRqim4Pz3Xu7ZY4JRFTdLSWsnv+c",
-	"Q9aIP6a7yV1zprQ9K7U6uF3w0gvEKMqNri29XgfAOuLpnZHU+Ql+ie+jBP3+yVybI0wgu8b+/n74unjp",
-	"fpUqTT4ghXZGPQwS2lzAmY+iYF4kE62vwgeCWHK2TsNWD/d2ObaVY76WX4tcNCexZchZsJFgIk2bCzBj",
-	"oFU7HzQkt0ogw4Sbg846fHh5xLVkrUFplVMmrCICtgr0u/rYvlVeDZyJSzEw8FFjY3l9AP9BfZgh2sm3",
-	"bAxf3oDC1NyOZffZzC74UKJz/I7k9erAgpqZr/TZuN7fZvGUNWgwkJtgR2X3diIzAJ9N6LK2LCME/2xX",
-	"qsLXAt7u9e2TMq7tjHV9GEReeTdrhK/H9Vj+xJb1puspW97TflFuHIq9YlZquacJgBCtr8yUNUsJU7Yk",
-	"7ci+ATh7Pk0T4GalmhIh4ZWYCjJkzopif2xTCK8GUDpnFZiypSvS7tFyDzqfZDHdfO5cx2e1gRuwjFxA",
-	"KheU1B4uXSBH4G42FQlJmKE8rbvf2gwyXbOaF3mArn0nt1p6c+gWoSbYZwPC+zwHGXEmLR0ggDhN9QFi",
-	"JvFZDurWjs66vduzbi86yHGc7H4Byoadn8TMOdKO6A01VJXk86Y63PVxMFEqY5pGAYlGNI1sX5GcM0F5",
-	"VD5LfsyucDkOuz7ehRnF462Ox8/46jZBMlK5UE2cRp6NDK5kxJOdz1PO6sf0e0aFqZVQLpHu4qDtzRTc",
-	"kLbDWUKfbpZw+V7Ai24lakKl3UEpDSwoDmbjdfg5X9lVsaR0HRBkDbuuoqw9Bvc0ZLE4HATMjCc+FdGr",
-	"PFMnWnodz+99K2hZNj0AND4svAeMYcBF8W+ZASau0YOiFJt7gAEmHsPK0nCz9gyugP3HGzncJsDwVTG2",
-	"V9SwZ/nQkK9eivyfL2Bg10Y/KY/r2miIx7nKR3BlzMqTSz+mH2FMfjtesfqigbmxGOLKgchTpOxAU7ir",
-	"CDwEpokXynJ/SyprQPnxrQY/KFNllpoHq2IVn5VCbXBfJJaaRRfS1la4MpOvK2itZE2dBLD+5GG6YGzG",
-	"yWyfvDNWVGQp9f69PDpVZspeIroNst8P+PJTiph8m1ipRP7s2DGIo86VOXIU2MW8QbHBrfwQlqU2mO2A",
-	"Ndr1AXh82y+o+i4ZwVWdbNNkZmV8e72BgQAptsPTngTm8IoHO+4nCCkN2eB3tfATW/5sXwPDu12N5npd",
-	"WDOztKZVOzyN6/fe1MQWXYg8fxsscXieSBt8opqvIddvOlu4/h8ixRQTd2sWFIJN+eS6CwJTyvsN8pvt",
-	"Dkkj1b/OB7pyv7JZ6fiU5SEPZoBI+HnONYh6cvQBIhEX5PUVSWSaUqVLEBhzZTmzsTeBuAB3u+wl5W9b",
-	"FAdH/tfZNDyHKVRa8lhr69qS5R+DmIqYpayqV9z1TZENvP1HI8q37wb2pVGD01aeRf4dNMq1SCtmdMpI",
-	"NscFh2OyGwkA+bouK6LM5dch07wo6DLHMY73tPeIRK/Ory8Gzy5/vry+eBptuVG5dLEu12RmwoThgEFE",
-	"VqRmtBZUmdkWva3LHDUx1Sj8yZELZCzidJNtI+9zuWh9lzGJDZR+MJMaiburSRs1cn2w5VxKEtfGblzz",
-	"OWTINk2viWublgnzL9Zv54YFqsqHG4phAxFBl6dcLWbZNP4VQv3Z5NcSLanSiVXyVJL+PXmo4we/WA2o",
-	"MfGtJkT3hnInn2wISHOmAbhSio8nxpuW1wGy7oZh5YZomdlz0Qi7un12OaNT3RSoMWYiqXOHRSM2oyng",
-	"T8J/QaH1aE6dXSoZwKI2QyY3xx9fGl0KPP72yUty+mAXuMtzknA9T+myyXNUB/DvHKO5qlnKe3BLtQqg",
-	"WpyOxrNWj91fpEdXIMBWwKqbgfMxGXNrVoWnvi435Q5YeuzHYc3QrQA9q8DzdeviMjifYjnABiufKxa4",
-	"JNQY5gy6K1dzQzEOqzuu09JNwqzrpiEaH3+8pwnS301FbO9AlMghuqA04dbYXA7rpCkc1Q2QIHHsNJh7",
-	"TWbpadJYCy5mdsnvafLD9fVLgh88JscYkyTyAlpx9Uo1HQS/otWu7UqvJBJtOCMXrkRj3Q3PwUncwHW1",
-	"jH1jxE6llst2h2OFaNfQY6goWfqtRPFxIJULvemuQmjFtQOmWb2vSGgL1W/hMTHmx+v/qw/2RSDzAQKZ",
-	"DzahjLwGNJc8jNBBn5fi30CDVNI42FXD0xSQY3Q5fBnQ86RguQOtdsnvNANUi1Jt6bLARKxiuSbGzHX/",
-	"6GhsT7B73Inl7MhA8MKR26qtuIUDffBfVBmDPxCbClZt2IotbsQTaPf9sPBXjnPJCXtW60cuHe8cDKGy",
-	"TR/ptBfpMt37d2Dpbs6xg9qvrnZdO4JdjwJSTbSrz7DbJTCxcgK22LK7yvg4EIS8Lq3eIBJsl+q5QkQ3",
-	"lcfZVPVmQzmbnYSBrarQrAwa/f1/+jn/3Ad754N51zr+ys0E62dsH6awfn7eriVw+RbX5YkrQ0VCVUJc",
-	"M0W9DMdJ2tFiollcVDcr8TX44efRT//xSD38/qe//a6uF29ev3z68PLZy/+6lL1n9Bm9WtwdRY7DWz9m",
-	"65jmoigHndc3XR2vnsiFY2jA2tAcqJAFgqu3WPerhpU5LyQUf9+r3dRlye20yPB2QNziRljXFRKa/9w1",
-	"zpfi9atntcmxQJcbxLg3ckgUw2JpgYejmzO1PuEi0SEU9isAiyCXBkFcbBspQvKs5lk/JooZxb31bUjj",
-	"qRyNwFExQwmHCkJDkVAPbMdNDlHau71dRf5tFC5gmE7E2Cqru5SiX6/hQMBSAlH5uUnnY+J2YCquKSc5",
-	"668ey8MuWQMOg1RbpKTA90ENmkft0ZcqrQ1/KyK1mmqIK24p8hpqnJKaufI/Q+4gnl1MWCn/dsgImw0Z",
-	"FF3A+rir4VA7VLUsYG6sPu1eJ+1X3z0hJycnjwLy+vrJDv6izZhE0NE9ncMRbW3c+I42wthOOMSpNpdT",
-	"ci9UPb1b9/wDfp2ji9Zra81TXU2oWaSJU+emv5/MHo56N6fD++LB/JE61l3TYEGD0kc1a/pcojcJit1s",
-	"v5rPXIv1JZmqwY7NM/Nv6iJg8XHJi83LYZYFeL6Lt2wjMJMOShVrdFDgVDnnHFdkLGmqiwJQOig21CB8",
-	"lj4oFFg8yjw/ybvhXDXX1fGT9qbGYkN/YSk5F2YiaxHh51TRGfPW+zswW9LkZfF6Drt1xza4l3bAhR43",
-	"ZQnFTLBBTGuxaKCMhysdVvpF31mhbKtBFVXRarOX2J21OaCYFbrZGxKtXoK6VUZUgxIinGmE31RyAcd0",
-	"+6QrB952F8IOJuYwsBSUjkNui/a7XMEtKy59QeFKs6tuVuAYysrtvbP+LBy5OzVW+5LeyXKNn7xfrVdk",
-	"ql9vkVc399yaDhw6TXc2qm+nR6/QjCY4Bve7D4LHwg0V4vwYBeTIntMIgyHAbW7F4THlNdLnmAl1ZwDM",
-	"9/DSRsoKGbHGB4OVKkK7/JictGPqbHnk9TZw/gfb6pBd2RdhR8WdHwBW4OqG4Qq4BlzHjbt05YZVc2wy",
-	"hxWFewNJTH0sf01OSM4nse4SObOsUI0ZeVgpzmTfrhRnsu9sU53JfVhUZ8IP3wHdjTPFzfLKLoITXBlV",
-	"TJ1nvrTUirbnoJ/7JLKvSMX/ALNxn3wL35EwOz4+iadsCf9gUYf42OyExTypmPc7QORsz62+67fYbquH",
-	"td7ZQXIxkk4ZMjSGu41nrXXtlTEwt+SqG+ponYTdrFn93ScOWtjeZmBt55dFWpHu2yvhT6Au/RDAhdFY",
-	"xgEhVDAImMYmFFwUrwZEsZmV4JWDgIDrlvIbqDWhZDaeBGSYcUtHqjUYkbhg6BIMMhTFALwjr319fRWQ",
-	"q+vrAyykQ+Ehhj/rAHTgsQLn80EnFKH4t38jpRASLkUoMDslOrrpRqWIbAPzK0HB2/tKcGswiKIfio+w",
-	"848hAQXi4TRzWGkeNMSq6obiCvhatrmxhSe57n56fAo44yOsHoLoLVD9x8/5J7bUGDGE0qaO5dwuqH0O",
-	"xVHBNU8iPR3YrQELFnjJ9XRgmDb4oE2xCJTOZj6mi4mExAAma5dnxrU9s4mdayhKNbNtF9n8oEPOyTff",
-	"2AYP7Vi++QYWZSHVFBgohVJwRM8pApB47JQ2z8FrmR011GN0VeMAYQseQLik1XnsL3gcKGarqkw4Bs0I",
-	"RLavnDR0kOsgFIDtr43DlHxy6budWy2fzKRgSyzKSt2M55QnViW94QlTHXLh4zYxOxOX2R4UxWgSgRHi",
-	"+4vr4pjpgERW2WX4G4AzYJQnMAkUaXTgUrsAQgsmY5csCEUEoaBRHouaHw5I22hHt4dIAA5hIJFdAwgN",
-	"LI45gjH4IoLchEIwlmjAE4O9cTURgA4Ye9ROSHT5/Or1d99dPrm8eH49uHry4uVF5A/aK2oYAWau/c2C",
-	"5YDbYzhTyHo9gscwS6DZdglqWfdJNFKMRaR7fFwkGeSBzVB9q3tcwnIPSDRX0r4fHB8fV94kZ+UXD9xd",
-	"IppZQcEwNwC/gKEodoZYiZQlpFhE+8EhzK1fKhAbkTZG4sU0tbobJmxAN/YYgQ1PH/iqJsqVdyNGWuJC",
-	"68LZMI/cRSThorkyKCTKA9qjUNg+igeHL2XK42VE2pcX19+RRNGROeTMjA4tM6BzDuOHVg+xkJ4+7HZh",
-	"o33wnOs/FFzXxO45oekVM2p5eD4yUIMFwg+R4thj64/BZcJmcwnKL9okdSiuLK2I8l/i5eFPbAln0lKI",
-	"ly+uru3xfnl+/eQHx0yMAqwJexjSZb+kbvuFsnchCAV17+ZVGaDkJhBtkZChTJZ4eDH9XWJxL/D8t3GT",
-	"Q1GMyxy+YoBCkvQJVC1EUuIyITCBCqREtCn2TuGsaT/zX5gCrSUUv3K7JI6x+FoRQN6t+qX7kDhapgT4",
-	"N7qC8ilixjT8GIr89JSeQrE3X97NjhQiK0gMtL6dp3dAvU1gaJmYCktV4RMyXIbC0tlExlCxyQqkNE0t",
-	"4wzKb9v2yBBZUyma4qBDnuPWE27V85m8YUlgR+rAeSyxBJ6AZ0XIYoqIVzhksbQ0yAubazelKAGEEsuh",
-	"W+IIE6QSe41dVLFgC7tmSC1TOcZ8ect1AGzRSlhJliLS2ljaG4QMFE/2U1fcEi41XK6rTGiWF550uT+G",
-	"pIxqQzS/tRzBTPLSe2DAlXMdCle4pEO+VQ5R31PwBXUFQqKjm15ONqEuTk4xR5SnmWJANSWUKKVzZrnI",
-	"2xDjZsJW/23YslsStvphq9PphK0gbLnqkpVnGBus7RedTuddEPrQxwFPihffvbNDiWyLEVjhXeC2SMiM",
-	"xhMu2KHlYPbhYxK5fuBNO5VJNqPOjFXkIT8Grue7igj7PaMp3sHoPw+d//PwMomKncZl7pBfaMoT5E9u",
-	"KXQo2qe9Hol+OX92+fT8+vLF88HFq1cvXkUBOT0+JtG3508Hry7+4/XF1TWyw0IRPACkIVhIhE+w/ECO",
-	"RkwkXIxDgcfQ3lS3Vh28XfnmPONQi+0ZtFLwB6gNHAFBjUi7+89//P/d4+MgLxhwdoyEI0KVNiJt/4v7",
-	"AQ+f3VVQhgMM1w6Q8AcEP3sXBf5UoynXC7FQQMSyllBcpVaxYgmnSJ3aGHAauBjcg6IMXe+4R96+kcMB",
-	"TwJ3gfskbM3dUrTeRY/JXKZpKPJaCbaLI/fNu8j5jZCQ2s/tEYiKNEPIGOSpVavtEffBrPlSPs3lrlko",
-	"znOznjeUchCp7NEfZQLMQ14MdLq6XbdiZ1GuRonOyXChaGP8uYvw8qIZcAMOPY34OFMsOcAiNDxB/psS",
-	"mZl5hnezeMjFPDPoGEt5zFxhVqd0vVRyrjgziEbbpHkdAfRfqTK+17zOX162gtYNUrNWv9Xt9DrHYLmZ",
-	"M0HnvNVvnXSOOydgSjMT0EmP0BphmgqiqxseM1eVz66bax0WLuViqnNMTBlrJKB6zuI8P2TCaGomKOZb",
-	"pTQ/75dJq9/6npnzOb+0WmjQ8tcWxtU7PvaKqQPSWa3NWwlcetuy/SOwdOvI/rsVtLBv/xD/8pbDlUVz",
-	"K+TfdX92lnSWrizpMS4p2jbuBA9xkwNlezW0HZfWquBqllfKcJzBNlzlTk1duQ+O8G3/8rugVaaJd33s",
-	"3rxMcKRnuPh1X+SbdHQpDFOCpsBqWmWTR6v/999KBSpaVk4pTbMVtAwdowFlqQ2bocHEb9A259HRCpBO",
-	"rP6RMEtyrAx4T/c9F6dDqlmQO8t/z1jG8nNp2K2x+hlmFUB+JMjZXnUrZL9yuLilJ7HhN6xDzr2f+/iY",
-	"LCY8dfU//QhjKmC0rFA42pGcIhlL2FjRhCVOFDw7PimATKkQ0hGItbvygz/CH3hV/Gr5KCC3Vpj/iIHz",
-	"Lf17yqEiE651q9+S0zx7qvIm0Ms88bjfmvNblh5SZQ5vuuvfwzZUvlf8BqxTKy+W0ihU5X3ESl7/APdy",
-	"49AYmJYOwZa38rXH9mv8VmUp0zVTelf9+wOohdveGmJRPvvrJ+urphv2q5OPd349PIJtTjBk+U4dLTIX",
-	"+q251GasmC5vZiaKbIWNB333E73SdOPRVizheqeTve0pbjyy5aF9krN7XqLOLkw6P8hCgs5dWIU0FD78",
-	"Qg70Bpb2Q0msaeJnDh/hToaGcFsOTMFh9LxUcsbMhGUaE9OQefYLZjJcEiUzYxnZbJ5alRXMWI4xAvNy",
-	"lXrR4z9W1KoEufgKxqUC1aQM9xGU2GXC5maCliHXXEAKs1UO0hEQKCyAqIUICKitIk9SOmSpM156u3SA",
-	"psAQTa0+ho3wpEOsUMQSAu6/TKRMaxL9fHH96vLJ1eD86dNXqEsy44vzzuQN05goQmgoXIEbVbH1GnSB",
-	"gSvVTMo27oMGNvuz27g7+azdmqN5SnmVQrX+jfxw8ewlQZF9YCX4gd+4AShlaPHYvJlOyOmE4t/I9d9e",
-	"XmxqLpaZpaqhaH7nrT1PMvlL2Pr+4jpsBdDhX8KW1cnQM3LUh/+CHh9g538J7azD1jty2oO1KojBaihY",
-	"Lc9yp/qLYVCnx6d3M6jn0nwnM5G0Pr4kXLrWs/yQ1RKPm+4RmpIdLjqrq0L6iuEFQDDhed9bTdF05hKY",
-	"FbF0NhMxYj5A6GaHwKeItu99xTGdh8IhjFq1TtZdj6cwlG9xaGsXpKFoUEznENHkkLVLRyG3Nt+5kfmL",
-	"70ooLM5GvfXH7nWoT/P5zmD37iP1WlDnCcTInFOUkTZ/9J1UQ54kDEZ42nt09xdlOJsPOO35+cYD6a0A",
-	"4Mqbl074aw/FVfUjtfot8Dthyq3ZhPEBwJTCTNIlHKo2ZFFF7tHA2c6crUYwxy1Qy3LOYu5aCEX79fUT",
-	"yweZSKjChwdgIsV7Y1lIh5yT3LvocNXcYYaaFEwb9C7ec/5V2xEQY+d4LT4GD5tjW7G0VN9d1j6h0KYU",
-	"AAxl9US0t0VBKCLMGI8ObJcTuVjxJoInpChNn0f+kdPjnjcij6W95qlVWuvZXdNl3kar3E44dD00MAmk",
-	"c3vC8K9MGL5n5kOowrwOfuLKu+BqSYMUhFWRZdqRB0Dwnh60nx9YHikFkYKFYsgxzRLuYoecG/LwmPwv",
-	"tK8bcCD/LyQNhJLInVwzUUxbGdeh4CPZQdgNMAqtJbTkCWykLUWMIFt5K+j3sFN5jK4PH8xup4UB/dgs",
-	"EBr0HR50yK/gc5pQlXg6WHaCHwQEegIgOts2IESyPPLAtR8KrOdQOPS39loXgnWPRN++fvr9xfXg4j+f",
-	"XFw8vXgahaIw9AuERxVmAsIJmfDxBDSS+WM7nASpGEanQCyDRrDW3Af2q1TTUNDUvry0+iMkB7mCWzog",
-	"WsLUZnRJ5lTnc7Nidl40hgsySvl4UmtquyoRxXIMckM2WPHKUckbDchXv+XYM9/KZPmRCarP+XtXja0z",
-	"KmPvPjM1J1CXZ5Wo1/jE76KRxSf5F++C1gvFx1zQdAdi6z8pEd3gfyaX2YKUf0tz7Og/kTEdb8GYShfs",
-	"UrzWYE477W7R1Uu6TCVNrqXEIE347mybeeWA/z+zhFOfsXra6939ceF4zq2dn4X9Xn0I+3XqaBVK6W45",
-	"vRzcWfE4r5HbZ1ybCmDmbjTX38s7X3yBseBIlD/EgeJi8f+ORQTEeODrVLb+JjOIW8fKP5ToKU9TlpBh",
-	"SuOpnlkWLUfke8WYgAqcXJCL2ZCpEU3TDvmbzBRRMmV9cjWhcwZWAnAaGygblOqALBidQ3QPVTMfk6bn",
-	"ts+5lQwCqK5HRlKNmR3AiA6VnYlUyGx1rOicjDIlaMw65CeRl1JDxj9MacJcmFMKksxCKjNxGpQkEM0H",
-	"sQ8z9s9//HcrKOoo/P23oEVVPGHONDRjwkBeTzmNrtU77t0/7PYOj3vX3eN+r9fvPeicPDzp9R78V2ul",
-	"tEKrbLH3huwRYykXYzT8yxm3p63Vbzn0pVbQStkNQyxDKsZMQZU9KrBAEJ7T46CVcD3OtIF/jxjFt97I",
-	"JfxX00QwrfHfmZorrhkW61P4jb0SYzpjA20o2GVcKlsrnqjBcXf28OY0uen+fkrH7Gxxc/Zm8Ug/Motk",
-	"NcUEVqxUweFdrbMJyzW0YprOCue1PV+tlcIIrYTNKAReYFiDkhmosRMp7OWz4lOrUvKApkAxDBuMFWMG",
-	"V9WOqSgaWPgD/D5KVfljIKSxt6jVWhUGijyvgYvvca8BFfDP8JHg8dTNzA7Riukub2fAhTYq82es5ZJ3",
-	"qOLS/QVWs+IGFpTtNysESTDIFtfPZxP17x8/fHBy/+zswUmv1zs+PglacFcHhtsz03IXt7VS48GuThlo",
-	"5Y7jXJR5wPN7yMTheHg462FBcDC25mmNcGwmf5zS+2f39dmDoXik9ZvTB2dAsFwCT7dIwznO02lOtvbS",
-	"5FQW8pZqnTU+c6kg33vN/AuWmT6HNAGBa1XkQidLlLh4nUBhFTZQ52Vd1hwC9mhCi7Yx9ZUCT3QxbiRn",
-	"MaStGSN5YJmP9gYwexcSmi4heSTP3IICd5Dul4eJ5nm1t6ZDLg0GeIixSwuvJuIOl16fvzVlxxm4AfPf",
-	"yU0Rbgj0vEPOi7hXmIplxfk0nOIcCghIvHwOIYmDVy+eXUTkqHhw/urJDxfXf3t5ERWxKTRN5YIlPlq3",
-	"HHPofoo6obiu1D8pFpfeSJ7gCkQlKhdBCon924Eo+KgU/IC0IRbfzgWSyiSKLEVUIEzj+vzbFy8GT148",
-	"/+7Z5ZPr0pCxydJA7YMocNbKUKCLImEpRNdBtfYOOSeRJ6URRuII6RFB3T5MQZIpjaFOsccjlp/SP1+9",
-	"LwmR9aJSRf55JrUhE6bIUKE5xJdc42xcxChb+YwpAbYOgGwq1YQS83igU2k5R6+JHZbZHrudM6hBUuV6",
-	"rUTRsRSAbr4lp6mu9E6miu6OC7mXwfcy+F4G38vgn1QG31nEbjKQFvy3hBmzN5T+Dxb6tzAkos394har",
-	"v76vfXXH4Je9QfZjqlD2qy1G+NJF6K2Gx27+6gJY9OtqmOnZNhvu+7vmMyYzs6LqoRhXVsnu1vYKB2Gr",
-	"3yo8hK0ahRDcezUW5qMhNRjwullVjMAFGpWUUVQ0Eq4NF7HxteExR3du9U8vNo/5DUNtTGPoZC42adKm",
-	"aZpnDzuQ3hk3hiUO+G0u51lKQU90CD7UYa11yHmaEqlCkYd3cKxLWFJqrd4TFBEqkEG6hbryLSzK59RZ",
-	"YLlb/e4xcnU4BRW+zoWYMjaHYzLOqIJKY2tcthHA633VC1iZT6lj3G3x/4lJwcvqxoTRFENRnzI2txR/",
-	"vkHXuMZ02gXWNQCFwspjTLsTbdUD5ms5ojVDjkbgXFm4MgsTpoYO6iS2GrFURNP0ho5ZYh8eTrnRHXLF",
-	"mCZzJud5HR2urEIztfIppkkX8BqSTFg6txo4DJXeoW2A+jKj4k59o/uw033Y7T58+K+lb7zpnc1PxZwl",
-	"yR/D3//4Q6sz8RH1DThhawrHSHEmknQZkLm9C5BkSB2486FhszlTCJ71P1HnwDuY6xu93unp/d7DR90H",
-	"jx6cHZ8++Fj6RuU41+kbmT6cPdjR5r+7xoH8oUbtwCzwveKxVzz2isde8fiaFA9ABSxJ99RAGOOfo4Tw",
-	"mSu+uv7T24JV8uTdphwNTJhwQYiF60Uk4HfBXNZOQ5pF2VGxZaZFhcbjmJK9A/dPi2DbldB9Dvctnq3d",
-	"dPqVu9KQp/GiouY6RdsHhNWiP2w44cd7L9DeC7T3Au29QP/aXqA9c94z55VEqffizHls1U7G4bxRuxm/",
-	"AS5UPKktlQtgc4XhHCHNEAaKUZ+EDFEqmtCiIniHvGI0OYRkSPdNO+IJ5jb64uZRQKKCNUUB+ec//vsA",
-	"uPdK+edeALC5ykovjRFBoVgJCUpK0UzaAaF6FPs8LilfclenwMc1haK9GsxUixuAZbi+jNCiKu9+Lhdu",
-	"KaCOekqXTBFtZMowvG7CFEopnYLHUTFWy+3J3crkP3pi0l7O28t5f7qct0AYvr2c9+XLeacnDx6cPvwS",
-	"5Tw39EZ5b29w34f37y3nX0MOJco4H2Q2u8uOfFSUUP1AMb42auaapemqIRoEkQmdz5nAgngg4lv5t/1E",
-	"ihvK72mSLAWd8dinSRz0MQsCsQ58HgWF8mMeeQvt2qSN2F6JB4mFTwISoWWdiphF5LjzwGF9hQJ0i4Mg",
-	"x/XSxAsfucVcsRTxkid87nC2UaS1msA97eTbAGN6ZkxZtSWy7D5CoQ6yHQpRIgoITVPvV3gMPwNAQcox",
-	"OsfI1IPB1Ej9r1gsVZIvPxa6+5yivw/8N3zGBnI0SKg9u4KPJ6ZVy6CcPjCmN4wsrSwNgSuQASM9KG2+",
-	"wK1+az6YMm0US4t6MmM+2iF053s6Y7BOHz1eZ8f+m1g2nmuKgNyCcLFn2XuWvWfZXyHLtgyvkk5Y4Xaf",
-	"gH3fOodxMzxCyQVseWbeMXlCVUJ+OemTH69ePCftCBE//xLHNyeHlsDVYBZR8vL596GovjsX4+jAGblc",
-	"kRfEv3Fpd/YlwL3HSNZfeoC5A4GEEQwuAsTRUMSTTEx14Oscle1jWA4rx6x2ZSUwfTIvbErawH2TosAp",
-	"mPRC4YdzT7seYf3sN9FjgkQC4dRyg6HVKYMiY9LKBzIJsGRXQJw55CAURtEblsI02a0v99jBzXS1ZeAE",
-	"UEFQAiFTNjfwvjcKdIoR2TFGhGsokwIxugAt5L785//5vwT3G/7pno7z+twa63qq2sDeC/jw/Y2F+P13",
-	"WFT4w/EsvNDwac0T57vZ5sCaUa5I6uqDN6ZOlq5ibhiCSOPbRY+dqQfm0bKbnfAz+WD+qFVnqLAXPDeV",
-	"4AzGts+BFOlydUlmTA8KxNc77ETfq2w0CsicGg4CcG4pGksJda6hNsIHWWF2tIOiJdHTv4q1xq3obwg8",
-	"HcNaUkXhPgxuTlr4uHQSTnYBis4PPRas9UDbR3Os5V40kpfMHnKBlritIGfhyu19av9C8tHXJHEgYV5j",
-	"7H+uG+9OOcVVUNgkp3hUPTc1qGXsqm2WZJhK2c2VoDYojsShCmIZ/qmP7VixgVmZBLwpFOoHQVfc5euM",
-	"aGx0A2JpPt2ffSmILx0xqpY5bfBaFPkmd7pyTh+edbsn/9VyDpEZm+VNn952byYzGs/Nw+TBiR6dTe1b",
-	"ue2l1T/unAStKRf2Q7sJdiW5sLJxf0RTzYIWGnDsFIraW3BMf2+eAC3R6jmjvoQBnYKd3zFIrFTQeibl",
-	"lCwm8p6G2qod8l0mxBKgbrVR4E/Svuymtk+zOVF8PDEe3tben2HKOrCd2y1Wr2Gx1Gyuh7f0Ztp90xv+",
-	"fvpmbbFO88WCs/tnrBaaXor1+t4KDDOp7OX8/7ac8/1Hp/dP6+ec3JqxfkTnYqa0GneXky/ugFi5Zk6X",
-	"eUlS9M/m5aVkplxJ36XMyJgZogFiPS95KjOTglC+lFmHPJdDmSzvQYiC89L5YIVUymmnjLV0dlwBWyqI",
-	"fF5mvH9/a7HHUaqm2i6OymKioodgcgR0L838S0kznwWWnSZlO8g9z6P/9PCiWr/ErwjyS4Wrp4jBFys2",
-	"Bxxw4K4ruigwqoWbvvc+0KHMDHonXI6ksvcJTdztsGzw1hRFF0ZmPE0xEgYKwqZSJmHrICgREpRUIJ+S",
-	"J6GQo9Ghjq0m1SERksMIIIqhFIkdgb28ENzhL/ZIps56gEXEXB1pl2rJEkJ1KBaKG8NEpdJ0CZ7ZIVLR",
-	"mXR40Fi7FgUlqFwIy3dPkwiJckQ0XepQAIDTjBVzPH95mVNQXxcWiOVCSauG17o6zpMEidiF7eVLRUYu",
-	"DRFTSD6Tl6G8VE1+Bqglu/ct7LnN3rfw9fkWzhPLUkuq7vLj+xOw9aO3+N9dMs1gQH3LbYQkqbRqVM5L",
-	"qFg6XtIh5zmHAvrvMfUtu2IJlO/3fA0t8hCU9ZiwhDtAafc1Mm4jXa1m+9sMWocy+S4RrVx7q7m2UJXJ",
-	"bJf2ht3vU972UfX1l/U7qaAowYfd1w+Sfu82NuHB3y4Q38vK97A+YEAKpd3KqXMuOuQFFCCa+OL+WJIE",
-	"72eHvORo36MiFO7yAgEoVNEqKcjFWxAiUwo4NjK1xCATc9dY6iuyCPAg2t+xqnm9RIkRVV+XUIlj/kyV",
-	"N7YQKnF/k71wuRcu98LlVytcXiTcfHLp0sqD5lPFmn4PWWJ2CpB0kPuGXAxpsOJISljME6ZzLCtuyIIK",
-	"y00gq4tOQ9GOfj1/fh1B5Is2dEk0Ty1Ha0cvz6+uogNXsp1aOVdL4W2pikvFzdLjtMVUQHEoI8mcx9NQ",
-	"LCaSGJpOMeyzPsaTxuYLSezC1bMSDb9h5IanKQUPibbnRdmb6aJ9ZvMRV5DRldJy7sfbRkP7r4D2pRiE",
-	"82jGhDOOaW1Ze0wVvaHir3hQt+JWsG6fMhVsV6eaPWQuZMEembpcp5psIH+CWv3jTvfMjpnCUFrPfbFV",
-	"LNwvRcyU0BCA0WnttkpcilduKe5MGL6niZ/Inr/vwZv24E178KYvDbzpKXDznJlXInA9V8e2kj8HyWlN",
-	"8ilySJqrmf0gFytSimZMO8eO8yJh9Q//u4uFnTHTJ5C5GhA6GnHBzTKA2vxOELKtWhVae31c53noXJGY",
-	"ZprpwJXq1IYoFjNh0mWu3GEdtVCcV7NhXG1QF6WD3iFIY0H/FWjuWs6YFMzLSqXcGdLmIhQgHaDbLJbi",
-	"himNhUxMpgSIXliRRWA9ijlVmOYrwOdV/aZOlqqUentV2YZ/5SAefwpa/cPjTu+sKUH75Lp73D+2/wfR",
-	"GpYS5LneJ3b09hwM3JGpNDygIyub+ubzxwlLDS16tSer1W9xobPU9EkI0RUjKdOw1do8qJ4fFAR3xJPN",
-	"MUYfKygELlFpblb+wmfFxLpndmfhcrX6LRr/nlEuMHzF0hbl7vZa8lKOqrqSzeQibt7lyeeu3/ok5PLq",
-	"NMeOuHCR7g5SYXE17q7VVaFne9P3PlzkI9T3qoaLqBVS/SVFsyK1+FQ5syuwjejAQgaugelFTinPMRci",
-	"yHjJPwpIBhp0ERkbCisEYBKq+zjqkF99aepqXCwAgrjAEJe+6kAjQxGKawnSAb/Byt7A7al2USbuswDK",
-	"aJHo5YsrrJR2x1IeWYJIZ1EnFO0XacIUiVNuVw8qamvD05TgK2gvwCTc8zhmcyv3sFuDecyHrp3Aig32",
-	"pVBEYQsfhi2QkFjkUn+d6ONaiQjebEL1VEPkX7TKmiMiRbp8TMyE61AU5co5aMcpxZgaTKbSslz+zM1l",
-	"zAyAqvgrQSz57xzUVQO3i/JF2X9K8B5/f7ttsCh5KiFGUjO7f+DI/SuMpnwOq0nBVpjt9sjYF6WnJFYU",
-	"Kt3pCWdpUgIMiieMqVGWbm/4gGX91EhBOUzOrtlBbCYdBXgjl3WWIiu/i3g5sBIeRAYjgg6mBoG73oVv",
-	"NkVxdw97Z1V5r4jOtQObHdPusBefJKfsbHR//GDy8M2jDdG57xORbLsRx+v/e/+I5PpDFnykBZgef9zw",
-	"5Peaf9Vq+rOf+HccookBzQkqMRq5EAHhI7se9xx9jiUXGGNcCzuUeN02P72tfktIYSXZmBo2lu5A/Ra0",
-	"Rikdj/OJvlu/iPb6AHjaoHIRPmDcQSvzRmR7n1Nmmx0YOWW28W4XoI5mc5M/6nV7TvYtHvVO3u1KIrY3",
-	"jFr+tyL/PmVzxeJ8WTeJkeVX3wV7c2ouyl9lQrM7e3Vv7c2ve/Pr3vz6Oc2vP9NpBacIPaifxdJaVig+",
-	"pYoG2fZUkwg6jIIC1xNUIu0QXVb0InB0qhumDuEFRF/qkAsKIKIAA2NFYCpIxJN+hG21AUFIWwIiYjYQ",
-	"2WzIVHQQwGvwkX9T0JlX/CIrT0QBan5W7QDFBHCJ3NsBoSQChncFqwUQNVGfRAmnqRxnrAMmr8iNMhTt",
-	"6C2CIawMJSDw4rvowNuaBWG3NDbpEno2TM0sa3FgTKEoenBcnSURaUf+tEWAgjRhZJRZLbLCk9EbHzF7",
-	"7O037h9WJYPoUENFYpVZeE7k8A2LzUGHPJGzmV1cO29N2lEfdF4zZNREBxBqRniSWrFDCIbCC+h44jHh",
-	"YwFZfxM2AwX4W5oQLuYZ1q7yRbbLFSOUjztlSZ4zCGMDDRZt5nAU5inlIhSwMzDgilVeG2oyDX1+881T",
-	"SYQ0RDF7cKxelCg5n1u9CFrtfPMNuZ5wDakeBPRuBOQoweiWxJZQoMbw2B6hq6sLp6Pe04RmRs6o4bHV",
-	"8nExSNuu+DOqzSEckcPLp9EBWcgsTcjMXnzIflm5+4T6SFzDZ6xDLkdOrPPrCxPQ5fVZOyb5ZZrRpd11",
-	"+x+7CBN6w8iQMQHmij7AiRRV2e8Kbo5C0caIQUgRjmwbkc8DKhlaoOcVbwzlCZ5x6SIdhYsjCYV3PRlJ",
-	"qJ4SOqZcBJAvxF3yTMklBQYNuiTUjgJlyDozAGztv7ox4DOq82uWo8p8W/ZsdR1Z7pMqVQwFUFLyNgTF",
-	"LWz1w9bKG60gbK1QyrDV7wZhy/3eDwulKGy9sxfddtlb7zInkxu7Ld6q77oXhPmKhK3+27Bio4C2Nlsp",
-	"oF3A6qmMvVah68DLM0htg4Zxe+GpM3XAD2/kEp+BaAKPwODhPk9YCs+81gqPQSnEGVT0vxAVwHBdWQxb",
-	"/Yd27CXN0L7cO34XhCXDSoiWlbCkGWM3TvcNvZYfOm0Zxmb1ZRhXoTGHiE3rX8O/YfkrCrJ/nErF/L+r",
-	"thz79G3Yctuz2VQBY5hyge9C5iAcBLyg8PBbRWe772JhAAnRAhKWrCvQSp19BT5F40hp3dA8gquaH2EM",
-	"uGvBAnmbCW77RqtJ2Hr37rd374B07kAzSuJOvZfLcWo5qpGP9LqAFCAnqJVqCmFlxUrwhMYTdvhECqNk",
-	"ui5iRkIexvaVCJI450recqbJnGrt5LECBAORJDuVRVhFrtkbF/axWntjwb90CHe9Eh44asY+aeBTKQhH",
-	"b0T58bW5KnE7OiBlwJ7GMJ5KL19o9M6WmGSlqdwdbVFZq320xRccbfHZgifilbuR3/TK840RE7WmrisX",
-	"4Ud0zATgJS4mPJ6QnlV0H65W3CubQQxNpx2Sh6xrjC1YMtMPBU1uIHGQu3I4pUiB8niP3pb/BB3eZEro",
-	"qEMiGA/AipLIyDmPo1BAvrEPlywCBe/pHMlCE6s/WXJzg4CoZdDDx6shiBhCIBgHzR7Lonhwj3uaRE4P",
-	"jogUCB0OAZB2iHaADKxaiopEzhC5lA41E+YArCbOYJVwxWIjbXOGs8OhYnSqi5BNqwkRVI2cs0kTxeZK",
-	"JlnMhynrl5A/86UPQmE7xwwYMc+MBpTQ4lWjqMBNriO1rtJ9aSG+1CzJ8hg/K/ZGZbEavIaCLarBqvtU",
-	"ij1j2cvZX5+cDSxxhVXsxHE3yM7rHG/rSs9lxuVzH0uEHqP9KnboAg4Ky01AkqNlicCauMprajgwDWeS",
-	"so0odvCeYBsrfGXLItMVrrwH3diDbtxRZ/oDr2awAU6/1IZz+sJNy5QgscwEugWd7w7w6YtLaKVg8FP9",
-	"8x//7SXZBrzZjbfk+E8VXDYILfsLt68d+wG37T2D9UvtVuL171Ad37vU1Wp/m6tdramfXkmuMrGmKlgB",
-	"ADNuEzqP84mIgW5luRJ+4J0CEMpO0zQUbfsCRpjwJHDVPQuwB2JV54DUVc/KtdHyBA46ofhOuvomeSa6",
-	"bbUyc5EuSZuSMR8Z3yaA/h8EMOw8SMFVKgzFuSBMJCxZlWe8ZPGIRE9ePP/l4tXV+fXli+eDi+dPL55G",
-	"GwpllZrZ18r68mtlre2X3hfN2ivUX4tCXTFIuYLfe6V6l8JZjTzy02nYKIlvrqFV+uQeCvs6IDJNcp9V",
-	"AAy0CALNjcRY1dHkEYEBhsu5oAz/gmexJXOwh1yBQLz6ok6rTrFrmMi/jGPMTudu5xhsxl4v2acgfxzE",
-	"+pWbnuvun0OxaVI0ztF9VmP4Gy5JhIaFUhwAPCBtV8iPdEE7AJyP7rF3hc2pNqGIZvR2gN8fBERCfzRN",
-	"lwQAEWp9Xx1i1QAgfmADsUP65htPx775BjJqIaJxRStqBF4jEJ4bAVhclJPBPkE0NoioAvy1gNBQFGhr",
-	"EBWNUFkHLiJrzuOpq42H5Nauj5lwTVSWsqJMYD8Uoeh2yHllgDEVQnrCneMRY+S8kApxRmcYvUwFgbWL",
-	"7UGLM8NvmFvHUBCythdc2LHKBVlMeMpqwU1iKnwAR5GwnK8/tOpD/qFwMWlH7DZOs4QlgyED3A1E43cO",
-	"WztjV3wQKgZYBa7XId98c54kimnNErs4trW+3bTKWOzTXEmFXocMoVxdlDsMVOPGScFgdPiRY47g/tT2",
-	"ENCUUMVs7ye295du/2ynsAgLrtFTOeHjiWWvxQ67MgRSM7KYSDg1+aEJ/BGFvudM0NRADanjTvcMtGA4",
-	"ok4VhwDvU7cZsK6l2Ropp6StJREyn8xMCjmXKde+1mLMBEzi1E7iiqdMxLBwMFEBNV/yY43AOlY3/j3j",
-	"zDjPrhjb2eHKYWY9Z5qMpdeTK0Nal0HAwzuiNzJT2pWqod73fF068fYiOHGjyC6oEg0tyYiCNzzHSrS3",
-	"qc6P7kwGKJLoUFQra7W9GOM79z9D4LwTkdZKRrikFcwiWPViQHQBTOoiJzHuILqL6WuO2gu6IjP1QxH5",
-	"Rzoi7boZ+d8DUiEljpBgfEFsz5zIrxXsVmk4BVxCnvAzownr42GAd3r25J2QEeWpDvBR174HF7INCQww",
-	"/4LfgH+lTu6E/BLUee2R8qEUAKVs+Iz1CRX5UzgUM8aMDoWnMvYrdw8wcGA7S8u3r6/+FgWYUWL3S2Bk",
-	"x+NQwDAMKTGPuw025NybzDUCSAE/AquUTFgKABKhmK8QxXmaYeHX2mohMOWvLW7BCrmfCdx5XXVoMLU4",
-	"Oglnrs4Y6GgvpEjtjTD7oOOvMuh4b7v5V89SPvescneP1ceJjG6yPb1/uvLWrqlSxjLKBnlW4ro/u1Dm",
-	"qlnMVqhZTWF2uWouh5l8zBTmULgcZrI5hbm8COVMnQ556RSuPirFHUi9ZYnPAPVSam58q0qPB0FTKjQq",
-	"OhXoq7yWmv0KOiunNtvXFxOZIis96ACEV+FUB49XREYyTeVC5zIvSG8uqpXpsnyFIj5oMc6lpysZ13Lk",
-	"zADVBOtypxH4GV1xOM++kdNXU6wb06ofO7kg78In83ITCiukWuH2/XKvyR2p13Bu8tTrVZ2Beh8iCKYb",
-	"s7EBI7WSjk0+Qjb2N9/00cwAXtxKDnZ529eTokNxV1Y08bpCOaykvRJUcuAboHoKevqYctGcYfzhJuSv",
-	"UW7eKfm3TD7qcnArvzcn/trXBlwk7NY9cCRoh/Rb/4WgM1ZN6axqqflvEC9HV408mNiZK8cuzfR98oHX",
-	"B+Jbhae/nj+/xkxQp15DCukjSPW0KnZ1nHoupwg7WBnnqmUrbPVFlqbvftuUNP1hedq9uu0qErfPlywo",
-	"J22fVI6K3pyxvfpK/QggzbZ04jFn1m+MuHEbM69NjLULXijOsL9b7eZmiOGw9VsQtqDQKZ4Quwt28DFz",
-	"udvneSUIIl09BykV7iKkacBbOD6wZeY50Dl3CwHMFh+s2VPdzmgGScWn+S5B6J2/VECqoSMa209xZnUZ",
-	"y75udSljuUDdbXiv+19ha6ek4wYB5c7c4ybBRgeWv1nCjskza5x+n3S81//3+v9e///TCpPW6dX1iccf",
-	"X8O27HWgmCUY7mI11lZIfR3rPF+xFAJpKR1W83aMiXgdhrR90QKHzZHQpY4eh8JyP2fkn7Bl8X4mDE8J",
-	"U1SzBOz4xl7cmUzs70sAt3bDtdoXhI8zbUKh5zRm98DP2BAX/pQa+iqf64fi1aIe1+q3VtYwjykszbfV",
-	"f3S8dRRhdZgNVuW8v33wxr9yevL3zuNpzxgpnzFPE17idasNpKDJjMPQ51ldcjIzmkzkgsyoWBJ7Sjdf",
-	"6LZzHq9VIjnI724QCqg30rU6yMn9s2PAEoeLbiQaK8yEzSpXHG0kLrziAG0zc6a4THgcijhlVGRz732M",
-	"njy7OH/++uXg4peLV3+LDlwqk48bx2BsHLYPt4BAM4VRBmZC7RgRVodIwTQxUvadV3tBFlxoIm8wWIOL",
-	"DrmS6DCECxdLBbHVziIhR6VksHuhqGDu4zKVlq6oFEN+z6RhpYAEfQ/rNB88RjdmpaF7WJkGTTOuTAik",
-	"mnXIRZ5RRjHKgAjpmgSr34pDuDB56ABmBfEZoxGLDUse426Ug1TgyDkc+KcXzy6uLyCk3o356G1+AN7V",
-	"RpBfrdPbL9IsUhnkp8Q3/0L4BZqgzd7VuA9C3EFn2OdDf6p86I/A4L0sjzx0czC2kikD+h9PmFnO7b/1",
-	"lFsGzUFqFwmZSZlUwEhiyzrplJXDtCkptd2plbb9cD64MEQ+VmAbK4VrMyhEC8E5jutOqEoOF1IQdmsF",
-	"CSZiFhBjh87FGGMOh0viOkDBYLgksZzNqEg65CU1HJwFw8xAE7HRhI1GUhnChd2jTMGMXf0DYaQq6lP9",
-	"jH+/C1YH+i0TCYZOOoQSlZkJBp/RWaYZeHnsH1YfNHTMAqIR/jSeUOm4vJYzZvgMcExuGE01Bom52U94",
-	"wvKBGcXjqUbQUze26/wRlL6SMU0HvlDG27qSGWKcOaTSFhOt9TIIPdu2NMydLTkagVsPWyKZsFTOUDtv",
-	"SOvFMLoLMU65nriCMBiwhF/oPFxUrKQBuJFAnVY4njUn4Ym9etoht7AbJg4Nm82ZssKN61obRhOeYpBa",
-	"yrVhGPyONUZoOivW6on9a30XLwUZS2nnwhU3+jEZ2QOWpMuALKiaQcO/ZzyeWoH3jZwW+1Eq9OC7yEFb",
-	"rWhj72XNrK4mdM6gRiFNCRdGWok11QFZMDoH8C+qZjJTboWtXDd3PjkrA4+kGoOjd0SHyt4xqbBaoI4V",
-	"nZNRpgSNWYf8JOTCHSYUpQHJEhodyhRhuKWy914kED+KeD6YCCkSBBOAeQ5TGk8hTbGY6bfFs/UlfZUJ",
-	"BwwUQw1KBd65G5am9kwzagKSKC6mOMOUsXngqhoSJWmiecIIF+D2oOBotEJOTIXhguJch5mYQqyjMIyJ",
-	"DvmBUeVVBpXB6iH4kO3BaikurJXZEcEpdm5MJeUonygXwr5bvmCX+SOocWfp6gDoas3GPmcLH6waKzoy",
-	"fcLoGMpPCZ0pXPq5AgRwSWZcWwKsAyJHBnCTR0wpiEKQ7vbn4xLyhkMxPTeo5/j3+sLbCwMMx8VsppwO",
-	"U+brUcLyJHRp932aQ1UpWiIxMEGwULmurtwDyCreUnj1XKJBbvVMbW/m+Fc2c5ynqVywZF06wUtfCCi7",
-	"1rJzolGRvX43tqKPUnFMCG2Olk0dVIEWAzRXnhyD7aTv6MkbOXSRJxhF0Y7eyGHJvRQQeDCiPC3+iqmI",
-	"mf37oBQ7PgRjPzETxfREpomPZbFt4m+d/LfooCybYTB3ym8Y2gckWbDhRMopYSKZSy6MbkqIc1nDnzwL",
-	"7u43YSRWpP+Op15k+WTBvNDZ3dlyLlprT4r2GJJrGJLM3xxPn37FO7c1dTp6C//1sFWNhMqFMtlLPkfN",
-	"uUQ03LVfEmqs9GsaPCEezOHTXqiN4AP7W7TPIF0FwxF4NHa7RLvyKjiaZeibtet3pJi7R7sHFRetN0UT",
-	"/0fGMhfQ6FA4xpQLMAQAyoxj0aQd+X8OuJUUrHIG2aYoGHFDdDa0DQ8BDlVCEUAMSWXCSvJJn1CScA3/",
-	"Ltp1BWi1z0EKSD5dyAQTGC12QKQKQmEFCplBclGAmYDO07LSaj6WxJe9hQKt5NI4jQpiknkCsTHUD8Il",
-	"3tHUbuXS6jsxBtpxzOE0LE075LxUxheW7DF0INgiFKWR0/mcUTAecIQ28W7lmVVaakFu3NefCdtm29ri",
-	"bpQ7OSd6fyIpD8jv9kwnLlR271nYy2t7aNav0RXhwv8LrrQtJ646IkY8Zfrorf3PndLscGnQl04F4TPQ",
-	"sxShWcIlGUF2P2jUQMEhNEAuBJi9QFsniVwIu2Hag6GHwnKG85eXVm9/TKhYWp5qVWSfsqP5WLCEvH71",
-	"zLWtmM5SQyZgp7asrh2x2zlXDDJxk1BE9hNqMsUib5n+PWNqeQA11fwQ/Agw9mDKli7Kwb5uO3NtIv8L",
-	"xRiSh6FwHHC6ETNWfceUb02GNJ7CdugpSyzfbRDkv+MpW2dc1WX+FdDTyxPXRs7BoAsJDu3Xgt86NFp9",
-	"ANY9+xnMsbDtufFXQlZHUs2gQjQX5v5pgZrGhWFjBuerbs9fv3p2T5N8VZt6zF+o9Dmjt8+YGJtJq9/t",
-	"PQzWwma3MBPY03U0m7NxlQnmsxlyQWEg6yG5+K0cv/enC3qz+6dwMY7evNeI8du52PnTWn5v7+RuYdH2",
-	"hGqHk4KhM3AFQDiz92fISIxmLXCFaYwz9OKbFXzuCpPeq47/I1VHFmeKmyUQvCGjiqnzzFKFv//2LngL",
-	"/pcC2tjTaEpccCyAqwDp9PwNzukuamb95binCU9IOwLm989//HdUENQ5LfvEHHdsrYryDbTu/mkNqXP8",
-	"Fq64PqI31FBUWTcpnuUiR/iJy/tDJat33PMefssdFxD053gk14SKUESXtsMf5fAVPI465FdIpSgnQEVY",
-	"g5YLru3dRtY+ZLGc1RVUjXAgg0ylUXNVjXOc4GfFIF1NOImpUiwhyYKqESl8n34Jh4ryhCUE8yepsvut",
-	"md3rbu/kNGhps4SEuTm/ZemAKquFYoaQkeCMT6iakhEVhuolmbGEsxu6Q5lPXLLdNcfNt/FHOTyPYzY3",
-	"nrDscyT2WsknMwwiwQZgHiRXbaqXIj4oEW8gSB8pJcJRUyuBjxVs8N0UFes7FZ/sRlHJGkFtIIDfFmP6",
-	"nEQQ60EB/ZtxbZZkJjNhKBeY7EYNSehC+DmrjFu9Y0FNPDFyAfESSAIfPSoRQGqVBpUut6dtxWrs6ds+",
-	"nvOLI1frROHT0q03crhlhIN9czWWoQRXOQKHO2a7W5GzXJOjNmjgR9vznxEyUJ3TC5FCvIXG6CTuXA4N",
-	"1gQQnrclLT/KIZ6+Tb2CLYjr0tLUWjHg1116vsIv3r1nxEOJUHPDZrgZzh2sW/1u0MqjUQZgAagmafd6",
-	"/d6Dztn9Rw8edf+rFZQyv5te7R0/6J7aV9/IIQLp23/4PPj7x+Njc3P//gl782D46PfuYoF+5yzFGeRK",
-	"y1r8qbM4rffchZ4f2S69FuX0Kd/pg0nvj/FtbzR/ZEz8yPzx8D7YLKBUQP+s23NmEatvtPqtiTHz/tER",
-	"9DuR2vQfHR8fF4bMO1r+qxvnX7oPHt3vdY/PTh+F2fFx735uv/rLtbnl6ZOff+B/iIff3+qzXx/89EJ9",
-	"/0RM5evBy+8uR/ri6vcf4u9+WX4n4RSNmAI0A6h0YHfwfqd3er8IvwVt4ZAqc3jTddx0kOk7tAqeWD3y",
-	"rNsDgoVoG5sOQO/BKSyxO8D94tgUxiK3exBOjCSrF7QkXtj+cYAl41v9k3c7HP+7w3Ds7duHD+yDcNaD",
-	"cN4gJ/LsFRjTneE39qOjt0i8Njsr3sjhPU/vLVcMsEwMR9AuCPjDwBwn3bejIvAPcKEAVyIU7cjF/x10",
-	"CFJ7prHcy0zeQNmZBVVJn8wdUsU//8//9b5x/2eBG/W/CTZG/ncofCDhY0IL7CM33rIJVje4E36Uww9P",
-	"17iT1XQPe2c5bkin22tgM5XXavjLm+T3k9lZfHr7YPnwj0f0eNiNe8kJO/0A/oJddosu1/gLdPqAdoe9",
-	"+CQ5ZWej++MHk4dvHn04f2lqucRf7p8e3394eny8yl9+nJ38fpyexT91h49ue7/+Rz0TedA5+8QspLqx",
-	"x2fbso8duEOTY+KNHO5Zwt4tsFZerUyyt+cMuyozP8phOaKswlGOkCjvHkrmG20KJHsC7ULujOMTUpXZ",
-	"xBs5fGx5EySeRXmMeYec51HqCDaJ0Vc+Yr2CPv3ji28Hz19cD56cP39y8ez822cX9fZ5aBy5x0ewS30c",
-	"9nO8Bfvpdj4B9ylInlvzguKVrIofg+r5DmrI3z7uai+ifwYUqAL56Wuy2iH9QnaxDZeoWt6mbLml5c0F",
-	"Jq1Y3/pkKM0EcoxcQjDEPdg3AwA3gm9QQYCfQ+GfdsgVixUziLeEIr6eyIVwUcUITgvkjUvxmEQJ1/Zq",
-	"+8KX0DCdU2WaMoLO5/wnO78vtDBWrbVrs82q+7Bz/PD0pPvAUnW3HpDNOLCrOjgd/ccf//zHfz+i/8lW",
-	"lATAa8TUxylbbkCQhORpbUCgLn1pN7jVb9leyvZBCHZ7cglqy42cVj6BAwdnEQSTwJ2834IWFgCxQvSc",
-	"2yPLmbJaimKsbI45O66zx3S39x/D7t9tkrHnaC9/700y6yYZT/JKZBXoyWbAqlqB92c6BW/rlC1d0R4G",
-	"pU4AIwBprCvfAzQR4OGcjd4PGIhon2jjobaFXOA3gi2g4TEzeqVl7mDOfaGVyq94Q/MCYX0sGIz50rMD",
-	"hF9Huiwzk0LiReV7S6uByCzRaFPCuiMzmLAdMlL8/BfdIRGSaqkiO8+xosIAplW6JEP7+oSRCJcXiTzS",
-	"xCjHuWiOsoEr3/oA//CddK6Jqu1IlnC8H73Wbmkm/yMYCVyWlXH/1J31np8MT385i+//54M/Hj57ND3+",
-	"sTvpfX8yOn16pu+fP5g//P2ROsa5beJF77OlSZO+AxJRnuPsrnkbBR4pYnawV4L2THF7priPZrhLL4Lr",
-	"SKjwbHwHLl5Sjo7eWjKHmZWWMO1uC/uJLTfawl5Bu7pcni1XuoD9tVd5q8q/SJfVn/RBh1zcMLUMhWLA",
-	"HohiI/DRuBwPLkj008XfBk/On/xwMbi+fhaR9pnPoCDDZQnOEgYGZSRcj0kobPfeysYNyQQ6ZZIOOUfZ",
-	"RskZ5qpAqZh7mkTnLy8HP1387SryhTWHzLdHJkyxULRPe72DPlEMXEjcYCulD7kA+KP6REjbUonxf4ga",
-	"9sXxzJXYgdygtxMXrTTSKxp5PwVtN6bYjOmIB2DKlnu+t3fGbO2M+YoYEFKmD2JAqVRsCJmLW5no8tfL",
-	"9YscInLVbNdkMXuWd/j128xOasn2SnohNWTO5DxlVt3+XrHlghqmyNTq1paK4+JhL1SzgWZCc8NvWKs/",
-	"oqlmQSumho0l7PiEW+Xc7nOMpa9a/Rb8IbSh9i//iZ8jbN8rlpBfqXKlq8yCpTeMLCCkWBM6lkGONE8U",
-	"4A6kUllWnSnBkmLMHZhdLEGx1lBbpeWgDnx2Drs1dvhS2AV/5zhSOswjxCZ/nNL7Z/f12YOheKT1m9MH",
-	"98Edr5mCunVQM7vV7x4fBy00HP+95UZvz/aEkQVV9lh70MZidi2Qfrhbd6xSNYgn+IMrEGRbBp1OioSq",
-	"5cB1AXpeyuLKqudPBqkc89jeHJEMqLCLn2k2UGzMbt3b9qg1TH3aPPWzgrEW58LeMOCucaa07V1bmYaL",
-	"cTGwmIpBwuZm0uqfBi0jp0wMEPPKhVcUdWbuOK3l0LQPtIX6e323NTSnIXuT6N4kum4STUsMwjOzgmls",
-	"jEqoVX7O8xZJ+1ep0oRcipE8AMSyMkY84MeV8//uaYK5HAV1rNTMEjOEIy7rVVyBjtQn1BjbnFOJSOTH",
-	"MOCJjogUlURDcGpBYluHvBChgJEAWKxB26vlqlFx7yNX8JAqRoA8QEybcAj/RvHx2FJ26MWqTG0oEBkK",
-	"ANIPiGUzh5bmOkZDMpEyDVEQZf4TBaCWjbPUso7buWIaSljCakQ5CYwOglBAuB/+kNPNKLAjcNU5yxQ3",
-	"IlSX3kP6GhFNl/oxlK8EXhaFIi+1kC7oUvuJPXZLuk4iI/8KS4jjgJBF7Z4CunEnFCDR5C/mnfgSK8Nl",
-	"Ua/d67NlIgvAB2TMb7CaHMSM2bEiSK99e4WfuTKjDs8UAt08CjDNUX1nlvpzmqK9HRPQofgnfuNOsByR",
-	"HNmRPKEqIb+cYG38X3pWEy6STO3r0UGHPHlyc0IKru0ATENhKZJDlsjL5rs1i4gDytUs6ZPo3/8dSp1R",
-	"Y3c0+vd/T6Qwg+qj0tEMQlH6YiBFuhyAnxWXbe03QEyKAG4BECkQsDUvYM/zi2dHFoQCgIkTdwRyI1Kf",
-	"AHN0Kz2hmghJGJRvaLble6ryWdPFqvJfraD3iUS5DfLVu9+aJJOd5YHP5YbYy+Z72fzrls13vWlNhjDB",
-	"FjkD2VvC9jrAPhH2y3Ed5Rdza2WnGlyXK0tHb0saxjvUglJmamA5nrqiYBW50kpNCTNYDd67RxDMsoSH",
-	"IhLUUlBhyhCKskPOQ4Fk2xUcKwVJn9ZJXziCkvS1wv9P642Q+WAXVLuekr0JYZ/VUIYycufvva9VUG8D",
-	"fyGqOljZg1oKuXDyYkP6WPOBP94LvHuBdy/wfiyBt0HY3TOHfcrbe3CG98t58236uBxq4klNkpqrlmpp",
-	"CRoUR5yliX5MIkeKI0cO4deAKAaVoKolXdvehDllbA4GQ65IxJOoVEDafk84lJCVLs3ZAaobtQysLAcc",
-	"TC4EmVMzqWNhr+EifxFGsyqZ6R73TncmHjibT1nSdM+m92x6z6ab2bTrcW+b2tum9iCUX7MxC1npJzNm",
-	"HeXs7u0HCmH18QEJVGD1znNZMYzd7Ty8sJ99VmGoxOq5YbOKy/BXnsjFjE7Ro2pnBii8hCspyITOZkyR",
-	"bxWdYSnUJE8cc/yx7CYsmtohFamySpdinn0iF+BeCPpKhaD3OkibPF1wjfeixF6U2IsSX6EocZ4kOS/+",
-	"NFLE0VtofFsvWW4j8Wb/TZJB1bHlJYPtvFvYyd61tbdebnZtvefl+BD7ZbDV2yjivZe5096t/KLdbXr8",
-	"/CJ3IRadHb+fCPMnmB/3MvFeJi6sbHu5eC8X7+Xir93E9mGi8Uwmjqvq5rItTyYsnmpA27l1hS4dqo9L",
-	"eaBDKQmkkmBaw4SRYcZTc8gF0XTEzJKkXJsA4dVCIaSa0ZQD6qZlSgFJGTN6zug0IBM5k+N0OZ9gY4rN",
-	"GToFmLEMpdn+9nM+l8/ribSrMYDVsLuRKDqWwm6FXT0gwdSQRJ2OpYByNiTtUtXZ3olSTPPTygogFKBP",
-	"Eedk5zBK6Xhc8OOZlerWUxXwdcu9k1a/+9BhH7f63RO7CmrW6rd4wiUULsdFwT/f/fZeqwDY1Q3M7oap",
-	"hMdmz+b2bG4f5fz5uZa7tswxkxLXKlHvu9kWXEClj97iP+4y3VwoqpnGasFFoCZpG4TIuqdJQg0lek5j",
-	"1kcsUakA5ObAVeOnQ1fUn2CPQSgAWVQQpqjOFCOOX5D2909fviJUmQ7pPgjIkxcvX54fBIQL+NooKjSN",
-	"7bj6LmJnxmbSB+6EAjuyA8OOLItw5h/SnnMhALTOasxSHgQrLyKYTVKK1Q5FOUH1niaRWzqXF+cCukvv",
-	"EJMpgeHcGLTNEsBXLSW06lDgqsBa2teHGUJjw2fwrgtLSvqY7mk3O8rrWUZ/t6vGkt8iKP8Qigh4P1OR",
-	"Hx+mBsKn+RZHBDBtyuMuJeYqlqIcM+FzV9q6fhXz2FxldU2rsfoaD5Bnmbep70HsU5FXO2Vzg4mtUJPa",
-	"7nkGMRUEzzfmpQI2OBnJNPEbYf+ZQ2KQdoQbPnCXApJlK2nHiH5oNdCkvL9esioPcMRYysVYk/ZiwuMJ",
-	"gtpKEwojF1Qlrp73QYfYG2BHyjUIZMRIophRyz6hvn1YFyHNhItxKFI2MqQtlRvNVMiFOCiV6DvG9/9g",
-	"SpJYZsLoZvPnS+jgKTX0wwOdSydVD5wmC1V03PbmkoldZM70IH/ePQ1acviGxVbecIcKfnQCoz9mxa8P",
-	"HjzswoiLk1Vqz8oymRJ6oFhi9yNp9c+2Fl/ckvjua4QXCPlaUE3wquxtv3tkhAonBZ6W317Hwkr8FE/Y",
-	"R7UAY5OXyUtqJkXxhhpefMRuraDSCCAEaHFAaD4SOyZyhOR+TGcscJjgtpFDGsdM61rufOa5cx0nxi4q",
-	"PITGSmpL4tMqXl5BkEnb0vqiSCCgNgg6A8oLfK5S8vkgqOW/yEO1g9X1E1RkItNEF7zYhfX6bBMDZVJT",
-	"jzgAbBnMnVszTEQBKHMDO9V6Tvkc+YTlJ3Nq1RnIuLfjdeAFII1Q5IChsDulBZ3riTTebWa3ZwhnGMol",
-	"KgYMj0KymfsaKt8Dcin/g/lwFX/gQwGnpMALnrA0sVN320gNQJx2yLlfQ6RGbh0dp3NHCVCMe8fHoYCJ",
-	"s9nc2Sy05ZD2VHkgQcsJbS80uaEiZihUllvukKuJzCAljuEYYZYjylMsf1VaJSszubpAQfk5lCAxE6ZY",
-	"Ia78ePXieSi48DU6SBunTcmNFe5BBptTZThNCd6/g8fI5KFlfFTHpC/gl0/FpNE2UHqCLDYWN5sxCWdM",
-	"ayj22QC21T3snV53H/aPz/qniCyIImSr3/qJ2eOUFtaFn7miAUl4QpYyI5rZXZNWgp46bGlFb6j4aws5",
-	"Og7QKLF5gPiqSNhtq98twSP43jGaFxW29UIpJUhEL6rgTEsEwi7TRLlRTG8XPXamHphHy252ws/kg/mj",
-	"xkosuDK9fhdKUkJLMzbL5/N7V/X0iTnNzm7uLx7cPlzalvjMjtWe6Vb/uHMStKZc2A8nrgw7Kh+5/6JZ",
-	"XvJAjm+9DQ1fUux3NwDRsKCuXL/dRzCHNW/oU+l2Mk2JBlPbX2G9V+U7x4e2lu7eawvKLcDtGI24AG/Q",
-	"cad7tuUWWU6PeqEGcVaxmAkzcAQXa5K6dhE8xbeeP01YamjeJ800gHVOqJjqPglb1/ZfdtUCYq9DJ2zd",
-	"cXr8vcLNiyebT0+x6e9x13c8JzvcUTxS5SHZk2VUpk2xjMdn/lG+hsdn9jhpQ8cMQEg5E0mKRnblRJqa",
-	"s7RCAfL+8a28Z99nTYD9yuq/28EiigQciXmTNbQiLO5Vir1KUVUp4Oy8p07xfklx9SpFpuHeNWgPv3oz",
-	"Xl4TwtEPDQAEYGubyAxk5oQuyTCLp1a8a7++fnLgJF1paKr7xYfDZShyqSggRVFxhLKmqQ7Q+wV5MiBh",
-	"W8HTio7tHH56ruQNB4mbacNn4LUaSeUBuwqQr4OgrDTouW0TK2YAmLIHxm5fX18dBCsPgR2T9tX19UEQ",
-	"CiibCRDaADqGsjT/gwVYcrtckVxmJpZWO/KGpGKQsdQgllt9JRTtdTztueJWcKXDlD1egyzT+L0TqA86",
-	"oQgFAnPbtbZLFAHCbGQlL5ThYYNtjz7D0G8EgNb5120T/pNQAGJdrityxJGzsz5wGhDFbSVzprDwgZ3o",
-	"jC6JoEpZod0j7yG4emT7CkWpLgiWEFmC6Q2Ax1xn+BX+YT/skG95mtrFIJngrpaU1akNE4QL3G9tGymZ",
-	"ewnFqS+kmmICJpjNHueqKVrRoK0xBdm/pM2g2dH3gcrciC38qfCbCnoTXGIu4jRLCqM31243HRSaCYVv",
-	"bckMaVOBKGsOwf2eJinVJj91crQ6TrtQQ0ZmHIonHjQgHLyGm7wrVYCvvlNytk2kGbx8Lbd+9XtFRZZS",
-	"iNfZ9hsHp7/tYOCkuMC391CltuP30NUrtond4zXDE7Hn9ntuv5b8nrnr6Rk8Xtc7K4DfSB6zI21Mc8zI",
-	"taV8seJDph0DA/7m/Ae5beaK2adklqWGz6kyJJunkiakDWGgJIJPsRY42j+QFsPjQabSyP7i/hxSze6f",
-	"Rh1yDv1xTWI6nzOoQ9W9T37m38IYur1jT9Y65FxYvm/HTFMSzSfgKIzA8kP0gkN0AzGSUBKnUrOE3MiY",
-	"Di35wJJaYzrzbht2O2cx2odEKFzZKO1HA68UtSgAKSkHRer1+iS6fP7L+bPLp4Pz108vX0SkDTaowJJq",
-	"XMAgFEZlIqZgLNJgbQFBhRgpSSoXBwGJ4OPB9YsXg2cvnn8fVZ+cv/r+wi6PKC9gKGaZtmKOlukNOIbm",
-	"2TDlMaFJopjWzDIXTRZsOJFySl6/eqaJ/aI5Dsdv/fyzh+Lks3RFxXX/6ChORMe90onl7ChO+VwfyTkT",
-	"h2bCDsfUsM6C3kBVDDHOUAFkMA88Hf+PvWtdbtvW1q+yRn9iz9CKb907dX65uTRp0h3vOK3nnKpjQeSS",
-	"iJoEtAFQik4nM32aPlif5AzWAkjq5shp06Td/JPYsogbgXXDWt/nz4n/OidACefPD22O5oPdnbaltWry",
-	"eZJefSLuj7UpD8gQ31k1LLX6HZ2oj5IklFX88oku/ej4+Lh/eJqsE8evLmTNqa7JMJ/mUr0FVAfEOG1x",
-	"UvrJxLjhWGZIMakjyieirh6cHIacIvr1sI4LLb+Xdz9u+UPSi+lZW7s4/nK1C/9IaIksgS0Pnn6x9ODJ",
-	"YfOoy/G2J1dm9cVR82SYzodtq23WgWt/qUuQ+i+2V3ZIIPqKkCGevE0Rsy6v6nPIq/JP7TDCixCUaD21",
-	"w2I+IRn+nRIzIcnT5SdPd+/vjSxRV27F6GzMQrBTxDSHPbtQ6X7LBv3eG5dLNmgTjfGiEFWT5fueNDG2",
-	"U527Jbf53xVW3oLDt+7A6YMwqLatenx4HOMLP+kRJwn9pEcUdrJV4QZqb3hJj32jR5yMOtwP2VDIpts9",
-	"6+0mynWKOO4Er1nFeFPA0czAyVKqieXsskJOwa/OdlOL+/2kNhbPxy89GU1+ATNSa0HzXmHBYSdnxAyL",
-	"Ak2NZz+hO91cO3A6E1SKQm+Mg/tkPRyQWXAwPtk9P5rX5E650Tsco2/06DxNceqi8PvbyeautOMTC/MP",
-	"E8tL4vVyoVyOVtpGvIqPLl/pX3t7sg/Ql2IKTYgbB7mXI/M7UNpHPTMwcpI7CPhm66xh33OvfxyhV7Om",
-	"IYVwlTSG6CAXCUwLIdVBiNqfl2hkKhSUQnECTOCypKizcNowPNuKSzRBRZWIvVIUGC9Z2xKvPFp1nA6+",
-	"u2yuGK9E4ehGcYdxZ4hTNAnYQs/RLI04gYnWjPEyqUSs37GldLn9wHGf3DruZ0LdsF/GbFL/3J1Oil74",
-	"Ni4pKvWgLZYKJwo9qbALeP7tiaFmUQZsl20b45chmHWNKptqqdyOVIcxBlY/RtdQTdZiuIxa4jyESyLd",
-	"DsxMgXi7WAwUlURT9R43RvFKTscAbdp83UY7/+k2+sQrHtWTei6fKYvibqd8ZTbv546rX0Z33rsLjnUR",
-	"sXZmW9Ii7LVbSVG3E2hPpGWAA+/bRcK4FOUs3HHXYgNnftA1WgyzVbnFFC0ICxevLt9YSucd/jzoyWzQ",
-	"O4NBD2fu+rdffh30EhhQFhF/7B3QmP+ZhT/KEq0T5ZS/MagOD0/S108fwcnJyZf0G/IXM+GE/87Pv/3y",
-	"67t3Q++2+o+Iei2IsSd+pHQVUJkUH8KwbnwYs29pMsQMVqeODfcTsHKiMIMpmoG6dEJlwmQQ1xf2huE1",
-	"HMhsuSWQWQL1X5vukoGqP/VtC1cZHO7Xecr1+7zH+QMsKpMgYWk6dBfO+4REbn+gHmMhyRqlvzkjqZiK",
-	"UnMrg5w2HuqvDCJkYmGJqDyBL6CUKoGTQ/7/GHL/WZ4M1NGh//no1P97TD8fn0K+/3CgBJweHcaM3kxa",
-	"b6M1ecejysU0X+HqZeVRhVIkv6/ocmaEMKT7iyHnAbQua8TKdQ3sDc9fvnx1dX3x+vn352+eXF89+erZ",
-	"q1cvLodQyDHllEsKQkCGMyz0tETl9vsDdR6CGn794tLzDRun3M+1YV72QquJlRluj0qsyPA/PzzxQarm",
-	"I9GSfdBYrqTL2XDYZuzG/d/imgjmwl60MlLc76L6nZLuwvOfAy07Wwsg1gySO9oj2zyY+z/HH+/C9hSf",
-	"eQiyZb1EFUXkqHAOH0DltK4CdsW8C95QB3vXwd69h9Hpd56kZLvHv6xcvUHY6NctiY7v3fAfzUV+n4XQ",
-	"HZ/u+Kxx3vzus3M3iz7u1d3BIOm+tHETyV1OQny9fiahFP/oWbUVGuyJ+IdsoOpP11ScwvlDr2e8W9jG",
-	"b/hPhRVmFLTLjKYswoY5J9UlQlbh/nZgyr+mC/SRICj/ULHGFXHZNvHWuTidi9Pdcv8lCG+ZcuxP8oju",
-	"8y3KNRtxdycOWdVgG4PCX9fB31rjCKIg2CU8CU+1gaGeoSnE9DpkqA8Hai9eKD/4x+nhYQLCQamtg39S",
-	"fHI/FANlrdBmCMZSYGikQ8DUDyNUfg3U1OBM6qqJGbm5rhGKZBMAbMdeCYxBRBVqIBUqpMiDHzSn5ntb",
-	"OZQE0eWWV94PGfaRA51+qvV4CBZCTpTtw2v/euipiZAKsspwEwMVVqTGRAh4SmHksZJggyamJlc1cYiq",
-	"fab6mIfMY/w81PAHRSKbLd9FIztV3anqv3z4ksRSO1vhXlQdv0tZ2/uNOn5/+sX6vWKUMcN5bjG9/u2X",
-	"X4f7feCEs5/0qLYslnXiQEl3Bt7hGy82aTrYG86OEr5I5ZoyePbt+aODy2fnx1/8A/QYBj2Z9evLyv5I",
-	"Z4tw84rD/VCjJtRiw4gLOTJiM6NBE0SqddTvS22La9vj1fl2/OLfX5oHX7/4n/+YN/Ofvrt4/OD5y4v/",
-	"fa6PX4qX4nK+e4bt8jC3qIUQLeuCT3/zElKqaQ/nzJ8hwsNcFQ3f6NFOYkGbIts1GYu+u5JttTlBilv9",
-	"TNOiNuaijoykLp+UIzRjgmGzIIDiZgQgoMcwNbrK4EaqSaZLm8DYIEIqHYWxlBd1RQYjgoArBGEEWEcF",
-	"rRk4PeGc29ECnBEZgtEiJH/qIgNnUDhKQ3gszI1Ca2HKtaAQoDcwm6BNKIlhJJQiGAsniwLGxaKFNzeT",
-	"RSEmSNUQAohbxA/d6hK97T/Ptf9Qk1cif/vl182QRMcHh8ebOJLHNWDSD5u2yhXi1O/Gp1gUek4wd7SK",
-	"/i166azHIEypK4MZ3Cg5yZ0lMClFRbBGO0x5srw4egzfikJrlcHlVCr0i0fYUzTf0QK0cLnfgRMtit5Z",
-	"77GRM64JNUJ6yQA1rsZVLh3CFeHQUe6t1nzLpUsi/uA5LPXWq/G4eKjFgtH9ektcJetTbuNT0TqFRQsP",
-	"PJImLSKyL7zW1ndkAwpYL9f+pVLl4Y9JTQ7jW2lV9OTIh4+2oiVEjABc67j8OzTOk36GwuVQqYwuQ72f",
-	"WCCkxvsIlNkipA1Pz0VR0MPn/hCMFgFAQ3rXT7g+PHcWcjQ6oPPy9jNYov860hshIA+pYgt+iZ10RVyt",
-	"R5qQGcP4ntIkXvhJ9JLeAoWx12Kie2dHx6cP/Pwp13leZLdTMfuzVgpzs2lX/kt7U4E8Z0LRYJAVR3jO",
-	"8RWEEX1lhPIv380pb15lMAnCloBFVOWn1G92hX9nGcleam55W6w0Snti0joozZshKdYiSSPp/R766Qb6",
-	"rhZXK8LWy3NlCElLKCfsorfxESv/jwDgSv7VT4Tw54yWae9dHHSQkFLT89XUL/gaYfpljjg9SEPoPpd+",
-	"Kxnt5WhET8mkwQDMwkUJKwczAfqYN1Kai+LGi0riwVAZZNrVWNIjgpexIS7hcqHI+AuSmTcq8R5ZSIUx",
-	"C//AJLxx6acfyr90AZmeK4bCJIRmmXohTdK7v3LQm4FSzbRzBTZl06sX/jj1xsUUYWJwDtUUhPFeEwgo",
-	"tRLWoVk0sEBiNNJBwWZeYBZiTvMMiDt0LDk/zSFhENB3zCTOPWB0pggKMSMlIQvnV5HogLNYTDfxHxP2",
-	"qU0lqhRbu1mMRtjaJM0MiIVpWrFA650dnZywbLIpKrxORazqXskWdpBV9sYLHD12MPFvSkFBBSZGerVW",
-	"i+Y3uSZWqsupUK01kQbGtInqBETfI4EmjQptrS65CQF2SpGrQqsJTAXbJOwWnf3QO4cxF2H4jUDZh5Vr",
-	"EkP9cDLNt1Nefbt+j05jKloSuz1AqqXXJJa0yoyubPtor+qPtuh7SZ19hYrE8erESQpYKuQ7PU56DedW",
-	"oz9oOls0yI8b5Uu9WZdUx/rj9aJv0N9e0Ke6Mi5CB5MwnPolHVcFba8kIMJKMnDmXikIKtyLaSy0N/tw",
-	"lWuCTyXBaf2hYC1GT4ywrUlIRddlUbYf9GGomDpKepotQAIi4LqW3ctayDp9f5o7m7udO9XluG/IcY8O",
-	"Th2J4Q9uhenbfIHBu9ybVNyqt4NTzCojimLBIm7oBcOwPqWNnj+DoKCDWpTE9SBUNlAtBZVAlCD8NW8t",
-	"R6anYKcmUBtRiZeouTYOgvWZQCi9IQBsFkwJCWPC8Q1OjPDjtgjkR/Fv5ZTwd8Af6qwP/9IBMY9ggoqC",
-	"6msG6k2UKX6S1FQzPxDFXCwskV41woeWKYHRwnECOf2wR8wVkpdpoNrJ8iCszHC/D1fhukTUKwpGqEyX",
-	"dC3ih5Vri+phLIzkzg06ok1MBspqsjP4PfmpjRBK78zRFcot6dn+gU9WM06Ci8gtKEbV8PwGxgueTrAR",
-	"woKQKkp6M1FUeKs1eY7G5dquG4/vWJ+td8qfJjAxskyATE8IzfJQNvWbCXNz3XTeaMrNFqxvm6XXbiqh",
-	"9Zr+8HT0VrihCzJ0QYYuyNAFGbogQxdk6IIMXZChCzJ8bkGGO8UQtl3EBoNa2Nh8cGy8nl0rrulycroQ",
-	"R1ch+Emu0lUkRo1u5w7RnGU4Jo4D3f+Z/r9LGSA90IdHDSdBRCIhfUwV4MEs9jZ0qqeLCN5P7uZb14fz",
-	"gVquEwzSloSnzHYsGwxT361YsJFsXaVgV+p0W6XgnU/UluLAVyruurC7YzpK0hDmhYPRKNsQkelvzPja",
-	"vOEPu0hOF8npIjldJKeL5HSRnC6S00VyukhOF8kJblrn43Q+zhqcw+4OzofxNFKDt6M3UPQvbUcU7lmI",
-	"toGNZTk172E8w+xO3SivEl2OZRKqRQMzYJ9zMmJ7a15V4P4OPLkPV1yv2D1b8vVvhbzBgSKj3h/7BOa5",
-	"THMuyk29+1SKBRQoZsgMjxk6kebEQmWQ7OhbkB8+aXaF//Gu9tjOwqk1wU9VnHpX8djFs7t4dldj+lcI",
-	"gF82iqytN+4WB6c0r7Qibk9y+1AYNOeVy3tnP7DlTySo22JAgSKVkAro54CXmum08v4S7HF0ZIaEhjDo",
-	"vTELkM5riUGPIFItaPbncm0dZ//5N7Pfh68b1VVIQgR24gZDjGIkLOO9Cg7cBcWQAPYnfQZ/Pbt/n4D2",
-	"fcNnXx4eHg5ZCTG93X1G1eelWp3aJZqZTBGkYrYWcmNVBjmKgoNQwXO6XFiHzLq66hQ6NKVU0jqZJstZ",
-	"oY265QuIwHXYXCYUcub7bvUTXuV6P60rCH4JUxQ3CRgUqQtJomxntxprntnQIPUEz9VYR4hmQZyOohkg",
-	"8RtTfmiEeII2YTz4F0/5qtIlHA10clQg+3Z15/BImKxl7zTje1nv5fXhXXpHlCA32ASx3poRRXv1nChu",
-	"EqJmBlcZdc/yopDRoy0qdpU5PqFNDUStTWZhni/aC9Wa1ca18o+y5A+gv4yGTH0zJ3i02iaixATwLUud",
-	"BNAIG+6Vb7zzRFDKYNGBkyXC3tePL14n8OjVxcX5fmtEkVB8fSxv8K2jDF02sIIjLUZaU6QhpvlaMUa3",
-	"IFDtVrPf1s9ta9npZYIUosveT+KHTjPbN5FT5UYrXdn92tPcQDQROmb+gfU+z2fCCRPYNShXeSTSmwmF",
-	"VWzSvpi30Iyn1fBz4vneNBsKCQpXxRxqWxUUI+BmvEhq4hKx7J43iVBKV8qLhfbaUanuej+N9AqU4zVd",
-	"eevZp7LYOMjzi+dwg4s6alkTt0c2byoDBpLm7e3xAhdb92lz+xLJVDPmupaO+MhtM+1SK5cXC/9yVQap",
-	"mLa6YMbbDX2scT20Ed43Aby3iNUZ8N17MxaLGbZfZA2S8O7Hd/8fAAD//w==",
+	"7L3rciM3li76Kjg8E1FUnJRM3eqmmNgtSypbdpWkkVSu6Wl5M8FMkISVBOgEKIp2VET/3L/3+XHeYF7h",
+	"PMB+k36SHVgLyEQmkWRSqm6793hiol1iIpG4LKwb1vrWr51ETqZSMKFV5+2vnTGjKcvhn6dsmrOEai6F",
+	"+TNlKsn5FP/s3DChyXzMBNFjRnL284wpTWaKpYSSocwnRI+pJlwRlYxZOstYSrQkI0m61+9OyJtXB4db",
+	"b0n8p5hQkZo+7sRHwR+J5hNGuCZzqkhqB8DSHRLfzIRiOiaKLhR+mGuitJwqMpf5PRejiMTvubiPiaAT",
+	"pu7E3AwgZ9OMJkwRrnfuRCfqmOFMqJkQe6STacY6bzt/2n318uDl/v7LXq8TdfRian5UOudi1Pn8Oeqc",
+	"p2wylZoJfW26W7B0eUFinc9Y7JaEKzN1szRKy9wsilBzlpsloIIwmmec5cWyzbkeY2M6YSQuPpcstr9n",
+	"i3inOmwxm3Te/qVjvtf5sT7cqPO4bVpcmDUwzW6hmZnFZc5HXNDsGr96HpjEpSAUl2xRjDmCkcX/vm3f",
+	"2z5PYyKHlX2HvR7yXGmSU7HTsMw5+7nf2/0p/Xlf9Jb/L7jy11Sz93zC9fJYP1n6ythQm/EwmoxJTjXb",
+	"zswLZCoznizcSO/Z4oUi2qx69/zs9t2dSHM61Nuc6eH2WOspnfJt8za8vG2PwfburqHSu85YzvK7zlH+",
+	"r2/2j/S/7h30ehG56yiWSJHi70f6X3fjyFAdyxmJ89gRgF0jRXI2oVxwMQKSj3WMWw59KDITmmfwCw78",
+	"hSKDWTpiZo6mV5kxQkeUix1yPFDm9A1lTmYCxmsOF2e5aibxtlNYvQtXMLTlvbg186wtPWdqefH9xfz5",
+	"X3d7vaP5v5pjVxmKeXA0/9fd+E5045/jcgWnLCfxPHZrtvXMpVg7gPBiNB+f23K7XyjCU9KNDc3/7a//",
+	"GW9FRArCHli+IDlTUykUOwJekOcyf6FIbF/s8zQm7OcZzSzPumEiJQs5y4mcC8IrDNe8Vz2Y3dnUMJnd",
+	"vdckGdOcJprlZh/uRPyX4+3/oNu/9Lbf7PS3f4y3TLtE5jnLqGYkkyN1RKQes3zOFbO0mT+wnEzovdlL",
+	"wXbIcTY3/Ncs+p3opizJqOFuElaAZkSKbEGUJCMmmCGI1PahiGAsJUJqogxJazMRXI0xFWnG8q3mDXsC",
+	"30BpEWIaVmKVsgWlVUWSoIx6ffjmIDJb9O3t7RVJqWZbTZztdsYi0tsl380E2evtvSK93lv4f/LNh9vg",
+	"AG9zOZuyH1iuguLVUFIKo3vAJu4oHV+dI7dF5swMje319l5u7+5t9/bjrbc4O7Oj9g3B5kzpOyPh84Id",
+	"JmMqRiyTox3yiesxFyT+6mE3tr8rQnNGaJpyzR8YbmpXMYZy2hupN6qto/LLmmWZIpQkGUc1gSdj250U",
+	"CnZfEU0zWGstm3e+nFkn6ph9orrztmO+EVjUz1FnSnM6YdoqMCfuADSd1eKEuNOajHM8rWajy2GYn5EA",
+	"7x/ne+wwf6XfLHZn+/xQvpq+6UQdbnqcUj3uRB2jfcA7tu8+TzuRoeEZz43iYOS2P9sJfXzPxEiPO29f",
+	"HoRI5UQKQwSgiDXOxGtTTEY8BCcjHuxkpuHTFJqM1/2z53Mm0qnkopGDztlgLOU9Ybadm8+chaYzZxvP",
+	"xnX8/Jk8sOZpMPPQjZ096NDgzc8bj970+2WGfruYsnc80ywPqYLZAudgxbg5sosp23Gj+nnG8kU5LPiE",
+	"P4R/ydmw87bzf39VGhhf4VP1VfF1HMvjVOb6nT3eS4p1kjzsb/+kpIhJl5LiUJMTmqfkh31CFfnu5vJi",
+	"i8icYOOpGMWkC3zOtOFGq726+GaraeyWs/ijT9mQzjLDbYrPm52zurf/m/visi5eMR2SxfcsoDl9ANnq",
+	"69KKDpkRzTnT+QLZudWsfWuBGqWK5DOhjkBlN7zdmRF3AuwI08AaV2hYDGS6ICOmQ4ZJV2mqZyqCRsaS",
+	"kmj5xVvQ7Z0orRK97aygtwSNHvOVVDJFhAQR6hTVW/dlMxQctgANA75yJ2RO5NToCUaUcEUO9vZIfH56",
+	"9uHq8vbs4uTP/e/P/ty/Pvt4c3Yae9Mc84x566I0zzJYClCVD3pvljs5v+h/vDmLd8j3bIHSbXd77/CQ",
+	"THMuNB1kjBzfnJyf+zpTl5KPH89PycMBdEvJSMqUJGPJE7YVEZXIKdq0ZiSaCSo0LMREpiyCf92zqSZ7",
+	"B8Som2qHHD4+2tWGEdwJ0IZgFyKjM7n50aGhbuq0L5mTaS4feMpyMqQ8m+UMJ4uLDLKz5CgHye6wx17R",
+	"7ZeD3XT7YNhj22/oAdveGx6mr5P9wSu6W/AVNHLKY1CzOzsNDGXv8DDqTLhwf+8G6X5izvRxnowZPlwn",
+	"f6lrekS4GLLc0OYwlxNSHGMwrSko/E0HueiksxEzxMFey6zFOHNjiHXjb85uyVcPu19ZPqHireeM23T6",
+	"lCF/knmWhgTQsTmHWer0MyTPF8rpfpaDZvyBKcJF07CgDxQ1GwztOzlokok/yYGTiD/JQUgimp9RIk4O",
+	"k4PHV4vXv7yhvcFuspfus4OwRDTvPFcefs8WTYM2KjdasDDwe7YIDdz8vKkoN+88d+AN3pFv5ZxMqFgQ",
+	"rtlEWXkyyxu3GmznsAQ87EVmGHxiZN9urweH3/5VjIgLzUYsxyHJnJ0Za6NRNTIP3Xpmg6BeZ37u7U5e",
+	"Pxyk418O6MvDl+rw1UC8Ueqng1cvmxQ7nX+BFZU5G0h53zT6zD4vJ3AfnsB98wQOwxNwXT97Dh/YRDav",
+	"/wSeVrdhwiahWZifHVn/vJvvqX19MDt8eDl/9fh60WD6YPfPnsPlcBi04ZdJW93zaRNhS+wlSNk1wjb/",
+	"5xF3L0jcV0bzyc/TKzPl4OqO6IS9UOitAe8CevXgPdLdBfdMr0cypo2eEZGUj7hW6BTs77z903Z9D/DV",
+	"/qtXr3fDC24brFnwVQq5mxVM8aOiI/Yul5OA21/TXJfeXyODSDeXM5EyowLOhZmdmc0op2KW0ZzrxdYR",
+	"sSteKENkwIYyZyTWMoYVis3PcUT2eySlC4W/pRR930GV3QzPn13FO7Ct+YQF/S4wt2/KwS1P8etZcs80",
+	"UfwXRrofb08arQZvig2mQ0oXntFgptiJ4Mf1bvtvsfGpaVyMu0FIgalWcTU7g83o3Z7EOrJmg1HF5UyT",
+	"mKYTLmIyoQu4NEFPD9eKZcOmWRcya4OTDIO/BR2kiSVZBRrkFFCVFKQbo3Ug8xjVbRjfVuScoCiUjb5d",
+	"UhhqXVlmdLVGUxW+9cRZyOXxn4m0eiQiwh6TbKb4AytPBzpmm8+GkPMdcqzJRCpN9nfxHKAtEBtqrx6U",
+	"g17bk6LlU85Jo2YJHhrzsHDLZGnQL5Olzmf28/7k9XDv4WDwUryavsl7aleH+Zinbz5Zbnw276J/HZyA",
+	"X9PU+sfNX4kUxoI1/6TTacbRyP0KTHnf8/hrB/zy+EpqPvD18Wn/+uzfPp7d3JpDzDTlGXxgyFmWmjNr",
+	"/+kpUxOmDM103nbEbDJgOZnMlCYDRqjd5t1er/P5x89+y0vBjMk3MeyxdGeCycrFA814umOXBy8L1vvH",
+	"zZK0dMuYOV/b1cO1bLzgMPb6hGaGnFhKujMxpbkCS/q7m8uLiAxoSoASwYCleuzNBkjFu2mu3PKFBmjb",
+	"flU29G+ltstrqVYv2+aFF37bc8Ov6qDqs/8cdfyrl7VfL66NYF2/hru9s8eEsRSvk59Bmh9Pvzm77Z/9",
+	"+8nZ2enZaZU8J0znPAEfrtL9mTKHayKFHmeLPtIpKPg5U0yrPnCGvd7eq+3e7nZv99bdY/xHJ+rMlBno",
+	"YW+nt1eh2FsjaaDLF4qoKRMpSejUcMTDHvl4c2ooJWc0GbPfmnQLM9guABkb+7wccjlQ0o1rqxofkdgu",
+	"a0xGxnC+EzEubhyRuLKk5gezWugZi4u1jbd2yIXUYy5GGOAgBTtCrw/8xLOMCKnvxJhl00JHKl83R4mS",
+	"MR+NWQ4D7sZXH9EPgXfFsb1F+699tk6kGGY8eSbD/+7y6/7F5W3/5Pji5Oz98dfvz6oHCx2mcLBMF5ql",
+	"ndqxAH8HGVNFaJYzmhqLy2gC4AnF18ld+fpd53fC2RO7fqoMTMmZkrM8MXZNMstzJjRMgP3ByP3buS9D",
+	"eCeXFz+cXd8c355fXvTPLpY4OlDG2lu8CX3s61kulGHZFcL0R0xW9wPEi0SLmqhRXw97BDr+jak1qUyD",
+	"gjedpg9UJMzo0m+Luwb3oxzam+d8JgQXozvRjStr/fXHmz/Hlh8TaV7hGo+vvWs3pocuRERcLHG81BVs",
+	"GwR95E2BUhArB1baUsAXhM1pnmV3wo6VdJuuNP7g+HClPOKCfRT0gfLMKKHPO4FnF9+cX5z1P14c/3B8",
+	"HmD9U5rc41liasro/baxPOq8X00ZS8aEwdBI0dDsrSFVLpQ2dupvqRMdk0wmNHNjBGIsL+QEY6laGi7p",
+	"xsvLE/+h0XfeyXzA05SJ59He+cXNx3fvzk/Ozy5u+zcnl1c12isN484855p1lnXxe7YgGU3u8brnDtvd",
+	"dawPJbTLvzErNwPmioB1SwYz7Y2+ecyGJS6tlael77iVsgHBhOs/qNS/4z0XH9UzGWVYJlUItkKex/WQ",
+	"Z65ITfgVss+J6VUC+XeiMG8o1cl6ob5u0v/FiVholguanZXk+HR2e3t2fXH8vn92fX153Uy5N3LCrOEO",
+	"IY25FCMiBZGznCiesh3ybzOpWUXZ4ynhQ7KQM6OrapoY6vgtpb0gM8EepyzRLMW44x1yIQm3q4lOxpSr",
+	"JJOKpUfk58CM/iC+7+TgOEnYVG/qtrNhCi1iHArXwpSJlKNy2Y4IvpODm9lgwvU61vWTHIALitqpHJGp",
+	"zDJSxLX8JAfqq19xyJ/j2q4HQsHWLWIghQau2pvyi8pokY/X76th14GbYpvZssGmLifD1LNN/mtQ84XU",
+	"7+RMPNMD/eny+v0peMveXX68CPkr1lwHVXjthbTRS6Ak8NSosCtf/x14ztA95qIgNWGPXGkw/wcsk2Kk",
+	"MPULPRLoh/6DlV7RRSZpeivle5qPnqmLXh3/+f3l8Wn/9vKy//74+pua3QSO+f5goZnqvN3tHbw+fPVy",
+	"yWZ3cg4iZbkimRlWbvQ7Qew7BLr4nSieoXEaeQ2T/YO+rmzc7BfQE98dv+/fnF3/cH5yFlAVO7Op0jmj",
+	"k74T3Ye93hJ1TWTKsmow729uwgTH9JbES/O1qa1Dmu1QbttFJL66vvzh/PTs2jaC/EdRMDrrWEohUMDZ",
+	"5fhjaZW/JbGcMkF5HJEYHFKxTSZyq3on8F1D6lyU93B/uD5LGr/lEyZnz7x6KHbz9vzD2eXHWqSDxk/0",
+	"J6rzdt8Q4zoKN/sObnnMMZhjptl+T/2+iL42TC4wC70b15fjDzenN/jnRi1cH9+e9d+ffzi/rV9wTe2q",
+	"uIg5cIX04QKq83b/ZdTR3PyrM8xZzf15DZmskIPssnwhMouznNxB+7sOYTbognR3e71qcvH+y16PqK0d",
+	"cg3eF0OsL8lvarO3ymjnirDHMZ0pDf55f2V9hyi+H9+J0h/aFI7gAs9gHbaPzR9F2vXvh+t6owshVGBi",
+	"vZZkTrl24RQu2qIhlRfIaznq97c7bx8FnemxzPkvzz1w5xc/HL8/P+0fX533vz/7c7Ov6wNXytCEzF3I",
+	"mcuB2CGQjX7XObZjgo+/JV8zmpsjNuv19pN7toB/sN/cLLOjhlA1nFPkxawBZsC9kHNBulIwwlMmNE9o",
+	"hmr1UOaAKfF/Cs//9OnTttk2nKRuSHWC9YX8Q+q1BdG9zgvzLCJXs+lU5pqlH1jK6a1NGXs6sX+8uPl4",
+	"dXV5fXt22v9wdnp+3L/989WKm4kT/NK2+TK562j2qL+aZpSLu467Ai2GeEQUnoL6mH43ETyGgF8oUpmU",
+	"nYUU6NItb9PQBaj+UG1+MKwO1uQLGIzAa20wyLK9GAgaVvwXVokZfqDZrLJtVvDTLJNzlhJ4rshf7jpq",
+	"QrPsrhPddSYs5bMJ/BN8AnedHzufI+8jjKVrApMzRpUmS3HJIbfD7yMg2Y1mzrJs2/L2wUy70R3B2iH6",
+	"hdHx5HCIXnUCi/JfneyLvYDpHydhd/yxYRMYaTWWigmQjpRkXLCIJGOW3LMUE5KVy8HQNJOjGUQITnPD",
+	"bTTHiHyaj2YThzfmUEFoduU3Wtroc61I8WKEYE8Q0KVIgUJjRBLpIkUrBwtA7N/V9IRfO1yziTkQc5mD",
+	"79/KMzn4iSWwp5iTEJKRuBIvFHgwIj/b15tzmQkx4g+sD59bylYw54aq0IJ/Gi9qybrgWkavXtn390zp",
+	"nGVA1GYJpnRhVugtuet8y3KGme49MpJZarcMJrxz1wlmfZTBJX/B+UfebhWD/TGwWkg4J24FGuC6tE2P",
+	"IxnTABDjze4tbqolM2oXlxIfboaK1Gz5nShzCXbIMSCWLTA4Ws9yAflMCc3zBVFy4vjmhHRj7FzFW5Gj",
+	"48ECEROsp8oaCehDFcB95znXmuG3lymdq3LbMYtf3AkuHpgwtpidDIxsQNOCgolgD4D/RpOxhX+AZely",
+	"TUZmn7W8E3HOhjPF0n4x6qMicWTfHj7EWKhEcZnDJhVThBZn1uH03QmYVEKzDBOHuDafVOSB5YOIqJlZ",
+	"f0XuOnLKjOIDuUXm3/1UyjyG64xEclGQG5CUuBP2O0rTXGMkux6T2BB+HJFYsSyD2PVY5zRl8ZbdR5JQ",
+	"QYY8ywpcLKS+O1GsU3G2zMCPrOMGJ6rMFkrFyiDlSpo+s2Myqv2dMFPGnBqYEwTjxRERRjQUP9NqTKkh",
+	"JRtdCZmm64QVHoGbKUvAKUEfz/Gt/b3ivNA8p4vyuFw5Km7mhEOaKRYtJfyxkpTksNzpZWZbeTEMoafJ",
+	"hFEM5/Vyq/Z7vQC7wlzGej/vkLNAK4QLhERCq6BYfWXHX0cfTsIm3TbDSfiL6aV8FYvZDDDhFulFiV3j",
+	"sjGLxEuUD5CQhvZ+1BlImTEqWqRp3rjfL1wv50UvX7te6pwV+mxmolcVEKsNyKIimwq+bU40RVF4A5RK",
+	"8IOGcBQ3coSUJEO6QhLBlDnFW8vUVBPkYdnd4pCUhL8k6M9ACDjiHtjE1K4hoXw7oYo1JE7HYQFf4mWi",
+	"pI869BGgNsagEQcxeyb00Z/Q7svAVpX7uYruFIaGOe3aMERROQcrKN377BpKt6B8MY4u9qncDng9IV/a",
+	"hp8/N9IlcLYnMCrkw82iX9N79kTGZXSiqEixR+kAUsE6+EpF6VuHhGTz8KkA+AAUMICuqLRM7lsxwdaa",
+	"IfVE+72Q82X9zdcNp9TQtenqv/+Fbv/y418QrLH/46+96OX+538JqY9VwLsNDp4K63tBrjTlhT0c2IYy",
+	"Hm55E9EWbmHjnZiGnysm8tp3Tm1b30xdxsEZzyZUbOeMppCcyh6nGRUg4HeIMSoMVzAqC+iMgH5Y3aE1",
+	"dm9AoS8N4XX4oEcO6DOAsOuSmAlabdVBPQER099q2JZy1cplrwy/gRbOxVCGvO35A08Y4QITzMPKiExU",
+	"f5Zny69DRKc5PQ/otU1lAgy06GhpnceMZnoc7s2sMz5HjT3YQfMpVjgXe4yDL8OF9ZQ3fZ4rcjllwp8J",
+	"6dJMSQT1Sg1niL+ynewAtt1W8DsPqwBCESDshXIYoTttbTrXa1TuSHVKleVtoIMgnN2xcE73qECZMDJa",
+	"sSRnOsAgcka1MXF0W2yCqJNyZZh4CIdBzkZj5ybDTwJAG8syMyRF6JTmmnRjdd/PDOc9Huw//u2v//lm",
+	"+G+sjl8QaBIaDHuc8pypPl0FNnvPFlWA2SMiZlkGggsswZ06vKmbvGmG+UwIg7D0/SY2EwKsOipCLggX",
+	"JOPKKk85e7BxmHAfCNBzbrs2ALhaGltGIeO82N4Vq2OaVm4cUoDDA14UOZC9CRczzUi3sMitMQxB8tQ+",
+	"3nr6Wk5aSKvv2eKDlVVhBlL4OezF01DWeLfSs5RLcnIelh4P8r7Ngs2pIraxJSaEReQaaEw9fRUg40at",
+	"mZiRlqncaWsaf88WN6Zbz9FW6LQYOdmmB2z42d3/rwEhh5vx8qK8uOdP5Exo58Gpbg0EFKzjoQBPYhnp",
+	"BAWpXTI7sJJDFZOLfEZXYRq1U1KhgGbGewK9ebgmG+jkx7CBWgKsd6E7O8wcLza1yqmfxuhI12L1DGd6",
+	"ljMf7mYl3/uHnk1P4d9t4YxoOiC3Ll0NYg5GORXaOqrHLEutp9EudLkONMsKUG4ft2jTY+X5m2AGzoqs",
+	"H7gNtP6C0EDG0Cy7HMKN1UozAxWDz1HdWYAipVFYWdSpt6SQzUZkgdNQ3fe1UUnNDzYAgWvQoFZFIeD3",
+	"MBAhXhLt0OHB8N9++X53snexPzj44TB5+e+vfnn9/s1977vd8d43+8OD00P18vjV9PXPb/Ie/ff1nMFO",
+	"cXk1f1w+g4LNSy3JU5FIV43lXFgkLltKxNkCWzvlzrznSofsnSkdgcfbqmFq+SQXpNXOq+k2dIlxZ+6a",
+	"rB4vEznQveAzLTXNQo/qfBZG59pHBaiS7TtIs0aynjg8DQCZDmiJ4GuecpYwSKsbMCagoMERgYoxRrKq",
+	"qbxnAQOmhAdeAUtYqbtANHs0NnLObKekC1+5vb2BsBRjizPDHHz931utZDwT96u+FlMz6Z2UZZrGDrAb",
+	"v2cBZ5c7TWd49d+fNLAx6NMIA7P2JANmWOXVcjbIvBNhnajgIR5xwZpwP22eOdW4GkGbZ9gABI5IvGY5",
+	"XhBs43u6psmkr3ZfZm1q4lwlkxtsCmQ87auFSNYdhPd8emOaWWHUYHaiD2rNDBVwon4ejMK5gYcYj4gR",
+	"d0ekh1c4wgvWK0l0eX+VUQxEwvp2W1bi00+l4gjALSwueM7oBOTiCpjXqKNnuehzkbLHkDlfv0zBXvFy",
+	"AO7o5mOp7CUb8DggOQIXM6ry8V7w4ysdoXgkCmCdike09qwFtVS5CtDMg+QJa3TxwNPVNBC6EVjet+L4",
+	"V49s5POhyEOv98jKG2NxJh3hejTfyEVPDT9p4KCXgln+2aXAZcyYI7zlTDI6UyCAKMkwR5ZtFZErpmeA",
+	"b5S59WnVbhRMg/CiwgdfKHJ18gFrkdhdhjtHlsZbERlQxV4eFEWBrNP5ExvcyOSe6cgWIlFMpMqqEKbB",
+	"gAuaL8gwpxO7a0OZZXJetaEGCx32RqzipYZLwypoNwPwP6uWvLThdPnLUZxeOnHfwZOElGOjE3rrT9QT",
+	"2OA/hM3A/gYX9xNU2ipXFloqt+3YP0RITxhclbdbcyOvmyBKH+2Nv/1ewauWiOJ3zxtRXVjmi/B7W554",
+	"io0NP+SKTUI20Qc502OixtRYRVCRY/eQXCazbKaIfWkLbNCMT4khvwj2K125i6301quxFGzCbvnE7UlN",
+	"fZ3LPFWrDxc0+WIj+iTztGk4beUB0pSlUu9w1AUETq7cmDYs/x3kdDXw/BtDfNxyGKBMTAHzcMHgfIxp",
+	"SixLxv1GYejCa3J5z2xyl2l+JyDaxUb2FF076axKJzIEaSCNQkRGzTnh7qfWWDJ4j/WHhmS5AG5hgA3g",
+	"g7Z84J1t3ZqKcbsaCfEG6aeBEs3OIB+Hqo9gzXkiryLBI1BP/KguRGmRggWNOyFYphpXbZd0J1LIBkut",
+	"heGj7CHayOy54SPBUrL7cnvANcm41hnbZiLlVBhl6IvYQGsNmpUj39Cc+cNmaT6RTptdPpL2SdszeeOa",
+	"t7RWVmxw21PdYIcUx2qVSRLkBQ9U0/ypTu4yvoRCP+CTtVUpVzh2gsvk94Y0EGOn/VmexWTAEjkpqnip",
+	"WaZrXuUATnnUSWZKy0lf6UXG+tNcTqZBf94wZ2zblqhcYKzWZGohp+QDy3Oe2k9PASh42aEdCmFZGV1T",
+	"L3k0HS8U5EV5zWqf2eu1cJyPZjylhmRUQl2pJVsq4dXOYRSwnQCJKIPbCuTodqJmCcL6fFHPYy9cp6ZU",
+	"9MeMj8a6Wulmd29pFNDK8Jkpf2SZi5J0NUP2Dryv7B2+DJ37grm286CfT+iIfYB30HFcVJNgD3C1wUZU",
+	"84dmmoFbDjWWs8ymNU+njObt6ELMJn0oYwVHW2k2VZUV2ntdX6BTJiSHdEFoXVmfw8oe9MJsvxk7yK3I",
+	"DUO0IDgAGy7kDbxTXUjYyT7NgcvYapMukmOlAo9NP16/hxd56irANJPPJ9PoWdSDNRG0FKxeWyS/J0Mq",
+	"NFULMmEpZw/gJm+u1kD1RKqpMZqXD+86pu/3GuLVX9PkfgSVLp7Kr1XCjIFQ9LOGX/+WzPN3z8devXy9",
+	"ER/b6x289r4CdPwHH9uIjzVNAi+FmWAv1HPF5/9JrHJ3/+BgE17ZjkJ/H7zSkkKQTUKVhlUVkLziFAmd",
+	"WreIV1/DOtd5IEJjTPO0n4XLAX4aMwDksRzV1lu1CUYYQIURCNUiGCxTNpeDCiFnImGpb/26PAmIwMUy",
+	"I6vJAuf/Adt+XipEElRE6bQo+IQfMasguCbdjzcklVlGc1sFyVU4iSMHVYG/gwHVtz9BGBzGS8GNmpuz",
+	"qsW7mTO/zJYboqdKbjxlOZdpn4l0RfE0wR417mhU5GbZuCTrxMbarq2jY+xX4eWVRdscJZWVzdp9ACjF",
+	"/LslZQ2Y4aSOvoSch6lGj3OmxjJLVd/SXMPZKNqR7pTlCRN6qyiqUZCmN7+KU9Ya0q970W6v9+MS41h2",
+	"jeAXXvc6kfv3bq8HpnTdiTybpl78akNUlKGwOVUY5KiYrhIgZBk+PVwPq/IEQ5A9ntF0hCpYMnIuwN2z",
+	"1fKqBILWhjltyBm2JXD+1/9fr47j5m9du9QsUPiTa45bjfFaHlRnK5HPGWtnpXJg7WLWJxYkU+9IVKig",
+	"met/KDhkQM2hXhUiYATK9wB5pZu0vGcCwmK06leugStczpC/kemqhb/oRCr9ETq/dZ3fanXi940upaLr",
+	"c9t1MbenKv2+qNPS8eDVYs0KdSSIaofXwG98VtQo2Q56e2SpxNPWEYGBVkWey9r5PQg9FFG2tuAHpw7h",
+	"WqwwInaLOO2gk7LpPFUG2kzZt+54hEyw4uy4IAB/zzGKuSgNtmrj/26r34LR1cVrO5mpm5fFSpUy8HNa",
+	"UubrHpE52e31Gu4ZHMNfO+4m7liOa5lTWgZY45HeToSooGAVKz2ngWiPRHMx6q8ynXyDfULvmSLUofdl",
+	"dFE9mOXK24T5dilxJWaBebO5YD0iUNjH9SLJQss8OJLCTdzQITyPkE8ZVcCcCOf2SG2OfnCO1cyZgObB",
+	"MZTRtmuv6lnXSibzhkUY0OReaZkvguNqG/9XTtLoIRb3MyLxEP9jEUHDWVFDxjIuRms3+J1r9znqjOiE",
+	"ATrr2jDyb+iE3UDDFfk1vn8cMwFLckjGuQOrfpzvscP8lX6z2J3t80P5avommClT1v1Wq4uOQ+AS5JKW",
+	"cVSI4eBM10ROmL2V12M22Vqdb1xXaCdM05Tqtcg8H1y71uGQ/obvhEP8ZRqmOPPEGRHeMtNssllin79p",
+	"LrWv7O8DzZkg38pMN5hYymg1wZrR54gf6RoQnVOuw6FB01wOebaWCAueemXbG24us4YjaZ5UJzOAEjoT",
+	"DuV1n+dKuudZ1ncpNyvfMC1vub3tpAMp+0WQzar3bk3TT9CyjUnFNVpSmK27AWdrvgc1awhPg1tWlCVu",
+	"LoYMg+IPRlcUEeFDQsViZ6NUIthcXwBVVt6ejioZVnl1VJOnletWfze8Qx45QLClCNGCxVY4Zylaazyr",
+	"pOtaqtMa06gg86+pTsZrTq0CFB2djH2h1pDbsNyNYHOvq9ZRW6Vysy5oC7tbOcsTmqfNRlLIpDkmxcvE",
+	"vP2W/LBPurGasuQtTqefGO3sYT/eisgPe6Qb+7/uxVtGm/xhF4OxEHbuTsghiQ0BxMQmRGk5JRl7YFlE",
+	"hAR8nCTe2iE3DK2n6hjMZ6hIyQ/7d8K05EOLi6eObDwOfAec9hkHUFqoSjbVodgtJ23arwlaSLkRdjgh",
+	"0kW8Ba9Z5PPjCFzwNOcywgCg/oSpiEyY6luOGSFJybwvJMSdqYXSbGLPUkSmxgIfc1B7+lwonc/wIESE",
+	"ZlA+R7P+KGfMnEAVlYTWN0ckIprCr/gN/7FNxY4Ie9RMKNslLO4LRahSTKuICJ7c4xQrw+xPZpnm5pzO",
+	"aBYRTDaMyCiXs2nf2LCVIZk3uRR9cyAjI5mLfYOffFWrJF1lQT9qrp0q5UGaVpXs6hqR1zwokKYs6Tcm",
+	"u8f7O72YdKlYkP2dR6DoeG+nV/vI/k4Y+WD1cfw4zSQNx3wYUjc8jcygDabtUwg+C9xI2qMdJlXAArm6",
+	"+CZCIB4zgR2zKI9xNcgcQtHX4zeYb61kNOeTqQy5go8F4RNEMfUjZERa5j6lYIYUmFo0T0MQflZK4SVb",
+	"EAfHOYbjonEM/bs3wi4VazCZZW+UuLAnE5oyH3oP2AH4vKxPnWMwqg31WzZzfKO1tQBoCtIrMksBImRO",
+	"K+47QAuNOlNwvsGut/DKfYcvXcGzE3zpc9QxXLTPRd/X09dxR9hMIcnYWAZcEASPjIAjk5kwFkTs+tsp",
+	"WZPpJN7MevB0gtVmTHj74irbjNvtpNGc2tChaVclweoAAH3PPDZyC6CaGu66wjzRW3fTgKBrK60J5H1j",
+	"3FZZZbTEPndjh0dnhuX85FKwsDm8mnnWx2UbuvEFe5yVeMz9lCUyNzInoFe9d9tZNrLUVVZCookZuqU2",
+	"9GnyHPBYOWuvhnkI0afuW2s1svKM+9GJZvdqi1YnoijE4RqXJXAqVzLndam7VS21tYLr553axGHT45fQ",
+	"dL1k34CPzgxb8V8YoeoenVZhz2WZFdyQy4ppq/d8OmUNUcJF8vD63Fs9dgCoXBCaZaEOn59yvGSnN93v",
+	"1FRoRRcKs+RKMTxgCylSe4DsfRyy8B3ywUe+vBMjhuLGaj/EQjmpIo/CKKzbVmElvsJqaAOVdITUBLzS",
+	"ZZWgG+O33gLviLeMBo91+5BpWshJMXIuWgfKAk8Bo3W9Ng6jRU2bOE27AHcZUW6RSxH7+k4giKsFrDDq",
+	"8Jb1AagADOpM2ciuCn6sAt9ZxtIRMx+HPm1OgF1C1PGc3rxDjkl8dXx78m1sdqsQkzFgzlK8HCLzscwQ",
+	"/fWesemdaJSmhhQ5YBKZhqhzsUez+CBw0LcaMpICRkYgLxPkXGU2ajP5vWSXrBQnhj6boaesIyCMGydR",
+	"AfA1zKbX0dRpGAg2eQGShqkjH1eXUC/AbrMAaDO+Kvgyt9lrTlHx2jf4qO3J7LuNCAAR2LObcrx/IN3Y",
+	"s0iNOY9QEFrWcG+pwnDGsG/c2bdhQLxCUS3nBqwIqaYbF683TMtZoiH5pcaGi+QWsfPk5GE/3EejMR1K",
+	"yvA4F+hkgeVwvu5K9kZYU7KMpyFOj+sZXhv7HSmMyQHGFu7UdxWs1r98VndE4l9/lbYM6efPsfmMC1ny",
+	"RUA4wZSO1MpPmQabnP0V8b7estXJKwoypgDx11dpFRHY2ZX8o84KQnzKo8w2YvpcTGebhiucoD8ATCoM",
+	"VjgiFFPN7a9K04XNKl8YzWPn78THvXjE1+H41xIN6LD3hdl8HS3pmWx/TWzlU8RAfZQvn5ADExIBLfvd",
+	"nPO37Pg5rL32iQayacvdl3r7gly+mZ2vH/+X4O8tvvI0ht+u8wbOXmfna0/hKg4QdIp6SxLcfsjPAJUc",
+	"QTQeWE6zisFFs/t1CJ/h6zyb29j+Jq/xVt6bROhiXjxsCGE5oY/9RArFkhnkKuhZLlphP0HCKFQrpSSX",
+	"c7BhyocTuihgrwOJFvSx6UMVO99+Aw8MbgvXhIlUhfud0lzzhE+prb2y0oWgMd3fvLOZDYEA203ICvjQ",
+	"WExES3kP/ROZo+mPl0XtHRbebl9Bx0F8SUO4Tegh6Pl2PsbplInwrf1muRdYAnjpFoOJlKUxxvrEkIoM",
+	"oZ5xEfsVFztfTQAGXGT4IW2XAexeOMMXwHEybQw+hQtAmt0bK4cO5Ew3Y5rAgNuRpaFvYWziIW3wB7W4",
+	"6bdB05h9TW2n7flEm5t77TJ0bBYAwcD7NYHXoZv8yvnyPu5o0O1CeUb8s97EbIo7em8DCiLb8LbdOzDP",
+	"gxCtFkqRyMGXmf8K9ukSsaIvxEpJ1yL7Z2AUDpieMyas0yiV4Ioe5IzeY5r2TGz5sBApz1miZU6mVCmm",
+	"IDmQcG0vIGw5ayg75HYYitdA1jz6a7xY23UoBDX+7rJHe9EaiQasvdCPuAqu00497nfdaJ4qFeBiIwdU",
+	"zqiOYGqTmaqQ2n9ZHxiHDSavHw7Sh92fD+iIHc4fDn+av1Fv9Bw4X0gBenmwQQGZ1z46ar0yT9SZCf7z",
+	"jNnH5uSvkmhXVpr5spIcwz68UCTG9/o8jTECzpbysyERP0kulMW8UfqZQq8yv+dKwCOSUk2xACqCZZYk",
+	"8kIVnlr0tfmafVXbuuCjsY4IxXReShI6mQ55zhyS0kTKnOSSpsFkyGeJ4I2k3ZEHDAOCBuuAW88uJolZ",
+	"3oJQH6VFVU72k1NoEKgcC+gmNKcPVPy36vwOg9N7oqgi3XiepYjvvh51op6p6B/9dQIDdIkVmDywdD/N",
+	"lC7gm9KQYnO0ZNoB+zZHA0CeQkVEqpZJ29Pxj0OVWQnsUrFiUQWs5vbUH7dK2antywbgS5XlXLvpeS7z",
+	"FZtO0wdq1NkKGFi5ds6yw00HVQ4Wu6jRgCtMbkHCl3RjJTPXcH8HkWP/LJhfK2kBxlzZ/joUVtOO4yy+",
+	"BMRWZXsfWFDqH2PNItwrqpbFgL26rGqB8h5LS6w+wv02xjvRNmOoIVacNQwcoElZ7g+1SKSqOQcgdP4I",
+	"8NfVmFo90G0/b2+FfkMnDE/I2nCE2ioU01i3TWsDBnx31mYxAxVHmB82YOT7nCldCruN1ZN/5jiCyrr8",
+	"g0IJljW7Tc0yq6ZY7gpn2NfYeR3ibJlWmpMn4FbPMwXGjOZ+RbXB4sjWXzW6r/VS74DGxPLY1TuAq5OG",
+	"KrbLTuU1Wn2hYK8FA4WGUPC4pgEVPUTNpRD8jbkBObACGLmQb9TKDCMWUUoekRjDIMEtDw67HYJw9PhW",
+	"QvOcM3Un4hpDjyOSIzgJhFfsOihjo8JmSlZY183NGYl5GqNZmnIzwAkX7kpmQqdTm8hfh8JukqEBVP2o",
+	"ghe76kUPSDqqokuuesvHIo1qCHir3qtAR0Yh5aoF3/I0XbOA9o5m5VSNAlOZqdVOWnys1LDQxbN+Q8zH",
+	"lvYDXl2zRObF2gqhz6DVJ1Xtm58L3rG4AK6BJ8cwaMFagM4sjeZztP4Fb5HbNF8acnvp5VFBmy+p53yq",
+	"pIF1ry1Teas3Nli20HFv9Y5/Zj//WOObZonCDNNPysOa23UpFZXh6M5PBwWdEpmDjjiHWulU+xefDnd/",
+	"OeM4eANZeAasvMLwVQo+AODWDps4KgLc/Lrf9brgvL3CZCvuB4OxpGKiP2AJnakGoeyvxyyzqbVTDoPx",
+	"pgM6MGR/hSOt1qnn51A3a01wTduMZEX5Bld9KUu4Cm/aWcA55ZoXWj9myMohiX1vR9x6f5DpYKehXWIT",
+	"2cYxcWabbZAhPc+lLkvR72xyD2q1MCj/p3Phyv9N2EQaZQNjr2E/4Bug2mFVwBiTiHYQKTetpdiYvja7",
+	"QG0C29UQTpowr25BzT6r+bXtwdtdb4J7ARLt0M/MFn+wLy3XaiqvLR2DMppviq6u4gqBKxhmHdpnxU1S",
+	"qV+2y5/GrWrMnU4t5MnaxO2i5eVMJ3LCCngnc3Sb+OOxDc4w7FQqi0zg80t0cPtc0csAyDI5t0x8Pl64",
+	"KE2j7UJNtAmxd46tDiSCvKTNfNMOqb82dR9uoVdU6bH9hE0iQ8GN5WHDRSRc1WrHAANYTpZuV2ZCIJ2G",
+	"LiCXHQyuXkAZsOetTm2KRVUBx9KWRJDPjQM5wzP7CY8Y/YThOpFVJMY6u8uc0XVuEFpnITqnAptu5BTB",
+	"+8aqM0Rm6fOcIaAA/fM6ROyd/j/cEWKW7WmX1GboWhYe6nWOD4/1tax0WEePWa7yZ5nmsve0uLRGJUUx",
+	"J+NomjKAvoUIdilcGkjJVbuYeMDFiJh9cY50I8EhJWKnADtJpFjFhxQZSQ4FmpyqBP4iIefL93+Y4oHf",
+	"KgcbvgD0XDgHDcGppYBuKZYxXPdpHh9r41bhR1tHHWhpowuGbA4Sgwn/Nosg8juwha2dzcIAAJ6hMqwg",
+	"HUOkkPoKnUkxQJO9Ra8PcG+kFLh84xgxY5n6CwtpUWjChkbuhLtyubJTjOqlB6JaSUEq0uWKaqQr8ztR",
+	"LSOy5aoPFoK98AaWdRewP8CosSEamCwU+/4L+9GqNyQ2E9Eszxh9YGlZNzOuemjiO4HDgJRrKQDMgN67",
+	"9dvBblVMut/dXF5sWYxKM8Z8xmLs9mBvD71n9dzPzy241UqhQkXBkDQAA7h8rcrlR4ne82VvQ1cEFQo2",
+	"d8faL8/2hcTciosQ54MKSwJQEKogIU+TBh9q2YEUy4avSG0PacHFM4h5mkJ+r66lXj64W6Wiwm/5FkYT",
+	"DVxlzmcHswSD+8MhesEUSWmRVFagXYc4Vy6z0PJcm583WRno5x+yKJsEjzRHYhzbOAwrdAvEZsz3yDKA",
+	"ALIXoBsFYuCetTgBT43Xq4DfrFR+vhxgXh1xq2ga2YxOEn9zdku+etj9yl0Oxd5haYDY24wqVoLZfe2A",
+	"7AzNzo1YMRKmlvfRTqWpA7itrKBo254j3tVTENfaQ5wdebhrtYO24V3bKvyzqyXss3bfbQj1eiJGWqEl",
+	"hoHS6suTQ9JuMykCd1qBqrYZJT4dcq2dOeKBr1UQ/KEvGxX3VEi2ZuC0Y1s+CnxzxRrCb/i/Kj7y9x/X",
+	"G0u0Qc3A2p6MGMCRdEF+QKfTXAo5M3oJPjP0ZMYFmhMG7YHdExF0VpDBAnYOnlfwOtcVZNqc72MtqEHO",
+	"2bBSBMqfkbXCNhYJS3hwzdLhkxnc0yQDpEUxlsJqTWlOoSC5RSYwQgMmviwwRkzkG3hYv4HmVcK09RhC",
+	"3LNdpxU+umR8vy8AM5elNdXWsC2tPdsI99nia5bRbIZoPVRWhxpTQm4KDcxtJWt2rVexZXJVQPUzbz8A",
+	"W4A7yENVfrzKno5ZrsdSbczbN+JN/JcNNh5I88a8Ut38CUv5bIKOJ7GJq960rnY1ZrnkSdg2O6WaXjOz",
+	"N8Gstkp5ZqQPAGZQ6ACB6GCXsrR8Buxnmu4SuSLYwmaOuog/03U/Lwa1PvSvOokfSy8IXuf0U7oIKOOn",
+	"dKHqFz6VCRWhlf6dhctcdthQmmeE5VSxKqW96Xn2wv7LusXQcOPR5CK0Cxmc14/rdvXpfK/Yg0bo+dbr",
+	"7AA9Vq53d9e0M6vlSpAgrcENyD9oqduuMJ4uY1AFMeTgRoel5IFmM1bCx3FNJoyGQhDX5FrX3m19z4nf",
+	"h+0T4SuVpmzmlCtAEG+4wlkB1LquFJpdu6YgA88gTqgggw1dEBB0XbGRWrlo/A0N4rYlNOuXF9OrxW5C",
+	"szNoei6G0iE3q6YLTJna6AkfnQck7BF6sAHtACCeuSI0SdhUW4VE4/0QoWatsolR7TaIrFgz5wYnBnAG",
+	"p/l/ie+UynzD16ABgQZf5psBTVL5qqTqVEflNrBGB2HinhotXCSLbxnN9Dgc0pMWrV5AnGiGBXnqLEFT",
+	"noVOyQJiEfDuOJb38UY481g1juUPGODQjdXPGdcsjkg8lUqPcqbMv3P+AGGVTcDzEYmFFKwBBWfFjb3z",
+	"bUETyB/E0PIcknaaMAybcoaxR281saGvT8h7YEqjnKYWpI4+UI5CYb1ycWnePi3f/ui/XaekIul0FYVY",
+	"b3wtgiyMBskxlWnIBVdje+gdAJiWVpyuSR5ZIqycqakUai0jg5L2167x7yNBpLjLKK89Krrj0uM2+mN9",
+	"RzZIIynWctVWe8GFDXcLj5pMOUuY2zoIaCInUiTUqN2AEG1vHSIL2pZpiiqqaw9ZpY86xEiyJhxU80Kl",
+	"IHwJcwu4PUvZ6b5N9GxiaB+y1JIo8IIrSBC4CO2J4RTbtyaEev/LVLAuVQwO+/PyxP7IAftCOWBnZdBi",
+	"EKwS94qxTL0lsWAznYNwlLlzl15lM52M+f0LRbCw7DTnE2pMH+xZ7RBIhhCzyZ2gSS4VKoHHV+fgy6AY",
+	"bDChU4UX2BkdsAziNchU5uBDNp+jglDBJ2UxL7yXdStnh9aJOj9JgM3OZ0pD9QJqFkDN8mnOIXBJ0VQw",
+	"pTAjYoStqMDyf1RgYIZT6UuHiu119bZcFIP4Dprf2kG8w0HclIO4KQZxWgzi2A7iuDKIco/esweWBVP0",
+	"AK+f9P721/93F3Le7NJHJGUJAHXaqwzNJ7BnOaOprfBfszdgCAE7b4TXH6sKi62sJ1Zb2sAXyqfP/JDb",
+	"1WX7HB+QbsoVkEdEbKTihENM19Yzvwy0tvTZd7ZU8TM6NsS31O93cvHMbt1JWC4Tig+e270j9+X+7ZNn",
+	"fgDP+DLjNj8/q+saW/2SHGWZARvWfCJTFqzWOshYRCY0GXPBts2xNb+QRKbsCLklRVmCNw5FcgQEgX17",
+	"e3vlrIQ7EX99fNq/Pvu3j2c3tzE56PVI1/cqz8SU5gp6/+7m8iKCAispic9TNplKbWyO7e/ZIt46uhPx",
+	"+cUPx+/PT/vHV+f978/+bLrbPSLx+cXNx3fvzk/Ozy5u+zcnl1dn5sn+EYmvLz/envUvLm/77y4/XpzG",
+	"0Z2IP11evz/1fyPxybfH19Vfvrv8uvrDu/P39Y6+P/tztc2Hsw+X17XfPp19/e3l5ff9s4vTq8vzi9vq",
+	"07Mfzqo/3Yn45PLih7Prm+Pb88uLauv3l9dnX5vOln7tn13cVr5MDnoHR2ZEt99e4mSP37+//HQGTw6P",
+	"ygmeHF+cnL0//vr9GXz8/PTsw9Xl7dnFyZ/NCvfPL/ofb85gjfxhff3x5s9LP55dnGL/b45IfHX85/eX",
+	"x6f928vL/vvj62/MluyaLfl4cfPx6ury+vbstP/h7PT8uH/7Z9iw3UOzxbDBtr/r68tr8xW37deX78/8",
+	"v4+vT749g7cjEt8ef3152T+5vHj3/vzkNjiZ67OPN2enfg8nx9enMenG6AlQO9NcDjI2KfIjMUpxnksx",
+	"qhak2PKH8fH0/NL0Cv/AGV9efFP7xa7B3p6ZZb3sJzno7SG8b3FHNAaM7qIka1k5dMvQ9fHtWf/9+Yfz",
+	"W3h57w2cgtuz64vj93bdyGGvd0Tid8fv+zdn1z+cn5y5B90hzXYot5rwllmpq+vLH85Pz66LJhZvyDnL",
+	"sOkRKRYKf4/BeakI11vksAczO7v45vzirP/x4viH43OkK3IIZ7H4xu35h7PLj7fm94OdO2F4ENpZGHrK",
+	"BZlwIXOH+In3rDZgH26fwE3LxegtoSTJOJhRWKQf3HWE3gnDqQjXZQbAvZBz9N6pGoPylDmPVXWiTo3b",
+	"wC91RtOJOjUe04k6NQ7TiTpVBmP0NJ+/GE2twl46UafCXDpRp85bzGcaWUsn6tQ4ixlDkK90os4yW7E/",
+	"1rkKDKPOULzJlLzErFWQk9THYRhJ/TfgI52os8RCOlEnzD06UafON7z9M2zD307HNYyiXGEagVEjy/De",
+	"NhzD78wccKM7V45+9Qc79NqZN5TjnWLo0z/AhijqZ9csSuWkmo1eOnB+K3vWqjZFYK3WGBhf0+J2P+qc",
+	"iwea8fR4yr9nC/hbzYZDnpiDeJNIMAWv5UyzC6nfyRmUtYZbWO/vkzHNvT+/kwPvr3c889/9ni28vz6A",
+	"R87vmg3GUt6fiXQqudDeE3AF+B/1gj69n909fe2nM6Hz6of1WJo5HOPVUzHsEyoShv7KqOPpLd+zxbn4",
+	"CJqa/+WvZ2rRCQAbmW2ji0zS9FbK9zSHRBav6MgHlnJ6i5b2D2YDysTdclOuMWbDbZFXyg/iaU6kGGYc",
+	"bjqrA71mtu6ufRPKxJX9zFKA3ob/mtFJIJLiTztYLHR89pgwhvO5ppq95xOubdeAPJ25Ib+j2Q3LH3jC",
+	"3C9XuXzgKcvd33jH4zuEyza3fMLkTKOhatqfomjarJDb2aPOaQSK7bYrJEe4QA3e2ISkXGoC3gwXXB4j",
+	"4nZ8ZK+PEhBjE7q4E9gAf75nC0W6sb2uNDoBh/+FJJT+YKHhMmA2tV4oK1+3QhUY8IMNmA+GWMEGl8Mh",
+	"EykANUAJPEAUtPp268udd+bVwmW1HroXml57Xu9ll5YUjKgxnYIjAGNfYD2f7VKrGU0rXE5hz+CNnDA9",
+	"5hCDQR0CHcN6aeCihdBM4DGEWSZjthSLcHBVFN2Cqgzmx611GMQt845bhGTCnE5tTGbKMv7Acs4aM5Wp",
+	"1gyqWeN9NeBLPimvDL+L31uE7hyb7stLeCPSjdmDxsTgqAQRie1ab/M0LknFTm1RAjKV4sz0sllKsHOP",
+	"rp0hsNvgVbzlqhXsU1vQ1NuGRjI8bSyc5hZIzeCNCFTsMtvVdPfCFcuYyzx9S+Kf5AAgHiFl5Sc5wNpd",
+	"P8lBmYgSD4A34xP8t82V2bGvWEL+SQ4M4ReBlD/JgfrqV/zC5/hOlMiEmDkCEIZwTABU2HUxpooMGBNm",
+	"4wBPrYsOd7A7b2/f97+9/Hh9Ex+5EZYRP/s9ktKF2rJO2pwVW6/HTADZKm/KmRQsxCxxju1K898W5ejB",
+	"5zVY99Z3cmBbNmb4mjUoIHEKnEfShYFbkreb5PahXeXI6sELyoL6IafCDkNL+LflYQEv7AbMyX5keQS7",
+	"BalaPEs8tLQ8wt3KrsK9i7LFlqgmu1vh9NB0hgm9fWROyz62JTedm6jdpOX7eydn1gAtu7vxfhL0lmEg",
+	"V8LMdF5UjMsj0ivz8ElSjfNpio/yR10uc3UMbuzmeae6NI0cZ13qckmFDVnK7eXCyiTjVbnDK5KCv3yO",
+	"b8ngw3dQThHYIRdsTjB7akIXZGAdFUf+YXIUoCA7suDUCqtyK12txikH3vU5MBKHSIV/JGBRwJ/Ix3Z0",
+	"waJa1O2UgxOv9+/k4J3r3Dwq+65zP6NKv8NEnGDMncxHVHDFUqzvix4xSkaSZhvG2x2DZsWMxDDMYi4t",
+	"f2zAljBfaA7am1PRUOl+LCesn7NRY30ZgB2xN7zYzgb+DKgCV1Sw23su0iY4Bj3LGenGoxnPQM9PZpk2",
+	"/x3LmYIQoETmU4nnNY7I3/76n1sbRA1C7VncIRvGHRHEi3apt0VM9nKRUpbRpuonGsJ6MCd0TvPUXomi",
+	"CWM/2N54wPbX9ntro8NsVCOsalSr+wQ7X91Ifyahc13/fFBGlotYm7d1fC7T87DpYIBx4y/UixWwHPi1",
+	"cBw4BGzbPgw1wnissuvqMGQZh6M7zDkTabboRN4NdM4f7GopzVvFXh27/t6V/ZWXyde2v29df/Wdc2tS",
+	"zCu4H66Of3DSSudSjCzLLJMh4ObfEmHgrt/d8RMh5xE2g1vonTvhuMKY0VyRLhdqlhkN2HBQiv+g4l5F",
+	"ZMSHkKI9lZkccQZoAnO1VcYSWyzyOwF4kWQiH0C/nRxhjHqa86GGconumhuuwxWaKIrM1IxmGFXahcte",
+	"KVMzARz6naCa9Hb2I2IIzlifLFNsiwwWZEwzZ/bs9siEi5l29SVxtYy5JgVkjiVG3SO9nb1DIvM7MZE5",
+	"iwz/ilM54YIKHRf53fbDbnhQpOCIDFgGpGfBx7B0QZE+b3r0Rx2snm+/tAH+VFZEFLR4wYYftKnW4W0C",
+	"VnOhCvctLeukYVXjgtDwXgHaOEhLpD2zRkYKOOSrNmpx7XjYaUblEgXPR+lrCbKqmkNnJ+wXaqpTziDh",
+	"Z0r1OCKp1NuKTSkm/XRjmxhWlAnb6e2Yv41tYlX4wnPk8bTS8HZVQVaga4RhP7wLtboxj+o7mSC0lSHu",
+	"jJld7K1dbVyG8uuhtS6RktcCTldrfKyClqbDIRdcL/orwgCBebgSFX5Gsn23MJoslG1pOxbAO6TbKwpx",
+	"U9tu6wiNZvM7F+Rv/+N/7v7tr/+5G9nqBg+2SL1VW9UEimOEQxSWzKeyRF87GKvqEj0Zmw9BFTcpxeX8",
+	"ZGGv76+fgxmHmmoPb9sl3ywRzPqskcJMCJZC9WTfSpXJtXPIOTC+NrjfN9CwrcNtxB4cEh9QSJksBJHd",
+	"ALxX3OmG484xbwdeWZ8vbtrCPcoSck4Twh2QUsrTsvRNuUnoCWsswu+0wjGfrkdw89qCWsYns4w3bLEj",
+	"yxEaP1hBuRsbBQIc+qBimH8NaApKhFXsj4ix3RdFcROQMk7eb1bSDIKAnsJg4EUXPvr7YS7NeA2OXl3O",
+	"dIu0qAqnKlyzVUPC+mbdRldXNKrz8Bqdewe5cj7X4scV8uZpOYINVxM+WlaEdQogbNXLJc4BwWt9zYSA",
+	"3b4hN/2eLb7CJDjkqT7y+4TlIxhuHdLihSJxuY7xW7wmk8M7kTGNgWEpHxkVDHza/Z3tGB2F3OkNlGDL",
+	"I8zAM3acIRBFutQcNKXJXq93J8pct62IIPkpszoWT0lFRGmZY4KX0X1sWmTODH2jR/yeLWyUiFNSfu0Y",
+	"UdSXw35KF4asjU1iEWD8xdrfe5ZEiWwhX1/OQpRLziYMtCSud8hNMX4KxqPT75GAq8qVx2ZH9IGRhZwR",
+	"CulRANAvdbDA7vrsbaze32zZTmZYGHJC7eZiyHDXZSr1dl5tHZG5se1Q8c5ZQrMMCSejZuYIAPfc0NCn",
+	"gbe18REW0mDMsqn5L5z3vo8dZn+yWGURianWNLmHUDU9ZnVhggYrZI3llKPzKGVUj+EfEOdpr3wSlrGB",
+	"dSkBY74Tjl+RrjP/fPGIR8irDvZCOZ5vDFBKhvyRpYDnfHQnYoSlwKNK8GA4o7U7UxBnZUSIvRGFK5kt",
+	"P7PSLKBR+3+apSOW3onBwsEHpIW17C1uhMQMGQByWBan56p2DjtmzaHqoSErsyn//S90+5cfzf/0tt/0",
+	"d7Z//LUXvdz//C9r5UhAZjTx8xunmjVwyDVlnpFwSltDWQZeOeceE7UZdyxyLKq4ejbs0t3vWU57zxZm",
+	"A+/Z4og4PvjyALjrliv0gClv2lUS48qrdBMRjgULcYAOOaQN+4s6c0OcLO+87eSU+24/b/0caMey3B/k",
+	"kqZGDzc8/sgMcMqTe2SAFqkCQMYhNrniTncwHkbI5/f98k+V8P6Qu0rvdCoTmi2mmictPGPvil5OaX5f",
+	"/nWT8Hemyyup9LHf4+eo05SQihAnEOlSZKPCyQXHlZ9cGXKj26fhW/16B825rlTTAV2fkriUXgvsvQVW",
+	"ZujFn2ds9qQXc6pZH+5wWL7x+0vwlTlLuYpRDb8+Oz2/6X+8fu8K2HXhM4qwRyM8baJQzqYZT6hRGmIU",
+	"pDHysjlXDJyMPGPk2vRr+knl3F0cxC4P1gI52gBa18tb3HPbP7HfluJOwH/nonDXWYKxCA3wlxiZk4i4",
+	"0CwZP2VhHRzrZu/VmGVBS26HC9xmOzBHMrWNDHHUxlLF8t7umAsAcYMiXB1VlhnroxI5RWYMnhubu91V",
+	"csLuhDkItpCSkb5bRyT2cpTj0s50i55QYV6HJG6So+5eixX+eyY9Rx0b+9zMSxBdFVutN5OKtGnXb1Rl",
+	"LKGd+RYL57cpNOQjEdl6+8scSM0mExqKWVjvRtFcZ0EMDTWWuSbwOPjigtFc9elIrkCjhDZ+Jd5pzsBV",
+	"zIOjarqBLj/lxhsVUw4t77k5Id/JwTVTgCIUDiswz8BqEySmD1TTPDbmSzygyf0IyprG5Cc5CATRtSzx",
+	"kOZs3lji7nHKc6aaXXYxHPP+LM+MeSancP14D/J7yHQyLiOKILoDfe/DnKmx8+K08/ANecYa/UYwBnBw",
+	"HZVhS+YN9dWv9sXPcZm9cXx1DmqS4dmZpHDFhiNTiMRE7aX9Qx16DzrDQLPJK7o72Ev20wN2OHw5ejV+",
+	"/dOb4AU0XFcFiA+vsbggU/7IsoZq+cXqBkmfjwRLiZFkuJHFfLRblNKjI4ppI8pPXG5t7GfD2myKhAq7",
+	"gQ2UwcWQ5ZDqC6rgRK1BtrJFJABvGJjtvZDzhoTLhmic0ohrV6xiFWErxtI+BDy3Lqi/aMJzhEe2Pgb4",
+	"CREiMPjdOU9D+uEn8/NqYli668AD4dNI5bz6c3TfLcgxUDgBJ9jIpz6ElzxWyViwLIPowSFVGrSXXM5G",
+	"YzBbZUxUJucWKFEwsGAfYjNVC71dQRJgD6C0Q5fI0NrACcBbN8VbV+YtN+6bdfsGvL5yxQ570Ke5hkAD",
+	"mnGloWA+FcicphQxwBctxnZl+jqGrq69ro5tV1dlV58hNieMdKUWIgkzeRsdplZVTeATBkVTEoYVoQ2R",
+	"2veaKjEUTouVlzVQzK49D297/+Pgl9r3vDEEw5rAzaL4auCKwcnqNeGhVqijfpuvnLa3NbZt+5mXyvOa",
+	"8dxgw5ahz9/Jwa2to2eDsVu8YdNwAknMg4pbvlBFK6HTBSWHWNB3crAuevEnOdis7Kx5oVJgpXV4k43+",
+	"/SetogLznlCQ7X/HAiprFFs8ZXKmpzMdFQp3YYYZlZFD4XLnPX2L9nm2AOvOub/Bgo8wUMX8jheE1r2I",
+	"37D1Trsxnt2/mD9/jDG63CKwos6TM6M7UXBWplbzvhPlndhMNMS/oFq+jmpq6v7nqFOq8Ju/q7VqgS3F",
+	"krH31ufwNt00GOCfHGyY3Y0jfzsArAzc2NYDbYNKY8RLYvmECwwKLcQqxrDg6lmG1/FEjeF5Lkq1CH9t",
+	"IWGLbq/8bv341yL4tYh8tdL2ZjaYcN2ctWRkr8MCDIrfNnLkiExlljXlU1QNDPOrtS8Ok4PHV4vXv7yh",
+	"vcFuspfus4MvIgCamLPtqOEor4iSdgQyofdVr6w9FhU6R8JtEZbo3v3af/fWvIsD+lSKpaaldylbkKQC",
+	"Fww24cCJmiCMl2nC0uBpgKsML41hJA1b2Ht8JJgTsxOo1rJJThYigT0xH8suyKqMrKAdWT/l5Ory5tYh",
+	"QqOSp9a7l9D8KJdvbQ7U92zxIZhMEZvXYnAjWPHsQSIAJHIJwyDFkI9mOUutQ0PtkFgzpb3X6Z1wAW/4",
+	"tprShJEu1zbwTzGmsGaGeRwRIXP8Ey6kTW/wAKNCLeaJtFckCCeaMmR3oNy7kUQQQQpfmNp8VUxxKgf9",
+	"lgxzxiIih8OMC3YnwHRiU0Yt+gp6S5SepVy+UOTkvOp/NKMEx6vS1exujVnaa47Ye3z9Fl7HHcHc7eUt",
+	"MZIxJl3DwUpH6lZE4nnOtZGtIEe9OAXU7FRUgIXLnOQzgd4hwJug6YSLmHTttb+7Z7elxnDDtxAKE+59",
+	"3EfsoyMyyqnQEAyULazAvxOxzuXMSPtETiZmOc3CblWXzUzGWMRm6EbvNAMxqoz9UHUpbeM1S3mNrT7Z",
+	"Lo9tl5dFl3Z5Ibpq1RG8ZwvIEkLQPojPHPJRjLRoqEdBYrUtdWBhKW5iQjWaDtuz6ZbPghMIdKFTjoUZ",
+	"h3xUnR4+WTO7E+jkGJqe2E4+R533VKQTmt+HlHIhgYSxvOrfNzMknIrhYsC5MorfjAujsKhxzgXcoms5",
+	"B+TVJyRfZHbaT8i+2DQLRWkqUhUOpwxnUBQJEoFUihAXfs+nNwuRNGUjMPLAFQN8J0OhE5qytySeMKoM",
+	"/4oRr8b5krnRvN0d1nQshXnRHGGmNJ8YQy++E15RjSIA4AVRU5ZBAIp8wOA0npv+uBipiNjCn8T71ohj",
+	"BELxmTvDtRMIjRFSI9ocQJojBL5I2BY4zQFOl3SFdN1jFCSUkDO0MhN0OGSJZmmNabg5m5/cdDpRx/TX",
+	"Qpv5UL595r19AW+bbajBWTcrWlZWYBiAXY3uTLladGZJrLQxPAMTdA1zNGIMYgDAs5vKJ10XAJXCxaXL",
+	"EKhqryAOQ6SfUTGa0VET1HXx2BD9TBhRiZRvRm+DFLrnN5fk5f6bbcwObR83udZXvG5W+SxjavthL8gm",
+	"pG5UiyVhj1PmwrHWH+Elj2y5avZDwRMsc3bKEomCJsBMiwJF5ITmKflhn6SuObFENTZnEq+YXCCwrSZC",
+	"uvGf/pSyqR6TgxCoQTObLD5S8ElnSMd/+lPN6lEJFX34StDCcfAnzTr5LUh9QhO4SSdcQ2bmrERO8ebM",
+	"Fca02ghKN1FDamMKTIUBCwgr8xBq2LDjDt5XW4ZeneTLtjwcP+HPu2nfryw2bJNGQS2FI2W9UK6GqjaW",
+	"muWnle2O3CWooY0CHteP2TS83fuUr2vgq33TGsJpNcvxj4rGUW21DnQIGp9g22PTI/z7Rzv/G5axRPMH",
+	"9l6OeIMQixVLpEhpvugb/gea4cAwMxtDCo4wlhbYsUYDwwKryvUevyUxFWmfioWRYEVCCuCZuN7Ni0bY",
+	"QcMsK9RVKdgW4LhreN/IHu8XaCikhjAu27oqeOyH4foBekZmYH+zndSUuuKVdUa2SI+hnfkH9HwhNf6C",
+	"IEfFSn8MekeIq5lkwWdc+hjROR+NoExWkXqGEmROFQhvEZI/Ol80OlPgaVCt8uo2NUgX22BDPc8dDWRe",
+	"hnFoB7pxzxbr2bk/rqicnf1k05EeBH0a3kp3AUeLGDVhLchM8xWLbbdBhk2b2ilc1RzbfqUEHfaAuKXm",
+	"GxS7cAtV5JXUZT571EyoopR2aywoSMQDc9SGrUqZqQjlhU+5S1u3jvZc9k02uMfsm5riNLjv93Ynrx8O",
+	"0vEvB/Tl4Ut1+Gog3ij108Grw/Z0iwnok6bsmGSWK/7A+kbeCvNro0AtD7CTj/YXRSZGPng7tiwjPXHe",
+	"fAthjR3B5kY1xaRTMHDN2GxGimHYTXcc90z0S4SXkG6nNClUdQIvYEofcChIWTErY/QAa45wRWp8wvvi",
+	"2sxTrjHZFD0eGxyt5pJ/RcG2cnDIQStV4CqJrRVvmRHWUH7u6cWFoppy5q97kKTKo145hrXLPm81V3FC",
+	"LC34nHqzPvN/QjWokqOtLxj692NxRU3Rsr7wrj+G347vrXCTlJzPcaTqEq5NKWniV6vq1C/zL7vwLwpG",
+	"Zuxf+7jCy0hXj3PGCNw1KBc7v9WOxdkxHUSbsLuuq+qItweQJpVks5SlW42s0Cvtv7ZC9jKTtMM83N2L",
+	"2rPMYbFCQe6J5RLQsFhmpMV4X+++2Vs94JA1tIo5nLkE1CYsREh1a2YACVWsr8x5MUr+ckffs4W7Jwdb",
+	"wbQPU0NCNRvJxsDWwtDyUcDAM4q3qIlFgomxvDGkEGEILaQDaTYBlyWebAj+XMhZDtx9LvPUZvJWSps5",
+	"jDabYI/4yZDUaz+HvpUpk9OMmSM+H0sygYjEeyHn4fRtOZk0FlahMz1GW19qdmSvVhCuWhX00dCtUJoG",
+	"8/HxsqU4yw2Lj+d6xdqXSTW2pmrpDMCD6I7dTljztY3VGkeHIlOaK780q/OrxHaM8Ubsv/TqhDRcQQcZ",
+	"SxuqCsIzS3O4FU59C6/h70ZfdkaXVZZZWFlmzcryy3CsqjKzkKIP1Z0CPMP8XKRIA61GJJPzyi3sMoM1",
+	"TDlAd5jUlpPpOKeK2Vq/TuRo35ht78VsKiHphb9vdOqmnutoHSEWbiaois5lHiy//gmQU4qqow7M0cJU",
+	"urgeCzzJFY48ImM+Gq9Z5qoHJxQ8q8e+uyayV7dm2QFFBJBFkZNT5bXsZ3LEE4T632w7ii6aTaglxxOd",
+	"TrNFgzpRHVGbTan5voyFogAgiz02iDKzJTkbzTKaE/Y4zZlCbP3u9dkeUQuh6eMRib+yqZRf8biIfQkq",
+	"QSsMCCcp7AlZ2kF//ZYnX7J0TziUHC+qC25/5stn3SNZj+o9mV3h8BVWuFb5QL38KWYJcgBybA03ZKOa",
+	"3jN7+WVVNdVOa1mlEf8dtZiaTn/Qe5bS0M7IqmoLqyb+d9IeduqFzRtsQU8821GGBOg/r7T+nrEpXBg9",
+	"cgWYDJ7oBm6fM6PiuiecqaZy89UFfXnQVoDbZQVD6Ani3Leker2KNbVd/PT3lPkbmsOl7e8t0Sb6QcgE",
+	"X6kXtKuGX9UQKlXx/bueJd2h2L5ljvUUteGJ2/kFdYu/3+bWtI02DpBnah/tt76uh1QIwN1ELWsna0VW",
+	"g7bSQhNxLH2t+P4ITsin1+53HM+Jb2l9v6VDFh8oTRcWyGVh5mWLd/rf2P0dOSd+e7H++xTjvy+5HRbU",
+	"X8TQ/UMy9v4hFnMLQfdfTLL9M9vRDZKpUQSdhwr5uIdFSLS7y4uK2uRHPszbC6y/6cJ2igDUF9XE9b+s",
+	"u2H+MbzBZsta7+9e/UIq6mBorH1uWJs3/3X5fM5xv1lSX1Yu4FMy+4oQjH/e9D6NoV85+7tm97mFeq4O",
+	"taw7xdZcjK0FiZFqEzeVdYrTmtByweb1+LVn3Oxi+k5x24RloOQ96S4Nfeuf6eZ3g6teXNEvfMP7hIiU",
+	"v18kyvNvXes0Dy2cpJ8yvIXa/LJ0aYcQbDe0R768KFEhaxbHSrDnT2OpCrRgCIwIo4KEObNXYwaPUuSW",
+	"e7Mctxqc8O+UQzfCHAGgzwwIndhGcPKyFOrs1kOqvOuHNTzf3bo8gffXkHPd2KOnCAV/e4L38pgh5sPU",
+	"OiBT9fRYxnnOtWaifcDV+svH6oXjhE2K6nI/7+Z7al8fzA4fXs5fPb5eBEF/NkRDJV1AQ916JrTpikwo",
+	"88iQWv0AuyjjMcNqn4rWqGBIE90iweVb+/4Nvn9TvP8O3jdmEDfMtMEIkjPIknBnYigzm/xh8y3pxMEI",
+	"DSHGvwg4GTHdYGy3gxoPhWbMx5KYdXBX+DlmEUYWUnk+trf70CZzUc1qarj6lkUPtjW/CkRzilFQQFjr",
+	"a40VaYLreaFNKUREQHofsvk/uflwjSmlMUzK5u2bJ3GY6VigwHABB3dwg1ETobtBm5FmYQK9E1ILDbSE",
+	"UizDGkbzrBBB4QLXJXAR5sKZ2sjL+hm3Hs3ezmH0G5x453GF8xq1ZQGki0fO3dhbVurwM4aACiuyxVYV",
+	"bBU+UWEZbdBU4a0Ko6jzhdVOYTY1gw6xigbl75kHogqB/cwDsmRkrFSN69DE5kNrzsEXMsQgZs4vClGa",
+	"ZuuOwHNAuQsiWN5Gt8obr2DDaq1Owq5NvsjFDqgnHoZ+c30Ur5GRHIoRPcsFmefScBtHf36z2NcE18oK",
+	"AOBs/LxXz8ar/GGh6qpDgFabfduiojZ+3T4n3fjfty1hbp+ny9+vwgGu/axZwMZvwup2Y52LFXN9+nKH",
+	"geBjYDWWf+SMJrbKLtQQC8CYw3AiElsmFjtYTAThvhMVgyAiMZ1y28YJLMeoEcX96vLmlvztr//5lYUY",
+	"jmpTvBPeaCok6RFjN65RtJ2PXe4Y82S5BvQGSy1etx6puf4cbcZFPRnIR74Ty1/S9bNidXtb2WIrIvFM",
+	"AIngR+3a3IlCYqEDFHUGm65+z6YaS3faAhF+7c5qlh1sIML9gZgqFeACO6EYW8eeOvBvwphaiL8b+4Fr",
+	"+4FSQy5wFfwPnNkPfHQfaECr945gWD4UZbg2EAeXLsy7Ra2QNkIWo50XALhQ1a0wt86BMJQWFzavX9Gt",
+	"9SetEMigotO6ZfeNlCmZyNxY5P8XOZVQDkOxLCMKkAn+23Mlt1ueaJUM13R1xZWg3y5njHx3c3lRZP0U",
+	"MDFyLshMsbKuCaDKmGOMRUK4VyFl9yX5nn9dXf1fO2Ka9FUmdeft7l5QkMrUgsB8oDoZh219NaUCue8g",
+	"l/dGsuazjIUC2prup9FdkhlWoulASoDwoEOmF/FWQ5JhugpcBUYExcO77DHJZoo/sIZS0wCmsrYvW7ia",
+	"O5CiR026XJCPgicyNQwtZQRqA6uGz2iWTxrTvlJrLyTjJkzsILnfutFVXSOr6dSLhoQxuRXANV1FvQUp",
+	"XM50IidNufGToh2U9gIry7k9a2B6yYqULHOMU0iZ8SBhHBMHMA7AQHFxZvBXarhNGxPlAt+/rrx/Xbxf",
+	"xlI0ZnkBVITZNiT5BrptH2Y8zOhotAr4oCyynuZ0uHzU1oTKuP6jTlHG1Zvi6v1+alYeHBMtHUUEKAAW",
+	"rQ8MeJ0T5NY0hRCD1QcCapiEQj6+jBnmLUoz4uUDy1Oe6EYOuIaqYGvFF6YfKhbIYs3BKr+wbIUhH1LN",
+	"7Eb5vF6P2aS9U78mTdYViy6J1lu4coShDbpCmKBbwPxp8CZTByYEwRfgzYsK+IKJnOkxUWM6ZaSLmEjW",
+	"tBhJpvw6pnVQgzQIjf6pBq7Xol6eHV2DOxMfRk4WFYgfQupCcwthR+Z65fhQwrUcIa5LA/HDM9L1FnLL",
+	"cAE1Dmab1bbczb34hjf2yC1ycONBkawo16HrsYpJVHqHIXog10QOowJ0kJdJY8Ed39gtELhwSMRDceGw",
+	"/H8r6u2qVc7uF6oced3eQsIxxiDEmLQ+u7i+zsxonbdUQJ7p5cWwtoKKScaVtlBf5ab4DnauSSqxFBk2",
+	"NnwH/PTmL3v5XuL3ulvqNVb+cjhpZUOLLJdizZsJ75RlbIU2w3Kq8EKs2CGAqMTag+kO+Q+WS5LImdDK",
+	"XSngFZph1+NgKWh/uKpv8+yXv+8fCX95bQUDrFMKiYwyJ2OaWtIxI4Y8ZRuKUXfpebptyhB+tzmic8aw",
+	"fDkwrBwQ0syRS+RkYtTWhlBP8HFwpvqNH/hQevDAsQ2qojdF++L6KdjtbAoq5Ypgi9plmr16St3mt8Aw",
+	"rlLLj0+tU+hX+FuxQAUkmHpRKQqoSmjV6lJV2J8rz+ywPdevo2Esql9o4svswDy37lH74eJezUbSAIpd",
+	"/Bekvx/jdd+snWG7kf6qlgQaIKmo4RgtTaVpyZtZwtnjVIZMyzMfQdXF/dnSX0jBxuzB8a859U1xSjUx",
+	"R3XJJt2ym8OOl6+FBwg2XT0RlDggf4NwPQh0trqsP7ayREE3AFhx29u0LhWPf51bRK4gHM2yKrpKWVj2",
+	"WYuzJqbleTwI16w1B7LE+WX4TyMZeg7A5ZKk/sr7qxph2TxEbcsyVyN2iRNtsPL1EuArrY4gC/EJ16Oz",
+	"Gvuoc4kV3OF8xUWOde3x1F4X2CPbbaiX/PZP23HQrdp/9er1buB+s2oK+xVVj7f/w9VTffun7R//n38J",
+	"nbJlam6dR1Q9Ar9uFJh2W8ntAK5WxBQ5/1CpWI9zq1jfP8732GH+Sr9Z7M72+aF8NX2z3kvmj2R5E39c",
+	"dnasYS0lknl1Bsj2zei9hS1c+UvYcFjKrWDi6HYXNd99acyCng/fKYFn9BPir4q+4KaG3m8Sg9Xuct5W",
+	"v4aPuMO+aayK7/n/EneJxZo5tMMVHYs0lEVwC6x7loPpZ5qELTLQvndbhPC5SVS+GtXvHtZWqg8wxTWh",
+	"pKu49xGJc5YwofuWOcdWs2BOCIgRWw4DffrRR/WxMqTmONW8NstV3KkqJlaHT1b6DS0y3P891XVqLc4a",
+	"x5jQBWB+aKJlUDNcHacykgC8LQgF5CsAz9VIKeb82aIIkN5GDb0qnc8QQmgpUTAYJZNRpfuTknutFgSF",
+	"I+EJ+kcdgNP/cONeoNO2of6L72b3KI1izW6Sw4vpE2KpScoSvgJxiKsmWF8YD9yO20HAMfdVv0/HF7ed",
+	"qHN1fHPTQvH7hOgaV1RhaZXWVUNXTKBlecYVPTQnzX0r52SWj5jQ2eILRdHljKrwareAea0xgGLvim4r",
+	"ACQ1jO8wVdrKKW25xJLHGa4cGzmmBHw0bAT0w+DQEy2PHOyI5dE2+7VsrWYD09sAwOFAAzejXw/g8Dk4",
+	"zeFMsfS44bYPKi+BoQp3tkB3ZqJSgeR1Sb1U25Cawg9Isww9yrVbxXw0mxi+saJs/+dQXFzxYvH5DYEQ",
+	"wc8ZeNcndjnI2CRIgC4QJsflqqqzd51htujTOV3cdVy9a6tK2MUrFqgt+Hi5TuW4wlQ6aty3nNFKSejl",
+	"3Rhw2bRcWMHihSKpnHDwgWRUpCqhU7azMTDxhqVEmjexGNVmJT8U0zpjBd2FggksBB9UHCquFFoZsTdF",
+	"52uNV7u5uOxLAK/eIMNbvUojdIVCSvEIBZWo51GiAnPLiiZvSazzmdIx6c45ulUWYPNAVSWeQ/RDhIXk",
+	"zCNFhwzrL8V0OOSC60VMunDkoU6zvXHcsj6Cv/2P/7n7t7/+525E0I09WNyJuWUZprMFci/S5ULNMq0i",
+	"osdG4YF/UHGvIjLiQ/MnncpMjiAIb5rLCVdMbdmSGneijHhTkeWY5nulV8LeCioC9Ut2iKc8FwCNSk4Y",
+	"VKvXdyLlCpYF0uVTrszEFElmuRF15qtzmvNscbRs28FX3NLYqDxphnQnfpopjdeZhKapIr2dffK//r+y",
+	"sWXkTkZBZAaMjXSHOYdomWTMJ4Y4t4K1D21HgcNnn0SwIaSbSQr+Tbj3g79t+E1L0b29G5Ddq4zU2yI4",
+	"AorsIkvcIE2ofKkp2RhzBUVqycCVNMaLJ6zmFg78qZpGTVVRoGqLoSlMBze0gZUZ3ML61lMZ1DXkD+yI",
+	"FAUFkFzscUSPVftsVP/wn8Bog3B4uoVy73d1o919Ic1tnmTbV2/xDfOuWZDA2pmfHdFBUVAKaoGjO1dw",
+	"8tm0twoS3NvAJxBf3cDHKbsZR+Whc0tfo9ZmtO0l0lvH8e2mB0P8gN1BkGjF7AZWBVXgKFQmCjmX3Az6",
+	"UCekmXngDSHy8S4glRmuykXB5LdaBicUH0xZhsGWIePEzqdgjqBjzpSXNXpk40EesBwWBItMaJaBB4KJ",
+	"8l2E4UyRDmXuKM8Itbg6+7jtHGAoK9xcRvKMBFf/m71/bW7b2PKF8a/Sf06dMpWCKIqSfKFq14xiK4l2",
+	"HNtjycns2cifaAJNsk2wG0E3RDE+rtqvTtV5e56v8Jz5YPuTPNVrdeNCArzIdmxnuGtqYoFAo9GXdeu1",
+	"fr8S78bcwa9gavaQTbjA2JrKLBwmasE+8Vt/kxkZSRn7rSWCnrpb7svwPaFJwsQuAPlrYj9izBxabBpO",
+	"CrTYj1RTB/utaYneoDz+SOsTX7XF4kQ1cI+ViQ+uW5alz91yTdYV+pW/ZGXfVcfUW5YDbo3nE7YxalmW",
+	"VZsgRWhj9BJMP4uAjgIydjHK6H7ByV9WwpEQy1bMIYBtWzuP7ke5mXshm6w/7Ppq0E1WBrRkU0+o2r3g",
+	"/R5l7quGTGMxWUUvIqldhwRKp2ZlpYErWzFfVlLgAILCZougtHF98c///f+aXWsMeCiNdoomv352ToKU",
+	"39I4WFJFpSeHmbaCAAueb5n95dwXwRyKkUrComRslho5J0EYS8UG6CAA+2jptv9Lup1HqICgkX/+7//r",
+	"i27n4TkJmh84rT5A8DV4f7yoe+L4zHSZhr9llAsoQgwQw2TOjbO1XdmPnQhIgC4aMpLPvjn/p5FEpY9u",
+	"ea051u/AiEObbLbYphKoeOdF9Z3fFe/8zr3kqXln/tcv+MrX9pWX+MqlJXmTm9SrYeelFckx46emsjPa",
+	"kEmIJ4zaHk1jbfwSVVzDkVt9kOWX3D8HGYFMOkZ5RUiTkb/YnmqRmA5Z7K281LRebwHUl+5d5HGKUf41",
+	"pG3rn+2pe5CfRQQHtfGM1cQLs1rcr1tnX5jpLh5qqPhaTyH2Wmqq2TULU6bvFz+WtyyNaTJA1DVVKcx+",
+	"/PB0FWzXiObYwTMkKbvlMlNEQRfsQbbiY8A80VJWYG4edk8fVwB1utsB3VyHTLCnNI2acf1KV11xIhCf",
+	"pjIhlCjTABT734cXCOp/oIUYkMaM5BoxFisIRdUuvom5saE5pK1Fs5gIW6iwfY5/LMOGxGZIzc+De17O",
+	"XAxk3EgyPAc9hVgAiumG0xzZIA1gEB4oYu74SJTHvIHu2GsBUuP6fuRgjhvcaWipNHIl3mT42OUIKc5e",
+	"3X67ZvXooIpZ3p4qN7wtLDLf2u4SLUnv/392Yixxj7A7GkL0HuM2UNoXxpwJXU3iOe2VzHIu9MPT8o56",
+	"0u0+On7ypHd2+ui0++TJ8abMzFIMuV40hsyukVKc+nPweV9pRVRIY2xjkTDSDm55HNOx4/MG3pyQayh/",
+	"lplOpNL3Y/gu9szOAf9EJlncsB1fy2w8iRdk4mxZiPkDZNMWZqsN4VsUldJ7NpN8X095HN/wOh/WCO+x",
+	"lNGSJc2B/wpS7CTuqKLG7paDsaJMo8wmwTEoFZxRtZ26e+Eauc4buXSN/GQbMf02qv5+uRI1sL9qAnIW",
+	"g9tNZYdq+6Q1PLl8mh+w1aR/hUV2fTVdA5genBuH4EJgnbpovJyXju4cmiBUChR4dcrIT2vuOATkuzzh",
+	"QW2BR4EBasseZQwul1/Csc9SLKea2FOLHfDa8nyOAsDwDDW+gzNc1WhGWw+2z1sp2aEfOXPF/lzG15mx",
+	"iGez1lojCPLx7HIbVnYP2CaQKWpbMc9s4zPY535yzz2H59Yq5wqGkdniWChuF9w5rDNbIQ4/N1MynG6u",
+	"vL9XtrAyk2WPvZOUhVipUlftjkjJMrVQeagXFR4jsoBgQ7ho7eEVJM85XI5MxEwpa2mAOHmgfBFcAL1N",
+	"ADRdsEamCvFBaJLEHG2Do7cKONdEvOiQpzSObaNH+M4AlhWj0bkvjPUyFjKFciVuYeHR36xBtblvjeut",
+	"5OEWPABLvTT97yOiM/xQrFOXelhaLfCKvJTQyBlfYEMdcknDSaHPjdW4EHrCFAadFVFSQuU5JIewOw2c",
+	"6kPGBDzkkfmExyBVfIGpQIC7ZTnT2Z32jFQKaBZx2YESPxYZfY4XIIQYkParpz+RcJKJqS1YgWJ5QBax",
+	"ZYYaCj2Vh/veAqQc3R4fwacdaTO6ODLuWBnadydDUWAP9HyBWIqapTGjt+5M13Q2cGgurlf4xHnph1Jz",
+	"SkPJk/lskLRwc4dA9IhEPGWOlC9lVmJhBWqHXKG0h46TEeWxIjMeHVqlIXxh+25+yjsOjFZkPlkUOb9m",
+	"LqBWVYpOvjHaxsw8sMklZkvgfoKPPO31+hivB1J8HC+joJJME3insdRrl3cdIUNZNdUaKajsmzLxliXa",
+	"OuwAtRUNAKQPwErF0XI7wibe4rm9VcEeCScsnJolPqZmx0OWJJslelGqL8xv31o/2uynGq9ucwYhLJB6",
+	"GIyZbHYI7Y+FAAhpmnKm+qDurW0RXOJdgQuhtQPBMp3SOMB99irOdDjh0weKMD6e6AOvYD0sT5Nxi81O",
+	"xGMSs5oATzF/ObjOqZxB4gdcslUOIBk75ILgZ5GU2kRM6gqcs5lnpw9q1zGQ6n7yBfASsegc8IntV0Cy",
+	"iRGF4GQhcjoqCve9NjxYotLHSF0N1Mh2aZJJKqMszA9Ba7JjjSRd1BZhV4wKmzhpmUy3OFCKZbqBmrcM",
+	"G7stb3+uFqBOuOCM2hra+o2qzSDAQonBWg7lWbWuE5Qsu8NTGgSd+lhAwtslsG6a2wLzZHsIBIeista0",
+	"mzmPbQl9lHDRr1o5JDD32pi+nUAWq1wDy8ht+fKuVTqVYgyZJbh/m7Zvm5p3qizWLPJFSONZTYpTQMU4",
+	"XQQH9s2BylTCQy4zFRAt56bBIguK5ElQvihlQdlnnW8EAaey6imHnCBRctCoCspe2c6JpfaLjY5lkY0N",
+	"UDKkEZEpmXGF5dw2h/LAFvjMJ4sOeYEih6bpAtODZKbPc0ogi9yMESPFx2IXL6uaSluznO9f7bC2smbJ",
+	"v6aL+lqLbJvM/zfoJ64/q7N1LDZG59TcSla1e2VFula244q88VpF6szyCrKitNFouQbLCBHb6tmowSSD",
+	"82e0olhkfbDAtBg4a42Hkw6xlAK3SFWeIspdoMyGFiEboHwPPJJyWGtYJOTh0xC3MTY+rO1bDGBdX1+S",
+	"gEdWtUXc9G7GBRALA6xmklhQlCUjuNFoMbc9dXc5pLqShb72wWfmjupDaLqufeo7uKX6mHUP1j53jfe4",
+	"B1dN86ann9k7V76zavZverzytSxNzZivf+LS3IRPvM/N28ULCFbiAnzvtaRgW0Soajrx3tvukaXP3vax",
+	"Suc3mL4r07PVEzt8S9063eqZ8mJ7bwORLJz8VQ7XwTul8Btu80BrFZC3cljjopg3DLI0rg2UG8kfkTev",
+	"n9sSGTkXsaSRDW2A05X7G4JcvLoiU7YgmdA8JgG7S3jK1IDqANxod+4F0RI4/hoxHU6azJXdi+3QKQXb",
+	"wysorBzsKwCeG6+iPm8/Q1k8aMp5oRbOEKNwWxq925rla5ynfBAbUtiCfAaNWy8TOA6YcjE+t8NrxuCt",
+	"HKKr6KBdU6Ymbiy2y3ob8Zg1zoQbHB6dk+D7SwxumCfU0Tv74PugCFa4hVKsJ47xNKrQw6A2k/6WVYmj",
+	"sBdYMj17RI+HvfAkOmVno4fjR5PHb2vJD9znNfab4B31/hBPBmohNlN38eTa3La1sd484xZcqmYZWtgw",
+	"F07C8cQQE0YKY54Q09tzwpTmM4g8534wpl7Oc8hIt/74DCxKh9mlSFsxRgL35cH2ydlVWLO6vGyYxkFK",
+	"dc2euIYfFTDQ4Gl/fUoW7PLGlYgyIGuqbcojnKusgPmwlkeStGtGEoJXKwOJyFBCCrb9iJn3Ng3XMsyc",
+	"3X9eSWRXxEO+0qvjXBVtNcZpPp5udBosSxZO7gnnbhEW88rQXfIWLxqkPFcwyRgYkNbeLLQSHitMV8Du",
+	"a+mcyxLCHazM6W3L20JiuKMUvH+WnLS8lhyPt6p0NU/8BE+8HOPxiUrYEvnA8XInwMYHxh5zr82fumVm",
+	"EITpVbyhjKBM5ATkEKupv2tcLGmcg1U2gs0nMs279sIFkyHy5ZQHRsbh/6vgvP5MwGV5uTLRHVm852w4",
+	"kXLqjJ+1+xRvffP6+fYonLhl7uWN5YcYe5fs3r7VH+3dfJkORN2H/rq0OD+CVDcGm1u/H1nCb7OT92Lz",
+	"DxOb20q/0ilxAwfzUhpKZlw0PGqki3MHNE6gDsNOES9Q/z+YHfashrTyBikra1PPAHBAjkgoxSiuhU0e",
+	"ra3NRMoJG9x2txIubmV8i4t8+xTLHdMY86TKJDZaxFKqr26iJprAIrhqv70exWaZaqDC2ZbHMsdNWWE3",
+	"sslRzo8XIM+NxAzQnSFSv0Qal0oetrzWOOUzY81O+EzxEFLTZwulWcplprZij7MNfY8N/VJq6KdSQ6bX",
+	"KRXY32s2bspbNHLReOJyVC6JUyCCaxFyRjxijWR9gEuK02vbggS5tdgjNYGJjwYE/ZFRm+8HnbW8+FbQ",
+	"mNdwBhRzuB7o3716Kdf0swaOYq60q16sOcwV46y2HgjLgfHXD4DMWft2hRuiZlTsVnHwrny2A1Ti6oar",
+	"EZDNwPvziYwZ0XkjuwYJ7tXnHbx8e6SUz9yy954PquvlVhg+lRV+T7Qv8Hu1zMduyDwyXEBsWKaEi4YM",
+	"GIhVDKliD0/XbA+P4C2HTIQyWqWo6508fPKwV2f6rYlfW3YUWYqDovfeTrJhzENCoyhlSkESkiUVrLDr",
+	"nD7eeVPZg293E2kHTATLLT+u2Cm92hhgSlUtQuxdwkLNImLv8GxAF2rBInIrQzrMYooEkXVG0jY82GUO",
+	"/RozCblOm/aHTIlNsEIZMWFx4lRVDcX5cV2u6/tNa/hNEksa1cP9wBRncEPDelwbC+YxI+1fLn4+twzk",
+	"KKxd4NThnNisdC6Uhqqwqt4dcoGmz9e6ejD7ynwPpo1CUBYf8kU7OPzOtfAXmTCX76wZKf0Abea/BAfn",
+	"hNq2ZnSBMYiJjCNfKGP007joEwBLOxpyCEnULeSGJOkvYe2WBTouuFqhnKViyZtvhv2E/F3B1cSGPB3P",
+	"nMZITqHQXEC0iSZ2KUzUYGHYwFAiFUc8H5t7mzv4Gzjns3RjjlEZhNsMxZqaSAToB+a/UhJr2fSv/rSF",
+	"iV8Z/MbixuXBsl/WNJvPGoESX5olTVPNQ54gWrfNC7fzhym30rjofitC3rc5FaUAi5Dzf/Vb94EkLb33",
+	"w+AdsR7kY+M73oVxFrFoMGSNcCKLyhjZAkUhNUl4ODW9Q0Ad0obcWV5KCBsyrFJBiFxLmS2nmA4OKP8A",
+	"RpTK+cESkQe8ZCsOzvrCrSutcoKPLxZO0nMVZHIuiGbpTO0MMGnrwEo4kyV4yRxycmWWm7dQHg6tD28Y",
+	"2ZxwFuZBDgtcXG9+rsEvKaT8SMaxnCvECAJHz0bkIaMTxO8KdlbZzfmDBGozfHMOoc3s0AxZLMVYWQDe",
+	"DU2vlblLVQXlfb+UebR561fyf3aUuTmK9PLLqsunEZV8hXaIUBw0JxtW1852jP3zMj74+pyTzUT7W4CQ",
+	"f0S48fXcoOUiqg3DfSWSbHf06Mp0eDaVd7iwBcclrVVOpkdoOVD3u3K/LhRiSZdXAkRLYdZKoAo2Vksx",
+	"vBHl6PiYLmypY6tpKT8ys5Pjj8kQy+sIYr9N6cwDxkpkhoWABqo0TBNO6S0V//rJCN7NpFfOuGq3RqGp",
+	"J84HALltJwhr/WATOtFLVVMBU53FIxUT6+0Fbl+m1lo8jZQgVVPN3b59jKpsC9alwXy4yijD8a+X73bQ",
+	"19TtNI6Te/QeFs42CusBgL1F7C74UC0F8sCV5634Be7weDuv4NrdfT/9VBrupQH0lldueSE2bTa1yUPE",
+	"BYuqzKFhQcE0nTJRqqVeSTOwaWhZGDIWsQ3Mbbs4c3+cUbRxTag17qLa2V9U93EYK6NYN8tvhMoSpO15",
+	"xkKZuqyLFVYVVyUVubvITSqzhFlQm2FWYh+koSZ19OhR8xtAcLufH6zZ2kAe02gWIbUMRk+AX6PWZFka",
+	"vbxJr9TD2sEC5NAcleiemQtgRzDTOS0tqt65PQB3PyhNF5buZeEQ8mZclNs+XlPtuRNQg9cKM6XlbFBf",
+	"IveCzcmQhlOlbUBnC6QAu1YGPNqqCM7ce4X13LMS/fv6ijV7325F/wLB8Her5q/XPxdQSumW6W52V8JS",
+	"ZdZKrQ9uBrx0A9Ep5Vp16oyqOuz8EY83lhflK/gV3o8W9AfX4TckikDJqfn9ftQIuOl+kWkcfQD6yYw6",
+	"BEuMucBhPpqCOb85Rl+FSwQx4mxVhi0v7u3gUSrLfAUaBbVoLmLLbAEQI8Hq0jYXEMbAqHbeacAlkSCG",
+	"CdcHnVXml3KPa8Vag9Mqp0wYRwRiFXju6lKilnU1aCYuxUDDQ42N5dRO7oH6JGuMk2/ZGN68BkCzuR2j",
+	"7rOZGfChxMPxDbhD1Y55NV++9M7G8f42C6eswYOBgj3TKzO3E5kBb0BEF7WM2pD8sx3LmLEtt799+0rF",
+	"G/PFqj4NAnMg8irE5vFY/MgW9aHrKVs8UG5Qbi0BUcqM1fJAEcCPXB2ZKWu2EqZsQdqBuQMgkh12ATAF",
+	"yHRKhIRbQirIkNkoivmxTaGUBfCEbVRgyhYKQRod0cFB55MMpv2ejeP4vDZxA4aRC6hvzhSenePJvWd3",
+	"NhURiZimPK7b30oPMlUzmpd5eYK5J49aunDoFqkm+M4Gcp4kx4ezIS3lITwHjdUBwl3yWY7H2w7Ojnt3",
+	"Z8e94CCH4DTzBQBp5vsklpOTdkBvqaZpyT4/6OyCaxDEMqRx4JFgROPAvCuQCROUB+W15PoM73bdrs93",
+	"YTrl4VbL4ye8dZskGZnajEv8jByiA46SkQogSWLO6vv0W0aFrrVQrlDuYqfNzhRck7aFyMQz3Szi8l6Y",
+	"2XYkagpF7EIpdcwrFmbjdvgpH9lls6S0HRAfF19dBcg9h+NpqBi0EFYIakRcfb5zeabWtHQ+npv7ltcy",
+	"anoAQMrImQyKYcBF8W+ZAZ2BVoOCRddewAQTBz9qZLheuQZbwPzjrRxuk2D4uujba6rZ87xrqFevRP7P",
+	"l9CxG62elvt1oxWmm+c9uNZ66cqV69NfoU9uOl6zer7nPFgMVTUg5ClKdpApfIYITENQmrihjPY3orKG",
+	"TwnvajgHZWlZpebJqkjAuMSxC/tFCmZsDTxC2joKV1byNUG4USprKK4g+pOn6UKwGT9m+0LJcUpFFlN3",
+	"vpdnp8osNZuIbgPK/APe/IwinPI6VSpRP1t1DOaoPcocWQlsc96AJ3qrcwijUhvCdqAazfgAs5F5L7j6",
+	"thTLEoa3aTQzNr7Z3qBAQBSb7iknAnNk7IMd5xOMlAaIlE0t/MgWP5nbIPBuRqOZahXpzktjWo3D07B+",
+	"7nVNbtGlyEFNIBKH64m04UxU8RXSoXVrC8f/Q6yY4sPtmHmFYVNeuXaDwCfl7/XynW0XSaPUv8k7urS/",
+	"sllp+ZTtIYfwgyRGORAJmHpy9AEmERfkzTWJZBzTVJVwoZLUaGZtdgKxCe5m2EvO37bQRlb8r6ppuA6f",
+	"UGnJweSuektGfwxCKkIWs6pfsemZoiRr+4cc0MVWT8C8NHpwytizqL+9RrsWZcWMThnJEhxwWCa7iQCw",
+	"r+uqIspafhXt1pmCFk7Fgco9IcHri5vLwfOrn65uLp8FW05Ubl2s2jWZnjChOcBHkiWrGaMFVWW2xdtW",
+	"bY6anGo0/uTIJjIWebrRtpn3uV20OstY7AVOP4RJtcTZVaSNHrk62PJbShbX2tfY5nMcrW2aXjHX1g0T",
+	"1l+s7s41A1S1D1caL2w0ECJ45CmXecib+r8kqD+b/VqSJVU5sSyeSta/Ew91+uDnAiG0pn6tJkX3lnJr",
+	"n6xJSLOhAdhSKR9PtAstr2KbbkbQ55oomZl10YiYvz2SB6NT1ZSoMWYiqjsOC0ZsRmOADof/gkPrIA47",
+	"u5BQwaA2s1005x9faVVKPP726Sty+mgXpPILEnGVxHTRdHJUx81kD0ZzV7NU92CHahn7vlgdjWutnnap",
+	"AIeo4GIu8Yw0cx5hTeXWqgpXfV1tygZGIXyPBWCjW2GxVzmD6sbF1q8/Qybnhiif5XleEKo1swHdpa25",
+	"hkfN+I6rsnSdMWtf05CNjz8+UATlbznhYVXyry3CynErgVV6a8BKW0DelI5qO0hQOHYawr06M/I0aqTx",
+	"DZkZ8geK/HBz84rgA+ekizlJIuc+DatbqmkhuBGtvtqM9FIh0Zo1cmnZtet2eA4EZTuuLByKwESZxoyd",
+	"Cg3fdotjSWjXyGMgAy/9VpL42JHKhl63VyG14sZW+y/vVxS0hes3d/hDSXf1f/XJvshBM0AOmsE6RKc3",
+	"gJyVpxFa1ppS/ht4kKnUFjFf8zgGlC5VTl8GSFkpWH6AVjvkG8MAVT7RLY8ssBCrGK6J1onqHx2NzQq2",
+	"lzuhnB1pSF44slO1lbawkDfuiapicAtiHdfomqnYYkc8hXbvR2O0tJxLh7BntefIpeWdYxpUpukjrfai",
+	"XOb44QYahPU1dkDbb2mH2wHMeuCRaqFdfYXdLomJlRWwxZRtYmC0EDCE2fvVGpNgu1LPJSG6jtlwHWHh",
+	"GibCnYyBrQgElzqN5/1/+Dr/3At754W5aRx/4XqC1Gfbpymsrp93KwVcrsVVe+JaUxHRNCK2mYLqzGqS",
+	"djCfKBYWxLQlvQY//DT68d+fpI+///Fvv6U387dvXj17fPX81X9eyd5z+pxezzdnkWP3VpfZKh2NyLdd",
+	"QU2/3F81kXOr0EC1YTgwRRUIR73FuF83jMxFYaG4/V59TV2V3E6DDHd7xA5ugJT8UND8x45xPhRvXj+v",
+	"LY4Fudxgxr2VQ5Iy5Ln1HPRnwtLVDy4KHXxhngKwCHKlEcTFtBEjss5ynfU5SZlOuYu+DWk4laMRHFTM",
+	"0MKhglBfRNSBiHKd43b37u6W4fAbjQvopjUxtqrqLpXo13s4FFk9uCqFdD4mbgeW4upykbP66rE8zJA1",
+	"4DDIdIuSFHjeq0HzqF36Mo1r09+KTK2cKG3puDLlRiKvwG2mUjHL3DjklvfA5oSV6m+HjLDZkAFfFmS2",
+	"raRD7UBIXsDcGH/a3k7ar797Sk5OTp545M3N0x3Oi9ZjEsGLHqgcjmjr4MZ3tBHbfcIhT7WZCdPeUD3p",
+	"3frNP+DTOWRbvbfW/KnLBTXzOLLu3PS3k9njUe/2dPhQPEqepF11rBsiaMBaWTOmLySeJgFP4faj+dy2",
+	"WM+mWU12bP4yd6cqEhbPS6fYvJxmWTDK2HzLNgIzKa9ENqi8AqfKHs7xlIwljVXB3am8YkI1wmepg8KB",
+	"xaXM85W8G85VMyWi+2gXaiwm9GcWkwuhJ7KWJiWhKZ0xF73fgNkSR6+K23PYrQ3TYG/agSxh3FQlFDLB",
+	"BiGtxaIBBjbL+lr6RW0kl92qUwWhbW31EttIqwY8pHjM3lBo9QrcrTKiGrC/caag7+NUzmGZbl90ZcHb",
+	"NiHsYGEOg0hBaTnksWg3yxXcsmLTFxKu9HXVyfKsQlnavRXp36jANnqs5ia1U+QaH7kfTT8q1a+Xn99+",
+	"ex5NBw0dxzsH1bfzo5dkRhMcg/3dJcEjm1FFOJ+jgRyYdRpgMgQcmxtzeEx5jfU5ZiLdmADzPdy0VrJC",
+	"Rax2yWD5BOb1Mblox9LZcs/rY+D8d7bVIrs2N8KMio0PAFbg8oThCNgG7IsbZ+nadqtm2WQWKwrnBoqY",
+	"+kTNaByTE5LrSaTMJGdGFaZjRh5XeDXN3RVeTXPPNsSa9sGCWBMffA9yN8xSrhfXZhCs4cpoytKLzLGC",
+	"Lnl7Fma/TwJzi0z57xA27pNv4TniZ93uSThlC/gHCzrE5WZHLORRJbzfASFn3tzq2/cW0238sNZ700ku",
+	"RtI6Q5qGsLdxrbVunDMG4ZbcdUMfrROx25Wov33EAqub3Qyq7eKqKCtSQAnoVqAq/eDBhlHIbWQxaiEJ",
+	"mIbaF1wUt3okZTNjwacWAgK2W8xvgYApldl44pFhxo0cqdJno3DB1CXopC+KDriDvPbNzbVHrm9ukNpx",
+	"ROEipj8rD3zgcQqHzwcdX/jiX/6FlFJIuBS+wOqU4Oj2OChlZGv4vhLtBmDw4tRgEkXfFx9h5s+hAAXy",
+	"4RSzWGkONMS46priCFCBgFl5sIVHue9+2j0FTocRUmohegtQ4rlv/pEtFGYMobWpQpmYATXXgdcejuZJ",
+	"oKYDMzUQwYJTcjUdaKY0XmhTZEZU2czldDERkRDAZM3wzLgyazYy3+oLe7AC5NdSTrPkoEMuyDffmAYP",
+	"TV+++QYGZS7TKShQCiy+RCUUAUgcdkqb5+C1zPQaqLQt4S8gbMEFSJc0Po/5BZcDxWrVNBNWQTMCme1L",
+	"Kw0PyJXnC+BRUdpiSj69yuk5jZdPZlKwBfLpU/vFCeWRcUlvecRSS5hqOoLVmTjMZqGkjEYBBCG+v7wp",
+	"lpnySACcqPgbgDNglicoCTRplGdLuwBCCz7GDJnniwBSQYM8FzVfHFC20Q7uDlEAHEJHAjMGkBpYLHME",
+	"Y3D8z1z7QjAWKcATg7mx/DMgB7RZaickuHpx/ea7766eXl2+uBlcP3356jJwC+011YyAMlduZ8FwwO7R",
+	"nKWoeh2CxzCLoNl2CTFZ9UkwShkLyHG3WxQZ5InNQEl53C0xWXgkSFJp7ve63W7lTnJWvvHA7iWimDEU",
+	"NLMdcAPoi2JmiLFIWUSKQTQPHMK39Uvc/gFpYyZeSGPju2HBBrzGLCOI4akDhyufWs5ToqURLrQunQ3r",
+	"yG1GEg6aBaInQZ7QHvgCuGzzC4evZMzDRUDaV5c335EopSN9yJkeHRplQBMO/YdWD5EDWR0eH8NEu+Q5",
+	"+35fcFWTu2eNptdMp4vDi5EGFHxIP0SJY5atWwZXEZslEpxfjEkqX1wbWRHkv4SLwx/ZAtakkRBA2itT",
+	"8uri5ukPVpnoFLAmzGKIF/2Su+0GyuwFzxfU3psz4ABbOghtEZGhjBa4eLH8XSLjJZz8t3GSfVH0Sx++",
+	"ZoBCEvUJEOSiKLGVEFhABVYixhR7p7DWlPvyn1kKXosvfuFmSKxicbw8IN6N+6X6UDhalgT4Nx4F5Z+I",
+	"FdPwoy/y1VO6CgyojvPU9BQyK0gIsr6dl3cAVTootExMhZGq8AgZLnxh5GwkQ6AxNAYpjWOjOL3y3aY9",
+	"MkTVVMqmOOiQFzj1hBv3fCZvWeSZnlpwHiMsQSfgWhGy+ETEKxyyUBoZ5IzNlZ1SkDCgxXJohzjAAqnI",
+	"bGObVSzY3IwZSstYjrFe3mgdAFs0FlaUxYi0NpZmB6ECxZX9zPKSw6aGzXWdCcVyznBb+6NJzKjSRPE7",
+	"oxH0JOejhQCuTJQvLElUh3ybWmB8J8Hn1JIxBUe3vVxsAoFALjFHlMdZykBqSmCXpwkzWuSdj3kzfqv/",
+	"zm+ZKfFbfb/V6XT8lue3LOVy5RrmBivzRKfTee/5LvVxwKPixvfvTVcC02IAUXibuC0iMqPhhAt2aDSY",
+	"uXhOAvseuNN8yiSbURvGKuqQz0HruVcFhP2W0Rj3YPAfh/b88/AqCoqZxmHukJ9pzCPUT3YolC/ap70e",
+	"CX6+eH717OLm6uWLweXr1y9fBx457XZJ8O3Fs8Hry39/c3l9g+qwcAQPAGkIBhLhE4w+kKMRExEXY1/g",
+	"MjQ71Y5VB3dXPjnPORCUPodWCv1gLEQSgEANSPv4n//4f467XS/H/T/rWrZxdGkD0na/2B9w8ZlZBWfY",
+	"w3RtDwW/R/Cx94HnVjWGcp0RC/RJRrX44jo2jhWLOEXp1MaEU8/m4B4U3Ky9bo+8eyuHAx55dgP3id9K",
+	"7FC03gfnJJFx7Iuc8sC84sg+8z6w50YoSM3jZgkERZkhVAwiNblZ4i6ZNR/KZ7ndNfPFRR7Wc4FSDiaV",
+	"WfqjTEB4yJmB1lc341bMLNrVaNFZG84Xbcw/txlezjQDbcDhTSM+zlIWHYBTQXiE+jcmMtNJhnuzuMhF",
+	"kmk8GIt5yCxbuXW6XqUySTnTiEbb5HkdAfQfON9cx4WzZvRBy2vdojRr9VvHnZNOFyI3CRM04a1+66TT",
+	"7ZxAKE1PwCc9wmhEQ2xIsfSWh8xS1Zpxs63DwMVcTFWOiSlDhQJUJSzM60MmjMZ6gma+cUrz9X4Vtfqt",
+	"75m+SPiV8UK9ltu20K9et+scUwukA7WXKE2P3lqIxDyQ/K5l3o/A0q0j8++W18J3u4v4l4scLg2aHSF3",
+	"r/2zs6CzeGlIuzikGNvYCB5iPw6c7eXUdhxa44Kns5wpw2oG03BVOzW9yj5whHe7m997rbJM3PSwvfMq",
+	"wp6e4eDXPZFP0tGV0CwVNAZV0yqHPFr9v/9aIqhoGTul9Jktr6XpGAMoC6XZDAMmboK2WY9WVoB1YvyP",
+	"iBmRY2zAB6rvtDgdUsW8/LD8t4xlLF+Xmt1p459hVQHUR4Kd7Vy3wvYrp4sbeRJqfss65MKdc3e7ZD7h",
+	"sSXFdj0MqYDessLhaAdyimIsYuOURiyypuBZ96QAMqVCSCsgVvbKD24Jf+BWcaPlsoDsWGH9IybOt9Rv",
+	"MQc+OhzrVr8lp3n1VOVOkJd54XG/lfA7Fh/SVB/eHq8+D9NQeT7ltxCdWrqxVEaRVu5HrOTVB3Au13aN",
+	"QWjpEGJ5S087bL/GZ9MsZqrmk95X//4AaWGnt0ZYlNf+6sr6quWGeerk461fB49gmhMMVb51R4vKhX4r",
+	"kUqPU6bKk5mJolph7ULffUUvNd24tFMWcbXTyt52FTcu2XLXPsnavShJZ5smnS9kIcHnLqJCCkhmv5AF",
+	"vUal/VAya5r0mcVH2KjQEG7LgilYjJ5XqZwxPWGZwsI0VJ79QpkMFySVmTaKbJbExmWFMJZVjKC8LH09",
+	"nviPU2pcgtx8heBSgWpShvvwSuoyYomeYGTINueRImyVg3R4BIgFELUQAQGVceRJTIcstsFLF5f2MBTo",
+	"Y6jV5bARHnWIMYpYROD4LxMxU4oEP13evL56ej24ePbsNfqSTDt6xJm8ZQoLRQj1hSW4SSuxXo1HYHCU",
+	"qiflGPdBg5r9yU7cRj1rpuYoiSmvSqjWv5AfLp+/ImiyD4wFP3ATNwCnDCMe6yfTGjkdX/wLufnbq8t1",
+	"zYUyM1LVF833vDPrSUZ/8VvfX974LQ9e+Be/ZXwyPBk56sN/wY/38OV/8c1X+6335LQHY1UIg+VUsFqd",
+	"ZVf1F6OgTrunmxXUC6m/k5mIWh/fEi5t61m+yGqFx+3xEYaSLS46q+Ngfs1wAyCYcNJ3UVMMndkC5pQY",
+	"OZuJEDEfIHWzQ+BRRNt3Z8UhTXxhEUaNWyfrtscz6Mq32LWVDdJAGhTSBDKaLLJ2aSnk0eaNE5nf+L6E",
+	"wmJj1Fs/bG8HfprPtwaPNy+pN4Lak0DMzDlFG2n9Q9/JdMijiEEPT3tPNj9RhrP5gNWer29ckC4KAEd5",
+	"SWmFv3FQXNVzpFa/BedOWHKr12F8ADCl0JN4AYuqDVVUgb00sLEzG6sRzGoL9LLsYTG3Lfii/ebmqdGD",
+	"TEQ0xYsHECLFfWNUSIdckPx00eKq2cUMnBRMaTxdfGDPV82LQBjbg9fiYThhs2orlEbq283aJxTalAKA",
+	"oYyfiPG2wPNFgBXjwYF55UTOl04T4SSkIAfOM//IabfngshjabZ5bJzWenXXtJm38Sq3Mw7tGxqUBMq5",
+	"vWD4MwuG75n+EKmQ1MFPXLsjuFrRIAVhVWSZduAAENxJD8bPD4yOlIJIwXwx5FhmCXuxQy40edwl/wPj",
+	"6xoOkP8HigZCSWBXrp6kTBkb16Lgo9hB2A0ICq0UtOQFbKQtRYggW3kreO5hPuUcjz5cMrv5LEzox2ZB",
+	"0ODZ4UGH/AJnThOaRk4Olg/BDzwCbwIgOtM2IESyPPPAtu8L5HMoDvS3PrUuDOseCb598+z7y5vB5X88",
+	"vbx8dvks8EUR6BcIjyr0BIwTMuHjCXgkybnpToRSDLNTIJdBIVhrfgb2i0ynvqCxuXlh/EcoDrKEW8oj",
+	"SsKnzeiCJFTl32bM7Jw0hgsyivl4Uhtquy4JxXIOckM1WHHLUek0GpCvfs2xZ76V0eIjC1RX8/e+mlun",
+	"04y9/8zSnAAvz7JQrzkT3yQji0fyJ957rZcpH3NB4x2ErXukJHS9/55aZgtR/i3NsaP/QMXU3UIxlTbY",
+	"lXijIJx2erzFq17RRSxpdCMlJmnCc2fbfFcO+P8Tizh1Faunvd7mh4uD5zza+VnU7/WHqF/rjlahlDbb",
+	"6eXkzsqJ84q4fc6VrgBm7iZz3b7ceONLzAVHofwhByg2F//vSCIgxgPHU9n6m8wgbx2ZfyhRUx7HLCLD",
+	"mIZTNTMqWo7I9yljAhg4uSCXsyFLRzSOO+RvMktJKmPWJ9cTmjCIEsChsQbaoFh5ZM5oAtk9NJ25nDSV",
+	"mHcmxjLwgF2PjGQ6ZqYDIzpMzZfIFJWtClOakFGWChqyDvlR5FRqqPiHMY2YTXOKwZKZy1RPrAclCWTz",
+	"Qe7DjP3zH//V8goehb//6rVoGk6YDQ3NmNBQ11Muo2v1ur2Hh8e9w27v5rjb7/X6vUedk8cnvd6j/2wt",
+	"USu0yhF7F8geMRZzMcbAv5xxs9pa/ZZFX2p5rZjdMsQypGLMUmDZowIJgnCddr1WxNU4Uxr+PWIU73or",
+	"F/BfRSPBlMJ/Z2mScsWQrC/FZ8yWGNMZGyhNIS5jS9la4SQddI9nj29Po9vj307pmJ3Nb8/ezp+oJ3oe",
+	"LZeYwIiVGBze1x42IV1DK6TxrDi8NuurtUSM0IrYjELiBaY1pDIDN3Yihdl8xnxqVSgPaAwSQ7PBOGVM",
+	"46iaPhWkgcV5gJtHmVb+GAipzS5qtZaNgaLOa2Dze+xtIAXcNbwkeDi1X2a6aMx0W7cz4ELpNHNrrGWL",
+	"d2jKpf0LombFDiwk26/GCJIQkC22n6sm6j/sPn508vDs7NFJr9frdk+8FuzVgeZmzbTsxm0tcTyY0SkD",
+	"rWxYzgXNA67fQyYOx8PDWQ8JwSHYmpc1wrKZ/H5KH549VGePhuKJUm9PH52BwLIFPMdFGU43L6c52fqU",
+	"JpeyULdUe1jjKpcK8b33zL9gm+lzWBOQuFZFLrS2REmL1xkUxmEDd17WVc0hYI8itGgbS18p6ESb40Zy",
+	"FUPaijGSJ5a5bG8As7cpofECikfyyi0guINyvzxNNK+rvdMdcqUxwUOMbVl4tRB3uHD+/J0uH5zBMWD+",
+	"O7kt0g1BnnfIRZH3Cp9iVHH+GdZx9gUkJF69gJTEweuXzy8DclRcuHj99IfLm7+9ugyK3BQax3LOIpet",
+	"W845tD8FHV/cVPhPisGlt5JHOAJBScoFUEJi/rYgCi4rBR8gbcjFN98CRWUSTZYiKxA+4+bi25cvB09f",
+	"vvju+dXTm1KXsclSR82FwLPRSl/gEUXEYsiuA7b2DrkggROlAWbiCOkQQe08TMGSKfWhzrHHJZav0j/e",
+	"vS8ZkfWmUsX+eS6VJhOWkmGK4RBHucbZuMhRNvYZSwXEOgCyqcQJJZJwoGJpNEevSR2W1R67SxhwkFS1",
+	"XitK6VgKQDffUtNUR3qnUMXxjgO5t8H3NvjeBt/b4J/UBt/ZxG4KkBb6t4QZsw+U/jc2+rcIJGLM/fIO",
+	"2V/vG1/dMfllH5D9mC6UeWqLHr6yGXrL6bHrn7oEFf2mmmZ6ts2Eu/fd8BmTmV5y9dCMK7tkm7294oCw",
+	"1W8VJ4StGocQjvdqIsxHQ6ox4XW9qxjAEWhQckbR0Yi40lyE2nHDY41uYvxPZzaP+S1Db0xh6mRuNinS",
+	"pnGcVw9bkN4Z15pFFvgtkUkWU/ATLYIPtVhrHXIRx0SmvsjTOzjyEpacWuP3eEWGClSQbuGufAuD8jl9",
+	"FhjuVv+4i1odVkFFr3MhpowlsEzGGU2BaWxFyzYCeN3XvYCR+ZQ+xuaI/49MCl52NyaMxpiK+oyxxEj8",
+	"ZI2vcYPltHPkNQCHwthjTNkVbdwD5rgcMZohRyM4XJlbmoUJS4cW6iQ0HrFMiaLxLR2zyFw8nHKtOuSa",
+	"MUUSJpOcR4enxqGZGvsUy6QLeA1JJixOjAcOXaUbvA1wX2ZUbPQ3jh93jh8fHz9+/OfyN972zpJTkbAo",
+	"+n342++/q/RMfER/A1bYisMxSjkTUbzwSGL2AhQZUgvufKjZLGEpgmf9d/Q5cA/m/kavd3r6sPf4yfGj",
+	"J4/OuqePPpa/UVnOdf5Gpg5nj3aM+e/ucaB+qHE7sAp873jsHY+947F3PL4mxwNQAUvWPdWQxvjHOCF8",
+	"ZslXV396V6hKHr1fV6OBBRM2CbE4ehERnLtgLWunocyifFCxZaVFRcZjn6L9Ae4flsG2q6D7HMe3uLZ2",
+	"8+mX9kpDncbLiptrHW2XEFaL/rBmhXf3p0D7U6D9KdD+FOjPfQq0V8575bxUKHUvzZznVu0UHM4bNZPx",
+	"K+BChZNaqlwAmysC5whphjBQjLoiZMhSUYQWjOAd8prR6BCKIe0z7YBHWNvoyM0DjwSFago88s9//NcB",
+	"aO8l+ueeB7C5qbFeGjOCfLGUEhSVspmUBUJ1KPZ5XlI+5JanwOU1+aK9nMxUixuANFxfRmpRVXe/kHM7",
+	"FMCjHtMFS4nSMmaYXjdhKVopnULHUTFOF9uLu6WP/+iFSXs7b2/n/eF23hxh+PZ23pdv552ePHp0+vhL",
+	"tPNs1xvtvX3AfZ/ev4+cfw01lGjjfFDYbFMc+aigUP1AM742a+aGxfFyIBoMkQlNEiaQEA9MfGP/tp9K",
+	"cUv5A0WihaAzHroyiYM+VkEg1oGro6BAP+aQtzCuTdqI7RU5kFh4xCMBRtapCFlAup1HFuvLF+BbHHg5",
+	"rpcizvjII+YpixEvecITi7ONJq3xBB4oa996mNMzY6lxWwKj7gM06qDaoTAlAo/QOHbnCufwMwAUxByz",
+	"c7SMHRhMjdX/moUyjfLhR6K7z2n6u8R/zWdsIEeDiJq1K/h4olu1Csr6A2N6y8jC2NKQuAIVMNKB0uYD",
+	"3Oq3ksGUKZ2yuOCTGfPRDqk739MZg3H66Pk6O76/SWXjuqYIyC0IF3uVvVfZe5X9Fapso/Aq5YQVbfcJ",
+	"1PedPTBuhkcoHQEbnZm/mDylaUR+PumTv16/fEHaASJ+/iUMb08OjYCrwSyi5NWL731RvTcR4+DABrks",
+	"yQvi39iyO3MT4N5jJuvPPcDcgUTCADoXAOKoL8JJJqbKczxH5fgY0mHlmNWWVgLLJ3NiU9IG7RsVBKcQ",
+	"0vOF684DZd8I42eeCc4JCgmEU8sDhsan9IqKSWMfyMhDyi6P2HDIgS90Sm9ZDJ/J7hzdYwcn03LLwAqg",
+	"gqAFQqYs0XC/Cwp0ih6ZPgaEK6BJgRxdgBayT/7zf/0fgvMN/7RXxzk/t0Jez7Q2sfcSHrx/sBCf/w5J",
+	"hT8cz8IZDZ82PHGxW2wOohllRlLLD95YOlnainlgCDKN7+Y9dpY+0k8Wx9kJP5OPkietukCF2eB5qAS/",
+	"YGzeOZAiXiwPyYypQYH4uiFO9H2ajUYeSajmYADnkaKxlMBzDdwIHxSF2TEOipFEJ/8q0Ro7or8i8HQI",
+	"Y0lTCvthcHvSwsullXCyC1B0vuiRsNYBbR8lyOVeNJJTZg+5wEjcVpCzsOX2Z2p/Ivvoa7I4UDCvKPY/",
+	"9hhvo51iGRTW2SkOVc9+GnAZW7bNkg1Tod1cSmoDciQOLIhl+Kc+tmPMBmZsEjhNocAfBK/itl5nREOt",
+	"GhBL88/9yVFBfOmIUbXKac2pRVFvsvEo5/Tx2fHxyX+27IHIjM3ypk/vjm8nMxom+nH06ESNzqbmrjz2",
+	"0up3Oydea8qFedBMghlJLoxt3B/RWDGvhQEc8wkF9xYs09+aP4CWZHXCqKMwoFOI81sFiUwFredSTsl8",
+	"Ih8o4FbtkO8yIRYAdat0CudJytFuKnM1S0jKxxPt4G3N/hnGrAPTud1g9RoGK50lanhHb6fHb3vD307f",
+	"rgzWaT5YsHb/iNHC0EsxXt8bg2EmU7M5/39bfvPDJ6cPT+u/ObrTY/WEJmKWqnR8vJh8cQvE2DUJXeSU",
+	"pHg+m9NLySy1lL4LmZEx00QBxHpOeSozHYNRvpBZh7yQQxktHkCKgj2lc8kKsZTTThlr6axbAVsqhHxO",
+	"M95/uLXZYyVVE7eLlbJYqOggmKwA3Vszfypr5rPAstOoHAd54HT0H55eVHsu8QuC/FJh+RQx+WIp5oAd",
+	"9ux2xSMKzGrhuu9OH+hQZhpPJ2yNZGr2E4a423454K0omi6MzHgcYyYMEMLGUkZ+68ArCRK0VKCekke+",
+	"kKPRoQqNJ9UhAYrDACCKgYrE9MBsXkjucBt7JGMbPUASMcsjbUstWUSo8sU85VozUWGaLsEzW0QqOpMW",
+	"Dxq5a9FQAuZCGL4HigQolAOi6EL5AgCcZqz4xotXV7kEdbywICznqTRueO1Rx0UUoRC7NG/5UpGRS13E",
+	"EpLPdMpQHqqmcwbgkt2fLey1zf5s4es7W7iIjEotubqLj3+egK0fvcP/7lJpBh3qG20jJImlcaNyXULF",
+	"wuqSDrnINRTIf4epb9QVi4C+3+k1jMhDUtY5YRG3gNL2aVTcWlquZvPbDFoHmnxbiFbm3mrmFqoqme3K",
+	"3vD1+5K3fVZ9/Wb9TqZASvBh+/WDrN/NwSZc+Nsl4jtb+QHyA3qkcNqNnZpw0SEvgYBo4sj9kZIE92eH",
+	"vOIY36PCF3bzggAoXNGqKMjNWzAiYwo4NjI2wiATiW0sdowsAk4Qze/Ial5vUWJG1ddlVGKfPxPzxhZG",
+	"Jc5vtDcu98bl3rj8ao3Ly4jrT25dGntQf6pc0++hSsx8AhQd5GdDNofUWzpIiljII6ZyLCuuyZwKo02g",
+	"qotOfdEOfrl4cRNA5ovSdEEUj41GawevLq6vgwNL2U6NnaukcLHUlMuU64XDaQupAHIoLUnCw6kv5hNJ",
+	"NI2nmPZZn+NJQ/2FFHbh6BmLht8ycsvjmMIJiTLrJTU702b7zJIRT6GiK6bl2o93jYH2XwDtK2WQzqMY",
+	"EzY4ppRR7SFN6S0V/4oLdSttBeP2KUvBdj1UM4vMpiyYJVNX61RTDeRWUKvf7RyfmT5T6ErrhSNbReJ+",
+	"KUKWCgUJGJ3WbqPEpXhth2JjwfADRdyH7PX7HrxpD960B2/60sCbnoE2z5V5JQPXaXVsK/pjkJxWLJ+i",
+	"hqSZzewHOV+yUhRjyh7s2FMkZP9wv9tc2BnTfQKVqx6hoxEXXC884Oa3hpBp1bjQyvnjKq9D5ykJaaaY",
+	"8ixVp9IkZSETOl7kzh3yqPnioloNY7lBbZYOng5BGQueX4HnruSMScGcrVSqnSFtLnwB1gEem4VS3LJU",
+	"IZGJzlIBphcysgjko0hoimW+As68qs/U2VIVqrfXlWn4MyfxuFXQ6h92O72zpgLtk5vjbr9r/g+yNYwk",
+	"yGu9T0zvzToY2CVTaXhAR8Y2dc3nlyMWa1q81aysVr/Fhcpi3Sc+ZFeMpIz9Vmt9p3quU5DcEU7W5xh9",
+	"rKQQ2ESlbzP2F14rPuz4zMwsbK5Wv0XD3zLKBaavGNmS2r29UryUo6ouVTPZjJv3efG5fW99EXJ5dJpz",
+	"R2y6yPEOVmGxNTZzdVXk2T70vU8X+Qj8XtV0kXRJVH9J2awoLT5VzewSbCMeYKECV6D0AuuU55gLAVS8",
+	"5A95JAMPusiM9YUxArAI1T4cdMgvjpq6mhcLgCA2McSWr1rQSF/44kaCdcBvkdkbtD1VNsvEPuYBjRYJ",
+	"Xr28Rqa0DUN5ZAQinQUdX7RfxhFLSRhzM3rAqK00j2OCt2C8AItwL8KQJcbuYXca65gPbTueMRvMTb4I",
+	"/BZe9FtgIbHAlv5a08e2EhDc2YSqqYLMv2BZNQdEinhxTvSEK18UdOUcvOOYYk4NFlMpWaY/s98yZhpA",
+	"VdyWIEb8dw7q2MDNoHxR8Z8SvMff322bLEqeSciRVMzMHxzk/iv0prwOq0XBxpg97pGxI6WnJEwpMN2p",
+	"CWdxVAIMCieMpaMs3j7wAcP6qZGCcpicXauD2ExaCfBWLuoiRcZ+F+FiYCw8yAxGBB0sDYLjepu+2ZTF",
+	"fXzYO6vae0V2runYrEuPh73wJDplZ6OH40eTx2+frMnOvU9GsnmN6K7+7/4ZyfWLzPtIAzDtftz05Ht9",
+	"fzVq+pP78O84ZBMDmhMwMWo5Fx7hIzMeD6x8DiUXmGNcCzsUOd82X72tfktIYSzZkGo2lnZB/eq1RjEd",
+	"j/MPfb+6Ec32AfC0QWUjfEC/vVbmgshmP8fMNDvQcspM48fHAHU0S3R+qXfcs7Zvcal38n5XEbF9YNTo",
+	"vyX79xlLUhbmw7rOjCzf+t7bh1NzU/46E4ptfKu9ax9+3Ydf9+HXzxl+/YlOKzhFeIL6WSKtZYfiU7po",
+	"UG1PFQnghYFX4HqCS6QsosuSXwQHnektSw/hBkRf6pBLCiCiAANjTGAqSMCjfoBttQFBSBkBIkI2ENls",
+	"yNLgwIPb4CF3p6Az5/gFxp4IPPT8jNsBjgngEtm7PUJJAArvGkYLIGqCPgkiTmM5zlgHQl6B7aUv2sE7",
+	"BENY6opH4Mb3wYGLNQvC7mio4wW8WbN0ZlSLBWPyRfEGq9VZFJB24FZbAChIE0ZGmfEiKzoZT+MDZpa9",
+	"ecb+w7hkkB2qqYiMMwvXiRy+ZaE+6JCncjYzg2u+W5F20AefVw8Z1cEBpJoRHsXG7BCCofECPp44J3ws",
+	"oOpvwmbgAP8CzqePuH+FV5nPPBRbKElUIhHMZ6WwBJ7MF0dehdEnAc0iLjsQVWeAUYsX7DyAD49XSuOG",
+	"swPU5L4oXG54yZE2tg06xQcklDNGhkzP3VE7sIpD48ojjIYTWLZmZl3vqfKFklJgbzH1z3yhzDTWwNVO",
+	"pdJ0oSBcgVUi+MFcOdpyuyrLWP0WSdd68ETFUiMakpeXXcL04q9w7ACz8S2NCBdJhkxijvK8zN+Ruixg",
+	"FjU2BRsziSkXvoB9AsunckaiNNUZvvObb55JIqQmKTPb2HipUSqTxHip0Grnm2/IzYQrWAsEpgThUUqg",
+	"xqUF4Qv0387Nhr6+vrQRgweK0EzLGdU8JCmzS5O0zfp/TpU+hA17ePUsOCBzmcURmRkxDLVIS5KYUJcX",
+	"rfmMdcjVyBrZbrXDB6jy+Kxs2nyBz+jC7EHzHzMIE3prVhUTEDzqA7hLwZG/KdU88EUb8zehYDswbQSu",
+	"KqsU9oI3L52NUR6hxJE271TYrB5fuINALQlVU0LHlAsPqre4LWUqHRBCeIkuCDW9QIu+LigDU/tnD818",
+	"xuDKShyv8r0ts7aOrZLsk6qO8gXoNfLOBzfab/X91tIdLc9vLektv9U/9vyW/b3vFy6q33pvNrp5ZW/1",
+	"lbmkW/va4q76V/c8Px8Rv9V/51ciRtDW+pgRtAvISZW+17rXHbh5BoWG0DBOL1y1gSf44a1c4DUwFOES",
+	"hJ/s4xGL4ZqLIcBlcNHxCyreuI/uuL/quvut/mPT95Kfbm7udd97finM5WOcyy/FKfA1NhLhu5iLb2MX",
+	"0DchTcfNa/P4hY9Iwe42/BuGvxKucJdjmTL372pkzVx957fs9KwPHEEfplzgvVDHCQsBNyhc/Dals91n",
+	"sQhH+RiP8kuxLmilLtoFj2KoqjRuGKzCUc2XMKY/tmCAXAQLp31tDMtvvX//6/v3IDp3kBkl47P+zNFq",
+	"ajmqsVbVqrnqoSaoNUwK03EpZvOUhhN2+FQKncp41eAPhDwMzS0BlNQmqbzjTJGEKuXsrxySBHE9O5VB",
+	"WMYR2od69plz+9DNnzqhvj4k4llpxj5pGlopJUqtxVzKva/KIx4pwyc1JlVV3vKF5lJtiRBX+pTNuS+V",
+	"sdrnvnzBuS+fLZUlXNob+U6vXF+bv1IbeLy2+ZZEhUwAeuV8wsMJ6RlH9/Ey/2E5DKJpPO2QvIBAYabH",
+	"gum+L2h0C2Wc3JITlfI2yv09elf+E3x4naVCBR0SQH9shErLhIeBL6D62yWvFmmbD1SOK6KI8Z+MuLlF",
+	"eNoyBOX5ckIoJnQIxsGzR5IaB7XyQJHA+sEBkQKB3CEd1XTRdJBBjDGlIpIzxJGlQ8WEPoCoiQ0fRjxl",
+	"oZamOc3Z4TBldKqKBFrjCRF0jezRnyIpS1IZZSEfxqxfwmHNh97zhXk51iOJJNMKMFuLW3VKBU5ynahF",
+	"TJHywvlSa1bLffysSCiVwWo4wxVsXk0d3he27BXL3s7++uxsUIlLqmInjbvGdl7VeFvzbpcVl6tELQl6",
+	"zL2sxKELcC4k/7CnKFyAauJpznBioU1sSMo0krKDe0KfLOmVLSm/K1p5D4Gyh0DZwPr9gVvTW0NuUGrD",
+	"HsHDTstSQUKZCTwWtGd3wBZQbEJjBcM51T//8V/Okm1A/127S7p/qOGyxmjZb7g9k+8H7LZ7lk6U2q1U",
+	"T2xwHe9NPLb8vvXcYyvup3OSq0qsiZPMgwyIbQoZ8HsCouG1UrByPYY9FIDCAhrHvmibGzDfh0ee5Vot",
+	"oDcgGcMjdVxmuTda/oCDji++k5ZtJscFMK1WvlzEC9KmZMxH2rUJFAwHHnQ7T1KwvJG+uBCEiYhFy/aM",
+	"syyekODpyxc/X76+vri5evlicPni2eWzYA1tWamZPXPZl89ctjJfak9htneovxaHuhKQsvTre6d6Fxqz",
+	"Rh356TxstMTXM5qVHnmAxr7yiIyj/MzKZjPmKbl5kBgzNHWeEehhupxNynA3OBVbCgc7ABxIxKun2Fo+",
+	"FLuBD/nTHIyZz9l8OAaTsfdL9gXhH4c/YGmn577753BsmhyNCzw+qwn8DRckwMBCKQ8ALpC2pVUkx+Ad",
+	"AOrKcdcdhSVUaV8EM3o3wOcPPCLhfTSOFwTgKWrPvjrEuAEg/CAGYrr0zTdOjn3zDdQ3Q0bjklfUCINH",
+	"ID03AOi+IBeDfYLYeJBRBWh4HqG+KLDvICsagcsObEZWwsOpZSpEcWvGR0+4ImkWs4K0se8LXxx3yEWl",
+	"gyEVQjrBnaNDYx2DkCmivs4we5kKAmMXmoUWZprfMjuOviBkZS64MH2VczKf8JjVQs2EVLgEjqJ8PB9/",
+	"aNUVYACNNGkH7C6Ms4hFgyEDFBTkRrAHtuaLLRUk8DcYB67XId98cxFFKVOKRWZwTGt9M2mVvpiruZMK",
+	"bx0yBNa1We7QUYUTJwWD3uFDVjnC8acyi4DGhKbMvP3EvP2VnT/zUhiEOVd4Ujnh44lRr8UMW1IIqRiZ",
+	"TySsmnzReG6JwrsTJmisgdGr2zk+Ay8Ylqh1xSHB+9ROBoxr6Wu1lFPSVpIImX/MTAqZyJgrx3wZMgEf",
+	"cWo+4prHTIQwcPChAhh48mWNMEfGN/4t40zbk10xNl+HI4c4B5wpMpbOT650adUGgRPeEb2VWaoscRB1",
+	"Z883pRVvNoI1N4rqgqrQUJKMKJyG58iVZjfVnaPbkAGaJMoXVZ6ztjNj3Mvdz5A4b02kFQIPW0KEVQTL",
+	"pxiQXQAfdZmLGLsQ7cZ0DLBmgy7ZTH1fBO6SCki77ovc7x6piBIrSDC/IDRrTuTbCmar1J0CvCIvv5rR",
+	"iPVxMcA9PbPyTsiI8lh5eOnY3Acbsg0FDPD9hb6B85U6uxPqS9DnNUvKpVIAsLXmM9YnVORXYVHMGNPK",
+	"F07KmKfsPsDEge0iLd++uf5b4GFFiZkvgZkd576AbmhSUh6bAzbkwoXMFcJ5gT6CqJSMWAxwHr5IloRi",
+	"EmdIw1vL3QKf/LXlLRgj9zNBba+6Dg2hFisnYc3VBQOt7IWCtX0QZp90/FUmHe9jN3/2mvELpyp3P7H6",
+	"OJnRTbGn+xePb300VaofR9sgr0pcPc8unLlqTbkxapYLym2tmq0oJx+zoNwXtqKcrC8oLw9CuVKnQ15Z",
+	"h6uPTnFe5mwrQJ2VmgffqtbjgddUmI6OTgWILK+pNk/By8qF5ub2+UTGqEoPOgCoVhyqw4lXQEYyjuVc",
+	"5TYvWG82q5Wpsn2FJj54MfZIT1Xq3+XIhgGq5e7llwZwzmip+pz6Rk1fLXhvLHI/t3ZB/gpXzMu1L4yR",
+	"aozb+1XCk/pC+Lz0GtZNXnq97DNQd4YIhunaamxArK2UY5OPUI39zTd9DDPAKW6lBrs87atF0b7YVBVN",
+	"nK9QTitpLyWVHLgGqJqCnz6mXDRXGH94CPlrtJt3Kv4ti4+6GtzK782Fv+a2ARcRu7MXrAjaofzWPSHo",
+	"jFVLOqteav4b5MvR5SAPFnbmzrEtM71PPfBqR1yrcPWXixc3WAlq3WsoIX0CpZ7Gxa7204JAaFnt53Jk",
+	"y2/1RRbH739dVzT9YXXavbrpKgq3LxbMKxdtn1SWilpfsb18S30PoMy2tOKxZtZNjLi1E5PUFsaaAS8c",
+	"Z5jfrWZzPeCz3/rV81tAO4srxMyC6XzIbO32Rc7LQaRl15AyxVmEMg24C/sHscy8BjrXbj5AC+OFlXiq",
+	"nRnFoKj4NJ8lSL1zmwpENbyIhuZR/LK6imXHIl6qWC4wkBvuO/5Pv7VT0XGDgbKx9rjJsFGe0W9GsGPx",
+	"zIqm3xcd7/3/vf+/9///MJrYOr+6vvD443vYRr0OUmYEht1YjUwXsWMVz+sVSymQRtIht7pVTMT5MKTt",
+	"KCQsNkdEFyo494XRfjbIP2GL4v5MaB4TllLFIojja7NxZzIyvy8Aatx213hfiHKltC9UQkP2AM4ZG/LC",
+	"n1FNX+ff+qHowejHtfqtpTHMcwpL39vqP+lunUVY7WZDVDl/3z55489cnvy9PfE0a4yU15iTCa9wu9Um",
+	"UtBoxqHrSVZXnMy0IhM5JzMqFsSs0vUbum0Pj1d4YQ7yvev5Athfjo0PcvLwrAvI7rDRtcRghZ6wWWWL",
+	"Y4zEplccYGwmYSmXEQ99EcaMiixxp4/B0+eXFy/evBpc/nz5+m/BgS1lcnnjmIyN3XbpFpBolmKWgZ5Q",
+	"00eE1SFSMEW0lH17qj0ncy4UkbeYrMFFh1xLPDCEDRfKFHKrbURCjkrFYA98UWFAwGEqDV3B20N+y6Rm",
+	"pYQE9QBZsw/O8Riz0tAD5AnC0IwlbYFSsw65zCvKKGYZECFtkxD1WzoQLkIeyoOvgvyM0YiFmkXnOBvl",
+	"JBVYchaV/9nl88ubS0ipt30+epcvgPe1GeTXq/L2iwyLVDr5KdHmvxB9gSFovT9q3Cch7uAz7OuhP1U9",
+	"9EdQ8M6WRx26Phk7lTED+R9OmF4k5t9qyo2C5mC1i4jMpIwqYCShUZ10yspp2pSU2u7UWtuuOx9M05H3",
+	"FdTGEo1wBrTAkJxjte6EptHhXArC7owhwUTIPKJN17kYY87hcEHsC9AwGC5IKGczKqIOeUU1h8OCYaah",
+	"iVArwkYjmWrChZmjLIUvtmwUQsu0YAv7Cf9+7y139FsmIkydtAglaaYnmHxGZ5licMpj/jD+oKZj5hGF",
+	"8KfhhEqr5ZWcMc1ngGNyy2isMEnMfv2ERyzvmE55OFUIemr7dpNfAiIyGdJ44GhL3tURmIhxZpFKW0y0",
+	"VkkpeqZtqZldW3I0gmM9bIlkwkg5Tc13Q1kvptFdinHM1cTS82DCEj6h8nRRsVQGYHsCrLmwPGtWwlOz",
+	"9ZRFbmG3TBxqNktYaowb+2qlGY14jElqMVeaYfI7Mr7QeFaM1VPz1+osXgkyltJ8C0+5VudkZBZYFC88",
+	"MqfpDBr+LePh1Bi8b+W0mI8S7YZ7RQ7aakwbsy9rvup6QhMGjJE0JlxoaSzWWHlkzmgC4F80nckstSNs",
+	"7LrEnskZG3gk0zEc9I7oMDV7TKbI3ajClCZklKWChqxDfhRybhcTmtKAZAmNDmWMoOgyNfteRJA/ing+",
+	"WAgpIgQTgO8cxjScQpli8aXfFtdWh/R1JiwwUAiMoCmczt2yODZrmlHtkSjlYopfGDOWeJZjkqSSRopH",
+	"jHABxx4UDhqNkRNSobmg+K3DTEwh11FoxkSH/MBo6lyGNIPRQ/Ah8wbjpdi0VmZ6BKvYHmOmUo7yD+VC",
+	"mHvLG+wqvwSMg0auDkCu1kzsCzZ3yaphSke6TxgdAxmYUFmKQ5+kgMcuyYwrI4CVR+RIA27yiKUpZCFI",
+	"u/vzfgl5y4Ha0HbqBf69OvBmw4DCsTmbMafDmDl2UBieiC7MvE9zqKqUlkQMfCBEqOyrru0FqCre0nh1",
+	"WqLBbnVKbR/m+DOHOS7iWM5ZtGqd4KYvDJRdmQWtaVRUr2/GVnRZKlYJYczRqKmDKtCih+HKky7ETvpW",
+	"nryVQ5t5glkU7eCtHJaOlzwCF0aUx8VfIRUhM38flHLHhxDsJ3qSMjWRceRyWUyb+Fsn/y04KNtmmMwd",
+	"81uG8QFJ5mw4kXJKmIgSyQWA8dcWxNmq4U9eBbf5TuiJMem/47EzWT5ZMi+8bHO1nM3W2ouiPYbkCoYk",
+	"czvHyadfcM9tLZ2O3sF/HWxVo6CyqUxmkyfoOZeEht32C0K1sX51w0mIA3P4tBtqLfjAfhftK0iXwXAE",
+	"Lo3dNtGuugqWZhn6ZmX7HaXM7qPdk4qL1puyif89Y5lNaLQoHGPKBQQCAGXGqmjSDtw/B9xYCsY5g2pT",
+	"NIy4JiobmoaHAIcqgZIRU1KZMJZ81CeURFzBv4t2LR2wcjVIHsk/FyrBBGaLHRCZer4wBoXMoLjIw0pA",
+	"e9Ky1Grel8iREANdLrnS1qOCnGQeQW4MdZ2whXc0NlO5MP5OiIl2HGs4NYvjDrkokSrDkJ3DCwSb+6LU",
+	"c5okjELwgCO0iTtWnhmnpRbkxj79mbBttmV6t73c6XCi9weKco/8ZtZ0ZFNl9ycLe3ttD836NR5F2PT/",
+	"Qittq4mrBxEjHjN19M78Z6M1O1xoPEungvAZ+FkpAdI8MoLqfvCoQYJDaoCcCwh7gbdOIjkXZsKUA0P3",
+	"hdEMF6+ujN9+TqhYGJ1qXGRXsqP4WLCIvHn93LadMpXFmkwgTm1UXTtgdwlPGVTiRr4IzCNUZykLXGT6",
+	"t4yliwPgVHNdcD3A3IMpW9gsB3O7eZltE/WfL8ZQPAzEcaDpRkwb9x1LvhUZ0nAK06GmLDJ6t8GQ/47H",
+	"bFVxVYf5F0BPL3+40jKBgC4UOLTfCH5n0WjVAUT3zGPwjUVsz/a/krI6kukM+Lq50A9PC9Q0LjQbM1hf",
+	"dXP+5vXzB4rko9r0xvyGyjtn9O45E2M9afWPe4+9lbTZLcIEZnUdzRI2rirB/GuGXFDoyGpKLj4rx/d+",
+	"dE5vd38UNsbR23v1GJ9NxM6P1up7syd3S4s2K1RZnBRMnYEtAMaZ2T9DRkIMa8FRmMI8Q2e+GcNnU5r0",
+	"3nX8b+k6sjBLuV6AwBsymrL0IjNS4e+/vvfewflLAW3sZDQlNjkWwFVAdDr9But0FzezfnM8UIRHpB2A",
+	"8vvnP/4rKARqQstnYlY7tpZN+QZZ9/C0RtRZfQtbXB3RW6opuqzrHM8yyRE+Yuv+0MnqdXvuhN9oxzkk",
+	"/VkdyRWhwhfBlXnhX+XwNVwOOgRJdssFUMiwO+KCK7O3UbUPWShndYSqAXZkkKVx0MyqcYEf+FkxSJcL",
+	"TkKapiwi0ZymI1KcfbohHKaURywiWD9JUzPfipm5Pu6dnHotpRdQMJfwOxYPaGq8UKwQ0hIO4yOaTsmI",
+	"Ck3VgsxYxNkt3YHmE4dsd89x/W78qxxehCFLtBMs+xqJvVfyyQKDKLABmAfFVZuqhQgPSsIbBNJHKomw",
+	"0tRY4OMUJnizREV+p+KR3SQqWRGoDQLw26JPn1MIIh8UyL8ZV3pBZjITmnKBxW5Uk4jOhfvmNOPG75hT",
+	"HU60nEO+BIrAJ09KApAapyGNF9vLtmI09vJtn8/5xYmrVaHwaeXWWzncMsPB3Lmcy1CCqxzBgTtWuxuT",
+	"s8zJUZs08Ffz5j8iZaD6TS9FDPkWCrOTuD1yaIgmgPG8rWj5qxzi6lv3VogFcVUamtooBvy6y5uv8Yn3",
+	"98x4KAlqrtkMJ8MeB6tW/9hr5dkoA4gAVIu0e71+71Hn7OGTR0+O/7PllSq/m27tdR8dn5pb38ohAumb",
+	"f7g6+IfdcVffPnx4wt4+Gj757Xg+x3PnLMYvyJ2WlfxTG3FaffMxvPmJeaXzoqw/5V76aNL7fXzXGyVP",
+	"tA6f6N8fP4SYBVAF9M+OezYsYvyNVr810TrpHx3BeydS6f6TbrdbBDI3tPyvtp9/OX705GHvuHt2+sTP",
+	"ut3ewzx+9Zcbfcfjpz/9wH8Xj7+/U2e/PPrxZfr9UzGVbwavvrsaqcvr334Iv/t58Z2EVTRiKaAZANOB",
+	"mcGHnd7pwyL9FryFQ5rqw9tjq00HmdrgVfDI+JFnxz0QWIi2sW4B9B6dwhDbBdwvlk0RLLKzB+nEKLJ6",
+	"Xkvihu13PaSMb/VP3u+w/Den4Zjdt08f2CfhrCbhvEVN5NQrKKaN6TfmoaN3KLzWH1a8lcMHTt4bregh",
+	"TQxH0C5I+MPEHGvdt4Mi8Q9woQBXwhftwOb/HXQISnumkO5lJm+BdmZO06hPEotU8c//9X/c2bj7s8CN",
+	"+p8EGyP/0xcukfCc0AL7yPa3HIJVDccJf5XDDy/X2Khqjg97ZzluSOe416BmKrfV6Je30W8ns7Pw9O7R",
+	"4vHvT2h3eBz2ohN2+gH6BV95XLxyRb/ASx/R42EvPIlO2dno4fjR5PHbJx+uX5paLumXh6fdh49Pu91l",
+	"/fLX2clv3fgs/PF4+OSu98u/1yuRR52zT6xCqhPbPdtWfeygHZoOJt7K4V4l7I8FVujVyiJ7e82wqzPz",
+	"VzksZ5RVNMoRCuXdU8lco02JZE+hXaidsXpCpmU18VYOz41ugsKzIM8x75CLPEsdwSYx+8plrFfQp//6",
+	"8tvBi5c3g6cXL55ePr/49vllfXweGkft8RHiUh9H/XS3UD/HnU+gfQqRZ8e8kHilqOLHkHruBTXib593",
+	"tTfRPwMKVIH89DVF7VB+obrYRktUI29Tttgy8mYTk5aib30ylHoCNUa2IBjyHsydHoAbwTPoIMDPvnBX",
+	"O+SahSnTiLeEJr6ayLmwWcUITgvijUtxToKIK7O1HfElNEwTmuqmiqCLhP9ovu8LJcaqjXatj1kdP+50",
+	"H5+eHD8yUt2OB1QzDsyoDk5H//77P//xX0/of7AlJwHwGrH0ccoWaxAkoXhaaTCoS0+aCW71W+Yt5fgg",
+	"JLs9vQK35VZOK4/AgoO1CIaJZ1fer14LCUCMEZ1ws2Q5S42XkjJWDsecdeviMcfbnx/D7G8OyZh1tLe/",
+	"9yGZ1ZCME3klsQryZD1gVa3B+xOdwmnrlC0saQ8DqhPACEAZa+l7QCYCPJyN0bsOgxDtE6Ud1LaQc3xG",
+	"sDk0PGZaLbXMLcy5I1qp/Io7NCcI6yNhMNZLzw4Qfh3lssx0DIUXleeNrAYhs8CgTQnrjszgg02XUeLn",
+	"v6gOCVBUyzQw3zlOqdCAaRUvyNDcPmEkwOFFIY8yMchxLpqzbGDLtz7gfHijnGuSajuKJezvR+faLX3J",
+	"fwtFAptlqd8/Hs96L06Gpz+fhQ//49Hvj58/mXb/ejzpfX8yOn12ph5ePEoe//Yk7eK3rdNF95nSqMnf",
+	"AYsor3G227yNBo8UITvYO0F7pbi9UtxnM2zyi2A7EiqcGt9Bi5eco6N3RsxhZaURTLvHwn5ki7WxsNfQ",
+	"rirTs+VOF6i/9rJuTfMn4kX1J3XQIZe3LF34ImWgHkjKRnBGY2s8uCDBj5d/Gzy9ePrD5eDm5nlA2meu",
+	"goIMFyU4S+gY0EjYN0a+MK93UTauSSbwUCbqkAu0bVI5w1oVoIp5oEhw8epq8OPl364DR6w5ZK49MmEp",
+	"80X7tNc76JOUwRES19hK6UEuAP6ovhDStFRS/B/ihn1xOnMpdyAP6O2kRSuN9IpG7ueg7aYUmzEdcQFM",
+	"2WKv9/aHMVsfxnxFCggl0wcpoFimbAiVi1uF6PLby/xFFhG5GrZripg9z1/49cfMTmrF9lJ5IdUkYTKJ",
+	"mXG3v0/ZYk41S8nU+NZGiuPg4VuoYgPFhOKa37JWf0RjxbxWSDUbS5jxCTfOuZnnEKmvWv0W/CGUpuYv",
+	"94j7Rpi+1ywiv9DUUlfpOYtvGZlDSrEidCy9HGmepIA7EMvUqOosFSwq+tyBrwslONYKuFVaFurAVeew",
+	"O226L4UZ8PdWI8XDPENs8vspfXj2UJ09GoonSr09ffQQjuMVS4G3DjizW/3jbtdrYeD47y3be7O2J4zM",
+	"aWqWtQNtLL6uBdYPt+OOLFWDcII/WIIg0zL4dFJENF0M7CvAz4tZWBn1/MoglmMemp0jogEVZvAzxQYp",
+	"G7M7e7dZag2fPm3+9LNCsRbrwuww0K5hlirzdmVsGi7GRcdCKgYRS/Sk1T/1WlpOmRgg5pVNryh4Zjas",
+	"1nJq2gfGQt2+3hwNzWXIPiS6D4muhkTjkoJwyqxQGmuzEmqdn4u8RdL+RaZxRK7ESB4AYlkZIx7w48r1",
+	"fw8UwVqOQjpWOLPEDOGIy34VT8FH6hOqtWnOukQkcH0Y8EgFRIpKoSEcakFhW4e8FL6AngBYrMbYq9Gq",
+	"QbHvA0t4SFNGQDxATpuwCP865eOxkezwFuMytYEg0hcApO8Ro2YOjcy1ioZkImYKsiDK+ifwwC0bZ7FR",
+	"HXdJyhRQWMJoBLkIDA48X0C6H/6Qy83AMz2w7JxliRsQqkr3oXwNiKILdQ70laDLAl/kVAvxnC6U+7Bz",
+	"O6SrIjJwt7CIWA0IVdT2KqAbd3wBFk1+Y/4SR7EyXBR87c6fLQtZAD4gY36LbHKQM2b6iiC95u4lfWZp",
+	"Ri2eKSS6ORRgmqP6zoz05zTGeDsWoAP5Jz5jV7AckRzZkTylaUR+PkFu/J97xhMuikzN7cFBhzx9entC",
+	"Cq1tAUx9YSSSRZbIafPtmAXEAuUqFvVJ8G//BlRnVJsZDf7t3yIp9KB6qbQ0PV+UnhhIES8GcM6Kw7by",
+	"GyAmBQC3AIgUCNiaE9jzfOOZnnm+AGDiyC6BPIjUJ6Ac7UhPqCJCEgb0Dc2xfCdVPmu5WNX+qzX0PpEp",
+	"t8a+ev9rk2Wysz3wuY4h9rb53jb/um3zXXdaUyBMsHmuQPaRsL0PsC+E/XKOjvKNubWzU02uy52lo3cl",
+	"D+M9ekEx0zWwHM8sKVjFrjRWU8Q0ssG74xEEsyzhoYgIvRR0mDKEouyQC1+g2LaEY6Uk6dM66wt7ULK+",
+	"lvT/aX0QMu/snCr7pmgfQthXNZShjOz6u/e28upj4C9F1Qcrn6CWUi6svdhQPta84Lt7g3dv8O4N3o9l",
+	"8DYYu3vlsC95u4dmuF/Nm2vT5eVQHU5qitQsW6qRJRhQHHEWR+qcBFYUB1Ycwq8eSRkwQVUpXdsuhDll",
+	"LIGAIU9JwKOgRCBtniccKGSlLXO2gOo6XXjGlgMNJueCJFRP6lTYG9jIX0TQrCpmjru9052FB37Np6Q0",
+	"3avpvZreq+lmNW3fuI9N7WNTexDKrzmYhar0kwWzjnJ19+4DjbD6/IAIGFjd4bmsBMY2Hx5emsc+qzFU",
+	"UvVcs1nlyPAXHsn5jE7xRNV8GaDwEp5KQSZ0NmMp+TalM6RCjfLCMasfy8eERVM7lCJVRulKJNknOgLc",
+	"G0FfqRF0r4W07qQLtvHelNibEntT4is0JS6iKNfFn8aKOHoHjW97SpbHSFzYf51lUD3YcpbBdqdb+JL9",
+	"0dY+ern+aOuem+ND4pfeVnejiXevcKfZW/lG2xx6/Pwmd2EWnXXvZ8L8AeHHvU28t4mLKNveLt7bxXu7",
+	"+GsPsX2YaTyTkdWqqpm25emEhVMFaDt3lujSovrYkgc6lJJAKQmWNUwYGWY81odcEEVHTC9IzJX2EF7N",
+	"F0KmMxpzQN00SskjMWNaJYxOPTKRMzmOF8kEG0tZwvBQgGmjUJrjbz/l3/J5TyLNaAxgNMxsRCkdS2Gm",
+	"woweiGCqSZSejqUAOhsSH9O0s/0hSvGZn9ZWAKMAzxTxm8w3jGI6Hhf6eGasutVSBbzdaO+o1T9+bLGP",
+	"W/3jEzMK6azVb/GISyAux0HBP9//eq9RAOzqBmV3y9KIh3qv5vZqbp/l/Pm1lt22zCqTktYqSe/Nags2",
+	"YKqO3uE/NoVuLlOqmEK24CJRk7Q1QmQ9UCSimhKV0JD1EUtUpgByc2DZ+OnQkvoTfKPnC0AWFYSlVGUp",
+	"I1ZfkPb3z169JjTVHXL8yCNPX756dXHgES7gaZ1SoWho+tW3GTszNpMucccX+CLTMXyRURE2/EPaCRcC",
+	"QOuMxyzlgbd0I4LZRKVcbV+UC1QfKBLYobN1cTahu3QP0VkqMJ0bk7ZZBPiqpYJW5QscFRhLc/swQ2hs",
+	"eAzutWlJUR/LPc1kBzmfZfB3M2os+jUA+gdfBKD7WRq4/mFpIDyaT3FAANOm3O9SYW7KYrRjJjyx1Nb1",
+	"o5jn5qbG1zQeq+N4gDrLvE31AHKfirraKUs0FrYCJ7WZ8wxyKgiub6xLBWxwMpJx5CbC/DOHxCDtACd8",
+	"YDcFFMtWyo4R/dB4oFF5fp1lVe7giLGYi7Ei7fmEhxMEtZXaF1rOaRpZPu+DDjE7wPSUKzDIiJYkZTpd",
+	"9Al17cO4CKknXIx9EbORJm2Z2t5MhZyLgxJFXxfv/52lkoQyE1o1hz9fwQueUU0/PNG5tFLVwHqywKJj",
+	"pze3TMwgc6YG+fXjU68lh29ZaOwNu6jgR2swumVW/Pro0eNj6HGxskrtGVsmS4UapCwy8xG1+mdbmy92",
+	"SNzra4wXSPmaU0Vwq+xjv3tkhIomBZ2W716rwkr6FFfYR40AY5NX0SuqJwV5Q40uPmJ3xlBpBBACtDgQ",
+	"NB9JHRM5QnE/pjPmWUxw08ghDUOm/j/2vn25bRv7/1XO6J9IM7Rsy3abKvObHeXSNG3SZGOnmd8uOyZE",
+	"QiIqElABUIq2k5k+TR+sT/IdnAOQlCw5cnpJu6t/Epkk7sC54XPOMVu580Xgzts4MTWxxkNYqpVxJL5Y",
+	"j5fXEGToOlrfJAnEqA2SlUh5kc+tpXzuRVv5L/FQ48PqhgFqyFWRmYYXe1hv8DaxmCa1CBEHkC2juXNv",
+	"hklRANrcwA11O6f8lviE4ydz5tQZ9Lh3/fXBC1AaYcQBY+lWykg2N7my4drMLc8Y9zCmS9QcGR5DZzNf",
+	"GjPfY+RS8R8e4Cphw8cSd0kTLzjnReaG7peRWQxx2odRmEOiRn4ePafzWwmjGA9OTmKJA+fl3NssjOOQ",
+	"bleFQIKOE7pWWLZgMuUkVLZr7sNlrip0iePURxzlhImC0l+1ZsnJTD4vUNR+jilIbM41b8SVry9ffhtL",
+	"IUOODujSsBksnHCPMticaStYAXT+eg+IyWPN9Ggbk36Cb/4oJk22gdYTYrGpXNwek7DkxmCyzx3Btk6P",
+	"BudXp/eHJxfDc4osSCJkZ9j5hrvtVDTWhRdCswgykcFKVWC4WzXlJOiZjy2t2YLJf3SIo1MHrZa3d5A+",
+	"lRl/1xmetsIjhNYJzUsK281EKa2QiEFUoZG2CISbplz7XszeLQf8Qn9uv1idVmfiQn0+/2JnJhaamcHw",
+	"FFNSYk0lL+vx/HiqB+bMnlcXi8+Wn7+7v3I1idL11e3pzvCkfxZ1ZkK6grlPw07KR31/sVteCoEcfwo2",
+	"NPpI8x99B+SOCfXp+t06ojls94I+Vn4liwIMmtr+gfO9Kd95PrS3dPdRS9CuAU/HZCIk3gad9E8v9lwi",
+	"x+lJLzQozmqecmmvPcGlnKS+XgqeEmqvn2a8sKxuk1UGg3XmTM7MEOLOlfvlZi0Cdxz6cecDuyecK1q8",
+	"NL999zSL/hFn/Y775A5nlLZUu0tuZ1ldGdtM48lFeFTP4cmF207GsinHIKSCy6wgI7v2Is2WvbRBAer2",
+	"6au65dDmFoD9xuy/v4NFlAg4EfNd1tA1YfGgUhxUinWVAvfOR+oUH+cUt12lqAyeux3aw9tgxqtzQnj6",
+	"YTAAAdraclWhzJyxFYyrdObEu+6bq0c9L+kqywozbAqOV7GspaIImqTiFMqaFSai2y/0k0EJ2wmeTnTs",
+	"1uGn51otBErc3FhR4q3VROkQsKsJ8tWL2kqDmbs6KWMGBlMOgbG7V1eXvWjjIbJj6F5eXfWiWGLaTAyh",
+	"jUHHSJYW/+ERpdxuZyRXlU2V046CIanpZKoMiuVOX4ll92Y87bkWTnBl44I/uBGyzFB5L1D3+rGMJQXm",
+	"dnPtpijBCLOJk7xIhscFdi0GD8OwEBi0LnzuqghFYokR62pdUVAcOTfqnteAGC0rzLmmxAduoCVbgWRa",
+	"O6E9RN6j4OqJayuWrbwglEJkhaY3DDzmG6NS9Icr2IeHoijcZEAlhc8l5XRqyyUISettXCUtcy8wGvpS",
+	"6Rk5YKLZ7EGtmpIVDeuaMpT9W9oMmR1DG6TMTfgy7IqwqKg34SEWMi2qrDF6C+NX04dCs7EMta24hS6T",
+	"FGXNR3C/Z6Bgxta7Tk02++kmasyhFJg8sbcjwsEbPMl3pQpY6kutyn2QZvjxldr706eayapgiNfZt4wP",
+	"p79vZ3CneODbR6hS+/F7bOo1v43d0zGjHXHg9gduf8P5vfLHMzB4Oq4fzAC+UCLlx8ba3ZiRK0f5Ui3G",
+	"3HgGhvzN3x/UtplL7p5CWRVWzJm2UM0LxTLoIgwUEixKucDJ/kG0GB9fV7pI3Bv/55gZ/tl50ocRticM",
+	"pGw+55iH6vQzeCEeYh9OByeBrPVhJB3fd31mBSTzHC8KE7T8gFkKRDeAVcAgLZThGSxUysaOfFBKrSkr",
+	"w7UNfzfnKdmHZCx92igTeoOfNLkoMFJSHRRpMBhC8uzb70bPnz2+Hr15/OxlAl20QUWOVNMERrG0upIp",
+	"Q2ORQWsLCipglYJCLXsRJFj4+urly+vnL799mqw/Gb1++sRNj2xPYCzLyjgxx6higRdD82pciBRYlmlu",
+	"DHfMxcCSj3OlZvDm9XMDrsRuHE5Y+vknh+LUo/RJxc3w+DjNZN9/0k9VeZwWYm6O1ZzLI5vzoymzvL9k",
+	"C8yKIacVKYAcx0G7w50T9zkBoJh15wc3R/Ngf6Vtba4aPE/UqU/E8UTp8ggF8b1Zw1qtb/BE/SEgoayi",
+	"xcd06aeDwaB/ch7dTBy/OZF1TnWFgvk8F/IdcHmEGacNn5ZuMMFuOBEZR5vUKeKJsKn7ZyceU4R/ntR2",
+	"ofV1ef/9jhdRJ8CzdjYx+GKzCVfE14SSwI6C5xdrBc9OmqI257eV3BjVxWlT0g/n47bVLunAtj86AKT+",
+	"h+WVPQBEDzEyxJN3KefZAVf1V8BVuVJ79PCVN0q0Su0xmU+Qhr+RbMEEarpU8nz/9q5EyVVlN4TORiwE",
+	"M+c8zaFrVjLttWTQ75xwuSaDNtYYRwq5bFC+H4CJkZxq7S3Y5n9WvHISHH9nj6w68p1qy6qDk0GwL/yg",
+	"xgQS+kGN0exkqsLGsptcYrGv1ZjAqEnPo6E4iW73jJObEOsU4rhjeM0q2Jt8HM0MrCiFnBpClxViDm52",
+	"dota1O4nlbFoPG7qUWhyE5ghW/Oc9y0vyOxkNVvwouC6jmc/xTvdXFmwKmPoioIrRsZ9lB6OUCw4mpzt",
+	"j4+mObkTNnqPY/S1Go/SlM9tIH7/dbT54NrxiYn5x5HlNfJ6uZI250aYhryyP4O+HhN+YzeZvZxzNjPe",
+	"gSRAPEzd2wx1TDJQHhkuLfCFG3oUsjCCmsCPjlRTakhHiH3WDlejU/UrC0JaBa60E60NdAslpwSWdbp3",
+	"wSrDoWR6ZnoemtPqACxzUXAy3SrJgRz8Qke5tIhFcW8R2xNsGlpjhmq8Smy9DZ2IPBozR8RBQd3twxPX",
+	"OI4Q+QSTkIhsSDlcoOvzo/xYuRquZVWOuU4wMzYkWGiYxBI/baBFkNjVPCS7cP3/+vLlt5A4tdHXGwED",
+	"z6cucbGeuKqSYSxjedr3FoG+B6MkhOXxvEpNavhQJWcRZDwtmOZZmKRm3EryYSwBIJmn5bU5/azgCXSN",
+	"mEqewelnR2NhoRDWFvyIy0wwCaWSCl49etGLICGbxrX2SUTSnEnJC5Ngjd3TXnN1gRsvqlOmyIyuP/qx",
+	"HNRDwbtczDjD8UpgLrgrIzwsahiMSzWuyL2/Z1xn3EdkTXpAo0H4suuh18585pKW/psA4p1B2AeQoHbp",
+	"v1kIw0tuEoK3nV5ghS/TqqgM+Hc9NPpbUSK2m25ecIkwmXrJaVuchI7SVONa3DP0F1ZK09fDjeoxSxlt",
+	"zyBItDKl4rd4EN0OJH2tT4MtxPzafU35dyBXS5pz6iwsuXbHKONDSEqO4PfMj86vB43EX+1gnfNcSRxp",
+	"BEl97ZRAt4aIUafmvCjchlYLf5raMhGSCEX1TVhxz8A3aqa0ikBp72CMHyLSCmcy5Wg4TKSSPOnD8zAL",
+	"hJtynxlgNHU43f1YntXbJ8CssqQGx/lrQ2ww4Y5w+3Eby2TGdAb4EAiF0gMxocoDlQk9a6gFtRsgYHhz",
+	"9kihiQ8RdfVmjTzyu5Izc492qAH+jqW2WDVipjvh1prEkceQC3/Svo1C6iszOj5hq61lHwo4cmN4OS7w",
+	"+siRrYlwv8NCxRKrwwNjen0YQVoIR8zQyGmsmhN8zy0Gge2aKRizdAZdZqFUxoJdKl9NLJnfVsBCIqKG",
+	"FiPInkvbe0BeFOhCJ0yqpOSpNb5NjDwfLu1KtoplzhYc7gdeSLNtAI1B3gSNpMHfjHWT88EX8Hp09eT6",
+	"+bMXz66ePE68J0GSceu2Sx+5ZAL/DzMjpZXWXNprX28CY75SkmLh9/rwkLkFnFfIQmpfCqKZflVay0/7",
+	"G+/ehSTyjbupD4/IFd9jO7vJEO+A7Zgzp2jMOJ+DyBzv8tNBCcjmXD4AMZWeQJd9+BJRsXapjpZsBQaN",
+	"bxGi4ZKnT65gnaEvTbJN7SDWUasdH+8k+UmVAxrFb3KfdAM4Rm581Mg+9QA7IhvCaSyJXcMabyVM6BB+",
+	"ihEeFHeGcWf9g04Udzb4f+xUqtgrW1ikZrD0ecM6485wMDi5OIniTuCgvnSYPyy/PoNYCdGA5i0+pGRm",
+	"7hlHQN6RnMad945SuTEONsaITHf3COn19vENoriDcMq4M3SddzOMRf0m6WM5rAcfj0ajh6PRsxFV5xmz",
+	"L9tizDFC4s6jmGy+sdOP6Xe78m2VkF2Wyr//3s0fcUBfhedpWMsSy9N7fKCqvWoMrBbLBGbamt6zjemt",
+	"mdLuKW4+2T7NZ7gvHCPxu2LrXDXwlLgzvH/3nff7bbVbZ6nzMeceBd/tCUk9QVaTbaKyGW5KydG6rPnr",
+	"z78go5ZbZIhGZNiwtD9iac6PHilptSpuKk6JVEep+yRBuW6u1TvBDcyZMV5HAptrVU3z+lJ1bVICqNZq",
+	"IaeouB0s6f+L1pqD0eXPM7pEtTvLH212Wfo4SM1T/Nfc7nnl5X/vz+RBfN4InXNKtklCaxgxaDHNLfhg",
+	"8zdTuH9Hrf5+2dWbufb+nDcpNWfZKiJx+chDKEcl1yJlEkomyYKR8QmrCosQQGaVplj5G/fTUy4xLFSn",
+	"ZAUPiPc20ypPN2+xj95cNnjvt6ywCO/eo98Z53Onz5lCLble63EEU6Uo4O60YiGYiimFzc1H9vvs1n5/",
+	"xeSMLskptffn++f2xgXfldj7KlhoIGWWFWpa8QP67L8+S/ci0IDdFG8rmMwji665zOZKSLubeF21vS4D",
+	"IKkuhpjgxoXUI4N9qmy0kvXhkqeae5CtydVSgpLFKpZoPsJQSlQZWpTJN8ZJbuiCiEVBK8vIVLOVEL6l",
+	"Xj2px3LnKIt+s3/ww5eUmf8PhZhujObDifzrxTic9wPa9CaJuHFmW9TC77XtziXoELA7of9rPhWGok3C",
+	"m9fPQ/b+lKP1e81Z2+tMIXQvpQ53SpIBZuDVy8srMpomP8UdVF8h7vCFvf7151/iTgS1ug1x5wc1XtO2",
+	"3UtRcmNZOacv4urk5Cx9/eUjODs7+wL/4vSh097dNz/9+vMv798nseziXQ3mwfdkDJVOxGVWOuUPIKkr",
+	"r68scDCYpr3240t6Efj7ljnXsbwMpukwv9BN/DIciWy9JhBZBPXbprkolvVTVzezleZJr7GLh/W8R84c",
+	"RCojT2FxOOiYQPsESW4/lo95IVAaxXdWC7r9mDBRVJqTD78PhqM5h4ytDHQvwERwAaWQEZyd0P8DyN2z",
+	"PIrl6Yn7fXru/h3g78E55L0HsWRwfnoS3KszYRhat4MT+Liyweea2XpaqVc+LozbV4iUHXNIEEyakFNG",
+	"CznLNrCz0E1Gz5+/fHv96vWz70ZXT67fPnn41cuX31wmUIgJqu4CESGQ8QUv1Lzk0vb6sRx5hImbvzD1",
+	"BHem+AdLpWd4E1ooOTUi47shIhs0/M/HinwUq/mDcsR/VF/eCpuT4LBL2A37v5X404sL3SBlpLx3gFge",
+	"mPQBK/npY9AFaQHYDYHkjvLILg3m+Kfw8y6pt0OZByBa0ktgUaXSGMvkI/Jq32QB+yYg8NrQIQfBIQfB",
+	"B9Jr/8aTFO3W+NeZqxMIG/66w+v0gxv+D1ORPyQhHI7P4fjcSED8m8/O3ST6sFf3z8yB4PVGTUR1OfL2",
+	"9boMwqJqzarN0KDLwosslvXTGyxO8uUDx2ecWtgOponAzwyNdplW6NLZpDFOVckhq3hvd5aQv6cK9Afl",
+	"A/ldyRqFJ8p2kbeDinNQcQ4uB38HnYio/Z+lER3TLco1CXF3z+K6ycG2GoWf1sbfmuMwzAe5j3kSwZKJ",
+	"WnBdsPm1DxeQxLIbLpTvf3Z+chJBALJ+jvbJnsfJZy3TpjfGomForLzB1HXDY9ljOdd8IVTV2IzsUtXh",
+	"okVjAGzbXj3I27NQDSmTPl4BgqcpToKTlX18Frzccsz7QY0+RriQhw+7/mCMTjGVpg+v3fJgqSkTErJK",
+	"UxWx9DNSB6j0wa19zwMCaQsnxio3ObG3qv1F+TF1mfr412DDH2WJbLb8wRp5YNUHVv23N18iWWqjFe4F",
+	"1vGbmLU5btjxh+EXN+8VA41Jlrnh6fWvP/+S9PpAgLMf1LiWLNZ5YiyFHYJT+CarbZwOusniNKKLVHLJ",
+	"gq9ejB4dXX41Glx8BmoCcUdk/fqysj9W2crfvPKk5wMGMbna0uNCjDXbnl6yMSLVPOq3QdvC3HZodl5M",
+	"vvnnF/r+02/+/4/6avnDm1eP7z97/upfz9TgOXvOLpf7ezSsd3MHW/DWsoPx6b88nhf6zPlz5s4Q+U1t",
+	"kIav1XgvsqB0ke0LxsJvN9BW2wFSVOtfFBa1FYs61gKbfFKOuZ5gTHx01GI2zTGao5rAXKsqg5mQ00yV",
+	"JoKJ5hxSYdGMJR2pKzIYoy9fwTBgo7EYXSwDq6aEuR2vwGqWcdCKefCnKjKwmjOLMITHTM8kNwbmFJgL",
+	"fBxUnk25iRDEMGZSYkxRK4oCJsWqFfx/IYqCTTm5HAMmenVdN6rkTvZf5so9VKiViF9//mV7fOjB0cng",
+	"6vRkOBgMT+/3T+6fn51+/q9O1JnU0av/vW2rvOV87nbjl7wo1BJzDuAsulV01FlNgOlSVZpnMJNimluD",
+	"kb0lRiTTyvKUBkuToybwghVKyQwu50JyN3kYCBzHO16BYjZ3O3CqWNEZdh5rsSBHZc2EowyN1+nbXFgO",
+	"b9FPEbG3StEtlyoxCyuNYa21Th0cnbparMhNs7OWOPbmkNvBwnGe/KT5Ao+ETouQZgleK+MaMj4keydX",
+	"blExDNT3UZ2p19XSCq9SuwfPMC1QJYX1WYQsxeLzldOgv+LM5lDJDC9DnZ5YcEi10xEQ2cLQM57S4hYF",
+	"Fh65QzBe+Wimwql+zPbhmTWQc618qiTafpqX3H3OcUUwqqqQoQY3xVbYIszWI4XOu75/X+IgvnGD6ESd",
+	"FWfaXLOp6gxPB+f33fgR67wsst2Zfy8I+5yhx/+WXfmtcqICas4Y0tQ75GK8gLAEvkcPNZPo2LlE3LzM",
+	"YOqJLTrCkm9Vv9kV6A+MtBerW98WG5Xinpi2DkqzMkjFWhnrkXoX49ltY27yENTkaoPYOnouNYY1Z9Iy",
+	"s+psLWLEf9BxqKQ/3UAwGYBWIu28D532FFIoLF/N3YR3NiWQy5zz+VHqTfe5cFtJK0dHQyjbTGjuo+SS",
+	"U8LGwYwAH9NGSnNWzBypxKSkMoNM2Tqx1xhj/Rpvl7A5kyj8ecpMGxWTUBtImdYrV2DqV1y44ftYPKqA",
+	"TC2ldwizCrRIHZFG6t3fOOhNRzGAnbUFb2LYbV7487kTLuYcppovoZoD005rAgalksxYrldNoAM2HivP",
+	"YDNHMAu2xHH68Md4LAmfZjkGhMRv9DSM3SdMSTlIzjNkEqKwbhYZZuEOkY2m7jEmojGp4N6LzO9mNh7z",
+	"1iZpRoApsecVEbTO8PTsjGiTSbnk1ykLIfY20MIWssrMHMFREwtTt1ISCnQw0cK0/MzhKleYIvxyzmRr",
+	"ToSGCW6iGoDoWsQ4FeNCGaNKqoKBmaPlCgOBzBnJJKQWDf/dGcGEnDDcRkD0YWUbYKjrTqbodsqxb9vv",
+	"4GlMWYtitzuIgQ0VkiUlM60q0z7am/yjTfqeY2MPuURyvDlwpAIGoyqdD6JOkwC94R84nB0c5Put9KXe",
+	"rGus42bxetK38G9H6FNVaRvyOFFUADelk6rA7RX59DwCBZylYwoMoygFGAvuzT68zRXGZEDCadyhIC6G",
+	"Jca8zUmQRdfOUqbv+aH3ozqNOookQIwKSX4t+7u1oHT6YZg7ibsHdeqAcd+CcQ8KTm2JoQe35kzYfoFB",
+	"u9yJVFSrk4NTnlWaFcWKSFziCENSn9KGzw/BM2jPFgUm3mQyi2WLQUUQKAh95qTlkHbby6kR1EJU5Chq",
+	"rrQFL31G4F1vMMwIEaYIiTEmVfJKDHP9NhxQj6K/yjkGQwZ3qLM+fKt8+gKM2VwUPhTKVaApbpBYVTM+",
+	"YMWSrQxmIG+ID05TBOOVJQA5/qCASoKmKZZtsDwwIzLe68Nbf13C6hkFzWSmSrwWcd3KlcGIGuQYSY1r",
+	"bitHp6NYGoVyBq2TG9o4RDOZMiFvgWe7Ap8sgB8SLsw0ijaqeiePfPpRGo6XEfyEICuKOgtWVPxWaXLE",
+	"tc2VuSk8vid+drNRehrBVIsyAhQ9wVdLXdnWbsb07LppvOGU2yVYVzdRr/1YQmuZfnc4esvccDAyHIwM",
+	"ByPDwchwMDIcjAwHI8PByHAwMvzVjAx3siHsuoj1AjUzoXqv2Dg+e8O55oDJOZg4Dh6Cn+Qqnc5mMLzs",
+	"Z81ZD9JEdqDjn/D/u7gBYoE+PGoSRIZIJMiPKeAnicVOhk7VfBUyKaK6+c72YRTLdT9BT22ReIpsT7dB",
+	"P/T9nAUbynbwFDy4Ot3mKXjnE7XDOfClDLvO7+4ARwn5QIsiHIyG2XqLTH8r4mv7hj85WHIOlpyDJedg",
+	"yTlYcg6WnIMl52DJOVhyDpYcr6YddJyDjnMjnMP+Ck4NALnT7T9WeHv0BrT+pW2Lwj0DQTYwwS2njvIf",
+	"zjCpUzPpWKLNeRl5b1Gfy8fn3Ar13dCqfGYdigpgHmyoXqF5kuTrvwox47FEod4d+wgoBQ065aZOfSrZ",
+	"CgrOFhwpbjfjlqU5ZvbRHOXoWyI/fFJ0hft5V3lsb+LUGuCnck69K3k82LMP9uyDj+nfwQB+2TCyNt+4",
+	"mx0cYV5ppYUlu8OYM831qLJ5Z/hvkvwx79YuG5DPykVJxdxvHy81U2mFCbG6ZB1ZcIyGEHeu9AqEdVwi",
+	"7mCIVAOK9LlcGUvoP7cyvT48bVgXpi4zYNmMexvFmBmK90oJuQJjiID3p30K/jo8PsZA+67i4RcnJyc+",
+	"W1ali86wc0xR9WmqbqTC5HohUg5CUk4dVGNlBjlnBRmhvOZ0uTKWl+j0tqkUWq5LIYWxIo3WUaENu6UL",
+	"CJq+Jp0PFGLh2m6145fyZjutKwhahDlnswg0Z6n1IFGSs1uVNWW2VIgtwTM5USFEM0tzxLfWHbxnAj40",
+	"hHhywoXbJTRTbuERrypsRNZAK8YFJ92ubhweMZ215J2mf8/rvXyze5dOEcWQGySCGCfNsKI9e5YVM588",
+	"1FZa3jM0KSj0KMMlqcpkn1C6DkStdGZgma/aE9Ua1da5ckWJ8vugvxQNGdtGVlhLbVNW8gj4O6I6EXDN",
+	"jL9XnjnlCUMpg+EWMzNC9+njV68jePTy1atRr9WjV1jptr5c8XcWEbokYHlFmo2VQktDgPkaNuF2hUG1",
+	"W9W+qMvtqtmq9Wy18IMam14UHlpFmQsxU3iulVSV6a2nAl1PNOEbpvwDN9scLZhl2mfXQKzymKWzKZpV",
+	"TNS+mDfQ9KdV8bOSTfnWeaJckLYKGGpTFWgjoGocSWrsEsHtnjYJk1JVEhOItlpCV92b7TTUS2BXaP4x",
+	"5VRT9ktRbO3k6NUzmPFVbbVEwLU7dz5xYhfdgAGpeXt7fMNXO/dpc/sCVdh6S/dCWEiVsaYZdqmkzYuV",
+	"W1yZQcrmrSbeGDbdtmJvb+R6aEd43xbgvWmvTpLFS8OLBW8vZB0k4f337/8vAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

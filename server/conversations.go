@@ -93,6 +93,10 @@ func (h *handlers) AdvanceConversation(ctx context.Context, req gen.AdvanceConve
 	if err != nil {
 		return nil, err
 	}
+	if deref(req.Body.Voice) {
+		return nil, domain.ValidationError(domain.FieldError{Field: "voice",
+			Message: "needs a stream to put the audio in: call POST /v1/conversations/{conversation_id}/turns/stream"})
+	}
 	c, ts, err := h.svc.Conversations.Advance(ctx, tenant, req.ConversationId, toAdvanceInput(req.Body), domain.AdvanceHooks{})
 	if err != nil {
 		return nil, err
@@ -113,18 +117,44 @@ func (h *handlers) StreamConversationTurns(ctx context.Context, req gen.StreamCo
 	if _, err := h.svc.Conversations.CheckAdvance(ctx, tenant, req.ConversationId, in); err != nil {
 		return nil, err
 	}
+	voice := deref(req.Body.Voice)
 	body := h.eventStream(ctx, "conversation", func(stream *sseStream) error {
+		// With voice, each turn gets its own speech stream in its speaker's voice.
+		var speech *domain.SpeechStream
+		var aloud *sseSpeech
 		hooks := domain.AdvanceHooks{
 			Started: func(t *domain.Turn) error {
-				return stream.event("turn.started", map[string]any{
+				if err := stream.event("turn.started", map[string]any{
 					"turn_index": t.Index, "speaker_id": t.SpeakerID, "speaker_name": t.SpeakerName,
 					"chosen_because": t.ChosenBecause, "decisions": mapSlice(t.Decisions, toDecision),
-				})
+				}); err != nil || !voice {
+					return err
+				}
+				aloud = &sseSpeech{stream: stream, requestID: requestIDFrom(ctx), extra: map[string]any{"turn_index": t.Index}}
+				var err error
+				if speech, err = h.svc.Voice.StreamSpeech(ctx, tenant, domain.SpeechStreamInput{CharacterID: t.SpeakerID}, aloud.events()); err != nil {
+					speech = nil
+					return aloud.failed(h, err) // no voice for this turn; its text goes on
+				}
+				return nil
 			},
 			Delta: func(index int, delta string) error {
-				return stream.event("dialogue.delta", map[string]any{"turn_index": index, "delta": delta})
+				if err := stream.event("dialogue.delta", map[string]any{"turn_index": index, "delta": delta}); err != nil {
+					return err
+				}
+				if speech != nil {
+					return speech.Write(delta)
+				}
+				return nil
 			},
 			Completed: func(t *domain.Turn, c *domain.Conversation) error {
+				if speech != nil {
+					err := aloud.finish(h, speech)
+					speech = nil
+					if err != nil {
+						return err
+					}
+				}
 				if err := stream.event("turn.completed", map[string]any{"turn": toTurn(*t)}); err != nil {
 					return err
 				}
@@ -134,6 +164,11 @@ func (h *handlers) StreamConversationTurns(ctx context.Context, req gen.StreamCo
 				return nil
 			},
 		}
+		defer func() {
+			if speech != nil {
+				speech.Abort() // the advance failed mid-turn
+			}
+		}()
 		c, _, err := h.svc.Conversations.Advance(ctx, tenant, req.ConversationId, in, hooks)
 		if err != nil {
 			return err

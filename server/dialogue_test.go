@@ -128,7 +128,16 @@ func readSSE(t *testing.T, res *http.Response) []sseEvent {
 func readSSEOf(t *testing.T, res *http.Response, schema string) []sseEvent {
 	t.Helper()
 	var events []sseEvent
+	eachSSE(t, res, schema, func(e sseEvent) { events = append(events, e) })
+	return events
+}
+
+// eachSSE reads a stream to its end, handing each event to seen as it arrives; every
+// event must be an instance of the spec's schema.
+func eachSSE(t *testing.T, res *http.Response, schema string, seen func(sseEvent)) {
+	t.Helper()
 	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 64<<10), 16<<20) // audio.delta lines carry base64 PCM
 	var id, name string
 	var data bytes.Buffer
 	for sc.Scan() {
@@ -148,7 +157,7 @@ func readSSEOf(t *testing.T, res *http.Response, schema string) []sseEvent {
 				if typ != name || string(m["sequence_number"]) != id {
 					t.Fatalf("event %q (id %q) carries type %q, sequence_number %s", name, id, typ, m["sequence_number"])
 				}
-				events = append(events, sseEvent{id, name, m})
+				seen(sseEvent{id, name, m})
 			}
 			id, name = "", ""
 			data.Reset()
@@ -164,7 +173,9 @@ func readSSEOf(t *testing.T, res *http.Response, schema string) []sseEvent {
 			data.WriteString(strings.TrimPrefix(line, "data: "))
 		}
 	}
-	return events
+	if err := sc.Err(); err != nil {
+		t.Fatalf("reading the stream: %v", err)
+	}
 }
 
 // postSpeak sends a speak request as a client would, with the Accept header it names.

@@ -217,6 +217,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	h := &handlers{cfg: cfg, svc: svc}
 	gen.RegisterHandlers(e, gen.NewStrictHandler(h, []gen.StrictMiddlewareFunc{acceptToContext}))
 	e.POST(importPath, h.importCharacter)
+	e.GET(speechSocketPath, h.speechSocket)
 	return e, nil
 }
 

@@ -66,12 +66,17 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 		return nil, err
 	}
 	in := toSpeakInput(req.Body)
+	voice := deref(req.Body.Voice)
 	if wantsStream(ctx, req.Body) {
-		stream, err := h.speakStream(ctx, tenant, req.CharacterId, in)
+		stream, err := h.speakStream(ctx, tenant, req.CharacterId, in, voice)
 		if err != nil {
 			return nil, err
 		}
 		return legacySpeakStream{stream, req.CharacterId}, nil
+	}
+	if voice {
+		return nil, domain.ValidationError(domain.FieldError{Field: "voice",
+			Message: "needs a stream to put the audio in: call POST /v1/characters/{character_id}/speak/stream"})
 	}
 	res, err := h.svc.Characters.Speak(ctx, tenant, req.CharacterId, in, nil)
 	if err != nil {
@@ -87,7 +92,7 @@ func (h *handlers) StreamSpeakCharacter(ctx context.Context, req gen.StreamSpeak
 	if err != nil {
 		return nil, err
 	}
-	return h.speakStream(ctx, tenant, req.CharacterId, toSpeakInput(req.Body))
+	return h.speakStream(ctx, tenant, req.CharacterId, toSpeakInput(req.Body), deref(req.Body.Voice))
 }
 
 // legacySpeakStream lets speak answer with the stream speak/stream sends.
@@ -105,19 +110,45 @@ func (s legacySpeakStream) VisitSpeakCharacterResponse(w http.ResponseWriter) er
 
 // speakStream starts the character's line as an event stream. It fails before the stream
 // starts when it can, so bad input is a plain 422 and a missing character a plain 404.
-func (h *handlers) speakStream(ctx context.Context, tenant string, characterID string, in domain.SpeakInput) (gen.StreamSpeakCharacter200TexteventStreamResponse, error) {
+// With voice, the line is also spoken as it is written (see speakAloud): the voice and
+// the tenant's stream slot are checked before the stream starts too.
+func (h *handlers) speakStream(ctx context.Context, tenant string, characterID string, in domain.SpeakInput, voice bool) (gen.StreamSpeakCharacter200TexteventStreamResponse, error) {
 	if err := domain.ValidateSpeak(in); err != nil {
 		return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
 	}
 	if _, err := h.svc.Characters.Get(ctx, tenant, characterID); err != nil {
 		return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
 	}
+	var speech *domain.SpeechStream
+	aloud := &sseSpeech{requestID: requestIDFrom(ctx)}
+	if voice {
+		var err error
+		speech, err = h.svc.Voice.StreamSpeech(ctx, tenant, domain.SpeechStreamInput{CharacterID: characterID}, aloud.events())
+		if err != nil {
+			return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
+		}
+	}
 	pr := h.eventStream(ctx, "dialogue", func(stream *sseStream) error {
+		aloud.stream = stream
 		res, err := h.svc.Characters.Speak(ctx, tenant, characterID, in, func(delta string) error {
-			return stream.event("dialogue.delta", map[string]any{"delta": delta})
+			if err := stream.event("dialogue.delta", map[string]any{"delta": delta}); err != nil {
+				return err
+			}
+			if speech != nil {
+				return speech.Write(delta)
+			}
+			return nil
 		})
 		if err != nil {
+			if speech != nil {
+				speech.Abort()
+			}
 			return err
+		}
+		if speech != nil {
+			if err := aloud.finish(h, speech); err != nil {
+				return err
+			}
 		}
 		return stream.event("dialogue.completed", map[string]any{"response": toSpeakResponse(res)})
 	})

@@ -128,12 +128,88 @@ func (s *Synth) Synthesize(ctx context.Context, req domain.SpeechRequest) (domai
 	}
 	defer os.RemoveAll(dir)
 
-	text := speakable(req.Text)
 	rate := wpm(v, req.Speed)
+	real, tm, err := s.assemble(ctx, bin, v, rate, req.Text, dir)
+	if err != nil {
+		return domain.SpeechResult{}, err
+	}
+
+	res := domain.SpeechResult{
+		Data: encodeWAV(real), ContentType: contentTypes[domain.AudioWAV], Format: domain.AudioWAV,
+		SampleRate: real.rate, Duration: real.duration(), Engine: Engine, Model: Model, VoiceID: v.id,
+		Words: tm.words, Phonemes: tm.phonemes,
+	}
+	if req.Format != domain.AudioWAV {
+		if res.Data, err = encode(ctx, enc, encPath, dir, res.Data); err != nil {
+			return domain.SpeechResult{}, err
+		}
+		res.Format, res.ContentType = enc.format, enc.contentType
+	}
+	return res, nil
+}
+
+// assemble synthesises the caller's text piece by piece (domain.SpeechSentences, the pieces a
+// streamed synthesis is made of), two pieces at a time, and joins their audio and
+// timings. Speaking a whole line as its pieces is what makes a streamed line, whose
+// chunks are these pieces said one by one, the same audio as the whole file.
+func (s *Synth) assemble(ctx context.Context, bin string, v voice, rate int, text, dir string) (pcm, timings, error) {
+	// Cut first, then make each piece speakable, as a stream does: its pieces are cut
+	// from the caller's text, line breaks included.
+	var pieces []string
+	for _, p := range domain.SpeechSentences(text) {
+		if p = speakable(p); p != "" {
+			pieces = append(pieces, p)
+		}
+	}
+	type spoken struct {
+		audio pcm
+		tm    timings
+		err   error
+	}
+	out := make([]spoken, len(pieces))
+	sem := make(chan struct{}, 2)
+	var wg sync.WaitGroup
+	for i, piece := range pieces {
+		wg.Go(func() {
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			pieceDir, err := os.MkdirTemp(dir, "piece-")
+			if err != nil {
+				out[i].err = err
+				return
+			}
+			out[i].audio, out[i].tm, out[i].err = synthPiece(ctx, bin, v, rate, piece, pieceDir)
+		})
+	}
+	wg.Wait()
+	whole := pcm{rate: 0}
+	var tm timings
+	for _, p := range out {
+		if p.err != nil {
+			return pcm{}, timings{}, p.err
+		}
+		if whole.rate == 0 {
+			whole.rate = p.audio.rate
+		}
+		offset := whole.duration()
+		for _, w := range p.tm.words {
+			w.Start, w.End = w.Start+offset, w.End+offset
+			tm.words = append(tm.words, w)
+		}
+		for _, ph := range p.tm.phonemes {
+			ph.Start, ph.End = ph.Start+offset, ph.End+offset
+			tm.phonemes = append(tm.phonemes, ph)
+		}
+		whole.samples = append(whole.samples, p.audio.samples...)
+	}
+	return whole, tm, nil
+}
+
+// synthPiece speaks one piece with its timings: the real synthesis, the timing probe
+// (and twin) and the lone words run side by side.
+func synthPiece(ctx context.Context, bin string, v voice, rate int, text, dir string) (pcm, timings, error) {
 	args := []string{"-v", v.espeak, "-s", strconv.Itoa(rate), "-p", strconv.Itoa(v.pitch)}
 	textWords := words(text)
-
-	// The real synthesis, the timing probe (and twin) and the lone words run side by side.
 	var (
 		wg      sync.WaitGroup
 		realOut []byte
@@ -148,30 +224,17 @@ func (s *Synth) Synthesize(ctx context.Context, req domain.SpeechRequest) (domai
 	wg.Go(func() { ta = probe(ctx, bin, v, rate, text, dir) })
 	wg.Wait()
 	if realErr != nil {
-		return domain.SpeechResult{}, realErr
+		return pcm{}, timings{}, realErr
 	}
 	real, err := parseEspeakWAV(realOut)
 	if err != nil {
-		return domain.SpeechResult{}, err
+		return pcm{}, timings{}, err
 	}
 	twin := real
 	if ta.twin != nil {
 		twin = *ta.twin
 	}
-	tm := measure(real, twin, ta.probe, ta.spoken, textWords, lone)
-
-	res := domain.SpeechResult{
-		Data: encodeWAV(real), ContentType: contentTypes[domain.AudioWAV], Format: domain.AudioWAV,
-		SampleRate: real.rate, Duration: real.duration(), Engine: Engine, Model: Model, VoiceID: v.id,
-		Words: tm.words, Phonemes: tm.phonemes,
-	}
-	if req.Format != domain.AudioWAV {
-		if res.Data, err = encode(ctx, enc, encPath, dir, res.Data); err != nil {
-			return domain.SpeechResult{}, err
-		}
-		res.Format, res.ContentType = enc.format, enc.contentType
-	}
-	return res, nil
+	return real, measure(real, twin, ta.probe, ta.spoken, textWords, lone), nil
 }
 
 // timingAudio is what the timing probe gives: its audio and spoken words, and, for a
