@@ -109,21 +109,6 @@ func (e AudioDeltaEventType) Valid() bool {
 	}
 }
 
-// Defines values for AudioFailedEventType.
-const (
-	AudioFailedEventTypeAudioFailed AudioFailedEventType = "audio.failed"
-)
-
-// Valid indicates whether the value is a known member of the AudioFailedEventType enum.
-func (e AudioFailedEventType) Valid() bool {
-	switch e {
-	case AudioFailedEventTypeAudioFailed:
-		return true
-	default:
-		return false
-	}
-}
-
 // Defines values for AudioStartedEventFormat.
 const (
 	AudioStartedEventFormatPcmS16le AudioStartedEventFormat = "pcm_s16le"
@@ -298,6 +283,96 @@ func (e DependencyHealthStatus) Valid() bool {
 	case DependencyHealthStatusOk:
 		return true
 	case DependencyHealthStatusUnavailable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueAudioCompletedEventFormat.
+const (
+	DialogueAudioCompletedEventFormatPcmS16le DialogueAudioCompletedEventFormat = "pcm_s16le"
+)
+
+// Valid indicates whether the value is a known member of the DialogueAudioCompletedEventFormat enum.
+func (e DialogueAudioCompletedEventFormat) Valid() bool {
+	switch e {
+	case DialogueAudioCompletedEventFormatPcmS16le:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueAudioCompletedEventType.
+const (
+	DialogueAudioCompletedEventTypeAudioCompleted DialogueAudioCompletedEventType = "audio.completed"
+)
+
+// Valid indicates whether the value is a known member of the DialogueAudioCompletedEventType enum.
+func (e DialogueAudioCompletedEventType) Valid() bool {
+	switch e {
+	case DialogueAudioCompletedEventTypeAudioCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueAudioDeltaEventType.
+const (
+	DialogueAudioDeltaEventTypeAudioDelta DialogueAudioDeltaEventType = "audio.delta"
+)
+
+// Valid indicates whether the value is a known member of the DialogueAudioDeltaEventType enum.
+func (e DialogueAudioDeltaEventType) Valid() bool {
+	switch e {
+	case DialogueAudioDeltaEventTypeAudioDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueAudioFailedEventType.
+const (
+	DialogueAudioFailedEventTypeAudioFailed DialogueAudioFailedEventType = "audio.failed"
+)
+
+// Valid indicates whether the value is a known member of the DialogueAudioFailedEventType enum.
+func (e DialogueAudioFailedEventType) Valid() bool {
+	switch e {
+	case DialogueAudioFailedEventTypeAudioFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueAudioStartedEventFormat.
+const (
+	DialogueAudioStartedEventFormatPcmS16le DialogueAudioStartedEventFormat = "pcm_s16le"
+)
+
+// Valid indicates whether the value is a known member of the DialogueAudioStartedEventFormat enum.
+func (e DialogueAudioStartedEventFormat) Valid() bool {
+	switch e {
+	case DialogueAudioStartedEventFormatPcmS16le:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DialogueAudioStartedEventType.
+const (
+	DialogueAudioStartedEventTypeAudioStarted DialogueAudioStartedEventType = "audio.started"
+)
+
+// Valid indicates whether the value is a known member of the DialogueAudioStartedEventType enum.
+func (e DialogueAudioStartedEventType) Valid() bool {
+	switch e {
+	case DialogueAudioStartedEventTypeAudioStarted:
 		return true
 	default:
 		return false
@@ -1099,6 +1174,21 @@ func (e SpeakRequestLength) Valid() bool {
 	}
 }
 
+// Defines values for SpeechErrorEventType.
+const (
+	SpeechErrorEventTypeError SpeechErrorEventType = "error"
+)
+
+// Valid indicates whether the value is a known member of the SpeechErrorEventType enum.
+func (e SpeechErrorEventType) Valid() bool {
+	switch e {
+	case SpeechErrorEventTypeError:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SpeechRequestFormat.
 const (
 	SpeechRequestFormatMp3 SpeechRequestFormat = "mp3"
@@ -1138,6 +1228,96 @@ func (e Tone) Valid() bool {
 	case ToneMysterious:
 		return true
 	case ToneWhimsical:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnAudioCompletedEventFormat.
+const (
+	TurnAudioCompletedEventFormatPcmS16le TurnAudioCompletedEventFormat = "pcm_s16le"
+)
+
+// Valid indicates whether the value is a known member of the TurnAudioCompletedEventFormat enum.
+func (e TurnAudioCompletedEventFormat) Valid() bool {
+	switch e {
+	case TurnAudioCompletedEventFormatPcmS16le:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnAudioCompletedEventType.
+const (
+	TurnAudioCompletedEventTypeAudioCompleted TurnAudioCompletedEventType = "audio.completed"
+)
+
+// Valid indicates whether the value is a known member of the TurnAudioCompletedEventType enum.
+func (e TurnAudioCompletedEventType) Valid() bool {
+	switch e {
+	case TurnAudioCompletedEventTypeAudioCompleted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnAudioDeltaEventType.
+const (
+	TurnAudioDeltaEventTypeAudioDelta TurnAudioDeltaEventType = "audio.delta"
+)
+
+// Valid indicates whether the value is a known member of the TurnAudioDeltaEventType enum.
+func (e TurnAudioDeltaEventType) Valid() bool {
+	switch e {
+	case TurnAudioDeltaEventTypeAudioDelta:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnAudioFailedEventType.
+const (
+	TurnAudioFailedEventTypeAudioFailed TurnAudioFailedEventType = "audio.failed"
+)
+
+// Valid indicates whether the value is a known member of the TurnAudioFailedEventType enum.
+func (e TurnAudioFailedEventType) Valid() bool {
+	switch e {
+	case TurnAudioFailedEventTypeAudioFailed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnAudioStartedEventFormat.
+const (
+	TurnAudioStartedEventFormatPcmS16le TurnAudioStartedEventFormat = "pcm_s16le"
+)
+
+// Valid indicates whether the value is a known member of the TurnAudioStartedEventFormat enum.
+func (e TurnAudioStartedEventFormat) Valid() bool {
+	switch e {
+	case TurnAudioStartedEventFormatPcmS16le:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TurnAudioStartedEventType.
+const (
+	TurnAudioStartedEventTypeAudioStarted TurnAudioStartedEventType = "audio.started"
+)
+
+// Valid indicates whether the value is a known member of the TurnAudioStartedEventType enum.
+func (e TurnAudioStartedEventType) Valid() bool {
+	switch e {
+	case TurnAudioStartedEventTypeAudioStarted:
 		return true
 	default:
 		return false
@@ -1670,9 +1850,6 @@ type AudioCompletedEvent struct {
 	// SequenceNumber The event's position in the stream.
 	SequenceNumber int `json:"sequence_number"`
 
-	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
-	TurnIndex *int `json:"turn_index,omitempty"`
-
 	// Type Always `audio.completed`.
 	Type AudioCompletedEventType `json:"type"`
 
@@ -1711,9 +1888,6 @@ type AudioDeltaEvent struct {
 	// Text The text this piece speaks.
 	Text string `json:"text"`
 
-	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
-	TurnIndex *int `json:"turn_index,omitempty"`
-
 	// Type Always `audio.delta`.
 	Type AudioDeltaEventType `json:"type"`
 
@@ -1726,25 +1900,6 @@ type AudioDeltaEvent struct {
 
 // AudioDeltaEventType Always `audio.delta`.
 type AudioDeltaEventType string
-
-// AudioFailedEvent Speaking the line failed after its text had started (the voice engine broke); the text
-// goes on and the line completes, without more audio.
-type AudioFailedEvent struct {
-	// Error What went wrong.
-	Error ApiError `json:"error"`
-
-	// SequenceNumber The event's position in the stream.
-	SequenceNumber int `json:"sequence_number"`
-
-	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
-	TurnIndex *int `json:"turn_index,omitempty"`
-
-	// Type Always `audio.failed`.
-	Type AudioFailedEventType `json:"type"`
-}
-
-// AudioFailedEventType Always `audio.failed`.
-type AudioFailedEventType string
 
 // AudioStartedEvent The format of every audio chunk that follows, sent before the first one.
 type AudioStartedEvent struct {
@@ -1765,9 +1920,6 @@ type AudioStartedEvent struct {
 
 	// SequenceNumber The event's position in the stream.
 	SequenceNumber int `json:"sequence_number"`
-
-	// TurnIndex In a conversation stream, the turn whose line this audio speaks.
-	TurnIndex *int `json:"turn_index,omitempty"`
 
 	// Type Always `audio.started`.
 	Type AudioStartedEventType `json:"type"`
@@ -2655,6 +2807,137 @@ type DependencyHealth struct {
 
 // DependencyHealthStatus The dependency's status.
 type DependencyHealthStatus string
+
+// DialogueAudioCompletedEvent Every piece has been sent; what was spoken.
+type DialogueAudioCompletedEvent struct {
+	// Characters How many characters of text were spoken (what TTS is metered by).
+	Characters int `json:"characters"`
+
+	// Chunks How many `audio.delta` events were sent.
+	Chunks int `json:"chunks"`
+
+	// DurationMs The audio's total length.
+	DurationMs float64 `json:"duration_ms"`
+
+	// Engine The engine that spoke.
+	Engine string `json:"engine"`
+
+	// Format The chunks' format.
+	Format DialogueAudioCompletedEventFormat `json:"format"`
+
+	// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+	// (read from the words' spelling over their timings, because the engine gives no phonemes
+	// or could not time them this once) or `none` (no timings; the audio is unaffected).
+	LipSync LipSync `json:"lip_sync"`
+
+	// Model The model that spoke.
+	Model string `json:"model"`
+
+	// SampleRate Samples per second; 0 when nothing was spoken.
+	SampleRate int `json:"sample_rate"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `audio.completed`.
+	Type DialogueAudioCompletedEventType `json:"type"`
+
+	// VoiceId The voice that spoke.
+	VoiceId string `json:"voice_id"`
+}
+
+// DialogueAudioCompletedEventFormat The chunks' format.
+type DialogueAudioCompletedEventFormat string
+
+// DialogueAudioCompletedEventType Always `audio.completed`.
+type DialogueAudioCompletedEventType string
+
+// DialogueAudioDeltaEvent One piece (a sentence, or a clause of a long one) of the audio, in order.
+type DialogueAudioDeltaEvent struct {
+	// Audio The piece's PCM (see `audio.started`), base64. Absent on the WebSocket, which sends it as the binary frame that follows.
+	Audio *[]byte `json:"audio,omitempty"`
+
+	// DurationMs How long the piece plays.
+	DurationMs float64 `json:"duration_ms"`
+
+	// Index The piece's position among the audio chunks, from 0.
+	Index int `json:"index"`
+
+	// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+	// (read from the words' spelling over their timings, because the engine gives no phonemes
+	// or could not time them this once) or `none` (no timings; the audio is unaffected).
+	LipSync LipSync `json:"lip_sync"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// StartMs Where the piece starts on the stream's timeline.
+	StartMs float64 `json:"start_ms"`
+
+	// Text The text this piece speaks.
+	Text string `json:"text"`
+
+	// Type Always `audio.delta`.
+	Type DialogueAudioDeltaEventType `json:"type"`
+
+	// Visemes Mouth shapes (the 15 Oculus visemes) for lip sync, timed on the stream's timeline.
+	Visemes []PhonemeTiming `json:"visemes"`
+
+	// Words The piece's words, timed on the stream's timeline.
+	Words []WordTiming `json:"words"`
+}
+
+// DialogueAudioDeltaEventType Always `audio.delta`.
+type DialogueAudioDeltaEventType string
+
+// DialogueAudioFailedEvent Speaking the line failed after its text had started (the voice engine broke); the text
+// goes on and the line completes, without more audio.
+type DialogueAudioFailedEvent struct {
+	// Error What went wrong.
+	Error ApiError `json:"error"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `audio.failed`.
+	Type DialogueAudioFailedEventType `json:"type"`
+}
+
+// DialogueAudioFailedEventType Always `audio.failed`.
+type DialogueAudioFailedEventType string
+
+// DialogueAudioStartedEvent The format of every audio chunk that follows, sent before the first one.
+type DialogueAudioStartedEvent struct {
+	// Channels Always 1 (mono).
+	Channels int `json:"channels"`
+
+	// Engine The engine speaking.
+	Engine string `json:"engine"`
+
+	// Format Signed 16-bit little-endian PCM.
+	Format DialogueAudioStartedEventFormat `json:"format"`
+
+	// Model The model speaking.
+	Model string `json:"model"`
+
+	// SampleRate Samples per second.
+	SampleRate int `json:"sample_rate"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `audio.started`.
+	Type DialogueAudioStartedEventType `json:"type"`
+
+	// VoiceId The voice speaking.
+	VoiceId string `json:"voice_id"`
+}
+
+// DialogueAudioStartedEventFormat Signed 16-bit little-endian PCM.
+type DialogueAudioStartedEventFormat string
+
+// DialogueAudioStartedEventType Always `audio.started`.
+type DialogueAudioStartedEventType string
 
 // DialogueCompletedEvent The line is finished and written to memory; the last event of the stream.
 type DialogueCompletedEvent struct {
@@ -4247,6 +4530,21 @@ type SpeakStreamEvent struct {
 	union json.RawMessage
 }
 
+// SpeechErrorEvent Synthesis failed after the stream started; the last event of the stream.
+type SpeechErrorEvent struct {
+	// Error What went wrong.
+	Error ApiError `json:"error"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// Type Always `error`.
+	Type SpeechErrorEventType `json:"type"`
+}
+
+// SpeechErrorEventType Always `error`.
+type SpeechErrorEventType string
+
 // SpeechJobResult The result of a `tts` job.
 type SpeechJobResult struct {
 	// AudioUrl A signed URL that downloads the audio without an API key until `expires_at`, so a game client can fetch it.
@@ -4434,6 +4732,149 @@ type TranscriptionUpload struct {
 	// Prompt Words or context that help recognition.
 	Prompt *string `json:"prompt,omitempty"`
 }
+
+// TurnAudioCompletedEvent Every piece has been sent; what was spoken.
+type TurnAudioCompletedEvent struct {
+	// Characters How many characters of text were spoken (what TTS is metered by).
+	Characters int `json:"characters"`
+
+	// Chunks How many `audio.delta` events were sent.
+	Chunks int `json:"chunks"`
+
+	// DurationMs The audio's total length.
+	DurationMs float64 `json:"duration_ms"`
+
+	// Engine The engine that spoke.
+	Engine string `json:"engine"`
+
+	// Format The chunks' format.
+	Format TurnAudioCompletedEventFormat `json:"format"`
+
+	// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+	// (read from the words' spelling over their timings, because the engine gives no phonemes
+	// or could not time them this once) or `none` (no timings; the audio is unaffected).
+	LipSync LipSync `json:"lip_sync"`
+
+	// Model The model that spoke.
+	Model string `json:"model"`
+
+	// SampleRate Samples per second; 0 when nothing was spoken.
+	SampleRate int `json:"sample_rate"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// TurnIndex The turn whose line this audio speaks.
+	TurnIndex int `json:"turn_index"`
+
+	// Type Always `audio.completed`.
+	Type TurnAudioCompletedEventType `json:"type"`
+
+	// VoiceId The voice that spoke.
+	VoiceId string `json:"voice_id"`
+}
+
+// TurnAudioCompletedEventFormat The chunks' format.
+type TurnAudioCompletedEventFormat string
+
+// TurnAudioCompletedEventType Always `audio.completed`.
+type TurnAudioCompletedEventType string
+
+// TurnAudioDeltaEvent One piece (a sentence, or a clause of a long one) of the audio, in order.
+type TurnAudioDeltaEvent struct {
+	// Audio The piece's PCM (see `audio.started`), base64. Absent on the WebSocket, which sends it as the binary frame that follows.
+	Audio *[]byte `json:"audio,omitempty"`
+
+	// DurationMs How long the piece plays.
+	DurationMs float64 `json:"duration_ms"`
+
+	// Index The piece's position among the audio chunks, from 0.
+	Index int `json:"index"`
+
+	// LipSync How the visemes were made: `measured` (the engine timed its own phonemes), `estimated`
+	// (read from the words' spelling over their timings, because the engine gives no phonemes
+	// or could not time them this once) or `none` (no timings; the audio is unaffected).
+	LipSync LipSync `json:"lip_sync"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// StartMs Where the piece starts on the stream's timeline.
+	StartMs float64 `json:"start_ms"`
+
+	// Text The text this piece speaks.
+	Text string `json:"text"`
+
+	// TurnIndex The turn whose line this audio speaks.
+	TurnIndex int `json:"turn_index"`
+
+	// Type Always `audio.delta`.
+	Type TurnAudioDeltaEventType `json:"type"`
+
+	// Visemes Mouth shapes (the 15 Oculus visemes) for lip sync, timed on the stream's timeline.
+	Visemes []PhonemeTiming `json:"visemes"`
+
+	// Words The piece's words, timed on the stream's timeline.
+	Words []WordTiming `json:"words"`
+}
+
+// TurnAudioDeltaEventType Always `audio.delta`.
+type TurnAudioDeltaEventType string
+
+// TurnAudioFailedEvent Speaking the line failed after its text had started (the voice engine broke); the text
+// goes on and the line completes, without more audio.
+type TurnAudioFailedEvent struct {
+	// Error What went wrong.
+	Error ApiError `json:"error"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// TurnIndex The turn whose line this audio speaks.
+	TurnIndex int `json:"turn_index"`
+
+	// Type Always `audio.failed`.
+	Type TurnAudioFailedEventType `json:"type"`
+}
+
+// TurnAudioFailedEventType Always `audio.failed`.
+type TurnAudioFailedEventType string
+
+// TurnAudioStartedEvent The format of every audio chunk that follows, sent before the first one.
+type TurnAudioStartedEvent struct {
+	// Channels Always 1 (mono).
+	Channels int `json:"channels"`
+
+	// Engine The engine speaking.
+	Engine string `json:"engine"`
+
+	// Format Signed 16-bit little-endian PCM.
+	Format TurnAudioStartedEventFormat `json:"format"`
+
+	// Model The model speaking.
+	Model string `json:"model"`
+
+	// SampleRate Samples per second.
+	SampleRate int `json:"sample_rate"`
+
+	// SequenceNumber The event's position in the stream.
+	SequenceNumber int `json:"sequence_number"`
+
+	// TurnIndex The turn whose line this audio speaks.
+	TurnIndex int `json:"turn_index"`
+
+	// Type Always `audio.started`.
+	Type TurnAudioStartedEventType `json:"type"`
+
+	// VoiceId The voice speaking.
+	VoiceId string `json:"voice_id"`
+}
+
+// TurnAudioStartedEventFormat Signed 16-bit little-endian PCM.
+type TurnAudioStartedEventFormat string
+
+// TurnAudioStartedEventType Always `audio.started`.
+type TurnAudioStartedEventType string
 
 // TurnCompletedEvent The turn is finished and written to the transcript and to memory.
 type TurnCompletedEvent struct {
@@ -6090,15 +6531,15 @@ func (t *ConversationStreamEvent) MergeConversationErrorEvent(v ConversationErro
 	return err
 }
 
-// AsAudioStartedEvent returns the union data inside the ConversationStreamEvent as a AudioStartedEvent
-func (t ConversationStreamEvent) AsAudioStartedEvent() (AudioStartedEvent, error) {
-	var body AudioStartedEvent
+// AsTurnAudioStartedEvent returns the union data inside the ConversationStreamEvent as a TurnAudioStartedEvent
+func (t ConversationStreamEvent) AsTurnAudioStartedEvent() (TurnAudioStartedEvent, error) {
+	var body TurnAudioStartedEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioStartedEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioStartedEvent
-func (t *ConversationStreamEvent) FromAudioStartedEvent(v AudioStartedEvent) error {
+// FromTurnAudioStartedEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnAudioStartedEvent
+func (t *ConversationStreamEvent) FromTurnAudioStartedEvent(v TurnAudioStartedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6108,8 +6549,8 @@ func (t *ConversationStreamEvent) FromAudioStartedEvent(v AudioStartedEvent) err
 	return err
 }
 
-// MergeAudioStartedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioStartedEvent
-func (t *ConversationStreamEvent) MergeAudioStartedEvent(v AudioStartedEvent) error {
+// MergeTurnAudioStartedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnAudioStartedEvent
+func (t *ConversationStreamEvent) MergeTurnAudioStartedEvent(v TurnAudioStartedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6124,15 +6565,15 @@ func (t *ConversationStreamEvent) MergeAudioStartedEvent(v AudioStartedEvent) er
 	return err
 }
 
-// AsAudioDeltaEvent returns the union data inside the ConversationStreamEvent as a AudioDeltaEvent
-func (t ConversationStreamEvent) AsAudioDeltaEvent() (AudioDeltaEvent, error) {
-	var body AudioDeltaEvent
+// AsTurnAudioDeltaEvent returns the union data inside the ConversationStreamEvent as a TurnAudioDeltaEvent
+func (t ConversationStreamEvent) AsTurnAudioDeltaEvent() (TurnAudioDeltaEvent, error) {
+	var body TurnAudioDeltaEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioDeltaEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioDeltaEvent
-func (t *ConversationStreamEvent) FromAudioDeltaEvent(v AudioDeltaEvent) error {
+// FromTurnAudioDeltaEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnAudioDeltaEvent
+func (t *ConversationStreamEvent) FromTurnAudioDeltaEvent(v TurnAudioDeltaEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6142,8 +6583,8 @@ func (t *ConversationStreamEvent) FromAudioDeltaEvent(v AudioDeltaEvent) error {
 	return err
 }
 
-// MergeAudioDeltaEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioDeltaEvent
-func (t *ConversationStreamEvent) MergeAudioDeltaEvent(v AudioDeltaEvent) error {
+// MergeTurnAudioDeltaEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnAudioDeltaEvent
+func (t *ConversationStreamEvent) MergeTurnAudioDeltaEvent(v TurnAudioDeltaEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6158,15 +6599,15 @@ func (t *ConversationStreamEvent) MergeAudioDeltaEvent(v AudioDeltaEvent) error 
 	return err
 }
 
-// AsAudioCompletedEvent returns the union data inside the ConversationStreamEvent as a AudioCompletedEvent
-func (t ConversationStreamEvent) AsAudioCompletedEvent() (AudioCompletedEvent, error) {
-	var body AudioCompletedEvent
+// AsTurnAudioCompletedEvent returns the union data inside the ConversationStreamEvent as a TurnAudioCompletedEvent
+func (t ConversationStreamEvent) AsTurnAudioCompletedEvent() (TurnAudioCompletedEvent, error) {
+	var body TurnAudioCompletedEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioCompletedEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioCompletedEvent
-func (t *ConversationStreamEvent) FromAudioCompletedEvent(v AudioCompletedEvent) error {
+// FromTurnAudioCompletedEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnAudioCompletedEvent
+func (t *ConversationStreamEvent) FromTurnAudioCompletedEvent(v TurnAudioCompletedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6176,8 +6617,8 @@ func (t *ConversationStreamEvent) FromAudioCompletedEvent(v AudioCompletedEvent)
 	return err
 }
 
-// MergeAudioCompletedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioCompletedEvent
-func (t *ConversationStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent) error {
+// MergeTurnAudioCompletedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnAudioCompletedEvent
+func (t *ConversationStreamEvent) MergeTurnAudioCompletedEvent(v TurnAudioCompletedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6192,15 +6633,15 @@ func (t *ConversationStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent
 	return err
 }
 
-// AsAudioFailedEvent returns the union data inside the ConversationStreamEvent as a AudioFailedEvent
-func (t ConversationStreamEvent) AsAudioFailedEvent() (AudioFailedEvent, error) {
-	var body AudioFailedEvent
+// AsTurnAudioFailedEvent returns the union data inside the ConversationStreamEvent as a TurnAudioFailedEvent
+func (t ConversationStreamEvent) AsTurnAudioFailedEvent() (TurnAudioFailedEvent, error) {
+	var body TurnAudioFailedEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioFailedEvent overwrites any union data inside the ConversationStreamEvent as the provided AudioFailedEvent
-func (t *ConversationStreamEvent) FromAudioFailedEvent(v AudioFailedEvent) error {
+// FromTurnAudioFailedEvent overwrites any union data inside the ConversationStreamEvent as the provided TurnAudioFailedEvent
+func (t *ConversationStreamEvent) FromTurnAudioFailedEvent(v TurnAudioFailedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6210,8 +6651,8 @@ func (t *ConversationStreamEvent) FromAudioFailedEvent(v AudioFailedEvent) error
 	return err
 }
 
-// MergeAudioFailedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided AudioFailedEvent
-func (t *ConversationStreamEvent) MergeAudioFailedEvent(v AudioFailedEvent) error {
+// MergeTurnAudioFailedEvent performs a merge with any union data inside the ConversationStreamEvent, using the provided TurnAudioFailedEvent
+func (t *ConversationStreamEvent) MergeTurnAudioFailedEvent(v TurnAudioFailedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6241,13 +6682,13 @@ func (t ConversationStreamEvent) ValueByDiscriminator() (interface{}, error) {
 	}
 	switch discriminator {
 	case "audio.completed":
-		return t.AsAudioCompletedEvent()
+		return t.AsTurnAudioCompletedEvent()
 	case "audio.delta":
-		return t.AsAudioDeltaEvent()
+		return t.AsTurnAudioDeltaEvent()
 	case "audio.failed":
-		return t.AsAudioFailedEvent()
+		return t.AsTurnAudioFailedEvent()
 	case "audio.started":
-		return t.AsAudioStartedEvent()
+		return t.AsTurnAudioStartedEvent()
 	case "conversation.ended":
 		return t.AsConversationEndedEvent()
 	case "dialogue.delta":
@@ -6377,15 +6818,15 @@ func (t *SpeakStreamEvent) MergeDialogueErrorEvent(v DialogueErrorEvent) error {
 	return err
 }
 
-// AsAudioStartedEvent returns the union data inside the SpeakStreamEvent as a AudioStartedEvent
-func (t SpeakStreamEvent) AsAudioStartedEvent() (AudioStartedEvent, error) {
-	var body AudioStartedEvent
+// AsDialogueAudioStartedEvent returns the union data inside the SpeakStreamEvent as a DialogueAudioStartedEvent
+func (t SpeakStreamEvent) AsDialogueAudioStartedEvent() (DialogueAudioStartedEvent, error) {
+	var body DialogueAudioStartedEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioStartedEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioStartedEvent
-func (t *SpeakStreamEvent) FromAudioStartedEvent(v AudioStartedEvent) error {
+// FromDialogueAudioStartedEvent overwrites any union data inside the SpeakStreamEvent as the provided DialogueAudioStartedEvent
+func (t *SpeakStreamEvent) FromDialogueAudioStartedEvent(v DialogueAudioStartedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6395,8 +6836,8 @@ func (t *SpeakStreamEvent) FromAudioStartedEvent(v AudioStartedEvent) error {
 	return err
 }
 
-// MergeAudioStartedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioStartedEvent
-func (t *SpeakStreamEvent) MergeAudioStartedEvent(v AudioStartedEvent) error {
+// MergeDialogueAudioStartedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided DialogueAudioStartedEvent
+func (t *SpeakStreamEvent) MergeDialogueAudioStartedEvent(v DialogueAudioStartedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6411,15 +6852,15 @@ func (t *SpeakStreamEvent) MergeAudioStartedEvent(v AudioStartedEvent) error {
 	return err
 }
 
-// AsAudioDeltaEvent returns the union data inside the SpeakStreamEvent as a AudioDeltaEvent
-func (t SpeakStreamEvent) AsAudioDeltaEvent() (AudioDeltaEvent, error) {
-	var body AudioDeltaEvent
+// AsDialogueAudioDeltaEvent returns the union data inside the SpeakStreamEvent as a DialogueAudioDeltaEvent
+func (t SpeakStreamEvent) AsDialogueAudioDeltaEvent() (DialogueAudioDeltaEvent, error) {
+	var body DialogueAudioDeltaEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioDeltaEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioDeltaEvent
-func (t *SpeakStreamEvent) FromAudioDeltaEvent(v AudioDeltaEvent) error {
+// FromDialogueAudioDeltaEvent overwrites any union data inside the SpeakStreamEvent as the provided DialogueAudioDeltaEvent
+func (t *SpeakStreamEvent) FromDialogueAudioDeltaEvent(v DialogueAudioDeltaEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6429,8 +6870,8 @@ func (t *SpeakStreamEvent) FromAudioDeltaEvent(v AudioDeltaEvent) error {
 	return err
 }
 
-// MergeAudioDeltaEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioDeltaEvent
-func (t *SpeakStreamEvent) MergeAudioDeltaEvent(v AudioDeltaEvent) error {
+// MergeDialogueAudioDeltaEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided DialogueAudioDeltaEvent
+func (t *SpeakStreamEvent) MergeDialogueAudioDeltaEvent(v DialogueAudioDeltaEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6445,15 +6886,15 @@ func (t *SpeakStreamEvent) MergeAudioDeltaEvent(v AudioDeltaEvent) error {
 	return err
 }
 
-// AsAudioCompletedEvent returns the union data inside the SpeakStreamEvent as a AudioCompletedEvent
-func (t SpeakStreamEvent) AsAudioCompletedEvent() (AudioCompletedEvent, error) {
-	var body AudioCompletedEvent
+// AsDialogueAudioCompletedEvent returns the union data inside the SpeakStreamEvent as a DialogueAudioCompletedEvent
+func (t SpeakStreamEvent) AsDialogueAudioCompletedEvent() (DialogueAudioCompletedEvent, error) {
+	var body DialogueAudioCompletedEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioCompletedEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioCompletedEvent
-func (t *SpeakStreamEvent) FromAudioCompletedEvent(v AudioCompletedEvent) error {
+// FromDialogueAudioCompletedEvent overwrites any union data inside the SpeakStreamEvent as the provided DialogueAudioCompletedEvent
+func (t *SpeakStreamEvent) FromDialogueAudioCompletedEvent(v DialogueAudioCompletedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6463,8 +6904,8 @@ func (t *SpeakStreamEvent) FromAudioCompletedEvent(v AudioCompletedEvent) error 
 	return err
 }
 
-// MergeAudioCompletedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioCompletedEvent
-func (t *SpeakStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent) error {
+// MergeDialogueAudioCompletedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided DialogueAudioCompletedEvent
+func (t *SpeakStreamEvent) MergeDialogueAudioCompletedEvent(v DialogueAudioCompletedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6479,15 +6920,15 @@ func (t *SpeakStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent) error
 	return err
 }
 
-// AsAudioFailedEvent returns the union data inside the SpeakStreamEvent as a AudioFailedEvent
-func (t SpeakStreamEvent) AsAudioFailedEvent() (AudioFailedEvent, error) {
-	var body AudioFailedEvent
+// AsDialogueAudioFailedEvent returns the union data inside the SpeakStreamEvent as a DialogueAudioFailedEvent
+func (t SpeakStreamEvent) AsDialogueAudioFailedEvent() (DialogueAudioFailedEvent, error) {
+	var body DialogueAudioFailedEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromAudioFailedEvent overwrites any union data inside the SpeakStreamEvent as the provided AudioFailedEvent
-func (t *SpeakStreamEvent) FromAudioFailedEvent(v AudioFailedEvent) error {
+// FromDialogueAudioFailedEvent overwrites any union data inside the SpeakStreamEvent as the provided DialogueAudioFailedEvent
+func (t *SpeakStreamEvent) FromDialogueAudioFailedEvent(v DialogueAudioFailedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6497,8 +6938,8 @@ func (t *SpeakStreamEvent) FromAudioFailedEvent(v AudioFailedEvent) error {
 	return err
 }
 
-// MergeAudioFailedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided AudioFailedEvent
-func (t *SpeakStreamEvent) MergeAudioFailedEvent(v AudioFailedEvent) error {
+// MergeDialogueAudioFailedEvent performs a merge with any union data inside the SpeakStreamEvent, using the provided DialogueAudioFailedEvent
+func (t *SpeakStreamEvent) MergeDialogueAudioFailedEvent(v DialogueAudioFailedEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6528,13 +6969,13 @@ func (t SpeakStreamEvent) ValueByDiscriminator() (interface{}, error) {
 	}
 	switch discriminator {
 	case "audio.completed":
-		return t.AsAudioCompletedEvent()
+		return t.AsDialogueAudioCompletedEvent()
 	case "audio.delta":
-		return t.AsAudioDeltaEvent()
+		return t.AsDialogueAudioDeltaEvent()
 	case "audio.failed":
-		return t.AsAudioFailedEvent()
+		return t.AsDialogueAudioFailedEvent()
 	case "audio.started":
-		return t.AsAudioStartedEvent()
+		return t.AsDialogueAudioStartedEvent()
 	case "dialogue.completed":
 		return t.AsDialogueCompletedEvent()
 	case "dialogue.delta":
@@ -6658,15 +7099,15 @@ func (t *SpeechStreamEvent) MergeAudioCompletedEvent(v AudioCompletedEvent) erro
 	return err
 }
 
-// AsDialogueErrorEvent returns the union data inside the SpeechStreamEvent as a DialogueErrorEvent
-func (t SpeechStreamEvent) AsDialogueErrorEvent() (DialogueErrorEvent, error) {
-	var body DialogueErrorEvent
+// AsSpeechErrorEvent returns the union data inside the SpeechStreamEvent as a SpeechErrorEvent
+func (t SpeechStreamEvent) AsSpeechErrorEvent() (SpeechErrorEvent, error) {
+	var body SpeechErrorEvent
 	err := json.Unmarshal(t.union, &body)
 	return body, err
 }
 
-// FromDialogueErrorEvent overwrites any union data inside the SpeechStreamEvent as the provided DialogueErrorEvent
-func (t *SpeechStreamEvent) FromDialogueErrorEvent(v DialogueErrorEvent) error {
+// FromSpeechErrorEvent overwrites any union data inside the SpeechStreamEvent as the provided SpeechErrorEvent
+func (t *SpeechStreamEvent) FromSpeechErrorEvent(v SpeechErrorEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6676,8 +7117,8 @@ func (t *SpeechStreamEvent) FromDialogueErrorEvent(v DialogueErrorEvent) error {
 	return err
 }
 
-// MergeDialogueErrorEvent performs a merge with any union data inside the SpeechStreamEvent, using the provided DialogueErrorEvent
-func (t *SpeechStreamEvent) MergeDialogueErrorEvent(v DialogueErrorEvent) error {
+// MergeSpeechErrorEvent performs a merge with any union data inside the SpeechStreamEvent, using the provided SpeechErrorEvent
+func (t *SpeechStreamEvent) MergeSpeechErrorEvent(v SpeechErrorEvent) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -6713,7 +7154,7 @@ func (t SpeechStreamEvent) ValueByDiscriminator() (interface{}, error) {
 	case "audio.started":
 		return t.AsAudioStartedEvent()
 	case "error":
-		return t.AsDialogueErrorEvent()
+		return t.AsSpeechErrorEvent()
 	default:
 		return nil, errors.New("unknown discriminator value: " + discriminator)
 	}
@@ -80382,935 +80823,960 @@ func (sh *strictHandler) UpdateWorld(ctx echo.Context, worldId WorldId, params U
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L3rciM3li76Kjg8E1FUnJRM3eqmmNgtSypbdpWkkVSu6Wl5M8FMkISVBOgEKIp2VET/3L/3+XHeYF7h",
-	"PMB+k36SHVgLyEQmkWRSqm6793hiol1iIpG4LKwb1vrWr51ETqZSMKFV5+2vnTGjKcvhn6dsmrOEai6F",
-	"+TNlKsn5FP/s3DChyXzMBNFjRnL284wpTWaKpYSSocwnRI+pJlwRlYxZOstYSrQkI0m61+9OyJtXB4db",
-	"b0n8p5hQkZo+7sRHwR+J5hNGuCZzqkhqB8DSHRLfzIRiOiaKLhR+mGuitJwqMpf5PRejiMTvubiPiaAT",
-	"pu7E3AwgZ9OMJkwRrnfuRCfqmOFMqJkQe6STacY6bzt/2n318uDl/v7LXq8TdfRian5UOudi1Pn8Oeqc",
-	"p2wylZoJfW26W7B0eUFinc9Y7JaEKzN1szRKy9wsilBzlpsloIIwmmec5cWyzbkeY2M6YSQuPpcstr9n",
-	"i3inOmwxm3Te/qVjvtf5sT7cqPO4bVpcmDUwzW6hmZnFZc5HXNDsGr96HpjEpSAUl2xRjDmCkcX/vm3f",
-	"2z5PYyKHlX2HvR7yXGmSU7HTsMw5+7nf2/0p/Xlf9Jb/L7jy11Sz93zC9fJYP1n6ythQm/EwmoxJTjXb",
-	"zswLZCoznizcSO/Z4oUi2qx69/zs9t2dSHM61Nuc6eH2WOspnfJt8za8vG2PwfburqHSu85YzvK7zlH+",
-	"r2/2j/S/7h30ehG56yiWSJHi70f6X3fjyFAdyxmJ89gRgF0jRXI2oVxwMQKSj3WMWw59KDITmmfwCw78",
-	"hSKDWTpiZo6mV5kxQkeUix1yPFDm9A1lTmYCxmsOF2e5aibxtlNYvQtXMLTlvbg186wtPWdqefH9xfz5",
-	"X3d7vaP5v5pjVxmKeXA0/9fd+E5045/jcgWnLCfxPHZrtvXMpVg7gPBiNB+f23K7XyjCU9KNDc3/7a//",
-	"GW9FRArCHli+IDlTUykUOwJekOcyf6FIbF/s8zQm7OcZzSzPumEiJQs5y4mcC8IrDNe8Vz2Y3dnUMJnd",
-	"vdckGdOcJprlZh/uRPyX4+3/oNu/9Lbf7PS3f4y3TLtE5jnLqGYkkyN1RKQes3zOFbO0mT+wnEzovdlL",
-	"wXbIcTY3/Ncs+p3opizJqOFuElaAZkSKbEGUJCMmmCGI1PahiGAsJUJqogxJazMRXI0xFWnG8q3mDXsC",
-	"30BpEWIaVmKVsgWlVUWSoIx6ffjmIDJb9O3t7RVJqWZbTZztdsYi0tsl380E2evtvSK93lv4f/LNh9vg",
-	"AG9zOZuyH1iuguLVUFIKo3vAJu4oHV+dI7dF5swMje319l5u7+5t9/bjrbc4O7Oj9g3B5kzpOyPh84Id",
-	"JmMqRiyTox3yiesxFyT+6mE3tr8rQnNGaJpyzR8YbmpXMYZy2hupN6qto/LLmmWZIpQkGUc1gSdj250U",
-	"CnZfEU0zWGstm3e+nFkn6ph9orrztmO+EVjUz1FnSnM6YdoqMCfuADSd1eKEuNOajHM8rWajy2GYn5EA",
-	"7x/ne+wwf6XfLHZn+/xQvpq+6UQdbnqcUj3uRB2jfcA7tu8+TzuRoeEZz43iYOS2P9sJfXzPxEiPO29f",
-	"HoRI5UQKQwSgiDXOxGtTTEY8BCcjHuxkpuHTFJqM1/2z53Mm0qnkopGDztlgLOU9Ybadm8+chaYzZxvP",
-	"xnX8/Jk8sOZpMPPQjZ096NDgzc8bj970+2WGfruYsnc80ywPqYLZAudgxbg5sosp23Gj+nnG8kU5LPiE",
-	"P4R/ydmw87bzf39VGhhf4VP1VfF1HMvjVOb6nT3eS4p1kjzsb/+kpIhJl5LiUJMTmqfkh31CFfnu5vJi",
-	"i8icYOOpGMWkC3zOtOFGq726+GaraeyWs/ijT9mQzjLDbYrPm52zurf/m/visi5eMR2SxfcsoDl9ANnq",
-	"69KKDpkRzTnT+QLZudWsfWuBGqWK5DOhjkBlN7zdmRF3AuwI08AaV2hYDGS6ICOmQ4ZJV2mqZyqCRsaS",
-	"kmj5xVvQ7Z0orRK97aygtwSNHvOVVDJFhAQR6hTVW/dlMxQctgANA75yJ2RO5NToCUaUcEUO9vZIfH56",
-	"9uHq8vbs4uTP/e/P/ty/Pvt4c3Yae9Mc84x566I0zzJYClCVD3pvljs5v+h/vDmLd8j3bIHSbXd77/CQ",
-	"THMuNB1kjBzfnJyf+zpTl5KPH89PycMBdEvJSMqUJGPJE7YVEZXIKdq0ZiSaCSo0LMREpiyCf92zqSZ7",
-	"B8Som2qHHD4+2tWGEdwJ0IZgFyKjM7n50aGhbuq0L5mTaS4feMpyMqQ8m+UMJ4uLDLKz5CgHye6wx17R",
-	"7ZeD3XT7YNhj22/oAdveGx6mr5P9wSu6W/AVNHLKY1CzOzsNDGXv8DDqTLhwf+8G6X5izvRxnowZPlwn",
-	"f6lrekS4GLLc0OYwlxNSHGMwrSko/E0HueiksxEzxMFey6zFOHNjiHXjb85uyVcPu19ZPqHireeM23T6",
-	"lCF/knmWhgTQsTmHWer0MyTPF8rpfpaDZvyBKcJF07CgDxQ1GwztOzlokok/yYGTiD/JQUgimp9RIk4O",
-	"k4PHV4vXv7yhvcFuspfus4OwRDTvPFcefs8WTYM2KjdasDDwe7YIDdz8vKkoN+88d+AN3pFv5ZxMqFgQ",
-	"rtlEWXkyyxu3GmznsAQ87EVmGHxiZN9urweH3/5VjIgLzUYsxyHJnJ0Za6NRNTIP3Xpmg6BeZ37u7U5e",
-	"Pxyk418O6MvDl+rw1UC8Ueqng1cvmxQ7nX+BFZU5G0h53zT6zD4vJ3AfnsB98wQOwxNwXT97Dh/YRDav",
-	"/wSeVrdhwiahWZifHVn/vJvvqX19MDt8eDl/9fh60WD6YPfPnsPlcBi04ZdJW93zaRNhS+wlSNk1wjb/",
-	"5xF3L0jcV0bzyc/TKzPl4OqO6IS9UOitAe8CevXgPdLdBfdMr0cypo2eEZGUj7hW6BTs77z903Z9D/DV",
-	"/qtXr3fDC24brFnwVQq5mxVM8aOiI/Yul5OA21/TXJfeXyODSDeXM5EyowLOhZmdmc0op2KW0ZzrxdYR",
-	"sSteKENkwIYyZyTWMoYVis3PcUT2eySlC4W/pRR930GV3QzPn13FO7Ct+YQF/S4wt2/KwS1P8etZcs80",
-	"UfwXRrofb08arQZvig2mQ0oXntFgptiJ4Mf1bvtvsfGpaVyMu0FIgalWcTU7g83o3Z7EOrJmg1HF5UyT",
-	"mKYTLmIyoQu4NEFPD9eKZcOmWRcya4OTDIO/BR2kiSVZBRrkFFCVFKQbo3Ug8xjVbRjfVuScoCiUjb5d",
-	"UhhqXVlmdLVGUxW+9cRZyOXxn4m0eiQiwh6TbKb4AytPBzpmm8+GkPMdcqzJRCpN9nfxHKAtEBtqrx6U",
-	"g17bk6LlU85Jo2YJHhrzsHDLZGnQL5Olzmf28/7k9XDv4WDwUryavsl7aleH+Zinbz5Zbnw276J/HZyA",
-	"X9PU+sfNX4kUxoI1/6TTacbRyP0KTHnf8/hrB/zy+EpqPvD18Wn/+uzfPp7d3JpDzDTlGXxgyFmWmjNr",
-	"/+kpUxOmDM103nbEbDJgOZnMlCYDRqjd5t1er/P5x89+y0vBjMk3MeyxdGeCycrFA814umOXBy8L1vvH",
-	"zZK0dMuYOV/b1cO1bLzgMPb6hGaGnFhKujMxpbkCS/q7m8uLiAxoSoASwYCleuzNBkjFu2mu3PKFBmjb",
-	"flU29G+ltstrqVYv2+aFF37bc8Ov6qDqs/8cdfyrl7VfL66NYF2/hru9s8eEsRSvk59Bmh9Pvzm77Z/9",
-	"+8nZ2enZaZU8J0znPAEfrtL9mTKHayKFHmeLPtIpKPg5U0yrPnCGvd7eq+3e7nZv99bdY/xHJ+rMlBno",
-	"YW+nt1eh2FsjaaDLF4qoKRMpSejUcMTDHvl4c2ooJWc0GbPfmnQLM9guABkb+7wccjlQ0o1rqxofkdgu",
-	"a0xGxnC+EzEubhyRuLKk5gezWugZi4u1jbd2yIXUYy5GGOAgBTtCrw/8xLOMCKnvxJhl00JHKl83R4mS",
-	"MR+NWQ4D7sZXH9EPgXfFsb1F+699tk6kGGY8eSbD/+7y6/7F5W3/5Pji5Oz98dfvz6oHCx2mcLBMF5ql",
-	"ndqxAH8HGVNFaJYzmhqLy2gC4AnF18ld+fpd53fC2RO7fqoMTMmZkrM8MXZNMstzJjRMgP3ByP3buS9D",
-	"eCeXFz+cXd8c355fXvTPLpY4OlDG2lu8CX3s61kulGHZFcL0R0xW9wPEi0SLmqhRXw97BDr+jak1qUyD",
-	"gjedpg9UJMzo0m+Luwb3oxzam+d8JgQXozvRjStr/fXHmz/Hlh8TaV7hGo+vvWs3pocuRERcLHG81BVs",
-	"GwR95E2BUhArB1baUsAXhM1pnmV3wo6VdJuuNP7g+HClPOKCfRT0gfLMKKHPO4FnF9+cX5z1P14c/3B8",
-	"HmD9U5rc41liasro/baxPOq8X00ZS8aEwdBI0dDsrSFVLpQ2dupvqRMdk0wmNHNjBGIsL+QEY6laGi7p",
-	"xsvLE/+h0XfeyXzA05SJ59He+cXNx3fvzk/Ozy5u+zcnl1c12isN484855p1lnXxe7YgGU3u8brnDtvd",
-	"dawPJbTLvzErNwPmioB1SwYz7Y2+ecyGJS6tlael77iVsgHBhOs/qNS/4z0XH9UzGWVYJlUItkKex/WQ",
-	"Z65ITfgVss+J6VUC+XeiMG8o1cl6ob5u0v/FiVholguanZXk+HR2e3t2fXH8vn92fX153Uy5N3LCrOEO",
-	"IY25FCMiBZGznCiesh3ybzOpWUXZ4ynhQ7KQM6OrapoY6vgtpb0gM8EepyzRLMW44x1yIQm3q4lOxpSr",
-	"JJOKpUfk58CM/iC+7+TgOEnYVG/qtrNhCi1iHArXwpSJlKNy2Y4IvpODm9lgwvU61vWTHIALitqpHJGp",
-	"zDJSxLX8JAfqq19xyJ/j2q4HQsHWLWIghQau2pvyi8pokY/X76th14GbYpvZssGmLifD1LNN/mtQ84XU",
-	"7+RMPNMD/eny+v0peMveXX68CPkr1lwHVXjthbTRS6Ak8NSosCtf/x14ztA95qIgNWGPXGkw/wcsk2Kk",
-	"MPULPRLoh/6DlV7RRSZpeivle5qPnqmLXh3/+f3l8Wn/9vKy//74+pua3QSO+f5goZnqvN3tHbw+fPVy",
-	"yWZ3cg4iZbkimRlWbvQ7Qew7BLr4nSieoXEaeQ2T/YO+rmzc7BfQE98dv+/fnF3/cH5yFlAVO7Op0jmj",
-	"k74T3Ye93hJ1TWTKsmow729uwgTH9JbES/O1qa1Dmu1QbttFJL66vvzh/PTs2jaC/EdRMDrrWEohUMDZ",
-	"5fhjaZW/JbGcMkF5HJEYHFKxTSZyq3on8F1D6lyU93B/uD5LGr/lEyZnz7x6KHbz9vzD2eXHWqSDxk/0",
-	"J6rzdt8Q4zoKN/sObnnMMZhjptl+T/2+iL42TC4wC70b15fjDzenN/jnRi1cH9+e9d+ffzi/rV9wTe2q",
-	"uIg5cIX04QKq83b/ZdTR3PyrM8xZzf15DZmskIPssnwhMouznNxB+7sOYTbognR3e71qcvH+y16PqK0d",
-	"cg3eF0OsL8lvarO3ymjnirDHMZ0pDf55f2V9hyi+H9+J0h/aFI7gAs9gHbaPzR9F2vXvh+t6owshVGBi",
-	"vZZkTrl24RQu2qIhlRfIaznq97c7bx8FnemxzPkvzz1w5xc/HL8/P+0fX533vz/7c7Ov6wNXytCEzF3I",
-	"mcuB2CGQjX7XObZjgo+/JV8zmpsjNuv19pN7toB/sN/cLLOjhlA1nFPkxawBZsC9kHNBulIwwlMmNE9o",
-	"hmr1UOaAKfF/Cs//9OnTttk2nKRuSHWC9YX8Q+q1BdG9zgvzLCJXs+lU5pqlH1jK6a1NGXs6sX+8uPl4",
-	"dXV5fXt22v9wdnp+3L/989WKm4kT/NK2+TK562j2qL+aZpSLu467Ai2GeEQUnoL6mH43ETyGgF8oUpmU",
-	"nYUU6NItb9PQBaj+UG1+MKwO1uQLGIzAa20wyLK9GAgaVvwXVokZfqDZrLJtVvDTLJNzlhJ4rshf7jpq",
-	"QrPsrhPddSYs5bMJ/BN8AnedHzufI+8jjKVrApMzRpUmS3HJIbfD7yMg2Y1mzrJs2/L2wUy70R3B2iH6",
-	"hdHx5HCIXnUCi/JfneyLvYDpHydhd/yxYRMYaTWWigmQjpRkXLCIJGOW3LMUE5KVy8HQNJOjGUQITnPD",
-	"bTTHiHyaj2YThzfmUEFoduU3Wtroc61I8WKEYE8Q0KVIgUJjRBLpIkUrBwtA7N/V9IRfO1yziTkQc5mD",
-	"79/KMzn4iSWwp5iTEJKRuBIvFHgwIj/b15tzmQkx4g+sD59bylYw54aq0IJ/Gi9qybrgWkavXtn390zp",
-	"nGVA1GYJpnRhVugtuet8y3KGme49MpJZarcMJrxz1wlmfZTBJX/B+UfebhWD/TGwWkg4J24FGuC6tE2P",
-	"IxnTABDjze4tbqolM2oXlxIfboaK1Gz5nShzCXbIMSCWLTA4Ws9yAflMCc3zBVFy4vjmhHRj7FzFW5Gj",
-	"48ECEROsp8oaCehDFcB95znXmuG3lymdq3LbMYtf3AkuHpgwtpidDIxsQNOCgolgD4D/RpOxhX+AZely",
-	"TUZmn7W8E3HOhjPF0n4x6qMicWTfHj7EWKhEcZnDJhVThBZn1uH03QmYVEKzDBOHuDafVOSB5YOIqJlZ",
-	"f0XuOnLKjOIDuUXm3/1UyjyG64xEclGQG5CUuBP2O0rTXGMkux6T2BB+HJFYsSyD2PVY5zRl8ZbdR5JQ",
-	"QYY8ywpcLKS+O1GsU3G2zMCPrOMGJ6rMFkrFyiDlSpo+s2Myqv2dMFPGnBqYEwTjxRERRjQUP9NqTKkh",
-	"JRtdCZmm64QVHoGbKUvAKUEfz/Gt/b3ivNA8p4vyuFw5Km7mhEOaKRYtJfyxkpTksNzpZWZbeTEMoafJ",
-	"hFEM5/Vyq/Z7vQC7wlzGej/vkLNAK4QLhERCq6BYfWXHX0cfTsIm3TbDSfiL6aV8FYvZDDDhFulFiV3j",
-	"sjGLxEuUD5CQhvZ+1BlImTEqWqRp3rjfL1wv50UvX7te6pwV+mxmolcVEKsNyKIimwq+bU40RVF4A5RK",
-	"8IOGcBQ3coSUJEO6QhLBlDnFW8vUVBPkYdnd4pCUhL8k6M9ACDjiHtjE1K4hoXw7oYo1JE7HYQFf4mWi",
-	"pI869BGgNsagEQcxeyb00Z/Q7svAVpX7uYruFIaGOe3aMERROQcrKN377BpKt6B8MY4u9qncDng9IV/a",
-	"hp8/N9IlcLYnMCrkw82iX9N79kTGZXSiqEixR+kAUsE6+EpF6VuHhGTz8KkA+AAUMICuqLRM7lsxwdaa",
-	"IfVE+72Q82X9zdcNp9TQtenqv/+Fbv/y418QrLH/46+96OX+538JqY9VwLsNDp4K63tBrjTlhT0c2IYy",
-	"Hm55E9EWbmHjnZiGnysm8tp3Tm1b30xdxsEZzyZUbOeMppCcyh6nGRUg4HeIMSoMVzAqC+iMgH5Y3aE1",
-	"dm9AoS8N4XX4oEcO6DOAsOuSmAlabdVBPQER099q2JZy1cplrwy/gRbOxVCGvO35A08Y4QITzMPKiExU",
-	"f5Zny69DRKc5PQ/otU1lAgy06GhpnceMZnoc7s2sMz5HjT3YQfMpVjgXe4yDL8OF9ZQ3fZ4rcjllwp8J",
-	"6dJMSQT1Sg1niL+ynewAtt1W8DsPqwBCESDshXIYoTttbTrXa1TuSHVKleVtoIMgnN2xcE73qECZMDJa",
-	"sSRnOsAgcka1MXF0W2yCqJNyZZh4CIdBzkZj5ybDTwJAG8syMyRF6JTmmnRjdd/PDOc9Huw//u2v//lm",
-	"+G+sjl8QaBIaDHuc8pypPl0FNnvPFlWA2SMiZlkGggsswZ06vKmbvGmG+UwIg7D0/SY2EwKsOipCLggX",
-	"JOPKKk85e7BxmHAfCNBzbrs2ALhaGltGIeO82N4Vq2OaVm4cUoDDA14UOZC9CRczzUi3sMitMQxB8tQ+",
-	"3nr6Wk5aSKvv2eKDlVVhBlL4OezF01DWeLfSs5RLcnIelh4P8r7Ngs2pIraxJSaEReQaaEw9fRUg40at",
-	"mZiRlqncaWsaf88WN6Zbz9FW6LQYOdmmB2z42d3/rwEhh5vx8qK8uOdP5Exo58Gpbg0EFKzjoQBPYhnp",
-	"BAWpXTI7sJJDFZOLfEZXYRq1U1KhgGbGewK9ebgmG+jkx7CBWgKsd6E7O8wcLza1yqmfxuhI12L1DGd6",
-	"ljMf7mYl3/uHnk1P4d9t4YxoOiC3Ll0NYg5GORXaOqrHLEutp9EudLkONMsKUG4ft2jTY+X5m2AGzoqs",
-	"H7gNtP6C0EDG0Cy7HMKN1UozAxWDz1HdWYAipVFYWdSpt6SQzUZkgdNQ3fe1UUnNDzYAgWvQoFZFIeD3",
-	"MBAhXhLt0OHB8N9++X53snexPzj44TB5+e+vfnn9/s1977vd8d43+8OD00P18vjV9PXPb/Ie/ff1nMFO",
-	"cXk1f1w+g4LNSy3JU5FIV43lXFgkLltKxNkCWzvlzrznSofsnSkdgcfbqmFq+SQXpNXOq+k2dIlxZ+6a",
-	"rB4vEznQveAzLTXNQo/qfBZG59pHBaiS7TtIs0aynjg8DQCZDmiJ4GuecpYwSKsbMCagoMERgYoxRrKq",
-	"qbxnAQOmhAdeAUtYqbtANHs0NnLObKekC1+5vb2BsBRjizPDHHz931utZDwT96u+FlMz6Z2UZZrGDrAb",
-	"v2cBZ5c7TWd49d+fNLAx6NMIA7P2JANmWOXVcjbIvBNhnajgIR5xwZpwP22eOdW4GkGbZ9gABI5IvGY5",
-	"XhBs43u6psmkr3ZfZm1q4lwlkxtsCmQ87auFSNYdhPd8emOaWWHUYHaiD2rNDBVwon4ejMK5gYcYj4gR",
-	"d0ekh1c4wgvWK0l0eX+VUQxEwvp2W1bi00+l4gjALSwueM7oBOTiCpjXqKNnuehzkbLHkDlfv0zBXvFy",
-	"AO7o5mOp7CUb8DggOQIXM6ry8V7w4ysdoXgkCmCdike09qwFtVS5CtDMg+QJa3TxwNPVNBC6EVjet+L4",
-	"V49s5POhyEOv98jKG2NxJh3hejTfyEVPDT9p4KCXgln+2aXAZcyYI7zlTDI6UyCAKMkwR5ZtFZErpmeA",
-	"b5S59WnVbhRMg/CiwgdfKHJ18gFrkdhdhjtHlsZbERlQxV4eFEWBrNP5ExvcyOSe6cgWIlFMpMqqEKbB",
-	"gAuaL8gwpxO7a0OZZXJetaEGCx32RqzipYZLwypoNwPwP6uWvLThdPnLUZxeOnHfwZOElGOjE3rrT9QT",
-	"2OA/hM3A/gYX9xNU2ipXFloqt+3YP0RITxhclbdbcyOvmyBKH+2Nv/1ewauWiOJ3zxtRXVjmi/B7W554",
-	"io0NP+SKTUI20Qc502OixtRYRVCRY/eQXCazbKaIfWkLbNCMT4khvwj2K125i6301quxFGzCbvnE7UlN",
-	"fZ3LPFWrDxc0+WIj+iTztGk4beUB0pSlUu9w1AUETq7cmDYs/x3kdDXw/BtDfNxyGKBMTAHzcMHgfIxp",
-	"SixLxv1GYejCa3J5z2xyl2l+JyDaxUb2FF076axKJzIEaSCNQkRGzTnh7qfWWDJ4j/WHhmS5AG5hgA3g",
-	"g7Z84J1t3ZqKcbsaCfEG6aeBEs3OIB+Hqo9gzXkiryLBI1BP/KguRGmRggWNOyFYphpXbZd0J1LIBkut",
-	"heGj7CHayOy54SPBUrL7cnvANcm41hnbZiLlVBhl6IvYQGsNmpUj39Cc+cNmaT6RTptdPpL2SdszeeOa",
-	"t7RWVmxw21PdYIcUx2qVSRLkBQ9U0/ypTu4yvoRCP+CTtVUpVzh2gsvk94Y0EGOn/VmexWTAEjkpqnip",
-	"WaZrXuUATnnUSWZKy0lf6UXG+tNcTqZBf94wZ2zblqhcYKzWZGohp+QDy3Oe2k9PASh42aEdCmFZGV1T",
-	"L3k0HS8U5EV5zWqf2eu1cJyPZjylhmRUQl2pJVsq4dXOYRSwnQCJKIPbCuTodqJmCcL6fFHPYy9cp6ZU",
-	"9MeMj8a6Wulmd29pFNDK8Jkpf2SZi5J0NUP2Dryv7B2+DJ37grm286CfT+iIfYB30HFcVJNgD3C1wUZU",
-	"84dmmoFbDjWWs8ymNU+njObt6ELMJn0oYwVHW2k2VZUV2ntdX6BTJiSHdEFoXVmfw8oe9MJsvxk7yK3I",
-	"DUO0IDgAGy7kDbxTXUjYyT7NgcvYapMukmOlAo9NP16/hxd56irANJPPJ9PoWdSDNRG0FKxeWyS/J0Mq",
-	"NFULMmEpZw/gJm+u1kD1RKqpMZqXD+86pu/3GuLVX9PkfgSVLp7Kr1XCjIFQ9LOGX/+WzPN3z8devXy9",
-	"ER/b6x289r4CdPwHH9uIjzVNAi+FmWAv1HPF5/9JrHJ3/+BgE17ZjkJ/H7zSkkKQTUKVhlUVkLziFAmd",
-	"WreIV1/DOtd5IEJjTPO0n4XLAX4aMwDksRzV1lu1CUYYQIURCNUiGCxTNpeDCiFnImGpb/26PAmIwMUy",
-	"I6vJAuf/Adt+XipEElRE6bQo+IQfMasguCbdjzcklVlGc1sFyVU4iSMHVYG/gwHVtz9BGBzGS8GNmpuz",
-	"qsW7mTO/zJYboqdKbjxlOZdpn4l0RfE0wR417mhU5GbZuCTrxMbarq2jY+xX4eWVRdscJZWVzdp9ACjF",
-	"/LslZQ2Y4aSOvoSch6lGj3OmxjJLVd/SXMPZKNqR7pTlCRN6qyiqUZCmN7+KU9Ya0q970W6v9+MS41h2",
-	"jeAXXvc6kfv3bq8HpnTdiTybpl78akNUlKGwOVUY5KiYrhIgZBk+PVwPq/IEQ5A9ntF0hCpYMnIuwN2z",
-	"1fKqBILWhjltyBm2JXD+1/9fr47j5m9du9QsUPiTa45bjfFaHlRnK5HPGWtnpXJg7WLWJxYkU+9IVKig",
-	"met/KDhkQM2hXhUiYATK9wB5pZu0vGcCwmK06leugStczpC/kemqhb/oRCr9ETq/dZ3fanXi940upaLr",
-	"c9t1MbenKv2+qNPS8eDVYs0KdSSIaofXwG98VtQo2Q56e2SpxNPWEYGBVkWey9r5PQg9FFG2tuAHpw7h",
-	"WqwwInaLOO2gk7LpPFUG2kzZt+54hEyw4uy4IAB/zzGKuSgNtmrj/26r34LR1cVrO5mpm5fFSpUy8HNa",
-	"UubrHpE52e31Gu4ZHMNfO+4m7liOa5lTWgZY45HeToSooGAVKz2ngWiPRHMx6q8ynXyDfULvmSLUofdl",
-	"dFE9mOXK24T5dilxJWaBebO5YD0iUNjH9SLJQss8OJLCTdzQITyPkE8ZVcCcCOf2SG2OfnCO1cyZgObB",
-	"MZTRtmuv6lnXSibzhkUY0OReaZkvguNqG/9XTtLoIRb3MyLxEP9jEUHDWVFDxjIuRms3+J1r9znqjOiE",
-	"ATrr2jDyb+iE3UDDFfk1vn8cMwFLckjGuQOrfpzvscP8lX6z2J3t80P5avommClT1v1Wq4uOQ+AS5JKW",
-	"cVSI4eBM10ROmL2V12M22Vqdb1xXaCdM05Tqtcg8H1y71uGQ/obvhEP8ZRqmOPPEGRHeMtNssllin79p",
-	"LrWv7O8DzZkg38pMN5hYymg1wZrR54gf6RoQnVOuw6FB01wOebaWCAueemXbG24us4YjaZ5UJzOAEjoT",
-	"DuV1n+dKuudZ1ncpNyvfMC1vub3tpAMp+0WQzar3bk3TT9CyjUnFNVpSmK27AWdrvgc1awhPg1tWlCVu",
-	"LoYMg+IPRlcUEeFDQsViZ6NUIthcXwBVVt6ejioZVnl1VJOnletWfze8Qx45QLClCNGCxVY4Zylaazyr",
-	"pOtaqtMa06gg86+pTsZrTq0CFB2djH2h1pDbsNyNYHOvq9ZRW6Vysy5oC7tbOcsTmqfNRlLIpDkmxcvE",
-	"vP2W/LBPurGasuQtTqefGO3sYT/eisgPe6Qb+7/uxVtGm/xhF4OxEHbuTsghiQ0BxMQmRGk5JRl7YFlE",
-	"hAR8nCTe2iE3DK2n6hjMZ6hIyQ/7d8K05EOLi6eObDwOfAec9hkHUFqoSjbVodgtJ23arwlaSLkRdjgh",
-	"0kW8Ba9Z5PPjCFzwNOcywgCg/oSpiEyY6luOGSFJybwvJMSdqYXSbGLPUkSmxgIfc1B7+lwonc/wIESE",
-	"ZlA+R7P+KGfMnEAVlYTWN0ckIprCr/gN/7FNxY4Ie9RMKNslLO4LRahSTKuICJ7c4xQrw+xPZpnm5pzO",
-	"aBYRTDaMyCiXs2nf2LCVIZk3uRR9cyAjI5mLfYOffFWrJF1lQT9qrp0q5UGaVpXs6hqR1zwokKYs6Tcm",
-	"u8f7O72YdKlYkP2dR6DoeG+nV/vI/k4Y+WD1cfw4zSQNx3wYUjc8jcygDabtUwg+C9xI2qMdJlXAArm6",
-	"+CZCIB4zgR2zKI9xNcgcQtHX4zeYb61kNOeTqQy5go8F4RNEMfUjZERa5j6lYIYUmFo0T0MQflZK4SVb",
-	"EAfHOYbjonEM/bs3wi4VazCZZW+UuLAnE5oyH3oP2AH4vKxPnWMwqg31WzZzfKO1tQBoCtIrMksBImRO",
-	"K+47QAuNOlNwvsGut/DKfYcvXcGzE3zpc9QxXLTPRd/X09dxR9hMIcnYWAZcEASPjIAjk5kwFkTs+tsp",
-	"WZPpJN7MevB0gtVmTHj74irbjNvtpNGc2tChaVclweoAAH3PPDZyC6CaGu66wjzRW3fTgKBrK60J5H1j",
-	"3FZZZbTEPndjh0dnhuX85FKwsDm8mnnWx2UbuvEFe5yVeMz9lCUyNzInoFe9d9tZNrLUVVZCookZuqU2",
-	"9GnyHPBYOWuvhnkI0afuW2s1svKM+9GJZvdqi1YnoijE4RqXJXAqVzLndam7VS21tYLr553axGHT45fQ",
-	"dL1k34CPzgxb8V8YoeoenVZhz2WZFdyQy4ppq/d8OmUNUcJF8vD63Fs9dgCoXBCaZaEOn59yvGSnN93v",
-	"1FRoRRcKs+RKMTxgCylSe4DsfRyy8B3ywUe+vBMjhuLGaj/EQjmpIo/CKKzbVmElvsJqaAOVdITUBLzS",
-	"ZZWgG+O33gLviLeMBo91+5BpWshJMXIuWgfKAk8Bo3W9Ng6jRU2bOE27AHcZUW6RSxH7+k4giKsFrDDq",
-	"8Jb1AagADOpM2ciuCn6sAt9ZxtIRMx+HPm1OgF1C1PGc3rxDjkl8dXx78m1sdqsQkzFgzlK8HCLzscwQ",
-	"/fWesemdaJSmhhQ5YBKZhqhzsUez+CBw0LcaMpICRkYgLxPkXGU2ajP5vWSXrBQnhj6boaesIyCMGydR",
-	"AfA1zKbX0dRpGAg2eQGShqkjH1eXUC/AbrMAaDO+Kvgyt9lrTlHx2jf4qO3J7LuNCAAR2LObcrx/IN3Y",
-	"s0iNOY9QEFrWcG+pwnDGsG/c2bdhQLxCUS3nBqwIqaYbF683TMtZoiH5pcaGi+QWsfPk5GE/3EejMR1K",
-	"yvA4F+hkgeVwvu5K9kZYU7KMpyFOj+sZXhv7HSmMyQHGFu7UdxWs1r98VndE4l9/lbYM6efPsfmMC1ny",
-	"RUA4wZSO1MpPmQabnP0V8b7estXJKwoypgDx11dpFRHY2ZX8o84KQnzKo8w2YvpcTGebhiucoD8ATCoM",
-	"VjgiFFPN7a9K04XNKl8YzWPn78THvXjE1+H41xIN6LD3hdl8HS3pmWx/TWzlU8RAfZQvn5ADExIBLfvd",
-	"nPO37Pg5rL32iQayacvdl3r7gly+mZ2vH/+X4O8tvvI0ht+u8wbOXmfna0/hKg4QdIp6SxLcfsjPAJUc",
-	"QTQeWE6zisFFs/t1CJ/h6zyb29j+Jq/xVt6bROhiXjxsCGE5oY/9RArFkhnkKuhZLlphP0HCKFQrpSSX",
-	"c7BhyocTuihgrwOJFvSx6UMVO99+Aw8MbgvXhIlUhfud0lzzhE+prb2y0oWgMd3fvLOZDYEA203ICvjQ",
-	"WExES3kP/ROZo+mPl0XtHRbebl9Bx0F8SUO4Tegh6Pl2PsbplInwrf1muRdYAnjpFoOJlKUxxvrEkIoM",
-	"oZ5xEfsVFztfTQAGXGT4IW2XAexeOMMXwHEybQw+hQtAmt0bK4cO5Ew3Y5rAgNuRpaFvYWziIW3wB7W4",
-	"6bdB05h9TW2n7flEm5t77TJ0bBYAwcD7NYHXoZv8yvnyPu5o0O1CeUb8s97EbIo7em8DCiLb8LbdOzDP",
-	"gxCtFkqRyMGXmf8K9ukSsaIvxEpJ1yL7Z2AUDpieMyas0yiV4Ioe5IzeY5r2TGz5sBApz1miZU6mVCmm",
-	"IDmQcG0vIGw5ayg75HYYitdA1jz6a7xY23UoBDX+7rJHe9EaiQasvdCPuAqu00497nfdaJ4qFeBiIwdU",
-	"zqiOYGqTmaqQ2n9ZHxiHDSavHw7Sh92fD+iIHc4fDn+av1Fv9Bw4X0gBenmwQQGZ1z46ar0yT9SZCf7z",
-	"jNnH5uSvkmhXVpr5spIcwz68UCTG9/o8jTECzpbysyERP0kulMW8UfqZQq8yv+dKwCOSUk2xACqCZZYk",
-	"8kIVnlr0tfmafVXbuuCjsY4IxXReShI6mQ55zhyS0kTKnOSSpsFkyGeJ4I2k3ZEHDAOCBuuAW88uJolZ",
-	"3oJQH6VFVU72k1NoEKgcC+gmNKcPVPy36vwOg9N7oqgi3XiepYjvvh51op6p6B/9dQIDdIkVmDywdD/N",
-	"lC7gm9KQYnO0ZNoB+zZHA0CeQkVEqpZJ29Pxj0OVWQnsUrFiUQWs5vbUH7dK2antywbgS5XlXLvpeS7z",
-	"FZtO0wdq1NkKGFi5ds6yw00HVQ4Wu6jRgCtMbkHCl3RjJTPXcH8HkWP/LJhfK2kBxlzZ/joUVtOO4yy+",
-	"BMRWZXsfWFDqH2PNItwrqpbFgL26rGqB8h5LS6w+wv02xjvRNmOoIVacNQwcoElZ7g+1SKSqOQcgdP4I",
-	"8NfVmFo90G0/b2+FfkMnDE/I2nCE2ioU01i3TWsDBnx31mYxAxVHmB82YOT7nCldCruN1ZN/5jiCyrr8",
-	"g0IJljW7Tc0yq6ZY7gpn2NfYeR3ibJlWmpMn4FbPMwXGjOZ+RbXB4sjWXzW6r/VS74DGxPLY1TuAq5OG",
-	"KrbLTuU1Wn2hYK8FA4WGUPC4pgEVPUTNpRD8jbkBObACGLmQb9TKDCMWUUoekRjDIMEtDw67HYJw9PhW",
-	"QvOcM3Un4hpDjyOSIzgJhFfsOihjo8JmSlZY183NGYl5GqNZmnIzwAkX7kpmQqdTm8hfh8JukqEBVP2o",
-	"ghe76kUPSDqqokuuesvHIo1qCHir3qtAR0Yh5aoF3/I0XbOA9o5m5VSNAlOZqdVOWnys1LDQxbN+Q8zH",
-	"lvYDXl2zRObF2gqhz6DVJ1Xtm58L3rG4AK6BJ8cwaMFagM4sjeZztP4Fb5HbNF8acnvp5VFBmy+p53yq",
-	"pIF1ry1Teas3Nli20HFv9Y5/Zj//WOObZonCDNNPysOa23UpFZXh6M5PBwWdEpmDjjiHWulU+xefDnd/",
-	"OeM4eANZeAasvMLwVQo+AODWDps4KgLc/Lrf9brgvL3CZCvuB4OxpGKiP2AJnakGoeyvxyyzqbVTDoPx",
-	"pgM6MGR/hSOt1qnn51A3a01wTduMZEX5Bld9KUu4Cm/aWcA55ZoXWj9myMohiX1vR9x6f5DpYKehXWIT",
-	"2cYxcWabbZAhPc+lLkvR72xyD2q1MCj/p3Phyv9N2EQaZQNjr2E/4Bug2mFVwBiTiHYQKTetpdiYvja7",
-	"QG0C29UQTpowr25BzT6r+bXtwdtdb4J7ARLt0M/MFn+wLy3XaiqvLR2DMppviq6u4gqBKxhmHdpnxU1S",
-	"qV+2y5/GrWrMnU4t5MnaxO2i5eVMJ3LCCngnc3Sb+OOxDc4w7FQqi0zg80t0cPtc0csAyDI5t0x8Pl64",
-	"KE2j7UJNtAmxd46tDiSCvKTNfNMOqb82dR9uoVdU6bH9hE0iQ8GN5WHDRSRc1WrHAANYTpZuV2ZCIJ2G",
-	"LiCXHQyuXkAZsOetTm2KRVUBx9KWRJDPjQM5wzP7CY8Y/YThOpFVJMY6u8uc0XVuEFpnITqnAptu5BTB",
-	"+8aqM0Rm6fOcIaAA/fM6ROyd/j/cEWKW7WmX1GboWhYe6nWOD4/1tax0WEePWa7yZ5nmsve0uLRGJUUx",
-	"J+NomjKAvoUIdilcGkjJVbuYeMDFiJh9cY50I8EhJWKnADtJpFjFhxQZSQ4FmpyqBP4iIefL93+Y4oHf",
-	"KgcbvgD0XDgHDcGppYBuKZYxXPdpHh9r41bhR1tHHWhpowuGbA4Sgwn/Nosg8juwha2dzcIAAJ6hMqwg",
-	"HUOkkPoKnUkxQJO9Ra8PcG+kFLh84xgxY5n6CwtpUWjChkbuhLtyubJTjOqlB6JaSUEq0uWKaqQr8ztR",
-	"LSOy5aoPFoK98AaWdRewP8CosSEamCwU+/4L+9GqNyQ2E9Eszxh9YGlZNzOuemjiO4HDgJRrKQDMgN67",
-	"9dvBblVMut/dXF5sWYxKM8Z8xmLs9mBvD71n9dzPzy241UqhQkXBkDQAA7h8rcrlR4ne82VvQ1cEFQo2",
-	"d8faL8/2hcTciosQ54MKSwJQEKogIU+TBh9q2YEUy4avSG0PacHFM4h5mkJ+r66lXj64W6Wiwm/5FkYT",
-	"DVxlzmcHswSD+8MhesEUSWmRVFagXYc4Vy6z0PJcm583WRno5x+yKJsEjzRHYhzbOAwrdAvEZsz3yDKA",
-	"ALIXoBsFYuCetTgBT43Xq4DfrFR+vhxgXh1xq2ga2YxOEn9zdku+etj9yl0Oxd5haYDY24wqVoLZfe2A",
-	"7AzNzo1YMRKmlvfRTqWpA7itrKBo254j3tVTENfaQ5wdebhrtYO24V3bKvyzqyXss3bfbQj1eiJGWqEl",
-	"hoHS6suTQ9JuMykCd1qBqrYZJT4dcq2dOeKBr1UQ/KEvGxX3VEi2ZuC0Y1s+CnxzxRrCb/i/Kj7y9x/X",
-	"G0u0Qc3A2p6MGMCRdEF+QKfTXAo5M3oJPjP0ZMYFmhMG7YHdExF0VpDBAnYOnlfwOtcVZNqc72MtqEHO",
-	"2bBSBMqfkbXCNhYJS3hwzdLhkxnc0yQDpEUxlsJqTWlOoSC5RSYwQgMmviwwRkzkG3hYv4HmVcK09RhC",
-	"3LNdpxU+umR8vy8AM5elNdXWsC2tPdsI99nia5bRbIZoPVRWhxpTQm4KDcxtJWt2rVexZXJVQPUzbz8A",
-	"W4A7yENVfrzKno5ZrsdSbczbN+JN/JcNNh5I88a8Ut38CUv5bIKOJ7GJq960rnY1ZrnkSdg2O6WaXjOz",
-	"N8Gstkp5ZqQPAGZQ6ACB6GCXsrR8Buxnmu4SuSLYwmaOuog/03U/Lwa1PvSvOokfSy8IXuf0U7oIKOOn",
-	"dKHqFz6VCRWhlf6dhctcdthQmmeE5VSxKqW96Xn2wv7LusXQcOPR5CK0Cxmc14/rdvXpfK/Yg0bo+dbr",
-	"7AA9Vq53d9e0M6vlSpAgrcENyD9oqduuMJ4uY1AFMeTgRoel5IFmM1bCx3FNJoyGQhDX5FrX3m19z4nf",
-	"h+0T4SuVpmzmlCtAEG+4wlkB1LquFJpdu6YgA88gTqgggw1dEBB0XbGRWrlo/A0N4rYlNOuXF9OrxW5C",
-	"szNoei6G0iE3q6YLTJna6AkfnQck7BF6sAHtACCeuSI0SdhUW4VE4/0QoWatsolR7TaIrFgz5wYnBnAG",
-	"p/l/ie+UynzD16ABgQZf5psBTVL5qqTqVEflNrBGB2HinhotXCSLbxnN9Dgc0pMWrV5AnGiGBXnqLEFT",
-	"noVOyQJiEfDuOJb38UY481g1juUPGODQjdXPGdcsjkg8lUqPcqbMv3P+AGGVTcDzEYmFFKwBBWfFjb3z",
-	"bUETyB/E0PIcknaaMAybcoaxR281saGvT8h7YEqjnKYWpI4+UI5CYb1ycWnePi3f/ui/XaekIul0FYVY",
-	"b3wtgiyMBskxlWnIBVdje+gdAJiWVpyuSR5ZIqycqakUai0jg5L2167x7yNBpLjLKK89Krrj0uM2+mN9",
-	"RzZIIynWctVWe8GFDXcLj5pMOUuY2zoIaCInUiTUqN2AEG1vHSIL2pZpiiqqaw9ZpY86xEiyJhxU80Kl",
-	"IHwJcwu4PUvZ6b5N9GxiaB+y1JIo8IIrSBC4CO2J4RTbtyaEev/LVLAuVQwO+/PyxP7IAftCOWBnZdBi",
-	"EKwS94qxTL0lsWAznYNwlLlzl15lM52M+f0LRbCw7DTnE2pMH+xZ7RBIhhCzyZ2gSS4VKoHHV+fgy6AY",
-	"bDChU4UX2BkdsAziNchU5uBDNp+jglDBJ2UxL7yXdStnh9aJOj9JgM3OZ0pD9QJqFkDN8mnOIXBJ0VQw",
-	"pTAjYoStqMDyf1RgYIZT6UuHiu119bZcFIP4Dprf2kG8w0HclIO4KQZxWgzi2A7iuDKIco/esweWBVP0",
-	"AK+f9P721/93F3Le7NJHJGUJAHXaqwzNJ7BnOaOprfBfszdgCAE7b4TXH6sKi62sJ1Zb2sAXyqfP/JDb",
-	"1WX7HB+QbsoVkEdEbKTihENM19Yzvwy0tvTZd7ZU8TM6NsS31O93cvHMbt1JWC4Tig+e270j9+X+7ZNn",
-	"fgDP+DLjNj8/q+saW/2SHGWZARvWfCJTFqzWOshYRCY0GXPBts2xNb+QRKbsCLklRVmCNw5FcgQEgX17",
-	"e3vlrIQ7EX99fNq/Pvu3j2c3tzE56PVI1/cqz8SU5gp6/+7m8iKCAispic9TNplKbWyO7e/ZIt46uhPx",
-	"+cUPx+/PT/vHV+f978/+bLrbPSLx+cXNx3fvzk/Ozy5u+zcnl1dn5sn+EYmvLz/envUvLm/77y4/XpzG",
-	"0Z2IP11evz/1fyPxybfH19Vfvrv8uvrDu/P39Y6+P/tztc2Hsw+X17XfPp19/e3l5ff9s4vTq8vzi9vq",
-	"07Mfzqo/3Yn45PLih7Prm+Pb88uLauv3l9dnX5vOln7tn13cVr5MDnoHR2ZEt99e4mSP37+//HQGTw6P",
-	"ygmeHF+cnL0//vr9GXz8/PTsw9Xl7dnFyZ/NCvfPL/ofb85gjfxhff3x5s9LP55dnGL/b45IfHX85/eX",
-	"x6f928vL/vvj62/MluyaLfl4cfPx6ury+vbstP/h7PT8uH/7Z9iw3UOzxbDBtr/r68tr8xW37deX78/8",
-	"v4+vT749g7cjEt8ef3152T+5vHj3/vzkNjiZ67OPN2enfg8nx9enMenG6AlQO9NcDjI2KfIjMUpxnksx",
-	"qhak2PKH8fH0/NL0Cv/AGV9efFP7xa7B3p6ZZb3sJzno7SG8b3FHNAaM7qIka1k5dMvQ9fHtWf/9+Yfz",
-	"W3h57w2cgtuz64vj93bdyGGvd0Tid8fv+zdn1z+cn5y5B90hzXYot5rwllmpq+vLH85Pz66LJhZvyDnL",
-	"sOkRKRYKf4/BeakI11vksAczO7v45vzirP/x4viH43OkK3IIZ7H4xu35h7PLj7fm94OdO2F4ENpZGHrK",
-	"BZlwIXOH+In3rDZgH26fwE3LxegtoSTJOJhRWKQf3HWE3gnDqQjXZQbAvZBz9N6pGoPylDmPVXWiTo3b",
-	"wC91RtOJOjUe04k6NQ7TiTpVBmP0NJ+/GE2twl46UafCXDpRp85bzGcaWUsn6tQ4ixlDkK90os4yW7E/",
-	"1rkKDKPOULzJlLzErFWQk9THYRhJ/TfgI52os8RCOlEnzD06UafON7z9M2zD307HNYyiXGEagVEjy/De",
-	"NhzD78wccKM7V45+9Qc79NqZN5TjnWLo0z/AhijqZ9csSuWkmo1eOnB+K3vWqjZFYK3WGBhf0+J2P+qc",
-	"iwea8fR4yr9nC/hbzYZDnpiDeJNIMAWv5UyzC6nfyRmUtYZbWO/vkzHNvT+/kwPvr3c889/9ni28vz6A",
-	"R87vmg3GUt6fiXQqudDeE3AF+B/1gj69n909fe2nM6Hz6of1WJo5HOPVUzHsEyoShv7KqOPpLd+zxbn4",
-	"CJqa/+WvZ2rRCQAbmW2ji0zS9FbK9zSHRBav6MgHlnJ6i5b2D2YDysTdclOuMWbDbZFXyg/iaU6kGGYc",
-	"bjqrA71mtu6ufRPKxJX9zFKA3ob/mtFJIJLiTztYLHR89pgwhvO5ppq95xOubdeAPJ25Ib+j2Q3LH3jC",
-	"3C9XuXzgKcvd33jH4zuEyza3fMLkTKOhatqfomjarJDb2aPOaQSK7bYrJEe4QA3e2ISkXGoC3gwXXB4j",
-	"4nZ8ZK+PEhBjE7q4E9gAf75nC0W6sb2uNDoBh/+FJJT+YKHhMmA2tV4oK1+3QhUY8IMNmA+GWMEGl8Mh",
-	"EykANUAJPEAUtPp268udd+bVwmW1HroXml57Xu9ll5YUjKgxnYIjAGNfYD2f7VKrGU0rXE5hz+CNnDA9",
-	"5hCDQR0CHcN6aeCihdBM4DGEWSZjthSLcHBVFN2Cqgzmx611GMQt845bhGTCnE5tTGbKMv7Acs4aM5Wp",
-	"1gyqWeN9NeBLPimvDL+L31uE7hyb7stLeCPSjdmDxsTgqAQRie1ab/M0LknFTm1RAjKV4sz0sllKsHOP",
-	"rp0hsNvgVbzlqhXsU1vQ1NuGRjI8bSyc5hZIzeCNCFTsMtvVdPfCFcuYyzx9S+Kf5AAgHiFl5Sc5wNpd",
-	"P8lBmYgSD4A34xP8t82V2bGvWEL+SQ4M4ReBlD/JgfrqV/zC5/hOlMiEmDkCEIZwTABU2HUxpooMGBNm",
-	"4wBPrYsOd7A7b2/f97+9/Hh9Ex+5EZYRP/s9ktKF2rJO2pwVW6/HTADZKm/KmRQsxCxxju1K898W5ejB",
-	"5zVY99Z3cmBbNmb4mjUoIHEKnEfShYFbkreb5PahXeXI6sELyoL6IafCDkNL+LflYQEv7AbMyX5keQS7",
-	"BalaPEs8tLQ8wt3KrsK9i7LFlqgmu1vh9NB0hgm9fWROyz62JTedm6jdpOX7eydn1gAtu7vxfhL0lmEg",
-	"V8LMdF5UjMsj0ivz8ElSjfNpio/yR10uc3UMbuzmeae6NI0cZ13qckmFDVnK7eXCyiTjVbnDK5KCv3yO",
-	"b8ngw3dQThHYIRdsTjB7akIXZGAdFUf+YXIUoCA7suDUCqtyK12txikH3vU5MBKHSIV/JGBRwJ/Ix3Z0",
-	"waJa1O2UgxOv9+/k4J3r3Dwq+65zP6NKv8NEnGDMncxHVHDFUqzvix4xSkaSZhvG2x2DZsWMxDDMYi4t",
-	"f2zAljBfaA7am1PRUOl+LCesn7NRY30ZgB2xN7zYzgb+DKgCV1Sw23su0iY4Bj3LGenGoxnPQM9PZpk2",
-	"/x3LmYIQoETmU4nnNY7I3/76n1sbRA1C7VncIRvGHRHEi3apt0VM9nKRUpbRpuonGsJ6MCd0TvPUXomi",
-	"CWM/2N54wPbX9ntro8NsVCOsalSr+wQ7X91Ifyahc13/fFBGlotYm7d1fC7T87DpYIBx4y/UixWwHPi1",
-	"cBw4BGzbPgw1wnissuvqMGQZh6M7zDkTabboRN4NdM4f7GopzVvFXh27/t6V/ZWXyde2v29df/Wdc2tS",
-	"zCu4H66Of3DSSudSjCzLLJMh4ObfEmHgrt/d8RMh5xE2g1vonTvhuMKY0VyRLhdqlhkN2HBQiv+g4l5F",
-	"ZMSHkKI9lZkccQZoAnO1VcYSWyzyOwF4kWQiH0C/nRxhjHqa86GGconumhuuwxWaKIrM1IxmGFXahcte",
-	"KVMzARz6naCa9Hb2I2IIzlifLFNsiwwWZEwzZ/bs9siEi5l29SVxtYy5JgVkjiVG3SO9nb1DIvM7MZE5",
-	"iwz/ilM54YIKHRf53fbDbnhQpOCIDFgGpGfBx7B0QZE+b3r0Rx2snm+/tAH+VFZEFLR4wYYftKnW4W0C",
-	"VnOhCvctLeukYVXjgtDwXgHaOEhLpD2zRkYKOOSrNmpx7XjYaUblEgXPR+lrCbKqmkNnJ+wXaqpTziDh",
-	"Z0r1OCKp1NuKTSkm/XRjmxhWlAnb6e2Yv41tYlX4wnPk8bTS8HZVQVaga4RhP7wLtboxj+o7mSC0lSHu",
-	"jJld7K1dbVyG8uuhtS6RktcCTldrfKyClqbDIRdcL/orwgCBebgSFX5Gsn23MJoslG1pOxbAO6TbKwpx",
-	"U9tu6wiNZvM7F+Rv/+N/7v7tr/+5G9nqBg+2SL1VW9UEimOEQxSWzKeyRF87GKvqEj0Zmw9BFTcpxeX8",
-	"ZGGv76+fgxmHmmoPb9sl3ywRzPqskcJMCJZC9WTfSpXJtXPIOTC+NrjfN9CwrcNtxB4cEh9QSJksBJHd",
-	"ALxX3OmG484xbwdeWZ8vbtrCPcoSck4Twh2QUsrTsvRNuUnoCWsswu+0wjGfrkdw89qCWsYns4w3bLEj",
-	"yxEaP1hBuRsbBQIc+qBimH8NaApKhFXsj4ix3RdFcROQMk7eb1bSDIKAnsJg4EUXPvr7YS7NeA2OXl3O",
-	"dIu0qAqnKlyzVUPC+mbdRldXNKrz8Bqdewe5cj7X4scV8uZpOYINVxM+WlaEdQogbNXLJc4BwWt9zYSA",
-	"3b4hN/2eLb7CJDjkqT7y+4TlIxhuHdLihSJxuY7xW7wmk8M7kTGNgWEpHxkVDHza/Z3tGB2F3OkNlGDL",
-	"I8zAM3acIRBFutQcNKXJXq93J8pct62IIPkpszoWT0lFRGmZY4KX0X1sWmTODH2jR/yeLWyUiFNSfu0Y",
-	"UdSXw35KF4asjU1iEWD8xdrfe5ZEiWwhX1/OQpRLziYMtCSud8hNMX4KxqPT75GAq8qVx2ZH9IGRhZwR",
-	"CulRANAvdbDA7vrsbaze32zZTmZYGHJC7eZiyHDXZSr1dl5tHZG5se1Q8c5ZQrMMCSejZuYIAPfc0NCn",
-	"gbe18REW0mDMsqn5L5z3vo8dZn+yWGURianWNLmHUDU9ZnVhggYrZI3llKPzKGVUj+EfEOdpr3wSlrGB",
-	"dSkBY74Tjl+RrjP/fPGIR8irDvZCOZ5vDFBKhvyRpYDnfHQnYoSlwKNK8GA4o7U7UxBnZUSIvRGFK5kt",
-	"P7PSLKBR+3+apSOW3onBwsEHpIW17C1uhMQMGQByWBan56p2DjtmzaHqoSErsyn//S90+5cfzf/0tt/0",
-	"d7Z//LUXvdz//C9r5UhAZjTx8xunmjVwyDVlnpFwSltDWQZeOeceE7UZdyxyLKq4ejbs0t3vWU57zxZm",
-	"A+/Z4og4PvjyALjrliv0gClv2lUS48qrdBMRjgULcYAOOaQN+4s6c0OcLO+87eSU+24/b/0caMey3B/k",
-	"kqZGDzc8/sgMcMqTe2SAFqkCQMYhNrniTncwHkbI5/f98k+V8P6Qu0rvdCoTmi2mmictPGPvil5OaX5f",
-	"/nWT8Hemyyup9LHf4+eo05SQihAnEOlSZKPCyQXHlZ9cGXKj26fhW/16B825rlTTAV2fkriUXgvsvQVW",
-	"ZujFn2ds9qQXc6pZH+5wWL7x+0vwlTlLuYpRDb8+Oz2/6X+8fu8K2HXhM4qwRyM8baJQzqYZT6hRGmIU",
-	"pDHysjlXDJyMPGPk2vRr+knl3F0cxC4P1gI52gBa18tb3HPbP7HfluJOwH/nonDXWYKxCA3wlxiZk4i4",
-	"0CwZP2VhHRzrZu/VmGVBS26HC9xmOzBHMrWNDHHUxlLF8t7umAsAcYMiXB1VlhnroxI5RWYMnhubu91V",
-	"csLuhDkItpCSkb5bRyT2cpTj0s50i55QYV6HJG6So+5eixX+eyY9Rx0b+9zMSxBdFVutN5OKtGnXb1Rl",
-	"LKGd+RYL57cpNOQjEdl6+8scSM0mExqKWVjvRtFcZ0EMDTWWuSbwOPjigtFc9elIrkCjhDZ+Jd5pzsBV",
-	"zIOjarqBLj/lxhsVUw4t77k5Id/JwTVTgCIUDiswz8BqEySmD1TTPDbmSzygyf0IyprG5Cc5CATRtSzx",
-	"kOZs3lji7nHKc6aaXXYxHPP+LM+MeSancP14D/J7yHQyLiOKILoDfe/DnKmx8+K08/ANecYa/UYwBnBw",
-	"HZVhS+YN9dWv9sXPcZm9cXx1DmqS4dmZpHDFhiNTiMRE7aX9Qx16DzrDQLPJK7o72Ev20wN2OHw5ejV+",
-	"/dOb4AU0XFcFiA+vsbggU/7IsoZq+cXqBkmfjwRLiZFkuJHFfLRblNKjI4ppI8pPXG5t7GfD2myKhAq7",
-	"gQ2UwcWQ5ZDqC6rgRK1BtrJFJABvGJjtvZDzhoTLhmic0ohrV6xiFWErxtI+BDy3Lqi/aMJzhEe2Pgb4",
-	"CREiMPjdOU9D+uEn8/NqYli668AD4dNI5bz6c3TfLcgxUDgBJ9jIpz6ElzxWyViwLIPowSFVGrSXXM5G",
-	"YzBbZUxUJucWKFEwsGAfYjNVC71dQRJgD6C0Q5fI0NrACcBbN8VbV+YtN+6bdfsGvL5yxQ570Ke5hkAD",
-	"mnGloWA+FcicphQxwBctxnZl+jqGrq69ro5tV1dlV58hNieMdKUWIgkzeRsdplZVTeATBkVTEoYVoQ2R",
-	"2veaKjEUTouVlzVQzK49D297/+Pgl9r3vDEEw5rAzaL4auCKwcnqNeGhVqijfpuvnLa3NbZt+5mXyvOa",
-	"8dxgw5ahz9/Jwa2to2eDsVu8YdNwAknMg4pbvlBFK6HTBSWHWNB3crAuevEnOdis7Kx5oVJgpXV4k43+",
-	"/SetogLznlCQ7X/HAiprFFs8ZXKmpzMdFQp3YYYZlZFD4XLnPX2L9nm2AOvOub/Bgo8wUMX8jheE1r2I",
-	"37D1Trsxnt2/mD9/jDG63CKwos6TM6M7UXBWplbzvhPlndhMNMS/oFq+jmpq6v7nqFOq8Ju/q7VqgS3F",
-	"krH31ufwNt00GOCfHGyY3Y0jfzsArAzc2NYDbYNKY8RLYvmECwwKLcQqxrDg6lmG1/FEjeF5Lkq1CH9t",
-	"IWGLbq/8bv341yL4tYh8tdL2ZjaYcN2ctWRkr8MCDIrfNnLkiExlljXlU1QNDPOrtS8Ok4PHV4vXv7yh",
-	"vcFuspfus4MvIgCamLPtqOEor4iSdgQyofdVr6w9FhU6R8JtEZbo3v3af/fWvIsD+lSKpaaldylbkKQC",
-	"Fww24cCJmiCMl2nC0uBpgKsML41hJA1b2Ht8JJgTsxOo1rJJThYigT0xH8suyKqMrKAdWT/l5Ory5tYh",
-	"QqOSp9a7l9D8KJdvbQ7U92zxIZhMEZvXYnAjWPHsQSIAJHIJwyDFkI9mOUutQ0PtkFgzpb3X6Z1wAW/4",
-	"tprShJEu1zbwTzGmsGaGeRwRIXP8Ey6kTW/wAKNCLeaJtFckCCeaMmR3oNy7kUQQQQpfmNp8VUxxKgf9",
-	"lgxzxiIih8OMC3YnwHRiU0Yt+gp6S5SepVy+UOTkvOp/NKMEx6vS1exujVnaa47Ye3z9Fl7HHcHc7eUt",
-	"MZIxJl3DwUpH6lZE4nnOtZGtIEe9OAXU7FRUgIXLnOQzgd4hwJug6YSLmHTttb+7Z7elxnDDtxAKE+59",
-	"3EfsoyMyyqnQEAyULazAvxOxzuXMSPtETiZmOc3CblWXzUzGWMRm6EbvNAMxqoz9UHUpbeM1S3mNrT7Z",
-	"Lo9tl5dFl3Z5Ibpq1RG8ZwvIEkLQPojPHPJRjLRoqEdBYrUtdWBhKW5iQjWaDtuz6ZbPghMIdKFTjoUZ",
-	"h3xUnR4+WTO7E+jkGJqe2E4+R533VKQTmt+HlHIhgYSxvOrfNzMknIrhYsC5MorfjAujsKhxzgXcoms5",
-	"B+TVJyRfZHbaT8i+2DQLRWkqUhUOpwxnUBQJEoFUihAXfs+nNwuRNGUjMPLAFQN8J0OhE5qytySeMKoM",
-	"/4oRr8b5krnRvN0d1nQshXnRHGGmNJ8YQy++E15RjSIA4AVRU5ZBAIp8wOA0npv+uBipiNjCn8T71ohj",
-	"BELxmTvDtRMIjRFSI9ocQJojBL5I2BY4zQFOl3SFdN1jFCSUkDO0MhN0OGSJZmmNabg5m5/cdDpRx/TX",
-	"Qpv5UL595r19AW+bbajBWTcrWlZWYBiAXY3uTLladGZJrLQxPAMTdA1zNGIMYgDAs5vKJ10XAJXCxaXL",
-	"EKhqryAOQ6SfUTGa0VET1HXx2BD9TBhRiZRvRm+DFLrnN5fk5f6bbcwObR83udZXvG5W+SxjavthL8gm",
-	"pG5UiyVhj1PmwrHWH+Elj2y5avZDwRMsc3bKEomCJsBMiwJF5ITmKflhn6SuObFENTZnEq+YXCCwrSZC",
-	"uvGf/pSyqR6TgxCoQTObLD5S8ElnSMd/+lPN6lEJFX34StDCcfAnzTr5LUh9QhO4SSdcQ2bmrERO8ebM",
-	"Fca02ghKN1FDamMKTIUBCwgr8xBq2LDjDt5XW4ZeneTLtjwcP+HPu2nfryw2bJNGQS2FI2W9UK6GqjaW",
-	"muWnle2O3CWooY0CHteP2TS83fuUr2vgq33TGsJpNcvxj4rGUW21DnQIGp9g22PTI/z7Rzv/G5axRPMH",
-	"9l6OeIMQixVLpEhpvugb/gea4cAwMxtDCo4wlhbYsUYDwwKryvUevyUxFWmfioWRYEVCCuCZuN7Ni0bY",
-	"QcMsK9RVKdgW4LhreN/IHu8XaCikhjAu27oqeOyH4foBekZmYH+zndSUuuKVdUa2SI+hnfkH9HwhNf6C",
-	"IEfFSn8MekeIq5lkwWdc+hjROR+NoExWkXqGEmROFQhvEZI/Ol80OlPgaVCt8uo2NUgX22BDPc8dDWRe",
-	"hnFoB7pxzxbr2bk/rqicnf1k05EeBH0a3kp3AUeLGDVhLchM8xWLbbdBhk2b2ilc1RzbfqUEHfaAuKXm",
-	"GxS7cAtV5JXUZT571EyoopR2aywoSMQDc9SGrUqZqQjlhU+5S1u3jvZc9k02uMfsm5riNLjv93Ynrx8O",
-	"0vEvB/Tl4Ut1+Gog3ij108Grw/Z0iwnok6bsmGSWK/7A+kbeCvNro0AtD7CTj/YXRSZGPng7tiwjPXHe",
-	"fAthjR3B5kY1xaRTMHDN2GxGimHYTXcc90z0S4SXkG6nNClUdQIvYEofcChIWTErY/QAa45wRWp8wvvi",
-	"2sxTrjHZFD0eGxyt5pJ/RcG2cnDIQStV4CqJrRVvmRHWUH7u6cWFoppy5q97kKTKo145hrXLPm81V3FC",
-	"LC34nHqzPvN/QjWokqOtLxj692NxRU3Rsr7wrj+G347vrXCTlJzPcaTqEq5NKWniV6vq1C/zL7vwLwpG",
-	"Zuxf+7jCy0hXj3PGCNw1KBc7v9WOxdkxHUSbsLuuq+qItweQJpVks5SlW42s0Cvtv7ZC9jKTtMM83N2L",
-	"2rPMYbFCQe6J5RLQsFhmpMV4X+++2Vs94JA1tIo5nLkE1CYsREh1a2YACVWsr8x5MUr+ckffs4W7Jwdb",
-	"wbQPU0NCNRvJxsDWwtDyUcDAM4q3qIlFgomxvDGkEGEILaQDaTYBlyWebAj+XMhZDtx9LvPUZvJWSps5",
-	"jDabYI/4yZDUaz+HvpUpk9OMmSM+H0sygYjEeyHn4fRtOZk0FlahMz1GW19qdmSvVhCuWhX00dCtUJoG",
-	"8/HxsqU4yw2Lj+d6xdqXSTW2pmrpDMCD6I7dTljztY3VGkeHIlOaK780q/OrxHaM8Ubsv/TqhDRcQQcZ",
-	"SxuqCsIzS3O4FU59C6/h70ZfdkaXVZZZWFlmzcryy3CsqjKzkKIP1Z0CPMP8XKRIA61GJJPzyi3sMoM1",
-	"TDlAd5jUlpPpOKeK2Vq/TuRo35ht78VsKiHphb9vdOqmnutoHSEWbiaois5lHiy//gmQU4qqow7M0cJU",
-	"urgeCzzJFY48ImM+Gq9Z5qoHJxQ8q8e+uyayV7dm2QFFBJBFkZNT5bXsZ3LEE4T632w7ii6aTaglxxOd",
-	"TrNFgzpRHVGbTan5voyFogAgiz02iDKzJTkbzTKaE/Y4zZlCbP3u9dkeUQuh6eMRib+yqZRf8biIfQkq",
-	"QSsMCCcp7AlZ2kF//ZYnX7J0TziUHC+qC25/5stn3SNZj+o9mV3h8BVWuFb5QL38KWYJcgBybA03ZKOa",
-	"3jN7+WVVNdVOa1mlEf8dtZiaTn/Qe5bS0M7IqmoLqyb+d9IeduqFzRtsQU8821GGBOg/r7T+nrEpXBg9",
-	"cgWYDJ7oBm6fM6PiuiecqaZy89UFfXnQVoDbZQVD6Ani3Leker2KNbVd/PT3lPkbmsOl7e8t0Sb6QcgE",
-	"X6kXtKuGX9UQKlXx/bueJd2h2L5ljvUUteGJ2/kFdYu/3+bWtI02DpBnah/tt76uh1QIwN1ELWsna0VW",
-	"g7bSQhNxLH2t+P4ITsin1+53HM+Jb2l9v6VDFh8oTRcWyGVh5mWLd/rf2P0dOSd+e7H++xTjvy+5HRbU",
-	"X8TQ/UMy9v4hFnMLQfdfTLL9M9vRDZKpUQSdhwr5uIdFSLS7y4uK2uRHPszbC6y/6cJ2igDUF9XE9b+s",
-	"u2H+MbzBZsta7+9e/UIq6mBorH1uWJs3/3X5fM5xv1lSX1Yu4FMy+4oQjH/e9D6NoV85+7tm97mFeq4O",
-	"taw7xdZcjK0FiZFqEzeVdYrTmtByweb1+LVn3Oxi+k5x24RloOQ96S4Nfeuf6eZ3g6teXNEvfMP7hIiU",
-	"v18kyvNvXes0Dy2cpJ8yvIXa/LJ0aYcQbDe0R768KFEhaxbHSrDnT2OpCrRgCIwIo4KEObNXYwaPUuSW",
-	"e7Mctxqc8O+UQzfCHAGgzwwIndhGcPKyFOrs1kOqvOuHNTzf3bo8gffXkHPd2KOnCAV/e4L38pgh5sPU",
-	"OiBT9fRYxnnOtWaifcDV+svH6oXjhE2K6nI/7+Z7al8fzA4fXs5fPb5eBEF/NkRDJV1AQ916JrTpikwo",
-	"88iQWv0AuyjjMcNqn4rWqGBIE90iweVb+/4Nvn9TvP8O3jdmEDfMtMEIkjPIknBnYigzm/xh8y3pxMEI",
-	"DSHGvwg4GTHdYGy3gxoPhWbMx5KYdXBX+DlmEUYWUnk+trf70CZzUc1qarj6lkUPtjW/CkRzilFQQFjr",
-	"a40VaYLreaFNKUREQHofsvk/uflwjSmlMUzK5u2bJ3GY6VigwHABB3dwg1ETobtBm5FmYQK9E1ILDbSE",
-	"UizDGkbzrBBB4QLXJXAR5sKZ2sjL+hm3Hs3ezmH0G5x453GF8xq1ZQGki0fO3dhbVurwM4aACiuyxVYV",
-	"bBU+UWEZbdBU4a0Ko6jzhdVOYTY1gw6xigbl75kHogqB/cwDsmRkrFSN69DE5kNrzsEXMsQgZs4vClGa",
-	"ZuuOwHNAuQsiWN5Gt8obr2DDaq1Owq5NvsjFDqgnHoZ+c30Ur5GRHIoRPcsFmefScBtHf36z2NcE18oK",
-	"AOBs/LxXz8ar/GGh6qpDgFabfduiojZ+3T4n3fjfty1hbp+ny9+vwgGu/axZwMZvwup2Y52LFXN9+nKH",
-	"geBjYDWWf+SMJrbKLtQQC8CYw3AiElsmFjtYTAThvhMVgyAiMZ1y28YJLMeoEcX96vLmlvztr//5lYUY",
-	"jmpTvBPeaCok6RFjN65RtJ2PXe4Y82S5BvQGSy1etx6puf4cbcZFPRnIR74Ty1/S9bNidXtb2WIrIvFM",
-	"AIngR+3a3IlCYqEDFHUGm65+z6YaS3faAhF+7c5qlh1sIML9gZgqFeACO6EYW8eeOvBvwphaiL8b+4Fr",
-	"+4FSQy5wFfwPnNkPfHQfaECr945gWD4UZbg2EAeXLsy7Ra2QNkIWo50XALhQ1a0wt86BMJQWFzavX9Gt",
-	"9SetEMigotO6ZfeNlCmZyNxY5P8XOZVQDkOxLCMKkAn+23Mlt1ueaJUM13R1xZWg3y5njHx3c3lRZP0U",
-	"MDFyLshMsbKuCaDKmGOMRUK4VyFl9yX5nn9dXf1fO2Ka9FUmdeft7l5QkMrUgsB8oDoZh219NaUCue8g",
-	"l/dGsuazjIUC2prup9FdkhlWoulASoDwoEOmF/FWQ5JhugpcBUYExcO77DHJZoo/sIZS0wCmsrYvW7ia",
-	"O5CiR026XJCPgicyNQwtZQRqA6uGz2iWTxrTvlJrLyTjJkzsILnfutFVXSOr6dSLhoQxuRXANV1FvQUp",
-	"XM50IidNufGToh2U9gIry7k9a2B6yYqULHOMU0iZ8SBhHBMHMA7AQHFxZvBXarhNGxPlAt+/rrx/Xbxf",
-	"xlI0ZnkBVITZNiT5BrptH2Y8zOhotAr4oCyynuZ0uHzU1oTKuP6jTlHG1Zvi6v1+alYeHBMtHUUEKAAW",
-	"rQ8MeJ0T5NY0hRCD1QcCapiEQj6+jBnmLUoz4uUDy1Oe6EYOuIaqYGvFF6YfKhbIYs3BKr+wbIUhH1LN",
-	"7Eb5vF6P2aS9U78mTdYViy6J1lu4coShDbpCmKBbwPxp8CZTByYEwRfgzYsK+IKJnOkxUWM6ZaSLmEjW",
-	"tBhJpvw6pnVQgzQIjf6pBq7Xol6eHV2DOxMfRk4WFYgfQupCcwthR+Z65fhQwrUcIa5LA/HDM9L1FnLL",
-	"cAE1Dmab1bbczb34hjf2yC1ycONBkawo16HrsYpJVHqHIXog10QOowJ0kJdJY8Ed39gtELhwSMRDceGw",
-	"/H8r6u2qVc7uF6oced3eQsIxxiDEmLQ+u7i+zsxonbdUQJ7p5cWwtoKKScaVtlBf5ab4DnauSSqxFBk2",
-	"NnwH/PTmL3v5XuL3ulvqNVb+cjhpZUOLLJdizZsJ75RlbIU2w3Kq8EKs2CGAqMTag+kO+Q+WS5LImdDK",
-	"XSngFZph1+NgKWh/uKpv8+yXv+8fCX95bQUDrFMKiYwyJ2OaWtIxI4Y8ZRuKUXfpebptyhB+tzmic8aw",
-	"fDkwrBwQ0syRS+RkYtTWhlBP8HFwpvqNH/hQevDAsQ2qojdF++L6KdjtbAoq5Ypgi9plmr16St3mt8Aw",
-	"rlLLj0+tU+hX+FuxQAUkmHpRKQqoSmjV6lJV2J8rz+ywPdevo2Esql9o4svswDy37lH74eJezUbSAIpd",
-	"/Bekvx/jdd+snWG7kf6qlgQaIKmo4RgtTaVpyZtZwtnjVIZMyzMfQdXF/dnSX0jBxuzB8a859U1xSjUx",
-	"R3XJJt2ym8OOl6+FBwg2XT0RlDggf4NwPQh0trqsP7ayREE3AFhx29u0LhWPf51bRK4gHM2yKrpKWVj2",
-	"WYuzJqbleTwI16w1B7LE+WX4TyMZeg7A5ZKk/sr7qxph2TxEbcsyVyN2iRNtsPL1EuArrY4gC/EJ16Oz",
-	"Gvuoc4kV3OF8xUWOde3x1F4X2CPbbaiX/PZP23HQrdp/9er1buB+s2oK+xVVj7f/w9VTffun7R//n38J",
-	"nbJlam6dR1Q9Ar9uFJh2W8ntAK5WxBQ5/1CpWI9zq1jfP8732GH+Sr9Z7M72+aF8NX2z3kvmj2R5E39c",
-	"dnasYS0lknl1Bsj2zei9hS1c+UvYcFjKrWDi6HYXNd99acyCng/fKYFn9BPir4q+4KaG3m8Sg9Xuct5W",
-	"v4aPuMO+aayK7/n/EneJxZo5tMMVHYs0lEVwC6x7loPpZ5qELTLQvndbhPC5SVS+GtXvHtZWqg8wxTWh",
-	"pKu49xGJc5YwofuWOcdWs2BOCIgRWw4DffrRR/WxMqTmONW8NstV3KkqJlaHT1b6DS0y3P891XVqLc4a",
-	"x5jQBWB+aKJlUDNcHacykgC8LQgF5CsAz9VIKeb82aIIkN5GDb0qnc8QQmgpUTAYJZNRpfuTknutFgSF",
-	"I+EJ+kcdgNP/cONeoNO2of6L72b3KI1izW6Sw4vpE2KpScoSvgJxiKsmWF8YD9yO20HAMfdVv0/HF7ed",
-	"qHN1fHPTQvH7hOgaV1RhaZXWVUNXTKBlecYVPTQnzX0r52SWj5jQ2eILRdHljKrwareAea0xgGLvim4r",
-	"ACQ1jO8wVdrKKW25xJLHGa4cGzmmBHw0bAT0w+DQEy2PHOyI5dE2+7VsrWYD09sAwOFAAzejXw/g8Dk4",
-	"zeFMsfS44bYPKi+BoQp3tkB3ZqJSgeR1Sb1U25Cawg9Isww9yrVbxXw0mxi+saJs/+dQXFzxYvH5DYEQ",
-	"wc8ZeNcndjnI2CRIgC4QJsflqqqzd51htujTOV3cdVy9a6tK2MUrFqgt+Hi5TuW4wlQ6aty3nNFKSejl",
-	"3Rhw2bRcWMHihSKpnHDwgWRUpCqhU7azMTDxhqVEmjexGNVmJT8U0zpjBd2FggksBB9UHCquFFoZsTdF",
-	"52uNV7u5uOxLAK/eIMNbvUojdIVCSvEIBZWo51GiAnPLiiZvSazzmdIx6c45ulUWYPNAVSWeQ/RDhIXk",
-	"zCNFhwzrL8V0OOSC60VMunDkoU6zvXHcsj6Cv/2P/7n7t7/+525E0I09WNyJuWUZprMFci/S5ULNMq0i",
-	"osdG4YF/UHGvIjLiQ/MnncpMjiAIb5rLCVdMbdmSGneijHhTkeWY5nulV8LeCioC9Ut2iKc8FwCNSk4Y",
-	"VKvXdyLlCpYF0uVTrszEFElmuRF15qtzmvNscbRs28FX3NLYqDxphnQnfpopjdeZhKapIr2dffK//r+y",
-	"sWXkTkZBZAaMjXSHOYdomWTMJ4Y4t4K1D21HgcNnn0SwIaSbSQr+Tbj3g79t+E1L0b29G5Ddq4zU2yI4",
-	"AorsIkvcIE2ofKkp2RhzBUVqycCVNMaLJ6zmFg78qZpGTVVRoGqLoSlMBze0gZUZ3ML61lMZ1DXkD+yI",
-	"FAUFkFzscUSPVftsVP/wn8Bog3B4uoVy73d1o919Ic1tnmTbV2/xDfOuWZDA2pmfHdFBUVAKaoGjO1dw",
-	"8tm0twoS3NvAJxBf3cDHKbsZR+Whc0tfo9ZmtO0l0lvH8e2mB0P8gN1BkGjF7AZWBVXgKFQmCjmX3Az6",
-	"UCekmXngDSHy8S4glRmuykXB5LdaBicUH0xZhsGWIePEzqdgjqBjzpSXNXpk40EesBwWBItMaJaBB4KJ",
-	"8l2E4UyRDmXuKM8Itbg6+7jtHGAoK9xcRvKMBFf/m71/bW7b2PKF8a/Sf06dMpWCKIqSfKFq14xiK4l2",
-	"HNtjycns2cifaAJNsk2wG0E3RDE+rtqvTtV5e56v8Jz5YPuTPNVrdeNCArzIdmxnuGtqYoFAo9GXdeu1",
-	"fr8S78bcwa9gavaQTbjA2JrKLBwmasE+8Vt/kxkZSRn7rSWCnrpb7svwPaFJwsQuAPlrYj9izBxabBpO",
-	"CrTYj1RTB/utaYneoDz+SOsTX7XF4kQ1cI+ViQ+uW5alz91yTdYV+pW/ZGXfVcfUW5YDbo3nE7YxalmW",
-	"VZsgRWhj9BJMP4uAjgIydjHK6H7ByV9WwpEQy1bMIYBtWzuP7ke5mXshm6w/7Ppq0E1WBrRkU0+o2r3g",
-	"/R5l7quGTGMxWUUvIqldhwRKp2ZlpYErWzFfVlLgAILCZougtHF98c///f+aXWsMeCiNdoomv352ToKU",
-	"39I4WFJFpSeHmbaCAAueb5n95dwXwRyKkUrComRslho5J0EYS8UG6CAA+2jptv9Lup1HqICgkX/+7//r",
-	"i27n4TkJmh84rT5A8DV4f7yoe+L4zHSZhr9llAsoQgwQw2TOjbO1XdmPnQhIgC4aMpLPvjn/p5FEpY9u",
-	"ea051u/AiEObbLbYphKoeOdF9Z3fFe/8zr3kqXln/tcv+MrX9pWX+MqlJXmTm9SrYeelFckx46emsjPa",
-	"kEmIJ4zaHk1jbfwSVVzDkVt9kOWX3D8HGYFMOkZ5RUiTkb/YnmqRmA5Z7K281LRebwHUl+5d5HGKUf41",
-	"pG3rn+2pe5CfRQQHtfGM1cQLs1rcr1tnX5jpLh5qqPhaTyH2Wmqq2TULU6bvFz+WtyyNaTJA1DVVKcx+",
-	"/PB0FWzXiObYwTMkKbvlMlNEQRfsQbbiY8A80VJWYG4edk8fVwB1utsB3VyHTLCnNI2acf1KV11xIhCf",
-	"pjIhlCjTABT734cXCOp/oIUYkMaM5BoxFisIRdUuvom5saE5pK1Fs5gIW6iwfY5/LMOGxGZIzc+De17O",
-	"XAxk3EgyPAc9hVgAiumG0xzZIA1gEB4oYu74SJTHvIHu2GsBUuP6fuRgjhvcaWipNHIl3mT42OUIKc5e",
-	"3X67ZvXooIpZ3p4qN7wtLDLf2u4SLUnv/392Yixxj7A7GkL0HuM2UNoXxpwJXU3iOe2VzHIu9MPT8o56",
-	"0u0+On7ypHd2+ui0++TJ8abMzFIMuV40hsyukVKc+nPweV9pRVRIY2xjkTDSDm55HNOx4/MG3pyQayh/",
-	"lplOpNL3Y/gu9szOAf9EJlncsB1fy2w8iRdk4mxZiPkDZNMWZqsN4VsUldJ7NpN8X095HN/wOh/WCO+x",
-	"lNGSJc2B/wpS7CTuqKLG7paDsaJMo8wmwTEoFZxRtZ26e+Eauc4buXSN/GQbMf02qv5+uRI1sL9qAnIW",
-	"g9tNZYdq+6Q1PLl8mh+w1aR/hUV2fTVdA5genBuH4EJgnbpovJyXju4cmiBUChR4dcrIT2vuOATkuzzh",
-	"QW2BR4EBasseZQwul1/Csc9SLKea2FOLHfDa8nyOAsDwDDW+gzNc1WhGWw+2z1sp2aEfOXPF/lzG15mx",
-	"iGez1lojCPLx7HIbVnYP2CaQKWpbMc9s4zPY535yzz2H59Yq5wqGkdniWChuF9w5rDNbIQ4/N1MynG6u",
-	"vL9XtrAyk2WPvZOUhVipUlftjkjJMrVQeagXFR4jsoBgQ7ho7eEVJM85XI5MxEwpa2mAOHmgfBFcAL1N",
-	"ADRdsEamCvFBaJLEHG2Do7cKONdEvOiQpzSObaNH+M4AlhWj0bkvjPUyFjKFciVuYeHR36xBtblvjeut",
-	"5OEWPABLvTT97yOiM/xQrFOXelhaLfCKvJTQyBlfYEMdcknDSaHPjdW4EHrCFAadFVFSQuU5JIewOw2c",
-	"6kPGBDzkkfmExyBVfIGpQIC7ZTnT2Z32jFQKaBZx2YESPxYZfY4XIIQYkParpz+RcJKJqS1YgWJ5QBax",
-	"ZYYaCj2Vh/veAqQc3R4fwacdaTO6ODLuWBnadydDUWAP9HyBWIqapTGjt+5M13Q2cGgurlf4xHnph1Jz",
-	"SkPJk/lskLRwc4dA9IhEPGWOlC9lVmJhBWqHXKG0h46TEeWxIjMeHVqlIXxh+25+yjsOjFZkPlkUOb9m",
-	"LqBWVYpOvjHaxsw8sMklZkvgfoKPPO31+hivB1J8HC+joJJME3insdRrl3cdIUNZNdUaKajsmzLxliXa",
-	"OuwAtRUNAKQPwErF0XI7wibe4rm9VcEeCScsnJolPqZmx0OWJJslelGqL8xv31o/2uynGq9ucwYhLJB6",
-	"GIyZbHYI7Y+FAAhpmnKm+qDurW0RXOJdgQuhtQPBMp3SOMB99irOdDjh0weKMD6e6AOvYD0sT5Nxi81O",
-	"xGMSs5oATzF/ObjOqZxB4gdcslUOIBk75ILgZ5GU2kRM6gqcs5lnpw9q1zGQ6n7yBfASsegc8IntV0Cy",
-	"iRGF4GQhcjoqCve9NjxYotLHSF0N1Mh2aZJJKqMszA9Ba7JjjSRd1BZhV4wKmzhpmUy3OFCKZbqBmrcM",
-	"G7stb3+uFqBOuOCM2hra+o2qzSDAQonBWg7lWbWuE5Qsu8NTGgSd+lhAwtslsG6a2wLzZHsIBIeista0",
-	"mzmPbQl9lHDRr1o5JDD32pi+nUAWq1wDy8ht+fKuVTqVYgyZJbh/m7Zvm5p3qizWLPJFSONZTYpTQMU4",
-	"XQQH9s2BylTCQy4zFRAt56bBIguK5ElQvihlQdlnnW8EAaey6imHnCBRctCoCspe2c6JpfaLjY5lkY0N",
-	"UDKkEZEpmXGF5dw2h/LAFvjMJ4sOeYEih6bpAtODZKbPc0ogi9yMESPFx2IXL6uaSluznO9f7bC2smbJ",
-	"v6aL+lqLbJvM/zfoJ64/q7N1LDZG59TcSla1e2VFula244q88VpF6szyCrKitNFouQbLCBHb6tmowSSD",
-	"82e0olhkfbDAtBg4a42Hkw6xlAK3SFWeIspdoMyGFiEboHwPPJJyWGtYJOTh0xC3MTY+rO1bDGBdX1+S",
-	"gEdWtUXc9G7GBRALA6xmklhQlCUjuNFoMbc9dXc5pLqShb72wWfmjupDaLqufeo7uKX6mHUP1j53jfe4",
-	"B1dN86ann9k7V76zavZverzytSxNzZivf+LS3IRPvM/N28ULCFbiAnzvtaRgW0Soajrx3tvukaXP3vax",
-	"Suc3mL4r07PVEzt8S9063eqZ8mJ7bwORLJz8VQ7XwTul8Btu80BrFZC3cljjopg3DLI0rg2UG8kfkTev",
-	"n9sSGTkXsaSRDW2A05X7G4JcvLoiU7YgmdA8JgG7S3jK1IDqANxod+4F0RI4/hoxHU6azJXdi+3QKQXb",
-	"wysorBzsKwCeG6+iPm8/Q1k8aMp5oRbOEKNwWxq925rla5ynfBAbUtiCfAaNWy8TOA6YcjE+t8NrxuCt",
-	"HKKr6KBdU6Ymbiy2y3ob8Zg1zoQbHB6dk+D7SwxumCfU0Tv74PugCFa4hVKsJ47xNKrQw6A2k/6WVYmj",
-	"sBdYMj17RI+HvfAkOmVno4fjR5PHb2vJD9znNfab4B31/hBPBmohNlN38eTa3La1sd484xZcqmYZWtgw",
-	"F07C8cQQE0YKY54Q09tzwpTmM4g8534wpl7Oc8hIt/74DCxKh9mlSFsxRgL35cH2ydlVWLO6vGyYxkFK",
-	"dc2euIYfFTDQ4Gl/fUoW7PLGlYgyIGuqbcojnKusgPmwlkeStGtGEoJXKwOJyFBCCrb9iJn3Ng3XMsyc",
-	"3X9eSWRXxEO+0qvjXBVtNcZpPp5udBosSxZO7gnnbhEW88rQXfIWLxqkPFcwyRgYkNbeLLQSHitMV8Du",
-	"a+mcyxLCHazM6W3L20JiuKMUvH+WnLS8lhyPt6p0NU/8BE+8HOPxiUrYEvnA8XInwMYHxh5zr82fumVm",
-	"EITpVbyhjKBM5ATkEKupv2tcLGmcg1U2gs0nMs279sIFkyHy5ZQHRsbh/6vgvP5MwGV5uTLRHVm852w4",
-	"kXLqjJ+1+xRvffP6+fYonLhl7uWN5YcYe5fs3r7VH+3dfJkORN2H/rq0OD+CVDcGm1u/H1nCb7OT92Lz",
-	"DxOb20q/0ilxAwfzUhpKZlw0PGqki3MHNE6gDsNOES9Q/z+YHfashrTyBikra1PPAHBAjkgoxSiuhU0e",
-	"ra3NRMoJG9x2txIubmV8i4t8+xTLHdMY86TKJDZaxFKqr26iJprAIrhqv70exWaZaqDC2ZbHMsdNWWE3",
-	"sslRzo8XIM+NxAzQnSFSv0Qal0oetrzWOOUzY81O+EzxEFLTZwulWcplprZij7MNfY8N/VJq6KdSQ6bX",
-	"KRXY32s2bspbNHLReOJyVC6JUyCCaxFyRjxijWR9gEuK02vbggS5tdgjNYGJjwYE/ZFRm+8HnbW8+FbQ",
-	"mNdwBhRzuB7o3716Kdf0swaOYq60q16sOcwV46y2HgjLgfHXD4DMWft2hRuiZlTsVnHwrny2A1Ti6oar",
-	"EZDNwPvziYwZ0XkjuwYJ7tXnHbx8e6SUz9yy954PquvlVhg+lRV+T7Qv8Hu1zMduyDwyXEBsWKaEi4YM",
-	"GIhVDKliD0/XbA+P4C2HTIQyWqWo6508fPKwV2f6rYlfW3YUWYqDovfeTrJhzENCoyhlSkESkiUVrLDr",
-	"nD7eeVPZg293E2kHTATLLT+u2Cm92hhgSlUtQuxdwkLNImLv8GxAF2rBInIrQzrMYooEkXVG0jY82GUO",
-	"/RozCblOm/aHTIlNsEIZMWFx4lRVDcX5cV2u6/tNa/hNEksa1cP9wBRncEPDelwbC+YxI+1fLn4+twzk",
-	"KKxd4NThnNisdC6Uhqqwqt4dcoGmz9e6ejD7ynwPpo1CUBYf8kU7OPzOtfAXmTCX76wZKf0Abea/BAfn",
-	"hNq2ZnSBMYiJjCNfKGP007joEwBLOxpyCEnULeSGJOkvYe2WBTouuFqhnKViyZtvhv2E/F3B1cSGPB3P",
-	"nMZITqHQXEC0iSZ2KUzUYGHYwFAiFUc8H5t7mzv4Gzjns3RjjlEZhNsMxZqaSAToB+a/UhJr2fSv/rSF",
-	"iV8Z/MbixuXBsl/WNJvPGoESX5olTVPNQ54gWrfNC7fzhym30rjofitC3rc5FaUAi5Dzf/Vb94EkLb33",
-	"w+AdsR7kY+M73oVxFrFoMGSNcCKLyhjZAkUhNUl4ODW9Q0Ad0obcWV5KCBsyrFJBiFxLmS2nmA4OKP8A",
-	"RpTK+cESkQe8ZCsOzvrCrSutcoKPLxZO0nMVZHIuiGbpTO0MMGnrwEo4kyV4yRxycmWWm7dQHg6tD28Y",
-	"2ZxwFuZBDgtcXG9+rsEvKaT8SMaxnCvECAJHz0bkIaMTxO8KdlbZzfmDBGozfHMOoc3s0AxZLMVYWQDe",
-	"DU2vlblLVQXlfb+UebR561fyf3aUuTmK9PLLqsunEZV8hXaIUBw0JxtW1852jP3zMj74+pyTzUT7W4CQ",
-	"f0S48fXcoOUiqg3DfSWSbHf06Mp0eDaVd7iwBcclrVVOpkdoOVD3u3K/LhRiSZdXAkRLYdZKoAo2Vksx",
-	"vBHl6PiYLmypY6tpKT8ys5Pjj8kQy+sIYr9N6cwDxkpkhoWABqo0TBNO6S0V//rJCN7NpFfOuGq3RqGp",
-	"J84HALltJwhr/WATOtFLVVMBU53FIxUT6+0Fbl+m1lo8jZQgVVPN3b59jKpsC9alwXy4yijD8a+X73bQ",
-	"19TtNI6Te/QeFs42CusBgL1F7C74UC0F8sCV5634Be7weDuv4NrdfT/9VBrupQH0lldueSE2bTa1yUPE",
-	"BYuqzKFhQcE0nTJRqqVeSTOwaWhZGDIWsQ3Mbbs4c3+cUbRxTag17qLa2V9U93EYK6NYN8tvhMoSpO15",
-	"xkKZuqyLFVYVVyUVubvITSqzhFlQm2FWYh+koSZ19OhR8xtAcLufH6zZ2kAe02gWIbUMRk+AX6PWZFka",
-	"vbxJr9TD2sEC5NAcleiemQtgRzDTOS0tqt65PQB3PyhNF5buZeEQ8mZclNs+XlPtuRNQg9cKM6XlbFBf",
-	"IveCzcmQhlOlbUBnC6QAu1YGPNqqCM7ce4X13LMS/fv6ijV7325F/wLB8Her5q/XPxdQSumW6W52V8JS",
-	"ZdZKrQ9uBrx0A9Ep5Vp16oyqOuz8EY83lhflK/gV3o8W9AfX4TckikDJqfn9ftQIuOl+kWkcfQD6yYw6",
-	"BEuMucBhPpqCOb85Rl+FSwQx4mxVhi0v7u3gUSrLfAUaBbVoLmLLbAEQI8Hq0jYXEMbAqHbeacAlkSCG",
-	"CdcHnVXml3KPa8Vag9Mqp0wYRwRiFXju6lKilnU1aCYuxUDDQ42N5dRO7oH6JGuMk2/ZGN68BkCzuR2j",
-	"7rOZGfChxMPxDbhD1Y55NV++9M7G8f42C6eswYOBgj3TKzO3E5kBb0BEF7WM2pD8sx3LmLEtt799+0rF",
-	"G/PFqj4NAnMg8irE5vFY/MgW9aHrKVs8UG5Qbi0BUcqM1fJAEcCPXB2ZKWu2EqZsQdqBuQMgkh12ATAF",
-	"yHRKhIRbQirIkNkoivmxTaGUBfCEbVRgyhYKQRod0cFB55MMpv2ejeP4vDZxA4aRC6hvzhSenePJvWd3",
-	"NhURiZimPK7b30oPMlUzmpd5eYK5J49aunDoFqkm+M4Gcp4kx4ezIS3lITwHjdUBwl3yWY7H2w7Ojnt3",
-	"Z8e94CCH4DTzBQBp5vsklpOTdkBvqaZpyT4/6OyCaxDEMqRx4JFgROPAvCuQCROUB+W15PoM73bdrs93",
-	"YTrl4VbL4ye8dZskGZnajEv8jByiA46SkQogSWLO6vv0W0aFrrVQrlDuYqfNzhRck7aFyMQz3Szi8l6Y",
-	"2XYkagpF7EIpdcwrFmbjdvgpH9lls6S0HRAfF19dBcg9h+NpqBi0EFYIakRcfb5zeabWtHQ+npv7ltcy",
-	"anoAQMrImQyKYcBF8W+ZAZ2BVoOCRddewAQTBz9qZLheuQZbwPzjrRxuk2D4uujba6rZ87xrqFevRP7P",
-	"l9CxG62elvt1oxWmm+c9uNZ66cqV69NfoU9uOl6zer7nPFgMVTUg5ClKdpApfIYITENQmrihjPY3orKG",
-	"TwnvajgHZWlZpebJqkjAuMSxC/tFCmZsDTxC2joKV1byNUG4USprKK4g+pOn6UKwGT9m+0LJcUpFFlN3",
-	"vpdnp8osNZuIbgPK/APe/IwinPI6VSpRP1t1DOaoPcocWQlsc96AJ3qrcwijUhvCdqAazfgAs5F5L7j6",
-	"thTLEoa3aTQzNr7Z3qBAQBSb7iknAnNk7IMd5xOMlAaIlE0t/MgWP5nbIPBuRqOZahXpzktjWo3D07B+",
-	"7nVNbtGlyEFNIBKH64m04UxU8RXSoXVrC8f/Q6yY4sPtmHmFYVNeuXaDwCfl7/XynW0XSaPUv8k7urS/",
-	"sllp+ZTtIYfwgyRGORAJmHpy9AEmERfkzTWJZBzTVJVwoZLUaGZtdgKxCe5m2EvO37bQRlb8r6ppuA6f",
-	"UGnJweSuektGfwxCKkIWs6pfsemZoiRr+4cc0MVWT8C8NHpwytizqL+9RrsWZcWMThnJEhxwWCa7iQCw",
-	"r+uqIspafhXt1pmCFk7Fgco9IcHri5vLwfOrn65uLp8FW05Ubl2s2jWZnjChOcBHkiWrGaMFVWW2xdtW",
-	"bY6anGo0/uTIJjIWebrRtpn3uV20OstY7AVOP4RJtcTZVaSNHrk62PJbShbX2tfY5nMcrW2aXjHX1g0T",
-	"1l+s7s41A1S1D1caL2w0ECJ45CmXecib+r8kqD+b/VqSJVU5sSyeSta/Ew91+uDnAiG0pn6tJkX3lnJr",
-	"n6xJSLOhAdhSKR9PtAstr2KbbkbQ55oomZl10YiYvz2SB6NT1ZSoMWYiqjsOC0ZsRmOADof/gkPrIA47",
-	"u5BQwaA2s1005x9faVVKPP726Sty+mgXpPILEnGVxHTRdHJUx81kD0ZzV7NU92CHahn7vlgdjWutnnap",
-	"AIeo4GIu8Yw0cx5hTeXWqgpXfV1tygZGIXyPBWCjW2GxVzmD6sbF1q8/Qybnhiif5XleEKo1swHdpa25",
-	"hkfN+I6rsnSdMWtf05CNjz8+UATlbznhYVXyry3CynErgVV6a8BKW0DelI5qO0hQOHYawr06M/I0aqTx",
-	"DZkZ8geK/HBz84rgA+ekizlJIuc+DatbqmkhuBGtvtqM9FIh0Zo1cmnZtet2eA4EZTuuLByKwESZxoyd",
-	"Cg3fdotjSWjXyGMgAy/9VpL42JHKhl63VyG14sZW+y/vVxS0hes3d/hDSXf1f/XJvshBM0AOmsE6RKc3",
-	"gJyVpxFa1ppS/ht4kKnUFjFf8zgGlC5VTl8GSFkpWH6AVjvkG8MAVT7RLY8ssBCrGK6J1onqHx2NzQq2",
-	"lzuhnB1pSF44slO1lbawkDfuiapicAtiHdfomqnYYkc8hXbvR2O0tJxLh7BntefIpeWdYxpUpukjrfai",
-	"XOb44QYahPU1dkDbb2mH2wHMeuCRaqFdfYXdLomJlRWwxZRtYmC0EDCE2fvVGpNgu1LPJSG6jtlwHWHh",
-	"GibCnYyBrQgElzqN5/1/+Dr/3At754W5aRx/4XqC1Gfbpymsrp93KwVcrsVVe+JaUxHRNCK2mYLqzGqS",
-	"djCfKBYWxLQlvQY//DT68d+fpI+///Fvv6U387dvXj17fPX81X9eyd5z+pxezzdnkWP3VpfZKh2NyLdd",
-	"QU2/3F81kXOr0EC1YTgwRRUIR73FuF83jMxFYaG4/V59TV2V3E6DDHd7xA5ugJT8UND8x45xPhRvXj+v",
-	"LY4Fudxgxr2VQ5Iy5Ln1HPRnwtLVDy4KHXxhngKwCHKlEcTFtBEjss5ynfU5SZlOuYu+DWk4laMRHFTM",
-	"0MKhglBfRNSBiHKd43b37u6W4fAbjQvopjUxtqrqLpXo13s4FFk9uCqFdD4mbgeW4upykbP66rE8zJA1",
-	"4DDIdIuSFHjeq0HzqF36Mo1r09+KTK2cKG3puDLlRiKvwG2mUjHL3DjklvfA5oSV6m+HjLDZkAFfFmS2",
-	"raRD7UBIXsDcGH/a3k7ar797Sk5OTp545M3N0x3Oi9ZjEsGLHqgcjmjr4MZ3tBHbfcIhT7WZCdPeUD3p",
-	"3frNP+DTOWRbvbfW/KnLBTXzOLLu3PS3k9njUe/2dPhQPEqepF11rBsiaMBaWTOmLySeJgFP4faj+dy2",
-	"WM+mWU12bP4yd6cqEhbPS6fYvJxmWTDK2HzLNgIzKa9ENqi8AqfKHs7xlIwljVXB3am8YkI1wmepg8KB",
-	"xaXM85W8G85VMyWi+2gXaiwm9GcWkwuhJ7KWJiWhKZ0xF73fgNkSR6+K23PYrQ3TYG/agSxh3FQlFDLB",
-	"BiGtxaIBBjbL+lr6RW0kl92qUwWhbW31EttIqwY8pHjM3lBo9QrcrTKiGrC/caag7+NUzmGZbl90ZcHb",
-	"NiHsYGEOg0hBaTnksWg3yxXcsmLTFxKu9HXVyfKsQlnavRXp36jANnqs5ia1U+QaH7kfTT8q1a+Xn99+",
-	"ex5NBw0dxzsH1bfzo5dkRhMcg/3dJcEjm1FFOJ+jgRyYdRpgMgQcmxtzeEx5jfU5ZiLdmADzPdy0VrJC",
-	"Rax2yWD5BOb1Mblox9LZcs/rY+D8d7bVIrs2N8KMio0PAFbg8oThCNgG7IsbZ+nadqtm2WQWKwrnBoqY",
-	"+kTNaByTE5LrSaTMJGdGFaZjRh5XeDXN3RVeTXPPNsSa9sGCWBMffA9yN8xSrhfXZhCs4cpoytKLzLGC",
-	"Lnl7Fma/TwJzi0z57xA27pNv4TniZ93uSThlC/gHCzrE5WZHLORRJbzfASFn3tzq2/cW0238sNZ700ku",
-	"RtI6Q5qGsLdxrbVunDMG4ZbcdUMfrROx25Wov33EAqub3Qyq7eKqKCtSQAnoVqAq/eDBhlHIbWQxaiEJ",
-	"mIbaF1wUt3okZTNjwacWAgK2W8xvgYApldl44pFhxo0cqdJno3DB1CXopC+KDriDvPbNzbVHrm9ukNpx",
-	"ROEipj8rD3zgcQqHzwcdX/jiX/6FlFJIuBS+wOqU4Oj2OChlZGv4vhLtBmDw4tRgEkXfFx9h5s+hAAXy",
-	"4RSzWGkONMS46priCFCBgFl5sIVHue9+2j0FTocRUmohegtQ4rlv/pEtFGYMobWpQpmYATXXgdcejuZJ",
-	"oKYDMzUQwYJTcjUdaKY0XmhTZEZU2czldDERkRDAZM3wzLgyazYy3+oLe7AC5NdSTrPkoEMuyDffmAYP",
-	"TV+++QYGZS7TKShQCiy+RCUUAUgcdkqb5+C1zPQaqLQt4S8gbMEFSJc0Po/5BZcDxWrVNBNWQTMCme1L",
-	"Kw0PyJXnC+BRUdpiSj69yuk5jZdPZlKwBfLpU/vFCeWRcUlvecRSS5hqOoLVmTjMZqGkjEYBBCG+v7wp",
-	"lpnySACcqPgbgDNglicoCTRplGdLuwBCCz7GDJnniwBSQYM8FzVfHFC20Q7uDlEAHEJHAjMGkBpYLHME",
-	"Y3D8z1z7QjAWKcATg7mx/DMgB7RZaickuHpx/ea7766eXl2+uBlcP3356jJwC+011YyAMlduZ8FwwO7R",
-	"nKWoeh2CxzCLoNl2CTFZ9UkwShkLyHG3WxQZ5InNQEl53C0xWXgkSFJp7ve63W7lTnJWvvHA7iWimDEU",
-	"NLMdcAPoi2JmiLFIWUSKQTQPHMK39Uvc/gFpYyZeSGPju2HBBrzGLCOI4akDhyufWs5ToqURLrQunQ3r",
-	"yG1GEg6aBaInQZ7QHvgCuGzzC4evZMzDRUDaV5c335EopSN9yJkeHRplQBMO/YdWD5EDWR0eH8NEu+Q5",
-	"+35fcFWTu2eNptdMp4vDi5EGFHxIP0SJY5atWwZXEZslEpxfjEkqX1wbWRHkv4SLwx/ZAtakkRBA2itT",
-	"8uri5ukPVpnoFLAmzGKIF/2Su+0GyuwFzxfU3psz4ABbOghtEZGhjBa4eLH8XSLjJZz8t3GSfVH0Sx++",
-	"ZoBCEvUJEOSiKLGVEFhABVYixhR7p7DWlPvyn1kKXosvfuFmSKxicbw8IN6N+6X6UDhalgT4Nx4F5Z+I",
-	"FdPwoy/y1VO6CgyojvPU9BQyK0gIsr6dl3cAVTootExMhZGq8AgZLnxh5GwkQ6AxNAYpjWOjOL3y3aY9",
-	"MkTVVMqmOOiQFzj1hBv3fCZvWeSZnlpwHiMsQSfgWhGy+ETEKxyyUBoZ5IzNlZ1SkDCgxXJohzjAAqnI",
-	"bGObVSzY3IwZSstYjrFe3mgdAFs0FlaUxYi0NpZmB6ECxZX9zPKSw6aGzXWdCcVyznBb+6NJzKjSRPE7",
-	"oxH0JOejhQCuTJQvLElUh3ybWmB8J8Hn1JIxBUe3vVxsAoFALjFHlMdZykBqSmCXpwkzWuSdj3kzfqv/",
-	"zm+ZKfFbfb/V6XT8lue3LOVy5RrmBivzRKfTee/5LvVxwKPixvfvTVcC02IAUXibuC0iMqPhhAt2aDSY",
-	"uXhOAvseuNN8yiSbURvGKuqQz0HruVcFhP2W0Rj3YPAfh/b88/AqCoqZxmHukJ9pzCPUT3YolC/ap70e",
-	"CX6+eH717OLm6uWLweXr1y9fBx457XZJ8O3Fs8Hry39/c3l9g+qwcAQPAGkIBhLhE4w+kKMRExEXY1/g",
-	"MjQ71Y5VB3dXPjnPORCUPodWCv1gLEQSgEANSPv4n//4f467XS/H/T/rWrZxdGkD0na/2B9w8ZlZBWfY",
-	"w3RtDwW/R/Cx94HnVjWGcp0RC/RJRrX44jo2jhWLOEXp1MaEU8/m4B4U3Ky9bo+8eyuHAx55dgP3id9K",
-	"7FC03gfnJJFx7Iuc8sC84sg+8z6w50YoSM3jZgkERZkhVAwiNblZ4i6ZNR/KZ7ndNfPFRR7Wc4FSDiaV",
-	"WfqjTEB4yJmB1lc341bMLNrVaNFZG84Xbcw/txlezjQDbcDhTSM+zlIWHYBTQXiE+jcmMtNJhnuzuMhF",
-	"kmk8GIt5yCxbuXW6XqUySTnTiEbb5HkdAfQfON9cx4WzZvRBy2vdojRr9VvHnZNOFyI3CRM04a1+66TT",
-	"7ZxAKE1PwCc9wmhEQ2xIsfSWh8xS1Zpxs63DwMVcTFWOiSlDhQJUJSzM60MmjMZ6gma+cUrz9X4Vtfqt",
-	"75m+SPiV8UK9ltu20K9et+scUwukA7WXKE2P3lqIxDyQ/K5l3o/A0q0j8++W18J3u4v4l4scLg2aHSF3",
-	"r/2zs6CzeGlIuzikGNvYCB5iPw6c7eXUdhxa44Kns5wpw2oG03BVOzW9yj5whHe7m997rbJM3PSwvfMq",
-	"wp6e4eDXPZFP0tGV0CwVNAZV0yqHPFr9v/9aIqhoGTul9Jktr6XpGAMoC6XZDAMmboK2WY9WVoB1YvyP",
-	"iBmRY2zAB6rvtDgdUsW8/LD8t4xlLF+Xmt1p459hVQHUR4Kd7Vy3wvYrp4sbeRJqfss65MKdc3e7ZD7h",
-	"sSXFdj0MqYDessLhaAdyimIsYuOURiyypuBZ96QAMqVCSCsgVvbKD24Jf+BWcaPlsoDsWGH9IybOt9Rv",
-	"MQc+OhzrVr8lp3n1VOVOkJd54XG/lfA7Fh/SVB/eHq8+D9NQeT7ltxCdWrqxVEaRVu5HrOTVB3Au13aN",
-	"QWjpEGJ5S087bL/GZ9MsZqrmk95X//4AaWGnt0ZYlNf+6sr6quWGeerk461fB49gmhMMVb51R4vKhX4r",
-	"kUqPU6bKk5mJolph7ULffUUvNd24tFMWcbXTyt52FTcu2XLXPsnavShJZ5smnS9kIcHnLqJCCkhmv5AF",
-	"vUal/VAya5r0mcVH2KjQEG7LgilYjJ5XqZwxPWGZwsI0VJ79QpkMFySVmTaKbJbExmWFMJZVjKC8LH09",
-	"nviPU2pcgtx8heBSgWpShvvwSuoyYomeYGTINueRImyVg3R4BIgFELUQAQGVceRJTIcstsFLF5f2MBTo",
-	"Y6jV5bARHnWIMYpYROD4LxMxU4oEP13evL56ej24ePbsNfqSTDt6xJm8ZQoLRQj1hSW4SSuxXo1HYHCU",
-	"qiflGPdBg5r9yU7cRj1rpuYoiSmvSqjWv5AfLp+/ImiyD4wFP3ATNwCnDCMe6yfTGjkdX/wLufnbq8t1",
-	"zYUyM1LVF833vDPrSUZ/8VvfX974LQ9e+Be/ZXwyPBk56sN/wY/38OV/8c1X+6335LQHY1UIg+VUsFqd",
-	"ZVf1F6OgTrunmxXUC6m/k5mIWh/fEi5t61m+yGqFx+3xEYaSLS46q+Ngfs1wAyCYcNJ3UVMMndkC5pQY",
-	"OZuJEDEfIHWzQ+BRRNt3Z8UhTXxhEUaNWyfrtscz6Mq32LWVDdJAGhTSBDKaLLJ2aSnk0eaNE5nf+L6E",
-	"wmJj1Fs/bG8HfprPtwaPNy+pN4Lak0DMzDlFG2n9Q9/JdMijiEEPT3tPNj9RhrP5gNWer29ckC4KAEd5",
-	"SWmFv3FQXNVzpFa/BedOWHKr12F8ADCl0JN4AYuqDVVUgb00sLEzG6sRzGoL9LLsYTG3Lfii/ebmqdGD",
-	"TEQ0xYsHECLFfWNUSIdckPx00eKq2cUMnBRMaTxdfGDPV82LQBjbg9fiYThhs2orlEbq283aJxTalAKA",
-	"oYyfiPG2wPNFgBXjwYF55UTOl04T4SSkIAfOM//IabfngshjabZ5bJzWenXXtJm38Sq3Mw7tGxqUBMq5",
-	"vWD4MwuG75n+EKmQ1MFPXLsjuFrRIAVhVWSZduAAENxJD8bPD4yOlIJIwXwx5FhmCXuxQy40edwl/wPj",
-	"6xoOkP8HigZCSWBXrp6kTBkb16Lgo9hB2A0ICq0UtOQFbKQtRYggW3kreO5hPuUcjz5cMrv5LEzox2ZB",
-	"0ODZ4UGH/AJnThOaRk4Olg/BDzwCbwIgOtM2IESyPPPAtu8L5HMoDvS3PrUuDOseCb598+z7y5vB5X88",
-	"vbx8dvks8EUR6BcIjyr0BIwTMuHjCXgkybnpToRSDLNTIJdBIVhrfgb2i0ynvqCxuXlh/EcoDrKEW8oj",
-	"SsKnzeiCJFTl32bM7Jw0hgsyivl4Uhtquy4JxXIOckM1WHHLUek0GpCvfs2xZ76V0eIjC1RX8/e+mlun",
-	"04y9/8zSnAAvz7JQrzkT3yQji0fyJ957rZcpH3NB4x2ErXukJHS9/55aZgtR/i3NsaP/QMXU3UIxlTbY",
-	"lXijIJx2erzFq17RRSxpdCMlJmnCc2fbfFcO+P8Tizh1Faunvd7mh4uD5zza+VnU7/WHqF/rjlahlDbb",
-	"6eXkzsqJ84q4fc6VrgBm7iZz3b7ceONLzAVHofwhByg2F//vSCIgxgPHU9n6m8wgbx2ZfyhRUx7HLCLD",
-	"mIZTNTMqWo7I9yljAhg4uSCXsyFLRzSOO+RvMktJKmPWJ9cTmjCIEsChsQbaoFh5ZM5oAtk9NJ25nDSV",
-	"mHcmxjLwgF2PjGQ6ZqYDIzpMzZfIFJWtClOakFGWChqyDvlR5FRqqPiHMY2YTXOKwZKZy1RPrAclCWTz",
-	"Qe7DjP3zH//V8goehb//6rVoGk6YDQ3NmNBQ11Muo2v1ur2Hh8e9w27v5rjb7/X6vUedk8cnvd6j/2wt",
-	"USu0yhF7F8geMRZzMcbAv5xxs9pa/ZZFX2p5rZjdMsQypGLMUmDZowIJgnCddr1WxNU4Uxr+PWIU73or",
-	"F/BfRSPBlMJ/Z2mScsWQrC/FZ8yWGNMZGyhNIS5jS9la4SQddI9nj29Po9vj307pmJ3Nb8/ezp+oJ3oe",
-	"LZeYwIiVGBze1x42IV1DK6TxrDi8NuurtUSM0IrYjELiBaY1pDIDN3Yihdl8xnxqVSgPaAwSQ7PBOGVM",
-	"46iaPhWkgcV5gJtHmVb+GAipzS5qtZaNgaLOa2Dze+xtIAXcNbwkeDi1X2a6aMx0W7cz4ELpNHNrrGWL",
-	"d2jKpf0LombFDiwk26/GCJIQkC22n6sm6j/sPn508vDs7NFJr9frdk+8FuzVgeZmzbTsxm0tcTyY0SkD",
-	"rWxYzgXNA67fQyYOx8PDWQ8JwSHYmpc1wrKZ/H5KH549VGePhuKJUm9PH52BwLIFPMdFGU43L6c52fqU",
-	"JpeyULdUe1jjKpcK8b33zL9gm+lzWBOQuFZFLrS2REmL1xkUxmEDd17WVc0hYI8itGgbS18p6ESb40Zy",
-	"FUPaijGSJ5a5bG8As7cpofECikfyyi0guINyvzxNNK+rvdMdcqUxwUOMbVl4tRB3uHD+/J0uH5zBMWD+",
-	"O7kt0g1BnnfIRZH3Cp9iVHH+GdZx9gUkJF69gJTEweuXzy8DclRcuHj99IfLm7+9ugyK3BQax3LOIpet",
-	"W845tD8FHV/cVPhPisGlt5JHOAJBScoFUEJi/rYgCi4rBR8gbcjFN98CRWUSTZYiKxA+4+bi25cvB09f",
-	"vvju+dXTm1KXsclSR82FwLPRSl/gEUXEYsiuA7b2DrkggROlAWbiCOkQQe08TMGSKfWhzrHHJZav0j/e",
-	"vS8ZkfWmUsX+eS6VJhOWkmGK4RBHucbZuMhRNvYZSwXEOgCyqcQJJZJwoGJpNEevSR2W1R67SxhwkFS1",
-	"XitK6VgKQDffUtNUR3qnUMXxjgO5t8H3NvjeBt/b4J/UBt/ZxG4KkBb6t4QZsw+U/jc2+rcIJGLM/fIO",
-	"2V/vG1/dMfllH5D9mC6UeWqLHr6yGXrL6bHrn7oEFf2mmmZ6ts2Eu/fd8BmTmV5y9dCMK7tkm7294oCw",
-	"1W8VJ4StGocQjvdqIsxHQ6ox4XW9qxjAEWhQckbR0Yi40lyE2nHDY41uYvxPZzaP+S1Db0xh6mRuNinS",
-	"pnGcVw9bkN4Z15pFFvgtkUkWU/ATLYIPtVhrHXIRx0SmvsjTOzjyEpacWuP3eEWGClSQbuGufAuD8jl9",
-	"FhjuVv+4i1odVkFFr3MhpowlsEzGGU2BaWxFyzYCeN3XvYCR+ZQ+xuaI/49MCl52NyaMxpiK+oyxxEj8",
-	"ZI2vcYPltHPkNQCHwthjTNkVbdwD5rgcMZohRyM4XJlbmoUJS4cW6iQ0HrFMiaLxLR2zyFw8nHKtOuSa",
-	"MUUSJpOcR4enxqGZGvsUy6QLeA1JJixOjAcOXaUbvA1wX2ZUbPQ3jh93jh8fHz9+/OfyN972zpJTkbAo",
-	"+n342++/q/RMfER/A1bYisMxSjkTUbzwSGL2AhQZUgvufKjZLGEpgmf9d/Q5cA/m/kavd3r6sPf4yfGj",
-	"J4/OuqePPpa/UVnOdf5Gpg5nj3aM+e/ucaB+qHE7sAp873jsHY+947F3PL4mxwNQAUvWPdWQxvjHOCF8",
-	"ZslXV396V6hKHr1fV6OBBRM2CbE4ehERnLtgLWunocyifFCxZaVFRcZjn6L9Ae4flsG2q6D7HMe3uLZ2",
-	"8+mX9kpDncbLiptrHW2XEFaL/rBmhXf3p0D7U6D9KdD+FOjPfQq0V8575bxUKHUvzZznVu0UHM4bNZPx",
-	"K+BChZNaqlwAmysC5whphjBQjLoiZMhSUYQWjOAd8prR6BCKIe0z7YBHWNvoyM0DjwSFago88s9//NcB",
-	"aO8l+ueeB7C5qbFeGjOCfLGUEhSVspmUBUJ1KPZ5XlI+5JanwOU1+aK9nMxUixuANFxfRmpRVXe/kHM7",
-	"FMCjHtMFS4nSMmaYXjdhKVopnULHUTFOF9uLu6WP/+iFSXs7b2/n/eF23hxh+PZ23pdv552ePHp0+vhL",
-	"tPNs1xvtvX3AfZ/ev4+cfw01lGjjfFDYbFMc+aigUP1AM742a+aGxfFyIBoMkQlNEiaQEA9MfGP/tp9K",
-	"cUv5A0WihaAzHroyiYM+VkEg1oGro6BAP+aQtzCuTdqI7RU5kFh4xCMBRtapCFlAup1HFuvLF+BbHHg5",
-	"rpcizvjII+YpixEvecITi7ONJq3xBB4oa996mNMzY6lxWwKj7gM06qDaoTAlAo/QOHbnCufwMwAUxByz",
-	"c7SMHRhMjdX/moUyjfLhR6K7z2n6u8R/zWdsIEeDiJq1K/h4olu1Csr6A2N6y8jC2NKQuAIVMNKB0uYD",
-	"3Oq3ksGUKZ2yuOCTGfPRDqk739MZg3H66Pk6O76/SWXjuqYIyC0IF3uVvVfZe5X9Fapso/Aq5YQVbfcJ",
-	"1PedPTBuhkcoHQEbnZm/mDylaUR+PumTv16/fEHaASJ+/iUMb08OjYCrwSyi5NWL731RvTcR4+DABrks",
-	"yQvi39iyO3MT4N5jJuvPPcDcgUTCADoXAOKoL8JJJqbKczxH5fgY0mHlmNWWVgLLJ3NiU9IG7RsVBKcQ",
-	"0vOF684DZd8I42eeCc4JCgmEU8sDhsan9IqKSWMfyMhDyi6P2HDIgS90Sm9ZDJ/J7hzdYwcn03LLwAqg",
-	"gqAFQqYs0XC/Cwp0ih6ZPgaEK6BJgRxdgBayT/7zf/0fgvMN/7RXxzk/t0Jez7Q2sfcSHrx/sBCf/w5J",
-	"hT8cz8IZDZ82PHGxW2wOohllRlLLD95YOlnainlgCDKN7+Y9dpY+0k8Wx9kJP5OPkietukCF2eB5qAS/",
-	"YGzeOZAiXiwPyYypQYH4uiFO9H2ajUYeSajmYADnkaKxlMBzDdwIHxSF2TEOipFEJ/8q0Ro7or8i8HQI",
-	"Y0lTCvthcHvSwsullXCyC1B0vuiRsNYBbR8lyOVeNJJTZg+5wEjcVpCzsOX2Z2p/Ivvoa7I4UDCvKPY/",
-	"9hhvo51iGRTW2SkOVc9+GnAZW7bNkg1Tod1cSmoDciQOLIhl+Kc+tmPMBmZsEjhNocAfBK/itl5nREOt",
-	"GhBL88/9yVFBfOmIUbXKac2pRVFvsvEo5/Tx2fHxyX+27IHIjM3ypk/vjm8nMxom+nH06ESNzqbmrjz2",
-	"0up3Oydea8qFedBMghlJLoxt3B/RWDGvhQEc8wkF9xYs09+aP4CWZHXCqKMwoFOI81sFiUwFredSTsl8",
-	"Ih8o4FbtkO8yIRYAdat0CudJytFuKnM1S0jKxxPt4G3N/hnGrAPTud1g9RoGK50lanhHb6fHb3vD307f",
-	"rgzWaT5YsHb/iNHC0EsxXt8bg2EmU7M5/39bfvPDJ6cPT+u/ObrTY/WEJmKWqnR8vJh8cQvE2DUJXeSU",
-	"pHg+m9NLySy1lL4LmZEx00QBxHpOeSozHYNRvpBZh7yQQxktHkCKgj2lc8kKsZTTThlr6axbAVsqhHxO",
-	"M95/uLXZYyVVE7eLlbJYqOggmKwA3Vszfypr5rPAstOoHAd54HT0H55eVHsu8QuC/FJh+RQx+WIp5oAd",
-	"9ux2xSMKzGrhuu9OH+hQZhpPJ2yNZGr2E4a423454K0omi6MzHgcYyYMEMLGUkZ+68ArCRK0VKCekke+",
-	"kKPRoQqNJ9UhAYrDACCKgYrE9MBsXkjucBt7JGMbPUASMcsjbUstWUSo8sU85VozUWGaLsEzW0QqOpMW",
-	"Dxq5a9FQAuZCGL4HigQolAOi6EL5AgCcZqz4xotXV7kEdbywICznqTRueO1Rx0UUoRC7NG/5UpGRS13E",
-	"EpLPdMpQHqqmcwbgkt2fLey1zf5s4es7W7iIjEotubqLj3+egK0fvcP/7lJpBh3qG20jJImlcaNyXULF",
-	"wuqSDrnINRTIf4epb9QVi4C+3+k1jMhDUtY5YRG3gNL2aVTcWlquZvPbDFoHmnxbiFbm3mrmFqoqme3K",
-	"3vD1+5K3fVZ9/Wb9TqZASvBh+/WDrN/NwSZc+Nsl4jtb+QHyA3qkcNqNnZpw0SEvgYBo4sj9kZIE92eH",
-	"vOIY36PCF3bzggAoXNGqKMjNWzAiYwo4NjI2wiATiW0sdowsAk4Qze/Ial5vUWJG1ddlVGKfPxPzxhZG",
-	"Jc5vtDcu98bl3rj8ao3Ly4jrT25dGntQf6pc0++hSsx8AhQd5GdDNofUWzpIiljII6ZyLCuuyZwKo02g",
-	"qotOfdEOfrl4cRNA5ovSdEEUj41GawevLq6vgwNL2U6NnaukcLHUlMuU64XDaQupAHIoLUnCw6kv5hNJ",
-	"NI2nmPZZn+NJQ/2FFHbh6BmLht8ycsvjmMIJiTLrJTU702b7zJIRT6GiK6bl2o93jYH2XwDtK2WQzqMY",
-	"EzY4ppRR7SFN6S0V/4oLdSttBeP2KUvBdj1UM4vMpiyYJVNX61RTDeRWUKvf7RyfmT5T6ErrhSNbReJ+",
-	"KUKWCgUJGJ3WbqPEpXhth2JjwfADRdyH7PX7HrxpD960B2/60sCbnoE2z5V5JQPXaXVsK/pjkJxWLJ+i",
-	"hqSZzewHOV+yUhRjyh7s2FMkZP9wv9tc2BnTfQKVqx6hoxEXXC884Oa3hpBp1bjQyvnjKq9D5ykJaaaY",
-	"8ixVp9IkZSETOl7kzh3yqPnioloNY7lBbZYOng5BGQueX4HnruSMScGcrVSqnSFtLnwB1gEem4VS3LJU",
-	"IZGJzlIBphcysgjko0hoimW+As68qs/U2VIVqrfXlWn4MyfxuFXQ6h92O72zpgLtk5vjbr9r/g+yNYwk",
-	"yGu9T0zvzToY2CVTaXhAR8Y2dc3nlyMWa1q81aysVr/Fhcpi3Sc+ZFeMpIz9Vmt9p3quU5DcEU7W5xh9",
-	"rKQQ2ESlbzP2F14rPuz4zMwsbK5Wv0XD3zLKBaavGNmS2r29UryUo6ouVTPZjJv3efG5fW99EXJ5dJpz",
-	"R2y6yPEOVmGxNTZzdVXk2T70vU8X+Qj8XtV0kXRJVH9J2awoLT5VzewSbCMeYKECV6D0AuuU55gLAVS8",
-	"5A95JAMPusiM9YUxArAI1T4cdMgvjpq6mhcLgCA2McSWr1rQSF/44kaCdcBvkdkbtD1VNsvEPuYBjRYJ",
-	"Xr28Rqa0DUN5ZAQinQUdX7RfxhFLSRhzM3rAqK00j2OCt2C8AItwL8KQJcbuYXca65gPbTueMRvMTb4I",
-	"/BZe9FtgIbHAlv5a08e2EhDc2YSqqYLMv2BZNQdEinhxTvSEK18UdOUcvOOYYk4NFlMpWaY/s98yZhpA",
-	"VdyWIEb8dw7q2MDNoHxR8Z8SvMff322bLEqeSciRVMzMHxzk/iv0prwOq0XBxpg97pGxI6WnJEwpMN2p",
-	"CWdxVAIMCieMpaMs3j7wAcP6qZGCcpicXauD2ExaCfBWLuoiRcZ+F+FiYCw8yAxGBB0sDYLjepu+2ZTF",
-	"fXzYO6vae0V2runYrEuPh73wJDplZ6OH40eTx2+frMnOvU9GsnmN6K7+7/4ZyfWLzPtIAzDtftz05Ht9",
-	"fzVq+pP78O84ZBMDmhMwMWo5Fx7hIzMeD6x8DiUXmGNcCzsUOd82X72tfktIYSzZkGo2lnZB/eq1RjEd",
-	"j/MPfb+6Ec32AfC0QWUjfEC/vVbmgshmP8fMNDvQcspM48fHAHU0S3R+qXfcs7Zvcal38n5XEbF9YNTo",
-	"vyX79xlLUhbmw7rOjCzf+t7bh1NzU/46E4ptfKu9ax9+3Ydf9+HXzxl+/YlOKzhFeIL6WSKtZYfiU7po",
-	"UG1PFQnghYFX4HqCS6QsosuSXwQHnektSw/hBkRf6pBLCiCiAANjTGAqSMCjfoBttQFBSBkBIkI2ENls",
-	"yNLgwIPb4CF3p6Az5/gFxp4IPPT8jNsBjgngEtm7PUJJAArvGkYLIGqCPgkiTmM5zlgHQl6B7aUv2sE7",
-	"BENY6opH4Mb3wYGLNQvC7mio4wW8WbN0ZlSLBWPyRfEGq9VZFJB24FZbAChIE0ZGmfEiKzoZT+MDZpa9",
-	"ecb+w7hkkB2qqYiMMwvXiRy+ZaE+6JCncjYzg2u+W5F20AefVw8Z1cEBpJoRHsXG7BCCofECPp44J3ws",
-	"oOpvwmbgAP8CzqePuH+FV5nPPBRbKElUIhHMZ6WwBJ7MF0dehdEnAc0iLjsQVWeAUYsX7DyAD49XSuOG",
-	"swPU5L4oXG54yZE2tg06xQcklDNGhkzP3VE7sIpD48ojjIYTWLZmZl3vqfKFklJgbzH1z3yhzDTWwNVO",
-	"pdJ0oSBcgVUi+MFcOdpyuyrLWP0WSdd68ETFUiMakpeXXcL04q9w7ACz8S2NCBdJhkxijvK8zN+Ruixg",
-	"FjU2BRsziSkXvoB9AsunckaiNNUZvvObb55JIqQmKTPb2HipUSqTxHip0Grnm2/IzYQrWAsEpgThUUqg",
-	"xqUF4Qv0387Nhr6+vrQRgweK0EzLGdU8JCmzS5O0zfp/TpU+hA17ePUsOCBzmcURmRkxDLVIS5KYUJcX",
-	"rfmMdcjVyBrZbrXDB6jy+Kxs2nyBz+jC7EHzHzMIE3prVhUTEDzqA7hLwZG/KdU88EUb8zehYDswbQSu",
-	"KqsU9oI3L52NUR6hxJE271TYrB5fuINALQlVU0LHlAsPqre4LWUqHRBCeIkuCDW9QIu+LigDU/tnD818",
-	"xuDKShyv8r0ts7aOrZLsk6qO8gXoNfLOBzfab/X91tIdLc9vLektv9U/9vyW/b3vFy6q33pvNrp5ZW/1",
-	"lbmkW/va4q76V/c8Px8Rv9V/51ciRtDW+pgRtAvISZW+17rXHbh5BoWG0DBOL1y1gSf44a1c4DUwFOES",
-	"hJ/s4xGL4ZqLIcBlcNHxCyreuI/uuL/quvut/mPT95Kfbm7udd97finM5WOcyy/FKfA1NhLhu5iLb2MX",
-	"0DchTcfNa/P4hY9Iwe42/BuGvxKucJdjmTL372pkzVx957fs9KwPHEEfplzgvVDHCQsBNyhc/Dals91n",
-	"sQhH+RiP8kuxLmilLtoFj2KoqjRuGKzCUc2XMKY/tmCAXAQLp31tDMtvvX//6/v3IDp3kBkl47P+zNFq",
-	"ajmqsVbVqrnqoSaoNUwK03EpZvOUhhN2+FQKncp41eAPhDwMzS0BlNQmqbzjTJGEKuXsrxySBHE9O5VB",
-	"WMYR2od69plz+9DNnzqhvj4k4llpxj5pGlopJUqtxVzKva/KIx4pwyc1JlVV3vKF5lJtiRBX+pTNuS+V",
-	"sdrnvnzBuS+fLZUlXNob+U6vXF+bv1IbeLy2+ZZEhUwAeuV8wsMJ6RlH9/Ey/2E5DKJpPO2QvIBAYabH",
-	"gum+L2h0C2Wc3JITlfI2yv09elf+E3x4naVCBR0SQH9shErLhIeBL6D62yWvFmmbD1SOK6KI8Z+MuLlF",
-	"eNoyBOX5ckIoJnQIxsGzR5IaB7XyQJHA+sEBkQKB3CEd1XTRdJBBjDGlIpIzxJGlQ8WEPoCoiQ0fRjxl",
-	"oZamOc3Z4TBldKqKBFrjCRF0jezRnyIpS1IZZSEfxqxfwmHNh97zhXk51iOJJNMKMFuLW3VKBU5ynahF",
-	"TJHywvlSa1bLffysSCiVwWo4wxVsXk0d3he27BXL3s7++uxsUIlLqmInjbvGdl7VeFvzbpcVl6tELQl6",
-	"zL2sxKELcC4k/7CnKFyAauJpznBioU1sSMo0krKDe0KfLOmVLSm/K1p5D4Gyh0DZwPr9gVvTW0NuUGrD",
-	"HsHDTstSQUKZCTwWtGd3wBZQbEJjBcM51T//8V/Okm1A/127S7p/qOGyxmjZb7g9k+8H7LZ7lk6U2q1U",
-	"T2xwHe9NPLb8vvXcYyvup3OSq0qsiZPMgwyIbQoZ8HsCouG1UrByPYY9FIDCAhrHvmibGzDfh0ee5Vot",
-	"oDcgGcMjdVxmuTda/oCDji++k5ZtJscFMK1WvlzEC9KmZMxH2rUJFAwHHnQ7T1KwvJG+uBCEiYhFy/aM",
-	"syyekODpyxc/X76+vri5evlicPni2eWzYA1tWamZPXPZl89ctjJfak9htneovxaHuhKQsvTre6d6Fxqz",
-	"Rh356TxstMTXM5qVHnmAxr7yiIyj/MzKZjPmKbl5kBgzNHWeEehhupxNynA3OBVbCgc7ABxIxKun2Fo+",
-	"FLuBD/nTHIyZz9l8OAaTsfdL9gXhH4c/YGmn577753BsmhyNCzw+qwn8DRckwMBCKQ8ALpC2pVUkx+Ad",
-	"AOrKcdcdhSVUaV8EM3o3wOcPPCLhfTSOFwTgKWrPvjrEuAEg/CAGYrr0zTdOjn3zDdQ3Q0bjklfUCINH",
-	"ID03AOi+IBeDfYLYeJBRBWh4HqG+KLDvICsagcsObEZWwsOpZSpEcWvGR0+4ImkWs4K0se8LXxx3yEWl",
-	"gyEVQjrBnaNDYx2DkCmivs4we5kKAmMXmoUWZprfMjuOviBkZS64MH2VczKf8JjVQs2EVLgEjqJ8PB9/",
-	"aNUVYACNNGkH7C6Ms4hFgyEDFBTkRrAHtuaLLRUk8DcYB67XId98cxFFKVOKRWZwTGt9M2mVvpiruZMK",
-	"bx0yBNa1We7QUYUTJwWD3uFDVjnC8acyi4DGhKbMvP3EvP2VnT/zUhiEOVd4Ujnh44lRr8UMW1IIqRiZ",
-	"TySsmnzReG6JwrsTJmisgdGr2zk+Ay8Ylqh1xSHB+9ROBoxr6Wu1lFPSVpIImX/MTAqZyJgrx3wZMgEf",
-	"cWo+4prHTIQwcPChAhh48mWNMEfGN/4t40zbk10xNl+HI4c4B5wpMpbOT650adUGgRPeEb2VWaoscRB1",
-	"Z883pRVvNoI1N4rqgqrQUJKMKJyG58iVZjfVnaPbkAGaJMoXVZ6ztjNj3Mvdz5A4b02kFQIPW0KEVQTL",
-	"pxiQXQAfdZmLGLsQ7cZ0DLBmgy7ZTH1fBO6SCki77ovc7x6piBIrSDC/IDRrTuTbCmar1J0CvCIvv5rR",
-	"iPVxMcA9PbPyTsiI8lh5eOnY3Acbsg0FDPD9hb6B85U6uxPqS9DnNUvKpVIAsLXmM9YnVORXYVHMGNPK",
-	"F07KmKfsPsDEge0iLd++uf5b4GFFiZkvgZkd576AbmhSUh6bAzbkwoXMFcJ5gT6CqJSMWAxwHr5IloRi",
-	"EmdIw1vL3QKf/LXlLRgj9zNBba+6Dg2hFisnYc3VBQOt7IWCtX0QZp90/FUmHe9jN3/2mvELpyp3P7H6",
-	"OJnRTbGn+xePb300VaofR9sgr0pcPc8unLlqTbkxapYLym2tmq0oJx+zoNwXtqKcrC8oLw9CuVKnQ15Z",
-	"h6uPTnFe5mwrQJ2VmgffqtbjgddUmI6OTgWILK+pNk/By8qF5ub2+UTGqEoPOgCoVhyqw4lXQEYyjuVc",
-	"5TYvWG82q5Wpsn2FJj54MfZIT1Xq3+XIhgGq5e7llwZwzmip+pz6Rk1fLXhvLHI/t3ZB/gpXzMu1L4yR",
-	"aozb+1XCk/pC+Lz0GtZNXnq97DNQd4YIhunaamxArK2UY5OPUI39zTd9DDPAKW6lBrs87atF0b7YVBVN",
-	"nK9QTitpLyWVHLgGqJqCnz6mXDRXGH94CPlrtJt3Kv4ti4+6GtzK782Fv+a2ARcRu7MXrAjaofzWPSHo",
-	"jFVLOqteav4b5MvR5SAPFnbmzrEtM71PPfBqR1yrcPWXixc3WAlq3WsoIX0CpZ7Gxa7204JAaFnt53Jk",
-	"y2/1RRbH739dVzT9YXXavbrpKgq3LxbMKxdtn1SWilpfsb18S30PoMy2tOKxZtZNjLi1E5PUFsaaAS8c",
-	"Z5jfrWZzPeCz3/rV81tAO4srxMyC6XzIbO32Rc7LQaRl15AyxVmEMg24C/sHscy8BjrXbj5AC+OFlXiq",
-	"nRnFoKj4NJ8lSL1zmwpENbyIhuZR/LK6imXHIl6qWC4wkBvuO/5Pv7VT0XGDgbKx9rjJsFGe0W9GsGPx",
-	"zIqm3xcd7/3/vf+/9///MJrYOr+6vvD443vYRr0OUmYEht1YjUwXsWMVz+sVSymQRtIht7pVTMT5MKTt",
-	"KCQsNkdEFyo494XRfjbIP2GL4v5MaB4TllLFIojja7NxZzIyvy8Aatx213hfiHKltC9UQkP2AM4ZG/LC",
-	"n1FNX+ff+qHowejHtfqtpTHMcwpL39vqP+lunUVY7WZDVDl/3z55489cnvy9PfE0a4yU15iTCa9wu9Um",
-	"UtBoxqHrSVZXnMy0IhM5JzMqFsSs0vUbum0Pj1d4YQ7yvev5Athfjo0PcvLwrAvI7rDRtcRghZ6wWWWL",
-	"Y4zEplccYGwmYSmXEQ99EcaMiixxp4/B0+eXFy/evBpc/nz5+m/BgS1lcnnjmIyN3XbpFpBolmKWgZ5Q",
-	"00eE1SFSMEW0lH17qj0ncy4UkbeYrMFFh1xLPDCEDRfKFHKrbURCjkrFYA98UWFAwGEqDV3B20N+y6Rm",
-	"pYQE9QBZsw/O8Riz0tAD5AnC0IwlbYFSsw65zCvKKGYZECFtkxD1WzoQLkIeyoOvgvyM0YiFmkXnOBvl",
-	"JBVYchaV/9nl88ubS0ipt30+epcvgPe1GeTXq/L2iwyLVDr5KdHmvxB9gSFovT9q3Cch7uAz7OuhP1U9",
-	"9EdQ8M6WRx26Phk7lTED+R9OmF4k5t9qyo2C5mC1i4jMpIwqYCShUZ10yspp2pSU2u7UWtuuOx9M05H3",
-	"FdTGEo1wBrTAkJxjte6EptHhXArC7owhwUTIPKJN17kYY87hcEHsC9AwGC5IKGczKqIOeUU1h8OCYaah",
-	"iVArwkYjmWrChZmjLIUvtmwUQsu0YAv7Cf9+7y139FsmIkydtAglaaYnmHxGZ5licMpj/jD+oKZj5hGF",
-	"8KfhhEqr5ZWcMc1ngGNyy2isMEnMfv2ERyzvmE55OFUIemr7dpNfAiIyGdJ44GhL3tURmIhxZpFKW0y0",
-	"VkkpeqZtqZldW3I0gmM9bIlkwkg5Tc13Q1kvptFdinHM1cTS82DCEj6h8nRRsVQGYHsCrLmwPGtWwlOz",
-	"9ZRFbmG3TBxqNktYaowb+2qlGY14jElqMVeaYfI7Mr7QeFaM1VPz1+osXgkyltJ8C0+5VudkZBZYFC88",
-	"MqfpDBr+LePh1Bi8b+W0mI8S7YZ7RQ7aakwbsy9rvup6QhMGjJE0JlxoaSzWWHlkzmgC4F80nckstSNs",
-	"7LrEnskZG3gk0zEc9I7oMDV7TKbI3ajClCZklKWChqxDfhRybhcTmtKAZAmNDmWMoOgyNfteRJA/ing+",
-	"WAgpIgQTgO8cxjScQpli8aXfFtdWh/R1JiwwUAiMoCmczt2yODZrmlHtkSjlYopfGDOWeJZjkqSSRopH",
-	"jHABxx4UDhqNkRNSobmg+K3DTEwh11FoxkSH/MBo6lyGNIPRQ/Ah8wbjpdi0VmZ6BKvYHmOmUo7yD+VC",
-	"mHvLG+wqvwSMg0auDkCu1kzsCzZ3yaphSke6TxgdAxmYUFmKQ5+kgMcuyYwrI4CVR+RIA27yiKUpZCFI",
-	"u/vzfgl5y4Ha0HbqBf69OvBmw4DCsTmbMafDmDl2UBieiC7MvE9zqKqUlkQMfCBEqOyrru0FqCre0nh1",
-	"WqLBbnVKbR/m+DOHOS7iWM5ZtGqd4KYvDJRdmQWtaVRUr2/GVnRZKlYJYczRqKmDKtCih+HKky7ETvpW",
-	"nryVQ5t5glkU7eCtHJaOlzwCF0aUx8VfIRUhM38flHLHhxDsJ3qSMjWRceRyWUyb+Fsn/y04KNtmmMwd",
-	"81uG8QFJ5mw4kXJKmIgSyQWA8dcWxNmq4U9eBbf5TuiJMem/47EzWT5ZMi+8bHO1nM3W2ouiPYbkCoYk",
-	"czvHyadfcM9tLZ2O3sF/HWxVo6CyqUxmkyfoOZeEht32C0K1sX51w0mIA3P4tBtqLfjAfhftK0iXwXAE",
-	"Lo3dNtGuugqWZhn6ZmX7HaXM7qPdk4qL1puyif89Y5lNaLQoHGPKBQQCAGXGqmjSDtw/B9xYCsY5g2pT",
-	"NIy4JiobmoaHAIcqgZIRU1KZMJZ81CeURFzBv4t2LR2wcjVIHsk/FyrBBGaLHRCZer4wBoXMoLjIw0pA",
-	"e9Ky1Grel8iREANdLrnS1qOCnGQeQW4MdZ2whXc0NlO5MP5OiIl2HGs4NYvjDrkokSrDkJ3DCwSb+6LU",
-	"c5okjELwgCO0iTtWnhmnpRbkxj79mbBttmV6t73c6XCi9weKco/8ZtZ0ZFNl9ycLe3ttD836NR5F2PT/",
-	"Qittq4mrBxEjHjN19M78Z6M1O1xoPEungvAZ+FkpAdI8MoLqfvCoQYJDaoCcCwh7gbdOIjkXZsKUA0P3",
-	"hdEMF6+ujN9+TqhYGJ1qXGRXsqP4WLCIvHn93LadMpXFmkwgTm1UXTtgdwlPGVTiRr4IzCNUZykLXGT6",
-	"t4yliwPgVHNdcD3A3IMpW9gsB3O7eZltE/WfL8ZQPAzEcaDpRkwb9x1LvhUZ0nAK06GmLDJ6t8GQ/47H",
-	"bFVxVYf5F0BPL3+40jKBgC4UOLTfCH5n0WjVAUT3zGPwjUVsz/a/krI6kukM+Lq50A9PC9Q0LjQbM1hf",
-	"dXP+5vXzB4rko9r0xvyGyjtn9O45E2M9afWPe4+9lbTZLcIEZnUdzRI2rirB/GuGXFDoyGpKLj4rx/d+",
-	"dE5vd38UNsbR23v1GJ9NxM6P1up7syd3S4s2K1RZnBRMnYEtAMaZ2T9DRkIMa8FRmMI8Q2e+GcNnU5r0",
-	"3nX8b+k6sjBLuV6AwBsymrL0IjNS4e+/vvfewflLAW3sZDQlNjkWwFVAdDr9But0FzezfnM8UIRHpB2A",
-	"8vvnP/4rKARqQstnYlY7tpZN+QZZ9/C0RtRZfQtbXB3RW6opuqzrHM8yyRE+Yuv+0MnqdXvuhN9oxzkk",
-	"/VkdyRWhwhfBlXnhX+XwNVwOOgRJdssFUMiwO+KCK7O3UbUPWShndYSqAXZkkKVx0MyqcYEf+FkxSJcL",
-	"TkKapiwi0ZymI1KcfbohHKaURywiWD9JUzPfipm5Pu6dnHotpRdQMJfwOxYPaGq8UKwQ0hIO4yOaTsmI",
-	"Ck3VgsxYxNkt3YHmE4dsd89x/W78qxxehCFLtBMs+xqJvVfyyQKDKLABmAfFVZuqhQgPSsIbBNJHKomw",
-	"0tRY4OMUJnizREV+p+KR3SQqWRGoDQLw26JPn1MIIh8UyL8ZV3pBZjITmnKBxW5Uk4jOhfvmNOPG75hT",
-	"HU60nEO+BIrAJ09KApAapyGNF9vLtmI09vJtn8/5xYmrVaHwaeXWWzncMsPB3Lmcy1CCqxzBgTtWuxuT",
-	"s8zJUZs08Ffz5j8iZaD6TS9FDPkWCrOTuD1yaIgmgPG8rWj5qxzi6lv3VogFcVUamtooBvy6y5uv8Yn3",
-	"98x4KAlqrtkMJ8MeB6tW/9hr5dkoA4gAVIu0e71+71Hn7OGTR0+O/7PllSq/m27tdR8dn5pb38ohAumb",
-	"f7g6+IfdcVffPnx4wt4+Gj757Xg+x3PnLMYvyJ2WlfxTG3FaffMxvPmJeaXzoqw/5V76aNL7fXzXGyVP",
-	"tA6f6N8fP4SYBVAF9M+OezYsYvyNVr810TrpHx3BeydS6f6TbrdbBDI3tPyvtp9/OX705GHvuHt2+sTP",
-	"ut3ewzx+9Zcbfcfjpz/9wH8Xj7+/U2e/PPrxZfr9UzGVbwavvrsaqcvr334Iv/t58Z2EVTRiKaAZANOB",
-	"mcGHnd7pwyL9FryFQ5rqw9tjq00HmdrgVfDI+JFnxz0QWIi2sW4B9B6dwhDbBdwvlk0RLLKzB+nEKLJ6",
-	"Xkvihu13PaSMb/VP3u+w/Den4Zjdt08f2CfhrCbhvEVN5NQrKKaN6TfmoaN3KLzWH1a8lcMHTt4bregh",
-	"TQxH0C5I+MPEHGvdt4Mi8Q9woQBXwhftwOb/HXQISnumkO5lJm+BdmZO06hPEotU8c//9X/c2bj7s8CN",
-	"+p8EGyP/0xcukfCc0AL7yPa3HIJVDccJf5XDDy/X2Khqjg97ZzluSOe416BmKrfV6Je30W8ns7Pw9O7R",
-	"4vHvT2h3eBz2ohN2+gH6BV95XLxyRb/ASx/R42EvPIlO2dno4fjR5PHbJx+uX5paLumXh6fdh49Pu91l",
-	"/fLX2clv3fgs/PF4+OSu98u/1yuRR52zT6xCqhPbPdtWfeygHZoOJt7K4V4l7I8FVujVyiJ7e82wqzPz",
-	"VzksZ5RVNMoRCuXdU8lco02JZE+hXaidsXpCpmU18VYOz41ugsKzIM8x75CLPEsdwSYx+8plrFfQp//6",
-	"8tvBi5c3g6cXL55ePr/49vllfXweGkft8RHiUh9H/XS3UD/HnU+gfQqRZ8e8kHilqOLHkHruBTXib593",
-	"tTfRPwMKVIH89DVF7VB+obrYRktUI29Tttgy8mYTk5aib30ylHoCNUa2IBjyHsydHoAbwTPoIMDPvnBX",
-	"O+SahSnTiLeEJr6ayLmwWcUITgvijUtxToKIK7O1HfElNEwTmuqmiqCLhP9ovu8LJcaqjXatj1kdP+50",
-	"H5+eHD8yUt2OB1QzDsyoDk5H//77P//xX0/of7AlJwHwGrH0ccoWaxAkoXhaaTCoS0+aCW71W+Yt5fgg",
-	"JLs9vQK35VZOK4/AgoO1CIaJZ1fer14LCUCMEZ1ws2Q5S42XkjJWDsecdeviMcfbnx/D7G8OyZh1tLe/",
-	"9yGZ1ZCME3klsQryZD1gVa3B+xOdwmnrlC0saQ8DqhPACEAZa+l7QCYCPJyN0bsOgxDtE6Ud1LaQc3xG",
-	"sDk0PGZaLbXMLcy5I1qp/Io7NCcI6yNhMNZLzw4Qfh3lssx0DIUXleeNrAYhs8CgTQnrjszgg02XUeLn",
-	"v6gOCVBUyzQw3zlOqdCAaRUvyNDcPmEkwOFFIY8yMchxLpqzbGDLtz7gfHijnGuSajuKJezvR+faLX3J",
-	"fwtFAptlqd8/Hs96L06Gpz+fhQ//49Hvj58/mXb/ejzpfX8yOn12ph5ePEoe//Yk7eK3rdNF95nSqMnf",
-	"AYsor3G227yNBo8UITvYO0F7pbi9UtxnM2zyi2A7EiqcGt9Bi5eco6N3RsxhZaURTLvHwn5ki7WxsNfQ",
-	"rirTs+VOF6i/9rJuTfMn4kX1J3XQIZe3LF34ImWgHkjKRnBGY2s8uCDBj5d/Gzy9ePrD5eDm5nlA2meu",
-	"goIMFyU4S+gY0EjYN0a+MK93UTauSSbwUCbqkAu0bVI5w1oVoIp5oEhw8epq8OPl364DR6w5ZK49MmEp",
-	"80X7tNc76JOUwRES19hK6UEuAP6ovhDStFRS/B/ihn1xOnMpdyAP6O2kRSuN9IpG7ueg7aYUmzEdcQFM",
-	"2WKv9/aHMVsfxnxFCggl0wcpoFimbAiVi1uF6PLby/xFFhG5GrZripg9z1/49cfMTmrF9lJ5IdUkYTKJ",
-	"mXG3v0/ZYk41S8nU+NZGiuPg4VuoYgPFhOKa37JWf0RjxbxWSDUbS5jxCTfOuZnnEKmvWv0W/CGUpuYv",
-	"94j7Rpi+1ywiv9DUUlfpOYtvGZlDSrEidCy9HGmepIA7EMvUqOosFSwq+tyBrwslONYKuFVaFurAVeew",
-	"O226L4UZ8PdWI8XDPENs8vspfXj2UJ09GoonSr09ffQQjuMVS4G3DjizW/3jbtdrYeD47y3be7O2J4zM",
-	"aWqWtQNtLL6uBdYPt+OOLFWDcII/WIIg0zL4dFJENF0M7CvAz4tZWBn1/MoglmMemp0jogEVZvAzxQYp",
-	"G7M7e7dZag2fPm3+9LNCsRbrwuww0K5hlirzdmVsGi7GRcdCKgYRS/Sk1T/1WlpOmRgg5pVNryh4Zjas",
-	"1nJq2gfGQt2+3hwNzWXIPiS6D4muhkTjkoJwyqxQGmuzEmqdn4u8RdL+RaZxRK7ESB4AYlkZIx7w48r1",
-	"fw8UwVqOQjpWOLPEDOGIy34VT8FH6hOqtWnOukQkcH0Y8EgFRIpKoSEcakFhW4e8FL6AngBYrMbYq9Gq",
-	"QbHvA0t4SFNGQDxATpuwCP865eOxkezwFuMytYEg0hcApO8Ro2YOjcy1ioZkImYKsiDK+ifwwC0bZ7FR",
-	"HXdJyhRQWMJoBLkIDA48X0C6H/6Qy83AMz2w7JxliRsQqkr3oXwNiKILdQ70laDLAl/kVAvxnC6U+7Bz",
-	"O6SrIjJwt7CIWA0IVdT2KqAbd3wBFk1+Y/4SR7EyXBR87c6fLQtZAD4gY36LbHKQM2b6iiC95u4lfWZp",
-	"Ri2eKSS6ORRgmqP6zoz05zTGeDsWoAP5Jz5jV7AckRzZkTylaUR+PkFu/J97xhMuikzN7cFBhzx9entC",
-	"Cq1tAUx9YSSSRZbIafPtmAXEAuUqFvVJ8G//BlRnVJsZDf7t3yIp9KB6qbQ0PV+UnhhIES8GcM6Kw7by",
-	"GyAmBQC3AIgUCNiaE9jzfOOZnnm+AGDiyC6BPIjUJ6Ac7UhPqCJCEgb0Dc2xfCdVPmu5WNX+qzX0PpEp",
-	"t8a+ev9rk2Wysz3wuY4h9rb53jb/um3zXXdaUyBMsHmuQPaRsL0PsC+E/XKOjvKNubWzU02uy52lo3cl",
-	"D+M9ekEx0zWwHM8sKVjFrjRWU8Q0ssG74xEEsyzhoYgIvRR0mDKEouyQC1+g2LaEY6Uk6dM66wt7ULK+",
-	"lvT/aX0QMu/snCr7pmgfQthXNZShjOz6u/e28upj4C9F1Qcrn6CWUi6svdhQPta84Lt7g3dv8O4N3o9l",
-	"8DYYu3vlsC95u4dmuF/Nm2vT5eVQHU5qitQsW6qRJRhQHHEWR+qcBFYUB1Ycwq8eSRkwQVUpXdsuhDll",
-	"LIGAIU9JwKOgRCBtniccKGSlLXO2gOo6XXjGlgMNJueCJFRP6lTYG9jIX0TQrCpmjru9052FB37Np6Q0",
-	"3avpvZreq+lmNW3fuI9N7WNTexDKrzmYhar0kwWzjnJ19+4DjbD6/IAIGFjd4bmsBMY2Hx5emsc+qzFU",
-	"UvVcs1nlyPAXHsn5jE7xRNV8GaDwEp5KQSZ0NmMp+TalM6RCjfLCMasfy8eERVM7lCJVRulKJNknOgLc",
-	"G0FfqRF0r4W07qQLtvHelNibEntT4is0JS6iKNfFn8aKOHoHjW97SpbHSFzYf51lUD3YcpbBdqdb+JL9",
-	"0dY+ern+aOuem+ND4pfeVnejiXevcKfZW/lG2xx6/Pwmd2EWnXXvZ8L8AeHHvU28t4mLKNveLt7bxXu7",
-	"+GsPsX2YaTyTkdWqqpm25emEhVMFaDt3lujSovrYkgc6lJJAKQmWNUwYGWY81odcEEVHTC9IzJX2EF7N",
-	"F0KmMxpzQN00SskjMWNaJYxOPTKRMzmOF8kEG0tZwvBQgGmjUJrjbz/l3/J5TyLNaAxgNMxsRCkdS2Gm",
-	"woweiGCqSZSejqUAOhsSH9O0s/0hSvGZn9ZWAKMAzxTxm8w3jGI6Hhf6eGasutVSBbzdaO+o1T9+bLGP",
-	"W/3jEzMK6azVb/GISyAux0HBP9//eq9RAOzqBmV3y9KIh3qv5vZqbp/l/Pm1lt22zCqTktYqSe/Nags2",
-	"YKqO3uE/NoVuLlOqmEK24CJRk7Q1QmQ9UCSimhKV0JD1EUtUpgByc2DZ+OnQkvoTfKPnC0AWFYSlVGUp",
-	"I1ZfkPb3z169JjTVHXL8yCNPX756dXHgES7gaZ1SoWho+tW3GTszNpMucccX+CLTMXyRURE2/EPaCRcC",
-	"QOuMxyzlgbd0I4LZRKVcbV+UC1QfKBLYobN1cTahu3QP0VkqMJ0bk7ZZBPiqpYJW5QscFRhLc/swQ2hs",
-	"eAzutWlJUR/LPc1kBzmfZfB3M2os+jUA+gdfBKD7WRq4/mFpIDyaT3FAANOm3O9SYW7KYrRjJjyx1Nb1",
-	"o5jn5qbG1zQeq+N4gDrLvE31AHKfirraKUs0FrYCJ7WZ8wxyKgiub6xLBWxwMpJx5CbC/DOHxCDtACd8",
-	"YDcFFMtWyo4R/dB4oFF5fp1lVe7giLGYi7Ei7fmEhxMEtZXaF1rOaRpZPu+DDjE7wPSUKzDIiJYkZTpd",
-	"9Al17cO4CKknXIx9EbORJm2Z2t5MhZyLgxJFXxfv/52lkoQyE1o1hz9fwQueUU0/PNG5tFLVwHqywKJj",
-	"pze3TMwgc6YG+fXjU68lh29ZaOwNu6jgR2swumVW/Pro0eNj6HGxskrtGVsmS4UapCwy8xG1+mdbmy92",
-	"SNzra4wXSPmaU0Vwq+xjv3tkhIomBZ2W716rwkr6FFfYR40AY5NX0SuqJwV5Q40uPmJ3xlBpBBACtDgQ",
-	"NB9JHRM5QnE/pjPmWUxw08ghDUOm/j/2vn25bRv7/1XO6J9IM7Rsy3abKvObHeXSNG3SZGOnmd8uOyZE",
-	"QiIqElABUIq2k5k+TR+sT/IdnAOQlCw5cnpJu6t/Epkk7sC54XPOMVu580Xgzts4MTWxxkNYqpVxJL5Y",
-	"j5fXEGToOlrfJAnEqA2SlUh5kc+tpXzuRVv5L/FQ48PqhgFqyFWRmYYXe1hv8DaxmCa1CBEHkC2juXNv",
-	"hklRANrcwA11O6f8lviE4ydz5tQZ9Lh3/fXBC1AaYcQBY+lWykg2N7my4drMLc8Y9zCmS9QcGR5DZzNf",
-	"GjPfY+RS8R8e4Cphw8cSd0kTLzjnReaG7peRWQxx2odRmEOiRn4ePafzWwmjGA9OTmKJA+fl3NssjOOQ",
-	"bleFQIKOE7pWWLZgMuUkVLZr7sNlrip0iePURxzlhImC0l+1ZsnJTD4vUNR+jilIbM41b8SVry9ffhtL",
-	"IUOODujSsBksnHCPMticaStYAXT+eg+IyWPN9Ggbk36Cb/4oJk22gdYTYrGpXNwek7DkxmCyzx3Btk6P",
-	"BudXp/eHJxfDc4osSCJkZ9j5hrvtVDTWhRdCswgykcFKVWC4WzXlJOiZjy2t2YLJf3SIo1MHrZa3d5A+",
-	"lRl/1xmetsIjhNYJzUsK281EKa2QiEFUoZG2CISbplz7XszeLQf8Qn9uv1idVmfiQn0+/2JnJhaamcHw",
-	"FFNSYk0lL+vx/HiqB+bMnlcXi8+Wn7+7v3I1idL11e3pzvCkfxZ1ZkK6grlPw07KR31/sVteCoEcfwo2",
-	"NPpI8x99B+SOCfXp+t06ojls94I+Vn4liwIMmtr+gfO9Kd95PrS3dPdRS9CuAU/HZCIk3gad9E8v9lwi",
-	"x+lJLzQozmqecmmvPcGlnKS+XgqeEmqvn2a8sKxuk1UGg3XmTM7MEOLOlfvlZi0Cdxz6cecDuyecK1q8",
-	"NL999zSL/hFn/Y775A5nlLZUu0tuZ1ldGdtM48lFeFTP4cmF207GsinHIKSCy6wgI7v2Is2WvbRBAer2",
-	"6au65dDmFoD9xuy/v4NFlAg4EfNd1tA1YfGgUhxUinWVAvfOR+oUH+cUt12lqAyeux3aw9tgxqtzQnj6",
-	"YTAAAdraclWhzJyxFYyrdObEu+6bq0c9L+kqywozbAqOV7GspaIImqTiFMqaFSai2y/0k0EJ2wmeTnTs",
-	"1uGn51otBErc3FhR4q3VROkQsKsJ8tWL2kqDmbs6KWMGBlMOgbG7V1eXvWjjIbJj6F5eXfWiWGLaTAyh",
-	"jUHHSJYW/+ERpdxuZyRXlU2V046CIanpZKoMiuVOX4ll92Y87bkWTnBl44I/uBGyzFB5L1D3+rGMJQXm",
-	"dnPtpijBCLOJk7xIhscFdi0GD8OwEBi0LnzuqghFYokR62pdUVAcOTfqnteAGC0rzLmmxAduoCVbgWRa",
-	"O6E9RN6j4OqJayuWrbwglEJkhaY3DDzmG6NS9Icr2IeHoijcZEAlhc8l5XRqyyUISettXCUtcy8wGvpS",
-	"6Rk5YKLZ7EGtmpIVDeuaMpT9W9oMmR1DG6TMTfgy7IqwqKg34SEWMi2qrDF6C+NX04dCs7EMta24hS6T",
-	"FGXNR3C/Z6Bgxta7Tk02++kmasyhFJg8sbcjwsEbPMl3pQpY6kutyn2QZvjxldr706eayapgiNfZt4wP",
-	"p79vZ3CneODbR6hS+/F7bOo1v43d0zGjHXHg9gduf8P5vfLHMzB4Oq4fzAC+UCLlx8ba3ZiRK0f5Ui3G",
-	"3HgGhvzN3x/UtplL7p5CWRVWzJm2UM0LxTLoIgwUEixKucDJ/kG0GB9fV7pI3Bv/55gZ/tl50ocRticM",
-	"pGw+55iH6vQzeCEeYh9OByeBrPVhJB3fd31mBSTzHC8KE7T8gFkKRDeAVcAgLZThGSxUysaOfFBKrSkr",
-	"w7UNfzfnKdmHZCx92igTeoOfNLkoMFJSHRRpMBhC8uzb70bPnz2+Hr15/OxlAl20QUWOVNMERrG0upIp",
-	"Q2ORQWsLCipglYJCLXsRJFj4+urly+vnL799mqw/Gb1++sRNj2xPYCzLyjgxx6higRdD82pciBRYlmlu",
-	"DHfMxcCSj3OlZvDm9XMDrsRuHE5Y+vknh+LUo/RJxc3w+DjNZN9/0k9VeZwWYm6O1ZzLI5vzoymzvL9k",
-	"C8yKIacVKYAcx0G7w50T9zkBoJh15wc3R/Ngf6Vtba4aPE/UqU/E8UTp8ggF8b1Zw1qtb/BE/SEgoayi",
-	"xcd06aeDwaB/ch7dTBy/OZF1TnWFgvk8F/IdcHmEGacNn5ZuMMFuOBEZR5vUKeKJsKn7ZyceU4R/ntR2",
-	"ofV1ef/9jhdRJ8CzdjYx+GKzCVfE14SSwI6C5xdrBc9OmqI257eV3BjVxWlT0g/n47bVLunAtj86AKT+",
-	"h+WVPQBEDzEyxJN3KefZAVf1V8BVuVJ79PCVN0q0Su0xmU+Qhr+RbMEEarpU8nz/9q5EyVVlN4TORiwE",
-	"M+c8zaFrVjLttWTQ75xwuSaDNtYYRwq5bFC+H4CJkZxq7S3Y5n9WvHISHH9nj6w68p1qy6qDk0GwL/yg",
-	"xgQS+kGN0exkqsLGsptcYrGv1ZjAqEnPo6E4iW73jJObEOsU4rhjeM0q2Jt8HM0MrCiFnBpClxViDm52",
-	"dota1O4nlbFoPG7qUWhyE5ghW/Oc9y0vyOxkNVvwouC6jmc/xTvdXFmwKmPoioIrRsZ9lB6OUCw4mpzt",
-	"j4+mObkTNnqPY/S1Go/SlM9tIH7/dbT54NrxiYn5x5HlNfJ6uZI250aYhryyP4O+HhN+YzeZvZxzNjPe",
-	"gSRAPEzd2wx1TDJQHhkuLfCFG3oUsjCCmsCPjlRTakhHiH3WDlejU/UrC0JaBa60E60NdAslpwSWdbp3",
-	"wSrDoWR6ZnoemtPqACxzUXAy3SrJgRz8Qke5tIhFcW8R2xNsGlpjhmq8Smy9DZ2IPBozR8RBQd3twxPX",
-	"OI4Q+QSTkIhsSDlcoOvzo/xYuRquZVWOuU4wMzYkWGiYxBI/baBFkNjVPCS7cP3/+vLlt5A4tdHXGwED",
-	"z6cucbGeuKqSYSxjedr3FoG+B6MkhOXxvEpNavhQJWcRZDwtmOZZmKRm3EryYSwBIJmn5bU5/azgCXSN",
-	"mEqewelnR2NhoRDWFvyIy0wwCaWSCl49etGLICGbxrX2SUTSnEnJC5Ngjd3TXnN1gRsvqlOmyIyuP/qx",
-	"HNRDwbtczDjD8UpgLrgrIzwsahiMSzWuyL2/Z1xn3EdkTXpAo0H4suuh18585pKW/psA4p1B2AeQoHbp",
-	"v1kIw0tuEoK3nV5ghS/TqqgM+Hc9NPpbUSK2m25ecIkwmXrJaVuchI7SVONa3DP0F1ZK09fDjeoxSxlt",
-	"zyBItDKl4rd4EN0OJH2tT4MtxPzafU35dyBXS5pz6iwsuXbHKONDSEqO4PfMj86vB43EX+1gnfNcSRxp",
-	"BEl97ZRAt4aIUafmvCjchlYLf5raMhGSCEX1TVhxz8A3aqa0ikBp72CMHyLSCmcy5Wg4TKSSPOnD8zAL",
-	"hJtynxlgNHU43f1YntXbJ8CssqQGx/lrQ2ww4Y5w+3Eby2TGdAb4EAiF0gMxocoDlQk9a6gFtRsgYHhz",
-	"9kihiQ8RdfVmjTzyu5Izc492qAH+jqW2WDVipjvh1prEkceQC3/Svo1C6iszOj5hq61lHwo4cmN4OS7w",
-	"+siRrYlwv8NCxRKrwwNjen0YQVoIR8zQyGmsmhN8zy0Gge2aKRizdAZdZqFUxoJdKl9NLJnfVsBCIqKG",
-	"FiPInkvbe0BeFOhCJ0yqpOSpNb5NjDwfLu1KtoplzhYc7gdeSLNtAI1B3gSNpMHfjHWT88EX8Hp09eT6",
-	"+bMXz66ePE68J0GSceu2Sx+5ZAL/DzMjpZXWXNprX28CY75SkmLh9/rwkLkFnFfIQmpfCqKZflVay0/7",
-	"G+/ehSTyjbupD4/IFd9jO7vJEO+A7Zgzp2jMOJ+DyBzv8tNBCcjmXD4AMZWeQJd9+BJRsXapjpZsBQaN",
-	"bxGi4ZKnT65gnaEvTbJN7SDWUasdH+8k+UmVAxrFb3KfdAM4Rm581Mg+9QA7IhvCaSyJXcMabyVM6BB+",
-	"ihEeFHeGcWf9g04Udzb4f+xUqtgrW1ikZrD0ecM6485wMDi5OIniTuCgvnSYPyy/PoNYCdGA5i0+pGRm",
-	"7hlHQN6RnMad945SuTEONsaITHf3COn19vENoriDcMq4M3SddzOMRf0m6WM5rAcfj0ajh6PRsxFV5xmz",
-	"L9tizDFC4s6jmGy+sdOP6Xe78m2VkF2Wyr//3s0fcUBfhedpWMsSy9N7fKCqvWoMrBbLBGbamt6zjemt",
-	"mdLuKW4+2T7NZ7gvHCPxu2LrXDXwlLgzvH/3nff7bbVbZ6nzMeceBd/tCUk9QVaTbaKyGW5KydG6rPnr",
-	"z78go5ZbZIhGZNiwtD9iac6PHilptSpuKk6JVEep+yRBuW6u1TvBDcyZMV5HAptrVU3z+lJ1bVICqNZq",
-	"IaeouB0s6f+L1pqD0eXPM7pEtTvLH212Wfo4SM1T/Nfc7nnl5X/vz+RBfN4InXNKtklCaxgxaDHNLfhg",
-	"8zdTuH9Hrf5+2dWbufb+nDcpNWfZKiJx+chDKEcl1yJlEkomyYKR8QmrCosQQGaVplj5G/fTUy4xLFSn",
-	"ZAUPiPc20ypPN2+xj95cNnjvt6ywCO/eo98Z53Onz5lCLble63EEU6Uo4O60YiGYiimFzc1H9vvs1n5/",
-	"xeSMLskptffn++f2xgXfldj7KlhoIGWWFWpa8QP67L8+S/ci0IDdFG8rmMwji665zOZKSLubeF21vS4D",
-	"IKkuhpjgxoXUI4N9qmy0kvXhkqeae5CtydVSgpLFKpZoPsJQSlQZWpTJN8ZJbuiCiEVBK8vIVLOVEL6l",
-	"Xj2px3LnKIt+s3/ww5eUmf8PhZhujObDifzrxTic9wPa9CaJuHFmW9TC77XtziXoELA7of9rPhWGok3C",
-	"m9fPQ/b+lKP1e81Z2+tMIXQvpQ53SpIBZuDVy8srMpomP8UdVF8h7vCFvf7151/iTgS1ug1x5wc1XtO2",
-	"3UtRcmNZOacv4urk5Cx9/eUjODs7+wL/4vSh097dNz/9+vMv798nseziXQ3mwfdkDJVOxGVWOuUPIKkr",
-	"r68scDCYpr3240t6Efj7ljnXsbwMpukwv9BN/DIciWy9JhBZBPXbprkolvVTVzezleZJr7GLh/W8R84c",
-	"RCojT2FxOOiYQPsESW4/lo95IVAaxXdWC7r9mDBRVJqTD78PhqM5h4ytDHQvwERwAaWQEZyd0P8DyN2z",
-	"PIrl6Yn7fXru/h3g78E55L0HsWRwfnoS3KszYRhat4MT+Liyweea2XpaqVc+LozbV4iUHXNIEEyakFNG",
-	"CznLNrCz0E1Gz5+/fHv96vWz70ZXT67fPnn41cuX31wmUIgJqu4CESGQ8QUv1Lzk0vb6sRx5hImbvzD1",
-	"BHem+AdLpWd4E1ooOTUi47shIhs0/M/HinwUq/mDcsR/VF/eCpuT4LBL2A37v5X404sL3SBlpLx3gFge",
-	"mPQBK/npY9AFaQHYDYHkjvLILg3m+Kfw8y6pt0OZByBa0ktgUaXSGMvkI/Jq32QB+yYg8NrQIQfBIQfB",
-	"B9Jr/8aTFO3W+NeZqxMIG/66w+v0gxv+D1ORPyQhHI7P4fjcSED8m8/O3ST6sFf3z8yB4PVGTUR1OfL2",
-	"9boMwqJqzarN0KDLwosslvXTGyxO8uUDx2ecWtgOponAzwyNdplW6NLZpDFOVckhq3hvd5aQv6cK9Afl",
-	"A/ldyRqFJ8p2kbeDinNQcQ4uB38HnYio/Z+lER3TLco1CXF3z+K6ycG2GoWf1sbfmuMwzAe5j3kSwZKJ",
-	"WnBdsPm1DxeQxLIbLpTvf3Z+chJBALJ+jvbJnsfJZy3TpjfGomForLzB1HXDY9ljOdd8IVTV2IzsUtXh",
-	"okVjAGzbXj3I27NQDSmTPl4BgqcpToKTlX18Frzccsz7QY0+RriQhw+7/mCMTjGVpg+v3fJgqSkTErJK",
-	"UxWx9DNSB6j0wa19zwMCaQsnxio3ObG3qv1F+TF1mfr412DDH2WJbLb8wRp5YNUHVv23N18iWWqjFe4F",
-	"1vGbmLU5btjxh+EXN+8VA41Jlrnh6fWvP/+S9PpAgLMf1LiWLNZ5YiyFHYJT+CarbZwOusniNKKLVHLJ",
-	"gq9ejB4dXX41Glx8BmoCcUdk/fqysj9W2crfvPKk5wMGMbna0uNCjDXbnl6yMSLVPOq3QdvC3HZodl5M",
-	"vvnnF/r+02/+/4/6avnDm1eP7z97/upfz9TgOXvOLpf7ezSsd3MHW/DWsoPx6b88nhf6zPlz5s4Q+U1t",
-	"kIav1XgvsqB0ke0LxsJvN9BW2wFSVOtfFBa1FYs61gKbfFKOuZ5gTHx01GI2zTGao5rAXKsqg5mQ00yV",
-	"JoKJ5hxSYdGMJR2pKzIYoy9fwTBgo7EYXSwDq6aEuR2vwGqWcdCKefCnKjKwmjOLMITHTM8kNwbmFJgL",
-	"fBxUnk25iRDEMGZSYkxRK4oCJsWqFfx/IYqCTTm5HAMmenVdN6rkTvZf5so9VKiViF9//mV7fOjB0cng",
-	"6vRkOBgMT+/3T+6fn51+/q9O1JnU0av/vW2rvOV87nbjl7wo1BJzDuAsulV01FlNgOlSVZpnMJNimluD",
-	"kb0lRiTTyvKUBkuToybwghVKyQwu50JyN3kYCBzHO16BYjZ3O3CqWNEZdh5rsSBHZc2EowyN1+nbXFgO",
-	"b9FPEbG3StEtlyoxCyuNYa21Th0cnbparMhNs7OWOPbmkNvBwnGe/KT5Ao+ETouQZgleK+MaMj4keydX",
-	"blExDNT3UZ2p19XSCq9SuwfPMC1QJYX1WYQsxeLzldOgv+LM5lDJDC9DnZ5YcEi10xEQ2cLQM57S4hYF",
-	"Fh65QzBe+Wimwql+zPbhmTWQc618qiTafpqX3H3OcUUwqqqQoQY3xVbYIszWI4XOu75/X+IgvnGD6ESd",
-	"FWfaXLOp6gxPB+f33fgR67wsst2Zfy8I+5yhx/+WXfmtcqICas4Y0tQ75GK8gLAEvkcPNZPo2LlE3LzM",
-	"YOqJLTrCkm9Vv9kV6A+MtBerW98WG5Xinpi2DkqzMkjFWhnrkXoX49ltY27yENTkaoPYOnouNYY1Z9Iy",
-	"s+psLWLEf9BxqKQ/3UAwGYBWIu28D532FFIoLF/N3YR3NiWQy5zz+VHqTfe5cFtJK0dHQyjbTGjuo+SS",
-	"U8LGwYwAH9NGSnNWzBypxKSkMoNM2Tqx1xhj/Rpvl7A5kyj8ecpMGxWTUBtImdYrV2DqV1y44ftYPKqA",
-	"TC2ldwizCrRIHZFG6t3fOOhNRzGAnbUFb2LYbV7487kTLuYcppovoZoD005rAgalksxYrldNoAM2HivP",
-	"YDNHMAu2xHH68Md4LAmfZjkGhMRv9DSM3SdMSTlIzjNkEqKwbhYZZuEOkY2m7jEmojGp4N6LzO9mNh7z",
-	"1iZpRoApsecVEbTO8PTsjGiTSbnk1ykLIfY20MIWssrMHMFREwtTt1ISCnQw0cK0/MzhKleYIvxyzmRr",
-	"ToSGCW6iGoDoWsQ4FeNCGaNKqoKBmaPlCgOBzBnJJKQWDf/dGcGEnDDcRkD0YWUbYKjrTqbodsqxb9vv",
-	"4GlMWYtitzuIgQ0VkiUlM60q0z7am/yjTfqeY2MPuURyvDlwpAIGoyqdD6JOkwC94R84nB0c5Put9KXe",
-	"rGus42bxetK38G9H6FNVaRvyOFFUADelk6rA7RX59DwCBZylYwoMoygFGAvuzT68zRXGZEDCadyhIC6G",
-	"Jca8zUmQRdfOUqbv+aH3ozqNOookQIwKSX4t+7u1oHT6YZg7ibsHdeqAcd+CcQ8KTm2JoQe35kzYfoFB",
-	"u9yJVFSrk4NTnlWaFcWKSFziCENSn9KGzw/BM2jPFgUm3mQyi2WLQUUQKAh95qTlkHbby6kR1EJU5Chq",
-	"rrQFL31G4F1vMMwIEaYIiTEmVfJKDHP9NhxQj6K/yjkGQwZ3qLM+fKt8+gKM2VwUPhTKVaApbpBYVTM+",
-	"YMWSrQxmIG+ID05TBOOVJQA5/qCASoKmKZZtsDwwIzLe68Nbf13C6hkFzWSmSrwWcd3KlcGIGuQYSY1r",
-	"bitHp6NYGoVyBq2TG9o4RDOZMiFvgWe7Ap8sgB8SLsw0ijaqeiePfPpRGo6XEfyEICuKOgtWVPxWaXLE",
-	"tc2VuSk8vid+drNRehrBVIsyAhQ9wVdLXdnWbsb07LppvOGU2yVYVzdRr/1YQmuZfnc4esvccDAyHIwM",
-	"ByPDwchwMDIcjAwHI8PByHAwMvzVjAx3siHsuoj1AjUzoXqv2Dg+e8O55oDJOZg4Dh6Cn+Qqnc5mMLzs",
-	"Z81ZD9JEdqDjn/D/u7gBYoE+PGoSRIZIJMiPKeAnicVOhk7VfBUyKaK6+c72YRTLdT9BT22ReIpsT7dB",
-	"P/T9nAUbynbwFDy4Ot3mKXjnE7XDOfClDLvO7+4ARwn5QIsiHIyG2XqLTH8r4mv7hj85WHIOlpyDJedg",
-	"yTlYcg6WnIMl52DJOVhyDpYcr6YddJyDjnMjnMP+Ck4NALnT7T9WeHv0BrT+pW2Lwj0DQTYwwS2njvIf",
-	"zjCpUzPpWKLNeRl5b1Gfy8fn3Ar13dCqfGYdigpgHmyoXqF5kuTrvwox47FEod4d+wgoBQ065aZOfSrZ",
-	"CgrOFhwpbjfjlqU5ZvbRHOXoWyI/fFJ0hft5V3lsb+LUGuCnck69K3k82LMP9uyDj+nfwQB+2TCyNt+4",
-	"mx0cYV5ppYUlu8OYM831qLJ5Z/hvkvwx79YuG5DPykVJxdxvHy81U2mFCbG6ZB1ZcIyGEHeu9AqEdVwi",
-	"7mCIVAOK9LlcGUvoP7cyvT48bVgXpi4zYNmMexvFmBmK90oJuQJjiID3p30K/jo8PsZA+67i4RcnJyc+",
-	"W1ali86wc0xR9WmqbqTC5HohUg5CUk4dVGNlBjlnBRmhvOZ0uTKWl+j0tqkUWq5LIYWxIo3WUaENu6UL",
-	"CJq+Jp0PFGLh2m6145fyZjutKwhahDlnswg0Z6n1IFGSs1uVNWW2VIgtwTM5USFEM0tzxLfWHbxnAj40",
-	"hHhywoXbJTRTbuERrypsRNZAK8YFJ92ubhweMZ215J2mf8/rvXyze5dOEcWQGySCGCfNsKI9e5YVM588",
-	"1FZa3jM0KSj0KMMlqcpkn1C6DkStdGZgma/aE9Ua1da5ckWJ8vugvxQNGdtGVlhLbVNW8gj4O6I6EXDN",
-	"jL9XnjnlCUMpg+EWMzNC9+njV68jePTy1atRr9WjV1jptr5c8XcWEbokYHlFmo2VQktDgPkaNuF2hUG1",
-	"W9W+qMvtqtmq9Wy18IMam14UHlpFmQsxU3iulVSV6a2nAl1PNOEbpvwDN9scLZhl2mfXQKzymKWzKZpV",
-	"TNS+mDfQ9KdV8bOSTfnWeaJckLYKGGpTFWgjoGocSWrsEsHtnjYJk1JVEhOItlpCV92b7TTUS2BXaP4x",
-	"5VRT9ktRbO3k6NUzmPFVbbVEwLU7dz5xYhfdgAGpeXt7fMNXO/dpc/sCVdh6S/dCWEiVsaYZdqmkzYuV",
-	"W1yZQcrmrSbeGDbdtmJvb+R6aEd43xbgvWmvTpLFS8OLBW8vZB0k4f337/8vAAD//w==",
+	"7L37ciM3ljf4KljuRBQVm5KpW90UE1+rJJYtu0rS6OJqj+WPCWaCJKwkQANIUbSjIvrP/Xv3HeYV9gH2",
+	"TfpJvsABkIlMIsmkVN12f+OJiXaJiUTicnBuOOd3fuskfDrjjDAlO29/60wITomAf56SmSAJVpQz/WdK",
+	"ZCLozPzZuSZMofmEMKQmBAnyS06kQrkkKcJoxMUUqQlWiEokkwlJ84ykSHE05qh79f4EvXl1cLj1FsV/",
+	"iRFmqe7jjt0y+ogUnRJEFZpjiVI7AJLuoPg6Z5KoGEm8kObDVCGp+EyiORf3lI0jFH+g7D5GDE+JvGNz",
+	"PQBBZhlOiERU7dyxTtTRw5liPSHyiKezjHTedv6y++rlwcv9/Ze9XifqqMVM/yiVoGzc+fw56pylZDrj",
+	"ijB1pbtbkHR5QWIlchK7JaFST10vjVRc6EVhck6EXgLMEMEio0QUyzanamIa4ylBcfG5ZLH9HVnEO9Vh",
+	"s3zaeftjR3+v81N9uFHncVu3ONdroJvdQDM9iwtBx5Th7Mp89SwwiQuGsFmyRTHmCEYW/3Xbvrd9lsaI",
+	"jyr7Dns9okIqJDDbaVhmQX4Z9HZ/Tn/ZZ73l/wuu/BVW5AOdUrU81k+WvjIyUno8BCcTJLAi25l+Ac14",
+	"RpOFG+k9WbyQSOlV7571b97fsVTgkdqmRI22J0rN8Ixu67fh5W17DLZ3dzWV3nUmPBd3nSPx72/2j9S/",
+	"7x30ehG660iScJaa34/Uv+/GkaY6IgiKRewIwK6RRIJMMWWUjYHkYxWbLYc+JMqZohn8Ygb+QqJhno6J",
+	"nqPulWcE4TGmbAcdD6U+fSMuUM5gvPpwUSJkM4m3ncLqXbiEoS3vxY2eZ23pKZHLi+8v5i//vtvrHc3/",
+	"XR+7ylD0g6P5v+/Gd6wb/xKXKzgjAsXz2K3Z1jOXYu0AwovRfHxuyu1+IRFNUTfWNP/3v/1XvBUhzhB5",
+	"IGKBBJEzziQ5Al4gBBcvJIrtiwOaxoj8kuPM8qxrwlK04LlAfM4QrTBc/V71YHbzmWYyu3uvUTLBAieK",
+	"CL0Pdyz+8Xj7P/H2r73tNzuD7Z/iLd0u4UKQDCuCMj6WR4irCRFzKomlTfFABJrie72XjOyg42yu+a9e",
+	"9DvWTUmSYc3dOKwAzhBn2QJJjsaEEU0Qqe1DIkZIihhXSGqSVnoiZjUmmKUZEVvNG/YEvmGkRYhpWIlV",
+	"yhYjrSqSxMio14dvDiK9Rd/c3FyiFCuy1cTZbnISod4u+jZnaK+39wr1em/h/9HXH2+CA7wRPJ+R74mQ",
+	"QfGqKSmF0T2YJu4oHV+eGW5rmDPRNLbX23u5vbu33duPt96a2ekdtW8wMidS3WkJLwp2mEwwG5OMj3fQ",
+	"J6omlKH4q4fd2P4uERYE4TSlij4Qs6ldSYiR095IvVFtHZVfViTLJMIoyahRE2gysd1xJmH3JVI4g7VW",
+	"vHnny5l1oo7eJ6w6bzv6G4FF/Rx1ZljgKVFWgTlxB6DprBYnxJ3WZCLMadUbXQ5D/2wI8P5xvkcOxSv1",
+	"ZrGb79ND/mr2phN1qO5xhtWkE3W09gHv2L4HNO1EmoZzKrTioOW2P9spfvxA2FhNOm9fHoRI5YQzTQSg",
+	"iDXOxGtTTIY9BCfDHuxkZuHTFJqM1/2z59Nn6YxT1shB52Q44fweEdvOzWdOQtOZk41n4zp+/kweSPM0",
+	"iH7oxk4eVGjw+ueNR6/7/TJDv1nMyHuaKSJCqmC2MHOwYlwf2cWM7LhR/ZITsSiHBZ/wh/Bvgow6bzv/",
+	"51elgfGVeSq/Kr5uxvI440K9t8d7SbFOkof97Z8lZzHqYlQcanSCRYq+30dYom+vL863EBfINJ6xcYy6",
+	"wOd0G6q12svzr7eaxm45iz/6lIxwnmluU3xe75zVvf3f3BeXdfGK6ZAsviMBzekjyFZfl5Z4RLRoFkSJ",
+	"hWHnVrP2rQWslSokciaPQGXXvN2ZEXcM7AjdwBpXxrAY8nSBxkSFDJOuVFjlMoJG2pLixvKLt6DbO1Za",
+	"JWrbWUFvkTF69FdSTiRiHESoU1Rv3Jf1UMywGWgY8JU7xgXiM60naFFCJTrY20Px2Wn/4+XFTf/85IfB",
+	"d/0fBlf92+v+aexNc0Iz4q2LVDTLYClAVT7ovVnu5Ox8cHvdj3fQd2RhpNvu9t7hIZoJyhQeZgQdX5+c",
+	"nfk6Uxej29uzU/RwAN1iNOY8RcmE04RsRUgmfGZsWj0SRRhmChZiylMSwb/uyUyhvQOk1U25gw4fH+1q",
+	"wwjuGGhDsAuR1pnc/PBIUzd22hcXaCb4A02JQCNMs1wQM1mzyCA7S45ykOyOeuQV3n453E23D0Y9sv0G",
+	"H5DtvdFh+jrZH77CuwVfMUZOeQxqdmengaHsHR5GnSll7u/dIN1P9Zk+FsmEmIfr5C92TY8QZSMiNG2O",
+	"BJ+i4hiDaY1B4W86yEUnnY2YoRnsFc9ajFNoQ6wbf92/QV897H5l+YSMt54zbt3pU4b8iYssDQmgY30O",
+	"s9TpZ4Y8X0in+1kOmtEHIhFlTcOCPoyo2WBo3/Jhk0z8mQ+dRPyZD0MSUf9sJOL0MDl4fLV4/esb3Bvu",
+	"JnvpPjkIS0T9znPl4Xdk0TRorXIbCxYGfk8WoYHrnzcV5fqd5w68wTvyDZ+jKWYLRBWZSitPctG41WA7",
+	"hyXgYS/Sw6BTLft2ez04/PavYkSUKTImwgyJC9LX1kajaqQfuvXMhkG9Tv/c252+fjhIJ78e4JeHL+Xh",
+	"qyF7I+XPB69eNil2SnyBFeWCDDm/bxp9Zp+XE7gPT+C+eQKH4Qm4rp89h49kypvXfwpPq9swJdPQLPTP",
+	"jqx/2RV7cl8d5IcPL+evHl8vGkwf0/2z53AxGgVt+GXSlvd01kTY3PQSpOwaYev/84i7FyTuS635iLP0",
+	"Uk85uLpjPCUvpPHWgHfBePXgPdTdBfdMr4cyorSeEaGUjqmSxik42Hn7l+36HphXB69evd4NL7htsGbB",
+	"VynkblYwxVuJx+S94NOA219hoUrvr5ZBqCt4zlKiVcA507PTsxkLzPIMC6oWW0fIrnihDKEhGXFBUKx4",
+	"DCsU65/jCO33UIoX0vyWYuP7Dqrsenj+7CregW1FpyTod4G5fV0ObnmK7/Lknigk6a8EdW9vThqtBm+K",
+	"DaZDihee0aCn2Ingx/Vu+29M41PduBh3g5ACU63ianYGm9a7PYl1ZM0GrYrzXKEYp1PKYjTFC7g0MZ4e",
+	"qiTJRk2zLmTWBicZBn8DOkgTS7IKNMgpoCrOUDc21gEXsVG3YXxbkXOCGqGs9e2SwozWlWVaV2s0VeFb",
+	"T5wFXx5/n6XVIxEh8phkuaQPpDwdxjHbfDYYn++gY4WmXCq0v2vOgbEFYk3t1YNy0Gt7UhR/yjlp1CzB",
+	"Q6MfFm6ZLA36ZbLU+cx+2Z++Hu09HAxfslezN6Ind1WYj3n65pPlxmf9rvGvgxPwHU6tf1z/lXCmLVj9",
+	"TzybZdQYuV+BKe97Hn/rgF/evJLqD7w7Ph1c9f/jtn99ow8xUZhm8IERJVmqz6z9p6dMTYnUNNN522H5",
+	"dEgEmuZSoSFB2G7zbq/X+fzTZ7/lBSPa5Jtq9li6M8FkpewBZzTdsctjLgvW+8f1krR0y+g5X9nVM2vZ",
+	"eMGh7fUpzjQ5kRR1czbDQoIl/e31xXmEhjhFQIlgwGI18WYDpOLdNFdu+UIDtG2/Khv6t1Lb5bVUq5dt",
+	"88ILv+254Vd1UPXZf446/tXL2q8X10awru/gbq//mBCSmuvkZ5Dm7enX/ZtB/68n/f5p/7RKnlOiBE3A",
+	"hyvVIJf6cE05U5NsMTB0Cgq+IJIoOQDOsNfbe7Xd293u7d64e4z/7ESdXOqBHvZ2ensVir3Rkga6fCGR",
+	"nBGWogTPNEc87KHb61NNKYLgZEJ+b9ItzGC7AGii7fNyyOVAUTeurWp8hGK7rDEaa8P5jsVmceMIxZUl",
+	"1T/o1TKesbhY23hrB51zNaFsbAIcOCNHxusDP9EsQ4yrOzYh2azQkcrX9VHCaELHEyJgwN348tb4Icxd",
+	"cWxv0f57n60TzkYZTZ7J8L+9eDc4v7gZnByfn/Q/HL/70K8eLOMwhYOlu1Ak7dSOBfg70ARLhDNBcKot",
+	"Lq0JgCfUvI7uytfvOn8Qzp7Y9ZNlYIogkuci0XZNkgtBmIIJkD8ZuX8792UI7+Ti/Pv+1fXxzdnF+aB/",
+	"vsTRgTLW3uJN8eNA5YJJzbIrhOmPGK3uB4jXEK3RRLX6ethD0PHvTK1JZRoYvOk4fcAsIVqXflvcNbgf",
+	"+cjePIucMcrGd6wbV9b63e31D7Hlx4jrV6gyx9fetWvTQxUiIi6WOF7qCrYNgj5EU6AUxMqBlbYU8AVh",
+	"c4pm2R2zY0XdpiuNPzk+XCmPKSO3DD9gmmkl9HknsH/+9dl5f3B7fvz98VmA9c9wcm/OEpEzgu+3teVR",
+	"5/1yRkgyQQSGhoqGem81qVImlbZTf0+d6BhlPMGZGyMQY3khxwhJ5dJwUTdeXp74T42+856LIU1Twp5H",
+	"e2fn17fv35+dnPXPbwbXJxeXNdorDePOXFBFOsu6+D1ZoAwn9+a65860u+tYH0pol39nVq4HTCUC6xYN",
+	"c+WNvnnMmiUurZWnpe+4lbIBwYiqP6nUv+M9Y7fymYwyLJMqBFshz+N6yDOVqCb8CtnnxPQqgfwHUZg3",
+	"lOpovVBfN+n/5kTMFBEMZ/2SHJ/Obm/6V+fHHwb9q6uLq2bKveZTYg13CGkUnI0RZ4jnAkmakh30HzlX",
+	"pKLs0RTREVrwXOuqCieaOn5Pac9QzsjjjCSKpCbueAedc0TtahonY0plknFJ0iP0S2BGfxLft3x4nCRk",
+	"pjZ129kwhRYxDoVrYUZYSo1y2Y4IvuXD63w4pWod6/qZD8EFhe1UjtCMZxkq4lp+5kP51W9myJ/j2q4H",
+	"QsHWLWIghQau2pvyi8pokdurD9Ww68BNsc1s2WBTl5Nh6tkm/z2o+Zyr9zxnz/RAf7q4+nAK3rL3F7fn",
+	"IX/FmuugCq895zZ6CZQEmmoVduXrfwDPmXGPuShIhcgjlQrM/yHJOBtLk/plPBLGD/0nK73Ei4zj9Ibz",
+	"D1iMn6mLXh7/8OHi+HRwc3Ex+HB89XXNbgLH/GC4UER23u72Dl4fvnq5ZLM7OQeRslSiTA9LaP2OIfsO",
+	"gi7+IIpnaJxaXsNk/6SvSxs3+wX0xPfHHwbX/avvz076AVWxk8+kEgRPB050H/Z6S9Q15SnJqsG8v7sJ",
+	"ExzTWxQvzdemto5wtoOpbReh+PLq4vuz0/6VbQT5j6xgdNaxlEKggLPLzY+lVf4WxXxGGKZxhGJwSMU2",
+	"mcit6h0z72pSp6y8h/vT9VnS+A2dEp4/8+qh2M2bs4/9i9tapIMynxhMZeftvibGdRSu9x3c8ibHYG4y",
+	"zfZ78o9F9LVhUmay0LtxfTn+dHN6g39u1MLV8U1/8OHs49lN/YJrZlfFRcyBK2QAF1Cdt/svo46i+l+d",
+	"kSA19+cVZLJCDrLL8oXILEoEuoP2dx1EbNAF6u72etXk4v2XvR6SWzvoCrwvmlhfot/VZm+V0U4lIo8T",
+	"nEsF/nl/ZX2HqHk/vmOlP7QpHMEFnsE6bB/rP4q06z8O1/VGF0KoMIn1iqM5psqFU7hoi4ZUXiCv5ajf",
+	"3++83TKcqwkX9NfnHriz8++PP5ydDo4vzwbf9X9o9nV9pFJqmuDChZy5HIgdBNnod51jOyb4+Fv0jmCh",
+	"j1je6+0n92QB/yC/u1lmRw2hamZOkRezBpgB94zPGepyRhBNCVM0wZlRq0dcAKbE/y48/9OnT9t628wk",
+	"VUOqE6wv5B9iry2I7nVemGcRucxnMy4UST+SlOIbmzL2dGK/Pb++vby8uLrpnw4+9k/Pjgc3P1yuuJk4",
+	"MV/a1l9Gdx1FHtVXswxTdtdxV6DFEI+QNKegPqY/TASPJuAXElUmZWfBmXHplrdpxgUo/1RtvtesDtbk",
+	"CxiMwGttMMiyvRgIGpb0V1KJGX7AWV7ZNiv4cZbxOUkRPJfox7uOnOIsu+tEd50pSWk+hX+CT+Cu81Pn",
+	"c+R9hJB0TWByRrBUaCkuOeR2+GMEJLvRzEmWbVvePsyVG90RrJ1Bv9A6Hh+NjFcdwaL8dyf7Yi9g+sdJ",
+	"2B1/rNmEibSacEkYSEeMMspIhJIJSe5JahKSpcvBUDjj4xwiBGdCcxtFTUQ+FuN86vDGHCoIzi79Rksb",
+	"faYkKl6MDNgTBHRJVKDQaJGEuoaipYMFQPbvanrCbx2qyFQfiDkX4Pu38owPfyYJ7KnJSQjJSLMSLyR4",
+	"MCI/29ebc5kJMaYPZACfW8pW0OcGy9CCf5osasm64Fo2Xr2y7++IVIJkQNR6CWZ4oVfoLbrrfEMEMZnu",
+	"PTTmWWq3DCa8c9cJZn2UwSU/mvlH3m4Vg/0psFqGcE7cCjTAdSmbHocyogAgxpvdW7OplsywXVyMfLgZ",
+	"zFK95XeszCXYQceAWLYwwdEqFwzymRIsxAJJPnV8c4q6selcxluRo+PhwiAmWE+VNRKMD5UB950LqhQx",
+	"316mdCrLbTdZ/OyOUfZAmLbF7GRgZEOcFhSMGHkA/DecTCz8AyxLlyo01vus+B2LBRnlkqSDYtRHReLI",
+	"vj18BmOhEsWlDxuXRCJcnFmH03fHYFIJzjKTOESV/qRED0QMIyRzvf4S3XX4jGjFB3KL9L8HKecihuuM",
+	"hFNWkBuQFLtj9jtSYaFMJLuaoFgTfhyhWJIsg9j1WAmcknjL7iNKMEMjmmUFLpahvjtWrFNxtvTAj6zj",
+	"xkxU6i3kkpRBypU0fWLHpFX7O6anbHJqYE4QjBdHiGnRUPyMqzGlmpRsdCVkmq4TVuYIXM9IAk4J/Hhm",
+	"3trfK84LFgIvyuNy6ai4mROOcCZJtJTwR0pS4qNyp5eZbeXFMISeQlOCTTivl1u13+sF2JXJZaz3895w",
+	"Fmhl4AIhkdAqKFZf2fHX0YeTsEm3zXAS/mJ6KV/FYjYDTLhFelFi17hszCLx0sgHSEgz9n7UGXKeEcxa",
+	"pGleu9/PXS9nRS/vXC91zgp9NjPRywqI1QZkUZFNBd/WJxobUXgNlIrMBzXhSKrlCCpJBnUZR4xIfYq3",
+	"lqmpJsjDsrvFISkJf0nQ90EIOOIe2sTUriYhsZ1gSRoSp+OwgC/xMo2kjzr4EaA2JqARBzF7pvjRn9Du",
+	"y8BWlfu5iu6kCQ1z2rVmiKxyDlZQuvfZNZRuQfliM7rYp3I74PWEfGEbfv7cSJfA2Z7AqAwfbhb9Ct+T",
+	"JzIurRNFRYq9kQ4gFayDr1SUvnFISDYPHzOADzACBtAVpeLJfSsm2FozxJ5ov2d8vqy/+brhDGu61l39",
+	"zx/x9q8//WjAGgc//daLXu5//reQ+lgFvNvg4MmwvhfkSjNa2MOBbSjj4ZY30djCLWy8E93wc8VEXvvO",
+	"qW3rm6nLODiTfIrZtiA4heRU8jjLMAMBv4O0UaG5glZZQGcE9MPqDq2xewMKfWkIr8MHPXJAnwGEXZfE",
+	"jIzVVh3UExAx/a2GbSlXrVz2yvAbaOGMjXjI2y4eaEIQZSbBPKyM8EQOcpEtvw4Rnfr0PBivbcoTYKBF",
+	"R0vrPCE4U5Nwb3qdzXOjsQc7aD7F0szFHuPgy3BhPaNNn6cSXcwI82eCujiT3IB6pZozxF/ZTnYA224r",
+	"+J2HVQChBiDshXQYoTttbTrXa1TuSHVKleVtoIMgnN0xc073qECZ0DJakkQQFWAQgmClTRzVFpsg6qRU",
+	"aiYewmHg+Xji3GTmkwDQRrJMD0kiPMNCoW4s7weZ5rzHw/3Hv//tv96M/oPU8QsCTUKDIY8zKogc4FVg",
+	"s/dkUQWYPUIszzIQXGAJ7tThTd3kdTOTz2RgEJa+38RmQoBVR0XIBaIMZVRa5UmQBxuHCfeBAD3ntmsD",
+	"gKulsWUYMs6L7V2xOrpp5cYhBTg84EWRA9mbUpYrgrqFRW6NYQiSx/bx1tPXctpCWn1HFh+trAozkMLP",
+	"YS+eRrzGu6XKU8rRyVlYejzw+zYLNscS2caWmAwsIlVAY/LpqwAZN3LNxLS0TPlOW9P4O7K41t16jrZC",
+	"pzWRk216MA0/u/v/NSDkcDNeXpQX9/wJz5lyHpzq1kBAwToeCvAklpFOjSC1S2YHVnKoYnKRz+gqTKN2",
+	"SioU0Mx4T6A3D9dkA538GDZQcYD1LnRnh5njxaZWOfXTGB3qWqyeUa5yQXy4m5V87596Nj2Ff7eFM6Lp",
+	"gNy4dDWIORgLzJR1VE9IllpPo13och1wlhWg3D5u0abHyvM3wQycFVk/cBto/QWhgYzBWXYxghurlWaG",
+	"UQw+R3VngREpjcLKok69RYVs1iILnIbyfqC0Sqp/sAEIVIEGtSoKwXzPBCLES6IdOjwY/cev3+1O9873",
+	"hwffHyYv//rq19cf3tz3vt2d7H29Pzo4PZQvj1/NXv/yRvTwX9dzBjvF5dX8afkMMjIvtSRPRUJdOeFz",
+	"ZpG4bCkRZwts7ZQ784FKFbJ3ZngMHm+rhsnlk1yQVjuvptvQJcaduWuyerxM5ED3gs8UVzgLParzWRid",
+	"ax8VoEq27yDNasl64vA0AGQ6oCWCr3lGSUIgrW5ICIOCBkcIKsZoySpn/J4EDJgSHngFLGGl7gJS5FHb",
+	"yILYTlEXvnJzcw1hKdoWJ5o5+Pq/t1rJJGf3q74WYz3pnZRkCscOsNt8zwLOLnea5ubqfzBtYGPQpxYG",
+	"eu1RBsywyqt5Psy8E2GdqOAhHlNGmnA/bZ45VmY1gjbPqAEI3CDx6uV4gUwb39M1S6YDufsya1MT5zKZ",
+	"XpumQMazgVywZN1B+EBn17qZFUYNZqfxQa2ZoQRONBDBKJxreGjiEU3E3RHqmSsc5gXrlSS6vL9SKwYs",
+	"IQO7LSvx6WdcUgPAzSwuuCB4CnJxBczrOl+kocoC26bilKw9a7Fh1YMN2/bAaUIavSzwdPU2hJzyy0tX",
+	"nMDqqYl8VhB5APLeznpjLI6Fox2P7BoZ2ak+0g1M7IIRy8K6GA66HnNkLhqTDOcSZABGmUlTJVtF8Iju",
+	"GRAUubBupZpTXzcILyp88IVElycfTTkQu8tw7UfSeCtCQyzJy4OiLo/1+34iw2ue3BMV2VogkrBUWimu",
+	"Gwwpw2KBRgJP7a6NeJbxedWMGS5U2CGwip1pRgmroNwMwAUsW7IzylLyuHo5igOEp+47sC6WWdkAgV7l",
+	"RPVCJ+oJnOifctJhf4OL+wmKXZUrCy2l23bTPwQpTwncVrdbcy0ym1BCH+2lu/3ejGBj6y4RRRv2ZITm",
+	"MmuC39uypVPTWLMkKsk0ZBl85LmaIDnB2jaAuhS7h+giybNcIvvSFlhiGZ0hTQERLFm6ciFbaW+XE87I",
+	"lNzQaWVZSiVuzkUqV9M3NPliI/rERdo0nLYs2RxKSygefdZ5tJlcuTFtuO61YWYNfFevi6FgKDkHqqR3",
+	"2Cu8KwLG7IeUGIgIzkhQs2SMZLKRZHdRd8oZb1ATW2hdcFbsvVhrneuajhlJ0e7L7SFVKKNKZWSbsJRi",
+	"psXAF1HA1mpTK0e+oS71B1eYnChd5kn2SVuudO2at1SVVqxx21PZoAQVlL1KHwoexwessHiqk6u8X8bQ",
+	"D/hkbFW6FYZdcJn83uYTLrXmA50OcpHFaEgSPi2q+Mg8UzWvUgCnOOokuVR8OpBqkZHBTPDpLGjPjwQh",
+	"27ZE3cLEakxnFnKGPxAhaGo/PQOg0GWHVugKe+Xter3kyWyykJAX4TWrfWav18JxNs5pijXJyAS7UisW",
+	"Kv3VzmEUUNwAiSQDb6VhqnaiegnCykSB578XrlNRahkTQscTVa10sbu3NApopY/6jD6SzEVJuZoBewfe",
+	"V/YOX4bOfcHf2nnQzqZ4TD7CO8ZxVKDJkwdwbZIxVvShmWbAyyknPM9sWuNsRrBoRxcsnw6gjA0cbanI",
+	"TFZWaO91fYFOCeMU0oWgdWV9Dit70Atz3mbsELci18SghcAB2HAhr+Gd6kLCTg6wAC5jq825m9yVqotp",
+	"env1AV6kqasA0Uw+n3SjZ1GPwURXnJF6bQFxj0aYKSwXaEpSSh7ATdaM1o7VlMuZ1tiXD+86pu/3GuLV",
+	"73ByPwak+6fya5kQRtCw6GcNv/49mecfno+9evl6Iz621zt47X0F6PhPPrYRH2uahLkUIkwbUs8Un/87",
+	"scrd/YODTXhlOwr9Y/BKSwpBNgko7asqoHjg9Ame2fqNHr6+9ezRwA3tBIt0kDUVSycAyGE5qq23aBMM",
+	"TACFuYGsguCTTNpYbswYz1lCUt8AdXHSEIFnygysJgsz/4+m7eelQgRBRRTPioIv5iN6FRhVqHt7jVKe",
+	"ZVjYKiiuwkEcFVXV4XcwoAb2JwiDMfES4FF3c5a1eBd95pfZckP0RMmNZ0RQng4IS1cUT2LkUZkdjYrc",
+	"DBuXYD1oprZj69tx+1V4eWXRJkdJZWWjdh8AStH/bklZQ6I5qaMvxudhqlETQeSEZ6kcWJprOBtFO9Sd",
+	"EZEQprYKUP2CNL35VdxR1pB+3Yt2e72flhjHsnfCfOF1rxO5f+/2emBK191n+Sz14tcaoiI0hc2xNEFO",
+	"kqgqAUKW0dPDdUxVjmAIosczmo5QBUuCzxl4XLZa+mkhaGUkcEPOoC2B8f//f/XqGG7+Nj4Q6wUKf3LN",
+	"casxXsuD6mwl8jlj7axUDqxdzPrEgmTqHYkKFTRz/Y8FhwyoOdirQgKMQPoeIK90i+L3hMG1uJKDyh1U",
+	"hctp8tcyXbbwF51wqW6h8xvX+Y2SJ37fxqVUdH1muy7m9lSl3xd1ijsevFqsWaFuCKLa4RXwG58VNUq2",
+	"g94eWirxsnWEYKBVkeei9v8IQs+IKFtb7KNTh8xarDAidos4zeAdVNN5qgy0mbJv3PEImWDF2XE3kP6e",
+	"myjGojTQqo3/h61+C0ZXF6/tZKZqXhYrVcrAr1lJma97iAu02+s1uPodw1877ibuWI5rmVNaBljjkd5O",
+	"hKigYBUrPaeBq+ZEUTYerDKdfIN9CqXSsUPvyvCiejDLlbcJs+1SYsqcZf1mc8Fqk4FuH9eLpDLFRXAk",
+	"hZu4oUN4Hhk+pVUBfSKc2yO1ObrBOVYj5wOaBzWhTLZde1XPulYyLhoWYYiTe6m4WATH1Tb+p5yk1kMs",
+	"7l+E4pH5j0UEDGdFjAjJKBuv3eD3rt3nqDPGUwLojGvDSL/GU3INDVfE1/v+cZMJVJJDMhEOrPZxvkcO",
+	"xSv1ZrGb79ND/mr2JhgpX9b9lauLDkPUBOSSlUEcJofbma4JnxIL36UmZLq1Ot+wrtBOicIpVmuROT66",
+	"dq3DofwN3wmH+PI0THH6iTMivGXG2XSzxB5/01xqT9nfRywIQ9/wTDWYWFJrNcGasWcGP841QEpgqsJx",
+	"CTPBRzRbS4QFT7207TU3Dxao19/WT6qTGUIJjSmF8prPcyXd0ywbuJD7lW/oljfU3nbiIeeDIrxg1Xs3",
+	"uuknaNnGpKLKWFImW28DztZ8D6rXEJ4Gt6woS9pcDBUGZavpR4iOEGaLnY1SCWBzfQFUWXl7OqpkWOXV",
+	"UU2eVq5b/d3wDnnkAIGWwtMKFlvhnKVorfGskq5rqQ5rTKOCzN9hlUzWnFoJKBoqmfhCrSG2ebkbRuZe",
+	"V63jVUrlZl24iulu5SxPsEibjaSQSXOMipeRfvst+n4fdWM5I8lbM51BorWzh/14K0Lf76Fu7P+6F29p",
+	"bfL7XRN2ZGCn7hgfoVgTQIxsQoTiM5SRB5JFiHHAx0jirR10TYz1VB2D/gxmKfp+/47plnRkcbHkkQ2J",
+	"ge+A0z6jAEoJVYlmyqBp1JJCrbRpvybGQhJa2JkJoa7Jt/aaRT4/jsAFjwXlkYnBGUyJjNCUyIHlmJEh",
+	"KS4GjCv9TC6kIlN7liI00xb4hILaM6BMKpGbgxAhnEH5DEUGY0GIPoEyKgltoI9IhBSGX803/Mc2FTNC",
+	"5FERJm2XsLgvJMJSEiUjxGhyb6ZYGeZgmmeK6nOa4yxCJtkoQmPB89lA27CVIek3KWcDfSAjLZmLfYOf",
+	"fFWrJF1pk/5rrp0q5UGaRpXs6hqR1zwokGYkGTQmu8b7O70YdTFboP2dR6DoeG+nV/vI/k4483n1cbyd",
+	"ZRyHYz40qWuehnJoY9J2McR/BW4k7dEOkypgAVyefx0ZIA49gR29KI9xNcIV4mDX52/rb61kNGfTGQ+5",
+	"go8ZolODYuhHyLC0zH1IwQwpMHWwSEMQXlZKmUu2IA6GcwzHReMY+ndvhF0q1mDSy94ocWFPpjglPvQW",
+	"sAPweVmfOlRNSl203bKZ4xutrQVAU5xckVkGEAFzXHHfAVpg1JmB8w12vYVX7lvz0iU8OzEvfY46mosO",
+	"KBv4evo67gibyTiaaMuAMmTA4yLgyChn2oKIXX87JWvSncSbWQ+eTrDajAlvX1xlm3G7ndSaUxs61O2q",
+	"JFgdAKBv6cdabgFUS8NdV5gneuuuGyDj2kprAnlfG7dVVhktsc/d2OFR6WE5PzlnJGwOr2ae9XHZhm58",
+	"wR7zEo91kJKECy1zAnrVB7edZSNLXWUlFJzooVtqMz5NKgCPkZL2apiHEHvqvrVWIyvPuB+dqHevtmh1",
+	"IopCHK5xWQKnciVzXpe6V9VSWyu4ft6ZTRzUPX4JTddL9gv46PSwJf2VICzvjdMq7LksswIbctlM2to9",
+	"nc1IQ6BukTy4PvdOTRwAImUIZ1mow+enHC7Z6U33OzUVWuKFNCk6pRgekgVnqT1A9j7OsPAd9NFHvrtj",
+	"Y2LEjdV+kIVykaiAOeJSbVuFFfkKq6YNo6QbSD3AK1xWCbqx+dZb4B3xltbgTd0uwzQt5BwbOxetA2WA",
+	"p4DRuF4bh9EaTRs5TbsAdxhjapELDfbtHTMgjjZhXavDW9YHIAMwiLm0kV0V/EgJvrOMpGOiPw592rB8",
+	"u4RGx3N68w46RvHl8c3JN7HerUJMxoA5ic3lEJpPeGbQH+8Jmd2xRmmqSZECJoluaHQu8qgXHwSO8a2G",
+	"jKSAkRFICgM5V5mN3Ex+L9klK8WJps9m6BnrCAjjRnGjAPgaZtPrxtRpGIhp8gIkDZFHPq4mwl6A3WYB",
+	"0Hp8VfBVavN2nKLitW/wUduTOXAbEUhEtmc3peb+AXVjzyLV5rxJBVe8hnuJpQlnDPvGnX0bBsQqFNVy",
+	"bsCKDNV04+L1hmk5SzQkv+REcxFhEftOTh72w300GtMhXCiPc4FOFlgO5+uuwHeGNSXLeBri9KjKbTl5",
+	"ryNpYnKAsYU79V0Fq/Uvn9Udofi337gtQ/j5c6w/40KWfBEQzm7DY7nyU7rBJmd/Rbyvt2x18oqCjClA",
+	"/PVVWkUEdnYl/6izghCf8iizjZg+Y7N803CFE+MPAJPKBCscIWzyXO2vUuGFTWldaM1j5x/Ex714xNfh",
+	"+NcSDeSw94XZfB0t5Zlsf01s5VPEQH2UL5+QAxMSAS373Zzzt+z4Oay99okGsmnL3Zd6+4Jcvpmdrx//",
+	"l+DvLb7yNIbfrvMGzl5n52tP4SoOEHSKeksS3H7IzwCV3GTwPxCBs4rBhbP7dQh/4es8m9vY/iav8Vbe",
+	"m0ToYp49bAhhN8WPg4QzSZIcchVULlgr7BdAD4dqhRgJPgcbpnw4xYsC9jaQaIEfmz5UsfPtN8yBMdtC",
+	"FSIsleF+Z1gomtAZtrUXVroQFKSDIv3OZjaEAdhtyik3D7XFhBTn99A/4sKY/uayqL3DwtvtS+g4iC+n",
+	"CbcJusB4vp2PcTYjLHxrv1nuhSkBunSLQVhK0tjE+sR67wYQ6hkXsV9xsfPVBGDARYUf0nYZwO6FvnkB",
+	"HCezxuBTuADE2b22cvCQ52GLqRxwO7LU9M20TTzCDf6gFjf9NmgaqjrMse20PZ9oc3OvXIaOzQJAJvB+",
+	"TeB16Ca/cr68jzsadLtQnhH/rDcxm+KO3tuAgsg2vG33DszzIASrhRK44eDLzH8F+3SJWNEXYqWoa5G9",
+	"MzAKh0TNCWHWaZRycEUPBcH3Jk07Z1s+MkNKBUkUF2iGpSQSkgMRVfYCwpazhbIjboeheAVkzRt/jRdr",
+	"uw4IoMbfXfZoL1oj0YC1F/oRlcF12qnH/a4bzVOlAlxsCEDli+oIhjaZqQqp++P6wDjTYPr64SB92P3l",
+	"AI/J4fzh8Of5G/lGzYHzhRSglwcbFJB47aMj1itzRJ2c0V9yYh/rk79Kol1aaebLSnQM+/BCoti8N6Bp",
+	"bCLgbCkvGxLxM6dM2tomUj1T6FXm91wJeIRSrLApgGjA8koSeSELT63xtfmafVXbOqfjiYoQNum8GCV4",
+	"OhtRQRyGzJRzgQTHaTAZ8lkieCNpd+Rhs4CgMXWArWfXJIlZ3mLwhkqLqpzsJ6fQGKBiU0AzwQI/YPY/",
+	"qvM7DE7viaIKdeN5lhp85/WoE/VMRf/orxMYoEusgMWBpfs5lwoVyG4hxeZoybQD9q2PBlTiCRURqFom",
+	"bU/HHwTYpWLFGhWwmttTf9wqZae2Lw1FZoJ4dv4Srd10IbhYsek4fcBanTX14D3b3ayds+zMpoMqB4td",
+	"YLSbFUY3IOFLurGSmSq4v4PIsWVAYleTYg16qald8cegBRhzZfvNLNbvuJlF+12u99uwvQ8kKPWPTc0S",
+	"s1dYLosBe3VZ1QL5vYGWX32EB22Md6RsxlBDrDhpGDjgIhLhD7VIpKo5ByB0/gjwl+UEWz3QbT9tb4V+",
+	"jafEnJC14Qi1VSimsW6b1gYM+O6szWIGKo4wP2xAy/c5kaoUdhurJ//KcQSVdfknhRIsa3abmmVWTbHc",
+	"Fc6wr7GDCVX3qlZppTl5Am71PFNgQrDwKyoNF0e2/qLWfa2Xegc0JiJih3cOVycNVSyXncprtPpCwV4L",
+	"gwgNoeBpTQMqeoiaodD9jbkGObAClbWQb9jKDC0WjZQ8QrEJgwS3PDjsdpCBozZvJVgISuQdi2sMPY6Q",
+	"MOAkEF6x63BUtQqbSV5hXdfXfRTTNDZmaUr1AKeUuSuZKZ7NbCJ/HYe3KT0jFyyErB1V0DLXveyh2boX",
+	"jdKw9s330Kz6qkPDW/duBc0xCilbLfiYp/nqBbV3NmunXZmx1VZafKzUuIzLp90GLe0NvNpimWorZHwI",
+	"rT4pa9/8XPCSxTlwEXOSNMNmpAUIzdJoPkfrX/AWuU3zpSG3l2YeFbT5knzOp0oaaPOpZUpv/daGyxdi",
+	"A63f888xFBf3p6xbhRmqn7RnavLWpVhUhqs7Px4UfEm4AB1yDrWUsfIvRh0o+HJGcvCGsvAcWHlmwlsx",
+	"+AiAm7satVERAOfXBa7XDabtFSpbkTsYrMUlYYMhSXAuG4S2vx55ZlNvZxQG400HdGTIDgtHYq1T38+g",
+	"rs6a4Ju2GcsS0w2uAlOSUBnetH7AeeWaF1aByaDlIxT73pC49f4YJmQ6De0SmfI2jou+bbZBBvVccFWW",
+	"qt7Z5J7UamlQHkwJ5sqDTcmUa2XExGbDfsA3QPUzVcNik2S0A5cRNK2l4Oi+NrtgbcBXh4TaDCfEA1Wv",
+	"2W81v7c9eLvrTXQvgKIdOpre4o/2peVaLuW1pmNQWjNOjSusuGKgEoZZh/5ZcdNU6p/t8qvNVjXmVqcW",
+	"EmVtYnfR8iJXCZ+SAv6prEQesEVt8IYtPp4WdaUcvzQOcJ8rehkCWcbnlonPJwsXxWkquMP9jb2TbHUg",
+	"DQhM2sw37ZAGa1P74ZZ6RRUP20/YZNIU3Fg+Moxw76raOgYYwHqydLsyU8LQaeiCctkB4ZDUy4A+b3Vq",
+	"Uyzw1h1LWxJBPjcO5BTn9hMeMfoJxXUiq0iMdXaZPqPr3CS4zkKUwMw03chpYu4jq84SnqXPc5aAAvSv",
+	"6zCxd/7/dEeJXranXWLroSteeLDXOUY81teyElodXWa5Cphlmsve1eJS2ygpkjgZh9OUADQuRLhz5tJE",
+	"Sq7aNYkJlI2R3hfnaNcSHFImdgowlISzVXxIojGnUD3GqUrgT2J8vnw/aFJAzLfKwYYvCD0Xz0FD8Gop",
+	"oFuKZRPO+zSPkLV5q/CkraMSFLfRByMyB4lBmH/bhQwyPLCFrZ3NwgQAvqEyrCAdQySR/Mo4m2KALntr",
+	"vELAvQ2lwOUcNRE1lqm/sJAXhSasaeSOuSuZSzvFqF6aIKqVHIPy+/VyT6jLxR2LfT9PvOWqkxWCvfAW",
+	"Gm1SyyLTH2DY2BAOk0wU+/4M+9GqdyTWE1FEZAQ/kLSsqxdXPTbxHTPDgJRszgDsAN+79dsx3coYdb+9",
+	"vjjfshiWeowiJ7Hp9mBvz3jX6rmhn1twq5VCBbOCISkADnD5XJXLkRLd58velq4IOmRk7o61XzvqC4m5",
+	"FRclzicVlgSgIFRBRJ4mDT7WsgexKSu8IvU9pAUXzyAmagb5v6qWmvngbp2KCqDlWybaaOgq9z072CUY",
+	"/B8O4QumUHKLtLICDTvEuQTPQstzpX/eZGWgn3/KomwSXNIcqXFs4zSs0C0QnU0+SJYBRJC9IN0oUMPs",
+	"WYsT8NR4vgo4zkrl58sB6tURuYqmkc34RPHX/Rv01cPuV+7yKPYOSwME32ZUsRLs7p0DutM0O9diRUuY",
+	"Wl5IO5WmDvC2srybbXtm8LCegsjWHgLtyMNlqx20De/iVuGjXS5ho7X7bkMo2BMx1AotMQykVl8eAUm9",
+	"zaQI3GkF6tpmlPh0SLZ25ogHzlZB+Ie+bNTcUyHbmoHVjm15KfDNFWsIv5n/lfGRv/9mvU0VNa28qdqe",
+	"jAnAlXRBfkCnM8EZz7VeYp5petLjAs3JBPWB3RMh46xAwwXsHDyv4HmuK9i0Od83taKGgpJRpUiUPyNr",
+	"hW0sEpbw4pqlwyc9uKdJBkibIiSF1ZphgaFgsUUu0EIDJr4sMMaEiQ08rF9D8yph2noNIe7ZrtMKH10y",
+	"vj8UgJrL0hora9iW1p5tZPbZ4m+W0W6aaD3UVocqU0JyMgXMbSVrdq1XsWV0WUD5E28/AHuAOkhEWX68",
+	"yp6OiVATLjfm7RvxJvrrBhsPpHmtX6lu/pSkNJ8axxPbxFWvW1e7mhDBaRK2zU6xwldE700w661SO9bQ",
+	"BwA3SOMAgehhl9K0fAbsZ5ruEqlEpoXNLHURgbrrgSgGtT40sDqJn0oviLnOGaR4EVDGT/FC1i98KhMq",
+	"Qi/9OwuX2eywoxTNEBFYkiqlvel59sL+y7rF0HDj0eQitAsZnNdP63b16Xyv2INGaPrW6+wAP1aud3dX",
+	"t9Or5UqUGFqDG5B/0lK3XWFzurRBFcSYgxsdkqIHnOWkhJejCk0JDoUorsnFrr3b+p7TfB+2j4WvVJqy",
+	"nVMqAWG84QpnBZDrulJpdu2aggw8gzjBDA03dEFAUHbFRmrlovE3NIjrluBsUF5Mrxa7Cc760PSMjbhD",
+	"dpZNF5g8tdETPnoPSNgj48EGNASAgKYS4SQhM2UVEmXuhxDWa5VNtWq3QWTFmjk3ODGAMzjN/0t8p1Tm",
+	"G74GDRA0+DLfDGiS0lclZac6KreBNToIE/dMa+EsWXxDcKYm4ZCetGj1AuJIM1Owp84SFKZZ6JQsIBbB",
+	"3B3H/D7eCIfeVJUj4sEEOHRj+UtGFYkjFM+4VGNBpP63oA8QdtkETB+hmHFGGlByVtzYO98WNIH8QhN6",
+	"LiCppwnjsCmn2PToraZp6OsT/B6Y0ljg1ILY4QdMjVBYr1xc6LdPy7dv/bfrlFQkpa6iEOuND4WSNUXw",
+	"QK33CZZoSAiDqtpHJV4pXNCzFSV9ZTtnp1aqyaOyd6HQKerCV25urvXegKpNUjRcNFTmMPX+V3ytenFi",
+	"b0PM96zvY7lTv6J5mNvrPrXZwhXOUAZqfMsCTm0jjZpjIJrwUI0vRS/HC1sv/YuUCi/Kt6+TQXR2rZu1",
+	"Dp5ZEeWxWX3xI9Rz0T1qQtm4RqJ/4NLj5UXacvHxMh64Zfnxk/KFlgXIV25D69w2cwKrpybqVOpkNZQp",
+	"b65N7pHdWobmxdOGc5OAlXUxHHg9dgB/xSjJsK3siI3FyRnZcnY+7EH13q2mEOoGDTEi+oMvJLo8+Yi6",
+	"kpD6be5WhIZYkpcHO+jYYFnZ7NxPZHjNk3uiogLxhaUgMg3AFTJY1WgkIMsEPHZQ2rZay264UOGwzVVs",
+	"rWJ3myXTyrhsydYaYgr95SgOUhleCOtimZYNJuxVTlaw7usTONI/5cTD/gYX95PTOOzK2oqT3O9fixM6",
+	"JS6utMWahyNJTF3TR+vusN+DHOpwWFwLNmWE5zKLMukYLdnTqWmsWROVZBrS8z/yXE2QnOAZsdiPu4fo",
+	"IsmzXCL70haEwGR0hjQFRLBk6cqFbKW7X044I1NyQ6cNCDuFh76ZvqHJFxvRJy7SpuG0Zc0u0tDGEBb0",
+	"WefVrkaJ25hNuK+fYbAsqzXdUXvYIU63krQMtw2aVCc4dWnLZt+NfLL60FDwe7J1ZD2Cj+qOjTmB0+Mi",
+	"NaBrJzBlVMB3T7mwTCYE8PqvmM1cie5ZPpE2vavlkXxvW3+BDOcKTVTyYsLlBIC7aWFrnP6eIKjItQiE",
+	"to8aY66XrM22ZH0wRjLZuHq7qDvljDeYEi00c2npeSO9/JqOGUnR7svtIVQsUioj24SlFDOtInwRJX2t",
+	"xr1y5Bvq239wpdqpWcunw6XmtTwe1655S3V6xRq3PWANinJB2at05lXHcp3Rf+OYKJVoRBmVE+vuc9Dg",
+	"iltH+hpYiaVDKYiccSbXujBBVFy5xn8MeiqiGMN22vLjNjdH9R3ZgP0Wa7lqq1eZQyaq8FFZtdBuHegl",
+	"6ISzBCvCTLlAa/dEFs49U9hcTrn2L4zkDrkQs6YKKVYrLbm751DSlLSEW+ffhj6bGNonK7UkimWtuJan",
+	"3J4YnG7clhDq/S9TwToQmWVlbGMEmT/RYb4QOky/TFcMlrEwe0VIJt+imJFcCXCLc+ECpS6zXCUTev9C",
+	"IkLHE4Vmgk6xWCCbNSR3EMAksHx6x3AiuDTuhOPLM4hiwCbNYIpn0oSuZ3hIMsjUQDMuIHoMfCZa46bT",
+	"ssy30ardytmhdaLOzxwKaolcKqhriPUCyFzMBIWUJYlTRqQ0WAlj0wqzMawTZiYlw13mlaEUttfV23Je",
+	"DOJbaH5jB/HeDOK6HMR1MYjTYhDHdhDHlUGUe/SBPIQVTFPJD/X+/rf/dxdUJbv0EUpJAiU8bBCjNgT1",
+	"ngmCU6sr1BxLMITADe/YuKFWlRxfWWm8trSBL5RPn/kht6vLN/PmAeqmVAJ5RMjmKE4pZHNtPfPLQGtL",
+	"n9Wb/8yONfEt9fstXzyzW3cSAmo3PHhu947cl/u3T575AXPGlxm3/vlZXdfY6pfkKMsMWLPmE56Glknh",
+	"YUYiNMXJhDKyrY+t/gUlPCVHhltiI0tMrGEBiwDpX9/c3Fy6+8E7Fr87Ph1c9f/jtn99E6ODXg91/Xiy",
+	"nM2wkND7t9cX5xGUXk1RfJaS6YwrwpLF9ndkEW8d3bH47Pz74w9np4Pjy7PBd/0fdHe7Ryg+O7++ff/+",
+	"7OSsf34zuD65uOzrJ/tHKL66uL3pD84vbgbvL27PT+PojsWfLq4+nPq/ofjkm+Or6i/fXryr/vD+7EO9",
+	"o+/6P1TbfOx/vLiq/fap/+6bi4vvBv3z08uLs/Ob6tP+9/3qT3csPrk4/75/dX18c3ZxXm394eKq/053",
+	"tvTroH9+U/kyOugdHOkR3XxzYSZ7/OHDxac+PDk8Kid4cnx+0v9w/O5DHz5+dtr/eHlx0z8/+UGv8ODs",
+	"fHB73Yc18of17vb6h6Uf++enpv83Ryi+PP7hw8Xx6eDm4mLw4fjqa70lu3pLbs+vby8vL65u+qeDj/3T",
+	"s+PBzQ+wYbuHeothg21/V1cXV/orbtuvLj70/b+Pr06+6cPbEYpvjt9dXAxOLs7ffzg7uQlO5qp/e90/",
+	"9Xs4Ob46jVE3NjEAcmcm+DAj0wI5yeQnzgVn42qpyi1/GLenZxe6V/iHmfHF+de1X+wa7O3pWb67Pf26",
+	"fzPo//Wk37eLtmecgEV06ASqd80IS1GCZ3oYFuRyS9P18U1/8OHs49kNvLz3Bk7BTf/q/PiDXTd02Osd",
+	"ofj98YfBdf/q+7OTvnvQHeFsB1OrCW/plbq8uvj+7LR/VTSxSMTOB2SaHqFioczvMYQtSUTVFjrswcz6",
+	"51+fnfcHt+fH3x+fGbpCh3AWi2/cnH3sX9ze6N8Pdu6Y5kHGzjJJp5ShKWVcuFogJsLapupD3CkEaFE2",
+	"fgsXWhTMqAnPMxuog/Ad05wKUVXm/t8zPjdxO7LGoDxlzmNVnahT4zbwS53RdKJOjcd0ok6Nw3SiTpXB",
+	"aD3N5y9aU6uwl07UqTCXTtSp8xb9mUbW0ok6Nc6ixxDkK52os8xW7I91rgLDqDMUbzIlL9FrFeQk9XFo",
+	"RlL/DfhIJ+ossZBO1Alzj07UqfMNb/802/C303ENrShXmEZg1IZleG9rjuF3pg+41p0rR7/6gx167cxr",
+	"yvFOMfTpH2BNFPWzqxelclL1Ri8dOL+VPWtVmyKwVmsMjHe4iOuPOmfsAWc0PZ7R78gC/pb5aEQTfRCv",
+	"Ew6m4BXPFTnn6j3PWapplYss9f4+mWDh/fktH3p/vaeZ/+53ZOH99RE8cn7XZDjh/L7P0hmnTHlPwBXg",
+	"f9RL9/R+dhH6tZ/6TInqh9WE6zkcm6DTYtgnmCXERCpFHU9v+Y4sztgtaGr+l9/lctEJQB7rbcOLjOP0",
+	"hvMPWACEhVeO9CNJKb4xlvb3egNKCK9yU65MtobbIq/IP2TSnHA2yijEOFcHekVyCUOwb0IB+bIfuPeP",
+	"jIdYj44DkRR/2sG+y9MxUf3HhBAznyusyAc6pcp2DTWpMjfk9zi7JuKBJsT9cin4A02JcH+b6E4/FKxs",
+	"c0OnhOfKGKq6/akRTZuVeO8/KoEjUGy3XYl5RJnR4LVNiMqlRuDNcGnlsanFFR/ZwNEExNgUL+6YaWB+",
+	"vicLibqxDVTWOgGF/wX4icFwoSAMMJ9ZL5SVr1uhqzvzwQY0SE2sYIPz0YiwFCAcoTg+1Bqw+nbri9j3",
+	"+tXCZbW+qA80vfK83ssuLc6IueUuL8BgPZ/tUqsZTStcTg33tXxKTAgVuGkNNj0xldTBRQtJmcBjELFM",
+	"Rm+pKc9JZVGOG+o16h+31lUnaok41iIZE+Z0arMxU5LRByIoacQow0qR6Uy5SHWoPPEkRBnzXfO9RSh2",
+	"oOnWqAQ+Rt2YPCgDCRaV8KKxXettmsYlqdipLUqo5lKc6V42AwNz7tG1MwR2GwzCt1y1UhUFNqyyDY1k",
+	"eNpYUt0tkMzhjQhU7BLnSnf3wpXRnHORvkXxz3wIxR8ArOJnPjRVvX/mwxKCIh4CbzZPzL9tXOiOfcUS",
+	"8s98qAm/SKH8mQ/lV7+ZL3yO71hZs8BgRkBxAxvPlZCiiyKINiUGab1rHO5gd97cfBh8c3F7dR0fuRGW",
+	"uT77PZTihdyyTlpBiq1XExOUm0pvyhlnJMQszRzXbbKRWDcTQeSEZ6nxeQ3XvfUtH9qWjZejeg0KsNyi",
+	"AgTqwsAtydtNcvsQvEBtoB538IKyoH7IMbPDUBz+bXlYwAu7AXOyH1kewW5BqrbShTm0uDzC3cqu2rAw",
+	"U4YZK7S71So+uVXUsZmo3aTlyH0nZ9aUYHJR8YMk6C0zKVwJ0dN5UTEuvRhdRlBSzfBpyozyR10uc3UM",
+	"buz6eS2wqZHjrAMtK6mwAZ+svVxYCS+2CjVsBRzYl0f3Khl8+A7KKQI76JzMkcFNmeIFGlpHxZF/mBwF",
+	"SMBFKjg1xLFmVKpKpsTPfOhdnwMjcUFM5o8ELAr40/CxHVWwqPWXdN/y4YnX+7d8+N51rh+Vfde5n1al",
+	"3xsIjmC2HRdjzKgkKRoLns+MRwyjMcfZhpl2x0VcstZP1Zxb/tiAKqm/0JyuN8dh9hl1JnxKBoKMGyvP",
+	"AuCoveE17WzKzxBLcEUFu72nLG0CYlS5IKgbj3OagZ6f5JnS/53wXELyT8LFjJvzGkfo73/7r60N8gUh",
+	"jMzskE3gjpCpJOVAt4ps7KUeBclwU11UBQk9Bg1qjkVqr0SNCWM/2N54MO2v7PfWhnLafEZY1ahWERp2",
+	"vrqR/kxC57r++aCMLBexNm/r+Fym51HTwQDjxl+oFysAOc3XwpHoELts+9DUCOOhlYQWnGUUju5IUMLS",
+	"bNGJvBtoQR/saklFW8XTHbv+3pf9lZfJV7a/b1x/9Z1za1LMK7gfhGTh+tN60lIJzsaWZZYwCHDzb4kw",
+	"cNfv7vgR4/PININb6J075rjChGAhUZcymWdaA9YcFJt/YIi8H9MRgLPNeMbHlACO4FxulVnEtkrZHYNK",
+	"EmjKH0C/nR6Z7PRU0JFCQ5zcu2tuuA6XxkSRKJc5zkw+aRcuezlP9QTM0O8YVqi3sx8VCTwkk2QLDRdo",
+	"gjNn9uz20JSyXBG5g25M/AdnY2KCQSOjckM/e4eIizs25YJEmn/FKZ9ShpmKi3hh+2E3PChfeISGJAPS",
+	"s7DjpqhhAZyne/RHHdK03Zc2QJ7OioiCFi/Y8IM2dTy9TTB1XrE0+5aWFdRNGkxBaOZeAdq4BBRDe3qN",
+	"tBRYzk1oVotrx8NOMyqXKHg+Sl9LkFXVHDo7Yb9Qg6zQj15INMNqEqGUq21JZtjAfXRjCwlTFBDf6e3o",
+	"v7VtYlX4wnPk8bTS8Hb1QlfgaoYBP70Ltboxb9R3NDWg1pq4M6J3sbd2tc0ylF8PrXVZQ2ltKapq9c9V",
+	"RafwaEQZVYvBijBAYB6ueKWPRWbfLYwmW+SmtB0LyF3U7RUx/ti22zoyRrP+nTL09//7/9n9+9/+azey",
+	"dQ8fiKmDb9VWOYWymS0zbcri/e0ArKtL9GRUflNOYZMi3c5PFvb6/vY5iDWksPIqcTnYjSWCWY8XUZgJ",
+	"wfB4T/atVJlcO4eZC+NrUxHsGhq2dbiNyYPD4AcKKWFCIKcbIPeLO91wxrlB7IBX1iPF6bZwj7KEmduE",
+	"bQ+klNK0LIpbbpLxhDWlrhda4YTO1mO3e21BLaPTPKMNW+zIcmyMH9C09WLSEaj2RsXQ/xriFJQIq9gf",
+	"IW27L4qypyBlnLzfrNg5BAE9hcHAiy589I/DXJqRGh29OrS0FoAoFU5VuGarhoT1zbqNrq5oVOfhNTr3",
+	"DnLlfK5Fji/kzdPQgRquJnyc7MhUMISwVQ9FTAB29/pqigG7fUNu+h1ZfGXgbwxP9WvCTYkYw3DrYJYv",
+	"JIrLdYzfmmsyPrpjGVEmMCylY62CgU97sLMdG0chdXoDRqblkcHe0XacJhCJulgfNKnQXq93x8qM7K0I",
+	"GfKTenUskrKMkFRcGGgXrftYQCRBNH0bj/g9WdgoEaek/NbRomjAR4MULzRZa5vEYr/6i7W/9yyJErkM",
+	"aE/OQpSLIFMCWhJVO+i6GD8G49Hp94aAq8qVx2bH+IGgBc8RBmAUKN3HHUV4qG1FZe9VuG10OuNihWU7",
+	"zZMJMEBsN9eEDHcdRklv59XWEZpr284o3oIkOMsM4WRYz9xAvz83NPRpsO1tfISFNJiQbKb/C+d94KOG",
+	"259sHmOEYqwUTu4hVE1NSF2YGIMV8GIEpsZ5lBKsJvAPiPO0Vz4JycjQupSAMd8xx69Q15l/vng0R8ir",
+	"G/5COp6vDVCMRvSRpFDJ6eiOxQaQ0hxVZA6GM1q7uYQ4Ky1C7I0oXMls+ZhKegG12v9zno5JeseGCwcc",
+	"mBbWsre4kSFmyADgI+QSTBCVtXPY0WuuGRiQld6U//kj3v71J/0/ve03g53tn37rRS/3P/9b2+S0dZha",
+	"pcbVzCFDpaOWCKe0NaRl4JVz7jFRi7VDIseiiqtnzS7d/Z7ltPdkoTfwniyOkOODLw+Au265EpAm5U25",
+	"GuNUejVwI0TZHSv4t8MMbcP+os5cEycRnbcdganv9vPWz8F1Lsv9oeA41Xq45vFHeoAzmtwbBmgxKqG8",
+	"GMQmV9zpDsBTC3lxPyj/lAkdjLSsn3GpBnjGE5wtZoomLTxj74teTrG4L/+6Tuh73eUll+rY7/Fz1GmC",
+	"ojLgphDpUuBQwckFx5UPqxRyo9un4Vv9egfNKFdY4SFen5K4BKwF7L1FlYzQi7/kJH/SiwIrMoA7HCI2",
+	"fn+pcIUgKZWxUcOv+qdn14Pbqw+utH0XPiMRedTC0yYKCTLLaIK10hAbQRobXjankoCTkWYEXel+dT8p",
+	"n7uLg9ghYNkSDjaA1vXy1uy57R/Zb3N2x+C/8zK93xKMxWaEv9hYn0RTEYokk6csrIPP2Oy9GrMsaMnt",
+	"cIm2YAbmSKa2kSGO2gQ4FvN7u2MuAMQNClF5VFlmgK1liM8MMwbPjUVt60o+JXdMHwRbYllL360jFHvo",
+	"ZHFpZ7pFTzDTrwN8GxJGd6/FCv8j4c6ijo19buYlpq6KabXeTCoA01y/UZWxhHbmGwqY9G1KEPsYxBPz",
+	"2jIHkvl0ikMxC+vdKIqqLIieKSdcKASPgy8uCBZygMd8BVgatPHRFmaCgKuYBkfVdANdfsqNNyqmHFre",
+	"M31CvuXDKyIBPzgcVqCfgdXGUIwfsMIi1uZLPMTJ/VjwnKUx+pkPA0F0LSHXUkHmjcXvH2dUENnssovh",
+	"mA9ykWnzjM/g+vEe5PeIqGRSRhRBdIfxvY8EkRPnxWnn4RvRrBmHAMYADq6jMmxJvyG/+s2++DkuszeO",
+	"L89ATdI8O+PYQE3ByKTBgsL20v6hDroPnZlAs+krvDvcS/bTA3I4ejl+NXn985vgBTRcVwWIz1xjUYZm",
+	"9JFkMhzyUqxukPQNwoaWZGYji/kotyilR4cV0zb4vnG5tbGfDWuzKRLM7AY2UAZlIyIg1RdUwbXYWhYB",
+	"DyoNAbO9Z3zekHDZEI1TGnHtkPZWEbYkJB1AwHNbsHG1aKrkAI9sZUzwE5riAMHvzmka0g8/6Z9XE8PS",
+	"XUdm8TBKGqmcV3+O7rsFOQaQ58wEG/nUx/CSxzKZMJJlED04wlKB9iJ4Pp6A2cpjJDM+tyUSGAEL9iHW",
+	"U7VFtypIAuQBlHbo0jC0NnAC8NZ18dalfsuN+3rdvgGvr2JG6j0YYKEg0ABnVGr1PupgZpjTDJvqX4s2",
+	"cDW6r2Po6srr6th2dVl29Rlic8IY13LBkjCTt9Fhq6BA9fmEcqkJkdLhRNr3mmowFk6LlZc1UNa+PQ9v",
+	"e//jgJfb97wxBMOawE2QJQ1XDE5WrwkPtULd4eOtmra3NbZt+5mXyvOa8Vybhi1Dn7/lwxtbUd8GY7d4",
+	"w6bhBJKYhxW3fKGKVkKnC0oOsaBv+XBd9OLPfCg3qq2qX6iUVm0d3mSjf/9F66fCvKcYZPs/sHTqGsXW",
+	"nDKeq1muokLhLswwrTJqW7r0nr419nm2AOvOub/Bgo9MoIr+3VwQWvei+UashxajbmzO7o/6z59iE11u",
+	"a68YnUcQrTthcFamVvO+Y+WdWM4a4l+MWr6Oamrq/ueoU6rwm7+rlGyBLUWSiffW5/A2XTcY4CV8p9mN",
+	"I387AKYc3NjWA22DSmODl0TElDITFFqIVRPDYlbPMryOJ2o0z3NRqkX4awsJW3R76Xfrx78Wwa9F5KuV",
+	"ttf5cEpVc9aSlr2uCkBQ/LaRI0doxrOsKZ+iamDoX619cZgcPL5avP71De4Nd5O9dJ8cfBEB0MScbUcN",
+	"R3lFlLQjkCm+r3pl7bGo0Lkh3BZhie7dd/67N/pdM6BPpVhqWnqXsgVJKnDBYBMOnKgJwnjpJiQNnga4",
+	"yvDSGMZcs4W9x0dkcmJ2AnVaN8nJMkhgT8zHsguyKiMraEfWTzm6vLi+cbWgjJIn17uXjPlRLt/aHKjv",
+	"yOJjMJki1q/F4EYooIILSAQohlTCMHA2ouNckNQ6NOQOihWRynsd3zEX8GbeljOcENSlygb+SUKkqZap",
+	"H0eIAdDuAzEX0ro3eGCiQi3mCbdXJKaQSEoMuwPl3o0kgghS+MLM5quaFKdy0G/RSBASIT4aZZSROwam",
+	"E5kRbNFXjLdEKgu7f3JW9T/qUYLjVapqdrcyWdprjtgH8/oNvG52xORuL2+Jlowx6moOVjpStyIUzwVV",
+	"WraCHPXiFIxmJ6OiTBgXSOTMeIcAbwKnU8pi1LXX/u6e3RYZNxu+ZYpgwL2P+4h9dITGAjMFwUDZwgr8",
+	"OxYrwXMt7RM+nerl1Au7VV02PRltEeuha71TD0SrMvZD1aW0jdcs5ZVp9cl2eWy7vCi6tMsL0VWrjuA9",
+	"WUCWkAHtg/jMER3HhhaxMBXyXN232MJSXMcIK2M6bOezLZ8FJxDogmcUBK3uqzo982TN7E6gk2NoemI7",
+	"+Rx1PmCWTrG4DynljAMJo1mGQ5WNv2RmSDgVw8WAU6kVv5wyrbDIiaAMbtEVn0PNlSckX2R22k/Ivtg0",
+	"C0UqDED4Ldz7NoOiSJAIpFKEuLDDim/IRiAOf9yYHVOckrconhIsNf+KDV6N8yUDALi7w5oZZHFgEkQq",
+	"OtWGXnzHvHKaRQDACyRnJIMAFP5ggtOo0P1RNpYRGpIEKhZ43xpTE4FQfOZOc+0EQmMYVwZtDoqZmeJ3",
+	"LCFb4DSHQjqoy7jr/sgD5KcS5QyPRiRRJK0xDTdn/ZObTifq6P5aaDMfy7f73tvn8Lbehlohq2ZFy8oK",
+	"EwZgV6ObS1eFXi+JlTaaZ5gEXc0ctRiDGADw7Kb8SdcFQKVwcekyBKraK4jDEOlnmI1zPG4qclU81kSf",
+	"My0qDeXr0dsghe7Z9QV6uf9m22SHto+bXOsrXjcrkWdEbj/sBdkEV41qMUfkcUZcONb6I7xcC6RYNfuh",
+	"4AnmgpyShBtBE2CmRWlidIJFir7fR6lrjixRTfSZNFdMLhDY1hFF3fgvf0nJTE3QQQjUoJlNFh8p+KQz",
+	"pOO//KVm9cgEswF8JWjhOPiTZp38BqQ+wompLkEVZGbmJXKKN2cqTUyrjaB0E9WkNsHAVAiwgLAyD6GG",
+	"DTvu4H2VZejVSb5sy8PNJ/x5N+37pcWGbdIosKVwQ1kvpA2hQ0pbapafVrY7cpegmjYKeFw/ZlPzdu9T",
+	"vq5hXh3o1hBOq4gwf1Q0jmqrdaBD0PjEtD3WPcK/f7LzvyYZSRR9IB/4mDYIsdiAt2OxGGj+B5rhUDMz",
+	"G0MKjjCSFtixWgMD0yeWrvf4LYoxSweYLbQEKxJSAM/E9a5f1MIOGmZZoa5yRraggpuC97Xs8X6Bhowr",
+	"COOyrauCx34Yrh+gZ8MM7G+2k5pSV7yyzshm6TG00/+Ans+5Mr8YkKNipW+D3hHkqiVb8JmiJoUSdDyG",
+	"CmZF6pmRIHMsQXizkPxRYtHoTIGnQbXKq9jcIF1sgw31PHc0DPPipmyHATS4J4v17NwfV1TOzn6y6UgP",
+	"gz4Nb6W7gKOFtJqwFmSm+YrFttsgw6ZN1VQqa45tv0aiCntA3FLTDcpcuoUq8krqMp88KsKky3RujwUF",
+	"iXhgjtqwVc4zGRl54VPu0tatoz2XfZMN7032TU1xGt4PervT1w8H6eTXA/zy8KU8fDVkb6T8+eDVYXu6",
+	"NQno06bsmCQXkj6QgZa3TP/aKFDLA+zko/1FmuIy3o4ty0hPnDffQlhjh5G5Vk1N0ikYuHpsNiNFM+ym",
+	"O457wgYlwktIt5MKFao6ghdMSh9wKEhZ0Suj9QBrjlCJanzC++LazFOqTLKp8XhscLSai/0XpdrLwRkO",
+	"Wqn/XklsrXjLtLCGwvNPLysc1ZQzf92DJFUe9coxrF32eau5ihOewDtPy5w51rRVYf5PqANdcjQvIWIP",
+	"EiL+iSzujM1yl11yZt7e9cfw+/G9FW6SkvM5jlRdwrUpJU38ylbbD276Mv+yC/+iYGTa/rWPK7wMddVE",
+	"EILgrkG62PmtdizOjukg2oTdgfdEcyRzewBpUkmWpyTdamSFZZ5Lr7e2BMQSk7TDPNzdi9qzzFGxQkHu",
+	"acolGMNimZEW4329+2Zv9YBD1tAq5tB3CahNWIi2xGUTA0iwJAOpz4tW8pc7+o4s3D052Aq6fZgaEqzI",
+	"mDcGthaGlo8CBp5Rc4uaWCSYeEaENP+yIbSQDqTIFFyW5mRD8OeC5wK4+5yL1GbyVoqaO4w2m2Bv8JMh",
+	"qdd+zvhWZoTPMqKP+HzC0RQiEu8Zn4fTt/l02lhYBedqYmx9rsiRvVoxcNWyoI+GbplUOJiPby5birPc",
+	"sPjmXK9Y+zKpBmq9R54zwBxEd+x2wpqvbSzXODokmmEhiefddH6V2I4x3oj9l16dkIbL8DALuUSOUUoB",
+	"TD+1NGe2wqlv4TX8w+jLzuiyyjIJK8ukWVl+GY5VlXoWnA2gulOAZ+ifixRpoNUIZXxeuYVdZrCaKQfo",
+	"ziS1CTSbCCzB0YIL/blkBpt5McOCthL+vtGpm3muo3WEWLiZ9HuCckFVkNXRZFKIigLM0cJUurgeCzxJ",
+	"pRl5hCZ0PFmzzFUPTih4Vk18d01kr271sgOKCCCLGk6OpddykPExTQzU/2bbUXTRbEItOZ7wbJYtGtSJ",
+	"6ojabErN96UtFAkAWaF6xN+560NBxnmGBSKPM0GkwdbvXvX3kFwwhR+PUPyVTaX8isZF7EtQCVphQDhJ",
+	"YU/I0g7667c8+ZKle8Kh5HhRXXD7M18+6x7JelTvyewKh6+wwrXKh9HLn2KWGA7g6mAbWGdwy9rLL6uq",
+	"yXZayyqN+B+oxdR0+oPes5SGdkZWVVtYNfF/kPZQG+brJlvQE892lCEB+q8rrb8jZAYXRo9UAiaDJ7qB",
+	"2wuiVVz3hBJ55PktTMYeUH9tQV8etBXgdlnBEHqCOPctqV6vYk1tFz/9I2X+huZwaft7S7SJfhAywVfq",
+	"BTjLLkadtz9uoiH8FJU7U7nrWdIdiu1b5lhPURueuJ1fULf4x21uTdto4wB5pvbRfuvrekiFANxN1LJ2",
+	"slZkNWgrLTQRx9LXiu9bcEI+zbvoGytOfHPr+y0dsuaBVHhhgVwWel62eKf/jd0/kHPi9xfrf0wx/seS",
+	"22FB/UUM3T8lY++fYjG3EHT/zSTbv7Id3SCZGkXQWaiQj3tYhES7u7yoqE1+5MO8vTD1N13YThGA+qKa",
+	"uP7juhvmn8IbrLes9f7u1S+koo4JjbXPNWvz5r8un8857jdL6svKBXxKZl8RgvGvm96nTOiXIP/Q7D63",
+	"UM/VoZZ1p9iai7G1IE2k2tRNZZ3itCa0nJF5PX7tGTe7Jn2nuG0yZaD4PeouDX3rX+nmd4OrXrOiX/iG",
+	"9wkRKf+4SJTn37rWaR5aOEk/I+YWavPL0qUdMmC7oT3y5UWJClmzOFaCPX+acFmgBUNgRBgVJMyZvRoz",
+	"5ihFbrk3y3GrwQn/QTl0I8wRAPrkQOjINoKTl6VQZ7ceUuVdP6zh+e7W5Qm8v4ac68YePUUo+NsTvJc3",
+	"GWI+TK0DMpVPj2WcC6oUYe0DrtZfPlYvHKdkWlSX+2VX7Ml9dZAfPrycv3p8vQiC/myIhoq6gIa69Uxo",
+	"0xWZUPqRJrX6AXZRxhNiqn1KXKOCEU5UiwSXb+z71+b96+L99/C+NoOoZqYNRhDPIUvCnYkRz2zyh823",
+	"xFMHIzSCGP8i4GRMVIOx3Q5qPBSaMZ9wpNfBXeELk0UYWUjl+cTe7kObzEU1y5nm6lsWPdjW/CoQzbGJ",
+	"ggLCWl9rrEgTXM8LbUqhQQTE9yGb/5ObD1UmpTSGSdm8ff0kDjMdCxQYLuDgDm4waiJ0N2gz0ixMoHdC",
+	"aqGBllCKZVjDaJ4VIshc4DoHLkJcOFMbeVk/49aj2ds5jH6HE+88rnBeo7YsAHXNkXM39paVOvyMEaDC",
+	"smyxVQVbhU9UWEYbNFV4q8Io6nxhtVOYzPSgQ6yiQfl75oGoQmA/84AsGRkrVeM6NLH+0Jpz8IUMMYiZ",
+	"84tClKbZuiPwHFDuggiWt9Gt8sYr2LBaq5Owa5MvcrED6omHod9cH8VrpCWHJEjlgqG54JrbOPrzm8W+",
+	"JrhWVgAAZ+PnvXo2XuUPC1VXHQK02uzbFhW18ev2OerGf922hLl9li5/vwoHuPazegEbvwmr242VYCvm",
+	"+vTlDgPBx8BqLP8QBCe2yi7UEAvAmMNwIhRbJhY7WEwDwn3HKgZBhGI8o7aNE1iOURsU98uL6xv097/9",
+	"11cWYjiqTfGOeaOpkKRHjN24RtF2Pna5Y5MnSxWgN1hq8br1SM3152gzLurJQD7yHVv+kqqfFavb28oW",
+	"WxGKcwYkYj5q1+aOFRLLOECNzmDT1e/JTJnSnbZAhF+7s5plBxto4P5ATJUKcIGdUIytY08d+DdhTC3E",
+	"37X9wJX9QKkhF7gK/gf69gO37gMNaPXeEQzLh6IM1wbi4MKFebeoFdJGyJpo5wUALlR1K5Nb50AYSovL",
+	"NK9f0a31J60QyKCi47pl9zXnKZpyoS3y/wOdciiHIUmWIQnIBP/juZLbLU+0SoYrvLriStBvJwhB315f",
+	"nBdZPwVMDJ8zlEtS1jUBVBl9jE2REOpVSNl9ib6j76qr/1uHzZKBzLjqvN3dCwpSnloQmI9YJZOwrS9n",
+	"mBnuOxT8XktWkWckFNDWdD9t3CWZZiUKDzkHCA88ImoRbzUkGaarwFVgRFA8vEsekyyX9IE0lJoGMJW1",
+	"fdnC1dSBFD0q1KUM3TKa8FQztJQgqA0sGz6jiJg2pn2l1l5IJk2Y2EFyv3Gjq7pGVtOpFw0JY3IrYNZ0",
+	"FfUWpHCRq4RPm3Ljp0U7KO0FVpZze9bA9JIVKVn6GKeQMuNBwjgmDmAcgIHi4szgr1RzmzYmyrl5/6ry",
+	"/lXxfhlL0ZjlBVARetsMyTfQbfsw41GGx+NVwAdlkfVU4NHyUVsTKuP6jzpFGVdviqv3+6lZeXBMFHcU",
+	"EaAAWLQBMOB1TpAb3RRCDFYfCKhhEgr5+DJmmLcozYiXD0SkNFGNHHANVcHWsi9MP5gtDIvVB6v8wrIV",
+	"ZviQbGY30uf1akKm7Z36NWmyrlh0SbTewpUjDG3QpYEJugHMnwZvMnZgQhB8Ad68qIAvmPJcTZCc4BlB",
+	"XYOJZE2LMSfSr2NaBzVIg9Don2rgei3q5dnRNbgzzcPIyaIC8YNxVWhuIexIoVaOz0i4liM069JA/PAM",
+	"db2F3NJcQE6C2Wa1LXdzL77hjT1yixzceFAkK8p16HqsYhKV3mGIHhAK8VFUgA7SMmksuOMbuwUCFw4J",
+	"eyguHJb/b0W9XbnK2f1CliOv21uGcLQxCDEmrc+uWV9nZrTOWyogz9TyYlhbQcYoo1JZqK9yU3wHO1Uo",
+	"5aYUmWms+Q746fVf9vK9xO91t9RrrPzlcNLKhhZZLsWaNxPeKcnICm2GCCzNhVixQwBRaWoPpjvoP4ng",
+	"KOE5U9JdKZgrNM2uJ8FS0P5w5cDm2S9/3z8S/vLaCgamTikkMnKBJji1pKNHDHnKNhSj7tLzdNuUGPjd",
+	"5ojOnJjy5cCwBCCk6SOX8OlUq60NoZ7g46BEDho/8LH04IFjG1RFb4r2xfVTsNvZFFRKJTItapdp9uop",
+	"dZvfAsO4Si0/PbVOoV/hb8UCFZBg8kWlKKAsoVWrS1Vhf648s8P2XL+OmrHIQaGJL7MD/dy6R+2Hi3s1",
+	"G0kDKHbxj4b+forXfbN2hu1G+qtaEmiApKKGY7Q0laYlb2YJ/ccZD5mWfR9B1cX92dJfhoK12WPGv+bU",
+	"N8Up1cQcViWbdMuuD7u5fC08QLDp8omgxAH5G4TrMUBnq8v6m1aWKPAGACtue5vWpeLxr3OLyBWEw1lW",
+	"RVcpC8s+a3HWxLQ8jweZNWvNgSxxfhn+00iGngNwuSSpv/L+qkambJ5BbcsyVyN2iRNtsPL1EuArrY4g",
+	"C/EJ16OzGvuoc4kV3OFsxUWOde3R1F4X2CPbbaiX/PYv23HQrTp49er1buB+s2oK+xVVj7f/09VTffuX",
+	"7Z/+r38LnbJlam6dR1Q9Ar9tFJh2U8ntAK5WxBQ5/1CpWE+EVazvH+d75FC8Um8Wu/k+PeSvZm/We8n8",
+	"kSxv4k/Lzo41rKVEMq/OwLB9PXpvYQtX/hI2nCnlVjBx43ZnNd99acyCng/fKYFn1BPir4q+4KYG328S",
+	"g9Xuct5Wv4aPuMO+aayK7/n/EneJxZo5tMMVHbM0lEVwA6w7F2D66SZhiwy0790WIXxuEpWvRvW7h7WV",
+	"6gNMcU0o6SrufYRiQRLC1MAy59hqFsQJATYmy2GgTz/6Rn2sDKk5TlXUZrmKO1XFxOrwyUq/oUWG+7+n",
+	"uk6txVnjGFO8AMwPhRQPaoar41TGHIC3GcKAfAXgucpQij5/tigCpLdhTa9SidxACC0lCgajZDIs1WBa",
+	"cq/VgqBwJDxB/6gDcPofbtwL47RtqP/iu9k9SsOmZjcS8GL6hFhqlJKErkAcorIJ1hfGA7fjdhBwzH3V",
+	"79Px+U0n6lweX1+3UPw+GXSNSyxNaZXWVUNXTKBlecYVPTQnzX3D5ygXY8JUtvhCUXSCYBle7RYwrzUG",
+	"UOxd0W0FgKSG8R2mSls5pS2XWPI4w5VjI8fkgI9mGgH9EDj0SPEjBztiebTNfi1by3yoexsCOBxo4Hr0",
+	"6wEcPgenOcolSY8bbvug8hIYqnBnC3SnJ8olSF6X1IuVDakp/IA4y4xHuXarKMb5VPONFWX7P4fi4ooX",
+	"i89vCIQIfs7Auz6x82FGpkECdIEwwixXVZ2964yyxQDP8eKu4+pdW1XCLl6xQG3Bx8t1KscVptJx474J",
+	"gisloZd3Y0h503KZChYvJEr59H+x967LbRxbuuCr5KDjhEBHEQJAUhcwdnTTEm3TliW1SNm9u8uDSlQl",
+	"gBQKmeXKLIKwjyL2rxNz/p75MS8wp19k3sRPMpFrZdYFqMKFki3ZjR0dbbFQlfdc9/UtDjaQmIpIhTRh",
+	"nb2BifcsJdK8ifmo9iv5oZjWMcvPXV0wgYXgg4pDuUthJyX2Om98q/JqNxeXfQ3gtTTI+q3eJBG6QiEF",
+	"e4SCSrRkUaICc8vyVwYk0GmmdEDaC45mlSXoPFBViacQ/eBhITnzk6JjhvWXAjoec8H1MiBtuPJQp9l6",
+	"HI+sjeC3/+t/9X77x3/2PIJm7NHSFwtLMkxjS6RepM2FymKtPKKnRuCBf1AxUx6Z8LH5kyYylhMIwktS",
+	"OeeKqSNbUsMXRcSb8izFNP0VVgnrFVQE6pd0SEl4zgEalZwzqFavfRFxBcsC6fIRV2ZiioRZalid6XVB",
+	"Ux4vz9d1O+jFLY2NypNmSL54lymN7kxCo0iRbueE/H//T/GyJeSOR0FkBoyNtMcph2iZcMrn5nAe1dY+",
+	"tA3VXD77iwcbQtqxpGDfBL8f/G3Db3Zk3ce9Gt69SUm9yYMjoMguksQ90oSKj5qSjTFXUET2GLiSxuh4",
+	"wmpu9YE/VdWoqSoKVG0xZwrTwc3ZwMoMbmHL2lMR1DXmt+yc5AUF8LjY64gWq92zUcuX/xmMthYOT+8g",
+	"3JebutbOX0hTmye566c3+IX51ixIzdqZx+7QQVFQCmKBO3eu4OQHn71NkOClDbzH4VtV8HHKbsZecenc",
+	"0q+c1ma07bWjt43i202vDfEDcgdBohW1G0gVVIGjUJmozrjkZjCEOiHNxAM9hEjH24BUZqgqFzmRP9ox",
+	"OCHvMGIxBlvWKSd2PjlxBBkzU6Ws0XMbD3KL5bAgWGRO4xgsEEwU3yIMZ4TnUKbu5BmmFlRnH+w6BxjK",
+	"BjOX4TwTwVWp7sbCwa9gaPaITblA25rKLBwmcsEB8Vt/lxkZSxn7rZUCPXWv3LfC95QmCRP7AORvsP2I",
+	"CXNosWk4LdBiP1JOHdy3piN6g/T4I51P7GqHw4ls4B4nEz/cdCxL093xTNYl+pVnsnbvqmvqrdIBd8bz",
+	"DdtqtSzTqm2QIrTRegmin0VARwIZOxtldD/j5I9r5kiwZSvmEMB2zZ1H9aPczL2QTTY7u/406CZrC1qS",
+	"qadU7Z/wfo8093VBpjGZrMIXsahdhwRKp+ZkpYFLWzEzKzFwAEFh82VQuri++O1//r/m1hoBHlKjHaPJ",
+	"n5+dkyDltzQOVlhR6ctRpi0hwITnW2Z/OfdFsIBkpBKxKAmbpUbOSRDGUrEhKghQfbT02v8m3c5jZEDQ",
+	"yG//83/7ott5dE6C5g9Oqx8Q7Abfj5d1X/TOzJBp+HNGuYAkxAAxTBbcKFu7pf3YjYAA6KIhQ/lsz/k/",
+	"DSUqTbrltRaYvwMrDm2y+XKXTKCiz4tqn18VfX7lOnlm+sz/+hG7fGO7vMQuV47kTS5Sr5udV04kx4if",
+	"mszOaEskIXoYtXVNY278Sqm4BpdbvZHlx1w/BxqBlXQM84qwTEbesfVqkZiOWOytdWpar5cA6lP3LnI7",
+	"xTifDWnb/GfrdQ9yX0RwVGvPWA+8MKfF/bpz9IXZ7uKjhoyvzSXE3khNNbtmYcr0/ezH8palMU2GiLqm",
+	"KonZTx6droPtGtIcO3iGJGW3XGaKKBiCdWQrPgHMEy1lBebmUff0SQVQp7sb0M11yAR7RtOoGdev9NQl",
+	"J0Lh01QmhBJlGoBk//vUBYL8H2ghBqQxQ7nGjMUKTFG1h29qXmxoDsvWolhMhE1U2D3GP5ZhQ2AzhObn",
+	"xj0vr1wMxbixyPAC+BRiASimG7w5soEawCI8UMS88ZFKHvOGcsdeC5AaN48jB3Pcok5DS6WVK9VNhsmu",
+	"Wkhx9+ru2zWrRwdVzNbtqdaGt4lFZq7tLtGS9P/PsxMjiXuE3dEQrPdot4HUvjDmTOhqEM9pvySWc6Ef",
+	"nZZv1NNu93Hv6dP+2enj0+7Tp71tkZklG3I9aQyZPSMlO/WnqOd9pRVRIY2xjWXCSDu45XFMJ66eN9TN",
+	"CbmG9GeZ6UQqfb8K38Wd2dvgn8gkixuu4xuZTabxkkydLAs2f4Bs2kFstSZ8i6JS6md7ke/rGY/jG16n",
+	"wxriPZEyWpGkOdS/ghA7iTeqyLG75SCsKNMos0FwDFIF51Ttxu5eukau80YuXSPf20bMuA2rv1+sRA3s",
+	"r5oCnUXjdlPaodo9aA09l89yB1tN+FdYRNdXwzWg0oNT4xBcCKRTZ42Xi5LrzqEJQqZAgVenDP204o5D",
+	"QL7LAx7UDngUaKC21aOMwOXiSziOWYrVUBPrtdgDry2P5ygADM+Q4zs4w3WOZrj1cPe4lZIc+pEjV+zP",
+	"ZXydOYt4Nm9tFIIgHs8et1Hl9oBsApGithXzzS46g/3ue/fdC/huI3OuYBiZK46J4vbAncM5sxni8HNz",
+	"SYbT7Zn394oWVmazrNs7SVmImSp12e6IlCxTC5WHfFGhG5EFBBvCQ2udVxA853A5MhEzpaykAeTkgfJF",
+	"cAHlbQIo0wVnZKYQH4QmScxRNnj4TkHNNREvO+QZjWPb6EPsM4BjxWh07gsjvUyETCFdiVtYeNQ3a1Bt",
+	"7pvjeit5uEMdgJVRmvEPENEZfijOqQs9LJ0W6CJPJTR0xhfYUIdc0nBa8HMjNS6FnjKFRmdFlJSQeQ7B",
+	"IexOQ031EWMCPvLIYspjoCq+wFAgwN2yNdPZnfYMVQpoFnHZgRQ/Fhl+jg/AhBiQ9utn35NwmomZTViB",
+	"ZHlAFrFphhoSPZWH994CpDy87T2EqT3UZnVxZZxbGdp3nqEosA49XyCWomZpzOit8+mawQYOzcWNCr84",
+	"L/1Qak5pSHky0wZKCy93CFiPSMRT5orypcxSLMxA7ZArpPYwcDKmPFZkzqNjyzSEL+zYzU/5wKGiFVlM",
+	"l0XMr9kLyFWVopNfjLYRM49scIm5EnifYJKn/f4A7fVQFB/XyzCoJNME+jSSeu3xrivIUGZNtUIKMvum",
+	"SLxVirYJO0DtVAYAwgfgpOJquRthA2/Rb29ZsEfCKQtn5ohPqLnxECXJ5olelvIL89d35o82+qlGq9se",
+	"QQgHpB4GYy6bFUL7Y0EAQpqmnKkBsHsrWwSX+FbgTGjtQLBMpzQO8J69jjMdTvnsgSKMT6b6yCuqHpa3",
+	"yajF5iaim8ScJsBTzDsH1TmVcwj8gEc2ywEoY4dcEJwWSakNxKQuwTmbe3b7IHcdDanuJ19AXSIWnQM+",
+	"sZ0FBJsYUghKFiKnI6Nw87XmwVIpfbTU1UCN7BYmmaQyysLcCVoTHWso6bI2CbsiVNjASVvJdAeHUizT",
+	"LaV5y7Cxu9btz9kC5AkXNaN2hrZ+q2ojCDBRYrixhvK8mtcJTJbdoZcGQac+FpDwbgGs2/a2wDzZHQLB",
+	"oahsFO3mTmNbQR8lXAyqUg4JzLvWpm83kMUq58Aycle+fGuVTqWYQGQJ3t+m69umpk+VxZpFvghpPK8J",
+	"cQqomKTL4Mj2HKhMJTzkMlMB0XJhGiyioEgeBOWLUhSU/dbpRmBwKrOesskJAiWHjaygrJXtHVhqZ2x4",
+	"LIusbYCSEY2ITMmcK0zntjGURzbBZzFddshLJDk0TZcYHiQzfZ6XBLLIzWgxUnwi9tGyqqG0Ncf5/tkO",
+	"GzNrVvRruqzPtch2ifx/i3riZl+dzWOxNjrH5taiql2XFepauY5r9MZrFaEzqyfIktJGoeUaJCNEbKuv",
+	"Rg0iGfifUYpikdXBAtNi4KQ1Hk47xJYUuMVS5Smi3AXKXGgRsiHS98AjKYezhklCHn4Ndhsj48PZvkUD",
+	"1vX1JQl4ZFlbxM3o5lxAYWGA1UwSC4qyIgQ3bdVzK99emNefubcdYl1JUt+pgefmzerHKMru9PVX8Gr1",
+	"c6s27PT9Nb7rGlgX3be1sjb/qlqw7fPK7Fmamj3Z/MWleQm/eJ+Lv8uXYMzEA/rea0nBdrBg1Qzivbfb",
+	"JyvT3vWzyuB3+2R9m/b68h5zqzvXe31bPpTvrSGThdPS5NfIxLXTogkefgLhMBbXDxQve6pL1rqcrBRv",
+	"1QAQ4ZnaooYkHAaHIesVStMg4Vra4mpi5baCfBRbamTU+2IRGCSAMQdluxnOYrudDGfR5DpdnZq31m6F",
+	"srNw+q0cbUL0SuE3pOyB1iog7+SoRis1h2KYpXGtb8Qw+4i8ffPCZkXJhYgljaw1C/TsXMUU5OL1FZmx",
+	"JcmE5jEJ2F3CU6aGVAdgOXGuTjCQgcdzzHQ4bZJQ98+vRDsEiJteUbXMIf0Cxr1RJOtTNTJkv8OmMCdq",
+	"ESzR8LqjnrOrJrZBX84XsSFqMch3MCBKywQ8QDMuJud2ec0avJMjtA44NN+Uqalbi90CHcc8Zo074RaH",
+	"R+ck+PoS7VnmC/XwV/vh+6CwT7mDUpwnjiZUqlCppDZ54pZVa4XhKDBLfv6Y9kb98CQ6ZWfjR5PH0yfv",
+	"autduOk1jpvgG/UqME+Gaim2V2vjybV5bWf9rHnHLZ5YzTG0SHHOgojriVZFNA7HPCFmtOeEKc3n4GzI",
+	"TR8YbbvIUULd+eNzUCIcTJsibcUYCdzMg93j8atIdnWh+LCNw5TqmjtxDT8qKDqEAR71UXhwyxtPItKA",
+	"rCmdLTdqrxeCzJe1vJKkXbOSYK9cW0gEAxNSsN1XzPTbtFyryIL2/nklkl0hD/lJr65zlbTV6CP5errV",
+	"aWY590Twt6CaeTLwPqGqFw1UnivYZLQFSatiFFwJPUmztfoGtRW8yxTC+dIW9Lbl7UAxnBSA78+Tk5bX",
+	"kpPJTsnN5ovv4YtXE/SYqYSt1JvorQ4C1Doo0mTetSFzt8wsgjCjirdkjpRrd0E9kPVo7w1atTT64HoB",
+	"iu1OuOZbe+H8B2DsdMwDnSHw/1VwXu8GcoF9LjN4z8LtCzaaSjlzws/Ge4qvvn3zYnfgVbwy91LAc7/V",
+	"n1QLv7f23aR1b1Gb69TljQrrmtLzoerq/prgvhrgfTS/9Wn+tHIwPwJFN8IabdTxPoi673KLDyTzDyOZ",
+	"u1K+UlBAQ8ntlaijzKhn6Fmmy3OHK2/tDLhFvCjy8MHFgM9qapTeYIXS2khDwJeQYxJKMY5rUbLHG1Nx",
+	"scKINYa4VwkXtzK+xUO+e0TtnlGreQxtEhsOYivor1+ipqqQhS3dzr0etGi1skSlRF9uup40BQHeyCYl",
+	"OfcmQVgjiRmAeYNjZqVGYCp52PJak5TPjSQ75XPFQ8hEmC+VZimXmdqpWKBt6Gts6MdSQ9+XGjKjTqnA",
+	"8V6zSVOYqqGLRguX43IGpAISXAuINOYRa6zNCDC0uL22LYiH3Ag1U2OU+Gi43x8ZpPt+SGmrh28NfHtD",
+	"iYhiDzfXdXBdr4QWf1KjUcyVdsmqNb57Mclq078w+xt//QCEpI29K7wQNatir4pD8+XzPZAx1y9cDYFs",
+	"rrOwmMqYEZ03sq+B4F5j3kPDtx7EfOdWNfd8Ud0od4Jsqpzwe4K7gc6rZb52I+aR0RLswjIlXDQEPIGd",
+	"YkQVe3S64Xp4BF85ZiKU0XpFwv7Jo6eP+nWi3wbbtS2GI0s2UNTc20k2inlIaBSlTCmIObM1JCvFlE6f",
+	"7H2pbJyDe4m0AyaC1ZafVOSUfq39L6WqFhD4LmGhZhGxb3jWmAupfxG5lSEdZTHFeqB1QtIuZc8LKalf",
+	"V8odS9s23Q+ZEhtPhzRiyuLEsaqaiva9utDm99vO8NskljSqR3eCLc7ghYbzuNEOzGNG2j9e/HBuC84j",
+	"sXZGUwdrY5MQuFAakgCrfHfEBYo+f9bTg8F2Zj4YJQwGWfzIF+3g+CvXwt9kwlx4u2ak9AO0mf8SHJ0T",
+	"atua0yXaH6YyjnyhjNBP42JMgCPuqs6DOaLuIDfExH8OZ7dM0PHA1RLlLBV1Cn0DKnXCWciq0crniGJS",
+	"xFdtUL3Vhpz14iXQHMCyDYnweBzb0MvNzbU58XOmIf5utGwoGYZxzxt6q8ZKW2Ai7M9qoDW1GnYVsiBL",
+	"/o/2z23yLuFyPKixFifhfKh6j2K2S/5tOL/GVz+NP2pPp8056a6XAymOaE05uz/Eqb8R8thBRYMFyiJW",
+	"c2W5Ahi5dikksTFuYDWIv3waVq2q289ElXbAydjFLbZxp3eNS6jgONsbvyqqlkhPo1uq5Hda80nlx3wj",
+	"8SxZT2tN60g22zTPCQEoAMPyAJwGbO7gbpaCHTnDiZVJeana0M5iBHT4QJHXz763XtRqssiRk3U75AJs",
+	"bsQGu//IRtcynDHtzPQKwO24dijjKFWQcYqFiagmYxnHclHVrEdLzfYObqjmyMOSgbFoRxK64VK55cgv",
+	"LZ27fvBq4emx4fnd7VfsHtTvD6EuG80g1mKDK2urcspy+5AcPmdOibq3ncTVErQAPNhfTrz2RIH/w0gi",
+	"ygLr5BD9RDuSwuf4cl7nrWYnvi+KuymE7eidkVdhFmfKxVAcVVz/HuxKtHGvPk5YRIPNoXyF4JWPNqJ9",
+	"jBI7sQH3X2vCKJngqnzB2S3cLu1K6ctRi+syiHPv5KH/lTjFUrZf5CIV8QAgU7RyHhSHPDrPAzx8YTPS",
+	"8nQTzEiyTFd5eeTbHFCS4NDWYJB+pkGOn8flt4mB67ffhlnveP2/sm/f7/A2B1rm56/i2a3HcgWqbYQI",
+	"xMgoMbgKv/ZAGCmnhCFAqqyzoIVTKgSLVeMy9kh7LoVsUMd20G6UvTt76TbXGBbae3Q8gig9rWN2zETE",
+	"qTCiz0dRdLZqLRtH/lECzf4rXUQnoa7fRBd6seNVvHav76iSbNjGe13mBmUjv0mb9I4mErDNSJPvEyTW",
+	"C66mNjDNljgH0/m07HpwYWuY6bN+8f+wo7eNMZWr45ml2H6eTKsNem71px1OVGXx9yTvjbv5vLGCCeiM",
+	"NNU85AmW0bOADXb/MBdepg8U8VuRJEuZQamTIhRGyMU/+6371Aoq9fthdVcQqOVjF165C+MsYtFwxBpx",
+	"fpeVNbLIYUJqkvBwBqos5CmSNiS185JMNWIIH4O1qxCvT8oZSm5QfhNQwlO5OFqpsAud7FA2twlR6Uqr",
+	"vPLuZ1vnxXPQTnIhiGbpXO1d+cUCNJUKwJTqvuS1YNZ2ufkKNRtebixYhlVArVXFVhSrdxRuABYu7PFW",
+	"fiqZvfMMI47HZB3UvuyQ/lx4eWELGLFYiomylbE+JClpBe6jfO9XUv62X/1K4t19RerVzqrHp7Fc4Fo9",
+	"cEJx0RxtWD87FXCfptaMAFUU7tucGbSVkuxSHfAj1gFcjW5ZLZxXLMCW5b4SSbZ/WbfKdng2x360tFpO",
+	"iWutqzTA7tdFm83Lt1RY5K18EiCuDXathHZqo+ooBqJEedlKzOPHv1aQ4r9j5ibHKy7V7T7xzVhfbt+K",
+	"fr5M6dwjEY9AQlAMQk+QpWH+fkpvqfjn1ZCDrd75neMvs1Rs11gLTj113lqg23aDEIQLzSmW9FLVhCxU",
+	"J/FIxcRmeYHrTfZJx6waa/VWRTX3+u7RRGVZsC5Z6cNZRrlO5hYLMi76BkCdxnVyn95DwtmFYT2AKgwR",
+	"uws+lEsBPahTNMs/7KgVFGrmvfhTablXFtBbPbnlg9h02dRubnxkZQ6mHpAM6YyJurRpmmNagcsuC0PG",
+	"ojr+VwZN3EeZ+0zSqUG836Auqr31RXUfhbGyinW7/FaoLMF62s9ZKFOXG7NW7tjBF0XuLXKTyixhFm16",
+	"lOkSakuoiRR18nBjD0C43c8PNlxtqOrcKBZhzWeMc4HCt7Uiy8rq5U16pRHWLhaU9Mnhwu+ZYwJyBDOD",
+	"09KWuzi3qQruB6Xp0npIl650xZyLctu9DTBseyGoeq0wU1rOh/XYVS/ZgoxoOFPaGnR2gPC0Z2XIo53Q",
+	"qcy7Vwi0OGeaRhSVps1QUva9/dA4BVap3A9ms57/XADGmTum+8ldCUuVOSu1OrhZ8NILRKeUa9WpE6rq",
+	"ilqOebwV9yc/wa/xfZSgPxggsyGlB7DgzO/3q1mKl+5HmcbRB8ASz6krLYM2F0i7QFHQ4oOzCOPkhEvZ",
+	"MeRsnYatHu7dcIsrx3wNsxi5aE5iy2U8i4AN0uYCzBgYf5gPGgCDJZBhwvVRZ70kc3nEtWStQWmVMyaM",
+	"IgK2CnROuOS1VV4NnIlLMdTwUWNjec1190G9hwIjGndsDF/eUNmmuR3D7rO5WfCRxNi6LYDg1YF5NTNf",
+	"6bNxvb/Mwhlr0GAAScuMyuztVGZQ0DOiNfZ0hrDtO5b/N7Ll7q/vDiF2Y2as6hNWMFslhwdrXo/ld2xZ",
+	"b7qeseUD5Rbl1iL0pMxILQ8UgcIu6yszY81SwowtSTswb0DtMgcqCiU8ZTojQsIrIRVkxKwVxfzYpgA4",
+	"AoW+rFVgxpY20NNVID3q/C6LaeezdR1f1HpGYRm5AODBTGGWAzqJPHuzqYhIxDTlcd39VnqYqZrVvMxB",
+	"JMw7udVyj5Af7LOhanaSF26wJi3lIW4ujdUR1qHh87xQVjs46/Xvznr94CivjWP2CyoXmPlJxHkk7YDe",
+	"Uk3Tknx+1NkHcDSIZUjjwCPBmMaB6SuQCROUB+Wz5MYMfbth12cmMZ3ycKfj8T2+uosnWaaVSJAcOxdC",
+	"t7BGZ5LEnNWP6eeMCl0roVwh3cVBm5spuCZtW7sGo++ziMt7FbOzK1ETOmkPSmlgXnEwG6/D9/nKrool",
+	"peuAhauw62rlqnOIqgRcJ4stj2jjxAFnOpVnZkVLp+O5vW95LcOmh1DhDIouIGMYclH8W2ZQZ1SrYSW+",
+	"1DzAVCBXF8jQcL32DK6A+cc7OdolFfRNMbY3VLMX+dCQr16J/J+vYGA3Wj0rj+tGK3SJ5yO41nrlyZUb",
+	"07cwJrcdb4BqbzAWA/YJEHmKlB1oCp8jNPoImCZeKMP9DamsKXSObzX4QVlaZql5WrHpywOoe1fb17P3",
+	"RQpmZA10Ie1shSsz+Roj3DiVNbXnwfqTJ1SDsRknszuc1SSlIoup8+/lecQyS80lortUS/sGX35Osc7Z",
+	"JlYqkT9bdgziqHVlji0FttmJTFgP8FY/hGGpDWY7YI0Qi0TDKfQLqr4FzFliXH6bRnOO0W3IQIAUm+Ep",
+	"RwLzknVHe+4nCCkN2MXbWviOLb83r4Hh3axG46Liz+U1rdrhaVi/97omfPtS5GjDYInD80Ta4BNVfK0a",
+	"+Kazhev/IVJMMXG7Zl4h2JRPrr0gMKW8Xy+/2faQNFL9m3ygK/crm5eOT1keKsdCFnYXFPXk+ANEIi7I",
+	"22sSyTimqSoBticpJC6Ym0AsFIFZ9pLytyvmuCX/62wansMUKi25+lXr2pLhH8OQipDFrKpXbPumAM7Z",
+	"/SOHOLvTF7AvjRqcMvIs8m+vUa5FWjGnM0ayBBccjsl+JADk6zr8ijKXXy9D5URBi3Psqj08JcGbi5vL",
+	"4Yur769uLp8HO25ULl2syzWZnjKhOdR1IStSM1oLqsxsh97WZY6a7HcU/uTYxvAVGdXRrrH/uVy0vssI",
+	"ywNKP5hJtcTdVaSNGrk62nEuJYlrYze2+Rzgfpem18S1TcuESBnrt3PDAlXlw7XGn61nPBbpaVvHv0Ko",
+	"P5n8WqIlVTqxSp5K0r8jD3X84IeidE8N0lBNFtQt5VY+2RCQZk0DcKVSPplqZ1peLzq0vbQl10TJzJyL",
+	"xlKWu+dzMjpTTYEaEyaiOndYMGZzGkNNP/gvKLSu9khnn+rwsKjNZWibM8WvtCqliH/57DU5fbxPCcEL",
+	"EnGVxHTZ5DmqK5puHaO5qllCqLBLtVqUsjgdjWetvh56ERhcKVizUgC4uRg5ol/tzKrw1NehiGwp9Y39",
+	"2MoIdKciidVi3nXrYlEGn7OY37K0wcoX2V8J1ZpZg+7K1dTNcDxGd1ynpZuEWdtNQ+o1/vhAEaS/5YCH",
+	"PTO58zRErvepJJOn19SHo9oB2oygToO5V2eGnkasCUk7ZGbJHyjyzc3Na4IflPKcXZhwWL1STQfBrWi1",
+	"a7PSK/lSG87IpYgAlqzuhudw3XbgyuY0CQyUaYzYweqEFml6t8OxQrRr6LEhAlHptxLFx4FULvSmuwqh",
+	"FTcWlXH1viKhLVS/hUOJTrrr/6sP9sXi0EMsDj3chLv9FvDN8zBCW066FP8GGmQqtS1lqXkcA5a6Kocv",
+	"Q60nKVjuQKtd8q1mgAz8fvttm4XMKZZrqnWiBg8fTswJto87oZw/1BC88NBu1U7cwgITuy+qjMEdCK98",
+	"3CqT2LgVO9yIZ9Du/eqLrxznkhP2rNaPXDreOfpkZZs+0mkvgE16j7bUJ92MhqSYiBzsRjuAXQ88UoVE",
+	"qsdC2icwsXICdtiyelHggiTWvWeBegmz76sNIsFu+a8rRLSucrkR5Et0q8TG5HisWMNvudywlzDgusvb",
+	"3mHR0N//h5/zT32w9z6Y29bxR66n10Bodg9TWD8/v64lcLkW1+WJa01FRNOI2GYU8AbAp0VO0g4WU8VC",
+	"9LpWTZr4w/fj7/71afrk6+/+/nN6s3j39vXzJ1cvXv/7ley/oC/o9WJ7FDkOb/2YrdeJFvm1Q2MMlOZd",
+	"Ga+ayoVlaMDa0ByYIgsEV2+x7tcNK3NRSCjuvle7qcuS22uR4W2P2MWFYpEOjuMPXeN8Kd6+eVELYwZ0",
+	"uUGMeydHJGVKZmnIPFegJWHp+oSLRAdfmK8A1pNcaYTbNW3EiIG8ioh3TlKmU+6sbyMazuR4DI6KOUo4",
+	"VBDqi4i6Ui9c5wX1+nd3q3UqG4ULGKYVMXbC3yvhFtRrOBTL7fINoFgfhLCKoGm6DEen/vSoq2bJGhAz",
+	"ZbpDSgp879XgrtYefZnGteFvRaQWBHTVuCtTbijyWlGUVCqjFYMV1aFA2JiwUv7tiBE2HzEoZA+RbWvh",
+	"UKXKQxVNqGaFC0Bio0/b10n7zVfPyMnJyVOPvL15toe/aDN6NHT0QOXA0TsbN76ijUUXpxziVGsBi6cy",
+	"1cS+UPX07tzzN/h1Dq1fr601T3U1oWYRR1adm/18Mn8y7t+ejh6Jx8nTtKt6usGCFs1pWgdG91KiNymJ",
+	"6T6mohe2xVphcSXYsXlm7k1VBCyel7zYvBxmWZR6tvGWbYTQBgwJrWMGaLBegShunXM8JRNJY+WRfBW8",
+	"YkM1Ap2ro0KBxaPM85O8HyJ5vaGxPGlnaiw29AcWkwuhp7K2fnFCUwpYg7sA2cTR6+L1HCB9yzbYl/ao",
+	"YjppyhIKmWDDkNYi+FzDXYJXSOkXlZdCo4JEqUwItS9xgcmgOw3q2nzyjKZRffYSyusbGzDvoJu9IdHq",
+	"NahbZex7Yo4RZwrGPknlAo7p7klXFmZ/G+wQJuYwsBSUjkNui3a7XEGYLy59QeFKs6tulmcZysrtrVD/",
+	"Rga2VWM1L6m9LNf4CWI7cQUt7YPnFEcbtdg6wAEXD5hnJNVbbQt1t8EWjvidM54kLNoQXrypBZx7bk0H",
+	"Dh3HexvVd9OjV2hGExyD/d0FwWOZ8QpxPkcBOTDnNMBgCHCbG3F4QnmN9DlhIt0aAPM1vLSRsoocBtCM",
+	"Kt/APD8mJ+2YOlseeb0NnP/Cdjpk1+ZF2FGx9QOo6rC6YbgCtgHbceMuXdth1RybzKJ6495AEtOAqDmN",
+	"Y3JCcj45ZxHP5uTMsMJ0wsiTcuwhvA3lls1LQD/SyS5ARdf2w+/dhy/ww/dAd8Ms5Xp5bRbBCq6Mpiy9",
+	"yIxiU6Pt2WKIAxKYV2TKfwGz8YB8Cd8RP+t2T8IZW8I/WNAhLjY7YiGPKub9DhA503NrYPstttvoYa33",
+	"7wGzcSytMqRpCHcbz1rrxiljYG7JVTfU0ToRu12z+ttPbPk7c5uBtV1claCFB+ZKuBOoSj94cGEUFh23",
+	"1YQgCJiG2hdcFK96JGVzI8GnFgICrlvMb6EyeiqzydQjo4wbOhKZizvngivNQ0tcMHQJBumLEuixdeS1",
+	"b26uPXJ9c3ME740pPMTwZ+WBDjxJwfl81PGFL/7pn0gphIRL4QvMTgke3vaCUkS2hvmViqNCtSTcGgyi",
+	"GPjiI+z8OSSgQDycYhbV3oGGGFVdU1wBKhDaPDe28CjX3U+7p1B5c4y17hG9hd1xpd2cv2NLhRFDKG2q",
+	"UCZmQc1zEks5A9c8CdRsaLYGLFjgJVezoWZK44M2JeGUhTOVzV1MFxMRCaHsj1meOVfmzEZmrr6wjhVz",
+	"tEwXWXLUIRfkiy9Mg8dmLF98AYuykOkMAfuImS9RCUUAEoed0uZ5mSFmRm2GSHBpBADDwgMIlzQ6j/kF",
+	"jwPFbNU0Ezl0J0S2r5w0dJArzxdQ7VZpC0z97Mp1mwCs61wKtgT7GKN2xgnlkVFJb3nE0g65dHGbmJ2J",
+	"y2wOSspoFIAR4uvLm+KYKY8ERtll+BuAM2CUJzAJFGmUZ1O7AOwcJmOWzPNFAKGgQR6Lmh8OSNtoB3fH",
+	"SACOYSCBWQMIDSyOOYIx6KmL+PaFYCxSgPwOe2OxEoEOaHPUTkhw9fL67VdfXT27unx5M7x+9ur1ZeAO",
+	"2huqGQFmrtzNguWA26M5S5H1OgSPURZBs+1SbSs1IME4ZSwgvW63SDLIA5upiHzR65Zg4DwSJKk073vd",
+	"brfyJjkrv3hk7xJRzAgKmtkBuAX0RbEzxEikLCLFIpoPjmFuA0cUuRQBaWMkXkhjo7thwgZ0Y44R2PDU",
+	"kav+lzKVSKHAfkcFoXXhbBbgGCOScNFsuUAS5AHtgS9MH8WD49cy5uEyIO2ry5uvSJTSsT7mTI+PDTOg",
+	"CYfxQ6vHU0YjlqrjXg822gXP2f59wVVN7J4Vmt4wnS6PL8YaahVC+CFSHHNs3TG4itg8kaD8ok1S+eLa",
+	"0Iog/yVcHn/HlgECdS7J61fXN+Z4v764efaNZSY6BawJcxji5aCkbruFMnfB8wW17+Z1ipXhZEC0RURG",
+	"Mlri4cX0d5kyRzpJGzfZF8W49PEbBigk0YDoNGMBkhKbCYEJVCAlok2xfwpnTbmZ/8BS0Fp88SM3S2IZ",
+	"i6ueDOTdqF9qAImjZUqAf6MrKJ8iZkzDj77IT0/pKTEiDrmlcWZpO0RWkBBofTtP79CGlABDy8RMGKoK",
+	"n5DR0heGzkYyzOYMYMjGNI4N4/TKb5v2yAhZUyma4qhDXlq8eG7U87m8ZZFnRmrBeQyxBJ6AZ0XIYopY",
+	"WWLEQmlokBM2125KUSoTJZZju8QBJkhF5hrbqGLBFmbNkFrGcoL58obrQFkMI2FFWYxIaxNpbhAyUDzZ",
+	"z1mSstBearhc15lQTAfE3hfM/dEkZlRpovid4Qh6qlwIARhwZaJ8YUt5d8iXqcW4dRR8QW3J7ODhbT8n",
+	"mwAim1PMMeVxlmLhCEOWAfzYcJFffYyb8VuDX/2W2RK/NfBbnU7Hb3l+a46AQZVnGBuszBedTue957vQ",
+	"xyGPihffvzdDCUyLAVjhbeC2iMichlMu2LHhYObhOQlsP/Cmmco0m1NrxirykM+B67muAsJ+zmiMdzD4",
+	"t2Pr/zy+ioJip3GZO+QHGvMI+ZNdCuWL9mm/T4IfLl5cPb+4uXr1cnj55s2rN4FHTrtdEnx58Xz45vJf",
+	"315e3yA7LBTBI0AagoVE+ATDD+R4zETExcQXeAzNTbVr1cHblW/OC64MN3sBrRT8wUiIJACCGpB277d/",
+	"/N+9btfLKzSedZFwBKjSBqTtfrE/4OEzuwrKsIfh2h4Sfo/gZ+8Dz51qNOU6IRaKXBvW4ovr2ChWLOIU",
+	"qVMbA049G4N7lMuJQb/bJ7++k6Mhjzx7gQfEbyV2KVrvg3OSyDj2RV6c0nTx0H7zPrB+IySk5nNzBIIi",
+	"zRAyBgEaGKRHF8yaL+XzXO6a++IiN+s5QykHkcoc/XEmwDzkxECrq5t1K3YW5WqU6KwM54s2xp/bCC8n",
+	"mgE34NDTmE+ylEVHoFQQHiH/jYnMdJLh3SwecpFkGh1jMQ+ZQEgkq3S9TmWScqaxblCT5vUQoP9A+eY6",
+	"LpQ1ww9aXusWqVlr0Op1TjpdsNwkTNCEtwatk063cwKmND0FnfQhWiMabEOKpbc8ROuBB+tmW4eFi7mY",
+	"qRwTU4YKCahKWJjnh0wZjfUUxXyjlObn/SpqDVpfM32R8CujhXotd21hXP1u1ymmFkgHci+Rmj58ZyES",
+	"c0Pyry3TP5YAaz00/255LezbPcS/nOVwZdHsCrl37Z+dJZ3HK0vaxSVF28YOcN4wOVC2V0PbcWmNCp7O",
+	"85qmljOYhqvcqakr+8FDfNu9/N5rlWnito/tm1cRjvQMF7/ui3yTHl4JzVJBY4tXXjJ5tAb/8VOplGjL",
+	"yCmlaba8lqYTNKAslWZzNJi4DdrlPFpaAdKJ0T8iZkiOkQEfqIHj4nREFfNyZ/nPGctYfi41u9NGP8Os",
+	"AsiPBDnbqW6F7FcOFzf0JNT8lnXIhfNzd7tkMeUxQ3nfjTCkAkbLCoWjHcgZkrGITVIasciKgmfdkwLI",
+	"lAohLYFYuyvfuCP8gVfFrZaLArJrhfmPGDjfUj/HHBCTca1bg5ac5dlTlTeBXuaJx4NWwu9YfExTfXzb",
+	"W/8etqHyfcpvwTq18mIpjSKtvI9Yyesf4F5uHBoD09Ix2PJWvnbYfo3fplnMVM2U3lf//gBqYbe3hliU",
+	"z/76yfpT0w3z1cnHO78OHsE0JxiyfKuOFpkLg1YilZ6kTJU3MxNFtsLGg77/iV5puvFopyziaq+Tvesp",
+	"bjyy5aH9Lmf3okSdbZh0fpCFBJ27sAoZvXHxuTDCDSztm5JY08TPLD7CVoaGcFsWTMFi9LxO5ZzpKcts",
+	"yRJknoOCmYyWJJWZNoxsnsRGZQUzlmWMwLzMU7Pm4AGdpNSoBLn4CsalAtWkDPfhldhlxBI9RcuQbc4j",
+	"hdkqB+nwCJSARNRCBARURpEnMR2x2BovnV3aQ1Ogj6ZWF8NGeNQhRihiEQH3XyZiphQJvr+8eXP17Hp4",
+	"8fz5G9Qli+pYc3nLFCaKEOoLW4o4rdh6NbrAwJWqp2Ub91EDm/3ebtxWPmu25mESU16lUK1/It9cvnhN",
+	"UGQfGgl+6DZuiMUJweKxeTOtkNPxxT+Rm7+/vtzUXCgzQ1V90fzOr+Y8yehvfuvryxu/5UGHf/NbRidD",
+	"z8jDAfwX9HgPO/+bb2btt96T0z6sVUEMVkPBanmWPdWfDYM67Z5uZ1Avpf5KZiJqfXxJuHSt5/khqyUe",
+	"t72HaEq2uOisroDJG4YXAMGEk0FeapEXidPmkgkhMxEi5gOEbnYIfIpo+85XHNLEFxZh1Kh1su56PIeh",
+	"fIlDW7sgDeWdQ5pARJNF1i4dhdzavHUj8xffl1BYrI1654/t61BJ+NOdwd72I/VWUOsJxMicU5SRNn/0",
+	"lUxHPIoYjPC0/3T7F2U4mw847fn5xgPprADgyktKJ/ytg+Kq+pFagxb4nTDlVm/C+ABgSqGn8RIOVRuy",
+	"qAL7aGhtZ9ZWI5jlFqhlWWcxty34ov325pnhg0xENMWHR2AixXtjWEiHXJDcu2hx1exhxmpiSqN38YH1",
+	"r5qOgBhbx2vxMXjYLNsKpaH69rIOCIU2pQBgKKMnor0t8HwRYMZ4cGS6nMrFijcRPCGopWIuj1NvT7t9",
+	"Z0SeSHPNY6O01rO7psu8i1a5m3Boe2hgEkjnDoThr0wYvmb6Q6hCUgc/ce1ccLWkQQrCqsgy7cABIDhP",
+	"D9rPjwyPlIJIwXwx4phmCXexQy40edIl/w3t6xocyP8NSQOhJLAnV09TpoyMa1Hwkewg7AYYhdYSWvIE",
+	"NtKWIkSQrbwV9HuYqZyj68MFs5tp2bqh0CwQGvQdHnXIj+BzmtI0cnSw7AQ/8gj0BEB0pm1AiGR55IFt",
+	"3xdYz6Fw6O/stS4E6z4Jvnz7/OvLm+Hlvz27vHx++TzwRWHoFwiPKvQUq/BO+WQKGklyboYTIRXD6BSI",
+	"ZVAI1pr7wH6U6cwXNDYvL43+CMlBtuCW8oiSMLU5XZKEqnxuRszOi8ZwQcYxn0xrTW3XJaJYjkFuyAYr",
+	"XnlY8kYD8tVPOfbMlzJafmSC6nL+3ldj63SasfefmJoTqMuzStRrfOLbaGTxSf7Fe6/1KuUTLmi8B7F1",
+	"n5SIrvdfk8vsQMq/pDl29B/ImLo7MKbSBbsSbxWY0057O3T1mi5jSaMbKTFIE74722VeOeD/9yzi1GWs",
+	"nvb72z8uHM+5tfOTsN/rD2G/Vh2tQiltl9PLwZ0Vj/MauX3Bla4AZu5Hc9293PriK4wFR6L8IQ4UG4v/",
+	"H1hEQEyGmEPWGrT+LjOIW8fKP5SoGY9jFpFRTMOZmhsWLcfk65QxMaEa4tsv5yOWjmkcd8jfZZaSVMZs",
+	"QK6xPvWcaXAaaygbFCuPLBhNILqHpnMXk6YS02diJAMPquuRsUwnzAxgTEepmYlMkdmqMKUJGWepoCHr",
+	"kO9EXkoNGf8ophGzYU4xSDILmeqp1aAkgWg+iH2Ys9/+8Z8tr6ij8B8/eS2ahlNmTUNzJjTk9ZTT6Fr9",
+	"bv/Rca9/3O3f9LqDfn/Qf9w5eXLS7z/+99ZKaYVW2WLvDNljxmIuJmj4l3NuTltr0LLoSy2vFbNbWymX",
+	"iglLocoeFVggCM9p12tFXE0ypeHfY0bxrXdyCf9VNBJMKfx3liYpVwyL9aX4jbkSEzpnQ6WxsKxNZWuF",
+	"03TY7c2f3J5Gt72fT+mEnS1uz94tnqqnehGtppjAipUqOLyvdTZhuYZWSON54bw256u1UhihFbE5hcAL",
+	"DGtIZQZq7FQKc/mM+NSqlDygMVAMzYaTlDGNq2rGVBQNLPwBbh9lWvljKKQ2t6jVWhUGijyvoY3vsa8B",
+	"FXDP8JHg4czOzAzRiOk2b2fIhdJp5s5Yyybv0JRL+xdYzYobWFC2n4wQJMEgW1w/l000eNR98vjk0dnZ",
+	"45N+v9/tnngtuKtDzc2ZadmL21qp8WBWpwy0suU4F2Ue8PweM3E8GR3P+1gCHYyteVojHJvpL6f00dkj",
+	"dfZ4JJ4q9e708RkQLJvA0yvScLp5Os3Jzl6anMpC3lKts8ZlLhXk+6CZf8Yy06eQJiBwrYpcaGWJEhev",
+	"EyiMwgbqvKzLmkPAHkVo0TamvlLgiTbGjeQshrQVYyQPLHPR3gBmb0NC4yUkj+SZW1DgDtL98jDRPK/2",
+	"TnfIlcYADzGxaeHVRNzR0unzd7rsOAM3YP47uS3CDYGed8hFEfcKUzGsOJ+GVZx9AQGJVy8hJHH45tWL",
+	"y4A8LB5cvHn2zeXN319fBkVsCo1juWCRi9Ytxxzan4KOL24q9U+KxaW3kke4AkGJygWQQmL+tiAKLioF",
+	"PyBtiMU3c4GkMokiSxEVCNO4ufjy1avhs1cvv3px9eymNGRssjRQ8yDwrLXSF+iiiFgM0XXUEOEOuSCB",
+	"I6UBRuII6RBB7T7MQJIpjaFOsccjlp/SP169LwmR9aJSRf55IZUmU5aSUYrmEFdyjbNJEaNs5DOWCrB1",
+	"AGRTqSaUSMKhiqXhHP0mdlhme+wuYVCDpMr1WlFKJ1IAuvmOnKa60nuZKnp7LuRBBj/I4AcZ/CCD/64y",
+	"+N4idpOBtOC/JcyYg6H0v7DQv4MhEW3ul3dY/fW+9tU9g18OBtmPqUKZr3YY4WsbobcaHrv5q0tg0W+r",
+	"YaZnu2y46++Gz5nM9Iqqh2JcWSXbru0VDsLWoFV4CFs1CiG492oszA9HVGPA62ZVMQAXaFBSRlHRiLjS",
+	"XITa1YbHHN3E6J9ObJ7wW4bamMLQyVxsUqRN4zjPHrYgvXOuNYss8FsikyymoCdaBB9qsdY65CKOiUx9",
+	"kYd3cKxLWFJqjd7jFREqkEG6g7ryJSzKp9RZYLlbg14XuTqcggpf50LMGEvgmEwymkKlsTUu2wjgdV/1",
+	"Albm99Qxtlv8v2NS8LK6MWU0xlDU54wlhuInG3SNG0ynXWBdA1AojDzGlD3RRj1grpYjWjPkeAzOlYUt",
+	"szBl6chCnYRGI5YpUTS+pRMWmYfHM65Vh1wzpkjCZJLX0eGpUWhmRj7FNOkCXkOSKYsTo4HDUOkWbQPU",
+	"lzkVW/WN3pNO70mv9+TJX0vfeNc/S05FwqLol9HPv/yi0jPxEfUNOGFrCsc45UxE8dIjibkLkGRILbjz",
+	"sWbzhKUInvVfUefAO5jrG/3+6emj/pOnvcdPH591Tx9/LH2jcpzr9I1MHc8f72nz31/jQP5Qo3ZgFvhB",
+	"8TgoHgfF46B4/JkUD0AFLEn3VEMY4x+jhPC5Lb66/tOvBavk0ftNORqYMGGDEAvXi4jA74K5rJ2GNIuy",
+	"o2LHTIsKjccxRQcH7h8WwbYvofsU7ls8W/vp9Ct3pSFP41VFzbWKtgsIq0V/2HDCuwcv0MELdPACHbxA",
+	"f20v0IE5H5jzSqLUvThzHlu1l3E4b9Rsxk+ACxVOa0vlAthcYThHSDOEgWLUJSFDlIoitKgI3iFvGI2O",
+	"IRnSftMOeIS5ja64eeCRoGBNgUd++8d/HgH3Xin/3PcANjc10ktjRJAvVkKColI0k7JAqA7FPo9Lypfc",
+	"1ilwcU2+aK8GM9XiBmAZrs8jtKjKu1/KhV0KqKMe0yVLidIyZhheN2UpSimdgsdRMUmXu5O7lcl/9MSk",
+	"g5x3kPP+cDlvgTB8Bznv85fzTk8ePz598jnKeXbojfLeweB+CO8/WM7/DDmUKON8kNlsmx35YVFC9QPF",
+	"+NqomRsWx6uGaBBEpjRJmMCCeCDiG/m3/UyKW8ofKBItBZ3z0KVJHA0wCwKxDlweBYXyYw55C+3apI3Y",
+	"XpEDiYVPPBKgZZ2KkAWk23lssb58AbrFkZfjeinihI/cYp6yGPGSpzyxONso0hpN4IGy8q2HMT1zlhq1",
+	"JTDsPkChDrIdClEi8AiNY+dXOIefAaAg5hido2XswGBqpP43LJRplC8/Frr7lKK/C/zXfM6GcjyMqDm7",
+	"gk+mulXLoKw+MKG3jCyNLA2BK5ABIx0obb7ArUErGc6Y0imLi3oyEz7eI3TnazpnsE4fPV5nz/6bWDae",
+	"a4qA3IJwcWDZB5Z9YNl/QpZtGF4lnbDC7X4H9n1nHcbN8AglF7DhmXnH5BlNI/LDyYB8e/3qJWkHiPj5",
+	"tzC8PTk2BK4Gs4iS1y+/9kX13URMgiNr5LJFXhD/xqbdmZcA9x4jWX/oA+YOBBIGMLgAEEd9EU4zMVOe",
+	"q3NUto9hOawcs9qWlcD0ybywKWkD942KAqdg0vOFG84DZXuE9TPfBOcEiQTCqeUGQ6NTekXGpJEPZORh",
+	"yS6PWHPIkS90Sm9ZDNNkd67cYwc309aWgRNABUEJhMxYouF9ZxToFCMyYwwIV1AmBWJ0AVrIfvnb//hf",
+	"BPcb/mmfTvL63Arreqa1gb2X8OH9jYX4/VdYVPjD8Syc0PD7micu9rPNgTWjXJHU1gdvTJ0sXcXcMASR",
+	"xneLPjtLH+uny152ws/k4+Rpq85QYS54birBGUxMn0Mp4uXqksyZGhaIr1vsRF+n2XjskYRqDgJwbima",
+	"SAl1rqE2wgdZYfa0g6Il0dG/irXGruhPCDwdwlrSlMJ9GN6etPBx6SSc7AMUnR96LFjrgLYfJljLvWgk",
+	"L5k94gItcTtBzsKVO/jU/kLy0Z9J4kDCvMbY/1g33lY5xVZQ2CSnOFQ9OzWoZWyrbZZkmErZzZWgNiiO",
+	"xKEKYhn+aYDtGLGBGZkEvCkU6gdBV9zm64xpqFUDYmk+3e9dKYjPHTGqljlt8FoU+SZbXTmnT856vZN/",
+	"b1mHyJzN86ZP73q30zkNE/0kenyixmcz81Zue2kNup0TrzXjwnxoNsGsJBdGNh6MaayY10IDjplCUXsL",
+	"junPzROgJVqdMOpKGNAZ2Pktg8RKBa0XUs7IYiofKKit2iFfZUIsAepW6RT8ScqV3VTmaZaQlE+m2sHb",
+	"mvszilkHtnO3xeo3LFY6T9Tojt7Oeu/6o59P360t1mm+WHB2/4jVQtNLsV5fG4FhLlNzOf+PHef86Onp",
+	"o9P6OUd3eqKe0kTMU5VOesvpZ3dAjFyT0GVekhT9s3l5KZmltqTvUmZkwjRRALGelzyVmY5BKF/KrENe",
+	"ypGMlg8gRMF66VywQizlrFPGWjrrVsCWCiKflxkfPNpZ7LGUqqm2i6WymKjoIJgsAT1IM38paeaTwLLT",
+	"qGwHeeB49B8eXlTrl/gRQX6psPUUMfhixeaAA/bsdUUXBUa1cD1w3gc6kplG74TNkUzNfUITd9svG7wV",
+	"RdGFkTmPY4yEgYKwsZSR3zrySoQEJRXIp+SRL+R4fKxCo0l1SIDkMACIYihFYkZgLi8Ed7iLPZaxtR5g",
+	"ETFbR9qmWrKIUOWLRcq1ZqJSaboEz2wRqehcWjxorF2LghJULoTle6BIgEQ5IIoulS8AwGnOijlevL7K",
+	"KairCwvEcpFKo4bXujouogiJ2KXp5XNFRi4NEVNIPpGXobxUTX4GqCV78C0cuM3Bt/Dn8y1cRIalllTd",
+	"5cf3J2DrD3/F/+6TaQYDGhhuIySJpVGjcl5CxdLykg65yDkU0H+HqW/YFYugfL/ja2iRh6Csc8IibgGl",
+	"7dfIuLW0tZrNb3NoHcrk20S0cu2t5tpCVSazW9obdn9IeTtE1ddf1q9kCkUJPuy+fpD0u93YhAd/t0B8",
+	"Jys/wPqAHimUdiOnJlx0yCsoQDR1xf2xJAnezw55zdG+R4Uv7OUFAlCoolVSkIu3IETGFHBsZGyIQSYS",
+	"21jsKrII8CCa37Gqeb1EiRFVfy6hEsf8iSpv7CBU4v5GB+HyIFwehMs/rXB5GXH9u0uXRh7Uv1es6deQ",
+	"JWamAEkHuW/IxpB6K46kiIU8YirHsuKaLKgw3ASyuujMF+3gx4uXNwFEvihNl0Tx2HC0dvD64vo6OLIl",
+	"26mRc5UUzpaacplyvXQ4bSEVUBxKS5LwcOaLxVQSTeMZhn3Wx3jSUH8miV24ekai4beM3PI4puAhUea8",
+	"pOZm2mifeTLmKWR0xbSc+/Fro6H9R0D7ShmE8yjGhDWOKWVYe0hTekvFP+NB3Ylbwbr9nqlg+zrVzCGz",
+	"IQvmyNTlOtVkA7kT1Bp0O70zM2YKQ2m9dMVWsXC/FCFLhYIAjE5rv1XiUryxS7E1YfiBIm4iB/5+AG86",
+	"gDcdwJs+N/Cm58DNc2ZeicB1XB3biv4YJKc1yafIIWmuZvaNXKxIKYoxZR071ouE1T/c7zYWds70gEDm",
+	"qkfoeMwF10sPavNbQci0alRo5fRxleeh85SENFNMebZUp9IkZSETOl7myh3WUfPFRTUbxtYGtVE66B2C",
+	"NBb0X4HmruScScGcrFTKnSFtLnwB0gG6zUIpblmqsJCJzlIBohdWZBFYjyKhKab5CvB5Vb+pk6Uqpd7e",
+	"VLbhrxzE405Ba3Dc7fTPmhK0T2563UHX/B9EaxhKkOd6n5jRm3MwtEem0vCQjo1s6prPH0cs1rTo1Zys",
+	"1qDFhcpiPSA+RFeMpYz9VmvzoPpuUBDcEU43xxh9rKAQuESluRn5C58VE+udmZ2Fy9UatGj4c0a5wPAV",
+	"Q1tSe7fXkpdyVNWVbCYbcfM+Tz63/dYnIZdXpzl2xIaL9PaQCoursb1WV4WeHUzfh3CRj1Dfqxoukq6Q",
+	"6s8pmhWpxe+VM7sC24gOLGTgCpheYJXyHHMhgIyX/COPZKBBF5GxvjBCACah2o+DDvnRlaauxsUCIIgN",
+	"DLHpqxY00he+uJEgHfBbrOwN3J4qG2ViP/OgjBYJXr+6xkppW5byoSGIdB50fNF+FUcsJWHMzepBRW2l",
+	"eRwTfAXtBZiEexGGLDFyD7vTmMd8bNvxjNhgXvJF4Lfwod8CCYkFNvXXij62lYDgzSZUzRRE/gWrrDkg",
+	"UsTLc6KnXPmiKFfOQTuOKcbUYDKVkuXyZ3YuE6YBVMVdCWLIf+eorhq4WZTPyv5Tgvf4j193DRYlzyXE",
+	"SCpm9g8cuf8Moymfw2pSsBFme30ycUXpKQlTCpXu1JSzOCoBBoVTxtJxFu9u+IBl/b2RgnKYnH2zg9hc",
+	"WgrwTi7rLEVGfhfhcmgkPIgMRgQdTA0Cd70N32yK4u4d98+q8l4RnWsGNu/S3qgfnkSn7Gz8aPJ4+uTd",
+	"0w3RufeJSDbdiO76/+4fkVx/yLyPtACz7scNT77X/KtW0+/dxL/iEE0MaE5QiVHLhfAIH5v1eGDpcyi5",
+	"wBjjWtihyOm2+eltDVpCCiPJhlSzibQH6ievNY7pZJJP9P36RTTXB8DThpWL8AHj9lqZMyKb+xwz0+xQ",
+	"yxkzjfd6AHU0T3T+qN/rW9m3eNQ/eb8vidjdMGr434r8+5wlKQvzZd0kRpZffe8dzKm5KH+dCcW29mrf",
+	"OphfD+bXg/n1U5pfv6ezCk4RelA/iaW1rFD8nioaZNtTRQLoMPAKXE9QiZRFdFnRi8DRmd6y9BheQPSl",
+	"DrmkACIKMDBGBKaCBDwaBNhWGxCElCEgImRDkc1HLA2OPHgNPnJvCjp3il9g5InAQ83PqB2gmAAukX3b",
+	"I5QEwPCuYbUAoiYYkCDiNJaTjHXA5BXYUfqiHfyKYAgrQ/EIvPg+OHK2ZkHYHQ11vISeNUvnhrVYMCZf",
+	"FD1Yrs6igLQDd9oCQEGaMjLOjBZZ4cnojQ+YOfbmG/sPo5JBdKimIjLKLDwncvSOhfqoQ57J+dwsrpm3",
+	"Iu1gADqvHjGqgyMINSM8io3YIQRD4QV0PHFO+ERA1t+UzUEB/hGUTx9x/wqtMt95SLZQkqhEIpjPWmIJ",
+	"fJkfjjwLY0ACmkVcdsCqzgCjFh/YfQAdHp+U1g13B0qT+6JQuaGTh9rINqgUH5FQzhkZMb1wrnaoKg6N",
+	"K48wGk7h2JqddaOnyhdKSoGjxdA/M0OZacyBq91KpelSgbkCs0Rwwly5suX2VJax+i2SrtXgiYqlRjQk",
+	"L0+7hO3FX8HtALvxJY0IF0mGlcRcyfNy/Y7URQGzqLEpuJhJTLnwBdwTOD4VH4nSVGfY5xdfPJdESE1S",
+	"Zq6x0VKjVCaJ0VKh1c4XX5CbKVdwFghsCcKjlECNSwfCF6i/nZsLfX19aS0GDxShmZZzqnlIUmaPJmmb",
+	"8/+CKn0MF/b46nlwRBYyiyMyN2QYcpFWKDGhLi5a8znrkKuxFbLdaYcJqPL6rF3a/IDP6dLcQfMfswhT",
+	"emtOFRNgPBoAuEtRI39bqHngizbGb0LCdmDaCFxWVsnsBT2v+MYoj5DiSBt3KmxUjy+cI1BLQtWM0Anl",
+	"woPsLW5TmUoOQjAv0SWhZhQo0dcZZWBr/+qmmU9oXFmz41Xm2zJnq2eZ5IBUeZQvgK+RX31Qo/3WwG+t",
+	"vNHy/NYK3/Jbg57nt+zvA79QUf3We3PRTZf99S5zSrex2+Kt+q77np+viN8a/OpXLEbQ1mabEbQLyEmV",
+	"sdeq1x14eQ6JhtAwbi88tYYn+OGdXOIzEBThEZif7OcRi+GZsyHAY1DRcQYVbdxHddxfV9391uCJGXtJ",
+	"Tzcv97vvPb9k5vLRzuWX7BTYjbVE+M7m4lvbBYxNSDNw021uv/ARKdi9hn/D8lfMFe5xLFPm/l21rJmn",
+	"v/otuz2bDUcwhhkX+C7kccJBwAsKD79M6Xz/XSzMUT7ao/ySrQtaqbN2wadoqiqtGxqrcFXzI4zhjy1Y",
+	"IGfBwm3faMPyW+/f//T+PZDOPWhGSfis9zlaTi3HNdKqWhdXPeQEtYJJITqu2Gye0XDKjp9JoVMZrwv8",
+	"gZDHoXklgJTaJJV3nCmSUKWc/JVDkiCuZ6eyCKs4QgdTzyFy7mC6+UsH1NebRDxLzdjvGoZWColSGzGX",
+	"cu2r8olHyvBJjUFVlV4+01iqHRHiSlPZHvtSWatD7MtnHPvyyUJZwpW7kd/0yvON8Su1hsdrG29JVMgE",
+	"oFcupjyckr5RdJ+s1j8sm0E0jWcdkicQKIz0WDI98AWNbiGNk9viRKW4jfJ4H/5a/hN0eJ2lQgUdEsB4",
+	"rIVKy4SHgS8g+9sFrxZhmw9UjiuiiNGfDLm5RXjaMgTl+WpAKAZ0CMZBs8ciNQ5q5YEigdWDAyIFArlD",
+	"OKoZohkgAxtjSkUk54gjS0eKCX0EVhNrPox4ykItTXOas+NRyuhMFQG0RhMiqBpZ158iKUtSGWUhH8Vs",
+	"UMJhzZfe84XpHPORRJJpBZitxas6pQI3uY7UIqZI+eB8rjmr5TF+UiSUymI1+HAFW1RDhw+JLQfGcpCz",
+	"/3xyNrDEFVaxF8fdIDuvc7yd626XGZfLRC0Reoy9rNihC3AuLP5hvShcAGviaV7hxEKbWJOUaSRlR/eE",
+	"PlnhKzuW/K5w5QMEygECZUvV7w+8mt6G4galNqwLHm5algoSykygW9D67qBaQHEJjRQMfqrf/vGfTpJt",
+	"QP/deEu6f6jgskFoOVy4QyXfD7ht90ydKLVbyZ7Yojreu/DYan+ba4+tqZ9OSa4ysaaaZB5EQOySyIDz",
+	"CYiGbqVg5XwM6xSAxAIax75omxcw3odHnq21WkBvQDCGR+pqmeXaaHkCRx1ffCVttZkcF8C0Wpm5iJek",
+	"TcmEj7VrE0owHHkw7DxIwdaN9MWFIExELFqVZ5xk8ZQEz169/OHyzfXFzdWrl8PLl88vnwcbypaVmjlU",
+	"Lvv8K5et7Zc6lDA7KNR/FoW6YpCy5dcPSvU+ZcwaeeTvp2GjJL65olnpkwco7CuPyDjKfVY2mjEPyc2N",
+	"xBihqfOIQA/D5WxQhnvBsdiSOdgB4EAgXn2JrVWn2A1M5C/jGDPT2e4cg8046CWHhPCPUz9g5abnuvun",
+	"UGyaFI0LdJ/VGP5GSxKgYaEUBwAPSNuWVSQ90A4AdaXXda6whCrti2BO74b4/ZFHJPRH43hJAJ6i1vfV",
+	"IUYNAOIHNhAzpC++cHTsiy8gvxkiGle0okYYPALhuQFA9wU5GRwQxMaDiCpAw/MI9UWBfQdR0QhcdmQj",
+	"shIezmylQiS3Zn30lCuSZjErijYOfOGLXodcVAYYUiGkI9w5OjTmMQiZIurrHKOXqSCwdqE5aGGm+S2z",
+	"6+gLQtb2ggszVrkgiymPWS3UTEiFC+Ao0sfz9YdWXQIGlJEm7YDdhXEWsWg4YoCCgrURrMPWzNiWgoT6",
+	"DUaB63fIF19cRFHKlGKRWRzT2sBsWmUs5mmupEKvI4bAujbKHQaqcOOkYDA6/MgyR3B/KnMIaExoykzv",
+	"J6b313b/TKewCAuu0FM55ZOpYa/FDtuiEFIxsphKODX5ofHcEYW+EyZorKGiV7fTOwMtGI6oVcUhwPvU",
+	"bgasa2m2WsoZaStJhMwnM5dCJjLmylW+DJmASZyaSVzzmIkQFg4mKqACT36sEebI6MY/Z5xp69kVEzM7",
+	"XDnEOeBMkYl0enJlSOsyCHh4x/RWZqmyhYOo8z3flE68uQhW3CiyC6pEQ0kypuANz5ErzW2q86NbkwGK",
+	"JMoX1TpnbSfGuM7dzxA4b0WktQIeNoUIswhWvRgQXQCTusxJjD2I9mK6CrDmgq7ITANfBO6RCki7bkbu",
+	"d49USIklJBhfEJozJ/JrBbtVGk4BXpGnX81pxAZ4GOCdvjl5J2RMeaw8fNQz78GFbEMCA8y/4DfgX6mT",
+	"OyG/BHVec6RcKAUAW2s+ZwNCRf4UDsWcMa184aiM+creAwwc2M3S8uXb678HHmaUmP0SGNlx7gsYhiYl",
+	"5rHdYEMunMlcIZwX8COwSsmIxQDn4YtkhSgmcYZleGtrt8CU/2xxC0bI/URQ2+uqQ4OpxdJJOHN1xkBL",
+	"eyFh7WCEOQQd/ymDjg+2m796zviFY5X7e6w+TmR0k+3p/snjO7umSvnjKBvkWYnr/uxCmavmlBuhZjWh",
+	"3Oaq2Yxy8jETyn1hM8rJ5oTy8iKUM3U65LVVuAaoFOdpzjYD1EmpufGtKj0eeU2J6ajoVIDI8pxq8xV0",
+	"Vk40N68vpjJGVnrUAUC1wqkOHq+AjGUcy4XKZV6Q3mxUK1Nl+QpFfNBirEtPVfLf5diaAarp7uVOA/Az",
+	"2lJ9jn0jp68mvDcmuZ9buSDvwiXzcu0LI6Qa4fZ+mfCkPhE+T72Gc5OnXq/qDNT5EEEw3ZiNDYi1lXRs",
+	"8hGysb/4YoBmBvDiVnKwy9u+nhTti21Z0cTpCuWwkvZKUMmRa4CqGejpE8pFc4bxh5uQ/4xy817Jv2Xy",
+	"UZeDW/m9OfHXvDbkImJ39oElQXuk37ovBJ2zakpnVUvNf4N4Obpq5MHEzlw5tmmm98kHXh+IaxWe/njx",
+	"8gYzQa16DSmkTyHV06jY1XFaEAgtq+NctWz5rYHI4vj9T5uSpj8sT7tft11F4vbFknnlpO2TylFRmzO2",
+	"V1+pHwGk2ZZOPObMuo0Rt3ZjktrEWLPgheIM+7vTbm4GfPZbP3l+C8rO4gkxu2AGHzKbu32R1+Ug0lbX",
+	"kDLFXYQ0DXgLxwe2zDwHOuduPkAL44M1e6rdGcUgqfg03yUIvXOXCkg1dERD8ynOrC5j2VURL2UsFxjI",
+	"De/1/t1v7ZV03CCgbM09bhJslGf4myHsmDyzxukPSccH/f+g/x/0/z+sTGydXl2fePzxNWzDXocpMwTD",
+	"XqzGShexqyqe5yuWQiANpcPa6pYxEafDkLYrIWGxOSK6VMG5Lwz3s0b+KVsW72dC85iwlCoWgR1fm4s7",
+	"l5H5fQlQ43a4RvtClCulfaESGrIH4GdsiAt/TjV9k8/1Q9GDUY9rDVora5jHFJbm2xo87e4cRVgdZoNV",
+	"Oe/vELzxV05P/tp6PM0ZI+Uz5mjCa7xutYEUNJpzGHqS1SUnM63IVC7InIolMad084VuW+fxWl2Yo/zu",
+	"er6A6i89o4OcPDrrArI7XHQt0Vihp2xeueJoI7HhFUdom0lYymXEQ1+EMaMiS5z3MXj24vLi5dvXw8sf",
+	"Lt/8PTiyqUwubhyDsXHYLtwCAs1SjDLQU2rGiLA6RAqmiJZyYL3aC7LgQhF5i8EaXHTItUSHIVy4UKYQ",
+	"W20tEnJcSgZ74ItKBQRcptLSFXV7yM+Z1KwUkKAeYNXso3N0Y1YaeoB1gtA0Y4u2QKpZh1zmGWUUowyI",
+	"kLZJsPqtOIQLk4fyYFYQnzEes1Cz6Bx3oxykAkfOovI/v3xxeXMJIfV2zA9/zQ/A+9oI8ut1evtZmkUq",
+	"g/w90eY/E36BJmh9cDUeghD30BkO+dC/Vz70R2DwTpZHHro5GDuVMQP6H06ZXibm32rGDYPmILWLiMyl",
+	"jCpgJKFhnXTGymHalJTa7tRK2244H1ymIx8rsI2VMsIZlAWG4BzLdac0jY4XUhB2ZwQJJkLmEW2GzsUE",
+	"Yw5HS2I7QMFgtCShnM+piDrkNdUcnAWjTEMToVaEjccy1YQLs0dZCjO21SiElmlRLex7/Pu9tzrQL5mI",
+	"MHTSIpSkmZ5i8BmdZ4qBl8f8YfRBTSfMIwrhT8MplZbLKzlnms8Bx+SW0VhhkJid/ZRHLB+YTnk4Uwh6",
+	"asd2kz+CQmQypPHQlS35ta6AiZhkFqm0xURrvShF37QtNbNnS47H4NbDlkgmDJXT1Mwb0noxjO5STGKu",
+	"prY8DwYs4RcqDxcVK2kAdiRQNReOZ81JeGaunrLILeyWiWPN5glLjXBju1aa0YjHGKQWc6UZBr9jxRca",
+	"z4u1emb+Wt/FK0EmUpq58JRrdU7G5oBF8dIjC5rOoeGfMx7OjMD7Ts6K/SiV3XBd5KCtRrQx97JmVtdT",
+	"mjCoGEljwoWWRmKNlUcWjCYA/kXTucxSu8JGrkusT87IwGOZTsDRO6aj1NwxmWLtRhWmNCHjLBU0ZB3y",
+	"nZALe5hQlAYkS2h0JGMERZepufcigvhRxPPBREgRIZgAzHMU03AGaYrFTL8snq0v6ZtMWGCgECqCpuCd",
+	"u2VxbM40o9ojUcrFDGcYM5Z4tsYkSSWNFI8Y4QLcHhQcjUbICanQXFCc6ygTM4h1FJox0SHfMJo6lSHN",
+	"YPUQfMj0YLQUG9bKzIjgFFs3ZirlOJ8oF8K8W75gV/kjqDho6OoQ6GrNxr5kCxesGqZ0rAeE0QkUAxMq",
+	"S3HpkxTw2CWZc2UIsPKIHGvATR6zNIUoBGlvfz4uIW85lDa0g3qJf68vvLkwwHBszGbM6ShmrjooLE9E",
+	"l2bfZzlUVUpLJAYmCBYq29W1fQBZxTsKr45LNMitjqkdzBx/ZTPHRRzLBYvWpRO89IWAsm9lQSsaFdnr",
+	"27EVXZSKZUJoczRs6qgKtOihufKkC7aTgaUn7+TIRp5gFEU7eCdHJfeSR+DBmPK4+CukImTm76NS7PgI",
+	"jP1ET1OmpjKOXCyLaRN/6+S/BUdl2QyDuWN+y9A+IMmCjaZSzggTUSK5ADD+2oQ4mzX8u2fBbX8TRmJE",
+	"+q947ESW3y2YFzrbni1no7UOpOiAIbmGIcnczXH06Ue8cztTp4e/wn8dbFUjobKhTOaSJ6g5l4iGvfZL",
+	"QrWRfnWDJ8SBOfy+F2oj+MDhFh0ySFfBcAQejf0u0b68Co5mGfpm7fo9TJm9R/sHFRetN0UT/2vGMhvQ",
+	"aFE4JpQLMAQAyoxl0aQduH8OuZEUjHIG2aYoGHFNVDYyDY8ADlVCSUYMSWXCSPLRgFAScQX/Ltq15YCV",
+	"y0HySD5dyAQTGC12RGTq+cIIFDKD5CIPMwGtp2Wl1XwskStCDOVyyZW2GhXEJPMIYmOoG4RNvKOx2cql",
+	"0XdCDLTjmMOpWRx3yEWpqDIs2Tl0INjCF6WR0yRhFIwHHKFNnFt5bpSWWpAb+/UnwrbZtdK7HeVezon+",
+	"H0jKPfKzOdORDZU9eBYO8toBmvXP6Iqw4f8FV9qVE1cdEWMeM/XwV/OfrdLsaKnRl04F4XPQs1ICRfPI",
+	"GLL7QaMGCg6hAXIhwOwF2jqJ5EKYDVMODN0XhjNcvL4yevs5oWJpeKpRkV3KjuITwSLy9s0L23bKVBZr",
+	"MgU7tWF17YDdJTxlkIkb+SIwn1CdpSxwlumfM5Yuj6CmmhuCGwHGHszY0kY5mNdNZ7ZN5H++mEDyMBSO",
+	"A043Ztqo75jyrciIhjPYDjVjkeG7DYL8Vzxm64yrusw/Anp6eeJKywQMupDg0H4r+J1Fo1VHYN0zn8Ec",
+	"C9ueHX8lZHUs0znU6+ZCPzotUNO40GzC4HzV7fnbNy8eKJKvalOP+QuVPuf07gUTEz1tDXr9J95a2OwO",
+	"ZgJzuh7OEzapMsF8NiMuKAxkPSQXv5WTe3+6oLf7fwoX4+G7e40Yv03E3p/W8ntzJ/cLizYnVFmcFAyd",
+	"gSsAwpm5PyNGQjRrgStMYZyhE9+M4LMtTPqgOv6XVB1ZmKVcL4HgjRhNWXqRGarwHz+9934F/0sBbexo",
+	"NCU2OBbAVYB0Ov4G53QfNbP+cjxQhEekHQDz++0f/xkUBDWhZZ+Y5Y6tVVG+gdY9Oq0hdZbfwhVXD+kt",
+	"1RRV1k2KZ7nIEX5i8/5Qyep3+87Db7jjAoL+LI/kilDhi+DKdPitHL2Bx0GHYJHdcgIUVtgdc8GVudvI",
+	"2kcslPO6gqoBDmSYpXHQXFXjAif4STFIVxNOQpqmLCLRgqZjUvg+3RKOUsojFhHMn6Sp2W/FzF73+ien",
+	"XkvpJSTMJfyOxUOaGi0UM4S0BGd8RNMZGVOhqVqSOYs4u6V7lPnEJdtfc9x8G7+Vo4swZIl2hOWQI3HQ",
+	"Sn43wyASbADmQXLVpmopwqMS8QaC9JFSIiw1NRL4JIUN3k5Rsb5T8cl+FJWsEdQGAvhlMaZPSQSxHhTQ",
+	"vzlXeknmMhOacoHJblSTiC6Em3OacaN3LKgOp1ouIF4CSeDTpyUCSI3SkMbL3WlbsRoH+naI5/zsyNU6",
+	"Ufh96dY7OdoxwsG8uRrLUIKrHIPDHbPdjchZrslRGzTwren5jwgZqM7plYgh3kJhdBK3LocGawIIz7uS",
+	"lm/lCE/fpl7BFsRVaWlqrRjw6z49X+MX7+8Z8VAi1FyzOW6GdQer1qDntfJolCFYAKpJ2v3+oP+4c/bo",
+	"6eOnvX9veaXM76ZX+93HvVPz6js5QiB98w+XB/+oO+nq20ePTti7x6OnP/cWC/Q7ZzHOIFda1uJPrcVp",
+	"vece9PzUdOm0KKtPuU4fT/u/TO764+Sp1uFT/cuTR2CzgFIBg7Ne35pFjL7RGrSmWieDhw+h36lUevC0",
+	"2+0WhswtLf+zHeffeo+fPur3umenT/2s2+0/yu1Xf7vRdzx+9v03/Bfx5Os7dfbj4+9epV8/EzP5dvj6",
+	"q6uxurz++Zvwqx+WX0k4RWOWApoBVDowO/io0z99VITfgrZwTFN9fNuz3HSYqS1aBY+MHnnW6wPBQrSN",
+	"TQeg//gUltge4EFxbApjkd09CCdGktX3WhIv7KDrYcn41uDk/R7Hf3sYjrl9h/CBQxDOehDOO+REjr0C",
+	"Y9oafmM+evgrEq/Nzop3cvTA0XvDFT0sE8MRtAsC/jAwx0r37aAI/ANcKMCV8EU7sPF/Rx2C1J4pLPcy",
+	"l7dQdmZB02hAEotU8dv/+F/ON+7+LHCj/jvBxsh/94ULJDwntMA+suMtm2BVgzvhWzn68HSNraymd9w/",
+	"y3FDOr1+A5upvFbDX95FP5/Mz8LTu8fLJ788pd1RL+xHJ+z0A/gLdtkrulzjL9DpY9ob9cOT6JSdjR9N",
+	"Hk+fvHv64fylqeUSf3l02n305LTbXeUv385Pfu7GZ+F3vdHTu/6P/1rPRB53zn5nFlLd2O7ZruxjD+7Q",
+	"5Jh4J0cHlnBwC6yVVyuT7N05w77KzLdyVI4oq3CUh0iU9w8lc402BZI9g3Yhd8byCZmW2cQ7OTo3vAkS",
+	"z4I8xrxDLvIodQSbxOgrF7FeQZ/+9tWXw5evbobPLl4+u3xx8eWLy3r7PDSO3OMj2KU+Dvvp7sB+ep3f",
+	"gfsUJM+ueUHxSlbFj0H1XAc15O8Qd3UQ0T8BClSB/PRnstoh/UJ2sQuXqFreZmy5o+XNBiatWN8GZCT1",
+	"FHKMbEIwxD2YNz0AN4JvUEGAn33hnnbINQtTphFvCUV8NZULYaOKEZwWyBuX4pwEEVfmarvCl9AwTWiq",
+	"mzKCLhL+nZnfZ1oYq9batdlm1XvS6T45Pek9NlTdrgdkMw7Nqg5Px//6y2//+M+n9N/YipIAeI2Y+jhj",
+	"yw0IkpA8rTQI1KUvzQa3Bi3TS9k+CMFuz65AbbmVs8oncODgLIJg4tmT95PXwgIgRohOuDmynKVGS0kZ",
+	"K5tjzrp19pje7v5j2P3tJhlzjg7y98Eks26ScSSvRFaBnmwGrKoVeL+nM/C2ztjSFu1hUOoEMAKQxtry",
+	"PUATAR7O2ujdgIGIDojSDmpbyAV+I9gCGp4wrVZa5hbm3BVaqfyKNzQvEDbAgsGYLz0/Qvh1pMsy0zEk",
+	"XlS+N7QaiMwSjTYlrDsyhwmbISPFz39RHRIgqZZpYOY5SanQgGkVL8nIvD5lJMDlRSKPNDHIcS6ao2zg",
+	"yrc+wD+8lc41UbU9yRKO96PX2i3N5L8EI4HLsjLu73rz/suT0ekPZ+Gjf3v8y5MXT2fdb3vT/tcn49Pn",
+	"Z+rRxePkyc9P0y7ObRMvus+WRk36DkhEeY6zveZtFHikCNnRQQk6MMXdmeIhmmGbXgTXkVDh2PgeXLyk",
+	"HD381ZA5zKw0hGl/W9h3bLnRFvYG2lXl8my50gXsr73KW9P8i3hZ/UkddcjlLUuXvkgZsAeSsjH4aGyO",
+	"Bxck+O7y78NnF8++uRze3LwISPvMZVCQ0bIEZwkDgzIStsfIF6Z7Z2XjmmQCnTJRh1ygbJPKOeaqQKmY",
+	"B4oEF6+vht9d/v06cIU1R8y1R6YsZb5on/b7RwOSMnAhcY2tlD7kAuCP6hMhTUslxv8hathnxzNXYgdy",
+	"g95eXLTSSL9o5H4K2n5MsRnTEQ/AjC0PfO/gjNnZGfMnYkBImT6IAcUyZSPIXNzJRJe/Xq5fZBGRq2a7",
+	"JovZi7zDP7/N7KSWbK+kF1JNEiaTmBl1++uULRdUs5TMjG5tqDguHvZCFRsqJhTX/Ja1BmMaK+a1QqrZ",
+	"RMKOT7lRzs0+h1j6qjVowR9CaWr+cp+4OcL2vWER+ZGmtnSVXrD4lpEFhBQrQifSy5HmSQq4A7FMDavO",
+	"UsGiYswdmF0oQbFWUFulZaEOXHYOu9Nm+FKYBX9vOVI8yiPEpr+c0kdnj9TZ45F4qtS708ePwB2vWAp1",
+	"66BmdmvQ63a9FhqO/6NlR2/O9pSRBU3NsXagjcXsWiD9cLvuWKVqGE7xB1sgyLQMOp0UEU2XQ9sF6Hkx",
+	"Cyurnj8ZxnLCQ3NzRDSkwix+ptgwZRN2Z982R61h6rPmqZ8VjLU4F+aGAXcNs1SZ3pWRabiYFAMLqRhG",
+	"LNHT1uDUa2k5Y2KImFc2vKKoM7PltJZD0z7QFuru9XZraE5DDibRg0l03SQalxiEY2YF09gYlVCr/Fzk",
+	"LZL2jzKNI3IlxvIIEMvKGPGAH1fO/3ugCOZyFNSxUjNLzBGOuKxX8RR0pAGhWpvmrEpEAjeGIY9UQKSo",
+	"JBqCUwsS2zrklfAFjATAYjXaXg1XDYp7H9iChzRlBMgDxLQJi/CvUz6ZGMoOvRiVqQ0FIn0BQPoeMWzm",
+	"2NBcy2hIJmKmIAqizH8CD9SySRYb1nGXpExBCUtYjSAngcGR5wsI98MfcroZeGYEtjpnmeIGhKrSe0hf",
+	"A6LoUp1D+UrgZYEv8lIL8YIulZvYuV3SdRIZuFdYRCwHhCxq+xTQjTu+AIkmfzHvxJVYGS2Leu1Ony0T",
+	"WQA+IBN+i9XkIGbMjBVBes3bK/zMlhm1eKYQ6OZQgGmO6js31J/TGO3tmIAOxT/xG3uC5ZjkyI7kGU0j",
+	"8sMJ1sb/oW804SLJ1LweHHXIs2e3J6Tg2hbA1BeGIllkibxsvl2zgFigXMWiAQn+5V+g1BnVZkeDf/mX",
+	"SAo9rD4qHU3PF/8/e9+/3Lat7P8qO/on0gwtW/7Rpsp8546bpD1p0yY3dk7mew87JkRCIioSUAHQik4m",
+	"M32aPlif5A52AZKSJUd2m6Y5l/+0DkWAwALYX9j9bKvFlZLF6grvWYlsN35DxKQE4RYQkYIAW+sC9qI+",
+	"eG5kUSwRmDjzW6B2Io0BhaOndM4MSAUcyzfs9uUHrvJJ08XW9b+tit5HUuVu0a/e/7RLM7mzPvCpriE6",
+	"3bzTzT9v3fyuJ22XI0zyZS1AOk9YZwN0ibB/n6uj+mDubeysB9fVxtLhu5aF8Z6soILbLbAcT3xRsDW9",
+	"0mlNGbdUDT5cjxCYZQsPRWZkpZDBVBEU5RDOY0ls2xccawVJn27TvmgELe1rQ/6fbndC1oNdMuO/lHUu",
+	"hC6roQ1l5PffvY9VtN0H/kKu22DtG9RWyIXXF3ekj+3e8EedwtspvJ3C+2cpvDuU3U44dClv95AM98t5",
+	"C32GuBxm03xLkpqvlup4CTkUp4IXmXkEiWfFiWeH+GsEmmMlqPWSrv3gwpxzvkCHodCQiCxpFZB27UFg",
+	"CVnl05w9oLrVq8jpcijB1FLCgtl8mwh7jQf5b+E0W2czo6Pj0zszD5rNxyxp2onpTkx3Ynq3mPZf7HxT",
+	"nW+qA6H8nJ1ZJEo/mjPrsBZ37/6gErY9PiDDCqzh8lytOcY+fHn41DX7pMpQS9QLy8u1K8M3IlPLks3p",
+	"RtXNDFF4QWglIWdlyTV8rVlJpVCzOnHMy8f2NWHT1R1Skdao9Ewuqo90BdgpQZ+pEnSvjXTbTRce406V",
+	"6FSJTpX4DFWJ8yyrZfHH0SIO32Hn+96S1T6S4Pa/TTNYv9gKmsF+t1v0ke5qq/Ne3n61dc/D8Uf8l9Fe",
+	"b5OKdy93pztb9UH7sOvx06vcjVp0dnQ/FeYvcD92OnGnEzdetk4v7vTiTi/+3F1sf0w1LlXmparZXbbl",
+	"cc7TuUG0nbe+0KVH9fEpD2yiFGAqCaU15BwmlSjsgZBg2JTbFRTC2Ijg1WIplS5ZIRB10wmlCArOrVlw",
+	"No8gV6WaFatFTp1pvuB0KcCtEyi7/W8/1HP5tDeRjhpXSA23GplmMyXdUjjqIQtmFjJ9OlMSy9lAMWJ6",
+	"uP8lSjPNj6sroFJAd4o0JzeHacFms0Yel06ru5mqQK876Z31xqOHHvu4Nx6dOCrosjfuiUwoLFxORKF/",
+	"vv/pXlRA7Oodwu6a60ykthNznZjropw/vdTyx5Z7YdKSWi3u/WGxhQdQm8N39MeHXDdPNTPcULXgJlAT",
+	"+pYgsh4YyJhlYBYs5WPCElUaQW4Gvho/m/ii/kBfjGKJyKISuGam0hy8vID+t09evgKm7RBGX0bw+MXL",
+	"l+eDCITE1lYzaVjqxjX2ETslL1UI3IklfcgNjD7kRIR3/0B/IaRE0DpnMSs1iDZeJDCbrBWrHct2guoD",
+	"A4knnc+L8wHdrXfAVlpSODcFbfMM8VVbCa0mlkQVpKV7fVIRNDY2w3d9WFI2pnRPt9hJXc8y+ZejGs9+",
+	"SrD8QywTlP1cJ2F8lBqITeslTgAxbdrjbiXmal6QHpOLhS9tvZ2KdWyudrams1hDjQfMs6z7NA8w9qnJ",
+	"q53zhaXEVqxJ7da8wpgKoP1NeamIDQ5TVWRhIdyfNSQG9BNa8Ct/KDBZdi3tmNAPnQWatdc3aFbtAU45",
+	"L4ScGegvc5HmBGqrbCytWjKd+XregyG4E+BGKgwqZGAVaG71agws9I90kcrmQs5iWfCphb7SfjRzqZZy",
+	"0CrRd0Tv/5trBamqpDW73Z8v8QNPmGV/PNC5tVPNlbdksYqOX95aM3FEFtxc1c9Hp1FPTX7mqdM3/KbC",
+	"H73CGLZZ8+uXXz4c4YibndXqz+kylZbmSvPMrUfWG5/trb54koTPb1FeMORryQzQUel8vx0ywpokRZlW",
+	"n14vwlrylHbYn+oBpi6fZS+ZzZviDVtk8SF/6xSVnQBCiBaHjOZPEsegpsTuZ6zkkccEd50csDTlxmyV",
+	"zmdBOm+TxPSJNRnCUq2MY/HFOl5ew5Ch73h9UyQQURskK5HzopxbK/k8iLbKX5KhxsPqhglqyFWRmUYW",
+	"+7DekG1isUxqERAHUCyju3NvgUkoAG1p4Ka6XVL+SHLCyZMFc+YMZty78XrwAtRGGEnAWLqVMpItTK5s",
+	"uDZzyzPBPYzlEjVHgccw2cy3xsr3iFwq/s1DuErY8LHEXdLgBee8yNzU/TIyixCnQzgPNCRu5OnoJZ3f",
+	"SohifHx0FEucOC8X3mdhnIR0uyoACTpJ6L7CsmsmU05KZbvnIVzkqsKUOE5jxFlOmSio/FWLSk5n8nWB",
+	"ovZzLEFic655o658d/Hix1gKGWp0QJ+mzeDaKfeogy2YtoIVQOdv8IiEPPZMj7YJ6af4y8cS0uQbaD0h",
+	"EZvK69sxCUtuDBb73AG2NTo4Pr0cPRwfnY1PCVmQVMjeuPc9d9upaLwLPwjNIshEBitVgeFu1ZTToOce",
+	"W1qzayb/q0cSnQZotbx9gPSqzPjb3njUgkcIX6doXjLYbhZKaUEiBlWFZtpiEI5MufajmL9dHvMz/aX9",
+	"ajWqTsSZ+nLx1c5KLESZ4/EIS1JiTyUv6/n8MtLH5sSeVmfXXyy/fPtw5XoSpRur29O98dHwJOrNhXQN",
+	"c1+GnYyP+v5it74UgBzfBR8avaT5L34AcgdBfbl+t47oDtu9oE+UX8miAIOutv9Cem/qd14O7a3d3WsJ",
+	"2j3g6ZhOhcTboKPh6GzPJXKSnuxCg+qs5imX9sozXKpJ6vsl8JTQe/0044Vl9TdZZRCsM2dybsYQ9y7d",
+	"X45qEbjjMIx7H9g94VzR4qX57bunWfR7nPU77pM7nFHaUu0huZ1ldWVsQ8ajs/CopuHRmdtOxrIZRxBS",
+	"wWVWkJNde5Vmy17a4AD19+mt+svhm1sC7Deo//4OHlFi4MTMd3lD15TFzqToTIp1kwL3zj1tivslxW03",
+	"KSqD526H9fAmuPHqmhCefxgEIEBfW64q1JkztoJJlc6detd/ffl44DVdZVlhxk3DySqWtVYUQVNUnKCs",
+	"WWEiuv3CPBnUsJ3i6VTHfg0/vdDqWqDGzY0VJd5aTZUOgF0NyNcgahsNZuH6pIoZCKYcgLH7l5cXg2jj",
+	"IYpj6F9cXg6iWGLZTITQRtAx0qXFv3lEJbfbFclVZVPlrKPgSGoGmSqDarmzV2LZv4mnvdDCKa5sUvBH",
+	"NyDLDLX3CvVgGMtYEjC3o7UjUYIIs4nTvEiHxwV2XwwZhmEhELQuvO66CE1iiYh1ta0oCEfOzXrgLSBG",
+	"ywoLrqnwgZtoyVYgmdZOaQ/IewSunrhvxbJVF4RKiKzQ9YbAY/5j1Ir+4RoO4WtRFI4YUEnha0k5m9py",
+	"CULSehvXScvdC4ymvlR6TgmY6DZ7VJum5EXDvmYMdf+WNUNux/ANMuamfBl2RVhUtJvwEAuZFlXWOL2F",
+	"8avpodBsLENvK26hzyShrHkE9wcGCmZsvevUdHOcjlATDqXA4omDHQgHr/Ek35UrYKtvtCr3iTTDly/V",
+	"3q9+q5msCobxOvu28XD6+w4Gd4oPfLuHKbWfvMdPveK3iXs6ZrQjOmnfSfsbye+VP55BwNNx/WAF8Gsl",
+	"Un5orN0dM3LpOF+qxYQbL8BQvvn7g9o3c8HdUyirwooF0xaqRaFYBn0MA4UEm1ItcPJ/EC/Gx1eVLhL3",
+	"i//nhBn+xWkyhHP8njCQssWCYx2q0Rfwg/gaxzA6PgpsbQjn0sl9N2ZWQLLI8aIwQc8PmKXA6AawChik",
+	"hTI8g2uVsoljH1RSa8bKcG3D3y54Sv4hGUtfNsqE0eArTS0KREqqQZGOj8eQPPvxn+fPnz25On/95NmL",
+	"BProg4ocqyYCRrG0upIpQ2eRQW8LKipglYJCLQcRJNj46vLFi6vnL378Nll/cv7q26eOPLJNwFiWlXFq",
+	"jlHFNV4MLapJIVJgWaa5MdwJFwNLPsmVmsPrV88NuBa743DC0i8+eShOPUtfVNyMDw/TTA79K8NUlYdp",
+	"IRbmUC24PLA5P5gxy4dLdo1VMeSsIgOQ4zxod7hz4l6nAChm3fnBzdE82N9oW6NVE88T9eoTcThVujxA",
+	"RXxv0bDW62s8UR8lSCiraPGxXPro+Ph4eHQa3Swcv0nIuqa6QsV8kQv5Frg8wIrThs9KN5ngN5yKjKNP",
+	"aoTxRPiphydHPqYI/3lU+4XW1+X9Tzt+iHohPGvnJ46/2vyEa+J7Qk1gR8PTs7WGJ0dNU5vz21puzOps",
+	"1LT007nfttqlHdj2S12A1P9hfWWPAKKvERni6duU86yLq/o7xFW5VnuM8KV3SrRa7UHMp8jDX0t2zQRa",
+	"utTydP/vXYqSq8puKJ2NWghmwXmaQ9+sZDpo6aD/dMrlmg7aeGMcK+SyifL9QJgY6anW3hLb/N8Vr5wG",
+	"x9/aA6sO/KDauurx0XHwL/ysJhQk9LOaoNvJVIWNZT+5wGbfqQkFoyYDHw3FSXV7YJzehLFOAccd4TWr",
+	"4G/yOJoZWFEKOTMUXVaIBTjq7Fa16LufVMei+TjSo9LkCJihWPOS9w0vyO1kNbvmRcF1jWc/wzvdXFmw",
+	"KmOYioIrRs591B4OUC04mJ7sHx9NNLlTbPQex+g7NTlPU76wgfn9x/HmLrXjEzPz+7HlNfZ6sZI250aY",
+	"hr2yv4K/HlL8xm42e7HgbG58AkkI8TD1aDO0MclBeWC4tMCv3dSjUIUR1BR+cayaSkM6Ruyrdrgenalf",
+	"WRDSKnCtnWptoF8oOaNgWWd7F6wyHEqm52bgQ3NaA4BlLgpOrlslOVCCXxgolxZjUdyvGNsTfBpaY4Vq",
+	"vEps/RoGEflozBwjDgoa7hCeuo/jDFFOMAmJyMZUwwX6vj7KL5Xr4UpW5YTrBCtjQ4KNxkks8dUmtAgS",
+	"u1qEYhdu/N9dvPgREmc2+n4jYODl1AUu1lPXVTKOZSxHQ+8RGPpglIRiebysUtM6fKiS8wgynhZM8ywQ",
+	"qZm3knwcSwBIFml5ZUZfFDyBvhEzyTMYfXEwERYKYW3BD7jMBJNQKqng5eMfBhEk5NO40r6ISJozKXlh",
+	"EuyxPxo0Vxe48aK6ZIrM6PpjGMvjeip4l4sVZzheCSwEd22ED4saB+dSHVfkfn9g3GDcS+RNekSzwfBl",
+	"N0JvnfnKJS37NwGMdwZhH0GC1qV/51oYXnKTUHjb6Aw7fJFWRWXA/zZAp78VJcZ2080LLhEWUy85bYuj",
+	"MFAiNa7FA0P/wk6JfAPcqD5mKaPtGRSJVqVUfBcPotuBZK8NabKFWFy5t6n+DuRqSTSnwcKSa3eMMj6G",
+	"pOQY/J752fn1oJn4qx3sc5EriTONIKmvnRLo1yFiNKgFLwq3odW1P01tnQhZhKL+pqx4YOB7NVdaRaC0",
+	"TzDGFzHSCimZcnQcJlJJngzheaACxU251wwwIh2SexjLk3r7hDCrLKmD4/y1IX4w4Y5x+3kby2TGdAb4",
+	"ECgKZQBiSp0HLhNG1nAL+m4IAcObs8cKXXwYUVdv1shHfldybh7QDjXA37LUFqtGzXQn3FqTOPYYauFP",
+	"27dRyH1lRscnbLW16kMhjtwYXk4KvD5ybGsq3N9hoWKJ3eGBMYMhnENaCMfM0MlprFpQ+J5bDAq2a0gw",
+	"Yekc+sxCqYwFu1S+m1gyv62AhUJEDS/GIHsu7eARZVFgCp0wqZKSp9b4byLyfLi0K9kqljm75vAwyEKi",
+	"tgF0BnkXNLIGfzPWT06Pv4JX55dPr54/++HZ5dMnic8kSDJu3XYZopRM4P9hZaS00ppLe+X7TWDCV0oS",
+	"Fv5gCF8zt4CLCkVInUtBPNOvSmv5aX/j3buQxL5xNw3hMaXi+9jOfjLGO2A74cwZGnPOFyAyJ7s8OagA",
+	"2YLLRyBm0jPocgjfYFSsXaqDJVuBQedbhNFwybdPL2FdoC9Nss3sINFRmx33T5L8pMYBzeIPpU+6CRyi",
+	"ND5odJ96gj2RjWEUSxLXsCZbKSZ0DO9iDA+Ke+O4t/5CL4p7G/I/diZV7I0tbFILWHq9EZ1xb3x8fHR2",
+	"FMW9IEF960A/bL9OQeyEeEDzKz6kYmbuGceAvAM5i3vvHadyczzemCMK3d0zpJ+3z+84insYThn3xm7w",
+	"jsLY1G+SIbbDfvDx+fn51+fnz86pOy+YfduWYI4xJO40isnnGzv7mP5ud76tE/LLUvv3Pzn6kQT0XXiZ",
+	"hr0ssT39jg9UtVePQdRimyBMW+Q92SBvLZR2k7h5ZTuZT3BfOEHid8VWWjXhKXFv/PDuO+/P22q3Uql3",
+	"n3OPiu/2gqSeIavpNlXZjDe15Ghd1/z9199QUMstOkSjMmx42h+zNOcHj5W0WhU3DadEqoPUvZKgXrfQ",
+	"6q3gBhbMGG8jgc21qmZ5fam6RpQQVGu1kDM03DpP+v9Fb03ndPnrnC5Rnc7ysd0uS4+D1DzF/5rbM6+8",
+	"/u/zmXwQn3dC55yKbZLSGmYMWsxyCx5s/mYJ93/SV/+86uoNrX0+501OzVm2ikhdPvAhlOcl1yJlEkom",
+	"yYOR8SmrCoshgMwqTVj5G/fTMy4RFqpXsoKHiPe20CpHm7fYB68vmnjvN6ywGN69x7gzzhfOnjOFWnK9",
+	"NuIIZkoR4O6sYgFMxZTC5uae4z65ddz/YHJOl+RU2vvL/Wt744LvKux9GTw0kDLLCjWreBd99h9fpfs6",
+	"8IDdHG9rMJmPLLriMlsoIe1u5nXZzroMAUl1M4wJblJIfWSwL5WNXrIhXPBUcx9ka3K1lKBksYoluo8Q",
+	"Sok6Q48y5cY4zQ1TELEpaGUZuWq2MsI3NKqn9VzujLLoN/sHX3xBlfk/aojpxmw+XMi/XozuvHfRpjdZ",
+	"xI0z2+IWfq9tTy7BhIDdBf1f8ZkwhDYJr189D9X7U47e77VkbW8zBeheKh3ujCQDzMDLFxeX5DRN3sU9",
+	"NF8h7vFre/X7r7/FvQhqcxvi3s9qsmZtux9FyY1l5YLeiKujo5P01TeP4eTk5Cv8F6cXnfXu3nn3+6+/",
+	"vX+fxLKPdzVYB9+zMTQ6MS6z0il/BEndeX1lgZPBMu11Hl8yiMDftyy4juVFcE0H+kI/8ctwILL1nkBk",
+	"EdS/Np+LYlk/dX0zW2meDBq/eFjPB5TMQawy8hwWp4OJCbRPkOUOY/mEFwK1UfzNakG3H1MmikpzyuH3",
+	"YDiac8jYykD/DEwEZ1AKGcHJEf3/GHL3LI9iOTpyf49O3X+P8e/jU8gHj2LJ4HR0FNKrM2EYerdDEvik",
+	"siHnmtmarDQqjwvj9hVGyk44JBhMmlBSRitylm3EzkI/OX/+/MWbq5evnv3z/PLp1ZunX//jxYvvLxIo",
+	"xBRNd4ERIZDxa16oRcmlHQxjee4jTBz9Aukp3JnwD5ZKz/EmtFByZkTGd4eIbPDwvz5W5F6i5iPViL/X",
+	"WN4Im5PisEvZDfu/VfjTqwv9oGWkfNCFWHZCuouV/PQYdEFbAHZDIbmjPrLLgjl8F/68S+nt0OYRiJb2",
+	"EkRUqTRimdyjrvZNEbBvAQJvDXU1CLoaBB8or/0HT1K02+JfF65OIWzk646s0w9u+I9mIn9IQ+iOT3d8",
+	"bhQg/sNn524afdir+1fmwOD1xkxEczny/vW6DYZF1ZZVW6BBn4UfsljWT2+IOMmXj5yccWZhG0wTAz8z",
+	"dNplWmFKZ1PGOFUlh6zig91VQj5PE+gj1QP5U9kawRNlu9hbZ+J0Jk6XcvA52ETE7f8qi+iQblGuSIm7",
+	"exXXTQm21Sn8be38rSUOw3qQ+7gnMVgyUddcF2xx5eECklj2w4Xywy9Oj44iCIGsX6J/cuDj5LOWa9M7",
+	"Y9ExNFHeYeqG4WPZY7nQ/FqoqvEZ2aWq4aJF4wBs+159kLcXoRpSJj1eAQZPE06C05U9Pgtebjnh/aiO",
+	"PsZwIR8+7MaDGJ1iJs0QXrnlwVYzJiRklaYuYukpUgNUenBrP/IQgbRFEmOXm5LYe9X+pvKYhkxj/HuI",
+	"4Xt5Ipst33kjO1HdierP3n2JbKkdrfAgiI4/JKzNYSOOPxx+cfNeMfCYZJkbnl79/utvyWAIFHD2s5rU",
+	"msW6TIylsGNwBt90tU3SQT+5HkV0kUopWfCPH84fH1z84/z47AtQU4h7IhvWl5XDicpW/uaVJwMPGMTk",
+	"asuICzHRbHt5ycaJVMuoPxbaFmjbI+r8MP3+v7/SD7/9/v//oi+XP79++eThs+cv/+eZOn7OnrOL5f4Z",
+	"DevD3CEWvLescz79h+N5Yc6cP2fuDFHe1AZr+E5N9mILShfZvsFY+O5GtNX2ACnq9W8aFrU1FnWiBX7y",
+	"aTnheoqY+JioxWyaI5qjmsJCqyqDuZCzTJUmgqnmHFJh0Y0lHasrMphgLl/BELDRWEQXy8CqGcXcTlZg",
+	"Ncs4aMV88KcqMrCaM4thCE+YnktuDCwImAs8DirPZtxEGMQwYVIipqgVRQHTYtUC/78WRcFmnFKOAQu9",
+	"uqEbVXKn+y9z5R4qtErE77/+th0f+vjg6PhydDQ+Ph6PHg6PHp6ejL78n17Um9bo1f/atlXecL5wu/Eb",
+	"XhRqiTUHkIpuFR13VlNgulSV5hnMpZjl1iCyt0REMq0sT2myRBw1hR9YoZTM4GIhJHfEQyBwnO9kBYrZ",
+	"3O3AmWJFb9x7osU1JSprJhxnaLJO3+TCcniDeYoYe6sU3XKpEquw0hzWvtarwdFpqMWK0jR7a4Vjb065",
+	"DRaOdPJE8w0eC50WocwSvFLGfch4SPZertyiIgzUT1Fdqdf10oJXqdOD51gWqJLC+ipClrD4fOc06X9w",
+	"ZnOoZIaXoc5OLDik2tkIGNnCMDOeyuIWBTY+d4dgsvJopsKZfswO4Zk1kHOtfKkk2n6al9y9znFFEFVV",
+	"yNCDI7EVtgjUeqwwedeP7xucxPduEr2ot+JMmys2U73x6Pj0oZs/xjovi2x35d8zin3OMON/y678UTlV",
+	"AS1nhDT1CbmIFxCWwI/oa80kJnYuMW5eZjDzzBYTYSm3atjsCswHRt6L3a1vi41OcU/MWgelWRnkYq2K",
+	"9ci9i8n8tjk3dQhqdrXBbB0/lxphzZm0zKx6W5sY8W9MHCrpn24iWAxAK5H23odBew4pFLavFo7gvU0N",
+	"5CLnfHGQetd9LtxW0srx0QBlmwnNPUouJSVsHMwI8DFtpDRnxdyxSixKKjPIlK0Le00Q69d4v4TNmUTl",
+	"z3Nm2qhYhNpAyrReuQYzv+LCTd9j8agCMrWUPiHMKtAidUwaufdw46A3A0UAO2sL3mDYbV7484VTLhYc",
+	"ZpovoVoA085qAgalksxYrlcN0AGbTJQXsJljmAVb4jw9/DEeS4pPsxwBIfEdPQtz9wVTUg6S8wyFhCis",
+	"oyLDKtwB2WjmHmMhGpMK7rPI/G5mkwlvbZJmBlgSe1ERQ+uNRycnxJtMyiW/SlmA2NuIFraQVWbuGI6a",
+	"Wpi5lZJQYIKJFqaVZw6XucIS4RcLJls0ERqmuInqAET3RcSpmBTKGFVSFwzMAj1XCASyYKSTkFk0/lfv",
+	"HKaUhOE2AkYfVrYJDHXDyRTdTjnxbYc9PI0pa3Hs9gAR2FAhW1Iy06oy7aO9KT/arO85fuxrLpEdb04c",
+	"uYBBVKXT46jXFEBv5AdOZ4cE+Wkrf6k365rouNm8JvoW+e0YfaoqbUMdJ0IFcCSdVgVur8iX5xGo4Cyd",
+	"UGCIohTCWHBvDuFNrhCTARmncYeCpBi2mPC2JEERXSdLmaGXhz6PahT1FGmAiApJeS37p7WgdvrhMHdS",
+	"dztzqotx3xLjHgyc2hNDD26tmbD9AoN2uVOpqFenB6c8qzQrihWxuMQxhqQ+pY2cH4MX0F4sCiy8yWQW",
+	"y5aAiiBwEHrNacuh7LbXUyOolajIcdRcaQte+4zAp94gzAgxpgiZMRZV8kYMc+M2HNCOon+VCwRDBneo",
+	"syH8qHz5AsRsLgoPhXIZeIqbJHbVzA9YsWQrgxXIG+aDZIpgsrIUQI5/EKCSIDLFsh0sD8yIjA+G8MZf",
+	"l7CaoqCZzFSJ1yJuWLkyiKhBiZH0cc1t5fh0FEujUM+gdXJTmwQ0kxkT8pbwbNfgkwH4IePCSqPoo6p3",
+	"8rkvP0rT8TqCJwiKoqh3zYqK36pNnnNtc2VuKo/vSZ7d/Cg9jWCmRRkBqp7gu6WhbPtuxvT8qvl4Iym3",
+	"a7Cub+Je+4mE1jL96eHoLXdD52TonAydk6FzMnROhs7J0DkZOidD52T4uzkZ7uRD2HUR6xVqZkL33rBx",
+	"cvZGck0Xk9O5OLoMwU9ylU5nMzhe9vPmrIM0kR/o8B3+/y5pgNhgCI+bApEBiQTlMQF+klrsdOhULVah",
+	"kiKam2/tEM5juZ4n6LktMk+R7Zk26Ke+X7Jgw9m6TMEu1em2TME7n6gdyYEvZNh1fneHcJRQD7QowsFo",
+	"hK33yAy3Rnxt3/BHnSen8+R0npzOk9N5cjpPTufJ6Tw5nSen8+R4M62zcTob5wacw/4GTh0Acqfbf+zw",
+	"dvQG9P6lbY/CAwNBNzAhLadG+Q9nmMypuXQi0ea8jHy2qK/l42tuhf5uWFW+sg6hAphHG6ZX+Dxp8vW/",
+	"CjHnsUSl3h37CKgEDSblps58KtkKCs6uOXLcfsYtS3Os7KM56tG3ID980ugK9+dd9bG9mVNrgp8qOfWu",
+	"7LHzZ3f+7C7H9HNwgF80gqwtN+7mB8cwr7TSwpLfYcKZ5vq8snlv/C/S/LHu1i4fkK/KRUXF3N8eLzVT",
+	"aYUFsfrkHbnmiIYQ9y71CoR1UiLuIUSqAUX2XK6Mpeg/tzKDIXzbiC4sXWbAsjn3PooJM4T3SgW5gmCI",
+	"gA9nQwJ/HR8eItC+63j81dHRka+WVemiN+4dEqo+kepGKUyur0XKQUiqqYNmrMwg56wgJ5S3nC5WxvIS",
+	"k942jULLdSmkMFak0XpUaCNu6QKCyNeU84FCXLtvt77jl/Lmd1pXELQIC87mEWjOUuuDREnPbnXWtNnS",
+	"IX4JnsmpChDNLM0xvrUe4AMT4kMDxJNTLtwuIUq5hcd4VWEj8gZaMSk42Xb1x+Ex01lL32nG97zeyzeH",
+	"d+EMUYTcIBXEOG2GFW3qWVbMffFQW2n5wBBRUOlRhksylck/oXQNRK10ZmCZr9qEas1qK61cU+L8HvSX",
+	"0JDx2ygKa61txkoeAX9LXCcCrpnx98pzZzwhlDIYbrEyI/S/ffLyVQSPX7x8eT5ojegldrptLJf8rcUI",
+	"XVKwvCHNJkqhpyGE+Ro25XaFoNqtbn+o2+3q2ar1arXws5qYQRQeWkWVC7FSeK6VVJUZrJcCXS804T9M",
+	"9QdufvP8mlmmfXUNjFWesHQ+Q7eKidoX8waa8bQ6flayGd9KJ6oFaasQQ22qAn0E1I1jSY1fIqTd0yZh",
+	"UqpKYgHR1pcwVffmdxruJXAoRH8sOdW0/UYUWwd5/vIZzPmq9lpiwLU7d75wYh/TgAG5eXt7fM9XO/dp",
+	"c/sCVdh6S/eDsJAqY00z7VJJmxcrt7gyg5QtWp94bdhs24q9uVHroY3wvg3gvfleXSSLl4YX17y9kDVI",
+	"wvuf3v9vAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -353,9 +353,9 @@ func TestConversationTurnsWithVoice(t *testing.T) {
 			decodeEvent(t, e, &turn)
 			spoken = nil
 		case "audio.started":
-			var a gen.AudioStartedEvent
+			var a gen.TurnAudioStartedEvent
 			decodeEvent(t, e, &a)
-			if a.TurnIndex == nil || *a.TurnIndex != turn.TurnIndex || a.VoiceId != voices[turn.SpeakerId] {
+			if a.TurnIndex != turn.TurnIndex || a.VoiceId != voices[turn.SpeakerId] {
 				t.Fatalf("audio.started %+v during turn %d of %s (voice %s)", a, turn.TurnIndex, turn.SpeakerId, voices[turn.SpeakerId])
 			}
 		case "audio.delta":

@@ -102,6 +102,11 @@ async function streamLine(
         return { response: event.response, events };
       case 'error':
         throw new Error(`error event ${event.error.code}: ${event.error.message}`);
+      case 'audio.started':
+      case 'audio.delta':
+      case 'audio.completed':
+      case 'audio.failed':
+        break; // the line's voice, sent only when the request asks for it ("voice": true)
       default: {
         const unknownEvent: never = event;
         throw new Error(`unknown event ${JSON.stringify(unknownEvent)}`);

@@ -168,6 +168,11 @@ async function main(): Promise<void> {
         break;
       case 'error':
         throw new Error(`speak/stream: error event ${event.error.code}: ${event.error.message}`);
+      case 'audio.started':
+      case 'audio.delta':
+      case 'audio.completed':
+      case 'audio.failed':
+        break; // the line's voice, sent only when the request asks for it ("voice": true)
       default: {
         const unknownEvent: never = event;
         throw new Error(`speak/stream: unknown event ${JSON.stringify(unknownEvent)}`);
