@@ -16,10 +16,12 @@ import (
 // mono PCM at the stream's sample rate.
 const StreamFormat = "pcm_s16le"
 
-// speechLookahead is how many pieces are synthesised ahead of the one being sent: enough
-// that the next piece is ready when the current one has been sent, few enough that a slow
-// or gone client stops synthesis almost at once.
-const speechLookahead = 2
+// speechLookahead is how many pieces are synthesised at once, ahead of the one being
+// sent. One: the next piece is made while the current one is sent (and played, which
+// takes far longer than synthesis), and the first piece does not share the CPU with the
+// second, so the first audio comes as soon as it can; a slow or gone client stops
+// synthesis after one more piece.
+const speechLookahead = 1
 
 // SpeechStreamStart describes a stream's audio before its first chunk.
 type SpeechStreamStart struct {
@@ -170,8 +172,8 @@ type spokenPiece struct {
 	err  error
 }
 
-// run synthesises pieces in order, up to speechLookahead ahead of the one being sent,
-// and sends each when it is ready.
+// run synthesises pieces in order, speechLookahead at a time, the next while the one
+// before it is sent, and sends each when it is ready.
 func (s *SpeechStream) run() {
 	var inFlight []*spokenPiece
 	defer close(s.done)
@@ -191,14 +193,18 @@ func (s *SpeechStream) run() {
 		}
 	}()
 	started := 0
-	for {
+	// topUp starts the next pieces' synthesis while there is room.
+	topUp := func() (finished bool) {
 		s.mu.Lock()
+		defer s.mu.Unlock()
 		for len(inFlight) < speechLookahead && started < len(s.pieces) {
 			inFlight = append(inFlight, s.synthesise(s.pieces[started]))
 			started++
 		}
-		finished := s.closed && started == len(s.pieces)
-		s.mu.Unlock()
+		return s.closed && started == len(s.pieces)
+	}
+	for {
+		finished := topUp()
 		if len(inFlight) == 0 {
 			if finished {
 				return
@@ -222,6 +228,7 @@ func (s *SpeechStream) run() {
 		p := inFlight[0]
 		inFlight = inFlight[1:]
 		if p.err == nil {
+			topUp() // the next piece is made while this one is sent
 			p.err = s.send(p)
 		}
 		if p.err != nil {

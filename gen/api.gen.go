@@ -8315,8 +8315,8 @@ type ClientInterface interface {
 	//
 	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 	// the same text and voice on the local engine (which assembles whole files from the
-	// same pieces). A client that stops reading holds synthesis back (at most two pieces
-	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// same pieces). A client that stops reading holds synthesis back (one piece at most is
+	// made ahead of the one being sent); one that disconnects stops it. A tenant may
 	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -8351,8 +8351,8 @@ type ClientInterface interface {
 	//
 	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 	// the same text and voice on the local engine (which assembles whole files from the
-	// same pieces). A client that stops reading holds synthesis back (at most two pieces
-	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// same pieces). A client that stops reading holds synthesis back (one piece at most is
+	// made ahead of the one being sent); one that disconnects stops it. A tenant may
 	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -10479,8 +10479,8 @@ func (c *Client) CreateSpeech(ctx context.Context, params *CreateSpeechParams, b
 //
 // Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 // the same text and voice on the local engine (which assembles whole files from the
-// same pieces). A client that stops reading holds synthesis back (at most two pieces
-// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// same pieces). A client that stops reading holds synthesis back (one piece at most is
+// made ahead of the one being sent); one that disconnects stops it. A tenant may
 // have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 // `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 // the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -10525,8 +10525,8 @@ func (c *Client) StreamSpeechWithBody(ctx context.Context, contentType string, b
 //
 // Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 // the same text and voice on the local engine (which assembles whole files from the
-// same pieces). A client that stops reading holds synthesis back (at most two pieces
-// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// same pieces). A client that stops reading holds synthesis back (one piece at most is
+// made ahead of the one being sent); one that disconnects stops it. A tenant may
 // have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 // `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 // the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -15868,8 +15868,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 	// the same text and voice on the local engine (which assembles whole files from the
-	// same pieces). A client that stops reading holds synthesis back (at most two pieces
-	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// same pieces). A client that stops reading holds synthesis back (one piece at most is
+	// made ahead of the one being sent); one that disconnects stops it. A tenant may
 	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -15904,8 +15904,8 @@ type ClientWithResponsesInterface interface {
 	//
 	// Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 	// the same text and voice on the local engine (which assembles whole files from the
-	// same pieces). A client that stops reading holds synthesis back (at most two pieces
-	// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+	// same pieces). A client that stops reading holds synthesis back (one piece at most is
+	// made ahead of the one being sent); one that disconnects stops it. A tenant may
 	// have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 	// `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 	// the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -30776,8 +30776,8 @@ func (c *ClientWithResponses) CreateSpeechWithResponse(ctx context.Context, para
 //
 // Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 // the same text and voice on the local engine (which assembles whole files from the
-// same pieces). A client that stops reading holds synthesis back (at most two pieces
-// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// same pieces). A client that stops reading holds synthesis back (one piece at most is
+// made ahead of the one being sent); one that disconnects stops it. A tenant may
 // have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 // `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 // the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -30818,8 +30818,8 @@ func (c *ClientWithResponses) StreamSpeechWithBodyWithResponse(ctx context.Conte
 //
 // Concatenated in order, the chunks' PCM is exactly the audio a `tts` job makes of
 // the same text and voice on the local engine (which assembles whole files from the
-// same pieces). A client that stops reading holds synthesis back (at most two pieces
-// are made ahead of the one being sent); one that disconnects stops it. A tenant may
+// same pieces). A client that stops reading holds synthesis back (one piece at most is
+// made ahead of the one being sent); one that disconnects stops it. A tenant may
 // have 8 speech streams open at once per server (`429 RATE_LIMITED` with
 // `details.limit` = `concurrent_streams` beyond that). Bad input is answered before
 // the stream starts, as a plain JSON error. Comment lines (`: heartbeat`) keep idle
@@ -81703,80 +81703,80 @@ var swaggerSpec = []string{
 	"TzDGFzHSCimZcnQcJlJJngzheaACxU251wwwIh2SexjLk3r7hDCrLKmD4/y1IX4w4Y5x+3kby2TGdAb4",
 	"ECgKZQBiSp0HLhNG1nAL+m4IAcObs8cKXXwYUVdv1shHfldybh7QDjXA37LUFqtGzXQn3FqTOPYYauFP",
 	"27dRyH1lRscnbLW16kMhjtwYXk4KvD5ybGsq3N9hoWKJ3eGBMYMhnENaCMfM0MlprFpQ+J5bDAq2a0gw",
-	"Yekc+sxCqYwFu1S+m1gyv62AhUJEDS/GIHsu7eARZVFgCp0wqZKSp9b4byLyfLi0K9kqljm75vAwyEKi",
-	"tgF0BnkXNLIGfzPWT06Pv4JX55dPr54/++HZ5dMnic8kSDJu3XYZopRM4P9hZaS00ppLe+X7TWDCV0oS",
-	"Fv5gCF8zt4CLCkVInUtBPNOvSmv5aX/j3buQxL5xNw3hMaXi+9jOfjLGO2A74cwZGnPOFyAyJ7s8OagA",
-	"2YLLRyBm0jPocgjfYFSsXaqDJVuBQedbhNFwybdPL2FdoC9Nss3sINFRmx33T5L8pMYBzeIPpU+6CRyi",
-	"ND5odJ96gj2RjWEUSxLXsCZbKSZ0DO9iDA+Ke+O4t/5CL4p7G/I/diZV7I0tbFILWHq9EZ1xb3x8fHR2",
-	"FMW9IEF960A/bL9OQeyEeEDzKz6kYmbuGceAvAM5i3vvHadyczzemCMK3d0zpJ+3z+84insYThn3xm7w",
-	"jsLY1G+SIbbDfvDx+fn51+fnz86pOy+YfduWYI4xJO40isnnGzv7mP5ud76tE/LLUvv3Pzn6kQT0XXiZ",
-	"hr0ssT39jg9UtVePQdRimyBMW+Q92SBvLZR2k7h5ZTuZT3BfOEHid8VWWjXhKXFv/PDuO+/P22q3Uql3",
-	"n3OPiu/2gqSeIavpNlXZjDe15Ghd1/z9199QUMstOkSjMmx42h+zNOcHj5W0WhU3DadEqoPUvZKgXrfQ",
-	"6q3gBhbMGG8jgc21qmZ5fam6RpQQVGu1kDM03DpP+v9Fb03ndPnrnC5Rnc7ysd0uS4+D1DzF/5rbM6+8",
-	"/u/zmXwQn3dC55yKbZLSGmYMWsxyCx5s/mYJ93/SV/+86uoNrX0+501OzVm2ikhdPvAhlOcl1yJlEkom",
-	"yYOR8SmrCoshgMwqTVj5G/fTMy4RFqpXsoKHiPe20CpHm7fYB68vmnjvN6ywGN69x7gzzhfOnjOFWnK9",
-	"NuIIZkoR4O6sYgFMxZTC5uae4z65ddz/YHJOl+RU2vvL/Wt744LvKux9GTw0kDLLCjWreBd99h9fpfs6",
-	"8IDdHG9rMJmPLLriMlsoIe1u5nXZzroMAUl1M4wJblJIfWSwL5WNXrIhXPBUcx9ka3K1lKBksYoluo8Q",
-	"Sok6Q48y5cY4zQ1TELEpaGUZuWq2MsI3NKqn9VzujLLoN/sHX3xBlfk/aojpxmw+XMi/XozuvHfRpjdZ",
-	"xI0z2+IWfq9tTy7BhIDdBf1f8ZkwhDYJr189D9X7U47e77VkbW8zBeheKh3ujCQDzMDLFxeX5DRN3sU9",
-	"NF8h7vFre/X7r7/FvQhqcxvi3s9qsmZtux9FyY1l5YLeiKujo5P01TeP4eTk5Cv8F6cXnfXu3nn3+6+/",
-	"vX+fxLKPdzVYB9+zMTQ6MS6z0il/BEndeX1lgZPBMu11Hl8yiMDftyy4juVFcE0H+kI/8ctwILL1nkBk",
-	"EdS/Np+LYlk/dX0zW2meDBq/eFjPB5TMQawy8hwWp4OJCbRPkOUOY/mEFwK1UfzNakG3H1MmikpzyuH3",
-	"YDiac8jYykD/DEwEZ1AKGcHJEf3/GHL3LI9iOTpyf49O3X+P8e/jU8gHj2LJ4HR0FNKrM2EYerdDEvik",
-	"siHnmtmarDQqjwvj9hVGyk44JBhMmlBSRitylm3EzkI/OX/+/MWbq5evnv3z/PLp1ZunX//jxYvvLxIo",
-	"xBRNd4ERIZDxa16oRcmlHQxjee4jTBz9Aukp3JnwD5ZKz/EmtFByZkTGd4eIbPDwvz5W5F6i5iPViL/X",
-	"WN4Im5PisEvZDfu/VfjTqwv9oGWkfNCFWHZCuouV/PQYdEFbAHZDIbmjPrLLgjl8F/68S+nt0OYRiJb2",
-	"EkRUqTRimdyjrvZNEbBvAQJvDXU1CLoaBB8or/0HT1K02+JfF65OIWzk646s0w9u+I9mIn9IQ+iOT3d8",
-	"bhQg/sNn524afdir+1fmwOD1xkxEczny/vW6DYZF1ZZVW6BBn4UfsljWT2+IOMmXj5yccWZhG0wTAz8z",
-	"dNplWmFKZ1PGOFUlh6zig91VQj5PE+gj1QP5U9kawRNlu9hbZ+J0Jk6XcvA52ETE7f8qi+iQblGuSIm7",
-	"exXXTQm21Sn8be38rSUOw3qQ+7gnMVgyUddcF2xx5eECklj2w4Xywy9Oj44iCIGsX6J/cuDj5LOWa9M7",
-	"Y9ExNFHeYeqG4WPZY7nQ/FqoqvEZ2aWq4aJF4wBs+159kLcXoRpSJj1eAQZPE06C05U9Pgtebjnh/aiO",
-	"PsZwIR8+7MaDGJ1iJs0QXrnlwVYzJiRklaYuYukpUgNUenBrP/IQgbRFEmOXm5LYe9X+pvKYhkxj/HuI",
-	"4Xt5Ipst33kjO1HdierP3n2JbKkdrfAgiI4/JKzNYSOOPxx+cfNeMfCYZJkbnl79/utvyWAIFHD2s5rU",
-	"msW6TIylsGNwBt90tU3SQT+5HkV0kUopWfCPH84fH1z84/z47AtQU4h7IhvWl5XDicpW/uaVJwMPGMTk",
-	"asuICzHRbHt5ycaJVMuoPxbaFmjbI+r8MP3+v7/SD7/9/v//oi+XP79++eThs+cv/+eZOn7OnrOL5f4Z",
-	"DevD3CEWvLescz79h+N5Yc6cP2fuDFHe1AZr+E5N9mILShfZvsFY+O5GtNX2ACnq9W8aFrU1FnWiBX7y",
-	"aTnheoqY+JioxWyaI5qjmsJCqyqDuZCzTJUmgqnmHFJh0Y0lHasrMphgLl/BELDRWEQXy8CqGcXcTlZg",
-	"Ncs4aMV88KcqMrCaM4thCE+YnktuDCwImAs8DirPZtxEGMQwYVIipqgVRQHTYtUC/78WRcFmnFKOAQu9",
-	"uqEbVXKn+y9z5R4qtErE77/+th0f+vjg6PhydDQ+Ph6PHg6PHp6ejL78n17Um9bo1f/atlXecL5wu/Eb",
-	"XhRqiTUHkIpuFR13VlNgulSV5hnMpZjl1iCyt0REMq0sT2myRBw1hR9YoZTM4GIhJHfEQyBwnO9kBYrZ",
-	"3O3AmWJFb9x7osU1JSprJhxnaLJO3+TCcniDeYoYe6sU3XKpEquw0hzWvtarwdFpqMWK0jR7a4Vjb065",
-	"DRaOdPJE8w0eC50WocwSvFLGfch4SPZertyiIgzUT1Fdqdf10oJXqdOD51gWqJLC+ipClrD4fOc06X9w",
-	"ZnOoZIaXoc5OLDik2tkIGNnCMDOeyuIWBTY+d4dgsvJopsKZfswO4Zk1kHOtfKkk2n6al9y9znFFEFVV",
-	"yNCDI7EVtgjUeqwwedeP7xucxPduEr2ot+JMmys2U73x6Pj0oZs/xjovi2x35d8zin3OMON/y678UTlV",
-	"AS1nhDT1CbmIFxCWwI/oa80kJnYuMW5eZjDzzBYTYSm3atjsCswHRt6L3a1vi41OcU/MWgelWRnkYq2K",
-	"9ci9i8n8tjk3dQhqdrXBbB0/lxphzZm0zKx6W5sY8W9MHCrpn24iWAxAK5H23odBew4pFLavFo7gvU0N",
-	"5CLnfHGQetd9LtxW0srx0QBlmwnNPUouJSVsHMwI8DFtpDRnxdyxSixKKjPIlK0Le00Q69d4v4TNmUTl",
-	"z3Nm2qhYhNpAyrReuQYzv+LCTd9j8agCMrWUPiHMKtAidUwaufdw46A3A0UAO2sL3mDYbV7484VTLhYc",
-	"ZpovoVoA085qAgalksxYrlcN0AGbTJQXsJljmAVb4jw9/DEeS4pPsxwBIfEdPQtz9wVTUg6S8wyFhCis",
-	"oyLDKtwB2WjmHmMhGpMK7rPI/G5mkwlvbZJmBlgSe1ERQ+uNRycnxJtMyiW/SlmA2NuIFraQVWbuGI6a",
-	"Wpi5lZJQYIKJFqaVZw6XucIS4RcLJls0ERqmuInqAET3RcSpmBTKGFVSFwzMAj1XCASyYKSTkFk0/lfv",
-	"HKaUhOE2AkYfVrYJDHXDyRTdTjnxbYc9PI0pa3Hs9gAR2FAhW1Iy06oy7aO9KT/arO85fuxrLpEdb04c",
-	"uYBBVKXT46jXFEBv5AdOZ4cE+Wkrf6k365rouNm8JvoW+e0YfaoqbUMdJ0IFcCSdVgVur8iX5xGo4Cyd",
-	"UGCIohTCWHBvDuFNrhCTARmncYeCpBi2mPC2JEERXSdLmaGXhz6PahT1FGmAiApJeS37p7WgdvrhMHdS",
-	"dztzqotx3xLjHgyc2hNDD26tmbD9AoN2uVOpqFenB6c8qzQrihWxuMQxhqQ+pY2cH4MX0F4sCiy8yWQW",
-	"y5aAiiBwEHrNacuh7LbXUyOolajIcdRcaQte+4zAp94gzAgxpgiZMRZV8kYMc+M2HNCOon+VCwRDBneo",
-	"syH8qHz5AsRsLgoPhXIZeIqbJHbVzA9YsWQrgxXIG+aDZIpgsrIUQI5/EKCSIDLFsh0sD8yIjA+G8MZf",
-	"l7CaoqCZzFSJ1yJuWLkyiKhBiZH0cc1t5fh0FEujUM+gdXJTmwQ0kxkT8pbwbNfgkwH4IePCSqPoo6p3",
-	"8rkvP0rT8TqCJwiKoqh3zYqK36pNnnNtc2VuKo/vSZ7d/Cg9jWCmRRkBqp7gu6WhbPtuxvT8qvl4Iym3",
-	"a7Cub+Je+4mE1jL96eHoLXdD52TonAydk6FzMnROhs7J0DkZOidD52T4uzkZ7uRD2HUR6xVqZkL33rBx",
-	"cvZGck0Xk9O5OLoMwU9ylU5nMzhe9vPmrIM0kR/o8B3+/y5pgNhgCI+bApEBiQTlMQF+klrsdOhULVah",
-	"kiKam2/tEM5juZ4n6LktMk+R7Zk26Ke+X7Jgw9m6TMEu1em2TME7n6gdyYEvZNh1fneHcJRQD7QowsFo",
-	"hK33yAy3Rnxt3/BHnSen8+R0npzOk9N5cjpPTufJ6Tw5nSen8+R4M62zcTob5wacw/4GTh0Acqfbf+zw",
-	"dvQG9P6lbY/CAwNBNzAhLadG+Q9nmMypuXQi0ea8jHy2qK/l42tuhf5uWFW+sg6hAphHG6ZX+Dxp8vW/",
-	"CjHnsUSl3h37CKgEDSblps58KtkKCs6uOXLcfsYtS3Os7KM56tG3ID980ugK9+dd9bG9mVNrgp8qOfWu",
-	"7LHzZ3f+7C7H9HNwgF80gqwtN+7mB8cwr7TSwpLfYcKZ5vq8snlv/C/S/LHu1i4fkK/KRUXF3N8eLzVT",
-	"aYUFsfrkHbnmiIYQ9y71CoR1UiLuIUSqAUX2XK6Mpeg/tzKDIXzbiC4sXWbAsjn3PooJM4T3SgW5gmCI",
-	"gA9nQwJ/HR8eItC+63j81dHRka+WVemiN+4dEqo+kepGKUyur0XKQUiqqYNmrMwg56wgJ5S3nC5WxvIS",
-	"k942jULLdSmkMFak0XpUaCNu6QKCyNeU84FCXLtvt77jl/Lmd1pXELQIC87mEWjOUuuDREnPbnXWtNnS",
-	"IX4JnsmpChDNLM0xvrUe4AMT4kMDxJNTLtwuIUq5hcd4VWEj8gZaMSk42Xb1x+Ex01lL32nG97zeyzeH",
-	"d+EMUYTcIBXEOG2GFW3qWVbMffFQW2n5wBBRUOlRhksylck/oXQNRK10ZmCZr9qEas1qK61cU+L8HvSX",
-	"0JDx2ygKa61txkoeAX9LXCcCrpnx98pzZzwhlDIYbrEyI/S/ffLyVQSPX7x8eT5ojegldrptLJf8rcUI",
-	"XVKwvCHNJkqhpyGE+Ro25XaFoNqtbn+o2+3q2ar1arXws5qYQRQeWkWVC7FSeK6VVJUZrJcCXS804T9M",
-	"9QdufvP8mlmmfXUNjFWesHQ+Q7eKidoX8waa8bQ6flayGd9KJ6oFaasQQ22qAn0E1I1jSY1fIqTd0yZh",
-	"UqpKYgHR1pcwVffmdxruJXAoRH8sOdW0/UYUWwd5/vIZzPmq9lpiwLU7d75wYh/TgAG5eXt7fM9XO/dp",
-	"c/sCVdh6S/eDsJAqY00z7VJJmxcrt7gyg5QtWp94bdhs24q9uVHroY3wvg3gvfleXSSLl4YX17y9kDVI",
-	"wvuf3v9vAAAA//8=",
+	"Yekc+ngmXXPHmUtlqK6R21TAQhmihhNjiD2XdvCIcigwgU6YVEnJU2v8FxF3PlzZlWwVy5xdc3gYJCHR",
+	"2gC6grwDGhmDvxfrJ6fHX8Gr88unV8+f/fDs8umTxOcRJBm3brMMUUYm8P+wLlJaac2lvfL9JjDhKyUJ",
+	"CX8whK+ZW75FhQKkzqQgjunXpLX4tLvx5l1IYt64l4bwmBLxfWRnPxnjDbCdcObMjDnnCxCZk1yeHFR+",
+	"bMHlIxAz6dlzOYRvMCbWLtXBkq3AoOstwli45Nunl7Auzpcm2WZ0kOCojY77p0h+UtOAZvGHkifdBA5R",
+	"Fh80mk89wZ7IxjCKJQlrWJOsFBE6hncxBgfFvXHcW3+hF8W9DekfO4Mq9qYWNqnFK73eCM64Nz4+Pjo7",
+	"iuJekJ++daAftl+nIHZCHKD5FR9SKTP3jGM43oGcxb33jk+5OR5vzBFF7u4Z0s/b53ccxT0Mpox7Yzd4",
+	"R2Fs6jfJENthP/j4/Pz86/PzZ+fUnRfLvm1LLMcYEHcaxeTxjZ11TH+3O9/WCXllqf37nxz9SP75LrxE",
+	"w16W2J5+xweq2qvHIGixTRClLfKebJC3Fkm7Sdy8sp3MJ7gvnBjxu2IrrZrglLg3fnj3nffnbbVbqdS7",
+	"z7lHtXd7OVLPkNV0m6Jsxps6crSuaf7+628opuUWDaJRGDb87I9ZmvODx0parYqbZlMi1UHqXklQq1to",
+	"9VZwAwtmjLeQwOZaVbO8vlJdI0oIqbVayBmabZ0f/f+ir6Zzufx1LpeoTmb52E6XpUdBap7if83teVde",
+	"+/fZTD6Ez7ugc06lNklpDTMGLWa5BQ81f7OA+z/pq39ebfWG1j6b8yan5ixbRaQuH/gAyvOSa5EyCSWT",
+	"5L/I+JRVhcUAQGaVJqT8jdvpGZcICtUrWcFDvHtbaJWjzTvsg9cXTbT3G1ZYDO7eY9wZ5wtnzZlCLble",
+	"G3EEM6UIbndWsQClYkphc3PPcZ/cOu5/MDmnK3Iq7P3l/pW9ccF3lfW+DP4ZSJllhZpVvIs9+4+v0X0d",
+	"eMBujrc1lMzHFV1xmS2UkHY387ps51yGcKS6GUYENwmkPi7YF8pGH9kQLniquQ+xNblaSlCyWMUSnUcI",
+	"pESdoT+ZMmOc5oYJiNgUtLKMHDVbGeEbGtXTei53xlj0m/2DL76guvwfNcB0YzYfLuNfL0Z33rtY05ss",
+	"4saZbXELv9e2p5ZgOsDucv6v+EwYwpqE16+eh9r9KUff91qqtreZAnAvFQ53RpIBZuDli4tLcpkm7+Ie",
+	"mq8Q9/i1vfr919/iXgS1uQ1x72c1WbO23Y+i5MayckFvxNXR0Un66pvHcHJy8hX+i9OLznp377z7/dff",
+	"3r9PYtnHmxqsgu/ZGBqdGJVZ6ZQ/gqTuvL6wwMlgkfY6iy8ZROBvWxZcx/IiOKYDfaGf+GU4ENl6TyCy",
+	"COpfm89Fsayfur6ZrTRPBo1XPKznA0rlIFYZeQ6L08G0BNonyHKHsXzCC4HaKP5mtaC7jykTRaU5ZfB7",
+	"KBzNOWRsZaB/BiaCMyiFjODkiP5/DLl7lkexHB25v0en7r/H+PfxKeSDR7FkcDo6CsnVmTAMfdshBXxS",
+	"2ZBxzWxNVhqVR4Vx+wrjZCccEgwlTSgloxU3yzYiZ6GfnD9//uLN1ctXz/55fvn06s3Tr//x4sX3FwkU",
+	"Yoqmu8B4EMj4NS/UouTSDoaxPPfxJY5+gfQU7EzoB0ul53gPWig5MyLjuwNENnj4Xx8pci9R85EqxN9r",
+	"LG+EzUlx2KXshv3fKvvp1YV+0DJSPugCLDsh3UVKfnoEuqAtALuhkNxRH9llwRy+C3/epfB2aPMIREt7",
+	"CSKqVBqRTO5RVfumCNi3/IC3hroKBF0Fgg8U1/6DJynabfGvC1enEDbydUfO6Qc3/EczkT+kIXTHpzs+",
+	"N8oP/+GzczeNPuzV/etyYOh6YyaiuRx5/3rdBoOiasuqLdCgz8IPWSzrpzdEnOTLR07OOLOwDaWJYZ8Z",
+	"Ou0yrTChsylinKqSQ1bxwe4aIZ+nCfSRqoH8qWyNwImyXeytM3E6E6dLOPgcbCLi9n+VRXRItyhXpMTd",
+	"vYbrpgTb6hT+tnb+1hKHYTXIfdyTGCyZqGuuC7a48mABSSz74UL54RenR0dRHbz6JfonBz5KPmu5Nr0z",
+	"Fh1DE+Udpm4YPpI9lgvNr4WqGp+RXaoaLFo0DsC279WHeHsRqiFl0qMVYOg0oSQ4Xdmjs+DllhPej+rY",
+	"YwwX8sHDbjyI0Clm0gzhlVsebDVjQkJWaeoilp4iNTylh7b2Iw8RSFskMXa5KYm9V+1vKo9pyDTGv4cY",
+	"vpcnstnynTeyE9WdqP7s3ZfIltrRCg+C6PhDwtocNuL4w+EXN+8VA49Jlrnh6dXvv/6WDIZAAWc/q0mt",
+	"WazLxFgKOwZn8E1X2yQd9JPrUUQXqZSQBf/44fzxwcU/zo/PvgA1hbgnsmF9WTmcqGzlb155MvBwQUyu",
+	"toy4EBPNtheXbJxItYz6Y6FtgbY9os4P0+//+yv98Nvv//8v+nL58+uXTx4+e/7yf56p4+fsObtY7p/R",
+	"sD7MHWLBe8s659N/OJoXZsz5c+bOEOVNbbCG79RkL7agdJHtG4yF725EW20PkKJe/6ZhUVtjUSda4Cef",
+	"lhOup4iIj4lazKY5YjmqKSy0qjKYCznLVGkimGrOIRUW3VjSsboigwlm8hUM4RqNRWyxDKyaUcztZAVW",
+	"s4yDVswHf6oiA6s5sxiG8ITpueTGwIJgucCjoPJsxk2EQQwTJiUiilpRFDAtVi3o/2tRFGzGKeEYsMyr",
+	"G7pRJXe6/zJX7qFCq0T8/utv29Ghjw+Oji9HR+Pj4/Ho4fDo4enJ6Mv/6UW9aY1d/a9tW+UN5wu3G7/h",
+	"RaGWWHEAqehW0XFnNQWmS1VpnsFcilluDeJ6S8Qj08rylCZLxFFT+IEVSskMLhZCckc8hAHH+U5WoJjN",
+	"3Q6cKVb0xr0nWlxTmrJmwnGGJuf0TS4shzeYpYixt0rRLZcqsQYrzWHta70aGp2GWqwoSbO3Vjb25pTb",
+	"UOFIJ0803+Cx0GkRiizBK2Xch4wHZO/lyi0qgkD9FNV1el0vLXCVOjl4jkWBKimsryFkCYnPd06T/gdn",
+	"NodKZngZ6uzEgkOqnY2AkS0M8+KpKG5RYONzdwgmK49lKpzpx+wQnlkDOdfKF0qi7ad5yd3rHFcEMVWF",
+	"DD04Elthi0CtxwpTd/34vsFJfO8m0Yt6K860uWIz1RuPjk8fuvljrPOyyHbX/T2j2OcM8/237MoflVMV",
+	"0HJGQFOfjotoAWEJ/Ii+1kxiYucS4+ZlBjPPbDENlnKrhs2uwGxg5L3Y3fq22OgU98SsdVCalUEu1qpX",
+	"j9y7mMxvm3NThaBmVxvM1vFzqRHUnEnLzKq3tYkR/8bEoZL+6SaCpQC0EmnvfRi055BCYftq4Qje29RA",
+	"LnLOFwepd93nwm0lrRwfDUC2mdDcY+RSUsLGwYwAH9NGSnNWzB2rxJKkMoNM2bqs1wSRfo33S9icSVT+",
+	"PGemjYolqA2kTOuVazDzKy7c9D0SjyogU0vpE8KsAi1Sx6SRew83DnozUISvs7bgDYLd5oU/XzjlYsFh",
+	"pvkSqgUw7awmYFAqyYzletXAHLDJRHkBmzmGWbAlztODH+OxpPg0yxEOEt/RszB3Xy4l5SA5z1BIiMI6",
+	"KjKswR1wjWbuMZahMangPovM72Y2mfDWJmlmgAWxFxUxtN54dHJCvMmkXPKrlAWAvY1oYQtZZeaO4aip",
+	"hZlbKQkFJphoYVpZ5nCZKywQfrFgskUToWGKm6gOQHRfRJSKSaGMUSV1wcAs0HOFMCALRjoJmUXjf/XO",
+	"YUpJGG4jYPRhZZvAUDecTNHtlBPfdtjD05iyFsduDxBhDRWyJSUzrSrTPtqb8qPN+p7jx77mEtnx5sSR",
+	"CxjEVDo9jnpN+fNGfuB0dkiQn7byl3qzromOm81rom+R347Rp6rSNlRxIkwAR9JpVeD2inxxHoEKztIJ",
+	"BYYYSiGMBffmEN7kChEZkHEadyhIimGLCW9LEhTRdbKUGXp56POoRlFPkQaImJCU17J/Wgtqpx8Ocyd1",
+	"tzOnuhj3LTHuwcCpPTH04NaKCdsvMGiXO5WKenV6cMqzSrOiWBGLSxxjSOpT2sj5MXgB7cWiwLKbTGax",
+	"bAmoCAIHodecthyKbns9NYJaiYocR82VtuC1zwh86g2CjBBjipAZY0klb8QwN27DAe0o+le5QChkcIc6",
+	"G8KPyhcvQMTmovBAKJeBp7hJYlfN/IAVS7YyWH+8YT5IpggmK0sB5PgHwSkJIlMs28HywIzI+GAIb/x1",
+	"CaspCprJTJV4LeKGlSuDiBqUGEkf19xWjk9HsTQK9QxaJze1CUHk0BXKLeHZrsEng+9DxoV1RtFHVe/k",
+	"c198lKbjdQRPEBRFUe+aFRW/VZs859rmytxUHt+TPLv5UXoawUyLMgJUPcF3S0PZ9t2M6flV8/FGUm7X",
+	"YF3fxL32EwmtZfrTw9Fb7obOydA5GTonQ+dk6JwMnZOhczJ0TobOyfB3czLcyYew6yLWK9TMhO69YePk",
+	"7I3kmi4mp3NxdBmCn+Qqnc5mcLzs581ZB2kiP9DhO/z/XdIAscEQHjflIQMSCcpjAvwktdjp0KlarEId",
+	"RTQ339ohnMdyPU/Qc1tkniLbM23QT32/ZMGGs3WZgl2q022Zgnc+UTuSA1/IsOv87g7hKKEaaFGEg9EI",
+	"W++RGW6N+Nq+4Y86T07nyek8OZ0np/PkdJ6czpPTeXI6T07nyfFmWmfjdDbODTiH/Q2cOgDkTrf/2OHt",
+	"6A3o/UvbHoUHBoJuYEJaTo3yH84wmVNz6USizXkZ+WxRX8nHV9wK/d2wqnxdHUIFMI82TK/wedLk638V",
+	"Ys5jiUq9O/YRUAEaTMpNnflUshUUnF1z5Lj9jFuW5ljXR3PUo29Bfvik0RXuz7vqY3szp9YEP1Vy6l3Z",
+	"Y+fP7vzZXY7p5+AAv2gEWVtu3M0PjmFeaaWFJb/DhDPN9Xll8974X6T5Y92tXT4gX5WLSoq5vz1eaqbS",
+	"Cgti9ck7cs0RDSHuXeoVCOukRNxDiFQDiuy5XBlL0X9uZQZD+LYRXVi4zIBlc+59FBNmCO+VCnIFwRAB",
+	"H86GBP46PjxEoH3X8firo6MjXy2r0kVv3DskVH0i1Y1CmFxfi5SDkFRTB81YmUHOWUFOKG85XayM5SUm",
+	"vW0ahZbrUkhhrEij9ajQRtzSBQSRrynnA4W4dt9ufccv5c3vtK4gaBEWnM0j0Jyl1geJkp7d6qxps6VD",
+	"/BI8k1MVIJpZmmN8az3ABybEhwaIJ6dcuF1ClHILj/GqwkbkDbRiUnCy7eqPw2Oms5a+04zveb2Xbw7v",
+	"whmiCLlBKohx2gwr2tSzrJj70qG20vKBIaKg0qMMl2Qqk39C6RqIWunMwDJftQnVmtVWWrmmxPk96C+h",
+	"IeO3URTWWtuMlTwC/pa4TgRcM+PvlefOeEIoZTDcYl1G6H/75OWrCB6/ePnyfNAa0UvsdNtYLvlbixG6",
+	"pGB5Q5pNlEJPQwjzNWzK7QpBtVvd/lC329WzVeu1auFnNTGDKDy0iuoWYp3wXCupKjNYLwS6XmjCf5jq",
+	"D9z85vk1s0z76hoYqzxh6XyGbhUTtS/mDTTjaXX8rGQzvpVOVAnSViGG2lQF+gioG8eSGr9ESLunTcKk",
+	"VJXE8qGtL2Gq7s3vNNxL4FCI/lhyqmn7jSi2DvL85TOY81XttcSAa3fufOHEPqYBA3Lz9vb4nq927tPm",
+	"9gWqsPWW7gdhIVXGmmbapZI2L1ZucWUGKVu0PvHasNm2FXtzo9ZDG+F9G8B78726SBYvDS+ueXsha5CE",
+	"9z+9/98AAAD//w==",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,
