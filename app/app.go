@@ -168,6 +168,8 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 	text = tel.InstrumentText(text, cfg.ActiveTextEngine())
 	images = tel.InstrumentImage(images, cfg.ActiveImageEngine())
 	synth = tel.InstrumentSynth(synth, cfg.ActiveSpeechEngine())
+	// What the engine itself says it is good for, read before the wrappers hide it.
+	advice, _ := recognizer.(domain.Advisor)
 	recognizer = tel.InstrumentRecognizer(recognizer, cfg.ActiveSpeechEngine())
 	if text, images, synth, recognizer, err = withTestMode(tel, localText, text, images, synth, recognizer); err != nil {
 		return fmt.Errorf("test-mode engines: %w", err)
@@ -192,7 +194,7 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 
 	webhooks := jobs.NewWebhooks(cfg.AllowPrivateWebhooks)
 	voice := &domain.VoiceService{Synth: synth, Recognizer: recognizer, Others: others, Fetch: webhooks.Fetch,
-		Characters: db, MaxStreams: cfg.MaxSpeechStreams}
+		Characters: db, MaxStreams: cfg.MaxSpeechStreams, Advisor: advice}
 	signingKey, err := db.ServerSecret(ctx, "file_url_signing")
 	if err != nil {
 		return err

@@ -136,6 +136,26 @@ func CheckAudioDuration(d time.Duration) error {
 		d.Round(100*time.Millisecond), limit).WithDetails(map[string]any{"max_seconds": limit})
 }
 
+// Recognition modes a game can use.
+const (
+	ModeOpenVocabulary = "open_vocabulary"
+	ModePhrases        = "phrases"
+)
+
+// RecognitionAdvice is what a speech-to-text engine is good for: the mode to use and a
+// note with its measured accuracy, shown in the voice catalogue.
+type RecognitionAdvice struct {
+	Engine, Model   string
+	RecommendedMode string
+	Note            string
+}
+
+// Advisor is implemented by recognizers that know their own accuracy. One that does not
+// is taken to be good at open vocabulary.
+type Advisor interface {
+	Advice() RecognitionAdvice
+}
+
 // SpeechRecognizer is a speech-to-text engine: fal.ai (Wizper/Whisper) or local
 // pocketsphinx. Audio that is not audio, truncated, empty, of an unusable rate or too long
 // is a *Error with CodeInvalidAudio or CodeAudioTooLong, never an internal error.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/troupe-ai/troupe/audio"
 )
 
 // VoiceService transcribes speech and lists voices.
@@ -25,6 +27,10 @@ type VoiceService struct {
 	// starve the others'. The count is per server process: N replicas allow N times as
 	// many.
 	MaxStreams int
+	// Advisor, when set, is the recognizer's own word on what it is good for (it is
+	// given apart because the wrappers around Recognizer hide it); nil means good at
+	// open vocabulary.
+	Advisor Advisor
 
 	slots streamSlots
 }
@@ -86,6 +92,15 @@ func (v *VoiceService) Transcribe(ctx context.Context, in TranscribeInput) (*Tra
 		return nil, Errorf(CodeAudioTooLarge, "The audio is larger than %d bytes.", MaxAudioBytes).
 			WithDetails(map[string]any{"max_bytes": MaxAudioBytes})
 	}
+	// The length of WAV is in its header: checked here, once, for every engine, before
+	// any decoding. Other formats are checked by the engine that decodes them.
+	if audio.Sniff(in.Audio) == audio.FormatWAV {
+		if w, err := audio.ParseWAV(in.Audio); err == nil || errors.Is(err, audio.ErrNoSamples) {
+			if err := CheckAudioDuration(w.Duration()); err != nil {
+				return nil, err
+			}
+		}
+	}
 	t, err := v.Recognizer.Transcribe(ctx, TranscribeRequest{
 		Audio: in.Audio, ContentType: in.ContentType, Language: in.Language, Prompt: in.Prompt, Phrases: phrases,
 	})
@@ -123,6 +138,16 @@ func (v *VoiceService) Voices(ctx context.Context) []Voice {
 		}
 	}
 	return out
+}
+
+// RecognitionAdvice says which mode the active recognizer is good for.
+func (v *VoiceService) RecognitionAdvice(ctx context.Context) RecognitionAdvice {
+	if v.Advisor != nil {
+		return v.Advisor.Advice()
+	}
+	st := v.Recognizer.Status(ctx)
+	return RecognitionAdvice{Engine: st.Engine, Model: st.Model, RecommendedMode: ModeOpenVocabulary,
+		Note: "Open vocabulary transcribes any speech; phrases restrict it to known commands."}
 }
 
 // SpeechStatus is the health of speech: synthesis and recognition, the worse of the two.

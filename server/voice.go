@@ -111,7 +111,10 @@ func (h *handlers) ListVoices(ctx context.Context, _ gen.ListVoicesRequestObject
 		return gen.Voice{Id: v.ID, Name: v.Name, Engine: v.Engine, Language: v.Language, Gender: v.Gender,
 			Description: v.Description, Available: v.Available}
 	})
-	return gen.ListVoices200JSONResponse{Body: gen.VoiceList{Items: items, Total: len(items)}}, nil
+	advice := h.svc.Voice.RecognitionAdvice(ctx)
+	return gen.ListVoices200JSONResponse{Body: gen.VoiceList{Items: items, Total: len(items), Recognition: gen.RecognitionAdvice{
+		Engine: advice.Engine, Model: advice.Model, RecommendedMode: gen.RecognitionAdviceRecommendedMode(advice.RecommendedMode), Note: advice.Note,
+	}}}, nil
 }
 
 func ms(d interface{ Microseconds() int64 }) float64 { return float64(d.Microseconds()) / 1000 }
