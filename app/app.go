@@ -22,6 +22,7 @@ import (
 	"github.com/troupe-ai/troupe/domain/worldgen"
 	"github.com/troupe-ai/troupe/jobs"
 	"github.com/troupe-ai/troupe/local/dialogue"
+	"github.com/troupe-ai/troupe/local/recognition"
 	"github.com/troupe-ai/troupe/media"
 	"github.com/troupe-ai/troupe/ratelimit"
 	"github.com/troupe-ai/troupe/server"
@@ -50,6 +51,10 @@ type Overrides struct {
 
 // App is the running application: the HTTP handler and the job workers over one store.
 type App struct {
+	// closers stop what the app started for its engines (the recognizer's warm
+	// decoders), in Close.
+	closers []func() error
+
 	Config Config
 	DB     *store.DB
 	// Handler serves the API.
@@ -170,8 +175,19 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 	synth = tel.InstrumentSynth(synth, cfg.ActiveSpeechEngine())
 	// What the engine itself says it is good for, read before the wrappers hide it.
 	advice, _ := recognizer.(domain.Advisor)
+	// Test mode's local recognizer is the live one when that is local too (its warm
+	// decoders are shared); the app stops the decoders of those it made.
+	// (A recognizer given in Overrides is its giver's to close.)
+	localRec, _ := recognizer.(*recognition.Recognizer)
+	switch {
+	case localRec == nil:
+		localRec = recognition.New()
+		a.closers = append(a.closers, localRec.Close)
+	case o.Recognizer == nil:
+		a.closers = append(a.closers, localRec.Close)
+	}
 	recognizer = tel.InstrumentRecognizer(recognizer, cfg.ActiveSpeechEngine())
-	if text, images, synth, recognizer, err = withTestMode(tel, localText, text, images, synth, recognizer); err != nil {
+	if text, images, synth, recognizer, err = withTestMode(tel, localText, localRec, text, images, synth, recognizer); err != nil {
 		return fmt.Errorf("test-mode engines: %w", err)
 	}
 	usage, err := newUsage(cfg, db)
@@ -323,6 +339,9 @@ func (a *App) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = a.Telemetry.Shutdown(ctx)
+	for _, c := range a.closers {
+		_ = c()
+	}
 	return a.DB.Close()
 }
 

@@ -79,8 +79,9 @@ func (m testModeRecognizer) Status(ctx context.Context) domain.DependencyHealth 
 }
 
 // withTestMode wraps the configured engines so test-mode work runs on local ones.
-// localText is the local text engine when one is already loaded (nil: load one).
-func withTestMode(tel *telemetry.Telemetry, localText *dialogue.Engine, text domain.TextModel, images domain.ImageModel,
+// localText is the local text engine when one is already loaded (nil: load one);
+// localRec is the local recognizer test-mode work transcribes with.
+func withTestMode(tel *telemetry.Telemetry, localText *dialogue.Engine, localRec *recognition.Recognizer, text domain.TextModel, images domain.ImageModel,
 	synth domain.SpeechSynth, rec domain.SpeechRecognizer) (domain.TextModel, domain.ImageModel, domain.SpeechSynth, domain.SpeechRecognizer, error) {
 	if localText == nil {
 		var err error
@@ -93,5 +94,5 @@ func withTestMode(tel *telemetry.Telemetry, localText *dialogue.Engine, text dom
 	// its own).
 	modeSynth := domain.KeepResolver(testModeSynth{synth, localSynth}, synth)
 	return testModeText{text, tel.InstrumentText(localText, "local")}, testModeImages{images, tel.InstrumentImage(pixelart.New(), "local")},
-		modeSynth, testModeRecognizer{rec, tel.InstrumentRecognizer(recognition.New(), "local")}, nil
+		modeSynth, testModeRecognizer{rec, tel.InstrumentRecognizer(localRec, "local")}, nil
 }

@@ -133,7 +133,9 @@ func newHandler(t testing.TB, opts ...func(*setupOptions)) (http.Handler, *store
 		o.synth = speech.New()
 	}
 	if o.recognizer == nil {
-		o.recognizer = recognition.New()
+		r := recognition.New()
+		t.Cleanup(func() { r.Close() }) // its warm decoders
+		o.recognizer = r
 	}
 	if o.otherSynths == nil {
 		o.otherSynths = []domain.SpeechSynth{}

@@ -40,8 +40,10 @@ func normalizePhrase(p string) []string {
 	return out
 }
 
-// lexicon is the set of words of the pronunciation dictionary.
-type lexicon map[string]struct{}
+// lexicon is the pronunciation dictionary: each word's lines as the dictionary writes
+// them ("the DH AH", then "the(2) DH IY"), so a grammar's own small dictionary can be
+// written from it.
+type lexicon map[string][]string
 
 // lexicons caches dictionaries by path; a dictionary that failed to load is not cached,
 // so installing the package fixes it without a restart.
@@ -60,9 +62,10 @@ func loadLexicon(path string) (lexicon, error) {
 	lex := lexicon{}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		line := sc.Text()
+		line := strings.TrimSpace(sc.Text())
 		if i := strings.IndexAny(line, " \t"); i > 0 {
-			lex[baseWord(line[:i])] = struct{}{}
+			w := baseWord(line[:i])
+			lex[w] = append(lex[w], line)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -78,6 +81,8 @@ func loadLexicon(path string) (lexicon, error) {
 type grammar struct {
 	phrases  [][]string
 	original map[string]string
+	// prons are the dictionary lines of the phrases' words.
+	prons []string
 }
 
 // buildGrammar validates and normalises the caller's phrases. A phrase with no words, too
@@ -102,8 +107,13 @@ func buildGrammar(phrases []string, lex lexicon) (grammar, error) {
 			continue
 		}
 		for _, w := range ws {
-			if _, ok := lex[w]; !ok && !seen[w] {
-				seen[w] = true
+			if seen[w] {
+				continue
+			}
+			seen[w] = true
+			if lines, ok := lex[w]; ok {
+				g.prons = append(g.prons, lines...)
+			} else {
 				unknown = append(unknown, w)
 			}
 		}
@@ -129,25 +139,6 @@ func buildGrammar(phrases []string, lex lexicon) (grammar, error) {
 		return grammar{}, e
 	}
 	return g, nil
-}
-
-// jsgf writes the grammar in the Java Speech Grammar Format: one public rule whose
-// alternatives are the phrases. The words are safe to write as they are: normalizePhrase
-// keeps only letters and apostrophes, none of which is JSGF syntax.
-func (g grammar) jsgf() string {
-	var b strings.Builder
-	b.WriteString("#JSGF V1.0;\ngrammar troupe;\npublic <phrase> =\n")
-	for i, p := range g.phrases {
-		if i == 0 {
-			b.WriteString("    ( ")
-		} else {
-			b.WriteString("  | ( ")
-		}
-		b.WriteString(strings.Join(p, " "))
-		b.WriteString(" )\n")
-	}
-	b.WriteString(";\n")
-	return b.String()
 }
 
 // phraseFor maps recognised words back to the caller's phrase; ok is false when they

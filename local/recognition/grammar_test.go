@@ -27,9 +27,9 @@ func TestNormalizePhrase(t *testing.T) {
 }
 
 func TestBuildGrammar(t *testing.T) {
-	lex := lexicon{}
-	for _, w := range strings.Fields("open the gate give me sword don't") {
-		lex[w] = struct{}{}
+	lex := lexicon{"the": {"the DH AH", "the(2) DH IY"}}
+	for _, w := range strings.Fields("open gate give me sword don't") {
+		lex[w] = []string{w + " X"}
 	}
 	g, err := buildGrammar([]string{"Open the gate!", "open the gate", "Give me the sword", "don't"}, lex)
 	if err != nil {
@@ -38,9 +38,22 @@ func TestBuildGrammar(t *testing.T) {
 	if len(g.phrases) != 3 {
 		t.Errorf("%d phrases, want 3 (duplicates merged)", len(g.phrases))
 	}
-	want := "#JSGF V1.0;\ngrammar troupe;\npublic <phrase> =\n    ( open the gate )\n  | ( give me the sword )\n  | ( don't )\n;\n"
-	if got := g.jsgf(); got != want {
-		t.Errorf("jsgf:\n%s\nwant:\n%s", got, want)
+	want := "FSG_BEGIN troupe\nNUM_STATES 7\nSTART_STATE 0\nFINAL_STATE 1\n" +
+		"TRANSITION 0 2 1 open\nTRANSITION 2 3 1 the\nTRANSITION 3 1 1 gate\n" +
+		"TRANSITION 0 4 1 give\nTRANSITION 4 5 1 me\nTRANSITION 5 6 1 the\nTRANSITION 6 1 1 sword\n" +
+		"TRANSITION 0 1 1 don't\nFSG_END\n"
+	if got := g.fsg(0); got != want {
+		t.Errorf("fsg:\n%s\nwant:\n%s", got, want)
+	}
+	withGarbage := g.fsg(0.01)
+	for _, line := range []string{"NUM_STATES 8\n", "TRANSITION 0 7 0.01 _aa\n", "TRANSITION 7 7 0.01 _zh\n", "TRANSITION 7 1 1\n"} {
+		if !strings.Contains(withGarbage, line) {
+			t.Errorf("the garbage loop has no %q:\n%s", line, withGarbage)
+		}
+	}
+	dict := g.dict()
+	if !strings.HasPrefix(dict, "open X\nthe DH AH\nthe(2) DH IY\ngate X\n") || !strings.Contains(dict, "\n_zh ZH\n") {
+		t.Errorf("dict:\n%s", dict)
 	}
 	if p, ok := g.phraseFor([]string{"open", "the", "gate"}); !ok || p != "Open the gate!" {
 		t.Errorf("phraseFor = %q %v, want the first spelling", p, ok)
@@ -87,6 +100,9 @@ func TestLexicon(t *testing.T) {
 	}
 	if _, ok := lex["read(2)"]; ok {
 		t.Error("alternative pronunciations should be folded into their word")
+	}
+	if got := lex["read"]; !slices.Equal(got, []string{"read R EH D", "read(2) R IY D"}) {
+		t.Errorf("read: %q", got)
 	}
 	if len(lex) < 100000 {
 		t.Errorf("%d words", len(lex))

@@ -67,7 +67,7 @@ func requireTestdata(t testing.TB) {
 // requireEngine needs the decoder and its model.
 func requireEngine(t testing.TB) {
 	t.Helper()
-	requireTools(t, "pocketsphinx_continuous")
+	requireTools(t, decoderProgram)
 	if err := New().engine(); err != nil {
 		if inCI() {
 			t.Fatal("CI: " + err.Message)
@@ -75,6 +75,20 @@ func requireEngine(t testing.TB) {
 		t.Skip(err.Message)
 	}
 }
+
+// newRecognizer is New, closed when the test ends so that no decoder outlives it.
+func newRecognizer(t testing.TB) *Recognizer {
+	r := New()
+	t.Cleanup(func() { _ = r.Close() })
+	return r
+}
+
+// WAV format tags, for makeWAV.
+const (
+	wavPCM        = 1
+	wavFloat      = 3
+	wavExtensible = 0xFFFE
+)
 
 // makeWAV builds a WAV file: a fmt chunk of the given tag, channels, rate and bits (and,
 // for WAVE_FORMAT_EXTENSIBLE, the sub-format), then data.

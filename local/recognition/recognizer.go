@@ -2,19 +2,17 @@ package recognition
 
 import (
 	"context"
-	"errors"
-	"github.com/troupe-ai/troupe/local/command"
 	"math"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/troupe-ai/troupe/audio"
 	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/local/command"
 )
 
 // Engine and Model name what serves local recognition in transcripts and health checks.
@@ -23,9 +21,6 @@ const (
 	Model  = "pocketsphinx en-us"
 )
 
-// rate is what the en-us acoustic model was trained on: 16 kHz mono 16-bit.
-const rate = 16000
-
 // sphinxPackages are what to install when the decoder or its model is missing.
 const sphinxPackages = "pocketsphinx pocketsphinx-en-us"
 
@@ -33,16 +28,22 @@ const sphinxPackages = "pocketsphinx pocketsphinx-en-us"
 // audio decodes in about a minute on two cores with the open-vocabulary model.
 const defaultTimeout = 5 * time.Minute
 
-// Recognizer is the local speech-to-text engine, a domain.SpeechRecognizer that spawns
-// pocketsphinx_continuous (and sox for formats other than WAV). It is safe for concurrent
-// use; at most one decode per CPU runs at a time, since each decoder holds ~110 MB.
+// Recognizer is the local speech-to-text engine, a domain.SpeechRecognizer that runs
+// pocketsphinx_batch (and sox for formats other than WAV). It keeps decoders warm between
+// calls, so it should be closed when no longer needed (Close). It is safe for concurrent
+// use; at most one decode per CPU runs at a time.
 type Recognizer struct {
 	// lookPath finds a program and exists checks a model file; tests replace them to
 	// pretend something is missing.
 	lookPath func(string) (string, error)
 	exists   func(string) bool
 
-	slots chan struct{}
+	// garbage is the rejection's garbage loop cost (garbagePhoneProb); tests set 0 to
+	// hear the nearest phrase whatever was said.
+	garbage float64
+
+	slots    chan struct{}
+	decoders *pools
 
 	soxMu      sync.Mutex
 	soxFormats map[string]map[string]bool // sox path → formats it reads
@@ -50,14 +51,40 @@ type Recognizer struct {
 
 var _ domain.SpeechRecognizer = (*Recognizer)(nil)
 
-// New returns the local recognizer. Programs and the model are looked up at each call, so
-// installing them takes effect without a restart.
+// New returns the local recognizer. Programs and the model are looked up when a decoder
+// is started, so installing them takes effect without a restart. No decoder runs until
+// the first call (or Warm).
 func New() *Recognizer {
-	return &Recognizer{
+	r := &Recognizer{
 		lookPath: exec.LookPath,
 		exists:   func(p string) bool { _, err := os.Stat(p); return err == nil },
+		garbage:  garbagePhoneProb,
 		slots:    make(chan struct{}, max(1, runtime.NumCPU())),
 	}
+	r.decoders = newPools(func() (string, error) { return r.lookPath(decoderProgram) }, runtime.NumCPU())
+	return r
+}
+
+// Close stops the recognizer's decoders and waits until they have exited. Calls in
+// progress fail; later calls return an error.
+func (r *Recognizer) Close() error {
+	r.decoders.close()
+	return nil
+}
+
+// Warm starts an open-vocabulary decoder and waits until it has loaded the language
+// model (about half a second), so the first call does not pay for it.
+func (r *Recognizer) Warm(ctx context.Context) error {
+	if err := r.engine(); err != nil {
+		return err
+	}
+	p := r.decoders.get(nil)
+	d, err := r.decoders.acquire(ctx, p)
+	if err != nil {
+		return err
+	}
+	r.decoders.release(p, d, true)
+	return nil
 }
 
 // Status is ok when pocketsphinx and its English model are installed. Detail says which
@@ -71,7 +98,7 @@ func (r *Recognizer) Status(ctx context.Context) domain.DependencyHealth {
 	}
 	if sox, err := r.lookPath("sox"); err != nil {
 		h.Detail = "WAV input only: install sox and libsox-fmt-mp3 for MP3, Ogg and FLAC"
-	} else if !r.soxReads(ctx, sox, formatMP3) {
+	} else if !r.soxReads(ctx, sox, audio.FormatMP3) {
 		h.Detail = "no MP3 input: install libsox-fmt-mp3"
 	}
 	return h
@@ -80,7 +107,7 @@ func (r *Recognizer) Status(ctx context.Context) domain.DependencyHealth {
 // engine checks that the decoder and its model are installed.
 func (r *Recognizer) engine() *domain.Error {
 	pkg := ""
-	if _, err := r.lookPath("pocketsphinx_continuous"); err != nil {
+	if _, err := r.lookPath(decoderProgram); err != nil {
 		pkg = sphinxPackages
 	} else {
 		for _, p := range []string{acoustic, languageLM, dictionary} {
@@ -118,20 +145,12 @@ func (r *Recognizer) Transcribe(ctx context.Context, req domain.TranscribeReques
 		ctx, cancel = context.WithTimeout(ctx, defaultTimeout)
 		defer cancel()
 	}
-	dir, err := os.MkdirTemp("", "troupe-stt-")
+	w, err := r.decode(ctx, req.Audio)
 	if err != nil {
 		return domain.Transcript{}, err
 	}
-	defer os.RemoveAll(dir)
-
-	w, err := r.decode(ctx, req.Audio, dir)
-	if err != nil {
+	if err := domain.CheckAudioDuration(w.Duration()); err != nil {
 		return domain.Transcript{}, err
-	}
-	if d := w.duration(); d > domain.MaxAudioDuration {
-		return domain.Transcript{}, domain.Errorf(domain.CodeAudioTooLong,
-			"The audio is longer than %d seconds.", int(domain.MaxAudioDuration.Seconds())).
-			WithDetails(map[string]any{"max_seconds": int(domain.MaxAudioDuration.Seconds())})
 	}
 	if err := r.engine(); err != nil {
 		return domain.Transcript{}, err
@@ -151,129 +170,72 @@ func (r *Recognizer) Transcribe(ctx context.Context, req domain.TranscribeReques
 
 	// Empty, not nil: no words is an empty list to clients, not a missing one.
 	t := domain.Transcript{
-		Language: "en", Duration: w.duration(), Engine: Engine, Model: Model,
+		Language: "en", Duration: w.Duration(), Engine: Engine, Model: Model,
 		Words: []domain.WordTiming{}, Segments: []domain.TranscriptSegment{},
 	}
-	samples := toInt16(resample(w.mono(), w.rate, rate))
+	samples := audio.ToInt16(audio.Resample(w.Mono(), w.Rate, rate))
 	if silent(samples) {
 		return t, nil
 	}
-	utts, err := r.decodeSpeech(ctx, samples, g, dir)
+	if len(req.Phrases) == 0 {
+		rec, err := r.run(ctx, nil, samples)
+		if err != nil {
+			return domain.Transcript{}, err
+		}
+		if words := openWords(rec, t.Duration); len(words) > 0 {
+			t.Words, t.Segments, t.Text = words, segmentsOf(words), joinWords(words)
+		}
+		return t, nil
+	}
+	spec := &decoderSpec{fsg: g.fsg(r.garbage), dict: g.dict()}
+	rec, err := r.run(ctx, spec, padded(samples))
 	if err != nil {
 		return domain.Transcript{}, err
 	}
-	if words, segs := transcriptOf(utts); len(words) > 0 {
-		t.Words, t.Segments = words, segs
+	words, ok := phraseWords(rec, phrasePad, t.Duration)
+	if !ok || len(words) == 0 {
+		return t, nil // rejected, or no hypothesis
 	}
-	if len(req.Phrases) == 0 {
-		t.Text = joinWords(t.Words)
-		return t, nil
-	}
-	// With a grammar the hypothesis is one phrase; answer with the caller's spelling.
-	heard := make([]string, len(t.Words))
-	for i, w := range t.Words {
+	heard := make([]string, len(words))
+	for i, w := range words {
 		heard[i] = w.Word
 	}
 	phrase, ok := g.phraseFor(heard)
 	if !ok {
-		t.Segments = []domain.TranscriptSegment{}
 		return t, nil
 	}
-	t.Text = phrase
-	if len(t.Segments) > 0 {
-		seg := segmentOf(t.Words)
-		seg.Text = phrase
-		t.Segments = []domain.TranscriptSegment{seg}
-	}
+	// With a grammar the hypothesis is one phrase; answer with the caller's spelling.
+	seg := segmentOf(words)
+	seg.Text = phrase
+	t.Text, t.Words, t.Segments = phrase, words, []domain.TranscriptSegment{seg}
 	return t, nil
 }
 
-// decode turns the upload into a parsed WAV: WAV directly, anything else (and WAV
-// encodings other than PCM and float) through sox.
-func (r *Recognizer) decode(ctx context.Context, audio []byte, dir string) (wav, error) {
-	format := sniff(audio)
-	switch format {
-	case "":
-		return wav{}, invalid("The audio is not in a format we recognise: send WAV, MP3, Ogg or FLAC.")
-	case formatWAV:
-		w, err := parseWAV(audio)
-		var unsupported errUnsupportedEncoding
-		if !errors.As(err, &unsupported) {
-			return w, err
-		}
-	}
-	if sox, err := r.lookPath("sox"); err == nil && !r.soxReads(ctx, sox, format) {
-		return wav{}, invalid("%s audio cannot be decoded here: send WAV (PCM), or install %s on the server.", upper(format), soxPackages[format]).
-			WithDetails(map[string]any{"format": format, "package": soxPackages[format]})
-	}
-	return r.decodeWithSox(ctx, audio, format, dir)
-}
-
-// soxFormatsRe finds the list of formats in `sox -h`.
-var soxFormatsRe = regexp.MustCompile(`AUDIO FILE FORMATS:([^\n]*)`)
-
-// soxReads says whether the installed sox has a handler for format (MP3 needs
-// libsox-fmt-mp3). The answer is cached per sox path; if sox cannot be asked, it is
-// assumed able and left to fail with a clear error.
-func (r *Recognizer) soxReads(ctx context.Context, sox, format string) bool {
-	r.soxMu.Lock()
-	defer r.soxMu.Unlock()
-	formats, ok := r.soxFormats[sox]
-	if !ok {
-		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		defer cancel()
-		out, err := command.Run(ctx, sox, []string{"-h"}, nil)
-		m := soxFormatsRe.FindSubmatch(out)
-		if err != nil || m == nil {
-			return true
-		}
-		formats = map[string]bool{}
-		for _, f := range strings.Fields(string(m[1])) {
-			formats[f] = true
-		}
-		if r.soxFormats == nil {
-			r.soxFormats = map[string]map[string]bool{}
-		}
-		r.soxFormats[sox] = formats
-	}
-	return formats[format]
-}
-
-// decodeSpeech runs pocketsphinx on 16 kHz samples, with the grammar if it has phrases.
-func (r *Recognizer) decodeSpeech(ctx context.Context, samples []int16, g grammar, dir string) ([]utterance, error) {
-	bin, err := r.lookPath("pocketsphinx_continuous")
-	if err != nil {
-		return nil, r.engine()
-	}
-	in, logPath, gram := filepath.Join(dir, "speech.wav"), filepath.Join(dir, "sphinx.log"), ""
-	if err := os.WriteFile(in, encodeWAV16(samples, rate), 0o600); err != nil {
-		return nil, err
-	}
-	if len(g.phrases) > 0 {
-		gram = filepath.Join(dir, "phrases.gram")
-		if err := os.WriteFile(gram, []byte(g.jsgf()), 0o600); err != nil {
-			return nil, err
-		}
-	}
+// run decodes samples with a warm decoder of the configuration (nil: the language
+// model), once one of the CPU slots is free. A decoder that fails (a process that died
+// while idle, say) is replaced and the decode tried once more with another.
+func (r *Recognizer) run(ctx context.Context, spec *decoderSpec, samples []int16) (record, error) {
 	select {
 	case r.slots <- struct{}{}:
 		defer func() { <-r.slots }()
 	case <-ctx.Done():
-		return nil, command.ContextError(ctx)
+		return record{}, command.ContextError(ctx)
 	}
-	out, err := command.Run(ctx, bin, sphinxArgs(in, logPath, gram), nil)
-	if err != nil {
-		if cerr := command.ContextError(ctx); cerr != nil {
-			return nil, cerr
+	p := r.decoders.get(spec)
+	var err error
+	for range 2 {
+		var d *decoder
+		if d, err = r.decoders.acquire(ctx, p); err != nil {
+			return record{}, err
 		}
-		// The decoder's own log says why; keep its tail for our logs.
-		if b, lerr := os.ReadFile(logPath); lerr == nil {
-			tail := string(b[max(0, len(b)-1024):])
-			err = errors.Join(err, errors.New(strings.TrimSpace(tail)))
+		var rec record
+		rec, err = d.decode(ctx, samples)
+		r.decoders.release(p, d, err == nil)
+		if err == nil || ctx.Err() != nil {
+			return rec, err
 		}
-		return nil, err
 	}
-	return parseSphinx(out), nil
+	return record{}, err
 }
 
 // silenceRMS is the loudest 20 ms RMS (in 16-bit units) audio can have and still count
@@ -281,7 +243,8 @@ func (r *Recognizer) decodeSpeech(ctx context.Context, samples []int16, g gramma
 const silenceRMS = 100
 
 // silent says whether the audio has no 20 ms stretch above silenceRMS. Such audio is not
-// decoded: with a grammar, pocketsphinx would force the nearest phrase onto silence.
+// decoded: there is nothing to hear, and a grammar's nearest phrase or garbage would be
+// all the decoder could make of it.
 func silent(s []int16) bool {
 	const frame = rate / 50
 	for i := 0; i < len(s); i += frame {
