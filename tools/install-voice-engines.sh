@@ -6,7 +6,7 @@
 #   espeak-ng              text to speech (local/speech)
 #   lame                   MP3 output
 #   sox, libsox-fmt-mp3    Ogg output; MP3/Ogg/FLAC input to recognition
-#   pocketsphinx           speech to text (pocketsphinx_continuous)
+#   pocketsphinx           speech to text (pocketsphinx_batch, kept warm between requests)
 #   pocketsphinx-en-us     its US English model and dictionary
 #   pocketsphinx-testdata  recorded speech with transcripts, for the WER tests
 #
@@ -34,7 +34,7 @@ else
 	command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 	command -v lame >/dev/null 2>&1 || missing+=(lame)
 	command -v sox >/dev/null 2>&1 || missing+=(sox libsox-fmt-mp3)
-	command -v pocketsphinx_continuous >/dev/null 2>&1 || missing+=(pocketsphinx pocketsphinx-en-us)
+	command -v pocketsphinx_batch >/dev/null 2>&1 || missing+=(pocketsphinx pocketsphinx-en-us)
 	[ -d /usr/share/pocketsphinx/test/data ] || missing+=(pocketsphinx-testdata)
 fi
 [ ${#missing[@]} -eq 0 ] && exit 0
