@@ -22,11 +22,9 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 	if problem := speechTextProblem(req.Text); problem != nil {
 		bad = append(bad, *problem)
 	}
-	if req.Speed == 0 {
-		req.Speed = 1
-	}
-	if req.Speed < 0.5 || req.Speed > 2 {
-		bad = append(bad, FieldError{Field: "speed", Message: "must be between 0.5 and 2"})
+	var problem *FieldError
+	if req.Speed, problem = speechSpeed(req.Speed); problem != nil {
+		bad = append(bad, *problem)
 	}
 	if req.Format == "" {
 		req.Format = AudioWAV
@@ -38,14 +36,13 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 		return nil, err
 	}
 	if characterID != "" {
-		c, err := s.Characters.GetCharacter(ctx, tenantID, characterID)
-		if errors.Is(err, ErrNotFound) {
-			return nil, charNotFound(characterID)
-		} else if err != nil {
+		// The character must exist even with a voice given: the audio is linked to it.
+		voice, err := characterVoice(ctx, s.Characters, tenantID, characterID)
+		if err != nil {
 			return nil, err
 		}
 		if req.VoiceID == "" {
-			req.VoiceID = c.VoiceID
+			req.VoiceID = voice
 		}
 	}
 	if err := checkVoice(ctx, s.Speech, req.VoiceID); err != nil {
@@ -56,6 +53,29 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 		return nil, err
 	}
 	return s.enqueue(ctx, tenantID, JobTTS, body, webhookURL)
+}
+
+// speechSpeed is a request's speed with 0 read as 1 (normal), and the field error of one
+// outside 0.5–2.
+func speechSpeed(speed float64) (float64, *FieldError) {
+	if speed == 0 {
+		speed = 1
+	}
+	if speed < 0.5 || speed > 2 {
+		return speed, &FieldError{Field: "speed", Message: "must be between 0.5 and 2"}
+	}
+	return speed, nil
+}
+
+// characterVoice is the voice of the tenant's character id, or CodeCharNotFound.
+func characterVoice(ctx context.Context, chars CharacterStore, tenantID, id string) (string, error) {
+	c, err := chars.GetCharacter(ctx, tenantID, id)
+	if errors.Is(err, ErrNotFound) {
+		return "", charNotFound(id)
+	} else if err != nil {
+		return "", err
+	}
+	return c.VoiceID, nil
 }
 
 // VoiceResolver is implemented by engines that accept more voice ids than they list,

@@ -282,7 +282,7 @@ func (s *SpeechStream) send(p *spokenPiece) error {
 	chunk := SpeechChunk{
 		Index: s.sum.Chunks, Text: p.text, PCM: audio.PCM16Bytes(samples), Start: offset,
 		Duration: samplesDuration(len(samples), s.sum.SampleRate),
-		Words:    shiftWords(res.Words, offset), Phonemes: shiftPhonemes(res.Phonemes, offset), LipSync: res.LipSync,
+		Words:    ShiftWords(res.Words, offset), Phonemes: ShiftPhonemes(res.Phonemes, offset), LipSync: res.LipSync,
 	}
 	s.sum.Chunks++
 	s.sum.Duration += chunk.Duration
@@ -308,8 +308,9 @@ func weakerLipSync(a, b string) string {
 	return a
 }
 
-// shiftWords returns words moved later by d.
-func shiftWords(words []WordTiming, d time.Duration) []WordTiming {
+// ShiftWords returns words moved later by d: the timings of a piece placed after the
+// audio before it.
+func ShiftWords(words []WordTiming, d time.Duration) []WordTiming {
 	out := make([]WordTiming, len(words))
 	for i, w := range words {
 		w.Start += d
@@ -319,8 +320,8 @@ func shiftWords(words []WordTiming, d time.Duration) []WordTiming {
 	return out
 }
 
-// shiftPhonemes returns phonemes moved later by d.
-func shiftPhonemes(phs []PhonemeTiming, d time.Duration) []PhonemeTiming {
+// ShiftPhonemes returns phonemes moved later by d, as ShiftWords does words.
+func ShiftPhonemes(phs []PhonemeTiming, d time.Duration) []PhonemeTiming {
 	out := make([]PhonemeTiming, len(phs))
 	for i, p := range phs {
 		p.Start += d

@@ -2,7 +2,6 @@ package domain
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -77,30 +76,25 @@ func speechTextProblem(text string) *FieldError {
 // voice's engine is not installed), and CodeRateLimited with details {limit:
 // "concurrent_streams", max} when the tenant already has MaxStreams streams open here.
 func (v *VoiceService) StreamSpeech(ctx context.Context, tenantID string, in SpeechStreamInput, events SpeechEvents) (*SpeechStream, error) {
-	req := SpeechRequest{Text: in.Text, VoiceID: in.VoiceID, Speed: in.Speed, Format: AudioWAV}
+	req := SpeechRequest{Text: in.Text, VoiceID: in.VoiceID, Format: AudioWAV}
 	var bad []FieldError
 	if in.Text != "" {
-		if err := CheckSpeechText(in.Text); err != nil {
-			return nil, err
+		if problem := speechTextProblem(in.Text); problem != nil {
+			bad = append(bad, *problem)
 		}
 	}
-	if req.Speed == 0 {
-		req.Speed = 1
-	}
-	if req.Speed < 0.5 || req.Speed > 2 {
-		bad = append(bad, FieldError{Field: "speed", Message: "must be between 0.5 and 2"})
+	var problem *FieldError
+	if req.Speed, problem = speechSpeed(in.Speed); problem != nil {
+		bad = append(bad, *problem)
 	}
 	if len(bad) > 0 {
 		return nil, ValidationError(bad...)
 	}
 	if in.CharacterID != "" && req.VoiceID == "" {
-		c, err := v.Characters.GetCharacter(ctx, tenantID, in.CharacterID)
-		if errors.Is(err, ErrNotFound) {
-			return nil, charNotFound(in.CharacterID)
-		} else if err != nil {
+		var err error
+		if req.VoiceID, err = characterVoice(ctx, v.Characters, tenantID, in.CharacterID); err != nil {
 			return nil, err
 		}
-		req.VoiceID = c.VoiceID
 	}
 	if err := checkVoice(ctx, v.Synth, req.VoiceID); err != nil {
 		return nil, err

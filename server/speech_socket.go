@@ -202,9 +202,7 @@ func (s *speechSession) send(ctx context.Context, name string, payload map[strin
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	s.seq++
-	payload["type"] = name
-	payload["sequence_number"] = s.seq
-	data, err := json.Marshal(payload)
+	data, err := eventJSON(name, s.seq, payload)
 	if err != nil {
 		return err
 	}

@@ -51,13 +51,19 @@ func (s *sseStream) event(name string, payload map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.seq++
-	payload["type"] = name
-	payload["sequence_number"] = s.seq
-	data, err := json.Marshal(payload)
+	data, err := eventJSON(name, s.seq, payload)
 	if err != nil {
 		return err
 	}
 	return writeSSE(s.w, s.seq, name, data)
+}
+
+// eventJSON is an event's JSON: payload's fields with its type and sequence number, as
+// SSE events and WebSocket frames both carry them.
+func eventJSON(name string, seq int, payload map[string]any) ([]byte, error) {
+	payload["type"] = name
+	payload["sequence_number"] = seq
+	return json.Marshal(payload)
 }
 
 // heartbeat writes a comment every interval so proxies keep an idle stream open; the

@@ -192,14 +192,8 @@ func (s *Synth) assemble(ctx context.Context, bin string, v voice, rate int, tex
 			whole.rate = p.audio.rate
 		}
 		offset := whole.duration()
-		for _, w := range p.tm.words {
-			w.Start, w.End = w.Start+offset, w.End+offset
-			tm.words = append(tm.words, w)
-		}
-		for _, ph := range p.tm.phonemes {
-			ph.Start, ph.End = ph.Start+offset, ph.End+offset
-			tm.phonemes = append(tm.phonemes, ph)
-		}
+		tm.words = append(tm.words, domain.ShiftWords(p.tm.words, offset)...)
+		tm.phonemes = append(tm.phonemes, domain.ShiftPhonemes(p.tm.phonemes, offset)...)
 		whole.samples = append(whole.samples, p.audio.samples...)
 	}
 	return whole, tm, nil
