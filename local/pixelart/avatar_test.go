@@ -53,7 +53,7 @@ func TestAvatarKeywords(t *testing.T) {
 		{"a punk with spiky hair", func(t traits) bool { return t.hair == hairSpiky }},
 		{"a scarred veteran", func(t traits) bool { return t.scar }},
 		{"a scholar with spectacles", func(t traits) bool { return t.glasses }},
-		{"a smiling baker", func(t traits) bool { return t.smile }},
+		{"a smiling baker", func(t traits) bool { return t.emotion == domain.EmotionJoy }},
 		{"a man with no beard", func(t traits) bool { return t.face != faceBeard }},
 		{"a knight without a helmet", func(t traits) bool { return t.head != wearHelmet && t.outfit == outfitArmor }},
 	}
@@ -134,7 +134,9 @@ func TestToneWords(t *testing.T) {
 // the normals' y mirror across the centre line, the normals' x flip sign.
 func TestMaskSymmetry(t *testing.T) {
 	prompts := []string{"a dwarf with a red beard", "an elf queen with braids", "an orc knight", "an old wizard",
-		"a hooded thief", "a robot", "a demon with spiky hair", "a goblin in a cap", "a noble lady", "a pirate"}
+		"a hooded thief", "a robot", "a demon with spiky hair", "a goblin in a cap", "a noble lady", "a pirate",
+		"a werewolf with an apron and a necklace", "a lizardfolk with a circlet and pauldrons",
+		"a druid with a flower crown and a scarf", "a hooded elf with long hair and earrings", "a guard with a breastplate and a collar"}
 	for i, p := range prompts {
 		for _, grid := range []int{64, 128} {
 			t.Run(fmt.Sprintf("%s/%d", p, grid), func(t *testing.T) {
@@ -180,6 +182,7 @@ func FuzzAvatar(f *testing.F) {
 	f.Add("", int64(0), uint16(0), uint16(768), uint8(3))
 	f.Add("ORC!!! knight-wizard king in a hood, red red red eyes", int64(-1), uint16(1), uint16(65535), uint8(2))
 	f.Add("élfe aux cheveux roux 🧝", int64(1<<53-1), uint16(1000), uint16(300), uint8(1))
+	f.Add("glowing glowing eyes eyes of of blue and and", int64(3), uint16(9), uint16(9), uint8(0x5c))
 	styles := []string{domain.StylePixelArt, domain.StyleAnime, domain.StylePainterly, domain.StyleRealistic, "other"}
 	e := New()
 	f.Fuzz(func(t *testing.T, prompt string, seed int64, w, h uint16, style uint8) {
@@ -188,6 +191,15 @@ func FuzzAvatar(f *testing.F) {
 		}
 		req := domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: prompt, WorldTone: prompt,
 			Style: styles[int(style)%len(styles)], Width: 256 + int(w)%769, Height: 256 + int(h)%769, Seed: seed}
+		// The style byte's high bits pick an emotion (or none, or an unknown one),
+		// transparency and a variation of the prompt by itself.
+		emotions := append([]domain.Emotion{"", "rage"}, allEmotions...)
+		req.Emotion = emotions[int(style>>3)%len(emotions)]
+		req.Transparent = style&0x40 != 0
+		if style&0x80 != 0 {
+			req.Source = &domain.ImageSource{Kind: domain.ImageAvatar, Prompt: prompt, Seed: seed, Data: []byte(prompt)}
+			req.Strength = float64(w%11) / 10
+		}
 		res, err := e.Generate(t.Context(), req)
 		if err != nil {
 			t.Fatal(err)

@@ -2,6 +2,7 @@ package pixelart
 
 import (
 	"context"
+	"slices"
 
 	"github.com/troupe-ai/troupe/domain"
 )
@@ -17,45 +18,8 @@ const (
 	scenePlains    = "plains"
 )
 
-// sceneKeywords is the keyword table, in priority order: the first scene with a keyword
-// in the prompt wins. Interiors come first (a cave in the mountains is a cave), then
-// settlements (a harbour town is a town), then the landscapes, most specific first.
-// A prompt with none of them gets rolling plains.
-var sceneKeywords = []struct {
-	scene string
-	words []string
-}{
-	{sceneDungeon, []string{"dungeon", "dungeons", "crypt", "crypts", "cave", "caves", "cavern", "caverns", "tomb", "tombs",
-		"catacomb", "catacombs", "cellar", "prison", "jail", "vault", "sewer", "sewers", "mine", "mines", "underground",
-		"labyrinth", "undercroft", "lair", "torchlit", "corridor", "throne room", "great hall", "interior", "chamber",
-		"tunnel", "tunnels", "passage", "oubliette", "sanctum", "grotto"}},
-	{sceneTown, []string{"town", "towns", "village", "villages", "city", "cities", "street", "streets", "market",
-		"marketplace", "square", "plaza", "tavern", "inn", "houses", "hamlet", "castle", "citadel", "fortress",
-		"settlement", "rooftops", "skyline", "downtown", "alley", "alleyway", "capital", "metropolis", "megacity",
-		"slums", "bazaar", "neighborhood", "neighbourhood", "outpost", "colony", "streets"}},
-	{sceneCoast, []string{"coast", "coastal", "coastline", "sea", "seaside", "ocean", "beach", "shore", "shoreline",
-		"harbor", "harbour", "port", "bay", "island", "cove", "pier", "docks", "lighthouse", "lake", "lakeside",
-		"waves", "reef", "sea cliffs", "seashore", "lagoon", "gulf"}},
-	{sceneDesert, []string{"desert", "deserts", "dune", "dunes", "sand", "sands", "sandy", "oasis", "wasteland",
-		"wastelands", "badlands", "canyon", "mesa", "mesas", "sahara", "arid", "pyramid", "pyramids", "barren", "dust"}},
-	{sceneForest, []string{"forest", "forests", "woods", "wood", "woodland", "woodlands", "jungle", "grove", "trees",
-		"pine", "pines", "taiga", "thicket", "glade", "clearing", "rainforest", "swamp", "marsh", "bamboo", "orchard",
-		"wildwood", "treeline"}},
-	{sceneMountains, []string{"mountain", "mountains", "mountainside", "peak", "peaks", "summit", "alps", "alpine",
-		"range", "glacier", "highlands", "pass", "ridge", "cliff", "cliffs", "volcano", "snowy", "crag", "crags",
-		"snow", "tundra", "plateau"}},
-}
-
-// sceneFor picks the scene a background prompt asks for (see sceneKeywords).
-func sceneFor(prompt string) string {
-	w := wordsOf(prompt)
-	for _, s := range sceneKeywords {
-		if w.any(s.words...) {
-			return s.scene
-		}
-	}
-	return scenePlains
-}
+// sceneFor picks the scene a background prompt asks for (see planFor).
+func sceneFor(prompt string) string { return planFor(wordsOf(prompt), false).scene }
 
 // timeOfDay is when a scene is lit.
 type timeOfDay int
@@ -132,6 +96,17 @@ type scene struct {
 	sky   sky
 	seed  uint64
 	kw    words
+	// pl is what the prompt asks for; elems what has been drawn of it, for the traits.
+	pl    plan
+	elems []string
+	// weatherShown is set once the plan's weather is on the picture.
+	weatherShown bool
+	// groundTop is the open foreground ground's outline and groundID its layer, where
+	// rain puddles; water is the layer that is water (0 for none), where snow never lies.
+	groundTop       []int
+	groundID, water uint8
+	// litCache holds the room colours lit has graded.
+	litCache map[litKey]rgb
 	// hor is the horizon row; sunX, sunY, sunR the sun's or moon's disc.
 	hor, sunX, sunY, sunR int
 }
@@ -177,33 +152,46 @@ func (s *scene) ramp(a, b rgb, t, span, x, y int) rgb {
 	return mix(a, b, s.step(clamp(t, 0, span), span, x, y)*256/max(span, 1))
 }
 
-func renderBackground(ctx context.Context, req domain.ImageRequest, lk look) (*canvas, int, error) {
+// renderBackground draws the scene the prompt asks for on a native canvas and returns
+// it with its pixel size and its traits (see scene.traits).
+func renderBackground(ctx context.Context, req domain.ImageRequest, lk look) (*canvas, int, []string, error) {
 	k := lk.bgPixel
 	w, h := (req.Width+k-1)/k, (req.Height+k-1)/k
 	seed := requestSeed(req)
 	tn := toneFor(req.WorldTone)
 	tn.vivid = clamp(tn.vivid+lk.vivid, -1, 2)
 	kw := wordsOf(req.Prompt)
-	s := &scene{c: newCanvas(w, h), depth: make([]uint8, w*h), w: w, h: h, lk: lk, tn: tn, seed: seed, kw: kw}
-	s.tod = timeFor(kw, tn, derive(seed, "time"))
+	pl := planFor(kw, tn.neon)
+	if pl.neon && !tn.neon {
+		// A cyberpunk prompt in another world tone keeps that tone's grading but gets
+		// neon lights.
+		tn.neon, tn.glow = true, hex(0x4ff4ff)
+	}
+	s := &scene{c: newCanvas(w, h), depth: make([]uint8, w*h), w: w, h: h, lk: lk, tn: tn, seed: seed, kw: kw, pl: pl}
+	s.tod = timeWith(kw, tn, pl.neon, derive(seed, "time"))
 	s.sky = skies[s.tod]
-	if tn.neon && s.tod != day {
+	if pl.neon && s.tod != day {
 		// Neon skies glow magenta at the horizon.
 		s.sky.horizon = mix(s.sky.horizon, hex(0xd04aa0), 120)
 		s.sky.mid = mix(s.sky.mid, hex(0x5a2a8a), 100)
 	}
-	name := sceneFor(req.Prompt)
-	s.hor = h * 62 / 100
-	if name == sceneCoast {
-		s.hor = h * 56 / 100
+	if !pl.interior {
+		s.sky = weatherSky(s.sky, pl, s.tod)
 	}
-	if name != sceneDungeon {
+	s.hor = h * 62 / 100
+	switch pl.scene {
+	case sceneCoast, sceneHarbour:
+		s.hor = h * 56 / 100
+	case sceneStreet:
+		s.hor = h * 50 / 100
+	}
+	if !pl.interior {
 		s.paintSky()
 		if err := ctx.Err(); err != nil {
-			return nil, 0, err
+			return nil, 0, nil, err
 		}
 	}
-	switch name {
+	switch pl.scene {
 	case sceneMountains:
 		s.mountains()
 	case sceneForest:
@@ -216,16 +204,91 @@ func renderBackground(ctx context.Context, req domain.ImageRequest, lk look) (*c
 		s.coast()
 	case sceneDesert:
 		s.desert()
+	case sceneTavern:
+		s.tavern()
+	case sceneShop, sceneLibrary:
+		s.shop()
+	case sceneHall:
+		s.hall()
+	case sceneCrypt:
+		s.crypt()
+	case sceneCave:
+		s.cave()
+	case sceneStreet:
+		s.street()
+	case sceneCastle:
+		s.castleScene()
+	case sceneRuin:
+		s.ruinScene()
+	case sceneHarbour:
+		s.harbour()
 	default:
 		s.plains()
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, 0, err
+		return nil, 0, nil, err
+	}
+	if !pl.interior {
+		s.weather()
 	}
 	if lk.ink {
 		s.inkEdges()
 	}
-	return s.c, k, nil
+	if lk.filter != bilinear {
+		fitPalette(s.c)
+	}
+	return s.c, k, s.traits(), nil
+}
+
+// fitPalette keeps a picture meant for a palette within 256 colours. Weather and lights
+// blended over a busy scene (halos of neon signs over hazed facades) can pass 256, and
+// the picture would then be encoded as a much larger RGB PNG. The 256 most used
+// colours are kept (ties going to the colour seen first, so the result never depends
+// on map order) and every other colour becomes its nearest kept one: the rare colours
+// are the fringes of blends, a shade away from a common one.
+func fitPalette(c *canvas) {
+	index := make(map[rgb]int, 512)
+	var colours []rgb
+	var counts []int
+	last, li := rgb{}, -1 // pixel art runs: most pixels repeat the one before
+	for _, p := range c.px {
+		if li < 0 || p != last {
+			i, ok := index[p]
+			if !ok {
+				i = len(colours)
+				index[p] = i
+				colours = append(colours, p)
+				counts = append(counts, 0)
+			}
+			last, li = p, i
+		}
+		counts[li]++
+	}
+	if len(colours) <= 256 {
+		return
+	}
+	order := make([]int, len(colours))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return counts[b] - counts[a] })
+	kept := make([]rgb, 256)
+	for i := range kept {
+		kept[i] = colours[order[i]]
+	}
+	to := make([]rgb, len(colours))
+	for i, col := range colours {
+		best, bd := kept[0], 1<<30
+		for _, k := range kept {
+			if d := dist(col, k); d < bd {
+				best, bd = k, d
+			}
+		}
+		to[i] = best
+	}
+	for i, p := range c.px {
+		c.px[i] = to[index[p]]
+	}
 }
 
 // paintSky draws the gradient, the sun or moon with its halo, stars and clouds.
@@ -248,6 +311,11 @@ func (s *scene) paintSky() {
 		t := min(y*512/max(s.hor, 1), 512)
 		for x := range s.w {
 			v := s.step(t, 512, x, y)
+			if s.pl.fog {
+				// A fogged sky is one soft haze: dithered right through, with no bands
+				// whose edges would run across the picture as seams.
+				v = s.dstep(t, 512, 24, x, y)
+			}
 			var c rgb
 			if v < 256 {
 				c = mix(z, m, v)
@@ -266,11 +334,24 @@ func (s *scene) paintSky() {
 			s.put(x, y, c, 0)
 		}
 	}
-	if s.tod == night || s.tod == dusk {
+	// Rain and falling snow hide the sun, the moon and the stars behind an overcast;
+	// fog hides only the stars.
+	overcast := s.pl.rain || s.pl.heavySnow
+	if (s.tod == night || s.tod == dusk) && !overcast && !s.pl.fog {
 		s.stars()
+		s.mark("stars")
 	}
-	s.disc()
-	s.clouds(r)
+	if !overcast {
+		s.disc()
+		if s.tod == night {
+			s.mark("moon")
+		} else {
+			s.mark("sun")
+		}
+	}
+	if s.clouds(r) > 0 {
+		s.mark("clouds")
+	}
 }
 
 // stars scatters hashed stars, thinning towards the horizon; a few bright ones get
@@ -349,11 +430,21 @@ func (s *scene) disc() {
 }
 
 // clouds draws a few clouds of stacked puffs, flat-bottomed, lit on top and shaded
-// underneath.
-func (s *scene) clouds(r *rng) {
+// underneath, and returns how many: a low deck of them under rain or falling snow, few
+// in fog.
+func (s *scene) clouds(r *rng) int {
 	n := r.between(2, 5)
 	if s.tod == night {
 		n = r.between(0, 3)
+	}
+	switch {
+	case s.pl.scene == sceneStreet:
+		// Between the rooftops a whole cloud deck would be one grey blob.
+		n = min(n, 2)
+	case s.pl.rain || s.pl.heavySnow:
+		n = r.between(7, 10) + s.w/max(1, s.h)*2
+	case s.pl.fog:
+		n = r.between(0, 2)
 	}
 	light, mid, shade := s.grade(mix(s.sky.cloud, hex(0xffffff), 60)), s.grade(s.sky.cloud), s.grade(s.sky.cloudShade)
 	if s.tod == night {
@@ -395,6 +486,7 @@ func (s *scene) clouds(r *rng) {
 			}
 		}
 	}
+	return n
 }
 
 // heights is a silhouette line: for each column, the row where the layer starts. It is

@@ -13,7 +13,9 @@ func (s *scene) coast() {
 			}
 		}
 		s.layer(island, 1, s.rockOf(hex(0x6a7a9a), 170), 0)
+		s.mark("island")
 	}
+	s.water = 2
 	// The sea: a gradient from the hazy horizon to deep water, mirroring the sky with a
 	// rippling offset, with glitter under the sun and streaks of foam.
 	far, near := s.land(mix(hex(0x5a8ab0), s.sky.horizon, 100), 0), s.land(hex(0x1e4a72), 0)
@@ -21,6 +23,8 @@ func (s *scene) coast() {
 	foam := s.land(hex(0xe8f4f8), 40)
 	beachTop := s.heights("beach", h*90/100, h*5/100, h*50/100, 3, false)
 	sky := append([]rgb(nil), s.c.px[:s.hor*s.w]...)
+	hz := s.grade(s.sky.horizon)
+	s.mark("sea")
 	for y := s.hor + 1; y < s.h; y++ {
 		t := (y - s.hor) * 256 / max(1, s.h-s.hor)
 		amp := 1 + (y-s.hor)*6/max(1, s.h-s.hor)
@@ -41,11 +45,17 @@ func (s *scene) coast() {
 			case hv%61 == 0 && y%2 == 0:
 				c = mix(c, foam, 150)
 			}
+			// The first rows of sea fade up into the sky's haze, so the horizon is a soft
+			// line rather than a hard seam.
+			if d := y - s.hor - 1; d < max(2, s.h/30) {
+				c = mix(c, hz, s.dstep(200-d*200/max(2, s.h/30), 256, 4, x, y))
+			}
 			s.put(x, y, c, 2)
 		}
 	}
-	if r.chance(50) {
+	if r.chance(50) || s.kw.any("ship", "ships", "sail", "sailing", "boat", "boats") {
 		// A sail on the horizon.
+		s.mark("ship")
 		bx, bh := s.w*r.between(15, 85)/100, max(3, h/24)
 		sail, hull := s.land(hex(0xf0e8d8), 60), s.land(hex(0x3a2a2a), 60)
 		for y := range bh {
@@ -95,7 +105,9 @@ func (s *scene) coast() {
 			lx = s.w - 1 - cliffW/3
 		}
 		s.lighthouse(lx, tops[clamp(lx, 0, s.w-1)]+1, h*16/100)
+		s.mark("lighthouse")
 	}
+	s.mark("cliff", "beach")
 	// The beach, with a line of surf.
 	sand, wet := s.land(hex(0xe4c890), 0), s.land(hex(0xb0946a), 0)
 	s.fill(beachTop, 6, func(x, y, top int) rgb {

@@ -6,9 +6,7 @@ func (s *scene) dungeon() {
 	h, w := s.h, s.w
 	r := derive(s.seed, "dungeon")
 	stone := hex(0x5e5866)
-	if s.kw.any("cave", "caves", "cavern", "caverns", "grotto", "mine", "mines") {
-		stone = hex(0x6a5a4a)
-	}
+
 	glow := s.tn.glow
 	dark := s.grade(mix(scale(stone, 110), hex(0x0a0814), 100))
 	// Torches flank the archway in pairs out to the edges; everything is lit by its
@@ -100,10 +98,19 @@ func (s *scene) dungeon() {
 				s.banner(bx, h*14/100, h*10/100, h*34/100, cloth, lightAt)
 			}
 		}
+		s.mark("banners")
 	}
 	for _, tx := range torches {
 		s.torch(tx, torchY, h)
 	}
+	if s.pl.candles {
+		// Clusters of candles at the foot of the wall, either side of the arch.
+		for _, cx := range []int{vx - aw/2 - h*8/100, vx + aw/2 + h*8/100} {
+			s.candles(cx, floorY+max(1, h/60), max(2, h/24))
+		}
+		s.mark("candles")
+	}
+	s.mark("archway", "torches", "flagstones", "bricks")
 }
 
 // banner hangs a cloth banner from a rod, lit by the torches, with a notched foot and a

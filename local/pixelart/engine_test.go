@@ -50,7 +50,7 @@ func TestGenerateResult(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if res.ContentType != "image/png" || res.Engine != "local" || res.Model != "pixel-art-v1" ||
+			if res.ContentType != "image/png" || res.Engine != "local" || res.Model != "pixel-art-v2" ||
 				res.Width != req.Width || res.Height != req.Height || res.Seed != req.Seed || res.Style != "pixel_art" {
 				t.Errorf("result = %+v", res)
 			}
@@ -77,6 +77,16 @@ func TestDeterminism(t *testing.T) {
 		a.Style, b.Style = style, style
 		tests = append(tests, a, b)
 	}
+	// An avatar's emotion, transparency and variation are as deterministic.
+	feeling := avatar("an old wizard with a long white beard", 8)
+	feeling.Emotion, feeling.Transparent = domain.EmotionSurprise, true
+	varied := avatar("wearing a red scarf", 9)
+	varied.Source = &domain.ImageSource{Kind: domain.ImageAvatar, Prompt: "an elf ranger", Seed: 4}
+	varied.Strength = 0.8
+	imported := avatar("a woman with green eyes", 10)
+	imported.Source = &domain.ImageSource{Kind: domain.ImageAvatar, Data: []byte("not a picture Troupe made")}
+	imported.Strength = 0.5
+	tests = append(tests, feeling, varied, imported)
 	for i, req := range tests {
 		if i >= 2 {
 			// Smaller pictures from here on: the same code paths, in a fraction of the time.
@@ -195,7 +205,7 @@ func TestErrors(t *testing.T) {
 
 func TestStatus(t *testing.T) {
 	h := New().Status(t.Context())
-	if h.Status != domain.StatusOK || h.Engine != "local" || h.Model != "pixel-art-v1" {
+	if h.Status != domain.StatusOK || h.Engine != "local" || h.Model != "pixel-art-v2" {
 		t.Errorf("Status = %+v", h)
 	}
 }

@@ -5,8 +5,12 @@ package pixelart
 func (s *scene) mountains() {
 	h := s.h
 	r := derive(s.seed, "mountains")
-	snowy := s.tn.name != "rust" && (r.chance(75) || s.kw.any("snow", "snowy", "glacier", "alps", "alpine", "winter", "frozen", "icy"))
+	snowy := s.pl.snow || s.tn.name != "rust" && (r.chance(75) || s.kw.any("glacier", "alps", "alpine"))
 	snow := rock{lit: s.land(hex(0xf4f6ff), 60), shade: s.land(hex(0xa8b4d8), 60)}
+	s.mark("peaks")
+	if snowy {
+		s.mark("snowcaps")
+	}
 	for i, l := range []struct {
 		base, amp, period, haze int
 		c                       rgb
@@ -16,13 +20,15 @@ func (s *scene) mountains() {
 	} {
 		tops := s.heights("ridge"+string(rune('0'+i)), l.base, l.amp, l.period, 5, true)
 		rk := s.rockOf(l.c, l.haze)
-		snowLine := l.base - l.amp*50/100
+		// The snow line wanders with the noise: one straight line across every peak
+		// reads as a hard horizontal seam through the range.
+		snowLine := s.heights("snowline"+string(rune('0'+i)), l.base-l.amp*38/100, l.amp*26/100, l.period/2, 3, false)
 		sn := rock{lit: mix(snow.lit, rk.fog, l.haze/2), shade: mix(snow.shade, rk.fog, l.haze/2)}
 		sh := shading(tops, h/60+1)
 		s.fill(tops, uint8(2+i), func(x, y, top int) rgb {
 			lit := litAt(sh, x, y-top)
 			jag := int(hash2(s.seed, x, i)%3) - 1
-			if snowy && y < snowLine+jag && y-top < l.amp/3 {
+			if snowy && y < snowLine[x]+jag && y-top < l.amp/3+jag {
 				if lit {
 					return sn.lit
 				}
@@ -37,15 +43,22 @@ func (s *scene) mountains() {
 	}
 	// Wooded foothills, then a grassy foreground.
 	hills := s.heights("hills", h*86/100, h*12/100, h*45/100, 4, false)
-	s.hill(hills, 4, s.rockOf(hex(0x3e6a44), 30), h/24, false)
+	s.hill(hills, 4, s.rockOf(s.snowy(hex(0x3e6a44), 200), 30), h/24, false)
 	dark, lit, trunk := s.land(hex(0x1e3e2c), 30), s.land(hex(0x3a6a44), 30), s.land(hex(0x3a2a20), 30)
 	for x := -4; x < s.w+4; x += max(2, h/40) + r.Intn(max(1, h/30)) {
 		if r.chance(55) {
 			s.pine(x, hills[clamp(x, 0, s.w-1)]+h/60+2, h*r.between(6, 10)/100, dark, lit, trunk, 5)
 		}
 	}
+	s.mark("pines", "hills")
+	if s.pl.ruin {
+		s.ruins(hills, 5, h*20/100, 40)
+	}
 	front := s.heights("front", h*96/100, h*6/100, h*30/100, 3, false)
 	s.grass(front, 6, hex(0x2c5030))
+	if s.kw.any("pass", "trail", "path", "road") {
+		s.trail(hills, 5)
+	}
 }
 
 func (s *scene) forest() {
@@ -54,21 +67,38 @@ func (s *scene) forest() {
 	far := s.heights("far", h*60/100, h*16/100, h*50/100, 4, false)
 	s.hill(far, 2, s.rockOf(hex(0x4a6a78), 140), h/30, false)
 	trunk := hex(0x3a2a22)
+	clearing := s.w * r.between(35, 65) / 100
 	for row := range 3 {
 		haze := []int{120, 60, 0}[row]
 		base := h * []int{66, 78, 94}[row] / 100
 		th := h * []int{14, 22, 40}[row] / 100
 		c := []rgb{hex(0x2e5a44), hex(0x24503a), hex(0x1a3e2c)}[row]
 		dark, lit, tr := s.land(c, haze), s.land(mix(c, hex(0x9ad070), 70), haze), s.land(trunk, haze)
-		ground := s.heights("floor"+string(rune('0'+row)), base, h/40, h/3, 3, false)
+		// The ground under each row of trees rolls: a flat one shows between the trunks
+		// as a hard line across the picture.
+		ground := s.heights("floor"+string(rune('0'+row)), base, h/12, h/3, 3, false)
 		id := uint8(3 + row)
-		s.fill(ground, id, func(x, y, top int) rgb { return dark })
+		// The ground between the trunks rises out of a low haze rather than starting
+		// at a hard dark line.
+		mist := s.land(c, min(256, haze+90))
+		s.fill(ground, id, func(x, y, top int) rgb { return s.ramp(mist, dark, y-top, h/12, x, y) })
+		if s.pl.snow {
+			lit = s.land(hex(0xe8eef8), haze)
+			s.fill(ground, id, func(x, y, top int) rgb { return s.land(hex(0xc8d4e8), haze) })
+		}
 		step := max(2, th/3)
 		for x := -th / 2; x < s.w+th/2; x += step/2 + r.Intn(step) {
 			hh := th * r.between(70, 120) / 100
+			if row == 2 && s.pl.ruin && abs(x-clearing) < h*40/100 {
+				continue // a clearing in front of the ruins
+			}
 			s.pine(x, ground[clamp(x, 0, s.w-1)]+1, hh, dark, lit, tr, id)
 		}
+		if row == 1 && s.pl.ruin {
+			s.ruins(ground, 5, h*30/100, 30)
+		}
 	}
+	s.mark("trees", "pines")
 	// The forest floor in front.
 	floor := s.heights("floor", h*97/100, h/50, h/4, 3, false)
 	s.grass(floor, 7, hex(0x243e26))
@@ -79,6 +109,7 @@ func (s *scene) forest() {
 			x, y := r.Intn(s.w), h*60/100+r.Intn(h*38/100)
 			s.put(x, y, fly, 8)
 		}
+		s.mark("fireflies")
 	}
 }
 
@@ -97,7 +128,7 @@ func (s *scene) plains() {
 	trunk := hex(0x4a3224)
 	for i, l := range hills {
 		tops := s.heights("hill"+string(rune('0'+i)), l.base, l.amp, h*70/100, 3, false)
-		s.hill(tops, uint8(3+i), s.rockOf(l.c, l.haze), h/30, false)
+		s.hill(tops, uint8(3+i), s.rockOf(s.snowy(l.c, 200), l.haze), h/30, false)
 		leaf := []rgb{hex(0x2e6a34), hex(0x3a7e3a)}[i]
 		dark, mid, lit := s.land(scale(leaf, 180), l.haze), s.land(leaf, l.haze), s.land(mix(leaf, hex(0xd0f090), 80), l.haze)
 		tr := s.land(trunk, l.haze)
@@ -108,6 +139,7 @@ func (s *scene) plains() {
 	}
 	front := s.heights("front", h*92/100, h*5/100, h*40/100, 3, false)
 	s.grass(front, 6, hex(0x3e7a34))
+	s.mark("hills", "trees")
 }
 
 func (s *scene) desert() {
@@ -123,7 +155,12 @@ func (s *scene) desert() {
 		mesa[x] = base - amp*smooth(t)/one
 	}
 	s.layer(mesa, 2, s.rockOf(hex(0xc07a58), 130), h/8)
+	// Between the mesas the flat desert floor meets the sky in a straight line across
+	// the picture: haze it into the horizon's colour so it reads as distance, not a seam.
+	s.horizonHaze(2, base, h/8)
+	s.mark("mesas", "dunes")
 	if s.kw.any("pyramid", "pyramids", "egypt", "egyptian", "tomb", "pharaoh") {
+		s.mark("pyramid")
 		px, pw := s.w*r.between(25, 70)/100, h*30/100
 		top := h*62/100 - pw*2/3
 		lit, shade := s.land(hex(0xe8c890), 70), s.land(hex(0xa07850), 70)
@@ -153,9 +190,16 @@ func (s *scene) desert() {
 		if i == 1 {
 			// Saguaros on the middle dunes.
 			dark, lit := s.land(hex(0x3a6a3a), 20), s.land(hex(0x6a9a50), 20)
-			for range r.between(0, 3) {
+			cacti := r.between(0, 3)
+			for range cacti {
 				x := r.Intn(s.w)
 				s.cactus(x, tops[x]+2, h*r.between(9, 15)/100, dark, lit, 5)
+			}
+			if cacti > 0 {
+				s.mark("cacti")
+			}
+			if s.pl.ruin {
+				s.ruins(tops, 5, h*34/100, 20)
 			}
 		}
 	}

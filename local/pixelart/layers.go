@@ -14,6 +14,21 @@ func (s *scene) fill(tops []int, id uint8, fn func(x, y, top int) rgb) {
 	}
 }
 
+// horizonHaze fades layer id into the horizon's colour over rows rows below row top:
+// fully hazed at top, clear at top+rows, ordered-dithered in between so the row means
+// change smoothly and the line where the layer meets the sky stops being a seam.
+func (s *scene) horizonHaze(id uint8, top, rows int) {
+	hz := s.grade(s.sky.horizon)
+	for y := max(0, top-1); y < min(s.h, top+rows); y++ {
+		amt := 220 * (top + rows - y) / max(1, rows)
+		for x := range s.w {
+			if i := y*s.w + x; s.depth[i] == id {
+				s.c.px[i] = mix(s.c.px[i], hz, s.dstep(amt, 256, 4, x, y))
+			}
+		}
+	}
+}
+
 // rock is a lit/shadowed pair of colours with a fog colour the layer fades into lower
 // down, all finished for the picture.
 type rock struct{ lit, mid, shade, fog rgb }
@@ -128,9 +143,19 @@ func (s *scene) roundTree(x0, base, size int, dark, mid, lit, trunk rgb, id uint
 	}
 }
 
-// grass fills a near layer with grass, tufts and (by day) a few flowers.
+// grass fills a near layer with grass, tufts and (by day) a few flowers; under snow it
+// is a white field with blue hollows. It becomes the scene's open ground, where rain
+// puddles.
 func (s *scene) grass(tops []int, id uint8, c rgb) {
+	s.groundTop, s.groundID = tops, id
+	flowerOK := s.tod != night && !s.pl.snow
+	if s.pl.snow {
+		c = mix(c, hex(0xe8eef8), 220)
+	}
 	base, lit, dark := s.land(c, 0), s.land(mix(c, hex(0xd0e080), 60), 0), s.land(scale(c, 170), 0)
+	if s.pl.snow {
+		lit, dark = s.land(hex(0xffffff), 0), s.land(hex(0xa8b8d8), 0)
+	}
 	flowers := []rgb{s.land(hex(0xf0e060), 0), s.land(hex(0xf08080), 0), s.land(hex(0xf4f4f4), 0), s.land(hex(0xb080e0), 0)}
 	s.fill(tops, id, func(x, y, top int) rgb {
 		hv := hash2(s.seed^0x9a55, x, y)
@@ -141,9 +166,17 @@ func (s *scene) grass(tops []int, id uint8, c rgb) {
 			return dark
 		case hv%37 == 0 && s.tod != night:
 			return lit
-		case hv%211 == 0 && s.tod != night && y > top+2:
+		case hv%211 == 0 && flowerOK && y > top+2:
 			return flowers[(hv>>12)%4]
 		}
 		return s.ramp(base, dark, y-top, s.h/5, x, y)
 	})
+}
+
+// snowy returns c whitened for a snowy scene (a field colour), or c itself.
+func (s *scene) snowy(c rgb, amt int) rgb {
+	if s.pl.snow {
+		return mix(c, hex(0xe4ecf6), amt)
+	}
+	return c
 }

@@ -1,6 +1,10 @@
 package pixelart
 
-import "github.com/troupe-ai/troupe/detrand"
+import (
+	"math/bits"
+
+	"github.com/troupe-ai/troupe/detrand"
+)
 
 // Noise, dithering and the little integer maths the renderers share. Everything here is
 // integer arithmetic on purpose: see the package documentation on determinism.
@@ -75,18 +79,20 @@ var sine32 = [32]int{0, 12, 24, 36, 45, 53, 59, 63, 64, 63, 59, 53, 45, 36, 24, 
 // sine returns 64·sin(2π·phase/32) for any integer phase.
 func sine(phase int) int { return sine32[phase&31] }
 
-// isqrt returns ⌊√n⌋ for n ≥ 0.
+// isqrt returns ⌊√n⌋ for n ≥ 0: Newton's method from the power of two just above √n,
+// which falls to ⌊√n⌋ in a few steps (from n itself it takes a step per bit).
 func isqrt(n int) int {
 	if n <= 0 {
 		return 0
 	}
-	x := n
-	y := (x + 1) / 2
-	for y < x {
+	x := 1 << ((bits.Len(uint(n)) + 1) / 2)
+	for {
+		y := (x + n/x) / 2
+		if y >= x {
+			return x
+		}
 		x = y
-		y = (x + n/x) / 2
 	}
-	return x
 }
 
 // clamp limits v to [lo, hi].

@@ -100,7 +100,7 @@ func jagged(r *rng, maxOff int) [design]int {
 func drawMask(t *traits, grid int, bigEyes bool, seed uint64) *sprite {
 	sp := newSprite(grid)
 	l := layoutOf(t, bigEyes)
-	r := derive(seed, "mask")
+	r := derive(seed, "mask") // the long hair's fall
 	hy, hrx, hry := t.headY, t.headRX, t.headRY
 	top, chin := hy-hry, hy+hry
 	sTop := chin + 3*du
@@ -128,8 +128,9 @@ func drawMask(t *traits, grid int, bigEyes bool, seed uint64) *sprite {
 	sp.paint(mCloth, torsoShape(t, sTop))
 	if t.hair == hairLong && t.head != wearHood && t.head != wearHelmet {
 		// Re-lay the hair over the shoulders, in front of the clothes.
-		jag := jagged(derive(seed, "hair-front"), 3*du)
-		bottom := sTop + 5*du + r.between(0, 4)*du
+		rf := derive(seed, "hair-front")
+		jag := jagged(rf, 3*du)
+		bottom := sTop + 5*du + rf.between(0, 4)*du
 		sp.paint(mHairBack, func(x, y int) (bool, int, int) {
 			if y < sTop-2*du || y >= bottom-jag[clamp(x/du, 0, design-1)] {
 				return false, 0, 0
@@ -142,11 +143,19 @@ func drawMask(t *traits, grid int, bigEyes bool, seed uint64) *sprite {
 			return true, -60, (y - sTop) * 40 / (bottom - sTop)
 		})
 	}
-	drawOutfit(sp, t, sTop, r)
+	// Each part draws its shape from its own stream, so a variation that changes one
+	// (a new outfit, a hood over long hair) leaves the others' edges as they were.
+	outfitSeed := seed
+	if t.outfitSeed != 0 {
+		outfitSeed = t.outfitSeed
+	}
+	drawOutfit(sp, t, sTop, derive(outfitSeed, "outfit-shape"))
+	drawItems(sp, t)
 
-	// Neck, ears, head.
+	// Neck, what is worn round it, ears, head.
 	sp.paint(mNeck, union(column(hy, sTop+du, func(int) int { return t.neckHW }),
 		clip(ellipse(centre, sTop, t.neckHW+du/2, 2*du), sTop, sTop+2*du)))
+	drawCollarScarf(sp, t)
 	earY := eyeY + 2*du
 	switch t.ears {
 	case earRound:
@@ -160,23 +169,42 @@ func drawMask(t *traits, grid int, bigEyes bool, seed uint64) *sprite {
 	}
 	head := headShape(t)
 	sp.paint(mSkin, head)
+	if t.fur {
+		drawFurTufts(sp, t, l)
+	}
+	drawSkinPattern(sp, t, seed)
 
 	// Facial hair, below the features that sit on it.
-	drawFacialHair(sp, t, l, head, r)
+	drawFacialHair(sp, t, l, head, derive(seed, "beard-shape"))
 
 	// Face.
+	if t.species == "beastfolk" {
+		drawMuzzle(sp, t, l)
+	}
 	drawFace(sp, t, l, bigEyes)
 
 	// Hair on the head, then whatever is worn over it. Pointed ears poke out through
 	// the hair, so they are laid again on top of it.
-	drawHair(sp, t, l, r)
+	drawHair(sp, t, l, derive(seed, "hair-shape"))
 	switch t.ears {
 	case earPointed:
 		sp.paint(mEar, minus(tri(centre-hrx+du, earY-2*du, centre-hrx+du, earY+3*du, centre-hrx-4*du, earY-6*du), head))
 	case earLong:
 		sp.paint(mEar, minus(tri(centre-hrx+du, earY-2*du, centre-hrx+du, earY+3*du, centre-hrx-8*du, earY-3*du), head))
 	}
-	drawHeadwear(sp, t, l, r)
+	drawHeadwear(sp, t, l)
+	if t.head == wearHood || t.head == wearHelmet {
+		// Pointed and long ears poke out through a hood or past a helmet.
+		switch t.ears {
+		case earPointed:
+			sp.paint(mEar, minus(tri(centre-hrx-du, earY-du, centre-hrx-du, earY+2*du, centre-hrx-4*du, earY-6*du), head))
+		case earLong:
+			sp.paint(mEar, minus(tri(centre-hrx-du, earY-du, centre-hrx-du, earY+2*du, centre-hrx-8*du, earY-3*du), head))
+		}
+	}
+	if t.earrings {
+		drawEarrings(sp, t, l)
+	}
 	if t.horns {
 		for i := range 6 {
 			// A horn curls up and out from the temple in shrinking steps.
@@ -204,67 +232,26 @@ func drawFace(sp *sprite, t *traits, l layout, bigEyes bool) {
 		sp.paint(mGrille, box((32-9)*du, (er-6)*du, centre, (er-5)*du))
 		return
 	}
-	// Eyes: a dark lid line, the white and the iris below it.
-	if bigEyes {
-		// Anime eyes: a heavy lash line flicking outwards, a tall iris.
-		sp.paint(mLid, cell(ec-1, er-1, ew+1, 1))
-		sp.paint(mLid, cell(ec-1, er-2, 1, 1))
-		sp.paint(mEyeWhite, cell(ec, er, 1, 2))
-		sp.paint(mEyeWhite, cell(ec+3, er, 1, 2))
-		sp.paint(mIris, cell(ec+1, er, 2, 3))
-	} else {
-		sp.paint(mLid, cell(ec, er, ew, 1))
-		sp.paint(mEyeWhite, cell(ec, er+1, 1, 1))
-		sp.paint(mIris, cell(ec+1, er+1, 2, 2))
-		sp.paint(mEyeWhite, cell(ec+3, er+1, 1, 1))
-		if t.female {
-			sp.paint(mLid, cell(ec-1, er-1, 1, 1))
-		}
-	}
+	drawExpression(sp, t, l, bigEyes)
 	if t.metalSkin {
-		sp.paint(mGlow, cell(ec+1, er+1, 2, 1))
+		// An android's irises glow along their top row.
+		sp.paintOver(mGlow, []material{mIris}, cell(ec, er-1, ew, 3))
 	}
-	// Brows, tilted with the mood.
-	br := l.browRow
-	for i := range ew {
-		row := br
-		switch t.brows {
-		case browAngry:
-			if i >= ew-2 {
-				row++
-			}
-		case browWorried:
-			if i < 2 {
-				row++
-			} else if i == ew-1 {
-				row--
-			}
-		}
-		sp.paint(mBrow, cell(ec+i, row, 1, 1))
-	}
-	// Mouth: a line, corners lifted for a smile, and the lower lip's light.
 	mw, mr := t.mouthW, l.mouthRow
-	m := mMouth
-	sp.paint(m, cell(32-mw, mr, mw, 1))
-	if t.smile {
-		sp.paint(m, cell(32-mw-1, mr-1, 1, 1))
-	} else if t.brows == browWorried {
-		sp.paint(m, cell(32-mw-1, mr+1, 1, 1))
-	}
-	sp.paint(mLip, cell(31, mr+1, 1, 1))
-	if t.female {
-		sp.paint(mLip, cell(32-mw+1, mr-1, mw-1, 1))
-	}
 	if t.tusks {
 		sp.paint(mTusk, cell(32-mw, mr-2, 1, 2))
+	}
+	if t.fangs {
+		// Fangs hang from the corners of the mouth.
+		sp.paint(mTusk, cell(32-mw, mr+1, 1, 1))
 	}
 	if t.blush {
 		sp.paint(mBlush, cell(ec, er+3, 2, 1))
 	}
 	if t.old {
-		sp.paint(mWrinkle, cell(ec+1, er+2, 2, 1))
+		sp.paint(mWrinkle, cell(ec+1, er+3, 2, 1))
 		sp.paint(mWrinkle, cell(32-mw-2, mr-2, 1, 2))
-		sp.paint(mWrinkle, cell(29, br-3, 3, 1))
+		sp.paint(mWrinkle, cell(29, l.browRow-3, 3, 1))
 	}
 	if t.glasses {
 		f := func(x, y, w, h int) { sp.paint(mFrame, cell(x, y, w, h)) }
@@ -298,9 +285,10 @@ func (sp *sprite) paintOver(m material, over []material, sh shape) {
 	}
 }
 
-// decorate adds the asymmetric touches after mirroring: light on the left of the nose and
-// shadow on its right, glints in the eyes, and scars, eyepatches and hat stars.
-func decorate(sp *sprite, t *traits, bigEyes bool) {
+// decorate adds the asymmetric touches after mirroring and outlining: light on the left
+// of the nose and shadow on its right, the one-sided parts of the expression, glints in
+// the eyes, scars, eyepatches, tattoos, freckles and hat stars.
+func decorate(sp *sprite, t *traits, bigEyes bool, seed uint64) {
 	l := layoutOf(t, bigEyes)
 	if !(t.metalSkin && t.robot) {
 		nr := l.noseRow
@@ -312,22 +300,24 @@ func decorate(sp *sprite, t *traits, bigEyes bool) {
 			sp.dot(mNoseLight, 31, nr-2)
 			sp.dot(mNoseLight, 31, nr-1)
 		}
-		// Glints: the top-left of each iris catches the light from the upper left.
-		row := l.eyeRow + 1
-		if bigEyes {
-			row = l.eyeRow
+		expressionTouches(sp, t, l, bigEyes)
+		// Glints: the top-left pixel of each iris catches the light from the upper left.
+		for _, a := range []int{l.eyeCol, 63 - (l.eyeCol + 3)} {
+			glint(sp, a, l.eyeRow)
 		}
-		for _, x := range []int{l.eyeCol + 1, 63 - (l.eyeCol + 2)} {
-			if sp.matAt(x, row) == mIris {
-				sp.dot(mGlint, x, row)
-			}
-		}
+		drawMarkings(sp, t, l, seed)
 	}
 	if t.scar {
-		x0, y0 := l.eyeCol, l.browRow-1
-		for i := range 6 {
-			if m := sp.matAt(x0+i/2, y0+i); m == mSkin || m == mBrow || m == mEyeWhite || m == mIris || m == mLid {
-				sp.dot(mScar, x0+i/2, y0+i)
+		// A slash from above the brow down over the cheek, broken where it crosses the
+		// eye: a pale raised line with a dark edge, so it reads on any skin.
+		x0, y0 := l.eyeCol+2, l.browRow-2
+		for i := range 10 {
+			x, y := x0-i/4, y0+i
+			if scarrable(sp.matAt(x, y)) {
+				sp.dot(mScar, x, y)
+			}
+			if scarrable(sp.matAt(x+1, y)) {
+				sp.dot(mScarShade, x+1, y)
 			}
 		}
 	}
@@ -354,6 +344,29 @@ func decorate(sp *sprite, t *traits, bigEyes bool) {
 		for _, d := range [5][2]int{{0, 0}, {-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
 			if sp.matAt(sx+d[0], sy+d[1]) == mHat {
 				sp.dot(mGold, sx+d[0], sy+d[1])
+			}
+		}
+	}
+}
+
+// scarrable reports whether a scar is drawn over m: skin and what lies on it, but not the
+// eye itself, hair, headwear or glasses.
+func scarrable(m material) bool {
+	switch m {
+	case mSkin, mBrow, mStubble, mBlush, mWrinkle, mBeard, mFur, mScale, mFreckle, mHalo, mTear, mTattoo, mNoseShade, mNoseLight:
+		return true
+	}
+	return false
+}
+
+// glint puts the light's glint on the top-left pixel of the iris of the eye whose four
+// columns start at a.
+func glint(sp *sprite, a, er int) {
+	for y := er - 3; y <= er+3; y++ {
+		for x := a; x < a+4; x++ {
+			if sp.matAt(x, y) == mIris {
+				sp.dot(mGlint, x, y)
+				return
 			}
 		}
 	}

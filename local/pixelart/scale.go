@@ -9,6 +9,9 @@ import (
 type canvas struct {
 	w, h int
 	px   []rgb
+	// alpha, when not nil, is each pixel's opacity (0 or 255): a transparent avatar
+	// starts all 0 and set makes what it paints opaque. A nil alpha is all opaque.
+	alpha []uint8
 }
 
 func newCanvas(w, h int) *canvas { return &canvas{w: w, h: h, px: make([]rgb, w*h)} }
@@ -20,8 +23,14 @@ func (c *canvas) at(x, y int) rgb {
 func (c *canvas) set(x, y int, v rgb) {
 	if x >= 0 && y >= 0 && x < c.w && y < c.h {
 		c.px[y*c.w+x] = v
+		if c.alpha != nil {
+			c.alpha[y*c.w+x] = 0xff
+		}
 	}
 }
+
+// opaque reports whether pixel i is opaque.
+func (c *canvas) opaque(i int) bool { return c.alpha == nil || c.alpha[i] != 0 }
 
 // filter is how a native canvas is enlarged.
 type filter int
@@ -57,8 +66,7 @@ func upscale(c *canvas, w, h, k int, f filter) image.Image {
 	pal, idx, ok := paletteOf(c)
 	if !ok {
 		// Too many colours for a palette: enlarge into RGBA with the same geometry.
-		p := &canvas{w: c.w, h: c.h, px: c.px}
-		return upscaleRGBA(p, w, h, k, ox, oy, f)
+		return upscaleRGBA(c, w, h, k, ox, oy, f)
 	}
 	img := image.NewPaletted(image.Rect(0, 0, w, h), pal)
 	if f == nearest {
@@ -113,12 +121,26 @@ func ditherPick(x, y, ox, oy, k, w, h int) (int, int) {
 }
 
 // paletteOf lists c's colours in order of first appearance (so the palette, and the PNG,
-// never depend on map iteration order) and indexes every pixel. ok is false past 256.
+// never depend on map iteration order) and indexes every pixel. Transparent pixels share
+// one fully transparent entry, which the PNG encoder writes as a tRNS chunk. ok is false
+// past 256.
 func paletteOf(c *canvas) (color.Palette, []uint8, bool) {
 	seen := make(map[rgb]uint8, 64)
 	var pal color.Palette
 	idx := make([]uint8, len(c.px))
+	clear := -1
 	for i, p := range c.px {
+		if !c.opaque(i) {
+			if clear < 0 {
+				if len(pal) == 256 {
+					return nil, nil, false
+				}
+				clear = len(pal)
+				pal = append(pal, color.RGBA{})
+			}
+			idx[i] = uint8(clear)
+			continue
+		}
 		j, found := seen[p]
 		if !found {
 			if len(pal) == 256 {
@@ -138,14 +160,17 @@ func upscaleRGBA(c *canvas, w, h, k, ox, oy int, f filter) image.Image {
 	for y := range h {
 		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
 		for x := range w {
-			var p rgb
+			var i int
 			if f == nearest {
-				p = c.px[((y+oy)/k)*c.w+(x+ox)/k]
+				i = ((y+oy)/k)*c.w + (x+ox)/k
 			} else {
 				nx, ny := ditherPick(x, y, ox, oy, k, c.w, c.h)
-				p = c.px[ny*c.w+nx]
+				i = ny*c.w + nx
 			}
-			row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = p.r, p.g, p.b, 0xff
+			// A transparent pixel stays zero: premultiplied, it is no colour at all.
+			if p := c.px[i]; c.opaque(i) {
+				row[4*x], row[4*x+1], row[4*x+2], row[4*x+3] = p.r, p.g, p.b, 0xff
+			}
 		}
 	}
 	return img
@@ -153,6 +178,10 @@ func upscaleRGBA(c *canvas, w, h, k, ox, oy int, f filter) image.Image {
 
 func upscaleBilinear(c *canvas, w, h, k, ox, oy int) image.Image {
 	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	if c.alpha != nil {
+		upscaleBilinearAlpha(c, img, w, h, k, ox, oy)
+		return img
+	}
 	for y := range h {
 		fy := ((y+oy)*256+128)/k - 128
 		y0, ty := fy>>8, fy&255
@@ -166,4 +195,44 @@ func upscaleBilinear(c *canvas, w, h, k, ox, oy int) image.Image {
 		}
 	}
 	return img
+}
+
+// upscaleBilinearAlpha is upscaleBilinear for a canvas with transparency: it blends
+// premultiplied colour, so the figure's edge fades out instead of into a dark fringe.
+func upscaleBilinearAlpha(c *canvas, img *image.RGBA, w, h, k, ox, oy int) {
+	sample := func(x, y int) (r, g, b, a int) {
+		x, y = clamp(x, 0, c.w-1), clamp(y, 0, c.h-1)
+		i := y*c.w + x
+		if !c.opaque(i) {
+			return 0, 0, 0, 0
+		}
+		p := c.px[i]
+		return int(p.r), int(p.g), int(p.b), 255
+	}
+	for y := range h {
+		fy := ((y+oy)*256+128)/k - 128
+		y0, ty := fy>>8, fy&255
+		row := img.Pix[y*img.Stride : y*img.Stride+4*w]
+		for x := range w {
+			fx := ((x+ox)*256+128)/k - 128
+			x0, tx := fx>>8, fx&255
+			var acc [4]int
+			for _, s := range [4]struct{ dx, dy, wt int }{
+				{0, 0, (256 - tx) * (256 - ty)}, {1, 0, tx * (256 - ty)}, {0, 1, (256 - tx) * ty}, {1, 1, tx * ty},
+			} {
+				r, g, b, a := sample(x0+s.dx, y0+s.dy)
+				acc[0] += r * s.wt
+				acc[1] += g * s.wt
+				acc[2] += b * s.wt
+				acc[3] += a * s.wt
+			}
+			// The weights sum to 65536, and transparent samples add no colour, so the
+			// sums are already the premultiplied colour.
+			a := acc[3] >> 16
+			row[4*x+3] = uint8(a)
+			for ch := range 3 {
+				row[4*x+ch] = uint8(min(acc[ch]>>16, a))
+			}
+		}
+	}
 }

@@ -16,7 +16,11 @@ var inkColour = hex(0x1c1424)
 // palette holds one avatar's ramps.
 type avatarPalette struct {
 	skin, hair, cloth, cape, trim, metal, gold, hat, bone, gem, glow shades
-	ink, white, mouth, lip                                           rgb
+	apron, scarf, feather, flower                                    shades
+	ink, white, mouth, mouthIn, teeth, lip                           rgb
+	// eye is the iris colour, white the eye's white (tinted when the eyes glow), halo
+	// the glow spilling onto the skin beside a glowing eye.
+	eye, halo rgb
 }
 
 func paletteFor(t *traits, lk look, tn tone) avatarPalette {
@@ -29,29 +33,37 @@ func paletteFor(t *traits, lk look, tn tone) avatarPalette {
 	f := func(c rgb) shades { return fin(rampOf(c)) }
 	p := avatarPalette{
 		skin: f(t.skin), hair: f(t.hairCol), cloth: f(t.cloth), cape: f(t.cape), trim: f(t.trim),
-		metal: f(t.metal), gold: f(tn.grade(hex(0xe0b040))), hat: f(t.hat), bone: f(hex(0xe8dcc0)),
-		gem: f(t.gem),
+		metal: f(t.metal), gold: f(t.jewel), hat: f(t.hat), bone: f(hex(0xe8dcc0)),
+		gem: f(t.gem), apron: f(t.apronCol), scarf: f(t.scarfCol), feather: f(t.featherCol), flower: f(t.flowerCol),
 	}
 	if !t.metalSkin {
 		p.skin = fin(rampTo(t.skin, skinShadow))
 	}
-	if t.metalSkin {
-		p.glow = f(mix(tn.glow, hex(0xffffff), 40))
-		if t.robot {
-			p.glow = f(hex(0x50e8ff))
-			if tn.name == "dusk" || tn.name == "rust" {
-				p.glow = f(hex(0xff5a3a))
-			}
-		}
-	} else {
+	// Eyes are not graded by the tone: a named eye colour reads as itself in any world.
+	p.eye = lk.finish(scale(t.eyeCol, 210))
+	bright := lk.finish(mix(saturate(t.eyeCol, 330), hex(0xffffff), 36))
+	switch {
+	case t.metalSkin:
+		// A machine's eyes glow in their own colour (a robot's visor too).
+		p.glow = fin(rampOf(bright))
+		p.glow[4] = bright
+		p.eye = lk.finish(t.eyeCol)
+	default:
 		p.glow = f(tn.glow)
+	}
+	p.white = lk.finish(hex(0xf4f0e8))
+	if t.glowEyes && !t.metalSkin {
+		p.eye = bright
+		p.white = lk.finish(mix(hex(0xffffff), bright, 70))
 	}
 	p.ink = lk.finish(tn.grade(inkColour))
 	if lk.soften > 0 {
 		p.ink = mix(p.ink, p.skin[0], 128)
 	}
-	p.white = lk.finish(hex(0xf4f0e8))
+	p.halo = mix(p.skin[3], bright, 170)
 	p.mouth = lk.finish(mix(p.skin[0], hex(0x4a1420), 130))
+	p.mouthIn = lk.finish(mix(p.skin[0], hex(0x2a0a14), 200))
+	p.teeth = lk.finish(mix(hex(0xf4f0e8), p.skin[2], 40))
 	lip := mix(p.skin[2], hex(0xd06060), 60)
 	if t.female {
 		lip = mix(p.skin[2], hex(0xc83a4a), 120)
@@ -82,6 +94,14 @@ func (p *avatarPalette) ramp(m material) *shades {
 		return &p.bone
 	case mGem:
 		return &p.gem
+	case mApron:
+		return &p.apron
+	case mScarf:
+		return &p.scarf
+	case mFeather:
+		return &p.feather
+	case mFlower:
+		return &p.flower
 	}
 	return &p.skin
 }
@@ -112,7 +132,7 @@ func onSkin(m material) bool {
 // shadeSprite colours the mask into c at (ox, oy).
 func shadeSprite(c *canvas, sp *sprite, t *traits, lk look, tn tone, ox, oy int) {
 	p := paletteFor(t, lk, tn)
-	eye := lk.finish(scale(t.eyeCol, 210))
+	eye := p.eye
 	n := sp.n
 	for py := range n {
 		for px := range n {
@@ -181,6 +201,11 @@ func (sp *sprite) value(m material, x, y int) int {
 // contour reports whether the body pixel (x, y) is the edge of its part where it lies
 // over a part further back: the pixel artist's inner line.
 func (sp *sprite) contour(m material, x, y int) bool {
+	if m == mGold {
+		// Chains, clasps and circlets are a pixel or two thick: an inner line would turn
+		// them all to shadow, and metal reads against cloth without one.
+		return false
+	}
 	for _, d := range [4][2]int{{0, -1}, {-1, 0}, {1, 0}, {0, 1}} {
 		nb := sp.get(x+d[0], y+d[1])
 		if nb.isBody() && nb < m {
@@ -264,6 +289,39 @@ func (sp *sprite) featureColour(p *avatarPalette, lk look, m material, x, y int,
 		return mix(p.hair[0], p.ink, 60)
 	case mMouth:
 		return p.mouth
+	case mMouthIn:
+		return p.mouthIn
+	case mTeeth:
+		return p.teeth
+	case mHalo:
+		return p.halo
+	case mTear:
+		return lk.finish(hex(0xa8dcf8))
+	case mScarShade:
+		return lk.finish(mix(p.skin[0], hex(0x5a1424), 120))
+	case mFur:
+		// Strokes of fur: the lit skin a shade darker, leaning to the hair's colour.
+		skin := sp.bodyColour(p, lk, mSkin, x, y)
+		return mix(mix(skin, p.skin[0], 150), p.hair[1], 50)
+	case mScale:
+		skin := sp.bodyColour(p, lk, mSkin, x, y)
+		return mix(skin, p.skin[0], 170)
+	case mFreckle:
+		// Freckles are darker than the skin's own shadow, so they show on any skin.
+		return lk.finish(mix(p.skin[0], hex(0x6a2a14), 110))
+	case mTattoo:
+		return lk.finish(mix(p.skin[1], hex(0x1a3070), 190))
+	case mMuzzle:
+		skin := sp.bodyColour(p, lk, mSkin, x, y)
+		return mix(skin, lk.finish(hex(0xf4ece0)), 120)
+	case mNosePad:
+		return p.ink
+	case mFlowerMid:
+		// A yellow heart, or an orange one in a yellow flower.
+		if mid := hex(0xf0c838); dist(mid, p.flower[2]) >= 80 {
+			return lk.finish(mid)
+		}
+		return lk.finish(hex(0xc0502a))
 	case mLip:
 		return p.lip
 	case mTusk:
@@ -277,7 +335,8 @@ func (sp *sprite) featureColour(p *avatarPalette, lk look, m material, x, y int,
 	case mBlush:
 		return lk.finish(mix(p.skin[2], hex(0xe06a7a), 90))
 	case mScar:
-		return lk.finish(mix(p.skin[1], hex(0xa04850), 110))
+		// A raised scar is paler than the skin round it, and pinker.
+		return lk.finish(mix(p.skin[4], hex(0xf0b8b8), 110))
 	case mStubble:
 		// A shadow of beard: a faint tint with a sparse speckle of darker hair.
 		skin := sp.bodyColour(p, lk, mSkin, x, y)

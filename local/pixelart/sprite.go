@@ -15,16 +15,18 @@ const (
 // material is what a mask pixel is made of.
 type material uint8
 
-// The materials, roughly back to front. The order of the "body" materials (up to mHorn)
-// is their depth: where two meet, the nearer one draws the contour.
+// The materials, roughly back to front. The order of the "body" materials (up to
+// mFlower) is their depth: where two meet, the nearer one draws the contour.
 const (
 	mNone material = iota
 	mCloth
 	mCape
 	mTrim
 	mArmor
+	mApron
 	mHairBack
 	mNeck
+	mScarf
 	mEar
 	mSkin
 	mBeard
@@ -33,32 +35,46 @@ const (
 	mHelm
 	mGold
 	mHorn
+	mFeather
+	mFlower
 	// Features sit on a body part and draw no contours of their own.
 	mEyeWhite
 	mIris
 	mLid
 	mBrow
 	mMouth
+	mMouthIn
+	mTeeth
 	mLip
 	mTusk
 	mGlow
+	mHalo
 	mFrame
 	mNoseShade
 	mNoseLight
 	mBlush
 	mScar
+	mScarShade
 	mPatch
 	mStubble
 	mWrinkle
 	mGrille
 	mGem
 	mGlint
+	mTear
+	mFur
+	mScale
+	mFreckle
+	mTattoo
+	mFlowerMid
+	mMuzzle
+	mNosePad
 	mOutline
 )
 
 // isBody reports whether m is a body part (which takes light and draws contours) rather
 // than a feature or the outline.
-func (m material) isBody() bool { return m > mNone && m <= mHorn }
+func (m material) isBody() bool { return m > mNone && m <= mFlower }
 
 // sprite is an avatar mask at n×n pixels, s pixels per design unit.
 type sprite struct {
@@ -68,6 +84,7 @@ type sprite struct {
 	nx, ny []int8
 }
 
+// newSprite returns an empty mask grid pixels square.
 func newSprite(grid int) *sprite {
 	return &sprite{n: grid, s: grid / design, mat: make([]material, grid*grid),
 		nx: make([]int8, grid*grid), ny: make([]int8, grid*grid)}
@@ -105,6 +122,21 @@ func (sp *sprite) paintFlat(m material, sh shape) {
 		for px := range half {
 			if in, _, _ := sh(sp.pos(px), y); in {
 				sp.mat[py*sp.n+px] = m
+			}
+		}
+	}
+}
+
+// paintWhole fills the whole shape with m, on both halves: the one-sided parts (a
+// feather, a flower, a scarf's tail) painted after mirroring.
+func (sp *sprite) paintWhole(m material, sh shape) {
+	for py := range sp.n {
+		y := sp.pos(py)
+		for px := range sp.n {
+			if in, nx, ny := sh(sp.pos(px), y); in {
+				i := py*sp.n + px
+				sp.mat[i] = m
+				sp.nx[i], sp.ny[i] = int8(clamp(nx, -100, 100)), int8(clamp(ny, -100, 100))
 			}
 		}
 	}

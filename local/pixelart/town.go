@@ -6,14 +6,26 @@ func (s *scene) town() {
 	h := s.h
 	r := derive(s.seed, "town")
 	far := s.heights("far", h*58/100, h*16/100, h*45/100, 4, false)
-	s.hill(far, 2, s.rockOf(hex(0x5a7a80), 140), h/30, false)
-	if s.tn.neon || s.kw.any("skyline", "skyscraper", "skyscrapers", "cyberpunk", "futuristic", "megacity", "metropolis", "neon") {
+	if s.pl.mountains {
+		s.backdropMountains()
+	}
+	s.hill(far, 2, s.rockOf(s.snowy(hex(0x5a7a80), 180), 140), h/30, false)
+	if s.pl.forest {
+		dark, lit, trunk := s.land(hex(0x24503a), 110), s.land(hex(0x3a7050), 110), s.land(hex(0x3a2a22), 110)
+		for x := 0; x < s.w; x += max(2, h/30) + r.Intn(max(1, h/25)) {
+			s.pine(x, far[x]+h/40+2, h*r.between(7, 11)/100, dark, lit, trunk, 2)
+		}
+		s.mark("trees")
+	}
+	if s.pl.neon || s.kw.any("skyline", "skyscraper", "skyscrapers", "megacity", "metropolis", "arcology") {
 		s.skyline(r)
+		s.mark("skyline", "towers", "signs", "neon")
 		return
 	}
-	if s.kw.any("castle", "citadel", "fortress", "keep", "palace") || r.chance(40) {
+	if s.pl.castle || r.chance(40) {
 		cx := s.w * r.between(25, 75) / 100
 		s.castle(cx, far[clamp(cx, 0, s.w-1)]+h/30, h*22/100, 110)
+		s.mark("castle")
 	}
 	// A hazy row of roofs behind, then the street's houses.
 	for x := -h / 10; x < s.w; {
@@ -28,7 +40,13 @@ func (s *scene) town() {
 		x += wd + r.Intn(max(1, h/30))
 	}
 	// Cobbles.
-	stone, mortar := s.land(hex(0x8a8078), 0), s.land(hex(0x4a4440), 0)
+	stone, mortar := s.land(s.snowy(hex(0x8a8078), 220), 0), s.land(s.snowy(hex(0x4a4440), 150), 0)
+	cobbles := make([]int, s.w)
+	for x := range cobbles {
+		cobbles[x] = street
+	}
+	s.groundTop, s.groundID = cobbles, 5
+	s.mark("houses", "cobbles")
 	bh := max(2, h/40)
 	for y := street; y < s.h; y++ {
 		row := (y - street) / bh
@@ -48,6 +66,7 @@ func (s *scene) town() {
 		for x := s.w / 6; x < s.w; x += s.w/3 + r.Intn(max(1, s.w/6)) {
 			s.lamp(x, street+h/30, h*14/100)
 		}
+		s.mark("lamps")
 	}
 }
 
@@ -220,7 +239,7 @@ func (s *scene) skyline(r *rng) {
 		edge := s.land([]rgb{hex(0x5a5a8a), hex(0x3e3e66), hex(0x2e2e48)}[row], haze)
 		base := h * []int{70, 82, 100}[row] / 100
 		for x := -h / 20; x < s.w; {
-			bw := h * r.between(6, 14) / 100
+			bw := max(1, h*r.between(6, 14)/100) // never 0, or a tiny picture never ends
 			bh := h * r.between(18, 50) / 100 * (3 + row) / 4
 			top := base - bh
 			sign := r.chance(25) && row > 0

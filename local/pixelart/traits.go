@@ -1,5 +1,7 @@
 package pixelart
 
+import "github.com/troupe-ai/troupe/domain"
+
 // The avatar's traits: every choice about the character, made once from the request's
 // seed and the keywords in its prompt, before anything is drawn.
 
@@ -9,7 +11,6 @@ type (
 	facial    int
 	outfit    int
 	earShape  int
-	brows     int
 )
 
 const (
@@ -27,6 +28,8 @@ const (
 	wearWizard
 	wearCrown
 	wearCap
+	wearCirclet
+	wearFlowers
 )
 
 const (
@@ -51,214 +54,167 @@ const (
 	earRound earShape = iota
 	earPointed
 	earLong
+	// earNone is a robot's: a bolt where the ear would be.
 	earNone
+	// earHidden draws nothing (lizardfolk have ear holes, not ears).
+	earHidden
 )
 
+// feature names one decision about the character, so a variation can tell which ones its
+// prompt named (see traits.named and variation.go).
+type feature uint8
+
+// The features. Those up to fMark (the marks) are identity (they make the character who they are);
+// the rest are what a character wears, holds or feels.
 const (
-	browLevel brows = iota
-	browAngry
-	browWorried
+	fSpecies feature = iota
+	fGender
+	fAge
+	fSkin
+	fEyes
+	fGlow
+	fHairCol
+	fHairStyle
+	fBeard
+	fHead
+	fEars
+	fTusks
+	fHorns
+	fFangs
+	fFur
+	fScales
+	fScar
+	fEyepatch
+	fTattoo
+	fFreckles
+
+	fEmotion
+	fHeadwear
+	fPlume
+	fOutfit
+	fCloth
+	fCape
+	fHat
+	fMetal
+	fJewel
+	fBackdrop
+	fGlasses
+	fApron
+	fScarf
+	fNecklace
+	fAmulet
+	fEarrings
+	fFeather
+	fFlower
+	fCollar
+	fCloak
+	fPauldrons
+	fBreastplate
+	fGorget
+	featureCount
 )
+
+// fMark is the last identity feature.
+const fMark = fFreckles
+
+// featureSet is a set of features, one bit each.
+type featureSet uint64
+
+// has reports whether f is in the set.
+func (s featureSet) has(f feature) bool { return s&(1<<f) != 0 }
 
 // traits is one character's look.
 type traits struct {
+	// species is the trait word for the kind of being: human, elf, drow, dwarf, orc,
+	// goblin, demon, undead, lizardfolk, beastfolk, robot, android or cyborg.
+	species string
 	// Head: radii and the jaw in fixed-point design units; jaw is the chin's width as a
 	// percentage of the head's; square makes the jaw boxier.
 	headY, headRX, headRY, jaw int
 	square                     bool
-	neckHW, shoulderRX         int
-	eyeSep                     int // design pixels between the centre line and each eye
-	mouthW                     int
-	smile                      bool
-	brows                      brows
-	ears                       earShape
-	hair                       hairStyle
-	fringe                     int // 0 straight bangs, 1 middle part, 2 swept, 3 receding
-	head                       headwear
-	face                       facial
-	beardLen                   int
-	outfit                     outfit
-	horns, tusks, antenna      bool
-	glasses, eyepatch, scar    bool
-	female, old, young, robot  bool
-	blush                      bool
-	plume                      bool
+	// headName is the head's shape as a trait word: round, oval, square or broad.
+	headName           string
+	neckHW, shoulderRX int
+	eyeSep             int // design pixels between the centre line and each eye
+	mouthW             int
+	// emotion is the face's expression; it is always one of the nine.
+	emotion                   domain.Emotion
+	ears                      earShape
+	hair                      hairStyle
+	fringe                    int // 0 straight bangs, 1 middle part, 2 swept, 3 receding
+	head                      headwear
+	face                      facial
+	beardLen                  int
+	outfit                    outfit
+	horns, tusks, antenna     bool
+	fangs, fur, scales        bool
+	glasses, eyepatch, scar   bool
+	tattoo, freckles          bool
+	female, old, young, robot bool
+	blush                     bool
+	plume                     bool
+	// glowEyes draws bright irises with a halo pixel beside each eye.
+	glowEyes bool
+	// helmGuards gives a helmet cheek guards (left off when the hair colour is named,
+	// so the hair shows).
+	helmGuards bool
+	// The worn items: each is drawn when set, over whatever outfit is worn.
+	apron, scarf, necklace, amulet, earrings, feather, flower, collar, cloak bool
+	pauldrons, breastplate, gorget                                           bool
 
 	skin, hairCol, eyeCol, cloth, trim, hat, metal, gem, bgTop, bgBottom, bgGlow rgb
 	// cape is the cloak's colour (and a hood's), when the prompt names one.
-	cape    rgb
-	capeSet bool
+	cape                                      rgb
+	apronCol, scarfCol, featherCol, flowerCol rgb
+	// jewel is the metal of crowns, circlets, chains and earrings (gold unless named).
+	jewel rgb
+	// The colours' trait words, decided with the colours (before the tone grades them).
+	skinName, eyeName, hairName, clothName, capeName, hatName, metalName string
+	apronName, scarfName, featherName, flowerName, bgName, jewelName     string
+	// Which colours the prompt named; the rest are chosen by finish.
+	clothSet, capeSet, hatSet, metalSet, bgSet, trimSet bool
+	apronSet, scarfSet, featherSet, flowerSet, eyeSet   bool
+	jewelSet, gemSet                                    bool
 	// metalSkin draws the skin as plated metal (robots, androids, cyborgs).
 	metalSkin bool
+	// outfitSeed, when not zero, is the seed the outfit's details (buttons, the depth of
+	// a neckline) are drawn from instead of the mask's: a strong variation re-draws them.
+	outfitSeed uint64
+	// named is the set of features the prompt settled (by a keyword or a denial); the
+	// seed settled the rest.
+	named featureSet
 }
 
-// named is a colour with the words that ask for it.
-type named struct {
-	words []string
-	c     rgb
-}
-
-// Skin tones: six human ones, then the fantasy and metal skins.
-var (
-	skinHuman = []named{
-		{[]string{"pale", "porcelain", "pallid", "ivory"}, hex(0xf4d4bc)},
-		{[]string{"fair", "fair-skinned", "light-skinned", "rosy"}, hex(0xeab592)},
-		{[]string{"tan", "tanned", "sun-kissed", "sunburnt", "sunburned"}, hex(0xd49a68)},
-		{[]string{"olive", "olive-skinned", "bronze-skinned"}, hex(0xb57c4e)},
-		{[]string{"brown skin", "brown-skinned", "dusky"}, hex(0x8c5a3a)},
-		{[]string{"dark skin", "dark-skinned", "black skin", "ebony", "deep-skinned"}, hex(0x5e3b28)},
+// name marks the features as settled by the prompt.
+func (t *traits) name(fs ...feature) {
+	for _, f := range fs {
+		t.named |= 1 << f
 	}
-	skinOrc    = hex(0x79a548)
-	skinGoblin = hex(0xa0b23e)
-	skinBlue   = hex(0x6c9cd4)
-	skinDrow   = hex(0x7f72aa)
-	skinDemon  = hex(0xc24a3c)
-	skinUndead = hex(0xaab6a0)
-	skinMetal  = hex(0xa6b0be)
-)
-
-// Hair colours, natural first. Each also answers to its words before a hair noun.
-var hairColours = []named{
-	{[]string{"black", "raven", "jet", "dark"}, hex(0x2b2531)},
-	{[]string{"dark brown", "chestnut", "brunette"}, hex(0x4c3124)},
-	{[]string{"brown"}, hex(0x7c4d2b)},
-	{[]string{"auburn", "copper"}, hex(0x943c22)},
-	{[]string{"red", "ginger", "redhead", "fiery", "crimson", "scarlet", "orange"}, hex(0xc95a27)},
-	{[]string{"blond", "blonde", "golden", "gold", "yellow", "fair"}, hex(0xe3bb5c)},
-	{[]string{"platinum", "flaxen", "straw"}, hex(0xeae2c0)},
-	{[]string{"grey", "gray", "silver", "ash"}, hex(0xa4a3aa)},
-	{[]string{"white", "snow", "snowy"}, hex(0xe9ebf0)},
-	{[]string{"blue", "azure", "navy"}, hex(0x4a70d2)},
-	{[]string{"pink", "rose"}, hex(0xe27db2)},
-	{[]string{"purple", "violet", "lilac", "lavender"}, hex(0x7b4cc2)},
-	{[]string{"green", "emerald"}, hex(0x4aa262)},
-	{[]string{"teal", "cyan", "turquoise"}, hex(0x38a6a6)},
-}
-
-// hairGrey and hairWhite are what age turns hair to.
-var (
-	hairGrey  = hairColours[7].c
-	hairWhite = hairColours[8].c
-)
-
-// Cloth colours by name, for "a red cloak", "in blue", "green robes".
-var clothColours = []named{
-	{[]string{"red", "scarlet"}, hex(0xb23a30)},
-	{[]string{"crimson", "blood-red", "maroon", "burgundy", "wine"}, hex(0x8a1e32)},
-	{[]string{"blue", "azure", "cobalt"}, hex(0x3464aa)},
-	{[]string{"navy", "indigo"}, hex(0x2a3a72)},
-	{[]string{"green", "verdant"}, hex(0x417e3c)},
-	{[]string{"emerald", "jade"}, hex(0x1f8c5a)},
-	{[]string{"olive", "khaki", "moss"}, hex(0x6b7232)},
-	{[]string{"purple", "violet", "plum", "lilac", "lavender"}, hex(0x6e4098)},
-	{[]string{"black", "ebony", "jet", "dark"}, hex(0x2e2c36)},
-	{[]string{"white", "ivory", "pale", "snow"}, hex(0xe2ddd0)},
-	{[]string{"grey", "gray", "ash", "slate"}, hex(0x7a7b86)},
-	{[]string{"silver"}, hex(0xb8bdc6)},
-	{[]string{"brown", "leather", "umber", "tawny"}, hex(0x6f4a2e)},
-	{[]string{"tan", "beige", "sand", "buff"}, hex(0xb38c5c)},
-	{[]string{"gold", "golden"}, hex(0xd8a83e)},
-	{[]string{"yellow", "mustard"}, hex(0xd6bc3e)},
-	{[]string{"orange", "amber", "rust"}, hex(0xcf742a)},
-	{[]string{"teal", "turquoise", "cyan"}, hex(0x2e8d8d)},
-	{[]string{"pink", "rose", "magenta"}, hex(0xd6709e)},
-}
-
-// Eye colours; eyes default to a dark brown or a seeded natural colour.
-var eyeColours = []named{
-	{[]string{"blue", "azure", "ice", "icy"}, hex(0x3f7fd8)},
-	{[]string{"green", "emerald", "jade"}, hex(0x3d9a4a)},
-	{[]string{"brown", "hazel", "amber"}, hex(0x7a4a26)},
-	{[]string{"grey", "gray", "silver", "steel"}, hex(0x8a94a2)},
-	{[]string{"red", "crimson", "scarlet", "blood-red"}, hex(0xe03a2a)},
-	{[]string{"gold", "golden", "yellow"}, hex(0xe8b830)},
-	{[]string{"violet", "purple"}, hex(0x9050d0)},
-	{[]string{"black", "dark"}, hex(0x241c24)},
-}
-
-// The nouns a colour word can describe: a colour before "hair" colours the hair, before
-// "eyes" the eyes, and so on; a colour with no noun after it colours the clothes.
-var (
-	hairNouns  = []string{"hair", "haired", "beard", "bearded", "moustache", "mustache", "braids", "braid", "braided", "locks", "mane", "curls", "ponytail", "bun", "hairs", "whiskers", "stubble"}
-	eyeNouns   = []string{"eyes", "eye", "eyed"}
-	skinNouns  = []string{"skin", "skinned", "complexion", "scales"}
-	clothNouns = []string{"cloak", "cloaks", "robe", "robes", "tunic", "shirt", "coat", "dress", "gown", "jacket", "cape", "hood", "hooded", "armor", "armour", "armored", "armoured", "clothes", "clothing", "garb", "vest", "scarf", "uniform", "jerkin", "doublet", "attire", "outfit", "tabard", "mantle", "plate", "mail", "leathers", "hat", "cap", "shawl", "suit", "tunics", "garments", "vestments", "kimono", "sweater", "hoodie", "jumpsuit"}
-)
-
-// capeNouns are the cloth nouns that colour a cloak or hood rather than the tunic.
-var capeNouns = []string{"cloak", "cloaks", "cape", "hood", "hooded", "mantle", "shawl", "cowl"}
-
-// colourTarget says what a colour word at word position i describes, looking a few
-// words ahead: "red beard", "a long red beard", "red-haired". It returns "hair", "eyes",
-// "skin", "cape" or "cloth"; a colour with no noun after it colours the clothes.
-func colourTarget(ws []string, i int) string {
-	for j := i + 1; j < len(ws) && j <= i+3; j++ {
-		switch {
-		case inList(ws[j], hairNouns):
-			return "hair"
-		case inList(ws[j], eyeNouns):
-			return "eyes"
-		case inList(ws[j], skinNouns):
-			return "skin"
-		case inList(ws[j], capeNouns):
-			return "cape"
-		case inList(ws[j], clothNouns):
-			return "cloth"
-		case inList(ws[j], []string{"and", "or", "with", "in", "of", "a", "an", "the", "who", "wearing", "but"}):
-			return "cloth"
-		}
-	}
-	return "cloth"
-}
-
-func inList(w string, list []string) bool {
-	for _, l := range list {
-		if w == l {
-			return true
-		}
-	}
-	return false
-}
-
-// lookUp returns the first named colour one of whose single words is w.
-func lookUp(list []named, w string) (rgb, bool) {
-	for _, n := range list {
-		for _, nw := range n.words {
-			if nw == w {
-				return n.c, true
-			}
-		}
-	}
-	return rgb{}, false
-}
-
-// isColourWord reports whether w may colour hair, cloth or eyes.
-func isColourWord(w string) bool {
-	_, h := lookUp(hairColours, w)
-	_, c := lookUp(clothColours, w)
-	_, e := lookUp(eyeColours, w)
-	return h || c || e
 }
 
 // Keyword lists for the character. Each list is matched as whole words.
 var (
-	kwFemale  = []string{"woman", "women", "girl", "lady", "female", "she", "her", "queen", "princess", "witch", "sorceress", "priestess", "empress", "duchess", "maiden", "mother", "grandmother", "matriarch", "heroine", "huntress", "enchantress", "nun", "baroness", "countess", "wife", "daughter", "sister", "crone", "hag", "lass", "mistress", "barmaid", "shieldmaiden"}
+	kwFemale  = []string{"woman", "women", "girl", "lady", "female", "she", "her", "queen", "princess", "witch", "sorceress", "priestess", "empress", "duchess", "maiden", "mother", "grandmother", "matriarch", "heroine", "huntress", "enchantress", "nun", "baroness", "countess", "wife", "daughter", "sister", "crone", "hag", "lass", "mistress", "barmaid", "shieldmaiden", "noblewoman", "waitress", "actress", "goddess", "duchess", "abbess", "seamstress", "laundress", "widow", "girlfriend", "aunt", "niece", "granddaughter", "queenly", "ladies"}
 	kwMale    = []string{"man", "men", "boy", "male", "he", "his", "him", "king", "prince", "lord", "sir", "emperor", "duke", "father", "grandfather", "patriarch", "monk", "priest", "baron", "count", "husband", "son", "brother", "lad", "gentleman", "fellow", "guy"}
 	kwOld     = []string{"old", "elderly", "aged", "ancient", "grey-haired", "gray-haired", "white-haired", "venerable", "grandfather", "grandmother", "crone", "hag", "elder", "wrinkled", "wizened", "greybeard", "graybeard", "senior", "aging", "ageing"}
 	kwYoung   = []string{"young", "child", "kid", "boy", "girl", "youth", "teen", "teenage", "teenager", "apprentice", "squire", "youthful", "lad", "lass", "little", "novice", "maiden", "urchin"}
-	kwElf     = []string{"elf", "elves", "elven", "elvish", "eladrin", "half-elf", "drow", "fae", "fairy", "faerie", "pointed ears", "pointy ears", "sylvan"}
+	kwElf     = []string{"elf", "elves", "elven", "elvish", "eladrin", "half-elf", "drow", "fae", "fairy", "faerie", "sylvan"}
 	kwDwarf   = []string{"dwarf", "dwarves", "dwarven", "dwarfish", "stout"}
 	kwOrc     = []string{"orc", "orcs", "orcish", "half-orc", "ogre", "troll", "uruk", "brute"}
 	kwGoblin  = []string{"goblin", "goblins", "gremlin", "kobold", "hobgoblin"}
-	kwDemon   = []string{"demon", "devil", "tiefling", "fiend", "imp", "infernal", "demonic", "horned", "horns", "satyr", "minotaur"}
+	kwDemon   = []string{"demon", "devil", "tiefling", "fiend", "imp", "infernal", "demonic"}
 	kwUndead  = []string{"undead", "zombie", "ghoul", "lich", "vampire", "ghost", "wraith", "revenant", "corpse", "necromancer"}
+	kwLizard  = []string{"lizardfolk", "lizardman", "lizardmen", "lizard", "reptilian", "dragonborn", "saurian", "naga"}
+	kwBeast   = []string{"beastfolk", "beastman", "werewolf", "wolfman", "catfolk", "tabaxi", "wolf-man", "cat-man", "beast", "lycanthrope", "gnoll"}
 	kwMetal   = []string{"robot", "android", "cyborg", "automaton", "mech", "droid", "synthetic", "machine", "golem", "construct", "mechanical", "clockwork", "bot"}
 	kwKnight  = []string{"knight", "paladin", "soldier", "guard", "warrior", "templar", "crusader", "legionnaire", "sentinel", "centurion", "gladiator", "viking", "warlord", "champion", "sergeant", "mercenary", "fighter", "berserker", "helmet", "helm", "helmeted"}
 	kwArmor   = []string{"armor", "armour", "armored", "armoured", "plate", "chainmail", "mail", "knight", "paladin", "templar", "crusader", "warrior", "soldier", "guard", "gladiator", "sentinel"}
 	kwWizard  = []string{"wizard", "mage", "sorcerer", "sorceress", "warlock", "witch", "magician", "enchanter", "enchantress", "archmage", "magus", "conjurer", "wizard hat", "pointed hat", "necromancer", "druid", "shaman", "astrologer", "alchemist", "lich"}
-	kwRoyal   = []string{"king", "queen", "prince", "princess", "royal", "emperor", "empress", "monarch", "crown", "crowned", "tiara", "circlet", "regent", "sultan", "pharaoh", "duke", "duchess"}
-	kwHood    = []string{"hood", "hooded", "thief", "rogue", "assassin", "ranger", "cloaked", "cowl", "cowled", "bandit", "outlaw", "spy", "poacher", "hunter", "huntress", "cultist", "monk", "nun", "pilgrim", "hermit"}
+	kwRoyal   = []string{"king", "queen", "prince", "princess", "royal", "emperor", "empress", "monarch", "crown", "crowned", "regent", "sultan", "pharaoh", "duke", "duchess"}
+	kwHood    = []string{"hood", "hooded", "thief", "rogue", "assassin", "ranger", "cowl", "cowled", "bandit", "outlaw", "spy", "poacher", "hunter", "huntress", "cultist", "monk", "nun", "pilgrim", "hermit"}
 	kwCap     = []string{"cap", "hat", "beret", "merchant", "sailor", "pilot", "mechanic", "farmer", "worker", "engineer", "officer", "courier", "baker", "cook", "chef", "captain"}
+	kwWreath  = []string{"flower crown", "crown of flowers", "floral crown", "flower wreath", "wreath", "garland", "wreath of flowers"}
+	kwCirclet = []string{"circlet", "tiara", "diadem", "headband", "coronet"}
 	kwBald    = []string{"bald", "shaved head", "shaven head", "hairless", "bald-headed", "shaved"}
 	kwLong    = []string{"long hair", "long-haired", "flowing hair", "ponytail", "mane", "flowing", "long locks", "shoulder-length"}
 	kwShort   = []string{"short hair", "short-haired", "cropped", "crew cut", "buzz cut", "neat hair"}
@@ -269,16 +225,33 @@ var (
 	kwGoatee  = []string{"goatee", "chin beard"}
 	kwStubble = []string{"stubble", "stubbly", "unshaven", "five o'clock shadow", "scruffy"}
 	kwShaven  = []string{"clean-shaven", "beardless", "clean shaven", "smooth-faced"}
-	kwSmile   = []string{"smiling", "smile", "smiles", "cheerful", "happy", "friendly", "kind", "jolly", "grinning", "grin", "warm", "merry", "laughing", "kindly", "gentle", "cheery"}
-	kwAngry   = []string{"angry", "grumpy", "stern", "fierce", "scowling", "scowl", "menacing", "furious", "cruel", "mean", "brooding", "serious", "hardened", "gruff", "surly", "severe", "sinister", "evil"}
-	kwWorried = []string{"sad", "worried", "nervous", "timid", "shy", "anxious", "melancholy", "weary", "tired", "frightened", "scared", "sorrowful"}
 	kwRobe    = []string{"robe", "robes", "priest", "priestess", "monk", "cleric", "scholar", "sage", "vestments", "acolyte", "oracle", "seer", "mystic"}
 	kwNoble   = []string{"noble", "noblewoman", "nobleman", "aristocrat", "lord", "lady", "courtier", "duke", "duchess", "baron", "baroness", "count", "countess", "diplomat", "ambassador", "merchant prince", "royal", "king", "queen", "prince", "princess", "emperor", "empress"}
 	kwCloak   = []string{"cloak", "cloaked", "cape", "caped", "mantle", "traveler", "traveller", "wanderer", "ranger", "adventurer"}
-	kwJerkin  = []string{"leather", "jerkin", "vest", "tavern", "innkeeper", "barkeep", "bartender", "blacksmith", "smith", "peasant", "farmer", "hunter", "pirate", "sailor"}
-	kwGlasses = []string{"glasses", "spectacles", "monocle", "goggles", "bespectacled", "specs"}
+	kwJerkin  = []string{"leather", "jerkin", "vest", "waistcoat", "tavern", "innkeeper", "barkeep", "bartender", "blacksmith", "smith", "peasant", "farmer", "hunter", "pirate", "sailor"}
+	kwTunic   = []string{"tunic", "tunics", "smock"}
+	kwVNeck   = []string{"shirt", "v-neck", "blouse"}
+	kwGlasses = []string{"glasses", "spectacles", "monocle", "goggles", "bespectacled", "specs", "eyeglasses"}
 	kwPatch   = []string{"eyepatch", "eye patch", "eye-patch", "one-eyed", "pirate"}
 	kwScar    = []string{"scar", "scarred", "scars", "battle-scarred", "scarface"}
-	kwTusks   = []string{"tusks", "tusked", "fangs", "fanged"}
-	kwPlume   = []string{"plume", "plumed", "feather", "feathered", "crest"}
+	kwTusks   = []string{"tusks", "tusked", "tusk"}
+	kwFangs   = []string{"fangs", "fanged", "fang", "vampire", "vampiric", "sharp teeth"}
+	kwHorns   = []string{"horned", "horns", "horn", "satyr", "minotaur", "tiefling"}
+	kwFur     = []string{"furry", "furred", "fur-covered", "covered in fur", "fur", "fuzzy"}
+	kwScales  = []string{"scales", "scaly", "scaled", "scale-covered"}
+	kwTattoo  = []string{"tattoo", "tattoos", "tattooed", "war paint", "warpaint", "face paint", "tribal markings", "facial markings"}
+	kwFreckle = []string{"freckles", "freckled", "freckly", "freckle"}
+	kwPlume   = []string{"plume", "plumed", "crest", "crested"}
+	kwApron   = []string{"apron", "aprons", "aproned"}
+	kwScarf   = []string{"scarf", "scarves", "muffler", "neckerchief", "kerchief", "shawl"}
+	kwNeck    = []string{"necklace", "necklaces", "chain", "beads", "choker", "pearls", "torc"}
+	kwAmulet  = []string{"amulet", "talisman", "medallion", "locket", "pendant"}
+	kwEarring = []string{"earring", "earrings", "ear ring", "ear rings", "pierced ears", "hoops"}
+	kwFeather = []string{"feather", "feathers", "feathered", "quill"}
+	kwFlower  = []string{"flower", "flowers", "blossom", "blossoms", "daisy", "lily", "orchid", "lotus", "hibiscus", "flower crown"}
+	kwCollar  = []string{"collar", "collared", "ruff", "high collar"}
+	kwPauldr  = []string{"pauldron", "pauldrons", "spaulders", "shoulder plates", "shoulder armor", "shoulder armour", "shoulder guards", "epaulettes"}
+	kwBreast  = []string{"breastplate", "cuirass", "chestplate", "chest plate"}
+	kwGorget  = []string{"gorget", "neck guard"}
+	kwGlowing = []string{"glowing", "glow", "glows", "luminous", "shining", "burning", "blazing", "radiant", "gleaming", "lit"}
 )

@@ -46,14 +46,9 @@ func drawOutfit(sp *sprite, t *traits, sTop int, r *rng) {
 		// A tabard in the cloth colour down the chest, edged in trim.
 		sp.paint(mTrim, column(sTop+3*du, design*du, func(int) int { return 7 * du }))
 		sp.paint(mCloth, column(sTop+4*du, design*du, func(int) int { return 6 * du }))
-		// Pauldrons with a trim rim.
-		px, py := centre-t.shoulderRX+6*du, sTop+4*du
-		sp.paint(mTrim, ellipse(px, py, 8*du, 6*du))
-		sp.paint(mArmor, ellipse(px, py-du/2, 7*du, 5*du))
-		sp.paint(mGold, cell(px/du, py/du+2, 1, 1))
-		// A gorget round the neck.
-		sp.paint(mArmor, clip(ellipse(centre, sTop, nhw+3*du, 4*du), sTop-2*du, sTop+3*du))
-		sp.paint(mNeck, clip(ellipse(centre, sTop-du, nhw, 2*du), sTop-2*du, sTop))
+		// Pauldrons with a trim rim, and a gorget round the neck.
+		drawPauldrons(sp, t, sTop)
+		drawGorget(sp, t, sTop)
 	case outfitCloak:
 		roundNeck(false)
 		open := func(y int) int { return 3*du + (y-sTop)*2/5 }
@@ -210,7 +205,7 @@ func drawHair(sp *sprite, t *traits, l layout, r *rng) {
 	}
 }
 
-func drawHeadwear(sp *sprite, t *traits, l layout, r *rng) {
+func drawHeadwear(sp *sprite, t *traits, l layout) {
 	hrx, hry, hy := t.headRX, t.headRY, t.headY
 	top := hy - hry
 	brow := l.browRow * du
@@ -222,12 +217,22 @@ func drawHeadwear(sp *sprite, t *traits, l layout, r *rng) {
 			column(hy, sTop+4*du, func(y int) int { return hrx + 4*du + (y-hy)/5 }))
 		face := clip(ellipse(centre, hy+2*du, hrx-du/4, hry), top+4*du, design*du)
 		sp.paint(mHat, minus(outer, face))
+		if t.hair == hairLong || t.hair == hairBraids {
+			// Long hair spills out of the hood and down over the chest.
+			sp.paint(mHair, func(x, y int) (bool, int, int) {
+				dx := centre - x
+				if y < hy-2*du || y >= sTop+7*du-abs(dx-hrx)/2 || dx < hrx-3*du || dx >= hrx+du {
+					return false, 0, 0
+				}
+				return true, -40 + (dx-hrx+3*du)*30/(4*du), 10
+			})
+		}
 	case wearHelmet:
 		dome := ellipse(centre, hy-du, hrx+2*du, hry+2*du)
 		sp.paint(mHelm, clip(dome, 0, brow))
 		sp.paint(mHelm, tilt(clip(dome, brow-2*du, brow), 0, 60))
 		sp.paint(mHelm, box(centre-du, brow-2*du, centre+du, (l.noseRow)*du))
-		if r.chance(50) {
+		if t.helmGuards {
 			// Cheek guards.
 			sp.paint(mHelm, minus(clip(dome, brow, (l.mouthRow)*du), column(0, design*du, func(int) int { return hrx - 2*du })))
 		}
@@ -257,6 +262,23 @@ func drawHeadwear(sp *sprite, t *traits, l layout, r *rng) {
 			sp.paint(mGem, cell(x/du-1, (band-h)/du, 1, 1))
 		}
 		sp.paint(mGem, box(centre-du, band+du, centre+du, band+2*du))
+	case wearCirclet:
+		// A thin gold band across the brow, set with a gem over the nose.
+		y := brow - 3*du
+		sp.paint(mGold, box(centre-hrx-du/2, y, centre, y+du))
+		sp.paint(mGold, ellipse(centre, y+du/2, 2*du, 2*du))
+		sp.paint(mGem, ellipse(centre, y+du/2, du+du/4, du+du/4))
+	case wearFlowers:
+		// A wreath of leaves round the crown of the head, set with flowers.
+		band := top + 4*du
+		sp.paint(mHat, tilt(box(centre-hrx-du, band, centre, band+2*du), 0, -20))
+		for i := range 3 {
+			x, y := centre-i*(hrx/2+du), band+du-i*du/2
+			for _, d := range [4][2]int{{-1, 0}, {1, 0}, {0, -1}, {0, 1}} {
+				sp.paint(mFlower, ellipse(x+d[0]*du, y+d[1]*du, du+du/4, du+du/4))
+			}
+			sp.paint(mFlowerMid, ellipse(x, y, du/2+du/4, du/2+du/4))
+		}
 	case wearCap:
 		// A flat cap: a crown wider than the head, a band, and a short peak catching the
 		// light over the brow.
