@@ -44,7 +44,12 @@ func (m testModeImages) Generate(ctx context.Context, req domain.ImageRequest) (
 	return m.live.Generate(ctx, req)
 }
 
+// Status is the engine that serves ctx: the local one for test-mode work (the cache of
+// identical requests keys on it), the live one otherwise (health checks).
 func (m testModeImages) Status(ctx context.Context) domain.DependencyHealth {
+	if domain.InTestMode(ctx) {
+		return m.local.Status(ctx)
+	}
 	return m.live.Status(ctx)
 }
 
@@ -63,7 +68,10 @@ func (m testModeSynth) Synthesize(ctx context.Context, req domain.SpeechRequest)
 
 func (m testModeSynth) Voices(ctx context.Context) []domain.Voice { return m.pick(ctx).Voices(ctx) }
 
-func (m testModeSynth) Status(ctx context.Context) domain.DependencyHealth { return m.live.Status(ctx) }
+// Status is the engine that serves ctx, as for images.
+func (m testModeSynth) Status(ctx context.Context) domain.DependencyHealth {
+	return m.pick(ctx).Status(ctx)
+}
 
 type testModeRecognizer struct{ live, local domain.SpeechRecognizer }
 

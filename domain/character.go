@@ -22,7 +22,9 @@ type Character struct {
 	VoiceID      string
 	// AvatarFileID is the media file of the character's avatar, once one was generated.
 	AvatarFileID string
-	TabooWords   []string
+	// Sprites are the character's portraits by emotion (file ids), from its sprites jobs.
+	Sprites    map[Emotion]string
+	TabooWords []string
 	// Metadata is the studio's own JSON object, stored and returned as is.
 	Metadata map[string]any
 	Seed     int64

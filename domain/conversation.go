@@ -123,6 +123,9 @@ type Turn struct {
 	Actions        []Action
 	RefusedActions []RefusedAction
 	CreatedAt      time.Time
+	// SpriteFileID is the speaker's sprite for the turn's emotion, set on the turns an
+	// advance returns (never stored: a transcript read later has none).
+	SpriteFileID string
 }
 
 // ConversationStore keeps conversations and their turns. Every method is scoped by tenant,

@@ -407,6 +407,7 @@ func (s *ConversationService) turn(ctx context.Context, conv *Conversation, cast
 	}
 	t.Text, t.Engine, t.Model, t.Usage, t.Moderation = res.Text, res.Engine, res.Model, res.Usage, outcome
 	t.Emotion = h.emotion(mood, t.Text, now)
+	t.SpriteFileID = speaker.SpriteFor(t.Emotion)
 
 	src := MemorySource{Type: MemorySourceConversation, RequestID: RequestIDFrom(ctx), ConversationID: conv.ID, TurnID: t.ID}
 	w := memoryWriter{tenantID: conv.TenantID, now: now}

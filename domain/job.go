@@ -15,6 +15,8 @@ const (
 	JobAvatar     JobType = "avatar"
 	JobBackground JobType = "background"
 	JobTTS        JobType = "tts"
+	JobVariation  JobType = "variation"
+	JobSprites    JobType = "sprites"
 )
 
 // JobStatus is where a job is. Statuses only move forward: pending → processing →
@@ -47,9 +49,11 @@ type Job struct {
 	Status JobStatus
 	// Request is the job's input as accepted (defaults applied), as JSON.
 	Request json.RawMessage
-	// Result is the output of a completed image job; Speech that of a completed tts job.
-	Result *ImageJobResult
-	Speech *SpeechJobResult
+	// Result is the output of a completed avatar, background or variation job; Speech
+	// that of a completed tts job; Sprites that of a completed sprites job.
+	Result  *ImageJobResult
+	Speech  *SpeechJobResult
+	Sprites *SpriteSetResult
 	// Error is why a failed job failed.
 	Error       *Error
 	WebhookURL  string
@@ -72,6 +76,17 @@ type ImageJobResult struct {
 	Engine      string   `json:"engine"`
 	Model       string   `json:"model"`
 	Style       string   `json:"style"`
+	// Cached says the job copied the stored result of an identical request.
+	Cached bool `json:"cached,omitempty"`
+	// SourceFileID is the image a variation was made from.
+	SourceFileID string `json:"source_file_id,omitempty"`
+	// Traits are what the engine chose to draw, when it can say (ImageResult.Traits).
+	Traits []string `json:"traits,omitempty"`
+}
+
+// Cached reports whether the job was answered from the cache of identical requests.
+func (j *Job) Cached() bool {
+	return (j.Result != nil && j.Result.Cached) || (j.Speech != nil && j.Speech.Cached)
 }
 
 // SpeechJobResult is what a tts job made.
@@ -89,6 +104,8 @@ type SpeechJobResult struct {
 	// LipSync says how Phonemes were made (LipSyncMeasured, …); empty on jobs made
 	// before it was recorded.
 	LipSync string `json:"lip_sync,omitempty"`
+	// Cached says the job copied the stored result of an identical request.
+	Cached bool `json:"cached,omitempty"`
 }
 
 // WebhookDelivery is one attempt to deliver a job's webhook.
@@ -151,6 +168,9 @@ type JobStore interface {
 	FileByID(ctx context.Context, id string) (*File, error)
 	// KnownFiles returns which of the ids have a file row.
 	KnownFiles(ctx context.Context, ids []string) (map[string]bool, error)
+	// CachedResult returns the tenant's cache entry of key whose file still exists, or
+	// ErrNotFound.
+	CachedResult(ctx context.Context, tenantID, key string) (*CacheEntry, error)
 }
 
 // Claim is a runner's hold on a job while it works on it.
@@ -200,11 +220,18 @@ type JobOutcome struct {
 	// Result is the completed job's result (marshalled to JSON); Error the failed job's.
 	Result any
 	Error  *Error
-	// File is the media the completed job made; its bytes are already in the media store.
-	File *File
-	// AvatarOf, when set, is the character whose avatar becomes File (a character
-	// deleted meanwhile is no error).
+	// Files are the media the completed job made, in order; their bytes are already in
+	// the media store.
+	Files []*File
+	// AvatarOf, when set, is the character whose avatar becomes the first of Files (a
+	// character deleted meanwhile is no error).
 	AvatarOf string
+	// Sprites, when set, become their character's sprites, replacing those of the same
+	// emotions (a character deleted meanwhile is no error).
+	Sprites *SpriteLink
+	// Cache, when set, is stored as the entry of its key, replacing an older one, so
+	// an identical request is answered from the job's file.
+	Cache *CacheEntry
 	// WebhookURL, when set, queues the job's webhook with the outcome.
 	WebhookURL string
 	At         time.Time

@@ -96,12 +96,23 @@ func (s RunSettings) lease() time.Duration {
 // output is what one run of a job made: the media bytes and the result that points at
 // them.
 type output struct {
+	media []media
+	// result builds the job's result for the stored files, in the order of media.
+	result func(fileIDs []string) (any, error)
+	// avatarOf is the character whose avatar the first file becomes.
+	avatarOf string
+	// sprites, when set, is the character whose sprites the files become, one per
+	// emotion, in the order of media.
+	sprites *SpriteLink
+	// cache, when set, is the entry the job's result is stored under: its Key, and the
+	// Result to store when it is a hit's (nil: the job's own result).
+	cache *CacheEntry
+}
+
+// media is one file a job made.
+type media struct {
 	data        []byte
 	contentType string
-	// result builds the job's result for the stored file.
-	result func(fileID string) any
-	// avatarOf is the character whose avatar the file becomes.
-	avatarOf string
 }
 
 // run is the one shape of every job's work. It returns nil when the job reached a terminal
@@ -218,23 +229,56 @@ func (a *attempt) complete(ctx context.Context, out output) error {
 	ctx, cancel := a.outcomeContext(ctx)
 	defer cancel()
 	now := a.r.now()
-	file := &File{
-		ID: NewID(PrefixFile, now), TenantID: a.job.TenantID, JobID: a.job.ID,
-		ContentType: out.contentType, Size: int64(len(out.data)), CreatedAt: now,
+	files := make([]*File, 0, len(out.media))
+	ids := make([]string, 0, len(out.media))
+	forget := func() {
+		for _, f := range files {
+			_ = a.r.Media.Delete(ctx, f)
+		}
 	}
-	if err := a.r.Media.Put(ctx, file, out.data); err != nil {
-		return fmt.Errorf("store media: %w", err)
+	for _, m := range out.media {
+		file := &File{
+			ID: NewID(PrefixFile, now), TenantID: a.job.TenantID, JobID: a.job.ID,
+			ContentType: m.contentType, Size: int64(len(m.data)), CreatedAt: now,
+		}
+		if err := a.r.Media.Put(ctx, file, m.data); err != nil {
+			forget()
+			return fmt.Errorf("store media: %w", err)
+		}
+		files, ids = append(files, file), append(ids, file.ID)
+	}
+	result, err := out.result(ids)
+	if err != nil {
+		forget()
+		return err
+	}
+	outcome := JobOutcome{
+		JobID: a.job.ID, Claim: a.token, Status: JobCompleted,
+		Result: result, Files: files, AvatarOf: out.avatarOf, WebhookURL: a.job.WebhookURL, At: now,
+	}
+	if out.sprites != nil {
+		link := *out.sprites
+		link.FileIDs = ids
+		outcome.Sprites = &link
+	}
+	if out.cache != nil && len(ids) > 0 {
+		entry := *out.cache
+		entry.TenantID, entry.JobType, entry.FileID, entry.CreatedAt = a.job.TenantID, a.job.Type, ids[0], now
+		if entry.Result == nil {
+			if entry.Result, err = json.Marshal(result); err != nil {
+				forget()
+				return err
+			}
+		}
+		outcome.Cache = &entry
 	}
 	recs, done := a.usage(JobCompleted)
-	err := a.finish(ctx, JobOutcome{
-		JobID: a.job.ID, Claim: a.token, Status: JobCompleted,
-		Result: out.result(file.ID), File: file, AvatarOf: out.avatarOf, WebhookURL: a.job.WebhookURL, At: now,
-		Usage: recs,
-	})
+	outcome.Usage = recs
+	err = a.finish(ctx, outcome)
 	done(err == nil)
 	if errors.Is(err, ErrConflict) {
 		// The job ended or passed to another attempt meanwhile: these bytes are nobody's.
-		_ = a.r.Media.Delete(ctx, file)
+		forget()
 	}
 	return err
 }
@@ -328,33 +372,81 @@ func (r *JobRunner) Beat(ctx context.Context) (int, error) {
 // cannot help.
 var errUnreadableRequest = Errorf(CodeValidation, "The job's request could not be read.")
 
-// RunImage does an image job's work.
+// RunImage does the work of an avatar, background or variation job: from the cache of
+// identical requests when it may, else with the image engine.
 func (r *JobRunner) RunImage(ctx context.Context, jobID string, lastAttempt bool) error {
 	return r.run(ctx, jobID, lastAttempt, func(ctx context.Context, job *Job) (output, error) {
 		var req imageJobRequest
 		if err := json.Unmarshal(job.Request, &req); err != nil {
 			return output{}, errUnreadableRequest
 		}
-		res, err := r.Images.Generate(ctx, req.ImageRequest)
+		keyed := req.ImageRequest
+		keyed.Prompt = collapseSpace(keyed.Prompt)
+		key, err := cacheKey(job.Type, r.Images.Status(ctx), keyed)
 		if err != nil {
 			return output{}, err
 		}
-		out := output{data: res.Data, contentType: res.ContentType, result: func(fileID string) any {
-			r := &ImageJobResult{
-				FileID: fileID, SeedUsed: res.Seed, Width: res.Width, Height: res.Height,
-				Engine: res.Engine, Model: res.Model, Style: res.Style,
+		out, hit, err := output{}, false, error(nil)
+		if !req.NoCache {
+			out, hit, err = r.cachedOutput(ctx, job, key, cachedImageResult)
+			if err != nil {
+				return output{}, err
 			}
-			if res.InferenceTime > 0 {
-				ms := float64(res.InferenceTime.Microseconds()) / 1000
-				r.InferenceMs = &ms
+		}
+		if !hit {
+			if out, err = r.generateImage(ctx, job.TenantID, req.ImageRequest); err != nil {
+				return output{}, err
 			}
-			return r
-		}}
+			out.cache = &CacheEntry{Key: key}
+		}
 		if job.Type == JobAvatar {
 			out.avatarOf = req.CharacterID
 		}
 		return out, nil
 	})
+}
+
+// generateImage draws req, its source's bytes read first for a variation.
+func (r *JobRunner) generateImage(ctx context.Context, tenantID string, req ImageRequest) (output, error) {
+	if req.Source != nil {
+		if err := r.loadSource(ctx, tenantID, req.Source); err != nil {
+			return output{}, err
+		}
+	}
+	res, err := r.Images.Generate(ctx, req)
+	if err != nil {
+		return output{}, err
+	}
+	return output{media: []media{{data: res.Data, contentType: res.ContentType}}, result: func(ids []string) (any, error) {
+		r := imageResult(res, ids[0])
+		if req.Source != nil {
+			r.SourceFileID = req.Source.FileID
+		}
+		return r, nil
+	}}, nil
+}
+
+// imageResult is the job result of an image stored as fileID.
+func imageResult(res ImageResult, fileID string) *ImageJobResult {
+	r := &ImageJobResult{
+		FileID: fileID, SeedUsed: res.Seed, Width: res.Width, Height: res.Height,
+		Engine: res.Engine, Model: res.Model, Style: res.Style, Traits: res.Traits,
+	}
+	if res.InferenceTime > 0 {
+		ms := float64(res.InferenceTime.Microseconds()) / 1000
+		r.InferenceMs = &ms
+	}
+	return r
+}
+
+// cachedImageResult is a cache hit's image result: the stored one, for the job's copy.
+func cachedImageResult(raw json.RawMessage, fileID string) (any, error) {
+	var r ImageJobResult
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return nil, fmt.Errorf("cached image result: %w", err)
+	}
+	r.FileID, r.Cached = fileID, true
+	return &r, nil
 }
 
 // retryable reports whether trying a failed call again could succeed: provider timeouts,

@@ -47,6 +47,11 @@ func (m *memJobs) ClaimJob(_ context.Context, id string, c domain.Claim) (*domai
 	return &j, nil
 }
 
+// CachedResult finds nothing: these tests are about how attempts end, not the cache.
+func (m *memJobs) CachedResult(context.Context, string, string) (*domain.CacheEntry, error) {
+	return nil, domain.ErrNotFound
+}
+
 func (m *memJobs) ReleaseJob(context.Context, string, string, time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -22,11 +22,14 @@ type JobService struct {
 type imageJobRequest struct {
 	ImageRequest
 	CharacterID string `json:"character_id,omitempty"`
+	// NoCache makes a new model call even when an identical request's result is stored.
+	NoCache bool `json:"no_cache,omitempty"`
 }
 
 // SubmitImage validates an image request and queues it as a job. It returns
 // CodeValidation for a refused webhook URL and CodeCharNotFound for an unknown character.
-func (s *JobService) SubmitImage(ctx context.Context, tenantID string, req ImageRequest, characterID, webhookURL string) (*Job, error) {
+// With noCache, the job draws anew even when an identical request's image is stored.
+func (s *JobService) SubmitImage(ctx context.Context, tenantID string, req ImageRequest, characterID, webhookURL string, noCache bool) (*Job, error) {
 	if err := s.checkWebhook(ctx, webhookURL); err != nil {
 		return nil, err
 	}
@@ -40,7 +43,7 @@ func (s *JobService) SubmitImage(ctx context.Context, tenantID string, req Image
 	if req.Seed < 0 {
 		req.Seed = RandomSeed()
 	}
-	body, err := json.Marshal(imageJobRequest{ImageRequest: req, CharacterID: characterID})
+	body, err := json.Marshal(imageJobRequest{ImageRequest: req, CharacterID: characterID, NoCache: noCache})
 	if err != nil {
 		return nil, err
 	}

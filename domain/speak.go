@@ -69,6 +69,9 @@ type SpeakResult struct {
 	RefusedActions []RefusedAction
 	// Lore names the lorebook entries the line triggered and the engine was given.
 	Lore []LoreUse
+	// SpriteFileID is the character's sprite for the line's emotion (SpriteFor); empty
+	// when it has none.
+	SpriteFileID string
 }
 
 // Speak makes the character answer the last message, in character, then writes what it
@@ -134,11 +137,13 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 			regard = r
 		}
 	}
+	emotion := h.emotion(mood, res.Text, now)
 	return &SpeakResult{
 		CharacterID:    c.ID,
 		Text:           res.Text,
 		Mood:           mood,
-		Emotion:        h.emotion(mood, res.Text, now),
+		Emotion:        emotion,
+		SpriteFileID:   c.SpriteFor(emotion),
 		Engine:         res.Engine,
 		Model:          res.Model,
 		Usage:          res.Usage,

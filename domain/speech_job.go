@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // MaxSpeechText is the longest text a tts job speaks, in characters.
@@ -13,11 +14,14 @@ const MaxSpeechText = 1000
 type speechJobRequest struct {
 	SpeechRequest
 	CharacterID string `json:"character_id,omitempty"`
+	// NoCache makes a new synthesis even when an identical request's result is stored.
+	NoCache bool `json:"no_cache,omitempty"`
 }
 
 // SubmitSpeech validates a text-to-speech request and queues it as a job. With a
 // character, its voice is used unless the request names one, and the audio is linked to it.
-func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req SpeechRequest, characterID, webhookURL string) (*Job, error) {
+// With noCache, the job synthesises anew even when an identical request's audio is stored.
+func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req SpeechRequest, characterID, webhookURL string, noCache bool) (*Job, error) {
 	var bad []FieldError
 	if problem := speechTextProblem(req.Text); problem != nil {
 		bad = append(bad, *problem)
@@ -48,7 +52,7 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 	if err := checkVoice(ctx, s.Speech, req.VoiceID); err != nil {
 		return nil, err
 	}
-	body, err := json.Marshal(speechJobRequest{SpeechRequest: req, CharacterID: characterID})
+	body, err := json.Marshal(speechJobRequest{SpeechRequest: req, CharacterID: characterID, NoCache: noCache})
 	if err != nil {
 		return nil, err
 	}
@@ -118,28 +122,50 @@ func checkVoice(ctx context.Context, synth SpeechSynth, id string) error {
 	return nil
 }
 
-// RunSpeech does a tts job's work.
+// RunSpeech does a tts job's work: from the cache of identical requests when it may,
+// else with the speech engine.
 func (r *JobRunner) RunSpeech(ctx context.Context, jobID string, lastAttempt bool) error {
 	return r.run(ctx, jobID, lastAttempt, func(ctx context.Context, job *Job) (output, error) {
 		var req speechJobRequest
 		if err := json.Unmarshal(job.Request, &req); err != nil {
 			return output{}, errUnreadableRequest
 		}
+		keyed := req.SpeechRequest
+		keyed.Text = collapseSpace(keyed.Text)
+		key, err := cacheKey(job.Type, r.Speech.Status(ctx), keyed)
+		if err != nil {
+			return output{}, err
+		}
+		if !req.NoCache {
+			out, hit, err := r.cachedOutput(ctx, job, key, func(raw json.RawMessage, fileID string) (any, error) {
+				var res SpeechJobResult
+				if err := json.Unmarshal(raw, &res); err != nil {
+					return nil, fmt.Errorf("cached speech result: %w", err)
+				}
+				// The same audio may be linked to another character (or none) this time.
+				res.FileID, res.CharacterID, res.Cached = fileID, req.CharacterID, true
+				return &res, nil
+			})
+			if hit || err != nil {
+				return out, err
+			}
+		}
 		res, err := r.Speech.Synthesize(ctx, req.SpeechRequest)
 		if err != nil {
 			return output{}, err
 		}
 		res = withLipSync(res)
-		return output{data: res.Data, contentType: res.ContentType, result: func(fileID string) any {
-			r := &SpeechJobResult{
-				FileID: fileID, Format: res.Format, SampleRate: res.SampleRate,
-				DurationMs: float64(res.Duration.Microseconds()) / 1000, Engine: res.Engine, Model: res.Model,
-				VoiceID: res.VoiceID, CharacterID: req.CharacterID, Words: res.Words, Phonemes: res.Phonemes, LipSync: res.LipSync,
-			}
-			if r.Words == nil {
-				r.Words = []WordTiming{}
-			}
-			return r
-		}}, nil
+		return output{media: []media{{data: res.Data, contentType: res.ContentType}}, cache: &CacheEntry{Key: key},
+			result: func(ids []string) (any, error) {
+				r := &SpeechJobResult{
+					FileID: ids[0], Format: res.Format, SampleRate: res.SampleRate,
+					DurationMs: float64(res.Duration.Microseconds()) / 1000, Engine: res.Engine, Model: res.Model,
+					VoiceID: res.VoiceID, CharacterID: req.CharacterID, Words: res.Words, Phonemes: res.Phonemes, LipSync: res.LipSync,
+				}
+				if r.Words == nil {
+					r.Words = []WordTiming{}
+				}
+				return r, nil
+			}}, nil
 	})
 }

@@ -20,6 +20,10 @@ const (
 	MetricSTTAudioSeconds UsageMetric = "stt_audio_seconds"
 	MetricImages          UsageMetric = "images"
 	MetricJobs            UsageMetric = "jobs"
+	// MetricCacheHits counts the image and speech jobs answered from the cache of
+	// identical requests, by job type, with the engine and model that made the stored
+	// result; they cost nothing.
+	MetricCacheHits UsageMetric = "cache_hits"
 )
 
 // UsageRecord is a quantity of one kind of use in one hour, by one key of one data space.

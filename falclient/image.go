@@ -2,6 +2,7 @@ package falclient
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,7 +23,30 @@ const (
 	// FluxGeneralEndpoint is FLUX.1 [dev] with extensions; of the four it alone accepts a
 	// negative prompt.
 	FluxGeneralEndpoint = "fal-ai/flux-general"
+	// FluxImageToImageEndpoint is FLUX.1 [dev] image-to-image, which draws variations and
+	// sprites from a source image; FluxGeneralImageToImageEndpoint is its flux-general
+	// form, for a negative prompt.
+	FluxImageToImageEndpoint        = "fal-ai/flux/dev/image-to-image"
+	FluxGeneralImageToImageEndpoint = "fal-ai/flux-general/image-to-image"
 )
+
+// spriteStrength is the image-to-image strength of a sprite drawn from an avatar: enough
+// room to change the expression, little enough to keep the face and clothes (FLUX keeps
+// the source at 0 and ignores it near 1).
+const spriteStrength = 0.55
+
+// emotionFaces describe each emotion's expression in the prompt of a sprite.
+var emotionFaces = map[domain.Emotion]string{
+	domain.EmotionNeutral:      "neutral calm expression",
+	domain.EmotionJoy:          "joyful expression, wide smile",
+	domain.EmotionTrust:        "warm trusting expression, soft smile",
+	domain.EmotionFear:         "frightened expression, wide eyes, raised brows",
+	domain.EmotionSurprise:     "surprised expression, open mouth, raised brows",
+	domain.EmotionSadness:      "sad expression, downturned mouth, glistening eyes",
+	domain.EmotionDisgust:      "disgusted expression, wrinkled nose, sneer",
+	domain.EmotionAnger:        "angry expression, furrowed brows, clenched jaw",
+	domain.EmotionAnticipation: "eager expectant expression, raised brow, slight smile",
+}
 
 // CustomStyle is the ImageResult.Style of an image drawn with a CustomStylePrompt, which
 // replaces the preset.
@@ -67,6 +91,8 @@ type fluxSpec struct {
 	// images come in its default format (JPEG, as far as known).
 	png      bool
 	negative bool // negative_prompt
+	// source: image_url and strength, the image-to-image endpoints' source.
+	source bool
 }
 
 var (
@@ -74,6 +100,9 @@ var (
 	fluxSchnell = fluxSpec{endpoint: FluxSchnellEndpoint, maxSteps: 12, guidance: true, checker: true, png: true}
 	fluxPro     = fluxSpec{endpoint: FluxProEndpoint, tolerance: true, png: true}
 	fluxGeneral = fluxSpec{endpoint: FluxGeneralEndpoint, maxSteps: 50, guidance: true, checker: true, negative: true}
+
+	fluxImageToImage        = fluxSpec{endpoint: FluxImageToImageEndpoint, maxSteps: 50, guidance: true, checker: true, png: true, source: true}
+	fluxGeneralImageToImage = fluxSpec{endpoint: FluxGeneralImageToImageEndpoint, maxSteps: 50, guidance: true, checker: true, negative: true, source: true}
 )
 
 // fluxModels maps the API's model names to their endpoints.
@@ -99,6 +128,13 @@ var fluxModels = map[string]fluxSpec{
 // neither. Images are asked for as PNG where the endpoint lets us choose, because JPEG
 // smears pixel art's hard edges; flux-general answers in its default format (JPEG).
 // Width and height are passed as a custom image_size, as requested.
+//
+// A request with a Source (a variation, or a sprite drawn from an avatar) goes to FLUX
+// image-to-image (fal-ai/flux/dev/image-to-image, or flux-general's for a negative prompt)
+// with the source's bytes as a data URI in image_url and the request's Strength (a
+// sprite's is spriteStrength); its prompt leads with the source's own description when
+// Troupe made it. A sprite's Emotion adds its expression to the prompt. FLUX draws no
+// transparent backgrounds: Transparent is ignored, and the result says so.
 //
 // The request runs through fal's queue, so a canceled ctx cancels it upstream. The image
 // is then downloaded from fal's media URL without the key (fal's CDN is public and the key
@@ -129,6 +165,8 @@ type fluxInput struct {
 	EnableSafetyChecker *bool     `json:"enable_safety_checker,omitempty"`
 	SafetyTolerance     string    `json:"safety_tolerance,omitempty"`
 	OutputFormat        string    `json:"output_format,omitempty"`
+	ImageURL            string    `json:"image_url,omitempty"`
+	Strength            *float64  `json:"strength,omitempty"`
 }
 
 // imageSize is FLUX's custom image_size.
@@ -166,7 +204,7 @@ func (m *ImageModel) Generate(ctx context.Context, req domain.ImageRequest) (dom
 	if err != nil {
 		return domain.ImageResult{}, err
 	}
-	in := spec.input(req, imagePrompt(req.Kind, prefix, req.WorldTone, req.Prompt))
+	in := spec.input(req, imagePrompt(req.Kind, prefix, req.WorldTone, subjectPrompt(req)))
 
 	var out fluxOutput
 	if err := m.c.Subscribe(ctx, spec.endpoint, in, &out); err != nil {
@@ -211,16 +249,51 @@ func (m *ImageModel) Status(context.Context) domain.DependencyHealth {
 }
 
 // fluxFor picks the endpoint of a request: by model, or flux-general for a negative
-// prompt. An empty model is dev, the API's default.
+// prompt. An empty model is dev, the API's default. A request with a source image (a
+// variation, or a sprite drawn from an avatar) goes to dev's image-to-image endpoint
+// whatever its model, the one FLUX image-to-image fal publishes besides flux-general's.
 func fluxFor(req domain.ImageRequest) (fluxSpec, error) {
 	spec, ok := fluxModels[or(req.Model, domain.ImageModelDev)]
 	if !ok {
 		return fluxSpec{}, domain.ValidationError(domain.FieldError{Field: "model", Message: "must be one of dev, schnell, pro"})
 	}
-	if strings.TrimSpace(req.NegativePrompt) != "" {
+	negative := strings.TrimSpace(req.NegativePrompt) != ""
+	switch {
+	case req.Source != nil && negative:
+		return fluxGeneralImageToImage, nil
+	case req.Source != nil:
+		return fluxImageToImage, nil
+	case negative:
 		return fluxGeneral, nil
 	}
 	return spec, nil
+}
+
+// subjectPrompt is what the picture shows: the description, the changes of a
+// variation, and the expression of a sprite. A variation or sprite with a source image
+// keeps who it shows from the image; the source's own description, when Troupe made it,
+// leads so the model knows who that is.
+func subjectPrompt(req domain.ImageRequest) string {
+	parts := []string{}
+	if req.Source != nil && strings.TrimSpace(req.Source.Prompt) != "" {
+		parts = append(parts, "the same character as in the image: "+oneLine(req.Source.Prompt))
+	}
+	if p := strings.TrimSpace(req.Prompt); p != "" {
+		parts = append(parts, p)
+	}
+	if face, ok := emotionFaces[req.Emotion]; ok {
+		parts = append(parts, face)
+	}
+	return strings.Join(parts, ". ")
+}
+
+// sourceStrength is the image-to-image strength of req: a sprite's fixed one, else the
+// request's.
+func sourceStrength(req domain.ImageRequest) float64 {
+	if req.Emotion != "" {
+		return spriteStrength
+	}
+	return min(max(req.Strength, 0), 1)
 }
 
 // stylePrompt returns the style rendered and its prompt text: the custom style prompt
@@ -291,6 +364,13 @@ func (spec fluxSpec) input(req domain.ImageRequest, prompt string) fluxInput {
 	}
 	if spec.png {
 		in.OutputFormat = "png"
+	}
+	if spec.source && req.Source != nil {
+		// A data URI, which fal's image-to-image endpoints take in place of a URL: the
+		// source never needs a public address of its own.
+		in.ImageURL = "data:" + or(req.Source.ContentType, "image/png") + ";base64," + base64.StdEncoding.EncodeToString(req.Source.Data)
+		strength := sourceStrength(req)
+		in.Strength = &strength
 	}
 	return in
 }

@@ -761,7 +761,9 @@ func (e JobStatus) Valid() bool {
 const (
 	JobTypeAvatar     JobType = "avatar"
 	JobTypeBackground JobType = "background"
+	JobTypeSprites    JobType = "sprites"
 	JobTypeTts        JobType = "tts"
+	JobTypeVariation  JobType = "variation"
 )
 
 // Valid indicates whether the value is a known member of the JobType enum.
@@ -771,7 +773,11 @@ func (e JobType) Valid() bool {
 		return true
 	case JobTypeBackground:
 		return true
+	case JobTypeSprites:
+		return true
 	case JobTypeTts:
+		return true
+	case JobTypeVariation:
 		return true
 	default:
 		return false
@@ -1422,6 +1428,7 @@ func (e TurnsCompletedEventType) Valid() bool {
 
 // Defines values for UsageMetric.
 const (
+	UsageMetricCacheHits       UsageMetric = "cache_hits"
 	UsageMetricImages          UsageMetric = "images"
 	UsageMetricJobs            UsageMetric = "jobs"
 	UsageMetricRateLimited     UsageMetric = "rate_limited"
@@ -1436,6 +1443,8 @@ const (
 // Valid indicates whether the value is a known member of the UsageMetric enum.
 func (e UsageMetric) Valid() bool {
 	switch e {
+	case UsageMetricCacheHits:
+		return true
 	case UsageMetricImages:
 		return true
 	case UsageMetricJobs:
@@ -1954,6 +1963,15 @@ type AudioStartedEventType string
 
 // AvatarRequest A character avatar to generate.
 type AvatarRequest struct {
+	// Cache Reuse the stored result of an identical earlier request of this tenant (same
+	// engine, model, prompt, seed, size, parameters and source image) instead of a new
+	// model call: the job completes with a copy of that file and `cached: true`, and
+	// is metered as `cache_hits`, not as a new image or speech. `false` (or the header
+	// `Cache-Control: no-cache`) makes a new call, whose result then replaces the
+	// stored one. Only requests with a `seed` can repeat an image: without one, each
+	// gets a new random seed.
+	Cache *bool `json:"cache,omitempty"`
+
 	// CharacterId A character whose `avatar_url` becomes the result.
 	CharacterId *string `json:"character_id,omitempty"`
 
@@ -1999,6 +2017,15 @@ type AvatarRequest struct {
 
 // BackgroundRequest A scene background to generate.
 type BackgroundRequest struct {
+	// Cache Reuse the stored result of an identical earlier request of this tenant (same
+	// engine, model, prompt, seed, size, parameters and source image) instead of a new
+	// model call: the job completes with a copy of that file and `cached: true`, and
+	// is metered as `cache_hits`, not as a new image or speech. `false` (or the header
+	// `Cache-Control: no-cache`) makes a new call, whose result then replaces the
+	// stored one. Only requests with a `seed` can repeat an image: without one, each
+	// gets a new random seed.
+	Cache *bool `json:"cache,omitempty"`
+
 	// CustomStylePrompt A free-form style prompt that overrides the preset.
 	CustomStylePrompt *string `json:"custom_style_prompt,omitempty"`
 
@@ -2205,6 +2232,9 @@ type Character struct {
 
 	// SkillTier How good the character is at its role.
 	SkillTier SkillTier `json:"skill_tier"`
+
+	// Sprites Its portrait per emotion (`POST /v1/characters/{character_id}/sprites`), in `Emotion` order; empty until a sprite set was made.
+	Sprites *[]Sprite `json:"sprites,omitempty"`
 
 	// TabooWords Words the character must never say; matched after normalisation.
 	TabooWords TabooWords `json:"taboo_words"`
@@ -2596,6 +2626,11 @@ type ConversationTurn struct {
 
 	// SpeakerName Its name.
 	SpeakerName string `json:"speaker_name"`
+
+	// SpriteUrl A signed URL of the speaker's sprite for the turn's emotion (its `neutral` one
+	// when it has none for that emotion); absent when the speaker has no sprites, and
+	// in transcripts read back later.
+	SpriteUrl *string `json:"sprite_url,omitempty"`
 
 	// Text What it said.
 	Text string `json:"text"`
@@ -3347,8 +3382,11 @@ type HistoryEvent struct {
 	YearsAgo int `json:"years_ago"`
 }
 
-// ImageJobResult The result of an `avatar` or `background` job.
+// ImageJobResult The result of an `avatar`, `background` or `variation` job.
 type ImageJobResult struct {
+	// Cached The stored result of an identical earlier request, copied into a new file with no model call (see the request's `cache`).
+	Cached bool `json:"cached"`
+
 	// Engine The engine that drew it.
 	Engine string `json:"engine"`
 
@@ -3377,8 +3415,18 @@ type ImageJobResult struct {
 	// Example: 42
 	SeedUsed Seed `json:"seed_used"`
 
+	// SourceFileId The image a variation was made from.
+	SourceFileId *string `json:"source_file_id,omitempty"`
+
 	// Style The style that was rendered.
 	Style string `json:"style"`
+
+	// Traits What the engine chose to draw, as `category:value` or item words (`eyes:blue`,
+	// `apron`, `emotion:joy`, `scene:tavern`, `weather:rain`), when it can say: the
+	// local engine does, a model does not (absent). A variation or sprite keeps the
+	// source's identity categories (`species`, `skin`, `eyes`, `hair`, `hair_style`,
+	// `beard`, `head`, `ears`, `mark`) unless its prompt names a change.
+	Traits *ImageTraits `json:"traits,omitempty"`
 
 	// Width Width in pixels.
 	Width int `json:"width"`
@@ -3390,10 +3438,20 @@ type ImageModel string
 // ImageStyle The style preset.
 type ImageStyle string
 
+// ImageTraits What the engine chose to draw, as `category:value` or item words (`eyes:blue`,
+// `apron`, `emotion:joy`, `scene:tavern`, `weather:rain`), when it can say: the
+// local engine does, a model does not (absent). A variation or sprite keeps the
+// source's identity categories (`species`, `skin`, `eyes`, `hair`, `hair_style`,
+// `beard`, `head`, `ears`, `mark`) unless its prompt names a change.
+type ImageTraits = []string
+
 // Job An async job.
 type Job struct {
 	// Attempts How many times processing was attempted.
 	Attempts int `json:"attempts"`
+
+	// Cached The job was answered from the stored result of an identical earlier request, with no model call (as its result's `cached` says).
+	Cached *bool `json:"cached,omitempty"`
 
 	// CompletedAt When it ended.
 	CompletedAt *time.Time `json:"completed_at,omitempty"`
@@ -3444,14 +3502,20 @@ type JobList struct {
 // one named by the job's `type` (`result[type]`), so every client reads a typed result
 // without a union.
 type JobResult struct {
-	// Avatar The result of an `avatar` or `background` job.
+	// Avatar The result of an `avatar`, `background` or `variation` job.
 	Avatar *ImageJobResult `json:"avatar,omitempty"`
 
-	// Background The result of an `avatar` or `background` job.
+	// Background The result of an `avatar`, `background` or `variation` job.
 	Background *ImageJobResult `json:"background,omitempty"`
+
+	// Sprites The result of a `sprites` job; the character's `sprites` list them too.
+	Sprites *SpriteSetResult `json:"sprites,omitempty"`
 
 	// Tts The result of a `tts` job.
 	Tts *SpeechJobResult `json:"tts,omitempty"`
+
+	// Variation The result of an `avatar`, `background` or `variation` job.
+	Variation *ImageJobResult `json:"variation,omitempty"`
 }
 
 // JobStatus Where the job is; `completed`, `failed` and `canceled` are terminal.
@@ -4557,6 +4621,11 @@ type SpeakResponse struct {
 	// just spoke adds 0.3 × affinity to its priority to answer (friends chime in).
 	Relationship *Relationship `json:"relationship,omitempty"`
 
+	// SpriteUrl A signed URL of the speaker's sprite for the line's emotion (its `neutral` one
+	// when it has none for that emotion), so a game swaps portraits with no logic of its
+	// own; absent when the character has no sprites.
+	SpriteUrl *string `json:"sprite_url,omitempty"`
+
 	// Text What the character says.
 	Text string `json:"text"`
 
@@ -4589,6 +4658,9 @@ type SpeechErrorEventType string
 type SpeechJobResult struct {
 	// AudioUrl A signed URL that downloads the audio without an API key until `expires_at`, so a game client can fetch it.
 	AudioUrl string `json:"audio_url"`
+
+	// Cached The stored audio of an identical earlier request, copied into a new file with no synthesis (see the request's `cache`); absent otherwise.
+	Cached *bool `json:"cached,omitempty"`
 
 	// CharacterId The character whose voice spoke, when the request named one.
 	CharacterId *string `json:"character_id,omitempty"`
@@ -4633,6 +4705,14 @@ type SpeechJobResult struct {
 
 // SpeechRequest Text to speak.
 type SpeechRequest struct {
+	// Cache Reuse the stored result of an identical earlier request of this tenant (same
+	// engine, model, text, voice, speed and format) instead of a new
+	// model call: the job completes with a copy of that file and `cached: true`, and
+	// is metered as `cache_hits`, not as a new image or speech. `false` (or the header
+	// `Cache-Control: no-cache`) makes a new call, whose result then replaces the
+	// stored one.
+	Cache *bool `json:"cache,omitempty"`
+
 	// CharacterId A character whose voice is used and to which the audio is linked.
 	CharacterId *string `json:"character_id,omitempty"`
 
@@ -4679,6 +4759,107 @@ type SpeechStreamRequest struct {
 
 	// VoiceId A voice from `GET /v1/voice/voices`; the character's voice or the default when absent.
 	VoiceId *string `json:"voice_id,omitempty"`
+}
+
+// Sprite A character's portrait for one emotion.
+type Sprite struct {
+	// Emotion What a line feels: `neutral`, or one of Plutchik's eight primary emotions. One enum
+	// across the API, so a game maps each label to a portrait or an animation once.
+	//
+	//
+	// Example: joy
+	Emotion Emotion `json:"emotion"`
+
+	// ExpiresAt When `image_url` stops working; fetch the resource again for a fresh one.
+	ExpiresAt time.Time `json:"expires_at"`
+
+	// FileId The image's id.
+	FileId string `json:"file_id"`
+
+	// ImageUrl A signed URL that downloads the image without an API key until `expires_at`.
+	ImageUrl string `json:"image_url"`
+
+	// Traits What the engine chose to draw, as `category:value` or item words (`eyes:blue`,
+	// `apron`, `emotion:joy`, `scene:tavern`, `weather:rain`), when it can say: the
+	// local engine does, a model does not (absent). A variation or sprite keeps the
+	// source's identity categories (`species`, `skin`, `eyes`, `hair`, `hair_style`,
+	// `beard`, `head`, `ears`, `mark`) unless its prompt names a change.
+	Traits *ImageTraits `json:"traits,omitempty"`
+}
+
+// SpriteSetRequest One portrait per emotion for a character, with the same identity, size and style,
+// for a game to swap as the character's lines change emotion.
+type SpriteSetRequest struct {
+	// Description The character's looks, when it has no avatar to start from (with an avatar,
+	// the avatar's own description and seed are used and this is ignored).
+	Description *string `json:"description,omitempty"`
+
+	// Emotions The emotions to draw; all nine `Emotion` values when absent.
+	Emotions *[]Emotion `json:"emotions,omitempty"`
+
+	// Height Height in pixels of every sprite.
+	Height *int        `json:"height,omitempty"`
+	Model  *ImageModel `json:"model,omitempty"`
+
+	// Seed A seed for deterministic generation (0 to 2^53−1, exact in every JSON client).
+	//
+	// Example: 42
+	Seed *Seed `json:"seed,omitempty"`
+
+	// Style The style; the avatar's when absent (pixel_art without one).
+	Style *ImageStyle `json:"style,omitempty"`
+
+	// Transparent A transparent background where the engine can draw one (the local engine can; FLUX cannot, and the result's `transparent` says which you got).
+	Transparent *bool `json:"transparent,omitempty"`
+
+	// WebhookUrl An https URL that receives the job resource, signed per Standard Webhooks, when the
+	// job ends. It must resolve to public addresses; retried with backoff for more than a
+	// day until it answers 2xx.
+	//
+	//
+	// Example: https://game.example.com/hooks/troupe
+	WebhookUrl *WebhookURL `json:"webhook_url,omitempty"`
+
+	// Width Width in pixels of every sprite.
+	Width *int `json:"width,omitempty"`
+
+	// WorldTone The world's atmosphere; the avatar's when absent.
+	WorldTone *string `json:"world_tone,omitempty"`
+}
+
+// SpriteSetResult The result of a `sprites` job; the character's `sprites` list them too.
+type SpriteSetResult struct {
+	// CharacterId The character the sprites belong to.
+	CharacterId string `json:"character_id"`
+
+	// Engine The engine that drew them.
+	Engine string `json:"engine"`
+
+	// Height Height in pixels of every sprite.
+	Height int `json:"height"`
+
+	// Model The model that drew them.
+	Model string `json:"model"`
+
+	// SeedUsed A seed for deterministic generation (0 to 2^53−1, exact in every JSON client).
+	//
+	// Example: 42
+	SeedUsed Seed `json:"seed_used"`
+
+	// SourceFileId The avatar the sprites were drawn from, when the character had one.
+	SourceFileId *string `json:"source_file_id,omitempty"`
+
+	// Sprites One image per emotion asked for, in the order asked.
+	Sprites []Sprite `json:"sprites"`
+
+	// Style The style that was rendered.
+	Style string `json:"style"`
+
+	// Transparent Whether the sprites have a transparent background.
+	Transparent bool `json:"transparent"`
+
+	// Width Width in pixels of every sprite.
+	Width int `json:"width"`
 }
 
 // TabooWords Words the character must never say; matched after normalisation.
@@ -5195,6 +5376,9 @@ type UsageReportGranularity string
 
 // UsageTotals Sums of each kind of use, and the lines they are made of.
 type UsageTotals struct {
+	// CacheHits Image and speech jobs answered from the cache of identical requests, with no model call.
+	CacheHits int64 `json:"cache_hits"`
+
 	// CostUsd Estimated cost in US dollars, from the price table at the time of the work.
 	CostUsd float64 `json:"cost_usd"`
 
@@ -5227,6 +5411,63 @@ type UsageTotals struct {
 
 	// TtsCharacters Characters of text spoken.
 	TtsCharacters int64 `json:"tts_characters"`
+}
+
+// VariationRequest A variation of an existing image: `file_id` (an image of this tenant) or
+// `character_id` (its avatar), exactly one, and a `prompt` naming what changes.
+type VariationRequest struct {
+	// Cache Reuse the stored result of an identical earlier request of this tenant (same
+	// engine, model, prompt, seed, size, parameters and source image) instead of a new
+	// model call: the job completes with a copy of that file and `cached: true`, and
+	// is metered as `cache_hits`, not as a new image or speech. `false` (or the header
+	// `Cache-Control: no-cache`) makes a new call, whose result then replaces the
+	// stored one. Only requests with a `seed` can repeat an image: without one, each
+	// gets a new random seed.
+	Cache *bool `json:"cache,omitempty"`
+
+	// CharacterId A character whose avatar is the source.
+	CharacterId *string `json:"character_id,omitempty"`
+
+	// FileId The source image, a file of this tenant (`file_…`).
+	FileId *string `json:"file_id,omitempty"`
+
+	// Height Height in pixels; the source's when absent (512 when unknown).
+	Height *int        `json:"height,omitempty"`
+	Model  *ImageModel `json:"model,omitempty"`
+
+	// Prompt What changes (clothing, colours, pose, expression, setting); what it does not name is kept.
+	//
+	// Example: wearing a blue hooded cloak, smiling
+	Prompt string `json:"prompt"`
+
+	// Seed A seed for deterministic generation (0 to 2^53−1, exact in every JSON client).
+	//
+	// Example: 42
+	Seed *Seed `json:"seed,omitempty"`
+
+	// Strength How far to move from the source: low keeps everything the prompt does not name,
+	// high keeps only who the character is. On fal this is FLUX image-to-image's
+	// `strength`; the local engine keeps the identity traits (species, skin, eyes,
+	// hair, beard, head, ears, marks) at every strength and redraws the rest from the
+	// seed above 0.5.
+	Strength *float64 `json:"strength,omitempty"`
+
+	// Style The style; the source's when absent (pixel_art when unknown).
+	Style *ImageStyle `json:"style,omitempty"`
+
+	// WebhookUrl An https URL that receives the job resource, signed per Standard Webhooks, when the
+	// job ends. It must resolve to public addresses; retried with backoff for more than a
+	// day until it answers 2xx.
+	//
+	//
+	// Example: https://game.example.com/hooks/troupe
+	WebhookUrl *WebhookURL `json:"webhook_url,omitempty"`
+
+	// Width Width in pixels; the source's when absent (512 when unknown).
+	Width *int `json:"width,omitempty"`
+
+	// WorldTone The world's atmosphere; the source's when absent.
+	WorldTone *string `json:"world_tone,omitempty"`
 }
 
 // Voice A voice.
@@ -5460,6 +5701,9 @@ type WorldParameters struct {
 
 // WorldSize How much the world holds: small 3 regions, medium 5, large 8.
 type WorldSize string
+
+// CacheControl defines model for CacheControl.
+type CacheControl = string
 
 // CharacterId defines model for CharacterId.
 type CharacterId = string
@@ -5742,6 +5986,18 @@ type StreamSpeakCharacterParams struct {
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
 }
 
+// CreateSpritesParams defines parameters for CreateSprites.
+type CreateSpritesParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+}
+
 // ListConversationsParams defines parameters for ListConversations.
 type ListConversationsParams struct {
 	// Limit How many items to return.
@@ -5863,6 +6119,11 @@ type CreateAvatarParams struct {
 	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
 	// not stored, so a retry after a server or provider failure runs again.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+
+	// CacheControl `no-cache` makes a new model call even when an identical request's result is
+	// stored, as `"cache": false` in the body does; the new result then replaces the
+	// stored one. Any other value is ignored.
+	CacheControl *CacheControl `json:"Cache-Control,omitempty"`
 }
 
 // CreateBackgroundParams defines parameters for CreateBackground.
@@ -5875,6 +6136,28 @@ type CreateBackgroundParams struct {
 	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
 	// not stored, so a retry after a server or provider failure runs again.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+
+	// CacheControl `no-cache` makes a new model call even when an identical request's result is
+	// stored, as `"cache": false` in the body does; the new result then replaces the
+	// stored one. Any other value is ignored.
+	CacheControl *CacheControl `json:"Cache-Control,omitempty"`
+}
+
+// CreateVariationParams defines parameters for CreateVariation.
+type CreateVariationParams struct {
+	// IdempotencyKey Makes the request safe to retry: the first request with a key runs; a retry with the
+	// same key and the same body gets the stored answer (status, body, `Location`) with
+	// `Idempotent-Replayed: true` and does no work again. The same key with another body
+	// or operation is 422 `IDEMPOTENCY_KEY_REUSED`; a retry while the first still runs is
+	// 409 `IDEMPOTENCY_KEY_IN_USE`. Keys are 1-255 printable ASCII characters (a UUID v4 is
+	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
+	// not stored, so a retry after a server or provider failure runs again.
+	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+
+	// CacheControl `no-cache` makes a new model call even when an identical request's result is
+	// stored, as `"cache": false` in the body does; the new result then replaces the
+	// stored one. Any other value is ignored.
+	CacheControl *CacheControl `json:"Cache-Control,omitempty"`
 }
 
 // ListJobsParams defines parameters for ListJobs.
@@ -6025,6 +6308,11 @@ type CreateSpeechParams struct {
 	// a good choice), scoped to the tenant and mode, and kept 24 hours. 5xx answers are
 	// not stored, so a retry after a server or provider failure runs again.
 	IdempotencyKey *IdempotencyKey `json:"Idempotency-Key,omitempty"`
+
+	// CacheControl `no-cache` makes a new model call even when an identical request's result is
+	// stored, as `"cache": false` in the body does; the new result then replaces the
+	// stored one. Any other value is ignored.
+	CacheControl *CacheControl `json:"Cache-Control,omitempty"`
 }
 
 // ListWebhookEndpointsParams defines parameters for ListWebhookEndpoints.
@@ -6135,6 +6423,9 @@ type SpeakCharacterJSONRequestBody = SpeakRequest
 // StreamSpeakCharacterJSONRequestBody defines body for StreamSpeakCharacter for application/json ContentType.
 type StreamSpeakCharacterJSONRequestBody = SpeakRequest
 
+// CreateSpritesJSONRequestBody defines body for CreateSprites for application/json ContentType.
+type CreateSpritesJSONRequestBody = SpriteSetRequest
+
 // CreateConversationJSONRequestBody defines body for CreateConversation for application/json ContentType.
 type CreateConversationJSONRequestBody = ConversationCreateRequest
 
@@ -6158,6 +6449,9 @@ type CreateAvatarJSONRequestBody = AvatarRequest
 
 // CreateBackgroundJSONRequestBody defines body for CreateBackground for application/json ContentType.
 type CreateBackgroundJSONRequestBody = BackgroundRequest
+
+// CreateVariationJSONRequestBody defines body for CreateVariation for application/json ContentType.
+type CreateVariationJSONRequestBody = VariationRequest
 
 // CreateApiKeyJSONRequestBody defines body for CreateApiKey for application/json ContentType.
 type CreateApiKeyJSONRequestBody = ApiKeyCreateRequest
@@ -7683,6 +7977,38 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
 	StreamSpeakCharacter(ctx context.Context, characterId CharacterId, params *StreamSpeakCharacterParams, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// CreateSpritesWithBody Generate the character's emotion sprites (async)
+	//
+	// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+	// narrows them), with the character's identity, one size and style, and a transparent
+	// background where the engine can; answers 202 with a job whose result is a
+	// `SpriteSetResult`. The images start from the character's avatar when it has one
+	// (its description and seed on the local engine, the image itself with FLUX
+	// image-to-image on fal), else from `description`. When the job completes they become
+	// the character's `sprites` (replacing those of the same emotions), and `speak` and
+	// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+	CreateSpritesWithBody(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateSprites Generate the character's emotion sprites (async)
+	//
+	// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+	// narrows them), with the character's identity, one size and style, and a transparent
+	// background where the engine can; answers 202 with a job whose result is a
+	// `SpriteSetResult`. The images start from the character's avatar when it has one
+	// (its description and seed on the local engine, the image itself with FLUX
+	// image-to-image on fal), else from `description`. When the job completes they become
+	// the character's `sprites` (replacing those of the same emotions), and `speak` and
+	// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+	CreateSprites(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, body CreateSpritesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListConversations List conversations
 	//
 	// The tenant's conversations, newest first.
@@ -8018,6 +8344,34 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/images/background (the `CreateBackground` operationId).
 	CreateBackground(ctx context.Context, params *CreateBackgroundParams, body CreateBackgroundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateVariationWithBody Make a variation of an image (async)
+	//
+	// Queues a new image from an existing one (`file_id`, or a character's avatar with
+	// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+	// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+	// it is FLUX image-to-image; offline, the local engine draws the source's character
+	// again (its description and seed, when Troupe made it) with the changes. The new
+	// image is a new file: the source is never changed, nor a character's avatar.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+	CreateVariationWithBody(ctx context.Context, params *CreateVariationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// CreateVariation Make a variation of an image (async)
+	//
+	// Queues a new image from an existing one (`file_id`, or a character's avatar with
+	// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+	// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+	// it is FLUX image-to-image; offline, the local engine draws the source's character
+	// again (its description and seed, when Troupe made it) with the changes. The new
+	// image is a new file: the source is never changed, nor a character's avatar.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+	CreateVariation(ctx context.Context, params *CreateVariationParams, body CreateVariationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListJobs List jobs
 	//
@@ -9317,6 +9671,58 @@ func (c *Client) StreamSpeakCharacter(ctx context.Context, characterId Character
 	return c.Client.Do(req)
 }
 
+// CreateSpritesWithBody Generate the character's emotion sprites (async)
+//
+// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+// narrows them), with the character's identity, one size and style, and a transparent
+// background where the engine can; answers 202 with a job whose result is a
+// `SpriteSetResult`. The images start from the character's avatar when it has one
+// (its description and seed on the local engine, the image itself with FLUX
+// image-to-image on fal), else from `description`. When the job completes they become
+// the character's `sprites` (replacing those of the same emotions), and `speak` and
+// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+func (c *Client) CreateSpritesWithBody(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSpritesRequestWithBody(c.Server, characterId, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateSprites Generate the character's emotion sprites (async)
+//
+// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+// narrows them), with the character's identity, one size and style, and a transparent
+// background where the engine can; answers 202 with a job whose result is a
+// `SpriteSetResult`. The images start from the character's avatar when it has one
+// (its description and seed on the local engine, the image itself with FLUX
+// image-to-image on fal), else from `description`. When the job completes they become
+// the character's `sprites` (replacing those of the same emotions), and `speak` and
+// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+func (c *Client) CreateSprites(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, body CreateSpritesJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateSpritesRequest(c.Server, characterId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListConversations List conversations
 //
 // The tenant's conversations, newest first.
@@ -9893,6 +10299,54 @@ func (c *Client) CreateBackgroundWithBody(ctx context.Context, params *CreateBac
 // Corresponds with POST /v1/images/background (the `CreateBackground` operationId).
 func (c *Client) CreateBackground(ctx context.Context, params *CreateBackgroundParams, body CreateBackgroundJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewCreateBackgroundRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateVariationWithBody Make a variation of an image (async)
+//
+// Queues a new image from an existing one (`file_id`, or a character's avatar with
+// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+// it is FLUX image-to-image; offline, the local engine draws the source's character
+// again (its description and seed, when Troupe made it) with the changes. The new
+// image is a new file: the source is never changed, nor a character's avatar.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+func (c *Client) CreateVariationWithBody(ctx context.Context, params *CreateVariationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVariationRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// CreateVariation Make a variation of an image (async)
+//
+// Queues a new image from an existing one (`file_id`, or a character's avatar with
+// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+// it is FLUX image-to-image; offline, the local engine draws the source's character
+// again (its description and seed, when Troupe made it) with the changes. The new
+// image is a new file: the source is never changed, nor a character's avatar.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+func (c *Client) CreateVariation(ctx context.Context, params *CreateVariationParams, body CreateVariationJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewCreateVariationRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -12087,6 +12541,68 @@ func NewStreamSpeakCharacterRequestWithBody(server string, characterId Character
 	return req, nil
 }
 
+// NewCreateSpritesRequest calls the generic CreateSprites builder with application/json body
+func NewCreateSpritesRequest(server string, characterId CharacterId, params *CreateSpritesParams, body CreateSpritesJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateSpritesRequestWithBody(server, characterId, params, "application/json", bodyReader)
+}
+
+// NewCreateSpritesRequestWithBody constructs an http.Request for the CreateSprites method, with any body, and a specified content type
+func NewCreateSpritesRequestWithBody(server string, characterId CharacterId, params *CreateSpritesParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "character_id", characterId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/characters/%s/sprites", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewListConversationsRequest constructs an http.Request for the ListConversations method
 func NewListConversationsRequest(server string, params *ListConversationsParams) (*http.Request, error) {
 	var err error
@@ -12941,6 +13457,17 @@ func NewCreateAvatarRequestWithBody(server string, params *CreateAvatarParams, c
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+		if params.CacheControl != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Cache-Control", *params.CacheControl, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Cache-Control", headerParam1)
+		}
+
 	}
 
 	return req, nil
@@ -12994,6 +13521,83 @@ func NewCreateBackgroundRequestWithBody(server string, params *CreateBackgroundP
 			}
 
 			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+		if params.CacheControl != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Cache-Control", *params.CacheControl, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Cache-Control", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewCreateVariationRequest calls the generic CreateVariation builder with application/json body
+func NewCreateVariationRequest(server string, params *CreateVariationParams, body CreateVariationJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewCreateVariationRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewCreateVariationRequestWithBody constructs an http.Request for the CreateVariation method, with any body, and a specified content type
+func NewCreateVariationRequestWithBody(server string, params *CreateVariationParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/images/variations")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+		if params.CacheControl != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Cache-Control", *params.CacheControl, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Cache-Control", headerParam1)
 		}
 
 	}
@@ -14065,6 +14669,17 @@ func NewCreateSpeechRequestWithBody(server string, params *CreateSpeechParams, c
 			}
 
 			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+		if params.CacheControl != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Cache-Control", *params.CacheControl, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Cache-Control", headerParam1)
 		}
 
 	}
@@ -15194,6 +15809,38 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/characters/{character_id}/speak/stream (the `StreamSpeakCharacter` operationId).
 	StreamSpeakCharacterWithResponse(ctx context.Context, characterId CharacterId, params *StreamSpeakCharacterParams, body StreamSpeakCharacterJSONRequestBody, reqEditors ...RequestEditorFn) (*StreamSpeakCharacterResponse, error)
 
+	// CreateSpritesWithBodyWithResponse Generate the character's emotion sprites (async)
+	//
+	// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+	// narrows them), with the character's identity, one size and style, and a transparent
+	// background where the engine can; answers 202 with a job whose result is a
+	// `SpriteSetResult`. The images start from the character's avatar when it has one
+	// (its description and seed on the local engine, the image itself with FLUX
+	// image-to-image on fal), else from `description`. When the job completes they become
+	// the character's `sprites` (replacing those of the same emotions), and `speak` and
+	// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+	CreateSpritesWithBodyWithResponse(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSpritesResponse, error)
+
+	// CreateSpritesWithResponse Generate the character's emotion sprites (async)
+	//
+	// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+	// narrows them), with the character's identity, one size and style, and a transparent
+	// background where the engine can; answers 202 with a job whose result is a
+	// `SpriteSetResult`. The images start from the character's avatar when it has one
+	// (its description and seed on the local engine, the image itself with FLUX
+	// image-to-image on fal), else from `description`. When the job completes they become
+	// the character's `sprites` (replacing those of the same emotions), and `speak` and
+	// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+	CreateSpritesWithResponse(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, body CreateSpritesJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSpritesResponse, error)
+
 	// ListConversationsWithResponse List conversations
 	//
 	// The tenant's conversations, newest first.
@@ -15547,6 +16194,34 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/images/background (the `CreateBackground` operationId).
 	CreateBackgroundWithResponse(ctx context.Context, params *CreateBackgroundParams, body CreateBackgroundJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateBackgroundResponse, error)
+
+	// CreateVariationWithBodyWithResponse Make a variation of an image (async)
+	//
+	// Queues a new image from an existing one (`file_id`, or a character's avatar with
+	// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+	// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+	// it is FLUX image-to-image; offline, the local engine draws the source's character
+	// again (its description and seed, when Troupe made it) with the changes. The new
+	// image is a new file: the source is never changed, nor a character's avatar.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+	CreateVariationWithBodyWithResponse(ctx context.Context, params *CreateVariationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVariationResponse, error)
+
+	// CreateVariationWithResponse Make a variation of an image (async)
+	//
+	// Queues a new image from an existing one (`file_id`, or a character's avatar with
+	// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+	// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+	// it is FLUX image-to-image; offline, the local engine draws the source's character
+	// again (its description and seed, when Troupe made it) with the changes. The new
+	// image is a new file: the source is never changed, nor a character's avatar.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+	CreateVariationWithResponse(ctx context.Context, params *CreateVariationParams, body CreateVariationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVariationResponse, error)
 
 	// ListJobsWithResponse List jobs
 	//
@@ -20166,6 +20841,249 @@ func (r StreamSpeakCharacterResponse) ContentType() string {
 	return ""
 }
 
+// CreateSpritesResponse202Headers the declared response headers of an HTTP 202 response for CreateSprites
+type CreateSpritesResponse202Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// CreateSpritesResponse400Headers the declared response headers of an HTTP 400 response for CreateSprites
+type CreateSpritesResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse401Headers the declared response headers of an HTTP 401 response for CreateSprites
+type CreateSpritesResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateSpritesResponse402Headers the declared response headers of an HTTP 402 response for CreateSprites
+type CreateSpritesResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse403Headers the declared response headers of an HTTP 403 response for CreateSprites
+type CreateSpritesResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse404Headers the declared response headers of an HTTP 404 response for CreateSprites
+type CreateSpritesResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse409Headers the declared response headers of an HTTP 409 response for CreateSprites
+type CreateSpritesResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse413Headers the declared response headers of an HTTP 413 response for CreateSprites
+type CreateSpritesResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse415Headers the declared response headers of an HTTP 415 response for CreateSprites
+type CreateSpritesResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse422Headers the declared response headers of an HTTP 422 response for CreateSprites
+type CreateSpritesResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse429Headers the declared response headers of an HTTP 429 response for CreateSprites
+type CreateSpritesResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateSpritesResponse500Headers the declared response headers of an HTTP 500 response for CreateSprites
+type CreateSpritesResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type CreateSpritesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *JobAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *CreateSpritesResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateSpritesResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateSpritesResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateSpritesResponse402Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateSpritesResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateSpritesResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateSpritesResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateSpritesResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateSpritesResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateSpritesResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateSpritesResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateSpritesResponse500Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CreateSpritesResponse) GetJSON202() *JobAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateSpritesResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateSpritesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateSpritesResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateSpritesResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateSpritesResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateSpritesResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateSpritesResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateSpritesResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateSpritesResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateSpritesResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateSpritesResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateSpritesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateSpritesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateSpritesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateSpritesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // ListConversationsResponse200Headers the declared response headers of an HTTP 200 response for ListConversations
 type ListConversationsResponse200Headers struct {
 	RateLimit       *string
@@ -23253,6 +24171,249 @@ func (r CreateBackgroundResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r CreateBackgroundResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// CreateVariationResponse202Headers the declared response headers of an HTTP 202 response for CreateVariation
+type CreateVariationResponse202Headers struct {
+	IdempotentReplayed *string
+	Location           *string
+	OriginalRequestId  *string
+	RateLimit          *string
+	RateLimitPolicy    *string
+	TroupeVersion      *openapi_types.Date
+	XRequestId         *string
+}
+
+// CreateVariationResponse400Headers the declared response headers of an HTTP 400 response for CreateVariation
+type CreateVariationResponse400Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse401Headers the declared response headers of an HTTP 401 response for CreateVariation
+type CreateVariationResponse401Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	WWWAuthenticate *string
+	XRequestId      *string
+}
+
+// CreateVariationResponse402Headers the declared response headers of an HTTP 402 response for CreateVariation
+type CreateVariationResponse402Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse403Headers the declared response headers of an HTTP 403 response for CreateVariation
+type CreateVariationResponse403Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse404Headers the declared response headers of an HTTP 404 response for CreateVariation
+type CreateVariationResponse404Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse409Headers the declared response headers of an HTTP 409 response for CreateVariation
+type CreateVariationResponse409Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse413Headers the declared response headers of an HTTP 413 response for CreateVariation
+type CreateVariationResponse413Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse415Headers the declared response headers of an HTTP 415 response for CreateVariation
+type CreateVariationResponse415Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse422Headers the declared response headers of an HTTP 422 response for CreateVariation
+type CreateVariationResponse422Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse429Headers the declared response headers of an HTTP 429 response for CreateVariation
+type CreateVariationResponse429Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	RetryAfter      *int
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+// CreateVariationResponse500Headers the declared response headers of an HTTP 500 response for CreateVariation
+type CreateVariationResponse500Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+	TroupeVersion   *openapi_types.Date
+	XRequestId      *string
+}
+
+type CreateVariationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *JobAccepted
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *BadRequest
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON402 the response for an HTTP 402 `application/json` response
+	JSON402 *BudgetExceeded
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Forbidden
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON409 the response for an HTTP 409 `application/json` response
+	JSON409 *IdempotencyInUse
+	// JSON413 the response for an HTTP 413 `application/json` response
+	JSON413 *PayloadTooLarge
+	// JSON415 the response for an HTTP 415 `application/json` response
+	JSON415 *UnsupportedMediaType
+	// JSON422 the response for an HTTP 422 `application/json` response
+	JSON422 *ValidationError
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *RateLimited
+	// JSON500 the response for an HTTP 500 `application/json` response
+	JSON500 *InternalError
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *CreateVariationResponse202Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *CreateVariationResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *CreateVariationResponse401Headers
+	// Headers402 the parsed response headers for an HTTP 402 response
+	Headers402 *CreateVariationResponse402Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *CreateVariationResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *CreateVariationResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *CreateVariationResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *CreateVariationResponse413Headers
+	// Headers415 the parsed response headers for an HTTP 415 response
+	Headers415 *CreateVariationResponse415Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *CreateVariationResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *CreateVariationResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *CreateVariationResponse500Headers
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r CreateVariationResponse) GetJSON202() *JobAccepted {
+	return r.JSON202
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r CreateVariationResponse) GetJSON400() *BadRequest {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r CreateVariationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON402 returns the response for an HTTP 402 `application/json` response
+func (r CreateVariationResponse) GetJSON402() *BudgetExceeded {
+	return r.JSON402
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r CreateVariationResponse) GetJSON403() *Forbidden {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r CreateVariationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON409 returns the response for an HTTP 409 `application/json` response
+func (r CreateVariationResponse) GetJSON409() *IdempotencyInUse {
+	return r.JSON409
+}
+
+// GetJSON413 returns the response for an HTTP 413 `application/json` response
+func (r CreateVariationResponse) GetJSON413() *PayloadTooLarge {
+	return r.JSON413
+}
+
+// GetJSON415 returns the response for an HTTP 415 `application/json` response
+func (r CreateVariationResponse) GetJSON415() *UnsupportedMediaType {
+	return r.JSON415
+}
+
+// GetJSON422 returns the response for an HTTP 422 `application/json` response
+func (r CreateVariationResponse) GetJSON422() *ValidationError {
+	return r.JSON422
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r CreateVariationResponse) GetJSON429() *RateLimited {
+	return r.JSON429
+}
+
+// GetJSON500 returns the response for an HTTP 500 `application/json` response
+func (r CreateVariationResponse) GetJSON500() *InternalError {
+	return r.JSON500
+}
+
+// GetBody returns the raw response body bytes
+func (r CreateVariationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r CreateVariationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r CreateVariationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r CreateVariationResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -29784,6 +30945,50 @@ func (c *ClientWithResponses) StreamSpeakCharacterWithResponse(ctx context.Conte
 	return ParseStreamSpeakCharacterResponse(rsp)
 }
 
+// CreateSpritesWithBodyWithResponse Generate the character's emotion sprites (async)
+//
+// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+// narrows them), with the character's identity, one size and style, and a transparent
+// background where the engine can; answers 202 with a job whose result is a
+// `SpriteSetResult`. The images start from the character's avatar when it has one
+// (its description and seed on the local engine, the image itself with FLUX
+// image-to-image on fal), else from `description`. When the job completes they become
+// the character's `sprites` (replacing those of the same emotions), and `speak` and
+// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+func (c *ClientWithResponses) CreateSpritesWithBodyWithResponse(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateSpritesResponse, error) {
+	rsp, err := c.CreateSpritesWithBody(ctx, characterId, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSpritesResponse(rsp)
+}
+
+// CreateSpritesWithResponse Generate the character's emotion sprites (async)
+//
+// Queues one portrait per emotion (`neutral` and Plutchik's eight unless `emotions`
+// narrows them), with the character's identity, one size and style, and a transparent
+// background where the engine can; answers 202 with a job whose result is a
+// `SpriteSetResult`. The images start from the character's avatar when it has one
+// (its description and seed on the local engine, the image itself with FLUX
+// image-to-image on fal), else from `description`. When the job completes they become
+// the character's `sprites` (replacing those of the same emotions), and `speak` and
+// conversation turns answer with `sprite_url`, the sprite of their line's emotion.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/characters/{character_id}/sprites (the `CreateSprites` operationId).
+func (c *ClientWithResponses) CreateSpritesWithResponse(ctx context.Context, characterId CharacterId, params *CreateSpritesParams, body CreateSpritesJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateSpritesResponse, error) {
+	rsp, err := c.CreateSprites(ctx, characterId, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateSpritesResponse(rsp)
+}
+
 // ListConversationsWithResponse List conversations
 //
 // The tenant's conversations, newest first.
@@ -30286,6 +31491,46 @@ func (c *ClientWithResponses) CreateBackgroundWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParseCreateBackgroundResponse(rsp)
+}
+
+// CreateVariationWithBodyWithResponse Make a variation of an image (async)
+//
+// Queues a new image from an existing one (`file_id`, or a character's avatar with
+// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+// it is FLUX image-to-image; offline, the local engine draws the source's character
+// again (its description and seed, when Troupe made it) with the changes. The new
+// image is a new file: the source is never changed, nor a character's avatar.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+func (c *ClientWithResponses) CreateVariationWithBodyWithResponse(ctx context.Context, params *CreateVariationParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*CreateVariationResponse, error) {
+	rsp, err := c.CreateVariationWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateVariationResponse(rsp)
+}
+
+// CreateVariationWithResponse Make a variation of an image (async)
+//
+// Queues a new image from an existing one (`file_id`, or a character's avatar with
+// `character_id`) changed as `prompt` says, keeping who the character is, and answers
+// 202 with a job whose result is an `ImageJobResult` with `source_file_id`. On fal
+// it is FLUX image-to-image; offline, the local engine draws the source's character
+// again (its description and seed, when Troupe made it) with the changes. The new
+// image is a new file: the source is never changed, nor a character's avatar.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/images/variations (the `CreateVariation` operationId).
+func (c *ClientWithResponses) CreateVariationWithResponse(ctx context.Context, params *CreateVariationParams, body CreateVariationJSONRequestBody, reqEditors ...RequestEditorFn) (*CreateVariationResponse, error) {
+	rsp, err := c.CreateVariation(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseCreateVariationResponse(rsp)
 }
 
 // ListJobsWithResponse List jobs
@@ -39249,6 +40494,519 @@ func ParseStreamSpeakCharacterResponse(rsp *http.Response) (*StreamSpeakCharacte
 	return response, nil
 }
 
+// ParseCreateSpritesResponse parses an HTTP response from a CreateSpritesWithResponse call
+func ParseCreateSpritesResponse(rsp *http.Response) (*CreateSpritesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateSpritesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest JobAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers CreateSpritesResponse202Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateSpritesResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateSpritesResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateSpritesResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateSpritesResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateSpritesResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateSpritesResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateSpritesResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateSpritesResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateSpritesResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateSpritesResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateSpritesResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseListConversationsResponse parses an HTTP response from a ListConversationsWithResponse call
 func ParseListConversationsResponse(rsp *http.Response) (*ListConversationsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -45497,6 +47255,519 @@ func ParseCreateBackgroundResponse(rsp *http.Response) (*CreateBackgroundRespons
 		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers CreateBackgroundResponse500Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers500 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseCreateVariationResponse parses an HTTP response from a CreateVariationWithResponse call
+func ParseCreateVariationResponse(rsp *http.Response) (*CreateVariationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &CreateVariationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest JobAccepted
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 402:
+		var dest BudgetExceeded
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON402 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest IdempotencyInUse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest PayloadTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 415:
+		var dest UnsupportedMediaType
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON415 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ValidationError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest RateLimited
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest InternalError
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON500 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 202:
+		var headers CreateVariationResponse202Headers
+		if values := rsp.Header.Values("Idempotent-Replayed"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Idempotent-Replayed", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.IdempotentReplayed = &value
+		}
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		if values := rsp.Header.Values("Original-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Original-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.OriginalRequestId = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers202 = &headers
+	case rsp.StatusCode == 400:
+		var headers CreateVariationResponse400Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers CreateVariationResponse401Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("WWW-Authenticate"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "WWW-Authenticate", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.WWWAuthenticate = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 402:
+		var headers CreateVariationResponse402Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers402 = &headers
+	case rsp.StatusCode == 403:
+		var headers CreateVariationResponse403Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers CreateVariationResponse404Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers CreateVariationResponse409Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers CreateVariationResponse413Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 415:
+		var headers CreateVariationResponse415Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers415 = &headers
+	case rsp.StatusCode == 422:
+		var headers CreateVariationResponse422Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers CreateVariationResponse429Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value int
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		if values := rsp.Header.Values("Troupe-Version"); len(values) > 0 {
+			var value openapi_types.Date
+			if err := runtime.BindStyledParameterWithOptions("simple", "Troupe-Version", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: "date"}); err != nil {
+				return nil, err
+			}
+			headers.TroupeVersion = &value
+		}
+		if values := rsp.Header.Values("X-Request-Id"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "X-Request-Id", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.XRequestId = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers CreateVariationResponse500Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -57512,6 +59783,9 @@ type ServerInterface interface {
 	// StreamSpeakCharacter Make a character speak, streamed
 	// (POST /v1/characters/{character_id}/speak/stream)
 	StreamSpeakCharacter(ctx echo.Context, characterId CharacterId, params StreamSpeakCharacterParams) error
+	// CreateSprites Generate the character's emotion sprites (async)
+	// (POST /v1/characters/{character_id}/sprites)
+	CreateSprites(ctx echo.Context, characterId CharacterId, params CreateSpritesParams) error
 	// ListConversations List conversations
 	// (GET /v1/conversations)
 	ListConversations(ctx echo.Context, params ListConversationsParams) error
@@ -57563,6 +59837,9 @@ type ServerInterface interface {
 	// CreateBackground Generate a scene background (async)
 	// (POST /v1/images/background)
 	CreateBackground(ctx echo.Context, params CreateBackgroundParams) error
+	// CreateVariation Make a variation of an image (async)
+	// (POST /v1/images/variations)
+	CreateVariation(ctx echo.Context, params CreateVariationParams) error
 	// ListJobs List jobs
 	// (GET /v1/jobs)
 	ListJobs(ctx echo.Context, params ListJobsParams) error
@@ -58234,6 +60511,42 @@ func (w *ServerInterfaceWrapper) StreamSpeakCharacter(ctx echo.Context) error {
 	return err
 }
 
+// CreateSprites converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateSprites(ctx echo.Context) error {
+	var err error
+	// ------------- Path parameter "character_id" -------------
+	var characterId CharacterId
+
+	err = runtime.BindStyledParameterWithOptions("simple", "character_id", ctx.Param("character_id"), &characterId, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: ctx.Request().URL.RawPath == ""})
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter character_id: %s", err))
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateSpritesParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateSprites(ctx, characterId, params)
+	return err
+}
+
 // ListConversations converts echo context to params.
 func (w *ServerInterfaceWrapper) ListConversations(ctx echo.Context) error {
 	var err error
@@ -58646,6 +60959,21 @@ func (w *ServerInterfaceWrapper) CreateAvatar(ctx echo.Context) error {
 
 		params.IdempotencyKey = &IdempotencyKey
 	}
+	// ------------- Optional header parameter "Cache-Control" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Cache-Control")]; found {
+		var CacheControl CacheControl
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Cache-Control, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Cache-Control", valueList[0], &CacheControl, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Cache-Control: %s", err))
+		}
+
+		params.CacheControl = &CacheControl
+	}
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateAvatar(ctx, params)
@@ -58675,9 +61003,68 @@ func (w *ServerInterfaceWrapper) CreateBackground(ctx echo.Context) error {
 
 		params.IdempotencyKey = &IdempotencyKey
 	}
+	// ------------- Optional header parameter "Cache-Control" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Cache-Control")]; found {
+		var CacheControl CacheControl
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Cache-Control, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Cache-Control", valueList[0], &CacheControl, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Cache-Control: %s", err))
+		}
+
+		params.CacheControl = &CacheControl
+	}
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateBackground(ctx, params)
+	return err
+}
+
+// CreateVariation converts echo context to params.
+func (w *ServerInterfaceWrapper) CreateVariation(ctx echo.Context) error {
+	var err error
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CreateVariationParams
+
+	headers := ctx.Request().Header
+	// ------------- Optional header parameter "Idempotency-Key" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Idempotency-Key")]; found {
+		var IdempotencyKey IdempotencyKey
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Idempotency-Key, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Idempotency-Key", valueList[0], &IdempotencyKey, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Idempotency-Key: %s", err))
+		}
+
+		params.IdempotencyKey = &IdempotencyKey
+	}
+	// ------------- Optional header parameter "Cache-Control" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Cache-Control")]; found {
+		var CacheControl CacheControl
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Cache-Control, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Cache-Control", valueList[0], &CacheControl, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Cache-Control: %s", err))
+		}
+
+		params.CacheControl = &CacheControl
+	}
+
+	// Invoke the callback with all the unmarshaled arguments
+	err = w.Handler.CreateVariation(ctx, params)
 	return err
 }
 
@@ -59207,6 +61594,21 @@ func (w *ServerInterfaceWrapper) CreateSpeech(ctx echo.Context) error {
 
 		params.IdempotencyKey = &IdempotencyKey
 	}
+	// ------------- Optional header parameter "Cache-Control" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Cache-Control")]; found {
+		var CacheControl CacheControl
+		n := len(valueList)
+		if n != 1 {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Expected one value for Cache-Control, got %d", n))
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Cache-Control", valueList[0], &CacheControl, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("Invalid format for parameter Cache-Control: %s", err))
+		}
+
+		params.CacheControl = &CacheControl
+	}
 
 	// Invoke the callback with all the unmarshaled arguments
 	err = w.Handler.CreateSpeech(ctx, params)
@@ -59608,6 +62010,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.POST(options.BaseURL+"/v1/lorebooks/:lorebook_id/entries", wrapper.CreateLorebookEntry, options.OperationMiddlewares["createLorebookEntry"]...)
 	router.DELETE(options.BaseURL+"/v1/lorebooks/:lorebook_id/entries/:entry_id", wrapper.DeleteLorebookEntry, options.OperationMiddlewares["deleteLorebookEntry"]...)
 	router.PATCH(options.BaseURL+"/v1/lorebooks/:lorebook_id/entries/:entry_id", wrapper.UpdateLorebookEntry, options.OperationMiddlewares["updateLorebookEntry"]...)
+	router.POST(options.BaseURL+"/v1/characters/:character_id/sprites", wrapper.CreateSprites, options.OperationMiddlewares["createSprites"]...)
 	router.GET(options.BaseURL+"/v1/characters/:character_id/export", wrapper.ExportCharacter, options.OperationMiddlewares["exportCharacter"]...)
 	router.GET(options.BaseURL+"/v1/defaults", wrapper.GetDefaults, options.OperationMiddlewares["getDefaults"]...)
 	router.POST(options.BaseURL+"/v1/moderations", wrapper.CreateModeration, options.OperationMiddlewares["createModeration"]...)
@@ -59617,6 +62020,7 @@ func RegisterHandlersWithOptions(router EchoRouter, si ServerInterface, options 
 	router.GET(options.BaseURL+"/v1/voice/voices", wrapper.ListVoices, options.OperationMiddlewares["listVoices"]...)
 	router.POST(options.BaseURL+"/v1/images/avatar", wrapper.CreateAvatar, options.OperationMiddlewares["createAvatar"]...)
 	router.POST(options.BaseURL+"/v1/images/background", wrapper.CreateBackground, options.OperationMiddlewares["createBackground"]...)
+	router.POST(options.BaseURL+"/v1/images/variations", wrapper.CreateVariation, options.OperationMiddlewares["createVariation"]...)
 	router.GET(options.BaseURL+"/v1/jobs", wrapper.ListJobs, options.OperationMiddlewares["listJobs"]...)
 	router.GET(options.BaseURL+"/v1/jobs/:job_id", wrapper.GetJob, options.OperationMiddlewares["getJob"]...)
 	router.POST(options.BaseURL+"/v1/jobs/:job_id/cancel", wrapper.CancelJob, options.OperationMiddlewares["cancelJob"]...)
@@ -65442,6 +67846,345 @@ func (response StreamSpeakCharacter500JSONResponse) VisitStreamSpeakCharacterRes
 	return err
 }
 
+type CreateSpritesRequestObject struct {
+	CharacterId CharacterId `json:"character_id"`
+	Params      CreateSpritesParams
+	Body        *CreateSpritesJSONRequestBody
+}
+
+type CreateSpritesResponseObject interface {
+	VisitCreateSpritesResponse(w http.ResponseWriter) error
+}
+
+type CreateSprites202JSONResponse struct{ JobAcceptedJSONResponse }
+
+func (response CreateSprites202JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateSprites400JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateSprites401JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateSprites402JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateSprites403JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateSprites404JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response CreateSprites409JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateSprites413JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateSprites415JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response CreateSprites422JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateSprites429JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateSprites500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateSprites500JSONResponse) VisitCreateSpritesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListConversationsRequestObject struct {
 	Params ListConversationsParams
 }
@@ -69878,6 +72621,344 @@ func (response CreateBackground429JSONResponse) VisitCreateBackgroundResponse(w 
 type CreateBackground500JSONResponse struct{ InternalErrorJSONResponse }
 
 func (response CreateBackground500JSONResponse) VisitCreateBackgroundResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(500)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariationRequestObject struct {
+	Params CreateVariationParams
+	Body   *CreateVariationJSONRequestBody
+}
+
+type CreateVariationResponseObject interface {
+	VisitCreateVariationResponse(w http.ResponseWriter) error
+}
+
+type CreateVariation202JSONResponse struct{ JobAcceptedJSONResponse }
+
+func (response CreateVariation202JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.IdempotentReplayed != nil {
+		w.Header().Set("Idempotent-Replayed", fmt.Sprint(*response.Headers.IdempotentReplayed))
+	}
+	if response.Headers.Location != nil {
+		w.Header().Set("Location", fmt.Sprint(*response.Headers.Location))
+	}
+	if response.Headers.OriginalRequestId != nil {
+		w.Header().Set("Original-Request-Id", fmt.Sprint(*response.Headers.OriginalRequestId))
+	}
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(202)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation400JSONResponse struct{ BadRequestJSONResponse }
+
+func (response CreateVariation400JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation401JSONResponse struct{ UnauthorizedJSONResponse }
+
+func (response CreateVariation401JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.WWWAuthenticate != nil {
+		w.Header().Set("WWW-Authenticate", fmt.Sprint(*response.Headers.WWWAuthenticate))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation402JSONResponse struct{ BudgetExceededJSONResponse }
+
+func (response CreateVariation402JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(402)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation403JSONResponse struct{ ForbiddenJSONResponse }
+
+func (response CreateVariation403JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation404JSONResponse struct{ NotFoundJSONResponse }
+
+func (response CreateVariation404JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation409JSONResponse struct{ IdempotencyInUseJSONResponse }
+
+func (response CreateVariation409JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation413JSONResponse struct{ PayloadTooLargeJSONResponse }
+
+func (response CreateVariation413JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation415JSONResponse struct {
+	UnsupportedMediaTypeJSONResponse
+}
+
+func (response CreateVariation415JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(415)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation422JSONResponse struct{ ValidationErrorJSONResponse }
+
+func (response CreateVariation422JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation429JSONResponse struct{ RateLimitedJSONResponse }
+
+func (response CreateVariation429JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.RateLimit != nil {
+		w.Header().Set("RateLimit", fmt.Sprint(*response.Headers.RateLimit))
+	}
+	if response.Headers.RateLimitPolicy != nil {
+		w.Header().Set("RateLimit-Policy", fmt.Sprint(*response.Headers.RateLimitPolicy))
+	}
+	if response.Headers.RetryAfter != nil {
+		w.Header().Set("Retry-After", fmt.Sprint(*response.Headers.RetryAfter))
+	}
+	if response.Headers.TroupeVersion != nil {
+		w.Header().Set("Troupe-Version", fmt.Sprint(*response.Headers.TroupeVersion))
+	}
+	if response.Headers.XRequestId != nil {
+		w.Header().Set("X-Request-Id", fmt.Sprint(*response.Headers.XRequestId))
+	}
+	w.WriteHeader(429)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateVariation500JSONResponse struct{ InternalErrorJSONResponse }
+
+func (response CreateVariation500JSONResponse) VisitCreateVariationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -78119,6 +81200,9 @@ type StrictServerInterface interface {
 	// StreamSpeakCharacter Make a character speak, streamed
 	// (POST /v1/characters/{character_id}/speak/stream)
 	StreamSpeakCharacter(ctx context.Context, request StreamSpeakCharacterRequestObject) (StreamSpeakCharacterResponseObject, error)
+	// CreateSprites Generate the character's emotion sprites (async)
+	// (POST /v1/characters/{character_id}/sprites)
+	CreateSprites(ctx context.Context, request CreateSpritesRequestObject) (CreateSpritesResponseObject, error)
 	// ListConversations List conversations
 	// (GET /v1/conversations)
 	ListConversations(ctx context.Context, request ListConversationsRequestObject) (ListConversationsResponseObject, error)
@@ -78170,6 +81254,9 @@ type StrictServerInterface interface {
 	// CreateBackground Generate a scene background (async)
 	// (POST /v1/images/background)
 	CreateBackground(ctx context.Context, request CreateBackgroundRequestObject) (CreateBackgroundResponseObject, error)
+	// CreateVariation Make a variation of an image (async)
+	// (POST /v1/images/variations)
+	CreateVariation(ctx context.Context, request CreateVariationRequestObject) (CreateVariationResponseObject, error)
 	// ListJobs List jobs
 	// (GET /v1/jobs)
 	ListJobs(ctx context.Context, request ListJobsRequestObject) (ListJobsResponseObject, error)
@@ -79068,6 +82155,55 @@ func (sh *strictHandler) StreamSpeakCharacter(ctx echo.Context, characterId Char
 	return nil
 }
 
+// CreateSprites operation middleware
+func (sh *strictHandler) CreateSprites(ctx echo.Context, characterId CharacterId, params CreateSpritesParams) error {
+	var request CreateSpritesRequestObject
+
+	request.CharacterId = characterId
+	request.Params = params
+
+	var body CreateSpritesJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateSprites(ctx.Request().Context(), request.(CreateSpritesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateSprites")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateSpritesResponseObject); ok {
+		return validResponse.VisitCreateSpritesResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
 // ListConversations operation middleware
 func (sh *strictHandler) ListConversations(ctx echo.Context, params ListConversationsParams) error {
 	var request ListConversationsRequestObject
@@ -79673,6 +82809,54 @@ func (sh *strictHandler) CreateBackground(ctx echo.Context, params CreateBackgro
 		return err
 	} else if validResponse, ok := response.(CreateBackgroundResponseObject); ok {
 		return validResponse.VisitCreateBackgroundResponse(ctx.Response())
+	} else if response != nil {
+		return fmt.Errorf("unexpected response type: %T", response)
+	}
+	return nil
+}
+
+// CreateVariation operation middleware
+func (sh *strictHandler) CreateVariation(ctx echo.Context, params CreateVariationParams) error {
+	var request CreateVariationRequestObject
+
+	request.Params = params
+
+	var body CreateVariationJSONRequestBody
+	var err error
+	if binder, ok := ctx.Echo().Binder.(*echo.DefaultBinder); ok {
+		// A request validator built on kin-openapi's openapi3filter with
+		// KeepValidatedValue leaves the value it validated on the body. Bind
+		// that value, matching member names exactly, so the handler receives
+		// what was validated instead of a second, case-insensitive decode.
+		// Otherwise bind only the request body, so that path and query
+		// parameters are not also bound into the body struct.
+		if vb, ok := ctx.Request().Body.(interface{ ValidatedValue() any }); !ok || runtime.BindJSONValue(vb.ValidatedValue(), &body) != nil {
+			err = binder.BindBody(ctx, &body)
+		}
+	} else {
+		// A custom binder is installed on the Echo instance; defer to it
+		// entirely, since echo.Binder does not expose body-only binding and
+		// the binder may do more than decode (for example call ctx.Validate).
+		err = ctx.Bind(&body)
+	}
+	if err != nil {
+		return err
+	}
+	request.Body = &body
+
+	handler := func(ctx echo.Context, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateVariation(ctx.Request().Context(), request.(CreateVariationRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateVariation")
+	}
+
+	response, err := handler(ctx, request)
+
+	if err != nil {
+		return err
+	} else if validResponse, ok := response.(CreateVariationResponseObject); ok {
+		return validResponse.VisitCreateVariationResponse(ctx.Response())
 	} else if response != nil {
 		return fmt.Errorf("unexpected response type: %T", response)
 	}
@@ -80866,965 +84050,1015 @@ func (sh *strictHandler) UpdateWorld(ctx echo.Context, worldId WorldId, params U
 // const string: with thousands of chunks the chained `+` fold is several
 // times slower for the Go compiler than parsing a slice literal.
 var swaggerSpec = []string{
-	"7L39ciM3li/4KljuRBQVm5IplVRfionbKolly66SNJLK1R7LlwlmgiSsJEAnQEm0oyL6z/179x3mFfYB",
-	"9k36SW7gHCATmUSSSam67b7jiYl2iYlE4uPgfOGc3/mtk8jpTAomtOq8+a0zYTRlOfzzhM1yllDNpTB/",
-	"pkwlOZ/hn50rJjS5nzBB9ISRnP0yZ0qTuWIpoWQk8ynRE6oJV0QlE5bOM5YSLclYku7lu2Py+uX+wdYb",
-	"Ev8lJlSkpo8b8VHwB6L5lBGuyT1VJLUDYOkOia/mQjEdE0UXCj/MNVFazhS5l/ktF+OIxO+5uI2JoFOm",
-	"bsS9GUDOZhlNmCJc79yITtQxw5lSMyH2QKezjHXedP6y+/LF/ovnz1/0ep2ooxcz86PSORfjzufPUec0",
-	"ZdOZ1EzoS9PdgqXLCxLrfM5ityRcmambpVFa5mZRhLpnuVkCKgijecZZXizbPdcTbEynjMTF55LF9nds",
-	"Ee9Uhy3m086bHzvme52f6sONOg/bpsWZWQPT7BqamVmc53zMBc0u8aungUmcC0JxyRbFmCMYWfzXbfve",
-	"9mkaEzmq7Dvs9YjnSpOcip2GZc7ZL4Pe7s/pL89Fb/n/git/STV7z6dcL4/1k6WvjI20GQ+jyYTkVLPt",
-	"zLxAZjLjycKN9JYtnimizap3T/vX725EmtOR3uZMj7YnWs/ojG+bt+HlbXsMtnd3DZXedCZynt90DvN/",
-	"f/38UP/73n6vF5GbjmKJFCn+fqj/fTeODNWxnJE4jx0B2DVSJGdTygUXYyD5WMe45dCHInOheQa/4MCf",
-	"KTKcp2Nm5mh6lRkjdEy52CFHQ2VO30jmZC5gvOZwcZarZhJvO4XVu3ABQ1vei2szz9rSc6aWF99fzF/+",
-	"fbfXO7z/d3PsKkMxDw7v/303vhHd+Je4XMEZy0l8H7s123riUqwdQHgxmo/PdbndzxThKenGhub//rf/",
-	"irciIgVhdyxfkJypmRSKHQIvyHOZP1Mkti8OeBoT9sucZpZnXTGRkoWc50TeC8IrDNe8Vz2Y3fnMMJnd",
-	"vVckmdCcJprlZh9uRPzj0fZ/0u1fe9uvdwbbP8Vbpl0i85xlVDOSybE6JFJPWH7PFbO0md+xnEzprdlL",
-	"wXbIUXZv+K9Z9BvRTVmSUcPdJKwAzYgU2YIoScZMMEMQqe1DEcFYSoTURBmS1mYiuBoTKtKM5VvNG/YI",
-	"voHSIsQ0rMQqZQtKq4okQRn16uD1fmS26Jvr6wuSUs22mjjb9ZxFpLdLvp0Lstfbe0l6vTfw/+TrD9fB",
-	"AV7ncj5j37NcBcWroaQURneHTdxROro4RW6LzJkZGtvr7b3Y3t3b7j2Pt97g7MyO2jcEu2dK3xgJnxfs",
-	"MJlQMWaZHO+QT1xPuCDxV3e7sf1dEZozQtOUa37HcFO7ijGU095IvVFtHZZf1izLFKEkyTiqCTyZ2O6k",
-	"ULD7imiawVpr2bzz5cw6UcfsE9WdNx3zjcCifo46M5rTKdNWgTl2B6DprBYnxJ3WZJLjaTUbXQ7D/IwE",
-	"ePtwv8cO8pf69WJ3/pwfyJez152ow02PM6onnahjtA94x/Y94GknMjQ857lRHIzc9mc7pQ/vmRjrSefN",
-	"i/0QqRxLYYgAFLHGmXhtismIu+BkxJ2dzCx8mkKT8bp/8nz6Ip1JLho56D0bTqS8Jcy2c/O5Z6Hp3LON",
-	"Z+M6fvpM7ljzNJh56MbO7nRo8ObnjUdv+v0yQ79ezNg7nmmWh1TBbIFzsGLcHNnFjO24Uf0yZ/miHBZ8",
-	"wh/Cv+Vs1HnT+T+/Kg2Mr/Cp+qr4Oo7lYSZz/c4e7yXFOknunm//rKSISZeS4lCTY5qn5PvnhCry7dX5",
-	"2RaROcHGMzGOSRf4nGnDjVZ7cfb1VtPYLWfxR5+yEZ1nhtsUnzc7Z3Vv/zf3xWVdvGI6JIvvWEBz+gCy",
-	"1delFR0xI5pzpvMFsnOrWfvWAjVKFcnnQh2Cym54uzMjbgTYEaaBNa7QsBjKdEHGTIcMk67SVM9VBI2M",
-	"JSXR8ou3oNsbUVolettZQW8IGj3mK6lkiggJItQpqtfuy2YoOGwBGgZ85UbInMiZ0ROMKOGK7O/tkfj0",
-	"pP/h4vy6f3b8w+C7/g+Dy/7Hq/5J7E1zwjPmrYvSPMtgKUBV3u+9Xu7k9Gzw8aof75Dv2AKl2+723sEB",
-	"meVcaDrMGDm6Oj499XWmLiUfP56ekLt96JaSsZQpSSaSJ2wrIiqRM7RpzUg0E1RoWIipTFkE/7plM032",
-	"9olRN9UOOXh4sKsNI7gRoA3BLkRGZ3LzoyND3dRpXzIns1ze8ZTlZER5Ns8ZThYXGWRnyVH2k91Rj72k",
-	"2y+Gu+n2/qjHtl/Tfba9NzpIXyXPhy/pbsFX0Mgpj0HN7uw0MJS9g4OoM+XC/b0bpPupOdNHeTJh+HCd",
-	"/KWu6SHhYsRyQ5ujXE5JcYzBtKag8Dcd5KKTzkbMEAd7KbMW48yNIdaNv+5fk6/udr+yfELFW08Zt+n0",
-	"MUP+JPMsDQmgI3MOs9TpZ0iez5TT/SwHzfgdU4SLpmFBHyhqNhjat3LYJBN/lkMnEX+Ww5BEND+jRJwe",
-	"JPsPLxevfn1Ne8PdZC99zvbDEtG881R5+B1bNA3aqNxowcLAb9kiNHDz86ai3Lzz1IE3eEe+kfdkSsWC",
-	"cM2mysqTed641WA7hyXgQS8yw+BTI/t2ez04/PavYkRcaDZmOQ5J5qxvrI1G1cg8dOuZDYN6nfm5tzt9",
-	"dbefTn7dpy8OXqiDl0PxWqmf91++aFLsdP4FVlTmbCjlbdPoM/u8nMBteAK3zRM4CE/Adf3kOXxgU9m8",
-	"/lN4Wt2GKZuGZmF+dmT9y26+p57r/fnB3Yv7lw+vFg2mD3b/5Dmcj0ZBG36ZtNUtnzURtsRegpRdI2zz",
-	"fx5x94LEfWE0n/w0vTBTDq7umE7ZM4XeGvAuoFcP3iPdXXDP9HokY9roGRFJ+ZhrhU7Bwc6bv2zX9wBf",
-	"Hbx8+Wo3vOC2wZoFX6WQu1nBFD8qOmbvcjkNuP01zXXp/TUyiHRzORcpMyrgvTCzM7MZ51TMM5pzvdg6",
-	"JHbFC2WIDNlI5ozEWsawQrH5OY7I8x5J6ULhbylF33dQZTfD82dX8Q5saz5lQb8LzO3rcnDLU3w7T26Z",
-	"Jor/ykj34/Vxo9XgTbHBdEjpwjMazBQ7Efy43m3/DTY+MY2LcTcIKTDVKq5mZ7AZvduTWIfWbDCquJxr",
-	"EtN0ykVMpnQBlybo6eFasWzUNOtCZm1wkmHw16CDNLEkq0CDnAKqkoJ0Y7QOZB6jug3j24qcExSFstG3",
-	"SwpDrSvLjK7WaKrCtx45C7k8/r5Iq0ciIuwhyeaK37HydKBjtvlsCHm/Q440mUqlyfNdPAdoC8SG2qsH",
-	"Zb/X9qRo+Zhz0qhZgofGPCzcMlka9MtkqfOZ/fJ8+mq0d7c/fCFezl7nPbWrw3zM0zcfLTc+m3fRvw5O",
-	"wLc0tf5x81cihbFgzT/pbJZxNHK/AlPe9zz+1gG/PL6Smg+8PToZXPb/42P/6tocYqYpz+ADI86y1JxZ",
-	"+09PmZoyZWim86Yj5tMhy8l0rjQZMkLtNu/2ep3PP332W54LZky+qWGPpTsTTFYu7mjG0x27PHhZsN4/",
-	"bpakpVvGzPnSrh6uZeMFh7HXpzQz5MRS0p2LGc0VWNLfXp2fRWRIUwKUCAYs1RNvNkAq3k1z5ZYvNEDb",
-	"9quyoX8rtV1eS7V62TYvvPDbnht+VQdVn/3nqONfvaz9enFtBOv6Fu72+g8JYyleJz+BND+efN2/HvT/",
-	"etzvn/RPquQ5ZTrnCfhwlR7MlTlcUyn0JFsMkE5Bwc+ZYloNgDPs9fZebvd2t3u71+4e4z87UWeuzEAP",
-	"eju9vQrFXhtJA10+U0TNmEhJQmeGIx70yMerE0MpOaPJhP3epFuYwXYByMTY5+WQy4GSblxb1fiQxHZZ",
-	"YzI2hvONiHFx44jElSU1P5jVQs9YXKxtvLVDzqSecDHGAAcp2CF6feAnnmVESH0jJiybFTpS+bo5SpRM",
-	"+HjCchhwN774iH4IvCuO7S3af++zdSzFKOPJExn+t+dvB2fn14Pjo7Pj/vujt+/71YOFDlM4WKYLzdJO",
-	"7ViAv4NMqCI0yxlNjcVlNAHwhOLr5KZ8/abzB+HsiV0/VQam5EzJeZ4YuyaZ5zkTGibA/mTk/u3clyG8",
-	"4/Oz7/uXV0fXp+dng/7ZEkcHylh7izelDwM9z4UyLLtCmP6Iyep+gHiRaFETNerrQY9Ax78ztSaVaVDw",
-	"ptP0joqEGV36TXHX4H6UI3vznM+F4GJ8I7pxZa3ffrz6Ibb8mEjzCtd4fO1duzE9dCEi4mKJ46WuYNsg",
-	"6CNvCpSCWDmw0pYCviBsTvMsuxF2rKTbdKXxJ8eHK+UxF+yjoHeUZ0YJfdoJ7J99fXrWH3w8O/r+6DTA",
-	"+mc0ucWzxNSM0dttY3nUeb+aMZZMCIOhkaKh2VtDqlwobezU31MnOiKZTGjmxgjEWF7ICcZStTRc0o2X",
-	"lyf+U6PvvJP5kKcpE0+jvdOzq4/v3p0en/bPrgdXx+cXNdorDePOfc416yzr4rdsQTKa3OJ1zw22u+lY",
-	"H0pol39nVm4GzBUB65YM59obffOYDUtcWitPS99xK2UDggnXf1Kpf8d7Kj6qJzLKsEyqEGyFPI/qIc9c",
-	"kZrwK2SfE9OrBPIfRGHeUKqT9UJ93aT/mxOx0CwXNOuX5Ph4dnvdvzw7ej/oX16eXzZT7pWcMmu4Q0hj",
-	"LsWYSEHkPCeKp2yH/MdcalZR9nhK+Igs5Nzoqpomhjp+T2kvyFywhxlLNEsx7niHnEnC7WqikzHlKsmk",
-	"Yukh+SUwoz+J71s5PEoSNtObuu1smEKLGIfCtTBjIuWoXLYjgm/l8Go+nHK9jnX9LIfggqJ2KodkJrOM",
-	"FHEtP8uh+uo3HPLnuLbrgVCwdYsYSKGBq/am/KIyWuTj5ftq2HXgpthmtmywqcvJMPVsk/8e1Hwm9Ts5",
-	"F0/0QH86v3x/At6yd+cfz0L+ijXXQRVeeyZt9BIoCTw1KuzK1/8AnjN0j7koSE3YA1cazP8hy6QYK0z9",
-	"Qo8E+qH/ZKUXdJFJml5L+Z7m4yfqohdHP7w/PzoZXJ+fD94fXX5ds5vAMT8YLjRTnTe7vf1XBy9fLNns",
-	"Ts5BpCxXJDPDyo1+J4h9h0AXfxDFMzROI69hsn/S14WNm/0CeuK7o/eDq/7l96fH/YCq2JnPlM4ZnQ6c",
-	"6D7o9ZaoaypTllWDeX93EyY4pjckXpqvTW0d0WyHctsuIvHF5fn3pyf9S9sI8h9FweisYymFQAFnl+OP",
-	"pVX+hsRyxgTlcURicEjFNpnIreqNwHcNqXNR3sP96fosafyaT5mcP/HqodjN69MP/fOPtUgHjZ8YTFXn",
-	"zXNDjOso3Ow7uOUxx+AeM82e99Qfi+hrw+QCs9C7cX05/nRzeoN/atTC5dF1f/D+9MPpdf2Ca2ZXxUXM",
-	"gStkABdQnTfPX0Qdzc2/OqOc1dyfl5DJCjnILssXIrM4y8kNtL/pEGaDLkh3t9erJhc/f9HrEbW1Qy7B",
-	"+2KI9QX5XW32VhntXBH2MKFzpcE/76+s7xDF9+MbUfpDm8IRXOAZrMP2kfmjSLv+43Bdb3QhhApMrNeS",
-	"3FOuXTiFi7ZoSOUF8lqO+v39zttHQed6InP+61MP3OnZ90fvT08GRxeng+/6PzT7uj5wpQxNyNyFnLkc",
-	"iB0C2eg3nSM7Jvj4G/KW0dwcsXmv9zy5ZQv4B/vdzTI7aghVwzlFXswaYAbcCnkvSFcKRnjKhOYJzVCt",
-	"HskcMCX+d+H5nz592jbbhpPUDalOsL6Qf0i9tiC613lhnkTkaj6byVyz9ANLOb22KWOPJ/aPZ1cfLy7O",
-	"L6/7J4MP/ZPTo8H1DxcrbiaO8Uvb5svkpqPZg/5qllEubjruCrQY4iFReArqY/rDRPAYAn6mSGVSdhZS",
-	"oEu3vE1DF6D6U7X53rA6WJMvYDACr7XBIMv2YiBoWPFfWSVm+I5m88q2WcFPs0zes5TAc0V+vOmoKc2y",
-	"m05005mylM+n8E/wCdx0fup8jryPMJauCUzOGFWaLMUlh9wOf4yAZDeae5Zl25a3D+faje4Q1g7RL4yO",
-	"J0cj9KoTWJT/7mRf7AVM/ygJu+OPDJvASKuJVEyAdKQk44JFJJmw5JalmJCsXA6GppkczyFCcJYbbqM5",
-	"RuTTfDyfOrwxhwpCswu/0dJGn2pFihcjBHuCgC5FChQaI5JIFylaOVgAYv+upif81uGaTc2BuJc5+P6t",
-	"PJPDn1kCe4o5CSEZiSvxTIEHI/Kzfb05l5kQY37HBvC5pWwFc26oCi34p8milqwLrmX06pV9f8eUzlkG",
-	"RG2WYEYXZoXekJvONyxnmOneI2OZpXbLYMI7N51g1kcZXPIjzj/ydqsY7E+B1ULCOXYr0ADXpW16HMmY",
-	"BoAYb3ZvcFMtmVG7uJT4cDNUpGbLb0SZS7BDjgCxbIHB0XqeC8hnSmieL4iSU8c3p6QbY+cq3oocHQ8X",
-	"iJhgPVXWSEAfqgDue59zrRl+e5nSuSq3HbP4xY3g4o4JY4vZycDIhjQtKJgIdgf4bzSZWPgHWJYu12Rs",
-	"9lnLGxHnbDRXLB0Uoz4sEkee28OHGAuVKC5z2KRiitDizDqcvhsBk0polmHiENfmk4rcsXwYETU366/I",
-	"TUfOmFF8ILfI/HuQSpnHcJ2RSC4KcgOSEjfCfkdpmmuMZNcTEhvCjyMSK5ZlELse65ymLN6y+0gSKsiI",
-	"Z1mBi4XUdyOKdSrOlhn4oXXc4ESV2UKpWBmkXEnTZ3ZMRrW/EWbKmFMDc4JgvDgiwoiG4mdajSk1pGSj",
-	"KyHTdJ2wwiNwNWMJOCXowym+9XyvOC80z+miPC4XjoqbOeGIZopFSwl/rCQlOSp3epnZVl4MQ+hpMmUU",
-	"w3m93KrnvV6AXWEuY72fd8hZoBXCBUIioVVQrL6y46+jDydhk26b4ST8xfRSvorFbAaYcIv0rMSucdmY",
-	"ReIlygdISEN7P+oMpcwYFS3SNK/c72eul9Oil7eulzpnhT6bmehFBcRqA7KoyKaCb5sTTVEUXgGlEvyg",
-	"IRzFjRwhJcmQrpBEMGVO8dYyNdUEeVh2tzgkJeEvCfo+CAFH3EObmNo1JJRvJ1SxhsTpOCzgS7xMlPRR",
-	"hz4A1MYENOIgZs+UPvgT2n0R2KpyP1fRncLQMKddG4YoKudgBaV7n11D6RaUL8bRxT6V2wGvJ+Rz2/Dz",
-	"50a6BM72CEaFfLhZ9Gt6yx7JuIxOFBUp9igdQCpYB1+pKH3jkJBsHj4VAB+AAgbQFZWWyW0rJthaM6Se",
-	"aL8V8n5Zf/N1wxk1dG26+p8/0u1ff/oRwRoHP/3Wi148//xvIfWxCni3wcFTYX0vyJVmvLCHA9tQxsMt",
-	"byLawi1svGPT8HPFRF77zolt65upyzg4k/mUiu2c0RSSU9nDLKMCBPwOMUaF4QpGZQGdEdAPqzu0xu4N",
-	"KPSlIbwOH/TQAX0GEHZdEjNBq606qEcgYvpbDdtSrlq57JXhN9DCqRjJkLc9v+MJI1xggnlYGZGJGszz",
-	"bPl1iOg0p+cOvbapTICBFh0trfOE0UxPwr2ZdcbnqLEHO2g+xQrnYo9x8GW4sJ7xps9zRc5nTPgzIV2a",
-	"KYmgXqnhDPFXtpMdwLbbCn7nbhVAKAKEPVMOI3SnrU3neo3KHalOqbK8DXQQhLM7Es7pHhUoE0ZGK5bk",
-	"TAcYRM6oNiaObotNEHVSrgwTD+EwyPl44txk+EkAaGNZZoakCJ3RXJNurG4HmeG8R8PnD3//23+9Hv0H",
-	"q+MXBJqEBsMeZjxnakBXgc3eskUVYPaQiHmWgeACS3CnDm/qJm+aYT4TwiAsfb+JzYQAqw6LkAvCBcm4",
-	"sspTzu5sHCbcBwL0nNuuDQCulsaWUcg4L7Z3xeqYppUbhxTg8IAXRQ5kb8rFXDPSLSxyawxDkDy1j7ce",
-	"v5bTFtLqO7b4YGVVmIEUfg578TSSNd6t9DzlkhyfhqXHnbxts2D3VBHb2BITwiJyDTSmHr8KkHGj1kzM",
-	"SMtU7rQ1jb9jiyvTredoK3RajJxs0wM2/Ozu/9eAkMPNeHlRXtzzJ3IutPPgVLcGAgrW8VCAJ7GMdIqC",
-	"1C6ZHVjJoYrJRT6jqzCN2impUEAz4z2G3jxckw108iPYQC0B1rvQnR1mjhebWuXUj2N0pGuxekZzPc+Z",
-	"D3ezku/9U8+mp/DvtnBGNB2Qa5euBjEH45wKbR3VE5al1tNoF7pcB5plBSi3j1u06bHy/E0wA2dF1g/c",
-	"Blp/QWggY2iWnY/gxmqlmYGKweeo7ixAkdIorCzq1BtSyGYjssBpqG4H2qik5gcbgMA1aFCrohDwexiI",
-	"EC+Jduhwf/Qfv363O907ez7c//4gefHXl7++ev/6tvft7mTv6+ej/ZMD9eLo5ezVL6/zHv3res5gp7i8",
-	"mj8tn0HB7kstyVORSFdN5L2wSFy2lIizBbZ2yp15z5UO2TszOgaPt1XD1PJJLkirnVfTbegS487cNVk9",
-	"XiZyoHvBZ1pqmoUe1fksjM61jwpQJdt3kGaNZD12eBoAMh3QEsHXPOMsYZBWN2RMQEGDQwIVY4xkVTN5",
-	"ywIGTAkPvAKWsFJ3gWj2YGzknNlOSRe+cn19BWEpxhZnhjn4+r+3WslkLm5XfS2mZtI7Kcs0jR1gN37P",
-	"As4ud5rO8ep/MG1gY9CnEQZm7UkGzLDKq+V8mHknwjpRwUM85oI14X7aPHOqcTWCNs+oAQgckXjNcjwj",
-	"2Mb3dM2S6UDtvsja1MS5SKZX2BTIeDZQC5GsOwjv+ezKNLPCqMHsRB/Umhkq4ESDPBiFcwUPMR4RI+4O",
-	"SQ+vcIQXrFeS6PL+KqMYiIQN7LasxKefScURgFtYXPCc0SnIxRUwr+t8kUiVBbZNxSlZe9Ziw6oHG7bt",
-	"TvKENXpZ4OnqbQg55ZeXrjiB1VMT+awg8gDkvZ31xlgcC0c7Htk1MrITc6QbmNi5YJaFdSkcdDPmCC8a",
-	"k4zOFcgASjJMU2VbRfCI6RkQFGVu3Uo1p75pEF5U+OAzRS6OP2A5ELvLcO3H0ngrIkOq2Iv9oi6P9ft+",
-	"YsMrmdwyHdlaIIqJVFkpbhoMuaD5goxyOrW7NpJZJu+rZsxwocMOgVXszDBKWAXtZgAuYNWSnXGRsofV",
-	"y1EcIDp134F1sczKBgj0KieqFzpRj+BE/5STDvsbXNxPUOyqXFloqdy2Y/8QpDxlcFvdbs2NyGxCCX2w",
-	"l+72ezNG0dZdIoo27AmF5jJrgt/bsqUTbGxYEldsGrIMPsi5nhA1ocY2gLoUuwfkPJlnc0XsS1tgiWV8",
-	"RgwFRLBk6cqFbKW9XUykYFN2zaeVZSmVuHuZp2o1fUOTLzaiTzJPm4bTliXjobSE4tFnnUfj5MqNacN1",
-	"r5CZNfBdsy5IwVByDlRJ77BXeFcEjNkPKUGICClYULMUgmWqkWR3SXcqhWxQE1toXXBW7L1Ya53rio8F",
-	"S8nui+0h1yTjWmdsm4mUU2HEwBdRwNZqUytHvqEu9QdXmJwoXeZJ9klbrnTlmrdUlVascdtT2aAEFZS9",
-	"Sh8KHsc7qmn+WCdXeb9MoR/wydiqdCsMu+Ay+b3dT6Qymg90OpjnWUyGLJHTooqPmme65lUK4BRHnWSu",
-	"tJwOlF5kbDDL5XQWtOdHOWPbtkTdAmM1pjMLOSPvWJ7z1H56BkChyw6t0BX2ytv1esmT2WShIC/Ca1b7",
-	"zF6vheNsPOcpNSSjEupKrVio9Jc7B1FAcQMkkgy8lchU7UTNEoSViQLPfy9cp6LUMiaMjye6Wulid29p",
-	"FNDKHPUZf2CZi5JyNQP29r2v7B28CJ37gr+186CdTumYfYB30HFUoMmzO3BtsjHV/K6ZZsDLqSZyntm0",
-	"xtmM0bwdXYj5dABlbOBoK81mqrJCe6/qC3TChOSQLgStK+tzUNmDXpjzNmOHuBW5YogWAgdgw4W8gneq",
-	"Cwk7OaA5cBlbbc7d5K5UXbDpx8v38CJPXQWIZvL5ZBo9iXoQE11Lweq1BfJbMqJCU7UgU5Zydgdusma0",
-	"dqqnUs2Mxr58eNcxfb/XEK9+S5PbMSDdP5Zfq4QJRoZFP2v49e/JPP/wfOzli1cb8bG93v4r7ytAx3/y",
-	"sY34WNMk8FKICWNIPVF8/u/EKnef7+9vwivbUegfg1daUgiySUBpX1UBxQOnT+jM1m/08PWtZ48Hbmgn",
-	"NE8HWVOxdAaAHJaj2nqLNsEAAyjwBrIKgs8yZWO5qRByLhKW+gaoi5OGCDwsM7CaLHD+H7Dt56VCBEFF",
-	"lM6Kgi/4EbMKgmvS/XhFUpllNLdVUFyFgzgqqqrD72BADexPEAaD8RLgUXdzVrV4F3Pml9lyQ/REyY1n",
-	"LOcyHTCRriieJNiDxh2NitwMG5dgPWhY27H17bj9Kry8smiTo6SyslG7DwClmH+3pKwhM5zU0ZeQ92Gq",
-	"0ZOcqYnMUjWwNNdwNop2pDtjecKE3ipA9QvS9OZXcUdZQ/pVL9rt9X5aYhzL3gn8wqteJ3L/3u31wJSu",
-	"u8/ms9SLX2uIijAUdk8VBjkppqsECFlGjw/XwaocwRBEj2c0HaEKloS8F+Bx2Wrpp4WglVFOG3IGbQmM",
-	"////q1fHcPO38YHULFD4k2uOW43xWh5UZyuRzxlrZ6VyYO1i1icWJFPvSFSooJnrfyg4ZEDNoV4VEmAE",
-	"yvcAeaVbtLxlAq7FtRpU7qAqXM6Qv5HpqoW/6Fgq/RE6v3adX2t17PeNLqWi61PbdTG3xyr9vqjT0vHg",
-	"1WLNCnUkiGqHl8BvfFbUKNn2e3tkqcTL1iGBgVZFnova/yMIPRRRtrbYB6cO4VqsMCJ2izjN4B1U03mq",
-	"DLSZsq/d8QiZYMXZcTeQ/p5jFGNRGmjVxv/DVr8Fo6uL13YyUzcvi5UqZeDXrKTMVz0ic7Lb6zW4+h3D",
-	"XzvuJu5YjmuZU1oGWOOR3k6EqKBgFSs9p4Gr5kRzMR6sMp18g30KpdKpQ+/K6KJ6MMuVtwmz7VJiypxl",
-	"82ZzwWrMQLeP60VShZZ5cCSFm7ihQ3geIZ8yqoA5Ec7tkdoc3eAcq5HzAc2DYyiTbdde1bOulUzmDYsw",
-	"pMmt0jJfBMfVNv6nnKTRQyzuX0TiEf7HIgKGsyJGjGVcjNdu8DvX7nPUGdMpA3TGtWGkX9Mpu4KGK+Lr",
-	"ff84ZgKV5JBMcgdW+3C/xw7yl/r1Ynf+nB/Il7PXwUj5su6vWl10GKImIJesDOLAHG5nuiZyyix8l56w",
-	"6dbqfMO6QjtlmqZUr0Xm+ODatQ6H8jd8JxziK9MwxZknzojwlplm080Se/xNc6k9ZX8faM4E+UZmusHE",
-	"UkarCdaMPUX8ONeA6JxyHY5LmOVyxLO1RFjw1Avb3nDzYIF6823zpDqZIZTQmHIor/k0V9Itz7KBC7lf",
-	"+YZpec3tbScdSjkowgtWvXdtmn6Clm1MKq7RksJsvQ04W/M9qFlDeBrcsqIsaXMxVBiUraYfET4iVCx2",
-	"NkolgM31BVBl5e3pqJJhlVdHNXlauW71d8M75JEDBFoKTytYbIVzlqK1xrNKuq6lOqwxjQoyf0t1Mllz",
-	"ahWgaOhk4gu1htjm5W4Eu/e6ah2vUio368JVsLuVszymedpsJIVMmiNSvEzM22/I989JN1YzlrzB6QwS",
-	"o53dPY+3IvL9HunG/q978ZbRJr/fxbAjhJ26EXJEYkMAMbEJEVrOSMbuWBYRIQEfI4m3dsgVQ+upOgbz",
-	"GSpS8v3zG2Fa8pHFxVKHNiQGvgNO+4wDKCVUJZppRNOoJYVaadN+TdBCyo2wwwmRLuZbe80inx9H4IKn",
-	"OZcRxuAMpkxFZMrUwHLMCElK5gMhtXmmFkqzqT1LEZkZC3zCQe0ZcKF0PseDEBGaQfkMzQbjnDFzAlVU",
-	"EtrAHJGIaAq/4jf8xzYVMyLsQTOhbJewuM8UoUoxrSIieHKLU6wMczCdZ5qbczqnWUQw2Sgi41zOZwNj",
-	"w1aGZN7kUgzMgYyMZC72DX7yVa2SdJVN+q+5dqqUB2kaVbKra0Re86BAmrFk0JjsGj/f6cWkS8WCPN95",
-	"AIqO93Z6tY883wlnPq8+jh9nmaThmA9D6oankTm0wbRdCvFfgRtJe7TDpApYABdnX0cIxGEmsGMW5SGu",
-	"RrhCHOz6/G3zrZWM5nQ6kyFX8JEgfIoohn6EjEjL3IcUzJACU4fmaQjCy0opvGQL4mA4x3BcNI6hf/dG",
-	"2KViDSaz7I0SF/ZkSlPmQ28BOwCfl/WpQ9Wk1EXbLZs5vtHaWgA0xckVmWUAEXBPK+47QAuMOjNwvsGu",
-	"t/DKfYsvXcCzY3zpc9QxXHTAxcDX09dxR9hMIcnEWAZcEASPi4Ajk7kwFkTs+tspWZPpJN7MevB0gtVm",
-	"THj74irbjNvtpNGc2tChaVclweoAAH3LPDZyC6BaGu66wjzRW3fTgKBrK60J5OfGuK2yymiJfe7GDo/K",
-	"DMv5yaVgYXN4NfOsj8s2dOML9jgv8VgHKUtkbmROQK9677azbGSpq6yEQhMzdEtt6NPkOeAxctZeDfMQ",
-	"Yk/ct9ZqZOUZ96MTze7VFq1ORFGIwzUuS+BUrmTO61L3qlpqawXXzzuziYOmxy+h6XrJfgEfnRm24r8y",
-	"QtUtOq3CnssyK7Ahlw3T1m75bMYaAnWL5MH1uXd64gAQuSA0y0IdPj3lcMlOb7rfqanQii4UpuiUYnjI",
-	"FlKk9gDZ+zhk4Tvkg498dyPGDMWN1X6IhXJRpIA5kkpvW4WV+AqroQ1U0hFSD/AKl1WCbozfegO8I94y",
-	"GjzW7UKmaSHnxNi5aB0oAzwFjMb12jiMFjVt4jTtAtxhTLlFLkTs2xuBII42Yd2ow1vWB6ACMIhzZSO7",
-	"KviRCnxnGUvHzHwc+rRh+XYJUcdzevMOOSLxxdH18Tex2a1CTMaAOUnxcojcT2SG6I+3jM1uRKM0NaTI",
-	"AZPENESdiz2YxQeBg77VkJEUMDICSWEg5yqzUZvJ7yW7ZKU4MfTZDD1jHQFh3CiJCoCvYTa9jqZOw0Cw",
-	"yTOQNEwd+riahHoBdpsFQJvxVcFXuc3bcYqK177BR21P5sBtRCAR2Z7dlOP9A+nGnkVqzHlMBdeyhntJ",
-	"FYYzhn3jzr4NA2IVimo5N2BFSDXduHi9YVrOEg3JLzUxXCS3iH3Hx3fPw300GtMhXCiPc4FOFlgO5+uu",
-	"wHeGNSXLeBri9Lie23LyXkcKY3KAsYU79V0Fq/Uvn9Udkvi336QtQ/j5c2w+40KWfBEQzm6jY7XyU6bB",
-	"Jmd/Rbyvt2x18oqCjClA/PVVWkUEdnYl/6izghCf8iizjZg+FbP5puEKx+gPAJMKgxUOCcU8V/ur0nRh",
-	"U1oXRvPY+QfxcS8e8VU4/rVEAznofWE2X0dLeSLbXxNb+RgxUB/li0fkwIREQMt+N+f8LTt+CmuvfaKB",
-	"bNpy96XeviCXb2bn68f/Jfh7i688juG367yBs9fZ+dpTuIoDBJ2i3pIEtx/yM0Alxwz+O5bTrGJw0ex2",
-	"HcJf+DrP5ja2v8lrvJX3JhG6mBd3G0LYTenDIJFCsWQOuQp6notW2C+AHg7VCinJ5T3YMOXDKV0UsLeB",
-	"RAv60PShip1vv4EHBreFa8JEqsL9zmiuecJn1NZeWOlC0JAOSsw7m9kQCLDblFOOD43FRLSUt9A/kTma",
-	"/nhZ1N5h4e32BXQcxJczhNsEXYCeb+djnM2YCN/ab5Z7gSVAl24xmEhZGmOsT2z2bgChnnER+xUXO19N",
-	"AAZcVPghbZcB7F7o4wvgOJk1Bp/CBSDNbo2VQ4dyHraYygG3I0tD38LYxCPa4A9qcdNvg6ahqsM9tZ22",
-	"5xNtbu61y9CxWQAEA+/XBF6HbvIr58v7uKNBtwvlGfHPehOzKe7ovQ0oiGzD23bvwDwNQrBaKEEiB19m",
-	"/ivYp0vEir4QKyVdi+ydgVE4ZPqeMWGdRqkEV/QwZ/QW07TnYstHZkh5zhItczKjSjEFyYGEa3sBYcvZ",
-	"QtkRt8NQvAKy5tFf48XargMCqPF3lz3ai9ZINGDthX7EVXCddupxv+tG81ipABcbOaDyRXUEQ5vMVIXU",
-	"/XF9YBw2mL6620/vdn/Zp2N2cH938PP9a/Va3wPnCylAL/Y3KCDxykdHrFfmiDpzwX+ZM/vYnPxVEu3C",
-	"SjNfVpIj2IdnisT43oCnMUbA2VJeNiTiZ8mFsrVNlH6i0KvM76kS8JCkVFMsgIhgeSWJPFOFpxZ9bb5m",
-	"X9W2zvh4oiNCMZ2XkoROZyOeM4chM5UyJ7mkaTAZ8kkieCNpd+hhs4CgwTrA1rOLSWKWtyDeUGlRlZP9",
-	"5BQaBCrGApoJzekdFf+jOr+D4PQeKapIN77PUsR3Xo86Uc9U9I/+OoEBusQKWBxYup/nSpMC2S2k2Bwu",
-	"mXbAvs3RgEo8oSICVcuk7en4gwC7VKxYVAGruT31x61Sdmr70lBkJohn5y/R2k3Pc5mv2HSa3lGjzmI9",
-	"eM92x7Vzlh1uOqhysNgFRjuuMLkGCV/SjZXMXMP9HUSOLQMSu5oUa9BLsXbFH4MWYMyV7cdZrN9xnEX7",
-	"Xa7327C9dywo9Y+wZgnuFVXLYsBeXVa1QHmL0PKrj/CgjfFOtM0YaogVZw0DB1xElvtDLRKpas4BCJ0/",
-	"BPxlNaFWD3Tbz9tboV/TKcMTsjYcobYKxTTWbdPagAHfnbVZzEDFEeaHDRj5fs+ULoXdxurJv3IcQWVd",
-	"/kmhBMua3aZmmVVTLHeFM+xr7GBC1b2qVVppTp6AWz3PFJgwmvsVlYaLQ1t/0ei+1ku9AxoTy2OHdw5X",
-	"Jw1VLJedymu0+kLBXguDCA2h4GlNAyp6iJqh0P2NuQI5sAKVtZBv1MoMIxZRSh6SGMMgwS0PDrsdgnDU",
-	"+FZC85wzdSPiGkOPI5IjOAmEV+w6HFWjwmZKVljX1VWfxDyN0SxNuRnglAt3JTOls5lN5K/j8DalZ8xz",
-	"EULWjipomete9tBs3YuoNKx98x00q77q0PDWvVtBc4xCylYLPuZpvmZB7Z3N2mlXZmy1lRYfKzUudPm0",
-	"26ClvYFXWyxTbYXQh9Dqk6r2zc8FL1mcARfBk2QYtmAtQGiWRvM5Wv+Ct8htmi8Nub0086igzZfUUz5V",
-	"0kCbTy1Teuu3Nly+EBto/Z5/jqG4uD9l0yrMUP2kPazJW5diURmu7vx4UPAlkTnokPdQS5lq/2LUgYIv",
-	"ZyQHbygLz4GVZxjeSsFHANzc1aiNigA4vy5wvW4wb69Q2YrcwWAtqZgYDFlC56pBaPvrMc9s6u2Mw2C8",
-	"6YCODNlh4Uisder7KdTVWRN80zZjWVG+wVVgyhKuwpvWDzivXPPCKsAMWjkise8NiVvvDzIh7DS0S2wq",
-	"2zgu+rbZBhnU97nUZanqnU3uSa2WBuXBdC5cebApm0qjjGBsNuwHfANUP6waFmOS0Q5cRvC0loJj+trs",
-	"grUBXx0SajOaMA9UvWa/1fze9uDtrjfRvQCKduhoZos/2JeWa7mU15qOQRnNOEVXWHHFwBUMsw79s+Km",
-	"qdQ/2+VX41Y15lanFhJlbWJ30fJ8rhM5ZQX8U1mJPGCL2uANW3w8LepKOX6JDnCfK3oZAlkm7y0Tv58s",
-	"XBQnVnCH+xt7J9nqQCIITNrMN+2QBmtT++GWekUVD9tP2GQyFNxYPjKMcO+q2joGGMB6snS7MlMC6TR0",
-	"QbnsgHBI6mVAn7c6tSkWeOuOpS2JIJ8bB3KK5/YTHjH6CcV1IqtIjHV2mTmj69wktM5CdE4FNt3IaYL3",
-	"kVVniczSpzlLQAH613WY2Dv/f7qjxCzb4y6xzdC1LDzY6xwjHutrWQmtji6zXAXMMs1l72pxqY1KimJO",
-	"xtE0ZQCNCxHuUrg0kZKrdjExgYsxMfviHO1GgkPKxE4BhpJIsYoPKTKWHKrHOFUJ/ElC3i/fD2IKCH6r",
-	"HGz4gtBz8ew3BK+WArqlWMZw3sd5hKzNW4UnbR2VoKWNPhixe5AYTPi3XQSR4YEtbO1sFiYA8A2VYQXp",
-	"GCKJ1FfobIoBuuwNeoWAeyOlwOUcx4gay9SfWciLQhM2NHIj3JXMhZ1iVC9NENVKjkH5/Xq5J9KV+Y2I",
-	"fT9PvOWqkxWCvfAWojZpZBH2Bxg2NoQDk4li359hP1r1jsRmIprlGaN3LC3r6sVVj018I3AYkJItBYAd",
-	"0Fu3fjvYrYpJ99ur87Mti2FpxpjPWYzd7u/toXetnhv6uQW3WilUqCgYkgbgAJfPVbkcKdF9vuxt6Yqg",
-	"Q8Hu3bH2a0d9ITG34qLE+aTCkgAUhCqIyOOkwYda9iDFssIrUt9DWnDxDGKiZpD/q2upmXfu1qmoAFq+",
-	"hdFGQ1e578nBLsHg/3AIXzCFUlqklRVo2CHOlcsstDyX5udNVgb6+acsyibBJc2RGkc2TsMK3QLRGfNB",
-	"sgwgguwF6UaBGrhnLU7AY+P5KuA4K5WfLweoV0fkKppGNuOTxF/3r8lXd7tfucuj2DssDRB8m1HFSrC7",
-	"tw7oztDsvRErRsLU8kLaqTR1gLeV5d1s21PEw3oMIlt7CLRDD5etdtA2vItbhY92sYSN1u67DaFgj8RQ",
-	"K7TEMJBafXlySOptJkXgTitQ1zajxMdDsrUzRzxwtgrCP/Rlo+YeC9nWDKx2ZMtLgW+uWEP4Df9XxYf+",
-	"/uN6YxU1o7zp2p6MGcCVdEF+QKezXAo5N3oJPjP0ZMYFmhMG9YHdExF0VpDhAnYOnlfwPNcVbNqc72Ot",
-	"qGHO2ahSJMqfkbXCNhYJS3hxzdLhkxnc4yQDpE0xlsJqzWhOoWCxRS4wQgMmviwwxkzkG3hYv4bmVcK0",
-	"9RpC3LNdpxU+umR8vy8ANZelNdXWsC2tPdsI99nib5bRboZoPdRWhypTQnIKDcxtJWt2rVexZXJRQPkz",
-	"bz8Ae4A7SERVfrzKno5YridSbczbN+JN/NcNNh5I88q8Ut38KUv5fIqOJ7GJq960rnY1YbnkSdg2O6Ga",
-	"XjKzN8Gst0rtWKQPAG5Q6ACB6GGX0rR8Buxnmu4SuSLYwmaWuohA0/UgLwa1PjSwOomfSi8IXucMUroI",
-	"KOMndKHqFz6VCRWhl/6dhctsdthRmmeE5VSxKqW97nn2wvMXdYuh4cajyUVoFzI4r5/W7erj+V6xB43Q",
-	"9K3X2QF+rFzv7q5pZ1bLlShBWoMbkH/SUrddYTxdxqAKYszBjQ5LyR3N5qyEl+OaTBkNhSiuycWuvdv6",
-	"nhO/D9snwlcqTdnOKVeAMN5whbMCyHVdqTS7dk1BBp5BnFBBhhu6ICAou2IjtXLR+BsaxHVLaDYoL6ZX",
-	"i92EZn1oeipG0iE7q6YLTJna6AkfvQck7CF6sAENASCguSI0SdhMW4VE4/0QoWatsqlR7TaIrFgz5wYn",
-	"BnAGp/l/ie+UynzD16ABgQZf5psBTVL5qqTqVEflNrBGB2HinhktXCSLbxjN9CQc0pMWrZ5BHGmGBXvq",
-	"LEFTnoVOyQJiEfDuOJa38UY49FhVjuV3GODQjdUvGdcsjkg8k0qPc6bMv3N+B2GXTcD0EYmFFKwBJWfF",
-	"jb3zbUETyC/E0PMcknqaMA6bcoqxR281saGvT8hbYErjnKYWxI7eUY5CYb1ycW7ePinf/ui/XaekIil1",
-	"FYVYb3wolKwpggdqvU+oIkPGBFTVPizxSuGCXqwo6avaOTuNUs0etL0LhU5JF75yfX1l9gZUbZaS4aKh",
-	"MgfW+1/xterFib0Nwe9Z38dyp35F8zC3N30as0VqmpEM1PiWBZzaRho1x0A04aGiL8UsxzNbL/2LlAov",
-	"yrevk0F8dmWatQ6eWRHlsVl98UPSc9E9esLFuEaif+DS4+VF2nLx8TIeuGX58ePyhZYFyFduQ+vcNjyB",
-	"1VMTdSp1shrKlDfXJvfIbi1D8+Jpw7lJwMq6FA68GTuAv1KSZNRWdqRocUrBtpydD3tQvXerKYSmQUOM",
-	"iPngM0Uujj+QrmKsfpu7FZEhVezF/g45Qiwrm537iQ2vZHLLdFQgvogURCYCXBHEqiajHLJMwGMHpW2r",
-	"teyGCx0O21zF1ip2Ny6ZUcZVS7bWEFPoL0dxkMrwQlgXy7RsMGGvcrKCdV8fwZH+KSce9je4uJ+cxmFX",
-	"1laclH7/RpzwKXNxpS3WPBxJgnVNH6y7w34PcqjDYXEt2BQKz2UWhekYLdnTCTY2rIkrNg3p+R/kXE+I",
-	"mtAZs9iPuwfkPJlnc0XsS1sQApPxGTEUEMGSpSsXspXufjGRgk3ZNZ82IOwUHvpm+oYmX2xEn2SeNg2n",
-	"LWt2kYY2hrCgzzqvdjVK3MZswn39DINlWW3ojtvDDnG6laRluG0wpDqhqUtbxn1H+WT1oWEub9nWofUI",
-	"PugbMZYMTo+L1ICuncBUUQHfPZW5ZTIhgNd/xWzmSnTP8om06V0tj+Q72/oLZDhXaKKSFxMuJwDczQhb",
-	"dPp7gqAi1yIQ2j5qDF4vWZttyfoQgmWqcfV2SXcqhWwwJVpo5srS80Z6+RUfC5aS3RfbQ6hYpHXGtplI",
-	"ORVGRfgiSvpajXvlyDfUt//gSrVTs5ZPh0vNa3k8rlzzlur0ijVue8AaFOWCslfpzKuO5Tqj/9oxUa7I",
-	"iAuuJtbd56DBtbSO9DWwEkuHMmdqJoVa68IEUXHpGv8x6KmIYgzbacuP29wc1XdkA/ZbrOWqrV5lDmFU",
-	"4YO2aqHdOtBLyLEUCdVMYLlAa/dEFs490xQvp1z7Zyi5Qy7ErKlCitVKS+7uOZQMJS3h1vm3oU8mhvbJ",
-	"Si2JYlkrruUptycGpxu3JYR6/8tUsA5EZlkZ2xhB5k90mC+EDtMv0xWDZSxwrxjL1BsSCzbXObjFZe4C",
-	"pS6yuU4m/PaZIoyPJ5rMcj6l+YLYrCG1QwAmQcynN4ImuVToTji6OIUoBoppBlM6Uxi6ntEhyyBTg8xk",
-	"DtFj4DMxGjeflmW+Uat2K2eH1ok6P0soqJXPlYa6htQsgJrns5xDypKiqWBKIVbCGFtRMYZ1ogJTMtxl",
-	"XhlKYXtdvS1nxSC+hebXdhDvcBBX5SCuikGcFIM4soM4qgyi3KP37C6sYGIlP9L7+9/+311QlezSRyRl",
-	"CZTwsEGMxhA0e5YzmlpdoeZYgiEEbnjH6IZaVXJ8ZaXx2tIGvlA+feKH3K4u38zjA9JNuQLyiIjNUZxy",
-	"yObaeuKXgdaWPms2/4kdG+Jb6vdbuXhit+4kBNRuePDU7h25L/dvnzzxA3jGlxm3+flJXdfY6pfkKMsM",
-	"2LDmY5mGlknTYcYiMqXJhAu2bY6t+YUkMmWHyC0pyhKMNSxgESD965vr6wt3P3gj4rdHJ4PL/n987F9d",
-	"x2S/1yNdP55sLmY0V9D7t1fnZxGUXk1JfJqy6UxqJpLF9ndsEW8d3oj49Oz7o/enJ4Oji9PBd/0fTHe7",
-	"hyQ+Pbv6+O7d6fFp/+x6cHV8ftE3T54fkvjy/ON1f3B2fj14d/7x7CSObkT86fzy/Yn/G4mPvzm6rP7y",
-	"7fnb6g/vTt/XO/qu/0O1zYf+h/PL2m+f+m+/OT//btA/O7k4Pz27rj7tf9+v/nQj4uPzs+/7l1dH16fn",
-	"Z9XW788v+29NZ0u/Dvpn15Uvk/3e/qEZ0fU35zjZo/fvzz/14cnBYTnB46Oz4/77o7fv+/Dx05P+h4vz",
-	"6/7Z8Q9mhQenZ4OPV31YI39Ybz9e/bD0Y//sBPt/fUjii6Mf3p8fnQyuz88H748uvzZbsmu25OPZ1ceL",
-	"i/PL6/7J4EP/5PRocP0DbNjugdli2GDb3+Xl+aX5itv2y/P3ff/vo8vjb/rwdkTi66O35+eD4/Ozd+9P",
-	"j6+Dk7nsf7zqn/g9HB9dnsSkG2MMgNqZ5XKYsWmBnIT5ife5FONqqcotfxgfT07PTa/wD5zx+dnXtV/s",
-	"GuztmVm+/Xjydf960P/rcb9vF20PnYBFdOgEqnfNmEhJQmdmGBbkcsvQ9dF1f/D+9MPpNby89xpOwXX/",
-	"8uzovV03ctDrHZL43dH7wVX/8vvT47570B3RbIdyqwlvmZW6uDz//vSkf1k0sUjEzgeETQ9JsVD4ewxh",
-	"S4pwvUUOejCz/tnXp2f9wcezo++PTpGuyAGcxeIb16cf+ucfr83v+zs3wvAgtLMw6ZQLMuVC5q4WCEZY",
-	"21R9iDuFAC0uxm/gQouDGTWR88wG6hB6IwynIlyXuf+3Qt5j3I6qMShPmfNYVSfq1LgN/FJnNJ2oU+Mx",
-	"nahT4zCdqFNlMEZP8/mL0dQq7KUTdSrMpRN16rzFfKaRtXSiTo2zmDEE+Uon6iyzFftjnavAMOoMxZtM",
-	"yUvMWgU5SX0chpHUfwM+0ok6SyykE3XC3KMTdep8w9s/wzb87XRcwyjKFaYRGDWyDO9twzH8zswBN7pz",
-	"5ehXf7BDr515QzneKYY+/QNsiKJ+ds2iVE6q2eilA+e3smetalME1mqNgfGWFnH9UedU3NGMp0cz/h1b",
-	"wN9qPhrxxBzEq0SCKXgp55qdSf1OzkVqaFXmWer9fTyhuffnt3Lo/fWOZ/6737GF99cH8Mj5XbPhRMrb",
-	"vkhnkgvtPQFXgP9RL93T+9lF6Nd+6gudVz+sJ9LM4QiDTothH1ORMIxUijqe3vIdW5yKj6Cp+V9+O1eL",
-	"TgDy2GwbXWSSptdSvqc5QFh45Ug/sJTTa7S0vzcbUEJ4lZtyidkabou8Iv+QSXMsxSjjEONcHeglmysY",
-	"gn0TCsiX/cC9f4QeYjM6CURS/GkH+3aejpnuPySM4XwuqWbv+ZRr2zXUpMrckN/R7Irldzxh7peLXN7x",
-	"lOXub4zu9EPByjbXfMrkXKOhatqfoGjarMR7/0HnNALFdtuVmCdcoAZvbEJSLjUBb4ZLK4+xFld8aANH",
-	"ExBjU7q4EdgAf75lC0W6sQ1UNjoBh/8F+InBcKEhDHA+s14oK1+3Qld3+MEGNEhDrGCDy9GIiRQgHKE4",
-	"PtQasPp264vYd+bVwmW1vqgPNL30vN7LLi0pGN5ylxdgsJ5PdqnVjKYVLqeG+1o5ZRhCBW5axKZnWEkd",
-	"XLSQlAk8hjDLZMyWYnlOropy3FCv0fy4ta46UUvEsRbJmDCnE5uNmbKM37Gcs0aMMqo1m860i1SHyhOP",
-	"QpTB7+L3FqHYgaZboxL4mHRjdqcREiwq4UVju9bbPI1LUrFTW5RQzaU4M71sBgbm3KNrZwjsNhiEb7lq",
-	"pSoKbFhlGxrJ8KSxpLpbIDWHNyJQsUucK9PdM1dG817m6RsS/yyHUPwBwCp+lkOs6v2zHJYQFPEQeDM+",
-	"wX/buNAd+4ol5J/l0BB+kUL5sxyqr37DL3yOb0RZswAxI6C4gY3nSljRRRFEmzJEWu+iwx3szuvr94Nv",
-	"zj9eXsWHboRlrs/zHknpQm1ZJ23Oiq3XEwzKTZU35UwKFmKWOMd1m4wS63qSMzWRWYo+r+G6t76VQ9uy",
-	"8XLUrEEBlltUgCBdGLglebtJbh+CF6gN1OMOXlAW1A85FXYYWsK/LQ8LeGE3YE72I8sj2C1I1Va6wENL",
-	"yyPcreyqDQvDMsxUk92tVvHJraKOcaJ2k5Yj952cWVOCyUXFD5KgtwxTuBJmpvOsYlx6MbqCkaSa4dOU",
-	"GeWPulzm6hjc2M3zWmBTI8dZB1pWUmEDPll7ubASXmwVatgKOLAvj+5VMvjwHZRTBHbIGbsniJsypQsy",
-	"tI6KQ/8wOQpQgItUcGqIY8240pVMiZ/l0Ls+B0bigpjwjwQsCvgT+diOLljU+ku6b+Xw2Ov9Wzl85zo3",
-	"j8q+69zPqNLvEIIjmG0n8zEVXLGUjHM5n6FHjJKxpNmGmXZHRVyy0U/1vbT8sQFV0nyhOV3vnobZZ9SZ",
-	"yCkb5GzcWHkWAEftDS+2syk/Q6rAFRXs9paLtAmIUc9zRrrxeM4z0POTeabNfydyriD5J5H5TOJ5jSPy",
-	"97/919YG+YIQRoY7ZBO4I4KVpBzoVpGNvdRjzjLaVBdVQ0IPokHd0zy1V6JowtgPtjcesP2l/d7aUE6b",
-	"zwirGtUqQsPOVzfSn0noXNc/H5SR5SLW5m0dn8v0PGo6GGDc+Av1bAUgJ34tHIkOscu2D0ONMB5eSWih",
-	"Wcbh6I5yzkSaLTqRdwOd8zu7WkrzVvF0R66/d2V/5WXype3vG9dffefcmhTzCu4HY1m4/rSZtNK5FGPL",
-	"MksYBLj5t0QYuOt3d/xEyPsIm8Et9M6NcFxhwmiuSJcLNc+MBmw4KMV/UIi8H/MRgLPNZCbHnAGO4L3a",
-	"KrOIbZWyGwGVJMhU3oF+Oz3E7PQ05yNNhjS5ddfccB2u0ERRZK7mNMN80i5c9kqZmgng0G8E1aS38zwq",
-	"EnhYptgWGS7IhGbO7NntkSkXc83UDrnG+A8pxgyDQSNUuaGfvQMi8xsxlTmLDP+KUznlggodF/HC9sNu",
-	"eFC+8JAMWQakZ2HHsahhAZxnevRHHdK03Zc2QJ7OioiCFi/Y8IM2dTy9TcA6r1ThvqVlBXVMgykIDe8V",
-	"oI1LQEHaM2tkpMBybkKzWlw7HnaaUblEwfNR+lqCrKrm0NkJ+4UaZIV59EyRGdWTiKRSbys2owj30Y0t",
-	"JExRQHynt2P+NraJVeELz5HH00rD29ULXYGrGQb89C7U6sY8qu9kiqDWhrgzZnaxt3a1cRnKr4fWuqyh",
-	"tLYUVbX656qiU3Q04oLrxWBFGCAwD1e80scis+8WRpMtclPajgXkLun2ihh/atttHaLRbH7ngvz9//5/",
-	"dv/+t//ajWzdwzuGdfCt2qqmUDazZaZNWby/HYB1dYkejcqP5RQ2KdLt/GRhr+9vn4NYQ5pqrxKXg91Y",
-	"Ipj1eBGFmRAMj/dk30qVybVzmLkwvjYVwa6gYVuH25jdOQx+oJASJgRyugFyv7jTDWecI2IHvLIeKc60",
-	"hXuUJczcJmx7IKWUp2VR3HKT0BPWlLpeaIUTPluP3e61BbWMT+cZb9hiR5ZjNH5A0zaLyUeg2qOKYf41",
-	"pCkoEVaxPyTGdl8UZU9Byjh5v1mxcwgCegyDgRdd+Ogfh7k0IzU6enVoaS0AUSqcqnDNVg0J65t1G11d",
-	"0ajOw2t07h3kyvlcixxfyJvHoQM1XE34ONkRVjCEsFUPRSwH7O711RQDdvuG3PQ7tvgK4W+Qp/o14aYs",
-	"H8Nw62CWzxSJy3WM3+A1mRzdiIxpDAxL+dioYODTHuxsx+go5E5voARbHiL2jrHjDIEo0qXmoClN9nq9",
-	"G1FmZG9FBMlPmdWxSMoqIkrLHKFdjO5jAZFyZugbPeK3bGGjRJyS8lvHiKKBHA1SujBkbWwSi/3qL9bz",
-	"vSdJlMhlQHtyFqJccjZloCVxvUOuivFTMB6dfo8EXFWuPDY7pneMLOScUABGgdJ90lGEh9pWVPZehdvG",
-	"pzOZr7Bsp/NkAgyQ2s3FkOGuwyjp7bzcOiT3xrZDxTtnCc0yJJyMmpkj9PtTQ0MfB9vexkdYSIMJy2bm",
-	"v3DeBz5quP3J5jFGJKZa0+QWQtX0hNWFCRqsgBeTU47Oo5RRPYF/QJynvfJJWMaG1qUEjPlGOH5Fus78",
-	"88UjHiGvbvgz5Xi+MUApGfEHlkIlp8MbESMgJR5VggfDGa3duYI4KyNC7I0oXMls+ZhKZgGN2v/zPB2z",
-	"9EYMFw44MC2sZW9xIyRmyACQI+ISTAhXtXPYMWtuGBiQldmU//kj3f71J/M/ve3Xg53tn37rRS+ef/63",
-	"tslp6zC1So2rmUOGSkctEU5payjLwCvn3GOiFmuHRY5FFVfPhl26+z3LaW/ZwmzgLVscEscHX+wDd91y",
-	"JSAx5U27GuNceTVwI8LFjSj4t8MMbcP+os69IU6Wd950csp9t5+3fg6uc1nuD3NJU6OHGx5/aAY448kt",
-	"MkCLUQnlxSA2ueJOdwCeRsjnt4PyT5XwwcjI+plUekBnMqHZYqZ50sIz9q7o5YTmt+VfVwl/Z7q8kEof",
-	"+T1+jjpNUFQIbgqRLgUOFZxccFz5sEohN7p9Gr7Vr3fQjHJFNR3S9SmJS8BawN5bVMkIvfjLnM0f9WJO",
-	"NRvAHQ7LN35/qXBFzlKuYlTDL/snp1eDj5fvXWn7LnxGEfZghKdNFMrZLOMJNUpDjII0Rl52zxUDJyPP",
-	"GLk0/Zp+UnnvLg5ih4BlSzjYAFrXyxvcc9s/sd+W4kbAf+/L9H5LMBabEf4SY3MSsSIUSyaPWVgHn7HZ",
-	"ezVmWdCS2+ESbQEH5kimtpEhjtoEOBbLW7tjLgDEDYpwdVhZZoCtFUTOkBmD58aitnWVnLIbYQ6CLbFs",
-	"pO/WIYk9dLK4tDPdoidUmNcBvo3kqLvXYoX/kXBnUcfGPjfzEqyrgq3Wm0kFYJrrN6oyltDOfMMBk75N",
-	"CWIfg3iCry1zIDWfTmkoZmG9G0VznQXRM9VE5prA4+CLC0ZzNaBjuQIsDdr4aAuznIGrmAdH1XQDXX7K",
-	"jTcqphxa3lNzQr6Vw0umAD84HFZgnoHVJkhM76imeWzMl3hIk9txLucijcnPchgIomsJuZbm7L6x+P3D",
-	"jOdMNbvsYjjmg3meGfNMzuD68Rbk94jpZFJGFEF0B/reRzlTE+fFaefhG/GsGYcAxgAOrsMybMm8ob76",
-	"zb74OS6zN44uTkFNMjw7kxShpmBkCrGgqL20v6uD7kNnGGg2fUl3h3vJ83SfHYxejF9OXv38OngBDddV",
-	"AeLDaywuyIw/sEyFQ16K1Q2SPiJsGEmGG1nMR7tFKT06opg24vvG5dbGfjaszaZIqLAb2EAZXIxYDqm+",
-	"oAquxdayCHhQaQiY7a2Q9w0Jlw3ROKUR1w5pbxVhK8bSAQQ8twUb14umSg7wyFbGBD8hFgcIfveepyH9",
-	"8JP5eTUxLN11ZBYPo6SRynn15+i+W5BjAHkOJ9jIpz6ElzxWyUSwLIPowRFVGrSXXM7HEzBbZUxUJu9t",
-	"iQTBwIK9i81UbdGtCpIAuwOlHbpEhtYGTgDeuireujBvuXFfrds34PVVzEizBwOaawg0oBlXRr2POlQg",
-	"c5pRrP61aANXY/o6gq4uva6ObFcXZVefITYnjHGtFiIJM3kbHbYKCtScTyiXmjClHE6kfa+pBmPhtFh5",
-	"WQNl7dvz8Lb3Pw54uX3PG0MwrAncBFnScMXgZPWa8FAr1B0+3qppe1tj27afeak8rxnPFTZsGfr8rRxe",
-	"24r6Nhi7xRs2DSeQxDysuOULVbQSOl1QcogFfSuH66IXf5ZDtVFtVfNCpbRq6/AmG/37L1o/FeY9pSDb",
-	"/4GlU9cotnjK5FzP5joqFO7CDDMqo7GlS+/pG7TPswVYd879DRZ8hIEq5ne8ILTuRfxGbIYWk26MZ/dH",
-	"8+dPMUaX29orqPPkzOhOFJyVqdW8b0R5JzYXDfEvqJavo5qauv856pQq/Obvaq1aYEuxZOK99Tm8TVcN",
-	"BngJ34m7cehvB8CUgxvbeqBtUGmMeEksn3KBQaGFWMUYFlw9y/A6nqgxPM9FqRbhry0kbNHthd+tH/9a",
-	"BL8Wka9W2l7Nh1Oum7OWjOx1VQCC4reNHDkkM5llTfkUVQPD/Grti4Nk/+Hl4tWvr2lvuJvspc/Z/hcR",
-	"AE3M2XbUcJRXREk7ApnS26pX1h6LCp0j4bYIS3TvvvXfvTbv4oA+lWKpaeldyhYkqcAFg004cKImCONl",
-	"mrA0eBrgKsNLYxhLwxb2Hh4I5sTsBOq0bpKThUhgj8zHsguyKiMraEfWTzm5OL+6drWgUMlT691LaH6U",
-	"y7c2B+o7tvgQTKaIzWsxuBEKqOACEgGKIZUwDFKM+Hies9Q6NNQOiTVT2nud3ggX8IZvqxlNGOlybQP/",
-	"FGMKq2WaxxERALR7x/BC2vQGDzAq1GKeSHtFgoVEUobsDpR7N5IIIkjhCzObr4opTuWg35BRzlhE5GiU",
-	"ccFuBJhObMaoRV9Bb4nSFnb/+LTqfzSjBMer0tXsbo1Z2muO2Ht8/Rpexx3B3O3lLTGSMSZdw8FKR+pW",
-	"ROL7nGsjW0GOenEKqNmpqCgTJnOSzwV6hwBvgqZTLmLStdf+7p7dFhnHDd/CIhhw7+M+Yh8dknFOhYZg",
-	"oGxhBf6NiHUu50baJ3I6NctpFnarumxmMsYiNkM3eqcZiFFl7IeqS2kbr1nKS2z1yXZ5ZLs8L7q0ywvR",
-	"VauO4C1bQJYQgvZBfOaIj2OkRZpjhTxX9y22sBRXMaEaTYft+WzLZ8EJBLrQGQdBa/qqTg+frJndMXRy",
-	"BE2PbSefo857KtIpzW9DSrmQQMJkltFQZeMvmRkSTsVwMeBcGcVvzoVRWNQk5wJu0bW8h5orj0i+yOy0",
-	"H5F9sWkWitIUgPBbuPdtBkWRIBFIpQhxYYcV35CNwBz+OJodU5qyNySeMqoM/4oRr8b5kgEA3N1hzRBZ",
-	"HJgEU5pPjaEX3wivnGYRAPCMqBnLIABF3mFwGs9Nf1yMVUSGLIGKBd63xhwjEIrP3BiunUBojJAa0eag",
-	"mBkWvxMJ2wKnORTSIV0hXfeHHiA/V2Qu6GjEEs3SGtNwczY/uel0oo7pr4U286F8u++9fQZvm22oFbJq",
-	"VrSsrMAwALsa3blyVejNklhpY3gGJuga5mjEGMQAgGc3lY+6LgAqhYtLlyFQ1V5BHIZIP6NiPKfjpiJX",
-	"xWND9HNhRCVSvhm9DVLonl6dkxfPX29jdmj7uMm1vuJ1s8rnGVPbd3tBNiF1o1osCXuYMReOtf4IL9cC",
-	"KVbNfih4gmXOTlgiUdAEmGlRmpgc0zwl3z8nqWtOLFFNzJnEKyYXCGzriJJu/Je/pGymJ2Q/BGrQzCaL",
-	"jxR80hnS8V/+UrN6VELFAL4StHAc/EmzTn4NUp/QBKtLcA2ZmfMSOcWbM1cY02ojKN1EDalNKDAVBiwg",
-	"rMxDqGHDjjt4X20ZenWSL9rycPyEP++mfb+w2LBNGgW1FI6U9UzZEDqijaVm+WlluyN3CWpoo4DH9WM2",
-	"DW/3PuXrGvjqwLSGcFrNcvyjonFUW60DHYLGx9j2yPQI//7Jzv+KZSzR/I69l2PeIMRiBG+n+WJg+B9o",
-	"hkPDzGwMKTjCWFpgxxoNDEyfWLne4zckpiIdULEwEqxISAE8E9e7edEIO2iYZYW6KgXbggpuGt43ssf7",
-	"BRoKqSGMy7auCh77Ybh+gJ6RGdjfbCc1pa54ZZ2RLdIjaGf+AT2fSY2/IMhRsdIfg94R4qolW/CZoiaF",
-	"zvl4DBXMitQzlCD3VIHwFiH5o/NFozMFngbVKq9ic4N0sQ021PPc0UDmJbFsBwIa3LLFenbujysqZ2c/",
-	"2XSkh0GfhrfSXcDRIkZNWAsy03zFYtttkGHTpmoqVzXHtl8jUYc9IG6p+QZlLt1CFXkldZnPHjQTymU6",
-	"t8eCgkQ8MEdt2KqUmYpQXviUu7R162jPZd9kw1vMvqkpTsPbQW93+upuP538uk9fHLxQBy+H4rVSP++/",
-	"PGhPt5iAPm3KjknmueJ3bGDkrTC/NgrU8gA7+Wh/UVhcxtuxZRnpifPmWwhr7Ah2b1RTTDoFA9eMzWak",
-	"GIbddMdxy8SgRHgJ6XZKk0JVJ/ACpvQBh4KUFbMyRg+w5ghXpMYnvC+uzTzlGpNN0eOxwdFqLvZflGov",
-	"B4cctFL/vZLYWvGWGWENhecfX1Y4qiln/roHSao86pVjWLvs81ZzFSc8hncelzlzZGirwvwfUQe65Ghe",
-	"QsQeJET8E1ncqZjNXXbJKb6964/h9+N7K9wkJedzHKm6hGtTSpr4la22H9z0Zf5lF/5ZwciM/WsfV3gZ",
-	"6epJzhiBuwblYue32rE4O6b9aBN2B94Tw5Hw9gDSpJJsnrJ0q5EVlnkuvd7aEhBLTNIO82B3L2rPMkfF",
-	"CgW5J5ZLQMNimZEW4321+3pv9YBD1tAq5tB3CahNWIi2xGUTA0ioYgNlzotR8pc7+o4t3D052AqmfZga",
-	"EqrZWDYGthaGlo8CBp5RvEVNLBJMPGO5wn/ZEFpIB9JsCi5LPNkQ/LmQ8xy4+73MU5vJWylq7jDabII9",
-	"4idDUq/9HPpWZkzOMmaO+P1EkilEJN4KeR9O35bTaWNhFTrXE7T1pWaH9moF4apVQR8N3QqlaTAfHy9b",
-	"irPcsPh4rlesfZlUA7XeI88ZgAfRHbudsOZrG6s1jg5FZjRXzPNuOr9KbMcYb8T+S69OSMMVdJiFXCJH",
-	"JOUApp9amsOtcOpbeA3/MPqyM7qssszCyjJrVpZfhGNVlZmFFAOo7hTgGebnIkUaaDUimbyv3MIuM1jD",
-	"lAN0h0ltOZlNcqrA0UIL/blkBpt5McOCthL+vtGpm3muo3WEWLiZzHs5lznXQVbHk0khKgowRwtT6eJ6",
-	"LPAkVzjyiEz4eLJmmasenFDwrJ747prIXt2aZQcUEUAWRU5OlddykMkxTxDqf7PtKLpoNqGWHE90NssW",
-	"DepEdURtNqXm+zIWigKArFA94u/c9WHOxvOM5oQ9zHKmEFu/e9nfI2ohNH04JPFXNpXyKx4XsS9BJWiF",
-	"AeEkhT0hSzvor9/y5EuW7gmHkuNFdcHtz3z5rHsk61G9J7MrHL7CCtcqH6iXP8YsQQ7g6mAjrDO4Ze3l",
-	"l1XVVDutZZVG/A/UYmo6/X7vSUpDOyOrqi2smvg/SHuoDfNVky3oiWc7ypAA/deV1t8xNoMLoweuAJPB",
-	"E93A7XNmVFz3hDN16PktMGMPqL+2oC/22wpwu6xgCD1CnPuWVK9Xsaa2i5/+kTJ/Q3O4tP29JdpEPwiZ",
-	"4Cv1Appl56POmx830RB+isqdqdz1LOkOxfYtc6zHqA2P3M4vqFv84za3pm20cYA8Uftov/V1PaRCAO4m",
-	"alk7WSuyGrSVFpqIY+lrxfdHcEI+zrvoGytOfEvr+y0dsvhAabqwQC4LMy9bvNP/xu4fyDnx+4v1P6YY",
-	"/2PJ7bCg/iKG7p+SsfdPsZhbCLr/ZpLtX9mObpBMjSLoNFTIxz0sQqLdXV5U1CY/9GHenmH9TRe2UwSg",
-	"Pqsmrv+47ob5p/AGmy1rvb979QupqIOhsfa5YW3e/Nfl8znH/WZJfVm5gI/J7CtCMP510/s0hn7l7B+a",
-	"3ecW6qk61LLuFFtzMbYWJEaqTd1U1ilOa0LLBbuvx6894WYX03eK2yYsAyVvSXdp6Fv/Sje/G1z14op+",
-	"4RveR0Sk/OMiUZ5+61qneWjhJP2M4S3U5pelSzuEYLuhPfLlRYkKWbM4VoI9f5pIVaAFQ2BEGBUkzJm9",
-	"GjN4lCK33JvluNXghP+gHLoR5ggAfeZA6MQ2gpOXpVBntx5S5V0/rOH57tblEby/hpzrxh49Rij42xO8",
-	"l8cMMR+m1gGZqsfHMt7nXGsm2gdcrb98rF44Ttm0qC73y26+p57r/fnB3Yv7lw+vFkHQnw3RUEkX0FC3",
-	"nghtuiITyjwypFY/wC7KeMKw2qeiNSoY0US3SHD5xr5/he9fFe+/g/eNGcQNM20wguQcsiTcmRjJzCZ/",
-	"2HxLOnUwQiOI8S8CTsZMNxjb7aDGQ6EZ9xNJzDq4K/wcswgjC6l8P7G3+9Amc1HNama4+pZFD7Y1vwpE",
-	"c4pRUEBY62uNFWmC63mhTSlEREB6G7L5P7n5cI0ppTFMyubtmydxmOlYoMBwAQd3cINRE6G7QZuRZmEC",
-	"vRNSCw20hFIswxpG86QQQeEC1yVwEebCmdrIy/oZtx7N3s5B9DuceOdxhfMatWUBpItHzt3YW1bq8DNG",
-	"gAorssVWFWwVPlFhGW3QVOGtCqOo84XVTmE2M4MOsYoG5e+JB6IKgf3EA7JkZKxUjevQxOZDa87BFzLE",
-	"IGbOLwpRmmbrjsBTQLkLIljeRrfKG69gw2qtTsKuTb7IxQ6oJx6GfnN9FK+RkRyKET3PBbnPpeE2jv78",
-	"ZrGvCa6VFQDA2fh5r56NV/nDQtVVhwCtNvu2RUVt/Lp9TrrxX7ctYW6fpsvfr8IBrv2sWcDGb8LqdmOd",
-	"ixVzffxyh4HgY2A1ln/kjCa2yi7UEAvAmMNwIhJbJhY7WEwE4b4RFYMgIjGdcdvGCSzHqBHF/eL86pr8",
-	"/W//9ZWFGI5qU7wR3mgqJOkRYzeuUbSdj13uGPNkuQb0BkstXrceqbn+HG3GRT0ZyEe+Ectf0vWzYnV7",
-	"W9liKyLxXACJ4Eft2tyIQmKhAxR1BpuufstmGkt32gIRfu3OapYdbCDC/YGYKhXgAjuhGFvHnjrwb8KY",
-	"Woi/K/uBS/uBUkMucBX8D/TtBz66DzSg1XtHMCwfijJcG4iDcxfm3aJWSBshi9HOCwBcqOpWmFvnQBhK",
-	"iwub16/o1vqTVghkUNFp3bL7WsqUTGVuLPL/g5xIKIehWJYRBcgE/+OpktstT7RKhmu6uuJK0G+XM0a+",
-	"vTo/K7J+CpgYeS/IXLGyrgmgyphjjEVCuFchZfcF+Y6/ra7+bx0xSwYqk7rzZncvKEhlakFgPlCdTMK2",
-	"vppRgdx3mMtbI1nzecZCAW1N99PoLskMK9F0KCVAeNAR04t4qyHJMF0FrgIjguLhXfaQZHPF71hDqWkA",
-	"U1nbly1czR1I0YMmXS7IR8ETmRqGljICtYFVw2c0y6eNaV+ptReSSRMmdpDcr93oqq6R1XTqRUPCmNwK",
-	"4Jquot6CFM7nOpHTptz4adEOSnuBleXcnjUwvWRFSpY5ximkzHiQMI6JAxgHYKC4ODP4KzXcpo2Jcobv",
-	"X1bevyzeL2MpGrO8ACrCbBuSfAPdtg8zHmV0PF4FfFAWWU9zOlo+amtCZVz/Uaco4+pNcfV+PzYrD46J",
-	"lo4iAhQAizYABrzOCXJtmkKIweoDATVMQiEfX8YM8xalGfHyjuUpT3QjB1xDVbC14gvTDxULZLHmYJVf",
-	"WLbCkA+pZnajfF6vJ2za3qlfkybrikWXROstXDnC0AZdIEzQNWD+NHiTqQMTguAL8OZFBXzBVM71hKgJ",
-	"nTHSRUwka1qMJVN+HdM6qEEahEb/VAPXa1Evz46uwZ2JDyMniwrEDyF1obmFsCNzvXJ8KOFajhDXpYH4",
-	"4Rnpegu5ZbiAmgSzzWpb7uZefMMbe+QWObjxoEhWlOvQ9VjFJCq9wxA9kGsiR1EBOsjLpLHgjm/sFghc",
-	"OCTirrhwWP6/FfV21Spn9zNVjrxubyHhGGMQYkxan11cX2dmtM5bKiDP9PJiWFtBxSTjSluor3JTfAc7",
-	"1ySVWIoMGxu+A35685e9fC/xe90t9RorfzmctLKhRZZLsebNhHfCMrZCm2E5VXghVuwQQFRi7cF0h/wn",
-	"yyVJ5Fxo5a4U8ArNsOtJsBS0P1w1sHn2y9/3j4S/vLaCAdYphURGmZMJTS3pmBFDnrINxai79DzdNmUI",
-	"v9sc0TlnWL4cGFYOCGnmyCVyOjVqa0OoJ/g4OFODxg98KD144NgGVdGbon1x/RTsdjYFlXJFsEXtMs1e",
-	"PaVu81tgGFep5afH1in0K/ytWKACEkw9qxQFVCW0anWpKuzPlWd22J7r19EwFjUoNPFldmCeW/eo/XBx",
-	"r2YjaQDFLv4R6e+neN03a2fYbqS/qiWBBkgqajhGS1NpWvJmltB/mMmQadn3EVRd3J8t/YUUbMweHP+a",
-	"U98Up1QTc1SXbNItuznsePlaeIBg09UjQYkD8jcI14NAZ6vL+mMrSxR0A4AVt71N61Lx+Ne5ReQKwtEs",
-	"q6KrlIVln7Q4a2JansaDcM1acyBLnF+G/zSSoecAXC5J6q+8v6oRls1D1LYsczVilzjRBitfLwG+0uoI",
-	"shCfcD06q7GPOpdYwR1OV1zkWNceT+11gT2y3YZ6yW/+sh0H3aqDly9f7QbuN6umsF9R9Wj7P1091Td/",
-	"2f7p//q30ClbpubWeUTVI/DbRoFp15XcDuBqRUyR8w+VivUkt4r17cP9HjvIX+rXi935c34gX85er/eS",
-	"+SNZ3sSflp0da1hLiWRenQGyfTN6b2ELV/4SNhyWciuYOLrdRc13XxqzoOfDd0rgGf2I+KuiL7ipobeb",
-	"xGC1u5y31a/hI+6wbxqr4nv+v8RdYrFmDu1wRcciDWURXAPrnudg+pkmYYsMtO/dFiF8bhKVr0b1u4e1",
-	"leoDTHFNKOkq7n1I4pwlTOiBZc6x1SyYEwJizJbDQB9/9FF9rAypOU41r81yFXeqionV4ZOVfkOLDPd/",
-	"j3WdWouzxjGmdAGYH5poGdQMV8epjCUAbwtCAfkKwHM1Uoo5f7YoAqS3UUOvSudzhBBaShQMRslkVOnB",
-	"tOReqwVB4Uh4hP5RB+D0P9y4F+i0baj/4rvZPUqjWLOb5PBi+ohYapKyhK9AHOKqCdYXxgO343YQcMx9",
-	"1e/T0dl1J+pcHF1dtVD8PiG6xgVVWFqlddXQFRNoWZ5xRQ/NSXPfyHsyz8dM6GzxhaLockZVeLVbwLzW",
-	"GECxd0W3FQCSGsZ3mCoTORbAFI7SO56sKrtDIXONYM3lbS23fVh4ONsStEW/wGdZUz0HvC8zkscXj9U5",
-	"Feb5kCnSjQGDDEHNsoY72gbaONUKaWOnPcy6Q9UnNEnmOU0WGDIMixahAlSrJNGEiwrZzClLB9NwSRqb",
-	"u2rLRMsZE+ROJnQ4zyiGDgup7Si0WR85H0/gjjMxZvsbMwxb3x/LkihCbwRGzABEvAJcIveV/8Xeuy63",
-	"cWzpgq+Sg44TAh1FCABJXcDY0UFLtE1bltQiZffuLg8qUZUAUihkliuzCME6iti/Tsz5e+bHvMCcfpF5",
-	"Ez/JRK6VWRegChdKsmRv7Ohoi4W65GXluq9vebZjURXFTebm+Nx1QgNXp8P9N1vvi6KPNdAEjq14cqWB",
-	"dcLEsJiIIQIcwi7tqxMmfio/+tI9uhXXfm3BN8Dbv2K2j9CuMnMt/gIB+Eb9QQJaIN4E3JTh0mt57kB4",
-	"rMZia8GLu1U2QsqHcLaxvMzot8OZvK+d5jhTLLpoiH1DHzJw20AGAxw/M1GpQA91Je5U2wSz3CtO4xjj",
-	"Kysx9nSSzY0UbV7Od+/rskTzB/PP7wkLCl7/mmfLrF+OYjavZccuLSzF5aoad35rHC+HdEGXfsudSatY",
-	"28XLF2hXKP5inYpx1VPppHHfUkYrDdLXd2PEZdNyYT+Xe4pEcs7BIxgb9hHShHX2hunes7FO8ybmo9qv",
-	"AY5iWscsp7u61BoLSAn9t/IA204unev85VtdOXZzcdnX4I5Lg6zf6k32kWubUyiL0F6MlvyrVGClZX7L",
-	"gAQ6zZQOSHvB0cm4BA8A9BjjKeQCedhW0fyk6JhhN7KAjsdccL0MSBuOPHQtt/H3I+sx+/3/+l+93//x",
-	"Xz2PYFBntDRSAlmGedkSuRdpc6GyWCuP6KlR/+EfVMyURyZ8bP6kiYzlBFJSk1TOuWLqyDaYcdLs1qyb",
-	"Zzmm+V7ho7MxckWgm0+HlEzJXNApOWeGI3Pti4grWBYAj4i4MhNTJMxSo/iZry5oyuPl+bqnA77ilsbm",
-	"qEozJF+8yZTG4D6hUaRIt3NC/r//p7jZMnKnsYEMh7GR9jjlkDsWTvncEOdRbSdQ+6Kaw2d/8WBDSDuW",
-	"FLz9EAWHv20y2o6K7HGvRpPd5LK5yVOFoOU0ssQ9iuaKh5pK77FyVkSWDFyDb1RZsLdhfRpc1VHQ1CMI",
-	"ehgZmkJwBEMb2KfELWzZl1CkOI75LTsneXsNJBd7HNF/u3ttdvnwP4HR1oJD6h1M3fKrrrWLntPUVg3v",
-	"+ugNPmGeNQtSs3bmsiM6UAUpqAWO7lz71Q+mvU0A+aUNvAPxrbq7cMpuxl5x6NzSr1BrM/b8Gult4/h2",
-	"02sTXoHdQcp0xQkFrAp6IlLo01XnanUzGELXnGbmgfFy5ONtwO0zXJWLnMkf7Ziqk38wYjGmHteZ6nY+",
-	"OXMEHTNTpRrqc5sddYvN4SB1ak7jGPxxTBTPIihthHQoU0d5RqgF1dkHu84BhrLB6ZuiIa1KXWgWDowI",
-	"CxVGbMoFeppVZsFhUQoOiN/6u8zIWMrYb620q6q75a797qc0SZjYp13EBk+omDCHnZyG0wI7+SNVmMJ5",
-	"ayLRG+THH4k+8VM7ECeKgTtQJj64iSxL092RJuvKXsszWTt31TX1VvmAo/F8w7b68Mu8ahvADm305YPq",
-	"Z/sBIIOMncc+upur/uc15zy4oBRzeHi7Ikmg+VF+zZ1wfjaHfv80WD9rC1rSqadU7Q//cAfQh3VFprG0",
-	"siIXscVjhwRKp4ay0sAVcZmZlQQ4QAKx+TIoHVxf/P4//19zao0CD14/J2jy62fnJEj5LY2DFVFUenKU",
-	"acsIsPz/ltlfzn0RLKA0r8QsSspm6SXnJAhjqdgQDQToxVu67X+TbuchCiB4ye//83/7ott5cE6C5gdO",
-	"qw8Q/AzeHy/rnuidmSHT8NeMcgEluQEi+iy4MbZ2K4KzGwHlAMWLDOezX87/aThRadItr7VALyCsOLyT",
-	"zZe71MUV37yofvOb4pvfuI88Md/M//oZP/nKfvISP7lCkje5Sr0ehFmhSI6e1po652hLXi3G27VN1ECk",
-	"iJXGiQ0B6Hony8+5fQ48AvtKGeEVYdOY/MM2xktiOmKxt/ZR8/Z6DaC+kPUi91OM89mQtkUDsDkoQR6Z",
-	"C45q/RnraUiGWtyvO+cime0uHmqof9zcUO+V1FSzaxamTN/NfyxvWRrTZIgYhKoCU/Dowek69LRhzbED",
-	"K0lSdstlpoiCIdi0DsUngACkpayAPj3onj6qwEt1d4N9ug6ZYE9oGjWjXJauujAQtAFOZUIoUeYFAH1x",
-	"ly5ZEGyAN8SAu2c415ixWIErqpb4pubGhtdhE2dUi4mwZTu7V7zEMmxI84dCldy55+V9vKE1PbbcXoCc",
-	"QmQMxXRD/Eo2cANYhHuKmDs+UgNw3tD822sBbunmceTQplvMaXhTaeVKXcRhsqseUty9uvN2zeqxchWz",
-	"Xawipllq6FtpHjo4eDPXdpdoSfr/59mJ0cQ9DHAZnop+Gyh0DWPOhK6mtJ32S2o5F/rBaflEPe52H/Ye",
-	"P+6fnT487T5+3NuWp1zyIdezxpBZGin5qT9Hd/srrYgKaYzvWCaMtINbHsd04rrbQxepkGsAA5CZTqTS",
-	"d+t3X5yZvR3+iUyyuOE4vpLZZBovydTpsuDzBwCzHdRW68K3mEKl72xveX8943F8w+tsWMO8IWRe1aQ5",
-	"dIODhFOJJ6qoOIUAvddS5qXMpoQyKJydU7WbuHvuXnKdv+TSveRH+xIzbiPq75Y5VAOCrabAZ9G53VSE",
-	"q3ZP4cTI5ZM8wFaTDBkWtSbV5CXoe+LMOITaAu3UeePlohS6c9iaUDdToDcqwz+tuuPwwN/m6T9qB3QW",
-	"dFDbXmpG4XLZVhzHLMVq4pWNWuyBXphnNxVwnmco8R2457pEM9J6uHsWV0kP/ch5XPbnMtrUnEU8m7c2",
-	"KkGQnWrJbVQ5PaCbQN60fYt5ZhebwT73o3vuGTy3UThXEL1sVkxBcOdAZxYvAX5ublByuh2H4k6588ps",
-	"lg17JykLsW6rDvsBccNlaoEjUS4qDCOygOCLkGht8ApSSR1KTSZipmwGELKTe8oXwQU0ewqgaR3QyEwh",
-	"Wg5NkpijbnD/jYIOhCJedsgTGsf2pffxmwGQFaPRuS+M9jIRMoXiPW6bJKC9WYPxdNeK71vJwx26YqyM",
-	"0ox/gPjm8ENBpy4Rt0Qt8Im8sNbwGV/gizrkkobTQp4brXEp9JQpdDoroqQEHAZIDmFvNZlSRUaMCXjI",
-	"I4spj4Gr+AIT4wCFTlk82rca8rYCmkVcdqDglUVGnuMFcCEGpP3yyY8knGZiZhOFADoCcHZs0a2Gsmfl",
-	"4bm3cEH3b3v3YWr3tVldXBkXVob3u8hQFNiAni8QWVSzNGb01sV0zWADh23kRoVPnJd+KL1OaSgANNMG",
-	"Tgs3dwh4j0jEU+ZaVKbMciysx+6QK+T2MHAypjxWZM6jYys0hC/s2M1P+cChvxtZTJdFBrzZC6jclqKT",
-	"H4y2UTOPbHKJORJ4nmCSp/3+AP31ighpz5gRUEmmCXzTaOq15F3XnqQsmmqVFBT2TXmpqxxtE5KG2qkp",
-	"BqQPAKXiarkTYdPQMW5vRbBHwikLZ4bEJ9SceMgZZvNEL0vVtvntO8tHm/1UY9Vtz6cFAqkHhZnLZoPQ",
-	"/lgwgJCmKWdqUEq3I8El3hU4F1o7ECzTKY0DPGcv40yHUz67pwjjk6k+8ooeoOVtMmaxOYkYJjHUBOii",
-	"+cfBdE7lHBI/4JKt+QHO2CEXBKdFUmrTkqkr98/mnt0+QHJAR6r7yRfQpYtF54DWbWcBySaGFYKRhX0E",
-	"UFC4+Vr3YB74cp66GuCd3bJFk1RGWZgHQWtyxQ0nXdZCElSUCptGbPv67hBQimW6pVF1GUTZltTkkOOO",
-	"b9i5LFy3tFwsQNV80UFtZ6D316o2gwDLhoYbO4rPq1XOIGTZW4zSIATbx4LV3i2de9veFghAuwOCOEyh",
-	"jard3FlsK1i8hItBVcshgbnX+vTtBrJY5RJYRu7Il0+t0qkUE8gswfPbdHzb1HxTZbFmkS9CGs9rUpwC",
-	"KibpMjiyXw5UphIecpmpgGi5MC8ssqBIngTli1IWlH3W2UbgcCqLnrLLCRIlh42ioGyV7Z1YamdsZCyL",
-	"rG+AkhGNiEzJnCsEN7A5lEe23G0xXXbIc2Q5NE2XmB4kM32eN8iyOOboMVJ8IvaxsqqptDXkfPfan411",
-	"Ziv2tW0pu7Yj2S51MK/RTtwcq7NVXdZH58Sct55vjZ+scNfKcVzjN16rSJ1ZpSDLShuVlmvQjBC/sL43",
-	"O6hkEH9GLYpF1gYLzBsDp63xcNohtsHGLTbuTxHzMVDmQIuQDZG/Bx5JOdAalsx5+DT4bYyOD7R9iw6s",
-	"6+tLEvDIiraIm9HNuYA22wAymyQWImhFCW7aqqdWv70wtz9xdzv8xpKmvtMLnpo7qw+jKrvT09/ArdXH",
-	"rdmw0/PXeK97wbrqvu0ta/OvmgXbHq/MnqWp2ZPNT1yam/CJ97n6u3wOzkwk0PdeSwq2gwerZhDvvd0e",
-	"WZn2ro9VBr/bI+vbtNeTd5hbHV3v9WyZKN9bRyYLp6XJr7GJa2dFEyR+AukwFuUSDC9L1SVvXc5Wirtq",
-	"qpqQpraYIQmHwWHKeoXTNGi4lre4DnG5ryAfxZaOMfWxWITJCWDMQdlvhrPY7ifDWTSFTlen5q29t8LZ",
-	"WTj9Xo424dul8Bty9kBrFZA3clRjlRqiGGZpXBsbMcI+Iq9fPbM1gnIhYkkj680COzs3MQW5eHlFZmxJ",
-	"MqF5TAL2NuEpU0Oqg3LFGzrIIOI5ZjqcNmmo+1cbox8C1E2v6OHncK+h44MxJOtLNTIUv8OmNCdq8VzR",
-	"8bqjnbOrJbbBXs4XsSFrMch3MCBKywQiQDMuJud2ec0avJEj9A44bOuUqalbi90SHcc8Zo074RaHR+ck",
-	"+PYS/VnmCXX/nX3wfVD4pxyhFPTE0YVKFRqV1BZP3LJq5zwcBWJGzB/S3qgfnkSn7Gz8YPJw+uhNbfcX",
-	"N73GcRO8o94E5slQLcX23oU8uTa37WyfNe+4RderIUOLm+g8iLie6FVE53DME2JGe06Y0nwOwYbc9YHZ",
-	"toscM9fRH5+DEeFACxVpK8ZI4GYe7J6PX8V1rEvFh20cprSufvQaflTQggsTPOqz8OCUN1Ii8oCsqZwt",
-	"d2qvt0XNl7W8kqRds5Lgr1xbSITGE1Kw3VfMfLdpuVZxNu3580osu8IeckqvrnOVtdXYI/l6utVpFjl3",
-	"7GdhIWbz0vh9UlUvGrg8V7DJ6AuS1sQopBJGkmZr3T5q+9mXOYSLpS3obcvbgWM4LQDvnycnLa8lJ5Od",
-	"Sv3NEz/CEy8mGDFTCVvpvtJbHQSYddCyzNxrU+ZumVkEYUYVb6kcKXeyg+4469neG6xqaezB9XYs24Nw",
-	"zaf2wsUPwNnphAcGQ+D/q+C8PgzkEvtcZXBzlLB22xdsNJVy5pSfjecUb3396tnuMMR4ZO5kgOdxqz+p",
-	"FX5n67vJ6t5iNteZyxsN1jWj50PN1f0twX0twLtYfuvT/GWFMD8CRzfKGm208T6Iu+9yig8s8w9jmbty",
-	"vlJSQEMD+pWso8yYZxhZpstz12XB+hlwi3jR8uSDW2Of1XTsvcF+vbWZhoAvIccklGIc12LGjzeW4mK/",
-	"HesMcbcSLm5lfItEvntG7Z5Zq3kObRIbCSKzejOnsUdq4Uu3c6+H8Frts1JpWJm7ridNSYA3sslIzqNJ",
-	"kNZIYgbQ9hCYWemYmUoetrzWJOVzo8lO+VzxECoR5kulWcplpnZqnWlf9C2+6OfSi34svciM2oLtJPqa",
-	"TZrSVA1fNFa4HJcrIBEOphYebMwj1tipFECZcXvtuyAfciPwUo1T4qOh4H9kyPq74QauEt8aFP2GhinF",
-	"Hm7ucuI+vZJa/FmdRjFX2hWr1sTuxSSrLf/C6m/89QPwwjZ+XeGBqFkVe1QctjWf74ETu37gahhkc9eR",
-	"xVTGLIfISvS+DoI7jXkPC99GEPOdW7Xc80V1o9wJwKxC4XeEOgSbV8sSvJhHRkvwC8uUcNGQ8AR+ihFV",
-	"7MHphuPhEbzlmIlQRuv9OfsnDx4/6Nepfht817Y1lCz5QNFybyfZKOYhoVGUMqUg58x2VK20Fjt9tPeh",
-	"snkO7ibSDpgIVt/8qKKn9Gv9f4jctY7XDOBkLCL2Ds86c6H0LypBoDUpSf0dlM5CS+p3a9QkbPTcdD5k",
-	"Smw+HfKIKYsTJ6qc9ramBe+Ax1Wh4ddJLGlUj+4EW5zBDQ30uNEPzGNG2j9f/HSOxZrWzeOcpg7WxhYh",
-	"cKE0FAFW5e6IC1R9/qzUg8l2Zj6YJQwOWXzIF+3g+Bv3hr8B8h6mt2tGSj/AO/NfgqNzQu275nSJ/oep",
-	"jCNfKKP007gYE6Dq24YD6I6oI+SGnPgvgXbLDB0JrpYpZ6moM+gbMNoTzkJWzVY+RxSTIr9qg+mtNtSs",
-	"FzeB5QCebSiER3Jsw1dubq4Nxc+Zhvy70bKhgR7mPW/4WjVX2gIT4fesBVrTuWRXJQuq5P/o+Nym6BIu",
-	"x70ab3ESzoeq9yBmu9TfhvNrvPXzxKP2DNqck+56c5yCRGuaO/4hQf2NAOAOOB08UBa/nSsrFcDJtUtb",
-	"lY15A6tJ/GVqWPWqbqeJKu8AytglLLZxp3fNS6igmtsTv6qqllhPY1iqFHdai0nlZL6ReZa8p7WudWSb",
-	"7QJ3FqAAjMgDcBrwuUO4WQp25BwnViflpd5bO6sR8MF7irx88qONolaLRY6crtshF+BzIzbZ/Wc2upbh",
-	"jGnnplcAbse1w9xHrYKMU2zTRTUZyziWi6plPVpqtndyQ7VGHpYMnEU7stANh8otR35o6dx9B48WUo9N",
-	"z+9uP2J34H5/CHfZ6AaxHhtcWdujVpbfD8Xhc+aMqDv7SVxnTQvAg9/LmdeePRH+MJaIusA6O8Q40Y6s",
-	"8CnenHc9rNmJH4tWhwphO3pn5EWYxZlyORRHldC/B7sSbdyrj5MW0eBzKB8huOWjjWgfp8ROYsD917ow",
-	"Si64qlxwfgu3S7ty+nLW4roO4sI7eep/JU+xVO0XuUxFJAAUilbPg1apR+d5gocvbEVaXm6CFUlW6Cov",
-	"z3ybA0oSEG0NBukXmuT4ZRx+Wxi4fvptmvWOx/8be/fdiLc50TKnv0pktx7LFbi2USIQI6Mk4Cry2gNl",
-	"pFwShgCpss6DFk6pECxWjcvYI+25FLLBHNvBulH27Oxl21xjWmjvwfEIsvS0jtkxExGnwqg+H8XQ2Wq1",
-	"bBz5R0k0+2c6iE5DXT+JLvVix6N47W7f0STZsI13OswNxkZ+kjbZHU0sYJuTJt8nKKwXXE1tYppt+A+u",
-	"82k59ODS1rDSZ/3g/2Gkt00wlXtFmqXYTk/mrQ12bvWnHSiqsvh7svfG3Xza2M8HbEaaah7yBJtKWsAG",
-	"u39YCy/Te4r4rUiSpcyg8U+RCiPk4l/91l06Z5W++2FdiBCo5WO3IXobxlnEouGINeL8LitrZJHDhNTQ",
-	"4gZMWahTJG0oauclnWrEED4GO7khXp+UM9TcoBktoISncnG00m8aPrJDE+kmRKUrrfI+1F9s1yPPQTvJ",
-	"hSCapXO1dx8kC9BUaodU6oKUd0Za2+XmI9TseLmxYBnWALVeFdtfrz5QuAFYuPDHW/2p5PbOK4w4ksk6",
-	"qH05IP2lyPLCFzBisRQTZfvEfUhR0grcR/ncr5T8bT/6lcK7u6rUqx+rkk9j88y17viE4qI53rBOOxVw",
-	"n6a3GQWqaGO5uTJoKyfZpVfmR+yKuZrdstpGsliALct9JZJs/yaHle3wbI39aGmtnJLUWjdpQNyvqzab",
-	"l2+psOVhmRIgrw12rYR2arPqKCaiRHkTV6zjx79WkOJ/YOYkxysh1e0x8c1YX27fiu98ndK5RyIegYag",
-	"GKSeoEjD+v2U3lLxr6spB1uj8zvnX2ap2G6xFpJ66qK1wLftBiEIF7pTLOulqglZqE7jkYqJzfoC15v8",
-	"k05YNXaurqpq7vbds4nKumBdsdKHi4xy19gtHmRc9A2AOo3r5B69g4azi8C6B10YIvY2+FApBfygztAs",
-	"/7CjVVCYmXeST6XlXllAb5Vyy4TYdNjUbmF8FGUOph6QDOmMibqyaZpjWkHILgtDxqI6+VcGTdzHmPtC",
-	"yqlBvd9gLqq97UV1F4Oxsop1u/xaqCzB7vJPWShTVxuz1vzbwRdF7i5yk8osYRZtepTpEmoL9KOs04cb",
-	"vwCM2/18b8PRhh7njWoRdkDHPBdoA12rsqx1jrSv9EojrF0saOmTw4XfscYE9AhmBqelbXdxbksV3A9K",
-	"06WNkC5d64o5F+V39zbAsO2FoOq1wkxpOR/WY1c9ZwsyouFMaevQ2QHC09LKkEc7oVOZe68QaHHONI0o",
-	"Gk2boaTsffuhcQrsUrkfzGa9/LkAjDNHpvvpXQlLlaGVWhvcLHjpBqJTyrXq1ClVdU0txzzeivuTU/BL",
-	"vB816A8GyGwo6QEsOPP73XqW4qH7WaZx9AGwxHPqWsugzwXKLlAVtPjgLMI8OeFKdgw7W+dhq8S9G25x",
-	"hczXMItRiuYsttzGs0jYIG0uwI2B+Yf5oAEwWAIbJlwfddYblJdHXMvWGoxWOWPCGCLgq8DghCteW5XV",
-	"IJm4FEMNDzW+zAGf5g/URygwo3HHl+HNGzrbNL/HiPtsbhZ8JDG3bgsgeHVgXs3MV77ZuN5fZ+GMNVgw",
-	"gKRlRmX2diozaOgZ0WVd/2w4crshXYAmuvvtu0OI3ZgZq/qCFaxWyeHBmtdj+QNb1ruuZ2x5T7lFubUI",
-	"PSkzWss9RaCxy/rKzFizljBjS9IOzB3Qu8yBikILT5nOiJBwS0gFGTHrRTE/tikAjkCjL+sVmLGlTfR0",
-	"HUiPOp9kMe18tq7js9rIKCwjFwA8mCmscsAgkWdPNhURiZimPK4730oPM1Wzmpc5iIS5J/da7pHyg99s",
-	"6Jqd5I0brEtLeYibS2N1hH1o+DxvlNUOznr9t2e9fnCU98Yx+wWdC8z8JOI8knZAb6mmaUk/P+rsAzha",
-	"7UBvvhXIhAnKgzItuTHDt92w6yuTmE55uBN5/Ii37hJJlmklEyTHzoXULezRmSQxZ/Vj+jWjQtdqKFfI",
-	"d3HQ5mQKrknb9q7B7Pss4vJOzezsStSkTlpCKQ3MKwiz8Tj8mK/sqlpSOg7YuAo/Xe1cdQ5ZlYDrZLHl",
-	"EW2cOOBMZ/LMrGrpbDy39y2vZcT0EDqcQdMFFAxDLop/ywz6jGo1rOSXmgtYCuT6AhkerteuwREw/3gj",
-	"R7uUgr4qxvaKavYsHxrK1SuR//MFDOxGqyflcd1ohSHxfATXWq9cuXJj+h7G5LbjFXDtDc5iwD4BJk+R",
-	"swNP4XOERh+B0MQDZaS/YZU1jc7xroY4KEvLIjUvKzbf8gDq3vX29ex5kYIZXQNDSDt74cpCvsYJN05l",
-	"Te958P7kBdXgbMbJ7A5nNUmpyGLq4nt5HbHMUnOI6C7d0r7Dm59S7HO2SZRKlM9WHIM6akOZY8uBbXUi",
-	"EzYCvDUOYURqg9sORCPkItFwCt8FU98C5iwxL79NoznH7DYUIMCKzfCUY4F5y7qjPfcTlJQG7OJtb/iB",
-	"LX80t4Hj3axG46Liz+U1rfrhaVi/97omfftS5GjD4IlDeiJtiIkqvtYNfBNt4fp/iBZTTNyumVcoNmXK",
-	"tQcEppR/18tPtiWSRq5/kw905Xxl8xL5lPWhci5k4XdBVU+OP0Al4oK8viaRjGOaqhJge5JC4YI5CcRC",
-	"EZhlLxl/u2KOW/a/LqbhOkyh8ibXv2rdWjLyYxhSEbKYVe2Kbc8UwDm7P+QQZ3d6Aval0YJTRp9F+e01",
-	"6rXIK+Z0xkiW4IIDmezHAkC/rsOvKEv59TZUThW0OMeu28NjEry6uLkcPrv68erm8mmw40bl2sW6XpPp",
-	"KROaQ18XsqI1o7egKsx2+Nq6zlFT/Y7KnxzbHL6iojraNfc/14vWdxlhecDoBzeplri7irTRIldHO86l",
-	"pHFt/Ix9fQ5wv8ur19S1TcuESBnrp3PDAlX1w7WXP1mveCzK07aOf4VRfzb9tcRLqnxilT2VtH/HHurk",
-	"wU9F654apKGaKqhbyq1+siEhzboG4EilfDLVzrW83nRoe2tLromSmaGLxlaWu9dzMjpTTYkaEyaiunBY",
-	"MGZzGkNPP/gvGLSu90hnn+7wsKjNbWibK8WvtCqViH/95CU5fbhPC8ELEnGVxHTZFDmqa5puA6O5qVlC",
-	"qLBLtdqUsqCORlqr74deJAZXGtasNABubkaO6Fc7iyqk+lqYpbzwe3tTgvzWi+jWvW9Lq3Acp+2sQHdq",
-	"srjaDLw8xLpVtpiFT1nMb1na4DOM7K+Eas2se3jloOtmcB9jia5z5k2qsf1MQyE3/nhPEeTm5fSJPevC",
-	"86JGrvfpS5MX69Qnt9oB2vqiToPzWGeGO0esCZc7ZGbJ7yny3c3NS4IPlKqmXdJxWD2gTWThVrT6abPS",
-	"K9VXG2jkUkQAclbHL3LwbztwZSukBKbdNOb/YK9Di1u9G3GsiIAa7m5YSlT6rSQ/cCAV9rDp1EKixo3F",
-	"eFw9/ci2C0Ny4TCnk+76/+pTh7HV9BBbTQ83oXi/BrT0PCnRNqcuZdOBPZpKbRtjah7HgMyuysnQ0DlK",
-	"CpaH42qXfKtTIYMo4n7bZgF4iuWaap2owf37E0PB9nInlPP7GlIh7tut2kn2WJhj90RVzDiC8MrkVpnE",
-	"xq3Y4UQ8gfferVv5CjmXQrpntVHpEnnnWJaVbfpI1F7ApPQebOl2uhlbSTERORCPdgC7HnikCrBUj6y0",
-	"T5pjhQJ22LJ6xeKCJDZYaGF/CbP3qw0Kxm7VtCtMtK4PujELSnyrJMbkeKxYw2+5FrGnaoCfy9+9w6Jh",
-	"9sAfTuefm7D3Jsxt6/gz19NrYDS7Jz2s08+7tXIw98Z1feJaUxHRNCL2NQpkA6DdoiRpB4upYiHGcKsO",
-	"Uvzhx/EP//Y4ffTtD3//Nb1ZvHn98umjq2cv/+NK9p/RZ/R6sT0nHYe3TmbrXadFfuzQtQONflfGq6Zy",
-	"YQUaiDZ0LqYoAiFwXKz7dcPKXBQaijvv1c/U1dzttchwt0fs4kLrSQfu8Yeucb4Ur189qwVFA77coMa9",
-	"kSOSMiWzNGSea/eSsHR9wkXZhC/MUwASSq40gvead8SIqLyKr3dOUqZT7nx5IxrO5HgMYY85ajhUEOqL",
-	"iLrGMVzn7fn6b9+udr1sVC5gmFbF2AnNr4SCUG/hUGzeyzdAbH0QXitCsOkyuJ3602O4miVrwN+U6Q4F",
-	"LvC8V4PiWkv6Mo1rk+mKvC9ID6sJfqbccOS1FiupVMYqBp+sw5SwGWalat4RI2w+YtAWH/Lk1pKrSn2M",
-	"KpZQzQoX8MbGnra3k/arb56Qk5OTxx55ffNkj+jTZixq+NA9lcNQ7+wq+YY2tnCccsh6rYU/nspUE3tD",
-	"NW6885e/w6dzoP56a615qqvlOYs4subc7NeT+aNx//Z09EA8TB6nXdXTDf64aE7TOmi75xJjU0lM93E8",
-	"PbNvrFUWV1Inm2fm7lRF+uN5KSbOy0mbReNom73ZRkBuQKTQOmaALesV+OQ21MdTMpE0Vh7JV8ErNlQj",
-	"bLo6KgxYJGWeU/J++Ob1bsvypJ3jstjQn1hMLoSeytpuyAlNKSAX7gKLE0cvi9tzuPUt22Bv2qMn6qSp",
-	"5ihkgg1DWosHdA1nCW4hpV9U3liNChKlMiHU3sQFlpbuNKhr88gTmkb1tVCor298gbkHg/YNZVsvwdwq",
-	"I+kTQ0acKRj7JJULINPdS7gsaP82ECMs82HgKSiRQ+7ZdrtcwasvDn3B4Uqzq26WZwXKyumtcP9GAbbV",
-	"YjU3qb384PgIIkVxBW/aBx0qjjZasXXwBS67MK9vqvfaFuZug2cc0UBnPElYtCFZedMbcO65bx0kdBzf",
-	"wcW+ix29wjOawB3s7y6lHpuWV5jzOSrIgaHTAFMrIAhv1OEJ5TXa54SJdGs6zbdw00bOKnJQQTOqfAPz",
-	"apuctWMhbnnk9T5w/hvbiciuzY2wo2LrA9AjYnXDcAXsC+yHG3fp2g6rhmwyixGOewMlUQOi5jSOyQnJ",
-	"5eScRTybkzMjCtMJI4/KmYxwNzRvNjcB/0gnu8AeXdsHf3QPPsMH3wPfDbOU6+W1WQSruDKasvQiM4ZN",
-	"jbVnWysOSGBukSn/DdzGA/I1PEf8rNs9CWdsCf9gQYe4TO+IhTyquPc7wOTMl1sD+91iu40d1nr/HhAg",
-	"x9IaQ5qGcLaR1lo3zhgDd0tuuqGN1onY7ZrX3z5im+mZ0wyi7eKqBFQ8MEfCUaAq/eDBgVHYwtz2JoKU",
-	"YhpqX3BR3OqRlM2NBp9aQAk4bjG/hT7rqcwmU4+MMm74SGQO7pwLrjQPLXPBRCgYpC9KEMo2rNe+ubn2",
-	"yPXNzRHcN6ZwEZOplQc28CSFUPZRxxe++Jd/IaWEFC6FL7DWJbh/2wtK+d0a5ldqtQq9l3BrMCVj4IuP",
-	"sPPnUM4C2XWKWYx8B0FiTHVNcQWoQKD03NnCo9x2P+2eQh/PMXbORywY9pYr7eb8A1sqzD9CbVOFMjEL",
-	"aq6TWMoZBPpJoGZDszXgwYKYu5oNNVMaL7QpCacsnKls7jLEmIhICE2EzPLMuTI0G5m5+sIGVgxpmU9k",
-	"yVGHXJCvvjIvPDZj+eorWJSFTGcI/0fMfIlKKMKZOCSWNs+bFjEzajNEgksjAGYWLkDypbF5zC9IDhRr",
-	"X9NM5ECgkCe/QmkYbleeL6B3rtIW5vrJlftsAiCxcynYEvxjjNoZJ5RHxiS95RFLO+TSZYFirScusyGU",
-	"lNEoACfEt5c3BZkpjwTG2GX4G0A9YM4oCAlUaZRnC8UAOh0mY5bM80UAiaVBntmaEwcUgbSDt8fIAI5h",
-	"IIFZA0g0LMgcoR301OWP+0IwFinAkYe9sciLwAe0IbUTElw9v379zTdXT64un98Mr5+8eHkZOEJ7RTUj",
-	"IMyVO1mwHHB6NGcpil6HBzLKInhtu9QpSw1IME4ZC0iv2y1KFvI0aSoiX/S6JVA5jwRJKs39XrfbrdxJ",
-	"zso3HtmzRBQzioJmdgBuAX1R7AwxGimLSLGI5oFjmNvAMUUuRUDamNcX0tjYblj+AZ8xZAQ+PHXkegmm",
-	"TCVSKPDfUUFoXXKchUvG/CZcNNt8kAR5enzgC/ON4sLxSxnzcBmQ9tXlzTckSulYH3Omx8dGGNCEw/jh",
-	"rcdTRiOWquNeDzbapeLZ7/uCq5pMQKs0vWI6XR5fjDV0PoRkRuQ4hmwdGVxFbJ5IMH7RJ6l8cW14RZD/",
-	"Ei6Pf2DLAGE/l+Tli+sbQ94vL26efGeFiU4BucIQQ7wclMxtt1DmLHi+oPbevOuxMpIMmLaIyEhGSyRe",
-	"LKaXKXOsk7Rxk31RjEsfv2KAaRINiE4zFiArsXUVWI4FWiL6FPunQGvKzfwnloLV4oufuVkSK1hcL2Zg",
-	"78b8UgMoQy1zAvwbQ0H5FLH+Gn70RU49pavEqDjklsaZ5e2QWUFC4PXtvFhEG1YCAi0TM2G4KjxCRktf",
-	"GD4byTCbMwA1G9M4NoLTK99t3kdGKJpK2RRHHfLcos9zY57P5S2LPDNSC/VjmCXIBKQVIYspYp+KEQul",
-	"4UFO2Vw7KUXjTdRYju0SB1huFZljbHOUBVuYNUNuGcsJVt8bqQNNNoyGFWUx4rZNpDlBKECRsp+yJGWh",
-	"PdRwuK4zoZgOiD0vWEmkScyo0kTxt0Yi6KlyKQTgwJWJ8oVtDN4hX6cWMddx8AW1DbiD+7f9nG0CJG3O",
-	"MceUx1mKbSgMWwYoZSNF3vmYN+O3Bu/8ltkSvzXwW51Ox295fmuO8EOVa5hprMwTnU7nvee7RMohj4ob",
-	"3783QwnMGwPwwts0cBGROQ2nXLBjI8HMxXMS2O/AnWYq02xOrRurqGo+B6nnPhUQ9mtGYzyDwb8f2/jn",
-	"8VUUFDuNy9whP9GYRyif7FIoX7RP+30S/HTx7Orpxc3Vi+fDy1evXrwKPHLa7ZLg64unw1eX//b68voG",
-	"xWFhCB4BbhEsJIIxGHkgx2MmIi4mvkAyNCfVrlUHT1e+Oc+4MtLsGbylkA9GQyQBMNSAtHu//+P/7nW7",
-	"Xt7v8ayLjCNAkzYgbfeL/QGJz+wqGMMeJn97yPg9go+9DzxH1ejKdUostMw2osUX17ExrFjEKXKnNqav",
-	"ejaj9yjXE4N+t0/evZGjIY88e4AHxG8ldila74Nzksg49kXe6tJ84r595n1g40bISM3jhgSComgR6g8B",
-	"aBi0R5camy/l01zvmvviInfrOUcpB5XKkP44E+AecmqgtdXNuhU7i3o1anRWh/NFG7PZbYaXU81AGnD4",
-	"0phPspRFR2BUEB6h/I2JzHSS4dksLnKRZBoDYzEPmUCAJWt0vUxlknKmsQtRk+V1H4AEwfjmOi6MNSMP",
-	"Wl7rFrlZa9DqdU46XfDcJEzQhLcGrZNOt3MCrjQ9BZv0PnojGnxDiqW3PETvgQfrZt8OCxdzMVM5wqYM",
-	"FTJQlbAwrzaZMhrrKar5xijN6f0qag1a3zJ9kfArY4V6LXdsYVz9btcZphaWByo5kZvef2MBF3NH8ruW",
-	"+T42FGvdN/9ueS38truIfznP4cqi2RVy99o/O0s6j1eWtItLir6NHcDBYXJgbK8myuPSGhM8necdUq1k",
-	"MC+uSqemT9kH7uPd7ub3XqvME7c9bO+8inCkZ7j4dU/km3T/SmiWChpb9POSy6M1+M9fSo1JW0ZPKU2z",
-	"5bU0naADZak0m6PDxG3QLvRoeQVoJ8b+iJhhOUYHvKcGTorTEVXMy4Plv2YsYzldavZWG/sMaxSg2hL0",
-	"bGe6FbpfOfnc8JNQ81vWIRcuzt3tksWUxwz1fTfCkAoYLSsMjnYgZ8jGIjZJacQiqwqedU8KWFQqhLQM",
-	"Yu2sfOdI+AOPilstlwVk1wqrKTENv6V+jTngL+NatwYtOctrsSp3Ar/My5gHrYS/ZfExTfXxbW/9ediG",
-	"yvMpvwXv1MqNpaKMtHI/Ii+vP4B7uXFoDFxLx+DLW3naIQU2PptmMVM1U3pf/fsDuIXd3hpmUab9dcr6",
-	"U/MN89TJx6NfB7ZgXicYinxrjhZ1EINWIpWepEyVNzMTRe3DRkLfn6JXXt1I2imLuNqLsnel4kaSLQ/t",
-	"k9DuRYk72zTpnJCFBJu78AoZu3HxpQjCDSLtu5Ja0yTPLNrCVoGG4F0WmsEi/rxM5ZzpKctsAxQUnoNC",
-	"mIyWJJWZNoJsnsTGZAU3lhWMILzMVbPmEAGdpNSYBLn6Cs6lAiOlDB7ilcRlxBI9Rc+QfZ1HCrdVDvnh",
-	"EWgoiRiICC+ojCFPYjpisXVeOr+0h65AH12tLoeN8KhDjFLEIgLhv0zETCkS/Hh58+rqyfXw4unTV2hL",
-	"Fr225vKWKSwUIdQXtrFxWvH1agyBQShVT8s+7qMGMfuj3bitctZszf0kprzKoVr/Qr67fPaSoMo+NBr8",
-	"0G3cEFsdgsdj82ZaJafji38hN39/ebnpdaHMDFf1RfM97ww9yehvfuvbyxu/5cEH/+a3jE2GkZH7A/gv",
-	"2PEefvxvvpm133pPTvuwVgUzWE0Fq5VZlqq/GAF12j3dLqCeS/2NzETU+viacOlYz3Miq2Uet7376Eq2",
-	"KOusrh3KK4YHAKGJk0HeuJEXZdjmkAkhMxEiggSkbnYIPIrY/S5WHNLEFxav1Jh1su54PIWhfI1DWzsg",
-	"Dc2iQ5pARpPF6S6RQu5t3rqR+Y3vS5gu1ke988P2duhL/PlosLedpF4LaiOBmJlzijrS5oe+kemIRxGD",
-	"EZ72H29/ogyO8wHUntM3EqTzAkAoLylR+GsH7FWNI7UGLYg7YQGv3oQYAjCXQk/jJRBVG6qoAntpaH1n",
-	"1lcjmJUWaGXZYDG3b/BF+/XNEyMHmYhoihePwEWK58aIkA65IHl00aK0WWLG3mRKY3Txno2vmg8BM7aB",
-	"1+JhiLBZsRVKw/XtYR0QCu+UAmCmjJ2I/rbA80WA9efBkfnkVC5WookQCUErFWt5nHl72u07J/JEmmMe",
-	"G6O1Xtw1HeZdrMrdlEP7hQYhgXzuwBj+yozhW6Y/hCskdWAW1y4EV8sapCCsilPTDhycgov0oP/8yMhI",
-	"KYgUzBcjjmWWcBY75EKTR13y39C/riGA/N+QNRBKAku5epoyZXRci6mPbAdBPMAptFbQkhewkbYUIUJ2",
-	"5W/BuIeZyjmGPlwyu5mW7UIKrwVGg7HDow75GWJOU5pGjg+Wg+BHHoEvAaydeTfgTbI888C+3xfYHaII",
-	"6O8ctS4U6z4Jvn799NvLm+Hlvz+5vHx6+TTwReHoFwi2KvQUe/pO+WQKFklyboYTIRfD7BTIZVAI/ZrH",
-	"wH6W6cwXNDY3L439CMVBtn2X8oiSMLU5XZKEqnxuRs3OW9BwQcYxn0xrXW3XJaZYzkFuqAYrbrlfikYD",
-	"jtYvOZLN1zJafmSG6mr+3ldz63SasfefmZsT6PKzytRrYuLbeGTxSP7Ee6/1IuUTLmi8B7N1j5SYrvfP",
-	"KWV2YOVf0xyJ+g8UTN0dBFPpgF2J1wrcaae9HT71ki5jSaMbKTFJE54722VeefuAH1nEqatYPe33tz9c",
-	"BJ5zb+dnEb/XHyJ+rTlaBWbarqeXkzsrEec1dvuMK12B39yP57pzufXGF5gLjkz5QwIoNhf/P7ElgZgM",
-	"sYasNWj9XWaQt459hChRMx7HLCKjmIYzNTciWo7JtyljYkI15LdfzkcsHdM47pC/yywlqYzZgFxjt+s5",
-	"0xA01tCEKFYeWTCaQHYPTecuJ00l5puJ0Qw86NVHxjKdMDOAMR2lZiYyRWGrwpQmZJylgoasQ34QeWM2",
-	"FPyjmEbMpjnFoMksZKqn1oKSBLL5IPdhzn7/x3+1vKIrw3/+4rVoGk6ZdQ3NmdBQ11Muo2v1u/0Hx73+",
-	"cbd/0+sO+v1B/2Hn5NFJv//wP1orjRpaZY+9c2SPGYu5mKDjX865obbWoGWxnFpeK2a3tu8uFROWQs8+",
-	"KrDdENJp12tFXE0ypeHfY0bxrjdyCf9VNBJMKfx3liYpVwxb/6X4jDkSEzpnQ6WxTa0tZWuF03TY7c0f",
-	"3Z5Gt71fT+mEnS1uz94sHqvHehGtlpjAipX6QbyvDTZh84dWSON5Ebw29NVaabPQiticQuIFpjWkMgMz",
-	"diqFOXxGfWpVGijQGDiGZsNJypjGVTVjKloQFvEAt48yrfwxFFKbU9RqrSoDRZ3X0Ob32NuAC7hreEnw",
-	"cGZnZoZo1HRbtzPkQuk0czTWssU7NOXS/gVes+IEFpztF6MESXDIFsfPVRMNHnQfPTx5cHb28KTf73e7",
-	"J14LzupQc0MzLXtwWysdI8zqlIFWtpBz0TQC6feYiePJ6Hjex4bq4GzNyxqBbKa/ndIHZw/U2cOReKzU",
-	"m9OHZ8CwbAFPryjD6eblNCc7R2lyLgt1S7XBGle5VLDvg2X+BetMn0ObgMS1Kg6i1SVKUrxOoTAGG5jz",
-	"sq5qDgF7FKHFu7H0lYJMtDluJBcxpK0YI3limcv2Bmh8mxIaL6F4JK/cgnZ5UO6Xp4nmdbVvdYdcaUzw",
-	"EBNbFl4txB0tnT3/VpcDZxAGzH8nt0W6IfDzDrko8l5hKkYU59OwhrMvICHx6jmkJA5fvXh2GZD7xYWL",
-	"V0++u7z5+8vLoMhNoXEsFyxy2brlnEP7U9DxxU2lm0qxuPRW8ghXIChxuQBKSMzfFkTBZaXgA6QNufhm",
-	"LlBUJlFlKbICYRo3F1+/eDF88uL5N8+untyUhoyvLA3UXAg86630BYYoIhZDdh01TLhDLkjgWGmAmThC",
-	"OnxRuw8z0GRKY6gz7JHEcir94837khJZrypV9J9nUmkyZSkZpegOcQ3cOJsUOcpGP2OpAF8HQDaVOkyJ",
-	"JByqWBrJ0W8Sh2Wxx94mDDqaVKVeK0rpRArASt9R0lRXei9XRW/PhTzo4Acd/KCDH3TwT6qD761iNzlI",
-	"C/lbwow5OEr/iZX+HRyJ6HO/fIu9ZO/qX90z+eXgkP2YJpR5aocRvrQZeqvpsZufugQR/bqaZnq2y4a7",
-	"793wOZOZXjH1UI0rm2Tbrb0iQNgatIoIYavGIITwXo2H+f6Iakx43WwqBhACDUrGKBoaEVeai1C7TvNY",
-	"o5sY+9OpzRN+y9AaU5g6matNirRpHOfVwxakd861ZpEFfktkksUU7ESL4EMt1lqHXMQxkakv8vQOjl0O",
-	"S0atsXu8IkMFKkh3MFe+hkX5nDYLLHdr0OuiVAcqqMh1LsSMsQTIZJLRFPqWrUnZRgCvu5oXsDKf0sbY",
-	"7vH/gUnBy+bGlNEYU1GfMpYYjp9ssDVusJx2gV0SwKAw+hhTlqKNecBcZ0j0ZsjxGIIrC9u0YcrSkYU6",
-	"CY1FLFOiaHxLJywyF49nXKsOuWZMkYTJJO/Kw1Nj0MyMfopl0gW8hiRTFifGAoeh0i3WBpgvcyq22hu9",
-	"R53eo17v0aO/lr3xpn+WnIqERdFvo19/+02lZ+Ij2htAYWsGxzjlTETx0iOJOQtQZEgtuPOxZvOEpQie",
-	"9c9oc+AZzO2Nfv/09EH/0ePew8cPz7qnDz+WvVEh5zp7I1PH84d7+vz3tzhQPtSYHVgFfjA8DobHwfA4",
-	"GB5/JsMDUAFL2j3VkMb4xxghfG5bua7/9K4QlTx6v6lGAwsmbBJiEXoREcRdsJa101BmUQ5U7FhpUeHx",
-	"OKboEMD9wzLY9mV0nyN8i7S1n02/clYa6jReVMxca2i7hLBa9IcNFN49RIEOUaBDFOgQBfprR4EOwvkg",
-	"nFcKpe4kmfPcqr2cw/lLzWb8ArhQ4bS28S6AzRWOc4Q0QxgoRl0RMmSpKEKL/uId8orR6BiKIe0z7YBH",
-	"WNvoWqUHHgkK0RR45Pd//NcRSO+VZtJ9D2BzU6O9NGYE+WIlJSgqZTMpC4TqUOzzvKR8yW2fApfX5Iv2",
-	"ajJTLW4AtuH6MlKLqrL7uVzYpYCu7DFdspQoLWOG6XVTlqKW0ilkHBWTdLk7u1uZ/EcvTDroeQc97w/X",
-	"8xYIw3fQ8758Pe/05OHD00dfop5nh96o7x0c7of0/oPn/M9QQ4k6zge5zbb5ke8XLVQ/UI2vzZq5YXG8",
-	"6ogGRWRKk4QJbIgHKr7Rf9tPpLil/J4i0VLQOQ9dmcTRAKsgEOvA1VFQaD/mkLfQr03aiO0VOZBYeMQj",
-	"AXrWqQhZQLqdhxbryxdgWxx5Oa6XIk75yD3mKYsRL3nKE4uzjSqtsQTuKavfepjTM2epMVsCI+4DVOqg",
-	"2qFQJQKP0Dh2cYVz+BkACmKO2Tlaxg4Mpkbrf8VCmUb58mOju8+p+rvEf83nbCjHw4ga2hV8MtWtWgFl",
-	"7YEJvWVkaXRpSFyBChjpQGnzBW4NWslwxpROWVz0k5nw8R6pO9/SOYN1+uj5Ont+v0lkI11TBOQWhIuD",
-	"yD6I7IPI/hOKbCPwKuWEFWn3CcT3WxswboZHKIWAjczMP0ye0DQiP50MyPfXL56TdoCIn38Lw9uTY8Pg",
-	"ajCLKHn5/FtfVO9NxCQ4sk4u2+QF8W9s2Z25CXDvMZP1pz5g7kAiYQCDCwBx1BfhNBMz5bk+R2X/GLbD",
-	"yjGrbVsJLJ/MG5uSNkjfqGhwCi49X7jh3FP2i7B+5pngnCCTQDi13GFobEqvqJg0+oGMPGzZ5RHrDjny",
-	"hU7pLYthmuyta/fYwc20vWWAAqggqIGQGUs03O+cAp1iRGaMAeEK2qRAji5AC9knf/8f/4vgfsM/7dVJ",
-	"3p9bYV/PtDax9xIevLuzEJ//BpsKfziehVMaPq174mI/3xx4M8odSW1/8MbSydJRzB1DkGn8dtFnZ+lD",
-	"/XjZy074mXyYPG7VOSrMAc9dJTiDifnmUIp4ubokc6aGBeLrFj/Rt2k2HnskoZqDApx7iiZSQp9r6I3w",
-	"QV6YPf2g6El0/K/irbEr+gsCT4ewljSlcB6GtyctvFyihJN9gKJzoseGtQ5o+36CvdyLl+Qts0dcoCdu",
-	"J8hZOHKHmNpfSD/6M2kcyJjXBPsfG8bbqqfYDgqb9BSHqmenBr2MbbfNkg5Tabu5ktQGzZE4dEEswz8N",
-	"8D1GbWBGJ4FoCoX+QfApbut1xjTUqgGxNJ/uj64VxJeOGFUrnDZELYp6k62hnNNHZ73eyX+0bEBkzub5",
-	"q0/f9m6ncxom+lH08ESNz2bmrtz30hp0Oydea8aFedBsgllJLoxuPBjTWDGvhQ4cM4Wi9xaQ6a/NE6Al",
-	"Xp0w6loY0Bn4+a2AxE4FrWdSzshiKu8p6K3aId9kQiwB6lbpFOJJyrXdVOZqlpCUT6bawdua8zOKWQe2",
-	"c7fF6jcsVjpP1OgtvZ313vRHv56+WVus03yxgHb/iNVC10uxXt8ahWEuU3M4/48d5/zg8emD0/o5R2/1",
-	"RD2miZinKp30ltMvjkCMXpPQZd6SFOOzeXspmaW2pe9SZmTCNFEAsZ63PJWZjkEpX8qsQ57LkYyW9yBF",
-	"wUbpXLJCLOWsU8ZaOutWwJYKJp+3GR882FntsZyqqbeL5bJYqOggmCwDPWgzfylt5rPAstOo7Ae552T0",
-	"H55eVBuX+BlBfqmw/RQx+WLF54AD9uxxxRAFZrVwPXDRBzqSmcbohK2RTM15Qhd32y87vBVF1YWROY9j",
-	"zISBhrCxlJHfOvJKjAQ1Fain5JEv5Hh8rEJjSXVIgOwwAIhiaEViRmAOLyR3uIM9lrH1HmATMdtH2pZa",
-	"sohQ5YtFyrVmotJpugTPbBGp6FxaPGjsXYuKEnQuhOW7p0iATDkgii6VLwDAac6KOV68vMo5qOsLC8xy",
-	"kUpjhteGOi6iCJnYpfnKl4qMXBoilpB8pihDeama4gzQS/YQWzhIm0Ns4c8XW7iIjEgtmbrLjx9PwLff",
-	"f4f/3afSDAY0MNJGSBJLY0blsoSKpZUlHXKRSyjg/w5T34grFkH7fifX0CMPSVnnhEXcAkrbp1Fwa2l7",
-	"NZvf5vB2aJNvC9HKvbeaewtVhcxuZW/4+UPJ2yGrvv6wfiNTaErwYef1g7Tf7c4mJPzdEvGdrnwP+wN6",
-	"pDDajZ6acNEhL6AB0dQ198eWJHg+O+QlR/8eFb6whxcYQGGKVllBrt6CEhlTwLGRsWEGmUjsy2LXkUVA",
-	"BNH8jl3N6zVKzKj6cymVOObP1HljB6US9zc6KJcH5fKgXP5plcvLiOtPrl0afVB/qlzTb6FKzEwBig7y",
-	"2JDNIfVWAkkRC3nEVI5lxTVZUGGkCVR10Zkv2sHPF89vAsh8UZouieKxkWjt4OXF9XVwZFu2U6PnKimc",
-	"LzXlMuV66XDaQiqgOZSWJOHhzBeLqSSaxjNM+6zP8aSh/kIKu3D1jEbDbxm55XFMIUKiDL2k5mTabJ95",
-	"MuYpVHTFtFz78a7R0f4zoH2lDNJ5FGPCOseUMqI9pCm9peJfkVB3klawbp+yFGzfoJohMpuyYEimrtap",
-	"phrIUVBr0O30zsyYKQyl9dw1W8XG/VKELBUKEjA6rf1WiUvxyi7F1oLhe4q4iRzk+wG86QDedABv+tLA",
-	"m56CNM+FeSUD10l1fFf0xyA5rWk+RQ1Jczez7+RiRUtRjCkb2LFRJOz+4X63ubBzpgcEKlc9QsdjLrhe",
-	"etCb3ypC5q3GhFbOHld5HTpPSUgzxZRnW3UqTVIWMqHjZW7cYR81X1xUq2Fsb1CbpYPRIShjwfgVWO5K",
-	"zpkUzOlKpdoZ0ubCF6AdYNgslOKWpQobmegsFaB6YUcWgf0oEppima+AmFf1mTpdqtLq7VVlG/7KSTyO",
-	"ClqD426nf9ZUoH1y0+sOuub/IFvDcIK81vvEjN7QwdCSTOXFQzo2uql7fX45YrGmxVcNZbUGLS5UFusB",
-	"8SG7Yixl7LdamwfVd4OC5I5wujnH6GMlhcAhKs3N6F94rZhY78zsLByu1qBFw18zygWmrxjektqzvVa8",
-	"lKOqrlQz2Yyb93nxuf1ufRFyeXWac0dsukhvD62wOBrbe3VV+NnB9X1IF/kI/b2q6SLpCqv+krJZkVt8",
-	"qprZFdhGDGChAFcg9AJrlOeYCwFUvOQPeSQDC7rIjPWFUQKwCNU+HHTIz641dTUvFgBBbGKILV+1oJG+",
-	"8MWNBO2A32Jnb5D2VNksE/uYB220SPDyxTV2StuylPcNQ6TzoOOL9os4YikJY25WDzpqK83jmOAt6C/A",
-	"ItyLMGSJ0XvYW411zMf2PZ5RG8xNvgj8Fl70W6AhscCW/lrVx74lIHiyCVUzBZl/wapoDogU8fKc6ClX",
-	"vijalXOwjmOKOTVYTKVkuf2ZncuEaQBVcUeCGPbfOarrBm4W5Yvy/5TgPf7z3a7JouSphBxJxcz+QSD3",
-	"X2E0ZTqsFgUbZbbXJxPXlJ6SMKXQ6U5NOYujEmBQOGUsHWfx7o4PWNZPjRSUw+TsWx3E5tJygDdyWecp",
-	"Mvq7CJdDo+FBZjAi6GBpEITrbfpmUxZ377h/VtX3iuxcM7B5l/ZG/fAkOmVn4weTh9NHbx5vyM69S0ay",
-	"+Yzorv/v7hnJ9UTmfaQFmHU/bnryneZf9Zr+6Cb+DYdsYkBzgk6MWi6ER/jYrMc9y59DyQXmGNfCDkXO",
-	"ts2ptzVoCSmMJhtSzSbSEtQvXmsc08kkn+j79YNojg+Apw0rB+EDxu21MudENuc5Zua1Qy1nzLy81wOo",
-	"o3mi80v9Xt/qvsWl/sn7fVnE7o5RI/9W9N+nLElZmC/rJjWyfOt77+BOzVX560wotvWr9q6D+/Xgfj24",
-	"Xz+n+/VHOqvgFGEE9bN4WssGxac00aDanioSwAcDr8D1BJNIWUSXFbsIAp3pLUuP4QZEX+qQSwogogAD",
-	"Y1RgKkjAo0GA72oDgpAyDESEbCiy+YilwZEHt8FD7k5B587wC4w+EXho+RmzAwwTwCWyd3uEkgAE3jWs",
-	"FkDUBAMSRJzGcpKxDri8AjtKX7SDdwiGsDIUj8CN74Mj52sWhL2loY6X8GXN0rkRLRaMyRfFF6xUZ1FA",
-	"2oGjtgBQkKaMjDNjRVZkMkbjA2bI3jxj/2FMMsgO1VRExpiF60SO3rBQH3XIEzmfm8U181akHQzA5tUj",
-	"RnVwBKlmhEexUTuEYKi8gI0nzgmfCKj6m7I5GMA/g/HpI+5fYVXmOw/FFkoSlUgE81krLIEnc+LIqzAG",
-	"JKBZxGUHvOoMMGrxgt0HsOHxSmndcHegNbkvCpMbPnJfG90GjeIjEso5IyOmFy7UDl3F4eXKI4yGUyBb",
-	"s7Nu9FT5QkkpcLSY+mdmKDONNXC1W6k0XSpwV2CVCE6YK9e23FJlGavfIulaC56oWGpEQ/LyskvYXvwV",
-	"wg6wG1/TiHCRZNhJzLU8L/fvSF0WMIsaXwUHM4kpF76AcwLkU4mRKE11ht/86qunkgipScrMMTZWapTK",
-	"JDFWKry189VX5GbKFdACgS1BeJQSqHGJIHyB9tu5OdDX15fWY3BPEZppOaeahyRlljRJ29D/M6r0MRzY",
-	"46unwRFZyCyOyNywYahFWuHEhLq8aM3nrEOuxlbJdtQOE1Dl9Vk7tDmBz+nSnEHzH7MIU3prqIoJcB4N",
-	"ANyl6JG/LdU88EUb8zehYDsw7whcVVbJ7QVfXomNUR4hx5E271TYrB5fuECgloSqGaETyoUH1VvcljKV",
-	"AoTgXqJLQs0oUKOvc8rA1v7VXTOf0bmy5serzLdlaKtnheSAVGWUL0CukXc+mNF+a+C3Vu5oeX5rRW75",
-	"rUHP81v294FfmKh+67056OaT/fVP5pxu42eLu+o/3ff8fEX81uCdX/EYwbs2+4zgvYCcVBl7rXndgZvn",
-	"UGgIL8bthavW8QQ/vJFLvAaKIlwC95N9PGIxXHM+BLgMJjrOoGKN+2iO++umu98aPDJjL9np5uZ+973n",
-	"l9xcPvq5/JKfAj9jPRG+87n41ncBYxPSDNx8Nvdf+IgU7G7Dv2H5K+4KdzmWKXP/rnrWzNV3fstuz2bH",
-	"EYxhxgXeC3WcQAh4QOHi1ymd77+LhTvKR3+UX/J1wVvqvF3wKLqqSuuGzipc1ZyEMf2xBQvkPFi47Rt9",
-	"WH7r/ftf3r8H1rkHzygpn/UxRyup5bhGW1Xr6qqHkqBWMSlUxxWfzRMaTtnxEyl0KuN1hT8Q8jg0twRQ",
-	"Upuk8i1niiRUKad/5ZAkiOvZqSzCKo7QwdVzyJw7uG7+0gn19S4Rz3Iz9knT0EopUWoj5lJufVUe8UgZ",
-	"PqkxqarylS80l2pHhLjSVLbnvlTW6pD78gXnvny2VJZw5WzkJ71yfWP+Sq3j8drmWxIVMgHolYspD6ek",
-	"bwzdR6v9D8tuEE3jWYfkBQQKMz2WTA98QaNbKOPktjlRKW+jPN7778p/gg2vs1SooEMCGI/1UGmZ8DDw",
-	"BVR/u+TVIm3znspxRRQx9pNhN7cIT1uGoDxfTQjFhA7BOFj22KTGQa3cUySwdnBApEAgd0hHNUM0A2Tg",
-	"Y0ypiOQccWTpSDGhj8BrYt2HEU9ZqKV5nebseJQyOlNFAq2xhAiaRjb0p0jKklRGWchHMRuUcFjzpfd8",
-	"YT6O9UgiybQCzNbiVp1SgZtcx2oRU6RMOF9qzWp5jJ8VCaWyWA0xXMEW1dThQ2HLQbAc9Ow/n54NInFF",
-	"VOwlcTfozusSb+e+22XB5SpRS4wecy8rfugCnAubf9goChcgmniadzix0CbWJWVekrKjO0KfrMiVHVt+",
-	"V6TyAQLlAIGypev3Bx5Nb0Nzg9I7bAgeTlqWChLKTGBY0MbuoFtAcQiNFgxxqt//8V9Ok21A/914Srp/",
-	"qOKyQWk5HLhDJ98POG13LJ0ovbdSPbHFdLxz47HV723uPbZmfjojuSrEmnqSeZABsUshA84nIBo+KwUr",
-	"12PYoAAUFtA49kXb3ID5PjzybK/VAnoDkjE8UtfLLLdGyxM46vjiG2m7zeS4AOatlZmLeEnalEz4WLt3",
-	"QguGIw+GnScp2L6RvrgQhImIRav6jNMsHpPgyYvnP12+ur64uXrxfHj5/Onl02BD27LSaw6dy778zmVr",
-	"+6UOLcwOBvWfxaCuOKRs+/WDUb1PG7NGGfnpLGzUxDd3NCs9cg+VfeURGUd5zMpmM+YpubmTGDM0dZ4R",
-	"6GG6nE3KcDc4EVtyBzsAHEjEq2+xtRoUu4GJ/GUCY2Y624NjsBkHu+RQEP5x+gesnPTcdv8chk2ToXGB",
-	"4bMax99oSQJ0LJTyAOACadu2iqQH1gGgrvS6LhSWUKV9Eczp2yE+f+QRCd+jcbwkAE9RG/vqEGMGAPMD",
-	"H4gZ0ldfOT721VdQ3wwZjStWUSMMHoH03ACg+4KcDQ4IYuNBRhWg4XmE+qLAvoOsaAQuO7IZWQkPZ7ZT",
-	"IbJbsz56yhVJs5gVTRsHvvBFr0MuKgMMqRDSMe4cHRrrGIRMEfV1jtnLVBBYu9AQWphpfsvsOvqCkLW9",
-	"4MKMVS7IYspjVgs1E1LhEjiK8vF8/eGtrgAD2kiTdsDehnEWsWg4YoCCgr0RbMDWzNi2goT+DcaA63fI",
-	"V19dRFHKlGKRWRzztoHZtMpYzNXcSIWvjhgC69osdxiowo2TgsHo8CErHCH8qQwR0JjQlJmvn5ivv7T7",
-	"Zz4Ki7DgCiOVUz6ZGvFa7LBtCiEVI4upBKrJicZzJArfTpigsYaOXt1O7wysYCBRa4pDgvep3QxY19Js",
-	"tZQz0laSCJlPZi6FTGTMlet8GTIBkzg1k7jmMRMhLBxMVEAHnpysEebI2Ma/ZpxpG9kVEzM7XDnEOeBM",
-	"kYl0dnJlSOs6CER4x/RWZqmyjYOoiz3flCjeHASrbhTVBVWmoSQZU4iG58iV5jTVxdGtywBVEuWLap+z",
-	"tlNj3Mfdz5A4b1WktQYetoQIqwhWoxiQXQCTusxZjCVEezBdB1hzQFd0poEvAndJBaRdNyP3u0cqrMQy",
-	"EswvCA3NifxYwW6VhlOAV+TlV3MasQESA9zTN5R3QsaUx8rDSz1zHxzINhQwwPwLeQPxlTq9E+pL0OY1",
-	"JOVSKQDYWvM5GxAq8qtAFHPGtPKF4zLmKXsOMHFgN0/L16+v/x54WFFi9ktgZse5L2AYmpSEx3aHDblw",
-	"LnOFcF4gj8ArJSMWA5yHL5IVppjEGbbhre3dAlP+s+UtGCX3M0Ftr5sODa4WyyeB5uqcgZb3QsHawQlz",
-	"SDr+UyYdH3w3f/Wa8QsnKvePWH2czOgm39Pdi8d3Dk2V6sdRN8irEtfj2YUxV60pN0rNakG5rVWzFeXk",
-	"YxaU+8JWlJPNBeXlRShX6nTIS2twDdAozsucbQWo01Jz51tVezzymgrT0dCpAJHlNdXmKfhYudDc3L6Y",
-	"yhhF6VEHANWKoDpEvAIylnEsFyrXeUF7s1mtTJX1K1TxwYqxIT1VqX+XY+sGqJa7lz8aQJzRtupz4hsl",
-	"fbXgvbHI/dzqBfknXDEv174wSqpRbu9WCU/qC+Hz0mugm7z0etVmoC6GCIrpxmpsQKytlGOTj1CN/dVX",
-	"A3QzQBS3UoNd3vb1omhfbKuKJs5WKKeVtFeSSo7cC6iagZ0+oVw0Vxh/uAv5z6g371X8W2YfdTW4ld+b",
-	"C3/NbUMuIvbWXrAsaI/yW/eEoHNWLemsWqn5b5AvR1edPFjYmRvHtsz0LvXA6wNxb4WrP188v8FKUGte",
-	"QwnpYyj1NCZ2dZwWBELL6jhXPVt+ayCyOH7/y6ai6Q+r0+7XbVdRuH2xZF65aPukQipqc8X26i31I4Ay",
-	"2xLFY82s2xhxazcmqS2MNQteGM6wvzvt5mbAZ7/1i+e3oO0sUojZBTP4kNna7Yu8LweRtruGlCnuIpRp",
-	"wF04PvBl5jXQuXTzAVoYL6z5U+3OKAZFxaf5LkHqnTtUwKrhQzQ0j+LM6iqWXRfxUsVygYHccF/vP/zW",
-	"XkXHDQrK1trjJsVGeUa+GcaOxTNrkv5QdHyw/w/2/8H+/8PaxNbZ1fWFxx/fwjbidZgywzDswWrsdBG7",
-	"ruJ5vWIpBdJwOuytbgUTcTYMabsWEhabI6JLFZz7wkg/6+SfsmVxfyY0jwlLqWIR+PG1ObhzGZnflwA1",
-	"bodrrC9EuVLaFyqhIbsHccaGvPCnVNNX+Vw/FD0Y7bjWoLWyhnlOYWm+rcHj7s5ZhNVhNniV8+8dkjf+",
-	"yuXJ39qIp6ExUqYxxxNe4nGrTaSg0ZzD0JOsrjiZaUWmckHmVCyJodLNB7ptg8drfWGO8rPr+QK6v/SM",
-	"DXLy4KwLyO5w0LVEZ4WesnnliKOPxKZXHKFvJmEplxEPfRHGjIoscdHH4Mmzy4vnr18OL3+6fPX34MiW",
-	"Mrm8cUzGxmG7dAtINEsxy0BPqRkjwuoQKZgiWsqBjWovyIILReQtJmtw0SHXEgOGcOBCmUJutfVIyHGp",
-	"GOyeLyodEHCZSktX9O0hv2ZSs1JCgrqHXbOPzjGMWXnRPewThK4Z27QFSs065DKvKKOYZUCEtK8Er99K",
-	"QLhweSgPZgX5GeMxCzWLznE3ykkqQHIWlf/p5bPLm0tIqbdjvv8uJ4D3tRnk1+v89ot0i1QG+SnR5r8Q",
-	"eYEuaH0INR6SEPewGQ710J+qHvojCHiny6MM3ZyMncqYAf8Pp0wvE/NvNeNGQHPQ2kVE5lJGFTCS0IhO",
-	"OmPlNG1KSu/u1Grbbjgf3KYjHyuIjZU2whm0BYbkHCt1pzSNjhdSEPbWKBJMhMwj2gydiwnmHI6WxH4A",
-	"FYPRkoRyPqci6pCXVHMIFowyDa8ItSJsPJapJlyYPcpSmLHtRiG0TItuYT/i3++91YF+zUSEqZMWoSTN",
-	"9BSTz+g8UwyiPOYPYw9qOmEeUQh/Gk6ptFJeyTnTfA44JreMxgqTxOzspzxi+cB0ysOZQtBTO7ab/BI0",
-	"IpMhjYeubcm7ugYmYpJZpNIWE631phR9826pmaUtOR5DWA/fRDJhuJymZt5Q1otpdJdiEnM1te15MGEJ",
-	"n1B5uqhYKQOwI4GuuUCeNZTwxBw9ZZFb2C0Tx5rNE5Ya5cZ+WmlGIx5jklrMlWaY/I4dX2g8L9bqiflr",
-	"fRevBJlIaebCU67VORkbAovipUcWNJ3Di3/NeDgzCu8bOSv2o9R2w30iB201qo05lzWzup7ShEHHSBoT",
-	"LrQ0GmusPLJgNAHwL5rOZZbaFTZ6XWJjckYHHst0AoHeMR2l5ozJFHs3qjClCRlnqaAh65AfhFxYYkJV",
-	"GpAs4aUjGSMoukzNuRcR5I8ing8WQooIwQRgnqOYhjMoUyxm+nVxbX1JX2XCAgOF0BE0hejcLYtjQ9OM",
-	"ao9EKRcznGHMWOLZHpMklTRSPGKECwh7UAg0GiUnpEJzQXGuo0zMINdRaMZEh3zHaOpMhjSD1UPwIfMF",
-	"Y6XYtFZmRgRUbMOYqZTjfKJcCHNv+YBd5Zeg46Dhq0PgqzUb+5wtXLJqmNKxHhBGJ9AMTKgsxaVPUsBj",
-	"l2TOlWHAyiNyrAE3eczSFLIQpD39+biEvOXQ2tAO6jn+vb7w5sCAwLE5mzGno5i57qCwPBFdmn2f5VBV",
-	"KS2xGJggeKjsp67tBagq3lF5dVKiQW91Qu3g5vgruzku4lguWLSuneChLxSUfTsLWtWoqF7fjq3oslSs",
-	"EEKfoxFTR1WgRQ/dlSdd8J0MLD95I0c28wSzKNrBGzkqhZc8AhfGlMfFXyEVITN/H5Vyx0fg7Cd6mjI1",
-	"lXHkclnMO/G3Tv5bcFTWzTCZO+a3DP0DkizYaCrljDARJZILAOOvLYizVcOfvApu+50wEqPSf8Njp7J8",
-	"smRe+Nj2ajmbrXVgRQcMyTUMSeZOjuNPP+OZ25k73X8H/3WwVY2MyqYymUOeoOVcYhr22C8J1Ub71Q2R",
-	"EAfm8GkP1EbwgcMpOlSQroLhCCSN/Q7RvrIKSLMMfbN2/O6nzJ6j/ZOKi7c3ZRP/W8Yym9BoUTgmlAtw",
-	"BADKjBXRpB24fw650RSMcQbVpqgYcU1UNjIvHgEcqoSWjJiSyoTR5KMBoSTiCv5dvNe2A1auBskj+XSh",
-	"EkxgttgRkannC6NQyAyKizysBLSRlpW35mOJXBNiaJdLrrS1qCAnmUeQG0PdIGzhHY3NVi6NvRNioh3H",
-	"Gk7N4rhDLkpNlWHJzuEDgi18URo5TRJGwXnAEdrEhZXnxmipBbmxT38mbJtdO73bUe4VnOj/gazcI78a",
-	"mo5squwhsnDQ1w7QrH/GUIRN/y+k0q6SuBqIGPOYqfvvzH+2arOjpcZYOhWEz8HOSgk0zSNjqO4Hixo4",
-	"OKQGyIUAtxdY6ySSC2E2TDkwdF8YyXDx8srY7eeEiqWRqcZEdiU7ik8Ei8jrV8/su1OmsliTKfipjahr",
-	"B+xtwlMGlbiRLwLzCNVZygLnmf41Y+nyCHqquSG4EWDuwYwtbZaDud18zL4T5Z8vJlA8DI3jQNKNmTbm",
-	"O5Z8KzKi4Qy2Q81YZORugyL/DY/ZuuCqLvPPgJ5enrjSMgGHLhQ4tF8L/tai0aoj8O6Zx2COhW/Pjr+S",
-	"sjqW6Rz6dXOhH5wWqGlcaDZhQF91e/761bN7iuSr2vTF/IbKN+f07TMmJnraGvT6j7y1tNkd3ASGuu7P",
-	"EzapCsF8NiMuKAxkPSUXn5WTOz+6oLf7PwoH4/6bO40Yn03E3o/WyntzJvdLizYUqixOCqbOwBEA5cyc",
-	"nxEjIbq1IBSmMM/QqW9G8dmWJn0wHf8pTUcWZinXS2B4I0ZTll5khiv85y/vvXcQfymgjR2PpsQmxwK4",
-	"CrBOJ9+ATvcxM+sPxz1FeETaAQi/3//xX0HBUBNajolZ6dhaVeUbeN2D0xpWZ+UtHHF1n95STdFk3WR4",
-	"lpsc4SO27g+NrH637yL8RjouIOnPykiuCBW+CK7MB7+Xo1dwOegQbLJbLoDCDrtjLrgyZxtF+4iFcl7X",
-	"UDXAgQyzNA6au2pc4AQ/KwbpasFJSNOURSRa0HRMitinW8JRSnnEIoL1kzQ1+62Y2ete/+TUaym9hIK5",
-	"hL9l8ZCmxgrFCiEtIRgf0XRGxlRoqpZkziLObukebT5xyfa3HDefxu/l6CIMWaIdYznUSByskk/mGESG",
-	"DcA8yK7aVC1FeFRi3sCQPlJJhOWmRgOfpLDB2zkq9ncqHtmPo5I1htrAAL8uxvQ5mSD2gwL+N+dKL8lc",
-	"ZkJTLrDYjWoS0YVwc04zbuyOBdXhVMsF5EsgC3z8uMQAqTEa0ni5O28rVuPA3w75nF8cu1pnCp+Wb72R",
-	"ox0zHMydq7kMJbjKMQTcsdrdqJzlnhy1SQPfmy//ESkD1Tm9EDHkWyjMTuI25NDgTQDleVfW8r0cIfVt",
-	"+ir4grgqLU2tFwN+3efL1/jE+ztmPJQYNddsjpthw8GqNeh5rTwbZQgegGqRdr8/6D/snD14/PBx7z9a",
-	"Xqnyu+nWfvdh79Tc+kaOEEjf/MPVwT/oTrr69sGDE/bm4ejxr73FAuPOWYwzyI2WtfxT63Fa/3IPvvzY",
-	"fNJZUdaech99OO3/NnnbHyePtQ4f698ePQCfBbQKGJz1+tYtYuyN1qA11ToZ3L8P351KpQePu91u4cjc",
-	"8uZ/teP8W+/h4wf9Xvfs9LGfdbv9B7n/6m83+i2Pn/z4Hf9NPPr2rTr7+eEPL9Jvn4iZfD18+c3VWF1e",
-	"//pd+M1Py28kUNGYpYBmAJ0OzA4+6PRPHxTpt2AtHNNUH9/2rDQdZmqLVcEjY0ee9frAsBBtYxMB9B+e",
-	"whJbAh4UZFM4i+zuQToxsqy+15J4YAddD1vGtwYn7/cg/+1pOOb0HdIHDkk460k4b1ASOfEKgmlr+o15",
-	"6P47ZF6bgxVv5Oie4/dGKnrYJoYjaBck/GFijtXu20GR+Ae4UIAr4Yt2YPP/jjoEuT1T2O5lLm+h7cyC",
-	"ptGAJBap4vf/8b9cbNz9WeBG/XeCLyP/3RcukfCc0AL7yI637IJVDeGE7+Xow8s1toqa3nH/LMcN6fT6",
-	"DWKmcluNfHkT/XoyPwtP3z5cPvrtMe2OemE/OmGnHyBf8JO94pNr8gU++pD2Rv3wJDplZ+MHk4fTR28e",
-	"f7h8aXpzSb48OO0+eHTa7a7Kl+/nJ79247Pwh97o8dv+z/9WL0Qeds4+sQipbmz3bFfxsYd0aApMvJGj",
-	"g0g4hAXW2quVWfbukmFfY+Z7OSpnlFUkyn1kyvunkrmXNiWSPYH3Qu2MlRMyLYuJN3J0bmQTFJ4FeY55",
-	"h1zkWeoINonZVy5jvYI+/f2Lr4fPX9wMn1w8f3L57OLrZ5f1/nl4OUqPj+CX+jjip7uD+Ol1PoH0KVie",
-	"XfOC45W8ih+D67kP1LC/Q97VQUX/DChQBfLTn8lrh/wLxcUuUqLqeZux5Y6eN5uYtOJ9G5CR1FOoMbIF",
-	"wZD3YO70ANwInkEDAX72hbvaIdcsTJlGvCVU8dVULoTNKkZwWmBvXIpzEkRcmaPtGl/Ci2lCU91UEXSR",
-	"8B/M/L7Qxli13q7NPqveo0730elJ76Hh6nY9oJpxaFZ1eDr+t99+/8d/Pab/zlaMBMBrxNLHGVtuQJCE",
-	"4mmlQaEuPWk2uDVoma+U/YOQ7PbkCsyWWzmrPAIEB7QIiolnKe8Xr4UNQIwSnXBDspylxkpJGSu7Y866",
-	"df6Y3u7xY9j97S4ZQ0cH/fvgkll3yTiWV2KrwE82A1bVKrw/0hlEW2dsaZv2MGh1AhgByGNt+x7giQAP",
-	"Z330bsDARAdEaQe1LeQCnxFsAS+eMK1W3swtzLlrtFL5FU9o3iBsgA2DsV56foTw68iXZaZjKLyoPG94",
-	"NTCZJTptSlh3ZA4TNkNGjp//ojokQFYt08DMc5JSoQHTKl6Skbl9ykiAy4tMHnlikONcNGfZwJFvfUB8",
-	"eCufa+Jqe7IlHO9H77Vbmsk/hSCBw7Iy7h968/7zk9HpT2fhg39/+NujZ49n3e970/63J+PTp2fqwcXD",
-	"5NGvj9Muzm2TLLrLlkZN9g5oRHmNsz3mbVR4pAjZ0cEIOgjF3YXiIZthm10Ex5FQ4cT4HlK8ZBzdf2fY",
-	"HFZWGsa0vy/sB7bc6At7Be9V5fZsudEF4q+9KlvT/Il4Wf1JHXXI5S1Ll75IGYgHkrIxxGhsjQcXJPjh",
-	"8u/DJxdPvrsc3tw8C0j7zFVQkNGyBGcJA4M2EvaLkS/M552XjWuSCQzKRB1ygbpNKudYqwKtYu4pEly8",
-	"vBr+cPn368A11hwx9z4yZSnzRfu03z8akJRBCIlrfEvpQS4A/qi+ENK8qST4P8QM++Jk5kruQO7Q20uK",
-	"Vl7SL15yNwNtP6HYjOmIBDBjy4PcOwRjdg7G/IkEEHKmDxJAsUzZCCoXd3LR5beX+xdZROSq267JY/Ys",
-	"/+Cf32d2Usu2V8oLqSYJk0nMjLn9bcqWC6pZSmbGtjZcHBcPv0IVGyomFNf8lrUGYxor5rVCqtlEwo5P",
-	"uTHOzT6H2PqqNWjBH0Jpav5yj7g5wva9YhH5maa2dZVesPiWkQWkFCtCJ9LLkeZJCrgDsUyNqM5SwaJi",
-	"zB2YXSjBsFbQW6VloQ5cdQ57q83wpTAL/t5KpHiUZ4hNfzulD84eqLOHI/FYqTenDx9AOF6xFPrWQc/s",
-	"1qDX7XotdBz/Z8uO3tD2lJEFTQ1ZO9DGYnYt0H64XXfsUjUMp/iDbRBk3gw2nRQRTZdD+wmw82IWVlY9",
-	"vzKM5YSH5uSIaEiFWfxMsWHKJuytvduQWsPUZ81TPysEa0EX5oSBdA2zVJmvK6PTcDEpBhZSMYxYoqet",
-	"wanX0nLGxBAxr2x6RdFnZgu1llPTPtAX6s71dm9ozkMOLtGDS3TdJRqXBIQTZoXQ2JiVUGv8XORvJO2f",
-	"ZRpH5EqM5REglpUx4gE/rlz/d08RrOUouGOlZ5aYIxxx2a7iKdhIA0K1Nq+zJhEJ3BiGPFIBkaJSaAhB",
-	"LShs65AXwhcwEgCL1eh7NVI1KM59YBse0pQRYA+Q0yYswr9O+WRiODt8xZhMbWgQ6QsA0veIETPHhuda",
-	"QUMyETMFWRBl+RN4YJZNstiIjrdJyhS0sITVCHIWGBx5voB0P/wh55uBZ0Zgu3OWOW5AqCrdh/w1IIou",
-	"1Tm0rwRZFvz/7H3/ctu2sv+r7OifSDO0bNlOmyrznXtcJ+1Jmza5sdPM9x52TIiERFQkoAKgFZ1MZvo0",
-	"fbA+yR3sAiQlS47sNk17Lv9pHYoAgQWwv7D72VjWpRaKJVuZMLHHnqQ3WWQSXuEZeAmIWdT+KaIbD2OJ",
-	"Gk39Yv2RUGJlsmrqtQd7ts1kEfgAZuKaqslhzJgbK4H0urc35JkvM+rxTDHQLaAAsxrVt3TcX7CC/O2U",
-	"gI7FP6mN38FqCjWyI5wzncEPJ1Qb/4djZwk3Sabu9WQwhPPz6xNopLYHMI2l40geWaIum+9ploAHyjU8",
-	"G0Pyj39gqTNm3Yom//hHpqS9Wn/U2ppRLFstrpQsVld4z0pku/EbIiYlCLeAiBQE2FoXsBf1wXMji2KJ",
-	"wMSZ3wK1E2kMKBw9pXNmQCrgWL5hty8/cJVPmi62rv9tVfQ+kip3i371/sddmsmd9YFPdQ3R6eadbv73",
-	"1s3vetJ2OcIkX9YCpPOEdTZAlwj717k6qg/m3sbOenBdbSwdvmtZGO/JCiq43QLL8cQXBVvTK53WlHFL",
-	"1eDD9QiBWbbwUGRGVgoZTBVBUQ7hLJbEtn3BsVaQ9Ok27YtG0NK+NuT/6XYnZD3YJTP+S1nnQuiyGtpQ",
-	"Rn7/3ftYRdt94C/kug3WvkFthVx4fXFH+tjuDX/UKbydwtspvH+UwrtD2e2EQ5fydg/JcL+ct9BniMth",
-	"Ns23JKn5aqmOl5BDcSp4kZnHkHhWnHh2iL9GoDlWglov6doPLsw55wt0GAoNiciSVgFp1x4ElpBVPs3Z",
-	"A6pbvYqcLocSTC0lLJjNt4mw13iQ/xJOs3U2Mzo6Pr0z86DZfMySpp2Y7sR0J6Z3i2n/xc431fmmOhDK",
-	"v7Mzi0TpR3NmHdbi7t3vVMK2xwdkWIE1XJ6rNcfYhy8Pn7pmn1QZaol6YXm5dmX4RmRqWbI53ai6mSEK",
-	"LwitJOSsLLmGLzUrqRRqVieOefnYviZsurpDKtIalZ7JRfWRrgA7JehvqgTdayPddtOFx7hTJTpVolMl",
-	"/oaqxFmW1bL442gRh++w831vyWofSXD736YZrF9sBc1gv9st+kh3tdV5L2+/2rrn4fg9/stor7dJxbuX",
-	"u9Odrfqgfdj1+OlV7kYtenh0PxXmT3A/djpxpxM3XrZOL+704k4v/ru72H6falyqzEtVs7tsy3nO07lB",
-	"tJ23vtClR/XxKQ9sohRgKgmlNeQcJpUo7IGQYNiU2xUUwtiI4NViKZUuWSEQddMJpQgKzq1ZcDaPIFel",
-	"mhWrRU6dab7gdCnArRMou/1v39Vz+bQ3kY4aV0gNtxqZZjMl3VI46iELZhYyfTpTEsvZQDFierj/JUoz",
-	"zY+rK6BSQHeKNCc3h2nBZrNGHpdOq7uZqkCvO+md9cajRx77uDcenTgq6LI37olMKCxcTkShf77/8V5U",
-	"QOzqHcLumutMpLYTc52Y66KcP73U8seWe2HSklot7v1hsYUHUJvDd/THh1w3TzUz3FC14CZQE/qWILIe",
-	"GMiYZWAWLOVjwhJVGkFuBr4aP5v4ov5AX4xiiciiErhmptIcvLyA/tdPXr4Cpu0QRp9HcP7i5cuzQQRC",
-	"YmurmTQsdeMa+4idkpcqBO7Ekj7kBkYfciLCu3+gvxBSImids5iVGkQbLxKYTdaK1Y5lO0H1gYHEk87n",
-	"xfmA7tY7YCstKZybgrZ5hviqrYRWE0uiCtLSvT6pCBobm+G7PiwpG1O6p1vspK5nmfzLUY1nPyZY/iGW",
-	"Ccp+rpMwPkoNxKb1EieAmDbtcbcSczUvSI/JxcKXtt5OxTo2Vztb01msocYD5lnWfZoHGPvU5NXO+cJS",
-	"YivWpHZrXmFMBdD+prxUxAaHqSqysBDuzxoSA/oJLfiVPxSYLLuWdkzoh84CzdrrGzSr9gCnnBdCzgz0",
-	"l7lIcwK1VTaWVi2Zznw978EQ3AlwIxUGFTKwCjS3ejUGFvpHukhlcyFnsSz41EJfaT+auVRLOWiV6Dui",
-	"9//NtYJUVdKa3e7Pl/iBJ8yy3x/o3Nqp5spbslhFxy9vrZk4Igtururno9OopyY/8dTpG35T4Y9eYQzb",
-	"rPn1888fjXDEzc5q9ed0mUpLc6V55tYj640f7q2+eJKEz29RXjDka8kM0FHpfL8dMsKaJEWZVp9eL8Ja",
-	"8pR22B/qAaYun2Uvmc2b4g1bZPEhf+sUlZ0AQogWh4zmDxLHoKbE7mes5JHHBHedHLA05cZslc4Pg3Te",
-	"JonpE2syhKVaGcfii3W8vIYhQ9/x+qZIIKI2SFYi50U5t1byeRBtlb8kQ42H1Q0T1JCrIjONLPZhvSHb",
-	"xGKZ1CIgDqBYRnfn3gKTUADa0sBNdbuk/J7khJMnC+bMGcy4d+P14AWojTCSgLF0K2UkW5hc2XBt5pZn",
-	"gnsYyyVqjgKPYbKZb42V7xG5VPybh3CVsOFjibukwQvOeZG5qftlZBYhTodwFmhI3MjT0Us6v5UQxfj4",
-	"6CiWOHFeLrzPwjgJ6XZVABJ0ktB9hWXXTKaclMp2z0O4yFWFKXGcxoiznDJRUPmrFpWczuTrAkXt51iC",
-	"xOZc80Zd+ebixfexFDLU6IA+TZvBtVPuUQdbMG0FK4DO3+AxCXnsmR5tE9JP8ZePJaTJN9B6QiI2lde3",
-	"YxKW3Bgs9rkDbGt0cHx6OXo0Pno4PiVkQVIhe+Pet9xtp6LxLnwnNIsgExmsVAWGu1VTToOee2xpza6Z",
-	"/K8eSXQaoNXy9gHSqzLjb3vjUQseIXydonnJYLtZKKUFiRhUFZppi0E4MuXaj2L+dnnMH+rP7RerUXUi",
-	"HqrPF1/srMRClDkej7AkJfZU8rKez88jfWxO7Gn18Pqz5edvH61cT6J0Y3V7ujc+Gp5EvbmQrmHuy7CT",
-	"8VHfX+zWlwKQ47vgQ6OXNP/ZD0DuIKgv1+/WEd1huxf0ifIrWRRg0NX2X0jvTf3Oy6G9tbt7LUG7Bzwd",
-	"06mQeBt0NBw93HOJnKQnu9CgOqt5yqW98gyXapL6fgk8JfReP814YVn9TVYZBOvMmZybMcS9S/eXo1oE",
-	"7jgM494Hdk84V7R4aX777mkW/R5n/Y775A5nlLZUe0huZ1ldGduQ8ehheFTT8Oih207GshlHEFLBZVaQ",
-	"k117lWbLXtrgAPX36a36y+GbWwLsN6j//g4eUWLgxMx3eUPXlMXOpOhMinWTAvfOPW2K+yXFbTcpKoPn",
-	"bof18Ca48eqaEJ5/GAQgQF9brirUmTO2gkmVzp161399eT7wmq6yrDDjpuFkFctaK4qgKSpOUNasMBHd",
-	"fmGeDGrYTvF0qmO/hp9eaHUtUOPmxooSb62mSgfArgbkaxC1jQazcH1SxQwEUw7A2P3Ly4tBtPEQxTH0",
-	"Ly4vB1EssWwmQmgj6Bjp0uLfPKKS2+2K5KqyqXLWUXAkNYNMlUG13NkrsezfxNNeaOEUVzYp+OMbkGWG",
-	"2nuFejCMZSwJmNvR2pEoQYTZxGlepMPjArsvhgzDsBAIWhded12EJrFExLraVhSEI+dmPfAWEKNlhQXX",
-	"VPjATbRkK5BMa6e0B+Q9AldP3Ldi2aoLQiVEVuh6Q+Ax/zFqRf9wDYfwpSgKRwyopPC1pJxNbbkEIWm9",
-	"jeuk5e4FRlNfKj2nBEx0mz2uTVPyomFfM4a6f8uaIbdj+AYZc1O+DLsiLCraTXiIhUyLKmuc3sL41fRQ",
-	"aDaWobcVt9BnklDWPIL7AwMFM7bedWq6OU5HqAmHUmDxxMEOhIPXeJLvyhWw1VdalftEmuHLl2rvV7/W",
-	"TFYFw3idfdt4OP19B4M7xQe+3cOU2k/e46de8dvEPR0z2hGdtO+k/Y3k98ofzyDg6bh+sAL4tRIpPzTW",
-	"7o4ZuXScL9Viwo0XYCjf/P1B7Zu54O4plFVhxYJpC9WiUCyDPoaBQoJNqRY4+T+IF+Pjq0oXifvF/3PC",
-	"DP/sNBnCGX5PGEjZYsGxDtXoM/hOfIljGB0fBbY2hDPp5L4bMysgWeR4UZig5wfMUmB0A1gFDNJCGZ7B",
-	"tUrZxLEPKqk1Y2W4tuFvFzwl/5CMpS8bZcJo8JWmFgUiJdWgSMfHY0ieff/D2fNnT67OXj959iKBPvqg",
-	"IseqiYBRLK2uZMrQWWTQ24KKCliloFDLQQQJNr66fPHi6vmL779O1p+cvfr6qSOPbBMwlmVlnJpjVHGN",
-	"F0OLalKIFFiWaW4Md8LFwJJPcqXm8PrVcwOuxe44nLD0i08eilPP0hcVN+PDwzSTQ//KMFXlYVqIhTlU",
-	"Cy4PbM4PZszy4ZJdY1UMOavIAOQ4D9od7py41ykAill3fnBzNA/2N9rWaNXE80S9+kQcTpUuD1AR31s0",
-	"rPX6Gk/URwkSyipafCyXPjo+Ph4enUY3C8dvErKuqa5QMV/kQr4FLg+w4rThs9JNJvgNpyLj6JMaYTwR",
-	"furRyZGPKcJ/HtV+ofV1ef/jjh+iXgjP2vmJ4y82P+Ga+J5QE9jR8PThWsOTo6apzfltLTdm9XDUtPTT",
-	"ud+22qUd2PZLXYDU/2F9ZY8Aoi8RGeLp25TzrIur+ivEVblWe4zwpXdKtFrtQcynyMNfS3bNBFq61PJ0",
-	"/+9dipKrym4onY1aCGbBeZpD36xkOmjpoD845XJNB228MY4VctlE+X4gTIz0VGtviW3+74pXToPjb+2B",
-	"VQd+UG1d9fjoOPgXflITChL6SU3Q7WSqwsayn1xgs2/UhIJRk4GPhuKkuj0wTm/CWKeA447wmlXwN3kc",
-	"zQysKIWcGYouK8QCHHV2q1r03U+qY9F8HOlRaXIEzFCsecn7hhfkdrKaXfOi4LrGs5/hnW6uLFiVMUxF",
-	"wRUj5z5qDweoFhxMT/aPjyaa3Ck2eo9j9I2anKUpX9jA/P7jeHOX2vGJmfn92PIae71YSZtzI0zDXtmf",
-	"wV8PKX5jN5u9WHA2Nz6BJIR4mHq0GdqY5KA8MFxa4Ndu6lGowghqCj87Vk2lIR0j9lU7XI/O1K8sCGkV",
-	"uNZOtTbQL5ScUbCss70LVhkOJdNzM/ChOa0BwDIXBSfXrZIcKMEvDJRLi7Eo7leM7Qk+Da2xQjVeJbZ+",
-	"DYOIfDRmjhEHBQ13CE/dx3GGKCeYhERkY6rhAn1fH+XnyvVwJatywnWClbEhwUbjJJb4ahNaBIldLUKx",
-	"Czf+by5efA+JMxt9vxEw8HLqAhfrqesqGccylqOh9wgMfTBKQrE8XlapaR0+VMl5BBlPC6Z5FojUzFtJ",
-	"Po4lACSLtLwyo88KnkDfiJnkGYw+O5gIC4WwtuAHXGaCSSiVVPDy/LtBBAn5NK60LyKS5kxKXpgEe+yP",
-	"Bs3VBW68qC6ZIjO6/hjG8rieCt7lYsUZjlcCC8FdG+HDosbBuVTHFbnfHxg3GPcSeZMe02wwfNmN0Ftn",
-	"vnJJy/5NAOOdQdjHkKB16d+5FoaX3CQU3jZ6iB2+SKuiMuB/G6DT34oSY7vp5gWXCIupl5y2xVEYKJEa",
-	"1+KBoX9hp0S+AW5UH7OU0fYMikSrUiq+iwfR7UCy14Y02UIsrtzbVH8HcrUkmtNgYcm1O0YZH0NScgx+",
-	"z/zs/HrQTPzVDva5yJXEmUaQ1NdOCfTrEDEa1IIXhdvQ6tqfprZOhCxCUX9TVjww8K2aK60iUNonGOOL",
-	"GGmFlEw5Og4TqSRPhvA8UIHiptxrBhiRDsk9jOVJvX1CmFWW1MFx/toQP5hwx7j9vI1lMmM6A3wIFIUy",
-	"ADGlzgOXCSNruAV9N4SA4c3ZuUIXH0bU1Zs18pHflZybB7RDDfC3LLXFqlEz3Qm31iSOPYZa+NP2bRRy",
-	"X5nR8Qlbba36UIgjN4aXkwKvjxzbmgr3d1ioWGJ3eGDMYAhnkBbCMTN0chqrFhS+5xaDgu0aEkxYOoc+",
-	"nknX3HHmUhmqa+Q2FbBQhqjhxBhiz6UdPKYcCkygEyZVUvLUGv9FxJ0PV3YlW8UyZ9ccHgVJSLQ2gK4g",
-	"74BGxuDvxfrJ6fEX8Ors8unV82ffPbt8+iTxeQRJxq3bLEOUkQn8P6yLlFZac2mvfL8JTPhKSULCHwzh",
-	"S+aWb1GhAKkzKYhj+jVpLT7tbrx5F5KYN+6lIZxTIr6P7OwnY7wBthPOnJkx53wBInOSy5ODyo8tuHwM",
-	"YiY9ey6H8BXGxNqlOliyFRh0vUUYC5d8/fQS1sX50iTbjA4SHLXRcf8UyU9qGtAsflfypJvAIcrig0bz",
-	"qSfYE9kYRrEkYQ1rkpUiQsfwLsbgoLg3jnvrL/SiuLch/WNnUMXe1MImtXil1xvBGffGx8dHD4+iuBfk",
-	"p28d6Ift1ymInRAHaH7Fh1TKzD3jGI53IGdx773jU26OxxtzRJG7e4b08/b5HUdxD4Mp497YDd5RGJv6",
-	"TTLEdtgPPj47O/vy7OzZGXXnxbJv2xLLMQbEnUYxeXxjZx3T3+3Ot3VCXllq//5HRz+Sf74LL9GwlyW2",
-	"p9/xgar26jEIWmwTRGmLvCcb5K1F0m4SN69sJ/MJ7gsnRvyu2EqrJjgl7o0f3X3n/XFb7VYq9e5z7lHt",
-	"3V6O1DNkNd2mKJvxpo4crWuav/3yK4ppuUWDaBSGDT/7OUtzfnCupNWquGk2JVIdpO6VBLW6hVZvBTew",
-	"YMZ4CwlsrlU1y+sr1TWihJBaq4WcodnW+dH/L/pqOpfLn+dyiepklo/tdFl6FKTmKf7X3J535bV/n83k",
-	"Q/i8CzrnVGqTlNYwY9BillvwUPM3C7j/QF/942qrN7T22Zw3OTVn2SoidfnAB1CelVyLlEkomST/Rcan",
-	"rCosBgAyqzQh5W/cTs+4RFCoXskKHuLd20KrHG3eYR+8vmiivd+wwmJw9x7jzjhfOGvOFGrJ9dqII5gp",
-	"RXC7s4oFKBVTCpube4775NZx/5PJuXf9p2omPbLVu5sfuvW6Xirr3n3hjKpWbEwpjOHGzWvlgWHUFEyu",
-	"tCXHBFkzaIGKsAkfOyPP5zj76BnM8vCBNcyAj8AYErI9GkYZz67cAN34fHzG+7pW+ef7FyvHPbyrUvll",
-	"cDlByiwr1KziXTjdf3zZ8evA1nYz8a3RcT5U6orLbKGEtLv58WU7jTREWNXNMMi5yYn1oc6+9je6/YZw",
-	"wVPNfdSwydVSgpLFKpboD0NsKOoMXeSU7OOUUcypxKaglWXke9rK29/QqJ7Wc7kzbKTf7B988cV0arj9",
-	"uDGzG7PZdd7PYOHj0+vF6M57Fz57k0XcOLMtbuH32vZsGcxwwHSZrddlr/hMGILPhNevnpPLU/OUozt/",
-	"Lfvcm4EBi5hqoTu7zziJ+fLFxSV5gZN3cQ8tcoh7/Npe/fbLr3EvgtqDAHHvJzVZcyC4H0XJjWXlgt6I",
-	"q6Ojk/TVV+dwcnLyBf6L04sZs8y98+63X359/z6JZR8vn7Cwv2djaEdjoGmlU/4Ykrrz+g4GJ4N15+vE",
-	"xGQQgb9AWnAdy4vgaw/0hX7il+FAZOs9gcgiqH9tPhfFsn7q+ma20jwZNI7+sJ4PKDuFWGXkOayQIdOC",
-	"9gmy3GEsn/BCoIKNv1kt6DpnykRRaU6gBB7dR3MOGVsZ6D8EE8FDKIWM4OSI/n8MuXuWR7EcHbm/R6fu",
-	"v8f49/Ep5IPHsWRwOjoK+eKZMAzd9SGrfVLZkETObE1WGpUHunH7CkN/JxwSjI5NKMukFQrMNoKBoZ+c",
-	"PX/+4s3Vy1fPfji7fHr15umX/3zx4tuLBAoxRW+EwBAXyPg1L9Si5NIOhrE88yEzjn6B9BS/TYAOS6Xn",
-	"eLVbKDkzIuO7Y142ePifH/xyL1HzkYre32ssb4TNSXHYpeyG/d+qZOrVhX7QMlI+6GJGOyHdBX9+elC9",
-	"oC0Au6GQ3FEf2WXBHL4Lf96llnho8xhES3sJIqpUGsFZ7lEo/KYI2LeigreGuqIKXVGFD9QL/50nKdpt",
-	"8a8LV6cQNvJ1RxrtBzf8RzORP6QhdMenOz43Kir/7rNzN40+7NX9S41gNH5jJqK5HPkrg7oNxnnVllVb",
-	"oEGfhR+yWNZPb4g4yZePnZxxZmEbHRQjWTN02mVaYY5qU5c5VSWHrOKD3WVP/p4m0EcqcPKHsjXCW8p2",
-	"sbfOxOlMnC6H4u9gExG3/7MsokO6RbkiJe7uZWk3JdhWp/DXtfO3ljgMC1zu457E+M9EXXNdsMWVxz9I",
-	"YtkPd+SPPjs9OorqeNzP0T858IH/Wcu16Z2x6BiaKO8wdcPwwfmxXGh+LVTV+IzsUtX416JxALZ9rz5q",
-	"3YtQDSmTHoABo8EJ+MHpyh5wBi+3nPB+XIdTYwSUj4d240HQUTGTZgiv3PJgqxkTErJKUxex9BSpETc9",
-	"WrcfeQiq2iKJsctNSey9an9ReUxDpjH+NcTwvTyRzZbvvJGdqO5E9d/efYlsqR2t8CCIjt8lrM1hI44/",
-	"HH5x814x8JhkmRueXv32y6/JYAgUQ/eTmtSaxbpMjKWwY3AG33S1TdJBP7keRXSRSjlm8M/vzs4PLv55",
-	"dvzwM1BTiHsiG9aXlcOJylb+5pUnA4+AxORqy4gLMdFse73MxolUy6jfF60XaNsj6nw3/fa/v9CPvv72",
-	"//+sL5c/vX755NGz5y//55k6fs6es4vl/kka68PcIRa8t6xzPv2HA5RhEqA/Z+4MUSrYBmv4Rk32YgtK",
-	"F9m+wVj47ka01fYAKer1LxoWtTW8dqIFfvJpOeF6iiD/mHvGbJojPKWawkKrKoO5kLNMlSaCqeYcUmHR",
-	"jSUdqysymGByYsEQgdJYhEvLwKoZhRFPVmA1yzhoxXw8qyoysJozi2EIT5ieS24MLAhpDDywK89m3EQY",
-	"xDBhUiJIqhVFAdNi1apmcC2Kgs045VADVq7FMFNVcqf7L3PlHiq0SsRvv/y6HfD6+ODo+HJ0ND4+Ho8e",
-	"DY8enZ6MPv+fXtSb1nDc/9q2Vd5wvnC78SteFGqJRRSQim4VHXdWU2C6VJXmGcylmOXWIFS5RIg1rSxP",
-	"abJEHDWF71ihlMzgYiEkd8RDZHOc72QFitnc7cCZYkVv3HuixTVlXmsmHGdo0mjf5MJyeIOJlxhOrBTd",
-	"cqkSy8rSHNa+1qvR3mmoxYryTntrlXBvTrmNfo508kTzDc6FTotQNwpeKeM+ZDzGfC9XblER1+rHqC49",
-	"7Hpp4cXU+c5zrHNUSWF9WSRL4IK+c5r0PzmzOVQyw8tQZycWHFLtbASMbGGY6k91fosCG5+5QzBZeXhW",
-	"4Uw/ZofwzBrIuVa+9hNtP81L7l7nuCIIEytk6MGR2ApbBGqdK8xG9uP7CifxrZtEL+qtONPmis1Ubzw6",
-	"Pn3k5o/h28si213K+CGFc2cIYbBlV36vnKqAljNitPoMYwRACEvgR/SlZhJzVZeYCiAzmHlmi5m9lC42",
-	"bHYFJjgj78Xu1rfFRqe4J2atg9KsDHKxVgl+5N7FZH7bnJvCCjW72mC2jp9LjTjtTFpmVr2tTYz4N+ZC",
-	"lfRPNxGsbqCVSHvvw6A9hxQK21cLR/DepgZykXO+OEi96z4Xbitp5fhowObNhOYe9pfyLDYOZgT4mDZS",
-	"mrNi7lglVlmVGWTK1pXKJghebLxfwuZMovLnOTNtVKyqbSBlWq9cg5lfceGm78GFVAGZWkqf42YVaJE6",
-	"Jo3ce7hx0JuBIiKftQVvQPk2L/z5wikXCw4zzZdQLYBpZzUBg1JJZizXqwa5gU0mygvYzDHMgi1xnh7P",
-	"GY8lxadZjgiX+I6ehbn7CjApB8l5hkJCFNZRkWFZ8QDVNHOPsbKOSQX3iXF+N7PJhLc2STMDrPG9qIih",
-	"9cajkxPiTSblkl+lLGAGbkQLW8gqM3cMR00tzNxKSSgwZ0YL00qch8tcYc3ziwWTLZoIDVPcRHUAovsi",
-	"Am9MCmWMKqkLBmaBnitENlkw0knILBr/q3cGU8orcRsBow8r2wSGuuFkim6nnPi2wx6expS1OHZ7gJj6",
-	"oZAtKZlpVZn20d6UH23W9xw/9iWXyI43J45cwCBM1Olx1GsqujfyA6ezQ4L8uJW/1Jt1TXTcbF4TfYv8",
-	"dow+VZW2oTAVwRw4kk6rArdX5OsNCVRwlk4oMISFCmEsuDeH8CZXCDKBjNO4Q0FSDFtMeFuSoIiu87/M",
-	"0MtDnxo2inqKNECEuaS8lv3TWlA7/XCYO6m7nTnVxbhviXEPBk7tiaEHtxaB2H6BQbvcqVTUq9ODU55V",
-	"mhXFilhc4hhDUp/SRs6PwQtoLxYFVhJlMotlS0BFEDgIvea05VBH3OupEdRKVOQ4Kialee0zAp96g7gp",
-	"xJgiZMZYJcobMcyN23BAO4r+VS4Q3Rncoc6G8L3y9RgQhLooPLbLZeApbpLYVTM/YMWSrQyWVG+YD5Ip",
-	"gsnKUgA5/kEIUYLIFMt2sDwwIzI+GMIbf13CaoqCZjJTJV6LuGHlyiBICOV60sc1t5Xj01EsjQKfvFdk",
-	"OLUJof7QFcot4dmuwSdDJETGhaVT0UdV7+QzX0+VpuN1BE8QFEVR75oVFb9Vmzzj2ubK3FQe35M8u/lR",
-	"ehrBTIsyAlQ9wXdLQ9n23Yzp+VXz8UZSbtdgXd/EvfYTCa1l+sPD0Vvuhs7J0DkZOidD52TonAydk6Fz",
-	"MnROhs7J8FdzMtzJh7DrItYr1MyE7r1h4+TsjeSaLianc3F0GYKf5CqdzmZwvOznzVnHnSI/0OE7/P9d",
-	"0gCxwRDOm4qXAYkE5TFhmJJa7HToVC1WoTQkmptv7RDOYrmeJ+i5LTJPke2ZNuinvl+yYMPZukzBLtXp",
-	"tkzBO5+oHcmBL2TYdX53h3CUUOC0KMLBaISt98gMt0Z8bd/wR50np/PkdJ6czpPTeXI6T07nyek8OZ0n",
-	"p/PkeDOts3E6G+cGnMP+Bk4dAHKn23/s8Hb0BvT+pW2PwgMDQTcwIS2nLlwQzjCZU3PpRKLNeRn5bFFf",
-	"nMgXEQv93bCqfKkgQgUwjzdMr/B50uTrfxVizmOJSr079hFQTR1Myk2d+VSyFRScXXPkuP2MW5bmWKpI",
-	"c9Sjb0F++KTRFe7Pu+pjezOn1gQ/VXLqXdlj58/u/NldjunfwQF+0Qiytty4mx8cw7zSSgtLfocJZ5rr",
-	"s8rmvfG/SPPHUmK7fEC+0BhVSXN/e7zUTKUV1vjqk3fkmiMaQty71CsQ1kmJuIcQqQiZ7yRLroyl6D+3",
-	"MoMhfN2ILqzFZsCyOfc+igkzhPdKNcaCYIiAD2dDAn8dHx4i3r/rePzF0dGRLwBW6aI37h1SLX0i1Y3a",
-	"nlxfi5SDkFQmCM1YmUHOWUFOKG85XayM5SUmvW0ahZbrUkhhrEij9ajQRtzSBQSRr6lQBIW4dt9ufccv",
-	"5c3vtK4gaBEWnM0j0Jyl1geJkp7d6qxps6VD/BI8k1MVIJpZmmN8az3ABybEhwaIJ6dcuF1ClHILj/Gq",
-	"wkbkDbRiUnCy7eqPwznTWUvfacb3vN7LN4d34QxRhNwgFcQ4bYYVbepZVsx9NVRbafnAEFFQ6VGGSzKV",
-	"yT+hdA1EjSUdlvmqTajWrLbSyjUlzu9BfwkNGb+NorDW2mas5BHwt8R1IuCaGX+vPHfGE0Ipg+EWS01C",
-	"/+snL19FcP7i5cuzQWtEL7HTbWO55G8tRuiSguUNaTZRyleroDBfw6bcrhBUu9Xtd3W7XT1btV5+F35S",
-	"EzOIwkOrqBQjlj7PtZKqMoP12qbrhSb8h6n+wM1vnl0zy7QvGIKxyhOWzmfoVjFR+2LeQDOeVsfPSjbj",
-	"W+lExS1tFWKoTVWgj4C6cSyp8UuEtHvaJExKVUmsiNr6Eqbq3vxOw70EDoXoj1W0mrZfiWLrIM9ePoM5",
-	"X9VeSwy4dufO14LsYxowIDdvb49v+WrnPm1uX6AKW2/pfhAWUmWsaaZdKmnzYuUWV2aQskXrE68Nm21b",
-	"sTc3aj20Ed63Abw336vrfvHS8OKatxeyBkl4/+P7/w0AAP//",
+	"7L37ciM3ljf4KljuF1FUREqmVFJdpJj4WiWpbNlVkkYX13ha/phgJkiilAToBCiJdlRE/7l/777DvMI+",
+	"wL5JP8kGzgEykUkkmZSq2+5vPDHRLjGRSFwOzg3n/M5vnUROplIwoVVn/7fOmNGU5fDPYzbNWUI1l8L8",
+	"mTKV5HyKf3aumNDkYcwE0WNGcvbLjClNZoqlhJKhzCdEj6kmXBGVjFk6y1hKtCQjSbqX74/I29e7exv7",
+	"JP5LTKhITR+34kbwR6L5hBGuyQNVJLUDYOkWia9mQjEdE0XnCj/MNVFaThV5kPkdF6OIxB+4uIuJoBOm",
+	"bsWDGUDOphlNmCJcb92KTtQxw5lQMyH2SCfTjHX2O3/Zfv1q99XLl696vU7U0fOp+VHpnItR58uXqHOa",
+	"sslUaib0peluztLFBYl1PmOxWxKuzNTN0igtc7MoQj2w3CwBFYTRPOMsL5btgesxNqYTRuLic8l88wc2",
+	"j7eqwxazSWf/rx3zvc7P9eFGncdN0+LMrIFpdg3NzCzOcz7igmaX+NXTwCTOBaG4ZPNizBGMLP6PTfve",
+	"5mkaEzms7Dvs9ZDnSpOciq2GZc7ZL/3e9uf0l5eit/h/wZW/pJp94BOuF8f6ydJXxobajIfRZExyqtlm",
+	"Zl4gU5nxZO5GesfmLxTRZtW7pyfX729FmtOh3uRMDzfHWk/plG+at+HlTXsMNre3DZXedsZylt92DvJ/",
+	"e/vyQP/bzm6vF5HbjmKJFCn+fqD/bTuODNWxnJE4jx0B2DVSJGcTygUXIyD5WMe45dCHIjOheQa/4MBf",
+	"KDKYpSNm5mh6lRkjdES52CKHA2VO31DmZCZgvOZwcZarZhJvO4Xlu3ABQ1vci2szz9rSc6YWF99fzF/+",
+	"bbvXO3j4N3PsKkMxDw4e/m07vhXd+Je4XMEpy0n8ELs123jmUqwcQHgxmo/PdbndLxThKenGhub//rf/",
+	"ijciIgVh9yyfk5ypqRSKHQAvyHOZv1Akti/2eRoT9suMZpZnXTGRkrmc5UQ+CMIrDNe8Vz2Y3dnUMJnt",
+	"nTckGdOcJprlZh9uRfzXw83/pJu/9jbfbvU3f443TLtE5jnLqGYkkyN1QKQes/yBK2ZpM79nOZnQO7OX",
+	"gm2Rw+zB8F+z6Leim7Iko4a7SVgBmhEpsjlRkoyYYIYgUtuHIoKxlAipiTIkrc1EcDXGVKQZyzeaN+wJ",
+	"fAOlRYhpWIlVyhaUVhVJgjLqzd7b3chs0XfX1xckpZptNHG26xmLSG+bfD8TZKe385r0evvw/+Tbj9fB",
+	"AV7ncjZlP7JcBcWroaQURnePTdxROrw4RW6LzJkZGtvp7bza3N7Z7O3GG/s4O7Oj9g3BHpjSt0bC5wU7",
+	"TMZUjFgmR1vkE9djLkj8zf12bH9XhOaM0DTlmt8z3NSuYgzltDdSb1QbB+WXNcsyRShJMo5qAk/Gtjsp",
+	"FOy+IppmsNZaNu98ObNO1DH7RHVnv2O+EVjUL1FnSnM6YdoqMEc0GbMjKXQus4DAFnIzMS1iS+DULBWZ",
+	"yJRlJKFZZuhToECngvCUCc0TmnlnL2dqliGDRjEfEaoMh4N+bzv7ZEgzxWJ3agcynZNUMnXgdsZ1oc1X",
+	"Cl0FltkqDnjsxByPJrmn2YyZ5eMjYZ7j2pUr5ibViTrczBIFWSfqGKWos49rsukWxV/1CX38wMRIjzv7",
+	"O71eiGaPHENp4n0Fx3HcLxnnyP22KoM0P+OBvnt82GF7+Wv9dr49e8n35OvpWzf0KdXjcuBF332ediLD",
+	"E2Y8N4qY0YMa5vFqNzgNKcyhAsW2cSZem2Iy4j44GXFvJzMNc6fQZLzunz2fE5FOJReNEumBDcZS3hFm",
+	"27n5PLDQdB7Y2rNxHT9/JveseRrmNBZjZ/c6NHjz89qjN/1+naFfz6fsPc80y0OqdTbHOVi1yLDA+ZRt",
+	"uVH9MmP5vBwWfMIfwv/I2bCz3/k/vykNtm/wqfqm+DqO5XEqc/3esssFvpck9y83PyspYtKlpDjU5Ijm",
+	"KfnxpWFh31+dn20QmRNsPBWjmHRBbpg23FgJF2ffbjSN3XJqf/QpG9JZZrh38Xmzc9aW8X9zX1y0bSqm",
+	"WDL/gQU00Y/Ayn3bRNEhM6pOznQ+R/FoLRXf+qJGSSX5TKgDMIGMrHRm2a0Au8w0sMYqGmrAzkdMhwy9",
+	"rtJUz1QEjYxlKtGSjjeg21tRWnl601mV+wSNSPMVIyaIkKCSOMX/2n3ZDAWHLVAsmK/cCpkTOTV6lxHN",
+	"XJHdnR0Snx6ffLw4vz45O/qp/8PJT/3Lk5urk+PYm+aYZ8xbF6V5lsFSgGTb7b1d7OT0rH9zdRJvkR/Y",
+	"HLWF7c2dvT0yzbnQdJAxcnh1dHrq66BdSm5uTo/J/S50S8lIypQkY8kTthERlcgp+gjMSDQTVGhYCCOQ",
+	"I/jXHZtqsrNLjPqutsje46NdbRjBrQDt0sphJYv50aGhbuq0WZmTaS7vecpyMqQ8m+UMJ4uLXJOnu8n2",
+	"sMde081Xg+10c3fYY5tv6S7b3BnupW+Sl4PXdLvXJGtrdnyjtN3bizoTLtzf20G6n5gzfZgnY4YPV8lf",
+	"6poeEC6GLDe0OczlhBTHGDUbMKCaDnLRSWctZoiDvZRZi3HmxrDtxt+eXJNv7re/sXxCxRvPGbfp9ClD",
+	"/iTzLA0JoENzDrPU6btIni+U06UtB834PVOEi6ZhQR8oatYY2vdy0CQTP8uBk4if5SAkEc3PKBEne8nu",
+	"4+v5m1/f0t5gO9lJX7LdsEQ07zxXHv7A5k2DNiYMegRg4HdsHhq4+XldUW7eee7AG7xN38kHMqFiTrhm",
+	"E2XlySxv3GrwRYQl4F4vMsPgEyP7to2qPeHC/lWMiAvNRizHIcmcnRjrrVE1Mg/demaDoF5nfu5tT97c",
+	"76bjX3fpq71Xau/1QLxV6vPu61dNip3Ov8KKypwNpLxrGn1mn5cTuAtP4K55AnvhCbiunz2Hj2wim9d/",
+	"Ak+r2zBhk9AszM+OrH/ZznfUS70727t/9fD68c28wfTB7p89h/PhMOgTWSRtdcenTYQtsZcgZdcI2/yf",
+	"R9y9IHFfGM0nP00vzJSDqzuiE/ZCofcLvDXoJYX3SHcb3F29HsmYNnpGRFI+4lqhk7W/tf+Xzfoe4Kv9",
+	"16/fbIcX3DZYseDLFHI3K5jijaIj9j6Xk8A1iqa5Lr3pRgaRbi5nImVGBXwQZnZmNqOcillGc67nGwfE",
+	"rnihDJEBG8qckVjLGFYoNj/HEXnZIymdK/wtpXiXEFTZzfD82VW8LZuaT1jQjwVz+7Yc3OIU382SO6aJ",
+	"4r8y0r25Pmq0GrwpNpgOKZ17RoOZYieCH1dfg3yHjY9N42LcDUIKTLWK694ZbEbv9iTWgTUbjCouZ5rE",
+	"NJ1wEZMJncMlFHrOuFYsGzbNupBZa5xkGPw16CBNLMkq0CCngKqkIN0YrQOZx6huw/g2IueeQqFs9O2S",
+	"wlDryjKjqzWaqvCtJ85CLo7/RKTVIxER9phkM8XvWXk60NHdfDaEfNgih5pMpNLk5TaeA7QFYkPt1YOy",
+	"22t7UrR8yjlp1CzBQ2MeFm6ZLA36ZbLU+cx+eTl5M9y53x28Eq+nb/Oe2tZhPubpm0+WG1/Mu3hfAU7V",
+	"dzS19w3mr0QKY8Gaf9LpNONo5H4Dprzvyf2tA/cc+EpqPvDu8Lh/efLvNydX1+YQM015Bh8Ycpal5sza",
+	"f3rK1IQpQzOd/Y6YTQYsJ5OZ0mTACLXbvN3rdb78/MVveS6YMfkmhj2W7mEwWbm4pxlPt+zy4OXL6vsG",
+	"syQt3TJmzpd29XAtGy+MjL0+oZkhJ5aS7kxMaa7Akv7+6vwsIgOaEqBEMGCpHnuzAVLxbu4rt6ahAdq2",
+	"35QN/Vu+zfKar9XLtnlxq7HpXWss66B6B/Il6vhXWSu/XlzDwbq+g7vSk8eEsRSv559BmjfH355c90/+",
+	"4+jk5PjkuEqeE6ZznoAPV+n+TJnDNZFCj7N5H+kUFPycKaZVHzjDTm/n9WZve7O3fe3uhf6zE3Vmygx0",
+	"r7fV26lQ7LWRNNDlC0XUlImUJHRqOOJej9xcHRtKyRlNxuz3Jt3CDLYLQMbGPi+HXA6UdOPaqsYHJLbL",
+	"GpORMZxvRYyLG0ckriyp+cGsFnrG4mJt440tcib1mIsRBoxIwQ7Q6wM/8SwjQupbMWbZtNCRytfNUaJk",
+	"zEdjlsOAu/HFDfoh8O49treS/73P1pEUw4wnz2T435+/65+dX/ePDs+OTj4cvvtwUj1Y6DCFg2W60Czt",
+	"1I4F+DvImCpCs5zR1FhcRhMATyi+Tm7L1287fxDOntj1U2WgT86UnOWJsWuSWZ4zoWEC7E9G7t/OfR3C",
+	"Ozo/+/Hk8urw+vT8rH9ytsDRgTJW3uJN6GNfz3KhDMuuEKY/YrK8HyBeJFrURI36utcj0PHvTK1JZRoU",
+	"vOk0vaciYUaX3i/uGtyPcmhv8vOZEFyMbkU3rqz1u5urn2LLj4k0r3CNx9fGLhjTQxciIi6WOF7oCrYN",
+	"gmjypsAziD0EK20hgA7CEDXPslthx0q6TVcaf3J8uFIeccFuBL2nPDNK6PNO4MnZt6dnJ/2bs8MfD08D",
+	"rH9Kkzs8S0xNGb3bNJZHnferKWPJmDAYGikamr01pMqF0sZO/T11okOSyYRmboxAjOWFnGAsVQvDJd14",
+	"cXniPzX6znuZD3iaMvE82js9u7p5//706PTk7Lp/dXR+UaO90jDuPORcs86iLn7H5iSjyR1e99xiu9uO",
+	"9aGEdvl3ZuVmwFwRsG7JYKa90TeP2bDEhbXytPQtt1I2wJpw/SeV+ne8p+JGPZNRhmVShWAr5HlYDyHn",
+	"itSEXyH7nJheJpD/IArzmlKdrBbqqyb935yIhWa5oNlJSY5PZ7fXJ5dnhx/6J5eX55fNlHslJ8wa7hAi",
+	"mksxIlIQOcuJ4inbIv8+k5pVlD2eEj4kczkzuqqmiaGO31PaCzIT7HHKEs1SjOPeImeScLua6GRMuUoy",
+	"qVh6QH4JzOhP4vteDg6ThE31um47G6bQIsahcC1MmUg5KpftiOB7ObiaDSZcr2Jdn+UAXFDUTuWATGWW",
+	"kSKu5bMcqG9+wyF/iWu7HggFW7WIgZQkuGpvytcqo0VuLj9Uw9gDN8U2U2iNTV1MLqpn7/z3oOYzqd/L",
+	"mXimB/rT+eWHY/CWvT+/OQv5K1ZcB1V47Zm00UugJPDUqLBLX/8DeM7QPeaiIDVhj1xpMP8HLJNipDCV",
+	"Dj0S6If+k5Ve0HkmaXot5Qeaj56pi14c/vTh/PC4f31+3v9wePltzW4Cx3x/MNdMdfa3e7tv9l6/WrDZ",
+	"nZyDSFmuSGaGlRv9ThD7DoEu/iCKZ2icRl7DZP+krwsbN/sV9MT3hx/6VyeXP54enQRUxc5sqnTO6KTv",
+	"RPder7dAXZiqUwnm/d1NmOCY9km8MF+bKjyk2Rbltl1E4ovL8x9Pj08ubSPIJxUFo7OOpRQCBZxdjj+W",
+	"Vvk+ieWUCcrjiMTgkIptcpZb1VuB70IekSjv4f50fZY0fs0nTM6eefVQ7Ob16ceT85tapIPGT/QnqrP/",
+	"0hDjKgo3+w5uecwxeMDMvZc99cci+towucCs/m5cX44/3Zze4J8btXB5eH3S/3D68fS6fsE1taviIubA",
+	"FdKHC6jO/stXUUdz86/OMGc19+clZAZDTrfLmobILM5ycgvtbzuE2aAL0t3u9arJ2i9f9XpEbWyRS/C+",
+	"GGJ9RX5Xm70VQgBXhD2O6Uxp8M/7K+s7RPH9+FaU/tCmcAQXeAbrsHlo/ijS2P84XNcbXQjxA4EKtCQP",
+	"lGsXTuGiLRpSo4G8FqN+f7/zdiPoTI9lzn997oE7Pfvx8MPpcf/w4rT/w8lPzb6uj1wpQxMydyFnLgdi",
+	"i0B2/23n0I4JPr5P3jGamyM26/VeJndsDv9gv7tZZkcNoWo4p8iLWQMMhjshHwTpSsG8jGlQq4cyB4yO",
+	"/114/qdPnzbNtuEkdUOqE6wv5B9Sry2I7lVemGcRuZpNpzLXLP3IUk6vbcrY04n95uzq5uLi/PL65Lj/",
+	"8eT49LB//dPFkpuJI/zSpvkyue1o9qi/mWaUi9uOuwIthnhAFJ6C+pj+MBE8hoBfKFKZlJ2FFOjSLW/T",
+	"0AWo/lRtfjSsDtbkKxiMwGttMMiivRgIGlb8V1aJGS6gE9y2WcFPs0w+sBShFRT5621HTWiW3Xai286E",
+	"pXw2gX+CT+C283PnS+R9hLF0RWByxqjSZCEuOeR2+GMEJLvRPLAs27S8fTDTbnQHsHaIJmJ0PDkcoled",
+	"wKL8dyf7Yi9g+odJ2B1/aNgERlqNpWICpCMlGRcsIsmYJXcsxYRk5XIwNM3kaAYRgtPccBvNMSKf5qPZ",
+	"xOG3OZQVml34jRY2+lQrUrwYIXgWBHQpUqD6GJFEukjRysECEPt3NT3htw7XbGIOxIPMwfdv5ZkcfGYJ",
+	"7CnmJIRkJK7ECwUejMjP9vXmXGZCjPg968PnFrIVzLmhKrTgn8bzWrIuuJbRq1f2/QNTOmcZELVZgimd",
+	"mxXaJ7ed71jOMNO9R0YyS+2WwYS3bjvBrI8yuOSvOP/I261isD8HVgsJ58itQAP8mbbpcSRjGgB3vNnt",
+	"46ZaMqN2cSnx4XuoSM2W34oyl2CLHAIQzRyDo/UsF5DPlNA8nxMlJ45vTkg3xs5VvBE5Oh7METHBeqqs",
+	"kYA+VAHc9yHnWjP89iKlc1VuO2bxi1vBxT0Txhazk4GRDWhaUDAR7B7w9GgytvAPsCxdrsnI7LOWtyLO",
+	"2XCmWNovRn1QJI68tIcPMRYqUVzmsEnFFKHFmXW4h7cCJpXQLMPEIa7NJxW5Z/kgImpm1l+R246cMqP4",
+	"QG6R+Xc/lTKP4TojkVwU5AYkJW6F/Y7SNNcYya7HJDaEH0ckVizLIHY91jlNWbxh95EkVJAhR+QiwBlD",
+	"6rsVxToVZ8sM/MA6bnCiymyhVKwMUq6k6TM7JqPa3wrAR4KcGpgTBOPFERFGNBQ/02pMqSElG10Jmaar",
+	"hBUegaspS8ApQR9P8a2XO8V5oXlO5+VxuXBU3MwJAZApWkj4YyUpyWG504vMtvJiGJJQkwmjGM7r5Va9",
+	"DGAquVzGej/vkbNAK4RfhERCq6BYfWXLX8c6eNNSOAl/Mb2Ur2IxmwEm3CK9KLFrXDZmkXiJ8gES0tDe",
+	"jzoDKTNGRYs0zSv3+5nr5bTo5Z3rpc5Zoc9mJnpRAQVbgywqsqng2+ZEUxSFV0CpBD9oCEdxI0dISTKk",
+	"KyQRTJlTvLFITTVBHpbdLQ5JSfgLgv4EhIAj7oFNTO0aEso3E6pYQ+J0HBbwJf4oSvqoQx8BamMMGnEQ",
+	"s2dCH/0Jbb8KbFW5n8voTmFomNOuDUMUlXOwhNK9z66gdAtyGOPoYp/K7YBXE/K5bfjlSyNdAmd7AqNC",
+	"Ptws+jW9Y09kXEYniooUewuFZ6SCdfCVitJ3DgnJ5uFTAfABKGAArVJpmdy1YoKtNUPqifY7IR8W9Tdf",
+	"N5xSQ9emq//1V7r5689/RfDL/s+/9aJXL7/8j5D6WAUQXOPgqbC+F+RKU17Yw4FtKOPhFjcRbeEWNt6R",
+	"afilYiKvfOfYtvXN1EUcnPFsQsVmzmgKyanscZpRAQJ+ixijwnAFo7KAzghoktUdWmH3BhT60hBehbd6",
+	"4IBTA4jFLomZoNVWHdQTEEb9rYZtKVetXPbK8Bto4VQMZcjbnt/zhBEuMME8rIzIRPVneQDcEiI6zem5",
+	"R69tKhNgoEVHC+s8ZjTT43BvZp3xOWrswQ6aT7HCudhjHHwZLqynvOnzXJHzKRP+TEiXZkoiqFcKsJvf",
+	"2E62ANtuI/id+2WAqwgQ9kI5zNWttjad6zUqd6Q6pcryNtBBEM7uUDine1SgTBgZrViSMx1gEDmj2pg4",
+	"ui02QdRJuTJMPITDIGejsXOT4ScBoI1lmRmSInRKc026sbrrZ4bzHg5ePv79b//1dvjvrI5fEGgSGgx7",
+	"nPKcqT5dBt57x+ZVwN4DImZZBoILLMGtOlysm7xphvlMCIOw8P0mNhMCrDooQi4IFyTjyipPObu3cZhw",
+	"HwjQc2671gC4WhhbRiHjvNjeJatjmlZuHFKAwwNeFDmQvQkXM81It7DIrTEMQfLUPt54+lpOWkirH9j8",
+	"o5VVYQZS+DnsxdNQ1ni30rOUS3J0GpYe9/KuzYI9UEVsY0tMCIvINdCYevoqQMaNWjExIy1TudXWNP6B",
+	"za9Mt56jrdBpMXKyTQ/Y8Iu7/18B6g434+VFeXHPn8iZ0M6DU90aCChYxUMBnsQy0gkKUrtkdmAlhyom",
+	"F/mMrsI0aqekQgHNjPcIevNwTdbQyQ9hA7UEFOlCd3aYOV5sapVTP43Rka7F6hnO9CxnPtzNUr73Tz2b",
+	"nsK/3cIZ0XRArl26GsQcjHIqtHVUj1mWWk+jXehyHWiWFSDnPm7RusfK8zfBDJwVWT9wa2j9BaGBjKFZ",
+	"dj6EG6ulZgYqBl+iurMARUqjsLKoU/ukkM1GZIHTUN31tVFJzQ82AIFr0KCWRSHg9zAQIV4Q7dDh7vDf",
+	"f/1he7Jz9nKw++Ne8uo/Xv/65sPbu9732+Odb18Od4/31KvD19M3v7zNe/Q/VnMGO8XF1fx58QwK9lBq",
+	"SZ6KRLpqLB+EReKypVmcLbCxVe7MB650yN6Z0hF4vK0aphZPckFa7byabkMXGHfmrsnq8TKRA90LPtNS",
+	"0yz0qM5nYXSufVSAKtm+gzRrJOuRw9MAkOmAlgi+5ilnCYO0ugFjAgpEHBCowGMkq5rKOxYwYEp44CWw",
+	"hJU6FkSzR2Mj58x2SrrwlevrKwhLMbY4M8zB1/+91UrGM3G37GsxNZPeSlmmaewAu/F7FnB2sdN0hlf/",
+	"/UkDG4M+jTAwa08yYIZVXi1ng8w7EdaJCh7iEResCffT5plTjasRtHmGDUDgiMRrluMFwTa+p2uaTPpq",
+	"+1XWpsbQRTK5wqZAxtO+motk1UH4wKdXppkVRg1mJ/qgVsxQASfq58EonCt4iPGIGHF3QHp4hSO8YL2S",
+	"RBf3VxnFQCSsb7dlKT79VCqOANzC4oLnjE5ALi6BeV3li0SqLLBtKk7J2rMWG1Y92LBt95InrNHLAk+X",
+	"b0PIKb+4dMUJrJ6ayGcFkQcg7+2sN8biWDja8ciukZEdmyPdwMTOBbMsrEvhoJsxR3jRmGR0pkAGUJJh",
+	"mirbKIJHTM+AoChz61aqOfVNg/CiwgdfKHJx9BHLq9hdhms/lsYbERlQxV7tFnWOrN/3ExtcyeSO6cjW",
+	"VlFMpMpKcSg0wgXN52SY04ndtaHMMvlQNWMGcx12CCxjZ4ZRwipoNwNwAauW7IyLlD0uX47iANGJ+w6s",
+	"i2VWNkCgVzlRvdCJegIn+qecdNjf4OJ+guJh5cpCS+W2HfuHIOUJg9vqdmtuRGYTSuijvXS335syirbu",
+	"AlG0YU8oNBdZE/zeli0dY2PDkrhik5Bl8FHO9JioMTW2AdSl2N4j58ksmyliX9oASyzjU2IoIIIlS5cu",
+	"ZCvt7WIsBZuwaz6pLEupxD3IPFXL6RuafLURfZJ52jSctiwZD6UlFI8+6zwaJ1duTBuue4XMrIHvmnVB",
+	"CoYSfqBKeoe9wrsiYMx+SAlCREjBgpqlECxTjSS7TboTKWSDmthC64KzYu/FWutcV3wkWEq2X20OuCYZ",
+	"1zpjm0yknAojBr6KArZSm1o68jV1qT+4wuRE6SJPsk/acqUr17ylqrRkjdueygYlqKDsZfpQ8DjeU03z",
+	"pzq5yvtlCv2AT8ZW+QscP6hB5oN3o3e02uslm7lKg1g8x1ZDwxCcMn+gXi+1qJ+EINddRSdFyFmERB6R",
+	"aS4nU22YBtSD4b+yqAIALFJik8z5hI7YBkByMZqioifYw60oa8Fh3aDPckCcmq1c3aBETm0OEYDWZAwD",
+	"KGAFXEUfqF9zKzwDlSrbpD/mWkHolMbIEsEecERG+0TQsy0S20JyXetexEvMWxFX6rntk6Km3UalqJ2Z",
+	"gtEVpWItK84BBnrh47VTjc1axhBmlrMpgyqEONb94nZKmi1gNBnfihFGJkCZOypSOYG9wAgwS50uMuhL",
+	"VC3wFnDElASI84iRDvuzPIvJgCVyUhR+MhOsOSID0NZRJ5kpLSd9pecZ6yO9hL48zBnbtFUi5xjeM5la",
+	"lCJ5z/Kcp/bTU8CWXfSBhqIelgZk1KvkTMdzBUfBa1b7zE6vha91NOMpNVxGJTSrHtDXW3tRQNcH8JoM",
+	"HNwoh+1EzRKE9c+iBMROuLRJqZiOGR+NdbU4yvbOwiiglZEOU/7IMhdY58pM7Ox6X9nZexUSFYVIbOd0",
+	"PTUk/RHeQV9jUYCA3YM3nI2o5vfNNAOOcTWWs8xmwk6njObt6ELMJn2ofATSQGk2VZUV2nlTX6BjJiSH",
+	"DDNoXVmfvcoe9MLCuhluxq3IFUOAGTgAay7kFbxTXUjYyT7NQTDZAoXu8n+ptotNby4/wIs8dUVDmsnn",
+	"k2n0LOpBGH0tBauXo8jvyJAKTdWcTFjK2T14VpsB/qmeSDU1Rt7i4V2lJ/i9hsT7O5rcjaA4wlNFvEqY",
+	"YGRQ9POniP9TxH9dEf97yts/vOh7/erNWqJvp7f7xvsKsL4/Rd9aoq9pEnj1zAR7oZ6rcf3vJF23X+7u",
+	"riNe21HoH0O8WlIISlaoBbGszpJXAiOhU1sl1qviYe8PeCAOZEzztJ+Fiw5+GjOA/bFC2FZ1tWlMGKaF",
+	"cQ7VUhssUzZjhAohZyJhqe/m8hiyK2aynCxw/h+x7ZeFcidB24VOi7JS+BGzCoJr0r25IqnMMprbWkuu",
+	"jkocOUAM/B3cNH37EwTbYVQW3Nu5OataVJ0584tsuSFGq+TGU5ZzmfaZSJeUaBPsUeOORkUGmI1+sn56",
+	"rCDbOgbHfhVeXloazlFSWT+t3QeAUsy/W1LWgBlO6uhLyIcw1ehxztRYZqnqW5prOBtFO9KdsjxhQm8U",
+	"pTsK0vTmV3F6W3fdm1603ev9vMA4Fn2g+IU3vU7k/r3d64HDru6kn01TL0q2IfbKUNgDVRhKqZiuEiDk",
+	"Mj49KBBr/wQDnT2e0XSEKog18kGAPrzR8jYIQuOGOW3ITLaFdv6//7deg8fN3yqB1CxQ+JMrjluN8Voe",
+	"VGcrkc8Za2elcmDtYtYnFiRT70hUqKCZ638sOGRAzaFerSNgBMr3M3sForS8YwKCb7TqV266K1zOkL+R",
+	"6aqFV/pIKn0DnV+7zq+1OvL7Rsd10fWp7bqY21PtRF/Uael48HKxttRENPzGZ0WNkm23t0MWCkltHBAY",
+	"aFXkudygP4LQQxFlKxh+dOoQrsUSI2K7iAYP3nQ3nafKQJsp+9odj5AJVpwdF+fg7znGShcFyJZt/D9s",
+	"9Vswurp4bSczdfOyWKlShpdOS8p80zO2/Hav13Ch6Bj+ynE3ccdyXIuc0jLAGo/0diJEBQWrWOpsDwS0",
+	"JJqLUX+Z6eQb7M5HYTECMzqvHsxy5W1afrvEuxIZwbzZXBYfcS7s43opZqFlHhxJcbPQ0CE8j5BPGVXA",
+	"nAjnKUstEkBwjtX8nIDmwTFg0rZrr+pZ10om84ZFGNDkTmmZz4PjahtlWE7S6CEWXTQC35X5j8UdDede",
+	"DRnLuBit3OD3rt2XqDOiEwYYsCuD1b+lE3YFDZdk8fhXKphvWJJDMs4dJPbjww7by1/rt/Pt2Uu+J19P",
+	"3wbzccrq4mp5aXOIzYKM1TJUDJEinOmayAmzIIF6zCYby7Oa6wrthGmaUr0S/+eja9c66NLf8K1wIoFM",
+	"wxRnnjgjwltmmk3WSx/0N80lEJb9faQ5E+Q7mekGE0sZrSZYmfoUUSpdA6JzynU4+mmayyHPVhJhwVMv",
+	"bHvDzWXWcCTNk+pkBlCoZ8KhiO/zXEl3PMv6LrFn6Rum5TW3d0HTnOtQyBWslcxhiSD8g00k4oHEF+dX",
+	"WOOgVGy/+c2/zf3yje02xlrT8Qm+G+NBOCBsMtVzMhOaZ6BTm8ZGrQRWOKFp+2ioq6mr4bSQ6k8HUvaL",
+	"8KxlnVybpp+gZRtjkWu0ETHbeQ2e3RxHYlYbngaJsSjr3FxMGgbF740WLCLCh4SK+dZaqVhAtr5ordCU",
+	"PffVA1aVQlFNU6iEq/i74bGvyAGqLYT3FsKjIhNKpaHGjcsTW0sVW2H0FQf4HdXJeAU/UoBCpJOxL64b",
+	"ckMWu4FLm6Kr1hReqm2rwv2wu6WzPKJ52mz+hYy1Q1K8TMzb++THl6QbqylL9nE6/cTonfcvzWH/cYd0",
+	"Y//XnXjD6Mk/bmPYJsL23Qo5JLEhgJjYhDItpyRj9yyLiJCAL5TEG1vkiqFdWB2D+QwVKfnx5a0wLfnQ",
+	"4gqqAxtSCN+B64iMA6gvVHWbaryoqiXVWznafk3Q9suNGMcJkS7iVXjNIl/SRHC5QHMuI4xh7E+YisiE",
+	"qb6VBRGSlMz7QmrzTM2VZpO+u/GcSqX7Yw4KXZ8LpfMZHoSI0AzKD2nWH+WMmROoopLQ+uaIRERT+BW/",
+	"4T+2qewRYY+aCWW7hMV9oQhVimkVEcGTO5xiZZj9ySzT3JzTGc0ie/cakVEuZ9O+sc4rQzJvcin65kDC",
+	"lW6xb/CTr0SWpKssaErNaVWlPEhzq5JdXdfzmgdF7ZQl/UawgPjlVi8mXSrm5OXWI1B0vLPVq33k5VYY",
+	"OWL5cbyZZpKGA6AMqcPt8wza4BUzhfjZ0PV83qQE0zwFLJWLs28jBDIyE9gyi/IYVzMEII9gNf6F+dZS",
+	"RnM6McpDEN+ATxAF1o8wFGmZO5aCgVVgktE8DUEgWimF14dBHCHn8o6LxjH0794IO4usKWiWvVHiwp4Y",
+	"NcWHLgR2AN48e1sAVedSF628aMD55nhrAdAUZ1xk5gLEygOtOCYBbTXqTMGtCLvewt/4Pb50Ac+O8KUv",
+	"Ucdw0T4Xfd8CWcUdYTOFJGNj83BBEHwzAo5MZsLYRrHrb6tkTaaTeD27yNMJlhto4e2Lq2wzbreTRnNq",
+	"Q4emXZUEqwMA9ELz2MgtgLpquMUL80Rv3U0Dgk67tCaQXxqzvcoqowX2uR07PD8zLC8MJGzoL2ee9XHZ",
+	"hm58wR5nJZ51P2WJzI3MCehVH9x2lo0sdZWVpGhihm6pDb21PAc8W87aq2Eewvax+9ZKjaw84350t9m9",
+	"2qLViSgKcbjGZQmcyqXMeVXqc1VLba3g+nm7NvHa9Pg1NF0vWTrgfTTDVvxXRqi6Q3dc2CdbZlU35AJj",
+	"2u8dn05ZQ6JDkXy9OndZjx2ALBeEZlmow+enbC94IJpurmoqtKJzhWFxpRgesLkUqT1A9qYRWfgW+egj",
+	"h0IcGPAtq/0QC4WlSAETJ5XetAor8RVWQxuopCMkKeC9LqoE3Ri/tQ+8I94wGjzWPUSmaSE7xcg5nx2o",
+	"DTwFjNvV2jhGDIKmXcQWFuA4I8ot8itih98KBMG14XpGHd6wPgAVgJGdKRuzVsHfVeAVzFg6Yhg/WKY1",
+	"2SVEHc/pzVvkkMQXh9dH38VmtwoxGZdxfkZojGWG6Ll3jE1vRaM0NaTIAdPJNESdiz2axQeBg17jkJEU",
+	"MDICSbUg5yqzUevJ7wW7ZKk4MfTZDN1lHQFh3D2JCoCvYTa9jqZOw0CwyQuQNEwd+LjEhHqhg+tlA5jx",
+	"VcGruc17dIqK177B+25PZt9tRADIwZ7dlOPNCunGnkVqzHmE0tCyhhtMFQZqhr3+zr4NAwoWimo5N2BF",
+	"SDXduHi9YVrOEg3JLzU2XCS3iKdHR/cvw300GtMhXD2Pc4FOFlgO58WvwB+HNSXLeBoiELme4YW435HC",
+	"aCNgbOFOfVfBcv3LZ3UHJP7tN2nLuH75EpvPuGAsXwSEs4PpSC39lGmwztlfEvzuLVudvKIgYwoQf32V",
+	"lhGBnV3JP+qsIMSnPMpsI6ZPxXS2biDGEfoDwKTCMIwDQhEnwP6qNJ1bSIC50Ty2/kF83Iu0fBOO7C3R",
+	"lPZ6X5nN19Gmnsn2V0SNPkUM1Ef56gkJYSER0LLf9Tl/y46fw9prn2ggm7bcfaG3r8jlm9n56vF/Df7e",
+	"4itPY/jtOm/g7HV2vvIULuMAQaeotyTB7YdkJVDJEQHlnuU0qxhcNLtbhZAavs6zueHtb/Ia4w28SYRC",
+	"DsT9mhCgE/rYT6RQLJlBFoae5aIVdhZUX4Bqr5Tk8gFsmPLhhM4L2PBACgl9bPpQxc6338ADg9vCNWEi",
+	"VeF+pzTXPOFTamvXLHUhaEinJ+ad9WwIBChvwuTAh8ZiIlrKO+ifyBxNf7wsau+w8Hb7AjoO4nMawm2C",
+	"fkHPt/MxTqdMhOMR1ssqwRLKC7cYTKQsjTGKKTZ714cg1riIaouLna8CKACuNPyQtkNQcC+c4AvgOJk2",
+	"htXCBSDN7oyVQwdyFraYygG3I0tD38LYxEPa4A9qcdNvw8GhKs4DtZ225xNtbu61yz2y+Q0EUwpWhJSH",
+	"bvIr58v7uKNBtwvlGfHPehOzKe7ovQ0oiGzN23bvwDwPgrVaaEYiB19k/kvYp0sxi74SKyVdWxkhA6Nw",
+	"wPQDY8I6jVIJruhBzugdYhbMxIaPbJPynCVa5mRKlWIK0h4J1/YCwpYDh7JNbochZRNQR9Bf40URrwJS",
+	"qfF3l0rdi1ZINGDthX7EVXCdtuoRzatG81SpABcbOaCaRnUEWJumVYUk/+vqkD9sMHlzv5veb/+yS0ds",
+	"7+F+7/PDW/VWPwDnCylAr3bXKMDzxkeXrVc2ijozwX+ZMfvYnPxlEu3CSjNfVpJD2IcXisT4Xp+nMcb2",
+	"2VKINiTis+RC2dpQSj9T6FXm91wJeEBSqikWkEWw0ZJEXqjCU4u+Nl+zr2pbZ3w01hGhmNtOSUIn0yHP",
+	"mcPgmkiZk1zSNJjm+SwRvJa0O/CwrUDQYB1169nF9DfLWxCvrbSoysl+cgoNAr1jAeKE5vSeiv9Znd9e",
+	"cHpPFFWkGz9kKeLjr4Zgqedg+kd/lcAAXWIJrBgs3eeZ0kU+fxpSbA4WTDtg3+ZoQCWzUBGWqmXS9nT8",
+	"QYCxKlYsqoDVrKX641bJSLV9aSjSFcQD9Zdo5abnucyXbDpN76lRZ4eUZyz1bHdcO2fZ4aaDKgeLXdS4",
+	"wBUm1yDhS7qxkplruL+DyLFFQHdX02cF+jPW/vlj0AKMubL9OIvVO46zaL/L9X4btveeBaX+IdZ8wr2i",
+	"alEM2KvLqhYo77A0x/Ij3G9jvBNtc6EaouBZw8ABV5bl/lCLFLGac8DGQtMsI2pMrR7otp+3t0K/pROG",
+	"J2RlOEJtFYpprNqmlQEDvjtrvZiBiiPMDxsw8v2BKV0Ku7XVk3/lOILKuvyTQgkWNbt1zTKrpljuCmfY",
+	"19jBhKp7Vau00pwWArd6nikwZjT3K9IN5ge2fq3Rfa2Xegs0JpbHrl4EXJ00VAFedCqv0OoLBXsljCw0",
+	"hILRNQ2o6CFqLiXhb8wVyIElqNaFfKNWZhixiFLygMQYBglueXDYbRGE88e3EprnnKlbEdcYehyRHGFX",
+	"ILxi2+FQGxU2U7LCuq6uTkjM0xjN0pSbAU64cFcyEzqdWoiCOo55U3rGLBehygRRBW141cseGrh7EZWG",
+	"lW++h2bVVx2a6Kp3K2i4UUjZasHHPM3XLKi9s1k57cqMrbbS4mOlxoUun3YbtLA38GqLZaqtEPoQWn1S",
+	"1b75peAl8zPgIniSDMMWrAW8zsJovkSrX/AWuU3zhSG3l2YeFbT5knrOp0oaaPOpRUpv/daayxdiA63f",
+	"88/xl59rfNW0CjNUPx0Ra5rXpVhUhqs7Px4UzEpkDjrkA9Sip9q/GHVFFRZzrYM3lIXnwMozDG+l4CMA",
+	"bu5qfEdFAJxfV71ed523V6gw/TocrCUVE/0BS+hMNQhtfz1mmU0qnnIYjDcd0JEhOywcibVKfT+FumQr",
+	"gm/a5mIryte4CkxZwlV4004CzivXvLAKMDdYDknse0Pi1vuDTAg7De2SzdtcWRHWNlsjN/whl7os9b+1",
+	"zj2p1dKgvKLOhSuvOGETaZQRjM2G/YBvgOqHVRdjTDLagssIntZScExf612wNtSngPTXjCbMK0pRs99q",
+	"fm978LZXm+heAEU73DezxR/tS4u1sMprTcegjGacoiusuGLgCoZZBzVactNU6p/tMsdxqxqzxlML9rIy",
+	"Zb1oeT7TiZywAtjKHN0m/nhogzcMO5XKYjL4/BId4D5X9DIEskw+WCb+MJ67KE6jDUPNuQmxd5KtDiTC",
+	"26TNfNMOqb8StABuqZdUQbL9hE0mQ8GN5Xcx5ToMeHFIFBYtuLn8UPjJ8FOQwgHJ2m557UEuksPNCseC",
+	"zXROs5hIwW5F6dxXiKOF71Lt3toowtgKlDW3a/iO/ahykKuC6JwKHLNNchnQ5I5kVLO8gkXq3R4Ha6K4",
+	"OuiO5Qdwu+xJXZobgiczdCW76HJxtTfKEEaPHmqbWlTocEx8Qej68ieQRT2zn/COn59CXT9WFRm5yhI1",
+	"XGmVY4jWmWa5cWu5ifAGtuoekln6PPcQqHz/ui4iG+XwT3cNmWV72rW9GbqWhc9+lSvIY/Yta2fWkYIW",
+	"60ZaMbHoTy6u8VEtU8xJdZqmDJCxIaZfCpcYU8qRLqZicDEiZl8cyzQ6CySJbBXANokUy/iQIiPJod6Y",
+	"Uw7Bgybkw+KNKCa94LfKwYavRD2n1m5DuG6pkrRURDCA+Wk+MGvlV6FmW8dhaGnjLYbsAWQkE/79HsHC",
+	"EMAWNrbWC4wAwIrKsIJ0DLFT6ht0r8UAQ7ePfjDg3kgpcB3JMYaoFJ/whUL3R5Bzdwl1YacY1YvZRLUi",
+	"lQBGXi8QSLoyvxWx79mKN1w9y0KVKfyjqD8bWYT9AR6RDVrB9KnY9+DYj1b9QbGZiGZ5xug9S8tKrHHV",
+	"RxXfChwGJKFLAfAO9M6t3xZ2q2LS/f7q/GzD4pGaMeYzFmO3uzs7YZDxLy241VKhQkXBkDRAJbgMtsp1",
+	"UInU9HXvh5eEWQr24I61X23wK4m5JVdDzgsXlgSgIFRhU54mDT7W8iUpFqJfkuwf0vuLZxAFNgVlUNeS",
+	"Ue/dPVtRM7p8C+OrBq7W67PDe4LpDuGgxWDSqLTYMkuQzUOcK5dZaHkuzc/rrAz0809ZlHXCaZpjUw5t",
+	"ZIoVugU6N2bAZBmAItkr4bVCU3DPWpyAp0YwVuCAlio/Xw8csY6uVjSNbI4rib89QWwvd10We4elAU5x",
+	"PapYClz4zoEWGpp9MGLFSJhaJkw7laYO1re0IKhte4oIYE9B12sPZ3fgYezVDtqat4/LsO4uFnDu2n23",
+	"IfjtiXh4hZYYBsWrL08OaczNpAjcaQmC3nqU+HR4vXbmiAe0V6nWAH3ZOMGngtQ1Q8kd2oKE4I0s1hB+",
+	"w/9V8YG//7jettKNVtWj9gJgTgG8EuQHdDrNpZAzo5fgM0NPZlygOWEYI9g9EUFnBRnMYefgeQWbdVW9",
+	"tvX5PtbDGeScDSs14vwZWStsbZGwgJDXLB0+mcE9TTJAohhjKayWV9zIlTDCiS8KjBET+Ro+5W+heZUw",
+	"be2NEPds12mFjy4Y3x8KcNRFaU21NWxLa882wn22WKplfJ8hWg+B1+HolPCqQgNzW8qaXetlbJlcFGUZ",
+	"mLcfgLbAHQikKj9eZU+HLNdjqdbm7WvxJv7rGhsPpHllXqlu/oSlfDZBx5NY53LCtK52NWa55EnYNjum",
+	"ml4yszfBPL9KtXFbC+yOsalCBwjES7skrsUzYD/TdHvKFcEWNpfWxUCarvt5MajVwZDVSfxcekHwAquf",
+	"0nlAGT+mc1W/4qpMqAg29W9pXC63Q8vSPCMsp4pVKe1tz7MXXr6qWwwNdzxNLkK7kMF5/bxqV5/O94o9",
+	"aCwz0HqdHcTJ0vXubpt2ZrVcuRmkNbjz+SctddsVxtNlDKogqh7cYbGU3NNsxkpAPa7JhNFQUOaK7PPa",
+	"u61vdvH7sH0ifKXSlN+dcgVo8Q2XVkuga1dVSrRr1xRW4RnECRVksKYLAsLQKzZSKxeNv6FBJLuEZv3y",
+	"Kn652E1odgJNT8VQOpRu1XRlK1MbL+LjFYGEPUAPNuA/AJw3V4QmCZtqq5BovB8i1KxVNjGq3RqxJCvm",
+	"3ODEAM7gNP+v8Z1SmW/4GjQg0ODrfDOgSSpflVSd6qjcBtboIEzcU6OFi2T+HaOZHoeDmNKi1QuInM2w",
+	"+FKdJWjKs9ApmUP0Bd6Wx/IuXqumAFYIZPk9hnR0Y/VLxjWLIxJPpdKjnCnz75zfQ6BpU5GBiMRCCtaA",
+	"C7QkRsH5tmwR0Qe4McN7M6MRNISuNGVRY4/eamJDX5+Qd8CURjlNLWwfvacchcJq5eLcvH1cvn3jv12n",
+	"pCINdxmFWG98KHiuKWaJs4TB7fuAMWF4uT4oEVohJCGUZVEWI2rl7DRKNXvU9i4UOiVd+Mr19RXxKqsO",
+	"5g1VVpLxTNwt+1r14sTehuD3rO9jsdN0hlfl/abbaOjTmC1S04xkoMa3LMbVNraqOeqjCQEWfSlmOV4Q",
+	"bOOT5DSZ9NX2q1YEeJFMrrApXIZP+2ouVhbw+cCnV6ZZ63ChJXEtCF+T2yIgtSp58BDqONjygQek5+KZ",
+	"9JiLUY1EQ/Wvf/c8rPrlXQVtoRYV3wJuoXKwYdua/UOgpIGHaOk2tM7mwxNYPTVRp1LzrIQ+9Xa2Uh5g",
+	"IXClILuVDM2LIA5nYwEr61I48GbsAHdLSZJRW6WTosUpBdtwdj7sQfXeraYQmgYNMSLmgy8UuTj6SLqK",
+	"sfpt7kZEBlSxV7tb5BDDnmw+8ic2uJLJHdNRgXEjUhCZCOlFEJ2bDHPIqwGPHZQprtYlHMx1OFB1GVur",
+	"2N24ZEYZVy3ZWkMUpb8cxUEqAyphXSzTsuGTvcrJCtbwfQJH+qeceNjf4OJ+chqHXVlbPVT6/RtxwifM",
+	"RdK2WPNwJAnWqH207g77PcgaD4OqtGBTKDwXWRQmoLRkT8fY2LAmrtgkpOd/lDM9JmpMp8yiXW7vkfNk",
+	"ls0UsS9tQAhMxqfEUEAES5YuXchWuvvFWAo2Ydd80oApVHjom+kbmny1EX2Sedo0nLas2UUa2hjCgj7r",
+	"vNpVZXEbsw739XMqFmW1oTtuDztEJlfStOG2wZDqmKYuURv3HeWT1YcGubxjGwfWI/iob8VIMjg9LlID",
+	"ui6K+EcFYPlE5pbJhCBt/xXztyvRPYsn0ia0tTyS723rr5DTXaGJSiZQuIACcDcjbNHp7wmCilyLQGj7",
+	"ODl4vWRttgXrQwiWqcbV2ybdiRSywZRooZkrS89r6eVXGEy9/WpzADWatM7YJhMpp8KoCF9FSV+pcS8d",
+	"+Zr69h9cqXZq1uLpcMmILY/HlWveUp1essZtD1iDolxQ9jKdedmxXGX0XzsmyhUZcsHV2Lr7HBi6ltaR",
+	"vgJIY+FQ5kxNpVBsdR03Ru8uXeM/Bj0VUYxhO23xcZubo/qOrMF+i7VcttXLzCGMKnzUVi20Wwd6CTmS",
+	"IqGaCSz9aO2eyALYZ5ri5ZRr/wIld8iFmDXVhLFaacndPYeSoaQFpD7/NvTZxNA+PaslUSxqxbXM7PbE",
+	"4HTjtoRQ73+RClbB5iwqY2tj5vyJh/OV8HBOygTNYOEO3CvGMrVfplaBE8MGSl1kM52M+d0LRRgfjTWZ",
+	"5nxC87nLr1JbBIAhxGxyK2iSS4XuhMOLU4hioJhmMKFThaHrGR2wDDI1yhKgModIacEnZcl21Krdytmh",
+	"daLOZwklxPKZ0lDJkZoFULN8mnNIWVI0FUwpRIcYYSsqRrBOVGBKhrvMK0MpbK/Lt+WsGMT30PzaDuI9",
+	"DuKqHMRVMYjjYhCHdhCHlUGUe/SB3YcVTKxdSHp//9v/s+1XS41IyhIoWmKDGI0haPYsZzS1ukLNsQRD",
+	"CNzwjtANtax8/NKq8bWlDXyhfPrMD7ldXbyZxwekm3IF5BERm5U54ZDNtfHMLwOtLXzWbP4zOzbEt9Dv",
+	"93L+zG7dSQio3fDgud07cl/s3z555gfwjC8ybvPzs7qusdWvyVEWGbBhzUcyDS2TpoOMRWRCkzEXbNMc",
+	"W/MLSWTKDpBbUpQlGGtYAEFA+td319cX7n7wVsTvDo/7lyf/fnNydR2T3V6PdP14spmY0lxB799fnZ9F",
+	"UGw2JfFpyiZTqZlI5ps/sHm8cXAr4tOzHw8/nB73Dy9O+z+c/GS62z4g8enZ1c3796dHpydn1/2ro/OL",
+	"E/Pk5QGJL89vrk/6Z+fX/ffnN2fHcXQr4k/nlx+O/d9IfPTd4WX1l+/P31V/eH/6od7RDyc/Vdt8PPl4",
+	"fln77dPJu+/Oz3/on5wdX5yfnl1Xn578eFL96VbER+dnP55cXh1en56fVVt/OL88eWc6W/i1f3J2Xfky",
+	"2e3tHpgRXX93jpM9/PDh/NMJPNk7KCd4dHh2dPLh8N2HE/j46fHJx4vz65Ozo5/MCvdPz/o3VyewRv6w",
+	"3t1c/bTw48nZMfb/9oDEF4c/fTg/PO5fn5/3Pxxefmu2ZNtsyc3Z1c3Fxfnl9clx/+PJ8elh//on2LDt",
+	"PbPFsMG2v8vL80vzFbftl+cfTvy/Dy+PvjuBtyMSXx++Oz/vH52fvf9wenQdnMzlyc3VybHfw9Hh5XFM",
+	"ujHGAKitaS4HGZsUWFGYn/iQSzGqFufc8Idxc3x6bnqFf+CMz8++rf1i12Bnx8zy3c3xtyfX/ZP/ODo5",
+	"sYu2g07AIjp0DPXKpkykJKFTMwwL67lh6Prw+qT/4fTj6TW8vPMWTsH1yeXZ4Qe7bmSv1zsg8fvDD/2r",
+	"k8sfT49O3IPukGZblFtNeMOs1MXl+Y+nxyeXRROLvex8QNj0gBQLhb/HELakCNcbZK8HMzs5+/b07KR/",
+	"c3b44+Ep0hXZg7NYfOP69OPJ+c21+X1361YYHoR2FiadckEmXMjcVT/BCGsLTgBxpxCgxcVoHy60OJhR",
+	"YznLbKAOobfCcCrCdYl2cCfkA8btqBqD8pQ5j1V1ok6N28AvdUbTiTo1HtOJOjUO04k6VQZj9DSfvxhN",
+	"rcJeOlGnwlw6UafOW8xnGllLJ+rUOIsZQ5CvdKLOIluxP9a5CgyjzlC8yZS8xKxVkJPUx2EYSf034COd",
+	"qLPAQjpRJ8w9OlGnzje8/TNsw99OxzWMolxhGoFRI8vw3jYcw+/MHHCjO1eOfvUHO/TamTeU451i6NM/",
+	"wIYo6mfXLErlpJqNXjhwfit71qo2RWCtVhgY72gR1x91TsU9zXh6OOU/sDn8rWbDIU/MQbxKJJiCl3Km",
+	"2ZnU7+VMpIZWZZ6l3t9HY5p7f34vB95f73nmv/sDm3t/fQSPnN81G4ylvDsR6VRyob0n4ArwP+qle3o/",
+	"uwj92k8nQufVD+uxNHM4xKDTYthHVCQMI5Wijqe3/MDmp+IGNDX/y+9mat4JgDybbaPzTNL0WsoPNAcI",
+	"C68A60eWcnqNlvaPZgNK0LJyUy4xW8NtUZG0EXUgk+ZIimHGIca5OtBLNlMwBPsmlMwv+4F7/wg9xGZ0",
+	"Eoik+NMO9t0sHTF98pgwhvO5pJp94BOubddQhStzQ35PsyuW3/OEuV8ucnnPU5a7vzG60w8FK9tc8wmT",
+	"M42Gqml/jKJpvaL2J486pxEotpuuqD7hAjV4YxOScqkJeDNcWnmM1cfiAxs4moAYm9D5rcAG+PMdmyvS",
+	"jW2gstEJOPwvwE/0B3MNYYCzqfVCWfm6Ebq6ww824F8aYgUbXA6HTKQAWmnaE6iuYPXt1hex782rhctq",
+	"dRkjaHrpeb0XXVpSMLzlLi/AYD2f7VKrGU1LXE4N97VywjCECty0iMbPsHY8uGghKRN4DGGWyZgtxYKk",
+	"XBUFyKFCpflxY1U9ppYYay2SMWFOxzYbM2UZv2c5Z42obFRrNplqF6kOtTaehCiD38XvzUOxA023RiXU",
+	"M+nG7F4jCFpUAqrGdq03eRqXpGKnNi/BqUtxZnpZD/7MuUdXzhDYbTAI33LVSh0Y2LDKNjSS4XFjEXm3",
+	"QGoGb0SgYpfIXqa7F65w6IPM030Sf5YDKHcBYBWf5QDrmH+WgxKCIh4Ab8Yn+G8bF7plX7GE/FkODOEX",
+	"KZSf5UB98xt+4Ut8K8oqDYgZAeUcbDxXwoouiiDalCG2fBcd7mB3Xl9/6H93fnN5FR+4EZa5Pi97JKVz",
+	"tWGdtDkrtl6PMSg3Vd6UMylYiFniHFdtMkqs63HO1FhmKfq8Bqve+l4ObMvGy1GzBgU8cFHzgnRh4Jbk",
+	"7Sa5fQheoDZQjzt4QVlQP+RU2GFoCf+2PCzghV2DOdmPLI5guyBVW9sDDy0tj3C3sqs2LAwLT1NNtjda",
+	"xSe3ijrGidpNWozcd3JmRdEpFxXfT4LeMkzhSpiZzouKcenF6ApGkmqGT1NmlD/qcpmrY3BjN89rgU2N",
+	"HGcVaFlJhQ34ZO3lwlJ4sWWoYUvgwL4+ulfJ4MN3UE4R2CJn7IEgbsqEzsnAOioO/MPkKEABLlLBqSGO",
+	"NeNKVzIlPsuBd30OjMQFMeEfCVgU8CfysS1dsKjVl3Tfy8GR1/v3cvDedW4elX3XuZ9Rpd8jBEcw207m",
+	"Iyq4YikZ5XI2RY8YJSNJszUz7Q6LuGSjn+oHafljA46m+UJzut4DDbPPqDOWE9bP2aix1i5ArNobXmxn",
+	"U34GVIErKtjtHRdpE/SknuWMdOPRjGeg5yezTJv/juVMQfJPIvOpxPMaR+Tvf/uvjTXyBSGMDHfIJnBH",
+	"BGtnOdCtIht7ocecZbSpEqyGhB5Eg3qgeWqvRNGEsR9sbzxg+0v7vZWhnDafEVY1qtXAhp2vbqQ/k9C5",
+	"rn8+KCPLRazN2zo+F+l52HQwwLjxF+rFMghS+Fo4Eh1il20fhhphPLyS0EKzjMPRHeaciTSbdyLvBjrn",
+	"93a1lOat4ukOXX/vy/7Ky+RL2993rr/6zrk1KeYV3A/GsnDFbTNppXMpRpZlljAIcPNviTBw1+/u+ImQ",
+	"DxE2g1vorVvhuMKY0VyRLhdqlhkN2HBQiv+gEHk/4kMAZ5vKTI44AxzBB7VRZhHbumy3AmpnkIm8B/12",
+	"coDZ6WnOhxohWO01N1yHKzRRFJmpGc0wnxQAYs2/StDYW0E16W29jIoEHpYptkEGczKmmTN7tntkwsVM",
+	"M7VFrjH+Q4oRw2DQCFVu6Gdnj8j8VkxkziLDv+JUTrigQsdFvLBDq7XDg4KNB2TAMiA9C7SOZRwL4DzT",
+	"oz/qkKbtvrQG1nZWRBS0eMGGH7SpXOptAla2pQr3LS1rxmMaTEFoeK8AbVwCCtKeWSMjBRZzE5rV4trx",
+	"sNOMyiUKno/S1xJkVTWHzlbYL9QgK8yjF4pMqR5HJJV6U7EpRbiPbmwhYYqS6Vu9LfO3sU2sCl94jjye",
+	"VhrerkLqElzNMOCnd6FWN+ZRfScThPE2xJ0xs4u9lauNy1B+PbTWZdWolcW3qvVOl5XZosMhF1zP+0vC",
+	"AIF5uHKdPhaZfbcwmmxZn9J2LCB3SbdXxPhT227jAI1m8zsX5O//1/+9/fe//dd2ZCs93jOs/G/VVjWB",
+	"QqEtM22KYbaE7K4u0ZPrEGABiXXKkjs/Wdjr+9uXINaQptqrPeZgNxYIZjVeRGEmBMPjPdm3VGVy7Rxm",
+	"LoyvTQ20K2jY1uE2Yveu6gBQSAkTAjndUGSguNMNZ5wjYge8shopzrSFe5QFzNwmNH8gpZSnZRngcpPQ",
+	"E9aUul5ohWM+XY1W77UFtYxPZhlv2GJHliM0fkDTNovJh6Dao4ph/jWgKSgRVrE/IMZ2nxeFXkHKOHm/",
+	"Xnl3CAJ6CoOBF1346B+HuTQjNTp6dWhpLQBRKpyqcM1WDQnrm3UbXV3RqM7Da3TuHeTK+VyJHF/Im6eh",
+	"AzVcTfg42RHWbISwVQ9FLAfs7tX1IwN2+5rc9Ac2/wbhb5Cn+lXwJiwfwXDrYJYvFInLdYz38ZpMDm9F",
+	"xjQGhqV8ZFQw8Gn3tzZjdBRypzdQgi0PEHvH2HGGQBTpUnPQlCY7vd6tKDOyNyKC5KfM6lgkZRURpWWO",
+	"0C5G97GASDkz9I0e8Ts2t1EiTkn5rWNEUV8O+ymdG7I2NonFfvUX6+XOsyRK5DKgPTkLUS45mzDQkrje",
+	"IlfF+CkYj06/RwKuKlcemx3Re0bmckYoAKNAsULpKMJDbStqmS/DbeOTqcyXWLaTWTIGBkjt5mLIcNdh",
+	"lPS2Xm8ckAdj26HinbOEZhkSDtS3sNDvzw0NfRpsexsfYSENxiybmv/Cee/7qOH2J5vHGJGYak2TOwhV",
+	"02NWFyZosAJeTE45Oo9SRvUY/gFxnvbKJ2EZG1iXEjDmW+H4Fek6888Xj3iEvErpL5Tj+cYApWTIH1kK",
+	"tasObkWMgJR4VAkeDGe0dmcK4qyMCLE3onAls+FjKpkFNGr/51k6YumtGMwdcGBaWMve4kZIzJABIIfE",
+	"JZgQrmrnsGPW3DAwICuzKf/rr3Tz15/N//Q23/a3Nn/+rRe9evnlf7RNTluFqVVqXM0cMlQsa4FwSltD",
+	"WQZeOeceE7VYOyxyLKq4ejbs0t3vWU57x+ZmA+/Y/IA4PvhqF7jrhit6iSlv2lVV58qr+hsRLm5Fwb8d",
+	"Zmgb9hd1Hgxxsryz38kp991+3vo5uM5FuT/IJU2NHm54/IEZ4JQnd8gALUYlFFSD2OSKO90BeBohn9/1",
+	"yz9VwvtDI+unUuk+ncqEZvOp5kkLz9j7opdjmt+Vf10l/L3p8kIqfej3+CXqNEFRIbgpRLoUOFRwcsFx",
+	"5cMqhdzo9mn4Vr/eQTPKFdV0QFenJC4AawF7b1ElI/TiLzM2e9KLOdWsD3c4LF/7/YXCFTlLuYpRDb88",
+	"OT696t9cfnDF/LvwGUXYoxGeNlEoZ9OMJ9QoDTEK0hh52QNXDJyMPGPk0vRr+knlg7s4iB0Cli3hYANo",
+	"XS/7uOe2f2K/LcWtgP8+lOn9lmAsNiP8JUbmJGINLJaMn7KwDj5jvfdqzLKgJbfDJdoCDsyRTG0jQxy1",
+	"CXAslnd2x1wAiBsU4eqgsswAWyuInCIzBs+NRW3rKjlht8IcBFtU2kjfjQMSe+hksVeByy56QoV5HeDb",
+	"SI66ey1W+B8JdxZ1bOxzMy/BuirYarWZVACmuX6jKmMJ7cx3HDDp2xRd9jGIx/jaIgdSs8mEhmIWVrtR",
+	"NNdZED1TjWWuCTwOvjhnNFd9OpJLwNKgjY+2MM0ZuIp5cFRNN9Dlp9x4o2LKoeU9NSfkezm4ZArwg8Nh",
+	"BeYZWG2CxPSeapqjnyG5G+VyJtLYGDPxPc25Vf8+y0Eg+gwSBxqICe2Hyqd4yoTmAJNJ84yz3J2BiCRy",
+	"yp1Jh8jcQ8MKgdcJaYEXQHkHFCjUPOFdY/PBQCpYhkVJm/YocWnOHprcU+xxynOmmr2MMXCm/izPjEUp",
+	"p3Bjegcqx5DpZFwGQUFACl4XDHOmxs7x1M4paVal0dUFYwCf3EEZaWXeUN/8Zl/8EpcJJ4cXp6DZGTGT",
+	"SYroWDAyhfBV1MYZ3NfrBEBnGBs3eU23BzvJy3SX7Q1fjV6P33x+G7wzhxu2wHnBmzcuyJQ/skyFo3SK",
+	"1V1RYRE3spiPdotSOqFEMW2EJI7LrY39BF6bAJJQYTewgTK4GLIcspNBe10JB2ZB+6A4EsiHOyEfGnJE",
+	"GwKISruzHTjgMsJWjKV9iNFui48Oztz+ajoklBT8A1yd4NUb5nLScIM9bypqAY9sWVRwmWKdhDBLh+oc",
+	"qyYDTPIam36JOg88DenXn8zPyylz4a4os3giJcFWmIe/4O67xdkIIPfhqkSO0zYy/I9hQohVMhYsyyAM",
+	"c0iVBjUwl7PRGOx/GROVyQdba0IwcAXcx2bOtnpZBZKB3YP1A12iMGiDywBvXRVvXZi33LivVu06CM0q",
+	"+KbZjD7NNURs0IwrYydFHSqQZU4pllGbt8H9MX0dQleXXleHtquLsis34OuCvhpKiluJAsU6iJYkzekD",
+	"2NhxQjUbyXy+D55FkLBcs4n1V3RjNmdqf2AeRbciptMcInlie0W+/1nOzZ8qYYLta3rPcnhsreN9YxvH",
+	"G1FxKWAYl6Lzfbxur4BTpxKqv1oWUaSydfEqe2OLHHonV+auSm2B5n4rkAmApDESXc+JnRxnZiaQ8YA4",
+	"xOqO4yzm+PeY8tz9tw9bDLMdMJqn6Oai8F+j9Zj/Tmh+F2+QmciYQh+eLdaIt0nUpu6hDt3+3uN7jMZd",
+	"BH5Xc5GElR0bMrkMH9dIABhgwpRy4Kn2vabCpMt0KKMvQBcQHO1X5lhTuwqpUdS5RE0XhRKVYo5qgypV",
+	"uB2XXrca/rzGPWvbG1wHnd6+57VBVFaEXgPBN1wSOm17RYC3VcsdwuWyaXt0ZNu2n3lp/q4YzxU2bJm8",
+	"8L0cYOpC1LHpFC3esIl0ARiCQeVirTAmK8kPxbELyb7v5WBV/PFnOVBrVUc2L1SKI7cOULTx+/+iFZBh",
+	"3hMKqu4/sPjxCtMUT5mc6elMR4XJXDhSDEfkhlcV9x/76GHL5uCfcRdY4IOLUFiZ3/GK314Q4DdiM7SY",
+	"dGM8u381f/4cY36IrZ6EJkDOjClB4brBsdxbUd5qz0RDBBsa1q100QpnKM3w9d+1xd1XI8SZZldMl29q",
+	"3eItxpJx5XuForDuUL+EaeOqwW9Xov4iCRz4NADVDeD2y15c2Vj0GGHWWD7hAmPJCyUSQ99wyyyX7Xjy",
+	"zTBaF9xeRM230CeLbi/8bv2w+SJmvgiY/9nOfDaYcN2c7Gi0E1c8JKigtBFeB2Qqs6wpDatq5JtfrY2/",
+	"l+w+vp6/+fUt7Q22k530Jdv9KlKnSSLYjhr4x5LkCkcgE3pXvcyxZ7FyuJDmfRouz0+LGGfX4zu/x2vo",
+	"8UevxyvXIw7+Uyk3m7bJZYVCHhzcYdqcJicLg0iBpklIkfw0ZnBb6mVKjaThWzuPj1azDCt77dM+EWzw",
+	"iSmfdkGWJX0G/T51jkAuzq+uXbk51ELVag82Wujl8q1Ms/yBzT8G87Vi81oMbr8CjbxAXYF6ayXSixRD",
+	"PpoZDR5NMrVFYs2U9l6nt8LF1OLbakoTRrpc29hixZjCgrzmcUQEYHnfM4x5Mb3BAww8t7BK0t7CojmY",
+	"MmSNYPa6kUQQpA5fmNqUeMyiLAe9T4Y5YxGRw2HGBbsV4FRgU0YtwBN6N5W2lT2OTqtXHGaUcLejdBVA",
+	"QiMQxIqD9wFfv4bXcUcQHmJxS4zojknXcLvyrmbDWM3mTMakC4LeC4VC1VNFRSVCmZN8JtCbC5A2NJ1w",
+	"EZOujSxyoTwv8JYNN3wD6+zA1bL7iH10QEY5FRriDbO51UhuRaxzOTPqSCInE7OcZmE3qstmJtOJOjB0",
+	"oxibgRhdy36oupS28YqlvMRWn2yXh7bL86JLu7xg7i87gndsDomIaKFCCPiQj2KkRZpjEU5nwMYW+eYq",
+	"JlSjbbM5m2747DqBWDo65SCUTV/V6eGTFbM7gk4OoemR7eRL1PlARTqh+V3IahASSJhMMxoqnv41k8/C",
+	"2V4uzYQro5nO0HmixjkXEKij5QOUdXpCfldmp/2EBK91E92UplBro8UNok3SKnKwAtlaIS7sylE0JDwx",
+	"V+IA7aIJTdk+iSeMKsO/YoTEcnc/UGPAXZNPsXgBMAmmNJ8YSzS+FV7F3iLG6AVRU5ZBjJu8x/hXnpv+",
+	"uBipiAxYAkVRvG+NOAY5FZ+5NVw7geg7ITUCWkK9RKyvKRK2ATdxUKuLdIV03R94NT+4IjNBh0OWaJbW",
+	"mIabs/nJTacTdUx/LXScj+XbJ97bZ/C22YZarbxmpczKCow0sqvRnSkjr61vykkbwzMQA8AwRyPGIMwI",
+	"HJqpDMB6rL7eAyqF2AiXhFTVdEEchkg/o2I0o6OmOnrFY0P0M2FEJVK+Gb2Ng+qeXp2TVy/fbmICensX",
+	"5cq7nVWzymcZU5v3O0E2IXWjCi0Je5wyF/G5+ggvlhsqVs1+KHiCZc6OWSJR0ASYaVH9nBzRPCU/viSp",
+	"a04sUY3NmUTnp8s1sKWKSTf+y19SNtVjshvCTWlmk8VHCj7pLP34L3+pWUgqoaIPXwlaQw5hqVknvwap",
+	"T2iCBWy4huTvWQnO5M2ZKwybt0HabqKG1MYUmAoDFhBW5uHOoWHHHYK4tgy9OslXbXk4fsKfd9O+X1j4",
+	"6SaNwl1NIGW9KHz+2lh1lp9WtjtycRaGNgoEbj8s3PB271O+roGv9k1riNjXLMc/KhpHtdUqXDNofIRt",
+	"D02P8O+f7fyvWMYSze/ZBzniDUIsxvoQNJ/3Df8DzXBgmJkNUwdPHUsLeGqjgYHpEyvXe7xPYirSPhVz",
+	"I8GKnDeATHK9mxeNsIOGWVaoq1KwDSgSqeF9I3u8X6ChkBoiRW3rquCxH4aLOegZmYH9zXZSU+qKV1aZ",
+	"3iI9hHbmH9DzmdT4C+KoFSt9E/SkEFeQ3eJbFWVvdM5HI7hpKbJbUYI8UAXCW4Tkj87njY4XeBpUq7yi",
+	"8A3SxTZYU89zRwOZl8TKQIiZcsfmq9m5P66onJ39ZNORHgR9Gt5KdwGqjxg1YSWOVfMdkG23RhJfm8LM",
+	"XNU8734ZVh32gLil5mtU0nULVaSu1WU+e9RMKAem0B5uDnJ9wRy1kfFSZipCeeFT7sLWraI9l+CXDe4w",
+	"wa+mOA3u+r3tyZv73XT86y59tfdK7b0eiLdKfd59vdeebhHjYtKUgJfMcsXvWd/IW2F+bRSo5QF28tH+",
+	"orB+lbdjizLSE+fN1yTW2BHswaimmNcOBq4Zm016Mwy76RLmjol+CSIV0u2UJoWqTuAFzBoGDgVZcWZl",
+	"jB5gzRGuSI1PeF9cmdzONeazo8djjaOF6RtNFARPy8EhB8V4e+sHqOTOV7xlRlibl9TTK5dHNeXMX/cg",
+	"SZVHvXIMa7eR3mou44RH8M7TkvMOIfrRZ/5PKDVfcjQv52oHcq7+iSzuVExnLoHtFN/e9sfw+/G9JW6S",
+	"kvM5jlRdwpVZa038CnLSGjZ9kX/ZhX9RMDJj/9rHFV5GunqcM0bgBkK59JyNdizOjmk3WofdgffEcKQi",
+	"LoWLJJulLN1oZIVlKp1dwWVVZhaYpB3m3vZO1J5lDosVCnJPrMiChsUiIy3G+2b77c7yAYesoWXM4cTl",
+	"uDfBrdoquk0MIKGK9ZU5L0bJX+zoBzZ3F/lgK5j2DeE8NiJtaTibGZEHNAieUbxxTSzYVDxlucJ/2Sh9",
+	"yDjUbAIuSzzZEO82l7McuPuDzFMLFlAJTXMwkBbDAyHaIdLLfg59K1MmpxkzR/xhLMkEIojvhHwII0TI",
+	"yaSxdhOd6THa+lKzA3u1goj4qqCPhm6F0jQI+YGXLcVZboqlgnO9ZO3LvD0zNxV5zgA8iO7YbYU1X9tY",
+	"rXB0KDKlufKjy5xfJbZjjNdi/6VXJ6ThCjrIQi6RQ5JyqNeRWprDrXDqW0No/x9FX3ZGl1WWWVhZZs3K",
+	"8qtwbLkys5CiDwXkAjzD/FygMACtRiSTD5Vb2EUGa5hygO4wbzYn03FOFThaaKE/l8xgPS9mWNBWMmzW",
+	"OnVTz3W0ihALN5N5L+cy5zrI6ngyLkRFgRdrkXBd4JHFtuUKRx6RMR+NVyxz1YMTii/XY99dE9mrW7Ps",
+	"AFQE4MXIyanyWvYzOeIJRmqutx1FF80m1ILjiU6n2bxBnaiOqM2m1HxfxkJRgMEXKnn+g7s+zNloltGc",
+	"sMdpzhSW7+henuwQNReaPh6Q+Bubrf0Nj4s4maAStMSAcJLCnpCFHfTXb3HyJUv3hEPJ8aK64PZnvnjW",
+	"PZL1qN6T2RUOX2GFK5UP1MufYpYgB3Cl9hE5Htyy9vLLqmqqndayTCP+B2oxNZ1+t/cspaGdkVXVFpZN",
+	"/B+kPdSG+abJFvTEsx1lSID+60rrHxibwoXRI1cA++KJbuD2OTMqrnvCmTrw/BaYFAzUX1vQV7ttBbhd",
+	"VjCEniDOfUuq16tYU5vFT/9Imb+mOVza/t4SraMfhEzwpXoBzbLzYWf/r+toCD9H5c5U7noWdIdi+xY5",
+	"1lPUhidu51fULf5xm1vTNto4QJ6pfbTf+roeUiEAdxO1qJ2sFFkN2koLTcSx9JXi+wackE/zLvrGihPf",
+	"0vp+S4csPlCazi1W1NzMy9YH9r+x/QdyTvz+Yv2PKcb/WHI7LKi/iqH7p2Ts/VMs5haC7r+ZZPtXtqMb",
+	"JFOjCDoN1QpzD4uQaHeXF5lDC4f6wEeSfIElfl3YThGA+qIKNPHXVTfMP4c32GxZ6/3dqV9IRR0MjbXP",
+	"DWvz5r8q4dA57tfLOszKBXxK6mERgvGvm3+oMfQrZ//Q9EO3UM/VoRZ1p9iai7G1IDFSbeKmskpxWhFa",
+	"LthDPX7tGTe7mL5T3DZhpTl5R7oLQ9/4V7r5XeOqF1f0K9/wPiEi5R8XifL8W9c6zUMLJ+mnDG+h1r8s",
+	"XdghxPMO7ZEvL0rg2ZrFsRRP/hPgcFhAcgiMCKP4hDmzV8YKj1Lklnu9HLcaYvkflEM3IqkBZtgMCJ3Y",
+	"RnDyshRKeddDqrzrhxU83926PIH318C53dijpwgFf3uC9/KYIeYjYTusZPX0WMaHnGvNRPuAq9WXj9UL",
+	"xwmbFAUsf9nOd9RLvTvbu3/18PrxzTwI0rUm4DLpAuDyxjPRk5dkQplHhtTqB9hFGY8ZFhRWtEYFQ5ro",
+	"Fgku39n3r/D9q+L99/C+MYO4YaYNRpCcQZaEOxNDmdnkD5tvSScO9msIMf5FwMmI6QZju101g1BoxsNY",
+	"ErMO7go/xyzCyKK2P4wddoxpk7moZjU1XH3DApTbsoJF0QSKUVBAWKvLGRZpgqt5oU0pRNBRehey+T+5",
+	"+XCNKaUxTMrm+JsncZjpWCzScI0Yd3CDUROhu0GbkWaRSL0TUgsNtIRSLMMKRvOsEEHhAtclcBHmwpna",
+	"yMv6Gbcezd7WXvQ7nHjncYXzGrVlAaSLR87d2FtW6gA+hgA8LbL5RhXPGT5RYRltAJvhrQqjqPOF5U5h",
+	"NjWDDrGKBuXvmQeiirL/zAOyYGQsVY3r6OfmQyvOwVcyxCBmzq87U5pmq47Ac3D/CyJY3Ea3ymuvYMNq",
+	"LU/Crk2+yMUOqCdemY7mEkxeIyM5FCN6lgvykEvDbRz9+c1iXxNcKSsA47fx817JLK+4kIWArA4BWq33",
+	"bQuL1vh1+5x04//YtIS5eZoufr8K37nys2YBG78Jq9uNdS6WzPXpyx2uNREDq7H8I2c0sYW8oUxhoFIC",
+	"DCcisWVisYOxRZz/W1ExCCIS0ym3bZzAcowaC0VcnF9dk7//7b++sSjmUW2Kt8IbTYUkPWLsxjWKtvOx",
+	"yx1jnizXgN5gqcXr1iM115+jzbgoWQX5yLdi8Uu6flasbm+L52xEJJ4JIBH8qF2bW1FILHSAos5g09Xv",
+	"2FRjdWBbg8YvD1zNsoMNRCBMEFOlAlxgJxRj69hTB/5NGFML8XdlP3BpP1BqyAWugv+BE/uBG/eBhoIY",
+	"3hEMy4ei0t8a4uDchXm3KEfURshitPMcABequhXm1jkQhtLiwub1K7qV/qQlAhlUdFq37L6VMiUTmRuL",
+	"/P8gxxIq7iiWZUQBMsH/fK7kdssTLZPhmi4v6hT02+WMke+vzs+KrJ8CJkY+CDJTrCydBKgy5hhjHSLu",
+	"FWHafkV+4O+qq/9bR0yTvsqk7uxv7wQFqUwtCMxHqpNx2NZXUyqQ+w5yeWckaz7LWCigrel+Gt0lmWEl",
+	"mg6kBAgPOmR6Hm80JBmmy8BVYERMpIp02WOSzRS/Zw3V7AFMZWVftjY+dyBFj5p0uSA3gicyNQwtZQTK",
+	"j6uGz2iWTxrTvlJrLyTjJozmILlfu9FVXSPL6dSLhoQxuRXANV1GvQUpnM90IidNufGToh1UDwQry7k9",
+	"a2h/yZKULHOMU0iZ8SBhHBMHMA7AQHFxZvBXarhNGxPlDN+/rLx/WbxfxlI0ZnkBVITZNiT5BrptH2Y8",
+	"zOhotAz4AKw0uEFOczpcPGorQmVc/1GnqBTtTXH5fj81Kw+OiZaOIgIUAIvWBwa8yglybZpCiMHyAwFl",
+	"kkIhH1/HDPMWpRmS857lKUdciSAHXEFVsLXiK9MPFXNkseZglV9YtMKQD6lmdqN8Xq/HbNLeqV+TJqvq",
+	"0ZdE6y1cOcLQBl0gTNA1YP40eJOpAxOC4Avw5kUFfMFEzvSYqDGdMtJFTCRrWowkU36p5DqoQRosZfCp",
+	"Bq7XoiSnHV2DOxMfRk4WFYgfQupCcwvhTOZ66fhQwrUcIa5LA/HDM9L1FnLDcAE1Dmab1bbczb34hjf2",
+	"yC1ycONBkawo16HrsYpJVHqHIXog10QOowJ0kJdJY8EdX9stELhwSMR9ceGw+H9LSnqrZc7uF6oced3e",
+	"QsIxxiDEmLQ+u7i+zsxonbdUQJ7pxcWwtoKKScaVtlBf5ab4DnauS9R9aGz4DvjpzV/28r0EGHa31Cus",
+	"/MVw0sqGFlkuxZo3E94xy9gSbYblVOGFWLFDAFGJ5U3TLfKfLJckkTOhlbtSwCs0w67HwWrz/nBV3+bZ",
+	"L37fPxL+8trKIFgKGRIZZU7G/z97/7rcxrHlC+Kvkn/0/4RATxEiKepGRkcfWqJt9ZZltUht9+5dHlai",
+	"KgGkWMgsV2YRwnYoYn+amPP1zId5gTn9IvMm+0kmcq3MrCygCihQsiW72bGjLRbqkpeV675+i2aWdMyI",
+	"oU7ZpmKsuvQC3TZjCNXbndFZMUBmQ4ZVAkKaOXKpnM+N2tqR6gk+Ds7UVecHvq89eODYBlUxmKJ9cPsU",
+	"7HZ2JZVyRfCOlWCaDT1lbvN74B03qeWn27ZCDZuIblggDwmm7jX6jqoaWrW5VA325zrAO2zP7etoGIu6",
+	"8pr4Ojswv1v3qP2wj6vZTBpAsUv+ivT3U7Ltmytn2G5kuKo1gbaQVNRxjNam0rXk3Szh/H0h20zL8xBB",
+	"1eX92V4hSMHG7MHxbzn1XXlKK2KO6ppNumU3hx2Dr94DBJuubglK3CJ/W+F6EOisO9QPLALuskRBdwBY",
+	"cdvbtS4Nj/8qt4hcz0ma5010lbp39Uctzpaclo/jQbhmvTmQJc5Pw386yTBwAK53PQ5XPlzVCDtzImpb",
+	"nrs21GucaIeVfxN8fKvV0cpCQsIN6GyFfaxyiQ3c4cWGQI517fHMhgvskR12tGQ/+e/7Satb9erx4yeH",
+	"LfHNpikcNm0+2/8P17L55L/v//S//f/bTtk6NfeuI2oegV92Sky7bNR2AFfzOUXOP1Qr1rPSKtbX7xdH",
+	"7GH5WD9dHlYP+EP5uHi63UsWjmR9E39ad3ZsYS01knlzBsj2zeiDhfWu/DVsOGy96Jk4ut3Fiu++NmZB",
+	"z4fv1MAz+hb5V/5dEKmh17vkYPULztsG+/ARd9h3zVUJPf+fIpbo18yhHW54scjaqggugXVXJZh+5pZ2",
+	"iwy078MeKXxuEo2vRquxh0aaTTcHajDFLamkm7j3KUlKljKhryxzTqxmwZwQEFO2ngZ6+6OP6mNjSN15",
+	"quXKLDdxp6aY2Jw+2Xhv2yJD/O+2rlNrca5wjDldAuaHJlq2aoab81SmEoC3BaGAfAXguRopxZw/2xQB",
+	"ytuooVelywohhNYKBVuzZHKq9NW85l6bBYF3JNxC/1gF4Aw/3LkX6LTt6BUTutkDSqPGHteSlPBgdotc",
+	"apKxlG9AHOKqC9YXxgPRcTsIOOah6vfj2avLQTR4fXZx0UPx+xHRNV5Tha1Venf53TCBnu1UN7yhu2ju",
+	"O7kgVTllQufLT5RFVzKq2le7B8zrCgPwe+df2wAgWcH4bqfKVE4FMIWz7Ianm1r0UKhcI9jWfV/L/RAW",
+	"Hs62BG0xbMhb8PQaxWoJeF9mJLdCg7eFnFSY38fQsBIwyBDULO+I0XbQxgutkDZG/WHWHao+oWlalTRd",
+	"YsowLFqECtBKJ4kuXFSoZs5YdjVvb0lja1dtJ3pZMEFuZErHVU4xdVhIbUehzfrIajqDGGdqzPYTM4zM",
+	"SnhoS6IIjQVmzABEvAJcIveVyHYsaqK4SW+Oz12rNnB1Otx/s/WxqFvlA03g2OonV3rkF0xc1RMxRIBD",
+	"6NMhv2Diz+Gjr92jW3Ht1xZ8A7z9G2b7CPWVmWvxFwjAd+oPEtAC8SbgpgyXXstTB8JjNRZbC17fraox",
+	"Uj6Es43lZUa/Hc7kQ+s0J5Vi2VlH7Bt6loHbBjIY4PiZiUoFeqgrcafaJph5rzjNc4yvrMTYy2k1N1K0",
+	"ezl/+dCWJeof9J/fERYUvP4tz4asX45zNm9lxy4trMTlahp38WCSL6/ogi7jgTuTVrG2i+cXqC8Uf71O",
+	"9bjaqXTauW8lo67EzPeGae7GmMuu5cJ+LvcUyeScg0cwN+wjpQUb7QzTvWNjne5N9KParQGOYlrnzNNd",
+	"W2qNBaSE/ls+wNbLpXPhX77VlWM3F5d9De44GGT7Vm+yj1zbnFpZhPZiNPCvUoGVlv6WE5LoslI6IcMF",
+	"RyfjEjwA0GOMl5ALFGELRvOTohOG3cgSOplwwfUyIUM48lyTnNv4+571mP3j//yfh//4+38eRgSDOuOl",
+	"kRLIMszLlsi9yJALVeVaRUTPjPoP/6DiWkVkyifmT1rIXE4hJbUo5ZwrpvZsgxknzW7MukWWY5rv1T46",
+	"GyNXBLr5jEhgSnpBp+ScGY7MdSwyrmBZADwi48pMTJG0Ko3iZ766oCXPl6frng74ilsam6MqzZBi8a5S",
+	"GoP7hGaZIgejB+T//b/rmy0jdxobyHAYGxlOSg65Y+mMzw1x7rW2KrUvajl89pcINoQMc0nB2w9RcPjb",
+	"JqP1VGT3D1s02U0um0ufKgTN2JEl7lA0Vz/UVXqPlbMis2TgWt+jyoK9DdvT4JqOgq4eQdDDyNAUgiMY",
+	"2sA+JW5hQ19CneI44TfslPj2Gkgu9jii/7Z/bXZ4+J/BaFvBIXUPUzd81YV20XNa2qrhvo9e4hPmWbMg",
+	"LWtnLjuiA1WQglrg6M61av1o2tsEkB9s4C2Ib9XdhVN2M47qQ+eWfoVau7Hn10hvG8e3m96a8ArsDlKm",
+	"G04oYFXQE5FCn642V6ubwRV0zelmHhgvRz4+BNw+w1W58Ex+r2eqjv9gxnJMPW4z1e18PHMEHbNSQQ31",
+	"qc2OusHmcJA6Nad5Dv44JupnEZQ2QzqUpaM8I9SS5uyTvnOAoWxw+pZoSKugC83CgRFhocKYzbhAT7Oq",
+	"LDgsSsETEg/+IisykTKPByvtqtpuuW1D/hktCiZ2aRexwRMqpsxhJ5fprMZO/kQVpnDeukj0EvnxJ6JP",
+	"/FQP4kQxcAvKxAc3kWUw3Z402Vb2Gs5k7dw11zRa5QOOxv2GbfXhh7xqG8AO7fTlg+pn+wEgg8ydxz67",
+	"nav+xzXnPLigFHN4eH2RJND8CF9zK5yfzaHf3w3Wz9qCBjr1jKrd4R9uAfqwrsh0llY25CK2eByRROnS",
+	"UFaZuCIuM7NAgAMkEJsvk+DgxuIf/+P/MafWKPDg9XOCxl9/eEqSkt/QPFkRRcGT40pbRoDl/zfM/nIa",
+	"i2QBpXkBswiUzeAlpyRJc6nYFRoI0Is3uO1/kYPRYxRA8JJ//I//FYuD0aNTknQ/cNx8gOBn8P582fbE",
+	"4UMzZJr+XFEuoCQ3QUSfBTfGVr8iOLsRUA5Qv8hwPvtl/0/DiYJJD6LBAr2AsOLwTjZf9qmLq7951vzm",
+	"N/U3v3EfeWa+6f/6ET/5xn7yHD+5QpKXXqVeD8KsUCRHT2tLnXO2Ja8W4+3aJmogUsRK48SOAHS7k+VH",
+	"b58Dj8C+UkZ4Zdg0xn/YxnhJTscsj9Y+at7ergG0F7KeeT/FxM+GDC0agM1BSXxkLtlr9WespyEZanG/",
+	"9s5FMttdP9RR/7i5od4bqalmFywtmb6d/1jesDKnxRViEKoGTMGTR8fr0NOGNecOrKQo2Q2XlSIKhmDT",
+	"OhSfAgKQlrIB+vTo4PhJA17qoB/s00XKBHtGy6wb5TK46sJA0Aa4lAWhRJkXAPTFbbpkQbAB3pAD7p7h",
+	"XBPGcgWuqFbim5kbO16HTZxRLSbClu30r3jJZdqR5g+FKt65F/k+3tCaHltuL0BOITKGYrojfiU7uAEs",
+	"wj1FzB2fqAE472j+HQ0At3TzODy06RZzGt4UrFzQRRwmu+ohxd1rO28XrB0rVzHbxSpjmpWGvpXmqYOD",
+	"N3MdHhAtydH//vCB0cQjDHAZnop+Gyh0TXPOhG6mtB0fBWo5F/rRcXiinh4cPD58+vTo4fHj44OnTw+3",
+	"5SkHPuR21pgySyOBn/pzdLd/oRVRKc3xHcuCkWFyw/OcTl13e+gilXINYACy0oVU+nb97uszs7PDv5BF",
+	"lXccxzeyms7yJZk5XRZ8/gBg1kNttS58iykUfGd7y/uLa57nl7zNhjXMG0LmTU2aQzc4SDiVeKLqilMI",
+	"0EcDZV7KbEoog8LZOVX9xN0r95IL/5Jz95Lv7UvMuI2ov13mUAsItpoBn0XndlcRruqfwomRy2c+wNaS",
+	"DJnWtSbN5CXoe+LMOITaAu3UeePlIgjdOWxNqJup0RuV4Z9W3XF44O99+o/qgc6CDmrbS80oXC7biuOY",
+	"pVhNvLJRix3QC312Uw3n+RAlvgP3XJdoRlpf9c/iCvTQT5zHZX8O0abmLOPVfLBRCYLsVEtu48bpAd0E",
+	"8qbtW8wzfWwG+9z37rmX8NxG4dxA9LJZMTXBnQKdWbwE+Lm7QcnxdhyKW+XOK7NZNuxdlCzFuq027AfE",
+	"DZelBY5EuagwjMgSgi9CorXBK0gldSg1lciZshlAyE7uqVgkZ9DsKYGmdUAj1wrRcmhR5Bx1g/vvFHQg",
+	"FPlyRJ7RPLcvvY/fTICsGM1OY2G0l6mQJRTvcdskAe3NFoyn21Z830ie9uiKsTJKM/4TxDeHH2o6dYm4",
+	"AbXAJ3xhreEzscAXjcg5TWe1PDda41LoGVPodFZESQk4DJAcwt5rMqOKjBkT8FBEFjOeA1eJBSbGAQqd",
+	"sni07zXkbSW0yrgcQcEry4w8xwvgQkzI8PWz70k6q8S1TRQC6AjA2bFFtxrKnlWE597CBd2/ObwPU7uv",
+	"zeriyriwMrzfRYayxAb0YoHIopqVOaM3LqZrBps4bCM3KnziNPgheJ3SUABopg2cFm4eEfAekYyXzLWo",
+	"LJnlWFiPPSIvkNvDwMmE8lyROc/2rdAQsbBjNz/5gUN/N7KYLesMeLMXULktxcgfjKFRM/dscok5Enie",
+	"YJLHR0cn6K9XREh7xoyAKipN4JtGU28l77b2JKFoalVSUNh35aWucrRNSBqqV1MMSB8ASsXVcifCpqFj",
+	"3N6K4IikM5ZeGxKfUnPiIWeYzQu9DKpt/e295aPNfmqx6rbn0wKBtIPCzGW3QWh/rBlASsuSM3USpNuR",
+	"5BzvSpwLbZgIVumS5gmes9d5pdMZv76nCOPTmd6L6h6g4TYZs9icRAyTGGoCdFH/cTCdSzmHxA+4ZGt+",
+	"gDOOyBnBaZGS2rRk6sr9q3lktw+QHNCR6n6KBXTpYtkpoHXbWUCyiWGFYGRhHwEUFG6+1j3oA1/OU9cC",
+	"vNMvW7QoZValPgjakituOOmyFZKgoVTYNGLb17dHQCmX5ZZG1SGIsi2p8ZDjjm/YuSxctzQvFqBqvu6g",
+	"1hvo/a1qzSDAsqGrjR3F580qZxCy7D1GaRCC7VPBavdL5962tzUCUH9AEIcptFG1mzuLbQWLl3Bx0tRy",
+	"SGLutT59u4EsV14Cy8wd+fDUKl1KMYXMEjy/Xcd3SM03VZVrlsUipfm8JcUpoWJaLpM9++VEVargKZeV",
+	"SoiWC/PCOguK+CSoWARZUPZZZxuBwykUPaHLCRIlrzpFQWiV7ZxYamdsZCzLrG+AkjHNiCzJnCsEN7A5",
+	"lHu23G0xW47IK2Q5tCyXmB4kK33qG2RZHHP0GCk+FbtYWc1U2hZyvn3tTzRQhVHQrqoyb/XsmKFm5O2b",
+	"l94sRf88eOoBYNihtVnm7uTP0OxlLVWkYDaV26scwj1LtXtqL0zrVwtaKFLIUpcUvDI2LRwa4ZjhcCCi",
+	"hfDdyXyqeCNmCNoNjFV10NQGQ3TFx2Db6q69oepTC/QWbeXN8Upb2Wb9lE7UR+s55/jJhoRpsKQ1nhsN",
+	"6vSh1VNkxUmn4nYB2iFiOLb3pwe1FGLwqEmyzNqhiXlj4jRWns5GxDYZgUesehKLRBmmJlJ2hTIuiUjJ",
+	"4bxh2WCET4Pvytg5cL5v0Il3cXFOEp5Z8Z5xM7o5F9BqHIB2i8LCJK0YAl1b9dzq+Gfm9mfubodhGVgr",
+	"vV7w3NzZfBjV+V5PfwO3Nh+3plOv5y/wXveCdfNl21vW5t80jbY93pg9K0uzJ5ufODc34RMfvAmwfAUO",
+	"XSTQD9FACtbDi9cyiA9Rv0dWpt33scbg+z2yvk07PXmLubXR9U7PhkT5wTpzWToLJr/GJi6cJ4Eg8RNI",
+	"CbJIn2B8WqoOPJaerdR3tVR2IU1tMcUKDoPDtP0Gp+nQ8i1vcV3yvL/Ej2JL15z2eDRCBSUw5iT0HeIs",
+	"tvsKcRZd4ePVqUVr721wdpbO/lWON2H8lfAbcvZEa5WQd3LcYpkbouihRWCdpFyIXNLMevTA1+DNbEHO",
+	"Xr8g12xJKqF5ThL2vuAlU1dUJ6F6gE5CiPpOmE5nXVp6CvlwHZEgiycLIzBTFIRnTGie0pwwWuYcGrqA",
+	"sh2RVBYcoKIA69PYnROeM6+XeE8ZGSrGVvV0GEay53WVOpWlvf3nznXi6EECQyGqNSGHWA69OowW1l5k",
+	"U6HScNWVoEYtEi+6zHtaqH1t6A2eDr/1Hfmmiae7xGxmAbG7ay6mp5YozBq8k2P06zhU8pKpmVuLfimq",
+	"ZqM7d8ItDs9OSfLtOXoizRPq/i/2wQ9J7Vl05F2fAo7Ob6rQHUBt2csNa/Y8xFEg2sf8MT0cH6UPsmP2",
+	"cPJo+nj25F1r3x43vc5xE7yj3XnBiyu1FNu7TvLiwtzW27Lu3nGLi9hChhbx0vl+cT3RH4xu/ZwX5gym",
+	"p4QpzecQJvJOK8yTXni0Y0d/fA7mn4ObtGc3cTNP+ldSNBE524ooYBuvStpW+XsBPyponoapOe35k3DK",
+	"OykReUDVVYjowxHrDW39soYrSYYtKwme5rWFRFBDY9T1XzHz3a7lWkVItecvCgRNgz14Sm+uc5O1tVhR",
+	"fj3d6nQLylt2IrHgwB7UYBUpN501wz1t8bE3rFIWpRslViCVN4gsVJy4cthrQ4z14CJEeCAj2NDIBYVU",
+	"wax3ENdzzwXAUAMQbOECOynN8xPPX50xYc8lNcLShrKpRjkJgRiUxieAlZjY5glckTnT6JZ0kvJqxrVK",
+	"IvTMKCtu+RwSvUtbCj6CqnzFEjK0PgiM9MUieWbesf9MCl3K/IQIuW/lL5nTa+beZ6YQeZgVWFFtpErY",
+	"6zIWdsmNvOgI9m0W1mcdoporOKnoipXWuq0VIgzkXq8122mpv26yeRfKXtCbQdSD7TsFFO+fFw8G0UBO",
+	"p72QNswT38MTP0wxYA0E1BjI4eogwKMAHQOB2NB7dcPMIggzqnxL4VbYSBKaU60XW2xw6Eii6HK9G9L2",
+	"GHg36z1z4TuINTgNAGOR8P9VctoehXV5ta4wvztI37rtCzaeSXnt9O6NzBZvffvmZX8UcOR7t/L9eGX4",
+	"d+oAurXjp8vhs8Vj0+ap2egrWbO3P9ZTsrsTYlfnw22cDuvT/GmFMD+BWEYJ0+Ve+Cju3ucU37HM34xl",
+	"9ud8JddsG1qci01g6pLwwfcWF1Udst9E7TZM3c/0BW1oi+lbMqyz+1XtXxhId0GIH+furiFU+Hq5htpz",
+	"yiFytG3VX5ivXOKta1A/PgBTmyD1hBrb1E1HF+yWAHlGunoiM6ahi67hRnpaDHA3IW0ULQK9jGxZn8iI",
+	"0sucRdg3zXrQzLle0MJhUq6m3yhbIOmpugUdYmNi+FpOj5TXKiLNKCChN1RT6EMLIhI5whCtCGF/jTB/",
+	"BP+wGSSNChAzQTBcShYo1cb0Mf+DrL3Mwlvs1v3Kh+DUxnQbwK3LSro4BShfYUzitSSbFU7Vy0YOOEKd",
+	"Yft0U4JtNMBkdvuzMbQ+RIMZpPE0hMzDw6O1NFe4i3BBCv6e5QBLgfUKGEBd6Rx/dByIlaOHj9ocFt4h",
+	"1C/rGs7i9/AMJlw7ayZjN+i6Z9l24Bxm80+XWFGyw6cv4Jn1XG/0Fi9zhlLJU2Kwp2QIi3ZliNixLPSH",
+	"ICcSqqClV6I3WPtnJLibjGl6PUUgyzWvC5Y80QUIH6ijA7y64OdT8s3Lt/9u/iWkrgFz0dq9p0gSfCrU",
+	"0aFv3FTqvXb39C0Nj2iw4NlKynULGf5obvqkVAgVHVdadrmj4fd7ilA9l6owy9y9z+vNb3sBogWioGe0",
+	"xSYtQMRlXRmqf/aNQlwB3segTTOXK0HGDJPT5OhjEuSyki1896T1urmALe3KiDbwms0onRtHZBjMlREh",
+	"vbkMKFhXmyMEVsYFqwtlsObsCpB4UXvySnfIxr6n3SJHvSlUGHxl/0qCH1zvD0mGanErQtCys3rP/GS7",
+	"1gKIicg6mqy3sMku7Fq3jDN6wwjtYJgdvKtmQTsynd2QB9wOhTTlvu4pv8UljUvZXIs23TKoG2h16a8V",
+	"JlVKu+Rzujx1jRhtGB7NSF53RfUEsWJRbVGXmnVAq2RyyYTqKCJECEo5IakUk7y1rdxkI1oXtuS1uQLu",
+	"VsLFjcxvVmh8a9HtjoWtvsy2yI0ElVV7PM314N2Qambn3o7yvdqK1XfcnYSZXdOuOsHLTvHnE05BDhJz",
+	"UpTN3Wz04JixUvJ0EA2mJZ8bYp7xueIpgBXMl0qzksuqD9bqd+5F3+KLfgxe9H3wIjNqi8db6As27apk",
+	"VboEm1dOQpAkGyZoQxCfGBOpDYn4O7kg0LcJt9e+C0omN2Izt0S/P1mjvE/c1e52rQVWiW+tW92Gnqr1",
+	"Hm5uhOo+vWJkftbsBKNdOTyrlvR+Ma1aEWIQIA5//QhI8Y1fV3ggWlbFHhXX/orPd2gls37gWhhkd2PS",
+	"xUwace9fsmsk+lZj3iGUbBNs/c6thoj9orpR9sI4b1D4LbshQFxOywCBPCLjJSZfl4SLjpooCIiPqWKP",
+	"jjccj4jgLftMpDJbc0wfHT149PTRUZt7ekNql+0eLQOPI0YXh0U1znlKaJaVTCkoS8uXe2um0/GTnQ+V",
+	"LYVwN5FhwkSy+uYnDT3lqDXRBMG911s6AX45y4i9I3LOthxKCGpw8S4l6aiHU6nWkkLz0Z+uopTzQned",
+	"D1kSW3KHPGLG8sKJKqe9rXnqe1ioDRp+W+SSZu0A0LDFFdzQQY8bE454zsjwx7M/n2ISnA1Fu+wch3xr",
+	"cQq4UBpwgppyd8wFqj6/V+rBejwzHywkBmsNH4rFMNn/xr3hnwGcHyvgNSPBD/BO/wvkFtp3zekSY6Qz",
+	"mWexUEbpp3k9Jmi8Z3sSole0jZA7yua/BNoNGToSXCtTrkrRFnTsaONWcJayZkHzKQKd1iVYG9wragOs",
+	"XX0TWA6QQgVYeUiOQ/jK5eUFCXJhxsuOHvtYGr3ha81yaotdjN+z/quW5qZ9lSwA0vutE0E3pTHictxr",
+	"yWgp0vmVOnyUsz4QXen8Am/9PImPO2YHnpKD9f65NYmu7+9vk/O+sUeY660GUXLb4o0rKxUgEN+n8+rG",
+	"tPrVOv+QGlYzP7bTRJN3AGX0yb/cuNN90/Ybjc/siV9VVQPW05n/GCQ4rnmaPJlvZJ5BhkersxHZ5rBu",
+	"TQNogUbkAX4t+LLBkywF23OOE6uT8qA9d281Aj54T5HXz7636bpNPIk9p+uOyJlNtkcy/pGNL2R6zbRL",
+	"JVKAf8+1C4GiVkEmJXbypppMZJ7LRdOyHi812zmLvgmjB0sGzqKeLHTDoXLL4Q8tnbvv4NFC6rEV/Afb",
+	"j9gtuN9vwl02ukGsxwZXFt0hbtvx/YAfN2fOiLq1n+TS5UAjRi9+zzOvHdsm/mYsEXWBdXaIuWw9WeFz",
+	"vNmwQcy7b+lgJSs9I2pGC6YwInn4kPyQVnmlXLL+XiPHPIJdyTbu1afJv+/wOYRHCG75ZCPaxSnRSwy4",
+	"/1oXRuCCa8oF57dwu9SX04dFfes6iEtB8+gAjTK+ABAoc4V8SAAoFK2eNy7lNds79ZUEsbCgNT40jaAl",
+	"Lp088qH0OQApA9G2JKJ8oTWAX8bht9hB66ffViH3PP7f2LtvR7zddYie/hrZp+3tXoBr17G5QMA15HUE",
+	"ykiIGoM9VGSbBy2dUSFYrjqX8ZAM51LIDnOsh3Wj7NnZyba5wNS4w0f7YygH0zpn+0xknAqj+nwSQ2er",
+	"1bJx5J+koum/0kF0Gur6SXTp4T2P4oW7vadJsmEbb3WYO4wNf5I22R1dLGCbk8bvE2DvCa5mNs9vUXKt",
+	"mQDX+SwMPbjSGgTCWD/4vxnpbRNMzwLYTrMU2+nJvLXDzm3+1IOiGou/I3vv3M3nnS1/wWakpeYpLygs",
+	"rcV0tPuHcHmyvKdIPMgkZKItqAjS9YVc/Es8uE2mU/Ddj2tUjFiun7pT8fs0rzKWXY1ZZyugZWONLLi4",
+	"kBq64IIpC1BGZAi4dzzQqcYMEWax2TtC+kt5jZpbVUKuBKGklIu9UyKqPPeZuvARM01zlRpryeYt9gRd",
+	"fqERZ/mLbowcOfRnuRBEs3Kudm6VbDGcg47JQaNk3zx5bZe7j1C34+XS4mlaA9R6VWwL/vZA4YbeQ7U/",
+	"3upPgdvbA3BwJJP1vndhQPpLkeW1LwDTGJXNY/wYzI4VRNDw3K8g4mw/+g1cmtuq1Ksfa5LP93WH+g2N",
+	"PhCmERfN8YZ12mng/3a9zShQyHO43gZBsZWTWJyxDmxM/MhoRzCvHbJb7Ne9rV0vwJblfiGKaufIf3M7",
+	"IgvDN15aKyeQWusmDYj7ddVm8/ItFSCcNjqvQF4b7FrQEMVm1VFMRMns3Q7qD/9aaSb3J2ZOcr4SUt0e",
+	"E98MB+72rf7O1yWdRyTjGWgIikHqCYo0hPgr6Q0V/7JzyUffGjGz6dst1lpSz1y0Fvi23SDE6UZ3imW9",
+	"VHWBD7dpPFIxsVlf4HqTf9IJK9UZFW2oau72/tlEoS7Yljj88SLDerYPe3iQcdE3YO52rpN79BYaTh+B",
+	"dQ8aNWbsffKxUgr4QZuhGf7Q0yqozcxbyadguVcWMFql3JAQuw6b6hfGR1Hm8t2h2QG9ZqINVYx62GsI",
+	"2VVpyljWJv/Cvgq7GHNfCNoYqPcbzEW1s72obmMwNlaxbZffClUVhTQ095ylsnT1+6vi0iMcZ+4uclnK",
+	"qmC2IdW40gGwa6pJW01u1v0FYNzu53sbjjYTulx2qkXwq81zkTlEGrerHv6VUTDC1sWCrr++o9gt6+BB",
+	"j2BmcFragk+PUWZ/UJoubYR06bpbzrkI3324Aal9pyYr0SCtlJbzq3Z461dsAfUdSluHTo8uH5ZWrnjW",
+	"C8Da3PsCezHMmaYZRaNpM9q0vW+3hh1CLnbvxNEuf84Az8aR6W56V8FKZWil1QY3Cx7cQLCietSmVLVY",
+	"9nLC862wuJ6CX+P9qEF/dA+NDtgBgIs3v/cCC+g4dD/KMs8+onPRnLrus+hzgbILVAVtCzGWYZ6ccCU7",
+	"hp2t87BV4u5X6dog87VSV5SinsVa1wIMsU7YIEMuwI2B+Yd+0NBTSAIbJlzvjdbYW2PErWytw2iV10wY",
+	"QwR8FRiccAAbq7IaJBOX4krDQ50vc71R/APtEQrMaOz5Mrx5Q/Pb7vcYcV/NzYKPJebWbSk4aw4sapn5",
+	"yjc71/vrKr1mHRYMAE2bUZm9ncmqJLIkGW3xpzPs7NYPUgI00f6390fYvjQzVu0FK1it4tGzu9dj+Se2",
+	"bHddX7PlPeUW5caWI5bMaC33FIHer+src826tYRrtiTDxNwB7c1d3xGjuy5keU2EhFtSKsiYWS+K+XFI",
+	"AXkNeoFbr8A1W9pEz9KoDpnNmv70i2nns3UdX7ZGRmEZuQBMuUphlUMDlA4CNxnTlOdt51vpq0q1rOa5",
+	"Rys093iv5Q4pP/jN9n0yY7C9Ha1LS0XYWofmai8KAEsAdGOYPDw8ev/w8CjZ8+1zzX5Bc0MzP4mtIMgw",
+	"wfLgQD/f26nkOoGi/yQCOLzEfCuRBROUJyEtuTHDt92w2yuTmC552os8vsdb+0SSZdnIBPHtdSB1C7oB",
+	"QFsu1j6mnysKiCYtpjfyXRy0OZmCazK07W0x+77KuLxVv3u7Ei2pk5ZQgoFFNWF2Hofv/cquqiXBccDe",
+	"1vjpZnPrU8iqBNhj234OoU2I663hTJ5rq1o6G8/t/SAaGDF9BU3QoRwZBcMVF/W/ZWXYpNbqqpFfai5g",
+	"KZBrHWx4uF67BkfA/OOdHINQ8nCOPUzLN/VA31DNXvpxopB9Ifw/f4BRXmr1LBzkpVYYH/fDudB65coL",
+	"N8B/xQECVuR3MD63T2+AnW/wIgPGDHB/iiwfmA2fY1u1MUhTPGlGLTA8dJ2P2bs6AqSsDGWtrzc234qg",
+	"TZ7S6ACO7EGSghklBGNLvd1zofRv8c5NSjlvSe0AoB5XaQ1eaJxMf0CpaUlFlVMX+PMFxrIqzemifTqt",
+	"f4c3P6fYI32TjJUouK2cBj3Vxjhd+xJbtghAqb0CFEbWdvjzQGZCkhJNZ/Bd8AFYYKIlJuwPaTbnmPaG",
+	"kgV4tBmecrzRY4Tv7bifoL109D3a9oY/seX35jbwyJvV6FxUiyobrGnTQU/T9r3XLXnd58J3KgIXHdIT",
+	"GUKwVPEbtteftnD9P0a9qSdu1yyqNZ6Qcu0BgSn570b+ZFsi6RQHl36gK+ermgfkEypKYZJk7ZBBHVBO",
+	"OuCFkfmuC07QVQA6C+rkjXaifAww6Pdm3gH9djzOcK3/OPD7GhO4sU+ugXVLEVNfLY4L8vaCZDLPaamC",
+	"NnRFCbUW5owSi55gCCKwV/t2UrMSq32BFCxuz0mZFbxKqUhZzpqm0LZnajzS/g+5HjK9ngCK6TQ6lVHB",
+	"UeWIOlVx5GJzes1IVeCCAwHvxpzAJGiD3AgVk/Xm2k57tZ2LXA/LpyR5c3Z5fvXyxfcvLs+fJz03yitE",
+	"66pYpWdI5hqANhuKPjo4mmK2x9fW1aSWgn3UV+XEph3WReBZ33IFr8qt7zKinYKfAjy72p5YRYboRFB7",
+	"PecSKIkbP2Nf79v29Xn1moa5aZks01o7nRsWqKnSrr382XqRZl1Rt3X8KyLks6ncAS9p8olV9tRQzQOG",
+	"7HhFm9j6My05/QiIA3LjXmCx66GNp1GHYA4nJLE4Wgl24ptb11OAYr9HZBmLJEy9SrDbHJrRexFh72mq",
+	"c1CJUWRSkiCZQz4DlEsaVoYuWNVWT/AF4PLjiCMAtkQgz4gUtKRQH4zGhQV3hWW6Q+oPkfrJDyJf1j4P",
+	"O9XErGUCrrSSFYwCpqylvACyMQLNKxZTMOJgACUVmZzDXnyqLgAWFM4248et7IX1vwlpLqSICPAAcrZG",
+	"bnjIwNvY54N9QfpOg4msQmM+PDzCC5W4FnIh9hogjggE8htDiXYCFQSsgQzTHAusI5LKXFZGBS2kUcXZ",
+	"+6JkSnEpzBHVhontWbiA0BUDWVVckWuGUYHaPFowCq2PKRnnFSMzKTOj8+aSXkdEzXmORu+ueLW7IaSW",
+	"9k0BozsYPYpaMnEnCNI7lzesVsJxs09ILhc29A4Za2jh1uGQ5nJEsZjx6cw+AP2aIXOrgVbHlTnDZEJz",
+	"j+MLSKZA2fta7lvU6VgkbhYWMbwBgYrfANesxUS2IUwyVAVLOVMRUddcRIQtmTIjo7yMyJjRMoM8vMww",
+	"A7Prc1peqz1jalhYQPtV60/NSrpQDltV+xWKBeISj82yHYweIvP4iAzmXxHUtv3kBqC2zfP7iWBgN2Aw",
+	"/toM5baosG0j6ocKux69a1ezJE9ZJ2h+S7H8DeXWW7WhbsFGkMCMKYF1WzfxuizbiOv9o+VxSlZGF895",
+	"V/e23rAfjF6rrnzeKeCFtkQ9JmxOc6OaJPBfiHu4fsPtQPSbSqS68eu7AYVeaBUgCX397DU5ftweuunK",
+	"2si4KnK67EowWqGYsMjARyQCIDO7VM3tiwLq6KS1l1zpTfVjvl/2Ou15y7/j2f7uAaT6VjROjw+0vb21",
+	"v/Usu3Hvk5rmG/BycJy2R7dNcNpi3uGE3KubQ2xbZcv+nrOcG+nR7vTP7K+Eas1sFsHKQdfdGJAL2uKr",
+	"2ugotZ/pwPvBH+8pgsInzLLdET7IY19wDfnZfWGDXE13ew2UHaAtQx915BjoyljEGevC206ZWfJ7inx3",
+	"efma4AMBuI6rTUubB7SLLNyKNj9tVnqlSH8DjZyLDLBw2/iF75NhB65sIb3A7OzONPGSUc0y20ykH3Gs",
+	"iIAW7m5YShb8FsgPHEiDPWzscmBuv7TtilZPP7LtUG+2PTCLg/X/a68wYzdcVupKsbRk+mpTa5W30FjE",
+	"167gE2HRBUQnSqnRiaE0z3NoYqLCmjnQaaU50TZrq3XJt4aYKkg2223brCpWL9dM60Kd3L8/NRRsL49S",
+	"Ob+vIWP2vt2qXrLH9jxxTzTFjCOIKCS3xiQ2bkWPE/EM3tvX9bSxU0mgqj1sTV4MyHvFBfRpqb1G0zt8",
+	"tKmtR721HRCcionMYb0NE9j1JCJNHM52AM5dqmEaFNBjy9oVizNSWMeetSAIs/erDQpGP9CVFSbawlDA",
+	"FRvwrUCMyclEsY7fvBaxo2qAn/Pv7rFomGT6m9P55ybsnQlz2zr+yPXsAhhNf4N5nX5+WUMNcG9c1ycu",
+	"NBUZLTNiX6NANkDjNpQkw2QxUyytnW+BXIMfvp/86d+elk++/dNffi4vF+/evn7+5MXL1//xQh69pC/p",
+	"xWJ76SIOb53M1sz/M+GPHTpIuV4fr5rJhXBOGiZsqLlEEQj5hfW6X3SszFmtobjz3vxMGzTDTosMd0fE",
+	"Lm4CPhmLAfebrrFfirdvXrZi5wJf7lDj3smxb9gWuc5oBSvXJ1xX18bCPAVY8uSFxh4P5h05NgdchWE+",
+	"JSXTJXfx0zFNr+VkAkkwc9RwqCA0Fhl1Pda4tiqwIkfv36P7qodyAcO0KkYv0OcALKvdwoEs+QxKQbuQ",
+	"WD8K1h+RenWIgax+91D/Zsk6fVs96qDh+agF7L+V9GWZt0Y+6vIA8Ki1pMKV3HDktZbvpVTMNnobO4+y",
+	"LUQIQF/GjLD5mGUZy7CcYi0HvyazpiXUssJ1FwxjT9vbyfDNN8/IgwcPnkbk7eWzHXKRNrcscQ5Gd1dv",
+	"V8k3+ECbdjPjUBzV2iVjJktN7A3NLMLeX/4On/Y9Z9utte6prlZxL/LMmnPXPz+YP5kc3RyPH4nHxdPy",
+	"QB3qDn9cBs74lmoliflAGBTsPaeX9o2tyuJKhU33zNydqq6SOQ0yJHlY2wOuFCNuXZHPEPu2KIwl5Qxa",
+	"EER1Gxub+MVLMpU0VxHxqxDVG6qxu47aqw1YJGXuKXm3Njjtbstw0s5xWW/on1lOzoSeybLVFvcB7B7o",
+	"iXn2ur7dd+XZsg32pt6b/wYb5rSVpqdMsKuUtsJGXsBZglvCVpTKNdfE1nyyINTexAUikPRrtGUeeUbL",
+	"rL1kvn+Ez5FEC3MFcytsuARJDJwpGPu0lAsg0/6V/ra30zasS6wGZ+ApCMjBe7bdLjfaGtWHvuZwweya",
+	"mxVZgbJyehvcv1OAbbVYzU1qJz84PoKAolzBm3YBEc2zjVZsG8qVK0LxZfDtXtva3O3wjCNo/DUvCpZt",
+	"qGnb9Aacu/etg4TGLNFfwY5e4RldGGA+hyYQ9U3mfIoKsk0YgURbSHw06vCU8hbtc8pEuTW5+lu4aSNn",
+	"FR572ozKb6AvyvasHfFawpG3+8D531gvIrswN8KOiq0PQCux1Q3DFbAvsB/u3KULO6wWsqlsKxncG6ic",
+	"PyFqTvOcPCBeTs5Zxqs5eWhEYTll5ElY8AJ3G7sDbgL+UU77oGNe2Ae/dw++xAc/AN9Nq5Lr5YVZBKu4",
+	"Mlqy8qxqC2af+XbVJyQxt8iS/w3cxifka3iOxNXBwYP0mi3hHywZEVcQmLGUZw33/giYnPny4MR+t95u",
+	"Y4cNPnwAoPCJtMaQpimcbaS1waUzxsDd4k03tNFGNilmhR4RVGEKJqo5zSDazl4E/SxOzJFwFKiCHyKb",
+	"wAWNSW2bfciUoKmOBRdh9+qSzY0GX1rcMThuOb9hRucpZTWdRWRcccNHMnNw51xwpXlqmQvm+MEgYxF0",
+	"2rBhveHl5UVELi4v9+C+CeSLDTH7SkVBu0i1N4pFLP7pn0iQBMyliAWWRCf3bw6ToAxQY4Ja3ZUc0t9w",
+	"azAN9iQWn2DnT6HqGVK3FLOtlBxSnTHVNbVZjgL76XhnC8+87X58cGyGxyeQnMQRMhCSL92c/8SWCnMP",
+	"bW5hKguzoOY6tO6GQD9J1PWV2RrwYEHMXV1faaY0XhhSks5Yeq2qucvKZyIjKfSaNMsz58rQbGbmGgsb",
+	"WDGkZT5RFXsjcka++sq8cN+M5auvYFEWsrxGlGhi5ktUQRH1zgH2DbnvbcnMqM0QCS6NgG4EcAFKcYzN",
+	"Y35BcqAIkVJWwuPFYwJRk9Iw3K6iWCgJsDG2G8qzF+6zBfQSmEvBluAfY9TOuKA8MybpDc9YOSLnriYI",
+	"IUFwmQ2hlIxmCTghvj2/rMlMRSQxxi7D3xr5VVRbvV5FPmPNfNtMxixZFIsEyowSX+fkiQNqhYfJ+31k",
+	"APswkMSsAZSd1GSOCGB65soMYyEYyxS0G4K9sYmTwAe0IbUHJHnx6uLtN9+8ePbi/NXl1cWzH16fJ47Q",
+	"3lDNCAhz5U4WLAecHs1ZiaLX5cqOqwxeC1jiNhSjTkgyKRlLyOHBQZ3l6YvmIFn18CDAHo4gA9jcHx0c",
+	"HDTuJA/DG/dcxrBiRlHQzA7ALWAs6p2BnDCWkXoRzQP7MLcTxxShA/ywzsQ15qGvvIFMbvDhqb0RwcUo",
+	"mSqkUOC/o4LQtoIE21UDc8px0VJagvKe+MLJJBaQyesv7L+WOU+XCRm+OL/8hmQlneh9zvRk3wgDWnAY",
+	"P7x1HxN01f7hIWy0K3+w34dU4PXqC6s0vWG6XO6fTTQrMXPYcRxDto4MXmRsXkgwftEnqWJxYXhF4n9J",
+	"l/t/YssE0eGX5PUPF5eGvF+fXT77zgoTXQLAmSGGfHkSmNtuocxZiGJB7b3YW3DGiDKSDJi2yMhYZksk",
+	"3iCX20b+h7jJsajHpfffMIC+c+nRyEpskiNW7YOWiD7Fo2OgNeVm/mdWgtUSix+5WRIrWMynjSQB9m7M",
+	"L3UCqcchJ8C/MRTkp4gwPRGmfHvqCa4So+KQG5pXlrdDZgVJgdcPfU2xNqwEBJrNqcNHyHgZC8NnM5lW",
+	"cwbYtxOa50ZwRuHd5n1kjKIpyKbYG5FXtkkRN+b5XN6wLDIjtYiQhlmCTEBaEbKeIrYzG7NUGh7klM21",
+	"k2JpPxYJaiz7dokTrMrPzDG2dWGCLcyaIbfM5RRBmozUgV5sRsPKqhzhfafSnCAUoEjZz1lRstQeajhc",
+	"F5VQTCc2od0WnGuSM6o0Ufy9kQh6plwKAThwZaFiYajEHAfydWkbKzgOvqAc2U1y/+bIs03oXOA55oTy",
+	"vCqxW5lhy9Bxw0iRX2LMm4kHJ7/EA7Ml8eAkHoxGo3gQxYM5olQ2rmF1lzJPjEajD1HsileueFbf+OGD",
+	"GUpi3piAF96W3omMzGk644LtGwlmLp6SxH4H7jRTmVVzat1YNfjNKUg996mEsJ8rmuMZTP5938Y/919k",
+	"Sb3TuMwj8mea8wzlk10KFYvh8dERSf589vLF87PLFz+8ujp/8+aHN0lEjg8OSPL12fOrN+f/9vb84hLF",
+	"YW0I7mEPfbOQiNll5IGcTJjIuJjGAsnQnFS7ViM8XX5zXnJlpNlLeEstH4yGSBJgqAkZHv7j7//X4cFB",
+	"5KQYeXiAjCNBkzYhQ/eL/QGJz+wqGMMRFtxFyPgjgo99SCJH1ejKdUqsWooUijpjcZEbw4plnCJ3GmLJ",
+	"UGTrM/a8npgcHRyRX97J8RXPInuAT0g8KOxSDD4kp6SQeR6LxKgp928O75tP3LfPfEhs3AgZqXnckEBS",
+	"Y1sATAX0owDt0ZUj+aV87vWueSzOvFvPOUo5qFSG9CeVSF0lkWE51lY361bvLOrVYUq4oROsILQZXk41",
+	"A2nA4UsTPq1Klu2BURHU8chKFxWezfoiF0WlMTCW85QJxOG0RtfrUhYlZxqbVXZZXvcBbxqMb67z2lgz",
+	"8mAQDW6Qmw1OBoej49EBeG4KJmjBByeDB6OD0QNwpekZ2KT30RvR4RtSrLzhKXoPIlg3+3ZYuJyLa+WB",
+	"2GWqItttn6W+9njGaK5nqOYbo9TT+4tscDL4lumzgr8wVmg0cMcWxnV0cOAMU4veCIAfyE3vv7O43N6R",
+	"/MvAfB9Tywf3zb+ha775truIfznP4cqi2RVy99o/R0s6z1eW9ACXFH0bPXrIwOTA2F4tTsSlNSZ4OfeN",
+	"9K1kMC9uSqeuT9kH7uPd7uYP0SDkidsetne+yHCkD3Hx257wm3T/hdCsFDS3TXICl8fg5K8/Bf3rB0ZP",
+	"CaY5iAaaTtGBslSazdFh4jaoDz1aXgHaibE/MmZYjtEB76kTJ8XpmCoW+WD5zxWrmKdLzd5rY59hXShg",
+	"b4Ce7Uy3WvcLk88NP0k1v2Ejcubi3AcHZDHjOXMFHDjClAoYLasNjmEir5GNZWxa0oxlVhV8ePCgRs+n",
+	"QkjLINbOyneOhD/yqLjVcllAdq0QWwPT8Afq55xDmw5c68HJQF77+vfGncAvPdrNyQDKMfZpqfdvjtaf",
+	"h21oPF/yG/BOrdwYFMKWjfuxQcf6A7iXG4fGwLW0D768lacdoHTns2WVM7V/c7j66Ifm3x/BLez2tjCL",
+	"kPbXKet3zTfMUw8+Hf06TC7zOsFQ5FtztK6DOBkUUulpyVS4mZWoax82EvruFL3y6k7SLlnG1U6U3ZeK",
+	"O0k2HNqvQrtnAXe2adKekIUEm7v2Chm7cfGlCMINIu27QK3pkmcWlGurQEOMV4vgZYEhX5dyzvSMVbZP",
+	"HgrPk1qYjJeklJU2gmxe5MZkBTeWFYwgvMxVs+YQAZ2W1JgEXn0F51INpRdizEWBuMxYoWfoGbKvi0jt",
+	"tvLIcBGBvuMIlY0o1MoY8iSnY5Zb56XzS0foCozR1epy2AjPRsQoRSwjEP6rRM6UIsn355dvXjy7uDp7",
+	"/vwN2pJ1S9a5vGEKC0UIjQW0HRBgjdW+Xo0hMAilQgGm93HvdYjZ7+3GbZWzZmvuFznlTQ41+Cfy3fnL",
+	"1wRV9iujwV+5jbvCjtjg8di8mVbJGcXin8jlX16fb3pdKivDVWPRfc8vhp5k9s/x4Nvzy3gQwQf/OR4Y",
+	"mwwjI/dPsMTR2PERfvyfYzPrePCBHB/BWtXMYDUVrFVmWar+YgTU8cHxdgH1SupvZCWywafXhINjPfdE",
+	"1so8bg7voyvZNuNhbV3z3jA8AAi8VJz4/t68hr4xh0wIWYkU8cQgdXNE4FFs8eRixSktYmFh7Y1ZJ9uO",
+	"x3MYytc4tLUDctwBZk0LyGiy7VwCUvDe5q0b6W/8EKD9WR9174ft7R+iz0qDh9tJ6q2gNhKImTnHqCNt",
+	"fugbWY55ljEY4fHR0+1PhLCJH0Htnr6RIJ0XAEJ5RUDhbx3+azOONDgZQNwJC3j1Jvw4QEMXepYvgaiG",
+	"UEWV2EtX1ndmfTWCWWmBVpYNFnP7hlgM314+M3KQiYyWeHEPXKR4bowIGZEz4qOLFszXEjO2sFUao4v3",
+	"bHzVfAiYsQ281g9DhM2KrVQarm8P6wmh8E4pAI3U2Inob0uiWCSI+ZPsmU/O5GIlmgiRELRSsZbHmbfH",
+	"B0fOiTyV5pjnxmhtF3ddh7mPVdlPObRf6BASyOfuGMMfmTF8y/THcIWiDUDswoXgWlmDFIQ1sQGHiUOt",
+	"cpEe9J/vGRkpBZGCxWLMscwSzuKInGny5ID8N/Svawgg/zdkDYSSxFKunpVMGR3Xtl5CtoPAaeAUWito",
+	"8QVsZChFigCu/i0Y9zBTOcXQh0tmN9OyzerhtcBoMHa4NyI/QsxpRsvM8cEwCL4XEfgSoB+bdwMsOfOZ",
+	"B/b9sUC8kjqg3ztqXSvWRyT5+u3zb88vr87//dn5+fPz50ksake/QEx+oWegnJAZn87AIilOzXAy5GKY",
+	"nQK5DAo7BPgY2I+yvI4Fzc3NS2M/QnGQ7fKqIqIkTG1Ol6Sgys/NqNm+UyEXZJLz6azV1XYRMMUwB7mj",
+	"Gqy+5X4QjQZU1Z88euDXMlt+Yobqav4+NHPrdFmxD5+ZmxNoBrnK1Fti4tt4ZP2If+JDNPih5FMuaL4D",
+	"s3WPBEw3+q8pZXqw8q+pb1jyGwqmgx6CKThgL8RbBe6048Men3pNl7mk2aWUmKQJzz3sMy/fZep7lnHq",
+	"KlaPj462P1wHnr2387OI34uPEb/WHG2CYW7X08PkzkbEeY3dvuRKN4DZd+O57lxuvfEHzAVHpvwxARSb",
+	"i/9X7FwlplcOHW7wF1lB3jq2m6REXfM8ZxkZ5zS9VnMjouWEfFsyJqZUQ377+XzMygnN8xH5i6xKUsqc",
+	"nZCLGS0YeAkgaKyhV2WuIrJgtIDsHlrOXU6aKsw3C6MZRNDSmUxkaSH96Lg0M5ElCluVlrQgk6oUNGUj",
+	"8ifh+/ei4B/nNGM2zSkHTWYhS4tbtphJAtl8kPswZ//4+38Oorp5119/iga0TGfMuobmTGio6wnL6AZH",
+	"B0eP9g+P9g+OLg8PTo6OTo4ejx48eXB09Pg/Biv9vAahx945sieM5VxM0fEv59xQ2+BkYLGcBtEgZzcM",
+	"cbKpmLISgNGowK6USKcH0SDjalopDf+eMIp3vZNL+K+imWBK4b+rsii5YoivVuIz5khM6ZxdKU3BL2NL",
+	"2QbprLw6OJw/uTnObg5/PqZT9nBx8/Dd4ql6qhfZaokJrFjQNuxDa7AJe4QNUprP6+C1oa/BSjeuQcbm",
+	"FBIvMK2hlBWYsTMpzOEz6tOg0WeL5sAxNLualoxpXFUzphqcso4HuH2UZeOPKyG1OUWDwaoyUNd5Xdn8",
+	"HnsbcAF3DS8Jnl7bmZkhGjXd1u1ccaF0WTkaG9jiHVpyaf8Cr1l9AmvO9pNRgiQ4ZOvj56qJTh4dPHn8",
+	"4NHDh48fHB0dHRw8iAZwVq80NzQzsAd3sNJYzKxOCLSyhZzr3mJIv/tM7E/H+/OjgcOTg9+wrBHIZva3",
+	"Y/ro4SP18PFYPFXq3fHjh8CwbAHPYV2Gc+DLaR70jtJ4Lgt1S63BGle5VLPvO8v8C9aZPoc2AYlrTexp",
+	"q0sEUrxNoTAGG5jzsq1qDgF7FKEBsCeUvlKQiTbHjXgRQ4aKMeITy1y2N3RQsimh+RKKR3zlFkDpQrmf",
+	"TxP1dbXv9Yi80JjgIaYOi7RRiDteOnv+vQ4DZxAG9L+TmzrdEPj5iJzVea8wFSOK/TSs4RwLSEh88QpS",
+	"Eq/e/PDyPCH36wtnb559d375l9fnSZ2bQvNcLljmsnXDnEP7UzKKxWWj6V69uPRG8gxXIAm4XAIlJOZv",
+	"C6LgslLwAYDPjmEuUFQmUWWpswJhGpdnX//ww9WzH1598/LFs8tgyPjKYKDmQhJZb2UsMESRsRyy66hh",
+	"wiNyRhLHShPMxBHSYbo77FbQZIIxtBn2SGKeSn978z5QIttVpYb+81IqTWasJOMS3SGuzy9n0zpH2ehn",
+	"rBTg6wDIpqARqSjSK5VLIzmOusRhKPbY+4JB47um1BtkJZ1KAZ1zekqa5krv5Ko43HEh73TwOx38Tge/",
+	"08F/VR18ZxW7y0EaIPvTBtLGnaP0v6jS38ORiD738/cpY9nt/as7Jr/cOWQ/pQllnuoxwtc2Q281PXbz",
+	"U+cgot8200wf9tlw971LPmey0iumHqpxoUm23dqrA4SDk0EdIRy0GIQQ3mvxMN8fU40Jr5tNxQRCoElg",
+	"jKKhkUGfoFTbcmRbo1uUtuENdCHnNwytMYWpk15tUmRI89xXD1uQ3jnXmmUW+K2QRZVTjQ05AOaAWqy1",
+	"ETnLc2g65NM7ODbDDoxaY/dEdYYKVJD2MFe+hkX5nDYLLPfg5PAApTpQQUOucyGuGSuATKYVLaG97ZqU",
+	"7QTwuq15ASvza9oY2z3+f2JS8NDcmDGaYyrqc8YKw/GLDbbGJZbTLrBLAhgURh9jylK0MQ+YayCO3gw5",
+	"mUBwZWGbNsxYObZQJ6mxiGVJFM1v6JRl5uL+NddqRC4YU6RgsvCdEHlpDJpro59imXQNryHJjOWFscBh",
+	"qHSLtQHmy5yKrfbG4ZPR4ZPDwydP/lj2xrujh8WxKFiW/W3889/+psqH4hPaG0BhawbHpORMZPkyIoU5",
+	"C1BkSC24875m84KVCJ71X9HmwDPo7Y2jo+PjR0dPnh4+fvr44cHx409lbzTIuc3eqNT+/PGOPv/dLQ6U",
+	"Dy1mB1aB3xked4bHneFxZ3j8ngwPQAUMtHuqIY3xtzFC+Nw29l//6Zewf+OHTTUaWDChVhrWQcGxVgRr",
+	"WUcdZRZhoKJnpUWDx+OYsrsA7m+WwbYro/sc4Vukrd1s+pWz0lGn8UPDzLWGtksIa0V/2EDhB3dRoLso",
+	"0F0U6C4K9MeOAt0J5zvhvFIodSvJ7HOrdnIO+5eazfgJcKHSFnTiZxZsrnacI6QZwkAx6oqQIUtFEaoQ",
+	"lZdipTHN9qEY0j4zTHiGtY2gGVxxgPmqRVMSkX/8/T/3QHq7KmbwgR4fHUUAm1sa7aUzI8j1xvcpQVmQ",
+	"zaQsEKpDsfd5SX7JbZ8Cl9cUi+FqMlMrbgC24foyUouasvuVXNilgB7bOV2ykigtc9uae8ZK1FJGtYyj",
+	"Ylou+7O7lcl/8sKkOz3vTs/7zfW8BcLw3el5X76ed/zg8ePjJ1+inmeH3qnv3Tnc79L77zznv4caStRx",
+	"Psptts2PfL9uofqRanxr1swly/NVRzQoIjNaFExgQzxQ8Y3+O3wmxQ3l9xTJloLOeerKJPZOsAoCsQ5c",
+	"HQWF9mMOeQv92mSI2F6ZA4mFRyKSoGedipQl5GD02GJ9xQJsi73I43op4pQP7zEvWY54yTNeWJxtVGmN",
+	"JXBPWf02wpyeOSuN2ZIYcZ+gUgfVDrUqkUSE5rmLK5zCzwBQkHPMztEyd2AwLVr/G5bKMvPLj43uPqfq",
+	"7xL/NZ+zKzm5yqihXcGnMz1oFVDWHpjSG0aWRpeGxBWogJEOlNYv8OBkUFxdM6VLltf9ZKZ8skPqzrd0",
+	"zmCdPnm+zo7f7xLZSNcUAbkF4eJOZN+J7DuR/TsU2UbgNcoJG9LuVxDf723AuBseIQgBG5npP0ye0TIj",
+	"f35wQv714odXZJgg4uc/p+nNg33D4Fowiyh5/erbWDTvLcQ02bNOLtvkBfFvbNmduQlw7zGT9c9HgLkD",
+	"iYQJDC4BxNFYpLNKXKvI9TkK/WPYDstjVtu2Elg+6RubkiFI36xucAouvVi44dxT9ouwfuaZ5JQgk0A4",
+	"Ne8wNDZlVFdMGv1AZhG27IqIdYfsxUKX9IblME323rV7HOFm2t4yQAFUENRAyDUrNNzvnAKjekRmjAnh",
+	"CtqkQI4uQAvZJ//xf/xPgvsN/7RXp74/t8K+nmVrYu85PHh7ZyE+/w02Ff54PAunNPy67omz3Xxz4M0I",
+	"O5La/uCdpZPBUfSOIcg0fr84Yg/Lx/rp8rB6wB/Kx8XTQZujwhxw7yrBGUzNN6+kyJerSzJn6qpGfN3i",
+	"J/q2rCaTiBRUc1CAvadoKiX0uYbeCB/lhdnRD4qeRMf/Gt4au6I/IfB0CmtJSwrn4ermwQAvB5TwYBeg",
+	"aE/02LDWAW3fL7CXe/0S3zJ7zAV64npBzsKRu4up/YH0o9+TxoGMeU2w/7ZhvK16iu2gsElPcah6dmrQ",
+	"y9h22wx0mEbbzZWkNmiOxKELYgj/dILvMWoDMzoJRFMo9A+CT3FbrzOhqVYdiKV+ut+7VhBfOmJUq3Da",
+	"ELWo6022hnKOnzw8PHzwHwMbEJmzuX/18fvDm9mcpoV+kj1+oCYPr81d3vcyODkYPYgG11yYB80mmJXk",
+	"wujGJxOaKxYN0IFjplD33gIy/bl7AjTg1QWjroUBvQY/vxWQ2Klg8FLKa7KYyXsKequOyDeVEEuAulW6",
+	"hHiScm03lblaFaTk05l28Lbm/IxzNoLt7LdYRx2LVc4LNX5Pb64P3x2Nfz5+t7ZYx36xgHZ/i9VC10u9",
+	"Xt8ahWEuS3M4/3895/zo6fGj4/Y5Z+/1VD2lhZiXqpweLmdfHIEYvaagS9+SFOOzvr2UrErb0ncpKzJl",
+	"miiAWPctT2Wlc1DKl7IakVdyLLPlPUhRsFE6l6yQS3k9CrGWHh40wJZqJu/bjJ886q32WE7V1dvFclks",
+	"VHQQTJaB3mkzfyht5rPAstMs9IPcczL6N08vao1L/Iggv1TYfoqYfLHic8ABR/a4YogCs1q4PnHRBzqW",
+	"lcbohK2RLM15Qhf3MA4d3oqi6sLInOc5ZsJAQ9hcyiwe7EUBI0FNBeopeRYLOZnsq9RYUiOSIDtMAKIY",
+	"WpGYEZjDC8kd7mBPZG69B9hEzPaRtqWWLCNUxWJRcq2ZaHSaDuCZLSIVnUuLB429a1FRgs6FsHz3FEmQ",
+	"KSdE0aWKBQA4zVk9x7PXLzwHdX1hgVkuSmnM8NZQx1mWIRM7N1/5UpGRgyFiCclnijKES9UVZ4Besnex",
+	"hTtpcxdb+P3FFs4yI1IDU3f56eMJ+Pb7v+B/d6k0gwGdGGkjJMmlMaO8LKFiaWXJiJx5CQX832HqG3HF",
+	"Mmjf7+QaeuQhKeuUsIxbQGn7NApuLW2vZvPbHN4ObfJtIVrYe6u7t1BTyPQre8PP35W83WXVtx/Wb2QJ",
+	"TQk+7rx+lPa73dmEhN8vEd/pyvewP2BEaqPd6KkFFyPyAzQgmrnm/tiSBM/niLzm6N+jIhb28AIDqE3R",
+	"Jivw6i0okTkFHBuZG2ZQicK+LHcdWQREEM3v2NW8XaPEjKrfl1KJY/5MnTd6KJW4v9mdcnmnXN4pl79b",
+	"5fI84/pX1y6NPqh/rVzTb6FKzEwBig58bMjmkEYrgaSMpTxjymNZcU0WVBhpAlVd9DoWw+THs1eXCWS+",
+	"KE2XRPHcSLRh8vrs4iLZsy3bqdFzlRTOl1pyWXK9dDhtKRXQHEpLUvD0OhaLmSSa5teY9tme40lT/YUU",
+	"duHqGY2G3zByw/OcQoREGXopzcm02T7zYsJLqOjKaVj78Uuno/1HQPsqGaTzKMaEdY4pZUR7Skt6Q8W/",
+	"IKH2klawbr9mKdiuQTVDZDZlwZBMW61TSzWQo6DBycHo8KEZM4WhDF65ZqvYuF+KlJVCQQLGaLDbKnEp",
+	"3til2FowfE8RN5E7+X4H3nQH3nQH3vSlgTc9B2nuhXkjA9dJdXxX9tsgOa1pPnUNSXc3s+/kYkVLUYwp",
+	"G9ixUSTs/uF+t7mwc6ZPCFSuRoROJlxwvYygN79VhMxbjQmtnD2ufB06L0lKK8VUZFt1Kk1KljKh86U3",
+	"7rCPWizOmtUwtjeozdLB6BCUsWD8Cix3JedMCuZ0paB2hgy5iAVoBxg2S6W4YaXCRia6KgWoXtiRRWA/",
+	"ioKWWOYrIObVfKZNl2q0envT2IY/chKPo4LByf7B6OhhV4H2g8vDg5MD8z/I1jCcwNd6PzCjN3RwZUmm",
+	"8eIrOjG6qXu9v5yxXNP6q4ayBicDLlSV6xMSQ3bFRMo8Hgw2D+rIDQqSO9LZ5hyjT5UUAocomJvRv/Ba",
+	"PbHDh2Zn4XANTgY0/bmiXGD6iuEtpT3ba8VLHlV1pZrJZtx88MXn9rvtRcjh6nTnjth0kcMdtML6aGzv",
+	"1dXgZ3eu77t0kU/Q36uZLlKusOovKZsVucWvVTO7AtuIASwU4AqEXmKNco+5kEDFi38oIhVY0HVmbCyM",
+	"EoBFqPbhZER+dK2pm3mxAAhiE0Ns+aoFjYxFLC4laAf8Bjt7g7SnymaZ2MciaKNFktc/XGCntC1Led8w",
+	"RDpPRrEY/pBnrCRpzs3qQUdtpXmeE7wF/QVYhHuWpqwweg97r7GOed++JzJqg7kpFkk8wIvxADQkltjS",
+	"X6v62LckBE82oepaQeZfsiqaEyJFvjwlesZVLOp25Rys45xiTg0WUykZtj+zc5kyDaAq7kgQw/5He23d",
+	"wM2ifFH+nwDe46+/9E0WJc8l5EgqZvYPArn/AqMJ6bBZFGyU2cMjMnVN6SlJSwqd7tSMszwLAIPSGWPl",
+	"pMr7Oz5gWX9tpCAPk7NrdRCbS8sB3sllm6fI6O8iXV4ZDQ8ygxFBB0uDIFxv0ze7srgP948eNvW9OjvX",
+	"DGx+QA/HR+mD7Jg9nDyaPp49efd0Q3bubTKSzWfEwfr/3T4juZ3Iok+0ANcHnzY9+Vbzb3pNv3cT/4ZD",
+	"NjGgOUEnRi0XIiJ8YtbjnuXPqeQCc4xbYYcyZ9t66h2cDIQURpNNqWZTaQnqp2gwyel06if6Yf0gmuMD",
+	"4GlXjYPwEeOOBpVzIpvznDPz2istr5l5+eEhQB3NC+0vHR0eWd23vnT04MOuLKK/Y9TIvxX99zkrSpb6",
+	"Zd2kRoa3foju3Klelb+ohGJbv2rvunO/3rlf79yvn9P9+j29buAUYQT1s3haQ4Pi1zTRoNqeKpLAB5Oo",
+	"xvUEk0hZRJcVuwgCneUNK/fhBkRfGpFzCiCiAANjVGAqSMKzkwTfNQQEIWUYiEjZlajmY1YmexHcBg+5",
+	"OwWdO8MvMfpEEqHlZ8wOMEwAl8jeHRFKEhB4F7BaAFGTnJAk4zSX04qNwOWV2FHGYpj8gmAIK0OJCNz4",
+	"IdlzvmZB2Hua6nwJX9asnBvRYsGYYlF/wUp1liVkmDhqSwAFacbIpDJWZEMmYzQ+YYbszTP2H8Ykg+xQ",
+	"TUVmjFm4TuT4HUv13og8k/O5WVwzb0WGyQnYvHrMqE72INWM8Cw3aocQDJUXsPHEKeFTAVV/MzYHA/hH",
+	"MD5jxP2rrUq/81BsoSRRhUQwn7XCEnjSE4evwjghCa0yLkfgVWeAUYsX7D6ADY9XgnXD3YHW5LGoTW74",
+	"yH1tdBs0ivdIKueMjJleuFA7dBWHl6uIMJrOgGzNzrrRUxULJaXA0WLqn5mhrDTWwLVupdJ0qcBdgVUi",
+	"OGGuXNtyS5UhVr9F0rUWPFG51IiGFPmyS9he/BXCDrAbX9OMcFFU2EnMtTwP+3eULguYZZ2vgoNZ5JSL",
+	"WMA5AfJpxEiUprrCb3711XNJhNSkZOYYGys1K2VRGCsV3jr66ityOeMKaIHAliA8SgBqHBBELNB+OzUH",
+	"+uLi3HoM7ilCKy3nVPOUlMySJhka+n9Jld6HA7v/4nmyRxayyjMyN2wYapFWODGhLi9a8zkbkRcTq2Q7",
+	"aocJqHB91g6tJ/A5XZozaP5jFmFGbwxVMQHOoxMAd6l75G9LNU9iMcT8TSjYTsw7EleVFbi94MsrsTHK",
+	"M+Q40uadCpvVEwsXCNSSUHVN6JRyEUH1FrelTEGAENxLdEmoGQVq9G1OGdjaP7pr5jM6V9b8eI35Dgxt",
+	"HVoheUKaMioWINfILzGY0fHgJB6s3DGI4sGK3IoHJ4dRPLC/n8S1iRoPPpiDbj55tP5Jz+k2fra+q/3T",
+	"R1HsVyQenPwSNzxG8K7NPiN4LyAnNcbeal6P4OY5FBrCi3F74ap1PMEP7+QSr4GiCJfA/WQfz1gO15wP",
+	"AS6DiY4zaFjjMZrj8brpHg9OnpixB3a6ufno4EMUB26uGP1cceCnwM9YT0TsfC6x9V3A2IQ0Azef9f6L",
+	"GJGC3W34Nyx/w13hLueyZO7fTc+aufpLPLDbs9lxBGO45gLvhTpOIAQ8oHDx65LOd9/F2h0Voz8qDnxd",
+	"8JY2bxc8iq6qYN3QWYWr6kkY0x8HsEDOg4XbvtGHFQ8+fPjpwwdgnTvwjED5bI85WkktJy3aqlpXVyOU",
+	"BK2KSa06rvhsntF0xvafSaFLma8r/ImQ+6m5JYGS2qKU7zlTpKBKOf3LQ5IgrueosQirOEJ3rp67zLk7",
+	"180fOqG+3SUSWW7Gss/kHAHgg1/LL/JvFasYdo4w21dSrknBSmI1DDJMbAsHtGVf55VOZ/z6niIMAHZs",
+	"ZDax96skFoKWpW0kMt+L2pun8IwJzfUygi8r/jfMeVN6CSCOYKDpkgpooSF0LMY0vZ5i7voCAspYwAot",
+	"XFIqTn3U/ejgyOWtvZNjsphJBfHbCttm0FgkF7CkF0y/gcsJWryAMKfQuqxRELYjWsYCnD3BsuJUGMsc",
+	"LCboY3a0mLIHHzPmOcsnONxvXr7991jA9X0t9/EGKciE5nsRYbmy0AxJ8CFICLCOATNZJzYtWA2iblss",
+	"zWAeiaWphAxLI5ZSNLDMQtl2fOApc1u6Z90G6DVDzOy1tD9lN8AG+vELV1WZW0hSvGDfz0sw2QwR4Te6",
+	"+9pfWPL/nFabWwhz8OuGJhjyxWYmdXOSn4yOAkDaJw8Pj1xXi8OjB8fRYMEzPYPrO5honlR3MNN68Nx/",
+	"lWNMo3CC606u3snVX61dGebVrDFUJ2QsPyJDqpYi3Qvk7Atgyp9IxgY8S23ENfQezsYjEQkhCjsTlxtf",
+	"+ULzlXuisAZT2Z5f2liru/zSLzi/9LOli6YrZ8Nr043rG3NEW5XYC1vTQFTKBCBEL2Y8nZEjoiV5stpj",
+	"OAw1aJpfj4gv0lOYTblk+iQWNLsBqARuGwAGuZHheO//Ev4JOjsoRMmIJDAeGwXSsuBpEgtAWHEFInVp",
+	"xD3lsbsUyaimht3cIAR8CPN8ulp0gUmTgnHwnmMjOAdnZpQ962tOjDIJzVKg5MMM0QyQQRyvpCKTc9Rs",
+	"6VgxofcgMmFDdBkvWaqleZ3mbH9cMnqt6iKVQLu16TWKlKwoZValfJyzkwDr3C99FAtQkaHmVxSVVoCL",
+	"Xt8K6j9scrd2GBLOl4oLEY7xs6KNNRarI09KsEWzPOeuePROsNzp3L8/nRtE4oqo2EnibtCd1yVeX8Sx",
+	"huByaA8Bo8f6hoaZUANgYoMtm6nABYgmXvouYhY+zIZ9zEtKtndLeLEVudIPX6wple9gxu5gxlpP5nNL",
+	"hx99NKMNDYSCd1gPLJy0qhQklZXQ1tsK+THQkac+hEYLhlyQf/z9P50m24Gwv/GUHPymissGpeXuwN11",
+	"y/+I03bL8sTgvY0KxS2m462be65+b3N/zzXz0xnJTSHW1fczgizDPsWCOJ+EaPisFCysebSBdyjeo3ke",
+	"i6G5AXNqeRbZfuY1vBUkPEakrV+ot0bDCeyNYvGNtB3dPPYOxLrCmYt8SYaUTPlEu3dCm6O9CIbtEwFt",
+	"b+ZYnAnCRMayVX3GaRZPSfLsh1d/Pn9zcXb54odXV+evnp8/Tza0Bg1ec9cd9MvvDrq2X+quTeidQf17",
+	"MagbDikpJjlP9Z1RvUur0E4Z+etZ2KiJb+4aGjxyD5V9FRGZZz5mZSsGfEaGdxJjFYT2WfcRpqTbxEd3",
+	"gxOxgTvYgcxBsnt7G8vVoNglTOQPExgz09keHIPNuLNL7kBXPk2PnpWT7m33z2HYdBkaZxg+a3H8jZck",
+	"QcdCkGuHSURD27qYHIJ1AMhmhwcuFFZQpWORzOn7K3x+LyISvkfzfEkAAqo19jUixgwA5gc+EDOkr75y",
+	"fOyrrwBDBKoGVqyiTqhZAiUwCcDjJp4NnhDEn4WsZUCcjQiNRY0vC4ltCA66Z7OeC55e227AyG7N+ugZ",
+	"V6SsclY3Rj6JRSwOR+SsMcCUCiEd4/YdGLBWUMgSkdXnWCFEBYG1Sw2hpZXmN8yuYywIWdsLLsxY5YIs",
+	"ZjxnrXBuKRUuSbKGaPHrD291RY4MaueGCXuf5lXGsqsxA6Qx7D9kA7ZmxrbdMvRIMgbc0Yh89dVZlpVM",
+	"KZaZxTFvOzGb1hiLueqNVPjqmCF4va0kg4Eq3DjI2yPEPmSFI4Q/lSECmhNaMvP1B+brr+3+mY/CIiy4",
+	"wkjljE9nRrzWO2wbL0nFyGImgWo80USOROHbBRM019A182B0+BCsYCBRa4pDEdWx3QxY12C2WsprMlSS",
+	"COknM5dCFjLnynWXTpmASRybSVzwnIkUFg4mKqDLnSdrTNMztvHPFWfaRnbF1MwOVw6xhDhTZCqdndwY",
+	"0roOAhHeCb2RValscz7qYs+XAcWbg2DVDRUkjIZMQ0kyoRAN9+jQ5jS1xdGtywBVEhWLZi/RoVNj3Mfd",
+	"z1CcZlWktSZZtkwXK/VWoxiQXQCTOvcsxhKiPZiuyzpmijZ0ppNYJO6SSsiwbUbu94g0WIllJJhfkBqa",
+	"E/5YwW4Fw6kBonyJ85xm7ASJAe45MpT3gEwoz1WElw7NfXAgh1AkCPOv5Q3EV9r0TqjhRJvXkJRLpYDm",
+	"EZrP2Qmhwl8FopgzplUsHJcxT4XJqD09LV+/vfhLEmHVptkvgZkdp7GAYWgSCI/tDhty5lzmCiEzQR6B",
+	"V0pmLAfIrFgUK0yxyCtsdd/aHw2m/HvLWzBK7mdqZ7FuOnS4WiyfBJprcwZa3gtF4XdOmLvCnt9lAvKd",
+	"7+aPjsty5kTl7hGrT5MZ3eV7uj1AS+/QVIDRgrqBr/xfj2fXxlwTt8UoNaugLbYe3KK2kE8J2hILi9pC",
+	"NoO2hIsQVsOOyGtrcJ2gUeyhRCzKgtNSvfOtqT3uRV3gL2joNMA+PW6JeQo+FoK5mNsXM5mjKN0bAWhp",
+	"HVSHiFdCJjLPbXWXs6WptlmtTIX6Far4YMXYkJ5qYMzIiXUDNCFlwo8mEGe07XCd+EZJ3wSV6QSSObV6",
+	"gf+EA8zgOhZGSTXK7e3QZkg72IyHNwG68fAmqzYDdTFEUEw3Ip4AKnwD8oR8AsSTr746QTcDRHEbOCfh",
+	"tq8Dj8RiG/IIcbZCmFYyXEkq2XMvoOoa7PQp5aIbxePjXci/R715J4CNkH204Vw0fu8G1zC3XXGRsff2",
+	"gmVBO0BcuCcEnbMmbELTSvW/Qb4cXXXyIHiCN44tlMNtMDfWB+LeCld/PHt1iWgL1rwGmIanAKdgTOzm",
+	"OC3QkpbNca56tuLBiajy/MNPm4BJPg4L5ahtu2pwlLMli0JglAcNUlGbUVFWb2kfAUBZBBSPuBRuY8SN",
+	"3ZiiFXzCLHhtOMP+9trNzU0V4sFPUTyA1u5IIWYXzOBTZvFRznzvK1ehO5eyxF2EMg24C8cHvkyPM+Kl",
+	"Wwzw/XhhzZ9qd0YxAO449rsEqXfuUAGrhg/R1DyKM2tDBTnaPzhaQQWp+wx03Hf4H/FgJ2CPDgVlK75H",
+	"l2KjIiPfDGPH4pk1SX8H7HFn/9/Z/3f2/2/Wir3Nrm4H9/j0FrYRr1clMwzDHqzOblK5tEavr1cMUiAN",
+	"p6NjWWkbZENHOzroXZsmi3+V0aVKTmNhpJ918s/Ysr6/EprnhJVUsQz8+Noc3LnMzO9LaOdhh2usL0SS",
+	"VDoWqqApuwdxxo688OdU0zd+rh+L0I923OBksLKGPqcwmO/g5OlB7yzC5jA7vMr+e3fJG3/k8uRvbcTT",
+	"0BgJaczxhNd43FoTKWg25zD0omorTmZakZlckDkVS2KodPOBHtrg8VrvtT1/dqNYABbMobFBHjx6eADd",
+	"U+Cga4nOCj1j88YRRx+JTa/YQ99MwUouM57GIs0ZFVXhoo/Js5fnZ6/evr46//P5m78ke7aUyeWNYzI2",
+	"DtulW0CiWYlZBnpGzRgRuo5IwRTRUp7YqPaCLLhQRN5gsgYXI3IhMWAIBy6VJeRWW4+EnATFYPdi0egy",
+	"hMsULF3dG4/8XEmLOWF/v0cANXPvFMOYjRfdw1586JqxjdGg1GxEzn1FGcUsAyKkfWXUhobjXR4qgllB",
+	"fsZkwlLNslPcjTBJBUjOdr55fv7y/PIcUurtmO//4gngQ2sG+cU6v/0i3SKNQf6aHV2+EHmBLmh9F2q8",
+	"S0LcwWa4q4f+teqhP4GAd7o8ytDNydilzBnw/3TG9LIw/1bX3AhoDlq7yMhcyqwBRpIa0UmvWZimTUNg",
+	"uVGrtu2G89GtsPxYQWystOqvoPU+JOdYqTujZba/kIKw90aRYCJlEdFm6FxMMedwvCT2A6gYjJcklfM5",
+	"FdmIvKaaQ7BgXGl4RaoVYZOJLDXhwuxRVcKMbccnoWVZd+T8Hv/+EK0O9GsmMkydtAglZaVnmHxG55Vi",
+	"EOUxfxh7UNMpi4hCiPF0RqWV8krOmeZzwDG5YTRXmCRmZz/jGfMD0yVPrxUCi9uxXfpL0OxTpjS/cq3B",
+	"fmlrEiamlUUDHzAxWG/8dGTeLTWztCUnEwjrWfjDShgup6mZN5T1YhrduZjmXM1sCzxMWMInPFafzVGr",
+	"ywDsSKAzPZBnCyU8M0dPWeQWdsPEvmbzgpVGubGfVprRjOeYpJZzpRkmv2NXNZrP67V6Zv5a38UXgkyl",
+	"NHPhJdfqlEwMgWX5MiILWs7hxT9XPL02Cu87eV3vR9Dayn3CA6Mb1cacy5ZZXcxowaArM80JF1oajTVX",
+	"EVkwWgD4Fy3nsirtChu9rrAxOaMDT2Q5hUDvhI5Lc8Zkif2RVVrSgkyqUtCUjcifhFxYYkJVGtCi4aVj",
+	"iQiVC1macw9Al9Li+WAhpMgQTADmOc5peg1livVMv66vrS/pm0pYYKCUOQzNkt6wPDc0zaiOSFZycY0z",
+	"zBkrItvHmZSSZopnjHABYQ8KgUaj5KRUaC4oznVciWvIdRSaMTEi3zFaOpOhrGD1EHzIfMFYKTatlZkR",
+	"ARXbMGYp5cRPlAth7g0P2At/Cbr6Gr56BXy1ZWNfsYVLVk1LOtEnhNEpNNwUqipx6YsSep5IMufKMGAV",
+	"ETnR0JtgwsoSshCkPf1+XELecGgfbAf1Cv9eX3hzYEDg2JzNnNNxzlwHbliejC7Nvl97qKqSBiwGJgge",
+	"KvupC3sBqop7Kq9OSnTorU6o3bk5/shujrM8lwuWrWsneOhrBWXX7r1WNaqr17djK7osFSuE0OdoxNRe",
+	"E2gxQnflgwPwnZxYfvJOjm3mCWZRDJN3chyElyICFyaU5/VfKRUpM3/vBbnjY3D2Ez0rmZrJPHO5LOad",
+	"+NvI/5bshboZJnPn/Iahf0CSBRvPpLwmTGSF5AIa3rQWxNmq4V+9Cm77nTASo9J/w3Onsvxqybzwse3V",
+	"cjZb644V3WFIrmFIMndyHH/6Ec9cb+50/xf4r4Ot6mRUNpXJHPICLeeAadhjvyRUG+1Xd0RCHJjDr3ug",
+	"NoIP3J2iuwrSVTAcgaSx2yHaVVYBaYbQN2vH737J7DnaPam4fvuWzgYBQsyUcgGOAECZsSKaDBP3zytu",
+	"NAVjnEG1KSpGXBNVjc2LxwCHKqHtMaakMmE0+eyEUJJxBf+u32tb7itXgxQRP12oBBOYLbZHZBnFwigU",
+	"soLioggrAW2kZeWtfiyZa/QPLenJC20tKshJ5hnkxlA3CFt4R3OzlUtj76SYaMexhlOzPB+RM1sP5Zfs",
+	"FD4g2CIWwchpUTAKzgOO0CYurDw3RksryI19+jNh2/RjpX6Uu0Pt/0asPCI/G5rObKrsXWThTl+7g2b9",
+	"PYYibPp/LZX6SuJmIGLCc6bu/2L+s1WbHS81xtKpsM1nZEmgMS2ZQHU/WNTAwSE1QC4EuL3AWieZXAiz",
+	"YcqBocfCSIaz1y+M3X5KqFgamWpMZFeyo/hUsIy8ffPSvtv24JmBn9qIumHC3he8ZMr2lEnMI1RXJUuc",
+	"Z/rnipXLPehb6obgRoC5B9dsabMczO3mY/adKP9iMYXiYWjOCpJuwrQx37HkW5ExTa9hO9Q1y4zc7VDk",
+	"v+E5WxdczWWGVjw0nLjSsgCHLhQ4DN8K/t6i0ao98O6Zx2COtW/Pjr+RsjqR5Zxq8IXqR8c1ahoXmk0Z",
+	"0Ffbnr998/KeIn5Vu77ob2h8c07fv2RiqmeDk8OjJ9Fa2mwPN4Ghrvvzgk2bQtDPZswFhYGsp+Tis3J6",
+	"60cX9Gb3R+Fg3H93qxHjs4XY+dFWeW/O5G5p0YZClcVJwdQZOAKgnJnzM2YkRbcWhMIU5hk69c0oPtvS",
+	"pO9Mx/+SpiNLq5LrJTC8MaMlK88qwxX++tOH6BeIv9TQxo5HU2KTYwFcBVink29Ap7uYme2HA3rIkWEC",
+	"wu8ff//P/4+9d1tuG9fyh18FpZtIVbQsyadYqanZjpNO59TOjp3OzN7sEiESEhFRgBoALaszqeqr7wG+",
+	"h+gH6yf5F9YCSEqWbNlJOp0Z3iQWSZyBdcJa6xeVBHVGq3dijjs2VkX5DbTucH8NqXP8FhHidhEGDlTW",
+	"mxTPKpCgQ47DuL/tcOpEKCJAP3ohhwVOHQLZVwOgEMV+xAXX9mwja0fgtzWg5RF2BHDZNqNqnOAAP1dP",
+	"u932DCTNU7TPy1m6GqASU6VYQpI5VSNS3pX6KR8qyhOWEIy3pMrujypUGwAR2r3Er1g2oMpqrRhRZCRc",
+	"3idUTciICkP1gkxZwtklvQP0Nk5xDepWazHfPagbFZ68fV34Nkd9SyDQLSgw4kFVsEPvRIHJNQK8gWA+",
+	"Lvv0PRFNxJsCejnl2izIVObCUC4wmI4aktC58HOkcm71mjk1cWrkHFEvgWQeH1cIJrVKicoW29PCcvZq",
+	"elj7i/7tyNt1IvKX0LlLqngJVXkLnRNs7kQ/9NgShF1xbbgYw12HE5PhegM8tdahGmMEwpJs2XKaZGL1",
+	"xAjJBeZrDOC2AaJ7U7ksZxKugyqdDcXdCa1HEYbkewPf+TY5AzxknxHkh1fv/ossIyY/8s6RwTVoOpIo",
+	"6vKWYL1VJMBQ4O3QRihnlx0SlUuwkxFuWkvg1mLMNBrP4MbEQTz75bGD6Fdat2+q2nqC+TrXrc1mSf1n",
+	"v0m+K75T3WPgsXlTwL8dmedTc0bBGY+SYZYzkkoJgUKZBJT2Kc+svua50tGR5UrK6XWd9uHWDKmY1Zof",
+	"1fL598rAXtOJZV4FG1my/X9dDvZBDrf0AbRfrnr7VRI6j8AlDfPBmMWMVVGr1rrVvbAt/xVOdctjOhMZ",
+	"eCRq9N/l7lJ+g70dzEvb0qIXcojb76ZW4baE68rUrLXzw9u7tHyOJT7d0yewQvK5YVNcDOcwpRv9btAo",
+	"/DUHYCNfTmPS6/V7R+2Dw+Oj4+6/GkElN8qmT3udo+7+vwCbf4i8xf7hM8UcdsYdc3l4uMc+HA2Pf+3O",
+	"5+iZlWc4gsKsh3byRn9EM82C6wEb7ormeke60JFj2wNvdnQGSN+Ho7T32/iqN5odGxMfm98eHoKRH7B1",
+	"+gfdnrtHGOQqa/QbqTGz/u4utJtKbfrHnU6nvPm7peb/dP38j+7R8WGv2znYPw7zTqd3WFz4/MeFueLZ",
+	"6esf+W/i4bMrffD+6OWZenYqJvLd4M0Pz0f66fmvP8Y//Lz4QcKmGjEF6X8AGsgu6GG7t39YxquAuWyH",
+	"KoMxK5YRD3J9i1mNJ5ZBH3R7QMAwPdVN+6F3tA9T7PZzv9xF5e2KW0yIv0EK1gsaEs9vvxM0jDQ0a/T3",
+	"Pt3hNNzut2oPY+1vV3utXvda/YCMyXNb4FO3+qvaQrsfkZbdfLv/QQ4fePJvmWSAuGocs1yChzx6sjqt",
+	"qxmVnvKQSBESMYWiGTmH+VabIPFnGvHRpvIScNrmVCV9MnOpnf78//5/70zmf5aJFv+HYGXkf0LhPe8f",
+	"EVomC3T9rWpBesP9+ws5/Pz4xls5T3end1Ak2mp3exu4ztJna9iNVWWmB/H+1dHi4W/HtDPsxr1kj+1/",
+	"OXaDPeiWPbjGbqAPR7Q77MV7yT47GB2Oj9KHH44/n91sqrnCbg73O4cP9zudVXbzYrr3ayc7iF92h8dX",
+	"vff/XM9TjtoHX5mjLK9z52BbbnIHZrHpYv+DHNYcor5WvwZPWqXg2zOKu6o6L+Sw6pG9xGB2kUbf3RXb",
+	"V7rJEfsU6oXYU8c2pKpyjQ9y+MiyKgjcjooYrTY5KaK8MFkzei/7iK8l9IYXZ48HP51dDE5Pfjp9+urk",
+	"8aun6++3oXJkJl/ACfnLcKPOFtyo2/4KzKgkeW7OS4pXuWX7ElTPN7CG/NV+y7XE/g2yKJaZE78nox7S",
+	"L2QX23CJZbvchC22tMs5x94V21yfDKVJIUbXJdQAv0H7ZQDJAaEM6gvwOhT+aZucs1gxg/kKUeLXqZwL",
+	"F5WDyd2BvHEpHpEo4doebQ8cDRXTGVVmU0TtyYy/tOP7mwJLrrWF3WzR6j5sdx7u73WPLFV38wHZAAZ2",
+	"Vgf7o3/+9ufvfxzT/2IrSgLkO8bUARO2uCEDMyQf0QYE6kpJu8CNfsO2UrUegrP46XPQYi7lZKkIbDjY",
+	"iyCYBG7n/RI08LbLCtEzbrcsZ8pqKYqxqnXmoLPOPNPd3p8KVv92C43dR7X8XVtorltoPMmrkFWgJzcn",
+	"fFwr8L6mE7iVn7CFA71jABUGV7pIYx38HdBESK/qLPi+w0BE+0QbD1Uh5Ly4W4aKx8zolZq5gwnxQGVL",
+	"b/GEFgCbfQTcx3wj0xbe2CNdlrnJIHBxqbyl1UBkFmjDqeSKJVMYsO0yUvzijW6TCEm1VJEd51hRYSAn",
+	"ZLYgQ/t5ykiE04tEHmliVOSJ2uylCke+8Rn30LfSuU1U7Y5kCfv7xbHqqzfq/xcYCRyWlX6/7E57P+0N",
+	"938+iA//6+i3h6+OJ50X3bT3bG+0/+RAH54czR7+eqw6OLabeNF9ljTZpO+ARFTkCHHHvIkCjxQxa9VK",
+	"UM0Ut2eKtbPDbXoRHEdChWfjd+DiFeVo96Mlc5iZwBKmu9vCXrLFjbawt1CvrsKbFkoXsL/mKm9VRYls",
+	"sfxKt9rk6SVTi1AoBuyBKDaCKxsXI8kFiV4+/e/B6cnpj08HFxevItI88BGIZLiopIOGjqFvlSPKobDN",
+	"eysbNyQXzlOtTU5QtlFyih5tALX2QJPo5M3zwcun/30eeWDqIfP1kZQpFormfq/X6hPF4EaJG6ylUpAL",
+	"SB+4PpGAranC+D9HDfvb8cwVV4LCoHcnLrpUSa+s5H4K2t2Y4uacyLgBJmxR8736Mmbry5jviAEhZfos",
+	"BpRJxYYQ+b+Via74vIr/5xAFls12myxmr4oGv3+b2d5asr0Snk8NmTE5y5hVt58ptphTwxSZWN3aUnGc",
+	"PGyFajbQTGhu+CUr7uZjathYwoqn3Crndp1jhI5s9BvwQ2hD7S9fxI8Rlu8tS8h7qhz0o5mz7JKROYTM",
+	"aELHMiiQWoiCvD2ZVJZV50qwpOxzG0YXS1CsNWCTNVyqIB/dyq6M7T7GD3xyHCkbFg5j6W/79PDgUB8c",
+	"DcWx1h/2jw7hOl4zBbivUiWWEXQ7naCBhuN/N1zv7d5OGZlTZbe1T3pcjq4B0g93844oj4M4xRcOYM/W",
+	"DDqdFAlVi4FrAvS8jMVLs148GWRyzGN7ckQyoMJOfq7ZQLExu3Jf2622YeiTzUM/KBlruS/sCQPuGudK",
+	"29a1lWm4GJcdi6kYJGxm0kZ/P2gYOWFigDkjnXtFidN2y26teqp9pi3Un+vbraEFDalNorVJ9LpJNKsw",
+	"CM/MSqZxo1fCWuXnpKiRNN9LlSXkuRjJFmT8rGKsQP7VlUgYjAEpqeMS5qSYYjr/ql7FFehIfUKNsdU5",
+	"lYhEvg8DnuiISLEUqA+XWhDo3SZnIhTQE0i2btD2arlqVJ77yAEGU8UIkAdwcRMOIccoPh5byg6tWJWp",
+	"CQDLoQAgmoBYNrNjaa5jNCQXGdPgBVHlP1EAatk4zyzruJoppgECGmYjKkhg1ApCAd5/+KKgm1Fge+DQ",
+	"rasUN4LArhX6ihFejwD+GXhZFIoCqiib04X2A3vkpvQ6iYz8JywhjgNCFhL3FNAB2qEAiab4sGjEQ5QN",
+	"F8Tzi0KfrRJZSBxExvwS0VjBZ8z2FZPc269X+JmD6Xb5wJeiw2iRFX9qqT+nGdrbMYELgGdjGbeD5YgU",
+	"mZHJKVUJ+XmPNG3tP/esJlwGOdnPo1abnJ5e7pGSa7sE4KGwFMlFZ8C2gdI4ZxFxieY1S/ok+sc/ACqU",
+	"Grui0T/+kUhhBsuPKlszCEWlxECKbDGAe1actmvvIONgBOmKIKMTJjwnXONi8OLg2Z4FoYDE/okP1fNG",
+	"pD4B5uhmOqWaCEkYwB9ttuV7qvLX5wasyJjL8t9aQe8riXI3yFefftkkmdxZHvhW1xC1bF7L5t+3bH7X",
+	"k7bJECbYvGAgtSWs1gHqRA9/n6uj4mBurewsO9cVytLux4qG8Qm1oIyZNWmqnjhQzSW50kpNCbMqC97j",
+	"wPUIJoOu5BMTCWopqDDlmMq5TU5CgWTbAXZWnKT310lf2IOK9LXC//fXGyGLzs6pdi0ltQmhjmqopgJ0",
+	"++/exypYbwM/E8s6WPUGteJy4eTFDdFkmzd8pxZ4a4G3Fni/lMC7QditmUMd8nYPznC/mDdfp/fLoSZO",
+	"1wSpObRxS0vQoDjiLEv0IxI5Uhw5cghvA6IYICkuQ6I3vQlzwtgMDIZckYgnUUFJF1CecIBgly7q2QGS",
+	"GLUIrCwHHEzOBZlRk65jYe/gIP8tjGbLZKbb6e3fmXjgaL4mJHjNpms2XbPpzWzatVjbpmrbVJ307Xs2",
+	"ZiEr/WrGrN2C3X38TCFsvX9AAgjm/vJcLhnGbr88fGqLfVNhqMLquWHTpSvD9zyR8ymd4I2qHRlkpSdc",
+	"SUFSOp0yRR4rOkUo8aQIHHP8sXpNWFZ1h1CkpVl6Lmb5V7oCrIWg71QIutdGuummC45xLUrUokQtSnyH",
+	"osRJkhS8+OtIEbsfofJtb8kKG4k3+98kGSxfbHnJYLvbLWykvtqqrZc3X23d83B8jv0y2OprFPHuZe60",
+	"Z6s4aLebHr+9yF2KRQed+4kwf4H5sZaJa5m4tLLVcnEtF9dy8fduYvs80XgqE8dVb4D3OU1ZPNGQbefK",
+	"AUW7rD4u5IEOpSQQSoJhDSkjw5xnZocLoumImQXJuDYBplcLhZBqSjMOWTctUwpIxpjRM0YnAUnlVI6z",
+	"xSzFyhSbMbwUYMYylM32t9fFWL7tTaSdjQHMhl2NRNGxFHYp7OwBCaaGJGp/LAWi8mRdqtrbX6KUw/y6",
+	"sgIIBXiniGOyYxhldDwu+fHUSnXXQxXwc8u9k0a/+9DlPm70u3t2FtS00W/whEvTKCYFf3765V6zAKms",
+	"NzC7S6YSHpuazdVsrvZy/hugAeGxZY6ZVLhWhXrfzrbgACq9+xH/uM1081RRzTSi7ZeOmqRpMEXWA00S",
+	"aijRMxqzPuYSlQqS3LTAg0YTOpS5AY0UWwxCAZlFBWGK6lwx4vgFaT578uYtocq0SfcoIKdnb96ctALC",
+	"BZQ2igpNY9uvvvPYmbKp9I47ocCGbMewIcsinPmHNGdcCEhaZzVmKVvByoeYzCap+GqHohqg+kCTyE2d",
+	"i4tzDt2Vb4jJlUB3bnTaZgnkV60EtOpQ4KzAXNrPhzmmxoZi8K1zS0r6GO5pFzsq8KCjf9tZY8kvEaBB",
+	"hCIC3s9U5PuHoYFQtFjiiEBOm2q/K4G5imUox6R85kAE189i4ZurrK4JwG1VzLyiTv0AfJ/KuNoJmxkM",
+	"bCVawhOVg08Fwf2NcamQG5yMZJb4hbB/FikxSDPCBR+4QwHBskthx5j90GqgSXV9vWRV7eCIsYyLsSbN",
+	"ecrjFJPaShMKI+dUJYSKhRSs1Sb2BNiecg0CGTGSKGbUok+orx/mRUiTcjEORcZGhjSlcr2ZCDkXrQpk",
+	"bQe//40pSWKZC6M3mz/fQANPqKGf7+hc2al64DRZANVxy1tIJnaSOdOD4nl3P2jI4QcWW3nDbSp46QRG",
+	"v83Kt0dHD7vQ43JnVeqzskyuhB4oltj1SBr9g63FFzclvvk1wgu4fM2pJnhUattvnRlhiZMCTytOr2Nh",
+	"FX6KO+yLWoCxyufJG2rSErxhDS/eZVdWUNmYQAiyxQGh+ULsmMgRkvsxnbLA5QS3lezQOGZar+XOB547",
+	"r+PE2MQSD6GxktqS+Gw5X15JkEnT0voSQhCyNgg6BcoLfG4Z1jZYy3+Rh2qXVtcPUJFUZokuebFz6/XR",
+	"JgbQbDOfcQDYMpg7t2aYmAWgyg3sUNdzyp+QT1h+MqNWnYGIe9tfl7wApBGKHDAUdqW0oDOdSuOvzezy",
+	"DGEPA5iiYsDwKASbudKBZbSQuZT/xry7it/woYBdUuYLTlmW2KG7ZaQGUpy2yYmfQweai/PoOJ3bSpDF",
+	"uNfphAIGzqYzZ7PQlkPaXeUTCVpOaFuhySUVMUOhslpzm5ynMoeQOIZ9hFGOKM8QDasyS1ZmcrhAQfU5",
+	"QJCYlClWiisvzs9+CgUXHqODNHHYlFxa4R5ksBlVhtOM4PlrPUImDzXjo3VM+im8+VpMGm0DlScObFdc",
+	"3pyTcMq0BijQDcm2uju9/Yvuw37noL+PmQVRhGz0Gy+Z3U5ZaV14zRUNSMITspA50YwhWrSUE5dbWtFL",
+	"Kv6zgRwdO2iUuLmD+KlI2FWj362kR/CtozcvKmzXgVIqKRG9qIIjvSMm8U0z0+t3AbASapqyaTGeX7uq",
+	"p/fMfn5weTg/unq4sDXxqe2r3dONfqe9FzQmXNiCKaMqsQISKB/F/cVmeckncvzobWj4kWK/ug6IDROK",
+	"kC+wjmAO27ygT6RbySwjGkxt/wnzvSrfOT60tXR3ryWo1gCnYzTiAm6DOu3uwZZLZDk96oUaxFnFYibM",
+	"wBFcRCx19WLyFF978TRhmaFFmzTXkKwzpWKi+yRsXNi/7KwFxB6Hdti4Zff4c4WLF6c3755y0e9x1u+4",
+	"T+5wRnFLVbtkd5ZRuTblNHYO/KNiDjsHdjtpQ8cMkpByJpIMjezKiTRr9tIKBSjax6+Kln2baxzsV2b/",
+	"0x0sokjAkZhvsoYuCYu1SlGrFMsqBeyde+oU9wuKW69S5BrO3Qbt4b034xWYEI5+aEhAALa2VOYgMyd0",
+	"QYZ5PLHiXfPdxWnLSbrS0Ez3y4LDRSgKqSggJeQ4prKmmQ7w9gviZEDCtoKnFR2bRfrpmZKXHCRupg2f",
+	"wq3VSCqfsKtM8tUKqkqDntk6ETEDkin7xNjNi4vzVrDyENgxaZ5fXLSCUABsJqTQhqRjKEvz31iAgNxV",
+	"vHKZm1ha7cgbkspOxlKDWG71lVA0r+fTniluBVc6zNijaynLNJZ3AnWrHYpQYGJuO9d2iiLIMBtZyQtl",
+	"eFhg26KPMPQLAUnr/Oe2Cl8kFJCxrtAVOeaRs6NuOQ2I4rKSGVMIfGAHOqULIqhSVmj3mfcwuXpk2wpF",
+	"BRcEIUQWYHqDxGOuMSyFP2zBNnnMs8xOBskFd1hSVqc2TBAucL21raRi7iUUhz6XaoIBmGA2e1SopmhF",
+	"g7rGFGT/ijaDZkffBipzIzb3u8IvKuhNcIi5iLM8KY3eXLvVdKnQTCh8bQtmSJMKzLLmMrg/0CSj2hS7",
+	"To5W+2knasjIlAN4YmtDhoN3cJLvShWg1A9KTrfxNIOPL+TWnz5TVOQZBX+dbcu4dPrbdgZ2inN8u4cq",
+	"tR2/h6bespvYPR4z3BE1t6+5/bXg99wdT8/g8bjeCgh+KXnMdrUxm31GLizlixUfMu0YGPA3d39Q2GbO",
+	"mX1Kpnlm+IwqQ/JZJmlCmuAGSiIoitDgaP9AWgyPB7nKIvvG/RxSzQ73ozY5gfa4JjGdzRjgUHUPyWv+",
+	"GPrQ7XU8WWuTE2H5vu0zzUg0S+GiMALLD9FzDt4NxEhCSZxJzRJyKWM6tOQDIbXGdOqvbdjVjMVoHxKh",
+	"cLBR2vcGPimxKCBTUpEUqdfrk+j5Tz+fvHr+ZHDy7snzs4g0wQYVWFKNExiEwqhcxBSMRRqsLSCoECMl",
+	"yeS8FZAICg8uzs4Gr85+ehYtPzl5++ypnR5RncBQTHNtxRwts0u4GJrlw4zHhCaJYlozy1w0mbNhKuWE",
+	"vHv7ShNbYrMfjl/62Td3xSlG6UDFdX93N05E233SjuV0N874TO/KGRM7JmU7Y2pYe04vARVDjHNUABmM",
+	"A3eHPSf2c3SAosaeH9gc5YPtlbaluSr9eYJGcSJ2R1JNd0AQ35o1LNX6Dk7UV3ESSnJcfIBL7/Z6vXZn",
+	"fw1w/OpEFpjqEgTzWcrFFWFiBxCnNRtP7WC83XDEEwY2qS74E0FTD/c6zqcIfnYKu9Dyunz6ZcOLoOHd",
+	"szY20TtebcIWcTWBJLCh4P7BUsG9TlnUpOymkiujOuiWJd1w7retNkkHpvpR7SD1f1he2cKB6DFkhnh6",
+	"FTOW1H5Vfwe/Kltqix6+cUaJSqktJvMp0PB3gl5SDpoultzfvr0LPmUyNytCZykWEj1jLE5JUy9E3KrI",
+	"oD9b4XJJBi2tMZYUMlF6+d7iJoZyqjE3+Db/M2e5leDYldkxcsd1qiqr9jo9b1/4IIfoJPRBDsHspPPM",
+	"hKIZnUOxF3KIzqhRy3lDMRTdHmgrN4Gvk8/jDuk1c29vcnk0E2L4lIuxRu+yjM+InZ3Noha2+9ky1u16",
+	"7SmNU3YqhVEy+zyZDMdvlwqELDvhCbBBx6nfswzNVEbRS5ZlTBX578dwB5xKQ4xMKISuwArjZQBIGzsg",
+	"RuyM9rb3p8Y5vJMv9RbH7oUcnsQxmxlPLP/X0fI6FOQbE//7kfElcny+ECZlmuuSHNO/gh7vor/HZrJ8",
+	"PmN0ol3AiXcJ0UVvE9BJ0aC5o5kwhF3aoQcetZHIEfnVknaEkrSE26F82Bq5JnFuCBdGElvaiuKaNDMp",
+	"xuhca3X1jOaakSlVE91yrjyVDpB5yjOGpl4pGMGAQN9RJgz4rti34AvkbSBKAaI1XD1W3vpOBM57MwUP",
+	"hQy72yZPbeMwQuArVJCIJ33EfCFNh6fya25rGIh8OmQqAiRtEkGhfhQK+LR0RSKRWcw8OIbt/4vzs59I",
+	"ZNVMV29AKHF87RwW66mtKuqHIhTdtrMgtJ3zSoS+P463yVHhbpSLSUASFmdUscRPUjluKVg/FISQaBZP",
+	"B7p7mLGINDUfC5aQ7uHOkBuScWMytsNEwqkgUykkeXP6uhWQCG0gA+VAR+KUCsEyHUGNzW6rvOqAjRcU",
+	"ECsiweuSdih6xVDg7hcQahhcIcw4s2W4c6Pqe2NU4Ydk3z/QtjP2I7Q+PcLRgLuz7aHT5hzSSUVfjgj4",
+	"RxNuHpEItFH3zSXXbMp0hO5w3QOo8CzOs1wT964FlwSGT8EXHG9qYIkAfH3KcFt0fEdxqmEtHmj8BZXi",
+	"9LVgozofpwS3pxc8Ksiq8C0cRLsDUb9r42AzPhvYrxGvh6RyjnOOnSVzpuwxSlifRFMGzvKJG51bDxyJ",
+	"uwqCOmepFDDSgETFNVVEmoVLGXZqxrLMbmh56U5TVYYCEiGxvhHNHmjyUk6kkgGRygUkw4fgmQUzGTMw",
+	"NEZCCha1ySs/C+hnZT/ThOLUwXS3Q7FXbB/vlpVEhTOdu2aEBiNmCbcbtzZUJFQlBB4S9FppET7Cyj2V",
+	"8T0rqQW2613G4KbtVIJJEDzwis0aOE/xXEz0A9yhmrArGptsUYql9oQboyNLHj12/qh6ewXUVyR4fPxW",
+	"W0Ir8n7nWrPpMIPrJku2Rtz+7RcqFFAdHBjdapMTEmfcEjMwimojZ+juZxcDnfPKKRjSeEKacCZtcUuZ",
+	"p1IjDpLdVIR62KKSEoNLPhOm9QhjLiDgjutYCsFio12LkKfeX/FN6SIUKb1k5KHnhDjXmoDpyBmsgTC4",
+	"e7RmtN87Jm9PLp4OXj1//fzi6ZPIxR1ECTN2s7SBR0bkPwBHKc6VYsIMXL0RGbKFFJg5v9Umj6ldvlkO",
+	"DKSIvECK6daksvi4u+Gmngsk3rCX2uQUA/edJ2gz6sONsRkyatWSCWMzwhPLudx0IFzZjIlHhI+FI8/T",
+	"NvkBfGjNXO7M6YJoMNUF4DsXPXt6QZbZ+VxH65QUZByFknL/kMpvqhrgKD4r2NIOYBd48U4p+RQDbPCk",
+	"T7qhQGZNljgrepD2yccQnInCRj9sLH/QCMLGCvcPrUIVOlULihTsFT8vGWfY6Pd6nYNOEDY8/3Sl/fxB",
+	"+eUZhEqQApRv4SFCn9lnDNz3dsQ4bHyydMqOsbcyRmC5m0eIr9ePrxeEDXC+DBt923k7w1DUbZI2lIN6",
+	"4PHJycnjk5PnJ1idY8uubIUth+BAtx+EaCEOrTaNf1crX1cJWnGx/Kdf7Pwh/3NVOI4GtcyhPL6HBzLf",
+	"qkbPaKGMZ6WV6d1bmd6CJW2e4vKT9dO8B/vCshG3K9bOVenMEjb6D+++877cVrtxlhr3Ofcg9q6HL3UE",
+	"WY7WCcq6vyojB8uS5p+//wFsWqyRIEqBYcUuD3aYHW+IuaY2RULuxPaTCKS6mZJXnGkyo1o7DYmYVMl8",
+	"nBZXsEuT4l1wjeJiDGpbbXf/v2irqU0uf53JJSiCX7620WXusiaVT+FffXOclpP+XfSTc/lzJuuUITQn",
+	"Cq1+xETxcWqIS01/HfD9Z2z1y2Gxl3Ptoj+vU2pGk0WA4vKOc7g8mTLFYyrIlAq0XyRsRPPMgMMgNVJh",
+	"Zv2V2+wxE5BEqjGlGfP+8VWmNe2u3nnvvDsvvcPf08yAM/gW/U4Ym1ltTmdyztRSjwMylhLT845z6lOv",
+	"6Ck3qb5nv/du7PePVEyc6T+WY+EyYX283tCN1/tCGvvtmVWqKr40U64103ZcC5dIRo6ITqUyaJhAbQY0",
+	"UO434SOr5LmYaOdtA1EhzhGHauI8NtqYCR8Uo4QlA9tB2z/nz/GpwDY/2h7cHPbwJmTzC29yIjE1NJPj",
+	"nNXud//rYcovPVnbTMTXetM516oBE8lMcmE20+OLatip98gqioFTdBlD61yjHVY4mP3a5JzFijkvY53K",
+	"uSBSZItQgD0McklhZWAix+AgK4xCDCYUJUoairantbT9PfbqaTGWO6eZdJv91g/PRiPNzNf1sV0Zzabz",
+	"fkJmzp+9WIz6vNfuttdJxLUzW6EWbq+tj66BiAgIr1l7XfaWjbnGdJvk3dtXaPJULGZgzl+KVndqoM9d",
+	"jNjpVu/TlmO+OTu/QCtw9DFsgEZOwga7NIM/f/8jbASksCCQsPFBDpcMCPYlnzJt6HSGX4R5p7MXv/3h",
+	"lOzt7R3DL4YfJtRQ+83HP3//49OnKBRNuHyK4LYPyRjo0eCYmquYPSJRUXlxBwODAZz6IpAxagXEXSDN",
+	"mArFube1+/klzcgtww5PlmsiPAlI8bZsLghF8dTWTU2uWNQqDf1+PR9gNAuSysBRWC58ZAbuEyC57VA8",
+	"YRkHARveGcXxOmdEeZYrhkkMXDYgxRhJ6EKT5gHRATkgUy4CstfB/3sktc/SIBTdjv27u2//7cHfvX2S",
+	"th6FgpL9bsfHlydcUzDX+yj4YW580Dk1xbRir1xiHLuvwFV4yEgE3rQRRqVUXIfpivMwaUYnr16dvR+8",
+	"efv855OLp4P3Tx//eHb28jwiGR+BNYKDSwxJ2CXL5GzKhGm1Q3HiXGzs/PmpR39vTAAxl2oCV7uZFGPN",
+	"E7bZR2aFhv/1Dsn3YjVfCST/Xn15z02KgsMmYdfv/wryqRMXml7KiFmr9jGtmXTtLPrtk/B5aYHQawLJ",
+	"HeWRTRrM7kf/512wx32ZR4RXpBfPoqZSQTKXewCLX2cB2yIwOG2oBmGoQRhuwRf/zJMUbNb4l5mrFQhL",
+	"/roh7PbWDf/VVOTbJIT6+NTH5xoC82efnbtJ9H6vbg9NAt77pZoI6nLgrgyKMuDnVWhWVYZGmtS/SEJR",
+	"PL3G4gSbP7J8xqqF1Wyi4MmagNEuURJiWksc51hOGUly1toMk/J9qkBfCRDli5I1zM+UbCJvtYpTqzh1",
+	"DMX3oBMhtf+rNKJdvEUZoBB3dxjbVQ621ij8rDD+FhyHAiDmNuZJ8P+M5CVTGZ0NXL6EKBRNf0f+8HC/",
+	"0wkKf9wjsE+2nON/UjFtOmMsGIaG0hlMbTecc34oZopdcpmXNiMzl0W+bF4aAKu2V+e17lioIjEVLmED",
+	"eINjoggrK7sENXC5ZZn3o8KdGjygnD+07Q8kKeVjodvkrV0eKDWmXJAkV1hFKNyMFBk6XXZv13PvVLWG",
+	"E0OVq5zYWdX+pvwYu4x9/Huw4XtZIsstX1sja1Zds+rv3nwJZKnqrfDAs47PYtZ6t2THt7tfXL9X9DQm",
+	"mqeaxYM/f/8jarUJ+tB9kMNCsljmiaHgpk+swjdarON0pBlddgO8SMUYM/Lj65PTnfMfT3oHh0SOSNjg",
+	"Sbu4rGwPZbJwN68sarmMSVQs1vQ440NF1+Nrlkakgkd9nreen9sGzs7r0ct/HquHz17+96/qYv7h3Zsn",
+	"D5+/evOv57L3ir6i5/PtgzSWu7mBLThrWW18+l+e0AyCAN05s2cIQ8FWSMMLOdyKLEiVJds6Y8G3K95W",
+	"6x2ksNa/qVvUWvfaoeLQ5NPpkKkRgAJA7Bk1cQrpLOWIzJTMEzLhYpzIqQ7ISDFGYm7AjCUsqcsSMoTg",
+	"xIxCxkptIL1aQowcoxvxcEGMogkjSlLnzyqzhBjFqAE3hCdUTQTTmswwMxlxiWBZMmY6ACeGIRUCkqoa",
+	"nmVklC0q6AeXPMvomGEMNQGkW3AzlVNmZf95Ku1DCVoJ//P3P9YnyO7tdHoX3U6/1+t3H7Y7D/f3ukf/",
+	"agSNUZG++9/rtsp7xmZ2N/7AskzOAXQBZtGuoqXOckSomspcsYRMBB+nRkNqcwEp2ZQ0LMbB4uTIEXlN",
+	"MylFQs5nXDA7eZAJHcY7XBBJTWp34FjSrNFvPFH8EiOvFeWWMpRhtO9Tbhh5D4GX4E4sJd5yySnA0OIY",
+	"llprFNnhsavZAuNOG0vIudeHXM2WDvPkJs0VOOUqzjzOFHkrtW1Iu5z0jVTaRYU8WL8EBVSxraWSX6aI",
+	"d54ALlIuuHEwSgaTEbrKcdA/MmpSkosELkOtnpgxEiurI4BnC4VQf8QFzjIofGIPwXDh0rlyq/pR0ybP",
+	"jSYpU9JhReH2U2zK7OcMVgTSynLha7BTbLjJ/GydSohGdv37AQbx0g6iETQWjCo9oGPZ6Hd7+w/t+MF9",
+	"e54lm6GPD9CdO4EUBmt25U/SigqgOUNOVxdhDAkQ/BK4Hj1WVECs6hxCAURCxo7YQmQvhou1y10BAc5A",
+	"e6G65W2xUinsiXHloJQrA1SsAtkP1DsbTm4acwnEUJCrFWJr6blQkNedCkP1orG2iOa/QSzUFH/agQAa",
+	"gpI8bnzynXYUkkson8/shDdWJZDzlLHZTuxM9ym3W0lJS0d9Lt+EK+bSBGOcxcrBDAg8xo0UpzSbWFIJ",
+	"qKwiIYk0BbLZEJIda2eXMCkVIPw5yowbFVC4NYmpUgtbYOxWnNvhu2REMiOJnAsX42YkUTy2RBqod3vl",
+	"oJcdhQx+xmSsTOK3euHPZla4mDEyVmxO8hmhympNhJKpFFQbphZl5gY6HErHYBNLMDM6h3G6/M9wLNE/",
+	"zTDIiAnfqLEfu0OMiRkRjCXAJHhm7CxSgCH3qZ3G9jEg8eiYMxcY53YzHQ5ZZZOUIwBM8FmOBK3R7+7t",
+	"IW3SMRNsEFOfY3DFW9iQJNcTS3DkyJCxXSlBMoiZUVxXAufJRSoBI/18RkVlTrgiI9hEhQOibRESbwwz",
+	"qbWcYhWU6BlYriCzyYyiTIJqUf/fjRMywrgSuxHA+zA3pWOo7U4i8XbKsm/TbsBpjGmFYlc7CKEfEsiS",
+	"FImSua4e7VX+USV9r6Cxx0wAOV4dOFABDWmi9ntBo0SAL/kHDGcDB/llLX0pNusS67hevJj0NfzbEvpY",
+	"5sp4ICtMc2CndJRnsL0Ch0/EQcCZW6ZAIS2Ud2OBvdkm71MJSSaAcGp7KJCLQYkhq3ISYNFF/JduO37o",
+	"QsO6QUOiBAhpMTGuZfuwFpBOb3dzR3G3VqdqH/c1Pu5ewSksMfjgRtCI9RcYuMutSIW1Wjk4ZkmuaJYt",
+	"kMRFljBExSkt+XyfOAbt2CIH5FEqklBUGFRAPAXBz6y07HHHnZwakEKICixFhaA0J30GxIXeQN4UJEwB",
+	"EGNAlXJKDLX91oyAHoW/pjPIBk3soU7a5Cfp8BsgaXWWudwuF56m2EFCVeX4CM3mdKEBgr0kPjBNARku",
+	"DDqQwx+YIYrjNIWi6ixPqOYJa7XJe3ddQosZJYqKRE7hWsR2K5UakoRgrCc2rpjJLZ0OQqElccF7WQJD",
+	"G2LWH7xCucE92xb4ZlmigXAB1CrYqIqdfOLwV3E4TkZwEwKsKGhc0ixnN0qTJ0yZVOrrwuMn5GfXG8Wn",
+	"ARkrPg0IiJ7EVYtdWdduQtVkUDZecsr1EqytG6nXdiyhskxf3B29Ym6ojQy1kaE2MtRGhtrIUBsZaiND",
+	"bWSojQx/NyPDnWwImy5inUBNta/eKTaWz14Lrql9cmoTRx0h+E2u0vFsesPLdtac5bxTaAfa/Qj/3yUM",
+	"EAq0yWmJkOkzkQA/xhymKBZbGTqWs4WHkgR188q0yUkoluMEHbUF4smTLcMG3dC3CxYsKVsdKViHOt0U",
+	"KXjnE7UhOPBM+F3ndrd3R/GAqFnmD0bJbJ1Fpr3W42v9hu/UlpzaklNbcmpLTm3JqS05tSWntuTUlpza",
+	"kuPUtFrHqXWca+kctldwCgeQO93+Q4U3Z28A619ctSg80MTLBtqH5RTABf4Mozo1EZYlmpRNAxct6sCJ",
+	"HIiYr++aVuWggjArgH60onr55lGSL35lfMJCAUK9PfYBQUwdCMqNrfo0pQuSMXrJgOI2E2ZonAJUkWIg",
+	"R9+Q+eGbelfYP+8qj21NnCoD/FbBqXclj7U9u7Zn1zGm34MB/LxkZFW+cTc7OLh5xbniBu0OQ0YVUye5",
+	"SRv9f6PkD1Bim2xADmgMUdLs3y5faiLjHDC+mmgduWSQDSFsXKgF4cZyibABKVIhZb7lLKnUBr3/7Mq0",
+	"2uRZyboAi00TQyfM2SiGVGO+V8QY84whIKw9bmPy1/7uLuT7txX3jzudjgMAy1XW6Dd2EXsfp+oatidT",
+	"lzxmhAuECQI1ViQkZTRDI5TTnM4X2rApBL2tKoWGqSkXXBseB8teoSW7xQsInL4SoYhk/NK2XWnHLeX1",
+	"dipXELgIM0YnAVGMxsY5iaKcXamsLLOmQmiJPBcj6VM00zgF/9aigw+09w/1KZ6scGF3Cc6UXXjwV+Um",
+	"QGug4cOMoW5XNE5OqUoq8k7Zv1fFXr7evXOriELKDRRBtJVmaFadPUOziUNDNbkSDzROCgg9UjOBqjLa",
+	"J6QqElEDpMM8XVQnqjKqtXNliyLld0l/MRsytA2ssJDaxnTKAsKukOoEhCmq3b3yxCpPkEqZaGYAapI0",
+	"nz158zYgp2dv3py0Kj16A5Wu68sFuzLgoYsCllOk6VBKh1aBbr6ajphZQFLtSrWvi3KbajZyGX6XfJBD",
+	"3Qr8QyMRihGg0lMlhcx1axnbdBlowjWM+APX2zy5pIYqBxgCvspDGk/GYFbRQfViXpOyP5WKn0/pmK2d",
+	"JwS3NLn3odZ5BjYCrMaSpNIu4cPucZNQIWQuABG10hKE6l5vp6ReHLqC8w8oWmXZH3i2tpMnb56TCVsU",
+	"VktwuLbnzmFBNiEMmAA1r26Pl2yxcZ+Wty8k91tvbl9wQ2KpjS6HPZXCpNnCLq5ISExnlSbeaTpet2Lv",
+	"r2E9VDO8r0vwXrZX4H6xqWbZJasuZJEk4dMvn/5fAAAA//8=",
 }
 
 // decodeSpec returns the embedded OpenAPI spec as raw JSON bytes,

@@ -1,6 +1,6 @@
 package jobs
 
-// ImageArgs runs an image job (avatar or background).
+// ImageArgs runs an image job (avatar, background or variation).
 type ImageArgs struct {
 	JobID string `json:"job_id"`
 }
@@ -29,3 +29,11 @@ type SpeechArgs struct {
 
 // Kind implements river.JobArgs.
 func (SpeechArgs) Kind() string { return "troupe.tts" }
+
+// SpritesArgs runs a sprites job: one image per emotion.
+type SpritesArgs struct {
+	JobID string `json:"job_id"`
+}
+
+// Kind implements river.JobArgs.
+func (SpritesArgs) Kind() string { return "troupe.sprites" }

@@ -48,7 +48,7 @@ func TestPendingJobsWhoseWorkWasLostAreHandedBack(t *testing.T) {
 					t.Fatal(err)
 				}
 				t.Cleanup(func() { a.Close() })
-				job, err := a.Services.Jobs.SubmitImage(ctx, "tenant_a", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: 1}, "", "")
+				job, err := a.Services.Jobs.SubmitImage(ctx, "tenant_a", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: 1}, "", "", false)
 				if err != nil {
 					t.Fatal(err)
 				}

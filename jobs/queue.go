@@ -116,8 +116,10 @@ func (q *Queue) Enqueue(ctx context.Context, job *domain.Job) error {
 func (q *Queue) insertWorkTx(ctx context.Context, tx *sql.Tx, jobID string, typ domain.JobType) error {
 	var args river.JobArgs
 	switch typ {
-	case domain.JobAvatar, domain.JobBackground:
+	case domain.JobAvatar, domain.JobBackground, domain.JobVariation:
 		args = ImageArgs{JobID: jobID}
+	case domain.JobSprites:
+		args = SpritesArgs{JobID: jobID}
 	case domain.JobTTS:
 		args = SpeechArgs{JobID: jobID}
 	default:

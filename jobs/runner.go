@@ -58,6 +58,7 @@ func NewWorkers(q *Queue, runner *domain.JobRunner, hooks *domain.WebhookService
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &mediaWorker[ImageArgs]{run: runner.RunImage, settings: set})
 	river.AddWorker(workers, &mediaWorker[SpeechArgs]{run: runner.RunSpeech, settings: set})
+	river.AddWorker(workers, &mediaWorker[SpritesArgs]{run: runner.RunSprites, settings: set})
 	river.AddWorker(workers, &webhookWorker{svc: hooks, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &endpointDeliveryWorker{svc: opt.Endpoints, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &cleanupWorker{svc: cleanup})

@@ -46,7 +46,7 @@ func BenchmarkJobThroughput(b *testing.B) {
 				start := time.Now()
 				ids := make([]string, n)
 				for i := range ids {
-					j, err := svc.SubmitImage(ctx, "tenant_bench", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: int64(i)}, "", "")
+					j, err := svc.SubmitImage(ctx, "tenant_bench", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: int64(i)}, "", "", false)
 					if err != nil {
 						b.Fatal(err)
 					}
@@ -89,7 +89,7 @@ func BenchmarkJobLatencyIdle(b *testing.B) {
 			db, svc := startQueue(b, opt)
 			var lat []time.Duration
 			for b.Loop() {
-				j, err := svc.SubmitImage(ctx, "tenant_bench", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: 1}, "", "")
+				j, err := svc.SubmitImage(ctx, "tenant_bench", domain.ImageRequest{Kind: domain.ImageAvatar, Prompt: "x", Width: 64, Height: 64, Seed: 1}, "", "", true)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -19,6 +19,8 @@ type mediaArgs interface {
 func (a ImageArgs) jobID() string  { return a.JobID }
 func (a SpeechArgs) jobID() string { return a.JobID }
 
+func (a SpritesArgs) jobID() string { return a.JobID }
+
 // mediaWorker runs a media job (image or speech) through the domain's runner.
 type mediaWorker[T mediaArgs] struct {
 	river.WorkerDefaults[T]

@@ -21,7 +21,21 @@ func (h *handlers) toCharacter(c *domain.Character) gen.Character {
 		Actions:     toCatalogue(c.Actions),
 		LorebookIds: mapSlice(c.LorebookIDs, identity),
 		Profile:     toProfile(c.Profile),
+		Sprites:     h.sprites(c.Sprites),
 	}
+}
+
+// sprites lists a character's sprites in SpriteEmotions order, with fresh signed URLs.
+func (h *handlers) sprites(byEmotion map[domain.Emotion]string) *[]gen.Sprite {
+	out := []gen.Sprite{}
+	if h.cfg.Files != nil {
+		for _, e := range domain.SpriteEmotions {
+			if id := byEmotion[e]; id != "" {
+				out = append(out, spriteResource(h.cfg.Files, e, id))
+			}
+		}
+	}
+	return &out
 }
 
 func toMemoryEntry(e domain.MemoryEntry) gen.MemoryEntry {
@@ -40,9 +54,9 @@ func toMemorySource(s domain.MemorySource) gen.MemorySource {
 	}
 }
 
-func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
+func (h *handlers) toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
 	return gen.SpeakResponse{
-		CharacterId: r.CharacterID, Text: r.Text, Mood: r.Mood, Emotion: string(r.Emotion),
+		CharacterId: r.CharacterID, Text: r.Text, Mood: r.Mood, Emotion: string(r.Emotion), SpriteUrl: h.avatarURL(r.SpriteFileID),
 		Relationship: optionalRelationship(r.Relationship),
 		Engine:       r.Engine, Model: r.Model,
 		Usage: gen.Usage{
@@ -60,6 +74,7 @@ func toSpeakResponse(r *domain.SpeakResult) gen.SpeakResponse {
 	}
 }
 
+// avatarURL is a signed URL of an avatar or sprite file; nil for none.
 func (h *handlers) avatarURL(fileID string) *string {
 	if fileID == "" || h.cfg.Files == nil {
 		return nil

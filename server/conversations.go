@@ -83,7 +83,7 @@ func (h *handlers) ListConversationTurns(ctx context.Context, req gen.ListConver
 		return nil, err
 	}
 	return gen.ListConversationTurns200JSONResponse{Body: gen.ConversationTurnList{
-		Items: mapSlice(ts, toTurn), Total: total, Limit: page.Limit, Offset: page.Offset,
+		Items: mapSlice(ts, h.toTurn), Total: total, Limit: page.Limit, Offset: page.Offset,
 	}}, nil
 }
 
@@ -101,7 +101,7 @@ func (h *handlers) AdvanceConversation(ctx context.Context, req gen.AdvanceConve
 	if err != nil {
 		return nil, err
 	}
-	return gen.AdvanceConversation200JSONResponse{Body: gen.ConversationTurns{Conversation: toConversation(c), Turns: mapSlice(ts, toTurn)}}, nil
+	return gen.AdvanceConversation200JSONResponse{Body: gen.ConversationTurns{Conversation: toConversation(c), Turns: mapSlice(ts, h.toTurn)}}, nil
 }
 
 // StreamConversationTurns answers POST /v1/conversations/{conversation_id}/turns/stream
@@ -155,7 +155,7 @@ func (h *handlers) StreamConversationTurns(ctx context.Context, req gen.StreamCo
 						return err
 					}
 				}
-				if err := stream.event("turn.completed", map[string]any{"turn": toTurn(*t)}); err != nil {
+				if err := stream.event("turn.completed", map[string]any{"turn": h.toTurn(*t)}); err != nil {
 					return err
 				}
 				if c.Status == domain.ConversationEnded {

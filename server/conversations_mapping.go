@@ -17,10 +17,10 @@ func toConversation(c *domain.Conversation) gen.Conversation {
 	}
 }
 
-func toTurn(t domain.Turn) gen.ConversationTurn {
+func (h *handlers) toTurn(t domain.Turn) gen.ConversationTurn {
 	out := gen.ConversationTurn{
 		Id: t.ID, ConversationId: t.ConversationID, Index: t.Index, SpeakerId: t.SpeakerID, SpeakerName: t.SpeakerName,
-		Text: t.Text, Emotion: gen.Emotion(t.Emotion), ChosenBecause: t.ChosenBecause,
+		Text: t.Text, Emotion: gen.Emotion(t.Emotion), ChosenBecause: t.ChosenBecause, SpriteUrl: h.avatarURL(t.SpriteFileID),
 		Decisions: mapSlice(t.Decisions, toDecision), Engine: t.Engine, Model: t.Model,
 		Usage: gen.Usage{PromptTokens: t.Usage.PromptTokens, CompletionTokens: t.Usage.CompletionTokens, TotalTokens: t.Usage.Total()},
 		Moderation: gen.ModerationOutcome{

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"strings"
 
 	"github.com/troupe-ai/troupe/domain"
 	"github.com/troupe-ai/troupe/gen"
@@ -16,7 +17,7 @@ func (h *handlers) CreateAvatar(ctx context.Context, req gen.CreateAvatarRequest
 	b := req.Body
 	img := imageRequest(domain.ImageAvatar, b.Description, b.Style, b.CustomStylePrompt, b.WorldTone, b.Width, b.Height,
 		b.GuidanceScale, b.NumInferenceSteps, b.Seed, b.NegativePrompt, b.Model, 512, 512)
-	job, err := h.svc.Jobs.SubmitImage(ctx, tenant, img, deref(b.CharacterId), deref(b.WebhookUrl))
+	job, err := h.svc.Jobs.SubmitImage(ctx, tenant, img, deref(b.CharacterId), deref(b.WebhookUrl), bypassCache(b.Cache, req.Params.CacheControl))
 	if err != nil {
 		return nil, err
 	}
@@ -32,11 +33,92 @@ func (h *handlers) CreateBackground(ctx context.Context, req gen.CreateBackgroun
 	b := req.Body
 	img := imageRequest(domain.ImageBackground, b.Prompt, b.Style, b.CustomStylePrompt, b.WorldTone, b.Width, b.Height,
 		b.GuidanceScale, b.NumInferenceSteps, b.Seed, b.NegativePrompt, b.Model, 1344, 768)
-	job, err := h.svc.Jobs.SubmitImage(ctx, tenant, img, "", deref(b.WebhookUrl))
+	job, err := h.svc.Jobs.SubmitImage(ctx, tenant, img, "", deref(b.WebhookUrl), bypassCache(b.Cache, req.Params.CacheControl))
 	if err != nil {
 		return nil, err
 	}
 	return gen.CreateBackground202JSONResponse{JobAcceptedJSONResponse: accepted(job)}, nil
+}
+
+// CreateVariation answers POST /v1/images/variations with 202 and a job.
+func (h *handlers) CreateVariation(ctx context.Context, req gen.CreateVariationRequestObject) (gen.CreateVariationResponseObject, error) {
+	tenant, err := domain.TenantFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	b := req.Body
+	v := domain.VariationRequest{
+		FileID: deref(b.FileId), CharacterID: deref(b.CharacterId), Prompt: b.Prompt,
+		Strength: domain.DefaultVariationStrength, WorldTone: deref(b.WorldTone), Width: deref(b.Width), Height: deref(b.Height),
+		Seed: -1, NoCache: bypassCache(b.Cache, req.Params.CacheControl), WebhookURL: deref(b.WebhookUrl),
+	}
+	if b.Strength != nil {
+		v.Strength = *b.Strength
+	}
+	if b.Style != nil {
+		v.Style = string(*b.Style)
+	}
+	if b.Seed != nil {
+		v.Seed = *b.Seed
+	}
+	if b.Model != nil {
+		v.Model = string(*b.Model)
+	}
+	job, err := h.svc.Jobs.SubmitVariation(ctx, tenant, v)
+	if err != nil {
+		return nil, err
+	}
+	return gen.CreateVariation202JSONResponse{JobAcceptedJSONResponse: accepted(job)}, nil
+}
+
+// CreateSprites answers POST /v1/characters/{character_id}/sprites with 202 and a job.
+func (h *handlers) CreateSprites(ctx context.Context, req gen.CreateSpritesRequestObject) (gen.CreateSpritesResponseObject, error) {
+	tenant, err := domain.TenantFrom(ctx)
+	if err != nil {
+		return nil, err
+	}
+	r := domain.SpriteSetRequest{Seed: -1, Transparent: true}
+	if b := req.Body; b != nil {
+		r.Description, r.WorldTone, r.WebhookURL = deref(b.Description), deref(b.WorldTone), deref(b.WebhookUrl)
+		r.Width, r.Height = deref(b.Width), deref(b.Height)
+		if b.Emotions != nil {
+			r.Emotions = mapSlice(*b.Emotions, func(e gen.Emotion) domain.Emotion { return domain.Emotion(e) })
+		}
+		if b.Style != nil {
+			r.Style = string(*b.Style)
+		}
+		if b.Seed != nil {
+			r.Seed = *b.Seed
+		}
+		if b.Transparent != nil {
+			r.Transparent = *b.Transparent
+		}
+		if b.Model != nil {
+			r.Model = string(*b.Model)
+		}
+	}
+	job, err := h.svc.Jobs.SubmitSprites(ctx, tenant, req.CharacterId, r)
+	if err != nil {
+		return nil, err
+	}
+	return gen.CreateSprites202JSONResponse{JobAcceptedJSONResponse: accepted(job)}, nil
+}
+
+// bypassCache reports whether a request asks for a new model call instead of a stored
+// result: "cache": false in its body, or Cache-Control: no-cache.
+func bypassCache(cache *bool, cacheControl *string) bool {
+	if cache != nil && !*cache {
+		return true
+	}
+	if cacheControl == nil {
+		return false
+	}
+	for _, directive := range strings.Split(*cacheControl, ",") {
+		if strings.EqualFold(strings.TrimSpace(directive), "no-cache") {
+			return true
+		}
+	}
+	return false
 }
 
 // imageRequest applies the spec's defaults; the validator has already applied them to

@@ -85,12 +85,31 @@ func jobResource(files *URLSigner, j *domain.Job) gen.Job {
 			FileId: r.FileID, ImageUrl: url, ExpiresAt: expires,
 			SeedUsed: r.SeedUsed, Width: r.Width, Height: r.Height,
 			InferenceTimeMs: r.InferenceMs, Engine: r.Engine, Model: r.Model, Style: r.Style,
+			Cached: r.Cached, SourceFileId: optional(r.SourceFileID), Traits: optionalSlice(r.Traits),
 		}
-		if j.Type == domain.JobBackground {
+		switch j.Type {
+		case domain.JobBackground:
 			out.Result = &gen.JobResult{Background: image}
-		} else {
+		case domain.JobVariation:
+			out.Result = &gen.JobResult{Variation: image}
+		default:
 			out.Result = &gen.JobResult{Avatar: image}
 		}
+	}
+	if r := j.Sprites; r != nil {
+		out.Result = &gen.JobResult{Sprites: &gen.SpriteSetResult{
+			CharacterId: r.CharacterID, SeedUsed: r.SeedUsed, Width: r.Width, Height: r.Height,
+			Engine: r.Engine, Model: r.Model, Style: r.Style, Transparent: r.Transparent,
+			SourceFileId: optional(r.SourceFileID),
+			Sprites: mapSlice(r.Sprites, func(s domain.Sprite) gen.Sprite {
+				sp := spriteResource(files, s.Emotion, s.FileID)
+				sp.Traits = optionalSlice(s.Traits)
+				return sp
+			}),
+		}}
+	}
+	if j.Cached() {
+		out.Cached = ptr(true)
 	}
 	if r := j.Speech; r != nil {
 		url, expires := files.Sign(r.FileID)
@@ -98,7 +117,8 @@ func jobResource(files *URLSigner, j *domain.Job) gen.Job {
 			FileId: r.FileID, AudioUrl: url, ExpiresAt: expires,
 			Format: r.Format, SampleRate: r.SampleRate, DurationMs: r.DurationMs,
 			Engine: r.Engine, Model: r.Model, VoiceId: r.VoiceID, CharacterId: optional(r.CharacterID),
-			Words: mapSlice(r.Words, toWordTiming),
+			Cached: optionalTrue(r.Cached),
+			Words:  mapSlice(r.Words, toWordTiming),
 			Phonemes: optionalSlice(mapSlice(r.Phonemes, func(p domain.PhonemeTiming) gen.PhonemeTiming {
 				return gen.PhonemeTiming{Phoneme: p.Phoneme, Viseme: p.Viseme, StartMs: ms(p.Start), EndMs: ms(p.End)}
 			})),
@@ -132,4 +152,18 @@ func optionalSlice[T any](s []T) *[]T {
 		return nil
 	}
 	return &s
+}
+
+// spriteResource is a sprite with a fresh signed URL.
+func spriteResource(files *URLSigner, e domain.Emotion, fileID string) gen.Sprite {
+	url, expires := files.Sign(fileID)
+	return gen.Sprite{Emotion: gen.Emotion(e), FileId: fileID, ImageUrl: url, ExpiresAt: expires}
+}
+
+// optionalTrue maps false to an absent JSON field.
+func optionalTrue(b bool) *bool {
+	if !b {
+		return nil
+	}
+	return &b
 }

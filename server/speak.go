@@ -82,7 +82,7 @@ func (h *handlers) SpeakCharacter(ctx context.Context, req gen.SpeakCharacterReq
 	if err != nil {
 		return nil, err
 	}
-	return gen.SpeakCharacter200JSONResponse{Body: toSpeakResponse(res)}, nil
+	return gen.SpeakCharacter200JSONResponse{Body: h.toSpeakResponse(res)}, nil
 }
 
 // StreamSpeakCharacter answers POST /v1/characters/{character_id}/speak/stream with
@@ -150,7 +150,7 @@ func (h *handlers) speakStream(ctx context.Context, tenant string, characterID s
 				return err
 			}
 		}
-		return stream.event("dialogue.completed", map[string]any{"response": toSpeakResponse(res)})
+		return stream.event("dialogue.completed", map[string]any{"response": h.toSpeakResponse(res)})
 	})
 	return gen.StreamSpeakCharacter200TexteventStreamResponse{
 		Body: pr, Headers: gen.StreamSpeakCharacter200ResponseHeaders{CacheControl: ptr("no-cache")},

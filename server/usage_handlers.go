@@ -42,7 +42,7 @@ func usageTotals(t domain.UsageTotals) gen.UsageTotals {
 	out := gen.UsageTotals{
 		Requests: t.Sum(domain.MetricRequests), RateLimited: t.Sum(domain.MetricRateLimited),
 		TokensIn: t.Sum(domain.MetricTokensIn), TokensOut: t.Sum(domain.MetricTokensOut),
-		TtsCharacters: t.Sum(domain.MetricTTSCharacters), Images: t.Sum(domain.MetricImages),
+		TtsCharacters: t.Sum(domain.MetricTTSCharacters), Images: t.Sum(domain.MetricImages), CacheHits: t.Sum(domain.MetricCacheHits),
 		TtsAudioSeconds: seconds(t.Sum(domain.MetricTTSAudioSeconds)), SttAudioSeconds: seconds(t.Sum(domain.MetricSTTAudioSeconds)),
 		JobsCompleted: t.Jobs(domain.JobCompleted), JobsFailed: t.Jobs(domain.JobFailed), JobsCanceled: t.Jobs(domain.JobCanceled),
 		CostUsd: dollars(t.CostNanoUSD()),

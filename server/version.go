@@ -10,7 +10,7 @@ import (
 
 // APIVersion is the dated version of the API: the date of the newest CHANGELOG.md entry
 // (a test holds them together). Every response carries it as Troupe-Version.
-const APIVersion = "2026-12-03"
+const APIVersion = "2026-12-04"
 
 const headerTroupeVersion = "Troupe-Version"
 

@@ -23,7 +23,7 @@ func (h *handlers) CreateSpeech(ctx context.Context, req gen.CreateSpeechRequest
 	if b.Format != nil {
 		sr.Format = string(*b.Format)
 	}
-	job, err := h.svc.Jobs.SubmitSpeech(ctx, tenant, sr, deref(b.CharacterId), deref(b.WebhookUrl))
+	job, err := h.svc.Jobs.SubmitSpeech(ctx, tenant, sr, deref(b.CharacterId), deref(b.WebhookUrl), bypassCache(b.Cache, req.Params.CacheControl))
 	if err != nil {
 		return nil, err
 	}

@@ -19,8 +19,8 @@ const characterColumns = `id, tenant_id, name, role, archetype, skill_tier, worl
 	home, world_name, world_brief, places, memory_summary, created_at, updated_at, actions, profile`
 
 // characterReadColumns are characterColumns, the feelings and the game state, which only
-// exchanges and events write.
-const characterReadColumns = characterColumns + `, emotion_levels, emotion_updated_at, game_state`
+// exchanges and events write, and the sprites, which only sprites jobs write.
+const characterReadColumns = characterColumns + `, emotion_levels, emotion_updated_at, game_state, sprites`
 
 // CreateCharacters stores all the characters in one transaction, or none of them, with
 // the pending metered use of ctx (the model calls that wrote them). A character's Book,
@@ -207,13 +207,14 @@ func scanCharacter(s scanner) (*domain.Character, error) {
 		taboo, meta, places  string
 		createdAt, updatedAt int64
 		levels, gameState    sql.NullString
+		sprites              sql.NullString
 		feltAt               sql.NullInt64
 		actions, profile     string
 	)
 	if err := s.Scan(&c.ID, &c.TenantID, &c.Name, &c.Role, &c.Archetype, &c.SkillTier, &c.WorldID, &c.Mood,
 		&c.Personality, &c.CustomLore, &c.ActingPrompt, &c.VoiceID, &c.AvatarFileID, &taboo, &meta, &c.Seed,
 		&c.Engine, &c.Model, &c.Home, &c.WorldName, &c.WorldBrief, &places, &c.MemorySummary, &createdAt, &updatedAt, &actions,
-		&profile, &levels, &feltAt, &gameState); err != nil {
+		&profile, &levels, &feltAt, &gameState, &sprites); err != nil {
 		return nil, err
 	}
 	var err error
@@ -225,6 +226,11 @@ func scanCharacter(s scanner) (*domain.Character, error) {
 	}
 	if gameState.Valid {
 		if err := json.Unmarshal([]byte(gameState.String), &c.GameState); err != nil {
+			return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
+		}
+	}
+	if sprites.Valid {
+		if err := json.Unmarshal([]byte(sprites.String), &c.Sprites); err != nil {
 			return nil, fmt.Errorf("store: decode character %s: %w", c.ID, err)
 		}
 	}

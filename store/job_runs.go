@@ -157,13 +157,13 @@ func (db *DB) FinishJobTx(ctx context.Context, tx *sql.Tx, out domain.JobOutcome
 	if err := oneRow(res); err != nil {
 		return domain.ErrConflict
 	}
-	if f := out.File; f != nil {
+	for i, f := range out.Files {
 		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO files (id, tenant_id, job_id, content_type, size, created_at) VALUES (?, ?, ?, ?, ?, ?)`),
 			f.ID, f.TenantID, f.JobID, f.ContentType, f.Size, f.CreatedAt.UnixMicro())
 		if err != nil {
 			return fmt.Errorf("store: insert file: %w", err)
 		}
-		if out.AvatarOf != "" {
+		if i == 0 && out.AvatarOf != "" {
 			// A character deleted meanwhile matches no row, which is fine.
 			_, err = tx.ExecContext(ctx, db.q(`UPDATE characters SET avatar_url = ? WHERE tenant_id = ? AND id = ?`), f.ID, f.TenantID, out.AvatarOf)
 			if err != nil {
@@ -171,7 +171,66 @@ func (db *DB) FinishJobTx(ctx context.Context, tx *sql.Tx, out domain.JobOutcome
 			}
 		}
 	}
+	if out.Sprites != nil && len(out.Files) > 0 {
+		if err := db.MergeSpritesTx(ctx, tx, out.Files[0].TenantID, out.Sprites); err != nil {
+			return err
+		}
+	}
+	if e := out.Cache; e != nil {
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO media_cache (tenant_id, cache_key, job_type, file_id, result, created_at) VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (tenant_id, cache_key) DO UPDATE SET job_type = excluded.job_type, file_id = excluded.file_id,
+			result = excluded.result, created_at = excluded.created_at`),
+			e.TenantID, e.Key, string(e.JobType), e.FileID, string(e.Result), e.CreatedAt.UnixMicro())
+		if err != nil {
+			return fmt.Errorf("store: cache result: %w", err)
+		}
+	}
 	return nil
+}
+
+// MergeSpritesTx sets the character's sprites of the link's emotions to its files,
+// keeping its other emotions', in one statement: two sets finishing at once both land.
+// A character deleted meanwhile matches no row, which is fine.
+func (db *DB) MergeSpritesTx(ctx context.Context, tx *sql.Tx, tenantID string, link *domain.SpriteLink) error {
+	set := make(map[string]string, len(link.Emotions))
+	for i, e := range link.Emotions {
+		if i < len(link.FileIDs) {
+			set[string(e)] = link.FileIDs[i]
+		}
+	}
+	patch, err := json.Marshal(set)
+	if err != nil {
+		return err
+	}
+	merge := `json_patch(COALESCE(sprites, '{}'), ?)`
+	if db.dialect == Postgres {
+		merge = `(COALESCE(sprites, '{}')::jsonb || ?::jsonb)::text`
+	}
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET sprites = `+merge+` WHERE tenant_id = ? AND id = ?`),
+		string(patch), tenantID, link.CharacterID); err != nil {
+		return fmt.Errorf("store: set sprites: %w", err)
+	}
+	return nil
+}
+
+// CachedResult returns the tenant's cache entry of key whose file still exists, or
+// ErrNotFound.
+func (db *DB) CachedResult(ctx context.Context, tenantID, key string) (*domain.CacheEntry, error) {
+	var (
+		e         = domain.CacheEntry{TenantID: tenantID, Key: key}
+		typ, res  string
+		createdAt int64
+	)
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT c.job_type, c.file_id, c.result, c.created_at FROM media_cache c
+		JOIN files f ON f.id = c.file_id AND f.tenant_id = c.tenant_id
+		WHERE c.tenant_id = ? AND c.cache_key = ?`), tenantID, key).Scan(&typ, &e.FileID, &res, &createdAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, domain.ErrNotFound
+	} else if err != nil {
+		return nil, fmt.Errorf("store: cached result: %w", err)
+	}
+	e.JobType, e.Result, e.CreatedAt = domain.JobType(typ), json.RawMessage(res), time.UnixMicro(createdAt).UTC()
+	return &e, nil
 }
 
 // CancelJobTx moves the tenant's pending or processing job to canceled. On ErrConflict the

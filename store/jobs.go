@@ -151,7 +151,8 @@ func (db *DB) ExpiredJobs(ctx context.Context, before time.Time, limit int) ([]d
 	return jobs, files, frows.Err()
 }
 
-// DeleteJobs deletes the jobs, their files' rows and their delivery records.
+// DeleteJobs deletes the jobs, their files' rows, the cache entries pointing at those
+// files, and their delivery records.
 func (db *DB) DeleteJobs(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
@@ -162,7 +163,9 @@ func (db *DB) DeleteJobs(ctx context.Context, ids []string) error {
 	}
 	in := `(` + placeholders(len(ids)) + `)`
 	return db.inTx(ctx, func(tx *sql.Tx) error {
-		for _, q := range []string{`DELETE FROM files WHERE job_id IN ` + in, `DELETE FROM webhook_deliveries WHERE job_id IN ` + in, `DELETE FROM jobs WHERE id IN ` + in} {
+		// Cache entries live as long as their files.
+		for _, q := range []string{`DELETE FROM media_cache WHERE file_id IN (SELECT id FROM files WHERE job_id IN ` + in + `)`,
+			`DELETE FROM files WHERE job_id IN ` + in, `DELETE FROM webhook_deliveries WHERE job_id IN ` + in, `DELETE FROM jobs WHERE id IN ` + in} {
 			if _, err := tx.ExecContext(ctx, db.q(q), args...); err != nil {
 				return fmt.Errorf("store: delete jobs: %w", err)
 			}
@@ -258,10 +261,14 @@ func scanJob(s scanner) (*domain.Job, error) {
 	}
 	if result.Valid {
 		var err error
-		if j.Type == domain.JobTTS {
+		switch j.Type {
+		case domain.JobTTS:
 			j.Speech = &domain.SpeechJobResult{}
 			err = json.Unmarshal([]byte(result.String), j.Speech)
-		} else {
+		case domain.JobSprites:
+			j.Sprites = &domain.SpriteSetResult{}
+			err = json.Unmarshal([]byte(result.String), j.Sprites)
+		default:
 			j.Result = &domain.ImageJobResult{}
 			err = json.Unmarshal([]byte(result.String), j.Result)
 		}

@@ -103,6 +103,7 @@ func errorType(err error, status int) string {
 var (
 	jobTypes = map[string]bool{
 		string(domain.JobAvatar): true, string(domain.JobBackground): true, string(domain.JobTTS): true,
+		string(domain.JobVariation): true, string(domain.JobSprites): true,
 	}
 	jobStates = map[string]bool{
 		string(domain.JobPending): true, string(domain.JobProcessing): true, string(domain.JobCompleted): true,

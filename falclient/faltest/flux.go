@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
@@ -15,6 +16,7 @@ import (
 	"image/png"
 	"math"
 	"net/http"
+	"strings"
 )
 
 // The FLUX endpoints New registers built-in handlers for (fal's published FLUX schemas).
@@ -23,6 +25,10 @@ const (
 	FluxSchnell = "fal-ai/flux/schnell"
 	FluxPro     = "fal-ai/flux-pro/v1.1"
 	FluxGeneral = "fal-ai/flux-general"
+	// FluxImageToImage and FluxGeneralImageToImage take a source image (image_url, a URL
+	// or a data URI) and a strength.
+	FluxImageToImage        = "fal-ai/flux/dev/image-to-image"
+	FluxGeneralImageToImage = "fal-ai/flux-general/image-to-image"
 )
 
 // FluxOutput is a FLUX endpoint's output, shaped like fal's.
@@ -59,6 +65,7 @@ type fluxSpec struct {
 	tolerance bool // safety_tolerance, "1" to "6"
 	format    bool // output_format, jpeg or png
 	negative  bool // negative_prompt
+	source    bool // image_url (required) and strength, 0 to 1
 }
 
 // fluxSpecs follows fal's published FLUX schemas: pro takes no steps or guidance and, in fal's
@@ -69,6 +76,9 @@ var fluxSpecs = map[string]fluxSpec{
 	FluxSchnell: {maxSteps: 12, guidance: true, checker: true, format: true},
 	FluxPro:     {tolerance: true, format: true},
 	FluxGeneral: {maxSteps: 50, guidance: true, checker: true, negative: true},
+
+	FluxImageToImage:        {maxSteps: 50, guidance: true, checker: true, format: true, source: true},
+	FluxGeneralImageToImage: {maxSteps: 50, guidance: true, checker: true, negative: true, source: true},
 }
 
 // imagePresets are the image_size presets' pixel sizes (fal's "Common Model Arguments").
@@ -108,7 +118,7 @@ func (s *Server) takeNSFW() bool {
 }
 
 // FluxHandler returns the built-in handler of a FLUX endpoint (FluxDev, FluxSchnell,
-// FluxPro or FluxGeneral), for tests that wrap it. It validates the input as fal does
+// FluxPro, FluxGeneral, FluxImageToImage or FluxGeneralImageToImage), for tests that wrap it. It validates the input as fal does
 // (422 with fal's validation error shape), renders a deterministic picture of the
 // requested size from the prompt and seed, and serves it at {URL}/files/{id}.png (or
 // .jpeg), or inlines it as a data URI with sync_mode. Without a seed it uses one derived
@@ -130,7 +140,9 @@ func (s *Server) FluxHandler(endpoint string) HandlerFunc {
 			Prompt:  in.prompt,
 		}
 		for i := range in.images {
-			img := picture(in.prompt, in.seed, i, in.width, in.height)
+			// A source image changes the picture as a model would: the same prompt and
+			// seed from another source give another image.
+			img := picture(in.prompt+in.source, in.seed, i, in.width, in.height)
 			if nsfw && in.checker {
 				draw.Draw(img, img.Bounds(), image.NewUniform(color.Black), image.Point{}, draw.Src)
 			}
@@ -155,6 +167,8 @@ type fluxInput struct {
 	format        string // "png" or "jpeg"
 	checker       bool
 	sync          bool
+	// source is a digest of the image-to-image source, empty for text-to-image.
+	source string
 }
 
 // parseFlux validates a FLUX input against spec. Fields the endpoint does not take are
@@ -227,6 +241,23 @@ func parseFlux(spec fluxSpec, input json.RawMessage) (fluxInput, *Failure) {
 		var n string
 		if json.Unmarshal(v, &n) != nil {
 			return in, invalidAt("Input should be a valid string", "string_type", "body", "negative_prompt")
+		}
+	}
+	if spec.source {
+		var url string
+		if err := json.Unmarshal(raw["image_url"], &url); err != nil || url == "" {
+			return in, invalidAt("Field required", "missing", "body", "image_url")
+		}
+		if !strings.HasPrefix(url, "data:image/") && !strings.HasPrefix(url, "https://") && !strings.HasPrefix(url, "http://") {
+			return in, invalidAt("Input should be a valid URL or data URI", "url_parsing", "body", "image_url")
+		}
+		sum := sha256.Sum256([]byte(url))
+		in.source = " " + hex.EncodeToString(sum[:8])
+		if v, ok := raw["strength"]; ok {
+			var st float64
+			if json.Unmarshal(v, &st) != nil || st < 0 || st > 1 {
+				return in, invalidAt("Input should be a number from 0 to 1", "float_range", "body", "strength")
+			}
 		}
 	}
 	if v, ok := raw["sync_mode"]; ok {
