@@ -63,6 +63,10 @@ func (s *JobService) SubmitVariation(ctx context.Context, tenantID string, v Var
 		}
 		return nil, err
 	}
+	if src.Kind != ImageAvatar {
+		// A scene has no identity to keep; a new background with its seed is the variation.
+		return nil, ValidationError(FieldError{Field: "file_id", Message: "is a background: variations start from a character's image (an avatar, a sprite or a variation)"})
+	}
 	req := ImageRequest{
 		Kind: src.Kind, Prompt: collapseSpace(v.Prompt), Style: cmp.Or(v.Style, src.Style, StylePixelArt),
 		WorldTone: cmp.Or(v.WorldTone, src.WorldTone), Width: v.Width, Height: v.Height, Seed: v.Seed,
@@ -108,8 +112,12 @@ func (s *JobService) sourceSize(ctx context.Context, tenantID, fileID string) (i
 		return 512, 512
 	}
 	job, err := s.Store.GetJob(ctx, tenantID, f.JobID)
-	if err != nil || job.Result == nil {
-		return 512, 512
+	switch {
+	case err != nil:
+	case job.Result != nil:
+		return cmp.Or(job.Result.Width, 512), cmp.Or(job.Result.Height, 512)
+	case job.Sprites != nil:
+		return cmp.Or(job.Sprites.Width, 512), cmp.Or(job.Sprites.Height, 512)
 	}
-	return cmp.Or(job.Result.Width, 512), cmp.Or(job.Result.Height, 512)
+	return 512, 512
 }

@@ -380,9 +380,7 @@ func (r *JobRunner) RunImage(ctx context.Context, jobID string, lastAttempt bool
 		if err := json.Unmarshal(job.Request, &req); err != nil {
 			return output{}, errUnreadableRequest
 		}
-		keyed := req.ImageRequest
-		keyed.Prompt = collapseSpace(keyed.Prompt)
-		key, err := cacheKey(job.Type, r.Images.Status(ctx), keyed)
+		key, err := cacheKey(job.Type, r.Images.Status(ctx), req.ImageRequest)
 		if err != nil {
 			return output{}, err
 		}

@@ -43,6 +43,9 @@ func (s *JobService) SubmitImage(ctx context.Context, tenantID string, req Image
 	if req.Seed < 0 {
 		req.Seed = RandomSeed()
 	}
+	// What is stored is what is drawn and what the cache keys on: a prompt that differs
+	// only in white space is the same request.
+	req.Prompt = collapseSpace(req.Prompt)
 	body, err := json.Marshal(imageJobRequest{ImageRequest: req, CharacterID: characterID, NoCache: noCache})
 	if err != nil {
 		return nil, err

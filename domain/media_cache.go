@@ -34,7 +34,7 @@ const cacheKeyVersion = 1
 
 // cacheKey is the content address of a job's request: SHA-256 over a versioned JSON of the
 // job type, the engine and model that serve it, and the request as stored (defaults
-// applied, its text's whitespace collapsed by the caller). The tenant is not in the key:
+// applied, its text's white space collapsed at submit). The tenant is not in the key:
 // every lookup is scoped by tenant, so tenants never share an entry.
 func cacheKey(typ JobType, engine DependencyHealth, req any) (string, error) {
 	body, err := json.Marshal(struct {

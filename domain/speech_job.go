@@ -52,6 +52,8 @@ func (s *JobService) SubmitSpeech(ctx context.Context, tenantID string, req Spee
 	if err := checkVoice(ctx, s.Speech, req.VoiceID); err != nil {
 		return nil, err
 	}
+	// What is stored is what is spoken and what the cache keys on.
+	req.Text = collapseSpace(req.Text)
 	body, err := json.Marshal(speechJobRequest{SpeechRequest: req, CharacterID: characterID, NoCache: noCache})
 	if err != nil {
 		return nil, err
@@ -130,9 +132,7 @@ func (r *JobRunner) RunSpeech(ctx context.Context, jobID string, lastAttempt boo
 		if err := json.Unmarshal(job.Request, &req); err != nil {
 			return output{}, errUnreadableRequest
 		}
-		keyed := req.SpeechRequest
-		keyed.Text = collapseSpace(keyed.Text)
-		key, err := cacheKey(job.Type, r.Speech.Status(ctx), keyed)
+		key, err := cacheKey(job.Type, r.Speech.Status(ctx), req.SpeechRequest)
 		if err != nil {
 			return output{}, err
 		}

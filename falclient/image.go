@@ -133,8 +133,10 @@ var fluxModels = map[string]fluxSpec{
 // image-to-image (fal-ai/flux/dev/image-to-image, or flux-general's for a negative prompt)
 // with the source's bytes as a data URI in image_url and the request's Strength (a
 // sprite's is spriteStrength); its prompt leads with the source's own description when
-// Troupe made it. A sprite's Emotion adds its expression to the prompt. FLUX draws no
-// transparent backgrounds: Transparent is ignored, and the result says so.
+// Troupe made it. Image-to-image takes no size: the picture has the source's, and the
+// result reports it. A sprite's Emotion adds its expression to the prompt. FLUX draws no
+// transparent backgrounds: Transparent is ignored, and the result says so. The model is
+// always FLUX.1 [dev] for a source: fal publishes no other FLUX image-to-image.
 //
 // The request runs through fal's queue, so a canceled ctx cancels it upstream. The image
 // is then downloaded from fal's media URL without the key (fal's CDN is public and the key
@@ -155,18 +157,18 @@ func NewImageModel(c *Client) *ImageModel { return &ImageModel{c: c} }
 // fluxInput is the union of the FLUX endpoints' inputs; fields an endpoint does not take
 // stay empty and are omitted.
 type fluxInput struct {
-	Prompt              string    `json:"prompt"`
-	NegativePrompt      string    `json:"negative_prompt,omitempty"`
-	ImageSize           imageSize `json:"image_size"`
-	NumInferenceSteps   int       `json:"num_inference_steps,omitempty"`
-	GuidanceScale       float64   `json:"guidance_scale,omitempty"`
-	Seed                int64     `json:"seed"`
-	NumImages           int       `json:"num_images"`
-	EnableSafetyChecker *bool     `json:"enable_safety_checker,omitempty"`
-	SafetyTolerance     string    `json:"safety_tolerance,omitempty"`
-	OutputFormat        string    `json:"output_format,omitempty"`
-	ImageURL            string    `json:"image_url,omitempty"`
-	Strength            *float64  `json:"strength,omitempty"`
+	Prompt              string     `json:"prompt"`
+	NegativePrompt      string     `json:"negative_prompt,omitempty"`
+	ImageSize           *imageSize `json:"image_size,omitempty"`
+	NumInferenceSteps   int        `json:"num_inference_steps,omitempty"`
+	GuidanceScale       float64    `json:"guidance_scale,omitempty"`
+	Seed                int64      `json:"seed"`
+	NumImages           int        `json:"num_images"`
+	EnableSafetyChecker *bool      `json:"enable_safety_checker,omitempty"`
+	SafetyTolerance     string     `json:"safety_tolerance,omitempty"`
+	OutputFormat        string     `json:"output_format,omitempty"`
+	ImageURL            string     `json:"image_url,omitempty"`
+	Strength            *float64   `json:"strength,omitempty"`
 }
 
 // imageSize is FLUX's custom image_size.
@@ -225,13 +227,17 @@ func (m *ImageModel) Generate(ctx context.Context, req domain.ImageRequest) (dom
 	res := domain.ImageResult{
 		Data:          data,
 		ContentType:   ct,
-		Width:         or0(img.Width, in.ImageSize.Width),
-		Height:        or0(img.Height, in.ImageSize.Height),
+		Width:         img.Width,
+		Height:        img.Height,
 		Seed:          in.Seed,
 		Engine:        engineName,
 		Model:         spec.endpoint,
 		Style:         style,
 		InferenceTime: inferenceTime(out.Timings),
+	}
+	if in.ImageSize != nil {
+		// fal echoes the size; when it does not, the size asked for is the size drawn.
+		res.Width, res.Height = or0(res.Width, in.ImageSize.Width), or0(res.Height, in.ImageSize.Height)
 	}
 	if seed, ok := outputSeed(out.Seed); ok {
 		res.Seed = seed
@@ -287,13 +293,17 @@ func subjectPrompt(req domain.ImageRequest) string {
 	return strings.Join(parts, ". ")
 }
 
+// minStrength is the lowest image-to-image strength fal accepts; the API's 0 (keep the
+// source) is sent as it.
+const minStrength = 0.01
+
 // sourceStrength is the image-to-image strength of req: a sprite's fixed one, else the
-// request's.
+// request's, within what fal accepts.
 func sourceStrength(req domain.ImageRequest) float64 {
 	if req.Emotion != "" {
 		return spriteStrength
 	}
-	return min(max(req.Strength, 0), 1)
+	return min(max(req.Strength, minStrength), 1)
 }
 
 // stylePrompt returns the style rendered and its prompt text: the custom style prompt
@@ -337,11 +347,10 @@ func (spec fluxSpec) input(req domain.ImageRequest, prompt string) fluxInput {
 	if size == [2]int{} {
 		size = imageDefaults[domain.ImageAvatar]
 	}
-	in := fluxInput{
-		Prompt:    prompt,
-		ImageSize: imageSize{Width: or0(req.Width, size[0]), Height: or0(req.Height, size[1])},
-		Seed:      req.Seed,
-		NumImages: 1,
+	in := fluxInput{Prompt: prompt, Seed: req.Seed, NumImages: 1}
+	if !spec.source {
+		// Image-to-image takes no size: the picture has its source's.
+		in.ImageSize = &imageSize{Width: or0(req.Width, size[0]), Height: or0(req.Height, size[1])}
 	}
 	if spec.negative {
 		in.NegativePrompt = strings.TrimSpace(req.NegativePrompt)

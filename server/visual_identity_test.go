@@ -154,6 +154,11 @@ func TestVariations(t *testing.T) {
 			}
 
 			plain := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "trickster"})
+			bg, err := b.demo.CreateBackgroundWithResponse(t.Context(), nil, gen.BackgroundRequest{Prompt: "a tavern", Width: ptr(512), Height: ptr(512)})
+			if err != nil || bg.JSON202 == nil {
+				t.Fatalf("background: %v", err)
+			}
+			scene := imageResult(t, waitJob(t, b.demo, bg.JSON202.JobId))
 			before := jobCount(t, b.demo)
 			for _, c := range []struct {
 				name   string
@@ -169,6 +174,7 @@ func TestVariations(t *testing.T) {
 				{"an unknown character", b.demo, gen.VariationRequest{CharacterId: ptr("chr_nope"), Prompt: "smiling"}, 404, "CHAR_NOT_FOUND"},
 				{"a strength above 1", b.demo, gen.VariationRequest{FileId: &src.FileId, Prompt: "smiling", Strength: ptr(1.5)}, 422, "VALIDATION_ERROR"},
 				{"another tenant's file", b.other, gen.VariationRequest{FileId: &src.FileId, Prompt: "smiling"}, 404, "FILE_NOT_FOUND"},
+				{"a background", b.demo, gen.VariationRequest{FileId: &scene.FileId, Prompt: "at night"}, 422, "VALIDATION_ERROR"},
 			} {
 				res, err := c.client.CreateVariationWithResponse(t.Context(), nil, c.body)
 				if err != nil {
@@ -435,6 +441,15 @@ func TestVisualIdentityOnFal(t *testing.T) {
 	if n := len(submitted(falclient.FluxDevEndpoint)); n != 1 || !again.Cached || src.Cached {
 		t.Fatalf("two identical avatars made %d fal calls (second cached %v)", n, again.Cached)
 	}
+	fresh, err := b.demo.CreateAvatarWithResponse(t.Context(), nil, gen.AvatarRequest{
+		Description: "an elf ranger with silver hair", Seed: ptr(int64(9)), Width: ptr(256), Height: ptr(256), Cache: ptr(false),
+	})
+	if err != nil || fresh.JSON202 == nil {
+		t.Fatalf("avatar: %v %s", err, fresh.Body)
+	}
+	if r := imageResult(t, waitJob(t, b.demo, fresh.JSON202.JobId)); r.Cached || len(submitted(falclient.FluxDevEndpoint)) != 2 {
+		t.Fatalf(`"cache": false: cached %v, %d fal calls; want a second call`, r.Cached, len(submitted(falclient.FluxDevEndpoint)))
+	}
 
 	res, err := b.demo.CreateVariationWithResponse(t.Context(), nil, gen.VariationRequest{CharacterId: &ch.Id, Prompt: "wearing a red cloak", Seed: ptr(int64(3))})
 	if err != nil || res.JSON202 == nil {
@@ -442,7 +457,7 @@ func TestVisualIdentityOnFal(t *testing.T) {
 	}
 	j := waitJob(t, b.demo, res.JSON202.JobId)
 	if j.Status != gen.JobStatusCompleted || j.Result.Variation == nil || j.Result.Variation.Model != falclient.FluxImageToImageEndpoint ||
-		*j.Result.Variation.SourceFileId != again.FileId {
+		*j.Result.Variation.SourceFileId != again.FileId || j.Result.Variation.Width != again.Width || j.Result.Variation.Height != again.Height {
 		t.Fatalf("variation on fal: %+v", j)
 	}
 	calls := submitted(falclient.FluxImageToImageEndpoint)

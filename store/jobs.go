@@ -152,7 +152,7 @@ func (db *DB) ExpiredJobs(ctx context.Context, before time.Time, limit int) ([]d
 }
 
 // DeleteJobs deletes the jobs, their files' rows, the cache entries pointing at those
-// files, and their delivery records.
+// files, and their delivery records, and unlinks the avatars and sprites they were.
 func (db *DB) DeleteJobs(ctx context.Context, ids []string) error {
 	if len(ids) == 0 {
 		return nil
@@ -163,6 +163,9 @@ func (db *DB) DeleteJobs(ctx context.Context, ids []string) error {
 	}
 	in := `(` + placeholders(len(ids)) + `)`
 	return db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := db.unlinkFacesTx(ctx, tx, in, args); err != nil {
+			return err
+		}
 		// Cache entries live as long as their files.
 		for _, q := range []string{`DELETE FROM media_cache WHERE file_id IN (SELECT id FROM files WHERE job_id IN ` + in + `)`,
 			`DELETE FROM files WHERE job_id IN ` + in, `DELETE FROM webhook_deliveries WHERE job_id IN ` + in, `DELETE FROM jobs WHERE id IN ` + in} {
@@ -334,4 +337,63 @@ func (db *DB) JobCounts(ctx context.Context) (map[domain.JobStatus]int, error) {
 		out[domain.JobStatus(status)] = n
 	}
 	return out, rows.Err()
+}
+
+// unlinkFacesTx clears the avatars and removes the sprites that are files of the jobs
+// (jobsIn is "(?, …)" over jobArgs), so a character never hands out a URL of a deleted
+// file: its sprite for that emotion falls back to its neutral one, or to none.
+func (db *DB) unlinkFacesTx(ctx context.Context, tx *sql.Tx, jobsIn string, jobArgs []any) error {
+	files := `SELECT id FROM files WHERE job_id IN ` + jobsIn
+	if _, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET avatar_url = '' WHERE avatar_url IN (`+files+`)`), jobArgs...); err != nil {
+		return fmt.Errorf("store: unlink avatars: %w", err)
+	}
+	rows, err := tx.QueryContext(ctx, db.q(`SELECT c.tenant_id, c.id, c.sprites, f.id FROM characters c
+		JOIN files f ON f.tenant_id = c.tenant_id AND c.sprites LIKE '%"' || f.id || '"%'
+		WHERE c.sprites IS NOT NULL AND f.job_id IN `+jobsIn), jobArgs...)
+	if err != nil {
+		return fmt.Errorf("store: find sprites: %w", err)
+	}
+	type owner struct{ tenantID, id, sprites string }
+	var owners []owner
+	gone := map[string]map[string]bool{}
+	for rows.Next() {
+		var o owner
+		var fileID string
+		if err := rows.Scan(&o.tenantID, &o.id, &o.sprites, &fileID); err != nil {
+			rows.Close()
+			return err
+		}
+		key := o.tenantID + "/" + o.id
+		if gone[key] == nil {
+			gone[key] = map[string]bool{}
+			owners = append(owners, o)
+		}
+		gone[key][fileID] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, o := range owners {
+		var sprites map[string]string
+		if err := json.Unmarshal([]byte(o.sprites), &sprites); err != nil {
+			return fmt.Errorf("store: decode sprites of %s: %w", o.id, err)
+		}
+		for e, f := range sprites {
+			if gone[o.tenantID+"/"+o.id][f] {
+				delete(sprites, e)
+			}
+		}
+		kept, err := json.Marshal(sprites)
+		if err != nil {
+			return err
+		}
+		// Only if unchanged since read: a set merged meanwhile is newer, and its sprites
+		// are not these files.
+		if _, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET sprites = ? WHERE tenant_id = ? AND id = ? AND sprites = ?`),
+			string(kept), o.tenantID, o.id, o.sprites); err != nil {
+			return fmt.Errorf("store: unlink sprites: %w", err)
+		}
+	}
+	return nil
 }

@@ -78,13 +78,13 @@ func TestMediaCacheAndSprites(t *testing.T) {
 				}
 			})
 
-			t.Run("sprite sets finishing at once both land, each replacing only its emotions", func(t *testing.T) {
+			t.Run("sprite sets finishing at once both land, each replacing only its emotions, and expired files leave", func(t *testing.T) {
 				c := sampleCharacter("tenant_a", "Hilde", now)
 				if err := db.CreateCharacters(ctx, []*domain.Character{c}); err != nil {
 					t.Fatal(err)
 				}
 				first := insertJob(t, db, now.Add(2*time.Millisecond))
-				set := finishWithFiles(t, db, first, 2, now, domain.JobOutcome{})
+				set := finishWithFiles(t, db, first, 2, now, domain.JobOutcome{AvatarOf: c.ID})
 				link := &domain.SpriteLink{CharacterID: c.ID, Emotions: []domain.Emotion{domain.EmotionNeutral, domain.EmotionJoy}, FileIDs: []string{set[0].ID, set[1].ID}}
 				if err := db.InTx(ctx, func(tx *sql.Tx) error { return db.MergeSpritesTx(ctx, tx, "tenant_a", link) }); err != nil {
 					t.Fatal(err)
@@ -121,13 +121,28 @@ func TestMediaCacheAndSprites(t *testing.T) {
 				}
 				wg.Wait()
 				got, err := db.GetCharacter(ctx, "tenant_a", c.ID)
-				if err != nil {
-					t.Fatal(err)
+				if err != nil || got.AvatarFileID != set[0].ID {
+					t.Fatalf("avatar %q, %v; want %s", got.AvatarFileID, err, set[0].ID)
 				}
 				for _, e := range append(emotions, domain.EmotionNeutral) {
 					if got.Sprites[e] != want[e] {
 						t.Errorf("sprite %s = %q, want %q (all: %v)", e, got.Sprites[e], want[e], got.Sprites)
 					}
+				}
+
+				// The first set's job expires: its neutral sprite goes, the others stay.
+				if err := db.DeleteJobs(ctx, []string{first.ID}); err != nil {
+					t.Fatal(err)
+				}
+				got, err = db.GetCharacter(ctx, "tenant_a", c.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, ok := got.Sprites[domain.EmotionNeutral]; ok || got.Sprites[domain.EmotionJoy] != want[domain.EmotionJoy] || len(got.Sprites) != len(emotions) {
+					t.Errorf("after the first set expired: %v", got.Sprites)
+				}
+				if got.AvatarFileID != "" {
+					t.Errorf("the avatar %s outlived its file", got.AvatarFileID)
 				}
 			})
 		})

@@ -187,7 +187,7 @@ func parseFlux(spec fluxSpec, input json.RawMessage) (fluxInput, *Failure) {
 	if err := json.Unmarshal(raw["prompt"], &in.prompt); err != nil || in.prompt == "" {
 		return in, invalidAt("Field required", "missing", "body", "prompt")
 	}
-	if v, ok := raw["image_size"]; ok {
+	if v, ok := raw["image_size"]; ok && !spec.source {
 		w, h, fail := parseImageSize(v)
 		if fail != nil {
 			return in, fail
@@ -255,9 +255,13 @@ func parseFlux(spec fluxSpec, input json.RawMessage) (fluxInput, *Failure) {
 		in.source = " " + hex.EncodeToString(sum[:8])
 		if v, ok := raw["strength"]; ok {
 			var st float64
-			if json.Unmarshal(v, &st) != nil || st < 0 || st > 1 {
-				return in, invalidAt("Input should be a number from 0 to 1", "float_range", "body", "strength")
+			if json.Unmarshal(v, &st) != nil || st < 0.01 || st > 1 {
+				return in, invalidAt("Input should be a number from 0.01 to 1", "float_range", "body", "strength")
 			}
+		}
+		// Image-to-image draws at its source's size; image_size is not one of its fields.
+		if w, h, ok := dataURISize(url); ok {
+			in.width, in.height = w, h
 		}
 	}
 	if v, ok := raw["sync_mode"]; ok {
@@ -373,4 +377,21 @@ func encodeImage(img image.Image, format string) ([]byte, string) {
 func invalidAt(msg, typ string, loc ...string) *Failure {
 	b, _ := json.Marshal(map[string]any{"detail": []map[string]any{{"loc": loc, "msg": msg, "type": typ}}})
 	return &Failure{Status: http.StatusUnprocessableEntity, Body: string(b)}
+}
+
+// dataURISize is the size of the image in a base64 data URI, when it decodes.
+func dataURISize(uri string) (int, int, bool) {
+	_, payload, ok := strings.Cut(uri, ";base64,")
+	if !ok {
+		return 0, 0, false
+	}
+	data, err := base64.StdEncoding.DecodeString(payload)
+	if err != nil {
+		return 0, 0, false
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		return 0, 0, false
+	}
+	return cfg.Width, cfg.Height, true
 }
