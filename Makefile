@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/troupe
 REDOCLY := tools/lint/node_modules/.bin/redocly
 
-.PHONY: run build test lint check-generated generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk eval-dialogue
+.PHONY: run build test lint check-generated check-console console tools-console generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk eval-dialogue
 
 ## run: build and start the server on :9000 with embedded defaults (demo keys, SQLite under ./var)
 run: engines build
@@ -20,7 +20,7 @@ build:
 	CGO_ENABLED=0 $(GO) build -o $(BIN) ./cmd/troupe
 
 ## test: spec lint, generated-code check, workflow lint, vet, and every Go test (SQLite and PostgreSQL)
-test: engines tools-python lint check-generated actionlint vet unit
+test: engines tools-python lint check-generated check-console actionlint vet unit
 
 unit:
 	$(GO) test -race -count=1 -timeout 20m ./...
@@ -42,6 +42,22 @@ check-generated:
 	if ! cmp -s $$tmp/api.gen.go gen/api.gen.go; then \
 		echo "gen/ is stale: run 'make generate' and commit gen/"; exit 1; \
 	else echo "gen/ matches openapi.yaml"; fi
+
+## console: rebuild the studio console (console/dist, committed) from its sources with esbuild
+console: tools-console
+	cd console && node build.mjs
+
+## check-console: fail when console/dist differs from what its sources build
+check-console: tools-console
+	@tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; \
+	(cd console && node build.mjs $$tmp/dist) && \
+	if ! diff -r $$tmp/dist console/dist >/dev/null; then \
+		echo "console/dist is stale: run 'make console' and commit console/dist"; exit 1; \
+	else echo "console/dist matches its sources"; fi
+
+tools-console:
+	@command -v npm >/dev/null || (apt-get update && apt-get install -y --no-install-recommends nodejs npm)
+	@[ -x console/node_modules/.bin/esbuild ] || (cd console && npm ci --no-audit --no-fund)
 
 ## lint: lint openapi.yaml with Redocly CLI (installed from npm into tools/lint)
 lint: tools-lint

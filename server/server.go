@@ -185,7 +185,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 		},
 		MultiErrorHandler:    multiError,
 		DoNotValidateServers: true,
-		Skipper:              isDocsPath,
+		Skipper:              func(c echo.Context) bool { return isDocsPath(c) || isConsolePath(c) },
 	}))
 	// A body strictJSON found unstorable text in stops here, after the validator has added
 	// its own field errors to the answer.
@@ -214,6 +214,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	if err := registerDocs(e); err != nil {
 		return nil, err
 	}
+	registerConsole(e)
 	h := &handlers{cfg: cfg, svc: svc}
 	gen.RegisterHandlers(e, gen.NewStrictHandler(h, []gen.StrictMiddlewareFunc{acceptToContext}))
 	e.POST(importPath, h.importCharacter)

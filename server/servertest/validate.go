@@ -140,8 +140,11 @@ func validateSchema(sw *openapi3.T, name string, body []byte) error {
 	return schema.Value.VisitJSON(v)
 }
 
+// isDocs reports whether p is the docs, the spec or the console's files: pages, not
+// operations of the spec.
 func isDocs(p string) bool {
-	return p == "/openapi.yaml" || p == "/openapi.json" || p == "/docs" || strings.HasPrefix(p, "/docs/")
+	return p == "/openapi.yaml" || p == "/openapi.json" || p == "/docs" || strings.HasPrefix(p, "/docs/") ||
+		p == "/console" || strings.HasPrefix(p, "/console/")
 }
 
 type validationError string
