@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/troupe
 REDOCLY := tools/lint/node_modules/.bin/redocly
 
-.PHONY: run build test lint check-generated check-console console tools-console generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk eval-dialogue
+.PHONY: run build test lint check-generated check-console console tools-console e2e generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk eval-dialogue
 
 ## run: build and start the server on :9000 with embedded defaults (demo keys, SQLite under ./var)
 run: engines build
@@ -46,6 +46,11 @@ check-generated:
 ## console: rebuild the studio console (console/dist, committed) from its sources with esbuild
 console: tools-console
 	cd console && node build.mjs
+
+## e2e: the console's browser test in Debian's Chromium, on SQLite and PostgreSQL (installs
+## chromium and playwright-core when missing; screenshots in e2e/screenshots/)
+e2e:
+	bash e2e/run.sh
 
 ## check-console: fail when console/dist differs from what its sources build
 check-console: tools-console

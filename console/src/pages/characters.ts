@@ -37,6 +37,7 @@ export async function characterPage(main: HTMLElement, id: string): Promise<void
     h("div", { class: "row" },
       h("a", { class: "button", href: "#/playground/" + encodeURIComponent(c.id) }, "Talk to " + c.name)),
     faces(c),
+    avatarForm(c),
     h("h3", {}, "Feelings"),
     h("p", {}, `Dominant: ${c.feelings.dominant}`),
     table(["Emotion", "Level"], Object.entries(c.feelings.levels).map(([e, v]) => [e, (v as number).toFixed(2)])),
@@ -57,6 +58,24 @@ function faces(c: any): HTMLElement {
       c.avatar_url ? h("figure", {}, h("img", { src: c.avatar_url, alt: `${c.name}'s avatar` }), h("figcaption", {}, "avatar")) : null,
       sprites.map((s) => h("figure", {}, h("img", { src: s.image_url, alt: `${c.name}, ${s.emotion}` }), h("figcaption", {}, s.emotion)))),
     !c.avatar_url && !sprites.length ? h("p", { class: "muted" }, "No avatar or sprites yet.") : null);
+}
+
+/** avatarForm submits an avatar job for the character and opens the job. */
+function avatarForm(c: any): HTMLElement {
+  const desc = h("input", { type: "text", size: 60, required: true, maxlength: 2000 }) as HTMLInputElement;
+  const status = h("p", { role: "status" });
+  return h("form", { class: "panel", onsubmit: async (e: Event) => {
+    e.preventDefault();
+    try {
+      const job = await call("POST", "/v1/images/avatar", { description: desc.value.trim(), character_id: c.id });
+      location.hash = "#/jobs/" + encodeURIComponent(job.job_id);
+    } catch (err) {
+      status.className = "error";
+      status.textContent = errorText(err);
+    }
+  } },
+    h("div", { class: "row" }, h("div", {}, ...field("Describe a new avatar", desc)), h("button", { type: "submit" }, "Make an avatar")),
+    status);
 }
 
 async function drawMemory(section: HTMLElement, id: string): Promise<void> {

@@ -28,6 +28,16 @@ export async function jobsPage(main: HTMLElement): Promise<void> {
 
 export async function jobPage(main: HTMLElement, id: string): Promise<void> {
   const j = await call("GET", `/v1/jobs/${encodeURIComponent(id)}`);
+  if (j.status === "pending" || j.status === "processing") {
+    // Follow a running job until it ends, while its page is still the one shown.
+    const shown = location.hash;
+    setTimeout(async () => {
+      if (location.hash !== shown || !main.isConnected) return;
+      const next = h("main", { id: "main", tabindex: "-1" });
+      await jobPage(next, id);
+      if (location.hash === shown && main.isConnected) main.replaceWith(next);
+    }, 500);
+  }
   const note = h("p", { role: "status" });
   const r = j.result?.[j.type];
   add(main, 

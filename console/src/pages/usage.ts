@@ -28,6 +28,10 @@ export async function usagePage(main: HTMLElement): Promise<void> {
       table(["Metric", "Total"], metrics.map(([k, t]) => [t, fmt(r.totals[k])])),
       h("h3", {}, metrics.find(([k]) => k === metric.value)![1] + " by " + granularity.value),
       chart(r.buckets.map((b: any) => ({ label: b.start, value: Number(b.usage[metric.value] ?? 0) }))),
+      h("h3", {}, "Lines"),
+      h("p", { class: "muted" }, "Requests by operation, jobs by type and outcome, model use by engine and model."),
+      table(["Metric", "Engine", "Model", "Detail", "Quantity", "Cost (USD)"], r.totals.lines.map((l: any) =>
+        [l.metric, l.engine, l.model, h("span", { class: "mono" }, l.detail), fmt(l.quantity), fmt(l.cost_usd)])),
       r.keys.length ? h("h3", {}, "By key") : null,
       r.keys.length ? table(["Key", "Requests", "Images", "Cost (USD)"], r.keys.map((k: any) =>
         [h("span", { class: "mono" }, k.key_id || "(none)"), fmt(k.usage.requests), fmt(k.usage.images), fmt(k.usage.cost_usd)])) : null,
