@@ -5,6 +5,7 @@
 // Usage: TROUPE_URL=http://127.0.0.1:9000 TROUPE_KEY=demo-key-123 node e2e/console.mjs
 import { chromium } from "playwright-core";
 import { mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const base = (process.env.TROUPE_URL ?? "http://localhost:9000") + "/console";
@@ -14,18 +15,31 @@ const chromiumPath = process.env.CHROMIUM ?? "/usr/bin/chromium";
 mkdirSync(shots, { recursive: true });
 
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ["--no-sandbox"] });
-const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+// bypassCSP lets the test inject axe-core; the console itself runs under its own policy.
+const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, bypassCSP: true });
 page.setDefaultTimeout(20000);
 const problems = [];
 page.on("pageerror", (e) => problems.push("page error: " + e));
 page.on("console", (m) => m.type() === "error" && problems.push("console error: " + m.text()));
-const shot = (name) => page.screenshot({ path: join(shots, name + ".png"), fullPage: true });
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+// shot saves the page's screenshot, then checks it with axe-core against WCAG 2.1 A and AA
+// (labels, names, contrast, landmarks): a serious or critical finding fails the step.
+const shot = async (name) => {
+  await page.screenshot({ path: join(shots, name + ".png"), fullPage: true });
+  await page.addScriptTag({ path: axePath });
+  const found = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
+    return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+  });
+  if (found.length) throw new Error(`accessibility on ${name}:\n  ` + found.join("\n  "));
+};
 const step = async (name, fn) => {
   try {
     await fn();
     console.log("ok   " + name);
   } catch (err) {
-    await shot("failed-" + name.replace(/\W+/g, "-")).catch(() => {});
+    await page.screenshot({ path: join(shots, "failed-" + name.replace(/\W+/g, "-") + ".png"), fullPage: true }).catch(() => {});
     console.error("FAIL " + name + ": " + (err?.message ?? err));
     await browser.close();
     process.exit(1);
@@ -35,11 +49,17 @@ const expect = (cond, what) => {
   if (!cond) throw new Error(what);
 };
 
-await step("sign in with the key", async () => {
+await step("sign in with the key, by keyboard alone", async () => {
   await page.goto(base);
-  await page.getByLabel("API key").fill(key);
+  await page.getByLabel("API key").waitFor();
   await shot("signin");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // Tab from the top of the page: the skip link, then the key field.
+  await page.keyboard.press("Tab");
+  await page.keyboard.press("Tab");
+  const focused = await page.evaluate(() => document.activeElement?.id);
+  expect(focused === "f-api-key", `Tab reached #${focused}, not the key field`);
+  await page.keyboard.type(key);
+  await page.keyboard.press("Enter");
   await page.getByRole("navigation", { name: "Console" }).waitFor();
   await page.getByRole("heading", { name: "Usage" }).waitFor();
 });

@@ -82,6 +82,12 @@ function signInView(): HTMLElement {
 }
 
 window.addEventListener("hashchange", render);
+// The skip link moves focus to the page's content; as a plain #main link it would change
+// the route instead.
+document.querySelector(".skip")?.addEventListener("click", (e) => {
+  e.preventDefault();
+  document.getElementById("main")?.focus();
+});
 (async () => {
   if (currentKey()) {
     try {

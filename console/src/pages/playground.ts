@@ -76,9 +76,16 @@ export async function playgroundPage(main: HTMLElement, id: string): Promise<voi
       const conv = await call("POST", "/v1/conversations", { participants: ids, scene: "The console's playground." });
       const body: any = { turns: 1 };
       if (heard.value.trim()) body.message = { text: heard.value.trim() };
-      const res = await call("POST", `/v1/conversations/${encodeURIComponent(conv.id)}/turns`, body);
-      fill(turnOut, h("p", {}, h("a", { href: "#/conversations/" + encodeURIComponent(conv.id) }, "Open the transcript")),
-        ...res.turns.map(turnView));
+      // Streamed: the speaker and the line appear as they are decided and written, then
+      // the finished turn with its decision record replaces them.
+      const live = h("p", { class: "line", "data-testid": "turn-live" });
+      fill(turnOut, h("p", {}, h("a", { href: "#/conversations/" + encodeURIComponent(conv.id) }, "Open the transcript")), live);
+      await stream(`/v1/conversations/${encodeURIComponent(conv.id)}/turns/stream`, body, (type, data) => {
+        if (type === "turn.started") fill(live, h("strong", {}, data.speaker_name + ": "));
+        else if (type === "turn.delta") add(live, data.delta);
+        else if (type === "turn.completed") live.replaceWith(turnView(data.turn));
+        else if (type === "error") fail(data.error?.message ?? "The turn failed.");
+      });
     } catch (err) { fail(err); }
   } },
     h("h3", {}, "Run a conversation turn"),
