@@ -17,12 +17,21 @@ export async function usagePage(main: HTMLElement): Promise<void> {
   const metric = h("select", {}, metrics.map(([v, t]) => h("option", { value: v }, t))) as HTMLSelectElement;
   const from = h("input", { type: "date" }) as HTMLInputElement;
   const to = h("input", { type: "date" }) as HTMLInputElement;
+  // An admin key may narrow the report to one of its tenant's keys; an operator key may
+  // name any tenant.
+  const keyPick = h("select", {}, h("option", { value: "" }, "every key")) as HTMLSelectElement;
+  const tenant = h("input", { type: "text", size: 24, placeholder: "operator keys only" }) as HTMLInputElement;
   const out = h("div", { "aria-live": "polite" });
   const load = async () => {
     const q = new URLSearchParams({ granularity: granularity.value });
     if (from.value) q.set("from", new Date(from.value).toISOString());
     if (to.value) q.set("to", new Date(to.value + "T23:59:59Z").toISOString());
+    if (keyPick.value) q.set("key_id", keyPick.value);
+    if (tenant.value.trim()) q.set("tenant_id", tenant.value.trim());
     const r = await call("GET", "/v1/usage?" + q);
+    if (keyPick.options.length === 1) {
+      for (const k of r.keys) if (k.key_id) keyPick.append(h("option", { value: k.key_id }, k.key_id));
+    }
     fill(out, 
       h("h3", {}, "Totals"),
       table(["Metric", "Total"], metrics.map(([k, t]) => [t, fmt(r.totals[k])])),
@@ -37,10 +46,12 @@ export async function usagePage(main: HTMLElement): Promise<void> {
         [h("span", { class: "mono" }, k.key_id || "(none)"), fmt(k.usage.requests), fmt(k.usage.images), fmt(k.usage.cost_usd)])) : null,
     );
   };
-  granularity.onchange = metric.onchange = from.onchange = to.onchange = () => load();
+  const reload = () => load().catch((err) => fill(out, h("p", { class: "error", role: "alert" }, String(err?.message ?? err))));
+  granularity.onchange = metric.onchange = from.onchange = to.onchange = keyPick.onchange = tenant.onchange = reload;
   add(main, h("h2", {}, "Usage"),
     h("div", { class: "row" }, h("div", {}, ...field("Granularity", granularity)), h("div", {}, ...field("Metric", metric)),
-      h("div", {}, ...field("From", from)), h("div", {}, ...field("To", to))),
+      h("div", {}, ...field("From", from)), h("div", {}, ...field("To", to)),
+      h("div", {}, ...field("Key", keyPick)), h("div", {}, ...field("Tenant", tenant))),
     out);
   await load();
 }
