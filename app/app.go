@@ -216,7 +216,10 @@ func (a *App) build(ctx context.Context, keys []domain.ConfigKey, o Overrides) e
 		return err
 	}
 	a.Signer = &server.URLSigner{Key: []byte(signingKey), BaseURL: cfg.publicURL(), TTL: cfg.FileURLTTL}
-	mediaStore := &media.FS{Dir: filepath.Join(cfg.DataDir, "media")}
+	mediaStore, err := newMediaStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
 
 	settings := domain.RunSettings{
 		Runner: newRunnerID(), MaxAttempts: cfg.JobMaxAttempts, AttemptTimeout: cfg.JobTimeout,
@@ -351,4 +354,16 @@ func newRunnerID() string {
 	var b [6]byte
 	_, _ = rand.Read(b[:])
 	return "rep_" + hex.EncodeToString(b[:])
+}
+
+// newMediaStore is the configured media store: files under DATA_DIR/media, or an
+// S3-compatible bucket.
+func newMediaStore(ctx context.Context, cfg Config) (domain.MediaStore, error) {
+	if cfg.MediaStore != "s3" {
+		return &media.FS{Dir: filepath.Join(cfg.DataDir, "media")}, nil
+	}
+	return media.NewS3(ctx, media.S3Config{
+		Endpoint: cfg.S3Endpoint, Bucket: cfg.S3Bucket, Prefix: cfg.S3Prefix, Region: cfg.S3Region,
+		AccessKey: cfg.S3AccessKey, SecretKey: cfg.S3SecretKey, Insecure: cfg.S3Insecure, PathStyle: cfg.S3PathStyle,
+	})
 }

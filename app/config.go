@@ -131,6 +131,21 @@ type Config struct {
 	// each replica limits on its own, in memory; while Redis is down, too.
 	RedisURL string `env:"REDIS_URL,unset"`
 	DataDir  string `env:"DATA_DIR" envDefault:"./var"`
+	// MediaStore is where generated images and audio live: "fs" (under DATA_DIR/media,
+	// the default) or "s3", an S3-compatible object store that replicas on several
+	// machines share (S3_*).
+	MediaStore string `env:"MEDIA_STORE" envDefault:"fs"`
+	// S3Endpoint is host[:port] without a scheme; S3Insecure talks plain HTTP to it;
+	// S3PathStyle puts the bucket in the path (most self-hosted stores need it); S3Prefix
+	// starts every object key, so a bucket can be shared.
+	S3Endpoint  string `env:"S3_ENDPOINT"`
+	S3Bucket    string `env:"S3_BUCKET"`
+	S3Prefix    string `env:"S3_PREFIX" envDefault:"media/"`
+	S3Region    string `env:"S3_REGION"`
+	S3AccessKey string `env:"S3_ACCESS_KEY,unset"`
+	S3SecretKey string `env:"S3_SECRET_KEY,unset"`
+	S3Insecure  bool   `env:"S3_INSECURE" envDefault:"false"`
+	S3PathStyle bool   `env:"S3_PATH_STYLE" envDefault:"false"`
 
 	CORSAllowOrigins []string `env:"CORS_ALLOW_ORIGINS" envSeparator:","`
 	MaxBodyBytes     int64    `env:"MAX_BODY_BYTES" envDefault:"1048576"`
@@ -166,6 +181,15 @@ func (c Config) Check() error {
 	var errs []error
 	if c.Port < 1 || c.Port > 65535 {
 		errs = append(errs, fmt.Errorf("PORT must be 1–65535, got %d", c.Port))
+	}
+	switch c.MediaStore {
+	case "fs":
+	case "s3":
+		if c.S3Endpoint == "" || c.S3Bucket == "" {
+			errs = append(errs, errors.New("MEDIA_STORE=s3 needs S3_ENDPOINT and S3_BUCKET"))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("MEDIA_STORE must be fs or s3, got %q", c.MediaStore))
 	}
 	if c.JobTTLHours < 1 {
 		errs = append(errs, fmt.Errorf("JOB_TTL_HOURS must be at least 1, got %d", c.JobTTLHours))
