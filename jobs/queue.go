@@ -32,6 +32,9 @@ type Queue struct {
 	listener *pgxpool.Pool
 	// maxAttempts is how many attempts River gives a media job.
 	maxAttempts int
+	// wake, on SQLite, wakes this process's River listeners when a transaction that
+	// queued work commits (see wake.go); nil on PostgreSQL.
+	wake *wakeup
 }
 
 var _ domain.JobQueue = (*Queue)(nil)
@@ -59,7 +62,11 @@ func NewQueue(ctx context.Context, db *store.DB, maxAttempts int, postgresURL st
 }
 
 func newQueue(ctx context.Context, db *store.DB, maxAttempts int, listener *pgxpool.Pool) (*Queue, error) {
-	driver := driverFor(db, listener)
+	q := &Queue{db: db, listener: listener, maxAttempts: max(maxAttempts, 1)}
+	if db.Dialect() != store.Postgres {
+		q.wake = newWakeup()
+	}
+	driver := q.driver()
 	migrator, err := rivermigrate.New(driver, nil)
 	if err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
@@ -74,11 +81,10 @@ func newQueue(ctx context.Context, db *store.DB, maxAttempts int, listener *pgxp
 		return nil, fmt.Errorf("jobs: migrate: %w", err)
 	}
 	// A client without workers only inserts and cancels.
-	client, err := river.NewClient(driver, &river.Config{})
-	if err != nil {
+	if q.client, err = river.NewClient(driver, &river.Config{}); err != nil {
 		return nil, fmt.Errorf("jobs: %w", err)
 	}
-	return &Queue{db: db, client: client, listener: listener, maxAttempts: max(maxAttempts, 1)}, nil
+	return q, nil
 }
 
 // Close releases the listener pool, after the workers stopped.
@@ -88,16 +94,17 @@ func (q *Queue) Close() {
 	}
 }
 
-// driverFor is River's driver on the store's writer: SQLite's, or PostgreSQL's through
-// database/sql, with a pgx pool that LISTENs for new jobs when one is given.
-func driverFor(db *store.DB, listener *pgxpool.Pool) riverdriver.Driver[*sql.Tx] {
+// driver is River's driver on the store's writer: SQLite's, woken by this queue's
+// commits, or PostgreSQL's through database/sql, with a pgx pool that LISTENs for new
+// jobs when one is given.
+func (q *Queue) driver() riverdriver.Driver[*sql.Tx] {
 	switch {
-	case db.Dialect() == store.Postgres && listener != nil:
-		return riverdatabasesql.NewWithPgxListener(db.SQL(), listener)
-	case db.Dialect() == store.Postgres:
-		return riverdatabasesql.New(db.SQL())
+	case q.db.Dialect() == store.Postgres && q.listener != nil:
+		return riverdatabasesql.NewWithPgxListener(q.db.SQL(), q.listener)
+	case q.db.Dialect() == store.Postgres:
+		return riverdatabasesql.New(q.db.SQL())
 	default:
-		return riversqlite.New(db.SQL())
+		return &wakingDriver{Driver: riversqlite.New(q.db.SQL()), wake: q.wake}
 	}
 }
 
@@ -247,7 +254,15 @@ func (q *Queue) notifyTx(ctx context.Context, tx *sql.Tx, jobID string) error {
 	return nil
 }
 
-func (q *Queue) inTx(ctx context.Context, f func(*sql.Tx) error) error { return q.db.InTx(ctx, f) }
+// inTx runs f in one transaction on the store's writer; once it commits, whatever River
+// work it queued is announced to this process's workers (on SQLite).
+func (q *Queue) inTx(ctx context.Context, f func(*sql.Tx) error) error {
+	if err := q.db.InTx(ctx, f); err != nil {
+		return err
+	}
+	q.wake.Notify()
+	return nil
+}
 
 // Status reports the queue's health.
 func (q *Queue) Status(ctx context.Context) domain.DependencyHealth {

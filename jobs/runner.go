@@ -62,7 +62,7 @@ func NewWorkers(q *Queue, runner *domain.JobRunner, hooks *domain.WebhookService
 	river.AddWorker(workers, &webhookWorker{svc: hooks, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &endpointDeliveryWorker{svc: opt.Endpoints, backoff: opt.WebhookBackoff})
 	river.AddWorker(workers, &cleanupWorker{svc: cleanup})
-	client, err := river.NewClient(driverFor(q.db, q.listener), &river.Config{
+	client, err := river.NewClient(q.driver(), &river.Config{
 		Queues:  map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: opt.Workers}},
 		Workers: workers,
 		Logger:  opt.Logger,
@@ -73,7 +73,7 @@ func NewWorkers(q *Queue, runner *domain.JobRunner, hooks *domain.WebhookService
 		},
 		// Without LISTEN on PostgreSQL (database/sql driver), new work is found by polling.
 		FetchPollInterval: 200 * time.Millisecond,
-		FetchCooldown:     20 * time.Millisecond,
+		FetchCooldown:     fetchCooldown(q),
 		// Webhooks retry for more than a day; River must not delete them in between.
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 		JobTimeout:                  set.AttemptTimeout,
