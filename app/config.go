@@ -188,6 +188,13 @@ func (c Config) Check() error {
 		if c.S3Endpoint == "" || c.S3Bucket == "" {
 			errs = append(errs, errors.New("MEDIA_STORE=s3 needs S3_ENDPOINT and S3_BUCKET"))
 		}
+		if strings.Contains(c.S3Endpoint, "://") {
+			errs = append(errs, fmt.Errorf("S3_ENDPOINT is host[:port] without a scheme (S3_INSECURE=true for http), got %q", c.S3Endpoint))
+		}
+		// The orphan sweep deletes what no row owns under the prefix: it must be Troupe's.
+		if c.S3Prefix == "" || !strings.HasSuffix(c.S3Prefix, "/") {
+			errs = append(errs, fmt.Errorf("S3_PREFIX must be a folder of its own ending in /, got %q", c.S3Prefix))
+		}
 	default:
 		errs = append(errs, fmt.Errorf("MEDIA_STORE must be fs or s3, got %q", c.MediaStore))
 	}

@@ -59,3 +59,32 @@ func TestMemoryWeightsAreChecked(t *testing.T) {
 		t.Errorf("default weights %+v, want %+v", got, domain.DefaultMemoryWeights)
 	}
 }
+
+func TestMediaStoreSettingsAreChecked(t *testing.T) {
+	t.Parallel()
+	s3 := func(change func(*Config)) Config {
+		cfg := Defaults()
+		cfg.MediaStore, cfg.S3Endpoint, cfg.S3Bucket = "s3", "s3.example.com", "media"
+		change(&cfg)
+		return cfg
+	}
+	for _, tt := range []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"an unknown store", s3(func(c *Config) { c.MediaStore = "ftp" }), "MEDIA_STORE"},
+		{"s3 without an endpoint", s3(func(c *Config) { c.S3Endpoint = "" }), "S3_ENDPOINT"},
+		{"s3 without a bucket", s3(func(c *Config) { c.S3Bucket = "" }), "S3_BUCKET"},
+		{"an endpoint with a scheme", s3(func(c *Config) { c.S3Endpoint = "https://s3.example.com" }), "without a scheme"},
+		{"an empty prefix, which would sweep the whole bucket", s3(func(c *Config) { c.S3Prefix = "" }), "S3_PREFIX"},
+		{"a prefix that is no folder", s3(func(c *Config) { c.S3Prefix = "troupe" }), "S3_PREFIX"},
+	} {
+		if err := tt.cfg.Check(); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: Check() = %v, want an error naming %q", tt.name, err, tt.want)
+		}
+	}
+	if err := s3(func(*Config) {}).Check(); err != nil {
+		t.Errorf("a complete s3 configuration: %v", err)
+	}
+}

@@ -3,6 +3,7 @@ package domain
 import (
 	"context"
 	"errors"
+	"io/fs"
 )
 
 // FileService serves the media files jobs made.
@@ -28,8 +29,11 @@ func (s *FileService) Open(ctx context.Context, tenantID, id string) (*File, Rea
 		return nil, nil, err
 	}
 	r, err := s.Media.Open(ctx, f)
-	if err != nil {
+	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, fileNotFound(id)
+	} else if err != nil {
+		// The store failed (an object store down, wrong credentials): not a missing file.
+		return nil, nil, err
 	}
 	return f, r, nil
 }

@@ -110,7 +110,11 @@ await step("submit an avatar and see it complete", async () => {
   await page.getByLabel("Describe a new avatar").fill("a dwarf blacksmith with a braided red beard and an apron");
   await page.getByRole("button", { name: "Make an avatar" }).click();
   await page.getByTestId("job-status").getByText("completed").waitFor();
-  await page.getByRole("img", { name: "the avatar the job made" }).waitFor();
+  const img = page.getByRole("img", { name: "the avatar the job made" });
+  await img.waitFor();
+  await page.waitForFunction((el) => el.complete, await img.elementHandle());
+  const width = await img.evaluate((el) => el.naturalWidth);
+  expect(width > 0, "the avatar's image did not load");
   await shot("job");
   await page.getByRole("link", { name: "Jobs", exact: true }).click();
   await page.getByText(/^\d+ jobs$/).waitFor();

@@ -21,6 +21,7 @@ if ! command -v chromium >/dev/null; then
 		{ DEBIAN_FRONTEND=noninteractive apt update -qq && DEBIAN_FRONTEND=noninteractive apt install -y -qq --no-install-recommends chromium; }
 fi
 command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive apt install -y -qq --no-install-recommends nodejs npm
+command -v psql >/dev/null || DEBIAN_FRONTEND=noninteractive apt install -y -qq --no-install-recommends postgresql-client
 [ -d e2e/node_modules/playwright-core ] || (cd e2e && npm ci --no-audit --no-fund)
 say "building $BIN"
 CGO_ENABLED=0 $GO build -o "$BIN" ./cmd/troupe
@@ -50,17 +51,22 @@ run() {
 	local db=$1 url=$2 port
 	port=$((20000 + RANDOM % 40000))
 	env -u FAL_KEY -u LLM_BASE_URL -u LLM_API_KEY -u REDIS_URL -u API_KEYS \
-		ENV=development HOST=127.0.0.1 PORT="$port" PUBLIC_URL="http://127.0.0.1:$port" DATABASE_URL="$url" \
+		ENV=development HOST=127.0.0.1 PORT="$port" PUBLIC_URL="http://localhost:$port" DATABASE_URL="$url" \
 		DATA_DIR="$work/data-$db" TEXT_ENGINE=local IMAGE_ENGINE=local SPEECH_ENGINE=local \
 		"$BIN" serve >"$work/server.log" 2>&1 &
 	pid=$!
+	local up=
 	for _ in $(seq 1 300); do
-		curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null && break
+		curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/health" 2>/dev/null && { up=1; break; }
 		kill -0 "$pid" 2>/dev/null || { say "the server ($db) did not start"; exit 1; }
 		sleep 0.1
 	done
+	[ -n "$up" ] || { say "the server ($db) did not answer /health within 30 s"; exit 1; }
 	say "console on $db"
-	TROUPE_URL="http://127.0.0.1:$port" TROUPE_KEY=demo-key-123 SCREENSHOTS="e2e/screenshots/$db" node e2e/console.mjs
+	# The browser reaches the server by another name than PUBLIC_URL (as behind a proxy or
+	# on a LAN address): the console must still show the images it signs.
+	TROUPE_URL="http://127.0.0.1:$port" TROUPE_KEY=demo-key-123 SCREENSHOTS="e2e/screenshots/$db" \
+		CHROMIUM="$(command -v chromium)" node e2e/console.mjs
 	stop_server
 }
 

@@ -3,6 +3,7 @@ package jobs
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sync"
 	"time"
 
@@ -57,28 +58,46 @@ func (d *wakingDriver) GetListener(params *riverdriver.GetListenenerParams) rive
 }
 
 // wakingListener is a polling listener whose wait between polls a wakeup cuts short.
+// River calls WaitForNotification from one goroutine at a time, so next needs no lock.
 type wakingListener struct {
 	riverdriver.Listener
 	wake *wakeup
+	// next is the wakeup channel to watch on the next call: kept from the call before,
+	// so a commit between two calls is not missed until the next poll.
+	next <-chan struct{}
 }
 
+// errWoken is the cause of a poll cut short by a wakeup, told apart from every other way
+// the wait can end.
+var errWoken = errors.New("jobs: woken by a commit")
+
 // WaitForNotification waits as the polling listener does, except that a wakeup ends
-// the wait and polls again at once.
+// the wait and polls again at once. Every other error goes back to River as it came,
+// which logs it and reconnects with backoff.
 func (l *wakingListener) WaitForNotification(ctx context.Context) (*riverdriver.Notification, error) {
 	for {
-		woken := l.wake.Wait()
-		poll, stop := context.WithCancel(ctx)
+		woken := l.next
+		if woken == nil {
+			woken = l.wake.Wait()
+		}
+		poll, stop := context.WithCancelCause(ctx)
 		go func() {
 			select {
 			case <-woken:
-				stop()
+				stop(errWoken)
 			case <-poll.Done():
 			}
 		}()
 		n, err := l.Listener.WaitForNotification(poll)
-		stop()
-		if err != nil && ctx.Err() == nil && poll.Err() != nil {
-			continue // woken: the next call polls at once
+		wasWoken := errors.Is(context.Cause(poll), errWoken)
+		stop(nil)
+		l.next = woken
+		if wasWoken {
+			// This wakeup is spent: watch for the next one from here on.
+			l.next = l.wake.Wait()
+			if err != nil && errors.Is(err, context.Canceled) && ctx.Err() == nil {
+				continue // the next call polls at once
+			}
 		}
 		return n, err
 	}

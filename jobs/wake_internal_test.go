@@ -2,6 +2,8 @@ package jobs
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"sync/atomic"
 	"testing"
 
@@ -55,4 +57,18 @@ func TestAWakeupEndsTheWaitForThePoll(t *testing.T) {
 	}
 	var none *wakeup
 	none.Notify() // PostgreSQL's queue has no wakeup: notifying it does nothing
+
+	// A real failure (a closed database) goes back to River at once, which logs it and
+	// reconnects with backoff: it is never taken for a wakeup and retried.
+	failing := &wakingListener{Listener: brokenListener{}, wake: newWakeup()}
+	if _, err := failing.WaitForNotification(t.Context()); !errors.Is(err, sql.ErrConnDone) {
+		t.Fatalf("a failed poll answered %v", err)
+	}
+}
+
+// brokenListener's every wait fails as a closed database does.
+type brokenListener struct{ riverdriver.Listener }
+
+func (brokenListener) WaitForNotification(context.Context) (*riverdriver.Notification, error) {
+	return nil, sql.ErrConnDone
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"net/http"
 	"strings"
 	"time"
 
@@ -61,6 +60,9 @@ func NewS3(ctx context.Context, cfg S3Config) (*S3, error) {
 	if err != nil {
 		return nil, fmt.Errorf("media: s3: %w", err)
 	}
+	// A store that does not answer must not hold start-up for minio's retries.
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
 	ok, err := client.BucketExists(ctx, cfg.Bucket)
 	if err != nil {
 		return nil, fmt.Errorf("media: s3 bucket %q: %w", cfg.Bucket, err)
@@ -136,8 +138,10 @@ func (s *S3) Written(ctx context.Context, before time.Time, fn func(ids []string
 		if obj.Err != nil {
 			return fmt.Errorf("media: s3 list: %w", obj.Err)
 		}
+		// Only what Troupe writes: the orphan sweep deletes what no row owns, and must never
+		// reach anything else in the bucket.
 		id := strings.TrimPrefix(obj.Key, s.prefix)
-		if id == "" || strings.Contains(id, "/") || !obj.LastModified.Before(before) {
+		if !strings.HasPrefix(id, domain.PrefixFile) || strings.ContainsAny(id, `/\.`) || !obj.LastModified.Before(before) {
 			continue
 		}
 		if batch = append(batch, id); len(batch) == writtenBatch {
@@ -153,11 +157,9 @@ func (s *S3) Written(ctx context.Context, before time.Time, fn func(ids []string
 	return nil
 }
 
-// notFound reports whether err is S3's answer for a missing key or bucket.
+// notFound reports whether err is S3's answer for a missing key (a missing bucket is a
+// misconfiguration, not a missing file).
 func notFound(err error) bool {
 	var resp minio.ErrorResponse
-	if errors.As(err, &resp) {
-		return resp.StatusCode == http.StatusNotFound || resp.Code == "NoSuchKey"
-	}
-	return false
+	return errors.As(err, &resp) && resp.Code == "NoSuchKey"
 }

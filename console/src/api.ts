@@ -11,6 +11,21 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * onThisOrigin is a signed file URL as a path on the console's own origin. The API signs
+ * URLs on its PUBLIC_URL, which may not be the address this browser reached it by (a LAN
+ * address, a proxy); the signature covers the path and query only, and the console's
+ * content policy loads images and audio from its own origin alone.
+ */
+export function onThisOrigin(signed: string): string {
+  try {
+    const u = new URL(signed, location.href);
+    return u.pathname + u.search;
+  } catch {
+    return signed;
+  }
+}
+
 export function currentKey(): string | null {
   return sessionStorage.getItem(keyName);
 }

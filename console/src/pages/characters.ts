@@ -2,7 +2,7 @@
 // feelings, its memory (edit, pin, delete, with where each entry came from) and its
 // relationships.
 
-import { call } from "../api";
+import { call, onThisOrigin } from "../api";
 import { errorText, field, h, table, when, add, fill } from "../dom";
 
 export async function charactersPage(main: HTMLElement): Promise<void> {
@@ -55,8 +55,8 @@ function faces(c: any): HTMLElement {
   return h("section", { "aria-label": "Avatar and sprites" },
     h("h3", {}, "Avatar and sprites"),
     h("div", { class: "cards" },
-      c.avatar_url ? h("figure", {}, h("img", { src: c.avatar_url, alt: `${c.name}'s avatar` }), h("figcaption", {}, "avatar")) : null,
-      sprites.map((s) => h("figure", {}, h("img", { src: s.image_url, alt: `${c.name}, ${s.emotion}` }), h("figcaption", {}, s.emotion)))),
+      c.avatar_url ? h("figure", {}, h("img", { src: onThisOrigin(c.avatar_url), alt: `${c.name}'s avatar` }), h("figcaption", {}, "avatar")) : null,
+      sprites.map((s) => h("figure", {}, h("img", { src: onThisOrigin(s.image_url), alt: `${c.name}, ${s.emotion}` }), h("figcaption", {}, s.emotion)))),
     !c.avatar_url && !sprites.length ? h("p", { class: "muted" }, "No avatar or sprites yet.") : null);
 }
 

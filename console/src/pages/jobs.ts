@@ -1,7 +1,7 @@
 // Jobs: a filtered list, and a job with its result (an image, the sprites or an audio
 // player), attempts, webhook deliveries, and a cancel button while it runs.
 
-import { call } from "../api";
+import { call, onThisOrigin } from "../api";
 import { errorText, field, h, table, when, add, fill } from "../dom";
 
 const types = ["", "avatar", "background", "variation", "sprites", "tts"];
@@ -66,15 +66,15 @@ export async function jobPage(main: HTMLElement, id: string): Promise<void> {
 
 function result(type: string, r: any): HTMLElement {
   if (type === "tts") {
-    return h("section", {}, h("h3", {}, "Audio"), h("audio", { controls: true, src: r.audio_url }),
+    return h("section", {}, h("h3", {}, "Audio"), h("audio", { controls: true, src: onThisOrigin(r.audio_url) }),
       h("p", {}, `${(r.duration_ms / 1000).toFixed(1)} s · ${r.voice_id} · ${r.engine}/${r.model}`));
   }
   if (type === "sprites") {
     return h("section", {}, h("h3", {}, "Sprites"), h("div", { class: "cards" }, r.sprites.map((s: any) =>
-      h("figure", {}, h("img", { src: s.image_url, alt: s.emotion }), h("figcaption", {}, s.emotion)))));
+      h("figure", {}, h("img", { src: onThisOrigin(s.image_url), alt: s.emotion }), h("figcaption", {}, s.emotion)))));
   }
   return h("section", {}, h("h3", {}, "Image"),
-    h("img", { src: r.image_url, alt: `the ${type} the job made`, class: "result" }),
+    h("img", { src: onThisOrigin(r.image_url), alt: `the ${type} the job made`, class: "result" }),
     h("p", {}, `${r.width}×${r.height} · seed ${r.seed_used} · ${r.engine}/${r.model} · ${r.style}`),
     r.traits ? h("p", { class: "muted" }, r.traits.join(", ")) : null);
 }
