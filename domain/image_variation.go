@@ -56,7 +56,7 @@ func (s *JobService) SubmitVariation(ctx context.Context, tenantID string, v Var
 		}
 		fileID, field = c.AvatarFileID, "character_id"
 	}
-	src, err := s.imageSource(ctx, tenantID, fileID, field)
+	src, size, err := s.imageSource(ctx, tenantID, fileID, field)
 	if err != nil {
 		if e := (*Error)(nil); errors.As(err, &e) && e.Code == CodeFileNotFound && v.CharacterID != "" {
 			return nil, ValidationError(FieldError{Field: "character_id", Message: "has no avatar any more (it expired): make one with POST /v1/images/avatar"})
@@ -72,10 +72,7 @@ func (s *JobService) SubmitVariation(ctx context.Context, tenantID string, v Var
 		WorldTone: cmp.Or(v.WorldTone, src.WorldTone), Width: v.Width, Height: v.Height, Seed: v.Seed,
 		Model: cmp.Or(v.Model, ImageModelDev), Source: src, Strength: v.Strength,
 	}
-	if req.Width == 0 || req.Height == 0 {
-		w, h := s.sourceSize(ctx, tenantID, fileID)
-		req.Width, req.Height = cmp.Or(req.Width, w), cmp.Or(req.Height, h)
-	}
+	req.Width, req.Height = cmp.Or(req.Width, size.w), cmp.Or(req.Height, size.h)
 	if req.Seed < 0 {
 		req.Seed = RandomSeed()
 	}
@@ -102,22 +99,4 @@ func variationProblems(v VariationRequest) []FieldError {
 		bad = append(bad, FieldError{Field: "strength", Message: "must be between 0 and 1"})
 	}
 	return bad
-}
-
-// sourceSize is the size of the image fileID as its job recorded it, or 512×512 (the
-// avatar default) when unknown.
-func (s *JobService) sourceSize(ctx context.Context, tenantID, fileID string) (int, int) {
-	f, err := s.Store.GetFile(ctx, tenantID, fileID)
-	if err != nil || f.JobID == "" {
-		return 512, 512
-	}
-	job, err := s.Store.GetJob(ctx, tenantID, f.JobID)
-	switch {
-	case err != nil:
-	case job.Result != nil:
-		return cmp.Or(job.Result.Width, 512), cmp.Or(job.Result.Height, 512)
-	case job.Sprites != nil:
-		return cmp.Or(job.Sprites.Width, 512), cmp.Or(job.Sprites.Height, 512)
-	}
-	return 512, 512
 }

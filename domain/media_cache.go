@@ -66,15 +66,9 @@ func (r *JobRunner) cachedOutput(ctx context.Context, job *Job, key string, deco
 	} else if err != nil {
 		return output{}, false, err
 	}
-	f, err := r.Store.GetFile(ctx, job.TenantID, entry.FileID)
+	f, data, err := r.fileBytes(ctx, job.TenantID, entry.FileID)
 	if errors.Is(err, ErrNotFound) {
 		return output{}, false, nil // deleted since the lookup
-	} else if err != nil {
-		return output{}, false, err
-	}
-	data, err := r.readFile(ctx, f)
-	if errors.Is(err, ErrNotFound) {
-		return output{}, false, nil
 	} else if err != nil {
 		return output{}, false, err
 	}
@@ -93,19 +87,24 @@ func (r *JobRunner) cachedOutput(ctx context.Context, job *Job, key string, deco
 	}, true, nil
 }
 
-// readFile reads a stored file's bytes whole: the media jobs read are images and
-// speech, a few megabytes at most.
-func (r *JobRunner) readFile(ctx context.Context, f *File) ([]byte, error) {
+// fileBytes returns the tenant's file and its bytes, read whole (the media jobs read are
+// images and speech, a few megabytes at most). A missing row or missing bytes are both
+// ErrNotFound.
+func (r *JobRunner) fileBytes(ctx context.Context, tenantID, id string) (*File, []byte, error) {
+	f, err := r.Store.GetFile(ctx, tenantID, id)
+	if err != nil {
+		return nil, nil, err
+	}
 	rc, err := r.Media.Open(ctx, f)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("file %s: %w", f.ID, ErrNotFound)
+		return nil, nil, fmt.Errorf("file %s: %w", f.ID, ErrNotFound)
 	} else if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rc.Close()
 	data, err := io.ReadAll(rc)
 	if err != nil {
-		return nil, fmt.Errorf("read file %s: %w", f.ID, err)
+		return nil, nil, fmt.Errorf("read file %s: %w", f.ID, err)
 	}
-	return data, nil
+	return f, data, nil
 }

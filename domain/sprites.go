@@ -89,7 +89,7 @@ func (s *JobService) SubmitSprites(ctx context.Context, tenantID, characterID st
 	}
 	var src *ImageSource
 	if c.AvatarFileID != "" {
-		src, err = s.imageSource(ctx, tenantID, c.AvatarFileID, "character_id")
+		src, _, err = s.imageSource(ctx, tenantID, c.AvatarFileID, "character_id")
 		if e := (*Error)(nil); errors.As(err, &e) && e.Code == CodeFileNotFound {
 			src, err = nil, nil // the avatar expired: draw from the description
 		}
