@@ -38,6 +38,10 @@ type Config struct {
 	// MetricsAddr moves GET /metrics from the API's listener to one of its own
 	// (":9090"), to keep it off the public network.
 	MetricsAddr string `env:"METRICS_ADDR"`
+	// PprofAddr serves Go's runtime profiles (/debug/pprof/) on a listener of its own
+	// ("127.0.0.1:6060"), for profiling under load. Off by default: profiles show the
+	// process's internals and cost CPU while taken, so never put it on a public address.
+	PprofAddr string `env:"PPROF_ADDR"`
 	// OTLPEndpoint turns tracing on: spans go to this OTLP/HTTP collector
 	// ("http://collector:4318"). TraceSampleRatio is the share of new traces kept.
 	OTLPEndpoint     string  `env:"OTEL_EXPORTER_OTLP_ENDPOINT"`

@@ -105,6 +105,16 @@ func serve(ctx context.Context, out *os.File) error {
 		defer msrv.Close()
 		log.Info("metrics listening", "addr", mln.Addr().String())
 	}
+	if cfg.PprofAddr != "" {
+		pln, err := net.Listen("tcp", cfg.PprofAddr)
+		if err != nil {
+			return fmt.Errorf("PPROF_ADDR: %w", err)
+		}
+		psrv := &http.Server{Handler: pprofMux(), ReadHeaderTimeout: 10 * time.Second}
+		go psrv.Serve(pln)
+		defer psrv.Close()
+		log.Info("pprof listening", "addr", pln.Addr().String())
+	}
 	if err := a.Start(ctx); err != nil {
 		return err
 	}
