@@ -39,7 +39,9 @@ type sseReader struct {
 
 func newSSEReader(r io.Reader) *sseReader {
 	sr := &sseReader{sc: bufio.NewScanner(r)}
-	sr.sc.Buffer(make([]byte, 0, 4096), maxSSELine)
+	// Small to start: a replica may hold thousands of streams waiting on the model, and
+	// the buffer grows (doubling) for the few long events.
+	sr.sc.Buffer(make([]byte, 0, 512), maxSSELine)
 	sr.sc.Split(sr.scanLine)
 	return sr
 }

@@ -175,9 +175,7 @@ func (h *handlers) StreamConversationTurns(ctx context.Context, req gen.StreamCo
 		}
 		return stream.event("turns.completed", map[string]any{"conversation": toConversation(c)})
 	})
-	return gen.StreamConversationTurns200TexteventStreamResponse{
-		Body: body, Headers: gen.StreamConversationTurns200ResponseHeaders{CacheControl: ptr("no-cache")},
-	}, nil
+	return body, nil
 }
 
 func toAdvanceInput(b *gen.ConversationTurnRequest) domain.AdvanceInput {

@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"bufio"
+	"context"
 	"encoding/json"
 	"flag"
 	"net/http"
@@ -217,4 +219,29 @@ func lastDialogue(fake *faltest.Server) faltest.RouterInput {
 		}
 	}
 	return last
+}
+
+// TestStreamOpensBeforeTheFirstEvent: a stream answers 200 and its headers at once, with a
+// comment, while the model has sent nothing yet (the fake never sends an event here).
+func TestStreamOpensBeforeTheFirstEvent(t *testing.T) {
+	b, _ := falSetup(t, faltest.WithChunkDelay(-1))
+	c := createCharacter(t, b.demo, gen.CreateCharacterRequest{Role: "bard", Archetype: "jester"})
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, "POST", b.url+"/v1/characters/"+c.Id+"/speak/stream",
+		strings.NewReader(`{"context_messages":[{"speaker":"p","text":"Sing!"}]}`))
+	req.Header.Set("Authorization", "Bearer demo-key-123")
+	req.Header.Set("Content-Type", "application/json")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "text/event-stream" || res.Header.Get("X-Request-Id") == "" {
+		t.Fatalf("stream opened with %d %v", res.StatusCode, res.Header)
+	}
+	first, err := bufio.NewReader(res.Body).ReadString('\n')
+	if err != nil || first != ": open\n" {
+		t.Fatalf("first line %q (%v), want the open comment", first, err)
+	}
 }

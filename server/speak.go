@@ -97,7 +97,7 @@ func (h *handlers) StreamSpeakCharacter(ctx context.Context, req gen.StreamSpeak
 
 // legacySpeakStream lets speak answer with the stream speak/stream sends.
 type legacySpeakStream struct {
-	gen.StreamSpeakCharacter200TexteventStreamResponse
+	eventStreamResponse
 	characterID string
 }
 
@@ -112,12 +112,12 @@ func (s legacySpeakStream) VisitSpeakCharacterResponse(w http.ResponseWriter) er
 // starts when it can, so bad input is a plain 422 and a missing character a plain 404.
 // With voice, the line is also spoken as it is written (see speakAloud): the voice and
 // the tenant's stream slot are checked before the stream starts too.
-func (h *handlers) speakStream(ctx context.Context, tenant string, characterID string, in domain.SpeakInput, voice bool) (gen.StreamSpeakCharacter200TexteventStreamResponse, error) {
+func (h *handlers) speakStream(ctx context.Context, tenant string, characterID string, in domain.SpeakInput, voice bool) (eventStreamResponse, error) {
 	if err := domain.ValidateSpeak(in); err != nil {
-		return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
+		return eventStreamResponse{}, err
 	}
 	if _, err := h.svc.Characters.Get(ctx, tenant, characterID); err != nil {
-		return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
+		return eventStreamResponse{}, err
 	}
 	var speech *domain.SpeechStream
 	aloud := &sseSpeech{requestID: requestIDFrom(ctx)}
@@ -125,10 +125,10 @@ func (h *handlers) speakStream(ctx context.Context, tenant string, characterID s
 		var err error
 		speech, err = h.svc.Voice.StreamSpeech(ctx, tenant, domain.SpeechStreamInput{CharacterID: characterID}, aloud.events())
 		if err != nil {
-			return gen.StreamSpeakCharacter200TexteventStreamResponse{}, err
+			return eventStreamResponse{}, err
 		}
 	}
-	pr := h.eventStream(ctx, "dialogue", func(stream *sseStream) error {
+	resp := h.eventStream(ctx, "dialogue", func(stream *sseStream) error {
 		aloud.stream = stream
 		res, err := h.svc.Characters.Speak(ctx, tenant, characterID, in, func(delta string) error {
 			if err := stream.event("dialogue.delta", map[string]any{"delta": delta}); err != nil {
@@ -152,9 +152,7 @@ func (h *handlers) speakStream(ctx context.Context, tenant string, characterID s
 		}
 		return stream.event("dialogue.completed", map[string]any{"response": h.toSpeakResponse(res)})
 	})
-	return gen.StreamSpeakCharacter200TexteventStreamResponse{
-		Body: pr, Headers: gen.StreamSpeakCharacter200ResponseHeaders{CacheControl: ptr("no-cache")},
-	}, nil
+	return resp, nil
 }
 
 func toSpeakInput(b *gen.SpeakRequest) domain.SpeakInput {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/troupe-ai/troupe/gen"
@@ -35,4 +36,40 @@ func BenchmarkSpeakLocal(b *testing.B) {
 			b.Fatal(rec.Code, rec.Body.String())
 		}
 	}
+}
+
+// BenchmarkSpeakLocalParallel is the load figure's shape in-process: 64 requests at a
+// time over 100 characters, each naming the same player, so memory writes from many
+// requests meet on SQLite's single writer and the relationship rows.
+func BenchmarkSpeakLocalParallel(b *testing.B) {
+	h, _ := newHandler(b)
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := servertest.Client(b, srv.URL, servertest.DemoKey)
+	var ids []string
+	for i := range 100 {
+		res, err := c.CreateCharacterWithResponse(b.Context(), nil, gen.CreateCharacterRequest{Role: "merchant", Archetype: "trickster", Seed: ptr(int64(i))})
+		if err != nil || res.JSON201 == nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, res.JSON201.Id)
+	}
+	body := `{"player_id":"p_bench","context_messages":[{"speaker":"player","text":"Any news from the road, friend?"}]}`
+	var next atomic.Int64
+	b.SetParallelism(32)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			id := ids[next.Add(1)%int64(len(ids))]
+			req := httptest.NewRequest(http.MethodPost, "/v1/characters/"+id+"/speak", strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != 200 {
+				b.Error(rec.Code, rec.Body.String())
+				return
+			}
+		}
+	})
 }

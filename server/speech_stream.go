@@ -40,7 +40,5 @@ func (h *handlers) StreamSpeech(ctx context.Context, req gen.StreamSpeechRequest
 		}
 		return stream.event("audio.completed", audioCompletedEvent(sum))
 	})
-	return gen.StreamSpeech200TexteventStreamResponse{
-		Body: body, Headers: gen.StreamSpeech200ResponseHeaders{CacheControl: ptr("no-cache")},
-	}, nil
+	return body, nil
 }

@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -13,9 +14,21 @@ import (
 // sseStream writes server-sent events to a pipe the strict handler copies to the client.
 // Writes are serialised because heartbeats come from their own goroutine.
 type sseStream struct {
-	mu  sync.Mutex
-	w   io.WriteCloser
-	seq int
+	mu     sync.Mutex
+	w      io.Writer
+	seq    int
+	closed bool
+}
+
+// errStreamClosed is what writing to a stream after close returns.
+var errStreamClosed = errors.New("event stream closed")
+
+// close stops the heartbeat and refuses every later write, waiting for one under way.
+func (s *sseStream) close(stopBeat func()) {
+	stopBeat()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
 }
 
 // writeSSE writes one event, with an id: line when id > 0. Data is split on newlines into
@@ -50,6 +63,9 @@ func writeSSE(w io.Writer, id int, event string, data []byte) error {
 func (s *sseStream) event(name string, payload map[string]any) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.closed {
+		return errStreamClosed
+	}
 	s.seq++
 	data, err := eventJSON(name, s.seq, payload)
 	if err != nil {
@@ -66,27 +82,42 @@ func eventJSON(name string, seq int, payload map[string]any) ([]byte, error) {
 	return json.Marshal(payload)
 }
 
+// comment writes an SSE comment line, which clients skip.
+func (s *sseStream) comment(text string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return errStreamClosed
+	}
+	_, err := io.WriteString(s.w, ": "+text+"\n\n")
+	return err
+}
+
 // heartbeat writes a comment every interval so proxies keep an idle stream open; the
-// returned func stops it.
+// returned func stops it. A timer that re-arms itself rather than a goroutine with a
+// ticker: a stream that waits holds no goroutine for its heartbeat, which matters with
+// thousands open.
 func (s *sseStream) heartbeat(interval time.Duration) func() {
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(interval)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				s.mu.Lock()
-				_, err := io.WriteString(s.w, ": heartbeat\n\n")
-				s.mu.Unlock()
-				if err != nil {
-					return
-				}
-			}
+	var (
+		mu      sync.Mutex // guards t and stopped
+		t       *time.Timer
+		stopped bool
+	)
+	beat := func() {
+		err := s.comment("heartbeat")
+		mu.Lock()
+		defer mu.Unlock()
+		if err == nil && !stopped {
+			t.Reset(interval)
 		}
-	}()
-	var once sync.Once
-	return func() { once.Do(func() { close(done) }) }
+	}
+	mu.Lock()
+	t = time.AfterFunc(interval, beat)
+	mu.Unlock()
+	return func() {
+		mu.Lock()
+		defer mu.Unlock()
+		stopped = true
+		t.Stop()
+	}
 }
