@@ -105,6 +105,9 @@ type CharacterStore interface {
 	// UnsummarizedMemory returns the heard and said entries not yet folded into the
 	// summary, oldest first.
 	UnsummarizedMemory(ctx context.Context, tenantID, characterID string) ([]MemoryEntry, error)
+	// UnsummarizedCount is how many entries UnsummarizedMemory would return: what every
+	// exchange asks to know whether a fold is due, without reading the entries.
+	UnsummarizedCount(ctx context.Context, tenantID, characterID string) (int, error)
 	// FoldMemory replaces the character's running summary, when it still is previous, marks
 	// the folded entries as summarized and records the summary as an entry, all in one
 	// transaction. It returns ErrConflict, changing nothing, when another fold got there

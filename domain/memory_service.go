@@ -31,6 +31,10 @@ func (s *CharacterService) Memory(ctx context.Context, tenantID, id string, page
 // attributed words: the summarizers are asked to keep it so, and the fold drops any
 // sentence that still reads as an instruction outside quotes.
 func (s *CharacterService) maybeFold(ctx context.Context, c *Character) error {
+	// Counted first: on most exchanges no fold is due, and the count reads no entry.
+	if n, err := s.Store.UnsummarizedCount(ctx, c.TenantID, c.ID); err != nil || n < SummarizeThreshold {
+		return err
+	}
 	pending, err := s.Store.UnsummarizedMemory(ctx, c.TenantID, c.ID)
 	if err != nil || len(pending) < SummarizeThreshold {
 		return err

@@ -16,7 +16,7 @@ const budgetColumns = `tenant_id, metric, monthly_limit, hard_limit, notified_pe
 
 // Budget returns the space's cap, or domain.ErrNotFound.
 func (db *DB) Budget(ctx context.Context, tenantID string) (*domain.Budget, error) {
-	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+budgetColumns+` FROM budgets WHERE tenant_id = ?`), tenantID)
+	row := db.readRow(ctx, `SELECT `+budgetColumns+` FROM budgets WHERE tenant_id = ?`, tenantID)
 	b, err := scanBudget(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound

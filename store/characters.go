@@ -78,7 +78,7 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 // GetCharacter returns the tenant's character with its lorebook ids, or
 // domain.ErrNotFound.
 func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Character, error) {
-	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+characterReadColumns+` FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, id)
+	row := db.readRow(ctx, `SELECT `+characterReadColumns+` FROM characters WHERE tenant_id = ? AND id = ?`, tenantID, id)
 	c, err := scanCharacter(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
@@ -86,7 +86,7 @@ func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Ch
 	if err != nil {
 		return nil, err
 	}
-	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, []string{id})
+	links, err := db.lorebookIDsOf(ctx, tenantID, []string{id})
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (db *DB) ListCharacters(ctx context.Context, tenantID string, page domain.P
 	for i := range cs {
 		ids[i] = cs[i].ID
 	}
-	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, ids)
+	links, err := db.lorebookIDsOf(ctx, tenantID, ids)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -117,6 +117,14 @@ func TestCharactersAndMemory(t *testing.T) {
 				if len(pending) != 4 || got.MemorySummary != "summary" {
 					t.Fatalf("after fold: %d pending, summary %q", len(pending), got.MemorySummary)
 				}
+				// The count every exchange asks agrees with the entries: the fact and the
+				// summary are not counted, nor another character's lines.
+				if n, err := db.UnsummarizedCount(ctx, "t4", c.ID); err != nil || n != 4 {
+					t.Fatalf("unsummarized count %d, %v; want 4", n, err)
+				}
+				if n, err := db.UnsummarizedCount(ctx, "t5", c.ID); err != nil || n != 0 {
+					t.Fatalf("another tenant's count %d, %v", n, err)
+				}
 				page, total, err := db.ListMemory(ctx, "t4", c.ID, domain.Page{Limit: 3})
 				if err != nil || total != 8 || len(page) != 3 || page[0].Kind != domain.MemorySummary {
 					t.Fatalf("list memory: %d %d %v", total, len(page), err)

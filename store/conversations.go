@@ -124,7 +124,7 @@ func (db *DB) DeleteConversation(ctx context.Context, tenantID, id string) error
 // the caller's GetConversation.
 func (db *DB) ListTurns(ctx context.Context, tenantID, conversationID string, page domain.Page) ([]domain.Turn, int, error) {
 	var total int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM conversation_turns WHERE tenant_id = ? AND conversation_id = ?`),
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM conversation_turns WHERE tenant_id = ? AND conversation_id = ?`,
 		tenantID, conversationID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count turns: %w", err)
 	}
@@ -260,7 +260,7 @@ func (db *DB) insertTurn(ctx context.Context, tx *sql.Tx, t *domain.Turn) error 
 }
 
 func (db *DB) queryTurns(ctx context.Context, query string, args ...any) ([]domain.Turn, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	rows, err := db.readRows(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: query turns: %w", err)
 	}

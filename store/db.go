@@ -34,6 +34,10 @@ type DB struct {
 	write   *sql.DB
 	read    *sql.DB
 	worlds  *worldCache
+	// reads holds SQLite's prepared read statements (see readRows), writes its prepared
+	// hot writes (see txExec); writes is not changed after Open.
+	reads  stmtCache
+	writes map[string]*sql.Stmt
 }
 
 // Options configure Open.
@@ -69,6 +73,10 @@ func Open(ctx context.Context, opt Options) (*DB, error) {
 		return nil, fmt.Errorf("store: %s does not answer: %w", db.dialect, err)
 	}
 	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.prepareWrites(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -149,6 +157,10 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.reads.close()
+	for _, st := range db.writes {
+		st.Close()
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		if rerr := db.read.Close(); err == nil {

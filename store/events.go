@@ -35,12 +35,12 @@ func (db *DB) CreateEndpoint(ctx context.Context, e *domain.WebhookEndpoint) err
 
 // GetEndpoint returns the space's endpoint, or domain.ErrNotFound.
 func (db *DB) GetEndpoint(ctx context.Context, tenantID, id string) (*domain.WebhookEndpoint, error) {
-	return oneEndpoint(db.read.QueryRowContext(ctx, db.q(`SELECT `+endpointColumns+` FROM webhook_endpoints WHERE tenant_id = ? AND id = ?`), tenantID, id))
+	return oneEndpoint(db.readRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE tenant_id = ? AND id = ?`, tenantID, id))
 }
 
 // EndpointByID returns an endpoint whatever its space, or domain.ErrNotFound.
 func (db *DB) EndpointByID(ctx context.Context, id string) (*domain.WebhookEndpoint, error) {
-	return oneEndpoint(db.read.QueryRowContext(ctx, db.q(`SELECT `+endpointColumns+` FROM webhook_endpoints WHERE id = ?`), id))
+	return oneEndpoint(db.readRow(ctx, `SELECT `+endpointColumns+` FROM webhook_endpoints WHERE id = ?`, id))
 }
 
 // ListEndpoints returns a page of the space's endpoints, newest first.
@@ -220,7 +220,7 @@ func (db *DB) EventByID(ctx context.Context, id string) (*domain.Event, error) {
 }
 
 func (db *DB) oneEvent(ctx context.Context, where string, args ...any) (*domain.Event, error) {
-	e, err := scanEvent(db.read.QueryRowContext(ctx, db.q(`SELECT `+eventColumns+` FROM events `+where), args...))
+	e, err := scanEvent(db.readRow(ctx, `SELECT `+eventColumns+` FROM events `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
@@ -266,8 +266,8 @@ func (db *DB) eventDeliveries(ctx context.Context, eventIDs []string) (map[strin
 	for i, id := range eventIDs {
 		args[i] = id
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT event_id, id, endpoint_id, attempt, status_code, error, at, duration_us
-		FROM event_deliveries WHERE event_id IN (`+placeholders(len(eventIDs))+`) ORDER BY at, id`), args...)
+	rows, err := db.readRows(ctx, `SELECT event_id, id, endpoint_id, attempt, status_code, error, at, duration_us
+		FROM event_deliveries WHERE event_id IN (`+placeholders(len(eventIDs))+`) ORDER BY at, id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: event deliveries: %w", err)
 	}

@@ -76,8 +76,8 @@ func (db *DB) ClaimIdempotencyKey(ctx context.Context, c domain.IdempotencyClaim
 // IdempotencyKey returns the record of a key that has not expired at now, or
 // domain.ErrNotFound.
 func (db *DB) IdempotencyKey(ctx context.Context, space, key string, now time.Time) (*domain.IdempotencyRecord, error) {
-	rec, err := scanIdempotencyRecord(db.read.QueryRowContext(ctx, db.q(`SELECT `+idempotencyColumns+`
-		FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ? AND expires_at > ?`), space, key, now.UnixMicro()))
+	rec, err := scanIdempotencyRecord(db.readRow(ctx, `SELECT `+idempotencyColumns+`
+		FROM idempotency_keys WHERE tenant_id = ? AND idem_key = ? AND expires_at > ?`, space, key, now.UnixMicro()))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}

@@ -74,9 +74,9 @@ func (db *DB) ReleaseJob(ctx context.Context, id, token string, leaseUntil time.
 func (db *DB) StaleJobs(ctx context.Context, now, aliveSince time.Time, limit int) ([]domain.StaleJob, error) {
 	// A slightly old read is fine (RequeueJobTx checks the job is still as seen), so this
 	// scan, every few seconds on every replica, keeps off SQLite's single writer.
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, type, COALESCE(runner_id, ''), COALESCE(lease_until, 0) FROM jobs
+	rows, err := db.readRows(ctx, `SELECT id, type, COALESCE(runner_id, ''), COALESCE(lease_until, 0) FROM jobs
 		WHERE status = 'processing' AND (COALESCE(lease_until, 0) < ? OR runner_id NOT IN `+aliveRunners+`)
-		ORDER BY created_at LIMIT ?`), now.UnixMicro(), aliveSince.UnixMicro(), limit)
+		ORDER BY created_at LIMIT ?`, now.UnixMicro(), aliveSince.UnixMicro(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: stale jobs: %w", err)
 	}
@@ -221,9 +221,9 @@ func (db *DB) CachedResult(ctx context.Context, tenantID, key string) (*domain.C
 		typ, res  string
 		createdAt int64
 	)
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT c.job_type, c.file_id, c.result, c.created_at FROM media_cache c
+	err := db.readRow(ctx, `SELECT c.job_type, c.file_id, c.result, c.created_at FROM media_cache c
 		JOIN files f ON f.id = c.file_id AND f.tenant_id = c.tenant_id
-		WHERE c.tenant_id = ? AND c.cache_key = ?`), tenantID, key).Scan(&typ, &e.FileID, &res, &createdAt)
+		WHERE c.tenant_id = ? AND c.cache_key = ?`, tenantID, key).Scan(&typ, &e.FileID, &res, &createdAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	} else if err != nil {
@@ -262,7 +262,7 @@ func (db *DB) KnownFiles(ctx context.Context, ids []string) (map[string]bool, er
 	for i, id := range ids {
 		args[i] = id
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id FROM files WHERE id IN (`+placeholders(len(ids))+`)`), args...)
+	rows, err := db.readRows(ctx, `SELECT id FROM files WHERE id IN (`+placeholders(len(ids))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: known files: %w", err)
 	}
@@ -287,8 +287,8 @@ type PendingJob struct {
 // OldPendingJobs lists up to limit pending jobs created before the time, oldest first: the
 // ones whose queued work the queue should have started by now.
 func (db *DB) OldPendingJobs(ctx context.Context, createdBefore time.Time, limit int) ([]PendingJob, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, type, COALESCE(queue_id, 0) FROM jobs
-		WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?`), createdBefore.UnixMicro(), limit)
+	rows, err := db.readRows(ctx, `SELECT id, type, COALESCE(queue_id, 0) FROM jobs
+		WHERE status = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?`, createdBefore.UnixMicro(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: pending jobs: %w", err)
 	}

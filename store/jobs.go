@@ -114,7 +114,7 @@ func (db *DB) deliveries(ctx context.Context, q querier, jobID string) ([]domain
 
 // ExpiredJobs lists up to limit jobs created before the time, and their files.
 func (db *DB) ExpiredJobs(ctx context.Context, before time.Time, limit int) ([]domain.Job, []domain.File, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+jobColumns+` FROM jobs WHERE created_at < ? ORDER BY created_at LIMIT ?`), before.UnixMicro(), limit)
+	rows, err := db.readRows(ctx, `SELECT `+jobColumns+` FROM jobs WHERE created_at < ? ORDER BY created_at LIMIT ?`, before.UnixMicro(), limit)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: expired jobs: %w", err)
 	}
@@ -135,7 +135,7 @@ func (db *DB) ExpiredJobs(ctx context.Context, before time.Time, limit int) ([]d
 	for i, j := range jobs {
 		ids[i] = j.ID
 	}
-	frows, err := db.read.QueryContext(ctx, db.q(`SELECT id, tenant_id, job_id, content_type, size, created_at FROM files WHERE job_id IN (`+placeholders(len(ids))+`)`), ids...)
+	frows, err := db.readRows(ctx, `SELECT id, tenant_id, job_id, content_type, size, created_at FROM files WHERE job_id IN (`+placeholders(len(ids))+`)`, ids...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("store: expired files: %w", err)
 	}
@@ -188,7 +188,7 @@ func (db *DB) FileByID(ctx context.Context, id string) (*domain.File, error) {
 }
 
 func (db *DB) oneFile(ctx context.Context, where string, args ...any) (*domain.File, error) {
-	f, err := scanFile(db.read.QueryRowContext(ctx, db.q(`SELECT id, tenant_id, job_id, content_type, size, created_at FROM files `+where), args...))
+	f, err := scanFile(db.readRow(ctx, `SELECT id, tenant_id, job_id, content_type, size, created_at FROM files `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
@@ -313,7 +313,7 @@ func (db *DB) SetQueueIDTx(ctx context.Context, tx *sql.Tx, jobID string, queueI
 // QueueID returns the queue's id for a job, or ErrNotFound.
 func (db *DB) QueueID(ctx context.Context, jobID string) (int64, error) {
 	var id sql.NullInt64
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT queue_id FROM jobs WHERE id = ?`), jobID).Scan(&id)
+	err := db.readRow(ctx, `SELECT queue_id FROM jobs WHERE id = ?`, jobID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) || err == nil && !id.Valid {
 		return 0, domain.ErrNotFound
 	}

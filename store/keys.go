@@ -80,14 +80,14 @@ func insertKey(ctx context.Context, db *DB, ex keyExecer, k *domain.APIKey) erro
 
 // APIKeyByHash returns the key with the secret hash, or domain.ErrNotFound.
 func (db *DB) APIKeyByHash(ctx context.Context, hash string) (*domain.APIKey, error) {
-	return scanKeyRow(db.read.QueryRowContext(ctx, db.q(`SELECT `+keyColumns+` FROM api_keys WHERE secret_hash = ?`), hash))
+	return scanKeyRow(db.readRow(ctx, `SELECT `+keyColumns+` FROM api_keys WHERE secret_hash = ?`, hash))
 }
 
 // GetAPIKey returns the tenant's key (any tenant's when tenantID is empty), or
 // domain.ErrNotFound.
 func (db *DB) GetAPIKey(ctx context.Context, tenantID, id string) (*domain.APIKey, error) {
-	return scanKeyRow(db.read.QueryRowContext(ctx, db.q(`SELECT `+keyColumns+` FROM api_keys
-		WHERE id = ? AND (CAST(? AS TEXT) = '' OR tenant_id = ?)`), id, tenantID, tenantID))
+	return scanKeyRow(db.readRow(ctx, `SELECT `+keyColumns+` FROM api_keys
+		WHERE id = ? AND (CAST(? AS TEXT) = '' OR tenant_id = ?)`, id, tenantID, tenantID))
 }
 
 // ListAPIKeys returns a page of the tenant's keys (every key when tenantID is empty).

@@ -87,7 +87,7 @@ func encodeLorebook(b *domain.Lorebook) ([]byte, string, error) {
 
 // GetLorebook returns the tenant's lorebook with its entries, or domain.ErrNotFound.
 func (db *DB) GetLorebook(ctx context.Context, tenantID, id string) (*domain.Lorebook, error) {
-	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+lorebookColumns+` FROM lorebooks WHERE tenant_id = ? AND id = ?`), tenantID, id)
+	row := db.readRow(ctx, `SELECT `+lorebookColumns+` FROM lorebooks WHERE tenant_id = ? AND id = ?`, tenantID, id)
 	b, err := scanLorebook(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
@@ -194,9 +194,9 @@ func (db *DB) LorebooksOf(ctx context.Context, tenantID string, ownerIDs []strin
 		rank[id] = i
 		args = append(args, id)
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT l.owner_id, l.position, `+prefixColumns("b.", lorebookColumns)+`
+	rows, err := db.readRows(ctx, `SELECT l.owner_id, l.position, `+prefixColumns("b.", lorebookColumns)+`
 		FROM lorebook_links l JOIN lorebooks b ON b.tenant_id = l.tenant_id AND b.id = l.lorebook_id
-		WHERE l.tenant_id = ? AND l.owner_id IN (`+placeholders(len(ownerIDs))+`)`), args...)
+		WHERE l.tenant_id = ? AND l.owner_id IN (`+placeholders(len(ownerIDs))+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: lorebooks of: %w", err)
 	}
@@ -306,7 +306,7 @@ func (db *DB) setLorebookLinks(ctx context.Context, tx *sql.Tx, tenantID, ownerI
 // lorebookIDsOf returns the ids of the books attached to each of the owners, in position
 // order, in one query; an owner without books has no key. Links are joined with their
 // books, so a link whose book is gone is never reported.
-func (db *DB) lorebookIDsOf(ctx context.Context, q querier, tenantID string, ownerIDs []string) (map[string][]string, error) {
+func (db *DB) lorebookIDsOf(ctx context.Context, tenantID string, ownerIDs []string) (map[string][]string, error) {
 	ownerIDs = uniqueIDs(ownerIDs)
 	out := map[string][]string{}
 	if len(ownerIDs) == 0 {
@@ -316,10 +316,10 @@ func (db *DB) lorebookIDsOf(ctx context.Context, q querier, tenantID string, own
 	for _, id := range ownerIDs {
 		args = append(args, id)
 	}
-	rows, err := q.QueryContext(ctx, db.q(`SELECT l.owner_id, l.lorebook_id
+	rows, err := db.readRows(ctx, `SELECT l.owner_id, l.lorebook_id
 		FROM lorebook_links l JOIN lorebooks b ON b.tenant_id = l.tenant_id AND b.id = l.lorebook_id
 		WHERE l.tenant_id = ? AND l.owner_id IN (`+placeholders(len(ownerIDs))+`)
-		ORDER BY l.owner_id, l.position`), args...)
+		ORDER BY l.owner_id, l.position`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: read lorebook links: %w", err)
 	}

@@ -26,12 +26,14 @@ func (db *DB) AddMemory(ctx context.Context, entries []domain.MemoryEntry) error
 	})
 }
 
+const insertMemorySQL = `INSERT INTO memory_entries (` + memoryColumns + `) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 func (db *DB) insertMemory(ctx context.Context, tx *sql.Tx, e domain.MemoryEntry) error {
 	source := e.Source.Type
 	if source == "" {
 		source = domain.MemorySourceUnknown
 	}
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO memory_entries (`+memoryColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err := db.txExec(ctx, tx, insertMemorySQL,
 		e.ID, e.TenantID, e.CharacterID, string(e.Kind), e.Text, e.Speaker, e.Importance, boolInt(e.Summarized), e.CreatedAt.UnixMicro(),
 		boolInt(e.Pinned), string(source), nullIfEmpty(e.Source.RequestID),
 		nullIfEmpty(e.PlayerID), nullIfEmpty(e.Source.ConversationID), nullIfEmpty(e.Source.TurnID), nullIfEmpty(e.Source.EventID))
@@ -44,7 +46,7 @@ func (db *DB) insertMemory(ctx context.Context, tx *sql.Tx, e domain.MemoryEntry
 // ListMemory returns a page of the character's entries, newest first, and the total.
 func (db *DB) ListMemory(ctx context.Context, tenantID, characterID string, page domain.Page) ([]domain.MemoryEntry, int, error) {
 	var total int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM memory_entries WHERE tenant_id = ? AND character_id = ?`),
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM memory_entries WHERE tenant_id = ? AND character_id = ?`,
 		tenantID, characterID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count memory: %w", err)
 	}
@@ -86,6 +88,19 @@ func (db *DB) UnsummarizedMemory(ctx context.Context, tenantID, characterID stri
 	return db.queryMemory(ctx, `SELECT `+memoryColumns+` FROM memory_entries
 		WHERE tenant_id = ? AND character_id = ? AND summarized = 0 AND pinned = 0 AND kind IN ('heard', 'said')
 		ORDER BY created_at, id`, tenantID, characterID)
+}
+
+// UnsummarizedCount counts what UnsummarizedMemory returns, from the memory_to_fold index
+// alone.
+func (db *DB) UnsummarizedCount(ctx context.Context, tenantID, characterID string) (int, error) {
+	var n int
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM memory_entries
+		WHERE tenant_id = ? AND character_id = ? AND summarized = 0 AND pinned = 0 AND kind IN ('heard', 'said')`,
+		tenantID, characterID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count unsummarized memory: %w", err)
+	}
+	return n, nil
 }
 
 // GetMemoryEntry returns one of the character's entries, or domain.ErrNotFound.
@@ -156,7 +171,7 @@ func (db *DB) FoldMemory(ctx context.Context, tenantID, characterID, previous, s
 }
 
 func (db *DB) queryMemory(ctx context.Context, query string, args ...any) ([]domain.MemoryEntry, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	rows, err := db.readRows(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: query memory: %w", err)
 	}

@@ -77,6 +77,9 @@ func TestMemoryEntriesAndPins(t *testing.T) {
 			if pending, _ := db.UnsummarizedMemory(ctx, c.TenantID, c.ID); len(pending) != 0 {
 				t.Fatalf("a pinned entry is pending: %+v", pending)
 			}
+			if n, _ := db.UnsummarizedCount(ctx, c.TenantID, c.ID); n != 0 {
+				t.Fatalf("a pinned entry is counted as pending: %d", n)
+			}
 			if err := db.DeleteMemoryEntry(ctx, c.TenantID, c.ID, heard.ID); err != nil {
 				t.Fatal(err)
 			}

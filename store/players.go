@@ -413,7 +413,7 @@ func decodeMessage(turnID, raw string) (messageJSON, error) {
 func (db *DB) PlayerRetention(ctx context.Context, tenantID string) (*domain.PlayerRetention, error) {
 	var r domain.PlayerRetention
 	var updated int64
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT tenant_id, player_memory_days, updated_at FROM player_retention WHERE tenant_id = ?`),
+	err := db.readRow(ctx, `SELECT tenant_id, player_memory_days, updated_at FROM player_retention WHERE tenant_id = ?`,
 		tenantID).Scan(&r.TenantID, &r.PlayerMemoryDays, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound

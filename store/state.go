@@ -47,7 +47,7 @@ func (db *DB) applyStateChanges(ctx context.Context, tx *sql.Tx, tenantID string
 	})
 	for _, ch := range changes {
 		var one int
-		err := tx.QueryRowContext(ctx, db.q(`SELECT 1 FROM characters WHERE tenant_id = ? AND id = ?`), tenantID, ch.CharacterID).Scan(&one)
+		err := db.txRow(ctx, tx, characterExistsSQL, tenantID, ch.CharacterID).Scan(&one)
 		if errors.Is(err, sql.ErrNoRows) {
 			// Deleted while the exchange ran: its memory went with it, so does this.
 			continue
@@ -79,8 +79,7 @@ func (db *DB) applyStateChanges(ctx context.Context, tx *sql.Tx, tenantID string
 func (db *DB) mergeGameState(ctx context.Context, tx *sql.Tx, tenantID string, ch domain.StateChange) error {
 	for range feelRetries {
 		var stored sql.NullString
-		if err := tx.QueryRowContext(ctx, db.q(`SELECT game_state FROM characters WHERE tenant_id = ? AND id = ?`),
-			tenantID, ch.CharacterID).Scan(&stored); err != nil {
+		if err := db.txRow(ctx, tx, readGameStateSQL, tenantID, ch.CharacterID).Scan(&stored); err != nil {
 			return fmt.Errorf("store: read game state: %w", err)
 		}
 		var state map[string]string
@@ -93,8 +92,7 @@ func (db *DB) mergeGameState(ctx context.Context, tx *sql.Tx, tenantID string, c
 		if err != nil {
 			return fmt.Errorf("store: encode game state: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET game_state = ?
-			WHERE tenant_id = ? AND id = ? AND game_state IS NOT DISTINCT FROM ?`), string(body), tenantID, ch.CharacterID, stored)
+		res, err := db.txExec(ctx, tx, writeGameStateSQL, string(body), tenantID, ch.CharacterID, stored)
 		if err != nil {
 			return fmt.Errorf("store: write game state: %w", err)
 		}
@@ -114,8 +112,7 @@ func (db *DB) moveFeelings(ctx context.Context, tx *sql.Tx, tenantID string, ch 
 	for range feelRetries {
 		var levels sql.NullString
 		var feltAt sql.NullInt64
-		err := tx.QueryRowContext(ctx, db.q(`SELECT emotion_levels, emotion_updated_at FROM characters WHERE tenant_id = ? AND id = ?`),
-			tenantID, ch.CharacterID).Scan(&levels, &feltAt)
+		err := db.txRow(ctx, tx, readFeelingsSQL, tenantID, ch.CharacterID).Scan(&levels, &feltAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -139,9 +136,7 @@ func (db *DB) moveFeelings(ctx context.Context, tx *sql.Tx, tenantID string, ch 
 		if err != nil {
 			return fmt.Errorf("store: encode feelings: %w", err)
 		}
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET emotion_levels = ?, emotion_updated_at = ?
-			WHERE tenant_id = ? AND id = ? AND emotion_levels IS NOT DISTINCT FROM ? AND emotion_updated_at IS NOT DISTINCT FROM ?`),
-			string(body), at.UnixMicro(), tenantID, ch.CharacterID, levels, feltAt)
+		res, err := db.txExec(ctx, tx, writeFeelingsSQL, string(body), at.UnixMicro(), tenantID, ch.CharacterID, levels, feltAt)
 		if err != nil {
 			return fmt.Errorf("store: write feelings: %w", err)
 		}
@@ -159,16 +154,8 @@ func (db *DB) moveFeelings(ctx context.Context, tx *sql.Tx, tenantID string, ch 
 func (db *DB) moveRelationship(ctx context.Context, tx *sql.Tx, tenantID string, ch domain.StateChange) error {
 	m := ch.Relation
 	at := ch.At.UnixMicro()
-	clampTrust, clampAffinity := db.clamped("relationships.trust + excluded.trust"), db.clamped("relationships.affinity + excluded.affinity")
 	var trust, affinity float64
-	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO relationships
-		(tenant_id, character_id, target_type, target_id, target_name, trust, affinity, interactions, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
-		ON CONFLICT (tenant_id, character_id, target_type, target_id) DO UPDATE SET
-			trust = `+clampTrust+`, affinity = `+clampAffinity+`,
-			interactions = relationships.interactions + 1, updated_at = excluded.updated_at,
-			target_name = CASE WHEN excluded.target_name = ? THEN relationships.target_name ELSE excluded.target_name END
-		RETURNING trust, affinity`),
+	err := db.txRow(ctx, tx, db.moveRelationshipSQL(),
 		tenantID, ch.CharacterID, string(m.Target.Type), m.Target.ID, nameOr(m.Target),
 		clampUnit(m.Trust), clampUnit(m.Affinity), at, at, m.Target.ID).Scan(&trust, &affinity)
 	if err != nil {
@@ -181,10 +168,7 @@ func (db *DB) moveRelationship(ctx context.Context, tx *sql.Tx, tenantID string,
 	if source == "" {
 		source = domain.MemorySourceUnknown
 	}
-	_, err = tx.ExecContext(ctx, db.q(`INSERT INTO relationship_changes
-		(id, tenant_id, character_id, target_type, target_id, trust_delta, affinity_delta, trust_after, affinity_after,
-		 cause, source_type, source_request_id, source_conversation_id, source_turn_id, source_event_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+	_, err = db.txExec(ctx, tx, insertRelationshipChangeSQL,
 		domain.NewID(domain.PrefixRelationshipChange, ch.At), tenantID, ch.CharacterID, string(m.Target.Type), m.Target.ID,
 		m.Trust, m.Affinity, trust, affinity, m.Cause, string(source), nullIfEmpty(m.Source.RequestID),
 		nullIfEmpty(m.Source.ConversationID), nullIfEmpty(m.Source.TurnID), nullIfEmpty(m.Source.EventID), at)
@@ -192,6 +176,34 @@ func (db *DB) moveRelationship(ctx context.Context, tx *sql.Tx, tenantID string,
 		return fmt.Errorf("store: record relationship change: %w", err)
 	}
 	return nil
+}
+
+// The statements of an exchange's state changes, prepared once on SQLite (see txExec).
+const (
+	characterExistsSQL = `SELECT 1 FROM characters WHERE tenant_id = ? AND id = ?`
+	readGameStateSQL   = `SELECT game_state FROM characters WHERE tenant_id = ? AND id = ?`
+	writeGameStateSQL  = `UPDATE characters SET game_state = ?
+		WHERE tenant_id = ? AND id = ? AND game_state IS NOT DISTINCT FROM ?`
+	readFeelingsSQL  = `SELECT emotion_levels, emotion_updated_at FROM characters WHERE tenant_id = ? AND id = ?`
+	writeFeelingsSQL = `UPDATE characters SET emotion_levels = ?, emotion_updated_at = ?
+		WHERE tenant_id = ? AND id = ? AND emotion_levels IS NOT DISTINCT FROM ? AND emotion_updated_at IS NOT DISTINCT FROM ?`
+	insertRelationshipChangeSQL = `INSERT INTO relationship_changes
+		(id, tenant_id, character_id, target_type, target_id, trust_delta, affinity_delta, trust_after, affinity_after,
+		 cause, source_type, source_request_id, source_conversation_id, source_turn_id, source_event_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+)
+
+// moveRelationshipSQL upserts a relationship with a move added, clamped in the dialect's
+// words.
+func (db *DB) moveRelationshipSQL() string {
+	return `INSERT INTO relationships
+		(tenant_id, character_id, target_type, target_id, target_name, trust, affinity, interactions, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+		ON CONFLICT (tenant_id, character_id, target_type, target_id) DO UPDATE SET
+			trust = ` + db.clamped("relationships.trust + excluded.trust") + `, affinity = ` + db.clamped("relationships.affinity + excluded.affinity") + `,
+			interactions = relationships.interactions + 1, updated_at = excluded.updated_at,
+			target_name = CASE WHEN excluded.target_name = ? THEN relationships.target_name ELSE excluded.target_name END
+		RETURNING trust, affinity`
 }
 
 func targetKey(m *domain.RelationMove) string {
@@ -230,8 +242,8 @@ const relationshipColumns = `character_id, target_type, target_id, target_name, 
 // Relationship returns the character's relationship with the target with its five latest
 // changes, or domain.ErrNotFound.
 func (db *DB) Relationship(ctx context.Context, tenantID, characterID string, targetType domain.TargetType, targetID string) (*domain.Relationship, error) {
-	r, err := scanRelationship(db.read.QueryRowContext(ctx, db.q(`SELECT `+relationshipColumns+` FROM relationships
-		WHERE tenant_id = ? AND character_id = ? AND target_type = ? AND target_id = ?`),
+	r, err := scanRelationship(db.readRow(ctx, `SELECT `+relationshipColumns+` FROM relationships
+		WHERE tenant_id = ? AND character_id = ? AND target_type = ? AND target_id = ?`,
 		tenantID, characterID, string(targetType), targetID), tenantID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
@@ -252,12 +264,12 @@ const recentChanges = 5
 // changed first, each with up to recent of its latest changes, and the total.
 func (db *DB) ListRelationships(ctx context.Context, tenantID, characterID string, page domain.Page, recent int) ([]domain.Relationship, int, error) {
 	var total int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM relationships WHERE tenant_id = ? AND character_id = ?`),
+	if err := db.readRow(ctx, `SELECT COUNT(*) FROM relationships WHERE tenant_id = ? AND character_id = ?`,
 		tenantID, characterID).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count relationships: %w", err)
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+relationshipColumns+` FROM relationships
-		WHERE tenant_id = ? AND character_id = ? ORDER BY updated_at DESC, target_type, target_id LIMIT ? OFFSET ?`),
+	rows, err := db.readRows(ctx, `SELECT `+relationshipColumns+` FROM relationships
+		WHERE tenant_id = ? AND character_id = ? ORDER BY updated_at DESC, target_type, target_id LIMIT ? OFFSET ?`,
 		tenantID, characterID, page.Limit, page.Offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("store: list relationships: %w", err)
@@ -290,10 +302,18 @@ func (db *DB) relationshipChanges(ctx context.Context, q querier, tenantID strin
 	if n <= 0 {
 		return out, nil
 	}
-	rows, err := q.QueryContext(ctx, db.q(`SELECT id, trust_delta, affinity_delta, trust_after, affinity_after, cause,
+	const query = `SELECT id, trust_delta, affinity_delta, trust_after, affinity_after, cause,
 		source_type, source_request_id, source_conversation_id, source_turn_id, source_event_id, created_at
 		FROM relationship_changes WHERE tenant_id = ? AND character_id = ? AND target_type = ? AND target_id = ?
-		ORDER BY created_at DESC, id DESC LIMIT ?`), tenantID, r.CharacterID, string(r.TargetType), r.TargetID, n)
+		ORDER BY created_at DESC, id DESC LIMIT ?`
+	args := []any{tenantID, r.CharacterID, string(r.TargetType), r.TargetID, n}
+	var rows *sql.Rows
+	var err error
+	if q == querier(db.read) {
+		rows, err = db.readRows(ctx, query, args...)
+	} else {
+		rows, err = q.QueryContext(ctx, db.q(query), args...)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: relationship changes: %w", err)
 	}

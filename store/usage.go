@@ -23,17 +23,19 @@ func (db *DB) AddUsage(ctx context.Context, recs []domain.UsageRecord) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error { return db.AddUsageTx(ctx, tx, recs) })
 }
 
+const addUsageSQL = `INSERT INTO usage_counters
+	(tenant_id, key_id, hour, metric, engine, model, detail, quantity, cost_nano_usd)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (tenant_id, hour, key_id, metric, engine, model, detail) DO UPDATE SET
+	quantity = usage_counters.quantity + excluded.quantity,
+	cost_nano_usd = usage_counters.cost_nano_usd + excluded.cost_nano_usd`
+
 // AddUsageTx adds the records to their hour's counters inside the caller's transaction,
 // the one that writes the work they count. The upsert adds in the database, so writers on
 // any replica never lose one another's counts.
 func (db *DB) AddUsageTx(ctx context.Context, tx *sql.Tx, recs []domain.UsageRecord) error {
 	for _, r := range sumRecords(recs) {
-		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO usage_counters
-			(tenant_id, key_id, hour, metric, engine, model, detail, quantity, cost_nano_usd)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-			ON CONFLICT (tenant_id, hour, key_id, metric, engine, model, detail) DO UPDATE SET
-			quantity = usage_counters.quantity + excluded.quantity,
-			cost_nano_usd = usage_counters.cost_nano_usd + excluded.cost_nano_usd`),
+		if _, err := db.txExec(ctx, tx, addUsageSQL,
 			r.TenantID, r.KeyID, r.Hour.UTC().Truncate(time.Hour).Unix(), string(r.Metric), r.Engine, r.Model, r.Detail,
 			r.Quantity, r.CostNanoUSD); err != nil {
 			return fmt.Errorf("store: add usage: %w", err)
@@ -81,7 +83,7 @@ func (db *DB) SumUsage(ctx context.Context, tenantID string, metrics []domain.Us
 		}
 	}
 	var q, cost int64
-	if err := db.read.QueryRowContext(ctx, db.q(query), args...).Scan(&q, &cost); err != nil {
+	if err := db.readRow(ctx, query, args...).Scan(&q, &cost); err != nil {
 		return 0, 0, fmt.Errorf("store: sum usage: %w", err)
 	}
 	return q, cost, nil
@@ -117,11 +119,11 @@ func (db *DB) UsageRows(ctx context.Context, q domain.UsageQuery) ([]domain.Usag
 		where += ` AND key_id = ?`
 		args = append(args, q.KeyID)
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT bucket, key_id, metric, engine, model, detail, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_nano_usd) AS BIGINT)
+	rows, err := db.readRows(ctx, `SELECT bucket, key_id, metric, engine, model, detail, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_nano_usd) AS BIGINT)
 		FROM (SELECT hour - hour % ? AS bucket, key_id, metric, engine, model, detail, quantity, cost_nano_usd
 			FROM usage_counters WHERE `+where+`) AS c
 		GROUP BY bucket, key_id, metric, engine, model, detail
-		ORDER BY bucket, key_id, metric, engine, model, detail`), args...)
+		ORDER BY bucket, key_id, metric, engine, model, detail`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: usage report: %w", err)
 	}

@@ -59,20 +59,41 @@ const worldColumns = `id, tenant_id, seed, param_name, genre, tone, size, conten
 // GetWorld returns the tenant's world with the id and its lorebook ids, or
 // domain.ErrNotFound. The ids are read on every call, never cached (see worldCache).
 func (db *DB) GetWorld(ctx context.Context, tenantID, id string) (*domain.World, error) {
-	row := db.read.QueryRowContext(ctx, db.q(`SELECT `+worldColumns+` FROM worlds WHERE tenant_id = ? AND id = ?`), tenantID, id)
-	w, err := db.scanWorldCached(row)
+	w, err := db.getWorld(ctx, tenantID, id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, []string{id})
+	links, err := db.lorebookIDsOf(ctx, tenantID, []string{id})
 	if err != nil {
 		return nil, err
 	}
 	w.LorebookIDs = links[id]
 	return w, nil
+}
+
+// getWorld reads the world's row without its content when the content is cached (the
+// stored JSON is most of the row's bytes), and with it otherwise.
+func (db *DB) getWorld(ctx context.Context, tenantID, id string) (*domain.World, error) {
+	if content, ok := db.worlds.get(id); ok {
+		var (
+			w                 domain.World
+			paramName         sql.NullString
+			genre, tone, size string
+			createdAt         int64
+		)
+		err := db.readRow(ctx, `SELECT id, tenant_id, seed, param_name, genre, tone, size, created_at FROM worlds WHERE tenant_id = ? AND id = ?`,
+			tenantID, id).Scan(&w.ID, &w.TenantID, &w.Seed, &paramName, &genre, &tone, &size, &createdAt)
+		if err != nil {
+			return nil, err
+		}
+		w.Content = content
+		setWorldRow(&w, paramName, genre, tone, size, createdAt)
+		return &w, nil
+	}
+	return db.scanWorldCached(db.readRow(ctx, `SELECT `+worldColumns+` FROM worlds WHERE tenant_id = ? AND id = ?`, tenantID, id))
 }
 
 // ListWorlds returns a page of the tenant's worlds, newest first, and how many it has;
@@ -86,7 +107,7 @@ func (db *DB) ListWorlds(ctx context.Context, tenantID string, page domain.Page)
 	for i := range ws {
 		ids[i] = ws[i].ID
 	}
-	links, err := db.lorebookIDsOf(ctx, db.read, tenantID, ids)
+	links, err := db.lorebookIDsOf(ctx, tenantID, ids)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -161,7 +182,12 @@ func scanWorldWith(s scanner, cache *worldCache) (*domain.World, error) {
 		}
 		cache.put(w.ID, w.Content)
 	}
+	setWorldRow(&w, paramName, genre, tone, size, createdAt)
+	return &w, nil
+}
+
+// setWorldRow sets the world's fields from its row's columns besides id, seed and content.
+func setWorldRow(w *domain.World, paramName sql.NullString, genre, tone, size string, createdAt int64) {
 	w.Params = domain.WorldParams{Name: paramName.String, Genre: domain.Genre(genre), Tone: domain.Tone(tone), Size: domain.WorldSize(size)}
 	w.CreatedAt = time.UnixMicro(createdAt).UTC()
-	return &w, nil
 }
