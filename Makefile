@@ -5,7 +5,7 @@ GO      ?= go
 BIN     := bin/troupe
 REDOCLY := tools/lint/node_modules/.bin/redocly
 
-.PHONY: run build test lint check-generated check-console console tools-console e2e generate vet unit fuzz bench chaos tools-lint tools-python engines actionlint sdk eval-dialogue
+.PHONY: run build test lint check-generated check-console console tools-console e2e generate vet unit fuzz bench bench-load chaos tools-lint tools-python engines actionlint sdk eval-dialogue
 
 ## run: build and start the server on :9000 with embedded defaults (demo keys, SQLite under ./var)
 run: engines build
@@ -114,6 +114,11 @@ chaos:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=5 ./domain/... ./store/...
 	bench/http.sh
+
+## bench-load: every game-scale figure beside its baselines in one run (BENCHMARKS.md,
+## "Game scale"); BASE=<commit> measures that commit too, ROUNDS, DURATION, STREAMS tune it
+bench-load:
+	BASE=$(BASE) bench/load.sh
 
 ## eval-dialogue: score the offline dialogue engine on its evaluation set (fails on grammar problems or fit under the floor)
 eval-dialogue:

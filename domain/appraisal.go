@@ -39,6 +39,8 @@ type stimulus struct {
 	aimed           bool
 	feel            map[Emotion]float64
 	trust, affinity float64
+	// filter skips the pattern on sentences that cannot match it (set at init).
+	filter *literalFilter
 }
 
 // stimuli are tried in order on every sentence; each found adds its effect once per line.
@@ -74,6 +76,12 @@ var stimuli = []stimulus{
 		feel: map[Emotion]float64{EmotionAnticipation: 0.15}},
 }
 
+func init() {
+	for i := range stimuli {
+		stimuli[i].filter = newLiteralFilter(stimuli[i].pattern)
+	}
+}
+
 // words compiles alternatives matched as whole words, case-insensitively; group 1 is the
 // match itself, after the boundary before it.
 func words(alternatives string) *regexp.Regexp {
@@ -100,8 +108,9 @@ func Appraise(text string) Appraisal {
 	var a Appraisal
 	found := map[string]bool{}
 	for _, sentence := range summarySentences(text) {
+		folded := foldString(sentence)
 		for _, s := range stimuli {
-			if found[s.name] || !s.in(sentence) {
+			if found[s.name] || !s.filter.may(folded) || !s.in(sentence) {
 				continue
 			}
 			found[s.name] = true

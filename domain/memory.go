@@ -99,13 +99,24 @@ var instructionPatterns = []*regexp.Regexp{
 // tuned to miss ordinary dialogue ("You must bring the ore by Friday" is not one), so it
 // is a filter for memory, not a moderator.
 func InstructionLike(s string) bool {
-	for _, p := range instructionPatterns {
-		if p.MatchString(s) {
+	folded := foldString(s)
+	for i, p := range instructionPatterns {
+		if instructionFilters[i].may(folded) && p.MatchString(s) {
 			return true
 		}
 	}
 	return false
 }
+
+// instructionFilters skip the instruction patterns a text cannot match (see
+// literalFilter), one per pattern.
+var instructionFilters = func() []*literalFilter {
+	fs := make([]*literalFilter, len(instructionPatterns))
+	for i, p := range instructionPatterns {
+		fs[i] = newLiteralFilter(p)
+	}
+	return fs
+}()
 
 // quotedSpan is a balanced quotation, straight or curly, on one line.
 var quotedSpan = regexp.MustCompile(`"[^"\n]*"|“[^”\n]*”`)

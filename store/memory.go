@@ -142,12 +142,17 @@ func (db *DB) DeleteMemoryEntry(ctx context.Context, tenantID, characterID, id s
 	})
 }
 
+// The statements of a fold, prepared once on SQLite (see txExec).
+const (
+	setSummarySQL     = `UPDATE characters SET memory_summary = ? WHERE tenant_id = ? AND id = ? AND memory_summary = ?`
+	markSummarizedSQL = `UPDATE memory_entries SET summarized = 1 WHERE tenant_id = ? AND id = ? AND summarized = 0 AND pinned = 0`
+)
+
 // FoldMemory sets the running summary, marks the folded entries and stores the summary
 // entry in one transaction, with the pending metered use of ctx (the summary's model call).
 func (db *DB) FoldMemory(ctx context.Context, tenantID, characterID, previous, summary string, folded []string, entry domain.MemoryEntry) error {
 	return db.inMeteredTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, db.q(`UPDATE characters SET memory_summary = ? WHERE tenant_id = ? AND id = ? AND memory_summary = ?`),
-			summary, tenantID, characterID, previous)
+		res, err := db.txExec(ctx, tx, setSummarySQL, summary, tenantID, characterID, previous)
 		if err != nil {
 			return fmt.Errorf("store: set summary: %w", err)
 		}
@@ -157,8 +162,7 @@ func (db *DB) FoldMemory(ctx context.Context, tenantID, characterID, previous, s
 		for _, id := range folded {
 			// An entry pinned or deleted since the fold read it is not folded: the fold
 			// gives way (ErrConflict) and the next one reads again.
-			res, err := tx.ExecContext(ctx, db.q(`UPDATE memory_entries SET summarized = 1 WHERE tenant_id = ? AND id = ? AND summarized = 0 AND pinned = 0`),
-				tenantID, id)
+			res, err := db.txExec(ctx, tx, markSummarizedSQL, tenantID, id)
 			if err != nil {
 				return fmt.Errorf("store: mark summarized: %w", err)
 			}

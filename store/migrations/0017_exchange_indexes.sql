@@ -10,6 +10,10 @@ CREATE INDEX memory_to_fold ON memory_entries (tenant_id, character_id, created_
 -- walked them all to count a dozen lines.
 DROP INDEX memory_unsummarized;
 
+-- memory_by_kind_newest: a character's newest entries of one kind (its last said lines
+-- go in every prompt, so it does not repeat itself), without walking the other kinds.
+CREATE INDEX memory_by_kind_newest ON memory_entries (tenant_id, character_id, kind, created_at DESC, id DESC);
+
 -- memory_recallable: facts and pinned lines, newest first: what a prompt's recall picks
 -- among.
 CREATE INDEX memory_recallable ON memory_entries (tenant_id, character_id, created_at DESC, id DESC)
