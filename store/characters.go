@@ -296,6 +296,16 @@ func (db *DB) inTx(ctx context.Context, f func(*sql.Tx) error) error {
 	return nil
 }
 
+// inGroupTx is inTx for the writes of requests, which on SQLite commit together with the
+// ones running at the same time (see groupCommit). f may run in a transaction other
+// writes share, so it must do nothing but its own statements in tx.
+func (db *DB) inGroupTx(ctx context.Context, f func(*sql.Tx) error) error {
+	if db.group == nil {
+		return db.inTx(ctx, f)
+	}
+	return db.group.run(ctx, f)
+}
+
 // profileJSON is the shape of characters.profile, kept apart from domain.CharacterProfile
 // so renaming a domain field never changes what is stored. Empty fields are left out: an
 // empty profile is {}, as rows from before profiles read.

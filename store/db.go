@@ -38,6 +38,9 @@ type DB struct {
 	// hot writes (see txExec); writes is not changed after Open.
 	reads  stmtCache
 	writes map[string]*sql.Stmt
+	// group commits SQLite's concurrent metered writes together (see groupCommit); nil
+	// on PostgreSQL, whose writers commit in parallel.
+	group *groupCommit
 }
 
 // Options configure Open.
@@ -134,7 +137,12 @@ func openSQLite(open func(string, string) (*sql.DB, error), path string, maxRead
 	}
 	read.SetMaxOpenConns(maxReaders)
 	read.SetMaxIdleConns(maxReaders)
-	return &DB{dialect: SQLite, write: write, read: read, worlds: newWorldCache(256)}, nil
+	db := &DB{dialect: SQLite, write: write, read: read, worlds: newWorldCache(256)}
+	db.group = &groupCommit{db: write, exec: func(ctx context.Context, tx *sql.Tx, query string) error {
+		_, err := db.txExec(ctx, tx, query)
+		return err
+	}}
+	return db, nil
 }
 
 // Dialect reports which database this is.

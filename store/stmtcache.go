@@ -94,6 +94,7 @@ func (db *DB) hotWrites() []string {
 	return []string{
 		insertMemorySQL, characterExistsSQL, readGameStateSQL, writeGameStateSQL, readFeelingsSQL, writeFeelingsSQL,
 		db.moveRelationshipSQL(), insertRelationshipChangeSQL, addUsageSQL, setSummarySQL, markSummarizedSQL,
+		savepointSQL, releaseSavepointSQL, rollbackSavepointSQL,
 	}
 }
 

@@ -150,10 +150,10 @@ func (db *DB) UsageRows(ctx context.Context, q domain.UsageQuery) ([]domain.Usag
 func (db *DB) inMeteredTx(ctx context.Context, f func(*sql.Tx) error) error {
 	m := domain.MeterFrom(ctx)
 	if m.Pending() == 0 {
-		return db.inTx(ctx, f)
+		return db.inGroupTx(ctx, f)
 	}
 	recs, done := m.Claim()
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
+	err := db.inGroupTx(ctx, func(tx *sql.Tx) error {
 		if err := f(tx); err != nil {
 			return err
 		}

@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// TestGroupCommitKeepsEachWriteItsOwn: writes queued behind a running one commit together,
+// and within the group a failed write is rolled back alone, a panicking one panics in its
+// own caller, and one whose caller gave up is never begun.
+func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, err := Open(ctx, Options{SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE notes (id TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(id string) func(*sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO notes (id) VALUES (?)`, id)
+			return err
+		}
+	}
+	errRefused := errors.New("refused")
+
+	// The first write holds the writer until the others are queued behind it.
+	hold, holding := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.group.run(ctx, func(tx *sql.Tx) error {
+			close(holding)
+			<-hold
+			return insert("first")(tx)
+		})
+	}()
+	<-holding
+
+	gone, cancel := context.WithCancel(ctx)
+	cancel()
+	type outcome struct {
+		err      error
+		panicked any
+	}
+	writes := map[string]func(*sql.Tx) error{
+		"ok-1": insert("ok-1"),
+		"ok-2": insert("ok-2"),
+		"fails": func(tx *sql.Tx) error {
+			if err := insert("fails")(tx); err != nil {
+				return err
+			}
+			return errRefused // after writing: the row must go with the savepoint
+		},
+		"duplicate": insert("first"), // a constraint error inside the group
+		"panics": func(tx *sql.Tx) error {
+			if err := insert("panics")(tx); err != nil {
+				return err
+			}
+			panic("boom")
+		},
+	}
+	var mu sync.Mutex
+	got := map[string]outcome{}
+	var wg sync.WaitGroup
+	run := func(name string, ctx context.Context, f func(*sql.Tx) error) {
+		wg.Go(func() {
+			var o outcome
+			func() {
+				defer func() { o.panicked = recover() }()
+				o.err = db.group.run(ctx, f)
+			}()
+			mu.Lock()
+			got[name] = o
+			mu.Unlock()
+		})
+	}
+	for name, f := range writes {
+		run(name, ctx, f)
+	}
+	run("given-up", gone, insert("given-up"))
+	// Wait until all are queued: then they are one group.
+	for {
+		db.group.mu.Lock()
+		n := len(db.group.pending)
+		db.group.mu.Unlock()
+		if n == len(writes)+1 {
+			break
+		}
+		runtime.Gosched()
+	}
+	close(hold)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+
+	for name, want := range map[string]func(outcome) bool{
+		"ok-1":      func(o outcome) bool { return o.err == nil && o.panicked == nil },
+		"ok-2":      func(o outcome) bool { return o.err == nil && o.panicked == nil },
+		"fails":     func(o outcome) bool { return errors.Is(o.err, errRefused) },
+		"duplicate": func(o outcome) bool { return o.err != nil },
+		"panics":    func(o outcome) bool { return o.panicked == "boom" },
+		"given-up":  func(o outcome) bool { return errors.Is(o.err, context.Canceled) },
+	} {
+		if !want(got[name]) {
+			t.Errorf("%s: %+v", name, got[name])
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notes ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	if fmt.Sprint(ids) != "[first ok-1 ok-2]" {
+		t.Fatalf("committed %v, want the first write and the two good ones", ids)
+	}
+}
