@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/routers"
 	"github.com/labstack/echo/v4"
 
 	"github.com/troupe-ai/troupe/domain"
@@ -38,6 +39,10 @@ type operation struct {
 	jsonBody *openapi3.Schema
 	// id is the spec's operationId, which usage counts requests by.
 	id string
+	// route is the operation as the request validator takes it, and segments the spec
+	// path split at "/", so the validator need not find either again per request.
+	route    *routers.Route
+	segments []string
 }
 
 // ctxOperation is the echo.Context key of the request's operation, set once by
@@ -80,7 +85,9 @@ func operationsOf(spec *openapi3.T) (map[routeKey]*operation, error) {
 		}
 		echoPath := strings.Join(segments, "/")
 		for method, op := range item.Operations() {
-			o := &operation{idParams: params, keyRequired: keyRequired(spec, op), keyAccepted: keyAccepted(spec, op), id: operationID(op)}
+			o := &operation{idParams: params, keyRequired: keyRequired(spec, op), keyAccepted: keyAccepted(spec, op), id: operationID(op),
+				route:    &routers.Route{Spec: spec, Path: path, PathItem: item, Method: method, Operation: op},
+				segments: strings.Split(path, "/")}
 			if sc, ok := op.Extensions["x-troupe-scope"].(string); ok {
 				o.scope = domain.Scope(sc)
 			}

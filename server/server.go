@@ -178,15 +178,18 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 	// encoding/json, which the validator and the handlers decode with, is lenient; JSON
 	// bodies are checked strictly first.
 	e.Use(strictJSON())
-	e.Use(echomiddleware.OapiRequestValidatorWithOptions(spec, &echomiddleware.Options{
+	validator, err := validateRequests(spec, &echomiddleware.Options{
 		Options: openapi3filter.Options{
 			AuthenticationFunc: bearerAuth,
 			MultiError:         true,
 		},
-		MultiErrorHandler:    multiError,
-		DoNotValidateServers: true,
-		Skipper:              func(c echo.Context) bool { return isDocsPath(c) || isConsolePath(c) },
-	}))
+		MultiErrorHandler: multiError,
+		Skipper:           func(c echo.Context) bool { return isDocsPath(c) || isConsolePath(c) },
+	})
+	if err != nil {
+		return nil, err
+	}
+	e.Use(validator)
 	// A body strictJSON found unstorable text in stops here, after the validator has added
 	// its own field errors to the answer.
 	e.Use(refuseUnstorable)
