@@ -79,6 +79,9 @@ func (m meteredText) Complete(ctx context.Context, req domain.TextRequest) (doma
 // any of it came: the provider bills what it wrote, so what came is counted, with the
 // requested model.
 func (m meteredText) Stream(ctx context.Context, req domain.TextRequest, onDelta func(string) error) (domain.TextResult, error) {
+	// Only the request's size and model are kept through the stream, not the request:
+	// a replica may hold thousands of streams waiting on the model.
+	prompt, model := promptRunes(req), req.Model
 	var streamed strings.Builder
 	res, err := m.next.Stream(ctx, req, func(d string) error {
 		streamed.WriteString(d)
@@ -86,15 +89,15 @@ func (m meteredText) Stream(ctx context.Context, req domain.TextRequest, onDelta
 	})
 	switch {
 	case err == nil:
-		meterText(ctx, req, res)
+		meterTextOf(ctx, prompt, res)
 	case streamed.Len() > 0:
 		partial := res
 		partial.Text = streamed.String()
 		if partial.Model == "" {
-			partial.Model = req.Model
+			partial.Model = model
 		}
 		partial.Usage.CompletionTokens = 0 // counted from what came, not what was promised
-		meterText(ctx, req, partial)
+		meterTextOf(ctx, prompt, partial)
 	}
 	return res, err
 }
@@ -104,17 +107,28 @@ func (m meteredText) Status(ctx context.Context) domain.DependencyHealth { retur
 // meterText adds a call's tokens: the provider's count, or, where it gives none, about
 // one token per four characters.
 func meterText(ctx context.Context, req domain.TextRequest, res domain.TextResult) {
+	meterTextOf(ctx, promptRunes(req), res)
+}
+
+// promptRunes is the size of a request's prompt, the estimate of its tokens when the
+// engine reports none.
+func promptRunes(req domain.TextRequest) int {
+	n := utf8.RuneCountInString(req.System)
+	for _, msg := range req.Messages {
+		n += utf8.RuneCountInString(msg.Content)
+	}
+	return n
+}
+
+// meterTextOf is meterText with the request's prompt measured beforehand.
+func meterTextOf(ctx context.Context, promptRunes int, res domain.TextResult) {
 	meter := domain.MeterFrom(ctx)
 	if meter == nil {
 		return
 	}
 	in, out := int64(res.Usage.PromptTokens), int64(res.Usage.CompletionTokens)
 	if in == 0 {
-		n := utf8.RuneCountInString(req.System)
-		for _, msg := range req.Messages {
-			n += utf8.RuneCountInString(msg.Content)
-		}
-		in = estimateTokens(n)
+		in = estimateTokens(promptRunes)
 	}
 	if out == 0 {
 		out = estimateTokens(utf8.RuneCountInString(res.Text))

@@ -237,15 +237,19 @@ pids+=($!)
 for _ in $(seq 1 100); do [ -s "$work/upstream.pem" ] && break; sleep 0.1; done
 for side in "${sides[@]}"; do
 	echo "$STREAMS streams on $side" >&2
-	start "$side" 9290 DATA_DIR="$work/$side-data" API_KEYS= TEXT_ENGINE=fal FAL_KEY=bench-key \
-		FAL_RUN_URL=https://127.0.0.1:9300 FAL_QUEUE_URL=https://127.0.0.1:9300 TEXT_TIMEOUT=1h \
-		SSL_CERT_FILE="$work/upstream.pem" SHUTDOWN_TIMEOUT=1s
-	if out=$("$work/loadgen" streams -base http://127.0.0.1:9290 -targets "$work/$side-stream.targets" -n "$STREAMS" -pid "$server"); then
-		echo "$side-streams $out" >>"$work/streams"
-	else
-		echo "$side-streams failed" >>"$work/streams"
-	fi
-	stop "$server"
+	# Once with Go's default GC pacing, once with the soft memory limit a 1 GB replica
+	# would run with (README, "Memory").
+	for limit in off 850MiB; do
+		start "$side" 9290 DATA_DIR="$work/$side-data" API_KEYS= TEXT_ENGINE=fal FAL_KEY=bench-key \
+			FAL_RUN_URL=https://127.0.0.1:9300 FAL_QUEUE_URL=https://127.0.0.1:9300 TEXT_TIMEOUT=1h \
+			SSL_CERT_FILE="$work/upstream.pem" SHUTDOWN_TIMEOUT=1s GOMEMLIMIT="$limit"
+		if out=$("$work/loadgen" streams -base http://127.0.0.1:9290 -targets "$work/$side-stream.targets" -n "$STREAMS" -pid "$server"); then
+			echo "$side-streams-$limit $out" >>"$work/streams"
+		else
+			echo "$side-streams-$limit failed" >>"$work/streams"
+		fi
+		stop "$server"
+	done
 done
 
 # Job pickup: the jobs package's own benchmark, in each side's tree.
@@ -290,8 +294,11 @@ awk -v sides="${sides[*]}" -v pg="$pg_ok" -v streams="$STREAMS" '
 			for (s = 1; s <= ns; s++) printf " %.0f (%.1f / %.1f) |", median(S[s] "-pgspeak/rps"), median(S[s] "-pgspeak/p50"), median(S[s] "-pgspeak/p99"); print "" }
 		printf "| turn, 4 participants: turns/s (p50 / p99 ms) | ≥ 500 |"
 		for (s = 1; s <= ns; s++) printf " %.0f (%.1f / %.1f) |", median(S[s] "-turns/rps"), median(S[s] "-turns/p50"), median(S[s] "-turns/p99"); print ""
-		printf "| %d open streams: server RSS MiB (peak) | ≤ 1 GB |", streams
-		for (s = 1; s <= ns; s++) { split(extra[S[s] "-streams"], f, " "); if (f[2] == "failed") printf " failed |"; else printf " %s (%s) |", f[3], f[4] }; print ""
+		split("off 850MiB", limits, " ")
+		for (l = 1; l <= 2; l++) {
+			printf "| %d open streams, GOMEMLIMIT=%s: server RSS MiB (peak) | ≤ 1 GB |", streams, limits[l]
+			for (s = 1; s <= ns; s++) { split(extra[S[s] "-streams-" limits[l]], f, " "); if (f[2] == "failed") printf " failed |"; else printf " %s (%s) |", f[3], f[4] }; print ""
+		}
 		printf "| job pickup, idle SQLite queue: p50 ms | ≤ 10 |"
 		for (s = 1; s <= ns; s++) { split(extra[S[s] "-pickup"], f, " "); printf " %s |", f[2] }; print ""
 	}' "$work/results" "$work/streams"

@@ -102,6 +102,9 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 	if err != nil {
 		return nil, err
 	}
+	// Taken now so the request (its prompt, its scene) is not kept through a stream that
+	// may wait a long time on the model.
+	lore := loreUses(req.Scene)
 	start := time.Now()
 	var res TextResult
 	outcome := ModerationOutcome{Action: "none", Categories: []string{}}
@@ -153,7 +156,7 @@ func (s *CharacterService) Speak(ctx context.Context, tenantID, id string, in Sp
 		Relationship:   regard,
 		Actions:        actions,
 		RefusedActions: refused,
-		Lore:           loreUses(req.Scene),
+		Lore:           lore,
 	}, nil
 }
 

@@ -91,7 +91,7 @@ func (m *TextModel) Complete(ctx context.Context, req domain.TextRequest) (domai
 	if msg := errorText(out.Error); msg != "" {
 		return domain.TextResult{}, m.op().inBand(msg, nil)
 	}
-	return m.result(req, in, out.Output, out.Usage, start), nil
+	return m.result(callOf(req, in), out.Output, out.Usage, start), nil
 }
 
 // Stream asks the router's SSE stream for the answer and calls onDelta with each new
@@ -102,6 +102,9 @@ func (m *TextModel) Complete(ctx context.Context, req domain.TextRequest) (domai
 func (m *TextModel) Stream(ctx context.Context, req domain.TextRequest, onDelta func(delta string) error) (domain.TextResult, error) {
 	start := time.Now()
 	in := m.input(req)
+	// Only what the result needs is kept through the stream, not the prompt: a replica
+	// may hold thousands of streams waiting on the model.
+	call := callOf(req, in)
 	var (
 		acc   deltas
 		usage *routerUsage
@@ -116,7 +119,7 @@ func (m *TextModel) Stream(ctx context.Context, req domain.TextRequest, onDelta 
 		if ev.Usage != nil {
 			usage = ev.Usage
 		}
-		if d := acc.add(ev.Output, !ev.Partial); d != "" && !req.JSON {
+		if d := acc.add(ev.Output, !ev.Partial); d != "" && !call.json {
 			return onDelta(d)
 		}
 		return nil
@@ -127,8 +130,8 @@ func (m *TextModel) Stream(ctx context.Context, req domain.TextRequest, onDelta 
 	if !seen {
 		return domain.TextResult{}, m.op().badAnswer(http.StatusOK, nil, errors.New("stream ended without an event"))
 	}
-	res := m.result(req, in, acc.text, usage, start)
-	if req.JSON && res.Text != "" {
+	res := m.result(call, acc.text, usage, start)
+	if call.json && res.Text != "" {
 		if err := onDelta(res.Text); err != nil {
 			return domain.TextResult{}, err
 		}
@@ -156,9 +159,20 @@ func (m *TextModel) input(req domain.TextRequest) routerInput {
 	}
 }
 
-func (m *TextModel) result(req domain.TextRequest, in routerInput, text string, u *routerUsage, start time.Time) domain.TextResult {
+// textCall is what a call's result needs of its request.
+type textCall struct {
+	json         bool
+	model        string
+	promptTokens int
+}
+
+func callOf(req domain.TextRequest, in routerInput) textCall {
+	return textCall{json: req.JSON, model: in.Model, promptTokens: estimateTokens(in.SystemPrompt + "\n" + in.Prompt)}
+}
+
+func (m *TextModel) result(call textCall, text string, u *routerUsage, start time.Time) domain.TextResult {
 	usage := domain.Usage{
-		PromptTokens:     estimateTokens(in.SystemPrompt + "\n" + in.Prompt),
+		PromptTokens:     call.promptTokens,
 		CompletionTokens: estimateTokens(text),
 	}
 	if u != nil {
@@ -169,10 +183,10 @@ func (m *TextModel) result(req domain.TextRequest, in routerInput, text string, 
 			usage.CompletionTokens = int(*n)
 		}
 	}
-	if req.JSON {
+	if call.json {
 		text = cleanJSON(text)
 	}
-	return domain.TextResult{Text: text, Engine: engineName, Model: in.Model, Usage: usage, Latency: time.Since(start)}
+	return domain.TextResult{Text: text, Engine: engineName, Model: call.model, Usage: usage, Latency: time.Since(start)}
 }
 
 // op names the router in errors raised after a call succeeded at the HTTP level.
