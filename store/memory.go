@@ -91,10 +91,16 @@ func (db *DB) UnsummarizedMemory(ctx context.Context, tenantID, characterID stri
 }
 
 // UnsummarizedCount counts what UnsummarizedMemory returns, from the memory_to_fold index
-// alone.
+// alone. SQLite is told the index: left to choose, it takes memory_by_kind_newest and
+// walks every heard and said line the character ever had (PostgreSQL weighs the partial
+// index's size and takes it).
 func (db *DB) UnsummarizedCount(ctx context.Context, tenantID, characterID string) (int, error) {
+	from := `memory_entries`
+	if db.dialect == SQLite {
+		from += ` INDEXED BY memory_to_fold`
+	}
 	var n int
-	err := db.readRow(ctx, `SELECT COUNT(*) FROM memory_entries
+	err := db.readRow(ctx, `SELECT COUNT(*) FROM `+from+`
 		WHERE tenant_id = ? AND character_id = ? AND summarized = 0 AND pinned = 0 AND kind IN ('heard', 'said')`,
 		tenantID, characterID).Scan(&n)
 	if err != nil {
