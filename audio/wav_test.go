@@ -136,6 +136,8 @@ func TestParseWAVErrors(t *testing.T) {
 			if tc.kind != nil && !errors.Is(err, tc.kind) {
 				t.Errorf("%v is not %v", err, tc.kind)
 			}
+			// Its own target: the cases run in parallel.
+			var format *FormatError
 			if tc.kind == nil && !errors.As(err, &format) {
 				t.Errorf("%v (%T) is not a *FormatError", err, err)
 			}

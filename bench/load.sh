@@ -48,7 +48,7 @@ cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
 	for s in "${schemas[@]}"; do psql -q "$PG_URL" -c "DROP SCHEMA IF EXISTS $s CASCADE" >/dev/null 2>&1 || true; done
-	[ -n "$BASE" ] && git -C "$root" worktree remove --force "$work/base-tree" >/dev/null 2>&1
+	if [ -n "$BASE" ]; then git -C "$root" worktree remove --force "$work/base-tree" >/dev/null 2>&1 || true; fi
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -176,7 +176,9 @@ for side in "${sides[@]}"; do
 		schema="bench_load_$(date +%s)_$RANDOM"
 		psql -q "$PG_URL" -c "CREATE SCHEMA $schema" >/dev/null
 		schemas+=("$schema")
-		start "$side" $port DATA_DIR="$work/$side-pgdata" API_KEYS= DATABASE_URL="$PG_URL&search_path=$schema"
+		sep='?'
+		case $PG_URL in *\?*) sep='&' ;; esac
+		start "$side" $port DATA_DIR="$work/$side-pgdata" API_KEYS= DATABASE_URL="$PG_URL${sep}search_path=$schema"
 		pg_port[$side]=$port pg_pid[$side]=$server
 		populate "$side-pg" $port
 		speak_lua "$side-pg"

@@ -68,15 +68,7 @@ func contained(re *syntax.Regexp) ([]string, bool) {
 		}
 		return contained(re.Sub[0])
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			lits, ok := contained(sub)
-			if !ok {
-				return nil, false
-			}
-			out = union(out, lits)
-		}
-		return out, len(out) <= maxLiterals
+		return eachOf(re.Sub, contained)
 	case syntax.OpConcat:
 		// Any part's literals will do; the most selective is kept. A literal part also
 		// runs on into what follows it ("i'll kill" rather than "i'll ").
@@ -129,15 +121,7 @@ func starts(re *syntax.Regexp) ([]string, bool) {
 		}
 		return out, len(out) > 0
 	case syntax.OpAlternate:
-		var out []string
-		for _, sub := range re.Sub {
-			lits, ok := starts(sub)
-			if !ok {
-				return nil, false
-			}
-			out = union(out, lits)
-		}
-		return out, len(out) <= maxLiterals
+		return eachOf(re.Sub, starts)
 	case syntax.OpConcat:
 		if len(re.Sub) == 0 {
 			return nil, false
@@ -154,6 +138,20 @@ func starts(re *syntax.Regexp) ([]string, bool) {
 		return first, true
 	}
 	return nil, false
+}
+
+// eachOf is the literals of an alternation: every alternative must have some (of) and
+// the alternation has all of theirs.
+func eachOf(alternatives []*syntax.Regexp, of func(*syntax.Regexp) ([]string, bool)) ([]string, bool) {
+	var out []string
+	for _, sub := range alternatives {
+		lits, ok := of(sub)
+		if !ok {
+			return nil, false
+		}
+		out = union(out, lits)
+	}
+	return out, len(out) <= maxLiterals
 }
 
 // better reports whether a is a more selective set than b: its shortest string is longer,

@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"fmt"
-	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/troupe-ai/troupe/gen"
@@ -52,12 +50,7 @@ func BenchmarkConversationTurn(b *testing.B) {
 		if taken%5 == 0 {
 			body = fmt.Sprintf(`{"player_id":"p_bench","message":{"speaker":"Kestrel","text":"What do you make of the iron price, friends? (%d)"}}`, taken)
 		}
-		req := httptest.NewRequest(http.MethodPost, "/v1/conversations/"+id+"/turns", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
+		if rec := postDemo(h, "/v1/conversations/"+id+"/turns", body); rec.Code != 200 {
 			b.Fatal(rec.Code, rec.Body.String())
 		}
 		taken++

@@ -55,10 +55,10 @@ func (r eventStreamResponse) serve(w http.ResponseWriter) error {
 		defer h.cfg.TrackStream()()
 	}
 	// A first comment at once sends the status and headers: the client knows the stream
-	// is open before the first event, however long that takes.
-	if stream.comment("open") != nil {
-		return nil
-	}
+	// is open before the first event, however long that takes. Should the client be gone
+	// already, produce still runs and fails at its first event, so what it holds (a
+	// speech stream, its slot) is given back as it would be on any failure.
+	_ = stream.comment("open")
 	stopBeat := stream.heartbeat(heartbeatInterval)
 	// No write may reach w once the handler has returned.
 	defer stream.close(stopBeat)

@@ -27,15 +27,20 @@ func BenchmarkSpeakLocal(b *testing.B) {
 	body := `{"context_messages":[{"speaker":"player","text":"Hello! What do you sell today?"}]}`
 	b.ResetTimer()
 	for b.Loop() {
-		req := httptest.NewRequest(http.MethodPost, "/v1/characters/"+id+"/speak", strings.NewReader(body))
-		req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
-		req.Header.Set("Content-Type", "application/json")
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, req)
-		if rec.Code != 200 {
+		if rec := postDemo(h, "/v1/characters/"+id+"/speak", body); rec.Code != 200 {
 			b.Fatal(rec.Code, rec.Body.String())
 		}
 	}
+}
+
+// postDemo serves one JSON POST with the demo key in-process, for the benchmarks.
+func postDemo(h http.Handler, path, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
 }
 
 // BenchmarkSpeakLocalParallel is the load figure's shape in-process: 64 requests at a
@@ -61,12 +66,7 @@ func BenchmarkSpeakLocalParallel(b *testing.B) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			id := ids[next.Add(1)%int64(len(ids))]
-			req := httptest.NewRequest(http.MethodPost, "/v1/characters/"+id+"/speak", strings.NewReader(body))
-			req.Header.Set("Authorization", "Bearer "+servertest.DemoKey)
-			req.Header.Set("Content-Type", "application/json")
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != 200 {
+			if rec := postDemo(h, "/v1/characters/"+id+"/speak", body); rec.Code != 200 {
 				b.Error(rec.Code, rec.Body.String())
 				return
 			}

@@ -11,8 +11,8 @@ import (
 	"time"
 )
 
-// sseStream writes server-sent events to a pipe the strict handler copies to the client.
-// Writes are serialised because heartbeats come from their own goroutine.
+// sseStream writes server-sent events to the client (see eventStreamResponse). Writes are
+// serialised because heartbeats come from a timer's goroutine.
 type sseStream struct {
 	mu     sync.Mutex
 	w      io.Writer

@@ -2,7 +2,6 @@ package server
 
 import (
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -44,9 +43,9 @@ func validateRequests(spec *openapi3.T, options *echomiddleware.Options) (echo.M
 	}, nil
 }
 
-// pathParams reads the operation's path parameters from the request's path, unescaped as
-// the validator's own router would read them; ok is false when the path does not have
-// the operation's shape.
+// pathParams reads the operation's path parameters from the request's escaped path, as
+// the validator's own router hands them over (the validator unescapes them itself); ok is
+// false when the path does not have the operation's shape.
 func (o *operation) pathParams(r *http.Request) (map[string]string, bool) {
 	if len(o.idParams) == 0 {
 		return map[string]string{}, true
@@ -61,11 +60,7 @@ func (o *operation) pathParams(r *http.Request) (map[string]string, bool) {
 		if !ok {
 			continue
 		}
-		v, err := url.PathUnescape(got[i])
-		if err != nil {
-			v = got[i]
-		}
-		params[strings.TrimSuffix(name, "}")] = v
+		params[strings.TrimSuffix(name, "}")] = got[i]
 	}
 	return params, true
 }

@@ -107,6 +107,10 @@ func (g *groupCommit) commit(group []*groupedTx) {
 	if len(live) == 0 {
 		return
 	}
+	if len(live) == 1 {
+		g.alone(live[0])
+		return
+	}
 	tx, err := g.db.BeginTx(context.WithoutCancel(live[0].ctx), nil)
 	if err != nil {
 		for _, t := range live {
@@ -115,44 +119,70 @@ func (g *groupCommit) commit(group []*groupedTx) {
 		return
 	}
 	var kept []*groupedTx
-	if len(live) == 1 {
-		if t := live[0]; !t.call(tx) {
-			tx.Rollback()
+	for i, t := range live {
+		// The savepoint statements run whatever becomes of the write's caller: a
+		// half-undone write would commit with the others.
+		ctx := context.WithoutCancel(t.ctx)
+		if err := g.exec(ctx, tx, savepointSQL); err != nil {
+			g.broken(tx, append(kept, live[i:]...))
 			return
 		}
-		kept = live
-	} else {
-		for _, t := range live {
-			// The savepoint statements run whatever becomes of the write's caller: a
-			// half-undone write would commit with the others.
-			ctx := context.WithoutCancel(t.ctx)
-			if err := g.exec(ctx, tx, savepointSQL); err != nil {
-				t.err = fmt.Errorf("store: savepoint: %w", err)
-				continue
+		if !t.call(tx) {
+			if err := g.exec(ctx, tx, rollbackSavepointSQL); err != nil {
+				// The transaction is gone: SQLite rolls a whole transaction back when a
+				// write inside it is interrupted (its caller gave up) or hits a full
+				// disk. The others did nothing wrong.
+				g.broken(tx, append(kept, live[i+1:]...))
+				return
 			}
-			if !t.call(tx) {
-				if err := g.exec(ctx, tx, rollbackSavepointSQL); err != nil {
-					// The transaction can no longer tell this write from the others.
-					tx.Rollback()
-					for _, k := range kept {
-						k.err = fmt.Errorf("store: roll back a grouped write: %w", err)
-					}
-					return
-				}
-			}
-			if err := g.exec(ctx, tx, releaseSavepointSQL); err != nil && t.err == nil {
-				t.err = fmt.Errorf("store: release savepoint: %w", err)
-				continue
-			}
+		}
+		if err := g.exec(ctx, tx, releaseSavepointSQL); err != nil {
+			redo := kept
 			if t.err == nil && t.panicked == nil {
-				kept = append(kept, t)
+				redo = append(redo, t)
 			}
+			g.broken(tx, append(redo, live[i+1:]...))
+			return
+		}
+		if t.err == nil && t.panicked == nil {
+			kept = append(kept, t)
 		}
 	}
 	if err := tx.Commit(); err != nil {
 		for _, t := range kept {
 			t.err = fmt.Errorf("store: commit: %w", err)
 		}
+	}
+}
+
+// broken gives up a group's transaction that can no longer tell its writes apart, and
+// runs each of redo (those that did or would have succeeded) in a transaction of its own,
+// as it would have run without grouping.
+func (g *groupCommit) broken(tx *sql.Tx, redo []*groupedTx) {
+	tx.Rollback()
+	for _, t := range redo {
+		t.err, t.panicked = nil, nil
+		g.alone(t)
+	}
+}
+
+// alone runs one write in a transaction of its own.
+func (g *groupCommit) alone(t *groupedTx) {
+	if err := t.ctx.Err(); err != nil {
+		t.err = err
+		return
+	}
+	tx, err := g.db.BeginTx(context.WithoutCancel(t.ctx), nil)
+	if err != nil {
+		t.err = fmt.Errorf("store: begin: %w", err)
+		return
+	}
+	if !t.call(tx) {
+		tx.Rollback()
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		t.err = fmt.Errorf("store: commit: %w", err)
 	}
 }
 

@@ -13,7 +13,8 @@ import (
 
 // TestGroupCommitKeepsEachWriteItsOwn: writes queued behind a running one commit together,
 // and within the group a failed write is rolled back alone, a panicking one panics in its
-// own caller, and one whose caller gave up is never begun.
+// own caller, one that ends the shared transaction costs the others nothing, and one
+// whose caller gave up is never begun.
 func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
@@ -61,6 +62,17 @@ func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 			return errRefused // after writing: the row must go with the savepoint
 		},
 		"duplicate": insert("first"), // a constraint error inside the group
+		// A write that ends the shared transaction under the others (as SQLite does when
+		// a write inside it is interrupted): the others are run again on their own.
+		"breaks": func(tx *sql.Tx) error {
+			if err := insert("breaks")(tx); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `ROLLBACK`); err != nil {
+				return err
+			}
+			return errRefused
+		},
 		"panics": func(tx *sql.Tx) error {
 			if err := insert("panics")(tx); err != nil {
 				return err
@@ -109,6 +121,7 @@ func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 		"fails":     func(o outcome) bool { return errors.Is(o.err, errRefused) },
 		"duplicate": func(o outcome) bool { return o.err != nil },
 		"panics":    func(o outcome) bool { return o.panicked == "boom" },
+		"breaks":    func(o outcome) bool { return errors.Is(o.err, errRefused) },
 		"given-up":  func(o outcome) bool { return errors.Is(o.err, context.Canceled) },
 	} {
 		if !want(got[name]) {

@@ -21,33 +21,39 @@ type stmtCache struct {
 	stmts map[string]*sql.Stmt
 }
 
-// get returns the statement for query on pool, preparing it the first time.
-func (c *stmtCache) get(ctx context.Context, pool *sql.DB, query string) (*sql.Stmt, error) {
+// get returns the statement for query on pool, preparing it the first time; ok is false
+// when it is not (and will not be) cached: the cache is full, or it would not prepare.
+// The query is then to run unprepared: a statement prepared and not kept would live as
+// long as the pool.
+func (c *stmtCache) get(ctx context.Context, pool *sql.DB, query string) (st *sql.Stmt, ok bool) {
 	c.mu.RLock()
-	st, ok := c.stmts[query]
+	st, ok = c.stmts[query]
+	full := len(c.stmts) >= maxCachedStatements
 	c.mu.RUnlock()
-	if ok {
-		return st, nil
+	if ok || full {
+		return st, ok
 	}
 	// Prepared outside the lock (it is a round trip to a connection); a concurrent
 	// preparation of the same text loses the race and is closed.
 	st, err := pool.PrepareContext(ctx, query)
 	if err != nil {
-		return nil, err
+		return nil, false
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if have, ok := c.stmts[query]; ok {
 		st.Close()
-		return have, nil
+		return have, true
+	}
+	if len(c.stmts) >= maxCachedStatements {
+		st.Close()
+		return nil, false
 	}
 	if c.stmts == nil {
 		c.stmts = map[string]*sql.Stmt{}
 	}
-	if len(c.stmts) < maxCachedStatements {
-		c.stmts[query] = st
-	}
-	return st, nil
+	c.stmts[query] = st
+	return st, true
 }
 
 func (c *stmtCache) close() {
@@ -65,9 +71,10 @@ func (db *DB) readRows(ctx context.Context, query string, args ...any) (*sql.Row
 	if db.dialect == Postgres {
 		return db.read.QueryContext(ctx, db.q(query), args...)
 	}
-	st, err := db.reads.get(ctx, db.read, query)
-	if err != nil {
-		// The statement would not prepare: the query reports the same error.
+	st, ok := db.reads.get(ctx, db.read, query)
+	if !ok {
+		// Not cached: run as it is (a statement that would not prepare reports the same
+		// error this way).
 		return db.read.QueryContext(ctx, query, args...)
 	}
 	return st.QueryContext(ctx, args...)
@@ -78,8 +85,8 @@ func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
 	if db.dialect == Postgres {
 		return db.read.QueryRowContext(ctx, db.q(query), args...)
 	}
-	st, err := db.reads.get(ctx, db.read, query)
-	if err != nil {
+	st, ok := db.reads.get(ctx, db.read, query)
+	if !ok {
 		return db.read.QueryRowContext(ctx, query, args...)
 	}
 	return st.QueryRowContext(ctx, args...)
