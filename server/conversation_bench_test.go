@@ -19,14 +19,11 @@ func BenchmarkConversationTurn(b *testing.B) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := servertest.Client(b, srv.URL, servertest.DemoKey)
-	var cast []string
+	var reqs []gen.CreateCharacterRequest
 	for i, role := range []string{"blacksmith", "innkeeper", "guard", "merchant"} {
-		res, err := c.CreateCharacterWithResponse(b.Context(), nil, gen.CreateCharacterRequest{Role: role, Archetype: "mentor", Seed: ptr(int64(i))})
-		if err != nil || res.JSON201 == nil {
-			b.Fatal(err)
-		}
-		cast = append(cast, res.JSON201.Id)
+		reqs = append(reqs, gen.CreateCharacterRequest{Role: role, Archetype: "mentor", Seed: ptr(int64(i))})
 	}
+	cast := createCast(b, c, reqs...)
 	const maxTurns = 1000
 	open := func() string {
 		res, err := c.CreateConversationWithResponse(b.Context(), nil, gen.ConversationCreateRequest{

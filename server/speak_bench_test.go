@@ -33,6 +33,19 @@ func BenchmarkSpeakLocal(b *testing.B) {
 	}
 }
 
+// createCast creates the characters, for the benchmarks, and returns their ids.
+func createCast(b *testing.B, c *gen.ClientWithResponses, reqs ...gen.CreateCharacterRequest) []string {
+	var ids []string
+	for _, req := range reqs {
+		res, err := c.CreateCharacterWithResponse(b.Context(), nil, req)
+		if err != nil || res.JSON201 == nil {
+			b.Fatal(err)
+		}
+		ids = append(ids, res.JSON201.Id)
+	}
+	return ids
+}
+
 // postDemo serves one JSON POST with the demo key in-process, for the benchmarks.
 func postDemo(h http.Handler, path, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
@@ -51,14 +64,11 @@ func BenchmarkSpeakLocalParallel(b *testing.B) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := servertest.Client(b, srv.URL, servertest.DemoKey)
-	var ids []string
+	var reqs []gen.CreateCharacterRequest
 	for i := range 100 {
-		res, err := c.CreateCharacterWithResponse(b.Context(), nil, gen.CreateCharacterRequest{Role: "merchant", Archetype: "trickster", Seed: ptr(int64(i))})
-		if err != nil || res.JSON201 == nil {
-			b.Fatal(err)
-		}
-		ids = append(ids, res.JSON201.Id)
+		reqs = append(reqs, gen.CreateCharacterRequest{Role: "merchant", Archetype: "trickster", Seed: ptr(int64(i))})
 	}
+	ids := createCast(b, c, reqs...)
 	body := `{"player_id":"p_bench","context_messages":[{"speaker":"player","text":"Any news from the road, friend?"}]}`
 	var next atomic.Int64
 	b.SetParallelism(32)

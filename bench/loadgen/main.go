@@ -116,11 +116,17 @@ func (t target) request(ctx context.Context, base, key string) (*http.Request, e
 	return req, nil
 }
 
+// serverFlags are the flags of the commands that load a server: its base URL, the API
+// key and the targets file.
+func serverFlags(fs *flag.FlagSet) (base, key, targets *string) {
+	return fs.String("base", "http://127.0.0.1:9000", "server base URL"),
+		fs.String("key", "demo-key-123", "API key"),
+		fs.String("targets", "", "targets file")
+}
+
 func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("run", flag.ExitOnError)
-	base := fs.String("base", "http://127.0.0.1:9000", "server base URL")
-	key := fs.String("key", "demo-key-123", "API key")
-	file := fs.String("targets", "", "targets file")
+	base, key, file := serverFlags(fs)
 	conns := fs.Int("c", 64, "workers, each with its own connection")
 	dur := fs.Duration("d", 10*time.Second, "duration")
 	_ = fs.Parse(args)
@@ -193,9 +199,7 @@ func run(ctx context.Context, args []string) error {
 
 func streams(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("streams", flag.ExitOnError)
-	base := fs.String("base", "http://127.0.0.1:9000", "server base URL")
-	key := fs.String("key", "demo-key-123", "API key")
-	file := fs.String("targets", "", "targets file")
+	base, key, file := serverFlags(fs)
 	n := fs.Int("n", 10000, "streams to hold open")
 	pid := fs.Int("pid", 0, "server process whose memory to read")
 	opening := fs.Int("opening", 100, "streams being opened at once")
