@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -20,7 +21,9 @@ const maxGroup = 64
 //
 // There is no goroutine of its own: the first writer to find none leading leads, commits
 // one group (its own write among them), and hands the lead to the first writer still
-// waiting. A write's panic is raised again in its own goroutine.
+// waiting. A write's panic is raised again in its own goroutine. A writer whose context
+// ends while its write waits for a group stops waiting (the write is not made); once in a
+// group, the write is seen through.
 type groupCommit struct {
 	db *sql.DB
 	// exec runs one of the savepoint statements in the group's transaction.
@@ -65,12 +68,45 @@ func (g *groupCommit) run(ctx context.Context, f func(*sql.Tx) error) error {
 	case <-t.done:
 	case <-t.lead:
 		g.lead()
+	case <-ctx.Done():
+		if g.withdraw(t) {
+			return ctx.Err()
+		}
+		// Already in a group, or handed the lead: it is seen through.
+		select {
+		case <-t.done:
+		case <-t.lead:
+			g.lead()
+		}
 	}
 	<-t.done
 	if t.panicked != nil {
 		panic(t.panicked)
 	}
 	return t.err
+}
+
+// withdraw takes a write whose caller gave up out of the queue, if no group has taken it
+// yet, reporting whether it did. Were it handed the lead meanwhile, the lead goes on to
+// the next write waiting: the queue must never be left without one.
+func (g *groupCommit) withdraw(t *groupedTx) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	i := slices.Index(g.pending, t)
+	if i < 0 {
+		return false
+	}
+	g.pending = slices.Delete(g.pending, i, i+1)
+	select {
+	case <-t.lead:
+		if len(g.pending) > 0 {
+			g.pending[0].lead <- struct{}{}
+		} else {
+			g.leading = false
+		}
+	default:
+	}
+	return true
 }
 
 // lead commits the next group, then hands the lead on or gives it up.

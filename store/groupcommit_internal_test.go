@@ -98,13 +98,15 @@ func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 	for name, f := range writes {
 		run(name, ctx, f)
 	}
+	// A write whose caller has given up before it is queued is never made (the one that
+	// gives up while queued: TestGroupCommitLetsAWaitingWriteGiveUp).
 	run("given-up", gone, insert("given-up"))
-	// Wait until all are queued: then they are one group.
+	// Wait until the others are queued: then they are one group.
 	for {
 		db.group.mu.Lock()
 		n := len(db.group.pending)
 		db.group.mu.Unlock()
-		if n == len(writes)+1 {
+		if n >= len(writes) {
 			break
 		}
 		runtime.Gosched()
@@ -141,5 +143,79 @@ func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 	}
 	if fmt.Sprint(ids) != "[first ok-1 ok-2]" {
 		t.Fatalf("committed %v, want the first write and the two good ones", ids)
+	}
+}
+
+// TestGroupCommitLetsAWaitingWriteGiveUp: a write waiting behind a busy writer returns as
+// soon as its caller gives up, is never made, and the writes queued with it still are.
+func TestGroupCommitLetsAWaitingWriteGiveUp(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db, err := Open(ctx, Options{SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE notes (id TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	insert := func(id string) func(*sql.Tx) error {
+		return func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, `INSERT INTO notes (id) VALUES (?)`, id)
+			return err
+		}
+	}
+	hold, holding := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		first <- db.group.run(ctx, func(tx *sql.Tx) error {
+			close(holding)
+			<-hold
+			return insert("first")(tx)
+		})
+	}()
+	<-holding
+	queued := func() int {
+		db.group.mu.Lock()
+		defer db.group.mu.Unlock()
+		return len(db.group.pending)
+	}
+	// The one giving up is queued first, so it is the one the lead would go to.
+	giving, giveUp := context.WithCancel(ctx)
+	gaveUp := make(chan error, 1)
+	go func() { gaveUp <- db.group.run(giving, insert("gave-up")) }()
+	for queued() < 1 {
+		runtime.Gosched()
+	}
+	kept := make(chan error, 1)
+	go func() { kept <- db.group.run(ctx, insert("kept")) }()
+	for queued() < 2 {
+		runtime.Gosched()
+	}
+	giveUp()
+	// It returns while the writer is still held.
+	if err := <-gaveUp; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the write given up: %v, want context.Canceled", err)
+	}
+	close(hold)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-kept; err != nil {
+		t.Fatalf("the write queued with it: %v", err)
+	}
+	var ids []string
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notes ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	if fmt.Sprint(ids) != "[first kept]" {
+		t.Fatalf("committed %v", ids)
 	}
 }
