@@ -11,6 +11,73 @@ import (
 	"testing"
 )
 
+// groupFixture is a SQLite database with a table of notes for the group commit tests.
+type groupFixture struct {
+	t  *testing.T
+	db *DB
+}
+
+func newGroupFixture(t *testing.T) groupFixture {
+	db, err := Open(t.Context(), Options{SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.write.ExecContext(t.Context(), `CREATE TABLE notes (id TEXT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	return groupFixture{t: t, db: db}
+}
+
+// insert is a write of one note.
+func (g groupFixture) insert(id string) func(*sql.Tx) error {
+	return func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(g.t.Context(), `INSERT INTO notes (id) VALUES (?)`, id)
+		return err
+	}
+}
+
+// holdWriter starts a write of the note "first" that holds the writer until hold is
+// closed, and returns once it does hold it; first hears how that write ended.
+func (g groupFixture) holdWriter() (hold chan struct{}, first chan error) {
+	hold, holding := make(chan struct{}), make(chan struct{})
+	first = make(chan error, 1)
+	go func() {
+		first <- g.db.group.run(g.t.Context(), func(tx *sql.Tx) error {
+			close(holding)
+			<-hold
+			return g.insert("first")(tx)
+		})
+	}()
+	<-holding
+	return hold, first
+}
+
+// queued is how many writes wait for a group.
+func (g groupFixture) queued() int {
+	g.db.group.mu.Lock()
+	defer g.db.group.mu.Unlock()
+	return len(g.db.group.pending)
+}
+
+// committed is the ids of the notes written, in order.
+func (g groupFixture) committed() []string {
+	rows, err := g.db.read.QueryContext(g.t.Context(), `SELECT id FROM notes ORDER BY id`)
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			g.t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
 // TestGroupCommitKeepsEachWriteItsOwn: writes queued behind a running one commit together,
 // and within the group a failed write is rolled back alone, a panicking one panics in its
 // own caller, one that ends the shared transaction costs the others nothing, and one
@@ -18,33 +85,12 @@ import (
 func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, err := Open(ctx, Options{SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE notes (id TEXT PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
-	insert := func(id string) func(*sql.Tx) error {
-		return func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO notes (id) VALUES (?)`, id)
-			return err
-		}
-	}
+	g := newGroupFixture(t)
+	db, insert := g.db, g.insert
 	errRefused := errors.New("refused")
 
 	// The first write holds the writer until the others are queued behind it.
-	hold, holding := make(chan struct{}), make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		first <- db.group.run(ctx, func(tx *sql.Tx) error {
-			close(holding)
-			<-hold
-			return insert("first")(tx)
-		})
-	}()
-	<-holding
+	hold, first := g.holdWriter()
 
 	gone, cancel := context.WithCancel(ctx)
 	cancel()
@@ -102,13 +148,7 @@ func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 	// gives up while queued: TestGroupCommitLetsAWaitingWriteGiveUp).
 	run("given-up", gone, insert("given-up"))
 	// Wait until the others are queued: then they are one group.
-	for {
-		db.group.mu.Lock()
-		n := len(db.group.pending)
-		db.group.mu.Unlock()
-		if n >= len(writes) {
-			break
-		}
+	for g.queued() < len(writes) {
 		runtime.Gosched()
 	}
 	close(hold)
@@ -130,18 +170,7 @@ func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 			t.Errorf("%s: %+v", name, got[name])
 		}
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notes ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var ids []string
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	if fmt.Sprint(ids) != "[first ok-1 ok-2]" {
+	if ids := g.committed(); fmt.Sprint(ids) != "[first ok-1 ok-2]" {
 		t.Fatalf("committed %v, want the first write and the two good ones", ids)
 	}
 }
@@ -151,45 +180,19 @@ func TestGroupCommitKeepsEachWriteItsOwn(t *testing.T) {
 func TestGroupCommitLetsAWaitingWriteGiveUp(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db, err := Open(ctx, Options{SQLitePath: filepath.Join(t.TempDir(), "troupe.db")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE notes (id TEXT PRIMARY KEY)`); err != nil {
-		t.Fatal(err)
-	}
-	insert := func(id string) func(*sql.Tx) error {
-		return func(tx *sql.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO notes (id) VALUES (?)`, id)
-			return err
-		}
-	}
-	hold, holding := make(chan struct{}), make(chan struct{})
-	first := make(chan error, 1)
-	go func() {
-		first <- db.group.run(ctx, func(tx *sql.Tx) error {
-			close(holding)
-			<-hold
-			return insert("first")(tx)
-		})
-	}()
-	<-holding
-	queued := func() int {
-		db.group.mu.Lock()
-		defer db.group.mu.Unlock()
-		return len(db.group.pending)
-	}
+	g := newGroupFixture(t)
+	db, insert := g.db, g.insert
+	hold, first := g.holdWriter()
 	// The one giving up is queued first, so it is the one the lead would go to.
 	giving, giveUp := context.WithCancel(ctx)
 	gaveUp := make(chan error, 1)
 	go func() { gaveUp <- db.group.run(giving, insert("gave-up")) }()
-	for queued() < 1 {
+	for g.queued() < 1 {
 		runtime.Gosched()
 	}
 	kept := make(chan error, 1)
 	go func() { kept <- db.group.run(ctx, insert("kept")) }()
-	for queued() < 2 {
+	for g.queued() < 2 {
 		runtime.Gosched()
 	}
 	giveUp()
@@ -204,18 +207,7 @@ func TestGroupCommitLetsAWaitingWriteGiveUp(t *testing.T) {
 	if err := <-kept; err != nil {
 		t.Fatalf("the write queued with it: %v", err)
 	}
-	var ids []string
-	rows, err := db.read.QueryContext(ctx, `SELECT id FROM notes ORDER BY id`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		rows.Scan(&id)
-		ids = append(ids, id)
-	}
-	if fmt.Sprint(ids) != "[first kept]" {
+	if ids := g.committed(); fmt.Sprint(ids) != "[first kept]" {
 		t.Fatalf("committed %v", ids)
 	}
 }
