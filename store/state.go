@@ -155,7 +155,7 @@ func (db *DB) moveRelationship(ctx context.Context, tx *sql.Tx, tenantID string,
 	m := ch.Relation
 	at := ch.At.UnixMicro()
 	var trust, affinity float64
-	err := db.txRow(ctx, tx, db.moveRelationshipSQL(),
+	err := db.txRow(ctx, tx, moveRelationshipSQL[db.dialect],
 		tenantID, ch.CharacterID, string(m.Target.Type), m.Target.ID, nameOr(m.Target),
 		clampUnit(m.Trust), clampUnit(m.Affinity), at, at, m.Target.ID).Scan(&trust, &affinity)
 	if err != nil {
@@ -193,14 +193,16 @@ const (
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 )
 
-// moveRelationshipSQL upserts a relationship with a move added, clamped in the dialect's
-// words.
-func (db *DB) moveRelationshipSQL() string {
+// moveRelationshipSQL is, per dialect, the upsert of a relationship with a move added:
+// built once, as every exchange runs it.
+var moveRelationshipSQL = map[Dialect]string{SQLite: moveRelationshipIn(SQLite), Postgres: moveRelationshipIn(Postgres)}
+
+func moveRelationshipIn(d Dialect) string {
 	return `INSERT INTO relationships
 		(tenant_id, character_id, target_type, target_id, target_name, trust, affinity, interactions, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
 		ON CONFLICT (tenant_id, character_id, target_type, target_id) DO UPDATE SET
-			trust = ` + db.clamped("relationships.trust + excluded.trust") + `, affinity = ` + db.clamped("relationships.affinity + excluded.affinity") + `,
+			trust = ` + clamped(d, "relationships.trust + excluded.trust") + `, affinity = ` + clamped(d, "relationships.affinity + excluded.affinity") + `,
 			interactions = relationships.interactions + 1, updated_at = excluded.updated_at,
 			target_name = CASE WHEN excluded.target_name = ? THEN relationships.target_name ELSE excluded.target_name END
 		RETURNING trust, affinity`
@@ -224,8 +226,8 @@ func nameOr(t domain.Target) string {
 
 // clamped is expr kept within −1…1 in the dialect's SQL (SQLite's two-argument min and
 // max are PostgreSQL's LEAST and GREATEST).
-func (db *DB) clamped(expr string) string {
-	if db.dialect == Postgres {
+func clamped(d Dialect, expr string) string {
+	if d == Postgres {
 		return "LEAST(GREATEST(" + expr + ", -1), 1)"
 	}
 	return "min(max(" + expr + ", -1), 1)"

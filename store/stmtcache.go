@@ -100,7 +100,7 @@ func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
 func (db *DB) hotWrites() []string {
 	return []string{
 		insertMemorySQL, characterExistsSQL, readGameStateSQL, writeGameStateSQL, readFeelingsSQL, writeFeelingsSQL,
-		db.moveRelationshipSQL(), insertRelationshipChangeSQL, addUsageSQL, setSummarySQL, markSummarizedSQL,
+		moveRelationshipSQL[db.dialect], insertRelationshipChangeSQL, addUsageSQL, setSummarySQL, markSummarizedSQL,
 		savepointSQL, releaseSavepointSQL, rollbackSavepointSQL,
 	}
 }
