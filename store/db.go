@@ -41,6 +41,9 @@ type DB struct {
 	// group commits SQLite's concurrent metered writes together (see groupCommit); nil
 	// on PostgreSQL, whose writers commit in parallel.
 	group *groupCommit
+	// usageShards spreads PostgreSQL's usage counter upserts over rows (see
+	// usageShardCount); nil on SQLite, whose counters are one row each.
+	usageShards *usageShards
 }
 
 // Options configure Open.
@@ -100,7 +103,7 @@ func openPostgres(open func(string, string) (*sql.DB, error), dsn string) (*DB, 
 	}
 	pool.SetMaxOpenConns(16)
 	pool.SetMaxIdleConns(16)
-	return &DB{dialect: Postgres, write: pool, read: pool, worlds: newWorldCache(256)}, nil
+	return &DB{dialect: Postgres, write: pool, read: pool, worlds: newWorldCache(256), usageShards: newUsageShards(usageShardCount)}, nil
 }
 
 func openSQLite(open func(string, string) (*sql.DB, error), path string, maxReaders int) (*DB, error) {

@@ -24,9 +24,9 @@ func (db *DB) AddUsage(ctx context.Context, recs []domain.UsageRecord) error {
 }
 
 const addUsageSQL = `INSERT INTO usage_counters
-	(tenant_id, key_id, hour, metric, engine, model, detail, quantity, cost_nano_usd)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (tenant_id, hour, key_id, metric, engine, model, detail) DO UPDATE SET
+	(tenant_id, key_id, hour, metric, engine, model, detail, shard, quantity, cost_nano_usd)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (tenant_id, hour, key_id, metric, engine, model, detail, shard) DO UPDATE SET
 	quantity = usage_counters.quantity + excluded.quantity,
 	cost_nano_usd = usage_counters.cost_nano_usd + excluded.cost_nano_usd`
 
@@ -34,10 +34,11 @@ const addUsageSQL = `INSERT INTO usage_counters
 // the one that writes the work they count. The upsert adds in the database, so writers on
 // any replica never lose one another's counts.
 func (db *DB) AddUsageTx(ctx context.Context, tx *sql.Tx, recs []domain.UsageRecord) error {
+	shard := db.usageShards.next()
 	for _, r := range sumRecords(recs) {
 		if _, err := db.txExec(ctx, tx, addUsageSQL,
 			r.TenantID, r.KeyID, r.Hour.UTC().Truncate(time.Hour).Unix(), string(r.Metric), r.Engine, r.Model, r.Detail,
-			r.Quantity, r.CostNanoUSD); err != nil {
+			shard, r.Quantity, r.CostNanoUSD); err != nil {
 			return fmt.Errorf("store: add usage: %w", err)
 		}
 	}

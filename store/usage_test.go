@@ -1,12 +1,14 @@
 package store_test
 
 import (
+	"context"
 	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/store"
 )
 
 func TestUsageUpsertConcurrent(t *testing.T) {
@@ -48,6 +50,45 @@ func TestUsageUpsertConcurrent(t *testing.T) {
 				t.Fatalf("sum %d, cost %d; want %d and %d", q, cost, 3*writers*each, 21*writers*each)
 			}
 		})
+	}
+}
+
+// On PostgreSQL a transaction holds the row it upserted until it commits; were one key's
+// counter one row, every concurrent metered write of that key would wait for the one
+// before it to commit. Here a second write of the same counter commits while the first
+// is still open (without shards it would wait for the first forever, and the test would
+// end at its deadline), and both are counted.
+func TestUsageWritersOfOneCounterDoNotWaitForEachOther(t *testing.T) {
+	t.Parallel()
+	db, ok := backends(t)[store.Postgres]
+	if !ok {
+		t.Skip("no PostgreSQL")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
+	defer cancel()
+	hour := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	rec := []domain.UsageRecord{{TenantID: "acme", KeyID: "key_a", Hour: hour, Metric: domain.MetricTokensIn,
+		Engine: "local", Model: "m", Quantity: 5, CostNanoUSD: 1}}
+	first, err := db.SQL().BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Rollback()
+	if err := db.AddUsageTx(ctx, first, rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.AddUsage(ctx, rec); err != nil {
+		t.Fatalf("the second write, while the first is open: %v", err)
+	}
+	if err := first.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	q, cost, err := db.SumUsage(ctx, "acme", nil, hour, hour.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q != 10 || cost != 2 {
+		t.Fatalf("sum %d, cost %d; want 10 and 2", q, cost)
 	}
 }
 
