@@ -218,7 +218,7 @@ func New(cfg Config, svc Services) (*echo.Echo, error) {
 		return nil, err
 	}
 	registerConsole(e)
-	h := &handlers{cfg: cfg, svc: svc}
+	h := &handlers{cfg: cfg, svc: svc, worldBodies: newWorldBodies()}
 	gen.RegisterHandlers(e, gen.NewStrictHandler(h, []gen.StrictMiddlewareFunc{acceptToContext}))
 	e.POST(importPath, h.importCharacter)
 	e.GET(speechSocketPath, h.speechSocket)
@@ -247,6 +247,8 @@ func bodyLimit(limitFor func(echo.Context) int64) echo.MiddlewareFunc {
 type handlers struct {
 	cfg Config
 	svc Services
+	// worldBodies caches GET /v1/worlds/{id}'s encoded answers (see worldBody).
+	worldBodies *worldBodies
 }
 
 var _ gen.StrictServerInterface = (*handlers)(nil)

@@ -43,7 +43,7 @@ func (h *handlers) GetWorld(ctx context.Context, req gen.GetWorldRequestObject) 
 	if err != nil {
 		return nil, err
 	}
-	return gen.GetWorld200JSONResponse{Body: toWorld(w)}, nil
+	return h.bodyOfWorld(w)
 }
 
 // ListWorlds answers GET /v1/worlds.

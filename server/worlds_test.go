@@ -3,6 +3,7 @@ package server_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"testing"
 	"time"
 
@@ -180,3 +181,41 @@ func TestWorldTenantIsolation(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A world's answer is the same on every read (later reads come from the server's cache of
+// encoded worlds), and follows its lorebooks when they change, on either database.
+func TestWorldReadsFollowItsLorebooks(t *testing.T) {
+	for name, backend := range backends(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, backend)
+			ctx := t.Context()
+			w := createWorld(t, b.demo, gen.CreateWorldRequest{Seed: ptr(int64(11)), Size: ptr(gen.WorldSizeSmall)})
+			read := func() *gen.GetWorldResponse {
+				t.Helper()
+				got, err := b.demo.GetWorldWithResponse(ctx, w.Id)
+				if err != nil || got.JSON200 == nil {
+					t.Fatalf("get: %v %d %s", err, got.StatusCode(), got.Body)
+				}
+				return got
+			}
+			first, second := read(), read()
+			if string(first.Body) != string(second.Body) || content(t, *second.JSON200) != content(t, w) {
+				t.Fatalf("two reads differ or differ from the created world:\n%s\n%s", first.Body, second.Body)
+			}
+			book := w.LorebookIds[0]
+			for _, ids := range [][]string{{}, {book}} {
+				res, err := b.demo.UpdateWorldWithResponse(ctx, w.Id, nil, gen.UpdateWorldRequest{LorebookIds: ids})
+				if err != nil || res.JSON200 == nil {
+					t.Fatalf("update: %v %s", err, res.Body)
+				}
+				if got := read().JSON200.LorebookIds; !slices.Equal(got, ids) {
+					t.Fatalf("lorebook_ids after setting %v: %v", ids, got)
+				}
+			}
+			// The other data space never sees it, cached or not.
+			other, _ := b.other.GetWorldWithResponse(ctx, w.Id)
+			expectError(t, other.HTTPResponse, other.Body, http.StatusNotFound, "WORLD_NOT_FOUND")
+		})
+	}
+}

@@ -78,21 +78,23 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 // GetCharacter returns the tenant's character with its lorebook ids, or
 // domain.ErrNotFound.
 func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Character, error) {
-	row := db.readRow(ctx, `SELECT `+characterReadColumns+` FROM characters WHERE tenant_id = ? AND id = ?`, tenantID, id)
-	c, err := scanCharacter(row)
+	var books sql.NullString
+	row := db.readRow(ctx, getCharacterSQL, tenantID, id)
+	c, err := scanCharacter(withLorebookIDs{row, &books})
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	links, err := db.lorebookIDsOf(ctx, tenantID, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	c.LorebookIDs = links[id]
+	c.LorebookIDs = splitIDs(books)
 	return c, nil
 }
+
+// getCharacterSQL reads a character with its books in one query: it is the read of every
+// exchange.
+var getCharacterSQL = `SELECT ` + characterReadColumns + `, ` + lorebookIDsColumn("characters") + `
+	FROM characters WHERE tenant_id = ? AND id = ?`
 
 // ListCharacters returns a page of the tenant's characters, newest first, and the total;
 // one more query reads the lorebook ids of the whole page.

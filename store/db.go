@@ -103,7 +103,7 @@ func openPostgres(open func(string, string) (*sql.DB, error), dsn string) (*DB, 
 	}
 	pool.SetMaxOpenConns(16)
 	pool.SetMaxIdleConns(16)
-	return &DB{dialect: Postgres, write: pool, read: pool, worlds: newWorldCache(256), usageShards: newUsageShards(usageShardCount)}, nil
+	return &DB{dialect: Postgres, write: pool, read: pool, worlds: newWorldCache(), usageShards: newUsageShards(usageShardCount)}, nil
 }
 
 func openSQLite(open func(string, string) (*sql.DB, error), path string, maxReaders int) (*DB, error) {
@@ -140,7 +140,7 @@ func openSQLite(open func(string, string) (*sql.DB, error), path string, maxRead
 	}
 	read.SetMaxOpenConns(maxReaders)
 	read.SetMaxIdleConns(maxReaders)
-	db := &DB{dialect: SQLite, write: write, read: read, worlds: newWorldCache(256)}
+	db := &DB{dialect: SQLite, write: write, read: read, worlds: newWorldCache()}
 	db.group = &groupCommit{db: write, exec: func(ctx context.Context, tx *sql.Tx, query string) error {
 		_, err := db.txExec(ctx, tx, query)
 		return err

@@ -303,6 +303,33 @@ func (db *DB) setLorebookLinks(ctx context.Context, tx *sql.Tx, tenantID, ownerI
 	return kept, nil
 }
 
+// lorebookIDsColumn is a column of a select from table (characters or worlds) giving the
+// row's attached book ids in position order, comma-separated (ids hold no commas), or
+// NULL for none: one read of an owner then needs no second query for its books, as
+// lorebookIDsOf would be. Links are joined with their books as there.
+func lorebookIDsColumn(table string) string {
+	return `(SELECT string_agg(l.lorebook_id, ',' ORDER BY l.position)
+		FROM lorebook_links l JOIN lorebooks b ON b.tenant_id = l.tenant_id AND b.id = l.lorebook_id
+		WHERE l.tenant_id = ` + table + `.tenant_id AND l.owner_id = ` + table + `.id)`
+}
+
+// withLorebookIDs scans a row whose last column is lorebookIDsColumn's into ids, around
+// a scan function that knows only the owner's own columns.
+type withLorebookIDs struct {
+	row scanner
+	ids *sql.NullString
+}
+
+func (w withLorebookIDs) Scan(dest ...any) error { return w.row.Scan(append(dest, w.ids)...) }
+
+// splitIDs is the ids of lorebookIDsColumn's value; nil for none.
+func splitIDs(s sql.NullString) []string {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	return strings.Split(s.String, ",")
+}
+
 // lorebookIDsOf returns the ids of the books attached to each of the owners, in position
 // order, in one query; an owner without books has no key. Links are joined with their
 // books, so a link whose book is gone is never reported.

@@ -63,37 +63,44 @@ func (db *DB) GetWorld(ctx context.Context, tenantID, id string) (*domain.World,
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	links, err := db.lorebookIDsOf(ctx, tenantID, []string{id})
-	if err != nil {
-		return nil, err
-	}
-	w.LorebookIDs = links[id]
-	return w, nil
+	return w, err
 }
 
-// getWorld reads the world's row without its content when the content is cached (the
-// stored JSON is most of the row's bytes), and with it otherwise.
+// The reads of one world with its books, in one query each: without its content, for
+// when the content is cached (the stored JSON is most of the row's bytes), and with it.
+var (
+	getWorldRowSQL = `SELECT id, tenant_id, seed, param_name, genre, tone, size, created_at, ` + lorebookIDsColumn("worlds") + `
+		FROM worlds WHERE tenant_id = ? AND id = ?`
+	getWorldSQL = `SELECT ` + worldColumns + `, ` + lorebookIDsColumn("worlds") + ` FROM worlds WHERE tenant_id = ? AND id = ?`
+)
+
+// getWorld reads the world and its books, decoding the content only when it is not
+// cached.
 func (db *DB) getWorld(ctx context.Context, tenantID, id string) (*domain.World, error) {
-	if content, ok := db.worlds.get(id); ok {
+	var books sql.NullString
+	if content, ok := db.worlds.Get(id); ok {
 		var (
 			w                 domain.World
 			paramName         sql.NullString
 			genre, tone, size string
 			createdAt         int64
 		)
-		err := db.readRow(ctx, `SELECT id, tenant_id, seed, param_name, genre, tone, size, created_at FROM worlds WHERE tenant_id = ? AND id = ?`,
-			tenantID, id).Scan(&w.ID, &w.TenantID, &w.Seed, &paramName, &genre, &tone, &size, &createdAt)
+		err := db.readRow(ctx, getWorldRowSQL, tenantID, id).
+			Scan(&w.ID, &w.TenantID, &w.Seed, &paramName, &genre, &tone, &size, &createdAt, &books)
 		if err != nil {
 			return nil, err
 		}
 		w.Content = content
+		w.LorebookIDs = splitIDs(books)
 		setWorldRow(&w, paramName, genre, tone, size, createdAt)
 		return &w, nil
 	}
-	return db.scanWorldCached(db.readRow(ctx, `SELECT `+worldColumns+` FROM worlds WHERE tenant_id = ? AND id = ?`, tenantID, id))
+	w, err := db.scanWorldCached(withLorebookIDs{db.readRow(ctx, getWorldSQL, tenantID, id), &books})
+	if err != nil {
+		return nil, err
+	}
+	w.LorebookIDs = splitIDs(books)
+	return w, nil
 }
 
 // ListWorlds returns a page of the tenant's worlds, newest first, and how many it has;
@@ -174,13 +181,13 @@ func scanWorldWith(s scanner, cache *worldCache) (*domain.World, error) {
 	if err := s.Scan(&w.ID, &w.TenantID, &w.Seed, &paramName, &genre, &tone, &size, &content, &createdAt); err != nil {
 		return nil, err
 	}
-	if c, ok := cache.get(w.ID); ok {
+	if c, ok := cache.Get(w.ID); ok {
 		w.Content = c
 	} else {
 		if err := json.Unmarshal([]byte(content), &w.Content); err != nil {
 			return nil, fmt.Errorf("store: decode world %s: %w", w.ID, err)
 		}
-		cache.put(w.ID, w.Content)
+		cache.Put(w.ID, w.Content)
 	}
 	setWorldRow(&w, paramName, genre, tone, size, createdAt)
 	return &w, nil
