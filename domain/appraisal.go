@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/troupe-ai/troupe/internal/litfilter"
 )
 
 // Appraisal is what a line or an event does to the one who meets it: how it moves their
@@ -40,7 +42,7 @@ type stimulus struct {
 	feel            map[Emotion]float64
 	trust, affinity float64
 	// filter skips the pattern on sentences that cannot match it (set at init).
-	filter *literalFilter
+	filter *litfilter.Filter
 }
 
 // stimuli are tried in order on every sentence; each found adds its effect once per line.
@@ -78,7 +80,7 @@ var stimuli = []stimulus{
 
 func init() {
 	for i := range stimuli {
-		stimuli[i].filter = newLiteralFilter(stimuli[i].pattern)
+		stimuli[i].filter = litfilter.New(stimuli[i].pattern)
 	}
 }
 
@@ -108,9 +110,9 @@ func Appraise(text string) Appraisal {
 	var a Appraisal
 	found := map[string]bool{}
 	for _, sentence := range summarySentences(text) {
-		folded := foldString(sentence)
+		folded := litfilter.Fold(sentence)
 		for _, s := range stimuli {
-			if found[s.name] || !s.filter.may(folded) || !s.in(sentence) {
+			if found[s.name] || !s.filter.May(folded) || !s.in(sentence) {
 				continue
 			}
 			found[s.name] = true

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/troupe-ai/troupe/internal/litfilter"
 )
 
 // MemoryKind is what kind of memory an entry is.
@@ -99,9 +101,9 @@ var instructionPatterns = []*regexp.Regexp{
 // tuned to miss ordinary dialogue ("You must bring the ore by Friday" is not one), so it
 // is a filter for memory, not a moderator.
 func InstructionLike(s string) bool {
-	folded := foldString(s)
+	folded := litfilter.Fold(s)
 	for i, p := range instructionPatterns {
-		if instructionFilters[i].may(folded) && p.MatchString(s) {
+		if instructionFilters[i].May(folded) && p.MatchString(s) {
 			return true
 		}
 	}
@@ -109,11 +111,11 @@ func InstructionLike(s string) bool {
 }
 
 // instructionFilters skip the instruction patterns a text cannot match (see
-// literalFilter), one per pattern.
-var instructionFilters = func() []*literalFilter {
-	fs := make([]*literalFilter, len(instructionPatterns))
+// litfilter), one per pattern.
+var instructionFilters = func() []*litfilter.Filter {
+	fs := make([]*litfilter.Filter, len(instructionPatterns))
 	for i, p := range instructionPatterns {
-		fs[i] = newLiteralFilter(p)
+		fs[i] = litfilter.New(p)
 	}
 	return fs
 }()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/internal/litfilter"
 )
 
 // Recall answers the questions a player asks about themselves ("what is my name?", "do
@@ -31,10 +32,13 @@ const (
 var recallQuestions = []struct {
 	ask recallAsk
 	re  *regexp.Regexp
+	// filter skips re on lines that cannot match it (set at init): most lines ask
+	// none of these, and every reaction and line of a turn is asked.
+	filter *litfilter.Filter
 }{
-	{askWords, regexp.MustCompile(`\bwhat (?:did|have|had) i (?:just )?(?:promise|promised|tell|told|say|said|swear|swore|offer|offered)\b|\bremember what i (?:promised|said|told|swore)\b|\bremember my (?:promise|words)\b|\bwhat i (?:promised|told you|said to you)\b`)},
-	{askName, regexp.MustCompile(`\bwhat(?:'s| is| was) my name\b|\bwho am i\b|\b(?:know|remember|recall|forgot|forgotten) my name\b|\bknow who i am\b|\bmy name again\b`)},
-	{askMe, regexp.MustCompile(`\bremember me\b|\bdo you know me\b|\brecogni[sz]e me\b|\bhave we met\b|\bwhat do you (?:remember|know|recall) about me\b|\bforgotten me\b|\bforget me\b`)},
+	{ask: askWords, re: regexp.MustCompile(`\bwhat (?:did|have|had) i (?:just )?(?:promise|promised|tell|told|say|said|swear|swore|offer|offered)\b|\bremember what i (?:promised|said|told|swore)\b|\bremember my (?:promise|words)\b|\bwhat i (?:promised|told you|said to you)\b`)},
+	{ask: askName, re: regexp.MustCompile(`\bwhat(?:'s| is| was) my name\b|\bwho am i\b|\b(?:know|remember|recall|forgot|forgotten) my name\b|\bknow who i am\b|\bmy name again\b`)},
+	{ask: askMe, re: regexp.MustCompile(`\bremember me\b|\bdo you know me\b|\brecogni[sz]e me\b|\bhave we met\b|\bwhat do you (?:remember|know|recall) about me\b|\bforgotten me\b|\bforget me\b`)},
 }
 
 // askOf returns the memory question line asks.
@@ -43,17 +47,19 @@ func askOf(line string) recallAsk {
 		line = line[:maxClassify]
 	}
 	low := strings.ToLower(strings.NewReplacer("\u2019", "'", "\u2018", "'").Replace(line))
-	// Every memory question holds one of these; most lines hold none, and skip the
-	// expressions.
-	if !strings.Contains(low, " i") && !strings.Contains(low, "my ") && !strings.Contains(low, "me") {
-		return askNone
-	}
+	folded := litfilter.Fold(low)
 	for _, q := range recallQuestions {
-		if q.re.MatchString(low) {
+		if q.filter.May(folded) && q.re.MatchString(low) {
 			return q.ask
 		}
 	}
 	return askNone
+}
+
+func init() {
+	for i := range recallQuestions {
+		recallQuestions[i].filter = litfilter.New(recallQuestions[i].re)
+	}
 }
 
 // recall is what a character's facts hold about the one speaking to it.

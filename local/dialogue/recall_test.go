@@ -1,11 +1,14 @@
 package dialogue
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/troupe-ai/troupe/domain"
+	"github.com/troupe-ai/troupe/internal/litfilter"
+	"github.com/troupe-ai/troupe/internal/litfilter/litfiltertest"
 )
 
 const (
@@ -235,4 +238,20 @@ func TestKnownSpeakerIsGreetedByName(t *testing.T) {
 	if byName == 0 {
 		t.Errorf("30 greetings never used the name the player gave")
 	}
+}
+
+// The memory questions run behind literal filters; none of them hides a question.
+func TestRecallQuestionFiltersNeverHideAQuestion(t *testing.T) {
+	t.Parallel()
+	var res []*regexp.Regexp
+	var filters []*litfilter.Filter
+	for _, q := range recallQuestions {
+		if q.filter == nil {
+			t.Fatalf("%s has no filter: it runs on every line", q.re)
+		}
+		res, filters = append(res, q.re), append(filters, q.filter)
+	}
+	litfiltertest.NeverHidesAMatch(t, res, filters, "what did i", "what have i just", "remember what i", "what i",
+		"what's my", "what is my", "who am i", "know my", "know who i am", "my name", "name again",
+		"remember me", "do you know me", "recognise me", "recogni\u017fe me", "have we met", "what do you know about me", "forgot me", "forget me")
 }

@@ -1,4 +1,10 @@
-package domain
+// Package litfilter tells, from a regular expression alone, strings one of which every
+// match must contain, so a text holding none of them is known not to match without
+// running the expression. Go's regexp runs every pattern over the whole text; a filter's
+// few substring searches cost a fraction of that, and patterns tried on every sentence a
+// character hears or says mostly meet sentences holding none of their words. The strings
+// are derived from the pattern itself, so a filter never disagrees with it.
+package litfilter
 
 import (
 	"regexp"
@@ -7,26 +13,19 @@ import (
 	"unicode"
 )
 
-// The appraisal's stimuli and the instruction patterns of memory are tried on every
-// sentence a character hears or says, and most sentences hold none of their words: the
-// backtracking matcher they ran on each was a fifth of a speak's time. A literalFilter
-// knows strings one of which every match of its pattern must contain; a text holding
-// none of them cannot match, so the pattern is not run. The strings are derived from the
-// pattern itself, so the filter never disagrees with it.
-
 // maxLiterals bounds how many strings a filter may hold before it gives up (and lets every
 // text through).
 const maxLiterals = 64
 
-// literalFilter is the prefilter of one pattern; a nil filter lets every text through.
-type literalFilter struct {
+// Filter is the prefilter of one pattern; a nil Filter lets every text through.
+type Filter struct {
 	// any are case-folded (see foldRunes): a match contains at least one of them.
 	any []string
 }
 
-// newLiteralFilter returns the filter of re, or nil when no literal every match holds can
-// be told (re can match without any: it can be empty, or is made of wide classes).
-func newLiteralFilter(re *regexp.Regexp) *literalFilter {
+// New returns the filter of re, or nil when no literal every match holds can be told (re
+// can match without any: it can be empty, or is made of wide classes).
+func New(re *regexp.Regexp) *Filter {
 	tree, err := syntax.Parse(re.String(), syntax.Perl)
 	if err != nil {
 		return nil
@@ -40,11 +39,12 @@ func newLiteralFilter(re *regexp.Regexp) *literalFilter {
 			return nil
 		}
 	}
-	return &literalFilter{any: lits}
+	return &Filter{any: lits}
 }
 
-// may reports whether a text, folded by foldString, can match.
-func (f *literalFilter) may(folded string) bool {
+// May reports whether a text, folded by Fold, can match. Fold a text once to try it
+// against many filters.
+func (f *Filter) May(folded string) bool {
 	if f == nil {
 		return true
 	}
@@ -219,9 +219,19 @@ func foldRune(r rune) rune {
 	return least
 }
 
-// foldString is foldRunes of a string, ASCII without a detour through runes (an ASCII
-// letter's orbit's least rune is its upper case).
-func foldString(s string) string {
+// Literals returns the strings one of which a match contains, case-folded; nil for a nil
+// Filter.
+func (f *Filter) Literals() []string {
+	if f == nil {
+		return nil
+	}
+	return append([]string(nil), f.any...)
+}
+
+// Fold case-folds a text for May: every rune becomes the least of its case-folding
+// orbit, ASCII without a detour through runes (an ASCII letter's orbit's least rune is
+// its upper case).
+func Fold(s string) string {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return foldRunes([]rune(s))
