@@ -46,7 +46,8 @@ func (h *handlers) bodyOfWorld(w *domain.World) (worldBody, error) {
 	if err := json.NewEncoder(&buf).Encode(toWorld(w)); err != nil {
 		return nil, err
 	}
-	b := worldBody(buf.Bytes())
+	// Cloned so the cache does not keep the buffer's spare capacity.
+	b := worldBody(bytes.Clone(buf.Bytes()))
 	h.worldBodies.Put(key, b)
 	return b, nil
 }

@@ -23,12 +23,23 @@ func (db *DB) AddUsage(ctx context.Context, recs []domain.UsageRecord) error {
 	return db.inTx(ctx, func(tx *sql.Tx) error { return db.AddUsageTx(ctx, tx, recs) })
 }
 
-const addUsageSQL = `INSERT INTO usage_counters
+const addUsageSQL = `INSERT INTO usage_counter_shards
 	(tenant_id, key_id, hour, metric, engine, model, detail, shard, quantity, cost_nano_usd)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (tenant_id, hour, key_id, metric, engine, model, detail, shard) DO UPDATE SET
-	quantity = usage_counters.quantity + excluded.quantity,
-	cost_nano_usd = usage_counters.cost_nano_usd + excluded.cost_nano_usd`
+	quantity = usage_counter_shards.quantity + excluded.quantity,
+	cost_nano_usd = usage_counter_shards.cost_nano_usd + excluded.cost_nano_usd`
+
+// usageIn is the counters matching where (a condition on their columns, its arguments
+// args), as a table for a FROM clause: the sharded counters and those of usage_counters,
+// the table written before they were sharded (and by replicas of that release during a
+// rolling deploy), each filtered by where so both read by their key's index. The
+// arguments are args twice, in order.
+func usageIn(where string, args []any) (string, []any) {
+	const cols = `key_id, hour, metric, engine, model, detail, quantity, cost_nano_usd`
+	return `(SELECT ` + cols + ` FROM usage_counter_shards WHERE ` + where +
+		` UNION ALL SELECT ` + cols + ` FROM usage_counters WHERE ` + where + `) AS u`, append(append([]any{}, args...), args...)
+}
 
 // AddUsageTx adds the records to their hour's counters inside the caller's transaction,
 // the one that writes the work they count. The upsert adds in the database, so writers on
@@ -74,15 +85,16 @@ func sumRecords(recs []domain.UsageRecord) []domain.UsageRecord {
 // SumUsage returns the total quantity and cost of the space's use of the metrics in
 // [from, to), counted by the hours that start in it; no metrics means every metric.
 func (db *DB) SumUsage(ctx context.Context, tenantID string, metrics []domain.UsageMetric, from, to time.Time) (int64, int64, error) {
-	query := `SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT), CAST(COALESCE(SUM(cost_nano_usd), 0) AS BIGINT) FROM usage_counters
-		WHERE tenant_id = ? AND hour >= ? AND hour < ?`
+	where := `tenant_id = ? AND hour >= ? AND hour < ?`
 	args := []any{tenantID, hourCeil(from), hourCeil(to)}
 	if len(metrics) > 0 {
-		query += ` AND metric IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(metrics)), ", ") + `)`
+		where += ` AND metric IN (` + strings.TrimSuffix(strings.Repeat("?, ", len(metrics)), ", ") + `)`
 		for _, m := range metrics {
 			args = append(args, string(m))
 		}
 	}
+	counters, args := usageIn(where, args)
+	query := `SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT), CAST(COALESCE(SUM(cost_nano_usd), 0) AS BIGINT) FROM ` + counters
 	var q, cost int64
 	if err := db.readRow(ctx, query, args...).Scan(&q, &cost); err != nil {
 		return 0, 0, fmt.Errorf("store: sum usage: %w", err)
@@ -115,16 +127,17 @@ func (db *DB) UsageRows(ctx context.Context, q domain.UsageQuery) ([]domain.Usag
 		return nil, fmt.Errorf("store: usage step %s is not a whole number of seconds", q.Step)
 	}
 	where := `tenant_id = ? AND hour >= ? AND hour < ?`
-	args := []any{step, q.TenantID, hourCeil(q.From), hourCeil(q.To)}
+	args := []any{q.TenantID, hourCeil(q.From), hourCeil(q.To)}
 	if !q.AllKeys {
 		where += ` AND key_id = ?`
 		args = append(args, q.KeyID)
 	}
+	counters, args := usageIn(where, args)
 	rows, err := db.readRows(ctx, `SELECT bucket, key_id, metric, engine, model, detail, CAST(SUM(quantity) AS BIGINT), CAST(SUM(cost_nano_usd) AS BIGINT)
 		FROM (SELECT hour - hour % ? AS bucket, key_id, metric, engine, model, detail, quantity, cost_nano_usd
-			FROM usage_counters WHERE `+where+`) AS c
+			FROM `+counters+`) AS c
 		GROUP BY bucket, key_id, metric, engine, model, detail
-		ORDER BY bucket, key_id, metric, engine, model, detail`, args...)
+		ORDER BY bucket, key_id, metric, engine, model, detail`, append([]any{step}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("store: usage report: %w", err)
 	}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -89,6 +90,48 @@ func TestUsageWritersOfOneCounterDoNotWaitForEachOther(t *testing.T) {
 	}
 	if q != 10 || cost != 2 {
 		t.Fatalf("sum %d, cost %d; want 10 and 2", q, cost)
+	}
+}
+
+// A replica of the release before the counters were sharded, still running during a
+// rolling deploy, upserts into usage_counters as it always did; that succeeds, and every
+// read counts its use with the sharded counters', on both databases.
+func TestUsageOfThePreviousReleaseIsCounted(t *testing.T) {
+	t.Parallel()
+	hour := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	for dialect, db := range backends(t) {
+		t.Run(string(dialect), func(t *testing.T) {
+			t.Parallel()
+			ctx := t.Context()
+			old := `INSERT INTO usage_counters
+				(tenant_id, key_id, hour, metric, engine, model, detail, quantity, cost_nano_usd)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (tenant_id, hour, key_id, metric, engine, model, detail) DO UPDATE SET
+				quantity = usage_counters.quantity + excluded.quantity,
+				cost_nano_usd = usage_counters.cost_nano_usd + excluded.cost_nano_usd`
+			if dialect == store.Postgres {
+				for i := 9; i >= 1; i-- {
+					old = strings.Replace(old, "?", "$"+strconv.Itoa(10-i), 1)
+				}
+			}
+			for range 2 {
+				if _, err := db.SQL().ExecContext(ctx, old, "acme", "key_a", hour.Unix(), string(domain.MetricTokensIn), "local", "m", "", 3, 5); err != nil {
+					t.Fatalf("the previous release's upsert: %v", err)
+				}
+			}
+			if err := db.AddUsage(ctx, []domain.UsageRecord{{TenantID: "acme", KeyID: "key_a", Hour: hour,
+				Metric: domain.MetricTokensIn, Engine: "local", Model: "m", Quantity: 4, CostNanoUSD: 1}}); err != nil {
+				t.Fatal(err)
+			}
+			q, cost, err := db.SumUsage(ctx, "acme", []domain.UsageMetric{domain.MetricTokensIn}, hour, hour.Add(time.Hour))
+			if err != nil || q != 10 || cost != 11 {
+				t.Fatalf("sum %d, cost %d, %v; want 10 and 11", q, cost, err)
+			}
+			rows, err := db.UsageRows(ctx, domain.UsageQuery{TenantID: "acme", KeyID: "key_a", From: hour, To: hour.Add(time.Hour), Step: time.Hour})
+			if err != nil || len(rows) != 1 || rows[0].Line.Quantity != 10 || rows[0].Line.CostNanoUSD != 11 {
+				t.Fatalf("report %+v, %v; want one line of 10 and 11", rows, err)
+			}
+		})
 	}
 }
 
