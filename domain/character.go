@@ -99,9 +99,9 @@ type CharacterStore interface {
 	AddMemory(ctx context.Context, entries []MemoryEntry) error
 	// ListMemory returns a page of a character's entries, newest first, and the total.
 	ListMemory(ctx context.Context, tenantID, characterID string, page Page) ([]MemoryEntry, int, error)
-	// RecentMemory returns up to n of the character's newest entries of the kinds, newest
-	// first; no kinds means every kind.
-	RecentMemory(ctx context.Context, tenantID, characterID string, n int, kinds ...MemoryKind) ([]MemoryEntry, error)
+	// RecentSaid returns the texts of up to n of the character's newest said entries,
+	// newest first.
+	RecentSaid(ctx context.Context, tenantID, characterID string, n int) ([]string, error)
 	// UnsummarizedMemory returns the heard and said entries not yet folded into the
 	// summary, oldest first.
 	UnsummarizedMemory(ctx context.Context, tenantID, characterID string) ([]MemoryEntry, error)

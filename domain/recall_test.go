@@ -132,3 +132,12 @@ func TestFactsAboutThePlayerAreToldOfTheSpeakerNow(t *testing.T) {
 		})
 	}
 }
+
+// texts are the entries' texts, in order.
+func texts(entries []MemoryEntry) []string {
+	out := make([]string, len(entries))
+	for i, e := range entries {
+		out[i] = e.Text
+	}
+	return out
+}

@@ -173,7 +173,7 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 	if err != nil {
 		return TextRequest{}, err
 	}
-	said, err := s.Store.RecentMemory(ctx, c.TenantID, c.ID, saidWindow, MemorySaid)
+	said, err := s.Store.RecentSaid(ctx, c.TenantID, c.ID, saidWindow)
 	if err != nil {
 		return TextRequest{}, err
 	}
@@ -186,7 +186,7 @@ func (s *CharacterService) dialogueRequest(ctx context.Context, c *Character, in
 	sheet.Profile = withCardMacros(sheet.Profile, c.Name, last.Speaker)
 	scene := &Scene{
 		Character: sheet, Speaker: last.Speaker, Line: last.Text, History: history,
-		Summary: c.MemorySummary, Facts: facts, Said: texts(said),
+		Summary: c.MemorySummary, Facts: facts, Said: said,
 		GameContext: withGameState(c, in.GameContext), Length: length, Regard: regardText(regard, last.Speaker), Doing: doing,
 		Lore: lore, Knowers: knowers,
 	}
@@ -416,14 +416,6 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-func texts(entries []MemoryEntry) []string {
-	out := make([]string, len(entries))
-	for i, e := range entries {
-		out[i] = e.Text
-	}
-	return out
 }
 
 // sceneSeed derives the local engine's seed from the character's seed and everything that
