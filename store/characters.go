@@ -78,12 +78,21 @@ func (db *DB) CreateCharacters(ctx context.Context, cs []*domain.Character) erro
 // GetCharacter returns the tenant's character with its lorebook ids, or
 // domain.ErrNotFound.
 func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Character, error) {
-	var books sql.NullString
-	row := db.readRow(ctx, getCharacterSQL, tenantID, id)
-	c, err := scanCharacter(withLorebookIDs{row, &books})
+	c, err := scanCharacterWithBooks(db.readRow(ctx, `SELECT `+characterWithBooksColumns+` FROM characters WHERE tenant_id = ? AND id = ?`, tenantID, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, domain.ErrNotFound
 	}
+	return c, err
+}
+
+// characterWithBooksColumns are a character's columns and its lorebook ids: a character
+// is read with its books in one query (the read of every exchange).
+var characterWithBooksColumns = characterReadColumns + `, ` + lorebookIDsColumn("characters")
+
+// scanCharacterWithBooks scans a row of characterWithBooksColumns.
+func scanCharacterWithBooks(s scanner) (*domain.Character, error) {
+	var books sql.NullString
+	c, err := scanCharacter(withLorebookIDs{s, &books})
 	if err != nil {
 		return nil, err
 	}
@@ -91,30 +100,10 @@ func (db *DB) GetCharacter(ctx context.Context, tenantID, id string) (*domain.Ch
 	return c, nil
 }
 
-// getCharacterSQL reads a character with its books in one query: it is the read of every
-// exchange.
-var getCharacterSQL = `SELECT ` + characterReadColumns + `, ` + lorebookIDsColumn("characters") + `
-	FROM characters WHERE tenant_id = ? AND id = ?`
-
-// ListCharacters returns a page of the tenant's characters, newest first, and the total;
-// one more query reads the lorebook ids of the whole page.
+// ListCharacters returns a page of the tenant's characters, newest first, each with its
+// lorebook ids, and the total.
 func (db *DB) ListCharacters(ctx context.Context, tenantID string, page domain.Page) ([]domain.Character, int, error) {
-	cs, total, err := listPage(ctx, db, "characters", characterReadColumns, `tenant_id = ?`, []any{tenantID}, page, scanCharacter)
-	if err != nil || len(cs) == 0 {
-		return cs, total, err
-	}
-	ids := make([]string, len(cs))
-	for i := range cs {
-		ids[i] = cs[i].ID
-	}
-	links, err := db.lorebookIDsOf(ctx, tenantID, ids)
-	if err != nil {
-		return nil, 0, err
-	}
-	for i := range cs {
-		cs[i].LorebookIDs = links[cs[i].ID]
-	}
-	return cs, total, nil
+	return listPage(ctx, db, "characters", characterWithBooksColumns, `tenant_id = ?`, []any{tenantID}, page, scanCharacterWithBooks)
 }
 
 // UpdateCharacter writes the character's mutable fields, its profile included, and

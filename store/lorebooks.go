@@ -305,8 +305,8 @@ func (db *DB) setLorebookLinks(ctx context.Context, tx *sql.Tx, tenantID, ownerI
 
 // lorebookIDsColumn is a column of a select from table (characters or worlds) giving the
 // row's attached book ids in position order, comma-separated (ids hold no commas), or
-// NULL for none: one read of an owner then needs no second query for its books, as
-// lorebookIDsOf would be. Links are joined with their books as there.
+// NULL for none, so an owner or a page of them is read with their books in one query.
+// Links are joined with their books, so a link whose book is gone is never reported.
 func lorebookIDsColumn(table string) string {
 	return `(SELECT string_agg(l.lorebook_id, ',' ORDER BY l.position)
 		FROM lorebook_links l JOIN lorebooks b ON b.tenant_id = l.tenant_id AND b.id = l.lorebook_id
@@ -328,40 +328,6 @@ func splitIDs(s sql.NullString) []string {
 		return nil
 	}
 	return strings.Split(s.String, ",")
-}
-
-// lorebookIDsOf returns the ids of the books attached to each of the owners, in position
-// order, in one query; an owner without books has no key. Links are joined with their
-// books, so a link whose book is gone is never reported.
-func (db *DB) lorebookIDsOf(ctx context.Context, tenantID string, ownerIDs []string) (map[string][]string, error) {
-	ownerIDs = uniqueIDs(ownerIDs)
-	out := map[string][]string{}
-	if len(ownerIDs) == 0 {
-		return out, nil
-	}
-	args := []any{tenantID}
-	for _, id := range ownerIDs {
-		args = append(args, id)
-	}
-	rows, err := db.readRows(ctx, `SELECT l.owner_id, l.lorebook_id
-		FROM lorebook_links l JOIN lorebooks b ON b.tenant_id = l.tenant_id AND b.id = l.lorebook_id
-		WHERE l.tenant_id = ? AND l.owner_id IN (`+placeholders(len(ownerIDs))+`)
-		ORDER BY l.owner_id, l.position`, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: read lorebook links: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var owner, book string
-		if err := rows.Scan(&owner, &book); err != nil {
-			return nil, err
-		}
-		out[owner] = append(out[owner], book)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: read lorebook links: %w", err)
-	}
-	return out, nil
 }
 
 // ownBook checks that a book stored with its owner belongs to the owner's tenant: the

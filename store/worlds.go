@@ -66,12 +66,13 @@ func (db *DB) GetWorld(ctx context.Context, tenantID, id string) (*domain.World,
 	return w, err
 }
 
-// The reads of one world with its books, in one query each: without its content, for
-// when the content is cached (the stored JSON is most of the row's bytes), and with it.
+// A world's columns with its lorebook ids, so a world is read with its books in one
+// query: without its content, for when the content is cached (the stored JSON is most of
+// the row's bytes), and with it.
 var (
 	getWorldRowSQL = `SELECT id, tenant_id, seed, param_name, genre, tone, size, created_at, ` + lorebookIDsColumn("worlds") + `
 		FROM worlds WHERE tenant_id = ? AND id = ?`
-	getWorldSQL = `SELECT ` + worldColumns + `, ` + lorebookIDsColumn("worlds") + ` FROM worlds WHERE tenant_id = ? AND id = ?`
+	worldWithBooksColumns = worldColumns + `, ` + lorebookIDsColumn("worlds")
 )
 
 // getWorld reads the world and its books, decoding the content only when it is not
@@ -95,7 +96,14 @@ func (db *DB) getWorld(ctx context.Context, tenantID, id string) (*domain.World,
 		setWorldRow(&w, paramName, genre, tone, size, createdAt)
 		return &w, nil
 	}
-	w, err := db.scanWorldCached(withLorebookIDs{db.readRow(ctx, getWorldSQL, tenantID, id), &books})
+	return db.scanWorldWithBooks(db.readRow(ctx, `SELECT `+worldWithBooksColumns+` FROM worlds WHERE tenant_id = ? AND id = ?`, tenantID, id))
+}
+
+// scanWorldWithBooks scans a row of worldWithBooksColumns, decoding its content only when
+// it is not cached.
+func (db *DB) scanWorldWithBooks(s scanner) (*domain.World, error) {
+	var books sql.NullString
+	w, err := db.scanWorldCached(withLorebookIDs{s, &books})
 	if err != nil {
 		return nil, err
 	}
@@ -103,25 +111,10 @@ func (db *DB) getWorld(ctx context.Context, tenantID, id string) (*domain.World,
 	return w, nil
 }
 
-// ListWorlds returns a page of the tenant's worlds, newest first, and how many it has;
-// one more query reads the lorebook ids of the whole page.
+// ListWorlds returns a page of the tenant's worlds, newest first, each with its lorebook
+// ids, and how many it has.
 func (db *DB) ListWorlds(ctx context.Context, tenantID string, page domain.Page) ([]domain.World, int, error) {
-	ws, total, err := listPage(ctx, db, "worlds", worldColumns, `tenant_id = ?`, []any{tenantID}, page, db.scanWorldCached)
-	if err != nil || len(ws) == 0 {
-		return ws, total, err
-	}
-	ids := make([]string, len(ws))
-	for i := range ws {
-		ids[i] = ws[i].ID
-	}
-	links, err := db.lorebookIDsOf(ctx, tenantID, ids)
-	if err != nil {
-		return nil, 0, err
-	}
-	for i := range ws {
-		ws[i].LorebookIDs = links[ws[i].ID]
-	}
-	return ws, total, nil
+	return listPage(ctx, db, "worlds", worldWithBooksColumns, `tenant_id = ?`, []any{tenantID}, page, db.scanWorldWithBooks)
 }
 
 // SetWorldLorebooks replaces the books attached to the tenant's world, in order, in one
